@@ -1,0 +1,99 @@
+package api_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+)
+
+// loadSpecs loads and validates every spec in this directory.
+func loadSpecs(t *testing.T) map[string]*openapi3.T {
+	t.Helper()
+	files, err := filepath.Glob("*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	specs := map[string]*openapi3.T{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromData(b)
+		require.NoError(t, err, f)
+		require.NoError(t, doc.Validate(context.Background(), openapi3.EnableExamplesValidation()), f)
+		specs[f] = doc
+	}
+	return specs
+}
+
+// TestSpecsAreCompleteContracts checks what SDK generators, Swagger UI and agents rely on beyond
+// schema validity: every operation is named, described and tagged, and every error response uses
+// the shared ErrorResponse body.
+func TestSpecsAreCompleteContracts(t *testing.T) {
+	for file, doc := range loadSpecs(t) {
+		require.True(t, strings.HasPrefix(doc.OpenAPI, "3.0."), "%s: OpenAPI 3.0", file)
+		require.NotNil(t, doc.Components.Schemas["ErrorResponse"], "%s: ErrorResponse schema", file)
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				where := file + " " + method + " " + path
+				require.NotEmpty(t, op.OperationID, where)
+				require.NotEmpty(t, op.Summary, where)
+				require.NotEmpty(t, op.Description, where)
+				require.NotEmpty(t, op.Tags, where)
+				for status, ref := range op.Responses.Map() {
+					if status[0] != '4' && status[0] != '5' {
+						continue
+					}
+					resp := ref.Value
+					require.NotNil(t, resp.Content.Get("application/json"), "%s %s", where, status)
+					schema := resp.Content.Get("application/json").Schema
+					require.Equal(t, "#/components/schemas/ErrorResponse", schema.Ref, "%s %s uses ErrorResponse", where, status)
+				}
+			}
+		}
+	}
+}
+
+// v2Operation is one operation of the published v2 contract that our specs keep: same method, path
+// and operationId, and the request and response fields it named.
+type v2Operation struct {
+	file, method, path, operationID string
+	status                          string
+	requestFields, responseFields   []string
+}
+
+var v2Contract = []v2Operation{
+	{"sequence.yaml", "POST", "/sequence", "generateSequenceNumber", "201", []string{"elementType", "elementId"}, []string{"sequenceNumber"}},
+	{"sequence.yaml", "PUT", "/sequence/reorder", "reorderElements", "200", []string{"elementType", "elements"}, []string{"updatedElements"}},
+	{"sequence.yaml", "POST", "/sequence/version", "createVersion", "201", []string{"elementType", "elementId", "newVersionData"}, []string{"versionNumber"}},
+}
+
+func TestV2ContractKept(t *testing.T) {
+	specs := loadSpecs(t)
+	for _, want := range v2Contract {
+		doc := specs[want.file]
+		require.NotNil(t, doc, want.file)
+		item := doc.Paths.Find(want.path)
+		require.NotNil(t, item, "%s %s", want.method, want.path)
+		op := item.GetOperation(want.method)
+		require.NotNil(t, op, "%s %s", want.method, want.path)
+		require.Equal(t, want.operationID, op.OperationID)
+		req := op.RequestBody.Value.Content.Get("application/json").Schema.Value
+		for _, f := range want.requestFields {
+			require.Contains(t, req.Properties, f, "%s request keeps %s", want.operationID, f)
+		}
+		for _, f := range req.Required {
+			require.Contains(t, want.requestFields, f, "%s must not require a field v2 clients do not send", want.operationID)
+		}
+		resp := op.Responses.Value(want.status)
+		require.NotNil(t, resp, "%s keeps status %s", want.operationID, want.status)
+		schema := resp.Value.Content.Get("application/json").Schema.Value
+		for _, f := range want.responseFields {
+			require.Contains(t, schema.Properties, f, "%s response keeps %s", want.operationID, f)
+		}
+	}
+}

@@ -1,0 +1,128 @@
+// Package apitest runs the full FountainAI handler stack against a test database and checks every
+// response a test receives against the spec of the service that answered it.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/service"
+)
+
+// NewServer serves every service on pool from an httptest server closed when t ends.
+func NewServer(t testing.TB, pool *pgxpool.Pool) *httptest.Server {
+	t.Helper()
+	h, err := app.Handler(app.All(), service.Deps{Pool: pool, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("apitest: build handler: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Client returns an HTTP client whose every response is validated against the specs; a response
+// the spec does not allow fails t.
+func Client(t testing.TB) *http.Client {
+	t.Helper()
+	var rs []routers.Router
+	for _, s := range app.All() {
+		doc, err := openapi3.NewLoader().LoadFromData(s.Spec)
+		if err != nil {
+			t.Fatalf("apitest: load %s spec: %v", s.Name, err)
+		}
+		doc.Servers = nil
+		r, err := gorillamux.NewRouter(doc)
+		if err != nil {
+			t.Fatalf("apitest: route %s spec: %v", s.Name, err)
+		}
+		rs = append(rs, r)
+	}
+	return &http.Client{Transport: &validatingTransport{t: t, routers: rs, next: http.DefaultTransport}}
+}
+
+type validatingTransport struct {
+	t       testing.TB
+	routers []routers.Router
+	next    http.RoundTripper
+}
+
+func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := v.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if resp.Header.Get(httpapi.RequestIDHeader) == "" {
+		v.t.Errorf("%s %s: response has no %s header", req.Method, req.URL.Path, httpapi.RequestIDHeader)
+	}
+	route, params := v.find(req)
+	if route == nil {
+		// Outside every spec (unknown path or method): the body must still be an ErrorResponse.
+		if resp.StatusCode >= 400 {
+			checkErrorBody(v.t, req, resp.StatusCode, body)
+		}
+		return resp, nil
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status: resp.StatusCode,
+		Header: resp.Header,
+		Body:   io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true, // a status the operation does not declare is a failure
+			MultiError:            true,
+		},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
+		v.t.Errorf("%s %s -> %d: response does not match the spec: %v\nbody: %s", req.Method, req.URL.Path, resp.StatusCode, err, body)
+	}
+	if resp.StatusCode >= 400 {
+		checkErrorBody(v.t, req, resp.StatusCode, body)
+	}
+	return resp, nil
+}
+
+func (v *validatingTransport) find(req *http.Request) (*routers.Route, map[string]string) {
+	for _, r := range v.routers {
+		if route, params, err := r.FindRoute(req); err == nil {
+			return route, params
+		}
+	}
+	return nil, nil
+}
+
+func checkErrorBody(t testing.TB, req *http.Request, status int, body []byte) {
+	var e struct {
+		ErrorCode *string `json:"errorCode"`
+		Message   *string `json:"message"`
+	}
+	if err := json.Unmarshal(body, &e); err != nil || e.ErrorCode == nil || e.Message == nil || *e.ErrorCode == "" {
+		t.Errorf("%s %s -> %d: body is not an ErrorResponse: %s", req.Method, req.URL.Path, status, body)
+	}
+	if status >= 500 && status != http.StatusServiceUnavailable && status != http.StatusBadGateway {
+		t.Errorf("%s %s -> %d: a 5xx is a bug: %s", req.Method, req.URL.Path, status, body)
+	}
+}

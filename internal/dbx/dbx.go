@@ -1,0 +1,106 @@
+// Package dbx is the boundary between the services and the PostgreSQL driver: it opens pools, runs
+// functions in transactions and translates driver errors into the few sentinels handlers act on.
+package dbx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+var (
+	// ErrNotFound: the row asked for does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique or exclusion constraint refused the write.
+	ErrConflict = errors.New("conflict")
+	// ErrUnavailable: the database could not be reached or refused service; the request may be retried.
+	ErrUnavailable = errors.New("database unavailable")
+)
+
+// Interpret maps a driver error onto the sentinels, keeping the original in the chain for the log.
+func Interpret(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "23505" || pgErr.Code == "23P01":
+			return fmt.Errorf("%w: %w", ErrConflict, err)
+		case pgErr.Code[:2] == "08", pgErr.Code[:2] == "57", pgErr.Code == "53300":
+			// connection exceptions, operator intervention (shutdown), too many connections
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return err
+	}
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}
+
+// ConstraintName returns the name of the constraint that refused err, or "".
+func ConstraintName(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.ConstraintName
+	}
+	return ""
+}
+
+// InTx runs fn in a transaction and commits when it returns nil; any error rolls back. Errors come
+// back interpreted.
+func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return Interpret(err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(tx); err != nil {
+		return Interpret(err)
+	}
+	return Interpret(tx.Commit(ctx))
+}
+
+// PoolOptions tunes a service's pool.
+type PoolOptions struct {
+	MaxConns int32
+	// ApplicationName shows in pg_stat_activity, telling which service holds a connection.
+	ApplicationName string
+}
+
+// Open connects a pool and checks the database answers.
+func Open(ctx context.Context, url string, o PoolOptions) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	if o.ApplicationName != "" {
+		cfg.ConnConfig.RuntimeParams["application_name"] = o.ApplicationName
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database pool: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return pool, nil
+}

@@ -1,0 +1,31 @@
+// Package service describes what each FountainAI service brings to the fountain binary, so that
+// `fountain serve` can run any set of them in one process on one port.
+package service
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Deps are what a service is built from.
+type Deps struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+}
+
+// Service is one FountainAI service.
+type Service struct {
+	// Name is used on the command line, as the PostgreSQL schema and in /openapi/<Name>.yaml.
+	Name string
+	// Title is a one-line description for help output.
+	Title string
+	// Spec is the service's OpenAPI document as written in api/.
+	Spec []byte
+	// Migrations holds the service's goose migrations.
+	Migrations fs.FS
+	// Mount registers the service's routes on mux, each validated against the service's spec.
+	Mount func(mux *http.ServeMux, deps Deps) error
+}

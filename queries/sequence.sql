@@ -1,0 +1,149 @@
+-- name: ScopeLock :one
+-- ScopeLock takes the scope's row lock, which every allocation and reorder in the scope holds until
+-- commit; it finds nothing when the scope does not exist yet.
+SELECT id FROM sequence.scopes
+WHERE script_id = @script_id AND name = @name
+FOR UPDATE;
+
+-- name: ScopeCreate :exec
+-- ScopeCreate creates a scope unless a concurrent transaction already did.
+INSERT INTO sequence.scopes (script_id, name) VALUES (@script_id, @name)
+ON CONFLICT (script_id, name) DO NOTHING;
+
+-- name: ScopeGetByID :one
+-- ScopeGetByID names the scope an element was found in.
+SELECT id, script_id, name FROM sequence.scopes WHERE id = @id;
+
+-- name: ScopeFind :one
+-- ScopeFind looks a scope up without locking it, for reads.
+SELECT id, script_id, name FROM sequence.scopes WHERE script_id = @script_id AND name = @name;
+
+-- name: ScopeLockByID :one
+-- ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
+SELECT id, script_id, name FROM sequence.scopes WHERE id = @id FOR UPDATE;
+
+-- name: PositionAllocateBatch :many
+-- PositionAllocateBatch places every requested element that holds no position yet at the end of the
+-- scope, in request order, and returns the position of every requested element (placed now or
+-- before, in any scope). The caller must hold the scope lock, so that the end of the scope cannot
+-- move under it and the statement's snapshot sees every earlier allocation.
+WITH req AS (
+    SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id, i AS ord
+    FROM generate_series(1, cardinality(@element_ids::bigint[])) AS i
+),
+existing AS (
+    SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number
+    FROM sequence.positions p
+    JOIN req ON req.element_type = p.element_type AND req.element_id = p.element_id
+),
+fresh AS (
+    SELECT DISTINCT ON (req.element_type, req.element_id) req.element_type, req.element_id, req.ord
+    FROM req
+    WHERE NOT EXISTS (
+        SELECT 1 FROM existing e WHERE e.element_type = req.element_type AND e.element_id = req.element_id
+    )
+    ORDER BY req.element_type, req.element_id, req.ord
+),
+tail AS (
+    SELECT coalesce(max(p.sequence_number), 0)::bigint AS last_number
+    FROM sequence.positions p WHERE p.scope_id = @scope_id
+),
+placed AS (
+    INSERT INTO sequence.positions (element_type, element_id, scope_id, sequence_number)
+    SELECT f.element_type, f.element_id, @scope_id, tail.last_number + row_number() OVER (ORDER BY f.ord)
+    FROM fresh f CROSS JOIN tail
+    RETURNING element_type, element_id, scope_id, sequence_number
+)
+SELECT placed.element_type, placed.element_id, placed.scope_id, placed.sequence_number, true AS created
+FROM placed
+UNION ALL
+SELECT existing.element_type, existing.element_id, existing.scope_id, existing.sequence_number, false AS created
+FROM existing;
+
+-- name: PositionGetByElement :one
+-- PositionGetByElement reads an element's position with its scope.
+SELECT p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
+FROM sequence.positions p
+JOIN sequence.scopes s ON s.id = p.scope_id
+WHERE p.element_type = @element_type AND p.element_id = @element_id;
+
+-- name: PositionListByElements :many
+-- PositionListByElements reads the positions of the given elements (those that hold one).
+SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number
+FROM sequence.positions p
+JOIN (
+    SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id
+    FROM generate_series(1, cardinality(@element_ids::bigint[])) AS i
+) r ON r.element_type = p.element_type AND r.element_id = p.element_id;
+
+-- name: PositionReorder :execrows
+-- PositionReorder moves the given elements of a scope to their new numbers in one statement; the
+-- deferrable unique constraint rejects a result with two elements on one number.
+UPDATE sequence.positions p
+SET sequence_number = r.new_sequence, updated_at = now()
+FROM (
+    SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id,
+           (@new_sequences::bigint[])[i]::bigint AS new_sequence
+    FROM generate_series(1, cardinality(@element_ids::bigint[])) AS i
+) r
+WHERE p.scope_id = @scope_id AND p.element_type = r.element_type AND p.element_id = r.element_id;
+
+-- name: PositionHolderOfNumbers :many
+-- PositionHolderOfNumbers finds which elements of a scope hold any of the given numbers, to explain a
+-- rejected reorder.
+SELECT element_type, element_id, sequence_number
+FROM sequence.positions
+WHERE scope_id = @scope_id AND sequence_number = ANY (@numbers::bigint[])
+ORDER BY sequence_number;
+
+-- name: PositionListByScope :many
+-- PositionListByScope pages through a scope in sequence order with optional filters.
+SELECT element_type, element_id, sequence_number
+FROM sequence.positions
+WHERE scope_id = @scope_id
+  AND (sqlc.narg(element_type)::text IS NULL OR element_type = sqlc.narg(element_type))
+  AND sequence_number >= @start_sequence
+  AND sequence_number <= @end_sequence
+ORDER BY sequence_number
+LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
+
+-- name: PositionCountByScope :one
+-- PositionCountByScope counts what PositionListByScope pages through.
+SELECT count(*)
+FROM sequence.positions
+WHERE scope_id = @scope_id
+  AND (sqlc.narg(element_type)::text IS NULL OR element_type = sqlc.narg(element_type))
+  AND sequence_number >= @start_sequence
+  AND sequence_number <= @end_sequence;
+
+-- name: VersionCreate :one
+-- VersionCreate bumps the element's version head and stores the version in one statement, so a
+-- failure leaves neither and concurrent writers queue on the head row.
+WITH head AS (
+    INSERT INTO sequence.version_heads AS h (element_type, element_id, last_version)
+    VALUES (@element_type, @element_id, 1)
+    ON CONFLICT (element_type, element_id) DO UPDATE SET last_version = h.last_version + 1
+    RETURNING h.last_version
+)
+INSERT INTO sequence.versions (element_type, element_id, version_number, data)
+SELECT @element_type, @element_id, head.last_version, @data
+FROM head
+RETURNING version_number, created_at;
+
+-- name: VersionListByElement :many
+-- VersionListByElement pages through an element's versions, oldest first, without their data.
+SELECT version_number, created_at
+FROM sequence.versions
+WHERE element_type = @element_type AND element_id = @element_id
+ORDER BY version_number
+LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
+
+-- name: VersionCountByElement :one
+-- VersionCountByElement counts an element's versions.
+SELECT count(*) FROM sequence.versions WHERE element_type = @element_type AND element_id = @element_id;
+
+-- name: VersionGet :one
+-- VersionGet reads one version with its data.
+SELECT version_number, created_at, data
+FROM sequence.versions
+WHERE element_type = @element_type AND element_id = @element_id AND version_number = @version_number;

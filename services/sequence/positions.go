@@ -1,0 +1,116 @@
+package sequence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/gen/sequencedb"
+	"github.com/fountainai/fountainai/internal/dbx"
+)
+
+const defaultLimit = 100
+
+// GenerateSequenceNumber places an element at the end of its scope, or reports where it already is.
+func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.GenerateSequenceNumberRequestObject) (sequenceapi.GenerateSequenceNumberResponseObject, error) {
+	b := req.Body
+	scope, explicit := requestedScope(b.ElementType, b.ScriptId, b.Scope)
+	elem := element{string(b.ElementType), b.ElementId}
+	p, err := s.alloc.Allocate(ctx, scope, elem)
+	if err != nil {
+		return nil, err
+	}
+	if explicit && p.scope != scope {
+		return sequenceapi.GenerateSequenceNumber409JSONResponse{ConflictJSONResponse: sequenceapi.ConflictJSONResponse(errBody(
+			"ELEMENT_IN_OTHER_SCOPE", "the element already holds a position in another scope",
+			fmt.Sprintf("%s holds number %d in %s, not in %s", elem, p.number, p.scope, scope)))}, nil
+	}
+	return sequenceapi.GenerateSequenceNumber201JSONResponse{
+		SequenceNumber: p.number,
+		ElementType:    b.ElementType,
+		ElementId:      b.ElementId,
+		ScriptId:       optionalID(p.scope.scriptID),
+		Scope:          p.scope.name,
+		Created:        p.created,
+	}, nil
+}
+
+// GetElementPosition reads the scope and number an element holds.
+func (s *Server) GetElementPosition(ctx context.Context, req sequenceapi.GetElementPositionRequestObject) (sequenceapi.GetElementPositionResponseObject, error) {
+	row, err := s.q.PositionGetByElement(ctx, string(req.ElementType), req.ElementId)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return sequenceapi.GetElementPosition404JSONResponse{NotFoundJSONResponse: sequenceapi.NotFoundJSONResponse(errBody(
+			"NOT_FOUND", "the element holds no position", fmt.Sprintf("%s %d", req.ElementType, req.ElementId)))}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read position of %s %d: %w", req.ElementType, req.ElementId, err)
+	}
+	return sequenceapi.GetElementPosition200JSONResponse{
+		ElementType:    req.ElementType,
+		ElementId:      req.ElementId,
+		ScriptId:       optionalID(row.ScriptID),
+		Scope:          row.ScopeName,
+		SequenceNumber: row.SequenceNumber,
+	}, nil
+}
+
+// ListPositions pages through one scope in sequence order.
+func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPositionsRequestObject) (sequenceapi.ListPositionsResponseObject, error) {
+	p := req.Params
+	start, end := int64(1), int64(math.MaxInt64)
+	if p.StartSequence != nil {
+		start = *p.StartSequence
+	}
+	if p.EndSequence != nil {
+		end = *p.EndSequence
+	}
+	if end < start {
+		return sequenceapi.ListPositions400JSONResponse{BadRequestJSONResponse: sequenceapi.BadRequestJSONResponse(errBody(
+			"VALIDATION_FAILED", "endSequence must not be below startSequence", fmt.Sprintf("startSequence %d, endSequence %d", start, end)))}, nil
+	}
+	limit, offset := pageOf(p.Limit, p.Offset)
+	page := sequenceapi.PositionPage{Scope: p.Scope, ScriptId: p.ScriptId, Limit: limit, Offset: offset, Positions: []sequenceapi.Position{}}
+	var scriptID int64
+	if p.ScriptId != nil {
+		scriptID = *p.ScriptId
+	}
+	scope, err := s.q.ScopeFind(ctx, scriptID, p.Scope)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return sequenceapi.ListPositions200JSONResponse(page), nil
+	} else if err != nil {
+		return nil, fmt.Errorf("find %s: %w", scopeKey{scriptID, p.Scope}, err)
+	}
+	filter := sequencedb.PositionListByScopeParams{ScopeID: scope.ID, StartSequence: start, EndSequence: end, RowLimit: int64(limit), RowOffset: offset}
+	if p.ElementType != nil {
+		filter.ElementType.String, filter.ElementType.Valid = string(*p.ElementType), true
+	}
+	rows, err := s.q.PositionListByScope(ctx, filter)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", scopeKey{scriptID, p.Scope}, dbx.Interpret(err))
+	}
+	page.TotalCount, err = s.q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
+		ScopeID: scope.ID, ElementType: filter.ElementType, StartSequence: start, EndSequence: end,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count %s: %w", scopeKey{scriptID, p.Scope}, dbx.Interpret(err))
+	}
+	for _, r := range rows {
+		page.Positions = append(page.Positions, sequenceapi.Position{
+			ElementType: sequenceapi.ElementType(r.ElementType), ElementId: r.ElementID, SequenceNumber: r.SequenceNumber,
+		})
+	}
+	return sequenceapi.ListPositions200JSONResponse(page), nil
+}
+
+// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
+func pageOf(limit *int, offset *int64) (int, int64) {
+	l, o := defaultLimit, int64(0)
+	if limit != nil {
+		l = *limit
+	}
+	if offset != nil {
+		o = *offset
+	}
+	return l, o
+}

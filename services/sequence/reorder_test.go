@@ -1,0 +1,114 @@
+package sequence_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+)
+
+// numbers maps "type id" to the number each element of the scope holds.
+func numbers(t *testing.T, c *sequenceapi.ClientWithResponses, scriptID *int64, scope string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for _, p := range listScope(t, c, scriptID, scope) {
+		out[fmt.Sprintf("%s %d", p.ElementType, p.ElementId)] = p.SequenceNumber
+	}
+	return out
+}
+
+func TestReorderV2Swap(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	for id := range int64(3) {
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: id + 1})
+	}
+	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.Section,
+		Elements:    []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}},
+	})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	require.Equal(t, "section", resp.JSON200.Scope)
+	require.Equal(t, []sequenceapi.UpdatedElement{
+		{ElementType: sequenceapi.Section, ElementId: 1, NewSequence: 2},
+		{ElementType: sequenceapi.Section, ElementId: 2, NewSequence: 1},
+	}, resp.JSON200.UpdatedElements)
+	require.Equal(t, map[string]int64{"section 1": 2, "section 2": 1, "section 3": 3}, numbers(t, c, nil, "section"))
+
+	pos, err := c.GetElementPositionWithResponse(context.Background(), sequenceapi.Section, 1)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, pos.JSON200.SequenceNumber, "element reads show the new order")
+}
+
+func TestReorderMixedStory(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	script := ptr(int64(4))
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script})
+
+	// Rotate: the action moves to the end; items name their own type where it differs.
+	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.SpokenWord, ScriptId: script, Scope: ptr("story"),
+		Elements: []sequenceapi.ReorderItem{
+			{ElementType: ptr(sequenceapi.Action), ElementId: 1, NewSequence: 3},
+			{ElementId: 1, NewSequence: 1},
+			{ElementId: 2, NewSequence: 2},
+		},
+	})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	require.Equal(t, map[string]int64{"spokenWord 1": 1, "spokenWord 2": 2, "action 1": 3}, numbers(t, c, script, "story"))
+}
+
+func TestReorderRefusalsChangeNothing(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	script := ptr(int64(5))
+	for id := range int64(3) {
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: id + 1, ScriptId: script})
+	}
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: ptr(int64(6))})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: 1, ScriptId: script})
+	before := numbers(t, c, script, "story")
+
+	cases := []struct {
+		name   string
+		body   sequenceapi.ReorderRequest
+		status int
+		code   string
+	}{
+		{"unknown element", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 77, NewSequence: 1}}}, http.StatusNotFound, "NOT_FOUND"},
+		{"element listed twice", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 1, NewSequence: 1}}}, http.StatusBadRequest, "DUPLICATE_ELEMENT"},
+		{"number given twice", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 2}}}, http.StatusBadRequest, "DUPLICATE_SEQUENCE"},
+		{"two scripts", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 9, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
+		{"story and sections", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementType: ptr(sequenceapi.Section), ElementId: 1, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
+		{"wrong script named", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, ScriptId: ptr(int64(6)), Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
+		{"collides with an unmoved element", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 3}}}, http.StatusConflict, "SEQUENCE_CONFLICT"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := c.ReorderElementsWithResponse(context.Background(), tc.body)
+			require.NoError(t, err)
+			require.Equal(t, tc.status, resp.StatusCode(), string(resp.Body))
+			var code string
+			switch {
+			case resp.JSON400 != nil:
+				code = resp.JSON400.ErrorCode
+			case resp.JSON404 != nil:
+				code = resp.JSON404.ErrorCode
+			case resp.JSON409 != nil:
+				code = resp.JSON409.ErrorCode
+				require.Contains(t, *resp.JSON409.Details, "action 3")
+			}
+			require.Equal(t, tc.code, code)
+			require.Equal(t, before, numbers(t, c, script, "story"), "a refused reorder changes nothing")
+		})
+	}
+}

@@ -1,0 +1,205 @@
+package sequence_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+func newClient(t *testing.T) *sequenceapi.ClientWithResponses {
+	t.Helper()
+	srv := apitest.NewServer(t, dbtest.NewPool(t))
+	c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t)))
+	require.NoError(t, err)
+	return c
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func allocate(t *testing.T, c *sequenceapi.ClientWithResponses, body sequenceapi.SequenceRequest) sequenceapi.SequenceResponse {
+	t.Helper()
+	resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
+	return *resp.JSON201
+}
+
+func listScope(t *testing.T, c *sequenceapi.ClientWithResponses, scriptID *int64, scope string) []sequenceapi.Position {
+	t.Helper()
+	resp, err := c.ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: scope, ScriptId: scriptID, Limit: ptr(1000)})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	return resp.JSON200.Positions
+}
+
+func TestAllocateV2ScopePerType(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+
+	first := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: 10})
+	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 1, ElementType: sequenceapi.Script, ElementId: 10, Scope: "script", Created: true}, first)
+	require.EqualValues(t, 2, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: 11}).SequenceNumber)
+	// Another type has its own number line.
+	require.EqualValues(t, 1, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 10}).SequenceNumber)
+
+	again := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: 10})
+	require.EqualValues(t, 1, again.SequenceNumber, "asking again returns the current number")
+	require.False(t, again.Created)
+	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: 12}).SequenceNumber, "a repeated request uses no number")
+}
+
+func TestAllocateScriptScopes(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	script := ptr(int64(7))
+
+	story := []sequenceapi.SequenceRequest{
+		{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script},
+		{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script},
+		{ElementType: sequenceapi.Transition, ElementId: 1, ScriptId: script},
+		{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script},
+	}
+	for i, r := range story {
+		got := allocate(t, c, r)
+		require.EqualValues(t, i+1, got.SequenceNumber, "actions, spoken words and transitions share the story order")
+		require.Equal(t, "story", got.Scope)
+		require.Equal(t, script, got.ScriptId)
+	}
+	for i := range 2 {
+		got := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: int64(i + 1), ScriptId: script})
+		require.EqualValues(t, i+1, got.SequenceNumber, "sections have their own order")
+		require.Equal(t, "sections", got.Scope)
+	}
+	other := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: ptr(int64(8))})
+	require.EqualValues(t, 1, other.SequenceNumber, "each script has its own story order")
+
+	named := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 3, ScriptId: script, Scope: ptr("cast")})
+	require.Equal(t, "cast", named.Scope)
+	require.EqualValues(t, 1, named.SequenceNumber)
+
+	// A v2 body for an element placed in a script returns where it is.
+	v2 := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1})
+	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 2, ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: "story"}, v2)
+
+	// Naming another scope for a placed element is a conflict, and changes nothing.
+	resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: ptr(int64(8))})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusConflict, resp.StatusCode())
+	require.Equal(t, "ELEMENT_IN_OTHER_SCOPE", resp.JSON409.ErrorCode)
+	require.Len(t, listScope(t, c, ptr(int64(8)), "story"), 1)
+
+	pos, err := c.GetElementPositionWithResponse(context.Background(), sequenceapi.SpokenWord, 2)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, pos.StatusCode())
+	require.Equal(t, sequenceapi.ElementPosition{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script, Scope: "story", SequenceNumber: 4}, *pos.JSON200)
+
+	missing, err := c.GetElementPositionWithResponse(context.Background(), sequenceapi.SpokenWord, 99)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, missing.StatusCode())
+	require.Equal(t, "NOT_FOUND", missing.JSON404.ErrorCode)
+}
+
+func TestListPositions(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	script := ptr(int64(3))
+	for i := range 25 {
+		typ := sequenceapi.Action
+		if i%2 == 1 {
+			typ = sequenceapi.SpokenWord
+		}
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: typ, ElementId: int64(i + 1), ScriptId: script})
+	}
+	ctx := context.Background()
+
+	var seen []int64
+	for offset := int64(0); ; offset += 10 {
+		resp, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, Limit: ptr(10), Offset: &offset})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode())
+		require.EqualValues(t, 25, resp.JSON200.TotalCount)
+		if len(resp.JSON200.Positions) == 0 {
+			break
+		}
+		for _, p := range resp.JSON200.Positions {
+			seen = append(seen, p.SequenceNumber)
+		}
+	}
+	require.Len(t, seen, 25)
+	require.True(t, sort.SliceIsSorted(seen, func(i, j int) bool { return seen[i] < seen[j] }), "pages come in sequence order")
+
+	ranged, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{
+		Scope: "story", ScriptId: script, ElementType: ptr(sequenceapi.SpokenWord), StartSequence: ptr(int64(5)), EndSequence: ptr(int64(10)),
+	})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, ranged.StatusCode())
+	require.EqualValues(t, 3, ranged.JSON200.TotalCount)
+	for _, p := range ranged.JSON200.Positions {
+		require.Equal(t, sequenceapi.SpokenWord, p.ElementType)
+		require.True(t, p.SequenceNumber >= 5 && p.SequenceNumber <= 10)
+	}
+
+	inverted, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, StartSequence: ptr(int64(9)), EndSequence: ptr(int64(2))})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadRequest, inverted.StatusCode())
+
+	empty, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: ptr(int64(404))})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, empty.StatusCode())
+	require.Empty(t, empty.JSON200.Positions)
+	require.Zero(t, empty.JSON200.TotalCount)
+}
+
+func TestVersions(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	ctx := context.Background()
+	data := []string{
+		`{"text":"O Romeo, Romeo! wherefore art thou Romeo?"}`,
+		`{"text":"Deny thy father, and refuse thy name;","note":"with \"quotes\", commas","n":12345678901234567890}`,
+		`{"nested":{"list":[1,2,{"x":null}],"flag":true}}`,
+	}
+	for i, d := range data {
+		resp, err := c.CreateVersionWithResponse(ctx, sequenceapi.VersionRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, NewVersionData: json.RawMessage(d)})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
+		require.EqualValues(t, i+1, resp.JSON201.VersionNumber)
+	}
+	other, err := c.CreateVersionWithResponse(ctx, sequenceapi.VersionRequest{ElementType: sequenceapi.Action, ElementId: 1, NewVersionData: json.RawMessage(`{}`)})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, other.JSON201.VersionNumber, "versions are numbered per element")
+
+	for i, d := range data {
+		resp, err := c.GetVersionWithResponse(ctx, sequenceapi.SpokenWord, 1, int64(i+1))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode())
+		require.JSONEq(t, d, string(resp.JSON200.Data), "data reads back as stored")
+	}
+
+	list, err := c.ListVersionsWithResponse(ctx, sequenceapi.SpokenWord, 1, &sequenceapi.ListVersionsParams{Limit: ptr(2), Offset: ptr(int64(1))})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, list.StatusCode())
+	require.EqualValues(t, 3, list.JSON200.TotalCount)
+	require.Len(t, list.JSON200.Versions, 2)
+	require.EqualValues(t, 2, list.JSON200.Versions[0].VersionNumber)
+	require.EqualValues(t, 3, list.JSON200.Versions[1].VersionNumber)
+
+	missing, err := c.GetVersionWithResponse(ctx, sequenceapi.SpokenWord, 1, 4)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, missing.StatusCode())
+
+	none, err := c.ListVersionsWithResponse(ctx, sequenceapi.Script, 5, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, none.StatusCode())
+	require.Empty(t, none.JSON200.Versions)
+}

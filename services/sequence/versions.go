@@ -1,0 +1,66 @@
+package sequence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/gen/sequencedb"
+	"github.com/fountainai/fountainai/internal/dbx"
+)
+
+// CreateVersion stores the element's next version.
+func (s *Server) CreateVersion(ctx context.Context, req sequenceapi.CreateVersionRequestObject) (sequenceapi.CreateVersionResponseObject, error) {
+	b := req.Body
+	row, err := s.q.VersionCreate(ctx, string(b.ElementType), b.ElementId, b.NewVersionData)
+	if err != nil {
+		return nil, fmt.Errorf("create version of %s %d: %w", b.ElementType, b.ElementId, dbx.Interpret(err))
+	}
+	return sequenceapi.CreateVersion201JSONResponse{
+		VersionNumber: row.VersionNumber,
+		ElementType:   b.ElementType,
+		ElementId:     b.ElementId,
+		CreatedAt:     row.CreatedAt,
+	}, nil
+}
+
+// ListVersions pages through an element's versions, oldest first.
+func (s *Server) ListVersions(ctx context.Context, req sequenceapi.ListVersionsRequestObject) (sequenceapi.ListVersionsResponseObject, error) {
+	limit, offset := pageOf(req.Params.Limit, req.Params.Offset)
+	typ := string(req.ElementType)
+	rows, err := s.q.VersionListByElement(ctx, sequencedb.VersionListByElementParams{
+		ElementType: typ, ElementID: req.ElementId, RowLimit: int64(limit), RowOffset: offset,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list versions of %s %d: %w", typ, req.ElementId, dbx.Interpret(err))
+	}
+	total, err := s.q.VersionCountByElement(ctx, typ, req.ElementId)
+	if err != nil {
+		return nil, fmt.Errorf("count versions of %s %d: %w", typ, req.ElementId, dbx.Interpret(err))
+	}
+	page := sequenceapi.VersionPage{
+		ElementType: req.ElementType, ElementId: req.ElementId, TotalCount: total, Limit: limit, Offset: offset,
+		Versions: make([]sequenceapi.VersionSummary, 0, len(rows)),
+	}
+	for _, r := range rows {
+		page.Versions = append(page.Versions, sequenceapi.VersionSummary{VersionNumber: r.VersionNumber, CreatedAt: r.CreatedAt})
+	}
+	return sequenceapi.ListVersions200JSONResponse(page), nil
+}
+
+// GetVersion reads one version with its data.
+func (s *Server) GetVersion(ctx context.Context, req sequenceapi.GetVersionRequestObject) (sequenceapi.GetVersionResponseObject, error) {
+	row, err := s.q.VersionGet(ctx, string(req.ElementType), req.ElementId, req.VersionNumber)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return sequenceapi.GetVersion404JSONResponse{NotFoundJSONResponse: sequenceapi.NotFoundJSONResponse(errBody(
+			"NOT_FOUND", "the element has no such version",
+			fmt.Sprintf("%s %d version %d", req.ElementType, req.ElementId, req.VersionNumber)))}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read version %d of %s %d: %w", req.VersionNumber, req.ElementType, req.ElementId, err)
+	}
+	return sequenceapi.GetVersion200JSONResponse{
+		ElementType: req.ElementType, ElementId: req.ElementId,
+		VersionNumber: row.VersionNumber, CreatedAt: row.CreatedAt, Data: row.Data,
+	}, nil
+}
