@@ -50,7 +50,7 @@ $(SPECTRAL): tools/package.json tools/package-lock.json
 
 .PHONY: bench
 bench: postgres ## Load-test POST /sequence at 1, 16 and 64 clients next to pgbench on the same database.
-	$(GO) run ./cmd/withpg --durable -- $(GO) run ./bench/sequence
+	$(GO) run ./bench/sequence
 
 .PHONY: postgres
 postgres: ## Make sure PostgreSQL server binaries are installed (installs them with apt if missing).

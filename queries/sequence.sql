@@ -1,15 +1,3 @@
--- name: ScopeLock :one
--- ScopeLock takes the scope's row lock, which every allocation and reorder in the scope holds until
--- commit; it finds nothing when the scope does not exist yet.
-SELECT id FROM sequence.scopes
-WHERE script_id = @script_id AND name = @name
-FOR UPDATE;
-
--- name: ScopeCreate :exec
--- ScopeCreate creates a scope unless a concurrent transaction already did.
-INSERT INTO sequence.scopes (script_id, name) VALUES (@script_id, @name)
-ON CONFLICT (script_id, name) DO NOTHING;
-
 -- name: ScopeGetByID :one
 -- ScopeGetByID names the scope an element was found in.
 SELECT id, script_id, name FROM sequence.scopes WHERE id = @id;
@@ -22,43 +10,12 @@ SELECT id, script_id, name FROM sequence.scopes WHERE script_id = @script_id AND
 -- ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
 SELECT id, script_id, name FROM sequence.scopes WHERE id = @id FOR UPDATE;
 
--- name: PositionAllocateBatch :many
--- PositionAllocateBatch places every requested element that holds no position yet at the end of the
--- scope, in request order, and returns the position of every requested element (placed now or
--- before, in any scope). The caller must hold the scope lock, so that the end of the scope cannot
--- move under it and the statement's snapshot sees every earlier allocation.
-WITH req AS (
-    SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id, i AS ord
-    FROM generate_series(1, cardinality(@element_ids::bigint[])) AS i
-),
-existing AS (
-    SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number
-    FROM sequence.positions p
-    JOIN req ON req.element_type = p.element_type AND req.element_id = p.element_id
-),
-fresh AS (
-    SELECT DISTINCT ON (req.element_type, req.element_id) req.element_type, req.element_id, req.ord
-    FROM req
-    WHERE NOT EXISTS (
-        SELECT 1 FROM existing e WHERE e.element_type = req.element_type AND e.element_id = req.element_id
-    )
-    ORDER BY req.element_type, req.element_id, req.ord
-),
-tail AS (
-    SELECT coalesce(max(p.sequence_number), 0)::bigint AS last_number
-    FROM sequence.positions p WHERE p.scope_id = @scope_id
-),
-placed AS (
-    INSERT INTO sequence.positions (element_type, element_id, scope_id, sequence_number)
-    SELECT f.element_type, f.element_id, @scope_id, tail.last_number + row_number() OVER (ORDER BY f.ord)
-    FROM fresh f CROSS JOIN tail
-    RETURNING element_type, element_id, scope_id, sequence_number
-)
-SELECT placed.element_type, placed.element_id, placed.scope_id, placed.sequence_number, true AS created
-FROM placed
-UNION ALL
-SELECT existing.element_type, existing.element_id, existing.scope_id, existing.sequence_number, false AS created
-FROM existing;
+-- name: PositionAllocate :many
+-- PositionAllocate places the elements that hold no position yet at the end of the scope and returns
+-- where every listed element stands; see sequence.allocate_positions.
+SELECT element_type::text AS element_type, element_id::bigint AS element_id, scope_id::bigint AS scope_id,
+       sequence_number::bigint AS sequence_number, created::boolean AS created
+FROM sequence.allocate_positions(@script_id::bigint, @scope_name::text, @element_types::text[], @element_ids::bigint[]);
 
 -- name: PositionGetByElement :one
 -- PositionGetByElement reads an element's position with its scope.

@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,7 +109,7 @@ func run(duration time.Duration, levels string) error {
 	_ = conn.QueryRow(ctx, "SHOW synchronous_commit").Scan(&syncCommit)
 
 	fmt.Printf("POST /sequence (one new element per request, all in one scope) vs pgbench, %s each\n", duration)
-	fmt.Printf("PostgreSQL %s, fsync=%s, synchronous_commit=%s, GOMAXPROCS machine cores\n\n", version, fsync, syncCommit)
+	fmt.Printf("PostgreSQL %s, fsync=%s, synchronous_commit=%s, %d cores\n\n", version, fsync, syncCommit, runtime.NumCPU())
 	fmt.Printf("%8s  %12s  %9s  %9s  %14s  %8s\n", "clients", "HTTP req/s", "p50 ms", "p99 ms", "pgbench TPS", "ratio")
 	for i, c := range clients {
 		script := int64(1000 + i)
@@ -116,7 +117,7 @@ func run(duration time.Duration, levels string) error {
 		if err != nil {
 			return err
 		}
-		tps, err := runPgbench(ctx, conn, pgbench, dbURL, c, duration, script+500)
+		tps, err := runPgbench(ctx, pgbench, dbURL, c, duration, script+500)
 		if err != nil {
 			return err
 		}
@@ -169,16 +170,20 @@ func startFountain(bin, dbURL string) (string, func(), error) {
 
 type httpResult struct{ rps, p50, p99 float64 }
 
+// nextElement numbers elements across all runs: an element holds one position, so reusing an id in
+// another run's scope would be refused.
+var nextElement atomic.Int64
+
 // loadHTTP runs clients closed-loop workers for d, each allocating new elements in one scope.
 func loadHTTP(addr string, clients int, d time.Duration, script int64) (httpResult, error) {
 	transport := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	defer transport.CloseIdleConnections()
 	target := "http://" + addr + "/sequence"
-	var next atomic.Int64
 	var mu sync.Mutex
 	var lat []time.Duration
 	var failed atomic.Int64
+	var firstErr atomic.Value
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -186,17 +191,19 @@ func loadHTTP(addr string, clients int, d time.Duration, script int64) (httpResu
 		wg.Go(func() {
 			local := make([]time.Duration, 0, 4096)
 			for time.Now().Before(deadline) {
-				body, _ := json.Marshal(map[string]any{"elementType": "spokenWord", "elementId": next.Add(1), "scriptId": script})
+				body, _ := json.Marshal(map[string]any{"elementType": "spokenWord", "elementId": nextElement.Add(1), "scriptId": script})
 				t0 := time.Now()
 				resp, err := client.Post(target, "application/json", bytes.NewReader(body))
 				if err != nil {
 					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
 					continue
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
+				out, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode != http.StatusCreated {
 					failed.Add(1)
+					firstErr.CompareAndSwap(nil, fmt.Sprintf("%d %s", resp.StatusCode, out))
 					continue
 				}
 				local = append(local, time.Since(t0))
@@ -209,7 +216,7 @@ func loadHTTP(addr string, clients int, d time.Duration, script int64) (httpResu
 	wg.Wait()
 	elapsed := time.Since(start)
 	if n := failed.Load(); n > 0 {
-		return httpResult{}, fmt.Errorf("%d requests failed at %d clients", n, clients)
+		return httpResult{}, fmt.Errorf("%d requests failed at %d clients, first: %v", n, clients, firstErr.Load())
 	}
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
@@ -221,31 +228,24 @@ func loadHTTP(addr string, clients int, d time.Duration, script int64) (httpResu
 	return httpResult{rps: float64(len(lat)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99)}, nil
 }
 
-// allocationScript is what one POST /sequence does in the database, as a pgbench transaction: lock
-// the scope's row, then place one element with the service's own allocation statement.
+// allocationScript is what one POST /sequence does in the database, as a pgbench transaction: the
+// service's own allocation statement for one element, in autocommit.
 const allocationScript = `\set id random(1, 1000000000000)
-BEGIN;
-SELECT id FROM sequence.scopes WHERE script_id = :script AND name = 'story' FOR UPDATE;
 %s;
-COMMIT;
 `
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
-func runPgbench(ctx context.Context, conn *pgx.Conn, pgbench, dbURL string, clients int, d time.Duration, script int64) (float64, error) {
-	var scopeID int64
-	err := conn.QueryRow(ctx, `INSERT INTO sequence.scopes (script_id, name) VALUES ($1, 'story') RETURNING id`, script).Scan(&scopeID)
-	if err != nil {
-		return 0, err
-	}
-	query, err := namedQuery("queries/sequence.sql", "PositionAllocateBatch")
+func runPgbench(ctx context.Context, pgbench, dbURL string, clients int, d time.Duration, script int64) (float64, error) {
+	query, err := namedQuery("queries/sequence.sql", "PositionAllocate")
 	if err != nil {
 		return 0, err
 	}
 	stmt := strings.NewReplacer(
+		"@script_id::bigint", ":script::bigint",
+		"@scope_name::text", "'story'::text",
 		"@element_types::text[]", "ARRAY['pgbench']::text[]",
 		"@element_ids::bigint[]", "ARRAY[:id]::bigint[]",
-		"@scope_id", strconv.FormatInt(scopeID, 10),
 	).Replace(query)
 	file, err := os.CreateTemp("", "alloc-*.sql")
 	if err != nil {

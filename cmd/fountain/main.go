@@ -191,6 +191,13 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Log
 	if err != nil {
 		return err
 	}
+	logger.Info("serving", slog.String("addr", ln.Addr().String()),
+		slog.String("services", strings.Join(serviceNames(cfg.services), ",")))
+	fmt.Fprintf(os.Stderr, "FountainAI listening on http://%s (specs at /openapi/<service>.yaml)\n", ln.Addr())
+	return serveListener(ctx, ln, handler, cfg.shutdownTimeout, logger)
+}
+
+func serveListener(ctx context.Context, ln net.Listener, handler http.Handler, shutdownTimeout time.Duration, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -200,17 +207,13 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Log
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("serving", slog.String("addr", ln.Addr().String()),
-		slog.String("services", strings.Join(serviceNames(cfg.services), ",")))
-	fmt.Fprintf(os.Stderr, "FountainAI listening on http://%s (specs at /openapi/<service>.yaml)\n", ln.Addr())
-
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down", slog.Duration("timeout", cfg.shutdownTimeout))
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	logger.Info("shutting down", slog.Duration("timeout", shutdownTimeout))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("graceful shutdown: %w", err)

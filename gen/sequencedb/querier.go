@@ -9,11 +9,9 @@ import (
 )
 
 type Querier interface {
-	// PositionAllocateBatch places every requested element that holds no position yet at the end of the
-	// scope, in request order, and returns the position of every requested element (placed now or
-	// before, in any scope). The caller must hold the scope lock, so that the end of the scope cannot
-	// move under it and the statement's snapshot sees every earlier allocation.
-	PositionAllocateBatch(ctx context.Context, elementTypes []string, elementIds []int64, scopeID int64) ([]PositionAllocateBatchRow, error)
+	// PositionAllocate places the elements that hold no position yet at the end of the scope and returns
+	// where every listed element stands; see sequence.allocate_positions.
+	PositionAllocate(ctx context.Context, arg PositionAllocateParams) ([]PositionAllocateRow, error)
 	// PositionCountByScope counts what PositionListByScope pages through.
 	PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error)
 	// PositionGetByElement reads an element's position with its scope.
@@ -28,15 +26,10 @@ type Querier interface {
 	// PositionReorder moves the given elements of a scope to their new numbers in one statement; the
 	// deferrable unique constraint rejects a result with two elements on one number.
 	PositionReorder(ctx context.Context, arg PositionReorderParams) (int64, error)
-	// ScopeCreate creates a scope unless a concurrent transaction already did.
-	ScopeCreate(ctx context.Context, scriptID int64, name string) error
 	// ScopeFind looks a scope up without locking it, for reads.
 	ScopeFind(ctx context.Context, scriptID int64, name string) (ScopeFindRow, error)
 	// ScopeGetByID names the scope an element was found in.
 	ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, error)
-	// ScopeLock takes the scope's row lock, which every allocation and reorder in the scope holds until
-	// commit; it finds nothing when the scope does not exist yet.
-	ScopeLock(ctx context.Context, scriptID int64, name string) (int64, error)
 	// ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
 	ScopeLockByID(ctx context.Context, id int64) (ScopeLockByIDRow, error)
 	// VersionCountByElement counts an element's versions.

@@ -12,42 +12,20 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const positionAllocateBatch = `-- name: PositionAllocateBatch :many
-WITH req AS (
-    SELECT ($1::text[])[i]::text AS element_type, ($2::bigint[])[i]::bigint AS element_id, i AS ord
-    FROM generate_series(1, cardinality($2::bigint[])) AS i
-),
-existing AS (
-    SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number
-    FROM sequence.positions p
-    JOIN req ON req.element_type = p.element_type AND req.element_id = p.element_id
-),
-fresh AS (
-    SELECT DISTINCT ON (req.element_type, req.element_id) req.element_type, req.element_id, req.ord
-    FROM req
-    WHERE NOT EXISTS (
-        SELECT 1 FROM existing e WHERE e.element_type = req.element_type AND e.element_id = req.element_id
-    )
-    ORDER BY req.element_type, req.element_id, req.ord
-),
-tail AS (
-    SELECT coalesce(max(p.sequence_number), 0)::bigint AS last_number
-    FROM sequence.positions p WHERE p.scope_id = $3
-),
-placed AS (
-    INSERT INTO sequence.positions (element_type, element_id, scope_id, sequence_number)
-    SELECT f.element_type, f.element_id, $3, tail.last_number + row_number() OVER (ORDER BY f.ord)
-    FROM fresh f CROSS JOIN tail
-    RETURNING element_type, element_id, scope_id, sequence_number
-)
-SELECT placed.element_type, placed.element_id, placed.scope_id, placed.sequence_number, true AS created
-FROM placed
-UNION ALL
-SELECT existing.element_type, existing.element_id, existing.scope_id, existing.sequence_number, false AS created
-FROM existing
+const positionAllocate = `-- name: PositionAllocate :many
+SELECT element_type::text AS element_type, element_id::bigint AS element_id, scope_id::bigint AS scope_id,
+       sequence_number::bigint AS sequence_number, created::boolean AS created
+FROM sequence.allocate_positions($1::bigint, $2::text, $3::text[], $4::bigint[])
 `
 
-type PositionAllocateBatchRow struct {
+type PositionAllocateParams struct {
+	ScriptID     int64
+	ScopeName    string
+	ElementTypes []string
+	ElementIds   []int64
+}
+
+type PositionAllocateRow struct {
 	ElementType    string
 	ElementID      int64
 	ScopeID        int64
@@ -55,19 +33,22 @@ type PositionAllocateBatchRow struct {
 	Created        bool
 }
 
-// PositionAllocateBatch places every requested element that holds no position yet at the end of the
-// scope, in request order, and returns the position of every requested element (placed now or
-// before, in any scope). The caller must hold the scope lock, so that the end of the scope cannot
-// move under it and the statement's snapshot sees every earlier allocation.
-func (q *Queries) PositionAllocateBatch(ctx context.Context, elementTypes []string, elementIds []int64, scopeID int64) ([]PositionAllocateBatchRow, error) {
-	rows, err := q.db.Query(ctx, positionAllocateBatch, elementTypes, elementIds, scopeID)
+// PositionAllocate places the elements that hold no position yet at the end of the scope and returns
+// where every listed element stands; see sequence.allocate_positions.
+func (q *Queries) PositionAllocate(ctx context.Context, arg PositionAllocateParams) ([]PositionAllocateRow, error) {
+	rows, err := q.db.Query(ctx, positionAllocate,
+		arg.ScriptID,
+		arg.ScopeName,
+		arg.ElementTypes,
+		arg.ElementIds,
+	)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []PositionAllocateBatchRow{}
+	items := []PositionAllocateRow{}
 	for rows.Next() {
-		var i PositionAllocateBatchRow
+		var i PositionAllocateRow
 		if err := rows.Scan(
 			&i.ElementType,
 			&i.ElementID,
@@ -309,17 +290,6 @@ func (q *Queries) PositionReorder(ctx context.Context, arg PositionReorderParams
 	return result.RowsAffected(), nil
 }
 
-const scopeCreate = `-- name: ScopeCreate :exec
-INSERT INTO sequence.scopes (script_id, name) VALUES ($1, $2)
-ON CONFLICT (script_id, name) DO NOTHING
-`
-
-// ScopeCreate creates a scope unless a concurrent transaction already did.
-func (q *Queries) ScopeCreate(ctx context.Context, scriptID int64, name string) error {
-	_, err := q.db.Exec(ctx, scopeCreate, scriptID, name)
-	return err
-}
-
 const scopeFind = `-- name: ScopeFind :one
 SELECT id, script_id, name FROM sequence.scopes WHERE script_id = $1 AND name = $2
 `
@@ -354,21 +324,6 @@ func (q *Queries) ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, 
 	var i ScopeGetByIDRow
 	err := row.Scan(&i.ID, &i.ScriptID, &i.Name)
 	return i, err
-}
-
-const scopeLock = `-- name: ScopeLock :one
-SELECT id FROM sequence.scopes
-WHERE script_id = $1 AND name = $2
-FOR UPDATE
-`
-
-// ScopeLock takes the scope's row lock, which every allocation and reorder in the scope holds until
-// commit; it finds nothing when the scope does not exist yet.
-func (q *Queries) ScopeLock(ctx context.Context, scriptID int64, name string) (int64, error) {
-	row := q.db.QueryRow(ctx, scopeLock, scriptID, name)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
 }
 
 const scopeLockByID = `-- name: ScopeLockByID :one

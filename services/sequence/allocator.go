@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/gen/sequencedb"
@@ -22,13 +21,13 @@ type placement struct {
 }
 
 // Allocator hands out sequence numbers. Allocation in one scope is serialised by the scope's row
-// lock, so a transaction per request would make every caller wait for every earlier commit in
-// turn. Instead, the requests for one scope that arrive while a transaction is running are queued
+// lock (see sequence.allocate_positions), so a transaction per request would make every caller wait
+// for every earlier commit in turn. Instead, the requests for one scope that arrive while a transaction is running are queued
 // and the next transaction places all of them with one statement and one commit (group commit);
 // each caller is answered only after the commit that placed it. Correctness does not depend on the
 // queue: replicas each run their own and meet at the same row lock.
 type Allocator struct {
-	pool     *pgxpool.Pool
+	q        *sequencedb.Queries
 	maxBatch int
 
 	mu     sync.Mutex
@@ -55,7 +54,7 @@ const batchTimeout = 30 * time.Second
 
 // NewAllocator returns an allocator on pool.
 func NewAllocator(pool *pgxpool.Pool) *Allocator {
-	return &Allocator{pool: pool, maxBatch: 1000, queues: map[scopeKey]*allocQueue{}}
+	return &Allocator{q: sequencedb.New(pool), maxBatch: 1000, queues: map[scopeKey]*allocQueue{}}
 }
 
 // Allocate places elem at the end of scope unless it already holds a position, and returns the
@@ -110,44 +109,18 @@ func (a *Allocator) drain(scope scopeKey, q *allocQueue) {
 func (a *Allocator) placeBatch(scope scopeKey, batch []*allocCall) (map[element]placement, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	types := make([]string, len(batch))
-	ids := make([]int64, len(batch))
+	params := sequencedb.PositionAllocateParams{
+		ScriptID: scope.scriptID, ScopeName: scope.name,
+		ElementTypes: make([]string, len(batch)), ElementIds: make([]int64, len(batch)),
+	}
 	for i, c := range batch {
-		types[i], ids[i] = c.elem.typ, c.elem.id
+		params.ElementTypes[i], params.ElementIds[i] = c.elem.typ, c.elem.id
 	}
-	var results map[element]placement
-	place := func(tx pgx.Tx) error {
-		q := sequencedb.New(tx)
-		scopeID, err := lockScope(ctx, q, scope)
-		if err != nil {
-			return err
-		}
-		rows, err := q.PositionAllocateBatch(ctx, types, ids, scopeID)
-		if err != nil {
-			return err
-		}
-		results = make(map[element]placement, len(rows))
-		others := map[int64]scopeKey{scopeID: scope}
-		for _, r := range rows {
-			key, ok := others[r.ScopeID]
-			if !ok {
-				// The element already holds a position in another scope.
-				s, err := q.ScopeGetByID(ctx, r.ScopeID)
-				if err != nil {
-					return err
-				}
-				key = scopeKey{scriptID: s.ScriptID, name: s.Name}
-				others[r.ScopeID] = key
-			}
-			results[element{r.ElementType, r.ElementID}] = placement{scope: key, number: r.SequenceNumber, created: r.Created}
-		}
-		return nil
-	}
-	err := dbx.InTx(ctx, a.pool, place)
+	results, err := a.place(ctx, scope, params)
 	if errors.Is(err, dbx.ErrConflict) {
-		// An element of the batch was placed in another scope by a concurrent transaction after this
+		// An element of the batch was placed in another scope by a concurrent transaction after the
 		// statement's snapshot; the retry sees it and returns that position.
-		err = dbx.InTx(ctx, a.pool, place)
+		results, err = a.place(ctx, scope, params)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("allocate %d positions in %s: %w", len(batch), scope, err)
@@ -155,14 +128,39 @@ func (a *Allocator) placeBatch(scope scopeKey, batch []*allocCall) (map[element]
 	return results, nil
 }
 
-// lockScope takes the scope's row lock, creating the scope on first use.
-func lockScope(ctx context.Context, q *sequencedb.Queries, scope scopeKey) (int64, error) {
-	id, err := q.ScopeLock(ctx, scope.scriptID, scope.name)
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return id, err
+// place runs one allocation statement (one round trip, one transaction) for the batch.
+func (a *Allocator) place(ctx context.Context, scope scopeKey, params sequencedb.PositionAllocateParams) (map[element]placement, error) {
+	rows, err := a.q.PositionAllocate(ctx, params)
+	if err != nil {
+		return nil, dbx.Interpret(err)
 	}
-	if err := q.ScopeCreate(ctx, scope.scriptID, scope.name); err != nil {
-		return 0, err
+	results := make(map[element]placement, len(rows))
+	var known map[int64]scopeKey
+	for _, r := range rows {
+		key := scope
+		if !r.Created {
+			// The element already held a position, perhaps in another scope: name that scope.
+			if known == nil {
+				known = map[int64]scopeKey{}
+			}
+			if key, err = a.scopeOf(ctx, r.ScopeID, known); err != nil {
+				return nil, err
+			}
+		}
+		results[element{r.ElementType, r.ElementID}] = placement{scope: key, number: r.SequenceNumber, created: r.Created}
 	}
-	return q.ScopeLock(ctx, scope.scriptID, scope.name)
+	return results, nil
+}
+
+func (a *Allocator) scopeOf(ctx context.Context, id int64, known map[int64]scopeKey) (scopeKey, error) {
+	if key, ok := known[id]; ok {
+		return key, nil
+	}
+	s, err := a.q.ScopeGetByID(ctx, id)
+	if err != nil {
+		return scopeKey{}, dbx.Interpret(err)
+	}
+	key := scopeKey{scriptID: s.ScriptID, name: s.Name}
+	known[id] = key
+	return key, nil
 }

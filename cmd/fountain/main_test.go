@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/internal/service"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// TestShutdownFinishesInFlightRequests starts a request, begins the shutdown while the request body
+// is still arriving, and expects the request to complete normally.
+func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
+	logger := slog.New(slog.DiscardHandler)
+	handler, err := app.Handler(app.All(), service.Deps{Pool: dbtest.NewPool(t), Logger: logger})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, shutdown := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveListener(ctx, ln, handler, 30*time.Second, logger) }()
+
+	body := `{"elementType":"script","elementId":1}`
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "POST /sequence HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"+
+		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body[:10])
+	require.NoError(t, err)
+	time.Sleep(200 * time.Millisecond) // the server is now reading the body
+	shutdown()
+	time.Sleep(200 * time.Millisecond)
+	_, err = net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+	require.Error(t, err, "no new connections during shutdown")
+
+	_, err = io.WriteString(conn, body[10:])
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	out, _ := io.ReadAll(resp.Body)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(out))
+	require.Contains(t, string(out), `"sequenceNumber":1`)
+	require.NoError(t, <-done)
+}
+
+func TestHelpAndArguments(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	require.NoError(t, run([]string{"help"}, &out, io.Discard))
+	for _, want := range []string{"fountain serve", "FOUNTAIN_DATABASE_URL", "FOUNTAIN_ADDR", "sequence", "/readyz"} {
+		require.Contains(t, out.String(), want)
+	}
+	require.ErrorContains(t, run([]string{"serve", "nosuchservice"}, io.Discard, io.Discard), `unknown service "nosuchservice"`)
+	require.ErrorContains(t, run([]string{"frobnicate"}, io.Discard, io.Discard), "unknown command")
+}
