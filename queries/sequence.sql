@@ -24,6 +24,10 @@ FROM sequence.positions p
 JOIN sequence.scopes s ON s.id = p.scope_id
 WHERE p.element_type = @element_type AND p.element_id = @element_id;
 
+-- name: PositionDelete :execrows
+-- PositionDelete releases an element's position; the caller holds its scope's lock.
+DELETE FROM sequence.positions WHERE element_type = @element_type AND element_id = @element_id;
+
 -- name: PositionListByElements :many
 -- PositionListByElements reads the positions of the given elements (those that hold one).
 SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number

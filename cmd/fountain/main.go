@@ -26,6 +26,7 @@ import (
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/services"
 )
 
 const usage = `fountain runs the FountainAI storytelling services.
@@ -46,6 +47,10 @@ Flags (each also read from the environment variable shown):
   --max-conns N          database pool size (FOUNTAIN_MAX_CONNS, default 32)
   --log-level LEVEL      debug, info, warn or error (FOUNTAIN_LOG_LEVEL, default info)
   --shutdown-timeout D   how long to finish in-flight requests after SIGTERM (FOUNTAIN_SHUTDOWN_TIMEOUT, default 30s)
+  --peer-timeout D       limit for each call to another service (FOUNTAIN_PEER_TIMEOUT, default 5s)
+
+Services served by another process are reached at FOUNTAIN_<SERVICE>_URL (e.g. FOUNTAIN_SEQUENCE_URL=
+http://sequence:8080); services served by this process are called in-process.
 
 Endpoints besides the services' own: /healthz (process up), /readyz (database reachable),
 /openapi/<service>.yaml (each service's spec).
@@ -59,6 +64,7 @@ type config struct {
 	maxConns        int
 	logLevel        string
 	shutdownTimeout time.Duration
+	peerTimeout     time.Duration
 	services        []service.Service
 }
 
@@ -122,10 +128,15 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("FOUNTAIN_SHUTDOWN_TIMEOUT: %w", err)
 	}
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", timeout, "graceful shutdown limit")
+	peerTimeout, err := time.ParseDuration(env("FOUNTAIN_PEER_TIMEOUT", "5s"))
+	if err != nil {
+		return cfg, fmt.Errorf("FOUNTAIN_PEER_TIMEOUT: %w", err)
+	}
+	fs.DurationVar(&cfg.peerTimeout, "peer-timeout", peerTimeout, "limit for each call to another service")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	all := app.All()
+	all := services.All()
 	if fs.NArg() == 0 {
 		cfg.services = all
 		return cfg, nil
@@ -183,7 +194,9 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*pgxpoo
 // serve answers until ctx ends (SIGINT or SIGTERM), then stops accepting connections and lets
 // in-flight requests finish within the shutdown timeout.
 func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Logger) error {
-	handler, err := app.Handler(cfg.services, service.Deps{Pool: pool, Logger: logger})
+	handler, err := app.Handler(cfg.services, app.Options{
+		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
+	})
 	if err != nil {
 		return err
 	}
@@ -263,7 +276,7 @@ func serviceNames(services []service.Service) []string {
 
 func serviceList() string {
 	var b strings.Builder
-	for _, s := range app.All() {
+	for _, s := range services.All() {
 		fmt.Fprintf(&b, "  %-12s %s\n", s.Name, s.Title)
 	}
 	return b.String()

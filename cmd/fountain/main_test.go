@@ -16,7 +16,7 @@ import (
 
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/services"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -26,7 +26,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	t.Parallel()
 	logger := slog.New(slog.DiscardHandler)
-	handler, err := app.Handler(app.All(), service.Deps{Pool: dbtest.NewPool(t), Logger: logger})
+	handler, err := app.Handler(services.All(), app.Options{Pool: dbtest.NewPool(t), Logger: logger})
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -88,7 +88,8 @@ type ErrorResponse struct {
 
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `NOT_FOUND`,
 	// `SCOPE_MISMATCH`, `DUPLICATE_ELEMENT`, `DUPLICATE_SEQUENCE`, `SEQUENCE_CONFLICT`,
-	// `ELEMENT_IN_OTHER_SCOPE`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
+	// `ELEMENT_IN_OTHER_SCOPE`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`,
+	// `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
 	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`.
 	//
 	//
@@ -317,6 +318,9 @@ type ElementIdPath = Id
 // of dialogue is a `spokenWord`.
 type ElementTypePath = ElementType
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -343,6 +347,16 @@ type Unavailable = ErrorResponse
 
 // UnsupportedMediaType The body of every error response.
 type UnsupportedMediaType = ErrorResponse
+
+// GenerateSequenceNumberParams defines parameters for GenerateSequenceNumber.
+type GenerateSequenceNumberParams struct {
+	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
+	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
+	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
+	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
+	// remembered for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
 
 // ListVersionsParams defines parameters for ListVersions.
 type ListVersionsParams struct {
@@ -375,6 +389,16 @@ type ListPositionsParams struct {
 
 	// Offset Number of items to skip.
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// CreateVersionParams defines parameters for CreateVersion.
+type CreateVersionParams struct {
+	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
+	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
+	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
+	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
+	// remembered for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GenerateSequenceNumberJSONRequestBody defines body for GenerateSequenceNumber for application/json ContentType.
@@ -473,7 +497,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-	GenerateSequenceNumberWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GenerateSequenceNumberWithBody(ctx context.Context, params *GenerateSequenceNumberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GenerateSequenceNumber Allocate a sequence number
 	//
@@ -488,7 +512,16 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-	GenerateSequenceNumber(ctx context.Context, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GenerateSequenceNumber(ctx context.Context, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReleasePosition Release an element's position
+	//
+	// Removes the element from its scope, for when the element itself is deleted. The other
+	// elements keep their numbers (the number line may then have a gap; allocation continues after
+	// the highest number). The element's versions are kept. `404` if it holds no position.
+	//
+	// Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
+	ReleasePosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetElementPosition Read an element's current position
 	//
@@ -566,7 +599,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-	CreateVersionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateVersionWithBody(ctx context.Context, params *CreateVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateVersion Store a new version of an element
 	//
@@ -577,7 +610,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-	CreateVersion(ctx context.Context, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateVersion(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GenerateSequenceNumberWithBody Allocate a sequence number
@@ -593,8 +626,8 @@ type ClientInterface interface {
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-func (c *Client) GenerateSequenceNumberWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGenerateSequenceNumberRequestWithBody(c.Server, contentType, body)
+func (c *Client) GenerateSequenceNumberWithBody(ctx context.Context, params *GenerateSequenceNumberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateSequenceNumberRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -618,8 +651,27 @@ func (c *Client) GenerateSequenceNumberWithBody(ctx context.Context, contentType
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-func (c *Client) GenerateSequenceNumber(ctx context.Context, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGenerateSequenceNumberRequest(c.Server, body)
+func (c *Client) GenerateSequenceNumber(ctx context.Context, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateSequenceNumberRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReleasePosition Release an element's position
+//
+// Removes the element from its scope, for when the element itself is deleted. The other
+// elements keep their numbers (the number line may then have a gap; allocation continues after
+// the highest number). The element's versions are kept. `404` if it holds no position.
+//
+// Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
+func (c *Client) ReleasePosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReleasePositionRequest(c.Server, elementType, elementId)
 	if err != nil {
 		return nil, err
 	}
@@ -766,8 +818,8 @@ func (c *Client) ReorderElements(ctx context.Context, body ReorderElementsJSONRe
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-func (c *Client) CreateVersionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateVersionRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateVersionWithBody(ctx context.Context, params *CreateVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVersionRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -787,8 +839,8 @@ func (c *Client) CreateVersionWithBody(ctx context.Context, contentType string, 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-func (c *Client) CreateVersion(ctx context.Context, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateVersionRequest(c.Server, body)
+func (c *Client) CreateVersion(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVersionRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -800,18 +852,18 @@ func (c *Client) CreateVersion(ctx context.Context, body CreateVersionJSONReques
 }
 
 // NewGenerateSequenceNumberRequest calls the generic GenerateSequenceNumber builder with application/json body
-func NewGenerateSequenceNumberRequest(server string, body GenerateSequenceNumberJSONRequestBody) (*http.Request, error) {
+func NewGenerateSequenceNumberRequest(server string, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewGenerateSequenceNumberRequestWithBody(server, "application/json", bodyReader)
+	return NewGenerateSequenceNumberRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewGenerateSequenceNumberRequestWithBody constructs an http.Request for the GenerateSequenceNumber method, with any body, and a specified content type
-func NewGenerateSequenceNumberRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewGenerateSequenceNumberRequestWithBody(server string, params *GenerateSequenceNumberParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -835,6 +887,62 @@ func NewGenerateSequenceNumberRequestWithBody(server string, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReleasePositionRequest constructs an http.Request for the ReleasePosition method
+func NewReleasePositionRequest(server string, elementType ElementTypePath, elementId ElementIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "elementType", elementType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "elementId", elementId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sequence/elements/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -1171,18 +1279,18 @@ func NewReorderElementsRequestWithBody(server string, contentType string, body i
 }
 
 // NewCreateVersionRequest calls the generic CreateVersion builder with application/json body
-func NewCreateVersionRequest(server string, body CreateVersionJSONRequestBody) (*http.Request, error) {
+func NewCreateVersionRequest(server string, params *CreateVersionParams, body CreateVersionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateVersionRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateVersionRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateVersionRequestWithBody constructs an http.Request for the CreateVersion method, with any body, and a specified content type
-func NewCreateVersionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateVersionRequestWithBody(server string, params *CreateVersionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -1206,6 +1314,21 @@ func NewCreateVersionRequestWithBody(server string, contentType string, body io.
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -1267,7 +1390,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-	GenerateSequenceNumberWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error)
+	GenerateSequenceNumberWithBodyWithResponse(ctx context.Context, params *GenerateSequenceNumberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error)
 
 	// GenerateSequenceNumberWithResponse Allocate a sequence number
 	//
@@ -1282,7 +1405,18 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-	GenerateSequenceNumberWithResponse(ctx context.Context, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error)
+	GenerateSequenceNumberWithResponse(ctx context.Context, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error)
+
+	// ReleasePositionWithResponse Release an element's position
+	//
+	// Removes the element from its scope, for when the element itself is deleted. The other
+	// elements keep their numbers (the number line may then have a gap; allocation continues after
+	// the highest number). The element's versions are kept. `404` if it holds no position.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
+	ReleasePositionWithResponse(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*ReleasePositionResponse, error)
 
 	// GetElementPositionWithResponse Read an element's current position
 	//
@@ -1368,7 +1502,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-	CreateVersionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
+	CreateVersionWithBodyWithResponse(ctx context.Context, params *CreateVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
 
 	// CreateVersionWithResponse Store a new version of an element
 	//
@@ -1379,7 +1513,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-	CreateVersionWithResponse(ctx context.Context, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
+	CreateVersionWithResponse(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
 }
 
 type GenerateSequenceNumberResponse struct {
@@ -1459,6 +1593,68 @@ func (r GenerateSequenceNumberResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GenerateSequenceNumberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ReleasePositionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReleasePositionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReleasePositionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ReleasePositionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ReleasePositionResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ReleasePositionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReleasePositionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReleasePositionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReleasePositionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1824,6 +2020,8 @@ type CreateVersionResponse struct {
 	JSON201 *VersionResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -1842,6 +2040,11 @@ func (r CreateVersionResponse) GetJSON201() *VersionResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateVersionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateVersionResponse) GetJSON409() *Conflict {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -1906,8 +2109,8 @@ func (r CreateVersionResponse) ContentType() string {
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-func (c *ClientWithResponses) GenerateSequenceNumberWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error) {
-	rsp, err := c.GenerateSequenceNumberWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) GenerateSequenceNumberWithBodyWithResponse(ctx context.Context, params *GenerateSequenceNumberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error) {
+	rsp, err := c.GenerateSequenceNumberWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1927,12 +2130,29 @@ func (c *ClientWithResponses) GenerateSequenceNumberWithBodyWithResponse(ctx con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
-func (c *ClientWithResponses) GenerateSequenceNumberWithResponse(ctx context.Context, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error) {
-	rsp, err := c.GenerateSequenceNumber(ctx, body, reqEditors...)
+func (c *ClientWithResponses) GenerateSequenceNumberWithResponse(ctx context.Context, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error) {
+	rsp, err := c.GenerateSequenceNumber(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseGenerateSequenceNumberResponse(rsp)
+}
+
+// ReleasePositionWithResponse Release an element's position
+//
+// Removes the element from its scope, for when the element itself is deleted. The other
+// elements keep their numbers (the number line may then have a gap; allocation continues after
+// the highest number). The element's versions are kept. `404` if it holds no position.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
+func (c *ClientWithResponses) ReleasePositionWithResponse(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*ReleasePositionResponse, error) {
+	rsp, err := c.ReleasePosition(ctx, elementType, elementId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReleasePositionResponse(rsp)
 }
 
 // GetElementPositionWithResponse Read an element's current position
@@ -2055,8 +2275,8 @@ func (c *ClientWithResponses) ReorderElementsWithResponse(ctx context.Context, b
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-func (c *ClientWithResponses) CreateVersionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error) {
-	rsp, err := c.CreateVersionWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateVersionWithBodyWithResponse(ctx context.Context, params *CreateVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error) {
+	rsp, err := c.CreateVersionWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2072,8 +2292,8 @@ func (c *ClientWithResponses) CreateVersionWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sequence/version (the `CreateVersion` operationId).
-func (c *ClientWithResponses) CreateVersionWithResponse(ctx context.Context, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error) {
-	rsp, err := c.CreateVersion(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateVersionWithResponse(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error) {
+	rsp, err := c.CreateVersion(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2128,6 +2348,56 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseReleasePositionResponse parses an HTTP response from a ReleasePositionWithResponse call
+func ParseReleasePositionResponse(rsp *http.Response) (*ReleasePositionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReleasePositionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -2453,6 +2723,13 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2490,7 +2767,10 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 type ServerInterface interface {
 	// GenerateSequenceNumber Allocate a sequence number
 	// (POST /sequence)
-	GenerateSequenceNumber(w http.ResponseWriter, r *http.Request)
+	GenerateSequenceNumber(w http.ResponseWriter, r *http.Request, params GenerateSequenceNumberParams)
+	// ReleasePosition Release an element's position
+	// (DELETE /sequence/elements/{elementType}/{elementId})
+	ReleasePosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath)
 	// GetElementPosition Read an element's current position
 	// (GET /sequence/elements/{elementType}/{elementId})
 	GetElementPosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath)
@@ -2508,7 +2788,7 @@ type ServerInterface interface {
 	ReorderElements(w http.ResponseWriter, r *http.Request)
 	// CreateVersion Store a new version of an element
 	// (POST /sequence/version)
-	CreateVersion(w http.ResponseWriter, r *http.Request)
+	CreateVersion(w http.ResponseWriter, r *http.Request, params CreateVersionParams)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -2523,8 +2803,70 @@ type MiddlewareFunc func(http.Handler) http.Handler
 // GenerateSequenceNumber operation middleware
 func (siw *ServerInterfaceWrapper) GenerateSequenceNumber(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GenerateSequenceNumberParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GenerateSequenceNumber(w, r)
+		siw.Handler.GenerateSequenceNumber(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ReleasePosition operation middleware
+func (siw *ServerInterfaceWrapper) ReleasePosition(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "elementType" -------------
+	var elementType ElementTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "elementType", r.PathValue("elementType"), &elementType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "elementType", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "elementId" -------------
+	var elementId ElementIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "elementId", r.PathValue("elementId"), &elementId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "elementId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReleasePosition(w, r, elementType, elementId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2805,8 +3147,35 @@ func (siw *ServerInterfaceWrapper) ReorderElements(w http.ResponseWriter, r *htt
 // CreateVersion operation middleware
 func (siw *ServerInterfaceWrapper) CreateVersion(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateVersionParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.CreateVersion(w, r)
+		siw.Handler.CreateVersion(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2940,6 +3309,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sequence/reorder", wrapper.ReorderElements)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/version", wrapper.CreateVersion)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/positions", wrapper.ListPositions)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.ReleasePosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.GetElementPosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}/versions", wrapper.ListVersions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}/versions/{versionNumber}", wrapper.GetVersion)
@@ -2962,7 +3332,8 @@ type UnavailableJSONResponse ErrorResponse
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
 type GenerateSequenceNumberRequestObject struct {
-	Body *GenerateSequenceNumberJSONRequestBody
+	Params GenerateSequenceNumberParams
+	Body   *GenerateSequenceNumberJSONRequestBody
 }
 
 type GenerateSequenceNumberResponseObject interface {
@@ -3058,6 +3429,79 @@ func (response GenerateSequenceNumber500JSONResponse) VisitGenerateSequenceNumbe
 type GenerateSequenceNumber503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response GenerateSequenceNumber503JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePositionRequestObject struct {
+	ElementType ElementTypePath `json:"elementType"`
+	ElementId   ElementIdPath   `json:"elementId"`
+}
+
+type ReleasePositionResponseObject interface {
+	VisitReleasePositionResponse(w http.ResponseWriter) error
+}
+
+type ReleasePosition204Response struct {
+}
+
+func (response ReleasePosition204Response) VisitReleasePositionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ReleasePosition400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReleasePosition400JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePosition404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReleasePosition404JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePosition500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReleasePosition500JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePosition503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ReleasePosition503JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -3481,7 +3925,8 @@ func (response ReorderElements503JSONResponse) VisitReorderElementsResponse(w ht
 }
 
 type CreateVersionRequestObject struct {
-	Body *CreateVersionJSONRequestBody
+	Params CreateVersionParams
+	Body   *CreateVersionJSONRequestBody
 }
 
 type CreateVersionResponseObject interface {
@@ -3512,6 +3957,20 @@ func (response CreateVersion400JSONResponse) VisitCreateVersionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVersion409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateVersion409JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3579,6 +4038,9 @@ type StrictServerInterface interface {
 	// GenerateSequenceNumber Allocate a sequence number
 	// (POST /sequence)
 	GenerateSequenceNumber(ctx context.Context, request GenerateSequenceNumberRequestObject) (GenerateSequenceNumberResponseObject, error)
+	// ReleasePosition Release an element's position
+	// (DELETE /sequence/elements/{elementType}/{elementId})
+	ReleasePosition(ctx context.Context, request ReleasePositionRequestObject) (ReleasePositionResponseObject, error)
 	// GetElementPosition Read an element's current position
 	// (GET /sequence/elements/{elementType}/{elementId})
 	GetElementPosition(ctx context.Context, request GetElementPositionRequestObject) (GetElementPositionResponseObject, error)
@@ -3639,8 +4101,10 @@ type strictHandler struct {
 }
 
 // GenerateSequenceNumber operation middleware
-func (sh *strictHandler) GenerateSequenceNumber(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) GenerateSequenceNumber(w http.ResponseWriter, r *http.Request, params GenerateSequenceNumberParams) {
 	var request GenerateSequenceNumberRequestObject
+
+	request.Params = params
 
 	var body GenerateSequenceNumberJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3662,6 +4126,33 @@ func (sh *strictHandler) GenerateSequenceNumber(w http.ResponseWriter, r *http.R
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GenerateSequenceNumberResponseObject); ok {
 		if err := validResponse.VisitGenerateSequenceNumberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReleasePosition operation middleware
+func (sh *strictHandler) ReleasePosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath) {
+	var request ReleasePositionRequestObject
+
+	request.ElementType = elementType
+	request.ElementId = elementId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReleasePosition(ctx, request.(ReleasePositionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReleasePosition")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReleasePositionResponseObject); ok {
+		if err := validResponse.VisitReleasePositionResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3810,8 +4301,10 @@ func (sh *strictHandler) ReorderElements(w http.ResponseWriter, r *http.Request)
 }
 
 // CreateVersion operation middleware
-func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, params CreateVersionParams) {
 	var request CreateVersionRequestObject
+
+	request.Params = params
 
 	var body CreateVersionJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3845,89 +4338,96 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hzrctu2tv+rrD+7Z2p3aFlW3EvkD/9RHaXVPrblYyvt7B3lmDC5JKGhAJYALauJZ87TnAc7T3IGN95E",
-	"ybJya2fvD5lYFAEsLAC/9VsX6J0X8nnCGTIpvO47LyEpmaPEVH/qxzhHJgfRJZEz9SBCEaY0kZQzr+sN",
-	"ImSSTiimwCcgZwhoGsCCyhllQKUAuUyw5fke3pN5EqPXPe74HlXNE9Wp7zEyR6/roRvL870Uf89oipHX",
-	"lWmGvifCGc6JEuBvKU68rvfVYSH2oflWHA4i7+HBd0KPlgk2i62+qQlcEdATCX+L7FeeKlnWi6r62VnY",
-	"kpRa6jM6p3JV1ksyRRD0D61CLcrvGabLQpZYtyuPGuGEZLH0ukfttu/NyT2dZ3P9SX2kzH70PbUyXtej",
-	"TOIUUy3FcDIR2CDGRTa/NatMJc4FSA7iLU3WCcVNN41StX1vwtM5kWbo7469klTtBqkelIpFwplAvSl/",
-	"JNEV/p6h0HKGnElk+k+SJDENiRL58Deh5H5XLKqSQBIai/JW6wIzE5tnQsItApEQIxESjtSGSFOenvJI",
-	"ifNL72zwojcaDC9uXvYGZ/0XSmoUgkzVt6mRB255tISIowDGJcyJDGd6l1k1PGy9OdTIV3bSRgW1LTxD",
-	"cINSAXMSK51iBDyF2xTJWwEE0iy2+5wK6F0OTpRUM8qmsCACwhlhU4xaSqpTziYxDXdWqNXiMyXLDOMI",
-	"bpdAQtUOnvuwmFGrBydyoSJ+hzVNX/f/81X/4rR/czq8eHk2OB1VNC0X3J1Z4c6wCHmCsOBZHIGYkRSB",
-	"2HX9RBpXKkpJREMFbzOEMEtThXpCEonrtTxgElNGYj3WrqrOVz3qwneTo7BD2vj89ofoOHxGapocXIz6",
-	"Vxe9s4oCqRUC9JsfUUE9BhnD+wRDiRFMCI2zFE8qy04joAwCO5kAJpRFAqhUT9V7MZ8KrakLLl/yjEW7",
-	"KqkAcDju1LRyMRzdvBy+uqieYGe4ZkRtTEi4oHpeH3cDuVH2eAp3mArK2X5xGPCeCrl++1ySZcxJNOL8",
-	"jKRTfJpuyhq47P3jbNh7cTMaDm/Oelc/9ddjGd6HiJGAo/bxD99+/x3cLiWKT3Sq9IBUQKxml4KcEbMr",
-	"BKZ3NEQgYYiJFLB3BOf0x32tk1eM3BEak9v4A/Tx6qL3S29w1vvxrKqJiEhySwRCVhrl4849H4IKyFiK",
-	"JJypUU4gRZkuISYSUztRkSUJTyVG5xhRonnDB8z4+tXl5fBq1H9xc95/MejdjP5xuWEb5OaxPsSn3Qnq",
-	"UAT1MYOWZiq24xJLvXRnVtHYlCeYSmoYQ0Ett2CQfoXePYXFKaH4422u1UsXiijpFkoF20omlIJYiIaO",
-	"PTpQ9W1DpBxXfV1jsWX6baaxMtybnJzx298wlF6VbK8n2gSE5OkyJ9sQyJQws1oB7GFr2oLg9NUIRsNu",
-	"sA94L1EZBnX47zoQUyF9EFwhgoSipRizUEEEeYvqVZpCEpMQlTEhYMT4WtiReRph2oKR6dGeiq8FBBEl",
-	"MZ9mGLj9RrTD0gUCMWU4ZnwC7h31CoGgMC5Ba8yU6piirq/tWmq9ae7j+V44IykJJaae7xH3sOJeFPMp",
-	"6VfIlLKp1m/l3KxqeIbmtPAJ4B0qHasG4AizIujVs5AbyXpX1wmGdEJDAXtK8XwyQRYpOzShGEd+brt0",
-	"786e7yt2hxqnFe1S/9hSDboykRL8rIwsFebBnIQzyvAgRRLpByGPsAvBCvUOfAjOe2cvh1fn/Rc3f78e",
-	"XqgnuV0P/DELrk+Hl/2b88H1eW90+rP6/sWry7PBaW/Uv+mf9c/7F6PqQ0c71dMVCqq7tM1uBhc3w9HP",
-	"/asbPYZ6f8WgqofNGKt7Ou+Pfh6+uFES987Ohr+aKTm6ZhrnJsltstw7bXJFVtSdA3ld2T9nc8IKHYts",
-	"Pidp05LV0SJfv6LzJkAwUFajhpZP3SHQPGSghlzvCDa4p773Z0D4z4TAjyOvU8alXeaqQmIXTtisUZ77",
-	"+0/yyX3PEWQ9mI4JPKaLyxKltv2RNCXLz2E3JZckPuUZe/pUa0vmTGOpRz+PweRhj0I7TSt3hdocDSTO",
-	"NW+LIv0yiS9LSzghsUD/S21zhgu3dz/OHte7utzrBsWUojsbdbNqCu862hq2oGfbia4NWM3JEhiZO6bA",
-	"FwyCknqCEwjclgqAsEh95AkGxr6N2ZTeIfO1hQtnGL7FCMiUUCZkKQRRCigKmPE4gj0CcypMIIgKCI7b",
-	"7QDqxmnfIHzjUu+wdk6CrU9meT8+6IjhwDQ7aruYoXvwuY/uNoApNu+lgjpVFfypMSdLIiIx6j91NV5V",
-	"2q2iZU0l9WHcijTppJjNaoBXnQ1N1W0sT7HfE4j5AlMIyRxjCJWfGqOUmAofIjqlUvgQ3Ci+cmAPTSuo",
-	"RdIV+1Z7m6hmaqD/ek0O/njzunfwT3LwR/vg+U3r4M27tv9d5+FvTTzmesXeNlMLzlzOgZjD6IOQJJWK",
-	"wBIJRzuwDTf0B8ORr0UDueDAE9McSAFQJeDRDoyoZFKKGZlwJ5FjZhr4DqM0sIkSDu3ZYLvQeGWDa73L",
-	"AZRE3AQ6f3VHeUua1XhE8kXf5HLZPr4W+e5rQVDlbNqhtB6s9qBMKJQrT0nAQrtLUYTRqocWpqhOdMPI",
-	"aYbO3aIi98Km5A6rW0YWcp2A3p2mGZVAYkX9lyZKT2WJ999yHiNhpXX9d7ykSv2qX/tbBFDcUjbttBrO",
-	"fzmX5qNzvQaFPMb8fjHB8FUtWA32qsRdae5A0jk2mYyISLIerE2OtjkSq4NFGFm4VmfMBul9wHsSyngJ",
-	"RICw+eLqJHzv/mDKD+zD3wRnrSuyOLee8uc8VFbmYs8/ye5tvaTVYfzSStkl2LDOzT7rZ9PQp3aOP8Dd",
-	"zPW6PWG0Or02kZxHCeP6Fd3s0+ZybVjXbanSl0M6K+iLnTCiMPsaLSirgMQJELaEv18PL8Aoxnd4sito",
-	"PAVeyxPbuELreE1QOdAfTF+egth/TWisA+D65SlUsmFl3Pn9GCbwk85z02xUW8om3KUmiakpsWVBLxW2",
-	"EMp6A68x/3eKTKYkBkcV4Nqmfu1e5AyBZHLGUyqXMOGpear8/CIBUkk1aa/UvjhmdiYwozYrNMnDNa0x",
-	"G7OvvgJNNsWY5SIYd9h4UiSOeajmXvia33yjud4333SV60zmGJUdaD93+OIl3GLM2VQ5pJIDcV5cCy7s",
-	"CCVPT7uu2m/VE1BjzwiLMAKeSYiQCYyXsHfkQ8eHZ//73/+zbzgL41AtkGFjppRmRPKBhCkXQuMUyyu6",
-	"UtQJVpGXCtmEu1bJN9DLHQ2dfzO+JuPO1VQrkGS3MRUzjJzH260G10xsID8RAXAWL/chE8ZrHTPQDXFG",
-	"7ijP0q5eaNN/gmm+lmqv+VbJZCLRLL96CnuBzbkFPgQm0RYotfhOL2oMq/DqpOZkqZCsFv475Knzrlvw",
-	"q+qC1AOEjBcxQiWH9bmN3Gq4CY9jvqh682YKLpfZnKbUkUOhvTgzE+GDSRnCgqeRWr5I9V/KhILkU1TQ",
-	"rCVTLa06BMyUd0hYcUryAGhXrS/AeygtFbyvzqMcVFGSwnvd5ODgQP8z7Z3C/Upu1K9med9DoOcYgGvl",
-	"Vqz0tyh9q8dTveQ5VPVmXZlfCx3L1aHd9/YMu1jYmPVY4RSLIvek69M271D12awDkTDnQuo9WXj7PfGW",
-	"sumY6SCwRhhSjGUW13naRAApolQpyixlZnld3Zg7noIDgTCm6pnal7oIZMzUcbXQo3oQZILx0gGWtR56",
-	"sgXs7bnxTEkg43IfQsLgLWLi+Iow5ZyGzHQhuBxej+DQebmH9q3AkBg1B0VtxsxAvcElJhaaDhh/CYHh",
-	"vXTdlxBG6yMXrUCtHLSmJBEmsZwgkcIfMxILDhlTezbkzCgqXO63oK9B3o2h5nSLoDQNtyR867Si0+Zi",
-	"zPoNOXG9IkraoJJcD2zqIMgznYFJ+Audnvab89MnYxbYdKh+Xe2EBHkS40mp0I1EkQCRJ9hFFs7AClHL",
-	"s5uoXExDtCTNms7zwcjzvSyNva43kzIR3cNDniATPEtDbPF0emgbiUP1rvICqIyrVnetgS3ovdf1Oq2j",
-	"Vlv7PwkyklCv6z1rtVvPTBh3pjlJvk00XeGioWT4J3pXC2XmO2SSIpa2h8YrY00EYlOwUqt1xhdFjHPM",
-	"qIBwxgWy/cpeDDrto8BsLCr1dhhEOE+4VBKUrEkXaLVkPT+v5tTnJ9agu+le53CKAUw0Nj/aGbPlegZN",
-	"LE/qmghc0FprSdcaljGboqzo8OsCNIq49wxTRX10IaU4AVIdBu+VeacyXtoRyZhFdDJBU7JqE1e21k6B",
-	"XFkpRhlaiuC4/dzWIih2qrFIMXbvJ2TqI17X42NWjB95tNy+VM3kZpSlGCqLpT85Zuz1yobQBbbLppNP",
-	"nKH6Xu1pEmdY8zCPOzUHolqOU8QXv1dc9q5TFcDyG9hbz1D21wx8tDKuKRd6eNi6iK6ekXikytTsMl2/",
-	"WWzn1sqNhXp9fad99MTlKkWs85nnz4wz/ZQV4Ek5dVRakdWA7lFnJ/VtVaVbiu7DHsOFD87hYFgPpZtq",
-	"1ON2e50MuYYPS9cXdJPnjzfJy/NVg6Nnjzeolwrrdt8+3q6xyvTB977dZmLV8nbd6tk2Q5Zqa9VSFofd",
-	"elvKBFe9MeXykqlQzmkRVVaNC/biXKDDd6Wt9pB/GkQPSrRp012XUZ5H02hszNQqKDK+OFGgeBwoS0KL",
-	"x0xX3dUxUtarVP3KXavXzXoqXjmsX2t68LdtYq9vPbxZOejtJx505dNWTvmf4VjXFbv1qd79zB4/3iS/",
-	"wvCljs+V4sSFU9LAHD7KMTosx6vXnqdCCPe6DzyOFEmZ0FRIHxIydZmXQMeerU9m4s+BceR5Jq3/qgOw",
-	"ewqATYTDOQSKKDqfZr8FJQfQ+Rq591PxXpSi5olc6mrjJpZzRoV0vtYXOLuPNzAXCLd40d7x+whwYONo",
-	"6xDhaCMg2CSMvqToMi3tau6kU86GvK5EQr1Ou/PdwdHRQefb0dHz7rc/dNvtf65kpbpHSh9rmnXa3Xa7",
-	"uVnn4c0TAKic1GoAnyFDvbtrV06Ls+Dikbvi0ReBF3UeqvByV5wOByv5gdkdVg7fVdZmvdkellAgD0iY",
-	"PI3Ud6lKyd2S4a4YdnP5S7vntqtGU+6y1V8EBhrKjOysJdeBkEoFVvNd63pIf/0V5qclDj4cUgSGnDV6",
-	"EpuOr0v5S7xXbw3his+R++a//2c85AnXNxSUAeGZ+eb/15JPmwFrBSOejBDrqIlbQBe8VdP5FyAnZbvN",
-	"JyUw2QJBKvXnj9EOHeksPHbKgIjQRt1y10IHEB7lIa0xCwoTFUCo/hPu7k3Z8dZFvzYCNqGxqZpkXOrk",
-	"h0m0qLFa0CuCMHLMnBeRd7ZEuQNVucz1swJStcs3emyFCz6Yi1gmTO+XgvLa8y3Ht5cJ5um3u46RXzRX",
-	"fjb9PIArj9rtlxNK9WDNeGgjQEU9pMm8CZD8BPicylXZzZKZ9xSO6vyWzhaVJ/X9uulYV+ZpP1SxasDi",
-	"Ze1uOy1+PqNp4GrGeaffnWgUIj9cQPR9L5dso8K6w+sE0nnL3JfY3Y5sJ9atwfSyXHCeCalP2a1Z9oXa",
-	"zyWhgrW6ZNHHEfzPR9NXSfoa7l0C1dcVJv+sbhiLu4x1z13N7AlRgVrzjpruxlBBxT94ggmuXJfagqVr",
-	"IUrBAvHXY+c6NZ+fGXMP1xlAbe22CACk5hqFTvNkDVa2JwSdMgEMF3mphOTm1xyokBg122AfiORzGpI4",
-	"XnYBqc5dGyNabWZTIIoVBaUi0sBmNfUPJZisi2jlid/qD4OYbGyKGhZs7zoPqiMJY2bF1rmi/D5tUf1k",
-	"soL9ioHX9+HLCaNyhncPY4HGwdj3gcRxfn2e2nIMm+xy7zVdCfLLFMBlhSoKmJOl6tNOSC5oiGNW6XP1",
-	"xiscNl55VWKyyP5Uh8hiO8EYyR3Wa0r0jehCuYq65QUmxZSeB023aPdbMFI+isnVkErmxrCfOb1HUeEZ",
-	"wocpvcNaup6b1I+ujzyxV7xcgEjJkwmTx5I8OYjxDuMxq3TQRJvsjaHSTZoPSGAtSFLNHF0vSKIVmVdm",
-	"7NnN1ZQwcliZXyQvLnW9rsdYKvXbnRr+dmrfHz0pslG7kLc5sqoP/pzfodtMNC3DwjaJp/aOas7Vl5sO",
-	"q+S69Vi5lPX6kYhVvgCPaXmrdjtqf326qt8AmcD4olRDVCzBZ3Mp/53U2uD4GrhrtIole2zfq5vju9I9",
-	"icaqi2tTrBNUK4IDV21SROsqpTorxTx641hK/UtRLmTMV26WUgf8GEGtqkcBcb2qB3RRj76JNCdsaSud",
-	"BCxSKvVPr3Gmqw7LOez8x5EYYtnKNgH4qQ4UFcG53eF7U55rc5BotcT86TGppweWtiwIcEZeR0Vt4Y2C",
-	"h1Ks82OXBuwWz/uMMbnHigHykHIeQd4ZRv9lQE6DEJDy3toqwKdv7KV3zYGqMx6SGIKJrWbTVcoYVIri",
-	"uoeHsXprxoXs/tD+oa29ZzvSiueSlxewyBQQrvhLlVJyTWBssCC36KuRinNFgMqMSCmh6NXW0xp2pEG/",
-	"1K0D/dVe/0P5KxVBN9WyFz3m2n148/B/AQAA//8=",
+	"7Fzvctu2ln+Vs7x3pnaHlmXFaRr5w47qKK1ubctrK+30RlkTJo8kNBSgS0CW1dQz+zT7YPskO/hHghQl",
+	"y46TtLv9kIklEcDBwfn3O+eAH4KYT2ecIZMiaH8IZiQjU5SY6U/dFKfIZC85J3KivkhQxBmdScpZ0A56",
+	"CTJJRxQz4COQEwQ0A2BB5YQyoFKAXM6wEYQB3pLpLMWgfdgKA6qGz9SkYcDIFIN2gG6tIAwy/NecZpgE",
+	"bZnNMQxEPMEpUQT8PcNR0A7+tl+QvW9+Ffu9JLi7Cx3Rg+UM68lWv1QILhEYiBl/j+xnnila1pOq5nk0",
+	"sR6VmupegtMZl8ji5Y+4XCX6lLxHAQQylNkSBBlhW29gRDMhQdGAwvAdCLzHJWRzJo4gwxkSSdkYqIQd",
+	"QaaofgxhinLCkxDUxoaMsASuebLcBcLEAjNhJvLnFzPOBIJ6Un09QZJgBlFOtty7wFlKlpi0QfEhCtWz",
+	"QxZnSCQKYFxJxLgBgwmCo8PRm9DRCDMlOIoKGKMUEB02X0YQ9V51T8/7g+7Z8S9XP3Z/ubrovrnsvoqO",
+	"gAyZ2pykikGwmNAUPYKpACFpmio2MLX9TXP2zq7eXHajBvyISwEkQzX1FKfXmGECI55B6xAmfJ6JxpCV",
+	"JOX5dXP0gjxv7R3Ez3DvMG7i3svk+fO91ugZacYH+PL6xQsnQ4ZlhRR5J76njtyXnCm5PUE2VtLbajbD",
+	"YEqZ+3wQBkqllJjKjLKxlp4TOqVyVWjOyRhB0N+0Amoi/jXHbFnQkOpx/soJjsg8lUH7QK9Lbul0PtWf",
+	"DBn2Y04EZRLHmGkq+qORwBoyzuaKlUrlqMSpAMlBvKezdURxM00tVc0wGPFsSqRZ+pvDwKOqWUPVnVJQ",
+	"I7zapH1HkgujLOpTzJmSXfUnmc1SGhNF8v6vQtH9oThoRYEkNBW+oWoDMxubzoWEawQiIUUiJBwoIcky",
+	"nh3zRJHzU+ek96oz6PXPrl53eifdV4pqFIKM1a9OebXsJ9woC0yJjI0KWjbcbW1a1MoXdtOGBRUDOMHc",
+	"YlABU5IqnmICPIPrDMl7bWjmqbWSVEDnvHfkVBgWREA8IWyMSUNRdczZKKXxoxlqufhM0TLBNIHrJZBY",
+	"q/XLUGm25YMjuWARv8EKpy+7//Gme3bcvTrun70+6R0PSpyWC+4svnAeQMR8hrDg8zQBMSEZArHn+ok4",
+	"rliUkYTGyjlOEOJ5pk2fkETiei73mMSMkVSv9VhW56eetOGb0UHcIk18ef1tchg/IxVO9s4G3YuzzkmJ",
+	"gdQSAfrJJ2RQh8Gc4e0MY6lMLqHpPMOj0rHTBCiDyG4mghFliVBujTL9XMrHQnPqjMvXfM6SxzKpcP9w",
+	"2Kpw5aw/uHrdf3NW1mAX9kyIEkyYcaG90hMLkFtlh2dwg5mgnO0WyoC3VMj14nNOliknyYDzE5KN8WG8",
+	"8Tlw3vnlpN95dTXo969OOhffd9fbMryNERMBB83Db5+/+AaulxLFJ9IqvSAVkKrdZSAnxEiFwOyGxggk",
+	"jnEmBewcwCn9blfz5A0jN4Sm5Dr9CH68Oev81OmddL47KXMiIZJcE4Ew91Z52r3nS1ABc5YhiSdqlSMb",
+	"JKZEYmY3KuazGc8kJqeYUKKjzo/Y8eWb8/P+xaD76uq0+6rXuRr8cr5BDHL3WF3i00qCUoqoumbU0JGK",
+	"ndjDOOdOZxUIyvgMM0lNxFAAky3wR1gCBw/BAIoofv+YS/XQmQqU9AjFgm0pE4pBLEYTjt27UPlpE0g5",
+	"pPO2goF88Ga2sbLcuzw449e/YiyDMlRbD9MICMmzZQ7VIJIZYea0ItjBxrgB0fGbAQz67WgX8FaicgxK",
+	"+W9akFIhQxBcWQQJxUgxZLEyEeS9hg00g1lKYlTOhIAh4ythV+ZZgplBLjctsFrxlYAooSTl4zlGTt6I",
+	"hrttIJBShkPGR+CeUY8QiArnElkwwVTo+taepeabjn2CMIgnJCOx1KCBuC9L4LTYj8dfhwvCoKw3qxye",
+	"oNEWPgK8QcVjNSBHeypAL+tC7iSrU13OMKYjGgvYUYznoxGyRPmhEcU0CXPfpWd3/nxXRXeo7bQKu9Q/",
+	"tlSLrmzEMz8rK0tl82BK4glluJchSfQXMU+wDdFK6B2FEJ12Tl73L067r67+cdk/U9/kfj0Khyy6PO6f",
+	"d69Oe5enncHxD+r3V2/OT3rHnUH3qnvSPe2eDcpfurBTfbsSguop7TCFNfuDH7oXV3oN9fwahBuuxalq",
+	"uhUvrJ6vN8z6+dPu4If+qyu1zc7JSf9nu4CN8czg3I9FVZhbh19Wzii3/tUT+mE+Jaw4GDGfTklWd85V",
+	"E5MfejF5nRUx9q8ST9og7AaB5lkqteR69FiDacPgj+AWPpPZvt9cO2ac22MuMyR1OYjNHOV5kuBBQD4M",
+	"XFStF9OJhPt4ce7F4XY+kmVk+TmcreSSpMd8zh6+1cqROX/qzRjmiZs8V1Jwp+7kLlD7sJ7EqQ72kkQ/",
+	"TNJz7whHJBUYfikxZ7hwsvs0Mq6l2p91A2O8lNBG3qz6z5uWdqEN6Nhxom2zXFOyBEamLrzgCwaRx57o",
+	"CCInUpHOq0b6pCPjFIdsTG+QhdotxhOM32MCZEwoE9LLW3g5bAETniawQ2BKhckeUZ3ybEZQ9Wi7xsLX",
+	"HvUjzs5RsLVm+vJ4p9OMPTPsoOkSje6Lz6262xhMsVmWinirzOBPbXPms4RITLoPPY03pXGr1rLCkuoy",
+	"7kTqeFLsZjUrrHRDx/c2AahC5iNI+QIziMkUU4gVuE1RSsxECAkdUylCiK5UvLJnlaYRVYo3KmRXsk3U",
+	"MLXQf74le7+9e9vZ+yfZ+6259/KqsffuQzP8pnX397o45nLF39aHFpy5MhcxyhiCkCTTxRYi4eAR0YZb",
+	"+qPNUWgLOAsOfGaGAykMlGd4NOoRpeJdsSOTIyVyyMyA0NkobdiEZ4d2bIZel09cRq5z3gOPxE1G58+O",
+	"rrcMs2pVJD/0TTjNzvGVyKWvAVE5ZtMo1MJeDbtM/pQreCVgoTFWkmCyCutMka4mjB5kc3QYjYocuo3J",
+	"DZZFRhZ0HYGWTjOMSiCpCv2XJrVPpRf3X3OeImHeuf6VZCmHfuWfwy2yLu4o6yStYue/HKR58livhiH3",
+	"RX4/mQz6KhcsBzvlwF1xbk/SKda5jIRIst5Ym7aA+vStzjBh4urtVLjMfgh4S2KZLoEIELZFobyJMLjd",
+	"G/M9++WvgrPGBVmcWqT8OZXK0lzI/IP83tZHWl4m9E7KHsGGc67HrJ+NQ58aHH8E3Mz5un3AaHl6aTI5",
+	"9waM6090M6bN6dpwrtuGSl/O0llCXz3KRhRuX1sLykpG4ggIW8I/LvtnYBgTOnvyWKPxEPPqb2zjCa2L",
+	"a6KSQn90+PIQi/3nNI1VA7j+eAqWbDgZp79P4QI/6T437UaNpWzEXT2TmEYU20v0WtkWQlmnF9QWDY+R",
+	"yYyk4EIFuLT1YiuLnCGQuZzwjMqlbgXT3yqcX1RNSvUpjUrtg0NmdwITaktJozxd0xiyIfvb30AHm2LI",
+	"chIMHDZIiqQpj9XeC6z59dc61vv667aCzmSKiQ+gwxzwpUu4xpSzsQKkkgNxKK4BZ3YFD+lp6Kpxq96A",
+	"WntCWIIJ8LmEBJnAdAk7ByG0Qnj2P//137smZmEcyl01bMgU0wxJIZA440JoO8XyNrAMdVVW5P1Ftkqv",
+	"WfI1dHKgoYt2Bmsy7qCmOoHZ/DqlYoKJQ7ztcnLN5AZyjYiAs3S5C3NhUOuQgR6IE3JD+Txr64M2888w",
+	"y89SyVpomUxGEs3xq29hJ7KFuiiEyFTnIsWW0PFFrWEZXt7UlCyVJauk//Z55tB1A342fZGVBCHjRY5Q",
+	"0WExt6FbLTfiacoXZTRvtuAKoPW1TZ05FBrFmZ2IEEydERY8S4Rp5QS/fAqSj1GZZk2ZGmnZIWCi0CFh",
+	"hZbkCdC2Ol+A38E7Kvi9vA8/qaIohd/1kL29Pf3PjHcMD0sF1bBcGv4dIr3HCNwod2Le38L7Va+nZskL",
+	"r+rJKjO/EjqXq1O7v1sddrmwIeuwAhSLovakm9o2S6j6bM6BSJhyIbVMFmi/I95TNh4ynQTWFoYUa5nD",
+	"dUibCCBFlipDOc+YOV7XbObUU3AgEKdUfafkUneODJlSV2t61AyCjDBdOoNlvYfebGH2dtx6po+QcbkL",
+	"MWHwHnHm4hVhekBNMNOG6Lx/OYB9h3L37VORCWLUHlRoM2TG1Bu7VO1PZngr3fSehdH8yEkrrFZutMZk",
+	"Jkw1eoZEinDISCo4zJmS2Zgzw6h4uduArjbybg21p2sExWm4JvF7xxVdaxdD1q0ppOsTUdRGpYp8ZEsH",
+	"UV7pjEyXgNA17bC+qH00ZJEth+rHlSTMkM9SPPK640iSCBB5VV7M4wlYIirFeZOVS2mMNkizrvO0NwjC",
+	"YJ6lQTuYSDkT7f19PkMm+DyLscGz8b4dJPbVswoFUJmWve5aB1uE90E7aDUOGk2Nf2bIyIwG7eBZo9l4",
+	"ZtK4Ex2T5GKiwxUuavqMv6c3lVRmLiGjDNETD22vjDcRiHXJSs3WCV8UOc4howLiCRfIdkuyGLWaB5ER",
+	"LCq1OBRd8b43aQMt35LI9dVofa6xxrqb6XUNp1jAZGNz1Z4z2+NnrImNk9omAxc11nrStY5lyHSjvCxB",
+	"D2c0irz3BDMV+ujuS3GkryV4y+Ctcu9Upku7IhmyosXfFa5sg54ycj5TDDOKdn0jnio61bZIRezB98jU",
+	"R7ys5sf86ytv6+P04pH9yp2Lu3eha1z7jifL7RvkTHFHuZq+cnn6kwutg47vSV1m3Pe9fOQ83QulFCSd",
+	"YwWiHrYqCKTcBFQkKF+oYPimVSbABkiwsz7E2V2z8MHKuqZJ6e5u69a9aknjnt5WI6a6a7TQh8bKLZtq",
+	"V3+refDA4/JS3vnO8+8MGn/ICfCZX3vyTmQ1I3zQehT7tuoN9soDsMNwEYJDLAyruXjTA3vYbK6jIefw",
+	"vndpQg95ef+Q/FKAGnDw7P4B1QZlPe75/eNqe1vvwuD5NhsrN9XrUc+2WdLr6FVHWSi7hWvKh5fhnMLM",
+	"ZKzMUlCkpdXgIvxxGGr/gydqd/mnXnJnXF6KsiaZcoFTXnV/o4xPC18Xap/mOu782g2mI+VnzNSJ6XTU",
+	"eZchy4GdjuNMJO8AqkZiHvbUEaRU8xsIoIKsIz+OVPpJ2Vx5BAWmhkxfJaPjiXIdZqJds3ohz3noqCDp",
+	"e1TwNTpsHkbKmVLnLrym+zp/cYEpEoF5P9BDHUX1SuFduO0Qe3XSuJaSwTrcWOdb3ZeG0FOe4ePV9vD+",
+	"IfndiS+lQfaoPGzj2bR6JQqDcd2ts0FenNYhjhFTWcPixVGtRDHd/1oNPGS1X/yPIEvNBzo/pawlz/dH",
+	"cHVVxm7t6f6vKwRJytpQDcefxLXs+0Wgtfq0apZD4GmizLe+dxvCjIxdOTPSBR2b6DBFnchkx/hcWlei",
+	"qxo7KigxaUOHspWncomC3QZ4WRUH4Au/4KcEFKOmM7nUff91ruCECukSGF9Ad+8fYK7ybvGgvW37BObA",
+	"JqfXWYSDjQbBVjb1dWFXvmyWC5Itv8T4tlReCFrN1jd7Bwd7reeDg5ft59+2m81/rpR62weKH2uGtZrt",
+	"ZrN+WOvu3QMMkF8prjE+fYZauiuvDih0wSX5H2uPvoh5UfpQNi83hXY4s5IrzOPNyv6H0tncrTUzfc8K",
+	"5Fk+U/yU+laj1zHhOe6SYzfXMHXOy05V68pdC8gXMQM1vXt215Lr7GKprbH+nRnVOtn6V1E8rBr38SZF",
+	"YMxZLbrepL6uj0birXqqDxd8ijw0//2bSTuNuL4rpBwIn5tf/r1S0d1ssFZsxIMtxLrQxB2gq4io7fw/",
+	"CE58v81HnjHZwoKULnXcF3bo8kGRxaIMiIhtKjuH2zqpdm8c0hiyqHBREcTqP+FuwfnJKN1Jb3H1iKam",
+	"FZlxqSuKpnqp1mpAp8hsyiHL8ZubbInyEaHKec6fFSNVuQan11Z2IQRzJdLUvkKv0qWzQX7RaDnDvKZ9",
+	"0zL0i/p26roXdbiew8e9Acdrsqy3hzYrWjQZm3K2AMmPgE+pXKXdHJl5TtlRXTTWJVh/Uy/WbcdCmYe9",
+	"cGjVgaXLylsmaPEapLqFy20cj3p/UC0RuXIB0TcvXQWbCguH1xGkmwFyLPF4P7IdWdfGpvt0welcSK1l",
+	"1+bYF0qePaKitbxkydMQ/scL01eD9DWxt2dU35Yi+WdVx1jcKq4id7WzB2QFKsNbarsbUwUlfPAAF1y6",
+	"g7hFlK6J8JIF4s8Xnet+l1xnzI145wC1t9siAZCZu0m6djqv8bIdIeiYCWC4yNO7kpv3qlAhMan3wSEQ",
+	"yac0Jmm6bANS3RBinGh5mK0rqqgo8jqzI9sqoF9ZYkqZopF3U5Rf0WNaHDLUZsHOXiSlh8ySrQuw+c32",
+	"oqXQlNq7JQev30zhV2H9tokdTAUagLEbAknT/EUW1PY42Qqye67unl3ohwCu1FpiwJQs1Zx2Q3JBYxyy",
+	"0pyrd89hv/by+W6Yv58tQzFP7QZTJDdYbdTS7yYomKtCt7xrq9jSy6juPvtuAwYKo5j6JSlVM030M6W3",
+	"KEpxhghhTG+w0gPDTSlCNx0f2XuTLkGk6JkLUxyWfLaX4g2mQ1aaoD7Zrynxrqd9RFF3QWblaurlgsw0",
+	"I/N2px0rXHVFVGcr81c6FDcl31ZzLKVLEa2K/W1Vfj94UGajcst1c2ZVK/6U3+Qv+6OZbxa2KcY2H8nm",
+	"nH2567BMrnqPlZuOb+/JWOUHcB+Xtxr3SO6vL+F2a0wmML7wGvOKI/hskPKvQu8G4GvMXa1X9Pyxfa7q",
+	"jm+8y0e1rUyXpgMuKrfZR66Fq8jWlfrfVjrktODYkPqnogfPuK/cLWXO8GMClVY5ZYirrXKgO+V0HXlK",
+	"2NK2DwpYZFTqlyByplt5/XJm/poyhuh72ToDfqwTRY9Nzj1pU8+mQtnmLNPqxY+HJ7UenpnassvGRQk6",
+	"rWrb4ZR98ZKlT91v87iE4GdM6t3XYZPnpIsU9A7PTE8FsbqBCVTe6hp676Q1mvlX283TW2NtLYH4MrxV",
+	"JlLf181u6jNqJzwmKUQj28uq7yhgVGqJbe/vp+qpCRey/W3z26Y2N3alFYiV9waxxLQPrwC70kUSHWnZ",
+	"rEYeeqymVE5VpOaHbooJxay2m96Ecdo7edM677Q6648KWJUI3XSTpZgx5+7du7v/DQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

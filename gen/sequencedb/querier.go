@@ -14,6 +14,8 @@ type Querier interface {
 	PositionAllocate(ctx context.Context, arg PositionAllocateParams) ([]PositionAllocateRow, error)
 	// PositionCountByScope counts what PositionListByScope pages through.
 	PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error)
+	// PositionDelete releases an element's position; the caller holds its scope's lock.
+	PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error)
 	// PositionGetByElement reads an element's position with its scope.
 	PositionGetByElement(ctx context.Context, elementType string, elementID int64) (PositionGetByElementRow, error)
 	// PositionHolderOfNumbers finds which elements of a scope hold any of the given numbers, to explain a

@@ -95,6 +95,19 @@ func (q *Queries) PositionCountByScope(ctx context.Context, arg PositionCountByS
 	return count, err
 }
 
+const positionDelete = `-- name: PositionDelete :execrows
+DELETE FROM sequence.positions WHERE element_type = $1 AND element_id = $2
+`
+
+// PositionDelete releases an element's position; the caller holds its scope's lock.
+func (q *Queries) PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error) {
+	result, err := q.db.Exec(ctx, positionDelete, elementType, elementID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const positionGetByElement = `-- name: PositionGetByElement :one
 SELECT p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
 FROM sequence.positions p

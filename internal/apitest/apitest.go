@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -23,10 +24,20 @@ import (
 	"github.com/fountainai/fountainai/internal/service"
 )
 
-// NewServer serves every service on pool from an httptest server closed when t ends.
-func NewServer(t testing.TB, pool *pgxpool.Pool) *httptest.Server {
+// NewServer serves services on pool from an httptest server closed when t ends; they call each
+// other in-process, as in `fountain serve`.
+func NewServer(t testing.TB, pool *pgxpool.Pool, services ...service.Service) *httptest.Server {
 	t.Helper()
-	h, err := app.Handler(app.All(), service.Deps{Pool: pool, Logger: slog.New(slog.DiscardHandler)})
+	return NewServerWithPeers(t, pool, nil, services...)
+}
+
+// NewServerWithPeers is NewServer where the services not listed are reached at peerURLs, e.g. a
+// closed port to see how a service answers when a dependency is down.
+func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, services ...service.Service) *httptest.Server {
+	t.Helper()
+	h, err := app.Handler(services, app.Options{
+		Pool: pool, Logger: slog.New(slog.DiscardHandler), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
+	})
 	if err != nil {
 		t.Fatalf("apitest: build handler: %v", err)
 	}
@@ -35,12 +46,12 @@ func NewServer(t testing.TB, pool *pgxpool.Pool) *httptest.Server {
 	return srv
 }
 
-// Client returns an HTTP client whose every response is validated against the specs; a response
-// the spec does not allow fails t.
-func Client(t testing.TB) *http.Client {
+// Client returns an HTTP client whose every response is validated against the specs of services; a
+// response the spec does not allow fails t.
+func Client(t testing.TB, services ...service.Service) *http.Client {
 	t.Helper()
 	var rs []routers.Router
-	for _, s := range app.All() {
+	for _, s := range services {
 		doc, err := openapi3.NewLoader().LoadFromData(s.Spec)
 		if err != nil {
 			t.Fatalf("apitest: load %s spec: %v", s.Name, err)

@@ -11,18 +11,26 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/idempotency"
 	"github.com/fountainai/fountainai/internal/migrate"
 	"github.com/fountainai/fountainai/internal/service"
-	"github.com/fountainai/fountainai/services/sequence"
 )
 
-// All lists every service, in the order they are mounted and migrated.
-func All() []service.Service {
-	return []service.Service{sequence.Service()}
+// Options are what the assembled handler needs besides its services.
+type Options struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+	// PeerURLs are the base URLs of services this process calls but does not serve, by name.
+	PeerURLs map[string]string
+	// PeerTimeout bounds every call to another service (default 5s).
+	PeerTimeout time.Duration
 }
 
-// Migrate brings every service's schema up to date.
+// Migrate brings every service's schema, and the idempotency keys' schema, up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service, logger *slog.Logger) error {
+	if err := migrate.Up(ctx, pool, idempotency.Schema, idempotency.Migrations(), logger); err != nil {
+		return err
+	}
 	for _, s := range services {
 		if err := migrate.Up(ctx, pool, s.Name, s.Migrations, logger); err != nil {
 			return err
@@ -33,7 +41,15 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service
 
 // Handler serves services on one mux with the process endpoints, request ids, logs, body limits and
 // JSON errors for unknown routes.
-func Handler(services []service.Service, deps service.Deps) (http.Handler, error) {
+func Handler(services []service.Service, o Options) (http.Handler, error) {
+	if o.PeerTimeout == 0 {
+		o.PeerTimeout = 5 * time.Second
+	}
+	p := &peers{local: map[string]bool{}, urls: o.PeerURLs, timeout: o.PeerTimeout}
+	for _, s := range services {
+		p.local[s.Name] = true
+	}
+	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p}
 	mux := http.NewServeMux()
 	for _, s := range services {
 		if err := s.Mount(mux, deps); err != nil {
@@ -51,12 +67,14 @@ func Handler(services []service.Service, deps service.Deps) (http.Handler, error
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := deps.Pool.Ping(ctx); err != nil {
+		if err := o.Pool.Ping(ctx); err != nil {
 			httpapi.LoggerFrom(r.Context()).Warn("not ready", slog.String("error", err.Error()))
 			httpapi.WriteError(w, http.StatusServiceUnavailable, httpapi.CodeUnavailable, "database unavailable", "")
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return httpapi.Chain(httpapi.Fallback(mux), httpapi.Observe(deps.Logger), httpapi.LimitBody), nil
+	h := httpapi.Chain(httpapi.Fallback(mux), httpapi.Observe(o.Logger), httpapi.LimitBody, idempotency.Middleware(o.Pool))
+	p.handler.Store(&h)
+	return h, nil
 }

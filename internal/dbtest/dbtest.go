@@ -24,7 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/migrate"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/migrations"
 )
@@ -169,13 +169,34 @@ func ensureTemplate(ctx context.Context, sum uint64) error {
 	if err != nil {
 		return err
 	}
-	err = app.Migrate(ctx, pool, app.All(), slog.New(slog.DiscardHandler))
+	err = migrateAll(ctx, pool)
 	pool.Close()
 	if err != nil {
 		return fmt.Errorf("migrate template: %w", err)
 	}
 	_, err = admin.Exec(ctx, "ALTER DATABASE "+ident+" IS_TEMPLATE true")
 	return err
+}
+
+// migrateAll applies every service's migrations: one directory of migrations.FS per schema.
+func migrateAll(ctx context.Context, pool *pgxpool.Pool) error {
+	dirs, err := fs.ReadDir(migrations.FS, ".")
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		sub, err := fs.Sub(migrations.FS, d.Name())
+		if err != nil {
+			return err
+		}
+		if err := migrate.Up(ctx, pool, d.Name(), sub, slog.New(slog.DiscardHandler)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func migrationsHash() (uint64, error) {

@@ -69,6 +69,10 @@ func RequestErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 // ResponseErrorHandler is the strict server's ResponseErrorHandlerFunc: the handler returned an
 // unexpected error, which stays in the log.
 func ResponseErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
+	if dep, ok := asDependencyFailure(err); ok {
+		writeDependencyFailure(w, r, dep)
+		return
+	}
 	if IsUnavailable(err) {
 		LoggerFrom(r.Context()).Warn("database unavailable", slog.String("error", err.Error()))
 		WriteError(w, http.StatusServiceUnavailable, CodeUnavailable, "database unavailable", "retry later")

@@ -14,6 +14,14 @@ import (
 type Deps struct {
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
+	Peers  Peers
+}
+
+// Peers reaches the other services. A service calls another only through that service's generated
+// client, built on the base URL and HTTP client returned here: in-process when both run in one
+// process, over HTTP otherwise. The client has a timeout and forwards the caller's request id.
+type Peers interface {
+	Peer(name string) (baseURL string, client *http.Client, err error)
 }
 
 // Service is one FountainAI service.

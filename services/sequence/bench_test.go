@@ -9,13 +9,14 @@ import (
 
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // BenchmarkGenerateSequenceNumber measures allocations in one scope through the whole HTTP stack,
 // with b.RunParallel's goroutines as concurrent clients (-cpu sets how many). The test cluster runs
 // without fsync; `make bench` measures with durable commits.
 func BenchmarkGenerateSequenceNumber(b *testing.B) {
-	srv := apitest.NewServer(b, dbtest.PoolFor(b, dbtest.New(b), 32))
+	srv := apitest.NewServer(b, dbtest.PoolFor(b, dbtest.New(b), 32), sequence.Service())
 	client := srv.Client()
 	var next atomic.Int64
 	b.ResetTimer()

@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // TestConcurrentAllocationAcrossReplicas runs three servers, each with its own pool and allocator,
@@ -25,8 +26,8 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 	var servers []*sequenceapi.ClientWithResponses
 	for range replicas {
 		pool := dbtest.PoolFor(t, url, 12)
-		srv := apitest.NewServer(t, pool)
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t)))
+		srv := apitest.NewServer(t, pool, sequence.Service())
+		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
 		require.NoError(t, err)
 		servers = append(servers, c)
 	}
@@ -41,7 +42,7 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 			c := servers[w%replicas]
 			for i := range work {
 				typ := []sequenceapi.ElementType{sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition}[i%3]
-				resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), sequenceapi.SequenceRequest{
+				resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), nil, sequenceapi.SequenceRequest{
 					ElementType: typ, ElementId: int64(i + 1), ScriptId: &script,
 				})
 				if err != nil || resp.StatusCode() != http.StatusCreated {
@@ -78,8 +79,8 @@ func TestConcurrentVersions(t *testing.T) {
 	url := dbtest.New(t)
 	var clients []*sequenceapi.ClientWithResponses
 	for range 2 {
-		srv := apitest.NewServer(t, dbtest.PoolFor(t, url, 8))
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t)))
+		srv := apitest.NewServer(t, dbtest.PoolFor(t, url, 8), sequence.Service())
+		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
 		require.NoError(t, err)
 		clients = append(clients, c)
 	}
@@ -88,7 +89,7 @@ func TestConcurrentVersions(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			data, _ := json.Marshal(map[string]int{"writer": i})
-			resp, err := clients[i%2].CreateVersionWithResponse(context.Background(), sequenceapi.VersionRequest{
+			resp, err := clients[i%2].CreateVersionWithResponse(context.Background(), nil, sequenceapi.VersionRequest{
 				ElementType: sequenceapi.SpokenWord, ElementId: 42, NewVersionData: data,
 			})
 			if err == nil && resp.JSON201 != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // FuzzSequenceHandler drives the whole handler stack with arbitrary bodies on every write
@@ -38,7 +39,7 @@ func FuzzSequenceHandler(f *testing.F) {
 		f.Add(uint8(i), []byte(s))
 	}
 	pool := dbtest.NewPool(f)
-	h, err := app.Handler(app.All(), service.Deps{Pool: pool, Logger: slog.New(slog.DiscardHandler)})
+	h, err := app.Handler([]service.Service{sequence.Service()}, app.Options{Pool: pool, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 type rawCase struct {
@@ -21,8 +22,8 @@ type rawCase struct {
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	srv := apitest.NewServer(t, dbtest.NewPool(t))
-	client := apitest.Client(t)
+	srv := apitest.NewServer(t, dbtest.NewPool(t), sequence.Service())
+	client := apitest.Client(t, sequence.Service())
 	huge := `{"elementType":"script","elementId":1,"newVersionData":{"text":"` + strings.Repeat("x", 2<<20) + `"}}`
 
 	cases := []rawCase{
@@ -79,8 +80,8 @@ func TestBadInput(t *testing.T) {
 
 func TestProcessEndpoints(t *testing.T) {
 	t.Parallel()
-	srv := apitest.NewServer(t, dbtest.NewPool(t))
-	client := apitest.Client(t)
+	srv := apitest.NewServer(t, dbtest.NewPool(t), sequence.Service())
+	client := apitest.Client(t, sequence.Service())
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
 		resp, err := client.Get(srv.URL + path)
 		require.NoError(t, err)

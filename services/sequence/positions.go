@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/dbx"
@@ -113,4 +115,33 @@ func pageOf(limit *int, offset *int64) (int, int64) {
 		o = *offset
 	}
 	return l, o
+}
+
+// ReleasePosition removes an element from its scope under the scope's lock, so a concurrent
+// reorder of that scope sees the element either wholly present or gone.
+func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePositionRequestObject) (sequenceapi.ReleasePositionResponseObject, error) {
+	typ := string(req.ElementType)
+	notFound := sequenceapi.ReleasePosition404JSONResponse{NotFoundJSONResponse: sequenceapi.NotFoundJSONResponse(errBody(
+		"NOT_FOUND", "the element holds no position", fmt.Sprintf("%s %d", typ, req.ElementId)))}
+	var released bool
+	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := sequencedb.New(tx)
+		pos, err := q.PositionGetByElement(ctx, typ, req.ElementId)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ScopeLockByID(ctx, pos.ScopeID); err != nil {
+			return err
+		}
+		n, err := q.PositionDelete(ctx, typ, req.ElementId)
+		released = n == 1
+		return err
+	})
+	if errors.Is(err, dbx.ErrNotFound) || (err == nil && !released) {
+		return notFound, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("release position of %s %d: %w", typ, req.ElementId, err)
+	}
+	return sequenceapi.ReleasePosition204Response{}, nil
 }

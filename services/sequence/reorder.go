@@ -69,6 +69,13 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 		if err != nil {
 			return err
 		}
+		// Read again under the lock: an element may have been released since the first read.
+		if current, err = q.PositionListByElements(ctx, types, ids); err != nil {
+			return err
+		}
+		if _, err := oneScope(types, ids, current); err != nil {
+			return err
+		}
 		scope := scopeKey{scriptID: scopeRow.ScriptID, name: scopeRow.Name}
 		if (b.ScriptId != nil && *b.ScriptId != scope.scriptID) || (b.Scope != nil && *b.Scope != scope.name) {
 			return reject400("SCOPE_MISMATCH", "the elements are not in the scope the request names", "they are in "+scope.String())

@@ -12,14 +12,15 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 func newClient(t *testing.T) *sequenceapi.ClientWithResponses {
 	t.Helper()
-	srv := apitest.NewServer(t, dbtest.NewPool(t))
-	c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t)))
+	srv := apitest.NewServer(t, dbtest.NewPool(t), sequence.Service())
+	c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
 	require.NoError(t, err)
 	return c
 }
@@ -28,7 +29,7 @@ func ptr[T any](v T) *T { return &v }
 
 func allocate(t *testing.T, c *sequenceapi.ClientWithResponses, body sequenceapi.SequenceRequest) sequenceapi.SequenceResponse {
 	t.Helper()
-	resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), body)
+	resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), nil, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return *resp.JSON201
@@ -92,7 +93,7 @@ func TestAllocateScriptScopes(t *testing.T) {
 	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 2, ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: "story"}, v2)
 
 	// Naming another scope for a placed element is a conflict, and changes nothing.
-	resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: ptr(int64(8))})
+	resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: ptr(int64(8))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, resp.StatusCode())
 	require.Equal(t, "ELEMENT_IN_OTHER_SCOPE", resp.JSON409.ErrorCode)
@@ -170,12 +171,12 @@ func TestVersions(t *testing.T) {
 		`{"nested":{"list":[1,2,{"x":null}],"flag":true}}`,
 	}
 	for i, d := range data {
-		resp, err := c.CreateVersionWithResponse(ctx, sequenceapi.VersionRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, NewVersionData: json.RawMessage(d)})
+		resp, err := c.CreateVersionWithResponse(ctx, nil, sequenceapi.VersionRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, NewVersionData: json.RawMessage(d)})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 		require.EqualValues(t, i+1, resp.JSON201.VersionNumber)
 	}
-	other, err := c.CreateVersionWithResponse(ctx, sequenceapi.VersionRequest{ElementType: sequenceapi.Action, ElementId: 1, NewVersionData: json.RawMessage(`{}`)})
+	other, err := c.CreateVersionWithResponse(ctx, nil, sequenceapi.VersionRequest{ElementType: sequenceapi.Action, ElementId: 1, NewVersionData: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, other.JSON201.VersionNumber, "versions are numbered per element")
 
@@ -202,4 +203,34 @@ func TestVersions(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, none.StatusCode())
 	require.Empty(t, none.JSON200.Versions)
+}
+
+func TestReleasePosition(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	ctx := context.Background()
+	script := ptr(int64(2))
+	for id := range int64(3) {
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: id + 1, ScriptId: script})
+	}
+	resp, err := c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 3)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode())
+	again, err := c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 3)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, again.StatusCode())
+	require.Equal(t, "NOT_FOUND", again.JSON404.ErrorCode)
+
+	// Releasing the last number lets the next allocation reuse it; releasing a middle one leaves a gap.
+	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 4, ScriptId: script}).SequenceNumber)
+	_, err = c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 2)
+	require.NoError(t, err)
+	require.EqualValues(t, 4, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 5, ScriptId: script}).SequenceNumber)
+	require.Len(t, listScope(t, c, script, "story"), 3)
+
+	reorder, err := c.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.SpokenWord, Elements: []sequenceapi.ReorderItem{{ElementId: 2, NewSequence: 2}},
+	})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, reorder.StatusCode(), "a released element cannot be reordered")
 }

@@ -1,0 +1,117 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/fountainai/fountainai/internal/httpapi"
+)
+
+// peers reaches services in this process through the process's own handler (no network, but the
+// same validation, logging and error bodies as any client gets) and the others at their URLs.
+type peers struct {
+	local   map[string]bool
+	urls    map[string]string
+	timeout time.Duration
+	handler atomic.Pointer[http.Handler]
+}
+
+// PeerURLEnv names the environment variable holding the base URL of service name, e.g.
+// FOUNTAIN_SEQUENCE_URL.
+func PeerURLEnv(name string) string { return "FOUNTAIN_" + strings.ToUpper(name) + "_URL" }
+
+// PeerURLsFromEnv reads the base URLs of the named services from the environment.
+func PeerURLsFromEnv(names []string) map[string]string {
+	urls := map[string]string{}
+	for _, n := range names {
+		if u := os.Getenv(PeerURLEnv(n)); u != "" {
+			urls[n] = strings.TrimRight(u, "/")
+		}
+	}
+	return urls
+}
+
+func (p *peers) Peer(name string) (string, *http.Client, error) {
+	if p.local[name] {
+		return "http://in-process", &http.Client{Transport: inProcess{p}, Timeout: p.timeout}, nil
+	}
+	if u, ok := p.urls[name]; ok {
+		return u, &http.Client{Transport: forwardRequestID{http.DefaultTransport}, Timeout: p.timeout}, nil
+	}
+	return "", nil, fmt.Errorf("service %q is not served by this process: set %s to its base URL", name, PeerURLEnv(name))
+}
+
+// forwardRequestID carries the request id of the request being served to the services it calls.
+type forwardRequestID struct{ next http.RoundTripper }
+
+func (f forwardRequestID) RoundTrip(req *http.Request) (*http.Response, error) {
+	if id := httpapi.RequestID(req.Context()); id != "" && req.Header.Get(httpapi.RequestIDHeader) == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set(httpapi.RequestIDHeader, id)
+	}
+	return f.next.RoundTrip(req)
+}
+
+// inProcess serves a request with the process's own handler.
+type inProcess struct{ p *peers }
+
+func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
+	h := t.p.handler.Load()
+	if h == nil {
+		return nil, fmt.Errorf("in-process call to %s before the handler is built", req.URL.Path)
+	}
+	in := req.Clone(req.Context())
+	if in.Body == nil {
+		in.Body = http.NoBody
+	}
+	in.RequestURI = req.URL.RequestURI()
+	in.RemoteAddr = "in-process"
+	if id := httpapi.RequestID(req.Context()); id != "" && in.Header.Get(httpapi.RequestIDHeader) == "" {
+		in.Header.Set(httpapi.RequestIDHeader, id)
+	}
+	rec := &recorder{header: http.Header{}}
+	(*h).ServeHTTP(rec, in)
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
+	status := rec.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", status, http.StatusText(status)),
+		StatusCode:    status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        rec.header,
+		Body:          io.NopCloser(&rec.body),
+		ContentLength: int64(rec.body.Len()),
+		Request:       req,
+	}, nil
+}
+
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
