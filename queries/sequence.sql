@@ -24,6 +24,14 @@ FROM sequence.positions p
 JOIN sequence.scopes s ON s.id = p.scope_id
 WHERE p.element_type = @element_type AND p.element_id = @element_id;
 
+-- name: PositionListByIDs :many
+-- PositionListByIDs reads the positions of elements of one type, in the order of the ids given.
+SELECT p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
+FROM unnest(@element_ids::bigint[]) WITH ORDINALITY AS r (element_id, ord)
+JOIN sequence.positions p ON p.element_type = @element_type AND p.element_id = r.element_id
+JOIN sequence.scopes s ON s.id = p.scope_id
+ORDER BY r.ord;
+
 -- name: PositionDelete :execrows
 -- PositionDelete releases an element's position; the caller holds its scope's lock.
 DELETE FROM sequence.positions WHERE element_type = @element_type AND element_id = @element_id;

@@ -76,6 +76,11 @@ type ElementPosition struct {
 	SequenceNumber SequenceNumber `json:"sequenceNumber"`
 }
 
+// ElementPositionList defines model for ElementPositionList.
+type ElementPositionList struct {
+	Items []ElementPosition `json:"items"`
+}
+
 // ElementType Type of a story element. `transition` (e.g. `CUT TO:`) extends the v2 list, so that transitions
 // can take their place in a script's story order. The v2 example's `dialogue` is not a type: a line
 // of dialogue is a `spokenWord`.
@@ -358,6 +363,12 @@ type GenerateSequenceNumberParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListElementPositionsParams defines parameters for ListElementPositions.
+type ListElementPositionsParams struct {
+	// Ids The elements' ids, comma-separated.
+	Ids []Id `form:"ids" json:"ids"`
+}
+
 // ListVersionsParams defines parameters for ListVersions.
 type ListVersionsParams struct {
 	// Limit Page size.
@@ -514,6 +525,14 @@ type ClientInterface interface {
 	// Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
 	GenerateSequenceNumber(ctx context.Context, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListElementPositions Read the positions of several elements
+	//
+	// The positions of up to 1000 elements of one type in one call, for services that list elements
+	// from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+	//
+	// Corresponds with GET /sequence/elements/{elementType} (the `ListElementPositions` operationId).
+	ListElementPositions(ctx context.Context, elementType ElementTypePath, params *ListElementPositionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReleasePosition Release an element's position
 	//
 	// Removes the element from its scope, for when the element itself is deleted. The other
@@ -653,6 +672,24 @@ func (c *Client) GenerateSequenceNumberWithBody(ctx context.Context, params *Gen
 // Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
 func (c *Client) GenerateSequenceNumber(ctx context.Context, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGenerateSequenceNumberRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListElementPositions Read the positions of several elements
+//
+// The positions of up to 1000 elements of one type in one call, for services that list elements
+// from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+//
+// Corresponds with GET /sequence/elements/{elementType} (the `ListElementPositions` operationId).
+func (c *Client) ListElementPositions(ctx context.Context, elementType ElementTypePath, params *ListElementPositionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListElementPositionsRequest(c.Server, elementType, params)
 	if err != nil {
 		return nil, err
 	}
@@ -901,6 +938,67 @@ func NewGenerateSequenceNumberRequestWithBody(server string, params *GenerateSeq
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewListElementPositionsRequest constructs an http.Request for the ListElementPositions method
+func NewListElementPositionsRequest(server string, elementType ElementTypePath, params *ListElementPositionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "elementType", elementType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sequence/elements/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -1407,6 +1505,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /sequence (the `GenerateSequenceNumber` operationId).
 	GenerateSequenceNumberWithResponse(ctx context.Context, params *GenerateSequenceNumberParams, body GenerateSequenceNumberJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateSequenceNumberResponse, error)
 
+	// ListElementPositionsWithResponse Read the positions of several elements
+	//
+	// The positions of up to 1000 elements of one type in one call, for services that list elements
+	// from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sequence/elements/{elementType} (the `ListElementPositions` operationId).
+	ListElementPositionsWithResponse(ctx context.Context, elementType ElementTypePath, params *ListElementPositionsParams, reqEditors ...RequestEditorFn) (*ListElementPositionsResponse, error)
+
 	// ReleasePositionWithResponse Release an element's position
 	//
 	// Removes the element from its scope, for when the element itself is deleted. The other
@@ -1593,6 +1701,68 @@ func (r GenerateSequenceNumberResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GenerateSequenceNumberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListElementPositionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ElementPositionList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListElementPositionsResponse) GetJSON200() *ElementPositionList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListElementPositionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListElementPositionsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListElementPositionsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListElementPositionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListElementPositionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListElementPositionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListElementPositionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2138,6 +2308,22 @@ func (c *ClientWithResponses) GenerateSequenceNumberWithResponse(ctx context.Con
 	return ParseGenerateSequenceNumberResponse(rsp)
 }
 
+// ListElementPositionsWithResponse Read the positions of several elements
+//
+// The positions of up to 1000 elements of one type in one call, for services that list elements
+// from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sequence/elements/{elementType} (the `ListElementPositions` operationId).
+func (c *ClientWithResponses) ListElementPositionsWithResponse(ctx context.Context, elementType ElementTypePath, params *ListElementPositionsParams, reqEditors ...RequestEditorFn) (*ListElementPositionsResponse, error) {
+	rsp, err := c.ListElementPositions(ctx, elementType, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListElementPositionsResponse(rsp)
+}
+
 // ReleasePositionWithResponse Release an element's position
 //
 // Removes the element from its scope, for when the element itself is deleted. The other
@@ -2348,6 +2534,53 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListElementPositionsResponse parses an HTTP response from a ListElementPositionsWithResponse call
+func ParseListElementPositionsResponse(rsp *http.Response) (*ListElementPositionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListElementPositionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ElementPositionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -2768,6 +3001,9 @@ type ServerInterface interface {
 	// GenerateSequenceNumber Allocate a sequence number
 	// (POST /sequence)
 	GenerateSequenceNumber(w http.ResponseWriter, r *http.Request, params GenerateSequenceNumberParams)
+	// ListElementPositions Read the positions of several elements
+	// (GET /sequence/elements/{elementType})
+	ListElementPositions(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, params ListElementPositionsParams)
 	// ReleasePosition Release an element's position
 	// (DELETE /sequence/elements/{elementType}/{elementId})
 	ReleasePosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath)
@@ -2832,6 +3068,48 @@ func (siw *ServerInterfaceWrapper) GenerateSequenceNumber(w http.ResponseWriter,
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GenerateSequenceNumber(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListElementPositions operation middleware
+func (siw *ServerInterfaceWrapper) ListElementPositions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "elementType" -------------
+	var elementType ElementTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "elementType", r.PathValue("elementType"), &elementType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "elementType", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListElementPositionsParams
+
+	// ------------- Required query parameter "ids" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, true, "ids", r.URL.Query(), &params.Ids, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "ids"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "ids", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListElementPositions(w, r, elementType, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -3309,6 +3587,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sequence/reorder", wrapper.ReorderElements)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/version", wrapper.CreateVersion)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/positions", wrapper.ListPositions)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}", wrapper.ListElementPositions)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.ReleasePosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.GetElementPosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}/versions", wrapper.ListVersions)
@@ -3429,6 +3708,71 @@ func (response GenerateSequenceNumber500JSONResponse) VisitGenerateSequenceNumbe
 type GenerateSequenceNumber503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response GenerateSequenceNumber503JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListElementPositionsRequestObject struct {
+	ElementType ElementTypePath `json:"elementType"`
+	Params      ListElementPositionsParams
+}
+
+type ListElementPositionsResponseObject interface {
+	VisitListElementPositionsResponse(w http.ResponseWriter) error
+}
+
+type ListElementPositions200JSONResponse ElementPositionList
+
+func (response ListElementPositions200JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListElementPositions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListElementPositions400JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListElementPositions500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListElementPositions500JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListElementPositions503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListElementPositions503JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -4038,6 +4382,9 @@ type StrictServerInterface interface {
 	// GenerateSequenceNumber Allocate a sequence number
 	// (POST /sequence)
 	GenerateSequenceNumber(ctx context.Context, request GenerateSequenceNumberRequestObject) (GenerateSequenceNumberResponseObject, error)
+	// ListElementPositions Read the positions of several elements
+	// (GET /sequence/elements/{elementType})
+	ListElementPositions(ctx context.Context, request ListElementPositionsRequestObject) (ListElementPositionsResponseObject, error)
 	// ReleasePosition Release an element's position
 	// (DELETE /sequence/elements/{elementType}/{elementId})
 	ReleasePosition(ctx context.Context, request ReleasePositionRequestObject) (ReleasePositionResponseObject, error)
@@ -4126,6 +4473,33 @@ func (sh *strictHandler) GenerateSequenceNumber(w http.ResponseWriter, r *http.R
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GenerateSequenceNumberResponseObject); ok {
 		if err := validResponse.VisitGenerateSequenceNumberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListElementPositions operation middleware
+func (sh *strictHandler) ListElementPositions(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, params ListElementPositionsParams) {
+	var request ListElementPositionsRequestObject
+
+	request.ElementType = elementType
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListElementPositions(ctx, request.(ListElementPositionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListElementPositions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListElementPositionsResponseObject); ok {
+		if err := validResponse.VisitListElementPositionsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -4338,96 +4712,100 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzvctu2ln+Vs7x3pnaHlmXFaRr5w47qKK1ubctrK+30RlkTJo8kNBSgS0CW1dQz+zT7YPskO/hHghQl",
-	"y46TtLv9kIklEcDBwfn3O+eAH4KYT2ecIZMiaH8IZiQjU5SY6U/dFKfIZC85J3KivkhQxBmdScpZ0A56",
-	"CTJJRxQz4COQEwQ0A2BB5YQyoFKAXM6wEYQB3pLpLMWgfdgKA6qGz9SkYcDIFIN2gG6tIAwy/NecZpgE",
-	"bZnNMQxEPMEpUQT8PcNR0A7+tl+QvW9+Ffu9JLi7Cx3Rg+UM68lWv1QILhEYiBl/j+xnnila1pOq5nk0",
-	"sR6VmupegtMZl8ji5Y+4XCX6lLxHAQQylNkSBBlhW29gRDMhQdGAwvAdCLzHJWRzJo4gwxkSSdkYqIQd",
-	"QaaofgxhinLCkxDUxoaMsASuebLcBcLEAjNhJvLnFzPOBIJ6Un09QZJgBlFOtty7wFlKlpi0QfEhCtWz",
-	"QxZnSCQKYFxJxLgBgwmCo8PRm9DRCDMlOIoKGKMUEB02X0YQ9V51T8/7g+7Z8S9XP3Z/ubrovrnsvoqO",
-	"gAyZ2pykikGwmNAUPYKpACFpmio2MLX9TXP2zq7eXHajBvyISwEkQzX1FKfXmGECI55B6xAmfJ6JxpCV",
-	"JOX5dXP0gjxv7R3Ez3DvMG7i3svk+fO91ugZacYH+PL6xQsnQ4ZlhRR5J76njtyXnCm5PUE2VtLbajbD",
-	"YEqZ+3wQBkqllJjKjLKxlp4TOqVyVWjOyRhB0N+0Amoi/jXHbFnQkOpx/soJjsg8lUH7QK9Lbul0PtWf",
-	"DBn2Y04EZRLHmGkq+qORwBoyzuaKlUrlqMSpAMlBvKezdURxM00tVc0wGPFsSqRZ+pvDwKOqWUPVnVJQ",
-	"I7zapH1HkgujLOpTzJmSXfUnmc1SGhNF8v6vQtH9oThoRYEkNBW+oWoDMxubzoWEawQiIUUiJBwoIcky",
-	"nh3zRJHzU+ek96oz6PXPrl53eifdV4pqFIKM1a9OebXsJ9woC0yJjI0KWjbcbW1a1MoXdtOGBRUDOMHc",
-	"YlABU5IqnmICPIPrDMl7bWjmqbWSVEDnvHfkVBgWREA8IWyMSUNRdczZKKXxoxlqufhM0TLBNIHrJZBY",
-	"q/XLUGm25YMjuWARv8EKpy+7//Gme3bcvTrun70+6R0PSpyWC+4svnAeQMR8hrDg8zQBMSEZArHn+ok4",
-	"rliUkYTGyjlOEOJ5pk2fkETiei73mMSMkVSv9VhW56eetOGb0UHcIk18ef1tchg/IxVO9s4G3YuzzkmJ",
-	"gdQSAfrJJ2RQh8Gc4e0MY6lMLqHpPMOj0rHTBCiDyG4mghFliVBujTL9XMrHQnPqjMvXfM6SxzKpcP9w",
-	"2Kpw5aw/uHrdf3NW1mAX9kyIEkyYcaG90hMLkFtlh2dwg5mgnO0WyoC3VMj14nNOliknyYDzE5KN8WG8",
-	"8Tlw3vnlpN95dTXo969OOhffd9fbMryNERMBB83Db5+/+AaulxLFJ9IqvSAVkKrdZSAnxEiFwOyGxggk",
-	"jnEmBewcwCn9blfz5A0jN4Sm5Dr9CH68Oev81OmddL47KXMiIZJcE4Ew91Z52r3nS1ABc5YhiSdqlSMb",
-	"JKZEYmY3KuazGc8kJqeYUKKjzo/Y8eWb8/P+xaD76uq0+6rXuRr8cr5BDHL3WF3i00qCUoqoumbU0JGK",
-	"ndjDOOdOZxUIyvgMM0lNxFAAky3wR1gCBw/BAIoofv+YS/XQmQqU9AjFgm0pE4pBLEYTjt27UPlpE0g5",
-	"pPO2goF88Ga2sbLcuzw449e/YiyDMlRbD9MICMmzZQ7VIJIZYea0ItjBxrgB0fGbAQz67WgX8FaicgxK",
-	"+W9akFIhQxBcWQQJxUgxZLEyEeS9hg00g1lKYlTOhIAh4ythV+ZZgplBLjctsFrxlYAooSTl4zlGTt6I",
-	"hrttIJBShkPGR+CeUY8QiArnElkwwVTo+taepeabjn2CMIgnJCOx1KCBuC9L4LTYj8dfhwvCoKw3qxye",
-	"oNEWPgK8QcVjNSBHeypAL+tC7iSrU13OMKYjGgvYUYznoxGyRPmhEcU0CXPfpWd3/nxXRXeo7bQKu9Q/",
-	"tlSLrmzEMz8rK0tl82BK4glluJchSfQXMU+wDdFK6B2FEJ12Tl73L067r67+cdk/U9/kfj0Khyy6PO6f",
-	"d69Oe5enncHxD+r3V2/OT3rHnUH3qnvSPe2eDcpfurBTfbsSguop7TCFNfuDH7oXV3oN9fwahBuuxalq",
-	"uhUvrJ6vN8z6+dPu4If+qyu1zc7JSf9nu4CN8czg3I9FVZhbh19Wzii3/tUT+mE+Jaw4GDGfTklWd85V",
-	"E5MfejF5nRUx9q8ST9og7AaB5lkqteR69FiDacPgj+AWPpPZvt9cO2ac22MuMyR1OYjNHOV5kuBBQD4M",
-	"XFStF9OJhPt4ce7F4XY+kmVk+TmcreSSpMd8zh6+1cqROX/qzRjmiZs8V1Jwp+7kLlD7sJ7EqQ72kkQ/",
-	"TNJz7whHJBUYfikxZ7hwsvs0Mq6l2p91A2O8lNBG3qz6z5uWdqEN6Nhxom2zXFOyBEamLrzgCwaRx57o",
-	"CCInUpHOq0b6pCPjFIdsTG+QhdotxhOM32MCZEwoE9LLW3g5bAETniawQ2BKhckeUZ3ybEZQ9Wi7xsLX",
-	"HvUjzs5RsLVm+vJ4p9OMPTPsoOkSje6Lz6262xhMsVmWinirzOBPbXPms4RITLoPPY03pXGr1rLCkuoy",
-	"7kTqeFLsZjUrrHRDx/c2AahC5iNI+QIziMkUU4gVuE1RSsxECAkdUylCiK5UvLJnlaYRVYo3KmRXsk3U",
-	"MLXQf74le7+9e9vZ+yfZ+6259/KqsffuQzP8pnX397o45nLF39aHFpy5MhcxyhiCkCTTxRYi4eAR0YZb",
-	"+qPNUWgLOAsOfGaGAykMlGd4NOoRpeJdsSOTIyVyyMyA0NkobdiEZ4d2bIZel09cRq5z3gOPxE1G58+O",
-	"rrcMs2pVJD/0TTjNzvGVyKWvAVE5ZtMo1MJeDbtM/pQreCVgoTFWkmCyCutMka4mjB5kc3QYjYocuo3J",
-	"DZZFRhZ0HYGWTjOMSiCpCv2XJrVPpRf3X3OeImHeuf6VZCmHfuWfwy2yLu4o6yStYue/HKR58livhiH3",
-	"RX4/mQz6KhcsBzvlwF1xbk/SKda5jIRIst5Ym7aA+vStzjBh4urtVLjMfgh4S2KZLoEIELZFobyJMLjd",
-	"G/M9++WvgrPGBVmcWqT8OZXK0lzI/IP83tZHWl4m9E7KHsGGc67HrJ+NQ58aHH8E3Mz5un3AaHl6aTI5",
-	"9waM6090M6bN6dpwrtuGSl/O0llCXz3KRhRuX1sLykpG4ggIW8I/LvtnYBgTOnvyWKPxEPPqb2zjCa2L",
-	"a6KSQn90+PIQi/3nNI1VA7j+eAqWbDgZp79P4QI/6T437UaNpWzEXT2TmEYU20v0WtkWQlmnF9QWDY+R",
-	"yYyk4EIFuLT1YiuLnCGQuZzwjMqlbgXT3yqcX1RNSvUpjUrtg0NmdwITaktJozxd0xiyIfvb30AHm2LI",
-	"chIMHDZIiqQpj9XeC6z59dc61vv667aCzmSKiQ+gwxzwpUu4xpSzsQKkkgNxKK4BZ3YFD+lp6Kpxq96A",
-	"WntCWIIJ8LmEBJnAdAk7ByG0Qnj2P//137smZmEcyl01bMgU0wxJIZA440JoO8XyNrAMdVVW5P1Ftkqv",
-	"WfI1dHKgoYt2Bmsy7qCmOoHZ/DqlYoKJQ7ztcnLN5AZyjYiAs3S5C3NhUOuQgR6IE3JD+Txr64M2888w",
-	"y89SyVpomUxGEs3xq29hJ7KFuiiEyFTnIsWW0PFFrWEZXt7UlCyVJauk//Z55tB1A342fZGVBCHjRY5Q",
-	"0WExt6FbLTfiacoXZTRvtuAKoPW1TZ05FBrFmZ2IEEydERY8S4Rp5QS/fAqSj1GZZk2ZGmnZIWCi0CFh",
-	"hZbkCdC2Ol+A38E7Kvi9vA8/qaIohd/1kL29Pf3PjHcMD0sF1bBcGv4dIr3HCNwod2Le38L7Va+nZskL",
-	"r+rJKjO/EjqXq1O7v1sddrmwIeuwAhSLovakm9o2S6j6bM6BSJhyIbVMFmi/I95TNh4ynQTWFoYUa5nD",
-	"dUibCCBFlipDOc+YOV7XbObUU3AgEKdUfafkUneODJlSV2t61AyCjDBdOoNlvYfebGH2dtx6po+QcbkL",
-	"MWHwHnHm4hVhekBNMNOG6Lx/OYB9h3L37VORCWLUHlRoM2TG1Bu7VO1PZngr3fSehdH8yEkrrFZutMZk",
-	"Jkw1eoZEinDISCo4zJmS2Zgzw6h4uduArjbybg21p2sExWm4JvF7xxVdaxdD1q0ppOsTUdRGpYp8ZEsH",
-	"UV7pjEyXgNA17bC+qH00ZJEth+rHlSTMkM9SPPK640iSCBB5VV7M4wlYIirFeZOVS2mMNkizrvO0NwjC",
-	"YJ6lQTuYSDkT7f19PkMm+DyLscGz8b4dJPbVswoFUJmWve5aB1uE90E7aDUOGk2Nf2bIyIwG7eBZo9l4",
-	"ZtK4Ex2T5GKiwxUuavqMv6c3lVRmLiGjDNETD22vjDcRiHXJSs3WCV8UOc4howLiCRfIdkuyGLWaB5ER",
-	"LCq1OBRd8b43aQMt35LI9dVofa6xxrqb6XUNp1jAZGNz1Z4z2+NnrImNk9omAxc11nrStY5lyHSjvCxB",
-	"D2c0irz3BDMV+ujuS3GkryV4y+Ctcu9Upku7IhmyosXfFa5sg54ycj5TDDOKdn0jnio61bZIRezB98jU",
-	"R7ys5sf86ytv6+P04pH9yp2Lu3eha1z7jifL7RvkTHFHuZq+cnn6kwutg47vSV1m3Pe9fOQ83QulFCSd",
-	"YwWiHrYqCKTcBFQkKF+oYPimVSbABkiwsz7E2V2z8MHKuqZJ6e5u69a9aknjnt5WI6a6a7TQh8bKLZtq",
-	"V3+refDA4/JS3vnO8+8MGn/ICfCZX3vyTmQ1I3zQehT7tuoN9soDsMNwEYJDLAyruXjTA3vYbK6jIefw",
-	"vndpQg95ef+Q/FKAGnDw7P4B1QZlPe75/eNqe1vvwuD5NhsrN9XrUc+2WdLr6FVHWSi7hWvKh5fhnMLM",
-	"ZKzMUlCkpdXgIvxxGGr/gydqd/mnXnJnXF6KsiaZcoFTXnV/o4xPC18Xap/mOu782g2mI+VnzNSJ6XTU",
-	"eZchy4GdjuNMJO8AqkZiHvbUEaRU8xsIoIKsIz+OVPpJ2Vx5BAWmhkxfJaPjiXIdZqJds3ohz3noqCDp",
-	"e1TwNTpsHkbKmVLnLrym+zp/cYEpEoF5P9BDHUX1SuFduO0Qe3XSuJaSwTrcWOdb3ZeG0FOe4ePV9vD+",
-	"IfndiS+lQfaoPGzj2bR6JQqDcd2ts0FenNYhjhFTWcPixVGtRDHd/1oNPGS1X/yPIEvNBzo/pawlz/dH",
-	"cHVVxm7t6f6vKwRJytpQDcefxLXs+0Wgtfq0apZD4GmizLe+dxvCjIxdOTPSBR2b6DBFnchkx/hcWlei",
-	"qxo7KigxaUOHspWncomC3QZ4WRUH4Au/4KcEFKOmM7nUff91ruCECukSGF9Ad+8fYK7ybvGgvW37BObA",
-	"JqfXWYSDjQbBVjb1dWFXvmyWC5Itv8T4tlReCFrN1jd7Bwd7reeDg5ft59+2m81/rpR62weKH2uGtZrt",
-	"ZrN+WOvu3QMMkF8prjE+fYZauiuvDih0wSX5H2uPvoh5UfpQNi83hXY4s5IrzOPNyv6H0tncrTUzfc8K",
-	"5Fk+U/yU+laj1zHhOe6SYzfXMHXOy05V68pdC8gXMQM1vXt215Lr7GKprbH+nRnVOtn6V1E8rBr38SZF",
-	"YMxZLbrepL6uj0birXqqDxd8ijw0//2bSTuNuL4rpBwIn5tf/r1S0d1ssFZsxIMtxLrQxB2gq4io7fw/",
-	"CE58v81HnjHZwoKULnXcF3bo8kGRxaIMiIhtKjuH2zqpdm8c0hiyqHBREcTqP+FuwfnJKN1Jb3H1iKam",
-	"FZlxqSuKpnqp1mpAp8hsyiHL8ZubbInyEaHKec6fFSNVuQan11Z2IQRzJdLUvkKv0qWzQX7RaDnDvKZ9",
-	"0zL0i/p26roXdbiew8e9Acdrsqy3hzYrWjQZm3K2AMmPgE+pXKXdHJl5TtlRXTTWJVh/Uy/WbcdCmYe9",
-	"cGjVgaXLylsmaPEapLqFy20cj3p/UC0RuXIB0TcvXQWbCguH1xGkmwFyLPF4P7IdWdfGpvt0welcSK1l",
-	"1+bYF0qePaKitbxkydMQ/scL01eD9DWxt2dU35Yi+WdVx1jcKq4id7WzB2QFKsNbarsbUwUlfPAAF1y6",
-	"g7hFlK6J8JIF4s8Xnet+l1xnzI145wC1t9siAZCZu0m6djqv8bIdIeiYCWC4yNO7kpv3qlAhMan3wSEQ",
-	"yac0Jmm6bANS3RBinGh5mK0rqqgo8jqzI9sqoF9ZYkqZopF3U5Rf0WNaHDLUZsHOXiSlh8ySrQuw+c32",
-	"oqXQlNq7JQev30zhV2H9tokdTAUagLEbAknT/EUW1PY42Qqye67unl3ohwCu1FpiwJQs1Zx2Q3JBYxyy",
-	"0pyrd89hv/by+W6Yv58tQzFP7QZTJDdYbdTS7yYomKtCt7xrq9jSy6juPvtuAwYKo5j6JSlVM030M6W3",
-	"KEpxhghhTG+w0gPDTSlCNx0f2XuTLkGk6JkLUxyWfLaX4g2mQ1aaoD7Zrynxrqd9RFF3QWblaurlgsw0",
-	"I/N2px0rXHVFVGcr81c6FDcl31ZzLKVLEa2K/W1Vfj94UGajcst1c2ZVK/6U3+Qv+6OZbxa2KcY2H8nm",
-	"nH2567BMrnqPlZuOb+/JWOUHcB+Xtxr3SO6vL+F2a0wmML7wGvOKI/hskPKvQu8G4GvMXa1X9Pyxfa7q",
-	"jm+8y0e1rUyXpgMuKrfZR66Fq8jWlfrfVjrktODYkPqnogfPuK/cLWXO8GMClVY5ZYirrXKgO+V0HXlK",
-	"2NK2DwpYZFTqlyByplt5/XJm/poyhuh72ToDfqwTRY9Nzj1pU8+mQtnmLNPqxY+HJ7UenpnassvGRQk6",
-	"rWrb4ZR98ZKlT91v87iE4GdM6t3XYZPnpIsU9A7PTE8FsbqBCVTe6hp676Q1mvlX283TW2NtLYH4MrxV",
-	"JlLf181u6jNqJzwmKUQj28uq7yhgVGqJbe/vp+qpCRey/W3z26Y2N3alFYiV9waxxLQPrwC70kUSHWnZ",
-	"rEYeeqymVE5VpOaHbooJxay2m96Ecdo7edM677Q6648KWJUI3XSTpZgx5+7du7v/DQAA//8=",
+	"7Hzrchs3tu6rrMOZqkipFkXRchxTP04xNjPRRLcjyZnKmD5qqHuRxLgJcBqgJE6iqv00+8H2k+xauHSj",
+	"m02KkuU42Xt+uCySDWBhAfjW7UP/0krkdCYFCq1avV9aM5azKWrMzadBhlMU+jA9Y3pCX6SokpzPNJei",
+	"1Wsdpig0H3HMQY5ATxDQNoBbridcANcK9GKG7VbUwjs2nWXY6u13oxan5jPqNGoJNsVWr4V+rFbUyvGf",
+	"c55j2urpfI5RSyUTnDIS4M85jlq91p92S7F37a9q9zBt3d9HXujLxQybxaZfagJXBGypmfyI4m8yJ1lW",
+	"i0r9PFnYQEoj9WGK05nUKJLFj7hYFvqYfUQFDHLU+QIUG2HPTGDEc6WBZEBl9Q4MPuIC8rlQB5DjDJnm",
+	"Ygxcw5ZiU6QfI5iinsg0AprYUDCRwrVMF9vAhLrFXNmOwv7VTAqFQE/S1xNkKeYQF2LrnXOcZWyBaQ9I",
+	"D3FEzw5FkiPTqEBI2hHjNlxOELwcXt6Uj0aY08YhKWCMWkG833kdQ3z4dnB8dno5OHnz89WPg5+vzgfv",
+	"LgZv4wNgQ0GT05wUBLcTnmEgMFegNM8yUoOg6a/r8/Dk6t3FIG7Dj7hQwHKkrqc4vcYcUxjJHLr7MJHz",
+	"XLWHorJTXl53Rq/Yy+7OXvICd/aTDu68Tl++3OmOXrBOsoevr1+98nvIqqzcRcGK79CShztnyu6OUIxp",
+	"93Y7nag15cJ/3otadKRom+qci7HZPUd8yvXypjljYwTF/2UOoBHin3PMF6UMmWkXjpziiM0z3ertmXHZ",
+	"HZ/Op+aTFcN9LITgQuMYcyPF6WiksEGMkzmpko4c1zhVoCWoj3y2Sihpu2mUqhO1RjKfMm2H/ma/FUjV",
+	"aZDqng6o3bwG0r5j6bk9LPQpkYL2Lv3JZrOMJ4xE3v2HIrl/KReaJNCMZyoEqh4IO7HpXGm4RmAaMmRK",
+	"wx5tkjyX+RuZkjg/9Y8O3/YvD09Prr7vHx4N3pLUqBQb06/+8Jq9n0p7WGDKdGKPoFPD/cbQQiOfu0lb",
+	"FdQAcIIFYnAFU5aRTjEFmcN1juyjAZp55lCSK+ifHR74Iwy3TEEyYWKMaZukeiPFKOPJkxXqtPiCZJlg",
+	"lsL1AlhijvXriE6204MXuVSRvMGapi8G/+/d4OTN4OrN6cn3R4dvLiua1rfSI77yFkAlcoZwK+dZCmrC",
+	"cgTm1vUzaZxUlLOUJ2QcJwjJPDfQpzTTuFrLh0JjLlhmxnqqqotVT3vwzWgv6bIOvr7+Nt1PXrCaJg9P",
+	"LgfnJ/2jigK5EwLMk8+ooL6AucC7GSaaIJfxbJ7jQWXZeQpcQOwmE8OIi1SRWePCPJfJsTKaOpH6ezkX",
+	"6VOVVJp/2O/WtHJyenn1/em7k+oJ9m7PhNHGhJlUxio98wbyo2zJHG4wV1yK7fIw4B1XevX2OWOLTLL0",
+	"Usojlo/xcboJNXDW//notP/26vL09Oqof/6XwWosw7sEMVWw19n/9uWrb+B6oVF9plNlBuQKMppdDnrC",
+	"7K5QmN/wBIElCc60gq09OObfbRudvBPshvGMXWefoI93J/2f+odH/e+OqppImWbXTCHMg1Ged+7FEFzB",
+	"XOTIkgmNcuCcxIxpzN1E1Xw2k7nG9BhTzozX+Qkzvnh3dnZ6fjl4e3U8eHvYv7r8+WzNNijMY32Iz7sT",
+	"6FDE9THjtvFUXMdBjHPmzywFQbmcYa659RjKwGSD+COqBAePiQFIKPlwmwt66IQcJdOCVLCpZIoUJBK0",
+	"7tiDA1Wfto6Uj3Te12KgMHiz01ga7kPhnMnrf2CiW2Wo5nV/xK1XVtW/8Rkrf2yg07MAgt2wLM/ZYmke",
+	"ttM1wvmFbI4hGSgt80URR0Kscybs2DFsYXvchvjNu0u4PO3F24B3GslqETLddCHjSkegJMGVhrKlGoqE",
+	"8It9NDENz2GWsQTJ0jGwYnyl3MgyTzG3YdVNF9yR/UpBnHKWyfEcY38YmInFe8Ag4wKHQo7AP0OPMIhL",
+	"yxe7SEeQX/3ebTSzqMYxa0WtZMJylmgT0TD/ZSVyLucT6NcHLVGreqiXNTxBe5TlCPAGScfUoAhFKXqo",
+	"bpTCgte7uphhwkc8UbBFipejEYqUjOSIY5ZGhWE1vXtnY5tcTzRGhHxC+icWNOjSRAJsXBpZEyDDlCUT",
+	"LnAnR5aaLxKZYg/ipbggjiA+7h99f3p+PHh79deL0xP6pnA64mgo4os3p2eDq+PDi+P+5Zsf6Pe3786O",
+	"Dt/0LwdXg6PB8eDksvql94np2yX/2HTpmlEgfHr5w+D8yoxBz68Iv6OVQTR1t+Qi0PPNVsM8fzy4/OH0",
+	"7RVNs390dPo3N4BzQG3jwsjG9Ri8KbhaWqPCNNVX6If5lIlyYdR8OmV50zrX8a9Y9LLzJhSx4Fxzdp2H",
+	"eIPAixQaDbk6tG0IuKPW78Fm/UY25WFb4pVx5pa5qpDMJ0jWa1QWGYxHZRmilnf5NzdUqy3U5/cEtNQs",
+	"eyPn4vFTrS2ZN/ZBj1GRVSoSOaV2mlbuHI0NO9Q4NZ5ompqHWXYWLOGIZQqjL7XNBd76vfs8e9zs6rDX",
+	"NYoJ8lVrdbNsP2+6xoS2oe/aqZ5LwU3ZAgSbevdC3gqIA/XEBxD7LRWbpG9sVjq2RnEoxvwGRWTMYjLB",
+	"5COmwMaMC6WDpEqQYFcwkVkKWwymXNnUFjf52E4MdYu2bRG+camfsHZego1PZrgf700O9NA22+v4LKj/",
+	"4rc+upsAplq/l0p/q6rgz40581nKNKaDx67Gu0q7B/35+jB+RZp0Us5mOWVNZ8P49y47SS7zAWTyFnNI",
+	"2BQzSCjyzlBrzFUEKR9zrSKIr8hf2XGHph3XKkvkstPeZtSMBvr/79nOvz687+/8ne38q7Pz+qq98+GX",
+	"TvRN9/7PTX7MxZK9bXYtpPA1OGYPYwRKs9xUgpiGvSd4G37oT4ajyFWXbiXImW0OrASoAHhM1KMqlcVy",
+	"RjaBy/RQ2AaRxygDbCrAoS1XPjC1HZ8u7J8dQiDiOtD5o4f+G7pZjUekWPR1cZrr4ytV7L42xFWfzUSh",
+	"Luw1YZdN7koKrxTcmhgrTTFdDutsBbHBjb7M5+hjNK6K0G3MbrC6ZXQp1wGY3WmbcQ0sI9d/YesOXAd+",
+	"/7WUGTIRrOu/M0BV16/6c7RBSsgvZdNOq+H8lwtpnt3Xa1DIQ57fTza9v6wFp8F+1XEnze1oPsUmk5Ey",
+	"zVaDteUsNOeWTYYJU08G4MqXHSLAO5bobAFMgXL8ieokotbdzljuuC//oaRon7PbYxcp/5aHyslc7vlH",
+	"2b2Nl7Q6TBSslFuCNevcHLP+Zhr63MHxJ4SbhV43dxidTi9sJudBh3H1iq6PaQu51qzrpq7Sl0M6J+jb",
+	"J2FEafYNWnBRAYkDYGIBf704PQGrmMjjyVNB4zHwGk5s7Qqt8mviyoH+ZPflMYj9x4TGOgCuXp5SJWtW",
+	"xp/f5zCBn3We62ZDbbkYSV9sZZYl44hO3xO2MC76h63GiuYbFDpnGXhXAS5cMdvtRSkQ2FxPZM71wvDU",
+	"zLcU55dVk0p9ykSl7sGhcDOBCXelpFGRrmkPxVD86U9gnE01FIUINhy2kRTLMpnQ3MtY8+uvja/39dc9",
+	"Cp3ZFNMwgI6KgC9bwDVmUowpINUSmI/i2nDiRggiPRO6mrjVTIDGnjCRYgpyriFFoTBbwNZeBN0IXvzX",
+	"f/zntvVZhIQq5UcMBSnNihQBS3KplMEpUXDUcjQlY1WQnxyFwKjka+gXgYYp2tlYU0gfatIKzObXGVcT",
+	"TH3E26sm12xuoDgRMUiRLbZhrmzUOhRgGuKE3XA5z3tmoW3/M8yLtaS9Fjkls5FGu/z0LWzFrlAXRxDb",
+	"6lxMaom8XmgMp/DqpKZsQUhWS//tytxH1234myVt1hKEQpY5QpLDxdxWbhpuJLNM3lajeTsFXwBtrm2a",
+	"zKEyUZydiYrA1hnhVuapsjxTCMunoOUYCZqNZNTSqUPBhKJDJspTUiRAe7S+AL9CsFTwa3UeYVKFJIVf",
+	"TZOdnR3zz7b3Co8qBdWoWhr+FWIzxxh8K79iwd8q+NWMR70UhVd6sq7Mr5TJ5ZrU7q/uDPtc2FD0RRkU",
+	"q7L2ZBh363cofbbrwDRMpdJmT5bRfl995GI8FCYJbBCGlWPZxfWRNlPAyixVjnqeC7u8ngnnj6eSwCDJ",
+	"OH1H+9LQWoaCjquDHupBsRFmCw9YznqYyZawt+XHsyRHIfU2JEzAR8SZ91eUJahaZ6YH8dnpxSXs+ih3",
+	"1z0VWyeG5kCuzVBYqLe4VCdPC7zTvvsAYYw+CtFK1CpAa8xmylajZ8i0ioaCZUrCXNCeTaSwikoW220Y",
+	"GJD3Y9CcrhFI03DNko9eK6bWroZi0FBINytC0saVinzsSgdxUemMLUtAmZp21FzUPhiK2JVDzeO0E2Yo",
+	"ZxkeBNQ9lqYKVFGVV/NkAk6IWnHeZuUynqBz0pzpPD68bEWteZ61eq2J1jPV292VMxRKzvME2zIf77pG",
+	"apeepSiA66xqdVca2NK9b/Va3fZeu2PinxkKNuOtXutFu9N+YdO4E+OTFNvEuCtSNZCg/8JvaqnMYoeM",
+	"csRgexi8stZEITYlK41aJ/K2zHEOBVeQTKRCsV3Zi3G3sxfbjcW12Q4lZT+0Jj3g1SscxXm1p744sRbd",
+	"bfemhlMOYLOxxdGeC0dAtGji/KSezcDF7ZWWdKVhGQrD4teV0MODRpn3nmBOro+hhqoDc2ciGAbvyLxz",
+	"nS3ciGwoyvsHvnDl2IMEcqFSrDLKuwR2e5J3arCIPPbWX1DQR7yo58fCuzXvm/308pHd2oWQ+w+RZ9V9",
+	"J9PF5uw9W9whU3NKJs988q51qx9aUp8ZD22vHHlL94oOBcvmWAtR97u1CKRKAioTlK/IGb7pVgVwDhJs",
+	"rXZxtlcMvLc0riUp3d9vzCuslzQeIN7abWooreV5aC9dAapfOeh29h65XEHKu5h58Z2Nxh+zAnIW1p6C",
+	"FVnOCO91n6S+jYjLQXkAtgTeRuAjFoH1XLwl6O53OqtkKDS8G9zoME1eP9ykuLFADfZePNygzp427V4+",
+	"3K6ReHsftV5uMrEq49+0erHJkAHdmJayPOwuXCMbXg3nKGZmY4KlVpmWpsal++NjqN1fgq12T+KMm678",
+	"0LIXrA9CkfmMwry9TqdTuYFhAJYcbS7M3wnLssiYNxd1KXvqMq4Kl0kNxSiXU1CE8iyzsKHahZ9rWxi+",
+	"QUDGN1FjhiNNMeNBEClz10COIOapasT0I650jVmqHo3o9YuJ99GaWpr6CniqIkjkdMp2FFI/2uaXinLy",
+	"+xfRfvcDfTHLDP3QpRObLlXxVK29q7hRatXmm6qEiIf4EHphvK6RzKfOiFWgsfNIaNS3sgKLTu73FdPw",
+	"4vkA8SWt0ucD2w+PgNsmtvQKxK0cPU1uYe3Ca3hIpMCnou0XwbFzim50fZYeDbBkfjwN04pPh+m9BbYM",
+	"dUOC+Bynsu7SG1wq/HcLZJ5FHNajMRsR7tiuU8veNrnkoSgWyMSmNjvhk24muxTk00xUrKl/m9agwPEg",
+	"jI3pYHExJy93pKl3c3eXjyfkDtuOtu3opY0uwmECzI84023ydfdjChC4d4EDYG3Cy3PMkCksOI7PAZWb",
+	"NXF31RuQZn8td2F5XiYtOJU5Pt0V2X+4SXFZ7cudJrNUQb4m8NOaD1G02uZbF96EbXab6gYV3x407ihh",
+	"OP31YKpud38Xe+mxVosOa8Vs/R7c96WrMpt67//TDwRLq6ehnmJ4FtOyGxa2V56nZViOQGYpwbd50UEE",
+	"Mzb2FI3YFKld8tYWqmOb8Zdz7UyJqdRuUaBlSyE+c0iWyic/t9sQZIp9UrK0C2GakxQ1nemF8dBXuc4+",
+	"KfsFzu7DDey7EzZ40L3e4BngwBXcViHC3lpAcGwN834GT8noVEkW3ZA28b5SMm11O91vdvb2drovL/de",
+	"915+2+t0/r5EX+ntkT5WNOt2ep1Oc7PHObQh+6UBfE4Fmt1dc13Ls+ALl38o75XOQxVebsrT4WGlODBP",
+	"h5XdXyprszpUPw1QoKhcWEKHNtfIAxZYYLgrht3eezd5fNdVoyn3tLYvAgMNfGQ3ay1NxaQSWze/pKhe",
+	"+18dTz+OYfDpkKIwkaIxY7ju+HpuoMY7euoUzuUUZWT/+z82lT6S5v4jGRA5t7/83xpLZT1gLWHEoxFi",
+	"lWviF9BXeWk6/wuck9Buy1EAJhsgSOWi2kNuR5Gis249F8BU4spzRQrRZNEe9EPaQxGXJiqGhP5T/mZv",
+	"mGA3t4NcXD3imb1eIaQ2LAnLyKCx2tAvqzV6KIr4zXe2QP0EV2VNeq92tdeMTbgQgb3mbev5UVC9Nxnu",
+	"sBC+mGHB07np+sxl4xWRpiSe51E/7ZVjAXG8GQ9dpae8OGEpOgq0PAA55XpZdrtk9jnCUUOEMbSScFKv",
+	"Vk3HhTKPe8PbsgHLFrXX+vDyvXNNA1epaU96YVujEGVCipnb5J6Vw5ULh1cJZAhORSzxdDuymVjXFtND",
+	"ueB4rrQ5Zdd22W9pPwdCxSt1KdLnEfz356YvO+krfO8AVB9IRJdvSqhH7o/MM9ead2m6a1MFlfjgESa4",
+	"cq96Ay/dCBEkC9Qfzztfyi2z0gAaa7dBAiC39y0NH2TeYGX7SvGxUCDwtkjvamlfZMWVxrTZBkfAtJzy",
+	"hGXZogfIDcnNGtFqM8eVIK8oDm6bxI7+ZN4RZekZYeWs8k40S9vK0cCC671MSg+FE9uQSoq3dZQ0aUsf",
+	"GlQMvHkVUMgsCalgW5gptAHGdgQsy4o3B3HH23SsGP9c093hKHQBPH2kooApW1CfbkL6lic4FJU+l9+n",
+	"AbuNL9TYjooXYuao5pmbYIbsBuvkU/O+lVK50tY7XZa0GP513PSOju02XFKMYguWrMLQsN7PlN+hqvgZ",
+	"KoIxv8Ear0/aUoSpmh24u+A+QUTyzJUlvGg528nwBrOhqHTQnOw3kgRXbj+BqHLLZlWGyMUtmxlFFhTO",
+	"Lbe5moghHiuL19SUt7/f13MslYte3Rr+dmu/7z0qs1G7ub8+s2oO/lTeFG9X5XkIC5sQTDpPVHOhvsJ0",
+	"OCXXrcfS7e33D2SsigV4SMsbtXui9lfTUgYNkAlC3gZk43IJfrOQ8t/klTWBr4W7RqsY2GP3XN0c3wQX",
+	"KhvpmReW1RtXrw7FnpZaZusqnN4l1q/ZOM6l/qnkFVvzVZil3AM/plCj/xIQ1+m/YNi/po48ZWLhKNEK",
+	"bnOuzVtnpTDXE8JyZvFeSIEYWtkmAH9jEkVPTc49K1FxXaFsfZZp+TLb45Naj89Mbcgc9F6CSas6ii/h",
+	"S5AsfW4O4dMSgr9hUu8h1mCRky5T0Fsyt5wK5s4GplB7jXYUvATcnsx/UwmfH40NWgIL9/BGmUjzDoL8",
+	"pjmjdiQTlkE8cvx8wwDEuELz7+3uZvTURCrd+7bzbcfAjRtpKcQq+I4itVcilklD4eU442m5rEbheiyn",
+	"VI7JUwtdN1JC2au7IWTdOGOdgm69dVru9UcKrCqCrrudV/ZYaPf+w/1/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

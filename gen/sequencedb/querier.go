@@ -23,6 +23,8 @@ type Querier interface {
 	PositionHolderOfNumbers(ctx context.Context, scopeID int64, numbers []int64) ([]PositionHolderOfNumbersRow, error)
 	// PositionListByElements reads the positions of the given elements (those that hold one).
 	PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64) ([]PositionListByElementsRow, error)
+	// PositionListByIDs reads the positions of elements of one type, in the order of the ids given.
+	PositionListByIDs(ctx context.Context, elementIds []int64, elementType string) ([]PositionListByIDsRow, error)
 	// PositionListByScope pages through a scope in sequence order with optional filters.
 	PositionListByScope(ctx context.Context, arg PositionListByScopeParams) ([]PositionListByScopeRow, error)
 	// PositionReorder moves the given elements of a scope to their new numbers in one statement; the

@@ -216,6 +216,47 @@ func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []str
 	return items, nil
 }
 
+const positionListByIDs = `-- name: PositionListByIDs :many
+SELECT p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
+FROM unnest($1::bigint[]) WITH ORDINALITY AS r (element_id, ord)
+JOIN sequence.positions p ON p.element_type = $2 AND p.element_id = r.element_id
+JOIN sequence.scopes s ON s.id = p.scope_id
+ORDER BY r.ord
+`
+
+type PositionListByIDsRow struct {
+	ElementID      int64
+	SequenceNumber int64
+	ScriptID       int64
+	ScopeName      string
+}
+
+// PositionListByIDs reads the positions of elements of one type, in the order of the ids given.
+func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, elementType string) ([]PositionListByIDsRow, error) {
+	rows, err := q.db.Query(ctx, positionListByIDs, elementIds, elementType)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PositionListByIDsRow{}
+	for rows.Next() {
+		var i PositionListByIDsRow
+		if err := rows.Scan(
+			&i.ElementID,
+			&i.SequenceNumber,
+			&i.ScriptID,
+			&i.ScopeName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const positionListByScope = `-- name: PositionListByScope :many
 SELECT element_type, element_id, sequence_number
 FROM sequence.positions

@@ -145,3 +145,19 @@ func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePos
 	}
 	return sequenceapi.ReleasePosition204Response{}, nil
 }
+
+// ListElementPositions reads the positions of several elements of one type in one query.
+func (s *Server) ListElementPositions(ctx context.Context, req sequenceapi.ListElementPositionsRequestObject) (sequenceapi.ListElementPositionsResponseObject, error) {
+	rows, err := s.q.PositionListByIDs(ctx, req.Params.Ids, string(req.ElementType))
+	if err != nil {
+		return nil, fmt.Errorf("read positions of %d %s elements: %w", len(req.Params.Ids), req.ElementType, dbx.Interpret(err))
+	}
+	list := sequenceapi.ElementPositionList{Items: make([]sequenceapi.ElementPosition, len(rows))}
+	for i, r := range rows {
+		list.Items[i] = sequenceapi.ElementPosition{
+			ElementType: req.ElementType, ElementId: r.ElementID, ScriptId: optionalID(r.ScriptID),
+			Scope: r.ScopeName, SequenceNumber: r.SequenceNumber,
+		}
+	}
+	return sequenceapi.ListElementPositions200JSONResponse(list), nil
+}

@@ -234,3 +234,19 @@ func TestReleasePosition(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, reorder.StatusCode(), "a released element cannot be reordered")
 }
+
+func TestListElementPositions(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: ptr(int64(1))})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 6, ScriptId: ptr(int64(2))})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: ptr(int64(2))})
+
+	resp, err := c.ListElementPositionsWithResponse(context.Background(), sequenceapi.Action, &sequenceapi.ListElementPositionsParams{Ids: []int64{7, 99, 5}})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	require.Equal(t, []sequenceapi.ElementPosition{
+		{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: ptr(int64(2)), Scope: "story", SequenceNumber: 2},
+		{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: ptr(int64(1)), Scope: "story", SequenceNumber: 1},
+	}, resp.JSON200.Items, "in the order asked, without elements that hold no position")
+}
