@@ -1,0 +1,252 @@
+// Package harness runs FountainAI load benchmarks: a durable PostgreSQL, `fountain serve` as its own
+// process, closed-loop HTTP clients measuring requests/s and latency percentiles, and pgbench on the
+// same database in the same run, so the two figures compare. Commit latency on shared machines
+// swings widely; compare figures from one run only.
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fountainai/fountainai/internal/pgcluster"
+)
+
+// Env is a database and a `fountain serve` process on it.
+type Env struct {
+	DatabaseURL string
+	BaseURL     string
+	pgbench     string
+	closers     []func()
+}
+
+// Start brings up the database (FOUNTAIN_BENCH_DATABASE_URL, or a throwaway cluster with durable
+// settings: fsync on, as in production) and `fountain serve` on it.
+func Start(ctx context.Context) (*Env, error) {
+	env := &Env{DatabaseURL: os.Getenv("FOUNTAIN_BENCH_DATABASE_URL")}
+	if env.DatabaseURL == "" {
+		dir, err := os.MkdirTemp("", "fountain-bench-")
+		if err != nil {
+			return nil, err
+		}
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return nil, err
+		}
+		cluster, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dir, "pg"), Database: "bench", Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return nil, err
+		}
+		env.closers = append(env.closers, func() { _ = cluster.Remove(context.Background()); _ = os.RemoveAll(dir) })
+		env.DatabaseURL = cluster.URL()
+		env.pgbench = filepath.Join(cluster.BinDir(), "pgbench")
+	} else if p, err := exec.LookPath("pgbench"); err == nil {
+		env.pgbench = p
+	} else {
+		dir, err := pgcluster.FindBinDir()
+		if err != nil {
+			return nil, err
+		}
+		env.pgbench = filepath.Join(dir, "pgbench")
+	}
+	bin, err := buildFountain()
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	env.closers = append(env.closers, func() { _ = os.RemoveAll(filepath.Dir(bin)) })
+	addr, stop, err := startFountain(bin, env.DatabaseURL)
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	env.closers = append(env.closers, stop)
+	env.BaseURL = "http://" + addr
+	return env, nil
+}
+
+// Close stops everything Start started, newest first.
+func (e *Env) Close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+}
+
+// Describe names the database settings that decide commit latency.
+func (e *Env) Describe(ctx context.Context) string {
+	conn, err := pgx.Connect(ctx, e.DatabaseURL)
+	if err != nil {
+		return "database: " + err.Error()
+	}
+	defer conn.Close(ctx)
+	var version, fsync, syncCommit string
+	_ = conn.QueryRow(ctx, "SHOW server_version").Scan(&version)
+	_ = conn.QueryRow(ctx, "SHOW fsync").Scan(&fsync)
+	_ = conn.QueryRow(ctx, "SHOW synchronous_commit").Scan(&syncCommit)
+	return fmt.Sprintf("PostgreSQL %s, fsync=%s, synchronous_commit=%s", version, fsync, syncCommit)
+}
+
+func buildFountain() (string, error) {
+	dir, err := os.MkdirTemp("", "fountain-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "fountain")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/fountain")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	return bin, cmd.Run()
+}
+
+// startFountain runs `fountain serve` as its own process, as a user would, and waits until ready.
+func startFountain(bin, dbURL string) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbURL, "FOUNTAIN_ADDR="+addr, "FOUNTAIN_LOG_LEVEL=warn", "FOUNTAIN_MAX_CONNS=32")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return addr, stop, nil
+			}
+		}
+	}
+	stop()
+	return "", nil, errors.New("fountain serve did not become ready")
+}
+
+// Result is what a load run measured.
+type Result struct {
+	RPS, P50, P99 float64 // requests/s; milliseconds
+	N             int
+}
+
+// Load runs clients closed-loop workers for d; each call of op is one measured operation and must
+// return an error for anything but the expected answer.
+func Load(clients int, d time.Duration, op func(c *http.Client) error) (Result, error) {
+	transport := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	client := &http.Client{Transport: transport, Timeout: 60 * time.Second}
+	defer transport.CloseIdleConnections()
+	var mu sync.Mutex
+	var lat []time.Duration
+	var failed atomic.Int64
+	var firstErr atomic.Value
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			local := make([]time.Duration, 0, 4096)
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				if err := op(client); err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+					continue
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if n := failed.Load(); n > 0 {
+		return Result{}, fmt.Errorf("%d operations failed at %d clients, first: %v", n, clients, firstErr.Load())
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	}
+	return Result{RPS: float64(len(lat)) / elapsed.Seconds(), P50: pct(0.50), P99: pct(0.99), N: len(lat)}, nil
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// Pgbench runs script (pgbench's script language) at clients for d and returns its TPS.
+func (e *Env) Pgbench(ctx context.Context, clients int, d time.Duration, script string, vars map[string]string) (float64, error) {
+	file, err := os.CreateTemp("", "bench-*.sql")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(file.Name())
+	if _, err := file.WriteString(script); err != nil {
+		return 0, err
+	}
+	_ = file.Close()
+	u, err := url.Parse(e.DatabaseURL)
+	if err != nil {
+		return 0, err
+	}
+	args := []string{"-n", "-M", "prepared", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 2)),
+		"-T", strconv.Itoa(max(1, int(d.Seconds())))}
+	for k, v := range vars {
+		args = append(args, "-D", k+"="+v)
+	}
+	args = append(args, "-f", file.Name(), u.String())
+	out, err := exec.CommandContext(ctx, e.pgbench, args...).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench printed no TPS:\n%s", out)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+// NamedQuery reads one query from a sqlc query file, without its comments, so pgbench runs exactly
+// the statement the service runs. Run from the repository root.
+func NamedQuery(path, name string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read %s (run from the repository root): %w", path, err)
+	}
+	for _, block := range strings.Split(string(b), "-- name: ")[1:] {
+		if !strings.HasPrefix(block, name+" ") {
+			continue
+		}
+		var lines []string
+		for _, line := range strings.Split(block, "\n")[1:] {
+			if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+				lines = append(lines, line)
+			}
+		}
+		return strings.TrimSuffix(strings.TrimSpace(strings.Join(lines, "\n")), ";"), nil
+	}
+	return "", fmt.Errorf("query %s not in %s", name, path)
+}
