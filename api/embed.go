@@ -8,3 +8,18 @@ import _ "embed"
 //
 //go:embed sequence.yaml
 var Sequence []byte
+
+// Sessions is the Session & Context Service's spec.
+//
+//go:embed sessions.yaml
+var Sessions []byte
+
+// Scripts is the Core Script Management Service's spec.
+//
+//go:embed scripts.yaml
+var Scripts []byte
+
+// Characters is the Character Management Service's spec.
+//
+//go:embed characters.yaml
+var Characters []byte

@@ -3,10 +3,13 @@ package services
 
 import (
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/services/characters"
+	"github.com/fountainai/fountainai/services/scripts"
 	"github.com/fountainai/fountainai/services/sequence"
+	"github.com/fountainai/fountainai/services/sessions"
 )
 
 // All returns every service.
 func All() []service.Service {
-	return []service.Service{sequence.Service()}
+	return []service.Service{sequence.Service(), scripts.Service(), characters.Service(), sessions.Service()}
 }

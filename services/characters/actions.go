@@ -1,0 +1,169 @@
+package characters
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/charactersdb"
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+)
+
+// actions are stage directions in a script's story order (element type `action`).
+var actions = &storyKind[charactersdb.CharactersAction, charactersapi.Action]{
+	original: original{
+		originalType: charactersapi.OriginalTypeAction, noun: "action", paraphraseFK: "paraphrases_action_id_fkey",
+		exists: func(q *charactersdb.Queries, ctx context.Context, id int64) error {
+			_, err := q.ActionGetByID(ctx, id)
+			return err
+		},
+	},
+	typ:         sequenceapi.Action,
+	characterFK: "actions_character_id_fkey",
+	meta: func(r charactersdb.CharactersAction) elementMeta {
+		return elementMeta{id: r.ID, scriptID: r.ScriptID, version: r.Version}
+	},
+	item: func(r charactersdb.CharactersAction, n int64) charactersapi.Action {
+		return charactersapi.Action{
+			ActionId: r.ID, ScriptId: r.ScriptID, SectionId: idOf(r.SectionID), CharacterId: idOf(r.CharacterID),
+			Description: r.Description, SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		}
+	},
+	get:       (*charactersdb.Queries).ActionGetByID,
+	listByIDs: (*charactersdb.Queries).ActionListByIDs,
+	list: func(q *charactersdb.Queries, ctx context.Context, f listFilter) ([]charactersdb.CharactersAction, error) {
+		return q.ActionList(ctx, charactersdb.ActionListParams(f))
+	},
+	count: func(q *charactersdb.Queries, ctx context.Context, f countFilter) (int64, error) {
+		return q.ActionCount(ctx, charactersdb.ActionCountParams(f))
+	},
+	idsByFilter: func(q *charactersdb.Queries, ctx context.Context, f storyFilter) ([]int64, error) {
+		return q.ActionListIDsByFilter(ctx, charactersdb.ActionListIDsByFilterParams(f))
+	},
+	remove:      (*charactersdb.Queries).ActionDelete,
+	removeWhere: (*charactersdb.Queries).ActionDeleteByFilter,
+}
+
+// ListActions lists actions, in story order when filtered by script.
+func (s *Server) ListActions(ctx context.Context, req charactersapi.ListActionsRequestObject) (charactersapi.ListActionsResponseObject, error) {
+	p := req.Params
+	lp := listParams{scriptID: p.ScriptId, sectionID: p.SectionId, characterID: p.CharacterId, ids: p.Ids, limit: p.Limit, offset: p.Offset}
+	items, total, err := actions.listPage(ctx, s, lp)
+	if err != nil {
+		return nil, err
+	}
+	limit, offset := pageOf(p.Limit, p.Offset)
+	return charactersapi.ListActions200JSONResponse{Items: items, TotalCount: total, Limit: limit, Offset: offset}, nil
+}
+
+// CreateAction stores an action at the end of its script's story order.
+func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActionRequestObject) (charactersapi.CreateActionResponseObject, error) {
+	b := req.Body
+	a, f, err := actions.create(ctx, s, b.ScriptId, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
+		return q.ActionCreate(ctx, charactersdb.ActionCreateParams{
+			ScriptID: b.ScriptId, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId), Description: b.Description,
+		})
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case f != nil:
+		return charactersapi.CreateAction422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	}
+	return charactersapi.CreateAction201JSONResponse{Body: a, Headers: charactersapi.CreateAction201ResponseHeaders{ETag: etag(a.Version)}}, nil
+}
+
+// DeleteActions deletes the actions matching the filters and releases their positions.
+func (s *Server) DeleteActions(ctx context.Context, req charactersapi.DeleteActionsRequestObject) (charactersapi.DeleteActionsResponseObject, error) {
+	p := req.Params
+	n, f, err := actions.deleteWhere(ctx, s, p.ScriptId, p.SectionId, p.CharacterId)
+	switch {
+	case err != nil:
+		return nil, err
+	case f != nil:
+		return charactersapi.DeleteActions400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+	}
+	return charactersapi.DeleteActions200JSONResponse{DeletedCount: n}, nil
+}
+
+// GetAction reads an action with its story position.
+func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionRequestObject) (charactersapi.GetActionResponseObject, error) {
+	a, f, err := actions.read(ctx, s, req.ActionId)
+	switch {
+	case err != nil:
+		return nil, err
+	case f != nil:
+		return charactersapi.GetAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	}
+	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: etag(a.Version)}}, nil
+}
+
+// ReplaceAction sets every field a client sets; a section or character left out is unlinked.
+func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceActionRequestObject) (charactersapi.ReplaceActionResponseObject, error) {
+	b, id := req.Body, req.ActionId
+	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
+		return q.ActionReplace(ctx, charactersdb.ActionReplaceParams{
+			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
+			Description: b.Description, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.ReplaceAction200JSONResponse{Body: a, Headers: charactersapi.ReplaceAction200ResponseHeaders{ETag: etag(a.Version)}}, nil
+	case http.StatusNotFound:
+		return charactersapi.ReplaceAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.ReplaceAction412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	case http.StatusUnprocessableEntity:
+		return charactersapi.ReplaceAction422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	}
+	return nil, f.unexpected()
+}
+
+// UpdateAction changes the fields given.
+func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActionRequestObject) (charactersapi.UpdateActionResponseObject, error) {
+	b, id := req.Body, req.ActionId
+	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
+		return q.ActionUpdate(ctx, charactersdb.ActionUpdateParams{
+			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
+			Description: textOf(b.Description), SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.UpdateAction200JSONResponse{Body: a, Headers: charactersapi.UpdateAction200ResponseHeaders{ETag: etag(a.Version)}}, nil
+	case http.StatusNotFound:
+		return charactersapi.UpdateAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.UpdateAction412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	case http.StatusUnprocessableEntity:
+		return charactersapi.UpdateAction422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	}
+	return nil, f.unexpected()
+}
+
+// DeleteAction deletes an action (with its paraphrases when cascade) and releases its position.
+func (s *Server) DeleteAction(ctx context.Context, req charactersapi.DeleteActionRequestObject) (charactersapi.DeleteActionResponseObject, error) {
+	p := req.Params
+	f, err := actions.deleteOne(ctx, s, req.ActionId, ifVersion(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.DeleteAction204Response{}, nil
+	case http.StatusNotFound:
+		return charactersapi.DeleteAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusConflict:
+		return charactersapi.DeleteAction409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.DeleteAction412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	}
+	return nil, f.unexpected()
+}

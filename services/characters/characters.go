@@ -1,0 +1,259 @@
+package characters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/charactersdb"
+	"github.com/fountainai/fountainai/internal/dbx"
+)
+
+func characterOf(r charactersdb.CharactersCharacter) charactersapi.Character {
+	return charactersapi.Character{
+		CharacterId: r.ID, Name: r.Name, Description: r.Description,
+		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+// ListCharacters pages through the characters in id order.
+func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListCharactersRequestObject) (charactersapi.ListCharactersResponseObject, error) {
+	p := req.Params
+	limit, offset := pageOf(p.Limit, p.Offset)
+	f := charactersdb.CharacterListParams{Name: textOf(p.Name), ScriptID: int8Of(p.ScriptId), RowLimit: int64(limit), RowOffset: offset}
+	if p.Ids != nil {
+		f.Ids = *p.Ids
+	}
+	rows, err := s.q.CharacterList(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("list characters: %w", dbx.Interpret(err))
+	}
+	total, err := s.q.CharacterCount(ctx, f.Name, f.Ids, f.ScriptID)
+	if err != nil {
+		return nil, fmt.Errorf("count characters: %w", dbx.Interpret(err))
+	}
+	list := charactersapi.ListCharacters200JSONResponse{Items: make([]charactersapi.Character, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
+	for i, r := range rows {
+		list.Items[i] = characterOf(r)
+	}
+	return list, nil
+}
+
+// CreateCharacter stores a character; it belongs to no script.
+func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCharacterRequestObject) (charactersapi.CreateCharacterResponseObject, error) {
+	row, err := s.q.CharacterCreate(ctx, req.Body.Name, req.Body.Description)
+	if err != nil {
+		return nil, fmt.Errorf("create character: %w", dbx.Interpret(err))
+	}
+	c := characterOf(row)
+	return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: etag(c.Version)}}, nil
+}
+
+// GetCharacter reads a character; other services check a characterId with it.
+func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacterRequestObject) (charactersapi.GetCharacterResponseObject, error) {
+	row, err := s.q.CharacterGetByID(ctx, req.CharacterId)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return charactersapi.GetCharacter404JSONResponse{NotFoundJSONResponse: notFound("character", req.CharacterId).notFound()}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read character %d: %w", req.CharacterId, err)
+	}
+	c := characterOf(row)
+	return charactersapi.GetCharacter200JSONResponse{Body: c, Headers: charactersapi.GetCharacter200ResponseHeaders{ETag: etag(c.Version)}}, nil
+}
+
+// characterWritten finishes a conditional write of a character: no row means a missing character
+// (404) or a stale If-Match (412).
+func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, *failure, error) {
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		f, err := whyNoRow("character", id, func() (int64, error) {
+			c, err := s.q.CharacterGetByID(ctx, id)
+			return c.Version, err
+		})
+		return charactersapi.Character{}, f, err
+	} else if err != nil {
+		return charactersapi.Character{}, nil, fmt.Errorf("write character %d: %w", id, err)
+	}
+	return characterOf(row), nil, nil
+}
+
+// ReplaceCharacter sets every field of a character.
+func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.ReplaceCharacterRequestObject) (charactersapi.ReplaceCharacterResponseObject, error) {
+	row, err := s.q.CharacterReplace(ctx, charactersdb.CharacterReplaceParams{
+		ID: req.CharacterId, IfVersion: ifVersion(req.Params.IfMatch), Name: req.Body.Name, Description: req.Body.Description,
+	})
+	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.ReplaceCharacter200JSONResponse{Body: c, Headers: charactersapi.ReplaceCharacter200ResponseHeaders{ETag: etag(c.Version)}}, nil
+	case http.StatusNotFound:
+		return charactersapi.ReplaceCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.ReplaceCharacter412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	}
+	return nil, f.unexpected()
+}
+
+// UpdateCharacter changes the given fields of a character.
+func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCharacterRequestObject) (charactersapi.UpdateCharacterResponseObject, error) {
+	row, err := s.q.CharacterUpdate(ctx, charactersdb.CharacterUpdateParams{
+		ID: req.CharacterId, IfVersion: ifVersion(req.Params.IfMatch), Name: textOf(req.Body.Name), Description: textOf(req.Body.Description),
+	})
+	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.UpdateCharacter200JSONResponse{Body: c, Headers: charactersapi.UpdateCharacter200ResponseHeaders{ETag: etag(c.Version)}}, nil
+	case http.StatusNotFound:
+		return charactersapi.UpdateCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.UpdateCharacter412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	}
+	return nil, f.unexpected()
+}
+
+// DeleteCharacter deletes a character; with cascade also its actions, spoken words, paraphrases and
+// character contexts, otherwise any of them is a 409.
+func (s *Server) DeleteCharacter(ctx context.Context, req charactersapi.DeleteCharacterRequestObject) (charactersapi.DeleteCharacterResponseObject, error) {
+	p := req.Params
+	f, err := s.deleteCharacter(ctx, req.CharacterId, ifVersion(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.DeleteCharacter204Response{}, nil
+	case http.StatusNotFound:
+		return charactersapi.DeleteCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusConflict:
+		return charactersapi.DeleteCharacter409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.DeleteCharacter412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	}
+	return nil, f.unexpected()
+}
+
+// deleteCharacter runs in two steps so that a failing dependency keeps the character, and a retry
+// finishes the job. With cascade, the first step deletes the character's actions and spoken words
+// (with their paraphrases) and releases their positions. The second, in one transaction on the
+// locked character, counts the dependants left (or, with cascade, deletes its contexts in the
+// Session & Context service) and deletes the character with its own paraphrases. An action or
+// spoken word added between the two steps fails the foreign keys: 409, nothing more deleted.
+func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8, cascade bool) (*failure, error) {
+	if cascade {
+		if f, err := s.clearCharacter(ctx, id, ifVersion); f != nil || err != nil {
+			return f, err
+		}
+	}
+	done, err := s.hold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := charactersdb.New(tx)
+		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
+			return orRejection(f, err)
+		}
+		if cascade {
+			if err := s.deleteContexts(ctx, id); err != nil {
+				return err
+			}
+		} else if f, err := s.characterDependants(ctx, q, id); f != nil || err != nil {
+			return orRejection(f, err)
+		}
+		_, err := q.CharacterDelete(ctx, id, ifVersion, cascade)
+		switch dbx.ConstraintName(err) {
+		case actions.characterFK, spokenWords.characterFK, characterOriginal.paraphraseFK:
+			return &rejection{fail(http.StatusConflict, codeHasDependants, "the character has dependants",
+				"added while it was being deleted; retry")}
+		}
+		return err
+	})
+	return splitRejection(err)
+}
+
+// clearCharacter deletes a character's actions and spoken words, with their paraphrases, and then
+// releases their positions.
+func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8) (*failure, error) {
+	var actionIDs, spokenWordIDs []int64
+	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := charactersdb.New(tx)
+		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
+			return orRejection(f, err)
+		}
+		character := pgtype.Int8{Int64: id, Valid: true}
+		var err error
+		if actionIDs, err = q.ActionDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character); err != nil {
+			return fmt.Errorf("delete actions of character %d: %w", id, err)
+		}
+		if spokenWordIDs, err = q.SpokenWordDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character); err != nil {
+			return fmt.Errorf("delete spoken words of character %d: %w", id, err)
+		}
+		return nil
+	})
+	if f, err := splitRejection(err); f != nil || err != nil {
+		return f, err
+	}
+	return nil, errors.Join(
+		s.releaseAll(ctx, actions.typ, actionIDs),
+		s.releaseAll(ctx, spokenWords.typ, spokenWordIDs))
+}
+
+// lockCharacter locks a character's row for the rest of the transaction and checks If-Match.
+func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVersion pgtype.Int8) (*failure, error) {
+	c, err := q.CharacterLockByID(ctx, id)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return notFound("character", id), nil
+	} else if err != nil {
+		return nil, fmt.Errorf("lock character %d: %w", id, err)
+	}
+	if ifVersion.Valid && ifVersion.Int64 != c.Version {
+		return stale(c.Version), nil
+	}
+	return nil, nil
+}
+
+// characterDependants answers 409 HAS_DEPENDANTS, saying which, when a character has any.
+func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Queries, id int64) (*failure, error) {
+	own, err := q.CharacterCountDependants(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("count dependants of character %d: %w", id, dbx.Interpret(err))
+	}
+	contexts, err := s.contextCount(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int64
+		what string
+	}{{own.Actions, "actions"}, {own.SpokenWords, "spoken words"}, {own.Paraphrases, "paraphrases"}, {contexts, "character contexts"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	return fail(http.StatusConflict, codeHasDependants, "the character has dependants; delete with cascade=true to delete them too",
+		strings.Join(parts, ", ")), nil
+}
+
+// orRejection turns a failure into the error that rolls a transaction back with it.
+func orRejection(f *failure, err error) error {
+	if f != nil {
+		return &rejection{f}
+	}
+	return err
+}

@@ -1,0 +1,209 @@
+package characters_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/services/characters"
+)
+
+// TestConcurrentLinesTwoReplicas adds 32 spoken words to one script at once through two server
+// instances on one database: every line gets its own position, and the story is numbered 1..32
+// without a gap.
+func TestConcurrentLinesTwoReplicas(t *testing.T) {
+	t.Parallel()
+	url := dbtest.New(t)
+	var replicas []env
+	for range 2 {
+		pool := dbtest.PoolFor(t, url, 8)
+		srv := apitest.NewServer(t, pool, allServices(false)...)
+		replicas = append(replicas, clientsFor(t, pool, srv.URL, false))
+	}
+	script := replicas[0].script(t, "Verona")
+
+	const n = 32
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	bodies := make([]string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := replicas[i%2].c.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{
+				ScriptId: script, Text: fmt.Sprintf("line %d", i),
+			})
+			if err != nil {
+				bodies[i] = err.Error()
+				return
+			}
+			statuses[i], bodies[i] = resp.StatusCode(), string(resp.Body)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		require.Equal(t, http.StatusCreated, statuses[i], bodies[i])
+	}
+
+	resp, err := replicas[1].c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: ptr(1000)})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	require.EqualValues(t, n, resp.JSON200.TotalCount)
+	var numbers []int64
+	ids := map[int64]bool{}
+	for _, w := range resp.JSON200.Items {
+		numbers = append(numbers, w.SequenceNumber)
+		ids[w.DialogueId] = true
+	}
+	require.Len(t, ids, n)
+	want := make([]int64, n)
+	for i := range want {
+		want[i] = int64(i + 1)
+	}
+	require.Equal(t, want, numbers, "positions are unique and dense, and the list comes in story order")
+	require.Len(t, replicas[0].story(t, script), n)
+}
+
+// TestConcurrentPatchIfMatch sends the same conditional PATCH many times at once: exactly one wins,
+// every other gets 412.
+func TestConcurrentPatchIfMatch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, false)
+	script := e.script(t, "Verona")
+	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "Ay me!"})
+	juliet := e.character(t, "JULIET")
+
+	const n = 16
+	patchLine := func(i int) int {
+		resp, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: ptr(`"1"`)},
+			charactersapi.SpokenWordUpdateRequest{Text: ptr(fmt.Sprintf("Ay me! (%d)", i))})
+		if err != nil {
+			return 0
+		}
+		return resp.StatusCode()
+	}
+	patchCharacter := func(i int) int {
+		resp, err := e.c.UpdateCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"1"`)},
+			charactersapi.CharacterUpdateRequest{Description: ptr(fmt.Sprintf("take %d", i))})
+		if err != nil {
+			return 0
+		}
+		return resp.StatusCode()
+	}
+	for name, patch := range map[string]func(int) int{"spoken word": patchLine, "character": patchCharacter} {
+		var wg sync.WaitGroup
+		statuses := make([]int, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = patch(i)
+			}()
+		}
+		wg.Wait()
+		count := map[int]int{}
+		for _, s := range statuses {
+			count[s]++
+		}
+		require.Equal(t, map[int]int{http.StatusOK: 1, http.StatusPreconditionFailed: n - 1}, count, name)
+	}
+	got, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, got.JSON200.Version)
+}
+
+// TestDependencyDown: when a service this one calls is unreachable the answer is 503 and nothing is
+// stored; when it answers what its contract does not allow, 502.
+func TestDependencyDown(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.NewPool(t)
+	full := apitest.NewServer(t, pool, allServices(false)...)
+	e := clientsFor(t, pool, full.URL, false)
+	script := e.script(t, "Verona")
+	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "Ay me!"})
+	romeo := e.character(t, "ROMEO")
+
+	const down = "http://127.0.0.1:1"
+	hc := apitest.Client(t, allServices(true)...)
+	client := func(peers map[string]string) *charactersapi.ClientWithResponses {
+		srv := apitest.NewServerWithPeers(t, pool, peers, characters.Service())
+		c, err := charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
+		require.NoError(t, err)
+		return c
+	}
+	body := charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "But, soft!"}
+
+	// Everything down.
+	allDown := client(map[string]string{"sequence": down, "scripts": down, "sessions": down})
+	created, err := allDown.CreateSpokenWordWithResponse(bg, nil, body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, created.StatusCode(), string(created.Body))
+	require.Equal(t, "DEPENDENCY_UNAVAILABLE", created.JSON503.ErrorCode)
+
+	// Only the sequence service down: the row inserted in the transaction is rolled back.
+	seqDown := client(map[string]string{"sequence": down, "scripts": full.URL, "sessions": down})
+	created, err = seqDown.CreateSpokenWordWithResponse(bg, nil, body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, created.StatusCode(), string(created.Body))
+	action, err := seqDown.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: script, Description: "Exit."})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, action.StatusCode())
+	require.Equal(t, 1, e.rows(t, "spoken_words"), "a failed create stores nothing")
+	require.Equal(t, 0, e.rows(t, "actions"))
+	require.Len(t, e.story(t, script), 1)
+
+	read, err := seqDown.GetSpokenWordWithResponse(bg, w.DialogueId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, read.StatusCode())
+	list, err := seqDown.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, list.StatusCode())
+	chars, err := seqDown.ListCharactersWithResponse(bg, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, chars.StatusCode(), "what needs no other service keeps working")
+
+	// The sessions service down: a character's contexts cannot be counted or removed.
+	del, err := seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode())
+	del, err = seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode())
+	require.Equal(t, 1, e.rows(t, "characters"), "the character is kept")
+
+	// A sequence service that answers outside its contract.
+	odd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(odd.Close)
+	badSeq := client(map[string]string{"sequence": odd.URL, "scripts": full.URL, "sessions": down})
+	created, err = badSeq.CreateSpokenWordWithResponse(bg, nil, body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadGateway, created.StatusCode(), string(created.Body))
+	require.Equal(t, "BAD_GATEWAY", created.JSON502.ErrorCode)
+	require.Equal(t, 1, e.rows(t, "spoken_words"))
+
+	// A position released behind this service's back is a broken contract too.
+	_, err = e.seq.ReleasePositionWithResponse(bg, sequenceapi.SpokenWord, w.DialogueId)
+	require.NoError(t, err)
+	lost, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadGateway, lost.StatusCode())
+	lostList, err := e.c.ListSpokenWordsWithResponse(bg, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadGateway, lostList.StatusCode())
+	story, err := e.c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, story.StatusCode(), "the story order lists what it holds")
+	require.Empty(t, story.JSON200.Items)
+}

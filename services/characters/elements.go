@@ -1,0 +1,321 @@
+package characters
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/fountainai/fountainai/gen/charactersdb"
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
+)
+
+// Actions and spoken words are the two story elements this service keeps. They differ only in their
+// text field and their types; how they are created, placed, listed in story order, changed and
+// deleted is the same, and lives here once, parameterised by a storyKind.
+
+// storyKind is what differs between actions (R = the row, I = the API item) and spoken words.
+type storyKind[R, I any] struct {
+	original
+	typ sequenceapi.ElementType
+	// characterFK is the foreign key that refuses an unknown characterId (422 CHARACTER_NOT_FOUND).
+	characterFK string
+
+	meta func(R) elementMeta
+	item func(row R, sequenceNumber int64) I
+
+	get         func(*charactersdb.Queries, context.Context, int64) (R, error)
+	listByIDs   func(*charactersdb.Queries, context.Context, []int64) ([]R, error)
+	list        func(*charactersdb.Queries, context.Context, listFilter) ([]R, error)
+	count       func(*charactersdb.Queries, context.Context, countFilter) (int64, error)
+	idsByFilter func(*charactersdb.Queries, context.Context, storyFilter) ([]int64, error)
+	remove      func(q *charactersdb.Queries, ctx context.Context, id int64, ifVersion pgtype.Int8, cascade bool) (int64, error)
+	removeWhere func(q *charactersdb.Queries, ctx context.Context, scriptID, sectionID, characterID pgtype.Int8) ([]int64, error)
+}
+
+// elementMeta is what the shared code reads of a stored element.
+type elementMeta struct {
+	id, scriptID, version int64
+}
+
+// The filters of the list queries; the same shapes as the generated parameters of both kinds, so
+// one value converts to either.
+type (
+	countFilter struct {
+		ScriptID    pgtype.Int8
+		SectionID   pgtype.Int8
+		CharacterID pgtype.Int8
+		Ids         []int64
+	}
+	listFilter struct {
+		ScriptID    pgtype.Int8
+		SectionID   pgtype.Int8
+		CharacterID pgtype.Int8
+		Ids         []int64
+		RowOffset   int64
+		RowLimit    int64
+	}
+	storyFilter struct {
+		ScriptID    int64
+		SectionID   pgtype.Int8
+		CharacterID pgtype.Int8
+		Ids         []int64
+	}
+)
+
+// listParams are the filters and page of a list request, as both kinds' list operations take them.
+type listParams struct {
+	scriptID, sectionID, characterID *int64
+	ids                              *[]int64
+	limit                            *int
+	offset                           *int64
+}
+
+// refused maps a write the character foreign key refused to 422 CHARACTER_NOT_FOUND.
+func (k *storyKind[R, I]) refused(err error) *failure {
+	if dbx.ConstraintName(err) != k.characterFK {
+		return nil
+	}
+	return fail(http.StatusUnprocessableEntity, codeCharacterNotFound, "the character does not exist", "characterId")
+}
+
+// currentVersion reads an element's version, for telling a missing element from a stale If-Match.
+func (k *storyKind[R, I]) currentVersion(ctx context.Context, s *Server, id int64) func() (int64, error) {
+	return func() (int64, error) {
+		row, err := k.get(s.q, ctx, id)
+		return k.meta(row).version, err
+	}
+}
+
+// read returns an element with its story position.
+func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *failure, error) {
+	var zero I
+	row, err := k.get(s.q, ctx, id)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return zero, notFound(k.noun, id), nil
+	} else if err != nil {
+		return zero, nil, fmt.Errorf("read %s %d: %w", k.noun, id, err)
+	}
+	return k.withPosition(ctx, s, row)
+}
+
+func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I, *failure, error) {
+	var zero I
+	n, err := s.position(ctx, k.typ, k.meta(row).id)
+	if err != nil {
+		return zero, nil, err
+	}
+	return k.item(row, n), nil, nil
+}
+
+// create stores a new element at the end of its script's story order: the row is inserted and its
+// position allocated in one transaction that commits only once the sequence service placed the new
+// id, so no reader sees the element without its position and a failed allocation stores nothing.
+// If the commit fails after allocation the position is released again.
+func (k *storyKind[R, I]) create(ctx context.Context, s *Server, scriptID int64, sectionID *int64, insert func(*charactersdb.Queries) (R, error)) (I, *failure, error) {
+	var zero I
+	if f, err := s.checkScript(ctx, scriptID); f != nil || err != nil {
+		return zero, f, err
+	}
+	if sectionID != nil {
+		if f, err := s.checkSection(ctx, scriptID, *sectionID); f != nil || err != nil {
+			return zero, f, err
+		}
+	}
+	done, err := s.hold(ctx)
+	if err != nil {
+		return zero, nil, err
+	}
+	defer done()
+	var (
+		row       R
+		number    int64
+		allocated bool
+	)
+	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		if row, err = insert(charactersdb.New(tx)); err != nil {
+			if f := k.refused(err); f != nil {
+				return &rejection{f}
+			}
+			return fmt.Errorf("insert %s: %w", k.noun, err)
+		}
+		if number, err = s.allocate(ctx, k.typ, k.meta(row).id, scriptID); err != nil {
+			return err
+		}
+		allocated = true
+		return nil
+	})
+	if err != nil {
+		if allocated { // only the commit can have failed
+			s.releaseAfterFailure(ctx, k.typ, k.meta(row).id)
+		}
+		f, err := splitRejection(err)
+		return zero, f, err
+	}
+	return k.item(row, number), nil, nil
+}
+
+// update runs write (a replace or a patch with the If-Match condition in its SQL) on element id; a
+// new sectionID is checked first, in the element's own script.
+func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, sectionID *int64, write func(*charactersdb.Queries) (R, error)) (I, *failure, error) {
+	var zero I
+	if sectionID != nil {
+		row, err := k.get(s.q, ctx, id)
+		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+			return zero, notFound(k.noun, id), nil
+		} else if err != nil {
+			return zero, nil, fmt.Errorf("read %s %d: %w", k.noun, id, err)
+		}
+		if f, err := s.checkSection(ctx, k.meta(row).scriptID, *sectionID); f != nil || err != nil {
+			return zero, f, err
+		}
+	}
+	row, err := write(s.q)
+	if err != nil {
+		if f := k.refused(err); f != nil {
+			return zero, f, nil
+		}
+		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+			f, err := whyNoRow(k.noun, id, k.currentVersion(ctx, s, id))
+			return zero, f, err
+		}
+		return zero, nil, fmt.Errorf("update %s %d: %w", k.noun, id, err)
+	}
+	return k.withPosition(ctx, s, row)
+}
+
+// deleteOne deletes an element (with its paraphrases when cascade) and then releases its position.
+// The row goes first: a release that fails leaves a gap in the story order, never a row without a
+// position.
+func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) (*failure, error) {
+	_, err := k.remove(s.q, ctx, id, ifVersion, cascade)
+	switch err = dbx.Interpret(err); {
+	case errors.Is(err, dbx.ErrNotFound):
+		return whyNoRow(k.noun, id, k.currentVersion(ctx, s, id))
+	case dbx.ConstraintName(err) == k.paraphraseFK:
+		n, err := s.q.ParaphraseCountByOriginal(ctx, string(k.originalType), id)
+		if err != nil {
+			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.noun, id, dbx.Interpret(err))
+		}
+		return fail(http.StatusConflict, codeHasDependants, "the "+k.noun+" has paraphrases",
+			fmt.Sprintf("%d paraphrases; delete with cascade=true to delete them too", n)), nil
+	case err != nil:
+		return nil, fmt.Errorf("delete %s %d: %w", k.noun, id, err)
+	}
+	return nil, s.release(ctx, k.typ, id)
+}
+
+// deleteWhere deletes every element matching all the given filters, with their paraphrases, then
+// releases their positions.
+func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, sectionID, characterID *int64) (int64, *failure, error) {
+	if scriptID == nil && sectionID == nil && characterID == nil {
+		return 0, fail(http.StatusBadRequest, codeFilterRequired, "name at least one filter",
+			"scriptId, sectionId or characterId"), nil
+	}
+	ids, err := k.removeWhere(s.q, ctx, int8Of(scriptID), int8Of(sectionID), int8Of(characterID))
+	if err != nil {
+		return 0, nil, fmt.Errorf("delete %ss: %w", k.noun, dbx.Interpret(err))
+	}
+	if err := s.releaseAll(ctx, k.typ, ids); err != nil {
+		return 0, nil, err
+	}
+	return int64(len(ids)), nil, nil
+}
+
+// listPage answers a list request. Filtered by script, the items come in story order: with only the
+// script, one page of the sequence service's positions and then those rows in one query; with more
+// filters, the ids of every match, their positions in one batch lookup per 1000 ids, and the rows of
+// the page. Otherwise in id order, the page's positions read in one batch lookup.
+func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams) ([]I, int64, error) {
+	limit, offset := pageOf(p.limit, p.offset)
+	f := countFilter{ScriptID: int8Of(p.scriptID), SectionID: int8Of(p.sectionID), CharacterID: int8Of(p.characterID)}
+	if p.ids != nil {
+		f.Ids = *p.ids
+	}
+	total, err := k.count(s.q, ctx, f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count %ss: %w", k.noun, dbx.Interpret(err))
+	}
+	var (
+		order   []int64         // the page's ids, in the order to answer
+		numbers map[int64]int64 // their positions
+		rows    []R
+	)
+	switch {
+	case p.scriptID != nil && p.sectionID == nil && p.characterID == nil && p.ids == nil:
+		page, err := s.storyPage(ctx, k.typ, *p.scriptID, limit, offset)
+		if err != nil {
+			return nil, 0, err
+		}
+		numbers = make(map[int64]int64, len(page))
+		for _, pos := range page {
+			order = append(order, pos.ElementId)
+			numbers[pos.ElementId] = pos.SequenceNumber
+		}
+	case p.scriptID != nil:
+		ids, err := k.idsByFilter(s.q, ctx, storyFilter{ScriptID: *p.scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids})
+		if err != nil {
+			return nil, 0, fmt.Errorf("list %s ids: %w", k.noun, dbx.Interpret(err))
+		}
+		if numbers, err = s.positions(ctx, k.typ, ids); err != nil {
+			return nil, 0, err
+		}
+		if err := k.allPlaced(ids, numbers); err != nil {
+			return nil, 0, err
+		}
+		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(numbers[a], numbers[b]) })
+		start := min(int64(len(ids)), offset)
+		order = ids[start : start+min(int64(limit), int64(len(ids))-start)]
+	default:
+		rows, err = k.list(s.q, ctx, listFilter{ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
+			Ids: f.Ids, RowOffset: offset, RowLimit: int64(limit)})
+		if err != nil {
+			return nil, 0, fmt.Errorf("list %ss: %w", k.noun, dbx.Interpret(err))
+		}
+		for _, r := range rows {
+			order = append(order, k.meta(r).id)
+		}
+		if numbers, err = s.positions(ctx, k.typ, order); err != nil {
+			return nil, 0, err
+		}
+		if err := k.allPlaced(order, numbers); err != nil {
+			return nil, 0, err
+		}
+	}
+	if rows == nil && len(order) > 0 {
+		if rows, err = k.listByIDs(s.q, ctx, order); err != nil {
+			return nil, 0, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
+		}
+	}
+	byID := make(map[int64]R, len(rows))
+	for _, r := range rows {
+		byID[k.meta(r).id] = r
+	}
+	items := make([]I, 0, len(order))
+	for _, id := range order {
+		// A position whose row is gone (deleted, its release failed or still running) is skipped.
+		if r, ok := byID[id]; ok {
+			items = append(items, k.item(r, numbers[id]))
+		}
+	}
+	return items, total, nil
+}
+
+// allPlaced fails when an element this service has holds no position: the sequence service answered
+// something its contract does not allow.
+func (k *storyKind[R, I]) allPlaced(ids []int64, numbers map[int64]int64) error {
+	for _, id := range ids {
+		if _, ok := numbers[id]; !ok {
+			return fmt.Errorf("%s %d holds no story position: %w", k.noun, id, httpapi.UnexpectedResponse(peerSequence, http.StatusOK))
+		}
+	}
+	return nil
+}

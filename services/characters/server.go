@@ -1,0 +1,314 @@
+// Package characters is the Character Management Service: characters, their actions and spoken
+// words, and paraphrases of all three. Actions and spoken words have their place in a script's story
+// order, which only the Central Sequence Service holds: this service stores none of it, allocates a
+// position in the same transaction that stores an element, releases it when the element goes, and
+// reads it for every response. Scripts and sections are checked through the Core Script Management
+// service, character contexts are removed through the Session & Context service; every other service
+// is reached only through its generated client.
+package characters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fountainai/fountainai/api"
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/charactersdb"
+	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/migrations"
+)
+
+// Peer service names, as deps.Peers knows them and as dependency errors name them.
+const (
+	peerSequence = "sequence"
+	peerScripts  = "scripts"
+	peerSessions = "sessions"
+)
+
+// Clients are the generated clients of the services this one calls.
+type Clients struct {
+	Sequence sequenceapi.ClientWithResponsesInterface
+	Scripts  scriptsapi.ClientWithResponsesInterface
+	Sessions sessionsapi.ClientWithResponsesInterface
+}
+
+// Server implements the generated strict server interface.
+type Server struct {
+	pool     *pgxpool.Pool
+	q        *charactersdb.Queries
+	log      *slog.Logger
+	seq      sequenceapi.ClientWithResponsesInterface
+	scripts  scriptsapi.ClientWithResponsesInterface
+	sessions sessionsapi.ClientWithResponsesInterface
+
+	// held bounds the transactions kept open across a call to another service (creating an action
+	// or spoken word, deleting a character). Each holds a pool connection while the called service,
+	// which in `fountain serve` shares the pool, needs one to answer: unbounded, enough concurrent
+	// creations would take every connection and wait for an answer that cannot come.
+	held chan struct{}
+}
+
+var _ charactersapi.StrictServerInterface = (*Server)(nil)
+
+// NewServer builds the service on a pool whose database has the characters schema migrated.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, c Clients) *Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Server{
+		pool: pool, q: charactersdb.New(pool), log: logger,
+		seq: c.Sequence, scripts: c.Scripts, sessions: c.Sessions,
+		held: make(chan struct{}, max(1, int(pool.Config().MaxConns)/2)),
+	}
+}
+
+// NewClients builds the clients of the sequence, scripts and sessions services from peers. A service
+// the process cannot reach (not served here, no URL configured) gets a client whose every call
+// fails, so the operations that need it answer 503 while the others keep working.
+func NewClients(peers service.Peers, logger *slog.Logger) (Clients, error) {
+	var c Clients
+	var err error
+	base, doer := peerClient(peers, logger, peerSequence)
+	if c.Sequence, err = sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(doer)); err != nil {
+		return c, fmt.Errorf("build sequence client: %w", err)
+	}
+	base, doer = peerClient(peers, logger, peerScripts)
+	if c.Scripts, err = scriptsapi.NewClientWithResponses(base, scriptsapi.WithHTTPClient(doer)); err != nil {
+		return c, fmt.Errorf("build scripts client: %w", err)
+	}
+	base, doer = peerClient(peers, logger, peerSessions)
+	if c.Sessions, err = sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(doer)); err != nil {
+		return c, fmt.Errorf("build sessions client: %w", err)
+	}
+	return c, nil
+}
+
+// doer is what every generated client sends its requests through.
+type doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+func peerClient(peers service.Peers, logger *slog.Logger, name string) (string, doer) {
+	base, hc, err := peers.Peer(name)
+	if err != nil {
+		if logger != nil {
+			logger.Warn("peer service not reachable; operations that need it answer 503",
+				slog.String("service", name), slog.String("error", err.Error()))
+		}
+		return "http://" + name + ".invalid", noPeer{err}
+	}
+	return base, hc
+}
+
+// noPeer is the HTTP client of a service this process has no address for.
+type noPeer struct{ err error }
+
+func (n noPeer) Do(*http.Request) (*http.Response, error) { return nil, n.err }
+
+// Service describes the Character Management Service to the fountain binary.
+func Service() service.Service {
+	sub, err := fs.Sub(migrations.FS, "characters")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	return service.Service{
+		Name:       "characters",
+		Title:      "Character Management: characters, actions, spoken words and paraphrases",
+		Spec:       api.Characters,
+		Migrations: sub,
+		Mount: func(mux *http.ServeMux, deps service.Deps) error {
+			clients, err := NewClients(deps.Peers, deps.Logger)
+			if err != nil {
+				return err
+			}
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, clients))
+		},
+	}
+}
+
+// Mount registers srv's routes on mux behind request validation against the embedded spec.
+func Mount(mux *http.ServeMux, srv *Server) error {
+	spec, err := charactersapi.GetSwagger()
+	if err != nil {
+		return fmt.Errorf("load characters spec: %w", err)
+	}
+	strict := charactersapi.NewStrictHandlerWithOptions(srv, nil, charactersapi.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc:  httpapi.RequestErrorHandler,
+		ResponseErrorHandlerFunc: httpapi.ResponseErrorHandler,
+	})
+	charactersapi.HandlerWithOptions(strict, charactersapi.StdHTTPServerOptions{
+		BaseRouter:       mux,
+		Middlewares:      []charactersapi.MiddlewareFunc{httpapi.Validator(spec)},
+		ErrorHandlerFunc: httpapi.ParamErrorHandler,
+	})
+	return nil
+}
+
+// Error codes of this service (the shared ones are in httpapi).
+const (
+	codeFilterRequired      = "FILTER_REQUIRED"
+	codeOriginalIDMismatch  = "ORIGINAL_ID_MISMATCH"
+	codeScriptNotFound      = "SCRIPT_NOT_FOUND"
+	codeSectionNotFound     = "SECTION_NOT_FOUND"
+	codeCharacterNotFound   = "CHARACTER_NOT_FOUND"
+	codeHasDependants       = "HAS_DEPENDANTS"
+	codeParaphraseAmbiguous = "PARAPHRASE_AMBIGUOUS"
+	codePrecondition        = "PRECONDITION_FAILED"
+)
+
+// failure is an expected error answer. Shared code returns it; each handler turns it into the typed
+// response its operation declares for the status.
+type failure struct {
+	status int
+	body   charactersapi.ErrorResponse
+}
+
+func fail(status int, code, message, details string) *failure {
+	f := &failure{status: status, body: charactersapi.ErrorResponse{ErrorCode: code, Message: message}}
+	if details != "" {
+		f.body.Details = &details
+	}
+	return f
+}
+
+func notFound(what string, id int64) *failure {
+	return fail(http.StatusNotFound, httpapi.CodeNotFound, what+" not found", fmt.Sprintf("%s %d", what, id))
+}
+
+func stale(current int64) *failure {
+	return fail(http.StatusPreconditionFailed, codePrecondition, "the resource has changed since that version",
+		fmt.Sprintf("current version: %d", current))
+}
+
+// status is the failure's HTTP status, 0 for none.
+func status(f *failure) int {
+	if f == nil {
+		return 0
+	}
+	return f.status
+}
+
+// unexpected is a failure an operation does not declare: a bug in this service.
+func (f *failure) unexpected() error {
+	return fmt.Errorf("operation cannot answer %d %s", f.status, f.body.ErrorCode)
+}
+
+// The generated error bodies, one per declared response.
+func (f *failure) notFound() charactersapi.NotFoundJSONResponse {
+	return charactersapi.NotFoundJSONResponse(f.body)
+}
+func (f *failure) badRequest() charactersapi.BadRequestJSONResponse {
+	return charactersapi.BadRequestJSONResponse(f.body)
+}
+func (f *failure) conflict() charactersapi.ConflictJSONResponse {
+	return charactersapi.ConflictJSONResponse(f.body)
+}
+func (f *failure) precondition() charactersapi.PreconditionFailedJSONResponse {
+	return charactersapi.PreconditionFailedJSONResponse(f.body)
+}
+func (f *failure) unresolved() charactersapi.UnresolvedReferenceJSONResponse {
+	return charactersapi.UnresolvedReferenceJSONResponse(f.body)
+}
+
+// rejection carries a failure out of a transaction function and so rolls the transaction back.
+type rejection struct{ f *failure }
+
+func (r *rejection) Error() string { return "rejected: " + r.f.body.ErrorCode }
+
+// splitRejection separates a transaction's expected failure from an unexpected error.
+func splitRejection(err error) (*failure, error) {
+	var r *rejection
+	if errors.As(err, &r) {
+		return r.f, nil
+	}
+	return nil, err
+}
+
+// whyNoRow tells why a conditional write matched no row: the row is missing (404), or If-Match named
+// another version than the current one (412).
+func whyNoRow(what string, id int64, current func() (int64, error)) (*failure, error) {
+	version, err := current()
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return notFound(what, id), nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read %s %d: %w", what, id, err)
+	}
+	return stale(version), nil
+}
+
+// ifVersion turns an If-Match header into the version the SQL compares against; NULL (no header, or
+// `*`) matches any version. The validator has already enforced the header's pattern.
+func ifVersion(h *string) pgtype.Int8 {
+	if h == nil || *h == "*" {
+		return pgtype.Int8{}
+	}
+	v, err := strconv.ParseInt(strings.Trim(*h, `"`), 10, 64)
+	if err != nil {
+		// The pattern allows 19 digits, beyond int64: no resource has such a version, so the
+		// condition must fail rather than match any version.
+		return pgtype.Int8{Int64: -1, Valid: true}
+	}
+	return pgtype.Int8{Int64: v, Valid: true}
+}
+
+// etag is the strong entity tag of a version.
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+func int8Of(id *int64) pgtype.Int8 {
+	if id == nil {
+		return pgtype.Int8{}
+	}
+	return pgtype.Int8{Int64: *id, Valid: true}
+}
+
+func textOf(s *string) pgtype.Text {
+	if s == nil {
+		return pgtype.Text{}
+	}
+	return pgtype.Text{String: *s, Valid: true}
+}
+
+func idOf(v pgtype.Int8) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	id := v.Int64
+	return &id
+}
+
+// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
+func pageOf(limit *int, offset *int64) (int, int64) {
+	l, o := 100, int64(0)
+	if limit != nil {
+		l = *limit
+	}
+	if offset != nil {
+		o = *offset
+	}
+	return l, o
+}
+
+// hold takes a slot for a transaction that stays open across a call to another service; the
+// returned function gives it back.
+func (s *Server) hold(ctx context.Context) (func(), error) {
+	select {
+	case s.held <- struct{}{}:
+		return func() { <-s.held }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for a transaction slot: %w", ctx.Err())
+	}
+}

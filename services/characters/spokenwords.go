@@ -1,0 +1,169 @@
+package characters
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/charactersdb"
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+)
+
+// spokenWords are lines of dialogue in a script's story order (element type `spokenWord`).
+var spokenWords = &storyKind[charactersdb.CharactersSpokenWord, charactersapi.SpokenWord]{
+	original: original{
+		originalType: charactersapi.OriginalTypeSpokenWord, noun: "spoken word", paraphraseFK: "paraphrases_spoken_word_id_fkey",
+		exists: func(q *charactersdb.Queries, ctx context.Context, id int64) error {
+			_, err := q.SpokenWordGetByID(ctx, id)
+			return err
+		},
+	},
+	typ:         sequenceapi.SpokenWord,
+	characterFK: "spoken_words_character_id_fkey",
+	meta: func(r charactersdb.CharactersSpokenWord) elementMeta {
+		return elementMeta{id: r.ID, scriptID: r.ScriptID, version: r.Version}
+	},
+	item: func(r charactersdb.CharactersSpokenWord, n int64) charactersapi.SpokenWord {
+		return charactersapi.SpokenWord{
+			DialogueId: r.ID, ScriptId: r.ScriptID, SectionId: idOf(r.SectionID), CharacterId: idOf(r.CharacterID),
+			Text: r.Text, SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		}
+	},
+	get:       (*charactersdb.Queries).SpokenWordGetByID,
+	listByIDs: (*charactersdb.Queries).SpokenWordListByIDs,
+	list: func(q *charactersdb.Queries, ctx context.Context, f listFilter) ([]charactersdb.CharactersSpokenWord, error) {
+		return q.SpokenWordList(ctx, charactersdb.SpokenWordListParams(f))
+	},
+	count: func(q *charactersdb.Queries, ctx context.Context, f countFilter) (int64, error) {
+		return q.SpokenWordCount(ctx, charactersdb.SpokenWordCountParams(f))
+	},
+	idsByFilter: func(q *charactersdb.Queries, ctx context.Context, f storyFilter) ([]int64, error) {
+		return q.SpokenWordListIDsByFilter(ctx, charactersdb.SpokenWordListIDsByFilterParams(f))
+	},
+	remove:      (*charactersdb.Queries).SpokenWordDelete,
+	removeWhere: (*charactersdb.Queries).SpokenWordDeleteByFilter,
+}
+
+// ListSpokenWords lists spoken words, in story order when filtered by script.
+func (s *Server) ListSpokenWords(ctx context.Context, req charactersapi.ListSpokenWordsRequestObject) (charactersapi.ListSpokenWordsResponseObject, error) {
+	p := req.Params
+	lp := listParams{scriptID: p.ScriptId, sectionID: p.SectionId, characterID: p.CharacterId, ids: p.Ids, limit: p.Limit, offset: p.Offset}
+	items, total, err := spokenWords.listPage(ctx, s, lp)
+	if err != nil {
+		return nil, err
+	}
+	limit, offset := pageOf(p.Limit, p.Offset)
+	return charactersapi.ListSpokenWords200JSONResponse{Items: items, TotalCount: total, Limit: limit, Offset: offset}, nil
+}
+
+// CreateSpokenWord stores a spoken word at the end of its script's story order.
+func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateSpokenWordRequestObject) (charactersapi.CreateSpokenWordResponseObject, error) {
+	b := req.Body
+	w, f, err := spokenWords.create(ctx, s, b.ScriptId, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
+		return q.SpokenWordCreate(ctx, charactersdb.SpokenWordCreateParams{
+			ScriptID: b.ScriptId, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId), Text: b.Text,
+		})
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case f != nil:
+		return charactersapi.CreateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	}
+	return charactersapi.CreateSpokenWord201JSONResponse{Body: w, Headers: charactersapi.CreateSpokenWord201ResponseHeaders{ETag: etag(w.Version)}}, nil
+}
+
+// DeleteSpokenWords deletes the spoken words matching the filters and releases their positions.
+func (s *Server) DeleteSpokenWords(ctx context.Context, req charactersapi.DeleteSpokenWordsRequestObject) (charactersapi.DeleteSpokenWordsResponseObject, error) {
+	p := req.Params
+	n, f, err := spokenWords.deleteWhere(ctx, s, p.ScriptId, p.SectionId, p.CharacterId)
+	switch {
+	case err != nil:
+		return nil, err
+	case f != nil:
+		return charactersapi.DeleteSpokenWords400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+	}
+	return charactersapi.DeleteSpokenWords200JSONResponse{DeletedCount: n}, nil
+}
+
+// GetSpokenWord reads a spoken word with its story position.
+func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenWordRequestObject) (charactersapi.GetSpokenWordResponseObject, error) {
+	w, f, err := spokenWords.read(ctx, s, req.SpokenWordId)
+	switch {
+	case err != nil:
+		return nil, err
+	case f != nil:
+		return charactersapi.GetSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	}
+	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: etag(w.Version)}}, nil
+}
+
+// ReplaceSpokenWord sets every field a client sets; a section or character left out is unlinked.
+func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.ReplaceSpokenWordRequestObject) (charactersapi.ReplaceSpokenWordResponseObject, error) {
+	b, id := req.Body, req.SpokenWordId
+	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
+		return q.SpokenWordReplace(ctx, charactersdb.SpokenWordReplaceParams{
+			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
+			Text: b.Text, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.ReplaceSpokenWord200JSONResponse{Body: w, Headers: charactersapi.ReplaceSpokenWord200ResponseHeaders{ETag: etag(w.Version)}}, nil
+	case http.StatusNotFound:
+		return charactersapi.ReplaceSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.ReplaceSpokenWord412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	case http.StatusUnprocessableEntity:
+		return charactersapi.ReplaceSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	}
+	return nil, f.unexpected()
+}
+
+// UpdateSpokenWord changes the fields given.
+func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateSpokenWordRequestObject) (charactersapi.UpdateSpokenWordResponseObject, error) {
+	b, id := req.Body, req.SpokenWordId
+	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
+		return q.SpokenWordUpdate(ctx, charactersdb.SpokenWordUpdateParams{
+			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
+			Text: textOf(b.Text), SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.UpdateSpokenWord200JSONResponse{Body: w, Headers: charactersapi.UpdateSpokenWord200ResponseHeaders{ETag: etag(w.Version)}}, nil
+	case http.StatusNotFound:
+		return charactersapi.UpdateSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.UpdateSpokenWord412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	case http.StatusUnprocessableEntity:
+		return charactersapi.UpdateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	}
+	return nil, f.unexpected()
+}
+
+// DeleteSpokenWord deletes a spoken word (with its paraphrases when cascade) and releases its position.
+func (s *Server) DeleteSpokenWord(ctx context.Context, req charactersapi.DeleteSpokenWordRequestObject) (charactersapi.DeleteSpokenWordResponseObject, error) {
+	p := req.Params
+	f, err := spokenWords.deleteOne(ctx, s, req.SpokenWordId, ifVersion(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	if err != nil {
+		return nil, err
+	}
+	switch status(f) {
+	case 0:
+		return charactersapi.DeleteSpokenWord204Response{}, nil
+	case http.StatusNotFound:
+		return charactersapi.DeleteSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+	case http.StatusConflict:
+		return charactersapi.DeleteSpokenWord409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+	case http.StatusPreconditionFailed:
+		return charactersapi.DeleteSpokenWord412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+	}
+	return nil, f.unexpected()
+}

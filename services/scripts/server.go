@@ -1,0 +1,304 @@
+// Package scripts is the Core Script Management Service: scripts, the section headings of a script
+// and its transitions. It stores no sequence numbers: the order of headings and transitions lives in
+// the Central Sequence Service, which it reaches only through the generated sequence client, as it
+// reaches Character Management and Session & Context for a script's dependants there.
+package scripts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fountainai/fountainai/api"
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/gen/scriptsdb"
+	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/migrations"
+)
+
+// Peer service names, as deps.Peers knows them and as dependency errors name them.
+const (
+	peerSequence   = "sequence"
+	peerCharacters = "characters"
+	peerSessions   = "sessions"
+)
+
+// Clients are the generated clients of the services this one calls.
+type Clients struct {
+	Sequence   sequenceapi.ClientWithResponsesInterface
+	Characters charactersapi.ClientWithResponsesInterface
+	Sessions   sessionsapi.ClientWithResponsesInterface
+}
+
+// Server implements the generated strict server interface.
+type Server struct {
+	pool  *pgxpool.Pool
+	q     *scriptsdb.Queries
+	log   *slog.Logger
+	seq   sequenceapi.ClientWithResponsesInterface
+	chars charactersapi.ClientWithResponsesInterface
+	sess  sessionsapi.ClientWithResponsesInterface
+
+	// held bounds the transactions kept open across a call to another service (creating or
+	// deleting a positioned element). Each holds a pool connection while the sequence service,
+	// which in `fountain serve` shares the pool, needs one to answer: without a bound, enough
+	// concurrent creations take every connection and wait for an answer that cannot come.
+	held chan struct{}
+}
+
+var _ scriptsapi.StrictServerInterface = (*Server)(nil)
+
+// NewServer builds the service on a pool whose database has the scripts schema migrated.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, c Clients) *Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Server{
+		pool: pool, q: scriptsdb.New(pool), log: logger,
+		seq: c.Sequence, chars: c.Characters, sess: c.Sessions,
+		held: make(chan struct{}, max(1, int(pool.Config().MaxConns)/4)),
+	}
+}
+
+// NewClients builds the clients of the sequence, characters and sessions services from peers. A
+// service the process cannot reach (not served here and no URL configured) gets a client whose every
+// call fails, so the operations needing it answer 503 while the rest of the service works.
+func NewClients(peers service.Peers, logger *slog.Logger) (Clients, error) {
+	var c Clients
+	base, doer := peer(peers, logger, peerSequence)
+	seq, err := sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(doer))
+	if err != nil {
+		return c, fmt.Errorf("build sequence client: %w", err)
+	}
+	base, doer = peer(peers, logger, peerCharacters)
+	chars, err := charactersapi.NewClientWithResponses(base, charactersapi.WithHTTPClient(doer))
+	if err != nil {
+		return c, fmt.Errorf("build characters client: %w", err)
+	}
+	base, doer = peer(peers, logger, peerSessions)
+	sess, err := sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(doer))
+	if err != nil {
+		return c, fmt.Errorf("build sessions client: %w", err)
+	}
+	return Clients{Sequence: seq, Characters: chars, Sessions: sess}, nil
+}
+
+// requestDoer is what every generated client sends its requests through.
+type requestDoer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// peer returns the base URL and HTTP client of service name.
+func peer(peers service.Peers, logger *slog.Logger, name string) (string, requestDoer) {
+	base, hc, err := peers.Peer(name)
+	if err != nil {
+		if logger != nil {
+			logger.Warn("peer service not reachable; the operations that need it answer 503",
+				slog.String("service", name), slog.String("error", err.Error()))
+		}
+		return "http://" + name + ".invalid", unreachable{err}
+	}
+	return base, hc
+}
+
+// unreachable is the HTTP client of a peer service this process has no address for.
+type unreachable struct{ err error }
+
+func (u unreachable) Do(*http.Request) (*http.Response, error) { return nil, u.err }
+
+// Service describes the Core Script Management Service to the fountain binary.
+func Service() service.Service {
+	sub, err := fs.Sub(migrations.FS, "scripts")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	return service.Service{
+		Name:       "scripts",
+		Title:      "Core Script Management: scripts, section headings and transitions",
+		Spec:       api.Scripts,
+		Migrations: sub,
+		Mount: func(mux *http.ServeMux, deps service.Deps) error {
+			clients, err := NewClients(deps.Peers, deps.Logger)
+			if err != nil {
+				return err
+			}
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, clients))
+		},
+	}
+}
+
+// Mount registers srv's routes on mux behind request validation against the embedded spec.
+func Mount(mux *http.ServeMux, srv *Server) error {
+	spec, err := scriptsapi.GetSwagger()
+	if err != nil {
+		return fmt.Errorf("load scripts spec: %w", err)
+	}
+	strict := scriptsapi.NewStrictHandlerWithOptions(srv, nil, scriptsapi.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc:  httpapi.RequestErrorHandler,
+		ResponseErrorHandlerFunc: httpapi.ResponseErrorHandler,
+	})
+	scriptsapi.HandlerWithOptions(strict, scriptsapi.StdHTTPServerOptions{
+		BaseRouter:       mux,
+		Middlewares:      []scriptsapi.MiddlewareFunc{httpapi.Validator(spec)},
+		ErrorHandlerFunc: httpapi.ParamErrorHandler,
+	})
+	return nil
+}
+
+// Error codes of this service (the shared ones are in httpapi).
+const (
+	codeScriptNotFound     = "SCRIPT_NOT_FOUND"
+	codeSectionNotFound    = "SECTION_NOT_FOUND"
+	codeTransitionNotFound = "TRANSITION_NOT_FOUND"
+	codeHasDependants      = "HAS_DEPENDANTS"
+	codePrecondition       = "PRECONDITION_FAILED"
+)
+
+func errBody(code, message, details string) scriptsapi.ErrorResponse {
+	e := scriptsapi.ErrorResponse{ErrorCode: code, Message: message}
+	if details != "" {
+		e.Details = &details
+	}
+	return e
+}
+
+func notFound(code, message, details string) scriptsapi.NotFoundJSONResponse {
+	return scriptsapi.NotFoundJSONResponse(errBody(code, message, details))
+}
+
+func scriptNotFound(id int64) scriptsapi.NotFoundJSONResponse {
+	return notFound(codeScriptNotFound, "script not found", fmt.Sprintf("script %d", id))
+}
+
+func stale(current int64) scriptsapi.PreconditionFailedJSONResponse {
+	return scriptsapi.PreconditionFailedJSONResponse(errBody(codePrecondition,
+		"the resource has changed since that version", fmt.Sprintf("current version: %d", current)))
+}
+
+func hasDependants(message string, counts []dependantCount) scriptsapi.HasDependantsJSONResponse {
+	var parts []string
+	for _, c := range counts {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return scriptsapi.HasDependantsJSONResponse(errBody(codeHasDependants, message, strings.Join(parts, ", ")))
+}
+
+// dependantCount is how many dependants of one kind a resource has.
+type dependantCount struct {
+	what string
+	n    int64
+}
+
+func anyDependants(counts []dependantCount) bool {
+	for _, c := range counts {
+		if c.n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ifVersion turns an If-Match header into the version the SQL compares against; NULL (no header, or
+// `*`) means any version. The validator has already enforced the header's pattern.
+func ifVersion(h *string) pgtype.Int8 {
+	if h == nil || *h == "*" {
+		return pgtype.Int8{}
+	}
+	v, err := strconv.ParseInt(strings.Trim(*h, `"`), 10, 64)
+	if err != nil {
+		return pgtype.Int8{} // unreachable: the pattern allows at most 18 digits
+	}
+	return pgtype.Int8{Int64: v, Valid: true}
+}
+
+// matches reports whether a resource at version current satisfies the If-Match condition want.
+func matches(want pgtype.Int8, current int64) bool { return !want.Valid || want.Int64 == current }
+
+// etag is the strong entity tag of a version.
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+func text(s *string) pgtype.Text {
+	if s == nil {
+		return pgtype.Text{}
+	}
+	return pgtype.Text{String: *s, Valid: true}
+}
+
+func optionalText(t pgtype.Text) *string {
+	if !t.Valid {
+		return nil
+	}
+	return &t.String
+}
+
+func nullableID(id *int64) pgtype.Int8 {
+	if id == nil {
+		return pgtype.Int8{}
+	}
+	return pgtype.Int8{Int64: *id, Valid: true}
+}
+
+func optionalID(v pgtype.Int8) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Int64
+}
+
+// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
+func pageOf(limit *int, offset *int64) (int, int64) {
+	l, o := 100, int64(0)
+	if limit != nil {
+		l = *limit
+	}
+	if offset != nil {
+		o = *offset
+	}
+	return l, o
+}
+
+// logger is the request's logger, which carries the request id, or the service's outside a request.
+func (s *Server) logger(ctx context.Context) *slog.Logger {
+	if httpapi.RequestID(ctx) != "" {
+		return httpapi.LoggerFrom(ctx)
+	}
+	return s.log
+}
+
+// hold takes one of the slots for a transaction that stays open across a call to another service;
+// the returned function gives it back.
+func (s *Server) hold(ctx context.Context) (func(), error) {
+	select {
+	case s.held <- struct{}{}:
+		return func() { <-s.held }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for a transaction slot: %w", ctx.Err())
+	}
+}
+
+// rejection carries a typed answer out of a transaction and rolls it back.
+type rejection struct{ resp any }
+
+func (r *rejection) Error() string { return "request rejected" }
+
+func rejected(err error) (any, bool) {
+	var r *rejection
+	if errors.As(err, &r) {
+		return r.resp, true
+	}
+	return nil, false
+}

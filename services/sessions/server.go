@@ -1,0 +1,221 @@
+// Package sessions is the Session & Context Service: users' working sessions (v2's text context plus
+// structured key/value state) and character contexts, the state of a character from a position of a
+// script's story order on, which the Story Factory joins to each story element. Character contexts
+// name scripts and characters of other services; those references are checked through their
+// generated clients when written.
+package sessions
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fountainai/fountainai/api"
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/gen/sessionsdb"
+	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/migrations"
+)
+
+// Server implements the generated strict server interface.
+type Server struct {
+	pool       *pgxpool.Pool
+	q          *sessionsdb.Queries
+	log        *slog.Logger
+	scripts    scriptsapi.ClientInterface
+	characters charactersapi.ClientInterface
+}
+
+var _ sessionsapi.StrictServerInterface = (*Server)(nil)
+
+// NewServer builds the service on a pool whose database has the sessions schema migrated. scripts
+// and characters reach the services whose resources character contexts name.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, scripts scriptsapi.ClientInterface, characters charactersapi.ClientInterface) *Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Server{pool: pool, q: sessionsdb.New(pool), log: logger, scripts: scripts, characters: characters}
+}
+
+// Service describes the Session & Context Service to the fountain binary.
+func Service() service.Service {
+	sub, err := fs.Sub(migrations.FS, "sessions")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	return service.Service{
+		Name:       "sessions",
+		Title:      "Session & Context Service: sessions and character contexts",
+		Spec:       api.Sessions,
+		Migrations: sub,
+		Mount: func(mux *http.ServeMux, deps service.Deps) error {
+			logger := deps.Logger
+			if logger == nil {
+				logger = slog.Default()
+			}
+			base, client := peer(deps.Peers, "scripts", logger)
+			scripts, err := scriptsapi.NewClient(base, scriptsapi.WithHTTPClient(client))
+			if err != nil {
+				return fmt.Errorf("scripts client: %w", err)
+			}
+			base, client = peer(deps.Peers, "characters", logger)
+			characters, err := charactersapi.NewClient(base, charactersapi.WithHTTPClient(client))
+			if err != nil {
+				return fmt.Errorf("characters client: %w", err)
+			}
+			return Mount(mux, NewServer(deps.Pool, logger, scripts, characters))
+		},
+	}
+}
+
+// peer returns the base URL and HTTP client for service name. A service this process can reach
+// neither in-process nor by URL does not stop sessions from being served: only the requests that
+// need it fail, with 503 DEPENDENCY_UNAVAILABLE and the configuration error in the log.
+func peer(peers service.Peers, name string, logger *slog.Logger) (string, *http.Client) {
+	if peers == nil {
+		return unreachable(name, errors.New("no peers configured"), logger)
+	}
+	base, client, err := peers.Peer(name)
+	if err != nil {
+		return unreachable(name, err, logger)
+	}
+	return base, client
+}
+
+func unreachable(name string, err error, logger *slog.Logger) (string, *http.Client) {
+	logger.Warn("dependency not reachable: character context writes will answer 503", "service", name, "error", err.Error())
+	return "http://" + name + ".invalid", &http.Client{Transport: failingTransport{err}}
+}
+
+// failingTransport fails every call with the reason the service cannot be reached.
+type failingTransport struct{ err error }
+
+func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, f.err }
+
+// Mount registers srv's routes on mux behind request validation against the embedded spec.
+func Mount(mux *http.ServeMux, srv *Server) error {
+	spec, err := sessionsapi.GetSwagger()
+	if err != nil {
+		return fmt.Errorf("load sessions spec: %w", err)
+	}
+	strict := sessionsapi.NewStrictHandlerWithOptions(srv, nil, sessionsapi.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc:  httpapi.RequestErrorHandler,
+		ResponseErrorHandlerFunc: httpapi.ResponseErrorHandler,
+	})
+	sessionsapi.HandlerWithOptions(strict, sessionsapi.StdHTTPServerOptions{
+		BaseRouter:       mux,
+		Middlewares:      []sessionsapi.MiddlewareFunc{httpapi.Validator(spec)},
+		ErrorHandlerFunc: httpapi.ParamErrorHandler,
+	})
+	return nil
+}
+
+const defaultLimit = 100
+
+// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
+func pageOf(limit *int, offset *int64) (int, int64) {
+	l, o := defaultLimit, int64(0)
+	if limit != nil {
+		l = *limit
+	}
+	if offset != nil {
+		o = *offset
+	}
+	return l, o
+}
+
+func errBody(code, message, details string) sessionsapi.ErrorResponse {
+	e := sessionsapi.ErrorResponse{ErrorCode: code, Message: message}
+	if details != "" {
+		e.Details = &details
+	}
+	return e
+}
+
+// etag is the strong entity tag of a resource version.
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// ifVersion turns an If-Match header into the version the SQL guard compares against: nil (no
+// header, or `*`) matches any version. The validator has checked the `"<digits>"` form; digits beyond
+// int64 name no version that can exist, so they become 0, which never matches (versions start at 1).
+func ifVersion(h *string) *int64 {
+	if h == nil || *h == "*" {
+		return nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(*h, `"`), 10, 64)
+	if err != nil {
+		v = 0
+	}
+	return &v
+}
+
+// errInvalidText is a body value PostgreSQL cannot store as text.
+var errInvalidText = errors.New("must not contain the character U+0000")
+
+// checkText refuses a string PostgreSQL text cannot hold (NUL); the decoder has already replaced
+// invalid UTF-8.
+func checkText(s string) error {
+	if strings.ContainsRune(s, 0) {
+		return errInvalidText
+	}
+	return nil
+}
+
+// canonicalObject re-encodes a JSON object the way the validator understood it, so that what
+// PostgreSQL's jsonb parser gets is what the client was told it sent: invalid UTF-8 and lone UTF-16
+// surrogates become U+FFFD (as Go's decoder reads them; jsonb would refuse them), numbers keep their
+// digits, and a repeated key keeps its last value (as jsonb does). A NUL in a key or string is
+// refused: jsonb cannot hold it.
+func canonicalObject(raw json.RawMessage) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v map[string]any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data after the object")
+	}
+	if hasNUL(v) {
+		return nil, errInvalidText
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(out.Bytes(), "\n"), nil
+}
+
+func hasNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case map[string]any:
+		for k, e := range v {
+			if strings.ContainsRune(k, 0) || hasNUL(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
+}

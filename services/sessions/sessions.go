@@ -1,0 +1,251 @@
+package sessions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/gen/sessionsdb"
+	"github.com/fountainai/fountainai/internal/dbx"
+)
+
+// Error codes of this service (the shared ones are in internal/httpapi).
+const (
+	codeValidationFailed   = "VALIDATION_FAILED"
+	codeNotFound           = "NOT_FOUND"
+	codePreconditionFailed = "PRECONDITION_FAILED"
+)
+
+// emptyObject is contextData when a session is created without one.
+var emptyObject = json.RawMessage(`{}`)
+
+// CreateSession stores a session at version 1; v2's body (userId and a text context) is accepted as
+// is, and what is not given starts empty.
+func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessionRequestObject) (sessionsapi.CreateSessionResponseObject, error) {
+	b := req.Body
+	text := ""
+	if b.Context != nil {
+		text = *b.Context
+	}
+	data := &emptyObject
+	if b.ContextData != nil {
+		data = b.ContextData
+	}
+	canonical, problem := sessionContext(&text, data)
+	if problem != "" {
+		return sessionsapi.CreateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
+	}
+	row, err := s.q.SessionCreate(ctx, b.UserId, text, canonical)
+	if err != nil {
+		return nil, fmt.Errorf("create session of user %d: %w", b.UserId, dbx.Interpret(err))
+	}
+	return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: etag(row.Version)}}, nil
+}
+
+// ListSessions pages through sessions in id order, optionally those of one user.
+func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsRequestObject) (sessionsapi.ListSessionsResponseObject, error) {
+	limit, offset := pageOf(req.Params.Limit, req.Params.Offset)
+	user := req.Params.UserId
+	rows, err := s.q.SessionList(ctx, user, offset, int64(limit))
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", dbx.Interpret(err))
+	}
+	total, err := s.q.SessionCount(ctx, user)
+	if err != nil {
+		return nil, fmt.Errorf("count sessions: %w", dbx.Interpret(err))
+	}
+	page := sessionsapi.SessionList{Sessions: make([]sessionsapi.Session, 0, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
+	for _, r := range rows {
+		page.Sessions = append(page.Sessions, sessionOf(r))
+	}
+	return sessionsapi.ListSessions200JSONResponse(page), nil
+}
+
+// GetSession reads one session.
+func (s *Server) GetSession(ctx context.Context, req sessionsapi.GetSessionRequestObject) (sessionsapi.GetSessionResponseObject, error) {
+	row, err := s.q.SessionGetByID(ctx, req.SessionId)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return sessionsapi.GetSession404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
+	}
+	return sessionsapi.GetSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.GetSession200ResponseHeaders{ETag: etag(row.Version)}}, nil
+}
+
+// ReplaceSession sets every field of a session.
+func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSessionRequestObject) (sessionsapi.ReplaceSessionResponseObject, error) {
+	b := req.Body
+	canonical, problem := sessionContext(&b.Context, &b.ContextData)
+	if problem != "" {
+		return sessionsapi.ReplaceSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
+	}
+	ifv := ifVersion(req.Params.IfMatch)
+	row, err := s.q.SessionReplace(ctx, sessionsdb.SessionReplaceParams{
+		ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
+	})
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
+		if err != nil {
+			return nil, err
+		}
+		if miss.stale {
+			return sessionsapi.ReplaceSession412JSONResponse{PreconditionFailedJSONResponse: miss.preconditionFailed()}, nil
+		}
+		return sessionsapi.ReplaceSession404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("replace session %d: %w", req.SessionId, err)
+	}
+	return sessionsapi.ReplaceSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.ReplaceSession200ResponseHeaders{ETag: etag(row.Version)}}, nil
+}
+
+// UpdateSession, the v2 operation, changes the fields the body gives and keeps the others.
+func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessionRequestObject) (sessionsapi.UpdateSessionResponseObject, error) {
+	b := req.Body
+	canonical, problem := sessionContext(b.Context, b.ContextData)
+	if problem != "" {
+		return sessionsapi.UpdateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
+	}
+	ifv := ifVersion(req.Params.IfMatch)
+	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
+		ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
+	})
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
+		if err != nil {
+			return nil, err
+		}
+		if miss.stale {
+			return sessionsapi.UpdateSession412JSONResponse{PreconditionFailedJSONResponse: miss.preconditionFailed()}, nil
+		}
+		return sessionsapi.UpdateSession404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("update session %d: %w", req.SessionId, err)
+	}
+	return sessionsapi.UpdateSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.UpdateSession200ResponseHeaders{ETag: etag(row.Version)}}, nil
+}
+
+// DeleteSession deletes a session; nothing depends on one.
+func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessionRequestObject) (sessionsapi.DeleteSessionResponseObject, error) {
+	ifv := ifVersion(req.Params.IfMatch)
+	n, err := s.q.SessionDelete(ctx, req.SessionId, ifv)
+	if err != nil {
+		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, dbx.Interpret(err))
+	}
+	if n == 0 {
+		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
+		if err != nil {
+			return nil, err
+		}
+		if miss.stale {
+			return sessionsapi.DeleteSession412JSONResponse{PreconditionFailedJSONResponse: miss.preconditionFailed()}, nil
+		}
+		return sessionsapi.DeleteSession404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
+	}
+	return sessionsapi.DeleteSession204Response{}, nil
+}
+
+// GetSessionContext, the v2 operation, reads a session's context: v2's body plus contextData and
+// the version a client needs to replace it safely.
+func (s *Server) GetSessionContext(ctx context.Context, req sessionsapi.GetSessionContextRequestObject) (sessionsapi.GetSessionContextResponseObject, error) {
+	row, err := s.q.SessionGetByID(ctx, req.SessionId)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return sessionsapi.GetSessionContext404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
+	}
+	return sessionsapi.GetSessionContext200JSONResponse{Body: contextOf(row), Headers: sessionsapi.GetSessionContext200ResponseHeaders{ETag: etag(row.Version)}}, nil
+}
+
+// ReplaceSessionContext replaces both parts of a session's context: the same change as a PATCH of
+// the session with context and contextData.
+func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.ReplaceSessionContextRequestObject) (sessionsapi.ReplaceSessionContextResponseObject, error) {
+	b := req.Body
+	canonical, problem := sessionContext(&b.Context, &b.ContextData)
+	if problem != "" {
+		return sessionsapi.ReplaceSessionContext400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
+	}
+	ifv := ifVersion(req.Params.IfMatch)
+	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
+		ID: req.SessionId, Context: &b.Context, ContextData: canonical, IfVersion: ifv,
+	})
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
+		if err != nil {
+			return nil, err
+		}
+		if miss.stale {
+			return sessionsapi.ReplaceSessionContext412JSONResponse{PreconditionFailedJSONResponse: miss.preconditionFailed()}, nil
+		}
+		return sessionsapi.ReplaceSessionContext404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("replace context of session %d: %w", req.SessionId, err)
+	}
+	return sessionsapi.ReplaceSessionContext200JSONResponse{Body: contextOf(row), Headers: sessionsapi.ReplaceSessionContext200ResponseHeaders{ETag: etag(row.Version)}}, nil
+}
+
+// sessionContext checks the parts of a session context a body gives (nil: not given) and returns
+// contextData as it will be stored (nil when not given), or why the body is refused.
+func sessionContext(text *string, data *json.RawMessage) (json.RawMessage, string) {
+	if text != nil {
+		if err := checkText(*text); err != nil {
+			return nil, "context: " + err.Error()
+		}
+	}
+	if data == nil {
+		return nil, ""
+	}
+	canonical, err := canonicalObject(*data)
+	if err != nil {
+		return nil, "contextData: " + err.Error()
+	}
+	return canonical, ""
+}
+
+// miss is why a guarded write matched no row.
+type miss struct {
+	stale   bool  // the resource exists with another version than If-Match named
+	current int64 // its version then
+}
+
+func (m miss) preconditionFailed() sessionsapi.PreconditionFailedJSONResponse {
+	return sessionsapi.PreconditionFailedJSONResponse(errBody(codePreconditionFailed,
+		"the resource has changed since it was read", "current ETag: "+etag(m.current)))
+}
+
+// sessionMiss tells why a guarded write of session id matched no row: without If-Match only a
+// missing session can be the reason; with it, the session may exist with another version.
+func (s *Server) sessionMiss(ctx context.Context, id int64, ifv *int64) (miss, error) {
+	if ifv == nil {
+		return miss{}, nil
+	}
+	row, err := s.q.SessionGetByID(ctx, id)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return miss{}, nil
+	} else if err != nil {
+		return miss{}, fmt.Errorf("read session %d: %w", id, err)
+	}
+	return miss{stale: true, current: row.Version}, nil
+}
+
+func sessionOf(r sessionsdb.SessionsSession) sessionsapi.Session {
+	return sessionsapi.Session{
+		SessionId: r.ID, UserId: r.UserID, Context: r.Context, ContextData: r.ContextData,
+		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+func contextOf(r sessionsdb.SessionsSession) sessionsapi.SessionContextResponse {
+	return sessionsapi.SessionContextResponse{
+		SessionId: r.ID, Context: r.Context, ContextData: r.ContextData, Version: r.Version, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+func sessionNotFound(id int64) sessionsapi.NotFoundJSONResponse {
+	return sessionsapi.NotFoundJSONResponse(errBody(codeNotFound, "session not found", fmt.Sprintf("sessionId %d", id)))
+}
+
+func badRequest(details string) sessionsapi.BadRequestJSONResponse {
+	return sessionsapi.BadRequestJSONResponse(errBody(codeValidationFailed, "request body breaks a rule of this API", details))
+}
