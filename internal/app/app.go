@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/idempotency"
 	"github.com/fountainai/fountainai/internal/migrate"
@@ -45,11 +46,14 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	if o.PeerTimeout == 0 {
 		o.PeerTimeout = 5 * time.Second
 	}
-	p := &peers{local: map[string]bool{}, urls: o.PeerURLs, timeout: o.PeerTimeout}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	p := &peers{local: map[string]bool{}, urls: o.PeerURLs, timeout: o.PeerTimeout, logger: o.Logger}
 	for _, s := range services {
 		p.local[s.Name] = true
 	}
-	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p}
+	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool)}
 	mux := http.NewServeMux()
 	for _, s := range services {
 		if err := s.Mount(mux, deps); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -19,6 +20,7 @@ type peers struct {
 	local   map[string]bool
 	urls    map[string]string
 	timeout time.Duration
+	logger  *slog.Logger
 	handler atomic.Pointer[http.Handler]
 }
 
@@ -37,15 +39,22 @@ func PeerURLsFromEnv(names []string) map[string]string {
 	return urls
 }
 
-func (p *peers) Peer(name string) (string, *http.Client, error) {
+func (p *peers) Peer(name string) (string, *http.Client) {
 	if p.local[name] {
-		return "http://in-process", &http.Client{Transport: inProcess{p}, Timeout: p.timeout}, nil
+		return "http://in-process", &http.Client{Transport: inProcess{p}, Timeout: p.timeout}
 	}
 	if u, ok := p.urls[name]; ok {
-		return u, &http.Client{Transport: forwardRequestID{http.DefaultTransport}, Timeout: p.timeout}, nil
+		return u, &http.Client{Transport: forwardRequestID{http.DefaultTransport}, Timeout: p.timeout}
 	}
-	return "", nil, fmt.Errorf("service %q is not served by this process: set %s to its base URL", name, PeerURLEnv(name))
+	err := fmt.Errorf("service %q is not served by this process and %s is not set", name, PeerURLEnv(name))
+	p.logger.Warn("peer service unreachable; the operations that need it answer 503", slog.String("service", name))
+	return "http://" + name + ".invalid", &http.Client{Transport: unreachable{err}}
 }
+
+// unreachable fails every call to a service this process has no address for.
+type unreachable struct{ err error }
+
+func (u unreachable) RoundTrip(*http.Request) (*http.Response, error) { return nil, u.err }
 
 // forwardRequestID carries the request id of the request being served to the services it calls.
 type forwardRequestID struct{ next http.RoundTripper }

@@ -104,3 +104,25 @@ func Open(ctx context.Context, url string, o PoolOptions) (*pgxpool.Pool, error)
 	}
 	return pool, nil
 }
+
+// CallSlots bounds the transactions kept open across a call to another service, for all services
+// sharing one pool. Each such transaction holds a connection while the service it calls may need one
+// from the same pool to answer (as in `fountain serve`, where every service shares one); without a
+// bound, enough concurrent calls take every connection and wait for answers that cannot come. Half
+// the pool stays free for the called services and for reads.
+type CallSlots struct{ slots chan struct{} }
+
+// NewCallSlots sizes the bound for pool.
+func NewCallSlots(pool *pgxpool.Pool) *CallSlots {
+	return &CallSlots{slots: make(chan struct{}, max(1, int(pool.Config().MaxConns)/2))}
+}
+
+// Hold takes a slot, waiting while all are taken; release gives it back.
+func (c *CallSlots) Hold(ctx context.Context) (release func(), err error) {
+	select {
+	case c.slots <- struct{}{}:
+		return func() { <-c.slots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for a transaction slot: %w", ctx.Err())
+	}
+}

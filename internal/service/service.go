@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fountainai/fountainai/internal/dbx"
 )
 
 // Deps are what a service is built from.
@@ -15,13 +17,18 @@ type Deps struct {
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
 	Peers  Peers
+	// CallSlots bounds, for every service on Pool together, the transactions kept open across a
+	// call to another service.
+	CallSlots *dbx.CallSlots
 }
 
 // Peers reaches the other services. A service calls another only through that service's generated
 // client, built on the base URL and HTTP client returned here: in-process when both run in one
-// process, over HTTP otherwise. The client has a timeout and forwards the caller's request id.
+// process, over HTTP otherwise. The client has a timeout and forwards the caller's request id. A
+// service this process can reach neither way still gets a client, whose every call fails, so only
+// the operations that need it answer 503 and the rest of the service works.
 type Peers interface {
-	Peer(name string) (baseURL string, client *http.Client, err error)
+	Peer(name string) (baseURL string, client *http.Client)
 }
 
 // Service is one FountainAI service.

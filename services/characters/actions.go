@@ -13,10 +13,6 @@ import (
 var actions = &storyKind[charactersdb.CharactersAction, charactersapi.Action]{
 	original: original{
 		originalType: charactersapi.OriginalTypeAction, noun: "action", paraphraseFK: "paraphrases_action_id_fkey",
-		exists: func(q *charactersdb.Queries, ctx context.Context, id int64) error {
-			_, err := q.ActionGetByID(ctx, id)
-			return err
-		},
 	},
 	typ:         sequenceapi.Action,
 	characterFK: "actions_character_id_fkey",

@@ -155,7 +155,7 @@ func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype
 			return f, err
 		}
 	}
-	done, err := s.hold(ctx)
+	done, err := s.slots.Hold(ctx)
 	if err != nil {
 		return nil, err
 	}

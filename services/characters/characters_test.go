@@ -87,6 +87,10 @@ func TestCharacterLifecycle(t *testing.T) {
 		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, badIfMatch.StatusCode(), "an If-Match must be a quoted version")
+	huge, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"9999999999999999999"`)},
+		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusPreconditionFailed, huge.StatusCode(), "a version beyond int64 matches nothing")
 
 	// DELETE, with If-Match.
 	staleDel, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: ptr(`"2"`)})

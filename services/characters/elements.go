@@ -78,6 +78,16 @@ type listParams struct {
 	offset                           *int64
 }
 
+// paraphrased is the kind as an original of paraphrases; it exists when its row does.
+func (k *storyKind[R, I]) paraphrased() original {
+	o := k.original
+	o.exists = func(q *charactersdb.Queries, ctx context.Context, id int64) error {
+		_, err := k.get(q, ctx, id)
+		return err
+	}
+	return o
+}
+
 // refused maps a write the character foreign key refused to 422 CHARACTER_NOT_FOUND.
 func (k *storyKind[R, I]) refused(err error) *failure {
 	if dbx.ConstraintName(err) != k.characterFK {
@@ -129,7 +139,7 @@ func (k *storyKind[R, I]) create(ctx context.Context, s *Server, scriptID int64,
 			return zero, f, err
 		}
 	}
-	done, err := s.hold(ctx)
+	done, err := s.slots.Hold(ctx)
 	if err != nil {
 		return zero, nil, err
 	}

@@ -1,6 +1,7 @@
 package characters_test
 
 import (
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -341,6 +342,9 @@ func TestStoryOrder(t *testing.T) {
 	require.EqualValues(t, 2, total)
 	got, _ = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Ids: &[]int64{w2.DialogueId, w3.DialogueId, other.DialogueId}})
 	require.Equal(t, []placed{{w3.DialogueId, 1}, {w2.DialogueId, 5}}, got)
+	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId, Offset: ptr(int64(math.MaxInt64))})
+	require.Empty(t, got)
+	require.EqualValues(t, 2, total)
 	gotActs, _ = acts(&charactersapi.ListActionsParams{ScriptId: &verona, SectionId: &scene})
 	require.Equal(t, []placed{{a2.ActionId, 2}}, gotActs)
 

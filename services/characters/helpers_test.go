@@ -113,7 +113,7 @@ func (e env) line(t *testing.T, body charactersapi.SpokenWordCreateRequest) char
 	return *resp.JSON201
 }
 
-// story lists a script's story order on the sequence service as "type id" -> number.
+// story lists the positions of a script's story order, as the sequence service holds them.
 func (e env) story(t *testing.T, scriptID int64) []sequenceapi.Position {
 	t.Helper()
 	resp, err := e.seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: ptr(1000)})

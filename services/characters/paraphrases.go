@@ -32,6 +32,11 @@ var characterOriginal = original{
 	},
 }
 
+var (
+	actionOriginal     = actions.paraphrased()
+	spokenWordOriginal = spokenWords.paraphrased()
+)
+
 func paraphraseOf(r charactersdb.CharactersParaphrase) charactersapi.Paraphrase {
 	return charactersapi.Paraphrase{
 		ParaphraseId: r.ID, OriginalType: charactersapi.OriginalType(r.OriginalType), OriginalId: r.OriginalID,
@@ -315,7 +320,7 @@ func (s *Server) PatchCharacterParaphrases(ctx context.Context, req charactersap
 
 // ListActionParaphrases lists an action's paraphrases, oldest first.
 func (s *Server) ListActionParaphrases(ctx context.Context, req charactersapi.ListActionParaphrasesRequestObject) (charactersapi.ListActionParaphrasesResponseObject, error) {
-	page, f, err := actions.original.list(ctx, s, req.ActionId, req.Params.Limit, req.Params.Offset)
+	page, f, err := actionOriginal.list(ctx, s, req.ActionId, req.Params.Limit, req.Params.Offset)
 	switch {
 	case err != nil:
 		return nil, err
@@ -327,7 +332,7 @@ func (s *Server) ListActionParaphrases(ctx context.Context, req charactersapi.Li
 
 // CreateActionParaphrase paraphrases an action.
 func (s *Server) CreateActionParaphrase(ctx context.Context, req charactersapi.CreateActionParaphraseRequestObject) (charactersapi.CreateActionParaphraseResponseObject, error) {
-	p, f, err := actions.original.create(ctx, s, req.ActionId, *req.Body)
+	p, f, err := actionOriginal.create(ctx, s, req.ActionId, *req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +349,7 @@ func (s *Server) CreateActionParaphrase(ctx context.Context, req charactersapi.C
 
 // GetActionParaphrase reads a paraphrase of an action.
 func (s *Server) GetActionParaphrase(ctx context.Context, req charactersapi.GetActionParaphraseRequestObject) (charactersapi.GetActionParaphraseResponseObject, error) {
-	p, f, err := actions.original.get(ctx, s, req.ActionId, req.ParaphraseId)
+	p, f, err := actionOriginal.get(ctx, s, req.ActionId, req.ParaphraseId)
 	switch {
 	case err != nil:
 		return nil, err
@@ -356,7 +361,7 @@ func (s *Server) GetActionParaphrase(ctx context.Context, req charactersapi.GetA
 
 // ReplaceActionParaphrase replaces a paraphrase of an action.
 func (s *Server) ReplaceActionParaphrase(ctx context.Context, req charactersapi.ReplaceActionParaphraseRequestObject) (charactersapi.ReplaceActionParaphraseResponseObject, error) {
-	p, f, err := actions.original.replace(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, f, err := actionOriginal.replace(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +380,7 @@ func (s *Server) ReplaceActionParaphrase(ctx context.Context, req charactersapi.
 
 // PatchActionParaphrase changes the given fields of a paraphrase of an action.
 func (s *Server) PatchActionParaphrase(ctx context.Context, req charactersapi.PatchActionParaphraseRequestObject) (charactersapi.PatchActionParaphraseResponseObject, error) {
-	p, f, err := actions.original.patch(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, f, err := actionOriginal.patch(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -392,7 +397,7 @@ func (s *Server) PatchActionParaphrase(ctx context.Context, req charactersapi.Pa
 
 // DeleteActionParaphrase deletes a paraphrase of an action.
 func (s *Server) DeleteActionParaphrase(ctx context.Context, req charactersapi.DeleteActionParaphraseRequestObject) (charactersapi.DeleteActionParaphraseResponseObject, error) {
-	f, err := actions.original.delete(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch)
+	f, err := actionOriginal.delete(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +414,7 @@ func (s *Server) DeleteActionParaphrase(ctx context.Context, req charactersapi.D
 
 // ListSpokenWordParaphrases lists a spoken word's paraphrases, oldest first.
 func (s *Server) ListSpokenWordParaphrases(ctx context.Context, req charactersapi.ListSpokenWordParaphrasesRequestObject) (charactersapi.ListSpokenWordParaphrasesResponseObject, error) {
-	page, f, err := spokenWords.original.list(ctx, s, req.SpokenWordId, req.Params.Limit, req.Params.Offset)
+	page, f, err := spokenWordOriginal.list(ctx, s, req.SpokenWordId, req.Params.Limit, req.Params.Offset)
 	switch {
 	case err != nil:
 		return nil, err
@@ -421,7 +426,7 @@ func (s *Server) ListSpokenWordParaphrases(ctx context.Context, req charactersap
 
 // CreateSpokenWordParaphrase paraphrases a spoken word.
 func (s *Server) CreateSpokenWordParaphrase(ctx context.Context, req charactersapi.CreateSpokenWordParaphraseRequestObject) (charactersapi.CreateSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWords.original.create(ctx, s, req.SpokenWordId, *req.Body)
+	p, f, err := spokenWordOriginal.create(ctx, s, req.SpokenWordId, *req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -438,7 +443,7 @@ func (s *Server) CreateSpokenWordParaphrase(ctx context.Context, req charactersa
 
 // GetSpokenWordParaphrase reads a paraphrase of a spoken word.
 func (s *Server) GetSpokenWordParaphrase(ctx context.Context, req charactersapi.GetSpokenWordParaphraseRequestObject) (charactersapi.GetSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWords.original.get(ctx, s, req.SpokenWordId, req.ParaphraseId)
+	p, f, err := spokenWordOriginal.get(ctx, s, req.SpokenWordId, req.ParaphraseId)
 	switch {
 	case err != nil:
 		return nil, err
@@ -450,7 +455,7 @@ func (s *Server) GetSpokenWordParaphrase(ctx context.Context, req charactersapi.
 
 // ReplaceSpokenWordParaphrase replaces a paraphrase of a spoken word.
 func (s *Server) ReplaceSpokenWordParaphrase(ctx context.Context, req charactersapi.ReplaceSpokenWordParaphraseRequestObject) (charactersapi.ReplaceSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWords.original.replace(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, f, err := spokenWordOriginal.replace(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -469,7 +474,7 @@ func (s *Server) ReplaceSpokenWordParaphrase(ctx context.Context, req characters
 
 // PatchSpokenWordParaphrase changes the given fields of a paraphrase of a spoken word.
 func (s *Server) PatchSpokenWordParaphrase(ctx context.Context, req charactersapi.PatchSpokenWordParaphraseRequestObject) (charactersapi.PatchSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWords.original.patch(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, f, err := spokenWordOriginal.patch(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -486,7 +491,7 @@ func (s *Server) PatchSpokenWordParaphrase(ctx context.Context, req charactersap
 
 // DeleteSpokenWordParaphrase deletes a paraphrase of a spoken word.
 func (s *Server) DeleteSpokenWordParaphrase(ctx context.Context, req charactersapi.DeleteSpokenWordParaphraseRequestObject) (charactersapi.DeleteSpokenWordParaphraseResponseObject, error) {
-	f, err := spokenWords.original.delete(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch)
+	f, err := spokenWordOriginal.delete(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@
 package characters
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -54,70 +53,42 @@ type Server struct {
 	seq      sequenceapi.ClientWithResponsesInterface
 	scripts  scriptsapi.ClientWithResponsesInterface
 	sessions sessionsapi.ClientWithResponsesInterface
-
-	// held bounds the transactions kept open across a call to another service (creating an action
-	// or spoken word, deleting a character). Each holds a pool connection while the called service,
-	// which in `fountain serve` shares the pool, needs one to answer: unbounded, enough concurrent
-	// creations would take every connection and wait for an answer that cannot come.
-	held chan struct{}
+	slots    *dbx.CallSlots
 }
 
 var _ charactersapi.StrictServerInterface = (*Server)(nil)
 
 // NewServer builds the service on a pool whose database has the characters schema migrated.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, c Clients) *Server {
+// Creating an action or spoken word and deleting a character keep a transaction open across a call
+// to another service, within slots.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c Clients) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	return &Server{
 		pool: pool, q: charactersdb.New(pool), log: logger,
-		seq: c.Sequence, scripts: c.Scripts, sessions: c.Sessions,
-		held: make(chan struct{}, max(1, int(pool.Config().MaxConns)/2)),
+		seq: c.Sequence, scripts: c.Scripts, sessions: c.Sessions, slots: slots,
 	}
 }
 
-// NewClients builds the clients of the sequence, scripts and sessions services from peers. A service
-// the process cannot reach (not served here, no URL configured) gets a client whose every call
-// fails, so the operations that need it answer 503 while the others keep working.
-func NewClients(peers service.Peers, logger *slog.Logger) (Clients, error) {
+// NewClients builds the clients of the sequence, scripts and sessions services from peers.
+func NewClients(peers service.Peers) (Clients, error) {
 	var c Clients
 	var err error
-	base, doer := peerClient(peers, logger, peerSequence)
+	base, doer := peers.Peer(peerSequence)
 	if c.Sequence, err = sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(doer)); err != nil {
 		return c, fmt.Errorf("build sequence client: %w", err)
 	}
-	base, doer = peerClient(peers, logger, peerScripts)
+	base, doer = peers.Peer(peerScripts)
 	if c.Scripts, err = scriptsapi.NewClientWithResponses(base, scriptsapi.WithHTTPClient(doer)); err != nil {
 		return c, fmt.Errorf("build scripts client: %w", err)
 	}
-	base, doer = peerClient(peers, logger, peerSessions)
+	base, doer = peers.Peer(peerSessions)
 	if c.Sessions, err = sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(doer)); err != nil {
 		return c, fmt.Errorf("build sessions client: %w", err)
 	}
 	return c, nil
 }
-
-// doer is what every generated client sends its requests through.
-type doer interface {
-	Do(*http.Request) (*http.Response, error)
-}
-
-func peerClient(peers service.Peers, logger *slog.Logger, name string) (string, doer) {
-	base, hc, err := peers.Peer(name)
-	if err != nil {
-		if logger != nil {
-			logger.Warn("peer service not reachable; operations that need it answer 503",
-				slog.String("service", name), slog.String("error", err.Error()))
-		}
-		return "http://" + name + ".invalid", noPeer{err}
-	}
-	return base, hc
-}
-
-// noPeer is the HTTP client of a service this process has no address for.
-type noPeer struct{ err error }
-
-func (n noPeer) Do(*http.Request) (*http.Response, error) { return nil, n.err }
 
 // Service describes the Character Management Service to the fountain binary.
 func Service() service.Service {
@@ -131,11 +102,11 @@ func Service() service.Service {
 		Spec:       api.Characters,
 		Migrations: sub,
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			clients, err := NewClients(deps.Peers, deps.Logger)
+			clients, err := NewClients(deps.Peers)
 			if err != nil {
 				return err
 			}
-			return Mount(mux, NewServer(deps.Pool, deps.Logger, clients))
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.CallSlots, clients))
 		},
 	}
 }
@@ -300,15 +271,4 @@ func pageOf(limit *int, offset *int64) (int, int64) {
 		o = *offset
 	}
 	return l, o
-}
-
-// hold takes a slot for a transaction that stays open across a call to another service; the
-// returned function gives it back.
-func (s *Server) hold(ctx context.Context) (func(), error) {
-	select {
-	case s.held <- struct{}{}:
-		return func() { <-s.held }, nil
-	case <-ctx.Done():
-		return nil, fmt.Errorf("wait for a transaction slot: %w", ctx.Err())
-	}
 }

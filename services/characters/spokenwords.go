@@ -13,10 +13,6 @@ import (
 var spokenWords = &storyKind[charactersdb.CharactersSpokenWord, charactersapi.SpokenWord]{
 	original: original{
 		originalType: charactersapi.OriginalTypeSpokenWord, noun: "spoken word", paraphraseFK: "paraphrases_spoken_word_id_fkey",
-		exists: func(q *charactersdb.Queries, ctx context.Context, id int64) error {
-			_, err := q.SpokenWordGetByID(ctx, id)
-			return err
-		},
 	},
 	typ:         sequenceapi.SpokenWord,
 	characterFK: "spoken_words_character_id_fkey",

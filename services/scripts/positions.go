@@ -39,7 +39,7 @@ var (
 // after allocation the position is released again (best effort: an orphaned position names no row
 // and is skipped by every list). insert returns the new row's id.
 func (s *Server) createPositioned(ctx context.Context, el positioned, scriptID int64, insert func(*scriptsdb.Queries) (int64, error)) (int64, error) {
-	release, err := s.hold(ctx)
+	release, err := s.slots.Hold(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -111,7 +111,7 @@ func (s *Server) releaseAfterFailure(ctx context.Context, el positioned, id int6
 // is placed again (at the end of its scope, best effort) so that it is not left without a position.
 // del returns a typed refusal as a *rejection.
 func (s *Server) deletePositioned(ctx context.Context, el positioned, scriptID, id int64, del func(*scriptsdb.Queries) error) error {
-	release, err := s.hold(ctx)
+	release, err := s.slots.Hold(ctx)
 	if err != nil {
 		return err
 	}

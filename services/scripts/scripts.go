@@ -175,7 +175,7 @@ func (s *Server) DeleteScript(ctx context.Context, req scriptsapi.DeleteScriptRe
 // fails the rows come back and a repeated request releases the rest (a released position is done).
 func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int8, cascade bool) error {
 	if cascade {
-		release, err := s.hold(ctx)
+		release, err := s.slots.Hold(ctx)
 		if err != nil {
 			return err
 		}

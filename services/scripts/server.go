@@ -23,6 +23,7 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/migrations"
@@ -50,73 +51,44 @@ type Server struct {
 	seq   sequenceapi.ClientWithResponsesInterface
 	chars charactersapi.ClientWithResponsesInterface
 	sess  sessionsapi.ClientWithResponsesInterface
-
-	// held bounds the transactions kept open across a call to another service (creating or
-	// deleting a positioned element). Each holds a pool connection while the sequence service,
-	// which in `fountain serve` shares the pool, needs one to answer: without a bound, enough
-	// concurrent creations take every connection and wait for an answer that cannot come.
-	held chan struct{}
+	slots *dbx.CallSlots
 }
 
 var _ scriptsapi.StrictServerInterface = (*Server)(nil)
 
 // NewServer builds the service on a pool whose database has the scripts schema migrated.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, c Clients) *Server {
+// Creating or deleting a positioned element keeps a transaction open across a call to the sequence
+// service, within slots.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c Clients) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	return &Server{
 		pool: pool, q: scriptsdb.New(pool), log: logger,
-		seq: c.Sequence, chars: c.Characters, sess: c.Sessions,
-		held: make(chan struct{}, max(1, int(pool.Config().MaxConns)/4)),
+		seq: c.Sequence, chars: c.Characters, sess: c.Sessions, slots: slots,
 	}
 }
 
-// NewClients builds the clients of the sequence, characters and sessions services from peers. A
-// service the process cannot reach (not served here and no URL configured) gets a client whose every
-// call fails, so the operations needing it answer 503 while the rest of the service works.
-func NewClients(peers service.Peers, logger *slog.Logger) (Clients, error) {
+// NewClients builds the clients of the sequence, characters and sessions services from peers.
+func NewClients(peers service.Peers) (Clients, error) {
 	var c Clients
-	base, doer := peer(peers, logger, peerSequence)
+	base, doer := peers.Peer(peerSequence)
 	seq, err := sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(doer))
 	if err != nil {
 		return c, fmt.Errorf("build sequence client: %w", err)
 	}
-	base, doer = peer(peers, logger, peerCharacters)
+	base, doer = peers.Peer(peerCharacters)
 	chars, err := charactersapi.NewClientWithResponses(base, charactersapi.WithHTTPClient(doer))
 	if err != nil {
 		return c, fmt.Errorf("build characters client: %w", err)
 	}
-	base, doer = peer(peers, logger, peerSessions)
+	base, doer = peers.Peer(peerSessions)
 	sess, err := sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(doer))
 	if err != nil {
 		return c, fmt.Errorf("build sessions client: %w", err)
 	}
 	return Clients{Sequence: seq, Characters: chars, Sessions: sess}, nil
 }
-
-// requestDoer is what every generated client sends its requests through.
-type requestDoer interface {
-	Do(*http.Request) (*http.Response, error)
-}
-
-// peer returns the base URL and HTTP client of service name.
-func peer(peers service.Peers, logger *slog.Logger, name string) (string, requestDoer) {
-	base, hc, err := peers.Peer(name)
-	if err != nil {
-		if logger != nil {
-			logger.Warn("peer service not reachable; the operations that need it answer 503",
-				slog.String("service", name), slog.String("error", err.Error()))
-		}
-		return "http://" + name + ".invalid", unreachable{err}
-	}
-	return base, hc
-}
-
-// unreachable is the HTTP client of a peer service this process has no address for.
-type unreachable struct{ err error }
-
-func (u unreachable) Do(*http.Request) (*http.Response, error) { return nil, u.err }
 
 // Service describes the Core Script Management Service to the fountain binary.
 func Service() service.Service {
@@ -130,11 +102,11 @@ func Service() service.Service {
 		Spec:       api.Scripts,
 		Migrations: sub,
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			clients, err := NewClients(deps.Peers, deps.Logger)
+			clients, err := NewClients(deps.Peers)
 			if err != nil {
 				return err
 			}
-			return Mount(mux, NewServer(deps.Pool, deps.Logger, clients))
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.CallSlots, clients))
 		},
 	}
 }
@@ -277,17 +249,6 @@ func (s *Server) logger(ctx context.Context) *slog.Logger {
 		return httpapi.LoggerFrom(ctx)
 	}
 	return s.log
-}
-
-// hold takes one of the slots for a transaction that stays open across a call to another service;
-// the returned function gives it back.
-func (s *Server) hold(ctx context.Context) (func(), error) {
-	select {
-	case s.held <- struct{}{}:
-		return func() { <-s.held }, nil
-	case <-ctx.Done():
-		return nil, fmt.Errorf("wait for a transaction slot: %w", ctx.Err())
-	}
 }
 
 // rejection carries a typed answer out of a transaction and rolls it back.

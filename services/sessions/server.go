@@ -65,12 +65,12 @@ func Service() service.Service {
 			if logger == nil {
 				logger = slog.Default()
 			}
-			base, client := peer(deps.Peers, "scripts", logger)
+			base, client := deps.Peers.Peer("scripts")
 			scripts, err := scriptsapi.NewClient(base, scriptsapi.WithHTTPClient(client))
 			if err != nil {
 				return fmt.Errorf("scripts client: %w", err)
 			}
-			base, client = peer(deps.Peers, "characters", logger)
+			base, client = deps.Peers.Peer("characters")
 			characters, err := charactersapi.NewClient(base, charactersapi.WithHTTPClient(client))
 			if err != nil {
 				return fmt.Errorf("characters client: %w", err)
@@ -79,30 +79,6 @@ func Service() service.Service {
 		},
 	}
 }
-
-// peer returns the base URL and HTTP client for service name. A service this process can reach
-// neither in-process nor by URL does not stop sessions from being served: only the requests that
-// need it fail, with 503 DEPENDENCY_UNAVAILABLE and the configuration error in the log.
-func peer(peers service.Peers, name string, logger *slog.Logger) (string, *http.Client) {
-	if peers == nil {
-		return unreachable(name, errors.New("no peers configured"), logger)
-	}
-	base, client, err := peers.Peer(name)
-	if err != nil {
-		return unreachable(name, err, logger)
-	}
-	return base, client
-}
-
-func unreachable(name string, err error, logger *slog.Logger) (string, *http.Client) {
-	logger.Warn("dependency not reachable: character context writes will answer 503", "service", name, "error", err.Error())
-	return "http://" + name + ".invalid", &http.Client{Transport: failingTransport{err}}
-}
-
-// failingTransport fails every call with the reason the service cannot be reached.
-type failingTransport struct{ err error }
-
-func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, f.err }
 
 // Mount registers srv's routes on mux behind request validation against the embedded spec.
 func Mount(mux *http.ServeMux, srv *Server) error {
