@@ -49,8 +49,9 @@ $(SPECTRAL): tools/package.json tools/package-lock.json
 	@touch $@
 
 .PHONY: bench
-bench: postgres ## Load-test POST /sequence at 1, 16 and 64 clients next to pgbench on the same database.
+bench: postgres ## Load harnesses next to pgbench on the same database (see README, Benchmarks).
 	$(GO) run ./bench/sequence
+	$(GO) run ./bench/content
 
 .PHONY: postgres
 postgres: ## Make sure PostgreSQL server binaries are installed (installs them with apt if missing).
