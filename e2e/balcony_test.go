@@ -318,4 +318,3 @@ func countSpeaker(name string) int {
 	}
 	return n
 }
-
