@@ -16,9 +16,9 @@ import (
 	"github.com/fountainai/fountainai/services/characters"
 )
 
-// TestConcurrentLinesTwoReplicas adds 32 spoken words to one script at once through two server
-// instances on one database: every line gets its own position, and the story is numbered 1..32
-// without a gap.
+// TestConcurrentLinesTwoReplicas has 32 clients add 320 spoken words to one script at once through
+// two server instances on one database: every line gets its own position, and the story is
+// numbered 1..320 without a gap.
 func TestConcurrentLinesTwoReplicas(t *testing.T) {
 	t.Parallel()
 	url := dbtest.New(t)
@@ -30,23 +30,23 @@ func TestConcurrentLinesTwoReplicas(t *testing.T) {
 	}
 	script := replicas[0].script(t, "Verona")
 
-	const n = 32
+	const clients, n = 32, 320
 	var wg sync.WaitGroup
 	statuses := make([]int, n)
 	bodies := make([]string, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, err := replicas[i%2].c.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{
-				ScriptId: script, Text: fmt.Sprintf("line %d", i),
-			})
-			if err != nil {
-				bodies[i] = err.Error()
-				return
+	for w := range clients {
+		wg.Go(func() {
+			for i := w; i < n; i += clients {
+				resp, err := replicas[w%2].c.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{
+					ScriptId: script, Text: fmt.Sprintf("line %d", i),
+				})
+				if err != nil {
+					bodies[i] = err.Error()
+					continue
+				}
+				statuses[i], bodies[i] = resp.StatusCode(), string(resp.Body)
 			}
-			statuses[i], bodies[i] = resp.StatusCode(), string(resp.Body)
-		}()
+		})
 	}
 	wg.Wait()
 	for i := range n {
