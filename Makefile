@@ -52,6 +52,7 @@ $(SPECTRAL): tools/package.json tools/package-lock.json
 bench: postgres ## Load harnesses next to pgbench on the same database (see README, Benchmarks).
 	$(GO) run ./bench/sequence
 	$(GO) run ./bench/content
+	$(GO) run ./bench/stories
 
 .PHONY: postgres
 postgres: ## Make sure PostgreSQL server binaries are installed (installs them with apt if missing).

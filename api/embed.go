@@ -23,3 +23,8 @@ var Scripts []byte
 //
 //go:embed characters.yaml
 var Characters []byte
+
+// Stories is the Story Factory's spec.
+//
+//go:embed stories.yaml
+var Stories []byte

@@ -84,6 +84,8 @@ var v2Contract = []v2Operation{
 	{"characters.yaml", "PATCH", "/characters/{characterId}/paraphrases", "patchCharacterParaphrases", "200", []string{"text", "commentary"}, []string{"paraphraseId", "originalId", "text", "commentary"}},
 	{"characters.yaml", "GET", "/actions", "listActions", "200", nil, []string{"items", "totalCount"}},
 	{"characters.yaml", "GET", "/spokenWords", "listSpokenWords", "200", nil, []string{"items", "totalCount"}},
+	{"stories.yaml", "GET", "/stories", "getFullStory", "200", nil, []string{"scriptId", "title", "author", "description", "sections", "story", "orchestration"}},
+	{"stories.yaml", "GET", "/stories/sequences", "getStorySequences", "200", nil, []string{"scriptId", "sequences"}},
 }
 
 func TestV2ContractKept(t *testing.T) {

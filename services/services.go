@@ -7,9 +7,10 @@ import (
 	"github.com/fountainai/fountainai/services/scripts"
 	"github.com/fountainai/fountainai/services/sequence"
 	"github.com/fountainai/fountainai/services/sessions"
+	"github.com/fountainai/fountainai/services/stories"
 )
 
 // All returns every service.
 func All() []service.Service {
-	return []service.Service{sequence.Service(), scripts.Service(), characters.Service(), sessions.Service()}
+	return []service.Service{sequence.Service(), scripts.Service(), characters.Service(), sessions.Service(), stories.Service()}
 }

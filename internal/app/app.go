@@ -33,6 +33,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service
 		return err
 	}
 	for _, s := range services {
+		if s.Migrations == nil {
+			continue // a service that owns no tables, such as the Story Factory
+		}
 		if err := migrate.Up(ctx, pool, s.Name, s.Migrations, logger); err != nil {
 			return err
 		}

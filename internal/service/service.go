@@ -39,7 +39,8 @@ type Service struct {
 	Title string
 	// Spec is the service's OpenAPI document as written in api/.
 	Spec []byte
-	// Migrations holds the service's goose migrations.
+	// Migrations holds the service's goose migrations; nil for a service that owns no tables (no
+	// schema is created for it).
 	Migrations fs.FS
 	// Mount registers the service's routes on mux, each validated against the service's spec.
 	Mount func(mux *http.ServeMux, deps Deps) error

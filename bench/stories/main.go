@@ -1,0 +1,282 @@
+// Command stories is the load harness for the Story Factory: GET /stories for whole scripts of 500,
+// 5,000 and 50,000 elements (in pages of 5,000, the bound of one answer), every service in one
+// process (`fountain serve`), next to pgbench reading the same rows on the same database in the same
+// run: one ordered query per page joining the story positions with the actions, spoken words,
+// transitions, characters and the character context in force.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fountainai/fountainai/bench/internal/harness"
+)
+
+// pageSize is the most elements one answer of GET /stories holds.
+const pageSize = 5000
+
+func main() {
+	duration := flag.Duration("duration", 10*time.Second, "length of each measurement")
+	clients := flag.Int("clients", 16, "concurrent clients of the throughput runs")
+	sizes := flag.String("sizes", "500,5000,50000", "story sizes (elements), comma-separated")
+	skipLarge := flag.Bool("skip-50k", false, "leave out stories above 5,000 elements (writing 50,000 takes a while)")
+	flag.Parse()
+	var ns []int
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench: bad size %q\n", s)
+			os.Exit(2)
+		}
+		if *skipLarge && n > 5000 {
+			continue
+		}
+		ns = append(ns, n)
+	}
+	if err := run(*duration, *clients, ns); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(d time.Duration, clients int, sizes []int) error {
+	ctx := context.Background()
+	env, err := harness.Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	fmt.Printf("Story Factory (one process) vs pgbench, %s each\n%s, %d cores\n\n", d, env.Describe(ctx), runtime.NumCPU())
+
+	scripts := map[int]int64{}
+	for _, n := range sizes {
+		start := time.Now()
+		id, err := writeStory(env.BaseURL, n, 32)
+		if err != nil {
+			return err
+		}
+		scripts[n] = id
+		fmt.Printf("wrote a story of %d elements in %s\n", n, time.Since(start).Round(time.Millisecond))
+	}
+	fmt.Printf("\n%-36s  %7s  %10s  %9s  %9s  %12s  %7s\n", "operation (whole story)", "clients", "stories/s", "p50 ms", "p99 ms", "pgbench TPS", "ratio")
+	p50 := map[int]float64{}
+	for _, n := range sizes {
+		id := scripts[n]
+		pages := (n + pageSize - 1) / pageSize
+		name := fmt.Sprintf("GET /stories %d (%d call", n, pages)
+		if pages > 1 {
+			name += "s"
+		}
+		name += ")"
+		sql := storySQL(pages)
+		for _, c := range []int{1, clients} {
+			h, err := harness.Load(c, d, func(hc *http.Client) error { return readStory(hc, env.BaseURL, id, n) })
+			if err != nil {
+				return err
+			}
+			tps, err := env.Pgbench(ctx, c, d, sql, map[string]string{"script": strconv.FormatInt(id, 10)})
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%-36s  %7d  %10.1f  %9.2f  %9.2f  %12.1f  %6.0f%%\n", name, c, h.RPS, h.P50, h.P99, tps, 100*h.RPS/tps)
+			if c == 1 {
+				p50[n] = h.P50
+			}
+		}
+	}
+	if a, b := p50[5000], p50[50000]; a > 0 && b > 0 {
+		fmt.Printf("\ngrowth 5,000 -> 50,000 elements (p50, one client): x%.1f (linear: x10)\n", b/a)
+	}
+	if v, ok := p50[5000]; ok {
+		verdict := "met"
+		if v >= 60 {
+			verdict = "MISSED"
+		}
+		fmt.Printf("target: 5,000-element story under 60 ms at p50 (one process): %.2f ms, %s\n", v, verdict)
+	}
+	return nil
+}
+
+// storySQL reads a whole story in pages of pageSize: what the Story Factory answers, from the tables
+// directly, in one ordered query per page. The benchmark's stories are numbered 1..n without gaps
+// (nothing is deleted), so a page is a range of numbers: an index range scan, the best plan SQL has.
+func storySQL(pages int) string {
+	var b strings.Builder
+	b.WriteString("BEGIN;\n")
+	for p := range pages {
+		fmt.Fprintf(&b, `SELECT p.sequence_number, p.element_type, p.element_id,
+       coalesce(a.description, sw.text, t.text) AS text,
+       coalesce(a.section_id, sw.section_id, t.section_id) AS section_id,
+       c.id, c.name, c.description, cx.id, cx.start_sequence, cx.context
+FROM sequence.positions p
+JOIN sequence.scopes s ON s.id = p.scope_id
+LEFT JOIN characters.actions a ON p.element_type = 'action' AND a.id = p.element_id
+LEFT JOIN characters.spoken_words sw ON p.element_type = 'spokenWord' AND sw.id = p.element_id
+LEFT JOIN scripts.transitions t ON p.element_type = 'transition' AND t.id = p.element_id
+LEFT JOIN characters.characters c ON c.id = coalesce(a.character_id, sw.character_id)
+LEFT JOIN LATERAL (
+    SELECT cc.id, cc.start_sequence, cc.context FROM sessions.character_contexts cc
+    WHERE cc.script_id = :script AND cc.character_id = c.id AND cc.start_sequence <= p.sequence_number
+    ORDER BY cc.start_sequence DESC LIMIT 1) cx ON true
+WHERE s.script_id = :script AND s.name = 'story' AND p.sequence_number BETWEEN %d AND %d
+ORDER BY p.sequence_number;
+`, p*pageSize+1, (p+1)*pageSize)
+	}
+	b.WriteString("COMMIT;\n")
+	return b.String()
+}
+
+// readStory reads the whole story of a script of n elements and checks it is whole and in order.
+func readStory(c *http.Client, base string, script int64, n int) error {
+	var last int64
+	count := 0
+	for offset := 0; offset < n; offset += pageSize {
+		var page struct {
+			TotalCount int `json:"totalCount"`
+			Story      []struct {
+				Sequence int64 `json:"sequence"`
+			} `json:"story"`
+		}
+		url := fmt.Sprintf("%s/stories?scriptId=%d&limit=%d&offset=%d", base, script, pageSize, offset)
+		if err := call(c, "GET", url, nil, http.StatusOK, &page); err != nil {
+			return err
+		}
+		if page.TotalCount != n {
+			return fmt.Errorf("story of %d elements has totalCount %d", n, page.TotalCount)
+		}
+		for _, e := range page.Story {
+			if e.Sequence <= last {
+				return fmt.Errorf("element %d after %d", e.Sequence, last)
+			}
+			last = e.Sequence
+			count++
+		}
+	}
+	if count != n {
+		return fmt.Errorf("read %d elements of %d", count, n)
+	}
+	return nil
+}
+
+// writeStory writes a script of n elements, as a client would, with workers at once: two scenes, five
+// characters with two contexts each, a transition every 100 elements, an action every 10, lines
+// otherwise; every 7th element has no character.
+func writeStory(base string, n, workers int) (int64, error) {
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}, Timeout: time.Minute}
+	script, err := create(c, base+"/scripts", map[string]any{"title": fmt.Sprintf("A story of %d elements", n), "author": "bench"}, "scriptId")
+	if err != nil {
+		return 0, err
+	}
+	var scenes, cast []int64
+	for i := range 2 {
+		id, err := create(c, fmt.Sprintf("%s/scripts/%d/sections", base, script), map[string]any{"title": fmt.Sprintf("Scene %d", i+1), "kind": "scene"}, "headingId")
+		if err != nil {
+			return 0, err
+		}
+		scenes = append(scenes, id)
+	}
+	for _, name := range []string{"ROMEO", "JULIET", "NURSE", "BENVOLIO", "MERCUTIO"} {
+		id, err := create(c, base+"/characters", map[string]any{"name": name, "description": "of Verona"}, "characterId")
+		if err != nil {
+			return 0, err
+		}
+		cast = append(cast, id)
+		for _, from := range []int{1, n/2 + 1} {
+			if _, err := create(c, base+"/characterContexts", map[string]any{
+				"scriptId": script, "characterId": id, "startSequence": from,
+				"context": map[string]any{"mood": fmt.Sprintf("from %d", from), "location": "Verona"},
+			}, "contextId"); err != nil {
+				return 0, err
+			}
+		}
+	}
+	work := make(chan int)
+	var once sync.Once
+	var firstErr error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range work {
+				if err := writeElement(c, base, script, scenes[i*len(scenes)/n], cast, i); err != nil {
+					once.Do(func() { firstErr = err })
+				}
+			}
+		})
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return script, firstErr
+}
+
+func writeElement(c *http.Client, base string, script, scene int64, cast []int64, i int) error {
+	text := fmt.Sprintf("Element %d: O, speak again, bright angel!", i)
+	body := map[string]any{"scriptId": script, "sectionId": scene}
+	if i%7 != 0 {
+		body["characterId"] = cast[i%len(cast)]
+	}
+	var err error
+	switch {
+	case i%100 == 99:
+		_, err = create(c, fmt.Sprintf("%s/scripts/%d/transitions", base, script), map[string]any{"text": "CUT TO:", "sectionId": scene}, "transitionId")
+	case i%10 == 3:
+		body["description"] = text
+		_, err = create(c, base+"/actions", body, "actionId")
+	default:
+		body["text"] = text
+		_, err = create(c, base+"/spokenWords", body, "dialogueId")
+	}
+	return err
+}
+
+func create(c *http.Client, url string, body map[string]any, idField string) (int64, error) {
+	b, _ := json.Marshal(body)
+	var out map[string]any
+	if err := call(c, "POST", url, b, http.StatusCreated, &out); err != nil {
+		return 0, err
+	}
+	id, ok := out[idField].(float64)
+	if !ok {
+		return 0, fmt.Errorf("POST %s: no %s in the answer", url, idField)
+	}
+	return int64(id), nil
+}
+
+func call(c *http.Client, method, url string, body []byte, want int, out any) error {
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, b)
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package stories_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/internal/storytest"
+	"github.com/fountainai/fountainai/services"
+)
+
+// BenchmarkStory5000 reads a 5,000-element story in one call through the whole stack of one process
+// (the in-process calls to the other services included); `go test -bench Story -cpuprofile` shows
+// where the time goes.
+func BenchmarkStory5000(b *testing.B) {
+	const n = 5000
+	all := services.All()
+	srv := apitest.NewServer(b, dbtest.PoolFor(b, dbtest.New(b), 16), all...)
+	c := storytest.NewClients(b, srv.URL, http.DefaultClient)
+	st, _ := storiesapi.NewClientWithResponses(srv.URL)
+	ctx := context.Background()
+	s, err := c.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "long"})
+	if err != nil || s.JSON201 == nil {
+		b.Fatalf("create script: %v", err)
+	}
+	script := s.JSON201.ScriptId
+	var cast []int64
+	for _, name := range storytest.Characters {
+		ch, err := c.Characters.CreateCharacterWithResponse(ctx, nil, charactersCreate(name))
+		if err != nil || ch.JSON201 == nil {
+			b.Fatalf("create character: %v", err)
+		}
+		cast = append(cast, ch.JSON201.CharacterId)
+	}
+	e := env{Clients: c}
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Go(func() {
+			for i := w; i < n; i += 16 {
+				if _, _, err := writeElement(ctx, e, script, cast, i); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := st.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Limit: ptr(n)})
+		if err != nil || r.JSON200 == nil || len(r.JSON200.Story) != n {
+			b.Fatalf("story: %v", err)
+		}
+	}
+}

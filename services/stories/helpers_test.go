@@ -1,0 +1,107 @@
+package stories_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/internal/storytest"
+	"github.com/fountainai/fountainai/services"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// env is every service in one process on a database of the test's own, with clients whose every
+// response is validated against the specs.
+type env struct {
+	storytest.Clients
+	stories *storiesapi.ClientWithResponses
+}
+
+func newEnv(t *testing.T) env {
+	t.Helper()
+	all := services.All()
+	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
+	hc := apitest.Client(t, all...)
+	st, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
+	require.NoError(t, err)
+	return env{Clients: storytest.NewClients(t, srv.URL, hc), stories: st}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// story reads GET /stories and requires a 200.
+func (e env) story(t *testing.T, p storiesapi.GetFullStoryParams) *storiesapi.FullStory {
+	t.Helper()
+	resp, err := e.stories.GetFullStoryWithResponse(context.Background(), &p)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	return resp.JSON200
+}
+
+// sequences reads GET /stories/sequences and requires a 200.
+func (e env) sequences(t *testing.T, p storiesapi.GetStorySequencesParams) *storiesapi.StorySequence {
+	t.Helper()
+	resp, err := e.stories.GetStorySequencesWithResponse(context.Background(), &p)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	return resp.JSON200
+}
+
+// readAll pages through the whole story with page size limit and the given filters.
+func (e env) readAll(t *testing.T, p storiesapi.GetFullStoryParams, limit int) []storiesapi.StoryElement {
+	t.Helper()
+	var all []storiesapi.StoryElement
+	var total int64 = -1
+	for offset := int64(0); ; offset += int64(limit) {
+		p.Limit, p.Offset = &limit, &offset
+		page := e.story(t, p)
+		if total >= 0 {
+			require.Equal(t, total, page.TotalCount, "totalCount is the same on every page")
+		}
+		total = page.TotalCount
+		require.LessOrEqual(t, len(page.Story), limit)
+		if len(page.Story) == 0 {
+			require.GreaterOrEqual(t, offset, total)
+			break
+		}
+		all = append(all, page.Story...)
+	}
+	require.Len(t, all, int(total))
+	return all
+}
+
+// key is an element as the story order names it.
+func key(e storiesapi.StoryElement) storytest.Element {
+	switch {
+	case e.Action != nil:
+		return storytest.Element{Type: "action", ID: e.Action.ActionId}
+	case e.SpokenWord != nil:
+		return storytest.Element{Type: "spokenWord", ID: e.SpokenWord.DialogueId}
+	case e.Transition != nil:
+		return storytest.Element{Type: "transition", ID: e.Transition.TransitionId}
+	}
+	return storytest.Element{}
+}
+
+// servicesExcept lists every service but the named one.
+func servicesExcept(name string) []service.Service {
+	var out []service.Service
+	for _, s := range services.All() {
+		if s.Name != name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func charactersCreate(name string) charactersapi.CharacterCreateRequest {
+	return charactersapi.CharacterCreateRequest{Name: name, Description: "of Verona"}
+}

@@ -1,0 +1,117 @@
+package stories
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fountainai/fountainai/gen/storiesapi"
+)
+
+// Page sizes: v2's default for the whole story, and the bound of one answer (the spec's maximum).
+const (
+	defaultStoryLimit = 10
+	maxLimit          = 5000
+)
+
+// GetFullStory answers one page of a script's story, in order.
+func (s *Server) GetFullStory(ctx context.Context, req storiesapi.GetFullStoryRequestObject) (storiesapi.GetFullStoryResponseObject, error) {
+	p := req.Params
+	r := request{scriptID: p.ScriptId, limit: defaultStoryLimit, name: p.FilterByCharacter, characterID: p.CharacterId}
+	if p.Limit != nil {
+		r.limit = *p.Limit
+	}
+	if p.Offset != nil {
+		r.offset = *p.Offset
+	}
+	st, err := s.assemble(ctx, r)
+	if err != nil {
+		switch f := failed(err); {
+		case f.notFound != nil:
+			return storiesapi.GetFullStory404JSONResponse{NotFoundJSONResponse: *f.notFound}, nil
+		case f.badGateway != nil:
+			return storiesapi.GetFullStory502JSONResponse{BadGatewayJSONResponse: *f.badGateway}, nil
+		case f.unavailable != nil:
+			return storiesapi.GetFullStory503JSONResponse{UnavailableJSONResponse: *f.unavailable}, nil
+		}
+		return nil, fmt.Errorf("assemble the story of script %d: %w", r.scriptID, err)
+	}
+	return storiesapi.GetFullStory200JSONResponse{
+		ScriptId:    st.script.ScriptId,
+		Title:       st.script.Title,
+		Author:      st.script.Author,
+		Description: st.script.Description,
+		Sections:    st.sections,
+		Story:       st.elements,
+		TotalCount:  st.total,
+		Limit:       r.limit,
+		Offset:      r.offset,
+	}, nil
+}
+
+// GetStorySequences answers the elements of a range of a script's story, in order.
+func (s *Server) GetStorySequences(ctx context.Context, req storiesapi.GetStorySequencesRequestObject) (storiesapi.GetStorySequencesResponseObject, error) {
+	p := req.Params
+	if p.EndSequence < p.StartSequence {
+		return storiesapi.GetStorySequences400JSONResponse{BadRequestJSONResponse: storiesapi.BadRequestJSONResponse(errBody(codeInvalidRange,
+			"endSequence must not be below startSequence", fmt.Sprintf("startSequence %d, endSequence %d", p.StartSequence, p.EndSequence)))}, nil
+	}
+	r := request{scriptID: p.ScriptId, start: &p.StartSequence, end: &p.EndSequence, limit: maxLimit, name: p.FilterByCharacter, characterID: p.CharacterId}
+	if p.Limit != nil {
+		r.limit = *p.Limit
+	}
+	if p.Offset != nil {
+		r.offset = *p.Offset
+	}
+	st, err := s.assemble(ctx, r)
+	if err != nil {
+		switch f := failed(err); {
+		case f.notFound != nil:
+			return storiesapi.GetStorySequences404JSONResponse{NotFoundJSONResponse: *f.notFound}, nil
+		case f.badGateway != nil:
+			return storiesapi.GetStorySequences502JSONResponse{BadGatewayJSONResponse: *f.badGateway}, nil
+		case f.unavailable != nil:
+			return storiesapi.GetStorySequences503JSONResponse{UnavailableJSONResponse: *f.unavailable}, nil
+		}
+		return nil, fmt.Errorf("assemble positions %d to %d of script %d: %w", p.StartSequence, p.EndSequence, r.scriptID, err)
+	}
+	return storiesapi.GetStorySequences200JSONResponse{
+		ScriptId:      p.ScriptId,
+		StartSequence: p.StartSequence,
+		EndSequence:   p.EndSequence,
+		Sections:      st.sections,
+		Sequences:     st.elements,
+		TotalCount:    st.total,
+		Limit:         r.limit,
+		Offset:        r.offset,
+	}, nil
+}
+
+// failure is the typed answer to an expected failure of assembling a story; dependency failures are
+// left to the shared error handler (httpapi.DependencyFailure).
+type failure struct {
+	notFound    *storiesapi.NotFoundJSONResponse
+	badGateway  *storiesapi.BadGatewayJSONResponse
+	unavailable *storiesapi.UnavailableJSONResponse
+}
+
+func failed(err error) failure {
+	var nf *errScriptNotFound
+	var ch *storyChanged
+	switch {
+	case errors.As(err, &nf):
+		b := storiesapi.NotFoundJSONResponse(errBody(codeScriptNotFound, "script not found", fmt.Sprintf("script %d", nf.id)))
+		return failure{notFound: &b}
+	case errors.As(err, &ch) && ch.missing:
+		// The order kept naming an element its service does not have (a position left behind by a
+		// delete whose release failed): the sequence service contradicts the element's service.
+		b := storiesapi.BadGatewayJSONResponse(errBody("BAD_GATEWAY",
+			"the sequence service lists an element that does not exist", ch.reason))
+		return failure{badGateway: &b}
+	case errors.As(err, &ch):
+		b := storiesapi.UnavailableJSONResponse(errBody(codeStoryChanging,
+			"the story kept changing while it was read; retry", ch.reason))
+		return failure{unavailable: &b}
+	}
+	return failure{}
+}
