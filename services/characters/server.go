@@ -27,6 +27,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/peerclient"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/migrations"
 )
@@ -37,13 +38,6 @@ const (
 	peerScripts  = "scripts"
 	peerSessions = "sessions"
 )
-
-// Clients are the generated clients of the services this one calls.
-type Clients struct {
-	Sequence sequenceapi.ClientWithResponsesInterface
-	Scripts  scriptsapi.ClientWithResponsesInterface
-	Sessions sessionsapi.ClientWithResponsesInterface
-}
 
 // Server implements the generated strict server interface.
 type Server struct {
@@ -61,7 +55,7 @@ var _ charactersapi.StrictServerInterface = (*Server)(nil)
 // NewServer builds the service on a pool whose database has the characters schema migrated.
 // Creating an action or spoken word and deleting a character keep a transaction open across a call
 // to another service, within slots.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c Clients) *Server {
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c peerclient.Set) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -69,25 +63,6 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c 
 		pool: pool, q: charactersdb.New(pool), log: logger,
 		seq: c.Sequence, scripts: c.Scripts, sessions: c.Sessions, slots: slots,
 	}
-}
-
-// NewClients builds the clients of the sequence, scripts and sessions services from peers.
-func NewClients(peers service.Peers) (Clients, error) {
-	var c Clients
-	var err error
-	base, doer := peers.Peer(peerSequence)
-	if c.Sequence, err = sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(doer)); err != nil {
-		return c, fmt.Errorf("build sequence client: %w", err)
-	}
-	base, doer = peers.Peer(peerScripts)
-	if c.Scripts, err = scriptsapi.NewClientWithResponses(base, scriptsapi.WithHTTPClient(doer)); err != nil {
-		return c, fmt.Errorf("build scripts client: %w", err)
-	}
-	base, doer = peers.Peer(peerSessions)
-	if c.Sessions, err = sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(doer)); err != nil {
-		return c, fmt.Errorf("build sessions client: %w", err)
-	}
-	return c, nil
 }
 
 // Service describes the Character Management Service to the fountain binary.
@@ -102,7 +77,7 @@ func Service() service.Service {
 		Spec:       api.Characters,
 		Migrations: sub,
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			clients, err := NewClients(deps.Peers)
+			clients, err := peerclient.New(deps.Peers)
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/peerclient"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/migrations"
 )
@@ -35,13 +36,6 @@ const (
 	peerCharacters = "characters"
 	peerSessions   = "sessions"
 )
-
-// Clients are the generated clients of the services this one calls.
-type Clients struct {
-	Sequence   sequenceapi.ClientWithResponsesInterface
-	Characters charactersapi.ClientWithResponsesInterface
-	Sessions   sessionsapi.ClientWithResponsesInterface
-}
 
 // Server implements the generated strict server interface.
 type Server struct {
@@ -59,7 +53,7 @@ var _ scriptsapi.StrictServerInterface = (*Server)(nil)
 // NewServer builds the service on a pool whose database has the scripts schema migrated.
 // Creating or deleting a positioned element keeps a transaction open across a call to the sequence
 // service, within slots.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c Clients) *Server {
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c peerclient.Set) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -67,27 +61,6 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c 
 		pool: pool, q: scriptsdb.New(pool), log: logger,
 		seq: c.Sequence, chars: c.Characters, sess: c.Sessions, slots: slots,
 	}
-}
-
-// NewClients builds the clients of the sequence, characters and sessions services from peers.
-func NewClients(peers service.Peers) (Clients, error) {
-	var c Clients
-	base, doer := peers.Peer(peerSequence)
-	seq, err := sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(doer))
-	if err != nil {
-		return c, fmt.Errorf("build sequence client: %w", err)
-	}
-	base, doer = peers.Peer(peerCharacters)
-	chars, err := charactersapi.NewClientWithResponses(base, charactersapi.WithHTTPClient(doer))
-	if err != nil {
-		return c, fmt.Errorf("build characters client: %w", err)
-	}
-	base, doer = peers.Peer(peerSessions)
-	sess, err := sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(doer))
-	if err != nil {
-		return c, fmt.Errorf("build sessions client: %w", err)
-	}
-	return Clients{Sequence: seq, Characters: chars, Sessions: sess}, nil
 }
 
 // Service describes the Core Script Management Service to the fountain binary.
@@ -102,7 +75,7 @@ func Service() service.Service {
 		Spec:       api.Scripts,
 		Migrations: sub,
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			clients, err := NewClients(deps.Peers)
+			clients, err := peerclient.New(deps.Peers)
 			if err != nil {
 				return err
 			}

@@ -13,12 +13,9 @@ import (
 	"time"
 
 	"github.com/fountainai/fountainai/api"
-	"github.com/fountainai/fountainai/gen/charactersapi"
-	"github.com/fountainai/fountainai/gen/scriptsapi"
-	"github.com/fountainai/fountainai/gen/sequenceapi"
-	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/peerclient"
 	"github.com/fountainai/fountainai/internal/service"
 )
 
@@ -30,17 +27,9 @@ const (
 	peerSessions   = "sessions"
 )
 
-// Clients are the generated clients of the services the story is assembled from.
-type Clients struct {
-	Sequence   sequenceapi.ClientWithResponsesInterface
-	Scripts    scriptsapi.ClientWithResponsesInterface
-	Characters charactersapi.ClientWithResponsesInterface
-	Sessions   sessionsapi.ClientWithResponsesInterface
-}
-
 // Server implements the generated strict server interface.
 type Server struct {
-	c   Clients
+	c   peerclient.Set
 	log *slog.Logger
 	// attempts bounds how often a story that changed while it was read is read again; pause is the
 	// wait before the first retry, doubled before each next one.
@@ -51,34 +40,11 @@ type Server struct {
 var _ storiesapi.StrictServerInterface = (*Server)(nil)
 
 // NewServer builds the Story Factory on the clients of the services it reads.
-func NewServer(logger *slog.Logger, c Clients) *Server {
+func NewServer(logger *slog.Logger, c peerclient.Set) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	return &Server{c: c, log: logger, attempts: 3, pause: 5 * time.Millisecond}
-}
-
-// NewClients builds the clients of the sequence, scripts, characters and sessions services from peers.
-func NewClients(peers service.Peers) (Clients, error) {
-	var c Clients
-	var err error
-	base, doer := peers.Peer(peerSequence)
-	if c.Sequence, err = sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(doer)); err != nil {
-		return c, fmt.Errorf("build sequence client: %w", err)
-	}
-	base, doer = peers.Peer(peerScripts)
-	if c.Scripts, err = scriptsapi.NewClientWithResponses(base, scriptsapi.WithHTTPClient(doer)); err != nil {
-		return c, fmt.Errorf("build scripts client: %w", err)
-	}
-	base, doer = peers.Peer(peerCharacters)
-	if c.Characters, err = charactersapi.NewClientWithResponses(base, charactersapi.WithHTTPClient(doer)); err != nil {
-		return c, fmt.Errorf("build characters client: %w", err)
-	}
-	base, doer = peers.Peer(peerSessions)
-	if c.Sessions, err = sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(doer)); err != nil {
-		return c, fmt.Errorf("build sessions client: %w", err)
-	}
-	return c, nil
 }
 
 // Service describes the Story Factory to the fountain binary. It owns no tables, so it has no
@@ -89,7 +55,7 @@ func Service() service.Service {
 		Title: "Story Factory: a script's story, assembled in order",
 		Spec:  api.Stories,
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			clients, err := NewClients(deps.Peers)
+			clients, err := peerclient.New(deps.Peers)
 			if err != nil {
 				return err
 			}
