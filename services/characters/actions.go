@@ -7,6 +7,8 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 // actions are stage directions in a script's story order (element type `action`).
@@ -21,7 +23,7 @@ var actions = &storyKind[charactersdb.CharactersAction, charactersapi.Action]{
 	},
 	item: func(r charactersdb.CharactersAction, n int64) charactersapi.Action {
 		return charactersapi.Action{
-			ActionId: r.ID, ScriptId: r.ScriptID, SectionId: idOf(r.SectionID), CharacterId: idOf(r.CharacterID),
+			ActionId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
 			Description: r.Description, SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		}
 	},
@@ -48,7 +50,7 @@ func (s *Server) ListActions(ctx context.Context, req charactersapi.ListActionsR
 	if err != nil {
 		return nil, err
 	}
-	limit, offset := pageOf(p.Limit, p.Offset)
+	limit, offset := httpapi.Page(p.Limit, p.Offset)
 	return charactersapi.ListActions200JSONResponse{Items: items, TotalCount: total, Limit: limit, Offset: offset}, nil
 }
 
@@ -57,7 +59,7 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 	b := req.Body
 	a, f, err := actions.create(ctx, s, b.ScriptId, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionCreate(ctx, charactersdb.ActionCreateParams{
-			ScriptID: b.ScriptId, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId), Description: b.Description,
+			ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Description: b.Description,
 		})
 	})
 	switch {
@@ -66,7 +68,7 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 	case f != nil:
 		return charactersapi.CreateAction422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
 	}
-	return charactersapi.CreateAction201JSONResponse{Body: a, Headers: charactersapi.CreateAction201ResponseHeaders{ETag: etag(a.Version)}}, nil
+	return charactersapi.CreateAction201JSONResponse{Body: a, Headers: charactersapi.CreateAction201ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
 }
 
 // DeleteActions deletes the actions matching the filters and releases their positions.
@@ -91,7 +93,7 @@ func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionReque
 	case f != nil:
 		return charactersapi.GetAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	}
-	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: etag(a.Version)}}, nil
+	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
 }
 
 // ReplaceAction sets every field a client sets; a section or character left out is unlinked.
@@ -99,8 +101,8 @@ func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceAct
 	b, id := req.Body, req.ActionId
 	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionReplace(ctx, charactersdb.ActionReplaceParams{
-			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
-			Description: b.Description, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Description: b.Description, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})
 	if err != nil {
@@ -108,7 +110,7 @@ func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceAct
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.ReplaceAction200JSONResponse{Body: a, Headers: charactersapi.ReplaceAction200ResponseHeaders{ETag: etag(a.Version)}}, nil
+		return charactersapi.ReplaceAction200JSONResponse{Body: a, Headers: charactersapi.ReplaceAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.ReplaceAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -124,8 +126,8 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 	b, id := req.Body, req.ActionId
 	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionUpdate(ctx, charactersdb.ActionUpdateParams{
-			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
-			Description: textOf(b.Description), SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Description: dbx.Text(b.Description), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})
 	if err != nil {
@@ -133,7 +135,7 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.UpdateAction200JSONResponse{Body: a, Headers: charactersapi.UpdateAction200ResponseHeaders{ETag: etag(a.Version)}}, nil
+		return charactersapi.UpdateAction200JSONResponse{Body: a, Headers: charactersapi.UpdateAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.UpdateAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -147,7 +149,7 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 // DeleteAction deletes an action (with its paraphrases when cascade) and releases its position.
 func (s *Server) DeleteAction(ctx context.Context, req charactersapi.DeleteActionRequestObject) (charactersapi.DeleteActionResponseObject, error) {
 	p := req.Params
-	f, err := actions.deleteOne(ctx, s, req.ActionId, ifVersion(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	f, err := actions.deleteOne(ctx, s, req.ActionId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade)
 	if err != nil {
 		return nil, err
 	}

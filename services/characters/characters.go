@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 func characterOf(r charactersdb.CharactersCharacter) charactersapi.Character {
@@ -25,8 +26,8 @@ func characterOf(r charactersdb.CharactersCharacter) charactersapi.Character {
 // ListCharacters pages through the characters in id order.
 func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListCharactersRequestObject) (charactersapi.ListCharactersResponseObject, error) {
 	p := req.Params
-	limit, offset := pageOf(p.Limit, p.Offset)
-	f := charactersdb.CharacterListParams{Name: textOf(p.Name), ScriptID: int8Of(p.ScriptId), RowLimit: int64(limit), RowOffset: offset}
+	limit, offset := httpapi.Page(p.Limit, p.Offset)
+	f := charactersdb.CharacterListParams{Name: dbx.Text(p.Name), ScriptID: dbx.Int8(p.ScriptId), RowLimit: int64(limit), RowOffset: offset}
 	if p.Ids != nil {
 		f.Ids = *p.Ids
 	}
@@ -52,7 +53,7 @@ func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCh
 		return nil, fmt.Errorf("create character: %w", dbx.Interpret(err))
 	}
 	c := characterOf(row)
-	return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: etag(c.Version)}}, nil
+	return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 }
 
 // GetCharacter reads a character; other services check a characterId with it.
@@ -64,7 +65,7 @@ func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacte
 		return nil, fmt.Errorf("read character %d: %w", req.CharacterId, err)
 	}
 	c := characterOf(row)
-	return charactersapi.GetCharacter200JSONResponse{Body: c, Headers: charactersapi.GetCharacter200ResponseHeaders{ETag: etag(c.Version)}}, nil
+	return charactersapi.GetCharacter200JSONResponse{Body: c, Headers: charactersapi.GetCharacter200ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 }
 
 // characterWritten finishes a conditional write of a character: no row means a missing character
@@ -85,7 +86,7 @@ func (s *Server) characterWritten(ctx context.Context, id int64, row charactersd
 // ReplaceCharacter sets every field of a character.
 func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.ReplaceCharacterRequestObject) (charactersapi.ReplaceCharacterResponseObject, error) {
 	row, err := s.q.CharacterReplace(ctx, charactersdb.CharacterReplaceParams{
-		ID: req.CharacterId, IfVersion: ifVersion(req.Params.IfMatch), Name: req.Body.Name, Description: req.Body.Description,
+		ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: req.Body.Name, Description: req.Body.Description,
 	})
 	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
 	if err != nil {
@@ -93,7 +94,7 @@ func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.Replace
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.ReplaceCharacter200JSONResponse{Body: c, Headers: charactersapi.ReplaceCharacter200ResponseHeaders{ETag: etag(c.Version)}}, nil
+		return charactersapi.ReplaceCharacter200JSONResponse{Body: c, Headers: charactersapi.ReplaceCharacter200ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.ReplaceCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -105,7 +106,7 @@ func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.Replace
 // UpdateCharacter changes the given fields of a character.
 func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCharacterRequestObject) (charactersapi.UpdateCharacterResponseObject, error) {
 	row, err := s.q.CharacterUpdate(ctx, charactersdb.CharacterUpdateParams{
-		ID: req.CharacterId, IfVersion: ifVersion(req.Params.IfMatch), Name: textOf(req.Body.Name), Description: textOf(req.Body.Description),
+		ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: dbx.Text(req.Body.Name), Description: dbx.Text(req.Body.Description),
 	})
 	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
 	if err != nil {
@@ -113,7 +114,7 @@ func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCh
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.UpdateCharacter200JSONResponse{Body: c, Headers: charactersapi.UpdateCharacter200ResponseHeaders{ETag: etag(c.Version)}}, nil
+		return charactersapi.UpdateCharacter200JSONResponse{Body: c, Headers: charactersapi.UpdateCharacter200ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.UpdateCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -126,7 +127,7 @@ func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCh
 // character contexts, otherwise any of them is a 409.
 func (s *Server) DeleteCharacter(ctx context.Context, req charactersapi.DeleteCharacterRequestObject) (charactersapi.DeleteCharacterResponseObject, error) {
 	p := req.Params
-	f, err := s.deleteCharacter(ctx, req.CharacterId, ifVersion(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	f, err := s.deleteCharacter(ctx, req.CharacterId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade)
 	if err != nil {
 		return nil, err
 	}

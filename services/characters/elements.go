@@ -230,7 +230,7 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 		return 0, fail(http.StatusBadRequest, codeFilterRequired, "name at least one filter",
 			"scriptId, sectionId or characterId"), nil
 	}
-	ids, err := k.removeWhere(s.q, ctx, int8Of(scriptID), int8Of(sectionID), int8Of(characterID))
+	ids, err := k.removeWhere(s.q, ctx, dbx.Int8(scriptID), dbx.Int8(sectionID), dbx.Int8(characterID))
 	if err != nil {
 		return 0, nil, fmt.Errorf("delete %ss: %w", k.noun, dbx.Interpret(err))
 	}
@@ -245,8 +245,8 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 // filters, the ids of every match, their positions in one batch lookup per 1000 ids, and the rows of
 // the page. Otherwise in id order, the page's positions read in one batch lookup.
 func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams) ([]I, int64, error) {
-	limit, offset := pageOf(p.limit, p.offset)
-	f := countFilter{ScriptID: int8Of(p.scriptID), SectionID: int8Of(p.sectionID), CharacterID: int8Of(p.characterID)}
+	limit, offset := httpapi.Page(p.limit, p.offset)
+	f := countFilter{ScriptID: dbx.Int8(p.scriptID), SectionID: dbx.Int8(p.sectionID), CharacterID: dbx.Int8(p.characterID)}
 	if p.ids != nil {
 		f.Ids = *p.ids
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 // Paraphrases of characters, actions and spoken words are one table and one set of operations,
@@ -59,7 +60,7 @@ func (o original) mismatch(originalID int64, sent *int64) *failure {
 }
 
 func (o original) list(ctx context.Context, s *Server, id int64, limit *int, offset *int64) (charactersapi.ParaphraseList, *failure, error) {
-	l, off := pageOf(limit, offset)
+	l, off := httpapi.Page(limit, offset)
 	page := charactersapi.ParaphraseList{Items: []charactersapi.Paraphrase{}, Limit: l, Offset: off}
 	if err := dbx.Interpret(o.exists(s.q, ctx, id)); errors.Is(err, dbx.ErrNotFound) {
 		return page, notFound(o.noun, id), nil
@@ -132,7 +133,7 @@ func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64
 		commentary = *b.Commentary
 	}
 	row, err := s.q.ParaphraseReplace(ctx, charactersdb.ParaphraseReplaceParams{
-		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: ifVersion(ifMatch),
+		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 		Text: b.Text, Commentary: commentary,
 	})
 	return o.written(ctx, s, id, paraphraseID, row, err)
@@ -140,15 +141,15 @@ func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64
 
 func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphrasePatchRequest) (charactersapi.Paraphrase, *failure, error) {
 	row, err := s.q.ParaphraseUpdate(ctx, charactersdb.ParaphraseUpdateParams{
-		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: ifVersion(ifMatch),
-		Text: textOf(b.Text), Commentary: textOf(b.Commentary),
+		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
+		Text: dbx.Text(b.Text), Commentary: dbx.Text(b.Commentary),
 	})
 	return o.written(ctx, s, id, paraphraseID, row, err)
 }
 
 func (o original) delete(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string) (*failure, error) {
 	_, err := s.q.ParaphraseDelete(ctx, charactersdb.ParaphraseDeleteParams{
-		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: ifVersion(ifMatch),
+		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 	})
 	_, f, err := o.written(ctx, s, id, paraphraseID, charactersdb.CharactersParaphrase{}, err)
 	return f, err
@@ -194,7 +195,7 @@ func (s *Server) CreateCharacterParaphrase(ctx context.Context, req charactersap
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.CreateCharacterParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateCharacterParaphrase201ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.CreateCharacterParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateCharacterParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
 		return charactersapi.CreateCharacterParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
 	case http.StatusNotFound:
@@ -212,7 +213,7 @@ func (s *Server) GetCharacterParaphrase(ctx context.Context, req charactersapi.G
 	case f != nil:
 		return charactersapi.GetCharacterParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	}
-	return charactersapi.GetCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetCharacterParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+	return charactersapi.GetCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
 
 // ReplaceCharacterParaphrase replaces a paraphrase of a character.
@@ -223,7 +224,7 @@ func (s *Server) ReplaceCharacterParaphrase(ctx context.Context, req charactersa
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.ReplaceCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceCharacterParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.ReplaceCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
 		return charactersapi.ReplaceCharacterParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
 	case http.StatusNotFound:
@@ -242,7 +243,7 @@ func (s *Server) PatchCharacterParaphrase(ctx context.Context, req charactersapi
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.PatchCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.PatchCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.PatchCharacterParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -281,7 +282,7 @@ func (s *Server) UpdateCharacterParaphrases(ctx context.Context, req charactersa
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.UpdateCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.UpdateCharacterParaphrases200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.UpdateCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.UpdateCharacterParaphrases200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
 		return charactersapi.UpdateCharacterParaphrases400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
 	case http.StatusNotFound:
@@ -307,7 +308,7 @@ func (s *Server) PatchCharacterParaphrases(ctx context.Context, req charactersap
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.PatchCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrases200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.PatchCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrases200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.PatchCharacterParaphrases404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusConflict:
@@ -338,7 +339,7 @@ func (s *Server) CreateActionParaphrase(ctx context.Context, req charactersapi.C
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.CreateActionParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateActionParaphrase201ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.CreateActionParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateActionParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
 		return charactersapi.CreateActionParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
 	case http.StatusNotFound:
@@ -356,7 +357,7 @@ func (s *Server) GetActionParaphrase(ctx context.Context, req charactersapi.GetA
 	case f != nil:
 		return charactersapi.GetActionParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	}
-	return charactersapi.GetActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetActionParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+	return charactersapi.GetActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
 
 // ReplaceActionParaphrase replaces a paraphrase of an action.
@@ -367,7 +368,7 @@ func (s *Server) ReplaceActionParaphrase(ctx context.Context, req charactersapi.
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.ReplaceActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceActionParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.ReplaceActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
 		return charactersapi.ReplaceActionParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
 	case http.StatusNotFound:
@@ -386,7 +387,7 @@ func (s *Server) PatchActionParaphrase(ctx context.Context, req charactersapi.Pa
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.PatchActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchActionParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.PatchActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.PatchActionParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -432,7 +433,7 @@ func (s *Server) CreateSpokenWordParaphrase(ctx context.Context, req charactersa
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.CreateSpokenWordParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateSpokenWordParaphrase201ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.CreateSpokenWordParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateSpokenWordParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
 		return charactersapi.CreateSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
 	case http.StatusNotFound:
@@ -450,7 +451,7 @@ func (s *Server) GetSpokenWordParaphrase(ctx context.Context, req charactersapi.
 	case f != nil:
 		return charactersapi.GetSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	}
-	return charactersapi.GetSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetSpokenWordParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+	return charactersapi.GetSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
 
 // ReplaceSpokenWordParaphrase replaces a paraphrase of a spoken word.
@@ -461,7 +462,7 @@ func (s *Server) ReplaceSpokenWordParaphrase(ctx context.Context, req characters
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.ReplaceSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceSpokenWordParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.ReplaceSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
 		return charactersapi.ReplaceSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
 	case http.StatusNotFound:
@@ -480,7 +481,7 @@ func (s *Server) PatchSpokenWordParaphrase(ctx context.Context, req charactersap
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.PatchSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchSpokenWordParaphrase200ResponseHeaders{ETag: etag(p.Version)}}, nil
+		return charactersapi.PatchSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.PatchSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:

@@ -13,10 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/api"
@@ -194,56 +191,4 @@ func whyNoRow(what string, id int64, current func() (int64, error)) (*failure, e
 		return nil, fmt.Errorf("read %s %d: %w", what, id, err)
 	}
 	return stale(version), nil
-}
-
-// ifVersion turns an If-Match header into the version the SQL compares against; NULL (no header, or
-// `*`) matches any version. The validator has already enforced the header's pattern.
-func ifVersion(h *string) pgtype.Int8 {
-	if h == nil || *h == "*" {
-		return pgtype.Int8{}
-	}
-	v, err := strconv.ParseInt(strings.Trim(*h, `"`), 10, 64)
-	if err != nil {
-		// The pattern allows 19 digits, beyond int64: no resource has such a version, so the
-		// condition must fail rather than match any version.
-		return pgtype.Int8{Int64: -1, Valid: true}
-	}
-	return pgtype.Int8{Int64: v, Valid: true}
-}
-
-// etag is the strong entity tag of a version.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-func int8Of(id *int64) pgtype.Int8 {
-	if id == nil {
-		return pgtype.Int8{}
-	}
-	return pgtype.Int8{Int64: *id, Valid: true}
-}
-
-func textOf(s *string) pgtype.Text {
-	if s == nil {
-		return pgtype.Text{}
-	}
-	return pgtype.Text{String: *s, Valid: true}
-}
-
-func idOf(v pgtype.Int8) *int64 {
-	if !v.Valid {
-		return nil
-	}
-	id := v.Int64
-	return &id
-}
-
-// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
-func pageOf(limit *int, offset *int64) (int, int64) {
-	l, o := 100, int64(0)
-	if limit != nil {
-		l = *limit
-	}
-	if offset != nil {
-		o = *offset
-	}
-	return l, o
 }

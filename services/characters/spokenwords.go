@@ -7,6 +7,8 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 // spokenWords are lines of dialogue in a script's story order (element type `spokenWord`).
@@ -21,7 +23,7 @@ var spokenWords = &storyKind[charactersdb.CharactersSpokenWord, charactersapi.Sp
 	},
 	item: func(r charactersdb.CharactersSpokenWord, n int64) charactersapi.SpokenWord {
 		return charactersapi.SpokenWord{
-			DialogueId: r.ID, ScriptId: r.ScriptID, SectionId: idOf(r.SectionID), CharacterId: idOf(r.CharacterID),
+			DialogueId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
 			Text: r.Text, SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		}
 	},
@@ -48,7 +50,7 @@ func (s *Server) ListSpokenWords(ctx context.Context, req charactersapi.ListSpok
 	if err != nil {
 		return nil, err
 	}
-	limit, offset := pageOf(p.Limit, p.Offset)
+	limit, offset := httpapi.Page(p.Limit, p.Offset)
 	return charactersapi.ListSpokenWords200JSONResponse{Items: items, TotalCount: total, Limit: limit, Offset: offset}, nil
 }
 
@@ -57,7 +59,7 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 	b := req.Body
 	w, f, err := spokenWords.create(ctx, s, b.ScriptId, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordCreate(ctx, charactersdb.SpokenWordCreateParams{
-			ScriptID: b.ScriptId, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId), Text: b.Text,
+			ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Text: b.Text,
 		})
 	})
 	switch {
@@ -66,7 +68,7 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 	case f != nil:
 		return charactersapi.CreateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
 	}
-	return charactersapi.CreateSpokenWord201JSONResponse{Body: w, Headers: charactersapi.CreateSpokenWord201ResponseHeaders{ETag: etag(w.Version)}}, nil
+	return charactersapi.CreateSpokenWord201JSONResponse{Body: w, Headers: charactersapi.CreateSpokenWord201ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
 }
 
 // DeleteSpokenWords deletes the spoken words matching the filters and releases their positions.
@@ -91,7 +93,7 @@ func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenW
 	case f != nil:
 		return charactersapi.GetSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	}
-	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: etag(w.Version)}}, nil
+	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
 }
 
 // ReplaceSpokenWord sets every field a client sets; a section or character left out is unlinked.
@@ -99,8 +101,8 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 	b, id := req.Body, req.SpokenWordId
 	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordReplace(ctx, charactersdb.SpokenWordReplaceParams{
-			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
-			Text: b.Text, SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Text: b.Text, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})
 	if err != nil {
@@ -108,7 +110,7 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.ReplaceSpokenWord200JSONResponse{Body: w, Headers: charactersapi.ReplaceSpokenWord200ResponseHeaders{ETag: etag(w.Version)}}, nil
+		return charactersapi.ReplaceSpokenWord200JSONResponse{Body: w, Headers: charactersapi.ReplaceSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.ReplaceSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -124,8 +126,8 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 	b, id := req.Body, req.SpokenWordId
 	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordUpdate(ctx, charactersdb.SpokenWordUpdateParams{
-			ID: id, IfVersion: ifVersion(req.Params.IfMatch),
-			Text: textOf(b.Text), SectionID: int8Of(b.SectionId), CharacterID: int8Of(b.CharacterId),
+			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})
 	if err != nil {
@@ -133,7 +135,7 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 	}
 	switch status(f) {
 	case 0:
-		return charactersapi.UpdateSpokenWord200JSONResponse{Body: w, Headers: charactersapi.UpdateSpokenWord200ResponseHeaders{ETag: etag(w.Version)}}, nil
+		return charactersapi.UpdateSpokenWord200JSONResponse{Body: w, Headers: charactersapi.UpdateSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.UpdateSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
 	case http.StatusPreconditionFailed:
@@ -147,7 +149,7 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 // DeleteSpokenWord deletes a spoken word (with its paraphrases when cascade) and releases its position.
 func (s *Server) DeleteSpokenWord(ctx context.Context, req charactersapi.DeleteSpokenWordRequestObject) (charactersapi.DeleteSpokenWordResponseObject, error) {
 	p := req.Params
-	f, err := spokenWords.deleteOne(ctx, s, req.SpokenWordId, ifVersion(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	f, err := spokenWords.deleteOne(ctx, s, req.SpokenWordId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade)
 	if err != nil {
 		return nil, err
 	}

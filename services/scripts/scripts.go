@@ -27,7 +27,7 @@ const (
 
 func scriptBody(r scriptsdb.ScriptsScript) scriptsapi.Script {
 	return scriptsapi.Script{
-		ScriptId: r.ID, Title: r.Title, Author: optionalText(r.Author), Description: optionalText(r.Description),
+		ScriptId: r.ID, Title: r.Title, Author: dbx.TextPtr(r.Author), Description: dbx.TextPtr(r.Description),
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
@@ -35,8 +35,8 @@ func scriptBody(r scriptsdb.ScriptsScript) scriptsapi.Script {
 // ListScripts pages through scripts in creation order.
 func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequestObject) (scriptsapi.ListScriptsResponseObject, error) {
 	p := req.Params
-	limit, offset := pageOf(p.Limit, p.Offset)
-	title, author := text(p.Title), text(p.Author)
+	limit, offset := httpapi.Page(p.Limit, p.Offset)
+	title, author := dbx.Text(p.Title), dbx.Text(p.Author)
 	rows, err := s.q.ScriptList(ctx, scriptsdb.ScriptListParams{Title: title, Author: author, RowLimit: int64(limit), RowOffset: offset})
 	if err != nil {
 		return nil, fmt.Errorf("list scripts: %w", dbx.Interpret(err))
@@ -55,11 +55,11 @@ func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequ
 // CreateScript stores a new script.
 func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRequestObject) (scriptsapi.CreateScriptResponseObject, error) {
 	b := req.Body
-	row, err := s.q.ScriptCreate(ctx, b.Title, text(b.Author), text(b.Description))
+	row, err := s.q.ScriptCreate(ctx, b.Title, dbx.Text(b.Author), dbx.Text(b.Description))
 	if err != nil {
 		return nil, fmt.Errorf("create script: %w", dbx.Interpret(err))
 	}
-	return scriptsapi.CreateScript201JSONResponse{Body: scriptBody(row), Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return scriptsapi.CreateScript201JSONResponse{Body: scriptBody(row), Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // GetScript reads one script.
@@ -70,7 +70,7 @@ func (s *Server) GetScript(ctx context.Context, req scriptsapi.GetScriptRequestO
 	} else if err != nil {
 		return nil, fmt.Errorf("read script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.GetScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.GetScript200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return scriptsapi.GetScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.GetScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // scriptWriteMissed tells why a conditional write of a script changed no row: the script is gone
@@ -89,8 +89,8 @@ func (s *Server) scriptWriteMissed(ctx context.Context, id int64) (current int64
 func (s *Server) UpdateScript(ctx context.Context, req scriptsapi.UpdateScriptRequestObject) (scriptsapi.UpdateScriptResponseObject, error) {
 	b := req.Body
 	row, err := s.q.ScriptPatch(ctx, scriptsdb.ScriptPatchParams{
-		ID: req.ScriptId, IfVersion: ifVersion(req.Params.IfMatch),
-		Title: text(b.Title), Author: text(b.Author), Description: text(b.Description),
+		ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Title: dbx.Text(b.Title), Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		current, found, err := s.scriptWriteMissed(ctx, req.ScriptId)
@@ -104,15 +104,15 @@ func (s *Server) UpdateScript(ctx context.Context, req scriptsapi.UpdateScriptRe
 	} else if err != nil {
 		return nil, fmt.Errorf("update script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.UpdateScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.UpdateScript200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return scriptsapi.UpdateScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.UpdateScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // ReplaceScript sets every field of a script (PUT).
 func (s *Server) ReplaceScript(ctx context.Context, req scriptsapi.ReplaceScriptRequestObject) (scriptsapi.ReplaceScriptResponseObject, error) {
 	b := req.Body
 	row, err := s.q.ScriptReplace(ctx, scriptsdb.ScriptReplaceParams{
-		ID: req.ScriptId, IfVersion: ifVersion(req.Params.IfMatch),
-		Title: b.Title, Author: text(b.Author), Description: text(b.Description),
+		ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		current, found, err := s.scriptWriteMissed(ctx, req.ScriptId)
@@ -126,7 +126,7 @@ func (s *Server) ReplaceScript(ctx context.Context, req scriptsapi.ReplaceScript
 	} else if err != nil {
 		return nil, fmt.Errorf("replace script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.ReplaceScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.ReplaceScript200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return scriptsapi.ReplaceScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.ReplaceScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 const scriptHasDependants = "the script has dependants; delete them first or use cascade=true"
@@ -135,7 +135,7 @@ const scriptHasDependants = "the script has dependants; delete them first or use
 // first. See the operation's description for what a failure midway leaves.
 func (s *Server) DeleteScript(ctx context.Context, req scriptsapi.DeleteScriptRequestObject) (scriptsapi.DeleteScriptResponseObject, error) {
 	id := req.ScriptId
-	want := ifVersion(req.Params.IfMatch)
+	want := dbx.IfMatch(req.Params.IfMatch)
 	// If-Match is checked before anything is deleted (and again when the script row goes).
 	cur, err := s.q.ScriptGetByID(ctx, id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {

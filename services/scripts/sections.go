@@ -16,7 +16,7 @@ import (
 func sectionBody(r scriptsdb.ScriptsSection, number int64) scriptsapi.SectionHeading {
 	return scriptsapi.SectionHeading{
 		HeadingId: r.ID, ScriptId: r.ScriptID, Title: r.Title,
-		Description: optionalText(r.Description), Kind: optionalText(r.Kind),
+		Description: dbx.TextPtr(r.Description), Kind: dbx.TextPtr(r.Kind),
 		SequenceNumber: number, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
@@ -68,7 +68,7 @@ func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectio
 	number, err := s.createPositioned(ctx, sectionElement, req.ScriptId, func(q *scriptsdb.Queries) (int64, error) {
 		var err error
 		row, err = q.SectionCreate(ctx, scriptsdb.SectionCreateParams{
-			ScriptID: req.ScriptId, Title: b.Title, Description: text(b.Description), Kind: text(b.Kind),
+			ScriptID: req.ScriptId, Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 		})
 		return row.ID, err
 	})
@@ -79,14 +79,14 @@ func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectio
 		return nil, fmt.Errorf("add section heading to script %d: %w", req.ScriptId, err)
 	}
 	return scriptsapi.AddSectionHeading201JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.AddSectionHeading201ResponseHeaders{ETag: etag(row.Version)},
+		Body: sectionBody(row, number), Headers: scriptsapi.AddSectionHeading201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
 // ListSectionHeadings pages through a script's headings in order: one call for the page of
 // positions, one query for those headings.
 func (s *Server) ListSectionHeadings(ctx context.Context, req scriptsapi.ListSectionHeadingsRequestObject) (scriptsapi.ListSectionHeadingsResponseObject, error) {
-	limit, offset := pageOf(req.Params.Limit, req.Params.Offset)
+	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
 	page, err := s.positions(ctx, sectionElement, req.ScriptId, limit, offset)
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func (s *Server) GetSectionHeading(ctx context.Context, req scriptsapi.GetSectio
 		return scriptsapi.GetSectionHeading404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.GetSectionHeading200JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.GetSectionHeading200ResponseHeaders{ETag: etag(row.Version)},
+		Body: sectionBody(row, number), Headers: scriptsapi.GetSectionHeading200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
@@ -151,8 +151,8 @@ func (s *Server) sectionWriteMissed(ctx context.Context, q *scriptsdb.Queries, s
 func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.UpdateSectionHeadingRequestObject) (scriptsapi.UpdateSectionHeadingResponseObject, error) {
 	b := req.Body
 	row, err := s.q.SectionReplace(ctx, scriptsdb.SectionReplaceParams{
-		ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: ifVersion(req.Params.IfMatch),
-		Title: b.Title, Description: text(b.Description), Kind: text(b.Kind),
+		ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.sectionWriteMissed(ctx, s.q, req.ScriptId, req.SectionId)
@@ -174,7 +174,7 @@ func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.Update
 		return scriptsapi.UpdateSectionHeading404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.UpdateSectionHeading200JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.UpdateSectionHeading200ResponseHeaders{ETag: etag(row.Version)},
+		Body: sectionBody(row, number), Headers: scriptsapi.UpdateSectionHeading200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
@@ -182,8 +182,8 @@ func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.Update
 func (s *Server) PatchSectionHeading(ctx context.Context, req scriptsapi.PatchSectionHeadingRequestObject) (scriptsapi.PatchSectionHeadingResponseObject, error) {
 	b := req.Body
 	row, err := s.q.SectionPatch(ctx, scriptsdb.SectionPatchParams{
-		ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: ifVersion(req.Params.IfMatch),
-		Title: text(b.Title), Description: text(b.Description), Kind: text(b.Kind),
+		ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Title: dbx.Text(b.Title), Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.sectionWriteMissed(ctx, s.q, req.ScriptId, req.SectionId)
@@ -205,7 +205,7 @@ func (s *Server) PatchSectionHeading(ctx context.Context, req scriptsapi.PatchSe
 		return scriptsapi.PatchSectionHeading404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.PatchSectionHeading200JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.PatchSectionHeading200ResponseHeaders{ETag: etag(row.Version)},
+		Body: sectionBody(row, number), Headers: scriptsapi.PatchSectionHeading200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
@@ -214,7 +214,7 @@ const sectionHasDependants = "the section heading has dependants; move or delete
 // DeleteSectionHeading deletes a heading that nothing names and releases its position.
 func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.DeleteSectionHeadingRequestObject) (scriptsapi.DeleteSectionHeadingResponseObject, error) {
 	scriptID, id := req.ScriptId, req.SectionId
-	want := ifVersion(req.Params.IfMatch)
+	want := dbx.IfMatch(req.Params.IfMatch)
 	missing, current, err := s.sectionWriteMissed(ctx, s.q, scriptID, id)
 	switch {
 	case err != nil:

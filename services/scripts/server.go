@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -157,64 +156,8 @@ func anyDependants(counts []dependantCount) bool {
 	return false
 }
 
-// ifVersion turns an If-Match header into the version the SQL compares against; NULL (no header, or
-// `*`) means any version. The validator has already enforced the header's pattern.
-func ifVersion(h *string) pgtype.Int8 {
-	if h == nil || *h == "*" {
-		return pgtype.Int8{}
-	}
-	v, err := strconv.ParseInt(strings.Trim(*h, `"`), 10, 64)
-	if err != nil {
-		return pgtype.Int8{} // unreachable: the pattern allows at most 18 digits
-	}
-	return pgtype.Int8{Int64: v, Valid: true}
-}
-
 // matches reports whether a resource at version current satisfies the If-Match condition want.
 func matches(want pgtype.Int8, current int64) bool { return !want.Valid || want.Int64 == current }
-
-// etag is the strong entity tag of a version.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-func text(s *string) pgtype.Text {
-	if s == nil {
-		return pgtype.Text{}
-	}
-	return pgtype.Text{String: *s, Valid: true}
-}
-
-func optionalText(t pgtype.Text) *string {
-	if !t.Valid {
-		return nil
-	}
-	return &t.String
-}
-
-func nullableID(id *int64) pgtype.Int8 {
-	if id == nil {
-		return pgtype.Int8{}
-	}
-	return pgtype.Int8{Int64: *id, Valid: true}
-}
-
-func optionalID(v pgtype.Int8) *int64 {
-	if !v.Valid {
-		return nil
-	}
-	return &v.Int64
-}
-
-// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
-func pageOf(limit *int, offset *int64) (int, int64) {
-	l, o := 100, int64(0)
-	if limit != nil {
-		l = *limit
-	}
-	if offset != nil {
-		o = *offset
-	}
-	return l, o
-}
 
 // logger is the request's logger, which carries the request id, or the service's outside a request.
 func (s *Server) logger(ctx context.Context) *slog.Logger {

@@ -8,11 +8,12 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/scriptsdb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 func transitionBody(r scriptsdb.ScriptsTransition, number int64) scriptsapi.Transition {
 	return scriptsapi.Transition{
-		TransitionId: r.ID, ScriptId: r.ScriptID, SectionId: optionalID(r.SectionID), Text: r.Text,
+		TransitionId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), Text: r.Text,
 		SequenceNumber: number, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
@@ -74,7 +75,7 @@ func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTran
 	var row scriptsdb.ScriptsTransition
 	number, err := s.createPositioned(ctx, transitionElement, req.ScriptId, func(q *scriptsdb.Queries) (int64, error) {
 		var err error
-		row, err = q.TransitionCreate(ctx, req.ScriptId, nullableID(b.SectionId), b.Text)
+		row, err = q.TransitionCreate(ctx, req.ScriptId, dbx.Int8(b.SectionId), b.Text)
 		return row.ID, err
 	})
 	switch dbx.ConstraintName(err) {
@@ -94,14 +95,14 @@ func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTran
 		return nil, fmt.Errorf("create transition of script %d: %w", req.ScriptId, err)
 	}
 	return scriptsapi.CreateTransition201JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.CreateTransition201ResponseHeaders{ETag: etag(row.Version)},
+		Body: transitionBody(row, number), Headers: scriptsapi.CreateTransition201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
 // ListTransitions pages through a script's transitions in story order: one call for the page of
 // positions, one query for those transitions.
 func (s *Server) ListTransitions(ctx context.Context, req scriptsapi.ListTransitionsRequestObject) (scriptsapi.ListTransitionsResponseObject, error) {
-	limit, offset := pageOf(req.Params.Limit, req.Params.Offset)
+	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
 	page, err := s.positions(ctx, transitionElement, req.ScriptId, limit, offset)
 	if err != nil {
 		return nil, err
@@ -144,7 +145,7 @@ func (s *Server) GetTransition(ctx context.Context, req scriptsapi.GetTransition
 		return scriptsapi.GetTransition404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.GetTransition200JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.GetTransition200ResponseHeaders{ETag: etag(row.Version)},
+		Body: transitionBody(row, number), Headers: scriptsapi.GetTransition200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
@@ -165,8 +166,8 @@ func (s *Server) transitionWriteMissed(ctx context.Context, q *scriptsdb.Queries
 func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTransitionRequestObject) (scriptsapi.ReplaceTransitionResponseObject, error) {
 	b := req.Body
 	row, err := s.q.TransitionReplace(ctx, scriptsdb.TransitionReplaceParams{
-		ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: ifVersion(req.Params.IfMatch),
-		Text: b.Text, SectionID: nullableID(b.SectionId),
+		ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Text: b.Text, SectionID: dbx.Int8(b.SectionId),
 	})
 	if dbx.ConstraintName(err) == fkTransitionSect {
 		nf, u, err := s.badSection(ctx, req.ScriptId, b.SectionId)
@@ -198,7 +199,7 @@ func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTr
 		return scriptsapi.ReplaceTransition404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.ReplaceTransition200JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.ReplaceTransition200ResponseHeaders{ETag: etag(row.Version)},
+		Body: transitionBody(row, number), Headers: scriptsapi.ReplaceTransition200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
@@ -206,8 +207,8 @@ func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTr
 func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTransitionRequestObject) (scriptsapi.UpdateTransitionResponseObject, error) {
 	b := req.Body
 	row, err := s.q.TransitionPatch(ctx, scriptsdb.TransitionPatchParams{
-		ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: ifVersion(req.Params.IfMatch),
-		Text: text(b.Text), SectionID: nullableID(b.SectionId),
+		ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId),
 	})
 	if dbx.ConstraintName(err) == fkTransitionSect {
 		nf, u, err := s.badSection(ctx, req.ScriptId, b.SectionId)
@@ -239,14 +240,14 @@ func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTran
 		return scriptsapi.UpdateTransition404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.UpdateTransition200JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.UpdateTransition200ResponseHeaders{ETag: etag(row.Version)},
+		Body: transitionBody(row, number), Headers: scriptsapi.UpdateTransition200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
 	}, nil
 }
 
 // DeleteTransition deletes a transition and releases its story position.
 func (s *Server) DeleteTransition(ctx context.Context, req scriptsapi.DeleteTransitionRequestObject) (scriptsapi.DeleteTransitionResponseObject, error) {
 	scriptID, id := req.ScriptId, req.TransitionId
-	want := ifVersion(req.Params.IfMatch)
+	want := dbx.IfMatch(req.Params.IfMatch)
 	err := s.deletePositioned(ctx, transitionElement, scriptID, id, func(q *scriptsdb.Queries) error {
 		_, err := q.TransitionDelete(ctx, scriptID, id, want)
 		if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {

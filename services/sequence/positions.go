@@ -11,9 +11,8 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
-
-const defaultLimit = 100
 
 // GenerateSequenceNumber places an element at the end of its scope, or reports where it already is.
 func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.GenerateSequenceNumberRequestObject) (sequenceapi.GenerateSequenceNumberResponseObject, error) {
@@ -71,7 +70,7 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 		return sequenceapi.ListPositions400JSONResponse{BadRequestJSONResponse: sequenceapi.BadRequestJSONResponse(errBody(
 			"VALIDATION_FAILED", "endSequence must not be below startSequence", fmt.Sprintf("startSequence %d, endSequence %d", start, end)))}, nil
 	}
-	limit, offset := pageOf(p.Limit, p.Offset)
+	limit, offset := httpapi.Page(p.Limit, p.Offset)
 	page := sequenceapi.PositionPage{Scope: p.Scope, ScriptId: p.ScriptId, Limit: limit, Offset: offset, Positions: []sequenceapi.Position{}}
 	var scriptID int64
 	if p.ScriptId != nil {
@@ -103,18 +102,6 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 		})
 	}
 	return sequenceapi.ListPositions200JSONResponse(page), nil
-}
-
-// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
-func pageOf(limit *int, offset *int64) (int, int64) {
-	l, o := defaultLimit, int64(0)
-	if limit != nil {
-		l = *limit
-	}
-	if offset != nil {
-		o = *offset
-	}
-	return l, o
 }
 
 // ReleasePosition removes an element from its scope under the scope's lock, so a concurrent

@@ -8,6 +8,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 // CreateVersion stores the element's next version.
@@ -27,7 +28,7 @@ func (s *Server) CreateVersion(ctx context.Context, req sequenceapi.CreateVersio
 
 // ListVersions pages through an element's versions, oldest first.
 func (s *Server) ListVersions(ctx context.Context, req sequenceapi.ListVersionsRequestObject) (sequenceapi.ListVersionsResponseObject, error) {
-	limit, offset := pageOf(req.Params.Limit, req.Params.Offset)
+	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
 	typ := string(req.ElementType)
 	rows, err := s.q.VersionListByElement(ctx, sequencedb.VersionListByElementParams{
 		ElementType: typ, ElementID: req.ElementId, RowLimit: int64(limit), RowOffset: offset,

@@ -49,14 +49,14 @@ func (s *Server) CreateCharacterContext(ctx context.Context, req sessionsapi.Cre
 	} else if err != nil {
 		return nil, fmt.Errorf("create context of character %d in script %d: %w", b.CharacterId, b.ScriptId, err)
 	}
-	return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // ListCharacterContexts pages through character contexts, or with atSequence through the context in
 // force at that story position for each character of a script.
 func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.ListCharacterContextsRequestObject) (sessionsapi.ListCharacterContextsResponseObject, error) {
 	p := req.Params
-	limit, offset := pageOf(p.Limit, p.Offset)
+	limit, offset := httpapi.Page(p.Limit, p.Offset)
 	var (
 		rows  []sessionsdb.SessionsCharacterContext
 		total int64
@@ -120,7 +120,7 @@ func (s *Server) GetCharacterContext(ctx context.Context, req sessionsapi.GetCha
 	} else if err != nil {
 		return nil, fmt.Errorf("read character context %d: %w", req.ContextId, err)
 	}
-	return sessionsapi.GetCharacterContext200JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.GetCharacterContext200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.GetCharacterContext200JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.GetCharacterContext200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // ReplaceCharacterContext sets every field of a character context.
@@ -149,7 +149,7 @@ func (s *Server) ReplaceCharacterContext(ctx context.Context, req sessionsapi.Re
 	case http.StatusUnprocessableEntity:
 		return sessionsapi.ReplaceCharacterContext422JSONResponse{UnresolvedReferenceJSONResponse: sessionsapi.UnresolvedReferenceJSONResponse(res.problem)}, nil
 	}
-	return sessionsapi.ReplaceCharacterContext200JSONResponse{Body: characterContextOf(res.row), Headers: sessionsapi.ReplaceCharacterContext200ResponseHeaders{ETag: etag(res.row.Version)}}, nil
+	return sessionsapi.ReplaceCharacterContext200JSONResponse{Body: characterContextOf(res.row), Headers: sessionsapi.ReplaceCharacterContext200ResponseHeaders{ETag: httpapi.ETag(res.row.Version)}}, nil
 }
 
 // UpdateCharacterContext changes the fields the body gives and keeps the others.
@@ -178,13 +178,13 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 	case http.StatusUnprocessableEntity:
 		return sessionsapi.UpdateCharacterContext422JSONResponse{UnresolvedReferenceJSONResponse: sessionsapi.UnresolvedReferenceJSONResponse(res.problem)}, nil
 	}
-	return sessionsapi.UpdateCharacterContext200JSONResponse{Body: characterContextOf(res.row), Headers: sessionsapi.UpdateCharacterContext200ResponseHeaders{ETag: etag(res.row.Version)}}, nil
+	return sessionsapi.UpdateCharacterContext200JSONResponse{Body: characterContextOf(res.row), Headers: sessionsapi.UpdateCharacterContext200ResponseHeaders{ETag: httpapi.ETag(res.row.Version)}}, nil
 }
 
 // DeleteCharacterContext deletes one character context; from its start on, the character's previous
 // context is in force again.
 func (s *Server) DeleteCharacterContext(ctx context.Context, req sessionsapi.DeleteCharacterContextRequestObject) (sessionsapi.DeleteCharacterContextResponseObject, error) {
-	ifv := ifVersion(req.Params.IfMatch)
+	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	n, err := s.q.CharacterContextDelete(ctx, req.ContextId, ifv)
 	if err != nil {
 		return nil, fmt.Errorf("delete character context %d: %w", req.ContextId, dbx.Interpret(err))
@@ -236,7 +236,7 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 	} else if err != nil {
 		return changeResult{}, fmt.Errorf("read character context %d: %w", id, err)
 	}
-	ifv := ifVersion(ifMatch)
+	ifv := dbx.Int8Ptr(dbx.IfMatch(ifMatch))
 	if ifv != nil && *ifv != cur.Version {
 		return changeResult{status: http.StatusPreconditionFailed, problem: sessionsapi.ErrorResponse(miss{stale: true, current: cur.Version}.preconditionFailed())}, nil
 	}

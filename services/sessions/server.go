@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -98,43 +97,12 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 	return nil
 }
 
-const defaultLimit = 100
-
-// pageOf applies the spec's paging defaults; the validator has already enforced the bounds.
-func pageOf(limit *int, offset *int64) (int, int64) {
-	l, o := defaultLimit, int64(0)
-	if limit != nil {
-		l = *limit
-	}
-	if offset != nil {
-		o = *offset
-	}
-	return l, o
-}
-
 func errBody(code, message, details string) sessionsapi.ErrorResponse {
 	e := sessionsapi.ErrorResponse{ErrorCode: code, Message: message}
 	if details != "" {
 		e.Details = &details
 	}
 	return e
-}
-
-// etag is the strong entity tag of a resource version.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-// ifVersion turns an If-Match header into the version the SQL guard compares against: nil (no
-// header, or `*`) matches any version. The validator has checked the `"<digits>"` form; digits beyond
-// int64 name no version that can exist, so they become 0, which never matches (versions start at 1).
-func ifVersion(h *string) *int64 {
-	if h == nil || *h == "*" {
-		return nil
-	}
-	v, err := strconv.ParseInt(strings.Trim(*h, `"`), 10, 64)
-	if err != nil {
-		v = 0
-	}
-	return &v
 }
 
 // errInvalidText is a body value PostgreSQL cannot store as text.

@@ -9,6 +9,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 // Error codes of this service (the shared ones are in internal/httpapi).
@@ -41,12 +42,12 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 	if err != nil {
 		return nil, fmt.Errorf("create session of user %d: %w", b.UserId, dbx.Interpret(err))
 	}
-	return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // ListSessions pages through sessions in id order, optionally those of one user.
 func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsRequestObject) (sessionsapi.ListSessionsResponseObject, error) {
-	limit, offset := pageOf(req.Params.Limit, req.Params.Offset)
+	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
 	user := req.Params.UserId
 	rows, err := s.q.SessionList(ctx, user, offset, int64(limit))
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *Server) GetSession(ctx context.Context, req sessionsapi.GetSessionReque
 	} else if err != nil {
 		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
 	}
-	return sessionsapi.GetSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.GetSession200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.GetSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.GetSession200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // ReplaceSession sets every field of a session.
@@ -81,7 +82,7 @@ func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSess
 	if problem != "" {
 		return sessionsapi.ReplaceSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := ifVersion(req.Params.IfMatch)
+	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	row, err := s.q.SessionReplace(ctx, sessionsdb.SessionReplaceParams{
 		ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
@@ -97,7 +98,7 @@ func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSess
 	} else if err != nil {
 		return nil, fmt.Errorf("replace session %d: %w", req.SessionId, err)
 	}
-	return sessionsapi.ReplaceSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.ReplaceSession200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.ReplaceSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.ReplaceSession200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // UpdateSession, the v2 operation, changes the fields the body gives and keeps the others.
@@ -107,7 +108,7 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 	if problem != "" {
 		return sessionsapi.UpdateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := ifVersion(req.Params.IfMatch)
+	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
 		ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
@@ -123,12 +124,12 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 	} else if err != nil {
 		return nil, fmt.Errorf("update session %d: %w", req.SessionId, err)
 	}
-	return sessionsapi.UpdateSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.UpdateSession200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.UpdateSession200JSONResponse{Body: sessionOf(row), Headers: sessionsapi.UpdateSession200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // DeleteSession deletes a session; nothing depends on one.
 func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessionRequestObject) (sessionsapi.DeleteSessionResponseObject, error) {
-	ifv := ifVersion(req.Params.IfMatch)
+	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	n, err := s.q.SessionDelete(ctx, req.SessionId, ifv)
 	if err != nil {
 		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, dbx.Interpret(err))
@@ -155,7 +156,7 @@ func (s *Server) GetSessionContext(ctx context.Context, req sessionsapi.GetSessi
 	} else if err != nil {
 		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
 	}
-	return sessionsapi.GetSessionContext200JSONResponse{Body: contextOf(row), Headers: sessionsapi.GetSessionContext200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.GetSessionContext200JSONResponse{Body: contextOf(row), Headers: sessionsapi.GetSessionContext200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // ReplaceSessionContext replaces both parts of a session's context: the same change as a PATCH of
@@ -166,7 +167,7 @@ func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.Repl
 	if problem != "" {
 		return sessionsapi.ReplaceSessionContext400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := ifVersion(req.Params.IfMatch)
+	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
 		ID: req.SessionId, Context: &b.Context, ContextData: canonical, IfVersion: ifv,
 	})
@@ -182,7 +183,7 @@ func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.Repl
 	} else if err != nil {
 		return nil, fmt.Errorf("replace context of session %d: %w", req.SessionId, err)
 	}
-	return sessionsapi.ReplaceSessionContext200JSONResponse{Body: contextOf(row), Headers: sessionsapi.ReplaceSessionContext200ResponseHeaders{ETag: etag(row.Version)}}, nil
+	return sessionsapi.ReplaceSessionContext200JSONResponse{Body: contextOf(row), Headers: sessionsapi.ReplaceSessionContext200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // sessionContext checks the parts of a session context a body gives (nil: not given) and returns
@@ -211,7 +212,7 @@ type miss struct {
 
 func (m miss) preconditionFailed() sessionsapi.PreconditionFailedJSONResponse {
 	return sessionsapi.PreconditionFailedJSONResponse(errBody(codePreconditionFailed,
-		"the resource has changed since it was read", "current ETag: "+etag(m.current)))
+		"the resource has changed since it was read", "current ETag: "+httpapi.ETag(m.current)))
 }
 
 // sessionMiss tells why a guarded write of session id matched no row: without If-Match only a
