@@ -47,13 +47,7 @@ var replayedHeaders = []string{"Content-Type", "ETag", "Location"}
 const Schema = "idempotency"
 
 // Migrations returns the key table's migrations.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrations.FS, Schema)
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
+func Migrations() fs.FS { return migrations.For(Schema) }
 
 // Middleware applies idempotency keys to POST requests.
 func Middleware(pool *pgxpool.Pool) func(http.Handler) http.Handler {

@@ -10,7 +10,6 @@ package characters
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 
@@ -64,15 +63,11 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c 
 
 // Service describes the Character Management Service to the fountain binary.
 func Service() service.Service {
-	sub, err := fs.Sub(migrations.FS, "characters")
-	if err != nil {
-		panic(err) // the directory is embedded at build time
-	}
 	return service.Service{
 		Name:       "characters",
 		Title:      "Character Management: characters, actions, spoken words and paraphrases",
 		Spec:       api.Characters,
-		Migrations: sub,
+		Migrations: migrations.For("characters"),
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
 			clients, err := peerclient.New(deps.Peers)
 			if err != nil {

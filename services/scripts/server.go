@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -64,15 +63,11 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c 
 
 // Service describes the Core Script Management Service to the fountain binary.
 func Service() service.Service {
-	sub, err := fs.Sub(migrations.FS, "scripts")
-	if err != nil {
-		panic(err) // the directory is embedded at build time
-	}
 	return service.Service{
 		Name:       "scripts",
 		Title:      "Core Script Management: scripts, section headings and transitions",
 		Spec:       api.Scripts,
-		Migrations: sub,
+		Migrations: migrations.For("scripts"),
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
 			clients, err := peerclient.New(deps.Peers)
 			if err != nil {

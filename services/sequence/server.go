@@ -5,7 +5,6 @@ package sequence
 
 import (
 	"fmt"
-	"io/fs"
 	"net/http"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,15 +33,11 @@ func NewServer(pool *pgxpool.Pool) *Server {
 
 // Service describes the Central Sequence Service to the fountain binary.
 func Service() service.Service {
-	sub, err := fs.Sub(migrations.FS, "sequence")
-	if err != nil {
-		panic(err) // the directory is embedded at build time
-	}
 	return service.Service{
 		Name:       "sequence",
 		Title:      "Central Sequence Service: order and versions of story elements",
 		Spec:       api.Sequence,
-		Migrations: sub,
+		Migrations: migrations.For("sequence"),
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
 			return Mount(mux, NewServer(deps.Pool))
 		},

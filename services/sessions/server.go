@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -50,15 +49,11 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, scripts scriptsapi.Clien
 
 // Service describes the Session & Context Service to the fountain binary.
 func Service() service.Service {
-	sub, err := fs.Sub(migrations.FS, "sessions")
-	if err != nil {
-		panic(err) // the directory is embedded at build time
-	}
 	return service.Service{
 		Name:       "sessions",
 		Title:      "Session & Context Service: sessions and character contexts",
 		Spec:       api.Sessions,
-		Migrations: sub,
+		Migrations: migrations.For("sessions"),
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
 			logger := deps.Logger
 			if logger == nil {
