@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -121,6 +122,12 @@ func (r *recorder) WriteHeader(code int) {
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
+	}
+	if r.body.Cap() == 0 {
+		// A large answer states its length (httpapi.WriteLargeJSON): one buffer, no regrowth.
+		if n, err := strconv.Atoi(r.header.Get("Content-Length")); err == nil && n > len(b) {
+			r.body.Grow(n)
+		}
 	}
 	return r.body.Write(b)
 }
