@@ -127,6 +127,14 @@ FROM characters.actions
 WHERE id = ANY (@ids::bigint[])
 ORDER BY id;
 
+-- name: ActionContentsInScript :many
+-- ActionContentsInScript reads the listed actions of one script, without timestamps: the contents
+-- a caller holding the story order needs.
+SELECT id, section_id, character_id, description, version
+FROM characters.actions
+WHERE script_id = @script_id AND id = ANY (@ids::bigint[])
+ORDER BY id;
+
 -- name: ActionList :many
 -- ActionList pages through the actions in id order, filtered by script, section, character and
 -- a list of ids (lists in story order page through the sequence positions instead).
@@ -240,6 +248,13 @@ WHERE id = @id;
 SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at
 FROM characters.spoken_words
 WHERE id = ANY (@ids::bigint[])
+ORDER BY id;
+
+-- name: SpokenWordContentsInScript :many
+-- SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
+SELECT id, section_id, character_id, text, version
+FROM characters.spoken_words
+WHERE script_id = @script_id AND id = ANY (@ids::bigint[])
 ORDER BY id;
 
 -- name: SpokenWordList :many

@@ -84,6 +84,31 @@ type Action struct {
 	Version Version `json:"version"`
 }
 
+// ActionContent An action without its position in the story order (see `listLines`).
+type ActionContent struct {
+	// ActionId A positive identifier.
+	ActionId Id `json:"actionId"`
+
+	// CharacterId A positive identifier.
+	CharacterId *Id `json:"characterId,omitempty"`
+
+	// Description What happens in this action (a stage direction).
+	//
+	// Example: JULIET appears above at a window.
+	Description ActionDescription `json:"description"`
+
+	// ScriptId A positive identifier.
+	ScriptId Id `json:"scriptId"`
+
+	// SectionId A positive identifier.
+	SectionId *Id `json:"sectionId,omitempty"`
+
+	// Version The resource's version, 1 on creation and +1 on every change; also its `ETag`.
+	//
+	// Example: 1
+	Version Version `json:"version"`
+}
+
 // ActionCreateRequest v1's `ActionCreateRequest` (`description`) with the script (required), the section and the character added.
 type ActionCreateRequest struct {
 	// CharacterId A positive identifier.
@@ -270,6 +295,12 @@ type ErrorResponse struct {
 // Id A positive identifier.
 type Id = int64
 
+// LineContents The actions and spoken words `listLines` found, each list in ascending id order.
+type LineContents struct {
+	Actions     []ActionContent     `json:"actions"`
+	SpokenWords []SpokenWordContent `json:"spokenWords"`
+}
+
 // OriginalType What kind of element a paraphrase paraphrases.
 //
 // Example: spokenWord
@@ -435,6 +466,31 @@ type SpokenWord struct {
 	Version Version `json:"version"`
 }
 
+// SpokenWordContent A spoken word without its position in the story order (see `listLines`).
+type SpokenWordContent struct {
+	// CharacterId A positive identifier.
+	CharacterId *Id `json:"characterId,omitempty"`
+
+	// DialogueId A positive identifier.
+	DialogueId Id `json:"dialogueId"`
+
+	// ScriptId A positive identifier.
+	ScriptId Id `json:"scriptId"`
+
+	// SectionId A positive identifier.
+	SectionId *Id `json:"sectionId,omitempty"`
+
+	// Text The words spoken: one line or speech of dialogue.
+	//
+	// Example: O Romeo, Romeo! wherefore art thou Romeo?
+	Text SpokenText `json:"text"`
+
+	// Version The resource's version, 1 on creation and +1 on every change; also its `ETag`.
+	//
+	// Example: 1
+	Version Version `json:"version"`
+}
+
 // SpokenWordCreateRequest v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section and the character added.
 type SpokenWordCreateRequest struct {
 	// CharacterId A positive identifier.
@@ -508,6 +564,9 @@ type Version = int64
 // ActionIdPath A positive identifier.
 type ActionIdPath = Id
 
+// ActionIdsQuery defines model for ActionIdsQuery.
+type ActionIdsQuery = []Id
+
 // Cascade defines model for Cascade.
 type Cascade = bool
 
@@ -516,6 +575,9 @@ type CharacterIdPath = Id
 
 // CharacterIdQuery A positive identifier.
 type CharacterIdQuery = Id
+
+// DialogueIdsQuery defines model for DialogueIdsQuery.
+type DialogueIdsQuery = []Id
 
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
@@ -801,6 +863,18 @@ type ReplaceCharacterParaphraseParams struct {
 	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
 	// has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListLinesParams defines parameters for ListLines.
+type ListLinesParams struct {
+	// ScriptId The script the elements belong to.
+	ScriptId Id `form:"scriptId" json:"scriptId"`
+
+	// ActionIds Actions to read, comma-separated (`actionIds=1,2,3`); with `dialogueIds`, at most 5000 ids.
+	ActionIds *ActionIdsQuery `form:"actionIds,omitempty" json:"actionIds,omitempty"`
+
+	// DialogueIds Spoken words to read, comma-separated (`dialogueIds=12,13`); with `actionIds`, at most 5000 ids.
+	DialogueIds *DialogueIdsQuery `form:"dialogueIds,omitempty" json:"dialogueIds,omitempty"`
 }
 
 // DeleteSpokenWordsParams defines parameters for DeleteSpokenWords.
@@ -1526,6 +1600,22 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /characters/{characterId}/paraphrases/{paraphraseId} (the `ReplaceCharacterParaphrase` operationId).
 	ReplaceCharacterParaphrase(ctx context.Context, characterId CharacterIdPath, paraphraseId ParaphraseIdPath, params *ReplaceCharacterParaphraseParams, body ReplaceCharacterParaphraseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListLines Read actions and spoken words of a script by id, without their positions
+	//
+	// The contents of the listed actions and spoken words of one script, in one call and without their
+	// `sequenceNumber`: for a caller that already holds the story order, such as the Story Factory,
+	// which reads a page of positions from the Central Sequence Service and then the elements at them.
+	// This service does not call the sequence service here, so the answer costs one database query per
+	// kind.
+	//
+	// `scriptId` is required and at least one of `actionIds` and `dialogueIds` must be given; together
+	// they name at most 5000 elements (`400` otherwise). Ids that name nothing, or an element of another
+	// script, are left out, so a caller can tell that an element it expected is gone. Each list comes
+	// in ascending id order.
+	//
+	// Corresponds with GET /lines (the `ListLines` operationId).
+	ListLines(ctx context.Context, params *ListLinesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteSpokenWords Delete the spoken words of a script, section or character
 	//
@@ -2633,6 +2723,32 @@ func (c *Client) ReplaceCharacterParaphraseWithBody(ctx context.Context, charact
 // Corresponds with PUT /characters/{characterId}/paraphrases/{paraphraseId} (the `ReplaceCharacterParaphrase` operationId).
 func (c *Client) ReplaceCharacterParaphrase(ctx context.Context, characterId CharacterIdPath, paraphraseId ParaphraseIdPath, params *ReplaceCharacterParaphraseParams, body ReplaceCharacterParaphraseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceCharacterParaphraseRequest(c.Server, characterId, paraphraseId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListLines Read actions and spoken words of a script by id, without their positions
+//
+// The contents of the listed actions and spoken words of one script, in one call and without their
+// `sequenceNumber`: for a caller that already holds the story order, such as the Story Factory,
+// which reads a page of positions from the Central Sequence Service and then the elements at them.
+// This service does not call the sequence service here, so the answer costs one database query per
+// kind.
+//
+// `scriptId` is required and at least one of `actionIds` and `dialogueIds` must be given; together
+// they name at most 5000 elements (`400` otherwise). Ids that name nothing, or an element of another
+// script, are left out, so a caller can tell that an element it expected is gone. Each list comes
+// in ascending id order.
+//
+// Corresponds with GET /lines (the `ListLines` operationId).
+func (c *Client) ListLines(ctx context.Context, params *ListLinesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLinesRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4846,6 +4962,80 @@ func NewReplaceCharacterParaphraseRequestWithBody(server string, characterId Cha
 	return req, nil
 }
 
+// NewListLinesRequest constructs an http.Request for the ListLines method
+func NewListLinesRequest(server string, params *ListLinesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/lines")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scriptId", params.ScriptId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.ActionIds != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "actionIds", *params.ActionIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.DialogueIds != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dialogueIds", *params.DialogueIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDeleteSpokenWordsRequest constructs an http.Request for the DeleteSpokenWords method
 func NewDeleteSpokenWordsRequest(server string, params *DeleteSpokenWordsParams) (*http.Request, error) {
 	var err error
@@ -6248,6 +6438,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /characters/{characterId}/paraphrases/{paraphraseId} (the `ReplaceCharacterParaphrase` operationId).
 	ReplaceCharacterParaphraseWithResponse(ctx context.Context, characterId CharacterIdPath, paraphraseId ParaphraseIdPath, params *ReplaceCharacterParaphraseParams, body ReplaceCharacterParaphraseJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceCharacterParaphraseResponse, error)
+
+	// ListLinesWithResponse Read actions and spoken words of a script by id, without their positions
+	//
+	// The contents of the listed actions and spoken words of one script, in one call and without their
+	// `sequenceNumber`: for a caller that already holds the story order, such as the Story Factory,
+	// which reads a page of positions from the Central Sequence Service and then the elements at them.
+	// This service does not call the sequence service here, so the answer costs one database query per
+	// kind.
+	//
+	// `scriptId` is required and at least one of `actionIds` and `dialogueIds` must be given; together
+	// they name at most 5000 elements (`400` otherwise). Ids that name nothing, or an element of another
+	// script, are left out, so a caller can tell that an element it expected is gone. Each list comes
+	// in ascending id order.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /lines (the `ListLines` operationId).
+	ListLinesWithResponse(ctx context.Context, params *ListLinesParams, reqEditors ...RequestEditorFn) (*ListLinesResponse, error)
 
 	// DeleteSpokenWordsWithResponse Delete the spoken words of a script, section or character
 	//
@@ -8840,6 +9048,61 @@ func (r ReplaceCharacterParaphraseResponse) ContentType() string {
 	return ""
 }
 
+type ListLinesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LineContents
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListLinesResponse) GetJSON200() *LineContents {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListLinesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListLinesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListLinesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListLinesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListLinesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListLinesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type DeleteSpokenWordsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10727,6 +10990,30 @@ func (c *ClientWithResponses) ReplaceCharacterParaphraseWithResponse(ctx context
 		return nil, err
 	}
 	return ParseReplaceCharacterParaphraseResponse(rsp)
+}
+
+// ListLinesWithResponse Read actions and spoken words of a script by id, without their positions
+//
+// The contents of the listed actions and spoken words of one script, in one call and without their
+// `sequenceNumber`: for a caller that already holds the story order, such as the Story Factory,
+// which reads a page of positions from the Central Sequence Service and then the elements at them.
+// This service does not call the sequence service here, so the answer costs one database query per
+// kind.
+//
+// `scriptId` is required and at least one of `actionIds` and `dialogueIds` must be given; together
+// they name at most 5000 elements (`400` otherwise). Ids that name nothing, or an element of another
+// script, are left out, so a caller can tell that an element it expected is gone. Each list comes
+// in ascending id order.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /lines (the `ListLines` operationId).
+func (c *ClientWithResponses) ListLinesWithResponse(ctx context.Context, params *ListLinesParams, reqEditors ...RequestEditorFn) (*ListLinesResponse, error) {
+	rsp, err := c.ListLines(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListLinesResponse(rsp)
 }
 
 // DeleteSpokenWordsWithResponse Delete the spoken words of a script, section or character
@@ -13148,6 +13435,46 @@ func ParseReplaceCharacterParaphraseResponse(rsp *http.Response) (*ReplaceCharac
 	return response, nil
 }
 
+// ParseListLinesResponse parses an HTTP response from a ListLinesWithResponse call
+func ParseListLinesResponse(rsp *http.Response) (*ListLinesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListLinesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LineContents
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseDeleteSpokenWordsResponse parses an HTTP response from a DeleteSpokenWordsWithResponse call
 func ParseDeleteSpokenWordsResponse(rsp *http.Response) (*DeleteSpokenWordsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14225,6 +14552,9 @@ type ServerInterface interface {
 	// ReplaceCharacterParaphrase Replace a paraphrase of a character
 	// (PUT /characters/{characterId}/paraphrases/{paraphraseId})
 	ReplaceCharacterParaphrase(w http.ResponseWriter, r *http.Request, characterId CharacterIdPath, paraphraseId ParaphraseIdPath, params ReplaceCharacterParaphraseParams)
+	// ListLines Read actions and spoken words of a script by id, without their positions
+	// (GET /lines)
+	ListLines(w http.ResponseWriter, r *http.Request, params ListLinesParams)
 	// DeleteSpokenWords Delete the spoken words of a script, section or character
 	// (DELETE /spokenWords)
 	DeleteSpokenWords(w http.ResponseWriter, r *http.Request, params DeleteSpokenWordsParams)
@@ -15737,6 +16067,65 @@ func (siw *ServerInterfaceWrapper) ReplaceCharacterParaphrase(w http.ResponseWri
 	handler.ServeHTTP(w, r)
 }
 
+// ListLines operation middleware
+func (siw *ServerInterfaceWrapper) ListLines(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListLinesParams
+
+	// ------------- Required query parameter "scriptId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "scriptId", r.URL.Query(), &params.ScriptId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scriptId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scriptId", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "actionIds" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "actionIds", r.URL.Query(), &params.ActionIds, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actionIds"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actionIds", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "dialogueIds" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dialogueIds", r.URL.Query(), &params.DialogueIds, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "dialogueIds"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "dialogueIds", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListLines(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // DeleteSpokenWords operation middleware
 func (siw *ServerInterfaceWrapper) DeleteSpokenWords(w http.ResponseWriter, r *http.Request) {
 
@@ -16561,6 +16950,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/lines", wrapper.ListLines)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characters", wrapper.ListCharacters)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/characters", wrapper.CreateCharacter)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characters/{characterId}", wrapper.DeleteCharacter)
@@ -19709,6 +20099,56 @@ func (response ReplaceCharacterParaphrase503JSONResponse) VisitReplaceCharacterP
 	return err
 }
 
+type ListLinesRequestObject struct {
+	Params ListLinesParams
+}
+
+type ListLinesResponseObject interface {
+	VisitListLinesResponse(w http.ResponseWriter) error
+}
+
+type ListLines200JSONResponse LineContents
+
+func (response ListLines200JSONResponse) VisitListLinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLines400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListLines400JSONResponse) VisitListLinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLines500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListLines500JSONResponse) VisitListLinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSpokenWordsRequestObject struct {
 	Params DeleteSpokenWordsParams
 }
@@ -21286,6 +21726,9 @@ type StrictServerInterface interface {
 	// ReplaceCharacterParaphrase Replace a paraphrase of a character
 	// (PUT /characters/{characterId}/paraphrases/{paraphraseId})
 	ReplaceCharacterParaphrase(ctx context.Context, request ReplaceCharacterParaphraseRequestObject) (ReplaceCharacterParaphraseResponseObject, error)
+	// ListLines Read actions and spoken words of a script by id, without their positions
+	// (GET /lines)
+	ListLines(ctx context.Context, request ListLinesRequestObject) (ListLinesResponseObject, error)
 	// DeleteSpokenWords Delete the spoken words of a script, section or character
 	// (DELETE /spokenWords)
 	DeleteSpokenWords(ctx context.Context, request DeleteSpokenWordsRequestObject) (DeleteSpokenWordsResponseObject, error)
@@ -22192,6 +22635,32 @@ func (sh *strictHandler) ReplaceCharacterParaphrase(w http.ResponseWriter, r *ht
 	}
 }
 
+// ListLines operation middleware
+func (sh *strictHandler) ListLines(w http.ResponseWriter, r *http.Request, params ListLinesParams) {
+	var request ListLinesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLines(ctx, request.(ListLinesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLines")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListLinesResponseObject); ok {
+		if err := validResponse.VisitListLinesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DeleteSpokenWords operation middleware
 func (sh *strictHandler) DeleteSpokenWords(w http.ResponseWriter, r *http.Request, params DeleteSpokenWordsParams) {
 	var request DeleteSpokenWordsRequestObject
@@ -22589,217 +23058,228 @@ func (sh *strictHandler) ReplaceSpokenWordParaphrase(w http.ResponseWriter, r *h
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L2LUiM5ti78KhrvHVE2f5YBF9UXExMTbqC72bsK2EBNx/ztPpXCKduaSkueVBrapw8R8xDnGebB5klO",
-	"rCUpU0pn4rSBAqocMRHTuPKiXFpa10+f/mgM5GQqBROpanT/aIwZjViC/3l0SUfw/xFTg4RPUy5Fo9u4",
-	"HDOSMCVnyYC9UiS8ZoniUoSEKkKJShMpRoSJlKdzktLRPlFMRISn5IoOPhEuSHg8fP2epoNx2G4EjYT9",
-	"Y8YTFjW6aTJjQUMNxmxC4bXsdzqZxqzRbfQbu/1GI2ik8yn8qdKEi1Hj9vY2aExpQicsNSPuDWCQx9EZ",
-	"TceLIz+OYFhDzhIihyQdM0LxehhG9rJvgwaHi6fwiKAh6AReSc2D7xzwfyZs2Og2/mM7l+i2/le1fRw1",
-	"YLgHVA1oxBbH1ouVJBGLWcoIu2bJnERsykRERUqaijEcrpyyhMINrTb5hadjOUsJTwNCswkhNzwd57cq",
-	"whURMu0L/eiINMO9ne9DEv7cu/h4eHR2dHLYO7m8CFvtvnCloD8NBfGPGUvmuSQG5gvcD4/YkM7itNEd",
-	"0lixbJ6upIwZFfrDxzShg5Ql9SdnYG/x5me3dH4G+ePvPUX5o/4HP31hqKcinpN0LBXTQ+WqYqydChF6",
-	"g11pcMcRm0xlysRg/t+sZGjv6SemUB/SZE4UHbIuynLIE5USkAtTqVYSSj6xOUlmQu2ThE0ZTbkYwTpt",
-	"Kjph8I8BmbB0LKOAgLD7goqIXMlo3iJUqBuWKP0g9/lqKoViBK6En7UxIWE27PT1OZvGdM6iLoG5CQO4",
-	"ti8GCaMpQ10dczFqE7Aydhx2vBEfDlnCRIqjICOWKmLU+fjw6P3Z6eXRycHfPv730d8+nh99uDg6DPcJ",
-	"7Qv4uJSDgMjNmMfMGTBXRKU8jkEMAj7/rmcen3z8cHEUtsl/s7kiNGHw6AmbXLGERWQoE9LZI2M5S1Rh",
-	"MTXeXu0Mv6VvO693B2/Y673BDnv9ffT27evO8A3dGeyy76++/bZhdEWLLFcWZ8Zfw5S7CjOhv79jYgTL",
-	"qbOzEzQmXNi/dxetJWiPululmWKERyogAzmZ0NeKgXnVZoNH6s+7QSd4E7b2CU3JRKqU7O7s7Hga/+tu",
-	"0PkN/p7GEsycMQhlq4BHyvsYnrKJqrMMAvjuY301DAC/2/6dfTZNEjqHi1U6x0kYymQCfx8P0fmUO7YQ",
-	"fF6ozU/MQdViiopNQQb9Rn+2s/NmYFwe/sH6DZCIMVhixECpJjRiRIJMubZlmX1GdeuLMVUkHdOUmEcF",
-	"hMWKkXBvtxO2SbgVkgkMEtaymNuLimpl3WK53hgn68l4StOUJXD5/2r2+1v/p9/4dff197/9uvP6+9/+",
-	"2Al2v7vtN1r/2SjTnXd8wtNFoZ3RESOK/2/WbpRPc4z3lXqLXZw7+jufzCbOVJo/s0FwkbIRS3AUJ3TC",
-	"7lLhzLRmtgkcIJ2wgPCRkPA1ZEAV85S2cS4nTFaMH/+vrpXOfAeMEwd8OhwqViK3kxnYDfAfqPcklUR9",
-	"4tMqKUr9mFIx7gSo2zTVsvpmr+GIcadUjGc0odNxQhWr746n2T2+Py53yFPnDff1yO5oKyb/0hvgQgQB",
-	"4jWrs0mjiEXww3UHYtOFyKr04wrTUfi6lb7mAoe9SnCh/7k0CiqMS5lnrzwmZuLbFQalbyFNOkiJTIga",
-	"MMF86b2pGCTLg+nVRjmVn5j4RSZRfa1VeA+5kUlEmhyce8RpLEczdhyF/nD3OqWarJy33k+Tb+FuHSGh",
-	"o/uBRj/RlN1QlPhACgiQ4D/pdBrzAerj9t8VfJmTDcE3p5THCu0zTWeK7O1+t58Fdzzqkm+Gu4MO3WHf",
-	"X30X7Q3eUPjMJJHJATrlxg+9w48/9S6Pfun9DWwFU4qO4HcUGDxGgKdiyTUfMBPrsYjMBPt9ygYpi2Lt",
-	"WGt9+RG899x8thZCIfPJ3oR6ZT9D5zCKgIodMJEmNCYXZmwBOZAJI3olkfdU0BGbMJEGoIgXTIGzJOCd",
-	"O9+QAxDr72kLwlfzIUpCXKujXUVA7mAlSCR1AEpoHMubEtuAMd4NeO0bqow9icAp3wYwl+d65GvPpVm7",
-	"XTJN4JXpnPSzH/sNDCu4UuCP/dn8a+/d8WHv8vj05OOPveN3R4fenFp5YsicfSJGF/h1vbNjYmby4eZU",
-	"1wiMPkI4FIOHYhHMz1XC6CfMUWZxbk56Z8f7Nvr3xAujOpBiGPPB2qLV2bvqkr2A5MtZdcmb3cBxG6pL",
-	"doPcaRjNUV3SKUjcT54XllDudiDMy5PxfZvgY2hiEuk/gxl5JNFr1Y74IFXaH84STJ/AbDDSLBYBAhKe",
-	"9c57Zz+f9y6OPvbe/3D804fTD/C7TDCnnCkW9UVYSEkg/C2bOb0wjgVEnDTGga87gSvYtuOTy6Pzk947",
-	"b1a4GQTBKx/SeAnHLJIh5fEsYfsm5LdjxqKX+ZiQDDmYNZ7Cr3BdLEcKtfxEpj/KmYjWNiCOoyJ7RZ09",
-	"Ob38+OPphxPfOrjuEezCEAfw0Npoch9wqBG5mptwMh3n9oj9zlVabQDO6DyWNLqU8h1NRmw1CblSOOv9",
-	"7d1p7/Dj5enpx3e985+Oqm0l+33AWKTI7s7ed2+//YZczVOmHmmh4gu5IjF8XQKZodaNzAcPBmyaKtLc",
-	"Je/5Dy0tk4QNpIiwsPEj5TFbW3GsWYDct0v6jQ5mlZ7Yzo8OTk8Oj6ucjJfijvPJI4pDKMG1x4Qs+gEF",
-	"mNeRUbMgVZbpmCU2Xc7F6A6tWsk+CHpNeUyvYra+nUqTOYlpipm4K8EPJ72/9o7f9X5456tcRFN6BSnL",
-	"zHn7wypZ9opm6IwibGmrvjT4CrWHwDKYfz9XfTETCaODMQw7IClHHz/DhICDkVMsHrqfVjuqIucgyr5A",
-	"WRpX8kHARMbXLDpnWAgcsPsGW+T77wsTdXFwfnx2+bHcXOKa1FGnb7oeeMrQHhilNi8MsoxLJm5iC4Lz",
-	"x0KaYfEjwqAvwoujA1y/zq8kPPi5d947uDw6d36+059/EGo2ncokZdF7FnF6idWFde3xh5OLD2dnp+eX",
-	"R4cf3x8dHvc+Xv7t7A6jPJnBfzGy8IrHtcsg27D4zrCNWal5cN5+WkxLrzuvFAn1v4akGdpuEkyAc2XY",
-	"ItN4pkO14qRTETmzzkEIsRQjRVIZYBoT2sRNV5bg0XlnTkS4NlVKJ1PVhmvtCPDfQqcjERKaMEKvFHiE",
-	"mzET8DIw6UIK1ib52EEuNFZSv53FmIHB700Mb+0voB+hvQ2MhjbJxZSOXGg7BBm5yX+4zpKz1lut0rDb",
-	"W6l3A3Yeol667PJLK8BGUWXuvk9P+6FzAyqNKdTUGmNeMal5uasJy+658K++DRqzabSGSIy2Lbvnr+Yy",
-	"XQ2xtZRf3Q6rU8Vy5bzwYfk73Wl0x/9bVv2UV39nAzTTej4O8HonZaeRDqVofOaon+lfFJbzbr6cvefA",
-	"2vbXc9YgM16jaT+5FZgAL1/efuqIZcrF1bCyfj9jTS1oQMW0V8/hof9p/iT9Ao5xTKdTJpQ2OmCvbM0S",
-	"UuARIxFP9ID9SmDjvz68Oz66BC/DaKIIvZLXjNCUUHLDRSRv4Gqn+fZ2Z2n3zY75HVdphYOIufU4zRCb",
-	"AmDDU5nS+EDORGq1KcSOijHcui8QVmlL1lOr1Vwz7ut2sYcW2+bPXbef0RHTXaLbwDYsatxiOiTw1uxb",
-	"lxqe/MqiFukv9R4WZE0oM6pqlcLu9GBNu3CEuI0hZ3FE5JBQYfUNgzRqO4qKpWqfhFbd0ZEO+e8sAg1D",
-	"O2YwKU+98u+xlust4A9oqNcT9iU28Vkcqby5g43pmFGVEghWdB/MfdLuixPqguSyFmNVmJldAN7IDewC",
-	"EkJKURF0VkaL91fERw+xsk8uCFt3cFZq2T5R9ONDgkzP2Q9+1ol1so+7d7gDSlHQLz/0WdSTp5nAgmBL",
-	"RHmnoO6MKXrkKuFsSJxfF1vNJpTjCUlkzGy+o1KZzP0g40Lf/V6KlI5mLIBLYwg00M3/1yzmLC0EGp06",
-	"gUb2Lc851sjN2NcZbvhauwgPoZNFFENAqFscINOEI8QzLaBZTt8fnfp6s7uK2jxoDFQsVXlR0BdiM54+",
-	"jHkysS0KRU4mTKS0DEXyy3heQBJhz4OLTxqQw1NFZMJHXNB4n0zonFwxwibTtGA438uIJYIciVHM1Rjr",
-	"xzRDoNII65ZgvVQ6i2D8pdnagv4faoR0ZhD8sf8sb8iEinnWS1CEkqtZ/Mn2dBM2kddldjEqPHdVrJYf",
-	"VjvPKtNJv7pZCpNCqy+HBmWOxdgMuFs2elMyLz7qYsoGfMgHijSxnD8cMoGiR20O8p4LPt62QluBrimm",
-	"Y5YwXWkUOLsL0+FUiRdendKrmJEJHYy5YK9hzvGHgYxYl4QLeAjwbe977348PX9/dPjxvy5OT+CXH4/f",
-	"XR6dfzw/+p8Px+dHukR+en780/FJ793H48OP748v3vcuD36Ga72S+WJxnZTV1vuitLgekPpt97Ck74YP",
-	"roA7B5WgZXxHofUJP5bX3/Ed748ufz49xJH33r07/cU837TX9c15NyggVX2igIQO3igsgljL0CsLypB1",
-	"AxaW5WxCRa4BajaZ0KRMoQoLKdeu/OFl60mnOMUocCoVT/k1IzzDm8Erq1d2CZg1aJwaU2c7KCX1q09c",
-	"oBs1tXRCXdvpAFfQPgp4k5NKNAJTVG0EDjag8Zsrfef3ErHnIVYF4NJgf8lMacu3AphXP70KHguPFwWI",
-	"rPrEp1P9npVsqAsgLQmH/ewmvxTSZxfnCYpsvZP+K2W/p/D/g8znZcm0dOYWV1N1L8Z5JrhDMKY8Kov9",
-	"su6fC9pIx6wvHKVw20I6andHQhSdK3Iz5oOxecNEr8dChu858TsjgvzKtRP9XAD1ygmysG7uusNbY2a7",
-	"WAbcrfU2mOTleYV96iVc/VRFhAIq2ZOTJ2bzVYE70esVGPIvv39DpeJZ4eIakVP94MDgSzI8kW6ZYzyS",
-	"xZEQb/QFtjN5mjWQ7S2vFOHRQ66BVbV5Hf0qzPviZN49VeV1gVNhLLocuq4lIDKOIHjDAPu+ab9jib/O",
-	"vD8XwBlNB+M110vBVbmPCu2Gv3uXxtdcAGsq9B2SujRPXAwR4F2L+1O62HqJEfKJYRp4SkhNzJV2ifpZ",
-	"5S+UpwECkV6ZvVkxH40zmKZu/P2FHMM/6+JcQK4SvMSWZWYi4TqJ8msvNaov+dfep5pQVAzvWWEAafIs",
-	"jkmiKzwwaV0vfCExG6YI4LpiAwm2VKfffeGZ4KyLTa7m5LrTcm2yNrjki7e3ZYv7YgF4saiyJpR/pUwW",
-	"IQVoGE/tNp9XSteKiUwilpCmGsgpIyH+FloNrkLPBH2hxjTJUbbZMw0EPnCDRx33pgkVeiCqFeidjsNE",
-	"TvQSsOhAKXS9oC9sqWCfCPgFB8siAvl8IbV7s3JGpDf4VC93PWj9BV2wYyTmgumQmDEd09rtPf7iPiW4",
-	"xy/Q//cn0NGEDSXWIFKSjuVM/8tf1lm7+b6kqp5cfgVCRPIdSDaLeAnIL2fYsODxyyDgwgJcYa8VLnPt",
-	"iXAX9zWNZ1jtC12UegiqD1ZBa+JSEFl+7zpAss/Vt8zEVBMy85yhYHWspbNqnyrzcWTuwcdMZPwguLF8",
-	"Dd8/1al4FhgHYw6eHjj2qHq5ql5VQ8WqnXEm4+fcB3V8x9eZEOUCeNi+o18kewr81eddEjXWwQuEWz2+",
-	"DBfklfslj4Oqs9P55vXu7uvO28vOTncH/vf/u5VoEO1rCLXKCumX3gqr6CzqKne+M3fIIYVVQRZ86/JM",
-	"KkcsHS/rOJTWwf+ae9k7Ob0yUpJdeLddEmj9/r/dfDiZFmS7AJA9pUhUsFISAFPCxVDaLSVU7/o1e/F/",
-	"BBFSLnrHjdJ9G1mD2tkUbgNC8omxqQ6xp0xO9d5japIt+DTcg5SO2ZxEEn9QdN7ti62tnFRkaysgW1sm",
-	"l9raIs0CjFi18MatLTfLgusgT1FuetIKCKODcV/Q3I+7JsvkhGgR4Q9amh4G5nVOvQ7e5tQ++sIUP5Rl",
-	"UcoT7VYBoRE4kFW9NywfULsv+uI//oMcyMmUpvyKxzyd51HKdHYVczVmUbadvi+0Sb7uOFu99BTAh7nM",
-	"UkF+xXGEX6TtOFZzu+B8VZrNrApJExx2X4R/4IoJSO5ybkP4yzQ4yp02pDjguFsBCXXwlwMmg74IdRCY",
-	"/ZaXApR50hQWaPm/N8OzD5fhdnjWuzz4uS+2c8XZ/sMxfbfbznyFMBD4Qg0XtW+BX3LLDc/GPCqLV1pI",
-	"kdUX17u58CAnI1Eip1OchwlDyr2u/U6z/yj7bicpNb2in45w9KcXl7bS4PaW1B3qArf7+kJ6yLOipPa+",
-	"2mJkoACuYIDTmKWs2xdYdLiaE464Aa3zWpatgOgJgb+xG98KDOJCjxkFYiyl1dFDNuAK5YFpPkiFK6J4",
-	"DNZAJoSLgRSKq5SJtC+2yNaWkX1xFSqTa4NO2QXY3tqCB8J70ZhMAnI1S7MNc5bIDP4F3hVz8Un1BdE/",
-	"OM8J8L+YLl+A6Bj9xJI2+RlGDKYBU29KslKbE7A0F8KVVgDvoCIrw3mZftNwHWY8LUjMxsUoIPJG5NWi",
-	"clYNWwRq6VdE/mu8AkLzZizJlCVg8pWpy9BPsOJbbS3pC6e2FfNrppbm8VtbpGf17JUq9D9foWyLFRCz",
-	"97S6wmbLaVhcC4y94CnB4llOawfPzu5x6mSw9pACRzsWpxAG7+3myq7Z8EC9cce/qavlJCv4AvOdBFNB",
-	"0CHctBJpV2U7/6nUf4qsNYyfYCgl4K6EQSjG/C9vwxsuJZnI6+xZKiCwtsi2HcV2wnBCQiIFKeWAKWSj",
-	"KEGrjYGWklultEkp2udXhSqO3f4Ihki5JijMJRxadcnNvrMUhfTWYgH0ritW+SpDy5SnxxM6N/t6CBda",
-	"/tcMFE/foEgTLQQWvcicpa026bkgRiRYnNIkdb0ySceJnI3GKHuaGxN8vmNP9tHGEscx/MXK8c9hblNc",
-	"GjOzwbdNjkGBkbgDk5mp5AJ7HzTXUtKcSHCqsdTbVLEw7378QFOaWBUqp8rJNNLYxoW6HtbxnGogREU4",
-	"Dbnb3jdlvQGNY9D88A+37ncbmmefeXHLmF4zA52WNwJehLHALI6NWd2GlbRtPMS2dgzbBn83ExFiTBlP",
-	"QCC2LUCa4b//+S/X4W7/4fbJb5HOsABJFBKRhHpbu3myJRewD4aXNMO9nb2wVWhQN693t01TxO02adGV",
-	"YDI0I1kLdecTF9E+aJaBzMFbrmTEmbpPE1yvAmzF6PSCp22Ld/lwGVq7rj0sqRe2GDYPIb3GG4bPhmkN",
-	"RyAM7Qd+iPYymoDNx9YQ5AgjGZsvUs4gJaK3HMD+i3juTpcmtEUvUIqiI3xo69hmpVvbAikgibGur4xX",
-	"H1CMnWhB5bUNyV8KgsM6HSzFNzs77nrVDhJFal2Wt90Gbnm7s7OvfT6DyQA7Mo0p7jSXw5QJApaOJaSJ",
-	"PYlXivQbP8zSgCg5TP+EeQo8H9uT//7nv/oNZHFFCkEI+tIbJlJNGqkbJKoV6DiMwQcidSlJKFcsIk3s",
-	"cOCg3+7s7LTaBKN2jGXgHdcdwz3Copws1f7SJieoahDVa3Xabbd3PXEYUZvYbWvL6IaZRqdRzdOMxCNy",
-	"mLjwTSQUszgO9+ELNczWDUG0KMQn0nRCnsAPTFpkpphWdvRlmjjZxosZmwTKUC/zDObbJXs7e6CNe51O",
-	"X+CCJzS+oXPIYahQPsGIR3EDeVk63toq8DOAQ0nsK234s7UFUf3WVl+gwdeysEHlv//5f93wTyZ+dDcY",
-	"swFCqI0Tqg7l+sLY9q5xRMbpbf9hn36rvTdGS6bEDEa3FRQjPftSiLBbOELwCnudTtgXixBZsl2GkYVf",
-	"yzCyXZ9ASZEbFsevNYVYADalLxAVqHI5gqsRIOIrPRvxNejnjzoxwJ016FyRwjhHbeu1ALeZz0HowEx8",
-	"EvJG9AWPMhpWS0ycpRg66gpcrm3s1GlWL9UXPc9suZclzI0T/JYsRuQ+/sbOR/a4vjB+XJHm3S4cfNsd",
-	"sXM2FBdKmn2b5k6u5hUvZxInMxEzpbwZBOMbunxnoYm5LS+5vtx5fColadogVtnYNgpI9uUGb+8ofd6u",
-	"tvYO7KRdQ1xpcENExShGiunw8Ojd0eUR2aZe5m1/VW72bWonXtRb6KVuw7L01ohOS1HI8Hme3mkrY8Zr",
-	"4iTTR+VJpkVW3U69q/vigMaxIiNp04K6BIn4hXerjLISBUsEYxkxwTQJtK6fq8CkA3zC5CxVbfLLmAn0",
-	"9FyRBT4gtcAH1BcOIZCOCJCZEXXq7c6bsBJKvp+1pS0BeTmVY1/4XI4BPLcTFoDoENdjWKl1Z0h5rDRN",
-	"wA2d23SusO5PpymfcJXyAbxME2cN5rbWtYDW9dY2Ct+JXHR+n/fqm161NXBLrX2h/Sb4ZzoY56kljnxA",
-	"k4SjT3U8ERZl7b/w1DudwbBca8po0OQqYuu29pmBCQ29FRJa7+yVA3JOLsP9rnfizAZjuA7e2xeQYYVb",
-	"1gaUMV239rNtIj6v2CLFl6c9e7vofsq2TeDQsyqNjkLyUxSccSMnH1UpuUl4ih8gsnWY89hn82Tn3pTN",
-	"LFObL5QCYaKRTdfh3ac+OX/q0N8jg30MAUcF036BPJ8IdmMHjPuBlB2jv9mHjA1uLfR2DYVYX2yTMNsj",
-	"oal+IPnEVV2672a/L0KzkUI31GRiyuz7DvchjRC/Y3cOabUwuYq/gUhjiWI+YGYjk+kAvD++bASNWRI3",
-	"uo1xmk5Vd3tbTpnQOtKWyWjb3KS24drboJHyNPabB3f2CRx4QLfRae+2d7CvOmWCTnmj23jT3mm/aQTI",
-	"EoxNLes/8s1eiw2WQ2P2dWXIFE1R8XHy4xhlMOLXTNhqJsSzmbch1bFt3oXrCylYxiS/sxOWbHLKCrKU",
-	"XGEeYKlCdfSEcD+XerAVZAoJibUXmGQVJ+0ocne9pKRnijLuGRJj0wTrixuWMJKdVrJj03EqtPbquveS",
-	"SiW6U2vLwY5kdRqu8qNQdGffC0tQV+FfnXpSyWU6oM/WqN6AmB8B0hfYT5M3OsCy78OVi8UGW5Y01juP",
-	"W3WUA08WpIk+axs9Ygsm+Br3HI7oFAtXWQnQdoJ0FRLkZEqGeaKjYDB6RTmdlkwtTfW74Z+m82t5GzW/",
-	"ZNtnMr8Nlt/g04zXuGPhMJbb3wok2p2dnfr0c3iHVgX4L0SlLe7RfPPd7W1tPjlv22gFnVy+0E1p0FVy",
-	"5J7c019R9qLsa7cdjunboPG2zi0++y7e1an1IktMjre8WX6LS56JwtM78TIdc45bMn2ku2gNG0EjpSNQ",
-	"woZVzt9ug8aIVeF4vA5aoBE9pf3BZXiefWOi4VYnfFIY7heaDA6zg+lomKzUfpoLpr2jwwG+2maqAzm5",
-	"4sLkW72Twy6p5wVMB49jqxBDGK7A6BiR70Mya4rJiNm0sQIYKAv6NqdKuaWGrIqv+4lc+OBkqgbaaS+K",
-	"J8/BcglP6SjPL1x0G8UQFfsk+47dQkoM5x080i9uexgtMoD/s74V11qAPsPUmLjCF+fVgELOT+iIcoHu",
-	"00uz3FoA4RFRfDKN5wsVAdKzvM/L0NnofRyrXmaR3+V6/DLs8fJ7slOHalxrcWxLL7Totfu7gysaD6SY",
-	"e/7AQPd+ddknvymQS+56AOEqfFABpQbmmCBBR9tFqsLDHKjTm0Xg7q6HrK16Wxa47oII87F/Wxh7Z42x",
-	"1+HEW+GDOqt+0G8ZHBLZTCzQccfHL3ZWcN0OI1+J43b3wxkr+qW7ahCF/dYKFzyVZVjaA5OB5oCQpgY6",
-	"e8iTltcyxWpITAemPJEu9LdL8E5dHfcm8kZ3I3Dria2PZmE1jbEByqJliQhpYtaed8LDoC+8VjYOWQqm",
-	"u/9ZUUcSxtFXXElIXrBhDwGMMD9DftAmPZPhhJ2d3dABFdjHLNu80dzVcDIDq4MwAaWK0c2YRtrBed2l",
-	"fexiyVms6fxNfSvrSGM9zKuEGPYV/EQH5IIwFHDqLkjWQlGCJeASb49Kq2SfSfNmLPsiw4nwtIU+2RZM",
-	"2m4Egl1LDFk8zfEiIczxMHlGVI0NKIemKGx64zhXxueDHi1rlpC8V7LX6YSkblejtd8XhdjMHaD7Qc5J",
-	"IZARNM2LSkm5C4FGgbndYWzXZVQbZATedGerBpJUaeCFIALBbrLEkcWKIXIq0LgRbopSVagRf49aqyys",
-	"OXDswMpxTeHQS+3z0bj+IKP5A7j7om98QMe3sjvyN5dUJJQwW/nZtf6RVLcLEdHuA4joy4olVp2Uqnkw",
-	"zg5Z8rUMyhxZ7r/gu0oOWC4bgLlsG6/B168ReOztfL/8lux0Jbhht0YAUTyNBe97WyfwKDk6AG7udOrc",
-	"vHj4wwsKrQ6MJ7YBUml4dRtkxeTtP+yKu61TV86rK2juS7GAZQULzd2FMYtFB2o4h6n3ag4e1dLws5Im",
-	"tnd6lu6SirmuKBR7M2XdYn2osOOdTFEsWKmNTJwu8kSPgqe6mNEXeWsn0E2MmGXtI3Pc725Hl4LsY7xT",
-	"iE2wWVnFNYiN1cu49y/ZruxJ7fHjdbJ2c0xuSYa9V76BxDGG9yxt7ulX3H1LdlzWenauhgEoOWHp5dVd",
-	"77Y4FTVVdzr1alrMVEhzaWWzVdyKrjOZfaJhVPps5MRALvUOMl/Zf2JppumPUObZBDXVQc3nD1VWXPMv",
-	"ZR2eMxotXYWrmfGe0Rs8BBcM9LT8RPODCrCl7jM33d2bLQONm0wdKvi2QV5mTVgD/OzmSEzTiCw7mirm",
-	"4lNQDrx0IZcQSWSVeOVCYPpCJ8QGvhNodFDWpajv1y3oNAfzLFgavTd23QTV85XrZqZ286rTlVzFvJj9",
-	"UIhJhXhuMGbsE5lNpcA/x1SAP17VSPh7hissRnFjcJ2k9OXZ71oCfkAT/7Zo4jsPnbfSoeblZs68PWub",
-	"f4+wbZPZPpJ/0xZiuYeblcSZhvKhsEUiWEJT1ETmJ8tUxjMscNdNgzH5ysvQRMi+sG5qmwiZO6oq15fX",
-	"oE1upxdJ103YVErnFu/UFwUogNPgNieg2iIRF6Rp9i3x1MHwOccCm1602V6md/D1BU8NACpP6rVrTuVs",
-	"MGYRaZqqLF6vN17Wc7am+ByYDvWjOlsz7U/qbR++DlzXP9ynOlzgSLnTvL9SWCfWznnjkjcueeOSvxKX",
-	"bKzEWtVmd5MnjGFJfeiVVwK2bf8cjXfmM124XMIBwiuiOxB5xhVWofkCgjcFRF9/i1tvTckZd3EiwhnJ",
-	"tFptr+ZkV1vx/HnqVr0guHC/zQMsQwyAWGn41PYdMC5HACt7uidAQ0nBKpBQLkErKkCB+wa5HGPKzUa2",
-	"dqOWvXfpW78tcrvn5xf4vO27u5bqqaGZeIlK2dTsNBKpRONvvFO78ThAo1XqbQXq7SVgI+9ch2deTLs/",
-	"3MinblbewZmO2XKX0UMUzO6GMbnbtKRnMUpwTc6RES1vZ4OD+0EsK6KIF9A9DnFWtqscUx6Hltnu1EAi",
-	"GIoJx/XuPtFjcXkBJnQOaQiPY3LFNAnzlc6RPAJmQsX8hs5JM9tPlfGz6n0jpQfhOEZUl/1Kregy+IdD",
-	"Af+kQJCpdyhIngOsbubqm6K1bEYtREj+NY+BCHk4Wb1Ml7DOtC2fKbck8Pzj/BcBJXkSP5bPeQ3XtTzq",
-	"LhDU1IV/5DftZ4AKFxWYWutNVcbYnTAarV7hKcIk7sQo3MfcrwxBKKytzw5D+PyoggeBCBTCnTrxV2Va",
-	"6E5BBh1YCgIoDyWITCydV/GxCHrlEWkWuZuw11kkb8KTJW9ERojUugNq4CnsPbOpjd98DL/5xUITHgBn",
-	"sMZSvk8qtbw0ceao2z3xCmUH7vkc1FWtHOP3+uJ+jq9GawOPYnpgz7duhuMfqbO29SHn7BrJwnRtOmFj",
-	"RhNF4zXTGe/cqycEFOgnR48kmhdhse/Vzlgp09m0Nb7ExMe2/tdxOnfDASrqYE1a57iyci9QOMPMHC+u",
-	"LCtW6UFlpOmSqZQXxbre9/eFhgRksW922NwDZV+WCspBqTfPWPLanYKcEBy3uiMnYWhoU//9z3+F25rE",
-	"HP7TrMzrzit1N/n59h3E5+3Wsib/k/tC8/WPZu0fuQZYC4bnEZQKdqOPR8TAJfvSjSfdeNKNJ312njTr",
-	"2K/sSm+DhkPYXNmxd4jUER+mWWoL25TtBux4bkjIWLS0SQ9+tZKMxeFNH9M0o07xTrcpY2q5tF1/rvoC",
-	"CX7WPZ5rCbcO+MbQG9fNWMbaZwaEj4RMkC9QM00ncsJkSIZcRIqESOOhd3vnUMH8kJkih3tGOu/uSg8I",
-	"b7O2/gXpz91sNj+LpS8KZ74njDQHd3LjB0QxHc30zo6JowytfUMTlA21LwxZkPPE5nK6IORByE7VGlBh",
-	"iXeLny+HfWEP2sEmt+FUGNA4brXJibRMqVwVOXkywsdsL77DyaM/qS8qiHkq2HXylbByKHJCJ6w+uc6q",
-	"bDwvmifn3tQ4F5qx4b0UKR3NGFI/xfLarFbtn8HXGR5IXHyNNUhx7o1JPKSz0TjVCN8DOp3FLNVGbM5S",
-	"MpSzJGVMOCPVGMbG09PdZIpfB4TiULh/ZtKb+0NKBu4Kt17TWfY1eGwcz+UhPpyzosBTqMxNkU9smmYO",
-	"BR2RD2m/kum4L7JTPJcARcjdOBH3RJIixh3fuU94uuJZJR4NuaX2F4xpJpkr1hczwf8xY9hyiekcM2h9",
-	"ZMeNJOHF0flfeyeXobqD/+PA4fd7QuQHunFkgszjL/wpqNp7tZZxWmdp1mb/yNlGHwHukQmoHBn/bM37",
-	"GgKvknG+vp4UpLHBXCzh0yjlDPVsvZ8g+Sfa1MVW5KutigcjO8wB+T+9Ax1s89nHEkd94R3qkJ9sYFDP",
-	"Sw5n0nVDKuYGoDgpId3A80rKzmho5pTcCquVYz4Yt8hqXBx94ZNxdPWeq8JJDi4DciolnhTicsEuHLlX",
-	"QTdtDxUrI5r2GE0y+o0l5G+tQIMYM7lbv5idAJHNjZG9+oujO38O8VMsx2nxmAk8ngszptS8JlehXwwl",
-	"dcbfxeyBD+hvlT6KIFg8GsHyiFhZYC3YqI8JQcA7JyzFs5AFVzar/bu8aq1Rai4ifSr5SNb37I9KSeJE",
-	"cVREQRmXt16fucK2NgQmz4zAZLmJvwOO5Pjx+mgkh5KkcPSKrk8QWtiRiseegaXTSIUcoZStlVLAkbtq",
-	"7pmdb0I2PyTe4IMq8EE1FtOKBjzXs8fnI1nmwfpiXeqPe+SmD9Kg9CT1R81EdJ8MZYJffC4VjbnQ0cRE",
-	"4uZ0JGZhKluq6yy2Z8P/8fgGbjVhrmL37tUdXCFV3fQGv2iUTR3TfSesRjfl9Cm9WeNGgcY3deEy8KuW",
-	"tY0wol4eghLiqa3wopV5PJOxjg2ox//gHjz5uBQQG6u8scpfO2LjXhXI2nQL7pquYFwoxeY9I9KFfEks",
-	"8i74efp9qRfKJPEFsS/0IEN6jbaQTXk6xsazNjHTRI4SOtGQDbbO1qHdBfjcoOCUSxF0oKOxvGaKDz4R",
-	"fYa/nnVryNWGiOHFETGU2rb77R9aoVygT3arhh13K0+Tr7VhCI/LbMF3SsFKGB8cD55FwV798EHKEX1x",
-	"3TEQbX+b45glBgmHWCmNsbVMDvCTd9Z86C7MkPxjhqcGZ3InTYTDtfzT1dKCX0ExOvvslpnvvkD7HSxu",
-	"0gzyrZsi27FJU8KjfcsEf9Y77539fN67OPrYe//D8U8fTj9c4Lu4ZnpXkK3Q2DLE6+Ol8Zu1VPDoTS0W",
-	"EAJH2dCUhLV8bWGTdVi5l+tBXIm7Ca4+HuyzbQJbwZ88g81gpHndwfCk9SRg9gcR1kvxyhtc+7No2W22",
-	"lHmAvE7rrnBkZWqnZVi/r5fgqSpjqwHxe0k0T6vlU/VN65dM9/SV5KAb5qcNCrEe81O9XHlWeYL5HXtv",
-	"uyRZtjO6Kot1IWKr754upLt6oIu7qPsCHRHE5ZkTw0M9y/dVF9jcl2+xRjQ7V31hN6iZ5Pj+/B2b7PvZ",
-	"Zt8fKtfDS0q/rzv+RgOTurpbDR4juyw400cOWR5sd/omtd+k9pvU/mvb4143t6/bR/1SCDQfJJfecGg+",
-	"DYdmrXTgoVk0q+o1n5lIs1xxPwOX5qYosaHV/Cy0mp+jMb7h1qzZj33G9Jovq7O6Sbo2SdcGdfqy26Mb",
-	"zs0N5+bz8ZFLaTcfyPq/lALnxsNuPOzGw77wKuWdBUrNZfKLTCJVp/Cot+S57I5IY4jMIXGM2qUzNMOX",
-	"SZo52aR3Tnbgt1ULMOeAuE71x+N3l0fnH8+P/ufD8fnRYRhkNCZm+4ZleTEHX+vtFsi0YrlTqmhaAmL4",
-	"V1QVWUsVH0vgQavw8WN5QyZUzPvihjk0Ms0de+o1FYTBvJtDsQ9kwojmXSTvqaAjc0i3IVoZ0DhWuuB1",
-	"YyhYzOncylKdRGUUIfskjPyCbFh2ma65pbY5CibWUZp2X8AQE3njc+Lgrpx9UDd7ojdOhJH8FSMZnw2y",
-	"6zQdGpgWTPA1gtpGdEq40KAthw0nIAIUzD2xPO9AKxhMNaXLhaPIqwYPK3NfXlg9rn2HUy4x99x/+41W",
-	"h8L2T5wms9fkzXcrOJND99YKd5Itdp8CydH2z02/+EQsL6i4rgzQ5OZUtpYJt9QKa1UlWlcr6+oavRJz",
-	"lTqqjcyM5TvdbsNl7ML7xnzDrWRAk4TjkfsQ1fvniodlTFVyqMnCzDdCZkKGiZzcaSWXERrXcg7a1GoW",
-	"4Ca8zfD/uhOw3xfLKYAzTqmcABkeh6KE0SHVr8fORdWAiYiL0aKMWrkbysQ8pSOWM3OhBLXJpiBolJny",
-	"UTVcEOcdPNIvbpNqkmpcg+U81FbQmNLJtMhO3PfJiZXHTswjUkFMTHrI8DVLMgRy1WxrDrfc4ldxGr84",
-	"W71hQ17YBM9pLEczTIf2OkHDrii8P1vJje4b+MtdN/iTSZ5+0Kzcw/RP5AbWUcxH45zwdS6xh3fDRSRv",
-	"yFXC6Cf1F3KcocchWtSmwRyHYH5XM9H+XFTLrhTerCSFvUwKvTmZsD89A8blfFnW2W7q8e9+4V4fd5y6",
-	"H3yXN1+2o8PNnrwdHLn8w5ZHgQw6bsqePIVMCdVfRNYe68teKdd3dXV0ncgbWBfwD+AIzP6OLHincSwH",
-	"oHTL0h3SDM9OLy7JttXjMOgLNZBTRkJ8qx6yFIykCRVK82Wii2Qcvc6VhBSJTqcMAyNhfoYspE16i1tU",
-	"EA3syMoQTRe8cFBCPW12ryBcFsSLEdOYRtpf6sLxPrnugF+NNV+0ngA/pIP8Mo49ltGYC/Cn+JUym582",
-	"+ZklzDtXgasMWuxFNjp+oQOEOIDfh+jD4cQ2H+Ajjm/GEiQB9k/jlMETG2hx2w1msECN0Y+nOl5khakk",
-	"5uhYRraR6tA95oE0cbJM+ACKlAc0dyetXRLudTohCS8Ozo/PLj+enF5+/PH0w8lhSLZJeHF0cHl8euL8",
-	"isdR+LGeO0D3g3KwiD5Pwrzo4Ofeee/g8ujcfWohZnHJS7nyUFIeUWlQpJTVywZyYakXIIpAsJssP2Wx",
-	"YjcwoIBM5DXOpo7Czz44i2U7YbgoQ9L010z1zqTcGDzthqSyyKEYL9zh9h7f06/l4GoTlzsW4TG2LtWR",
-	"7lcYja0zpVWz6LpbZx9TmRvNveeGOr2swr3X6dS52ZyrE52zIUtA115SqJcxtTt6Ux3tFUro23/kf6wA",
-	"5XVVFFZQVpP2YrUy9nDc3oNxlHFICs9JspVugYtctSp54J1SeNfSFc1LqNlJOTO73W9Tl4N9gcwamdwz",
-	"gDHywpu2uC7V9MU9cMrkMg+AK+vXEN2sVcB+mGL18yIgL9rKDa/4M+IVr2WQ7gBpe5ObobSLld/m0ppu",
-	"K1iNk7wMcu0tgEeobW1iqMeKob5Y2PXnXtcGqV1zVa9YJHeikMdnOQ/FLI7DrMk9GLBpyqIuSSVJGGTF",
-	"ptFb0hXDikpAZophxhw6LrRNsvhRxytZNwMzd1zR6L91JSDQiTz+35uw9SiIbo2ruk9m/iAoNW1rHGv3",
-	"6MaH9BKuWECGlCfwg77uEzeQDyauuZwpMpFSBOsl5M+GuP3r8CYrTejjAdhWy943CLZNfv9wkPS6jrcG",
-	"Ct0v8ZdU8KXIQQi6NwBuMeouZP+YcxaPyDR+c5sImXvOKl+cdwNMSqvXStfNUzX+XNcT+qIA8nBQCzz1",
-	"KmZckKbOCLENBT5TF0t4aosTBmBgTu6URHt/nhrEW17L0LFCKmeDMYtI09TH8XpsctT0/qYNEBjYwaN6",
-	"fzPpT+7+a1XkP28R/vHjg3onCThL6dHPEtgECptAYRMofLmBQo6sf4BOQO1zE3wLVnFyQr4anunRCe5i",
-	"XDw8oViIvO/xCaXi+ILOT3gvI5YIciRGMVdjg9THOUZEKRcjLSqVziIY7Bq7n8DzFLY/qWKcU7r/6RcK",
-	"GgJO55VB32rfY3RL+xxwNq/sqTcBuUrwEpp5GXAx7c15Cy/vvIVyy3g/Yony2uXKLMk1UHZfL1FytX2u",
-	"A0h6SVzJ69jOhzdtXzKz8sY7bZiYN0zM92FiruNF66cXXwqd4MP4mw2f4BPxCdYLDR+aUbA6sPnMnIIV",
-	"2vsZSAU3/nhDQvg8SQg/T7a44SEs4yF8BG/6mESEKxuxr5WO8AEF9eW5gQ250oZc6VHoC2t6sg2B4ddB",
-	"YPiMnOtSBsMHdRjPpFL6svkONy5848I3Lvyz8yPWqrrCs1hybU24r0Dv5IDGJBzKmUgpF0gywELQ5yRu",
-	"dBvjNJ12t7djuGosVdr9bue7HTTv5mWldS8mp7EdYSq1SQLvpnNRc5gMZrn+zRcpHTES8URDxlRgliJP",
-	"DHOBQyjiM4U4b+jpe0se/44L3fS1eLW1nu9hZhZf0otx8lN+zXBeuBgVD/YPCBWEZhtJvGk0LI+0YNDN",
-	"u92Zvf3t9v8FAAD//w==",
+	"7L2Ncts4li/+KhjtVkXyn5FtxekPuaam1La727tJ7LWd6Zr/qG8Ii5CEDQVoCMpu3b6umoe4z7APNk9y",
+	"6xwAJECREiXbsZ1W1VT1ROYHeHBwvs/v/N4YyMlUCiZS1ej+3hgzGrEE/+/JFR3BfyOmBgmfplyKRrdx",
+	"NWYkYUrOkgF7pUh4wxLFpQgJVYQSlSZSjAgTKU/nJKWjQ6KYiAhPyTUdfCZckPB0+Po9TQfjsN0IGgn7",
+	"x4wnLGp002TGgoYajNmEwmvZb3QyjVmj2+g39vuNRtBI51P4p0oTLkaNu7u7oDGlCZ2w1Ky4N4BFnkbn",
+	"NB0vrvw0gmUNOUuIHJJ0zAjF62EZ2cu+DRocLp7CI4KGoBN4JTUPXrrgf0/YsNFt/NtuTtFd/Ve1exo1",
+	"YLl2geq/ZiyZLy5R/12RVJKE0SggAzmZ0NeKwXemLCLN0C5F/Xk/6ARvwtYhueXpmIQRp7EczdhppMKA",
+	"0JRMpErJ2729PcIj5X3k37/5Ff41jWXEGt0hjRUzn/0PXNfCd6uG+6E8ZRNV54uDxoT+dqqvhoUEjQkX",
+	"5t/72X7SJKFzuFilc9zvoUwm8O8jqgYUVrhAplhJErGYpYywG5bMScSmTERUpKSpGMPNlVOWULih1Sa/",
+	"8HQsZynhaUBoxr6acNmtinBFhEz7Qj8aqH2w931Iwp97l5+OT85PPhz3Plxdhq12X7jk1IxQRr+B+QKX",
+	"ehEb0lmcZnQ3VLiWMmZUIJscjWlCBylL6rPywN7ibfR+KTcP8sffl6GdlVaw9JmI5yQdS8X0UrmqWGun",
+	"goTeYtda3HF+IioWdzmVn5kgtzKJlh4652z9eb8T7DvHLjsiKw8d3ljz4DkvfJKjdxqxyVSmTAzm/8lK",
+	"CPeefmYKj1KazImiQ9ZFNhzyRKUEWIqpVFOIks9sTpKZUIckYVNGUy5GoBCaik4Y/DEgE5aOZRQQ4NO+",
+	"oCIi1zKatwgV6pYlSj/Ifb6aSqEYgSvhZ621SJgtO319waYxnbOoS4CtYXNE1BeDhNGU4TEfczFqE1Bn",
+	"dh12vREfDlnCRIqrICOWKmIkwenxyfvzs6uTD0d/+/SfJ3/7dHHy8fLkODwktC/g41IOBCK3Yx4zZ8Fc",
+	"EZXyOAYyCPj8Zc88/fDp4+VJ2Cb/yeaK0ITBoydscs0SFpGhTEjngIzlLFEFOdR4e703/Ja+7bzeH7xh",
+	"rw8Ge+z199Hbt687wzd0b7DPvr/+9tuGYThNspzjnB1/DVvuct2E/vaOiRFIoo5hJfvv/UW1DNyjlksD",
+	"phicj7Kjxl3NZg/U/t7eXuEwBZ2aR4k/xBHa3+AIDdHKKbegQjCuQi25Yw6sFlNkbAo06Df6s729NwNj",
+	"W+E/WL8BFDGyXowYMNWERoxIoCnXaiBTbchufTGmiqRjmhLzqICwWDESHux3wjYJd0IygUXCWRZze1GR",
+	"raz9Vc43xprzaDylacoSuPx/Nfv9nf/Tb/x9//X3v/597/X3v/6+F+x/d9dvtP69UcY77/iEp4tEO6cj",
+	"RhT/36zdKN/mGO8rVbT7uHf0Nz6ZTZytNP/MFsFFykYswVV8oBO2jIUzrZTJJrAd6IQFhI+EhK8hA6qY",
+	"x7SNCzlhsmL9+J+6Ci5Tu7BOXPDZcKhYCd0+zEBugOpFvgclpz7zaRUVpX5MKRn3AuRtmmpafXPQcMi4",
+	"V0rGc5rQ6TihitW3ZKbZPb4pU27LTJ033NeYcVdbsflX3gIXjC8grzmdTRpFLIIfbjrgBC0YpaUfV9iO",
+	"wtet9TWXuOx17DL951IDsrAuZZ699pqYsZbWWJS+hTTpICUyIWrABPOp96ZikSz32tZbJVqFv8gkqs+1",
+	"KrckSZODcs9NuNBf7kGnlJOV89b7cfId3K0tJFR0P9DoJ5qyW4oUH0gBBhL8XzqdxnyA/Lj73wq+zHG7",
+	"4ZtTymOF8pmmM0UO9r87zIw7HnXJN8P9QYfuse+vv4sOBm8ofGaSyOQIlXLjh97xp596Vye/9P4GsoIp",
+	"RUfwOxIMHiNAU7Hkhg+YsfVYRGaC/TZlg5RFsVastb78BN57YT5bE6HgNGZvQr6yn6HdP0WAxY6YSBMa",
+	"k0uztoAcyYQRfZLIeyroiE2YSANgxEumQFkS0M6db8gRkPW3tAXmq/kQJcGu1dauIkB3kBIkktoAJTSO",
+	"5W2JbEAb7xa09i1VRp5EoJTvAtjLC73yjffSnN0umSbwynRO+tmP/QaaFVwp0Mf+bv619+70uHd1evbh",
+	"04+903cnx96eWnqiyZx9IloX+HW981NidvLh9lQHoww/gjkUg4ZiEezPdcLoZ/RRZnEuTnrnp4fW+vfI",
+	"iwEHKYYxH2xMWu0Lqi45CEh+nFWXvNkPHLWhumQ/yJWG4RzVJZ0Cxf24w8IRytUOmHl5HOPQxkbQNDEx",
+	"iD+DGHkk0mvWjvggVVofzhJ0n0BsMNIsxk8CEp73LnrnP1/0Lk8+9d7/cPrTx7OP8LtM0KecKRb1RVhw",
+	"ScD8Lds5fTBOBVicNMaFb7qBa8i20w9XJxcfeu+8XeFmEQSvfEjhJRyxSIaUx7OEHRqT364Zo6vmY0Iy",
+	"5CDWeAq/wnWxHCnk8g8y/VHORLSxAHEUFTko8uyHs6tPP559/OBLB1c9glwY4gIemhuN7wMKNSLXc2NO",
+	"puNcHrHfuEqrBcA5nceSRldSvqPJiK1HIZcK572/vTvrHX+6Ojv79K538dNJtaxkvw0YixTZ3zv47u23",
+	"35DrecrUIx1UfCFXJIavS8Az1LyR6eDBgE1TRZr75D3/oaVpkrCBFBEGNn6kPGYbM44VC+D7dkm/0UGv",
+	"0iPbxcnR2Yfj0yol47m443zziOJgSnCtMcGLfkAC5gkL5CxwlWU6Zol1l3MyukurZrKPgt5QHtPrmG0u",
+	"p9JkTmKaoifuUvDjh95fe6fvej+881kuoim9Bpdl5rz9YZkse0UzdFYRtrRUX2l8hVpDYBjMv5+rvpiJ",
+	"hNHBGJYdkJSjjp+hQ8BByCkWD91Pq21VkQsgZV8gLY0q+ShgI+MbFl0wDAQO2H2NLfL994WNujy6OD2/",
+	"+lQuLvFMaqvTF10PvGUoDwxTmxcGmcclE9exBcL5ayHNsPgRYdAX4eXJEZ5f51cSHv3cu+gdXZ1cOD8v",
+	"1ecfhZpNpzJJWfSeRZxeYXRhU3n88cPlx/Pzs4urk+NP70+OT3ufrv52vkQoT2bw/xhZeMXjymWgbVh8",
+	"Z9hGr9Q8OM9zLrqlN51XioT6r6GTK4QNcK4MW2Qaz7SpVtx0KiJn1zkQIZZipEgqA3RjQuu46cgSPDpP",
+	"AYsIz6ZK6WSq2nCtXQH+LXSSOSGhCSP0WoFGuB0zAS8DkS6kYO08rxICXWispH47i9EDg9+bOgFjfgH+",
+	"CO1tIDS0SC66dORSyyHwyI3/w7WXnOV4a4WG3bRUvRsw8xD10lWXX1kCNooss/w+ve3Hzg3INCZQU2uN",
+	"ecSk5uUuJ6y659K/+i5ozKbRBiQx3Lbqnr+ay3Q0xMZS/u6m8p0olkvnhQ/L3+luo7v+X7Pop7z+bzZA",
+	"Ma334ygXVwsWvV4Kemk6Oa3IVCqdQTLsq1KZzIlMIpbozHYYc5W+44IpHVX6ojz8rLnxC/CFfcWS7Ub2",
+	"cCI0NNKWM43PnZ0y6aqC9N7Ppbf3HBDlvvjO8qHGSGjaL2kFxp7PpbkfKcCo9CLjfE2sUNjYit2s3sNj",
+	"/9P8TfoF7KAxnU6ZUPqQgnqyIWqiUjpiJOKJXrAf+G38x8d3pydXYFQwmihCr+UNIzQllNxyEclbuNrJ",
+	"tWZ5++pkq13zO67SCnsABIY2MJoh5oBAZacypfGRnInUclOICTSjp3UaKKziliyFWiuXaqyVu8WUaWxz",
+	"fctuP6cjppOCd4HNT9W4xSTE4K3Zt67UM/mVRS7SX+o9LMhyjmZV1SyFxQiDDeXCCVY4DTmLIyKHhGaK",
+	"A21yahPIiqXqkISW3dFuGvLfWAQchmrL1Lo99cm/x1mud4A/ol7ejNhXWLPBYl0PpF0SrEOIGVUpAdtU",
+	"pz3dJ+2/OKIuUC7LKFd5FdkFoI1cOz4gIXiQFT5GpXNwf0Z8dIs6++QCsXXCbq0M/RMZu37xnCkxKLdp",
+	"1jFts4+7t7kDTFHgL9/0WeSTp9nAAmFLSLmUUEttih65TjgbEufXxcoCY8rxhCQyZp5/4BsZl/ru91Kk",
+	"dDRjAVwag6GBav4/ZjFnacHQ6NQxNLJvec62Ri7G/pjmhs+1i9VAdLJYtBIQ6saCyDThWAydFoqXzt6f",
+	"nPl8s78O2zyoDVSMTHpW0FciM57ejHkysi0SRU4mTKS0rGjol/G8UDiGKS4uPuv6K54qIhM+4oLGh2RC",
+	"5+SaETaZpgXB+V5GLBHkRIxirsaYLqBZwTGNMEwN0kulswjWX+qtLfD/se4lyASCv/af5S2ZUDHPUkeK",
+	"UHI9iz/bFH7CJvKmTC5GheeuW5rnm9XOs8p40g9ml1bFodSXQ9OPgbH3rE67bPUmQ7JYkc8GfMgHijQx",
+	"ezMcMoGkR24O8hQbPt5mvluBDiGnY5YwHVgWuLsL2+EkBRZendLrmJEJHYy5YK9hz/GHgYxYl4QL5S+g",
+	"29733v14dvH+5PjTf1yefYBffjx9d3Vy8eni5L8+nl6c6IzI2cXpT6cfeu8+nR5/en96+b53dfQzXOtl",
+	"SBZzKaQsldIXpbmUgNSvsghL0qz44Irq9qCyRh3fUch0w4/l6RZ8x/uTq5/PjnHlvXfvzn4xzzfVFPrm",
+	"PPkXkKq0YEBCp7wsLNYslxUrLTBDlvxZOJazCRU5B6jZZEKTMoYqHKScu/KHl50n7eIUrUAd/L1hhGfl",
+	"hfDK6pNdUrscNN5xwUzUWZUfVVOmhOaXcjtgnOCyrtAICKODsTbruCBUDcxp5JEOSleFoNeNDtkweYnV",
+	"5hRS1X5oXsFZ+eDS8C92CjjvK9u7M6NKbEKyJD74mQs0U0xqilBXNzl1YKh/BOyk46o1ArMYby2NX13u",
+	"dn4vYevchK2oXzal9GSmtGZZozZeP72q2hweLwoV5+ozn071e9bSUW49dom74XuP+aUhaYZu2TQICqv9",
+	"9b9S9lsK/x1kNkUWrJDO3qK0qk5tOs8EcwOUFY/KbOssme7WQKVj1hcOU7hZVu0VuSshis4VuR3zwdi8",
+	"YaLlXSGC4hlJSy2u/MqNAyk5AeqFa2Th3Cy7wztjps03q4Ov9TbY5NV+m33qFVz9VEGaQpG/RyePzOar",
+	"AnejNwvg5F9+/4RVxbPCxTMip/rBgSnXysrzdAUK2nuZnQ72XF9gdQBPs3oMe8srRXj0kGdgXW7ehL8K",
+	"+764mcu3qjzuciaMRJdDV7UERMYRGMfowNw3rOJI4j9mXCUnwDlNB+MNz0tBVbmPCm3/7L1TDxsegA0Z",
+	"egmlrswTF00EeNdiu1cXU1sxVlCjGQyaEoxNc6U9or7X/gvlaYB1fa9Mq2PMR+Os6lknVv9CTuHPOvgZ",
+	"kOsEL7Fhr5lIuHZS/dhWjehW/rX3idYUGcN7VhgQSoazOCaJjqDBpnU984XEbJhiPeQ1G0iQpTq80Ree",
+	"CM6qBMj1nNx0Wq5M1gKXfPXytuxwXy7UMS2yrDHlX/klOjy1XXOvVKFWZyCnjIT4W2g5uKoYLegLNaZJ",
+	"XrSePdO4JYHvp6ExmlChF6JagW4cHiZyoo+ALbaVQsdj+sKGYg6JgF9wsSwiY5awguv8Zm2PU3tb1cdd",
+	"L1p/QRfkGIm5YNokZkzbtLZbzj/cZwRbZgP9nz8BjyZsKDHGk5J0LGf6L3/Z5OzmTmJVzjO/IvRAIDIv",
+	"4iUUUjrLhgOPXwYGFwY4C62LeMy1JkJQhBsazzCaGrpNHyGwPkgFzYkrazLzezepy/xSeeGMTDVLkp5z",
+	"ZWUdaemc2qfyfByae1V3xjJ+kDLMxVBQSeTNdc0fsBxz/TKQ58SE6zPR47LDsupLZ5fv7dBWPAtUgBH6",
+	"T19++aw2vrrgstrkymj8nKsJHAvhj+n25gR42Oy9Hwp9iirGL3skapyDF1i0+Pg0XKBXbn14CJGdvc43",
+	"r/f3X3feXnX2unvwv//fzTcAaV+DQV2WLrnyTlhFfl7nMnI4gyGPU5aoIHOxdBAulSOWjlfl7UqzHX/N",
+	"ledSxM0MyWkf3m2PBEq//28/X07GBVnrFEJOFdFd1nL1YEu4GErbh0c1VIIBMPkRSEi56J02SpvdsjIP",
+	"B0nDmv3kM2NT7UhNmZxqwAZq7C34NGzcTMdsTiKpE5d03u2LnZ0ciWlnJyA7O8Zj3tkhzUIxvmrhjTs7",
+	"ri8N14E3qlwntKXznn1Bcz3uiizj+aNExLxoaRAgMK9zorLwNifC1RcmxKUs9FweTmkV6pwCp/BbN9Tm",
+	"C2r3RV/827+RIzmZ0pRf85in89xKmc6uY67GLMowSPpCi+SbjtMfq7cAPsyF4wvyK04j/CItxzFm39UG",
+	"cLazKiRNUNh9Ef6OJyYgucq5C+FfJo1VrrTBkQXF3QpIqE38vOw46ItQm/rZb3nAR5knTeGAlv+9GZ5/",
+	"vAp3w/Pe1dHPfbGbM87u747ou9t19iuEhcAXGmBW8xb4JZfc8Gz0ljN7pYW4gn1xs58TDzxvEiVyOsV9",
+	"mDAExO3a7zRNm9l3O6EHkxH86QRXf3Z5ZeNJbgZRLWEXuN3nF9JDcColtfbVEiMrreEKFjiNWcq6fYGh",
+	"pes54Vh9o3le07IVEL0h8G+saWkFpm5JrxkJYiSl5dFjNuAK6YHBHKAKV0TxGKSBTAgXAykUV+Cq9cUO",
+	"2dnpVZUr6IgK8JQ9gO2dHXggvBeFySQg17M06zK26I/wF3hXzMVn1RdE/+A8J8D/x3SQCkjH6GeWtMnP",
+	"sGIsiRhTDX9pAqqOwdJcMFdaAbyDiizY6sVzmgaJOAO3QjRLLkYBkbcijwmWQxHZUF9LvyLyX+OFiZq3",
+	"Y0mmLAGRr0z0jX6GE99qa0pfOu5tzG+YWhmt2dkhWSPjK1XIcr9C2hbjXKZhvzqOaoOmGEINjLzgKcEQ",
+	"aY4FCs/O7nGioXD2EDdMKxYn3Anv7ebMriFEgb0RJsVET3NkKnyB+U6CriDwELZ+RVpV2fqOVOp/iqwA",
+	"AD/B4PDAXQkDU4z5X96GN1xJMpE32bNUQOBskV27it2E4YaERApSCpxV8EaRgpYbA00lNxZtnVKUz68K",
+	"sTrbMw6CSLkiKMwpHFp2ycW+cxSF9M5ioXVExyXzU4aSKXePJ3RuuuMIF5r+NwwYT9+gSBMlBIY2yZyl",
+	"rTbpuaXAiEo7pUnqamWSjhM5G42R9k7tEz7fkSeHKGOJoxj+Yun45zCXKS72o0FFaJNTYGBEO0JnZiq5",
+	"wAwXzbmUNCcSlGosdW8/pl/cjx9oHCjLQuX4YhlHGtm4EL3FaK0T8wWrCLchV9uHJng7oHEMnB/+7kZ3",
+	"70Lz7HPPbhnTG2YaEOStgBehLTCLYyNWd+Ek7RoNsasVw66pYp2JCCu1GU+AIDb5Q5rhv/75P67C3f3d",
+	"rYa4QwzYQmGvkFiPq7FAzJMtIot9MLykGR7sHYStQhlC82Z/16S+3JyiJl1J5Y2GcWwh73zmIjoEzjKF",
+	"p/CWaxlxpu5T6qBPASbctHvB07atavp4FVq5rjUsqWe2GAgkIb30KprPBp4SVyAMVhJ+iNYyGrXSr6Ai",
+	"CKxIMqx9xOlCHFnvOID8F/Hc3S4NoI5aoLQWlfChzVaYk25lC7iAJMbsjTJafUDRdqIFltcyJH8pEA7j",
+	"dHAU3+ztuedVK0gkqVVZXtMa3PJ2b+9Q63wGmwFyZBpThOeQw5QJApKOJaSJmadXivQbP8zSgCg5TP+E",
+	"fgo8H5PQ//rn//QbCH2NuKtg9KW3TKQaaVenwVQr0HYYgw9EvGeSUK5YRJqYx8JFv93b22u1CVrtaMvA",
+	"O246BrCJRTnCtP2lTT4gq4FVr9lpv93e98hhSG1st50dwxtmG51yBJ5myEeRA1+IbyKhmMVxeKjh01GV",
+	"OSaIJoX4TJqOyRP4hkmLzBTTzO4E3629mEHwIA31Mc+K5bvkYO8AuPGg0+kLPPCExrd0Dj4MFcpHZfJw",
+	"wcAvS8c7OwVQG1AoiX2lNX92dsCq39npCxT4mhbWqPzXP/+va/7JxLfuBmM2wEYEo4SqTbm+MLK9axSR",
+	"UXq7v9un32ntjdaSCTGD0G0FRUvPvhQs7BauELTCQacT9sVioTnZLas0h1/LKs27PuqcIrcsjl9r3MUA",
+	"ZEpfYO2nyukIqkYAia/1bsQ3wJ8/ascA+9NQuSLue977oM8C3GY+BwtEZuKzkLeiL3iUYVdbNPfMxdBW",
+	"V+DOdsB8rIZCVH3R88SWe1nCXDvBT7yjRe5XWdn9yB7XF0aPK9JcrsJBty2xnbOluAXD2bdpwPnqORbl",
+	"kyvITMRMKW8HQfiGLkhkaGxuOwdDX+48PpWSNK0Rq6xti4MTzJebrhWH6fOiBCvvQE7aM8SVLmGJqBjF",
+	"iMsfHp+8O7k6IbvU87ztr8r1vk3sxLN6CxnzXTiW3hnRbikSGT7P4zstZcx6jZ1ksuU8ybjIstuZd3Vf",
+	"HNE4VmQkrVtQF1UWv3A5yyhLUZBEsJYRE0wj5+v4uQqMO8AnTM5S1Sa/jJlATc8VWQBRUwsgan3hoKhp",
+	"iwDhbJGn3u69CSsbMg6z4gM7taEc/7YvfADcAJ7bCQvtHGDXo1mpeWdIeaw02MYtnVt3rnDuz6Ypn3CV",
+	"8gG8TKMNDuY21rVQk+2dbSS+Y7lo/z6vyGh60dbADbX2hdaboJ/pYJy7lrjyAU0SjjrV0UQYlLV/4ak3",
+	"O8mMBtA4+8DJVdMA2lpnBsY09E5IaLWzFw7IgQzNwAzdzzYbjOE6eG9fgIcV7lgZUDYeoHWYNVv5YIyL",
+	"uIge9xzso/opaz7CpWdRGm2F5FN7nHUjkClVKblNeIofILJzmA//yPbJ7r0Jm1l4S58oBZRZQ5uuM6yE",
+	"+hNNUmdmCI79iMHgqBhPUpg4QgS7tQvGrjpl1+i3zJGxqU4Mvd67EOOLbRJmnUYaHw2cTzzVpd1rh30R",
+	"mnYknVCTiQmzHzqAsTTCKi3bf6fZwvgqfhuerhiL+YCZdkCTAXh/etUIGrMkbnQb4zSdqu7urpwyoXmk",
+	"LZPRrrlJ7cK1d0Ej5WnsJw+W5gmcMoBuo9Peb+9hXnXKBJ3yRrfxpr3XftMIEFodk1q7Tj+SFu+LCZZj",
+	"I/Z1ZMgETZHxcfPjGGkw4jdM2Ggm2LOZtiHVtm2ehesLKVg2fmNvLyxpFcwCspRcox9g8ZW19YRFnS5e",
+	"ayvIGBIca88wySJOWlHk6npFSM8EZdzBO2OTBOuLW5Ywkk3H2rPuOBWae3Xce0WkEtWpleUgR7I4DVf5",
+	"6C2d2ffMEuRV+KsTTyq5TBv02RnVbbz5yKm+wHyavNUGln0fnlwMNtiwpJHeud2qrRx4siBN1Fm7qBFb",
+	"sME32Lk7olMMXBVqhQIThQQ6mZChW2WUyFt9opxMS8aWvawxzZ119/fyNGp+ya4//uEuWH2DP5uhxh0L",
+	"w7/ufi1MHujs7dXH7MQ7NCvA/8Paw8VO5zff3d3VBuH0mq8rMDjzg25Cgy6TI2Dvgf6KshdlX7vrAPPf",
+	"BY23dW7xIcvxrk6tF9lpDnjLm9W3uIjDSDzdz5rxmDMM0eSRlmHBNoJGSkfAhHZeYePXu6AxYlV1PF4G",
+	"LdAVPaX5wVX1PIdGRMOtjvmk0NwvJBkWC/aMV2o/zS2ZXpLhAF1tPdWBnFxzYfyt3ofjLqmnBUwGj2Oq",
+	"EE0YrkDoGJIfgjNrgslYmWttBRBQtrTfTDF0Qw1ZFF/nE7nw6xOzbt1F8uQ+WE7hKR3l/oVb3UbRRMU8",
+	"yaEjtwKvIxj9cd0S7NVokQH8x+pWPGsB6gwTY+IKX5xHAwo+P6EjygWqT8/NcmMBhEdE8ck0ni9EBEjP",
+	"guWvqsFH7eNI9TKJ/C7n45chj1ffk41qq3GtrWNbeaGtXru/Orim8UCKuacPTOne3124028KaKb7Xhl4",
+	"VX1QoUoNxDFBmJu2W4AKD3NKnd4slmfve/XTVW/LDNd9IGG+9m8La+9ssPY6yJJrfFBn3Q/6NSuHREwg",
+	"W+i459cvdtZQ3Q6uZYnidrsejRT92lU1kILkMAVlKngqy2ppj4wHmheENHWhs1d50vJSphgNienAhCfS",
+	"hfx2Sb1TV9u9ibzV2QhsMLLx0cyspjEmQFm0yhEhTfTa80x4GPSFl8rGJUvBdPY/C+pIwjjqimsJzgsm",
+	"7MGAEeZn8A/apGc8nLCztx86RQX2MatadJr7upzMlNWBmYBURetmTCOt4Lzs0iFmseQs1jNQTHwry0hj",
+	"PMyLhBgMI/xEp8gFy1BAqbtFsrYUJVhRXOJ1IrVKuomat2PZF1mdCE9bqJNtwKTtWiCYtUSTxeMczxJC",
+	"Hw+dZ6yqsQbl0ASFTW4c98rofOCjVckSkudKDjqdkNTNarQO+6Jgm7kLdD/IGa8EHkHTvKh0kkHB0CiM",
+	"u3DGXOgwqjUyAm+7s1MDTqo05YVAAsFuM8eRxYph5VSg60a4CUpVVY34nYitMrPmyJEDa9s1hUnBWuej",
+	"cP1BRvMHUPdF3fiAim9tdeQ3l1Q4lLBb+WR5f47f3YJFtP8AJPq6bIl1N6VqHyy8PlVG1EZliizXX/Bd",
+	"OvaLhAa5XrUAc9kuXoOv38DwONj7fvUt2Ug6uGG/hgFRHGGF972tY3iUzFuBmzudOjcvTsx5QabVkdHE",
+	"1kAqNa/ugiyYvPu7PXF3deLKeXQFxX1pLWBphyGG3tFmsdWBupzDxHs10pJq6fKzkiS2N3JQZ0nFXEcU",
+	"irmZsmyxnsTuaCcTFAvWSiMTJ4s80avgqQ5m9EWe2gl0EiNmWfrIzEjf7+hQkH2MN7rdGJuVUVxTsbF+",
+	"GPf+Idu1NemRJl4tr93MFi/xsA+WYb6hMLxnaPNAv2L5LdmMwc3kXA0BUDKW7uXFXZdLnIqYqrud+jQt",
+	"eiqkuTKy2SoCDmhP5pDoMio9UD4xJZe6g8xn9p9YmnH6I4R5tkZNtVHz5U2VNc/8SzmHF4xGK0/hemK8",
+	"Z/gGJ4eDgMaepJKwTEWxpc4zN93uzZYpjZtMnYEKbVN5mSVhTeFnN6/ENInIsnl+MRefg/LCS7fkEiyJ",
+	"LBKv3BKYvtAOsSnfCXR1UJalqK/XbdFpXsyzIGl0b+ymDqqnKzf1TG3zqpOVXEe8mH4orEkFe24wZuwz",
+	"mU2lwH+OqQB9vK6Q8HuGKyRGsTG4jlP68uR3LQI/oIh/WxTxnYf2W+lQo9szZ9+etcy/h9m29WwfSb9p",
+	"CbFaw81K7EwD+VBokQhWgFE1Ed/L4tHxrBa467rB6HzlYWgiZF9YNbVLhMwVVZXqy2PQxrfTh6TrOmwq",
+	"pXNb79QXhVIAJ8FtxkbbIBEXpGn6lnjq1PA5s9RNLtq0l+kOvr7gqSmAyp16rZpTORuMWUSaJiqL1+vG",
+	"y3rK1gSfA5OhflRla7b9SbXtw8eB6+qH+0SHCxgpS8X7K4VxYq2ctyp5q5K3KvkPopKNlNgo2uw2ecIa",
+	"VsSHXnkhYJv2z6vxzn2kCxcxOsDyimhJRZ5RhVXVfAHBmwKir7/D1lsTcsYuTqxwRjCtVtuLOdnT5jfm",
+	"HRJaHJjsfptXsAw2ANZKw6e2l5RxOQRYW9M9QTWUFKyiEsqF4UUGKGDfIGJnTLlpZGs3asl7F6T32yKC",
+	"fz6lwkfn39+3UE8NjbdMVMqmptNIpBKFv9FO7cbjFBqtE28rAKyvKDbypnc882Da/cuNfIBu5Y2fdcSW",
+	"e4weImC2vIzJbdOSnsQoqWtyBoO0vM4Gp+4Ha1mxinihuscBzsq6ytHlccC3bacGAsFQdDhu9g+JXouL",
+	"CzChc3BDeByTa6ahtq+1j+TBbBMq5rd0TppZP1WGwqv7RkrHSTlCVIf9SqXoqvIPB+j/SQtBpt7ol9wH",
+	"WF/M1RdFG8mMWhUh+dc8RkXIw9HqZaqETbZt9U65IYHnb+e/iFKSJ9Fj+Z7XUF2rre4CQE3d8o/8psOs",
+	"oMKtCkyt9KYqw2VPGI3Wj/AUyySW1ijcR9yvXYJQOFtfvAzhy1cVPEiJQMHcqWN/VbqF7hZkpQMriwDK",
+	"TQkiEwvnVXwsFr3yiDSL2E2Y6yyCN+F81luRASK1lpQaeAx7T29qqzcfQ29+taUJD1BnsMFRvo8rtTo0",
+	"ce6w2z3rFcrGKvoY1FWpHKP3+uJ+iq9GagMHbj2w5tvUw/EHJ20sfcgFu0GwMB2bTtiY0UTReEN3xptu",
+	"9oQFBfrJ0SOR5kVI7HulM9bydLZpja/R8bGp/02UzvJygIo4WJPWGUpXrgUKk+rMkH5lUbFKx9GRpgum",
+	"Uh4U63rf3xe6JCCzfbORgg/kfVkoKKdKvXnOktfuFuSA4NjqjpiEoYFN/dc//yfc1SDm8H/NybzpvFLL",
+	"wc93lwCft1urkvxPrgvN1z+atH/kGGCtMjwPoFSwWz0EEw2X7Eu3mnSrSbea9Nlp0ixjv7YqvQsaDmBz",
+	"ZcbeAVLH+jCNUltoU7YN2PHcgJCxaGWSHvRqJRiLg5s+pmkGneJNtylDarmyWX+u+gIBfjYdz7UCWwd0",
+	"Y+it63YsY60zA8JHQiaIF6iRphM5YTIkQy4iRUKE8dDd3nmpYD5kpojhnoHOu13pAeFt1ta/IPy5683m",
+	"s1j6ojDZP2GkOViKjR8QxbQ10zs/JQ4ztA4NTFC21L4wYEHOE5ur4YIQByGbqjWgwgLvFj9fDvvCDtrB",
+	"JLfBVBjQOG61yQdpkVK5KmLyZICPWS++g8mjP6kvKoB5KtB18pOwtinygU5YfXCdddF4XjROzr2hcS41",
+	"YsN7KVI6mjGEforljTmtWj+DrjM4kHj4GhuA4ty7JvGYzkbjVFf4HtHpLGapFmJzlpKhnCUpY8JZqa5h",
+	"bDw93E3G+HWKUBwI9y8MenP/kpKBe8Kt1nSOfQ0cG0dzeRUfzqwo0BQqU1PkM5ummUJBReSXtF/LdNwX",
+	"2RTPFYUiZHmdiDuRpFjjju88JDxdc1aJB0Nuof0FYxpJ5pr1xUzwf8wYplxiOkcPWo/suJUkvDy5+Gvv",
+	"w1WoluB/HDn4fk9Y+YFqHJEgc/sLfwqqeq82Ek6bHM3a6B852ugjlHtkBCqvjH+24n0DglfROD9fT1qk",
+	"sa25WIGnUYoZ6sl630HyJ9rUra3IT1sVDkY2zAHxP72BDjb57NcSR33hDXXIJxuYqucVw5l03JCKuSlQ",
+	"nJSAbuC8krIZDc0cklthtHLMB+MWWQ+Loy98MI6u7rkqTHJwEZBTKXFSiIsFuzByrwJu2g4VKwOa9hBN",
+	"MviNFeBvrUAXMWZ0t3oxmwCR7Y2hvfqLwzt/DvFTLMZpccwEjudCjyk1r8lZ6BcDSZ3hdzE78AH1rdKj",
+	"CILF0QgWR8TSAmPBhn2MCQLaOWEpzkIWXFmv9r/ldWuDUHOx0qcSj2Rzzf6okCSOFUdFFJRheevzmTNs",
+	"awtg8swATFaL+CXlSI4er1+N5ECSFEav6PgEoYWOVBx7BpJOVyrkFUrZWSktOHJPzT29863J5pvE2/qg",
+	"ivqgGodpTQGe89nj45Gs0mB9sSn0xz180wdJUHqU+r2mI3pIhjLBL76QisZcaGtiIrE5HYFZmMqO6iaH",
+	"7dngfzy+gFuPmOvIvXtlB9dwVbe5wa+6yqaO6F5aVqOTcnpKb5a4UcDxTR24DPyoZW0hjFUvDwEJ8dRS",
+	"eFHKPJ7I2EQG1MN/cAdPPi4ExFYqb6XyH71i414RyNpwC+6ZrkBcKK3Ne0agC/mRWMRd8P30+0IvlFHi",
+	"K0Jf6IGH9BplIZvydIyJZy1ipokcJXSiSzbYJq1D+wvlc4OCUi6toAMejeUNU3zwmegZ/nrXrSBXWyCG",
+	"FwfEUCrb7tc/tEa4QE92qy477lZOk6/VMITjMlvwnVKwEsQHR4NnVrAXP3yQcERf3HRMibbf5jhmiamE",
+	"w1opXWNrkRzgJ2/WfOgezJD8Y4ZTgzO6kyaWw7X86WppQa8gGZ0+u1Xiuy9QfgeLTZpB3ropso5NmhIe",
+	"HVok+PPeRe/854ve5cmn3vsfTn/6ePbxEt/FNdK7Am+FxhYhXo+Xxm/WVMHRm5osQASOtKEpCWvp2kKT",
+	"dVjZy/UgqsRtgqtfD/bFmsDW0CfPoBmMNG86aJ60nqSY/UGI9VK08rau/Vmk7LYtZV5BXqe1zBxZG9pp",
+	"Va3fHxfgqcpjq1Hi95Jgntbzp+qL1q8Z7ukP4oNukZ+2VYj1kJ/q+cqzygnmS3pvuyRZ1Rld5cW6JWLr",
+	"d08X3F290MUu6r5ARQR2eabEcKhneV91Ac19dYs1VrNz1Re2Qc04x/fH79h638/W+/5YeR5ekvt90/Eb",
+	"DYzr6rYaPIZ3WVCmj2yyPFh3+ta137r2W9f+j9bjXte3r5tH/VoANB/El95iaD4NhmYtd+ChUTSr4jVf",
+	"GEiznHG/AJbmNiixhdX8IrCaXyIxvsXWrJmPfcbwmi8rs7p1urZO17bq9GWnR7eYm1vMzeejI1fCbj6Q",
+	"9H8pAc6tht1q2K2GfeFRyqUBSjhmKzo59NFWlrEN+GIlIIpJ7WaAkTl4Il5rU4oGMiX0J9qGXTzrFK+3",
+	"OJw0BjU4J2OJ5r+PoBIQNRuMQWciCg3+4Uc6gP8GfYFIMahFdS2VqZTPEFmGiZwshV2x2CW6y8TM0cbU",
+	"YTpmk3ZfXI25yrBRsjAWfi6u1D7PXjJmCQs0DksGlzKQCugrGIloSq9hCzEnS6Ys6YvPXGhgUAe3E6eI",
+	"2/orEfk4nHJIQjuqSVl0N05jOZox/MUaMuhMH5JUjlg6hlchMAQiaNKUTKRKydu9vb38s5vazMEarVuu",
+	"WKtNTsuANzGj68wdR2hYqd9hGaMMm1Nv+oAKkjIkIOx+/hieEvbblA1SndseIeLFCR2MkSkJ2nd9wQWh",
+	"asBEhAA3kWaTKnjNd8j/C9bG4jHI0OgcLshwTEGWGh2HmoTDXbiFeYtfNtW5qFLrSvvTCM5+7Ykn9dE5",
+	"j3PeMPf8+ojDtjWB88Hb3wQLTZg+9U9AZBLskFwxHdtvxtFS6RcQSqWYn/mRaHT3O0sfbJT9D5pTh+mf",
+	"yC2wZsxH4xygcC4x5qxHfZPrhNHP6i+FFqE1lDtw5pGRvVXq3cjijCHxwOgQusWawju+JChmSThyiarI",
+	"YB6xKiPw1UMuqB0dpkW8Prdah3kbvTp5ptvKXYRihOJF9CsjtXWU0WA+k2YueAMSZpyB4UenNKjQqhMQ",
+	"1zH88fTd1cnFp4uT//p4enFyHAYZFJdpQbRIZQMqMA+CLYNagxj8ryqosYAYDDFVBThWpdwCrzwYHz+W",
+	"t2RCxbwvbpkDhdbc0xBDWhzDRrd0Yc2RTBjR2MHkPRV0pCW11XYg0ZVO2twaGDF9LVcWrisqg7k6JGHk",
+	"JxXDssu0wk1tgY8xHTJgHdDOjCTy1sd1w87SQ7AHDKH0RhjKXzOSYbKh4m86UGYt2OAbLMwe0SnhQhce",
+	"e/aIAAZz1VZeRaVgMdWwZJcOI6/rAK+N33xp+bj2HU7I/8H0hGaHAoQBbpPpl3zz3Roy89i9tUJmZofd",
+	"h/FzuP1LQwg/EVIZMm6FOA6IEXNgyJV5EppViebVytywrsAELeWwNqILl3dr34WrEPIPjfiGW8mAJgln",
+	"ynQyFDyJMrRFOdSAl+YbwS9Y7QKsAuWvpRy0qNVI9k3HjXI34LAvVsPYZ7iIuTMAj0NSogUM3+0hTGbG",
+	"8CKNWrkaysgMTlKOLpnbENjnkWpfyq8MdQ1u+ARjcZPqQQt4BstnKVhCY1gSPCkfYb/vA+wrD2GfR6QC",
+	"XJ/0EKVylmRdNJUOH+KQ5hK/ynF4cbJ6i+i/AOTiOAAHyx0A/9zc0ycgp1kHFFiLWjSYkT7mdzUT7S81",
+	"LsClwpu1qHCQUaE3JxP2p2cwNSA/lnUgEzwM+a9c6yNqgvvBy7T5qq5E13vyuhBz+octD8YfeNyk7nhq",
+	"4meEicjKY33ZK+Xqrq62rhN5C+cC/mDCXaDEM+OdxrEc0HQ1hDJphudnl1dk1/JxGPSFGsgpIyG+VS9Z",
+	"CkbShAql/VZUkYyj1rmW4CLR6ZShYSTMz+CFtElvsc0SO1ocWplhCQUtHJSMTzAdmNjyAeRFi2lMI60v",
+	"dfLzkNx0QK/GeuaB3gDfpMPoaewhZcdcgD7Fr5TZ/rTJzyxhVTFGz7LR9gsdYJke6H2wPpy5DuYD/K6Z",
+	"27EESoD80702oIlNe0zbNWYwNqlDkC7reJYVupLoo2Mq1FqqQ3dUEWniZhnzARgpN2iWO61dEh50OiEJ",
+	"L48uTs+vPn04u/r049nHD8ch2SXh5cnR1enZB+dXHKnk23ruAt0Pygse9Uwk86Kjn3sXvaOrkwv3qQWb",
+	"xQXg5sqr9PXAtoMiLLo+NuALS30AkQSC3Wb+KYsVu9Vx6Ym8wd3UVvj5R+ew7CYMD2VImv6Zqe6uzYXB",
+	"0zbVllkORXvhUaJ/dTX9Rgqu9vANRyI8RvttHer+Aa2xTba0ahdddev04pap0Vx7bsd/lGVpDzqdOjeb",
+	"2XDRBRuyBHjtJZl62bQRh2+qrb1CCH339/wfa7SjuCwKJyiLSXu2WtkEDGxRRTsqy2N8ZmxqI90CD7lq",
+	"Vc4ycULhXQu5Ny8ZL0LKp4vYntG6c0QWBjLoHHOU02JiS7t0qKYv7tFrQ65yA7gyfg3WzUYB7IcJVj+v",
+	"IRpFWbmdjfGMZmPUEkhLGo28zc06jYqR3+bKmG4rWG+uRlnbkHcAHiG2tbWhHsuG+mpbh770uTbdRjVP",
+	"9ZpBcscKefxJHaGYxXGYJbkHAzZNWdQlqSQJA6/YJHpLsmIYUQnITDH0mENHhbZJZj9qeyXLZqDnjica",
+	"9beOBATakcf/vAlbj9KVpGuD7+OZP0iltZY1jrR7dOFDeglXLCBDyhP4QV/3mZuSDyZuuJwpMpFSBJs5",
+	"5M9m+MgfQ5ustaGPV4S9nve+rcLe+vcP11ZVV/HW6KTyQ/wlEXwp8iIEnRsAtRh1F7x/9DmLY56N3twl",
+	"Quaas0oX59kA49Lqs9J1/VTdQ6XjCX1RKPJwqhZ46kXMuCBN7RFiGgp0pg6W8Kxk0hQYmHpfSbT256mp",
+	"eMtjGdpWSOVsMGYRaZr4OF6PSY6a2t+kAQJTdvCo2t9s+pOr/1oR+S8bhH98+6DeNBznKD36PJytobA1",
+	"FLaGwtdrKOTdYQ+QCag9+8eXYBXTf/LT8EzH/7iHcXEAUDEQed8RQKXk+IpmAL2XEUsEORGjmKuxqdTH",
+	"PcaKUi5GmlQqnUWw2A06eEHzFFp4VdHOKe3h/YUCh4DSeWWqb7XuMbyldQ4om1d2cltArhO8hGZaBlRM",
+	"ezsz6OXNDCqXjPcDRyqPXa6N9F+jyu6PC/ZfLZ/rFCS9JLz/TWTnw4u2r3k6wFY7bacJbKcJ3GeaQB0t",
+	"Wt+9+FogcR9G32wxcZ8IE7eeafjQqLjVhs0XxsWt4N4vAIy71cdbIN3nCaT7ZbzFLZZuGZbuI2jTxwTT",
+	"XVuI/VEhdR+QUF+fGtgCBG4BAh8FgremJtuC8P4xQHifkXJdicL7oArjmURKXzZm71aFb1X4VoV/cYzf",
+	"WlFXeBZLbsqhTd/JAY1JOJQzkVIuEGSAhcDPSdzoNsZpOu3u7sZw1ViqtPvd3nd7KN7Ny0rjXkxOY7vC",
+	"VGqRZFBQM72k0Mv1b75M6YiRiCe6ZEwF5ijyxCAXOIAiPlKI84aeQRldfDxiRsKybL3aRs/3amYWX9KL",
+	"cfNTfsNwX7gYqQIgc0CoMKCYiJNLPIQQXTFSEOjm3e7OLr66iNbsfEolBKeB3QSBrdF3jSQcyzgqayi3",
+	"RHBAOO9+vft/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -11,6 +11,49 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const actionContentsInScript = `-- name: ActionContentsInScript :many
+SELECT id, section_id, character_id, description, version
+FROM characters.actions
+WHERE script_id = $1 AND id = ANY ($2::bigint[])
+ORDER BY id
+`
+
+type ActionContentsInScriptRow struct {
+	ID          int64
+	SectionID   pgtype.Int8
+	CharacterID pgtype.Int8
+	Description string
+	Version     int64
+}
+
+// ActionContentsInScript reads the listed actions of one script, without timestamps: the contents
+// a caller holding the story order needs.
+func (q *Queries) ActionContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]ActionContentsInScriptRow, error) {
+	rows, err := q.db.Query(ctx, actionContentsInScript, scriptID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ActionContentsInScriptRow{}
+	for rows.Next() {
+		var i ActionContentsInScriptRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.SectionID,
+			&i.CharacterID,
+			&i.Description,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const actionCount = `-- name: ActionCount :one
 SELECT count(*)
 FROM characters.actions
@@ -955,6 +998,48 @@ func (q *Queries) ParaphraseUpdate(ctx context.Context, arg ParaphraseUpdatePara
 		&i.SpokenWordID,
 	)
 	return i, err
+}
+
+const spokenWordContentsInScript = `-- name: SpokenWordContentsInScript :many
+SELECT id, section_id, character_id, text, version
+FROM characters.spoken_words
+WHERE script_id = $1 AND id = ANY ($2::bigint[])
+ORDER BY id
+`
+
+type SpokenWordContentsInScriptRow struct {
+	ID          int64
+	SectionID   pgtype.Int8
+	CharacterID pgtype.Int8
+	Text        string
+	Version     int64
+}
+
+// SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
+func (q *Queries) SpokenWordContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]SpokenWordContentsInScriptRow, error) {
+	rows, err := q.db.Query(ctx, spokenWordContentsInScript, scriptID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SpokenWordContentsInScriptRow{}
+	for rows.Next() {
+		var i SpokenWordContentsInScriptRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.SectionID,
+			&i.CharacterID,
+			&i.Text,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const spokenWordCount = `-- name: SpokenWordCount :one

@@ -11,6 +11,9 @@ import (
 )
 
 type Querier interface {
+	// ActionContentsInScript reads the listed actions of one script, without timestamps: the contents
+	// a caller holding the story order needs.
+	ActionContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]ActionContentsInScriptRow, error)
 	// ActionCount counts what ActionList pages through.
 	ActionCount(ctx context.Context, arg ActionCountParams) (int64, error)
 	// ActionCreate stores a new action at version 1; the caller allocates its position in the same
@@ -93,6 +96,8 @@ type Querier interface {
 	// ParaphraseUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
 	// If-Match allows.
 	ParaphraseUpdate(ctx context.Context, arg ParaphraseUpdateParams) (CharactersParaphrase, error)
+	// SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
+	SpokenWordContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]SpokenWordContentsInScriptRow, error)
 	// SpokenWordCount counts what SpokenWordList pages through.
 	SpokenWordCount(ctx context.Context, arg SpokenWordCountParams) (int64, error)
 	// SpokenWordCreate stores a new spoken word at version 1; the caller allocates its position in the

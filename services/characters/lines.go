@@ -1,0 +1,67 @@
+package characters
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
+)
+
+// maxLineIDs bounds one listLines call: the Story Factory's largest page.
+const maxLineIDs = 5000
+
+// ListLines reads the listed actions and spoken words of one script without their positions: the
+// caller holds the story order already, so asking the sequence service again would only repeat it.
+func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesRequestObject) (charactersapi.ListLinesResponseObject, error) {
+	p := req.Params
+	var actionIDs, lineIDs []int64
+	if p.ActionIds != nil {
+		actionIDs = *p.ActionIds
+	}
+	if p.DialogueIds != nil {
+		lineIDs = *p.DialogueIds
+	}
+	if len(actionIDs) == 0 && len(lineIDs) == 0 {
+		f := fail(http.StatusBadRequest, codeFilterRequired, "name the elements to read", "actionIds or dialogueIds")
+		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: charactersapi.BadRequestJSONResponse(f.body)}, nil
+	}
+	if n := len(actionIDs) + len(lineIDs); n > maxLineIDs {
+		f := fail(http.StatusBadRequest, httpapi.CodeValidationFailed, fmt.Sprintf("at most %d ids in all", maxLineIDs),
+			fmt.Sprintf("%d actionIds and %d dialogueIds", len(actionIDs), len(lineIDs)))
+		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: charactersapi.BadRequestJSONResponse(f.body)}, nil
+	}
+	out := lineContents{Actions: []charactersapi.ActionContent{}, SpokenWords: []charactersapi.SpokenWordContent{}}
+	if len(actionIDs) > 0 {
+		rows, err := s.q.ActionContentsInScript(ctx, p.ScriptId, actionIDs)
+		if err != nil {
+			return nil, fmt.Errorf("read %d actions of script %d: %w", len(actionIDs), p.ScriptId, dbx.Interpret(err))
+		}
+		out.Actions = make([]charactersapi.ActionContent, len(rows))
+		for i, r := range rows {
+			out.Actions[i] = charactersapi.ActionContent{ActionId: r.ID, ScriptId: p.ScriptId, SectionId: dbx.Int8Ptr(r.SectionID),
+				CharacterId: dbx.Int8Ptr(r.CharacterID), Description: r.Description, Version: r.Version}
+		}
+	}
+	if len(lineIDs) > 0 {
+		rows, err := s.q.SpokenWordContentsInScript(ctx, p.ScriptId, lineIDs)
+		if err != nil {
+			return nil, fmt.Errorf("read %d spoken words of script %d: %w", len(lineIDs), p.ScriptId, dbx.Interpret(err))
+		}
+		out.SpokenWords = make([]charactersapi.SpokenWordContent, len(rows))
+		for i, r := range rows {
+			out.SpokenWords[i] = charactersapi.SpokenWordContent{DialogueId: r.ID, ScriptId: p.ScriptId, SectionId: dbx.Int8Ptr(r.SectionID),
+				CharacterId: dbx.Int8Ptr(r.CharacterID), Text: r.Text, Version: r.Version}
+		}
+	}
+	return out, nil
+}
+
+// lineContents answers listLines through httpapi.WriteLargeJSON: up to 5,000 elements.
+type lineContents charactersapi.LineContents
+
+func (l lineContents) VisitListLinesResponse(w http.ResponseWriter) error {
+	return httpapi.WriteLargeJSON(w, http.StatusOK, charactersapi.LineContents(l))
+}
