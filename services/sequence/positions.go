@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
 
 	"github.com/jackc/pgx/v5"
 
@@ -101,7 +102,7 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 			ElementType: sequenceapi.ElementType(r.ElementType), ElementId: r.ElementID, SequenceNumber: r.SequenceNumber,
 		})
 	}
-	return sequenceapi.ListPositions200JSONResponse(page), nil
+	return positionPage(page), nil
 }
 
 // ReleasePosition removes an element from its scope under the scope's lock, so a concurrent
@@ -147,4 +148,12 @@ func (s *Server) ListElementPositions(ctx context.Context, req sequenceapi.ListE
 		}
 	}
 	return sequenceapi.ListElementPositions200JSONResponse(list), nil
+}
+
+// positionPage answers listPositions through httpapi.WriteLargeJSON: a page holds up to 5,000
+// positions, the whole of a story page the Story Factory reads.
+type positionPage sequenceapi.PositionPage
+
+func (p positionPage) VisitListPositionsResponse(w http.ResponseWriter) error {
+	return httpapi.WriteLargeJSON(w, http.StatusOK, sequenceapi.PositionPage(p))
 }
