@@ -81,7 +81,7 @@ func run(d time.Duration, clients int, sizes []int) error {
 		name += ")"
 		sql := storySQL(pages)
 		for _, c := range []int{1, clients} {
-			h, err := harness.Load(c, d, func(hc *http.Client) error { return readStory(hc, env.BaseURL, id, n) })
+			h, err := harness.LoadThenCheck(c, d, func(hc *http.Client) (func() error, error) { return readStory(hc, env.BaseURL, id, n) })
 			if err != nil {
 				return err
 			}
@@ -137,36 +137,47 @@ ORDER BY p.sequence_number;
 	return b.String()
 }
 
-// readStory reads the whole story of a script of n elements and checks it is whole and in order.
-func readStory(c *http.Client, base string, script int64, n int) error {
-	var last int64
-	count := 0
+// readStory reads the whole story of a script of n elements; the check it returns decodes what was
+// read and fails unless the story is whole and in order.
+func readStory(c *http.Client, base string, script int64, n int) (func() error, error) {
+	var bodies [][]byte
 	for offset := 0; offset < n; offset += pageSize {
-		var page struct {
-			TotalCount int `json:"totalCount"`
-			Story      []struct {
-				Sequence int64 `json:"sequence"`
-			} `json:"story"`
-		}
 		url := fmt.Sprintf("%s/stories?scriptId=%d&limit=%d&offset=%d", base, script, pageSize, offset)
-		if err := call(c, "GET", url, nil, http.StatusOK, &page); err != nil {
-			return err
+		b, err := get(c, url)
+		if err != nil {
+			return nil, err
 		}
-		if page.TotalCount != n {
-			return fmt.Errorf("story of %d elements has totalCount %d", n, page.TotalCount)
-		}
-		for _, e := range page.Story {
-			if e.Sequence <= last {
-				return fmt.Errorf("element %d after %d", e.Sequence, last)
+		bodies = append(bodies, b)
+	}
+	return func() error {
+		var last int64
+		count := 0
+		for _, b := range bodies {
+			var page struct {
+				TotalCount int `json:"totalCount"`
+				Story      []struct {
+					Sequence int64 `json:"sequence"`
+				} `json:"story"`
 			}
-			last = e.Sequence
-			count++
+			if err := json.Unmarshal(b, &page); err != nil {
+				return err
+			}
+			if page.TotalCount != n {
+				return fmt.Errorf("story of %d elements has totalCount %d", n, page.TotalCount)
+			}
+			for _, e := range page.Story {
+				if e.Sequence <= last {
+					return fmt.Errorf("element %d after %d", e.Sequence, last)
+				}
+				last = e.Sequence
+				count++
+			}
 		}
-	}
-	if count != n {
-		return fmt.Errorf("read %d elements of %d", count, n)
-	}
-	return nil
+		if count != n {
+			return fmt.Errorf("read %d elements of %d", count, n)
+		}
+		return nil
+	}, nil
 }
 
 // writeStory writes a script of n elements, as a client would, with workers at once: two scenes, five
@@ -253,6 +264,23 @@ func create(c *http.Client, url string, body map[string]any, idField string) (in
 		return 0, fmt.Errorf("POST %s: no %s in the answer", url, idField)
 	}
 	return int64(id), nil
+}
+
+// get reads a whole 200 answer.
+func get(c *http.Client, url string) ([]byte, error) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return b, nil
 }
 
 func call(c *http.Client, method, url string, body []byte, want int, out any) error {

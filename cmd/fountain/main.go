@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -52,6 +53,8 @@ Flags (each also read from the environment variable shown):
 Services served by another process are reached at FOUNTAIN_<SERVICE>_URL (e.g. FOUNTAIN_SEQUENCE_URL=
 http://sequence:8080); services served by this process are called in-process.
 
+GOGC sets the Go garbage collector's target as usual; unset, fountain uses 400.
+
 Endpoints besides the services' own: /healthz (process up), /readyz (database reachable),
 /openapi/<service>.yaml (each service's spec).
 `
@@ -68,7 +71,15 @@ type config struct {
 	services        []service.Service
 }
 
+// defaultGCPercent is the collector's target when GOGC is not set. A request allocates buffers that
+// die with it (a 5,000-element story is a few MB of JSON across the in-process calls); collecting
+// at 4x the live heap instead of 2x halves the collector's CPU for a heap of tens of MB.
+const defaultGCPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "fountain:", err)
 		os.Exit(1)

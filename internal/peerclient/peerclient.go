@@ -12,12 +12,13 @@ import (
 	"github.com/fountainai/fountainai/internal/service"
 )
 
-// Set holds a client of each service another may call; a service keeps those it needs.
+// Set holds a client of each service another may call; a service keeps those it needs. Each also
+// has the raw methods, for the few large reads whose bodies are decoded with httpapi.DecodeJSON.
 type Set struct {
-	Sequence   sequenceapi.ClientWithResponsesInterface
-	Scripts    scriptsapi.ClientWithResponsesInterface
-	Characters charactersapi.ClientWithResponsesInterface
-	Sessions   sessionsapi.ClientWithResponsesInterface
+	Sequence   *sequenceapi.ClientWithResponses
+	Scripts    *scriptsapi.ClientWithResponses
+	Characters *charactersapi.ClientWithResponses
+	Sessions   *sessionsapi.ClientWithResponses
 }
 
 // New builds every client from peers.

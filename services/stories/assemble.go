@@ -112,7 +112,7 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		if w.prev != nil {
 			all = append([]position{*w.prev}, w.elements...)
 		}
-		r, err = s.readRows(gctx, all)
+		r, err = s.readRows(gctx, req.scriptID, all)
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -125,9 +125,13 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 	if w.prev != nil {
 		seq = append([]position{*w.prev}, w.elements...)
 	}
+	cast := make(map[int64]*storiesapi.Character, len(characters))
+	for id, c := range characters {
+		cast[id] = &storiesapi.Character{CharacterId: c.CharacterId, Name: c.Name, Description: c.Description}
+	}
 	placed := make([]element, len(seq))
 	for i, p := range seq {
-		e, err := resolve(p, req.scriptID, r, transitions, characters)
+		e, err := resolve(p, req.scriptID, r, transitions, cast)
 		if err != nil {
 			return story{}, err
 		}
@@ -183,27 +187,29 @@ type element struct {
 	characterID int64 // 0: none
 }
 
-// resolve builds the element at p from what was read, or says why what was read does not fit.
-func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsapi.Transition, characters map[int64]charactersapi.Character) (element, error) {
+// resolve builds the element at p from what was read, or says why what was read does not fit. The
+// rows were read by id after the window, without positions: an element moved since is answered where
+// the window placed it, which is the order as it stood when the window was read.
+// Elements of one character share its *storiesapi.Character.
+func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsapi.Transition, cast map[int64]*storiesapi.Character) (element, error) {
 	var (
 		e                  element
-		number, owner      int64
 		sectionID, charaID *int64
 		found              bool
 	)
 	e.out.Sequence = p.number
 	switch p.typ {
 	case sequenceapi.Action:
-		var a charactersapi.Action
+		var a charactersapi.ActionContent
 		if a, found = r.actions[p.id]; found {
-			number, owner, sectionID, charaID = a.SequenceNumber, a.ScriptId, a.SectionId, a.CharacterId
+			sectionID, charaID = a.SectionId, a.CharacterId
 			e.out.ElementType = storiesapi.StoryElementElementTypeAction
 			e.out.Action = &storiesapi.Action{ActionId: a.ActionId, Description: a.Description}
 		}
 	case sequenceapi.SpokenWord:
-		var l charactersapi.SpokenWord
+		var l charactersapi.SpokenWordContent
 		if l, found = r.spokenWords[p.id]; found {
-			number, owner, sectionID, charaID = l.SequenceNumber, l.ScriptId, l.SectionId, l.CharacterId
+			sectionID, charaID = l.SectionId, l.CharacterId
 			e.out.ElementType = storiesapi.StoryElementElementTypeSpokenWord
 			n := p.number
 			e.out.SpokenWord = &storiesapi.SpokenWord{DialogueId: l.DialogueId, Text: l.Text, Sequence: &n}
@@ -211,7 +217,10 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 	case sequenceapi.Transition:
 		var t scriptsapi.Transition
 		if t, found = transitions[p.id]; found {
-			number, owner, sectionID = t.SequenceNumber, t.ScriptId, t.SectionId
+			if t.SequenceNumber != p.number {
+				return e, changed("%s %d moved from %d to %d", p.typ, p.id, p.number, t.SequenceNumber)
+			}
+			sectionID = t.SectionId
 			e.out.ElementType = storiesapi.StoryElementElementTypeTransition
 			e.out.Transition = &storiesapi.Transition{TransitionId: t.TransitionId, Text: t.Text}
 		}
@@ -219,25 +228,21 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 		// Only actions, spoken words and transitions are placed in a story order.
 		return e, fmt.Errorf("a %s in the story order of script %d: %w", p.typ, scriptID, httpapi.UnexpectedResponse(peerSequence, http.StatusOK))
 	}
-	switch {
-	case !found:
-		return e, &storyChanged{reason: fmt.Sprintf("%s %d at %d does not exist", p.typ, p.id, p.number), missing: true}
-	case owner != scriptID:
-		return e, &storyChanged{reason: fmt.Sprintf("%s %d at %d belongs to script %d", p.typ, p.id, p.number, owner), missing: true}
-	case number != p.number:
-		return e, changed("%s %d moved from %d to %d", p.typ, p.id, p.number, number)
+	if !found {
+		// listLines leaves out what is gone and what belongs to another script alike.
+		return e, &storyChanged{reason: fmt.Sprintf("%s %d at %d is not an element of script %d", p.typ, p.id, p.number, scriptID), missing: true}
 	}
 	if sectionID != nil {
 		e.sectionID = *sectionID
 		e.out.SectionId = sectionID
 	}
 	if charaID != nil {
-		c, ok := characters[*charaID]
+		c, ok := cast[*charaID]
 		if !ok {
 			return e, changed("character %d of %s %d was not among the script's characters", *charaID, p.typ, p.id)
 		}
 		e.characterID = c.CharacterId
-		e.out.Character = &storiesapi.Character{CharacterId: c.CharacterId, Name: c.Name, Description: c.Description}
+		e.out.Character = c
 	}
 	return e, nil
 }

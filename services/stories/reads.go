@@ -15,8 +15,13 @@ import (
 
 // The reads of the other services, each in as few calls as their page bounds allow.
 
-// batch is the most any list call of the other services returns, or takes ids of, at once.
-const batch = 1000
+// Call bounds of the other services: the most a list returns, and how many positions or lines one
+// call reads (the sequence service's positions page and listLines both take a whole story page).
+const (
+	batch          = 1000
+	positionsBatch = 5000
+	linesBatch     = 5000
+)
 
 const storyScope = "story"
 
@@ -210,20 +215,21 @@ func (s *Server) contexts(ctx context.Context, scriptID int64, characterID *int6
 // positionsPage reads up to limit positions of the script's story order from offset, only numbers up
 // to end when end is set.
 func (s *Server) positionsPage(ctx context.Context, scriptID int64, end *int64, offset int64, limit int) ([]position, int64, error) {
-	resp, err := s.c.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{
+	resp, err := s.c.Sequence.ListPositions(ctx, &sequenceapi.ListPositionsParams{
 		Scope: storyScope, ScriptId: &scriptID, EndSequence: end, Limit: &limit, Offset: &offset,
 	})
 	if err != nil {
 		return nil, 0, httpapi.DependencyError(peerSequence, err)
 	}
-	if resp.JSON200 == nil {
-		return nil, 0, httpapi.UnexpectedResponse(peerSequence, resp.StatusCode())
+	var page sequenceapi.PositionPage
+	if err := httpapi.DecodeLargeJSON(peerSequence, resp, http.StatusOK, &page); err != nil {
+		return nil, 0, err
 	}
-	out := make([]position, len(resp.JSON200.Positions))
-	for i, p := range resp.JSON200.Positions {
+	out := make([]position, len(page.Positions))
+	for i, p := range page.Positions {
 		out[i] = position{typ: p.ElementType, id: p.ElementId, number: p.SequenceNumber}
 	}
-	return out, resp.JSON200.TotalCount, nil
+	return out, page.TotalCount, nil
 }
 
 // countBefore counts the story positions below number.
@@ -246,7 +252,7 @@ type window struct {
 }
 
 // readWindow reads the positions at offsets [from, from+count) among those numbered up to end (count
-// < 0: to the last), and the one before from. Pages of 1000 are read at once, each overlapping the
+// < 0: to the last), and the one before from. Pages of positionsBatch are read at once, each overlapping the
 // one before by an element: if the two reads of that element disagree, or the pages disagree about
 // the total, the order changed between the reads and the window is not one state of the story.
 func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, from, count int64) (window, error) {
@@ -260,9 +266,9 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 		got    []position
 		total  int64
 	}
-	first := chunk{offset: start, limit: batch}
+	first := chunk{offset: start, limit: positionsBatch}
 	if count >= 0 {
-		first.limit = int(min(int64(batch), from+count-start))
+		first.limit = int(min(int64(positionsBatch), from+count-start))
 	}
 	var err error
 	if first.got, first.total, err = s.positionsPage(ctx, scriptID, end, first.offset, first.limit); err != nil {
@@ -273,8 +279,8 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 		stop = first.total
 	}
 	chunks := []*chunk{&first}
-	for off := start + batch - 1; off+1 < stop && int64(len(first.got)) == int64(first.limit); off += batch - 1 {
-		chunks = append(chunks, &chunk{offset: off, limit: int(min(int64(batch), stop-off))})
+	for off := start + positionsBatch - 1; off+1 < stop && int64(len(first.got)) == int64(first.limit); off += positionsBatch - 1 {
+		chunks = append(chunks, &chunk{offset: off, limit: int(min(int64(positionsBatch), stop-off))})
 	}
 	g, gctx := newGroup(ctx)
 	for _, c := range chunks[1:] {
@@ -325,62 +331,59 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 
 // rows are the stored elements of a window, by id.
 type rows struct {
-	actions     map[int64]charactersapi.Action
-	spokenWords map[int64]charactersapi.SpokenWord
+	actions     map[int64]charactersapi.ActionContent
+	spokenWords map[int64]charactersapi.SpokenWordContent
 }
 
-// readRows reads the actions and spoken words of positions by id, 1000 ids a call, all at once.
-func (s *Server) readRows(ctx context.Context, positions []position) (rows, error) {
-	var actionIDs, lineIDs []int64
+// readRows reads the actions and spoken words at positions, without their positions (the window
+// holds them), up to linesBatch ids a call, all calls at once.
+func (s *Server) readRows(ctx context.Context, scriptID int64, positions []position) (rows, error) {
+	type call struct{ actionIDs, lineIDs []int64 }
+	var calls []*call
+	cur := &call{}
 	for _, p := range positions {
+		if len(cur.actionIDs)+len(cur.lineIDs) == linesBatch {
+			calls, cur = append(calls, cur), &call{}
+		}
 		switch p.typ {
 		case sequenceapi.Action:
-			actionIDs = append(actionIDs, p.id)
+			cur.actionIDs = append(cur.actionIDs, p.id)
 		case sequenceapi.SpokenWord:
-			lineIDs = append(lineIDs, p.id)
+			cur.lineIDs = append(cur.lineIDs, p.id)
 		}
 	}
-	actions := newCollector[charactersapi.Action]()
-	lines := newCollector[charactersapi.SpokenWord]()
-	g, gctx := newGroup(ctx)
-	limit := batch
-	for i := 0; i < len(actionIDs); i += batch {
-		ids := actionIDs[i:min(i+batch, len(actionIDs))]
-		g.Go(func() error {
-			resp, err := s.c.Characters.ListActionsWithResponse(gctx, &charactersapi.ListActionsParams{Ids: &ids, Limit: &limit})
-			if err != nil {
-				return httpapi.DependencyError(peerCharacters, err)
-			}
-			if resp.JSON200 == nil {
-				return httpapi.UnexpectedResponse(peerCharacters, resp.StatusCode())
-			}
-			actions.add(int64(i), resp.JSON200.Items)
-			return nil
-		})
+	if len(cur.actionIDs)+len(cur.lineIDs) > 0 {
+		calls = append(calls, cur)
 	}
-	for i := 0; i < len(lineIDs); i += batch {
-		ids := lineIDs[i:min(i+batch, len(lineIDs))]
+	got := make([]charactersapi.LineContents, len(calls))
+	g, gctx := newGroup(ctx)
+	for i, c := range calls {
 		g.Go(func() error {
-			resp, err := s.c.Characters.ListSpokenWordsWithResponse(gctx, &charactersapi.ListSpokenWordsParams{Ids: &ids, Limit: &limit})
+			params := &charactersapi.ListLinesParams{ScriptId: scriptID}
+			if len(c.actionIDs) > 0 {
+				params.ActionIds = &c.actionIDs
+			}
+			if len(c.lineIDs) > 0 {
+				params.DialogueIds = &c.lineIDs
+			}
+			resp, err := s.c.Characters.ListLines(gctx, params)
 			if err != nil {
 				return httpapi.DependencyError(peerCharacters, err)
 			}
-			if resp.JSON200 == nil {
-				return httpapi.UnexpectedResponse(peerCharacters, resp.StatusCode())
-			}
-			lines.add(int64(i), resp.JSON200.Items)
-			return nil
+			return httpapi.DecodeLargeJSON(peerCharacters, resp, http.StatusOK, &got[i])
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return rows{}, err
 	}
-	r := rows{actions: make(map[int64]charactersapi.Action, len(actionIDs)), spokenWords: make(map[int64]charactersapi.SpokenWord, len(lineIDs))}
-	for _, a := range actions.all() {
-		r.actions[a.ActionId] = a
-	}
-	for _, l := range lines.all() {
-		r.spokenWords[l.DialogueId] = l
+	r := rows{actions: map[int64]charactersapi.ActionContent{}, spokenWords: make(map[int64]charactersapi.SpokenWordContent, len(positions))}
+	for _, c := range got {
+		for _, a := range c.Actions {
+			r.actions[a.ActionId] = a
+		}
+		for _, l := range c.SpokenWords {
+			r.spokenWords[l.DialogueId] = l
+		}
 	}
 	return r, nil
 }

@@ -3,7 +3,7 @@
 // character contexts in force, from the other services. It owns no tables and reads nothing from the
 // database: everything comes through the generated clients of the Central Sequence, Core Script
 // Management, Character Management and Session & Context services, in a number of calls that grows
-// with the size of the answer in steps of 1000 elements, never per element.
+// with the size of the answer in steps of 5000 elements, never per element.
 package stories
 
 import (

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 // Page sizes: v2's default for the whole story, and the bound of one answer (the spec's maximum).
@@ -36,7 +38,7 @@ func (s *Server) GetFullStory(ctx context.Context, req storiesapi.GetFullStoryRe
 		}
 		return nil, fmt.Errorf("assemble the story of script %d: %w", r.scriptID, err)
 	}
-	return storiesapi.GetFullStory200JSONResponse{
+	return fullStory{
 		ScriptId:    st.script.ScriptId,
 		Title:       st.script.Title,
 		Author:      st.script.Author,
@@ -75,7 +77,7 @@ func (s *Server) GetStorySequences(ctx context.Context, req storiesapi.GetStoryS
 		}
 		return nil, fmt.Errorf("assemble positions %d to %d of script %d: %w", p.StartSequence, p.EndSequence, r.scriptID, err)
 	}
-	return storiesapi.GetStorySequences200JSONResponse{
+	return storySequences{
 		ScriptId:      p.ScriptId,
 		StartSequence: p.StartSequence,
 		EndSequence:   p.EndSequence,
@@ -114,4 +116,19 @@ func failed(err error) failure {
 		return failure{unavailable: &b}
 	}
 	return failure{}
+}
+
+// fullStory and storySequences answer through httpapi.WriteLargeJSON: a page holds up to 5,000
+// elements.
+type (
+	fullStory      storiesapi.GetFullStory200JSONResponse
+	storySequences storiesapi.GetStorySequences200JSONResponse
+)
+
+func (s fullStory) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+	return httpapi.WriteLargeJSON(w, http.StatusOK, storiesapi.GetFullStory200JSONResponse(s))
+}
+
+func (s storySequences) VisitGetStorySequencesResponse(w http.ResponseWriter) error {
+	return httpapi.WriteLargeJSON(w, http.StatusOK, storiesapi.GetStorySequences200JSONResponse(s))
 }

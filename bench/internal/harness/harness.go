@@ -153,6 +153,13 @@ type Result struct {
 // Load runs clients closed-loop workers for d; each call of op is one measured operation and must
 // return an error for anything but the expected answer.
 func Load(clients int, d time.Duration, op func(c *http.Client) error) (Result, error) {
+	return LoadThenCheck(clients, d, func(c *http.Client) (func() error, error) { return nil, op(c) })
+}
+
+// LoadThenCheck is Load for operations whose answers take a while to check: the time measured ends
+// when op has the whole answer, and the check op returns runs after, unmeasured, on every answer.
+// The client's own decoding is then not counted as the server's latency.
+func LoadThenCheck(clients int, d time.Duration, op func(c *http.Client) (check func() error, err error)) (Result, error) {
 	transport := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	client := &http.Client{Transport: transport, Timeout: 60 * time.Second}
 	defer transport.CloseIdleConnections()
@@ -168,12 +175,17 @@ func Load(clients int, d time.Duration, op func(c *http.Client) error) (Result, 
 			local := make([]time.Duration, 0, 4096)
 			for time.Now().Before(deadline) {
 				t0 := time.Now()
-				if err := op(client); err != nil {
+				check, err := op(client)
+				took := time.Since(t0)
+				if err == nil && check != nil {
+					err = check()
+				}
+				if err != nil {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
 					continue
 				}
-				local = append(local, time.Since(t0))
+				local = append(local, took)
 			}
 			mu.Lock()
 			lat = append(lat, local...)
