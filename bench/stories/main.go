@@ -57,7 +57,7 @@ func run(d time.Duration, clients int, sizes []int) error {
 		return err
 	}
 	defer env.Close()
-	fmt.Printf("Story Factory (one process) vs pgbench, %s each\n%s, %d cores\n\n", d, env.Describe(ctx), runtime.NumCPU())
+	fmt.Printf("Story Factory (one process, and one process per service) vs pgbench, %s each\n%s, %d cores\n\n", d, env.Describe(ctx), runtime.NumCPU())
 
 	scripts := map[int]int64{}
 	for _, n := range sizes {
@@ -69,7 +69,12 @@ func run(d time.Duration, clients int, sizes []int) error {
 		scripts[n] = id
 		fmt.Printf("wrote a story of %d elements in %s\n", n, time.Since(start).Round(time.Millisecond))
 	}
-	fmt.Printf("\n%-36s  %7s  %10s  %9s  %9s  %12s  %7s\n", "operation (whole story)", "clients", "stories/s", "p50 ms", "p99 ms", "pgbench TPS", "ratio")
+	separate, err := env.StartSeparate([]string{"sequence", "scripts", "characters", "sessions", "stories"})
+	if err != nil {
+		return err
+	}
+	shapes := []struct{ name, base string }{{"one process", env.BaseURL}, {"separate processes", separate["stories"]}}
+	fmt.Printf("\n%-36s  %-18s  %7s  %10s  %9s  %9s  %12s  %7s\n", "operation (whole story)", "shape", "clients", "stories/s", "p50 ms", "p99 ms", "pgbench TPS", "ratio")
 	p50 := map[int]float64{}
 	for _, n := range sizes {
 		id := scripts[n]
@@ -81,17 +86,19 @@ func run(d time.Duration, clients int, sizes []int) error {
 		name += ")"
 		sql := storySQL(pages)
 		for _, c := range []int{1, clients} {
-			h, err := harness.LoadThenCheck(c, d, func(hc *http.Client) (func() error, error) { return readStory(hc, env.BaseURL, id, n) })
-			if err != nil {
-				return err
-			}
 			tps, err := env.Pgbench(ctx, c, d, sql, map[string]string{"script": strconv.FormatInt(id, 10)})
 			if err != nil {
 				return err
 			}
-			fmt.Printf("%-36s  %7d  %10.1f  %9.2f  %9.2f  %12.1f  %6.0f%%\n", name, c, h.RPS, h.P50, h.P99, tps, 100*h.RPS/tps)
-			if c == 1 {
-				p50[n] = h.P50
+			for _, shape := range shapes {
+				h, err := harness.LoadThenCheck(c, d, func(hc *http.Client) (func() error, error) { return readStory(hc, shape.base, id, n) })
+				if err != nil {
+					return err
+				}
+				fmt.Printf("%-36s  %-18s  %7d  %10.1f  %9.2f  %9.2f  %12.1f  %6.0f%%\n", name, shape.name, c, h.RPS, h.P50, h.P99, tps, 100*h.RPS/tps)
+				if c == 1 && shape.base == env.BaseURL {
+					p50[n] = h.P50
+				}
 			}
 		}
 	}

@@ -34,6 +34,7 @@ type Env struct {
 	DatabaseURL string
 	BaseURL     string
 	pgbench     string
+	bin         string
 	closers     []func()
 }
 
@@ -71,6 +72,7 @@ func Start(ctx context.Context) (*Env, error) {
 		return nil, err
 	}
 	env.closers = append(env.closers, func() { _ = os.RemoveAll(filepath.Dir(bin)) })
+	env.bin = bin
 	addr, stop, err := startFountain(bin, env.DatabaseURL)
 	if err != nil {
 		env.Close()
@@ -113,19 +115,59 @@ func buildFountain() (string, error) {
 	return bin, cmd.Run()
 }
 
+// StartSeparate runs each named service as its own `fountain serve <name>` process on the same
+// database (migrated by Start's process), each reaching the others over HTTP at FOUNTAIN_<NAME>_URL:
+// the shape behind the gateway. It returns every service's base URL; Close stops them.
+func (e *Env) StartSeparate(names []string) (map[string]string, error) {
+	addrs := map[string]string{}
+	var peers []string
+	for _, n := range names {
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		addrs[n] = addr
+		peers = append(peers, "FOUNTAIN_"+strings.ToUpper(n)+"_URL=http://"+addr)
+	}
+	urls := map[string]string{}
+	for _, n := range names {
+		stop, err := runFountain(e.bin, addrs[n], append([]string{"FOUNTAIN_DATABASE_URL=" + e.DatabaseURL, "FOUNTAIN_MIGRATE=false", "FOUNTAIN_MAX_CONNS=16"}, peers...), "serve", n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		e.closers = append(e.closers, stop)
+		urls[n] = "http://" + addrs[n]
+	}
+	return urls, nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
 // startFountain runs `fountain serve` as its own process, as a user would, and waits until ready.
 func startFountain(bin, dbURL string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return "", nil, err
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbURL, "FOUNTAIN_ADDR="+addr, "FOUNTAIN_LOG_LEVEL=warn", "FOUNTAIN_MAX_CONNS=32")
+	stop, err := runFountain(bin, addr, []string{"FOUNTAIN_DATABASE_URL=" + dbURL}, "serve")
+	return addr, stop, err
+}
+
+// runFountain starts bin with args listening on addr and waits until it is ready.
+func runFountain(bin, addr string, env []string, args ...string) (func(), error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "FOUNTAIN_ADDR="+addr, "FOUNTAIN_LOG_LEVEL=warn", "FOUNTAIN_MAX_CONNS=32")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	stop := func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -136,12 +178,12 @@ func startFountain(bin, dbURL string) (string, func(), error) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return addr, stop, nil
+				return stop, nil
 			}
 		}
 	}
 	stop()
-	return "", nil, errors.New("fountain serve did not become ready")
+	return nil, errors.New("fountain " + strings.Join(args, " ") + " did not become ready")
 }
 
 // Result is what a load run measured.
