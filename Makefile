@@ -17,7 +17,7 @@ run: postgres ## Run every service in one process on 127.0.0.1:8080 (local Postg
 	$(GO) run ./cmd/fountain serve
 
 .PHONY: test
-test: postgres ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL.
+test: postgres prometheus ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL.
 	$(GO) run ./cmd/withpg -- $(GO) test -race -count=1 ./...
 
 .PHONY: generate
@@ -57,6 +57,10 @@ bench: postgres ## Load harnesses next to pgbench on the same database (see READ
 .PHONY: postgres
 postgres: ## Make sure PostgreSQL server binaries are installed (installs them with apt if missing).
 	@scripts/ensure-postgres.sh
+
+.PHONY: prometheus
+prometheus: ## Make sure prometheus and promtool are installed (Debian's package, with apt if missing).
+	@scripts/ensure-prometheus.sh
 
 .PHONY: clean
 clean: ## Remove the local database cluster under ./.data.

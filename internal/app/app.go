@@ -1,5 +1,5 @@
 // Package app assembles services into one HTTP handler with the process endpoints every shape of
-// FountainAI serves: health, readiness and the specs.
+// FountainAI serves: health, readiness, metrics and the specs.
 package app
 
 import (
@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/idempotency"
+	"github.com/fountainai/fountainai/internal/metrics"
 	"github.com/fountainai/fountainai/internal/migrate"
 	"github.com/fountainai/fountainai/internal/service"
 )
@@ -43,8 +44,8 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service
 	return nil
 }
 
-// Handler serves services on one mux with the process endpoints, request ids, logs, body limits and
-// JSON errors for unknown routes.
+// Handler serves services on one mux with the process endpoints, request ids, logs, metrics, body
+// limits and JSON errors for unknown routes. Each call has its own metrics registry.
 func Handler(services []service.Service, o Options) (http.Handler, error) {
 	if o.PeerTimeout == 0 {
 		o.PeerTimeout = 5 * time.Second
@@ -58,16 +59,28 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	}
 	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool)}
 	mux := http.NewServeMux()
+	table := routes{
+		"GET /healthz": {Service: processService, Operation: "healthz"},
+		"GET /readyz":  {Service: processService, Operation: "readyz"},
+		"GET /metrics": {Service: processService, Operation: "metrics"},
+	}
 	for _, s := range services {
 		if err := s.Mount(mux, deps); err != nil {
 			return nil, err
 		}
+		if err := table.addSpec(s); err != nil {
+			return nil, err
+		}
 		spec := s.Spec
-		mux.HandleFunc("GET /openapi/"+s.Name+".yaml", func(w http.ResponseWriter, r *http.Request) {
+		specPattern := "GET /openapi/" + s.Name + ".yaml"
+		table[specPattern] = httpapi.Route{Service: s.Name, Operation: "openapiSpec"}
+		mux.HandleFunc(specPattern, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/yaml")
 			_, _ = w.Write(spec)
 		})
 	}
+	m := metrics.New(o.Pool)
+	mux.Handle("GET /metrics", m.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -81,7 +94,8 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	h := httpapi.Chain(httpapi.Fallback(mux), httpapi.Observe(o.Logger), httpapi.LimitBody, idempotency.Middleware(o.Pool))
+	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
+		httpapi.LimitBody, idempotency.Middleware(o.Pool))
 	p.handler.Store(&h)
 	return h, nil
 }

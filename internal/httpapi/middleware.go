@@ -31,7 +31,26 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	loggerKey
+	routeKey
 )
+
+// Route names the operation a request is routed to: the service and the spec's operationId. Logs
+// and metrics are labelled with it rather than with the path, which would be unbounded.
+type Route struct {
+	Service   string
+	Operation string
+}
+
+// WithRoute returns ctx carrying the route of the request being served.
+func WithRoute(ctx context.Context, r Route) context.Context {
+	return context.WithValue(ctx, routeKey, r)
+}
+
+// RouteFrom returns the route of the request being served; ok is false when no route matched.
+func RouteFrom(ctx context.Context) (r Route, ok bool) {
+	r, ok = ctx.Value(routeKey).(Route)
+	return r, ok
+}
 
 // RequestID returns the id of the request being served, or "" outside one.
 func RequestID(ctx context.Context) string {
@@ -61,7 +80,9 @@ func newRequestID() string {
 }
 
 // Observe assigns the request id (keeping a well-formed incoming one), answers it in the response
-// header, recovers panics into a 500 ErrorResponse and writes one structured log line per request.
+// header, recovers panics into a 500 ErrorResponse and writes one structured log line per request,
+// naming the service and operation when an outer middleware has put the request's Route in its
+// context.
 func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -90,14 +111,18 @@ func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 				if rec.status >= 500 {
 					level = slog.LevelError
 				}
-				reqLogger.LogAttrs(ctx, level, "request",
+				attrs := []slog.Attr{
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 					slog.Int("status", rec.code()),
 					slog.Int64("bytes", rec.bytes),
 					slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 					slog.String("remote", r.RemoteAddr),
-				)
+				}
+				if route, ok := RouteFrom(ctx); ok {
+					attrs = append(attrs, slog.String("service", route.Service), slog.String("operation", route.Operation))
+				}
+				reqLogger.LogAttrs(ctx, level, "request", attrs...)
 			}()
 			next.ServeHTTP(rec, r)
 		})

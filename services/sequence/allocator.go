@@ -11,6 +11,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/metrics"
 )
 
 // placement is where an element stands after an allocation.
@@ -137,6 +138,9 @@ func (a *Allocator) place(ctx context.Context, scope scopeKey, params sequencedb
 	results := make(map[element]placement, len(rows))
 	var known map[int64]scopeKey
 	for _, r := range rows {
+		if r.Created {
+			metrics.SequenceAllocations.Inc()
+		}
 		key := scope
 		if !r.Created {
 			// The element already held a position, perhaps in another scope: name that scope.
