@@ -28,3 +28,8 @@ var Characters []byte
 //
 //go:embed stories.yaml
 var Stories []byte
+
+// Logs is the Logging Service's spec.
+//
+//go:embed logs.yaml
+var Logs []byte

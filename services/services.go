@@ -4,6 +4,7 @@ package services
 import (
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/characters"
+	"github.com/fountainai/fountainai/services/logs"
 	"github.com/fountainai/fountainai/services/scripts"
 	"github.com/fountainai/fountainai/services/sequence"
 	"github.com/fountainai/fountainai/services/sessions"
@@ -12,5 +13,5 @@ import (
 
 // All returns every service.
 func All() []service.Service {
-	return []service.Service{sequence.Service(), scripts.Service(), characters.Service(), sessions.Service(), stories.Service()}
+	return []service.Service{sequence.Service(), scripts.Service(), characters.Service(), sessions.Service(), stories.Service(), logs.Service()}
 }
