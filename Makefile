@@ -21,18 +21,19 @@ test: postgres prometheus ## Run all tests (and the fuzz seed corpus) against a 
 	$(GO) run ./cmd/withpg -- $(GO) test -race -count=1 ./...
 
 .PHONY: generate
-generate: ## Regenerate gen/ from api/*.yaml (oapi-codegen) and queries/ (sqlc).
+generate: ## Regenerate gen/ from api/*.yaml (oapi-codegen) and queries/ (sqlc), and kong/kong.yml from the specs.
 	@for cfg in tools/oapi-codegen/*.yaml; do echo "oapi-codegen $$cfg"; $(TOOL) oapi-codegen -config $$cfg api/$$(basename $$cfg); done
 	cd tools && $(GO) tool sqlc generate -f sqlc.yaml
+	$(GO) run ./cmd/fountain kong --out kong/kong.yml
 
 .PHONY: verify
-verify: generate lint ## Fail if gen/ is stale, a spec is invalid or unlinted, or Go code is unvetted.
-	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
-		echo "gen/ is stale: run 'make generate' and commit the result"; git status --porcelain -- gen; git diff --stat -- gen; exit 1; fi
+verify: generate lint ## Fail if gen/ or kong/kong.yml is stale, a spec is invalid or unlinted, or Go code or a workflow is unvetted.
+	@if [ -n "$$(git status --porcelain -- gen kong)" ]; then \
+		echo "gen/ or kong/ is stale: run 'make generate' and commit the result"; git status --porcelain -- gen kong; git diff --stat -- gen kong; exit 1; fi
 	$(GO) test -count=1 ./api/
 
 .PHONY: lint
-lint: lint-go lint-spec ## Lint Go code and the specs.
+lint: lint-go lint-spec lint-workflows ## Lint Go code, the specs and the GitHub workflows.
 
 .PHONY: lint-go
 lint-go:
@@ -42,6 +43,11 @@ lint-go:
 .PHONY: lint-spec
 lint-spec: $(SPECTRAL) ## Lint api/*.yaml with Spectral and the committed ruleset (.spectral.yaml).
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity warn $(SPECS)
+
+# actionlint checks .github/workflows/*.yml offline: syntax, expressions, job and step references.
+.PHONY: lint-workflows
+lint-workflows:
+	$(TOOL) actionlint
 
 $(SPECTRAL): tools/package.json tools/package-lock.json
 	scripts/ensure-node.sh
@@ -53,6 +59,7 @@ bench: postgres ## Load harnesses next to pgbench on the same database (see READ
 	$(GO) run ./bench/sequence
 	$(GO) run ./bench/content
 	$(GO) run ./bench/stories
+	$(GO) run ./bench/logs
 
 .PHONY: postgres
 postgres: ## Make sure PostgreSQL server binaries are installed (installs them with apt if missing).

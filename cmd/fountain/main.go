@@ -25,9 +25,11 @@ import (
 
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/logship"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services"
+	"github.com/fountainai/fountainai/services/logs"
 )
 
 const usage = `fountain runs the FountainAI storytelling services.
@@ -35,6 +37,11 @@ const usage = `fountain runs the FountainAI storytelling services.
 Usage:
   fountain serve [flags] [service...]   serve every service (or only those named) on one address
   fountain migrate [flags] [service...] apply database migrations and exit
+  fountain kong [--out FILE]            write the Kong gateway configuration generated from the
+                                        specs (kong/kong.yml); --with-consumers FILE adds the
+                                        consumers of FOUNTAIN_GATEWAY_CONSUMERS to FILE instead
+  fountain healthcheck [--url URL]      exit 0 when URL (default /healthz on FOUNTAIN_ADDR's port)
+                                        answers 200: the container health check
   fountain help                         show this help
 
 Services:
@@ -49,6 +56,10 @@ Flags (each also read from the environment variable shown):
   --log-level LEVEL      debug, info, warn or error (FOUNTAIN_LOG_LEVEL, default info)
   --shutdown-timeout D   how long to finish in-flight requests after SIGTERM (FOUNTAIN_SHUTDOWN_TIMEOUT, default 30s)
   --peer-timeout D       limit for each call to another service (FOUNTAIN_PEER_TIMEOUT, default 5s)
+  --log-retention D      how long the Logging Service keeps request logs, e.g. 72h (FOUNTAIN_LOG_RETENTION,
+                         default 168h: 7 days); older days are dropped in the background
+  --ship-logs=BOOL       ship this process's request logs to the Logging Service when it serves it or
+                         FOUNTAIN_LOGS_URL is set (FOUNTAIN_SHIP_LOGS, default true)
 
 Services served by another process are reached at FOUNTAIN_<SERVICE>_URL (e.g. FOUNTAIN_SEQUENCE_URL=
 http://sequence:8080); services served by this process are called in-process.
@@ -56,7 +67,7 @@ http://sequence:8080); services served by this process are called in-process.
 GOGC sets the Go garbage collector's target as usual; unset, fountain uses 400.
 
 Endpoints besides the services' own: /healthz (process up), /readyz (database reachable),
-/openapi/<service>.yaml (each service's spec).
+/metrics (Prometheus), /openapi/<service>.yaml (each service's spec).
 `
 
 type config struct {
@@ -68,6 +79,8 @@ type config struct {
 	logLevel        string
 	shutdownTimeout time.Duration
 	peerTimeout     time.Duration
+	logRetention    time.Duration
+	shipLogs        bool
 	services        []service.Service
 }
 
@@ -92,6 +105,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "kong":
+		return runKong(rest, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(rest, stderr)
+	}
 	if cmd != "serve" && cmd != "migrate" {
 		return fmt.Errorf("unknown command %q; run `fountain help`", cmd)
 	}
@@ -100,6 +119,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := newLogger(stderr, cfg.logLevel)
+	shipper := newShipper(cmd, cfg)
+	if shipper != nil {
+		logger = slog.New(shipper.Handler(logger.Handler()))
+	}
 	slog.SetDefault(logger)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -120,7 +143,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		logger.Info("migrations complete")
 		return nil
 	}
-	return serve(ctx, cfg, pool, logger)
+	return serve(ctx, cfg, pool, logger, shipper)
 }
 
 func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
@@ -144,6 +167,12 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("FOUNTAIN_PEER_TIMEOUT: %w", err)
 	}
 	fs.DurationVar(&cfg.peerTimeout, "peer-timeout", peerTimeout, "limit for each call to another service")
+	logRetention, err := time.ParseDuration(env("FOUNTAIN_LOG_RETENTION", logs.DefaultRetention.String()))
+	if err != nil {
+		return cfg, fmt.Errorf("FOUNTAIN_LOG_RETENTION: %w", err)
+	}
+	fs.DurationVar(&cfg.logRetention, "log-retention", logRetention, "how long request logs are kept")
+	fs.BoolVar(&cfg.shipLogs, "ship-logs", env("FOUNTAIN_SHIP_LOGS", "true") != "false", "ship request logs to the Logging Service")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -204,13 +233,18 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*pgxpoo
 
 // serve answers until ctx ends (SIGINT or SIGTERM), then stops accepting connections and lets
 // in-flight requests finish within the shutdown timeout.
-func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Logger) error {
+func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Logger, shipper *logship.Shipper) error {
 	handler, err := app.Handler(cfg.services, app.Options{
 		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
 	})
 	if err != nil {
 		return err
 	}
+	stopLogging, err := startLogging(ctx, cfg, pool, handler, shipper, logger)
+	if err != nil {
+		return err
+	}
+	defer stopLogging()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

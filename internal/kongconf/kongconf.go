@@ -1,0 +1,301 @@
+// Package kongconf builds the Kong gateway's DB-less declarative configuration (kong/kong.yml) from
+// the services' OpenAPI specs, so the gateway routes exactly the operations the services serve, at
+// the same public URLs as `fountain serve`, and cannot drift from the specs.
+package kongconf
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/service"
+)
+
+// FormatVersion is the declarative format Kong 3.x reads.
+const FormatVersion = "3.0"
+
+// UpstreamPort is the port every service listens on in the compose topology
+// (`fountain serve <name> --addr :8080`).
+const UpstreamPort = 8080
+
+// LogsEndpoint is where the http-log plugin ships each request's log: the Logging Service's Kong
+// ingest operation (POST /logs/kong in api/logs.yaml), reached directly rather than through Kong.
+const LogsEndpoint = "http://logs:8080/logs/kong"
+
+// APIKeyHeader is the header (key-auth's key_names) a client sends its gateway key in.
+const APIKeyHeader = "apikey"
+
+// Config is a Kong declarative configuration: the subset of the format FountainAI uses.
+type Config struct {
+	FormatVersion string     `yaml:"_format_version"`
+	Services      []Service  `yaml:"services"`
+	Plugins       []Plugin   `yaml:"plugins"`
+	Consumers     []Consumer `yaml:"consumers,omitempty"`
+}
+
+// Service is a Kong service: one FountainAI service and the routes that reach it.
+type Service struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+	// Timeouts in milliseconds. The read timeout matches the services' own 60 s read timeout; a
+	// whole story of tens of thousands of elements is the slowest answer.
+	ConnectTimeout int      `yaml:"connect_timeout"`
+	ReadTimeout    int      `yaml:"read_timeout"`
+	WriteTimeout   int      `yaml:"write_timeout"`
+	Retries        int      `yaml:"retries"`
+	Tags           []string `yaml:"tags,flow"`
+	Routes         []Route  `yaml:"routes"`
+}
+
+// Route is a Kong route: one operation of a spec (method and path).
+type Route struct {
+	Name    string   `yaml:"name"`
+	Methods []string `yaml:"methods,flow"`
+	// Paths holds one Kong 3 regex path ("~/scripts/[^/]+$"); Kong anchors it at the start, the
+	// generator at the end, so it matches exactly the paths the spec's template matches.
+	Paths []string `yaml:"paths,flow"`
+	// StripPath is false: the services serve the same paths as the gateway.
+	StripPath bool `yaml:"strip_path"`
+	// RegexPriority breaks ties between regexes that match the same path: the route with more
+	// literal segments wins, as the more specific pattern wins in the services' own mux.
+	RegexPriority int      `yaml:"regex_priority"`
+	Protocols     []string `yaml:"protocols,flow"`
+	Tags          []string `yaml:"tags,flow"`
+}
+
+// Plugin is a Kong plugin applied to every route (a global plugin).
+type Plugin struct {
+	Name   string         `yaml:"name"`
+	Config map[string]any `yaml:"config"`
+}
+
+// Consumer is a client of the gateway with its key-auth keys.
+type Consumer struct {
+	Username           string              `yaml:"username"`
+	KeyauthCredentials []KeyauthCredential `yaml:"keyauth_credentials"`
+}
+
+// KeyauthCredential is one key-auth key of a consumer.
+type KeyauthCredential struct {
+	Key string `yaml:"key"`
+}
+
+const tag = "fountainai"
+
+// Generate builds the configuration for services: a Kong service per FountainAI service at
+// http://<name>:8080 with a route per operation of its spec plus its /openapi/<name>.yaml, and the
+// global plugins. It holds no consumers: their keys are secrets, added at deployment time by
+// AddConsumers.
+func Generate(services []service.Service) (Config, error) {
+	cfg := Config{FormatVersion: FormatVersion, Plugins: Plugins()}
+	for _, s := range services {
+		routes, err := serviceRoutes(s)
+		if err != nil {
+			return Config{}, err
+		}
+		cfg.Services = append(cfg.Services, Service{
+			Name:           s.Name,
+			URL:            fmt.Sprintf("http://%s:%d", s.Name, UpstreamPort),
+			ConnectTimeout: 5000,
+			ReadTimeout:    60000,
+			WriteTimeout:   60000,
+			// Kong retries only when it could not get an answer from the upstream (connection
+			// refused, a replica restarting); two retries ride out one replica going away.
+			Retries: 2,
+			Tags:    []string{tag},
+			Routes:  routes,
+		})
+	}
+	return cfg, nil
+}
+
+func serviceRoutes(s service.Service) ([]Route, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(s.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("load %s spec: %w", s.Name, err)
+	}
+	var routes []Route
+	items := doc.Paths.Map()
+	paths := make([]string, 0, len(items))
+	for p := range items {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, path := range paths {
+		re, literals, err := PathRegex(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s spec: %w", s.Name, err)
+		}
+		ops := items[path].Operations()
+		methods := make([]string, 0, len(ops))
+		for m := range ops {
+			methods = append(methods, m)
+		}
+		slices.Sort(methods)
+		for _, m := range methods {
+			op := ops[m]
+			if op.OperationID == "" {
+				return nil, fmt.Errorf("%s spec: %s %s has no operationId", s.Name, m, path)
+			}
+			routes = append(routes, newRoute(s.Name+"-"+op.OperationID, m, re, literals))
+		}
+	}
+	specRe, literals, err := PathRegex("/openapi/" + s.Name + ".yaml")
+	if err != nil {
+		return nil, err
+	}
+	return append(routes, newRoute(s.Name+"-openapiSpec", "GET", specRe, literals)), nil
+}
+
+func newRoute(name, method, pathRegex string, literals int) Route {
+	return Route{
+		Name:          name,
+		Methods:       []string{method},
+		Paths:         []string{pathRegex},
+		StripPath:     false,
+		RegexPriority: literals,
+		Protocols:     []string{"http", "https"},
+		Tags:          []string{tag},
+	}
+}
+
+var (
+	templateParam = regexp.MustCompile(`\{[^{}/]+\}`)
+	routeName     = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+)
+
+// PathRegex turns an OpenAPI path template into a Kong 3 regex path that matches exactly the
+// paths the template matches: each {param} stands for one non-empty segment and everything else
+// is literal. It also returns the number of segments without a parameter, the route's priority.
+func PathRegex(template string) (regex string, literalSegments int, err error) {
+	if !strings.HasPrefix(template, "/") {
+		return "", 0, fmt.Errorf("path %q does not start with /", template)
+	}
+	var b strings.Builder
+	b.WriteString("~")
+	for _, seg := range strings.Split(template[1:], "/") {
+		b.WriteString("/")
+		params := templateParam.FindAllStringIndex(seg, -1)
+		if len(params) == 0 {
+			literalSegments++
+		}
+		last := 0
+		for _, p := range params {
+			b.WriteString(regexp.QuoteMeta(seg[last:p[0]]))
+			b.WriteString("[^/]+")
+			last = p[1]
+		}
+		b.WriteString(regexp.QuoteMeta(seg[last:]))
+	}
+	b.WriteString("$")
+	return b.String(), literalSegments, nil
+}
+
+// Plugins are the global plugins: every request is authenticated, rate limited, size limited,
+// given a request id, logged to the Logging Service and counted for Prometheus.
+func Plugins() []Plugin {
+	return []Plugin{
+		{Name: "key-auth", Config: map[string]any{
+			"key_names": []string{APIKeyHeader},
+			// The key travels in a header only (never in a URL, where it would end up in logs)
+			// and is removed before the request reaches a service.
+			"key_in_header":    true,
+			"key_in_query":     false,
+			"key_in_body":      false,
+			"hide_credentials": true,
+		}},
+		{Name: "rate-limiting", Config: map[string]any{
+			"second":   100,
+			"minute":   3000,
+			"limit_by": "consumer",
+			// Counters live in each Kong node's memory: no database or Redis on the request path.
+			// With several Kong nodes each enforces the limit on its own share of the traffic.
+			"policy":         "local",
+			"fault_tolerant": true,
+		}},
+		{Name: "request-size-limiting", Config: map[string]any{
+			// The services refuse bodies over httpapi.MaxBody; refusing them at the gateway keeps
+			// them off the upstream connections.
+			"allowed_payload_size":   httpapi.MaxBody,
+			"size_unit":              "bytes",
+			"require_content_length": false,
+		}},
+		{Name: "correlation-id", Config: map[string]any{
+			// The header the services read, log and answer: one id follows a request through
+			// Kong's log, the service's log line and the Logging Service.
+			"header_name":     httpapi.RequestIDHeader,
+			"generator":       "uuid",
+			"echo_downstream": true,
+		}},
+		{Name: "http-log", Config: map[string]any{
+			"http_endpoint": LogsEndpoint,
+			"method":        "POST",
+			"content_type":  "application/json",
+			"timeout":       10000,
+			"keepalive":     60000,
+			// Entries are sent in batches (a JSON array) from a queue, so logging never holds up a
+			// request; a batch stays well under the Logging Service's 1 MiB body limit.
+			"queue": map[string]any{
+				"max_batch_size":       100,
+				"max_coalescing_delay": 1,
+				"max_entries":          10000,
+				"max_retry_time":       60,
+			},
+		}},
+		{Name: "prometheus", Config: map[string]any{
+			// Served on Kong's status listener (:8100/metrics), scraped by deploy/prometheus.
+			"status_code_metrics":     true,
+			"latency_metrics":         true,
+			"bandwidth_metrics":       true,
+			"upstream_health_metrics": true,
+			"per_consumer":            false,
+		}},
+	}
+}
+
+const header = `# Kong gateway, DB-less declarative configuration. GENERATED by ` + "`fountain kong`" + ` from api/*.yaml
+# (` + "`make generate`" + `); do not edit: ` + "`make verify`" + ` fails when this file is stale.
+#
+# One service per FountainAI service (http://<name>:8080), one route per operation of its spec at the
+# same path as ` + "`fountain serve`" + `, plus /openapi/<name>.yaml. Consumers and their keys are not here:
+# they are secrets, added at start by ` + "`fountain kong --with-consumers`" + ` (see docker-compose.yml).
+`
+
+// Marshal renders cfg as the YAML Kong reads, with an explanatory header.
+func Marshal(cfg Config) ([]byte, error) {
+	for _, s := range cfg.Services {
+		for _, r := range s.Routes {
+			if !routeName.MatchString(r.Name) {
+				return nil, fmt.Errorf("route name %q is not a valid Kong name", r.Name)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString(header)
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(cfg); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Parse reads a declarative configuration, refusing fields this package does not know.
+func Parse(data []byte) (Config, error) {
+	var cfg Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil {
+		return Config{}, fmt.Errorf("parse Kong configuration: %w", err)
+	}
+	return cfg, nil
+}
