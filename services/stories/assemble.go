@@ -95,7 +95,13 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		if req.filtered() {
 			from, count = below, -1
 		}
-		if w, err = s.readWindow(gctx, req.scriptID, req.end, from, count); err != nil {
+		lines := s.newLineReader(gctx, req.scriptID)
+		w, err = s.readWindow(gctx, req.scriptID, req.end, from, count, lines.read)
+		// The lines are waited for even when the window failed: no call outlives the request.
+		if got, lerr := lines.wait(); err == nil {
+			r, err = got, lerr
+		}
+		if err != nil {
 			return err
 		}
 		if req.start != nil {
@@ -108,12 +114,7 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 				return changed("the range moved between two reads")
 			}
 		}
-		all := w.elements
-		if w.prev != nil {
-			all = append([]position{*w.prev}, w.elements...)
-		}
-		r, err = s.readRows(gctx, req.scriptID, all)
-		return err
+		return nil
 	})
 	if err := g.Wait(); err != nil {
 		return story{}, err

@@ -68,7 +68,7 @@ func BenchmarkStory5000(b *testing.B) {
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		r, err := storiesapi.ParseGetFullStoryResponse(resp)
 		if err != nil || r.JSON200 == nil || len(r.JSON200.Story) != n {
-			b.Fatalf("story: %v", err)
+			b.Fatalf("story: %v %d %.300s", err, r.StatusCode(), r.Body)
 		}
 		b.StartTimer()
 	}

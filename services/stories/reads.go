@@ -251,11 +251,23 @@ type window struct {
 	total    int64 // positions numbered up to end
 }
 
+// chunkSize is how many positions one call of a window of n reads: a quarter of the window, so the
+// calls and the lines read at each run side by side, but not fewer than batch nor more than the
+// sequence service's page.
+func chunkSize(n int64) int64 {
+	return min(int64(positionsBatch), max(int64(batch), (n+windowCalls-1)/windowCalls))
+}
+
+// windowCalls is how many calls a window is split into, at most, for reading in parallel.
+const windowCalls = 4
+
 // readWindow reads the positions at offsets [from, from+count) among those numbered up to end (count
-// < 0: to the last), and the one before from. Pages of positionsBatch are read at once, each overlapping the
-// one before by an element: if the two reads of that element disagree, or the pages disagree about
-// the total, the order changed between the reads and the window is not one state of the story.
-func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, from, count int64) (window, error) {
+// < 0: to the last), and the one before from. The window is read in chunks at once, each overlapping
+// the one before by an element: if the two reads of that element disagree, or the chunks disagree
+// about the total, the order changed between the reads and the window is not one state of the story.
+// arrived is called with each chunk as it comes, so that what is at those positions can be read
+// while the rest of the window is.
+func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, from, count int64, arrived func([]position)) (window, error) {
 	start := from
 	if from > 0 {
 		start = from - 1
@@ -266,45 +278,68 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 		got    []position
 		total  int64
 	}
-	first := chunk{offset: start, limit: positionsBatch}
-	if count >= 0 {
-		first.limit = int(min(int64(positionsBatch), from+count-start))
-	}
-	var err error
-	if first.got, first.total, err = s.positionsPage(ctx, scriptID, end, first.offset, first.limit); err != nil {
-		return window{}, err
-	}
-	stop := from + count // offsets [start, stop) are wanted
-	if count < 0 || stop > first.total {
-		stop = first.total
-	}
-	chunks := []*chunk{&first}
-	for off := start + positionsBatch - 1; off+1 < stop && int64(len(first.got)) == int64(first.limit); off += positionsBatch - 1 {
-		chunks = append(chunks, &chunk{offset: off, limit: int(min(int64(positionsBatch), stop-off))})
-	}
-	g, gctx := newGroup(ctx)
-	for _, c := range chunks[1:] {
-		g.Go(func() error {
-			var err error
-			c.got, c.total, err = s.positionsPage(gctx, scriptID, end, c.offset, c.limit)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return window{}, err
-	}
-	var all []position
-	for i, c := range chunks {
-		if c.total != first.total {
-			return window{}, changed("the story order holds %d and then %d elements", first.total, c.total)
+	// plan splits offsets [lo, hi) into overlapping chunks.
+	plan := func(lo, hi int64) []*chunk {
+		size := chunkSize(hi - lo)
+		var out []*chunk
+		for off := lo; ; off += size - 1 {
+			c := &chunk{offset: off, limit: int(min(size, hi-off))}
+			out = append(out, c)
+			if off+int64(c.limit) >= hi {
+				return out
+			}
 		}
-		want := min(int64(c.limit), max(0, first.total-c.offset))
+	}
+	fetch := func(chunks []*chunk) error {
+		g, gctx := newGroup(ctx)
+		for _, c := range chunks {
+			g.Go(func() error {
+				var err error
+				if c.got, c.total, err = s.positionsPage(gctx, scriptID, end, c.offset, c.limit); err == nil {
+					arrived(c.got)
+				}
+				return err
+			})
+		}
+		return g.Wait()
+	}
+
+	var chunks []*chunk
+	if count >= 0 {
+		// The window's extent is known: every chunk is read at once; those past the end come back
+		// empty.
+		chunks = plan(start, from+count)
+		if err := fetch(chunks); err != nil {
+			return window{}, err
+		}
+	} else {
+		// To the last: the first chunk tells how many there are.
+		chunks = []*chunk{{offset: start, limit: positionsBatch}}
+		if err := fetch(chunks); err != nil {
+			return window{}, err
+		}
+		if first := chunks[0]; len(first.got) == first.limit && first.total > start+int64(first.limit) {
+			rest := plan(start+int64(first.limit)-1, first.total)
+			if err := fetch(rest); err != nil {
+				return window{}, err
+			}
+			chunks = append(chunks, rest...)
+		}
+	}
+
+	total := chunks[0].total
+	var all []position
+	for _, c := range chunks {
+		if c.total != total {
+			return window{}, changed("the story order holds %d and then %d elements", total, c.total)
+		}
+		want := min(int64(c.limit), max(0, total-c.offset))
 		if int64(len(c.got)) != want {
 			return window{}, changed("%d positions from offset %d, expected %d", len(c.got), c.offset, want)
 		}
 		got := c.got
-		if i > 0 {
-			if len(got) == 0 || len(all) == 0 || got[0] != all[len(all)-1] {
+		if len(all) > 0 && len(got) > 0 {
+			if got[0] != all[len(all)-1] {
 				return window{}, changed("the element at offset %d moved between two reads", c.offset)
 			}
 			got = got[1:]
@@ -322,7 +357,7 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 		}
 		seen[key] = true
 	}
-	w := window{elements: all, total: first.total}
+	w := window{elements: all, total: total}
 	if from > 0 && len(all) > 0 {
 		w.prev, w.elements = &all[0], all[1:]
 	}
@@ -335,54 +370,79 @@ type rows struct {
 	spokenWords map[int64]charactersapi.SpokenWordContent
 }
 
-// readRows reads the actions and spoken words at positions, without their positions (the window
-// holds them), up to linesBatch ids a call, all calls at once.
-func (s *Server) readRows(ctx context.Context, scriptID int64, positions []position) (rows, error) {
-	type call struct{ actionIDs, lineIDs []int64 }
-	var calls []*call
-	cur := &call{}
-	for _, p := range positions {
-		if len(cur.actionIDs)+len(cur.lineIDs) == linesBatch {
-			calls, cur = append(calls, cur), &call{}
-		}
-		switch p.typ {
-		case sequenceapi.Action:
-			cur.actionIDs = append(cur.actionIDs, p.id)
-		case sequenceapi.SpokenWord:
-			cur.lineIDs = append(cur.lineIDs, p.id)
-		}
-	}
-	if len(cur.actionIDs)+len(cur.lineIDs) > 0 {
-		calls = append(calls, cur)
-	}
-	got := make([]charactersapi.LineContents, len(calls))
+// lineReader reads the actions and spoken words at positions (without their positions: the window
+// holds them) while the rest of the window is still being read: each read runs at once, up to
+// linesBatch ids a call.
+type lineReader struct {
+	s        *Server
+	scriptID int64
+	g        *group
+	ctx      context.Context
+	mu       sync.Mutex
+	got      []charactersapi.LineContents
+}
+
+func (s *Server) newLineReader(ctx context.Context, scriptID int64) *lineReader {
 	g, gctx := newGroup(ctx)
-	for i, c := range calls {
-		g.Go(func() error {
-			params := &charactersapi.ListLinesParams{ScriptId: scriptID}
-			if len(c.actionIDs) > 0 {
-				params.ActionIds = &c.actionIDs
-			}
-			if len(c.lineIDs) > 0 {
-				params.DialogueIds = &c.lineIDs
-			}
-			resp, err := s.c.Characters.ListLines(gctx, params)
+	return &lineReader{s: s, scriptID: scriptID, g: g, ctx: gctx}
+}
+
+// read starts reading what is at positions.
+func (l *lineReader) read(positions []position) {
+	var actionIDs, lineIDs []int64
+	flush := func() {
+		if len(actionIDs)+len(lineIDs) == 0 {
+			return
+		}
+		params := &charactersapi.ListLinesParams{ScriptId: l.scriptID}
+		if ids := actionIDs; len(ids) > 0 {
+			params.ActionIds = &ids
+		}
+		if ids := lineIDs; len(ids) > 0 {
+			params.DialogueIds = &ids
+		}
+		actionIDs, lineIDs = nil, nil
+		l.g.Go(func() error {
+			resp, err := l.s.c.Characters.ListLines(l.ctx, params)
 			if err != nil {
 				return httpapi.DependencyError(peerCharacters, err)
 			}
-			return httpapi.DecodeLargeJSON(peerCharacters, resp, http.StatusOK, &got[i])
+			var got charactersapi.LineContents
+			if err := httpapi.DecodeLargeJSON(peerCharacters, resp, http.StatusOK, &got); err != nil {
+				return err
+			}
+			l.mu.Lock()
+			l.got = append(l.got, got)
+			l.mu.Unlock()
+			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	for _, p := range positions {
+		switch p.typ {
+		case sequenceapi.Action:
+			actionIDs = append(actionIDs, p.id)
+		case sequenceapi.SpokenWord:
+			lineIDs = append(lineIDs, p.id)
+		}
+		if len(actionIDs)+len(lineIDs) == linesBatch {
+			flush()
+		}
+	}
+	flush()
+}
+
+// wait returns what every read found, by id.
+func (l *lineReader) wait() (rows, error) {
+	if err := l.g.Wait(); err != nil {
 		return rows{}, err
 	}
-	r := rows{actions: map[int64]charactersapi.ActionContent{}, spokenWords: make(map[int64]charactersapi.SpokenWordContent, len(positions))}
-	for _, c := range got {
+	r := rows{actions: map[int64]charactersapi.ActionContent{}, spokenWords: map[int64]charactersapi.SpokenWordContent{}}
+	for _, c := range l.got {
 		for _, a := range c.Actions {
 			r.actions[a.ActionId] = a
 		}
-		for _, l := range c.SpokenWords {
-			r.spokenWords[l.DialogueId] = l
+		for _, w := range c.SpokenWords {
+			r.spokenWords[w.DialogueId] = w
 		}
 	}
 	return r, nil
