@@ -3,8 +3,8 @@
 SELECT id, script_id, name FROM sequence.scopes WHERE id = @id;
 
 -- name: ScopeFind :one
--- ScopeFind looks a scope up without locking it, for reads.
-SELECT id, script_id, name FROM sequence.scopes WHERE script_id = @script_id AND name = @name;
+-- ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
+SELECT id, script_id, name, position_count FROM sequence.scopes WHERE script_id = @script_id AND name = @name;
 
 -- name: ScopeLockByID :one
 -- ScopeLockByID takes the scope's row lock for a reorder and reads the scope.

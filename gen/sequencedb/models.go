@@ -17,10 +17,11 @@ type SequencePosition struct {
 }
 
 type SequenceScope struct {
-	ID        int64
-	ScriptID  int64
-	Name      string
-	CreatedAt time.Time
+	ID            int64
+	ScriptID      int64
+	Name          string
+	CreatedAt     time.Time
+	PositionCount int64
 }
 
 type SequenceVersion struct {

@@ -30,7 +30,7 @@ type Querier interface {
 	// PositionReorder moves the given elements of a scope to their new numbers in one statement; the
 	// deferrable unique constraint rejects a result with two elements on one number.
 	PositionReorder(ctx context.Context, arg PositionReorderParams) (int64, error)
-	// ScopeFind looks a scope up without locking it, for reads.
+	// ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
 	ScopeFind(ctx context.Context, scriptID int64, name string) (ScopeFindRow, error)
 	// ScopeGetByID names the scope an element was found in.
 	ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, error)

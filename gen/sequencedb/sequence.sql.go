@@ -345,20 +345,26 @@ func (q *Queries) PositionReorder(ctx context.Context, arg PositionReorderParams
 }
 
 const scopeFind = `-- name: ScopeFind :one
-SELECT id, script_id, name FROM sequence.scopes WHERE script_id = $1 AND name = $2
+SELECT id, script_id, name, position_count FROM sequence.scopes WHERE script_id = $1 AND name = $2
 `
 
 type ScopeFindRow struct {
-	ID       int64
-	ScriptID int64
-	Name     string
+	ID            int64
+	ScriptID      int64
+	Name          string
+	PositionCount int64
 }
 
-// ScopeFind looks a scope up without locking it, for reads.
+// ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
 func (q *Queries) ScopeFind(ctx context.Context, scriptID int64, name string) (ScopeFindRow, error) {
 	row := q.db.QueryRow(ctx, scopeFind, scriptID, name)
 	var i ScopeFindRow
-	err := row.Scan(&i.ID, &i.ScriptID, &i.Name)
+	err := row.Scan(
+		&i.ID,
+		&i.ScriptID,
+		&i.Name,
+		&i.PositionCount,
+	)
 	return i, err
 }
 

@@ -69,6 +69,9 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 		require.False(t, seen[n], "number %d handed out twice", n)
 		seen[n] = true
 	}
+	list, err := servers[0].ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &script, Limit: ptr(1)})
+	require.NoError(t, err)
+	require.EqualValues(t, total, list.JSON200.TotalCount, "the scope's kept count")
 }
 
 // TestConcurrentVersions writes versions of one element from many clients through two replicas:

@@ -91,10 +91,13 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", scopeKey{scriptID, p.Scope}, dbx.Interpret(err))
 	}
-	page.TotalCount, err = s.q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
+	if p.ElementType == nil && p.StartSequence == nil && p.EndSequence == nil {
+		// The whole scope: its count is kept with it, so a late page of a long order does not count
+		// the order again.
+		page.TotalCount = scope.PositionCount
+	} else if page.TotalCount, err = s.q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
 		ScopeID: scope.ID, ElementType: filter.ElementType, StartSequence: start, EndSequence: end,
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, fmt.Errorf("count %s: %w", scopeKey{scriptID, p.Scope}, dbx.Interpret(err))
 	}
 	for _, r := range rows {

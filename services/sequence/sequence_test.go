@@ -154,6 +154,28 @@ func TestListPositions(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, inverted.StatusCode())
 
+	// The whole scope's count is kept as positions come and go; a filtered one is counted.
+	for _, id := range []int64{2, 4, 5} {
+		typ := sequenceapi.SpokenWord
+		if id%2 == 1 {
+			typ = sequenceapi.Action
+		}
+		released, err := c.ReleasePositionWithResponse(ctx, typ, id)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNoContent, released.StatusCode())
+	}
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 99, ScriptId: script})
+	for _, typ := range []*sequenceapi.ElementType{nil, ptr(sequenceapi.SpokenWord), ptr(sequenceapi.Action)} {
+		whole, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, ElementType: typ, Limit: ptr(5000)})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, whole.StatusCode())
+		require.EqualValues(t, len(whole.JSON200.Positions), whole.JSON200.TotalCount, "type %v", typ)
+	}
+	tail, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, Offset: ptr(int64(20))})
+	require.NoError(t, err)
+	require.EqualValues(t, 23, tail.JSON200.TotalCount)
+	require.Len(t, tail.JSON200.Positions, 3)
+
 	empty, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: ptr(int64(404))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, empty.StatusCode())
