@@ -15,7 +15,6 @@ import (
 
 	"github.com/fountainai/fountainai/gen/logsapi"
 	"github.com/fountainai/fountainai/gen/logsdb"
-	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
@@ -94,22 +93,13 @@ func (s *Server) IngestKongLogs(ctx context.Context, req logsapi.IngestKongLogsR
 	return logsapi.IngestKongLogs201JSONResponse{Accepted: n}, nil
 }
 
-// store writes the batch in one statement and returns how many entries it stored.
+// store writes the batch, together with those of concurrent requests (see writer), and returns how
+// many entries it stored.
 func (s *Server) store(ctx context.Context, b *batch) (int, error) {
-	p := &b.params
-	if len(p.Timestamps) != 1 {
-		n, err := s.q.EntryInsertBatch(ctx, *p)
-		return int(n), dbx.Interpret(err)
+	if err := s.w.write(ctx, b); err != nil {
+		return 0, err
 	}
-	one := logsdb.EntryInsertParams{
-		Ts: p.Timestamps[0], Source: p.Source, Service: p.Services[0], Method: p.Methods[0], Path: p.Paths[0],
-		StatusCode: p.StatusCodes[0], ResponseTimeMs: p.ResponseTimesMs[0], Message: p.Messages[0],
-		RequestID: p.RequestIds[0], Level: p.Levels[0], OperationID: p.OperationIds[0], ClientIp: p.ClientIps[0],
-	}
-	if len(p.Raws) == 1 {
-		one.Raw = p.Raws[0]
-	}
-	return 1, dbx.Interpret(s.q.EntryInsert(ctx, one))
+	return b.len(), nil
 }
 
 // batch collects entries as the parallel arrays EntryInsertBatch takes.
@@ -135,6 +125,25 @@ func newBatch(source string, n int, kong bool) *batch {
 		p.Raws = make([]json.RawMessage, 0, n)
 	}
 	return &batch{params: p}
+}
+
+func (b *batch) len() int { return len(b.params.Timestamps) }
+
+// append adds the entries of o, of the same source.
+func (b *batch) append(o *batch) {
+	p, q := &b.params, &o.params
+	p.Timestamps = append(p.Timestamps, q.Timestamps...)
+	p.Services = append(p.Services, q.Services...)
+	p.Methods = append(p.Methods, q.Methods...)
+	p.Paths = append(p.Paths, q.Paths...)
+	p.StatusCodes = append(p.StatusCodes, q.StatusCodes...)
+	p.ResponseTimesMs = append(p.ResponseTimesMs, q.ResponseTimesMs...)
+	p.Messages = append(p.Messages, q.Messages...)
+	p.RequestIds = append(p.RequestIds, q.RequestIds...)
+	p.Levels = append(p.Levels, q.Levels...)
+	p.OperationIds = append(p.OperationIds, q.OperationIds...)
+	p.ClientIps = append(p.ClientIps, q.ClientIps...)
+	p.Raws = append(p.Raws, q.Raws...)
 }
 
 func (b *batch) add(ts time.Time, service, method, path string, status int, responseMs float64, message, requestID, level, operationID, clientIP string, raw json.RawMessage) {

@@ -26,6 +26,7 @@ const Name = "logs"
 type Server struct {
 	pool *pgxpool.Pool
 	q    *logsdb.Queries
+	w    *writer
 	log  *slog.Logger
 }
 
@@ -36,7 +37,8 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Server{pool: pool, q: logsdb.New(pool), log: logger}
+	q := logsdb.New(pool)
+	return &Server{pool: pool, q: q, w: newWriter(q), log: logger}
 }
 
 // Service describes the Logging Service to the fountain binary. Its retention runs apart from the
@@ -59,13 +61,19 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 	if err != nil {
 		return fmt.Errorf("load logs spec: %w", err)
 	}
+	// Ingest bodies carry up to a thousand entries, thousands of times a second: their schemas are
+	// compiled once instead of walked for every entry.
+	bodies, err := httpapi.CompiledBodies(spec, "ingestLogs", "ingestKongLogs")
+	if err != nil {
+		return fmt.Errorf("compile the ingest bodies' schemas: %w", err)
+	}
 	strict := logsapi.NewStrictHandlerWithOptions(srv, nil, logsapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  httpapi.RequestErrorHandler,
 		ResponseErrorHandlerFunc: httpapi.ResponseErrorHandler,
 	})
 	logsapi.HandlerWithOptions(strict, logsapi.StdHTTPServerOptions{
 		BaseRouter:       mux,
-		Middlewares:      []logsapi.MiddlewareFunc{httpapi.Validator(spec)},
+		Middlewares:      []logsapi.MiddlewareFunc{httpapi.Validator(spec), bodies},
 		ErrorHandlerFunc: httpapi.ParamErrorHandler,
 	})
 	return nil
