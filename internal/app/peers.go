@@ -1,13 +1,10 @@
 package app
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -76,58 +73,9 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	if h == nil {
 		return nil, fmt.Errorf("in-process call to %s before the handler is built", req.URL.Path)
 	}
-	in := req.Clone(req.Context())
-	if in.Body == nil {
-		in.Body = http.NoBody
+	if id := httpapi.RequestID(req.Context()); id != "" && req.Header.Get(httpapi.RequestIDHeader) == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set(httpapi.RequestIDHeader, id)
 	}
-	in.RequestURI = req.URL.RequestURI()
-	in.RemoteAddr = "in-process"
-	if id := httpapi.RequestID(req.Context()); id != "" && in.Header.Get(httpapi.RequestIDHeader) == "" {
-		in.Header.Set(httpapi.RequestIDHeader, id)
-	}
-	rec := &recorder{header: http.Header{}}
-	(*h).ServeHTTP(rec, in)
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	status := rec.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	return &http.Response{
-		Status:        fmt.Sprintf("%d %s", status, http.StatusText(status)),
-		StatusCode:    status,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        rec.header,
-		Body:          io.NopCloser(&rec.body),
-		ContentLength: int64(rec.body.Len()),
-		Request:       req,
-	}, nil
-}
-
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-}
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	if r.body.Cap() == 0 {
-		// A large answer states its length (httpapi.WriteLargeJSON): one buffer, no regrowth.
-		if n, err := strconv.Atoi(r.header.Get("Content-Length")); err == nil && n > len(b) {
-			r.body.Grow(n)
-		}
-	}
-	return r.body.Write(b)
+	return httpapi.ServeInProcess(*h, req)
 }
