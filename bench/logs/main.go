@@ -7,12 +7,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"runtime"
@@ -104,10 +102,10 @@ func run(d time.Duration, rate int) error {
 		all = append(all, r.res.lat...)
 		total += r.res.entriesPerSec
 		fmt.Printf("%-24s  %7d  %10.0f  %10.0f  %9d  %8.2f  %8.2f  %8.2f\n", r.s.name, r.s.clients, float64(rate)*r.s.share,
-			r.res.entriesPerSec, len(r.res.lat), pct(r.res.lat, 0.50), pct(r.res.lat, 0.99), pct(r.res.lat, 1))
+			r.res.entriesPerSec, len(r.res.lat), harness.Percentile(r.res.lat, 0.50), harness.Percentile(r.res.lat, 0.99), harness.Percentile(r.res.lat, 1))
 	}
-	p99 := pct(all, 0.99)
-	fmt.Printf("%-24s  %7s  %10d  %10.0f  %9d  %8.2f  %8.2f  %8.2f\n", "all", "", rate, total, len(all), pct(all, 0.50), p99, pct(all, 1))
+	p99 := harness.Percentile(all, 0.99)
+	fmt.Printf("%-24s  %7s  %10d  %10.0f  %9d  %8.2f  %8.2f  %8.2f\n", "all", "", rate, total, len(all), harness.Percentile(all, 0.50), p99, harness.Percentile(all, 1))
 
 	stored, err := countStored(ctx, env.DatabaseURL)
 	if err != nil {
@@ -154,7 +152,7 @@ func pace(baseURL string, s stream, d time.Duration, rate float64, acked *atomic
 		wg.Go(func() {
 			local := make([]time.Duration, 0, 1024)
 			for at := range jobs {
-				err := post(client, baseURL+s.path, bodies[seq.Add(1)%int64(len(bodies))])
+				err := harness.PostCreated(client, baseURL+s.path, bodies[seq.Add(1)%int64(len(bodies))])
 				if err != nil {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
@@ -183,26 +181,6 @@ func pace(baseURL string, s stream, d time.Duration, rate float64, acked *atomic
 	}
 	slices.Sort(lat)
 	return result{lat: lat, entriesPerSec: float64(len(lat)*s.perReq) / elapsed.Seconds()}, nil
-}
-
-func pct(lat []time.Duration, p float64) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
-}
-
-func post(client *http.Client, url string, body []byte) error {
-	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	out, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("%d %s", resp.StatusCode, out)
-	}
-	return nil
 }
 
 var benchServices = []string{"scripts", "characters", "sequence", "sessions", "stories"}

@@ -5,12 +5,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"runtime"
@@ -70,7 +68,7 @@ func run(duration time.Duration, levels string) error {
 		scriptID := int64(1000 + i)
 		h, err := harness.Load(c, duration, func(client *http.Client) error {
 			body, _ := json.Marshal(map[string]any{"elementType": "spokenWord", "elementId": nextElement.Add(1), "scriptId": scriptID})
-			return post(client, env.BaseURL+"/sequence", body)
+			return harness.PostCreated(client, env.BaseURL+"/sequence", body)
 		})
 		if err != nil {
 			return err
@@ -80,19 +78,6 @@ func run(duration time.Duration, levels string) error {
 			return err
 		}
 		fmt.Printf("%8d  %12.0f  %9.2f  %9.2f  %14.0f  %7.0f%%\n", c, h.RPS, h.P50, h.P99, tps, 100*h.RPS/tps)
-	}
-	return nil
-}
-
-func post(client *http.Client, url string, body []byte) error {
-	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	out, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("%d %s", resp.StatusCode, out)
 	}
 	return nil
 }

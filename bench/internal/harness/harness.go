@@ -5,9 +5,11 @@
 package harness
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -240,13 +242,29 @@ func LoadThenCheck(clients int, d time.Duration, op func(c *http.Client) (check 
 		return Result{}, fmt.Errorf("%d operations failed at %d clients, first: %v", n, clients, firstErr.Load())
 	}
 	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	return Result{RPS: float64(len(lat)) / elapsed.Seconds(), P50: Percentile(lat, 0.50), P99: Percentile(lat, 0.99), N: len(lat)}, nil
+}
+
+// Percentile is the p-th (0..1) of sorted latencies, in milliseconds.
+func Percentile(sorted []time.Duration, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
 	}
-	return Result{RPS: float64(len(lat)) / elapsed.Seconds(), P50: pct(0.50), P99: pct(0.99), N: len(lat)}, nil
+	return float64(sorted[int(p*float64(len(sorted)-1))].Microseconds()) / 1000
+}
+
+// PostCreated posts body as JSON and fails unless the answer is 201 Created.
+func PostCreated(client *http.Client, url string, body []byte) error {
+	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("%d %s", resp.StatusCode, out)
+	}
+	return nil
 }
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
