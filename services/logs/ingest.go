@@ -15,6 +15,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/logsapi"
 	"github.com/fountainai/fountainai/gen/logsdb"
+	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
@@ -288,16 +289,7 @@ func storable(obj json.RawMessage) (json.RawMessage, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("not a Kong log object: %w", err)
 	}
-	if hasNUL(v) {
-		return nil, errors.New("strings must not contain the character U+0000")
-	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(out.Bytes(), "\n"), nil
+	return dbx.StorableJSON(v)
 }
 
 // suspectEscape reports whether obj may hold \u0000 or a surrogate escape (\uD800-\uDFFF). It
@@ -318,26 +310,6 @@ func suspectEscape(obj []byte) bool {
 			return true
 		}
 	}
-}
-
-func hasNUL(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return strings.IndexByte(v, 0) >= 0
-	case map[string]any:
-		for k, e := range v {
-			if strings.IndexByte(k, 0) >= 0 || hasNUL(e) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range v {
-			if hasNUL(e) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // decodeOneOrMany reads a body that is one T or a JSON array of them (the validator has checked
