@@ -95,7 +95,7 @@ func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 			reqLogger := logger.With(slog.String("request_id", id))
 			ctx := context.WithValue(WithRequestID(r.Context(), id), loggerKey, reqLogger)
 			r = r.WithContext(ctx)
-			rec := &statusRecorder{ResponseWriter: w}
+			rec := NewStatusRecorder(w)
 
 			defer func() {
 				if p := recover(); p != nil {
@@ -114,7 +114,7 @@ func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 				attrs := []slog.Attr{
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
-					slog.Int("status", rec.code()),
+					slog.Int("status", rec.Status()),
 					slog.Int64("bytes", rec.bytes),
 					slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 					slog.String("remote", r.RemoteAddr),
@@ -129,21 +129,22 @@ func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-type statusRecorder struct {
+// StatusRecorder passes a response through and remembers its status and size.
+type StatusRecorder struct {
 	http.ResponseWriter
 	status      int
 	bytes       int64
 	wroteHeader bool
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
+func (s *StatusRecorder) WriteHeader(code int) {
 	if !s.wroteHeader {
 		s.status, s.wroteHeader = code, true
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
-func (s *statusRecorder) Write(b []byte) (int, error) {
+func (s *StatusRecorder) Write(b []byte) (int, error) {
 	if !s.wroteHeader {
 		s.WriteHeader(http.StatusOK)
 	}
@@ -152,7 +153,13 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func (s *statusRecorder) code() int {
+// NewStatusRecorder records what is written to w.
+func NewStatusRecorder(w http.ResponseWriter) *StatusRecorder {
+	return &StatusRecorder{ResponseWriter: w}
+}
+
+// Status is the response's status; 200 when the handler set none.
+func (s *StatusRecorder) Status() int {
 	if s.status == 0 {
 		return http.StatusOK
 	}
@@ -160,7 +167,7 @@ func (s *statusRecorder) code() int {
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (s *StatusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // LimitBody caps every request body at MaxBody; reading past it fails with *http.MaxBytesError,
 // which the validator and the strict handler turn into 413.

@@ -103,9 +103,9 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		inFlight.Inc()
 		defer inFlight.Dec()
 		start := time.Now()
-		rec := &statusWriter{ResponseWriter: w}
+		rec := httpapi.NewStatusRecorder(w)
 		next.ServeHTTP(rec, r)
-		labels := []string{route.Service, route.Operation, method(r.Method), strconv.Itoa(rec.code())}
+		labels := []string{route.Service, route.Operation, method(r.Method), strconv.Itoa(rec.Status())}
 		m.requests.WithLabelValues(labels...).Inc()
 		m.duration.WithLabelValues(labels...).Observe(time.Since(start).Seconds())
 	})
@@ -120,35 +120,6 @@ func method(m string) string {
 	}
 	return "OTHER"
 }
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusWriter) code() int {
-	if s.status == 0 {
-		return http.StatusOK
-	}
-	return s.status
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // buildInfo is a constant 1 labelled with the module version the binary was built from (a VCS
 // pseudo-version, or "(devel)") and the Go version, so a dashboard can tell which build is running.
