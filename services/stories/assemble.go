@@ -107,10 +107,10 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		if req.start != nil {
 			// The count before the range and the window were two reads: they fit if the window
 			// starts at the range (or within it, for a later page).
-			if w.prev != nil && (w.prev.number < *req.start) != (from == below) {
+			if w.hasPrev && (w.positions[0].number < *req.start) != (from == below) {
 				return changed("the range moved between two reads")
 			}
-			if len(w.elements) > 0 && w.elements[0].number < *req.start {
+			if els := w.elements(); len(els) > 0 && els[0].number < *req.start {
 				return changed("the range moved between two reads")
 			}
 		}
@@ -120,26 +120,22 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		return story{}, err
 	}
 
-	// Every element the order lists must exist in its service, belong to this script and still hold
-	// the position it was listed at; else the story changed between the reads.
-	seq := w.elements
-	if w.prev != nil {
-		seq = append([]position{*w.prev}, w.elements...)
-	}
+	// Every element the order lists must exist in its script (and a transition still hold the
+	// position it was listed at); else the story changed between the reads.
 	cast := make(map[int64]*storiesapi.Character, len(characters))
 	for id, c := range characters {
 		cast[id] = &storiesapi.Character{CharacterId: c.CharacterId, Name: c.Name, Description: c.Description}
 	}
-	placed := make([]element, len(seq))
-	for i, p := range seq {
+	placed := make([]element, len(w.positions))
+	for i, p := range w.positions {
 		e, err := resolve(p, req.scriptID, r, transitions, cast)
 		if err != nil {
 			return story{}, err
 		}
 		placed[i] = e
 	}
-	starts := sectionStarts(placed, w.prev != nil)
-	if w.prev != nil {
+	starts := sectionStarts(placed, w.hasPrev)
+	if w.hasPrev {
 		placed = placed[1:]
 	}
 

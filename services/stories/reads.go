@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
@@ -65,103 +66,66 @@ func (s *Server) script(ctx context.Context, id int64) (*scriptsapi.Script, erro
 	return nil, httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
 }
 
-// pageAll reads every page of a list, the first alone (it tells the total) and the rest at once.
-// page reads the items at offset and returns how many it read and the total.
-func pageAll(ctx context.Context, page func(ctx context.Context, offset int64) (n int, total int64, err error)) error {
-	n, total, err := page(ctx, 0)
-	if err != nil || int64(n) >= total || n == 0 {
-		return err
+// pageAll reads every item of a list: the first page alone (it tells the total), then the rest at
+// once. page reads the items at offset and the total.
+func pageAll[T any](ctx context.Context, page func(ctx context.Context, offset int64) (items []T, total int64, err error)) ([]T, error) {
+	first, total, err := page(ctx, 0)
+	if err != nil || int64(len(first)) >= total || len(first) == 0 {
+		return first, err
 	}
+	rest := make([][]T, (total-1)/batch) // the pages after the first, in offset order
 	g, gctx := newGroup(ctx)
-	for offset := int64(batch); offset < total; offset += batch {
-		g.Go(func() error {
-			_, _, err := page(gctx, offset)
+	for i := range rest {
+		g.Go(func() (err error) {
+			rest[i], _, err = page(gctx, int64(i+1)*batch)
 			return err
 		})
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(append([][]T{first}, rest...)...), nil
 }
 
 // sections reads every section heading of the script, in the order of its headings.
 func (s *Server) sections(ctx context.Context, scriptID int64) ([]scriptsapi.SectionHeading, error) {
-	col := newCollector[scriptsapi.SectionHeading]()
-	err := pageAll(ctx, func(ctx context.Context, offset int64) (int, int64, error) {
+	return pageAll(ctx, func(ctx context.Context, offset int64) ([]scriptsapi.SectionHeading, int64, error) {
 		limit := batch
 		resp, err := s.c.Scripts.ListSectionHeadingsWithResponse(ctx, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: &limit, Offset: &offset})
 		if err != nil {
-			return 0, 0, httpapi.DependencyError(peerScripts, err)
+			return nil, 0, httpapi.DependencyError(peerScripts, err)
 		}
 		if resp.StatusCode() == http.StatusNotFound {
-			return 0, 0, &errScriptNotFound{scriptID}
+			return nil, 0, &errScriptNotFound{scriptID}
 		}
 		if resp.JSON200 == nil {
-			return 0, 0, httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
+			return nil, 0, httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
 		}
-		col.add(offset, resp.JSON200.Items)
-		return len(resp.JSON200.Items), resp.JSON200.TotalCount, nil
+		return resp.JSON200.Items, resp.JSON200.TotalCount, nil
 	})
-	return col.all(), err
 }
-
-// joinPages puts pages read at once back in offset order.
-func joinPages[T any](pages [][]T, offsets []int64) []T {
-	order := make([]int, len(pages))
-	for i := range order {
-		order[i] = i
-	}
-	for i := 1; i < len(order); i++ { // a handful of pages: insertion sort
-		for j := i; j > 0 && offsets[order[j]] < offsets[order[j-1]]; j-- {
-			order[j], order[j-1] = order[j-1], order[j]
-		}
-	}
-	var out []T
-	for _, i := range order {
-		out = append(out, pages[i]...)
-	}
-	return out
-}
-
-// collector gathers the pages of one list read at once.
-type collector[T any] struct {
-	mu      sync.Mutex
-	pages   [][]T
-	offsets []int64
-}
-
-func newCollector[T any]() *collector[T] { return &collector[T]{} }
-
-func (c *collector[T]) add(offset int64, items []T) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.pages = append(c.pages, items)
-	c.offsets = append(c.offsets, offset)
-}
-
-func (c *collector[T]) all() []T { return joinPages(c.pages, c.offsets) }
 
 // transitions reads every transition of the script with its story position.
 func (s *Server) transitions(ctx context.Context, scriptID int64) (map[int64]scriptsapi.Transition, error) {
-	col := newCollector[scriptsapi.Transition]()
-	err := pageAll(ctx, func(ctx context.Context, offset int64) (int, int64, error) {
+	all, err := pageAll(ctx, func(ctx context.Context, offset int64) ([]scriptsapi.Transition, int64, error) {
 		limit := batch
 		resp, err := s.c.Scripts.ListTransitionsWithResponse(ctx, scriptID, &scriptsapi.ListTransitionsParams{Limit: &limit, Offset: &offset})
 		if err != nil {
-			return 0, 0, httpapi.DependencyError(peerScripts, err)
+			return nil, 0, httpapi.DependencyError(peerScripts, err)
 		}
 		if resp.StatusCode() == http.StatusNotFound {
-			return 0, 0, &errScriptNotFound{scriptID}
+			return nil, 0, &errScriptNotFound{scriptID}
 		}
 		if resp.JSON200 == nil {
-			return 0, 0, httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
+			return nil, 0, httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
 		}
-		col.add(offset, resp.JSON200.Items)
-		return len(resp.JSON200.Items), resp.JSON200.TotalCount, nil
+		return resp.JSON200.Items, resp.JSON200.TotalCount, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]scriptsapi.Transition{}
-	for _, t := range col.all() {
+	byID := make(map[int64]scriptsapi.Transition, len(all))
+	for _, t := range all {
 		byID[t.TransitionId] = t
 	}
 	return byID, nil
@@ -169,24 +133,22 @@ func (s *Server) transitions(ctx context.Context, scriptID int64) (map[int64]scr
 
 // characters reads every character that has an action or a spoken word in the script.
 func (s *Server) characters(ctx context.Context, scriptID int64) (map[int64]charactersapi.Character, error) {
-	col := newCollector[charactersapi.Character]()
-	err := pageAll(ctx, func(ctx context.Context, offset int64) (int, int64, error) {
+	all, err := pageAll(ctx, func(ctx context.Context, offset int64) ([]charactersapi.Character, int64, error) {
 		limit := batch
 		resp, err := s.c.Characters.ListCharactersWithResponse(ctx, &charactersapi.ListCharactersParams{ScriptId: &scriptID, Limit: &limit, Offset: &offset})
 		if err != nil {
-			return 0, 0, httpapi.DependencyError(peerCharacters, err)
+			return nil, 0, httpapi.DependencyError(peerCharacters, err)
 		}
 		if resp.JSON200 == nil {
-			return 0, 0, httpapi.UnexpectedResponse(peerCharacters, resp.StatusCode())
+			return nil, 0, httpapi.UnexpectedResponse(peerCharacters, resp.StatusCode())
 		}
-		col.add(offset, resp.JSON200.Items)
-		return len(resp.JSON200.Items), resp.JSON200.TotalCount, nil
+		return resp.JSON200.Items, resp.JSON200.TotalCount, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]charactersapi.Character{}
-	for _, c := range col.all() {
+	byID := make(map[int64]charactersapi.Character, len(all))
+	for _, c := range all {
 		byID[c.CharacterId] = c
 	}
 	return byID, nil
@@ -194,22 +156,19 @@ func (s *Server) characters(ctx context.Context, scriptID int64) (map[int64]char
 
 // contexts reads every character context of the script (of one character, when characterID is set).
 func (s *Server) contexts(ctx context.Context, scriptID int64, characterID *int64) ([]sessionsapi.CharacterContext, error) {
-	col := newCollector[sessionsapi.CharacterContext]()
-	err := pageAll(ctx, func(ctx context.Context, offset int64) (int, int64, error) {
+	return pageAll(ctx, func(ctx context.Context, offset int64) ([]sessionsapi.CharacterContext, int64, error) {
 		limit := batch
 		resp, err := s.c.Sessions.ListCharacterContextsWithResponse(ctx, &sessionsapi.ListCharacterContextsParams{
 			ScriptId: &scriptID, CharacterId: characterID, Limit: &limit, Offset: &offset,
 		})
 		if err != nil {
-			return 0, 0, httpapi.DependencyError(peerSessions, err)
+			return nil, 0, httpapi.DependencyError(peerSessions, err)
 		}
 		if resp.JSON200 == nil {
-			return 0, 0, httpapi.UnexpectedResponse(peerSessions, resp.StatusCode())
+			return nil, 0, httpapi.UnexpectedResponse(peerSessions, resp.StatusCode())
 		}
-		col.add(offset, resp.JSON200.Items)
-		return len(resp.JSON200.Items), resp.JSON200.TotalCount, nil
+		return resp.JSON200.Items, resp.JSON200.TotalCount, nil
 	})
-	return col.all(), err
 }
 
 // positionsPage reads up to limit positions of the script's story order from offset, only numbers up
@@ -242,13 +201,21 @@ func (s *Server) countBefore(ctx context.Context, scriptID, number int64) (int64
 	return total, err
 }
 
-// window is a stretch of the story order: the positions at offsets [from, from+len(elements)) among
-// those numbered up to end, and the one just before it (prev), whose section tells whether the first
+// window is a stretch of the story order: the positions at offsets from on among those numbered up to
+// end, preceded, when hasPrev, by the one just before from, whose section tells whether the first
 // element starts a section.
 type window struct {
-	prev     *position
-	elements []position
-	total    int64 // positions numbered up to end
+	positions []position
+	hasPrev   bool
+	total     int64 // positions numbered up to end
+}
+
+// elements are the window's positions without the one before it.
+func (w window) elements() []position {
+	if w.hasPrev {
+		return w.positions[1:]
+	}
+	return w.positions
 }
 
 // chunkSize is how many positions one call of a window of n reads: a quarter of the window, so the
@@ -357,11 +324,7 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 		}
 		seen[key] = true
 	}
-	w := window{elements: all, total: total}
-	if from > 0 && len(all) > 0 {
-		w.prev, w.elements = &all[0], all[1:]
-	}
-	return w, nil
+	return window{positions: all, hasPrev: from > 0 && len(all) > 0, total: total}, nil
 }
 
 // rows are the stored elements of a window, by id.
