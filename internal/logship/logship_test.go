@@ -164,11 +164,11 @@ func TestNeverBlocksAndCountsDrops(t *testing.T) {
 	shipper.Start(remote(t, f))
 	l := slog.New(shipper.Handler(slog.DiscardHandler)).With(slog.String("request_id", "r"))
 
-	start := time.Now()
+	// The fake holds every shipment until release: a logger that waited for the Logging Service
+	// would never get through these lines.
 	for range 5000 {
 		requestLine(l, "/scripts/1", 200)
 	}
-	require.Less(t, time.Since(start), 2*time.Second, "5,000 lines while the Logging Service does not answer")
 	require.Greater(t, shipper.Stats().Dropped, uint64(4000))
 
 	close(f.release)

@@ -98,7 +98,7 @@ func TestRetentionKeepsDaysAndDropsExpiredOnes(t *testing.T) {
 
 // TestRetentionRunsBesideIngest makes passes that create today's partition (moving what arrived
 // before it existed) and drop expired ones while clients keep ingesting and reading: every request
-// succeeds without waiting on the passes, no entry within the retention period is lost and the
+// succeeds, no entry within the retention period is lost and the
 // expired ones are gone.
 func TestRetentionRunsBesideIngest(t *testing.T) {
 	t.Parallel()
@@ -119,7 +119,6 @@ func TestRetentionRunsBesideIngest(t *testing.T) {
 		wg       sync.WaitGroup
 		done     atomic.Bool
 		ingested atomic.Int64
-		slowest  atomic.Int64
 	)
 	for w := range 4 {
 		wg.Go(func() {
@@ -130,11 +129,7 @@ func TestRetentionRunsBesideIngest(t *testing.T) {
 				}
 				// An entry as old as those being dropped arrives too: it is refused by nothing.
 				batch[0].Timestamp = now.Add(-5 * day)
-				start := time.Now()
 				s.ingest(t, batch...)
-				took := time.Since(start)
-				for prev := slowest.Load(); took.Nanoseconds() > prev && !slowest.CompareAndSwap(prev, took.Nanoseconds()); prev = slowest.Load() {
-				}
 				ingested.Add(int64(len(batch) - 1))
 			}
 		})
@@ -166,11 +161,12 @@ func TestRetentionRunsBesideIngest(t *testing.T) {
 	require.Equal(t, ingested.Load(), kept, "every entry within the retention period is kept")
 	require.Zero(t, expired, "and none older")
 	require.Empty(t, p.Postponed)
-	require.Less(t, time.Duration(slowest.Load()), 2*time.Second, "ingest never waited long on a pass")
 }
 
 // TestRetentionGivesWayToLongReads: a pass that cannot lock a table at once puts the change off
-// instead of making ingest queue behind it; the next pass does it.
+// instead of making ingest queue behind it; the next pass does it. Ingest goes on throughout while
+// the long read still holds its lock: had the pass waited for its lock, the inserts queued behind
+// that request would wait for the read too, and neither the pass nor the ingest would finish.
 func TestRetentionGivesWayToLongReads(t *testing.T) {
 	t.Parallel()
 	s := newLogsService(t)
@@ -183,16 +179,29 @@ func TestRetentionGivesWayToLongReads(t *testing.T) {
 	// A long read holds logs.entries and all its partitions.
 	reader, err := s.pool.Begin(ctx)
 	require.NoError(t, err)
+	// Released even when the test fails, or closing the pool would wait for it.
+	t.Cleanup(func() { _ = reader.Rollback(context.Background()) })
 	_, err = reader.Exec(ctx, "SELECT count(*) FROM logs.entries")
 	require.NoError(t, err)
 
-	start := time.Now()
+	passed := make(chan struct{})
+	var ingest sync.WaitGroup
+	ingest.Go(func() {
+		for i := 0; ; i++ {
+			s.ingest(t, entry(now.Add(3*day), "scripts", "GET", "/scripts", 200, fmt.Sprint("meanwhile-", i)))
+			select {
+			case <-passed:
+				return
+			default:
+			}
+		}
+	})
 	p, err := r.Pass(ctx, now.Add(3*day))
+	close(passed)
+	ingest.Wait()
 	require.NoError(t, err)
-	require.Less(t, time.Since(start), 3*time.Second)
 	require.Contains(t, p.Postponed, "entries_p20300613")
 	require.Empty(t, p.Dropped)
-	s.ingest(t, entry(now.Add(3*day), "scripts", "GET", "/scripts", 200, "meanwhile"))
 
 	require.NoError(t, reader.Rollback(ctx))
 	p, err = r.Pass(ctx, now.Add(3*day))
