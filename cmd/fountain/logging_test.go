@@ -107,6 +107,6 @@ func TestRequestLogsReachTheLoggingService(t *testing.T) {
 			"SELECT count(*) FROM pg_inherits WHERE inhparent = 'logs.entries'::regclass").Scan(&partitions))
 		// The default one and a day's from 7 days ago to 2 days ahead.
 		return partitions == 11
-	}, 10*time.Second, 50*time.Millisecond, "the retention made its first pass")
+	}, 30*time.Second, 50*time.Millisecond, "the retention made its first pass")
 	logsProc.stop()
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,7 +33,14 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	require.NoError(t, err)
 	ctx, shutdown := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serveListener(ctx, ln, handler, 30*time.Second, logger) }()
+	// The handler is entered once the headers are in, and then waits for the body.
+	inFlight := make(chan struct{})
+	var once sync.Once
+	entered := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(inFlight) })
+		handler.ServeHTTP(w, r)
+	})
+	go func() { done <- serveListener(ctx, ln, entered, 30*time.Second, logger) }()
 
 	body := `{"elementType":"script","elementId":1}`
 	conn, err := net.Dial("tcp", ln.Addr().String())
@@ -41,11 +49,15 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	_, err = io.WriteString(conn, "POST /sequence HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"+
 		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body[:10])
 	require.NoError(t, err)
-	time.Sleep(200 * time.Millisecond) // the server is now reading the body
+	<-inFlight
 	shutdown()
-	time.Sleep(200 * time.Millisecond)
-	_, err = net.DialTimeout("tcp", ln.Addr().String(), time.Second)
-	require.Error(t, err, "no new connections during shutdown")
+	require.Eventually(t, func() bool {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+		if err == nil {
+			_ = c.Close()
+		}
+		return err != nil
+	}, 30*time.Second, 20*time.Millisecond, "no new connections during shutdown")
 
 	_, err = io.WriteString(conn, body[10:])
 	require.NoError(t, err)
