@@ -1201,7 +1201,8 @@ type ClientInterface interface {
 	// Entries matching every filter given, newest first (by `timestamp`, then `id`), one page at a
 	// time. `nextCursor` is present when more entries may follow; pass it as `cursor`, with the same
 	// filters, for the next page. A cursor that this service did not issue is `400`
-	// `INVALID_CURSOR`; `statusMin` above `statusMax` is `400` `VALIDATION_FAILED`.
+	// `INVALID_CURSOR`; `statusMin` above `statusMax`, or `since` after `until`, is `400`
+	// `VALIDATION_FAILED`.
 	//
 	// Corresponds with GET /logs (the `ListLogs` operationId).
 	ListLogs(ctx context.Context, params *ListLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1294,7 +1295,8 @@ type ClientInterface interface {
 	// with web-search syntax: all words must appear, `"a phrase"` must appear in order, `or`
 	// between words accepts either, `-word` excludes; words are whole tokens and match regardless of
 	// case, and a path's segments are words: `scripts` finds `/scripts/1`). Optionally within a
-	// time window. Newest first and paged like `GET /logs`.
+	// time window (`since` after `until` is `400` `VALIDATION_FAILED`). Newest first and paged
+	// like `GET /logs`.
 	//
 	// Corresponds with GET /logs/search (the `SearchLogs` operationId).
 	SearchLogs(ctx context.Context, params *SearchLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1305,7 +1307,8 @@ type ClientInterface interface {
 // Entries matching every filter given, newest first (by `timestamp`, then `id`), one page at a
 // time. `nextCursor` is present when more entries may follow; pass it as `cursor`, with the same
 // filters, for the next page. A cursor that this service did not issue is `400`
-// `INVALID_CURSOR`; `statusMin` above `statusMax` is `400` `VALIDATION_FAILED`.
+// `INVALID_CURSOR`; `statusMin` above `statusMax`, or `since` after `until`, is `400`
+// `VALIDATION_FAILED`.
 //
 // Corresponds with GET /logs (the `ListLogs` operationId).
 func (c *Client) ListLogs(ctx context.Context, params *ListLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1448,7 +1451,8 @@ func (c *Client) IngestKongLogs(ctx context.Context, params *IngestKongLogsParam
 // with web-search syntax: all words must appear, `"a phrase"` must appear in order, `or`
 // between words accepts either, `-word` excludes; words are whole tokens and match regardless of
 // case, and a path's segments are words: `scripts` finds `/scripts/1`). Optionally within a
-// time window. Newest first and paged like `GET /logs`.
+// time window (`since` after `until` is `400` `VALIDATION_FAILED`). Newest first and paged
+// like `GET /logs`.
 //
 // Corresponds with GET /logs/search (the `SearchLogs` operationId).
 func (c *Client) SearchLogs(ctx context.Context, params *SearchLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1882,7 +1886,8 @@ type ClientWithResponsesInterface interface {
 	// Entries matching every filter given, newest first (by `timestamp`, then `id`), one page at a
 	// time. `nextCursor` is present when more entries may follow; pass it as `cursor`, with the same
 	// filters, for the next page. A cursor that this service did not issue is `400`
-	// `INVALID_CURSOR`; `statusMin` above `statusMax` is `400` `VALIDATION_FAILED`.
+	// `INVALID_CURSOR`; `statusMin` above `statusMax`, or `since` after `until`, is `400`
+	// `VALIDATION_FAILED`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1977,7 +1982,8 @@ type ClientWithResponsesInterface interface {
 	// with web-search syntax: all words must appear, `"a phrase"` must appear in order, `or`
 	// between words accepts either, `-word` excludes; words are whole tokens and match regardless of
 	// case, and a path's segments are words: `scripts` finds `/scripts/1`). Optionally within a
-	// time window. Newest first and paged like `GET /logs`.
+	// time window (`since` after `until` is `400` `VALIDATION_FAILED`). Newest first and paged
+	// like `GET /logs`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2280,7 +2286,8 @@ func (r SearchLogsResponse) ContentType() string {
 // Entries matching every filter given, newest first (by `timestamp`, then `id`), one page at a
 // time. `nextCursor` is present when more entries may follow; pass it as `cursor`, with the same
 // filters, for the next page. A cursor that this service did not issue is `400`
-// `INVALID_CURSOR`; `statusMin` above `statusMax` is `400` `VALIDATION_FAILED`.
+// `INVALID_CURSOR`; `statusMin` above `statusMax`, or `since` after `until`, is `400`
+// `VALIDATION_FAILED`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2405,7 +2412,8 @@ func (c *ClientWithResponses) IngestKongLogsWithResponse(ctx context.Context, pa
 // with web-search syntax: all words must appear, `"a phrase"` must appear in order, `or`
 // between words accepts either, `-word` excludes; words are whole tokens and match regardless of
 // case, and a path's segments are words: `scripts` finds `/scripts/1`). Optionally within a
-// time window. Newest first and paged like `GET /logs`.
+// time window (`since` after `until` is `400` `VALIDATION_FAILED`). Newest first and paged
+// like `GET /logs`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3658,123 +3666,123 @@ func (sh *strictHandler) SearchLogs(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hz7ciO31eeroDqpGsnbpJo3SaTqq5TskRPFukWjSdY2J2qw+5CE1QTaDbQoeqytfYd9w32SrQOgr2xS",
-	"lDJONvXlD1WJJK7nHPzOFfjsBGIRCw5cSWf02YEnuogj0P9/J/jsQszwX5kuFjRZOSPnmgNJ4OcUpCJq",
-	"noh0NifYkChB1ByIDBIWK0kkJI8sAMd1HmmUAg4SRAy4umexM3I6R91257jttTuO60RUAQ+YmfVB8Jkz",
-	"6rhOnIinlTPquY6dzxkNnksfPjtzoCEkuhcNAoiVM3JoHEcsoIoJfvCTFNxxnbnA5k4kAhrh/6Njz/Mc",
-	"10klJC06A46/BmkSHRy3B2385allZ2mx0Bk53enhsH/Y6x5Pp0F/2D+cHAfDTtc78vq0TzuDgfPsOrs1",
-	"dJ0FqLnAtn88u3Nc5+cUkpVUCeOazowHURqCM3IkBLgHiWNL9gs4o05v6DppwpyRc2CpfND5g+3xX3l7",
-	"bBM5I2euVDw6OKjueltHTVsZCy6hRtxAcAVctSLgMzV3Rk6ve+S4+ddqFUMz5R8ZRV63OwS5etBrDy15",
-	"8WNLM7hlmI+i1Sl+SmOpEqCL0q+9t/HF0G7Q6bqOVFSl0hl1PQ/3KlKlN6qH8qYd2u94nVav1z1q9btH",
-	"/dakA/1W/xjHmniB18OVc7rQzDFUbM1AfdD/Oq4TUzWXzuhH53/lRN77wzj1vF5gPp+H+hP8+PeDT/9j",
-	"//fOJy3iSgQi0v2QYSitSsUSf0SpiO9xWGc0pZEE3I09VcgfI9V2LsdK4HTSBwimx60Qgm6r78G0NTk6",
-	"GrY6hyEcQbd33A+O1vZhV4+Chf+KRDmjY+/YKxZo5UkTVKQJrsDJeORoyiYKwnuqnFHnaDg47B0ee16n",
-	"23Mdlehz/eNnZ0IjygNI7nOeem7xpR6i2rvvOlWsGFRW9/zJzddwn/HW6ZqjnX2/y3lZiuRBxlRvato7",
-	"7kCvD61B0B20+nA4aE2GnUmrF3j0+DCYBr1hz3l+dp0LMbuhM6iC4ymJ6QzIkqk5oRkEEuAqWRHKQw2Q",
-	"GizNV2JqIJMuckwt4yVTsDCkAx7GgmmcKrZiWd7vuU4Ej4A8YnwqNMZIqdeGIEOKHqTreaQsszUwEjEk",
-	"+vye43flhgkEwB4hPFWaxN3DVqfT6g7uut7I80Zep+153R+cHJzPdwTDDG/u2AIupTPqtI/7JSEvyWcu",
-	"dYVeMSz/RiBcdj3PdRRbgFR0ETeu0Wt3uoMfnGc3U0Tna3poK5m7rlVNn9+sr2rkflk2a5BcBbASFtSO",
-	"8/OWE/n8Oml5ZFRjN9FwSZqAr7arF0TFa/c97wuIyuAFOdFseZOQ9H5wEFo4PKlv0kSKxBk5l3fB4Oru",
-	"+1+ufpotL9+frS5/OV1eftP3LmfOM6JBTBO6AGX1ZdbtsxOCWRoT3Bk5d3MgfjGunwFAnMAjE6nU6HFC",
-	"xIIpBSGZikT/PGWJVPq3NgqpsdC2L8p1GE6orYsC7gOzLteRwRwWVIskfbqwWl2TZ8F49rnjOlazW/sE",
-	"N3oewiIWGr+/g9X6Fi/pA0hCSQIIcJJOYVTaQ2Y4WoB8gBVJUi5PSAIxUMX4jDBF9jQgPsDKJUa2XILq",
-	"acwRQiciXO0TyuUSEmkGKo9vhCQHW2PEED9ftmrdQhzRFYQjopIUfBfbjrlUIgFJuFBzXAWdUcbb5C5D",
-	"Z1ypXXTIplNIgCu9FIRTSfy+N/SJf/7+7PLm+u7s6pvv7787+/7+9uzjh7P3/smYU71DxZBKZDlnEZRW",
-	"zSSRikUR0oLj7NvGPL+6//jhzG+T72AlCU1gzBNYwGICiRWZbp/MRZrI9phXxOUo7Ey9SR9anaBLW/3J",
-	"EbSGdDBodadecBz24JB2vExwDN0KySmxvYV8/0dE6IItmFqXHNSmBK219gbpjXS/8swhTGkaIcLpeekT",
-	"W6QL/cksw37MF8G4ghkkehUfGDfYWV3FNY9WWjszFGNFRELoVAEeRCYJgkf1DJYgxLMQ8sOG9Us9Y3n9",
-	"U5EsEKCdkCpo4eBOE8E+csWiF5Y6galI4MVVHr64ylRP9upVljSVhsCvaXhbKD7rKWhHre4lFE6n2aKi",
-	"DO1hx5hIvREpIHxEeIqCThapVGQCyKCFkIoMhkPcb5KIxEC989fTi/P3p3fn11f3356eX5y9ryi6DIf0",
-	"CQ6FOfhkQVVg0OT05pxYAjyXSfH7BKbOyPndQeE0H5hf5cEZzn6baWtNkXX0zyZmkixohJSFEGVskgB9",
-	"0LiZRmDUApN6GXv+2lZ8l/iXpxffXt9enr2///OH6yvfHXP//Eq3vP/m4+2H61t//yRHsyVFhBEJhIgJ",
-	"VRT/RvBpxII3sylFtCUclhojEX/Mp8KeLbOlGSErvNE7r+GN3kEqLcCVMTib5suyya/N75MJRILPJFGC",
-	"UCQrJDkv9zbh/j5yVgkiOBiAH/MM4fc24fpWrnEFCaeR3sJb+ZVLYDgih1NUBR4MJ8dhP+jROrOu7s5u",
-	"r04vKuxhdhFEt/yCdD/lJOXwFEOgbR/KojSBE30cizUTxolvN+OTKeOhRIuBcd0uEjPZxiXd0FUkaHgn",
-	"xAVNjJO2O63KJLg5/f7i+vT9/d319f3F6e0fzzbDCDwFAKEkHa9/PDg6JJOVAvkbwYeekEkS4e5QN1FD",
-	"gMzjNNEwSfY65JJ93SxTjtYs9JGyiE4ieLs8IUyjR5TUxOfj1elfT88vTr++qFItpIpOqASSlmb/snTK",
-	"p2CSpDwBGsxxFn0emYbcVDUShdwW27EUkmkcC/SlLiFk9E7rvbeK08erDx9vbq5v787e31+evT8/vb/7",
-	"/maLTOV6rj7FbytWqAz9+px+WxsjdmCctzp2o7ejRxRTAo+QrAxk5EY6mihxImJIlHWlc6mqD/UhhoBN",
-	"WSDJHoq5mE6Bh8i6KYModLNwSlJCin2XLOegj0UCaCcTylftdculIrNr8yotNgsazBmHVgI01F8E2hjZ",
-	"TTOTumJGXX11fXf/7fXHK91jg/pwNxr/LvHXgEkP2yxfelVnd3+6fn+P855eXFz/zY5vER7/Lx1Xv+46",
-	"NFlTa3TMZbhOxT+lC8oL4tlwWbvR1kUGsgRCZ/RjiTHF4J/yTmLyEwTK6MUZSHULUvsCa7OLJVlQXpjK",
-	"SxSIDATrImiQE+dvEmdrfqJA28HMOC6hUZR58yjzFfO7+6IzUt51voKmrX4n+Czbbm5d190CG2OMxIyY",
-	"ntqLIRNt3ppFLnCBgsP1VMcXtyGIzQKd4RHT0bMdGn+NUznPn+yKL8rxMhqG2g2m0U2J8uiL16Ep74b6",
-	"fcGiiEkIBA/lOtuyyFyNZWwBRMZoJzJuiMKUhGhakj3DUqStjd81DoJ8zWLKuZZVQjyckFYnB5ocfjji",
-	"HdF6B5UNh8YJk00s/DYRi1J8AC0JHCwk0+wHE8HMcm4RzVpJ+y1TDTM+bxConGFrC/kY42Ad1/O8kjhJ",
-	"14o9UWIG2hYWiVYaVOFB0A68iV2/SrTQgz83/XIXPvucL50mCV2VVm46v0qu8ISUD8dUi8Y7Sfy5UnEr",
-	"EjOfxFE6Y7xNvgbJQpCWGxCFUrsCSyNNEngoXUIXgs/Gxi2QLvGL4KtP9sqCS3QMQA/2kbMnArEI5i7J",
-	"jj9BXbXvEj/PlGpULyczEKlrSQ/8SoMR/hMILtMFJPg/TdUcuEIlDuE9/qdW+H2e7/BNSM03QVP/xKpp",
-	"vU+0Ax4gVkYVVE9bJf79IoPzxlWRf6nfbeHZlWPgL3fLbJ1Siu+lTld0AeGZJpBTjay/qmcNyQsXON/A",
-	"JkwvD/MqWT7NBNFAEppAuGmXUEkCwadslqJg7elWNAyl0YULkWTyvL+OpqxB/dkjwsJMzRl5arSoTCip",
-	"SYGaTu8kwSaZ2xZCENGEKvYI+Zq13dlsIjQSsKQOdyde2fal0lAyS19YCK0SplxwsPMsdmk2Fi1dEokl",
-	"JK2ASghPCLWxb336scE7SXQGEA8g5UTjHdLcUECWaFJQYAvDxJKXmJbHLPRee+2BjpRrd2e/3WzUmeRO",
-	"EzP/dHd3YyP0jX1rtQ2v44vuTIq8SuO+TXJ/zWpnv0B9w4wbh7xREetEXNMOY6rmmkJmNWYvZQWM+rZx",
-	"77oGo2nIaRpF5OPtxQ6j1ODEssIs99PGc1BA5WsPQpY7kblyU4TlRoZZ6xc7E3aypkPxZlbbMbfyOsuh",
-	"bhRo00C7eKUBNlnrdrgmdlyYNOvaklHJMrUq4ahxhoCjg/CjE8IkNRk8nZ5d0oRnkRWcp/DKbIM12Stb",
-	"RXVtYQ237FigGZQvoMrXIkneRCrz6zuJOiUBKQupoUudw8vLHNB+FzxaNeNLkXL/vBmc30l9El2dghOp",
-	"0nQrH8nGoVm4UQclK63KUBtNGSQuioxIQuPa0SRhj1RbsXnqg3F12He2+3FFfcDrDt5yLqKKQapJFwup",
-	"csW9iY5W2FznqTUTWR3WT1Lw9i1dXlqXucj4bzdnjLxuc+RPybzqykeMA6GTjCWWXV9ckVTqUpoGKDUg",
-	"ak6VtocgLC/KhoOKqpxIzGZrzlkxZ7mMoT7l3zJ/70LMZqgRPtgxM7eofKx3SZ9VqiE+b8sbhe66tzmn",
-	"27ZRLZtoio5Ewiq1vK5TiAe3yeku9iLSSQSN+Lqb7WwphnZvuahsndIiYxRTLqHkW5FyRRk/Pc8Zueff",
-	"XH+4IweRmEmTc9Fnpvz1AZ5Mf7+MskUdkT61nxpoV64deWE3RcvnSonJRsnJzU4EGwjRcy4H8EWC3+A+",
-	"dhWhml5iaCgUC8kp7JY2nmOvW9gWpT2vCU+BDBmiVI5Jow60qmiH+ILFuC8VW8hmPudxql4dXKj23gjp",
-	"uiyzKbyQszfnqEEk7ZeVGZ0L97oC/nKqsTAZKmVtlcKN/vELlRv/bC1yQiTQxCZudO2Nr+vT9Hk2P/nV",
-	"zb1U7Fhst+8ND7fqqG07vDStXquXsmLPGILi+xe0leBAQhZWt7lhT50Xa29qWmbbHm/zhq/VIeXgqMmW",
-	"y6W1sOraJN+SKftcVy65teV9OUXzz8P0jYVC1VrDN8F7Bdm/CKAXorEBx3dIO+RpuFKywcL67vmGOnDv",
-	"1rqUcShVZq8vUddnF8tyCYcl8kxH2hsiYZmqeZXOcZ7XNUq5nHSt9C0B7WzrM69Dc5nBv6ArMhVRJJYn",
-	"JKZSFztQSfzAFpBmJaI4el4h+oJloHfSxOTL3Uz0WmhFH+2AxkzRSK4BsrlaoCDBgf7+42nrh0+fO27X",
-	"e/59k7V6u6sVTPb8/9myrVvnob9vgNSQytSfNlxRyqpC7YmprbahGuZVpY2uU8aaxg3k4LgJ9aE9axPf",
-	"6rCaeiuKnF+J+h8qmPdy2KMeUKkmMyulloPhsOwUe15DwOTZhjJs1QQ1tWa23LCw553G0oS6h/UAEMsK",
-	"2qI9gCsueQY6pglKWj0rEqlLhXTiMyvtvRAzOeYGqolaCrKkKzka8zH/inz1VZ6By0Tlq69qfsbIJkv8",
-	"qZ3XJ3EiApCSyDmLpa36StJA6Qi8wcYYkjEnhSDnUrBnJ3IL26Ba/exaDrkkTLPfS9UOOuiFGAiyXduC",
-	"Fv0ZVbCkq9o2rF802pgA02EIRB0TSP7zh+srXH9s6qvcPOrTaz+RZcIUSO2nISwZ8hTnkCqNYFbi7XoQ",
-	"PIIoDbOwquAgcQJ7XNF00NaxhGhK9koJLbSdbI2YdElCFZqRC6bkfht5+LVQcwI8JGmcW9y6jhvFwML/",
-	"yiXSFOdZe3lehQ7bz640C2yhbFE55mVbx/w0qteq6VqVKk7ZeCeadyyY52QPRJJApHfVYmFG/DGXKMQ4",
-	"oyFmXt5lq9+1nIuZ3Ceor4x4Z26TJsPvfkeM2h7zMxrM8wIfUVHWpSRDuu6QkT29ZVtpawrK2uTUaniW",
-	"lUCMOeNW5qmCBXA1yooimCIiyeIvfGWKrhjXhXulOliXcOxvOuz5fc/zXdzTmBf1PmbRiB3VUkC9IpkG",
-	"eP6maUSY3nVOKL/rdfzissBaGYet/w91ueFKVwvl3glVRPAAMnreAsWVjHnhjfhkyiKF80xyHmXHlSSU",
-	"z6B6lEmcwJQ9lc+vUU1sgZ4OD8XypDx+5u3Yese8jmUuJBBrwSEj9dgaYhk3srsUSajBkVoZ37sRUs0S",
-	"+PCXizGfplHUUmg5mAlGtj1uX9dCQ2iDk7i6gEpoMS6BS6bYI0SrE+KPnZ9ToSAk8TyhEuTY8V3io2Wi",
-	"b1X4LXjSV5pC3469FMkDnizGyRImdmICfMY4yP020Qc3YlLl2ywbaGRvsiJ+bvz6rj6HHOnuM7QCcKGl",
-	"K3iciJj+nFZv3YxyS2pCg4eKOZVLiAYLy9UxX7eyyA3VakmLv/FQ9aWObNGopowfwPhsRKhZVFYWEgNF",
-	"QE2IfEBNQfmYG8HWKLk0wJNAEekrbgDpX1E29eWUBEy5HlFC0YgEqIpOjEY0TOSrQm4VQqfgY36WXW9I",
-	"QKf4cysyydqgnmKFpRdCHIkVnmmyl+s7o7lIC9VFK++JLLHXMsgRCelK7ptlQVG9wpIKD4lmYQIL8WhO",
-	"tS6iosHDLBEpD0fFdYwEsoOKHA/piux9vPtm3zWgrL9gMh+JIpgb+cUDXEIjRMAoLBfOJgV1zNa1bqDc",
-	"Ag6TBR5MTWwuAipVM9XKeKk9eLrS/nEByrpyUo75WUNZJJlbxeNX6it9U1dG/LwqztcZYit/bnORIuKI",
-	"RQjdHBcfg4gjOCnVUeu6AJnXWMo0mGfar1ZqaapBIhaAzTFaM+7y/K5y8VyODg5EDNxEHdsimR3YTvIA",
-	"22qPWkVVC7Bu7Dmu8wiJNMZgp+21PRt04TRmzsjptb12r7h5/dnRaIn/zKDBQz3LfSoVaBWUVbvgKScz",
-	"9gjc3Y42RlI10rias/pEUkXomOtLN9XbfUwi0r/Ns3OrWDTmFozcBpePnBLTy+CHvkCRmQohC3X0lElp",
-	"Sgq0Xl2/LXKiq5ZUKi/RkqUT8Qj5N/TJz3s2Fb0aoaheHr5gUqGJ7VTvRv649RJTdu8lj+xPs2B+7q7n",
-	"Bq1tY0tJ9je5So0XsYorxDvVUFdCSM/u1i0YpVx2ppgswwWrOp0D9Jga15gxY/dVluJVb1ykRqz1NaKP",
-	"t2WN9Om3WGMmC7XcYMFj9GI2MLgIfu20qiyguxPVtJG152ehNn9z5H2f6DrA/JJqjaxFLH7DLnCmG20p",
-	"br5u+WLUfkcql/OLOgahBJGg/bHCH1IVfwi1HKtcO3kxnNK0yyLuuCu7SrHpTdHBAnIOzD3PHRqaW5Y7",
-	"NDT3V3doaMN9z59qdyO7nrf7FRLdI7bxzKYJs3YHWdzzeefLIUWPZ/f1sdJn1+mbnTTNke/4oHQV9Nl1",
-	"Brt0qd500716L/cq32bSRMjf5UBttFbzwgAVhKIz/frKX7RYfnp2nVg0xbc/mAvijVGdzU60SwD9bjPU",
-	"BI0O0ZQdRE8/eQRj1FubteZfk7p7XfGpCzu14k7joR1zNHyNP73fJr7O4vnEGunSWOV+kSbwEd2Q7r75",
-	"CVUU8Zc04faLvt5WJGHMfcanAkfVlyaLSNiEcaojKujeZMGjSsAOfZeTphoKU7I45r51rW0v460YBwqH",
-	"jcGY6JHtTWu19wFNJboMpii7yUIxgZFmG+WFg117BMEccD371yJcvfJsT7LUePkZGf1lPVlsIos6zFM8",
-	"E7PldZjf4hmY4s2OBnx/xXMub3uWw61tFpfDAzhIQFdvOcXbJrZqriDBzUckQa0DyjKx/59F+ljJMj1u",
-	"Pq7TY715mSre5Ag6YTfo0f50AIdhA1W89rBboYpdVI0s/V3I0h8c/mCyXoLD+kNtGhXKTwr99xGVV2nB",
-	"am5zgzpsxPpSerNIsqkkhec1pd953b3R4iZad+etVG7CNWzDxhvKj0/pkHDtWvAb1HrfG+6g1hueHcC+",
-	"nR2Ue/1Kt+432MUoaLjA+6+yQ7QR0WSIFDe7MqwvmSaGq84nHKtI22i7sNFUudNv8OiHhQzRtl1xqqRw",
-	"9H0mncoQlTtSrhF7nS+jmegsivikGeqdRP8nhSwRRfZ8/bm9oE/3+rt7yX6BLLzQOTFhUtt6zFNuYnJg",
-	"sgxGNHVWx7XlQb0iLbHfzrZkr2UtaEwEV6WoHZVZQtg1F51UblzZSlt7x0kHXnQqTCcAf7X9fzWE+XXM",
-	"f221WvoPfyxFhMivr73stU/MGJbNZgTrPqFH5J/YlRjiclG935OF5c0gBox9lxTuKI6XleHan0+Kb9KE",
-	"+bm/inZZ5V6DXVnJEtSD2SSwvWxmW1XxW7fMb4W17XRFW6sKsFlSuQ1D/PKTjj7Zk6DIZGXin81ZsX1j",
-	"fFYy1O+k/TLfKbY3s2d17HqNxcU6+6u1hn8tHUC9zxHZ0QgmxgbG4cb8WyOK1Qhc9ryMfiklC7kznvEZ",
-	"BVMbqUsmgbAZNxeKpdDulol/jbkNhBozOFMNbXLKM1HOuFqWR3dNFtyaLIhkzNdZvCeS/A1DEyQSqZIs",
-	"BNLxvP/7v//PYDjcr/gaIxuztx5LAlP9WAuOMeYmbojbzB5cyKPwxfMmzda5veP5/62FXkhNFQHdjHyZ",
-	"tNurZYYsJp1dMeH/8adx+xufxt30/G3tMdVB2O/0vS6dBP1Jlx4dToZHnWE47HS8zlEwGHbLBZKNj9fm",
-	"l3SGx+tvG+76LO0Or9Bufm72DTsyK+4fexufh/2iT76+8ITr+rOsX+ot1v7gcMurqKVXMV8rg61OSe46",
-	"G4XwZebtKKZD2pl0g17Yh8H00DvqHHeHPdqfDILD8AiOp8P8LeYXG5b9PBNL3iDP3U63LtC7ifPbhfmE",
-	"BHOaSFD/lapp6/htZLDPRuNxzGS773W2yHaQAFWwRbx/Qwku3utskN6j4+Ga9Fbc3q2B0ewd891dwvVn",
-	"Njb4hE0PbZS8w+yljX8b17D6LMJ//MN/tX8os3uAk1Xm7mQOnDU5tvqJprzmxYy4yWwVhQK1WqJqKZGv",
-	"UdIvlxKReiXRmGv7ZwmTlq3wkSuu6JMpCTND6betaBwDTVzijx1qa4jGjl/+Lb+aaeqKxnwCagnAs1ol",
-	"+9IZMDShXeK38Huf2LojeVKqaTKunxIPwE3tnHnwMYEZTcIIJG5vzAMqIasoQSq8Q1N+pmN9ZhQcb1QU",
-	"6dqqLL/Qpv5+m1zH5rZQZN6NRT/b1AjYAq82uSpXGmR1SyGJ2AOUbro0Jtc/aJrukl6/yzmnhF6oayuv",
-	"qnxpzJ6TvtffkLTLPlZxbUOWMr9utT1L+Z883m+dxysKX/7tE3rmBDRG0iYrI/ENub1na7w0n5ULtOFI",
-	"rb7N32bpHXtaKOw0nze8+6Fh3OassthGntHRT1qv1uq026Wnlw2qryfyv9UVQczea6hDMBGPNpi2fuVf",
-	"loY3tHn+9Pz/AgAA//8=",
+	"7Hz7ciO31eeroDqpGsnbpJo3SaTqq5TskRPFukWjSdY2J2qw+5CE1QTaDbQoeqytfYd9w32SLRygr2xS",
+	"lDJONvXlD1WJJK7nHPzOFfjsBGIRCw5cSWf02YEnuogjwP+/E3x2IWb6X5kuFjRZOSPnmgNJ4OcUpCJq",
+	"noh0Nie6IVGCqDkQGSQsVpJISB5ZAI7rPNIoBT1IEDHg6p7FzsjpHHXbneO21+44rhNRBTxgZtYHwWfO",
+	"qOM6cSKeVs6o5zp2Pmc0eC59+OzMgYaQYC8aBBArZ+TQOI5YQBUT/OAnKbjjOnOhmzuRCGik/x8de57n",
+	"uE4qIWnRGXD9a5Am0cFxe9DWvzy17CwtFjojpzs9HPYPe93j6TToD/uHk+Ng2Ol6R16f9mlnMHCeXWe3",
+	"hq6zADUXuu0fz+4c1/k5hWQlVcI40pnxIEpDcEaOhEDvQeqxJfsFnFGnN3SdNGHOyDmwVD7o/MH2+K+8",
+	"vW4TOSNnrlQ8Ojio7npbR6StjAWXUCNuILgCrloR8JmaOyOn1z1y3PxrtYqhmfKPjGpetztEc/Wg1x5a",
+	"8uqPLWRwyzBfi1an+CmNpUqALkq/9t7GF0O7QafrOlJRlUpn1PU8vVeRKtwoDuVNO7Tf8TqtXq971Op3",
+	"j/qtSQf6rf6xHmviBV5Pr5zTBTLHULE1A/UB/3VcJ6ZqLp3Rj87/yom894dx6nm9wHw+D/ET/Pj3g0//",
+	"Y//3zicUcSUCEWE/zTAtrUrFUv+opSK+18M6oymNJOjd2FOl+WOk2s7lWAmcTvoAwfS4FULQbfU9mLYm",
+	"R0fDVucwhCPo9o77wdHaPuzqtWDpf0WinNGxd+wVC7TyhAQVaaJX4GQ8cpCyiYLwnipn1DkaDg57h8ee",
+	"1+n2XEcleK5//OxMaER5AMl9zlPPLb7EIaq9+65TxYpBZXXPn9x8DfcZb52uOdrZ97ucl6VIHmRMcVPT",
+	"3nEHen1oDYLuoNWHw0FrMuxMWr3Ao8eHwTToDXvO87PrXIjZDZ1BFRxPSUxnQJZMzQnNIJAAV8mKUB4i",
+	"QCJYmq/E1EAmXeSYWsZLpmBhSAc8jAVDnCq2Ylne77lOBI+gecT4VCDGSIlr0yBDih6k63mkLLM1MBIx",
+	"JHh+z/V35YYJBMAeITxVSOLuYavTaXUHd11v5Hkjr9P2vO4PTg7O5zuCYYY3d2wBl9IZddrH/ZKQl+Qz",
+	"l7pCrxiWfyM0XHY9z3UUW4BUdBE3rtFrd7qDH5xnN1NE52t6aCuZu65VTZ/frK9q5H5ZNmuQXAWwEhbU",
+	"jvPzlhP5/DppeWQUsZsgXJIm4Kvt6gVR8dp9z/sCojJ4QU6QLW8Skt4PjoYWDk/qmzSRInFGzuVdMLi6",
+	"+/6Xq59my8v3Z6vLX06Xl9/0vcuZ86zRIKYJXYCy+jLr9tkJwSyNCe6MnLs5EL8Y188AIE7gkYlUInqc",
+	"ELFgSkFIpiLBn6cskQp/a2shNRba9kW5DtMTonVRwH1g1uU6MpjDgqJI0qcLq9WRPAvGs88d17Ga3don",
+	"eqPnISxigfj9HazWt3hJH0ASShLQACfpFEalPWSGowXIB1iRJOXyhCQQA1WMzwhTZA8B8QFWLjGy5RKt",
+	"nsZcQ+hEhKt9QrlcQiLNQOXxjZDkYGuMGOLny1atW4gjuoJwRFSSgu/qtmMulUhAEi7UXK+CzijjbXKX",
+	"obNeqV10yKZTSIArXIqGU0n8vjf0iX/+/uzy5vru7Oqb7++/O/v+/vbs44ez9/7JmFPcoWKaSmQ5ZxGU",
+	"Vs0kkYpFkaYF17NvG/P86v7jhzO/Tb6DlSQ0gTFPYAGLCSRWZLp9MhdpIttjXhGXo7Az9SZ9aHWCLm31",
+	"J0fQGtLBoNWdesFx2IND2vEywTF0KySnxPaW5vs/IkIXbMHUuuRobUq0tdbeIL0R9ivPHMKUppFGOJyX",
+	"PrFFusBPZhn2Y74IxhXMIMFVfGDcYGd1Fdc8WqF2ZlqMFREJoVMF+iAySTR4VM9gCUI8CyE/bFi/xBnL",
+	"65+KZKEB2gmpgpYe3Gki2EeuWPTCUicwFQm8uMrDF1eZ4mSvXmVJUyEEfk3D20LxWU8BHbW6l1A4nWaL",
+	"ijJtDzvGROqNSAHhI8JTLehkkUpFJqAZtBBSkcFwqPebJCIxUO/89fTi/P3p3fn11f23p+cXZ+8rii7D",
+	"ITzBoTAHnyyoCgyanN6cE0uA5zIpfp/A1Bk5vzsonOYD86s8ONOz32baGimyjv7ZxEySBY00ZSHUMjZJ",
+	"gD4gbqYRGLXAJC5jz1/biu8S//L04tvr28uz9/d//nB95btj7p9fYcv7bz7efri+9fdPcjRbUo0wIoFQ",
+	"Y0IVxb8RfBqx4M1sSjXaEg5LxEiNP+ZTYc+W2dKMkBXe4M5reIM7SKUFuDIGZ9N8WTb5tfl9MoFI8Jkk",
+	"ShCqyQpJzsu9Tbi/rzmrBBEcDMCPeYbwe5twfSvXuIKE0wi38FZ+5RIYjsjhVKsCD4aT47Af9GidWVd3",
+	"Z7dXpxcV9jC7CIItvyDdTzlJOTzFEKDtQ1mUJnCCx7FYM2Gc+HYzPpkyHkptMTCO7SIxk229pBu6igQN",
+	"74S4oIlx0nanVZkEN6ffX1yfvr+/u76+vzi9/ePZZhiBpwAglKTj9Y8HR4dkslIgfyP4wAmZJJHendZN",
+	"1BAg8zhNNEySvQ65ZF83y5SDmoU+UhbRSQRvlycN09ojSmri8/Hq9K+n5xenX19UqRZSRSdUAklLs39Z",
+	"OuVTMElSngAN5noWPI8MITdVjUQht8V2LIVkGsdC+1KXEDJ6h3rvreL08erDx5ub69u7s/f3l2fvz0/v",
+	"776/2SJTuZ6rT/HbipVWhn59Tr+NxogdWM9bHbvR28ERxZTAIyQrAxm5ka5NlDgRMSTKutK5VNWH+hBD",
+	"wKYskGRPi7mYToGHmnVTBlHoZuGUpIQU+y5ZzgGPRQLaTiaUr9rrlktFZtfmVSg2CxrMGYdWAjTELwI0",
+	"RnbTzKSumLWuvrq+u//2+uMV9tigPtyNxr9L/DVgwmGb5QtXdXb3p+v393re04uL67/Z8S3C6/9Lx9Wv",
+	"uw5N1tQaHXMZrlPxT+mC8oJ4NlzWbrR1NQNZAqEz+rHEmGLwT3knMfkJAmX04gykugWJvsDa7GJJFpQX",
+	"pvJSC0QGgnURNMip528SZ2t+aoG2g5lxXEKjKPPmtcxXzO/ui85Iedf5Cpq2+p3gs2y7uXVddwtsjDES",
+	"M2J6ohdDJmjemkUu9AIFh+spxhe3IYjNAp3pI4bRsx0af62ncp4/2RVflONlNAzRDabRTYny2hevQ1Pe",
+	"Tev3BYsiJiEQPJTrbMsiczWWsQUQGWs7kXFDFKYkRNOS7BmWatra+F3jIJqvWUw517JKiIcT0urkQJPD",
+	"D9d4R1DvaGXDoXHCZBMLv03EohQf0JaEHiwk0+wHE8HMcm4RzVpJ+y1TDTM+bxConGFrC/kY68E6rud5",
+	"JXGSrhV7osQM0BYWCSoNqvRBQAfexK5fJVragz83/XIXPvucL50mCV2VVm46v0qu9AkpH44pisY7Sfy5",
+	"UnErEjOfxFE6Y7xNvgbJQpCWGxCFEl2BpZEmCTyULqELwWdj4xZIl/hF8NUne2XBJRgDwME+cvZEIBbB",
+	"3CXZ8SdaV+27xM8zpYjq5WSGRupa0kN/hWCk/wkEl+kCEv0/TdUcuNJKHMJ7/Z9a6e/zfIdvQmq+CZr6",
+	"J1ZN4z61HfAAsTKqoHraKvHvFxmcN66K/Ev9bgvPrhwDf7lbZuuUUnwvdbqiCwjPkEBONbL+qp41JC9c",
+	"4HwDmzC9PMyrZPk0E0QDSdoE0pt2CZUkEHzKZqkWrD1sRcNQGl24EEkmz/vraMoa1J89IizM1JyRp0aL",
+	"yoSSmhSo6fROEt0kc9tCCCKaUMUeIV8z2p3NJkIjAUvqcHfilW1fKg0ls/SFhdAqYcoFBzvPYpdmY9HS",
+	"JZFYQtIKqITwhFAb+8bTrxu8kwQzgPoAUk4Q7zTNDQVkiSYFBbYwTCx5iWl5zAL32msPMFKO7s5+u9mo",
+	"M8mdJmb+6e7uxkboG/vWahtexxfsTIq8SuO+TXJ/zWpnv0B9w4wbh7xREWMirmmHMVVzpJBZjdlLWQFr",
+	"fdu4d6zBaBpymkYR+Xh7scMoNTixrDDL/bTxHBRQ+dqDkOVOZK7cFGG5kWHW+sXOhJ2s6VC8mdV2zK28",
+	"znKoGwXaNEAXrzTAJmvdDtfEjguTZl1bslayTK1KOGqcIeDaQfjRCWGSmgwepmeXNOFZZEXPU3hltsGa",
+	"7JWtorq2sIZbdiy0GZQvoMrXIkneRCrz6zupdUoCUhZSQ5eYw8vLHLT9Lni0asaXIuX+eTM4v5N4El1M",
+	"wYlUId3KR7JxaBZu1EHJClWZ1kZTBomrRUYkoXHtaJKwR4pWbJ76YFwd9p3tflxRH/C6g7eci6hikCLp",
+	"YiFVrrg30dEKm+s8tWYiq8P6SQrevqXLS+syFxn/7eaMkddtjvwpmVdd+YhxIHSSscSy64srkkpdStMA",
+	"pQZEzalCewjC8qJsOKioyonEbLbmnBVzlssY6lP+LfP3LsRspjXCBztm5haVj/Uu6bNKNcTnbXmj0F33",
+	"Nud02zaqZRNN0ZFIWKWW13UK8eA2Od3FXkQ6iaARX3eznS3FtN1bLipbp7TIGMWUSyj5VqRcUcZPz3NG",
+	"7vk31x/uyEEkZtLkXPDMlL8+0CfT3y+jbFFHhKf2UwPtyrUjL+ymaPlcKTHZKDm52anBBkLtOZcD+CLR",
+	"3+h97CpCNb3EtKFQLCSnsFvaeI69bmFblPa8JjwFMmSIUjkmjTrQqqId4gsW475UbCGb+ZzHqXp1cKHa",
+	"eyOkY1lmU3ghZ2/OUYNI6JeVGZ0L97oC/nKqsTAZKmVtlcKN/vELlRv/bC1yQiTQxCZusPbGx/o0PM/m",
+	"J7+6uZeKHYvt9r3h4VYdtW2Hl6bVa/VSVuwZQ1B8/4K2EhxIyMLqNjfsqfNi7U1Ny2zb423e8LU6pBwc",
+	"NdlyubQWVl2b5FsyZZ/ryiW3trwvp2j+eZi+sVCoWmv4JnivIPsXAfRCNDbg+A5phzwNV0o2WFjfPd9Q",
+	"B+7dWpcyDqXK7PUlYn12sSyXcFhqnmGkvSESlqmaV+kc53ldo5TLSddK3xJAZxvPPIbmMoN/QVdkKqJI",
+	"LE9ITCUWO1BJ/MAWkGYlonr0vEL0BcsAd9LE5MvdTPRaaAWPdkBjpmgk1wDZXC1QkOiB/v7jaeuHT587",
+	"btd7/n2TtXq7qxVM9vz/2bKtW+ehv2+A1JDK1J82XFHKqkLtiamttqEa5lWlja5TxprGDeTguAn1oT1r",
+	"E9/qsJp6K4qcX4n6HyqY93LYox5QqSYzK6WWg+Gw7BR7XkPA5NmGMmzVBDW1ZrbcsLDnncbShLqH9QAQ",
+	"ywraantAr7jkGWBME5S0elYkEkuFMPGZlfZeiJkccwPVRC0FWdKVHI35mH9Fvvoqz8BlovLVVzU/Y2ST",
+	"Jf7UzuuTOBEBSEnknMXSVn0laaAwAm+wMYZkzEkhyLkU7NmJ3MI2qFY/u5ZDLgnT7PdStQMGvTQGgmzX",
+	"toCiP6MKlnRV24b1i0YbE2AYhtCoYwLJf/5wfaXXH5v6KjeP+vTaT2SZMAUS/TQNS4Y8xTmkChHMSrxd",
+	"jwaPIErDLKwqOEg9gT2u2nRA61hCNCV7pYSWtp1sjZh0SUKVNiMXTMn9tubh10LNCfCQpHFucWMdtxYD",
+	"C/8rl0hTnGft5XkVOmw/u9IssKVli8oxL9s65qdRvVYNa1WqOGXjndq8Y8E8J3sgkgQi3FWLhRnxx1xq",
+	"IdYzGmLm5V22+h3lXMzkPtH6yoh35jYhGX73O2LU9pif0WCeF/iIirIuJRnSdYeM7OGWbaWtKShrk1Or",
+	"4VlWAjHmjFuZpwoWwNUoK4pgiogki7/wlSm6YhwL90p1sC7hur/psOf3Pc939Z7GvKj3MYvW2FEtBcQV",
+	"yTTQ52+aRoThrnNC+V2v4xeXBdbKOGz9f4jlhiusFsq9E6qI4AFk9LwFqlcy5oU34pMpi5SeZ5LzKDuu",
+	"JKF8BtWjTOIEpuypfH6NamIL7enwUCxPyuNn3o6td8zrWOZCArEWnGYkjo0Qy7iR3aVIQgRHamV870ZI",
+	"NUvgw18uxnyaRlFLacvBTDCy7fX2sRYaQhuc1KsLqIQW4xK4ZIo9QrQ6If7Y+TkVCkISzxMqQY4d3yW+",
+	"tkzwVoXfgie80hT6duylSB70yWKcLGFiJybAZ4yD3G8TPLgRkyrfZtlAI3uTFfFz49d38RxyTXefaStA",
+	"L7R0BY8TEdOf0+qtm1FuSU1o8FAxp3IJQbCwXB3zdSuL3FBUSyj+xkPFSx3ZorWaMn4A47MRoWZRWVlI",
+	"DFQDakLkg9YUlI+5EWxEyaUBngSKSF9xAwh/1bKJl1MSMOV6RAlFIxJoVXRiNKJhIl8Vcqs0dAo+5mfZ",
+	"9YYEMMWfW5FJ1kbrKVZYeiHEkVjpM032cn1nNBdpaXXRyntqlthrGeSIhHQl982yoKheYUmFhwRZmMBC",
+	"PJpTjUVUNHiYJSLl4ai4jpFAdlA1x0O6Insf777Zdw0o4xdM5iNRDeZGfvUBLqGRRsAoLBfOJgV1zNZR",
+	"N1BuAYfJAg+mJjYXAZWqmWplvEQPnq7QPy5AGSsn5ZifNZRFkrlVPH6lvtI3dWXEz6vifMwQW/lzm4sU",
+	"NY5YhMDmevExiDiCk1IdNdYFyLzGUqbBPNN+tVJLUw0SsQBsjtGacZfnd5WL53J0cCBi4Cbq2BbJ7MB2",
+	"kge6LXrUKqpagHVjz3GdR0ikMQY7ba/t2aALpzFzRk6v7bV7xc3rzw6ipf5nBg0e6lnuU6kAVVBW7aJP",
+	"OZmxR+DudrQxkopI4yJn8URSReiY46Wb6u0+JjXSv82zc6tYNOYWjNwGl4+cEtPL4AdeoMhMhZCFGD1l",
+	"UpqSAtSr67dFTrBqSaXyUluydCIeIf+GPvmuRisfq5d8eyHKx5tCvlsedL0g1ghM9WLxBZNKm99O9d7k",
+	"j1svOGV3YvKo/zQL9OeufG7s2ja2zGR/kxvVeEmruF68U311Jbz07G7dglHYZUeLyTKUsKpDOtDeVOMa",
+	"M0btvspSLOuNi0Q0W1+j9v+2rJE+/RZrzGShljcseKw9nA0MLgJjO60qC/buRDU0wPb8LAznb47K7xOs",
+	"EcwvsNbIWsTpN+xCz3SDVuTmq5gvRvR3pHI594jxCSWIBPTVCl9JVXwlrQFZ5UrKi6GWpl0WMcld2VWK",
+	"W2+KHBaQc2DugO7Q0NzA3KGhudu6Q0MbCnz+VLs32fW83a+XYI/YxjqbJszaHWQx0eedL44UPZ7d18dR",
+	"n12nb3bSNEe+44PSNdFn1xns0qV6Cw579V7uVb7phETI3+zQ2mitHoaBVhCKzvBllr+gWH56dp1YNMW+",
+	"P5jL440Rn80OtktA++RmqIk2SERT5nDMTYjI3EY39mzN9yZ117vibxc2bMXV1od2zLVRbHzt/TbxMcPn",
+	"E2vAS2Ox+0UKwdfopunum5+0iiL+kibcftHHbUUSxtxnfCr0qHihsoiSTRinGG3Rrk8WWKoE87Rfc9JU",
+	"X2HKGcfct2637WU8GeNc6WFjMOZ7ZHvTWl1+QFOp3QlTsN1koZigSbON8sLBrj2QYA44zv61CFevPNuT",
+	"LG1efmIGv6wnkk3UEUNAxRMyW16O+S2eiCne82jA91c89fK2Jzvc2mb1cngABwlgZZdTvHtiK+oKEtx8",
+	"1CSoddCyTOz/ZxEeK1mmx83HdXqsNy9TxZscQSfsBj3anw7gMGygitceditUsYuqkaW/C1n6g8MfTEZM",
+	"cFh/xA1Rofzc0H8fUXmVFqzmPTeow0asL6U+iwScSlJ4XlP6ndfdKS1uqXV33krlllzDNmwsovwwFYaL",
+	"a1eG36DW+95wB7Xe8CSB7tvZQbnXr3tjv8EuRkHD5d5/lR2CRkSTIVLc+sqwvmSaGK46n/RYRUoH7cJG",
+	"U+UO3+fBR4cM0bZdf6qkd/CuE6Y5ROX+lGvEHnNpNBOdRRG7NEO9k9r/SSFLUpE9Hz+3F/TpHr+7l+wX",
+	"yEIPnRMTQrWtxzzlJl4HJgNhRBMzPq4tHeoVKYv9drYle2VrQWMiuCpF9KjMksWuuQSlcuPKVuHa+08Y",
+	"lME0GSYHf7X9fzWE+XXMf221WvinfyxFi8ivr70Itk/MGJbNZgTrPmmPyD+xKzHE5aJ69ycL2ZtBDBj7",
+	"LincUT1eVqJrfz4pvkkT5uf+qrbLKnce7MpKliAOZhPE9iKabVXFb2yZ3xhr2+mKtlYV6GZJ5aYM8cvP",
+	"PfpkT4Iik5WJjTZnzPaN8VnJXr+T9st8p7q9mT2rccc1Fpfu7K/WGv61dABxnyOyoxFMjA2shxvzb40o",
+	"VqNz2dMz+IpKFo5nPOOzFkw0UpdMAmEzbi4bS4Hulol/jbkNkhozOFMNbXLKM1HOuFqWR3dNFtyaLIhk",
+	"zNdZvCeS/H1DEyQSqZIsBNLxvP/7v//PYDjcr/gaIxvPtx5LAlN8yEWPMeboeeA2s8cY8gh98fRJs3Vu",
+	"73/+f2uhF1JTRUA3I18m7fbamSGLSXVXTPh//Nnc/sZnczc9jVt7aHUQ9jt9r0snQX/SpUeHk+FRZxgO",
+	"Ox2vcxQMht1y8WTjw7b5BZ7h8fq7h7s+WbvDC7Wbn6J9w47MivvH3sanY7/oc7AvPO+6/mTrl3qntT84",
+	"3PJiaunFzNfKYKtTkrvORiF8mXk7iumQdibdoBf2YTA99I46x91hj/Yng+AwPILj6TB/p/nFhmU/z8SS",
+	"N8hzt9OtC/Ru4vx2YT4hwZwmEtR/pWraOn4bGeyT0vo4ZrLd9zpbZDtIgCrYIt6/oQQXb3k2SO/R8XBN",
+	"eitu79bAaPbG+e4u4foTHBt8wqZHOEreYfYKx7+Na1h9MuE//uG/2j+U2R3BySpzdzIHzpocW/1EU3rz",
+	"YrbcZLaKIoJanVG1zMhHlPTLZUakXmU05mj/LGHSstU/csUVfTLlYmYofPeKxjHQxCX+2KG2vmjs+OXf",
+	"8mubpuZozCeglgA8q2Oyr6AB0ya0S/yW/t4ntiZJnpTqnYzrp8QDcFNXZx6DTGBGkzACqbc35gGVkFWb",
+	"aCq806b8DGN9ZhQ93qgo4LUVW36hTf39NrmOzU2iyLwpq/1sUz9gi7/IXmOmPU+0Nz08td8mV+XShawQ",
+	"KhzziD1A6e5MY0r+A3Jil6T8Xc5vJXB7rq3lqnKzMedO+l5/Q6ov+1hFww25zfwC1/bc5n+yf7919q8o",
+	"pfm3TwOaE9AYf5usjMQ3ZASfrcnTfFYutOVHahVz/jb78NhDobDTfN7wkgiCv810ZRGRPA+Ej2Sv1iq/",
+	"26XHnI0uWE//f4s1RszelKgDNxGPNgS3/oiALA1vaPP86fn/BQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

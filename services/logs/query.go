@@ -34,6 +34,9 @@ func (s *Server) ListLogs(ctx context.Context, req logsapi.ListLogsRequestObject
 		return logsapi.ListLogs400JSONResponse{BadRequestJSONResponse: badRequest(httpapi.CodeValidationFailed,
 			"statusMin must not exceed statusMax", fmt.Sprintf("statusMin %d, statusMax %d", *p.StatusMin, *p.StatusMax))}, nil
 	}
+	if bad := invertedWindow(p.Since, p.Until); bad != nil {
+		return logsapi.ListLogs400JSONResponse{BadRequestJSONResponse: *bad}, nil
+	}
 	limit := pageLimit(p.Limit)
 	var rows []logsdb.EntryListRow
 	err = s.read(ctx, func(q *logsdb.Queries) (err error) {
@@ -68,6 +71,9 @@ func (s *Server) SearchLogs(ctx context.Context, req logsapi.SearchLogsRequestOb
 	if err := storableText(&p.Query); err != nil {
 		return logsapi.SearchLogs400JSONResponse{BadRequestJSONResponse: badRequest(httpapi.CodeValidationFailed, "query parameter query does not match the API schema", err.Error())}, nil
 	}
+	if bad := invertedWindow(p.Since, p.Until); bad != nil {
+		return logsapi.SearchLogs400JSONResponse{BadRequestJSONResponse: *bad}, nil
+	}
 	limit := pageLimit(p.Limit)
 	var rows []logsdb.EntrySearchRow
 	err = s.read(ctx, func(q *logsdb.Queries) (err error) {
@@ -89,6 +95,18 @@ func (s *Server) SearchLogs(ctx context.Context, req logsapi.SearchLogsRequestOb
 		list[i] = logsdb.EntryListRow(r)
 	}
 	return logPage(pageOf(list, limit)), nil
+}
+
+// invertedWindow refuses a time window that ends before it starts: it can hold nothing, so it is
+// surely a mistake, as an inverted status range is. An empty window (since equal to until) is
+// allowed.
+func invertedWindow(since, until *time.Time) *logsapi.BadRequestJSONResponse {
+	if since == nil || until == nil || !since.After(*until) {
+		return nil
+	}
+	bad := badRequest(httpapi.CodeValidationFailed, "since must not be after until",
+		fmt.Sprintf("since %s, until %s", since.Format(time.RFC3339Nano), until.Format(time.RFC3339Nano)))
+	return &bad
 }
 
 // read runs a query with plans made for its actual parameters. The list and search queries are one
