@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -114,7 +115,7 @@ func compileSchema(ref *openapi3.SchemaRef) (check, error) {
 			for _, c := range alts {
 				if err := c(v, at); err == nil {
 					matched++
-				} else if first == nil || deeper(err, first) {
+				} else if first == nil || better(err, first) {
 					first = err
 				}
 			}
@@ -162,9 +163,24 @@ func compileSchema(ref *openapi3.SchemaRef) (check, error) {
 	}, nil
 }
 
-// deeper prefers the error about the more deeply nested value: the one that says what is wrong.
-func deeper(a, b error) bool {
+// better tells which of two alternatives' errors says what is wrong with a value that matches
+// neither: one from an alternative of the value's own type (an empty batch is "at least 1 item",
+// not "must be an object"), then the one about the more deeply nested value.
+func better(a, b error) bool {
+	var ta, tb typeError
+	if wa, wb := errors.As(a, &ta), errors.As(b, &tb); wa != wb {
+		return wb
+	}
 	return strings.Count(a.Error(), ".")+strings.Count(a.Error(), "[") > strings.Count(b.Error(), ".")+strings.Count(b.Error(), "[")
+}
+
+// typeError is a value of another JSON type than its schema's.
+type typeError struct{ msg string }
+
+func (e typeError) Error() string { return e.msg }
+
+func wrongType(at, want string, args ...any) error {
+	return typeError{at + ": value must be " + fmt.Sprintf(want, args...)}
 }
 
 func compileTyped(s *openapi3.Schema, typ string) (check, error) {
@@ -191,7 +207,7 @@ func compileTyped(s *openapi3.Schema, typ string) (check, error) {
 		return func(v any, at string) error {
 			m, ok := v.(map[string]any)
 			if !ok {
-				return fmt.Errorf("%s: value must be an object", at)
+				return wrongType(at, "an object")
 			}
 			for _, name := range required {
 				if _, ok := m[name]; !ok {
@@ -230,7 +246,7 @@ func compileTyped(s *openapi3.Schema, typ string) (check, error) {
 		return func(v any, at string) error {
 			a, ok := v.([]any)
 			if !ok {
-				return fmt.Errorf("%s: value must be an array", at)
+				return wrongType(at, "an array")
 			}
 			if len(a) < minItems {
 				return fmt.Errorf("%s: at least %d items are required", at, minItems)
@@ -268,7 +284,7 @@ func compileTyped(s *openapi3.Schema, typ string) (check, error) {
 		return func(v any, at string) error {
 			x, ok := v.(string)
 			if !ok {
-				return fmt.Errorf("%s: value must be a string", at)
+				return wrongType(at, "a string")
 			}
 			n := utf8.RuneCountInString(x)
 			if n < minLen {
@@ -301,14 +317,14 @@ func compileTyped(s *openapi3.Schema, typ string) (check, error) {
 		return func(v any, at string) error {
 			n, ok := v.(json.Number)
 			if !ok {
-				return fmt.Errorf("%s: value must be a %s", at, typ)
+				return wrongType(at, "a %s", typ)
 			}
 			f, err := n.Float64()
 			if err != nil {
-				return fmt.Errorf("%s: value must be a %s", at, typ)
+				return wrongType(at, "a %s", typ)
 			}
 			if integer && f != math.Trunc(f) {
-				return fmt.Errorf("%s: value must be an integer", at)
+				return wrongType(at, "an integer")
 			}
 			if f < lo || (exLo && f == lo) {
 				return fmt.Errorf("%s: number must be at least %v", at, lo)
@@ -321,7 +337,7 @@ func compileTyped(s *openapi3.Schema, typ string) (check, error) {
 	case "boolean":
 		return func(v any, at string) error {
 			if _, ok := v.(bool); !ok {
-				return fmt.Errorf("%s: value must be a boolean", at)
+				return wrongType(at, "a boolean")
 			}
 			return nil
 		}, nil

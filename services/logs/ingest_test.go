@@ -84,24 +84,27 @@ func TestIngestRefusesMalformedBatchesWhole(t *testing.T) {
 	for i := range many {
 		many[i] = good
 	}
-	for name, tc := range map[string]struct{ body, code string }{
-		"status out of range":     {"[" + good + "," + withField("statusCode", "700") + "]", "VALIDATION_FAILED"},
-		"missing service":         {"[" + good + "," + withField("service", "") + "]", "VALIDATION_FAILED"},
-		"unknown field":           {"[" + good + "," + withField("extra", `"x"`) + "]", "VALIDATION_FAILED"},
-		"lower-case method":       {"[" + good + "," + withField("method", `"get"`) + "]", "VALIDATION_FAILED"},
-		"negative response time":  {"[" + good + "," + withField("responseTimeMs", "-1") + "]", "VALIDATION_FAILED"},
-		"timestamp not a time":    {"[" + good + "," + withField("timestamp", `"yesterday"`) + "]", "VALIDATION_FAILED"},
-		"status as a string":      {"[" + good + "," + withField("statusCode", `"200"`) + "]", "VALIDATION_FAILED"},
-		"unknown level":           {"[" + good + "," + withField("level", `"fatal"`) + "]", "VALIDATION_FAILED"},
-		"NUL in a message":        {"[" + good + "," + withField("message", `"a\u0000b"`) + "]", "VALIDATION_FAILED"},
-		"empty array":             {"[]", "VALIDATION_FAILED"},
-		"more than 1,000 entries": {"[" + strings.Join(many, ",") + "]", "VALIDATION_FAILED"},
-		"not JSON":                {"[" + good + ",", "MALFORMED_JSON"},
-		"a string":                {`"hello"`, "VALIDATION_FAILED"},
+	for name, tc := range map[string]struct{ body, code, detail string }{
+		"status out of range":     {"[" + good + "," + withField("statusCode", "700") + "]", "VALIDATION_FAILED", "body[1].statusCode"},
+		"missing service":         {"[" + good + "," + withField("service", "") + "]", "VALIDATION_FAILED", "body[1]: property \"service\" is missing"},
+		"unknown field":           {"[" + good + "," + withField("extra", `"x"`) + "]", "VALIDATION_FAILED", "body[1]: property \"extra\" is unsupported"},
+		"lower-case method":       {"[" + good + "," + withField("method", `"get"`) + "]", "VALIDATION_FAILED", ""},
+		"negative response time":  {"[" + good + "," + withField("responseTimeMs", "-1") + "]", "VALIDATION_FAILED", ""},
+		"timestamp not a time":    {"[" + good + "," + withField("timestamp", `"yesterday"`) + "]", "VALIDATION_FAILED", ""},
+		"status as a string":      {"[" + good + "," + withField("statusCode", `"200"`) + "]", "VALIDATION_FAILED", "body[1].statusCode"},
+		"unknown level":           {"[" + good + "," + withField("level", `"fatal"`) + "]", "VALIDATION_FAILED", ""},
+		"NUL in a message":        {"[" + good + "," + withField("message", `"a\u0000b"`) + "]", "VALIDATION_FAILED", ""},
+		"empty array":             {"[]", "VALIDATION_FAILED", "body: at least 1 items are required"},
+		"more than 1,000 entries": {"[" + strings.Join(many, ",") + "]", "VALIDATION_FAILED", "body: at most 1000 items are allowed"},
+		"not JSON":                {"[" + good + ",", "MALFORMED_JSON", ""},
+		"a string":                {`"hello"`, "VALIDATION_FAILED", "body: value must be"},
 	} {
 		status, body := s.post(t, "/logs", "application/json", tc.body)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", name, body)
 		require.Equal(t, tc.code, errorCode(t, body), name)
+		var e logsapi.ErrorResponse
+		require.NoError(t, json.Unmarshal(body, &e))
+		require.Contains(t, *e.Details, tc.detail, "%s: the details say what is wrong", name)
 	}
 	require.Zero(t, s.stored(t), "nothing of a refused body is stored")
 
