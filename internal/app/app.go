@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/docs"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/idempotency"
 	"github.com/fountainai/fountainai/internal/metrics"
@@ -78,6 +79,16 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 			w.Header().Set("Content-Type", "application/yaml")
 			_, _ = w.Write(spec)
 		})
+	}
+	var names []string
+	for _, s := range services {
+		names = append(names, s.Name)
+	}
+	if err := docs.Mount(mux, names); err != nil {
+		return nil, err
+	}
+	for _, pattern := range docs.Patterns {
+		table[pattern] = httpapi.Route{Service: processService, Operation: "docs"}
 	}
 	m := metrics.New(o.Pool)
 	mux.Handle("GET /metrics", m.Handler())
