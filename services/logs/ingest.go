@@ -48,14 +48,7 @@ func (s *Server) IngestLogs(ctx context.Context, req logsapi.IngestLogsRequestOb
 		return logsapi.IngestLogs400JSONResponse{BadRequestJSONResponse: badRequest(httpapi.CodeMalformedJSON, "request body is not a log entry or an array of them", err.Error())}, nil
 	}
 	b := newBatch(sourceService, len(entries), false)
-	for i, e := range entries {
-		// The validator has checked the schema; what is left is what PostgreSQL text cannot hold.
-		for _, f := range []string{e.Service, e.Endpoint, e.Method, e.Message, e.RequestId, deref(e.OperationId)} {
-			if strings.IndexByte(f, 0) >= 0 {
-				return logsapi.IngestLogs400JSONResponse{BadRequestJSONResponse: badRequest(httpapi.CodeValidationFailed,
-					"request body does not match the API schema", fmt.Sprintf("entry %d: strings must not contain the character U+0000", i))}, nil
-			}
-		}
+	for _, e := range entries {
 		level := levelFor(e.StatusCode)
 		if e.Level != nil {
 			level = string(*e.Level)

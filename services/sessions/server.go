@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -101,18 +100,6 @@ func errBody(code, message, details string) sessionsapi.ErrorResponse {
 	return e
 }
 
-// errInvalidText is a body value PostgreSQL cannot store as text.
-var errInvalidText = errors.New("must not contain the character U+0000")
-
-// checkText refuses a string PostgreSQL text cannot hold (NUL); the decoder has already replaced
-// invalid UTF-8.
-func checkText(s string) error {
-	if strings.ContainsRune(s, 0) {
-		return errInvalidText
-	}
-	return nil
-}
-
 // canonicalObject re-encodes a JSON object the way the validator understood it, so that what
 // PostgreSQL's jsonb parser gets is what the client was told it sent: invalid UTF-8 and lone UTF-16
 // surrogates become U+FFFD (as Go's decoder reads them; jsonb would refuse them), numbers keep their
@@ -128,9 +115,5 @@ func canonicalObject(raw json.RawMessage) (json.RawMessage, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("trailing data after the object")
 	}
-	out, err := dbx.StorableJSON(v)
-	if errors.Is(err, dbx.ErrNUL) {
-		return nil, errInvalidText
-	}
-	return out, err
+	return dbx.StorableJSON(v)
 }

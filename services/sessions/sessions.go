@@ -34,7 +34,7 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 	if b.ContextData != nil {
 		data = b.ContextData
 	}
-	canonical, problem := sessionContext(&text, data)
+	canonical, problem := sessionContext(data)
 	if problem != "" {
 		return sessionsapi.CreateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
@@ -78,7 +78,7 @@ func (s *Server) GetSession(ctx context.Context, req sessionsapi.GetSessionReque
 // ReplaceSession sets every field of a session.
 func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSessionRequestObject) (sessionsapi.ReplaceSessionResponseObject, error) {
 	b := req.Body
-	canonical, problem := sessionContext(&b.Context, &b.ContextData)
+	canonical, problem := sessionContext(&b.ContextData)
 	if problem != "" {
 		return sessionsapi.ReplaceSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
@@ -104,7 +104,7 @@ func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSess
 // UpdateSession, the v2 operation, changes the fields the body gives and keeps the others.
 func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessionRequestObject) (sessionsapi.UpdateSessionResponseObject, error) {
 	b := req.Body
-	canonical, problem := sessionContext(b.Context, b.ContextData)
+	canonical, problem := sessionContext(b.ContextData)
 	if problem != "" {
 		return sessionsapi.UpdateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
@@ -163,7 +163,7 @@ func (s *Server) GetSessionContext(ctx context.Context, req sessionsapi.GetSessi
 // the session with context and contextData.
 func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.ReplaceSessionContextRequestObject) (sessionsapi.ReplaceSessionContextResponseObject, error) {
 	b := req.Body
-	canonical, problem := sessionContext(&b.Context, &b.ContextData)
+	canonical, problem := sessionContext(&b.ContextData)
 	if problem != "" {
 		return sessionsapi.ReplaceSessionContext400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
@@ -186,14 +186,9 @@ func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.Repl
 	return sessionsapi.ReplaceSessionContext200JSONResponse{Body: contextOf(row), Headers: sessionsapi.ReplaceSessionContext200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
-// sessionContext checks the parts of a session context a body gives (nil: not given) and returns
-// contextData as it will be stored (nil when not given), or why the body is refused.
-func sessionContext(text *string, data *json.RawMessage) (json.RawMessage, string) {
-	if text != nil {
-		if err := checkText(*text); err != nil {
-			return nil, "context: " + err.Error()
-		}
-	}
+// sessionContext returns the contextData a body gives as it will be stored (nil when not given), or
+// why the body is refused.
+func sessionContext(data *json.RawMessage) (json.RawMessage, string) {
 	if data == nil {
 		return nil, ""
 	}

@@ -1,0 +1,81 @@
+package app_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/services"
+)
+
+// TestUnstorableTextIsRefused: text PostgreSQL cannot store or compare (U+0000 anywhere, invalid
+// UTF-8 in the URL) gets a 400 with an ErrorResponse from every operation, never a 500, and nothing
+// is stored.
+func TestUnstorableTextIsRefused(t *testing.T) {
+	t.Parallel()
+	all := services.All()
+	srv := apitest.NewServer(t, dbtest.NewPool(t), all...)
+	client := apitest.Client(t, all...) // fails the test on any answer the spec does not allow
+
+	send := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	refused := func(method, path, body string) {
+		t.Helper()
+		status, answer := send(method, path, body)
+		require.Equal(t, http.StatusBadRequest, status, "%s %s %s: %s", method, path, body, answer)
+		var e struct{ ErrorCode, Details string }
+		require.NoError(t, json.Unmarshal([]byte(answer), &e))
+		require.Equal(t, "VALIDATION_FAILED", e.ErrorCode, "%s %s", method, path)
+		require.Contains(t, e.Details, "U+0000", "%s %s", method, path)
+	}
+
+	for _, svc := range all {
+		doc, err := openapi3.NewLoader().LoadFromData(svc.Spec)
+		require.NoError(t, err)
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				p := pathParam.ReplaceAllString(path, "1")
+				refused(method, p+"?x=a%00b", "")
+				refused(method, p+"?x=%FF", "")
+				if op.RequestBody != nil {
+					refused(method, p, `{"a":{"b":["c\u0000"]}}`)
+					refused(method, p, `{"a\u0000":1}`)
+				}
+			}
+		}
+	}
+
+	// Bodies that are valid but for one character.
+	refused(http.MethodPost, "/scripts", `{"title":"Romeo\u0000"}`)
+	refused(http.MethodPost, "/characters", `{"name":"Juliet","description":"\u0000"}`)
+	refused(http.MethodPost, "/sequence/version", `{"elementType":"action","elementId":1,"newVersionData":{"a\u0000":"b"}}`)
+	refused(http.MethodGet, "/scripts?title=%00", "")
+	refused(http.MethodGet, "/characters?name=Juli%FFet", "")
+	status, answer := send(http.MethodGet, "/scripts", "")
+	require.Equal(t, http.StatusOK, status, answer)
+	require.Contains(t, answer, `"totalCount":0`, "nothing stored")
+
+	// A backslash followed by u0000 is ordinary text.
+	status, answer = send(http.MethodPost, "/scripts", `{"title":"C:\\u0000"}`)
+	require.Equal(t, http.StatusCreated, status, answer)
+	require.Contains(t, answer, `"title":"C:\\u0000"`)
+}
