@@ -67,6 +67,21 @@ func TestReorderMixedStory(t *testing.T) {
 	require.Equal(t, map[string]int64{"spokenWord 1": 1, "spokenWord 2": 2, "action 1": 3}, numbers(t, c, script, "story"))
 }
 
+// TestReorderToTheLargestNumber: an element moved to the largest number a reorder takes still
+// leaves room to append after it.
+func TestReorderToTheLargestNumber(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	script := ptr(int64(5))
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script})
+	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 1<<53 - 1}}})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+	next := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script})
+	require.Equal(t, int64(1<<53), next.SequenceNumber)
+}
+
 func TestReorderRefusalsChangeNothing(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
@@ -90,6 +105,7 @@ func TestReorderRefusalsChangeNothing(t *testing.T) {
 		{"two scripts", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 9, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
 		{"story and sections", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementType: ptr(sequenceapi.Section), ElementId: 1, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
 		{"wrong script named", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, ScriptId: ptr(int64(6)), Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
+		{"beyond 2^53 - 1", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 1 << 53}}}, http.StatusBadRequest, "VALIDATION_FAILED"},
 		{"collides with an unmoved element", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 3}}}, http.StatusConflict, "SEQUENCE_CONFLICT"},
 	}
 	for _, tc := range cases {
