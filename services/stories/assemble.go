@@ -91,7 +91,7 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		}
 		// A filter needs every element of the story (or range) to know whose each is; without one,
 		// only the page is read.
-		from, count := below+req.offset, int64(req.limit)
+		from, count := below+min(req.offset, pastAnyStory), int64(req.limit)
 		if req.filtered() {
 			from, count = below, -1
 		}

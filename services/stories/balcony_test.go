@@ -3,6 +3,7 @@ package stories_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"testing"
 
@@ -145,9 +146,12 @@ func TestBalconyScene(t *testing.T) {
 			require.Equal(t, w.Elements, keys(all), "limit %d", limit)
 			checkBalcony(t, w, 1, all)
 		}
-		past := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Offset: ptr(int64(1000))})
-		require.Empty(t, past.Story)
-		require.EqualValues(t, n, past.TotalCount)
+		for _, offset := range []int64{1000, math.MaxInt64 - 1, math.MaxInt64} {
+			past := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Offset: ptr(offset)})
+			require.Empty(t, past.Story)
+			require.EqualValues(t, n, past.TotalCount)
+			require.Equal(t, offset, past.Offset)
+		}
 	})
 
 	t.Run("section boundaries on pages", func(t *testing.T) {
@@ -225,6 +229,12 @@ func TestBalconyScene(t *testing.T) {
 		tail := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 40, EndSequence: 1000})
 		require.EqualValues(t, n-39, tail.TotalCount)
 		checkBalcony(t, w, 40, tail.Sequences)
+
+		for _, offset := range []int64{36, math.MaxInt64 - 1, math.MaxInt64} {
+			pastEnd := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 5, EndSequence: 40, Offset: ptr(offset)})
+			require.Empty(t, pastEnd.Sequences, "offset %d", offset)
+			require.EqualValues(t, 36, pastEnd.TotalCount, "offset %d", offset)
+		}
 
 		past := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 100, EndSequence: 200})
 		require.Empty(t, past.Sequences)

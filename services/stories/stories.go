@@ -16,6 +16,11 @@ const (
 	maxLimit          = 5000
 )
 
+// pastAnyStory is an offset beyond the end of every story (no scope holds 2^53 elements). A larger
+// offset answers the same empty page, and reading with it instead keeps offset arithmetic from
+// overflowing.
+const pastAnyStory = 1 << 53
+
 // GetFullStory answers one page of a script's story, in order.
 func (s *Server) GetFullStory(ctx context.Context, req storiesapi.GetFullStoryRequestObject) (storiesapi.GetFullStoryResponseObject, error) {
 	p := req.Params
