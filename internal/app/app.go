@@ -106,7 +106,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
-		httpapi.LimitBody, httpapi.RefuseUnstorableText, idempotency.Middleware(o.Pool))
+		httpapi.LimitBody, httpapi.RefuseUnstorableText, idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
 	p.handler.Store(&h)
 	return h, nil
 }

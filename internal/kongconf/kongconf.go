@@ -154,9 +154,14 @@ func serviceRoutes(s service.Service) ([]Route, error) {
 }
 
 func newRoute(name, method, pathRegex string, literals int) Route {
+	methods := []string{method}
+	if method == "GET" {
+		// The services answer HEAD wherever they answer GET.
+		methods = append(methods, "HEAD")
+	}
 	return Route{
 		Name:          name,
-		Methods:       []string{method},
+		Methods:       methods,
 		Paths:         []string{pathRegex},
 		StripPath:     false,
 		RegexPriority: literals,
