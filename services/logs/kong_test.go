@@ -119,6 +119,8 @@ func TestIngestKongRefusesMalformedObjectsWhole(t *testing.T) {
 		"no request":            mutate(func(m map[string]any) { delete(m, "request") }),
 		"no request.uri":        mutate(func(m map[string]any) { delete(m["request"].(map[string]any), "uri") }),
 		"empty request.method":  mutate(func(m map[string]any) { m["request"].(map[string]any)["method"] = "" }),
+		"method too long":       mutate(func(m map[string]any) { m["request"].(map[string]any)["method"] = strings.Repeat("GET", 7) }),
+		"method not letters":    mutate(func(m map[string]any) { m["request"].(map[string]any)["method"] = "GET /" }),
 		"status out of range":   mutate(func(m map[string]any) { m["response"].(map[string]any)["status"] = 999 }),
 		"status a string":       mutate(func(m map[string]any) { m["response"].(map[string]any)["status"] = "200" }),
 		"service name a number": mutate(func(m map[string]any) { m["service"].(map[string]any)["name"] = 7 }),
