@@ -38,7 +38,7 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger) *Server {
 		logger = slog.Default()
 	}
 	q := logsdb.New(pool)
-	return &Server{pool: pool, q: q, w: newWriter(q), log: logger}
+	return &Server{pool: pool, q: q, w: newWriter(pool), log: logger}
 }
 
 // Service describes the Logging Service to the fountain binary. Its retention runs apart from the
