@@ -545,6 +545,12 @@ type ClientInterface interface {
 	// elements keep their numbers (the number line may then have a gap; allocation continues after
 	// the highest number). The element's versions are kept. `404` if it holds no position.
 	//
+	// The sections, transitions, actions and spoken words that the Core Script and Character
+	// services create hold their positions here under their own ids, and those services release
+	// them when the element is deleted (`DELETE` on the element). Releasing such a position here
+	// instead leaves the element without a place in the story: its service then answers `502`
+	// for it, and the Story Factory leaves it out, until the element is deleted.
+	//
 	// Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
 	ReleasePosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -711,6 +717,12 @@ func (c *Client) ListElementPositions(ctx context.Context, elementType ElementTy
 // Removes the element from its scope, for when the element itself is deleted. The other
 // elements keep their numbers (the number line may then have a gap; allocation continues after
 // the highest number). The element's versions are kept. `404` if it holds no position.
+//
+// The sections, transitions, actions and spoken words that the Core Script and Character
+// services create hold their positions here under their own ids, and those services release
+// them when the element is deleted (`DELETE` on the element). Releasing such a position here
+// instead leaves the element without a place in the story: its service then answers `502`
+// for it, and the Story Factory leaves it out, until the element is deleted.
 //
 // Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
 func (c *Client) ReleasePosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1527,6 +1539,12 @@ type ClientWithResponsesInterface interface {
 	// elements keep their numbers (the number line may then have a gap; allocation continues after
 	// the highest number). The element's versions are kept. `404` if it holds no position.
 	//
+	// The sections, transitions, actions and spoken words that the Core Script and Character
+	// services create hold their positions here under their own ids, and those services release
+	// them when the element is deleted (`DELETE` on the element). Releasing such a position here
+	// instead leaves the element without a place in the story: its service then answers `502`
+	// for it, and the Story Factory leaves it out, until the element is deleted.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
@@ -2335,6 +2353,12 @@ func (c *ClientWithResponses) ListElementPositionsWithResponse(ctx context.Conte
 // Removes the element from its scope, for when the element itself is deleted. The other
 // elements keep their numbers (the number line may then have a gap; allocation continues after
 // the highest number). The element's versions are kept. `404` if it holds no position.
+//
+// The sections, transitions, actions and spoken words that the Core Script and Character
+// services create hold their positions here under their own ids, and those services release
+// them when the element is deleted (`DELETE` on the element). Releasing such a position here
+// instead leaves the element without a place in the story: its service then answers `502`
+// for it, and the Story Factory leaves it out, until the element is deleted.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4718,105 +4742,108 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HzbciPHkfar5A87QqT+JghgSI0IXmxAM5DFFU8mMXLIgzG72J0AytOogrsKBGGJEXu51/sQ+2B+ko2s",
-	"Q5/QAEHOydr1xcQQQFdVVmbWl8fqXxqRnM6kQKFVo/tLY8ZSNkWNqfnUT3CKQp/El0xP6IsYVZTymeZS",
-	"NLqNkxiF5iOOKcgR6AkC2gGw4HrCBXCtQC9n2GwEDbxn01mCje5BJ2hwGj6jSYOGYFNsdBvo12oEjRT/",
-	"Nucpxo2uTucYNFQ0wSkjAn6f4qjRbfxuPyd73/6q9k/ixsND4IkeLGdYTzb9UiG4RGBDzeR7FH+SKdGy",
-	"nlSa59nEFqg0VJ/EOJ1JjSJa/ojLVaLP2HtUwCBFnS5BsRF2zQZGPFUaiAZUlu/A4D0uIZ0LdQwpzpBp",
-	"LsbANewoNkX6MYAp6omMA6CNDQUTMdzKeLkLTKgFpspOVJxfzaRQCPQkfT1BFmMKYUa23rvCWcKWGHeB",
-	"+BAG9OxQRCkyjQqEJI0YN2EwQfB0eHpjPhphSopDVMAYtYLwoHUUQnjyun92eTHon7/6+ebH/s83V/03",
-	"1/3X4TGwoaDNaU4MgsWEJ1ggmCtQmicJsUHQ9jfNeXJ+8+a6HzbhR1wqYCnS1FOc3mKKMYxkCp0DmMh5",
-	"qppDUdKUw9vW6CU77Oy1oxe4dxC1cO8oPjzc64xesFbUxqPbly+9DlmW5VpUkPgeibyoOVN2f4piTNrb",
-	"abWCxpQL/7kdNOhIkZrqlIux0Z5TPuV6VWku2RhB8b+bA2iI+Nsc02VOQ2LGFVeOccTmiW5022Zdds+n",
-	"86n5ZMlwHzMiuNA4xtRQcTEaKawh43xOrKQjxzVOFWgJ6j2frSNK2mlqqWoFjZFMp0zbpb85aBSoatVS",
-	"dSmV0ZHHeHQM8xmRdkhbBSVBT5gGKRAiRoqELFZGwxKWjumwzWikHAEDpWW6/GAeHz7O4weCG3sUDUB/",
-	"x+Ire/TpUyQFnUT6k81mCY8Y7XH/r4o2+kuutkSBZjxRRdjtgrBims6VhlsEpiFBpjS0SeXTVKavZEzk",
-	"/NQ7PXndG5xcnN983zs57b8mGaBSbEy/eigyJzmW9ujDlOnIAopjw8PWQEkrX7lNWxZU4HyCGf5xBVOW",
-	"kIZgDDKF2xTZewOb88RhPlfQuzw59oAEC6YgmjAxxrgJA7zXlgFENPGTcWHIjiYsZZHGFN78/1ar1QIm",
-	"losJpghcGFg2BAQgZApc3LGEx/Bm8P3et+DsICEtkWS0owuXUulxitd/PIWICVqNlMhA2BR2whUeh7tN",
-	"4tkrKUYJj54tbifjF8SpCSYx3C6BRQZCjwJCUSclz9BcgPIOK3pw3f/jm/75q/7Nq4vz709PXg1KeqAX",
-	"0ltX5a2tiuQMYSHnSQxqwlIE5rTuE+kDsShlMY+0PbrRPDVmRmmmsV4HiJIToTEVLDFrPZfVmU7GXfhm",
-	"1I46rIVHt9/GB9ELVuHkyfmgf3XeOy0xkDsiwDz5ERnUEzAXeD/DSJN5YzyZp3hcEjuPSW1Dt5kQRlzE",
-	"ilwIdxoSOVaGU+dSfy/nIn4uk3JXCw46Fa6cXwxuvr94c17GF+9iThgpJswcun9kBfKr7MgU7jBVXIrd",
-	"/DDgPVd6vfpcsmUiWTyQ8pRMxdN4U+TAZe/n04ve65vBxcXNae/qD/31SIv3EWKsoN06+Pbw5Tdwu9So",
-	"PtGpMgtyZQ1hSnbSaoXC9I5HCCyKcKYV7LThjH9ngeuNYHeMJ+w2+QB+vDnv/dQ7Oe19d1rmRMw0u2UK",
-	"YV5Y5ePuPVuCK5iLFFk0oVWOnUOeMI2p26iaz2Yy1RifYcyZ8fA/YMfXby4vL64G/dc3Z/3XJ72bwc+X",
-	"G9QgM97VJT6tJtChCKtrhk3jf7mJC/Gk98hMwJnKGaaaW38mDwK3iPWCUiD2lHiLiJKPj7mmh87JizMj",
-	"iAXbUqaIQSJC6/o+ulD5aevm+ajybSXeLAbKdhsry73LXEd5+1eMdCMPi3Nv2PqMZf4b/7z0xxY8vSxA",
-	"sFuWpSlbruzDTrqBOC/I+njd+dlZzA6hTpmwa4ewg81xE8JXbwYwuOiGu4D3GoVz2e86kHByz7xbn49U",
-	"QxERfrH3xvniKcwSFjm3zpLxlXIryzTG1Iawdx1wR/YrBWHMWSLHcwz9YWAm79EFBgkXOBRyBP4ZeoRB",
-	"mFu+0EWVgrz+t07RjFCNY9YIGpnz2QgazH9ZylLk+ynw1weIQaN8qFc5PEF7lOUI8A6JxzQgC/sptCkr",
-	"SmbBq1NdzzDiIx4p2CHGy9EIRUxGcsQxiYPMsJrZvbOxS64nGiNCPiH9EyaeWtlIARtXVtYEyDBl0YQL",
-	"3KN4zXwRyRi7UONRBxCe9U6/v7g667+++ffri3P6JnM6wmAowutXF5f9m7OT67Pe4NUP9PvrN5enJ696",
-	"g/5N/7R/1j8flL/0PjF9u+IfmyndsJuT85uLwQ/9qxuzBj2/JtURrE1Y0HQrLgI9X281zPNn/cEPF69v",
-	"aJu909OLP7kFnANqB2dGNqzmO+pCvxUZZaapKqEf5lMmcsGo+XTK0jo5V/EvE3o+eR2KWHCuOLvOQ7xD",
-	"4Fm6kpZcn0aoCbyDxjkurlcwvbqUi660NOESMJGpu5ZN6FEUpTR0/nL4Av7xn/8F7aCUT3CruRNICmmS",
-	"DpjCe8SZIryJdLL0YRpLlKQI/Q4VpFJOTaKK5rNUKJgwEVMYPNfARhS5cl2/cZ+AOGq1XraPjjqHBy8P",
-	"WkdH7cd48s9gxz+TnX3cvnpmXDrVLzMk8cmnzRyVWQbtSVmuoOHDoO2N93qr/em9Iy01S17JuXj6Visi",
-	"8w5QYcYgy7hlicScO3WSu0Jj1080To13HsfmYZZcFkQ4YonC4EupucjR57GRq0C1Rs2NYhcn3sCbQpJx",
-	"I3tW3Yq7jvEsmtBz41TXZYGnbAmCTb3XJRcCwgKHwmMIvVaFpu4QGmGH1lcYijG/QxEYbyGaYPQeY2Bj",
-	"xoXShVxTocajYCKTGHYYTLmy+UhuSgKtEKqGftcavlppP0N8noKtD2dRJR8MQp/YYe2WTxL7Lz736d0G",
-	"M9VmXcrd0DKDPzXszGcx0xj3nyqNN6Vxj4Y51WW8ROp4ku9mtWpCZ8OEPc6toEjiGBK5wBQiNsUEIqYQ",
-	"EtQaUxVAzMdcqwDCG3Lj9tyhaYaV4iZFMqTbjIbRQn95y/b+/u5tb+/PbO/vrb2jm+beu19awTedh9/X",
-	"uXePu0Eebn0ZmNnDGIDSLDXFSKah/QwnzC/9wXAUuALnQoKc2eHAcoAqAI8JBlWpuJ3vyOa1mR4KOyDw",
-	"GGWATRVwaMfVfEx50WdRe5cnUCBxE+j81jMiW3patUckE/qm8NXN8ZXKtK8JYdltM8G5ywaYaNTmvCVF",
-	"nQoWJvSMY4xXo11bxK6JLgbpHH3oylUW0Y7ZHZZVRud0HYPRTjuMa2AJeflLW46xLrrjwa2UCTJRkOu/",
-	"EmNl76/8c7BFpsyLsk7TKjj/5aKaJ7h7zw5pHvP8frJVj1UuOA72yr47cW5P8ynWmYyYabYerG3bTH3K",
-	"3VZFY9+PwpWvxgQ+HAamQLkWnvImgsb93ljuuS//qqRoXrHFmUsgfM5D5WjOdf5Jdm9rkZaXCQqSciLY",
-	"IOf6sPWzcehTx8cfEHFmfN3eYXQ8vbYJrkcdxvUS3RzWZnRtkOu2rtKXQzpH6OtnYURu9g1acFECiWNg",
-	"wmXSLGMCjyfPBY2nwGtxYxsltM6vCUsH+oPdl6cg9m8TGqsAuF48OUs2SMaf349hAj/pPjfthsZyMZK+",
-	"Bs1s85BrTvuesIVx0Ttp1BZ6X6HQKUvAuwpw7Wr8ThelQGBzPZEp18ssA23i/LyYVCrbmajUPTgUbicw",
-	"4a7CNsrSNc2hGIrf/Q6Ms6mGIiPB57dNnShJZER7z2PNr782vt7XX3cpdGZTjIsBdJAFfMkSbjGRYkwB",
-	"qZbAfBTXhHO3QiHSM6GriVvNBmjtQn49RqEwWcJOO4BOAC/+8R//vWt9FiGh3AklhoKYZkkKgEWpVMrg",
-	"lMjaJFM0lXSVday5zgrDkq+hlwUappZpY00hfahJEpjNbxOuJhj7iLdbTq7Z3EB2IkKQIlnuwlzZqHUo",
-	"wAzECbvjcp52jaDt/DNM87LGksJ6y2RbY6DF6VvYCV39MgwgtEXLkNgSeL7QGo7h5U1N2ZKQrJL+25ep",
-	"j66b8CfbN1xJEAqZ5wiJDhdzW7ppuZFMErkoR/N2C74uXF/yNZlDZaI4uxMVgC2/wkKmsbKtzlCsKoOW",
-	"YyRoNpTRSMcOBRNma0PZKckSoF2SL8CvUBAV/FreRzGpQpTCr2bI3t6e+WfHe4YHpTpzUK6Y/wqh2WMI",
-	"fpSXWOFvVfjVrEezZPVoerLKzK+UyeWa1O6v7gz7XNhQ9PKaGFd5Sc40Im7WUPps5cBcIY10Mo/2e+o9",
-	"F+OhMElggzDF+psRro+0mQKWZ6lS1PNUWPH6BkF/PJUEBlHC6TvSS9PtMxR0XB300AyKjTBZesBy1sNs",
-	"Noe9Hb+e7UwVUu9CxISp7Xl/RdkeaevMdCG8vLgewL6PcvfdU6F1YmgP5NoMhYV6i0vV/n2B99pPX0AY",
-	"w4+MtBy1MtAas5myRfoZMq2CoTD1xrkgnY2ksIyKlrtN6BuQ92vQnm7RVC7hlkXvPVdMC4Iain5Nf4GR",
-	"CFEblhoVQlc6CLMCcGibJ5Qp9Qf1tf7joQhdldg8TpowQzlL8LjQ0cjiWIHKmhXUPJqAI6LSs2CzcgmP",
-	"0DlpznSenQwaQWOeJo1uY6L1THX39+UMhZLzNMKmTMf7bpDap2cpCuA6KVvdtQY2d+8b3Uan2W62TPwz",
-	"Q8FmvNFtvGi2mi9sGndifJJMTYy7IlVNq/sf+F0llZlpyChFLKiHwStrTRRiXbLSsHUiF3mOcyi4gmgi",
-	"FYrdki6GnVY7tIrFtVGH/NZI0Zp0gZdvEWXn1Z767MRadLfTmxpOvoDNxmZHey5cX6ZFE+cndW0GLmyu",
-	"taRrDctQmIskuhR6eNDI894TTMn1MR2z6jjvD3fn7p7MO9fJ0q3IhiK/AuMLV66pkkCuyBTLjPw6i1VP",
-	"8k4NFpHH3vgDCvqI19X8WPF619t6Pz1/ZL9yJ+nhXeCbDb+T8XL7pkZb3CFTc0Emz3zyrnWjV7SkPjNe",
-	"tL1y5C3dSzoULJljJUQ96FQikHJvVJ6gfEnO8F2nTIBzkGBnvYuzu2bh9sq6tnfr4WHrdstqSeORfmSr",
-	"pqbTNz8PzZVbaNV7Ip1W+4niKqS8s51n39lo/CkSkLNi7akgkdWMcLvzLPZt1c9dKA/AjsBFAD5iEVjN",
-	"xdu+5YNWax0NGYf3C9dwzJCjx4dkFzloQPvF4wOqTeVm3OHj42r7kR+CxuE2GytfhDCjXmyzZKELm0SZ",
-	"H3YXrpENL4dzFDOzMcFSI09L0+Dc/fEx1P4vBVV7IHLGdbfOSOxZ4wehiL3e1W61WqWLKQZgydHmIrvt",
-	"FRjz5qIuZU9dwlXmMqmhGKVyCopQniUWNlQz83PtCNNvULijYKLGBEeaYsbjQqTM3QA5gpDHqhbTT7nS",
-	"lYZb9WREr96NfQg21NLUV8BjFUAkp1O2p5Dm0Ta/lJWT374IDjrv6ItZYroyXTqx7iIcj9XG67JbpVZt",
-	"vqncEPFYP4ReGq9rJNOpM2IlaGw9ERr1QpZg0dH9tmQaXnw8QDwkKX06sH33BLitayJfg7ilo6fJLazc",
-	"uS4eEinwuWj7RXDsiqIbXd2lRwPMOz+eh2nZp5P4wQJbgromQXyFU1l16Q0uZf67BTLfXF2sR2MyItyx",
-	"U8e2qd3kkociE5CJTW12wifddvIOU5NPM1GxpvltWoMCx+NibEwHi4s5ebkjTbOb6+N8PCF32E60a1fP",
-	"bXQWDhNgvseZbpKvexBSgMC9C1wA1jq8vMIEmcKszfFjQOV2Q9zrEmqQ5mBj78LqvkxacCpTfL4rcvD4",
-	"kOwO35c7TUZUhXxNwU+rP0TBeptvXXgTtrl27BoWL45rNUqYqw7VYKpqd/8pdOmpVosOa8ls/TO47ys3",
-	"iLb13v+3HwgWl09DNcXwUUzLfrGwvfY8rcJyADKJCb7NuzYC8yIE16IRmiK1S97aQnVoM/5yrp0pMZXa",
-	"HQq0bCnEZw7JUvnk524TCplin5TM7UIxzUmMms700njo61xnn5T9Amf38QH21RRbPOjesPER4MAV3NYh",
-	"QnsjILhuDfP6Ct+S0So3WXSKbRNvSyXTRqfV+Wav3d7rHA7aR93Db7ut1p9X2le6beLHmmGdVrfVqh/2",
-	"NIe22P1SAz4XArPXfOi6s+ALl78p75XOQxle7vLT4WElOzDPh5X9X0qyWR+qXxRQIKtc2IYObW7XF7rA",
-	"Coa7ZNjt6wBMHt9NVWvKfVvbF4GBmn5kt2stTcWkFFvXvyerWvtfH08/rcPgwyFFYSRFbcZw0/H1vYEa",
-	"7+mpC7iSU5SB/e//2VT6SJproWRA5Nz+8m+VLpXNgLWCEU9GiHWuiRegr/LSdv4POCdFuy1HBTDZAkFK",
-	"d9UeczuyFJ1167kApiJXnstSiCaL9qgf0hyKMDdRIUT0n/IXnosJdnM7yMXVI57Y6xVCatMlYTsyaK0m",
-	"9PJqjR6KLH7zky1RP8NV2ZDeq9x4NmsTLgRgb7/ben5QqN6bDHexEL6cYdanc9fxmcvaKyJ1STzfR/28",
-	"t94VGsfr8dBVevKLE7ZFR4GWxyCnXK/SbkVmnyMcNY0wpq2kuKmX67bjQpmnvWRw1YAly8rbjnj+6sO6",
-	"hcutac96Z2AtEXlCiplL9r4rhysXDq8jyDQ4ZbHE8+3IdmTdWkwv0gVn/r1bt1bsC9LnAlHhWl6K+OMQ",
-	"/ohBL79J7rO666vO+hofvACujySk8xdJVCP4J+abK8M7tN2NKYNSnPAEU1y6Yr2Ft26IKCQN1G/PS1/J",
-	"MbPcEBqrt0UiILX3Lk1fyLzG2vaU4mOhQOAiS/NqaV9NwJXGuN4WB8C0nPKIJcmyC8hNs5s1puVhrmeC",
-	"vKOwcOskdG1Q5hVatk2jWEErvTLOtm+laODBzZ4np4fCkW2aS7KXmeTt0raNqF8y9OZNScUOk2JL2A4m",
-	"Cm2gsRsAS5LsxUrc9W+67hj/XN0d4qDoCvg2khIDpmxJc7oN6QWPcChKc66+bgT2a983shtk72ZNUc0T",
-	"t0HzfohqE6p5HU3OXGnrni5bmi1/FNa9wmS3CQOKVWzhkpU6NawXNOX3qEr+hgpgzO+w0t8nbUnCVM+O",
-	"3Z1wnygieubKNr5oOdtL8A6ToShNUJ/0N5QUrt5+QMPKgs3KnSLXCzYzjMxaOXecctU1iHiszN7ik98C",
-	"f1vNtZQufHUq+Nup/N5+UoajcoN/c4ZVFd5dEvvKTw4L2zSatJ7J5ox9melwTK5aj5Vb3G8fyVxlAniM",
-	"y1uNeyb317en9GsgE4RcFJqOcxF8ttDyX00sGwJgC3e1VrFgj91zVXN8V7hYWdumeW27e8PyFaLQt6fm",
-	"WbtSb+9K969RHOda/5T3F1vzlZml1AM/xlBpAyYgrrYB27cOmXrylImla41WsEi5Nq8MlsJcUyiWNbPX",
-	"ZgrEopWtA/BXJmH03CTdR21Y3FQw25xtWr3U9vTk1tMzVFt2EHovwaRXXasv4Ushafqxewmflxj8jMm9",
-	"x7oHs9x0norekantrWDubGAMlTe6B4X30duT+a+Wwo+PxgYtgRV1eKuMpHkXQXpXn1k7lRFLIBy5Pn3T",
-	"CYhhqd2/u7+f0FMTqXT329a3rTUZfvrd5jliGc1tOZMpez9ilMppsLKM70n9UYoxjJnGBVvCDuna9YKN",
-	"x5jCm5OvFAzSJXDTSribEbZvMM9tdyXOy5ovRWzXX+1gKt7UM+6eS7Fk/s/qJs/IXSz6jySJfFZ3Xcn6",
-	"ksZEFqb1JnJ11h8puisRuumqYD5jJuKHdw//EwAA//8=",
+	"7H3bciPHkfar5A87QqT+JghgSI0IXmxAHIzFFU8mMXLIA5ld7E4A5WlUwV0FYmCJEXu51/sQ+2B+ko2s",
+	"Q5/QAEHOydr1hWIIoKsrKzPry2OVfmlEcjqTAoVWje4vjRlL2RQ1puZTP8EpCn0aXzE9oS9iVFHKZ5pL",
+	"0eg2TmMUmo84piBHoCcIaAfAgusJF8C1Ar2cYbMRNPA9m84SbHQPOkGD0/AZvTRoCDbFRreBfq5G0Ejx",
+	"b3OeYtzo6nSOQUNFE5wyIuD3KY4a3cbv9nOy9+2vav80bjw8BJ7owXKG9WTTLxWCSwQ21Ey+Q/EnmRIt",
+	"60ml9zyb2AKVhurTGKczqVFEyx9wuUr0OXuHChikqNMlKDbCrlnAiKdKA9GAyvIdGLzDJaRzoY4hxRky",
+	"zcUYuIYdxaZIPwYwRT2RcQC0sKFgIoY7GS93gQm1wFTZFxXfr2ZSKAR6kr6eIIsxhTAjW+9d4yxhS4y7",
+	"QHwIA3p2KKIUmUYFQpJGjJswmCB4Ojy9MR+NMCXFISpgjFpBeNA6CiE8fdU/v7oc9C9Ofrr9of/T7XX/",
+	"zU3/VXgMbChocZoTg2Ax4QkWCOYKlOZJQmwQtPxN7zy9uH1z0w+b8AMuFbAU6dVTnN5hijGMZAqdA5jI",
+	"eaqaQ1HSlMO71uglO+zstaMXuHcQtXDvKD483OuMXrBW1Maju5cvvQ5ZluVaVJD4Hom8qDlT9v4MxZi0",
+	"t9NqBY0pF/5zO2jQliI11SkXY6M9Z3zK9arSXLExguJ/NxvQEPG3OabLnIbEjCvOHOOIzRPd6LbNvOw9",
+	"n86n5pMlw33MiOBC4xhTQ8XlaKSwhoyLObGSthzXOFWgJah3fLaOKGlfU0tVK2iMZDpl2k79zUGjQFWr",
+	"lqorqYyOPMajY5jPiLRDWiooCXrCNEiBEDFSJGSxMhqWsHRMm21GI+UIGCgt0+UH8/jwcR4/ENzYrWgA",
+	"+jsWX9utT58iKWgn0p9sNkt4xGiN+39VtNBfcrUlCjTjiSrCbheEFdN0rjTcITANCTKloU0qn6YyPZEx",
+	"kfNj7+z0VW9wenlx+7p3etZ/RTJApdiYfvVQZHZyLO3WhynTkQUUx4aHrYGSZr52i7YsqMD5BDP84wqm",
+	"LCENwRhkCncpsncGNueJw3yuoHd1euwBCRZMQTRhYoxxEwb4XlsGENHET8aFITuasJRFGlN48/9brVYL",
+	"mFguJpgicGFg2RAQgJApcHHPEh7Dm8HrvW/B2UFCWiLJaEcXrqTS4xRv/ngGERM0GymRgbAp7IQrPA53",
+	"m8SzEylGCY+eLW4n4xfEqQkmMdwtgUUGQo8CQlEnJc/QXIDyHit6cNP/45v+xUn/9uTy4vXZ6cmgpAd6",
+	"Ib11Vd7aqkjOEBZynsSgJixFYE7rPpE+EItSFvNI260bzVNjZpRmGut1gCg5FRpTwRIz13NZnelk3IVv",
+	"Ru2ow1p4dPdtfBC9YBVOnl4M+tcXvbMSA7kjAsyTH5FBPQFzge9nGGkyb4wn8xSPS2LnMalt6BYTwoiL",
+	"WJEL4XZDIsfKcOpC6tdyLuLnMil3teCgU+HKxeXg9vXlm4syvngXc8JIMWHm0P0jK5CfZUemcI+p4lLs",
+	"5psB33Ol16vPFVsmksUDKc/IVDyNN0UOXPV+OrvsvbodXF7envWu/9Bfj7T4PkKMFbRbB98evvwG7pYa",
+	"1SfaVWZCrqwhTMlOWq1QmN7zCIFFEc60gp02nPPvLHC9Eeye8YTdJR/AjzcXvR97p2e9787KnIiZZndM",
+	"IcwLs3zctWdTcAVzkSKLJjTLsXPIE6YxdQtV89lMphrjc4w5Mx7+B6z45s3V1eX1oP/q9rz/6rR3O/jp",
+	"aoMaZMa7OsWn1QTaFGF1zrBp/C/34kI86T0yE3Cmcoap5tafyYPALWK9oBSIPSXeIqLk42Nu6KEL8uLM",
+	"CGLBtpQpYpCI0Lq+j05Uftq6eT6qfFuJN4uBsl3GynQ/Z66jvPsrRrqRh8W5N2x9xjL/jX9e+mMLnl4V",
+	"INhNy9KULVfWYV+6gTgvyPp43fnZWcwOoU6ZsHOHsIPNcRPCkzcDGFx2w13A9xqFc9nvO5Bwcs+8W5+P",
+	"VEMREX6xd8b54inMEhY5t86S8ZVyM8s0xtSGsPcdcFv2KwVhzFkix3MM/WZgJu/RBQYJFzgUcgT+GXqE",
+	"QZhbvtBFlYK8/rdO0YxQjWPWCBqZ89kIGsx/WcpS5Osp8NcHiEGjvKlXOTxBu5XlCPAeicc0IAv7KbQp",
+	"K0pmwauvuplhxEc8UrBDjJejEYqYjOSIYxIHmWE1b/fOxi65nmiMCPmE9J8w8dTKQgrYuDKzJkCGKYsm",
+	"XOAexWvmi0jG2IUajzqA8Lx39vry+rz/6vbfby4v6JvM6QiDoQhvTi6v+rfnpzfnvcHJ9/T7qzdXZ6cn",
+	"vUH/tn/WP+9fDMpfep+Yvl3xj80r3bDb04vby8H3/etbMwc9vybVEaxNWNDrVlwEer7eapjnz/uD7y9f",
+	"3dIye2dnl39yEzgH1A7OjGxYzXfUhX4rMspMU1VC38+nTOSCUfPplKV1cq7iXyb0/OV1KGLBueLsOg/x",
+	"HoFn6Uqacn0aoSbwDhoXuLhZwfTqVC660tKES8BEpu5aNqFHUZTS0PnL4Qv4x3/+F7SDUj7BzeZ2ICmk",
+	"STpgCu8QZ4rwJtLJ0odpLFGSIvR7VJBKOTWJKnqfpULBhImYwuC5BjaiyJXr+oX7BMRRq/WyfXTUOTx4",
+	"edA6Omo/xpN/Bjv+mezs4/bVM+PKqX6ZIYlPPm3mqMwyaE/KcgUNHwZtb7zXW+1P7x1pqVlyIufi6Uut",
+	"iMw7QIU3BlnGLUsk5typk9w1Grt+qnFqvPM4Ng+z5KogwhFLFAZfSs1Fjj6PjVwFqjVqbhS7+OINvCkk",
+	"GTeyZ9WtuO8Yz6IJPTdOdV0WeMqWINjUe11yISAscCg8htBrVWjqDqERdmh9haEY83sUgfEWoglG7zAG",
+	"NmZcKF3INRVqPAomMolhh8GUK5uP5KYk0Aqhauh3reGrlfYzxOcp2HpzFlXywSD0qR3Wbvkksf/ic+/e",
+	"bTBTbdal3A0tM/hTw858FjONcf+p0nhTGvdomFOdxkukjif5alarJrQ3TNjj3AqKJI4hkQtMIWJTTCBi",
+	"CiFBrTFVAcR8zLUKILwlN27PbZpmWCluUiRDus1oGE30l7ds7+8/v+3t/Znt/b21d3Tb3Pv5l1bwTefh",
+	"93Xu3eNukIdbXwZmdjMGoDRLTTGSaWg/wwnzU38wHAWuwLmQIGd2OLAcoArAY4JBVSpu5yuyeW2mh8IO",
+	"CDxGGWBTBRzacTUfU170WdTe1SkUSNwEOr/1jMiWnlbtFsmEvil8de/4SmXa14Sw7LaZ4NxlA0w0anPe",
+	"kqJOBQsTesYxxqvRri1i10QXg3SOPnTlKotox+weyyqjc7qOwWinHcY1sIS8/KUtx1gX3fHgTsoEmSjI",
+	"9V+JsbL3V/452CJT5kVZp2kVnP9yUc0T3L1nhzSPeX4/2qrHKhccB3tl3504t6f5FOtMRsw0Ww/Wtm2m",
+	"PuVuq6Kx70fhyldjAh8OA1OgXAtPeRFB4/3eWO65L/+qpGhes8W5SyB8zk3laM51/kl2b2uRlqcJCpJy",
+	"Itgg5/qw9bNx6FPHxx8QcWZ83d5hdDy9sQmuRx3G9RLdHNZmdG2Q67au0pdDOkfoq2dhRG72DVpwUQKJ",
+	"Y2DCZdIsYwKPJ88FjafAa3FhGyW0zq8JSxv6g92XpyD2bxMaqwC4Xjw5SzZIxu/fj2ECP+k6N62GxnIx",
+	"kr4GzWzzkGtOe03YwrjonTZqC70nKHTKEvCuAty4Gr/TRSkQ2FxPZMr1MstAmzg/LyaVynYmKnUPDoVb",
+	"CUy4q7CNsnRNcyiG4ne/A+NsqqHISPD5bVMnShIZ0drzWPPrr42v9/XXXQqd2RTjYgAdZAFfsoQ7TKQY",
+	"U0CqJTAfxTXhws1QiPRM6GriVrMAmruQX49RKEyWsNMOoBPAi3/8x3/vWp9FSCh3QomhIKZZkgJgUSqV",
+	"MjglsjbJFE0lXWUda66zwrDka+hlgYapZdpYU0gfapIEZvO7hKsJxj7i7ZaTazY3kO2IEKRIlrswVzZq",
+	"HQowA3HC7rmcp10jaPv+GaZ5WWNJYb1lsq0x0OT0LeyErn4ZBhDaomVIbAk8X2gOx/DyoqZsSUhWSf/t",
+	"y9RH1034k+0briQIhcxzhESHi7kt3TTdSCaJXJSjebsEXxeuL/mazKEyUZxdiQrAll9hIdNY2VZnKFaV",
+	"QcsxEjQbymikY4eCCbO1oWyXZAnQLskX4FcoiAp+La+jmFQhSuFXM2Rvb8/8Z8d7hgelOnNQrpj/CqFZ",
+	"Ywh+lJdY4W9V+NXMR2/J6tH0ZJWZXymTyzWp3V/dHva5sKHo5TUxrvKSnGlE3Kyh9NnKgblCGulkHu33",
+	"1DsuxkNhksAGYYr1NyNcH2kzBSzPUqWo56mw4vUNgn57KgkMooTTd6SXpttnKGi7OuihNyg2wmTpActZ",
+	"D7PYHPZ2/Hy2M1VIvQsRE6a25/0VZXukrTPThfDq8mYA+z7K3XdPhdaJoTWQazMUFuotLlX79wW+1/71",
+	"BYQx/MhIy1ErA60xmylbpJ8h0yoYClNvnAvS2UgKy6houduEvgF5Pwet6Q5N5RLuWPTOc8W0IKih6Nf0",
+	"FxiJELVhqVEhdKWDMCsAh7Z5QplSf1Bf6z8eitBVic3jpAkzlLMEjwsdjSyOFaisWUHNowk4Iio9CzYr",
+	"l/AInZPmTOf56aARNOZp0ug2JlrPVHd/X85QKDlPI2zKdLzvBql9epaiAK6TstVda2Bz977RbXSa7WbL",
+	"xD8zFGzGG93Gi2ar+cKmcSfGJ8nUxLgrUtW0uv+B31dSmZmGjFLEgnoYvLLWRCHWJSsNWydykec4h4Ir",
+	"iCZSodgt6WLYabVDq1hcG3XIT40UrUkXePkUUbZf7a7PdqxFd/t6U8PJJ7DZ2Gxrz4Xry7Ro4vykrs3A",
+	"hc21lnStYRkKc5BEl0IPDxp53nuCKbk+pmNWHef94W7fvSfzznWydDOyociPwPjClWuqJJArMsUyIz/O",
+	"YtWTvFODReSxN/6Agj7iTTU/Vjze9bbeT88f2a+cSXr4OfDNht/JeLl9U6Mt7pCpuSSTZz5517rRK1pS",
+	"nxkv2l458pbuJW0KlsyxEqIedCoRSLk3Kk9QviRn+L5TJsA5SLCz3sXZXTNxe2Ve27v18LB1u2W1pPFI",
+	"P7JVU9Ppm++H5soptOo5kU6r/URxFVLe2cqz72w0/hQJyFmx9lSQyGpGuN15Fvu26uculAdgR+AiAB+x",
+	"CKzm4m3f8kGrtY6GjMP7hWM4ZsjR40Oygxw0oP3i8QHVpnIz7vDxcbX9yA9B43CbhZUPQphRL7aZstCF",
+	"TaLMN7sL18iGl8M5ipnZmGCpkaelaXDu/vgYav+Xgqo9EDnjulNnJPas8YNQxB7vardardLBFAOw5Ghz",
+	"kZ32Cox5c1GXsrsu4SpzmdRQjFI5BUUozxILG6qZ+bl2hOk3KJxRMFFjgiNNMeNxIVLmboAcQchjVYvp",
+	"Z1zpSsOtejKiV8/GPgQbamnqK+CxCiCS0ynbU0jv0Ta/lJWT374IDjo/0xezxHRlunRi3UE4HquNx2W3",
+	"Sq3afFO5IeKxfgi9NF7XSKZTZ8RK0Nh6IjTqhSzBoqP7bck0vPh4gHhIUvp0YPvzE+C2rol8DeKWtp4m",
+	"t7By5rq4SaTA56LtF8Gxa4pudHWVHg0w7/x4HqZln07jBwtsCeqaBPE1TmXVpTe4lPnvFsh8c3WxHo3J",
+	"iHDHvjq2Te0mlzwUmYBMbGqzEz7ptpN3mJp8momKNb3fpjUocDwuxsa0sbiYk5c70vR2c3ycjyfkDtsX",
+	"7drZcxudhcMEmO9wppvk6x6EFCBw7wIXgNUEFeZgOfr0TCEVE/ikjfHlS3kbexZggnAiU4Qb62bSUyc+",
+	"wzEUmRWw7o9VWHdSIJO+aVy3wXHezmbQ056YJ/XPXpRigkyhYcW0RjiZVGAnfNU/6w/6IcjSM7tNuDYv",
+	"oSjVxq65lSFahoILpUlLXYdw9XYG0xWcH3XInO6uy1XZLK8RbBbHHbY64VCQQnEdZFcB3Bhf/TWLzL9u",
+	"Om5sXABzoXmyZnV1Vs6uCrPm1I9h4LYb4i65qLEPBxs7Tla10SRzpzLF5zuQB48PyU5efjkMNKIqZNkK",
+	"3nU99AXrPTUbeJlg2zXR17B4cVyLA8IcUKmGwFVv6Z9Cl57qaxDElpyNf4aga+Xc17Yx1//2DcHi8m6o",
+	"JoY+ikOwX2xHWLufVo1pADKJyeiaG1ICc32Fa6wJTWuBS7nb9oIwyMyENWimvr5D4bEtYPl8rzUHNmW9",
+	"24RCft+nknNrXkxOE6OmM700cdW6gMen0r/A3n18gL1QZIsH3b0oHwEOXJl0HSK0NwKC67Exl474RppW",
+	"uTWmU2x2eVsqdDc6rc43e+32Xudw0D7qHn7bbbX+vNJ01G0TP9YM67S6rVb9sKeFIcWepRrwuRSYXc6i",
+	"6/aCLzf/pmIO2g9leLnPd4eHlWzDPB9W9n8pyWZ9guWygAJZvcm24WhzJ0Khd69guEuG3V7iYDxY96pa",
+	"U+6bEb8IDNR0kbtVa2nqXKWMSP3tZtWOjfVZkKf1hXw4pCiMpKjN827avr6jU+N7euoSruUUZWD/+X+2",
+	"ADKS5jAvGRA5t7/8W6W3aDNgrWDEkxFinWviBehr87Sc/wPOSdFuy1EBTLZAkNIJw8fcjiyxat16LoCp",
+	"yBVVs8SvyX0+6oc0hyLMTVQIEf2j/DH1YlnEnOlyoe6IJ/ZQjJDa9LbYPhqaqwm9vMamhyKL3/zLlqif",
+	"4apsSMpWzqmbuQkXArB3FtgujKDQc2HqEsX2heUMs+6q+47PN9ce7KlLvfru9+fdVVho96/HQ1efy4+7",
+	"2MYqBVoeg5xyvUq7FZl9jnDUtC+ZZqDiol6uW44LZZ52NeSqAUuWlTuqeH5hZd3E5YbCZ930WEtEnkhi",
+	"5moE30vFlQuH1xFk2tKyWOL5dmQ7su4sphfpgnN/W9qdFfuC9LlAVLiWlyL+OIQ/YtDL9/99Vnd91Vlf",
+	"44MXwPWRMkJ+/Uc1gn9ilaAyvEPL3ZgyKMUJTzDFpYPxW3jrhohC0kD99rz0lcoAyw2hsXpbJAJSe1rW",
+	"dPPMa6xtTyk+FgoELrLkvJb2QgmuNMb1tjgApuWURyxJll1AbloUrTEtD3OdLuQdhYWzQqFrXjMXn9nm",
+	"mmLds3TRn226S9HAg3t7XlIYCkd2lr33t0np4rnxfsnQm/utin1BxcT3DiYKbaCxGwBLkuw6LO66bl1P",
+	"k3+u7uR3UHQFfPNPiQFTtqR3ugXpBY9wKErvXL0kBvZrb4nZzdPoKap54hZokujV1mFziVDOXGmr1S5b",
+	"mk1/FNZdPLPbhAHFKrbczEr9NdYLmvL3qEr+hgpgzO+x0pXp6hCm5nnsTvL7RBHRM1e2XUnL2V6C95gM",
+	"RekF9Ul/Q0nhwPQHtBkt2Kzc33OzYDPDyKwBd8cpV11bj8fK7O6l/Oz+22qupXRMr1PB307l9/aTMhyV",
+	"exc2Z1hV4cYZX5oqwMI27UGtZ7I5Y19mOhyTq9Zj5ez920cyV5kAHuPyVuOeyf31TUX9GsgEIReFVvFc",
+	"BJ8ttPxX69GGANjCXa1VLNhj91zVHN8XjsPWNtfe2J7ssHzwK/RNxXnWrtSRvdKzbRTHudY/5l3h1nxl",
+	"Zin1wI8xVJq3CYirzdv2rihTaJ4ysXQN7QoWKdfmomcpzOGSYlkzu+xUIBatbB2An5iE0XOTdB+1zXRT",
+	"wWxztmn1KOLTk1tPz1Bt2ffpvQSTXnUN2oQvhaTpx+4AfV5i8DMm9x7r+cxy03kqekemtiOGub2BMVTu",
+	"4Q8K/xcBuzP/1Qj68dHYoCWwog5vlZE0N0ik9/WZtTMZsQTCkTtdYbpYMCwd0uju7yf01EQq3f229W1r",
+	"TYaffrd5jlhGc1vOZMqeahmlchqsTOM7iX+QYgxjpnHBlrBDunazYOMxpvDm9CsFg3TpmmN2M8L2Dea5",
+	"5a7EeVnLrIjt/Kt9Z8XzlcbdcymWzP9ZXeQ5uYtF/5Ekkb/VHTKzvqQxkYXXehO5+tYfKLorEbrpgGf+",
+	"xkzEDz8//E8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
