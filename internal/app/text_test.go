@@ -70,6 +70,31 @@ func TestUnstorableTextIsRefused(t *testing.T) {
 	refused(http.MethodPost, "/sequence/version", `{"elementType":"action","elementId":1,"newVersionData":{"a\u0000":"b"}}`)
 	refused(http.MethodGet, "/scripts?title=%00", "")
 	refused(http.MethodGet, "/characters?name=Juli%FFet", "")
+	// A malformed pair beside them does not hide them: the others are still read downstream.
+	refused(http.MethodGet, "/scripts?title=%00&x=%zz", "")
+	refused(http.MethodGet, "/scripts?title=%FF&a;b", "")
+	refused(http.MethodGet, "/logs?requestId=a%00b&x=%zz", "")
+	// A JSON body with odd Content-Type parameters is still read as JSON downstream.
+	for _, ct := range []string{"application/json; x", "application/json;;", "Application/JSON ; charset", "application/problem+json"} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/sessions", strings.NewReader(`{"userId":1,"context":"a\u0000"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", ct)
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Contains(t, []int{http.StatusBadRequest, http.StatusUnsupportedMediaType}, resp.StatusCode, ct)
+	}
+	// An Idempotency-Key is stored as text too.
+	for _, key := range []string{"k\xff", "k\xc3"} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/scripts", strings.NewReader(`{"title":"Hamlet"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header["Idempotency-Key"] = []string{key}
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%q", key)
+	}
 	status, answer := send(http.MethodGet, "/scripts", "")
 	require.Equal(t, http.StatusOK, status, answer)
 	require.Contains(t, answer, `"totalCount":0`, "nothing stored")

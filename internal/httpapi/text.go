@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,10 +54,9 @@ func unstorableInURL(u *url.URL) string {
 	if !strings.ContainsRune(u.RawQuery, '%') && isASCII(u.RawQuery) {
 		return ""
 	}
-	q, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return "" // the validator answers malformed queries
-	}
+	// A malformed pair does not stop the others from being read downstream (r.URL.Query() skips
+	// it), so they are checked all the same.
+	q, _ := url.ParseQuery(u.RawQuery)
 	for k, vs := range q {
 		if !storableText(k) {
 			return "query"
@@ -100,11 +98,29 @@ func escapesNUL(b []byte) bool {
 	return false
 }
 
+// isJSON decides as the validator and the generated decoders do: by the media type before any
+// parameters, whether or not the parameters parse.
 func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// LogMethod is a request method as log entries hold it (the Method schema: 1 to 20 capitals): the
+// method in capitals when it is 1 to 20 ASCII letters, else OTHER. Clients can send any token as a
+// method, and Kong logs requests it routes nowhere too.
+func LogMethod(m string) string {
+	if len(m) == 0 || len(m) > 20 {
+		return "OTHER"
+	}
+	for i := 0; i < len(m); i++ {
+		if c := m[i] | 0x20; c < 'a' || c > 'z' {
+			return "OTHER"
+		}
+	}
+	return strings.ToUpper(m)
+}

@@ -15,7 +15,9 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -61,6 +63,11 @@ func Middleware(pool *pgxpool.Pool) func(http.Handler) http.Handler {
 			}
 			if len(key) > 200 {
 				httpapi.WriteError(w, http.StatusBadRequest, httpapi.CodeValidationFailed, "Idempotency-Key is too long", "at most 200 characters")
+				return
+			}
+			if !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
+				// It is stored as text, which cannot hold these.
+				httpapi.WriteError(w, http.StatusBadRequest, httpapi.CodeValidationFailed, "Idempotency-Key is not valid text", "UTF-8 without the character U+0000")
 				return
 			}
 			body, err := io.ReadAll(r.Body)
