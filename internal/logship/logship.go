@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 // Options tune a Shipper; zero values take the defaults.
@@ -241,7 +242,6 @@ const (
 	maxPath      = 2048
 	maxName      = 100
 	maxRequestID = 200
-	maxMethod    = 20
 )
 
 // entry turns a request line into a log entry; ok is false for lines not to ship: the Logging
@@ -288,7 +288,7 @@ func (s *Shipper) entry(r slog.Record, attrs []slog.Attr) (e logsapi.LogEntryInp
 	if service == "" {
 		service = s.o.Service
 	}
-	method = fitMethod(method)
+	method = httpapi.LogMethod(method)
 	path = fit(path, maxPath)
 	message := method + " " + path + " " + fmt.Sprint(status)
 	if operation != "" {
@@ -325,15 +325,6 @@ func fit(s string, n int) string {
 		s = string([]rune(s)[:n])
 	}
 	return s
-}
-
-// fitMethod keeps a method within the spec's pattern (capital letters): net/http accepts any token.
-func fitMethod(m string) string {
-	m = strings.ToUpper(m)
-	if m == "" || len(m) > maxMethod || strings.IndexFunc(m, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
-		return "OTHER"
-	}
-	return m
 }
 
 func ptr[T any](v T) *T { return &v }

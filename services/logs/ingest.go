@@ -219,11 +219,9 @@ func (b *batch) addKong(obj json.RawMessage) error {
 	}
 	ts := time.UnixMicro(int64(ms * 1000)).UTC()
 	path, _, _ := strings.Cut(k.Request.URI, "?")
-	method := strings.ToUpper(k.Request.Method)
-	if !isMethod(method) {
-		// Stored, it could never be selected by GET /logs?method=, whose values are such words.
-		return fmt.Errorf("request.method %q is not an HTTP method (1 to 20 letters)", truncateRunes(k.Request.Method, 40))
-	}
+	// Kong logs whatever a client sent, even requests it routed nowhere; an odd method must not
+	// cost the batch it came in.
+	method := httpapi.LogMethod(k.Request.Method)
 	service := kongServiceFallback
 	if k.Service != nil && k.Service.Name != "" {
 		service = truncateRunes(k.Service.Name, maxServiceName)
@@ -331,19 +329,6 @@ func decodeOneOrMany[T any](raw []byte) ([]T, error) {
 		return nil, errors.New("an empty array holds no entries")
 	}
 	return out, nil
-}
-
-// isMethod reports whether m is a method as the spec's Method schema has it: 1 to 20 capitals.
-func isMethod(m string) bool {
-	if len(m) == 0 || len(m) > 20 {
-		return false
-	}
-	for i := 0; i < len(m); i++ {
-		if m[i] < 'A' || m[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }
 
 // levelFor is an entry's level when none is given: errors from 500, warnings from 400.
