@@ -184,21 +184,24 @@ func TestRetentionGivesWayToLongReads(t *testing.T) {
 	_, err = reader.Exec(ctx, "SELECT count(*) FROM logs.entries")
 	require.NoError(t, err)
 
-	passed := make(chan struct{})
-	var ingest sync.WaitGroup
-	ingest.Go(func() {
-		for i := 0; ; i++ {
-			s.ingest(t, entry(now.Add(3*day), "scripts", "GET", "/scripts", 200, fmt.Sprint("meanwhile-", i)))
-			select {
-			case <-passed:
-				return
-			default:
-			}
+	type result struct {
+		p   logs.Pass
+		err error
+	}
+	passed := make(chan result, 1)
+	go func() {
+		p, err := r.Pass(ctx, now.Add(3*day))
+		passed <- result{p, err}
+	}()
+	var res result
+	for i, done := 0, false; !done; i++ {
+		s.ingest(t, entry(now.Add(3*day), "scripts", "GET", "/scripts", 200, fmt.Sprint("meanwhile-", i)))
+		select {
+		case res, done = <-passed:
+		default:
 		}
-	})
-	p, err := r.Pass(ctx, now.Add(3*day))
-	close(passed)
-	ingest.Wait()
+	}
+	p, err := res.p, res.err
 	require.NoError(t, err)
 	require.Contains(t, p.Postponed, "entries_p20300613")
 	require.Empty(t, p.Dropped)
