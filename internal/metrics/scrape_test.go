@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"syscall"
 	"testing"
@@ -20,27 +20,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/services"
 )
 
-// TestPrometheusScrapesRealCounts serves every service on a real listener, starts Debian's
-// prometheus against it with a 1 s scrape interval, and reads the request counter back through
-// Prometheus's query API: the numbers Prometheus stores are the requests made.
+// TestPrometheusScrapesRealCounts runs the fountain binary (`fountain serve`, every service), starts
+// Debian's prometheus against it with a 1 s scrape interval, and reads the request counter back
+// through Prometheus's query API: the numbers Prometheus stores are the requests made.
 func TestPrometheusScrapesRealCounts(t *testing.T) {
 	t.Parallel()
 	bin, err := exec.LookPath("prometheus")
 	require.NoError(t, err, "prometheus is not installed: run scripts/ensure-prometheus.sh (make test does)")
-
-	h, err := app.Handler(services.All(), app.Options{Pool: dbtest.NewPool(t), Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	target := ln.Addr().String()
+	target := startFountain(t)
 
 	get := func(n int) {
 		for range n {
@@ -61,6 +51,60 @@ func TestPrometheusScrapesRealCounts(t *testing.T) {
 	// Later requests reach Prometheus at a later scrape: the series is live, not a first snapshot.
 	get(5)
 	require.Equal(t, 12.0, waitForValue(t, prom, query, 12))
+}
+
+// startFountain builds the fountain binary and runs `fountain serve` on a database of its own until
+// the test ends; it returns the address once the process is ready.
+func startFountain(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "fountain")
+	build := exec.Command(goBin, "build", "-o", bin, "github.com/fountainai/fountainai/cmd/fountain")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	addr := freeAddr(t)
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbtest.New(t), "FOUNTAIN_ADDR="+addr)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("fountain output:\n%s", logs.String())
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("fountain serve exited before it was ready: %v\n%s", err, logs.String())
+		default:
+		}
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return addr
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("fountain serve not ready after 60s:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // startPrometheus runs bin scraping target every second, on a free local port with its storage in a
