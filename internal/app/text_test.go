@@ -99,6 +99,13 @@ func TestUnstorableTextIsRefused(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, answer)
 	require.Contains(t, answer, `"totalCount":0`, "nothing stored")
 
+	// Other answers come first: an unknown path is a 404 and a broken body MALFORMED_JSON.
+	status, answer = send(http.MethodGet, "/no/such%00thing", "")
+	require.Equal(t, http.StatusNotFound, status, answer)
+	status, answer = send(http.MethodPost, "/scripts", `{"title":"\u0000`)
+	require.Equal(t, http.StatusBadRequest, status, answer)
+	require.Contains(t, answer, "MALFORMED_JSON")
+
 	// A backslash followed by u0000 is ordinary text.
 	status, answer = send(http.MethodPost, "/scripts", `{"title":"C:\\u0000"}`)
 	require.Equal(t, http.StatusCreated, status, answer)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,8 +15,15 @@ import (
 // strings and keys), or invalid UTF-8 in the path or the query. A JSON body's invalid UTF-8 is
 // not refused: every JSON reader of the body decodes it as U+FFFD. Without this, such text reaches
 // a query and fails there as a 500.
+//
+// It answers only requests a route matched (see WithRoute): an unknown path or method gets its 404
+// or 405 first. A body that is not JSON at all is left to the decoders' MALFORMED_JSON.
 func RefuseUnstorableText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, routed := RouteFrom(r.Context()); !routed {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if where := unstorableInURL(r.URL); where != "" {
 			WriteError(w, http.StatusBadRequest, CodeValidationFailed, "request does not match the API schema",
 				where+": text must be UTF-8 without the character U+0000")
@@ -35,7 +43,7 @@ func RefuseUnstorableText(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if escapesNUL(body) {
+		if escapesNUL(body) && json.Valid(body) {
 			WriteError(w, http.StatusBadRequest, CodeValidationFailed, "request body does not match the API schema",
 				"body: strings must not contain the character U+0000")
 			return
