@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -58,7 +57,7 @@ func CompiledBodies(spec *openapi3.T, operationIDs ...string) (func(http.Handler
 					fmt.Sprintf("header Content-Type %q", r.Header.Get("Content-Type")))
 				return
 			}
-			body, err := io.ReadAll(r.Body)
+			body, err := ReadBody(r)
 			if err != nil {
 				if tooLarge(err) {
 					writeTooLarge(w)
@@ -80,7 +79,6 @@ func CompiledBodies(spec *openapi3.T, operationIDs ...string) (func(http.Handler
 				WriteError(w, http.StatusBadRequest, CodeValidationFailed, "request body does not match the API schema", err.Error())
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
 			next.ServeHTTP(w, r)
 		})
 	}, nil

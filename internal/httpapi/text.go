@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,13 +32,9 @@ func RefuseUnstorableText(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(r.Body)
+		body, err := ReadBody(r)
 		if err != nil {
 			// Too large or cut short: the reader downstream meets the same error and answers it.
-			r.Body = struct {
-				io.Reader
-				io.Closer
-			}{io.MultiReader(bytes.NewReader(body), errReader{err}), r.Body}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -48,7 +43,6 @@ func RefuseUnstorableText(next http.Handler) http.Handler {
 				"body: strings must not contain the character U+0000")
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
 }
@@ -113,10 +107,6 @@ func isJSON(contentType string) bool {
 	mt = strings.ToLower(strings.TrimSpace(mt))
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // LogMethod is a request method as log entries hold it (the Method schema: 1 to 20 capitals): the
 // method in capitals when it is 1 to 20 ASCII letters, else OTHER. Clients can send any token as a

@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -70,14 +69,12 @@ func Middleware(pool *pgxpool.Pool) func(http.Handler) http.Handler {
 				httpapi.WriteError(w, http.StatusBadRequest, httpapi.CodeValidationFailed, "Idempotency-Key is not valid text", "UTF-8 without the character U+0000")
 				return
 			}
-			body, err := io.ReadAll(r.Body)
+			body, err := httpapi.ReadBody(r)
 			if err != nil {
 				// Too large or broken: let the normal path answer it.
-				r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 				next.ServeHTTP(w, r)
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
 			serve(w, r, q, key, body, next)
 		})
 	}
@@ -200,7 +197,3 @@ func (c *capture) code() int {
 	}
 	return c.status
 }
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
