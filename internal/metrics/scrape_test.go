@@ -6,21 +6,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/internal/subprocess"
 )
 
 // TestPrometheusScrapesRealCounts runs the fountain binary (`fountain serve`, every service), starts
@@ -57,54 +55,13 @@ func TestPrometheusScrapesRealCounts(t *testing.T) {
 // the test ends; it returns the address once the process is ready.
 func startFountain(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "fountain")
-	build := exec.Command(goBin, "build", "-o", bin, "github.com/fountainai/fountainai/cmd/fountain")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-
+	bin, err := subprocess.BuildFountain(t.TempDir())
+	require.NoError(t, err)
 	addr := freeAddr(t)
-	var logs bytes.Buffer
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbtest.New(t), "FOUNTAIN_ADDR="+addr)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("fountain output:\n%s", logs.String())
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("fountain serve exited before it was ready: %v\n%s", err, logs.String())
-		default:
-		}
-		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return addr
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("fountain serve not ready after 60s:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	start(t, cmd, "http://"+addr+"/readyz", "fountain serve")
+	return addr
 }
 
 // startPrometheus runs bin scraping target every second, on a free local port with its storage in a
@@ -125,59 +82,41 @@ scrape_configs:
 	require.NoError(t, os.WriteFile(configFile, []byte(config), 0o600))
 
 	addr := freeAddr(t)
-	var out bytes.Buffer
 	cmd := exec.Command(bin,
 		"--config.file="+configFile,
 		"--storage.tsdb.path="+filepath.Join(dir, "data"),
 		"--web.listen-address="+addr,
 		"--log.level=warn",
 	)
+	base := "http://" + addr
+	start(t, cmd, base+"/-/ready", "prometheus")
+	return base
+}
+
+// start runs cmd until t ends and waits until readyURL answers 200; the program's output is shown
+// when the test fails.
+func start(t *testing.T, cmd *exec.Cmd, readyURL, name string) {
+	t.Helper()
+	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	p, err := subprocess.Start(cmd)
+	require.NoError(t, err)
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
+		p.Stop(30 * time.Second)
 		if t.Failed() {
-			t.Logf("prometheus output:\n%s", out.String())
+			t.Logf("%s output:\n%s", name, out.String())
 		}
 	})
-
-	base := "http://" + addr
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("prometheus exited before answering: %v\n%s", err, out.String())
-		default:
-		}
-		if resp, err := http.Get(base + "/-/ready"); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("prometheus not ready after 30s:\n%s", out.String())
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := p.WaitReady(readyURL, 60*time.Second); err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, out.String())
 	}
 }
 
 // freeAddr returns a loopback address whose port was free a moment ago.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := subprocess.FreeAddr()
 	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
 	return addr
 }
 

@@ -7,11 +7,9 @@ package harness
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,12 +21,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fountainai/fountainai/internal/pgcluster"
+	"github.com/fountainai/fountainai/internal/subprocess"
 )
 
 // Env is a database and a `fountain serve` process on it.
@@ -111,10 +109,7 @@ func buildFountain() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "fountain")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/fountain")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	return bin, cmd.Run()
+	return subprocess.BuildFountain(dir)
 }
 
 // StartSeparate runs each named service as its own `fountain serve <name>` process on the same
@@ -124,7 +119,7 @@ func (e *Env) StartSeparate(names []string) (map[string]string, error) {
 	addrs := map[string]string{}
 	var peers []string
 	for _, n := range names {
-		addr, err := freeAddr()
+		addr, err := subprocess.FreeAddr()
 		if err != nil {
 			return nil, err
 		}
@@ -143,18 +138,9 @@ func (e *Env) StartSeparate(names []string) (map[string]string, error) {
 	return urls, nil
 }
 
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
 // startFountain runs `fountain serve` as its own process, as a user would, and waits until ready.
 func startFountain(bin, dbURL string) (string, func(), error) {
-	addr, err := freeAddr()
+	addr, err := subprocess.FreeAddr()
 	if err != nil {
 		return "", nil, err
 	}
@@ -168,24 +154,16 @@ func runFountain(bin, addr string, env []string, args ...string) (func(), error)
 	cmd.Env = append(os.Environ(), "FOUNTAIN_ADDR="+addr, "FOUNTAIN_LOG_LEVEL=warn", "FOUNTAIN_MAX_CONNS=32")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	p, err := subprocess.Start(cmd)
+	if err != nil {
 		return nil, err
 	}
-	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
+	stop := func() { p.Stop(time.Minute) }
+	if err := p.WaitReady("http://"+addr+"/readyz", 60*time.Second); err != nil {
+		stop()
+		return nil, fmt.Errorf("fountain %s: %w", strings.Join(args, " "), err)
 	}
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get("http://" + addr + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return stop, nil
-			}
-		}
-	}
-	stop()
-	return nil, errors.New("fountain " + strings.Join(args, " ") + " did not become ready")
+	return stop, nil
 }
 
 // Result is what a load run measured.
