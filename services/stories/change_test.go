@@ -154,44 +154,29 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestDependencyDown: with the services it reads unreachable, the Story Factory answers 503 with an
-// ErrorResponse, and never a story.
+// TestDependencyDown: with the services it reads unreachable, or accepting the call and never
+// answering, the Story Factory answers 503 with an ErrorResponse (for a silent one once the peer
+// timeout passes: it does not wait for ever), and never a story.
 func TestDependencyDown(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.NewPool(t)
-	closed := "http://127.0.0.1:1"
-	for _, down := range []map[string]string{
-		{"sequence": closed, "scripts": closed, "characters": closed, "sessions": closed},
-	} {
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(silent.Close)
+	for name, url := range map[string]string{"closed": "http://127.0.0.1:1", "silent": silent.URL} {
+		down := map[string]string{"sequence": url, "scripts": url, "characters": url, "sessions": url}
 		srv := apitest.NewServerWithPeers(t, pool, down, stories.Service())
 		c, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
 		require.NoError(t, err)
 		resp, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: 1})
 		require.NoError(t, err)
-		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode(), string(resp.Body))
-		require.Equal(t, "DEPENDENCY_UNAVAILABLE", resp.JSON503.ErrorCode)
+		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode(), "%s: %s", name, resp.Body)
+		require.Equal(t, "DEPENDENCY_UNAVAILABLE", resp.JSON503.ErrorCode, name)
 		r, err := c.GetStorySequencesWithResponse(context.Background(), &storiesapi.GetStorySequencesParams{ScriptId: 1, StartSequence: 1, EndSequence: 5})
 		require.NoError(t, err)
-		require.Equal(t, http.StatusServiceUnavailable, r.StatusCode(), string(r.Body))
+		require.Equal(t, http.StatusServiceUnavailable, r.StatusCode(), "%s: %s", name, r.Body)
 	}
-}
-
-// TestDependencySlow: services that accept the call and never answer give a 503 once the peer
-// timeout passes; the call does not wait on them for ever.
-func TestDependencySlow(t *testing.T) {
-	t.Parallel()
-	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done()
-	}))
-	t.Cleanup(silent.Close)
-	peers := map[string]string{"sequence": silent.URL, "scripts": silent.URL, "characters": silent.URL, "sessions": silent.URL}
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), peers, stories.Service())
-	c, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
-	require.NoError(t, err)
-	resp, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: 1})
-	require.NoError(t, err)
-	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode(), string(resp.Body))
-	require.Equal(t, "DEPENDENCY_UNAVAILABLE", resp.JSON503.ErrorCode)
 }
 
 // TestOneDependencyDown: the other services up with data, only Session & Context unreachable: 503
