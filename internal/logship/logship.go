@@ -134,23 +134,23 @@ func (s *Shipper) run(client logsapi.ClientInterface) {
 			batch = batch[:0]
 		}
 	}
+	add := func(e logsapi.LogEntryInput) {
+		if batch = append(batch, e); len(batch) == s.o.BatchSize {
+			flush()
+		}
+	}
 	for {
 		select {
 		case e := <-s.queue:
-			batch = append(batch, e)
-			if len(batch) == s.o.BatchSize {
-				flush()
-			}
+			add(e)
 		case <-ticker.C:
 			flush()
 		case <-s.stop:
+			// What is queued when the shipper stops still goes out.
 			for {
 				select {
 				case e := <-s.queue:
-					batch = append(batch, e)
-					if len(batch) == s.o.BatchSize {
-						flush()
-					}
+					add(e)
 				default:
 					flush()
 					return
