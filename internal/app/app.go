@@ -55,8 +55,10 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		o.Logger = slog.Default()
 	}
 	p := &peers{local: map[string]bool{}, urls: o.PeerURLs, timeout: o.PeerTimeout, logger: o.Logger}
-	for _, s := range services {
+	names := make([]string, len(services))
+	for i, s := range services {
 		p.local[s.Name] = true
+		names[i] = s.Name
 	}
 	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool)}
 	mux := http.NewServeMux()
@@ -79,10 +81,6 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 			w.Header().Set("Content-Type", "application/yaml")
 			_, _ = w.Write(spec)
 		})
-	}
-	var names []string
-	for _, s := range services {
-		names = append(names, s.Name)
 	}
 	if err := docs.Mount(mux, names); err != nil {
 		return nil, err
