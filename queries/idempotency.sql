@@ -1,29 +1,30 @@
--- name: KeyClaim :one
--- KeyClaim records a key as pending for this request; it returns nothing when the key is already
--- known, unless its first request was abandoned while pending (a crashed process), in which case
--- this request takes it over.
-INSERT INTO idempotency.keys AS k (key, method, path, request_hash)
-VALUES (@key, @method, @path, @request_hash)
-ON CONFLICT (key, method, path) DO UPDATE
-    SET request_hash = EXCLUDED.request_hash, created_at = now()
-    WHERE k.state = 'pending' AND k.created_at < now() - make_interval(secs => @abandoned_after_seconds::float8)
-RETURNING true;
-
 -- name: KeyGet :one
--- KeyGet reads what is known of a key.
-SELECT request_hash, state, status, headers, body
+-- KeyGet reads the response recorded for a key.
+SELECT request_hash, status, headers, body
 FROM idempotency.keys
 WHERE key = @key AND method = @method AND path = @path;
 
--- name: KeyComplete :exec
--- KeyComplete stores the first request's response for replay.
-UPDATE idempotency.keys
-SET state = 'done', status = @status, headers = @headers, body = @body
-WHERE key = @key AND method = @method AND path = @path;
+-- name: KeyLockAndGet :many
+-- KeyLockAndGet tries, for each key of a transaction's writes, the transaction-level advisory lock
+-- that marks its request as running (false: another transaction holds it), and reads the response
+-- recorded for it, if any. A key recorded by a transaction that committed after this statement's
+-- snapshot is not seen here; the primary key refuses the second record then.
+SELECT k.ord::bigint AS ord,
+       pg_try_advisory_xact_lock(hashtextextended(k.key || E'\n' || k.method || E'\n' || k.path, 0))::boolean AS locked,
+       ik.request_hash, ik.status, ik.headers, ik.body
+FROM (
+    SELECT i AS ord, (@keys::text[])[i]::text AS key, (@methods::text[])[i]::text AS method, (@paths::text[])[i]::text AS path
+    FROM generate_series(1, cardinality(@keys::text[])) AS i
+) k
+LEFT JOIN idempotency.keys ik ON ik.key = k.key AND ik.method = k.method AND ik.path = k.path
+ORDER BY k.ord;
 
--- name: KeyRelease :exec
--- KeyRelease forgets a key whose first request failed unexpectedly, so a retry runs again.
-DELETE FROM idempotency.keys WHERE key = @key AND method = @method AND path = @path AND state = 'pending';
+-- name: KeyInsertMany :exec
+-- KeyInsertMany records the keys of a transaction's writes with the responses to replay.
+INSERT INTO idempotency.keys (key, method, path, request_hash, status, headers, body)
+SELECT (@keys::text[])[i], (@methods::text[])[i], (@paths::text[])[i], (@request_hashes::bytea[])[i],
+       (@statuses::int4[])[i], (@headers::text[])[i]::jsonb, (@bodies::bytea[])[i]
+FROM generate_series(1, cardinality(@keys::text[])) AS i;
 
 -- name: KeyDeleteExpired :execrows
 -- KeyDeleteExpired drops keys older than the retention, a batch at a time.

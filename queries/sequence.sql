@@ -1,14 +1,14 @@
 -- name: ScopeGetByID :one
 -- ScopeGetByID names the scope an element was found in.
-SELECT id, script_id, name FROM sequence.scopes WHERE id = @id;
+SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = @id;
 
 -- name: ScopeFind :one
 -- ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
-SELECT id, script_id, name, position_count FROM sequence.scopes WHERE script_id = @script_id AND name = @name;
+SELECT id, script_id, name, owner, position_count FROM sequence.scopes WHERE script_id = @script_id AND name = @name;
 
 -- name: ScopeLockByID :one
 -- ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
-SELECT id, script_id, name FROM sequence.scopes WHERE id = @id FOR UPDATE;
+SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = @id FOR UPDATE;
 
 -- name: PositionAllocate :many
 -- PositionAllocate places the elements that hold no position yet at the end of the scope and returns
@@ -18,32 +18,39 @@ SELECT element_type::text AS element_type, element_id::bigint AS element_id, sco
 FROM sequence.allocate_positions(@script_id::bigint, @scope_name::text, @element_types::text[], @element_ids::bigint[]);
 
 -- name: PositionGetByElement :one
--- PositionGetByElement reads an element's position with its scope.
-SELECT p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
+-- PositionGetByElement reads an element's position with its scope: the owner's, or without an
+-- owner the client's if it has one, else the content services'.
+SELECT p.owner, p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
 FROM sequence.positions p
 JOIN sequence.scopes s ON s.id = p.scope_id
-WHERE p.element_type = @element_type AND p.element_id = @element_id;
+WHERE p.element_type = @element_type AND p.element_id = @element_id
+  AND (sqlc.narg(owner)::text IS NULL OR p.owner = sqlc.narg(owner))
+ORDER BY p.owner
+LIMIT 1;
 
 -- name: PositionListByIDs :many
--- PositionListByIDs reads the positions of elements of one type, in the order of the ids given.
-SELECT p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
+-- PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
+-- each as PositionGetByElement chooses it.
+SELECT DISTINCT ON (r.ord) p.owner, p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
 FROM unnest(@element_ids::bigint[]) WITH ORDINALITY AS r (element_id, ord)
 JOIN sequence.positions p ON p.element_type = @element_type AND p.element_id = r.element_id
 JOIN sequence.scopes s ON s.id = p.scope_id
-ORDER BY r.ord;
+WHERE sqlc.narg(owner)::text IS NULL OR p.owner = sqlc.narg(owner)
+ORDER BY r.ord, p.owner;
 
 -- name: PositionDelete :execrows
--- PositionDelete releases an element's position; the caller holds its scope's lock.
-DELETE FROM sequence.positions WHERE element_type = @element_type AND element_id = @element_id;
+-- PositionDelete releases an element's client position; the caller holds its scope's lock.
+DELETE FROM sequence.positions WHERE owner = 'client' AND element_type = @element_type AND element_id = @element_id;
 
 -- name: PositionListByElements :many
--- PositionListByElements reads the positions of the given elements (those that hold one).
+-- PositionListByElements reads the positions one owner's elements hold (those that hold one).
 SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number
 FROM sequence.positions p
 JOIN (
     SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id
     FROM generate_series(1, cardinality(@element_ids::bigint[])) AS i
-) r ON r.element_type = p.element_type AND r.element_id = p.element_id;
+) r ON r.element_type = p.element_type AND r.element_id = p.element_id
+WHERE p.owner = @owner;
 
 -- name: PositionReorder :execrows
 -- PositionReorder moves the given elements of a scope to their new numbers in one statement; the

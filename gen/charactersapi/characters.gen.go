@@ -679,11 +679,14 @@ type ListActionsParams struct {
 
 // CreateActionParams defines parameters for CreateAction.
 type CreateActionParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -723,11 +726,14 @@ type ListActionParaphrasesParams struct {
 
 // CreateActionParaphraseParams defines parameters for CreateActionParaphrase.
 type CreateActionParaphraseParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -772,11 +778,14 @@ type ListCharactersParams struct {
 
 // CreateCharacterParams defines parameters for CreateCharacter.
 type CreateCharacterParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -826,11 +835,14 @@ type PatchCharacterParaphrasesParams struct {
 
 // CreateCharacterParaphraseParams defines parameters for CreateCharacterParaphrase.
 type CreateCharacterParaphraseParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -912,11 +924,14 @@ type ListSpokenWordsParams struct {
 
 // CreateSpokenWordParams defines parameters for CreateSpokenWord.
 type CreateSpokenWordParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -956,11 +971,14 @@ type ListSpokenWordParaphrasesParams struct {
 
 // CreateSpokenWordParaphraseParams defines parameters for CreateSpokenWordParaphrase.
 type CreateSpokenWordParaphraseParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -6695,6 +6713,11 @@ type ClientWithResponsesInterface interface {
 	ReplaceSpokenWordParaphraseWithResponse(ctx context.Context, spokenWordId SpokenWordIdPath, paraphraseId ParaphraseIdPath, params *ReplaceSpokenWordParaphraseParams, body ReplaceSpokenWordParaphraseJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSpokenWordParaphraseResponse, error)
 }
 
+// DeleteActionsResponse503Headers the declared response headers of an HTTP 503 response for DeleteActions
+type DeleteActionsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteActionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6708,6 +6731,8 @@ type DeleteActionsResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteActionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6764,6 +6789,11 @@ func (r DeleteActionsResponse) ContentType() string {
 	return ""
 }
 
+// ListActionsResponse503Headers the declared response headers of an HTTP 503 response for ListActions
+type ListActionsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListActionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6777,6 +6807,8 @@ type ListActionsResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListActionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6838,6 +6870,16 @@ type CreateActionResponse201Headers struct {
 	ETag string
 }
 
+// CreateActionResponse409Headers the declared response headers of an HTTP 409 response for CreateAction
+type CreateActionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateActionResponse503Headers the declared response headers of an HTTP 503 response for CreateAction
+type CreateActionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateActionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6861,6 +6903,10 @@ type CreateActionResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateActionResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateActionResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateActionResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -6937,6 +6983,16 @@ func (r CreateActionResponse) ContentType() string {
 	return ""
 }
 
+// DeleteActionResponse409Headers the declared response headers of an HTTP 409 response for DeleteAction
+type DeleteActionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// DeleteActionResponse503Headers the declared response headers of an HTTP 503 response for DeleteAction
+type DeleteActionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteActionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6954,6 +7010,10 @@ type DeleteActionResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteActionResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteActionResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -7025,6 +7085,11 @@ type GetActionResponse200Headers struct {
 	ETag string
 }
 
+// GetActionResponse503Headers the declared response headers of an HTTP 503 response for GetAction
+type GetActionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetActionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7042,6 +7107,8 @@ type GetActionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetActionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetActionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7108,6 +7175,11 @@ type UpdateActionResponse200Headers struct {
 	ETag string
 }
 
+// UpdateActionResponse503Headers the declared response headers of an HTTP 503 response for UpdateAction
+type UpdateActionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateActionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7133,6 +7205,8 @@ type UpdateActionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateActionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateActionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7219,6 +7293,11 @@ type ReplaceActionResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceActionResponse503Headers the declared response headers of an HTTP 503 response for ReplaceAction
+type ReplaceActionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceActionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7244,6 +7323,8 @@ type ReplaceActionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceActionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceActionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7325,6 +7406,11 @@ func (r ReplaceActionResponse) ContentType() string {
 	return ""
 }
 
+// ListActionParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for ListActionParaphrases
+type ListActionParaphrasesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListActionParaphrasesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7338,6 +7424,8 @@ type ListActionParaphrasesResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListActionParaphrasesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7399,6 +7487,16 @@ type CreateActionParaphraseResponse201Headers struct {
 	ETag string
 }
 
+// CreateActionParaphraseResponse409Headers the declared response headers of an HTTP 409 response for CreateActionParaphrase
+type CreateActionParaphraseResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for CreateActionParaphrase
+type CreateActionParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateActionParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7420,6 +7518,10 @@ type CreateActionParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateActionParaphraseResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateActionParaphraseResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateActionParaphraseResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -7491,6 +7593,11 @@ func (r CreateActionParaphraseResponse) ContentType() string {
 	return ""
 }
 
+// DeleteActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for DeleteActionParaphrase
+type DeleteActionParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteActionParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7504,6 +7611,8 @@ type DeleteActionParaphraseResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteActionParaphraseResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -7565,6 +7674,11 @@ type GetActionParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// GetActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for GetActionParaphrase
+type GetActionParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetActionParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7580,6 +7694,8 @@ type GetActionParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetActionParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetActionParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7641,6 +7757,11 @@ type PatchActionParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// PatchActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for PatchActionParaphrase
+type PatchActionParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PatchActionParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7662,6 +7783,8 @@ type PatchActionParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchActionParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchActionParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7738,6 +7861,11 @@ type ReplaceActionParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for ReplaceActionParaphrase
+type ReplaceActionParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceActionParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7759,6 +7887,8 @@ type ReplaceActionParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceActionParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceActionParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7830,6 +7960,11 @@ func (r ReplaceActionParaphraseResponse) ContentType() string {
 	return ""
 }
 
+// ListCharactersResponse503Headers the declared response headers of an HTTP 503 response for ListCharacters
+type ListCharactersResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCharactersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7841,6 +7976,8 @@ type ListCharactersResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCharactersResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7897,6 +8034,16 @@ type CreateCharacterResponse201Headers struct {
 	ETag string
 }
 
+// CreateCharacterResponse409Headers the declared response headers of an HTTP 409 response for CreateCharacter
+type CreateCharacterResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateCharacterResponse503Headers the declared response headers of an HTTP 503 response for CreateCharacter
+type CreateCharacterResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateCharacterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7916,6 +8063,10 @@ type CreateCharacterResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateCharacterResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateCharacterResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateCharacterResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -7982,6 +8133,16 @@ func (r CreateCharacterResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCharacterResponse409Headers the declared response headers of an HTTP 409 response for DeleteCharacter
+type DeleteCharacterResponse409Headers struct {
+	RetryAfter *int
+}
+
+// DeleteCharacterResponse503Headers the declared response headers of an HTTP 503 response for DeleteCharacter
+type DeleteCharacterResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteCharacterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7999,6 +8160,10 @@ type DeleteCharacterResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteCharacterResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteCharacterResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8070,6 +8235,11 @@ type GetCharacterResponse200Headers struct {
 	ETag string
 }
 
+// GetCharacterResponse503Headers the declared response headers of an HTTP 503 response for GetCharacter
+type GetCharacterResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetCharacterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8085,6 +8255,8 @@ type GetCharacterResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCharacterResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCharacterResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8146,6 +8318,11 @@ type UpdateCharacterResponse200Headers struct {
 	ETag string
 }
 
+// UpdateCharacterResponse503Headers the declared response headers of an HTTP 503 response for UpdateCharacter
+type UpdateCharacterResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateCharacterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8167,6 +8344,8 @@ type UpdateCharacterResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateCharacterResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateCharacterResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8243,6 +8422,11 @@ type ReplaceCharacterResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceCharacterResponse503Headers the declared response headers of an HTTP 503 response for ReplaceCharacter
+type ReplaceCharacterResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceCharacterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8264,6 +8448,8 @@ type ReplaceCharacterResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceCharacterResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceCharacterResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8335,6 +8521,11 @@ func (r ReplaceCharacterResponse) ContentType() string {
 	return ""
 }
 
+// ListCharacterParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for ListCharacterParaphrases
+type ListCharacterParaphrasesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCharacterParaphrasesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8348,6 +8539,8 @@ type ListCharacterParaphrasesResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCharacterParaphrasesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8409,6 +8602,16 @@ type PatchCharacterParaphrasesResponse200Headers struct {
 	ETag string
 }
 
+// PatchCharacterParaphrasesResponse409Headers the declared response headers of an HTTP 409 response for PatchCharacterParaphrases
+type PatchCharacterParaphrasesResponse409Headers struct {
+	RetryAfter *int
+}
+
+// PatchCharacterParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for PatchCharacterParaphrases
+type PatchCharacterParaphrasesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PatchCharacterParaphrasesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8432,6 +8635,10 @@ type PatchCharacterParaphrasesResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchCharacterParaphrasesResponse200Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchCharacterParaphrasesResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchCharacterParaphrasesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8513,6 +8720,16 @@ type CreateCharacterParaphraseResponse201Headers struct {
 	ETag string
 }
 
+// CreateCharacterParaphraseResponse409Headers the declared response headers of an HTTP 409 response for CreateCharacterParaphrase
+type CreateCharacterParaphraseResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for CreateCharacterParaphrase
+type CreateCharacterParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateCharacterParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8534,6 +8751,10 @@ type CreateCharacterParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateCharacterParaphraseResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateCharacterParaphraseResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateCharacterParaphraseResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -8610,6 +8831,16 @@ type UpdateCharacterParaphrasesResponse200Headers struct {
 	ETag string
 }
 
+// UpdateCharacterParaphrasesResponse409Headers the declared response headers of an HTTP 409 response for UpdateCharacterParaphrases
+type UpdateCharacterParaphrasesResponse409Headers struct {
+	RetryAfter *int
+}
+
+// UpdateCharacterParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for UpdateCharacterParaphrases
+type UpdateCharacterParaphrasesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateCharacterParaphrasesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8633,6 +8864,10 @@ type UpdateCharacterParaphrasesResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateCharacterParaphrasesResponse200Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateCharacterParaphrasesResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateCharacterParaphrasesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8709,6 +8944,11 @@ func (r UpdateCharacterParaphrasesResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for DeleteCharacterParaphrase
+type DeleteCharacterParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteCharacterParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8722,6 +8962,8 @@ type DeleteCharacterParaphraseResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteCharacterParaphraseResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8783,6 +9025,11 @@ type GetCharacterParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// GetCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for GetCharacterParaphrase
+type GetCharacterParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetCharacterParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8798,6 +9045,8 @@ type GetCharacterParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCharacterParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCharacterParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8859,6 +9108,11 @@ type PatchCharacterParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// PatchCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for PatchCharacterParaphrase
+type PatchCharacterParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PatchCharacterParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8880,6 +9134,8 @@ type PatchCharacterParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchCharacterParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchCharacterParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8956,6 +9212,11 @@ type ReplaceCharacterParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for ReplaceCharacterParaphrase
+type ReplaceCharacterParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceCharacterParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8977,6 +9238,8 @@ type ReplaceCharacterParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceCharacterParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceCharacterParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9103,6 +9366,11 @@ func (r ListLinesResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSpokenWordsResponse503Headers the declared response headers of an HTTP 503 response for DeleteSpokenWords
+type DeleteSpokenWordsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteSpokenWordsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9116,6 +9384,8 @@ type DeleteSpokenWordsResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteSpokenWordsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9172,6 +9442,11 @@ func (r DeleteSpokenWordsResponse) ContentType() string {
 	return ""
 }
 
+// ListSpokenWordsResponse503Headers the declared response headers of an HTTP 503 response for ListSpokenWords
+type ListSpokenWordsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListSpokenWordsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9185,6 +9460,8 @@ type ListSpokenWordsResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListSpokenWordsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9246,6 +9523,16 @@ type CreateSpokenWordResponse201Headers struct {
 	ETag string
 }
 
+// CreateSpokenWordResponse409Headers the declared response headers of an HTTP 409 response for CreateSpokenWord
+type CreateSpokenWordResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for CreateSpokenWord
+type CreateSpokenWordResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateSpokenWordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9269,6 +9556,10 @@ type CreateSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateSpokenWordResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateSpokenWordResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateSpokenWordResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -9345,6 +9636,16 @@ func (r CreateSpokenWordResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSpokenWordResponse409Headers the declared response headers of an HTTP 409 response for DeleteSpokenWord
+type DeleteSpokenWordResponse409Headers struct {
+	RetryAfter *int
+}
+
+// DeleteSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for DeleteSpokenWord
+type DeleteSpokenWordResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteSpokenWordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9362,6 +9663,10 @@ type DeleteSpokenWordResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteSpokenWordResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteSpokenWordResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -9433,6 +9738,11 @@ type GetSpokenWordResponse200Headers struct {
 	ETag string
 }
 
+// GetSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for GetSpokenWord
+type GetSpokenWordResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetSpokenWordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9450,6 +9760,8 @@ type GetSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSpokenWordResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetSpokenWordResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9516,6 +9828,11 @@ type UpdateSpokenWordResponse200Headers struct {
 	ETag string
 }
 
+// UpdateSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for UpdateSpokenWord
+type UpdateSpokenWordResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateSpokenWordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9541,6 +9858,8 @@ type UpdateSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateSpokenWordResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateSpokenWordResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9627,6 +9946,11 @@ type ReplaceSpokenWordResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSpokenWord
+type ReplaceSpokenWordResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceSpokenWordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9652,6 +9976,8 @@ type ReplaceSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSpokenWordResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceSpokenWordResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9733,6 +10059,11 @@ func (r ReplaceSpokenWordResponse) ContentType() string {
 	return ""
 }
 
+// ListSpokenWordParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for ListSpokenWordParaphrases
+type ListSpokenWordParaphrasesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListSpokenWordParaphrasesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9746,6 +10077,8 @@ type ListSpokenWordParaphrasesResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListSpokenWordParaphrasesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9807,6 +10140,16 @@ type CreateSpokenWordParaphraseResponse201Headers struct {
 	ETag string
 }
 
+// CreateSpokenWordParaphraseResponse409Headers the declared response headers of an HTTP 409 response for CreateSpokenWordParaphrase
+type CreateSpokenWordParaphraseResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for CreateSpokenWordParaphrase
+type CreateSpokenWordParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateSpokenWordParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9828,6 +10171,10 @@ type CreateSpokenWordParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateSpokenWordParaphraseResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateSpokenWordParaphraseResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateSpokenWordParaphraseResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -9899,6 +10246,11 @@ func (r CreateSpokenWordParaphraseResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for DeleteSpokenWordParaphrase
+type DeleteSpokenWordParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteSpokenWordParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9912,6 +10264,8 @@ type DeleteSpokenWordParaphraseResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteSpokenWordParaphraseResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -9973,6 +10327,11 @@ type GetSpokenWordParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// GetSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for GetSpokenWordParaphrase
+type GetSpokenWordParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetSpokenWordParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9988,6 +10347,8 @@ type GetSpokenWordParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSpokenWordParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetSpokenWordParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10049,6 +10410,11 @@ type PatchSpokenWordParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// PatchSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for PatchSpokenWordParaphrase
+type PatchSpokenWordParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PatchSpokenWordParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10070,6 +10436,8 @@ type PatchSpokenWordParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchSpokenWordParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchSpokenWordParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10146,6 +10514,11 @@ type ReplaceSpokenWordParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSpokenWordParaphrase
+type ReplaceSpokenWordParaphraseResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceSpokenWordParaphraseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10167,6 +10540,8 @@ type ReplaceSpokenWordParaphraseResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSpokenWordParaphraseResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceSpokenWordParaphraseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11418,6 +11793,19 @@ func ParseDeleteActionsResponse(rsp *http.Response) (*DeleteActionsResponse, err
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteActionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -11470,6 +11858,19 @@ func ParseListActionsResponse(rsp *http.Response) (*ListActionsResponse, error) 
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListActionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -11565,6 +11966,26 @@ func ParseCreateActionResponse(rsp *http.Response) (*CreateActionResponse, error
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateActionResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateActionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -11636,6 +12057,29 @@ func ParseDeleteActionResponse(rsp *http.Response) (*DeleteActionResponse, error
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 409:
+		var headers DeleteActionResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteActionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -11710,6 +12154,16 @@ func ParseGetActionResponse(rsp *http.Response) (*GetActionResponse, error) {
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetActionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -11812,6 +12266,16 @@ func ParseUpdateActionResponse(rsp *http.Response) (*UpdateActionResponse, error
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateActionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -11914,6 +12378,16 @@ func ParseReplaceActionResponse(rsp *http.Response) (*ReplaceActionResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceActionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -11968,6 +12442,19 @@ func ParseListActionParaphrasesResponse(rsp *http.Response) (*ListActionParaphra
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListActionParaphrasesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12056,6 +12543,26 @@ func ParseCreateActionParaphraseResponse(rsp *http.Response) (*CreateActionParap
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateActionParaphraseResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateActionParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12113,6 +12620,19 @@ func ParseDeleteActionParaphraseResponse(rsp *http.Response) (*DeleteActionParap
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteActionParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12180,6 +12700,16 @@ func ParseGetActionParaphraseResponse(rsp *http.Response) (*GetActionParaphraseR
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetActionParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12268,6 +12798,16 @@ func ParsePatchActionParaphraseResponse(rsp *http.Response) (*PatchActionParaphr
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchActionParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12356,6 +12896,16 @@ func ParseReplaceActionParaphraseResponse(rsp *http.Response) (*ReplaceActionPar
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceActionParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12403,6 +12953,19 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListCharactersResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12484,6 +13047,26 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateCharacterResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateCharacterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12557,6 +13140,29 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 
 	}
 
+	switch {
+	case rsp.StatusCode == 409:
+		var headers DeleteCharacterResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteCharacterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -12622,6 +13228,16 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCharacterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12710,6 +13326,16 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateCharacterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12798,6 +13424,16 @@ func ParseReplaceCharacterResponse(rsp *http.Response) (*ReplaceCharacterRespons
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceCharacterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12852,6 +13488,19 @@ func ParseListCharacterParaphrasesResponse(rsp *http.Response) (*ListCharacterPa
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListCharacterParaphrasesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -12947,6 +13596,26 @@ func ParsePatchCharacterParaphrasesResponse(rsp *http.Response) (*PatchCharacter
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchCharacterParaphrasesResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchCharacterParaphrasesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13035,6 +13704,26 @@ func ParseCreateCharacterParaphraseResponse(rsp *http.Response) (*CreateCharacte
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateCharacterParaphraseResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateCharacterParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13130,6 +13819,26 @@ func ParseUpdateCharacterParaphrasesResponse(rsp *http.Response) (*UpdateCharact
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateCharacterParaphrasesResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateCharacterParaphrasesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13187,6 +13896,19 @@ func ParseDeleteCharacterParaphraseResponse(rsp *http.Response) (*DeleteCharacte
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteCharacterParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13254,6 +13976,16 @@ func ParseGetCharacterParaphraseResponse(rsp *http.Response) (*GetCharacterParap
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCharacterParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13342,6 +14074,16 @@ func ParsePatchCharacterParaphraseResponse(rsp *http.Response) (*PatchCharacterP
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchCharacterParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13430,6 +14172,16 @@ func ParseReplaceCharacterParaphraseResponse(rsp *http.Response) (*ReplaceCharac
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceCharacterParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13526,6 +14278,19 @@ func ParseDeleteSpokenWordsResponse(rsp *http.Response) (*DeleteSpokenWordsRespo
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteSpokenWordsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -13578,6 +14343,19 @@ func ParseListSpokenWordsResponse(rsp *http.Response) (*ListSpokenWordsResponse,
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListSpokenWordsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13673,6 +14451,26 @@ func ParseCreateSpokenWordResponse(rsp *http.Response) (*CreateSpokenWordRespons
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateSpokenWordResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateSpokenWordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13744,6 +14542,29 @@ func ParseDeleteSpokenWordResponse(rsp *http.Response) (*DeleteSpokenWordRespons
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 409:
+		var headers DeleteSpokenWordResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteSpokenWordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13818,6 +14639,16 @@ func ParseGetSpokenWordResponse(rsp *http.Response) (*GetSpokenWordResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetSpokenWordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -13920,6 +14751,16 @@ func ParseUpdateSpokenWordResponse(rsp *http.Response) (*UpdateSpokenWordRespons
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateSpokenWordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -14022,6 +14863,16 @@ func ParseReplaceSpokenWordResponse(rsp *http.Response) (*ReplaceSpokenWordRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceSpokenWordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -14076,6 +14927,19 @@ func ParseListSpokenWordParaphrasesResponse(rsp *http.Response) (*ListSpokenWord
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListSpokenWordParaphrasesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -14164,6 +15028,26 @@ func ParseCreateSpokenWordParaphraseResponse(rsp *http.Response) (*CreateSpokenW
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateSpokenWordParaphraseResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateSpokenWordParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -14221,6 +15105,19 @@ func ParseDeleteSpokenWordParaphraseResponse(rsp *http.Response) (*DeleteSpokenW
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteSpokenWordParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -14288,6 +15185,16 @@ func ParseGetSpokenWordParaphraseResponse(rsp *http.Response) (*GetSpokenWordPar
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetSpokenWordParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -14376,6 +15283,16 @@ func ParsePatchSpokenWordParaphraseResponse(rsp *http.Response) (*PatchSpokenWor
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchSpokenWordParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -14464,6 +15381,16 @@ func ParseReplaceSpokenWordParaphraseResponse(rsp *http.Response) (*ReplaceSpoke
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceSpokenWordParaphraseResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -16999,7 +17926,14 @@ type BadGatewayJSONResponse ErrorResponse
 
 type BadRequestJSONResponse ErrorResponse
 
-type ConflictJSONResponse ErrorResponse
+type ConflictResponseHeaders struct {
+	RetryAfter *int
+}
+type ConflictJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ConflictResponseHeaders
+}
 
 type InternalErrorJSONResponse ErrorResponse
 
@@ -17009,7 +17943,14 @@ type PayloadTooLargeJSONResponse ErrorResponse
 
 type PreconditionFailedJSONResponse ErrorResponse
 
-type UnavailableJSONResponse ErrorResponse
+type UnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type UnavailableJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnavailableResponseHeaders
+}
 
 type UnresolvedReferenceJSONResponse ErrorResponse
 
@@ -17084,10 +18025,13 @@ type DeleteActions503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteActions503JSONResponse) VisitDeleteActionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17162,10 +18106,13 @@ type ListActions503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListActions503JSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17221,10 +18168,13 @@ type CreateAction409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateAction409JSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17309,10 +18259,13 @@ type CreateAction503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateAction503JSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17368,10 +18321,13 @@ type DeleteAction409JSONResponse struct{ ConflictJSONResponse }
 func (response DeleteAction409JSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17424,10 +18380,13 @@ type DeleteAction503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteAction503JSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17524,10 +18483,13 @@ type GetAction503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetAction503JSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17686,10 +18648,13 @@ type UpdateAction503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateAction503JSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17848,10 +18813,13 @@ type ReplaceAction503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceAction503JSONResponse) VisitReplaceActionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -17927,10 +18895,13 @@ type ListActionParaphrases503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListActionParaphrases503JSONResponse) VisitListActionParaphrasesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18001,10 +18972,13 @@ type CreateActionParaphrase409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateActionParaphrase409JSONResponse) VisitCreateActionParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18059,10 +19033,13 @@ type CreateActionParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateActionParaphrase503JSONResponse) VisitCreateActionParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18147,10 +19124,13 @@ type DeleteActionParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteActionParaphrase503JSONResponse) VisitDeleteActionParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18234,10 +19214,13 @@ type GetActionParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetActionParaphrase503JSONResponse) VisitGetActionParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18367,10 +19350,13 @@ type PatchActionParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response PatchActionParaphrase503JSONResponse) VisitPatchActionParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18500,10 +19486,13 @@ type ReplaceActionParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceActionParaphrase503JSONResponse) VisitReplaceActionParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18564,10 +19553,13 @@ type ListCharacters503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListCharacters503JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18623,10 +19615,13 @@ type CreateCharacter409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateCharacter409JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18681,10 +19676,13 @@ type CreateCharacter503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateCharacter503JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18740,10 +19738,13 @@ type DeleteCharacter409JSONResponse struct{ ConflictJSONResponse }
 func (response DeleteCharacter409JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18796,10 +19797,13 @@ type DeleteCharacter503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteCharacter503JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -18882,10 +19886,13 @@ type GetCharacter503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetCharacter503JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19014,10 +20021,13 @@ type UpdateCharacter503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateCharacter503JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19146,10 +20156,13 @@ type ReplaceCharacter503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceCharacter503JSONResponse) VisitReplaceCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19225,10 +20238,13 @@ type ListCharacterParaphrases503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListCharacterParaphrases503JSONResponse) VisitListCharacterParaphrasesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19299,10 +20315,13 @@ type PatchCharacterParaphrases409JSONResponse struct{ ConflictJSONResponse }
 func (response PatchCharacterParaphrases409JSONResponse) VisitPatchCharacterParaphrasesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19371,10 +20390,13 @@ type PatchCharacterParaphrases503JSONResponse struct{ UnavailableJSONResponse }
 func (response PatchCharacterParaphrases503JSONResponse) VisitPatchCharacterParaphrasesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19445,10 +20467,13 @@ type CreateCharacterParaphrase409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateCharacterParaphrase409JSONResponse) VisitCreateCharacterParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19503,10 +20528,13 @@ type CreateCharacterParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateCharacterParaphrase503JSONResponse) VisitCreateCharacterParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19577,10 +20605,13 @@ type UpdateCharacterParaphrases409JSONResponse struct{ ConflictJSONResponse }
 func (response UpdateCharacterParaphrases409JSONResponse) VisitUpdateCharacterParaphrasesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19649,10 +20680,13 @@ type UpdateCharacterParaphrases503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateCharacterParaphrases503JSONResponse) VisitUpdateCharacterParaphrasesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19737,10 +20771,13 @@ type DeleteCharacterParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteCharacterParaphrase503JSONResponse) VisitDeleteCharacterParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19824,10 +20861,13 @@ type GetCharacterParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetCharacterParaphrase503JSONResponse) VisitGetCharacterParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -19957,10 +20997,13 @@ type PatchCharacterParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response PatchCharacterParaphrase503JSONResponse) VisitPatchCharacterParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20090,10 +21133,13 @@ type ReplaceCharacterParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceCharacterParaphrase503JSONResponse) VisitReplaceCharacterParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20218,10 +21264,13 @@ type DeleteSpokenWords503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteSpokenWords503JSONResponse) VisitDeleteSpokenWordsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20296,10 +21345,13 @@ type ListSpokenWords503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListSpokenWords503JSONResponse) VisitListSpokenWordsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20355,10 +21407,13 @@ type CreateSpokenWord409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateSpokenWord409JSONResponse) VisitCreateSpokenWordResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20443,10 +21498,13 @@ type CreateSpokenWord503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateSpokenWord503JSONResponse) VisitCreateSpokenWordResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20502,10 +21560,13 @@ type DeleteSpokenWord409JSONResponse struct{ ConflictJSONResponse }
 func (response DeleteSpokenWord409JSONResponse) VisitDeleteSpokenWordResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20558,10 +21619,13 @@ type DeleteSpokenWord503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteSpokenWord503JSONResponse) VisitDeleteSpokenWordResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20658,10 +21722,13 @@ type GetSpokenWord503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetSpokenWord503JSONResponse) VisitGetSpokenWordResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20820,10 +21887,13 @@ type UpdateSpokenWord503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateSpokenWord503JSONResponse) VisitUpdateSpokenWordResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -20982,10 +22052,13 @@ type ReplaceSpokenWord503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceSpokenWord503JSONResponse) VisitReplaceSpokenWordResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -21061,10 +22134,13 @@ type ListSpokenWordParaphrases503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListSpokenWordParaphrases503JSONResponse) VisitListSpokenWordParaphrasesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -21135,10 +22211,13 @@ type CreateSpokenWordParaphrase409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateSpokenWordParaphrase409JSONResponse) VisitCreateSpokenWordParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -21193,10 +22272,13 @@ type CreateSpokenWordParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateSpokenWordParaphrase503JSONResponse) VisitCreateSpokenWordParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -21281,10 +22363,13 @@ type DeleteSpokenWordParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteSpokenWordParaphrase503JSONResponse) VisitDeleteSpokenWordParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -21368,10 +22453,13 @@ type GetSpokenWordParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetSpokenWordParaphrase503JSONResponse) VisitGetSpokenWordParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -21501,10 +22589,13 @@ type PatchSpokenWordParaphrase503JSONResponse struct{ UnavailableJSONResponse }
 func (response PatchSpokenWordParaphrase503JSONResponse) VisitPatchSpokenWordParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -21634,10 +22725,13 @@ type ReplaceSpokenWordParaphrase503JSONResponse struct{ UnavailableJSONResponse 
 func (response ReplaceSpokenWordParaphrase503JSONResponse) VisitReplaceSpokenWordParaphraseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -23058,234 +24152,237 @@ func (sh *strictHandler) ReplaceSpokenWordParaphrase(w http.ResponseWriter, r *h
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Ncts4tuarYHRvVSRfRrYVp3/kmppS2+5u30lij+1M1+yoN4RFSMINBWgIym5tr6vmIfYZ5sHmSbbO",
-	"AQgCFClRsh07iaq6Km2KP/g5OP/nO783BnIylYKJVDW6vzfGjEYswf89uaIj+DdiapDwacqlaHQbV2NG",
-	"EqbkLBmwF4qENyxRXIqQUEUoUWkixYgwkfJ0TlI6OiSKiYjwlFzTwUfCBQlPhy/f0nQwDtuNoJGwf8x4",
-	"wqJGN01mLGiowZhNKHyW/UYn05g1uo1+Y7/faASNdD6FP1WacDFq3N3dBY0pTeiEpWbEvQEM8jQ6p+l4",
-	"ceSnEQxryFlC5JCkY0Yo3g/DsB/7NmhwuHkKrwgagk7gk9S8eOmA/zNhw0a38R+7+Yru6l/V7mnUgOFm",
-	"A1R/mbFkvjhE/bsiqSQJo1FABnIyoS8Vg3mmLCLNMBuK+uN+0Aleha1DcsvTMQkjTmM5mrHTSIUBoSmZ",
-	"SJWS13t7e4RHypvk37/5Ff6axjJije6QxoqZaf8Dx7Uwb9VwJ8pTNlF1Zhw0JvS3U303DCRoTLgwf+/b",
-	"/aRJQudws0rnuN9DmUzg7yOqBhRGuLBMsZIkYjFLGWE3LJmTiE2ZiKhISVMxhpsrpyyh8ECrTX7h6VjO",
-	"UsLTgFBLvnrh7KOKcEWETPtCvxpW+2Dv+5CEP/cuPxyfnJ+8O+69u7oMW+2+cJdTE0LZ+g3MDNzVi9iQ",
-	"zuLUrrtZhWspY0YFksnRmCZ0kLKkPikPske8jd4vpeZB/vr7ErQz0gqSPhPxnKRjqZgeKlcVY+1ULKE3",
-	"2LUGd5yfiIrBXU7lRybIrUyipYfOOVt/3O8E+86xs0dk5aHDB2sePOeDT3L0TiM2mcqUicH8z6xk4d7S",
-	"j0zhUUqTOVF0yLpIhkOeqJQASTGV6hWi5CObk2Qm1CFJ2JTRlIsRCISmohMGPwZkwtKxjAICdNoXVETk",
-	"WkbzFqFC3bJE6Re571dTKRQjcCdc1lKLhHbY6csLNo3pnEVdAmQNmyOivhgkjKYMj/mYi1GbgDjLxpGN",
-	"N+LDIUuYSHEUZMRSRQwnOD0+eXt+dnXy7uhvH/588rcPFyfvL0+Ow0NC+wIml3JYIHI75jFzBswVUSmP",
-	"Y1gGAdNf9s7Tdx/eX56EbfJnNleEJgxePWGTa5awiAxlQjoHZCxniSrwocbr673ht/R15+X+4BV7eTDY",
-	"Yy+/j16/ftkZvqJ7g332/fW33zYMweklyynO2fGXsOUu1U3ob2+YGAEn6hhSyv7eXxTLQD1qOTdgisH5",
-	"KDtq3JVs2YHa39vbKxymoFPzKPGHOEL7GxyhIWo55RpUCMpVqDl3zIHUYoqETWEN+o3+bG/v1cDoVvgH",
-	"6zdgRQyvFyMGRDWhESMS1pRrMWBFG5JbX4ypIumYpsS8KiAsVoyEB/udsE3CnZBMYJBwlsU8u6lIVpn+",
-	"VU43Rpvz1nhK05QlcPv/bvb7O/+33/j7/svvf/373svvf/19L9j/7q7faP1no4x23vAJTxcX7ZyOGFH8",
-	"/7DAIwrSvOkQxVIiJJnQ3/hkNmm1G+WEEOObS0XxPu6uft7ZbPOnHSYXKRuxBMf5jk7YMiK3cstyL9Au",
-	"6IQFhI+EhPmSAVXMI+vGhZwwWTF+/KeuCLSCGcaJAz4bDhUrWdl3M+AsIJzxZIAYVB/5tGoVpX5N6TLu",
-	"BUj9NNVr9c1Bw1nGvdJlPKcJnY4Tqlh9XWdqn/GVnXJtZ+p84b7qjjvais2/8ga4oJ7B8prz26RRxCK4",
-	"cNMBM2lBbS2dXGE7CrNbazaXOOx1NDf9c6mKWRiXMu9ee0zM6FNrDEo/Qpp0kBKZEDVggvmr96pikCy3",
-	"69YbJeqNv8gkqk+1Ktc1SZOD+M+VvNAf7kGnlJKV89X7UfIdPK11KBSFP9DoJ5qyW4orPpACVCj4Xzqd",
-	"xnyA9Lj7Pwpm5hjmMOeU8lghB6fpTJGD/e8OrfrHoy75Zrg/6NA99v31d9HB4BWFaSaJTI5QbDd+6B1/",
-	"+Kl3dfJL72/AK5hSdATXccHgNQJkGUtu+IAZbZBFZCbYb1M2SFkUa9Fba+Yn8N0LM229CAWz0n4J6Sqb",
-	"hjYQFQESO2IiTWhMLs3YAnIkE0b0SSJvqaAjNmEiDYAQL5kCcUpAfne+IUewrL+lLVBwzUSUBM1X68OK",
-	"wLoDlyCR1CoqoXEsb0t4A2qBtyDXb6ky/CQCsX0XwF5e6JFvvJfm7HbJNIFPpnPStxf7DVQ8uFIgsf3d",
-	"/Gvvzelx7+r07N2HH3unb06OvT3N1hOVajtF1D9wdr3zU2J28uH2VLurDD2CwhSDhGIR7M91wuhHtGJm",
-	"cc5Oeuenh5l94C0vuWK/pWQyUykOHFaWclFg7+//aw/UEirmt2OWMMIFWkk4gIAImRAubmjMI/L+6seX",
-	"38HvsPVw0GFIyKC65FyqdJSwy7+8IQMq4GsqBTpLx2xCmuHCOgP/AGtcimHMBxtvvLZlVZccBCRnNqpL",
-	"Xu0HjlBTXbIf5HM2dK26pFOgB99vsnDA81UDNTX3wxxmvh1UnIwP5Y/A5B6JMPTBi/ggVXo7Zwmaf8DU",
-	"GGkW/T8BCc97F73zny96lycfem9/OP3p/dl7uC4T3O2ZYlFfhAWTCtT3MrrSx/ZUgMZMYxz4phu4Buc9",
-	"fXd1cvGu98bbFW4GQfDOh2StwmHaZEh5PEvYoTFZsjGjd9hMJiRDDkyXp8ScsViOFFL5O5n+KGci2pi9",
-	"OWKUHBRp9t3Z1Ycfz96/83mXK7zhOA5xAA9NjcZ2A3Efkeu5UXbTcc4t2W9cpeVk1ED9dB5LGl1J+YYm",
-	"I7beCrmrcN7725uz3vGHq7OzD296Fz+dVHNy9tuAsUiR/b2D715/+w25nqdMPdJBxQ9yRWKYXQKWraYN",
-	"qyEMBmyaKtLcJ2/5D5opnidsIEWEjpkfKY/ZxoSTsQWw3buk3+igVewt28XJ0dm749MqEeiZ6ON884ji",
-	"oOhwLc8TRh+StvKAC1IWmPoyHbMkM/fzZXSHVk1k7wW9oTym1zHbnE+lyZzENEVPgruC79/1/to7fdP7",
-	"4Y1PchFN6TUYVDPn6w9LZPYTzdAZRdjSXH2lahhqCYFuPP95rvpiJhJGB2MYdkBSjhrIDM0VDkxOsXjo",
-	"Tq22zkcuYCn7AtfSiJL3AjYyvmHRBUNH5oDdVxUk339f2KjLo4vT86sP5ewSz6TWiX3W9cBbhvzAELX5",
-	"YGDtQZm4ZjcsnD8W0gyLkwiDvggvT47w/DpXSXj0c++id3R1cuFcXirP3ws1m05lkrLoLYs4vULfx6b8",
-	"+P27y/fn52cXVyfHH96eHJ/2Plz97XwJU0Yt9ZqRhU88Ll+GtQ2L3wzbaDObF+dx2kWj+abzQpFQ/xo6",
-	"sU7YAOfOsEWm8UyrasVNpyJydp3DIsRSjBRJZYCadpiZldrvBa/OQ9giwrOpUjqZqjbcm40AfwudYFRI",
-	"aMIIvVYgEW7HDPR4ZOlCCtbO40IhrAuNldRfZzHah3C9qQNI5grQR5g9BkxDs+SiwUkuNR9qN4KGsc64",
-	"tuFtjLqWa9sNq9V7ACMnUS9ddftVtoCNIsksf05v+7HzABKNcSPVGmPuz6l5u0sJq5659O++CxqzabTB",
-	"khhqW/XMX81t2leTeXr+7qYiOD42d50XJpZ/091Gd/y/Wt+svP4fNkA2rffjKGdXCxq9HgpaaTq4rshU",
-	"Kh0BM+QLZuucyCRiiY7MhzFX6RsumNI+r09Kw8+aGj8BXWSfWLLdSB6O/4hGWnOm8bmzUybcVuDe+zn3",
-	"9t4DrNxn3zaea5SEZjaTVmD0+Zyb+54C9JkvEs6XRAqFja3Yzeo9PPan5m/SL6AHjel0yoTShxTEU+ZA",
-	"JyqlI0YinugB+27pxn+/f3N6cgVKBaOJIvRa3jBCU0LJLReRvIW7nVixzTuoDhZnY37DVVqhDwDD0ApG",
-	"M8QIFYjsVKY0PpIzkWbUFGJ4z8hpHaQKq6jFhoBrxYKNtnK3GPKNs1jlssfP6YjpoOZdkEXPajxiwnXw",
-	"VTvXlXImv7NIRXqm3ssCGxE1o6omKUymGGzIF04wQ2vIWRwROSTUCg7UyWkWAFcsVYckzMgd9aYh/41F",
-	"QGEotkyu3lOf/Huc5XoH+D3K5c0W+wpzTlis85m0SYJ5FDGjKiWgm+qgrPum/c9uURdWzsa7q6wKewNI",
-	"I1ePD0gIFmSFjVFpHNyfEB9do7ZTLiy2DieulT/wRMqun/xnEiDKdZp1VFs7uXurO0AUBfryVZ9FOnma",
-	"DSwsbMlSLl2opTpFj1wnnA2Jc3Ux78GocjwhiYyZZx/4SsalfvqtFCkdzVgAt8agaKCY/+9ZzFlaUDQ6",
-	"dRQNO5fnrGvkbOzrVDd8ql3MVaKTxZSagFDXF0SmCcdk7rSQWnX29uTMp5v9dcjmQXWgomfS04K+EJ7x",
-	"9GrMky3b4qLIyYSJlJalNP0ynhfS2jDExcVHnR3GU0Vkwkdc0PiQTOicXDPCJtO0wDjfyoglgpyIUczV",
-	"GMMF1CZM0wjd1MC9VDqLYPyl1toC/R/rWgjLEPyx/yxvyYSKuQ0dKULJ9Sz+mIXwEzaRN2V8MSq8d93E",
-	"QV+tdt5VRpO+M7s0Zw+5vhyaehL0vds887LRmwjJYkUBG/AhHyjSxOjNcMgELj1Sc5CH2PD1WeS7FWgX",
-	"coo5I+hYFvM2ORMgIWEn8PeEaV3D0puTcEQiOZjp/2GDmCZgNgmCogNmpd+CW76ww06cYWE2Kb2OGZnQ",
-	"wZgL9hLICC8MZMS6pCQPJSDh296bH88u3p4cf/jvy7N3cOXH0zdXJxcfLk7+8v704kQHWc4uTn86fdd7",
-	"8+H0+MPb08u3vaujn+FeL+iyGJ4hZdGZvigNzwSkfuJGWBK5xRdXJPwHlWn7+I1C8Bwulkdw8BtvT65+",
-	"PjvGkffevDn7xbzfJGjoh/N4YkCqIo0BCZ18urCYxl2WnbVADDaetHDSZxMqcgpQs8mEatVtMYfbPZs5",
-	"deUvLzui2moqKpban3zDCLf5lPDJamZRkqwdNN5wwYwjW5WffpP5hBqdcouCHH+1TvoICKODsdYUuSBU",
-	"DcwB55H2c1d5tdd1OGWe9xJF0MnNqv3SPGW18sWlHmUsnnC+V7Z3Z0Y6ZTHOEpfjRy5Q8zHRLkJdceek",
-	"lqFIE7CTjvXXCMxgvLE0fnWp27leQta5VlyRsG2qC8hMaWG1RjGAfntVej28XhRS7NVHPp3q76wl9twE",
-	"9BILxjdI81tD0gzdPHFgFJlCof9K2W8p/Duwaor1f0hnb5FbVUdLnXeCBgPyj0dl6rqNz7tpVemY9YVD",
-	"FG7gVhta7kiIonNFbsd8MDZfmGh+V3DKeHrXUiUuv3Nj30y+APU8QLJwbpY94Z0xU/lsE/9rfQ02ebUp",
-	"mL31Cu5+Kr9PoarBWydvmc2sAnejN/MJ5TO/fwys4l3h4hmRU/3iwGSA2Yw/ndSCKqRV/UFF7AtMOOCp",
-	"TfHIHnmhCI8e8gysS82b0Fdh3xc3c/lWlbtyQG1Gji6HrmgJiIwj0LfRJrqvp8bhxF+nqyZfgHOaDsYb",
-	"npeCqHJfFWYlxfeOZmx4ADYk6CUrdWXeuKgiwLcW69u6aMTFmJSNajBISlA2zZ3ZEfUdAb9QngaYKvjC",
-	"VH/GfDS2idQ6Vvsncgo/a39qQK4TvCXzpM1EwrXd67vLajjM8tnexwFUJAzvXWFAKBnO4pgk2ikHm9b1",
-	"1BcSs2GKKZbXbCCBl2qPSV94LNgmHpDrObnptFyerBku+eL5bdnhvlxIjVokWaPKv/CzfnialQm+UIX0",
-	"n4GcMhLitTCj4Kr8tqAv1JgmeR68facxSwLfTkNlNKFCD0S1Al1LPUzkRB+BLH9XCu3i6YvMu3NIBFzR",
-	"JTYRGbOEFUznV2tbnNraqj7uetB6Bl3gYyTmgmmVmDGt02blgf7hPiNYIxzof/6g/UJDiW6jlKRjOdO/",
-	"/GmTs5sbiVVh1PyO0MPFsFbE55Cb6QwbDjzODBQu9JkWajXxmGtJhDgRNzSeoYM2dOtIQiB94AqaElem",
-	"eebPbpLq+alCzXaZamY5PedkzTrc0jm1T2X5OGvuJfIZzfhBMjsXXUElnjfXNH/ADM/1M0ueExGuT0SP",
-	"Sw7LEjqdXb63QVvxLhABhuk/fUbns9r46hzOapXLrvFzTlBwNISv0+zNF+BhEwJ8V+hTJEZ+2iNR4xx8",
-	"hnmQj7+GC+uVax8eaGZnr/PNy/39l53XV5297h7897/ceAMs7UtQqMvCJVfeCasI+etYRo7fMORxyhIV",
-	"WBNLO+FSOWLpeFXcrjTa8ddceC4FIbXgVvvw7exIIPf7r/18OJYKbDUWonAV4WzWMvVgS7gYyqy0j2r0",
-	"BYPY8iMsIeWid9oorZ8rjeQbtZ98ZGyqDakpk1ONUEGNvgVTw1rQdMzmJJI6cEnn3b7Y2cmhp3Z2ArKz",
-	"YyzmnR3SLOT3qxY+uLPj2tJwH1ijyjVCWzru2Rc0l+Muy8pwLIAjatCLMidAYD7neGXha46Hqy+Mi0tl",
-	"aHy5O6VVSJ0KnFxyXaObD6jdF33xH/9BjuRkSlN+zWOeznMtZTq7jrkas8iCrvSFZsk3HafkVm8BTMxF",
-	"KAzyO04jnJHm4+iz72oF2O6sCkkTBHZfhL/jiQlILnLuQvjLhLHKhTYYsiC4WwEJtYqfZzIHfRFqVd9e",
-	"yx0+yrxpCge0/PdmeP7+KtwNz3tXRz/3xW5OOLu/O6zvbtfZrxAGAjM0WLXmK3Al59zwbrSWrb7SQqjF",
-	"vrjZzxcPLG8SJXI6xX2YMMQI7mbzNHWgdt6O68FEBH86wdGfXV5l/iQ3gqiWkAs87tML6SEal5Ja+mqO",
-	"YbN1uIIBTmOWsm5foGvpek44JvRomtdr2QqI3hD4G3NaWoFJhdJjxgUxnDKj0WM24ArXI0vyQcBIHgM3",
-	"QMSYgRSKKzDV+mKH7Oz0qtIVtEcFaCo7gO2dHXghfBeZySQg17PUFi5ngJiILCMTTDtTfUH0Bec9Af4f",
-	"004qWDpGP7KkTX6GEWNKxJgqg3WDDlVHYWkuqCutAL5BhXW2ev6cpgFntmheCPCJaVDyVuQ+wXLspczV",
-	"19KfiPzPeG6i5u1YkilLgOUr432jH+HEt9p6pS8d8zbmN0yt9Nbs7BBbG/lCFaLcL3Bti34ugwFQ7UfN",
-	"nKboQg0Mv+ApQRdpDo8K77bPON5QOHsIlKYFi+PuhO92c2LXqKpA3oi8YrynORQXfsDMk6ApCDSE1WSR",
-	"FlVZfkcq9Z/CJgDgFAy0DzyVMFDFmD/zNnzhSpKJvLHvUgGBs0V2s1HsJgw3JCRSkFKksII1iiuYUWOg",
-	"V8n1RWdGKfLnFwVfXVaGDoxIuSwozFc4zMglZ/vOURTSO4uFahTtl8xPGXKm3Dye0LkpuCNc6PW/YUB4",
-	"+gFFmsgh0LVJ5ixttUnPzS5GoN4pTVJXKpN0nMjZaIxr7+Q+4fsdfnKIPJY4guFP2Tr+Mcx5igt2aYAW",
-	"2uQUCBgBlNCYmUouMMJFcyolzYkEoRpLDReA4Rd38gMNLZWRUDmgmqVIwxsXvLforXV8vqAV4TbkYvvQ",
-	"OG8HNI6B8sPfXe/uXWjefe7pLWN6w0xNg7wV8CHUBWZxbNjqLpykXSMhdrVg2DWJsTMRYfI34wksSBb8",
-	"Ic3w3//8lytwd393syHuEBa3kCssJKb4angR8+YM5CV7MXykGR7sHYStQhpC82Z/14S+3JiiXrqSzBuN",
-	"W9lC2vnIRXQIlGVyWeEr1zLiTN0n1UGfAgy4afOCp+0sq+n9VZjxdS1hST21xaAqCemFV1F9NnicOAJh",
-	"4JdwIlrKaJhOP4NKA7UR234Aob8QWtc7DsD/RTx3t0tjyqMUKM1FJXyYRSvMSc94C8LPxRi9UUaqDyjq",
-	"TrRA8pqH5B+FhUM/HRzFV3t77nnVAhKXNBNZXh0cPPJ6b+9Qy3wGmwF8ZBpTRPyQw5QJApyOJaSJkacX",
-	"ivQbP8zSgCg5TP+Adgq8H4PQ//7nv/oNRANHoFlQ+tJbJlINPqzDYKoVaD2MwQQRApsklCsWkea+gdeL",
-	"EGS91SaotaMuA9+46RgMKBbloNvZlTZ5h6QGWr0mp/12e99bjkOX/RSXAj4A7Hgs44h09vx1tKqbohwH",
-	"Z1nGSDMLeMiDLtb2c9Oo/YdkEckYlwFIUgNGAjudK3It4YRHh0hDmZ2Ax98co4Sp1HwdE9/NibTSp2b+",
-	"eA7FBordYjI5DkCDHCK2onSy1SnqSfg1zYaGcpaQ3vmpJjitcOTWMfxiJ6tz79WYTq2+kSmoNI5RvGnH",
-	"2IgJpmHDUVHBr+Wyw04I+Qiq7MxZDdQRtKLLlb0ZttwrFsg4v9Hmd3YMtzAH20lQ4amF14ocBE+kPRKK",
-	"WRyHh7rHACo3jlKqD4f4SJqOEhz4qmqLzBTT7M8Jx2QWhMV5wlOlV9xWZHTJwd4B8KeDTqcvUAQQGt8C",
-	"KU0YFcqH/vLA58BST8c7OwXkJNiDJPtkphDv7ICdt7PTF6gC6LXIzIx///P/uQaBTHx9fzBmA6x2MWpJ",
-	"tXLfF0bad41qYtSg3d+zt99pfQ71ZxN0gM1vBUXdP/sokHALRwh6wkGnE/bFYukB2S2rPYCrZbUHXR/a",
-	"UJFbFscvNfRoAFTeF5gNrPJ1VBnU57XejfgGONaP2lTEIkhUt7A5Ql5go7kj4pHq6WDK0Ex8FPJW9AWP",
-	"LMB71vLAGp1aDw/cBigYodd4m6oveh4rdG/DM1+RioE2mp93l+2HfV1fGM1OkeZypQ60nSXWlB2Km0Ju",
-	"56a7MlQ3eylv70JmImZKeTsI4jh0kUhDY4VlzWL07c7rUylJMzNrVGbtYHcRM3NTGuUQfZ6mkklAkJzZ",
-	"GeJKJzVFVIxibF4RHp+8Obk6IbvU88VkV5XrjzHeNM8OKuRQ7MKx9M6IdlTgIsP0PLrTXMaM12jOJn+C",
-	"J5aKMnI78+7uiyMax4qMZGYo1gVWxhkuJxmVrShwIhhLLie04FCBMRD5hMlZqtrklzETKHu4IgtIfWoB",
-	"qa8vHKg+rSNqAQ009XrvVVhZonNo01Gy1iblENB94WNAB/DeTlgo8AFRiIaGpp0hSGstz27pPDPwC+f+",
-	"bJryCVcpH8DHNKTlYJ55Pxey9L2zjYvv6LLa45Pn6DQ9/3vgOt/7QstN0NjoYJw7G3DkA5oknGkVwh5Y",
-	"dNNnv/DUazBm+mfoZhRAyVUtM9paZgbGWPBOSJhJZ89BlKNlmq4yumhyNhjDffDdvgCbO9zJeEBZD43W",
-	"oa3o8xE/F8E3Peo52EfxU1aOhkO3fjutheStrZxxI1ouVSm5TXiKExD2HOYdcuw+ZXtvHKkZhqq/KAUo",
-	"Y7M2XaejD/Xb/qROYx3sjRODwlHRw6fQlocIdpsNGLUxlY3Rr8skY5OvWtDZ0OPcJqGtPdMgfKA/46ku",
-	"rWc87IvQFKjpEKtMTODl0FWFI8zby4o8NVkY69Wv9dQ5hDEfMFNzamJCb0+vGkFjlsSNbmOcplPV3d2V",
-	"UyY0jbRlMto1D6lduPcuaKQ8jf1w0tLIkZMY0m102vvtPYy0T5mgU97oNl6199qvGgF2F8Aw565ToabZ",
-	"+2LI7diwfa26Gzc6Ej5ufhzjGoz4DROZfxv0WSttSLVum8dl+0IKZnvU7O2FJcWj1kVPyTVahhmIt9ae",
-	"MM3XBQVuBZYgeeLFB4LcB6kFRS6uVzh5jZvO7U41NmHRvrgFk8i2kNvLHDRUaOrVkZAVvmsUpxkvBz5i",
-	"PXdc5f3pdK6Hp5YgrcKvjoex5Dat0NszqmvF875sfYERVnmrFazse3hy0f2UOaoN9871Vq3lwJsFaaLM",
-	"2kWJ2IINvsHy8BGdoiuzkD0WGL80rJNxIrt5Z4m81SfKib1ZsuzZUkW3IeTfywPr+S27fgeUu2D1A357",
-	"khpPLHTIu/u10Hyjs7dXHxgWn9CkAP+H2aiL5fSvvru7q4306lX4VwC95gfdOItdIkdU6AM9i7IP2dnu",
-	"Or0p7oLG6zqP+Lj4+FSn1oeyhib4yKvVj7iw1rh4usLZ0pjTMdREFpcBDjeCRkpHQIRZU8/Gr3dBY8Sq",
-	"Mru8mGqgc7xKI8arMrwODYuGRx31SaG6Xwg7LaZwGqs0m5qbRL8k5gWyOrNUB3JyzYWxt3rvjruknhQw",
-	"MV2OwWNUYbgCpmOW/BCMWRNewFztTFcABpUVe5hWn66rwcZ1dISZCz9j1dZvLy5PboPlKzylo9y+cPMd",
-	"KaqoGDk7dPhW4NWIoz2ui8S9rD0ygH8y2YpnLUCZYXxMXOGHc29AweYndES5QPHpmVmuL4DwiCg+mcbz",
-	"BY8A6WUdGVZVZaD0cbh6GUd+k9Px58GPVz9j+xnWuDfLbFx5Y5bPeH9xcE3jgRRzTx6YZM6/u5i63xQg",
-	"c/e9woCqjLFC3iKwY4JYSm03JRle5iS/vVpM2N/3MuqrvmYV131Ywnzs3xbG3tlg7HXgS9eYUGfdCf1q",
-	"E2QReCpLfd3zM1o7a4huBzy1RHC7dbCGi37pohqWguTAFWUieCrLsquPjAWapwg1deq7l4vU8oLo6A2J",
-	"6cC4J9KFjIeSDLiu1nsTeavjU1Ij9UR+/geNMSTOolWGCGmi1Z7nRoRBX3jJDThkKZjOB7FOHUkYR1lx",
-	"LcF4wRQOUGCEuQz2QZv0jIUTdvb2QyfNJHvNqqKt5r5OMDSJlqAm4KqidjOmkRZwXpAN42ADOYt1ox3j",
-	"37I5CugP8zwhBigLp+ikPWFiEgh1N206S04KVqQbebVprZL6subtWPaFzRziaQtlcuYwabsaiO4YBiqL",
-	"RzmeJoQ2HhrPmGeVKZRD4xQ22RK4V0bmAx2tCpaQPFZy0OmEpG5Uo3XYFwXdzB2gOyGnhxdYBE3zodJ2",
-	"GQVFo9BTxemlot2omZIReNttTw0YqdIknMISCHZrDUcWK4YB2UBnEnHjlKrKI/JrU1tlas2RwwfW1msK",
-	"7bS1zEfm+oOM5g8g7ouy8QEF39riyC83qjAoYbf0oW4vtLK8W9CI9h9gib4sXWLdTanah6yHA1WG1UZl",
-	"giyXXzAv7fvFhQa+XjUAc9su3oOf30DxONj7fvUjtu8hPLBfQ4Eo9knD517XUTxKmvrAw51OnYcX2zJ9",
-	"RqrVkZHEmYJUql7dBdaZvPt7duLu6viVc+8KsvvS7NDSmlN0vaPOkuWL6gQf4+/V2FuqpRMSS4LYXl9L",
-	"HSUVc+1RKMZmyqLFfVGQTsYpFqwVRiZOFHmiR8FT7czoizy0E+ggRsxs+GjEUhM10nkn5jXWtL/Klc1K",
-	"L67J2FjfjXt/l+3akvRIL14tq9004C+xsA+WoQAiM7yna/NAf2L5I7aR5WZ8rgYDKOl9+Pn5XZdznAqf",
-	"qrud+jQtWiqkudKz2SpCUGhL5pDoNCo+NJCt3GBLLBD7Tyy1lP4Ibp6tUlOt1Hx6VWXNM/+5nMMLRqOV",
-	"p3A9Nt4zdIPN84FBY5VaiVumItlSx5mbbj1vy6TGTaZO1462yby0QViTCtzNMzFNILKsaWTMxcegPPHS",
-	"TbkETcJ64pWbAtMX2iA26TuBzg6yUYr6cj1LOs2TeRY4ja6W3tRA9WTlppZpVs7sRCXXYS+mQg5zUkGf",
-	"G4wZ+0hmUynwzzEVII/XZRJ+FXkFxyiWitcxSj8//l1rgR+Qxb8usvjOQ9utdKhbKDBn3541z7+H2ra1",
-	"bB9JvmkOsVrCzUr0TAMCUqgUCVbAkzUR8S1DKOQ2F7jrmsFofOVuaCJkX2RiapcImQuqKtGX+6CNbacP",
-	"Sdc12HRNiTas+6KQCuAEuE1v8sxJxAVpmko2njo5fE7DfhOLNgWHuqazL3hqEqByo16L5lTOBmMWkabx",
-	"yuL9uhS3nrA1zufARKgfVdiabX9SafvwfuC68uE+3uECas5S9v5CoZ9YC+etSN6K5K1I/kpEsuESG3mb",
-	"3bJfGMMK/9ALzwWchf3zbLxzH/vExRAPML0iWpKRZ0RhVTZfQPChgOj777AY27icsa4XM5yx8LLV9nxO",
-	"2WnzC/MOCS125Xbn5iUsgw6AudIw1faSNC5nAdaWdE+QDSUFq8iEcoGZkQAKaEiI4RpTbgrZ2o1a/N6F",
-	"bf622NMh71vi92vY38/AvxoagZuolE1NpZFIJTJ/I53ajcdJNFrH31aA3F+RbOT1c3nmzrT7pxv5kO3K",
-	"63HssC33GD2Ew2x5GpNbpiU9jlGS1+S0iml5lQ1O3g/msmIW8UJ2jwOlZnEG0ORx4NizSg2EBjLV4fuH",
-	"RI/FRYqY0DmYITyOyTXT4OvX2kbygNcJFfNbOidNW09lcZl13UhpgzGHiWq3XykXXZX+4bR+eNJEkKnX",
-	"DCi3AdZnc/VZ0UY8o1ZGSD6bx8gIebi1+jxFwibbtnqnXJfA89fzP4tUkieRY/me1xBdq7XuAmRR3fSP",
-	"/KFDm1DhZgWmGfemyiL1J4xG63t4imkSS3MU7sPu105BKJytT56G8OmzCh4kRaCg7tTRvyrNQncLbOrA",
-	"yiSAclWCyCQDeCu+FpNeeUSaRTQvjHUW4bywCfCtsBBZrSWpBh7B3tOa2srNx5CbX2xqwgPkGWxwlO9j",
-	"Sq12TZw75HbPfIWyRps+KnlVKMfIvb64n+CrEdrAFmwPLPk2tXD8Vlobcx9ywW4QPk77phM2ZjRRNN7Q",
-	"nPH63T1hQoF+c/RIS/NZcOx7hTPWsnS2YY0v0fDJQv+bCJ3l6QAVfrAmrdOmsFwKFHoXTujcusgsXmqx",
-	"QSFpumAq5U6xrjf/vtApAVb3tU0mH8j6yqCgnCz15jlLXrpbkEPEY6k7YhKGBkj33//8V7irYe3hf83J",
-	"vOm8UMvh8HeXQOG3W6uC/E8uC83sH43bP7IPsFYangdZK9itbouKioud6VaSbiXpVpI+O0lqI/Zri9K7",
-	"oOFAeFdG7B1ofcwP0yi1hTLlrAA7nhsQMhatDNKDXK0EY3GQ9Mc0tdApXr+jMqSWqyzqz1VfIMDPpg3b",
-	"VmDrgGwMvXHdjmWsZWZA+EjIBPECNfZ4IidMhmTIRaRIiDAeuto7TxXM2w4VUf1tGwK3Kj0gvM3a+goC",
-	"4rvWbN6dpy/8BmdYLD5Y2i0hIIppbaZ3fkocYmgdGpggO9S+MGBBzhubq+GCEAfB9lkbUJEB7xanL4d9",
-	"kbVewiC3wVQY0Dhutck7mSGlclXE5LGAj7YW38Hk0VPqiwpgngp0nfwkrK2KvKMTVh9cZ100ns8aJ+fe",
-	"0DiXGrHhrRQpHc0YQj/F8sacVi2fQdYZHEg8fI0NQHHunZN4TGejcaozfI/odBazVDOxOUsRqD1lTDgj",
-	"1TmMjaeHu7GEXycJJT++nxr05v4pJQP3hGdS0zn2NXBsHMnlZXw43cNAUigrpshHNk2tQEFB5Ke0X8t0",
-	"3Be2r+uKRBGyPE/E7VFTzHHHbx4Snq7ZvcaDIc+aPQjGNJLMNeuLmeD/mDEMucR0rps5YBOXW0nCy5OL",
-	"v/beXYVqCf7HkYPv94SZHyjGEQky17/wUlBVe7URc9rkaNZG/8jRRh8h3cMuUHlm/LNl7xsseNUa5+fr",
-	"SZM0tjkXK/A0SjFDPV7vG0h+j6O6uRX5aavCwbDNHBD/02vokAWf/VziqC+8pg55ZwOT9byiXZf2G1Ix",
-	"NwmKkxLQDexXUtajoZlDciv0Vo75YNwi62Fx9IUPxtHVNVeFTg4uAnIqJXYKcbFgF5owVsBNZ23myoCm",
-	"PUQTC7+xAvytFegkRrvumVy0HSDs3pi1V39yaOePIU4lwzgttpnAhm1oMaXmMzkJ/WIgqS1+F8saPqC8",
-	"VboVQbDYGiHDEcnWAn3BhnyMCgLSOWEpdscWXGVW7f/I69YGruZipk8lHsnmkv1RIUkcLY6KKCjD8tbn",
-	"MyfY1hbA5JkBmKxm8UvSkRw5Xj8byYEkKbRe0f4JQgsVqdgIDzidzlTIM5TsWSlNOHJPzT2t863K5qvE",
-	"2/ygivygGodpTQae09nj45GskmB9sSn0xz1s0wcJUHor9XtNQ/SQDGWCM76QisZcaG1iIrE4HYFZmLJH",
-	"dZPD9mzwPx6fwa23mOvwvXtFB9cwVbexwS86y6YO616aVqODcrpvsw3cKKD4pnZcBr7XsjYTxqyXh4CE",
-	"eGouvMhlHo9lbMID6uE/uI0nHxcCYsuVt1z5a8/YuJcHsjbcgnumKxAXSnPznhHogttduoi74Nvp94Ve",
-	"KFuJLwh9oQcW0kvkhWzK0zEGnjWLmSZylNCJTtlgm5QO7S+kzw0KQrk0gw5oNJY3TPHBR4JuWlM4nzFy",
-	"tQVi+OyAGEp52/3qh9ZwF+jObtVpx93KbvK1CoawXWYL5ikFK0F8cCS41YI9/+GDuCP64qZjUrT9Mscx",
-	"S0wmHOZK6RzbDMkBLnm95kP3YIbkHzPsGmzXnTQxHa7ld1dLC3IFl9Gps1vFvvsC+XewWKQZ5KWbwlZs",
-	"0pTw6DBDgj/vXfTOf77oXZ586L394fSn92fvL/FbXCO9K7BWaJwhxOv20jhnvSrYelMvCywCx7WhKQlr",
-	"ydpCkXVYWcv1IKLELYKrnw/2yYrA1pAnz6AYjDRvOqietJ4kmf1BFutzkcrbvPZnEbLblpR5CXmd1jJ1",
-	"ZG1op1W5fl8vwFOVxVYjxe9zgnlaz56qz1q/ZLinr8QG3SI/bbMQ6yE/1bOVZ5UdzJfU3nZJsqoyusqK",
-	"dVPE1q+eLpi7eqCLVdR9gYII9HIrxLCpZ3lddQHNfXWJNWazc9UXWYGaMY7vj9+xtb6frfX9vvI8fE7m",
-	"903HLzQwpqtbavAY1mVBmD6yyvJg1elb035r2m9N+6+txr2ubV83jvqlAGg+iC29xdB8GgzNWubAQ6No",
-	"VvlrPjGQZjnhfgIsza1TYgur+UlgNT9FYHyLrVkzHvuM4TU/r8jq1ujaGl3brNPPOzy6xdzcYm4+Hxm5",
-	"Enbzgbj/5+Lg3ErYrYTdStjP3Eu51EEJx2xFJYc+2iojbAO+WAmIYkK7FjAyB0/Ee7OQooFMCf2OtmEX",
-	"zzrF+zMcThqDGJyTsUT130dQCYiaDcYgMxGFBn/4kQ7g36AvECkGpajOpTKZ8haRZZjIyVLYlQy7RFeZ",
-	"mD7aGDpMx2zS7ourMVcWG8W6sXC6ONLsfdktY5awQOOwWLiUgVSwvoKRiKb0GrYQY7JkypK++MiFBgZ1",
-	"cDuxi3iWfyUiH4dTDkmYtWpSGbobp7EczRheyRQZNKYPSSpHLB3DpxAYAhE0aUomUqXk9d7eXj7tplZz",
-	"MEfrlivWapPTMuBNjOg6fccRGlbqb2SEUYbNqTd9QAVJGS4g7H7+Gp4S9tuUDVId2x4h4sUJHYyRKAnq",
-	"d33BBaFqwESEADeRJpMqeM03SP8L2sbiMbBodA4VWBxT4KVGxqEk4fAUbmFe4me7OhdFal1ufxrB2a/d",
-	"8aQ+OudxThvmmV8fsdm2XuC88fY3wUIRpr/6J8AyCVZIruiO7RfjaK70CzClUszP/Eg0uvudpS82wv4H",
-	"TanD9A/kFkgz5qNxDlA4l+hz1q2+yXXC6Ef1p0KJ0BrCHSjzyPDeKvFueLElSDww2oWeYU3hE58SFLPE",
-	"HblEVFiYR8zKCHzxkDNqR4ZpFq/PrZZh3kavDp7psnIXoRiheBH9ynBt7WU0mM+kmTPegISWMtD96KQG",
-	"FUp1AuIahj+evrk6ufhwcfKX96cXJ8dhYKG4TAlihlQ2oALjIFgyqCWIwf+qghoLiMEQU1WAY1XCLfDS",
-	"g/H1Y3lLJlTM++KWOVBozT0NMaTZMWx0SyfWHMmEEY0dTN5SQUeaU2fSDji60kGbWwMjpu/lKoPrispg",
-	"rg5JGPlBxbDsNi1w0yzBx6gOFlgHpDMjibz1cd2wsvQQ9AGzUHojzMpfM2Ix2VDwNx0osxZs8A0mZo/o",
-	"lHChE489fUQAgbliK8+iUjCYaliyS4eQ1zWA18ZvvszouPYTjsv/weSEJocChAFuk6mXfPXdGjzz2H20",
-	"gmfaw+7D+DnU/qkhhJ8IqQwJt4IdB8SwOVDkyiwJTapE02plbFhnYIKUckgb0YXLq7XvwlUI+YeGfcOj",
-	"ZECThDNlKhkKlkQZ2qIcasBLM0ewC1abAKtA+WsJB81qNZJ90zGj3A047IvVMPYWFzE3BuB1uJSoAcO8",
-	"PYRJqwwvrlErF0N2mcFIytElcx0C6zxSbUv5maGuwg1TMBo3qW60gGewvJdCttDolgRLykfY7/sA+8pD",
-	"2OcRqQDXJz1EqZwltoqm0uBDHNKc41cZDp8dr94i+i8AuTgGwMFyA8A/N/e0CciprYACbVGzBtPSx1xX",
-	"M9H+VO0C3FV4tdYqHNhV6M3JhP3hGXQNyI9lHcgED0P+C5f6iJrgTniZNF9VlehaT14VYr7+YcuD8Qca",
-	"N6E7nhr/GWEiyvixvu2FcmVXV2vXibyFcwE/GHcXCHGrvNM4lgOaroZQJs3w/OzyiuxmdBwGfaEGcspI",
-	"iF/VQ5aCkTShQmm7FUUk4yh1riWYSHQ6ZagYCXMZrJA26S2WWWJFi7NWpllCQQoHJe0TTAUmlnzA8qLG",
-	"NKaRlpc6+HlIbjogV2Pd80BvgK/Sofc09pCyYy5AnuIspd2fNvmZJazKx+hpNlp/oQNM0wO5D9qH09fB",
-	"TMCvmrkdS1gJ4H+61gYksSmPabvKDPomtQvSJR1Ps0JTEm10DIVmmurQbVVEmrhZRn0AQsoVmuVGa5eE",
-	"B51OSMLLo4vT86sP786uPvx49v7dcUh2SXh5cnR1evbOuYotlXxdzx2gO6E84VH3RDIfOvq5d9E7ujq5",
-	"cN9a0FlcAG6uvExfD2w7KMKi62MDtrDUBxCXQLBba5+yWLFb7ZeeyBvcTa2Fn793DstuwvBQhqTpn5nq",
-	"6tqcGTxtUW2Z5lDUFx7F+1dX0m8k4Go333A4wmOU39ZZ3a9QG9tkS6t20RW3Ti1umRjNpee2/UdZlPag",
-	"06nzsOkNF12wIUuA1j4nVc92G3HoplrbK7jQd3/P/1ijHMUlUThB1ift6WplHTCwRBX1KBvH+MjYNPN0",
-	"CzzkqlXZy8RxhXczyL15SXsRUt5dJKsZrdtHZKEhg44xR/laTLLULu2q6Yt71NqQq1wBrvRfg3azkQP7",
-	"YZzVz6uJRpFXbntjPKPeGLUY0pJCI29zbaVR0fPbXOnTbQXr9dUoKxvyDsAj+La2OtRj6VBfbOnQpz7X",
-	"ptqo5qle00nuaCGP36kjFLM4Dm2QezBg05RFXZJKkjCwik2gtyQqhh6VgMwUQ4s5dERom1j9UesrNpqB",
-	"ljueaJTf2hMQaEMe/3kVth6lKknnBt/HMn+QTGvNaxxu9+jMh/QSrlhAhpQncEHf95GblA8mbricKTKR",
-	"UgSbGeTPpvnI1yFN1trQx0vCXs9632Zhb+37hyurqit4a1RS+S7+Eg++FHkSgo4NgFiMugvWP9qcxTbP",
-	"Rm7uEiFzyVkli/NogDFp9VnpunaqrqHS/oS+KCR5OFkLPPU8ZlyQprYIMQwFMlM7S7hNmTQJBibfVxIt",
-	"/XlqMt5yX4bWFVI5G4xZRJrGP473Y5CjpvQ3YYDApB08qvQ3m/7k4r+WR/7TOuEfXz+o1w3HOUqP3g9n",
-	"qyhsFYWtovDlKgp5ddgDRAJq9/7xOVhF95/8NDzT9j/uYVxsAFR0RN63BVDpcnxBPYDeyoglgpyIUczV",
-	"2GTq4x5jRikXI71UKp1FMNgNKnhB8hRKeFVRzymt4f2FAoWA0Hlhsm+17DG0pWUOCJsXWee2gFwneAu1",
-	"UgZETHvbM+jz6xlUzhnvB45U7rtcG+m/Rpbd1wv2X82f6yQkfU54/5vwzodnbV9yd4CtdNp2E9h2E7hP",
-	"N4E6UrS+efGlQOI+jLzZYuI+ESZuPdXwoVFxqxWbT4yLW0G9nwAYdyuPt0C6zxNI99NYi1ss3TIs3UeQ",
-	"po8Jprs2E/taIXUfcKG+PDGwBQjcAgQ+CgRvTUm2BeH9OkB4n5FwXYnC+6AC45l4Sj9vzN6tCN+K8K0I",
-	"/+QYv7W8rvAultyUQ5u+kQMak3AoZyKlXCDIAAuBnpO40W2M03Ta3d2N4a6xVGn3u73v9tA+XaRD+N2A",
-	"E8jBTBcTUpWDbAULnyFGwP5ZihEZ6awX0gTmcXlLRyOWkPenLxS5QrwvBL+yA9tFGWNmXOp8Y3IaZ8uU",
-	"Ss0XDRSrFY6qZCqXKR0xEvFE562pwPADnhj4BAfVxIcrcb7QM1Cni69H4EoYVpY0t9H7vcSdxY/0YqTA",
-	"lN8wJA4uRqqACh0QKgwyJ4L1Eg+mRKetFKSK+bZLXuWU4EJGO1OpxAE12J+w8RoC2LDjsYyjsqr2bBEc",
-	"JNC7X+/+fwAAAP//",
+	"7H2NcuO4tearILq3qiVftmyrPX9ypVIa2zPjm+62Y7szlY1mm7AISbimAIWA7NbOuioPsc+QB8uTbOEc",
+	"kAQoUqL807a7VZWqScsk8Xdw/s93fm8M5GQqBRNaNbq/N8aMRiyB/3t0QUfmvxFTg4RPNZei0W1cjBlJ",
+	"mJKzZMBeKRJes0RxKUJCFaFE6USKEWFCcz0nmo72iWIiIlyTSzq4IlyQ8Hj4+h3Vg3HYbgSNhP1jxhMW",
+	"Nbo6mbGgoQZjNqFmWPaJTqYxa3Qb/cZuv9EIGno+Nf9UOuFi1Li9vQ0aU5rQCdN2xr2BmeRxdEr1eHHm",
+	"x5GZ1pCzhMgh0WNGKDxvppEN9l3Q4ObhqflE0BB0Yoak9sNLJ/yfCRs2uo3/2M53dBv/qraPo4aZbjpB",
+	"9ZcZS+aLU8S/K6IlSRiNAjKQkwl9rZhZp2YRaYbpVNQfd4NO8CZs7ZMbrsckjDiN5WjGjiMVBoRqMpFK",
+	"k292dnYIj5S3yL9/+5v51zSWEWt0hzRWzC77HzCvhXWrhrtQrtlE1Vlx0JjQT8f4tJlI0JhwYf+9m50n",
+	"TRI6Nw8rPYfzHspkYv59QNWAmhkubFOsJIlYzDQj7JolcxKxKRMRFZo0FWNwuHLKEmpeaLXJr1yP5UwT",
+	"rgNCM/LFjcteVYQrIqTuC/y02e29nR9CEv7SO/94eHR69P6w9/7iPGy1+8LdTiSEsv0b2BW4uxexIZ3F",
+	"Ott3uwuXUsaMCiCTgzFN6ECzpD4pD9JXvIPeLaXmQf75+xK0M9MKkj4R8ZzosVQMp8pVxVw7FVvoTXat",
+	"yR3mN6JicudTecUEuZFJtPTSOXfrj7udYNe5dtkVWXnp4MWaF88Z8Emu3nHEJlOpmRjM/8xKNu4dvWIK",
+	"rpJO5kTRIWsTIxmu2NzcooQNZBKxyPB7Q52KThiJqKaXVDGiEyoU7puRGuaBm4RrRrjui2kiNRtoFeD+",
+	"ahQ3UykU68KAU6Y5vNqEr16xeUAmTI9lFBBD54SKiFzKaN4idKhZQvSYahygL8zRcm0OlQp1wxKVjzLk",
+	"idLZWPAV8zMKRBJmO6Jfn7FpTOcs6hJzY8y5i6gvYARgIGMuRvv+XHEm5qd/zJjSOKch5TGLiExIxFlE",
+	"LtlQJozYKXIxIk3aF5pPmJwB3xokVI3NLaJkmsgBU8q8axlAurstXKoKiBQD1iY9dxo3Yx6zfLV9kc5H",
+	"aR7HJJkJRUZMK2IZ3/Hh0bvTk4uj9wd/+/jno799PH7/8cP5UWhJ/8wc/uueWVq4n5+zoQF4gPZFxIdD",
+	"ljCh4USWfvvs6MP50WHYJsAxKMmPyhJHTlZd8+mEDWeKxoZJf/oUtizzDoiS/tYDw2GDK3PmI8pFm/yZ",
+	"zRWhiSGsCZtcsoRFZCgT0tkjYzlLVIG9N7653Bl+R7/pvN4dvGGv9wY77PUP0TffvO4M39CdwS774fK7",
+	"7xr2HiO55BfZuUivzU1yL/OEfnrLxMgw+I69oem/dxe1HXMp1XImyxQzbKeMg3FXYUj51O7Ozk6BRwWd",
+	"mhyKPwRn2r0DZxqC8liumIZGZw1RIMbckF1M4VJTswf9Rn+2s/NmYFVW+AfrN8yOWBEqRkBnExoxIs2e",
+	"8mHKgVBjgHvSF2NgW1QT+6mAsFgxEu7tdsI2CbdCMjGTNCxSzNOHimSVqrXldGOVZG+Pp1RrlpjH/3ez",
+	"39/6v/3G33df//Db33de//Db7zvB7ve3/UbrPxtltPOWT7he3LRTOmJE8f/DAo8oSPO6QxTTREgyoZ/4",
+	"ZDZptRvlhBDDl0s1nF04XXzfOWz7z2yaXGg2YgnM8z2dsGVEnqkDGec2955OWED4SEizXjKginlk3TiT",
+	"EyYr5g//qatZZPqOmSdM+GQ4VKxkZ9/PDGcx3BluhtEu1BWfVu2ixM+UbuNOANRPNe7Vt3sNZxt3Srfx",
+	"lCZ0Ok6oYvVVyGn2jq9DliuRU2eE+2qR7mwrDv/Cm+CC1mu2197fJo2M5qElue4Y63PBGihdXOE4Cqtb",
+	"azXnMO11FGL8c6nmXpiXst9ee07MqqlrTApfIU060EbPUAMmmL97byomyXJzeb1Zgjr+q0yi+lSrchWe",
+	"NLlRL3LdOfSnu9cppWTljHo/Sr41b6P+CKLwRxr9TDW7obDjAymM+mj+L51OYz4Aetz+H2VW5vg7zJo1",
+	"5bECDk71TJG93e/3M92RR13y7XB30KE77IfL76O9wRtqlpkkMjkAsd34sXf48efexdGvvb8ZXsGUoiPz",
+	"O2yY+Ywwsowl13zArCbMIjIT7NOUDTSLYhS9tVZ+ZMY9s8vGTShY69lIQFfpMtDuVsSQ2AETOqExObdz",
+	"C8iBUYXxJpF3VNARmzChA0OI50wZcUqM/O58Sw7Mtn7Srb7IFqKkMQiMKDAEYfbdcAkSSdTPCY1jeVPC",
+	"G0ALvAFzgSrLTyIjtm8Dc5ZnOPM7n6W9u12jvU9Zouekn/3Yb4DiwZUyEts/zb/23h4f9i6OT95//Kl3",
+	"/Pbo0DvTdD9Bwc6WCPoHrK53ekzsST7cmaIX0NKjUZhiI6HQmLlMGL0C43AW5+ykd3q8nxpH3vaSC/ZJ",
+	"k8lMaZi42VlqzcacvX/4rx2jllAxvxmzhBm7MjOmAiJkQri4pjGPyIeLn15/b/5ujh7sQZkQYFBdciqV",
+	"HiXs/C9vyYAKM5rShs70mE1IM1zYZ8M/boPGgRTDmA/ufPBo6qou2QtIzmxUl7zZDRyhprpkN8jXbOla",
+	"dUmnQA++O2rhgue7ZtTU3L21n7rMQHGyrqk/Gib3SISBFy/iA41G/mCWgClomBojzaJbLSDhae+sd/rL",
+	"We/86GPv3Y/HP384+WB+l2g6zxSL+iIsmFRGfS+jK9C2HXe2Y62WOILYQAr0Ad1QrlNbHNwbXIysM6LK",
+	"Hm77Zt0y1QzsOGG0eBrDZt6VqNaQBsfvL47O3vfeepTC7SQIPPmQ7F44ggR8HLOE7VszKp0zBALsYkIy",
+	"5GbvuU7dRbEcKbh576X+Sc5EdGeW64h2sle8R+9PLj7+dPLhvc9PXYXCsIghTOChb4i1J40KEpHLuVXA",
+	"9Tjn4OwTV7qctBugM89jSaMLKd/SZMTW2yF3F057f3t70jv8eHFy8vFt7+zno2rpwj4NGIsU2d3Z+/6b",
+	"774ll3PN1CMxDxiQKxKb1YETz7oSU61lMGBTrUhzl7zjPyKjPk3gGoPf5ydwrt2VcFJWdXRBR13Sb3TA",
+	"Uve27ezo4OT94XGVWPbcBuP88IjiRvniqGMkjD4kbeWxNaAsRaghH5akLoh8G92pVRPZB0GvKY/pZczu",
+	"zqd0Micx1eDdcHfww/veX3vHb3s/vvVJLvMTz5zRH5bIsiGaoTOLsIWSZqW6GqLUAjHgv89VX8xEwuhg",
+	"bKYdEM1BK5qBCcUNk1MsHrpLq62HEpBgfQF7+aDibU359UEY6omvWXTGwLs7YPfVickPPxSo4/zg7Pj0",
+	"4mM5jwZGgMaBzy8fmE6ACdmbZAcMMsNYJq7/wZyWPxfSDIuLCIO+CM+PDoBpOL+S8OCX3lnv4OLozPm5",
+	"WrGBQ1Cz6VQmmkXvWMTpBZzUXYXAh/fnH05PT84ujg4/vjs6PO59vPjb6RJJAOr6JSMLQzyuMDB7GxbH",
+	"DNvgPLAfzvMAFq/BdeeVIiH+NXRi6eYAnCfDFpnGM9RZi4dOReScOlylWIqRuVoBmBxhal+jA9B8Ok+R",
+	"EBEwBKXpZKra5tl0BvC30Al2hhChoJfKiKGbMTMGDcgRIQVr53HH0OwLjZXE0VkMhrL5vYk6q/3F0EeY",
+	"vmY4FcqBouVNzpH5GZZgzVSOzowsB6KWj98N29Z7IWFUs6inVz1+kW5go0gyy9/DYz90XgCisf60WnPM",
+	"HVs1H3cpYdU75/7Tt0FjNo3usCWW2la981f7GDqtUpfX391UF8fZ6O7zwsLyMd1jdOf/WyZJ5OX/sAGw",
+	"aTyPg5xdLZgRNkR8kyVvKDKVykb1rDaoZTInMolYgpkfYcyVfssFU+j8+6w0/Kyp8TPQRTrEkuMG8nAc",
+	"aTRCdZ3Gp85J2bhjgXvv5tzb+45h5T77zoL6VklopitpBdaIyLm57zKB4MEi4XxJpFA42IrTrD7DQ39p",
+	"/iH9avSgMZ1OmVB4SY14SiMJRGk6YiTiCU7Y9883/vvD2+OjC6NUMJooQi/lNSNUE0puuIjkjXnaCZpn",
+	"eS3VUfN0zm+50hX6gGEYqGA0QwjVGZGtpabxgZwJnVJTCHFOK6cxWhdWUUsWC68VFLfayu1i7DtOg7bL",
+	"Xj+lI4bR3dsgDSPWeMXGLc2o2VpXypn8ySIV4Uq9jwVZaNjOqpqkIKNmcEe+cAQZgEPO4giSYzLBATo5",
+	"TTMBFNNqn4QpuYPeNOSfWGQoDMSWzQV96pt/j7tc7wJ/ALl8t82+gNwhFqMxiSYJJJTEjCpNjG6K0Wn3",
+	"S7svblMXdi4L/FdZFdkDRhq5enxAQmNBVtgYlcbB/Qnx0TXqbMmFzca46lqJFE+k7PrJpTYTpFynWUe1",
+	"zRZ3b3XHEEWBvnzVZ5FOnuYACxtbspVLN2qpTtEjlwlnQ+L8upgAYlU5npBExsyzD3wl4xzffieFpqMZ",
+	"C8yjsVE0QMz/9yzmTBcUjU4dRSNby3PWNXI29nWqGz7VLiZt0cliblGQJilbY2KacCgW0IUcs5N3Ryc+",
+	"3eyuQzYPqgMVPZOeFvSF8IynV2OebNsWN0VOJkxoWpbb9et4Xsjvg7gaF1eYJse1IjLhIy5ovE8mdE4u",
+	"GWGTqS4wzncyYokgR2IUczWGGAXNsuZpBG5qw72UnkVm/qXW2gL9H2KtTcYQ/Ln/Im/IhIp5Fq9ShJLL",
+	"WXyV5jIkbCKvy/hiVPjuuhmUvlrtfKuMJn1ndmnyInB9ObT1SuB7z4oNymZvIySLFStswId8oEgTQkbD",
+	"IROw9UDNQR7Xg8+n4fZWgC5kDckz4FgW8zY5EUZCJpjgAH8CKZXRm5N5RSI5mOH/YYOYJlBBQUB0mFXh",
+	"V+DIF07YiTMsrEbTy5iRCR2MuWCvDRnBDwMZsS4pScgJSPiu9/ank7N3R4cf//v85L355afjtxdHZx/P",
+	"jv7y4fjsCIMsJ2fHPx+/7739eHz48d3x+bvexcEv5lkv6LIYniFl0Zm+KA3PBKR+BktYEi6GD1dUQQSV",
+	"uSYwRiFib34sj+DAGO+OLn45OYSZ996+PfnVft9mheDLeRAzIFXhzYCETmJhWMxnL0tTWyCGLJ60cNNn",
+	"EypyClCzyYSi6raYzO7ezZy68o+XXVG0moqKJfqTrxnhWWKpGbKaWZRkrQeNt1ww68hW5bffpoCBRqfc",
+	"ojPHX42ZJgFhdDBGTZELQtXAXnAeoZ+7yqu9rsMp9byXKIJOklrtj+a5u5UfLvUoQxWJM17Z2Z1Y6ZTG",
+	"OEtcjldcgOZjo12EuuLOybEDkSbMSTrWXyOwk/Hm0vjNpW7n9xKyzrXiisx1W2ZBZgqF1RpVEfj1qjoD",
+	"83lRqDVQV3w6xXHWEntuJn6JBeMbpPmjIWmGbsK8YRSpQoH/0uyTNv8dZGpK5v+QztkCt6qOljrfNBqM",
+	"kX88KlPXs/i8m8ulx6wvHKJwA7doaLkzIYrOFbkZ88HYjjBBfldwynh611IlLn/yzr6ZfAPqeYBk4d4s",
+	"e8O7Y7ayPquAqDWaOeTVpmD61Qvz9FP5fQrlHd4+edtsVxW4B303n1C+8vvHwCq+FS7eETnFDwc27SxL",
+	"M8SkFlAhM9XfqIh9AQkHXGcpHukrrxTh0UPegXWp+S70VTj3xcNcflTlrhyjNgNHl0NXtARExpHRt8Em",
+	"uq+nxuHEX6erJt+AU6oH4zvel4Kocj8Vdm0l9L2jGXe8AHck6CU7dWG/uKgimLEWC/26YMTFkAkOarCR",
+	"lEbZtE+mV9R3BPxKuQ4gP/GVLYON+WicZW9jrPZP5Nj8Gf2pAblM4JHUkzYTCUe713eX1XCY5au9jwOo",
+	"SBjet8KAUDKcxTFJ0ClnDq3rqS8kZkMNeZ2XbCANL0WPSV94LDhLPCCXc3Ldabk8GRku+eL5bdnlPl9I",
+	"jVokWavKv/KzfrhO6yVfqUL6z0BOGQnhtzCl4Kr8tqAv1JgmefJ99k1rlgS+nQbKaEIFTkS1AiwqHyZy",
+	"glcgTRqWAl08fZF6d/aJML9grVFExixhBdP5zdoWJ1pb1dcdJ40r6Bo+RmIuGKrEjKFOm9ZJ+pf7hECx",
+	"dID/+QP6hSBbmCaa6LGc4V/+dJe7mxuJVWHU/InQw13JrIiXkJvpTNtceFiZUbjAZ1ooWoVr3s3RM65p",
+	"PAMHbegWr4SG9A1XQEpcmeaZv3uXVM/PFWrOtqlmltNzTtaswy2dW/tUlo+z514in9WMHySzc9EVVOJ5",
+	"c03zB8zwXD+z5DkR4fpE9LjksCyh0znlexu0Fd8yIsAy/afP6HxWB1+dw1mtcmV7/JwTFBwN4es0e/MN",
+	"eNiEAN8V+hSJkZ/3StS4By8wD/Lx93Bhv3LtwwNl7ex0vn29u/u6881FZ6e7Y/73v9x4g9na10ahLguX",
+	"XHg3rCLkj7GMHMhiyGPNEgC2s1F0cMJpOWJ6vCpuVxrt+GsuPJeC3GYoX7tm7PRKAPf7r918OhkVZNVY",
+	"AEdWxPVZy9QzR8LFUKalfRRhKCx0zU9mCykXveNGaf1caSTfqv3kirEpGlJTJqcI1UGtvmWWBgWoeszm",
+	"JJIYuKTzbl9sbeUYXFtbAdnashbz1hZpFvL7VQte3NpybWnznLFGlWuEtjDu2Rc0l+Muy0oBPQxHRPSP",
+	"MidAYIdzvLJmNMfD1RfWxWXxwxBnEJ0krULqVODkkmNhcD6hdl/0xX/8BzmQkynV/JLHXM9zLWU6u4y5",
+	"GrMoQ5/pC2TJ1x2nzhePwCzMRbAM8ieOI1gR8nHw2XdRAc5OVoWkaQR2X4S/w40JSC5ybsMAan4hjFUu",
+	"tI0hawR3KyAhqvh5JnPQFyGq+tlvucNH2S9NzQUt/3szPP1wEW6Hp72Lg1/6YjsnnO3fHdZ3u+2cV2gm",
+	"YlZosZDtKOaXnHObb4O1nOkrLcAf7Yvr3XzzjOVNokROp3AOEwYY1N10nbYONFu343qwEcGfj2D2J+cX",
+	"qT/JjSCqJeRiXvfphfQAlkxJlL7IMbJsHa7MBKcx06zbF+BaupwTDgk9SPO4l62A4IGYf0NOSyuwqVA4",
+	"Z9gQyylTGj1kA65gP9IkHzOe4rHhBgCdM5BCcWVMtb7YIltbvap0BfSoGJpKL2B7a8t80IwLzGQSkMuZ",
+	"zgqXcWvxL2asmIsr1RcEf3C+E8D/Y+ikMlvH6BVL2uQXM2NIiRhTZUF/wKHqKCzNBXWlFZgxqMicrZ4/",
+	"p2nBvzNYM0B5hTQoeSNyn2A5CFXq6mvhEJE/jOcmat6MJZmyxLB8Zb1v9Mrc+FYbd/rcMW9jfs3USm/N",
+	"1hbJaiNfqUKU+xXsbdHPZYEHqv2oqdMUXKiB5RdcE3CR5hi55tvZO4431Nw9QIxDweK4O8243ZzYEVrX",
+	"kDfAvVjvaY5JBgPYdRIwBQ0NQTVZhKIqze/QEv8psgQAWILFODJvJcyoYsxfeduMcCHJRF5n31IBMXeL",
+	"bKez2E4YHEhIpCClkGkFaxR2MKXGAHfJ9UWnRinw51cFX11ahm4YkXJZUJjvcJiSS872nasopHcXC9Uo",
+	"6JfMbxlwptw8ntC5LbgjXOD+XzNDePiCIk3gEODaJHOmW23Sc7OLAQh6ShPtSmWix4mcjcaw907uE3zf",
+	"4Sf7wGOJIxj+lO7jH8Ocp7ionxZooU2ODQEDkhQYM1PJBUS4aE6lpDmRRqjGEuECIPziLn6AGFspCZUj",
+	"y2UUaXnjgvcWvLWOz9doRXAMudjet87bAY1jQ/nh76539za03z719JYxvWa2pkHeCDMQ6AKzOLZsddvc",
+	"pG0rIbZRMGzbxNiZiCD5m/HEbEga/CHN8N///JcrcLd/d7MhbgEfuJArLCSk+CKmif1yiiyTftgM0gz3",
+	"dvbCViENoXm9u21DX25MEbeuJPMGATxbQDtXXET7hrJsLqsZ5VJGnKn7pDrgLYCAG5oXXLfTrKYPF2HK",
+	"11HCknpqi4VyEtILr4L6bIFJYQbCYj7BQlDKIF6pn0GFiHUka28BGGiAMexdB8P/RTx3jwt7FoAUKM1F",
+	"JXyYRivsTU95C+DwxRC9UVaqDyjoTrRA8shD8kHNxoGfzlzFNzs77n1FAQlbmoosrw7OvPLNzs4+ynxm",
+	"DsPwkWlMAfFDDjUTxHA6lpAmRJ5eKdJv/DgDqO+h/gPYKeb7EIT+9z//1W8gkLmWAARJ9A0TGlGYMQym",
+	"WgHqYcws0EKBU65YRJq7FmcwAhD/VpuA1g66jBnjumOBpxjceoRNT39pk/dAakarR3Labbd3ve3Yd9lP",
+	"cSvMAIYdj2Uckc6Ov4+Z6qYoh8llLGOEzMK85GE4o/3ctGr/PlmEdIZtMCSJyJmGnc4VuZTmhkf7QEOp",
+	"nQDX316jhCltR4fEd3sjM+lTM388x38zit1iMjlMANEeAWRSOtnqFPQkGA3Z0FDOEtI7PUaCQ4Ujt47N",
+	"X7LFYu69GtNppm+kCiqNYxBv6BgbMcEQPx0UFRgtlx3ZgoCPgMrOnN0AHQEVXa6yh82Re8UCKee32vzW",
+	"luUW9mI7CSpcZ5hekQNlCrRHQjGL43Afe1iAcuMopXg5xBVpOkpw4KuqLTJTDNmfE45JLYgM5wluFe54",
+	"VpHRJXs7e4Y/7XU6fQEigND4xpDShFGhfLwxD/HOWOp6vLVVQE7CrgV2yFQh3toydt7WVl+ACoB7kZoZ",
+	"//7n/3MNApn4+n7aACBVS6qV+76w0r5rVROrBm3/nn79FvU50J9t0MEcfiso6v7poIaEWzBDoyfsdTph",
+	"XyyWHpDtstoD82tZ7UHXx1NU5IbF8WvEYA0MlfcFZAOrfB9Vinl6iacRXxuO9ROailAECeoWdM/IC2yQ",
+	"OwIwKy4HUoZm4krIG9EXPMqQ7u1R5EYn6uGB22AHIvQIPKr6ouexQvcxuPMVqRhgo/l5d+l5ZJ/rC6vZ",
+	"KdJcrtQZbWeJNZVNxU0hz9aGbSiqmwmVtw8iMxEzpbwTNOI4dCFZQ2uFpc2I8HHn81pK0kzNGpVaO9C9",
+	"xq7clkY5RJ+nqaQS0EjO9A5xhUlNERWj2JwkCQ+P3h5dHJFt6vli0l+V64+x3jTPDirkUGyba+ndEXRU",
+	"wCab5Xl0h1zGztdqzjZ/gicZFaXkduI93RcHNI4VGcnUUKyLMA0rXE4yKt1Rw4nMXHI5gYIj612DrVtU",
+	"m/w6ZgJkD1dkAR5QLcAD9oWDD4g6IgpoQ1Pf7LwJK0t09rN0lLS/TTkWdl/4YNiB+W4nLBT4GFEIhkbe",
+	"r0ahPLuh89TAL9z7k6nmE640H5jBEEdzME+9nwtZ+t7dhs13dFn0+OQ5Ok3P/x64zve+QLlpNDY6GOfO",
+	"Bpj5gCYJZ6hCZBcW3PTpX7j2GtjZRiKIr2gouap3SBtlZmCNBe+GhKl09hxEOUSnbS2ERZOzwdg8Z8bt",
+	"C2Nzh1spDyhrJtLazyr6fJjRRcRPj3r2dkH8lJWjwdQzvx1qIXnrNGfeANFLlW2qZBYgsnuYt0nKzik9",
+	"e+tITYFb/U0pYDrbvelCIx/rBcqYZe59se2GDBc2BoOqauSUeiHT1Ql2k04YtDGVztGvyyRjm69a0NnA",
+	"49wmYVZ7hiB8Rn+GW11az7jfF6EtUMMQq0xs4GXfVYUjyNtLizyRLKz16td6Yg5hzAfM1pzamNC744tG",
+	"0JglcaPbGGs9Vd3tbTllAmmkLZPRtn1JbZtnb4OG5jr2w0lLI0dOYki30Wnvtncg0j5lgk55o9t4095p",
+	"v2kE0GYBwpzbToUasvfFkNuhZfuouls3OhA+HH4cwx6M+DUTqX/b6LOZtCHVum0el+0LKVjWrGdnJywp",
+	"Hs1c9JRcYpMoi2aO2hOk+bpIxK28UxlPvPhAkPsgUVDk4nqFk9e66dwWZWMbFu2LG2MSZS0Kd1IHDRVI",
+	"vRgJWeG7BnGa8nLDRzLPHVd5/0PM9fDUEqBV81fHw1jyGCr02R3FWvG8719fQIRV3qCClY4HNxfcT6mj",
+	"2nLvXG9FLcd8WZAmyKxtkIgtc8DXUB4+olNwZRayxwLrlzb7ZJ3Ibt5ZIm/wRjmxt4wse1mpottw9O/l",
+	"gfX8kW2/FcxtsPoFv09LjTcWOjDe/lboQtLZ2akPDAtvICmY/wfZqIvl9G++v72tjfTqVfhXAL3mF906",
+	"i10iByjqPVxF2UDZaredJh23QeObOq/4YPzwVqfWQGlnF3jlzepXXCxt2DyscM5ozOlIayOLywCHG0FD",
+	"05EhwrRpbOO326AxYlWZXV5MNcAcr9KI8aoMr33Los2rjvqkQN0vhJ0WUzitVZouzU2iXxLzMrI6tVQH",
+	"cnLJhbW3eu8Pu6SeFLAxXQ7BY1BhuIJGkLgn+8aYteEFyNVOdQXDoNJiD9tK1nU1ZHEdjDBz4WesZvXb",
+	"i9uT22D5Dk/pKLcv3HxHCioqRM72Hb4VeDXiYI9jkbiXtUcG5j+pbIW7FoDMsD4mrmDg3BtQsPmxcSKI",
+	"T8/Mcn0BhEdE8ck0ni94BEgvbQOxqioDpI/D1cs48tucjl8GP179TtbYscazaWbjygfTfMb7i4NLGg+k",
+	"mHvywCZz/t3F1P22AJm76xUGVGWMFfIWDTsmgKXUdlOSzcec5Lc3iwn7u15GfdVomeK6a7Ywn/t3hbl3",
+	"7jD3OvClayyos+6CfssSZAF4Kk193fEzWjtriG4HPLVEcLt1sJaLfumi2mwFyYErykTwVJZlVx9YCzRP",
+	"EWpi6ruXi9TygujgDYnpwLon9ELGQ0kGXBf13kTeYHxKIlJP5Od/0BhC4nmD5kqG3ASrPc+NCIO+8JIb",
+	"YMpSeF2dQbAxDrLiUhrjBVI4jAIj7M/GPmiTnrVwws7ObuikmaSfWVW01dzFBEObaGnUBNhV0G7GNEIB",
+	"5wXZIA42kLMYu/tY/1aWowD+MM8TYoGyYIlO2hMkJhmh7qZNp8lJwYp0I682rVVSX9a8Gcu+yDKHuG6B",
+	"TE4dJm1XA8HWaUZl8SjH04TAxgPjGfKsUoVyaJ3CNlsCzsrKfENHq4IlJI+V7HU6Iakb1Wjt90VBN3Mn",
+	"6C7IaWZmLIKmHai0XUZB0Sg0cnEauKAbNVUyAu+4s1tjjFRpE07NFgh2kxmOLFYMArIBZhJx65SqyiPy",
+	"a1NbZWrNgcMH1tZrCu3aUeYDc/1RRvMHEPdF2fiAgm9tceSXG1UYlOa08FK3F3p63i5oRLsPsEVfli6x",
+	"7qFUnUPaw4Eqy2qjMkGWy6+239XI8PWqCdjHtuEZGP4Oisfezg+rX8kaQJoXdmsoEMXmbPDeN3UUj5Km",
+	"PublTqfOy4ttmV6QanVgJXGqIJWqV7dB5kze/j29cbd1/Mq5dwXYfWl2aGnNKbjeQWdJ80Uxwcf6exF7",
+	"S7UwIbEkiO01+MQoqZijR6EYmymLFvdFQTpZp1iwVhiZOFHkCc6Ca3Rm9EUe2gkwiBGzLHw0YtpGjTDv",
+	"xH4mM+0vcmWz0otrMzbWd+Pe32W7tiQ9wM2rZbUPsUN/iYW9twwFEJjhPV2bezjE8ley7pl343M1GEBJ",
+	"w8WX53ddznEqfKruceJtWrRUSHOlZ7NVhKBAS2afYBoVH1rIVm6xJRaI/WemM0p/BDfPRqmpVmo+v6qy",
+	"5p1/KffwjNFo5S1cj433LN2cUo0MGqrUStwyFcmWGGduuvW8LZsaN5k6XTvaNvMyC8LaVOBunolpA5Fl",
+	"TSNjLq6C8sRLN+XSaBKZJ165KTB9gQaxTd8JMDsoi1LUl+tp0mmezLPAabBa+q4Gqicr72qZpuXMTlRy",
+	"HfZiK+QgJ9Xoc4MxY1dkNpUC/jmmwsjjdZmEX0VewTGKpeJ1jNKXx79rbfADsvhviiy+89B2Kx1iCwXm",
+	"nNuz5vn3UNs2lu0jyTfkEKsl3KxEz7QgIIVKkWAFPFkTEN9ShEKe5QJ3XTMYjK/cDU2E7ItUTG0TIXNB",
+	"VSX6ch+0te3wknRdgw1rStCw7otCKoAT4LYN0VMnERekaSvZuHZy+KAWBK10G4u2BYdY09kXXNsEqNyo",
+	"R9Gs5WwwZhFpWq8sPI+luPWErXU+BzZC/ajC1h77k0rbh/cD15UP9/EOF1BzlrL3Vwr8xCicNyJ5I5I3",
+	"IvkrEcmWS9zJ2+yW/Zo5rPAPvfJcwGnYP8/GO/WxT1wM8QDSK6IlGXlWFFZl8wUEXgoIPn8LxdjW5Qx1",
+	"vZDhDIWXrbbnc0pvm1+Yt09osSu3uzYvYdnoAJArbZbaXpLG5WzA2pLuCbKhpGAVmVAuMDMQQAENCTBc",
+	"Y8ptIVu7UYvfu7DN3xV7OuR9S/x+Dbu7KfhXAxG4idJsaiuNhJbA/K10ajceJ9FoHX9bAXJ/RbKR18/l",
+	"mTvT7p9u5EO2K6/HscO23Gv0EA6z5WlMbpmW9DhGSV6T0yqm5VU2OHk/kMsKWcQL2T0OlFqGMwAmjwPH",
+	"nlZqADSQrQ7f3Sc4FxcpYkLnxgzhcUwuGYKvX6KN5AGvEyrmN3ROmlk9VYbLjHUjpQ3GHCaKbr9SLroq",
+	"/cNp/fCkiSBTrxlQbgOsz+bqs6I78YxaGSH5ah4jI+Th9uplioS7HNvqk3JdAs9fz38RqSRPIsfyM68h",
+	"ulZr3QXIorrpH/lL+1lChZsVqFPuTVWG1J8wGq3v4SmmSSzNUbgPu187BaFwtz57GsLnzyp4kBSBgrpT",
+	"R/+qNAvdI8hSB1YmAZSrEkQmKcBb8bOQ9Moj0iyieUGsswjnBU2Ab0QGkdVakmrgEew9ramN3HwMufnF",
+	"piY8QJ7BHa7yfUyp1a6JU4fc7pmvUNZo00clrwrlWLnXF/cTfDVCG9CC7YEl310tHL+V1p25Dzlj1wAf",
+	"h77phI0ZTRSN72jOeP3unjChAL8cPdLWvAiOfa9wxlqWzias8SUaPmno/y5CZ3k6QIUfrEnrtCkslwKF",
+	"3oUTOs9cZBlearFBIWm6YCrlTrGut/6+wJSATPfNmkw+kPWVQkE5WerNU5a8do8gh4iHUnfAJAwtkO6/",
+	"//mvcBth7c3/tTfzuvNKLYfD314Chd9urQryP7kstKt/NG7/yD7AWml4HmStYDfYFhUUl2ylG0m6kaQb",
+	"SfrsJGkWsV9blN4GDQfCuzJi70DrQ34YotQWypTTAux4bkHIWLQySG/kaiUYi4OkP6Y6g07x+h2VIbVc",
+	"pFF/rvoCAH7u2rBtBbaOkY2hN6+bsYxRZgaEj4RMAC8QsccTOWEyJEMuIkVCgPHAau88VTBvO1RE9c/a",
+	"ELhV6QHhbdbGXwAQ37Vm8+48feE3OINi8cHSbgkBUQy1md7pMXGIobVvYYKyqfaFBQtyvthcDRcEOAhZ",
+	"n7UBFSnwbnH5ctgXaeslCHJbTIUBjeNWm7yXKVIqV0VMngzwMavFdzB5cEl9UQHMU4Guk9+EtVWR93TC",
+	"6oPrrIvG86Jxcu4NjXOOiA3vpNB0NGMA/RTLa3tbUT4bWWdxIOHyNe4AinPvnMRDOhuNNWb4HtDpLGYa",
+	"mdicaQBq14wJZ6aYw9h4eribjPDrJKHk1/dzg97cP6Vk4N7wVGo6174Gjo0jubyMD6d7mJEUKhNT5IpN",
+	"dSZQQBD5Ke2XUo/7IuvruiJRhCzPE3F71BRz3GHMfcL1mt1rPBjytNmDYAyRZC5ZX8wE/8eMQcglpnNs",
+	"5gBNXG4kCc+Pzv7ae38RqiX4HwcOvt8TZn6AGAckyFz/gp+CqtqrOzGnu1zN2ugfOdroI6R7ZBtUnhn/",
+	"bNn7HTa8ao/z+/WkSRqbnIsVeBqlmKEer/cNJL/HUd3civy2VeFgZM0cAP/Ta+iQBp/9XOKoL7ymDnln",
+	"A5v1vKJdF/oNqZjbBMVJCegG9Csp69HQzCG5FXgrx3wwbpH1sDj6wgfj6GLNVaGTg4uArKWETiEuFuxC",
+	"E8YKuOm0zVwZ0LSHaJLBb6wAf2sFmMSY7XsqF7MOENnZ2L1Xf3Jo548hLCXFOC22mYCGbWAxaTtMTkK/",
+	"WkjqDL+LpQ0fQN4qbEUQLLZGSHFE0r0AX7AlH6uCGOmcMA3dsQVXqVX7P/KydQdXczHTpxKP5O6S/VEh",
+	"SRwtjoooKMPyxvuZE2xrA2DyzABMVrP4JelIjhyvn43kQJIUWq+gf4LQQkUqNMIznA4zFfIMpeyulCYc",
+	"ubfmntb5RmXzVeJNflBFflCNy7QmA8/p7PHxSFZJsL64K/THPWzTBwlQejv1e01DdJ8MZQIrPpOKxlyg",
+	"NjGRUJwOwCxMZVf1Lpft2eB/PD6DW28z1+F794oOrmGqbmKDX3SWTR3WvTStBoNy2Lc5C9woQ/FNdFwG",
+	"vteyNhOGrJeHgIR4ai68yGUej2XchQfUw39wG08+LgTEhitvuPLXnrFxLw9kbbgF905XIC6U5uY9I9AF",
+	"t7t0EXfBt9PvC71QthNfEPpCz1hIr4EXsinXYwg8I4uZJnKU0AmmbLC7lA7tLqTPDQpCuTSDztBoLK+Z",
+	"4oMrAm5aWzifMnK1AWJ4cUAMpbztfvVDa7gLsLNbddpxt7KbfK2CIWiX2TLrlIKVID44EjzTgj3/4YO4",
+	"I/riumNTtP0yxzFLbCYc5Ephjm2K5GB+8nrNh+7FDMk/ZtA1ONt30oR0uJbfXU0X5Apso1Nnt4p99wXw",
+	"72CxSDPISzdFVrFJNeHRfooEf9o7653+ctY7P/rYe/fj8c8fTj6cw1gckd6VsVZonCLEY3tpWDPuCrTe",
+	"xG0xm8Bhb6gmYS1ZWyiyDitruR5ElLhFcPXzwT5bEdga8uQZFIOR5nUH1JPWkySzP8hmvRSpvMlrfxYh",
+	"u01JmZeQ12ktU0fWhnZalev39QI8VVlsNVL8XhLM03r2VH3W+iXDPX0lNugG+WmThVgP+amerTyr7GC+",
+	"pPa2S5JVldFVVqybIrZ+9XTB3MWJLlZR9wUIIqOXZ0IMmnqW11UX0NxXl1hDNjtXfZEWqFnj+P74HRvr",
+	"+9la3x8q78NLMr+vO36hgTVd3VKDx7AuC8L0kVWWB6tO35j2G9N+Y9p/bTXudW37unHULwVA80Fs6Q2G",
+	"5tNgaNYyBx4aRbPKX/OZgTTLCfczYGlunBIbWM3PAqv5OQLjG2zNmvHYZwyv+bIiqxuja2N0bbJOX3Z4",
+	"dIO5ucHcfD4yciXs5gNx/5fi4NxI2I2E3UjYF+6lXOqgNNdsRSUHXm2VErYFX6wERLGh3QwwMgdPhGfT",
+	"kKKFTAn9jrZhF+46hedTHE4aGzE4J2MJ6r+PoBIQNRuMjcwEFBr4w090YP4b9AUgxYAUxVwqmymfIbIM",
+	"EzlZCruSYpdglYntow2hQz1mk3ZfXIy5yrBRMjcWLBdmmn4vfWTMEhYgDksGlzKQyuyvYCSiml6aI4SY",
+	"LJmypC+uuEBgUAe3E7qIp/lXIvJxOOWQhGmrJpWiu3Eay9GMwS+pIgPG9D7RcsT02AwFwBCAoEk1mUil",
+	"yTc7Ozv5spuo5kCO1g1XrNUmx2XAmxDRdfqOAzSsxDFSwijD5sRDH1BBNIMNNKeff4Zrwj5N2UBjbHsE",
+	"iBdHdDAGoiSg3/UFF4SqARMRANxESCZV8Jpvgf4XtI3Fa5Ch0TlUkOGYGl5qZRxIEm7egiPMS/yyrs5F",
+	"kVqX2x9H5u7X7nhSH53zMKcN+85vj9hsGzc4b7z9bbBQhOnv/pFhmQQqJFd0x/aLcZAr/WqYUinmZ34l",
+	"Gt3dztIPW2H/I1LqUP+B3BjSjPlonAMUziX4nLHVN7lMGL1SfyqUCK0h3A1lHljeWyXeLS/OCBIuDLrQ",
+	"U6wpeONzgmKWuCOXiIoM5hGyMgJfPOSM2pFhyOLx3qIM8w56dfAMy8pdhGKA4gX0K8u10ctoMZ9JM2e8",
+	"AQkzygD3o5MaVCjVCYhrGP50/Pbi6Ozj2dFfPhyfHR2GQQbFZUsQU6SyARUQB4GSQZQgFv+rCmosIBZD",
+	"TFUBjlUJt8BLD4bPj+UNmVAx74sb5kChNXcQYgjZsTnoFibWHMiEEcQOJu+ooCPk1Km0MxxdYdDmxsKI",
+	"4bNcpXBdURnM1T4JIz+oGJY9hgJXpwk+VnXIgHWMdGYkkTc+rhtUlu4bfcBuFB6E3flLRjJMNhD8TQfK",
+	"rGUO+BoSs0d0SrjAxGNPHxGGwFyxlWdRKTOZaliyc4eQ1zWA18ZvPk/puPYbjsv/weQEkkMBwgCOydZL",
+	"vvl+DZ556L5awTOzy+7D+DnU/rkhhJ8IqQwIt4IdB8SyOaPIlVkSSKoEabUyNowZmEZKOaQN6MLl1dq3",
+	"4SqE/H3Lvs2rZECThDNlKxkKlkQZ2qIcIuClXaOxC1abAKtA+WsJB2S1iGTfdMwo9wD2+2I1jH2Gi5gb",
+	"A+ZzsJWgAZt1ewiTmTK8uEetXAxl22yMpBxdMtchoM5Doy3lZ4a6CrdZgtW4SXWjBbiD5b0U0o0Gt6Sx",
+	"pHyE/b4PsK88hH0ekQpwfdIDlMpZklXRVBp8gEOac/wqw+HF8eoNov8CkItjAOwtNwD8e3NPm4AcZxVQ",
+	"RltE1mBb+tjf1Uy0P1e7AHcX3qy1C3vZLvTmZML+8Ay6BuTXsg5kgoch/4VLfUBNcBe8TJqvqkp0rSev",
+	"CjHf/7DlwfgbGrehO66t/4wwEaX8GB97pVzZ1UXtOpE35l6YP1h3lxHimfJO41gOqF4NoUya4enJ+QXZ",
+	"Tuk4DPpCDeSUkRBGxSlLwYhOqFBot4KIZBykzqU0JhKdThkoRsL+bKyQNuktlllCRYuzV7ZZQkEKByXt",
+	"E2wFJpR8mO0FjWlMI5SXGPzcJ9cdI1dj7HmAB+CrdOA9jT2k7JgLI09hlTI7nzb5hSWsysfoaTaov9AB",
+	"pOkZuW+0D6evg12AXzVzM5ZmJwz/w1obI4lteUzbVWbAN4kuSJd0PM0KTEmw0SEUmmqqQ7dVEWnCYVn1",
+	"wRBSrtAsN1q7JNzrdEISnh+cHZ9efHx/cvHxp5MP7w9Dsk3C86ODi+OT986v0FLJ1/XcCboLyhMesSeS",
+	"Hejgl95Z7+Di6Mz9akFncQG4ufIyfT2w7aAIi47XxtjCEi8gbIFgN5l9ymLFbtAvPZHXcJqohZ9+cC7L",
+	"dsLgUoak6d+Z6uranBk8bVFtmeZQ1BcexftXV9LfScDVbr7hcITHKL+ts7tfoTZ2lyOtOkVX3Dq1uGVi",
+	"NJeem/YfZVHavU6nzsu2N1x0xoYsMbT2klS9rNuIQzfV2l7Bhb79e/6PNcpRXBI1NyjzSXu6WlkHDChR",
+	"BT0qi2NcMTZNPd0CLrlqVfYycVzh3RRyb17SXoSUdxdJa0br9hFZaMiAMeYo34tJmtqFrpq+uEetDbnI",
+	"FeBK/7XRbu7kwH4YZ/XzaqJR5JWb3hjPqDdGLYa0pNDIO9ys0qjo+W2u9Om2gvX6apSVDXkX4BF8Wxsd",
+	"6rF0qC+2dOhz32tbbVTzVq/pJHe0kMfv1BGKWRyHWZB7MGBTzaIu0ZIkzFjFNtBbEhUDj0pAZoqBxRw6",
+	"IrRNMv0R9ZUsmgGWO9xokN/oCQjQkIf/vAlbj1KVhLnB97HMHyTTGnmNw+0enfmQXsIVC8iQ8sT8gM9d",
+	"cZvywcQ1lzNFJlKK4G4G+bNpPvJ1SJO1DvTxkrDXs943Wdgb+/7hyqrqCt4alVS+i7/Egy9FnoSAsQEj",
+	"FqPugvUPNmexzbOVm9tEyFxyVsniPBpgTVq8K13XTsUaKvQn9EUhycPJWuDa85hxQZpoEUIYyshMdJbw",
+	"LGXSJhjYfF9JUPpzbTPecl8G6gpazgZjFpGm9Y/D8xDkqCn9bRggsGkHjyr97aE/ufiv5ZH/vE74x9cP",
+	"6nXDca7So/fD2SgKG0Vhoyh8uYpCXh32AJGA2r1/fA5W0f0nvw3PtP2PexkXGwAVHZH3bQFUuh1fUA+g",
+	"dzJiiSBHYhRzNbaZ+nDGkFHKxQi3SulZZCZ7hwpeI3kKJbyqqOeU1vD+Sg2FGKHzymbfouyxtIUyxwib",
+	"V2nntoBcJvAIzaSMETHtTc+gl9czqJwz3g8cqdx3uTbSf40su68X7L+aP9dJSHpJeP934Z0Pz9q+5O4A",
+	"G+m06Saw6SZwn24CdaRoffPiS4HEfRh5s8HEfSJM3Hqq4UOj4lYrNp8ZF7eCej8DMO5GHm+AdJ8nkO7n",
+	"sRY3WLplWLqPIE0fE0x3bSb2tULqPuBGfXliYAMQuAEIfBQI3pqSbAPC+3WA8D4j4boShfdBBcYz8ZS+",
+	"bMzejQjfiPCNCP/sGL+1vK7mWyy5Loc2fSsHNCbhUM6EplwAyAALDT0ncaPbGGs97W5vx+apsVS6+/3O",
+	"9ztgny7Sofm7BSeQgxkWE1KVg2wFC8MQK2D/LMWIjDDrhTQN8zi/oaMRS8iH41eKXADeF4BfZRPbBhlj",
+	"V1zqfGNyGqfbpCXyRQvFmglHVbKUc01HjEQ8wbw1FVh+wBMLn+CgmvhwJc4IPQt1uvh5AK4000qT5u70",
+	"fS9xZ3GQXgwUqPk1A+LgYqQKqNABocIicwJYL/FgSjBtpSBV7NgueZVTggsZ7SylEgfUYn+ag0cIYMuO",
+	"xzKOyqra001wkEBvf7v9/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

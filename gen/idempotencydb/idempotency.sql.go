@@ -11,67 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const keyClaim = `-- name: KeyClaim :one
-INSERT INTO idempotency.keys AS k (key, method, path, request_hash)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (key, method, path) DO UPDATE
-    SET request_hash = EXCLUDED.request_hash, created_at = now()
-    WHERE k.state = 'pending' AND k.created_at < now() - make_interval(secs => $5::float8)
-RETURNING true
-`
-
-type KeyClaimParams struct {
-	Key                   string
-	Method                string
-	Path                  string
-	RequestHash           []byte
-	AbandonedAfterSeconds float64
-}
-
-// KeyClaim records a key as pending for this request; it returns nothing when the key is already
-// known, unless its first request was abandoned while pending (a crashed process), in which case
-// this request takes it over.
-func (q *Queries) KeyClaim(ctx context.Context, arg KeyClaimParams) (bool, error) {
-	row := q.db.QueryRow(ctx, keyClaim,
-		arg.Key,
-		arg.Method,
-		arg.Path,
-		arg.RequestHash,
-		arg.AbandonedAfterSeconds,
-	)
-	var column_1 bool
-	err := row.Scan(&column_1)
-	return column_1, err
-}
-
-const keyComplete = `-- name: KeyComplete :exec
-UPDATE idempotency.keys
-SET state = 'done', status = $1, headers = $2, body = $3
-WHERE key = $4 AND method = $5 AND path = $6
-`
-
-type KeyCompleteParams struct {
-	Status  pgtype.Int4
-	Headers []byte
-	Body    []byte
-	Key     string
-	Method  string
-	Path    string
-}
-
-// KeyComplete stores the first request's response for replay.
-func (q *Queries) KeyComplete(ctx context.Context, arg KeyCompleteParams) error {
-	_, err := q.db.Exec(ctx, keyComplete,
-		arg.Status,
-		arg.Headers,
-		arg.Body,
-		arg.Key,
-		arg.Method,
-		arg.Path,
-	)
-	return err
-}
-
 const keyDeleteExpired = `-- name: KeyDeleteExpired :execrows
 DELETE FROM idempotency.keys
 WHERE ctid = ANY (ARRAY(
@@ -89,26 +28,24 @@ func (q *Queries) KeyDeleteExpired(ctx context.Context, retentionSeconds float64
 }
 
 const keyGet = `-- name: KeyGet :one
-SELECT request_hash, state, status, headers, body
+SELECT request_hash, status, headers, body
 FROM idempotency.keys
 WHERE key = $1 AND method = $2 AND path = $3
 `
 
 type KeyGetRow struct {
 	RequestHash []byte
-	State       string
-	Status      pgtype.Int4
+	Status      int32
 	Headers     []byte
 	Body        []byte
 }
 
-// KeyGet reads what is known of a key.
+// KeyGet reads the response recorded for a key.
 func (q *Queries) KeyGet(ctx context.Context, key string, method string, path string) (KeyGetRow, error) {
 	row := q.db.QueryRow(ctx, keyGet, key, method, path)
 	var i KeyGetRow
 	err := row.Scan(
 		&i.RequestHash,
-		&i.State,
 		&i.Status,
 		&i.Headers,
 		&i.Body,
@@ -116,12 +53,85 @@ func (q *Queries) KeyGet(ctx context.Context, key string, method string, path st
 	return i, err
 }
 
-const keyRelease = `-- name: KeyRelease :exec
-DELETE FROM idempotency.keys WHERE key = $1 AND method = $2 AND path = $3 AND state = 'pending'
+const keyInsertMany = `-- name: KeyInsertMany :exec
+INSERT INTO idempotency.keys (key, method, path, request_hash, status, headers, body)
+SELECT ($1::text[])[i], ($2::text[])[i], ($3::text[])[i], ($4::bytea[])[i],
+       ($5::int4[])[i], ($6::text[])[i]::jsonb, ($7::bytea[])[i]
+FROM generate_series(1, cardinality($1::text[])) AS i
 `
 
-// KeyRelease forgets a key whose first request failed unexpectedly, so a retry runs again.
-func (q *Queries) KeyRelease(ctx context.Context, key string, method string, path string) error {
-	_, err := q.db.Exec(ctx, keyRelease, key, method, path)
+type KeyInsertManyParams struct {
+	Keys          []string
+	Methods       []string
+	Paths         []string
+	RequestHashes [][]byte
+	Statuses      []int32
+	Headers       []string
+	Bodies        [][]byte
+}
+
+// KeyInsertMany records the keys of a transaction's writes with the responses to replay.
+func (q *Queries) KeyInsertMany(ctx context.Context, arg KeyInsertManyParams) error {
+	_, err := q.db.Exec(ctx, keyInsertMany,
+		arg.Keys,
+		arg.Methods,
+		arg.Paths,
+		arg.RequestHashes,
+		arg.Statuses,
+		arg.Headers,
+		arg.Bodies,
+	)
 	return err
+}
+
+const keyLockAndGet = `-- name: KeyLockAndGet :many
+SELECT k.ord::bigint AS ord,
+       pg_try_advisory_xact_lock(hashtextextended(k.key || E'\n' || k.method || E'\n' || k.path, 0))::boolean AS locked,
+       ik.request_hash, ik.status, ik.headers, ik.body
+FROM (
+    SELECT i AS ord, ($1::text[])[i]::text AS key, ($2::text[])[i]::text AS method, ($3::text[])[i]::text AS path
+    FROM generate_series(1, cardinality($1::text[])) AS i
+) k
+LEFT JOIN idempotency.keys ik ON ik.key = k.key AND ik.method = k.method AND ik.path = k.path
+ORDER BY k.ord
+`
+
+type KeyLockAndGetRow struct {
+	Ord         int64
+	Locked      bool
+	RequestHash []byte
+	Status      pgtype.Int4
+	Headers     []byte
+	Body        []byte
+}
+
+// KeyLockAndGet tries, for each key of a transaction's writes, the transaction-level advisory lock
+// that marks its request as running (false: another transaction holds it), and reads the response
+// recorded for it, if any. A key recorded by a transaction that committed after this statement's
+// snapshot is not seen here; the primary key refuses the second record then.
+func (q *Queries) KeyLockAndGet(ctx context.Context, keys []string, methods []string, paths []string) ([]KeyLockAndGetRow, error) {
+	rows, err := q.db.Query(ctx, keyLockAndGet, keys, methods, paths)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []KeyLockAndGetRow{}
+	for rows.Next() {
+		var i KeyLockAndGetRow
+		if err := rows.Scan(
+			&i.Ord,
+			&i.Locked,
+			&i.RequestHash,
+			&i.Status,
+			&i.Headers,
+			&i.Body,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

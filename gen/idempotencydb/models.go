@@ -13,8 +13,7 @@ type IdempotencyKey struct {
 	Method      string
 	Path        string
 	RequestHash []byte
-	State       string
-	Status      pgtype.Int4
+	Status      int32
 	Headers     []byte
 	Body        []byte
 	CreatedAt   pgtype.Timestamptz

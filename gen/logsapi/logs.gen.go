@@ -401,21 +401,27 @@ type ListLogsParams struct {
 
 // IngestLogsParams defines parameters for IngestLogs.
 type IngestLogsParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// stores nothing again. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`;
-	// a repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // IngestKongLogsParams defines parameters for IngestKongLogs.
 type IngestKongLogsParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// stores nothing again. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`;
-	// a repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1991,6 +1997,11 @@ type ClientWithResponsesInterface interface {
 	SearchLogsWithResponse(ctx context.Context, params *SearchLogsParams, reqEditors ...RequestEditorFn) (*SearchLogsResponse, error)
 }
 
+// ListLogsResponse503Headers the declared response headers of an HTTP 503 response for ListLogs
+type ListLogsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListLogsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2002,6 +2013,8 @@ type ListLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListLogsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2053,6 +2066,16 @@ func (r ListLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestLogsResponse409Headers the declared response headers of an HTTP 409 response for IngestLogs
+type IngestLogsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// IngestLogsResponse503Headers the declared response headers of an HTTP 503 response for IngestLogs
+type IngestLogsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type IngestLogsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2070,6 +2093,10 @@ type IngestLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *IngestLogsResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *IngestLogsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -2136,6 +2163,16 @@ func (r IngestLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestKongLogsResponse409Headers the declared response headers of an HTTP 409 response for IngestKongLogs
+type IngestKongLogsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// IngestKongLogsResponse503Headers the declared response headers of an HTTP 503 response for IngestKongLogs
+type IngestKongLogsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type IngestKongLogsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2153,6 +2190,10 @@ type IngestKongLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *IngestKongLogsResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *IngestKongLogsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -2219,6 +2260,11 @@ func (r IngestKongLogsResponse) ContentType() string {
 	return ""
 }
 
+// SearchLogsResponse503Headers the declared response headers of an HTTP 503 response for SearchLogs
+type SearchLogsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type SearchLogsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2230,6 +2276,8 @@ type SearchLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SearchLogsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2470,6 +2518,19 @@ func ParseListLogsResponse(rsp *http.Response) (*ListLogsResponse, error) {
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListLogsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2536,6 +2597,29 @@ func ParseIngestLogsResponse(rsp *http.Response) (*IngestLogsResponse, error) {
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 409:
+		var headers IngestLogsResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers IngestLogsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2606,6 +2690,29 @@ func ParseIngestKongLogsResponse(rsp *http.Response) (*IngestKongLogsResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 409:
+		var headers IngestKongLogsResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers IngestKongLogsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2651,6 +2758,19 @@ func ParseSearchLogsResponse(rsp *http.Response) (*SearchLogsResponse, error) {
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers SearchLogsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -3128,13 +3248,27 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 type BadRequestJSONResponse ErrorResponse
 
-type IdempotencyConflictJSONResponse ErrorResponse
+type IdempotencyConflictResponseHeaders struct {
+	RetryAfter *int
+}
+type IdempotencyConflictJSONResponse struct {
+	Body ErrorResponse
+
+	Headers IdempotencyConflictResponseHeaders
+}
 
 type InternalErrorJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
 
-type UnavailableJSONResponse ErrorResponse
+type UnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type UnavailableJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnavailableResponseHeaders
+}
 
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
@@ -3193,10 +3327,13 @@ type ListLogs503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListLogs503JSONResponse) VisitListLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3246,10 +3383,13 @@ type IngestLogs409JSONResponse struct {
 func (response IngestLogs409JSONResponse) VisitIngestLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3304,10 +3444,13 @@ type IngestLogs503JSONResponse struct{ UnavailableJSONResponse }
 func (response IngestLogs503JSONResponse) VisitIngestLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3357,10 +3500,13 @@ type IngestKongLogs409JSONResponse struct {
 func (response IngestKongLogs409JSONResponse) VisitIngestKongLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3415,10 +3561,13 @@ type IngestKongLogs503JSONResponse struct{ UnavailableJSONResponse }
 func (response IngestKongLogs503JSONResponse) VisitIngestKongLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3479,10 +3628,13 @@ type SearchLogs503JSONResponse struct{ UnavailableJSONResponse }
 func (response SearchLogs503JSONResponse) VisitSearchLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3666,130 +3818,133 @@ func (sh *strictHandler) SearchLogs(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hx5cyM5dudXQeRMREntJJU8dFHhcKi7VB65pVJZh73dzbISzARJjJJANoAUxa7Wxn6H/Yb7STbeA/Jk",
-	"UqJqqu117PyhCJHE+fDweze+eJFcpFIwYbQ3+uKxJ7pIE4b//yjF7ELO4F+dLRZUrbyRdyUYUezXjGlD",
-	"zFzJbDYn0JAYScycER0pnhpNNFOPPGKe7z3SJGMwSJRwJsw9T72R1zvsd3tH3aDb83wvoYaJiNtZH6SY",
-	"eaOe76VKPq280cD33HzeaP+58uGLN2c0Zgp70ShiqfFGHk3ThEfUcCn2/qql8HxvLqG5l8iIJvD/6CgI",
-	"As/3Ms1Uh86YgF+jTCV7R939Lvzy1HGzdHjsjbz+9OB4eDDoH02n0fB4eDA5io57/eAwGNIh7e3ve8++",
-	"t11D31swM5fQ9p/Pbj3f+zVjaqWN4gLpzEWUZDHzRp5mEexBw9ia/8a8UW9w7HuZ4t7I23NU3uv9k+vx",
-	"j0V7aJN4I29uTDra26vv+qWOSFudSqFZg7iRFIYJ00mYmJm5N/IG/UPPL742q5S1U/6RUzjrbo/Aqe4N",
-	"useOvPCxgwfcsYcPrNUrf8pSbRSji8qvg687F0u7/V7f97ShJtPeqB8EsFeZGdwoDhVMe3TYC3qdwaB/",
-	"2Bn2D4edSY8NO8MjGGsSRMEAVi7oAg/HUrEzY+YG//V8L6Vmrr3RL97/LIi880/jLAgGkf18HuMn9st/",
-	"7H3+h90/e5+RxY2MZIL94MCAW41JNfwIXJHew7DeaEoTzWA37lbB+ViudnN5jgOnkyFj0fSoE7Oo3xkG",
-	"bNqZHB4ed3oHMTtk/cHRMDpc24dbPTAW/CuV8UZHwVFQLtDxExJUZgpW4OVn5CFllWHxPTXeqHd4vH8w",
-	"ODgKgl5/4HtG4b3+5Ys3oQkVEVP3xZkGfvklDlHvPfS9Olbs11b3/Nkv1nCfn63Xt1c7/36b+7KU6kGn",
-	"FDc1HRz12GDIOvtRf78zZAf7nclxb9IZRAE9Ooim0eB44D0/+96FnH2iM1YHx1OS0hkjS27mhOYQSJgw",
-	"akWoiBEgESztV3JqIZMuCkyt4iU3bGFJx0ScSo44VW7FHflw4HsJe2RwRlxMJWKM1rg2ABlS9iD9ICBV",
-	"nm2AkUyZwvt7Dt9VGyoWMf7I4lODJO4fdHq9Tn//th+MgmAU9LpB0P/ZK8D5fEswzPHmli/YpfZGve7R",
-	"sMLkFf4suK6UK/bIf5AAl/0g8D3DF0wbukhb1xh0e/39n71nPxdE52ty6EUy930nmr58tbxqkPt13mxA",
-	"ch3AKljQuM7PL9zI57dxyyOniN0E4ZK0AV9jV6+wStAdBsE3YJX9V/gEj+WrmGTwswfQItiT+SFTWipv",
-	"5F3eRvsfb3/67eNfZ8vL92ery99Ol5c/DIPLmfcMaJBSRRfMOHmZd/vixcwujUvhjbzbOSNhOW6YA0Cq",
-	"2COXmUb0OCFywY1hMZlKhT9PudIGf+sCk1oN7eVF+R6HCVG7KOE+suvyPR3N2YIiS9KnCyfVkTwLLvLP",
-	"Pd9zkt3pJ7DR85gtUon4/SNbrW/xkj4wTShRDABO0ykbVfaQK44OIB/YiqhM6BOiWMqo4WJGuCE7CIgP",
-	"bOUTy1s+AfE0FgChExmvdgkVesmUtgNVx7dMUoCtVWJIWCzbdK5ZmtAVi0fEqIyFPrQdC22kYpoIaeaw",
-	"CjqjXHTJbY7OsFK36JhPp0wxYXApAKeahMPgOCTh+fuzy09Xt2cff/jp/sezn+6vz+5uzt6HJ2NBcYeG",
-	"A5XIcs4TVlk110QbniRACwGzvzTm+cf7u5uzsEt+ZCtNqGJjodiCLSZMOZbpD8lcZkp3x6LGLodxbxpM",
-	"hqzTi/q0M5wcss4x3d/v9KdBdBQP2AHtBTnjWLqVnFM59g6c+9/CQhd8wc0654A0JaCtdTdwb4L9qjPH",
-	"bEqzBBAO56VPfJEt8JNdhvtYLIILw2ZM4SpuuLDYWV/FlUhWKJ05sLEhUhE6NQwuItcEwKN+BysQEjgI",
-	"+XnD+jXOWF3/VKoFALQXU8M6MLjXRrA7YXjyylInbCoVe3WVB6+uMsPJ3rzKiqRCCPyextel4HOWAhpq",
-	"TSuhNDrtFg3loA97VkUajEgJ4SMiMmB0ssi0IRMGB7SQ2pD942PYr1JSWaj3/u304vz96e351cf7D6fn",
-	"F2fva4IuxyG8wbG0F58sqIksmpx+OieOAM9VUvxZsak38v60VxrNe/ZXvXcGs1/n0hopso7++cRckwVN",
-	"gLIsBh6bKEYfEDezhFmxwDUuYydc20rok/Dy9OLD1fXl2fv7f7m5+hj6YxGef8SW9z/cXd9cXYe7JwWa",
-	"LSkgjFQs7pJb9mQs/WDLcDCUC9x0NKeKRsDrd/8QBEFAqFgt50wxwoVFMFy7T4RUhItHmvCY3N1+6BwR",
-	"Lgg3GlEadoMsNSKfpDYzxW7+9YJEVMB0uAiYbDEWbRvbBcyqS5kfpJgmPPpqNspAGhDBlojhgI/2U6lv",
-	"V9mmHcFrvIMn08BDpHCmHQBXZUQ+zbdlo7Axf0gmLJFipomRhMKxM1Xw2s4mubQLZ2UkkYJZATQWuQTa",
-	"2SR32rnKnZowTAma4Ba+9ryKGxKPyMEURFXAjidH8TAa0OZhfbw9u/54elE7Hu4WQbDlN6T7qSCZYE8p",
-	"i1A3ozzJFDvBm1OuGW5C6DYTkikXsQaNxt2wRM50F5b0ia4SSeNbKS+oskbk9rSqkuDT6U8XV6fv72+v",
-	"ru4vTq//+WwzzLGniLFYk14wPNo/PCCTlWH6D4I3nJBrksDuQHZSS4DcIrbeOk12euSSf9/OUx5KPvpI",
-	"eUInCft6fgIxAhabarDP3cfTfzs9vzj9/qJOtZgaOqGakawy+7elUzEF1yQTitFoDrPgfeQoEjLTDt/X",
-	"5XYchXSWphJsvUsWc3qLcvlr2enu483dp09X17dn7+8vz96fn97f/vTpBZ4q5HBzij+WrUCUhM05wy4q",
-	"S25gmLc+dqs1hiPKKWGPTK0sZBRGBKhQqZIpU8aZ+gVXNYe6SVnEpzzSZAfYXE6nTMRwdFPOktjP3T2q",
-	"ghS7PlnOGV4LxUCPB3HbXdesajy7Nq9BtlnQaM4F6yhGY/wiQmVpO82BNBUH0CU+Xt3ef7i6+4g9NogP",
-	"f6Nx4pNwDZhw2Hb+wlWd3f7l6v09zHt6cXH17258h/Dwf+W6hk3Tpk3bW6NjwcNNKv4lW1BREs+587qt",
-	"ujgcIFcs9ka/VA6mHPxz0UlO/soiY+XijGlzzTTaKmuzyyVZUFGq8ktgiBwEmyxokRPmb2Nnpx4DQ7vB",
-	"7Dg+oUmSexuA52vmQf9VY6m662IFbVv9UYpZvt1C+2+aLc4HmsgZsT3RyiITVL/tIhewQCnY1RT9ny8h",
-	"iItSncEVQ+/eFo2/h6m8589uxRdVfx6NYzTTafKpQnmjMtaEpqIbyPcFTxKuWSRFrNePLfccNo6MLxjR",
-	"KeiJXFiicKNZMq3wnj1SoK3zL7YOAuea+7wLKWukfDghnV4BNAX8CMA7gnIHhI1grROqTUf4QclFxX8B",
-	"mgQMFpNp/oP1sOYxwYTmrbT7lpuWGZ83MFRxYGsLuUthsJ4P1krJTtp3bE+MnDHUhaVCoUENXAR0MFjf",
-	"+ptYy1vQp3Pbr3Ax5J+LpVOl6Kqyctv5TXwFN6R6OabIGu80CefGpJ1EzkKSJtmMiy75nmkeM+1OgyWx",
-	"RlNgablJMxFrn9CFFLOxNQu0T8LSORySnSrjEvRR4GB3gj8Rlspo7pP8+hOQVbs+CYtILqJ6NdgCSN0I",
-	"ysBXCEbwTySFzhZMwf80M3MmDAhxFt/Df2YF3xfxmNC6/ELr1A1PnJjGfYIe8MBSY0VB/bbV/POvHnDR",
-	"uM7yr/W7Li27qo/+9W65rlMJQb7W6SNdsPgMCeTVPf9v6tlA8tIELjawCdOrw7yJl09zRrSQBCoQbNon",
-	"VJNIiimfZcBYO9iKxrG2snAhVc7Pu+toylvEn7siPM7FnOWnVo3KurraBKjt9E4TaJKbbTGLEqqo4Y+s",
-	"WDPqne0qQisBK+Jwe+JVdV+qLSXz8IqD0DphqgkRW8/iluZ85doniVwy1YmoZvEJoc43j7cfGrzTBCOU",
-	"cAGpIIh3QHNLAV2hSUmBFw5MLkXl0AqfBe510N1HTz6aO7vddqXOBp/aDvMvt7efigiCkwhckIim3NBE",
-	"n6Djw8ypyW2KHkiTfkBOb344PycJM4Ypbd3z2JlqEl7d/uXsOnR6vgVosPlBwIfkgbEUDX6w2Jgw7Wtu",
-	"5Hy8jR+wMynjTa30tkkPa9YC/401Cc2FdQS0KgAYoGyjLDr64GTsauxeqoIfNt+6d8xNaRtymiUJubu+",
-	"2GKUBow5FrDL/bzx/pUQ/dYLmMeUdCFUDZyxU27sWr/ZXXSTtV3Grz5qN+aLZ53HljdeJNsATcvKAJus",
-	"BDdc23Fc2PDz2pJBuHOzquC3NcKYAMPkFy9mk8xGNjFsvaRK5B4dmKe0Bl2DNd6ramNNKeVueH4tQP0q",
-	"FlA/1zJ5oI1U9td3GmSZYlqXXEOXGNss0j/AbpAiWbVjRJmK8GWzUHhnXe4+hiZlZpBu1SvZOjSPN8o+",
-	"tUIRClJwypnygWWkiq1JSZXijxS15yIkxIU5GHov249l3sTbLt5yLpOaIoykS6U2hcKwiY6O2XzvqTOT",
-	"eX7aX7UU3Wu6vHSmepkJ8bIaZfn1JQfCKZnXXQgJF4zQSX4k7rj+FgHW2reWr9M2QKWBFXSgh7G4uijn",
-	"hiqzlRI5m60ZheWc1fSO5pT/ntuZF3I2A4lw48bMzbHqtd4mrFjLEvnyUjwt9tet3Dl9aRv1dJI2r0wi",
-	"nVAr8l2lfPDbjP1yLzKbJKwVX7fT2R3FQN+uJtutU1rmB8WNTyj5IDOM5J2eFwe5E366urkle4mcaRvr",
-	"wTtT/XoP1ZbdKsqW+VV4az+30K6aU/PKbsqWz7XUm42cU6i7ADagcpla4EAq+Ab2sS0LNeQSB0WhXEhB",
-	"Yb+y8QJ7/VK3qOx5jXlKZMgRpXZNWmWgE0Vb+DUcxn0rn0Y+87lIM/Nmp0a990ZIx3TVNrdGcbzFiVpE",
-	"QnuwetAFc68L4G8nGkuVoZbuV0toGR69ktHyny1FTohmVLmAEeYkhZi3h/fZ/hTWN/daEmi53WFwfPCi",
-	"jHpph5e21VvlUp4Em7Ko/P4VaQWGW8zj+jY37Kn3ak5SQ8q8tMfrouFbZUjVKWuj9HrpNKymNCm2ZNNh",
-	"14VLoW0F307Q/Odh+sYEqnoO5lfBew3Zvwmgl6yxAce3CHcU4b9KkMPB+vZxjiZwb9e6EumoZKyvLxHz",
-	"1stl+USwJZwZevhbPHC5qHmTzPGe1yVKNc12LSVQMTS28c6jSzBX+Bd0RaYySeTyhKRU5z6XMHKJtXnq",
-	"LIxeZM6+ohngTtoO+XI7Fb3hWvGrvqY1QLYlF4YpGOg/fjnt/Pz5S8/vB89/btNWr7fVgslO+D86rnXn",
-	"PA53LZBaUtm83JbSrTxb1t2YxmpbsnDelPLpe1Wsad1AAY6bUJ91Z10SOhnWEG9l8vcbUf+mhnmvuz2a",
-	"DpV6ELWWgrp/fFw1ioOgxWHy7FwZLluD2hw3l4ZZ6vNea0pE08Kynscq2oI+ACuuWAboS2VGOzkrlcYU",
-	"JQy45inPF3Kmx8JCNTFLSZZ0pUdjMRbfke++KyJ/Oat8913Dzhi5IE04dfOGJFUyYloTPeepdtlmKosM",
-	"ev4tNqZMjQUpGbnggh03kV/qBvWscN+dkE/iLP+9kmWBTi/AQKa7jS0g68+oYUu6amzD2UWjjYE3dENo",
-	"THqUS0H+5ebqI6w/tXldfuH1GXSfyFJxwzTaaQBLljzlPaQGEcxxvFsPgEeUZHHuVpWCaZjAXVdQHVA7",
-	"1iyZkp1KIA10J5ebpn2iqAE1csGN3u3CGX4vzZwwEZMsLTRuzG8HNnDwv/KJtkmBTl+e16HD9XMrzR1b",
-	"wFtUj0VV17E/jZo5cug7r+OU83eCesejeUH2SCrFEtxVh8c58cdCAxPDjJaYRVqZqwpAPpczvUtAXln2",
-	"zs0mJMOf/kSs2B6LMxrNi8QiWRPWleBGtm6QkR3csstAtolsXXLqJHwRNBgLLhzPU8MWTJhRnozBDZEq",
-	"97+IlU32wlTaWn6wTwT0tx12wmEQhD7saSzKPCO7aMCOegoirkhnEdy/aZYQjrsuCBX2g15YFlGspY+4",
-	"uogY0xxXmKVUWCfUECkihvR8nyk64Qk3K3vYdtxILtA35yLKRVa9YvCTLXIpDbQl5VgAkotu24QYObYJ",
-	"cjYUx/UD2SkTi99pQvVKRHMlhUSYhk72ouU+3NJBSE5JpKie20wsjIITOR0LKlZVmMzxKpG6WhISPQi5",
-	"TFg8s2ExN5IVCUVCH8IW2uaADXMJLAbKCoxVp0JluDx/GvMkpopi9Re6XIk1C8hOzmdmrhgbi3BJk3sE",
-	"FnUfs4SuQp8cBAFZaDJZEVcXsYu1LS7ZI7WbzVXQLjnDq2NThSubx0HHAk5DF2cBZM8vzjWjwHJjUZqd",
-	"IZnyBGNlk+Iy5rhMFBUzVsdskio25U9VoLY6CF+ASStiuTypjp+btS6htkiUmgNRnaoOJMexXUq7Baml",
-	"VLG227ZgVuGdsZhmSdIxoCLaCUauPXAoFgOw2HmhYXUR1azDhWZCc8MfWbI6IeHY+zWThsUknSuqmR57",
-	"oU9CUEGxrCjssCes6YtDN/ZSqgeAUC7Ikk3cxISJGRdM73YJInTCtSm2WdXEyc5kRcLCygl9BFwBdA85",
-	"qHuw0EoNqiAypb9m9bKzUaEyT2j0UNObCyhAqeBOdSzW1WnyiaL+gThnXRFY1ZQvGvQRa/BxMRsRaheV",
-	"5x2ljILkVEQ/gEpAxVhYBENxuLQSRrHSpVuWwOGvAEJYnaWYjd0SIw1NSAR8fGJVH3uIYlXyrQEZKcVY",
-	"nFWQ6IGlpuBzlbcBhYSXKn3M0kSuALzJTqHY2LtOOqAXdIqecCTu/pFDEtOV3rXLYmV6FFe1MyR4hIot",
-	"5KPFAszSo9HDTMlMxKMqcuaIjNecrsjO3e0P7p5T/ILrYiQKUtvyL4JwKXZA1CVxNTNbldSxW0clgAon",
-	"WbgugX9qnbAJo9q0U60qGNFVgwAoZqX0xdRcPRZnLXm3ZO40jLCWwBvaxEUSFmmXIaYgOP7z27NgAUcc",
-	"QmBzWHzKZJqwk0qiPiae6CKJV2fRPFdzGrm8Nt0o4RFzwWSnr1+e39ZeXtCjvT2ZMmHdy12pZnuuk96D",
-	"tug6MUld1W9q9Z7vPTKlrdbf6wbdwHnXBE25N/IG3aA7KJ8e+OIhWsI/M9biijgrjGcToUjL06nglpMZ",
-	"f2TCfxltLKci0vh4sngjqSF0LLDqrF7eyjUg/deZ8H4di8bCgZHfYtuDXMdeFj+wQifXCWMeo5uca21z",
-	"VlCBWi+XOsG0OJPpSzBZ6EQ+suIb+hT6gFYhpseFriIwxFK50K8Oup5xbRmmXll/wbUBO8urFw7/8mKF",
-	"X14UVoR3pnlEp/DZFFaNa+PymHY32cutVYplff1WCfw1P+Kz/+IWrMCuWtRcV6GE1z0P+2A2t64xP6jt",
-	"V1lxWn7lIp361VwjGPovrJE+/RFrzHmhESAuzxhM2Q0HXHpAt1pV7tXfimqogO2Eub813Bx+2SWofhcV",
-	"3A2ylgGZDbuAmT6hFrm5FvnV0M2WVK4GmdERZSTRDI3y0ig2NaMYJCCv1Ty96lNr22XpfN72uCoBik0u",
-	"4hJy9mwR9BYNbQnyFg1tcfcWDZ3P9/lzo3C4HwTb1y9hj9Q5tdsmzNvt5c7v560rk8oez/7bHebPvje0",
-	"O2mbo9jxXqVO+tn39rfpUi+zxF6D13tVS+mQCMWjNSCN1hKfOAMBYegMnyb6V2TLz8++l8q2IMeNfT2h",
-	"1bW32ZPiE7Tr7VATUEhkW4h4LKwv0D7HYPXZhpOFNH0sNcdKqcPWfCpwaccClGLrVNntkhBDuWFuQGur",
-	"sYdlrCgEdAO6h/YnEFEkXFIl3BdD3FaiwUbnYiphVKzYLd2hEy4outV4WnoQa15bsGtO2hJpbL7sWITO",
-	"7Ha9rCVjjSsYNmVWfU9cb9oo/IhopsGcsBUBbRqK9Y616yivXOzGCyH2guPs38t49ca7PcnzI6pvLOGX",
-	"zYwB615GX1/5htILTyf9EW8klQ/atOD7G946+ro3a/zGZmE5ImJ7imEKn1c+/ONSJ0sSfLoDEjQ6AC8T",
-	"9/9ZgtdKV+nx6W6dHuvNq1QJJoesF/ejAR1O99lB3EKVoHvcr1HFLapBluE2ZBnuH/xsQ59SsPVXDBEV",
-	"qu9t/f/DKm+SgvUA9wZx2Ir1lRh3GWk1KmPPa0K/97ai5bIMsr/1VmplmC3bcL6I6stsGBdo1KR/hVgf",
-	"BsdbiPWWNy+gb28L4d58TwD77W+jFLRUj/9X6SGoRLQpImVZYY71FdXEnqr3GcYqY3eoF7aqKrf4QBW+",
-	"umWJ9lJ9XS2Oh8V0GM+StQI937I9Bk1pzjqL0ndph3qnwf7JWB6NJDshfu4u6NM9fnev+W8sdz30TqwL",
-	"1bUei0xYfx2zoSbLmhja812O2KCMTe128y25msAFTYkUpuLRozrPCvBtlZ0plKu8rMUW2KFTBuOhGAX+",
-	"3fX/3RLm97H4vdPp4B/8WPEWkd/fWmm4S+wY7pjtCM58AosoPMkLbZC4QtaLy3KXvR3EgnHok9IchfHy",
-	"XGz380n5TaZ4WNiroJfVilvcyiqaIA7mMgFcpaNrVcdvbFmUJHbddGVbJwqgmaqVYpGw+t5pSHY0M2Sy",
-	"sr7R9tDorlU+a2kK77T7stgptLez58UMuMayqtP96rTh3ysXEPc5IlsqwcTqwDDcWHywrFj3zuVvL+Ez",
-	"Pbk7viyoAsZEJXXJNSN8Jmw1u5Zobln/11g4J6lVg3PR0CWnImfl/FSr/Oiv8YLf4AWpxmL9iHekKh74",
-	"tE4imRnNY0Z6QfB//tf/3j8+3q3ZGiPnz3cWi2JTfCkIxhgLtDxsmM7FGQsPffm2Trt27gqM/5/V0Euu",
-	"qSOgn5Mv53ZX12jJYnMaair83/5u9HDju9Gb3oZuvDS8Hw97w6BPJ9Fw0qeHB5Pjw95xfNzrBb3DaP+4",
-	"X82SbX3ZuajUOj5af/hz2zebt3iiefNbzF+xI7vi4VGw8e3kb/oe8ivvG6+/WfytHioe7h+88GRw5cnY",
-	"t/Jgp1fhu95GJnz98LZk02Pam/SjQTxk+9OD4LB31D8e0OFkPzqID9nR9Lh4qPzVhlU7z/qSN/Bzv9dv",
-	"MvR27Pz1zHyCT9VpZv4xM9PO0deRwb2pDtcx5+1h0HuBtyPFqGEvsPcfyMHlY7Yt3Ht4dLzGvTWz90XH",
-	"aP7I//Ym4fobLxtswrZXXirWYf7My38b07D+Jsff7cP/avtQ58Wgk1Vu7uQGnFM5XrQTberNq9FyG9kq",
-	"kwgaeUb1NKMQUTKsphmRZpbRWKD+s2STjsv+0Sth6JPNC7RD4cNqNE0ZVT4Jxx51+UVjL6z+VtTn2pyj",
-	"sZgws2RM5HlM7pk9xkGF9knYge9D4nKS9Ekl38mafkY+MGETKO1rqIrNqIoTpjVmykVUszzbBKjwDlT5",
-	"Gfr67Cgw3qjM1HYZW2EpTcPdLrlKbclYYh9VBjvb5g+45C+y0xppLwLtpPXpUPKxmrqQJ0LFY5HwB1Yp",
-	"kmoNyd/gSWwTlL8tzttI3J7vcrnqp9kacyfDYLgh1Jd/rKPhhthmUan3cmzz79G/Pzr6V6bS/LcPA9ob",
-	"0Op/m6wsx7dEBJ+dytN+Vy5A8yONjLnwJf3wKPDWo/Jw5eZ5+gWJZZRhjC/PBERD01+bhrg8oWqev82a",
-	"uVnS2Ywpcnf+TpNbtcJM7MzsFgvbQ850e/2y4b0clEAu3Ja7ZYpgFD5Vv1qbv1t5Ut0KpPXdfsBEJ+7q",
-	"cprSg8hH5wdcf7JCV4a3B/T8+fn/BgAA//8=",
+	"7H15cyM5dudXQeRMREntJJU8dFHhcKi7VB65pVJZh73dzbISzARJjJJADoAUxa7Wxn6H/Yb7STbeA/Jk",
+	"UqKqq+117PxRESKJ8+Hh927UFy+Si1QKJoz2Rl889kQXacLw7x+lmF3IGfyps8WCqpU38q4EI4r9LWPa",
+	"EDNXMpvNCTQkRhIzZ0RHiqdGE83UI4+Y53uPNMkYDBIlnAlzz1Nv5PUO+93eUTfo9jzfS6hhIuJ21gcp",
+	"Zt6o53upkk8rbzTwPTefN9p/rnz44s0ZjZnCXjSKWGq8kUfTNOERNVyKvb9qKTzfm0to7iUyogn8PToK",
+	"gsDzvUwz1aEzJuDXKFPJ3lF3vwu/PHXcLB0eeyOvPz04Hh4M+kfTaTQ8Hh5MjqLjXj84DIZ0SHv7+96z",
+	"723X0PcWzMwltP3ns1vP9/6WMbXSRnGBdOYiSrKYeSNPswj2oGFszX9l3qg3OPa9THFv5O05Ku/1/sn1",
+	"+MeiPbRJvJE3NyYd7e3Vd/1SR6StTqXQrEHcSArDhOkkTMzM3Bt5g/6h5xdfm1XK2in/yCmcdbdH4FT3",
+	"Bt1jR1742MED7tjDB9bqlT9lqTaK0UXl18HXnYul3X6v73vaUJNpb9QPAtirzAxuFIcKpj067AW9zmDQ",
+	"P+wM+4fDzqTHhp3hEYw1CaJgACsXdIGHY6nYmTFzg396vpdSM9fe6BfvfxZE3vmncRYEg8h+Po/xE/vl",
+	"P/Y+/8Pun73PyOJGRjLBfnBgwK3GpBp+BK5I72FYbzSliWawG3er4HwsV7u5PMeB08mQsWh61IlZ1O8M",
+	"AzbtTA4Pjzu9g5gdsv7gaBgdru3DrR4YC/6Uynijo+AoKBfo+AkJKjMFK/DyM/KQssqw+J4ab9Q7PN4/",
+	"GBwcBUGvP/A9o/Be//LFm9CEioip++JMA7/8Eoeo9x76Xh0r9mure/7sF2u4z8/W69urnX+/zX1ZSvWg",
+	"U4qbmg6OemwwZJ39qL/fGbKD/c7kuDfpDKKAHh1E02hwPPCen33vQs4+0Rmrg+MpSemMkSU3c0JzCCRM",
+	"GLUiVMQIkAiW9is5tZBJFwWmVvGSG7awpGMiTiVHnCq34o58OPC9hD0yOCMuphIxRmtcG4AMKXuQfhCQ",
+	"Ks82wEimTOH9PYfvqg0Vixh/ZPGpQRL3Dzq9Xqe/f9sPRkEwCnrdIOj/7BXgfL4lGOZ4c8sX7FJ7o173",
+	"aFhh8gp/FlxXyhV75D9IgMt+EPie4QumDV2krWsMur3+/s/es58LovM1OfQimfu+E01fvlpeNcj9Om82",
+	"ILkOYBUsaFzn5xdu5PPbuOWRU8RugnBJ2oCvsatXWCXoDoPgG7DK/it8gsfyVUwy+NkDaBHsyfyQKS2V",
+	"N/Iub6P9j7c//frxr7Pl5fuz1eWvp8vLH4bB5cx7BjRIqaILZpy8zLt98WJml8al8Ebe7ZyRsBw3zAEg",
+	"VeyRy0wjepwQueDGsJhMpcKfp1xpg791gUmthvbyonyPw4SoXZRwH9l1+Z6O5mxBkSXp04WT6kieBRf5",
+	"557vOcnu9BPY6HnMFqlE/P6Rrda3eEkfmCaUKAYAp+mUdQls+4GtCNdEsUiqmMWEixL6YmrohGpGjKJC",
+	"U+R9QjU2WCpuGOFmLEAUscho38Ir/JjzxAgnTJnh2HUHR31gK59Y3vQJiDdE4ImMV7uETg0D2lJjJxiL",
+	"SC4c1anQS6Z0OYslfz5XgeNWPyJhQRHTuWZpQlcsHhGjMhb60HYscAZNhDRzLmYn9bXaldCKSk0NmVKe",
+	"sJhIRWLOYjJhU6kYcUvkYkZ26FgAI8vM+ISSSFE9B2aiJFUyYlpDX8dcOXV37Va1T6SIWJecVpexnPOE",
+	"lbsdi3w92vAkISoTGgSHJuEwOA5JeP7+7PLT1e3Zxx9+uv/x7Kf784/3dzdnoSVaeA2H3zmFrYUn5TkD",
+	"D1jROBYxn06ZYsLgibw49vXZ3c3Z+7BLrkSygt0WR+WYo2SrEQyt2DTTNCE74fDpKdyF34U0PtGyTnqu",
+	"STRn0QOc+Yxy0SU/spUmVAFjLdhiwpS7hP0hmctM6e5Y1C7gYdybBpMh6/SiPu0MJ4esc0z39zv9aRAd",
+	"xQN2QHtBfhUtu5R3sXKROnCTfs+lvOALbtbvIugnBPTf7gY8SLBfdeaYTWmWgMzAeekTX2QL/GSX4T4W",
+	"i+DCsBlTuIobLqw0qq8CTw30HQ7AYIAz8+vHNQEurqNaBZQDB8o/b1i/xhmr659KtQCR58XUsA4M7rUR",
+	"7E4YnryyVHfrXlvlwaurzHCyN6+yIvtRqHxP4+tSlXC2F5q+TburNOPtFg3lYGF4VukcjEgpFEdEZMDo",
+	"ZJFpQyYMDmghtSH7x8ewX6WkssLT+7fTi/P3p7fnVx/vP5yeX5y9r6kOOV7gbY6lxTuyoCayIHr66Zw4",
+	"AjxXSfFnxabeyPvTXumG2LO/6r0zmP0613+QIuvyNJ+Ya7KgCVDWIudEMfqAkihLmMVCrnEZO+HaVkKf",
+	"hJenFx+uri/P3t//y83Vx9Afi/D8I7a8/+Hu+ubqOtw9yUGcLKkm2kjF4i65ZU/G0g+2DAdDnXSL5lTR",
+	"CHj97h+CIAgIFavlnClGuBiLAvR9IqQiXDzShMfk7vZD5wjkIzfayi2pCLLUiHyS2swUu/nXCxJRAdPh",
+	"ImCyxVi0bWwXMKsut3+QYprw6KvZKAMhSARbIqADPtpPpQVTZZt2NK/xDp5MAw+Rwpl2AExJKS/yab4t",
+	"G4WN+UMyYYkUM02MJBSOnamC13Y2yahdOCsjiRTMSs6xUJkQKLI3ycx2rkJJU3HBVETqOm7dsEiKGJe6",
+	"pNzk0IU6GBczpzFtWkC3LntykA9aQB41QGGYEjRBsn4tDxW3Nh6RgymIz4AdT47iYTSgTQb6eHt2/fH0",
+	"osYy3C2CYMtvyAungmSCPaUsQg2c8iRT7MRpm/ma4XaGbjMhmXKgPTe5TpvIme7Ckj7RVSJpfCvlBVXW",
+	"VbA9raok+HT608XV6fv726ur+4vT638+2wy97CliLNakFwyP9g8PyGRlmP6DIBcn5JoksDtUp51S7/we",
+	"1ieryU6PXPLv2/ncQ2lMHylP6CRhX89PINrALlcN9rn7ePpvp+cXp99f1KlWGB1ZZfZvS6diCq5JJhSj",
+	"0RxmQYzgKKYy0y5SrsvtdL8dDrzxot8JnaWpVIbFlyzm9BYbfS0P3328ufv06er69uz9/eXZ+/PT+9uf",
+	"Pr3AyIVC0pzij+VlkKlhc86wi1qjGxjmrY/daujjiHJK2CNTK4tThREJJ5EqmTJlnBepYOW1M01ZxKc8",
+	"0mQH7pacTpmIgV+mnCWxn3sSVQWedn2ynDO8i4qhPUPFqruuYtYuytq8Bnl1QaM5F6yjGI3xiwi1xu1U",
+	"KNLUoECp+nh1e//h6u4j9tggR/2Nwson4Roa4rDt/IWrOrv9y9X7e5j39OLi6t/d+E6swN8VjAibNl6b",
+	"2rtGx4KHm1T8S7agoiSe8xR3W40SOECuWOyNfqkcTDn456KTnPyVRagBnYsZ0+aaaTTa1maXS7KgorRp",
+	"lsAQOfI2WdDCNczfxs7OTgCGdoPZcXxCkyT3NQDP1+yk/qtWY3XXxQratvqjFLN8u4UZ1LTfnHs9kTNi",
+	"e6K5SSZoh9hFLmCBUrCrKbrWX0IQFwA9gyuGjuMtGn8PU3nPn92KL6quYhrH6HqgyacK5Y3KWBOaim6g",
+	"VCx4knBtsX392HKndOPI+IIRnYLCzIUlCjeaJdMK79kjBdo613XrIHCueTilEO1GyocT0ukVQFPAjwC8",
+	"IyjsQMIJ1jqh2nSEH5RcVLxuoL7AYDGZ5j9Y530ebk5o3kq7b7lpmfF5A0MVB7a2kLsUBuv5YLaV7KR9",
+	"x/bEyBlDo0AqFBrUwEVAT4sN27yJtbwFfTq3/QpfS/65WDpViq4qK7ed38RXcEOql2OKrPFOk3BuTNpJ",
+	"5CwkaZLNuOiS75nmMdPuNFgSa7SJlpabNBOx9gldSDEbW/tI+yQs4w4h2akyLkFnDQ52J/gTYamM5j7J",
+	"rz8BWbXrk7BIEkBUr8bxAKkb8T74CsEI/oik0NmCKfibZmbOhAEhzuJ7+Mus4Psi1BeOBRUxCW28IDxx",
+	"Yhr3CXrAA0uNFQX121YL/bx6wEXjOsu/1u+6NHGr4Z/Xu+W6TiW6/Vqnj3TB4jMkkFcPKr2pZwPJS19A",
+	"sYFNmF4d5k28fJozooUkUIFg0z6hmkRSTPksA8bawVY0jrWVhQtQiS0/766jKW8Rf+6K8DgXc5afWjUq",
+	"6/NrE6C20ztNoEluK8YsSqiihj+yYs2od7arCK0ErIjD7YlX1X2ptpTMI3cOQuuEqebabD2LW5qLlWif",
+	"JHLJVCeimsV5IARuqGvwThMMfsMFpIIg3gHNLQV0hSYlBV44MLkUlUMrnDe410F3HyM5aGPtdtuVOhvX",
+	"bDvMv9zefiqCS04icEEimnJDE32CHiCM5TibogfSpB+Q05sfzs9JwoxhSsOPrjPVJLy6/cvZdej0fAvQ",
+	"XJAQBHxIHhhL0csAZiITpn3NjXSit/EDdiZlKLOV3jafZs1a4L+yJqG5sN6HVgUAY99tlC0idXY1di9V",
+	"wQ+bb907pj21DTnNkoTcXV9sMUoDxhwL2OV+3nj/Soh+6wXMY4q6EKoGztgpN3at3+wuusnaLuNXH7Ub",
+	"88WzztMWNl4k2wBNy8oAm6wEN1zbcVzYzIZ1v8gjU9ysKvhtjTAmwDD5xYvZJLNBc8yIWFIlcjcSzFNa",
+	"g67BGu9VtbGmlHI3PL8WoH4VC6ifa5mX0kYq++s7DbJMMa1LrqFLYJqdIrMI7AYpklU7RpRZLl82C4V3",
+	"NvZgXccyM0i36pVsHZrHG2WfWqEIBSk45Uz5wDJSxdakpErxR4racxEb48IcDL2X7ccyJedtF285l0lN",
+	"EUbSpVKbQmHYREfHbL731JnJPPXxr1qK7jVdXjpTvUyyeVmNsvz6kgPhlMzrLoSEC0boJD8Sd1y/R4C1",
+	"9q2lgrUNUGlgBR3oYSyuLsq5ocpEuETOZmtGYTlnNXOoOeW/53bmhZzNQCLcuDFzc6x6rbeJr9YSkL68",
+	"FFiM/XUrd05f2kY9U6nNK5NIJ9SKvA8pH/w2Y7/ci8wmCWvF1+10dkcx0LereZzrlJb5QXHMLvkgMwxp",
+	"np4XB7kTfrq6uSV7iZxpG/TCO1P9eg/Vlt0qypape3hrP7fQrpqu9cpuypbPtayujZxTqLsANqBymVq0",
+	"Qir4BvaxLQs15BIHRaFcSEFhv7LxAnv9Ureo7HmNeUpkyBGldk1aZaATRVv4NRzGfSufRj7zuUgz82an",
+	"Rr33RkjHTOg2t0ZxvMWJWkTy81SyBgq1GTnfTjSWKkMtk7SW2TM8eiW15z9bipwQzahyUSobM8aUULzP",
+	"9qewvrnX8ovL7Q6D44MXZdRLO7y0rd4ql/L86pRF5fevSCsw3GIe17e5YU+9V5OzGlLmpT1eFw3fKkOq",
+	"TlmbrqCXTsNqSpNiSzbTel24tEQFf7eg+c/D9I2ZZPX03q+C9xqyfxNAL1ljA45vEe4own+VIIeD9e3j",
+	"HE3g3q51JdJRKYZYXyKWRJTL8olgSzgz9PC3eOByUfMmmeM9r0uUagb3Wm6kYmhs451Hl2Cu8C/oikxl",
+	"ksjlCUmpzn0uYeRytvOsbBi9SMp+RTPAnbQd8uV2KnrDteJXfU1rgGyreQxTMNB//HLa+fnzl57fD57/",
+	"3KatXm+rBZOd8H90XOvOeRzuulxlJJWupTBXqgLzbGl3YxqrbUn9eVPuq+9VsaZ1AwU4bkJ91p11Sehk",
+	"WEO8lXUFb0T9mxrmve72aDpU6kHUWi7u/vFx1SgOWtM3nCvDZWtQm+zn8lFLfd5rTYloWljW81hFW9AH",
+	"YMUVywB9qcxoJ2el0pgXhQHXPL36Qs70WFioJmYpyZKu9GgsxuI78t13ReQvZ5XvvmvYGSMXpAmnbt6w",
+	"SHfXc55ql3anssig599iY8rUWJCSkQsu2HET+aVuUC8Y8N0J+STO8t8rWRbo9AIMZLrb2AKy/owatqSr",
+	"xjacXTTaGHhDN4TG7E+5FORfbq4+wvpTm0zmF16fQffJZfSjnQawZMlTKyUABHMc79YD4BElWZy7VaVg",
+	"GiZw1xVUB9SONUumZKcSSAPdySXEaZ8oakCNXHCjd7twht9LMydMxCRLC40bs/6BDRz8rzALH47J6cvz",
+	"OnS4fm6luWMLeIvqsajqOvanUTMxD33ndZxy/k5Q73g0L8geSaVYgrvq8Dgn/lhoYGKY0RKzyGVzVSHI",
+	"53KmdwnIK8veudmEZPjTn4gV22NxRqN5kVgka8K6EtzI1g0ysoNbdqnYNnuuS06dhC+CBmPBheN5atiC",
+	"CTPKkzG4IVLl/hexshlmmFNcS5T2iYD+tsNOOAyC0Ic9jUWZZ2QXDdhRz3vEFeksgvs3zRLCcdcFocJ+",
+	"0AvLIpq19JGxsJvA3MqVq7pw1gk1tkYF6Pk+U3TCE25W9rDtuJFcoG/ORZSL8oKyTAY2lxtoS8qxbCYX",
+	"3bYJMXJss/JsKI7rB7JTZli/04TqlYjmSgqJMA2d7EXLfbilg5Cc5lU4mOVlqDJETseCilUVJnO8SqQu",
+	"S4IIjR6EXCYsntmwWFHPU63fsbCFtjlgw1wCi4GyAmPVqVAZLk8kxzyJqXLFVVgqZM0CspPzmZkrxsYi",
+	"XNLkHoFF3ccsoavQJwdBQBaaTFbEFYjsYm2TS/ZI7WZzFbRLzvDq2JzpyuZdqRWchi7OAsieX5xrRoHl",
+	"xqI0O0My5QnGyibFZcxxmSgqZqxR5JUqNuVPVaC2OghfgEkrYrk8qY6fm7Uui7dIlJoDUZ2qDiTHsV1u",
+	"v6tMkyrWdtsWzCq8MxbTLEk6BlREO8HItQcOxaoIFjsvNKwuopp1uNBMaG74I0tWJyQce3/LpGExSeeK",
+	"aqbHXuiTEFRQLCsLO+wJy0Xj0I29lOoBIJQLsmQTNzFhYsYF07tdggidcG2KbVY1cbIzWZGwsHJCHwFX",
+	"AN1DDuoeLLRS3iyITOnfsnpF46hQmSc0eqjpzQUUoFRwpzoW6+o0+URR/0Ccs64IrE7LFw36iDX4uJiN",
+	"CLWLyvOOUkYNlr/pB1AJqBgLi2C22s9KGMVKl25ZXYm/AghhyaJiNnZLjDQ0IRHw8YlVfewhilXJtwZk",
+	"pBRjcVZBogeWmoLPVd4GFBJeqvQxSxO5AvAmO4ViY+866YBe0Cl6wpG4+0cOSUxXetcui5XpUVzVzpDg",
+	"ESq2kI9l0SUczUzJTMSjKnLmiIzXnK7Izt3tD+6eU/wCC+3sSBSktuVfBOFS7ICoS+JqOrgqqWO3bkvx",
+	"hJMsXJfAP7VO2IRRbdqpVhWM6KpBABSzUvpiaq4ei7OWvFsydxpGWEvgDW3iIgmLtMsQUxAc//ntWbCA",
+	"Iw4hsDksPmUyTdhJpToAE090kcSrs2ieqzmNXF6bbpTwiLlgstPXL89va4966NHenkyZsO7lrlSzPddJ",
+	"70FbdJ2YpK7qN7V6z/cemdJW6+91g27gvGuCptwbeYNu0B2Ur1p88RAt4Y8Za3FFnBXGs4lQpOXpVHDL",
+	"yYw/MuG/jDaWUxFpfDxZvJHUEFfq2q1XTnMNSP91Jrxfx6KxcGDkt9j2INexl8UPLFXKdcKYx+gm51rb",
+	"nBVUoNbrxk4wLc5k+hJMFjqRj6z4hj6FPqBViOlxoSuNDLFmMPSrg65nXFuGqT/acMG1ATvLq9ek//Ji",
+	"qWNeHVeEd6Z5RKfw2RRWjWvj8ph2N9nLreWa5dMNWyXw1/yIz/6LW7ACu2pRc12FEl73POyD2dy6xvyg",
+	"tl9lxWn5lYt06ldzjWDov7BG+vRHrDHnhUaAuDxjMGU3HHDpAd1qVblXfyuqoQK2E+b+1nBz+GWXoPpd",
+	"VPA3yFoGZDbsAmb6hFrk5qLsV0M3W1K5GmRGR5SRRDM0ykuj2NSMYpCAvFZo9apPrW2XpfN52+OqBCg2",
+	"uYhLyNmz1eBbNLS12Fs0tFXuWzR0Pt/nz40K6n4QbF+/hD1S59RumzBvt5c7v5+3rkwqezz7b3eYP/ve",
+	"0O6kbY5ix3uVgvFn39vfpku9thN7DV7vVa3fQyIU7yGBNFpLfOIMBIShM3z16l+RLT8/+14q24IcN6CT",
+	"bnDtbfak+ATtejvUBBQS2RYiHgvrC7RvlFh9tuFkIU0fS82xUuqwNZ8KXNqxAKXYOlV2uyTEUG6YG9Da",
+	"auxhGSsKAd2A7qH9CUQUCZdUCffFELeVaLDRuZhKGBVLl0t36IQLim41npYexJrXFuyak7ZEGpsvOxah",
+	"M7tdL2vJWOMKhk2ZVd8T15s2Cj8immkwJ2xFQJuGYr1j7TrKKxe78fiMveA4+/cyXr3xbk/y/Ijq8134",
+	"ZTNjwLqX0ddXPs/1wqtcf8TzW+VbSS34/oZntL7uOSS/sVlYjojYnmKYwueVb0q51MmSBJ/ugASNDsDL",
+	"xP19luC10lV6fLpbp8d68ypVgskh68X9aECH0312ELdQJege92tUcYtqkGW4DVmG+wc/29CnFGz9gUxE",
+	"hepTbv//sMqbpGA9wL1BHLZifSXGXUZajcrY85rQ772taLksg+xvvZVaGWbLNpwvovroH8YFGoXwXyHW",
+	"h8HxFmK95fEP6NvbQrg3HzHAfvvbKAUt1eP/VXoIKhFtikhZVphjfUU1safqfYaxytgd6oWtqsotvn2G",
+	"D7pZor1UX1eL42ExHcazZK1Az7dsj0FTmrPOovRd2qHeabB/MpZHI8lOiJ+7C/p0j9/da/4ry10PvRPr",
+	"QnWtxyIT1l/HbKjJsiaG9nyXIzYoY1O73XxLriZwQVMihal49KjOswJ8W2VnCuUqL2uxBXbolMF4KEaB",
+	"f3P9f7OE+W0sfut0OvgPfqx4i8hvb6003CV2DHfMdgRnPoFFFJ7khTZIXCHrxWW5y94OYsE49ElpjsJ4",
+	"eS62+/mk/CZTPCzsVdDLasUtbmUVTRAHc5kArtLRtarjN7YsShK7brqyrRMF0EzVSrFIWH1KNyQ7mhky",
+	"WVnfaHtodNcqn7U0hXfafVnsFNrb2fNiBlxjWdXpfnXa8G+VC4j7HJEtlWBidWAYbiw+WFase+fyR6jw",
+	"vaLcHV8WVAFjopK65JoRPhO2ml1LNLes/2ssnJPUqsG5aOiSU5Gzcn6qVX7013jBb/CCVGOxfsQ7UhVv",
+	"x1onkcyM5jEjvSD4P//rf+8fH+/WbI2R8+c7iwVfvmMxjjEWaHnYMJ2LMxYe+uojQ23auSsw/n9WQy+5",
+	"po6Afk6+nNtdXaMli81pqKnwv/9J8uHGJ8k3PTveeMR6Px72hkGfTqLhpE8PDybHh73j+LjXC3qH0f5x",
+	"v5ol2/poeFGpdXy0/qbsts+Bb/H69+Znvr9iR3bFw6Ng47Pc3/Sp7Veezl5/DvtbvYE93D944TXqymvE",
+	"b+XBTq/Cd72NTPj64W3Jpse0N+lHg3jI9qcHwWHvqH88oMPJfnQQH7Kj6XHxBv6rDat2nvUlb+Dnfq/f",
+	"ZOjt2PnrmfkE3+zTzPxjZqado68jg3uuH65jztvDoPcCb0eKUcNeYO8/kIPLd5JbuPfw6HiNe2tm74uO",
+	"0fz/j9jeJFx/42WDTdj2ykvFOsyfeflvYxrW3+T4u334X20f6rwYdLLKzZ3cgHMqx4t2ok29eTVabiNb",
+	"ZRJBI8+onmYUIkqG1TQj0swyGgvUf5Zs0nHZP3olDH2yeYF2KHxYjaYpo8on4dijLr9o7IXV34r6XJtz",
+	"NBYTZpaMiTyPyb3txzio0D4JO/B9SFxOkj6p5DtZ08/IByZsAqV9FlaxGVVxgq9VT8cioprl2SZAhXeg",
+	"ys/Q12dHgfFGZaa2y9gKS2ka7nbJVWpLxhL71DTY2TZ/wCV/kZ3WSHsRaCetb6iSj9XUhTwRKh6LhD+w",
+	"SpFUa0j+Bk9im6D8bXHeRuL2fJfLVT/N1pg7GQbDDaG+/GMdDTfENotKvZdjm3+P/v3R0b8ylea/fRjQ",
+	"3oBW/9tkZTm+JSL47FSe9rtyAZofaWTMhS/ph0eBtx6Vhys3z9MvSCyjDGN8eSYgGpr+2jTE5QlV8/xt",
+	"1szNks5mTJG783ea3KoVZmJnZrdY2B5yptvrlw3v5aAEcuG23C1TBKPwvzFYrc3frbwtbwXS+m4/YKIT",
+	"d3U5TelB5KPzA64/WaErw9sDev78/H8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -410,8 +410,14 @@ type ListScriptsParams struct {
 
 // CreateScriptParams defines parameters for CreateScript.
 type CreateScriptParams struct {
-	// IdempotencyKey A client-chosen key for this creation. A repeated request with the same key gets the first
-	// answer again and creates nothing new.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -453,8 +459,14 @@ type ListSectionHeadingsParams struct {
 
 // AddSectionHeadingParams defines parameters for AddSectionHeading.
 type AddSectionHeadingParams struct {
-	// IdempotencyKey A client-chosen key for this creation. A repeated request with the same key gets the first
-	// answer again and creates nothing new.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -493,8 +505,14 @@ type ListTransitionsParams struct {
 
 // CreateTransitionParams defines parameters for CreateTransition.
 type CreateTransitionParams struct {
-	// IdempotencyKey A client-chosen key for this creation. A repeated request with the same key gets the first
-	// answer again and creates nothing new.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3247,6 +3265,11 @@ type ClientWithResponsesInterface interface {
 	ReplaceTransitionWithResponse(ctx context.Context, scriptId ScriptId, transitionId TransitionId, params *ReplaceTransitionParams, body ReplaceTransitionJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTransitionResponse, error)
 }
 
+// ListScriptsResponse503Headers the declared response headers of an HTTP 503 response for ListScripts
+type ListScriptsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListScriptsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3258,6 +3281,8 @@ type ListScriptsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListScriptsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3314,6 +3339,16 @@ type CreateScriptResponse201Headers struct {
 	ETag string
 }
 
+// CreateScriptResponse409Headers the declared response headers of an HTTP 409 response for CreateScript
+type CreateScriptResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateScriptResponse503Headers the declared response headers of an HTTP 503 response for CreateScript
+type CreateScriptResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateScriptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3333,6 +3368,10 @@ type CreateScriptResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateScriptResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateScriptResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateScriptResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -3399,6 +3438,11 @@ func (r CreateScriptResponse) ContentType() string {
 	return ""
 }
 
+// DeleteScriptResponse503Headers the declared response headers of an HTTP 503 response for DeleteScript
+type DeleteScriptResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteScriptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3416,6 +3460,8 @@ type DeleteScriptResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteScriptResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -3487,6 +3533,11 @@ type GetScriptResponse200Headers struct {
 	ETag string
 }
 
+// GetScriptResponse503Headers the declared response headers of an HTTP 503 response for GetScript
+type GetScriptResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetScriptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3502,6 +3553,8 @@ type GetScriptResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetScriptResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetScriptResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3563,6 +3616,11 @@ type UpdateScriptResponse200Headers struct {
 	ETag string
 }
 
+// UpdateScriptResponse503Headers the declared response headers of an HTTP 503 response for UpdateScript
+type UpdateScriptResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateScriptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3584,6 +3642,8 @@ type UpdateScriptResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateScriptResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateScriptResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3660,6 +3720,11 @@ type ReplaceScriptResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceScriptResponse503Headers the declared response headers of an HTTP 503 response for ReplaceScript
+type ReplaceScriptResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceScriptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3681,6 +3746,8 @@ type ReplaceScriptResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceScriptResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceScriptResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3752,6 +3819,11 @@ func (r ReplaceScriptResponse) ContentType() string {
 	return ""
 }
 
+// ListSectionHeadingsResponse503Headers the declared response headers of an HTTP 503 response for ListSectionHeadings
+type ListSectionHeadingsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListSectionHeadingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3767,6 +3839,8 @@ type ListSectionHeadingsResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListSectionHeadingsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3833,6 +3907,16 @@ type AddSectionHeadingResponse201Headers struct {
 	ETag string
 }
 
+// AddSectionHeadingResponse409Headers the declared response headers of an HTTP 409 response for AddSectionHeading
+type AddSectionHeadingResponse409Headers struct {
+	RetryAfter *int
+}
+
+// AddSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for AddSectionHeading
+type AddSectionHeadingResponse503Headers struct {
+	RetryAfter *int
+}
+
 type AddSectionHeadingResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3856,6 +3940,10 @@ type AddSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *AddSectionHeadingResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *AddSectionHeadingResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AddSectionHeadingResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -3932,6 +4020,11 @@ func (r AddSectionHeadingResponse) ContentType() string {
 	return ""
 }
 
+// ReorderSectionHeadingsResponse503Headers the declared response headers of an HTTP 503 response for ReorderSectionHeadings
+type ReorderSectionHeadingsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReorderSectionHeadingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3953,6 +4046,8 @@ type ReorderSectionHeadingsResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReorderSectionHeadingsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4029,6 +4124,11 @@ func (r ReorderSectionHeadingsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for DeleteSectionHeading
+type DeleteSectionHeadingResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteSectionHeadingResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4046,6 +4146,8 @@ type DeleteSectionHeadingResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteSectionHeadingResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -4117,6 +4219,11 @@ type GetSectionHeadingResponse200Headers struct {
 	ETag string
 }
 
+// GetSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for GetSectionHeading
+type GetSectionHeadingResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetSectionHeadingResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4134,6 +4241,8 @@ type GetSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSectionHeadingResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetSectionHeadingResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4200,6 +4309,11 @@ type PatchSectionHeadingResponse200Headers struct {
 	ETag string
 }
 
+// PatchSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for PatchSectionHeading
+type PatchSectionHeadingResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PatchSectionHeadingResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4223,6 +4337,8 @@ type PatchSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchSectionHeadingResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchSectionHeadingResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4304,6 +4420,11 @@ type UpdateSectionHeadingResponse200Headers struct {
 	ETag string
 }
 
+// UpdateSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for UpdateSectionHeading
+type UpdateSectionHeadingResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateSectionHeadingResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4327,6 +4448,8 @@ type UpdateSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateSectionHeadingResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateSectionHeadingResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4403,6 +4526,11 @@ func (r UpdateSectionHeadingResponse) ContentType() string {
 	return ""
 }
 
+// ListTransitionsResponse503Headers the declared response headers of an HTTP 503 response for ListTransitions
+type ListTransitionsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListTransitionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4418,6 +4546,8 @@ type ListTransitionsResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListTransitionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4484,6 +4614,16 @@ type CreateTransitionResponse201Headers struct {
 	ETag string
 }
 
+// CreateTransitionResponse409Headers the declared response headers of an HTTP 409 response for CreateTransition
+type CreateTransitionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateTransitionResponse503Headers the declared response headers of an HTTP 503 response for CreateTransition
+type CreateTransitionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateTransitionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4509,6 +4649,10 @@ type CreateTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateTransitionResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateTransitionResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateTransitionResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -4590,6 +4734,11 @@ func (r CreateTransitionResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTransitionResponse503Headers the declared response headers of an HTTP 503 response for DeleteTransition
+type DeleteTransitionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteTransitionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4605,6 +4754,8 @@ type DeleteTransitionResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteTransitionResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -4671,6 +4822,11 @@ type GetTransitionResponse200Headers struct {
 	ETag string
 }
 
+// GetTransitionResponse503Headers the declared response headers of an HTTP 503 response for GetTransition
+type GetTransitionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetTransitionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4688,6 +4844,8 @@ type GetTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetTransitionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetTransitionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4754,6 +4912,11 @@ type UpdateTransitionResponse200Headers struct {
 	ETag string
 }
 
+// UpdateTransitionResponse503Headers the declared response headers of an HTTP 503 response for UpdateTransition
+type UpdateTransitionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateTransitionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4779,6 +4942,8 @@ type UpdateTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateTransitionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateTransitionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4865,6 +5030,11 @@ type ReplaceTransitionResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceTransitionResponse503Headers the declared response headers of an HTTP 503 response for ReplaceTransition
+type ReplaceTransitionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceTransitionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4890,6 +5060,8 @@ type ReplaceTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceTransitionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceTransitionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5574,6 +5746,19 @@ func ParseListScriptsResponse(rsp *http.Response) (*ListScriptsResponse, error) 
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListScriptsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -5653,6 +5838,26 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateScriptResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateScriptResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5726,6 +5931,19 @@ func ParseDeleteScriptResponse(rsp *http.Response) (*DeleteScriptResponse, error
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteScriptResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -5791,6 +6009,16 @@ func ParseGetScriptResponse(rsp *http.Response) (*GetScriptResponse, error) {
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetScriptResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5879,6 +6107,16 @@ func ParseUpdateScriptResponse(rsp *http.Response) (*UpdateScriptResponse, error
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateScriptResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5967,6 +6205,16 @@ func ParseReplaceScriptResponse(rsp *http.Response) (*ReplaceScriptResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceScriptResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6028,6 +6276,19 @@ func ParseListSectionHeadingsResponse(rsp *http.Response) (*ListSectionHeadingsR
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListSectionHeadingsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6123,6 +6384,26 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers AddSectionHeadingResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers AddSectionHeadingResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6207,6 +6488,19 @@ func ParseReorderSectionHeadingsResponse(rsp *http.Response) (*ReorderSectionHea
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ReorderSectionHeadingsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -6276,6 +6570,19 @@ func ParseDeleteSectionHeadingResponse(rsp *http.Response) (*DeleteSectionHeadin
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteSectionHeadingResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6350,6 +6657,16 @@ func ParseGetSectionHeadingResponse(rsp *http.Response) (*GetSectionHeadingRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetSectionHeadingResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6445,6 +6762,16 @@ func ParsePatchSectionHeadingResponse(rsp *http.Response) (*PatchSectionHeadingR
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchSectionHeadingResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6540,6 +6867,16 @@ func ParseUpdateSectionHeadingResponse(rsp *http.Response) (*UpdateSectionHeadin
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateSectionHeadingResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6601,6 +6938,19 @@ func ParseListTransitionsResponse(rsp *http.Response) (*ListTransitionsResponse,
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListTransitionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6703,6 +7053,26 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateTransitionResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateTransitionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6767,6 +7137,19 @@ func ParseDeleteTransitionResponse(rsp *http.Response) (*DeleteTransitionRespons
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteTransitionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6841,6 +7224,16 @@ func ParseGetTransitionResponse(rsp *http.Response) (*GetTransitionResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetTransitionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6943,6 +7336,16 @@ func ParseUpdateTransitionResponse(rsp *http.Response) (*UpdateTransitionRespons
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateTransitionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -7045,6 +7448,16 @@ func ParseReplaceTransitionResponse(rsp *http.Response) (*ReplaceTransitionRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceTransitionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -8231,7 +8644,14 @@ type BadRequestJSONResponse ErrorResponse
 
 type HasDependantsJSONResponse ErrorResponse
 
-type IdempotencyConflictJSONResponse ErrorResponse
+type IdempotencyConflictResponseHeaders struct {
+	RetryAfter *int
+}
+type IdempotencyConflictJSONResponse struct {
+	Body ErrorResponse
+
+	Headers IdempotencyConflictResponseHeaders
+}
 
 type InternalErrorJSONResponse ErrorResponse
 
@@ -8243,7 +8663,14 @@ type PreconditionFailedJSONResponse ErrorResponse
 
 type SequenceConflictJSONResponse ErrorResponse
 
-type UnavailableJSONResponse ErrorResponse
+type UnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type UnavailableJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnavailableResponseHeaders
+}
 
 type UnprocessableEntityJSONResponse ErrorResponse
 
@@ -8304,10 +8731,13 @@ type ListScripts503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListScripts503JSONResponse) VisitListScriptsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8365,10 +8795,13 @@ type CreateScript409JSONResponse struct {
 func (response CreateScript409JSONResponse) VisitCreateScriptResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8423,10 +8856,13 @@ type CreateScript503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateScript503JSONResponse) VisitCreateScriptResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8538,10 +8974,13 @@ type DeleteScript503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteScript503JSONResponse) VisitDeleteScriptResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8624,10 +9063,13 @@ type GetScript503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetScript503JSONResponse) VisitGetScriptResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8756,10 +9198,13 @@ type UpdateScript503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateScript503JSONResponse) VisitUpdateScriptResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8888,10 +9333,13 @@ type ReplaceScript503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceScript503JSONResponse) VisitReplaceScriptResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8981,10 +9429,13 @@ type ListSectionHeadings503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListSectionHeadings503JSONResponse) VisitListSectionHeadingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9057,10 +9508,13 @@ type AddSectionHeading409JSONResponse struct {
 func (response AddSectionHeading409JSONResponse) VisitAddSectionHeadingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9129,10 +9583,13 @@ type AddSectionHeading503JSONResponse struct{ UnavailableJSONResponse }
 func (response AddSectionHeading503JSONResponse) VisitAddSectionHeadingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9266,10 +9723,13 @@ type ReorderSectionHeadings503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReorderSectionHeadings503JSONResponse) VisitReorderSectionHeadingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9382,10 +9842,13 @@ type DeleteSectionHeading503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteSectionHeading503JSONResponse) VisitDeleteSectionHeadingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9483,10 +9946,13 @@ type GetSectionHeading503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetSectionHeading503JSONResponse) VisitGetSectionHeadingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9630,10 +10096,13 @@ type PatchSectionHeading503JSONResponse struct{ UnavailableJSONResponse }
 func (response PatchSectionHeading503JSONResponse) VisitPatchSectionHeadingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9777,10 +10246,13 @@ type UpdateSectionHeading503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateSectionHeading503JSONResponse) VisitUpdateSectionHeadingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9870,10 +10342,13 @@ type ListTransitions503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListTransitions503JSONResponse) VisitListTransitionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9946,10 +10421,13 @@ type CreateTransition409JSONResponse struct {
 func (response CreateTransition409JSONResponse) VisitCreateTransitionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10034,10 +10512,13 @@ type CreateTransition503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateTransition503JSONResponse) VisitCreateTransitionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10136,10 +10617,13 @@ type DeleteTransition503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteTransition503JSONResponse) VisitDeleteTransitionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10237,10 +10721,13 @@ type GetTransition503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetTransition503JSONResponse) VisitGetTransitionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10400,10 +10887,13 @@ type UpdateTransition503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateTransition503JSONResponse) VisitUpdateTransitionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10563,10 +11053,13 @@ type ReplaceTransition503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceTransition503JSONResponse) VisitReplaceTransitionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11262,161 +11755,167 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3vcts4lu+rnNJMVUu9tCwpTqct1/2g2Eq3th3bG8vd1Rv2hhAJSRxTgIaArGiyrrof7+f7EPfB5klu",
-	"4QAkwT+SJdlO0jupmqmObZIADg7O3985+FTz+WzOGWVS1LqfalNKAhrjP/tDMlH/Dajw43AuQ85q3dpw",
-	"SiGmgi9in34nwLujsQg584AIICBkzNkEKJOhXIEkEwdoc9IEz629cGveCQjKAggljIh/q17xBuODt0T6",
-	"U69Zc2r0I5nNI1rr1vD5mlOL6d8XYUyDWlfGC+rUhD+lM6KmJVdz9aCQccgmtfv7e6c2JzGZUWnmPwjo",
-	"bM4lZf7qF7oqr6QHfhRSJg/8KReUwS1dwZjHIKehAD+mRD3XhB7EdE6JpAGoyVAhYRnKKcgpBUFmFN+b",
-	"UCnwN+MwFtJlhIkljYFMSMiAsEB/jwpgXE5DNgFGl02X5Zb8Ytzyj8nLzsHL4BU9OPLbo4Nj8iM96Ix+",
-	"CNrjI/rKP27VnFqo5q63qebUGJmpd621HqjF2oSakY/nlE3ktNbttFpObRay5Oe2UyKjUxuMcUPKBLtk",
-	"0Qr8KWETimtN2ADCMYRSgL+IY8okGJaAUGhacka7+IKnWMoDPgbCgJI4ChWNkFQuq6c8oh4dkZgCW8xG",
-	"NAbvhae+RXyfztU2SM4bwGPwvvegTtgqGdDJ9oQoSoOmUqMJl4y67I5ECwqcRasTWFJyq9hTQN377VAP",
-	"3AA1ZkzHC0EDvcfeUavlNaGndo3G6cJwt72jdscr7mHCttWbZFg9tztzIiWN1eP/VXfd7//brb1vHxz/",
-	"8b51cPzHp5bTfnXv1v67+KvGX2tVO3cezkJZ3rcrMqEgwn/QZjKzvy9ovMomFuF79qwCOiaLSNa6beQY",
-	"8jGcLWb4k2Yg82M6iZBJOqExzuJyPBa0YhoXeje5YhY6EyA5iNtwvm5SXH+mclYtpzbm8YxIPfQPRzVr",
-	"Vq3KWV3jTAZBeV6DQImrcajnhiyEf80JpLaZ5JzIaTZHkXx0k6D6a0zHtW7tL4eZpD3UfxWHg0BPjvpq",
-	"MlvOTj+M3K1ESV2dPc/8NAi8Rm7iR9UTTwd85MyHMWEi3H7yMn0+N8vjyllK++OPmui9elvMORMUdcNr",
-	"EvxEJF0S1As+Z5IyZFkyn0ehj6L/8G9CLeJTNku1PEnCSOCxI3Ih4GWrdZLqhTDowg/jtt8hLXo8+jE4",
-	"8l8Qtco45vEpD9SSXvfOPvzUG/Z/6/2ueJYKQSa4VNzYvy8o89U/4rvQp0Y00gAWjH6cU1/SIFrV7rdd",
-	"eV+N+84sWxOhqAGTkbScntMYVw4BnVMWKMmdzUHwGdW6K5vNSarPlkTAlETjg2UcSklZU03zNQneadLs",
-	"S2UZyoh2wZxt0LIOIlRfSie0C+T9tXc+OOsNB5cXH970Buf9sxyRk30a8WAFAdfqGGZKJptzj2R9OgJr",
-	"Y8kwh4AZiZTYooHSXqOYkltlM8WLiOrjEQroXQ3yRNX6NmjCkH6UMFsIiZNWxFS2hZq2PyUx8SWN4ebf",
-	"Wq1WCwhbLac0pqCMj2QCDjAeQ6jUYBjAzfDNwY/q70p4qFOnpoQSuAtXXMhJTK//4xx8wtRoQvIYdf4M",
-	"6l6Jxkri3Du1n4k4Q74hxpbcZ8M7iXgTDrQtaSEcOGqBmPNbyn7jcaD+3AGSPPoyI8KpGvWjFAXO+Ll3",
-	"/eGsf9W/OOtdDK/LZw93DaZEGOZXiziBgEZUmpWjaafItBAUfCJ8EtD/pSTRkzOMMauEDKOoMCU0JqXF",
-	"VkEYIEMQcYvWK0mmlmMjl6V85Blie6CkrIDllCBzRnQslTmjLMDMmjzlbByF/t4HWNGKKGs3Na/1T2b6",
-	"hU0anPXfXl0O+xenv3/4pf/7h3f9m+vCGcZTUjB38aCg1aYHCMLxmKIpmgzztDvkFcb3cAIkiikJVhsn",
-	"AnWveo1ewwEeuyz1IfLORohbpBkiXjCGer/0qcHFh5vrvudATGW8AjHlsYxWjZQTXIYSBV2RINlrpsxP",
-	"EuHC993lHRTg4GLYf3fRO89tamgmAfjkU2o4ZmkrGJMwWsT0JHeAwkCJwexUjEOl+RTBtXSN+ESgfLvg",
-	"8g1fsGBvi0GLmFcFglyfvhtcDT9cXA4/vLm8uchzu3lHHfAxjv20jKx/dkompfKCU9GbaUr6MRSyWj2p",
-	"iV2RVcRJMOT8nMQTuhudbJJc9X4/v+ydfRheXn447737qb9ei9OPPqWBgHbr6MeXr36A0UpS8UwaHAdU",
-	"klKtLgY5JcwY5MZcQwdVQL0Nb8PXWilexdTnLEBCviFhRPdmn4J33YWjAiNdveufXl6cDdZZPzmXfZrt",
-	"HYiQoQlI0o8/IQGzAI/RN6TgTKdkTBbIGV3PY9fGRn6sXjKhhRdqP6c0CmC0Sk/BsQPLaWhswlTPpuYi",
-	"v6PFI9z/j5v+xWn/w+nlxZvzwekwT/clBxrRmaJb5mHyOYUlX0QBiCmJUUnilJ6cd3kc0NgMFVFyR0FN",
-	"qHDi0dTnLAm5rKf/DSN3JIzIKKL7KwulnCIi1Tg7aA5tvaGyu7no/dobnPden/cf9qJCAQtr1k9L34BI",
-	"MiKCAur7h90pnExMiT9VkzkBixiGvvOY+2pBo4j2MYy6t74xW3x0VGLXU5QRa1ROEhpQc0XLsqwejLOi",
-	"ifHEFE2k7JJG0YFxl0YLaaRH5oWivMqrJqh7pbV5jU3MLBbzOY8lDd7SICRDDBvtq7VuLq5vrq4u3w37",
-	"Zx/e9s8GvQ/D3682qC705UYUSkM8r/ZS1PKKY3pNjOaYD6txz+wPlUPn45jSA+VngfWXZs2xo83tVuvB",
-	"eLNTyy+iMt+AU+djoHc0XmkbEZJwjhpzHquzJkMd20lPQPFT13Pqh+PQF1BXgoKPx5QhP49DGgVOIqQB",
-	"v56IpYZSBhQ1lJLS6v9s1axVLMTihdLIUh1nmBF/GjJ6oPwE/IXPA9qFCo/aAe9t7/zN5bu3/bMP/359",
-	"eaF+k/G04zKvaDeqJ8rc74A3fNe7uB6Uf5/3iPGbFSYEfvb08qr/4e3g+m1vePqz+s3ZzdX54LQ37H/o",
-	"n/ff9i+G+V8mClFPtKgd1bNrvKCKv6ROjVcyC/Hz1ccOKdgf/nx5hovunZ9f/qa/b0XgcNKVWgW/nLgq",
-	"6jH7b8Wgf4UFX2KOVAYUWePnxYywjCPEYjYjcRWD3dsB0PcWt2Uf/yN9iY/+Rn2pffmq4zvnyra/oxCm",
-	"EVo15PqgekWo36ld0GVij+ngftVQxtKSHC0nzPyYcyZ5E3rKoBISOv/18gX88//8X2jrLA7a2OoA6tHM",
-	"0VcnAWJMq8AtpXMB9CPxZbRKLDYSCa6tHAEx5zOT0EvsGgFTwgIaAF9IIGNJYwhl9cKTlMdxq/WqfXzc",
-	"eXn06qh1fNx+iCY6z1BFCOPL1e864OmnvNy0fa5MYrNSFElK5t11vhPJ84mU9JRQwvxUkn11GQkC7dMX",
-	"xSFZyKn27DepEj1ATz9779RMkKAnH3pxGM6okGQ2rxW1z+b3bP2CmidLzzwUzXdqooLr5jH11ZST7ECe",
-	"/HedRMrf0rlEtlBfJzIchVEoVxhXY4r2ICiTXbNbAqY8CoBxc2I4g7qgFNzapTKr3RqETAdtelcDWxU2",
-	"9FbseKAw3L3dVg3x0XuntpgHe+xU4ug98M6viT9YkD5W4kvPOfuizTv27KqEU47rykcGf78hKVf7LYyi",
-	"kMzgekpuqZhTEtO8CdLZwgDRk7iqlM6XjMKcTDA+bzjiBDzzLw+ZxpNckuiUL5j00D5Qk03YTZTNkyhJ",
-	"0m5mBZ5mUXfKdCYnCYfCPOt27ITcp79F4phglilb2KZkbnJQ0B7PcinjMJI0Fo5yerRIU3TcrGSqM7dl",
-	"vhO13OScNIFtiLae1ax0FAl0VIZEV9b+jEkkqLNGdn8nzK7aQtx8UvkZGPmV3ERYdaieQ0znEfGVh29Y",
-	"GG5YFN4qJnGAGEkvTRReCR+YkRWa6SMKdDaXq65x3FFrMfC0SPcQA2HN1DNGKhr5TPFs84m0wf5yfXeJ",
-	"Vthx/YH1OzpMBii4DerXm0THOz6jHLfo3xdRiEADS2683Fpu3KCA24+vhnhOkKEU12hkjcVauW8rBiNS",
-	"cYLAGJmjVZbaaGQSfJFEEV/SALxP91o66T/pSQtEBsxCZk+s/afkkDIz6BDFzzpCUWl+lYMYJLPJ2uDl",
-	"P5HaWl0bW+Ekwl/922Ve3hDxksyCkID2WKMJxUfU6cScq5YJM46hDJpJmCQi57K6jhJ6SUbUa1TZd5/b",
-	"UkuJsZ2pdhuyB580lP8lTBIcj7MFNw+Ve3pr/tMz/LJGV0Z5p8oAKxBiT4ssdwgeNopIxrjFkLIDIQOM",
-	"PpfVUGqZbGei5A93hany3EbVdqZQ7hwXyfFY00dTag/DpyDW9jSA8quxLaEK0akVVhc85E3vpGCmoNms",
-	"BEPit1q2EwmCsuFkRq0Sf/sLsj0k0x6yYntzJkfDZzArSvuUNy8coB8lZXo3bENjG6PhT7AL6wj+i5lA",
-	"noa/KXtczQ1dHMP8mPQItWBTdlYMPpnRCHwiaBd8zu4o03sUrcAjvtT2AmVU/WMe84hPFhQNBzoPzQ/g",
-	"+VMeL4Q25xEJES0CdWgIW4HOlYqFP4UljwMbB+2A4NpvEH5MKZtHZIX4INdkWJW0EeAThoglOaVhDHzJ",
-	"iuFLnKA6VxkS+T05+Mcf73sH/0kO/mFQxy+O7/9aFdg0VHyn84wDSWcPcmuedXa0J1gWc3zohXJ4cpNG",
-	"tT+84Xyahe5/Mu86mM8o68QkR7yrWrRJf49ezEC/neVfkl8UFWcxppzMYJv1b0rYKE9EV0DUPWNv9M23",
-	"09ilhbrTscsSQXazAwvj7EnFd1QsoopoyPr4V3HcrWiHKPZPn+0kPP0x2MrtLnhcBGFVZD6nJBYJvKrK",
-	"N+/5EtoOXCvBhBDfXT3zB5MSaTRXsSKiZLWvZWZ+SpmMSQTJh+BaJ/YdEJLEEhcjob1HyiTzB2wjVHHQ",
-	"gQxntErCZhD7qpVYOC3LHH/I78wRXxmrkscrbayDdjuVc6t+6TkaoGIqYgziFk00jcZFvSQaJ6mfim4y",
-	"5kznMRWUSUdXAqUM4bKEI0IJIxpxNlGWytM5t7s6kFbxxWfwN+nHh1eTbupQPa3eKtRZbC0PP6+LWqjY",
-	"sL1UtZAnclIz8uzkoObQ5CGzmf6xHqp1Rv8c3qlFiy/lmGY029cpzRaR+qMPOJL58qOCubGbHNjnHBdP",
-	"i/rlZtIMzShlG8sS/ESAKbvZpFVPb4YwvOzurk6z2Ty1V7q7o/l5Nqm0Ib9mYnFjOXRaidoGztIiYuRD",
-	"zijMeEyzhFhCA6s01idxHFK0kyTnO9sXau4hG/MExEY0QNaU071RZ5OErDcoRYBrp2pmOsoObwkjEw3R",
-	"mHK1Xybr5lRZdSIfSCe+eg5dSvHP//3/Gkm9isssiZN/xTOMqVzhN72zPlzeDJueerkJirzaKsnccFMD",
-	"Y30uFDqrP1rpXPx68w1xX4yCTnKEUpek4AgnBtNoIJwGCyB5TLGw3XzKZRpJ0nSZy/7yFzi1QQQuG5oa",
-	"LvTTQSzmNBZUJtJ3vhhFoZjSQDlIan9i4ssueFrzpZgQLwqFvDY5ZgeMB2X+7LL6VW94+rOmrGfwvfnA",
-	"jvAQHWNc/hmVUx44WOXlZKjUgRaPOv2I4EpN7ru2y9KHhJppEPP5nAbg8xnFwv0ueCQI8mN6UE/SnkUW",
-	"aeigRLKO4muML4FrsZVFF/mSmQlrhMxdGwLqR2iIjhZZ2dNC0EY2b+/qZgiHhl0PPyXmx72HcxdZ1wGj",
-	"EVKSj6hPFgId1wlCpKcUaVIivuT4N9yCJvTVOdbYUhoJCvWYEoSSh4ED40UUIYnnymUgEehPOaaozEET",
-	"JQC12cKpPCcNZCPlHKehHi05ssp7gTAW9b2EIzUwhX0P18WDOiUaf5UeqDQkZLtBaqFdC0VdyEGZ91wG",
-	"mavxU7+S6ofZS7hIXUaHGopIMwvkDIB1G5d+4tAwumekphKRTbXKoSUHJLlN4lzVbs7331s23/ffQ720",
-	"THR5GlYBwApXihD9NGyxzglK3ce0INMSpUawNHG56yhmbf56oml+t1027L2xnPJIcYQawFCLBsnJWicS",
-	"oW5Ib36f0VkDzJAuXTB0QYr3sIBvc8nQhFNU82poqoOoyvk0ghaBgKEpbSPJZJEyp6gy1feUlI4i7mPb",
-	"DPRcE58dya4FcyjV2tWzQtJ5F8Ix0FAHP0kYGY2l23xg1wY1BGEGQqzz5wguFpRqF9WEwHChJReas406",
-	"CA//OOazzRRP9L+ei1jSGCO5ainRkqwEiClfinxJjKHP90ZFa64QNLqjZYRaN5ViqY4lpbU4GlNvgPH4",
-	"fZGdaWES05T4UxOCrmtOi0I1ZEFcGAmsVUmijNOzp6wsVLN3HTWC3g3hwIzEtzSADLmnhaCBqAu1C+ly",
-	"1VFQX0wtKhOqyLLxjUT+GVNN75DPmaahv3IZSuu1NW/5DcUCKWK1t6nnLDoH/q1dNOQajssQyIkYHiJs",
-	"uy5Bq5uWJFD33Jq7aLVe+GYA/IG6Na/RRGGo8c7D059Ntuysf94f9j0t4pQMn2uz22VWgZX++IkOvoRy",
-	"bcFV0llA0RrbmEAl8lsL54RHjNxtwm+hnPKFtFr3GMSukOiG0BiWIRPJfqS1sjKlXrIVxmCoe1eX10Ov",
-	"gYsT9uoqKm31GnNteR7RgAdniBUIIplUvrwA+UBvpF2n4OkYPngpDNszJh8i/Z1qqP+JyzyD1cbH1aGY",
-	"Uz6P6IlVgEoCZXKntQqY+zGTKJQsKCro2iLN4PWizHEqVZED11QgKyiu6/wApmS+oXWMqfkfKceG+Mpa",
-	"1cQU4L1svfBctg4zf4KCGL+RvFHVNAImKEO8ly3FeDYcvwkD5rIRl1NMqWWbFRaaS2CkMAp9ajIQxsF5",
-	"OxjWnNoijmrd2lTKuegeHvI5ZdpYavJ4cmheEofq2SyXaPlGsMYVMuLbCll1a51mu9nC0M2cMjIPa93a",
-	"i2ar+UJn06bosR5agMxJVV+cRMZViDeiHCncb0vQJYajVtAYaDFCQgdbPCc9P9HKZRqISdEsNfl4/XSC",
-	"IqwrWh+ETFBmigLEYmQ6bSCe8wRwSwyiU9ct4R+UzLVSWqk4Rq/FgsU2QB1DUTnZkzyA1lf/EYmCNOor",
-	"g5ZSkQeXKkblLFpp3w0Rphoxb1oF6TCgCP+BscB2S2uXJbRbLSWtRSbDUcPwMWSM4BjjXRmbyvzzCXpB",
-	"RKq3W5oHLW+q1q2dZ35bLd+N7H1lL61E2S6nXFDAvUkae5jWWepYOhBOGMftUDuVD+rEfEb5mg5KKTCo",
-	"qhXYyy1agW0xac1Eu85a5PDaVXM3KMRH9DGrDvpkm3Kou2Vt8aBpaHX/R6GJUKfV2r5aUOhmXzpcja3I",
-	"LDA4dtlKwr8tC8P9PsNjrgG7WxmSWqfV+eGg3T7ovBx2Wt2W+t9/1irCpsTk6JYc81kHfsyFUK4oVqA0",
-	"7cA9ktbIyArIrJVkWDd6Ki3bioB2qLp9f791qaMF0q+oc6yA6WOB55HeoaoPpzt5aHUpundqL7d5Jd80",
-	"A9968fBbdu00rlzXehnBARa2nUzU3ieaofbHvVObc1GhO06NVZNZ+sxS151W20v6h5ggiZWYz4CsZe/A",
-	"ZV7KWFkISv2AMYkEKZS4eNr11B88qUw9JiY9ls+4zK6fgcryGbBA96mqQsWRh5LFNNV2xvCN6Fi6TFmo",
-	"yn3XJZsjHBt9My3uNRWqhPipFYwrS/EHREWh56QWGchbr3mw2lFaaNlui4sHZMEeB33t2d75bKZnaFOr",
-	"kaw6ollq6HZfEq/t5ybYn0l47rofD2yE3Qmo5lT1fa0awjx2iM/gAHuI2KPW8RYitqIHlXq3vYWgLTai",
-	"wfdebiOgK/oBfCmdcJpG0xNRVFYL906tIoqo1UREZUVq/Ax/L+wkoS1p7UZjMcWwWynfU4x81ac0pg1H",
-	"PeyytaHRepUnqpMY2Ds2/atv+rdBfY2X2nRZGoKw27B5mRZEhwEjOGylI3P5pq7HXqn8HXsCuCzfHS3X",
-	"HK1hAoaFcAimqDRKU3uImnRE3Jo2YBiQdpn2bDDUl84zc7X1fgWwnIYRTWKYOpw8KzQNgTr64Trg9Ruu",
-	"KE8GtbfWRk646SiWtI4zg0dEyK4dz3byO4bRn4p9kdOYLyY6Ep5f+HcwWkS3Zi06+MoKXT8NZxSAQCKN",
-	"rYdxGsdMIWIb03m5fDdcc+tHl+kkXhCKBHSmyUuYSdqYhmp0rMwlydFM6qFAzzbTgH6Nq5kkaDTJMOBM",
-	"rBiMDjvDLAyWZFWMtL1sdbxD3DtHM5bdNc4wgMuEJCuR/OjYG5Z2gMMyP+2e6iBYaIqIkrYV45CFInGW",
-	"/8ZHyCq6c10as/On1L/VXSkDCiM65rFFmTCdQpWNpKXIvjaS6S9d9i/P0m6LlRJJcu6AbsPBgoQ58hyY",
-	"czN1HXiVd2nOS3VzYYNeMA7liPOIEla7r3D/jqrxAGkunAVJnX7ugDraBrXa2GgQnLanQ4km9gQBEfsq",
-	"2KOHX0nb2W2rkfP9PVGndrbQxeUGaI/QqJ2tSJG09n28EjYcuVEJO9VhPdvW0i5Y1iHdSitgxsDKFKQ9",
-	"yxEisIiCpIAjVRqjhcSovM43Ybe0Qr+pcRhF+uxPyLwJl3nttBBU40uMCNAB2+Tr2EhJVB36n6hMT/wj",
-	"4yDPYag/gdX9smh1d57Y6v78lvaOguCLWLrvFB8/cMR2UzFps3cltOfVtxmcGhyBtHBpeBJiajJ4LDBN",
-	"ZlI9YzpH3XWyw9bAHjYphk1/ymVJcy+dxuwVMCCJ4edHlMTr6/lPUuSibdRgxt5rGNuS7BjZgU2BHZdt",
-	"iuw04fViNrfu/DjRCa8oZ1dklyPovJsmc5pHrJIsNxbGZn9z4nGxFppWlaUyqdxKVhPrMXEVOAC92mD3",
-	"CEsefblG0BQhltvEWVr7ESt43lDLTvTeSvpbxP+yesCUwuhk1FevFB5h5/3rhGs0Y2V2lBH40WqdQltU",
-	"2IzvtLgvNQGznMD6Xfs7sRYvhypDOTlBEePosiLGMQ9tBBvZiOF3PXpExxIbz4RCqysadHMBeYyZWBH5",
-	"EUWcqA65P0ZlwAaN8c5e25dSGbsasYlYUnLgLRcS+h99GkWJrXFOZpTpRpHDmEyo7nn5mQLz3wlE9WVN",
-	"q55cZ3wuk/9x1N2kF9qlqPyLb3rhm154yLnJd//aIY6fgp/XQoeGmxqOmAhZGFehiYrI1nEJ6N1wXPYA",
-	"0Kgau0OiqFRuljZBySo6XKYx+ZiUVZ6Tr140WmgteHZOYwPzGaYNeRmH8SLWqF8NDOoCScBD1uBpSkOL",
-	"AT4GI790UFrf/kYC7fM0Ae+OuGV8yawArHfUOvLWYn/yVRg766UvgEghvkampVLZlDu+/7SNALYq1ttJ",
-	"Kw/1yaJsLtbMWuIaa713ToY6G6fXLk+vk04vaXexcYKdwgTTYnQ4gF9pzBlBp34xikJf1xpsXkK7Egyz",
-	"Bv1jY2R28jzKvZsewMpsbFhk92/6ysNPnzssjHgdsln0IuVsaZ8I88eGsyqBQL0gEBWd+uuEAfGlg5Ol",
-	"jOqSPGnXZVTxgChWxmCru0QxrAcZpencooJR4lqn0dB9SUWnKbRxmVVmRiI5xQRjiAnS9AqLIpFP8IGs",
-	"rivthpOsQb08oi7DBBeRSjE19fgJDtbUKqzvT6VTuaa1ssuupUY0WrVqmhi6UEW3NLArVWKaL07ZpNtc",
-	"ZmpWLNQzlrkEaea2Mpm4q6bqFUv3vizKScvj9XE3vACARD5nK83Dyi4uyHJbVncSWd2BAzgl80VEFWfz",
-	"2J+SWF9aeYfAouw437URv6zkczKHaulf21saP+SEFc6trl9/DoxUmdw7R+Yqd8TStUe76dqjnfbvGWFT",
-	"hS6D2+0U5vCT/kVft7v2rwK7+tzWQC8Iyqq3WvM/4Ogl1ZcaK76/iVAVW/wJq26wUisUkgZlo0WXdRql",
-	"lFyYYEr9claCVQ2M1oHjMiL5LPSx8V0pRYbqSwnYRhMS3yjLtTEukxlZRetmeHTzXGbdoTrm8ZLEVoZq",
-	"z8pW6wIjlyEmqeT/ptYMwsdIZIBdyYW4+VvgzX3AaDpkRWFdl+Ed4hqZTOxqWQKe1WsLbRFDBrnEMtHY",
-	"ej7rkpSW82XpwML1LA1H6/7imLqXQ+4qA3M5hjEa8pcp6c8ce5U3uJg7cZY8456qy8yacMkQg2coWELP",
-	"KaMqzVzSAErd4kzwIevArClsU+4kbZ6Odaf1u3b6PZdhcRABU3XXqI4lV7VQqD3KplmSeU7HZr393n8q",
-	"eM25Nm4d5dnm3dbc39v3f+yu0QotC9cotnQjs5taguQw0mUqD+qm2KvxHEHiEt1yhkOpw9+XpOX6S7f6",
-	"aT0ZDdLDx/jSHEAlUDKCfl0Qr9Ltit9U/0PRXdOAYX0sYD9D4FPa6Gh7OHdFQXtMI4qVtLZbemL7ryK9",
-	"B6lC/bpM35Sm/W9JVsJJmjZMyByzhKnHolFk+XaElpJFfcYM1Fj9oLHGLsO2tmvQ4aaAXSQxhaS/4JaY",
-	"7q7LUJLxOLvImwtTI55EkDHZklyabe5tNovK+sLg60jUdMGzhTA4PBFGlMloZd0WDlHIqIAFC/QVU9Db",
-	"I+vpsrNk2GLAQe/rE8Ub7I9r9LG5Pd4glDcHHwbjyiJzl2Xgdo2FJyO+kBae1yl/9YVXibFfj0B+ZBwj",
-	"lwfeCtpbOGPfgLpfHVB3GzdsE2S36N+XsLvF3BkapAm+QSe45kROjfAKZRY7VZKrnraW4mVYrpI+oXSA",
-	"NidN4GxTt1XjkylTzGU6Z5y7p4RgEBpt4QDuOk14zZXcNvdTocuS2Oi93J0oOfcCMYFrI4k/UVk6gY+1",
-	"APcJT/2Lxp7+x6KJP78VR4LtRce+gZmH07rXaXPLp8Yt5xttGmhXAaPsso0g5VyGhMcmQZKHKKdppxJE",
-	"GWFgLntqHNiVevFJrYB9XX5NntGmTIYGG41oxJcGbvSdgGXIAr5s7p9Z+GpQwQkFgsdlFzZS6SuR9ceP",
-	"AgjvlWf4hgz7Fm6wQMYF7qhEG+eU1s5w4yKSQCfOK3u4VjVp5cxl3uamoCaSYAd30XBOZbNWbPi7pN/r",
-	"lNxRTPwzvnSZ7ka4tnlso2ln+hN5tyHbn4KdSUxdZuDOTRjYPjYWY2spGkDd3KyTgBQa2wOelV29g6a7",
-	"qSD8F1J1On3+QKp8z0KXXZLm2YY/M3RZH5Ot9Vo1/GxvvNlWJSuvvmmkbxrpi7hOKbz5Eflvqz/Edljn",
-	"XOddlr++ZjuYc9LoGSHOLnsCjLN9pYbVuB4Rai7bF+b8xuRoTSEmLrR4E4/Lco07RlQuabnzhgNE3OIv",
-	"r/Erb4iv/rsP0Nlquv1nADmX2u7tBHIuCO70/omjshh/+Sq5csK6bSN/dc/x00KdX1RPMj+t41Y6rfSC",
-	"hdLE2p2NM3vxORDMhYt9dkEvb7zc51u8ayN8eb00taS4feafE8JsZRDrGAdP7wfZjFzO3WBWAi/vcpXZ",
-	"w/jm8s3fTbgwTZvu2sCw2TlMSaCbWad9OXJN8kWGdMb+uoKE5gqI5A6SGWbTdLN3TNoKCtbVHIieostm",
-	"xc1rk/COMieN8JHy1WsJ/RC7ZFqi4x0W3lGn44F33T/FXuAXl8MPby5vLs68EgLavoHozwaC1t3VrGu7",
-	"vigG2tfeeQZ7yWmZgkbZS54+4EpZW/l80OPiKr9+3bsPpbcg8TfM8LP5TUedzjYvz2PuUyGUbuwzGcrV",
-	"nw9vLG3ZVa2kH/a2Dj/ZJ2RrqFFB8udQRloR57FGCfyxCmuU3KhleutswhrtnjDKAWgqZ72funJZ4qlZ",
-	"GBrr+zvDaNZCXB6jonaGt1gr+OzIln8hjMoWR3cDQsVWJEVwSv7wFaEppduCi1gPYy9VAT1yfPhIf/yb",
-	"IZDdQfoNwPF0AI6tztXzwTeGNo99hQiOzEvMozZsj7sE3LB9S5dtdC7hEb7lcwFEdPLkyZTovg7emAT5",
-	"CKQdjhtewuvz3ukvzf1cu68GAFJa5LPJ9QLZdhLv7c5jUmU7+XnfMmTfPL2nwXtYTFUF9SjpuF3RHtn3",
-	"u+CpQ5ZDTOjwXq4Aw2oLZwEltg9EbqkrsPiwrCwGJT+zAMtIekY8cPtpo+myZ21Q98UVTxAKwaO7SuVz",
-	"Nri+vjz/tf8ZoorPjtGoXOfu+metxsnRajd90/6mb77pmz8bmmOb6KJ6lcZ31RccnnOfROCNzXWKWOdC",
-	"vdz1nN3Dw0g9NeVCdn9s/diquBICcV5cSF1KGHB/gZdxLol13bJTGgYMaOIXziYw0eSBunJqrpdkMqEx",
-	"3Ay+EzCMV+rA8IVspBM7RIFrVlx93ZqDQztpY34WJJV/6d1z6U0TSY+/8spK17PXiY/3w/iUUYGNmvg4",
-	"zdI6hW5+9hAJvKaCelay0foY1NOcqhrH0R3MgtJ16bkcejqezQX3f9z//wAAAP//",
+	"7H3vcts4lu+rnNJMVUu9tCwpTqct1/2g2Eq3tx3ba8vd1Rv2mhAJSRxTgIaArGiyrrof7+f7EPfB5klu",
+	"4QAkwT+SJdlO0jupmqmObZIADg7O3985+FTz+XTGGWVS1LqfahNKAhrjP/sDMlb/Dajw43AmQ85q3dpg",
+	"QiGmgs9jn34nwLunsQg584AIICBkzNkYKJOhXIIkYwdoc9wEz629cmveEQjKAgglDIl/p17xTkd774n0",
+	"J16z5tToRzKdRbTWreHzNacW07/Pw5gGta6M59SpCX9Cp0RNSy5n6kEh45CNaw8PD05tRmIypdLM/zSg",
+	"0xmXlPnLX+iyvJL35I6qOcdUxksQZESboFZ3R5cQCoipz+OABhAykBMKgkwpBESSIREUZEyYIL76lFqG",
+	"emARh5JCKF02i7mkvhQOLEI5wT/GVMw4E7SLA86oDPHVOn71ji4dmFI54YEDMyInQFgAQx4sG0BGksYg",
+	"J0TqAVzm8+k0lJIGQJhY0Fhko4zCWMh0LPyK+rXeVPBSisi9KzqLyJIGXVB09Rz1rMtwBAGMy0nIxkf5",
+	"ueqZqF/9fU6F1HMakTCiAfAYgpAGMKQjHlMwUwzZGOrEZTKcUj6XDhDwYyImwEdAYBZznwqh3uUjnGdC",
+	"3YZeqnCAM582oWdPYzEJI5qt1mXJfIQMowjiORMwplKAd9A69MA7Pem/v7wY9M+Pf7/9pf/77en57c11",
+	"39NE867U5u/11NK8o2yfFQ/gA8RlQTga0ZgyiTuy9ttX/Zvr/onXhAsWLdVq060yzJGxVVd9OqajuSAR",
+	"1L2Djx+9hvo749IBwfOkDwX4E+rfqT0fk5A14Re6FEBixVhTOh3SmAYw4jF0DmDC57Fouix3nl6NWv4h",
+	"ed3Zex28oXsHfnu4d0h+pHud4Q9Be3RA3/iHrZpTC9XB0OxSc2qMTNW71kHaUyfJPoVT8vGMsrGc1Lqd",
+	"VsupTUOW/Nx2SmfUqZ2O8LSXTyNSzJ8QNqbJgUEZA+EIQinAn8e4B0beKJLISSiAM9rFFzwlrzxkLQaU",
+	"xFGouBVPiMvqqQBSjw4V4dhckQ28V576FvF9OlMbJTlvKJb0vvegTtgyGdDJmIOoXTKHqqH2mrrsnkRz",
+	"CpxFyyNYUHKnZJ+Auvfbvh64YTZrNBeKG5D3Dlotrwk9ddponC7M8Fe74xX3MJGJ1Ztk5Ghud2ZEShqr",
+	"x/+r7rrf/7db+9DeO/zjQ2vv8I9PLaf95sGt/XfxV42/1qp27iychrK8b5dkTEGE/6DNZGZ/n9N4mU0s",
+	"wvfsWQV0ROaRrHXbyDHkYzidT/EnzUDmx3QSIZN0TGOcxcVoJGjFNM71bnLFLHQqQHIQd+Fs1aS4/kzl",
+	"rFpObcTjKZF66B8OatasWpWzusaZnAbleZ0GSheOQpoKOf3XnLZrm0kq0Z/NUSQfXacF/xrTUa1b+8t+",
+	"psb39V/F/mmgJ0dRTW04O/0wcjeKb3X2PPPTaeA1chM/qJ54OuATZz5QSjbcfPIyfT43y8PKWUr740+a",
+	"6IN6W6tcNDzekuAnIumCoNHhc6Y0rvonmc2i0CdqzP2/CbWIT9ks1fIkCSOBx47IuYDXrdZRqm7DoAs/",
+	"jNp+h7To4fDH4MB/RdQq45jHxzxQS3rbO7n9qTfo/9b7XfEsFYKMcam4sX+fU+arf8T3oU+NaKQBzBn9",
+	"OKO+pEG0rD1suvK+GvfKLFsTIb89vXQkLadnNMaVQ0BnlAVKcmdzEFyZP4rhstkcJXYILIiACYlGe0qL",
+	"SsqaappvSXClSbMrlWUoI9oFc7ZByzqIUH0pndAukPfX3tnpSW9wenF++653etY/yRE52Sc0EgKuzSiY",
+	"Kplszj2S9fkIrC1xwxwCpiRSYksbY8OYkjs0bucR1ccjFNC7PM0TVevboAkD+lHCdC4kTloRkxiz15+Q",
+	"mPjK8rv5t1ar1QLClosJjamyi1Nj0AHGYwiVGgwDuBm82/tR/V0JD7RneQwogbtwyYUcx/T6P87AJ0yN",
+	"JqQyGeWETqHulWisJM6DU/uZiBPkG2IclV02vJOIN+FA25IWwoGDFogZv6PsNx4H6s8dIMmjrzMiHKtR",
+	"P0pR4Iyfe9e3J/3L/vlJ73xwXT57uGswIcIwv1rEEQQ0otKsXFvuPIa5oOAT4ZOA/i8liZ6dYYxZpa3l",
+	"/JRShyFhqyAMkCGIuEPrkiRTy7GRy1I+8gyxPVBSVsBC+QihgIiOpDJnlAWYWZPHnI2i0N/5ACtaEWB0",
+	"gfa6nqD6yUy/sEnVxnphs0IBBXMXDwpabXqAzB1IhnneHfIK43s4ARLFlATLtROB+iqHpOEAj11mu4j6",
+	"DTREQ9yi1H1iqPdX+U1O4i9PeCyjZSPlBJehRIkpkTTQpqsVTLD8rLImv6Y+VxpBcliQUCZeJA4UsrFx",
+	"o1fNqJl3SNZZauiBMGUSkwg3Y1fO20Ipn54P+lfnvbMco4VmEoBPPqfWZZYGRe98HtOj3KEOMaSRndRR",
+	"qGivmEBL/IiPBcrccy7f8TkLdrZitNh7UyDI9fHV6eXg9vxicPvu4uY8fwLNO0rojHDs5z1c+menZOby",
+	"2FIHmfamH0Mhq1WmmtglWUacBAPOz0g8ptvRySbJZe/3s4veye3g4uL2rHf1U3+1ZUE/+pQGAtqtgx9f",
+	"v/kBhktJxQtZFTigkt5qdRiEMqGwxIREp1lAvQ3vw7daUV/GeJiRkO8wOLQr+xQ8/i4cFBjp8qp/fHF+",
+	"crrKIsuFESbZ3oEIGZqlJP34MxIwi2gaHUgKDn5KxmSBnNHVPHZt7Pan6koT7nil9nNCowCGy/QUHDqw",
+	"mIT+JK/7UxOW39PiEe7/x03//Lh/e3xx/u7s9HiQp/uCA43oVNEt83r5jMKCz6MAxITEqLhxSs/OuzwO",
+	"aGyGiii5p6AmVDjx6H5wloSBVtP/hpF7EkZkGNHdlYVSmBGRapwtNIe2KFHd3Zz3fu2dnvXenvUf9+xC",
+	"AXNr1s9L3zQCjjbI4y4eTiamxJ+oyRyBRYzm85kIW9oAN8wEn9Wc+pis2FnJGb46OCidkWMUTCv0XBIj",
+	"MTFfpGVBJxmvTZPhmbcxEe0LGkV7xm8czqURWZk7jkIyrw+h7pXW5jXWnSAxn814LGnwngYhGeCO7Koq",
+	"b86vby4vL64G/ZPb9/2T097t4PfLNfoSndohhdIQL6syFbW84pheE8Na5sNq3BP7Q59KEZRRTOmecjjB",
+	"+ovidSvs3m61Hg28O7X8Iiqzejh1PgJ6T+OlNkzTVJIacxarAy5DHeRKT0DppM6oH45CX0BdSSc+GlGG",
+	"/DwKaRQ4iWYA/HoiCxtKA1FUi0o1qP+zZbNWsRCLF0ojS3WcYUr8ScjonnKY8Bc+D2gXKkILDnjve2fv",
+	"Lq7e909u//364lz9JuNpx2Ve0VhVT5S53wFvcNU7vz4t/z4fGsBvVtgt+Nnji8v+7fvT6/e9wfHP6jcn",
+	"N5dnp8e9Qf+2f9Z/3z8f5H+ZaGE90aJKVs+ucAcdWO3deSVbFD9ffeyQgv3BzxcnuOje2dnFb/r7VigS",
+	"J12pyvDLiX+kHrP/Vsx+VLgNJeZIZUCRNX6eTwnLOELMp1MSVzHYgx0J/mBxW/bxP9KX+PBv1Jc6qFF1",
+	"fGdcORT3FMI0VK2GXJ1dqMh5OLVzukiMQJ3lqBrKmHeSo7mGKTBzziRvQk9ZcUJC579ev4J//p//C22d",
+	"zkLDXh1APZo5+uokQKxzxneUzgTQj8SX0TIxE0kkuDatBMScTzEgob6nZyFgQlhAA+BzabLGoaxeeJL7",
+	"OWy13rQPDzuvD94ctA4P24/RRCdcqghhHMj6fQc8/ZSXm7bPlR1uVooiScm8+853Ink+kZJeIwk8JBgH",
+	"l5EgSIIbeXFI5nKiwwnrVIkeoKeffXBqJlrSk4+9OAinVEgyndWK2mf9e7Z+Qc2T5akeS2s4NVHBdbOY",
+	"+mrKSZokT/77TiLl7+hMIluorxMZDsMolEsMMDJFexCUya7ZLQETHgXAuDkxCIygFNzahbLl3RqETEev",
+	"epentips6K3Y8kBh3H+zrRrgow9ObT4LdtipxLt85J1fEye0IH2sDKCec/ZFm3fs2VUJpxzXlY8M/n5N",
+	"drL2WxhFIZnC9YTcUTGjJKZ5E6SzgQGiJ3FZKZ0vGIUZGWOiwnDEEXjmXx4yjSe5JNExnzPpoX2gJpuw",
+	"myibJ1GSrV7PCjxNJ2+V8k1OEg6FCefN2Am5T3+LxDHBdFu2sHVZ7eSgoD2eJZVGYSRpjEAZI9IUHdcr",
+	"meoUdpnvRC03OSfN5BuirWY1Ky9HAh0KItGltT8jEgnqrJDd3wmzq7YQN59UfgaGwCU3oWads+AQ01lE",
+	"fKr8KM3CcMOi8E4xiQPESHpp0hFK+MCULNFMH1Kg05lcdk20ALUWA0+LdA/BINZMPWOkopHPFM82n0kb",
+	"7C7Xt5dohR3XH1i9o4NkgILboH69TnRc8SnluEX/Po9CRFxYcuP1xnLjBgXcbnw1wHOCDKW4RkOMLNbK",
+	"fVsxGJGKEwQG5hytstRGI5PgiySK+IIG4H160NJJ/0lPWiBEYhoye2LtPyWHlJlBhyh+1hGKSvOrHMQg",
+	"mU3WBi//idTW6togEycR/urfLvPyhoiXpDOEBLTHGk0oPqJOJyaftUyYcgxl0EzCJGFAl9V1aNJLUsNe",
+	"o8q++9yWWkqMzUy1u5A9+qSh/C9hklV5mi24fqjc0xvzn57hlzW6Mso7VQZYgRA7WmS5Q/C4UUQyxi3G",
+	"sR0IGWDIu6yGUstkMxMlf7grTJWXNqo2M4Vy57hIjqeaPppSOxg+BbG2owGUX41tCVWITq2wuuAhb3pH",
+	"BTMFzWYlGBK/1bKdSBCUDSczapX4212Q7SCZdpAVm5szORq+gFlR2qe8eeEA/Sgp07thGxqbGA1/gl1Y",
+	"RfBfzATyNPxN2eNqbujiGObHpEeoBZuys2LwyZRG4BNBu+Bzdk+Z3qNoCR7xpbYXKKPqH7OYR3w8p2g4",
+	"0FlofgDPn/B4LrQ5j/CLaB6oQ0PYEnSCVsz9CSx4HNiAcATjo98g/JhSNovIUuhqCf2WkjYCfMIQuiUn",
+	"NIyBL1gxfIkTVOcqg2R/IHv/+ONDb+8/yd4/DPz61eHDX6sCm4aKVzq5eSrp9FFuzbPOlvYEy2KOj71Q",
+	"Dk+u06j2h9ecT7PQ3U/mfQfzGWWdmCSmt1WLNukf0Is51W9n+ZfkF0XFWYwpJzPYZP3rEjbKE0EALdQ9",
+	"Y2/0zbfT2KUFP9SxyxJBtrMDC+PsSMUrKuZRRTRkdfyrOO5GtEM4/6fPdhKe/xhs5HYXPC6CWC4ym1ES",
+	"i7R4rcI37/kS2g5cK8GEWOdtPfNHkxJpNFexIsKFta9lZn5MmYxJBMmH4FqjCRwQksRYPUYktHdImWT+",
+	"gG2EKg7ak+GUVknYrNagaiUWOMwyxx/zO3PEV8aq5PFSG+ug3U7l3Kpfeo5GxZjSIAM9RhNNw5JRL4nG",
+	"UeqnopuMOdNZTAVl0tElUSlDuCzhCIRLRJyNlaXyfM7ttg6kVYXyGfxN+vHx1aSbOlBPq7cKBScby8PP",
+	"66IWSldsL1Ut5Jmc1Iw8WzmoOVh9yGymf6qHap3RP4d3atHiSzmmGc12dUqzRaT+6COOZL4Oq2BubCcH",
+	"djnHxdOifrmeNAMzStnGsgQ/EWDqj9Zp1eObAQwuutur02w2z+2Vbu9ofp5NKm3Ir5lYXNt0IC3JbQNn",
+	"Og+EG6T8SEZhymOaJcQSGlg1wj6J45CinSQ539q+UHMP2YgnIDaiUbmmrvCdOpskZL3TUgS4dqxmpqPs",
+	"8J4wMtYQjQlX+2Wybk6VVSfygXSCzQXQpRT//N//r5EU7rjMkjj5VzzDmMoVftc76cPFzaDpqZd11wNt",
+	"lWRuuCkGsj4XCp3VHy51Ln61+Ya4L0ZBJzlCqWtzcIQjg2k0uFGDBZA8xlYMid5ymUaSNF3msr/8BY5t",
+	"EIHLBqaYDf10EPMZjQWVifSdzYdRKCY0UA6S2p+Y+LILntZ8KSbEi0Ihr02O2QHjQZk/u6x+2Rsc/6wp",
+	"6xlQcT6wIzxExxiX327f4GRQ2FMtHnX6EcGVmtz3bZelDwk10yDmsxkNwOdTiu0xuuCRIMiP6UE9SXsW",
+	"WaShgxLJOoqvMb4AztJ2EDq6yBfMTFgjZO7bEFA/QkN0OM/qv+aCNrJ5e5c3A9g37Lr/KTE/Hjycu8h6",
+	"exiNkJJ8SH0yF+i4jhGXPaFIkxLxJce/4RY0oa/OscaW0khQqMeUIH49DBwYzaMISTxTLgOJQH/KMdV1",
+	"DpooAajNFk7lOcG2C+gcp6EeLTmyFgQCYSzqewlHamAK+x6uiwd1QjT+Kj1QaUjIdoPUQrsWdLuQgzLv",
+	"uQwyV+OnfiXV97OXcJG6nhA1FJFmFsgZAKs2Lv3EvmF0z0hNJSKbapUDSw5IcpfEuardnO+/t2y+77+H",
+	"emmZ6PI0rKqDJa4U6wLSsMUqJyh1H9PKVEuUGsHSxOWuopi1+auJpvnddtmww81iwiPFEWoAQy0aJCdr",
+	"lUiEuiG9+X1GZw0wQ7p0wdAFKd7DSsb1dUpjTlHNq6GpDqIq59MIWgQChqbGjySTRcoco8pU31NSOoq4",
+	"TyQ1nmvisyPZtWAOpVq7elZIOutCOAIa6uAnCSOjsfwoVBswphJpQ5iBEOv8OYKLBaXaRTUhMFxoyYXm",
+	"bK0OwsM/ivl0PcUT/a/nIhY0xkiuWkq0IEsBYsIXIl+HY+jzvVHRmisEje5pGaHWTaVYqmNJaS2OxtQb",
+	"YDx+X2RnWpjENCX+xISg65rTolANWRAXRgJrVZIo4/TsKSsL1ex9R42gd0M4MCXxHQ0gQ+5pIWgg6kLt",
+	"QrpcdRTUF1OLyoQqsmx8I5F/xlTTO+RzpmnoL12G0nploV1+Q7Eqi1hNpOo5i86Bf2sXDbmG4zIEciKG",
+	"x7ReMnZd2vjINDyqe27Nnbdar3wzAP5A3ZrXaKIw1HjnwfHPJlt20j/rD/qeFnFKhs+02e0yq6pLf/xI",
+	"B19CubLKK2mxoGiN/VygEvmthXPCI0buNuG3UE74XFoNsgxiV5hGUDEsQiaS/chaO6XUS7bCGAx17/Li",
+	"euA1cHHCXl1FybFeY9J5SbENllhjbxqr9ZJZIPYk0pyAY6UdpJQMS2aIFQgimVS+vAD5QG+kXafg6Rg+",
+	"eCkM2zMmHyL9nWqo/5HLPIPVxsfVoZhRPovokVX1SgJlcqe1Cpj7MZMolCwoKuiCJs3g9aLMcSpVkQPX",
+	"VCArKK7r/ACmd0BD6xjT/GCoHBviT6xuXt7r1ivPZasw80coiPEbyRtV3TNgjDLEe91SjGfD8Ztwylw2",
+	"5HKCKbVss8JClw2MFEahT00Gwjg4708HNac2j6NatzaRcia6+/t8Rpk2lpo8Hu+bl8S+ejbLJVq+Eaxw",
+	"hYz4tkJW3Vqn2W62MHQzo4zMwlq39qrZar7S2bQJeqz7FiBzXNUgKJFxFeKNKEcK99sSdInhqBU0BlqM",
+	"kNDBFs9Jz0+0dJkGYlI0S00+Xj+doAjritZ7IROUmaIAMR+aliOI5zwC3BKD6NR1S/gHJXOtlFYqjtFr",
+	"sWCxDVDHUFRO9igPoPXVf0SiII36yqClVOTBpYpROYuW2ndDhKlGzJueSToMKMJ/YCyw3dLaZQHtVktJ",
+	"a5HJcNQwfAQZIzjGeFfGpjL/fIJeEJHq7ZbmQcubqnVrZ5nfVsv3/PtQ2VQsUbaLCRcUcG+SDiemh5g6",
+	"lg6EY8ZxO9RO5YM6MZ9SvqKVVAoMquqJ9nqDnmgbTFoz0bazFjm8dtXcDQrxCQ3dqoM+2abs67ZhGzxo",
+	"Ons9/FHoptRptTavFhS665kOV2NPNgsMju3GkvBvy8Jwf8jwmCvA7laGpNZpdX7Ya7f3Oq8HnVa3pf73",
+	"n7WKsCkxOboFx3zWnh9zIZQrihUoTTtwj6Q1MrICMmslGVaNnkrLtiKgHapuPzxsXOpogfQr6hwrYPpY",
+	"4Hmgd6jqw+lO7lvtmh6c2utNXsl36sC3Xj3+ll2wjSvXtV5GcICFbSdjtfeJZqj98eDUZlxU6I5jY9Vk",
+	"lj6z1HWn1faSRiomSGIl5jMga9k7cJmXMlYWglI/YEwiQQolLp52PfUHjypTj4lJj+UzLrPrZ6CyfAYs",
+	"0H2qqlBx5KFkMU21nTF8IzqSLlMWqnLfdcnmEMdG30yLe02FKiF+bAXjylL8EVFR6OyqRQby1lseLLeU",
+	"Flq22+LiEVmww0Ffeba3PpvpGVrX3ySrjmiWOts9lMRr+6UJ9mcSntvuxyMbYbdEync7SLorVw1hHtvH",
+	"Z3CAHUTsQetwAxFb0YxLvdveQNAWu9/ge683EdAV/QC+lE44TqPpiSgqq4UHp1YRRdRqIqKyIjV+gr8X",
+	"dpLQlrR2x7WYYtitlO8pRr7qExrThqMedtnK0Gi9yhPVSQxsopv+1TeN7KC+wkttuiwNQdj96LxMC6LD",
+	"gBEcZjpm57vbHnql8nfsCeCyfJu4XJe4hgkYFsIhmKLSKE3tIWrSEXFn+qFhQNpl2rMxHZTNPDNXW+9X",
+	"YHpImximDidPC51KoI5+uA54/YYrypMBG1ZnGznmprVa0kPPDB4RIbt2PNvJ7xhGfyr2RU5iPh/rSHh+",
+	"4d/BcB7dmbXo4CsrtD81nFEAAmWNwsM4jWOmELG16bxcvhuuufWjy3QSLwhFAjrT5CXMJG1MZzk6UuaS",
+	"5Ggm9VCgZ5tpQL/G1UwSNJpkGHAmVgxGh51hGgYLsixG2l63Ot4+7p2jGctun2cYwGVCkqVIfnTsDUtb",
+	"4WGZn3ZPdRAsNEVESduKUchCkTjLf+NDZBXdwi+N2WHbbt2eM6BJ15qUMmE6hSobSUuRXW0k02i77F+e",
+	"pG0nKyWS5NwB3YaDpc3v8xyYczN1HXiVd2nOS3WXZYNeMA7lkPOIElZ7qHD/DqrxAGkunAVJnX7ugDra",
+	"BrXa2GgQnLanQ4km9hgBEbsq2IPHX0l76G2qkfONTlGndjbQxeWua0/QqJ2NSJH0OH66EjYcuVYJO9Vh",
+	"PdvW0i5Y1ireSitgxsDKFKTN2xEiMI+CpIAjVRrDucSovM43YYu2QpOrURhF+uyPyawJF3ntNBdU40uM",
+	"CNAB2+Tr2EhJVB36n6hMT/wT4yAvYag/g9X9umh1d57Z6v78lvaWguCLWLpXio8fOWLbqZi0670S2rPq",
+	"ax2ODY5AWrg0PAkxNRk8FpgmM6meMZ2j7jvZYWtgD5sUw6Y/5bKkuZdOY/YKGJDE8PMjSuLV9fxHKXLR",
+	"NmowY+81jG1JtozswLrAjsvWRXaa8HY+nVk36xzphFeUsyuyWyJ03k2TOc0jVkmWGwtjs7s58bRYC02r",
+	"ylKZVO5fq4n1lLgK7IFebbB9hCWPvlwhaIoQy03iLK3diBW8bKhlK3pvJP0t4n9ZPWBKYXQy6qtXCk+w",
+	"8/51wjWasTI7ygj8aLlKoc0rbMYrLe5LTcAsJ7B+3/5OrMTLocpQTk5QxDi6rIhxzEMbwUY2Yvhdjx7R",
+	"kcTGM6HQ6ooG3VxAHmMmVkR+SBEnqkPuT1EZsEZjXNlr+1IqY1sjNhFLSg6850JC/6NPoyixNc7IlDLd",
+	"KHIQkzHVPS8/U2D+O4Govqxp1bPrjM9l8j+Nuuv0QrsUlX/1TS980wuPOTf57l9bxPFT8PNK6NBgXcMR",
+	"EyEL4yo0URHZOioBvRuOyx4BGlVjd0gUlcrN0iYoWUUHXhdJhU7KKs/JVy8aLbQSPDujsYH5DNKGvIzD",
+	"aB5r1K8GBuEVhqXB05SGFgN8BEZ+6aC0vgaPBNrnaQJeWHHH+IJZAVjvoHXgrcT+5KswttZLXwCRQnyN",
+	"TEulsil3/PBpEwFsVay3k1Ye6pNF2VysmbXENdZ6b50MddZOr12eXiedXtLuYu0EO4UJpsXosAe/0pgz",
+	"gk79fBiFvq41WL+EdiUYZgX6x8bIbOV5lHs3PYKVWduwyO7f9JWHnz53WBjxOmS96EXK2dI+EeZPDWdV",
+	"AoF6QSAqOvXXCQPi4/22yPe6JE/adRlVPCCKlTHY6i5RDKtBRmk6t6hglLjWaTR0X1LRaQptXGaVmZFI",
+	"TjDBGGKCNL03o0jkI3wgq+tKu+Eka1AvD6nLMMFFpFJMTT1+goM1tQqr+1PpVK5preyya6kRjVatmiaG",
+	"LlTRLQ3sSpWY5otT1uk2l5maFQv1jGUuQZq5rUwmbqupesXSvS+LctLyeHXcDS8AIJHP2VLzsLKLC7Lc",
+	"ltWdRFZ3YA+OyWweUcXZPPYnJNa3d94jsCg7zvdtxC8r+ZzMoVr613aWxo85YYVzq+vXXwIjVSb31pG5",
+	"yh2xdO3Bdrr2YKv9e0HYVKHL4GY7hTn8pH/R1+2u/avArj63NdALgrLqrdb8jzh6SfWlxorvbiJUxRZ/",
+	"wqobrNQKhaRB2WjRZZ1GKSUXJphSv5yVYFUDo3XguIxIPg19bHxXSpGh+lICttGExDfKcm2My2RGVtG6",
+	"GR7dvOwifV0ztSCxlaHasbLVusDIZYhJKvm/qTVjLsM3wK7kZuCsixmZKhWPFyOj6ZAVhXVdhpepa2Qy",
+	"satlCXhWry20RQwZ5ALLRGPr+axLUlrOl6UDC9ezNByt+4tj6l4OuasMzOUYxmjIX6akP3PoVd7gYu7E",
+	"WfCMe6puUGvCBUMMnqFgCT2njKo0c0kDKHWLM8GHrAOzprBNuaO0eTrWndbv2+n3XIbFQQRM1V2jOpZc",
+	"1UKh9iSbZkFmOR2b9fb78KngNefauHWUZ5t3W3N/bz/8sb1GK7QsXKHY0o3MbmoJksNIF6k8qJtir8ZL",
+	"BIlLdMsZDqUOf1+Slqsv3eqn9WQ0SA8f4wtzAJVAyQj6dUG8Slc6flP9j0V3TQOG1bGA3QyBT2mjo83h",
+	"3BUF7TGNKFbS2m7pke2/ivQepAr16zJ9U5r2vyVZCidp2jAmM8wSph6LRpHl2xFaShb1GTNQY/WDxhq7",
+	"DNvarkCHmwJ2kcQUkv6CG2K6uy5DScbj7EZzLkyNeBJBxmRLcnu4ucDaLCrrC4OvI1HTBU/nwuDwRBhR",
+	"JqOldW06RCGjAuYs0FdMQW+HrKfLTpJhiwEHva/PFG+wP67Rx+YafYNQXh98OB1VFpm7LAO3ayw8GfK5",
+	"tPC8Tvmrr7xKjP1qBPIT4xi5PPBG0N7CGfsG1P3qgLqbuGHrILtF/76E3S3mztAgTfANOsE1I3JihFco",
+	"s9ipklz1tLUUL8NylfQJpQO0OW4CZ+u6rRqfTJliLtM549w9JQSD0GgLB3DfacJbruS2uZ8KXZbERu/l",
+	"7kTJuReICVwZSfyJytIJfKoFuEt46l809vQ/Fk38+a04EmwuOnYNzDye1r1Om1s+N24532jTQLsKGGWX",
+	"rQUp5zIkPDYJkjxEOU07lSDKCANz2XPjwC7Vi89qBezq8mvyDNdlMjTYaEgjvjBwo+8ELEIW8EVz98zC",
+	"V4MKTigQPC27sJZKX4msP3wSQHinPMM3ZNi3cIMFMi5wRyXaOKe0toYbF5EEOnFe2cO1qkkrZy7z1jcF",
+	"NZEEO7iLhnMqm7Viw98l/V4n5J5i4p/xhct0N8KVzWMbTTvTn8i7Ndn+FOxMYuoyA3duwqntY2Mxtpai",
+	"AdTNzToJSKGxOeBZ2dVbaLqbCsJ/IVWn0+ePpMp3LHTZJmmebfgLQ5f1MdlYr1XDz3bGm21UsvLmm0b6",
+	"ppG+iOuUwpufkP+2+kNshnXOdd5l+etrNoM5J42eEeLssmfAONtXaliN6xGh5rJdYc7vTI7WFGLiQos3",
+	"8bgs17hjSOWCljtvOEDEHf7yGr/yjvjqv7sAna2m238GkHOp7d5WIOeC4E7vnzgoi/HXb5IrJ6zbNvJX",
+	"9xw+L9T5VfUk89M6bKXTSi9YKE2s3Vk7s1efA8FcuNhnG/Ty2st9vsW71sKXV0tTS4rbZ/4lIcxWBrGO",
+	"cfD0fpD1yOXcDWYl8PI2V5k9jm8u3/zdhHPTtOm+DQybncOEBLqZddqXI9ckX2RIZ+yvK0horoBI7iCZ",
+	"YjZNN3vHpK2gYF3NgegpumhW3Lw2Du8pc9IIHylfvZbQD7FLpiU63mHhHXQ6HnjX/WPsBX5+Mbh9d3Fz",
+	"fuKVEND2DUR/NhC07q5mXdv1RTHQvvbOM9hLTssUNMpO8vQRV8raypeDHhdX+fXr3l0ovQGJv2GGX8xv",
+	"Ouh0Nnl5FnOfCqF0Y5/JUC7/fHhjacuuaiX9uLe1/8k+IRtDjQqSP4cy0oo4jzVK4I9VWKPkRi3TW2cd",
+	"1mj7hFEOQFM5693UlcsST83C0Fjf3xpGsxLi8hQVtTW8xVrBZ0e2/AthVDY4umsQKrYiKYJT8oevCE0p",
+	"3RZcxHoYe6kK6JHjwyf6498MgewO0m8AjucDcGx0rl4OvjGweewrRHBkXmIetWF73CXghu1bumytcwlP",
+	"8C1fCiCikyfPpkR3dfBGJMhHIO1w3OAC3p71jn9p7ubafTUAkNIiX0yuF8i2lXhvd56SKtvKz/uWIfvm",
+	"6T0P3sNiqiqoR0nHbYv2yL7fBU8dshxiQof3cgUYVls4CyixeSByQ12BxYdlZXFa8jMLsIykZ8Qjt582",
+	"mi570QZ1X1zxBKEQPLqvVD4np9fXF2e/9j9DVPHFMRqV69xe/6zUODlabadv2t/0zTd982dDc2wSXVSv",
+	"0vi++oLDM+6TCLyRuU4R61yol7ues7u/H6mnJlzI7o+tH1sVV0IgzosLqUsJA+7P8TLOBbGuW3ZKw4AB",
+	"TfzC2RjGmjxQV07N9YKMxzSGm9PvBAzipTowfC4b6cT2UeCaFVdft+bg0E7amJ8FSeVfevdcetNE0uOv",
+	"vLLS9ex14uP9MD5lVGCjJj5Ks7ROoZufPUQCr6mgnpVstD4G9TSnqsZxdAezoHRdei6Hno5nc8HDHw//",
+	"PwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

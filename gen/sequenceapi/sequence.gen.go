@@ -54,6 +54,24 @@ func (e ElementType) Valid() bool {
 	}
 }
 
+// Defines values for Owner.
+const (
+	OwnerClient  Owner = "client"
+	OwnerContent Owner = "content"
+)
+
+// Valid indicates whether the value is a known member of the Owner enum.
+func (e Owner) Valid() bool {
+	switch e {
+	case OwnerClient:
+		return true
+	case OwnerContent:
+		return true
+	default:
+		return false
+	}
+}
+
 // ElementPosition defines model for ElementPosition.
 type ElementPosition struct {
 	// ElementId A positive identifier.
@@ -63,6 +81,11 @@ type ElementPosition struct {
 	// can take their place in a script's story order. The v2 example's `dialogue` is not a type: a line
 	// of dialogue is a `spokenWord`.
 	ElementType ElementType `json:"elementType"`
+
+	// Owner Who keeps a position: `content`, the Core Script and Character services for their section
+	// headings, transitions, actions and spoken words in a script's `story` and `sections`
+	// orders; `client`, a client of this API for its own elements.
+	Owner Owner `json:"owner"`
 
 	// Scope Name of a number line; lower camel case letters, digits, `_`, `-` and `.`.
 	//
@@ -93,7 +116,8 @@ type ErrorResponse struct {
 
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `NOT_FOUND`,
 	// `SCOPE_MISMATCH`, `DUPLICATE_ELEMENT`, `DUPLICATE_SEQUENCE`, `SEQUENCE_CONFLICT`,
-	// `ELEMENT_IN_OTHER_SCOPE`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`,
+	// `ELEMENT_IN_OTHER_SCOPE`, `CONTENT_ORDER`, `CONTENT_OWNED`, `IDEMPOTENCY_KEY_REUSED`,
+	// `IDEMPOTENCY_KEY_IN_USE`,
 	// `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
 	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`.
 	//
@@ -110,6 +134,11 @@ type Id = int64
 
 // NewSequenceNumber A number to move an element to. At most 2^53 − 1, the largest integer every JSON reader keeps exactly, which also leaves room for the numbers handed out after it.
 type NewSequenceNumber = int64
+
+// Owner Who keeps a position: `content`, the Core Script and Character services for their section
+// headings, transitions, actions and spoken words in a script's `story` and `sections`
+// orders; `client`, a client of this API for its own elements.
+type Owner string
 
 // Position defines model for Position.
 type Position struct {
@@ -361,18 +390,30 @@ type UnsupportedMediaType = ErrorResponse
 
 // GenerateSequenceNumberParams defines parameters for GenerateSequenceNumber.
 type GenerateSequenceNumberParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListElementPositionsParams defines parameters for ListElementPositions.
 type ListElementPositionsParams struct {
+	// Owner Whose position to read (see Owners in the API description).
+	Owner *Owner `form:"owner,omitempty" json:"owner,omitempty"`
+
 	// Ids The elements' ids, comma-separated.
 	Ids []Id `form:"ids" json:"ids"`
+}
+
+// GetElementPositionParams defines parameters for GetElementPosition.
+type GetElementPositionParams struct {
+	// Owner Whose position to read (see Owners in the API description).
+	Owner *Owner `form:"owner,omitempty" json:"owner,omitempty"`
 }
 
 // ListVersionsParams defines parameters for ListVersions.
@@ -410,11 +451,14 @@ type ListPositionsParams struct {
 
 // CreateVersionParams defines parameters for CreateVersion.
 type CreateVersionParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -509,7 +553,12 @@ type ClientInterface interface {
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
 	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
-	// different scope than the one the element holds gets `409`.
+	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+	//
+	// The positions placed here are the client's (see Owners in the API description). A request
+	// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+	// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+	// own service, which places it.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -524,7 +573,12 @@ type ClientInterface interface {
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
 	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
-	// different scope than the one the element holds gets `409`.
+	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+	//
+	// The positions placed here are the client's (see Owners in the API description). A request
+	// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+	// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+	// own service, which places it.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -535,31 +589,33 @@ type ClientInterface interface {
 	//
 	// The positions of up to 1000 elements of one type in one call, for services that list elements
 	// from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+	// Each is the position of `owner`, or without it as for reading one element.
 	//
 	// Corresponds with GET /sequence/elements/{elementType} (the `ListElementPositions` operationId).
 	ListElementPositions(ctx context.Context, elementType ElementTypePath, params *ListElementPositionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReleasePosition Release an element's position
 	//
-	// Removes the element from its scope, for when the element itself is deleted. The other
-	// elements keep their numbers (the number line may then have a gap; allocation continues after
-	// the highest number). The element's versions are kept. `404` if it holds no position.
+	// Removes the client's element from its scope, for when the element itself is deleted. The
+	// other elements keep their numbers (the number line may then have a gap; allocation continues
+	// after the highest number). The element's versions are kept. `404` if it holds no position.
 	//
-	// The sections, transitions, actions and spoken words that the Core Script and Character
-	// services create hold their positions here under their own ids, and those services release
-	// them when the element is deleted (`DELETE` on the element). Releasing such a position here
-	// instead leaves the element without a place in the story: its service then answers `502`
-	// for it, and the Story Factory leaves it out, until the element is deleted.
+	// Only the client's positions are released here. The sections, transitions, actions and spoken
+	// words of the Core Script and Character services hold content positions, which those
+	// services release in the transaction that deletes the element (`DELETE` on the element): an
+	// element that holds only a content position gets `409` `CONTENT_OWNED`, and keeps it.
 	//
 	// Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
 	ReleasePosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetElementPosition Read an element's current position
 	//
-	// The scope and number the element holds now; `404` if it holds none.
+	// The scope and number the element holds now; `404` if it holds none. With `owner`, the
+	// position of that owner; without, the client's position, or the content position when the
+	// client holds none (see Owners in the API description).
 	//
 	// Corresponds with GET /sequence/elements/{elementType}/{elementId} (the `GetElementPosition` operationId).
-	GetElementPosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetElementPosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, params *GetElementPositionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListVersions List an element's versions
 	//
@@ -589,7 +645,11 @@ type ClientInterface interface {
 	//
 	// Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 	// gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-	// numbers.
+	// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+	// scope; every read of the story shows the new order at once.
+	//
+	// The listed elements are looked up among the client's positions, or, when none of them holds
+	// one there, among the content services' (see Owners in the API description).
 	//
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -607,7 +667,11 @@ type ClientInterface interface {
 	//
 	// Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 	// gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-	// numbers.
+	// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+	// scope; every read of the story shows the new order at once.
+	//
+	// The listed elements are looked up among the client's positions, or, when none of them holds
+	// one there, among the content services' (see Owners in the API description).
 	//
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -652,7 +716,12 @@ type ClientInterface interface {
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
 // position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
-// different scope than the one the element holds gets `409`.
+// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+//
+// The positions placed here are the client's (see Owners in the API description). A request
+// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+// own service, which places it.
 //
 // Takes any type of body and a specified content type.
 //
@@ -677,7 +746,12 @@ func (c *Client) GenerateSequenceNumberWithBody(ctx context.Context, params *Gen
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
 // position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
-// different scope than the one the element holds gets `409`.
+// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+//
+// The positions placed here are the client's (see Owners in the API description). A request
+// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+// own service, which places it.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -698,6 +772,7 @@ func (c *Client) GenerateSequenceNumber(ctx context.Context, params *GenerateSeq
 //
 // The positions of up to 1000 elements of one type in one call, for services that list elements
 // from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+// Each is the position of `owner`, or without it as for reading one element.
 //
 // Corresponds with GET /sequence/elements/{elementType} (the `ListElementPositions` operationId).
 func (c *Client) ListElementPositions(ctx context.Context, elementType ElementTypePath, params *ListElementPositionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -714,15 +789,14 @@ func (c *Client) ListElementPositions(ctx context.Context, elementType ElementTy
 
 // ReleasePosition Release an element's position
 //
-// Removes the element from its scope, for when the element itself is deleted. The other
-// elements keep their numbers (the number line may then have a gap; allocation continues after
-// the highest number). The element's versions are kept. `404` if it holds no position.
+// Removes the client's element from its scope, for when the element itself is deleted. The
+// other elements keep their numbers (the number line may then have a gap; allocation continues
+// after the highest number). The element's versions are kept. `404` if it holds no position.
 //
-// The sections, transitions, actions and spoken words that the Core Script and Character
-// services create hold their positions here under their own ids, and those services release
-// them when the element is deleted (`DELETE` on the element). Releasing such a position here
-// instead leaves the element without a place in the story: its service then answers `502`
-// for it, and the Story Factory leaves it out, until the element is deleted.
+// Only the client's positions are released here. The sections, transitions, actions and spoken
+// words of the Core Script and Character services hold content positions, which those
+// services release in the transaction that deletes the element (`DELETE` on the element): an
+// element that holds only a content position gets `409` `CONTENT_OWNED`, and keeps it.
 //
 // Corresponds with DELETE /sequence/elements/{elementType}/{elementId} (the `ReleasePosition` operationId).
 func (c *Client) ReleasePosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -739,11 +813,13 @@ func (c *Client) ReleasePosition(ctx context.Context, elementType ElementTypePat
 
 // GetElementPosition Read an element's current position
 //
-// The scope and number the element holds now; `404` if it holds none.
+// The scope and number the element holds now; `404` if it holds none. With `owner`, the
+// position of that owner; without, the client's position, or the content position when the
+// client holds none (see Owners in the API description).
 //
 // Corresponds with GET /sequence/elements/{elementType}/{elementId} (the `GetElementPosition` operationId).
-func (c *Client) GetElementPosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetElementPositionRequest(c.Server, elementType, elementId)
+func (c *Client) GetElementPosition(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, params *GetElementPositionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetElementPositionRequest(c.Server, elementType, elementId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -812,7 +888,11 @@ func (c *Client) ListPositions(ctx context.Context, params *ListPositionsParams,
 //
 // Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 // gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-// numbers.
+// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+// scope; every read of the story shows the new order at once.
+//
+// The listed elements are looked up among the client's positions, or, when none of them holds
+// one there, among the content services' (see Owners in the API description).
 //
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -840,7 +920,11 @@ func (c *Client) ReorderElementsWithBody(ctx context.Context, contentType string
 //
 // Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 // gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-// numbers.
+// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+// scope; every read of the story shows the new order at once.
+//
+// The listed elements are looked up among the client's positions, or, when none of them holds
+// one there, among the content services' (see Owners in the API description).
 //
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -996,6 +1080,18 @@ func NewListElementPositionsRequest(server string, elementType ElementTypePath, 
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Owner != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner", *params.Owner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Ids != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
@@ -1064,7 +1160,7 @@ func NewReleasePositionRequest(server string, elementType ElementTypePath, eleme
 }
 
 // NewGetElementPositionRequest constructs an http.Request for the GetElementPosition method
-func NewGetElementPositionRequest(server string, elementType ElementTypePath, elementId ElementIdPath) (*http.Request, error) {
+func NewGetElementPositionRequest(server string, elementType ElementTypePath, elementId ElementIdPath, params *GetElementPositionParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1094,6 +1190,33 @@ func NewGetElementPositionRequest(server string, elementType ElementTypePath, el
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Owner != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner", *params.Owner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -1501,7 +1624,12 @@ type ClientWithResponsesInterface interface {
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
 	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
-	// different scope than the one the element holds gets `409`.
+	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+	//
+	// The positions placed here are the client's (see Owners in the API description). A request
+	// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+	// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+	// own service, which places it.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1516,7 +1644,12 @@ type ClientWithResponsesInterface interface {
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
 	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
-	// different scope than the one the element holds gets `409`.
+	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+	//
+	// The positions placed here are the client's (see Owners in the API description). A request
+	// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+	// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+	// own service, which places it.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1527,6 +1660,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// The positions of up to 1000 elements of one type in one call, for services that list elements
 	// from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+	// Each is the position of `owner`, or without it as for reading one element.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1535,15 +1669,14 @@ type ClientWithResponsesInterface interface {
 
 	// ReleasePositionWithResponse Release an element's position
 	//
-	// Removes the element from its scope, for when the element itself is deleted. The other
-	// elements keep their numbers (the number line may then have a gap; allocation continues after
-	// the highest number). The element's versions are kept. `404` if it holds no position.
+	// Removes the client's element from its scope, for when the element itself is deleted. The
+	// other elements keep their numbers (the number line may then have a gap; allocation continues
+	// after the highest number). The element's versions are kept. `404` if it holds no position.
 	//
-	// The sections, transitions, actions and spoken words that the Core Script and Character
-	// services create hold their positions here under their own ids, and those services release
-	// them when the element is deleted (`DELETE` on the element). Releasing such a position here
-	// instead leaves the element without a place in the story: its service then answers `502`
-	// for it, and the Story Factory leaves it out, until the element is deleted.
+	// Only the client's positions are released here. The sections, transitions, actions and spoken
+	// words of the Core Script and Character services hold content positions, which those
+	// services release in the transaction that deletes the element (`DELETE` on the element): an
+	// element that holds only a content position gets `409` `CONTENT_OWNED`, and keeps it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1552,12 +1685,14 @@ type ClientWithResponsesInterface interface {
 
 	// GetElementPositionWithResponse Read an element's current position
 	//
-	// The scope and number the element holds now; `404` if it holds none.
+	// The scope and number the element holds now; `404` if it holds none. With `owner`, the
+	// position of that owner; without, the client's position, or the content position when the
+	// client holds none (see Owners in the API description).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sequence/elements/{elementType}/{elementId} (the `GetElementPosition` operationId).
-	GetElementPositionWithResponse(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*GetElementPositionResponse, error)
+	GetElementPositionWithResponse(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, params *GetElementPositionParams, reqEditors ...RequestEditorFn) (*GetElementPositionResponse, error)
 
 	// ListVersionsWithResponse List an element's versions
 	//
@@ -1593,7 +1728,11 @@ type ClientWithResponsesInterface interface {
 	//
 	// Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 	// gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-	// numbers.
+	// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+	// scope; every read of the story shows the new order at once.
+	//
+	// The listed elements are looked up among the client's positions, or, when none of them holds
+	// one there, among the content services' (see Owners in the API description).
 	//
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -1611,7 +1750,11 @@ type ClientWithResponsesInterface interface {
 	//
 	// Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 	// gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-	// numbers.
+	// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+	// scope; every read of the story shows the new order at once.
+	//
+	// The listed elements are looked up among the client's positions, or, when none of them holds
+	// one there, among the content services' (see Owners in the API description).
 	//
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -1648,6 +1791,16 @@ type ClientWithResponsesInterface interface {
 	CreateVersionWithResponse(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
 }
 
+// GenerateSequenceNumberResponse409Headers the declared response headers of an HTTP 409 response for GenerateSequenceNumber
+type GenerateSequenceNumberResponse409Headers struct {
+	RetryAfter *int
+}
+
+// GenerateSequenceNumberResponse503Headers the declared response headers of an HTTP 503 response for GenerateSequenceNumber
+type GenerateSequenceNumberResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GenerateSequenceNumberResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1665,6 +1818,10 @@ type GenerateSequenceNumberResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *GenerateSequenceNumberResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GenerateSequenceNumberResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -1731,6 +1888,11 @@ func (r GenerateSequenceNumberResponse) ContentType() string {
 	return ""
 }
 
+// ListElementPositionsResponse503Headers the declared response headers of an HTTP 503 response for ListElementPositions
+type ListElementPositionsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListElementPositionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1742,6 +1904,8 @@ type ListElementPositionsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListElementPositionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1793,6 +1957,16 @@ func (r ListElementPositionsResponse) ContentType() string {
 	return ""
 }
 
+// ReleasePositionResponse409Headers the declared response headers of an HTTP 409 response for ReleasePosition
+type ReleasePositionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// ReleasePositionResponse503Headers the declared response headers of an HTTP 503 response for ReleasePosition
+type ReleasePositionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReleasePositionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1800,10 +1974,16 @@ type ReleasePositionResponse struct {
 	JSON400 *BadRequest
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ReleasePositionResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReleasePositionResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -1814,6 +1994,11 @@ func (r ReleasePositionResponse) GetJSON400() *BadRequest {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ReleasePositionResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ReleasePositionResponse) GetJSON409() *Conflict {
+	return r.JSON409
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -1855,6 +2040,11 @@ func (r ReleasePositionResponse) ContentType() string {
 	return ""
 }
 
+// GetElementPositionResponse503Headers the declared response headers of an HTTP 503 response for GetElementPosition
+type GetElementPositionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetElementPositionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1868,6 +2058,8 @@ type GetElementPositionResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetElementPositionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1924,6 +2116,11 @@ func (r GetElementPositionResponse) ContentType() string {
 	return ""
 }
 
+// ListVersionsResponse503Headers the declared response headers of an HTTP 503 response for ListVersions
+type ListVersionsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListVersionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1935,6 +2132,8 @@ type ListVersionsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListVersionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1986,6 +2185,11 @@ func (r ListVersionsResponse) ContentType() string {
 	return ""
 }
 
+// GetVersionResponse503Headers the declared response headers of an HTTP 503 response for GetVersion
+type GetVersionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetVersionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1999,6 +2203,8 @@ type GetVersionResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetVersionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2055,6 +2261,11 @@ func (r GetVersionResponse) ContentType() string {
 	return ""
 }
 
+// ListPositionsResponse503Headers the declared response headers of an HTTP 503 response for ListPositions
+type ListPositionsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListPositionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2066,6 +2277,8 @@ type ListPositionsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPositionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2117,6 +2330,16 @@ func (r ListPositionsResponse) ContentType() string {
 	return ""
 }
 
+// ReorderElementsResponse409Headers the declared response headers of an HTTP 409 response for ReorderElements
+type ReorderElementsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// ReorderElementsResponse503Headers the declared response headers of an HTTP 503 response for ReorderElements
+type ReorderElementsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReorderElementsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2136,6 +2359,10 @@ type ReorderElementsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ReorderElementsResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReorderElementsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2207,6 +2434,16 @@ func (r ReorderElementsResponse) ContentType() string {
 	return ""
 }
 
+// CreateVersionResponse409Headers the declared response headers of an HTTP 409 response for CreateVersion
+type CreateVersionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateVersionResponse503Headers the declared response headers of an HTTP 503 response for CreateVersion
+type CreateVersionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateVersionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2224,6 +2461,10 @@ type CreateVersionResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateVersionResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateVersionResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -2298,7 +2539,12 @@ func (r CreateVersionResponse) ContentType() string {
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
 // position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
-// different scope than the one the element holds gets `409`.
+// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+//
+// The positions placed here are the client's (see Owners in the API description). A request
+// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+// own service, which places it.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2319,7 +2565,12 @@ func (c *ClientWithResponses) GenerateSequenceNumberWithBodyWithResponse(ctx con
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
 // position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
-// different scope than the one the element holds gets `409`.
+// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
+//
+// The positions placed here are the client's (see Owners in the API description). A request
+// whose scope is a content order, the `story` or `sections` of a script, gets `409`
+// `CONTENT_ORDER`: create the action, spoken word, transition or section heading through its
+// own service, which places it.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2336,6 +2587,7 @@ func (c *ClientWithResponses) GenerateSequenceNumberWithResponse(ctx context.Con
 //
 // The positions of up to 1000 elements of one type in one call, for services that list elements
 // from several scopes. Elements that hold no position are left out; the order is that of `ids`.
+// Each is the position of `owner`, or without it as for reading one element.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2350,15 +2602,14 @@ func (c *ClientWithResponses) ListElementPositionsWithResponse(ctx context.Conte
 
 // ReleasePositionWithResponse Release an element's position
 //
-// Removes the element from its scope, for when the element itself is deleted. The other
-// elements keep their numbers (the number line may then have a gap; allocation continues after
-// the highest number). The element's versions are kept. `404` if it holds no position.
+// Removes the client's element from its scope, for when the element itself is deleted. The
+// other elements keep their numbers (the number line may then have a gap; allocation continues
+// after the highest number). The element's versions are kept. `404` if it holds no position.
 //
-// The sections, transitions, actions and spoken words that the Core Script and Character
-// services create hold their positions here under their own ids, and those services release
-// them when the element is deleted (`DELETE` on the element). Releasing such a position here
-// instead leaves the element without a place in the story: its service then answers `502`
-// for it, and the Story Factory leaves it out, until the element is deleted.
+// Only the client's positions are released here. The sections, transitions, actions and spoken
+// words of the Core Script and Character services hold content positions, which those
+// services release in the transaction that deletes the element (`DELETE` on the element): an
+// element that holds only a content position gets `409` `CONTENT_OWNED`, and keeps it.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2373,13 +2624,15 @@ func (c *ClientWithResponses) ReleasePositionWithResponse(ctx context.Context, e
 
 // GetElementPositionWithResponse Read an element's current position
 //
-// The scope and number the element holds now; `404` if it holds none.
+// The scope and number the element holds now; `404` if it holds none. With `owner`, the
+// position of that owner; without, the client's position, or the content position when the
+// client holds none (see Owners in the API description).
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sequence/elements/{elementType}/{elementId} (the `GetElementPosition` operationId).
-func (c *ClientWithResponses) GetElementPositionWithResponse(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, reqEditors ...RequestEditorFn) (*GetElementPositionResponse, error) {
-	rsp, err := c.GetElementPosition(ctx, elementType, elementId, reqEditors...)
+func (c *ClientWithResponses) GetElementPositionWithResponse(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, params *GetElementPositionParams, reqEditors ...RequestEditorFn) (*GetElementPositionResponse, error) {
+	rsp, err := c.GetElementPosition(ctx, elementType, elementId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2438,7 +2691,11 @@ func (c *ClientWithResponses) ListPositionsWithResponse(ctx context.Context, par
 //
 // Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 // gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-// numbers.
+// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+// scope; every read of the story shows the new order at once.
+//
+// The listed elements are looked up among the client's positions, or, when none of them holds
+// one there, among the content services' (see Owners in the API description).
 //
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -2462,7 +2719,11 @@ func (c *ClientWithResponses) ReorderElementsWithBodyWithResponse(ctx context.Co
 //
 // Assigns new numbers to the listed elements of one scope, atomically: either every listed element
 // gets its `newSequence` or nothing changes. Elements of the scope that are not listed keep their
-// numbers.
+// numbers. Content orders (a script's `story` and `sections`) are reordered here like any other
+// scope; every read of the story shows the new order at once.
+//
+// The listed elements are looked up among the client's positions, or, when none of them holds
+// one there, among the content services' (see Owners in the API description).
 //
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
@@ -2581,6 +2842,29 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 
 	}
 
+	switch {
+	case rsp.StatusCode == 409:
+		var headers GenerateSequenceNumberResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers GenerateSequenceNumberResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2628,6 +2912,19 @@ func ParseListElementPositionsResponse(rsp *http.Response) (*ListElementPosition
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListElementPositionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2662,6 +2959,13 @@ func ParseReleasePositionResponse(rsp *http.Response) (*ReleasePositionResponse,
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2676,6 +2980,29 @@ func ParseReleasePositionResponse(rsp *http.Response) (*ReleasePositionResponse,
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 409:
+		var headers ReleasePositionResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReleasePositionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2732,6 +3059,19 @@ func ParseGetElementPositionResponse(rsp *http.Response) (*GetElementPositionRes
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetElementPositionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2777,6 +3117,19 @@ func ParseListVersionsResponse(rsp *http.Response) (*ListVersionsResponse, error
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListVersionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2833,6 +3186,19 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetVersionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2878,6 +3244,19 @@ func ParseListPositionsResponse(rsp *http.Response) (*ListPositionsResponse, err
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListPositionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2955,6 +3334,29 @@ func ParseReorderElementsResponse(rsp *http.Response) (*ReorderElementsResponse,
 
 	}
 
+	switch {
+	case rsp.StatusCode == 409:
+		var headers ReorderElementsResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReorderElementsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -3023,6 +3425,29 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 
 	}
 
+	switch {
+	case rsp.StatusCode == 409:
+		var headers CreateVersionResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateVersionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -3039,7 +3464,7 @@ type ServerInterface interface {
 	ReleasePosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath)
 	// GetElementPosition Read an element's current position
 	// (GET /sequence/elements/{elementType}/{elementId})
-	GetElementPosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath)
+	GetElementPosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath, params GetElementPositionParams)
 	// ListVersions List an element's versions
 	// (GET /sequence/elements/{elementType}/{elementId}/versions)
 	ListVersions(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath, params ListVersionsParams)
@@ -3125,6 +3550,19 @@ func (siw *ServerInterfaceWrapper) ListElementPositions(w http.ResponseWriter, r
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListElementPositionsParams
 
+	// ------------- Optional query parameter "owner" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "owner", r.URL.Query(), &params.Owner, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "owner"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "owner", Err: err})
+		}
+		return
+	}
+
 	// ------------- Required query parameter "ids" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", false, true, "ids", r.URL.Query(), &params.Ids, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
@@ -3208,8 +3646,24 @@ func (siw *ServerInterfaceWrapper) GetElementPosition(w http.ResponseWriter, r *
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetElementPositionParams
+
+	// ------------- Optional query parameter "owner" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "owner", r.URL.Query(), &params.Owner, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "owner"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "owner", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetElementPosition(w, r, elementType, elementId)
+		siw.Handler.GetElementPosition(w, r, elementType, elementId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -3628,7 +4082,14 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 type BadRequestJSONResponse ErrorResponse
 
-type ConflictJSONResponse ErrorResponse
+type ConflictResponseHeaders struct {
+	RetryAfter *int
+}
+type ConflictJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ConflictResponseHeaders
+}
 
 type InternalErrorJSONResponse ErrorResponse
 
@@ -3636,7 +4097,14 @@ type NotFoundJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
 
-type UnavailableJSONResponse ErrorResponse
+type UnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type UnavailableJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnavailableResponseHeaders
+}
 
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
@@ -3682,10 +4150,13 @@ type GenerateSequenceNumber409JSONResponse struct{ ConflictJSONResponse }
 func (response GenerateSequenceNumber409JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3740,10 +4211,13 @@ type GenerateSequenceNumber503JSONResponse struct{ UnavailableJSONResponse }
 func (response GenerateSequenceNumber503JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3805,10 +4279,13 @@ type ListElementPositions503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListElementPositions503JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3859,6 +4336,23 @@ func (response ReleasePosition404JSONResponse) VisitReleasePositionResponse(w ht
 	return err
 }
 
+type ReleasePosition409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ReleasePosition409JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReleasePosition500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ReleasePosition500JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
@@ -3878,10 +4372,13 @@ type ReleasePosition503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReleasePosition503JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3890,6 +4387,7 @@ func (response ReleasePosition503JSONResponse) VisitReleasePositionResponse(w ht
 type GetElementPositionRequestObject struct {
 	ElementType ElementTypePath `json:"elementType"`
 	ElementId   ElementIdPath   `json:"elementId"`
+	Params      GetElementPositionParams
 }
 
 type GetElementPositionResponseObject interface {
@@ -3957,10 +4455,13 @@ type GetElementPosition503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetElementPosition503JSONResponse) VisitGetElementPositionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4023,10 +4524,13 @@ type ListVersions503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListVersions503JSONResponse) VisitListVersionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4103,10 +4607,13 @@ type GetVersion503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetVersion503JSONResponse) VisitGetVersionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4167,10 +4674,13 @@ type ListPositions503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListPositions503JSONResponse) VisitListPositionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4231,10 +4741,13 @@ type ReorderElements409JSONResponse struct{ ConflictJSONResponse }
 func (response ReorderElements409JSONResponse) VisitReorderElementsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4289,10 +4802,13 @@ type ReorderElements503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReorderElements503JSONResponse) VisitReorderElementsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4340,10 +4856,13 @@ type CreateVersion409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateVersion409JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4398,10 +4917,13 @@ type CreateVersion503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateVersion503JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4565,11 +5087,12 @@ func (sh *strictHandler) ReleasePosition(w http.ResponseWriter, r *http.Request,
 }
 
 // GetElementPosition operation middleware
-func (sh *strictHandler) GetElementPosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath) {
+func (sh *strictHandler) GetElementPosition(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath, params GetElementPositionParams) {
 	var request GetElementPositionRequestObject
 
 	request.ElementType = elementType
 	request.ElementId = elementId
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetElementPosition(ctx, request.(GetElementPositionRequestObject))
@@ -4742,108 +5265,128 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3bciPHkfar5A87QqT+JghgSI0IXmxAHIzFFU8mMXLIA5ld7E4A5WlUwV0FYmCJEXu51/sQ+2B+ko2s",
-	"Q5/QAEHOydr1hWIIoKsrKzPry2OVfmlEcjqTAoVWje4vjRlL2RQ1puZTP8EpCn0aXzE9oS9iVFHKZ5pL",
-	"0eg2TmMUmo84piBHoCcIaAfAgusJF8C1Ar2cYbMRNPA9m84SbHQPOkGD0/AZvTRoCDbFRreBfq5G0Ejx",
-	"b3OeYtzo6nSOQUNFE5wyIuD3KY4a3cbv9nOy9+2vav80bjw8BJ7owXKG9WTTLxWCSwQ21Ey+Q/EnmRIt",
-	"60ml9zyb2AKVhurTGKczqVFEyx9wuUr0OXuHChikqNMlKDbCrlnAiKdKA9GAyvIdGLzDJaRzoY4hxRky",
-	"zcUYuIYdxaZIPwYwRT2RcQC0sKFgIoY7GS93gQm1wFTZFxXfr2ZSKAR6kr6eIIsxhTAjW+9d4yxhS4y7",
-	"QHwIA3p2KKIUmUYFQpJGjJswmCB4Ojy9MR+NMCXFISpgjFpBeNA6CiE8fdU/v7oc9C9Ofrr9of/T7XX/",
-	"zU3/VXgMbChocZoTg2Ax4QkWCOYKlOZJQmwQtPxN7zy9uH1z0w+b8AMuFbAU6dVTnN5hijGMZAqdA5jI",
-	"eaqaQ1HSlMO71uglO+zstaMXuHcQtXDvKD483OuMXrBW1Maju5cvvQ5ZluVaVJD4Hom8qDlT9v4MxZi0",
-	"t9NqBY0pF/5zO2jQliI11SkXY6M9Z3zK9arSXLExguJ/NxvQEPG3OabLnIbEjCvOHOOIzRPd6LbNvOw9",
-	"n86n5pMlw33MiOBC4xhTQ8XlaKSwhoyLObGSthzXOFWgJah3fLaOKGlfU0tVK2iMZDpl2k79zUGjQFWr",
-	"lqorqYyOPMajY5jPiLRDWiooCXrCNEiBEDFSJGSxMhqWsHRMm21GI+UIGCgt0+UH8/jwcR4/ENzYrWgA",
-	"+jsWX9utT58iKWgn0p9sNkt4xGiN+39VtNBfcrUlCjTjiSrCbheEFdN0rjTcITANCTKloU0qn6YyPZEx",
-	"kfNj7+z0VW9wenlx+7p3etZ/RTJApdiYfvVQZHZyLO3WhynTkQUUx4aHrYGSZr52i7YsqMD5BDP84wqm",
-	"LCENwRhkCncpsncGNueJw3yuoHd1euwBCRZMQTRhYoxxEwb4XlsGENHET8aFITuasJRFGlN48/9brVYL",
-	"mFguJpgicGFg2RAQgJApcHHPEh7Dm8HrvW/B2UFCWiLJaEcXrqTS4xRv/ngGERM0GymRgbAp7IQrPA53",
-	"m8SzEylGCY+eLW4n4xfEqQkmMdwtgUUGQo8CQlEnJc/QXIDyHit6cNP/45v+xUn/9uTy4vXZ6cmgpAd6",
-	"Ib11Vd7aqkjOEBZynsSgJixFYE7rPpE+EItSFvNI260bzVNjZpRmGut1gCg5FRpTwRIz13NZnelk3IVv",
-	"Ru2ow1p4dPdtfBC9YBVOnl4M+tcXvbMSA7kjAsyTH5FBPQFzge9nGGkyb4wn8xSPS2LnMalt6BYTwoiL",
-	"WJEL4XZDIsfKcOpC6tdyLuLnMil3teCgU+HKxeXg9vXlm4syvngXc8JIMWHm0P0jK5CfZUemcI+p4lLs",
-	"5psB33Ol16vPFVsmksUDKc/IVDyNN0UOXPV+OrvsvbodXF7envWu/9Bfj7T4PkKMFbRbB98evvwG7pYa",
-	"1SfaVWZCrqwhTMlOWq1QmN7zCIFFEc60gp02nPPvLHC9Eeye8YTdJR/AjzcXvR97p2e9787KnIiZZndM",
-	"IcwLs3zctWdTcAVzkSKLJjTLsXPIE6YxdQtV89lMphrjc4w5Mx7+B6z45s3V1eX1oP/q9rz/6rR3O/jp",
-	"aoMaZMa7OsWn1QTaFGF1zrBp/C/34kI86T0yE3Cmcoap5tafyYPALWK9oBSIPSXeIqLk42Nu6KEL8uLM",
-	"CGLBtpQpYpCI0Lq+j05Uftq6eT6qfFuJN4uBsl3GynQ/Z66jvPsrRrqRh8W5N2x9xjL/jX9e+mMLnl4V",
-	"INhNy9KULVfWYV+6gTgvyPp43fnZWcwOoU6ZsHOHsIPNcRPCkzcDGFx2w13A9xqFc9nvO5Bwcs+8W5+P",
-	"VEMREX6xd8b54inMEhY5t86S8ZVyM8s0xtSGsPcdcFv2KwVhzFkix3MM/WZgJu/RBQYJFzgUcgT+GXqE",
-	"QZhbvtBFlYK8/rdO0YxQjWPWCBqZ89kIGsx/WcpS5Osp8NcHiEGjvKlXOTxBu5XlCPAeicc0IAv7KbQp",
-	"K0pmwauvuplhxEc8UrBDjJejEYqYjOSIYxIHmWE1b/fOxi65nmiMCPmE9J8w8dTKQgrYuDKzJkCGKYsm",
-	"XOAexWvmi0jG2IUajzqA8Lx39vry+rz/6vbfby4v6JvM6QiDoQhvTi6v+rfnpzfnvcHJ9/T7qzdXZ6cn",
-	"vUH/tn/WP+9fDMpfep+Yvl3xj80r3bDb04vby8H3/etbMwc9vybVEaxNWNDrVlwEer7eapjnz/uD7y9f",
-	"3dIye2dnl39yEzgH1A7OjGxYzXfUhX4rMspMU1VC38+nTOSCUfPplKV1cq7iXyb0/OV1KGLBueLsOg/x",
-	"HoFn6Uqacn0aoSbwDhoXuLhZwfTqVC660tKES8BEpu5aNqFHUZTS0PnL4Qv4x3/+F7SDUj7BzeZ2ICmk",
-	"STpgCu8QZ4rwJtLJ0odpLFGSIvR7VJBKOTWJKnqfpULBhImYwuC5BjaiyJXr+oX7BMRRq/WyfXTUOTx4",
-	"edA6Omo/xpN/Bjv+mezs4/bVM+PKqX6ZIYlPPm3mqMwyaE/KcgUNHwZtb7zXW+1P7x1pqVlyIufi6Uut",
-	"iMw7QIU3BlnGLUsk5typk9w1Grt+qnFqvPM4Ng+z5KogwhFLFAZfSs1Fjj6PjVwFqjVqbhS7+OINvCkk",
-	"GTeyZ9WtuO8Yz6IJPTdOdV0WeMqWINjUe11yISAscCg8htBrVWjqDqERdmh9haEY83sUgfEWoglG7zAG",
-	"NmZcKF3INRVqPAomMolhh8GUK5uP5KYk0Aqhauh3reGrlfYzxOcp2HpzFlXywSD0qR3Wbvkksf/ic+/e",
-	"bTBTbdal3A0tM/hTw858FjONcf+p0nhTGvdomFOdxkukjif5alarJrQ3TNjj3AqKJI4hkQtMIWJTTCBi",
-	"CiFBrTFVAcR8zLUKILwlN27PbZpmWCluUiRDus1oGE30l7ds7+8/v+3t/Znt/b21d3Tb3Pv5l1bwTefh",
-	"93Xu3eNukIdbXwZmdjMGoDRLTTGSaWg/wwnzU38wHAWuwLmQIGd2OLAcoArAY4JBVSpu5yuyeW2mh8IO",
-	"CDxGGWBTBRzacTUfU170WdTe1SkUSNwEOr/1jMiWnlbtFsmEvil8de/4SmXa14Sw7LaZ4NxlA0w0anPe",
-	"kqJOBQsTesYxxqvRri1i10QXg3SOPnTlKotox+weyyqjc7qOwWinHcY1sIS8/KUtx1gX3fHgTsoEmSjI",
-	"9V+JsbL3V/452CJT5kVZp2kVnP9yUc0T3L1nhzSPeX4/2qrHKhccB3tl3504t6f5FOtMRsw0Ww/Wtm2m",
-	"PuVuq6Kx70fhyldjAh8OA1OgXAtPeRFB4/3eWO65L/+qpGhes8W5SyB8zk3laM51/kl2b2uRlqcJCpJy",
-	"Itgg5/qw9bNx6FPHxx8QcWZ83d5hdDy9sQmuRx3G9RLdHNZmdG2Q67au0pdDOkfoq2dhRG72DVpwUQKJ",
-	"Y2DCZdIsYwKPJ88FjafAa3FhGyW0zq8JSxv6g92XpyD2bxMaqwC4Xjw5SzZIxu/fj2ECP+k6N62GxnIx",
-	"kr4GzWzzkGtOe03YwrjonTZqC70nKHTKEvCuAty4Gr/TRSkQ2FxPZMr1MstAmzg/LyaVynYmKnUPDoVb",
-	"CUy4q7CNsnRNcyiG4ne/A+NsqqHISPD5bVMnShIZ0drzWPPrr42v9/XXXQqd2RTjYgAdZAFfsoQ7TKQY",
-	"U0CqJTAfxTXhws1QiPRM6GriVrMAmruQX49RKEyWsNMOoBPAi3/8x3/vWp9FSCh3QomhIKZZkgJgUSqV",
-	"MjglsjbJFE0lXWUda66zwrDka+hlgYapZdpYU0gfapIEZvO7hKsJxj7i7ZaTazY3kO2IEKRIlrswVzZq",
-	"HQowA3HC7rmcp10jaPv+GaZ5WWNJYb1lsq0x0OT0LeyErn4ZBhDaomVIbAk8X2gOx/DyoqZsSUhWSf/t",
-	"y9RH1034k+0briQIhcxzhESHi7kt3TTdSCaJXJSjebsEXxeuL/mazKEyUZxdiQrAll9hIdNY2VZnKFaV",
-	"QcsxEjQbymikY4eCCbO1oWyXZAnQLskX4FcoiAp+La+jmFQhSuFXM2Rvb8/8Z8d7hgelOnNQrpj/CqFZ",
-	"Ywh+lJdY4W9V+NXMR2/J6tH0ZJWZXymTyzWp3V/dHva5sKHo5TUxrvKSnGlE3Kyh9NnKgblCGulkHu33",
-	"1DsuxkNhksAGYYr1NyNcH2kzBSzPUqWo56mw4vUNgn57KgkMooTTd6SXpttnKGi7OuihNyg2wmTpActZ",
-	"D7PYHPZ2/Hy2M1VIvQsRE6a25/0VZXukrTPThfDq8mYA+z7K3XdPhdaJoTWQazMUFuotLlX79wW+1/71",
-	"BYQx/MhIy1ErA60xmylbpJ8h0yoYClNvnAvS2UgKy6houduEvgF5Pwet6Q5N5RLuWPTOc8W0IKih6Nf0",
-	"FxiJELVhqVEhdKWDMCsAh7Z5QplSf1Bf6z8eitBVic3jpAkzlLMEjwsdjSyOFaisWUHNowk4Iio9CzYr",
-	"l/AInZPmTOf56aARNOZp0ug2JlrPVHd/X85QKDlPI2zKdLzvBql9epaiAK6TstVda2Bz977RbXSa7WbL",
-	"xD8zFGzGG93Gi2ar+cKmcSfGJ8nUxLgrUtW0uv+B31dSmZmGjFLEgnoYvLLWRCHWJSsNWydykec4h4Ir",
-	"iCZSodgt6WLYabVDq1hcG3XIT40UrUkXePkUUbZf7a7PdqxFd/t6U8PJJ7DZ2Gxrz4Xry7Ro4vykrs3A",
-	"hc21lnStYRkKc5BEl0IPDxp53nuCKbk+pmNWHef94W7fvSfzznWydDOyociPwPjClWuqJJArMsUyIz/O",
-	"YtWTvFODReSxN/6Agj7iTTU/Vjze9bbeT88f2a+cSXr4OfDNht/JeLl9U6Mt7pCpuSSTZz5517rRK1pS",
-	"nxkv2l458pbuJW0KlsyxEqIedCoRSLk3Kk9QviRn+L5TJsA5SLCz3sXZXTNxe2Ve27v18LB1u2W1pPFI",
-	"P7JVU9Ppm++H5soptOo5kU6r/URxFVLe2cqz72w0/hQJyFmx9lSQyGpGuN15Fvu26uculAdgR+AiAB+x",
-	"CKzm4m3f8kGrtY6GjMP7hWM4ZsjR40Oygxw0oP3i8QHVpnIz7vDxcbX9yA9B43CbhZUPQphRL7aZstCF",
-	"TaLMN7sL18iGl8M5ipnZmGCpkaelaXDu/vgYav+Xgqo9EDnjulNnJPas8YNQxB7vardardLBFAOw5Ghz",
-	"kZ32Cox5c1GXsrsu4SpzmdRQjFI5BUUozxILG6qZ+bl2hOk3KJxRMFFjgiNNMeNxIVLmboAcQchjVYvp",
-	"Z1zpSsOtejKiV8/GPgQbamnqK+CxCiCS0ynbU0jv0Ta/lJWT374IDjo/0xezxHRlunRi3UE4HquNx2W3",
-	"Sq3afFO5IeKxfgi9NF7XSKZTZ8RK0Nh6IjTqhSzBoqP7bck0vPh4gHhIUvp0YPvzE+C2rol8DeKWtp4m",
-	"t7By5rq4SaTA56LtF8Gxa4pudHWVHg0w7/x4HqZln07jBwtsCeqaBPE1TmXVpTe4lPnvFsh8c3WxHo3J",
-	"iHDHvjq2Te0mlzwUmYBMbGqzEz7ptpN3mJp8momKNb3fpjUocDwuxsa0sbiYk5c70vR2c3ycjyfkDtsX",
-	"7drZcxudhcMEmO9wppvk6x6EFCBw7wIXgNUEFeZgOfr0TCEVE/ikjfHlS3kbexZggnAiU4Qb62bSUyc+",
-	"wzEUmRWw7o9VWHdSIJO+aVy3wXHezmbQ056YJ/XPXpRigkyhYcW0RjiZVGAnfNU/6w/6IcjSM7tNuDYv",
-	"oSjVxq65lSFahoILpUlLXYdw9XYG0xWcH3XInO6uy1XZLK8RbBbHHbY64VCQQnEdZFcB3Bhf/TWLzL9u",
-	"Om5sXABzoXmyZnV1Vs6uCrPm1I9h4LYb4i65qLEPBxs7Tla10SRzpzLF5zuQB48PyU5efjkMNKIqZNkK",
-	"3nU99AXrPTUbeJlg2zXR17B4cVyLA8IcUKmGwFVv6Z9Cl57qaxDElpyNf4aga+Xc17Yx1//2DcHi8m6o",
-	"JoY+ikOwX2xHWLufVo1pADKJyeiaG1ICc32Fa6wJTWuBS7nb9oIwyMyENWimvr5D4bEtYPl8rzUHNmW9",
-	"24RCft+nknNrXkxOE6OmM700cdW6gMen0r/A3n18gL1QZIsH3b0oHwEOXJl0HSK0NwKC67Exl474RppW",
-	"uTWmU2x2eVsqdDc6rc43e+32Xudw0D7qHn7bbbX+vNJ01G0TP9YM67S6rVb9sKeFIcWepRrwuRSYXc6i",
-	"6/aCLzf/pmIO2g9leLnPd4eHlWzDPB9W9n8pyWZ9guWygAJZvcm24WhzJ0Khd69guEuG3V7iYDxY96pa",
-	"U+6bEb8IDNR0kbtVa2nqXKWMSP3tZtWOjfVZkKf1hXw4pCiMpKjN827avr6jU+N7euoSruUUZWD/+X+2",
-	"ADKS5jAvGRA5t7/8W6W3aDNgrWDEkxFinWviBehr87Sc/wPOSdFuy1EBTLZAkNIJw8fcjiyxat16LoCp",
-	"yBVVs8SvyX0+6oc0hyLMTVQIEf2j/DH1YlnEnOlyoe6IJ/ZQjJDa9LbYPhqaqwm9vMamhyKL3/zLlqif",
-	"4apsSMpWzqmbuQkXArB3FtgujKDQc2HqEsX2heUMs+6q+47PN9ce7KlLvfru9+fdVVho96/HQ1efy4+7",
-	"2MYqBVoeg5xyvUq7FZl9jnDUtC+ZZqDiol6uW44LZZ52NeSqAUuWlTuqeH5hZd3E5YbCZ930WEtEnkhi",
-	"5moE30vFlQuH1xFk2tKyWOL5dmQ7su4sphfpgnN/W9qdFfuC9LlAVLiWlyL+OIQ/YtDL9/99Vnd91Vlf",
-	"44MXwPWRMkJ+/Uc1gn9ilaAyvEPL3ZgyKMUJTzDFpYPxW3jrhohC0kD99rz0lcoAyw2hsXpbJAJSe1rW",
-	"dPPMa6xtTyk+FgoELrLkvJb2QgmuNMb1tjgApuWURyxJll1AbloUrTEtD3OdLuQdhYWzQqFrXjMXn9nm",
-	"mmLds3TRn226S9HAg3t7XlIYCkd2lr33t0np4rnxfsnQm/utin1BxcT3DiYKbaCxGwBLkuw6LO66bl1P",
-	"k3+u7uR3UHQFfPNPiQFTtqR3ugXpBY9wKErvXL0kBvZrb4nZzdPoKap54hZokujV1mFziVDOXGmr1S5b",
-	"mk1/FNZdPLPbhAHFKrbczEr9NdYLmvL3qEr+hgpgzO+x0pXp6hCm5nnsTvL7RBHRM1e2XUnL2V6C95gM",
-	"RekF9Ul/Q0nhwPQHtBkt2Kzc33OzYDPDyKwBd8cpV11bj8fK7O6l/Oz+22qupXRMr1PB307l9/aTMhyV",
-	"exc2Z1hV4cYZX5oqwMI27UGtZ7I5Y19mOhyTq9Zj5ez920cyV5kAHuPyVuOeyf31TUX9GsgEIReFVvFc",
-	"BJ8ttPxX69GGANjCXa1VLNhj91zVHN8XjsPWNtfe2J7ssHzwK/RNxXnWrtSRvdKzbRTHudY/5l3h1nxl",
-	"Zin1wI8xVJq3CYirzdv2rihTaJ4ysXQN7QoWKdfmomcpzOGSYlkzu+xUIBatbB2An5iE0XOTdB+1zXRT",
-	"wWxztmn1KOLTk1tPz1Bt2ffpvQSTXnUN2oQvhaTpx+4AfV5i8DMm9x7r+cxy03kqekemtiOGub2BMVTu",
-	"4Q8K/xcBuzP/1Qj68dHYoCWwog5vlZE0N0ik9/WZtTMZsQTCkTtdYbpYMCwd0uju7yf01EQq3f229W1r",
-	"TYaffrd5jlhGc1vOZMqeahmlchqsTOM7iX+QYgxjpnHBlrBDunazYOMxpvDm9CsFg3TpmmN2M8L2Dea5",
-	"5a7EeVnLrIjt/Kt9Z8XzlcbdcymWzP9ZXeQ5uYtF/5Ekkb/VHTKzvqQxkYXXehO5+tYfKLorEbrpgGf+",
-	"xkzEDz8//E8AAAD//w==",
+	"7H3dchs3svCr4ONulSV/I4qS5TimLr5iZGajL/pbSU4qa2Y10EyTxHoIcAegaG6iqnN5rs9DnAfbJznV",
+	"DWAGMxxSlOzYm9pz4bLIGQCN7kb/N/hLK1GTqZIgjW51f2lNec4nYCCnT/0MJiDNcXrBzRi/SEEnuZga",
+	"oWSr2zpOQRoxFJAzNWRmDAzsADYXZiwkE0Yzs5hCuxW14AOfTDNodQ/2o5bA4VOcNGpJPoFWtwV+rVbU",
+	"yuHvM5FD2uqafAZRSydjmHAE4I85DFvd1h92S7B37VO9e5y27u8jD/T1YgrNYOOTGsAVAFt6qt6D/FHl",
+	"CMtqUHGeJwMbQElQH6cwmSoDMll8D4tloE/5e9CMsxxMvmCaD6HNrsfA3sOCCc1ySFSeQsqEpH1pPgGW",
+	"csNvuQZmci41T3AqxjW9MM+FASbMQE5zZSAxOiKq0cMc9FRJDV1acApG0NAtmvU9LCI2ATNWacQQMYzL",
+	"lN2qdLHN+NBAzsyYG7vAQCZqMhHGQMq41HPIdbnKUOTaFGvRLPj1GHgKOYsLjJidS5hmfAFplyGK4wjf",
+	"HUhaQTOpkNdGh1VYLST41d9noI2FachFBilTOUsFpOwWhioH5kAUcsS2+EAaMQE1MxHjLMm5HiOrcDbN",
+	"VQJa41jHOh6723arOmJKJtBmvRCM+VhkUO52ID082ogsY/lMajYCo1l80Hkds/j4Tf/04vy6f3b00833",
+	"/Z9ujs9u3l71Y4u0+BKJv9PDrcWHJZ2RB+gFPpCpGA4hxzOIFFk792X/7VX/Tdxm5zJb4G4LUjnmKNmq",
+	"i1PnMJxpnrGt+ODDh3gbn0tlIqZVFfVCs2QMyXuk+YgL2Wbfw0IzniNjTWByCzmkbKhytn/AxmqW6/ZA",
+	"Vg7gy9vO8BV/ub+zl7yAnYOkAzuv05cvd/aHL3gn2YPXt69e+aNp2aU8nMFB2sGTFB7ICf9wAnKEQmG/",
+	"04laEyH9572ohZIKT7/JhRzRoTwRE2GWz+IFHwHT4h8k1wiIv88gX5QwZDQuXDmFIZ9lptXdo3X5BzGZ",
+	"TeiTBcN9LIAQ0sAIcoLifDjU0ADG2QxRiewoDEw0M4rp92K6Cihlp2mEqhO1hiqfcGOX/uqgFUDVaYZq",
+	"LiFfBurHsdLApkpbXjCK5cBTtqUBGA3RXkT1Lo5ZMHZ7Jdy00KZy1YKFAF44GB4i4iGbTRHOl0gLZGYS",
+	"FUoCSzgeUeCpFZkZz0d4dKc4koSCNipffDQTvHyYCe5RzVg5SYr5G55eWkGCnxIlUUzin3w6zUTCcY+7",
+	"f9O40V/Kc4UQGC4yHarbLpOWjyYzbdgtMG5YBlwbtodnMs9VfqRSBOeH3snxm9718fnZzbe945P+G2QS",
+	"0JqP8KkXbCR2UmUFM5twk1hp79Bwv7GCxJUv3aYtCmpqnBSVXVRoNuEZsrAV77c58PekLmeZ0/VCI8cd",
+	"enXB5hzFFJcjSNvsGj4YiwAEGvHJHZcmY57zBHXJ2//b6XQ6jMvFfAw5IBsX6iViUuVMyDueiZS9vf52",
+	"52vm7B/SkCpnxB1ddqG0GeVw9ecTlnCJqyETkYqYsK14CcfxdhtxdqTkMBPJk8ntaPwCMTWGLGW3C+YM",
+	"gtcRaqnEa36L0JKA6g5qfHDV//Pb/tlR/+bo/Ozbk+Oj6wofmLnyVpX2qlInagpsrmZZyvQYFQF3XPcb",
+	"8QOiKOepSIw9usksJ52oDTewggd6xeg5ybCaIkHMCclmGgh3bEmRS5zR6ttVWhxNHF5V4yg9rAqjgx08",
+	"WhZZV5AomZKgn3NhvP1CJqGQI2fArVq9XVWF66Q7GaTSQC55Rnh/KtsV5zPtsq+Ge8k+78Dr26/Tg+QF",
+	"r3HV8dl1//Ksd1JhJuGAYPTmJ2SWnmQzCR+mkKC9g3bhLIfDyhEQZEzHbjMxGwrEvTBef2VqpOlsninz",
+	"rZrJ9KlIKt0NdrBfw8rZ+fXNt+dvz6qy1rtZY46HtNC2n/gw+VW2VM7uINeopEvBAB+ENs1HCeG44ItM",
+	"8fRaqRNUm4/DTYiBi95PJ+e9NzfX5+c3J73LP/VXax34kACkmu11Dr5++eordrswoH8jCUMLCm2NAnJ5",
+	"nOMF+Z1IgPEkganRbGuPnYpvrBB/K/kdFxm/zT4CH2/Pej/0jk9635xUMVE4e7NglU+792IJodlM5sCT",
+	"Ma6C2o18A0j99g+dn2q9sIrAY9pKsU8o+B4p2d5KPZtOVW4gPYVUcPLBP4IeV28vLs4vr/tvbk77b457",
+	"N9c/Xaxh0sLMqi/x2/IpHtm4vmbcJkvZTRxEfLztTCGhXE0hN8JanmWYZoNoTFQJlTwmIhI5s38zax+3",
+	"oB5e4QpfOkPrnEYgwjbdh0Z0ygSsz/XgQtW3rfnuo0TvavGjMPBV+jqKntWW/bngaHX7N0hMqwx3ld6O",
+	"9QmqVCMHsfLHBpS4CNSKW5bnOV8s7cdOugY4T/7mOJzzo4pYHIspXkVrx2wL2qM2i4/eXrPr8268zeCD",
+	"Aelcsrt9lgltSretHKkHMkGZzN+TcS1yNs144sx2C8Yz7VZWeQq5jafd7TN30J9pFqeCZ2o0g9gfIU7x",
+	"zC7jLBMSBlINmX8HX+EsLrV57MIaEoXRO8dwRFQyvFtRq3AuWlGL+y8r0cdyPwF+fYQialVFwTKGx2AF",
+	"gBoyuAPEMQ4oYm4oOKuMUlglSyJ4CokYikSzLUS8Gg5Bpqj4hwKyNCqMBZrdG1Db6FoAKUa0+fGfJH95",
+	"aSOBRF1a2ZCSmfBkLCTsoD9OXyQqhS5r8JgiFp/2Tr49vzztv7n5/1fnZ/hNYUjF0UDGV0fnF/2b0+Or",
+	"09710Xf4/M3bi5Pjo951/6Z/0j/tn11Xv/Q+D3675P/QlG4YWtvn19/1L29oDXz/6PzsGp+cX77pX1a+",
+	"+PHMgrsiMofTrjDm8dGSZYRTNasjev+0f/3d+ZsbxETv5OT8R7e2s7vt4MK2iOsxuSbvf4mMhc6rE/G7",
+	"2YTLknZ6NpnwvIkV6qKy4Ity8iZBY+V4zcZ3hvEdMFFkKnDJ1aGuhthL1DqD+dWS+K8v5Rxso8hjZlwW",
+	"J8KoNuuhI60N2//ryxfsn//5X2wvqoSU3GrukCLPUtwJcvYeYKpRJCUmW3hPnWdasQz4HWiWKzWhYCrO",
+	"Z6HQbMxlCilTM+NMMGGaN+5jUK87nVd7r1/vvzx4ddB5/XrvIZysjv45iHnhlXRZ7Cyr2G76CG23KxpF",
+	"HvFREWJx1qP2+xH4FcnFgURbUciRjkIZH7kghqaJrORkc5WnuibnYxL01gOP3Zw6HkiS/PqQxUkmLISc",
+	"2T/DqBHBI4xmal7QVVelux2EMt1ZkUviOmp92MG3d+54LvkE5e07i8cjP9Z+8hMEMcwvaId9JstnA0vH",
+	"I+PCSZgqQjIf5l3PuKoIpj8q4B21PDtvbkattp9+e3vVKMOzIzWTj99qjWTeFA1mjIrYdpFTKLHTRLlL",
+	"oHN2bGBC3lWa0ss8uwhIOOSZhuhLsbkshfxDI5f1wQo2J8YOJ16DmyCcvxY9ywbe3T7ZeG3Wc+N01yWE",
+	"JnzBUNI4UYrCKw4wFB+y2HOVl4xI7NhabQM5EncgI7LbKgk9Sqf6qG6QRddsrLKUbXE2EdpG/gVlHzsx",
+	"q5tc21Z8NlL7CeTzEGx8OEOWvCdFeGyH7XV8OsZ/8blP7yYyU6/npdIhqCL4txY7s2nKDaT9x1LjbWXc",
+	"gw5nfRlPkSaclLtZTqDi2SAH1Flv6NMdskzNIWcJn0DGEq6BZWAM5DpiqRgJoyMW36C1vOMOTTuulY+g",
+	"qYG8zXEYLvTXd3znHz+/6+38he/8o7Pz+qa98/Mvneir/fs/NlnRD1ubRX7VFdpwexgjpg3PqZKBG7b3",
+	"BFvXL/3R4shXk8wVU1M7nPFSQAWCh9xyXSkfKndkrTBuBtIOiLyMIsGmAzm05bKrttBgVY55tdD5DJbU",
+	"F5cax2nzESmIvi6Q4OZ4pgvua6MpHbIqhUlcXIbiAjajotD/12xOQYA0hXQ57pDkgCe6YeV8Bj6IQAUp",
+	"NrYw4ndQZRlTwnXIiDvtMGEYz9CZWtjEp/WEHA5ulcqAy4Cuv3c2+MQGe22yaJ0F7wxFT8omTqvJ+S/n",
+	"1TzC3HuyS/OQ5feDzaktY8FhsFe13RFzO0ZMoEllpNzw1cLaFiY2J3Rs/UHqy/KE9rm+yEcdGNdMuyLJ",
+	"6ibQpR2pHffl37SS7Us+P3Vxms95qBzMJc8/Su9tTNLqMlFAKUeCNXRudls/G4Z+a//4IzzOAq+bG4wO",
+	"p1c2jvigwbiaouvd2gKuNXTd1FT6cpLOAfrmSTKiVPskLYSsCIlDxqULWFrERF6ePFVoPEa8hhtbS6FV",
+	"dk1cOdAfbb48RmL/PkVjXQCuJk+JkjWU8ef3U6jA33Sf63aDY4UcKl9DwG2ZnisD/RZlCxeyd9xqTNQf",
+	"gTQ5z5g3FdiVqyBxvKgkMD4zY5ULsygC/eTnl2m9SgKVvFL34kC6nbCxcLnOYRjBHsg//IGRsakHsgDB",
+	"pxEoY5dlKuHGWQjkmT1/Trbe8+dddJ35BNLQgY4Khy9bsFvIlByhQ2oU496La7Mzt0Lg6ZHrSn6rrZPL",
+	"IUxjpCA1ZAu2tRex/Yi9+Od//Pe2tVmkYtWaQzmQiDQLUsR4kiutSU7JomI6B6qE0EWU36UeCCXPg1pA",
+	"yipbX1Mq72oiBaaz20zoMaTe4+1Wg2s2NlCciJgpmS222Uxbr3UgGQ2EMb8TapZ3idB2/inkZfZogW69",
+	"RbLvrgD6lm35REYcsdjmQWJES+Txgms4hFc3NeELlGS18N+uyr133WY/Uj9BPUAoVRkjpB4I63NbuHG5",
+	"ocoyNa9683YLPkPfnHynyKEmL85ldKJqOoc6PliY+2FGjQBFM0GGI31eh425TcEVp6QIgHaRvoz9ygJS",
+	"sV+r+wiDKpSk+pWG7Ozs0D873iM8qmT8o2rtwq9F3smP8hQL/tbBU1oPZykqA/DNOjKf2UQUhXZ/dWfY",
+	"x8IGslemHoUuM59U8rueQ/GzpQN3+UrkySLWhJKDJ+OBpCoVtoVne77dZj39niJOIy4kyZ0w+Ukk9/43",
+	"D/OCLAczy6Ului/QdYd2IKmpxGXikF1dPZlceIGEM2g+hGzhxZhtL+jagl+bRLMcoIveIjvhM8RSyYYU",
+	"o6L3IoLl+XMi2vPnbMvygyNidz17hry5bfnVzeboHE7oSd8NGZf5HOe2Dbq/h6lBqgV1hdpilGysgTRU",
+	"qOwlX7eSWT3lko9KfVAmWYMHtiImIFfQPTaQje1j5fJUC+uPnpMsz3TQt2Xrpm23FsshAyod9IsM5NK0",
+	"KWRgaF7bVFTCJVHNsYwn73Ul0uMqqouP9j01M5m4Q42G77o5IjYfc0PPh1xkmsp9FixVCJIZ52o2GuOS",
+	"VHI8RLyEeqEQ9z43zc1ATmf5VGmwHHf15xM2nEkngYrAWJtwfHO3V+Se3fcOIfTEG9VuMeTPAvnWqkNn",
+	"HJKZLYVBTeL5IlcZsHjojIwbWg23G7t6qOAseBZ6NpA4ymZrIm/JWwGBMoUwEzTxOHlKZged/CKfTyfv",
+	"oniNFk8LZBbZ86344vzqmu36vcfbyzPa9DuhckHMX1g5VGTFi6NbycFHnmPv9q3spgY9lN1yYe12J9KF",
+	"U+Jt1itngkJmEjgi1RVd4TrbitcDQc8cOZtOFSq2UjSgNUNHNTRRbLNeybYoVkvIfGOIr1czylZV2QM0",
+	"zNWEmvUCATeQW67Hr1prxHbrxUbbEbudGdfUZG1HqyRxN8+f5zaBhKKKF+rZntZCudqKPStkbMPBxduA",
+	"uLtuDqIlJx00VvNiOorhopNOleLIP5cEC84anHdUba7gAnK3DP0dH9InNAnp3CK3UGNpRb4XqI0G0lnM",
+	"HmFl6sRVpnmsW82HpqNXKM5JIZ1aWtdbfgbbaiSV2UaKUd2LP0zaduVZn7nLavy/696KvSDl5EEPpPUo",
+	"rFCrd8tK+GD89IEhSzguQCuN48I2HvGptvwzBW50NJBUPTSTSPVESat5k8V2m/WJH/wauKdbsO17tzx5",
+	"77FCNYd6IPsNBYWk4hHauFKZGLsMdVyUc8W2WlKTQIuai/sOBzJ2NV/0OgreKahpBodBWwZPUzxwvjpR",
+	"z5Kx73GuFSna5E8mEnCxAOehnR5ft6LWLM9a3dbYmKnu7u6qKUitZnkCbZWPdt0gvYvv3kctI0xWde5W",
+	"+nFlFKnVbe2399odCrNNQfKpaHVbL9qd9gubLRyT61uwCXnFSjf0Lv4JtVvVLPQcMswBAvYg68I6LRqg",
+	"KSdGaMUTWqTSBpI6eJUGuV3hxXi/s+dakYUhdih7tEOnpctE9TqAwgC0xmV5Ouktd35FZQGnYf1hnUnX",
+	"XGK1qHPHuzbRE7dXOmwr/ZeBpFYtU4lweSs0lBE5mQxotujDej85fEAvUphs4VasNGD7+gjXGYK2dIgU",
+	"i4ywQXtFCSlh+nocKmSnaYuy2ors26TXtkTYQNp2N6cndV23WBp5P4ZcxMJvCVRBFOxkIGt6qMsswSy5",
+	"E0v6QEmGNX24RM0eLiwKgboa9b8zZXw9pEshE1O26HDl5CAcp3hYQOJHuKqnssK7Lt41h9TKV3ZrFzTc",
+	"/xz5vo5vVLrYvH/E1mEgNs8RvfTJR8FavYrp4K3xwE1WQ696X6Fg4dkMatHkg/1asLBaUF7mEl/d30et",
+	"u/0qAC6WwbZWRyO2Vyy8t7SuLXi/v9+4s6VeffBAY5o96tTyVcqU9tKVHPXm6f3O3iPJFWSni50X39nA",
+	"+WMooKZhmUhAkeXk7d7+k9C3UWNfYCaxLQnziPngooR62tw2sB10OqtgKDC8G/Sm05DXDw8puptxwN6L",
+	"hwfUuwtp3MuHxzW2ft1HrZebbKzaEUujXmyyZNCOh6QsD7uLrKIMrUZeW1HL8BEVCJcZZBxcmpDel9j9",
+	"JWC1ewRn1HRXRFV9qKG782Cv0+lUurVJSS2mVEDjr0CIyESoBiAyoU3gP5FTolFT8sw5Yu0iJGVHUGlg",
+	"0KxKeiuDoUF3/TAIags3QA1ZLFKN6q/PbSmhGVfDUc4lIMYNvAJubcXcaQ/ch+8tatAPJ0KbWseTfrR2",
+	"qF86dB89OMT3rq2ptdHP0CmN6GYWvqMBRxubfyrKzd69iA72f8Yvphn1z7h0Y9OVFCLVay8s2ij1avNR",
+	"1YLJh+olzYLM5aHKJ05zVuRx55Hy2MxVRRY7uN9V9NGLtVLYtRcWqz5SLr9Eum0u8z9ytb39+58foQea",
+	"WgJXqIKKTLDhxOrNWOHpRdf4iWrgiwjYS3RdTX2XXkxBWT36NGFbfDpO763EzcA0JJkvYaK8v1aPPdlw",
+	"TuGlWVFbRCaC4jbIhigB7RophegG0ka4CkpRBMKGr3wGb6vsCqLkHMXSDc5vcyRsxKeHYUgdOVTIGeiB",
+	"LNNNYzEao9NjJ9q2nZKlFVEEPXzQuo1+wEGMbqAoAyuliYYODV061Riz8VdFUbzLOjl2Re94PNgCNJA2",
+	"Ku9YeYOGI+LveohIlzejKE0hMPd2Ecy2ZFoZyA5puBW/6Z/0r/sxUxXibncZlwNZsWktxpS/lqsWuApd",
+	"xnorIW7PNmA1O0OXFvKiNeUz6LnqJYIN0v9gbb1pyT4uThfE/hdsonJ4uml68PCQ4nKPp9iyX0jqWeYs",
+	"w6nB2WoWdtFqo9H6gBQ7cR2ODaSZHzYeeAkuj1zYaRRJDi04a+nh0yKuG62I5LKHArkDuRTJ3SgW0hgz",
+	"qJuEX+CkbGxCfrxBhaqhYlF9TtPmyYbN5v7tZxMRX87OqRz3eiDzk9g4u2GV5kqBsWwWRExlKZoPdAVm",
+	"RPfnuXrjmCouXWrUVl3GUeHKWVOGyg630JmzdT0+P+F7cvH5dpsFZQ8+9VHaJWEyBRE1mZoF+bCrHEKf",
+	"+vmXPPb2RsNN5IOtY/0EAsJVj62SEXtrRYQrPaZbD319cadaMbwf1gC/q9T/tfY7+1/t7O3t7L+83nvd",
+	"ffl1t9P5y1ItdncP8bFi2H6n2+k0D3ucZxWWcjcIn3MJxe2Qpuks+Cq835UbheehKl7uytPhxUpxYJ4u",
+	"VnZ/qdBmdTDrPJACRX7UVicbuogsaGkILJOK5WJvTqNsoZuq3WQF+B6NLyIGGprr3K7dtaqVQFDztdr1",
+	"QtbVwZ/Hlct+vEix94A1xdTXHV/f6GLgA751zi7VBFRk//s/NmFHl4PxHBWImtkn/69Wcr1eYC3JiEdL",
+	"iFWmiSegr5vC7fwbGCeh3q5UemwgQSoXLzxkdhRBbJfOlIzrxBUBFEF2l9d8wA5pD2RcqqiYJfifL5qp",
+	"uOvU6u7c/aHIbK+wVMZ68FQGhWu1Wa/MCZuBLBxbP9kCzBNMlTVB69pFSrQ2yoWI2Uu1bFI3ClK65GWF",
+	"9ZuLKRRF50WRVXO/c1PE2TcFPu2S/KALslkeulxo2QVs6801M+qQqYkwy7Bbktn3UI5SVTfVSIeberVq",
+	"O86VedxvEiwrsGxRuyRXlL+U0LRwtc/iST8x0AhEEHOju7t8zE9o5++vAoiq9Qtf4ul6ZDOw3IWPIVzs",
+	"1F/XfGvJPkd+DoCKV+JSpp8G8AcUevUC8s9qri8b6yts8EC4PpA9Ke+nq3vwj0uF1Ifv43bXhgwqfsIj",
+	"VHHlvqANrHUCIoxD//6s9KVkBy8VIWm9DQIBrn6Tqs9mDdq2p7UYSc0kzIs0g1H2OjOhDaTNujhi3KiJ",
+	"SHiWLboMhE1dkDKtDnOVWWgdxUELdeyKLem2YVsMFuaYKzeN266DHEg8uNnL5MhAOrDb7KjaJrD14I1h",
+	"2y43QQN8BVYm3kNZcTyQBMSh2xzVT3roqJJHj32HDKLQld8a++shvtSrjklKliv1HlI2mzI+IeXVmDxB",
+	"De6uXaRwiV16YoOiNoJC1zFG4Sz1CvEN46YWVn/FrAkvI+pXzCS69DasAgyrn7cg02DdtO2I8Swr7sgV",
+	"rpXLVTD695quE4pCQ8qX+lXYZ8IXOKfDrJmLBAayMufyHZBst/ESyO2o6CjJQc8yt0G6ka/ej0bl6yVr",
+	"KltX4YLpxfKv46Z7Jbfb7Fp5bgsqslPwLQgT8QF0xVrTERuJO6i1+ricEyXKD931UD7MhvDMtC3OM2q6",
+	"k8EdZANZmaA5l0SQBLfwfERB3JxPq5VoV3M+JUQWhedbjrmaCtC8pimuVi0vhHpXj1RV7n7Yr2mv/drz",
+	"vUfFh2qXea2PT+vgtsjU521LobpJIVvniWgu0FcoXofkuu5dutDp3QNxv4IAD2F5o3FPxP7q8rd+g8Jh",
+	"Us2D/sOSBP+6icV/nyI5R9NmmyKwZtx7dWPmLrhjpbGU/sp2YMTV2wRi30JQxjwr/RdLHRrEOM4x+aHs",
+	"AbHqq1BLuRf8kLJaqwYK4nqrhr3nlVT5BM0Lq+y1+3mu0mQIs+XF7zNIgFDLNgnwIwq3PTXE+UkLotcl",
+	"INfH6pbvt3h8aPDx8b0NK5S9lUDBadeOgfIlCDl/6lrlp4VVP2No9KHq5CKyXwbyt9Ckpc5idzYgrf88",
+	"TxT8pKA9mf9bsvzppTFJS8ZDHt4onkvXkuV3zXHJE5XwrOxhJS8E4kpLVnd3N8O3xkqb7tedrzsr8iP4",
+	"3EaJUpXMbDKYa+uDDXM1iZaW8VUl36MvNOIG5nzBtpDXruZ8NIKcvT1+ptl1vmCCSpW3C8B2Sea57S55",
+	"yUVxNzU/NxYihpd2kLnnAlSF/bO8yVM0F0P7ESlRzupuLnBXZ6OKDKb1KnJ51u/RN64Auu7WkHLGgsT3",
+	"P9//TwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -14,6 +14,7 @@ type SequencePosition struct {
 	ScopeID        int64
 	SequenceNumber int64
 	UpdatedAt      time.Time
+	Owner          string
 }
 
 type SequenceScope struct {
@@ -22,6 +23,7 @@ type SequenceScope struct {
 	Name          string
 	CreatedAt     time.Time
 	PositionCount int64
+	Owner         string
 }
 
 type SequenceVersion struct {

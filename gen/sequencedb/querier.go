@@ -6,6 +6,8 @@ package sequencedb
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Querier interface {
@@ -14,17 +16,19 @@ type Querier interface {
 	PositionAllocate(ctx context.Context, arg PositionAllocateParams) ([]PositionAllocateRow, error)
 	// PositionCountByScope counts what PositionListByScope pages through.
 	PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error)
-	// PositionDelete releases an element's position; the caller holds its scope's lock.
+	// PositionDelete releases an element's client position; the caller holds its scope's lock.
 	PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error)
-	// PositionGetByElement reads an element's position with its scope.
-	PositionGetByElement(ctx context.Context, elementType string, elementID int64) (PositionGetByElementRow, error)
+	// PositionGetByElement reads an element's position with its scope: the owner's, or without an
+	// owner the client's if it has one, else the content services'.
+	PositionGetByElement(ctx context.Context, elementType string, elementID int64, owner pgtype.Text) (PositionGetByElementRow, error)
 	// PositionHolderOfNumbers finds which elements of a scope hold any of the given numbers, to explain a
 	// rejected reorder.
 	PositionHolderOfNumbers(ctx context.Context, scopeID int64, numbers []int64) ([]PositionHolderOfNumbersRow, error)
-	// PositionListByElements reads the positions of the given elements (those that hold one).
-	PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64) ([]PositionListByElementsRow, error)
-	// PositionListByIDs reads the positions of elements of one type, in the order of the ids given.
-	PositionListByIDs(ctx context.Context, elementIds []int64, elementType string) ([]PositionListByIDsRow, error)
+	// PositionListByElements reads the positions one owner's elements hold (those that hold one).
+	PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionListByElementsRow, error)
+	// PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
+	// each as PositionGetByElement chooses it.
+	PositionListByIDs(ctx context.Context, elementIds []int64, elementType string, owner pgtype.Text) ([]PositionListByIDsRow, error)
 	// PositionListByScope pages through a scope in sequence order with optional filters.
 	PositionListByScope(ctx context.Context, arg PositionListByScopeParams) ([]PositionListByScopeRow, error)
 	// PositionReorder moves the given elements of a scope to their new numbers in one statement; the

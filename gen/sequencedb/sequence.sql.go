@@ -96,10 +96,10 @@ func (q *Queries) PositionCountByScope(ctx context.Context, arg PositionCountByS
 }
 
 const positionDelete = `-- name: PositionDelete :execrows
-DELETE FROM sequence.positions WHERE element_type = $1 AND element_id = $2
+DELETE FROM sequence.positions WHERE owner = 'client' AND element_type = $1 AND element_id = $2
 `
 
-// PositionDelete releases an element's position; the caller holds its scope's lock.
+// PositionDelete releases an element's client position; the caller holds its scope's lock.
 func (q *Queries) PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error) {
 	result, err := q.db.Exec(ctx, positionDelete, elementType, elementID)
 	if err != nil {
@@ -109,13 +109,17 @@ func (q *Queries) PositionDelete(ctx context.Context, elementType string, elemen
 }
 
 const positionGetByElement = `-- name: PositionGetByElement :one
-SELECT p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
+SELECT p.owner, p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
 FROM sequence.positions p
 JOIN sequence.scopes s ON s.id = p.scope_id
 WHERE p.element_type = $1 AND p.element_id = $2
+  AND ($3::text IS NULL OR p.owner = $3)
+ORDER BY p.owner
+LIMIT 1
 `
 
 type PositionGetByElementRow struct {
+	Owner          string
 	ElementType    string
 	ElementID      int64
 	SequenceNumber int64
@@ -124,11 +128,13 @@ type PositionGetByElementRow struct {
 	ScopeName      string
 }
 
-// PositionGetByElement reads an element's position with its scope.
-func (q *Queries) PositionGetByElement(ctx context.Context, elementType string, elementID int64) (PositionGetByElementRow, error) {
-	row := q.db.QueryRow(ctx, positionGetByElement, elementType, elementID)
+// PositionGetByElement reads an element's position with its scope: the owner's, or without an
+// owner the client's if it has one, else the content services'.
+func (q *Queries) PositionGetByElement(ctx context.Context, elementType string, elementID int64, owner pgtype.Text) (PositionGetByElementRow, error) {
+	row := q.db.QueryRow(ctx, positionGetByElement, elementType, elementID, owner)
 	var i PositionGetByElementRow
 	err := row.Scan(
+		&i.Owner,
 		&i.ElementType,
 		&i.ElementID,
 		&i.SequenceNumber,
@@ -181,6 +187,7 @@ JOIN (
     SELECT ($1::text[])[i]::text AS element_type, ($2::bigint[])[i]::bigint AS element_id
     FROM generate_series(1, cardinality($2::bigint[])) AS i
 ) r ON r.element_type = p.element_type AND r.element_id = p.element_id
+WHERE p.owner = $3
 `
 
 type PositionListByElementsRow struct {
@@ -190,9 +197,9 @@ type PositionListByElementsRow struct {
 	SequenceNumber int64
 }
 
-// PositionListByElements reads the positions of the given elements (those that hold one).
-func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64) ([]PositionListByElementsRow, error) {
-	rows, err := q.db.Query(ctx, positionListByElements, elementTypes, elementIds)
+// PositionListByElements reads the positions one owner's elements hold (those that hold one).
+func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionListByElementsRow, error) {
+	rows, err := q.db.Query(ctx, positionListByElements, elementTypes, elementIds, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -217,23 +224,26 @@ func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []str
 }
 
 const positionListByIDs = `-- name: PositionListByIDs :many
-SELECT p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
+SELECT DISTINCT ON (r.ord) p.owner, p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
 FROM unnest($1::bigint[]) WITH ORDINALITY AS r (element_id, ord)
 JOIN sequence.positions p ON p.element_type = $2 AND p.element_id = r.element_id
 JOIN sequence.scopes s ON s.id = p.scope_id
-ORDER BY r.ord
+WHERE $3::text IS NULL OR p.owner = $3
+ORDER BY r.ord, p.owner
 `
 
 type PositionListByIDsRow struct {
+	Owner          string
 	ElementID      int64
 	SequenceNumber int64
 	ScriptID       int64
 	ScopeName      string
 }
 
-// PositionListByIDs reads the positions of elements of one type, in the order of the ids given.
-func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, elementType string) ([]PositionListByIDsRow, error) {
-	rows, err := q.db.Query(ctx, positionListByIDs, elementIds, elementType)
+// PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
+// each as PositionGetByElement chooses it.
+func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, elementType string, owner pgtype.Text) ([]PositionListByIDsRow, error) {
+	rows, err := q.db.Query(ctx, positionListByIDs, elementIds, elementType, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +252,7 @@ func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, ele
 	for rows.Next() {
 		var i PositionListByIDsRow
 		if err := rows.Scan(
+			&i.Owner,
 			&i.ElementID,
 			&i.SequenceNumber,
 			&i.ScriptID,
@@ -345,13 +356,14 @@ func (q *Queries) PositionReorder(ctx context.Context, arg PositionReorderParams
 }
 
 const scopeFind = `-- name: ScopeFind :one
-SELECT id, script_id, name, position_count FROM sequence.scopes WHERE script_id = $1 AND name = $2
+SELECT id, script_id, name, owner, position_count FROM sequence.scopes WHERE script_id = $1 AND name = $2
 `
 
 type ScopeFindRow struct {
 	ID            int64
 	ScriptID      int64
 	Name          string
+	Owner         string
 	PositionCount int64
 }
 
@@ -363,44 +375,57 @@ func (q *Queries) ScopeFind(ctx context.Context, scriptID int64, name string) (S
 		&i.ID,
 		&i.ScriptID,
 		&i.Name,
+		&i.Owner,
 		&i.PositionCount,
 	)
 	return i, err
 }
 
 const scopeGetByID = `-- name: ScopeGetByID :one
-SELECT id, script_id, name FROM sequence.scopes WHERE id = $1
+SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = $1
 `
 
 type ScopeGetByIDRow struct {
 	ID       int64
 	ScriptID int64
 	Name     string
+	Owner    string
 }
 
 // ScopeGetByID names the scope an element was found in.
 func (q *Queries) ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, error) {
 	row := q.db.QueryRow(ctx, scopeGetByID, id)
 	var i ScopeGetByIDRow
-	err := row.Scan(&i.ID, &i.ScriptID, &i.Name)
+	err := row.Scan(
+		&i.ID,
+		&i.ScriptID,
+		&i.Name,
+		&i.Owner,
+	)
 	return i, err
 }
 
 const scopeLockByID = `-- name: ScopeLockByID :one
-SELECT id, script_id, name FROM sequence.scopes WHERE id = $1 FOR UPDATE
+SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = $1 FOR UPDATE
 `
 
 type ScopeLockByIDRow struct {
 	ID       int64
 	ScriptID int64
 	Name     string
+	Owner    string
 }
 
 // ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
 func (q *Queries) ScopeLockByID(ctx context.Context, id int64) (ScopeLockByIDRow, error) {
 	row := q.db.QueryRow(ctx, scopeLockByID, id)
 	var i ScopeLockByIDRow
-	err := row.Scan(&i.ID, &i.ScriptID, &i.Name)
+	err := row.Scan(
+		&i.ID,
+		&i.ScriptID,
+		&i.Name,
+		&i.Owner,
+	)
 	return i, err
 }
 

@@ -424,11 +424,14 @@ type ListCharacterContextsParams struct {
 
 // CreateCharacterContextParams defines parameters for CreateCharacterContext.
 type CreateCharacterContextParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -467,11 +470,14 @@ type ListSessionsParams struct {
 
 // CreateSessionParams defines parameters for CreateSession.
 type CreateSessionParams struct {
-	// IdempotencyKey Makes a retry safe: the first request with a key runs; repeating it (same key, method, path
-	// and body) answers with the first response and the header `Idempotent-Replayed: true`, and
-	// creates nothing. The same key with a different body gets `409` `IDEMPOTENCY_KEY_REUSED`; a
-	// repetition while the first is still running gets `409` `IDEMPOTENCY_KEY_IN_USE`. Keys are
-	// remembered for 24 hours.
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2478,6 +2484,11 @@ type ClientWithResponsesInterface interface {
 	ReplaceSessionContextWithResponse(ctx context.Context, sessionId SessionIdPath, params *ReplaceSessionContextParams, body ReplaceSessionContextJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSessionContextResponse, error)
 }
 
+// DeleteCharacterContextsResponse503Headers the declared response headers of an HTTP 503 response for DeleteCharacterContexts
+type DeleteCharacterContextsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteCharacterContextsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2489,6 +2500,8 @@ type DeleteCharacterContextsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteCharacterContextsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2540,6 +2553,11 @@ func (r DeleteCharacterContextsResponse) ContentType() string {
 	return ""
 }
 
+// ListCharacterContextsResponse503Headers the declared response headers of an HTTP 503 response for ListCharacterContexts
+type ListCharacterContextsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCharacterContextsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2551,6 +2569,8 @@ type ListCharacterContextsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCharacterContextsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2607,6 +2627,16 @@ type CreateCharacterContextResponse201Headers struct {
 	ETag string
 }
 
+// CreateCharacterContextResponse409Headers the declared response headers of an HTTP 409 response for CreateCharacterContext
+type CreateCharacterContextResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateCharacterContextResponse503Headers the declared response headers of an HTTP 503 response for CreateCharacterContext
+type CreateCharacterContextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateCharacterContextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2630,6 +2660,10 @@ type CreateCharacterContextResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateCharacterContextResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateCharacterContextResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateCharacterContextResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -2706,6 +2740,11 @@ func (r CreateCharacterContextResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCharacterContextResponse503Headers the declared response headers of an HTTP 503 response for DeleteCharacterContext
+type DeleteCharacterContextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteCharacterContextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2719,6 +2758,8 @@ type DeleteCharacterContextResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteCharacterContextResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -2780,6 +2821,11 @@ type GetCharacterContextResponse200Headers struct {
 	ETag string
 }
 
+// GetCharacterContextResponse503Headers the declared response headers of an HTTP 503 response for GetCharacterContext
+type GetCharacterContextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetCharacterContextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2795,6 +2841,8 @@ type GetCharacterContextResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCharacterContextResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCharacterContextResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2856,6 +2904,16 @@ type UpdateCharacterContextResponse200Headers struct {
 	ETag string
 }
 
+// UpdateCharacterContextResponse409Headers the declared response headers of an HTTP 409 response for UpdateCharacterContext
+type UpdateCharacterContextResponse409Headers struct {
+	RetryAfter *int
+}
+
+// UpdateCharacterContextResponse503Headers the declared response headers of an HTTP 503 response for UpdateCharacterContext
+type UpdateCharacterContextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateCharacterContextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2883,6 +2941,10 @@ type UpdateCharacterContextResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateCharacterContextResponse200Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateCharacterContextResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateCharacterContextResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2974,6 +3036,16 @@ type ReplaceCharacterContextResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceCharacterContextResponse409Headers the declared response headers of an HTTP 409 response for ReplaceCharacterContext
+type ReplaceCharacterContextResponse409Headers struct {
+	RetryAfter *int
+}
+
+// ReplaceCharacterContextResponse503Headers the declared response headers of an HTTP 503 response for ReplaceCharacterContext
+type ReplaceCharacterContextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceCharacterContextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3001,6 +3073,10 @@ type ReplaceCharacterContextResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceCharacterContextResponse200Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ReplaceCharacterContextResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceCharacterContextResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3087,6 +3163,11 @@ func (r ReplaceCharacterContextResponse) ContentType() string {
 	return ""
 }
 
+// ListSessionsResponse503Headers the declared response headers of an HTTP 503 response for ListSessions
+type ListSessionsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListSessionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3098,6 +3179,8 @@ type ListSessionsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListSessionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3154,6 +3237,16 @@ type CreateSessionResponse201Headers struct {
 	ETag string
 }
 
+// CreateSessionResponse409Headers the declared response headers of an HTTP 409 response for CreateSession
+type CreateSessionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateSessionResponse503Headers the declared response headers of an HTTP 503 response for CreateSession
+type CreateSessionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateSessionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3173,6 +3266,10 @@ type CreateSessionResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateSessionResponse201Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateSessionResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateSessionResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -3239,6 +3336,11 @@ func (r CreateSessionResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSessionResponse503Headers the declared response headers of an HTTP 503 response for DeleteSession
+type DeleteSessionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteSessionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3252,6 +3354,8 @@ type DeleteSessionResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteSessionResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -3313,6 +3417,11 @@ type GetSessionResponse200Headers struct {
 	ETag string
 }
 
+// GetSessionResponse503Headers the declared response headers of an HTTP 503 response for GetSession
+type GetSessionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetSessionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3328,6 +3437,8 @@ type GetSessionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSessionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetSessionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3389,6 +3500,11 @@ type UpdateSessionResponse200Headers struct {
 	ETag string
 }
 
+// UpdateSessionResponse503Headers the declared response headers of an HTTP 503 response for UpdateSession
+type UpdateSessionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateSessionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3410,6 +3526,8 @@ type UpdateSessionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateSessionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateSessionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3486,6 +3604,11 @@ type ReplaceSessionResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSessionResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSession
+type ReplaceSessionResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceSessionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3507,6 +3630,8 @@ type ReplaceSessionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSessionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceSessionResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3583,6 +3708,11 @@ type GetSessionContextResponse200Headers struct {
 	ETag string
 }
 
+// GetSessionContextResponse503Headers the declared response headers of an HTTP 503 response for GetSessionContext
+type GetSessionContextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetSessionContextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3598,6 +3728,8 @@ type GetSessionContextResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSessionContextResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetSessionContextResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3659,6 +3791,11 @@ type ReplaceSessionContextResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSessionContextResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSessionContext
+type ReplaceSessionContextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceSessionContextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3680,6 +3817,8 @@ type ReplaceSessionContextResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSessionContextResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceSessionContextResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4187,6 +4326,19 @@ func ParseDeleteCharacterContextsResponse(rsp *http.Response) (*DeleteCharacterC
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteCharacterContextsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -4232,6 +4384,19 @@ func ParseListCharacterContextsResponse(rsp *http.Response) (*ListCharacterConte
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListCharacterContextsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4327,6 +4492,26 @@ func ParseCreateCharacterContextResponse(rsp *http.Response) (*CreateCharacterCo
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateCharacterContextResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateCharacterContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4384,6 +4569,19 @@ func ParseDeleteCharacterContextResponse(rsp *http.Response) (*DeleteCharacterCo
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteCharacterContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4451,6 +4649,16 @@ func ParseGetCharacterContextResponse(rsp *http.Response) (*GetCharacterContextR
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCharacterContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4560,6 +4768,26 @@ func ParseUpdateCharacterContextResponse(rsp *http.Response) (*UpdateCharacterCo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateCharacterContextResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateCharacterContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4669,6 +4897,26 @@ func ParseReplaceCharacterContextResponse(rsp *http.Response) (*ReplaceCharacter
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 409:
+		var headers ReplaceCharacterContextResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceCharacterContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4716,6 +4964,19 @@ func ParseListSessionsResponse(rsp *http.Response) (*ListSessionsResponse, error
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers ListSessionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4797,6 +5058,26 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateSessionResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateSessionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4854,6 +5135,19 @@ func ParseDeleteSessionResponse(rsp *http.Response) (*DeleteSessionResponse, err
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers DeleteSessionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4921,6 +5215,16 @@ func ParseGetSessionResponse(rsp *http.Response) (*GetSessionResponse, error) {
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetSessionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5009,6 +5313,16 @@ func ParseUpdateSessionResponse(rsp *http.Response) (*UpdateSessionResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateSessionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5097,6 +5411,16 @@ func ParseReplaceSessionResponse(rsp *http.Response) (*ReplaceSessionResponse, e
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceSessionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5164,6 +5488,16 @@ func ParseGetSessionContextResponse(rsp *http.Response) (*GetSessionContextRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetSessionContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5252,6 +5586,16 @@ func ParseReplaceSessionContextResponse(rsp *http.Response) (*ReplaceSessionCont
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceSessionContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -6158,9 +6502,23 @@ type BadGatewayJSONResponse ErrorResponse
 
 type BadRequestJSONResponse ErrorResponse
 
-type ConflictJSONResponse ErrorResponse
+type ConflictResponseHeaders struct {
+	RetryAfter *int
+}
+type ConflictJSONResponse struct {
+	Body ErrorResponse
 
-type IdempotencyConflictJSONResponse ErrorResponse
+	Headers ConflictResponseHeaders
+}
+
+type IdempotencyConflictResponseHeaders struct {
+	RetryAfter *int
+}
+type IdempotencyConflictJSONResponse struct {
+	Body ErrorResponse
+
+	Headers IdempotencyConflictResponseHeaders
+}
 
 type InternalErrorJSONResponse ErrorResponse
 
@@ -6170,7 +6528,14 @@ type PayloadTooLargeJSONResponse ErrorResponse
 
 type PreconditionFailedJSONResponse ErrorResponse
 
-type UnavailableJSONResponse ErrorResponse
+type UnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type UnavailableJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnavailableResponseHeaders
+}
 
 type UnresolvedReferenceJSONResponse ErrorResponse
 
@@ -6231,10 +6596,13 @@ type DeleteCharacterContexts503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteCharacterContexts503JSONResponse) VisitDeleteCharacterContextsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6295,10 +6663,13 @@ type ListCharacterContexts503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListCharacterContexts503JSONResponse) VisitListCharacterContextsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6354,10 +6725,13 @@ type CreateCharacterContext409JSONResponse struct{ ConflictJSONResponse }
 func (response CreateCharacterContext409JSONResponse) VisitCreateCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6442,10 +6816,13 @@ type CreateCharacterContext503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateCharacterContext503JSONResponse) VisitCreateCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6529,10 +6906,13 @@ type DeleteCharacterContext503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteCharacterContext503JSONResponse) VisitDeleteCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6615,10 +6995,13 @@ type GetCharacterContext503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetCharacterContext503JSONResponse) VisitGetCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6689,10 +7072,13 @@ type UpdateCharacterContext409JSONResponse struct{ ConflictJSONResponse }
 func (response UpdateCharacterContext409JSONResponse) VisitUpdateCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6791,10 +7177,13 @@ type UpdateCharacterContext503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateCharacterContext503JSONResponse) VisitUpdateCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6865,10 +7254,13 @@ type ReplaceCharacterContext409JSONResponse struct{ ConflictJSONResponse }
 func (response ReplaceCharacterContext409JSONResponse) VisitReplaceCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6967,10 +7359,13 @@ type ReplaceCharacterContext503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceCharacterContext503JSONResponse) VisitReplaceCharacterContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7031,10 +7426,13 @@ type ListSessions503JSONResponse struct{ UnavailableJSONResponse }
 func (response ListSessions503JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7092,10 +7490,13 @@ type CreateSession409JSONResponse struct {
 func (response CreateSession409JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7150,10 +7551,13 @@ type CreateSession503JSONResponse struct{ UnavailableJSONResponse }
 func (response CreateSession503JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7237,10 +7641,13 @@ type DeleteSession503JSONResponse struct{ UnavailableJSONResponse }
 func (response DeleteSession503JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7323,10 +7730,13 @@ type GetSession503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetSession503JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7455,10 +7865,13 @@ type UpdateSession503JSONResponse struct{ UnavailableJSONResponse }
 func (response UpdateSession503JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7587,10 +8000,13 @@ type ReplaceSession503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceSession503JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7673,10 +8089,13 @@ type GetSessionContext503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetSessionContext503JSONResponse) VisitGetSessionContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7805,10 +8224,13 @@ type ReplaceSessionContext503JSONResponse struct{ UnavailableJSONResponse }
 func (response ReplaceSessionContext503JSONResponse) VisitReplaceSessionContextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8353,145 +8775,148 @@ func (sh *strictHandler) ReplaceSessionContext(w http.ResponseWriter, r *http.Re
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2NUuPIluarZOhORNuMMLaL6ttlYmKDBqov0xRw+bk9va3eUiKl7WzkTF9lGspTS8Q+zT7YPsnGOZlK",
-	"pWTZ2ED99ExFdEQXIOXv+T/fOfoYJHIylYIJrYLBx2DMaMpy/OfRFR3B/1OmkpxPNZciGARXY0ZypuQs",
-	"T9h3isR3LFdciphQRShROpdiRJjQXM+JpqM9ophICdfkhia3hAsSHw+331GdjONOEAY5++eM5ywNBjqf",
-	"sTBQyZhNKEzLPtDJNGPBIIiCV1EQhIGeT+FHpXMuRsHDw0MYTGlOJ0zbFR+MaU4TzfLj9O8zls8XV38m",
-	"sjlJpNDsg1ZEDokec0WS4j1YkZu3HwYc3vknDhUGgk5g+qScJPDX+y85GwaD4C875YHumL+qneM0gNUe",
-	"mImP03Oqx4uLO07h3Iac5WZlrFxYsebKAl/bBU5htHJ9xSQrT3eN1R6nbDKVmolk/jNrOMt39JbBnedM",
-	"53Oi6JANcNFDnitNYGqmNLnnekwouWVzks+E2iM5mzKquRgBUbQUnTD4Y0gmTI9lGhLYTSSoSMmNTOdt",
-	"QoW6Z7kyA/njq6kUihF4En5tKJfEbtl6+4JNMzpn6YDA9uMQno1EkjOqmSJC6jEXow4Bki7WUaw35cMh",
-	"y5nQuAoyYlqReLf7Jibx8eHRu/Ozq6PTg1/f/3z06/uLo+vLo8N4j9BIwOY0hwMi92OeMW/BXBGleZbB",
-	"MQjY/qoxj0/fX18exR3yM5srQnMGQ0/Y5IblLCVDmZP+LhnLWa46kfBpIvhr2ht2b3bZdi/p0+3dm7+y",
-	"7Tf09evt/rCb/JC+Yt/TXjewhGOOrCQd78a34cp9gpnQDydMjIBu+91uGEy4KH7uLbJmGBwPkcmbBUgM",
-	"siU2JJ5xOOWM4p3SlLTiKIhm3e6rxIoW/IFFQdzeK5hCjBic54SmjEhgaW74pRBM5qQjMaaK6DHVxA4V",
-	"EpYpRuLdXj/ukHgrJhNYJJCxmBcP1U+0ED/NR2aFWeWsplRrlsPj/6sVRVv/Owp+622/+f237vab3z92",
-	"w94PD1HQ/peg6dhO+ITrxUM7pyNGFP9PFhKqyUQqTXrdbpe07vpEMU2EJBP6gU9mk3ZIlCRSMMs4RGk6",
-	"V+RGzkTK0k7QLNQynNbfQ8qGdJbpYNDD2zaD40/m8u2Pbg9caDZiOW7ibDhUrGEXpzMgYBBuXLOJIloS",
-	"dcunyxYlzTCNq+qGwVDmE6rN1N/vBt6quo2rusSVbKgazBMVsdtrXq2yw2+qFC6ZAqpbXyko80Ljmqqq",
-	"QBVDP08VPMDbRtqimv2Rpj9Rze4pniIemcDbptNpxhMKK9/5Q8HyPTUOG9OUZwoJnuqZIru9H/acouDp",
-	"gHw/BKnVZW9ufkh3k1cUtpjnMj+QKeznx/3D9z/tXx39sv8rXDdTio7g9xVVqYhi+R1PCgZgKZkJ9mHK",
-	"Es3SbB48rLv3I5j5wm7cHEP1avbdTEgqxUZSNmUiVUQK0jKPKyJzb4HtcmVKgtozylAh9cEzkUilUVCE",
-	"Zpm83yt0Fbmnysq/FMTUQwiXcWEmfsZl5PoSxhAJGxBhmHQyU5rcMBA3GQPh3Ktdxj/2T44P96+Oz07f",
-	"v90/Pjk6rFxJcRioPd1uUNoiEe+fHxN7DS93IcY2teQE6iEDGcFSOP6bnNFbNFdmGXPsvX9+3Hy45Ip9",
-	"0OYQYOFwrpSLmlF2/a9dEMJUzO/HLGdg3dJiASERMidc3NGMp+T66u32D/B3uGZgUlgSCpABOZdKj3J2",
-	"+fcTklABsyktczQdJqQVL5xz3O4ExpgcZjx58rU7O5HsFnR6nJJeSDwDl/RDUiEP0uu3a3RwcHZ6dfQf",
-	"V++P/uP48upyOV8SmoF+n5Mxegp2eqAvI2hhGjKVCq2nT0QUhsFSnmhlrnKWo40H8oiRVlzdS9wOicxD",
-	"YGS0GdGA4FpFIq5ZSjG5YZkUI1RpFOiJ5W5SmcNvQSNX7L9ItJaZkuFSg7C9ShR4i3oucczAsCaC3aNN",
-	"DPam+cnuqUYCzduokQJXpHZquIWZsgatb3MX07wsFWx0a0svp12/0EgUFn3radcmwFikGe7hqRe2gRY9",
-	"Pr06ujjdP6ncD7eLIPjkSypJ4alfMqQ8m+Vsz1rrxZoxLmA3E5MhB/XJNbECN5MjhSLvVOq3YMc+X+S9",
-	"rp3J6dnV+7dn16dVol1wv1EXDHEJL0ua1lKr2AluUqc+2QeudDMpwXrO6TyTNL2S8oTmI7bZKfmncb7/",
-	"68nZ/uH7q7Oz9yf7Fz8dLVft7EPCWKpIr7v7w+u/fk9u5pqpTyS9cUKuSAa7y8GxE9YgtvZekjAwtlo9",
-	"8o7/aLTkec4SKVJUKm8pz9jTicfqCnBdByQKdtEprBzbxdHB2enh8TKbqOKhjsvLI4qDauUabxSU5Ase",
-	"YBluI+AVKCforLdbHqO/tOVEdi3oHeUZvcnY02WVzuckoxodaf8Er0/3/7F/fLL/40mV5FKq6Q1VjMy8",
-	"2V+WyNwUrdhbhZH29HFDPz48Oj86PUTBX3k/ElyRmcgZTcaw7JBojibpDC0DDoJOsWzob22JSXpRnptV",
-	"HdcCLi27Y+kFQ9WZPPlSfKvvzZu6jfe3/Yv9g6uji/fNgrJq6FXl1QvfEwoBS8nWO69KTYz3rCsyr4Wa",
-	"Tacy1yx9x1JOrzBs8FS5eX16eX1+fnZxdXT4/t3R4fH++6tfz1cIT+dj1af4tPITziWuzxl3MBphB65E",
-	"023YujmUZ0xnOQST3t0BOkL2coa5nJC44kXERAoTK57ObjKuxiwld30S24liMI2drgZr2CNOE8UlMfBr",
-	"HBL0u4qH47YJ38aFOwPvVmcOI+GlLESK3Kg0nUwVoWlqjLIwmOZyynLNTcDDD/mvETAJC0PjsYftfs9u",
-	"/mCJ9t5bexqMZKf7j050VWzSUJYNVK01R+X4HnvlsvLwQxjMpukTVmgv6LF3/mEfMwGqIrz1WyUDUs/W",
-	"lDG6ylLLKytn98/X38nvLroo3cXVeeWEK90UYmRkSkfILgtmnuos0B1GSSv/WElNdX59cAuleU4x8pUV",
-	"4eVVEdywiLwOPm4WZA0DLTXNDuRMbP5y7RLNlisjhi5Mbde3zk14wTGaGjuQZufeMQ9pplhdbB7dsXxO",
-	"hpxlaV22FVY56hla5C8Ua7rAzyY4Ph9P13ltU/5a586ukdeednNXmHBjWYpevdH1e2UUUwrWMYToj9T7",
-	"73FxiwdfWc7SgzYZg+o5/8zmO3c0mxUWAAb1/v3y7JSY4UmLdUYdEk+kRDWcSWNsxO09gu8pMqFztH7E",
-	"3LyIv+5E4lLLnKUwotL5LNEz+An0PSrsnOlZLsBiwNmHMrf/gueBFVvU/mIssxSMPkoSOZlQtOQj8c+Z",
-	"1Ax+w5TBJLAPNNHZvL2HsS6ZpyzHie7HXDM1peBZ5gytpls21R1yKonJ2JmALu4D5oqECQjXEogfg2Lv",
-	"wSC4oVkixRxIUMo0GASZFCNM/tWvJww+bI/ktv0lmGidC3r/zlqSD2FwyDKmWeqkbfV+/ibvyQSOtnDr",
-	"4H5uZtktSfE9krOJvDMZwSrtp7VxnyPFK2M1sX7VgG20MNFslUPCUCajve2y/02rtx5NfajLKUv4kCeK",
-	"tMDylMMhE0geKC3C0v2VuReZaofkfszQQc4NHVAx7yymbiv+0sLUGrw6MqHJmAu2DR4+/iKRKRuQhgh/",
-	"SOJ3+ydvzy7eHR2+B96A3zjXC43Yt8cn4I9dHP39+vjCvFKLXockbohIwK8vDy6Oz6/eVwds8PGaAtGP",
-	"hqhh2nr8CH7Z7BzhVo+u/nZ2iNPun5yc/XJkFlTEKeERL/Nnxio97JAs873rifymjNXCNTpXbYGhZhMq",
-	"yrtTs8mE5k2kUGOBki7KwZs4weiAeobRJETuGOEuDwxTLufJRnvO5pibJrCRxz1y1/9Okdg+WXBkXOjS",
-	"aTZTzs86BN/LuGGFL9Vg+6ynEe2EVhNdWbvVm2hzJ+ppXpHLla+liZ/m2MzU+hbFM50gP/dvp/WdHP+A",
-	"n+byVC/uacaaI7/vFKaX7KpCciP1mExp3mhUfxnCanYya0e5zkEt03XIgKjsWrG7PYx+2OiGg1hyMWov",
-	"40gPIeLDMw2iLnZXGjfGOb4Uy34W5ntBhnqcjzbhnavG4BqSQ5EXstMMyDBnjBgeUc5MNol03za+mWtj",
-	"GuM/nGWMdrAKrRGs8B3B7jMumCJcJNksZWm7Q94VuAcway3MoUPeyhxM5IrZP1OsSoR1pbufaNIPyWXC",
-	"BCP9Afn3WcaZJorOFYmCCzlhsgnc686oOZKCh5PxIqjpGEYBv5QhAxcQxMCBVVkmeBDbcN8CE3zqEEmx",
-	"0rXjOoXybgjnvFy4xa1q84iLMxmmGU3YC8VbCsJfK8rypcTW+uq8dtqPKOSVp/zUoMhdv+AVM/tyzeKQ",
-	"1nJqxq+rGWQccjbhWrMUTHU3DgYoFAwXR0EUWI6rvq1I/PHh69I/z73IFRf23FhWeW3FIYf1qyoutOmw",
-	"4aqq4S/DZWsFwf4U17F48PUgWVPSSuZzBzYjLVXA2yz40QJPzGtgRuELMVGJnLK2SWndj7nFMhYRYa4i",
-	"wQWo3YSFZCY0z6qAQbRyP2j3guGWmsbs9Td270ozp1I30+/2v9/u9bb7r6/63UEX/vufvu8IhLmt+YQ1",
-	"qd9/lNbSygIgh6zv+Tg5JMV/xV+ZsI0LxGZKIgjSlADUQcwbbRxun4uhLGiVmhimBT+/BQ1Gudg/Dhqz",
-	"opZsSTTrdvvfE0uE5NJm+m8Zmyqi7yW5RTiSHBqLZ0C2tgplubVFWhRMILjZe5nfcjFyPkwkMABqyMTm",
-	"QuFUFFpClNznXLMcg5KC0BGoN66IFG18amtrMUEE0wE9ORssEk3Z15CoWTIGOTuRMsXRigBkaEiXlqRv",
-	"lG1B54YvTAhUinYnEpH4y1/IgZxMqeY3PON6XqqHSvK2xC4bXX7XJyBLDDWYw4Rr96t8wvKJY7NOYwBg",
-	"dn9AYuOL2nvCkBBYfJeFpUdaKBjjj8V1hKQ0XR5i+MmefrP5lzMjHtswsrHXi7lIKz7fvzr4G9kpxt75",
-	"6Oz/h9hcUTxiuir74g45ZAnHF4iBBN/1USwonsEFIyI4kUJxpZnQAzjfLbK15fvBFWU6VyYuY/hyzw+I",
-	"m6sfSbTcazb41hZMDPySRoKU5lRleNT56E/YaDZsCm4SbS1lCvfMnxQWlZSv8tJcgPFxp1rK5/gkxLgk",
-	"YemPwMs0y9p7MAVH7rBGBUZkSxuRK2LDFkibiKwRDGunKr5Kq5kXQ0JhhmSWK5mH5P/9n//bdscKZI5E",
-	"ssQWCutJj2oyA8ZQPGUhTCCYgiVK2JuWsu0dVj3P0fIw4fEfSoobS3PLkh94y+ZEB2RV/oMsS3/gDQuJ",
-	"LIVlU5JwcQc3RAWMzkQiU5PzgB0Z/YgUgAft5U3ggZHgQ55Qof0sihzWrROTVoHhb9lUk5Z3lFj1RmYC",
-	"xwUmNfSAOZoRv2OC6PtSToNowRIy3PleQS4fHwyxVJhgKb2cMo7IuCKf04j2D61M8W4INoQU5KP3W/Fu",
-	"txuTRvi+YXpr3TnUi62HACm/Cv1ikC97Bjh9M8dFXqLcfksT+P93ChZjRDnL2ASZ+Wam3aZv5kRIT3o7",
-	"Kdw2jN2ge7a2Qvc6FlESMqGCjlhqmJ9qEu8ktTSuigfE24nFuhGe1vZUPeewmACtBCdyLINxEKxUo5yi",
-	"WcYKJFCH7CObakkm9BbBlDNFbzI28NBAIGzMymB8A/52UG58yEr2GmbIEnvFZlxqAxKO5IZWoKktrdwO",
-	"+UNyoQijIIn8O4IzdKNvTbdgYd7IIZmyHKmsPCiniUempFUv4KxMIeW/wXidRVXjLre4Gl/3oErQcsSQ",
-	"J3Aq/xHDweZWOuSuj0uTM/DfRTY3pZxck1b809FVsxrdKR0ak3so/xYWS3uIjfcD08MMNeFbhXJ50U2r",
-	"2VEQJGBfgdl5A4YrBilSm88z7tP59VVs2RrpztSGYEWwrTUFn3WVQWAHKlVr3RFzh7/AWRWVzGtJdGC7",
-	"Qkv40j/jt7Ww26BUkuYwLQ92LE7OUOo96HxR8JItyDGSVchS9xvbVKFUNAu/VixXW1uD0td0+ShzWvBr",
-	"T8SWhRV7pDTErbAWEh+HFedsxJXOjfYB3enlu/A0ENJtt4+FWGOW3CJKD8/TqmYrv3CFSHneSuYocOzF",
-	"G5KEC2+HRSKc65AMeWawo8xGFedIbXaze2Q4yzIrAHdggh073o4huR0z1A6+O2wC8avQBOwrOXiYAwNc",
-	"BpFtQcZYE+NsHIdwreArlR0hLSiPqoSm7N+wzr0w28+mmk+40jyBVRj8ejIvDPTigOBkF9FNpkir5K9W",
-	"r1oGtejbtTvkiAIHucp83FpC85wbWipT7MiOxV+4rvSOsLXhptA6JEurwTuRsJxrWNNy3eHRydHVUWwp",
-	"B6ndWW4lFN42C8DDM96SQGA/acmcxFulOGioD2/vOUhAFc6/iKx3RdhgjOz2+jGsuSEnX5A3YpTNcaoO",
-	"+cUaJ966kUDBzrHe4z0XqrjusvGBuyeY7uzyKvZYpPlg6oVR5nw6ZN9BIfAyTe8Gw/EIlhmidchonmGB",
-	"smCmq8FCG4jvVNmwIbddGQzlVZsxgPW/V4rfoiFDJIqzLTDMq3sxOA6o8FUkGuRvHUturMzyMVt0fQA2",
-	"nakgJ+/Q8jE6W6TEodci4f2lmLRDDnLb7wKOB+WXMvlNPc7lbAT/l4qV3F+oTFM6vPOxMF8e0AXGv5W1",
-	"xDsfPUvqIXZmMrIGiI2COezEGNYVKActnQ2AFGbiVsh7EQn8Gxxvvx83AEXIDmkEipjAhIPNmIoGsNVY",
-	"lm3bItwiO1kqPpzRRAI4UNI8NHh9VRjwlORFXUPhjSEBWMmC5vaN4cLsDjNXvwBnGo4uTrS5AkOtrMCo",
-	"8+7r7qt4Kc5kLxIoEECQ2WYlzXXdpFrWHcK4cMw+uqVDTi0rcFXofrAorW+SUMU6xFV7GC/JKkUjlkAy",
-	"aCb2jIYw/l+zFjGcVdUdFham3LqxG0JBqVa6kgZTv2A5BHSpQslU0VrGscT+Hz7sy9h4HRI7qIyLMJj7",
-	"agRO7UUitngafBzU7pTJacb2vFpCmqaKKAf9KiJjDQgwE4bNeMJsdt7GEd8dXwVhMMuzYBCMtZ6qwc6O",
-	"nDJhBH9H5qMd+5LagWcfwkBznVVDkI9EG73U8SDod3qdLqYYp0zQKQ8GwatOt/MqCLG9A4bmFy+gRO4t",
-	"hmwNUlCV6romAsEx90om0E+v+JwS5aARWtYjsG5apTvPuMAc3oNxXVgorW5RdEKFIYh2h+xXMxKZtWqK",
-	"3EokCv+5jnMz/U1sWvAGqN8Vdxt5wCZTPffrAo0T5glwg4VwYruUvOBRmhKv51lfAd5dEdl0F3CwcGfV",
-	"Bla/Nec7ykd2qi1MHsJHX1joiPXwe62ZR7/bXb/gCd8whwL/wmDLImT0rw8PaxcwVUCsS+qX0AbzQuuq",
-	"Ql9Yx7VrdtE0k9vtjtcq4yEMXq/zSrU2G9969fhbfo0kHoXBCjpCaO7tpfxgPHDXTpXugjDQdAR0UgLm",
-	"iSOl3x/CYNTUdOegYR4TUwPfqFIqVQnKNARCSGsm+D9nzAmBdhiJworM5paPGYb3R447GoLvexWQBkng",
-	"f048efUVpf1tLEoY3ti7v+DQ1F+bcXGtBFGVndmuT80CpfT6xjJLVRgJUCUYoFkwA+3lgJeAYY7KkbVD",
-	"Z165cJBNB5o2F7Chahhp4N5YP5bj77pTijErg4WMRCW/iBYAyrAbNgQhCGZKzkjGhhpsINv/zDaqqXiD",
-	"ygHfrYURiTHLmW8xgp+u+GSazV0rraKvWoMcPOFKfxVSMGzs/lQJ5FVujqta/A/DcR59tASWwZdE1672",
-	"Euw2N42ifolMKTE3S4M+fgCmq9gaD9rOXS+gJf5AnFdFS1i002+18pp+pXrGq5UYmxOe3KDss/USOVM6",
-	"Y0rVyiV3K7hfP/XdezN4/YNNfZfVNr2FYppeBVe4bARnpvXgNNfbx6qaD28Lr5duwc/er9xCf+ke/CG8",
-	"PfzuSgKxzVsBautWoWX9DRR6YyVkg2J/rBbyT6TUYYsNe3hcX09lE7bxgiUyT20QusjvV3UzF35WA1MR",
-	"tfTEYsE1yvlIeGGOqhWCxejofpNW4VCWEQrGSzt5YMIDkVg/PrBnXN0d40i7/K2BWgzBVStr9J3fGwk9",
-	"ZgKcBW+ZGGizLRB9TQvi2M/sVtpJDXC2RIrUBD9UJGwAqVYzQ1pFoBi8SdetzHbwFEozmrY7C6cLwp/Y",
-	"YASNhLsFdFO4IjJJZlOOz9wPXGxDj3OmwOYIiyXPFZkwKrgYDWeZOSaXwQO3vEmnYnhpwbfYWKnWur0a",
-	"DYB89aNM508W/iWXWOCvjYuWMtGphxXClCqODRYugSWmjN6qkMyZJgoDhXNncwxIFGB6EM01qv8HQovX",
-	"FMWrJeszRKCTT83ujZfQK03MIufoU3E9grbYP/lhQW33nq+2v/S9fGEV+fR7f/TCnfDCtiRmY3CpDU24",
-	"m+a1j+3gMzjXEzTmbvfN46+4dnLwQm8NZVlvRYXvvV5HyTb0Y4GX+/11Xl7shvMMm6C/1lEWnVCfb0YY",
-	"Qd7Ua+AxS+IhbAgI7nx0jPOwTnCwMSaxZ4wLTPwvWBThArp1mrM7LmcuchyJlgnstw0wonCpRpQLk9/y",
-	"klsG10wz5hJotkN2r2+iB6ld6QoHsznQtrkytM2rG/yg3WZEbDNPPzNEtWtmW/2Ka4qHPLYG0Ta0RPvC",
-	"4bAnkPySYNeSq3DglSpeBDPNeyTe7e7GtoV4zkyw2rSJqBLXT0w3UNbL+8l/eq/yM6jMz68mN2TFL8JP",
-	"Fwb78gRu2kw+Vj9kAVJy2tzs/8DkmK0TZSrJc4bAXz+f2/ILVAwGz+Lvx8yAYxR4gR5QCl+OBL5tXTbz",
-	"9P1YZqVXWMByb+1nFEwXapaPMFnsp1FFCi+hlWM/uFA4wdTkFjGj3iE/ziZTT5Ds2SD3+lrMpt0jsUKN",
-	"maKhF1ZjT3XmjHjx5dNm8igM7hmFOwwGgeCjsQ5JFNzk8C8425TOowD48slCo1pitUSC1HsCreM8dZ99",
-	"Us+T5Oud3OcV96/q4r7/WTwkqmzYRMj7r172P8GnerLd9s0d+0TumJEqja3fpjTXnGbZfA29OmuM8FqF",
-	"xbyy5xbNMod/MDrwpqprbCAUWwZ74V/QTX50GPFOnvLyy/JaGLm1wKPQ4JraeyafVwxtIWBe2q9w2N7J",
-	"O6z4kcJi04tYldfkfyH2akCCBr3noeSb46+dIrO7sT5d5RXa8/5K9OmLW/zohwuHgns0lrn7CWOZDtsn",
-	"2L3VuZ9C036OM3xZrbq7UqvuftOq37TqfwetakXxU6OcfvOUxgBQUR2MLahVYgGeXj8lA34KiQdbkgb7",
-	"IRVmWkH9zRQ8sghisl2ULIrJIGfQBTXeqqm8ca1oTJDJBzq1WKX0wgHb0Je18KYQNa9dE1e4CmMOIJa1",
-	"CU7VMTPbj6OZtLri/4nb6XUx3dnrdrFSL7QWgVkIop7k0CvRWYbauSz7w9R0ZgOOpjgB95klOM9qqX//",
-	"VTMgxnVG2eQbal8j/kUKVlFPS2AWJUH/5jnWwbHgYGGS5v4wCMJkYrG9UlUJPayntcreW72VOuq1faHo",
-	"zoF36BTWKzgzHzSySRjQ7/X0CFakOLA/H0LEb7Fk5ZzjquVokANbIFNWtGEwqijDK2GDWBO9UMDZ8kvm",
-	"penY0zbQ7aZKTtJyNdOVp11hQ9zv9uIioB7WguqtnnnYfCPLNPggj/Uealfr/BThajnMoeiF9UXRDYUN",
-	"WYE37LuSLNsHpAp0KFoNmIqzWheHCgrCyYDGTmlgp+Y8YdZevaccgUY16SCkZo+NgLJiLSHiMTyQNQLs",
-	"q5t36El4dK+Co7QdocxL3j5rg971qyN6VAMeoPba5jSf1qLErMywqSh6xM/Bclev1WL1S2KpqXOvruhT",
-	"oDU8SvyaCegltVB3pRZ6gtJ57JNcXzs2o+mrf1/Kg/kiytXhJpRTDg361fce/Nr9daERfrm0VxtXlut5",
-	"X4NyS1mOcYjEc0EOT1aFG2MbfE74hmhYE9GwkhhXoBfcYReYBdf/49nghZJinunbrFY7f0bf5aW1xjd4",
-	"wgp4wiOssWExUOXz6SugCNaidFyBpVPrgBOa0AjVlpqRMCkcr4C1ClewzlgFqFC0dKONLXUqz0bCoBpW",
-	"oBkGpl2bCevcMlsir8bYkSdnE8pFu1O6jfbTK+g0RgJbt2lJxrUG4v53cTGEszn6IRKbp2uu/V58XyhJ",
-	"42UPGp2SZifErDx1ou9hsRFqOdplvZefFNncOE++uwNUdcumTW5PMaZpXRcMgowLRnr9dS3zzcXeVwO1",
-	"8O5njXsIX+rEXlYr9Vdqpf7L+zJ/rnzPnyx980VUqkMpFFfchE2oqteViITa5yOaWoUvNJmuIBcGhGK3",
-	"rEhYDYbdcDJG77wuP1qS0Ywp5cMcKqHEx8HhT1EsdpdfVrMI9kFfGlnTKLtA/rwq5E9vtfVceW5F0G7z",
-	"6Fell/9qqWKT/aYDnEg3iXd1v86ze0EZ31sdr9r9JuO/yfj1c+ZPinDteLbS0rCD7xkNiPsUUVhXCHWX",
-	"xn5v2ftcEbY5NBmgJr9mxTeKQJEoic02MbjRrnf1NF0ibZPKSCRUuL6OlZQDHbJs3qQAfqp37P7UsZAD",
-	"bLqonx0L2TjQ8ZzYRv1LVY+K/281GWsHPcrT+mThjw3sOxdbbGz+W4S6mxPFN1Jjs08LWA09U24Jf+9t",
-	"3Fc3EihfsPGYBRPWDUPTebCcDSiq/SJFGFVr8ctiRtdJ9A1IFBwyMSd6PCdD6pq0kZwNZ9iOdY7NLrH2",
-	"elW+b6OBPlGgYT24qffNwE9hbv7JT30DtfF9XW3sfj618c1i/a9vsT6m9vB1lt81gwpPZEIzEg8tShEb",
-	"x7C40pVzsLOTwVNjqfTgh+4P3YYeX0B98HeDSUxlMsPYxD1Vpmn4MJeTcGEaIg3S42cpRmRkgLCkNZQ5",
-	"ubynoxHLyfXxd4pc5XOgYjnTbbewHZT6druLn96tfTjIoSZrbT5MKzopzAc9EE5vwZLuAJv3Wv9WY/Uz",
-	"QRt9CsibtAGb+/D7w/8PAAD//w==",
+	"7H2LUuPIluCvnNCdiLYZYWwX1bfKxMQGDVRf5lJQl8ft6W31lhIpbWcjZ7qVaShPLRH7Nfth+yUbeTKV",
+	"SsmysYF6zVRER3QBUj7O+62PQSImU8EpVzIYfAzGlKQ0x38eXZKR/n9KZZKzqWKCB4Pgckwhp1LM8oT+",
+	"ICG+pblkgsdAJBCQKhd8BJQrpuagyGgPJOUpMAXXJLkBxiE+Hm6/JSoZx50gDHL654zlNA0GKp/RMJDJ",
+	"mE6I3pZ+IJNpRoNBEAUvoiAIAzWf6h+lyhkfBff392EwJTmZUGVPfDAmOUkUzY/Tf8xoPl88/RnP5pAI",
+	"rugHJUEMQY2ZhKR4T5/I7dsPA6bf+ROXCgNOJnr7pNwk8M/7LzkdBoPgLzslQHfMX+XOcRro0x6YjY/T",
+	"d0SNFw93nGq4DRnNzcloebDizJUDvrQHnOrVyvMVm6yE7hqnPU7pZCoU5cn877QBlm/JDdU4z6nK5yDJ",
+	"kHZAU8cNnQOTkNNE5ClNNc71XSSZUEiJItdEUlA54ZIkeilNOfqBu5wpCkxFfJoLRRMlQ7hjaox/zKmc",
+	"Ci7pADecUsXw1RauekPnIUyoGos0BA0NIDyFa5HO20CGGnxqTJTZIOKJmEyYUjQFwuUdzWW5y5DlUrm9",
+	"cBX9a8MUEDuIqO1zOs3InKYD0JCNQ/1sxHEHCVyoMeOjvepZzUn0r/6cUanMmYaEZTQFkUPKaArXdChy",
+	"CvaIjI+gRSKu2ISKmQqBQJITOdbkQWCai4RKqd+15FJAt22uKkMQPKEd2PePcTdmGS1vG/HiPFKxLIN8",
+	"xiWMqJIQ73ZfxxAfHx69fXd2eXR68Ov7vx/9+v749P3VxVFsgBafa+Rv7+urxXslnjUN4AMk4ikbDmlO",
+	"uUKMrFz7/Ojq4ugw7gDyKYESVZY4SrIa6KVzOpxJkkEr3v3wIW7rv3OhQpCiCnrkcZrcaJyPCOMd+Dud",
+	"SyC5JqwJnVzTnKYwFDn0d2EsZrnsRNxnteCvaW/Yvd6l272kT7Z3r/9Kt1+Tly+3+8Nu8ip9QX8kvW5g",
+	"+dGQS8mRHiNta07y+XBCPpxQPtLioN/thsGE8eLn3qLEC4PjIcrOZrkca5EdG8mRMQ3xjCA9kxRacRRE",
+	"s273RWIlNv5AoyBu7xWyho8QxBOSUhAaA2xYMB/Ke0MiER8jxxIFdqkQaCYpxLu9ftyBeCuGiT6klg58",
+	"XjxUh2gh1ZtBZnVEBVZTohTN9eP/qxVFW/87Cn7rbb/+/bfu9uvfP3bD3qv7KGj/S9AEthM2YWoRaO/I",
+	"iIJk/0lDIAomQirodbtdaN32QVIFXMCEfGCT2aSNRCU4tUIDpCJzCddixlOadoJmXZHhtv4dUjoks0wF",
+	"gx5i2yyOPxnk2x/dHRhXdERzvMTZcChpwy1OZ5qAtRBgik4kKAHyhk2XHUqYZRpP1Q2DocgnRJmtf9wN",
+	"vFN1G091gSfZUOOaJyrarNd8WmmX31TXXlCpqW59XSvNC41nqmpYWSz9NA17r982mgatl59I+jNR9I4g",
+	"FBFkHLFNptOMJUSffOcPqY/vWUf6YoqwTCLBEzWTsNt7tee0DEsH8ONQS60ufX39Kt1NXhB9xTwX+YFI",
+	"9X1+2j98//P+5dEv+79qdFMpyUj/vmKBSJA0v2VJwQA0hRmnH6Y0UTTN5sH9unc/0juf24sbMFRRs+92",
+	"QlIpLpLSKeWpBNT6+DiqvvKA7fJkUmhrQKtPpiRSn34m4qkw2hlIlom7vUJRwx2RVv6lWkzdhxoZ52bj",
+	"JyAjVxd6DZ7QAXDDpJOZVHBNtbjJqBbOvRoy/rl/cny4f3l8dvr+zf7xydFhBSUFMFCTutugtEUi3n93",
+	"DBYNz4cQY/JbctLqIdMywlgt1zklN2gFzjLq2Hv/3XEzcOGSflAGCPrgGq7E2oelrXv1r10thAmf341p",
+	"TrUB6aymELjIgfFbkrEUri7fbL/Sf9doRsNP5IACZADvhFSjnF784wQSwvVuUmnbSo3pBFrxApzjdicw",
+	"NvowY8mj0e7Mb9gt6PQ4hV4Int8A/RAq5AG9frtGBwdnp5dH/3H5/ug/ji8uL5bzJZBM6/c5jNEBs9tr",
+	"+jKCVm8DUyHREPpERGEYLGWJMpZ8MsvR3tPyiEIrrt4lbocgcm2bQpJTBGmoERjxuGYpxXBNM8FHqNKI",
+	"pieau01Frn+rNbIzXDnjo4i3lpmV4VJjtr1UFIS+R+wZu4sa5YImQssnJeCOaH/XmPLoHTE+sr7MshN0",
+	"qlbhKpVb882eSrAz7egAp3dotGsb2Pxk4Vwjy2bQ1siTSahhEsE6k9bIJlD6BMU2z0uZG1HSUoJp14ks",
+	"4pbKGt75ZkmJa6OaZAjXxxLRBtbG8enl0fnp/kmFZpg9BOCTz2lMcM9MQW97ltM969UUZ8awlL1MDEOm",
+	"Yc9UEbjIxEiiajgV6o2295+uGl7WYHJ6dvn+zdnVaZWRFqI/qDOHeITnZRdr0VbsKbepMzPoByZVM3nr",
+	"87wj80yQ9FKIE5KP6GZQ8qHxbv/Xk7P9w/eXZ2fvT/bPfz5abgLRDwmlqYRed/fVy7/+CNdzReUn0nK4",
+	"IZOQ6dthSMkGtgq7OEmoNkpbPXjLfjLWxLscWRmV7xsM9TyaeKxO1S7+AKJgF53nCtjOjw7OTg+Pl9mO",
+	"FU9+XCIPJNMmCFOIUW1MPCMAy2gvaO9JOuFrowIlGP2jLSeyK05uCcvIdUYfL6tUPoeMKAw4+BC8Ot3/",
+	"5/7xyf5PJ1WSc1HLmbf78xKZ26IVe6cwGog87BDFh0fvjk4PURVU3o84kzDjOSXJWB87BMXQdJ+hBcW0",
+	"oJM0G/pXW2K6n5dwe1Z1tqG+uuKaUrJbmp5TtCGSR1OCb5K/fl03wP+2f75/cHl0/r5ZOlet8KqQfGbi",
+	"QMlj2ceGTqqiGoNx68rpKy5n06nIFU3f0pSRS4TyY4X11enF1bt3Z+eXR4fv3x4dHu+/v/z13QqJ7Rzg",
+	"+hafVmhruMT1PeMOhorswpUMkk3VNMdZjV+DQfgSB+ilWuQMczGBuOLixSD4AAXddHadMTmmKdz2IbYb",
+	"xdpvcQaCdlU84jTpBYi1kIhDQKe4eDhuW2uw8DX1u9Wdw4h7aTqeogiQikymEkiaFtbpNBdTmitmolF+",
+	"mmuNaFZYWDcPPWzve3b9B02U997a22iXkab7D250WVzSUJaNIq61RwV8D71yUXn4Pgxm0/QRJ7QIeuid",
+	"f9rHTPSwiD3+Vsn61TOUZQC1ctQSZeXuPnz9m/zuhLFwiKvzygmTqin+S2FKRsguC7al7CzQHYawK/9Y",
+	"SU11fr13ByV5TjAsmRWx/1Xh9bAIiw8+bhYBDwMlFMkOxIxv/nINiebKlRVDl0Ow51sHE17kkqTG+CTZ",
+	"Ow/MQ5JJWhebR7c0n8OQ0Syty7bCFUA9Q4rkkqRNCPxsguPz8XSd1zblr3VwdoW89jjMXWIyl2bGxjK6",
+	"fq8MMQtOO4YQ/ZV6/z0Qtwj4ynGWAtqkc6pw/jud79ySbFZYABhx/feLs1Mwy0OLdkYdiCdCoBrOhDE2",
+	"4vYe4HsSJmSO1g+fmxfx152IXyiR01SvKFU+S9RM/6T1PSrsnKpZzrXFgLsPRW7/pZ/XrNgi9hdjkaXa",
+	"6DO5c4LuQ8T/nAmFVQVUmjoc+oEkKpu39zDoJ/KU5rjR3ZgpKqdEu7M5Ravphk5VB04FmHSqibbjPfRe",
+	"ETfR+lp292NQ3D0YBNckSwSfaxIUIg0GQSb4CDOzdfSEwYftkdi2v9QmWuec3L21luR9GBzSjCqaOmlb",
+	"xc/fxB1MNGgLX1Lj53qW3UCK70FOJ+LWpGurtJ/W1n2KFK+s1cT6VQO20cJEs1UMgaJMRnvblaU0nd56",
+	"NAue15QmbMgSCS1teYrhkHIkD5QWYelzi9wLh7VDuBtT9MpzQweEzzuLefWKv7SwtdKuJExIMmacbueU",
+	"pPiLRKR0AA3plxDit/snb87O3x4dvte8oX/jXC80Yt8cn2h/7PzoH1fH5+aVWmohhLghDKJ/fXFwfvzu",
+	"8n11wQYfrylL8GD+QG9bD1rpXzY7R3jVo8u/nR3itvsnJ2e/HJkDFcFR/YiXljVrlW59CMsc/nqVRVM6",
+	"cQGNzlVbYKjZhPASd3I2mZC8iRRqLFDSRbl4EycYHVBP/5ps1S0F5pL0esvlPNloz9kCgKYNbLhzD277",
+	"P0iI7ZMFR8aFLp1mM+n8rEPtexk3rPClGmyf9TSi3dBqoktrt3obbe5EPc4rcoUMa2nixzk2M7m+RfFE",
+	"J8gvzLDb+k6OD+DHuTxVxD3OWHPk94PEPJs9VQjXQo1hSvJGo/rLEFazk1kD5TqAWqbrkAFR2bVihz2M",
+	"ftjohisrZnzUXsaRXvmOX5IccWRXh9K4Mc7xpVj2szDfMzLUw3y0Ce9cNgbXkByKZJTdZgDDnFIwPCKd",
+	"mWyqHHzb+HqujGmM/3CWMdrBMrRGsMR3OL3LGKcSGE+yWUrTdgfeFkUp2qy1NSgdeCNybSJXzP6ZpFUi",
+	"rCvd/URBP4SLhHIK/QH8+yxjVIEkcwlRcC4mVDQVtDsYNUdSEDgZK4KajmGk5pcyZOACghg4sCrLBA9i",
+	"G+5bYIJPHSIpTrp2XKdQ3g3hnOcLt7hTbR5xcSbDNCMJfaZ4S0H4a0VZvpTYWl+d16D9gEJeCeXHBkVu",
+	"+wWvmN2XaxbXAiCmZv26mkHGgTNTjq5NdbcOBiikXi6OgiiwHFd9W0L88f7r0j9PReQKhD01llWirQBy",
+	"WEdVgdAmYGtUVcNfhsvWCoJ9E+hYBHw9SNaUtBL53FUCQksWtYe2MrVo08HXtBmFL8QgEzGlbZPSuhsz",
+	"W2haRISZjDjjWu0mNIQZVyyrVnOilftBuRcMt9Q0Zq+/sXtXmjmVXrF+t//jdq+33X952e8Ouvq//+n7",
+	"jpowtxWb0Cb1+8/SWlrZ9ObaHnp+ESOS4r/ir0zYxgViMymwQtX0Z9QrzDe6uMY+40NR0CoxMUxbmf5G",
+	"azDC+P5x0JgVtWQL0azb7f8IlgjhwpYX3FA6laDuBNxgDZQYGotnAFtbhbLc2oIW0SaQxuydyG8YHzkf",
+	"JuIYADVkYnOhGioSLSFiunhyDEpyICOt3pgEwdv41NbWYoJIb6dMU5mxwSLelH0NQc6SsZazEyFSXK0I",
+	"QIaGdElJ+kbZFnRu+MKEQAVvdyIe8b/8BQ7EZEoUu2YZU/NSPVSSt2VhudHlt33QssRQgwGmRrvfmRaW",
+	"TxybcxoDALP7A4iNL2rxhCEhbfFdFJYetFAwxh8LdIRQmi73cYg1Fgj9ZvMvp0Y8tvXKxl4v9oJW/G7/",
+	"8uBvsFOsvfPR2f/3sUFRPKKqKvviDhzShOELYOq1b/soFiTLNIKxXDsRXDKpKFcDDd8t2Nry/eCKMp1L",
+	"E5cxfLnnB8QN6kcCLfeaDb61pTfW/JJGHEpzqrI86nz0J2w0W19KYxJtLWmaVc2fJHb8lK+y0lzQ6+NN",
+	"lRBP8UnAuCRh6Y/ol0mWtff0Fgy5wxoVGJEtbUQmwYYtkDaxnIdT7Gur+CqtZl4MgegdklkuRR7C//s/",
+	"/7ftwKrJHIlkiS0U1pMe1WSGXkOylIZ6A06lPqLQd1NCtD1g1fMcLa9gP/5DCn5taW5Z8gOxbCA6gFX5",
+	"D1iW/kAMc4EshT1tAhi/1RgiXK9OeSJSk/PQNzL6ESkAAe3lTfQDI86GLCFc+VkUMaxbJyatope/oVMF",
+	"LQ+UpiNxxnFdzaSGHjBHM2K3lIO6K+W0Fi3Y34c33yvI5eO9IZYKEyyll1PKsByvyOc0tmKEVqZ4GNIX",
+	"QgryWyta8W63G0Njb4VhemvduaoX26yipfyq6hdT+bJnKsiv53jIC5Tbb0ii//+D1IcxopxmdILMfD1T",
+	"7tLXc+DCk95OCrcNYzfonq2t0L2O3b0AE8LJiKaG+YmCeCeppXFlPADvJrbADlhau1MVzmGxAVoJTuRY",
+	"BmNasBKFcopkGS0qgTqwj2yqBEzIDVZwziS5zujAqwbSwsacTK9vquBdTTs+ZCV7rWbIEnvFZlxqAwJD",
+	"ckMr0DSBV7ADfwjGJVCiJZGPIw1Dt/rWdEsfzFs5hCnNkcpKQDlNPELUSLVQZ2W6XP9Nr9dZVDUOuQVq",
+	"fN2DKkGJEUWewK38RwwHG6x04LaPRxMz7b/zbG76bJmCVvzz0WWzGt0pHRqTeyj/FhZHu4+N96O31zvU",
+	"hG+1lMuLblrNjoIg0faVNjuvteGKQYrU5vOM+/Tu6jK2bI10J8vebdsIrH3WVQaBXahUrXVHzAF/gbMq",
+	"KpnVkuia7Qot4Uv/jN3Uwm6DUkkaYFoe7Ng6OUOpd1rn84KXbLeUkaxclLrftsyjVDQHv5I0l1tbg9LX",
+	"dPkoAy39a0/Elh0me1Aa4lZYc4GP6xPndMSkyo320brTy3chNLCO3F4fu+RM63oBT6uarfzCEyLleSeZ",
+	"o8CxiDckqRHeDotEOFMhDFlmakepjSrOkdrsZfdgOMsyKwB39AY7dr0dQ3I7ZqkdfHfY1DkgQxOwr+Tg",
+	"9R4Y4DJl4LayGZuDnI3jKlwr9ZXSrpAWlEdkQlL6bziAoTDbz6aKTZhULNGnMEXzybww0AsAacguVjeZ",
+	"DrqSv1q9ao/aom/X7sAR0RzkRkbg1RKS58zQUpliR3Ys/sJUZV6Kbdw3BdUhLG3V70Tccq5hTct1h0cn",
+	"R5dHsaUcpHZnuZX193aKBQLPeEscuwmgJXKIt0px0NC8395zJQHVHoLFcn7XIa+Nkd1eP9ZnbsjJF+SN",
+	"NcoGnLIDv1jjxDs3Eqi2c6z3eMe4LNBdTuRweNLbnV1cxh6LNAOm3iFm4GOmZXgTOnI6pcQ2NmKxzBCt",
+	"Q0ryDLvHOTUjLfz5Ifj6D7KcJJLbcSGG8ozmcpfn9K5hdEbEC9gWNcwPDM0oOKDCVxFvkL/1WnJjZZaP",
+	"2Y74A23TmfZ+eIuWj9HZPAVXvRZx7y/Fph04QGTwEYIH5Zc0+U01zsVspP8vJC25v1CZpq9752Nhvtyj",
+	"C4x/Kxu9dz56ltR97MxkZA0tNgrmsBtjWJejHLR0NtCkMOM3XNzxiOPfNHj7/bihUAR2oLFQxAQmXNmM",
+	"aaPQthrNsm3bIV1kJ0vFhzuaSADTlDQPTb2+LAx4AnnR11B4Y0gAVrKguX1tuDC7xczVL5ozDUcXEG1u",
+	"+5Ar2z7qvPuy+yJeWmeyF3EUCFqQ2Sk6zU33UO25D/W6Gsx+dUsHTi0rMFnofm1RWt8kIZJ2wHV7GC+p",
+	"mOeCp9CSQVG+ZzSE8f+atYjhrKrusGVh0p0bR1UUlGqlKzSY+gXLYUGXLJRMtVrLOJY4nMUv+zI2Xgdi",
+	"VyrjIgwGX42FU3sRj209DT6u1e6UimlG97wGRpKmEqQr/SoiYw0VYCYMm7GE2uy8jSO+Pb4MwmCWZ8Eg",
+	"GCs1lYOdHTGl3Aj+jshHO/YluaOfvQ8DxVRWDUE+EG30UseDoN/pdbqYYpxSTqYsGAQvOt3OiyDE2RsY",
+	"ml9EQFm5txiyNZWCslTXNRGoHXOvZQL99IrPacYqGaFlPQLrplXGRo2LmsM7bVwXFkqrWzSdEG4Iot2B",
+	"/WpGIrNWTZFbiXjhP9fr3MzwGZsWvDZTi2znvZEHdDJVc78Z0ThhngA3tRBObJeSV3uUpq/sadZXgLgr",
+	"IpsOAQcLOKsObfutOd9RPrJTnS9zHz74wsIUuPvfa5NW+t3u+g1P+IYBiv4XBlsWS0b/en+/dgNTpYh1",
+	"Sf8S2mBeaF1W6Av7uHbNLZp2crfd8eaY3IfBy3VeqTaE41svHn7Lb8xEUJhaQUcIzfPspB+M19y1U6W7",
+	"IAwUGWk6KQvmwZHS7/dhMGqaiHTQsI+JqWnfqNIqVQnKNARCoDXj7M8ZdUKgHUa8sCKzueVjiuH9keOO",
+	"huD7XqVIAxL9PyeevP6K0v42FqVe3ti7v+DSxD+bcXGtBJGVm9mRXM0CpfT6xiJLZRhxrUowQLNgBlrk",
+	"aC8BwxwVkLVDZ165cJBNB5oZJPpC1TDSwL2xfizHv3WnFGNWBnMR8Up+ES0AlGG211SbKTmFjA6VtoGM",
+	"eCymCFW8QekK362FEfExzalvMWo/XbLJNJu7OWfWlG+SgydMqq9CCoaNo7kqgbwK5pisxf8wHOfRR4tj",
+	"731JdO3q/Mxu80Qv4rfIlBJzszTowwAwI9/WeNCOVXsGLfEH1nlVtIStdvqt1l7Tr3TPeL0SYwPhyTXK",
+	"PtsvkVOpMiplrV1yt1L366e+e68HL1/Z1HfZbdNbaKbpVeoKl63gzLSehuZ691jV8+Fd4eXSK/jZ+5VX",
+	"6C+9g7+Ed4ffXUsgzuAritq61dKy/gYKvbETskGxP9QL+Q0pdX3Fhjs8rK+noqm28RynetogdJHfr+pm",
+	"xv2sBqYiaumJxYZrlPMR98IcVSsEm9HR/YZW4VCWEQrKSjt5YMIDEV8/PrBnXN0d40i7/K0ptRhqV63s",
+	"0Xd+b8TVmHLtLHjHxECbnU/pa1otjv3MbmXW1wB3SwRPTfBDRtwGkGo9M9AqAsXam3Sj5Ewsi3GpKEnb",
+	"nQXoauEPNhhBIu6wgG4KkyCSZDZl+MzdwMU21DinUtscYXHkuYQJJZzx0XCWGTC5DJ52y5t0KoaXFnyL",
+	"jZVqbcKx0QDIVz+JdP5o4V9yiS38tXHRUiY69bBCmBLJcMDChWaJKSU3MoQ5VSAxUDh3NscAogDTg2iu",
+	"EfU/sLR4TVG8WrI+QQQ6+dTs3ngJvdLELHKOPhXXI2iLM8PvF9R27+lq+0vj5QuryMfj/UGEO+GFY0nM",
+	"xTrVYTLF4Pmmfe1jO/gM7vUIjbnbff3wK26unn6ht4ayrM+/wvderqNkG+ax6Jf7/XVeXpyG8wSboL8W",
+	"KIsxtU83I4wgb5o18JAlcR82BAR3PjrGuV8nONgYk9gzxgUm/hcsinChunWa01smZi5yHPGWCey3TWFE",
+	"4VKZuePGh3fJLVPXTDLqEmh2PHqvb6IHqT3pCgezOdC2uTK0k8Ub/KDd5orYZp5+Yohq1+y2+hU3iQ95",
+	"bA2ibZjD9oXDYY8g+SXBriWocMUr1XoRzDTvQbzb3Y3tfPecmmC1GRNRJa6fqWqgrOf3k795r/IzqMzP",
+	"ryY3ZMUvwk/npvblEdy0mXysfrxFS8lp85cYDkyO2TpRppM8p1j46+dzW36DiqnBs/X3Y2qKY6T2Ar1C",
+	"KXw54vi2ddnsl1PGIiu9wqIs96b4xAWOCKf5CJPFfhqVp/oltHLwyYi7r2SY3CJm1Dvw02wy9QTJXjF/",
+	"dm0tZtPuEV+hxkzT0DOrscc6c0a8+PJpM3kUBneUaBwGg4Cz0ViFEAXXuf6Xhm1K5lFg5xk+TmhUW6yW",
+	"SJD6TKB1nKfukyH1NEm+HuQ+r7h/URf3/c/iIRFpwyZc3H31sv8RPtWj7bbv7tgncseMVGkc/TYluWIk",
+	"y+Zr6NVZY4TXKizqtT23SJa5+gejA6+rusYGQnFOsRf+1brJjw5jvZOnvPy2vBZGbm3hUWjqmtp7Jp9X",
+	"LG1LwLy0X+GwvRW32PEjuK1NL2JV3hcYFmKvpkjQVO95VfLN8ddOkdndWJ+u8gotvL8SffrsFj/64dxV",
+	"wT0Yy9z9hLFMV9vH6Z3VuZ9C034OGD6vVt1dqVV3v2vV71r1v4NWtaL4sVFOf3hKYwCo6A7GEdQysQWe",
+	"3jwlU/wUgle2JEzth5CYadXqbyb1I4tFTHaKkq1iMpUz6IIab9V03rhRNCbI5Bc6tWil9cIVtqEva8ub",
+	"QtS89kxM4imMOYC1rE3lVB2zs/1ynUmrS/afeJ1eF9OdvW4XO/VCaxGYg2DVkxh6LTrLqnYuyvkwNZ3Z",
+	"UEdTQMB9A0vDs9rq33/RXBDjJqNs8oG7r7H+RXBaUU9LyixKgv7Nc6yDY860hQnN82GwCJPyxfFKVSV0",
+	"v57WKmdv9VbqqJf2hWI6B+LQKawXGmZ+0cgmYUB/1tMDtSIFwL69ChF/xJKVc46rlleDHNgGmbKjDYNR",
+	"RRteWTaIPdELDZwtv2VemIk9bVO63dTJCS3XM1152jU2xP1uLy4C6mEtqN7qmYfNB8zMgA94aPZQu9rn",
+	"J4HJ5WUOxSysL1rdUNiQlfKGfdeSZeeAVAsdilEDpuOsNsWhUgXhZEDjpDRtp+YsodZevSMMC41q0oEL",
+	"RR9aAWXFWkLEY3hN1lhgX728q57Uj+5V6ijtRCjzknfP2qK3/eqKHtVoD1B5Y3OaobUoMSs7bCqKHvBz",
+	"sN3VG7VY/aRaavrcqyf6FNUaHiV+zQT0nFqou1ILPULpPPQdsK+9NqPp84dfyoP5IsrV1U1Ipxwa9Kvv",
+	"Pfi9++uWRvjt0l5vXNmu532Cyh1leY1DxJ9a5PBoVbhxbYPPCd8rGtasaFhJjCuqFxywi5oFN//jycUL",
+	"JcU80bdZrXa+Rd/lubXG9/KEFeUJD7DGhs1AlW/bryhFsBal4wpsnVqnOKGpGqE6UjPiJoXjNbBWyxWs",
+	"M1YpVChGupHGkTqVZyNuqhpWVDMMzLg2E9a5obZFXo5xIk9OJ4Txdqd0G+2nV9BpjDiOblMCxrUB4v4H",
+	"gjGEs3n1Q8Q3T9dc+bP4vlCSxsseNDolzU6IOXnqRN/94iDUcrWL+iw/wbO5cZ58d0dT1Q2dNrk9xZpm",
+	"dF0wCDLGKfT661rmm4u9r6bUwsPPGngInwtiz6uV+iu1Uv/5fZlvK9/zjaVvvohKdVUKBYqbahOq6nVl",
+	"RULt8xFNo8IXhkxXKhcGQHBaVsStBsNpOBklt96UHyVgNKNS+mUOlVDiw8Xhj1Es9pZfVrNw+kFdGFnT",
+	"KLu0/HlRyJ/eauu58tyKoN3m0a/KLP/VUsUm+80EOJ5uEu/qfp2we0YZ31sdr9r9LuO/y/j1c+aPinDt",
+	"eLbS0rCD7xkNwH2KKKwrhLpLY7+37H2uCMccmgxQk1+z4htFWpFIgcM2MbjRrk/1NFMi7ZDKiCeEu7mO",
+	"lZQDGdJs3qQAfq5P7P7UsZADHLqonhwL2TjQ8ZTYRv1LVQ+K/+89GWsHPUpofbLwxwb2nYstNg7/LULd",
+	"zYnia6Fw2KctWA09U24Jf+9tPFc34ihfcPCYLSasG4Zm8mC5m6ao9rM0YVStxS9bM7pOom8AUXBI+RzU",
+	"eA5D4oa0QU6HMxzHOsdhl9h7vSrft9FCnyjQsF65qffNwE9hbn7jUN9AbfxYVxu7n09tfLdY/+tbrA+p",
+	"PXyd5rfNRYUnIiEZxENbpYiDY2hcmco52NnJ9FNjIdXgVfdVt2HGl6Y+/XdTk5iKZIaxiTsizdDwYS4m",
+	"4cI2IEylx98FH8HIFMJCayhyuLgjoxHN4er4BwmX+VxTsZiptjvYDkp9e93FT+/WPhzkqiZrYz7MKDrB",
+	"zQc9sJzeFks6ADbftf6txupngjb6FJC3aUNt7v3v9/8/AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

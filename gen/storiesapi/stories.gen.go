@@ -790,6 +790,11 @@ type ClientWithResponsesInterface interface {
 	GetStorySequencesWithResponse(ctx context.Context, params *GetStorySequencesParams, reqEditors ...RequestEditorFn) (*GetStorySequencesResponse, error)
 }
 
+// GetFullStoryResponse503Headers the declared response headers of an HTTP 503 response for GetFullStory
+type GetFullStoryResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetFullStoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -805,6 +810,8 @@ type GetFullStoryResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFullStoryResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -866,6 +873,11 @@ func (r GetFullStoryResponse) ContentType() string {
 	return ""
 }
 
+// GetStorySequencesResponse503Headers the declared response headers of an HTTP 503 response for GetStorySequences
+type GetStorySequencesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetStorySequencesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -881,6 +893,8 @@ type GetStorySequencesResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetStorySequencesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1046,6 +1060,19 @@ func ParseGetFullStoryResponse(rsp *http.Response) (*GetFullStoryResponse, error
 
 	}
 
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetFullStoryResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -1105,6 +1132,19 @@ func ParseGetStorySequencesResponse(rsp *http.Response) (*GetStorySequencesRespo
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetStorySequencesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -1459,7 +1499,14 @@ type InternalErrorJSONResponse ErrorResponse
 
 type NotFoundJSONResponse ErrorResponse
 
-type UnavailableJSONResponse ErrorResponse
+type UnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type UnavailableJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnavailableResponseHeaders
+}
 
 type GetFullStoryRequestObject struct {
 	Params GetFullStoryParams
@@ -1544,10 +1591,13 @@ type GetFullStory503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetFullStory503JSONResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1636,10 +1686,13 @@ type GetStorySequences503JSONResponse struct{ UnavailableJSONResponse }
 func (response GetStorySequences503JSONResponse) VisitGetStorySequencesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1769,90 +1822,91 @@ var swaggerSpec = []string{
 	"+UuetAzsAiyYyKuSn9jjq2lGhiZuMwksBB69MODOKVdLTZw6V+YtysUX64y18r/7XYcjl68/zN5ffTq/",
 	"uPr09uLj+ZsWZ9wgPM4FLf7L8SbwPLXd4J+FNjBIujQ5Yfko2S0TObu2e/syUTHlFnJmePkkt/Dm9P3p",
 	"+ZvT89d//vTxfPqn6exs+ursdMdDaG9NvEkUGqqA6n+VY6BlS87SFS4bgxFrnlnzQjZHGM3zRUjaXA6S",
-	"/k0GNsdac3IF6YrJJZqtzUrkHAV2wzSRgOd3dfHhz59efzs9fzc7f5cMe3wBcr8+CnIMNW8oAJimdqPd",
-	"gOX26JmGxP6axMDQSi85ZKLk9AxDlqJUBS+NsKEEo+c2+HkoDulwubv49xjNrVhRcKmtggoNrF53N2Bs",
-	"IqIfGjrai/xYj1PXf+GpQSLuCcPt/usXkt39pu1U42dueQrXpeALCJ7uBv5MZvhElFCqnPewwkeLO4Ez",
-	"JgHd6R5mZTvToakfwVQ0F5/NXpban5NJZ2+pfY7HvVBlymOrYZdca+TFvBqPj74GNzq2OVDSCh2SuRw4",
-	"12ogpbRHGmVnGwLLMp6hAvzsc3SUPvrYmSEzxLJMICdY/j5Y30bwuybbs4N/ZqnJt8C0dfSo9mulsiSG",
-	"JFfWFCf/+Pt/DU/g9gj0Sm0wTKXjhFuWV1zHJDZMbuEPlxfnc0lPIVVrruGapTc4tTMrm1IYw6XlUvtg",
-	"4+jzV0v1lXuItn/0gW2+c1YZbUorinuAM/49m9Dtyl3N4bgjg8TMPqlrG/Le/OtaZVtUApvmktcBnwzt",
-	"qnfty7pTXRY8FQuRUtaJWrXgMkN219FmXEfttIJ3fsMYNitO4UbJgeF/cturxIFH3FndoBeBNUtXQvKv",
-	"0BHQg1RlfAI98V8MnXA1hl2/H89l15nEsM9PxdDKb2JIgokg+e706tuLNzT59Ozs4vtTO72PCBMrXQ2u",
-	"0BMY7TCk9v5ddnxbrZlsuKCr9ZqV24ctW8PhZvI+sXpb5fkl+tN95qx+IYGBC7NWnGUoBIm2rlIjV8gp",
-	"4z9Uma64NqXV3KEzZEYZlr9WlTTErFyshUlIcROLUSTOgPmZwAUjBXplZ9md45fAdOpkMvGRUtJn+lhl",
-	"VqrH+U3peT0t/eKEV6BjpqV7JfdeH/dq18OV/si+ZDHi0kOm5j1b8jN68S72eM8jhjgICseEB/bQ0IvW",
-	"yxRqNZDQw77CS8wu707JaLnfScQol20zzeUyqsx4c3rtIZqgMMPX+mEbTQO/teOQOncArCyZxV76FeNq",
-	"ZcXyme7AdPFe2Xw0TTjfqZ2ujyIjTN5n/fFxm1m9AtVo4UOEXDVvdk1LANRZcoJj9TxrLeUFuRbPPkPU",
-	"BypOoVBaGHHLQWRcGrEQNqrbj1se7uKWcXTRlfAeQ1cwsyIoesklLxnm2a81pqoxnIl8+15RjJHBd7M3",
-	"M1iInOsR/BETmIUqMTJJc4EMPKH8ExOTGLSQKZ9LqQATbsOEnM7qbMsvo/HMNHdT9oVvRMVbkfP3zKx2",
-	"qcenYBQdfZd2mnWPabF7euq8NS/2zrwWmXjqrDVT+x3bjrA0Nm+vcoIWf+NQaU7g85p9tvLxcuzw+XvE",
-	"JTCPvdPLGqUnQB5VvQbq9Y0oCrvmk8D1OOqYoz3uuP1W4rzrjZCZ86btjKFxqvUTQRLnzSVKfs5QTNla",
-	"yWVgQJ7p2qSi51cFDxz+MLZwsDOAVk0VBtZz2SXBLUhgJCu3k8CV+3HedPmwkhnYrETqikBu1bmkidHK",
-	"jvgoxI59lcu7goEndJZhAEL1iKLkGU+51oRD0mqblco9JeRS5vKa5wo3bBQwqTCQrSdVJT6V6KthZjz8",
-	"4CNeZmpqcoGJBzcbbmNhWIhSGzyduSQkjmmzQ7pF4GHguIRTYABNYBkoO08lbdmHEqCa6Bi0AjaXTaZp",
-	"32rQsLWyFbH18ARoTxuhect3WsbiOn7XqEIE12B8ItVceoK33MQ+T6/F/hkEHAfD81yDzVQ5S1fguDqC",
-	"ab2iPZRabVhJhtJCy2JZqUpDyQuFVAmjHQuJTBJ5d4KWa31W04nuY+MSVKA9ME2gLLBm5Y2GQcJSQzFv",
-	"yiWn5LSJ5zTb6l67+NRAqUk0OxYU1dUrjCesR3n74qIn+s2flfI+MlhpU/lwYtMcbNwfiThq+2KMDol7",
-	"4w0lvYlouNkoXGMNbaLidrKv4jX8AsZfFuqGy+9Vme31A/UbBF7mQhJLM8Fytaz4SWjxS15wZnSosWj2",
-	"vc3eRQbcJF8iq0+UkF4cDX3sRpWZBk27fFgoAordpL3HHwbX+/gavJNMbAbacVJ07CNIHCuvtgVPSO2d",
-	"z1ILSJjDldEbNieF9jQxJZN2wsTieCVZ+4EHwpTkwxEktTl3ft1BRgm5BYuwoMmxLsUbZzTWrMEcT4Jh",
-	"5IWZaX58pncgSfS7gdwMzIrP0eH5hgwOy5JjzGp24ox5NR4fp/83GD6MgV03LpLmWRHKx6jKuOWmN2VP",
-	"H5OGOlT/LoDPHhrSYOENxPngGPfaXRwFp73XUYhGq2Cl8oxsLpeo5h62RxPVKHccNdIQiGzgNPiTig5f",
-	"rom6ZXHuHdu8edei/6GMsnlzJ6P0ZLfZvFeHL/c6x0CJG9kcJN5RkNN2z7XHpuoieHy/A0VlDmEsuAfF",
-	"6hHsoEfg6cfzr0GC/qOxHH/sT8BzPFlOOv7Z4M7PDbd+YXCnTU7cEuA25FOz9umwz1WL6A72rTawZnLb",
-	"PRXKumPMVmylg9J9o5Yc3eIXZN5XLRvWDQkbCweD5PXHK7i6mKDyv52+OYWLj1ejZFi3slBo7kNHInpA",
-	"9gAzx9uj4W6otT8ACpZlOlAcKEohKSvqR/jqYY9T487xt4bvDaVwlJAL5ZsnWEqbcI18DdgV9TZrkBrA",
-	"W5bS/20KZ3dIhSRRn6uF1IDpGz2BebQUtxzWvGHuPKJMXG0kpqiQMcMmcylwhObr6xxz6G4ETzXXexvU",
-	"BrVVGsbwWpUcbNfjXH7HJFvaQGvQsmRm11nYFLnmpsa56gQ9nKjpBYzn0sYIdrD1yDYQHtKT/lJxMIUP",
-	"6HA1sypVtVy5cnpRXedCr3g2l9P3M004zW9+A6/VumBGXItcmO1cXmEEM30/w2CRga4KXmpuvBWs5yC4",
-	"07UGTiBZchMWiZJ3p1dwgNwW5GMJ98CXWl5Zd988CP3yDeeFo3zNzUplMeGzMaDuMCuecVOP1HaRheB5",
-	"Rv3AmKM3NMU7sFncCfR9td2b9DiMv+O94XwrMI+7ccdwBFNU/gk8ImxQEq6VWc2l04eTgIJZloDEkzYK",
-	"kp1G5OQEDSA5WNl4qxOcPrCRznjiDsK8JW4BNzRkocpQcONWxnLSzNiR+NihkLiDXRjS9S30YE6htRyS",
-	"XD6HWWhBbYBg17TnEIe6AYNu7jvs6B5JcwgWziWQzqqNtAfv/wgFQKtwkM/SgiStledBJ83DJUK+jQAt",
-	"3+0RuLKwb2Rg0u3J9jC4PF7S/G7tE/Cs29rcb6Nw9lRJzdOKiiPdeEWzddh5MtDcst4vjpS3tBYZ/7xb",
-	"uoXB02siQ2Q29XXVAAr6GhQqJLqpk8B1ZepSyQQerpGooEbyvNa6ERr9GmLebbbZ7S653u6xoxNg1EAC",
-	"1svFSG+lK5bnW9uQX1oofLc7hdA/pM/2o8CabeGa1x0p9rE3uZQq4rFbwJfSRNxR0MZo6+udtIUALrJF",
-	"VLvGfwWu1Z9gDdBP+rW0HYT7uAVl30Fb+KPtwFALcI2ROrZQOXKkFXQNY4vv9vUqxX0w/z4rEDcwOi6y",
-	"YAQge5w3gMdRkrvG3G/d+5/GkbQs4jAsPNQasyemDzcmjCaF88JlHX6PKdLQMp0NTN6HuTx/7lGX58/B",
-	"bpvwGc+rfe1jdIAhjmM1jZn6+kUXqyFb9CBcM4JTzxOcQVUmRJJgsNMgGQMLNjukXn1cSqod8IoeOTdp",
-	"DytwiBNY+Ti/HeFbYQyKNHGYjKkSNh6edwUPjBow9FES6ejLDZwOXoq/kXyjlbWSNZcX9b+tTgIzsFYa",
-	"D+rleDx+/nznSo7344ejEb4xtD7De60FvIzH43H9/lzajjRhjXvK8vwEciWXvAQXApF5p85XIYlw7TTL",
-	"BQkjeO8c/S31SkIlqXuWZ+7s51LiriErVaFtb5ZFfhtP1kR+JZ4jVBLV3k4zlzZxd2xAtXOBdNbEzWlV",
-	"lugRtWGGT6jD35WhhNS8pJawjOfccGDpjVSbnGdI4TVfqJJbuNK3jKET1N4IuVoO7KYI6YqnNw6+pDMX",
-	"xrJpgeP84cKATrypVDXoQi600bYpvF7OB+9eRy2/nXm0w9iy5A77JGtAlbHhid1D3YTcwjFsq6E2SmV1",
-	"L5z7ybc1j2C2sNuoG53rSt1CmNBu+tNttUZfcxQBGoe0O17ouWRLJiRlRFYKipJrW1zDSNkIlrtpmbZa",
-	"NWlI9A3ZvNBNRzZmUi47S16Oj5O+HjokoZ7lnks/OHHPrR9jj7O++jOXrbs/HRKOknZnXiPMaOXapfmU",
-	"fIjrNPCVXFpDN/xelmoTHLCjalJrKBS8BFTuufR22SZnVBdwv8G+rM1Lk3defQngM03dcNqcCcl1Ersa",
-	"gm3BpzsvtTXWN8i8hW2hx5yuoQhPfhhDkVe6Ju0QSbMUzOV+ULMd6wc303A3u5nlCQiZ8YLLzIbFyOSy",
-	"knPpTDGFnkas+QimsFOSrrfVqr0P0FKRi6ZFrbBs6guPvE5XqQdWezPVbnCl2gLOnLQ6ZRPqih1BUjdE",
-	"Ji67NfZGQ2+j6clcJq5rkl5HphdcFTk/Ca7YsIxKVK5b1la3O1cpLKu0DUTQa9srTdd8bm9V8IxiBoGe",
-	"gQ451Le9DaphCTxVciGWFYa2Bed2LlUZTNTI2rJm0uZyX3CZaClu+T7lIggv5a7h2ME7382uojiqyjya",
-	"RCtjCj05OFAFl1pVZcpHqlweuEH6AN9tCsEBMtS28FEc3fJSW4joaHQ4GhOCXXDJChFNouPReHQcxRHl",
-	"I0iKBw3w38t9bTqdbtVelEZI30RRa7XrN6XXu7HiXPYFi3UoEIO7XAuHY3IFEm6P4jqSQGNxUnvz4U6M",
-	"GUSYXxRd9tbzbExdF3tboRek+D/dhgjABJpn23yUvbItNHHHNvns4hAwuD06aQWNPbe3hw40CbENi5E6",
-	"1AfXcnIbhs3+EE4IJmmcPt1JpEdEMSohXQiXKqCjlfTMJVoKK/bMXyJ3NV26Z4dBi6wzJLpY/iLp6SnH",
-	"vV6zrMZzMMWt8Rx/IZ3mrJ8WTFszyWXWJcGxNiLB9yBXNIneBYk66UDzOYAf+vHd5pWD+sL2Xbzbieeb",
-	"5AZUNfOiqxZwOD5pCW0rXWqC5vb9ebr43nex21cBeq6gH46f1JqHm3hgw3Ux68E3dz9V8IhB4ecX7n7s",
-	"3DU/Go8ff52QRlyzPFWSWoxdm7izXQ1S9EyDewuo3SgOsSFy9AGAVFCwKzkaVJZXPOyBj74XeS7YGi5X",
-	"7IbrgrOye9uJyh3MNedsFCXnX6Wl0ppnkGPWQRU5V4zEw/NVxnFYPDwMa4M/tHqxDn2rVUSbiXaG+eLX",
-	"4U457LDxI9PUwGEMlzgFHNJBuFbtH8IGgubC3mF3n/ZbD7jB2jtzz+cYcqUo1kKPTFes8Fcplisz2mk5",
-	"aN2uOuyrd6x4qRxE+UGtuaKTsgSMGi1xX59o9yZ0Jw9uZh02F688EBVNotesqHKOgd4aHYWSflNRHK2V",
-	"QsZjzum7Czoc7rY5BD0LPOSlDof89D+IH63WjX08Oep2U4T9VN037c6iC8uK2P7vf1mgDBNmYCV6DFXZ",
-	"X35vjWCfjB91eW2Zqw1G0/QFFJ/C6xXLMPG2XycIJP8B6T7ad5oPHCX9dN9JHrVO8qj3JF8RsXbuxiY2",
-	"x5ihSSuZ6burd/x0wT6+X7D/g1jxKJl+cZ9MH3XedDL9agvMBmMzwJjKZvUocYpahFHyKBGEGbD1BL7b",
-	"uoAx46wEzYQ0McZRK2b4ospx2Hqreb6I4RVPWaUJHnDFHcnXW5ft89F+JTne4whyzqS2uFrLE1CS5l2B",
-	"URuGcTgd4r+PJzj+UsuXVqVQle6RkpdPV5iX/zae4F/Cj0dpzdf3ac1x502nNd+vmPnH3/+/rUyQQvwe",
-	"rlb1hYiNA6YYlEpzQB2TW4dvka5tVJVnoNeoYEyD3nBkJilEewdB597+Hfy22+HnqKybX6Juy8nhHYZj",
-	"PlLrHmu7Q2jy27u7R3/JokmC7v8IyL35/t4sP66hAFLsFzaU76OnDvkPgu8P0ZAXDw+pP75yF0cvH7NG",
-	"+7s2NOroUZT5r17RkOOHh4TfRKFDqfORDwQ1dxtpPLvwRNkSA33qzRRcRz/i+N2+jvvBmjbUYuupAcTS",
-	"ulSzc8lJZpAE7WkJDGwzhZBpXmU8G3aa9/zFmRUreOaQmnZFPG7qaPtvVMxle1UbUPXcf7LfpuvcUx/B",
-	"1H18idAOW3WSyjNhLjsAQU7ftLk9ar7WRcjESfNG/SknupslHUKKoeTwxNaLQmxjLu8BNwjkmTa9a5Ma",
-	"5hh4oAC57pJ3Qglc/auu8cOSU1nH06UWUBU4mwXUw7POPS7UACVLHqKcrujXB17VPwcoUey6UFowk/tm",
-	"HuTihvf10ewBX9ptS78kAnNV3w3rvw1Hu3rUp/M6nZpf9v283W9W9BFMt9fuoffEffusRxNaWznu30q7",
-	"yfSftZEG++rKGAy+BPh6OvLlwK5fsa829vW+rmkdoaU49qLVgsBCdKvVVX9cY1OWn/9MdOo+LKrxeD/8",
-	"io78io78J6IjP+5Mc9QO7Y+eENq3L/XsCe/3X8r4NWy/J2yvY69uBN8fuNNNmfLWBzftYzhTKcshWbgy",
-	"LpW7edKqBk8ODlAs85XSZvLN+JvxnrgHf7clxUylFdUy6nYYVMV4Zxn/7cA/KrmEpWUTDBaqhMsNWy55",
-	"CR9nzzRcYW5iUKWHNWEHZJbdbndveLT5EgddT41w1erqeXX3491/BwAA//8=",
+	"/k0GNsdac3IF6YrJJZqtzUrkHAV2wzSRgOd3dfHhz59efzs9fzc7f5cMe3wBcr8+CnQMcbTiLHPh8gf8",
+	"7avpojcSveSpQiUxCjZMoMFeoKWh+YRcjtoh3n2REfHVsRxfnqZ2ie6Kt0fPNCT21yQGhq5hySETJadn",
+	"uGRRqoKXRtj4hdFzG3E9FPx0jra7+PcYQq5YUXCprVUQGli97m6U2oRhPzR0tBf5sR6nrv/CU4NE3BP7",
+	"2/3XLyS7+03b+c3P3PIUrkvBFxA83c02mMzwiSihVDnvYYUPUXeidcw8utM9zMp2ekVTP4KpaKM+m70s",
+	"tT8nk87eUvscj3uhypTHVq0vudbIi3k1Hh99DW50bBOvpBWvJHM5cP7cQEq5ljTKzjYElmU8s1r3M8/R",
+	"UfroY2eG1JJlmUBOsPx9sL5NG3b9hGcH/8xSk2+BaRtdoK1ZK5UlMSS5svY/+cff/2t4ArdHoFdqg7Ex",
+	"HSfcsrziOiaxYXILf7i8OJ9LegqpWnMN1yy9wamdLduUwhguLZfaBxtHn79aqq/cQ3Q4ow9s851zBWhT",
+	"WqHjA5zx79ksclfuag7HHRkkZvZJXdt79CZ91yrbohLY3JpcHfgMbFe9awe6Y4sLnoqFSCnVRa1acJkh",
+	"u+sQN65TBVrBe9xhDJsVpxin5MDwP7ntVeLADe+sbtB1wZqlKyH5V+h96EGqMj6BnqAzhk6MHMNusBHP",
+	"ZdeDxbDPOcbQSqpiSIKJIPnu9Orbizc0+fTs7OL7Uzu9D0MTK10NmNETje0wpA45uuz4tloz2XBBV+s1",
+	"K7cPW7aGw83kfWL1tsrzS3Ti+8xZ/UICAxfbWaceQ6Ktq9TIFYoE8B+qTFdcm9Jq7tAZMqMMy1+rShpi",
+	"Vi7WwiSkuIkFRhJnwPxM4CKgAr2ys+wu2pDAdOpkMvHhWdJn+lhlVqrH+U3peT0t/eKEV6BjpqV7Jfde",
+	"H/dq18OV/si+ZDHi0kOm5j1b8jN68S72INMjhjjcC8eEB/bQ0IvWyxRqNTjUw77CS8wu707JaLnfScQo",
+	"gW4zzSVQqsx4c3rtIZrwN8PX+mEbTQO/teOQOncArCyZBXz6FeNqZcXyme5gg/Fe2Xw0TTjfqZ2ujyIj",
+	"TN5n/fFxm1m9AtVo4UOEXDVvdk1LgA5acoJj9TxrLeUFuRbPPkPUh2ROoVBaGHHLQWRcGrEQNqrbD5Ye",
+	"7qYEcXTRlfAeQ1cwsyL8e8klLxkm96815scxnIl8+15RjJHBd7M3M1iInOsR/BGzpoUqMTJJc4EMPKGk",
+	"F7OhGLSQKZ9LqQCzfMOEnM7qFM8vo/HMNHdT9oVvRMVbkfP3zKx2qcenmDfh0Xdpp1n3mBa7p6fOW/Ni",
+	"78xrkYmnzloztd+x7QhLY/P2Kido8TcOleaEeK/ZZysfL8euKHCPuATmsXd6WZcGqAqAql5XB/SNKAq7",
+	"5pMQ/TjqmKM97rj9VuK8642QmfOm7Yyhcar1E0ES580lSn7OUEzZWsllYECe6dqkoudXBQ8c/jC2GLQz",
+	"gFZNFQbWc9klwS1ICCgrt5PAlftx3nT5sJIZ2KxE6ipPbtW5pInRyo74KASsfWnNu4KBJ3SWYQBCRZCi",
+	"5BlPudYEftJqm5XKPSXkUubymucKN2wUMKkwkK0nVSU+leirYWY85uEjXmZqanKBiQc3G25jYViIUhs8",
+	"nbkk+I9ps0O6hf1h4LiEU2AATQgdKDtPJW2tiRKgmugYtAI2l02mad9qILi1smW49fAEaE8boXnLd1rG",
+	"4jp+16hChBFhfCLVXHqCt9zEPk+vxf4ZBBwHw/Ncg81UOUtX4Lg6gmm9oj2UWm1YSYbS4tliWalKQ8kL",
+	"hVQJox0LiUwSeXeClmt9VtOJ7mPjElSgPTBNoCywZuWNhkHCUkMxb8olp+S0iec02+peu/jUQKlJNDsW",
+	"FNXVK4wnrEd5++KiJ/rNn5XyPjJYaVP5cGLTHGzcH4k4avtijA6Je+MNJb2JaLjZKFxjDW2i4nayr8w2",
+	"/ALGXxbqhsvvVZnt9QP1GwRe5kISSzPBcrWs+Elo8UtecGZ0qLFo9r3N3kUG3CRfIqtPlJBeHA197EaV",
+	"mQZNu3xYKAKK3aS9xx8G1/v4GryTTGwG2nFSdOwjSBwrr7YFT0jtnc9SC0iYw5XRGzYnhfY0MSWTdsLE",
+	"4nglWfuBB8KU5MMRJLU5d37dQUYJuQWLsKDJsS7FG2c01qzBHE+CYeSFmWl+fKZ3IEn0u4HcDMyKz9Hh",
+	"+S4QDsuSY8xqduKMeTUeH6f/Nxg+jIFdNy6S5lkRyseotLnlpjdlTx+ThjpU/y6Azx4a0mDhDcT54Bj3",
+	"2l0cBae911GIRqtgpfKMbC6XqOYetkcT1Sh3HDXSEIhs4DT4k4oOX66JumVx7h3bvHnXov+hjLJ5cyej",
+	"9GS32bxXhy/3OsdAiRvZHCTeUZDTds+1x6bqynt8vwNFZQ5hLLgHxeoR7KAx4enH869Bgv6jsRx/7E/A",
+	"czxZTjr+2eDOzw23fmFwp01O3BLgNuRTs/bpsM9Vi+gO9q02sGZy2z0VyrpjzFZspYPSfaOWHN3iF2Te",
+	"Vy0b1g0JGwsHg+T1xyu4upig8r+dvjmFi49Xo2RY989QaO5DRyJ6QPYAM8fbo+FuqLU/AAqWZTpQHChK",
+	"ISkr6kf46mGPU+PO8beG7w2lcJSQC+U7NlhKm3Ddgw3YFfV2iJAawFuW0v9tCmd3SIUkUZ+rhdSA6Rs9",
+	"gXm0FLcc1rxh7jyiTFxtJKaokDHDJnMpcITm6+scc+huBE8113u74ga1VRrG8FqVHGyr5Vx+xyRb2kBr",
+	"0LJkZtdZ2BS55qbGueoEPZyoaUCM59LGCHaw9cg2EB7Sk/5ScTCFD+hwNbMqVbVcuXJ6UV3nQq94NpfT",
+	"9zNNOM1vfgOv1bpgRlyLXJjtXF5hBDN9P8NgkYGuCl5qbrwVrOcguNP1I04gWXITFomSd6dXcIDcFuRj",
+	"CffAl1peWXffPAj98g3nhaN8zc1KZTHhszGg7jArnnFTj9R2kYXgeUZNyJijNzTFO7BZ3An0fbXdm/Q4",
+	"jL/jveF8KzCPu3HHcARTVP4JPCJsUBKulVnNpdOHk4CCWZaAxJM2CpKd7ufkBA0gOVjZeKsTnD6wkc54",
+	"4g7CvCVuATc0ZKHKUHDjVsZy0szYkfjYoZC4g10Y0vUt9GBOobUcklw+h1loQW2AYNe05xCHugGDbu47",
+	"7OgeSXMIFs4lkM6qjbQH7/8IBUCrcJDP0oIkrZXnQSfNwyVCvo0ALd/tEbiysG9kYNLtyfYwuDxe0vxu",
+	"7RPwrNva3G+jcPZUSc3Tiooj3XhFs3XYeTLQ3LLeL46Ut7QWGf+8W7qFwdNrIkNkNjWT1QAK+hoUKiS6",
+	"qZPAdWXqUskEHq6RqKBG8rzWuhEa/Rpi3m222e0uud7usaMTYNRAAtbLxUhvpSuW51t7C6C0UPhudwqh",
+	"f0if7UeBNdvCNa87Uuxjb3IpVcRjt4AvpYm4o6B30tbXO2kLAVxki6h2jf8KXKs/wRqgn/RraTsI93EL",
+	"yr6DtvBH24GhFuC6MXVsoXLkSCvoGsYW3+3rVYr7YP59ViBuYHRcZMEIQPY4bwCPoyR3jbnfuvc/jSNp",
+	"WcRhWHioNWZPTB9uTBhNCueFyzr8HlOkoWU6G5i8D3N5/tyjLs+fg9024TOeV/vax+gAQxzHahoz9Z2P",
+	"LlZDtuhBuGYEp54nOIOqTIgkwWCnQTIGFmx2SBcEcCmpdsAreuTcpD2swCFOYOXj/HaEb4UxKNLEYTKm",
+	"Sth4eN4VPDBqwNBHSaSjLzdwOngp/kbyjVbWStZcXtT/tjoJzMBaaTyol+Px+PnznXtA3o8fjkb4xtD6",
+	"DO+1FvAyHo/H9ftzaTvShDXuKcvzE8iVXPISXAhE5p3abYUkwrXTLBckjOC9c/S31CsJlaSWXZ65s59L",
+	"ibuGrFSFtr1ZFvltPFkT+ZV4jlBJVHs7zVzaxN2xAdXOBdJZEzenVVmiR9SGGT6hawWuDCWk5iW1hGU8",
+	"54YDS2+k2uQ8QwptR6+FK33LGDpB7Y2Qq+XAboqQrnh64+BLOnNhLJsWOM4fLgzoxJtKVYMu5EIbbTvR",
+	"6+V88O511PLbmUc7jC1L7rBPsgZUGRue2D3Unc8tHMO2GmqjVFb3wrmffC/1CGYLu426u7qu1C2ECe2m",
+	"P91WP/Y1RxGgcUi744WeS7ZkQlJGZKWgKLm2xTWMlI1guZuWaatVk4ZE3wXOC920gWMm5bKz5OX4OOnr",
+	"oUMS6lnuuWmEE/dcNTL2OOv7RnPZunDUIeEoaXfmNcKMVq5dmk/Jh7hOA1/JpTV0w+9lqTbBATuqJrWG",
+	"QsFLQOWeS2+XbXJGdQH3G+zL2rw0eefVlwA+09QNp82ZkFwnsash2L5/umhTW2N9g8xb2L59zOkaivDk",
+	"hzEUeaVr0g6RNEvBXO4HNduxfnAdDnezm1megJAZL7jMbFiMTC4rOZfOFFPoacSaj2AKOyXpelut2vsA",
+	"LRW5aFrUCsumvmXJ63SVemC1N1PtBleqLeDMSatTNqGu2BEkdUNk4rJbY69R9Daansxl4rom6XVkesFV",
+	"kfOT4F4Py6hE5bplbXW7c3/DskrbQAS9tr1Hdc3n9ioHzyhmEOgZ6JBDfdvboBqWwFMlF2JZYWhbcG7n",
+	"UpXBRI2sLWsmbW4UBjeYluKW71MugvBS7hqOHbzz3ewqiqOqzKNJtDKm0JODA1VwqVVVpnykyuWBG6QP",
+	"8N2mEBwgQ20LH8XRLS+1hYiORoejMSHYBZesENEkOh6NR8dRHFE+gqR40AD/vdzXptPpVu1FaYT0TRS1",
+	"Vrt+U3q9GyvOZV+wWIcCMbgbvXA4Jlcg4fYoriMJNBYntTcf7sSYQYT5RdFlbz3PxtR1sbcVekGK/9Nt",
+	"iABMoHm2zUfZe+JCE3dsk88uDgGD26OTVtDYc2V86ECTENuwGKlDfXAtJ7dh2OwP4YRgksbp00VIekQU",
+	"oxLSLXSpAjpaSc9coqWwYs/8zXVX06XLfRi0yDpDotvsL5KennLc6zXLajwHU9waz/G34GnO+mnBtDWT",
+	"XGZdEhxrIxJ8D3JFk+hdkKiTDjTfIPihH99tXjmob4nfxbudeL5JbkBVMy+6agGH45OW0LbSpSZobl/a",
+	"p9v2fbfJfRWg59774fhJrXm4iQc2XBezHnxz9/sIjxgUfvPh7sfOBfej8fjxdxhpxDXLUyWpxdi1iTvb",
+	"1SBFzzS4t4DajeIQGyJHHwBIBQW7kqNBZXnFwx746HuR54Kt4XLFbrguOCu7t52o3MFcc85GUXL+VVoq",
+	"rXkGOWYdVJFzxUg8PF9lHIfFw8OwNvhDqxfr0LdaRbSZaGeYL34d7pTDDhs/Mk0NHMZwiVPAIR2Ea9X+",
+	"IWwgaC7sHXb3aT8wgRusvTP3fI4hV4piLfTIdMUKf5ViuTKjnZaD1u2qw756x4qXykGUH9SaKzopS8Co",
+	"0RL3yYt2b0J38uBm1mFz8coDUdEkes2KKucY6K3RUSjpNxXF0VopZDzmnL67oMPhbptD0LPAQ17qcMhP",
+	"/4P40Wrd2MeTo243RdhP1X3T7iy6sKyI7f/+lwXK6AosK9FjqMr+8ntrBPtk/KjLa8tcbTCaps+u+BRe",
+	"r1iGibf9JEIg+Q9I99G+03zgKOmn+07yqHWSR70n+YqItXM3NrE5xgxNWslM312946cL9vH9gv0fxIpH",
+	"yfSL+2T6qPOmk+lXW2A2GJsBxlQ2q0eJU9QijJJHiSDMgK0n8N3WBYwZZyVoJqSJMY5aMcMXVY7D1lvN",
+	"80UMr3jKKk3wgCvuSL7eumyfj/YryfEeR5BzJrXF1VqegJI07wqM2jCMw+kQ/308wfGXWr60KoWqdI+U",
+	"vHy6wrz8t/EE/xJ+PEprvr5Pa447bzqt+X7FzD/+/v9tZYIU4vdwtaovRGwcMMWgVJoD6pjcOnyLdG2j",
+	"qjwDvUYFYxr0hiMzSSHaOwg69/bv4LfdDj9HZd38EnVbTg7vMBzzkVr3WNsdQpPfBl9reKhbpUmC7v/y",
+	"yL35/t4sP66hAFLsFzaU76OnDvkPgo8e0ZAXDw+pv/hyF0cvH7NG+2M6NOroUZT5T23RkOOHh4QfYqFD",
+	"qfORDwQ1dxtpPLvwRNkSA33qzRRcRz/i+N2+jvvBmjbUYuupAcTSulSzc8lJZpAE7WkJDGwzhZBpXmU8",
+	"G3aa9/zFmRUreOaQmnZFPG7qaPtvVMxle1UbUPXcf7IfxOvcUx/B1H3xidAOW3WSyjNhLjsAQU4f0rk9",
+	"aj4RRsjESfNG/f0oupslHUKKoeTwxNaLQmxjLu8BNwjkmTa9a5Ma5hh4oAC57pJ3Qglc/auu8cOSU1nH",
+	"06UWUBU4mwXUw7POPS7UACVLHqKcrujXB17VPwcoUey6UFowk/tQH+Tihvf10ewBX9ptS78kAnNV3w3r",
+	"vw1Hu3rU9/o6nZpf9tG+3W9W9BFMt9fuoffEfXCtRxNaWznu30q7yfSftZEG++rKGAy+BPh6OvLlwK5f",
+	"sa829vW+rmkdoaU49qLVgsBCdKvVVX9cY1OWn/9MdOo+LKrxeD/8io78io78J6IjP+5Mc9QO7Y+eENq3",
+	"L/XsCe/3X8r4NWy/J2yvY69uBN8fuNNNmfLWBzftYzhTKcshWbgyLpW7edKqBk8ODlAs85XSZvLN+Jvx",
+	"nrgHf7clxUylFdUy6nYYVMV4Zxn/wcI/KrmEpWUTDBaqhMsNWy55CR9nzzRcYW5iUKWHNWEHZJbdbndv",
+	"eLT5EgddT41w1erqeXX3491/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -17,6 +17,7 @@ import (
 	"github.com/fountainai/fountainai/internal/metrics"
 	"github.com/fountainai/fountainai/internal/migrate"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Options are what the assembled handler needs besides its services.
@@ -27,6 +28,9 @@ type Options struct {
 	PeerURLs map[string]string
 	// PeerTimeout bounds every call to another service (default 5s).
 	PeerTimeout time.Duration
+	// Context ends when work still running must stop, at the end of a shutdown: the writes in
+	// flight then roll back. Default: never.
+	Context context.Context
 }
 
 // Migrate brings every service's schema, and the idempotency keys' schema, up to date.
@@ -60,7 +64,10 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		p.local[s.Name] = true
 		names[i] = s.Name
 	}
-	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool)}
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool), Writes: write.New(o.Context, o.Pool)}
 	mux := http.NewServeMux()
 	table := routes{
 		"GET /healthz": {Service: processService, Operation: "healthz"},
@@ -98,7 +105,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		defer cancel()
 		if err := o.Pool.Ping(ctx); err != nil {
 			httpapi.LoggerFrom(r.Context()).Warn("not ready", slog.String("error", err.Error()))
-			httpapi.WriteError(w, http.StatusServiceUnavailable, httpapi.CodeUnavailable, "database unavailable", "")
+			httpapi.WriteUnavailable(w, httpapi.CodeUnavailable, "database unavailable", "")
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})

@@ -6,12 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
 )
 
 var (
@@ -24,30 +27,43 @@ var (
 )
 
 // Interpret maps a driver error onto the sentinels, keeping the original in the chain for the log.
+// Every way a lost or refused connection shows (refused, reset, cut mid-answer, closed by the
+// server's shutdown, a pool closed under the request) is ErrUnavailable.
 func Interpret(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) || errors.Is(err, ErrUnavailable) {
+		return err
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
 		switch {
 		case pgErr.Code == "23505" || pgErr.Code == "23P01":
 			return fmt.Errorf("%w: %w", ErrConflict, err)
-		case pgErr.Code[:2] == "08", pgErr.Code[:2] == "57", pgErr.Code == "53300":
-			// connection exceptions, operator intervention (shutdown), too many connections
+		case pgErr.Code[:2] == "08", pgErr.Code[:2] == "57", pgErr.Code[:2] == "53",
+			pgErr.Code == "25P03", Retryable(err):
+			// connection exceptions, operator intervention (shutdown), insufficient resources (too
+			// many connections), a session ended for idling in a transaction, and a transaction
+			// PostgreSQL refused to serialise: the same request may succeed when retried
 			return fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		return err
 	}
-	var netErr net.Error
-	var connectErr *pgconn.ConnectError
-	if errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
+	_, connectErr := errors.AsType[*pgconn.ConnectError](err)
+	_, netErr := errors.AsType[net.Error](err)
+	if connectErr || netErr || pgconn.SafeToRetry(err) || pgconn.Timeout(err) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, puddle.ErrClosedPool) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
+}
+
+// Retryable reports whether PostgreSQL refused a transaction for a conflict with a concurrent one
+// (a deadlock or a serialisation failure), which running it again resolves.
+func Retryable(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }
 
 // ConstraintName returns the name of the constraint that refused err, or "".

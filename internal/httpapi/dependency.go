@@ -44,7 +44,7 @@ func UnexpectedResponse(service string, status int) error {
 func writeDependencyFailure(w http.ResponseWriter, r *http.Request, e *DependencyFailure) {
 	LoggerFrom(r.Context()).Warn("dependency failed", "service", e.Service, "status", e.Status, "error", e.Error())
 	if e.Status == 0 || e.Status == http.StatusServiceUnavailable {
-		WriteError(w, http.StatusServiceUnavailable, CodeDependencyUnavailable,
+		WriteUnavailable(w, CodeDependencyUnavailable,
 			"the "+e.Service+" service is unavailable", "retry later; request id: "+RequestID(r.Context()))
 		return
 	}

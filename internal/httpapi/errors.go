@@ -34,6 +34,7 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeInternal             = "INTERNAL"
 	CodeUnavailable          = "UNAVAILABLE"
+	CodeClientClosed         = "CLIENT_CLOSED_REQUEST"
 )
 
 // WriteError answers with status and the ErrorResponse body.
@@ -67,18 +68,44 @@ func RequestErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // ResponseErrorHandler is the strict server's ResponseErrorHandlerFunc: the handler returned an
-// unexpected error, which stays in the log.
+// error. An error that carries its answer is answered with it; an unavailable database or
+// dependency is a 503 with Retry-After; anything else is a bug, a 500 whose cause stays in the log.
+// A request whose context has ended has nobody to read its answer (a client that went away, or an
+// in-process call its caller gave up on): it is answered 499, as proxies do, so that it is neither
+// counted nor logged as an error of the service.
 func ResponseErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
+	if a, ok := errors.AsType[Answerer](err); ok {
+		a.Answer(w)
+		return
+	}
+	if r.Context().Err() != nil {
+		LoggerFrom(r.Context()).Info("request abandoned by its client", slog.String("error", err.Error()))
+		WriteError(w, StatusClientClosed, CodeClientClosed, "the client closed the request", "")
+		return
+	}
 	if dep, ok := asDependencyFailure(err); ok {
 		writeDependencyFailure(w, r, dep)
 		return
 	}
 	if IsUnavailable(err) {
 		LoggerFrom(r.Context()).Warn("database unavailable", slog.String("error", err.Error()))
-		WriteError(w, http.StatusServiceUnavailable, CodeUnavailable, "database unavailable", "retry later")
+		WriteUnavailable(w, CodeUnavailable, "database unavailable", "retry later")
 		return
 	}
 	WriteInternal(w, r, err)
+}
+
+// StatusClientClosed is the status recorded for a request whose client went away before the
+// answer: no client sees it.
+const StatusClientClosed = 499
+
+// RetryAfter is the wait, in seconds, suggested with every 503.
+const RetryAfter = "1"
+
+// WriteUnavailable answers 503 with Retry-After.
+func WriteUnavailable(w http.ResponseWriter, code, message, details string) {
+	w.Header().Set("Retry-After", RetryAfter)
+	WriteError(w, http.StatusServiceUnavailable, code, message, details)
 }
 
 // ParamErrorHandler is the generated router's ErrorHandlerFunc for parameters it cannot bind.
@@ -170,5 +197,6 @@ func writeTooLarge(w http.ResponseWriter) {
 	WriteJSON(w, http.StatusRequestEntityTooLarge, tooLargeBody)
 }
 
-// IsUnavailable reports whether err means the database is unreachable, which answers 503.
-func IsUnavailable(err error) bool { return errors.Is(err, dbx.ErrUnavailable) }
+// IsUnavailable reports whether err means the database is unreachable or refused service, which
+// answers 503, whether or not the code that met it interpreted it.
+func IsUnavailable(err error) bool { return errors.Is(dbx.Interpret(err), dbx.ErrUnavailable) }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Deps are what a service is built from.
@@ -20,6 +21,8 @@ type Deps struct {
 	// CallSlots bounds, for every service on Pool together, the transactions kept open across a
 	// call to another service.
 	CallSlots *dbx.CallSlots
+	// Writes makes every write a client asks for, for every service of the process together.
+	Writes *write.Writer
 }
 
 // Peers reaches the other services. A service calls another only through that service's generated

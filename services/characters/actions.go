@@ -57,18 +57,25 @@ func (s *Server) ListActions(ctx context.Context, req charactersapi.ListActionsR
 // CreateAction stores an action at the end of its script's story order.
 func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActionRequestObject) (charactersapi.CreateActionResponseObject, error) {
 	b := req.Body
-	a, f, err := actions.create(ctx, s, b.ScriptId, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
-		return q.ActionCreate(ctx, charactersdb.ActionCreateParams{
-			ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Description: b.Description,
-		})
-	})
-	switch {
-	case err != nil:
+	resp, err := create(ctx, s, actions, b.ScriptId, b.SectionId,
+		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
+			return q.ActionCreate(ctx, charactersdb.ActionCreateParams{
+				ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Description: b.Description,
+			})
+		},
+		func(a charactersapi.Action) charactersapi.CreateAction201JSONResponse {
+			return charactersapi.CreateAction201JSONResponse{Body: a, Headers: charactersapi.CreateAction201ResponseHeaders{ETag: httpapi.ETag(a.Version)}}
+		},
+		charactersapi.CreateAction201JSONResponse.VisitCreateActionResponse)
+	if f, err := httpapi.AsFailure(err); err != nil {
 		return nil, err
-	case f != nil:
-		return charactersapi.CreateAction422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	} else if f != nil {
+		if f.Status == http.StatusUnprocessableEntity {
+			return charactersapi.CreateAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+		}
+		return nil, f.Unexpected()
 	}
-	return charactersapi.CreateAction201JSONResponse{Body: a, Headers: charactersapi.CreateAction201ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
+	return resp, nil
 }
 
 // DeleteActions deletes the actions matching the filters and releases their positions.
@@ -79,7 +86,7 @@ func (s *Server) DeleteActions(ctx context.Context, req charactersapi.DeleteActi
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.DeleteActions400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+		return charactersapi.DeleteActions400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	return charactersapi.DeleteActions200JSONResponse{DeletedCount: n}, nil
 }
@@ -91,7 +98,7 @@ func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionReque
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.GetAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
 }
@@ -108,17 +115,17 @@ func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceAct
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.ReplaceAction200JSONResponse{Body: a, Headers: charactersapi.ReplaceAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ReplaceAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceAction412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.ReplaceAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.ReplaceAction422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+		return charactersapi.ReplaceAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // UpdateAction changes the fields given.
@@ -133,17 +140,17 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.UpdateAction200JSONResponse{Body: a, Headers: charactersapi.UpdateAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.UpdateAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateAction412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.UpdateAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.UpdateAction422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+		return charactersapi.UpdateAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // DeleteAction deletes an action (with its paraphrases when cascade) and releases its position.
@@ -153,15 +160,15 @@ func (s *Server) DeleteAction(ctx context.Context, req charactersapi.DeleteActio
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.DeleteAction204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteAction404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.DeleteAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
-		return charactersapi.DeleteAction409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+		return charactersapi.DeleteAction409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteAction412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.DeleteAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 func characterOf(r charactersdb.CharactersCharacter) charactersapi.Character {
@@ -48,19 +50,26 @@ func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListChara
 
 // CreateCharacter stores a character; it belongs to no script.
 func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCharacterRequestObject) (charactersapi.CreateCharacterResponseObject, error) {
-	row, err := s.q.CharacterCreate(ctx, req.Body.Name, req.Body.Description)
+	resp, err := write.Do(ctx, s.writes, write.Lane{}, charactersapi.CreateCharacter201JSONResponse.VisitCreateCharacterResponse,
+		func(ctx context.Context, tx *write.Tx) (charactersapi.CreateCharacter201JSONResponse, error) {
+			row, err := charactersdb.New(tx).CharacterCreate(ctx, req.Body.Name, req.Body.Description)
+			if err != nil {
+				return charactersapi.CreateCharacter201JSONResponse{}, dbx.Interpret(err)
+			}
+			c := characterOf(row)
+			return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
+		})
 	if err != nil {
-		return nil, fmt.Errorf("create character: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("create character: %w", err)
 	}
-	c := characterOf(row)
-	return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
+	return resp, nil
 }
 
 // GetCharacter reads a character; other services check a characterId with it.
 func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacterRequestObject) (charactersapi.GetCharacterResponseObject, error) {
 	row, err := s.q.CharacterGetByID(ctx, req.CharacterId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-		return charactersapi.GetCharacter404JSONResponse{NotFoundJSONResponse: notFound("character", req.CharacterId).notFound()}, nil
+		return charactersapi.GetCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](notFound("character", req.CharacterId))}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read character %d: %w", req.CharacterId, err)
 	}
@@ -70,7 +79,7 @@ func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacte
 
 // characterWritten finishes a conditional write of a character: no row means a missing character
 // (404) or a stale If-Match (412).
-func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, *failure, error) {
+func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, *httpapi.Failure, error) {
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		f, err := whyNoRow("character", id, func() (int64, error) {
 			c, err := s.q.CharacterGetByID(ctx, id)
@@ -92,15 +101,15 @@ func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.Replace
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.ReplaceCharacter200JSONResponse{Body: c, Headers: charactersapi.ReplaceCharacter200ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ReplaceCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceCharacter412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.ReplaceCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // UpdateCharacter changes the given fields of a character.
@@ -112,15 +121,15 @@ func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCh
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.UpdateCharacter200JSONResponse{Body: c, Headers: charactersapi.UpdateCharacter200ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.UpdateCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateCharacter412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.UpdateCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // DeleteCharacter deletes a character; with cascade also its actions, spoken words, paraphrases and
@@ -131,17 +140,17 @@ func (s *Server) DeleteCharacter(ctx context.Context, req charactersapi.DeleteCh
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.DeleteCharacter204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteCharacter404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.DeleteCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
-		return charactersapi.DeleteCharacter409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+		return charactersapi.DeleteCharacter409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteCharacter412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.DeleteCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // deleteCharacter runs in two steps so that a failing dependency keeps the character, and a retry
@@ -150,7 +159,7 @@ func (s *Server) DeleteCharacter(ctx context.Context, req charactersapi.DeleteCh
 // locked character, counts the dependants left (or, with cascade, deletes its contexts in the
 // Session & Context service) and deletes the character with its own paraphrases. An action or
 // spoken word added between the two steps fails the foreign keys: 409, nothing more deleted.
-func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8, cascade bool) (*failure, error) {
+func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8, cascade bool) (*httpapi.Failure, error) {
 	if cascade {
 		if f, err := s.clearCharacter(ctx, id, ifVersion); f != nil || err != nil {
 			return f, err
@@ -164,55 +173,53 @@ func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype
 	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := charactersdb.New(tx)
 		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
-			return orRejection(f, err)
+			return httpapi.FailureOr(f, err)
 		}
 		if cascade {
 			if err := s.deleteContexts(ctx, id); err != nil {
 				return err
 			}
 		} else if f, err := s.characterDependants(ctx, q, id); f != nil || err != nil {
-			return orRejection(f, err)
+			return httpapi.FailureOr(f, err)
 		}
 		_, err := q.CharacterDelete(ctx, id, ifVersion, cascade)
 		switch dbx.ConstraintName(err) {
 		case actions.characterFK, spokenWords.characterFK, characterOriginal.paraphraseFK:
-			return &rejection{fail(http.StatusConflict, codeHasDependants, "the character has dependants",
-				"added while it was being deleted; retry")}
+			return httpapi.Fail(http.StatusConflict, codeHasDependants, "the character has dependants",
+				"added while it was being deleted; retry")
 		}
 		return err
 	})
-	return splitRejection(err)
+	return httpapi.AsFailure(err)
 }
 
-// clearCharacter deletes a character's actions and spoken words, with their paraphrases, and then
-// releases their positions.
-func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8) (*failure, error) {
-	var actionIDs, spokenWordIDs []int64
+// clearCharacter deletes a character's actions and spoken words, with their paraphrases and their
+// positions, in one transaction.
+func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8) (*httpapi.Failure, error) {
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := charactersdb.New(tx)
 		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
-			return orRejection(f, err)
+			return httpapi.FailureOr(f, err)
 		}
 		character := pgtype.Int8{Int64: id, Valid: true}
-		var err error
-		if actionIDs, err = q.ActionDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character); err != nil {
+		actionIDs, err := q.ActionDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character)
+		if err != nil {
 			return fmt.Errorf("delete actions of character %d: %w", id, err)
 		}
-		if spokenWordIDs, err = q.SpokenWordDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character); err != nil {
+		spokenWordIDs, err := q.SpokenWordDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character)
+		if err != nil {
 			return fmt.Errorf("delete spoken words of character %d: %w", id, err)
 		}
-		return nil
+		if err := placement.Release(ctx, tx, string(actions.typ), actionIDs); err != nil {
+			return err
+		}
+		return placement.Release(ctx, tx, string(spokenWords.typ), spokenWordIDs)
 	})
-	if f, err := splitRejection(err); f != nil || err != nil {
-		return f, err
-	}
-	return nil, errors.Join(
-		s.releaseAll(ctx, actions.typ, actionIDs),
-		s.releaseAll(ctx, spokenWords.typ, spokenWordIDs))
+	return httpapi.AsFailure(err)
 }
 
 // lockCharacter locks a character's row for the rest of the transaction and checks If-Match.
-func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVersion pgtype.Int8) (*failure, error) {
+func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVersion pgtype.Int8) (*httpapi.Failure, error) {
 	c, err := q.CharacterLockByID(ctx, id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return notFound("character", id), nil
@@ -226,7 +233,7 @@ func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVer
 }
 
 // characterDependants answers 409 HAS_DEPENDANTS, saying which, when a character has any.
-func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Queries, id int64) (*failure, error) {
+func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Queries, id int64) (*httpapi.Failure, error) {
 	own, err := q.CharacterCountDependants(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("count dependants of character %d: %w", id, dbx.Interpret(err))
@@ -247,14 +254,6 @@ func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Querie
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	return fail(http.StatusConflict, codeHasDependants, "the character has dependants; delete with cascade=true to delete them too",
+	return httpapi.Fail(http.StatusConflict, codeHasDependants, "the character has dependants; delete with cascade=true to delete them too",
 		strings.Join(parts, ", ")), nil
-}
-
-// orRejection turns a failure into the error that rolls a transaction back with it.
-func orRejection(f *failure, err error) error {
-	if f != nil {
-		return &rejection{f}
-	}
-	return err
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Actions and spoken words are the two story elements this service keeps. They differ only in their
@@ -89,11 +91,11 @@ func (k *storyKind[R, I]) paraphrased() original {
 }
 
 // refused maps a write the character foreign key refused to 422 CHARACTER_NOT_FOUND.
-func (k *storyKind[R, I]) refused(err error) *failure {
+func (k *storyKind[R, I]) refused(err error) *httpapi.Failure {
 	if dbx.ConstraintName(err) != k.characterFK {
 		return nil
 	}
-	return fail(http.StatusUnprocessableEntity, codeCharacterNotFound, "the character does not exist", "characterId")
+	return httpapi.Fail(http.StatusUnprocessableEntity, codeCharacterNotFound, "the character does not exist", "characterId")
 }
 
 // currentVersion reads an element's version, for telling a missing element from a stale If-Match.
@@ -105,7 +107,7 @@ func (k *storyKind[R, I]) currentVersion(ctx context.Context, s *Server, id int6
 }
 
 // read returns an element with its story position.
-func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *failure, error) {
+func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *httpapi.Failure, error) {
 	var zero I
 	row, err := k.get(s.q, ctx, id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
@@ -116,7 +118,7 @@ func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *fa
 	return k.withPosition(ctx, s, row)
 }
 
-func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I, *failure, error) {
+func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I, *httpapi.Failure, error) {
 	var zero I
 	n, err := s.position(ctx, k.typ, k.meta(row).id)
 	if err != nil {
@@ -125,57 +127,39 @@ func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I
 	return k.item(row, n), nil, nil
 }
 
-// create stores a new element at the end of its script's story order: the row is inserted and its
-// position allocated in one transaction that commits only once the sequence service placed the new
-// id, so no reader sees the element without its position and a failed allocation stores nothing.
-// If the commit fails after allocation the position is released again.
-func (k *storyKind[R, I]) create(ctx context.Context, s *Server, scriptID int64, sectionID *int64, insert func(*charactersdb.Queries) (R, error)) (I, *failure, error) {
-	var zero I
+// create stores a new element at the end of its script's story order: its row, its position and
+// the request's Idempotency-Key record commit in one transaction (write.Do), made together with the
+// other writes into the same story. created is the operation's answer for the new element.
+func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scriptID int64, sectionID *int64,
+	insert func(context.Context, *charactersdb.Queries) (R, error), created func(I) C, render func(C, http.ResponseWriter) error) (C, error) {
+	var zero C
 	if f, err := s.checkScript(ctx, scriptID); f != nil || err != nil {
-		return zero, f, err
+		return zero, httpapi.FailureOr(f, err)
 	}
 	if sectionID != nil {
 		if f, err := s.checkSection(ctx, scriptID, *sectionID); f != nil || err != nil {
-			return zero, f, err
+			return zero, httpapi.FailureOr(f, err)
 		}
 	}
-	done, err := s.slots.Hold(ctx)
-	if err != nil {
-		return zero, nil, err
-	}
-	defer done()
-	var (
-		row       R
-		number    int64
-		allocated bool
-	)
-	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var err error
-		if row, err = insert(charactersdb.New(tx)); err != nil {
+	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story), render, func(ctx context.Context, tx *write.Tx) (C, error) {
+		row, err := insert(ctx, charactersdb.New(tx))
+		if err != nil {
 			if f := k.refused(err); f != nil {
-				return &rejection{f}
+				return zero, f
 			}
-			return fmt.Errorf("insert %s: %w", k.noun, err)
+			return zero, fmt.Errorf("insert %s: %w", k.noun, dbx.Interpret(err))
 		}
-		if number, err = s.allocate(ctx, k.typ, k.meta(row).id, scriptID); err != nil {
-			return err
+		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.meta(row).id)
+		if err != nil {
+			return zero, err
 		}
-		allocated = true
-		return nil
+		return created(k.item(row, n)), nil
 	})
-	if err != nil {
-		if allocated { // only the commit can have failed
-			s.releaseAfterFailure(ctx, k.typ, k.meta(row).id)
-		}
-		f, err := splitRejection(err)
-		return zero, f, err
-	}
-	return k.item(row, number), nil, nil
 }
 
 // update runs write (a replace or a patch with the If-Match condition in its SQL) on element id; a
 // new sectionID is checked first, in the element's own script.
-func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, sectionID *int64, write func(*charactersdb.Queries) (R, error)) (I, *failure, error) {
+func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, sectionID *int64, write func(*charactersdb.Queries) (R, error)) (I, *httpapi.Failure, error) {
 	var zero I
 	if sectionID != nil {
 		row, err := k.get(s.q, ctx, id)
@@ -202,12 +186,16 @@ func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, secti
 	return k.withPosition(ctx, s, row)
 }
 
-// deleteOne deletes an element (with its paraphrases when cascade) and then releases its position.
-// The row goes first: a release that fails leaves a gap in the story order, never a row without a
-// position.
-func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) (*failure, error) {
-	_, err := k.remove(s.q, ctx, id, ifVersion, cascade)
-	switch err = dbx.Interpret(err); {
+// deleteOne deletes an element (with its paraphrases when cascade) and releases its position, in one
+// transaction.
+func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) (*httpapi.Failure, error) {
+	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := k.remove(charactersdb.New(tx), ctx, id, ifVersion, cascade); err != nil {
+			return err
+		}
+		return placement.Release(ctx, tx, string(k.typ), []int64{id})
+	})
+	switch {
 	case errors.Is(err, dbx.ErrNotFound):
 		return whyNoRow(k.noun, id, k.currentVersion(ctx, s, id))
 	case dbx.ConstraintName(err) == k.paraphraseFK:
@@ -215,29 +203,34 @@ func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, if
 		if err != nil {
 			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.noun, id, dbx.Interpret(err))
 		}
-		return fail(http.StatusConflict, codeHasDependants, "the "+k.noun+" has paraphrases",
+		return httpapi.Fail(http.StatusConflict, codeHasDependants, "the "+k.noun+" has paraphrases",
 			fmt.Sprintf("%d paraphrases; delete with cascade=true to delete them too", n)), nil
 	case err != nil:
 		return nil, fmt.Errorf("delete %s %d: %w", k.noun, id, err)
 	}
-	return nil, s.release(ctx, k.typ, id)
+	return nil, nil
 }
 
-// deleteWhere deletes every element matching all the given filters, with their paraphrases, then
-// releases their positions.
-func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, sectionID, characterID *int64) (int64, *failure, error) {
+// deleteWhere deletes every element matching all the given filters, with their paraphrases and
+// their positions, in one transaction.
+func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, sectionID, characterID *int64) (int64, *httpapi.Failure, error) {
 	if scriptID == nil && sectionID == nil && characterID == nil {
-		return 0, fail(http.StatusBadRequest, codeFilterRequired, "name at least one filter",
+		return 0, httpapi.Fail(http.StatusBadRequest, codeFilterRequired, "name at least one filter",
 			"scriptId, sectionId or characterId"), nil
 	}
-	ids, err := k.removeWhere(s.q, ctx, dbx.Int8(scriptID), dbx.Int8(sectionID), dbx.Int8(characterID))
+	var n int64
+	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		ids, err := k.removeWhere(charactersdb.New(tx), ctx, dbx.Int8(scriptID), dbx.Int8(sectionID), dbx.Int8(characterID))
+		if err != nil {
+			return err
+		}
+		n = int64(len(ids))
+		return placement.Release(ctx, tx, string(k.typ), ids)
+	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("delete %ss: %w", k.noun, dbx.Interpret(err))
+		return 0, nil, fmt.Errorf("delete %ss: %w", k.noun, err)
 	}
-	if err := s.releaseAll(ctx, k.typ, ids); err != nil {
-		return 0, nil, err
-	}
-	return int64(len(ids)), nil, nil
+	return n, nil, nil
 }
 
 // listPage answers a list request. Filtered by script, the items come in story order: with only the

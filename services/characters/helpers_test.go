@@ -125,7 +125,7 @@ func (e env) story(t *testing.T, scriptID int64) []sequenceapi.Position {
 // positionOf reads an element's position from the sequence service; 0 when it holds none.
 func (e env) positionOf(t *testing.T, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
-	resp, err := e.seq.GetElementPositionWithResponse(bg, typ, id)
+	resp, err := e.seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	if resp.StatusCode() == http.StatusNotFound {
 		return 0

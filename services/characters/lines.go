@@ -25,13 +25,13 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 		lineIDs = *p.DialogueIds
 	}
 	if len(actionIDs) == 0 && len(lineIDs) == 0 {
-		f := fail(http.StatusBadRequest, codeFilterRequired, "name the elements to read", "actionIds or dialogueIds")
-		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: charactersapi.BadRequestJSONResponse(f.body)}, nil
+		f := httpapi.Fail(http.StatusBadRequest, codeFilterRequired, "name the elements to read", "actionIds or dialogueIds")
+		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	if n := len(actionIDs) + len(lineIDs); n > maxLineIDs {
-		f := fail(http.StatusBadRequest, httpapi.CodeValidationFailed, fmt.Sprintf("at most %d ids in all", maxLineIDs),
+		f := httpapi.Fail(http.StatusBadRequest, httpapi.CodeValidationFailed, fmt.Sprintf("at most %d ids in all", maxLineIDs),
 			fmt.Sprintf("%d actionIds and %d dialogueIds", len(actionIDs), len(lineIDs)))
-		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: charactersapi.BadRequestJSONResponse(f.body)}, nil
+		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	out := lineContents{Actions: []charactersapi.ActionContent{}, SpokenWords: []charactersapi.SpokenWordContent{}}
 	if len(actionIDs) > 0 {

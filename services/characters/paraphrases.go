@@ -10,6 +10,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Paraphrases of characters, actions and spoken words are one table and one set of operations,
@@ -45,21 +46,21 @@ func paraphraseOf(r charactersdb.CharactersParaphrase) charactersapi.Paraphrase 
 	}
 }
 
-func (o original) paraphraseNotFound(originalID, paraphraseID int64) *failure {
-	return fail(http.StatusNotFound, "NOT_FOUND", "paraphrase not found",
+func (o original) paraphraseNotFound(originalID, paraphraseID int64) *httpapi.Failure {
+	return httpapi.NotFound(httpapi.CodeNotFound, "paraphrase not found",
 		fmt.Sprintf("%s %d has no paraphrase %d", o.noun, originalID, paraphraseID))
 }
 
 // mismatch refuses a body whose originalId is not the path's.
-func (o original) mismatch(originalID int64, sent *int64) *failure {
+func (o original) mismatch(originalID int64, sent *int64) *httpapi.Failure {
 	if sent == nil || *sent == originalID {
 		return nil
 	}
-	return fail(http.StatusBadRequest, codeOriginalIDMismatch, "originalId must be the id in the path",
+	return httpapi.Fail(http.StatusBadRequest, codeOriginalIDMismatch, "originalId must be the id in the path",
 		fmt.Sprintf("path %s %d, body originalId %d", o.noun, originalID, *sent))
 }
 
-func (o original) list(ctx context.Context, s *Server, id int64, limit *int, offset *int64) (charactersapi.ParaphraseList, *failure, error) {
+func (o original) list(ctx context.Context, s *Server, id int64, limit *int, offset *int64) (charactersapi.ParaphraseList, *httpapi.Failure, error) {
 	l, off := httpapi.Page(limit, offset)
 	page := charactersapi.ParaphraseList{Items: []charactersapi.Paraphrase{}, Limit: l, Offset: off}
 	if err := dbx.Interpret(o.exists(s.q, ctx, id)); errors.Is(err, dbx.ErrNotFound) {
@@ -82,22 +83,28 @@ func (o original) list(ctx context.Context, s *Server, id int64, limit *int, off
 	return page, nil, nil
 }
 
-func (o original) create(ctx context.Context, s *Server, id int64, b charactersapi.ParaphraseCreateRequest) (charactersapi.Paraphrase, *failure, error) {
+// createParaphrase stores a paraphrase of original id (with the request's Idempotency-Key, in one
+// transaction); created is the operation's answer for it.
+func createParaphrase[C any](ctx context.Context, s *Server, o original, id int64, b charactersapi.ParaphraseCreateRequest,
+	created func(charactersapi.Paraphrase) C, render func(C, http.ResponseWriter) error) (C, error) {
+	var zero C
 	if f := o.mismatch(id, b.OriginalId); f != nil {
-		return charactersapi.Paraphrase{}, f, nil
+		return zero, f
 	}
-	row, err := s.q.ParaphraseCreate(ctx, charactersdb.ParaphraseCreateParams{
-		OriginalType: string(o.originalType), OriginalID: id, Text: b.Text, Commentary: b.Commentary,
+	return write.Do(ctx, s.writes, write.Lane{}, render, func(ctx context.Context, tx *write.Tx) (C, error) {
+		row, err := charactersdb.New(tx).ParaphraseCreate(ctx, charactersdb.ParaphraseCreateParams{
+			OriginalType: string(o.originalType), OriginalID: id, Text: b.Text, Commentary: b.Commentary,
+		})
+		if dbx.ConstraintName(err) == o.paraphraseFK {
+			return zero, notFound(o.noun, id)
+		} else if err != nil {
+			return zero, fmt.Errorf("create paraphrase of %s %d: %w", o.noun, id, dbx.Interpret(err))
+		}
+		return created(paraphraseOf(row)), nil
 	})
-	if dbx.ConstraintName(err) == o.paraphraseFK {
-		return charactersapi.Paraphrase{}, notFound(o.noun, id), nil
-	} else if err != nil {
-		return charactersapi.Paraphrase{}, nil, fmt.Errorf("create paraphrase of %s %d: %w", o.noun, id, dbx.Interpret(err))
-	}
-	return paraphraseOf(row), nil, nil
 }
 
-func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (charactersapi.Paraphrase, *failure, error) {
+func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (charactersapi.Paraphrase, *httpapi.Failure, error) {
 	row, err := s.q.ParaphraseGetByID(ctx, paraphraseID, string(o.originalType), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID), nil
@@ -109,7 +116,7 @@ func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (c
 
 // written finishes a conditional write of a paraphrase: no row means a missing paraphrase (404) or a
 // stale If-Match (412).
-func (o original) written(ctx context.Context, s *Server, id, paraphraseID int64, row charactersdb.CharactersParaphrase, err error) (charactersapi.Paraphrase, *failure, error) {
+func (o original) written(ctx context.Context, s *Server, id, paraphraseID int64, row charactersdb.CharactersParaphrase, err error) (charactersapi.Paraphrase, *httpapi.Failure, error) {
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		current, err := s.q.ParaphraseGetByID(ctx, paraphraseID, string(o.originalType), id)
 		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
@@ -124,7 +131,7 @@ func (o original) written(ctx context.Context, s *Server, id, paraphraseID int64
 	return paraphraseOf(row), nil, nil
 }
 
-func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphraseUpdateRequest) (charactersapi.Paraphrase, *failure, error) {
+func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphraseUpdateRequest) (charactersapi.Paraphrase, *httpapi.Failure, error) {
 	if f := o.mismatch(id, b.OriginalId); f != nil {
 		return charactersapi.Paraphrase{}, f, nil
 	}
@@ -139,7 +146,7 @@ func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64
 	return o.written(ctx, s, id, paraphraseID, row, err)
 }
 
-func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphrasePatchRequest) (charactersapi.Paraphrase, *failure, error) {
+func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphrasePatchRequest) (charactersapi.Paraphrase, *httpapi.Failure, error) {
 	row, err := s.q.ParaphraseUpdate(ctx, charactersdb.ParaphraseUpdateParams{
 		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 		Text: dbx.Text(b.Text), Commentary: dbx.Text(b.Commentary),
@@ -147,7 +154,7 @@ func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, 
 	return o.written(ctx, s, id, paraphraseID, row, err)
 }
 
-func (o original) delete(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string) (*failure, error) {
+func (o original) delete(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string) (*httpapi.Failure, error) {
 	_, err := s.q.ParaphraseDelete(ctx, charactersdb.ParaphraseDeleteParams{
 		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 	})
@@ -157,7 +164,7 @@ func (o original) delete(ctx context.Context, s *Server, id, paraphraseID int64,
 
 // onlyParaphrase resolves the paraphrase v2's PUT and PATCH /characters/{characterId}/paraphrases
 // change: the one named by paraphraseId, else the character's only one.
-func (s *Server) onlyParaphrase(ctx context.Context, characterID int64, paraphraseID *int64) (int64, *failure, error) {
+func (s *Server) onlyParaphrase(ctx context.Context, characterID int64, paraphraseID *int64) (int64, *httpapi.Failure, error) {
 	if paraphraseID != nil {
 		return *paraphraseID, nil, nil
 	}
@@ -167,9 +174,9 @@ func (s *Server) onlyParaphrase(ctx context.Context, characterID int64, paraphra
 	case f != nil || err != nil:
 		return 0, f, err
 	case page.TotalCount == 0:
-		return 0, fail(http.StatusNotFound, "NOT_FOUND", "the character has no paraphrase", fmt.Sprintf("character %d", characterID)), nil
+		return 0, httpapi.NotFound(httpapi.CodeNotFound, "the character has no paraphrase", fmt.Sprintf("character %d", characterID)), nil
 	case page.TotalCount > 1:
-		return 0, fail(http.StatusConflict, codeParaphraseAmbiguous, "the character has several paraphrases: name one",
+		return 0, httpapi.Fail(http.StatusConflict, codeParaphraseAmbiguous, "the character has several paraphrases: name one",
 			fmt.Sprintf("character %d has %d paraphrases; add ?paraphraseId=", characterID, page.TotalCount)), nil
 	}
 	return page.Items[0].ParaphraseId, nil, nil
@@ -182,26 +189,30 @@ func (s *Server) ListCharacterParaphrases(ctx context.Context, req charactersapi
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.ListCharacterParaphrases404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ListCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.ListCharacterParaphrases200JSONResponse(page), nil
 }
 
 // CreateCharacterParaphrase paraphrases a character.
 func (s *Server) CreateCharacterParaphrase(ctx context.Context, req charactersapi.CreateCharacterParaphraseRequestObject) (charactersapi.CreateCharacterParaphraseResponseObject, error) {
-	p, f, err := characterOriginal.create(ctx, s, req.CharacterId, *req.Body)
-	if err != nil {
+	resp, err := createParaphrase(ctx, s, characterOriginal, req.CharacterId, *req.Body,
+		func(p charactersapi.Paraphrase) charactersapi.CreateCharacterParaphrase201JSONResponse {
+			return charactersapi.CreateCharacterParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateCharacterParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}
+		},
+		charactersapi.CreateCharacterParaphrase201JSONResponse.VisitCreateCharacterParaphraseResponse)
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, err
+	case f == nil:
+		return resp, nil
+	case f.Status == http.StatusBadRequest:
+		return charactersapi.CreateCharacterParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+	case f.Status == http.StatusNotFound:
+		return charactersapi.CreateCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
-	switch status(f) {
-	case 0:
-		return charactersapi.CreateCharacterParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateCharacterParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
-	case http.StatusBadRequest:
-		return charactersapi.CreateCharacterParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
-	case http.StatusNotFound:
-		return charactersapi.CreateCharacterParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
-	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // GetCharacterParaphrase reads a paraphrase of a character.
@@ -211,7 +222,7 @@ func (s *Server) GetCharacterParaphrase(ctx context.Context, req charactersapi.G
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetCharacterParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.GetCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
@@ -222,17 +233,17 @@ func (s *Server) ReplaceCharacterParaphrase(ctx context.Context, req charactersa
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.ReplaceCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.ReplaceCharacterParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+		return charactersapi.ReplaceCharacterParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceCharacterParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ReplaceCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.ReplaceCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // PatchCharacterParaphrase changes the given fields of a paraphrase of a character.
@@ -241,15 +252,15 @@ func (s *Server) PatchCharacterParaphrase(ctx context.Context, req charactersapi
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.PatchCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchCharacterParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.PatchCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.PatchCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // DeleteCharacterParaphrase deletes a paraphrase of a character.
@@ -258,15 +269,15 @@ func (s *Server) DeleteCharacterParaphrase(ctx context.Context, req charactersap
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.DeleteCharacterParaphrase204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteCharacterParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.DeleteCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.DeleteCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // UpdateCharacterParaphrases is v2's PUT /characters/{characterId}/paraphrases: it replaces the
@@ -280,19 +291,19 @@ func (s *Server) UpdateCharacterParaphrases(ctx context.Context, req charactersa
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.UpdateCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.UpdateCharacterParaphrases200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.UpdateCharacterParaphrases400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+		return charactersapi.UpdateCharacterParaphrases400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateCharacterParaphrases404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.UpdateCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
-		return charactersapi.UpdateCharacterParaphrases409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+		return charactersapi.UpdateCharacterParaphrases409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.UpdateCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // PatchCharacterParaphrases is v2's PATCH /characters/{characterId}/paraphrases: it changes the
@@ -306,17 +317,17 @@ func (s *Server) PatchCharacterParaphrases(ctx context.Context, req charactersap
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.PatchCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrases200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchCharacterParaphrases404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.PatchCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
-		return charactersapi.PatchCharacterParaphrases409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+		return charactersapi.PatchCharacterParaphrases409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.PatchCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // ListActionParaphrases lists an action's paraphrases, oldest first.
@@ -326,26 +337,30 @@ func (s *Server) ListActionParaphrases(ctx context.Context, req charactersapi.Li
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.ListActionParaphrases404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ListActionParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.ListActionParaphrases200JSONResponse(page), nil
 }
 
 // CreateActionParaphrase paraphrases an action.
 func (s *Server) CreateActionParaphrase(ctx context.Context, req charactersapi.CreateActionParaphraseRequestObject) (charactersapi.CreateActionParaphraseResponseObject, error) {
-	p, f, err := actionOriginal.create(ctx, s, req.ActionId, *req.Body)
-	if err != nil {
+	resp, err := createParaphrase(ctx, s, actionOriginal, req.ActionId, *req.Body,
+		func(p charactersapi.Paraphrase) charactersapi.CreateActionParaphrase201JSONResponse {
+			return charactersapi.CreateActionParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateActionParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}
+		},
+		charactersapi.CreateActionParaphrase201JSONResponse.VisitCreateActionParaphraseResponse)
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, err
+	case f == nil:
+		return resp, nil
+	case f.Status == http.StatusBadRequest:
+		return charactersapi.CreateActionParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+	case f.Status == http.StatusNotFound:
+		return charactersapi.CreateActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
-	switch status(f) {
-	case 0:
-		return charactersapi.CreateActionParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateActionParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
-	case http.StatusBadRequest:
-		return charactersapi.CreateActionParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
-	case http.StatusNotFound:
-		return charactersapi.CreateActionParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
-	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // GetActionParaphrase reads a paraphrase of an action.
@@ -355,7 +370,7 @@ func (s *Server) GetActionParaphrase(ctx context.Context, req charactersapi.GetA
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetActionParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.GetActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
@@ -366,17 +381,17 @@ func (s *Server) ReplaceActionParaphrase(ctx context.Context, req charactersapi.
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.ReplaceActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.ReplaceActionParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+		return charactersapi.ReplaceActionParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceActionParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ReplaceActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.ReplaceActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // PatchActionParaphrase changes the given fields of a paraphrase of an action.
@@ -385,15 +400,15 @@ func (s *Server) PatchActionParaphrase(ctx context.Context, req charactersapi.Pa
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.PatchActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchActionParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.PatchActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.PatchActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // DeleteActionParaphrase deletes a paraphrase of an action.
@@ -402,15 +417,15 @@ func (s *Server) DeleteActionParaphrase(ctx context.Context, req charactersapi.D
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.DeleteActionParaphrase204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteActionParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.DeleteActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.DeleteActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // ListSpokenWordParaphrases lists a spoken word's paraphrases, oldest first.
@@ -420,26 +435,30 @@ func (s *Server) ListSpokenWordParaphrases(ctx context.Context, req charactersap
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.ListSpokenWordParaphrases404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ListSpokenWordParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.ListSpokenWordParaphrases200JSONResponse(page), nil
 }
 
 // CreateSpokenWordParaphrase paraphrases a spoken word.
 func (s *Server) CreateSpokenWordParaphrase(ctx context.Context, req charactersapi.CreateSpokenWordParaphraseRequestObject) (charactersapi.CreateSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWordOriginal.create(ctx, s, req.SpokenWordId, *req.Body)
-	if err != nil {
+	resp, err := createParaphrase(ctx, s, spokenWordOriginal, req.SpokenWordId, *req.Body,
+		func(p charactersapi.Paraphrase) charactersapi.CreateSpokenWordParaphrase201JSONResponse {
+			return charactersapi.CreateSpokenWordParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateSpokenWordParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}
+		},
+		charactersapi.CreateSpokenWordParaphrase201JSONResponse.VisitCreateSpokenWordParaphraseResponse)
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, err
+	case f == nil:
+		return resp, nil
+	case f.Status == http.StatusBadRequest:
+		return charactersapi.CreateSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+	case f.Status == http.StatusNotFound:
+		return charactersapi.CreateSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
-	switch status(f) {
-	case 0:
-		return charactersapi.CreateSpokenWordParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateSpokenWordParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
-	case http.StatusBadRequest:
-		return charactersapi.CreateSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
-	case http.StatusNotFound:
-		return charactersapi.CreateSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
-	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // GetSpokenWordParaphrase reads a paraphrase of a spoken word.
@@ -449,7 +468,7 @@ func (s *Server) GetSpokenWordParaphrase(ctx context.Context, req charactersapi.
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.GetSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
@@ -460,17 +479,17 @@ func (s *Server) ReplaceSpokenWordParaphrase(ctx context.Context, req characters
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.ReplaceSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.ReplaceSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+		return charactersapi.ReplaceSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ReplaceSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.ReplaceSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // PatchSpokenWordParaphrase changes the given fields of a paraphrase of a spoken word.
@@ -479,15 +498,15 @@ func (s *Server) PatchSpokenWordParaphrase(ctx context.Context, req charactersap
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.PatchSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.PatchSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.PatchSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // DeleteSpokenWordParaphrase deletes a paraphrase of a spoken word.
@@ -496,13 +515,13 @@ func (s *Server) DeleteSpokenWordParaphrase(ctx context.Context, req charactersa
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.DeleteSpokenWordParaphrase204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.DeleteSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.DeleteSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }

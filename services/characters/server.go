@@ -1,8 +1,9 @@
 // Package characters is the Character Management Service: characters, their actions and spoken
 // words, and paraphrases of all three. Actions and spoken words have their place in a script's story
-// order, which only the Central Sequence Service holds: this service stores none of it, allocates a
-// position in the same transaction that stores an element, releases it when the element goes, and
-// reads it for every response. Scripts and sections are checked through the Core Script Management
+// order, which only the Central Sequence Service holds: this service stores none of it, places an
+// element through the sequence service's published functions in the transaction that stores it
+// (internal/placement), releases it in the one that deletes it, and reads it over HTTP for every
+// response. Scripts and sections are checked through the Core Script Management
 // service, character contexts are removed through the Session & Context service; every other service
 // is reached only through its generated client.
 package characters
@@ -25,6 +26,7 @@ import (
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/peerclient"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/internal/write"
 	"github.com/fountainai/fountainai/migrations"
 )
 
@@ -44,20 +46,21 @@ type Server struct {
 	scripts  scriptsapi.ClientWithResponsesInterface
 	sessions sessionsapi.ClientWithResponsesInterface
 	slots    *dbx.CallSlots
+	writes   *write.Writer
 }
 
 var _ charactersapi.StrictServerInterface = (*Server)(nil)
 
-// NewServer builds the service on a pool whose database has the characters schema migrated.
-// Creating an action or spoken word and deleting a character keep a transaction open across a call
-// to another service, within slots.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c peerclient.Set) *Server {
+// NewServer builds the service on a pool whose database has the characters schema migrated; its
+// creates go through writes. Deleting a character keeps a transaction open across a call to the
+// Session & Context service, within slots.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, writes *write.Writer, c peerclient.Set) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	return &Server{
 		pool: pool, q: charactersdb.New(pool), log: logger,
-		seq: c.Sequence, scripts: c.Scripts, sessions: c.Sessions, slots: slots,
+		seq: c.Sequence, scripts: c.Scripts, sessions: c.Sessions, slots: slots, writes: writes,
 	}
 }
 
@@ -73,7 +76,7 @@ func Service() service.Service {
 			if err != nil {
 				return err
 			}
-			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.CallSlots, clients))
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.CallSlots, deps.Writes, clients))
 		},
 	}
 }
@@ -108,77 +111,23 @@ const (
 	codePrecondition        = "PRECONDITION_FAILED"
 )
 
-// failure is an expected error answer. Shared code returns it; each handler turns it into the typed
-// response its operation declares for the status.
-type failure struct {
-	status int
-	body   charactersapi.ErrorResponse
+func notFound(what string, id int64) *httpapi.Failure {
+	return httpapi.NotFound(httpapi.CodeNotFound, what+" not found", fmt.Sprintf("%s %d", what, id))
 }
 
-func fail(status int, code, message, details string) *failure {
-	f := &failure{status: status, body: charactersapi.ErrorResponse{ErrorCode: code, Message: message}}
-	if details != "" {
-		f.body.Details = &details
-	}
-	return f
-}
-
-func notFound(what string, id int64) *failure {
-	return fail(http.StatusNotFound, httpapi.CodeNotFound, what+" not found", fmt.Sprintf("%s %d", what, id))
-}
-
-func stale(current int64) *failure {
-	return fail(http.StatusPreconditionFailed, codePrecondition, "the resource has changed since that version",
+func stale(current int64) *httpapi.Failure {
+	return httpapi.Fail(http.StatusPreconditionFailed, codePrecondition, "the resource has changed since that version",
 		fmt.Sprintf("current version: %d", current))
 }
 
-// status is the failure's HTTP status, 0 for none.
-func status(f *failure) int {
-	if f == nil {
-		return 0
-	}
-	return f.status
-}
-
-// unexpected is a failure an operation does not declare: a bug in this service.
-func (f *failure) unexpected() error {
-	return fmt.Errorf("operation cannot answer %d %s", f.status, f.body.ErrorCode)
-}
-
-// The generated error bodies, one per declared response.
-func (f *failure) notFound() charactersapi.NotFoundJSONResponse {
-	return charactersapi.NotFoundJSONResponse(f.body)
-}
-func (f *failure) badRequest() charactersapi.BadRequestJSONResponse {
-	return charactersapi.BadRequestJSONResponse(f.body)
-}
-func (f *failure) conflict() charactersapi.ConflictJSONResponse {
-	return charactersapi.ConflictJSONResponse(f.body)
-}
-func (f *failure) precondition() charactersapi.PreconditionFailedJSONResponse {
-	return charactersapi.PreconditionFailedJSONResponse(f.body)
-}
-func (f *failure) unresolved() charactersapi.UnresolvedReferenceJSONResponse {
-	return charactersapi.UnresolvedReferenceJSONResponse(f.body)
-}
-
-// rejection carries a failure out of a transaction function and so rolls the transaction back.
-type rejection struct{ f *failure }
-
-func (r *rejection) Error() string { return "rejected: " + r.f.body.ErrorCode }
-
-// splitRejection separates a transaction's expected failure from an unexpected error.
-func splitRejection(err error) (*failure, error) {
-	var r *rejection
-	if errors.As(err, &r) {
-		return r.f, nil
-	}
-	return nil, err
+// conflict is f as the body of a declared 409.
+func conflict(f *httpapi.Failure) charactersapi.ConflictJSONResponse {
+	return charactersapi.ConflictJSONResponse{Body: httpapi.Body[charactersapi.ErrorResponse](f)}
 }
 
 // whyNoRow tells why a conditional write matched no row: the row is missing (404), or If-Match named
 // another version than the current one (412).
-func whyNoRow(what string, id int64, current func() (int64, error)) (*failure, error) {
+func whyNoRow(what string, id int64, current func() (int64, error)) (*httpapi.Failure, error) {
 	version, err := current()
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return notFound(what, id), nil

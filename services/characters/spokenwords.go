@@ -57,18 +57,25 @@ func (s *Server) ListSpokenWords(ctx context.Context, req charactersapi.ListSpok
 // CreateSpokenWord stores a spoken word at the end of its script's story order.
 func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateSpokenWordRequestObject) (charactersapi.CreateSpokenWordResponseObject, error) {
 	b := req.Body
-	w, f, err := spokenWords.create(ctx, s, b.ScriptId, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
-		return q.SpokenWordCreate(ctx, charactersdb.SpokenWordCreateParams{
-			ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Text: b.Text,
-		})
-	})
-	switch {
-	case err != nil:
+	resp, err := create(ctx, s, spokenWords, b.ScriptId, b.SectionId,
+		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
+			return q.SpokenWordCreate(ctx, charactersdb.SpokenWordCreateParams{
+				ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Text: b.Text,
+			})
+		},
+		func(w charactersapi.SpokenWord) charactersapi.CreateSpokenWord201JSONResponse {
+			return charactersapi.CreateSpokenWord201JSONResponse{Body: w, Headers: charactersapi.CreateSpokenWord201ResponseHeaders{ETag: httpapi.ETag(w.Version)}}
+		},
+		charactersapi.CreateSpokenWord201JSONResponse.VisitCreateSpokenWordResponse)
+	if f, err := httpapi.AsFailure(err); err != nil {
 		return nil, err
-	case f != nil:
-		return charactersapi.CreateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+	} else if f != nil {
+		if f.Status == http.StatusUnprocessableEntity {
+			return charactersapi.CreateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+		}
+		return nil, f.Unexpected()
 	}
-	return charactersapi.CreateSpokenWord201JSONResponse{Body: w, Headers: charactersapi.CreateSpokenWord201ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
+	return resp, nil
 }
 
 // DeleteSpokenWords deletes the spoken words matching the filters and releases their positions.
@@ -79,7 +86,7 @@ func (s *Server) DeleteSpokenWords(ctx context.Context, req charactersapi.Delete
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.DeleteSpokenWords400JSONResponse{BadRequestJSONResponse: f.badRequest()}, nil
+		return charactersapi.DeleteSpokenWords400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	return charactersapi.DeleteSpokenWords200JSONResponse{DeletedCount: n}, nil
 }
@@ -91,7 +98,7 @@ func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenW
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.GetSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
 }
@@ -108,17 +115,17 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.ReplaceSpokenWord200JSONResponse{Body: w, Headers: charactersapi.ReplaceSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.ReplaceSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceSpokenWord412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.ReplaceSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.ReplaceSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+		return charactersapi.ReplaceSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // UpdateSpokenWord changes the fields given.
@@ -133,17 +140,17 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.UpdateSpokenWord200JSONResponse{Body: w, Headers: charactersapi.UpdateSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.UpdateSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateSpokenWord412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.UpdateSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.UpdateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: f.unresolved()}, nil
+		return charactersapi.UpdateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }
 
 // DeleteSpokenWord deletes a spoken word (with its paraphrases when cascade) and releases its position.
@@ -153,15 +160,15 @@ func (s *Server) DeleteSpokenWord(ctx context.Context, req charactersapi.DeleteS
 	if err != nil {
 		return nil, err
 	}
-	switch status(f) {
+	switch httpapi.StatusOf(f) {
 	case 0:
 		return charactersapi.DeleteSpokenWord204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteSpokenWord404JSONResponse{NotFoundJSONResponse: f.notFound()}, nil
+		return charactersapi.DeleteSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
-		return charactersapi.DeleteSpokenWord409JSONResponse{ConflictJSONResponse: f.conflict()}, nil
+		return charactersapi.DeleteSpokenWord409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteSpokenWord412JSONResponse{PreconditionFailedJSONResponse: f.precondition()}, nil
+		return charactersapi.DeleteSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return nil, f.unexpected()
+	return nil, f.Unexpected()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/fountainai/fountainai/gen/logsdb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Entry sources, as stored and as LogEntry.source reports them.
@@ -55,11 +56,14 @@ func (s *Server) IngestLogs(ctx context.Context, req logsapi.IngestLogsRequestOb
 		}
 		b.add(e.Timestamp, e.Service, e.Method, e.Endpoint, e.StatusCode, e.ResponseTimeMs, e.Message, e.RequestId, level, deref(e.OperationId), "", nil)
 	}
-	n, err := s.store(ctx, b)
+	resp, err := write.Do(ctx, s.writes, ingestLane(sourceService), logsapi.IngestLogs201JSONResponse.VisitIngestLogsResponse,
+		func(ctx context.Context, tx *write.Tx) (logsapi.IngestLogs201JSONResponse, error) {
+			return logsapi.IngestLogs201JSONResponse{Accepted: b.len()}, insert(ctx, tx, b)
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store %d log entries: %w", len(entries), err)
 	}
-	return logsapi.IngestLogs201JSONResponse{Accepted: n}, nil
+	return resp, nil
 }
 
 // IngestKongLogs maps Kong http-log objects onto entries, keeping each object whole beside them,
@@ -80,20 +84,14 @@ func (s *Server) IngestKongLogs(ctx context.Context, req logsapi.IngestKongLogsR
 				"request body is not a Kong log object as this service reads it", fmt.Sprintf("entry %d: %v", i, err))}, nil
 		}
 	}
-	n, err := s.store(ctx, b)
+	resp, err := write.Do(ctx, s.writes, ingestLane(sourceKong), logsapi.IngestKongLogs201JSONResponse.VisitIngestKongLogsResponse,
+		func(ctx context.Context, tx *write.Tx) (logsapi.IngestKongLogs201JSONResponse, error) {
+			return logsapi.IngestKongLogs201JSONResponse{Accepted: b.len()}, insert(ctx, tx, b)
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store %d Kong log entries: %w", len(objects), err)
 	}
-	return logsapi.IngestKongLogs201JSONResponse{Accepted: n}, nil
-}
-
-// store writes the batch, together with those of concurrent requests (see writer), and returns how
-// many entries it stored.
-func (s *Server) store(ctx context.Context, b *batch) (int, error) {
-	if err := s.w.write(ctx, b); err != nil {
-		return 0, err
-	}
-	return b.len(), nil
+	return resp, nil
 }
 
 // batch collects entries as the parallel arrays EntryInsertBatch takes.

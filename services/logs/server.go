@@ -16,6 +16,7 @@ import (
 	"github.com/fountainai/fountainai/gen/logsdb"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/internal/write"
 	"github.com/fountainai/fountainai/migrations"
 )
 
@@ -24,21 +25,22 @@ const Name = "logs"
 
 // Server implements the generated strict server interface.
 type Server struct {
-	pool *pgxpool.Pool
-	q    *logsdb.Queries
-	w    *writer
-	log  *slog.Logger
+	pool   *pgxpool.Pool
+	q      *logsdb.Queries
+	writes *write.Writer
+	log    *slog.Logger
 }
 
 var _ logsapi.StrictServerInterface = (*Server)(nil)
 
-// NewServer builds the service on a pool whose database has the logs schema migrated.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger) *Server {
+// NewServer builds the service on a pool whose database has the logs schema migrated; ingest goes
+// through writes.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	q := logsdb.New(pool)
-	return &Server{pool: pool, q: q, w: newWriter(pool), log: logger}
+	return &Server{pool: pool, q: q, writes: writes, log: logger}
 }
 
 // Service describes the Logging Service to the fountain binary. Its retention runs apart from the
@@ -50,7 +52,7 @@ func Service() service.Service {
 		Spec:       api.Logs,
 		Migrations: migrations.For(Name),
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			return Mount(mux, NewServer(deps.Pool, deps.Logger))
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.Writes))
 		},
 	}
 }

@@ -49,7 +49,7 @@ func TestDeleteScriptCascade(t *testing.T) {
 	for _, title := range []string{"Act 1", "Act 2", "Act 3"} {
 		sections = append(sections, addSection(t, e.c, s.ScriptId, title).HeadingId)
 	}
-	placeAction(t, e.seq, s.ScriptId, 7) // stands in for an action the fake deletes
+	placeAction(t, e.pool, s.ScriptId, 7) // stands in for an action the fake deletes
 	var transitions []int64
 	for _, text := range []string{"CUT TO:", "FADE OUT."} {
 		transitions = append(transitions, addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: text, SectionId: &sections[1]}).TransitionId)

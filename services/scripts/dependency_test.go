@@ -16,8 +16,10 @@ import (
 
 const closedPort = "http://127.0.0.1:1"
 
-// TestSequenceDown: with the sequence service unreachable, creating a positioned element answers 503
-// and leaves nothing behind; what does not need the sequence service keeps working.
+// TestSequenceDown: with the sequence service unreachable, creating and deleting a positioned element
+// still work, element and position together: they go through the database (the functions the
+// sequence service publishes for that), never through its HTTP API. What reads positions from it
+// answers 503.
 func TestSequenceDown(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.NewPool(t)
@@ -28,14 +30,26 @@ func TestSequenceDown(t *testing.T) {
 	s := createScript(t, c, "Romeo and Juliet")
 	sec, err := c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingRequest{Title: "Act 1"})
 	require.NoError(t, err)
-	require.Equal(t, http.StatusServiceUnavailable, sec.StatusCode(), string(sec.Body))
-	require.Equal(t, "DEPENDENCY_UNAVAILABLE", sec.JSON503.ErrorCode)
+	require.Equal(t, http.StatusCreated, sec.StatusCode(), string(sec.Body))
+	require.EqualValues(t, 1, sec.JSON201.SequenceNumber)
 	tr, err := c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionRequest{Text: "CUT TO:"})
 	require.NoError(t, err)
-	require.Equal(t, http.StatusServiceUnavailable, tr.StatusCode(), string(tr.Body))
+	require.Equal(t, http.StatusCreated, tr.StatusCode(), string(tr.Body))
+	gone, err := c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionRequest{Text: "FADE OUT."})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, gone.StatusCode(), string(gone.Body))
+	del, err := c.DeleteTransitionWithResponse(bg, s.ScriptId, gone.JSON201.TransitionId, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
+
 	list, err := c.ListSectionHeadingsWithResponse(bg, s.ScriptId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, list.StatusCode())
+	require.Equal(t, "DEPENDENCY_UNAVAILABLE", list.JSON503.ErrorCode)
+	require.Equal(t, "1", list.HTTPResponse.Header.Get("Retry-After"))
+	get, err := c.GetTransitionWithResponse(bg, s.ScriptId, tr.JSON201.TransitionId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, get.StatusCode())
 	reorder, err := c.ReorderSectionHeadingsWithResponse(bg, s.ScriptId, scriptsapi.SectionReorderRequest{Elements: []scriptsapi.SectionReorderItem{{HeadingId: 1, NewSequence: 1}}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, reorder.StatusCode())
@@ -43,27 +57,14 @@ func TestSequenceDown(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), "scripts themselves need no other service")
 
-	// Seen through an instance whose sequence service is up: nothing was stored.
+	// Seen through an instance whose sequence service is up: each element holds its position, and
+	// the deleted one left neither.
 	up := apitest.NewServer(t, pool, sequence.Service(), scripts.Service())
 	uc := scriptsClient(t, up.URL)
-	require.Empty(t, listSections(t, uc, s.ScriptId))
-	require.Empty(t, listTransitions(t, uc, s.ScriptId))
-	for id := int64(1); id <= 3; id++ {
-		get, err := uc.GetSectionHeadingWithResponse(bg, s.ScriptId, id)
-		require.NoError(t, err)
-		require.Equal(t, http.StatusNotFound, get.StatusCode())
-		getTr, err := uc.GetTransitionWithResponse(bg, s.ScriptId, id)
-		require.NoError(t, err)
-		require.Equal(t, http.StatusNotFound, getTr.StatusCode())
-	}
-	h := addSection(t, uc, s.ScriptId, "Act 1")
-	require.EqualValues(t, 1, h.SequenceNumber, "the failed attempts used no position")
-
-	// Deleting a positioned element needs the sequence service too; it stays as it was.
-	del, err := c.DeleteSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, nil)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode(), string(del.Body))
-	require.Equal(t, [][2]int64{{h.HeadingId, 1}}, headingOrder(listSections(t, uc, s.ScriptId)))
+	require.Equal(t, [][2]int64{{sec.JSON201.HeadingId, 1}}, headingOrder(listSections(t, uc, s.ScriptId)))
+	require.Equal(t, [][2]int64{{tr.JSON201.TransitionId, 1}}, transitionOrder(listTransitions(t, uc, s.ScriptId)))
+	next := addTransition(t, uc, s.ScriptId, scriptsapi.TransitionRequest{Text: "DISSOLVE TO:"})
+	require.EqualValues(t, 2, next.SequenceNumber)
 }
 
 // TestDependantServicesDown: a script's dependants in Character Management and Session & Context
@@ -106,10 +107,17 @@ func TestUnexpectedAnswers(t *testing.T) {
 	s := createScript(t, e.c, "Romeo and Juliet")
 	h := addSection(t, e.c, s.ScriptId, "Act 1")
 
-	// A stored heading whose position the sequence service lost.
+	// A client of the sequence service cannot release a heading's position...
 	rel, err := e.seq.ReleasePositionWithResponse(bg, sequenceapi.Section, h.HeadingId)
 	require.NoError(t, err)
-	require.Equal(t, http.StatusNoContent, rel.StatusCode())
+	require.Equal(t, http.StatusConflict, rel.StatusCode())
+	require.Equal(t, "CONTENT_OWNED", rel.JSON409.ErrorCode)
+	kept, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
+	// ...so only a sequence service that lost it (here, by hand) contradicts this one: 502.
+	_, err = e.pool.Exec(bg, `DELETE FROM sequence.positions WHERE owner = 'content' AND element_type = 'section' AND element_id = $1`, h.HeadingId)
+	require.NoError(t, err)
 	get, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, get.StatusCode(), string(get.Body))

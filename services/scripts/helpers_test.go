@@ -114,7 +114,7 @@ func headingOrder(items []scriptsapi.SectionHeading) [][2]int64 {
 // positionOf reads an element's position from the sequence service; 0 when it holds none.
 func positionOf(t *testing.T, seq *sequenceapi.ClientWithResponses, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
-	resp, err := seq.GetElementPositionWithResponse(bg, typ, id)
+	resp, err := seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	if resp.StatusCode() == http.StatusNotFound {
 		return 0

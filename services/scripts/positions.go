@@ -3,8 +3,6 @@ package scripts
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/jackc/pgx/v5"
@@ -13,127 +11,54 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
-// Sequence scopes of a script: section headings have their own order, transitions share the story
-// order with actions and spoken words.
-const (
-	scopeSections = "sections"
-	scopeStory    = "story"
-)
-
-// positioned is how this service's element types are placed by the sequence service.
+// positioned is how this service's element types are placed: in which of a script's orders.
 type positioned struct {
 	typ   sequenceapi.ElementType
-	scope string
+	order placement.Order
 }
 
 var (
-	sectionElement    = positioned{sequenceapi.Section, scopeSections}
-	transitionElement = positioned{sequenceapi.Transition, scopeStory}
+	sectionElement    = positioned{sequenceapi.Section, placement.Sections}
+	transitionElement = positioned{sequenceapi.Transition, placement.Story}
 )
 
-// createPositioned stores a new element and allocates its position as one step: insert runs in a
-// transaction that commits only after the sequence service placed the new row's id, so no reader
-// sees the element without its position. If allocation fails nothing is stored; if the commit fails
-// after allocation the position is released again (best effort: an orphaned position names no row
-// and is skipped by every list). insert returns the new row's id.
-func (s *Server) createPositioned(ctx context.Context, el positioned, scriptID int64, insert func(*scriptsdb.Queries) (int64, error)) (int64, error) {
-	release, err := s.slots.Hold(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer release()
-	var id, number int64
-	allocated := false
-	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var err error
-		if id, err = insert(scriptsdb.New(tx)); err != nil {
-			return err
+// contentOwner names the positions this service keeps when it reads them from the sequence service.
+var contentOwner = sequenceapi.OwnerContent
+
+// createPositioned stores a new element and places it at the end of its order, with the request's
+// Idempotency-Key, in one transaction made together with the other writes into that order
+// (write.Do): no reader ever sees the element without its position or the position without its
+// element, and a failure leaves neither. insert returns the new row and its id; created is the
+// operation's answer for it at its number.
+func createPositioned[R, C any](ctx context.Context, s *Server, el positioned, scriptID int64,
+	insert func(context.Context, *scriptsdb.Queries) (R, int64, error), created func(R, int64) C, render func(C, http.ResponseWriter) error) (C, error) {
+	return write.Do(ctx, s.writes, placement.Lane(scriptID, el.order), render, func(ctx context.Context, tx *write.Tx) (C, error) {
+		var zero C
+		row, id, err := insert(ctx, scriptsdb.New(tx))
+		if err != nil {
+			return zero, err
 		}
-		if number, err = s.allocate(ctx, el, id, scriptID); err != nil {
-			return err
+		n, err := placement.Place(ctx, tx, scriptID, el.order, string(el.typ), id)
+		if err != nil {
+			return zero, err
 		}
-		allocated = true
-		return nil
+		return created(row, n), nil
 	})
-	if err != nil && allocated {
-		// Only the commit can have failed.
-		s.releaseAfterFailure(ctx, el, id)
-	}
-	return number, err
 }
 
-// allocate places an element at the end of its scope in the script.
-func (s *Server) allocate(ctx context.Context, el positioned, id, scriptID int64) (int64, error) {
-	resp, err := s.seq.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{
-		ElementType: el.typ, ElementId: id, ScriptId: &scriptID,
-	})
-	if err != nil {
-		return 0, httpapi.DependencyError(peerSequence, err)
-	}
-	if resp.JSON201 == nil {
-		return 0, httpapi.UnexpectedResponse(peerSequence, resp.StatusCode())
-	}
-	if p := resp.JSON201; p.Scope != el.scope || p.ScriptId == nil || *p.ScriptId != scriptID {
-		// Identity ids are never reused, so a new element placed elsewhere means another writer
-		// placed elements of this type: a bug, not a client error.
-		return 0, fmt.Errorf("%s %d was placed in scope %q of script %v, not %q of script %d", el.typ, id, p.Scope, p.ScriptId, el.scope, scriptID)
-	}
-	return resp.JSON201.SequenceNumber, nil
-}
-
-// release removes an element's position; an element that holds none is done already.
-func (s *Server) release(ctx context.Context, el positioned, id int64) error {
-	resp, err := s.seq.ReleasePositionWithResponse(ctx, el.typ, id)
-	if err != nil {
-		return httpapi.DependencyError(peerSequence, err)
-	}
-	switch resp.StatusCode() {
-	case http.StatusNoContent, http.StatusNotFound:
-		return nil
-	}
-	return httpapi.UnexpectedResponse(peerSequence, resp.StatusCode())
-}
-
-// releaseAfterFailure releases a position whose row was not stored, even if the request's context
-// has ended; a failure only leaves a position that names no row, which lists skip.
-func (s *Server) releaseAfterFailure(ctx context.Context, el positioned, id int64) {
-	if err := s.release(context.WithoutCancel(ctx), el, id); err != nil {
-		s.logger(ctx).Warn("release position of an element that was not stored",
-			slog.String("element", fmt.Sprintf("%s %d", el.typ, id)), slog.String("error", err.Error()))
-	}
-}
-
-// deletePositioned deletes an element and releases its position as one step: del runs in a
-// transaction that commits only after the sequence service released the position, so a failing
-// sequence service leaves the element as it was. If the commit fails after the release, the element
-// is placed again (at the end of its scope, best effort) so that it is not left without a position.
-// del returns a typed refusal as a *rejection.
-func (s *Server) deletePositioned(ctx context.Context, el positioned, scriptID, id int64, del func(*scriptsdb.Queries) error) error {
-	release, err := s.slots.Hold(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	released := false
-	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := del(scriptsdb.New(tx)); err != nil {
+// deletePositioned deletes an element and releases its position in one transaction. del returns an
+// expected refusal as an *httpapi.Failure.
+func (s *Server) deletePositioned(ctx context.Context, el positioned, id int64, del func(context.Context, *scriptsdb.Queries) error) error {
+	return dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := del(ctx, scriptsdb.New(tx)); err != nil {
 			return err
 		}
-		if err := s.release(ctx, el, id); err != nil {
-			return err
-		}
-		released = true
-		return nil
+		return placement.Release(ctx, tx, string(el.typ), []int64{id})
 	})
-	if err != nil && released {
-		if _, aerr := s.allocate(context.WithoutCancel(ctx), el, id, scriptID); aerr != nil {
-			s.logger(ctx).Error("element kept after a failed delete has no position",
-				slog.String("element", fmt.Sprintf("%s %d", el.typ, id)), slog.String("error", aerr.Error()))
-		}
-	}
-	return err
 }
 
 // errNoPosition: the sequence service holds no position for an element.
@@ -141,7 +66,7 @@ var errNoPosition = errors.New("element holds no position")
 
 // position reads an element's current number.
 func (s *Server) position(ctx context.Context, el positioned, id int64) (int64, error) {
-	resp, err := s.seq.GetElementPositionWithResponse(ctx, el.typ, id)
+	resp, err := s.seq.GetElementPositionWithResponse(ctx, el.typ, id, &sequenceapi.GetElementPositionParams{Owner: &contentOwner})
 	if err != nil {
 		return 0, httpapi.DependencyError(peerSequence, err)
 	}
@@ -183,7 +108,7 @@ type positionPage struct {
 func (s *Server) positions(ctx context.Context, el positioned, scriptID int64, limit int, offset int64) (positionPage, error) {
 	typ := el.typ
 	resp, err := s.seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{
-		Scope: el.scope, ScriptId: &scriptID, ElementType: &typ, Limit: &limit, Offset: &offset,
+		Scope: string(el.order), ScriptId: &scriptID, ElementType: &typ, Limit: &limit, Offset: &offset,
 	})
 	if err != nil {
 		return positionPage{}, httpapi.DependencyError(peerSequence, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -14,6 +15,8 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Foreign keys whose refusal answers a request: a section or transition of a script that does not
@@ -55,11 +58,18 @@ func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequ
 // CreateScript stores a new script.
 func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRequestObject) (scriptsapi.CreateScriptResponseObject, error) {
 	b := req.Body
-	row, err := s.q.ScriptCreate(ctx, b.Title, dbx.Text(b.Author), dbx.Text(b.Description))
+	resp, err := write.Do(ctx, s.writes, write.Lane{}, scriptsapi.CreateScript201JSONResponse.VisitCreateScriptResponse,
+		func(ctx context.Context, tx *write.Tx) (scriptsapi.CreateScript201JSONResponse, error) {
+			row, err := scriptsdb.New(tx).ScriptCreate(ctx, b.Title, dbx.Text(b.Author), dbx.Text(b.Description))
+			if err != nil {
+				return scriptsapi.CreateScript201JSONResponse{}, dbx.Interpret(err)
+			}
+			return scriptsapi.CreateScript201JSONResponse{Body: scriptBody(row), Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+		})
 	if err != nil {
-		return nil, fmt.Errorf("create script: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("create script: %w", err)
 	}
-	return scriptsapi.CreateScript201JSONResponse{Body: scriptBody(row), Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+	return resp, nil
 }
 
 // GetScript reads one script.
@@ -159,38 +169,36 @@ func (s *Server) DeleteScript(ctx context.Context, req scriptsapi.DeleteScriptRe
 		return nil, err
 	}
 
-	err = s.deleteScriptRows(ctx, id, want, req.Params.Cascade != nil && *req.Params.Cascade)
-	if resp, ok := rejected(err); ok {
-		return resp.(scriptsapi.DeleteScriptResponseObject), nil
-	}
-	if err != nil {
+	f, err := httpapi.AsFailure(s.deleteScriptRows(ctx, id, want, req.Params.Cascade != nil && *req.Params.Cascade))
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("delete script %d: %w", id, err)
+	case f == nil:
+		return scriptsapi.DeleteScript204Response{}, nil
+	case f.Status == http.StatusNotFound:
+		return scriptsapi.DeleteScript404JSONResponse{NotFoundJSONResponse: httpapi.Body[scriptsapi.NotFoundJSONResponse](f)}, nil
+	case f.Status == http.StatusConflict:
+		return scriptsapi.DeleteScript409JSONResponse{HasDependantsJSONResponse: httpapi.Body[scriptsapi.HasDependantsJSONResponse](f)}, nil
+	case f.Status == http.StatusPreconditionFailed:
+		return scriptsapi.DeleteScript412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[scriptsapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return scriptsapi.DeleteScript204Response{}, nil
+	return nil, f.Unexpected()
 }
 
 // deleteScriptRows deletes the script row; with cascade, its transitions and sections first, with
-// their positions. The script row stays locked meanwhile, so no section or transition can be added
-// to it (their foreign keys need the row). The positions are released before the commit: if that
-// fails the rows come back and a repeated request releases the rest (a released position is done).
+// their positions, all in one transaction. The script row stays locked meanwhile, so no section or
+// transition can be added to it (their foreign keys need the row).
 func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int8, cascade bool) error {
-	if cascade {
-		release, err := s.slots.Hold(ctx)
-		if err != nil {
-			return err
-		}
-		defer release()
-	}
 	return dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := scriptsdb.New(tx)
 		cur, err := q.ScriptLockByID(ctx, id)
 		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-			return &rejection{scriptsapi.DeleteScript404JSONResponse{NotFoundJSONResponse: scriptNotFound(id)}}
+			return failureOf(http.StatusNotFound, scriptsapi.ErrorResponse(scriptNotFound(id)))
 		} else if err != nil {
 			return err
 		}
 		if !matches(want, cur.Version) {
-			return &rejection{scriptsapi.DeleteScript412JSONResponse{PreconditionFailedJSONResponse: stale(cur.Version)}}
+			return failureOf(http.StatusPreconditionFailed, scriptsapi.ErrorResponse(stale(cur.Version)))
 		}
 		if cascade {
 			transitions, err := q.TransitionDeleteByScript(ctx, id)
@@ -201,22 +209,17 @@ func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int
 			if err != nil {
 				return err
 			}
-			for _, t := range transitions {
-				if err := s.release(ctx, transitionElement, t); err != nil {
-					return err
-				}
+			if err := placement.Release(ctx, tx, string(transitionElement.typ), transitions); err != nil {
+				return err
 			}
-			for _, sec := range sections {
-				if err := s.release(ctx, sectionElement, sec); err != nil {
-					return err
-				}
+			if err := placement.Release(ctx, tx, string(sectionElement.typ), sections); err != nil {
+				return err
 			}
 		}
 		_, err = q.ScriptDelete(ctx, id, want)
 		if c := dbx.ConstraintName(err); c == fkSectionScript || c == fkTransitionScript {
 			// A section or transition was added after the dependants were counted.
-			return &rejection{scriptsapi.DeleteScript409JSONResponse{HasDependantsJSONResponse: scriptsapi.HasDependantsJSONResponse(
-				errBody(codeHasDependants, scriptHasDependants, "section headings or transitions were added meanwhile"))}}
+			return httpapi.Fail(http.StatusConflict, codeHasDependants, scriptHasDependants, "section headings or transitions were added meanwhile")
 		}
 		return err
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
@@ -11,6 +12,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
 )
 
 func sectionBody(r scriptsdb.ScriptsSection, number int64) scriptsapi.SectionHeading {
@@ -64,23 +66,26 @@ func (s *Server) sectionNumber(ctx context.Context, row scriptsdb.ScriptsSection
 // AddSectionHeading stores a heading at the end of the script's sections.
 func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectionHeadingRequestObject) (scriptsapi.AddSectionHeadingResponseObject, error) {
 	b := req.Body
-	var row scriptsdb.ScriptsSection
-	number, err := s.createPositioned(ctx, sectionElement, req.ScriptId, func(q *scriptsdb.Queries) (int64, error) {
-		var err error
-		row, err = q.SectionCreate(ctx, scriptsdb.SectionCreateParams{
-			ScriptID: req.ScriptId, Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
-		})
-		return row.ID, err
-	})
+	resp, err := createPositioned(ctx, s, sectionElement, req.ScriptId,
+		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsSection, int64, error) {
+			row, err := q.SectionCreate(ctx, scriptsdb.SectionCreateParams{
+				ScriptID: req.ScriptId, Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
+			})
+			return row, row.ID, err
+		},
+		func(row scriptsdb.ScriptsSection, number int64) scriptsapi.AddSectionHeading201JSONResponse {
+			return scriptsapi.AddSectionHeading201JSONResponse{
+				Body: sectionBody(row, number), Headers: scriptsapi.AddSectionHeading201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+			}
+		},
+		scriptsapi.AddSectionHeading201JSONResponse.VisitAddSectionHeadingResponse)
 	if dbx.ConstraintName(err) == fkSectionScript {
 		return scriptsapi.AddSectionHeading404JSONResponse{NotFoundJSONResponse: scriptNotFound(req.ScriptId)}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("add section heading to script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.AddSectionHeading201JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.AddSectionHeading201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
-	}, nil
+	return resp, nil
 }
 
 // ListSectionHeadings pages through a script's headings in order: one call for the page of
@@ -231,12 +236,11 @@ func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.Delete
 	if anyDependants(counts) {
 		return scriptsapi.DeleteSectionHeading409JSONResponse{HasDependantsJSONResponse: hasDependants(sectionHasDependants, counts)}, nil
 	}
-	err = s.deletePositioned(ctx, sectionElement, scriptID, id, func(q *scriptsdb.Queries) error {
+	err = s.deletePositioned(ctx, sectionElement, id, func(ctx context.Context, q *scriptsdb.Queries) error {
 		_, err := q.SectionDelete(ctx, scriptID, id, want)
 		if dbx.ConstraintName(err) == fkTransitionSect {
 			// A transition was given this heading after the dependants were counted.
-			return &rejection{scriptsapi.DeleteSectionHeading409JSONResponse{HasDependantsJSONResponse: scriptsapi.HasDependantsJSONResponse(
-				errBody(codeHasDependants, sectionHasDependants, "a transition was added to it meanwhile"))}}
+			return httpapi.Fail(http.StatusConflict, codeHasDependants, sectionHasDependants, "a transition was added to it meanwhile")
 		}
 		if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {
 			return err
@@ -247,17 +251,24 @@ func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.Delete
 		case err != nil:
 			return err
 		case missing != nil:
-			return &rejection{scriptsapi.DeleteSectionHeading404JSONResponse{NotFoundJSONResponse: *missing}}
+			return failureOf(http.StatusNotFound, scriptsapi.ErrorResponse(*missing))
 		}
-		return &rejection{scriptsapi.DeleteSectionHeading412JSONResponse{PreconditionFailedJSONResponse: stale(current)}}
+		return failureOf(http.StatusPreconditionFailed, scriptsapi.ErrorResponse(stale(current)))
 	})
-	if resp, ok := rejected(err); ok {
-		return resp.(scriptsapi.DeleteSectionHeadingResponseObject), nil
-	}
-	if err != nil {
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("delete section %d: %w", id, err)
+	case f == nil:
+		return scriptsapi.DeleteSectionHeading204Response{}, nil
+	case f.Status == http.StatusConflict:
+		return scriptsapi.DeleteSectionHeading409JSONResponse{HasDependantsJSONResponse: httpapi.Body[scriptsapi.HasDependantsJSONResponse](f)}, nil
+	case f.Status == http.StatusNotFound:
+		return scriptsapi.DeleteSectionHeading404JSONResponse{NotFoundJSONResponse: httpapi.Body[scriptsapi.NotFoundJSONResponse](f)}, nil
+	case f.Status == http.StatusPreconditionFailed:
+		return scriptsapi.DeleteSectionHeading412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[scriptsapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return scriptsapi.DeleteSectionHeading204Response{}, nil
+	return nil, f.Unexpected()
 }
 
 // sectionDependants counts what names a heading as its section: transitions here, actions and spoken
@@ -302,7 +313,7 @@ func (s *Server) ReorderSectionHeadings(ctx context.Context, req scriptsapi.Reor
 	for i, e := range req.Body.Elements {
 		items[i] = sequenceapi.ReorderItem{ElementId: e.HeadingId, NewSequence: e.NewSequence}
 	}
-	scope := scopeSections
+	scope := string(placement.Sections)
 	resp, err := s.seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
 		ElementType: sequenceapi.Section, Elements: items, ScriptId: &scriptID, Scope: &scope,
 	})

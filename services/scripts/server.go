@@ -1,12 +1,13 @@
 // Package scripts is the Core Script Management Service: scripts, the section headings of a script
 // and its transitions. It stores no sequence numbers: the order of headings and transitions lives in
-// the Central Sequence Service, which it reaches only through the generated sequence client, as it
-// reaches Character Management and Session & Context for a script's dependants there.
+// the Central Sequence Service. It places and releases its elements there through the functions that
+// service publishes for use inside its own transactions (internal/placement), and reads their
+// positions, as it reaches Character Management and Session & Context for a script's dependants,
+// only through the generated clients.
 package scripts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,10 +22,10 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
-	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/peerclient"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/internal/write"
 	"github.com/fountainai/fountainai/migrations"
 )
 
@@ -37,27 +38,26 @@ const (
 
 // Server implements the generated strict server interface.
 type Server struct {
-	pool  *pgxpool.Pool
-	q     *scriptsdb.Queries
-	log   *slog.Logger
-	seq   sequenceapi.ClientWithResponsesInterface
-	chars charactersapi.ClientWithResponsesInterface
-	sess  sessionsapi.ClientWithResponsesInterface
-	slots *dbx.CallSlots
+	pool   *pgxpool.Pool
+	q      *scriptsdb.Queries
+	log    *slog.Logger
+	seq    sequenceapi.ClientWithResponsesInterface
+	chars  charactersapi.ClientWithResponsesInterface
+	sess   sessionsapi.ClientWithResponsesInterface
+	writes *write.Writer
 }
 
 var _ scriptsapi.StrictServerInterface = (*Server)(nil)
 
-// NewServer builds the service on a pool whose database has the scripts schema migrated.
-// Creating or deleting a positioned element keeps a transaction open across a call to the sequence
-// service, within slots.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, c peerclient.Set) *Server {
+// NewServer builds the service on a pool whose database has the scripts schema migrated; its creates
+// go through writes.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer, c peerclient.Set) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	return &Server{
 		pool: pool, q: scriptsdb.New(pool), log: logger,
-		seq: c.Sequence, chars: c.Characters, sess: c.Sessions, slots: slots,
+		seq: c.Sequence, chars: c.Characters, sess: c.Sessions, writes: writes,
 	}
 }
 
@@ -73,7 +73,7 @@ func Service() service.Service {
 			if err != nil {
 				return err
 			}
-			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.CallSlots, clients))
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.Writes, clients))
 		},
 	}
 }
@@ -162,15 +162,12 @@ func (s *Server) logger(ctx context.Context) *slog.Logger {
 	return s.log
 }
 
-// rejection carries a typed answer out of a transaction and rolls it back.
-type rejection struct{ resp any }
-
-func (r *rejection) Error() string { return "request rejected" }
-
-func rejected(err error) (any, bool) {
-	var r *rejection
-	if errors.As(err, &r) {
-		return r.resp, true
+// failureOf is an answer this service computed as a typed body, carried out of a transaction as
+// the failure that rolls it back.
+func failureOf(status int, b scriptsapi.ErrorResponse) *httpapi.Failure {
+	f := httpapi.Fail(status, b.ErrorCode, b.Message, "")
+	if b.Details != nil {
+		f.Body.Details = *b.Details
 	}
-	return nil, false
+	return f
 }

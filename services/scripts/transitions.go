@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/scriptsdb"
@@ -72,12 +73,17 @@ func (s *Server) transitionNumber(ctx context.Context, row scriptsdb.ScriptsTran
 // CreateTransition stores a transition at the end of the script's story order.
 func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTransitionRequestObject) (scriptsapi.CreateTransitionResponseObject, error) {
 	b := req.Body
-	var row scriptsdb.ScriptsTransition
-	number, err := s.createPositioned(ctx, transitionElement, req.ScriptId, func(q *scriptsdb.Queries) (int64, error) {
-		var err error
-		row, err = q.TransitionCreate(ctx, req.ScriptId, dbx.Int8(b.SectionId), b.Text)
-		return row.ID, err
-	})
+	resp, err := createPositioned(ctx, s, transitionElement, req.ScriptId,
+		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsTransition, int64, error) {
+			row, err := q.TransitionCreate(ctx, req.ScriptId, dbx.Int8(b.SectionId), b.Text)
+			return row, row.ID, err
+		},
+		func(row scriptsdb.ScriptsTransition, number int64) scriptsapi.CreateTransition201JSONResponse {
+			return scriptsapi.CreateTransition201JSONResponse{
+				Body: transitionBody(row, number), Headers: scriptsapi.CreateTransition201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+			}
+		},
+		scriptsapi.CreateTransition201JSONResponse.VisitCreateTransitionResponse)
 	switch dbx.ConstraintName(err) {
 	case fkTransitionScript:
 		return scriptsapi.CreateTransition404JSONResponse{NotFoundJSONResponse: scriptNotFound(req.ScriptId)}, nil
@@ -94,9 +100,7 @@ func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTran
 	if err != nil {
 		return nil, fmt.Errorf("create transition of script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.CreateTransition201JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.CreateTransition201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
-	}, nil
+	return resp, nil
 }
 
 // ListTransitions pages through a script's transitions in story order: one call for the page of
@@ -248,7 +252,7 @@ func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTran
 func (s *Server) DeleteTransition(ctx context.Context, req scriptsapi.DeleteTransitionRequestObject) (scriptsapi.DeleteTransitionResponseObject, error) {
 	scriptID, id := req.ScriptId, req.TransitionId
 	want := dbx.IfMatch(req.Params.IfMatch)
-	err := s.deletePositioned(ctx, transitionElement, scriptID, id, func(q *scriptsdb.Queries) error {
+	err := s.deletePositioned(ctx, transitionElement, id, func(ctx context.Context, q *scriptsdb.Queries) error {
 		_, err := q.TransitionDelete(ctx, scriptID, id, want)
 		if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {
 			return err
@@ -258,15 +262,20 @@ func (s *Server) DeleteTransition(ctx context.Context, req scriptsapi.DeleteTran
 		case err != nil:
 			return err
 		case missing != nil:
-			return &rejection{scriptsapi.DeleteTransition404JSONResponse{NotFoundJSONResponse: *missing}}
+			return failureOf(http.StatusNotFound, scriptsapi.ErrorResponse(*missing))
 		}
-		return &rejection{scriptsapi.DeleteTransition412JSONResponse{PreconditionFailedJSONResponse: stale(current)}}
+		return failureOf(http.StatusPreconditionFailed, scriptsapi.ErrorResponse(stale(current)))
 	})
-	if resp, ok := rejected(err); ok {
-		return resp.(scriptsapi.DeleteTransitionResponseObject), nil
-	}
-	if err != nil {
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("delete transition %d: %w", id, err)
+	case f == nil:
+		return scriptsapi.DeleteTransition204Response{}, nil
+	case f.Status == http.StatusNotFound:
+		return scriptsapi.DeleteTransition404JSONResponse{NotFoundJSONResponse: httpapi.Body[scriptsapi.NotFoundJSONResponse](f)}, nil
+	case f.Status == http.StatusPreconditionFailed:
+		return scriptsapi.DeleteTransition412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[scriptsapi.PreconditionFailedJSONResponse](f)}, nil
 	}
-	return scriptsapi.DeleteTransition204Response{}, nil
+	return nil, f.Unexpected()
 }

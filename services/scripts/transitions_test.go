@@ -5,20 +5,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 )
 
 // placeAction stands in for Character Management creating an action: it takes the next story
-// position of the script.
-func placeAction(t *testing.T, seq *sequenceapi.ClientWithResponses, scriptID, actionID int64) int64 {
+// position of the script, through the functions the sequence service publishes for that.
+func placeAction(t *testing.T, pool *pgxpool.Pool, scriptID, actionID int64) int64 {
 	t.Helper()
-	resp, err := seq.GenerateSequenceNumberWithResponse(bg, nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: actionID, ScriptId: &scriptID})
+	n, err := placementdb.New(pool).Place(bg, scriptID, "story", string(sequenceapi.Action), actionID)
 	require.NoError(t, err)
-	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
-	return resp.JSON201.SequenceNumber
+	return n
 }
 
 func transitionOrder(items []scriptsapi.Transition) [][2]int64 {
@@ -35,11 +36,11 @@ func TestTransitionsInStoryOrder(t *testing.T) {
 	s := createScript(t, e.c, "Romeo and Juliet")
 
 	// action, CUT TO:, action, action, DISSOLVE TO:, FADE OUT.
-	require.EqualValues(t, 1, placeAction(t, e.seq, s.ScriptId, 101))
+	require.EqualValues(t, 1, placeAction(t, e.pool, s.ScriptId, 101))
 	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "CUT TO:"})
 	require.EqualValues(t, 2, cut.SequenceNumber, "transitions share the story order with actions")
-	require.EqualValues(t, 3, placeAction(t, e.seq, s.ScriptId, 102))
-	require.EqualValues(t, 4, placeAction(t, e.seq, s.ScriptId, 103))
+	require.EqualValues(t, 3, placeAction(t, e.pool, s.ScriptId, 102))
+	require.EqualValues(t, 4, placeAction(t, e.pool, s.ScriptId, 103))
 	dissolve := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "DISSOLVE TO:"})
 	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "FADE OUT."})
 	require.EqualValues(t, 5, dissolve.SequenceNumber)

@@ -22,7 +22,7 @@ func BenchmarkGenerateSequenceNumber(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			body := fmt.Appendf(nil, `{"elementType":"spokenWord","elementId":%d,"scriptId":1}`, next.Add(1))
+			body := fmt.Appendf(nil, `{"elementType":"spokenWord","elementId":%d,"scriptId":1,"scope":"draft"}`, next.Add(1))
 			resp, err := client.Post(srv.URL+"/sequence", "application/json", bytes.NewReader(body))
 			if err != nil {
 				b.Error(err)

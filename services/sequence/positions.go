@@ -8,49 +8,108 @@ import (
 	"net/http"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/metrics"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
-// GenerateSequenceNumber places an element at the end of its scope, or reports where it already is.
+// GenerateSequenceNumber places a client's element at the end of its scope, or reports where it
+// already is.
 func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.GenerateSequenceNumberRequestObject) (sequenceapi.GenerateSequenceNumberResponseObject, error) {
 	b := req.Body
 	scope, explicit := requestedScope(b.ElementType, b.ScriptId, b.Scope)
 	elem := element{string(b.ElementType), b.ElementId}
-	p, err := s.alloc.Allocate(ctx, scope, elem)
-	if err != nil {
-		return nil, err
+	resp, err := s.allocate(ctx, scope, explicit, elem)
+	if errors.Is(err, dbx.ErrConflict) {
+		// The element was placed in another scope by a transaction that committed after this one
+		// looked: asking again finds it there.
+		resp, err = s.allocate(ctx, scope, explicit, elem)
 	}
-	if explicit && p.scope != scope {
-		return sequenceapi.GenerateSequenceNumber409JSONResponse{ConflictJSONResponse: sequenceapi.ConflictJSONResponse(errBody(
-			"ELEMENT_IN_OTHER_SCOPE", "the element already holds a position in another scope",
-			fmt.Sprintf("%s holds number %d in %s, not in %s", elem, p.number, p.scope, scope)))}, nil
+	if f, err := httpapi.AsFailure(err); err != nil {
+		return nil, fmt.Errorf("allocate a position for %s in %s: %w", elem, scope, err)
+	} else if f != nil {
+		if f.Status == http.StatusConflict {
+			return sequenceapi.GenerateSequenceNumber409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
+		}
+		return nil, f.Unexpected()
 	}
-	return sequenceapi.GenerateSequenceNumber201JSONResponse{
-		SequenceNumber: p.number,
-		ElementType:    b.ElementType,
-		ElementId:      b.ElementId,
-		ScriptId:       optionalID(p.scope.scriptID),
-		Scope:          p.scope.name,
-		Created:        p.created,
-	}, nil
+	return resp, nil
+}
+
+// allocate places elem at the end of scope in a client write: requests for one scope share their
+// transactions (write.Lane), which queue at the scope's row lock across replicas.
+func (s *Server) allocate(ctx context.Context, scope scopeKey, explicit bool, elem element) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
+	if scope.contentOrder() {
+		return sequenceapi.GenerateSequenceNumber201JSONResponse{}, httpapi.Fail(http.StatusConflict, codeContentOrder,
+			"the story and sections orders of a script are kept by the services that store their elements",
+			fmt.Sprintf("%s; create the %s through its own service, which places it", scope, elem.typ))
+	}
+	lane := write.Lane{Key: "sequence " + scope.String()}
+	return write.Do(ctx, s.writes, lane, sequenceapi.GenerateSequenceNumber201JSONResponse.VisitGenerateSequenceNumberResponse,
+		func(ctx context.Context, tx *write.Tx) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
+			q := sequencedb.New(tx)
+			rows, err := q.PositionAllocate(ctx, sequencedb.PositionAllocateParams{
+				ScriptID: scope.scriptID, ScopeName: scope.name, ElementTypes: []string{elem.typ}, ElementIds: []int64{elem.id},
+			})
+			if err != nil {
+				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, dbx.Interpret(err)
+			}
+			if len(rows) != 1 {
+				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, fmt.Errorf("allocation answered %d rows for one element", len(rows))
+			}
+			r, held := rows[0], scope
+			if r.Created {
+				tx.AfterCommit(metrics.SequenceAllocations.Inc)
+			} else {
+				// The element already held a position, perhaps in another scope: name that scope.
+				s, err := q.ScopeGetByID(ctx, r.ScopeID)
+				if err != nil {
+					return sequenceapi.GenerateSequenceNumber201JSONResponse{}, dbx.Interpret(err)
+				}
+				held = scopeKey{scriptID: s.ScriptID, name: s.Name}
+			}
+			if explicit && held != scope {
+				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, httpapi.Fail(http.StatusConflict, codeElementInOtherScope,
+					"the element already holds a position in another scope",
+					fmt.Sprintf("%s holds number %d in %s, not in %s", elem, r.SequenceNumber, held, scope))
+			}
+			return sequenceapi.GenerateSequenceNumber201JSONResponse{
+				SequenceNumber: r.SequenceNumber,
+				ElementType:    sequenceapi.ElementType(elem.typ),
+				ElementId:      elem.id,
+				ScriptId:       optionalID(held.scriptID),
+				Scope:          held.name,
+				Created:        r.Created,
+			}, nil
+		})
+}
+
+// ownerParam is the owner a read names, or SQL NULL for "the client's, else the content one".
+func ownerParam(o *sequenceapi.Owner) pgtype.Text {
+	if o == nil {
+		return pgtype.Text{}
+	}
+	return pgtype.Text{String: string(*o), Valid: true}
 }
 
 // GetElementPosition reads the scope and number an element holds.
 func (s *Server) GetElementPosition(ctx context.Context, req sequenceapi.GetElementPositionRequestObject) (sequenceapi.GetElementPositionResponseObject, error) {
-	row, err := s.q.PositionGetByElement(ctx, string(req.ElementType), req.ElementId)
+	row, err := s.q.PositionGetByElement(ctx, string(req.ElementType), req.ElementId, ownerParam(req.Params.Owner))
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-		return sequenceapi.GetElementPosition404JSONResponse{NotFoundJSONResponse: sequenceapi.NotFoundJSONResponse(errBody(
-			"NOT_FOUND", "the element holds no position", fmt.Sprintf("%s %d", req.ElementType, req.ElementId)))}, nil
+		f := httpapi.NotFound(httpapi.CodeNotFound, "the element holds no position", fmt.Sprintf("%s %d", req.ElementType, req.ElementId))
+		return sequenceapi.GetElementPosition404JSONResponse{NotFoundJSONResponse: httpapi.Body[sequenceapi.NotFoundJSONResponse](f)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read position of %s %d: %w", req.ElementType, req.ElementId, err)
 	}
 	return sequenceapi.GetElementPosition200JSONResponse{
 		ElementType:    req.ElementType,
 		ElementId:      req.ElementId,
+		Owner:          sequenceapi.Owner(row.Owner),
 		ScriptId:       optionalID(row.ScriptID),
 		Scope:          row.ScopeName,
 		SequenceNumber: row.SequenceNumber,
@@ -68,8 +127,9 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 		end = *p.EndSequence
 	}
 	if end < start {
-		return sequenceapi.ListPositions400JSONResponse{BadRequestJSONResponse: sequenceapi.BadRequestJSONResponse(errBody(
-			"VALIDATION_FAILED", "endSequence must not be below startSequence", fmt.Sprintf("startSequence %d, endSequence %d", start, end)))}, nil
+		f := httpapi.Fail(http.StatusBadRequest, httpapi.CodeValidationFailed, "endSequence must not be below startSequence",
+			fmt.Sprintf("startSequence %d, endSequence %d", start, end))
+		return sequenceapi.ListPositions400JSONResponse{BadRequestJSONResponse: httpapi.Body[sequenceapi.BadRequestJSONResponse](f)}, nil
 	}
 	limit, offset := httpapi.Page(p.Limit, p.Offset)
 	page := sequenceapi.PositionPage{Scope: p.Scope, ScriptId: p.ScriptId, Limit: limit, Offset: offset, Positions: []sequenceapi.Position{}}
@@ -108,16 +168,17 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 	return positionPage(page), nil
 }
 
-// ReleasePosition removes an element from its scope under the scope's lock, so a concurrent
-// reorder of that scope sees the element either wholly present or gone.
+// ReleasePosition removes a client's element from its scope under the scope's lock, so a
+// concurrent reorder of that scope sees the element either wholly present or gone. Content
+// positions are released only by their services, with their elements.
 func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePositionRequestObject) (sequenceapi.ReleasePositionResponseObject, error) {
 	typ := string(req.ElementType)
-	notFound := sequenceapi.ReleasePosition404JSONResponse{NotFoundJSONResponse: sequenceapi.NotFoundJSONResponse(errBody(
-		"NOT_FOUND", "the element holds no position", fmt.Sprintf("%s %d", typ, req.ElementId)))}
+	elem := fmt.Sprintf("%s %d", typ, req.ElementId)
+	client := pgtype.Text{String: string(sequenceapi.OwnerClient), Valid: true}
 	var released bool
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := sequencedb.New(tx)
-		pos, err := q.PositionGetByElement(ctx, typ, req.ElementId)
+		pos, err := q.PositionGetByElement(ctx, typ, req.ElementId, client)
 		if err != nil {
 			return err
 		}
@@ -128,25 +189,34 @@ func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePos
 		released = n == 1
 		return err
 	})
-	if errors.Is(err, dbx.ErrNotFound) || (err == nil && !released) {
-		return notFound, nil
+	if err != nil && !errors.Is(err, dbx.ErrNotFound) {
+		return nil, fmt.Errorf("release position of %s: %w", elem, err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("release position of %s %d: %w", typ, req.ElementId, err)
+	if released {
+		return sequenceapi.ReleasePosition204Response{}, nil
 	}
-	return sequenceapi.ReleasePosition204Response{}, nil
+	content := pgtype.Text{String: string(sequenceapi.OwnerContent), Valid: true}
+	if _, err := s.q.PositionGetByElement(ctx, typ, req.ElementId, content); err == nil {
+		f := httpapi.Fail(http.StatusConflict, codeContentOwned, "the position is kept by the service that stores the element",
+			elem+" holds a content position; delete the element through its own service, which releases it")
+		return sequenceapi.ReleasePosition409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
+	} else if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {
+		return nil, fmt.Errorf("read content position of %s: %w", elem, err)
+	}
+	f := httpapi.NotFound(httpapi.CodeNotFound, "the element holds no position", elem)
+	return sequenceapi.ReleasePosition404JSONResponse{NotFoundJSONResponse: httpapi.Body[sequenceapi.NotFoundJSONResponse](f)}, nil
 }
 
 // ListElementPositions reads the positions of several elements of one type in one query.
 func (s *Server) ListElementPositions(ctx context.Context, req sequenceapi.ListElementPositionsRequestObject) (sequenceapi.ListElementPositionsResponseObject, error) {
-	rows, err := s.q.PositionListByIDs(ctx, req.Params.Ids, string(req.ElementType))
+	rows, err := s.q.PositionListByIDs(ctx, req.Params.Ids, string(req.ElementType), ownerParam(req.Params.Owner))
 	if err != nil {
 		return nil, fmt.Errorf("read positions of %d %s elements: %w", len(req.Params.Ids), req.ElementType, dbx.Interpret(err))
 	}
 	list := sequenceapi.ElementPositionList{Items: make([]sequenceapi.ElementPosition, len(rows))}
 	for i, r := range rows {
 		list.Items[i] = sequenceapi.ElementPosition{
-			ElementType: req.ElementType, ElementId: r.ElementID, ScriptId: optionalID(r.ScriptID),
+			ElementType: req.ElementType, ElementId: r.ElementID, Owner: sequenceapi.Owner(r.Owner), ScriptId: optionalID(r.ScriptID),
 			Scope: r.ScopeName, SequenceNumber: r.SequenceNumber,
 		}
 	}

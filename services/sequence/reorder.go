@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -11,22 +12,8 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
-
-// rejection carries a typed answer out of a transaction and rolls it back.
-type rejection struct {
-	resp sequenceapi.ReorderElementsResponseObject
-}
-
-func (r *rejection) Error() string { return "reorder rejected" }
-
-func badReorder(code, message, details string) sequenceapi.ReorderElements400JSONResponse {
-	return sequenceapi.ReorderElements400JSONResponse{BadRequestJSONResponse: sequenceapi.BadRequestJSONResponse(errBody(code, message, details))}
-}
-
-func reject400(code, message, details string) error {
-	return &rejection{badReorder(code, message, details)}
-}
 
 // maxListed bounds how many offending elements an error names.
 const maxListed = 10
@@ -44,11 +31,11 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 		}
 		e := element{string(typ), item.ElementId}
 		if seenElem[e] {
-			return badReorder("DUPLICATE_ELEMENT", "an element is listed twice", e.String()), nil
+			return reorderRefused(httpapi.Fail(http.StatusBadRequest, codeDuplicateElement, "an element is listed twice", e.String()))
 		}
 		if seenNumber[item.NewSequence] {
-			return badReorder("DUPLICATE_SEQUENCE", "two elements are given the same newSequence",
-				fmt.Sprintf("newSequence %d", item.NewSequence)), nil
+			return reorderRefused(httpapi.Fail(http.StatusBadRequest, codeDuplicateSequence, "two elements are given the same newSequence",
+				fmt.Sprintf("newSequence %d", item.NewSequence)))
 		}
 		seenElem[e], seenNumber[item.NewSequence] = true, true
 		types[i], ids[i], numbers[i] = e.typ, e.id, item.NewSequence
@@ -57,7 +44,7 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 	var resp sequenceapi.ReorderResponse
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := sequencedb.New(tx)
-		current, err := q.PositionListByElements(ctx, types, ids)
+		owner, current, err := listedPositions(ctx, q, b, types, ids)
 		if err != nil {
 			return err
 		}
@@ -70,7 +57,7 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 			return err
 		}
 		// Read again under the lock: an element may have been released since the first read.
-		if current, err = q.PositionListByElements(ctx, types, ids); err != nil {
+		if current, err = q.PositionListByElements(ctx, types, ids, owner); err != nil {
 			return err
 		}
 		if _, err := oneScope(types, ids, current); err != nil {
@@ -78,7 +65,7 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 		}
 		scope := scopeKey{scriptID: scopeRow.ScriptID, name: scopeRow.Name}
 		if (b.ScriptId != nil && *b.ScriptId != scope.scriptID) || (b.Scope != nil && *b.Scope != scope.name) {
-			return reject400("SCOPE_MISMATCH", "the elements are not in the scope the request names", "they are in "+scope.String())
+			return httpapi.Fail(http.StatusBadRequest, codeScopeMismatch, "the elements are not in the scope the request names", "they are in "+scope.String())
 		}
 		// A savepoint keeps the transaction usable after a refused update, to explain the refusal.
 		sp, err := tx.Begin(ctx)
@@ -107,13 +94,46 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 		}
 		return nil
 	})
-	if rej, ok := errors.AsType[*rejection](err); ok {
-		return rej.resp, nil
-	}
-	if err != nil {
+	if f, err := httpapi.AsFailure(err); err != nil {
 		return nil, fmt.Errorf("reorder %d elements: %w", n, err)
+	} else if f != nil {
+		return reorderRefused(f)
 	}
 	return sequenceapi.ReorderElements200JSONResponse(resp), nil
+}
+
+// reorderRefused answers a refused reorder with the response its status declares.
+func reorderRefused(f *httpapi.Failure) (sequenceapi.ReorderElementsResponseObject, error) {
+	switch f.Status {
+	case http.StatusBadRequest:
+		return sequenceapi.ReorderElements400JSONResponse{BadRequestJSONResponse: httpapi.Body[sequenceapi.BadRequestJSONResponse](f)}, nil
+	case http.StatusNotFound:
+		return sequenceapi.ReorderElements404JSONResponse{NotFoundJSONResponse: httpapi.Body[sequenceapi.NotFoundJSONResponse](f)}, nil
+	case http.StatusConflict:
+		return sequenceapi.ReorderElements409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
+	}
+	return nil, f.Unexpected()
+}
+
+// listedPositions reads the positions the listed elements hold, and whose they are: those of the
+// scope's owner when the request names a scope; else the client's, or the content services' when
+// none of the elements holds a client position (see Owners in the spec).
+func listedPositions(ctx context.Context, q *sequencedb.Queries, b *sequenceapi.ReorderRequest, types []string, ids []int64) (string, []sequencedb.PositionListByElementsRow, error) {
+	owner := string(sequenceapi.OwnerClient)
+	if b.ScriptId != nil || b.Scope != nil {
+		if named, _ := requestedScope(b.ElementType, b.ScriptId, b.Scope); named.contentOrder() {
+			owner = string(sequenceapi.OwnerContent)
+		}
+		current, err := q.PositionListByElements(ctx, types, ids, owner)
+		return owner, current, err
+	}
+	current, err := q.PositionListByElements(ctx, types, ids, owner)
+	if err != nil || len(current) > 0 {
+		return owner, current, err
+	}
+	owner = string(sequenceapi.OwnerContent)
+	current, err = q.PositionListByElements(ctx, types, ids, owner)
+	return owner, current, err
 }
 
 // oneScope checks that every listed element holds a position and all in one scope.
@@ -136,11 +156,10 @@ func oneScope(types []string, ids []int64, current []sequencedb.PositionListByEl
 		scopes[id], scopeID = true, id
 	}
 	if len(missing) > 0 {
-		return 0, &rejection{sequenceapi.ReorderElements404JSONResponse{NotFoundJSONResponse: sequenceapi.NotFoundJSONResponse(errBody(
-			"NOT_FOUND", "elements hold no position", strings.Join(missing, ", ")))}}
+		return 0, httpapi.NotFound(httpapi.CodeNotFound, "elements hold no position", strings.Join(missing, ", "))
 	}
 	if len(scopes) > 1 {
-		return 0, reject400("SCOPE_MISMATCH", "the elements belong to different scopes",
+		return 0, httpapi.Fail(http.StatusBadRequest, codeScopeMismatch, "the elements belong to different scopes",
 			fmt.Sprintf("%d scopes; a reorder moves elements within one scope", len(scopes)))
 	}
 	return scopeID, nil
@@ -159,7 +178,6 @@ func (s *Server) explainConflict(ctx context.Context, q *sequencedb.Queries, sco
 			taken = append(taken, fmt.Sprintf("number %d is held by %s", h.SequenceNumber, e))
 		}
 	}
-	return &rejection{sequenceapi.ReorderElements409JSONResponse{ConflictJSONResponse: sequenceapi.ConflictJSONResponse(errBody(
-		"SEQUENCE_CONFLICT", "two elements of the scope would share a number",
-		strings.Join(taken, "; ")+", which the request does not move"))}}
+	return httpapi.Fail(http.StatusConflict, codeSequenceConflict, "two elements of the scope would share a number",
+		strings.Join(taken, "; ")+", which the request does not move")
 }

@@ -40,18 +40,19 @@ func TestReorderV2Swap(t *testing.T) {
 	}, resp.JSON200.UpdatedElements)
 	require.Equal(t, map[string]int64{"section 1": 2, "section 2": 1, "section 3": 3}, numbers(t, c, nil, "section"))
 
-	pos, err := c.GetElementPositionWithResponse(context.Background(), sequenceapi.Section, 1)
+	pos, err := c.GetElementPositionWithResponse(context.Background(), sequenceapi.Section, 1, nil)
 	require.NoError(t, err)
 	require.EqualValues(t, 2, pos.JSON200.SequenceNumber, "element reads show the new order")
 }
 
 func TestReorderMixedStory(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c, pool := newEnv(t)
 	script := ptr(int64(4))
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script})
+	// A story as the content services write it; reordering it is the client's.
+	place(t, pool, *script, "story", sequenceapi.Action, 1)
+	place(t, pool, *script, "story", sequenceapi.SpokenWord, 1)
+	place(t, pool, *script, "story", sequenceapi.SpokenWord, 2)
 
 	// Rotate: the action moves to the end; items name their own type where it differs.
 	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
@@ -73,12 +74,12 @@ func TestReorderToTheLargestNumber(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
 	script := ptr(int64(5))
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: ptr("draft")})
 	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
 		ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 1<<53 - 1}}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
-	next := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script})
+	next := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: ptr("draft")})
 	require.Equal(t, int64(1<<53), next.SequenceNumber)
 }
 
@@ -87,11 +88,11 @@ func TestReorderRefusalsChangeNothing(t *testing.T) {
 	c := newClient(t)
 	script := ptr(int64(5))
 	for id := range int64(3) {
-		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: id + 1, ScriptId: script})
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: id + 1, ScriptId: script, Scope: ptr("draft")})
 	}
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: ptr(int64(6))})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: 1, ScriptId: script})
-	before := numbers(t, c, script, "story")
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: ptr(int64(6)), Scope: ptr("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: 1, ScriptId: script, Scope: ptr("outline")})
+	before := numbers(t, c, script, "draft")
 
 	cases := []struct {
 		name   string
@@ -104,7 +105,7 @@ func TestReorderRefusalsChangeNothing(t *testing.T) {
 		{"number given twice", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 2}}}, http.StatusBadRequest, "DUPLICATE_SEQUENCE"},
 		{"two scripts", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 9, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
 		{"story and sections", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementType: ptr(sequenceapi.Section), ElementId: 1, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
-		{"wrong script named", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, ScriptId: ptr(int64(6)), Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
+		{"wrong script named", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, ScriptId: ptr(int64(6)), Scope: ptr("draft"), Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
 		{"beyond 2^53 - 1", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 1 << 53}}}, http.StatusBadRequest, "VALIDATION_FAILED"},
 		{"collides with an unmoved element", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 3}}}, http.StatusConflict, "SEQUENCE_CONFLICT"},
 	}
@@ -124,7 +125,7 @@ func TestReorderRefusalsChangeNothing(t *testing.T) {
 				require.Contains(t, *resp.JSON409.Details, "action 3")
 			}
 			require.Equal(t, tc.code, code)
-			require.Equal(t, before, numbers(t, c, script, "story"), "a refused reorder changes nothing")
+			require.Equal(t, before, numbers(t, c, script, "draft"), "a refused reorder changes nothing")
 		})
 	}
 }

@@ -19,6 +19,18 @@ func (k scopeKey) String() string {
 	return fmt.Sprintf("scope %q of script %d", k.name, k.scriptID)
 }
 
+// contentOrder reports whether the scope is one of a script's two orders, which the content
+// services keep (migrations/sequence/00004).
+func (k scopeKey) contentOrder() bool {
+	return k.scriptID > 0 && (k.name == scopeStory || k.name == scopeSections)
+}
+
+// The names of a script's content orders.
+const (
+	scopeStory    = "story"
+	scopeSections = "sections"
+)
+
 // element identifies a story element: ids are unique within a type.
 type element struct {
 	typ string
@@ -45,9 +57,9 @@ func requestedScope(typ sequenceapi.ElementType, scriptID *int64, scope *string)
 func defaultScriptScope(typ sequenceapi.ElementType) string {
 	switch typ {
 	case sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition:
-		return "story"
+		return scopeStory
 	case sequenceapi.Section:
-		return "sections"
+		return scopeSections
 	}
 	return string(typ)
 }

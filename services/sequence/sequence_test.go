@@ -7,8 +7,10 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
@@ -19,10 +21,27 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 func newClient(t *testing.T) *sequenceapi.ClientWithResponses {
 	t.Helper()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), sequence.Service())
+	c, _ := newEnv(t)
+	return c
+}
+
+// newEnv is a client of the service and the pool of its database, on which a test plays a content
+// service placing its elements through the published functions.
+func newEnv(t *testing.T) (*sequenceapi.ClientWithResponses, *pgxpool.Pool) {
+	t.Helper()
+	pool := dbtest.NewPool(t)
+	srv := apitest.NewServer(t, pool, sequence.Service())
 	c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
 	require.NoError(t, err)
-	return c
+	return c, pool
+}
+
+// place puts a content element at the end of an order of a script, as a content service does.
+func place(t *testing.T, pool *pgxpool.Pool, scriptID int64, order string, typ sequenceapi.ElementType, id int64) int64 {
+	t.Helper()
+	n, err := placementdb.New(pool).Place(context.Background(), scriptID, order, string(typ), id)
+	require.NoError(t, err)
+	return n
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -62,52 +81,112 @@ func TestAllocateV2ScopePerType(t *testing.T) {
 func TestAllocateScriptScopes(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
+	ctx := context.Background()
 	script := ptr(int64(7))
 
-	story := []sequenceapi.SequenceRequest{
+	// A script's story and sections are the content services' orders: a client cannot place in
+	// them, by default scope or by name, and nothing is placed.
+	for _, r := range []sequenceapi.SequenceRequest{
 		{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script},
-		{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script},
-		{ElementType: sequenceapi.Transition, ElementId: 1, ScriptId: script},
-		{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script},
+		{ElementType: sequenceapi.Section, ElementId: 1, ScriptId: script},
+		{ElementType: sequenceapi.Character, ElementId: 1, ScriptId: script, Scope: ptr("story")},
+	} {
+		resp, err := c.GenerateSequenceNumberWithResponse(ctx, nil, r)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusConflict, resp.StatusCode(), string(resp.Body))
+		require.Equal(t, "CONTENT_ORDER", resp.JSON409.ErrorCode)
 	}
-	for i, r := range story {
+	require.Empty(t, listScope(t, c, script, "story"))
+	require.Empty(t, listScope(t, c, script, "sections"))
+
+	// Every other scope of a script is the client's.
+	draft := []sequenceapi.SequenceRequest{
+		{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: ptr("draft")},
+		{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: ptr("draft")},
+		{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script, Scope: ptr("draft")},
+	}
+	for i, r := range draft {
 		got := allocate(t, c, r)
-		require.EqualValues(t, i+1, got.SequenceNumber, "actions, spoken words and transitions share the story order")
-		require.Equal(t, "story", got.Scope)
+		require.EqualValues(t, i+1, got.SequenceNumber)
+		require.Equal(t, "draft", got.Scope)
 		require.Equal(t, script, got.ScriptId)
 	}
-	for i := range 2 {
-		got := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: int64(i + 1), ScriptId: script})
-		require.EqualValues(t, i+1, got.SequenceNumber, "sections have their own order")
-		require.Equal(t, "sections", got.Scope)
-	}
-	other := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: ptr(int64(8))})
-	require.EqualValues(t, 1, other.SequenceNumber, "each script has its own story order")
-
-	named := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 3, ScriptId: script, Scope: ptr("cast")})
-	require.Equal(t, "cast", named.Scope)
-	require.EqualValues(t, 1, named.SequenceNumber)
+	cast := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 3, ScriptId: script})
+	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 1, ElementType: sequenceapi.Character, ElementId: 3, ScriptId: script, Scope: "character", Created: true}, cast,
+		"other types keep a scope of their own within a script")
+	other := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: ptr(int64(8)), Scope: ptr("draft")})
+	require.EqualValues(t, 1, other.SequenceNumber, "each script has its own scopes")
 
 	// A v2 body for an element placed in a script returns where it is.
 	v2 := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1})
-	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 2, ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: "story"}, v2)
+	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 2, ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: "draft"}, v2)
 
 	// Naming another scope for a placed element is a conflict, and changes nothing.
-	resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: ptr(int64(8))})
+	resp, err := c.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: ptr(int64(8)), Scope: ptr("draft")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, resp.StatusCode())
 	require.Equal(t, "ELEMENT_IN_OTHER_SCOPE", resp.JSON409.ErrorCode)
-	require.Len(t, listScope(t, c, ptr(int64(8)), "story"), 1)
+	require.Len(t, listScope(t, c, ptr(int64(8)), "draft"), 1)
 
-	pos, err := c.GetElementPositionWithResponse(context.Background(), sequenceapi.SpokenWord, 2)
+	pos, err := c.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, 2, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, pos.StatusCode())
-	require.Equal(t, sequenceapi.ElementPosition{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script, Scope: "story", SequenceNumber: 4}, *pos.JSON200)
+	require.Equal(t, sequenceapi.ElementPosition{ElementType: sequenceapi.SpokenWord, ElementId: 2, Owner: sequenceapi.OwnerClient, ScriptId: script, Scope: "draft", SequenceNumber: 3}, *pos.JSON200)
 
-	missing, err := c.GetElementPositionWithResponse(context.Background(), sequenceapi.SpokenWord, 99)
+	missing, err := c.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, 99, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
 	require.Equal(t, "NOT_FOUND", missing.JSON404.ErrorCode)
+}
+
+// TestClientAndContentKeySpaces: a client's elements and a content service's elements of the same
+// type and id are two elements, and a client cannot take or release a content position.
+func TestClientAndContentKeySpaces(t *testing.T) {
+	t.Parallel()
+	c, pool := newEnv(t)
+	ctx := context.Background()
+	require.EqualValues(t, 1, place(t, pool, 3, "story", sequenceapi.SpokenWord, 1))
+	require.EqualValues(t, 2, place(t, pool, 3, "story", sequenceapi.Action, 1))
+
+	// The client's spokenWord 1 (a v2 body) is its own element: the content one is untouched.
+	mine := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1})
+	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 1, ElementType: sequenceapi.SpokenWord, ElementId: 1, Scope: "spokenWord", Created: true}, mine)
+	require.Len(t, listScope(t, c, ptr(int64(3)), "story"), 2)
+
+	read := func(owner *sequenceapi.Owner) sequenceapi.ElementPosition {
+		t.Helper()
+		resp, err := c.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, 1, &sequenceapi.GetElementPositionParams{Owner: owner})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
+		return *resp.JSON200
+	}
+	require.Equal(t, "spokenWord", read(nil).Scope, "without an owner, the client's position")
+	require.Equal(t, sequenceapi.ElementPosition{ElementType: sequenceapi.SpokenWord, ElementId: 1, Owner: sequenceapi.OwnerContent, ScriptId: ptr(int64(3)), Scope: "story", SequenceNumber: 1},
+		read(ptr(sequenceapi.OwnerContent)))
+	listed, err := c.ListElementPositionsWithResponse(ctx, sequenceapi.Action, &sequenceapi.ListElementPositionsParams{Ids: []int64{1}})
+	require.NoError(t, err)
+	require.Equal(t, []sequenceapi.ElementPosition{{ElementType: sequenceapi.Action, ElementId: 1, Owner: sequenceapi.OwnerContent, ScriptId: ptr(int64(3)), Scope: "story", SequenceNumber: 2}},
+		listed.JSON200.Items, "the content position when the client holds none")
+
+	// Releasing through the API takes the client's position only; a content position stays.
+	released, err := c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 1)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, released.StatusCode())
+	refused, err := c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 1)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
+	require.Equal(t, "CONTENT_OWNED", refused.JSON409.ErrorCode)
+	require.Len(t, listScope(t, c, ptr(int64(3)), "story"), 2, "the content position is kept")
+
+	// A v2 reorder of the client's elements never touches the content order of the same ids.
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2})
+	swap, err := c.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{ElementType: sequenceapi.Action,
+		Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, swap.StatusCode(), string(swap.Body))
+	require.Equal(t, "action", swap.JSON200.Scope)
+	require.Equal(t, map[string]int64{"spokenWord 1": 1, "action 1": 2}, numbers(t, c, ptr(int64(3)), "story"))
 }
 
 func TestListPositions(t *testing.T) {
@@ -119,13 +198,13 @@ func TestListPositions(t *testing.T) {
 		if i%2 == 1 {
 			typ = sequenceapi.SpokenWord
 		}
-		allocate(t, c, sequenceapi.SequenceRequest{ElementType: typ, ElementId: int64(i + 1), ScriptId: script})
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: typ, ElementId: int64(i + 1), ScriptId: script, Scope: ptr("draft")})
 	}
 	ctx := context.Background()
 
 	var seen []int64
 	for offset := int64(0); ; offset += 10 {
-		resp, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, Limit: ptr(10), Offset: &offset})
+		resp, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, Limit: ptr(10), Offset: &offset})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode())
 		require.EqualValues(t, 25, resp.JSON200.TotalCount)
@@ -140,7 +219,7 @@ func TestListPositions(t *testing.T) {
 	require.True(t, sort.SliceIsSorted(seen, func(i, j int) bool { return seen[i] < seen[j] }), "pages come in sequence order")
 
 	ranged, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{
-		Scope: "story", ScriptId: script, ElementType: ptr(sequenceapi.SpokenWord), StartSequence: ptr(int64(5)), EndSequence: ptr(int64(10)),
+		Scope: "draft", ScriptId: script, ElementType: ptr(sequenceapi.SpokenWord), StartSequence: ptr(int64(5)), EndSequence: ptr(int64(10)),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, ranged.StatusCode())
@@ -150,7 +229,7 @@ func TestListPositions(t *testing.T) {
 		require.True(t, p.SequenceNumber >= 5 && p.SequenceNumber <= 10)
 	}
 
-	inverted, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, StartSequence: ptr(int64(9)), EndSequence: ptr(int64(2))})
+	inverted, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, StartSequence: ptr(int64(9)), EndSequence: ptr(int64(2))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, inverted.StatusCode())
 
@@ -164,19 +243,19 @@ func TestListPositions(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNoContent, released.StatusCode())
 	}
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 99, ScriptId: script})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 99, ScriptId: script, Scope: ptr("draft")})
 	for _, typ := range []*sequenceapi.ElementType{nil, ptr(sequenceapi.SpokenWord), ptr(sequenceapi.Action)} {
-		whole, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, ElementType: typ, Limit: ptr(5000)})
+		whole, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, ElementType: typ, Limit: ptr(5000)})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, whole.StatusCode())
 		require.EqualValues(t, len(whole.JSON200.Positions), whole.JSON200.TotalCount, "type %v", typ)
 	}
-	tail, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, Offset: ptr(int64(20))})
+	tail, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, Offset: ptr(int64(20))})
 	require.NoError(t, err)
 	require.EqualValues(t, 23, tail.JSON200.TotalCount)
 	require.Len(t, tail.JSON200.Positions, 3)
 
-	empty, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: ptr(int64(404))})
+	empty, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: ptr(int64(404))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, empty.StatusCode())
 	require.Empty(t, empty.JSON200.Positions)
@@ -233,7 +312,7 @@ func TestReleasePosition(t *testing.T) {
 	ctx := context.Background()
 	script := ptr(int64(2))
 	for id := range int64(3) {
-		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: id + 1, ScriptId: script})
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: id + 1, ScriptId: script, Scope: ptr("draft")})
 	}
 	resp, err := c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 3)
 	require.NoError(t, err)
@@ -244,11 +323,11 @@ func TestReleasePosition(t *testing.T) {
 	require.Equal(t, "NOT_FOUND", again.JSON404.ErrorCode)
 
 	// Releasing the last number lets the next allocation reuse it; releasing a middle one leaves a gap.
-	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 4, ScriptId: script}).SequenceNumber)
+	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 4, ScriptId: script, Scope: ptr("draft")}).SequenceNumber)
 	_, err = c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 2)
 	require.NoError(t, err)
-	require.EqualValues(t, 4, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 5, ScriptId: script}).SequenceNumber)
-	require.Len(t, listScope(t, c, script, "story"), 3)
+	require.EqualValues(t, 4, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 5, ScriptId: script, Scope: ptr("draft")}).SequenceNumber)
+	require.Len(t, listScope(t, c, script, "draft"), 3)
 
 	reorder, err := c.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
 		ElementType: sequenceapi.SpokenWord, Elements: []sequenceapi.ReorderItem{{ElementId: 2, NewSequence: 2}},
@@ -260,15 +339,15 @@ func TestReleasePosition(t *testing.T) {
 func TestListElementPositions(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: ptr(int64(1))})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 6, ScriptId: ptr(int64(2))})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: ptr(int64(2))})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: ptr(int64(1)), Scope: ptr("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 6, ScriptId: ptr(int64(2)), Scope: ptr("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: ptr(int64(2)), Scope: ptr("draft")})
 
 	resp, err := c.ListElementPositionsWithResponse(context.Background(), sequenceapi.Action, &sequenceapi.ListElementPositionsParams{Ids: []int64{7, 99, 5}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, []sequenceapi.ElementPosition{
-		{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: ptr(int64(2)), Scope: "story", SequenceNumber: 2},
-		{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: ptr(int64(1)), Scope: "story", SequenceNumber: 1},
+		{ElementType: sequenceapi.Action, ElementId: 7, Owner: sequenceapi.OwnerClient, ScriptId: ptr(int64(2)), Scope: "draft", SequenceNumber: 2},
+		{ElementType: sequenceapi.Action, ElementId: 5, Owner: sequenceapi.OwnerClient, ScriptId: ptr(int64(1)), Scope: "draft", SequenceNumber: 1},
 	}, resp.JSON200.Items, "in the order asked, without elements that hold no position")
 }

@@ -14,21 +14,22 @@ import (
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/internal/write"
 	"github.com/fountainai/fountainai/migrations"
 )
 
 // Server implements the generated strict server interface.
 type Server struct {
-	pool  *pgxpool.Pool
-	q     *sequencedb.Queries
-	alloc *Allocator
+	pool   *pgxpool.Pool
+	q      *sequencedb.Queries
+	writes *write.Writer
 }
 
 var _ sequenceapi.StrictServerInterface = (*Server)(nil)
 
 // NewServer builds the service on a pool whose database has the sequence schema migrated.
-func NewServer(pool *pgxpool.Pool) *Server {
-	return &Server{pool: pool, q: sequencedb.New(pool), alloc: NewAllocator(pool)}
+func NewServer(pool *pgxpool.Pool, writes *write.Writer) *Server {
+	return &Server{pool: pool, q: sequencedb.New(pool), writes: writes}
 }
 
 // Service describes the Central Sequence Service to the fountain binary.
@@ -39,7 +40,7 @@ func Service() service.Service {
 		Spec:       api.Sequence,
 		Migrations: migrations.For("sequence"),
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			return Mount(mux, NewServer(deps.Pool))
+			return Mount(mux, NewServer(deps.Pool, deps.Writes))
 		},
 	}
 }
@@ -62,12 +63,20 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 	return nil
 }
 
-func errBody(code, message, details string) sequenceapi.ErrorResponse {
-	e := sequenceapi.ErrorResponse{ErrorCode: code, Message: message}
-	if details != "" {
-		e.Details = &details
-	}
-	return e
+// Error codes of this service (the shared ones are in httpapi).
+const (
+	codeContentOrder        = "CONTENT_ORDER"
+	codeContentOwned        = "CONTENT_OWNED"
+	codeElementInOtherScope = "ELEMENT_IN_OTHER_SCOPE"
+	codeScopeMismatch       = "SCOPE_MISMATCH"
+	codeDuplicateElement    = "DUPLICATE_ELEMENT"
+	codeDuplicateSequence   = "DUPLICATE_SEQUENCE"
+	codeSequenceConflict    = "SEQUENCE_CONFLICT"
+)
+
+// conflict is f as the body of a declared 409.
+func conflict(f *httpapi.Failure) sequenceapi.ConflictJSONResponse {
+	return sequenceapi.ConflictJSONResponse{Body: httpapi.Body[sequenceapi.ErrorResponse](f)}
 }
 
 func optionalID(id int64) *int64 {

@@ -9,21 +9,29 @@ import (
 	"github.com/fountainai/fountainai/gen/sequencedb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // CreateVersion stores the element's next version.
 func (s *Server) CreateVersion(ctx context.Context, req sequenceapi.CreateVersionRequestObject) (sequenceapi.CreateVersionResponseObject, error) {
 	b := req.Body
-	row, err := s.q.VersionCreate(ctx, string(b.ElementType), b.ElementId, b.NewVersionData)
+	resp, err := write.Do(ctx, s.writes, write.Lane{}, sequenceapi.CreateVersion201JSONResponse.VisitCreateVersionResponse,
+		func(ctx context.Context, tx *write.Tx) (sequenceapi.CreateVersion201JSONResponse, error) {
+			row, err := sequencedb.New(tx).VersionCreate(ctx, string(b.ElementType), b.ElementId, b.NewVersionData)
+			if err != nil {
+				return sequenceapi.CreateVersion201JSONResponse{}, dbx.Interpret(err)
+			}
+			return sequenceapi.CreateVersion201JSONResponse{
+				VersionNumber: row.VersionNumber,
+				ElementType:   b.ElementType,
+				ElementId:     b.ElementId,
+				CreatedAt:     row.CreatedAt,
+			}, nil
+		})
 	if err != nil {
-		return nil, fmt.Errorf("create version of %s %d: %w", b.ElementType, b.ElementId, dbx.Interpret(err))
+		return nil, fmt.Errorf("create version of %s %d: %w", b.ElementType, b.ElementId, err)
 	}
-	return sequenceapi.CreateVersion201JSONResponse{
-		VersionNumber: row.VersionNumber,
-		ElementType:   b.ElementType,
-		ElementId:     b.ElementId,
-		CreatedAt:     row.CreatedAt,
-	}, nil
+	return resp, nil
 }
 
 // ListVersions pages through an element's versions, oldest first.
@@ -54,9 +62,9 @@ func (s *Server) ListVersions(ctx context.Context, req sequenceapi.ListVersionsR
 func (s *Server) GetVersion(ctx context.Context, req sequenceapi.GetVersionRequestObject) (sequenceapi.GetVersionResponseObject, error) {
 	row, err := s.q.VersionGet(ctx, string(req.ElementType), req.ElementId, req.VersionNumber)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-		return sequenceapi.GetVersion404JSONResponse{NotFoundJSONResponse: sequenceapi.NotFoundJSONResponse(errBody(
-			"NOT_FOUND", "the element has no such version",
-			fmt.Sprintf("%s %d version %d", req.ElementType, req.ElementId, req.VersionNumber)))}, nil
+		f := httpapi.NotFound(httpapi.CodeNotFound, "the element has no such version",
+			fmt.Sprintf("%s %d version %d", req.ElementType, req.ElementId, req.VersionNumber))
+		return sequenceapi.GetVersion404JSONResponse{NotFoundJSONResponse: httpapi.Body[sequenceapi.NotFoundJSONResponse](f)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read version %d of %s %d: %w", req.VersionNumber, req.ElementType, req.ElementId, err)
 	}

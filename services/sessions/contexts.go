@@ -12,6 +12,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Error codes of character contexts.
@@ -37,19 +38,26 @@ func (s *Server) CreateCharacterContext(ctx context.Context, req sessionsapi.Cre
 	if unresolved != nil {
 		return sessionsapi.CreateCharacterContext422JSONResponse{UnresolvedReferenceJSONResponse: *unresolved}, nil
 	}
-	row, err := s.q.CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
-		ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence, Context: canonical,
-	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrConflict) {
+	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateCharacterContext201JSONResponse.VisitCreateCharacterContextResponse,
+		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateCharacterContext201JSONResponse, error) {
+			row, err := sessionsdb.New(tx).CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
+				ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence, Context: canonical,
+			})
+			if err != nil {
+				return sessionsapi.CreateCharacterContext201JSONResponse{}, dbx.Interpret(err)
+			}
+			return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+		})
+	if errors.Is(err, dbx.ErrConflict) {
 		body, err := s.contextExists(ctx, b.ScriptId, b.CharacterId, b.StartSequence)
 		if err != nil {
 			return nil, err
 		}
-		return sessionsapi.CreateCharacterContext409JSONResponse{ConflictJSONResponse: sessionsapi.ConflictJSONResponse(body)}, nil
+		return sessionsapi.CreateCharacterContext409JSONResponse{ConflictJSONResponse: sessionsapi.ConflictJSONResponse{Body: body}}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("create context of character %d in script %d: %w", b.CharacterId, b.ScriptId, err)
 	}
-	return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+	return resp, nil
 }
 
 // ListCharacterContexts pages through character contexts, or with atSequence through the context in
@@ -143,7 +151,7 @@ func (s *Server) ReplaceCharacterContext(ctx context.Context, req sessionsapi.Re
 	case http.StatusNotFound:
 		return sessionsapi.ReplaceCharacterContext404JSONResponse{NotFoundJSONResponse: sessionsapi.NotFoundJSONResponse(res.problem)}, nil
 	case http.StatusConflict:
-		return sessionsapi.ReplaceCharacterContext409JSONResponse{ConflictJSONResponse: sessionsapi.ConflictJSONResponse(res.problem)}, nil
+		return sessionsapi.ReplaceCharacterContext409JSONResponse{ConflictJSONResponse: sessionsapi.ConflictJSONResponse{Body: res.problem}}, nil
 	case http.StatusPreconditionFailed:
 		return sessionsapi.ReplaceCharacterContext412JSONResponse{PreconditionFailedJSONResponse: sessionsapi.PreconditionFailedJSONResponse(res.problem)}, nil
 	case http.StatusUnprocessableEntity:
@@ -172,7 +180,7 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 	case http.StatusNotFound:
 		return sessionsapi.UpdateCharacterContext404JSONResponse{NotFoundJSONResponse: sessionsapi.NotFoundJSONResponse(res.problem)}, nil
 	case http.StatusConflict:
-		return sessionsapi.UpdateCharacterContext409JSONResponse{ConflictJSONResponse: sessionsapi.ConflictJSONResponse(res.problem)}, nil
+		return sessionsapi.UpdateCharacterContext409JSONResponse{ConflictJSONResponse: sessionsapi.ConflictJSONResponse{Body: res.problem}}, nil
 	case http.StatusPreconditionFailed:
 		return sessionsapi.UpdateCharacterContext412JSONResponse{PreconditionFailedJSONResponse: sessionsapi.PreconditionFailedJSONResponse(res.problem)}, nil
 	case http.StatusUnprocessableEntity:

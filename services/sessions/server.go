@@ -24,6 +24,7 @@ import (
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/internal/write"
 	"github.com/fountainai/fountainai/migrations"
 )
 
@@ -34,17 +35,19 @@ type Server struct {
 	log        *slog.Logger
 	scripts    scriptsapi.ClientInterface
 	characters charactersapi.ClientInterface
+	writes     *write.Writer
 }
 
 var _ sessionsapi.StrictServerInterface = (*Server)(nil)
 
-// NewServer builds the service on a pool whose database has the sessions schema migrated. scripts
-// and characters reach the services whose resources character contexts name.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, scripts scriptsapi.ClientInterface, characters charactersapi.ClientInterface) *Server {
+// NewServer builds the service on a pool whose database has the sessions schema migrated; its creates
+// go through writes. scripts and characters reach the services whose resources character contexts
+// name.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer, scripts scriptsapi.ClientInterface, characters charactersapi.ClientInterface) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Server{pool: pool, q: sessionsdb.New(pool), log: logger, scripts: scripts, characters: characters}
+	return &Server{pool: pool, q: sessionsdb.New(pool), log: logger, scripts: scripts, characters: characters, writes: writes}
 }
 
 // Service describes the Session & Context Service to the fountain binary.
@@ -69,7 +72,7 @@ func Service() service.Service {
 			if err != nil {
 				return fmt.Errorf("characters client: %w", err)
 			}
-			return Mount(mux, NewServer(deps.Pool, logger, scripts, characters))
+			return Mount(mux, NewServer(deps.Pool, logger, deps.Writes, scripts, characters))
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/write"
 )
 
 // Error codes of this service (the shared ones are in internal/httpapi).
@@ -38,11 +39,18 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 	if problem != "" {
 		return sessionsapi.CreateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	row, err := s.q.SessionCreate(ctx, b.UserId, text, canonical)
+	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateSession201JSONResponse.VisitCreateSessionResponse,
+		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateSession201JSONResponse, error) {
+			row, err := sessionsdb.New(tx).SessionCreate(ctx, b.UserId, text, canonical)
+			if err != nil {
+				return sessionsapi.CreateSession201JSONResponse{}, dbx.Interpret(err)
+			}
+			return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+		})
 	if err != nil {
-		return nil, fmt.Errorf("create session of user %d: %w", b.UserId, dbx.Interpret(err))
+		return nil, fmt.Errorf("create session of user %d: %w", b.UserId, err)
 	}
-	return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+	return resp, nil
 }
 
 // ListSessions pages through sessions in id order, optionally those of one user.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
@@ -23,16 +24,18 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 type env struct {
 	storytest.Clients
 	stories *storiesapi.ClientWithResponses
+	pool    *pgxpool.Pool
 }
 
 func newEnv(t *testing.T) env {
 	t.Helper()
 	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
+	pool := dbtest.PoolFor(t, dbtest.New(t), 16)
+	srv := apitest.NewServer(t, pool, all...)
 	hc := apitest.Client(t, all...)
 	st, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
 	require.NoError(t, err)
-	return env{Clients: storytest.NewClients(t, srv.URL, hc), stories: st}
+	return env{Clients: storytest.NewClients(t, srv.URL, hc), stories: st, pool: pool}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -116,8 +116,11 @@ func failed(err error) failure {
 			"the sequence service lists an element that does not exist", ch.reason))
 		return failure{badGateway: &b}
 	case errors.As(err, &ch):
-		b := storiesapi.UnavailableJSONResponse(errBody(codeStoryChanging,
-			"the story kept changing while it was read; retry", ch.reason))
+		retry := 1
+		b := storiesapi.UnavailableJSONResponse{
+			Body:    errBody(codeStoryChanging, "the story kept changing while it was read; retry", ch.reason),
+			Headers: storiesapi.UnavailableResponseHeaders{RetryAfter: &retry},
+		}
 		return failure{unavailable: &b}
 	}
 	return failure{}
