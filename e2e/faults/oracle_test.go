@@ -107,6 +107,7 @@ func verify(t *testing.T, l *load, databaseURL string) report {
 			stray = append(stray, fmt.Sprintf("%q: rows %v", text, ids))
 		}
 	}
+	slices.Sort(stray)
 	assert.Zero(t, len(unacked), "keys never acknowledged:%s", list(unacked))
 	assert.Zero(t, len(lost), "acknowledged keys with no row: lost:%s", list(lost))
 	assert.Zero(t, len(duplicated), "keys stored more than once:%s", list(duplicated))
