@@ -95,6 +95,8 @@ type Cluster struct {
 	database string
 	owner    *osUser // the OS user the server runs as; nil: the current user
 	logger   *slog.Logger
+	// throwaway is Options.Throwaway, kept so that Restart writes the settings Start wrote.
+	throwaway bool
 
 	mu sync.Mutex
 	// started records that this process started the server, so that Stop never takes down a
@@ -122,7 +124,7 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
-	c := &Cluster{dataDir: dataDir, database: o.Database, logger: o.Logger}
+	c := &Cluster{dataDir: dataDir, database: o.Database, logger: o.Logger, throwaway: o.Throwaway}
 	if c.database == "" {
 		c.database = "fountain"
 	}
@@ -205,19 +207,57 @@ func (c *Cluster) URL() string { return c.urlFor(c.database) }
 // DataDir is the absolute path of the cluster directory.
 func (c *Cluster) DataDir() string { return c.dataDir }
 
+// ShutdownMode is how pg_ctl stops a server.
+type ShutdownMode string
+
+const (
+	// FastShutdown ends every session, rolling back the transactions in progress, and writes a
+	// checkpoint: the clean stop.
+	FastShutdown ShutdownMode = "fast"
+	// ImmediateShutdown ends every server process at once, without a checkpoint, as a crash
+	// would: the next start recovers from the WAL.
+	ImmediateShutdown ShutdownMode = "immediate"
+)
+
 // Stop shuts the server down if this process started it; a reused server is left running
 // because whoever started it still relies on it. Stop is idempotent.
-func (c *Cluster) Stop(ctx context.Context) error {
+func (c *Cluster) Stop(ctx context.Context) error { return c.StopWith(ctx, FastShutdown) }
+
+// StopWith is Stop in the given mode; fault tests use ImmediateShutdown to crash the database
+// under load and Restart to bring it back.
+func (c *Cluster) StopWith(ctx context.Context, mode ShutdownMode) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.started {
 		return nil
 	}
-	if err := c.pgCtlStop(ctx, "fast"); err != nil {
+	if err := c.pgCtlStop(ctx, mode); err != nil {
 		return err
 	}
 	c.started = false
-	c.logger.Info("stopped PostgreSQL server")
+	c.logger.Info("stopped PostgreSQL server", "mode", mode)
+	return nil
+}
+
+// Restart starts a server this Cluster stopped again, on the same data directory and port, so
+// that the URLs its clients hold keep working.
+func (c *Cluster) Restart(ctx context.Context) error {
+	c.mu.Lock()
+	started := c.started
+	c.mu.Unlock()
+	if started {
+		return errors.New("pgcluster: Restart of a server that is running")
+	}
+	if c.binDir == "" {
+		return errors.New("pgcluster: Restart of a server this process did not start")
+	}
+	if err := c.startServer(ctx, Options{Port: c.port, Throwaway: c.throwaway}); err != nil {
+		return err
+	}
+	if err := c.waitReady(ctx); err != nil {
+		return fmt.Errorf("pgcluster: %w\n%s", err, c.logTail(0))
+	}
+	c.logger.Info("restarted PostgreSQL server", "port", c.port)
 	return nil
 }
 
@@ -228,7 +268,7 @@ func (c *Cluster) Remove(ctx context.Context) error {
 		// The data is about to be deleted anyway, so there is nothing left to shut down cleanly.
 		c.logger.Warn("fast shutdown failed, trying immediate", "err", err)
 		c.mu.Lock()
-		err = c.pgCtlStop(ctx, "immediate")
+		err = c.pgCtlStop(ctx, ImmediateShutdown)
 		if err == nil {
 			c.started = false
 		}
@@ -671,11 +711,11 @@ func (c *Cluster) logTail(offset int64) string {
 	return "server log (" + filepath.Join(c.dataDir, logFile) + "):\n" + strings.Join(lines, "\n")
 }
 
-func (c *Cluster) pgCtlStop(ctx context.Context, mode string) error {
+func (c *Cluster) pgCtlStop(ctx context.Context, mode ShutdownMode) error {
 	if pid, _, err := readPidFile(c.dataDir); err != nil || !postmasterAlive(pid, c.dataDir) {
 		return nil // already down, perhaps stopped by hand
 	}
-	err := c.run(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", mode, "-w", "-t", strconv.Itoa(int(pgCtlTimeout.Seconds())), "-s")
+	err := c.run(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", string(mode), "-w", "-t", strconv.Itoa(int(pgCtlTimeout.Seconds())), "-s")
 	if err != nil {
 		if pid, _, perr := readPidFile(c.dataDir); perr != nil || !postmasterAlive(pid, c.dataDir) {
 			return nil // it went down anyway, e.g. on a terminal's SIGINT

@@ -130,6 +130,39 @@ func TestTempClusterPersistsAcrossRestart(t *testing.T) {
 	}
 }
 
+// A crashed server comes back on its port with every commit the client waited for.
+func TestRestartAfterImmediateStop(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	c := startTemp(t, Options{})
+	url := c.URL()
+	conn := connect(t, url)
+	// A throwaway cluster commits asynchronously; a client that needs its commit to survive a crash
+	// waits for the WAL write.
+	if _, err := conn.Exec(ctx, "set synchronous_commit = on; create table kept (v text); insert into kept values ('before crash')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Restart(ctx); err == nil {
+		t.Fatal("Restart of a running server succeeded")
+	}
+	if err := c.StopWith(ctx, ImmediateShutdown); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Ping(ctx); err == nil {
+		t.Fatal("server still answers after an immediate stop")
+	}
+	if err := c.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c.URL() != url {
+		t.Errorf("port not kept across restart: %s, then %s", url, c.URL())
+	}
+	var v string
+	if err := connect(t, url).QueryRow(ctx, "select v from kept").Scan(&v); err != nil || v != "before crash" {
+		t.Fatalf("data after crash and restart: %v, %q", err, v)
+	}
+}
+
 func TestStartReusesRunningServer(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
