@@ -50,7 +50,8 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service
 }
 
 // Handler serves services on one mux with the process endpoints, request ids, logs, metrics, body
-// limits and JSON errors for unknown routes. Each call has its own metrics registry.
+// limits, checks of JSON bodies and JSON errors for unknown routes. Each call has its own metrics
+// registry.
 func Handler(services []service.Service, o Options) (http.Handler, error) {
 	if o.PeerTimeout == 0 {
 		o.PeerTimeout = 5 * time.Second
@@ -60,9 +61,13 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	}
 	p := &peers{local: map[string]bool{}, urls: o.PeerURLs, timeout: o.PeerTimeout, logger: o.Logger}
 	names := make([]string, len(services))
+	var relayed []httpapi.Route
 	for i, s := range services {
 		p.local[s.Name] = true
 		names[i] = s.Name
+		for _, id := range s.RelayedBodies {
+			relayed = append(relayed, httpapi.Route{Service: s.Name, Operation: id})
+		}
 	}
 	if o.Context == nil {
 		o.Context = context.Background()
@@ -111,7 +116,8 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
-		httpapi.LimitBody, httpapi.RefuseUnstorableText, idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
+		httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
+		idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
 	p.handler.Store(&h)
 	return h, nil
 }

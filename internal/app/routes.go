@@ -21,6 +21,7 @@ type routes map[string]httpapi.Route
 
 // addSpec adds every operation of s's spec.
 func (t routes) addSpec(s service.Service) error {
+	ops := map[string]bool{}
 	doc, err := openapi3.NewLoader().LoadFromData(s.Spec)
 	if err != nil {
 		return fmt.Errorf("load %s spec: %w", s.Name, err)
@@ -31,6 +32,12 @@ func (t routes) addSpec(s service.Service) error {
 				return fmt.Errorf("%s spec: %s %s has no operationId", s.Name, method, path)
 			}
 			t[method+" "+path] = httpapi.Route{Service: s.Name, Operation: op.OperationID}
+			ops[op.OperationID] = true
+		}
+	}
+	for _, id := range s.RelayedBodies {
+		if !ops[id] {
+			return fmt.Errorf("%s spec: no operation %q, which the service says relays its bodies", s.Name, id)
 		}
 	}
 	return nil

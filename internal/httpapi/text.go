@@ -1,22 +1,18 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"unicode/utf8"
 )
 
-// RefuseUnstorableText answers 400 VALIDATION_FAILED to a request carrying text that PostgreSQL
-// cannot store or compare: the character U+0000 anywhere (in the path, the query or a JSON body's
-// strings and keys), or invalid UTF-8 in the path or the query. A JSON body's invalid UTF-8 is
-// not refused: every JSON reader of the body decodes it as U+FFFD. Without this, such text reaches
-// a query and fails there as a 500.
+// RefuseUnstorableText answers 400 VALIDATION_FAILED to a request whose path or query carries text
+// that PostgreSQL cannot store or compare: the character U+0000, or invalid UTF-8. Without this,
+// such text reaches a query and fails there as a 500. CheckJSONBody refuses both in JSON bodies.
 //
 // It answers only requests a route matched (see WithRoute): an unknown path or method gets its 404
-// or 405 first. A body that is not JSON at all is left to the decoders' MALFORMED_JSON.
+// or 405 first.
 func RefuseUnstorableText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, routed := RouteFrom(r.Context()); !routed {
@@ -26,21 +22,6 @@ func RefuseUnstorableText(next http.Handler) http.Handler {
 		if where := unstorableInURL(r.URL); where != "" {
 			WriteError(w, http.StatusBadRequest, CodeValidationFailed, "request does not match the API schema",
 				where+": text must be UTF-8 without the character U+0000")
-			return
-		}
-		if r.Body == nil || r.Body == http.NoBody || !isJSON(r.Header.Get("Content-Type")) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, err := ReadBody(r)
-		if err != nil {
-			// Too large or cut short: the reader downstream meets the same error and answers it.
-			next.ServeHTTP(w, r)
-			return
-		}
-		if escapesNUL(body) && json.Valid(body) {
-			WriteError(w, http.StatusBadRequest, CodeValidationFailed, "request body does not match the API schema",
-				"body: strings must not contain the character U+0000")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -81,23 +62,6 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// escapesNUL reports whether a JSON text holds the escape \u0000, the only way JSON carries U+0000
-// (a raw control character is not valid JSON). An escaped backslash is skipped whole, so the text
-// "\\u0000" (a backslash, then "u0000") does not count.
-func escapesNUL(b []byte) bool {
-	for i := bytes.IndexByte(b, '\\'); i >= 0 && i+1 < len(b); {
-		if b[i+1] == 'u' && bytes.HasPrefix(b[i+2:], []byte("0000")) {
-			return true
-		}
-		next := bytes.IndexByte(b[i+2:], '\\')
-		if next < 0 {
-			return false
-		}
-		i += 2 + next
-	}
-	return false
 }
 
 // isJSON decides as the validator and the generated decoders do: by the media type before any

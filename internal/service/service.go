@@ -47,4 +47,8 @@ type Service struct {
 	Migrations fs.FS
 	// Mount registers the service's routes on mux, each validated against the service's spec.
 	Mount func(mux *http.ServeMux, deps Deps) error
+	// RelayedBodies names the operations (by operationId) whose JSON bodies relay text that a
+	// gateway received from clients, such as Kong's request logs: invalid UTF-8 and unpaired
+	// surrogates in their strings are read as U+FFFD instead of refused (see httpapi.CheckJSONBody).
+	RelayedBodies []string
 }

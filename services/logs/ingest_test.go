@@ -127,19 +127,26 @@ func TestIngestRefusesMalformedBatchesWhole(t *testing.T) {
 	require.Equal(t, 2, s.stored(t))
 }
 
-// TestIngestKeepsTextAsDecoded: invalid UTF-8 reads as U+FFFD, as every JSON reader of the body sees
-// it, rather than failing in the database.
-func TestIngestKeepsTextAsDecoded(t *testing.T) {
+// TestIngestRefusesTextThatIsNotUnicode: the services' own entries are text they wrote; invalid
+// UTF-8 or a lone surrogate in them is refused, not stored as U+FFFD. (Kong's entries are stored as
+// read, see TestIngestKongStoresOddText.)
+func TestIngestRefusesTextThatIsNotUnicode(t *testing.T) {
 	t.Parallel()
 	s := newLogsService(t)
-	body := "{\"timestamp\":\"2026-11-25T20:00:00Z\",\"service\":\"scripts\",\"endpoint\":\"/scripts/\xff\",\"method\":\"GET\"," +
-		"\"statusCode\":404,\"responseTimeMs\":0.3,\"message\":\"caf\u00e9 \\ud800\",\"requestId\":\"r1\"}"
-	status, resp := s.post(t, "/logs", "application/json", body)
-	require.Equal(t, http.StatusCreated, status, string(resp))
-	page := s.list(t, logsapi.ListLogsParams{})
-	require.Len(t, page.Items, 1)
-	require.Equal(t, "/scripts/\uFFFD", page.Items[0].Endpoint)
-	require.Equal(t, "caf\u00e9 \uFFFD", page.Items[0].Message)
+	for text, detail := range map[string]string{
+		"/scripts/\xff":             "byte offset 77: invalid UTF-8 in a string",
+		"/scripts/caf\u00e9\\ud800": `byte offset 82: unpaired UTF-16 surrogate \ud800`,
+	} {
+		body := "{\"timestamp\":\"2026-11-25T20:00:00Z\",\"service\":\"scripts\",\"endpoint\":\"" + text + "\",\"method\":\"GET\"," +
+			"\"statusCode\":404,\"responseTimeMs\":0.3,\"message\":\"m\",\"requestId\":\"r1\"}"
+		status, resp := s.post(t, "/logs", "application/json", body)
+		require.Equal(t, http.StatusBadRequest, status, string(resp))
+		var e logsapi.ErrorResponse
+		require.NoError(t, json.Unmarshal(resp, &e))
+		require.Equal(t, "MALFORMED_JSON", e.ErrorCode)
+		require.Contains(t, *e.Details, detail)
+	}
+	require.Zero(t, s.stored(t))
 }
 
 func TestIngestWithIdempotencyKeyStoresOnce(t *testing.T) {
