@@ -201,19 +201,13 @@ func migrateAll(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return err
 	}
+	var schemas []migrate.Schema
 	for _, d := range dirs {
-		if !d.IsDir() {
-			continue
-		}
-		sub, err := fs.Sub(migrations.FS, d.Name())
-		if err != nil {
-			return err
-		}
-		if err := migrate.Up(ctx, pool, d.Name(), sub, slog.New(slog.DiscardHandler)); err != nil {
-			return err
+		if d.IsDir() {
+			schemas = append(schemas, migrate.Schema{Name: d.Name(), Migrations: migrations.For(d.Name())})
 		}
 	}
-	return nil
+	return migrate.Up(ctx, pool, schemas, slog.New(slog.DiscardHandler))
 }
 
 func migrationsHash() (uint64, error) {
