@@ -16,9 +16,15 @@ help: ## Show this help.
 run: postgres ## Run every service in one process on 127.0.0.1:8080 (local PostgreSQL under ./.data).
 	$(GO) run ./cmd/fountain serve
 
+# The race detector needs cgo: CGO_ENABLED not 0 (go env says 0 by itself when it finds no C
+# compiler) and the C compiler go would call. Without them the tests run without it, built with
+# CGO_ENABLED=0, which needs no C compiler at all.
+RACE = $(shell cc="$$($(GO) env CC)"; [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$${cc%% *}" >/dev/null && echo -race)
+
 .PHONY: test
-test: postgres prometheus ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL.
-	$(GO) run ./cmd/withpg -- $(GO) test -race -count=1 ./...
+test: postgres prometheus ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
+	$(if $(RACE),,@echo "make test: without the race detector, which needs cgo: no C compiler found or CGO_ENABLED=0 (apt-get install gcc adds it)")
+	$(if $(RACE),,CGO_ENABLED=0) $(GO) run ./cmd/withpg -- $(GO) test $(RACE) -count=1 ./...
 
 .PHONY: generate
 generate: ## Regenerate gen/ from api/*.yaml (oapi-codegen) and queries/ (sqlc), and kong/kong.yml from the specs.

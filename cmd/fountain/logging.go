@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -17,9 +16,6 @@ import (
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/logs"
 )
-
-// shipFlushTimeout bounds how long shutdown waits for the last request logs to be shipped.
-const shipFlushTimeout = 10 * time.Second
 
 // newShipper returns the shipper of this process's request logs, or nil when there is nowhere to
 // ship them: `serve` ships when it serves the Logging Service itself or knows its URL, unless
@@ -42,12 +38,13 @@ func servesLogs(services []service.Service) bool {
 // startLogging starts what the Logging Service needs besides its handler: shipping this process's
 // request logs (in-process when it serves the Logging Service, else to FOUNTAIN_LOGS_URL) and, where
 // it is served, the retention of its entries. The returned stop flushes the shipped logs and ends
-// the retention; call it after the server has finished its requests and before the pool closes.
-func startLogging(ctx context.Context, cfg config, pool *pgxpool.Pool, handler http.Handler, shipper *logship.Shipper, logger *slog.Logger) (stop func(), err error) {
-	var stops []func()
-	stop = func() {
+// the retention, waiting for them until its context ends; call it after the server has finished its
+// requests and before the pool closes.
+func startLogging(ctx context.Context, cfg config, pool *pgxpool.Pool, handler http.Handler, shipper *logship.Shipper, logger *slog.Logger) (stop func(context.Context), err error) {
+	var stops []func(context.Context)
+	stop = func(ctx context.Context) {
 		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
+			stops[i](ctx)
 		}
 	}
 	if servesLogs(cfg.services) {
@@ -60,7 +57,13 @@ func startLogging(ctx context.Context, cfg config, pool *pgxpool.Pool, handler h
 			defer close(done)
 			logs.NewRetention(pool, cfg.logRetention, logger).Run(rctx, logs.DefaultRetentionInterval)
 		}()
-		stops = append(stops, func() { cancel(); <-done })
+		stops = append(stops, func(ctx context.Context) {
+			cancel()
+			select {
+			case <-done:
+			case <-ctx.Done():
+			}
+		})
 	}
 	if shipper != nil {
 		base, httpClient := "http://in-process", logship.HandlerClient(handler)
@@ -69,14 +72,12 @@ func startLogging(ctx context.Context, cfg config, pool *pgxpool.Pool, handler h
 		}
 		client, err := logsapi.NewClient(base, logsapi.WithHTTPClient(httpClient))
 		if err != nil {
-			stop()
+			stop(context.Background())
 			return nil, err
 		}
 		shipper.Start(client)
-		stops = append(stops, func() {
-			flushCtx, cancel := context.WithTimeout(context.Background(), shipFlushTimeout)
-			defer cancel()
-			if err := shipper.Close(flushCtx); err != nil {
+		stops = append(stops, func(ctx context.Context) {
+			if err := shipper.Close(ctx); err != nil {
 				logger.Warn("request logs not all shipped", slog.String("error", err.Error()))
 			}
 		})

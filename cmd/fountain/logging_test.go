@@ -64,7 +64,7 @@ func startProcess(t *testing.T, cfg config, dbURL string) fountainProcess {
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return fountainProcess{url: srv.URL, stop: stop}
+	return fountainProcess{url: srv.URL, stop: func() { stop(context.Background()) }}
 }
 
 func listLogs(t *testing.T, baseURL string) logsapi.LogPage {

@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -54,7 +55,10 @@ Flags (each also read from the environment variable shown):
   --migrate=BOOL         apply migrations at start (FOUNTAIN_MIGRATE, default true)
   --max-conns N          database pool size (FOUNTAIN_MAX_CONNS, default 32)
   --log-level LEVEL      debug, info, warn or error (FOUNTAIN_LOG_LEVEL, default info)
-  --shutdown-timeout D   how long to finish in-flight requests after SIGTERM (FOUNTAIN_SHUTDOWN_TIMEOUT, default 30s)
+  --shutdown-timeout D   time from SIGTERM to exit (FOUNTAIN_SHUTDOWN_TIMEOUT, default 30s): in-flight requests
+                         get three quarters of it to finish, then are cancelled (their transactions roll
+                         back); the rest is for shipping the last request logs, closing the database
+                         connections and stopping a local cluster. The process exits 0 within it.
   --peer-timeout D       limit for each call to another service (FOUNTAIN_PEER_TIMEOUT, default 5s)
   --log-retention D      how long the Logging Service keeps request logs, e.g. 72h (FOUNTAIN_LOG_RETENTION,
                          default 168h: 7 days); older days are dropped in the background
@@ -127,8 +131,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	budget := &shutdownBudget{timeout: cfg.shutdownTimeout}
 
-	pool, closeDB, err := openDatabase(ctx, cfg, logger)
+	pool, closeDB, err := openDatabase(ctx, cfg, budget, logger)
 	if err != nil {
 		return err
 	}
@@ -143,7 +148,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		logger.Info("migrations complete")
 		return nil
 	}
-	return serve(ctx, cfg, pool, logger, shipper)
+	return serve(ctx, cfg, pool, budget, logger, shipper)
 }
 
 func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
@@ -161,7 +166,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("FOUNTAIN_SHUTDOWN_TIMEOUT: %w", err)
 	}
-	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", timeout, "graceful shutdown limit")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", timeout, "time from SIGTERM to exit")
 	peerTimeout, err := time.ParseDuration(env("FOUNTAIN_PEER_TIMEOUT", "5s"))
 	if err != nil {
 		return cfg, fmt.Errorf("FOUNTAIN_PEER_TIMEOUT: %w", err)
@@ -192,8 +197,9 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 }
 
 // openDatabase connects to the configured database or, when none is configured, to a local cluster
-// kept under the data directory, so a newcomer needs nothing but the PostgreSQL server binaries.
-func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*pgxpool.Pool, func(), error) {
+// kept under the data directory, so a newcomer needs nothing but the PostgreSQL server binaries. The
+// returned close closes the pool and stops a cluster it started, within the shutdown budget.
+func openDatabase(ctx context.Context, cfg config, budget *shutdownBudget, logger *slog.Logger) (*pgxpool.Pool, func(), error) {
 	url := cfg.databaseURL
 	stopCluster := func() {}
 	if url == "" {
@@ -216,7 +222,8 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*pgxpoo
 		logger.Info("using local PostgreSQL", slog.String("database_url", url), slog.String("data_dir", dir))
 		fmt.Fprintf(os.Stderr, "database: %s\n", url)
 		stopCluster = func() {
-			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			// The last step of stopping: the rest of the budget.
+			stopCtx, cancel := budget.rest()
 			defer cancel()
 			if err := cluster.Stop(stopCtx); err != nil {
 				logger.Warn("stop local PostgreSQL", slog.String("error", err.Error()))
@@ -228,12 +235,28 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*pgxpoo
 		stopCluster()
 		return nil, nil, err
 	}
-	return pool, func() { pool.Close(); stopCluster() }, nil
+	return pool, func() { closePool(budget, pool, logger); stopCluster() }, nil
 }
 
-// serve answers until ctx ends (SIGINT or SIGTERM), then stops accepting connections and lets
-// in-flight requests finish within the shutdown timeout.
-func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Logger, shipper *logship.Shipper) error {
+// closePool closes pool within one step of the shutdown budget. Closing waits for every connection
+// to be cleaned up, which for the connection of a cancelled query includes pgx's cancel request: the
+// server has stopped the statement (and rolled it back) before the process exits. A connection still
+// held when the step ends belongs to a request that ignored its cancellation; the server rolls its
+// transaction back when the process exits.
+func closePool(budget *shutdownBudget, pool *pgxpool.Pool, logger *slog.Logger) {
+	ctx, cancel := budget.step()
+	defer cancel()
+	closed := make(chan struct{})
+	go func() { pool.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-ctx.Done():
+		logger.Warn("database connections still in use at exit", slog.Int("connections", int(pool.Stat().AcquiredConns())))
+	}
+}
+
+// serve answers until ctx ends (SIGINT or SIGTERM), then stops within the shutdown budget.
+func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdownBudget, logger *slog.Logger, shipper *logship.Shipper) error {
 	handler, err := app.Handler(cfg.services, app.Options{
 		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
 	})
@@ -244,7 +267,11 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Log
 	if err != nil {
 		return err
 	}
-	defer stopLogging()
+	defer func() {
+		stepCtx, cancel := budget.step()
+		defer cancel()
+		stopLogging(stepCtx)
+	}()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -252,12 +279,25 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, logger *slog.Log
 	logger.Info("serving", slog.String("addr", ln.Addr().String()),
 		slog.String("services", strings.Join(serviceNames(cfg.services), ",")))
 	fmt.Fprintf(os.Stderr, "FountainAI listening on http://%s (specs at /openapi/<service>.yaml)\n", ln.Addr())
-	return serveListener(ctx, ln, handler, cfg.shutdownTimeout, logger)
+	return serveListener(ctx, ln, handler, budget, logger)
 }
 
-func serveListener(ctx context.Context, ln net.Listener, handler http.Handler, shutdownTimeout time.Duration, logger *slog.Logger) error {
+// serveListener answers on ln until ctx ends. Then it stops accepting connections and lets in-flight
+// requests finish until the graceful part of the budget is used up; requests still running then are
+// cancelled (their statements stop and their transactions roll back) and their connections closed,
+// and it waits for their handlers to return within one step of the budget.
+func serveListener(ctx context.Context, ln net.Listener, handler http.Handler, budget *shutdownBudget, logger *slog.Logger) error {
+	requests, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
+	var running atomic.Int64
 	srv := &http.Server{
-		Handler:           handler,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			running.Add(1)
+			defer running.Add(-1)
+			handler.ServeHTTP(w, r)
+		}),
+		// Every request's context derives from requests, so that shutdown can cancel them.
+		BaseContext:       func(net.Listener) context.Context { return requests },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -270,16 +310,39 @@ func serveListener(ctx context.Context, ln net.Listener, handler http.Handler, s
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down", slog.Duration("timeout", shutdownTimeout))
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	logger.Info("shutting down", slog.Duration("timeout", budget.timeout))
+	gracefulCtx, cancel := context.WithDeadline(context.Background(), budget.graceful())
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("graceful shutdown: %w", err)
+	if err := srv.Shutdown(gracefulCtx); errors.Is(err, context.DeadlineExceeded) {
+		logger.Warn("in-flight requests out of time: cancelling them", slog.Int64("requests", running.Load()))
+		cancelRequests()
+		_ = srv.Close()
+		stepCtx, cancel := budget.step()
+		defer cancel()
+		if !waitForZero(stepCtx, &running) {
+			logger.Warn("requests still running after their cancellation", slog.Int64("requests", running.Load()))
+		}
+	} else if err != nil {
+		return fmt.Errorf("shut down: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// waitForZero polls n until it is zero (true) or ctx ends (false).
+func waitForZero(ctx context.Context, n *atomic.Int64) bool {
+	ticker := time.NewTicker(10 * time.Millisecond)
+	defer ticker.Stop()
+	for n.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-ticker.C:
+		}
+	}
+	return true
 }
 
 func fnv64(s string) uint64 {

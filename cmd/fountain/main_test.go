@@ -40,7 +40,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 		once.Do(func() { close(inFlight) })
 		handler.ServeHTTP(w, r)
 	})
-	go func() { done <- serveListener(ctx, ln, entered, 30*time.Second, logger) }()
+	go func() { done <- serveListener(ctx, ln, entered, &shutdownBudget{timeout: 30 * time.Second}, logger) }()
 
 	body := `{"elementType":"script","elementId":1}`
 	conn, err := net.Dial("tcp", ln.Addr().String())

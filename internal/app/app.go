@@ -35,18 +35,14 @@ type Options struct {
 
 // Migrate brings every service's schema, and the idempotency keys' schema, up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service, logger *slog.Logger) error {
-	if err := migrate.Up(ctx, pool, idempotency.Schema, idempotency.Migrations(), logger); err != nil {
-		return err
-	}
+	schemas := []migrate.Schema{{Name: idempotency.Schema, Migrations: idempotency.Migrations()}}
 	for _, s := range services {
 		if s.Migrations == nil {
 			continue // a service that owns no tables, such as the Story Factory
 		}
-		if err := migrate.Up(ctx, pool, s.Name, s.Migrations, logger); err != nil {
-			return err
-		}
+		schemas = append(schemas, migrate.Schema{Name: s.Name, Migrations: s.Migrations})
 	}
-	return nil
+	return migrate.Up(ctx, pool, schemas, logger)
 }
 
 // Handler serves services on one mux with the process endpoints, request ids, logs, metrics, body

@@ -57,6 +57,19 @@ func Main(m *testing.M) {
 // New creates a fresh migrated database for t, dropped when t ends, and returns its URL.
 func New(t testing.TB) string {
 	t.Helper()
+	return create(t, true)
+}
+
+// NewEmpty creates a database without any migration applied, as a deployment starts from, dropped
+// when t ends, and returns its URL.
+func NewEmpty(t testing.TB) string {
+	t.Helper()
+	return create(t, false)
+}
+
+// create makes a database cloned from the migrated template, or an empty one.
+func create(t testing.TB, migrated bool) string {
+	t.Helper()
 	setupOnce.Do(func() { setupErr = setup() })
 	if setupErr != nil {
 		t.Fatalf("dbtest: %v", setupErr)
@@ -68,10 +81,14 @@ func New(t testing.TB) string {
 		t.Fatalf("dbtest: connect: %v", err)
 	}
 	defer admin.Close(ctx)
+	stmt := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if migrated {
+		stmt += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
 	// A template can only be copied while nobody is connected to it; retry briefly in case another
 	// process is still closing its connections after building it.
 	for attempt := 0; ; attempt++ {
-		_, err = admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{template}.Sanitize())
+		_, err = admin.Exec(ctx, stmt)
 		if err == nil || attempt == 50 {
 			break
 		}
@@ -184,19 +201,13 @@ func migrateAll(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return err
 	}
+	var schemas []migrate.Schema
 	for _, d := range dirs {
-		if !d.IsDir() {
-			continue
-		}
-		sub, err := fs.Sub(migrations.FS, d.Name())
-		if err != nil {
-			return err
-		}
-		if err := migrate.Up(ctx, pool, d.Name(), sub, slog.New(slog.DiscardHandler)); err != nil {
-			return err
+		if d.IsDir() {
+			schemas = append(schemas, migrate.Schema{Name: d.Name(), Migrations: migrations.For(d.Name())})
 		}
 	}
-	return nil
+	return migrate.Up(ctx, pool, schemas, slog.New(slog.DiscardHandler))
 }
 
 func migrationsHash() (uint64, error) {

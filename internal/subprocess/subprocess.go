@@ -77,15 +77,18 @@ func (p *Process) WaitReady(url string, timeout time.Duration) error {
 	}
 }
 
-// Stop asks the process to end (SIGTERM), and kills it if it has not within grace.
-func (p *Process) Stop(grace time.Duration) {
+// Stop asks the process to end (SIGTERM), and kills it if it has not within grace. It returns how
+// the process ended: nil when it exited 0 within grace.
+func (p *Process) Stop(grace time.Duration) error {
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-p.exited:
 		p.exited <- err
+		return err
 	case <-time.After(grace):
 		_ = p.cmd.Process.Kill()
 		p.exited <- <-p.exited
+		return fmt.Errorf("killed: still running %s after SIGTERM", grace)
 	}
 }
 
