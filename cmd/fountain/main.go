@@ -257,8 +257,13 @@ func closePool(budget *shutdownBudget, pool *pgxpool.Pool, logger *slog.Logger) 
 
 // serve answers until ctx ends (SIGINT or SIGTERM), then stops within the shutdown budget.
 func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdownBudget, logger *slog.Logger, shipper *logship.Shipper) error {
+	// Every request, and every write made on a request's behalf, stops when work is cancelled at
+	// the end of the graceful part of the budget.
+	work, cancelWork := context.WithCancel(context.Background())
+	defer cancelWork()
 	handler, err := app.Handler(cfg.services, app.Options{
 		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
+		Context: work,
 	})
 	if err != nil {
 		return err
@@ -279,16 +284,15 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdown
 	logger.Info("serving", slog.String("addr", ln.Addr().String()),
 		slog.String("services", strings.Join(serviceNames(cfg.services), ",")))
 	fmt.Fprintf(os.Stderr, "FountainAI listening on http://%s (specs at /openapi/<service>.yaml)\n", ln.Addr())
-	return serveListener(ctx, ln, handler, budget, logger)
+	return serveListener(ctx, ln, handler, work, cancelWork, budget, logger)
 }
 
 // serveListener answers on ln until ctx ends. Then it stops accepting connections and lets in-flight
 // requests finish until the graceful part of the budget is used up; requests still running then are
-// cancelled (their statements stop and their transactions roll back) and their connections closed,
-// and it waits for their handlers to return within one step of the budget.
-func serveListener(ctx context.Context, ln net.Listener, handler http.Handler, budget *shutdownBudget, logger *slog.Logger) error {
-	requests, cancelRequests := context.WithCancel(context.Background())
-	defer cancelRequests()
+// cancelled with requests, the context every request derives from (their statements stop and their
+// transactions roll back), and their connections closed, and it waits for their handlers to return
+// within one step of the budget.
+func serveListener(ctx context.Context, ln net.Listener, handler http.Handler, requests context.Context, cancelRequests context.CancelFunc, budget *shutdownBudget, logger *slog.Logger) error {
 	var running atomic.Int64
 	srv := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

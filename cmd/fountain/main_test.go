@@ -40,7 +40,11 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 		once.Do(func() { close(inFlight) })
 		handler.ServeHTTP(w, r)
 	})
-	go func() { done <- serveListener(ctx, ln, entered, &shutdownBudget{timeout: 30 * time.Second}, logger) }()
+	requests, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
+	go func() {
+		done <- serveListener(ctx, ln, entered, requests, cancelRequests, &shutdownBudget{timeout: 30 * time.Second}, logger)
+	}()
 
 	body := `{"elementType":"script","elementId":1}`
 	conn, err := net.Dial("tcp", ln.Addr().String())
