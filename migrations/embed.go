@@ -20,3 +20,25 @@ func For(schema string) fs.FS {
 	}
 	return sub
 }
+
+// SchemaRoles are the database roles a schema's migrations deal in besides its service's own
+// (internal/migrate creates them and grants them).
+type SchemaRoles struct {
+	// Publishes names the roles that carry the use of an interface the schema's service publishes
+	// for use inside another service's transaction; the schema's migrations grant them its rights.
+	Publishes []string
+	// Uses names the roles of the interfaces the schema's service uses: every service records
+	// Idempotency-Keys, and the content services place their elements in the sequence service's
+	// orders.
+	Uses []string
+}
+
+// Roles are the roles of each schema.
+var Roles = map[string]SchemaRoles{
+	"idempotency": {},
+	"sequence":    {Publishes: []string{"fountain_placement"}, Uses: []string{"fountain_idempotency"}},
+	"scripts":     {Uses: []string{"fountain_idempotency", "fountain_placement"}},
+	"characters":  {Uses: []string{"fountain_idempotency", "fountain_placement"}},
+	"sessions":    {Uses: []string{"fountain_idempotency"}},
+	"logs":        {Uses: []string{"fountain_idempotency"}},
+}

@@ -49,6 +49,10 @@ func Up(ctx context.Context, pool *pgxpool.Pool, schemas []Schema, logger *slog.
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
 		return fmt.Errorf("take the migration lock: %w", err)
 	}
+	roles, err := createRoles(ctx, conn, schemas, logger)
+	if err != nil {
+		return err
+	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer func() { _ = db.Close() }()
 	for _, s := range schemas {
@@ -71,6 +75,9 @@ func Up(ctx context.Context, pool *pgxpool.Pool, schemas []Schema, logger *slog.
 			logger.Info("migration applied", slog.String("schema", s.Name), slog.String("file", r.Source.Path),
 				slog.Duration("took", r.Duration))
 		}
+	}
+	if roles {
+		return grantRoles(ctx, conn, schemas)
 	}
 	return nil
 }

@@ -169,30 +169,17 @@ END
 $$;
 -- +goose StatementEnd
 
--- Only the content services' roles may call the interface: fountain_placement carries the right,
--- and the scripts and characters roles are granted it (here, or by their own migrations when they
--- run later). Roles are cluster-wide and need CREATEROLE; without it the functions stay callable
--- by their owner only, which is the user every service connects as when there are no roles.
+-- Only the content services may call the interface: the role fountain_placement carries the right,
+-- and the scripts and characters services' roles are granted it (internal/migrate creates the roles,
+-- which are cluster-wide and need CREATEROLE; without them the functions stay callable by their
+-- owner only, the user every service connects as when there are no roles).
 REVOKE ALL ON FUNCTION sequence.place_v1(bigint, text, text, bigint), sequence.release_v1(text[], bigint[]) FROM PUBLIC;
 -- +goose StatementBegin
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolcreaterole)) THEN
-        RAISE NOTICE 'no CREATEROLE: the placement role is not created';
-        RETURN;
-    END IF;
-    BEGIN
-        CREATE ROLE fountain_placement NOLOGIN;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-        NULL; -- created by another database of the cluster, perhaps at this very moment
-    END;
-    GRANT USAGE ON SCHEMA sequence TO fountain_placement;
-    GRANT EXECUTE ON FUNCTION sequence.place_v1(bigint, text, text, bigint), sequence.release_v1(text[], bigint[]) TO fountain_placement;
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fountain_scripts') THEN
-        GRANT fountain_placement TO fountain_scripts;
-    END IF;
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fountain_characters') THEN
-        GRANT fountain_placement TO fountain_characters;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fountain_placement') THEN
+        GRANT USAGE ON SCHEMA sequence TO fountain_placement;
+        GRANT EXECUTE ON FUNCTION sequence.place_v1(bigint, text, text, bigint), sequence.release_v1(text[], bigint[]) TO fountain_placement;
     END IF;
 END
 $$;
