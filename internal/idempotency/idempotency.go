@@ -71,6 +71,11 @@ type Claim struct {
 
 type claimKey struct{}
 
+// WithClaim returns ctx carrying c as the key of the request being served (nil: none).
+func WithClaim(ctx context.Context, c *Claim) context.Context {
+	return context.WithValue(ctx, claimKey{}, c)
+}
+
 // ClaimFrom returns the key of the request being served, or nil when it carries none.
 func ClaimFrom(ctx context.Context) *Claim {
 	c, _ := ctx.Value(claimKey{}).(*Claim)
@@ -87,7 +92,7 @@ func Middleware(pool *pgxpool.Pool) func(http.Handler) http.Handler {
 			key := r.Header.Get(Header)
 			if r.Method != http.MethodPost || key == "" {
 				if ClaimFrom(r.Context()) != nil {
-					r = r.WithContext(context.WithValue(r.Context(), claimKey{}, (*Claim)(nil)))
+					r = r.WithContext(WithClaim(r.Context(), nil))
 				}
 				next.ServeHTTP(w, r)
 				return
@@ -121,7 +126,7 @@ func Middleware(pool *pgxpool.Pool) func(http.Handler) http.Handler {
 			if rand.IntN(1000) == 0 {
 				go deleteExpired(q, httpapi.LoggerFrom(r.Context()))
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), claimKey{}, c)))
+			next.ServeHTTP(w, r.WithContext(WithClaim(r.Context(), c)))
 		})
 	}
 }
