@@ -2,8 +2,8 @@
 // equivalent SQL on the same database in the same run:
 //
 //   - creating spoken words (each allocating a story position) at 16 clients: POST /spokenWords vs a
-//     transaction that inserts the row with the service's own statement and allocates its position
-//     with the sequence service's own statement;
+//     transaction that inserts the row with the service's own statement and places it with the
+//     sequence service's published placement function, as the service does;
 //   - listing a 5,000-line script in story order, 1,000 lines a page: five GET /spokenWords vs five
 //     ordered reads of the same rows joined from positions and lines.
 package main
@@ -68,7 +68,7 @@ func run(d time.Duration, clients, lines int) error {
 	if err != nil {
 		return err
 	}
-	allocate, err := harness.NamedQuery("queries/sequence.sql", "PositionAllocate")
+	place, err := harness.NamedQuery("queries/placement.sql", "Place")
 	if err != nil {
 		return err
 	}
@@ -76,9 +76,9 @@ func run(d time.Duration, clients, lines int) error {
 		"@script_id", ":script", "sqlc.narg(section_id)", "NULL", "sqlc.narg(character_id)", "NULL",
 		"@text", "'But, soft! what light through yonder window breaks?'",
 	).Replace(insert) + " \\gset\n" + strings.NewReplacer(
-		"@script_id::bigint", ":script::bigint", "@scope_name::text", "'story'::text",
-		"@element_types::text[]", "ARRAY['spokenWord']::text[]", "@element_ids::bigint[]", "ARRAY[:id]::bigint[]",
-	).Replace(allocate) + ";\nCOMMIT;\n"
+		"@script_id::bigint", ":script::bigint", "@scope::text", "'story'::text",
+		"@element_type::text", "'spokenWord'::text", "@element_id::bigint", ":id::bigint",
+	).Replace(place) + ";\nCOMMIT;\n"
 	tps, err := env.Pgbench(ctx, clients, d, createSQL, map[string]string{"script": strconv.FormatInt(pgScript, 10)})
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ func run(duration time.Duration, levels string) error {
 	// One element per transaction, in autocommit, as one POST /sequence does when alone.
 	script := "\\set id random(1, 1000000000000)\n" + strings.NewReplacer(
 		"@script_id::bigint", ":script::bigint",
-		"@scope_name::text", "'story'::text",
+		"@scope_name::text", "'draft'::text",
 		"@element_types::text[]", "ARRAY['pgbench']::text[]",
 		"@element_ids::bigint[]", "ARRAY[:id]::bigint[]",
 	).Replace(query) + ";\n"
@@ -67,7 +67,7 @@ func run(duration time.Duration, levels string) error {
 	for i, c := range clients {
 		scriptID := int64(1000 + i)
 		h, err := harness.Load(c, duration, func(client *http.Client) error {
-			body, _ := json.Marshal(map[string]any{"elementType": "spokenWord", "elementId": nextElement.Add(1), "scriptId": scriptID})
+			body, _ := json.Marshal(map[string]any{"elementType": "spokenWord", "elementId": nextElement.Add(1), "scriptId": scriptID, "scope": "draft"})
 			return harness.PostCreated(client, env.BaseURL+"/sequence", body)
 		})
 		if err != nil {
