@@ -13,10 +13,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/internal/subprocess"
-	"github.com/fountainai/fountainai/services"
 )
 
 // down is how long a killed fountain process stays dead before it is started again.
@@ -85,24 +83,7 @@ func restartPostgres(t *testing.T, h *harness) report {
 // The sequence process is killed twice and started again; the scripts process is frozen for
 // longer than the peer timeout.
 func splitShape(t *testing.T, h *harness) report {
-	all := services.All()
-	addrs := map[string]string{}
-	for _, s := range all {
-		addr, err := subprocess.FreeAddr()
-		require.NoError(t, err)
-		addrs[s.Name] = addr
-	}
-	procs := map[string]*fountain{}
-	for _, s := range all {
-		var env []string
-		for _, peer := range all {
-			if peer.Name != s.Name {
-				env = append(env, app.PeerURLEnv(peer.Name)+"=http://"+addrs[peer.Name])
-			}
-		}
-		// A frozen peer must cost a request one second, not the default five.
-		procs[s.Name] = h.serve(t, s.Name, env, addrs[s.Name], []string{"--peer-timeout", "1s"}, s.Name)
-	}
+	procs := h.split(t)
 	sequence, scripts := procs["sequence"], procs["scripts"]
 	l := startLoad(t, "split", scripts.url(), procs["characters"].url(), 12*time.Second)
 	for _, at := range []time.Duration{2 * time.Second, 4500 * time.Millisecond} {

@@ -17,8 +17,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/internal/subprocess"
+	"github.com/fountainai/fountainai/services"
 )
 
 // readyTimeout only detects a process that will never be ready; a start normally takes well under a
@@ -63,6 +65,31 @@ func newHarness(t *testing.T) *harness {
 	out, err := exec.CommandContext(ctx, bin, "migrate", "--database-url", cluster.URL(), "--log-level", "warn", "--ship-logs=false").CombinedOutput()
 	require.NoError(t, err, "fountain migrate: %s", out)
 	return &harness{cluster: cluster, bin: bin}
+}
+
+// split starts every service in a process of its own, each reaching the others at their addresses,
+// by service name.
+func (h *harness) split(t *testing.T) map[string]*fountain {
+	t.Helper()
+	all := services.All()
+	addrs := map[string]string{}
+	for _, s := range all {
+		addr, err := subprocess.FreeAddr()
+		require.NoError(t, err)
+		addrs[s.Name] = addr
+	}
+	procs := map[string]*fountain{}
+	for _, s := range all {
+		var env []string
+		for _, peer := range all {
+			if peer.Name != s.Name {
+				env = append(env, app.PeerURLEnv(peer.Name)+"=http://"+addrs[peer.Name])
+			}
+		}
+		// A frozen peer must cost a request one second, not the default five.
+		procs[s.Name] = h.serve(t, s.Name, env, addrs[s.Name], []string{"--peer-timeout", "1s"}, s.Name)
+	}
+	return procs
 }
 
 // fountain is one `fountain serve` process of a scenario. A restart runs on the same address, so
