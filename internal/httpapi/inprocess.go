@@ -17,15 +17,12 @@ func ServeInProcess(h http.Handler, req *http.Request) (*http.Response, error) {
 	}
 	in.RequestURI = req.URL.RequestURI()
 	in.RemoteAddr = "in-process"
-	rec := &recorder{header: http.Header{}}
+	rec := NewRecorder()
 	h.ServeHTTP(rec, in)
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	status := rec.status
-	if status == 0 {
-		status = http.StatusOK
-	}
+	status := rec.Status()
 	if req.Method == http.MethodHead {
 		// As over the network: the answer to HEAD has headers only.
 		rec.body.Reset()
@@ -43,21 +40,25 @@ func ServeInProcess(h http.Handler, req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-type recorder struct {
+// Recorder keeps a response in memory: an answer served in-process, or one kept to be replayed.
+type Recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
 }
 
-func (r *recorder) Header() http.Header { return r.header }
+// NewRecorder returns an empty recorder.
+func NewRecorder() *Recorder { return &Recorder{header: http.Header{}} }
 
-func (r *recorder) WriteHeader(code int) {
+func (r *Recorder) Header() http.Header { return r.header }
+
+func (r *Recorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
+func (r *Recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
@@ -69,3 +70,14 @@ func (r *recorder) Write(b []byte) (int, error) {
 	}
 	return r.body.Write(b)
 }
+
+// Status is the response's status; 200 when none was written.
+func (r *Recorder) Status() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// Body is what was written of the response's body.
+func (r *Recorder) Body() []byte { return r.body.Bytes() }

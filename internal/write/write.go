@@ -13,7 +13,6 @@
 package write
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/idempotency"
 )
 
@@ -264,11 +264,11 @@ func (w *Writer) attempt(ctx context.Context, lane Lane, live []*op) (refused *o
 		if o.claim == nil {
 			continue
 		}
-		rec := &recorder{header: http.Header{}}
+		rec := httpapi.NewRecorder()
 		if err := render(rec); err != nil {
 			return o, fmt.Errorf("render the response to record: %w", err)
 		}
-		records = append(records, idempotency.Record{Claim: o.claim, Status: rec.code(), Header: rec.header, Body: rec.body.Bytes()})
+		records = append(records, idempotency.Record{Claim: o.claim, Status: rec.Status(), Header: rec.Header(), Body: rec.Body()})
 	}
 	if err := idempotency.Save(ctx, tx, records); err != nil {
 		if errors.Is(err, dbx.ErrConflict) {
@@ -298,32 +298,3 @@ type valuesOf struct {
 }
 
 func (c valuesOf) Value(key any) any { return c.values.Value(key) }
-
-// recorder keeps the response a write's result renders, for its key's record.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.body.Write(b)
-}
-
-func (r *recorder) code() int {
-	if r.status == 0 {
-		return http.StatusOK
-	}
-	return r.status
-}

@@ -97,10 +97,10 @@ func TestKeyRecordedWithTheWrite(t *testing.T) {
 	_, err = b.insert(ctx, write.Lane{}, "another")
 	replay, ok := errors.AsType[*idempotency.Replay](err)
 	require.True(t, ok, "%v", err)
-	rec := &responseRecorder{header: http.Header{}}
+	rec := httpapi.NewRecorder()
 	replay.Answer(rec)
-	require.Equal(t, http.StatusCreated, rec.status)
-	require.Equal(t, "true", rec.header.Get(idempotency.ReplayedHeader))
+	require.Equal(t, http.StatusCreated, rec.Status())
+	require.Equal(t, "true", rec.Header().Get(idempotency.ReplayedHeader))
 	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM lines`))
 }
 
@@ -124,10 +124,10 @@ func TestKeyInUse(t *testing.T) {
 	_, err := b.insert(idempotency.WithClaim(context.Background(), claim("k")), write.Lane{Key: "other"}, "a")
 	inUse, ok := errors.AsType[*idempotency.InUse](err)
 	require.True(t, ok, "%v", err)
-	rec := &responseRecorder{header: http.Header{}}
+	rec := httpapi.NewRecorder()
 	inUse.Answer(rec)
-	require.Equal(t, http.StatusConflict, rec.status)
-	require.Equal(t, "1", rec.header.Get("Retry-After"))
+	require.Equal(t, http.StatusConflict, rec.Status())
+	require.Equal(t, "1", rec.Header().Get("Retry-After"))
 
 	close(release)
 	f, err := httpapi.AsFailure(<-first)
@@ -240,12 +240,3 @@ func TestAfterCommit(t *testing.T) {
 	require.Error(t, do("once"))
 	require.Equal(t, []string{"once"}, ran)
 }
-
-type responseRecorder struct {
-	header http.Header
-	status int
-}
-
-func (r *responseRecorder) Header() http.Header         { return r.header }
-func (r *responseRecorder) WriteHeader(code int)        { r.status = code }
-func (r *responseRecorder) Write(b []byte) (int, error) { return len(b), nil }
