@@ -163,14 +163,22 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		st.elements[i] = e.out
 	}
 
-	var first, last int64
+	// A section reports its first start between the page's first and last element: under a
+	// character filter the page is a later stretch of what was read, where a section may start
+	// again after an earlier start outside the page.
+	within := map[int64]int64{}
 	if len(page) > 0 {
-		first, last = page[0].out.Sequence, page[len(page)-1].out.Sequence
+		first, last := page[0].out.Sequence, page[len(page)-1].out.Sequence
+		for _, b := range starts {
+			if _, ok := within[b.sectionID]; !ok && b.number >= first && b.number <= last {
+				within[b.sectionID] = b.number
+			}
+		}
 	}
 	st.sections = make([]storiesapi.SectionHeading, len(headings))
 	for i, h := range headings {
 		st.sections[i] = storiesapi.SectionHeading{HeadingId: h.HeadingId, ScriptId: h.ScriptId, Title: h.Title, Sequence: h.SequenceNumber, Kind: h.Kind}
-		if n, ok := starts[h.HeadingId]; ok && len(page) > 0 && n >= first && n <= last {
+		if n, ok := within[h.HeadingId]; ok {
 			st.sections[i].StartSequence = &n
 		}
 	}
@@ -244,13 +252,19 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 	return e, nil
 }
 
-// sectionStarts finds where sections start in a stretch of the story order: at an element of a
-// section whose predecessor belongs to another section or to none. The first element is only the
-// predecessor of the second when hasPrev (it is the element before the stretch); else the stretch
-// starts the story (or the character filter's whole read) and its first element starts its section.
-// A section that starts more than once keeps its first start.
-func sectionStarts(seq []element, hasPrev bool) map[int64]int64 {
-	starts := map[int64]int64{}
+// boundary is a story position where a section starts.
+type boundary struct {
+	sectionID int64
+	number    int64
+}
+
+// sectionStarts lists, in story order, where sections start in a stretch of the story order: at an
+// element of a section whose predecessor belongs to another section or to none. The first element
+// is only the predecessor of the second when hasPrev (it is the element before the stretch); else
+// the stretch starts the story (or the character filter's whole read) and its first element starts
+// its section. A section whose elements are not contiguous starts more than once.
+func sectionStarts(seq []element, hasPrev bool) []boundary {
+	var starts []boundary
 	for i, e := range seq {
 		if hasPrev && i == 0 {
 			continue
@@ -258,9 +272,7 @@ func sectionStarts(seq []element, hasPrev bool) map[int64]int64 {
 		if e.sectionID == 0 || (i > 0 && seq[i-1].sectionID == e.sectionID) {
 			continue
 		}
-		if _, ok := starts[e.sectionID]; !ok {
-			starts[e.sectionID] = e.out.Sequence
-		}
+		starts = append(starts, boundary{sectionID: e.sectionID, number: e.out.Sequence})
 	}
 	return starts
 }
