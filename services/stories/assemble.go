@@ -119,6 +119,9 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 	if err := g.Wait(); err != nil {
 		return story{}, err
 	}
+	if err := s.readLate(ctx, req.scriptID, w, r, transitions, characters); err != nil {
+		return story{}, err
+	}
 
 	// Every element the order lists must exist in its script (and a transition still hold the
 	// position it was listed at); else the story changed between the reads.
@@ -183,6 +186,57 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		}
 	}
 	return st, nil
+}
+
+// readLate adds to transitions and characters those the window names that they do not hold: the
+// lists were read at the same time as the window, so a transition, or a character's first line in
+// the script, appended between the two reads is in the window and not in the lists. They are read
+// by id before deciding that the story changed; what is still missing then is gone, or was never
+// there.
+func (s *Server) readLate(ctx context.Context, scriptID int64, w window, r rows, transitions map[int64]scriptsapi.Transition, characters map[int64]charactersapi.Character) error {
+	var transitionIDs, characterIDs []int64
+	wanted := map[int64]bool{}
+	for _, p := range w.positions {
+		var characterID *int64
+		switch p.typ {
+		case sequenceapi.Transition:
+			if _, ok := transitions[p.id]; !ok {
+				transitionIDs = append(transitionIDs, p.id)
+			}
+		case sequenceapi.Action:
+			characterID = r.actions[p.id].CharacterId
+		case sequenceapi.SpokenWord:
+			characterID = r.spokenWords[p.id].CharacterId
+		}
+		if characterID == nil || wanted[*characterID] {
+			continue
+		}
+		if _, ok := characters[*characterID]; !ok {
+			wanted[*characterID] = true
+			characterIDs = append(characterIDs, *characterID)
+		}
+	}
+	var (
+		lateTransitions []scriptsapi.Transition
+		lateCharacters  []charactersapi.Character
+	)
+	g, gctx := newGroup(ctx)
+	if len(transitionIDs) > 0 {
+		g.Go(func() (err error) { lateTransitions, err = s.transitionsByID(gctx, scriptID, transitionIDs); return })
+	}
+	if len(characterIDs) > 0 {
+		g.Go(func() (err error) { lateCharacters, err = s.charactersByID(gctx, characterIDs); return })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, t := range lateTransitions {
+		transitions[t.TransitionId] = t
+	}
+	for _, c := range lateCharacters {
+		characters[c.CharacterId] = c
+	}
+	return nil
 }
 
 // element is one resolved story element.

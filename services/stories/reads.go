@@ -154,6 +154,81 @@ func (s *Server) characters(ctx context.Context, scriptID int64) (map[int64]char
 	return byID, nil
 }
 
+// lateTransitionCalls is how many transitions the window names that the list did not hold are read
+// one call each; more are read by listing the script's transitions again, a call per 1000.
+const lateTransitionCalls = 8
+
+// transitionsByID reads the transitions of ids (those of the script; ids that name none of them are
+// left out).
+func (s *Server) transitionsByID(ctx context.Context, scriptID int64, ids []int64) ([]scriptsapi.Transition, error) {
+	if len(ids) > lateTransitionCalls {
+		all, err := s.transitions(ctx, scriptID)
+		if err != nil {
+			return nil, err
+		}
+		var out []scriptsapi.Transition
+		for _, id := range ids {
+			if t, ok := all[id]; ok {
+				out = append(out, t)
+			}
+		}
+		return out, nil
+	}
+	got := make([]*scriptsapi.Transition, len(ids))
+	g, gctx := newGroup(ctx)
+	for i, id := range ids {
+		g.Go(func() error {
+			resp, err := s.c.Scripts.GetTransitionWithResponse(gctx, scriptID, id)
+			if err != nil {
+				return httpapi.DependencyError(peerScripts, err)
+			}
+			switch {
+			case resp.JSON200 != nil:
+				got[i] = resp.JSON200
+			case resp.StatusCode() != http.StatusNotFound:
+				return httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []scriptsapi.Transition
+	for _, t := range got {
+		if t != nil {
+			out = append(out, *t)
+		}
+	}
+	return out, nil
+}
+
+// charactersByID reads the characters of ids, up to batch ids a call, all at once (ids that name no
+// character are left out).
+func (s *Server) charactersByID(ctx context.Context, ids []int64) ([]charactersapi.Character, error) {
+	got := make([][]charactersapi.Character, (len(ids)+batch-1)/batch)
+	g, gctx := newGroup(ctx)
+	for i := range got {
+		some := ids[i*batch : min((i+1)*batch, len(ids))]
+		g.Go(func() error {
+			limit := batch
+			resp, err := s.c.Characters.ListCharactersWithResponse(gctx, &charactersapi.ListCharactersParams{Ids: &some, Limit: &limit})
+			if err != nil {
+				return httpapi.DependencyError(peerCharacters, err)
+			}
+			if resp.JSON200 == nil {
+				return httpapi.UnexpectedResponse(peerCharacters, resp.StatusCode())
+			}
+			got[i] = resp.JSON200.Items
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(got...), nil
+}
+
 // contexts reads every character context of the script (of one character, when characterID is set).
 func (s *Server) contexts(ctx context.Context, scriptID int64, characterID *int64) ([]sessionsapi.CharacterContext, error) {
 	return pageAll(ctx, func(ctx context.Context, offset int64) ([]sessionsapi.CharacterContext, int64, error) {
