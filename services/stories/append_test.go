@@ -268,4 +268,33 @@ func TestAppendedBetweenReads(t *testing.T) {
 		}
 		require.Equal(t, 1, e.proxy.calls("characters by id"), "one call for all of them")
 	})
+
+	t.Run("between the chunks of a window", func(t *testing.T) {
+		t.Parallel()
+		e := newAppendEnv(t)
+		// A page of 5,000 is read in chunks at once; the chunks after the first wait for it to be
+		// read, and a line is appended in between.
+		e.proxy.after = func(kind string, attempt int, _ *http.Request) {
+			if kind == "positions" {
+				e.appendLine(t, e.w.Characters["JULIET"], fmt.Sprintf("Romeo! %d", attempt))
+			}
+		}
+		var mu sync.Mutex
+		reads := map[string]int{} // reads of each later chunk, by offset: the attempt
+		e.proxy.before = func(kind string, _ int, r *http.Request) {
+			if kind == "positions, later chunk" {
+				mu.Lock()
+				reads[r.URL.Query().Get("offset")]++
+				attempt := reads[r.URL.Query().Get("offset")]
+				mu.Unlock()
+				e.proxy.waitFor(r, "positions", attempt)
+			}
+		}
+		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: ptr(5000)})
+		require.Greater(t, e.proxy.calls("positions, later chunk"), 0, "the window was read in chunks")
+		// The story as the first chunk, where it ends, read it: before the append.
+		require.EqualValues(t, n, s.TotalCount)
+		require.Len(t, s.Story, int(n))
+		checkBalcony(t, e.w, 1, s.Story)
+	})
 }
