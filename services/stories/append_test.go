@@ -27,14 +27,14 @@ import (
 // act between two of them.
 type peerProxy struct {
 	next http.Handler
+
+	mu sync.Mutex
 	// before runs before the n-th call of a kind is forwarded, after once it is answered (and
 	// before it counts as answered).
 	before, after func(kind string, n int, r *http.Request)
-
-	mu       sync.Mutex
-	seen     map[string]int
-	answered map[string]int
-	tick     chan struct{} // closed and replaced whenever a call is answered
+	seen          map[string]int
+	answered      map[string]int
+	tick          chan struct{} // closed and replaced whenever a call is answered
 }
 
 func newPeerProxy(t *testing.T, target string) (*peerProxy, *httptest.Server) {
@@ -72,14 +72,14 @@ func (p *peerProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	kind := callKind(r)
 	p.mu.Lock()
 	p.seen[kind]++
-	n := p.seen[kind]
+	n, before, after := p.seen[kind], p.before, p.after
 	p.mu.Unlock()
-	if p.before != nil {
-		p.before(kind, n, r)
+	if before != nil {
+		before(kind, n, r)
 	}
 	p.next.ServeHTTP(w, r)
-	if p.after != nil {
-		p.after(kind, n, r)
+	if after != nil {
+		after(kind, n, r)
 	}
 	p.mu.Lock()
 	p.answered[kind]++
@@ -103,6 +103,13 @@ func (p *peerProxy) waitFor(r *http.Request, kind string, n int) {
 			return
 		}
 	}
+}
+
+// on sets what runs before and after each call.
+func (p *peerProxy) on(before, after func(kind string, n int, r *http.Request)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.before, p.after = before, after
 }
 
 func (p *peerProxy) calls(kind string) int {
@@ -173,13 +180,13 @@ func TestAppendedBetweenReads(t *testing.T) {
 	// betweenReads makes every read of the story order wait for the transitions and the characters
 	// of the same attempt to be read, then appends.
 	betweenReads := func(e appendEnv, appendFn func(attempt int)) {
-		e.proxy.before = func(kind string, attempt int, r *http.Request) {
+		e.proxy.on(func(kind string, attempt int, r *http.Request) {
 			if kind == "positions" {
 				e.proxy.waitFor(r, "transitions", attempt)
 				e.proxy.waitFor(r, "characters", attempt)
 				appendFn(attempt)
 			}
-		}
+		}, nil)
 	}
 	read := func(t *testing.T, e appendEnv, p storiesapi.GetFullStoryParams) *storiesapi.FullStory {
 		t.Helper()
@@ -274,14 +281,9 @@ func TestAppendedBetweenReads(t *testing.T) {
 		e := newAppendEnv(t)
 		// A page of 5,000 is read in chunks at once; the chunks after the first wait for it to be
 		// read, and a line is appended in between.
-		e.proxy.after = func(kind string, attempt int, _ *http.Request) {
-			if kind == "positions" {
-				e.appendLine(t, e.w.Characters["JULIET"], fmt.Sprintf("Romeo! %d", attempt))
-			}
-		}
 		var mu sync.Mutex
 		reads := map[string]int{} // reads of each later chunk, by offset: the attempt
-		e.proxy.before = func(kind string, _ int, r *http.Request) {
+		e.proxy.on(func(kind string, _ int, r *http.Request) {
 			if kind == "positions, later chunk" {
 				mu.Lock()
 				reads[r.URL.Query().Get("offset")]++
@@ -289,7 +291,11 @@ func TestAppendedBetweenReads(t *testing.T) {
 				mu.Unlock()
 				e.proxy.waitFor(r, "positions", attempt)
 			}
-		}
+		}, func(kind string, attempt int, _ *http.Request) {
+			if kind == "positions" {
+				e.appendLine(t, e.w.Characters["JULIET"], fmt.Sprintf("Romeo! %d", attempt))
+			}
+		})
 		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: ptr(5000)})
 		require.Greater(t, e.proxy.calls("positions, later chunk"), 0, "the window was read in chunks")
 		// The story as the first chunk, where it ends, read it: before the append.
