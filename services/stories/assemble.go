@@ -119,6 +119,9 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 	if err := g.Wait(); err != nil {
 		return story{}, err
 	}
+	if err := s.readLate(ctx, req.scriptID, w, r, transitions, characters); err != nil {
+		return story{}, err
+	}
 
 	// Every element the order lists must exist in its script (and a transition still hold the
 	// position it was listed at); else the story changed between the reads.
@@ -163,18 +166,77 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		st.elements[i] = e.out
 	}
 
-	var first, last int64
+	// A section reports its first start between the page's first and last element: under a
+	// character filter the page is a later stretch of what was read, where a section may start
+	// again after an earlier start outside the page.
+	within := map[int64]int64{}
 	if len(page) > 0 {
-		first, last = page[0].out.Sequence, page[len(page)-1].out.Sequence
+		first, last := page[0].out.Sequence, page[len(page)-1].out.Sequence
+		for _, b := range starts {
+			if _, ok := within[b.sectionID]; !ok && b.number >= first && b.number <= last {
+				within[b.sectionID] = b.number
+			}
+		}
 	}
 	st.sections = make([]storiesapi.SectionHeading, len(headings))
 	for i, h := range headings {
 		st.sections[i] = storiesapi.SectionHeading{HeadingId: h.HeadingId, ScriptId: h.ScriptId, Title: h.Title, Sequence: h.SequenceNumber, Kind: h.Kind}
-		if n, ok := starts[h.HeadingId]; ok && len(page) > 0 && n >= first && n <= last {
+		if n, ok := within[h.HeadingId]; ok {
 			st.sections[i].StartSequence = &n
 		}
 	}
 	return st, nil
+}
+
+// readLate adds to transitions and characters those the window names that they do not hold: the
+// lists were read at the same time as the window, so a transition, or a character's first line in
+// the script, appended between the two reads is in the window and not in the lists. They are read
+// by id before deciding that the story changed; what is still missing then is gone, or was never
+// there.
+func (s *Server) readLate(ctx context.Context, scriptID int64, w window, r rows, transitions map[int64]scriptsapi.Transition, characters map[int64]charactersapi.Character) error {
+	var transitionIDs, characterIDs []int64
+	wanted := map[int64]bool{}
+	for _, p := range w.positions {
+		var characterID *int64
+		switch p.typ {
+		case sequenceapi.Transition:
+			if _, ok := transitions[p.id]; !ok {
+				transitionIDs = append(transitionIDs, p.id)
+			}
+		case sequenceapi.Action:
+			characterID = r.actions[p.id].CharacterId
+		case sequenceapi.SpokenWord:
+			characterID = r.spokenWords[p.id].CharacterId
+		}
+		if characterID == nil || wanted[*characterID] {
+			continue
+		}
+		if _, ok := characters[*characterID]; !ok {
+			wanted[*characterID] = true
+			characterIDs = append(characterIDs, *characterID)
+		}
+	}
+	var (
+		lateTransitions []scriptsapi.Transition
+		lateCharacters  []charactersapi.Character
+	)
+	g, gctx := newGroup(ctx)
+	if len(transitionIDs) > 0 {
+		g.Go(func() (err error) { lateTransitions, err = s.transitionsByID(gctx, scriptID, transitionIDs); return })
+	}
+	if len(characterIDs) > 0 {
+		g.Go(func() (err error) { lateCharacters, err = s.charactersByID(gctx, characterIDs); return })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, t := range lateTransitions {
+		transitions[t.TransitionId] = t
+	}
+	for _, c := range lateCharacters {
+		characters[c.CharacterId] = c
+	}
+	return nil
 }
 
 // element is one resolved story element.
@@ -244,13 +306,19 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 	return e, nil
 }
 
-// sectionStarts finds where sections start in a stretch of the story order: at an element of a
-// section whose predecessor belongs to another section or to none. The first element is only the
-// predecessor of the second when hasPrev (it is the element before the stretch); else the stretch
-// starts the story (or the character filter's whole read) and its first element starts its section.
-// A section that starts more than once keeps its first start.
-func sectionStarts(seq []element, hasPrev bool) map[int64]int64 {
-	starts := map[int64]int64{}
+// boundary is a story position where a section starts.
+type boundary struct {
+	sectionID int64
+	number    int64
+}
+
+// sectionStarts lists, in story order, where sections start in a stretch of the story order: at an
+// element of a section whose predecessor belongs to another section or to none. The first element
+// is only the predecessor of the second when hasPrev (it is the element before the stretch); else
+// the stretch starts the story (or the character filter's whole read) and its first element starts
+// its section. A section whose elements are not contiguous starts more than once.
+func sectionStarts(seq []element, hasPrev bool) []boundary {
+	var starts []boundary
 	for i, e := range seq {
 		if hasPrev && i == 0 {
 			continue
@@ -258,9 +326,7 @@ func sectionStarts(seq []element, hasPrev bool) map[int64]int64 {
 		if e.sectionID == 0 || (i > 0 && seq[i-1].sectionID == e.sectionID) {
 			continue
 		}
-		if _, ok := starts[e.sectionID]; !ok {
-			starts[e.sectionID] = e.out.Sequence
-		}
+		starts = append(starts, boundary{sectionID: e.sectionID, number: e.out.Sequence})
 	}
 	return starts
 }

@@ -207,3 +207,33 @@ func TestOneDependencyDown(t *testing.T) {
 	require.Equal(t, http.StatusOK, ok.StatusCode(), string(ok.Body))
 	checkBalcony(t, w, 1, ok.JSON200.Story)
 }
+
+// TestSequenceDownSplit: each service its own process, the Central Sequence Service down. The
+// services the Story Factory reads that need the order answer 503 themselves; the answer names
+// the service that is down, sequence, not the first of those that only relay it.
+func TestSequenceDownSplit(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.PoolFor(t, dbtest.New(t), 16)
+	up := apitest.NewServer(t, pool, servicesExcept("stories")...)
+	w := storytest.WriteBalcony(t, storytest.NewClients(t, up.URL, apitest.Client(t, servicesExcept("stories")...)))
+
+	const down = "http://127.0.0.1:1"
+	content := apitest.NewServerWithPeers(t, pool, map[string]string{"sequence": down}, servicesExcept("stories", "sequence")...)
+	srv := apitest.NewServerWithPeers(t, pool, map[string]string{
+		"sequence": down, "scripts": content.URL, "characters": content.URL, "sessions": content.URL,
+	}, stories.Service())
+	c, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
+	require.NoError(t, err)
+	// The calls race each other: every answer must name sequence, whichever failure came first.
+	for range 20 {
+		resp, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode(), string(resp.Body))
+		require.Equal(t, "DEPENDENCY_UNAVAILABLE", resp.JSON503.ErrorCode)
+		require.Equal(t, "the sequence service is unavailable", resp.JSON503.Message)
+		r, err := c.GetStorySequencesWithResponse(context.Background(), &storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 1, EndSequence: 5})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusServiceUnavailable, r.StatusCode(), string(r.Body))
+		require.Equal(t, "the sequence service is unavailable", r.JSON503.Message)
+	}
+}

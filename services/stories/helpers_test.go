@@ -3,6 +3,7 @@ package stories_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -94,11 +95,11 @@ func key(e storiesapi.StoryElement) storytest.Element {
 	return storytest.Element{}
 }
 
-// servicesExcept lists every service but the named one.
-func servicesExcept(name string) []service.Service {
+// servicesExcept lists every service but the named ones.
+func servicesExcept(names ...string) []service.Service {
 	var out []service.Service
 	for _, s := range services.All() {
-		if s.Name != name {
+		if !slices.Contains(names, s.Name) {
 			out = append(out, s)
 		}
 	}

@@ -154,6 +154,81 @@ func (s *Server) characters(ctx context.Context, scriptID int64) (map[int64]char
 	return byID, nil
 }
 
+// lateTransitionCalls is how many transitions the window names that the list did not hold are read
+// one call each; more are read by listing the script's transitions again, a call per 1000.
+const lateTransitionCalls = 8
+
+// transitionsByID reads the transitions of ids (those of the script; ids that name none of them are
+// left out).
+func (s *Server) transitionsByID(ctx context.Context, scriptID int64, ids []int64) ([]scriptsapi.Transition, error) {
+	if len(ids) > lateTransitionCalls {
+		all, err := s.transitions(ctx, scriptID)
+		if err != nil {
+			return nil, err
+		}
+		var out []scriptsapi.Transition
+		for _, id := range ids {
+			if t, ok := all[id]; ok {
+				out = append(out, t)
+			}
+		}
+		return out, nil
+	}
+	got := make([]*scriptsapi.Transition, len(ids))
+	g, gctx := newGroup(ctx)
+	for i, id := range ids {
+		g.Go(func() error {
+			resp, err := s.c.Scripts.GetTransitionWithResponse(gctx, scriptID, id)
+			if err != nil {
+				return httpapi.DependencyError(peerScripts, err)
+			}
+			switch {
+			case resp.JSON200 != nil:
+				got[i] = resp.JSON200
+			case resp.StatusCode() != http.StatusNotFound:
+				return httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []scriptsapi.Transition
+	for _, t := range got {
+		if t != nil {
+			out = append(out, *t)
+		}
+	}
+	return out, nil
+}
+
+// charactersByID reads the characters of ids, up to batch ids a call, all at once (ids that name no
+// character are left out).
+func (s *Server) charactersByID(ctx context.Context, ids []int64) ([]charactersapi.Character, error) {
+	got := make([][]charactersapi.Character, (len(ids)+batch-1)/batch)
+	g, gctx := newGroup(ctx)
+	for i := range got {
+		some := ids[i*batch : min((i+1)*batch, len(ids))]
+		g.Go(func() error {
+			limit := batch
+			resp, err := s.c.Characters.ListCharactersWithResponse(gctx, &charactersapi.ListCharactersParams{Ids: &some, Limit: &limit})
+			if err != nil {
+				return httpapi.DependencyError(peerCharacters, err)
+			}
+			if resp.JSON200 == nil {
+				return httpapi.UnexpectedResponse(peerCharacters, resp.StatusCode())
+			}
+			got[i] = resp.JSON200.Items
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(got...), nil
+}
+
 // contexts reads every character context of the script (of one character, when characterID is set).
 func (s *Server) contexts(ctx context.Context, scriptID int64, characterID *int64) ([]sessionsapi.CharacterContext, error) {
 	return pageAll(ctx, func(ctx context.Context, offset int64) ([]sessionsapi.CharacterContext, int64, error) {
@@ -230,20 +305,13 @@ const windowCalls = 4
 
 // readWindow reads the positions at offsets [from, from+count) among those numbered up to end (count
 // < 0: to the last), and the one before from. The window is read in chunks at once, each overlapping
-// the one before by an element: if the two reads of that element disagree, or the chunks disagree
-// about the total, the order changed between the reads and the window is not one state of the story.
+// the one before by an element; joinChunks checks that they are one state of the story order.
 // arrived is called with each chunk as it comes, so that what is at those positions can be read
 // while the rest of the window is.
 func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, from, count int64, arrived func([]position)) (window, error) {
 	start := from
 	if from > 0 {
 		start = from - 1
-	}
-	type chunk struct {
-		offset int64
-		limit  int
-		got    []position
-		total  int64
 	}
 	// plan splits offsets [lo, hi) into overlapping chunks.
 	plan := func(lo, hi int64) []*chunk {
@@ -285,8 +353,15 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 		if err := fetch(chunks); err != nil {
 			return window{}, err
 		}
-		if first := chunks[0]; len(first.got) == first.limit && first.total > start+int64(first.limit) {
-			rest := plan(start+int64(first.limit)-1, first.total)
+		if first := chunks[0]; len(first.got) == first.limit {
+			// The last chunk reads past the end the first one counted, so that what is appended
+			// meanwhile does not leave the end of the story unread.
+			rest := plan(start+int64(first.limit)-1, max(first.total, start+int64(first.limit)))
+			if last := rest[len(rest)-1]; last.limit+appendRoom <= positionsBatch {
+				last.limit += appendRoom
+			} else {
+				rest = append(rest, &chunk{offset: last.offset + int64(last.limit) - 1, limit: appendRoom + 1})
+			}
 			if err := fetch(rest); err != nil {
 				return window{}, err
 			}
@@ -294,37 +369,112 @@ func (s *Server) readWindow(ctx context.Context, scriptID int64, end *int64, fro
 		}
 	}
 
-	total := chunks[0].total
-	var all []position
-	for _, c := range chunks {
-		if c.total != total {
-			return window{}, changed("the story order holds %d and then %d elements", total, c.total)
-		}
-		want := min(int64(c.limit), max(0, total-c.offset))
-		if int64(len(c.got)) != want {
-			return window{}, changed("%d positions from offset %d, expected %d", len(c.got), c.offset, want)
-		}
-		got := c.got
-		if len(all) > 0 && len(got) > 0 {
-			if got[0] != all[len(all)-1] {
-				return window{}, changed("the element at offset %d moved between two reads", c.offset)
-			}
-			got = got[1:]
-		}
-		all = append(all, got...)
+	all, total, err := joinChunks(chunks, count < 0)
+	if err != nil {
+		return window{}, err
+	}
+	return window{positions: all, hasPrev: from > 0 && len(all) > 0, total: total}, nil
+}
+
+// appendRoom is how many positions appended while a window to the last is read its last chunk can
+// take in beyond the end the first chunk counted.
+const appendRoom = batch
+
+// chunk is one read of a window: limit positions from offset, and the total the read counted.
+type chunk struct {
+	offset int64
+	limit  int
+	got    []position
+	total  int64
+}
+
+// joinChunks joins the chunks of a window, in offset order, into one state of the story order and
+// its total, or says why they are not one: the chunks were read at once, and the order may have
+// changed between their reads.
+//
+// Each chunk's positions are one statement of the sequence service, so one state of the order; its
+// total is counted by another statement of the same call, a moment before or after, and is used
+// only where no positions tell it. Across a boundary two chunks both hold the element at the shared
+// offset and must agree on it. A delete at or below that offset between the two reads shifts every
+// element above it down, so another element is read there: a position is never reused (a new
+// element gets a new id and the next number), and however many deletes and appends happen, the
+// element at an offset only ever gives way to one read later in the order. An append adds a
+// position after every other and changes nothing at a lower offset, so appends alone never fail a
+// boundary; they change the totals, which is why the chunks need not agree on them.
+//
+// The story ends where a chunk's positions stop short of its limit; that chunk's positions tell the
+// total. The chunks before it are full, so every boundary up to it is checked; the chunks after it
+// start at or past its end, so what they hold was appended after its read, and is left out. The
+// window is then the order as the end chunk read it: for an earlier chunk to hold something else,
+// an element at or below that chunk's last offset must have been deleted between its read and the
+// end chunk's; along the chunks from the one to the other, two neighbours were read on either side
+// of that delete, and their boundary, at or above that offset, read two different elements. When
+// every chunk is full the window ends before the story does and is, by the same argument, the order
+// as the last chunk read it, with that chunk's total, which must count at least the positions it
+// read; a window to the last must find the end.
+//
+// Two cases cannot be told apart from the reads, and are read again: a chunk that finds no element
+// at its offset where the chunk before found one (the end crossed their boundary between the two
+// reads, backwards by a delete or forwards by an append), and a window starting past the end whose
+// total counts elements in it.
+//
+// A reorder shifts no offset: it exchanges elements, with their numbers, between offsets. One that
+// moves an element from one chunk's offsets to another's between their reads lists it twice, which
+// is checked last, unless in the same step it moves another into or out of the window instead; then
+// the window may mix two states. The totals never showed that either (a reorder keeps them).
+func joinChunks(chunks []*chunk, toTheLast bool) ([]position, int64, error) {
+	all, total, err := endOfWindow(chunks, toTheLast)
+	if err != nil {
+		return nil, 0, err
 	}
 	seen := make(map[position]bool, len(all))
 	for i, p := range all {
 		if i > 0 && p.number <= all[i-1].number {
-			return window{}, changed("positions out of order at %d", p.number)
+			return nil, 0, changed("positions out of order at %d", p.number)
 		}
 		key := position{typ: p.typ, id: p.id}
 		if seen[key] {
-			return window{}, changed("%s %d listed twice", p.typ, p.id)
+			return nil, 0, changed("%s %d listed twice", p.typ, p.id)
 		}
 		seen[key] = true
 	}
-	return window{positions: all, hasPrev: from > 0 && len(all) > 0, total: total}, nil
+	return all, total, nil
+}
+
+// endOfWindow joins the chunks across their boundaries up to the end chunk (see joinChunks).
+func endOfWindow(chunks []*chunk, toTheLast bool) ([]position, int64, error) {
+	var all []position
+	for i, c := range chunks {
+		if i == 0 {
+			all = append(all, c.got...)
+		} else {
+			// The chunk before is full: it holds the element at this chunk's offset.
+			if len(c.got) == 0 {
+				return nil, 0, changed("the end of the story moved across offset %d between two reads", c.offset)
+			}
+			if c.got[0] != all[len(all)-1] {
+				return nil, 0, changed("the element at offset %d moved between two reads", c.offset)
+			}
+			all = append(all, c.got[1:]...)
+		}
+		if len(c.got) < c.limit {
+			if len(c.got) == 0 && c.total > c.offset {
+				return nil, 0, changed("%d positions counted, none from offset %d", c.total, c.offset)
+			}
+			if len(c.got) == 0 {
+				return all, c.total, nil
+			}
+			return all, c.offset + int64(len(c.got)), nil
+		}
+	}
+	last := chunks[len(chunks)-1]
+	switch {
+	case toTheLast:
+		return nil, 0, changed("the story grew by more than %d positions while it was read", appendRoom)
+	case last.total < last.offset+int64(last.limit):
+		return nil, 0, changed("%d positions counted, %d read up to offset %d", last.total, last.limit, last.offset)
+	}
+	return all, last.total, nil
 }
 
 // rows are the stored elements of a window, by id.
