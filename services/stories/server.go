@@ -88,11 +88,3 @@ const (
 	codeInvalidRange   = "INVALID_RANGE"
 	codeStoryChanging  = "STORY_CHANGING"
 )
-
-func errBody(code, message, details string) storiesapi.ErrorResponse {
-	e := storiesapi.ErrorResponse{ErrorCode: code, Message: message}
-	if details != "" {
-		e.Details = &details
-	}
-	return e
-}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/httpapi"
@@ -33,13 +34,13 @@ func (s *Server) GetFullStory(ctx context.Context, req storiesapi.GetFullStoryRe
 	}
 	st, err := s.assemble(ctx, r)
 	if err != nil {
-		switch f := failed(err); {
-		case f.notFound != nil:
-			return storiesapi.GetFullStory404JSONResponse{NotFoundJSONResponse: *f.notFound}, nil
-		case f.badGateway != nil:
-			return storiesapi.GetFullStory502JSONResponse{BadGatewayJSONResponse: *f.badGateway}, nil
-		case f.unavailable != nil:
-			return storiesapi.GetFullStory503JSONResponse{UnavailableJSONResponse: *f.unavailable}, nil
+		switch f := failed(err); httpapi.StatusOf(f) {
+		case http.StatusNotFound:
+			return storiesapi.GetFullStory404JSONResponse{NotFoundJSONResponse: httpapi.Body[storiesapi.NotFoundJSONResponse](f)}, nil
+		case http.StatusBadGateway:
+			return storiesapi.GetFullStory502JSONResponse{BadGatewayJSONResponse: httpapi.Body[storiesapi.BadGatewayJSONResponse](f)}, nil
+		case http.StatusServiceUnavailable:
+			return storiesapi.GetFullStory503JSONResponse{UnavailableJSONResponse: unavailable(f)}, nil
 		}
 		return nil, fmt.Errorf("assemble the story of script %d: %w", r.scriptID, err)
 	}
@@ -60,8 +61,9 @@ func (s *Server) GetFullStory(ctx context.Context, req storiesapi.GetFullStoryRe
 func (s *Server) GetStorySequences(ctx context.Context, req storiesapi.GetStorySequencesRequestObject) (storiesapi.GetStorySequencesResponseObject, error) {
 	p := req.Params
 	if p.EndSequence < p.StartSequence {
-		return storiesapi.GetStorySequences400JSONResponse{BadRequestJSONResponse: storiesapi.BadRequestJSONResponse(errBody(codeInvalidRange,
-			"endSequence must not be below startSequence", fmt.Sprintf("startSequence %d, endSequence %d", p.StartSequence, p.EndSequence)))}, nil
+		f := httpapi.Fail(http.StatusBadRequest, codeInvalidRange, "endSequence must not be below startSequence",
+			fmt.Sprintf("startSequence %d, endSequence %d", p.StartSequence, p.EndSequence))
+		return storiesapi.GetStorySequences400JSONResponse{BadRequestJSONResponse: httpapi.Body[storiesapi.BadRequestJSONResponse](f)}, nil
 	}
 	r := request{scriptID: p.ScriptId, start: &p.StartSequence, end: &p.EndSequence, limit: maxLimit, name: p.FilterByCharacter, characterID: p.CharacterId}
 	if p.Limit != nil {
@@ -72,13 +74,13 @@ func (s *Server) GetStorySequences(ctx context.Context, req storiesapi.GetStoryS
 	}
 	st, err := s.assemble(ctx, r)
 	if err != nil {
-		switch f := failed(err); {
-		case f.notFound != nil:
-			return storiesapi.GetStorySequences404JSONResponse{NotFoundJSONResponse: *f.notFound}, nil
-		case f.badGateway != nil:
-			return storiesapi.GetStorySequences502JSONResponse{BadGatewayJSONResponse: *f.badGateway}, nil
-		case f.unavailable != nil:
-			return storiesapi.GetStorySequences503JSONResponse{UnavailableJSONResponse: *f.unavailable}, nil
+		switch f := failed(err); httpapi.StatusOf(f) {
+		case http.StatusNotFound:
+			return storiesapi.GetStorySequences404JSONResponse{NotFoundJSONResponse: httpapi.Body[storiesapi.NotFoundJSONResponse](f)}, nil
+		case http.StatusBadGateway:
+			return storiesapi.GetStorySequences502JSONResponse{BadGatewayJSONResponse: httpapi.Body[storiesapi.BadGatewayJSONResponse](f)}, nil
+		case http.StatusServiceUnavailable:
+			return storiesapi.GetStorySequences503JSONResponse{UnavailableJSONResponse: unavailable(f)}, nil
 		}
 		return nil, fmt.Errorf("assemble positions %d to %d of script %d: %w", p.StartSequence, p.EndSequence, r.scriptID, err)
 	}
@@ -94,36 +96,31 @@ func (s *Server) GetStorySequences(ctx context.Context, req storiesapi.GetStoryS
 	}, nil
 }
 
-// failure is the typed answer to an expected failure of assembling a story; dependency failures are
-// left to the shared error handler (httpapi.DependencyFailure).
-type failure struct {
-	notFound    *storiesapi.NotFoundJSONResponse
-	badGateway  *storiesapi.BadGatewayJSONResponse
-	unavailable *storiesapi.UnavailableJSONResponse
-}
-
-func failed(err error) failure {
+// failed is the expected failure err stands for, if any: the script is missing, or the story kept
+// changing while it was read. Dependency failures are left to the shared error handler
+// (httpapi.DependencyFailure).
+func failed(err error) *httpapi.Failure {
 	var nf *errScriptNotFound
 	var ch *storyChanged
 	switch {
 	case errors.As(err, &nf):
-		b := storiesapi.NotFoundJSONResponse(errBody(codeScriptNotFound, "script not found", fmt.Sprintf("script %d", nf.id)))
-		return failure{notFound: &b}
+		return httpapi.NotFound(codeScriptNotFound, "script not found", fmt.Sprintf("script %d", nf.id))
 	case errors.As(err, &ch) && ch.missing:
-		// The order kept naming an element its service does not have (a position left behind by a
-		// delete whose release failed): the sequence service contradicts the element's service.
-		b := storiesapi.BadGatewayJSONResponse(errBody("BAD_GATEWAY",
-			"the sequence service lists an element that does not exist", ch.reason))
-		return failure{badGateway: &b}
+		// The order kept naming an element its service does not have: the sequence service
+		// contradicts the element's service.
+		return httpapi.Fail(http.StatusBadGateway, httpapi.CodeBadGateway, "the sequence service lists an element that does not exist", ch.reason)
 	case errors.As(err, &ch):
-		retry := 1
-		b := storiesapi.UnavailableJSONResponse{
-			Body:    errBody(codeStoryChanging, "the story kept changing while it was read; retry", ch.reason),
-			Headers: storiesapi.UnavailableResponseHeaders{RetryAfter: &retry},
-		}
-		return failure{unavailable: &b}
+		return httpapi.Fail(http.StatusServiceUnavailable, codeStoryChanging, "the story kept changing while it was read; retry", ch.reason)
 	}
-	return failure{}
+	return nil
+}
+
+// unavailable is the 503 of f, with the wait before a retry.
+func unavailable(f *httpapi.Failure) storiesapi.UnavailableJSONResponse {
+	retry, _ := strconv.Atoi(httpapi.RetryAfter)
+	return storiesapi.UnavailableJSONResponse{
+		Body: httpapi.Body[storiesapi.ErrorResponse](f), Headers: storiesapi.UnavailableResponseHeaders{RetryAfter: &retry},
+	}
 }
 
 // fullStory and storySequences answer through httpapi.WriteLargeJSON: a page holds up to 5,000
