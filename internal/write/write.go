@@ -97,15 +97,73 @@ func Do[R any](ctx context.Context, w *Writer, lane Lane, render func(R, http.Re
 	return out, nil
 }
 
+// Joint makes a kind of write for all the writes of a transaction at once, in one call (one
+// statement where each write would need its own): it gets their items in order and answers each
+// with its result, or with a refusal that wrote nothing; an error fails them all.
+type Joint[I, R any] func(ctx context.Context, tx *Tx, items []I) (results []R, refusals []error, err error)
+
+// DoJoint is Do for a joint write: item's write is made by run together with the other writes of
+// its lane's transaction. Every write of a lane must be of the same Joint kind.
+func DoJoint[I, R any](ctx context.Context, w *Writer, lane Lane, render func(R, http.ResponseWriter) error, item I, run Joint[I, R]) (R, error) {
+	var out R
+	o := &op{ctx: ctx, claim: idempotency.ClaimFrom(ctx), done: make(chan struct{})}
+	o.joint = &jointOp[I, R]{item: item, run: run, out: &out, render: render}
+	if err := w.submit(ctx, lane, o); err != nil {
+		var zero R
+		return zero, err
+	}
+	return out, nil
+}
+
+// jointWriter is a joint write's part of an op.
+type jointWriter interface {
+	// writeAll makes the writes of ops, all of this kind, and sets each op's render or refusal.
+	writeAll(ctx context.Context, tx *Tx, ops []*op) error
+}
+
+type jointOp[I, R any] struct {
+	item   I
+	run    Joint[I, R]
+	out    *R
+	render func(R, http.ResponseWriter) error
+}
+
+func (j *jointOp[I, R]) writeAll(ctx context.Context, tx *Tx, ops []*op) error {
+	items := make([]I, len(ops))
+	for i, o := range ops {
+		items[i] = o.joint.(*jointOp[I, R]).item
+	}
+	results, refusals, err := j.run(ctx, tx, items)
+	if err != nil {
+		return err
+	}
+	if len(results) != len(ops) || len(refusals) != len(ops) {
+		return fmt.Errorf("a joint write answered %d results and %d refusals for %d writes", len(results), len(refusals), len(ops))
+	}
+	for i, o := range ops {
+		if o.refusal = refusals[i]; o.refusal != nil {
+			continue
+		}
+		jo, r := o.joint.(*jointOp[I, R]), results[i]
+		*jo.out = r
+		o.render = func(w http.ResponseWriter) error { return jo.render(r, w) }
+	}
+	return nil
+}
+
 // op is one write on its way through a lane.
 type op struct {
 	ctx   context.Context // the caller's: its values, and whether it still waits
 	claim *idempotency.Claim
+	// run makes the write, unless joint does, with the lane's other joint writes.
 	run   func(ctx context.Context, tx *Tx) (render func(http.ResponseWriter) error, err error)
+	joint jointWriter
+	// What the joint write set, in the current attempt.
+	render  func(http.ResponseWriter) error
+	refusal error
 
-	err   error
-	hooks []func()
-	done  chan struct{}
+	err  error
+	done chan struct{}
 }
 
 func (o *op) finish(err error) {
@@ -173,15 +231,16 @@ func (w *Writer) run(ctx context.Context, lane Lane, ops []*op) {
 		live = append(live, o)
 	}
 	for tries := 1; len(live) > 0; tries++ {
-		refused, err := w.attempt(ctx, lane, live)
-		// Ops answered from their key's record are done whatever happens to the rest.
+		refused, hooks, err := w.attempt(ctx, lane, live)
+		// Ops answered without writing (from their key's record, or refused by a joint write) are
+		// done whatever happens to the rest.
 		live = slices.DeleteFunc(live, (*op).answered)
 		switch {
 		case err == nil:
+			for _, h := range hooks {
+				h()
+			}
 			for _, o := range live {
-				for _, h := range o.hooks {
-					h()
-				}
 				o.finish(nil)
 			}
 			return
@@ -211,18 +270,19 @@ func (o *op) answered() bool {
 // one's check; the next attempt replays it.
 var errRecordedMeanwhile = errors.New("an Idempotency-Key was recorded meanwhile")
 
-// attempt makes live in one transaction and commits. An op refused by its own write is returned with
-// its error (the transaction is void: the others run again); otherwise the error, if any, is the
-// transaction's. Ops whose keys are answered without writing are finished here.
-func (w *Writer) attempt(ctx context.Context, lane Lane, live []*op) (refused *op, err error) {
+// attempt makes live in one transaction and commits, and returns what is to run after the commit.
+// An op refused by its own write is returned with its error (the transaction is void: the others
+// run again); otherwise the error, if any, is the transaction's. Ops answered without writing (their
+// keys' records, a joint write's refusals) are finished here.
+func (w *Writer) attempt(ctx context.Context, lane Lane, live []*op) (refused *op, afterCommit []func(), err error) {
 	tx, err := w.pool.Begin(ctx)
 	if err != nil {
-		return nil, dbx.Interpret(fmt.Errorf("begin a write: %w", err))
+		return nil, nil, dbx.Interpret(fmt.Errorf("begin a write: %w", err))
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	if lane.AsyncCommit {
 		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
-			return nil, dbx.Interpret(err)
+			return nil, nil, dbx.Interpret(err)
 		}
 	}
 
@@ -237,7 +297,7 @@ func (w *Writer) attempt(ctx context.Context, lane Lane, live []*op) (refused *o
 	if len(claims) > 0 {
 		answers, err := idempotency.Begin(ctx, tx, claims)
 		if err != nil {
-			return nil, dbx.Interpret(err)
+			return nil, nil, dbx.Interpret(err)
 		}
 		for i, a := range answers {
 			if a != nil {
@@ -248,39 +308,70 @@ func (w *Writer) attempt(ctx context.Context, lane Lane, live []*op) (refused *o
 	}
 
 	var records []idempotency.Record
+	record := func(o *op, render func(http.ResponseWriter) error) error {
+		if o.claim == nil {
+			return nil
+		}
+		rec := httpapi.NewRecorder()
+		if err := render(rec); err != nil {
+			return fmt.Errorf("render the response to record: %w", err)
+		}
+		records = append(records, idempotency.Record{Claim: o.claim, Status: rec.Status(), Header: rec.Header(), Body: rec.Body()})
+		return nil
+	}
+
+	var joint []*op
 	for _, o := range live {
-		if skip[o] {
+		if !skip[o] && o.joint != nil {
+			joint = append(joint, o)
+		}
+	}
+	if len(joint) > 0 {
+		jtx := &Tx{Tx: tx}
+		if err := joint[0].joint.writeAll(withValues(ctx, joint[0].ctx), jtx, joint); err != nil {
+			return nil, nil, err
+		}
+		afterCommit = append(afterCommit, jtx.afterCommit...)
+		for _, o := range joint {
+			if o.refusal != nil {
+				skip[o] = true
+				o.finish(o.refusal)
+				continue
+			}
+			if err := record(o, o.render); err != nil {
+				return o, nil, err
+			}
+		}
+	}
+
+	for _, o := range live {
+		if skip[o] || o.joint != nil {
 			continue
 		}
 		otx := &Tx{Tx: tx}
 		render, err := o.run(withValues(ctx, o.ctx), otx)
 		if err != nil {
 			if dbx.Retryable(err) {
-				return nil, err
+				return nil, nil, err
 			}
-			return o, err
+			return o, nil, err
 		}
-		o.hooks = otx.afterCommit
-		if o.claim == nil {
-			continue
+		afterCommit = append(afterCommit, otx.afterCommit...)
+		if err := record(o, render); err != nil {
+			return o, nil, err
 		}
-		rec := httpapi.NewRecorder()
-		if err := render(rec); err != nil {
-			return o, fmt.Errorf("render the response to record: %w", err)
-		}
-		records = append(records, idempotency.Record{Claim: o.claim, Status: rec.Status(), Header: rec.Header(), Body: rec.Body()})
 	}
 	if err := idempotency.Save(ctx, tx, records); err != nil {
 		if errors.Is(err, dbx.ErrConflict) {
-			return nil, fmt.Errorf("%w: %w", errRecordedMeanwhile, err)
+			return nil, nil, fmt.Errorf("%w: %w", errRecordedMeanwhile, err)
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		// A commit cut off has an unknown outcome; a retry with the same key finds out.
-		return nil, dbx.Interpret(fmt.Errorf("commit %d writes: %w", len(live)-len(skip), err))
+		return nil, nil, dbx.Interpret(fmt.Errorf("commit %d writes: %w", len(live)-len(skip), err))
 	}
-	return nil, nil
+	return nil, afterCommit, nil
 }
 
 // withValues is ctx (its deadline and cancellation) carrying the values of the request an op

@@ -41,52 +41,90 @@ func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.Gen
 	return resp, nil
 }
 
-// allocate places elem at the end of scope in a client write: requests for one scope share their
-// transactions (write.Lane), which queue at the scope's row lock across replicas.
+// allocation is one element a client asks a position for.
+type allocation struct {
+	scope    scopeKey
+	explicit bool // the request named the scope
+	elem     element
+}
+
+// allocate places elem at the end of scope in a client write. The requests for one scope share
+// their transactions (write.Lane), which queue at the scope's row lock across replicas, and one
+// statement places all the elements of a transaction (allocateAll).
 func (s *Server) allocate(ctx context.Context, scope scopeKey, explicit bool, elem element) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
 	if scope.contentOrder() {
 		return sequenceapi.GenerateSequenceNumber201JSONResponse{}, httpapi.Fail(http.StatusConflict, codeContentOrder,
 			"the story and sections orders of a script are kept by the services that store their elements",
 			fmt.Sprintf("%s; create the %s through its own service, which places it", scope, elem.typ))
 	}
-	lane := write.Lane{Key: "sequence " + scope.String()}
-	return write.Do(ctx, s.writes, lane, sequenceapi.GenerateSequenceNumber201JSONResponse.VisitGenerateSequenceNumberResponse,
-		func(ctx context.Context, tx *write.Tx) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
-			q := sequencedb.New(tx)
-			rows, err := q.PositionAllocate(ctx, sequencedb.PositionAllocateParams{
-				ScriptID: scope.scriptID, ScopeName: scope.name, ElementTypes: []string{elem.typ}, ElementIds: []int64{elem.id},
-			})
-			if err != nil {
-				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, dbx.Interpret(err)
-			}
-			if len(rows) != 1 {
-				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, fmt.Errorf("allocation answered %d rows for one element", len(rows))
-			}
-			r, held := rows[0], scope
-			if r.Created {
-				tx.AfterCommit(metrics.SequenceAllocations.Inc)
-			} else {
-				// The element already held a position, perhaps in another scope: name that scope.
+	return write.DoJoint(ctx, s.writes, write.Lane{Key: "sequence " + scope.String()},
+		sequenceapi.GenerateSequenceNumber201JSONResponse.VisitGenerateSequenceNumberResponse,
+		allocation{scope: scope, explicit: explicit, elem: elem}, allocateAll)
+}
+
+// allocateAll places the elements of one transaction's allocations, all in one scope, with one
+// statement, and answers each with where its element stands.
+func allocateAll(ctx context.Context, tx *write.Tx, all []allocation) ([]sequenceapi.GenerateSequenceNumber201JSONResponse, []error, error) {
+	q := sequencedb.New(tx)
+	scope := all[0].scope
+	params := sequencedb.PositionAllocateParams{
+		ScriptID: scope.scriptID, ScopeName: scope.name, ElementTypes: make([]string, len(all)), ElementIds: make([]int64, len(all)),
+	}
+	for i, a := range all {
+		params.ElementTypes[i], params.ElementIds[i] = a.elem.typ, a.elem.id
+	}
+	rows, err := q.PositionAllocate(ctx, params)
+	if err != nil {
+		return nil, nil, dbx.Interpret(err)
+	}
+	type placed struct {
+		number  int64
+		scope   scopeKey
+		created bool
+	}
+	at := make(map[element]placed, len(rows))
+	scopes := map[int64]scopeKey{}
+	for _, r := range rows {
+		p := placed{number: r.SequenceNumber, scope: scope, created: r.Created}
+		if r.Created {
+			tx.AfterCommit(metrics.SequenceAllocations.Inc)
+		} else {
+			// The element already held a position, perhaps in another scope: name that scope.
+			held, ok := scopes[r.ScopeID]
+			if !ok {
 				s, err := q.ScopeGetByID(ctx, r.ScopeID)
 				if err != nil {
-					return sequenceapi.GenerateSequenceNumber201JSONResponse{}, dbx.Interpret(err)
+					return nil, nil, dbx.Interpret(err)
 				}
 				held = scopeKey{scriptID: s.ScriptID, name: s.Name}
+				scopes[r.ScopeID] = held
 			}
-			if explicit && held != scope {
-				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, httpapi.Fail(http.StatusConflict, codeElementInOtherScope,
-					"the element already holds a position in another scope",
-					fmt.Sprintf("%s holds number %d in %s, not in %s", elem, r.SequenceNumber, held, scope))
-			}
-			return sequenceapi.GenerateSequenceNumber201JSONResponse{
-				SequenceNumber: r.SequenceNumber,
-				ElementType:    sequenceapi.ElementType(elem.typ),
-				ElementId:      elem.id,
-				ScriptId:       optionalID(held.scriptID),
-				Scope:          held.name,
-				Created:        r.Created,
-			}, nil
-		})
+			p.scope = held
+		}
+		at[element{r.ElementType, r.ElementID}] = p
+	}
+	results := make([]sequenceapi.GenerateSequenceNumber201JSONResponse, len(all))
+	refusals := make([]error, len(all))
+	for i, a := range all {
+		p, ok := at[a.elem]
+		if !ok {
+			return nil, nil, fmt.Errorf("allocation answered no position for %s", a.elem)
+		}
+		if a.explicit && p.scope != a.scope {
+			refusals[i] = httpapi.Fail(http.StatusConflict, codeElementInOtherScope, "the element already holds a position in another scope",
+				fmt.Sprintf("%s holds number %d in %s, not in %s", a.elem, p.number, p.scope, a.scope))
+			continue
+		}
+		results[i] = sequenceapi.GenerateSequenceNumber201JSONResponse{
+			SequenceNumber: p.number,
+			ElementType:    sequenceapi.ElementType(a.elem.typ),
+			ElementId:      a.elem.id,
+			ScriptId:       optionalID(p.scope.scriptID),
+			Scope:          p.scope.name,
+			Created:        p.created,
+		}
+	}
+	return results, refusals, nil
 }
 
 // ownerParam is the owner a read names, or SQL NULL for "the client's, else the content one".
