@@ -34,8 +34,9 @@ const (
 // methods): raw paths are never labels, so a scan of random URLs adds no series.
 const Unmatched = "unmatched"
 
-// SequenceAllocations counts the positions the Sequence service's allocator has placed in this
-// process. It is a process-wide counter, registered in every registry New builds.
+// SequenceAllocations counts the positions placed by this process once their transactions commit:
+// the Sequence service's for its clients, and the content services' through the placement
+// functions. It is a process-wide counter, registered in every registry New builds.
 var SequenceAllocations = prometheus.NewCounter(prometheus.CounterOpts{
 	Name: SequenceAllocsTotal,
 	Help: "Sequence positions newly allocated by this process.",

@@ -271,7 +271,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 		if numbers, err = s.positions(ctx, k.typ, ids); err != nil {
 			return nil, 0, err
 		}
-		if err := k.allPlaced(ids, numbers); err != nil {
+		if ids, err = k.placed(ctx, s, ids, numbers); err != nil {
 			return nil, 0, err
 		}
 		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(numbers[a], numbers[b]) })
@@ -289,7 +289,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 		if numbers, err = s.positions(ctx, k.typ, order); err != nil {
 			return nil, 0, err
 		}
-		if err := k.allPlaced(order, numbers); err != nil {
+		if order, err = k.placed(ctx, s, order, numbers); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -304,7 +304,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 	}
 	items := make([]I, 0, len(order))
 	for _, id := range order {
-		// A position whose row is gone (deleted, its release failed or still running) is skipped.
+		// A position whose row was deleted since the positions were read is skipped.
 		if r, ok := byID[id]; ok {
 			items = append(items, k.item(r, numbers[id]))
 		}
@@ -312,13 +312,25 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 	return items, total, nil
 }
 
-// allPlaced fails when an element this service has holds no position: the sequence service answered
-// something its contract does not allow.
-func (k *storyKind[R, I]) allPlaced(ids []int64, numbers map[int64]int64) error {
+// placed returns the ids that hold a position in numbers. An element deletes its row and its
+// position in one transaction, so one that has none was deleted since its row was read: it is left
+// out. One whose row is still there holds no position against the sequence service's contract.
+func (k *storyKind[R, I]) placed(ctx context.Context, s *Server, ids []int64, numbers map[int64]int64) ([]int64, error) {
+	var unplaced []int64
 	for _, id := range ids {
 		if _, ok := numbers[id]; !ok {
-			return fmt.Errorf("%s %d holds no story position: %w", k.noun, id, httpapi.UnexpectedResponse(peerSequence, http.StatusOK))
+			unplaced = append(unplaced, id)
 		}
 	}
-	return nil
+	if len(unplaced) == 0 {
+		return ids, nil
+	}
+	still, err := k.listByIDs(s.q, ctx, unplaced)
+	if err != nil {
+		return nil, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
+	}
+	if len(still) > 0 {
+		return nil, fmt.Errorf("%s %d holds no story position: %w", k.noun, k.meta(still[0]).id, httpapi.UnexpectedResponse(peerSequence, http.StatusOK))
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { _, ok := numbers[id]; return !ok }), nil
 }
