@@ -3,7 +3,7 @@
 // the first response instead of writing again.
 //
 // The key is recorded in the transaction of the write it protects, with the response to replay
-// (internal/write calls Begin and Record), so a key names a committed write or nothing: a request
+// (internal/write calls Begin and Save), so a key names a committed write or nothing: a request
 // that died with its process or its transaction leaves nothing behind, and a retry writes. While a
 // request's write runs, its transaction holds an advisory lock on the key, which PostgreSQL drops
 // with the transaction; a repetition meanwhile is answered 409 with Retry-After. Keys live in
