@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -100,11 +101,11 @@ func ResponseErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 const StatusClientClosed = 499
 
 // RetryAfter is the wait, in seconds, suggested with every 503.
-const RetryAfter = "1"
+const RetryAfter = 1
 
 // WriteUnavailable answers 503 with Retry-After.
 func WriteUnavailable(w http.ResponseWriter, code, message, details string) {
-	w.Header().Set("Retry-After", RetryAfter)
+	w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 	WriteError(w, http.StatusServiceUnavailable, code, message, details)
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/fountainai/fountainai/gen/placementdb"
+	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/metrics"
 	"github.com/fountainai/fountainai/internal/write"
@@ -25,6 +26,9 @@ const (
 	// Sections holds a script's section headings.
 	Sections Order = "sections"
 )
+
+// Owner names the positions the content services keep, in their reads of the sequence service.
+var Owner = sequenceapi.OwnerContent
 
 // Lane is the write lane of order o of a script: the writes that place in it wait for one lock, so
 // they are made together (write.Lane), whichever service makes them.

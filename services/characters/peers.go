@@ -19,9 +19,6 @@ import (
 // maxIDs is the most ids one batch lookup of the sequence service takes.
 const maxIDs = 1000
 
-// contentOwner names the positions this service keeps when it reads them from the sequence service.
-var contentOwner = sequenceapi.OwnerContent
-
 // checkScript reports a 422 when scriptID names no script of the Core Script Management service.
 func (s *Server) checkScript(ctx context.Context, scriptID int64) (*httpapi.Failure, error) {
 	resp, err := s.scripts.GetScriptWithResponse(ctx, scriptID)
@@ -57,7 +54,7 @@ func (s *Server) checkSection(ctx context.Context, scriptID, sectionID int64) (*
 // position reads one element's story position. An element this service has but the sequence
 // service does not place is an answer the contract does not allow: 502.
 func (s *Server) position(ctx context.Context, typ sequenceapi.ElementType, id int64) (int64, error) {
-	resp, err := s.seq.GetElementPositionWithResponse(ctx, typ, id, &sequenceapi.GetElementPositionParams{Owner: &contentOwner})
+	resp, err := s.seq.GetElementPositionWithResponse(ctx, typ, id, &sequenceapi.GetElementPositionParams{Owner: &placement.Owner})
 	if err != nil {
 		return 0, httpapi.DependencyError(peerSequence, err)
 	}
@@ -71,7 +68,7 @@ func (s *Server) position(ctx context.Context, typ sequenceapi.ElementType, id i
 func (s *Server) positions(ctx context.Context, typ sequenceapi.ElementType, ids []int64) (map[int64]int64, error) {
 	numbers := make(map[int64]int64, len(ids))
 	for chunk := range slices.Chunk(ids, maxIDs) {
-		resp, err := s.seq.ListElementPositionsWithResponse(ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: chunk, Owner: &contentOwner})
+		resp, err := s.seq.ListElementPositionsWithResponse(ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: chunk, Owner: &placement.Owner})
 		if err != nil {
 			return nil, httpapi.DependencyError(peerSequence, err)
 		}

@@ -26,9 +26,6 @@ var (
 	transitionElement = positioned{sequenceapi.Transition, placement.Story}
 )
 
-// contentOwner names the positions this service keeps when it reads them from the sequence service.
-var contentOwner = sequenceapi.OwnerContent
-
 // createPositioned stores a new element and places it at the end of its order, with the request's
 // Idempotency-Key, in one transaction made together with the other writes into that order
 // (write.Do): no reader ever sees the element without its position or the position without its
@@ -66,7 +63,7 @@ var errNoPosition = errors.New("element holds no position")
 
 // position reads an element's current number.
 func (s *Server) position(ctx context.Context, el positioned, id int64) (int64, error) {
-	resp, err := s.seq.GetElementPositionWithResponse(ctx, el.typ, id, &sequenceapi.GetElementPositionParams{Owner: &contentOwner})
+	resp, err := s.seq.GetElementPositionWithResponse(ctx, el.typ, id, &sequenceapi.GetElementPositionParams{Owner: &placement.Owner})
 	if err != nil {
 		return 0, httpapi.DependencyError(peerSequence, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/httpapi"
@@ -117,7 +116,7 @@ func failed(err error) *httpapi.Failure {
 
 // unavailable is the 503 of f, with the wait before a retry.
 func unavailable(f *httpapi.Failure) storiesapi.UnavailableJSONResponse {
-	retry, _ := strconv.Atoi(httpapi.RetryAfter)
+	retry := httpapi.RetryAfter
 	return storiesapi.UnavailableJSONResponse{
 		Body: httpapi.Body[storiesapi.ErrorResponse](f), Headers: storiesapi.UnavailableResponseHeaders{RetryAfter: &retry},
 	}
