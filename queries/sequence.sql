@@ -19,32 +19,56 @@ FROM sequence.allocate_positions(@script_id::bigint, @scope_name::text, @element
 
 -- name: PositionGetByElement :one
 -- PositionGetByElement reads an element's position with its scope: the owner's, or without an
--- owner the client's if it has one, else the content services'.
-SELECT p.owner, p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
-FROM sequence.positions p
-JOIN sequence.scopes s ON s.id = p.scope_id
-WHERE p.element_type = @element_type AND p.element_id = @element_id
-  AND (sqlc.narg(owner)::text IS NULL OR p.owner = sqlc.narg(owner))
-ORDER BY p.owner
-LIMIT 1;
+-- owner the client's if it has one, else the content services'. Its number is its rank.
+SELECT e.owner, e.element_type, e.element_id, sequence.rank_of(e.scope_id, e.order_key)::bigint AS sequence_number,
+       s.id AS scope_id, s.script_id, s.name AS scope_name
+FROM (
+    SELECT p.owner, p.element_type, p.element_id, p.scope_id, p.order_key
+    FROM sequence.positions p
+    WHERE p.element_type = @element_type AND p.element_id = @element_id
+      AND (sqlc.narg(owner)::text IS NULL OR p.owner = sqlc.narg(owner))
+    ORDER BY p.owner
+    LIMIT 1
+) e
+JOIN sequence.scopes s ON s.id = e.scope_id;
 
 -- name: PositionListByIDs :many
 -- PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
--- each as PositionGetByElement chooses it.
-SELECT DISTINCT ON (r.ord) p.owner, p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
-FROM unnest(@element_ids::bigint[]) WITH ORDINALITY AS r (element_id, ord)
-JOIN sequence.positions p ON p.element_type = @element_type AND p.element_id = r.element_id
-JOIN sequence.scopes s ON s.id = p.scope_id
-WHERE sqlc.narg(owner)::text IS NULL OR p.owner = sqlc.narg(owner)
-ORDER BY r.ord, p.owner;
+-- each as PositionGetByElement chooses it. Ranks come from one pass over each order involved, up
+-- to the last of its positions asked for.
+WITH chosen AS (
+    SELECT DISTINCT ON (r.ord) r.ord, p.owner, p.element_id, p.scope_id, p.order_key
+    FROM unnest(@element_ids::bigint[]) WITH ORDINALITY AS r (element_id, ord)
+    JOIN sequence.positions p ON p.element_type = @element_type AND p.element_id = r.element_id
+    WHERE sqlc.narg(owner)::text IS NULL OR p.owner = sqlc.narg(owner)
+    ORDER BY r.ord, p.owner
+),
+reach AS (
+    SELECT c.scope_id, max(c.order_key) AS last_key FROM chosen c GROUP BY c.scope_id
+),
+ranked AS (
+    SELECT reach.scope_id, n.order_key, n.rank
+    FROM reach
+    CROSS JOIN LATERAL (
+        SELECT p.order_key, row_number() OVER (ORDER BY p.order_key) AS rank
+        FROM sequence.positions p
+        WHERE p.scope_id = reach.scope_id AND p.order_key <= reach.last_key
+    ) n
+)
+SELECT c.owner, c.element_id, ranked.rank::bigint AS sequence_number, s.script_id, s.name AS scope_name
+FROM chosen c
+JOIN ranked ON ranked.scope_id = c.scope_id AND ranked.order_key = c.order_key
+JOIN sequence.scopes s ON s.id = c.scope_id
+ORDER BY c.ord;
 
 -- name: PositionDelete :execrows
--- PositionDelete releases an element's client position; the caller holds its scope's lock.
+-- PositionDelete releases an element's client position; the caller holds its scope's lock. The
+-- positions after it move up by one: numbers are ranks.
 DELETE FROM sequence.positions WHERE owner = 'client' AND element_type = @element_type AND element_id = @element_id;
 
 -- name: PositionListByElements :many
--- PositionListByElements reads the positions one owner's elements hold (those that hold one).
-SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number
+-- PositionListByElements finds the scopes one owner's elements hold a position in (those that hold one).
+SELECT p.element_type, p.element_id, p.scope_id
 FROM sequence.positions p
 JOIN (
     SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id
@@ -52,14 +76,42 @@ JOIN (
 ) r ON r.element_type = p.element_type AND r.element_id = p.element_id
 WHERE p.owner = @owner;
 
+-- name: PositionRankByElements :many
+-- PositionRankByElements reads the positions one owner's elements hold (those that hold one), with
+-- their keys and numbers.
+WITH listed AS (
+    SELECT p.element_type, p.element_id, p.scope_id, p.order_key
+    FROM sequence.positions p
+    JOIN (
+        SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id
+        FROM generate_series(1, cardinality(@element_ids::bigint[])) AS i
+    ) r ON r.element_type = p.element_type AND r.element_id = p.element_id
+    WHERE p.owner = @owner
+),
+reach AS (
+    SELECT l.scope_id, max(l.order_key) AS last_key FROM listed l GROUP BY l.scope_id
+),
+ranked AS (
+    SELECT reach.scope_id, n.order_key, n.rank
+    FROM reach
+    CROSS JOIN LATERAL (
+        SELECT p.order_key, row_number() OVER (ORDER BY p.order_key) AS rank
+        FROM sequence.positions p
+        WHERE p.scope_id = reach.scope_id AND p.order_key <= reach.last_key
+    ) n
+)
+SELECT l.element_type, l.element_id, l.scope_id, l.order_key, ranked.rank::bigint AS sequence_number
+FROM listed l
+JOIN ranked ON ranked.scope_id = l.scope_id AND ranked.order_key = l.order_key;
+
 -- name: PositionReorder :execrows
--- PositionReorder moves the given elements of a scope to their new numbers in one statement; the
--- deferrable unique constraint rejects a result with two elements on one number.
+-- PositionReorder gives the listed elements of a scope new keys in one statement; the deferrable
+-- unique constraint holds at its end, so keys may be exchanged.
 UPDATE sequence.positions p
-SET sequence_number = r.new_sequence, updated_at = now()
+SET order_key = r.order_key, updated_at = now()
 FROM (
     SELECT (@element_types::text[])[i]::text AS element_type, (@element_ids::bigint[])[i]::bigint AS element_id,
-           (@new_sequences::bigint[])[i]::bigint AS new_sequence
+           (@order_keys::bigint[])[i]::bigint AS order_key
     FROM generate_series(1, cardinality(@element_ids::bigint[])) AS i
 ) r
 WHERE p.scope_id = @scope_id AND p.element_type = r.element_type AND p.element_id = r.element_id;
@@ -67,30 +119,62 @@ WHERE p.scope_id = @scope_id AND p.element_type = r.element_type AND p.element_i
 -- name: PositionHolderOfNumbers :many
 -- PositionHolderOfNumbers finds which elements of a scope hold any of the given numbers, to explain a
 -- rejected reorder.
-SELECT element_type, element_id, sequence_number
-FROM sequence.positions
-WHERE scope_id = @scope_id AND sequence_number = ANY (@numbers::bigint[])
-ORDER BY sequence_number;
+SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
+FROM (
+    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    WHERE p.scope_id = @scope_id
+    ORDER BY p.order_key
+    LIMIT (SELECT max(x) FROM unnest(@numbers::bigint[]) AS x)
+) n
+WHERE n.rank = ANY (@numbers::bigint[])
+ORDER BY n.rank;
 
 -- name: PositionListByScope :many
--- PositionListByScope pages through a scope in sequence order with optional filters.
-SELECT element_type, element_id, sequence_number
-FROM sequence.positions
-WHERE scope_id = @scope_id
-  AND (sqlc.narg(element_type)::text IS NULL OR element_type = sqlc.narg(element_type))
-  AND sequence_number >= @start_sequence
-  AND sequence_number <= @end_sequence
-ORDER BY sequence_number
+-- PositionListByScope pages through a scope in order, numbering each position by its rank, with
+-- optional filters.
+SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
+FROM (
+    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    WHERE p.scope_id = @scope_id
+    ORDER BY p.order_key
+    LIMIT @end_sequence::bigint
+) n
+WHERE n.rank >= @start_sequence::bigint
+  AND (sqlc.narg(element_type)::text IS NULL OR n.element_type = sqlc.narg(element_type))
+ORDER BY n.rank
 LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 
 -- name: PositionCountByScope :one
--- PositionCountByScope counts what PositionListByScope pages through.
+-- PositionCountByScope counts what PositionListByScope pages through, when it filters by type.
 SELECT count(*)
-FROM sequence.positions
-WHERE scope_id = @scope_id
-  AND (sqlc.narg(element_type)::text IS NULL OR element_type = sqlc.narg(element_type))
-  AND sequence_number >= @start_sequence
-  AND sequence_number <= @end_sequence;
+FROM (
+    SELECT p.element_type, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    WHERE p.scope_id = @scope_id
+    ORDER BY p.order_key
+    LIMIT @end_sequence::bigint
+) n
+WHERE n.rank >= @start_sequence::bigint
+  AND (sqlc.narg(element_type)::text IS NULL OR n.element_type = sqlc.narg(element_type));
+
+-- name: PositionAllocatePlaced :one
+-- PositionAllocatePlaced places one client element before or after a neighbour, or at a number;
+-- see sequence.allocate_placed.
+SELECT element_type::text AS element_type, element_id::bigint AS element_id, scope_id::bigint AS scope_id,
+       sequence_number::bigint AS sequence_number, created::boolean AS created
+FROM sequence.allocate_placed(@script_id::bigint, @scope_name::text, @element_type::text, @element_id::bigint,
+    sqlc.narg(before_type)::text, sqlc.narg(before_id)::bigint, sqlc.narg(after_type)::text, sqlc.narg(after_id)::bigint,
+    sqlc.narg(at_sequence)::bigint);
+
+-- name: PositionMove :many
+-- PositionMove moves an element, or a run of elements, of a scope to a new place; see
+-- sequence.move_run.
+SELECT element_type::text AS element_type, element_id::bigint AS element_id, sequence_number::bigint AS sequence_number
+FROM sequence.move_run(@scope_id::bigint, @first_type::text, @first_id::bigint, sqlc.narg(last_type)::text, sqlc.narg(last_id)::bigint,
+    sqlc.narg(before_type)::text, sqlc.narg(before_id)::bigint, sqlc.narg(after_type)::text, sqlc.narg(after_id)::bigint,
+    sqlc.narg(at_sequence)::bigint);
 
 -- name: VersionCreate :one
 -- VersionCreate bumps the element's version head and stores the version in one statement, so a

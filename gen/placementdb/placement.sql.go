@@ -7,22 +7,44 @@ package placementdb
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const place = `-- name: Place :one
-SELECT sequence.place_v1($1::bigint, $2::text, $3::text, $4::bigint)::bigint AS sequence_number
+SELECT sequence.place_v2($1::bigint, $2::text, $3::text, $4::bigint,
+    $5::text, $6::bigint, $7::text, $8::bigint,
+    $9::bigint)::bigint AS sequence_number
 `
 
-// Place puts a content element at the end of its order in a script and returns its number. It and
-// Release are the Central Sequence Service's published interface for writes that span two
-// services: the content services call them inside their own transactions (migrations/sequence/
-// 00004), never the sequence tables themselves.
-func (q *Queries) Place(ctx context.Context, scriptID int64, scope string, elementType string, elementID int64) (int64, error) {
+type PlaceParams struct {
+	ScriptID    int64
+	Scope       string
+	ElementType string
+	ElementID   int64
+	BeforeType  pgtype.Text
+	BeforeID    pgtype.Int8
+	AfterType   pgtype.Text
+	AfterID     pgtype.Int8
+	AtSequence  pgtype.Int8
+}
+
+// Place puts a content element into its order in a script, at the end or where the placement
+// says (before or after a neighbour, or at a number), and returns its number. It and Release are
+// the Central Sequence Service's published interface for writes that span two services: the
+// content services call them inside their own transactions (migrations/sequence/00004, 00005),
+// never the sequence tables themselves.
+func (q *Queries) Place(ctx context.Context, arg PlaceParams) (int64, error) {
 	row := q.db.QueryRow(ctx, place,
-		scriptID,
-		scope,
-		elementType,
-		elementID,
+		arg.ScriptID,
+		arg.Scope,
+		arg.ElementType,
+		arg.ElementID,
+		arg.BeforeType,
+		arg.BeforeID,
+		arg.AfterType,
+		arg.AfterID,
+		arg.AtSequence,
 	)
 	var sequence_number int64
 	err := row.Scan(&sequence_number)

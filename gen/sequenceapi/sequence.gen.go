@@ -72,6 +72,9 @@ func (e Owner) Valid() bool {
 	}
 }
 
+// AtSequence The number the element takes; what held it and everything after moves down by one. At most one past the current end.
+type AtSequence = int64
+
 // ElementPosition defines model for ElementPosition.
 type ElementPosition struct {
 	// ElementId A positive identifier.
@@ -104,6 +107,17 @@ type ElementPositionList struct {
 	Items []ElementPosition `json:"items"`
 }
 
+// ElementRef An element of the same order, named by type and id.
+type ElementRef struct {
+	// ElementId A positive identifier.
+	ElementId Id `json:"elementId"`
+
+	// ElementType Type of a story element. `transition` (e.g. `CUT TO:`) extends the v2 list, so that transitions
+	// can take their place in a script's story order. The v2 example's `dialogue` is not a type: a line
+	// of dialogue is a `spokenWord`.
+	ElementType ElementType `json:"elementType"`
+}
+
 // ElementType Type of a story element. `transition` (e.g. `CUT TO:`) extends the v2 list, so that transitions
 // can take their place in a script's story order. The v2 example's `dialogue` is not a type: a line
 // of dialogue is a `spokenWord`.
@@ -116,7 +130,9 @@ type ErrorResponse struct {
 
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `NOT_FOUND`,
 	// `SCOPE_MISMATCH`, `DUPLICATE_ELEMENT`, `DUPLICATE_SEQUENCE`, `SEQUENCE_CONFLICT`,
-	// `ELEMENT_IN_OTHER_SCOPE`, `CONTENT_ORDER`, `CONTENT_OWNED`, `IDEMPOTENCY_KEY_REUSED`,
+	// `ELEMENT_IN_OTHER_SCOPE`, `CONTENT_ORDER`, `CONTENT_OWNED`, `INVALID_PLACEMENT`,
+	// `NEIGHBOUR_NOT_FOUND`, `NEIGHBOUR_IN_RUN`, `RUN_REVERSED`, `SEQUENCE_OUT_OF_RANGE`,
+	// `IDEMPOTENCY_KEY_REUSED`,
 	// `IDEMPOTENCY_KEY_IN_USE`,
 	// `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
 	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`.
@@ -131,6 +147,62 @@ type ErrorResponse struct {
 
 // Id A positive identifier.
 type Id = int64
+
+// MoveRequest The element to move (the first of the run when `through` is given) and exactly one of
+// `before`, `after` and `atSequence`.
+type MoveRequest struct {
+	// After An element of the same order, named by type and id.
+	After *ElementRef `json:"after,omitempty"`
+
+	// AtSequence The number the element takes; what held it and everything after moves down by one. At most one past the current end.
+	AtSequence *AtSequence `json:"atSequence,omitempty"`
+
+	// Before An element of the same order, named by type and id.
+	Before *ElementRef `json:"before,omitempty"`
+
+	// ElementId A positive identifier.
+	ElementId Id `json:"elementId"`
+
+	// ElementType Type of a story element. `transition` (e.g. `CUT TO:`) extends the v2 list, so that transitions
+	// can take their place in a script's story order. The v2 example's `dialogue` is not a type: a line
+	// of dialogue is a `spokenWord`.
+	ElementType ElementType `json:"elementType"`
+
+	// Owner Who keeps a position: `content`, the Core Script and Character services for their section
+	// headings, transitions, actions and spoken words in a script's `story` and `sections`
+	// orders; `client`, a client of this API for its own elements.
+	Owner *Owner `json:"owner,omitempty"`
+
+	// Scope Name of a number line; lower camel case letters, digits, `_`, `-` and `.`.
+	//
+	// Example: story
+	Scope *ScopeName `json:"scope,omitempty"`
+
+	// ScriptId A positive identifier.
+	ScriptId *Id `json:"scriptId,omitempty"`
+
+	// Through An element of the same order, named by type and id.
+	Through *ElementRef `json:"through,omitempty"`
+}
+
+// MoveResponse defines model for MoveResponse.
+type MoveResponse struct {
+	// MovedElements Every element that moved, in order, with its number after the move.
+	MovedElements []Position `json:"movedElements"`
+
+	// Owner Who keeps a position: `content`, the Core Script and Character services for their section
+	// headings, transitions, actions and spoken words in a script's `story` and `sections`
+	// orders; `client`, a client of this API for its own elements.
+	Owner Owner `json:"owner"`
+
+	// Scope Name of a number line; lower camel case letters, digits, `_`, `-` and `.`.
+	//
+	// Example: story
+	Scope ScopeName `json:"scope"`
+
+	// ScriptId A positive identifier.
+	ScriptId *Id `json:"scriptId,omitempty"`
+}
 
 // NewSequenceNumber A number to move an element to. At most 2^53 − 1, the largest integer every JSON reader keeps exactly, which also leaves room for the numbers handed out after it.
 type NewSequenceNumber = int64
@@ -222,9 +294,19 @@ type ScopeName = string
 // SequenceNumber A position within a scope, starting at 1.
 type SequenceNumber = int64
 
-// SequenceRequest The v2 body, with two optional additions: `scriptId` places the element in a scope of that
-// script, `scope` names the scope (defaults are in the API description).
+// SequenceRequest The v2 body, with optional additions: `scriptId` places the element in a scope of that
+// script, `scope` names the scope (defaults are in the API description), and at most one of
+// `before`, `after` and `atSequence` says where in the scope (default: the end).
 type SequenceRequest struct {
+	// After An element of the same order, named by type and id.
+	After *ElementRef `json:"after,omitempty"`
+
+	// AtSequence The number the element takes; what held it and everything after moves down by one. At most one past the current end.
+	AtSequence *AtSequence `json:"atSequence,omitempty"`
+
+	// Before An element of the same order, named by type and id.
+	Before *ElementRef `json:"before,omitempty"`
+
 	// ElementId A positive identifier.
 	ElementId Id `json:"elementId"`
 
@@ -425,6 +507,19 @@ type ListVersionsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// MoveElementsParams defines parameters for MoveElements.
+type MoveElementsParams struct {
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListPositionsParams defines parameters for ListPositions.
 type ListPositionsParams struct {
 	// Scope Scope name, e.g. `story`, `sections`, or an element type for the v2 scopes.
@@ -464,6 +559,9 @@ type CreateVersionParams struct {
 
 // GenerateSequenceNumberJSONRequestBody defines body for GenerateSequenceNumber for application/json ContentType.
 type GenerateSequenceNumberJSONRequestBody = SequenceRequest
+
+// MoveElementsJSONRequestBody defines body for MoveElements for application/json ContentType.
+type MoveElementsJSONRequestBody = MoveRequest
 
 // ReorderElementsJSONRequestBody defines body for ReorderElements for application/json ContentType.
 type ReorderElementsJSONRequestBody = ReorderRequest
@@ -547,11 +645,14 @@ type ClientInterface interface {
 
 	// GenerateSequenceNumberWithBody Allocate a sequence number
 	//
-	// Gives the element the next free number of its scope (see the API description for how the scope
-	// is chosen) and answers `201` with it.
+	// Gives the element a position in its scope (see the API description for how the scope is
+	// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+	// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+	// one).
 	//
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
-	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+	// position unchanged and `created: false` (a placement in the request is not applied; moving is
+	// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
 	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 	//
@@ -567,11 +668,14 @@ type ClientInterface interface {
 
 	// GenerateSequenceNumber Allocate a sequence number
 	//
-	// Gives the element the next free number of its scope (see the API description for how the scope
-	// is chosen) and answers `201` with it.
+	// Gives the element a position in its scope (see the API description for how the scope is
+	// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+	// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+	// one).
 	//
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
-	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+	// position unchanged and `created: false` (a placement in the request is not applied; moving is
+	// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
 	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 	//
@@ -632,6 +736,60 @@ type ClientInterface interface {
 	// Corresponds with GET /sequence/elements/{elementType}/{elementId}/versions/{versionNumber} (the `GetVersion` operationId).
 	GetVersion(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, versionNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// MoveElementsWithBody Move an element, or a run of elements, within its order
+	//
+	// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+	// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+	// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+	// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+	// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+	// order and every other element keeps its order relative to the others; numbers stay dense.
+	// The request is small whatever the length of the order or of the run, and writes only the
+	// run's rows.
+	//
+	// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+	// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+	// given, must name that order (else `400` `SCOPE_MISMATCH`).
+	//
+	// Refusals change nothing: an element that holds no position, or a `through` element outside
+	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+	// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+	// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+	// than one placement is `400` `INVALID_PLACEMENT`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+	MoveElementsWithBody(ctx context.Context, params *MoveElementsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveElements Move an element, or a run of elements, within its order
+	//
+	// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+	// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+	// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+	// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+	// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+	// order and every other element keeps its order relative to the others; numbers stay dense.
+	// The request is small whatever the length of the order or of the run, and writes only the
+	// run's rows.
+	//
+	// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+	// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+	// given, must name that order (else `400` `SCOPE_MISMATCH`).
+	//
+	// Refusals change nothing: an element that holds no position, or a `through` element outside
+	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+	// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+	// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+	// than one placement is `400` `INVALID_PLACEMENT`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+	MoveElements(ctx context.Context, params *MoveElementsParams, body MoveElementsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListPositions List the positions of a scope in order
 	//
 	// The elements of one scope in ascending sequence order, paged with `limit` and `offset`.
@@ -654,7 +812,11 @@ type ClientInterface interface {
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 	// (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+	// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+	// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+	// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+	// element that shifts, use `POST /sequence/move`. To reorder a story order that
 	// mixes element types, give `elementType` on the items; items without one use the top-level
 	// `elementType`.
 	//
@@ -676,7 +838,11 @@ type ClientInterface interface {
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 	// (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+	// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+	// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+	// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+	// element that shifts, use `POST /sequence/move`. To reorder a story order that
 	// mixes element types, give `elementType` on the items; items without one use the top-level
 	// `elementType`.
 	//
@@ -710,11 +876,14 @@ type ClientInterface interface {
 
 // GenerateSequenceNumberWithBody Allocate a sequence number
 //
-// Gives the element the next free number of its scope (see the API description for how the scope
-// is chosen) and answers `201` with it.
+// Gives the element a position in its scope (see the API description for how the scope is
+// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+// one).
 //
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
-// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+// position unchanged and `created: false` (a placement in the request is not applied; moving is
+// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
 // different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 //
@@ -740,11 +909,14 @@ func (c *Client) GenerateSequenceNumberWithBody(ctx context.Context, params *Gen
 
 // GenerateSequenceNumber Allocate a sequence number
 //
-// Gives the element the next free number of its scope (see the API description for how the scope
-// is chosen) and answers `201` with it.
+// Gives the element a position in its scope (see the API description for how the scope is
+// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+// one).
 //
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
-// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+// position unchanged and `created: false` (a placement in the request is not applied; moving is
+// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
 // different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 //
@@ -865,6 +1037,80 @@ func (c *Client) GetVersion(ctx context.Context, elementType ElementTypePath, el
 	return c.Client.Do(req)
 }
 
+// MoveElementsWithBody Move an element, or a run of elements, within its order
+//
+// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+// order and every other element keeps its order relative to the others; numbers stay dense.
+// The request is small whatever the length of the order or of the run, and writes only the
+// run's rows.
+//
+// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+// given, must name that order (else `400` `SCOPE_MISMATCH`).
+//
+// Refusals change nothing: an element that holds no position, or a `through` element outside
+// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+// than one placement is `400` `INVALID_PLACEMENT`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+func (c *Client) MoveElementsWithBody(ctx context.Context, params *MoveElementsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveElementsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveElements Move an element, or a run of elements, within its order
+//
+// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+// order and every other element keeps its order relative to the others; numbers stay dense.
+// The request is small whatever the length of the order or of the run, and writes only the
+// run's rows.
+//
+// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+// given, must name that order (else `400` `SCOPE_MISMATCH`).
+//
+// Refusals change nothing: an element that holds no position, or a `through` element outside
+// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+// than one placement is `400` `INVALID_PLACEMENT`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+func (c *Client) MoveElements(ctx context.Context, params *MoveElementsParams, body MoveElementsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveElementsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListPositions List the positions of a scope in order
 //
 // The elements of one scope in ascending sequence order, paged with `limit` and `offset`.
@@ -897,7 +1143,11 @@ func (c *Client) ListPositions(ctx context.Context, params *ListPositionsParams,
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 // (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+// element that shifts, use `POST /sequence/move`. To reorder a story order that
 // mixes element types, give `elementType` on the items; items without one use the top-level
 // `elementType`.
 //
@@ -929,7 +1179,11 @@ func (c *Client) ReorderElementsWithBody(ctx context.Context, contentType string
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 // (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+// element that shifts, use `POST /sequence/move`. To reorder a story order that
 // mixes element types, give `elementType` on the items; items without one use the top-level
 // `elementType`.
 //
@@ -1355,6 +1609,61 @@ func NewGetVersionRequest(server string, elementType ElementTypePath, elementId 
 	return req, nil
 }
 
+// NewMoveElementsRequest calls the generic MoveElements builder with application/json body
+func NewMoveElementsRequest(server string, params *MoveElementsParams, body MoveElementsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMoveElementsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewMoveElementsRequestWithBody constructs an http.Request for the MoveElements method, with any body, and a specified content type
+func NewMoveElementsRequestWithBody(server string, params *MoveElementsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sequence/move")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListPositionsRequest constructs an http.Request for the ListPositions method
 func NewListPositionsRequest(server string, params *ListPositionsParams) (*http.Request, error) {
 	var err error
@@ -1618,11 +1927,14 @@ type ClientWithResponsesInterface interface {
 
 	// GenerateSequenceNumberWithBodyWithResponse Allocate a sequence number
 	//
-	// Gives the element the next free number of its scope (see the API description for how the scope
-	// is chosen) and answers `201` with it.
+	// Gives the element a position in its scope (see the API description for how the scope is
+	// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+	// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+	// one).
 	//
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
-	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+	// position unchanged and `created: false` (a placement in the request is not applied; moving is
+	// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
 	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 	//
@@ -1638,11 +1950,14 @@ type ClientWithResponsesInterface interface {
 
 	// GenerateSequenceNumberWithResponse Allocate a sequence number
 	//
-	// Gives the element the next free number of its scope (see the API description for how the scope
-	// is chosen) and answers `201` with it.
+	// Gives the element a position in its scope (see the API description for how the scope is
+	// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+	// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+	// one).
 	//
 	// Idempotent per element: if the element already holds a position, the answer is `201` with that
-	// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+	// position unchanged and `created: false` (a placement in the request is not applied; moving is
+	// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 	// gets the element's current position wherever it is; a request that explicitly names a
 	// different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 	//
@@ -1713,6 +2028,60 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /sequence/elements/{elementType}/{elementId}/versions/{versionNumber} (the `GetVersion` operationId).
 	GetVersionWithResponse(ctx context.Context, elementType ElementTypePath, elementId ElementIdPath, versionNumber int64, reqEditors ...RequestEditorFn) (*GetVersionResponse, error)
 
+	// MoveElementsWithBodyWithResponse Move an element, or a run of elements, within its order
+	//
+	// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+	// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+	// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+	// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+	// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+	// order and every other element keeps its order relative to the others; numbers stay dense.
+	// The request is small whatever the length of the order or of the run, and writes only the
+	// run's rows.
+	//
+	// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+	// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+	// given, must name that order (else `400` `SCOPE_MISMATCH`).
+	//
+	// Refusals change nothing: an element that holds no position, or a `through` element outside
+	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+	// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+	// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+	// than one placement is `400` `INVALID_PLACEMENT`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+	MoveElementsWithBodyWithResponse(ctx context.Context, params *MoveElementsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveElementsResponse, error)
+
+	// MoveElementsWithResponse Move an element, or a run of elements, within its order
+	//
+	// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+	// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+	// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+	// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+	// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+	// order and every other element keeps its order relative to the others; numbers stay dense.
+	// The request is small whatever the length of the order or of the run, and writes only the
+	// run's rows.
+	//
+	// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+	// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+	// given, must name that order (else `400` `SCOPE_MISMATCH`).
+	//
+	// Refusals change nothing: an element that holds no position, or a `through` element outside
+	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+	// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+	// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+	// than one placement is `400` `INVALID_PLACEMENT`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+	MoveElementsWithResponse(ctx context.Context, params *MoveElementsParams, body MoveElementsJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveElementsResponse, error)
+
 	// ListPositionsWithResponse List the positions of a scope in order
 	//
 	// The elements of one scope in ascending sequence order, paged with `limit` and `offset`.
@@ -1737,7 +2106,11 @@ type ClientWithResponsesInterface interface {
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 	// (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+	// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+	// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+	// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+	// element that shifts, use `POST /sequence/move`. To reorder a story order that
 	// mixes element types, give `elementType` on the items; items without one use the top-level
 	// `elementType`.
 	//
@@ -1759,7 +2132,11 @@ type ClientWithResponsesInterface interface {
 	// The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 	// one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 	// (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+	// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+	// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+	// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+	// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+	// element that shifts, use `POST /sequence/move`. To reorder a story order that
 	// mixes element types, give `elementType` on the items; items without one use the top-level
 	// `elementType`.
 	//
@@ -2261,6 +2638,110 @@ func (r GetVersionResponse) ContentType() string {
 	return ""
 }
 
+// MoveElementsResponse409Headers the declared response headers of an HTTP 409 response for MoveElements
+type MoveElementsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// MoveElementsResponse503Headers the declared response headers of an HTTP 503 response for MoveElements
+type MoveElementsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type MoveElementsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MoveResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *MoveElementsResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *MoveElementsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MoveElementsResponse) GetJSON200() *MoveResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MoveElementsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MoveElementsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r MoveElementsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MoveElementsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r MoveElementsResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MoveElementsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r MoveElementsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r MoveElementsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MoveElementsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MoveElementsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MoveElementsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListPositionsResponse503Headers the declared response headers of an HTTP 503 response for ListPositions
 type ListPositionsResponse503Headers struct {
 	RetryAfter *int
@@ -2533,11 +3014,14 @@ func (r CreateVersionResponse) ContentType() string {
 
 // GenerateSequenceNumberWithBodyWithResponse Allocate a sequence number
 //
-// Gives the element the next free number of its scope (see the API description for how the scope
-// is chosen) and answers `201` with it.
+// Gives the element a position in its scope (see the API description for how the scope is
+// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+// one).
 //
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
-// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+// position unchanged and `created: false` (a placement in the request is not applied; moving is
+// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
 // different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 //
@@ -2559,11 +3043,14 @@ func (c *ClientWithResponses) GenerateSequenceNumberWithBodyWithResponse(ctx con
 
 // GenerateSequenceNumberWithResponse Allocate a sequence number
 //
-// Gives the element the next free number of its scope (see the API description for how the scope
-// is chosen) and answers `201` with it.
+// Gives the element a position in its scope (see the API description for how the scope is
+// chosen) and answers `201` with its number: at the end, or where `before`, `after` or
+// `atSequence` place it (see "Editing in the middle"; the elements from there on move down by
+// one).
 //
 // Idempotent per element: if the element already holds a position, the answer is `201` with that
-// position unchanged and `created: false`. A request that names no `scriptId` and no `scope`
+// position unchanged and `created: false` (a placement in the request is not applied; moving is
+// `POST /sequence/move`). A request that names no `scriptId` and no `scope`
 // gets the element's current position wherever it is; a request that explicitly names a
 // different scope than the one the element holds gets `409` `ELEMENT_IN_OTHER_SCOPE`.
 //
@@ -2670,6 +3157,72 @@ func (c *ClientWithResponses) GetVersionWithResponse(ctx context.Context, elemen
 	return ParseGetVersionResponse(rsp)
 }
 
+// MoveElementsWithBodyWithResponse Move an element, or a run of elements, within its order
+//
+// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+// order and every other element keeps its order relative to the others; numbers stay dense.
+// The request is small whatever the length of the order or of the run, and writes only the
+// run's rows.
+//
+// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+// given, must name that order (else `400` `SCOPE_MISMATCH`).
+//
+// Refusals change nothing: an element that holds no position, or a `through` element outside
+// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+// than one placement is `400` `INVALID_PLACEMENT`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+func (c *ClientWithResponses) MoveElementsWithBodyWithResponse(ctx context.Context, params *MoveElementsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveElementsResponse, error) {
+	rsp, err := c.MoveElementsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveElementsResponse(rsp)
+}
+
+// MoveElementsWithResponse Move an element, or a run of elements, within its order
+//
+// Moves the element `elementType`/`elementId`, or the run of consecutive elements from it
+// `through` a later element of the same order (inclusive: a scene's actions, spoken words and
+// transitions, say), to a new place in its order, atomically: exactly one of `after` or
+// `before` an element outside the run, or `atSequence` N, the number the (first) element has
+// after the move (1 to N−k+1 in an order of N holding a run of k). The run keeps its inner
+// order and every other element keeps its order relative to the others; numbers stay dense.
+// The request is small whatever the length of the order or of the run, and writes only the
+// run's rows.
+//
+// The element's order is found as reorder finds it: with `owner`, that owner's position; with
+// a `scriptId` or `scope` naming a content order, the content position; otherwise the
+// client's, or the content position when the client holds none. `scriptId` and `scope`, when
+// given, must name that order (else `400` `SCOPE_MISMATCH`).
+//
+// Refusals change nothing: an element that holds no position, or a `through` element outside
+// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
+// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
+// `NEIGHBOUR_NOT_FOUND`; a number beyond the end is `409` `SEQUENCE_OUT_OF_RANGE`; none or more
+// than one placement is `400` `INVALID_PLACEMENT`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sequence/move (the `MoveElements` operationId).
+func (c *ClientWithResponses) MoveElementsWithResponse(ctx context.Context, params *MoveElementsParams, body MoveElementsJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveElementsResponse, error) {
+	rsp, err := c.MoveElements(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveElementsResponse(rsp)
+}
+
 // ListPositionsWithResponse List the positions of a scope in order
 //
 // The elements of one scope in ascending sequence order, paged with `limit` and `offset`.
@@ -2700,7 +3253,11 @@ func (c *ClientWithResponses) ListPositionsWithResponse(ctx context.Context, par
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 // (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+// element that shifts, use `POST /sequence/move`. To reorder a story order that
 // mixes element types, give `elementType` on the items; items without one use the top-level
 // `elementType`.
 //
@@ -2728,7 +3285,11 @@ func (c *ClientWithResponses) ReorderElementsWithBodyWithResponse(ctx context.Co
 // The body is the v2 body. Every element must already hold a position (else `404`), all must be in
 // one scope (else `400` `SCOPE_MISMATCH`), no element and no `newSequence` may be listed twice
 // (else `400` `DUPLICATE_ELEMENT` / `DUPLICATE_SEQUENCE`), and the result must leave no two elements
-// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). To reorder a story order that
+// of the scope on one number (else `409` `SEQUENCE_CONFLICT`). Numbers are ranks without gaps (see
+// "Numbers are ranks"), so the new numbers are the ones the listed elements hold now, given out
+// among them anew: a number held by an element not listed, or beyond the end of the scope, is
+// `409` `SEQUENCE_CONFLICT`. To put one element, or a run, somewhere else without listing every
+// element that shifts, use `POST /sequence/move`. To reorder a story order that
 // mixes element types, give `elementType` on the items; items without one use the top-level
 // `elementType`.
 //
@@ -3202,6 +3763,104 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 	return response, nil
 }
 
+// ParseMoveElementsResponse parses an HTTP response from a MoveElementsWithResponse call
+func ParseMoveElementsResponse(rsp *http.Response) (*MoveElementsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MoveElementsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MoveResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 409:
+		var headers MoveElementsResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers MoveElementsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListPositionsResponse parses an HTTP response from a ListPositionsWithResponse call
 func ParseListPositionsResponse(rsp *http.Response) (*ListPositionsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -3471,6 +4130,9 @@ type ServerInterface interface {
 	// GetVersion Read one version of an element
 	// (GET /sequence/elements/{elementType}/{elementId}/versions/{versionNumber})
 	GetVersion(w http.ResponseWriter, r *http.Request, elementType ElementTypePath, elementId ElementIdPath, versionNumber int64)
+	// MoveElements Move an element, or a run of elements, within its order
+	// (POST /sequence/move)
+	MoveElements(w http.ResponseWriter, r *http.Request, params MoveElementsParams)
 	// ListPositions List the positions of a scope in order
 	// (GET /sequence/positions)
 	ListPositions(w http.ResponseWriter, r *http.Request, params ListPositionsParams)
@@ -3781,6 +4443,47 @@ func (siw *ServerInterfaceWrapper) GetVersion(w http.ResponseWriter, r *http.Req
 	handler.ServeHTTP(w, r)
 }
 
+// MoveElements operation middleware
+func (siw *ServerInterfaceWrapper) MoveElements(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MoveElementsParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MoveElements(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListPositions operation middleware
 func (siw *ServerInterfaceWrapper) ListPositions(w http.ResponseWriter, r *http.Request) {
 
@@ -4069,6 +4772,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence", wrapper.GenerateSequenceNumber)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sequence/reorder", wrapper.ReorderElements)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/move", wrapper.MoveElements)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/version", wrapper.CreateVersion)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/positions", wrapper.ListPositions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}", wrapper.ListElementPositions)
@@ -4619,6 +5323,135 @@ func (response GetVersion503JSONResponse) VisitGetVersionResponse(w http.Respons
 	return err
 }
 
+type MoveElementsRequestObject struct {
+	Params MoveElementsParams
+	Body   *MoveElementsJSONRequestBody
+}
+
+type MoveElementsResponseObject interface {
+	VisitMoveElementsResponse(w http.ResponseWriter) error
+}
+
+type MoveElements200JSONResponse MoveResponse
+
+func (response MoveElements200JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response MoveElements400JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response MoveElements404JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements409JSONResponse struct{ ConflictJSONResponse }
+
+func (response MoveElements409JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response MoveElements413JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response MoveElements415JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response MoveElements500JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response MoveElements503JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPositionsRequestObject struct {
 	Params ListPositionsParams
 }
@@ -4949,6 +5782,9 @@ type StrictServerInterface interface {
 	// GetVersion Read one version of an element
 	// (GET /sequence/elements/{elementType}/{elementId}/versions/{versionNumber})
 	GetVersion(ctx context.Context, request GetVersionRequestObject) (GetVersionResponseObject, error)
+	// MoveElements Move an element, or a run of elements, within its order
+	// (POST /sequence/move)
+	MoveElements(ctx context.Context, request MoveElementsRequestObject) (MoveElementsResponseObject, error)
 	// ListPositions List the positions of a scope in order
 	// (GET /sequence/positions)
 	ListPositions(ctx context.Context, request ListPositionsRequestObject) (ListPositionsResponseObject, error)
@@ -5170,6 +6006,39 @@ func (sh *strictHandler) GetVersion(w http.ResponseWriter, r *http.Request, elem
 	}
 }
 
+// MoveElements operation middleware
+func (sh *strictHandler) MoveElements(w http.ResponseWriter, r *http.Request, params MoveElementsParams) {
+	var request MoveElementsRequestObject
+
+	request.Params = params
+
+	var body MoveElementsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveElements(ctx, request.(MoveElementsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveElements")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MoveElementsResponseObject); ok {
+		if err := validResponse.VisitMoveElementsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListPositions operation middleware
 func (sh *strictHandler) ListPositions(w http.ResponseWriter, r *http.Request, params ListPositionsParams) {
 	var request ListPositionsRequestObject
@@ -5265,134 +6134,164 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3vchs5kuer5HE2wpS3RFG03LapDxcamd7Rtf6NJE/HrNmrgqpAEuMiwCmAojjdiriP9/ke4h5sn+Qi",
-	"E0AVqliUKNltb8fsB4dFVuFfIpH5y3/gL61ETWdKcml0q/9La8ZyNuWG5/RpkPEpl+YoPWdmgl+kXCe5",
-	"mBmhZKvfOkq5NGIkeA5qBGbCgdsGsBBmIiQIo8EsZ7zTilr8jk1nGW/193pRS2DzGXYatSSb8la/xf1Y",
-	"raiV87/PRc7TVt/kcx61dDLhU4YT+Jecj1r91h92ymnv2Kd65yht3d9HftJXyxlvnjY+qU24MsGWnqnP",
-	"XP6kcpzL+qliP8+ebDBLmvVRyqczZbhMlj/y5eqkT9hnroFBzk2+BM1GvANXEw6f+RKEhpwnKk95CkLS",
-	"ujSbckiZYTdMczA5k5ol2BUwTS8scmE4CDOUs1wZnhgd0a7Rw5zrmZKa92nAGTeCmrap1898GcGUm4lK",
-	"I0DCAJMp3Kh0uQVsZHgOZsKMHWAoEzWdCmN4CkzqBc91OcpI5NoUY1Ev+PWEs5TnEBcUMdsXfJaxJU/7",
-	"gCSOI3x3KGkEDVIhr433q3O1M8Gv/j7n2tg5jZjIeAoqh1TwFG74SOUc3BSFHEObDaURU67mJgIGSc70",
-	"BFmFwSxXCdca2zrW8dTdskvVESiZ8A4chNNYTETGy9UOpZ+PNiLLIJ9LDWNuNMR73XcxxEfvByfnZ1eD",
-	"08O/Xv84+Ov10en1x8tBbIkWX+Dmbx/g0uL9cp+RB+gFNpSpGI14jmcQd+TBvi8GHy8H7+MOnMlsiast",
-	"tsoxR8lWfew656O5Zhm04727u3gLn0tlItCqSnqhIZnw5DPu+ZgJ2YEf+VIDy5Gxpnx6w3Oewkjl0NuD",
-	"iZrnujOUlQP4+qY7esNe97Z3k1d8ey/p8u136evX273RK9ZNdvm7mzdv/NG07FIezuAgbeNJCg/klN0d",
-	"czlGodDrdqPWVEj/eTdqoaTC029yIcd0KI/FVJjVs3jOxhy0+AfJNZrE3+c8X5ZzyKhdOHLKR2yemVZ/",
-	"l8Zld2I6n9InOw33sZiEkIaPeU6zOBuNNG+YxukcSYnsKAyfajAK9GcxWzcpZbtpnFU3ao1UPmXGDv3D",
-	"XiuYVbd5VgvJ89VJ/TRRmsNMacsLRkHOWQptzTlQE+1F1MH5EQRtt9bOmwbaVK7aaeEEz90cHtvEfZjP",
-	"cJ6vcS+QmUlUKMkhYXhEOUutyMxYPsajO8OWJBS0Ufnyi5ng9eNMcI9qxspJUsx/ZOmFFST4KVESxST+",
-	"yWazTCQM17jzN40L/aU8VzgDw0SmQ3XbB2n5aDrXBm44MAMZZ9rALp7JPFf5oUpxOn85OD56f3B1dHZ6",
-	"/eHg6HjwHpmEa83G+NQLNhI7qbKCGabMJFbaOzLcb6wgceQLt2hLgpoaJ0VlBxUapixDFrbi/Sbn7DOp",
-	"y3nmdL3QyHH7Xl3AgqGYYnLMU5TZ/+vy7NTOnbbfyjbgdywx2ZK4gd64ZdmcR8jCH68+bL+1YnfGUP+D",
-	"nue5GjPDgeuEzVBdyxTJOVXawA97kPFbnmmcjuQa9U2E48QnB8cfzi5OBu+vcYg40MM3S4Ozx3NbqEda",
-	"kZAQu72M7dkati7KDRBcD1tbHbjid8buKy4G2YS5w5dMWM4SVJEf/7Xb7XaByeViwnPqutCaEUiVg5C3",
-	"LBOpW7GDdaT4VQ7E9H04V9qMc37552NImMTR8GyQ5ptCO15hnXirg6xwqOQoE8mzudix7iuk44RnKdws",
-	"weGcdxEq38QDGkubki/VLa+x9+Xgzx8Hp4eD68Oz0w/HR4dXFfY2C+XBovYIQCdqxmGh5lkKeoL6jbnD",
-	"9BuxOZIoZ6lIjJVIyTwnVa8NM3wta/vWCxLNNf2IlBMS5poT7WAFn0js0cKIdeCE2LyKTlAoWs1M8ip4",
-	"tCqJL3miZEr6a8GE8bCMkC4dEgt+1ozeqWr4h5QW4WxpeC5ZRnR/LtsVYiftww+j3aTHuvzdzdt0L3nF",
-	"alx1dHo1uDg9OK4wk3CTAHrzKzLLgYS55HczniCMQ7g7z/l+5QiItCo9RgJpL4xXy5kaazqbp8p8UHOZ",
-	"PpdIpRUFe70aVU7Prq4/nH08raoQbz1OGB7SAkR85cPkR2mrHG55rhF7lIKB3wltmo8SzuOcLTPF0iul",
-	"jhENPI02IQXOD/56fHbw/vrq7Oz6+ODi3wbrlSm/SzhPNex2996+fvMDaQX9G0kYGlBoi3XIknP2JM9v",
-	"RcKBJQmfGQ3tXTgRf7RC/KNkt0xk7Cb7Anp8PD34y8HR8cEfj6uUKGzYeTDK1117MYTQMJc5Z8kER0Ht",
-	"RiYPqna7/H1nflvjsiLwQFsp9hUF3xMl20ep57OZyg1PT3gqGLkWvmA/Lj+en59dXA3eX58M3h8dXF/9",
-	"9fwBJi3QY32I35ZP8cjG9THjDhkAruPAkeVNAvJ05WrGcyMsoC69Txs4maKKB+gpjp7IWTObGTG4BPX4",
-	"CJf40ikaHdQCCbbpOjSSUybcmpKPDlR921ol3vn1qeYWC/15pQmn6Flt2J8LjlY3f+OJaZVevNKIs6ZO",
-	"ddfI7q38scFOnAdqxQ3L8pwtV9ZjO31gcn77m92LzjwsXIwQkxuOxo6hzTvjDsSHH6/g6qwfbwG/M1w6",
-	"S/O2B5nQprRGy5Z6KBOUyewzgWuRwyxjiYPtdhovtBtZ5SnPrZvwtgfuoL/QEKeCZWo857E/QozctH1g",
-	"kAnJh1KNwL+DrzCIS20eO2+NRGH0yTEcbSoB71bUKoyLVtRi/suKU7VcT0Bf73iJWlVRsEphNI1QAKgR",
-	"8FuONMYGhSsRBWeVUQpUsiKCZzwRI5FoaCPh1WjEZYqKfyR4lkYFWKDePYDaQtOCk2JEzI//JLkBVhYS",
-	"SNSVkQ0pmSlLJkLy7ZyzlL5IVMr70GAxRQ2WYlwAqTgayvjy8Ox8cH1ydHlycHX4J3z+/uP58dHhwdXg",
-	"enA8OBmcXlW/9DYPfrti/1CXrhmi7bOrPw0urmkMfP/w7PQKn5xdvB9cVL746dROd43DEbtdA+bx0Qoy",
-	"wq6a1RG9fzK4+tPZ+2ukxMHx8dlPbmyHu23jAlvEdVdjk1NjZRsLnVffxD/Np0yWe6fn0ynLm1ihLioL",
-	"vig7bxI0Vo7XML4DxrccRBGAwSHXe/AaXEpR65QvLlfEf30oZ2AbRRYzMFmcCKM6cOB8G73/eP0K/vP/",
-	"/F/YjSqeMjeaO6TkQMmtd/8z5zPt3SveUmeZVpBxdss15EpNyUeM/dlZaJgwmfIU1Nw4CCZM88K9a+1d",
-	"t/tm99273uu9N3vdd+92H6PJeqemmzErrJI+xA5ZxXbRh4jdLqkVWcSHhYvFoUft1yPwK5KLQ4lYUcix",
-	"jkIZHzknhvUgWckJC5WnuibnYxL01gKPXZ86HkqS/Hof4iQTdoYM7J+hM4zmI4wGtSj2VVelu22EMt2h",
-	"yBVxHbXutvHt7VuWSzZFefvJ0vHQt7WffAeBa/Y74rBvhHw2QDqeGOdOwlQJknnv9cOMq4oYwZP8+FHL",
-	"s/PmMGo9fvrt8apRhmWHai6fvtTalnkoGvQYFS77IlRSUqdp5y44nbMjw6dkXaUpvcyy82ALRyzTPPpe",
-	"bC5LIf9Yy1V9sIbNibHDjh+gTRCleJA8qwDvtkcYrwMHrp3uuzjXlC0BJY0TpSi84oBC8T7Enqu8ZMTN",
-	"ji1qG8qxuOUyItxWiVNSlNh7dYPkAA0TlaXQZjAV2gY0BAVVuzHUIdeWFZ+Nu/2M7fMz2Phwhix5T4rw",
-	"yDbb7fook//iW5/eTWSmfpiXSoOgSuDfWuzMZykzPB08dTc+Vto9anDWh/E70kSTcjWrcWE8G2SAOvSG",
-	"Nt0+ZGrBc0jYlGeQMM0h48bwXEeQirEwOoL4GtHytjs0nbiWFYNQA3mbYTMc6D8+se1//PzpYPvf2fY/",
-	"utvvrjvbP//SjX7o3f9LE4p+HG0WYWOXP8TsYYxAG5ZTggYzsPsMrOuH/mJx5INzCwVqZpsDKwVUIHjI",
-	"LNeVrKhyRRaFMTOUtkHkZRQJNh3IobYLGtv8iXWh8/VC5xsgqe8uNY7S5iNSbPpDjgTXxwtdcF8HoXTI",
-	"quQmcX4Z8gvYiIpC+1/DgpwAacrTVb9DknM80Q0j53PunQiUZ2N9C2N2y6ssY8p57QNxp20mDLAMjaml",
-	"DXxaS8jR4EapjDMZ7OvvnQ2+MmCvdRY9hOAdUPRb2cRpNTn//ayaJ8C9Z5s0jyG/v9iY2ioVHAUPqtgd",
-	"KbdtxJQ3qYyUGbZeWNt8y+aAjs0/SH0uhdA+1hcVSR1Mg3a5n9VFoEk7Vtvuy79pJTsXbHHi/DTf8lC5",
-	"OZc8/yS9t/GWVoeJgp1yW/DAPjebrd+MQr+1ffwFFmdB180Bo6PppfUjPgoY1+/ow2ZtMa8H9nVTqPT9",
-	"JJ2b6PtnyYhS7ZO0ELIiJPaBSeewtISJvDx5rtB4ingNF/bgDq3DNXHlQH8xfHmKxP59isa6AFy/PSVJ",
-	"HtgZf36/hgr8Tdf50GqwrZAj5XMImE3Tc9mtH1C2MCEPjlqNgfpDLk3OMvBQAS5dBonjRSU5sLmZqFyY",
-	"ZeHoJzu/DOtVAqhklboXh9KtBCbCxTpHoQd7KP/wByCwqYeymIIPI1DELstUwoxDCGSZvXxJWO/lyz6a",
-	"zmzK09CAjgqDL1vCDc+UHKNBahQwb8V14NSNEFh6ZLqS3Wrz5HIehjFSLjXPltDejaAXwav//N//b8ti",
-	"FqmgmnMohxKJZqcUAUtypTXJKVkkguecMiF04eV3oQciycsgF5CiytbWlMqbmrgDs/lNJvSEp97i7Ved",
-	"a9Y3UJyIGJTMllsw19ZqHUqghnzCboWa533aaNv/jOdl9GiJZr0lsi8a4fQttH0gI44gtnGQGMkSebrg",
-	"GI7g1UVN2RIlWc39t6Nyb1134Ccqk6g7CKUqfYRU2mFtbjtvHG6kskwtqta8XYKP0DcH38lzqMmKcxGd",
-	"qBrOoUIWCGM/YNSYo2immWFLH9eBCbMhuOKUFA7QPu4vwK8QbBX8Wl1H6FShINWv1GR7e5v+2fae4FEl",
-	"4h9Vcxd+LeJOvpXfseBvHTyl8bCXIjMA36wT84UNRJFr91d3hr0vbCgPytCj0GXkk1J+H+ZQ/Gz3wedi",
-	"I08WviaUHCyZDCVlqUAbz/ZiqwMH+jN5nMZMSJI7YfCTttzb3yyMC0LOzTyXdtN9gq47tENJtTIuEofs",
-	"6vLJ5NILJOxBsxHPll6M2aqJvk34tUE0ywG6yAm3Hb5AKpVsSD4qei+iubx8SZv28iW0LT+4Tew/zJ4h",
-	"b25ZfnW9uX0OO/Rb3w8ZF3yMc8s63T/zmcFdC/IKtaUoYayhNJSo7CVfvxJZPWGSjUt9UAZZgwc2IybY",
-	"rqAobigbq+LK4SkX1h89J1le6KAczeZN2yI0yHnGKXXQDzKUK92mPOOG+rW1UuW8JKo5yFjyWVc8PS6j",
-	"uvho31Nzk4lb1Gj4rusjgsWEGXo+YiLTlO6zhFThlMwkV/PxBIeklOMR0iXUC4W497FpZoZyNs9nSnPL",
-	"cZd/PobRXDoJVDjGOkTj69vdIvbsvncEoSceVLvBkD8L4ltUh8Y4T+Y2FQY1ieeLXGUc4pEDGdc0Gi43",
-	"dvlQwVnwLPRiKLGVjdZEHslbAYEyhSgT1CY5eUqwg05+Ec+nk3devEaDpwUxi+h5Oz4/u7yCHb/2eGu1",
-	"Rxt+J1IuifkLlENJVqw4upUYfOQ59rZnZTfVHaLslkuL251IF06Jd+Cg7IkXMpOmI1Jd0RWuYK94PRD0",
-	"4Laz6VShYitFA6IZOqohRLE1iCXbolgtZ+YLQ3y+mlE2q8oeoFGuplSDGAi4oWy70sVqrhHs1JONtiK4",
-	"mRtXq2Wxo1WSuJqXL3MbQEJRxQr1bE9roVxtxp4VMrbg4PxjsLk7rg/aS1sgNFGLojvy4aKRTpniyD8X",
-	"NBfsNTjvqNpcwgXP3TD0d7xPnxAS0rlFbqF62Yp8L0gbDaVDzJ5gZejEZaZ5qlvNh9DRKxRnpJBOLdF1",
-	"2/dgK6ikMlu4Y5T34g+TtsWG1mbuQ43/d9xbsRekjCzoobQWhRVq9SJgye+M7z4AskTjYmolOC6w8ZjN",
-	"tOWfGWdGR0NJ2UNzibueKGk1b7Lc6sCA+MGPgWu64bYq8YYlnz1VauVT8sDnKwUJx+3VVOMICBksIf5X",
-	"+gxTngqbTrlVJEXXy8iGkurIoH3x4RDe9l6/KzC/rTpAXl5MhOF6RposV3NSSBFwmShX5k3lWA4UW5aP",
-	"h8N57IrPnHjBl3Z/CErTXK1aG99N375K8L8RS8lHQDWP/ujvg32l242BZfhIWDbaspoPxx1K8ktZnGB3",
-	"WVNtG2+qe0s5n6E4KKvsfJmeXDoJpW19mwahh9LyCk99qL2W/ejT5YVxpy+F0TxH4WgnWJa4lDG1oKBu",
-	"KNskc7pbldK6CGxiblh6t/uqDyPaghf3LwJzpawI3Adml2VPm9tvMtjisphEaOdFqlJBaFd9OPentbFC",
-	"j7YM/6LS61XyrGaMetamdFo9lIOGXFlCrzheXEm6jV3yRVxkKsY2EViTro6a81b3hzJ26Yz0OmKKGVez",
-	"jO8H28HSFHWJT7zV82TibyWo5d/auGYmEu7cXM75cHJ01Ypa8zxr9VsTY2a6v7OjZlxqNc8T3lH5eMc1",
-	"0jv47n3UMsJkVb/FWhdF6SBt9Vu9Tq/TJQ/yjEs2E61+61Wn23llA+ET8uoUEpAcPko3VBv/GwK3qsXj",
-	"hd8o5zyQfAScrT2uOW8K9xJZUfkUUeKhpJp7pbncqojZuNfddZcHCEPsUN6qENrjfRDVCzwK28baTaXi",
-	"obecahKVARx49HpoLl3dlD2MztPUtzHMuLPWF7HWNB9KqkI0FeetN7BC9ZcTGiaxsF+/AYLfofwWKIzt",
-	"iJUrE3zqjyt6QqEXEsUSI7xSYU12NFH6ahJiTQcii4zxilrfpDq+JNhQ2kpOBwF1HTbZPfImOnk/CpM8",
-	"QDlRsJKhrEGsPtgNs9ud2K0P8F+YropD1Ey9AiwLhKEIbR1K96m+LjuCmLJFhysnpXqU4mHhEj/yy3qU",
-	"Nryd5lOzt7h8Zad2pcr9z5EvWfqjSpebl0bZFCOk5hmSlz55B2/roIKKvaEZeIDUyKPKNyhYUFvUAiV7",
-	"vZofvForUYbJ39zfR63bXnUCzk0H7fWOtq01A++ujGtrOe7vNy7aqifWPFJzaY86VTOWMqWzcolO/bqD",
-	"Xnf3idsVJF4UKy++szGhp+yAmoUZUMGOrOYl7PaeRb6NalYDCwDaki8i8H5zyesZIbY2c6/bXTeHgsI7",
-	"wW0S1OTd402Kwn1ssPvq8Qb1wllq9/rxdo1VjfdR6/UmC6sWe1OrV5sMGVSa4laWh90FDVCGVoMKrahl",
-	"2Jhy38vkCGxcWkfeTN75JWC1e5zOuOl2l6r6UCN3S8kuQsHwIgJSUssZ5Yb5S0sigghV31omtAlcA4R9",
-	"NWpKljkfQ6fwttoWlPUa1GGT3sr4yICam/0gXiNcAzWCWKQa1d+A2SxZM6l6Wp21S4wbGLzMYsXcaQ9c",
-	"hy+ba9APx0KbWjGffrJ2qF8Tdh892sSXZT6QRqZfgEh1RHcpsW3NsbWxodUik/LTq2iv9zN+McuoNMxF",
-	"0psukRGpfvCKsY2yCmyotZoL/FgqsFkSXB6pfOo0Z0Ued58oj81CVWSxm/enij569aAUdpWzxahPlMuv",
-	"cd82l/lfONpu7/7nJ+iBpmrXNaqgIhOsp7x6l114epXkz1UD30XAXqAVb+qr9GKKl4nRzxO2xaej9N5K",
-	"3IybhvyJCz5V3l6ru1Wtp7Kw0qyoLZxuQd4mz0YoAe0YKXmfh9I6b4udIuea9cz64HS7LHijuDOFiQz2",
-	"b8N/MGaz/TBahBwq5JzroSxdExMxnqDRYzvaskXAJYoo/Hk+HtNBO2AvRjNQlD7DEqKhQUPXxDW6I/3l",
-	"buTKtUaOHdEbHo9Wtw2lDTg5Vt6glo74u+791OWlP0qTd9e9XcRp7DatjdGEe9iO3w+OB1eDGFRlc7f6",
-	"wORQVjCtpZjyF+nVfLKhyVivksXl2drCZmPows68qLr6Bnqueu1ng/TfezCVumQf54IOwlpLmKqcPx+a",
-	"7j3epLi35jlY9jtJPcucZaQgOFvNwi5aDxqtDUi+E1e827A1i/3GAy+5S5EocBoFSUIEZ5EePi1CFtGa",
-	"IAU8FqMYypUgxUa+kEafQR0SfoeTsjGE/HJAhaqhgqi+JbR5NrDZ3L79ZiLi++GcynGvOzK/CsbZCROQ",
-	"1wqMVVgQgcpShA90aW1EN166VPqYkold1N/GR9yNhWjKWShDGbVtNOZsypoPvflyc3y+1YEgo8dH9Upc",
-	"EsYJkVDTmVmSDbvOIPRRzf+Sx97eQbqJfLAp2l9BQLjEyHUyYvdBEeGy6umeUp86360mw/fC9PZPldTW",
-	"Vq/b+2F7d3e79/pq913/9dt+t/vvK2UG/V2kx5pmvW6/221u9jTLKqxSaBA+Z5IX97maprPgE0x/V2YU",
-	"noeqeLktT4cXK8WBeb5Y2fmlsjfrnVlngRQoQv828d7QHXtBtU6ATCrIxV4KSNFC11WnCQX48qPvIgYa",
-	"6kbdqt1FyBVHUPNF+PUc7fXOn6dlgn+5SLFX3DX51B86vr6Gy/A7fOsMLtSUq8j+9z9swI4C+SxHBaLm",
-	"9sn/rFUTPCywVmTEkyXEOmjiN9CnBOJy/gnASai3K0lMG0iQyp0ij8GOwontwpkSmE5cEkDhZHdxzUdw",
-	"SGco41JFxZDgfz4frGKu0y0OztwficyWwUtlrAVPGX44VgcOypiwGcrCsPWdLeli5qdClQec1rU7wmhs",
-	"lAs+LcUGdaMgpOsSkCoBv6KeosgfbC7lb/I4+3rX5/2sRVDg2ywPXSy0LHC3pRQajNoHNRVmde4uV4je",
-	"QzlKBQuU/h8u6s265ThT5mm/IrKqwLJl7f5nUf62SdPA1RKiZ/0oSOMkAp8bXUvnfX5CO3t/3YSoEKWw",
-	"JZ6vRzablkvOCucFJ/4m8hu77Qvk52BS8VpayvTrTPwRhV79yYBvCtdXwfoaDB4I10eiJ+XVi3UL/mmh",
-	"kHrzHi73QZdBxU54giquXIW1AVqnSYR+6N8fSl8JdrBSEZLW28AR4FKTKfts3qBtD7QWY6lB8kURZjDK",
-	"3tQnKFmzURdHwIyaioRl2bIPXNjQBSnTajOXmYXoKA5uB4hdHjHlPtpksDDGXLlE3xbU5JzEg+u9DI4M",
-	"pZt2Bw6rFTDtRy/D23KxCWrgM7Ay8ZmXyfRDSZPYd4ujVFI/O8rk0RNf/IUkdJnlxv7ej0/1qlOSguVK",
-	"feYpzGfApqS8GoMnqMHdjaLkLrFDT61T1HpQ6KbRKOylXvywod/UztXfnmzCe7YGFZhEqcthFmCY2N/m",
-	"mebWTNuKgGVZkeksXJWiy2D07zXdlBWFQMqn+lXYZ8qW2KejrFmIhA9lpc/V601hp/F+U5e07H7cap65",
-	"BdJlk/VSS0qdLllT2bwK50wvhn8XN12ZutWBK+W5LSg2SLmvrpmKO64raE1HMBa3vFbF5mJOFCjfdzef",
-	"eTcbzmeubXKeUbNtSrAeykoHzbEkmklwwdQXJMQt2KyaiXa5YDMiZFFT0XbM1ZSA5jVNcWtwedfZp7qn",
-	"qnKtSa+mvXq157tP8g/V7ql72D+tg4tQUx+3LYXqJols3WeSuSBfoXgdkeu6d+Wusk+P+P2KDXiMyhu1",
-	"eyb116e/DRoUDki1CEpryy34rxtY/OdJknN72owpAjTj3quDmdvg+qDGVPpLW1wUVy/KiH0JQenzrJQW",
-	"rRQfEeM4w+QvZXmTVV+FWsq94Ocp1KqQUBDXq5DsFcakyqcIL6yy1+4H9UrIEEbLi58ekZyHWrZJgB+S",
-	"u+25Ls6vmhD9UADyYV/d6tUtT3cNPt2/t2GGskcJ5Jx25RgoXwKX89fOVX6eW/UbukYfy04uPPulI7+N",
-	"kJaK5t3Z4Gn9l6ei4EdA7cn875Tlry+NSVoCC3l4I38u3biX3zb7JY9VwrKyPJusEB5XSrL6OzsZvjVR",
-	"2vTfdt9218RH8Ln1EqUqmdtgMPPlfLmaRivD+KySH9EWGjPDF2wJbeS1ywUbj3kOH49eaLjKlyAoVXmr",
-	"mNgOyTy33BUruUjuprr+xkTE8D4agnvOQVXgn9VFniBcDPEj7kTZq7uUw90Kjyoy6NaryNVef0TbuDLR",
-	"hy7EKXsstvj+5/v/HwAA//8=",
+	"7H3dchvHte6r9EF2lQh5CAIUZVvgxSmaomIe8y8kFVe24M1pzjSACQfdyHSDEGKz6lzu6zzEebA8yam1",
+	"VndPz2AAgpRsJTu5UIkApv9Xr/Wt3/m5lajJVEkhjW71f25NecEnwogCPx3lYiKkOU4vuBnDF6nQSZFN",
+	"TaZkq986ToU02TATBVNDZsaCCWrA5pkZZ5JlRjOzmIpOK2qJj3wyzUWrv7cbtTJoPoVOo5bkE9Hqt4Qb",
+	"qxW1CvGXWVaItNU3xUxELZ2MxYTDBP6jEMNWv/W7nXLaO/Sr3jlOWw8PkZv09WIqmqcNv9QmXJlgS0/V",
+	"nZA/qgLmsnqq0M+zJxvMEmd9nIrJVBkhk8UPYrE86VN+JzTjrBCmWDDNh6LDrseC3YkFyzQrRKKKVKQs",
+	"k7guzSeCpdzwW64FMwWXmifQFeMaH5gXmREsMwM5LZQRidERnhr+WAg9VVKLPg44FSbDplvY651YRGwi",
+	"zFilEYONYVym7FalizbjQyMKZsbc0AADmajJJDNGpIxLPReFLkcZZoU2fizsBb4eC56KgsV+R8z2pZjm",
+	"fCHSPoMtjiN4diBxBM2kAlob7VfnSjOBr/4yE9rQnIY8y0XKVMHSTKTsVgxVIZidYiZHbIsPpMkmQs1M",
+	"xDhLCq7HQCqcTQuVCK2hrSUdt7ttWqqOmJKJ6LCDcBrzcZaLcrUD6eajTZbnrJhJzUbCaBbvdd/ELD5+",
+	"e3R6cX59dHb4p5sfjv50c3x28/7qKKZNiy/h8LcPYGnxfnnOQAP4AB/INBsORQF3EE5kbd+XR++vjt7G",
+	"HXYu8wWs1h+VJY6SrPrQdSGGM81zthXvffwYt+F3qUzEtKpufaZZMhbJHZz5iGeyw34QC814AYQ1EZNb",
+	"UYiUDVXBdvfYWM0K3RnIygV8fdsdfsNf7273kldiey/piu036evX27vDV7yb9MSb22++cVeTyKW8nMFF",
+	"2oabFF7ICf94IuQImMJutxu1Jpl0n3tRCzgV3H5TZHKEl/Ikm2Rm+S5e8JFgOvsr8jWcxF9moliUc8ix",
+	"XThyKoZ8lptWv4fj8o/ZZDbBTzQN+9FPIpNGjESBszgfDrVomMbZDLYSyDEzYqKZUUzfZdNVk1LUTeOs",
+	"ulFrqIoJNzT013utYFbd5lnNpSiWJ/XjWGnBpkoTLRjFCsFTtqWFYNhEOxZ1cHHMgrbtlfPGgTblqzQt",
+	"mOCFncNjh7jPZlOY52s4CyBmZBVKCpZwuKKCp8Qyc16M4OpOoSUyBW1UsfhkInj9OBE8gJghPomC+Tue",
+	"XhIjgU+JksAm4U8+neZZwmGNO3/WsNCfy3sFMzA8y3UobvtMEh1NZtqwW8G4Ybng2rAe3MmiUMWhSmE6",
+	"fzw4OX57cH18fnbz7uD45OgtEInQmo/gV8fYkO2kihgzm3CTELe32/CwsYCEkS/tomkLamIcBRUNmmk2",
+	"4TmQMLH320LwOxSXs9zK+kwDxe07ccHmHNgUlyORAs/+P1fnZzR3PH7ibUx85InJF0gN+MQ9z2ciAhJ+",
+	"f/1u+1tiu1MO8p/pWVGoETeCCZ3wKYhrmcJ2TpQ27Os9lot7kWuYjhQa5E0E48SnByfvzi9Pj97ewBBx",
+	"IIdvFwZmD/fWi0dcUSZZbM8yprs1aF2WB5AJPWi1O+xafDR0rrAYIBNuL18y5gVPQES+/6rb7XYZl4v5",
+	"WBTYtZeaEZOqYJm853mW2hVbWIeCXxUMib7PLpQ2o0Jc/eGEJVzCaHA3UPJN2Fa8RDpxuwOkcKjkMM+S",
+	"Z1OxJd1XsI9jkafsdsEsznkTgfBNHKChvSnpUt2LGnlfHf3h/dHZ4dHN4fnZu5Pjw+sKeZu5cmBROwSg",
+	"EzUVbK5mecr0GOQbt5fpVyJz2KKCp1liiCMlswJFvTbciJWk7VrPkTXX5CPsXCbZTAvcO7aETyT0SDBi",
+	"FThBMq+iE2CKJJmRXwU/LXPiK5EomaL8mvPMOFiGSBcvCYGfFaN3qhJ+ndBCnC2NKCTPcd+fS3ae7aR9",
+	"9vWwl+zyrnhz+226l7ziNao6Prs+ujw7OKkQU2YnwfDJz0gsB5LNpPg4FQnAOIC7s0LsV65Alla5xzCD",
+	"vc+ME8u5Gmm8m2fKvFMzmT53k0otiu3t1nbl7Pz65t35+7OqCHHa45jDJfUg4jNfJjfKlirYvSg0YI+S",
+	"MYiPmTbNVwnmccEXueLptVIngAaetjfhDlwc/Onk/ODtzfX5+c3JweXvj1YLU/ExESLVrNfd+/b1N1+j",
+	"VNC/EofBATNNWAc1OatPiuI+SwTjSSKmRrOtHjvNviMm/l7ye57l/Db/hP14f3bwx4Pjk4PvTqo74XXY",
+	"WTDK5127HyLTbCYLwZMxjALSDVUeEO20/H2rfpNyWWF4TBMX+4yM74mc7b3Us+lUFUakpyLNOJoWPuE8",
+	"rt5fXJxfXh+9vTk9ent8cHP9p4s1ROrRY32IX5dO4crG9THjDioAtmMY98BcQUOZiAZz0Fg4CByasAy/",
+	"E3qfzQENIrTICIOJe1EsiDkQGQCU0CxVcwkSVEnRYQcW8wFsnHK0PpTCWsgUTnZZ33L6wJtu95vemze7",
+	"r/e+2eu+edNbrxt4g5fTd9CMV6ipKExG2kJpWtvAghZVzFtPsWJFVlXbTEOD81GPj3AFD52BRoUt4Ng2",
+	"XYe2R0568qMDVZ8mlctZ9j7UbH6hsbLUTxX+Vhv2J39k6vbPIjENJ3aSkR5XPTVU6it/bHASF4HMtMPy",
+	"ouCLpfVQp2smdwlj/dziaYod8vwimN2Q51o0gA93eRxA5hNgo6koIgZaMeJzGBBvUob34IuQ6oaHu2Z7",
+	"3JDNpmVrGvDmZRajCRZ3MmZbojPqsPjw/TW7Pu/HbSY+GiGtleF+l+WZNqUlomypBzIBeczvULHKCjbN",
+	"eWJVNprGC21Hxl0nE/H9LrNM/oVmcZrxXI1mInbsk+OJ9BlneSbFQKohc8/AI5zFJZKLraVOAjP6YO8j",
+	"0jwqXa2o5RXLVtTi7suKQb1cT7C/zugWtapioJFbI/NXQ2LFhKG9GXmZpDwiXRK/U5FkwyzRbAs2Xg2H",
+	"QqbA14eZyNOoJOYiAM9tUCsFgiLQ9+CfRBPQ0kICabo0skGAMeHJOJNiuxA8xS8SlYo+a9CWowYrQexB",
+	"dBwNZHx1eH5xdHN6fHV6cH34Pfz+9v3FyfHhwfXRzdHJ0enR2XX1S6fvwrdLui92aZuBpnV+/f3R5Q2O",
+	"Ac8fnp9dwy/nl2+PLitf/HhG0z0+w1XcXJwcHNrBBzI+Ozr+/fffnb+/vAkmz4Kvj89uLt/j6i7fn91c",
+	"Hv3x6PKKOvRTPH9/fXP+7uby4Oz3R9jpCrt2009WZ4SflgA4DNKMevD506Pr78/f4rwPTk7Of3TLJPWO",
+	"GnsIG9ct2k22syWK8dCqTi/fzyZclmSiZ5MJL5qors7XPAmWnTfxNGK3NW5u9a97wTLv52sGLmvRyam6",
+	"F4Gt8gnyJFTWjEKcRTeVHEdWxhQzSTcyNuNCzUZjZGyj7F7INgG2wIanhgMZE8yGE+ME3eGpmHuIaA+v",
+	"ykW4g/AbyBgQnQ9Ri1dA57p2ATx9iFo0v6eN9S8K8eyRP2WvPkH0EymXkqlKIUCfqR2pQdockbBy9Dzm",
+	"ZIRM0ZhsMRIaujKjnT7i3KkCH0VHwyZYcDUI/Mc6v9pROADtAHV1Q5sO5EzMr5ZAfp2NOd3OchAuA6ZS",
+	"qmq7//X6Ffv7f/+N9aKKs8dyMos10AdQkIP6ToipdtzFGZt5rhXLBQeVsFBqgm5O4zVMzcZcpiJlambs",
+	"6Wbm82qDq/1ydsbcG9b6LLbGgZgWfagKwa6wFTLFQ+8lsAYQ7daTwVcI7wZyLDjAJh2FUDWydnhyghAA",
+	"ZHNVpLoGV2PEq5YJ2z51PJB4JfQ+i5M8oxlyRn+G/hycD9wYUL+dfb4KUqkRQFNrCFlCnVHr4zY8vX3P",
+	"C1BTNDTDfTx0bemT6yDwLn5Bbfs30m830GfdZlxY9FLdkNw5YNcTrvJu7ie5oqOWI+fNleV1DPJXF1nK",
+	"8PxQzeTTl7qCXwY9Rt7r7L395e40ndylwHt2bMTkUXT2hchclkz+sZbL8mAFmSNhhx2v2Zvng9f7XVRV",
+	"O+zAttN9G6ox4Qs0iFhWCswrDnYo3mexoyrHGeGwY1I+BxLhbYTqZyXUxpoayTEZWDM1G6s8ZVucTTJN",
+	"PvkM44K6Matrju0m+Pv84xMBItrocoYk+YCC8Jia9bouUMJ98Vvf3k14pl5PS6vQ46/NdmbTlJsqPt3o",
+	"NN5X2j1qVqwP406kaU/K1SyHNqHhcOj96Wia2me5mouCJXwicpZwLVgujBGFjliajTKjIxbfgF63bS9N",
+	"J64FdgLUANrm0AwG+q8PfPuvP3042P5Pvv3X7vabm872Tz93o693H/6jSUN/HG36yCcbAsvpMkZMG15g",
+	"jCE3rPcMPdoN/cnsyKoZakpNGS+ZU8B00LKoKx6RcjWEwLgZSGoQOf6ETE0HPGjLxjxR+N+KyK+oEiiz",
+	"uZ7ONF9o5sNWlkft0/xl2v63Sr8GR35xnrlC3y5Jfp012PbxQvu71wFFIryoaBKyxnU07lJIhDJjDEhG",
+	"S26aigZ/RFII4GcNIxcz4SzBGChLBuIRvxfVS2PKee0zvJvULDOM56BKLpx7MbDn3SqVCy7/B5HBZ1ZX",
+	"ap1F6/QXC5PdUTZRWk3KfTmd7glg99kK3WO4948UFLO8C3YHD6qaC+zctskmoklgptzw1aKKEiaaIzIo",
+	"gDB1wZCZdsE6kbfocs20Td6oLgIU+pHatl/+WSvZueTzU2sB/y0vlZ1zSfNPkvobH2l1mCg4KXsEa865",
+	"WWn/zXbo17YOfIK+7fd1c7hs9/SKPDSPwuXVJ7peqffzWnOumwLFL8fp7ETfPotHlGIfuUUmK0xin3Fp",
+	"zbW0MZHjJ89lGk9hr+HC1p7QKlwTVy70J8OXp3Dsf07WWGeAq4+n3JI1J+Pu7+cQgb/qOtetBtpmcqhc",
+	"ECCnOHubnvIOeAvP5MFxqzHS7lBIU/CcOajArmwIqKVFUNP4zIxVkZmFd3OglaOMzahEwaD+Zh8cSLsS",
+	"Ns5swMowtN8P5O9+xxBs6oH0U3BOFAy7yHOVcGMRAuqmL18i1nv5ss+4jTcKzAeRV3nzBbsVuZIjUMeN",
+	"YtzpsR12ZkcIdF1U3FFrJzW1EKETJxVSi3zBtnoR243Yq7//3//XJswiFasmDciBhE2jKUWMJ4XSGvmU",
+	"9JlchcBQRu19HNbxglvyMgjmRwciadtSObUXTmA6u80zPRap0/f7VdMiadH+RsRMyXzRZjNNevtAMmwo",
+	"xvw+U7OijwdN/U9FUfrOFlPhgrpKNyXGdm05Nw6q7vQXbEvk9gXGsBteXdSEL4CT1YyfO6pw9oUO+xHz",
+	"HOvmUalKCynmZpL+T/OG4YYqz9W8as+gJbgwq+YIKrSbatTirD8rqjqzMBOVhZ4vZtRIAGumIDejnadM",
+	"szEnB6S/Jd7824fzZewXFhwV+6W6jtCkhC66X7DJ9vY2/qP2bsOjSthWVA1A+8V73Vwrd2LB3zr4FceD",
+	"Xnx4FzxZ38wX5IZDw/Yv9g6fBVe24PJOD2QZJ4juv2VNHXVmF9mGzj3Yr36QNOy1a+38tVJ8NHAB8Ty0",
+	"YpR7eBYxns/RSpSZMdzXEZ/qDjuQLJNaFD7rYZKlaS5sLC/xrpybgN6D+N5oIDkrRC64xiBxTo7l2XTf",
+	"tqSMR+94KSPJMJcwwvg+TdO+QlJ7xxP4v830WM31QIYOY8rXXhDP8xct55gO5BJ2KUWhww7xf+QeaEZD",
+	"OoOWE55alg1dDCSXiB4iJngyrvgObBvt0sSwPxuZnhmWi6FhmXEs+gggmxxVt3Egj3Fz4QeFAdJo9ywd",
+	"7zZzG+ZTqDnGWMPO0cowIddF99jACK2YSDOyIg4kLuYWPSjQsRTZaHyrZoVmBceLh2kLt3AQtIuZHPWJ",
+	"gb58eQGEBbN4+RKIhE6MxKiNt7SZ9sQFvD13K744v7pmO9pbH8eiEPueLSBTCzhDxRtOTnC6V8z5y+2m",
+	"ZaV3vd33tk7gedYAyjjyhjWxtfBwaBc9Y1s9JP+vepG1j5591XOSW8i0vb9kbmXEwMeFEMRlMURBLqLK",
+	"NR8pgfkKtp8ICCWT7H63ww7ozuJjcDjuVFimofdCaJXf1xxVntgyvMsustImoBN9azz+REkfQI+U4AUg",
+	"dF5mvQfEwPOc5bDxtAN0i/SdSPdx0YEE5cFspWIADURhjwe6p2mimY/yQWxGfXM4o3da3IqFslmbQtpG",
+	"0N2KWMY+k3gLcBtTJnItcOYdItxTdS9evlyiwx1gPnG7H9yviLhSMZNALAmoGMkMI/k8GNkKouUMng9y",
+	"FOBuDKOTQcgIKdoRHbllAKrwhRX8juFogKI8sskksRqjJllCZ4/yHRcSX7wPZ1+QYyy2wSlwsve7TIsJ",
+	"lyZLKN5kPlY5oo/JzGCWh0eIzs8UChWUIC5iESPO1+Mf+ExSPrwS/t4DLuXJeCAxLIltAXKctzvsQN8h",
+	"VwNqxlmGgUUIKJx1l4cxN6wQZlZIWqmjaLtxKLh8lAuAIZtuJBcO7kIPmg9FvnBbQEn1JBxthAvRq/Yp",
+	"w9ThC9ilEuQANqXnIpzLy5fI8IDCCG1YiNBfD35CLtcm6Wt7sygi7NABi34Iizw/bJND+05MkYEEaWf2",
+	"tqMGD9JR6ZKU+5WopVMu+ajUNsoApuAHghbBcQU1UwaysWhKObx2eUCwAkvXAGNqabVUo8SjBJ9eOZBL",
+	"3aYiFwb7pVIa5byIHeQ8udMVP4JNuPUf6Tk1M3l2D/oSPOtZgReuQ57lGjMCFixVMCXLAmBIzEgdwr6E",
+	"WodXJlzcFzcDOZ0VU6UFUdzVH07YcCYtvvVgroN7fHO/G7MtqkxSCod9FttfezHj06mQqaOcsr3dOHzG",
+	"mXbspKzFB8+ITAsREx+Bw1HWngT1jsinUABG4qFVdW/8HGIr6oM740jtBbaigInImZOIj4CwwA0MKlxY",
+	"UI/CDBmED6nDC3rhH7Nc3e25D2BbwhXt5R4pAq5fAkEvOzFdg/sbXgmDixxhA0NFVZphNj/yE4R/Vq/I",
+	"rBwEGe57Ep614nSyVFcUFlv2xT8eaBusF6+8fKBdlRwEVGq80aGe7OjFUTdw33JmrryA0w+MovwMumfD",
+	"Qk2wkk3ABwdyy4rratYC26mnLbQjdjuzKN0CQwtQ8CrzoiA0zL2GSFfa63eU+UOciJLWm2Q1SaBmMYhE",
+	"c4kTgM4CXgBwzwY6isL2jn/H+165wTsNJIKlliq83+9nNJDWVuN2qQxZcPDLbjVJRamkcMLGmsdQ3pZ2",
+	"Ha/qUPENqUwbjglFurtBmurU0N3tL22MfSp2TJaj7XYgyZZFDK9ePwpVPmdGKk0oeLP91EqzjLfKgApI",
+	"RDMV3AByx6jdmYSj9jgzWbQ7jIK23RiwpltB6t0tT+7crtQqb8gDFycc5KpuLWepEkyTCxZ/hZ/ZRKQZ",
+	"ZWO1fT5tvQLJQGIJErZ1+e6Qfbv7+o23NlFOKhDwfAzq1RSlXKFmKKwiJmSibIUwrORhzTFE5/FgMItt",
+	"3RLLU+Ch3tdBVRNb5mQLnk2/fZXAf0OeosqO5XLcfd9n9Ei3GzOew08ZkZGN9IBxBxI9IoQh6JQ1lkUR",
+	"TSVTUiGmwAPKAi2uwotcWLakqTSKRnWDaIWAejdeSp4K9FkE9Txlw1lBCjFeTl8doYxnCWqxDOQWMppu",
+	"u1KVxSLnOKza0nvVZ0M8ghcPLwL9vSwms884LYtumz1vNBXGZR2CTFv/RXUXMm0L18zcbW0s7oJHBn9h",
+	"1a7l7VlOOPMAuyhUoQfyqCHVDpEtjBdXcvZiG/QY++yjmPIINQroqDntbX8gY5uihI8D3pgKNc3FfnAc",
+	"PE1BgLi8PT1Lxs5UUUvfo4CfPEuEdbBYs/fp8XUras2KvNVvjY2Z6v7OjpoKqdWsSERHFaMd20jvwLMP",
+	"UctkJq9azFcax0vXXKvf2u286nTRdzkVkk+zVr/1qtPtvKIAtDH6EzwHRFeD0g2Fqn4PoK6ihAfC0RrI",
+	"rP1XC9EUYIWbOVbzIEIKqCABHG2TpBxzjXe7vbieh9JnFiuhxo8KGSjUywFaqhjIiiHCSmnjahQ1m4ta",
+	"+9VYVbxclGCpJBnXrPkNr0UbibMsDxjapfssq1ai9FoYaXilGMSnrKDMKgu3MNdt8UzaAiDEGqzHpU+x",
+	"PDHbCqCtW1dQlgozbIHzi3TfWcJg85u1+M5KC/9Kg/dAYnEeU3GJOsUyFO0FagHI8vbrhRHFR5BNGQga",
+	"axEJKwm6cGJbC4SMJ+UW09aGlQZXJI7iuV2PQ/BsUbFPpq1Alk2KxpUbNpBU4MgReB0H0ok7wzf6FLyh",
+	"OwBuUbCSgaxhxn5pKRRWJ66oxKHRD4aoqbge/aPNBUjaah0ufchGXaJ9tYWMo0DAcJwCIxASPoqreuxT",
+	"WLT1Q7MPtnxkp1Zp9OGnyFXy+E6li80rhlRjKLXzmLYOyHLElhUTewxFNhq77Cd6FFgiCsNKl4En+lXN",
+	"0ewTzqsO697uqud8eFsL1WRJDv1qOGe4hFvB0ednYWWvW18O6gVbWB1kztF01OsSJ60VBWlX1hYM2OtW",
+	"5v6m26tPntfnDrPSVNsEqPgcJrG0+YF65QwbgT9LDZ2C8k04sWAie8ubGKbvl0F/38BE7nerE7BOR7a1",
+	"2m3YXjHw0vpteYGHh41ryNSDpB8pAUUsFosrlZKhs1TTt159cbfbe+I1CcJI/cr9dxTh8pQTUNMwmj04",
+	"keUoy97us7ZvoxJagVbJtqSYR8xFAUhRj2+lUlF73e6qOfgd3gmKW2KTN4838XUEoUHv1eMN6nW8sN3r",
+	"x9s1Fll6iFqvN1lYtfYctnq1yZBB4Ss4yvKy2xAIkF3VEIlW1DJ8hHmMZagnNC4Bh0NbOz8HpPYA0xk1",
+	"FZutim01tEVTe6BehHURERwspsI5ARKe5xEC0KotN89KN64eSIR8GhAKz62xquOt+9QCM5iCsnCIF9Ad",
+	"qWZmP3AnZbaBGrI4SzXAjiNOGU9mXLXsWwsKgdrSiMJJ/yis1IZ1uEouDXL5JNOmVn5HP1kq16uWP0SP",
+	"NnFZ2muC4vULlqU6Qk8a39YCWhsKFPNZMR9eRXu7P8EX0xyrldi4wKaatlmq11Y83yhGkgLHqnldj6V1",
+	"mQWqYENVTCxiqfDj7hP5sZmrCi+28/7wCOgIubBNpPejPpEvv4Zz25znf+Jovd2Hn54gB5rqU60QBRWe",
+	"QJ6Zamn98PYqKZ4rBr4Ig70UPK3wDFylY1OiTHJ7HrP1n47TB+K4uTAN0aCXguBkRTlyGAY5p7cBRNZh",
+	"ag25QRaKyIfAAWmMFN0YAwoCKU8KDbZk4nfhJ1tlLApG0aFb0kD/FMzERny6H3ongUIzORN6IEtz1zgb",
+	"jUHZpI7aVJeqRBHeRuz8fx3Qv/ZiUOaz0g5dQjRQJLFqfaOJ29WaR58AKZc0olP4Hq1UMJDk4LSkvEFd",
+	"BKTvukVdlzWIlUZHgX3a+wXpmFb6BMMz3IrfHp0cXR/FGNtU/oCu/4GsYFraMeXq+tfs/KGqXi/cBMtz",
+	"rvgmYXdJM/cZ9L+BnKu+haSB+++tTQwryce6NQI36oJNVCGeD033Hm/iy+g+B8t+Ia5HxMllA9BvZnbR",
+	"atBIOiDarJaLbLqjme83XnhpQ5FKnIb+thDBEdKDX70bLFrh+GKP+b0GcsnxtZENqtFWU4eEX+CmbAwh",
+	"Px1QoUklRFS/JbR5NrDZXL/9zVjEl8M5leteNyB/FoyzE6ZTrWQYy7AgYipPAT5g8G+EL+CwiYExpkZZ",
+	"lzr53OwLFECVIyiD+UFboMxRAL5z57rSQfB7G2OCw9dXgcAocUnoe4aNmkzNAnXYVQqh85T/Q157eiXK",
+	"JvyBEs4+A4OwaR6reERvLYuwOYL42hSXCNitpvbthsl6HyqJOq3d7u7X273e9u7r696b/utv+93ufy4l",
+	"TfZ7sB8rmu12+91uc7OnaVZhzmUD8znHgtGjug5V3gWXLvNPpUbBfaiyl/vydji24i/M89nKzs+Vs1lt",
+	"zDoPuIAPJ6E0QjLnB7nHATKpIBd6RwF6oG1XnSYU4JKpvwgbaKgBYldt38tUMQQ1v5evnnG22vjztLy2",
+	"T2cpVHG/yaa+7vq6jHQjPsJT5+xSTYSK6L//RY5SDA7hBQgQNaNf/nfd1bSWYS3xiCdziFXQxB2gC0GF",
+	"5fwLgJNQblcC4zbgIPiun5XhFaeqHl5RCRffCULFvQaxLrLe2mMGsoyw57VcoqUMDraVySSf6ewe63Cj",
+	"U/TF2oyziv1C80U7siH4Yt6QOhXZWHye54t+rSBuNXijTDkpZzszOkuFW3hDtkkUVLjEP7cQqLVDZhla",
+	"g6iSL2Wo/P2//3b3VY+iUksX5RmqYBhf7zb7zlqN4GOZK5BJiUGwPkzThm2Gdq3gcXquEDnHQ7OJLJRI",
+	"ve9tXtrwBSV2diheIYjn0BOe549mLAWvicQtw6g3l/REZquBLGbyhWaFmmsfGFFKSO/KoOgxrpkNEfUv",
+	"7OlXgkCjQBN+EZacscF2YQBJmU/pUqgaQyXqevI+bdQ80yLUll/oxzXrhojSzSrc0cvLqFIeN+62iFyL",
+	"NdXrBvKSXlXp3t3jwuj6S0kaS6ZFmztTXt7aNaDkPLtLVENvL95vbGGDDMusxcxb3SrFzfcZH8ggXUqG",
+	"1y1otFQlfb+SuBTeU089LoylKVNpf2WmUjlmc6bSPtlGMLePMjI4efuCSChfXnC5EnyTzgRsOKga948V",
+	"0nKKhYPJ/h1Gr9gsyidHr/Cm4JW1ZhLCD0KKxolRFM0WpqQQt3TiqO143LBQgeRxGfdNoSCVGJVaeE33",
+	"0RCVRptNUKY7jHipdxa8GeLhCYgprDDfgJp+xEwPX/3ZpwOqTQI9us8lHr+dtbLgH54Ua1Ozde0BZT/J",
+	"XvbkbVwf+IGLqaVqVP1FVSlfFjf/x7Wx/+vEi5xW659X00TLrKHg5e14dAHEtmVM6wi7UoH5McOeDxOx",
+	"gZqSceBfiPZ8GIsVsI9Y+jqAsr0RKGYJ/OdSd6ql9rlJxhbnD7OcioZKZRwcyzSO1WEHZbSrGUgPD1xn",
+	"C3wT61ONgWvCQmovhsGxAe+4ZAIKV42CYFWbNlIJqfP1V3yqV3Ph06aYDlcf73nvsQ8KAjZbHKyIKUPP",
+	"qfSKZkbtMzXJzPLcbYYHPgecGwucYLmQcFHfrFqOZX6broCKVC6biPJF7YWvmca9XvW+52rJoSf5I9xL",
+	"qRonEXi1TZmAjdMhprtqQli4xsvy51tqNpuWR7vlvNipe/XwLR37HOg5mFS8ci9l+nkm/ghwrL4j/Dc1",
+	"iC+bw1dYuQPm+mEjWNngI3tasFG9+S4sdz3ACy3xT8AclRcHbGAPx0mEkR7/fHbwpXAiXgrCurhd5Wqz",
+	"pgA0as0apO2B1tlIarQGOWBm9QAQUyGEC2VxzUyUkRGFiuFUmtmcE0AIcVBNNLbZn5ixZkvHBFGclbdm",
+	"U4mEAlVz13sZfjSQdtoddlitabD16KtD2jb6Bxu43JI8uxNl3vNA4iQq9XoqqhHW4bFJpnOXBAxgwVbi",
+	"um7YSQxHVepOpGw2ZXyCwqsxPAkkuH2NnLRGOHxPOqIN8lFi9lMU9rKUpr5ZZALN1b0u1YRvJai+kQgt",
+	"LWG2VJhm5i0ue3E7wsIqLj81s1XNbAbaOstMFAIpl8RUIZ8JX0CfdmfNPEvEQFb6XH6nHdtpfKmdTTWl",
+	"bCw9y+0C8dU89dJsmPBakqYiW4Y1jfjhK+YQ/568dme5xFWl2BSe00AOWsuVsFptW35MVG6qT/CXFrDW",
+	"Kc1GQs8jes0ZUzMzkJ5UJoxLMe+Xxh3/Yvwgm9xfuohkd8X8E+5GRNlqq5bfYdeKTWcmjJEu9QpY3oSK",
+	"2GA5G78xMDYwCbx/tdg1Pc6GoIbMYNubsuRwTGcN5ZXsFkLtk+yj0BV8rGmrapVgbBwdBv/u2zdzuBnC",
+	"emZk6GRGTbcxEXkgKx00x8fhTAJT1vMtUXrOp1V7z9WcT5F0fcmBLXudm5JqlnKgxAozRK9WeHq3hhd2",
+	"a7/3nuTzrr1HZX3Mja6Yaqxtobwcv4bNxm2z3z4Pdewm19HO0rs0PjwSy+AP4LFd3qjdM3d/tWXnqEHE",
+	"A38Jih+WR/BvQ86XN+TYM21GcY+ba+6DAu+NPtErKsIRV0sZxy7VvvRSVUpwLBXpKDPIO75yCNaaC4QF",
+	"YUB8SKSsVq3Dy9CgWge9Yg/B0wQAHcErbUvGlSAtjABOlaBMbClEiGuaGPghhhA8N2zjs3oi1gVVro8/",
+	"WC6u/fRwh6fHLGyYdelwGQbc2KowwF+CMJrPnX/5vFCR3zDc4zHDu49WKoOTtkCJGBLUwrshUlarQhYF",
+	"zke6mf9Ow/z83Bi5pY29eEqMCr4TpbhvtgSfqITnzJcuQ71PxJXSJf2dnRyeGitt+t92v+2uiPmC38ku",
+	"l6pkRgGu3JW9KdQkWhrG+fN/AJVixI2Y8wXbAlq7mvPRSBTs/fELza6LBcvQM972E9tBnmeXu2SX8Amr",
+	"VFCrKbkqrBiOcM+aBIPXKTWF8FTwI0bB+F6tP8OWWgURGXTrRORyrz8IMa1OdF3J8rJHf8QPPz38/wAA",
+	"AP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

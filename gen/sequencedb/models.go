@@ -9,12 +9,12 @@ import (
 )
 
 type SequencePosition struct {
-	ElementType    string
-	ElementID      int64
-	ScopeID        int64
-	SequenceNumber int64
-	UpdatedAt      time.Time
-	Owner          string
+	ElementType string
+	ElementID   int64
+	ScopeID     int64
+	UpdatedAt   time.Time
+	Owner       string
+	OrderKey    int64
 }
 
 type SequenceScope struct {

@@ -14,25 +14,37 @@ type Querier interface {
 	// PositionAllocate places the elements that hold no position yet at the end of the scope and returns
 	// where every listed element stands; see sequence.allocate_positions.
 	PositionAllocate(ctx context.Context, arg PositionAllocateParams) ([]PositionAllocateRow, error)
-	// PositionCountByScope counts what PositionListByScope pages through.
+	// PositionAllocatePlaced places one client element before or after a neighbour, or at a number;
+	// see sequence.allocate_placed.
+	PositionAllocatePlaced(ctx context.Context, arg PositionAllocatePlacedParams) (PositionAllocatePlacedRow, error)
+	// PositionCountByScope counts what PositionListByScope pages through, when it filters by type.
 	PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error)
-	// PositionDelete releases an element's client position; the caller holds its scope's lock.
+	// PositionDelete releases an element's client position; the caller holds its scope's lock. The
+	// positions after it move up by one: numbers are ranks.
 	PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error)
 	// PositionGetByElement reads an element's position with its scope: the owner's, or without an
-	// owner the client's if it has one, else the content services'.
+	// owner the client's if it has one, else the content services'. Its number is its rank.
 	PositionGetByElement(ctx context.Context, elementType string, elementID int64, owner pgtype.Text) (PositionGetByElementRow, error)
 	// PositionHolderOfNumbers finds which elements of a scope hold any of the given numbers, to explain a
 	// rejected reorder.
 	PositionHolderOfNumbers(ctx context.Context, scopeID int64, numbers []int64) ([]PositionHolderOfNumbersRow, error)
-	// PositionListByElements reads the positions one owner's elements hold (those that hold one).
+	// PositionListByElements finds the scopes one owner's elements hold a position in (those that hold one).
 	PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionListByElementsRow, error)
 	// PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
-	// each as PositionGetByElement chooses it.
+	// each as PositionGetByElement chooses it. Ranks come from one pass over each order involved, up
+	// to the last of its positions asked for.
 	PositionListByIDs(ctx context.Context, elementIds []int64, elementType string, owner pgtype.Text) ([]PositionListByIDsRow, error)
-	// PositionListByScope pages through a scope in sequence order with optional filters.
+	// PositionListByScope pages through a scope in order, numbering each position by its rank, with
+	// optional filters.
 	PositionListByScope(ctx context.Context, arg PositionListByScopeParams) ([]PositionListByScopeRow, error)
-	// PositionReorder moves the given elements of a scope to their new numbers in one statement; the
-	// deferrable unique constraint rejects a result with two elements on one number.
+	// PositionMove moves an element, or a run of elements, of a scope to a new place; see
+	// sequence.move_run.
+	PositionMove(ctx context.Context, arg PositionMoveParams) ([]PositionMoveRow, error)
+	// PositionRankByElements reads the positions one owner's elements hold (those that hold one), with
+	// their keys and numbers.
+	PositionRankByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionRankByElementsRow, error)
+	// PositionReorder gives the listed elements of a scope new keys in one statement; the deferrable
+	// unique constraint holds at its end, so keys may be exchanged.
 	PositionReorder(ctx context.Context, arg PositionReorderParams) (int64, error)
 	// ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
 	ScopeFind(ctx context.Context, scriptID int64, name string) (ScopeFindRow, error)

@@ -66,29 +66,86 @@ func (q *Queries) PositionAllocate(ctx context.Context, arg PositionAllocatePara
 	return items, nil
 }
 
+const positionAllocatePlaced = `-- name: PositionAllocatePlaced :one
+SELECT element_type::text AS element_type, element_id::bigint AS element_id, scope_id::bigint AS scope_id,
+       sequence_number::bigint AS sequence_number, created::boolean AS created
+FROM sequence.allocate_placed($1::bigint, $2::text, $3::text, $4::bigint,
+    $5::text, $6::bigint, $7::text, $8::bigint,
+    $9::bigint)
+`
+
+type PositionAllocatePlacedParams struct {
+	ScriptID    int64
+	ScopeName   string
+	ElementType string
+	ElementID   int64
+	BeforeType  pgtype.Text
+	BeforeID    pgtype.Int8
+	AfterType   pgtype.Text
+	AfterID     pgtype.Int8
+	AtSequence  pgtype.Int8
+}
+
+type PositionAllocatePlacedRow struct {
+	ElementType    string
+	ElementID      int64
+	ScopeID        int64
+	SequenceNumber int64
+	Created        bool
+}
+
+// PositionAllocatePlaced places one client element before or after a neighbour, or at a number;
+// see sequence.allocate_placed.
+func (q *Queries) PositionAllocatePlaced(ctx context.Context, arg PositionAllocatePlacedParams) (PositionAllocatePlacedRow, error) {
+	row := q.db.QueryRow(ctx, positionAllocatePlaced,
+		arg.ScriptID,
+		arg.ScopeName,
+		arg.ElementType,
+		arg.ElementID,
+		arg.BeforeType,
+		arg.BeforeID,
+		arg.AfterType,
+		arg.AfterID,
+		arg.AtSequence,
+	)
+	var i PositionAllocatePlacedRow
+	err := row.Scan(
+		&i.ElementType,
+		&i.ElementID,
+		&i.ScopeID,
+		&i.SequenceNumber,
+		&i.Created,
+	)
+	return i, err
+}
+
 const positionCountByScope = `-- name: PositionCountByScope :one
 SELECT count(*)
-FROM sequence.positions
-WHERE scope_id = $1
-  AND ($2::text IS NULL OR element_type = $2)
-  AND sequence_number >= $3
-  AND sequence_number <= $4
+FROM (
+    SELECT p.element_type, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    WHERE p.scope_id = $1
+    ORDER BY p.order_key
+    LIMIT $2::bigint
+) n
+WHERE n.rank >= $3::bigint
+  AND ($4::text IS NULL OR n.element_type = $4)
 `
 
 type PositionCountByScopeParams struct {
 	ScopeID       int64
-	ElementType   pgtype.Text
-	StartSequence int64
 	EndSequence   int64
+	StartSequence int64
+	ElementType   pgtype.Text
 }
 
-// PositionCountByScope counts what PositionListByScope pages through.
+// PositionCountByScope counts what PositionListByScope pages through, when it filters by type.
 func (q *Queries) PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error) {
 	row := q.db.QueryRow(ctx, positionCountByScope,
 		arg.ScopeID,
-		arg.ElementType,
-		arg.StartSequence,
 		arg.EndSequence,
+		arg.StartSequence,
+		arg.ElementType,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -99,7 +156,8 @@ const positionDelete = `-- name: PositionDelete :execrows
 DELETE FROM sequence.positions WHERE owner = 'client' AND element_type = $1 AND element_id = $2
 `
 
-// PositionDelete releases an element's client position; the caller holds its scope's lock.
+// PositionDelete releases an element's client position; the caller holds its scope's lock. The
+// positions after it move up by one: numbers are ranks.
 func (q *Queries) PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error) {
 	result, err := q.db.Exec(ctx, positionDelete, elementType, elementID)
 	if err != nil {
@@ -109,13 +167,17 @@ func (q *Queries) PositionDelete(ctx context.Context, elementType string, elemen
 }
 
 const positionGetByElement = `-- name: PositionGetByElement :one
-SELECT p.owner, p.element_type, p.element_id, p.sequence_number, s.id AS scope_id, s.script_id, s.name AS scope_name
-FROM sequence.positions p
-JOIN sequence.scopes s ON s.id = p.scope_id
-WHERE p.element_type = $1 AND p.element_id = $2
-  AND ($3::text IS NULL OR p.owner = $3)
-ORDER BY p.owner
-LIMIT 1
+SELECT e.owner, e.element_type, e.element_id, sequence.rank_of(e.scope_id, e.order_key)::bigint AS sequence_number,
+       s.id AS scope_id, s.script_id, s.name AS scope_name
+FROM (
+    SELECT p.owner, p.element_type, p.element_id, p.scope_id, p.order_key
+    FROM sequence.positions p
+    WHERE p.element_type = $1 AND p.element_id = $2
+      AND ($3::text IS NULL OR p.owner = $3)
+    ORDER BY p.owner
+    LIMIT 1
+) e
+JOIN sequence.scopes s ON s.id = e.scope_id
 `
 
 type PositionGetByElementRow struct {
@@ -129,7 +191,7 @@ type PositionGetByElementRow struct {
 }
 
 // PositionGetByElement reads an element's position with its scope: the owner's, or without an
-// owner the client's if it has one, else the content services'.
+// owner the client's if it has one, else the content services'. Its number is its rank.
 func (q *Queries) PositionGetByElement(ctx context.Context, elementType string, elementID int64, owner pgtype.Text) (PositionGetByElementRow, error) {
 	row := q.db.QueryRow(ctx, positionGetByElement, elementType, elementID, owner)
 	var i PositionGetByElementRow
@@ -146,10 +208,16 @@ func (q *Queries) PositionGetByElement(ctx context.Context, elementType string, 
 }
 
 const positionHolderOfNumbers = `-- name: PositionHolderOfNumbers :many
-SELECT element_type, element_id, sequence_number
-FROM sequence.positions
-WHERE scope_id = $1 AND sequence_number = ANY ($2::bigint[])
-ORDER BY sequence_number
+SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
+FROM (
+    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    WHERE p.scope_id = $1
+    ORDER BY p.order_key
+    LIMIT (SELECT max(x) FROM unnest($2::bigint[]) AS x)
+) n
+WHERE n.rank = ANY ($2::bigint[])
+ORDER BY n.rank
 `
 
 type PositionHolderOfNumbersRow struct {
@@ -181,7 +249,7 @@ func (q *Queries) PositionHolderOfNumbers(ctx context.Context, scopeID int64, nu
 }
 
 const positionListByElements = `-- name: PositionListByElements :many
-SELECT p.element_type, p.element_id, p.scope_id, p.sequence_number
+SELECT p.element_type, p.element_id, p.scope_id
 FROM sequence.positions p
 JOIN (
     SELECT ($1::text[])[i]::text AS element_type, ($2::bigint[])[i]::bigint AS element_id
@@ -191,13 +259,12 @@ WHERE p.owner = $3
 `
 
 type PositionListByElementsRow struct {
-	ElementType    string
-	ElementID      int64
-	ScopeID        int64
-	SequenceNumber int64
+	ElementType string
+	ElementID   int64
+	ScopeID     int64
 }
 
-// PositionListByElements reads the positions one owner's elements hold (those that hold one).
+// PositionListByElements finds the scopes one owner's elements hold a position in (those that hold one).
 func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionListByElementsRow, error) {
 	rows, err := q.db.Query(ctx, positionListByElements, elementTypes, elementIds, owner)
 	if err != nil {
@@ -207,12 +274,7 @@ func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []str
 	items := []PositionListByElementsRow{}
 	for rows.Next() {
 		var i PositionListByElementsRow
-		if err := rows.Scan(
-			&i.ElementType,
-			&i.ElementID,
-			&i.ScopeID,
-			&i.SequenceNumber,
-		); err != nil {
+		if err := rows.Scan(&i.ElementType, &i.ElementID, &i.ScopeID); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -224,12 +286,30 @@ func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []str
 }
 
 const positionListByIDs = `-- name: PositionListByIDs :many
-SELECT DISTINCT ON (r.ord) p.owner, p.element_id, p.sequence_number, s.script_id, s.name AS scope_name
-FROM unnest($1::bigint[]) WITH ORDINALITY AS r (element_id, ord)
-JOIN sequence.positions p ON p.element_type = $2 AND p.element_id = r.element_id
-JOIN sequence.scopes s ON s.id = p.scope_id
-WHERE $3::text IS NULL OR p.owner = $3
-ORDER BY r.ord, p.owner
+WITH chosen AS (
+    SELECT DISTINCT ON (r.ord) r.ord, p.owner, p.element_id, p.scope_id, p.order_key
+    FROM unnest($1::bigint[]) WITH ORDINALITY AS r (element_id, ord)
+    JOIN sequence.positions p ON p.element_type = $2 AND p.element_id = r.element_id
+    WHERE $3::text IS NULL OR p.owner = $3
+    ORDER BY r.ord, p.owner
+),
+reach AS (
+    SELECT c.scope_id, max(c.order_key) AS last_key FROM chosen c GROUP BY c.scope_id
+),
+ranked AS (
+    SELECT reach.scope_id, n.order_key, n.rank
+    FROM reach
+    CROSS JOIN LATERAL (
+        SELECT p.order_key, row_number() OVER (ORDER BY p.order_key) AS rank
+        FROM sequence.positions p
+        WHERE p.scope_id = reach.scope_id AND p.order_key <= reach.last_key
+    ) n
+)
+SELECT c.owner, c.element_id, ranked.rank::bigint AS sequence_number, s.script_id, s.name AS scope_name
+FROM chosen c
+JOIN ranked ON ranked.scope_id = c.scope_id AND ranked.order_key = c.order_key
+JOIN sequence.scopes s ON s.id = c.scope_id
+ORDER BY c.ord
 `
 
 type PositionListByIDsRow struct {
@@ -241,7 +321,8 @@ type PositionListByIDsRow struct {
 }
 
 // PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
-// each as PositionGetByElement chooses it.
+// each as PositionGetByElement chooses it. Ranks come from one pass over each order involved, up
+// to the last of its positions asked for.
 func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, elementType string, owner pgtype.Text) ([]PositionListByIDsRow, error) {
 	rows, err := q.db.Query(ctx, positionListByIDs, elementIds, elementType, owner)
 	if err != nil {
@@ -269,21 +350,25 @@ func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, ele
 }
 
 const positionListByScope = `-- name: PositionListByScope :many
-SELECT element_type, element_id, sequence_number
-FROM sequence.positions
-WHERE scope_id = $1
-  AND ($2::text IS NULL OR element_type = $2)
-  AND sequence_number >= $3
-  AND sequence_number <= $4
-ORDER BY sequence_number
+SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
+FROM (
+    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    WHERE p.scope_id = $1
+    ORDER BY p.order_key
+    LIMIT $2::bigint
+) n
+WHERE n.rank >= $3::bigint
+  AND ($4::text IS NULL OR n.element_type = $4)
+ORDER BY n.rank
 LIMIT $6::bigint OFFSET $5::bigint
 `
 
 type PositionListByScopeParams struct {
 	ScopeID       int64
-	ElementType   pgtype.Text
-	StartSequence int64
 	EndSequence   int64
+	StartSequence int64
+	ElementType   pgtype.Text
 	RowOffset     int64
 	RowLimit      int64
 }
@@ -294,13 +379,14 @@ type PositionListByScopeRow struct {
 	SequenceNumber int64
 }
 
-// PositionListByScope pages through a scope in sequence order with optional filters.
+// PositionListByScope pages through a scope in order, numbering each position by its rank, with
+// optional filters.
 func (q *Queries) PositionListByScope(ctx context.Context, arg PositionListByScopeParams) ([]PositionListByScopeRow, error) {
 	rows, err := q.db.Query(ctx, positionListByScope,
 		arg.ScopeID,
-		arg.ElementType,
-		arg.StartSequence,
 		arg.EndSequence,
+		arg.StartSequence,
+		arg.ElementType,
 		arg.RowOffset,
 		arg.RowLimit,
 	)
@@ -322,12 +408,134 @@ func (q *Queries) PositionListByScope(ctx context.Context, arg PositionListBySco
 	return items, nil
 }
 
+const positionMove = `-- name: PositionMove :many
+SELECT element_type::text AS element_type, element_id::bigint AS element_id, sequence_number::bigint AS sequence_number
+FROM sequence.move_run($1::bigint, $2::text, $3::bigint, $4::text, $5::bigint,
+    $6::text, $7::bigint, $8::text, $9::bigint,
+    $10::bigint)
+`
+
+type PositionMoveParams struct {
+	ScopeID    int64
+	FirstType  string
+	FirstID    int64
+	LastType   pgtype.Text
+	LastID     pgtype.Int8
+	BeforeType pgtype.Text
+	BeforeID   pgtype.Int8
+	AfterType  pgtype.Text
+	AfterID    pgtype.Int8
+	AtSequence pgtype.Int8
+}
+
+type PositionMoveRow struct {
+	ElementType    string
+	ElementID      int64
+	SequenceNumber int64
+}
+
+// PositionMove moves an element, or a run of elements, of a scope to a new place; see
+// sequence.move_run.
+func (q *Queries) PositionMove(ctx context.Context, arg PositionMoveParams) ([]PositionMoveRow, error) {
+	rows, err := q.db.Query(ctx, positionMove,
+		arg.ScopeID,
+		arg.FirstType,
+		arg.FirstID,
+		arg.LastType,
+		arg.LastID,
+		arg.BeforeType,
+		arg.BeforeID,
+		arg.AfterType,
+		arg.AfterID,
+		arg.AtSequence,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PositionMoveRow{}
+	for rows.Next() {
+		var i PositionMoveRow
+		if err := rows.Scan(&i.ElementType, &i.ElementID, &i.SequenceNumber); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const positionRankByElements = `-- name: PositionRankByElements :many
+WITH listed AS (
+    SELECT p.element_type, p.element_id, p.scope_id, p.order_key
+    FROM sequence.positions p
+    JOIN (
+        SELECT ($1::text[])[i]::text AS element_type, ($2::bigint[])[i]::bigint AS element_id
+        FROM generate_series(1, cardinality($2::bigint[])) AS i
+    ) r ON r.element_type = p.element_type AND r.element_id = p.element_id
+    WHERE p.owner = $3
+),
+reach AS (
+    SELECT l.scope_id, max(l.order_key) AS last_key FROM listed l GROUP BY l.scope_id
+),
+ranked AS (
+    SELECT reach.scope_id, n.order_key, n.rank
+    FROM reach
+    CROSS JOIN LATERAL (
+        SELECT p.order_key, row_number() OVER (ORDER BY p.order_key) AS rank
+        FROM sequence.positions p
+        WHERE p.scope_id = reach.scope_id AND p.order_key <= reach.last_key
+    ) n
+)
+SELECT l.element_type, l.element_id, l.scope_id, l.order_key, ranked.rank::bigint AS sequence_number
+FROM listed l
+JOIN ranked ON ranked.scope_id = l.scope_id AND ranked.order_key = l.order_key
+`
+
+type PositionRankByElementsRow struct {
+	ElementType    string
+	ElementID      int64
+	ScopeID        int64
+	OrderKey       int64
+	SequenceNumber int64
+}
+
+// PositionRankByElements reads the positions one owner's elements hold (those that hold one), with
+// their keys and numbers.
+func (q *Queries) PositionRankByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionRankByElementsRow, error) {
+	rows, err := q.db.Query(ctx, positionRankByElements, elementTypes, elementIds, owner)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PositionRankByElementsRow{}
+	for rows.Next() {
+		var i PositionRankByElementsRow
+		if err := rows.Scan(
+			&i.ElementType,
+			&i.ElementID,
+			&i.ScopeID,
+			&i.OrderKey,
+			&i.SequenceNumber,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const positionReorder = `-- name: PositionReorder :execrows
 UPDATE sequence.positions p
-SET sequence_number = r.new_sequence, updated_at = now()
+SET order_key = r.order_key, updated_at = now()
 FROM (
     SELECT ($2::text[])[i]::text AS element_type, ($3::bigint[])[i]::bigint AS element_id,
-           ($4::bigint[])[i]::bigint AS new_sequence
+           ($4::bigint[])[i]::bigint AS order_key
     FROM generate_series(1, cardinality($3::bigint[])) AS i
 ) r
 WHERE p.scope_id = $1 AND p.element_type = r.element_type AND p.element_id = r.element_id
@@ -337,17 +545,17 @@ type PositionReorderParams struct {
 	ScopeID      int64
 	ElementTypes []string
 	ElementIds   []int64
-	NewSequences []int64
+	OrderKeys    []int64
 }
 
-// PositionReorder moves the given elements of a scope to their new numbers in one statement; the
-// deferrable unique constraint rejects a result with two elements on one number.
+// PositionReorder gives the listed elements of a scope new keys in one statement; the deferrable
+// unique constraint holds at its end, so keys may be exchanged.
 func (q *Queries) PositionReorder(ctx context.Context, arg PositionReorderParams) (int64, error) {
 	result, err := q.db.Exec(ctx, positionReorder,
 		arg.ScopeID,
 		arg.ElementTypes,
 		arg.ElementIds,
-		arg.NewSequences,
+		arg.OrderKeys,
 	)
 	if err != nil {
 		return 0, err

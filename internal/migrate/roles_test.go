@@ -56,7 +56,7 @@ func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 	characters := login("characters")
 	var id int64
 	require.NoError(t, characters.QueryRow(ctx, `INSERT INTO characters.spoken_words (script_id, text) VALUES (1, 'Ay me!') RETURNING id`).Scan(&id))
-	n, err := placementdb.New(characters).Place(ctx, 1, "story", "spokenWord", id)
+	n, err := placementdb.New(characters).Place(ctx, placementdb.PlaceParams{ScriptID: 1, Scope: "story", ElementType: "spokenWord", ElementID: id})
 	require.NoError(t, err, "the placement interface is the content services'")
 	require.EqualValues(t, 1, n)
 	_, err = characters.Exec(ctx, `INSERT INTO idempotency.keys (key, method, path, request_hash, status, headers, body) VALUES ('k', 'POST', '/spokenWords', '\x00', 201, '{}', '')`)
@@ -71,7 +71,7 @@ func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 	denied(t, err)
 
 	sessions := login("sessions")
-	_, err = placementdb.New(sessions).Place(ctx, 1, "story", "action", 1)
+	_, err = placementdb.New(sessions).Place(ctx, placementdb.PlaceParams{ScriptID: 1, Scope: "story", ElementType: "action", ElementID: 1})
 	denied(t, err)
 	_, err = placementdb.New(sessions).Release(ctx, []string{"spokenWord"}, []int64{id})
 	denied(t, err)

@@ -7,12 +7,17 @@ package placement
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/metrics"
 	"github.com/fountainai/fountainai/internal/write"
 )
@@ -30,21 +35,100 @@ const (
 // Owner names the positions the content services keep, in their reads of the sequence service.
 var Owner = sequenceapi.OwnerContent
 
-// Lane is the write lane of order o of a script: the writes that place in it wait for one lock, so
-// they are made together (write.Lane), whichever service makes them.
-func Lane(scriptID int64, o Order) write.Lane {
+// Neighbour names an element of the same order.
+type Neighbour struct {
+	Type string
+	ID   int64
+}
+
+// At says where in its order an element goes: after or before a neighbour, or at a number (the
+// elements from there on move down by one). The zero At is the end of the order.
+type At struct {
+	Before, After *Neighbour
+	Sequence      *int64
+}
+
+// Placement answers are the refusals of a placement, in every service's words.
+const (
+	CodeInvalid           = "INVALID_PLACEMENT"
+	CodeNeighbourNotFound = "NEIGHBOUR_NOT_FOUND"
+	CodeOutOfRange        = "SEQUENCE_OUT_OF_RANGE"
+	CodeNeighbourInRun    = "NEIGHBOUR_IN_RUN"
+	CodeRunReversed       = "RUN_REVERSED"
+)
+
+// Check refuses an At that names more than one place (400 INVALID_PLACEMENT).
+func (a At) Check() *httpapi.Failure {
+	n := 0
+	for _, given := range []bool{a.Before != nil, a.After != nil, a.Sequence != nil} {
+		if given {
+			n++
+		}
+	}
+	if n > 1 {
+		return httpapi.Fail(http.StatusBadRequest, CodeInvalid, "give at most one of before, after and atSequence", "")
+	}
+	return nil
+}
+
+// end reports whether a is the end of the order.
+func (a At) end() bool { return a.Before == nil && a.After == nil && a.Sequence == nil }
+
+// Lane is the write lane of a write that places an element in order o of a script. Writes at the
+// end share the lane: they wait for one lock, so they are made together (write.Lane), and each
+// one's number is final once it is made. A write placed in the middle moves the numbers of what
+// comes after it, so it runs in a transaction of its own, and its number is the one it has when it
+// commits.
+func Lane(scriptID int64, o Order, at At) write.Lane {
+	if !at.end() {
+		return write.Lane{}
+	}
 	return write.Lane{Key: fmt.Sprintf("content %s of script %d", o, scriptID)}
 }
 
-// Place puts element (typ, id) at the end of order o of script scriptID, in tx, and returns its
-// number; the order stays locked until tx ends.
-func Place(ctx context.Context, tx *write.Tx, scriptID int64, o Order, typ string, id int64) (int64, error) {
-	n, err := placementdb.New(tx).Place(ctx, scriptID, string(o), typ, id)
+// Place puts element (typ, id) into order o of script scriptID where at says, in tx, and returns its
+// number; the order stays locked until tx ends. A placement the order cannot honour is a Failure
+// (see Refusal).
+func Place(ctx context.Context, tx *write.Tx, scriptID int64, o Order, typ string, id int64, at At) (int64, error) {
+	params := placementdb.PlaceParams{ScriptID: scriptID, Scope: string(o), ElementType: typ, ElementID: id}
+	if at.Before != nil {
+		params.BeforeType, params.BeforeID = dbx.Text(&at.Before.Type), dbx.Int8(&at.Before.ID)
+	}
+	if at.After != nil {
+		params.AfterType, params.AfterID = dbx.Text(&at.After.Type), dbx.Int8(&at.After.ID)
+	}
+	params.AtSequence = dbx.Int8(at.Sequence)
+	n, err := placementdb.New(tx).Place(ctx, params)
 	if err != nil {
+		if f := Refusal(err); f != nil {
+			return 0, f
+		}
 		return 0, fmt.Errorf("place %s %d in the %s of script %d: %w", typ, id, o, scriptID, dbx.Interpret(err))
 	}
 	tx.AfterCommit(metrics.SequenceAllocations.Inc)
 	return n, nil
+}
+
+// Refusal is the answer to a placement or move the Central Sequence Service's functions refused
+// (migrations/sequence/00005), or nil when err is no such refusal.
+func Refusal(err error) *httpapi.Failure {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return nil
+	}
+	switch pgErr.Code {
+	case "FS002":
+		return httpapi.Fail(http.StatusConflict, CodeNeighbourNotFound, "the neighbour named is not in the order", pgErr.Message)
+	case "FS003":
+		return httpapi.Fail(http.StatusConflict, CodeOutOfRange, "atSequence is beyond the end of the order", pgErr.Message)
+	case "FS004":
+		return httpapi.NotFound(httpapi.CodeNotFound, "element holds no position in the order", pgErr.Message)
+	case "FS005":
+		return httpapi.Fail(http.StatusConflict, CodeNeighbourInRun, "a run cannot be placed next to one of its own elements", pgErr.Message)
+	case "FS006":
+		return httpapi.Fail(http.StatusConflict, CodeRunReversed, "the run's last element comes before its first", pgErr.Message)
+	}
+	return nil
 }
 
 // Release removes the positions of the elements of type typ with ids, in tx; an element that holds

@@ -141,7 +141,7 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 			return zero, httpapi.FailureOr(f, err)
 		}
 	}
-	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story), render, func(ctx context.Context, tx *write.Tx) (C, error) {
+	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story, placement.At{}), render, func(ctx context.Context, tx *write.Tx) (C, error) {
 		row, err := insert(ctx, charactersdb.New(tx))
 		if err != nil {
 			if f := k.refused(err); f != nil {
@@ -149,7 +149,7 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 			}
 			return zero, fmt.Errorf("insert %s: %w", k.noun, dbx.Interpret(err))
 		}
-		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.meta(row).id)
+		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.meta(row).id, placement.At{})
 		if err != nil {
 			return zero, err
 		}

@@ -33,13 +33,13 @@ var (
 // operation's answer for it at its number.
 func createPositioned[R, C any](ctx context.Context, s *Server, el positioned, scriptID int64,
 	insert func(context.Context, *scriptsdb.Queries) (R, int64, error), created func(R, int64) C, render func(C, http.ResponseWriter) error) (C, error) {
-	return write.Do(ctx, s.writes, placement.Lane(scriptID, el.order), render, func(ctx context.Context, tx *write.Tx) (C, error) {
+	return write.Do(ctx, s.writes, placement.Lane(scriptID, el.order, placement.At{}), render, func(ctx context.Context, tx *write.Tx) (C, error) {
 		var zero C
 		row, id, err := insert(ctx, scriptsdb.New(tx))
 		if err != nil {
 			return zero, err
 		}
-		n, err := placement.Place(ctx, tx, scriptID, el.order, string(el.typ), id)
+		n, err := placement.Place(ctx, tx, scriptID, el.order, string(el.typ), id, placement.At{})
 		if err != nil {
 			return zero, err
 		}

@@ -17,7 +17,7 @@ import (
 // position of the script, through the functions the sequence service publishes for that.
 func placeAction(t *testing.T, pool *pgxpool.Pool, scriptID, actionID int64) int64 {
 	t.Helper()
-	n, err := placementdb.New(pool).Place(bg, scriptID, "story", string(sequenceapi.Action), actionID)
+	n, err := placementdb.New(pool).Place(bg, placementdb.PlaceParams{ScriptID: scriptID, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: actionID})
 	require.NoError(t, err)
 	return n
 }

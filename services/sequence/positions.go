@@ -15,6 +15,7 @@ import (
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/metrics"
+	"github.com/fountainai/fountainai/internal/placement"
 	"github.com/fountainai/fountainai/internal/write"
 )
 
@@ -24,21 +25,41 @@ func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.Gen
 	b := req.Body
 	scope, explicit := requestedScope(b.ElementType, b.ScriptId, b.Scope)
 	elem := element{string(b.ElementType), b.ElementId}
-	resp, err := s.allocate(ctx, scope, explicit, elem)
+	at := placementOf(b.Before, b.After, b.AtSequence)
+	if f := at.Check(); f != nil {
+		return sequenceapi.GenerateSequenceNumber400JSONResponse{BadRequestJSONResponse: httpapi.Body[sequenceapi.BadRequestJSONResponse](f)}, nil
+	}
+	a := allocation{scope: scope, explicit: explicit, elem: elem, at: at}
+	resp, err := s.allocate(ctx, a)
 	if errors.Is(err, dbx.ErrConflict) {
 		// The element was placed in another scope by a transaction that committed after this one
 		// looked: asking again finds it there.
-		resp, err = s.allocate(ctx, scope, explicit, elem)
+		resp, err = s.allocate(ctx, a)
 	}
 	if f, err := httpapi.AsFailure(err); err != nil {
 		return nil, fmt.Errorf("allocate a position for %s in %s: %w", elem, scope, err)
 	} else if f != nil {
-		if f.Status == http.StatusConflict {
+		switch f.Status {
+		case http.StatusConflict:
 			return sequenceapi.GenerateSequenceNumber409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
+		case http.StatusBadRequest:
+			return sequenceapi.GenerateSequenceNumber400JSONResponse{BadRequestJSONResponse: httpapi.Body[sequenceapi.BadRequestJSONResponse](f)}, nil
 		}
 		return nil, f.Unexpected()
 	}
 	return resp, nil
+}
+
+// placementOf is the At a request's before, after and atSequence name.
+func placementOf(before, after *sequenceapi.ElementRef, atSequence *int64) placement.At {
+	at := placement.At{Sequence: atSequence}
+	if before != nil {
+		at.Before = &placement.Neighbour{Type: string(before.ElementType), ID: before.ElementId}
+	}
+	if after != nil {
+		at.After = &placement.Neighbour{Type: string(after.ElementType), ID: after.ElementId}
+	}
+	return at
 }
 
 // allocation is one element a client asks a position for.
@@ -46,20 +67,52 @@ type allocation struct {
 	scope    scopeKey
 	explicit bool // the request named the scope
 	elem     element
+	at       placement.At
 }
 
-// allocate places elem at the end of scope in a client write. The requests for one scope share
-// their transactions (write.Lane), which queue at the scope's row lock across replicas, and one
-// statement places all the elements of a transaction (allocateAll).
-func (s *Server) allocate(ctx context.Context, scope scopeKey, explicit bool, elem element) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
-	if scope.contentOrder() {
+// allocate places a client element in a client write. Appends to one scope share their
+// transactions (write.Lane), which queue at the scope's row lock across replicas, and one statement
+// places all the elements of a transaction (allocateAll). A placement in the middle moves the
+// numbers after it, so it has a transaction of its own, and answers its number as of its commit.
+func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
+	if a.scope.contentOrder() {
 		return sequenceapi.GenerateSequenceNumber201JSONResponse{}, httpapi.Fail(http.StatusConflict, codeContentOrder,
 			"the story and sections orders of a script are kept by the services that store their elements",
-			fmt.Sprintf("%s; create the %s through its own service, which places it", scope, elem.typ))
+			fmt.Sprintf("%s; create the %s through its own service, which places it", a.scope, a.elem.typ))
 	}
-	return write.DoJoint(ctx, s.writes, write.Lane{Key: "sequence " + scope.String()},
-		sequenceapi.GenerateSequenceNumber201JSONResponse.VisitGenerateSequenceNumberResponse,
-		allocation{scope: scope, explicit: explicit, elem: elem}, allocateAll)
+	render := sequenceapi.GenerateSequenceNumber201JSONResponse.VisitGenerateSequenceNumberResponse
+	if a.at == (placement.At{}) {
+		return write.DoJoint(ctx, s.writes, write.Lane{Key: "sequence " + a.scope.String()}, render, a, allocateAll)
+	}
+	return write.Do(ctx, s.writes, write.Lane{}, render, func(ctx context.Context, tx *write.Tx) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
+		params := sequencedb.PositionAllocatePlacedParams{ScriptID: a.scope.scriptID, ScopeName: a.scope.name, ElementType: a.elem.typ, ElementID: a.elem.id}
+		params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = placementParams(a.at)
+		row, err := sequencedb.New(tx).PositionAllocatePlaced(ctx, params)
+		if err != nil {
+			if f := placement.Refusal(err); f != nil {
+				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, f
+			}
+			return sequenceapi.GenerateSequenceNumber201JSONResponse{}, dbx.Interpret(err)
+		}
+		results, refusals, err := answerAllocations(ctx, tx, []allocation{a}, []allocated{{
+			ElementType: row.ElementType, ElementID: row.ElementID, ScopeID: row.ScopeID, SequenceNumber: row.SequenceNumber, Created: row.Created,
+		}})
+		if err != nil {
+			return sequenceapi.GenerateSequenceNumber201JSONResponse{}, err
+		}
+		return results[0], refusals[0]
+	})
+}
+
+// placementParams are an At's parameters of the sequence functions.
+func placementParams(at placement.At) (beforeType pgtype.Text, beforeID pgtype.Int8, afterType pgtype.Text, afterID pgtype.Int8, atSequence pgtype.Int8) {
+	if at.Before != nil {
+		beforeType, beforeID = dbx.Text(&at.Before.Type), dbx.Int8(&at.Before.ID)
+	}
+	if at.After != nil {
+		afterType, afterID = dbx.Text(&at.After.Type), dbx.Int8(&at.After.ID)
+	}
+	return beforeType, beforeID, afterType, afterID, dbx.Int8(at.Sequence)
 }
 
 // allocateAll places the elements of one transaction's allocations, all in one scope, with one
@@ -77,6 +130,16 @@ func allocateAll(ctx context.Context, tx *write.Tx, all []allocation) ([]sequenc
 	if err != nil {
 		return nil, nil, dbx.Interpret(err)
 	}
+	return answerAllocations(ctx, tx, all, rows)
+}
+
+// allocated is where an allocation left an element.
+type allocated = sequencedb.PositionAllocateRow
+
+// answerAllocations answers each allocation from where the elements stand.
+func answerAllocations(ctx context.Context, tx *write.Tx, all []allocation, rows []allocated) ([]sequenceapi.GenerateSequenceNumber201JSONResponse, []error, error) {
+	q := sequencedb.New(tx)
+	scope := all[0].scope
 	type placed struct {
 		number  int64
 		scope   scopeKey
@@ -189,10 +252,11 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", scopeKey{scriptID, p.Scope}, dbx.Interpret(err))
 	}
-	if p.ElementType == nil && p.StartSequence == nil && p.EndSequence == nil {
-		// The whole scope: its count is kept with it, so a late page of a long order does not count
-		// the order again.
-		page.TotalCount = scope.PositionCount
+	if p.ElementType == nil {
+		// Numbers are ranks, so a range of them holds as many positions as it spans within the
+		// scope, whose count is kept with it: a late page of a long order does not count the order
+		// again.
+		page.TotalCount = max(0, min(end, scope.PositionCount)-start+1)
 	} else if page.TotalCount, err = s.q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
 		ScopeID: scope.ID, ElementType: filter.ElementType, StartSequence: start, EndSequence: end,
 	}); err != nil {

@@ -57,8 +57,13 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 			return err
 		}
 		// Read again under the lock: an element may have been released since the first read.
-		if current, err = q.PositionListByElements(ctx, types, ids, owner); err != nil {
+		ranked, err := q.PositionRankByElements(ctx, types, ids, owner)
+		if err != nil {
 			return err
+		}
+		current = current[:0]
+		for _, r := range ranked {
+			current = append(current, sequencedb.PositionListByElementsRow{ElementType: r.ElementType, ElementID: r.ElementID, ScopeID: r.ScopeID})
 		}
 		if _, err := oneScope(types, ids, current); err != nil {
 			return err
@@ -67,22 +72,29 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 		if (b.ScriptId != nil && *b.ScriptId != scope.scriptID) || (b.Scope != nil && *b.Scope != scope.name) {
 			return httpapi.Fail(http.StatusBadRequest, codeScopeMismatch, "the elements are not in the scope the request names", "they are in "+scope.String())
 		}
-		// A savepoint keeps the transaction usable after a refused update, to explain the refusal.
-		sp, err := tx.Begin(ctx)
-		if err != nil {
-			return err
+		// Numbers are ranks: the listed elements exchange the numbers they hold, which means
+		// exchanging their keys. A number they do not hold belongs to an element not listed, or to
+		// none.
+		keyAt := make(map[int64]int64, n)
+		for _, r := range ranked {
+			keyAt[r.SequenceNumber] = r.OrderKey
 		}
-		moved, err := sequencedb.New(sp).PositionReorder(ctx, sequencedb.PositionReorderParams{
-			ScopeID: scopeID, ElementTypes: types, ElementIds: ids, NewSequences: numbers,
+		keys := make([]int64, n)
+		var foreign []int64
+		for i, number := range numbers {
+			k, ok := keyAt[number]
+			if !ok {
+				foreign = append(foreign, number)
+			}
+			keys[i] = k
+		}
+		if len(foreign) > 0 {
+			return s.explainConflict(ctx, q, scopeID, foreign)
+		}
+		moved, err := q.PositionReorder(ctx, sequencedb.PositionReorderParams{
+			ScopeID: scopeID, ElementTypes: types, ElementIds: ids, OrderKeys: keys,
 		})
 		if err != nil {
-			_ = sp.Rollback(ctx)
-			if errors.Is(dbx.Interpret(err), dbx.ErrConflict) {
-				return s.explainConflict(ctx, q, scopeID, seenElem, numbers)
-			}
-			return err
-		}
-		if err := sp.Commit(ctx); err != nil {
 			return err
 		}
 		if moved != int64(n) {
@@ -165,19 +177,26 @@ func oneScope(types []string, ids []int64, current []sequencedb.PositionListByEl
 	return scopeID, nil
 }
 
-// explainConflict names the elements the request does not move that hold the numbers it asks for.
-func (s *Server) explainConflict(ctx context.Context, q *sequencedb.Queries, scopeID int64, moving map[element]bool, numbers []int64) error {
+// explainConflict names the elements the request does not move that hold the numbers it asks for,
+// and the numbers past the end of the scope.
+func (s *Server) explainConflict(ctx context.Context, q *sequencedb.Queries, scopeID int64, numbers []int64) error {
 	holders, err := q.PositionHolderOfNumbers(ctx, scopeID, numbers)
 	if err != nil {
 		return err
 	}
+	held := map[int64]bool{}
 	var taken []string
 	for _, h := range holders {
-		e := element{h.ElementType, h.ElementID}
-		if !moving[e] && len(taken) < maxListed {
-			taken = append(taken, fmt.Sprintf("number %d is held by %s", h.SequenceNumber, e))
+		held[h.SequenceNumber] = true
+		if len(taken) < maxListed {
+			taken = append(taken, fmt.Sprintf("number %d is held by %s, which the request does not move", h.SequenceNumber, element{h.ElementType, h.ElementID}))
+		}
+	}
+	for _, n := range numbers {
+		if !held[n] && len(taken) < maxListed {
+			taken = append(taken, fmt.Sprintf("number %d is past the end of the scope, whose numbers are 1 to its count without gaps", n))
 		}
 	}
 	return httpapi.Fail(http.StatusConflict, codeSequenceConflict, "two elements of the scope would share a number",
-		strings.Join(taken, "; ")+", which the request does not move")
+		strings.Join(taken, "; "))
 }

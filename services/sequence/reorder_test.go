@@ -68,19 +68,21 @@ func TestReorderMixedStory(t *testing.T) {
 	require.Equal(t, map[string]int64{"spokenWord 1": 1, "spokenWord 2": 2, "action 1": 3}, numbers(t, c, script, "story"))
 }
 
-// TestReorderToTheLargestNumber: an element moved to the largest number a reorder takes still
-// leaves room to append after it.
-func TestReorderToTheLargestNumber(t *testing.T) {
+// TestReorderPastTheEnd: numbers are ranks, so a reorder cannot move an element past the last
+// number of its scope (v2 left a gap there); it is refused and changes nothing.
+func TestReorderPastTheEnd(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
 	script := ptr(int64(5))
 	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: ptr("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: ptr("draft")})
 	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
 		ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 1<<53 - 1}}})
 	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
-	next := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: ptr("draft")})
-	require.Equal(t, int64(1<<53), next.SequenceNumber)
+	require.Equal(t, http.StatusConflict, resp.StatusCode(), string(resp.Body))
+	require.Equal(t, "SEQUENCE_CONFLICT", resp.JSON409.ErrorCode)
+	require.Contains(t, *resp.JSON409.Details, "past the end")
+	require.Equal(t, map[string]int64{"action 1": 1, "action 2": 2}, numbers(t, c, script, "draft"))
 }
 
 func TestReorderRefusalsChangeNothing(t *testing.T) {

@@ -96,7 +96,7 @@ func TestOrphanPositionIsNotDropped(t *testing.T) {
 	line, err := e.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: id, Text: "Here."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, line.StatusCode(), string(line.Body))
-	_, err = placementdb.New(e.pool).Place(ctx, id, "story", string(sequenceapi.Action), 999999)
+	_, err = placementdb.New(e.pool).Place(ctx, placementdb.PlaceParams{ScriptID: id, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: 999999})
 	require.NoError(t, err)
 
 	resp, err := e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
