@@ -30,11 +30,11 @@ WHERE script_id = $1
 GROUP BY text`
 	// storyOfScript: every position of the script's story order, whatever its element type.
 	storyOfScript = `
-SELECT p.element_type, p.element_id, p.sequence_number
+SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key)
 FROM sequence.positions p
 JOIN sequence.scopes s ON s.id = p.scope_id
 WHERE s.script_id = $1 AND s.name = 'story'
-ORDER BY p.sequence_number, p.element_type, p.element_id`
+ORDER BY p.order_key`
 )
 
 // replayWorkers replay the keys at once; replays are reads of stored answers.
