@@ -116,7 +116,7 @@ func appendOne(ctx context.Context, scripts *scriptsapi.ClientWithResponses, cha
 	text := fmt.Sprintf("writer %d, line %d", w, n)
 	switch {
 	case w == writers-1:
-		resp, err := scripts.CreateTransitionWithResponse(ctx, script, nil, scriptsapi.TransitionRequest{Text: "CUT TO: " + text})
+		resp, err := scripts.CreateTransitionWithResponse(ctx, script, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO: " + text})
 		if err != nil {
 			return 0, nil, err
 		}

@@ -45,6 +45,27 @@ func (e OriginalType) Valid() bool {
 	}
 }
 
+// Defines values for StoryElementType.
+const (
+	StoryElementTypeAction     StoryElementType = "action"
+	StoryElementTypeSpokenWord StoryElementType = "spokenWord"
+	StoryElementTypeTransition StoryElementType = "transition"
+)
+
+// Valid indicates whether the value is a known member of the StoryElementType enum.
+func (e StoryElementType) Valid() bool {
+	switch e {
+	case StoryElementTypeAction:
+		return true
+	case StoryElementTypeSpokenWord:
+		return true
+	case StoryElementTypeTransition:
+		return true
+	default:
+		return false
+	}
+}
+
 // Action v2's `Action` (`actionId`, `description`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `actionId` is also its `elementId` (with `elementType` `action`) in the Central Sequence Service.
 type Action struct {
 	// ActionId A positive identifier.
@@ -109,8 +130,21 @@ type ActionContent struct {
 	Version Version `json:"version"`
 }
 
-// ActionCreateRequest v1's `ActionCreateRequest` (`description`) with the script (required), the section and the character added.
+// ActionCreateRequest v1's `ActionCreateRequest` (`description`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
 type ActionCreateRequest struct {
+	// After An element of the same script's story order, named by type and id: an action's `actionId`, a
+	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
+	// service.
+	After *StoryElementRef `json:"after,omitempty"`
+
+	// AtSequence The number the element takes in the story order; what held it and everything after moves down by one. At most one past the current end (N+1 in a story of N elements), and at most 2^53 − 1, the largest integer every JSON reader keeps exactly.
+	AtSequence *AtSequence `json:"atSequence,omitempty"`
+
+	// Before An element of the same script's story order, named by type and id: an action's `actionId`, a
+	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
+	// service.
+	Before *StoryElementRef `json:"before,omitempty"`
+
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
 
@@ -172,6 +206,9 @@ type ActionUpdateRequest struct {
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 }
+
+// AtSequence The number the element takes in the story order; what held it and everything after moves down by one. At most one past the current end (N+1 in a story of N elements), and at most 2^53 − 1, the largest integer every JSON reader keeps exactly.
+type AtSequence = int64
 
 // Character v2's `Character` (`characterId`, `name`, `description`) plus `version` and timestamps.
 type Character struct {
@@ -281,7 +318,7 @@ type ErrorResponse struct {
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `FILTER_REQUIRED`,
 	// `ORIGINAL_ID_MISMATCH`, `NOT_FOUND`, `SCRIPT_NOT_FOUND`, `SECTION_NOT_FOUND`,
 	// `CHARACTER_NOT_FOUND`, `HAS_DEPENDANTS`, `PARAPHRASE_AMBIGUOUS`, `PRECONDITION_FAILED`,
-	// `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
+	// `INVALID_PLACEMENT`, `NEIGHBOUR_NOT_FOUND`, `SEQUENCE_OUT_OF_RANGE`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
 	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`, `DEPENDENCY_UNAVAILABLE`, `BAD_GATEWAY`.
 	//
 	//
@@ -491,8 +528,21 @@ type SpokenWordContent struct {
 	Version Version `json:"version"`
 }
 
-// SpokenWordCreateRequest v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section and the character added.
+// SpokenWordCreateRequest v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
 type SpokenWordCreateRequest struct {
+	// After An element of the same script's story order, named by type and id: an action's `actionId`, a
+	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
+	// service.
+	After *StoryElementRef `json:"after,omitempty"`
+
+	// AtSequence The number the element takes in the story order; what held it and everything after moves down by one. At most one past the current end (N+1 in a story of N elements), and at most 2^53 − 1, the largest integer every JSON reader keeps exactly.
+	AtSequence *AtSequence `json:"atSequence,omitempty"`
+
+	// Before An element of the same script's story order, named by type and id: an action's `actionId`, a
+	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
+	// service.
+	Before *StoryElementRef `json:"before,omitempty"`
+
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
 
@@ -549,6 +599,24 @@ type SpokenWordUpdateRequest struct {
 	// Example: O Romeo, Romeo! wherefore art thou Romeo?
 	Text *SpokenText `json:"text,omitempty"`
 }
+
+// StoryElementRef An element of the same script's story order, named by type and id: an action's `actionId`, a
+// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
+// service.
+type StoryElementRef struct {
+	// ElementId A positive identifier.
+	ElementId Id `json:"elementId"`
+
+	// ElementType The type of an element of a script's story order, as the Central Sequence Service names it.
+	//
+	// Example: spokenWord
+	ElementType StoryElementType `json:"elementType"`
+}
+
+// StoryElementType The type of an element of a script's story order, as the Central Sequence Service names it.
+//
+// Example: spokenWord
+type StoryElementType string
 
 // Timestamp Example: 2026-11-25T20:00:00Z
 type Timestamp = time.Time
@@ -1167,17 +1235,26 @@ type ClientInterface interface {
 
 	// CreateActionWithBody Create an action
 	//
-	// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// action, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1186,17 +1263,26 @@ type ClientInterface interface {
 
 	// CreateAction Create an action
 	//
-	// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// action, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1665,17 +1751,26 @@ type ClientInterface interface {
 
 	// CreateSpokenWordWithBody Create a spoken word
 	//
-	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1684,17 +1779,26 @@ type ClientInterface interface {
 
 	// CreateSpokenWord Create a spoken word
 	//
-	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1909,17 +2013,26 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 
 // CreateActionWithBody Create an action
 //
-// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// action, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1938,17 +2051,26 @@ func (c *Client) CreateActionWithBody(ctx context.Context, params *CreateActionP
 
 // CreateAction Create an action
 //
-// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// action, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2827,17 +2949,26 @@ func (c *Client) ListSpokenWords(ctx context.Context, params *ListSpokenWordsPar
 
 // CreateSpokenWordWithBody Create a spoken word
 //
-// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2856,17 +2987,26 @@ func (c *Client) CreateSpokenWordWithBody(ctx context.Context, params *CreateSpo
 
 // CreateSpokenWord Create a spoken word
 //
-// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5983,17 +6123,26 @@ type ClientWithResponsesInterface interface {
 
 	// CreateActionWithBodyWithResponse Create an action
 	//
-	// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// action, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6002,17 +6151,26 @@ type ClientWithResponsesInterface interface {
 
 	// CreateActionWithResponse Create an action
 	//
-	// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// action, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6509,17 +6667,26 @@ type ClientWithResponsesInterface interface {
 
 	// CreateSpokenWordWithBodyWithResponse Create a spoken word
 	//
-	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6528,17 +6695,26 @@ type ClientWithResponsesInterface interface {
 
 	// CreateSpokenWordWithResponse Create a spoken word
 	//
-	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-	// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-	// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-	// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+	// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+	// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+	// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+	// `sequenceNumber`, `version` (1) and `ETag`.
+	//
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+	// down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-	// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+	// To move the new element later, use `POST /sequence/move` (scope `story`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10659,17 +10835,26 @@ func (c *ClientWithResponses) ListActionsWithResponse(ctx context.Context, param
 
 // CreateActionWithBodyWithResponse Create an action
 //
-// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// action, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10684,17 +10869,26 @@ func (c *ClientWithResponses) CreateActionWithBodyWithResponse(ctx context.Conte
 
 // CreateActionWithResponse Create an action
 //
-// Creates an action (v1's `createAction`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// action, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates an action (v1's `createAction`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the action, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11437,17 +11631,26 @@ func (c *ClientWithResponses) ListSpokenWordsWithResponse(ctx context.Context, p
 
 // CreateSpokenWordWithBodyWithResponse Create a spoken word
 //
-// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11462,17 +11665,26 @@ func (c *ClientWithResponses) CreateSpokenWordWithBodyWithResponse(ctx context.C
 
 // CreateSpokenWordWithResponse Create a spoken word
 //
-// Creates a spoken word (v1's `createSpokenWord`) in a script and places it at the end of the script's story order:
-// the row is stored and its position allocated in the Central Sequence Service (`POST /sequence`,
-// scope `story`) in one transaction, so either both happen or neither does. Answers `201` with the
-// spoken word, its `sequenceNumber`, `version` (1) and `ETag`.
+// Creates a spoken word (v1's `createSpokenWord`) in a script and places it in the script's story order: the
+// row is stored and its position placed in the Central Sequence Service's order (scope `story`)
+// in one transaction, so either both happen or neither does. Answers `201` with the spoken word, its
+// `sequenceNumber`, `version` (1) and `ETag`.
+//
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on move
+// down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
 // `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
 // speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
-// To place the new element elsewhere, move it with `PUT /sequence/reorder` (scope `story`).
+// To move the new element later, use `POST /sequence/move` (scope `story`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -24152,243 +24364,268 @@ func (sh *strictHandler) ReplaceSpokenWordParaphrase(w http.ResponseWriter, r *h
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2NctvIteardHhvlUldmJJoeX6oSqU4kmZGN7alSHKmssGs0SKaZF+B3Qy6KZk7q6o8xD5DHixPsnVO",
-	"N4BuEBBB/diyh1WpmpgC0H+nz//5zm+toZzOpGBCq1b/t9aE0Zil+H+PLugY/hszNUz5THMpWv3WxYSR",
-	"lCk5T4fshSLRNUsVlyIiVBFKlE6lGBMmNNcLoul4nygmYsI1uaTDK8IFiY5HL99SPZxE3VbQStk/5jxl",
-	"cauv0zkLWmo4YVMKw7KPdDpLWKvfClu7YasVtPRiBv9UOuVi3Lq9vQ1aM5rSKdN2xoMhTPI4PqV6sjzz",
-	"4ximNeIsJXJE9IQRis/DNPLBvg1aHB6ewSeClqBTGJLaD9854f9M2ajVb/3HdrGj2+avavs4bsF0swmq",
-	"v8xZulieovm7IlqSlNE4IEM5ndKXisE6NYtJO8qmov64G/SCV1Fnn9xwPSFRzGkix3N2HKsoIFSTqVSa",
-	"vN7Z2SE8Vt4i//7Nr/CvWSJj1uqPaKKYXfY/cF5L61Ytd6Fcs6lqsuKgNaUfj83TMJGgNeXC/ns3P0+a",
-	"pnQBDyu9wPMeyXQK/z6gakhhhkvblChJYpYwzQi7ZumCxGzGREyFJm3FGB6unLGUwgudLvmF64mca8J1",
-	"QGhOvmbj8lcV4YoIqUNhPg27vbfzfUSinwfnHw6PTo/eHQ7eXZxHnW4o3O00hFC1f0O7Anf3Yjai80Tn",
-	"+2534VLKhFGBZHIwoSkdapY2J+Vh9op30LuV1DwsPv9QgnZmWkPSJyJZED2RipmpclUz117NFnqTXWty",
-	"h8WNqJnc+UxeMUFuZBrfeemcu/XH3V6w61y7/IqsvHT4YsOL5wz4Wa7eccymM6mZGC7+zCo27i29Ygqv",
-	"kk4XRNER6xKQDFdsAbcoZUOZxiwGfg/UqeiUkZhqekkVIzqlQpl9A6kBD9ykXDPCdShmqdRsqFVg9lcb",
-	"cTOTQrE+DjhjmuOrbfzqFVsEZMr0RMYBATonVMTkUsaLDqEjzVKiJ1SbAUIBR8s1HCoV6oalqhhlxFOl",
-	"87HwK/CzEYgkyndEvzxjs4QuWNwncGPg3EUcChwBGciEi/G+P1czE/jpH3OmtJnTiPKExUSmJOYsJpds",
-	"JFNG7BS5GJM2DYXmUybnyLeGKVUTuEWUzFI5ZErBu5YBZLvbMUtVAZFiyLpk4E7jZsITVqw2FNl8lOZJ",
-	"QtK5UGTMtCKW8R0fHr09Pbk4enfwtw9/Pvrbh+N3H96fH0WW9M/g8F8OYGnRfnHOQAP4AA1FzEcjljKh",
-	"8UTu/PbZ0fvzo8OoS5BjUFIclSWOgqz68OmUjeaKJsCkP36MOpZ5B0RJf+uR4bDhFZz5mHLRJX9mC0Vo",
-	"CoQ1ZdNLlrKYjGRKentkIuepKrH31uvLndG39HXv5e7wFXu5N9xhL7+PX79+2Ru9ojvDXfb95bfftuw9",
-	"NuRSXGTnIr2Em+Re5in9+IaJMTD4nr2h2b93l7UduJTqbibLFAO2U8XBuKswZHxqd2dnp8Sjgl5DDsUf",
-	"gzPt3oMzjVB5rFZMI9BZIyMQEw5kl1C81BT2IGyF852dV0OrsuI/WNiCHbEiVIyRzqY0ZkTCnvJRxoGM",
-	"xoD3JBQTZFtUE/upgLBEMRLt7faiLom2IjKFSQKLFIvsoTJZZWptNd1YJdnb4xnVmqXw+P9uh+HW/w1b",
-	"f999+f2vf995+f2vv+0Eu9/dhq3Of7aqaOcNn3K9vGmndMyI4v+HBR5RkPZ1jyimiZBkSj/y6Xza6baq",
-	"CSHBL1dqOLt4uuZ957DtP/NpcqHZmKU4z3d0yu4i8lwdyDk33Hs6ZQHhYyFhvWRIFfPIunUmp0zWzB//",
-	"01SzyPUdmCdO+GQ0UqxiZ9/NgbMAd8abAdqFuuKzul2U5jOV27gTIPVTbfbqm72Ws407ldt4SlM6m6RU",
-	"seYq5Cx/x9chq5XImTPCQ7VId7Y1h3/hTXBJ64Xttfe3TWPQPLQk1z2wPpesgcrFlY6jtLq1VnOO015H",
-	"ITZ/rtTcS/NS9ttrz4lZNXWNSZlXSJsONegZasgE83fvVc0kWWEurzdLVMd/kWncnGpVocKTNgf1otCd",
-	"I3+6e71KSlbOqA+j5Ft42+iPKAp/oPFPVLMbijs+lALUR/i/dDZL+BDpcft/FKzM8XfAmjXliUIOTvVc",
-	"kb3d7/Zz3ZHHffLNaHfYozvs+8vv4r3hKwrLTFOZHqDYbv0wOPzw0+Di6JfB34BXMKXoGH7HDYPPCJBl",
-	"LL3mQ2Y1YRaTuWAfZ2yoWZwY0dto5Ucw7pldttmEkrWej4R0lS3D2N2KAIkdMKFTmpBzO7eAHIAqbG4S",
-	"eUsFHbMpEzoAQjxnCsQpAfnd+4YcwLZ+1J1Q5AtREgwCEAVAELDvwCVILI1+TmiSyJsK3oBa4A2aC1RZ",
-	"fhKD2L4N4CzPzMzvfZb27vZBe5+xVC9ImP8YtlDx4EqBxPZP86+DN8eHg4vjk3cffhwcvzk69M40209U",
-	"sPMlov6BqxucHhN7ko93psYLaOkRFKYEJJQxZi5TRq/QOJwnBTsZnB7vZ8aRt71kQP77/OSdmT8qVUaT",
-	"J+wjHepkQaRg5olrmsxBzgvy/uLHl98ZBWBGOR75PE3lmGpGmBrSGWpeca7TfLNHEnbNEgXTEUyBdRXA",
-	"ONHbwZsfT87eHh1+gCEix+q8XGiYPYjl3BjEFXFBInuqkXE3ha2z4hA4U2Gr0yUX7KMm07nSuBggGGqt",
-	"4UJqvf+vHdC2qFjcTFiKn85txIAImRIurmnCY7tiLpCi0cyVKUG+2yenUulxys7/8oYMqYDRlIbroyds",
-	"StrREvkAW7wNWgdSjBI+vDc9Gwte9cleQAoeqvrk1W7gyGrVJ7tBsWZ7XVWf9Epk7nvZlvhWsWugfRde",
-	"u/3ME4gnZz1ufwTe/UT0bvhJzIfa+C6G8xQtXODVjLTL3sKARKeDs8Hpz2eD86MPg7c/HP/0/uQ9/C6N",
-	"R2CuWByKqGQpglVSdV3QiHC89I4RXuHfYkMpjGvrhnKduRjQa4NXwBjyNWZ+17dW79I40TwVYJzQBDfz",
-	"vkS1hpA7fndxdPZu8MajFG4nQfDJx5RiwpGP6LqZp2zfWofZnH3eMOKw91xnXrBEjhXevHdS/yjnIr63",
-	"JHE0FrJXvkfvTi4+/Hjy/p0vJlw9CVjECCfw2DfEmsmgWcXkcmHtCj0pBBP7yJWuJu0WmgKLRNL4Qso3",
-	"NB2z9XbI3YXTwd/enAwOP1ycnHx4Mzj76aheaLKPQ8ZiRXZ39r57/e03yPnVEzEPHJArksDq0DdpPaSZ",
-	"MjYcsplWpL1L3vIfDKM+TfEaozvrR/QZ3pdwMlZ1dEHHfRK2euiA8Lbt7Ojg5N3hcZ224XlDJsXhEcVB",
-	"p+RGdUoZfUzaKkKGSFkg26WesDTzrBTb6E6tnsjeC3pNeUIvE3Z/PqXTBUmoRqeNu4Pv3w3+Ojh+M/jh",
-	"jU9yuft77oz+uESWD9GOnFlEHSNpVmrhkZFaKAb897kKxVykjA4nMO2AaI7K3hwtQw5MTrFk5C6tsXpN",
-	"UIKFAvfyUcXbmvLrvQDqSa5ZfMbQaT1kD1X1yfffl6jj/ODs+PTiQzWPRkZgbB6fXz4ynSATsjfJDhjk",
-	"9r5MXbcKnJY/F9KOyouIglBE50cHyDScX0l08PPgbHBwcXTm/Fyv2OAhqPlsJlPN4rcs5vQCT+q+QuD9",
-	"u/P3p6cnZxdHhx/eHh0eDz5c/O30DkmA6volI0tDPK0wgL2NymNGXfSJ2A8X6Q3L1+C690KRyPw1clIE",
-	"4ACcJ6MOmSVzo7OWDx0MnOLU8SolUozhagVockSZ28D4NeHTReYHWEd8ypSm05nqwrPZDPBvkRPDjTDw",
-	"Qi8ViKGbCQODBuWIkIJ1i3BqBPtCEyXN6CxB+x9+bxud1f4C9BFlrwGnMnKg7FAg54b5AUuw1jc3Ppo8",
-	"taNR6MKNRjd7IWVUs3igVz1+kW1gq0wyd79njv3QeQGJxroJG82x8Nc1fNylhFXvnPtP3wat+Sy+x5ZY",
-	"alv1zl/tY8YXl3ny/u5m8Dg+VHeflxZWjOkeozv/X3NJIi//hw2RTZvzOCjY1ZIZYSPfN3lOiiIzqWyw",
-	"0mqDWqYLItOYpcbDECVc6TdcMGV8mp+Uhp81NX4CusiGuOO4kTwc/yCNjbpOk1PnpGw4tcS9dwvu7X0H",
-	"WLnPvnPflFUS2tlKOoE1Igpu7rtMMCayTDhfEymUDrbmNOvP8NBfmn9Iv4AeNKGzGRPKXFIQT1mAhChN",
-	"x4zEPDUT9sMOrf9+/+b46AKUCkZTReilvGaEakLJDRexvIGnnVyAPF2nPhkgm/MbrnSNPgAMwygY7Qgj",
-	"kCCytdQ0OZBzoTNqijB8a+W08XZGddSSh/gbxfqttnK7HNJPslj0Xa+f0jEzQevbIIuONnjFhmNh1Hyt",
-	"K+VM8WSZisxKvY8FecTbzqqepDBRaHhPvnCEiY0jzpIYc35ywYE6Oc0SHBTTap9EGbmj3jTiHxk6v1Fs",
-	"2RTXz33zH3CXm13g9yiX77fZF5gSxRJjTBqTBPNkEkaVJqCbmqC7+6XdL25Tl3Yuz2eosyryB0AauXp8",
-	"QCKwIGtsjFrj4OGE+OQadb7k0mabcPFa+SGfSdn1c2Ztgku1TrOOapsv7sHqDhBFib581WeZTj7PAZY2",
-	"tmIr79yoO3WKAblMORsR59flvBaryvGUpNLEHnP7wFcyzs3bb6XQdGzDpAkoGijm/3uecKZLikaviaKR",
-	"r+U56xoFG/t9qhs+1S7notHpcspUkOVeW2NilnKsgdCl1LmTt0cnPt3srkM2j6oDlT2Tnhb0lfCMz6/G",
-	"fLZtW94UOZ0yoWlVytovk0UpbRHjalxcmew/rhWRKR9zQZN9MqULcskIm850iXG+lTFLBTkS44SrCcYo",
-	"aF4MQGN0UwP3Unoew/wrrbUl+j80JUQ5Q/Dn/rO8IVMqFnm8ShFKLufJVZbLkLKpvK7ii3Hpu+smhvpq",
-	"tfOtKpr0ndmVOZnI9eXIlmGh7z2voaiavY2QLBfisCEf8aEibQwZjUZM4NYjNQdFXA8/n4XbO4FxIWtM",
-	"nkHHslh0yYkACZmaBAf8E0qpnN6chDISy+Hc/B82TGiKhSEERQesynwFj3zphJ04w9JqNL1MGJnS4YQL",
-	"9hLICH8Yypj1SUVCTlCRiBT9ePzm4ujsw9nRX94fnx2ZIMvJ2fFPx+8Gbz4cH354e3z+dnBx8DM86wVd",
-	"lsMzpCo6E4rK8ExAmmewRBXhYvxwTXFHUJtrgmOUIvbwY3UEB8d4e3Tx88khznzw5s3JL/b7NivEvFwE",
-	"MQNSF94MSOTkS0blNP2q7LslYsjjSUs3fT6loqAANZ9OqVHdlnP03btZUFfx8aoraqymsmJp/MnXjPA8",
-	"XxaGrGcWFcn4QesNF8w6slX17bcpYKjRKbeWzvFXm0yTgDA6nBhNkQtC1dBecB4bP3edV3tdh1Pmea9Q",
-	"BJ0ktcYfLVKSaz9c6VHG4hhnvKqzO7HSKYtxVrgcr7hAzcdGuwh1xZ2TY4ciTcBJOtZfK7CT8ebS+tWl",
-	"buf3CrIutOKahHxbPULmygirNYo9zNfryifg86JUQqGu+GxmxllL7LkFBhUWjG+QFo9GpB25dQDAKDKF",
-	"wvxLs48a/jvM1ZTc/yGds0VuVR8tdb4JGgzIPx5Xqet5fN7N5dITFgqHKNzArTG03JkQRReK3Ez4cGJH",
-	"mBp+V3LKeHrXnUpc8eS9fTPFBjTzAMnSvbnrDe+OWcCAvLCj0WhwyKtNweyrF/D05/L7lKpWvH3yttmu",
-	"KnAP+n4+oWLlD4+B1XwrWr4jcmY+HNi0szzN0CS1oAqZq/6gIoYCEw64zlM8sldeKMLjx7wD61Lzfeir",
-	"dO7Lh3n3UVW7ckBtRo4uR65oCYhMYtC30SZ6qKfG4cS/T1dNsQGnVA8n97wvJVHlfirq2wLvB0cz7nkB",
-	"7knQd+zUhf3isooAYy3XL/bRiEswExzVYJCUoGzaJ7Mr6jsCfqFcB5if+MJW9yZ8PMmzt02s9k/kGP5s",
-	"/KkBuUzxkcyTNhcpN3av7y5r4DArVvsQB1CZMLxvRQGhZDRPEpIapxwcWt9TX0jCRhrzOi/ZUAIvNR6T",
-	"UHgsOE88IJcLct3ruDzZMFzy1fPbqst9vpQatUyyVpV/4Wf9cJ2Vgb5QpfSfoZwxEuFvUUbBdfltQSjU",
-	"hKZF8n3+TWuWBL6dhspoSoWZiOoEplZ+lMqpuQJZ0rAUxsUTisy7s08E/GJqjWIyYSkrmc6v1rY4jbVV",
-	"f93NpM0K+lgYlnDBjErMmNFps/JP/3KfEKwBD8x//mD8QpgtTFNN9ETOzV/+dJ+7WxiJdWHU4onIg5PJ",
-	"rYgvITfTmTZceFwZKFzoMy3V4uI17xegIFi7hxV3bvFKBKQPXMFQ4so0z+Ld+6R6fqpQc75NDbOcnnOy",
-	"ZhNu6dzaz2X5OHvuJfJZzfhRMjuXXUEVnjfXNH/EDM/1M0ueExGuT0RPSw53JXQ6p/xgg7bmWyACLNP/",
-	"/Bmdz+rg63M461WufI+fc4KCoyH8Ps3eYgMeNyHAd4V+jsTIT3slGtyDLzAP8un3cGm/Cu3Dw5rt7fS+",
-	"ebm7+7L3+qK309+B//0vN94AW/sSFOqqcMmFd8NqQv4mllHgc4x4olmKeH02io5OOC3HTE9Wxe0qox1/",
-	"LYTnndi9OXjZLoydXQnkfv+1W0wnp4K8GgtR1spwRWuZenAkXIxkVtpHDQyFReT5EbaQcjE4blXWz1VG",
-	"8q3aT64YmxlDasbkzCCQUKtvwdKwAFVP2ILE0gQu6aIfiq2tAlpsaysgW1vWYt7aIu1Sfr/q4ItbW64t",
-	"Dc+BNapcI7Rj4p6hoIUcd1lWBugBHNGgf1Q5AQI7nOOVhdEcD1corIvLwqIZ+ETjJOmUUqcCJ5fcFAYX",
-	"E+qGIhT/8R/kQE5nVPNLnnC9KLSU2fwy4WrC4hxUJxSGJV/3nDpfcwSwMBeYMyieOI5xRYaPo8++bxTg",
-	"/GRVRNogsEMR/YY3JiCFyLmNAqz5xTBWtdAGQxYEdycgkVHxi0zmIBSRUfXz3wqHj7JfmsEFrf57Ozp9",
-	"fxFtR6eDi4OfQ7FdEM72bw7ru912ziuCicAKLcSzHQV+KTg34smAtZzrKx2EVQ3F9W6xeWB5kziVsxme",
-	"w5QhtHY/W6etA83X7bgebETwpyOc/cn5ReZPciOI6g5yQUwdj17IANHWlDTS13CMPFuHK5jgLGGa9UOB",
-	"rqXLBeGY0GNo3uxlJyDmQODfmNPSCWwqlJkzbojllBmNHrIhV7gfWZIPjKd4AtwAoXOGUiiuwFQLxRbZ",
-	"2hrUpSsYjwrQVHYBu1tb8EEYF5nJNCCXc50XLputNX+BsRIurlQoiPnB+U6A/48ZJxVsHaNXLO2Sn2HG",
-	"mBIxocqC/qBD1VFY2kvqSieAMajIna2eP6dtMc1ztDYEr8U0KHkjCp9gNbZW5urrmCFifxjPTdS+mUgy",
-	"YymwfGW9b/QKbnyna3b63DFvE37N1EpvzdYWyWsjX6hSlPsF7m3Zz2WBB+r9qJnTFF2ogeUXXBN0kRbQ",
-	"v/Dt/B3HGwp3D4HwjGBx3J0wbr8gdoMYDOSNcC/We1pAreEAdp0ETUGgIawmi42oyvI7tDT/FHkCAC7B",
-	"YhzBWykDVYz5K+/CCBeSTOV1/i0VELhbZDubxXbK8EAiIgWpRIIrWaO4gxk1BmaXXF90ZpQif35R8tVl",
-	"ZejAiJTLgqJih6OMXAq271xFIb27WKpGMX7J4pYhZyrM4yld2II7woXZ/2sGhGdeUKSNHAJdm2TBdKdL",
-	"Bm52MeJbz2iqXalM9CSV8/EE997JfcLvO/xkH3kscQTDn7J9/GNU8BQXzNQCLXTJMRAwIkmhMTOTXGCE",
-	"ixZUStpTCUI1kQYuAMMv7uKHBmMrI6FqwLycIi1vXPLeorfW8fmCVoTHUIjtfeu8HdIkAcqPfnO9u7eR",
-	"/fapp7dM6DWzNQ3yRsBAqAvMk8Sy1W24SdtWQmwbwbBtE2PnIsbkb8ZT2JAs+EPa0b//+S9X4G7/5mZD",
-	"3CLscSlXWEhM8TWYJvbLGbJM9mEYpB3t7exFnVIaQvt6d9uGvtyYotm6iswbg0vaQdq54iLeB8qyuaww",
-	"ioGOe0iqg7kFGHAz5gXX3Syr6f1FlPF1I2FJM7XFQjkJ6YVXUX22eKs4A2Exn3AhRsoYGFY/g8og1pG8",
-	"awdioCF0sncdgP+LZOEel2nFgFKgMheV8FEWrbA3PeMtiMOXYPRGWak+pKg70RLJGx5SDAobh346uIqv",
-	"dnbc+2oEJG5pJrK8Ojh45fXOzr6R+QwOA/jILKGI+CFHmgkCnI6lpI2RpxeKhK0f5ohgPtJ/QDsFvo9B",
-	"6H//819hy+Cza4n4lkTfMKENuLQJg6lOYPQwBgu0COeUKxaT9q7FGYyxN0GnS1BrR10GxrjuWeAphrfe",
-	"oMFnv3TJOyQ10OoNOe12u7veduy77Ke8FTAAsOOJTGLS2/H3MVfdFOU4uZxljA2zgJc8aGpjP7et2r9P",
-	"lpGqcRuAJA0gKLDThSKXEm54vI80lNkJeP3tNUqZ0nZ0THy3NzKXPg3zxwv8N1DslpPJcQIG7RGhLqWT",
-	"rU5RT8LRDBsayXlKBqfHhuCMwlFYx/CXfLEm915N6CzXNzIFlSYJijfjGBszwQwsPCoqOFohO/IFIR9B",
-	"lZ05u4E6glF0ucofhiP3igUyzm+1+a0tyy3sxXYSVLjOMb1iB6EVaY9EYp4k0b5pzYHKjaOUmsshrkjb",
-	"UYIDX1XtkLlihv054ZjMgshxnvBWmR3PKzL6ZG9nD/jTXq8XChQBhCY3QEpTRoXy8cY8xDuw1PVka6uE",
-	"nGSaMdghM4V4awvsvK2tUKAKYPYiMzP+/c//5xoEMvX1/ayvQaaW1Cv3obDSvm9VE6sGbf+Wff3W6HOo",
-	"P9ugAxx+Jyjr/tmgQMIdnCHoCXu9XhSK5dIDsl1VewC/VtUe9H08RUVuWJK8NNCyAVB5KDAbWBX7qDLM",
-	"00tzGsk1cKwfjamIRZCobmFTkKLAxnBHBGY1y8GUobm4EvJGhILHOYC/PYrC6DR6eOD2DcIIvQEeVaEY",
-	"eKzQfQzvfE0qBtpoft5ddh7550JhNTtF2ncrdaDt3GFN5VNxU8jztZnuGvU9kqq7IpG5SJhS3gmCOI5c",
-	"SNbIWmFZjyXzuPN5LSVpZ2aNyqwdbMpjV25LoxyiL9JUMgkIkjO7Q1yZpKaYinECJ0miw6M3RxdHZJt6",
-	"vpjsV+X6Y6w3zbODSjkU23AtvTtiHBW4yYgk7NKd4TJ2vlZztvkTPM2pKCO3E+/pUBzQJFFkLDNDsSlw",
-	"Nq7wbpJR2Y4CJ4K5FHLCCI68JY/pSKO65JcJEyh7uCJL8IBqCR4wFA4+oNERjYAGmnq98yqqLdHZz9NR",
-	"srY91RDfofAxvgP4bi8qFfiAKERDo2jDo4w8u6GLzMAv3fuTmeZTrjQfwmAGR3O4yLyfS1n63t3GzXd0",
-	"WePxKXJ02p7/PXCd76EwchM0NjqcFM4GnPmQpilnRoXILyy66bO/cO315bP9UQy+IlByXUuUrpGZgTUW",
-	"vBsSZdLZcxAVEJ22Y5IpmpwPJ/AcjBsKsLmjrYwHVPVI6eznFX0+zOgy4qdHPXu7KH6qytFw6rnfzmgh",
-	"RUc4Z94I0UuV7RUFCxD5PSy6P+XnlJ29daRmwK3+ppQwne3e9LE/kfUC5cyy8L7YLkrAhcFgUHX9qTIv",
-	"ZLY6wW4K1cYDJBcWZN1DHmwvYw4aUGqxINF/4b/JlMWcEr2YsU6eylkGZg+Fye5qn/14QL7rvf7ehtOz",
-	"aV3ONZy4ZmpGgUBT0MSxFx8TQ2nbhCHAueUwRs+NwnAeWTh3lPsUH9r9xgF7t+jvbXg2/u7VEP4zotZy",
-	"Fo5JuU/MIzs7oMVZniWkAJGBUSFUa1FXN/LcRAoVosWzKiT5mLEZsJICtz4DvhcL63lRBjFeIX5q3p0g",
-	"2oNJlAs+M/BSYxSYLMx5CjRvvfa5WVEY/g5EfSjaqM3vdDyw+oCwLkg8F8x+91Xf1OSRF7cv8h5pLsY+",
-	"mHO4LLC+VHbeIWxXVIB3cmVzP/1d4Mri+c+1fb8S8x6PDP6fhZctb89ykWxG2mhoqOz6+SXHZGJTsUvm",
-	"CM6vS6K8rNLgS4JpiAKrslR3PxSRrb002QMytTHFfdfKizElNatfNhzPOmb8MmaTHpvwIbPl1Dbc+fb4",
-	"ohW05mnS6rcmWs9Uf3tbzpgw7K8r0/G2fUltw7O3QUtznfiR0juDok7OU7/V6/a6O5hEMmOCznir33rV",
-	"3em+agXYGAUj+NtO8aXRXJajyYdWozG31UaIkKcjX0sS3IMxv2YiC92AqZYrUqTebCtSDpDo8vZaSBlL",
-	"ddF59ImSS9PWzQL1G8MAM9hdkO1O0eWBp17oKyjc60YHKjTRFfEL64F2mwpObMQ/FEDYJG8qupP5Hqkw",
-	"1GuCfCvCMqgpZmoKiMjcKQ23J/u4SWPyNG6kVfir4zyveMzYqrn4MTAIRafOUGDygLwxtkM2Hgol9Kxm",
-	"MRirmBQmmVHg4cuCtFEd20ZlrwMHfI3IB2M6Qy99KTEysCEX2CcbH3FTKlN5Y26UE1bOyXKQV+G6LYL/",
-	"Xp0zUjyy7Tdvug1Wv+B3VmrwxlLP1NtfS32Dejs7zTGP8Q1DCvD/kIEvI0W8+u72tjGIsQdeUYNhXFx0",
-	"GwdxiRxR1vfMKqoGyle77bTVuQ1ar5u84veZwLd6jQbKejHhK69Wv+LCxOPmmeL9nMacHtI2aH4XlnYr",
-	"aGk6BiLM2jy3fr0NWmNWl7TopQsERsJWJkOsSl7ctywaXnUsA4WWbCmiupydbB0u2dLc+pA7wrkgqzMn",
-	"zFBOL7mwroTBu8M+aSYFrOLDMS8CtXNudDGzJ/uh4LGNnGEZQqaYAIPK6phs82fXi5aHLE3yBBd+MnYO",
-	"TbC8PYV7odjhGR0XprObykvR+sKg8L7DtwIP/gBdTQb/wEtIJUP4TyZb8a4FKDOs+5QrHLhwdJXcWabV",
-	"KYpPz4PgurkIj4ni01myWHJ2kUHW4WRVwRFKH4erV3HkNwUdfxn8ePU7eSvWBs9mSbsrH8xSdR8uDi5p",
-	"MpRi4ckDm6f8dxcu+psSGvSuV/NSlwxZSskFdkwQJqzrZtvDx5y8zlfLtSi7XrFI3Wi54roLW1jM/dvS",
-	"3Hv3mHsTZN41FtRbd0G/5rnfiKmWZXXv+MnavTVEt4MLXCG43RJvy0W/dlENW0EKTJYqETyTVYUDB9a5",
-	"UmS/tU1Vh5dm1/HyQ9DRl9Ch9bzppWSeiuTOvtF7U3lTWNS56z9Xq2mC2R5FS/VahtxGh1SR9hMFofDy",
-	"dnDKUnh92FGwMY6y4lKC8YLZSaDACPsz2AddMrAWTtTb2Y2cDKrsM6vqEdu7xkFhc4hBTcBdNe4GGhsB",
-	"58WPMcQ7lPPENK6yrts8/QZdvZ6Tz2LA4RKdjD7MuQOh7lYEZHl3wYpMOq/sslNROtm+mchQ5ElxXHdQ",
-	"Jme+wK6rgZiugKCyeJTjaUJo46HxjCmEmUI5svEOmwiEZ2VlPtDRqjggKcKAe71eRJoG7Dr7oSjpZu4E",
-	"3QU5ffrAImjbgSo7wZQUjVKPIqc3kYkQZEpG4B134YcKxYW0udSwBYLd5IYjSxTDXIPAJMlx62+tS5Hz",
-	"y647VWrNgcMH1tZrHM/wn1lmAiJz/UHGi0cQ92XZ+IiCb21x5FfS1RiUcFrmUneXuvDeLmlEu4+wRV+X",
-	"LrHuodSdQ9aehCrLauMqQVbIr67fsAv4et0E7GPb+AwOfw/FY2/n+9Wv5L1N4YXdBgpEue8gvve6ieJR",
-	"0a8KXu71mry83HHsC1KtDqwkzhSkSvXqNsidydu/ZTfutolfufCuILuvTHyuLKdG1zvqLFkqtMlds/5e",
-	"AyunOibXtiI/w+tdaxIAxMJ4FMphx6pEiFCUpJN1igVrZUgQJ0FiambBtXFmhKKIWgYmiJGwPDI6ZtoG",
-	"RE1Klf1MbtpfFMpmrRfXJiOt78Z9uMt2bUl6YDavkdU+wk2rsrD37gK4RGb4QNfmnhni7lfyxrD343MN",
-	"GEBFL9Evz+96N8ep8am6x2lu07KlQtorPZudMrqKsWT2ickQ5COLRmzDy90lYv+J6ZzSn8DNs1Fq6pWa",
-	"T6+qrHnnv5R7eMZovPIWrsfGB5ZuTqk2DBoLMCvcMjV5xCbO3HZL1Ts263M6cxrSdG1ScR6EtVnu/SLJ",
-	"2AYiq/qhJlxcBdU5xW42MWgSuSdeudldoTAGsc1MC0ziWx6laC7Xs3zqIk9tidMYIID7GqierLyvZZpV",
-	"6jtRyXXYiy3+xHRr0OeGE8auyHwmBf5zQgXI43WZhA+QUMMxyigITYzSL49/N9rgR2Txr8ssvvfYdmuR",
-	"z1Sc27Pm+Q9Q2zaW7RPJN8MhVku4eYWeafFtSkVQwQrkvTaCGWbgmzxPc++7ZjAaX4UbmggZikxMbRMh",
-	"C0FVJ/oKH7S17cwl6bsGmymXMoZ1KEqpAE6A2/b6z5xEXJC2LdLk2klPxYxGY6XbWLStpTXlyqHg2iZA",
-	"FUa9Ec1azocTFpO29cri86bKvJmwtc7nwEaon1TY2mP/rNL28f3ATeXDQ7zDJUCoO9n7C4V+YiOcNyJ5",
-	"I5I3Ivl3IpItl7iXt9mtaIc5rPAPvfBcwFnYv8jGO/VhfVx4/ADTK+I7MvKsKKzL5gsIvhTYZP1bxBkg",
-	"eXK8zXDGOoVO1/M5ZbfNrzndJ7TccN5dm5ewDDoA5krDUrt3pHE5G7C2pPsM2VBSsJpMKBdzHAmgBPSF",
-	"8MQJ5bZGs9tqxO9dRPJvy+1KipY8fiuS3d0M165lwOWJ0mxmi+iElsj8rXTqtp4m0Wgdf1upm8SKZCOv",
-	"VdEzd6Y9PN3I70agvPbdDttyr9FjOMzuTmNyKxClxzEq8pqcLkgdr7LByfvBXFbMIl7K7nFQAnMIDTR5",
-	"nE4DWaUGFnBZ4IPdfWLm4oKgTOkCzBCeJOSSmb4Cl8ZG8noKECoWN3RB2nmpYA45bupGKnvnOUzUuP0q",
-	"ueiq9A+nq8lnTQSZeX2uChtgfTbXnBXdi2c0yggpVvMUGSGPt1dfpki4z7GtPinXJfD89fwvIpXks8ix",
-	"4swbiK7VWncJjatp+kfxUlF26mYF6ox7U5U3oUgZjdf38JTTJO7MUXgIu187BaF0tz55GsKnzyp4lBSB",
-	"krrTRP+qNQvdI8hTB1YmAVSrEkSmGXZh+bOY9Mpj0i4D1WGss4xUh/2tb0SO/ta5I9XAI9gHWlMbufkU",
-	"cvOrTU14hDyDe1zlh5hSq10Tpw65PTBfoaqHrA+4XxfKsXIvFA8TfA1CG9hd8JEl330tHL9L3L25Dzlj",
-	"14iMaHzTKZswmiqa3NOc8Vo5fsaEAvPl+Im25ovg2A8KZ6xl6WzCGl+j4ZOF/u8jdO5OB6jxg7Vpkw6c",
-	"1VKg1JZzShe5iyyHAi733iRtF0yl2inW99YfCpMSkOu+ef/UR7K+MpQzJ0u9fcrSl+4RFN0PsNQd4TYj",
-	"ixH973/+K9o2HRvg/9qbed17oe7u9LB9R5eHbmdVkP+zy0K7+ifj9k/sA2yUhuehMQt2Yzr+ouKSr3Qj",
-	"STeSdCNJn50kzSP2a4vS26DloNPXRuydrhGYH2YAmEtlylkBdrKwIGQsXhmkB7laC8biNImYUJ1Dp3it",
-	"vKqQWi6yqD9XoUCAn/v2IlyBrQOyMfLmdTORiZGZAeFjIVOEwjSw+qmcMhmRERexIhHCeJhq7yJVsOio",
-	"VW5YkXfYcKvSA8K7rGt+wV4PrjVbNJ4Khd+7D4vFh3c2AgmIYkabGZweE4cYOvsWJiifaigsWJDzxfZq",
-	"uCDEQchbCA6pyDCly8uXo1BkXcUwyG0xFYY0STpd8k5mIMBclTF5cizTvBbfweQxSwpFDTBPDbpOcRPW",
-	"VkXe0SlrDq6zLhrPF42T82BonHOD2PBWCk3Hc4bQT4m8trfVyGeQdRYHEi9f6x6gOA/OSTyk8/FEmwzf",
-	"AzqbJ0wbJrZgGnsQaMaEM1OTw9j6/HA3OeE3SUIpru+nBr15eErJ0L3hmdR0rn0DHBtHcnkZH05jPJAU",
-	"KhdT5IrNdC5QLAitm9J+KfUkFHnL4hWJIuTuPBG3/VI5xx3H3Cdcr9mYyUPYz/qYCMYMkswlC8Vc8H/M",
-	"GYZcErowfUqwP9GNJNH50dlfB+8uInUH/seBg+/3GTM/UIwjEmShf+FPQV3t1b2Y032uZmP0jwJt9AnS",
-	"PfINqs6Mf7bs/R4bXrfHxf36rEkam5yLFXgalZihHq/3DSS/fVfT3IrittXhYOR9ShD/0+tVkgWf/Vzi",
-	"OBRev5KiaYfNel7Ric74DQv89GkF6Aa24qlqP9IuILkVeisnfDjpkPWwOELhg3H0Tc1VqUmJi4CspcQm",
-	"OC4W7FJ/0Rq46QyqvQpo2kM0yeE3VoC/dQKTxJjveyYX8+Ym+dnYvVd/cmjnjxEuJcM4LXdQwV6EaDFp",
-	"O0xBQr9YSOocv4tlvUxQ3irTZSNY7vqR4Yhke4G+YEs+VgUB6ZwyjY3fBVeZVfs/8rJzD1dzOdOnFo/k",
-	"/pL9SSFJHC2OijiowvI297Mg2M4GwOSZAZisZvF3pCM5crx5NpIDSVLqKmT8E4SWKlKxxyNwOpOpUGQo",
-	"5XelMuHIvTUPtM43KpuvEm/yg2rygxpcpjUZeEFnT49HskqCheK+0B8PsE0fJUDp7dRvDQ3RfTKSKa74",
-	"TCqacGG0ianE4nQEZmEqv6r3uWzPBv/j6Rncepu5Dt97UHRwDVN1Exv8qrNsmrDuO9NqTFDOtCTPAzcK",
-	"KL5tHJeB77VszIQx6+UxICE+Nxde5jJPxzLuwwOa4T+4PVWfFgJiw5U3XPn3nrHxIA9kY7gF907XIC5U",
-	"5uY9I9AFt3F6GXfBt9MfCr1QtRNfEfrCACykl8gL2YzrCQaeDYuZpXKc0qlJ2WD3KR3aXUqfG5aEcmUG",
-	"HdBoIq+Z4sMrgm5aWzifMXK1AWL44oAYKnnbw+qH1nAXmM5u9WnH/VyxvFfBELbL7MA6pWAViA+OBM+1",
-	"YM9/+CjuiFBc92yKtl/mOGGpzYSzzXkF8G2L5AA/mZcuzcIj92JG5B9zbIid7ztpYzpcx++upktyBbfR",
-	"qbNbxb5Dgfw7WC7SDIrSTZFXbFJNeLyfIcGfDs4Gpz+fDc6PPgze/nD80/uT9+c4FjdI7wqsFZpkCPG2",
-	"CzGs2ewKtt402wKbwHFvqCZRI1lbKrKOamu5HkWUuEVwzfPBPlkR2Bry5BkUg5H2dQ/Vk85nSWZ/lM36",
-	"UqTyJq/9WYTsNiVlXkJer3OXOrI2tNOqXL/fL8BTncXWIMXvS4J5Ws+eas5av2a4p9+JDbpBftpkITZD",
-	"fmpmK89rO5jfUXvbJ+mqyug6K9ZNEVu/erpk7pqJLldRhwIFEejluRDDpp7VddUlNPfVJdaYzc5VKLIC",
-	"NWscPxy/Y2N9P1vr+33tffiSzO/rnl9oYE1Xt9TgKazLkjB9YpXl0arTN6b9xrTfmPa/txr3prZ90zjq",
-	"1wKg+Si29AZD8/NgaDYyBx4bRbPOX/OJgTSrCfcTYGlunBIbWM1PAqv5KQLjG2zNhvHYZwyv+WVFVjdG",
-	"18bo2mSdftnh0Q3m5gZz8/nIyJWwm4/E/b8UB+dGwm4k7EbCfuFeyjsdlHDNVlRymKutMsK24Iu1gCg2",
-	"tJsDRhbgifhsFlK0kCmR39E26uNdp/h8hsNJExCDCzKRqP77CCoBUfPhBGQmotDgH36kQ/hvEApEikEp",
-	"anKpbKZ8jsgySuX0TtiVDLvEVJnYPtoYOtQTNu2G4mLCVY6NkruxcLk40+x72SMTlrLA4LDkcClDqWB/",
-	"BSMx1fQSjhBjsmTG0lBccWGAQR3cTuwinuVfidjH4ZQjEmWtmlSG7sZpIsdzhr9kigwa0/tEyzHTExgK",
-	"gSEQQZNqMpVKk9c7OzvFsttGzcEcrRuuWKdLjquANzGi6/QdR2hYacbICKMKm9Mc+pAKohluIJx+8Rmu",
-	"Cfs4Y0NtYttjRLw4osMJEiVB/S4UXBCqhkzECHATGzKpg9d8g/S/pG0sX4Mcjc6hghzHFHiplXEoSTi8",
-	"hUdYlPjlXZ3LIrUptz+O4e437njSHJ3zsKAN+86vT9hs22xw0Xj7m2CpCNPf/SNgmQQrJFd0x/aLcQxX",
-	"+gWYUiXmZ3ElWv3d3p0ftsL+B0OpI/0HcgOkmfDxpAAoXEj0OZtW3+QyZfRK/alUIrSGcAfKPLC8t068",
-	"W16cEyReGONCz7Cm8I1PCYpZ4Y68Q1TkMI+YlRH44qFg1I4MMyze3Fsjw7yDXh08M2XlLkIxQvEi+pXl",
-	"2sbLaDGfSbtgvAGJcspA96OTGlQq1QmIaxj+ePzm4ujsw9nRX94fnx0dRkEOxWVLEDOksiEVGAfBkkEj",
-	"QSz+Vx3UWEAshpiqAxyrE26Blx6Mn5/IGzKlYhGKG+ZAobV3DMSQYcdw0B2TWHMgU0YMdjB5SwUdG06d",
-	"STvg6MoEbW4sjJh5lqsMriuugrnaJ1HsBxWjqseMwNVZgo9VHXJgHZDOjKTyxsd1w8rSfdAH7EaZg7A7",
-	"f8lIjsmGgr/tQJl14ICvMTF7TGeEC5N47OkjAgjMFVtFFpWCydTDkp07hLyuAbw2fvN5RseN33Bc/o8m",
-	"Jww5lCAM8JhsveSr79bgmYfuqzU8M7/sPoyfQ+2fGkL4MyGVIeHWsOOAWDYHilyVJWFIlRharY0NmwxM",
-	"kFIOaSO6cHW19m20CiF/37JveJUMaZpypmwlQ8mSqEJblCMDeGnXCHbBahNgFSh/I+FgWK1Bsm87ZpR7",
-	"APuhWA1jn+MiFsYAfA63EjVgWLeHMJkrw8t71CnEUL7NYCQV6JKFDoF1HtrYUn5mqKtwwxKsxk3qGy3g",
-	"HazupZBtNLolwZLyEfZDH2BfeQj7PCY14PpkgCiV8zSvoqk1+BCHtOD4dYbDF8erN4j+S0AujgGwd7cB",
-	"4N+bB9oE5DivgAJt0bAG29LH/q7movup2gW4u/BqrV3Yy3dhsCBT9odn0DWguJZNIBM8DPmvXOojaoK7",
-	"4Luk+aqqRNd68qoQi/2POh6MP9C4Dd1xbf1nhIk448fmsRfKlV19o12n8gbuBfzBurtAiOfKO00SOaR6",
-	"NYQyaUenJ+cXZDuj4ygIhRrKGSMRjmqmLAUjOqVCGbsVRSTjKHUuJZhIdDZjqBgJ+zNYIV0yWC6zxIoW",
-	"Z69ss4SSFA4q2ifYCkws+YDtRY1pQmMjL03wc59c90CuJqbngTkAX6VD72niIWUnXIA8xVXK/Hy65GeW",
-	"sjofo6fZGP2FDjFND+Q+aB9OXwe7AL9q5mYiYSeA/5laG5DEtjym6yoz6Js0LkiXdDzNCk1JtNExFJpp",
-	"qiO3VRFp42FZ9QEIqVBo7jZa+yTa6/UiEp0fnB2fXnx4d3Lx4ceT9+8OI7JNovOjg4vjk3fOr9hSydf1",
-	"3Am6CyoSHk1PJDvQwc+Ds8HBxdGZ+9WSzuICcHPlZfp6YNtBGRbdXBuwhaW5gLgFgt3k9ilLFLsxfump",
-	"vMbTNFr46XvnsmynDC9lRNr+namvri2Ywectqq3SHMr6wpN4/5pK+nsJuMbNNxyO8BTlt01293eojd3n",
-	"SOtO0RW3Ti1ulRgtpOem/UdVlHav12vysu0NF5+xEUuB1r4kVS/vNuLQTb22V3Khb/9W/GONchSXROEG",
-	"5T5pT1er6oCBJaqoR+VxjCvGZpmnW+AlV53aXiaOK7yfQe4tKtqLkOruIlnNaNM+IksNGUyMOS72Ypql",
-	"dhlXTSgeUGtDLgoFuNZ/DdrNvRzYj+Osfl5NNMq8ctMb4xn1xmjEkO4oNPION680Knt+2yt9up1gvb4a",
-	"VWVD3gV4At/WRod6Kh3qqy0d+tT32lYbNbzVazrJHS3k6Tt1RGKeJFEe5B4O2UyzuE+0JCkDq9gGeiui",
-	"YuhRCchcMbSYI0eEdkmuPxp9JY9moOWONxrlt/EEBMaQx/+8ijpPUpVkcoMfYpk/Sqa14TUOt3ty5kMG",
-	"KVcsICPKU/jBPHfFbcoHE9dczhWZSimC+xnkz6b5yO9Dmqx1oE+XhL2e9b7Jwt7Y949XVtVU8DaopPJd",
-	"/BUefCmKJAQTGwCxGPeXrH+0Octtnq3c3CZCFpKzThYX0QBr0pq70nftVFNDZfwJoSgleThZC1x7HjMu",
-	"SNtYhBiGAplpnCU8T5m0CQY231cSI/25thlvhS/D6ApazocTFpO29Y/j8xjkaCj9bRggsGkHTyr97aF/",
-	"dvHfyCP/aZ3wT68fNOuG41ylJ++Hs1EUNorCRlH4ehWFojrsESIBjXv/+ByspvtPcRueafsf9zIuNwAq",
-	"OyIf2gKocju+oh5Ab2XMUkGOxDjhamIz9fGMMaOUi7HZKqXnMUz2HhW8IHlKJbyqrOdU1vD+QoFCQOi8",
-	"sNm3RvZY2jIyB4TNi6xzW0AuU3yE5lIGREx30zPoy+sZVM0ZHwaOVO27XBvpv0GW3e8X7L+ePzdJSPqS",
-	"8P7vwzsfn7V9zd0BNtJp001g003gId0EmkjR5ubF1wKJ+zjyZoOJ+5kwcZupho+Niluv2HxiXNwa6v0E",
-	"wLgbebwB0n2eQLqfxlrcYOlWYek+gTR9SjDdtZnY7xVS9xE36usTAxuAwA1A4JNA8DaUZBsQ3t8HCO8z",
-	"Eq4rUXgfVWA8E0/pl43ZuxHhGxG+EeGfHOO3kdcVvsXS62po0zdySBMSjeRcaMoFggywCOg5TVr91kTr",
-	"WX97O4GnJlLp/nc73+2gfbpMh/B3C04gh3NTTEhVAbIVLA1DrID9sxRjMjZZL6QNzOP8ho7HLCXvj18o",
-	"coF4Xwh+lU9sG2WMXXGl843JWZJtk5aGL1oo1lw4qoqlnGs6ZiTmqclbU4HlBzy18AkOqokPV+KMMLBQ",
-	"p8ufR+BKmFaWNHev73uJO8uDDBKkQM2vGRIHF2NVQoUOCBUWmRPBeokHU2LSVkpSxY7tklc1JbiQ0c5S",
-	"anFALfYnHLyBALbseCKTuKqqPdsEBwn09tfb/x8AAP//",
+	"7L17c9vI0Tf6VSZ83iqTCkxJtLy7piqV4kr0rp7YkqJLtnKCfYURMSQRgQMGA0rm2aOq/Hn+PnU+w/PB",
+	"8kne6u4ZYAYEb7rYspdVqdqYAjC3nr73r3+r9ZLROJFCZqrW/q02FDwUKf7f7gUfwH9DoXppNM6iRNba",
+	"tYuhYKlQySTtiVeKBbciVVEiA8YV40xlaSIHTMgsyqYs44N9poQMWZSxa967YZFkwVH/9Uee9YZBs+bV",
+	"UvGvSZSKsNbO0onwaqo3FCMOw4pPfDSORa1d82u7fq3m1bLpGP6psjSSg9r9/b1XG/OUj0SmZ9zpwSSP",
+	"wlOeDWdnfhTCtPqRSFnSZ9lQMI7PwzTywb73ahE8PIZPeDXJRzAk1x9eOOH/lYp+rV37r+1iR7fpr2r7",
+	"KKzBdM0E1V8nIp3OTpH+rliWsFTw0GO9ZDTir5WAdWYiZPXATEX9addreW+Cxj67i7IhC8KIx8lgIo5C",
+	"FXiMZ2yUqIy93dnZYVGonEX+47tf4V/jOAlFrd3nsRJ62f/Cec2sW9XshUaZGKlVVuzVRvzTET0NE/Fq",
+	"o0jqf+/m58nTlE/hYZVN8bz7STqCfx9w1eMww5ltilXCQhGLTDBxK9IpC8VYyJDLjNWVEHi4yVikHF5o",
+	"NNkvUTZMJhmLMo/xnHxp4/JXFYsUk0nmS/o07PbezruABT93zq8Ou6fd48PO8cV50Gj60t5OIoSq/evp",
+	"Fdi7F4o+n8RZvu96F66TJBZcIpkcDHnKe5lIVyflnnnFOejdSmruFZ9/LEFbM51D0icynrJsmChBU43U",
+	"nLm25myhM9m1JndY3Ig5kzsfJzdCsrskDRdeOutu/Wm35e1a1y6/IksvHb644sWzBvwiV+8oFKNxkgnZ",
+	"m/5FVGzcR34jFF6lLJ0yxfuiyUAy3Igp3KJU9JI0FCHwe6BOxUeChTzj11wJlqVcKto3kBrwwF0aZYJF",
+	"mS/HaZKJXqY82t+MxM04kUq0ccCxyCJ8tY5fvRFTj41ENkxCjwGdMy5Ddp2E0wbj/UykLBvyjAbwJRxt",
+	"lMGhcqnuRKqKUfpRqrJ8LPwK/EwCkQX5jmSvz8Q45lMRthncGDh3GfoSR0AGMozkYN+dK80EfvrXRKiM",
+	"5tTnUSxClqQsjETIrkU/SQXTU4zkgNW5L7NoJJIJ8q1eytUQbhFn4zTpCaXgXc0AzO42aKnKY4nsiSbr",
+	"2NO4G0axKFbrSzMflUVxzNKJVGwgMsU04zs67H48PbnoHh/8/eov3b9fHR1fXZ53A036Z3D4rzuwtGC/",
+	"OGegAXyA+zKM+n2RCpnhiSz89ln38rx7GDQZcgzOiqPSxFGQVRs+nYr+RPEYmPSnT0FDM2+PqcTdemQ4",
+	"oncDZz7gkWyyv4ipYjwFwhqJ0bVIRcj6Scpae2yYTFJVYu+1t9c7/e/529br3d4b8XqvtyNevwvfvn3d",
+	"6r/hO71d8e76++9r+h4TuRQX2bpIr+Em2Zd5xD99EHIADL6lb6j59+6stgOXUi1mskIJYDtVHCyyFQbD",
+	"p3Z3dnZKPMprrcihoqfgTLsP4Ex9VB6rFdMAdNaABGIcAdnFHC81hz3wa/5kZ+dNT6us+A/h12BHtAiV",
+	"A6SzEQ8FS2BPo77hQKQx4D3x5RDZFs+Y/pTHRKwEC/Z2W0GTBVsBG8EkgUXKqXmoTFZGra2mG60kO3s8",
+	"5lkmUnj8f9d9f+v/8Wv/2H397td/7Lx+9+tvO97uD/d+rfG/alW08yEaRdnspp3ygWAq+r+F5xAFq9+2",
+	"mBIZkwkb8U/RaDJqNGvVhBDjlys1nF08XXrfOmz9z3yakczEQKQ4z2M+EouIPFcHcs4N956PhMeigUxg",
+	"vazHlXDIunaWjEQyZ/74n1U1i1zfgXnihE/6fSUqdvZ4ApwFuDPeDNAu1E00nreLCX2mcht3PKR+ntFe",
+	"fbdXs7Zxp3IbT3nKx8OUK7G6CjnO33F1yGolcmyN8Fgt0p7tnMO/cCY4o/XC9ur7W+chaB5Zwm5bYH3O",
+	"WAOViysdR2l1a63mHKe9jkJMf67U3EvzUvrba89JaDV1jUnRK6zOexnoGaonpHB3782cSYrCXF5vlqiO",
+	"/5Kk4epUqwoVntUjUC8K3Tlwp7vXqqRkZY36OEq+h7dJf0RR+CMPf+KZuOO4471EgvoI/5ePx3HUQ3rc",
+	"/qeClVn+DlhzxqNYIQfn2USxvd0f9nPdMQrb7Lv+bq/Fd8S76x/Cvd4bDstM0yQ9QLFd+7FzePVT56L7",
+	"S+fvwCuEUnwAv+OGwWckyDKR3kY9oTVhEbKJFJ/GopeJMCbRu9LKuzDumV42bULJWs9HQroyyyC7WzEg",
+	"sQMhs5TH7FzPzWMHoArTTWIfueQDMRIy84AQz4UCccpAfre+YwewrZ+yhi/zhagEDAIQBUAQsO/AJViY",
+	"kH7OeBwndxW8AbXAOzQXuNL8JASxfe/BWZ7RzB98lvrutkF7H4s0mzI//9GvoeIRKQUS2z3Nv3U+HB12",
+	"Lo5Ojq/ed44+dA+dMzX7iQp2vkTUP3B1ndMjpk/y6c6UvICaHkFhikFCkTFznQp+g8bhJC7YSef0aN8Y",
+	"R872sg777/OTY5o/KlWkyTPxifeyeMoSKeiJWx5PQM5Ldnnx/vUPpACMeYRHPknTZMAzwYTq8TFqXmGu",
+	"03y3x2JxK2IF05FCgXXlwTjBx86H9ydnH7uHVzBEYFmd19MMZg9iOTcGcUWRZIE+1YDcTX7trDiESCi/",
+	"1miyC/EpY6OJynAxQDBcW8OF1Lr84w5oW1xO74YixU/nNqLHZJKySN7yOAr1iiOJFI1mbpIy5Lttdpqo",
+	"bJCK879+YD0uYTSVwfXJhmLE6sEM+QBbvPdqB4nsx1HvwfRMFrxqsz2PFTxUtdmbXc+S1arNdr1izfq6",
+	"qjZrlcjc9bLN8K1i10D7Lrx2+8YTiCenPW5/At79TPRO/CSMehn5LnqTFC1c4NWC1cveQo8Fp52zzunP",
+	"Z53z7lXn449HP12eXMLvnI1j3kPG5ktkzVmSThmYuKk5yWEik0naZsFx9+inn388uTy7Oj65uHp/cnl8",
+	"GAANBOfdv152jw+6VyeXF1cn76/OOsc/dQPklEBLEyVCXwYlOxRsnqrLiCaKFQOwTPwK75noJZIcZ3c8",
+	"yowDA31CeMHITTDHidB0beFF+iwavxJMHx7jUT2UZNcQoUfHF92z484Hhw4jPQmGTz6ljJSW9EXH0CQV",
+	"+9r2NHN2OU8/gr2PMuNji5OBwnt9nGTvk4kMHyynLH2I7ZVvaU59zsbYWhiQbR8n8NT3TxvhoLeF7Hqq",
+	"rZZsWIg98SlSWTVp19DQmMYJDy+S5ANPB2K9HbJ34bTz9w8nncOri5OTqw+ds5+680Wy+NQTIlRsd2fv",
+	"h7fff4dyRT0Ta8IBI8ViWB16PrX/1ah6vZ4YZ4rVd9nH6EcSA6cpXmN0lr1Hj+RDCccwwu4FH7SZX2uh",
+	"e8PZtrPuwcnx4dE8XcbxtQyLw2MqAo01IsUsFfwpaasISCJlgeaQZEORGr9NsY321OYT2aXktzyK+XUs",
+	"Hs6nsnTKYp6hS8jewcvjzt86Rx86P35wSS53rk+s0Z+WyPIh6oE1i6BBkmapjh+QTEQx4L4fKV9OZCp4",
+	"bwjT9lgWoSo5QbszAianRNy3l7ay8s5QgvkS9/JJxdua8utSAvXEtyI8E+gS74nHGhLs3bsSdZwfnB2d",
+	"XlxV82hkBGRRufzyiekEmZC+SXpAL/cmJKnttIHTcufC6kF5EYHny+C8e4BMw/qVBQc/d846BxddWyea",
+	"r9jgIajJeJykmQg/ijDiF3hSDxUCl8fnl6enJ2cX3cOrj93Do87Vxd9PF0gCNAauBZsZ4nmFAextUB4z",
+	"aKLHRX+4SJ6YvQa3rVeKBfTXwEpAgAOwngwabBxPSCMuHzqYT8Wp41WKEzmAq+WhQRMYpwR5TeHTRV4J",
+	"2F7RSKiMj8aqCc+aGeDfAitCHGBYh18rEEN3QwHmEsoRmUjRLIK1AewLj1VCo4sYlXD4vU46q/4F6CMw",
+	"rwGnIjlQdlewc2J+wBK0bR+RByhPHFkpMGLHuld7IRU8E2EnW/b4hdnAWplkFr9Hx35ovYBEo52QK82x",
+	"8Aau+LhNCcveOXefvvdqk3H4gC3R1Lbsnb/px8jTZ/yE/7DzgywPrb3PMwsrxrSP0Z7/r7kkSa7/KXrI",
+	"puk8Dgp2NWNG6Lj6XZ7xotg4UToUqrVBy8xE/0UQRyr7EEmhyGP6WWn4RVPjZ6ALM8SC40bysLyPPCR1",
+	"ncen1knpYG2Je+8W3Nv5DrByl33nni+tJNTNShqeNiIKbu46ZDDi4jket0Si6y8gpQkYOqZAaJbNM3Nx",
+	"A4/dDaPekCk+ZbkTrEylUcYGoCbUdUwMHxAyrKJWo8wtZBvw7S7x+DPRh60uprSUCosn770aLfABA35L",
+	"F6VE9nNofT6FH7pLc0n4F9ASh3w8FlIRcYDwNsEppjI+ECyMUpqwG/Kp/fflh6PuBahcgqeK8evkVgCR",
+	"cnYXyTC5g6etPIw8VWp+IoaZ84dIZXO0JWCnpH7VA4z+Av1nScbjg2QiM3PXAgyd6ytBnuaA7tIsWefp",
+	"FSvlWWhd7n42nSI2eQCLXj/lA0EJA/eeiUyv8IoOhcOo+VqXSuHiyTIV0Uqdj3l5toGe1XySwiSt3gO5",
+	"ZheTSvuRiEPMt8rFKlos3CSXKJGpfRYYcketsh99EsgGUajr9GL3LD//zX/EXV7tAl+i1vKwzb7AdDQR",
+	"k6lNBhvmKMWCkyRpUsKD/aXdr25TZ3fOkTizeyIpgwRFHUkOlmHa5ayA3CfHxxDoNaJwFeZFkx1MyYej",
+	"5FYoFiZ3kl1jUK3JOpawHnOVOeEMIUNWP/7jLgWl9GB9dmwmoxquxG/977dv2H/+3/+P7ZK6gD5IlTHt",
+	"BtGJ2hjISymn8kaIsTJhPjjj2SwXkzv0bmfn+91371pv977f23n3bndxHpGVlzzPns0fAD3ItiA9Fkg+",
+	"EnOs27lm6eMv+bPbcvmSS4RMaRBr5T19ITPLzQXXiVvV2vQ6RlW+uEcr2kAUJfpyle5ZOvkyB1ja2Iqt",
+	"XLhRC/W1DrtOI9Fn1q+z+VraiIhSliaxq/O7Ctw5vf0xkRkf6PB/DEocqlD/PYkjkZWUuNYqSly+lpes",
+	"xxVs7PepyrlUO5tjyUezqYCeqSnQZuw4jbC2JyulhJ587J64dLO7Dtk8qX5Z9ok7GuY3wjO+vIr4xbZt",
+	"dlOSEahQvCoV85fhtJSOixHdSN5QVmuUKZak0SCSPN5nIz5l14KJ0TgrMc6PSShSybpyEEdqiNExnhe5",
+	"8BADJMC9VDYJYf6VlvAM/R9SaVzOENy5/5zcsRGX0zxSqhhn15P4xuTopALU0LCKpN3vrpvw7Jos1req",
+	"aNINo1Qq38j1k77WWjHqk9cGVc1ex+ZmC8xEL+pHPcXqGKzs94XErUdq9oqIMn7eJHo0PApeZOgPw5CG",
+	"nDbZiQQJmVJqDf4JpVROb1aiJAuT3oT+j+jFPMWCJ4aiA1ZFX8EjnzlhK8I1s5qMX8eCjXhvGEnxGsgI",
+	"f+gloWizikQzryLBLnh/9OGie3Z11v3r5dFZl8J7J2dHPx0ddz5cHR1efTw6/9i5OPgZnnXCfbOBQVYV",
+	"F/RlZWDQY6tnZgUViQr44aNjXOTV6YfOQfdj9/gCJ1mRmuXNT8yaV/nkzU2VwomWEk7gx+oAJE70Y/fi",
+	"55NDnFDnw4eTX/T3dVITvVzE4D02LzrvscBKJg7KNSxVqakzFJWHQ2fYxWTEZUFGajIacdL/ZgtY7Ate",
+	"kGjx8ap7TqZXWTulcMitYFGeTF5tfC60MD9EUug4jKpmITo/EtVCZReaWuEWSpTymOC9IambYG2rnuYS",
+	"UUj2/bygzLoeQRM4qtAmrQzOlT9a5OvP/XBlQAQrx6zxqs7uRIs4E6Kv8AnfRBLVJ+Md4bbMtBJQUS5K",
+	"OEnLhKx5ejLOXGq/2tRt/V5B1oVqPadaRZdWsYkiibdGJRR9fV5tkeUdyuuL1E00HtM4a8lOu/qmwgxy",
+	"rdri0YDVA7tIBhiF0UroX5n4lMF/e7mukztREutskVvND/Zb3wQ1CIRoFFbp/Hl6iZ2KmA2FLy2isPMO",
+	"yFqzZ8IUnyodjqIRRsTvSp4dR3lbqAkWTz7YwVNswGpupKR0bxa94dwxjaaRVz2tNBoc8nJ70nz1Ap7+",
+	"Us6jUkmXs0/ONutVefZBP8yxVKz88SHcOd8KZu9IMqYPezprMs+SpZws1ENz+wH0TF9ivkyU5RlK5pVX",
+	"ikXhU96Bdan5IfRVOvfZw1x8VNX+oBOpOXrSt0WLx5I4BKUdDavHunssTvz79PcUG3DKs97wgfelJKrs",
+	"TwVtjX7w6HDTAy/AAwl6wU5d6C/Oqggw1mxxbxstwRgLGVANBkkJyqZ+0lxR15vwC48yD6NMr3TpexwN",
+	"hnnxAQXT/8yO4M/klPXYdYqPGHfcRKYRGc+uz20Fr1ux2sd4kcqE4XwL63H6kzhmqcjLctqO+sJi0c8w",
+	"Lfla9BLgpeR28aXDgvO8GXY9Zbeths2TieGyb57fVl3u85nMvlmS1ar8KzdpLcpMjfQrVcpe6yVjwQL8",
+	"LTAUPC890/OlGvK0qB3Jv6nNEs+101AZTbmkiaiGR0AS/TQZ0RUwOe+JJD+RL42LaJ9J+IUK8UI2FKko",
+	"mc5v1rY4ydqaf91p0rSCNsZ040gKUomFIJ3W1Ea7l/uEIUCCR//5AzmXMNmdpxnLhsmE/vLnh9zdwkic",
+	"F4stnggcrKXcivgaUoutacOFx5WBwoWO11KhOl7zdoGYg4WtWI5q114FQPrAFYgSl2YpF+8+JFP5c8Wr",
+	"821aMQ3tJecar8ItrVv7pSwfa8+dPFStGT9JYvKsK6jC82ab5k+YoLx+6s9LIsL1ieh5yWFRPrJ1yo82",
+	"aOd8C0SAZvqbhOSXnZD8oq7F/BTk+QppToEvOQfE0p9+n06BYgOeNufCdRR/ibzez3slVrgHX2Ea7/Pv",
+	"4ex+lXjnevvUkXnAykBYgQ1QZd96FtTBdEyYpGA45PnoIEetekzuS9fKcI0pbYgEhU0LtI13ofgpN6Ir",
+	"AZh8qW3eKidFbqCsdhSW9bKOtKJgRTkibP3Nsyby65Ljq44uovMMNpxy/63j4nPOSfu45plb2vWuc9B0",
+	"KLIq/OjVipNYJxZZmAsOcnprp/Xd693d1623F62d9g787/+yA4Rw21+DBVz5TYfpz0n0oeBjgTbVj+JM",
+	"pIg+q3Nn0GueJQORDZcF2ivDk38rtN2FSPQ5FOcujG24NN6ZP+4W08kZU179i5ihZfC9tXwzQI2R7Cem",
+	"lJwTqJLGl3sPW8gj2TmqVdZrV+bvGMKhHHn0D4pkTHhaJhsfloZ5/9lQTFmYUKYBn7Z9ubVVAGVubXls",
+	"a0u7uLa2WL1UMaUa+OLWlu38gudiMLhsr1GDEhV8yQvF25aiBp4KhLQuG6i+LTicFUaB0SyXtC+1T1qD",
+	"fBIYMHk1G6WESc+qziEgimJCTV/68r/+ix0kozHPousojrJpYVaMJ9dxpIYizCHifElawm3LwpWgI4CF",
+	"2TDTXvHEUYgrItUCb3qbLNb8ZFXA6qBD+jL4DW+Mxwot6D7wEGMCrY5qPTIVpEs2PBaQTV7UL3i+DMg2",
+	"z38rPLRKf2kMF7T67/Xg9PIi2A5OOxcHP/tyuyCc7d8saXy/bZ1XABOBFeqGBXoU+KVQJhAdDURbrkI3",
+	"ECTcl7e7xeYp2OwwTcZjPIeRwEYRbbNOjTuQr9vyFeoQ/k9dnP3J+YVxANshf7WAXNA8dOiFdRA7VCWk",
+	"EBLHyHP0IgUTHMciE21foi/4esoiTOMjmqe9bHiMDgT+jZlsDU8nQNKccUM0pzQ0eih6kcL9MKl9MJ6K",
+	"YpQ8KYtkL5EqUhlK4S22tdWZl19ELlCgKXMBm1tb8EEYF5nJyGPXkywHyqCtpb/AWHEkb5QvGf1gfcfD",
+	"/yfIqwxbJ/iNSJvsZ5gx5jANudIQdhgBsXTo+owG3fBgDC7z6IjjgK3rDh059ihCsWPyY3InCyd+taJi",
+	"fPMNGiJ0h3H8uvW7YcLGIgWWr7S7nN/AjW80aafPLcs/jm6LEqy57tWtLdaxlDQ3LeUV7m3ZMa2BbuYH",
+	"PkyUA2MexksRZQxjGgWQPXw7f8cKX8DdQ1hXrZEU8QkYt10QO+HfA3kjvJgOdxTAoTiAXidD3w3QEF4A",
+	"5VSr8dwtkmu6sAJURInIbXwzTL6pK4Hf92unJgZX4X7xaw2N+gcjpwIsDOHuXpNdJFjylpereQyZBHx9",
+	"2yxlG54IWN1W8hA2b2L04BHCG8G1tt5KBU4jYIlkVZCqMEbJeYXnZ+6Cx9y4lXFgoWh4VfLrG8SVwCOq",
+	"sRmgpcoHhlgLoWMxApk4nKBUAUdhjOKOI18svGkjPtUF1CySdPq3AsieXlCsjvwJIyFsKrJGk3XsigYs",
+	"WhzzNLN1ApYN02QyGOKpWamS+H2Lm+0jh2eWWPqz2cc/BQVHs4HBNaxQkx3B9UFURrTux0mktfjijrD6",
+	"KAGRHicEjoPRWnvxPcKrNBRcDT7LCqsIOfNMsAeDO5YxBjoZHkOhNOzrWE+PxzHcu+A3Oxh0H+hvnzpa",
+	"05DfCl1HldxJGAg1kUkca6a+Dfd4W8unbRJL2zoZfyJDqi+NUtgQEytm9eA///4fW9xv/2YnT91jC4FS",
+	"fYJMsKyAELz0lw2OmvkwDFIP9nb2gkYpa6l+u7utI+V2CgJtXUWiHmF8N5B2biIZ7gNlaUYCoxAM62My",
+	"o+gWYHyejJsoa5okyMuLwEgVku9sNaVJW/MycbIxUHnX2OU4A6kRDnEhJOMI0txNuCT0V5Z3wEK2im0I",
+	"nOsA0kfGU/u4qK0RcpPK/HcW9U1wU990w1sQ0zbGYK/SOkWPo+bGSyRPPKQYFDYO3fpwFd/s7Nj3lcQz",
+	"bmnu1bBrb+GVtzs7+6RxCDgMSeCpiG+V9DMhGXA6kbI6BqpfKebXfpxgN5B+9ge0kuD7mLPyn3//j1+j",
+	"XidZgljRLLsTMqNGDRQ1Vw2PtEABC9TdQnikRMjquxqzN8Q+P40m6+al1jDGbUvDLAq89dRZxfzSZMdI",
+	"amBTEDntNpu7znbs2+ynvBUwALDjYRKHrLXj7mOuOCoe4eRyljEgZgEvOW0eyHqva6Njn812fcBtAJIk",
+	"cG1gp1PFrhO44eE+0pCxUvD662uUCpXp0bHYRt/IXPqsWLNSoJ2CWjlbwIIToBgNwkYnVoUMRy0NRyM2",
+	"1E8mKeucHqmiPp4Vtjn8JV8s1fuoIR/n2o5Rj3kco3gjT/FASEEtVlBNwtEK2ZEvCPkIGgzC2g3UEUjN",
+	"jlT+MBy5U6BkOL+2Jba2NLfQF9vKZ4uyHMEytNDOkfZYICdxHOxTmyvUjCyVmC6HvGF1SwX3XEW5wSZK",
+	"EPuzorfGflmor0nXmtPJFWWDDjUFR1HPE7HwOLUDB18jIU+qBfclDZarzrh2Dc3dDSNUE/W0RlEYxsKv",
+	"LVPhXyFkeaPtSxMoBD1QRw9LXkFHzXOC19VAcmCyW3ocftnS5MjP6wLTNZC923FKdszqu3CaFRgNviy0",
+	"XvjztYAdMDHK/XJQFP6QDVMh8j42OzsBqyh2yjvp+ZLLqedo+xgPzRIzCp4YbVeTkYlDbDQUaF5weaPM",
+	"AnJyGvAxcV7CwzaLKGwQKe5g0q+MkymRpOS7sBYF3cBvUkSD4TVcfkQmJRBOX2IzKI15QafFlWYjpvhO",
+	"d56iTlTKy/V04oWvVKUNp2W4L7lu80WvA1svZmLj3Jv7UklAupbR052+tErlS3q6QUvqT0Aw6b5a1dVo",
+	"3BSMXItpopcBhplWBeYUq7VzF0GkdC5bsQvm4GEZaEzirodIQnc64w1ZQw54ivRBzDgvEG2zvZ09WN1e",
+	"q+VL1A4Zj+9AyowEl8oF3nWgn7e2QHnb2ipBiFLPMz2k2d2tresknG5tAWFxwybN4v7z7//f9lTARbMd",
+	"EaZ9mLFYVgiPtLXVoi2k7d/M1++L223SF0AuNLyyU8IMChvZwBmCCbHXauFplSsh2XZVKST8WlUK2XaB",
+	"xRW7E3H8mjo4eES8WFekin1UBpD+WuR3qMnekw8LMRnQEsPee0W9L9147H9Ay8HY1UTeyORO+jIK8z5Z",
+	"+igKbxgZ957dnhNz/QjfX/my42hJ9mOoDsxJ6kTnkZvBb84j/5wvtdGnWH2xvQesdIGbJ5+KXYyWr42a",
+	"2M1vRVrdfJRNZCyUck4QNPXA7nxgklhMK1N63Pp8liSsbsSlMi4U7H2pV64rtS2iLxJejXIMSrXFIDA9",
+	"OuRyEMNJsuCw+6F70WXb3HESm1+V7SjWbn7LRQIi0snG3IZr6dwR8qDiJmPDDpvuiMvo+WqjWmdiRmlO",
+	"RYbcTpynfXnA41ixQWLk2ar9aXCFi0lGmR1FERellgpJOmXe+ZIaP6om+wXEEYjqSLEZnGw1g5PtSwso",
+	"25JXSFNvd94Ec4t99/PEVtMds7qTji/dVjoefLcVlEqFQUu2dLU+KPKk6t7xqfE8lu79yTiLRpHKoh4M",
+	"RlBUvakJy8zU+zl3GzffMnPJFV1k+9adwKBnRwV9SSo1GHO8Nyy8oCTAeZpGgqyL/MJi/ND8Jcqc9te6",
+	"DSEBjQMlz+s82CR12tN+BOeGBEZxdzzXBVa9bkxKGA6T3hCeg3F9WYebspUnslW0ImzsFzqOg7c/C33v",
+	"UM/eLoqfqup4nHoeUCADpWi8bM2bsMGUbskKC5D5PSyarObnZM5eR3hMBwN3U0rNTfTetLENKLmni9ar",
+	"hWNWNysFLjyOQeGY0wbWhEfM6qS4K1Qbp++P7BiAMwuCuz4Lvk3dWeSUBX/Ef7ORCCOOOQeNvCik3P/I",
+	"l5QnXj97f8B+aL19p1PPzLSuJxmceCbUGFRjnoKRji2vhewluhsv9hHSHIbsqcD3J4HumoRyn+NDu99Z",
+	"PZV0k6U6PBv+8KYH/+lz7VSTlrdpn9EjYD/wWPMsmUihweLI4kUznuQ5pWUobMokqho2hUKMgZUU7aFM",
+	"fyk51baLosZMChsJ5E3AtBFTwp8wKP6k6FM9xyQFmtfhxNzjUPgErU5QvqyjLbLTcHpCeUw0QeLZPaN2",
+	"37Spup+9un+VtyK2W1mBSYDLGiZgvevz9mG7gv1ZzdvdhUjptlmTTL9f2VoKjwz+n+6zUN6eWcwOQ9ro",
+	"g1Dm+rkIKGyoE15KngqcX5MFOUADAa0zlZHAqkQO2fdloFEcKNMuSXWyw77tAAqxuMXAqRDH09aWi6pC",
+	"qUlx1BMa3UXnYXw8uqh5tUka19q1YZaNVXt7OxkLSeyvmaSDbf2S2oZn771aFmWxm8KxMFvDyp5u11rN",
+	"N80dTLgcC8nHUa1de9Pcab6pedh/EDOmti0YB9JcZtNcDrVGQ7dVh66RpyNfi2Pcg0F0K6SJKbO6HWua",
+	"79Ep0vOQ6FzrfwamJQ+Lc3ZN3ZN1PywyDLAWzu420yiaqUWpE5P3ipgd6UCFJrrEK6ODU3bv7qFORfIl",
+	"EDbLe/fvGPuaS6Jeyj5YEi9GTdGoKSAi83gV3B7zcUr5dTRupFX4qxVXq3iMbNVc/BAqU9EQ35eY1ZTc",
+	"GV8JjYdCCYMuxsOlFZPCJCMFHr4sWR3VsW1U9hpwwLcIxDTgYwzglbxznjbfLZ+WXZyRJnd0o6x8l5ws",
+	"OzmeRx6HULX2P6qz+YpHtt0eqffe8hfcBqYrvHFQELp+59dSe87Wzs7qzT/wDSIF+H/IwGeBq978cH+/",
+	"cjcPB0trTjOP4qLrEKlN5NhuaI9WUTVQvtptq3vlvVd7u8orbsM1fKu10kCm5Sm+8mb5K3a/JNw8ggHK",
+	"aYxlFpiOlYNZ3VSm5tUyPgAirBni/PXeqw3EvAR/J4/JIwlbmaW1LNF/X7NoeNWyDBRasiU34WxFiXa4",
+	"mKXZlaYL8kxAVhsnTC8ZXUdSuxI6x4dttpoU0IpPhAlbqJ1HpIvRnuz7Mgp1UB0LGo1iAgzKVEQ3SNW3",
+	"vWh5QgNldUXSdWzmIEez21O4F4odHvNBYTrbRUHktMVslX2Lb3kOkBK6mghJySneYD34j5GteNc8lBk6",
+	"shIpHLhwdJXcWUw7kX3p+htsNxeLQqai0Tiezji7WMe0+ltWuozSx+LqVRz5Q0HHXwc/Xv7OUahWftYU",
+	"uCx90JS1PF4cXPO4l8ipIw90Tc8/7L4p35WKq3ad6tl5Wdql8hVgxwxRS5t23R58zKqBeDNb1brrlJ3O",
+	"Gy1XXHdhC4u5f1+ae+sBc1+lCcMaC2qtu6Bf8zophHg1FVA7bmFTaw3RbbWAqBDcNliM5qLfuqiGrWAF",
+	"uluVCB4nVUV2B9q5UqTl1qk+1IkYN5zUMXT0Ub5htDB+1qaEyDS5K8zo3N+f69I6brU8IFwFOtHwZUTe",
+	"WYzg5n7JhIkIZcJ1AkYKti8BRUXqn8EOaLKOtmSC1s5uULimzFcqtQfP8WmSI0IXMYA68IvJhxgkKIjm",
+	"JWHm4VnPDik4zfsoxoqzokhxdTC8vlo03Kpbcv22SerLIvzdWCfQXTQj2Gcj6nnNc185GrKVoJ1zI9J5",
+	"1s/KoWdfrh17XhRfrlIW6WR0/NaNKsOAa0SVfbkwrMysqPKCaPL+TDQZT0Zh+BZeqg4mN1k30rHf/kTx",
+	"uCoEgFeffGI8JC3MyX/CFKVeMompzbCOL+TpoxiPcDzRGjcZ76eVD48Z67DXdomnyVr3luShOygjjQqk",
+	"kPrdMPFlnlIeZQ2kM+OwbtpqMnWIB73aYW+Ouo70gh4eTMA3Vk9fB+V0IisyGq2YgpG/LFjNilj1XqsV",
+	"sFWjyo19X5YMCHuC9oKsnu3AlOp6oMq+nSVtuNRR1uokS2Esowl7znEXzlJfmgRwc3kNi8JWsJ5OZjo5",
+	"v5hNB3cZfJWufWAJp7WVbStc8Rdh/BIo8X9MwumaOmgOL1DI4jOC3ernCiOWsUvh5ET6NVa3mfBeqwFK",
+	"k1Fj889aRZ17rVLRpl2UeD+rJz6hEng/A4hQLLeTGW7UckQcXEPdDZhnrEWew+pWOO7SrXFaq6vhMMUq",
+	"g+BZd2VNhdVF7ZjjcoK7QhwVBi+qbLN0Iu5nbKbdJ7CZvi1rY91DmXcOppMnV1rOhd5MhWXJi9R021uD",
+	"UjhvDvqxbXwGZ/AA62Rv593yVw4S2Y8jqr3e213Byih36cf33q5inVR0d4aXW61VXp7tz/0V2V8HWhMy",
+	"GnalDXbv5RGn7d/MpbtfJfhUGCXIRitLrirRmzA+h1pfrlFj7rsOChHjVg2q1alI4rKiRm2dJSSn5HYs",
+	"5yZUZUv5sqQd5IrvOmlUzMqiGtEsQPX+BYPZRWqDR5HOWOTpEwOR6awJSsnWn8n9fzrYY01sNtSjMxbX",
+	"j/U8Pq6ztmZzQJu3kmuvj5tW5YbbW4Snj/zwkfGPPRpi8SvHSfY+mcjwgXxuBQZwmopeIgk45D2PYhF+",
+	"hcGZxRxnTuDFPk66TRW51PWl4Y9GGcyR3CD7jNKIo77uoKJzUJozxP6TyHJKfwZf8Eavma/XfH5VZc07",
+	"/7XcwzPBw6W3cD023tF0c8ozYtAIH1Hhu51Th0TJKHUb+6mhU8NHY6uJZlMXJeWZGrpKrl0UKelshYpA",
+	"L7p2vOqaJLvkADSJPFyn7BRQX5JDQqevepQdm4cyV5frph6r8GTNcBpC1nqow8CRlQ/1FBjoKyt1YR32",
+	"oqErsCYD9LneUIgbNhknEv855BLk8bpMwkUcm8MxyrBiq9ilXx//XmmDn5DFvy2z+NZTm65F0mNxbi+a",
+	"5z9CbdtYts8k34hDLJdwkwo9UwNGloqovSVA33XETjdY/1FeC9O2zWA0voowAJOJL42Y2mYyKQTVPNFX",
+	"xAC0bUeXpG0bbFRuTYa1qXLN84WsLJgos/1E8IIO8Zh24DpSUoRL7YAPzJ+EbZTpLMnCqCfRnCWT3lCE",
+	"rK6xT7QPFZ9fSdhq57+n01ieVdjqY/+i0vbpXcGryofHOIhLCKsL2fsrha5iEs4bkbwRyRuR/DsRyZpL",
+	"PMjbbCPiwByW+IdeOS5gkxtUpOyeuqCEdjcuD3OwwgVpu1oUzkv59Ri+5OmKnnvEKWJ5BY0ug8BipkbT",
+	"8TmZ2+YWpu8zbnu9QLmw1+ZUNYAOgAUVsNTmglxPawPWlnRfIGUykWJOuqTd4ggJoARTit1QYh7pQu5m",
+	"bSV+bzdA+r7cHbGA4HU7H+7uGqDoGvWyYioTY11pK7MEmb+WTs3a82QjruNvKzWvW5KR6HRGfeHOtMfn",
+	"JLrNz5SGdJ5hW/Y1egqH2eJcR7tMOXE4RkXyo9V0teGUP1lJg5jwjsmCM6mBFsZxDsGFJo/V2MyUc2GV",
+	"pwZO2t1nNBcbRG3Ep2CGRHHMrgW1MbsmG8lpYca4nN7xKavn9cR5hyMqLqvs920xUXL7VXLRZek4VhPF",
+	"L5qYM3ba6hY2wPpsbnVW9CCesVJSSLGa50gKebq9+jpFwkOObflJ2S6Bl6/nfxWpJF9EjhVnvoLoWq51",
+	"l9A8V03/KF4qatPtrMzMcG+u8p53qeDh+h6ecprEwhyFx7D7tVMQSnfrs6chfP6sgidJESipO6voX3PN",
+	"QvsI8tSBpUkA1aoES1KDfVz+LCYdRyGrl4FuMdZZRrqFSSR3MkePbSxINXAI9pHW1EZuPofc/GZTE54g",
+	"z+ABV/kxptRy18SpRW6PzFcg68hzTCO3g9W8UI6We758nOBbIbSBzcyfWPI91MJxm1I/mPuwM3GLyMrk",
+	"m07FUPBU8fiB5ozTOf4LJhTQl8Nn2pqvgmM/KpyxlqWzCWt8i4aPCf0/ROgsTgeY4wer81Ua/ldLAV+W",
+	"PWW5iyxvJVBu9c/qNuJStVOs7azfl5QSkOu+Zsynsr4MFKKVpV4/Felr+wiK3k2Ih4GYvIHuMfGff/9P",
+	"sE39puD/6pt523qlFvep2l7Qo6rZWBbk/+KyUK/+2bj9M/sAV0rDc7o5SHHHENcUFZd8pRtJupGkG0n6",
+	"4iRpHrFfW5TeezWru83ciL3VdQrzwwilvVQmbgrg46lGKhTh0iA9yNW5iE1Wk6khz3J8JacRaRWc04WJ",
+	"+kfKl4gC9tDm3ksAuEA2Bs687oZJTDLTY9FAJini5VJbnjQZiSRg/UiGigVYZEzV9kWqYNEPtNzwKu/Q",
+	"ZaMCeCxqiib9gr2ibGu2aJvp9A3WRTP13sJGYh5TgrSZzukRs4ihsa+xxPKp+lIjillfrC/HFEMsjrwn",
+	"d49LA6BRXn7S96UBBcEgtwZk6fE4bjTZcWKQwiNVBu4qkC8MFoIF3EVL8uUc9K45EFzFTVhbFTnmI7E6",
+	"Ate6kF1fNZjWo/Gzzgkx42MiMz6YCCyljpNbfVtJPoOs02CxePlqD0DOenRO4iGfDIYZZfge8PEkFhkx",
+	"sanIsIdRJoS0Zko5jLUvj4mVE/4qSSjF9f3cyFiPTynp2TfcSE3r2q8AdmVJLifjw2rrC5JC5WKK3Yhx",
+	"lgsUjVRtp7RfJ9nQl0b1XpYowhbnidjtG8s57jjmPouyNRs7Om04TB80KQQh+VwLX05k9K+JwJBLzKfU",
+	"5wz7G94lLDjvnv2tc3wRqAV4LAcWCOgXzPxAMV6CZMGfvHm1Vw9iTg+5misDgBSQxM+Q7pFvUHVm/Itl",
+	"7w/Y8Hl7XNyvL5qkscm5WIKnUQks7PB610By23+umltR3LZ5OBh5MyMECXYaGpngs5tLHPrSaWpUdPbR",
+	"Wc9LOtmS37BosjCqAN3IAd/KPYrqBW4/tnVGFI0GWw+Lw5cuGEebaq5KnYxsmPQsSbBTlg0YPdMdfQ4m",
+	"vennUIVG7yCa5PAbS/AiGx4lMeb7buRi3gEpPxu99+rPFu38KcClGCDkcpsl7GWMFlOmhylI6BeNW5/j",
+	"pwnT8AjlraJWPN5sayCDI2L2An3Bmny0CgLSORVZCha8jJSxav+ZXDce4GouZ/rMxSN5uGR/VkgSS4vj",
+	"MvSqAP/pfhYE29gAmLwwAJPlLH5BOpIlx1fPRrIgSUqtx8g/wXipIhV7RAOno0yFIkMpvyuVCUf2rXmk",
+	"db5R2VyVeJMfNCc/aIXLtCYDL+js+fFIlkkwXz4U+uMRtumTBCidnfptRUN0n/WTFFd8liiOGKLYQznB",
+	"4nQEZhEqv6oPuWwvBv/j+Rncepu5Dt97VHRwDVN1Exv8prNsVmHdC9NqKCiHt7UI3Cig+Do5Lj3Xa7ky",
+	"E8asl6eAhPjSXHiWyzwfy3gID1gN/8FuvPy8EBAbrrzhyr/3jI1HeSBXhluw7/QcxIXK3LwXBLpQXIlZ",
+	"3AXXTn8s9ELVTnxD6AsdsJBeIy8U4ygbYuCZWMw4TQYpH1HKhnhI6dDuTPpcrySUKzPogEbj5FaoqHfD",
+	"0E2rC+cNI1cbIIavDoihkrc9rn5oDXcBtX+cn3bczhXLBxUMYU/dBqwzkaIC8cGS4LkW7PgPn8Qd4cvb",
+	"lk7RdsschyLVmXC6g7cEvq2RHOAneumaFh7YFzNg/5pg1/x831kd0+EabgvGrCRXcButOrtl7NuXyL+9",
+	"2SJNryjdlHnFJs9YFO4bJPjTzlnn9Oezznn3qvPxx6OfLk8uz3GsiJDeFVgrPDYI8bpVOayZdgX789K2",
+	"wCZEuDc8Y8FKsrZUZB3MreV6ElFiF8Gtng/22YrA1pAnL6AYjNVvW6ieNL5IMvuTbNbXIpU3ee0vImS3",
+	"KSlzEvKwFdZcdWRtaKdluX6/X4CneRbbCil+XxPM03r21Oqs9VuGe/qd2KAb5KdNFuJqyE+r2cpV8Rmy",
+	"cxfU3rZZuqwyep4Va6eIrV89XTJ3aaKzVdS+REEEenkuxLCpanVddQnNfXmJNWazR8qXpkBNG8ePx+/Y",
+	"WN8v1vq+nHsfvibz+7blFhpo09UuNXgO67IkTJ9ZZXmy6vSNab8x7Tem/e+txn1V237VOOq3AqD5JLb0",
+	"BkPzy2BormQOPDWK5jx/zWcG0qwm3M+ApblxSmxgNT8LrObnCIxvsDVXjMe+YHjNryuyujG6NkbXJuv0",
+	"6w6PbjA3N5ibL0dGLoXdfCLu/7U4ODcSdiNhNxL2K/dSLnRQwjVbUslBV1sZwtbgi3MBUXRoNweMLMAT",
+	"8VkTUtSQKYHb0TZo413n+LzB4eQxiMEpGyao/rsIKh5Tk94QZCai0OAf3vMe/NfzJSLFoBSlXCqdKZ8j",
+	"svTTZLQQdsVgl1CVie6jjaHDbChGTV9eDCOVY6PkbixcLs7UfM88MhSp8AiHJYdL6SUK9lcKFvKMX8MR",
+	"YkyWjUXqy5tIEjCohduJXcRN/pUMXRzOpM8C06pJGXS3iMfJYCLwF6PIoDG9z7JkILIhDIXAEIigyTM2",
+	"SlTG3u7s7BTLrpOagzlad5ESjSY7qgLexIiu1XccoWETGsMQRhU2Jx16j0uWCdxAOP3iM1HGxKex6GUU",
+	"2x4g4kWX94ZIlAz1O19GknHVEzJEgJuQyGQevOYHpP8ZbWP2GuRodBYV5DimwEu1jENJEsFbeIRFiV/e",
+	"1bksUlfl9kch3P2VO56sjs55WNCGfufXZ2y2TRtcNN7+zpspwnR3vwssk2GF5JLu2G4xDnGlX4ApVWJ+",
+	"Flei1t5tLfywFvY/EqX2sz+wOyDNOBoMC4DCaYI+Z2r1za5TwW/Un0slQmsId6DMA81754l3zYtzgsQL",
+	"Qy50gzWFb3xOUMwKd+QCUZHDPGJWhueKh4JRWzKMWDzdW5JhzkEvD55RWbmNUIxQvIh+pbk2eRk15jOr",
+	"F4zXY0FOGeh+tFKDSqU6HrMNw/dHHy66Z1dn3b9eHp11DwMvh+LSJYgGqazHJcZBsGSQJIjG/5oHNeYx",
+	"jSGm5gGOzRNunpMejJ8fJndsxOXUl3fCgkKr7xDEELFjOOgGJdYcJKlghB3MPnLJB8SpjbQDjq4oaHOn",
+	"YcTo2UgZuK6wCuZqnwWhG1QMqh4jgZuZBB+tOuTAOiCdBUuTOxfXDStL90Ef0BtFB6F3/lqwHJMNBX/d",
+	"gjJrwAHfYmL2gI9ZJCnx2NFHJBCYLbaKLCoFk5kPS3ZuEfK6BvDa+M3nho5XfsNy+T+ZnCByKEEY4DHp",
+	"esk3P6zBMw/tV+fwzPyyuzB+FrV/bgjhL4RUhoQ7hx17TLM5UOSqLAkiVUa0Ojc2TBmYIKUs0kZ04epq",
+	"7ftgGUL+vmbf8Crr8TSNhNKVDCVLogptMekT4KVeI9gFy02AZaD8KwkHYrWEZF+3zCj7APZ9uRzGPsdF",
+	"LIwB+BxuJWrAsG4HYTJXhmf3qFGIoXybwUgq0CULHQLrPDKypdzMUFvhhiVojZvNb7SAd7C6l4LZaHRL",
+	"giXlIuz7LsC+chD2o5DNAddnHUSpnKR5Fc1cgw9xSAuOP89w+Op49QbRfwbIxTIA9hYbAO69eaRNwI7y",
+	"CijQFok16JY++nc1kc3P1S7A3oU3a+3CXr4LnSkbiT+8gK4BxbVcBTLBwZD/xqU+oibYC14kzZdVJdrW",
+	"k1OFWOx/0HBg/IHGdeguKlmnr5QtsNpUB5Imd3AZ4A/axwWSO9fY8VNLQZNfKSMEVS8ZCxbgOEEDnUSJ",
+	"FCxLuVRkn6IoFBFKl+sETCE+HgtUgKT+GayNJuvMllOWVCmvWiPxKtok6EpLUDF+ISTXjA0SlGva2SRD",
+	"I7Jw8h7I4WvRT1LhIF2jSiWxCwKn3aGpkUPQlwH6/wNYTkCvB6zuuujmn0je18lzTj5JfYk7iGfSwG/z",
+	"zBxCwI5ZfZdlCTv+466mBfponx3nPovGPhuBDZkNOR2JKfr0ZXB0/LfOh6PDq9MPnYPux+7xRdBktJfG",
+	"oJNKsJTLG5W7VHNfSK7XSXEHH36l9LYkko2SW+EDS5bsesrQjdihv+JeXE/hyAfD62SSkqsVGwWFZMNi",
+	"26U0ygQGyqJMeRR0nVVA6WQk/pPOk2f6JRiwGIPKXcjArrwavtR0nIOcJ6nlVdVPN/TmvQtYcNw9+unn",
+	"H08uz66OTy6u3p9cHh8GYPPq2VwLEE10MgXw+nn3r5fd44Pu1cnlxdXJ+6uzzvFP3aDJukT/qehPFI/p",
+	"UpbqkoAHIA0OeUhKHUXo99ltC5S/mBpzEJdw7Q508ccOnHscSVD68IomORNpsp9FKuY5wh31m5Rs3sNc",
+	"UlBO8WYVzUf07XNLu+6GiS/VGIQ0FYSBuqhruJq2xo0OdPKT2/zNUf+RVtCRhPF6Y0717X5arI6cRuu4",
+	"vrS17sWelTYL9lotOLKDs6PTC+uQ2Tac48HF0cmx9Sv2/XINEnuC9oKKrFxq3KUHOvi5c9Y5uOjaBNUo",
+	"KdY2SnyknHR0BxHeK2P3E5tv+vIiwcuZX1zDnmKeidRjEyVYcHpyfsG2zW3bhueDMoefX/JdSKgvW+mN",
+	"/LjU1gV1xyJQW/BWFhxcXrCLkzYQdvHru4ZdmZV/UW8aLPqdZ/6lo9rF26BTlLVmR/l7hNcbVI9CErir",
+	"7GSGCe16Wq7xNHOEHKujnUjkAeermMWs3UVbo+yutqCLu4QNk4kSGFCkXkeMx9EN2s5hNJBRNvVwDVU2",
+	"x8IhnipusKqNgJNEcV5FSvQXq4GFad2nGPX5Mm3+6vrP3zt7W3zYoqjvyxSlOz4uo6bKnflZsH8KRQFV",
+	"1eOm+SC5UPsizhhnd8lEhmullRZXfOUGRZZAeg6IglXo6HdosT7kSOedoq2YWngF6J5C0wGVv1mn4KZL",
+	"UlUyy16rtcrLRjM+E32RIhP+iizivCmTRTrzjeJSpHH7t+Ifa1Tt2VQKlygP3TnWbVWjIKzkRzU8N3Fu",
+	"hBibgCCJVNWY2/LJihi2DTLptKILE6tuwmRK61dttzTTt4ZSccJiL0YmA5Y82mDvPbgkkelAnzWx2TAf",
+	"6NcPivM9TUzvZfUaKrPLTQuhF9RCaCWGtKAe0zncvCCz7J+oLw19Nbz12g9VVVc6F+AZQgAbNeq51Khv",
+	"tsLyc99rXZS54q1eM5ZoaSHP39AokJM4DvJcoF5PjDMRtlmWsFSQV5VylmaTB9CnZzw4lxeBJUKbLNcf",
+	"SV/Jg77oO8IbjfKbfFEeuZLwP2+CxrMUb1IJxWN8RU9SkEK8xuJ2z858WCeNlPBYn0cp/EDP3UQ6M07I",
+	"2yiZKDZKEuk9zCZ/MT2afh/SZK0Dfb5alfUM+E2xysa+f7rq01UF7woFp26QqSKGlMgiV4uiUyAWw/aM",
+	"9Y82Z7kbvpab20wmheScJ4uLeJQ2aemutG07lUpNyZ/gy1IunJXcFWW20wxe0KFG+AvKTHKWFLF7O/AI",
+	"8yfpH2U6MbjwZZCukCWT3lCErJ4KGp/c+vj8StJfB6I8nZ31rNJfH/oXF/8rhR8+b8Th+fWD1ZqGWVfp",
+	"2duGbRSFjaKwURS+XUWhKKJ9gkjAyi3SXA42p0lacRteaJc0+zLO9kkrOyIf2ymtcju+oVZpH5NQpJJ1",
+	"5SCO1FAXNOEZY+J9JAe0VSqbhDDZBwAdgOQpIR2osp5TCXXwCwcKAaHzSofpSfZo2iKZA8LmlWlw6bHr",
+	"lFJacikDIqa5aa329bVWq+aMj8OQq/Zdrt0QZYVk5N9vT5T5/HmVFLmvqS3KQ3jn07O2b7mJykY6bZqu",
+	"bJquPKbpyipSdHXz4ltBDn8aebOBDv9C0OGrqYZPDR4+X7H5zPDhc6j3M+CHb+TxBm/8ZeKNfx5rcQM5",
+	"XgU5/gzS9Dkxx9dmYr9X5PEn3KhvTwxscFQ3OKrPglS+oiTbYJX/PrDKX5BwXQpW/qQC44V4Sr9uaPON",
+	"CN+I8I0I/+xQ6Ct5XeFbIr2tRoD+kPR4zIJ+MpEZjyTCXIgA6DmNa+3aMMvG7e3tGJ4aJipr/7Dzww7a",
+	"p7N0CH/X8BhJb0LFhFwVWITezDBMC9i/JHLABpT1wurAPM7v+GAgUnZ59EqxC4RFRIzAfGLbKGP0iiud",
+	"byIZx2absoT4okaszoWjqljKecYHgoVRSnlrytP8IEqLSmteCSdkjdDRiNCzn0d8X5iWSZp70PedxJ3Z",
+	"QToxUmAW3QokjkgOVAk83yuwjxDT3IV5orSVklTRY9vkVU0JNrK+tZS5cMkaIhkOnpDSNTseJnFYVdVu",
+	"NsECTL7/9f7/BAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -24,6 +24,45 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for SectionElementType.
+const (
+	SectionElementTypeSection SectionElementType = "section"
+)
+
+// Valid indicates whether the value is a known member of the SectionElementType enum.
+func (e SectionElementType) Valid() bool {
+	switch e {
+	case SectionElementTypeSection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StoryElementType.
+const (
+	StoryElementTypeAction     StoryElementType = "action"
+	StoryElementTypeSpokenWord StoryElementType = "spokenWord"
+	StoryElementTypeTransition StoryElementType = "transition"
+)
+
+// Valid indicates whether the value is a known member of the StoryElementType enum.
+func (e StoryElementType) Valid() bool {
+	switch e {
+	case StoryElementTypeAction:
+		return true
+	case StoryElementTypeSpokenWord:
+		return true
+	case StoryElementTypeTransition:
+		return true
+	default:
+		return false
+	}
+}
+
+// AtSequence The number the element takes in its order; what held it and everything after moves down by one. At most one past the current end (N+1 in an order of N elements), and at most 2^53 − 1, the largest integer every JSON reader keeps exactly.
+type AtSequence = int64
+
 // Description A free-text description.
 type Description = string
 
@@ -35,7 +74,8 @@ type ErrorResponse struct {
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `NOT_FOUND`,
 	// `SCRIPT_NOT_FOUND`, `SECTION_NOT_FOUND`, `TRANSITION_NOT_FOUND`, `HAS_DEPENDANTS`,
 	// `PRECONDITION_FAILED`, `SCOPE_MISMATCH`, `DUPLICATE_ELEMENT`, `DUPLICATE_SEQUENCE`,
-	// `SEQUENCE_CONFLICT`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
+	// `SEQUENCE_CONFLICT`, `INVALID_PLACEMENT`, `NEIGHBOUR_NOT_FOUND`, `SEQUENCE_OUT_OF_RANGE`,
+	// `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
 	// `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `BAD_GATEWAY`, `DEPENDENCY_UNAVAILABLE`,
 	// `INTERNAL`, `UNAVAILABLE`.
 	//
@@ -135,6 +175,23 @@ type ScriptUpdateRequest struct {
 	Title *ScriptTitle `json:"title,omitempty"`
 }
 
+// SectionElementRef Another section heading of the same script, named as the Central Sequence Service names it:
+// `elementType` `section` and `elementId` the heading's `headingId`.
+type SectionElementRef struct {
+	// ElementId A positive identifier.
+	ElementId Id `json:"elementId"`
+
+	// ElementType The type of a section heading in the Central Sequence Service.
+	//
+	// Example: section
+	ElementType SectionElementType `json:"elementType"`
+}
+
+// SectionElementType The type of a section heading in the Central Sequence Service.
+//
+// Example: section
+type SectionElementType string
+
 // SectionHeading A section heading of a script (v1 `SectionHeadingResponse`: `headingId`, `scriptId`,
 // `sequenceNumber`; the rest added). `sequenceNumber` is its place among the script's headings
 // (scope `sections`).
@@ -171,6 +228,38 @@ type SectionHeading struct {
 	Version Version `json:"version"`
 }
 
+// SectionHeadingCreateRequest A new section heading (v1 `SectionHeadingRequest`: `title`; `description` and `kind` added),
+// and at most one of `before`, `after` and `atSequence`, which say where among the script's
+// headings it goes (default the end).
+type SectionHeadingCreateRequest struct {
+	// After Another section heading of the same script, named as the Central Sequence Service names it:
+	// `elementType` `section` and `elementId` the heading's `headingId`.
+	After *SectionElementRef `json:"after,omitempty"`
+
+	// AtSequence The number the element takes in its order; what held it and everything after moves down by one. At most one past the current end (N+1 in an order of N elements), and at most 2^53 − 1, the largest integer every JSON reader keeps exactly.
+	AtSequence *AtSequence `json:"atSequence,omitempty"`
+
+	// Before Another section heading of the same script, named as the Central Sequence Service names it:
+	// `elementType` `section` and `elementId` the heading's `headingId`.
+	Before *SectionElementRef `json:"before,omitempty"`
+
+	// Description A free-text description.
+	Description *Description `json:"description,omitempty"`
+
+	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
+	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
+	// other forms can use their own.
+	//
+	//
+	// Example: scene
+	Kind *SectionKind `json:"kind,omitempty"`
+
+	// Title Title of the section heading as it appears in the script.
+	//
+	// Example: Act 1, Scene 1
+	Title SectionTitle `json:"title"`
+}
+
 // SectionHeadingPage One page of a script's section headings, in order.
 type SectionHeadingPage struct {
 	Items  []SectionHeading `json:"items"`
@@ -182,7 +271,7 @@ type SectionHeadingPage struct {
 }
 
 // SectionHeadingRequest A section heading's fields (v1 `SectionHeadingRequest`: `title`; `description` and `kind`
-// added); used to add and to replace a heading.
+// added); used to replace a heading, whose place does not change.
 type SectionHeadingRequest struct {
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
@@ -265,6 +354,27 @@ type SectionTitle = string
 // SequenceNumber A position within a scope of the Central Sequence Service, starting at 1.
 type SequenceNumber = int64
 
+// StoryElementRef An element of the same script's story order, named by type and id: a transition's
+// `transitionId`, or an action's `actionId` or a spoken word's `dialogueId` in Character
+// Management.
+type StoryElementRef struct {
+	// ElementId A positive identifier.
+	ElementId Id `json:"elementId"`
+
+	// ElementType The type of an element of a script's story order, as the Central Sequence Service names it:
+	// actions and spoken words are Character Management's, transitions this service's.
+	//
+	//
+	// Example: spokenWord
+	ElementType StoryElementType `json:"elementType"`
+}
+
+// StoryElementType The type of an element of a script's story order, as the Central Sequence Service names it:
+// actions and spoken words are Character Management's, transitions this service's.
+//
+// Example: spokenWord
+type StoryElementType string
+
 // Timestamp defines model for Timestamp.
 type Timestamp = time.Time
 
@@ -296,6 +406,31 @@ type Transition struct {
 	Version Version `json:"version"`
 }
 
+// TransitionCreateRequest A new transition's fields, and at most one of `before`, `after` and `atSequence`, which say
+// where in the script's story order it goes (default the end).
+type TransitionCreateRequest struct {
+	// After An element of the same script's story order, named by type and id: a transition's
+	// `transitionId`, or an action's `actionId` or a spoken word's `dialogueId` in Character
+	// Management.
+	After *StoryElementRef `json:"after,omitempty"`
+
+	// AtSequence The number the element takes in its order; what held it and everything after moves down by one. At most one past the current end (N+1 in an order of N elements), and at most 2^53 − 1, the largest integer every JSON reader keeps exactly.
+	AtSequence *AtSequence `json:"atSequence,omitempty"`
+
+	// Before An element of the same script's story order, named by type and id: a transition's
+	// `transitionId`, or an action's `actionId` or a spoken word's `dialogueId` in Character
+	// Management.
+	Before *StoryElementRef `json:"before,omitempty"`
+
+	// SectionId A positive identifier.
+	SectionId *Id `json:"sectionId,omitempty"`
+
+	// Text The transition as written in the script.
+	//
+	// Example: CUT TO:
+	Text TransitionText `json:"text"`
+}
+
 // TransitionPage One page of a script's transitions, in story order.
 type TransitionPage struct {
 	Items  []Transition `json:"items"`
@@ -306,7 +441,7 @@ type TransitionPage struct {
 	TotalCount int64 `json:"totalCount"`
 }
 
-// TransitionRequest A transition's fields; used to add and to replace a transition.
+// TransitionRequest A transition's fields; used to replace a transition, whose place does not change.
 type TransitionRequest struct {
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -377,6 +512,9 @@ type NotFound = ErrorResponse
 
 // PayloadTooLarge The body of every error response.
 type PayloadTooLarge = ErrorResponse
+
+// PlacementConflict The body of every error response.
+type PlacementConflict = ErrorResponse
 
 // PreconditionFailed The body of every error response.
 type PreconditionFailed = ErrorResponse
@@ -550,7 +688,7 @@ type UpdateScriptJSONRequestBody = ScriptUpdateRequest
 type ReplaceScriptJSONRequestBody = ScriptRequest
 
 // AddSectionHeadingJSONRequestBody defines body for AddSectionHeading for application/json ContentType.
-type AddSectionHeadingJSONRequestBody = SectionHeadingRequest
+type AddSectionHeadingJSONRequestBody = SectionHeadingCreateRequest
 
 // ReorderSectionHeadingsJSONRequestBody defines body for ReorderSectionHeadings for application/json ContentType.
 type ReorderSectionHeadingsJSONRequestBody = SectionReorderRequest
@@ -562,7 +700,7 @@ type PatchSectionHeadingJSONRequestBody = SectionHeadingUpdateRequest
 type UpdateSectionHeadingJSONRequestBody = SectionHeadingRequest
 
 // CreateTransitionJSONRequestBody defines body for CreateTransition for application/json ContentType.
-type CreateTransitionJSONRequestBody = TransitionRequest
+type CreateTransitionJSONRequestBody = TransitionCreateRequest
 
 // UpdateTransitionJSONRequestBody defines body for UpdateTransition for application/json ContentType.
 type UpdateTransitionJSONRequestBody = TransitionUpdateRequest
@@ -767,12 +905,21 @@ type ClientInterface interface {
 
 	// AddSectionHeadingWithBody Add a section heading
 	//
-	// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
 	// made at all. v1's `title` is kept; `description` and `kind` are added.
 	//
-	// Storing the heading and allocating its position are one step: if the Central Sequence Service
+	// Where it goes: at the end of the script's sections, as before, unless the body names a place
+	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+	// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+	// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+	// on move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+	// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+	// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes any type of body and a specified content type.
@@ -782,12 +929,21 @@ type ClientInterface interface {
 
 	// AddSectionHeading Add a section heading
 	//
-	// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
 	// made at all. v1's `title` is kept; `description` and `kind` are added.
 	//
-	// Storing the heading and allocating its position are one step: if the Central Sequence Service
+	// Where it goes: at the end of the script's sections, as before, unless the body names a place
+	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+	// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+	// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+	// on move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+	// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+	// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes a body of the `application/json` content type.
@@ -916,14 +1072,23 @@ type ClientInterface interface {
 
 	// CreateTransitionWithBody Add a transition
 	//
-	// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-	// `story`, shared with actions and spoken words) and answers `201` with it and its
-	// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-	// service manages them; these operations are new. `sectionId`, when given, must be a section
-	// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+	// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+	// Neither v1 nor v2 had an operation for transitions although both said the service manages
+	// them; these operations are new. `sectionId`, when given, must be a section heading of the
+	// same script, else `422` `SECTION_NOT_FOUND`.
 	//
-	// Storing the transition and allocating its position are one step: if the Central Sequence Service
-	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+	// move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the transition and placing it are one step: if the Central Sequence Service's
+	// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -932,14 +1097,23 @@ type ClientInterface interface {
 
 	// CreateTransition Add a transition
 	//
-	// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-	// `story`, shared with actions and spoken words) and answers `201` with it and its
-	// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-	// service manages them; these operations are new. `sectionId`, when given, must be a section
-	// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+	// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+	// Neither v1 nor v2 had an operation for transitions although both said the service manages
+	// them; these operations are new. `sectionId`, when given, must be a section heading of the
+	// same script, else `422` `SECTION_NOT_FOUND`.
 	//
-	// Storing the transition and allocating its position are one step: if the Central Sequence Service
-	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+	// move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the transition and placing it are one step: if the Central Sequence Service's
+	// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1235,12 +1409,21 @@ func (c *Client) ListSectionHeadings(ctx context.Context, scriptId ScriptId, par
 
 // AddSectionHeadingWithBody Add a section heading
 //
-// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
 // made at all. v1's `title` is kept; `description` and `kind` are added.
 //
-// Storing the heading and allocating its position are one step: if the Central Sequence Service
+// Where it goes: at the end of the script's sections, as before, unless the body names a place
+// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+// on move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 // fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes any type of body and a specified content type.
@@ -1260,12 +1443,21 @@ func (c *Client) AddSectionHeadingWithBody(ctx context.Context, scriptId ScriptI
 
 // AddSectionHeading Add a section heading
 //
-// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
 // made at all. v1's `title` is kept; `description` and `kind` are added.
 //
-// Storing the heading and allocating its position are one step: if the Central Sequence Service
+// Where it goes: at the end of the script's sections, as before, unless the body names a place
+// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+// on move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 // fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes a body of the `application/json` content type.
@@ -1494,14 +1686,23 @@ func (c *Client) ListTransitions(ctx context.Context, scriptId ScriptId, params 
 
 // CreateTransitionWithBody Add a transition
 //
-// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-// `story`, shared with actions and spoken words) and answers `201` with it and its
-// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-// service manages them; these operations are new. `sectionId`, when given, must be a section
-// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+// Neither v1 nor v2 had an operation for transitions although both said the service manages
+// them; these operations are new. `sectionId`, when given, must be a section heading of the
+// same script, else `422` `SECTION_NOT_FOUND`.
 //
-// Storing the transition and allocating its position are one step: if the Central Sequence Service
-// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+// move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the transition and placing it are one step: if the Central Sequence Service's
+// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1520,14 +1721,23 @@ func (c *Client) CreateTransitionWithBody(ctx context.Context, scriptId ScriptId
 
 // CreateTransition Add a transition
 //
-// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-// `story`, shared with actions and spoken words) and answers `201` with it and its
-// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-// service manages them; these operations are new. `sectionId`, when given, must be a section
-// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+// Neither v1 nor v2 had an operation for transitions although both said the service manages
+// them; these operations are new. `sectionId`, when given, must be a section heading of the
+// same script, else `422` `SECTION_NOT_FOUND`.
 //
-// Storing the transition and allocating its position are one step: if the Central Sequence Service
-// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+// move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the transition and placing it are one step: if the Central Sequence Service's
+// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3010,12 +3220,21 @@ type ClientWithResponsesInterface interface {
 
 	// AddSectionHeadingWithBodyWithResponse Add a section heading
 	//
-	// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
 	// made at all. v1's `title` is kept; `description` and `kind` are added.
 	//
-	// Storing the heading and allocating its position are one step: if the Central Sequence Service
+	// Where it goes: at the end of the script's sections, as before, unless the body names a place
+	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+	// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+	// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+	// on move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+	// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+	// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3025,12 +3244,21 @@ type ClientWithResponsesInterface interface {
 
 	// AddSectionHeadingWithResponse Add a section heading
 	//
-	// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
 	// made at all. v1's `title` is kept; `description` and `kind` are added.
 	//
-	// Storing the heading and allocating its position are one step: if the Central Sequence Service
+	// Where it goes: at the end of the script's sections, as before, unless the body names a place
+	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+	// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+	// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+	// on move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+	// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+	// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -3165,14 +3393,23 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTransitionWithBodyWithResponse Add a transition
 	//
-	// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-	// `story`, shared with actions and spoken words) and answers `201` with it and its
-	// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-	// service manages them; these operations are new. `sectionId`, when given, must be a section
-	// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+	// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+	// Neither v1 nor v2 had an operation for transitions although both said the service manages
+	// them; these operations are new. `sectionId`, when given, must be a section heading of the
+	// same script, else `422` `SECTION_NOT_FOUND`.
 	//
-	// Storing the transition and allocating its position are one step: if the Central Sequence Service
-	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+	// move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the transition and placing it are one step: if the Central Sequence Service's
+	// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3181,14 +3418,23 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTransitionWithResponse Add a transition
 	//
-	// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-	// `story`, shared with actions and spoken words) and answers `201` with it and its
-	// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-	// service manages them; these operations are new. `sectionId`, when given, must be a section
-	// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+	// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+	// Neither v1 nor v2 had an operation for transitions although both said the service manages
+	// them; these operations are new. `sectionId`, when given, must be a section heading of the
+	// same script, else `422` `SECTION_NOT_FOUND`.
 	//
-	// Storing the transition and allocating its position are one step: if the Central Sequence Service
-	// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+	// Where it goes: at the end of the story, as before, unless the body names a place with one of
+	// `after` or `before` (an element of the script's story order: an action, spoken word or
+	// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+	// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+	// move down by one. A placement by neighbour is resolved when the write commits, and
+	// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+	// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+	//
+	// Storing the transition and placing it are one step: if the Central Sequence Service's
+	// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3927,7 +4173,7 @@ type AddSectionHeadingResponse struct {
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
+	JSON409 *PlacementConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -3962,7 +4208,7 @@ func (r AddSectionHeadingResponse) GetJSON404() *NotFound {
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r AddSectionHeadingResponse) GetJSON409() *IdempotencyConflict {
+func (r AddSectionHeadingResponse) GetJSON409() *PlacementConflict {
 	return r.JSON409
 }
 
@@ -4634,7 +4880,7 @@ type CreateTransitionResponse struct {
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
+	JSON409 *PlacementConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -4671,7 +4917,7 @@ func (r CreateTransitionResponse) GetJSON404() *NotFound {
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r CreateTransitionResponse) GetJSON409() *IdempotencyConflict {
+func (r CreateTransitionResponse) GetJSON409() *PlacementConflict {
 	return r.JSON409
 }
 
@@ -5334,12 +5580,21 @@ func (c *ClientWithResponses) ListSectionHeadingsWithResponse(ctx context.Contex
 
 // AddSectionHeadingWithBodyWithResponse Add a section heading
 //
-// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
 // made at all. v1's `title` is kept; `description` and `kind` are added.
 //
-// Storing the heading and allocating its position are one step: if the Central Sequence Service
+// Where it goes: at the end of the script's sections, as before, unless the body names a place
+// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+// on move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 // fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -5355,12 +5610,21 @@ func (c *ClientWithResponses) AddSectionHeadingWithBodyWithResponse(ctx context.
 
 // AddSectionHeadingWithResponse Add a section heading
 //
-// Adds a section heading (an act, a scene…) at the end of the script's sections (sequence scope
+// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
 // made at all. v1's `title` is kept; `description` and `kind` are added.
 //
-// Storing the heading and allocating its position are one step: if the Central Sequence Service
+// Where it goes: at the end of the script's sections, as before, unless the body names a place
+// with one of `after` or `before` (another heading of the script: `elementType` `section` and
+// its `headingId`) or `atSequence` N (1 to N+1 for a script with N headings); more than one is
+// `400` `INVALID_PLACEMENT`. Numbers are dense ranks, so the headings from the new one's place
+// on move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not among the script's
+// headings (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1
+// is `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the heading and placing it are one step: if the Central Sequence Service's placement
 // fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -5555,14 +5819,23 @@ func (c *ClientWithResponses) ListTransitionsWithResponse(ctx context.Context, s
 
 // CreateTransitionWithBodyWithResponse Add a transition
 //
-// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-// `story`, shared with actions and spoken words) and answers `201` with it and its
-// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-// service manages them; these operations are new. `sectionId`, when given, must be a section
-// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+// Neither v1 nor v2 had an operation for transitions although both said the service manages
+// them; these operations are new. `sectionId`, when given, must be a section heading of the
+// same script, else `422` `SECTION_NOT_FOUND`.
 //
-// Storing the transition and allocating its position are one step: if the Central Sequence Service
-// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+// move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the transition and placing it are one step: if the Central Sequence Service's
+// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5577,14 +5850,23 @@ func (c *ClientWithResponses) CreateTransitionWithBodyWithResponse(ctx context.C
 
 // CreateTransitionWithResponse Add a transition
 //
-// Adds a transition (e.g. `CUT TO:`) at the end of the script's story order (sequence scope
-// `story`, shared with actions and spoken words) and answers `201` with it and its
-// `sequenceNumber`. Neither v1 nor v2 had an operation for transitions although both said the
-// service manages them; these operations are new. `sectionId`, when given, must be a section
-// heading of the same script, else `422` `SECTION_NOT_FOUND`.
+// Adds a transition (e.g. `CUT TO:`) to the script's story order (sequence scope `story`,
+// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
+// Neither v1 nor v2 had an operation for transitions although both said the service manages
+// them; these operations are new. `sectionId`, when given, must be a section heading of the
+// same script, else `422` `SECTION_NOT_FOUND`.
 //
-// Storing the transition and allocating its position are one step: if the Central Sequence Service
-// fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
+// Where it goes: at the end of the story, as before, unless the body names a place with one of
+// `after` or `before` (an element of the script's story order: an action, spoken word or
+// transition) or `atSequence` N (1 to N+1 in a story of N elements); more than one is `400`
+// `INVALID_PLACEMENT`. Numbers are dense ranks, so the elements from the new one's place on
+// move down by one. A placement by neighbour is resolved when the write commits, and
+// `sequenceNumber` is the number at that commit. A neighbour that is not in the script's story
+// order (deleted, or of another script) is `409` `NEIGHBOUR_NOT_FOUND`; a number beyond N+1 is
+// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
+//
+// Storing the transition and placing it are one step: if the Central Sequence Service's
+// placement fails, nothing is stored and the answer is `502`/`503`. An unknown script is `404`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6330,7 +6612,7 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
+		var dest PlacementConflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6992,7 +7274,7 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
+		var dest PlacementConflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -8659,6 +8941,15 @@ type NotFoundJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
 
+type PlacementConflictResponseHeaders struct {
+	RetryAfter *int
+}
+type PlacementConflictJSONResponse struct {
+	Body ErrorResponse
+
+	Headers PlacementConflictResponseHeaders
+}
+
 type PreconditionFailedJSONResponse ErrorResponse
 
 type SequenceConflictJSONResponse ErrorResponse
@@ -9501,9 +9792,7 @@ func (response AddSectionHeading404JSONResponse) VisitAddSectionHeadingResponse(
 	return err
 }
 
-type AddSectionHeading409JSONResponse struct {
-	IdempotencyConflictJSONResponse
-}
+type AddSectionHeading409JSONResponse struct{ PlacementConflictJSONResponse }
 
 func (response AddSectionHeading409JSONResponse) VisitAddSectionHeadingResponse(w http.ResponseWriter) error {
 
@@ -10414,9 +10703,7 @@ func (response CreateTransition404JSONResponse) VisitCreateTransitionResponse(w 
 	return err
 }
 
-type CreateTransition409JSONResponse struct {
-	IdempotencyConflictJSONResponse
-}
+type CreateTransition409JSONResponse struct{ PlacementConflictJSONResponse }
 
 func (response CreateTransition409JSONResponse) VisitCreateTransitionResponse(w http.ResponseWriter) error {
 
@@ -11755,173 +12042,198 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3vchs3lu+rnOJMVchMiyJpOYmouh8YiU60kSWtRSeVTWfdUDdI9qgJcBqgaI5XVffj/Xwf4j7YPskt",
-	"HADd6D+kSEq2kx1XzVQsqbsBHBycv79z8KER8tmcM8qkaPQ/NKaURDTFfw5HZKL+G1ERpvFcxpw1+o3R",
-	"lEJKBV+kIf1KQHBPUxFzFgARQEDIlLMJUCZjuQJJJh7Q9qQNgd944TeCExCURRBLuCXhnXolOB8fvCYy",
-	"nAbthteg78lsntBGv4HPN7xGSv+xiFMaNfoyXVCvIcIpnRE1LbmaqweFTGM2aTw8PHiNOUnJjEoz//OI",
-	"zuZcUhaufqKr6kpekzuq5pxSma5AkDFtg1rdHV1BLCClIU8jGkHMQE4pCDKjEBFJbomgIFPCBAnVp9Qy",
-	"1APLNJYUYumzecolDaXwYBnLKf4xpWLOmaB9HHBOZYyvNvGrd3TlwYzKKY88mBM5BcIiuOXRqgVkLGkK",
-	"ckqkHsBnIZ/NYilpBISJJU1FPso4ToXMxsKvqF/rTYUgo4g8eEPnCVnRqA+KroGnnvUZjiCAcTmN2eSk",
-	"OFc9E/WrfyyokHpOYxInNAKeQhTTCG7pmKcUzBRjNoEm8ZmMZ5QvpAcEwpSIKfAxEJinPKRCqHf5GOdp",
-	"qdvSSxUecBbSNgzcaSyncULz1frMzkfIOEkgXTABEyoFBEed4wCC87Ph6+ur0fDy9Nd3Pw1/fXd++e7t",
-	"zTDQRAveqM0/GKilBSf5PisewAeIz6J4PKYpZRJ3ZOO33wzf3gzPgjZcsWSlVpttlWGOnK366tMpHS8E",
-	"SaAZHL1/H7TU3xmXHgheJH0sIJzS8E7t+YTErA0/0ZUAkirGmtHZLU1pBGOeQu8IpnyRirbPCufpxbgT",
-	"HpOXvYOX0bf04Cjs3h4ck+/oQe/2m6g7PqLfhsedhteI1cHQ7NLwGozM1LvOQTpQJ8k9hTPy/oKyiZw2",
-	"+r1Ox2vMYmZ/7nqVM+o1zsd42qunESkWTgmbUHtgUMZAPIZYCggXKe6BkTeKJHIaC+CM9vGFQMmrAFmL",
-	"ASVpEituxRPis2YmgNSjt4pwbKHIBsGLQH2LhCGdq42SnLcUSwZfB9AkbGUH9HLmIGqXzKFqqb2mPrsn",
-	"yYICZ8nqBJaU3CnZJ6AZ/HKoB26ZzRovhOIG5L2jTidow0CdNppmCzP81e0F5T20MrF+k4wcLezOnEhJ",
-	"U/X4fzZ9/+v/8hu/dQ+Of/+tc3D8+4eO1/32wW/8V/lXrb826nbuIp7Fsrpv12RCQcT/pG07s38saLrK",
-	"J5bge+6sIjomi0Q2+l3kGPI+ni1m+JNmIPNjNomYSTqhKc7iajwWtGYal3o3uWIWOhMgOYi7eL5uUlx/",
-	"pnZWHa8x5umMSD30N0cNZ1ad2lnd4EzOo+q8ziOlC8cxzYSc/mtB23XNJJXoz+co7Ec3acG/pnTc6Df+",
-	"cpir8UP9V3F4HunJUVRTW85OP4zcjeJbnb3A/HQeBa3CxI/qJ54N+MSZj5SSjbefvMyeL8zyuHaW0v34",
-	"kyb6oN7WKhcNj+9J9AORdEnQ6Ag5UxpX/ZPM50kcEjXm4d+FWsSHfJZqeZLEicBjR+RCwMtO5yRTt3HU",
-	"h2/G3bBHOvT49rvoKHxB1CrTlKenPFJL+n5w9u6HwWj4y+BXxbNUCDLBpeLG/mNBWaj+kd7HITWikUaw",
-	"YPT9nIaSRsmq8bDtyodq3Ddm2ZoIxe0ZZCNpOT2nKa4cIjqnLFKSO5+D4Mr8UQyXz+bE2iGwJAKmJBkf",
-	"KC0qKWuraX5PojeaNPtSWcYyoX0wZxu0rIME1ZfSCd0SeX8eXJyfDUbnV5fvXg3OL4ZnBSLbfUIjIeLa",
-	"jIKZksnm3CNZn4/A2hI3zCFgRhIltrQxdptScofG7SKh+njEAgbX50Wian0bKQvr326uLvXc0a7TlgjQ",
-	"9ySUyUppWf0E6jlP2cRvR68OvtOabE5i3MRFmvIJkRSoCMlcGdcsAiJhxoWEb44gofc0EWo6jAplHXpq",
-	"nOD14OLV1ZvXw7N3aojAsZpvV1LNXsnqzJjFFcUMArORATQFpeA33uQbEFPhN1ptGNH3EmYLIXExikeI",
-	"sebDKUlJqAzat3/rdDodIGy1nNIUP53ZuB4wnkKstHscmRXHDO0RNNN5CqhY+nDNhZyk9ObfLyAkTI0m",
-	"pLKE5ZTOoBlUWEcJ0gev8SMRZ3gciPG/9uHjnpXawoOuIwSFB0cdEHN+R9kvPI3Un3tA7KMvcyKcqlHf",
-	"S1Fi+B8HN+/OhtfDy7PB5eimKlKQGWFKhDnTahEnENGESrNy7ZDwFBaCQkhESCL6v5SAffZzYKxF7QQU",
-	"p5SzjuGQKI6QIYi4Q6OZ2KkVTofPsuOR85pSHgKW5ogkdCyVlaYM29xIPuVsnMTh3nJJ0YoAo0t0Q/QE",
-	"1U9m+qVNqvdBSpsVCyhZ8Xj+0RjVA+Rejh3meXcoKI0f4ARIklISrTZOBJrr/KyWBzz1mev56jdQgMS4",
-	"RZlXyNCcWecOejYMMOWpTFatjBN8hoIypUTSSFvkTozEcR+rBsoNDblSdJLDksTSOsc4EAo/7QasmVG7",
-	"6GdtMkDRsWLK0icJbsa+nLeDrXF+ORq+uRxcFBgtNpMAfPI5jQnmGAYYdFik9KRwqOOoqBXGsaK9YgIt",
-	"8RM+EShzL7l8xRcs2ts402Lv2xJBbk7fnF+P3l1ejd69unp7WTyB5h0ldMY49vMeLv2zV7Heeeqog9wo",
-	"oe9jIestATWxa7JKOIlGnF+QdEJ3o5NLkuvBrxdXg7N3o6urdxeDNz8M1xtM9H1IaSSg2zn67uW336Dm",
-	"Fx/JWMIBlfRWq8PYmonwWcsYYwECml14HX+vFfV1iocZCfkKY177sk8pkNGHoxIjXb8Znl5dnp2vMzQL",
-	"0ZFpvncgYobWNsk+/owEzAO1RgeSUtwiI6NdIGd0PY/dGHfkqbrSRHFeqP2c0iSC21V2Co49WE7jcFrU",
-	"/Zllzu9p+QgP//3t8PJ0+O706vLVxfnpqEj3JQea0JmiW+7M8zmFJV8kEYgpSVFx45SenXd5GtHUDJVQ",
-	"ck9BTah04tGrUsa6nsR6+r9l5J7ECblN6P7KQinMhEg1zg6aQ1uUqO7eXg5+HpxfDL6/GD7usMYCFs6s",
-	"n5e+WWAfbZDHPVecTEpJOFWTOQGHGO3nMxF2tAHeMhNTV3MaYg5mbyVn+OroqHJGTlEwrdFzNvRjHUhS",
-	"1UnGGdVkeOZttKJ9SZPkwLjDtwtpRFYeZUAhWdSH0Awqawtam06QWMznPJU0ek2jmIxwR/ZVlW8vb95e",
-	"X1+9GQ3P3r0enp0P3o1+vd6gL9GpvaVQGeLjqkxFraA8ZtDGaJ35sBr3zP3Qh0pgaJxSeqAcTnD+onjd",
-	"ySZ0O51H8wleo7iI2mQlTp2Pgd7TdKUN0yxDpsacp+qAy1jH7rITUDmpcxrG4zgU0FTSiY/HlCE/j2Oa",
-	"RJ7VDIBft7KwpTQQRbWoVIP6P1u1GzULcXihMrJUxxlmJJzGjB4ohwl/EfKI9qEmtODVhFSCnKc9nwVl",
-	"Y1U9UeV+D4LRm8HlzXn198XQAH6zxm7Bz55eXQ/fvT6/eT0Ynf6ofnP29vri/HQwGr4bXgxfDy9HxV9a",
-	"LawnWlbJ6tk17qAH6727oGKL4ufrjx1ScDj68eoMFz24uLj6RX/fibDipGtVGX7Z+kfqMfdv5aROjdtQ",
-	"YY5MBpRZ48fFjLCcI8RiNiNpHYM9uAHu3xxuyz/+e/YSv/07DaUOatQd3zlXDsU9hTiLwKsh1ydNalI5",
-	"XuOSLq0RqJM3dUMZ805yNNcws2fOmeRtGJjQYu8/X76A//4//xe6OkuHhr06gHo0c/QxfpnqVPgdpXNh",
-	"o5vWTCSJ4Nq0EpByPsOAhPqenoWAKWERjYAvpEmGx7J+4TalddzpfNs9Pu69PPr2qHN83H2MJjqPVEcI",
-	"40A273sQ6KeCwrRDruxws1IUSUrm3fe+EvZ5KyWDlg08WOiGz0gU2eBGURyShZzqcMImVaIHGOhnH7yG",
-	"iZYM5GMvjuIZFZLM5o2y9tn8nqtfUPPk6bfHsjVeQ9Rw3TyloZqyzf4UyX/fs1L+js4lsoX6OpHxbZzE",
-	"coUBRqZoD4Iy2Te7JWDKkwgYNycG8R4Yqr5StrzfgJjp6NXg+txVhS29FTseKExnbLdVI3z0wWss5tEe",
-	"O2W9y0fe+dk6oSXp4yQ29ZzzL7q8486uTjgVuK56ZPD3G5KujV/iJInJDG6m5I6KOSUpLZogvS0MED2J",
-	"61rpfMUozMkE8y+GI04gMP8KkGkCySVJTvmCyQDtAzVZy26iap4kNgm/mRV4liXfKZNtTxIOhXn07dgJ",
-	"uU9/i6QpwSxivrBNyXp7UNAez3Nl4ziRNEX8jxFpio6blUx9Zr7Kd6JRmJyXARQM0dazmpNuJJEOBZHk",
-	"2tmfMUkE9dbI7q+E2VVXiJtPKj8DQ+CSm1CzzllwSOk8ISFVfpRmYXjLkvhOMYkHxEh6m7FTwgdmZIVm",
-	"+i0FOpvLVd9EC1BrMQi0SA8Q4+LMNDBGKhr5TPFs+5m0wf5yfXeJVtpx/YH1OzqyA5TcBvXrTaLjDZ9R",
-	"jlv0b4skRiCJIzdebi033qKA24+vRnhOkKEU12jklMNahW8rBiNScYLAwJynVZbaaGQSfJEkCV/SCIIP",
-	"D1o66T/pSQtEfsxi5k6s+6fkkCoz6BDFjzpCUWt+VYMYJLfJuhAUP5HZWn0XO+NZ4a/+7bOgaIgENp0h",
-	"JKA91mpD+RF1OjH5rGXCjGMog+YSxoYBfdbUocnApoaDVp1996kttYwY25lqdzF79ElD+Z9im1V5mi24",
-	"eajC01vzn57h5zW6csp7dQZYiRB7WmSFQ/C4UURyxi3HsRFigiHvqhrKLJPtTJTi4a4xVT62UbWdKVQ4",
-	"x2VyPNX00ZTaw/ApibU9DaDialxLqEZ0aoXVhwB5MzgpmSloNivBYP1Wx3YiUVQ1nMyodeJvf0G2h2Ta",
-	"Q1Zsb84UaPgRzIrKPhXNCw/oe0mZ3g3X0NjGaPgT7MI6gv9kJlCk4S/KHldzQxfHMD8mPWIt2JSdlUJI",
-	"ZjSBkAjah5Cze8r0HiUrCEgotb1AGVX/mKc84ZMFRcOBzmPzAwThlKcLoc15hF8ki0gdGsJWoBO0YhFO",
-	"YcnTyMW5Y40B+g0iTCll84SshC4C0W8paSMgJAyhW3JK4xT4kpXDlzhBda5ypPlv5OCfv/82OPgPcvBP",
-	"gyp/cfzw17rApqHiG53cPJd09ii3FllnR3uC5THHx16ohic3aVT3wxvOp1no/ifzvof5jKpOtInpXdWi",
-	"S/oH9GLO9dt5/sX+oqw4yzFlO4Nt1r8pYaM8EcQFQzMw9sbQfDuLXTrwQx27rBBkNzuwNM6eVHxDxSKp",
-	"iYasj3+Vx92Kdlil8OGTnYTnPwZbud0lj4sglovM55SkIqvJq/HNB6GErgc3SjAhhHtXz/zRpEQWzVWs",
-	"iHBh7WuZmZ9SJlOSgP0Q3Gg0gQdCkhSL4oiE7h4pk9wfcI1QxUEHMp7ROgmbl1DUrcQBhznm+GN+Z4H4",
-	"yliVPF1pYx2026mcW/XLwNOoGFPxZKDHaKJpWDLqJdE6yfxUdJMxZzpPqaBMerrSK2MIn1mOQLhEwtlE",
-	"WSrP59zu6kA6xTWfwN+k7x9fTbapI/W0eqtUR7O1PPy0LmqpIsf1UtVCnslJzcmzk4NagNXHzGX6p3qo",
-	"zhn9c3inDi0+l2Oa02xfpzRfROaPPuJIFsvLSubGbnJgn3NcPi3ql5tJMzKjVG0sR/ATAaasapNWPX07",
-	"gtFVf3d1ms/mub3S3R3NT7NJlQ35OReLG3spZJXGXeBM54Fwg5QfySjMeErzhJilgVP6HJI0jSnaSZLz",
-	"ne0LNfeYjbkFsRGNyjXlkq/U2SQxG5xXIsCNUzUzHWWH14SRiYZoTLnaL5N18+qsOlEMpBPsmYAupfjv",
-	"//3/WrZwx2eOxCm+EhjGVK7wq8HZEK7ejtqBelk3c9BWSe6Gm2Ig53Ox0Fn925XOxa833xD3xSjoJEcs",
-	"dW0OjnBiMI0GN2qwAJKn2GHC6i2faSRJ22c++8tf4NQFEfhsZGr00E8HsZjTVFBppe98cZvEYkoj5SCp",
-	"/UlJKPsQaM2XYUKCJBbyxuSYPTAelPmzz5rXg9Hpj5qygQEVFwM7IkB0jHH53a4UXg6FPdfiUacfEVyp",
-	"yX3f9Vn2kFAzjVI+n9MIQj6j2PWjDwGJouKYATRt2rPMIi0dlLDrKL/G+BI4y7pc6OgiXzIzYY2Que9C",
-	"RMMEDdHbRV7/tRC0lc87uH47gkPDrocfrPnxEODcRd6yxGiEjOS3NCQLgY7rBHHZU4o0qRBfcvwbbkEb",
-	"huoca2wpTQSFZkoJ4tfjyIPxIkmQxHPlMpAE9Kc8U13noYkSgdps4dWeE+wmgc5xFurRkiPvrCAQxqK+",
-	"ZzlSA1PY13BTPqhTovFX2YHKQkKuG6QW2neg26UclHnPZ5C7Gj8Ma6l+mL+Ei9T1hKihiDSzQM4AWLdx",
-	"2ScODaMHRmoqEdlWqxw5ckCSOxvnqndzvv7asfm+/hqalWWiy9Nyqg5WuFKsC8jCFuucoMx9zCpTHVFq",
-	"BEsbl7uOYs7mryea5nfXZcPGPcspTxRHqAEMtWhkT9Y6kQhNQ3rz+5zOGmCGdOmDoQtSfICVjJvrlCac",
-	"oppXQ1MdRFXOpxG0CASMTY0fsZNFypyiylTfU1I6SXhIJDWeq/XZkexaMMdSrV09KySd9yEeA4118JPE",
-	"idFYYRKrDZhQibQhzECIdf4cwcWCUu2imhAYLrTiQnO2UQfh4R+nfLaZ4lb/67mIJU0xkquWkizJSoCY",
-	"8qUo1uEY+nxtVLTmCkGTe1pFqPUzKZbpWFJZi6cx9QYYj98X+ZkWJjFNSTg1Ieim5rQkVkOWxIWRwFqV",
-	"WGWcnT1lZaGave+pEfRuCA9mJL2jEeTIPS0EDURdqF3IlquOgvpiZlGZUEWejW9Z+WdMNb1DIWeahuHK",
-	"Zyit1xbaFTcUq7KI0xurWbDoPPhbt2zItTyfIZATMTymo5Sx67J+TqaPUzPwG/6i03kRmgHwB+o3glYb",
-	"haHGO49OfzTZsrPhxXA0DLSIUzJ8rs1unzlVXfrjJzr4Esu1VV62cwSW7h91ewHUIr+1cLY8YuRuG36J",
-	"5ZQvpNP3yyB2helvlcIyZsLuR96xKqOe3QpjMDSD66ubUdDCxQl3dTUlx3qNtqGUYhssscaWO05HKbNA",
-	"bLWkOQHHyhpjKRlmZ1jqOsAGFmfsFE40qyUTHhYasRUEf8OfYUajmICyyVtZcUe5+4JtM9R88+oUvuu9",
-	"PG5pKWinpU7lchpLKubosaZ8gd3WPKAs5KaXGXYxMGF0zYGB7y8C07PBZ2heq4e63zgdHUyLh6Z6Nvru",
-	"Raj+MyYRRgbV9LJWAiegH+l0AiCJ+pNBlLX0CVXj+gyjG/qUaT9JYEsIWtcuIqJ0rrYsb05hu1uwlVGa",
-	"QreFEKjAsqYi2GCpUgtha6x0ebgWu4tUMbmeYLnWv9SHwmdNlNKdVqEjhe1z53as6L7o62pf+Orhq6yR",
-	"m9tI4wSIXpZ2lcx++4pcQV55FOsQq+7TUWjRoZt2LKyrVdvYArdM/Qv7i1XJU60fsayNxTXCnrdi5QyK",
-	"OC2j3BKcQKenIMgqDALjzWARi1dfxXLis8CUIeDjSt7PKZ8n9MTZDhIpbzIrw8G0pplEqRpH0UnX6mnZ",
-	"3SyrU6/WyvLghgqUcopgvW/AtMVoaXqbvh63ymcn4dTpvxe87LwIfLauHOQETwh+w75R1+8GJqgeg5cd",
-	"JVPdSpM2nDOf3XI5xWyxcDmj0BcHg+BJHFKTXDO+++vzUcNrLNKk0W9MpZyL/uEhn1Om/YA2TyeH5iVx",
-	"qJ7N0+SO2w9rvHxjmTjR2H6j1+61OxiVnFNG5nGj33jR7rRf6ETxFIMxhw7WeFLX0suq7xrNTURo9tvR",
-	"4dYn0rYnxhCN/tPnUcncuc2w+0xjjCl6XAZqop+2ANmmovVBzARlpt5FLG5NkyCEKp8AbokBK2upjX9Q",
-	"5oSTrc0sDXTIHcR3C5SGEbWTPSliw0P1H2FtP2OZ5ahpKoq4acWonCUrHZZA8LQuBjFdznSEW8T/xDB3",
-	"t6OF9BK6nY4yRERunqDxxMeQM4Jn/FLlRynPJiTo4BOp3u5oHnQCBY1+4yIPSTSKXTp/q20DaO3I5ZQL",
-	"Crg3tnmP6fqnjqUH8YRx3A61U8V4ZcpnlK9p/pZh3uq6GL7coovhFpPWTLTrrEWhFKFu7gZg+4QWjPXx",
-	"zHxTDnWjvy0eNL34Hn4v9T/rdTrbF8IK3adQZ2JQKTp1Dtgg0GY2Ok55wm851HhNHYeT/Gv0Or1vDrrd",
-	"g97LUa/T76j//UejJiNATPp5yTFVexCmXAgaQYLFVW03J4WkNTKyBg3u5M/WjZ5Jy64ioJuF6T48bF3F",
-	"69Sf1JTw1lSgYO3ykd6hug9nO3noNFh78Bovt3ml2IQG33rx+FtuLwJcuS5jNIIDnLINMlF7bzVD4/cH",
-	"rzHnokZ3nBqDPXdimaOue51uYHsEmfifgznJMdpVx9dnQcZYeXRV/YDhNguCs9ELHVXRHzypzapbbxUr",
-	"w3zmloZBbWUYOPUkmaoydquLkkxppu2MT5fQsfSZcr7klK50NfItjo0GrRb3mgp1QvzUiTNXpfgjoqLU",
-	"i1mLDOSt73m02lFaaNnuiotHZMEeB33t2d75bGZnaFPrnrzwp13pRflQEa/dj02wP5Pw3HU/HtkIt9tX",
-	"sZGH7YdeN4R57BCfwQH2ELFHneMtRGxNnzn1bncLQVtu7ITvvdxGQNe0uvhcOuE0SxRZUVRVCw9eoyZA",
-	"rtVEQmUN6uMMfy/c/Lcrad1mghg7qEL0K0Hd5pSmtOWph322NurfrPNEdWwB215nfw1Nj0ZorvFS2z7L",
-	"omtuq8Ug14LoMGBwkpke98V+1MdBpbMDtrvwWTEqUmiA2DKx8FKkD7OvGoCsPURNOiLuTKs/zLX4THs2",
-	"pue5mWfuauv9ikzXdxOe10GfWakJDzTRD9ex3F9wRUUyYIv5fCMn3HQNtHEcM3hChOy7qRqvuGMY2KzZ",
-	"FzlN+WKikzzFhX8Ft4vkzqxF5xVYqWGx4YwSxi1v7R+nWYg+Qz9uzFQXoBxww50ffabz01EsLJ5Sk5cw",
-	"k480TRPpWJlLkqOZNECBnm+mwbMbV9PmHjXJMJdCnBiMzqjALI6WZFUOIr/s9IJD3DtPM5bbGdIwgM+E",
-	"JCthf/TcDcu6PGIFq3ZPdXw3NvVxNho7jlksrLP8d36LrKK7U2bhaGy0rxvqRtQGCzPKxNkU6mwkLUX2",
-	"tZFMa/yqf3mWdVStlUiScw90hxmWXVdR5MCCm6lbHNR5l+a81PdFN8Ac41Decp5QwhoPNe7fUT3UJYN5",
-	"sMi2oCgcUE/boE6HJo3v1PZ0LNHEniDWZ18Fe/T4K1l7yG01crGHL+rU3ha6uNpQ8AkatbcVKWxX8qcr",
-	"YcORG5WwVx/Wc20t7YLllzs4GTNMhjlJsOy6BUS/LJLI1iZlSuN2ITHhpGP62H2w1L9tHCeJPvsTMm/D",
-	"VVE7LQTV0CkjAnTA1n4de4SJukP/A5XZiX9iHORjGOrPYHW/LFvdvWe2uj+9pb2jIPgslu4bxcePHLHd",
-	"VEx2T4US2vP6i1hODURGOpBLPAkpNclpFpn+SZmeMU3R7nv5YWthe6YMnqk/5TOb2tQZ+kEJ3mQNvzCh",
-	"JF3fquIkA+W6Rg2CUYKWsS3JjpEd2BTY8dmmyE4bvl/M5s5dWCc64ZUU7Ir8XhedUtZkzlLkdZLlrQMf",
-	"29+ceFqshWYFk5lMqrZm1sR6SlwFDkCvNto9wlIEFq8RNGX08DZxls5+xIo+bqhlJ3pvJf0d4n9ePWCq",
-	"vHQy6g+vFJ5g5/3rhGs0Y+V2lBH4yWqdQlvU2IxvtLiv9LdznMDmffcrsRYKiipDOTlRGb7rszJ8t4ja",
-	"BRe0i+F3PXpCxxJ7KsVCqysa9QsBeYyZOBH5W4oQaB1yf4rKgA0a4427ts+lMnY1Yq1YUnLgNRcShu9D",
-	"miTW1rggM8p0D9RRSiZUt3P9RIH5rwQCVvN+bM+uMz6Vyf806m7SC91KVP7FF73wRS885twUG9vtEMfP",
-	"cP1roUOjTb10TIQsTuvQRGXQ9rhSw9DyfPYI0Kgeu0OSpFJJmfX3yYuV8IJXKnRSFqGV6kWjhdbiwuc0",
-	"NTCfUdZrmnGLbLTAILx0tDJ4ltLQYoCPwcgvc4EXNqQnkfZ52oB3sdwxvmROADY46hwFa7E/xQKjnfXS",
-	"Z0CkkFAj0zKpbCp5f/uwjQB2mjF0bZca9cmybC6XgzviGtsY7JwM9TZOr1udXi+bnu3ksnGCvdIEsz4L",
-	"cAA/05Qzgk794jaJQ11Gs3kJ3VowzBr0j4uR2cnzqLYlewQrs7EXl9ua7A8efvrUYWHE65DNohcp50p7",
-	"K8yfGs6qBQINokjUXELRJAxIiDdSI9/ralPplhzV8YAoF31hF0erGNaDjLJ0blnBKHGt02jovmSi09SQ",
-	"+cypoCSJnGKCMcYEaXYlTJnIJ/hAXrKYNXqya1Av31KfYYKLSKWY2np8i4M1ZTjrW6/pVK7pGu6zG6kR",
-	"jU4ZpiaGrsHS3TrcIqyUFuuuNuk2n5lyrAoePsvc1iYTd9VUg3JV6udFOWl5vD7uhndbkCTkbKV5WNnF",
-	"JVnuyuqeldU9OIBTMl8kVHE2T8MpSfV9u/cILMqP830X8ctKPts51Ev/xt7S+DEnrHRudWuGj4GRqpJ7",
-	"58hc7Y44uvZoN117tNP+fUTYVKmB5nY7hTl825rrj+2u/avArj61NTCIoqrqrdf8jzh6trBYY8X3NxHq",
-	"Yos/YNUNFiHGWIFWMVp0xbJRSvYuEFPFWrASnEJ3tA48nxHJZ3GIPR0rKTJUX0rAttpgfaM818a4tDNy",
-	"+jGY4dHN85lz/fOYp0uSOhmqPYu2nbu5fIaYpIr/m1kzCB8jiQF22bqyvEEfmSkVj1eZo+mQF4X1fabL",
-	"zxCZTNxCcAKB00YObRFDBrnECujUeT5vAJZVqubpwNLNQy1P6/7ymLp2rnBLh7n3xRgNxXvC9GeOg9rL",
-	"icx1T0uec0/d5YBtuGKIwTMUrKDnlFGVZS5pBJVGiCb4kDcX1xR2KXeSlQliSXXzvpt9z2dYHETAVN21",
-	"6mPJdd1BGk+yaZZkXtCxedvK3z6UvOZCh8Ke8myLbmvh792H33fXaKVunGsUW7aR+SVEkT2MdJnJg6Yp",
-	"9mp9jCBxhW4Fw6HSvPJz0nL9fXLDrJ6MRtnhY3xpDmAshUPQPxbEq3Jb6RfV/1h01/QWWR8L2M8Q+JD1",
-	"8Noezl3TqyGlCcVKWtctPXH9V5Fd8VWjfn2mLwHU/rckK+HZfiQTMscsYeaxaBRZsdOmo2R1HwADNVY/",
-	"aKyxz7Bj8xp0uOnNIGxMwbbO3BLT3fcZSjKe5pf1c2HaH9gIMiZb7MX45m52s6i85RG+jkTNFjxbCIPD",
-	"E3FCmUxW+SDKxmJUwIJF+vY0GOyR9fTZmR22HHDQ+/pM8Qb34xp9vNSUMQjlzcGH83FtkbnPcnC7xsKT",
-	"W76QDp7Xq371RVCLsV+PQH5iHKOQB94K2ls6Y1+Aun84oO42btgmyG7Zv69gd8u5MzRILb5BJ7jmRE6N",
-	"8IplHjtVkquZdU3jVViukj7YxqQ9aQNnmxoJG59MmWI+0znjwhU8BIPQaAtHcN9rw/dcyW1z9Rq6LNZG",
-	"HxSu+ym4F4gJXBtJ/IHKygl8qgW4T3jqXzT29D8WTfzprTgSbS869g3MPJ7Wvcn6tj43brnYQ9ZAu0oY",
-	"ZZ9tBCkXMiQ8NQmSIkQ5SztVIMoIA/PZc+PArtWLz2oF7Ovya/LcbspkaLDRLU340sCNvhKwjFnEl+39",
-	"Mwt/GFSwpUD0tOzCRir9QWT98ZMAwnvlGb4gw76EGxyQcYk7atHGBaW1M9y4jCTQifPa9sR1/Yc581mw",
-	"ud+tiSS4wV00nDPZrBUb/s62Mp6Se4qJf8aXPtONNtf2RW613Uy/lXcbsv0Z2Jmk1GcG7tyGc9fHxmJs",
-	"LUUjaJpLoyxIobU94FnZ1Ttourc1hP9Mqk6nzx9Jle9Z6LJL0jzf8I8MXdbHZGu9Vg8/2xtvtlXJyrdf",
-	"NNIXjfRZXKcM3vyE/LfTH2I7rHOhqTQr3sy0HczZ9jBHiLPPngHj7N4W49zJgAg1n+0Lc35lcrSmEBMX",
-	"Wr5kymeFxh23VC5ptfOGB0Tc4S9v8CuvSKj+uw/Q2ekn/2cAOVfa7u0Eci4J7uxqlaOqGH/5rb1NxblI",
-	"pngr1fHzQp1f1E+yOK3jTjat7O6QysS6vY0ze/EpEMylO6t2QS9vvLfqS7xrI3x5vTR1pLh75j8mhNnJ",
-	"IDZ1r2l79c1m5HLhcr4KeHmXW/oexzdXL7Vvw6Vp2nTfBYZ9/GFKIt2nPevLUbj/QeRIZ+yvK0hsbjex",
-	"1+vMMJum7zE4Mf2/nVtnED1Fl+2aSwUn8T1lXhbhI9VbBS39ELtkuv3j9SzBUa8XQHAzPMVe2ZdXo3ev",
-	"rt5emnbZLgLavVzrzwaC1t3VnBvpPisGOtTeeQ57KWiZkkbZS54+4ko5W/nxoMflVf7xde8+lN6CxF8w",
-	"wx/Nbzrq9bZ5eZ7ykAqhdOOQyViu/nx4Y+nKrnol/bi3dfjBPSFbQ41Kkr+AMtKKuIg1svDHOqyRvSzO",
-	"9NbZhDXaPWFUANDUzno/deUz66k5GBrn+zvDaNZCXJ6ionaGtzgr+OTIln8hjMoWR3cDQsVVJGVwSvHw",
-	"laEplYuwy1gPYy/VAT0KfPhEf/yLIZBfr/sFwPF8AI6tztXHg2+MXB77AyI4ci+xiNpwPe4KcMP1LX22",
-	"0bmEJ/iWHwsgopMnz6ZE93XwxiQqRiDdcNzoCr6/GJz+1N7PtfvDAEAqi/xocr1Etp3Ee7f3lFTZTn7e",
-	"lwzZF0/vefAeDlPVQT0qOm5XtEf+/T4E6pAVEBM6vFcowHDawjlAie0DkVvqCiw+rCqL84qfWYJl2J4R",
-	"j1zs22r77KM2qPvsiieKheDJfa3yOTu/ubm6+Hn4CaKKHx2jUbvO3fXPWo1ToNVu+qb7Rd980Td/NjTH",
-	"NtFF9SpN7+svOLzgIUkgGJvrFLHOhQaF6zn7h4eJemrKhex/1/muU3MlBOK8uJC6lDDi4QIv41wS5yZx",
-	"rzIMGNDET5xNYKLJA03l1NwsyWRCU3h7/pWAUbpSB4YvZCub2CEKXLPi+uvWPBzayxrzs8hW/mV3z2U3",
-	"Tdgef9WV3ZTbLzRJiPfDhJRRgY2a8IpiqxSL3fzcISy8poZ6TrLR+Rg0s5yqGsfTHcwiKPd5KOTQs/Fc",
-	"Lnj4/eH/BwAA//8=",
+	"7H3rchpJmuirZDATYegpIUByu4Xi/KAl3K1tWdJKqDt6Xb2upCqBGhWZTGUizHgVcX6e3+chzoPtk5zI",
+	"Ly+VdQEBkmz3jiNmoi2gKjO//O7XT7WQTWeMEip4rfupNiE4Iin8sz/AY/nfiPAwjWciZrTWrQ0mBKWE",
+	"s3kaklccBfck5TGjAcIcYcRFyugYESpisUQCjz1EmuMmCvzagV8LjhEnNEKxQEMc3slHgrPR3jsswknQ",
+	"rHk18hFPZwmpdWvw+5pXS8k/5nFKolpXpHPi1Xg4IVMstyWWM/lDLtKYjmsPDw9ebYZTPCVC7/8sItMZ",
+	"E4SGy1/IsnySd/iOyD2nRKRLxPGINJE83R1ZopijlIQsjUiEYorEhCCOpwRFWOAh5gSJFFOOQ/kqeQz5",
+	"g0UaC4Ji4dNZygQJBffQIhYT+DIlfMYoJ11YcEZEDI/W4a13ZOmhKRETFnlohsUEYRqhIYuWDYRHgqRI",
+	"TLBQC/g0ZNNpLASJEKZ8QVKerTKKUy7sWvAW+bG6VBRYiIi9azJL8JJEXSThGnjytz6FFTiiTExiOj7O",
+	"71XtRH70jznhQu1phOOERIilKIpJhIZkxFKC9BZjOkZ17FMRTwmbCw9hFKaYTxAbIYxmKQsJ5/JZNoJ9",
+	"Gug21FG5hxgNSRP13G0sJnFCstP61OyHizhJUDqnHI2J4Cg4bB0FKDg77b+7uhz0L05+//BL//cPZxcf",
+	"bm/6gQJacC0vf68njxYcZ/cscQB+gH0axaMRSQkVcCNr333dv73pnwZNdEmTpTytvSqNHBladeWrUzKa",
+	"c5ygenD48WPQkN9TJjzEWR70MUfhhIR38s7HOKZN9AtZcoRTiVhTMh2SlERoxFLUOUQTNk9506c5ejoY",
+	"tcIj/Lqz9zp6Q/YOw/Zw7wj/QPY6w++j9uiQvAmPWjWvFkvCUOhS82oUT+WzDiHtSUpyqXCKP54TOhaT",
+	"WrfTanm1aUzN322vRKNe7WwE1F6mRoBYOMF0TAzBAI9B8QjFgqNwnsIdaH4jQSImMUeMki48EEh+FQBq",
+	"UURwmsQSW4FCfFq3DEj+dCgBR+cSbCg4COS7cBiSmbwowVhDomTwXYDqmC7Ngl6GHFjekiaqhrxr4tN7",
+	"nMwJYjRZHqMFwXeS93FUD37bVws39GWN5lxiA+DeYasVNFFPUhtJ7cE0frU7QfEODU+sviTNR3O3M8NC",
+	"kFT+/D/rvv/df/m19+29oz/et/aO/vjU8tpvHvzafxU/avy1VnVz5/E0FuV7u8Jjgnj8T9I0O/vHnKTL",
+	"bGMJPOfuKiIjPE9ErdsGjMEf4+l8Cn8pBNJ/2k3EVJAxSWEXl6MRJxXbuFC3ySSykClHgiF+F89WbYqp",
+	"11TuquXVRiydYqGW/v6w5uyqVbmrG9jJWVTe11kkZeEoJpbJqW9z0q6tNylZf7ZHbl66Tgr+NSWjWrf2",
+	"l/1MjO+rb/n+WaQ2R0BMbbg79WPAbmDfkvYC/ddZFDRyGz+s3rhd8Ik7H0ghG2++eWF/n9vlUeUuhfvy",
+	"J230QT6tRC4oHj/i6CcsyAKD0hEyKiWu/CeezZI4xHLN/b9zeYhP2S7l8QSOEw5kh8Wco9et1rEVt3HU",
+	"Rd+P2mEHt8jR8IfoMDzA8pRpytITFskj/dg7/fBTb9D/rfe7xFnCOR7DUeFi/zEnNJT/SO/jkGjWSCI0",
+	"p+TjjISCRMmy9rDpyfty3Wt9bAWE/PX07EqKT89ICidHEZkRGknOne2BM6n+SITLdnNs9BC0wBxNcDLa",
+	"k1JUENqU2/wRR9cKNLtCWcQiIV2kaRspXocSEF9SJrQL4P21d3522hucXV58eNs7O++f5oBs7gmUhIgp",
+	"NQpNJU/WdA9gfT4AK01cIwdHU5xItqWUsWFK8B0ot/OEKPKIOepdneWBquRtJDWsf7u5vFB7B71OaSKI",
+	"fMShSJZSyqpfgJzzpE58O3i794OSZDMcwyXO05SNsSCI8BDPpHJNI4QFmjIu0PeHKCH3JOFyO5RwqR16",
+	"cp3gXe/87eX1u/7pB7lE4GjNw6WQu5e82iqzcKKYokBfZIDqnBDk166zC4gJ92uNJhqQjwJN51zAYSSO",
+	"YK3NhxOc4lAqtLd/a7VaLYTpcjEhKbza6rgeoixFsZTucaRPHFPQR0BNZykCwdJFV4yLcUpu/v0chZjK",
+	"1biQmrCYkCmqByXUkYz0wav9jPkpkAPW9tcueNwxXJt7qO0wQe6hwxbiM3ZH6G8sjeTXHYTNT19nQDiR",
+	"q34UvIDwP/duPpz2r/oXp72LwU2ZpQAyognmmqblIY5RRBIi9MmVQcJSNOcEhZiHOCL/SzLYZ6cDrS0q",
+	"IyC/pQx1NIZEcQQIgfkdKM3YbC1HHT615JHhmhQeHC00iSRkJKSWJhXbTEk+YXSUxOHOfEnCCiNKFmCG",
+	"qA3Kv/T2C5dUbYMULivmqKDFA/2DMqoWyKwcs8zz3lBQWD+ADeAkJThart0Iqq+ysxoeYqlPXctXPQEM",
+	"JIYrslYhBXVmlTnoGTfAhKUiWTYsJvgUGGVKsCCR0sgdH4ljPpYVlBsSMinoBEMLHAtjHMNCwPyUGbBi",
+	"R828nbVOAQXDikpNHydwGbti3ha6xtnFoH990TvPIVqsN4Hgl8+pTFBHMQCnwzwlxzmijqO8VBjFEvYS",
+	"CRTHT9iYA8+9YOItm9NoZ+VMsb03BYDcnFyfXQ0+XFwOPry9vL3IU6B+RjKdEaz9vMSl/vZK2jtLHXGQ",
+	"KSXkY8xFtSYgN3aFlwnD0YCxc5yOyXZwckFy1fv9/LJ3+mFwefnhvHf9U3+1wkQ+hoREHLVbhz+8fvM9",
+	"SH7+QsoSLCi5tzwd+Na0h89oxuAL4KjeRu/iH5WgvkpwSKaEiqcy90wco8OOUbOMi1GwdCnVI40uRQX0",
+	"on/2088/Xt5er8Ay+Q5K4vFkyOYpiKqosAJLI5I+M1hnBjRaOGJnD64u6W4B1YOKwwTgecHaNePTIVky",
+	"cBdzRGiE6sFN/99v+xcn/Q+Xt4MPl28/XPcufuorMaB8QBsKGdep97iUMW/fTMb4dHshg/4cMuYqhdWA",
+	"m7wFx++uVFDw5nXRYQHVr677J5cXp2errK2ci3CSMTDEYwomJ7Yvf0Z0z6IVBtcLzjvLS8wBGSWrGe2N",
+	"tsmfylO0K/NA4uKEJBEaLq0oOPLQYhKHk7wCbM1Tdk+KcszQ2Mnlxdvzs5NBHu4LhkgC5M4zjxabEbRg",
+	"8yRCfIJTYkn42Rm4Yh5qqYTge4LkhgpiD1wL0mJVm1gN/1uK73Gc4GFCdteYJEEnWMh1tlCflFkF9Hh7",
+	"0fu1d3be+/G8/7jXJuZo7uz6eeFro1vAhR9338BmUoLDidzMMXKA0Xw+HrYlk7qlOrAk99SHQOTOslrj",
+	"1eFhiUZOgDGtUPaM/9NIPlxWzLRHRoHhma/R6DcLkiR72ic0nBvxnLnagEnmlUKQsYWzBY11FMTnsxlL",
+	"BYnekSjGA7iRXfXF24ub26ury+tB//TDu/7pWe/D4PerNUojeHaGBJWWeFm9UUIrKK4ZNMFlrV8s1+0J",
+	"w9+ro+iaa0sy1xwVCQhJaw8T8Lpj5WsArh4rJxi5J+lSXYcKyUomzlHEFlQyfkZJE/W0001ywRmGYG0m",
+	"k0CXuvhbG1xdVCtkbIQuLGdveDnXXec/Xx+g//4//xe1VRQMFGfJ5xThqR0p/2CqQs13hMy48R5KAi5H",
+	"VEzY56jVetM+Ouq8Pnxz2Do6aq8PAXm1UxeQn0pO51FKyJ4gHwVyvmmqBW1kstV6NFbp1fK4UXmFgBFs",
+	"pAEAqGyj73LNWSr5pohVXMAylhIDnJEwHsUhR3XQkEcjQoFNjGKSRJ5FD3i7ETENKdgJaBtS4sr/UwB1",
+	"6SAOiZVWFpJLoikOJzEle/L24IOQRaSLKtyWXoW7NshYhefToGgIy1+UmYqHgsF17+LmrPx53u0I76xQ",
+	"B+G1J5dX/Q/vzm7e9QYnP8tPTm+vzs9OeoP+h/55/13/YpD/0Cg3aqNFTUf+9uwCDv3h6rx3Yl9QZavA",
+	"qarMEfnqFaaEh1abBkHJWoY3VfNEuIf+4OfLU9hR7/z88jf1ficGBEev1DPUHrUHR/7M/a4Ydq5wbJRQ",
+	"zDLoIoL9PJ9imuEVn0+nOK1C0wc3BPfewdns5X/Yh9jw7yQUyu1axQRmjMcivicotjHCaia0ltNckIXh",
+	"4Cq8XLWU4eIM2DDkHhhmzjI+/EQOanR4nHCm9F6OUsamYM0KK0s4mmAakQixudCyIRbPy31VpLsKENpn",
+	"Ub/voED9KshtO2TSSNInBcYmOed95xU3vze8Vhr0ymw1yWU+xVFkTOM8U8VzMVEOz3VyXi3QU7998Gra",
+	"1u6Jxx4cxFPCBZ7OakXVYP1zrpQCtSBLEHgsnuzVeAXWzVISyi2b+HQe/PcdIyvuyEwAWsi3YxEP4yQW",
+	"SxDnVMIecUJFV98WRxOWRIgyTTGQkQbBtEupFPg1FFPlX+9dnbkCtaGuYkuCgoDrZlc1gJ8+eLX5LNrh",
+	"pozp/8gzvxoPQYH7OKkXas/ZG13ccXdXxZxyWFcmGfh8TVpI7bc4SWI8RTcTqRfOCE5JXpHpbKDGqE1c",
+	"VXLnS1APxyTzOfJjFOh/BYA0gWACJydsTkUAWobcrEE3XlZyEpMmtB4VmM3j2SrXxlASLAWZPpuhE2Cf",
+	"ehdOUwx5DtnB1qUTGUIBYymL5o/iRJAUMhQ1S5NwXC9kqnOHynjHa7nNeTaFSgNtNao5CRE4Un46nFw5",
+	"9zPCCSfeCt79iutbdZm4fqU0AsF/Kph2VKqoKkMpAQewNHIVCqNbmsR3Ekk8hDWnN35gyXzQFC/BhhoS",
+	"RKYzsexqVw5ILYoCxdIDyMJzdhpoVRcsMCpxtvlM0mB3vr49RyvcuHrB6hsdmAUKxof8eB3ruGZTwuCK",
+	"/m2exJDq5vCN1xvzjVtgcLvh1QDoBBBKYo3K7XRQK/duiWBYSExQZquyQOGiAUngQZwkbEEiFHx6UNxJ",
+	"faU2zSE3bRpTd2PtPyWGlJFB+Y/6SrW8lm/ajsS1n7rSD6XTWk0QUcWNdFL7CaEixQkyijC60V5B5UyK",
+	"RdengdZ4B8sZCVCg19DiQ393FgU2FT2m41e5pMIqvc4+t5nK5GzhUWDnYAlPlKwP5zvP2cofj16N2UCZ",
+	"EuSDKvG9eAk6MLYK1EDYVAqQ98a1KDeS0br5sEjEXu3jnnxw7x6ncF3yDeXt3ph3Zof5We2sUs0vYxDO",
+	"dP82CvKvsDp9171wzygZ8t8+DfIKb2AC+1wg0PsbTVT8iZQCkIalZM+UgT+TZJLMxAJ8WlfxCYOXPGhU",
+	"4dvntggsMDbD77uYRhsi9i+xyS94ms2xfqncrzfmc2qHX1a5zyDvVSn6BUDsqPnniOAEnttVOaNkUU7L",
+	"rqI0JUe7KICjBMcF7QnYscSjQFOV51PXy6t0KhSo8IukUXAh6Aex9WZbs57jJVI5k2X686kNxsUCjRnh",
+	"qK4z7JXHm0aVZIhNiGhzDi6l4YNXwzl3+7rHHcf8g1dTx91pyd2pfwdy3oHANtc1c5j0uK2IMz5bjL1C",
+	"bjCEFMrauTXYNrPc8rKowoJ7aVtzMwsxJ3aK4HiqRaggtYM9WMUbtrcL86dxDcSn8B/tznNMysyI1EtJ",
+	"HsO4Ti7KgpTKiKhiHP9DafEF7K/SzeXtMA+Rj4JQdT+uRbaJdfUnuIVVAP9FbyAPw98mWCC5N/AFaXKA",
+	"0H2sWJ00SFMU4ilJUIg56aKQ0XtC1R0lSxTgUCiFl1CQqrOUJWw8J6D5klms/0BBOGHpnCu/B2TSJvNI",
+	"khGmS6TNt3k4QQuWRm7JIpSLgoOFhykhdJbgJVf1vOopyX84CjGFLHwxIXGK2IIW4zywQUlXWdHge7z3",
+	"zz/e9/b+A+/9UxcIHhw9/LUqAqSheK1SdM4EmT6KrXnU2VIhpllw5rEHynGcdSqh++I19KkPujtl3ncg",
+	"fNxcZfluLShd0D+Au+dMPZ2Fu80HRVFabf7yjc6/Lj5+39ElXqgeaIVZa1DcBnmcShIV5CkBZDtDprDO",
+	"jlC8JnyeVLiNVwcKiutuBDsoOP302Sjh+clgI/9kwXjBYBPg2YzglNvc5wonZi8UqO2hG8mYIBl6Wxfm",
+	"o9FbG/aSqAiVX8pZoHe+yiXjIS5wCv0NsEDtHWLLN4Klyye487KckJIHT2qhKpFcIpnx5w2XygMltbA4",
+	"6iLsVAZIcy1w62EDyKjGVBeLveIgxdRXOjkQ0thBFslvoxiDGJPfxxSdmMIyn77DFI9hq5/Zy+cA+Ok+",
+	"vuLL1nv4creDV1zLFg5WXbIHd+cAXjWAsLBGGahfcc+tA9S5hurFr0xvCO1SxMZ5mFUmSPluny74GnM/",
+	"KhJc5qZxjS3JF/dEPCWVj2QLVdCnU73igPIxd2COpeThjpQ30KcBfBh4KmNZt2RYBejGsXUfAnFA4tUs",
+	"JZxQ4alWFJbNWc8HtLkhCaNjqX8/n89xW7+eU/3/GdyA5OPjp7GXOpC/fvDytfjbSPnP6zkstAxwnYfy",
+	"IM/kO8zA83S/ocvjtS2YT+3cxennU1spvZLMXsDpV5CYL+/yKy+4JTHtQgxFlJMfrseSrdx1uerwmLp3",
+	"9lR/ncPJ/xy+OgcWX8pNl8FsVyqvoPAqt1r2s/WetbLx9TWi/ECvUqGDZQoD5kj3C1lnY5zcDtDgsru9",
+	"cZHt5rl9dNu73T7PJZUu5NdMnK5tEmhbaLURoyp9CC6IRiB/piwlWR6VgYHT0yvEaRqDMowEY1tbW3Lv",
+	"MR0xU5iCVaWd7gP0VlIrjmnvrBTSqZ3InankDEe7hqRJU7vDvSobl+fj4hiaAYKDjf/3//5/DdORwqeu",
+	"lp57JNCIKUXy295pH13eDpqBfFh1KbRVGyasrd7pvC7mKhl0uFQpnKuNWSg6oASp3JhYqKYTuv7EtR1M",
+	"CqlgKRT6Gn3HpyoBuelTn/7lL+jEzT316UA3nwGvJeLzGUk5sabrbD5MYj4hEbrvQI8Wac50UaA0JptK",
+	"HCQxFzc6NdFD2p+kv/Zp/ao3OPlZQTbQhYJ5NzcPIKlaO0DddoteVt52FsEbVNYamGAK3Pdtn9ofcbnT",
+	"KGWzGYlQyKYE2ll2UYCjKL9mgOomW66IIg3lojXnKD5G2QIxWsiZYQuqN6yUsfs2ikiYgAEznGeNTeac",
+	"NLJ9B1e3A7Sv0XX/k1FbHwLYO896cWpxYUE+JCGec3DjjaHWcqLM0hLwBYPv4AqaqJ8VKJGEE1RPCQYH",
+	"RBx5aDRPEgDxDKcixglSr/J02xgPlJYIycvWqmqRTqBNIrgKreNbcY6sZSCH7Gf5PoORKp+ZfoduioQ6",
+	"wSpt3xKUdZC7TiF50K5TjllIKdHP+RRlJupP/Uqo72cPwSFVoxyQUFjoXQBmILTq4uwr9jWiB5prShbZ",
+	"lKccuMY/vjNe/2rz+LvvHC3wu+9QvXRMMJUbTiXxEk4Ktb7WibvSS2GcaRWOCsNYmnDcVRBzLn810BS+",
+	"uzYIdKRdTFgiMUIuoKFFIkNZK50v9eDq8kZuRn+xP2X3REVm1J2Yz80FyNermgWAWRdpmMFtVOdw5Jtz",
+	"gLWk6YiocJMtAgRvnLa5hGkUIC0x3gW4aZNN7k7bcQUflPUQZq9zbTt0YdL+bZsLvwa+i0UDbgYMUdgz",
+	"1YojN9WIWhbIv6AZJ+KCzLooHiESq+gTjhMtJMMklhuCDpdyg1Avp3GdMiim44RwtyQS4Ffy9jC6VuwB",
+	"vxmlbLr+ko3KIZdXYQoIpcmjJAu85IhP2ILny/kB04CP2LxwMuUkuSflWoquZZxWrOPSWTxVmqvra+H9",
+	"PGMjXKfWEBxOdAywrpA7ieWSBQ6lmb6SXkb+W3KXih1I9vuOXEHdBvfQFKd3JEJZjYniu7rSlctbsMeV",
+	"1CffaJU4087D5vM1DMvNcIlWCUYQ1AqVM24VKG4l2fFMadBZexFwmWodUVEAED/UzPoUa9K3Hn2wbDRa",
+	"96U+nmVaTuMoSghUt6zFkFegtTS68gDPQGJtSd9Vdbc+NRE3D74fklinUxGqo/CuswZaXU5SQjwlX6GR",
+	"bFXlYhP9FosJmwufYrr0cqXGBX4DwFUna6KCVZm1c4l5+dQ+rfazFrKClXSAQLh1ISt4ZmtBDng56cSn",
+	"cdZpo5i5bNTl6hxkL5eAXOplihQRSvRJCYoI5QSlmN5xc1lAYGwu0BjPeENH2knWAcMyGcngGZUYo2Qs",
+	"o6oeUFdl+1SVZTvNcobLPGCl9pLcmw7PumTbCjLVaMYU/Op20qq9NNfNu0EGAxt7xSsd5FbN17271ePH",
+	"GzXs8WldKWiRpxt2mwvRnEcdQbU31t2xq6tmTW8QpLv7aAT0qX6quqi2a1lkrPDMcCkXp+W+wUABKEdA",
+	"HSA2mz6FhuchROxcCex6RqTUvx0EjXx7FCPoVG2+ZO/mCg2j02awEkUho0pYhEufgia8sjtXXnJBFxvs",
+	"NNSv56xlD/2tXTSSIYMz4UyV1eiAkraZbRN43fy9Hvg1f95qHYR6AfiD+DVJBnBuKEEenPysWfNp/7w/",
+	"6JcZsk+dLjjq5ccKMWOxsiuOwUzo93nY7gSosqRbIbK5aa3TWi7mDAvQRbRcN8VP0SKm3NxH1ubeQs9c",
+	"hRYcSr0LGvpSXXFTbiGlzmi60Ev5CH0ZQYtx2tDrAwL1KkyAtWw3fckizA4LrUppz5T+Oo0m6uUWEzoq",
+	"u0TB3+BvNCVRjCHu2LDNMIotW01v8vr12xP0Q+f1UUMpqmZbUv1YTGJB+AxchSmbQ88tDxEaMj0AAVqf",
+	"6oQNhYGB788D3ejVp+C6kD9qf++0gdV9Yevyt9EPB6H8zwhHwIzk9mz/0WOkfiLlGE7kV7rISzeikOtK",
+	"Hp3qzCakfFAc+siSqh6zESEzeWVZR1vTEpcutezgqpcsB+PAdiLWwrTQ5MD0pFFsWOmX81QiudpgsUFo",
+	"oXmtT+sgKVqNXBtbMxzDbXPbPuiqFoHo1cMrO/3B7b4rGTYcS7mh9H2DhAmOy2wyD4WY606/c+PGquyG",
+	"C1cm/wVDCcrgKTeGMKgNXTO4obd8SwxgcYpHub01ApUIhQJb9B9oTxF0p/Cq21Mc+zTQnQHg51KxnRE2",
+	"S8ixcx04ijjitr8GJNDpTRTabEg4qd5GinfXi1qhV2nBeuiGcOByEmCd75HupdvQMlY1Ax4SBH2SnKEd",
+	"wevWQeDTVR0ajoFC4B3miaom2WgMdkDwuiV5qtv8oYnOqE+HTEwgL5G7mJFrpg0BuSQOiU7j0n7Rd2eD",
+	"mlebp0mtW5sIMePd/X02I1T5WJosHe/rh/i+/G2WkOm4VNEKD6pWsJ0IabfWaR40WxADmhGKZ3GtWzto",
+	"tpoHKiVxAo7ufaf8d1w1B8DYKRUmCuahvm/HWDH+JmW7Q8RGyz9Fj5Lnzkwup09V2a9Kp9FpzjpSqmtW",
+	"6xLWezHlhOoWFHw+1J3FoXr4GMGV6PphxbXhC2k3OXmB1qQCZ6dThN1AoB9WbvY4X64dyv9wY+RqVTkr",
+	"ZCY8X8osEZXRZKlcvlDPrPozmBjuzMx6kBy03VJMeoHarZZURHimnoCVyEYoQwRP+/zGRGWthBicp1jI",
+	"p1sKBx0nbK1bO8/cvbX8aJ/3lbNDjMGsoltwN6bjt06AkWTpoXhMGVyHvKl8LChlU8JWTIyw5UFVo09e",
+	"bzD6ZINNKyTadtc81x2gau+65vUJc1uqY0XZpeyr6SAb/FAP8Hj4ozA0odNqbd44jKvhJiruDULRaT0A",
+	"U0VMHLnldAx4n1X/rmit4CTk1Dqtzvd77fZe5/Wg0+q25P/+o1YRf8U60XHBIClwL0wZl0ZQAv1Omm6e",
+	"CIBW88iKAm0np2XV6pZbtiUA3Zh3++Fh465nTkuIipZnFU0hoNfbobqhqhfbm9x3pjI8eLXXmzyS71wN",
+	"Tx08/pTbuxFOrjoLacaBnE4KeKwKX/Unfzx4tRnjFbLjRCvsmbeOOuK602oHpumrjq042c1ZOWvZw+fT",
+	"wCJWFrmSf4DVbMotjDdGeazVC48rDXnjlgP3lk/dbi2oslkLclo8WFGl9Va3QiclVtppmy4hI+FTaXyJ",
+	"CVmqNmNDWBsUWsXuFRSqmPiJE8Mrc/FHWEVhgJtiGYBbP7JouSW3ULzdZReP8IIdCH0lbW9Nm5aG1vX7",
+	"znpxNEsDbB5K7LX90gD7MzHPbe/jkYtw2zfnG5+aIYpVS+if7cNvYIEdWOxh62gDFlsxnEI+296A0Ra7",
+	"wcNzrzdh0BWtQb+UTDixQXjDispi4cGrVQQflZhIiKjIsTuFz7mbW+RyWncCiQ7dldJEitGr+oSkpOHJ",
+	"H6/J+65XWaLKtwABQvttqAe7oPoKK7XpU+tdc+ezBJkUBIMBnJN06Xp5zRC7o6DUshH6WPo07xXJTU1p",
+	"6PYuBU8fZLboTiVgISrQYX6nW7dDHNunyrLRgxL1PjNTW3uq9ahIHYdUTp9poWkxqoMdroJWv8GJ8mCA",
+	"uZTZRY6ZbgNv/Dh68QRz0XXD4F4hU59GME+meC9ikrL5WAXQ8wd/hYbz5E6fRQVQaWHKmcaMQt55Ng80",
+	"Tm04jD8W63IWMKh8w5w/fapc61HMTeWOAi+mOtdDd8EnI6kuCQZqUg8YenaZunJSm5omr0OBDILG2PHB",
+	"qNAxmsbRAi+LTuTXrU6wD3fnKcRyO/1rBPApF3jJkY1cOBdm2/ZDUyllnir/rom9GW/sKKYxN8by39kQ",
+	"UEWNtLHuaJjOqaZwRcQ4Cy1kYruFKh1JcZFddSQ9T7NsX57aMUyVHEkw5iHVvIHaGbd5DMyZmarrYJV1",
+	"qemlepiiTnrUBuWQsYRgWnuoMP8Oq9MIbQodjUxXyByBem4/ZOXohZoLpU/HKjA1hjzKXQXs4eOP2Jky",
+	"m0rk/OAvkKmdDWRxeQDDEyRqZyNQmFGGTxfCGiPXCmGv2q3n6lrKBMsmwjoRMwiGOUEwO6MVMgvnSWSq",
+	"4K3QGM4FBJyUTx+mNRT63Y/iJFG0P8azJrrMS6c5JyotVbMA5bA1b4ee6ryK6H8iwlL8E/0gL6GoP4PW",
+	"/bqodXeeWev+/Jr2lozgi2i61xKPHyGx7USMHW4rmfasenrziU4/FE46O1BCSnRwmka6pbGVM7rb+X0n",
+	"I7YGdEy2qe/qVT41oU2VitQrpI4axS9MCE5Xd488ttUQrlJjQv5Kt8RbenbQOseOT9d5dprox/l05gzQ",
+	"P1YBrySnV2TDoFVIWYHZhsirOMutk5q7uzrxNF8Lsa05LE8qz3NTwHqKXwXtIXXaaHsPS75oYwWjKVZm",
+	"bOJnae0GrOhlXS1bwXsj7u8A/8vKgSw9irLFVy8UnqDn/eu4axRiZXqUZvjJcpVAm1fojCrji5Razrtp",
+	"g/ftV3xlmj2IDNU9oVAa4dNiaUS+IgK5BRHgflerJ2QkoM1xzJW4IlE355AHn4njkR8SKC9RLveniAy0",
+	"RmJcu2f7UiJjWyXWsCXJB94xLlD/Y0iSxOga53hKqBpuMkjxmKg5LZ/JMQ85swunRfqzy4zPpfI/Dbrr",
+	"5EK75JU/+CYXvsmFx4ybfK/5Lfz4tmZqZerQYF0fR+0hi9OqbKJidcqoVB/W8Hz6SKJRde4OTpJS3brt",
+	"LZkVgvpUlfJBUBZSK+WDWgqtLICZkVSn+QzsECnKTGajSQzqIuzk+GeRCx3SUGyAjZDmX3rqPwzww5Gy",
+	"eZoIBjjfUbagjgM2OGwdBitzf/LFm1vLpS+QkYJDlZlmubLum/D+0yYM2Gn71Tb9EOUri7y52KLFYdfQ",
+	"MGvrYKi3dnvt8vY6dnumZ+DaDXYKG7QdvdAe+pWkjGIw6ufDJA5Vdv36I7Qrk2FWZP+4OTJbWR7llriP",
+	"5Mqs7QPrtsX9yt1Pn9stDPk6eD3rVXOrHW5vmPlT3VmViUC9KOIVffrrqiGaB5sllEAlv2CVF8+LVbTQ",
+	"5d5Ig9WZRTaGW5Qqkker2BnYLJZf6qJcnzol6TgRE4gqxhAVtXNzi5A9hh9kNeC2j6g5g3x4SHwKUS0s",
+	"pDRqqvVN8qsuMlzXa1wKFj29y6e/6SpWqD/rqlIkW/BaCUinMs1Dc5oQrtPrWbS0E8eBa/gUgGhaGlWU",
+	"7NXXVpF10ZpJFj4tVo+tLfEbqS55TsjiwoK9caxaXsCwaFXsANVPq4r4dJEaKtSo2Wo0SyirqtF8WihH",
+	"Q5tXo60tOVtVZaYrvPKFZk2og64qNFvbPn6DurM19WbHpXqzi7+1oaBwbblZE/VV1gAkO+DElDlnVrRP",
+	"b4TKyHWuQCU56zqzWLm/czXRj1SbzrKSWV02XSrnsIkHlbHwbRWtXrEu98sm6dlGYI7KH48nwqmDcShX",
+	"KhOdTJmom68OGlI5sJaxeafTa/Kg0ErSjlB5KGk2ruZiF+ugPXSCZ/OESE7F0nCC0wjEWr4lWXaMnjBo",
+	"2PZMfoDyS+UZUh3SLIu0mj+Qs0SmKJqu0s6Wr8xHSuuR51ntkYdxtjgJGV0q6SYt5qfB4r6dh8F9G5i2",
+	"e5ZqvbC2s56W75i3yj1QkOuCSQH1EjmUZaBv7bmvvBdHFz/cThc/3OoWXzCtsjDcYbObghwfqUt4Zkj2",
+	"o/N/vn7HzybpIraXwp82ffNzWxW9KCqr8NUWxCMOI9PjRdWc7G5qVMUofoLqPShmjqGStWT8qM4xWlMw",
+	"Y351248cwjvNiMDg8HyKBZvGIUwhKIXaQY+Q7LjRRMbHksXspVamd+T0zNLLg7vIp3YUOdReLnDqRLrX",
+	"Ndap7J9jchZjbkPzkNtY8qNZA0lrZjpB1NSnZi3loSG2wGLO9SA6W1zaNdo26LaFdgCB0/gc9FkNBrGA",
+	"ljGp8/usuW9BKfVpvTiavOEpJay4pqrBzQ3g1SOdtfZmexFALpF6zVFQOb1c6+oLlmHPApKeVKMmowg3",
+	"0SWFXF6j2xazcKVyazMgSIRKrfu1EzOzhRSEXcgdWwUfetDU79v2fdIaSZYII12926iOSVV1cKs9Rbnk",
+	"CzzLyeJs0ML7TwXvW66nfufB+1Rwf+W+bz/8sb3kK8yPWCEA7UVm88UjQ4xkYflBXReNNl4i2FSCW07B",
+	"KI1b+JKw1LMoKoDZt3WpJLLER9lCE2AsuAPQrytV1ADnm+jfOEqk2+as9inupgh8sn1WNy8Lqej5kpKE",
+	"QEU+KLCa7x/nXTlmen+F+PVpPWsNBAnuOjEaozGeQbaBtWxUNmq+i74jZHNTHuQfqmbBpzBjaEWVifa5",
+	"ceOmtIMhNqsN6foUOBlLdVI8ElD8DGUVJhIFjiGkE721M81OBjO5F/B4vqPPdM51Pi+PE0JFsswWkToW",
+	"JRzNqWpQDrU6W2dP+PTULFt0/Kh7Va6f7GK3cwJZx4/7clXFYBoAKitovRfobFTZrMKnWZGMqqnBQzYX",
+	"Tl2AV37rQVBZq7O6kuGJDqVcPslGJQLFebrfEv6/toT/Tcywdan/RT9AqQag6IgGhdTkSalA+QyLiZ2q",
+	"koVjJOeq2862rJzeL7kPtENqjpuI0XVDQrRNJlUxn6rck9zUYwzBLNCFI3TfaaIfmeTbKclMFqOj93IT",
+	"lnPmhYkXVLt0fyKiRIFP1QB3cWP9i/qo/sdWJXx+LQ5Hm7OOXR0zj6eH3Nje+s9d/5Dv869TRAu1Dj5d",
+	"W+yQC7qyVMdc86UONrRQKnWAdFKfPnc+6ZV88Fm1gF1NfgWe4bq4h0pahF7HOm3xFUeLmEZs0dw9DvHV",
+	"VBcYCERPi0KshdJXwuuPnlRosFM84luG6Td3g1OsUMCOyqqFnNDaumyhmJGkcnEqR0hUzYhg1KfB+pkE",
+	"2pPgOndBcba8WQk2+MyMm5jgewK5RJQtfKo6k6+cXdFouslDht+tSSCyRRM4JT7VZRNNdOba2NDUQXHR",
+	"CNX1mGOT99TYvHBC6tVbSLrbCsB/IVGngu2PBNZ3LJirnCW/3mP98iUQikw2lmvVaaw7561uVPr25ptE",
+	"+iaRvojpZMsknhD/dvrMbFYzkZvCQfPTADYrlzBzZqBUQqdzPq1Wwp3x58zNgqRXn+5aLvFWx2h1QTcc",
+	"tDhA1qe5BkBDIhak3MHHQ5jfwYcwbhK9xaH87y4FE87Mnz9DsUSpfedWxRIFxm3H3x2W2fjrN2binTPs",
+	"Lz9x9uh5SyYOqjeZ39ZRy27LzncrbazdWbuzg89RCVGYNLpNFcTaaaPf/F1ryyBWc1OHi7s0/5KlEO6Q",
+	"DNWz3ownrKiAyE3brhwl5vl0o7Hbu9RJ+PRCd3y7byMK047QBEdqyINt6pMbvsWziglozs1xrJu7ac4/",
+	"hQgahxkr02M9PMAZBwgpU2TRrJgSPo7vCfWsW69sJdopOtkEfzvXp9OBDPUTaLSfJbVvWEkhQb159QRy",
+	"iieqBx7VKyYeVVx6Nwsp55rgIZa6c/waj45IMi8doQs7caeidkLNJPDpTrUTm0zy0QHrr7N2onIIt081",
+	"+T1/7YQJPj1f7YQ7svdJ5RM+ze7k85RPnBTGl33V1RPXl+/6l684ZEGgukuYh51HKyYOO6WSCTvGqzAZ",
+	"/bCkbm1YGNHJcS5Uz9o6CvklyAI4iSRHvll9RKdCyXrIjYAvAss2bzRpMXX93ze5VbIXOFB6UwQStmUl",
+	"ehenZzc3l+e/9i1cQuUDzJLr1gNyB61to5oIhwhfrhyieNavX8/fBd4bgHhVHYNh5vmh/N/KF57PhXPY",
+	"6Wzy8CxlIeFcqul9KmKx/POVPghXKlXbC487fvY/uQS0cdZjQaTnEh7zYzqP81pYRdqjmS2u2wWuS3vc",
+	"Pnady+Wr3PVu6Xw+NU4jJ53Pef/WGX0rs+2eonxsnWnnnOCzJ9n9C6XLbUC6a5LlXDlTzJMrzMgtZMn1",
+	"CpnCpbQzrQlX5Zzl8PCJrsFveoL6xbdcsufNJduIrl4uk2zg4thXmEyW+a7yCWQVE3KzHDLX4+XTbVxe",
+	"aBuP10vlqqk47rMJ0V1N9xGO8sEQ12gdXKIfz3snvzR3s/++mly00iFfjK8XwLYVe293nhK138oM/Bas",
+	"/2bpPU/qmYNUVVlnJRm3beJZ9v4uCiSR5ZK3lGsuVwvmdLp1crZ2Do+skhVQB10WFmclO7OQIWY6YrH1",
+	"Q3EaTZ++aM/dLy54ophDsKJK+BR8lTvwwI2dji+eLlZ5zu3lz0qJk4PVdvKm/U3efJM3f7bEsk28ixAW",
+	"Su+rZzafsxAnKBjpCdEQaidBbuJ4d38/kb+aMC66P7R+aFVMuYKUU8aFqmqOWDiH8N8Cmyn9KZt6pWWQ",
+	"zt/6hdExGivwoLo0am4WeDwmKbo9e8XRIF1KgmFz0bAb2weGq09cPUHWg6U9O2uIRqYI2Y7TtcOzTNvi",
+	"8sluip1g6jiEkXchoYRD70k2sgkjXqFBsbuEyfSrgJ6TAuG8DNVteodcx1PRiag61lxaz8WChz8e/n8A",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -48,6 +48,31 @@ type At struct {
 	Sequence      *int64
 }
 
+// Ref is the shape of every generated reference to a neighbour in a request body ({elementType,
+// elementId}: the sequence spec's ElementRef, the content specs' StoryElementRef and
+// SectionElementRef), whose element type T is each spec's own enum.
+type Ref[T ~string] interface {
+	~struct {
+		ElementId   int64 `json:"elementId"`
+		ElementType T     `json:"elementType"`
+	}
+}
+
+// Of is the At that a request's before, after and atSequence name; Check it before use.
+func Of[T ~string, R Ref[T]](before, after *R, atSequence *int64) At {
+	neighbour := func(r *R) *Neighbour {
+		if r == nil {
+			return nil
+		}
+		ref := struct {
+			ElementId   int64 `json:"elementId"`
+			ElementType T     `json:"elementType"`
+		}(*r)
+		return &Neighbour{Type: string(ref.ElementType), ID: ref.ElementId}
+	}
+	return At{Before: neighbour(before), After: neighbour(after), Sequence: atSequence}
+}
+
 // Placement answers are the refusals of a placement, in every service's words.
 const (
 	CodeInvalid           = "INVALID_PLACEMENT"

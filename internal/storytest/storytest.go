@@ -160,7 +160,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 		Beats: map[Element]Beat{}, Contexts: map[string][]int64{}}
 
 	for i, title := range Scenes {
-		s, err := c.Scripts.AddSectionHeadingWithResponse(ctx, w.ScriptID, nil, scriptsapi.SectionHeadingRequest{Title: title, Kind: ptr("scene")})
+		s, err := c.Scripts.AddSectionHeadingWithResponse(ctx, w.ScriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: ptr("scene")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, s.StatusCode(), string(s.Body))
 		require.EqualValues(t, i+1, s.JSON201.SequenceNumber)
@@ -179,7 +179,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 		var e Element
 		switch {
 		case b.Transition:
-			r, err := c.Scripts.CreateTransitionWithResponse(ctx, w.ScriptID, nil, scriptsapi.TransitionRequest{Text: b.Text, SectionId: &section})
+			r, err := c.Scripts.CreateTransitionWithResponse(ctx, w.ScriptID, nil, scriptsapi.TransitionCreateRequest{Text: b.Text, SectionId: &section})
 			require.NoError(t, err)
 			require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
 			require.EqualValues(t, i+1, r.JSON201.SequenceNumber)

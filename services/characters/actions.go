@@ -9,6 +9,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
 )
 
 // actions are stage directions in a script's story order (element type `action`).
@@ -54,10 +55,10 @@ func (s *Server) ListActions(ctx context.Context, req charactersapi.ListActionsR
 	return charactersapi.ListActions200JSONResponse{Items: items, TotalCount: total, Limit: limit, Offset: offset}, nil
 }
 
-// CreateAction stores an action at the end of its script's story order.
+// CreateAction stores an action in its script's story order: at the end, or where the request places it.
 func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActionRequestObject) (charactersapi.CreateActionResponseObject, error) {
 	b := req.Body
-	resp, err := create(ctx, s, actions, b.ScriptId, b.SectionId,
+	resp, err := create(ctx, s, actions, b.ScriptId, b.SectionId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 			return q.ActionCreate(ctx, charactersdb.ActionCreateParams{
 				ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Description: b.Description,
@@ -70,7 +71,12 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 	if f, err := httpapi.AsFailure(err); err != nil {
 		return nil, err
 	} else if f != nil {
-		if f.Status == http.StatusUnprocessableEntity {
+		switch f.Status {
+		case http.StatusBadRequest:
+			return charactersapi.CreateAction400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		case http.StatusConflict:
+			return charactersapi.CreateAction409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
+		case http.StatusUnprocessableEntity:
 			return charactersapi.CreateAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 		}
 		return nil, f.Unexpected()

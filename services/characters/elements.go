@@ -127,12 +127,17 @@ func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I
 	return k.item(row, n), nil, nil
 }
 
-// create stores a new element at the end of its script's story order: its row, its position and
-// the request's Idempotency-Key record commit in one transaction (write.Do), made together with the
-// other writes into the same story. created is the operation's answer for the new element.
-func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scriptID int64, sectionID *int64,
+// create stores a new element where at says in its script's story order (the end when at is
+// zero): its row, its position and the request's Idempotency-Key record commit in one transaction
+// (write.Do), made together with the other writes at the end of the same story (placement.Lane).
+// created is the operation's answer for the new element. A placement that names more than one place
+// is a 400 Failure, one the story cannot honour a 409 (placement.Place).
+func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scriptID int64, sectionID *int64, at placement.At,
 	insert func(context.Context, *charactersdb.Queries) (R, error), created func(I) C, render func(C, http.ResponseWriter) error) (C, error) {
 	var zero C
+	if f := at.Check(); f != nil {
+		return zero, f
+	}
 	if f, err := s.checkScript(ctx, scriptID); f != nil || err != nil {
 		return zero, httpapi.FailureOr(f, err)
 	}
@@ -141,7 +146,7 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 			return zero, httpapi.FailureOr(f, err)
 		}
 	}
-	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story, placement.At{}), render, func(ctx context.Context, tx *write.Tx) (C, error) {
+	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story, at), render, func(ctx context.Context, tx *write.Tx) (C, error) {
 		row, err := insert(ctx, charactersdb.New(tx))
 		if err != nil {
 			if f := k.refused(err); f != nil {
@@ -149,7 +154,7 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 			}
 			return zero, fmt.Errorf("insert %s: %w", k.noun, dbx.Interpret(err))
 		}
-		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.meta(row).id, placement.At{})
+		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.meta(row).id, at)
 		if err != nil {
 			return zero, err
 		}

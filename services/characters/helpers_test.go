@@ -82,7 +82,7 @@ func (e env) script(t *testing.T, title string) int64 {
 
 func (e env) section(t *testing.T, scriptID int64, title string) int64 {
 	t.Helper()
-	resp, err := e.scripts.AddSectionHeadingWithResponse(bg, scriptID, nil, scriptsapi.SectionHeadingRequest{Title: title})
+	resp, err := e.scripts.AddSectionHeadingWithResponse(bg, scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return resp.JSON201.HeadingId

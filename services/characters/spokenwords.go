@@ -9,6 +9,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
 )
 
 // spokenWords are lines of dialogue in a script's story order (element type `spokenWord`).
@@ -54,10 +55,10 @@ func (s *Server) ListSpokenWords(ctx context.Context, req charactersapi.ListSpok
 	return charactersapi.ListSpokenWords200JSONResponse{Items: items, TotalCount: total, Limit: limit, Offset: offset}, nil
 }
 
-// CreateSpokenWord stores a spoken word at the end of its script's story order.
+// CreateSpokenWord stores a spoken word in its script's story order: at the end, or where the request places it.
 func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateSpokenWordRequestObject) (charactersapi.CreateSpokenWordResponseObject, error) {
 	b := req.Body
-	resp, err := create(ctx, s, spokenWords, b.ScriptId, b.SectionId,
+	resp, err := create(ctx, s, spokenWords, b.ScriptId, b.SectionId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 			return q.SpokenWordCreate(ctx, charactersdb.SpokenWordCreateParams{
 				ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Text: b.Text,
@@ -70,7 +71,12 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 	if f, err := httpapi.AsFailure(err); err != nil {
 		return nil, err
 	} else if f != nil {
-		if f.Status == http.StatusUnprocessableEntity {
+		switch f.Status {
+		case http.StatusBadRequest:
+			return charactersapi.CreateSpokenWord400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		case http.StatusConflict:
+			return charactersapi.CreateSpokenWord409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
+		case http.StatusUnprocessableEntity:
 			return charactersapi.CreateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 		}
 		return nil, f.Unexpected()

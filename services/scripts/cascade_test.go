@@ -40,7 +40,7 @@ func TestDeleteScriptAcrossServices(t *testing.T) {
 	keep := createScript(t, c, "Hamlet")
 	act1 := addSection(t, c, s.ScriptId, "Act 2, Scene 2")
 	addSection(t, c, s.ScriptId, "Act 2, Scene 3")
-	addTransition(t, c, s.ScriptId, scriptsapi.TransitionRequest{Text: "CUT TO:"})
+	addTransition(t, c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 
 	romeo, err := cc.CreateCharacterWithResponse(bg, nil, charactersapi.CharacterCreateRequest{Name: "ROMEO", Description: "A Montague"})
 	require.NoError(t, err)

@@ -38,7 +38,7 @@ func TestConcurrentSectionsAcrossReplicas(t *testing.T) {
 		wg.Go(func() {
 			c := replicas[w%2]
 			for i := range perClient {
-				resp, err := c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingRequest{Title: fmt.Sprintf("Scene %d.%d", w, i)})
+				resp, err := c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{Title: fmt.Sprintf("Scene %d.%d", w, i)})
 				if err != nil || resp.StatusCode() != http.StatusCreated {
 					errs <- fmt.Errorf("client %d section %d: %v %s", w, i, err, resp.Body)
 					return

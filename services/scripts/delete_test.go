@@ -16,7 +16,7 @@ func TestDeleteScriptRefusedWithDependants(t *testing.T) {
 	s := createScript(t, e.c, "Romeo and Juliet")
 	addSection(t, e.c, s.ScriptId, "Act 1")
 	addSection(t, e.c, s.ScriptId, "Act 2")
-	addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "CUT TO:"})
+	addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	e.deps.set(keyFor("spokenWords", s.ScriptId, 0), 40)
 	e.deps.set(keyFor("actions", s.ScriptId, 0), 12)
 	e.deps.set(keyFor("characterContexts", s.ScriptId, 0), 5)
@@ -52,7 +52,7 @@ func TestDeleteScriptCascade(t *testing.T) {
 	placeAction(t, e.pool, s.ScriptId, 7) // stands in for an action the fake deletes
 	var transitions []int64
 	for _, text := range []string{"CUT TO:", "FADE OUT."} {
-		transitions = append(transitions, addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: text, SectionId: &sections[1]}).TransitionId)
+		transitions = append(transitions, addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: text, SectionId: &sections[1]}).TransitionId)
 	}
 	kept := addSection(t, e.c, keep.ScriptId, "Act 1")
 	e.deps.set(keyFor("actions", s.ScriptId, 0), 1)

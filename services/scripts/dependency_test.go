@@ -28,14 +28,14 @@ func TestSequenceDown(t *testing.T) {
 	require.NoError(t, err)
 
 	s := createScript(t, c, "Romeo and Juliet")
-	sec, err := c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingRequest{Title: "Act 1"})
+	sec, err := c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, sec.StatusCode(), string(sec.Body))
 	require.EqualValues(t, 1, sec.JSON201.SequenceNumber)
-	tr, err := c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionRequest{Text: "CUT TO:"})
+	tr, err := c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, tr.StatusCode(), string(tr.Body))
-	gone, err := c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionRequest{Text: "FADE OUT."})
+	gone, err := c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, gone.StatusCode(), string(gone.Body))
 	del, err := c.DeleteTransitionWithResponse(bg, s.ScriptId, gone.JSON201.TransitionId, nil)
@@ -63,7 +63,7 @@ func TestSequenceDown(t *testing.T) {
 	uc := scriptsClient(t, up.URL)
 	require.Equal(t, [][2]int64{{sec.JSON201.HeadingId, 1}}, headingOrder(listSections(t, uc, s.ScriptId)))
 	require.Equal(t, [][2]int64{{tr.JSON201.TransitionId, 1}}, transitionOrder(listTransitions(t, uc, s.ScriptId)))
-	next := addTransition(t, uc, s.ScriptId, scriptsapi.TransitionRequest{Text: "DISSOLVE TO:"})
+	next := addTransition(t, uc, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:"})
 	require.EqualValues(t, 2, next.SequenceNumber)
 }
 

@@ -70,13 +70,13 @@ func createScript(t *testing.T, c *scriptsapi.ClientWithResponses, title string)
 
 func addSection(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int64, title string) scriptsapi.SectionHeading {
 	t.Helper()
-	resp, err := c.AddSectionHeadingWithResponse(bg, scriptID, nil, scriptsapi.SectionHeadingRequest{Title: title})
+	resp, err := c.AddSectionHeadingWithResponse(bg, scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return *resp.JSON201
 }
 
-func addTransition(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int64, body scriptsapi.TransitionRequest) scriptsapi.Transition {
+func addTransition(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int64, body scriptsapi.TransitionCreateRequest) scriptsapi.Transition {
 	t.Helper()
 	resp, err := c.CreateTransitionWithResponse(bg, scriptID, nil, body)
 	require.NoError(t, err)

@@ -26,20 +26,25 @@ var (
 	transitionElement = positioned{sequenceapi.Transition, placement.Story}
 )
 
-// createPositioned stores a new element and places it at the end of its order, with the request's
-// Idempotency-Key, in one transaction made together with the other writes into that order
-// (write.Do): no reader ever sees the element without its position or the position without its
-// element, and a failure leaves neither. insert returns the new row and its id; created is the
-// operation's answer for it at its number.
-func createPositioned[R, C any](ctx context.Context, s *Server, el positioned, scriptID int64,
+// createPositioned stores a new element and places it where at says in its order (the end when at
+// is zero), with the request's Idempotency-Key, in one transaction, made together with the other
+// writes at the end of that order (placement.Lane): no reader ever sees the element without its
+// position or the position without its element, and a failure leaves neither. insert returns the
+// new row and its id; created is the operation's answer for it at its number. A placement that
+// names more than one place is a 400 Failure, one the order cannot honour a 409 (placement.Place).
+func createPositioned[R, C any](ctx context.Context, s *Server, el positioned, scriptID int64, at placement.At,
 	insert func(context.Context, *scriptsdb.Queries) (R, int64, error), created func(R, int64) C, render func(C, http.ResponseWriter) error) (C, error) {
-	return write.Do(ctx, s.writes, placement.Lane(scriptID, el.order, placement.At{}), render, func(ctx context.Context, tx *write.Tx) (C, error) {
+	if f := at.Check(); f != nil {
+		var zero C
+		return zero, f
+	}
+	return write.Do(ctx, s.writes, placement.Lane(scriptID, el.order, at), render, func(ctx context.Context, tx *write.Tx) (C, error) {
 		var zero C
 		row, id, err := insert(ctx, scriptsdb.New(tx))
 		if err != nil {
 			return zero, err
 		}
-		n, err := placement.Place(ctx, tx, scriptID, el.order, string(el.typ), id, placement.At{})
+		n, err := placement.Place(ctx, tx, scriptID, el.order, string(el.typ), id, at)
 		if err != nil {
 			return zero, err
 		}

@@ -199,26 +199,26 @@ func TestIdempotentCreation(t *testing.T) {
 
 	scriptID := first.JSON201.ScriptId
 	secKey := &scriptsapi.AddSectionHeadingParams{IdempotencyKey: ptr("act-1")}
-	sec1, err := e.c.AddSectionHeadingWithResponse(bg, scriptID, secKey, scriptsapi.SectionHeadingRequest{Title: "Act 1"})
+	sec1, err := e.c.AddSectionHeadingWithResponse(bg, scriptID, secKey, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, sec1.StatusCode())
-	sec2, err := e.c.AddSectionHeadingWithResponse(bg, scriptID, secKey, scriptsapi.SectionHeadingRequest{Title: "Act 1"})
+	sec2, err := e.c.AddSectionHeadingWithResponse(bg, scriptID, secKey, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1"})
 	require.NoError(t, err)
 	require.Equal(t, *sec1.JSON201, *sec2.JSON201)
 	require.Len(t, listSections(t, e.c, scriptID), 1, "one section and one position")
-	reused, err := e.c.AddSectionHeadingWithResponse(bg, scriptID, secKey, scriptsapi.SectionHeadingRequest{Title: "Act 2"})
+	reused, err := e.c.AddSectionHeadingWithResponse(bg, scriptID, secKey, scriptsapi.SectionHeadingCreateRequest{Title: "Act 2"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 
 	trKey := &scriptsapi.CreateTransitionParams{IdempotencyKey: ptr("cut-1")}
-	tr1, err := e.c.CreateTransitionWithResponse(bg, scriptID, trKey, scriptsapi.TransitionRequest{Text: "CUT TO:"})
+	tr1, err := e.c.CreateTransitionWithResponse(bg, scriptID, trKey, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, tr1.StatusCode())
-	tr2, err := e.c.CreateTransitionWithResponse(bg, scriptID, trKey, scriptsapi.TransitionRequest{Text: "CUT TO:"})
+	tr2, err := e.c.CreateTransitionWithResponse(bg, scriptID, trKey, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	require.NoError(t, err)
 	require.Equal(t, *tr1.JSON201, *tr2.JSON201)
 	require.Len(t, listTransitions(t, e.c, scriptID), 1)
-	trReused, err := e.c.CreateTransitionWithResponse(bg, scriptID, trKey, scriptsapi.TransitionRequest{Text: "FADE OUT."})
+	trReused, err := e.c.CreateTransitionWithResponse(bg, scriptID, trKey, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, trReused.StatusCode())
 }

@@ -63,10 +63,11 @@ func (s *Server) sectionNumber(ctx context.Context, row scriptsdb.ScriptsSection
 	return 0, &resp, err
 }
 
-// AddSectionHeading stores a heading at the end of the script's sections.
+// AddSectionHeading stores a heading among the script's sections: at the end, or where the request
+// places it.
 func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectionHeadingRequestObject) (scriptsapi.AddSectionHeadingResponseObject, error) {
 	b := req.Body
-	resp, err := createPositioned(ctx, s, sectionElement, req.ScriptId,
+	resp, err := createPositioned(ctx, s, sectionElement, req.ScriptId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsSection, int64, error) {
 			row, err := q.SectionCreate(ctx, scriptsdb.SectionCreateParams{
 				ScriptID: req.ScriptId, Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
@@ -82,10 +83,18 @@ func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectio
 	if dbx.ConstraintName(err) == fkSectionScript {
 		return scriptsapi.AddSectionHeading404JSONResponse{NotFoundJSONResponse: scriptNotFound(req.ScriptId)}, nil
 	}
-	if err != nil {
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("add section heading to script %d: %w", req.ScriptId, err)
+	case f == nil:
+		return resp, nil
+	case f.Status == http.StatusBadRequest:
+		return scriptsapi.AddSectionHeading400JSONResponse{BadRequestJSONResponse: httpapi.Body[scriptsapi.BadRequestJSONResponse](f)}, nil
+	case f.Status == http.StatusConflict:
+		return scriptsapi.AddSectionHeading409JSONResponse{PlacementConflictJSONResponse: placementConflict(f)}, nil
 	}
-	return resp, nil
+	return nil, f.Unexpected()
 }
 
 // ListSectionHeadings pages through a script's headings in order: one call for the page of

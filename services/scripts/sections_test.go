@@ -16,7 +16,7 @@ func TestSectionLifecycle(t *testing.T) {
 	e := newEnv(t)
 	s := createScript(t, e.c, "Romeo and Juliet")
 
-	added, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingRequest{
+	added, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
 		Title: "Act 2, Scene 2 - Capulet's orchard", Kind: ptr("scene"), Description: ptr(`The "balcony" scene, at night`),
 	})
 	require.NoError(t, err)
@@ -126,7 +126,7 @@ func TestSectionErrors(t *testing.T) {
 	other := createScript(t, e.c, "Hamlet")
 	h := addSection(t, e.c, s.ScriptId, "Act 1")
 
-	unknownScript, err := e.c.AddSectionHeadingWithResponse(bg, 999, nil, scriptsapi.SectionHeadingRequest{Title: "Act 1"})
+	unknownScript, err := e.c.AddSectionHeadingWithResponse(bg, 999, nil, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, unknownScript.StatusCode())
 	require.Equal(t, "SCRIPT_NOT_FOUND", unknownScript.JSON404.ErrorCode)
@@ -189,7 +189,7 @@ func TestDeleteSectionWithDependants(t *testing.T) {
 	e := newEnv(t)
 	s := createScript(t, e.c, "Romeo and Juliet")
 	h := addSection(t, e.c, s.ScriptId, "Act 1")
-	tr := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "CUT TO:", SectionId: &h.HeadingId})
+	tr := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:", SectionId: &h.HeadingId})
 
 	refused, err := e.c.DeleteSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, nil)
 	require.NoError(t, err)

@@ -162,6 +162,11 @@ func (s *Server) logger(ctx context.Context) *slog.Logger {
 	return s.log
 }
 
+// placementConflict is f, a placement the order refused, as the body of a create's declared 409.
+func placementConflict(f *httpapi.Failure) scriptsapi.PlacementConflictJSONResponse {
+	return scriptsapi.PlacementConflictJSONResponse{Body: httpapi.Body[scriptsapi.ErrorResponse](f)}
+}
+
 // failureOf is an answer this service computed as a typed body, carried out of a transaction as
 // the failure that rolls it back.
 func failureOf(status int, b scriptsapi.ErrorResponse) *httpapi.Failure {

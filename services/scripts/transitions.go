@@ -10,6 +10,7 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsdb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/placement"
 )
 
 func transitionBody(r scriptsdb.ScriptsTransition, number int64) scriptsapi.Transition {
@@ -70,10 +71,11 @@ func (s *Server) transitionNumber(ctx context.Context, row scriptsdb.ScriptsTran
 	return 0, &resp, err
 }
 
-// CreateTransition stores a transition at the end of the script's story order.
+// CreateTransition stores a transition in the script's story order: at the end, or where the
+// request places it.
 func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTransitionRequestObject) (scriptsapi.CreateTransitionResponseObject, error) {
 	b := req.Body
-	resp, err := createPositioned(ctx, s, transitionElement, req.ScriptId,
+	resp, err := createPositioned(ctx, s, transitionElement, req.ScriptId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsTransition, int64, error) {
 			row, err := q.TransitionCreate(ctx, req.ScriptId, dbx.Int8(b.SectionId), b.Text)
 			return row, row.ID, err
@@ -97,10 +99,18 @@ func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTran
 		}
 		return scriptsapi.CreateTransition422JSONResponse{UnprocessableEntityJSONResponse: *u}, nil
 	}
-	if err != nil {
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("create transition of script %d: %w", req.ScriptId, err)
+	case f == nil:
+		return resp, nil
+	case f.Status == http.StatusBadRequest:
+		return scriptsapi.CreateTransition400JSONResponse{BadRequestJSONResponse: httpapi.Body[scriptsapi.BadRequestJSONResponse](f)}, nil
+	case f.Status == http.StatusConflict:
+		return scriptsapi.CreateTransition409JSONResponse{PlacementConflictJSONResponse: placementConflict(f)}, nil
 	}
-	return resp, nil
+	return nil, f.Unexpected()
 }
 
 // ListTransitions pages through a script's transitions in story order: one call for the page of

@@ -37,12 +37,12 @@ func TestTransitionsInStoryOrder(t *testing.T) {
 
 	// action, CUT TO:, action, action, DISSOLVE TO:, FADE OUT.
 	require.EqualValues(t, 1, placeAction(t, e.pool, s.ScriptId, 101))
-	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "CUT TO:"})
+	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	require.EqualValues(t, 2, cut.SequenceNumber, "transitions share the story order with actions")
 	require.EqualValues(t, 3, placeAction(t, e.pool, s.ScriptId, 102))
 	require.EqualValues(t, 4, placeAction(t, e.pool, s.ScriptId, 103))
-	dissolve := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "DISSOLVE TO:"})
-	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "FADE OUT."})
+	dissolve := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:"})
+	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
 	require.EqualValues(t, 5, dissolve.SequenceNumber)
 	require.EqualValues(t, 6, fade.SequenceNumber)
 
@@ -86,7 +86,7 @@ func TestTransitionLifecycle(t *testing.T) {
 	act1 := addSection(t, e.c, s.ScriptId, "Act 1")
 	act2 := addSection(t, e.c, s.ScriptId, "Act 2")
 
-	created, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionRequest{Text: "CUT TO:", SectionId: &act1.HeadingId})
+	created, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:", SectionId: &act1.HeadingId})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, created.StatusCode(), string(created.Body))
 	tr := *created.JSON201
@@ -137,11 +137,11 @@ func TestTransitionErrors(t *testing.T) {
 	other := createScript(t, e.c, "Hamlet")
 	own := addSection(t, e.c, s.ScriptId, "Act 1")
 	foreign := addSection(t, e.c, other.ScriptId, "Act 1")
-	tr := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionRequest{Text: "CUT TO:", SectionId: &own.HeadingId})
+	tr := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:", SectionId: &own.HeadingId})
 
 	// A section of another script, or none, is 422; nothing is created.
 	for _, section := range []int64{foreign.HeadingId, 999} {
-		resp, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionRequest{Text: "CUT TO:", SectionId: &section})
+		resp, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:", SectionId: &section})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode(), string(resp.Body))
 		require.Equal(t, "SECTION_NOT_FOUND", resp.JSON422.ErrorCode)
@@ -155,7 +155,7 @@ func TestTransitionErrors(t *testing.T) {
 	require.Len(t, listTransitions(t, e.c, s.ScriptId), 1)
 
 	for _, section := range []*int64{nil, &foreign.HeadingId} {
-		unknown, err := e.c.CreateTransitionWithResponse(bg, 999, nil, scriptsapi.TransitionRequest{Text: "CUT TO:", SectionId: section})
+		unknown, err := e.c.CreateTransitionWithResponse(bg, 999, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:", SectionId: section})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, unknown.StatusCode())
 		require.Equal(t, "SCRIPT_NOT_FOUND", unknown.JSON404.ErrorCode)

@@ -19,7 +19,7 @@ import (
 func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsRequestObject) (sequenceapi.MoveElementsResponseObject, error) {
 	b := req.Body
 	first := element{string(b.ElementType), b.ElementId}
-	at := placementOf(b.Before, b.After, b.AtSequence)
+	at := placement.Of(b.Before, b.After, b.AtSequence)
 	if f := at.Check(); f != nil || at == (placement.At{}) {
 		if f == nil {
 			f = httpapi.Fail(http.StatusBadRequest, placement.CodeInvalid, "give one of before, after and atSequence", "where the element goes")

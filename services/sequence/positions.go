@@ -25,7 +25,7 @@ func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.Gen
 	b := req.Body
 	scope, explicit := requestedScope(b.ElementType, b.ScriptId, b.Scope)
 	elem := element{string(b.ElementType), b.ElementId}
-	at := placementOf(b.Before, b.After, b.AtSequence)
+	at := placement.Of(b.Before, b.After, b.AtSequence)
 	if f := at.Check(); f != nil {
 		return sequenceapi.GenerateSequenceNumber400JSONResponse{BadRequestJSONResponse: httpapi.Body[sequenceapi.BadRequestJSONResponse](f)}, nil
 	}
@@ -48,18 +48,6 @@ func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.Gen
 		return nil, f.Unexpected()
 	}
 	return resp, nil
-}
-
-// placementOf is the At a request's before, after and atSequence name.
-func placementOf(before, after *sequenceapi.ElementRef, atSequence *int64) placement.At {
-	at := placement.At{Sequence: atSequence}
-	if before != nil {
-		at.Before = &placement.Neighbour{Type: string(before.ElementType), ID: before.ElementId}
-	}
-	if after != nil {
-		at.After = &placement.Neighbour{Type: string(after.ElementType), ID: after.ElementId}
-	}
-	return at
 }
 
 // allocation is one element a client asks a position for.

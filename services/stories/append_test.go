@@ -144,7 +144,7 @@ func newAppendEnv(t *testing.T) appendEnv {
 // appendTransition appends a transition to the story; it runs in the proxy, so it reports with
 // t.Error.
 func (e appendEnv) appendTransition(t *testing.T, text string) {
-	r, err := e.Scripts.CreateTransitionWithResponse(context.Background(), e.w.ScriptID, nil, scriptsapi.TransitionRequest{Text: text})
+	r, err := e.Scripts.CreateTransitionWithResponse(context.Background(), e.w.ScriptID, nil, scriptsapi.TransitionCreateRequest{Text: text})
 	if err != nil || r.JSON201 == nil {
 		t.Errorf("append transition %q: %v %v", text, err, r)
 	}

@@ -277,7 +277,7 @@ func TestV2Example(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, script.StatusCode(), string(script.Body))
 	id := script.JSON201.ScriptId
-	section, err := e.Scripts.AddSectionHeadingWithResponse(ctx, id, nil, scriptsapi.SectionHeadingRequest{Title: "Act 1, Scene 1", Kind: ptr("scene")})
+	section, err := e.Scripts.AddSectionHeadingWithResponse(ctx, id, nil, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", Kind: ptr("scene")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, section.StatusCode(), string(section.Body))
 	sectionID := section.JSON201.HeadingId
@@ -307,7 +307,7 @@ func TestV2Example(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, l.StatusCode(), string(l.Body))
 	}
-	tr, err := e.Scripts.CreateTransitionWithResponse(ctx, id, nil, scriptsapi.TransitionRequest{Text: "FADE OUT.", SectionId: &sectionID})
+	tr, err := e.Scripts.CreateTransitionWithResponse(ctx, id, nil, scriptsapi.TransitionCreateRequest{Text: "FADE OUT.", SectionId: &sectionID})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, tr.StatusCode(), string(tr.Body))
 	for _, c := range []struct {

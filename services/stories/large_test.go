@@ -169,7 +169,7 @@ func writeElement(ctx context.Context, e env, scriptID int64, cast []int64, i in
 	switch {
 	case i%100 == 99:
 		wr.character = 0
-		r, err := e.Scripts.CreateTransitionWithResponse(ctx, scriptID, nil, scriptsapi.TransitionRequest{Text: wr.text})
+		r, err := e.Scripts.CreateTransitionWithResponse(ctx, scriptID, nil, scriptsapi.TransitionCreateRequest{Text: wr.text})
 		if err != nil {
 			return storytest.Element{}, wr, fmt.Errorf("transition %d: %w", i, err)
 		}

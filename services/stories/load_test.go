@@ -142,7 +142,7 @@ func appendOne(ctx context.Context, e env, w storytest.Written, wr, i int, newCh
 		}
 		status = r.StatusCode()
 	case !newCharacter && i%3 == 2:
-		r, err := e.Scripts.CreateTransitionWithResponse(ctx, w.ScriptID, nil, scriptsapi.TransitionRequest{Text: text})
+		r, err := e.Scripts.CreateTransitionWithResponse(ctx, w.ScriptID, nil, scriptsapi.TransitionCreateRequest{Text: text})
 		if err != nil {
 			return err
 		}

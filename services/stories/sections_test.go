@@ -25,7 +25,7 @@ func TestSectionStartsAgainWithinAnswer(t *testing.T) {
 	id := script.JSON201.ScriptId
 	heading := map[string]int64{}
 	for _, title := range []string{"A", "B"} {
-		h, err := e.Scripts.AddSectionHeadingWithResponse(ctx, id, nil, scriptsapi.SectionHeadingRequest{Title: title})
+		h, err := e.Scripts.AddSectionHeadingWithResponse(ctx, id, nil, scriptsapi.SectionHeadingCreateRequest{Title: title})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, h.StatusCode(), string(h.Body))
 		heading[title] = h.JSON201.HeadingId
