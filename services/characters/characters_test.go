@@ -219,7 +219,7 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	require.Equal(t, 0, e.rows(t, "paraphrases"))
 	require.Zero(t, e.positionOf(t, sequenceapi.Action, enter.ActionId), "positions are released")
 	require.Zero(t, e.positionOf(t, sequenceapi.SpokenWord, line.DialogueId))
-	require.EqualValues(t, 3, e.positionOf(t, sequenceapi.SpokenWord, herLine.DialogueId), "the others keep their numbers")
+	require.EqualValues(t, 1, e.positionOf(t, sequenceapi.SpokenWord, herLine.DialogueId), "the others close up: numbers are ranks")
 	contexts, err := e.sessions.ListCharacterContextsWithResponse(bg, &sessionsapi.ListCharacterContextsParams{CharacterId: &romeo.CharacterId})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, contexts.StatusCode())

@@ -105,11 +105,11 @@ func TestSectionsInOrder(t *testing.T) {
 	}
 	require.Equal(t, ids, paged, "pages follow the order")
 
-	// Deleting one leaves a gap; the others keep their numbers.
+	// Deleting one moves those after it up: numbers stay 1..N.
 	del, err := e.c.DeleteSectionHeadingWithResponse(bg, s.ScriptId, ids[2], nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
-	require.Equal(t, [][2]int64{{ids[0], 1}, {ids[1], 2}, {ids[3], 4}, {ids[4], 5}, {ids[5], 6}, {ids[6], 7}}, headingOrder(listSections(t, e.c, s.ScriptId)))
+	require.Equal(t, [][2]int64{{ids[0], 1}, {ids[1], 2}, {ids[3], 3}, {ids[4], 4}, {ids[5], 5}, {ids[6], 6}}, headingOrder(listSections(t, e.c, s.ScriptId)))
 
 	empty := createScript(t, e.c, "Untitled")
 	require.Empty(t, listSections(t, e.c, empty.ScriptId))

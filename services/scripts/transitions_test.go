@@ -70,13 +70,13 @@ func TestTransitionsInStoryOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 1, got.JSON200.SequenceNumber)
 
-	// Deleting releases the story position and leaves the others where they are.
+	// Deleting releases the story position; the elements after it move up by one.
 	del, err := e.c.DeleteTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	require.Zero(t, positionOf(t, e.seq, sequenceapi.Transition, cut.TransitionId))
-	require.Equal(t, [][2]int64{{fade.TransitionId, 1}, {dissolve.TransitionId, 5}}, transitionOrder(listTransitions(t, e.c, s.ScriptId)))
-	require.EqualValues(t, 3, positionOf(t, e.seq, sequenceapi.Action, 102))
+	require.Equal(t, [][2]int64{{fade.TransitionId, 1}, {dissolve.TransitionId, 4}}, transitionOrder(listTransitions(t, e.c, s.ScriptId)))
+	require.EqualValues(t, 2, positionOf(t, e.seq, sequenceapi.Action, 102))
 }
 
 func TestTransitionLifecycle(t *testing.T) {
