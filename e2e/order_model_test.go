@@ -809,6 +809,17 @@ func TestOrderModelContentStory(t *testing.T) {
 	))
 }
 
+// TestOrderModelContentSections runs random operations against the section headings of a script,
+// added and deleted through Core Script Management, moved and reordered through the sequence API.
+func TestOrderModelContentSections(t *testing.T) {
+	t.Parallel()
+	r := newOrderRun(t, sectionsTarget)
+	r.run(orderSteps(t, 200), append(commonOrderOps(),
+		orderOp{"refused client place", 1, opPlaceInContent},
+		orderOp{"refused client release", 1, opReleaseContent},
+	))
+}
+
 // commonOrderOps are the operations of every order, with their weights.
 func commonOrderOps() []orderOp {
 	return []orderOp{
@@ -1123,4 +1134,66 @@ func readStory(r *orderRun) {
 		want = want[min(from, n):min(from+*p.Limit, n)]
 		require.Equal(r.t, want, got, "step %d: the Story Factory's story, limit %d offset %d", r.step, *p.Limit, from)
 	}
+}
+
+// sectionsTarget is the order of the section headings of a new script.
+func sectionsTarget(r *orderRun) *orderTarget {
+	script, err := r.c.Scripts.CreateScriptWithResponse(r.ctx, nil, scriptsapi.ScriptRequest{Title: "Scenes in any order"})
+	require.NoError(r.t, err)
+	require.Equal(r.t, http.StatusCreated, script.StatusCode(), string(script.Body))
+	scriptID, scope := script.JSON201.ScriptId, "sections"
+	return &orderTarget{
+		name: "content sections", scriptID: &scriptID, scope: scope, owner: sequenceapi.OwnerContent,
+		types:    []sequenceapi.ElementType{sequenceapi.Section},
+		createAt: []placeKind{placeEnd},
+		create: func(r *orderRun, _ sequenceapi.ElementType, _ int64, p place) (ref, int64, outcome) {
+			require.Equal(r.t, placeEnd, p.kind, "Core Script Management appends")
+			resp, err := r.c.Scripts.AddSectionHeadingWithResponse(r.ctx, scriptID, nil, scriptsapi.SectionHeadingRequest{
+				Title: fmt.Sprintf("Scene %d", r.step), Kind: ptr("scene"),
+			})
+			require.NoError(r.t, err)
+			if resp.JSON201 == nil {
+				return ref{}, 0, outcomeOf(resp.StatusCode(), resp.Body)
+			}
+			return ref{sequenceapi.Section, resp.JSON201.HeadingId}, resp.JSON201.SequenceNumber, outcomeOf(resp.StatusCode(), resp.Body)
+		},
+		remove: func(r *orderRun, e ref) outcome {
+			resp, err := r.c.Scripts.DeleteSectionHeadingWithResponse(r.ctx, scriptID, e.ID, nil)
+			require.NoError(r.t, err)
+			return outcomeOf(resp.StatusCode(), resp.Body)
+		},
+		namings: []naming{
+			{"unnamed", func(*sequenceapi.MoveRequest) {}, func(*sequenceapi.ReorderRequest) {}},
+			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = ptr(sequenceapi.OwnerContent) }, nil},
+			{"script", func(m *sequenceapi.MoveRequest) { m.ScriptId = &scriptID }, func(m *sequenceapi.ReorderRequest) { m.ScriptId = &scriptID }},
+			{"script and scope", func(m *sequenceapi.MoveRequest) { m.ScriptId, m.Scope = &scriptID, &scope },
+				func(m *sequenceapi.ReorderRequest) { m.ScriptId, m.Scope = &scriptID, &scope }},
+		},
+		readOthers: readSections,
+	}
+}
+
+// readSections compares Core Script Management's list of section headings and the Story
+// Factory's with the model.
+func readSections(r *orderRun) {
+	scriptID := *r.target.scriptID
+	want := r.model.positions(nil)
+	list, err := r.c.Scripts.ListSectionHeadingsWithResponse(r.ctx, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: ptr(1000)})
+	require.NoError(r.t, err)
+	require.Equal(r.t, http.StatusOK, list.StatusCode(), "step %d: list section headings: %s", r.step, list.Body)
+	got := []sequenceapi.Position{}
+	for _, h := range list.JSON200.Items {
+		got = append(got, sequenceapi.Position{ElementType: sequenceapi.Section, ElementId: h.HeadingId, SequenceNumber: h.SequenceNumber})
+	}
+	require.Equal(r.t, want, got, "step %d: the section headings in order", r.step)
+	require.EqualValues(r.t, len(want), list.JSON200.TotalCount, "step %d: totalCount of the section headings", r.step)
+
+	story, err := r.stories.GetFullStoryWithResponse(r.ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID})
+	require.NoError(r.t, err)
+	require.Equal(r.t, http.StatusOK, story.StatusCode(), "step %d: the Story Factory: %s", r.step, story.Body)
+	got = []sequenceapi.Position{}
+	for _, h := range story.JSON200.Sections {
+		got = append(got, sequenceapi.Position{ElementType: sequenceapi.Section, ElementId: h.HeadingId, SequenceNumber: h.Sequence})
+	}
+	require.Equal(r.t, want, got, "step %d: the Story Factory's section headings", r.step)
 }
