@@ -429,6 +429,11 @@ func opInsert(r *orderRun) string {
 	if !ok {
 		return ""
 	}
+	return r.insert(p)
+}
+
+// insert creates an element at p and checks the number it is answered.
+func (r *orderRun) insert(p place) string {
 	typ := r.target.types[r.rng.IntN(len(r.target.types))]
 	var id int64
 	if r.target.client {
@@ -451,7 +456,7 @@ func opInsert(r *orderRun) string {
 }
 
 func opMoveOne(r *orderRun) string {
-	i, e, ok := r.randomElement()
+	i, _, ok := r.randomElement()
 	if !ok {
 		return ""
 	}
@@ -459,14 +464,7 @@ func opMoveOne(r *orderRun) string {
 	if !ok {
 		return ""
 	}
-	nm := r.naming()
-	what := fmt.Sprintf("%s %s (%s)", e, p, nm.name)
-	resp, o := r.move(e, nil, p, nm)
-	r.expect(o, http.StatusOK, "", "move "+what)
-	r.model = r.model.moved(i, i, p)
-	at := r.model.index(e)
-	r.checkMoved(resp, at, at, "move "+what)
-	return what
+	return r.moveRun(i, i, p)
 }
 
 func opMoveRun(r *orderRun) string {
@@ -474,19 +472,68 @@ func opMoveRun(r *orderRun) string {
 		return ""
 	}
 	i, j := r.randomRun()
-	first, last := r.model[i], r.model[j]
 	p, ok := r.randomPlace(r.model.without(i, j), []placeKind{placeBefore, placeAfter, placeAt})
 	if !ok {
 		return ""
 	}
+	return r.moveRun(i, j, p)
+}
+
+// moveRun moves the run i through j of the model to p (through only when it is longer than one,
+// or now and then naming the first element as its own last) and checks the answer.
+func (r *orderRun) moveRun(i, j int, p place) string {
+	first, last := r.model[i], r.model[j]
+	var through *ref
+	what := fmt.Sprintf("%s %s", first, p)
+	if i != j || r.rng.IntN(4) == 0 {
+		through = &last
+		what = fmt.Sprintf("%s through %s (%d) %s", first, last, j-i+1, p)
+	}
 	nm := r.naming()
-	what := fmt.Sprintf("%s through %s (%d) %s (%s)", first, last, j-i+1, p, nm.name)
-	resp, o := r.move(first, &last, p, nm)
+	what += " (" + nm.name + ")"
+	resp, o := r.move(first, through, p, nm)
 	r.expect(o, http.StatusOK, "", "move "+what)
 	r.model = r.model.moved(i, j, p)
 	at := r.model.index(first)
 	r.checkMoved(resp, at, at+j-i, "move "+what)
 	return what
+}
+
+// opInsertBurst inserts many elements at one place, each between its neighbour and the one
+// inserted before it, so that the gap between two neighbours runs out and has to be opened.
+func opInsertBurst(r *orderRun) string {
+	p, ok := r.randomPlace(r.model, []placeKind{placeBefore, placeAfter, placeAt})
+	if !ok {
+		return ""
+	}
+	n := 40 + r.rng.IntN(40)
+	for range n {
+		r.insert(p)
+	}
+	return fmt.Sprintf("%d elements, each %s", n, p)
+}
+
+// opMoveBurst moves elements or runs to one place, one after another, as opInsertBurst inserts.
+func opMoveBurst(r *orderRun) string {
+	if len(r.model) < 3 {
+		return ""
+	}
+	next := r.model[r.rng.IntN(len(r.model))]
+	p := place{kind: placeBefore, next: next}
+	if r.rng.IntN(2) == 0 {
+		p.kind = placeAfter
+	}
+	n := 10 + r.rng.IntN(30)
+	moves := 0
+	for range n {
+		i, j := r.randomRun()
+		if k := r.model.index(next); k >= i && k <= j {
+			continue
+		}
+		r.moveRun(i, j, p)
+		moves++
+	}
+	return fmt.Sprintf("%d moves, each %s", moves, p)
 }
 
 func opRemove(r *orderRun) string {
@@ -790,6 +837,7 @@ func TestOrderModelClientScope(t *testing.T) {
 	r := newOrderRun(t, clientTarget)
 	r.run(orderSteps(t, 400), append(commonOrderOps(),
 		orderOp{"reask", 5, opReask},
+		orderOp{"insert burst", 1, opInsertBurst},
 		orderOp{"refused two placements", 2, opCreateTwoPlacements},
 		orderOp{"refused insert by gone", 2, opCreateNeighbourGone},
 		orderOp{"refused insert past end", 2, opCreatePastEnd},
@@ -828,6 +876,7 @@ func commonOrderOps() []orderOp {
 		{"move run", 12, opMoveRun},
 		{"remove", 12, opRemove},
 		{"reorder", 8, opReorder},
+		{"move burst", 1, opMoveBurst},
 		{"refused neighbour in run", 2, opMoveNeighbourInRun},
 		{"refused move past end", 2, opMovePastEnd},
 		{"refused run reversed", 2, opMoveReversed},
