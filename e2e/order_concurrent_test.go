@@ -13,6 +13,7 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -118,6 +119,7 @@ type orderWriter struct {
 	done    atomic.Bool
 
 	log     []string
+	answers []numberAnswer
 	inserts []neighbourInsert
 	touched []map[ref]bool // per operation: the elements it named, moved, placed or released
 }
@@ -163,8 +165,9 @@ func (w *orderWriter) neighbourPlace(m orderModel) place {
 }
 
 // step makes one random operation; an answer it cannot accept is an error.
-func (w *orderWriter) step(o *concurrentOrder) error {
+func (w *orderWriter) step(o *concurrentOrder, all []*orderWriter) error {
 	op := len(w.log)
+	lo := completedAll(all)
 	switch k := w.rng.IntN(100); {
 	case k < 40 || len(w.mine) < 2:
 		e, p := w.fresh(), w.neighbourPlace(w.mine)
@@ -177,6 +180,7 @@ func (w *orderWriter) step(o *concurrentOrder) error {
 		}
 		w.mine = w.mine.with(p.index(w.mine), e)
 		w.inserts = append(w.inserts, neighbourInsert{e: e, next: p.next, after: p.kind == placeAfter, op: op})
+		w.answered(all, lo, e, resp.JSON201.SequenceNumber, fmt.Sprintf("insert %s %s", e, p))
 		w.finished(fmt.Sprintf("insert %s %s -> %d", e, p, resp.JSON201.SequenceNumber), e, p.next)
 
 	case k < 60:
@@ -193,6 +197,7 @@ func (w *orderWriter) step(o *concurrentOrder) error {
 			return fmt.Errorf("move %s %s: %w", e, p, err)
 		}
 		w.mine = w.mine.moved(i, i, p)
+		w.answered(all, lo, e, resp.JSON200.MovedElements[0].SequenceNumber, fmt.Sprintf("move %s %s", e, p))
 		w.finished(fmt.Sprintf("move %s %s", e, p), e, p.next)
 
 	case k < 75:
@@ -215,6 +220,7 @@ func (w *orderWriter) step(o *concurrentOrder) error {
 			return fmt.Errorf("move %s through %s %s: %w", run[0], run[len(run)-1], p, err)
 		}
 		w.mine = w.mine.moved(i, j, p)
+		w.answered(all, lo, run[0], resp.JSON200.MovedElements[0].SequenceNumber, fmt.Sprintf("move %s through %s %s", run[0], run[len(run)-1], p))
 		w.finished(fmt.Sprintf("move %s through %s %s", run[0], run[len(run)-1], p), append(run, p.next)...)
 
 	case k < 85:
@@ -272,6 +278,34 @@ func (w *orderWriter) step(o *concurrentOrder) error {
 		w.finished(fmt.Sprintf("refused: move %s through %s", w.mine[j], w.mine[i]))
 	}
 	return nil
+}
+
+// numberAnswer is the number an insert or a move answered for an element, with what may explain it:
+// the element's index among the writer's own after the request, and the range of states the other
+// writers may have had when it committed.
+type numberAnswer struct {
+	what   string
+	number int64
+	index  int
+	lo, hi []int
+}
+
+func completedAll(all []*orderWriter) []int {
+	out := make([]int, len(all))
+	for n, w := range all {
+		out[n] = w.completed()
+	}
+	return out
+}
+
+// answered records the number answered for e, one of the writer's own elements, by a request that
+// began when the writers had completed lo operations.
+func (w *orderWriter) answered(all []*orderWriter, lo []int, e ref, number int64, what string) {
+	hi := completedAll(all)
+	for n := range hi {
+		hi[n]++
+	}
+	w.answers = append(w.answers, numberAnswer{what: what, number: number, index: w.mine.index(e), lo: lo, hi: hi})
 }
 
 // movedRun checks a move's answer: on consecutive numbers, the run, in order, with strangers'
@@ -429,7 +463,7 @@ func runOrderConcurrent(t *testing.T, strangers bool) {
 		go func() {
 			defer wg.Done()
 			for range concurrentOps {
-				if err := w.step(o); err != nil {
+				if err := w.step(o, writers); err != nil {
 					t.Errorf("writer %d after %d operations: %v", w.n, len(w.log), err)
 					break
 				}
@@ -548,6 +582,27 @@ func runOrderConcurrent(t *testing.T, strangers bool) {
 			}
 		}
 		t.Logf("%d inserts still right next to the neighbour they named", checked)
+
+		// The number an insert or a move answered is the element's number when it committed: the
+		// fillers and the blocks before its own, as large as they may then have been, and its
+		// place in its own block.
+		answers := 0
+		for n, w := range writers {
+			for _, a := range w.answers {
+				least, most := int64((n+1)*fillersPerGap+a.index+1), int64((n+1)*fillersPerGap+a.index+1)
+				for d, other := range writers[:n] {
+					small, large := math.MaxInt, 0
+					for i := a.lo[d]; i <= min(a.hi[d], len(other.history)-1); i++ {
+						small, large = min(small, len(other.history[i])), max(large, len(other.history[i]))
+					}
+					least, most = least+int64(small), most+int64(large)
+				}
+				require.True(t, a.number >= least && a.number <= most, "writer %d: %s answered number %d; when it committed it was %d to %d",
+					n, a.what, a.number, least, most)
+				answers++
+			}
+		}
+		t.Logf("%d answered numbers explained", answers)
 	}
 	checkFinalReads(t, o, final)
 }
