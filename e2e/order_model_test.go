@@ -1008,7 +1008,9 @@ func storyTarget(r *orderRun) *orderTarget {
 	scriptID, scope := script.JSON201.ScriptId, "story"
 	return &orderTarget{
 		name: "content story", scriptID: &scriptID, scope: scope, owner: sequenceapi.OwnerContent,
-		types:    []sequenceapi.ElementType{sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition},
+		types: []sequenceapi.ElementType{sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition},
+		// The content creates append. When their requests take before, after and atSequence, list
+		// placeBefore, placeAfter and placeAt here and give each request p.fields().
 		createAt: []placeKind{placeEnd},
 		create: func(r *orderRun, typ sequenceapi.ElementType, _ int64, p place) (ref, int64, outcome) {
 			require.Equal(r.t, placeEnd, p.kind, "the content services append")
