@@ -173,6 +173,27 @@ func (p place) fields() (before, after *sequenceapi.ElementRef, at *int64) {
 	return before, after, at
 }
 
+// refAs is a neighbour in the words of a content service's spec.
+func refAs[R any](e *sequenceapi.ElementRef, as func(sequenceapi.ElementRef) R) *R {
+	if e == nil {
+		return nil
+	}
+	r := as(*e)
+	return &r
+}
+
+func newCharactersRef(e sequenceapi.ElementRef) charactersapi.StoryElementRef {
+	return charactersapi.StoryElementRef{ElementType: charactersapi.StoryElementType(e.ElementType), ElementId: e.ElementId}
+}
+
+func newStoryRef(e sequenceapi.ElementRef) scriptsapi.StoryElementRef {
+	return scriptsapi.StoryElementRef{ElementType: scriptsapi.StoryElementType(e.ElementType), ElementId: e.ElementId}
+}
+
+func newSectionRef(e sequenceapi.ElementRef) scriptsapi.SectionElementRef {
+	return scriptsapi.SectionElementRef{ElementType: scriptsapi.SectionElementType(e.ElementType), ElementId: e.ElementId}
+}
+
 // index is where p puts an element in m, an order that does not hold it.
 func (p place) index(m orderModel) int {
 	switch p.kind {
@@ -228,8 +249,8 @@ type orderTarget struct {
 	types    []sequenceapi.ElementType // the element types it holds
 	client   bool                      // positions placed through POST /sequence, released through DELETE
 
-	// createAt are the placements create takes. The content services' creates append; when they
-	// take a placement too, list it here and pass it on in create.
+	// createAt are the placements create takes: every one, through POST /sequence and through the
+	// content services' creates alike.
 	createAt []placeKind
 	// create makes an element of type typ where p says (id is the client's; the content services
 	// choose theirs) and answers it with its number; a refusal is the outcome.
@@ -1008,30 +1029,31 @@ func storyTarget(r *orderRun) *orderTarget {
 	scriptID, scope := script.JSON201.ScriptId, "story"
 	return &orderTarget{
 		name: "content story", scriptID: &scriptID, scope: scope, owner: sequenceapi.OwnerContent,
-		types: []sequenceapi.ElementType{sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition},
-		// The content creates append. When their requests take before, after and atSequence, list
-		// placeBefore, placeAfter and placeAt here and give each request p.fields().
-		createAt: []placeKind{placeEnd},
+		types:    []sequenceapi.ElementType{sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition},
+		createAt: []placeKind{placeEnd, placeBefore, placeAfter, placeAt},
 		create: func(r *orderRun, typ sequenceapi.ElementType, _ int64, p place) (ref, int64, outcome) {
-			require.Equal(r.t, placeEnd, p.kind, "the content services append")
 			text := fmt.Sprintf("step %d", r.step)
+			before, after, at := p.fields()
 			switch typ {
 			case sequenceapi.Action:
-				resp, err := r.c.Characters.CreateActionWithResponse(r.ctx, nil, charactersapi.ActionCreateRequest{ScriptId: scriptID, Description: text})
+				resp, err := r.c.Characters.CreateActionWithResponse(r.ctx, nil, charactersapi.ActionCreateRequest{ScriptId: scriptID, Description: text,
+					Before: refAs(before, newCharactersRef), After: refAs(after, newCharactersRef), AtSequence: at})
 				require.NoError(r.t, err)
 				if resp.JSON201 == nil {
 					return ref{}, 0, outcomeOf(resp.StatusCode(), resp.Body)
 				}
 				return ref{typ, resp.JSON201.ActionId}, resp.JSON201.SequenceNumber, outcomeOf(resp.StatusCode(), resp.Body)
 			case sequenceapi.SpokenWord:
-				resp, err := r.c.Characters.CreateSpokenWordWithResponse(r.ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: scriptID, Text: text})
+				resp, err := r.c.Characters.CreateSpokenWordWithResponse(r.ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: scriptID, Text: text,
+					Before: refAs(before, newCharactersRef), After: refAs(after, newCharactersRef), AtSequence: at})
 				require.NoError(r.t, err)
 				if resp.JSON201 == nil {
 					return ref{}, 0, outcomeOf(resp.StatusCode(), resp.Body)
 				}
 				return ref{typ, resp.JSON201.DialogueId}, resp.JSON201.SequenceNumber, outcomeOf(resp.StatusCode(), resp.Body)
 			case sequenceapi.Transition:
-				resp, err := r.c.Scripts.CreateTransitionWithResponse(r.ctx, scriptID, nil, scriptsapi.TransitionRequest{Text: "CUT TO:"})
+				resp, err := r.c.Scripts.CreateTransitionWithResponse(r.ctx, scriptID, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:",
+					Before: refAs(before, newStoryRef), After: refAs(after, newStoryRef), AtSequence: at})
 				require.NoError(r.t, err)
 				if resp.JSON201 == nil {
 					return ref{}, 0, outcomeOf(resp.StatusCode(), resp.Body)
@@ -1196,11 +1218,12 @@ func sectionsTarget(r *orderRun) *orderTarget {
 	return &orderTarget{
 		name: "content sections", scriptID: &scriptID, scope: scope, owner: sequenceapi.OwnerContent,
 		types:    []sequenceapi.ElementType{sequenceapi.Section},
-		createAt: []placeKind{placeEnd},
+		createAt: []placeKind{placeEnd, placeBefore, placeAfter, placeAt},
 		create: func(r *orderRun, _ sequenceapi.ElementType, _ int64, p place) (ref, int64, outcome) {
-			require.Equal(r.t, placeEnd, p.kind, "Core Script Management appends")
-			resp, err := r.c.Scripts.AddSectionHeadingWithResponse(r.ctx, scriptID, nil, scriptsapi.SectionHeadingRequest{
+			before, after, at := p.fields()
+			resp, err := r.c.Scripts.AddSectionHeadingWithResponse(r.ctx, scriptID, nil, scriptsapi.SectionHeadingCreateRequest{
 				Title: fmt.Sprintf("Scene %d", r.step), Kind: ptr("scene"),
+				Before: refAs(before, newSectionRef), After: refAs(after, newSectionRef), AtSequence: at,
 			})
 			require.NoError(r.t, err)
 			if resp.JSON201 == nil {

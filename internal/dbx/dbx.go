@@ -89,6 +89,20 @@ func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error 
 	return Interpret(tx.Commit(ctx))
 }
 
+// InSnapshot runs fn's reads in one read-only snapshot (a REPEATABLE READ transaction), so that
+// several statements, a page and its count say, see the database at one moment.
+func InSnapshot(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return Interpret(err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(tx); err != nil {
+		return Interpret(err)
+	}
+	return Interpret(tx.Commit(ctx))
+}
+
 // PoolOptions tunes a service's pool.
 type PoolOptions struct {
 	MaxConns int32

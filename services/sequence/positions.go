@@ -226,29 +226,37 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 	if p.ScriptId != nil {
 		scriptID = *p.ScriptId
 	}
-	scope, err := s.q.ScopeFind(ctx, scriptID, p.Scope)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	// The page and its count are read in one snapshot, so that they agree while the order changes.
+	var rows []sequencedb.PositionListByScopeRow
+	err := dbx.InSnapshot(ctx, s.pool, func(tx pgx.Tx) error {
+		q := sequencedb.New(tx)
+		scope, err := q.ScopeFind(ctx, scriptID, p.Scope)
+		if err != nil {
+			return err
+		}
+		filter := sequencedb.PositionListByScopeParams{ScopeID: scope.ID, StartSequence: start, EndSequence: end, RowLimit: int64(limit), RowOffset: offset}
+		if p.ElementType != nil {
+			filter.ElementType.String, filter.ElementType.Valid = string(*p.ElementType), true
+		}
+		if rows, err = q.PositionListByScope(ctx, filter); err != nil {
+			return err
+		}
+		if p.ElementType == nil {
+			// Numbers are ranks, so a range of them holds as many positions as it spans within the
+			// scope, whose count is kept with it: a late page of a long order does not count the
+			// order again.
+			page.TotalCount = max(0, min(end, scope.PositionCount)-start+1)
+			return nil
+		}
+		page.TotalCount, err = q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
+			ScopeID: scope.ID, ElementType: filter.ElementType, StartSequence: start, EndSequence: end,
+		})
+		return err
+	})
+	if errors.Is(err, dbx.ErrNotFound) {
 		return sequenceapi.ListPositions200JSONResponse(page), nil
 	} else if err != nil {
-		return nil, fmt.Errorf("find %s: %w", scopeKey{scriptID, p.Scope}, err)
-	}
-	filter := sequencedb.PositionListByScopeParams{ScopeID: scope.ID, StartSequence: start, EndSequence: end, RowLimit: int64(limit), RowOffset: offset}
-	if p.ElementType != nil {
-		filter.ElementType.String, filter.ElementType.Valid = string(*p.ElementType), true
-	}
-	rows, err := s.q.PositionListByScope(ctx, filter)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", scopeKey{scriptID, p.Scope}, dbx.Interpret(err))
-	}
-	if p.ElementType == nil {
-		// Numbers are ranks, so a range of them holds as many positions as it spans within the
-		// scope, whose count is kept with it: a late page of a long order does not count the order
-		// again.
-		page.TotalCount = max(0, min(end, scope.PositionCount)-start+1)
-	} else if page.TotalCount, err = s.q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
-		ScopeID: scope.ID, ElementType: filter.ElementType, StartSequence: start, EndSequence: end,
-	}); err != nil {
-		return nil, fmt.Errorf("count %s: %w", scopeKey{scriptID, p.Scope}, dbx.Interpret(err))
+		return nil, fmt.Errorf("list %s: %w", scopeKey{scriptID, p.Scope}, err)
 	}
 	for _, r := range rows {
 		page.Positions = append(page.Positions, sequenceapi.Position{
