@@ -6,6 +6,11 @@ SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = @id;
 -- ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
 SELECT id, script_id, name, owner, position_count FROM sequence.scopes WHERE script_id = @script_id AND name = @name;
 
+-- name: ScopeLockByIDs :exec
+-- ScopeLockByIDs takes the row locks of several scopes in id order, the order every change that
+-- locks more than one takes them in, so that two never wait for each other.
+SELECT id FROM sequence.scopes WHERE id = ANY (@ids::bigint[]) ORDER BY id FOR UPDATE;
+
 -- name: ScopeLockByID :one
 -- ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
 SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = @id FOR UPDATE;

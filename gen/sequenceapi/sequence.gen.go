@@ -145,6 +145,23 @@ type ErrorResponse struct {
 	Message string `json:"message"`
 }
 
+// HeadingMove A section heading of the script whose story the run belongs to, moved in the script's
+// `sections` order in the same transaction: exactly one of `before`, `after` (another heading,
+// `elementType` `section`) and `atSequence`.
+type HeadingMove struct {
+	// After An element of the same order, named by type and id.
+	After *ElementRef `json:"after,omitempty"`
+
+	// AtSequence The number the element takes; what held it and everything after moves down by one. At most one past the current end.
+	AtSequence *AtSequence `json:"atSequence,omitempty"`
+
+	// Before An element of the same order, named by type and id.
+	Before *ElementRef `json:"before,omitempty"`
+
+	// HeadingId A positive identifier.
+	HeadingId Id `json:"headingId"`
+}
+
 // Id A positive identifier.
 type Id = int64
 
@@ -168,6 +185,11 @@ type MoveRequest struct {
 	// of dialogue is a `spokenWord`.
 	ElementType ElementType `json:"elementType"`
 
+	// Heading A section heading of the script whose story the run belongs to, moved in the script's
+	// `sections` order in the same transaction: exactly one of `before`, `after` (another heading,
+	// `elementType` `section`) and `atSequence`.
+	Heading *HeadingMove `json:"heading,omitempty"`
+
 	// Owner Who keeps a position: `content`, the Core Script and Character services for their section
 	// headings, transitions, actions and spoken words in a script's `story` and `sections`
 	// orders; `client`, a client of this API for its own elements.
@@ -187,6 +209,8 @@ type MoveRequest struct {
 
 // MoveResponse defines model for MoveResponse.
 type MoveResponse struct {
+	Heading *Position `json:"heading,omitempty"`
+
 	// MovedElements Every element that moved, in order, with its number after the move.
 	MovedElements []Position `json:"movedElements"`
 
@@ -752,6 +776,11 @@ type ClientInterface interface {
 	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
 	// given, must name that order (else `400` `SCOPE_MISMATCH`).
 	//
+	// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+	// order and a section heading of the same script's `sections` order move together, atomically
+	// (the heading before or after another heading, or to a number of the sections order); a
+	// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
+	//
 	// Refusals change nothing: an element that holds no position, or a `through` element outside
 	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
 	// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
@@ -778,6 +807,11 @@ type ClientInterface interface {
 	// a `scriptId` or `scope` naming a content order, the content position; otherwise the
 	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
 	// given, must name that order (else `400` `SCOPE_MISMATCH`).
+	//
+	// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+	// order and a section heading of the same script's `sections` order move together, atomically
+	// (the heading before or after another heading, or to a number of the sections order); a
+	// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
 	//
 	// Refusals change nothing: an element that holds no position, or a `through` element outside
 	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
@@ -1053,6 +1087,11 @@ func (c *Client) GetVersion(ctx context.Context, elementType ElementTypePath, el
 // client's, or the content position when the client holds none. `scriptId` and `scope`, when
 // given, must name that order (else `400` `SCOPE_MISMATCH`).
 //
+// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+// order and a section heading of the same script's `sections` order move together, atomically
+// (the heading before or after another heading, or to a number of the sections order); a
+// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
+//
 // Refusals change nothing: an element that holds no position, or a `through` element outside
 // the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
 // neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
@@ -1089,6 +1128,11 @@ func (c *Client) MoveElementsWithBody(ctx context.Context, params *MoveElementsP
 // a `scriptId` or `scope` naming a content order, the content position; otherwise the
 // client's, or the content position when the client holds none. `scriptId` and `scope`, when
 // given, must name that order (else `400` `SCOPE_MISMATCH`).
+//
+// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+// order and a section heading of the same script's `sections` order move together, atomically
+// (the heading before or after another heading, or to a number of the sections order); a
+// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
 //
 // Refusals change nothing: an element that holds no position, or a `through` element outside
 // the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
@@ -2044,6 +2088,11 @@ type ClientWithResponsesInterface interface {
 	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
 	// given, must name that order (else `400` `SCOPE_MISMATCH`).
 	//
+	// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+	// order and a section heading of the same script's `sections` order move together, atomically
+	// (the heading before or after another heading, or to a number of the sections order); a
+	// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
+	//
 	// Refusals change nothing: an element that holds no position, or a `through` element outside
 	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
 	// neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
@@ -2070,6 +2119,11 @@ type ClientWithResponsesInterface interface {
 	// a `scriptId` or `scope` naming a content order, the content position; otherwise the
 	// client's, or the content position when the client holds none. `scriptId` and `scope`, when
 	// given, must name that order (else `400` `SCOPE_MISMATCH`).
+	//
+	// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+	// order and a section heading of the same script's `sections` order move together, atomically
+	// (the heading before or after another heading, or to a number of the sections order); a
+	// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
 	//
 	// Refusals change nothing: an element that holds no position, or a `through` element outside
 	// the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
@@ -3173,6 +3227,11 @@ func (c *ClientWithResponses) GetVersionWithResponse(ctx context.Context, elemen
 // client's, or the content position when the client holds none. `scriptId` and `scope`, when
 // given, must name that order (else `400` `SCOPE_MISMATCH`).
 //
+// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+// order and a section heading of the same script's `sections` order move together, atomically
+// (the heading before or after another heading, or to a number of the sections order); a
+// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
+//
 // Refusals change nothing: an element that holds no position, or a `through` element outside
 // the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
 // neighbour inside the run is `409` `NEIGHBOUR_IN_RUN`; a neighbour outside the order is `409`
@@ -3205,6 +3264,11 @@ func (c *ClientWithResponses) MoveElementsWithBodyWithResponse(ctx context.Conte
 // a `scriptId` or `scope` naming a content order, the content position; otherwise the
 // client's, or the content position when the client holds none. `scriptId` and `scope`, when
 // given, must name that order (else `400` `SCOPE_MISMATCH`).
+//
+// A scene moves with its heading in one request: with `heading`, a run of a script's `story`
+// order and a section heading of the same script's `sections` order move together, atomically
+// (the heading before or after another heading, or to a number of the sections order); a
+// `heading` with a move outside a script's story order is `400` `SCOPE_MISMATCH`.
 //
 // Refusals change nothing: an element that holds no position, or a `through` element outside
 // the order, is `404`; a `through` element before the first is `409` `RUN_REVERSED`; a
@@ -6134,164 +6198,168 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3dchvHte6r9EF2lQh5CAIUZVvgxSmaomIe8y8kFVe24M1pzjSACQfdyHSDEGKz6lzu6zzEebA8yam1",
-	"VndPz2AAgpRsJTu5UIkApv9Xr/Wt3/m5lajJVEkhjW71f25NecEnwogCPx3lYiKkOU4vuBnDF6nQSZFN",
-	"TaZkq986ToU02TATBVNDZsaCCWrA5pkZZ5JlRjOzmIpOK2qJj3wyzUWrv7cbtTJoPoVOo5bkE9Hqt4Qb",
-	"qxW1CvGXWVaItNU3xUxELZ2MxYTDBP6jEMNWv/W7nXLaO/Sr3jlOWw8PkZv09WIqmqcNv9QmXJlgS0/V",
-	"nZA/qgLmsnqq0M+zJxvMEmd9nIrJVBkhk8UPYrE86VN+JzTjrBCmWDDNh6LDrseC3YkFyzQrRKKKVKQs",
-	"k7guzSeCpdzwW64FMwWXmifQFeMaH5gXmREsMwM5LZQRidERnhr+WAg9VVKLPg44FSbDplvY651YRGwi",
-	"zFilEYONYVym7FalizbjQyMKZsbc0AADmajJJDNGpIxLPReFLkcZZoU2fizsBb4eC56KgsV+R8z2pZjm",
-	"fCHSPoMtjiN4diBxBM2kAlob7VfnSjOBr/4yE9rQnIY8y0XKVMHSTKTsVgxVIZidYiZHbIsPpMkmQs1M",
-	"xDhLCq7HQCqcTQuVCK2hrSUdt7ttWqqOmJKJ6LCDcBrzcZaLcrUD6eajTZbnrJhJzUbCaBbvdd/ELD5+",
-	"e3R6cX59dHb4p5sfjv50c3x28/7qKKZNiy/h8LcPYGnxfnnOQAP4AB/INBsORQF3EE5kbd+XR++vjt7G",
-	"HXYu8wWs1h+VJY6SrPrQdSGGM81zthXvffwYt+F3qUzEtKpufaZZMhbJHZz5iGeyw34QC814AYQ1EZNb",
-	"UYiUDVXBdvfYWM0K3RnIygV8fdsdfsNf7273kldiey/piu036evX27vDV7yb9MSb22++cVeTyKW8nMFF",
-	"2oabFF7ICf94IuQImMJutxu1Jpl0n3tRCzgV3H5TZHKEl/Ikm2Rm+S5e8JFgOvsr8jWcxF9moliUc8ix",
-	"XThyKoZ8lptWv4fj8o/ZZDbBTzQN+9FPIpNGjESBszgfDrVomMbZDLYSyDEzYqKZUUzfZdNVk1LUTeOs",
-	"ulFrqIoJNzT013utYFbd5lnNpSiWJ/XjWGnBpkoTLRjFCsFTtqWFYNhEOxZ1cHHMgrbtlfPGgTblqzQt",
-	"mOCFncNjh7jPZlOY52s4CyBmZBVKCpZwuKKCp8Qyc16M4OpOoSUyBW1UsfhkInj9OBE8gJghPomC+Tue",
-	"XhIjgU+JksAm4U8+neZZwmGNO3/WsNCfy3sFMzA8y3UobvtMEh1NZtqwW8G4Ybng2rAe3MmiUMWhSmE6",
-	"fzw4OX57cH18fnbz7uD45OgtEInQmo/gV8fYkO2kihgzm3CTELe32/CwsYCEkS/tomkLamIcBRUNmmk2",
-	"4TmQMLH320LwOxSXs9zK+kwDxe07ccHmHNgUlyORAs/+P1fnZzR3PH7ibUx85InJF0gN+MQ9z2ciAhJ+",
-	"f/1u+1tiu1MO8p/pWVGoETeCCZ3wKYhrmcJ2TpQ27Os9lot7kWuYjhQa5E0E48SnByfvzi9Pj97ewBBx",
-	"IIdvFwZmD/fWi0dcUSZZbM8yprs1aF2WB5AJPWi1O+xafDR0rrAYIBNuL18y5gVPQES+/6rb7XYZl4v5",
-	"WBTYtZeaEZOqYJm853mW2hVbWIeCXxUMib7PLpQ2o0Jc/eGEJVzCaHA3UPJN2Fa8RDpxuwOkcKjkMM+S",
-	"Z1OxJd1XsI9jkafsdsEsznkTgfBNHKChvSnpUt2LGnlfHf3h/dHZ4dHN4fnZu5Pjw+sKeZu5cmBROwSg",
-	"EzUVbK5mecr0GOQbt5fpVyJz2KKCp1liiCMlswJFvTbciJWk7VrPkTXX5CPsXCbZTAvcO7aETyT0SDBi",
-	"FThBMq+iE2CKJJmRXwU/LXPiK5EomaL8mvPMOFiGSBcvCYGfFaN3qhJ+ndBCnC2NKCTPcd+fS3ae7aR9",
-	"9vWwl+zyrnhz+226l7ziNao6Prs+ujw7OKkQU2YnwfDJz0gsB5LNpPg4FQnAOIC7s0LsV65Alla5xzCD",
-	"vc+ME8u5Gmm8m2fKvFMzmT53k0otiu3t1nbl7Pz65t35+7OqCHHa45jDJfUg4jNfJjfKlirYvSg0YI+S",
-	"MYiPmTbNVwnmccEXueLptVIngAaetjfhDlwc/Onk/ODtzfX5+c3JweXvj1YLU/ExESLVrNfd+/b1N1+j",
-	"VNC/EofBATNNWAc1OatPiuI+SwTjSSKmRrOtHjvNviMm/l7ye57l/Db/hP14f3bwx4Pjk4PvTqo74XXY",
-	"WTDK5127HyLTbCYLwZMxjALSDVUeEO20/H2rfpNyWWF4TBMX+4yM74mc7b3Us+lUFUakpyLNOJoWPuE8",
-	"rt5fXJxfXh+9vTk9ent8cHP9p4s1ROrRY32IX5dO4crG9THjDioAtmMY98BcQUOZiAZz0Fg4CByasAy/",
-	"E3qfzQENIrTICIOJe1EsiDkQGQCU0CxVcwkSVEnRYQcW8wFsnHK0PpTCWsgUTnZZ33L6wJtu95vemze7",
-	"r/e+2eu+edNbrxt4g5fTd9CMV6ipKExG2kJpWtvAghZVzFtPsWJFVlXbTEOD81GPj3AFD52BRoUt4Ng2",
-	"XYe2R0568qMDVZ8mlctZ9j7UbH6hsbLUTxX+Vhv2J39k6vbPIjENJ3aSkR5XPTVU6it/bHASF4HMtMPy",
-	"ouCLpfVQp2smdwlj/dziaYod8vwimN2Q51o0gA93eRxA5hNgo6koIgZaMeJzGBBvUob34IuQ6oaHu2Z7",
-	"3JDNpmVrGvDmZRajCRZ3MmZbojPqsPjw/TW7Pu/HbSY+GiGtleF+l+WZNqUlomypBzIBeczvULHKCjbN",
-	"eWJVNprGC21Hxl0nE/H9LrNM/oVmcZrxXI1mInbsk+OJ9BlneSbFQKohc8/AI5zFJZKLraVOAjP6YO8j",
-	"0jwqXa2o5RXLVtTi7suKQb1cT7C/zugWtapioJFbI/NXQ2LFhKG9GXmZpDwiXRK/U5FkwyzRbAs2Xg2H",
-	"QqbA14eZyNOoJOYiAM9tUCsFgiLQ9+CfRBPQ0kICabo0skGAMeHJOJNiuxA8xS8SlYo+a9CWowYrQexB",
-	"dBwNZHx1eH5xdHN6fHV6cH34Pfz+9v3FyfHhwfXRzdHJ0enR2XX1S6fvwrdLui92aZuBpnV+/f3R5Q2O",
-	"Ac8fnp9dwy/nl2+PLitf/HhG0z0+w1XcXJwcHNrBBzI+Ozr+/fffnb+/vAkmz4Kvj89uLt/j6i7fn91c",
-	"Hv3x6PKKOvRTPH9/fXP+7uby4Oz3R9jpCrt2009WZ4SflgA4DNKMevD506Pr78/f4rwPTk7Of3TLJPWO",
-	"GnsIG9ct2k22syWK8dCqTi/fzyZclmSiZ5MJL5qors7XPAmWnTfxNGK3NW5u9a97wTLv52sGLmvRyam6",
-	"F4Gt8gnyJFTWjEKcRTeVHEdWxhQzSTcyNuNCzUZjZGyj7F7INgG2wIanhgMZE8yGE+ME3eGpmHuIaA+v",
-	"ykW4g/AbyBgQnQ9Ri1dA57p2ATx9iFo0v6eN9S8K8eyRP2WvPkH0EymXkqlKIUCfqR2pQdockbBy9Dzm",
-	"ZIRM0ZhsMRIaujKjnT7i3KkCH0VHwyZYcDUI/Mc6v9pROADtAHV1Q5sO5EzMr5ZAfp2NOd3OchAuA6ZS",
-	"qmq7//X6Ffv7f/+N9aKKs8dyMos10AdQkIP6ToipdtzFGZt5rhXLBQeVsFBqgm5O4zVMzcZcpiJlambs",
-	"6Wbm82qDq/1ydsbcG9b6LLbGgZgWfagKwa6wFTLFQ+8lsAYQ7daTwVcI7wZyLDjAJh2FUDWydnhyghAA",
-	"ZHNVpLoGV2PEq5YJ2z51PJB4JfQ+i5M8oxlyRn+G/hycD9wYUL+dfb4KUqkRQFNrCFlCnVHr4zY8vX3P",
-	"C1BTNDTDfTx0bemT6yDwLn5Bbfs30m830GfdZlxY9FLdkNw5YNcTrvJu7ie5oqOWI+fNleV1DPJXF1nK",
-	"8PxQzeTTl7qCXwY9Rt7r7L395e40ndylwHt2bMTkUXT2hchclkz+sZbL8mAFmSNhhx2v2Zvng9f7XVRV",
-	"O+zAttN9G6ox4Qs0iFhWCswrDnYo3mexoyrHGeGwY1I+BxLhbYTqZyXUxpoayTEZWDM1G6s8ZVucTTJN",
-	"PvkM44K6Matrju0m+Pv84xMBItrocoYk+YCC8Jia9bouUMJ98Vvf3k14pl5PS6vQ46/NdmbTlJsqPt3o",
-	"NN5X2j1qVqwP406kaU/K1SyHNqHhcOj96Wia2me5mouCJXwicpZwLVgujBGFjliajTKjIxbfgF63bS9N",
-	"J64FdgLUANrm0AwG+q8PfPuvP3042P5Pvv3X7vabm872Tz93o693H/6jSUN/HG36yCcbAsvpMkZMG15g",
-	"jCE3rPcMPdoN/cnsyKoZakpNGS+ZU8B00LKoKx6RcjWEwLgZSGoQOf6ETE0HPGjLxjxR+N+KyK+oEiiz",
-	"uZ7ONF9o5sNWlkft0/xl2v63Sr8GR35xnrlC3y5Jfp012PbxQvu71wFFIryoaBKyxnU07lJIhDJjDEhG",
-	"S26aigZ/RFII4GcNIxcz4SzBGChLBuIRvxfVS2PKee0zvJvULDOM56BKLpx7MbDn3SqVCy7/B5HBZ1ZX",
-	"ap1F6/QXC5PdUTZRWk3KfTmd7glg99kK3WO4948UFLO8C3YHD6qaC+zctskmoklgptzw1aKKEiaaIzIo",
-	"gDB1wZCZdsE6kbfocs20Td6oLgIU+pHatl/+WSvZueTzU2sB/y0vlZ1zSfNPkvobH2l1mCg4KXsEa865",
-	"WWn/zXbo17YOfIK+7fd1c7hs9/SKPDSPwuXVJ7peqffzWnOumwLFL8fp7ETfPotHlGIfuUUmK0xin3Fp",
-	"zbW0MZHjJ89lGk9hr+HC1p7QKlwTVy70J8OXp3Dsf07WWGeAq4+n3JI1J+Pu7+cQgb/qOtetBtpmcqhc",
-	"ECCnOHubnvIOeAvP5MFxqzHS7lBIU/CcOajArmwIqKVFUNP4zIxVkZmFd3OglaOMzahEwaD+Zh8cSLsS",
-	"Ns5swMowtN8P5O9+xxBs6oH0U3BOFAy7yHOVcGMRAuqmL18i1nv5ss+4jTcKzAeRV3nzBbsVuZIjUMeN",
-	"YtzpsR12ZkcIdF1U3FFrJzW1EKETJxVSi3zBtnoR243Yq7//3//XJswiFasmDciBhE2jKUWMJ4XSGvmU",
-	"9JlchcBQRu19HNbxglvyMgjmRwciadtSObUXTmA6u80zPRap0/f7VdMiadH+RsRMyXzRZjNNevtAMmwo",
-	"xvw+U7OijwdN/U9FUfrOFlPhgrpKNyXGdm05Nw6q7vQXbEvk9gXGsBteXdSEL4CT1YyfO6pw9oUO+xHz",
-	"HOvmUalKCynmZpL+T/OG4YYqz9W8as+gJbgwq+YIKrSbatTirD8rqjqzMBOVhZ4vZtRIAGumIDejnadM",
-	"szEnB6S/Jd7824fzZewXFhwV+6W6jtCkhC66X7DJ9vY2/qP2bsOjSthWVA1A+8V73Vwrd2LB3zr4FceD",
-	"Xnx4FzxZ38wX5IZDw/Yv9g6fBVe24PJOD2QZJ4juv2VNHXVmF9mGzj3Yr36QNOy1a+38tVJ8NHAB8Ty0",
-	"YpR7eBYxns/RSpSZMdzXEZ/qDjuQLJNaFD7rYZKlaS5sLC/xrpybgN6D+N5oIDkrRC64xiBxTo7l2XTf",
-	"tqSMR+94KSPJMJcwwvg+TdO+QlJ7xxP4v830WM31QIYOY8rXXhDP8xct55gO5BJ2KUWhww7xf+QeaEZD",
-	"OoOWE55alg1dDCSXiB4iJngyrvgObBvt0sSwPxuZnhmWi6FhmXEs+gggmxxVt3Egj3Fz4QeFAdJo9ywd",
-	"7zZzG+ZTqDnGWMPO0cowIddF99jACK2YSDOyIg4kLuYWPSjQsRTZaHyrZoVmBceLh2kLt3AQtIuZHPWJ",
-	"gb58eQGEBbN4+RKIhE6MxKiNt7SZ9sQFvD13K744v7pmO9pbH8eiEPueLSBTCzhDxRtOTnC6V8z5y+2m",
-	"ZaV3vd33tk7gedYAyjjyhjWxtfBwaBc9Y1s9JP+vepG1j5591XOSW8i0vb9kbmXEwMeFEMRlMURBLqLK",
-	"NR8pgfkKtp8ICCWT7H63ww7ozuJjcDjuVFimofdCaJXf1xxVntgyvMsustImoBN9azz+REkfQI+U4AUg",
-	"dF5mvQfEwPOc5bDxtAN0i/SdSPdx0YEE5cFspWIADURhjwe6p2mimY/yQWxGfXM4o3da3IqFslmbQtpG",
-	"0N2KWMY+k3gLcBtTJnItcOYdItxTdS9evlyiwx1gPnG7H9yviLhSMZNALAmoGMkMI/k8GNkKouUMng9y",
-	"FOBuDKOTQcgIKdoRHbllAKrwhRX8juFogKI8sskksRqjJllCZ4/yHRcSX7wPZ1+QYyy2wSlwsve7TIsJ",
-	"lyZLKN5kPlY5oo/JzGCWh0eIzs8UChWUIC5iESPO1+Mf+ExSPrwS/t4DLuXJeCAxLIltAXKctzvsQN8h",
-	"VwNqxlmGgUUIKJx1l4cxN6wQZlZIWqmjaLtxKLh8lAuAIZtuJBcO7kIPmg9FvnBbQEn1JBxthAvRq/Yp",
-	"w9ThC9ilEuQANqXnIpzLy5fI8IDCCG1YiNBfD35CLtcm6Wt7sygi7NABi34Iizw/bJND+05MkYEEaWf2",
-	"tqMGD9JR6ZKU+5WopVMu+ajUNsoApuAHghbBcQU1UwaysWhKObx2eUCwAkvXAGNqabVUo8SjBJ9eOZBL",
-	"3aYiFwb7pVIa5byIHeQ8udMVP4JNuPUf6Tk1M3l2D/oSPOtZgReuQ57lGjMCFixVMCXLAmBIzEgdwr6E",
-	"WodXJlzcFzcDOZ0VU6UFUdzVH07YcCYtvvVgroN7fHO/G7MtqkxSCod9FttfezHj06mQqaOcsr3dOHzG",
-	"mXbspKzFB8+ITAsREx+Bw1HWngT1jsinUABG4qFVdW/8HGIr6oM740jtBbaigInImZOIj4CwwA0MKlxY",
-	"UI/CDBmED6nDC3rhH7Nc3e25D2BbwhXt5R4pAq5fAkEvOzFdg/sbXgmDixxhA0NFVZphNj/yE4R/Vq/I",
-	"rBwEGe57Ep614nSyVFcUFlv2xT8eaBusF6+8fKBdlRwEVGq80aGe7OjFUTdw33JmrryA0w+MovwMumfD",
-	"Qk2wkk3ABwdyy4rratYC26mnLbQjdjuzKN0CQwtQ8CrzoiA0zL2GSFfa63eU+UOciJLWm2Q1SaBmMYhE",
-	"c4kTgM4CXgBwzwY6isL2jn/H+165wTsNJIKlliq83+9nNJDWVuN2qQxZcPDLbjVJRamkcMLGmsdQ3pZ2",
-	"Ha/qUPENqUwbjglFurtBmurU0N3tL22MfSp2TJaj7XYgyZZFDK9ePwpVPmdGKk0oeLP91EqzjLfKgApI",
-	"RDMV3AByx6jdmYSj9jgzWbQ7jIK23RiwpltB6t0tT+7crtQqb8gDFycc5KpuLWepEkyTCxZ/hZ/ZRKQZ",
-	"ZWO1fT5tvQLJQGIJErZ1+e6Qfbv7+o23NlFOKhDwfAzq1RSlXKFmKKwiJmSibIUwrORhzTFE5/FgMItt",
-	"3RLLU+Ch3tdBVRNb5mQLnk2/fZXAf0OeosqO5XLcfd9n9Ei3GzOew08ZkZGN9IBxBxI9IoQh6JQ1lkUR",
-	"TSVTUiGmwAPKAi2uwotcWLakqTSKRnWDaIWAejdeSp4K9FkE9Txlw1lBCjFeTl8doYxnCWqxDOQWMppu",
-	"u1KVxSLnOKza0nvVZ0M8ghcPLwL9vSwms884LYtumz1vNBXGZR2CTFv/RXUXMm0L18zcbW0s7oJHBn9h",
-	"1a7l7VlOOPMAuyhUoQfyqCHVDpEtjBdXcvZiG/QY++yjmPIINQroqDntbX8gY5uihI8D3pgKNc3FfnAc",
-	"PE1BgLi8PT1Lxs5UUUvfo4CfPEuEdbBYs/fp8XUras2KvNVvjY2Z6v7OjpoKqdWsSERHFaMd20jvwLMP",
-	"UctkJq9azFcax0vXXKvf2u286nTRdzkVkk+zVr/1qtPtvKIAtDH6EzwHRFeD0g2Fqn4PoK6ihAfC0RrI",
-	"rP1XC9EUYIWbOVbzIEIKqCABHG2TpBxzjXe7vbieh9JnFiuhxo8KGSjUywFaqhjIiiHCSmnjahQ1m4ta",
-	"+9VYVbxclGCpJBnXrPkNr0UbibMsDxjapfssq1ai9FoYaXilGMSnrKDMKgu3MNdt8UzaAiDEGqzHpU+x",
-	"PDHbCqCtW1dQlgozbIHzi3TfWcJg85u1+M5KC/9Kg/dAYnEeU3GJOsUyFO0FagHI8vbrhRHFR5BNGQga",
-	"axEJKwm6cGJbC4SMJ+UW09aGlQZXJI7iuV2PQ/BsUbFPpq1Alk2KxpUbNpBU4MgReB0H0ok7wzf6FLyh",
-	"OwBuUbCSgaxhxn5pKRRWJ66oxKHRD4aoqbge/aPNBUjaah0ufchGXaJ9tYWMo0DAcJwCIxASPoqreuxT",
-	"WLT1Q7MPtnxkp1Zp9OGnyFXy+E6li80rhlRjKLXzmLYOyHLElhUTewxFNhq77Cd6FFgiCsNKl4En+lXN",
-	"0ewTzqsO697uqud8eFsL1WRJDv1qOGe4hFvB0ednYWWvW18O6gVbWB1kztF01OsSJ60VBWlX1hYM2OtW",
-	"5v6m26tPntfnDrPSVNsEqPgcJrG0+YF65QwbgT9LDZ2C8k04sWAie8ubGKbvl0F/38BE7nerE7BOR7a1",
-	"2m3YXjHw0vpteYGHh41ryNSDpB8pAUUsFosrlZKhs1TTt159cbfbe+I1CcJI/cr9dxTh8pQTUNMwmj04",
-	"keUoy97us7ZvoxJagVbJtqSYR8xFAUhRj2+lUlF73e6qOfgd3gmKW2KTN4838XUEoUHv1eMN6nW8sN3r",
-	"x9s1Fll6iFqvN1lYtfYctnq1yZBB4Ss4yvKy2xAIkF3VEIlW1DJ8hHmMZagnNC4Bh0NbOz8HpPYA0xk1",
-	"FZutim01tEVTe6BehHURERwspsI5ARKe5xEC0KotN89KN64eSIR8GhAKz62xquOt+9QCM5iCsnCIF9Ad",
-	"qWZmP3AnZbaBGrI4SzXAjiNOGU9mXLXsWwsKgdrSiMJJ/yis1IZ1uEouDXL5JNOmVn5HP1kq16uWP0SP",
-	"NnFZ2muC4vULlqU6Qk8a39YCWhsKFPNZMR9eRXu7P8EX0xyrldi4wKaatlmq11Y83yhGkgLHqnldj6V1",
-	"mQWqYENVTCxiqfDj7hP5sZmrCi+28/7wCOgIubBNpPejPpEvv4Zz25znf+Jovd2Hn54gB5rqU60QBRWe",
-	"QJ6Zamn98PYqKZ4rBr4Ig70UPK3wDFylY1OiTHJ7HrP1n47TB+K4uTAN0aCXguBkRTlyGAY5p7cBRNZh",
-	"ag25QRaKyIfAAWmMFN0YAwoCKU8KDbZk4nfhJ1tlLApG0aFb0kD/FMzERny6H3ongUIzORN6IEtz1zgb",
-	"jUHZpI7aVJeqRBHeRuz8fx3Qv/ZiUOaz0g5dQjRQJLFqfaOJ29WaR58AKZc0olP4Hq1UMJDk4LSkvEFd",
-	"BKTvukVdlzWIlUZHgX3a+wXpmFb6BMMz3IrfHp0cXR/FGNtU/oCu/4GsYFraMeXq+tfs/KGqXi/cBMtz",
-	"rvgmYXdJM/cZ9L+BnKu+haSB+++tTQwryce6NQI36oJNVCGeD033Hm/iy+g+B8t+Ia5HxMllA9BvZnbR",
-	"atBIOiDarJaLbLqjme83XnhpQ5FKnIb+thDBEdKDX70bLFrh+GKP+b0GcsnxtZENqtFWU4eEX+CmbAwh",
-	"Px1QoUklRFS/JbR5NrDZXL/9zVjEl8M5leteNyB/FoyzE6ZTrWQYy7AgYipPAT5g8G+EL+CwiYExpkZZ",
-	"lzr53OwLFECVIyiD+UFboMxRAL5z57rSQfB7G2OCw9dXgcAocUnoe4aNmkzNAnXYVQqh85T/Q157eiXK",
-	"JvyBEs4+A4OwaR6reERvLYuwOYL42hSXCNitpvbthsl6HyqJOq3d7u7X273e9u7r696b/utv+93ufy4l",
-	"TfZ7sB8rmu12+91uc7OnaVZhzmUD8znHgtGjug5V3gWXLvNPpUbBfaiyl/vydji24i/M89nKzs+Vs1lt",
-	"zDoPuIAPJ6E0QjLnB7nHATKpIBd6RwF6oG1XnSYU4JKpvwgbaKgBYldt38tUMQQ1v5evnnG22vjztLy2",
-	"T2cpVHG/yaa+7vq6jHQjPsJT5+xSTYSK6L//RY5SDA7hBQgQNaNf/nfd1bSWYS3xiCdziFXQxB2gC0GF",
-	"5fwLgJNQblcC4zbgIPiun5XhFaeqHl5RCRffCULFvQaxLrLe2mMGsoyw57VcoqUMDraVySSf6ewe63Cj",
-	"U/TF2oyziv1C80U7siH4Yt6QOhXZWHye54t+rSBuNXijTDkpZzszOkuFW3hDtkkUVLjEP7cQqLVDZhla",
-	"g6iSL2Wo/P2//3b3VY+iUksX5RmqYBhf7zb7zlqN4GOZK5BJiUGwPkzThm2Gdq3gcXquEDnHQ7OJLJRI",
-	"ve9tXtrwBSV2diheIYjn0BOe549mLAWvicQtw6g3l/REZquBLGbyhWaFmmsfGFFKSO/KoOgxrpkNEfUv",
-	"7OlXgkCjQBN+EZacscF2YQBJmU/pUqgaQyXqevI+bdQ80yLUll/oxzXrhojSzSrc0cvLqFIeN+62iFyL",
-	"NdXrBvKSXlXp3t3jwuj6S0kaS6ZFmztTXt7aNaDkPLtLVENvL95vbGGDDMusxcxb3SrFzfcZH8ggXUqG",
-	"1y1otFQlfb+SuBTeU089LoylKVNpf2WmUjlmc6bSPtlGMLePMjI4efuCSChfXnC5EnyTzgRsOKga948V",
-	"0nKKhYPJ/h1Gr9gsyidHr/Cm4JW1ZhLCD0KKxolRFM0WpqQQt3TiqO143LBQgeRxGfdNoSCVGJVaeE33",
-	"0RCVRptNUKY7jHipdxa8GeLhCYgprDDfgJp+xEwPX/3ZpwOqTQI9us8lHr+dtbLgH54Ua1Ozde0BZT/J",
-	"XvbkbVwf+IGLqaVqVP1FVSlfFjf/x7Wx/+vEi5xW659X00TLrKHg5e14dAHEtmVM6wi7UoH5McOeDxOx",
-	"gZqSceBfiPZ8GIsVsI9Y+jqAsr0RKGYJ/OdSd6ql9rlJxhbnD7OcioZKZRwcyzSO1WEHZbSrGUgPD1xn",
-	"C3wT61ONgWvCQmovhsGxAe+4ZAIKV42CYFWbNlIJqfP1V3yqV3Ph06aYDlcf73nvsQ8KAjZbHKyIKUPP",
-	"qfSKZkbtMzXJzPLcbYYHPgecGwucYLmQcFHfrFqOZX6broCKVC6biPJF7YWvmca9XvW+52rJoSf5I9xL",
-	"qRonEXi1TZmAjdMhprtqQli4xsvy51tqNpuWR7vlvNipe/XwLR37HOg5mFS8ci9l+nkm/ghwrL4j/Dc1",
-	"iC+bw1dYuQPm+mEjWNngI3tasFG9+S4sdz3ACy3xT8AclRcHbGAPx0mEkR7/fHbwpXAiXgrCurhd5Wqz",
-	"pgA0as0apO2B1tlIarQGOWBm9QAQUyGEC2VxzUyUkRGFiuFUmtmcE0AIcVBNNLbZn5ixZkvHBFGclbdm",
-	"U4mEAlVz13sZfjSQdtoddlitabD16KtD2jb6Bxu43JI8uxNl3vNA4iQq9XoqqhHW4bFJpnOXBAxgwVbi",
-	"um7YSQxHVepOpGw2ZXyCwqsxPAkkuH2NnLRGOHxPOqIN8lFi9lMU9rKUpr5ZZALN1b0u1YRvJai+kQgt",
-	"LWG2VJhm5i0ue3E7wsIqLj81s1XNbAbaOstMFAIpl8RUIZ8JX0CfdmfNPEvEQFb6XH6nHdtpfKmdTTWl",
-	"bCw9y+0C8dU89dJsmPBakqYiW4Y1jfjhK+YQ/568dme5xFWl2BSe00AOWsuVsFptW35MVG6qT/CXFrDW",
-	"Kc1GQs8jes0ZUzMzkJ5UJoxLMe+Xxh3/Yvwgm9xfuohkd8X8E+5GRNlqq5bfYdeKTWcmjJEu9QpY3oSK",
-	"2GA5G78xMDYwCbx/tdg1Pc6GoIbMYNubsuRwTGcN5ZXsFkLtk+yj0BV8rGmrapVgbBwdBv/u2zdzuBnC",
-	"emZk6GRGTbcxEXkgKx00x8fhTAJT1vMtUXrOp1V7z9WcT5F0fcmBLXudm5JqlnKgxAozRK9WeHq3hhd2",
-	"a7/3nuTzrr1HZX3Mja6Yaqxtobwcv4bNxm2z3z4Pdewm19HO0rs0PjwSy+AP4LFd3qjdM3d/tWXnqEHE",
-	"A38Jih+WR/BvQ86XN+TYM21GcY+ba+6DAu+NPtErKsIRV0sZxy7VvvRSVUpwLBXpKDPIO75yCNaaC4QF",
-	"YUB8SKSsVq3Dy9CgWge9Yg/B0wQAHcErbUvGlSAtjABOlaBMbClEiGuaGPghhhA8N2zjs3oi1gVVro8/",
-	"WC6u/fRwh6fHLGyYdelwGQbc2KowwF+CMJrPnX/5vFCR3zDc4zHDu49WKoOTtkCJGBLUwrshUlarQhYF",
-	"zke6mf9Ow/z83Bi5pY29eEqMCr4TpbhvtgSfqITnzJcuQ71PxJXSJf2dnRyeGitt+t92v+2uiPmC38ku",
-	"l6pkRgGu3JW9KdQkWhrG+fN/AJVixI2Y8wXbAlq7mvPRSBTs/fELza6LBcvQM972E9tBnmeXu2SX8Amr",
-	"VFCrKbkqrBiOcM+aBIPXKTWF8FTwI0bB+F6tP8OWWgURGXTrRORyrz8IMa1OdF3J8rJHf8QPPz38/wAA",
-	"AP//",
+	"7H3dcttIku6r1OFshEk3RJGy3G6TFyfUMj2t0/ob/UzHrNkrlIAiiRFYxUGBojndijiXe70PcR5snuRE",
+	"ZlYVCiBIUbLb7tmdC4dFEvWflb9fJn5pRGo6U1LIXDd6vzRmPONTkYsMPw1SMRUyP4rPeT6BL2KhoyyZ",
+	"5YmSjV7jKBYyT0aJyJgasXwimKAGbJHkk0SyJNcsX85EuxE0xEc+naWi0dvfCxoJNJ9Bp0FD8qlo9BrC",
+	"jtUIGpn42zzJRNzo5dlcBA0dTcSUwwT+LROjRq/xh91i2rv0q949ihsPD4Gd9NVyJuqnDb9UJlyaYEPP",
+	"1J2QP6kM5rJ+qtDPsyfrzRJnfRSL6UzlQkbLH8VyddIn/E5oxlkm8mzJNB+JNruaCHYnlizRLBORymIR",
+	"s0TiujSfChbznN9yLViecal5BF0xrvGBRZbkgiX5UM4ylYso1wGeGv6YCT1TUoseDjgTeYJNm9jrnVgG",
+	"bCryiYoDBhvDuIzZrYqXLcZHuchYPuE5DTCUkZpOkzwXMeNSL0Smi1FGSaZzNxb2Al9PBI9FxkK3I/nO",
+	"hZilfCniHoMtDgN4dihxBM2kAlob98tzpZnAV3+bC53TnEY8SUXMVMbiRMTsVoxUJpiZYiLHrMmHMk+m",
+	"Qs3zgHEWZVxPgFQ4m2UqElpDW0M6dndbtFQdMCUj0WYH/jQWkyQVxWqH0s5H50masmwuNRuLXLNwv/M2",
+	"ZOHRu8HJ+dnV4PTwLzc/Dv5yc3R6c305CGnTwgs4/J0DWFrYL84ZaAAf4EMZJ6ORyOAOwols7PticH05",
+	"eBe22ZlMl7Bad1SGOAqy6kHXmRjNNU9ZM9z/+DFswe9S5QHTqrz1iWbRRER3cOZjnsg2+1EsNeMZENZU",
+	"TG9FJmI2Uhnb22cTNc90eyhLF/D1bWf0hr/e2+lGr8TOftQRO2/j16939kaveCfqire3b97Yq0nkUlxO",
+	"7yLtwE3yL+SUfzwWcgxMYa/TCRrTRNrP3aABnApuf54lcoyX8jiZJvnqXTznY8F08nfkaziJv81Ftizm",
+	"kGI7f+RYjPg8zRu9Lo7LPybT+RQ/0TTMRzeJROZiLDKcxdlopEXNNE7nsJVAjkkupprlium7ZLZuUoq6",
+	"qZ1VJ2iMVDblOQ397X7Dm1WnflYLKbLVSf00UVqwmdJEC7limeAxa2ohGDbRlkUdnB8xr21r7bxxoG35",
+	"Kk0LJnhu5vDYIfbZfAbzfA1nAcSMrEJJwSIOV1TwmFhmyrMxXN0ZtESmoHOVLT+ZCF4/TgQPIGaIT6Jg",
+	"/p7HF8RI4FOkJLBJ+JPPZmkScVjj7l81LPSX4l7BDHKepNoXtz0miY6mc52zW8F4zlLBdc66cCezTGWH",
+	"Kobp/Png+OjdwdXR2enN+4Oj48E7IBKhNR/Dr5axIduJFTFmNuV5RNzebMPD1gISRr4wi6YtqIhxFFQ0",
+	"aKLZlKdAwsTebzPB71BczlMj6xMNFNe34oItOLApLsciBp79fy7PTmnuePzE25j4yKM8XSI14BP3PJ2L",
+	"AEj4+ur9znfEdmcc5D/T8yxTY54LJnTEZyCuZQzbOVU6Z9/us1Tci1TDdKTQIG8CGCc8OTh+f3ZxMnh3",
+	"A0OEnhy+XeYwe7i3TjziihLJQnOWId2tYeOiOIBE6GGj1WZX4mNO5wqLATLh5vJFE57xCETk9TedTqfD",
+	"uFwuJiLDrp3UDJhUGUvkPU+T2KzYqHUo+FXGkOh77FzpfJyJyz8ds4hLGA3uBkq+KWuGK6QTttpACodK",
+	"jtIkejYVG9J9Bfs4EWnMbpfM6DlvAxC+kVVoaG8KulT3okLel4M/XQ9ODwc3h2en74+PDq9K5J0vlFUW",
+	"tdUAdKRmgi3UPI2ZnoB84+Yy/UZkDluU8TiJcuJI0TxDUa9znou1pG1bL5A1V+Qj7Fwi2VwL3Du2op9I",
+	"6JHUiHXKCZJ5WTsBpkiSGfmV99MqJ74UkZIxyq8FT3KrlqGmi5eElJ81o7fLEn6T0EI9W+YikzzFfX8u",
+	"2Tm2E/fYt6NutMc74u3td/F+9IpXqOro9GpwcXpwXCKmxEyC4ZOfkVgOJJtL8XEmIlDjQN2dZ6JfugJJ",
+	"XOYeowT2PsmtWE7VWOPdPFX5ezWX8XM3qbCi2P5eZVdOz65u3p9dn5ZFiLUeJxwuqVMiPvNlsqM0Vcbu",
+	"RaZB9ygYg/iY6Lz+KsE8zvkyVTy+UuoYtIGn7Y2/A+cHfzk+O3h3c3V2dnN8cPHHwXphKj5GQsSadTv7",
+	"371+8y1KBf0bcRgcMNGk66AlZ+xJkd0nkWA8isQs16zZZSfJ98TEryW/50nKb9NP2I/r04M/HxwdH3x/",
+	"XN4JZ8POvVE+79rdEIlmc5kJHk1gFJBuaPKAaKfl9435TcZlieExTVzsMzK+J3K2a6nns5nKchGfiDjh",
+	"6Fr4hPO4vD4/P7u4Gry7ORm8Ozq4ufrL+QYiddpjdYjflk7hyobVMcM2GgCmYxj3IL+EhjISNe6gibAq",
+	"sO/Cyvmd0H22AG0QVYuEdDBxL7IlMQciA1AlNIvVQoIEVVK02YHR+UBtnHH0PhTCWsgYTnbV3rL2wNtO",
+	"50337du91/tv9jtv33Y32wbO4WXtHXTjZWomsjwha6FwrW3hQQtK7q2neLECY6ptZ6HB+ajHR7iEh07B",
+	"osIWcGzbrkObIyc7+dGByk+TyWU9ex8qPj/fWVnYpwp/qwz7szsydftXEeU1J3ackB1XPjU06kt/bHES",
+	"557MNMPyLOPLlfVQpxsmdwFj/dLgcYwd8vTcm92Ip1rUKB/28lgFmU+BjcYiCxhYxaifw4B4kxK8B1+F",
+	"VLc83A3bY4esdy0b14BzL7MQXbC4kyFriva4zcLD6yt2ddYLW0x8zIU0Xob7PZYmOi88EUVLPZQRyGN+",
+	"h4ZVkrFZyiNjstE0XmgzMu46uYjv95hh8i80C+OEp2o8F6FlnxxPpMc4SxMphlKNmH0GHuEsLDS50Hjq",
+	"JDCjD+Y+Is2j0dUIGs6wbAQNbr8sOdSL9Xj7a51uQaMsBmq5NTJ/NSJWTDq0cyOvkpTTSFfE70xEySiJ",
+	"NGvCxqvRSMgY+PooEWkcFMScecpzC8xKgUoR2HvwT6ILaGUhnjRdGTlHBWPKo0kixU4meIxfRCoWPVZj",
+	"LQc1XoLQKdFhMJTh5eHZ+eDm5Ojy5ODq8Af4/d31+fHR4cHV4GZwPDgZnF6Vv7T2Lny7Yvtil6YZWFpn",
+	"Vz8MLm5wDHj+8Oz0Cn45u3g3uCh98dMpTffoFFdxc358cGgGH8rwdHD0xx++P7u+uPEmz7yvj05vLq5x",
+	"dRfXpzcXgz8PLi6pQzfFs+urm7P3NxcHp38cYKdr/Np1PxmbEX5aUcBhkHqtB58/GVz9cPYO531wfHz2",
+	"k10mmXfU2KmwYdWjXec7W6EYp1pV6eWH+ZTLgkz0fDrlWR3VVfmaI8Gi8zqe9oPgQPgn6l48leczc/Ux",
+	"bAOXx/lG4CHjcyCWRN4ryW5FquQY1N4AlaciaGVY2FCGplcdEiMrhbW8aFav5KFTIxaSDg3HwUkvb3Kw",
+	"5URmJwhn6fH7kNmxwhZKpZA7XdGcYpmdcKvLbyFsQIY+BA1e0j43tfP01IegQWt52lhmldsJ0Aq5FG3r",
+	"iIS6rB4/Gen3giUuGFyv3W5UYYHyPIf2EwjQt+hzhfRE7Jyii4YageyQbYf5JFPz8QSl3zi5F5JOvUxG",
+	"Q7lKR/8NaOOL2QGGkB5r5bOd3531YAjlKTv8CVolXYBC6SnT1Zb76Sv/yFjN5Gp0nwGpTvbiTDi5xGMM",
+	"bRiNHd2uSa6tdWyD+wIfxbDXNpbJepPk93XkldOz5pw178obWneGp2JxuWJyVvml9TQYVsWlx70Kx8He",
+	"f7x+xf7xn//FukEp9GhYptF8MSKVEVziToiZtmzMhj54qhVLBb8XmmVKTTHonjt/h2YTLmMRMzXPzekm",
+	"+ef1TayPEpsZc+fm7bHQuKpCWvShygS7JD0CuO+hi1kZd5y260kyq4YMpbkrOvANp8BEhSgkR+YIW6gs",
+	"1hXjKURVxXB7p4QMJV4J3WdhlCY0Q87oTz+6iPOBG6MW7lx12WSiRmAoGbfcig0UND7uwNM79zwDo1lD",
+	"M9zHQ9uWPtkOvFj3V/T9fCFvyxbeFbsZ50aXLm9IauEAmwlXOdDFk4ARQcOS8/aum00M8jeXcirn6aGa",
+	"y6cvdQ2/9HoMHAbCYU+K3ak7uQuB9+woF9NH1cCvROayYPKPtVyVB2vIHAnb73jD3jxfS77fQ8dJmx2Y",
+	"drpngENTvkT3nGGlwLxKJlKfhZaqLGeEww7JFTKUqEcH6AwpAb+M45vC5J5vXbOJSmPW5GyaaEKIJIhS",
+	"64Ss6sdo1enZzz8+4WlEW11OnyQfUBAeUbNux8J27Bdf+vZuwzP1Zlpap3D+1mxnPot5XtZPtzqN61K7",
+	"R53c1WHsidTtSbGaVaAdurFHDt2BjtI+S9VCZCziU5GyiGvBUpHnItMBi5NxkuuAhTdgQO6YS9MOKzBj",
+	"UDWAtjk0g4H+4wPf+fvPHw52/p3v/L2z8/amvfPzL53g272Hf6vzFz2ubTocngFkc7qMAdM5zxDxynPW",
+	"fYbBbof+ZHZkzAw1o6aMF8zJYzro59al+FyxGtLAeD6U1CCw/AmZmvZ4UNMg8AiMugaHGJRgW9s7BJjm",
+	"S80ciGp11B7NX8atf/kONuiRX51nrjHRC5LfFJswfbzQ7u61wZDwLyr6nkyoB0MNBNBBL6VmC4wrxLGo",
+	"iY5FmQB+VjNyNhc2LoGwbQpXjPm9KF+avJhXn+HdpGZJzngKpuTSBrs97/KtUqng8r8RGXxmc6XSWbDJ",
+	"fjFqsj3KOkqrSLmvZ9M9Qdl9tkH3mN77Z4Jore6C2cGDsuUCO7eTJ1NRJzBjnvP1oorSd+rxQQRnjS00",
+	"N9EWOhY41zHXTJtUovIiwKAfqx3z5V+1ku0Lvjgx8ZgveanMnAuaf5LU3/pIy8ME3kmZI9hwzvVG+xfb",
+	"od/aO/AJ9rbb1+3VZbOnlxQvfFRdXn+im416N68N57qtovj1OJ2Z6Ltn8YhC7CO3SGSJSfQZl8ZdSxsT",
+	"WH7yXKbxFPbqL2zjCa3Ta8LShf5k9eUpHPufkzVWGeD64ym2ZMPJ2Pv7OUTgb7rOTauBtokcKQtJ5ZT1",
+	"YZKl3gNv4Yk8OGrU4j4PhcwznjKrKrBLA0g2tAhmGp/nE5Ul+dKFOQg74JBCJUwW2m/mwaE0K2GTxMCn",
+	"Rr7/fij/8AeGyqYeSjcFG0RBEFCaqojnRkNA2/TlS9T1Xr7sMW7Qb577IHAmb7o0iAgwx3PFuLVj2+zU",
+	"jODZumi4o9VOZmom/CBOLKQW6ZI1uwHbC9irf/zf/9cinUUqVk5hkUMJm0ZTChiPMqU18inp8gozgcBa",
+	"7WIcJvCCW/LSSy3BACJZ21JZsxdOYDa/TRM9EbG193tl1yJZ0e5GhEzJdNlic012+1AybCgm/D5R86yH",
+	"B039z0RWxM6WM2EhhkWYEpGGTYfvANOd/oJtCey+wBhmw8uLmvIlcLKK83NXZda/0GY/YdZt1T0qVeEh",
+	"xUxhsv9p3jDcSKWpWpT9GbQEC/qrx/Oh31SjFWfiWUE5mIV50cyPfLFcjQXiXxBymWsbKdNswikA6W6J",
+	"c//24HwZ+5V5R8V+La/DdylhiO5XbLKzs4P/qL3d8KAEIgzKcMhfXdTNtrIn5v2tvV9xPOjFgQ3hyepm",
+	"vqAwHDq2fzV3+NS7shmXd3ooC9Qqhv9WLXW0mS3OEoN7sF89L4XdWdfaxmul+JjDBcTz0IpRJuxpwHi6",
+	"QC9Rkk/gvo75TLfZgWSJ1CJzOTjTJI5TYZDlxLtSnnv07qHNg6HkLBOp4BpTFjgFluezvmlJ+bcu8FLg",
+	"GjGzNUC0qaZpXyKpvecR/N9ieqIWeij9gDFVD1gSz3MXLeWYnGbTxylhps0O8X/kHuhGQzqDllMeG5YN",
+	"XQylgWgFTPBoUoodmDbaJi1ifyZPIslZKkY5S3LLogegsslxeRuH8gg3F8FpCNdHv2cReDd1BGA+mVog",
+	"4h92jlaG6eEWRmSAEVoxESfkRRxKXMwtRlCgYymS8eRWzTPNMo4XD5NobuEgaBcTOe4RA3358hwIC2bx",
+	"8iUQCZ0YiVGD/jV1H4gLOH9uMzw/u7xiu9p5HyciE33HFpCpeZyhFA2nIHgZt2fTspMiut7qOV8n8Dzj",
+	"AGUcecMGpDc87PtFT1mzi+T/TTcw/tHTb7pWcgsZt/or7lZGDHySCUFcFiEKchmUrvlYCcyeMf0EQCiJ",
+	"ZPd7bXZAdxYfg8Oxp8ISDb1nQqv0vhKocsSW4F22OF9TDoHoW+PxR0q6dA6kBCcAofOiBoNHDDxNWQob",
+	"TztAt0jfibiPi/YkKPdmKxUD1cAhIKF7g4jULjvJ1HeoB9e6oMWtWCqTQyykaQTdrUHW9pjEW4DbGDOR",
+	"aoEzbxPhnqh78fLlCh3uAvMJWz3vfgXElbK5BGKJwMSI5ggZdMpI04Pl5Xg+yFGAuzHEyoOQEVK0Ajpy",
+	"wwBU5sp8uB3D0UCLcppNIonV5GqaRHT2KN9xIeH5tT/7jAJjoQGnwMne7zEtplzmSUR4k8VEpah9TOc5",
+	"5hw5DdHGmXyhghLEQiMx/2Gz/gOfScr7V8Lde9BLeTQZSoQlsSZojotWmx3oO+RqQM04Sx9YhAqF9e5y",
+	"H3PDMpHPM0krtRRtNg4Fl0O5gDJkkt/k0qq70IPmI5Eu7RZQiQcSjgbhQvSqXQI7dfgCdqlQckA3pecC",
+	"nMvLl8jwgMJI2zAqQm+z8uNzuRZJX9Ob0SL8Dq1i0fPVIscPWxTQvhMzZCBeEqS57WjBg3RUuiDlXgm1",
+	"dMIlHxfWRgFg8n4g1cI7Lg/qPJS1JXyK4bXNSoMVGLoGNaaS5E0Vc5yW4JJ9h3Kl21ikIsd+qbBLMS9i",
+	"BymP7nQpjmDSv91Hek7N8zS5B3sJnnWswAnXEU9SjfkpSxYrmJJhATAk5kePYF98q8MZExb3xfOhnM2z",
+	"mdKCKO7yT8dsNJdGv3XKXBv3+OZ+L2RNqpNTCIc+C82v3ZDx2UzI2FJO0d5sHD5jXTtmUsbjg2dEroWA",
+	"iY/A4SiHVIJ5Z7DvCpSRcGRM3Rs3h9CIeu/OWFJ7ga0IMBFYdxLxERAWuIFevRWj1KMwQwbhIHV4Qc/d",
+	"Y4ar2z13ALYVvaK12iMh4HqFIuhkJyYPcXfDSzC4wBI2MFQ0pRnWlkB+Qgh9upiJkYMgw11PwrFWnE4S",
+	"65LBYooQucc9a4N1w7WXD6yrgoOASY032reTLb1Y6gbuW8zMFruw9kGuKFuI7tkoU1Osq+TxwaFsGnFd",
+	"zqFhu9UkmlbAbudGSzeKoVFQ8CrzLCNtmDsLka60s+8oD83kYWAJhTpZTRKoXgwi0VzgBKAzjxeAumeA",
+	"jiIzvePfYd8ZN3ingUSw8FeJ97v9DIbS+GrsLhWQBat+ma0mqSiVFFbYGPcYytvCr+NMHSoFI1XegmNC",
+	"kW5vkKaqSXR3eysbY54KLZPl6LsdSvJlEcOrVjNDk8+6kQoXCt5sN7XCLeO8MmACEtHMBM9Bc0fU7lzC",
+	"UTs9M1q22oxA23YMWNOtIPPulkd3dlcqdWDkgcUJe5nTzdWcaVLT5JKF3+BnNhVxQrmBLZfdXa2HM5RY",
+	"EIc1L94fsu/2Xr913ibKkAYCXkzAvJqhlMvUHIVVwISMlKlXh3VljDuG6DwcDuehqaJjeAo81P3Wq7Fj",
+	"iu404dn4u1cR/DfiMZrsWLzJ3vc+o0c6nZDxFH5KiIwM0gPGHUqMiJAOQaessUiPqCvgEwsxAx5QlAuy",
+	"9Ybk0rAlTYV6NJobRCukqHfClVQ+z55FpZ7HbDTPyCDGy+lqdRR4Fq8y0FA2kdF0WqUaQUZzDv0aQt1X",
+	"PTbCI3jx8MKz34vSRn3GaVl028x5o6swLKpiJNrEL8q7kGhTRmlub2ttqSE8MvgLa8itbs9q+qNTsLNM",
+	"ZXooBzWJn6jZwnhhKYM0NKDH0OXChZTVqlFAB/VJmP2hDE3CHD4O+sZMqFkq+t5x8DgGAWKzSPU8mlhX",
+	"RSWZlAA/aRIJE2Axbu+To6tG0JhnaaPXmOT5TPd2d9VMSK3mWSTaKhvvmkZ6F559CBp5kqdlj/la53gR",
+	"mmv0GnvtV+0Oxi5nQvJZ0ug1XrU77VcEQJtgPMFxQAw1KF1TNu2PoNSVjHBPOBoHmfH/aiHqAFa4mRO1",
+	"8BBSQAUR6NEmG8sy13Cv0w2reSg9ZnQltPjRIAODehWgpbKhLDkijJTObcWsendRo1/GquLlonRfJcm5",
+	"ZtxveC1aSJxFsUrfL91jSbkuqrPCyMIrxCA+ZQRlUlq4UXPtFs+lKUdDrMFEXHqE5QlZ01Nt7bq8ImmY",
+	"7w2cX8R96wmDza+34ttrPfxrHd5DiaWi8lJI1BqWvmjP0ApAltevlukUH0E2JSBojEfEr2tp4cSmMg05",
+	"T4otpq31616uSWPGc7ua+Mqz0YpdandJZdmmhGGxYUNpUl8NgVf1QDpx6/jGmEKR8looboG3kqGs6Iy9",
+	"wlMojE1cMol9px8MUU3Vtdo/+lyApI3VYdOHDOoS/asNZBwZKgxHMTACIeGjuKxin/wSwh/qY7DFI7uV",
+	"urcPPwe2rsz3Kl5uX7+mjKHUNmLaOCDPEVs1TMwxZMl4YrOf6FFgiSgMS116kehXlUCzK39QDlh399Y9",
+	"5+BtDTSTJQX0y3BOfwm3gmPMz6iV3U51OWgXNLFWzYKj66jbIU5aKVHTKq3NG7DbKc39badbnTyvzh1m",
+	"panSDlDxGUxiZfM988o6Nrx4lhpZA+WNPzFvIvurm+gXkyhAf29gIvd75QmYoCNrrg8bttYMvLJ+U+zi",
+	"4WHrikZVkPQjBcmIxWKpr0IytFcqTFdrge51uk+8Jh6M1K3cfUcIl6ecgJr5aHbvRFZRlt29Z23fVgXd",
+	"PKuSNaVYBMyiAKSo4lupcNl+p7NuDm6Hd71Sq9jk7eNNXFVLaNB99XiDalU5bPf68Xa1Jb8egsbrbRZW",
+	"roSIrV5tM6RXhg2OsrjsBgIBsqsMkWgEjZyPMY+xgHpC40LhsNrW7i8eqT3AdMZ1pY/LYluNTAnfLpgX",
+	"fpVOVA6WM2GDABFP0wAV0LIvN02KMK4eSlT5NGgoPDXOqrbz7lMLzGDyihSivoDhSDXP+144KTEN1IiF",
+	"SaxB7RhwynjKJ2XPvvGgkFJbOFE42R+ZLbAhi7L1NXL5ONF5pRiUfrJUrtbQfwgebWKztDeA4vULlsQ6",
+	"wEga39ECWucEFHNZMR9eBft7P8MXsxRr5xhcYF2F5STWG+vvb4WRJOBYOa/rsbSufIkm2EhlU6OxlPhx",
+	"54n8OF+oEi828/7wiNLhc2GTSO9GfSJffg3ntj3P/8TRunsPPz9BDtRVS1sjCko8gSIz5Rc9+LdXSfFc",
+	"MfBVGOyF4HGJZ+AqLZsSRZLb85it+3QUPxDHTUVegwa9EKROlowjq8Mg53Q+gMAETI0j18tCEekIOCCN",
+	"EWMYY2jq9LiTQoctufgt/KRZYFEQRYdhyRz6JzATG/NZ349OAoUmci70UBburkkynoCxSR21qEpaoUU4",
+	"H7GN/7XB/toPwZhPCj90oaKBIYnvUKh1cds3H2BMgIxLGtEafI9WKhhKCnAaUt6iLgLSd9WjrouK2Epj",
+	"oMA87eKCdExrY4L+GTbDd4PjwdUgRGxT8QOG/oeypNPSjin7lomKn9831atlxGB5NhRfJ+wuaOYug/4L",
+	"yLnyO3FquP/+xsSwgnxMWMMLoy7ZVGXi+arp/uNNXFHn5+iyX4nrEXFyWaPo1zO7YL3SSDYg+qxWS77a",
+	"o1n0ay+8NFCkQk/DeJuvwZGmB7+6MFiwJvDFHot7DeVK4GsrH1Str6aqEn6Fm7K1CvnpChW6VHyN6kuq",
+	"Ns9WbLa3b78Yi/h6ek7pulcdyJ9Fx9n106nWMoxVtSBgKo1BfUDwb4CvgzGJgSGmRpmQOsXczOs8wJQj",
+	"VQbzg5pgzBEA34Zzbekg+L2FmGD/ZWogMAq9xI89w0ZNZ/kSbdh1BqGNlP8urz29oGcb/kAJZ5+BQZg0",
+	"j3U8oruRRZgcQXyJj00E7JRT+/b8ZL0PpUSdxl5n79udbndn7/VV923v9Xe9TuffV5Ime13YjzXN9jq9",
+	"Tqe+2dMsKz/nsob5nGH58nHVhirugk2X+acyo+A+lNnLfXE7LFtxF+b5bGX3l9LZrHdmnXlcwMFJKI2Q",
+	"3Ple7rGnmZQ0F3pjBkagTVftOi3AJlN/FTZQUwPErNq8JazkCKp/S2Q142y98+dpeW2fzlLo/Q91PvVN",
+	"19dmpOfiIzx1xi7UVKiA/vtfFChFcAjPQICoOf3yv6uhpo0Ma4VHPJlDrFNN7AFaCCos53+AcuLL7RIw",
+	"bgsOMjVFluvhFSeqCq8owcV3Pai4syA2IeuNP2YoC4Q9r+QSrWRwsGYio3Suk3usCo9B0RcbM85K/gvN",
+	"l63AQPDFoiZ1KjBYfJ6my9UCzj54o0g5KWY7z3USC7vwmmyTwKtwiX82UVFr+czS9wZRyWDKUPnHf/7X",
+	"3TddQqUWIcpTNMEQX283+854jeBjkSuQSIkgWAfTNLBN36/lPU7PZSLleGgmkYUSqfvO56VzvqTEzjbh",
+	"FTw8h57yNH00Y8l7aSluGaLebNITua2GMpvLF5plaqEdMKKQkC6UQegxrpmBiLrXR/VKINDAs4Rf+CVn",
+	"DNjOB5AU+ZQ2haoWKlG1k/u0UYtEC99afqEft6xrEKXbVbijV+lRpTye29siUi02VK+jPAchbT6fgzNZ",
+	"GIaJTZljtRtpfsUMHkN0q3VKfVrja0uxw4S9lpXS6kj/NkvUv5tD2bTv40UsZzXpplJXvZJ440Z3cGQY",
+	"rdVnfCjd4iy8Gudgr/aa3Ne1JQINShlfTmvf1mWhir2VRJgV963JTyoYZIXVUAKkoUSaxH7Yr21htqjI",
+	"DE2cZ7P0OgPcBC8lTfoszWu08l6Efik5zOeF/h4hVKguG6y/NhusGLM+G6xP/ifMn6SsF05U66HN3Pms",
+	"vvuhzi4FUedV5vt9wYZOsDgzxRh8hJAh+icjhHgdQGijK4p0NCFF7cSIoTQx7YeYgxX5LStHRpnypLut",
+	"alAHtynhgCoQps6jMKBav5hXPd1HFVU7894F8+AW/FOST34oKp6vWbtVOSvsiX7cC8poI3xY1vAjfxuK",
+	"snj+GXW2OspNG+VVb68dYm8DnMx7ncPrh8+xx1tr/v4rGWq0/58wY8lVMXdprWobwFLnuRfUnVWlvP2H",
+	"J2HGKj7bfeAeT/L7PnkbNwOY6CUo5ZSjctyzrK0WRfp/v7Gi/zm4p5NyHf9yunOR/WbKZTi93zMVTTne",
+	"qqVYqiT+mIPawZ0M4FgyDqwQWaODYxkl5hGPdRusRefMDFkE/9kUtPIrI3geTYy9OkpSKn4rVW7NikTj",
+	"WG12UKC286F0KpjtbInvt36qU3sDvKnyui0cG/R2mxRD2nPgKcMm/akEDXV1hFzKYn0B3zpskq3zuN5B",
+	"tWVhy3rPmRHjRQpF8VKlPlPTJF+du8lUwueAc2OhHix74y/qzbrlGOa37Qqo2OqqqzNdVl6jnWjc63Vv",
+	"0S+XznpSXM2+6q92Eh46Iy9sGpwOMd11E8ICTE5fer7HcbtpOYuimBc7sS90v6VjXwA9e5MK1+6ljD/P",
+	"xB9Rzguk1hcP7KyGddZEazzm+mEr1b0m1vs00Fy1+R4sd7MS7UeUnqBzlF6AsUVcByfhI5b++eI5K7A4",
+	"XgjCqrhdFzI2Li10zs5rpO2B1slYavRqWsXM2FogpnwVzpfFFXdnQs5AKupUamZyp0BDCL2quKHJYsbM",
+	"S1MCyUMj+2doSn1k6P6wvRcwuqE0026zw3Jtjuajr8BpGRQbNrA5UmlyJ4r8/aHESZTqTpXMT6wnZZKl",
+	"FzaZHZQFU1HuqmYnEVat1J2I2XzG+BSFVy3MDiS4eTmnNM7kfCKm5PChWDtm8QV+LyvlFrZD2NBc7Uuo",
+	"c//tGuU3a6HH0M/689MlnedwP2wFWCDI5lknpjqfyaTc5GEMfEXKJuOVyGfKl9Cn2dl8kURiKEt9rr4p",
+	"lO3WvirUpExTVqGep2aB+IqpaolBTNwuSFORv8i4n9zwJZeTe/toq71aqq1UNA3PaSiHjdWKbo2WKaMn",
+	"SjfVFaqQRmGtUppB9C8Cei8gU/N8KB2pTBmXYtErHGhYJv12WaqK4C5dQLK75GLzdyOgrMt1y2+zK8Vm",
+	"89zH+hd2BSxvSsWYsCyT2xgYG5gE3r8KBlNPkhGYIXPY9rpsTxzTevV5yfNKWvs0+Sh0ST/WtFWVikYG",
+	"D4og9r55w4ydIaxnTg57lqvZDibUV17IWY/zxJl47sLne/v0gs/KfqXLBZ8h6TrfUNNc57rksJVcPrHG",
+	"DdGtFFDfq+gLe5Xfu0/CblTeB7QZO6ZLrhrjWygux2/hs7Hb7LbPqTpmk6vazso7YT48gslxB/DYLm/V",
+	"7pm7v96zM6gR8cBfvCKexRH8y5Hz9R055kzrtbjH3TX33osKamP7l1RMJiyX5A5tyYgi2loqJbNSbKao",
+	"hNB2FXCwZqInLEgHxIdEzCpVZ5wM9arO0KsiUXmagkJH6pU2pQ8LJc1HssdKUEUBKYSv19Qx8EOEwjwX",
+	"fvRZoz2bwMGbcTSrReKfDtt5OvZmy+xhq5chcMxUNwL+4sHBPnce8fMgT18QtvSY492h7gqQXROMiBGp",
+	"Wng3RMwq1fQCL8BLN/Nf6cSfnxsjtzQYoqdgrfDdPtl9vSf4WEU8Za4EH9p9IiyV4Ont7qbw1ETpvPdd",
+	"57vOGuwi/E5+uVhFcwJqc1u+KVPTYGUYi0v5EUyKMc/Fgi9ZE2jtcsHHY5Gx66MXml1lS5Yg+qDlJraL",
+	"PM8sd8Uv4RKvqTBcXZKgX/ke1T3jEvReC1YHRSvpj4jmcr2aeIYpGQwi0uvWisjVXn8UYlae6KbS+0WP",
+	"7ogffn74/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

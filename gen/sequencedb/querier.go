@@ -52,6 +52,9 @@ type Querier interface {
 	ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, error)
 	// ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
 	ScopeLockByID(ctx context.Context, id int64) (ScopeLockByIDRow, error)
+	// ScopeLockByIDs takes the row locks of several scopes in id order, the order every change that
+	// locks more than one takes them in, so that two never wait for each other.
+	ScopeLockByIDs(ctx context.Context, ids []int64) error
 	// VersionCountByElement counts an element's versions.
 	VersionCountByElement(ctx context.Context, elementType string, elementID int64) (int64, error)
 	// VersionCreate bumps the element's version head and stores the version in one statement, so a

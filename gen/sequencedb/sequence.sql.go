@@ -637,6 +637,17 @@ func (q *Queries) ScopeLockByID(ctx context.Context, id int64) (ScopeLockByIDRow
 	return i, err
 }
 
+const scopeLockByIDs = `-- name: ScopeLockByIDs :exec
+SELECT id FROM sequence.scopes WHERE id = ANY ($1::bigint[]) ORDER BY id FOR UPDATE
+`
+
+// ScopeLockByIDs takes the row locks of several scopes in id order, the order every change that
+// locks more than one takes them in, so that two never wait for each other.
+func (q *Queries) ScopeLockByIDs(ctx context.Context, ids []int64) error {
+	_, err := q.db.Exec(ctx, scopeLockByIDs, ids)
+	return err
+}
+
 const versionCountByElement = `-- name: VersionCountByElement :one
 SELECT count(*) FROM sequence.versions WHERE element_type = $1 AND element_id = $2
 `

@@ -26,9 +26,16 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 		}
 		return moveRefused(f)
 	}
-	owner, scopeID, err := s.orderOf(ctx, first, b)
+	owner, scope, err := s.orderOf(ctx, first, b)
 	if err != nil {
 		return moveAnswer(err)
+	}
+	scopeID := scope.ID
+	var heading *sequencedb.PositionMoveParams
+	if b.Heading != nil {
+		if heading, err = s.headingMove(ctx, scope, b.Heading); err != nil {
+			return moveAnswer(err)
+		}
 	}
 	params := sequencedb.PositionMoveParams{ScopeID: scopeID, FirstType: first.typ, FirstID: first.id}
 	if b.Through != nil {
@@ -38,6 +45,11 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sequenceapi.MoveElements200JSONResponse.VisitMoveElementsResponse,
 		func(ctx context.Context, tx *write.Tx) (sequenceapi.MoveElements200JSONResponse, error) {
 			q := sequencedb.New(tx)
+			if heading != nil {
+				if err := q.ScopeLockByIDs(ctx, []int64{scopeID, heading.ScopeID}); err != nil {
+					return sequenceapi.MoveElements200JSONResponse{}, dbx.Interpret(err)
+				}
+			}
 			rows, err := q.PositionMove(ctx, params)
 			if err != nil {
 				if f := placement.Refusal(err); f != nil {
@@ -56,6 +68,16 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 			for i, r := range rows {
 				out.MovedElements[i] = sequenceapi.Position{ElementType: sequenceapi.ElementType(r.ElementType), ElementId: r.ElementID, SequenceNumber: r.SequenceNumber}
 			}
+			if heading != nil {
+				moved, err := q.PositionMove(ctx, *heading)
+				if err != nil {
+					if f := placement.Refusal(err); f != nil {
+						return sequenceapi.MoveElements200JSONResponse{}, f
+					}
+					return sequenceapi.MoveElements200JSONResponse{}, fmt.Errorf("move heading %d: %w", heading.FirstID, dbx.Interpret(err))
+				}
+				out.Heading = &sequenceapi.Position{ElementType: sequenceapi.Section, ElementId: moved[0].ElementID, SequenceNumber: moved[0].SequenceNumber}
+			}
 			return out, nil
 		})
 	if err != nil {
@@ -64,9 +86,34 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 	return resp, nil
 }
 
+// headingMove is the move of a scene's heading in the sections order of the script whose story
+// order holds the run: only a run of a script's story has a heading.
+func (s *Server) headingMove(ctx context.Context, story sequencedb.ScopeGetByIDRow, h *sequenceapi.HeadingMove) (*sequencedb.PositionMoveParams, error) {
+	if story.Owner != string(sequenceapi.OwnerContent) || story.Name != scopeStory {
+		return nil, httpapi.Fail(http.StatusBadRequest, codeScopeMismatch, "a heading moves with a run of a script's story",
+			fmt.Sprintf("the run is in %s", scopeKey{story.ScriptID, story.Name}))
+	}
+	at := placement.Of(h.Before, h.After, h.AtSequence)
+	if f := at.Check(); f != nil || at == (placement.At{}) {
+		if f == nil {
+			f = httpapi.Fail(http.StatusBadRequest, placement.CodeInvalid, "give one of before, after and atSequence", "where the heading goes")
+		}
+		return nil, f
+	}
+	sections, err := s.q.ScopeFind(ctx, story.ScriptID, scopeSections)
+	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		return nil, httpapi.NotFound(httpapi.CodeNotFound, "element has no position", fmt.Sprintf("section %d", h.HeadingId))
+	} else if err != nil {
+		return nil, fmt.Errorf("find the sections of script %d: %w", story.ScriptID, err)
+	}
+	params := &sequencedb.PositionMoveParams{ScopeID: sections.ID, FirstType: string(sequenceapi.Section), FirstID: h.HeadingId}
+	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = placementParams(at)
+	return params, nil
+}
+
 // orderOf finds the order the element to move holds its position in, and whose position it is,
 // as reorder finds them (listedPositions), checking the scriptId and scope the request names.
-func (s *Server) orderOf(ctx context.Context, first element, b *sequenceapi.MoveRequest) (string, int64, error) {
+func (s *Server) orderOf(ctx context.Context, first element, b *sequenceapi.MoveRequest) (string, sequencedb.ScopeGetByIDRow, error) {
 	types, ids := []string{first.typ}, []int64{first.id}
 	var (
 		owner string
@@ -80,21 +127,21 @@ func (s *Server) orderOf(ctx context.Context, first element, b *sequenceapi.Move
 		owner, held, err = listedPositions(ctx, s.q, &sequenceapi.ReorderRequest{ElementType: b.ElementType, ScriptId: b.ScriptId, Scope: b.Scope}, types, ids)
 	}
 	if err != nil {
-		return "", 0, fmt.Errorf("find the position of %s: %w", first, dbx.Interpret(err))
+		return "", sequencedb.ScopeGetByIDRow{}, fmt.Errorf("find the position of %s: %w", first, dbx.Interpret(err))
 	}
 	if len(held) == 0 {
-		return "", 0, httpapi.NotFound(httpapi.CodeNotFound, "element has no position", first.String())
+		return "", sequencedb.ScopeGetByIDRow{}, httpapi.NotFound(httpapi.CodeNotFound, "element has no position", first.String())
 	}
 	scope, err := s.q.ScopeGetByID(ctx, held[0].ScopeID)
 	if err != nil {
-		return "", 0, fmt.Errorf("read the scope of %s: %w", first, dbx.Interpret(err))
+		return "", sequencedb.ScopeGetByIDRow{}, fmt.Errorf("read the scope of %s: %w", first, dbx.Interpret(err))
 	}
 	key := scopeKey{scriptID: scope.ScriptID, name: scope.Name}
 	if (b.ScriptId != nil && *b.ScriptId != key.scriptID) || (b.Scope != nil && *b.Scope != key.name) {
-		return "", 0, httpapi.Fail(http.StatusBadRequest, codeScopeMismatch, "the element is not in the scope the request names",
+		return "", sequencedb.ScopeGetByIDRow{}, httpapi.Fail(http.StatusBadRequest, codeScopeMismatch, "the element is not in the scope the request names",
 			fmt.Sprintf("%s is in %s", first, key))
 	}
-	return owner, scope.ID, nil
+	return owner, scope, nil
 }
 
 // moveAnswer answers a move that failed: a refusal with the response its status declares.
