@@ -135,34 +135,45 @@ FROM (
 WHERE n.rank = ANY (@numbers::bigint[])
 ORDER BY n.rank;
 
+-- name: PositionPageByScope :many
+-- PositionPageByScope reads row_limit positions of a scope from offset skip, in order: the
+-- positions numbered skip+1 on, since numbers are ranks. It reads from the key index alone.
+SELECT p.element_type, p.element_id
+FROM sequence.positions p
+WHERE p.scope_id = @scope_id
+ORDER BY p.order_key
+OFFSET @skip::bigint
+LIMIT @row_limit::bigint;
+
 -- name: PositionListByScope :many
--- PositionListByScope pages through a scope in order, numbering each position by its rank, with
--- optional filters.
+-- PositionListByScope pages through a scope in order, filtered by type. Numbers are
+-- ranks, so the positions numbered from skip+1 are the keys from offset skip on; numbering streams
+-- along the key index and the page keeps the index's order, with no sort.
 SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
 FROM (
-    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    SELECT p.element_type, p.element_id, p.order_key, row_number() OVER (ORDER BY p.order_key) AS rank
     FROM sequence.positions p
     WHERE p.scope_id = @scope_id
     ORDER BY p.order_key
-    LIMIT @end_sequence::bigint
+    OFFSET @skip::bigint
+    LIMIT @reach::bigint
 ) n
-WHERE n.rank >= @start_sequence::bigint
-  AND (sqlc.narg(element_type)::text IS NULL OR n.element_type = sqlc.narg(element_type))
-ORDER BY n.rank
+WHERE n.element_type = @element_type::text
+ORDER BY n.order_key
 LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 
 -- name: PositionCountByScope :one
--- PositionCountByScope counts what PositionListByScope pages through, when it filters by type.
+-- PositionCountByScope counts the positions of a type among reach positions of a scope from offset
+-- skip: what PositionListByScope pages through when it filters.
 SELECT count(*)
 FROM (
-    SELECT p.element_type, row_number() OVER (ORDER BY p.order_key) AS rank
-    FROM sequence.positions p
+    SELECT p.element_type FROM sequence.positions p
     WHERE p.scope_id = @scope_id
     ORDER BY p.order_key
-    LIMIT @end_sequence::bigint
+    OFFSET @skip::bigint
+    LIMIT @reach::bigint
 ) n
-WHERE n.rank >= @start_sequence::bigint
-  AND (sqlc.narg(element_type)::text IS NULL OR n.element_type = sqlc.narg(element_type));
+WHERE n.element_type = @element_type::text;
 
 -- name: PositionAllocatePlaced :one
 -- PositionAllocatePlaced places one client element before or after a neighbour, or at a number;

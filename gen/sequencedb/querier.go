@@ -17,7 +17,8 @@ type Querier interface {
 	// PositionAllocatePlaced places one client element before or after a neighbour, or at a number;
 	// see sequence.allocate_placed.
 	PositionAllocatePlaced(ctx context.Context, arg PositionAllocatePlacedParams) (PositionAllocatePlacedRow, error)
-	// PositionCountByScope counts what PositionListByScope pages through, when it filters by type.
+	// PositionCountByScope counts the positions of a type among reach positions of a scope from offset
+	// skip: what PositionListByScope pages through when it filters.
 	PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error)
 	// PositionDelete releases an element's client position; the caller holds its scope's lock. The
 	// positions after it move up by one: numbers are ranks.
@@ -34,12 +35,16 @@ type Querier interface {
 	// each as PositionGetByElement chooses it. Ranks come from one pass over each order involved, up
 	// to the last of its positions asked for.
 	PositionListByIDs(ctx context.Context, elementIds []int64, elementType string, owner pgtype.Text) ([]PositionListByIDsRow, error)
-	// PositionListByScope pages through a scope in order, numbering each position by its rank, with
-	// optional filters.
+	// PositionListByScope pages through a scope in order, filtered by type. Numbers are
+	// ranks, so the positions numbered from skip+1 are the keys from offset skip on; numbering streams
+	// along the key index and the page keeps the index's order, with no sort.
 	PositionListByScope(ctx context.Context, arg PositionListByScopeParams) ([]PositionListByScopeRow, error)
 	// PositionMove moves an element, or a run of elements, of a scope to a new place; see
 	// sequence.move_run.
 	PositionMove(ctx context.Context, arg PositionMoveParams) ([]PositionMoveRow, error)
+	// PositionPageByScope reads row_limit positions of a scope from offset skip, in order: the
+	// positions numbered skip+1 on, since numbers are ranks. It reads from the key index alone.
+	PositionPageByScope(ctx context.Context, scopeID int64, skip int64, rowLimit int64) ([]PositionPageByScopeRow, error)
 	// PositionRankByElements reads the positions one owner's elements hold (those that hold one), with
 	// their keys and numbers.
 	PositionRankByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionRankByElementsRow, error)

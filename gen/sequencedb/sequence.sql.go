@@ -122,29 +122,29 @@ func (q *Queries) PositionAllocatePlaced(ctx context.Context, arg PositionAlloca
 const positionCountByScope = `-- name: PositionCountByScope :one
 SELECT count(*)
 FROM (
-    SELECT p.element_type, row_number() OVER (ORDER BY p.order_key) AS rank
-    FROM sequence.positions p
+    SELECT p.element_type FROM sequence.positions p
     WHERE p.scope_id = $1
     ORDER BY p.order_key
-    LIMIT $2::bigint
+    OFFSET $2::bigint
+    LIMIT $3::bigint
 ) n
-WHERE n.rank >= $3::bigint
-  AND ($4::text IS NULL OR n.element_type = $4)
+WHERE n.element_type = $4::text
 `
 
 type PositionCountByScopeParams struct {
-	ScopeID       int64
-	EndSequence   int64
-	StartSequence int64
-	ElementType   pgtype.Text
+	ScopeID     int64
+	Skip        int64
+	Reach       int64
+	ElementType string
 }
 
-// PositionCountByScope counts what PositionListByScope pages through, when it filters by type.
+// PositionCountByScope counts the positions of a type among reach positions of a scope from offset
+// skip: what PositionListByScope pages through when it filters.
 func (q *Queries) PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error) {
 	row := q.db.QueryRow(ctx, positionCountByScope,
 		arg.ScopeID,
-		arg.EndSequence,
-		arg.StartSequence,
+		arg.Skip,
+		arg.Reach,
 		arg.ElementType,
 	)
 	var count int64
@@ -352,25 +352,25 @@ func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, ele
 const positionListByScope = `-- name: PositionListByScope :many
 SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
 FROM (
-    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    SELECT p.element_type, p.element_id, p.order_key, row_number() OVER (ORDER BY p.order_key) AS rank
     FROM sequence.positions p
     WHERE p.scope_id = $1
     ORDER BY p.order_key
-    LIMIT $2::bigint
+    OFFSET $2::bigint
+    LIMIT $3::bigint
 ) n
-WHERE n.rank >= $3::bigint
-  AND ($4::text IS NULL OR n.element_type = $4)
-ORDER BY n.rank
+WHERE n.element_type = $4::text
+ORDER BY n.order_key
 LIMIT $6::bigint OFFSET $5::bigint
 `
 
 type PositionListByScopeParams struct {
-	ScopeID       int64
-	EndSequence   int64
-	StartSequence int64
-	ElementType   pgtype.Text
-	RowOffset     int64
-	RowLimit      int64
+	ScopeID     int64
+	Skip        int64
+	Reach       int64
+	ElementType string
+	RowOffset   int64
+	RowLimit    int64
 }
 
 type PositionListByScopeRow struct {
@@ -379,13 +379,14 @@ type PositionListByScopeRow struct {
 	SequenceNumber int64
 }
 
-// PositionListByScope pages through a scope in order, numbering each position by its rank, with
-// optional filters.
+// PositionListByScope pages through a scope in order, filtered by type. Numbers are
+// ranks, so the positions numbered from skip+1 are the keys from offset skip on; numbering streams
+// along the key index and the page keeps the index's order, with no sort.
 func (q *Queries) PositionListByScope(ctx context.Context, arg PositionListByScopeParams) ([]PositionListByScopeRow, error) {
 	rows, err := q.db.Query(ctx, positionListByScope,
 		arg.ScopeID,
-		arg.EndSequence,
-		arg.StartSequence,
+		arg.Skip,
+		arg.Reach,
 		arg.ElementType,
 		arg.RowOffset,
 		arg.RowLimit,
@@ -457,6 +458,42 @@ func (q *Queries) PositionMove(ctx context.Context, arg PositionMoveParams) ([]P
 	for rows.Next() {
 		var i PositionMoveRow
 		if err := rows.Scan(&i.ElementType, &i.ElementID, &i.SequenceNumber); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const positionPageByScope = `-- name: PositionPageByScope :many
+SELECT p.element_type, p.element_id
+FROM sequence.positions p
+WHERE p.scope_id = $1
+ORDER BY p.order_key
+OFFSET $2::bigint
+LIMIT $3::bigint
+`
+
+type PositionPageByScopeRow struct {
+	ElementType string
+	ElementID   int64
+}
+
+// PositionPageByScope reads row_limit positions of a scope from offset skip, in order: the
+// positions numbered skip+1 on, since numbers are ranks. It reads from the key index alone.
+func (q *Queries) PositionPageByScope(ctx context.Context, scopeID int64, skip int64, rowLimit int64) ([]PositionPageByScopeRow, error) {
+	rows, err := q.db.Query(ctx, positionPageByScope, scopeID, skip, rowLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PositionPageByScopeRow{}
+	for rows.Next() {
+		var i PositionPageByScopeRow
+		if err := rows.Scan(&i.ElementType, &i.ElementID); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

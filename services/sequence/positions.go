@@ -234,11 +234,20 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 		if err != nil {
 			return err
 		}
-		filter := sequencedb.PositionListByScopeParams{ScopeID: scope.ID, StartSequence: start, EndSequence: end, RowLimit: int64(limit), RowOffset: offset}
-		if p.ElementType != nil {
-			filter.ElementType.String, filter.ElementType.Valid = string(*p.ElementType), true
-		}
-		if rows, err = q.PositionListByScope(ctx, filter); err != nil {
+		// Numbers are ranks: numbers start..end are the span positions from offset start-1.
+		span := end - start + 1
+		if p.ElementType == nil {
+			skipped := min(offset, span)
+			got, err := q.PositionPageByScope(ctx, scope.ID, start-1+skipped, min(int64(limit), span-skipped))
+			for i, r := range got {
+				rows = append(rows, sequencedb.PositionListByScopeRow{ElementType: r.ElementType, ElementID: r.ElementID, SequenceNumber: start + skipped + int64(i)})
+			}
+			if err != nil {
+				return err
+			}
+		} else if rows, err = q.PositionListByScope(ctx, sequencedb.PositionListByScopeParams{
+			ScopeID: scope.ID, Skip: start - 1, Reach: span, ElementType: string(*p.ElementType), RowLimit: int64(limit), RowOffset: offset,
+		}); err != nil {
 			return err
 		}
 		if p.ElementType == nil {
@@ -249,7 +258,7 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 			return nil
 		}
 		page.TotalCount, err = q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
-			ScopeID: scope.ID, ElementType: filter.ElementType, StartSequence: start, EndSequence: end,
+			ScopeID: scope.ID, ElementType: string(*p.ElementType), Skip: start - 1, Reach: span,
 		})
 		return err
 	})
