@@ -101,8 +101,9 @@ type row struct {
 	clients int
 	http    stats
 	pg      harness.Result
-	pgErr   string // why pgbench has no figure
-	skipped string // why the operation was not measured
+	pgErr   string  // why pgbench has no figure
+	sqlMs   float64 // pgbench: the operation's statement alone, without BEGIN and COMMIT
+	skipped string  // why the operation was not measured
 }
 
 type bench struct {
@@ -135,6 +136,11 @@ func run(d time.Duration, clients int, sizes []int) error {
 	fmt.Printf("Editing in the middle (Central Sequence Service) vs pgbench, %s each\n%s, %d cores\n", d, env.Describe(ctx), runtime.NumCPU())
 	fmt.Printf("story: actions written with SQL and placed one by one with sequence.place_v2; client scope: sequence.allocate_positions\n\n")
 
+	// What a commit alone costs here: most of a small write's latency is the wait for the disk.
+	commit, err := env.PgbenchLatency(ctx, 1, d, "BEGIN;\nSELECT pg_logical_emit_message(true, 'bench', 'commit');\nCOMMIT;\n", nil)
+	if err != nil {
+		return err
+	}
 	actionsPlaced, why, err := b.actionsTakePlacement()
 	if err != nil {
 		return err
@@ -150,6 +156,7 @@ func run(d time.Duration, clients int, sizes []int) error {
 			return err
 		}
 	}
+	fmt.Printf("a commit alone (pgbench, a transaction that writes one WAL message): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms\n\n", commit.P50, commit.P90, commit.P99)
 	b.print(sizes)
 	return nil
 }
@@ -594,13 +601,14 @@ func (b *bench) add(op string, s story, clients int, h stats, script string, var
 		r.pgErr = err.Error()
 	}
 	r.pg = pg
+	r.sqlMs = statementMs(pg.Statements, strings.Contains(script, "\\else"))
 	b.rows = append(b.rows, r)
 	fmt.Fprintf(os.Stderr, "%s, %d: %d requests, %d errors, p50 %.2f ms; pgbench p50 %.2f ms\n", op, s.n, h.N, h.Errors, h.P50, pg.P50)
 }
 
 func (b *bench) print(sizes []int) {
-	fmt.Printf("%-50s  %6s  %7s  %8s  %7s  %7s  %7s  %6s  %9s  %7s  %7s  %7s\n",
-		"operation", "story", "clients", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "pgbench/s", "p50 ms", "p90 ms", "p99 ms")
+	fmt.Printf("%-50s  %6s  %7s  %8s  %7s  %7s  %7s  %6s  %9s  %7s  %7s  %7s  %7s\n",
+		"operation", "story", "clients", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "pgbench/s", "p50 ms", "p90 ms", "p99 ms", "SQL ms")
 	failures := b.failures
 	for _, r := range b.rows {
 		if r.skipped != "" {
@@ -613,7 +621,7 @@ func (b *bench) print(sizes []int) {
 			fmt.Printf("  %9s\n", "failed")
 			failures = append(failures, fmt.Sprintf("pgbench, %s, %d: %s", r.op, r.size, r.pgErr))
 		} else {
-			fmt.Printf("  %9.1f  %7.2f  %7.2f  %7.2f\n", r.pg.RPS, r.pg.P50, r.pg.P90, r.pg.P99)
+			fmt.Printf("  %9.1f  %7.2f  %7.2f  %7.2f  %7.2f\n", r.pg.RPS, r.pg.P50, r.pg.P90, r.pg.P99, r.sqlMs)
 		}
 		if h.Errors > 0 {
 			failures = append(failures, fmt.Sprintf("%s, %d: %d errors, first: %s", r.op, r.size, h.Errors, h.FirstErr))
@@ -622,7 +630,7 @@ func (b *bench) print(sizes []int) {
 	fmt.Println()
 	if len(sizes) >= 2 {
 		small, large := sizes[0], sizes[len(sizes)-1]
-		fmt.Printf("p50 growth %d -> %d elements, and the target for one client (p50 under 5 ms at every size):\n", small, large)
+		fmt.Printf("growth %d -> %d elements (p50 over HTTP; pgbench p50; SQL ms), and the target for one client (p50 under 5 ms at every size):\n", small, large)
 		byOp := map[string]map[int]row{}
 		var ops []string
 		for _, r := range b.rows {
@@ -648,12 +656,31 @@ func (b *bench) print(sizes []int) {
 			} else if slices.ContainsFunc(sizes, func(n int) bool { r, ok := byOp[op][n]; return ok && r.http.P50 >= 5 }) {
 				verdict = "MISSED"
 			}
-			fmt.Printf("  %-50s  x%.2f (pgbench x%.2f)  %s\n", op, z.http.P50/a.http.P50, z.pg.P50/max(a.pg.P50, 0.001), verdict)
+			fmt.Printf("  %-50s  x%.2f  (pgbench x%.2f, SQL x%.2f)  %s\n", op, z.http.P50/a.http.P50, z.pg.P50/max(a.pg.P50, 0.001), z.sqlMs/max(a.sqlMs, 0.001), verdict)
 		}
 	}
 	for _, f := range failures {
 		fmt.Println("FAILED:", f)
 	}
+}
+
+// statementMs is the mean latency of the operation's statements in a pgbench transaction, without
+// BEGIN and COMMIT (whose wait for the disk is most of a small write's latency): their sum, or, in a
+// script of branches that run one statement each (alternatives), their mean.
+func statementMs(st []harness.Statement, alternatives bool) float64 {
+	var sum float64
+	var n int
+	for _, s := range st {
+		if first := strings.ToUpper(strings.TrimSpace(s.SQL)); first == "BEGIN;" || first == "COMMIT;" {
+			continue
+		}
+		sum += s.Ms
+		n++
+	}
+	if alternatives && n > 0 {
+		return sum / float64(n)
+	}
+	return sum
 }
 
 // stats is what a load run measured over HTTP, errors included.

@@ -170,6 +170,15 @@ func runFountain(bin, addr string, env []string, args ...string) (func(), error)
 type Result struct {
 	RPS, P50, P90, P99 float64 // requests/s; milliseconds
 	N                  int
+	// Statements are, for pgbench, the SQL statements of the script (not its meta-commands) with
+	// each one's mean latency in milliseconds, in script order.
+	Statements []Statement
+}
+
+// Statement is one SQL statement of a pgbench script and its mean latency.
+type Statement struct {
+	SQL string // its first line
+	Ms  float64
 }
 
 // Load runs clients closed-loop workers for d; each call of op is one measured operation and must
@@ -264,7 +273,7 @@ func (e *Env) PgbenchLatency(ctx context.Context, clients int, d time.Duration, 
 		return Result{}, err
 	}
 	defer os.RemoveAll(dir)
-	out, err := e.pgbenchRun(ctx, clients, d, script, vars, []string{"-l", "--log-prefix=" + filepath.Join(dir, "tx")})
+	out, err := e.pgbenchRun(ctx, clients, d, script, vars, []string{"-r", "-l", "--log-prefix=" + filepath.Join(dir, "tx")})
 	if err != nil {
 		return Result{}, err
 	}
@@ -296,7 +305,35 @@ func (e *Env) PgbenchLatency(ctx context.Context, clients int, d time.Duration, 
 		}
 	}
 	slices.Sort(lat)
-	return Result{RPS: tps, P50: Percentile(lat, 0.50), P90: Percentile(lat, 0.90), P99: Percentile(lat, 0.99), N: len(lat)}, nil
+	return Result{RPS: tps, P50: Percentile(lat, 0.50), P90: Percentile(lat, 0.90), P99: Percentile(lat, 0.99), N: len(lat),
+		Statements: statementLatencies(out)}, nil
+}
+
+// statementLatency is a line of pgbench -r: mean latency (ms), failures, the statement's first line.
+var statementLatency = regexp.MustCompile(`^\s+([0-9.]+)\s+\d+\s+(\S.*)$`)
+
+// statementLatencies reads the SQL statements' mean latencies from pgbench -r output.
+func statementLatencies(out []byte) []Statement {
+	_, after, ok := strings.Cut(string(out), "statement latencies in milliseconds")
+	if !ok {
+		return nil
+	}
+	var st []Statement
+	for _, line := range strings.Split(after, "\n")[1:] {
+		m := statementLatency.FindStringSubmatch(line)
+		if m == nil {
+			break
+		}
+		if strings.HasPrefix(m[2], "\\") {
+			continue
+		}
+		ms, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			continue
+		}
+		st = append(st, Statement{SQL: m[2], Ms: ms})
+	}
+	return st
 }
 
 func (e *Env) pgbenchRun(ctx context.Context, clients int, d time.Duration, script string, vars map[string]string, extra []string) ([]byte, error) {
