@@ -78,6 +78,9 @@ func run(d time.Duration, clients, lines int) error {
 	).Replace(insert) + " \\gset\n" + strings.NewReplacer(
 		"@script_id::bigint", ":script::bigint", "@scope::text", "'story'::text",
 		"@element_type::text", "'spokenWord'::text", "@element_id::bigint", ":id::bigint",
+		// No placement: at the end of the story, as POST /spokenWords without one.
+		"sqlc.narg(before_type)", "NULL", "sqlc.narg(before_id)", "NULL", "sqlc.narg(after_type)", "NULL",
+		"sqlc.narg(after_id)", "NULL", "sqlc.narg(at_sequence)", "NULL",
 	).Replace(place) + ";\nCOMMIT;\n"
 	tps, err := env.Pgbench(ctx, clients, d, createSQL, map[string]string{"script": strconv.FormatInt(pgScript, 10)})
 	if err != nil {
@@ -112,12 +115,20 @@ func run(d time.Duration, clients, lines int) error {
 	var listSQL strings.Builder
 	listSQL.WriteString("BEGIN;\n")
 	for p := range pages {
-		fmt.Fprintf(&listSQL, `SELECT sw.id, sw.script_id, sw.section_id, sw.character_id, sw.text, sw.version, sw.created_at, sw.updated_at, p.sequence_number
-FROM sequence.positions p
-JOIN sequence.scopes s ON s.id = p.scope_id
-JOIN characters.spoken_words sw ON sw.id = p.element_id
-WHERE s.script_id = :script AND s.name = 'story' AND p.element_type = 'spokenWord'
-ORDER BY p.sequence_number LIMIT %d OFFSET %d;
+		// A number is a position's rank in its order (it stores a key, not the number): the order is
+		// read in key order and ranked as it goes, up to the end of the page, as the sequence
+		// service's PositionListByScope reads it.
+		fmt.Fprintf(&listSQL, `SELECT sw.id, sw.script_id, sw.section_id, sw.character_id, sw.text, sw.version, sw.created_at, sw.updated_at, n.rank
+FROM (
+    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    JOIN sequence.scopes s ON s.id = p.scope_id
+    WHERE s.script_id = :script AND s.name = 'story'
+    ORDER BY p.order_key
+) n
+JOIN characters.spoken_words sw ON sw.id = n.element_id
+WHERE n.element_type = 'spokenWord'
+ORDER BY n.rank LIMIT %d OFFSET %d;
 `, pageSize, p*pageSize)
 	}
 	listSQL.WriteString("COMMIT;\n")

@@ -116,29 +116,38 @@ func run(d time.Duration, clients int, sizes []int) error {
 }
 
 // storySQL reads a whole story in pages of pageSize: what the Story Factory answers, from the tables
-// directly, in one ordered query per page. The benchmark's stories are numbered 1..n without gaps
-// (nothing is deleted), so a page is a range of numbers: an index range scan, the best plan SQL has.
+// directly, in one ordered query per page. A position stores an order key, not its number: a
+// number is its rank in the order, so a page of numbers is the order's index read in key order up to
+// the page's last number, ranked as it goes (row_number), keeping the page's rows; the same reach
+// the sequence service's PositionListByScope has, and the best plan SQL has without stored numbers.
+// The rows of the page, and only they, are joined with the elements, characters and contexts.
 func storySQL(pages int) string {
 	var b strings.Builder
 	b.WriteString("BEGIN;\n")
 	for p := range pages {
-		fmt.Fprintf(&b, `SELECT p.sequence_number, p.element_type, p.element_id,
+		fmt.Fprintf(&b, `SELECT n.rank, n.element_type, n.element_id,
        coalesce(a.description, sw.text, t.text) AS text,
        coalesce(a.section_id, sw.section_id, t.section_id) AS section_id,
        c.id, c.name, c.description, cx.id, cx.start_sequence, cx.context
-FROM sequence.positions p
-JOIN sequence.scopes s ON s.id = p.scope_id
-LEFT JOIN characters.actions a ON p.element_type = 'action' AND a.id = p.element_id
-LEFT JOIN characters.spoken_words sw ON p.element_type = 'spokenWord' AND sw.id = p.element_id
-LEFT JOIN scripts.transitions t ON p.element_type = 'transition' AND t.id = p.element_id
+FROM (
+    SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
+    FROM sequence.positions p
+    JOIN sequence.scopes s ON s.id = p.scope_id
+    WHERE s.script_id = :script AND s.name = 'story'
+    ORDER BY p.order_key
+    LIMIT %d
+) n
+LEFT JOIN characters.actions a ON n.element_type = 'action' AND a.id = n.element_id
+LEFT JOIN characters.spoken_words sw ON n.element_type = 'spokenWord' AND sw.id = n.element_id
+LEFT JOIN scripts.transitions t ON n.element_type = 'transition' AND t.id = n.element_id
 LEFT JOIN characters.characters c ON c.id = coalesce(a.character_id, sw.character_id)
 LEFT JOIN LATERAL (
     SELECT cc.id, cc.start_sequence, cc.context FROM sessions.character_contexts cc
-    WHERE cc.script_id = :script AND cc.character_id = c.id AND cc.start_sequence <= p.sequence_number
+    WHERE cc.script_id = :script AND cc.character_id = c.id AND cc.start_sequence <= n.rank
     ORDER BY cc.start_sequence DESC LIMIT 1) cx ON true
-WHERE s.script_id = :script AND s.name = 'story' AND p.sequence_number BETWEEN %d AND %d
-ORDER BY p.sequence_number;
-`, p*pageSize+1, (p+1)*pageSize)
+WHERE n.rank >= %d
+ORDER BY n.rank;
+`, (p+1)*pageSize, p*pageSize+1)
 	}
 	b.WriteString("COMMIT;\n")
 	return b.String()

@@ -168,8 +168,17 @@ func runFountain(bin, addr string, env []string, args ...string) (func(), error)
 
 // Result is what a load run measured.
 type Result struct {
-	RPS, P50, P99 float64 // requests/s; milliseconds
-	N             int
+	RPS, P50, P90, P99 float64 // requests/s; milliseconds
+	N                  int
+	// Statements are, for pgbench, the SQL statements of the script (not its meta-commands) with
+	// each one's mean latency in milliseconds, in script order.
+	Statements []Statement
+}
+
+// Statement is one SQL statement of a pgbench script and its mean latency.
+type Statement struct {
+	SQL string // its first line
+	Ms  float64
 }
 
 // Load runs clients closed-loop workers for d; each call of op is one measured operation and must
@@ -220,7 +229,7 @@ func LoadThenCheck(clients int, d time.Duration, op func(c *http.Client) (check 
 		return Result{}, fmt.Errorf("%d operations failed at %d clients, first: %v", n, clients, firstErr.Load())
 	}
 	slices.Sort(lat)
-	return Result{RPS: float64(len(lat)) / elapsed.Seconds(), P50: Percentile(lat, 0.50), P99: Percentile(lat, 0.99), N: len(lat)}, nil
+	return Result{RPS: float64(len(lat)) / elapsed.Seconds(), P50: Percentile(lat, 0.50), P90: Percentile(lat, 0.90), P99: Percentile(lat, 0.99), N: len(lat)}, nil
 }
 
 // Percentile is the p-th (0..1) of sorted latencies, in milliseconds.
@@ -249,29 +258,113 @@ var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection t
 
 // Pgbench runs script (pgbench's script language) at clients for d and returns its TPS.
 func (e *Env) Pgbench(ctx context.Context, clients int, d time.Duration, script string, vars map[string]string) (float64, error) {
-	file, err := os.CreateTemp("", "bench-*.sql")
+	out, err := e.pgbenchRun(ctx, clients, d, script, vars, nil)
 	if err != nil {
 		return 0, err
 	}
+	return parseTPS(out)
+}
+
+// PgbenchLatency is Pgbench with the latency of every transaction, from pgbench's transaction log:
+// requests/s is pgbench's TPS, the percentiles are of all its transactions.
+func (e *Env) PgbenchLatency(ctx context.Context, clients int, d time.Duration, script string, vars map[string]string) (Result, error) {
+	dir, err := os.MkdirTemp("", "pgbench-log-")
+	if err != nil {
+		return Result{}, err
+	}
+	defer os.RemoveAll(dir)
+	out, err := e.pgbenchRun(ctx, clients, d, script, vars, []string{"-r", "-l", "--log-prefix=" + filepath.Join(dir, "tx")})
+	if err != nil {
+		return Result{}, err
+	}
+	tps, err := parseTPS(out)
+	if err != nil {
+		return Result{}, err
+	}
+	logs, err := filepath.Glob(filepath.Join(dir, "tx.*"))
+	if err != nil {
+		return Result{}, err
+	}
+	var lat []time.Duration
+	for _, f := range logs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return Result{}, err
+		}
+		// client_id transaction_no time script_no time_epoch time_us: time is the transaction's, in µs.
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 3 {
+				continue
+			}
+			us, err := strconv.ParseInt(fields[2], 10, 64)
+			if err != nil {
+				return Result{}, fmt.Errorf("pgbench logged a failed transaction: %s", line)
+			}
+			lat = append(lat, time.Duration(us)*time.Microsecond)
+		}
+	}
+	slices.Sort(lat)
+	return Result{RPS: tps, P50: Percentile(lat, 0.50), P90: Percentile(lat, 0.90), P99: Percentile(lat, 0.99), N: len(lat),
+		Statements: statementLatencies(out)}, nil
+}
+
+// statementLatency is a line of pgbench -r: mean latency (ms), failures, the statement's first line.
+var statementLatency = regexp.MustCompile(`^\s+([0-9.]+)\s+\d+\s+(\S.*)$`)
+
+// statementLatencies reads the SQL statements' mean latencies from pgbench -r output.
+func statementLatencies(out []byte) []Statement {
+	_, after, ok := strings.Cut(string(out), "statement latencies in milliseconds")
+	if !ok {
+		return nil
+	}
+	var st []Statement
+	for _, line := range strings.Split(after, "\n")[1:] {
+		m := statementLatency.FindStringSubmatch(line)
+		if m == nil {
+			break
+		}
+		if strings.HasPrefix(m[2], "\\") {
+			continue
+		}
+		ms, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			continue
+		}
+		st = append(st, Statement{SQL: m[2], Ms: ms})
+	}
+	return st
+}
+
+func (e *Env) pgbenchRun(ctx context.Context, clients int, d time.Duration, script string, vars map[string]string, extra []string) ([]byte, error) {
+	file, err := os.CreateTemp("", "bench-*.sql")
+	if err != nil {
+		return nil, err
+	}
 	defer os.Remove(file.Name())
 	if _, err := file.WriteString(script); err != nil {
-		return 0, err
+		return nil, err
 	}
 	_ = file.Close()
 	u, err := url.Parse(e.DatabaseURL)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	args := []string{"-n", "-M", "prepared", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 2)),
 		"-T", strconv.Itoa(max(1, int(d.Seconds())))}
+	args = append(args, extra...)
 	for k, v := range vars {
 		args = append(args, "-D", k+"="+v)
 	}
 	args = append(args, "-f", file.Name(), u.String())
 	out, err := exec.CommandContext(ctx, e.pgbench, args...).CombinedOutput()
 	if err != nil {
-		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
+		return nil, fmt.Errorf("pgbench: %w\n%s", err, out)
 	}
+	return out, nil
+}
+
+func parseTPS(out []byte) (float64, error) {
 	m := tpsLine.FindSubmatch(out)
 	if m == nil {
 		return 0, fmt.Errorf("pgbench printed no TPS:\n%s", out)
