@@ -13,6 +13,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
@@ -96,8 +97,29 @@ func (a At) Check() *httpapi.Failure {
 	return nil
 }
 
-// end reports whether a is the end of the order.
-func (a At) end() bool { return a.Before == nil && a.After == nil && a.Sequence == nil }
+// CheckOne refuses an At that names no place or more than one (400 INVALID_PLACEMENT): a move
+// needs exactly one.
+func (a At) CheckOne(what string) *httpapi.Failure {
+	if a.End() {
+		return httpapi.Fail(http.StatusBadRequest, CodeInvalid, "give one of before, after and atSequence", what)
+	}
+	return a.Check()
+}
+
+// End reports whether a is the end of the order: no place named.
+func (a At) End() bool { return a.Before == nil && a.After == nil && a.Sequence == nil }
+
+// Params are a's arguments of the sequence functions that place (place_v2, allocate_placed,
+// move_run), SQL NULL for what a does not name.
+func (a At) Params() (beforeType pgtype.Text, beforeID pgtype.Int8, afterType pgtype.Text, afterID pgtype.Int8, atSequence pgtype.Int8) {
+	if a.Before != nil {
+		beforeType, beforeID = dbx.Text(&a.Before.Type), dbx.Int8(&a.Before.ID)
+	}
+	if a.After != nil {
+		afterType, afterID = dbx.Text(&a.After.Type), dbx.Int8(&a.After.ID)
+	}
+	return beforeType, beforeID, afterType, afterID, dbx.Int8(a.Sequence)
+}
 
 // Lane is the write lane of a write that places an element in order o of a script. Writes at the
 // end share the lane: they wait for one lock, so they are made together (write.Lane), and each
@@ -105,7 +127,7 @@ func (a At) end() bool { return a.Before == nil && a.After == nil && a.Sequence 
 // comes after it, so it runs in a transaction of its own, and its number is the one it has when it
 // commits.
 func Lane(scriptID int64, o Order, at At) write.Lane {
-	if !at.end() {
+	if !at.End() {
 		return write.Lane{}
 	}
 	return write.Lane{Key: fmt.Sprintf("content %s of script %d", o, scriptID)}
@@ -116,13 +138,7 @@ func Lane(scriptID int64, o Order, at At) write.Lane {
 // (see Refusal).
 func Place(ctx context.Context, tx *write.Tx, scriptID int64, o Order, typ string, id int64, at At) (int64, error) {
 	params := placementdb.PlaceParams{ScriptID: scriptID, Scope: string(o), ElementType: typ, ElementID: id}
-	if at.Before != nil {
-		params.BeforeType, params.BeforeID = dbx.Text(&at.Before.Type), dbx.Int8(&at.Before.ID)
-	}
-	if at.After != nil {
-		params.AfterType, params.AfterID = dbx.Text(&at.After.Type), dbx.Int8(&at.After.ID)
-	}
-	params.AtSequence = dbx.Int8(at.Sequence)
+	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = at.Params()
 	n, err := placementdb.New(tx).Place(ctx, params)
 	if err != nil {
 		if f := Refusal(err); f != nil {

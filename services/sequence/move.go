@@ -20,10 +20,7 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 	b := req.Body
 	first := element{string(b.ElementType), b.ElementId}
 	at := placement.Of(b.Before, b.After, b.AtSequence)
-	if f := at.Check(); f != nil || at == (placement.At{}) {
-		if f == nil {
-			f = httpapi.Fail(http.StatusBadRequest, placement.CodeInvalid, "give one of before, after and atSequence", "where the element goes")
-		}
+	if f := at.CheckOne("where the element goes"); f != nil {
 		return moveRefused(f)
 	}
 	owner, scope, err := s.orderOf(ctx, first, b)
@@ -41,7 +38,7 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 	if b.Through != nil {
 		params.LastType, params.LastID = dbx.Text((*string)(&b.Through.ElementType)), dbx.Int8(&b.Through.ElementId)
 	}
-	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = placementParams(at)
+	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = at.Params()
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sequenceapi.MoveElements200JSONResponse.VisitMoveElementsResponse,
 		func(ctx context.Context, tx *write.Tx) (sequenceapi.MoveElements200JSONResponse, error) {
 			q := sequencedb.New(tx)
@@ -94,10 +91,7 @@ func (s *Server) headingMove(ctx context.Context, story sequencedb.ScopeGetByIDR
 			fmt.Sprintf("the run is in %s", scopeKey{story.ScriptID, story.Name}))
 	}
 	at := placement.Of(h.Before, h.After, h.AtSequence)
-	if f := at.Check(); f != nil || at == (placement.At{}) {
-		if f == nil {
-			f = httpapi.Fail(http.StatusBadRequest, placement.CodeInvalid, "give one of before, after and atSequence", "where the heading goes")
-		}
+	if f := at.CheckOne("where the heading goes"); f != nil {
 		return nil, f
 	}
 	sections, err := s.q.ScopeFind(ctx, story.ScriptID, scopeSections)
@@ -107,7 +101,7 @@ func (s *Server) headingMove(ctx context.Context, story sequencedb.ScopeGetByIDR
 		return nil, fmt.Errorf("find the sections of script %d: %w", story.ScriptID, err)
 	}
 	params := &sequencedb.PositionMoveParams{ScopeID: sections.ID, FirstType: string(sequenceapi.Section), FirstID: h.HeadingId}
-	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = placementParams(at)
+	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = at.Params()
 	return params, nil
 }
 

@@ -69,12 +69,12 @@ func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.Genera
 			fmt.Sprintf("%s; create the %s through its own service, which places it", a.scope, a.elem.typ))
 	}
 	render := sequenceapi.GenerateSequenceNumber201JSONResponse.VisitGenerateSequenceNumberResponse
-	if a.at == (placement.At{}) {
+	if a.at.End() {
 		return write.DoJoint(ctx, s.writes, write.Lane{Key: "sequence " + a.scope.String()}, render, a, allocateAll)
 	}
 	return write.Do(ctx, s.writes, write.Lane{}, render, func(ctx context.Context, tx *write.Tx) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
 		params := sequencedb.PositionAllocatePlacedParams{ScriptID: a.scope.scriptID, ScopeName: a.scope.name, ElementType: a.elem.typ, ElementID: a.elem.id}
-		params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = placementParams(a.at)
+		params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = a.at.Params()
 		row, err := sequencedb.New(tx).PositionAllocatePlaced(ctx, params)
 		if err != nil {
 			if f := placement.Refusal(err); f != nil {
@@ -90,17 +90,6 @@ func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.Genera
 		}
 		return results[0], refusals[0]
 	})
-}
-
-// placementParams are an At's parameters of the sequence functions.
-func placementParams(at placement.At) (beforeType pgtype.Text, beforeID pgtype.Int8, afterType pgtype.Text, afterID pgtype.Int8, atSequence pgtype.Int8) {
-	if at.Before != nil {
-		beforeType, beforeID = dbx.Text(&at.Before.Type), dbx.Int8(&at.Before.ID)
-	}
-	if at.After != nil {
-		afterType, afterID = dbx.Text(&at.After.Type), dbx.Int8(&at.After.ID)
-	}
-	return beforeType, beforeID, afterType, afterID, dbx.Int8(at.Sequence)
 }
 
 // allocateAll places the elements of one transaction's allocations, all in one scope, with one
@@ -237,25 +226,21 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 		// Numbers are ranks: numbers start..end are the span positions from offset start-1.
 		span := end - start + 1
 		if p.ElementType == nil {
+			// Without a filter, the page is the positions from its own offset in the span, and the
+			// span holds as many as it reaches within the scope, whose count is kept with it: a
+			// late page of a long order does not count the order again.
 			skipped := min(offset, span)
 			got, err := q.PositionPageByScope(ctx, scope.ID, start-1+skipped, min(int64(limit), span-skipped))
 			for i, r := range got {
 				rows = append(rows, sequencedb.PositionListByScopeRow{ElementType: r.ElementType, ElementID: r.ElementID, SequenceNumber: start + skipped + int64(i)})
 			}
-			if err != nil {
-				return err
-			}
-		} else if rows, err = q.PositionListByScope(ctx, sequencedb.PositionListByScopeParams{
+			page.TotalCount = max(0, min(end, scope.PositionCount)-start+1)
+			return err
+		}
+		if rows, err = q.PositionListByScope(ctx, sequencedb.PositionListByScopeParams{
 			ScopeID: scope.ID, Skip: start - 1, Reach: span, ElementType: string(*p.ElementType), RowLimit: int64(limit), RowOffset: offset,
 		}); err != nil {
 			return err
-		}
-		if p.ElementType == nil {
-			// Numbers are ranks, so a range of them holds as many positions as it spans within the
-			// scope, whose count is kept with it: a late page of a long order does not count the
-			// order again.
-			page.TotalCount = max(0, min(end, scope.PositionCount)-start+1)
-			return nil
 		}
 		page.TotalCount, err = q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
 			ScopeID: scope.ID, ElementType: string(*p.ElementType), Skip: start - 1, Reach: span,
