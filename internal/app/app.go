@@ -77,7 +77,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	if o.Auth == nil {
 		o.Auth = auth.New(auth.Config{Keys: auth.NewKeyStore(o.Pool)})
 	}
-	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool), Writes: write.New(o.Context, o.Pool)}
+	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool), Writes: write.New(o.Context, o.Pool), Keys: o.Auth.Keys()}
 	mux := http.NewServeMux()
 	table := routes{
 		"GET /healthz": {httpapi.Route{Service: processService, Operation: "healthz"}, public},
