@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 )
@@ -37,6 +38,7 @@ func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]st
 	t.Helper()
 	h, err := app.Handler(services, app.Options{
 		Pool: pool, Logger: slog.New(slog.DiscardHandler), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
+		Auth: Auth(t, pool),
 	})
 	if err != nil {
 		t.Fatalf("apitest: build handler: %v", err)
@@ -47,8 +49,23 @@ func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]st
 }
 
 // Client returns an HTTP client whose every response is validated against the specs of services; a
-// response the spec does not allow fails t.
+// response the spec does not allow fails t. It acts as an admin of the default tenant (a request
+// that carries credentials of its own keeps them).
 func Client(t testing.TB, services ...service.Service) *http.Client {
+	t.Helper()
+	return ClientAs(t, auth.DefaultTenant, auth.Admin, services...)
+}
+
+// ClientAs is Client acting for tenant with role.
+func ClientAs(t testing.TB, tenant string, role auth.Role, services ...service.Service) *http.Client {
+	t.Helper()
+	c := Anonymous(t, services...)
+	c.Transport.(*validatingTransport).token = Token(t, tenant, role)
+	return c
+}
+
+// Anonymous is Client sending no credentials but those a request carries.
+func Anonymous(t testing.TB, services ...service.Service) *http.Client {
 	t.Helper()
 	var rs []routers.Router
 	for _, s := range services {
@@ -70,9 +87,14 @@ type validatingTransport struct {
 	t       testing.TB
 	routers []routers.Router
 	next    http.RoundTripper
+	token   string
 }
 
 func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if v.token != "" && req.Header.Get("Authorization") == "" && req.Header.Get(auth.APIKeyHeader) == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+v.token)
+	}
 	resp, err := v.next.RoundTrip(req)
 	if err != nil {
 		return resp, err
