@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,8 +37,11 @@ func NewServer(t testing.TB, pool *pgxpool.Pool, services ...service.Service) *h
 // closed port to see how a service answers when a dependency is down.
 func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, services ...service.Service) *httptest.Server {
 	t.Helper()
+	// Everything the server logs is searched for the credentials tests sent, when the test ends.
+	logs := &logSink{}
+	t.Cleanup(func() { logs.check(t) })
 	h, err := app.Handler(services, app.Options{
-		Pool: pool, Logger: slog.New(slog.DiscardHandler), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
+		Pool: pool, Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
 		Auth: Auth(t, pool),
 	})
 	if err != nil {
@@ -95,6 +99,13 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 		req = req.Clone(req.Context())
 		req.Header.Set("Authorization", "Bearer "+v.token)
 	}
+	for _, h := range []string{"Authorization", auth.APIKeyHeader} {
+		if c := req.Header.Get(h); c != "" {
+			_, token, _ := strings.Cut(c, " ")
+			RecordSecret(c)
+			RecordSecret(token)
+		}
+	}
 	resp, err := v.next.RoundTrip(req)
 	if err != nil {
 		return resp, err
@@ -134,6 +145,9 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	}
 	if resp.StatusCode >= 400 {
 		checkErrorBody(v.t, req, resp.StatusCode, body)
+	}
+	if s := leaked(body); s != "" && resp.StatusCode >= 400 {
+		v.t.Errorf("%s %s -> %d: the error body holds a credential the test sent: %s", req.Method, req.URL.Path, resp.StatusCode, body)
 	}
 	return resp, nil
 }
