@@ -17,6 +17,7 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
@@ -335,4 +336,58 @@ func ids[T any](items []T, id func(T) int64) []int64 {
 		out = append(out, id(it))
 	}
 	return out
+}
+
+// TestTenantsOverHTTP is the isolation seen by clients of two tenants through the whole stack: their
+// credentials, the middleware, the spec's answers.
+func TestTenantsOverHTTP(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.NewPool(t)
+	srv := apitest.NewServer(t, pool, allServices(false)...)
+	client := func(tenant string) env {
+		hc := apitest.ClientAs(t, tenant, auth.Writer, allServices(false)...)
+		e := env{pool: pool, url: srv.URL}
+		var err error
+		e.c, err = charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
+		require.NoError(t, err)
+		e.scripts, err = scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(hc))
+		require.NoError(t, err)
+		return e
+	}
+	a, b := client("a"), client("b")
+	romeoA, romeoB := a.character(t, "ROMEO"), b.character(t, "ROMEO")
+	scriptB := b.script(t, "Mantua")
+	enters := a.action(t, charactersapi.ActionCreateRequest{ScriptId: a.script(t, "Verona"), CharacterId: &romeoA.CharacterId, Description: "Enters."})
+
+	got, err := b.c.GetCharacterWithResponse(bg, romeoA.CharacterId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, got.StatusCode())
+	patch, err := b.c.UpdateCharacterWithResponse(bg, romeoA.CharacterId, nil, charactersapi.CharacterUpdateRequest{Name: ptr("MERCUTIO")})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, patch.StatusCode())
+	del, err := b.c.DeleteActionWithResponse(bg, enters.ActionId, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, del.StatusCode())
+	stolen, err := b.c.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: scriptB, CharacterId: &romeoA.CharacterId, Description: "Stolen."})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusUnprocessableEntity, stolen.StatusCode(), string(stolen.Body))
+	require.Equal(t, "CHARACTER_NOT_FOUND", stolen.JSON422.ErrorCode)
+
+	for _, tc := range []struct {
+		e    env
+		want int64
+	}{{a, romeoA.CharacterId}, {b, romeoB.CharacterId}} {
+		list, err := tc.e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Name: ptr("ROMEO")})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, list.StatusCode())
+		require.EqualValues(t, 1, list.JSON200.TotalCount)
+		require.Equal(t, tc.want, list.JSON200.Items[0].CharacterId)
+	}
+	lines, err := b.c.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, lines.StatusCode())
+	require.Empty(t, lines.JSON200.Items)
+	mine, err := a.c.GetActionWithResponse(bg, enters.ActionId)
+	require.NoError(t, err)
+	require.Equal(t, enters, *mine.JSON200, "unchanged")
 }
