@@ -192,8 +192,8 @@ func (b *bench) write(n int, clientLo int64) (story, error) {
 	s.script = created.ScriptID
 	var hi int64
 	if err := b.db.QueryRow(b.ctx, `WITH a AS (
-    INSERT INTO characters.actions (script_id, description)
-    SELECT $1, 'Action ' || g || ': she speaks, yet she says nothing.' FROM generate_series(1, $2::int) AS g
+    INSERT INTO characters.actions (tenant, script_id, description)
+    SELECT 'default', $1, 'Action ' || g || ': she speaks, yet she says nothing.' FROM generate_series(1, $2::int) AS g
     RETURNING id
 ) SELECT min(id), max(id) FROM a`, s.script, n).Scan(&s.lo, &hi); err != nil {
 		return s, fmt.Errorf("write actions: %w", err)

@@ -22,6 +22,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fountainai/fountainai/bench/internal/harness"
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 )
 
 func main() {
@@ -134,7 +136,8 @@ func pace(baseURL string, s stream, d time.Duration, rate float64, acked *atomic
 	interval := time.Duration(float64(time.Second) * float64(s.perReq) / rate)
 	transport := &http.Transport{MaxIdleConnsPerHost: s.clients, MaxConnsPerHost: s.clients}
 	defer transport.CloseIdleConnections()
-	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	// Request logs are posted with the ingest key, as the gateway and the services post them.
+	client := &http.Client{Transport: authtest.Transport("", auth.Ingest, transport), Timeout: 30 * time.Second}
 	jobs := make(chan time.Time, 1<<16)
 	var mu sync.Mutex
 	var lat []time.Duration

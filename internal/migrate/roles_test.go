@@ -55,7 +55,7 @@ func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 
 	characters := login("characters")
 	var id int64
-	require.NoError(t, characters.QueryRow(ctx, `INSERT INTO characters.spoken_words (script_id, text) VALUES (1, 'Ay me!') RETURNING id`).Scan(&id))
+	require.NoError(t, characters.QueryRow(ctx, `INSERT INTO characters.spoken_words (tenant, script_id, text) VALUES ('default', 1, 'Ay me!') RETURNING id`).Scan(&id))
 	n, err := placementdb.New(characters).Place(ctx, placementdb.PlaceParams{ScriptID: 1, Scope: "story", ElementType: "spokenWord", ElementID: id})
 	require.NoError(t, err, "the placement interface is the content services'")
 	require.EqualValues(t, 1, n)

@@ -25,6 +25,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/internal/subprocess"
 )
@@ -39,8 +41,11 @@ type Env struct {
 }
 
 // Start brings up the database (FOUNTAIN_BENCH_DATABASE_URL, or a throwaway cluster with durable
-// settings: fsync on, as in production) and `fountain serve` on it.
+// settings: fsync on, as in production) and `fountain serve` on it. Authentication is on, as in
+// production: every request of the process's HTTP clients carries a bearer token of an admin of the
+// default tenant (the ingest key on the operations that take only it) unless it has a credential.
 func Start(ctx context.Context) (*Env, error) {
+	http.DefaultTransport = authtest.Transport(auth.DefaultTenant, auth.Admin, http.DefaultTransport)
 	env := &Env{DatabaseURL: os.Getenv("FOUNTAIN_BENCH_DATABASE_URL")}
 	if env.DatabaseURL == "" {
 		dir, err := os.MkdirTemp("", "fountain-bench-")
@@ -152,6 +157,7 @@ func startFountain(bin, dbURL string) (string, func(), error) {
 func runFountain(bin, addr string, env []string, args ...string) (func(), error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "FOUNTAIN_ADDR="+addr, "FOUNTAIN_LOG_LEVEL=warn", "FOUNTAIN_MAX_CONNS=32")
+	cmd.Env = append(cmd.Env, authtest.Env()...)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	p, err := subprocess.Start(cmd)
