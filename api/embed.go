@@ -33,3 +33,8 @@ var Stories []byte
 //
 //go:embed logs.yaml
 var Logs []byte
+
+// Access is the Access Service's spec.
+//
+//go:embed access.yaml
+var Access []byte

@@ -118,3 +118,48 @@ func TestV2ContractKept(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecsDeclareAuthentication checks the declarations the services' authentication middleware
+// enforces: both schemes, either one required everywhere, no operation exempt or with its own
+// requirement, a least role on every operation, and the 401, 403 and 429 answers on every operation.
+func TestSpecsDeclareAuthentication(t *testing.T) {
+	for file, doc := range loadSpecs(t) {
+		schemes := doc.Components.SecuritySchemes
+		require.Len(t, schemes, 2, file)
+		bearer := schemes["bearerAuth"].Value
+		require.NotNil(t, bearer, "%s bearerAuth", file)
+		require.Equal(t, "http", bearer.Type, file)
+		require.Equal(t, "bearer", bearer.Scheme, file)
+		require.Equal(t, "JWT", bearer.BearerFormat, file)
+		key := schemes["apiKeyAuth"].Value
+		require.NotNil(t, key, "%s apiKeyAuth", file)
+		require.Equal(t, "apiKey", key.Type, file)
+		require.Equal(t, "header", key.In, file)
+		require.Equal(t, "X-API-Key", key.Name, file)
+		require.Equal(t, openapi3.SecurityRequirements{{"bearerAuth": {}}, {"apiKeyAuth": {}}}, doc.Security, file)
+
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				where := file + " " + method + " " + path
+				require.Nil(t, op.Security, "%s: no operation overrides the spec's security", where)
+				want := "reader"
+				switch {
+				case file == "logs.yaml" && (op.OperationID == "ingestLogs" || op.OperationID == "ingestKongLogs"):
+					want = "ingest"
+				case file == "logs.yaml" && method == "GET":
+					want = "admin"
+				case method != "GET":
+					want = "writer"
+				}
+				require.Equal(t, want, op.Extensions["x-fountain-role"], "%s x-fountain-role", where)
+				for status, name := range map[string]string{"401": "Unauthorized", "403": "Forbidden", "429": "TooManyRequests"} {
+					resp := op.Responses.Value(status)
+					require.NotNil(t, resp, "%s %s", where, status)
+					require.Equal(t, "#/components/responses/"+name, resp.Ref, "%s %s", where, status)
+				}
+			}
+		}
+		require.NotNil(t, doc.Components.Responses["Unauthorized"].Value.Headers["WWW-Authenticate"], file)
+		require.NotNil(t, doc.Components.Responses["TooManyRequests"].Value.Headers["Retry-After"], file)
+	}
+}

@@ -28,7 +28,7 @@ type SchemaRoles struct {
 	// for use inside another service's transaction; the schema's migrations grant them its rights.
 	Publishes []string
 	// Uses names the roles of the interfaces the schema's service uses: every service records
-	// Idempotency-Keys, and the content services place their elements in the sequence service's
+	// Idempotency-Keys and authenticates API keys, and the content services place their elements in the sequence service's
 	// orders.
 	Uses []string
 }
@@ -36,9 +36,10 @@ type SchemaRoles struct {
 // Roles are the roles of each schema.
 var Roles = map[string]SchemaRoles{
 	"idempotency": {},
-	"sequence":    {Publishes: []string{"fountain_placement"}, Uses: []string{"fountain_idempotency"}},
-	"scripts":     {Uses: []string{"fountain_idempotency", "fountain_placement"}},
-	"characters":  {Uses: []string{"fountain_idempotency", "fountain_placement"}},
-	"sessions":    {Uses: []string{"fountain_idempotency"}},
-	"logs":        {Uses: []string{"fountain_idempotency"}},
+	"auth":        {},
+	"sequence":    {Publishes: []string{"fountain_placement"}, Uses: []string{"fountain_idempotency", "fountain_auth"}},
+	"scripts":     {Uses: []string{"fountain_idempotency", "fountain_auth", "fountain_placement"}},
+	"characters":  {Uses: []string{"fountain_idempotency", "fountain_auth", "fountain_placement"}},
+	"sessions":    {Uses: []string{"fountain_idempotency", "fountain_auth"}},
+	"logs":        {Uses: []string{"fountain_idempotency", "fountain_auth"}},
 }

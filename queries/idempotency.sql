@@ -2,7 +2,7 @@
 -- KeyGet reads the response recorded for a key.
 SELECT request_hash, status, headers, body
 FROM idempotency.keys
-WHERE key = @key AND method = @method AND path = @path;
+WHERE tenant = @tenant AND key = @key AND method = @method AND path = @path;
 
 -- name: KeyLockAndGet :many
 -- KeyLockAndGet tries, for each key of a transaction's writes, the transaction-level advisory lock
@@ -10,19 +10,19 @@ WHERE key = @key AND method = @method AND path = @path;
 -- recorded for it, if any. A key recorded by a transaction that committed after this statement's
 -- snapshot is not seen here; the primary key refuses the second record then.
 SELECT k.ord::bigint AS ord,
-       pg_try_advisory_xact_lock(hashtextextended(k.key || E'\n' || k.method || E'\n' || k.path, 0))::boolean AS locked,
+       pg_try_advisory_xact_lock(hashtextextended(k.tenant || E'\n' || k.key || E'\n' || k.method || E'\n' || k.path, 0))::boolean AS locked,
        ik.request_hash, ik.status, ik.headers, ik.body
 FROM (
-    SELECT i AS ord, (@keys::text[])[i]::text AS key, (@methods::text[])[i]::text AS method, (@paths::text[])[i]::text AS path
+    SELECT i AS ord, (@tenants::text[])[i]::text AS tenant, (@keys::text[])[i]::text AS key, (@methods::text[])[i]::text AS method, (@paths::text[])[i]::text AS path
     FROM generate_series(1, cardinality(@keys::text[])) AS i
 ) k
-LEFT JOIN idempotency.keys ik ON ik.key = k.key AND ik.method = k.method AND ik.path = k.path
+LEFT JOIN idempotency.keys ik ON ik.tenant = k.tenant AND ik.key = k.key AND ik.method = k.method AND ik.path = k.path
 ORDER BY k.ord;
 
 -- name: KeyInsertMany :exec
 -- KeyInsertMany records the keys of a transaction's writes with the responses to replay.
-INSERT INTO idempotency.keys (key, method, path, request_hash, status, headers, body)
-SELECT (@keys::text[])[i], (@methods::text[])[i], (@paths::text[])[i], (@request_hashes::bytea[])[i],
+INSERT INTO idempotency.keys (tenant, key, method, path, request_hash, status, headers, body)
+SELECT (@tenants::text[])[i], (@keys::text[])[i], (@methods::text[])[i], (@paths::text[])[i], (@request_hashes::bytea[])[i],
        (@statuses::int4[])[i], (@headers::text[])[i]::jsonb, (@bodies::bytea[])[i]
 FROM generate_series(1, cardinality(@keys::text[])) AS i;
 

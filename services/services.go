@@ -3,6 +3,7 @@ package services
 
 import (
 	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/services/access"
 	"github.com/fountainai/fountainai/services/characters"
 	"github.com/fountainai/fountainai/services/logs"
 	"github.com/fountainai/fountainai/services/scripts"
@@ -13,5 +14,5 @@ import (
 
 // All returns every service.
 func All() []service.Service {
-	return []service.Service{sequence.Service(), scripts.Service(), characters.Service(), sessions.Service(), stories.Service(), logs.Service()}
+	return []service.Service{sequence.Service(), scripts.Service(), characters.Service(), sessions.Service(), stories.Service(), logs.Service(), access.Service()}
 }

@@ -68,7 +68,11 @@ func startLogging(ctx context.Context, cfg config, pool *pgxpool.Pool, handler h
 	if shipper != nil {
 		base, httpClient := "http://in-process", logship.HandlerClient(handler)
 		if !servesLogs(cfg.services) {
-			base, httpClient = app.PeerURLsFromEnv([]string{logs.Name})[logs.Name], &http.Client{Timeout: cfg.peerTimeout}
+			// The Logging Service takes entries only from the ingest credential.
+			base, httpClient = app.PeerURLsFromEnv([]string{logs.Name})[logs.Name], logship.KeyClient(cfg.auth.ingestKey)
+			if cfg.auth.ingestKey == "" {
+				logger.Warn("FOUNTAIN_INGEST_KEY is not set: the Logging Service will refuse this process's request logs")
+			}
 		}
 		client, err := logsapi.NewClient(base, logsapi.WithHTTPClient(httpClient))
 		if err != nil {

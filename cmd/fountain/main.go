@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/logship"
 	"github.com/fountainai/fountainai/internal/pgcluster"
@@ -38,6 +39,7 @@ const usage = `fountain runs the FountainAI storytelling services.
 Usage:
   fountain serve [flags] [service...]   serve every service (or only those named) on one address
   fountain migrate [flags] [service...] apply database migrations and exit
+  fountain keys create|list|revoke     manage API keys (fountain keys for help)
   fountain kong [--out FILE]            write the Kong gateway configuration generated from the
                                         specs (kong/kong.yml); --with-consumers FILE adds the
                                         consumers of FOUNTAIN_GATEWAY_CONSUMERS to FILE instead
@@ -62,8 +64,21 @@ Flags (each also read from the environment variable shown):
   --peer-timeout D       limit for each call to another service (FOUNTAIN_PEER_TIMEOUT, default 5s)
   --log-retention D      how long the Logging Service keeps request logs, e.g. 72h (FOUNTAIN_LOG_RETENTION,
                          default 168h: 7 days); older days are dropped in the background
+  --auth on|off          authenticate every request (FOUNTAIN_AUTH, default on); off serves everyone as an
+                         admin of the default tenant and is refused unless --addr is a loopback address
+  --oidc-issuer URL      accept bearer JWTs of this OpenID Connect issuer, keys found by discovery
+                         (FOUNTAIN_OIDC_ISSUER); --jwks-url URL (FOUNTAIN_JWKS_URL) names the keys directly
+  --jwt-audience AUD     audience every bearer token must name (FOUNTAIN_JWT_AUDIENCE, default fountainai)
+  --tenant-claim NAME    claim holding the caller's tenant (FOUNTAIN_TENANT_CLAIM, default tenant)
+  --role-claim NAME      claim holding the caller's role (FOUNTAIN_ROLE_CLAIM, default role)
   --ship-logs=BOOL       ship this process's request logs to the Logging Service when it serves it or
                          FOUNTAIN_LOGS_URL is set (FOUNTAIN_SHIP_LOGS, default true)
+
+Secrets are read from the environment only: FOUNTAIN_JWT_HS256_SECRET (32 bytes or more) accepts
+HS256 bearer tokens signed with it (iss fountainai unless --oidc-issuer says otherwise);
+FOUNTAIN_INGEST_KEY is the credential with which the gateway and the services post request logs.
+API keys (X-API-Key) are always accepted. With the local cluster, serve prints an admin key of the
+default tenant on start, kept in <data-dir>/admin-key.
 
 Services served by another process are reached at FOUNTAIN_<SERVICE>_URL (e.g. FOUNTAIN_SEQUENCE_URL=
 http://sequence:8080); services served by this process are called in-process.
@@ -85,6 +100,7 @@ type config struct {
 	peerTimeout     time.Duration
 	logRetention    time.Duration
 	shipLogs        bool
+	auth            authConfig
 	services        []service.Service
 }
 
@@ -114,6 +130,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runKong(rest, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(rest, stderr)
+	case "keys":
+		return runKeys(rest, stdout, stderr)
 	}
 	if cmd != "serve" && cmd != "migrate" {
 		return fmt.Errorf("unknown command %q; run `fountain help`", cmd)
@@ -177,6 +195,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("FOUNTAIN_LOG_RETENTION: %w", err)
 	}
 	fs.DurationVar(&cfg.logRetention, "log-retention", logRetention, "how long request logs are kept")
+	cfg.auth.flags(fs)
 	fs.BoolVar(&cfg.shipLogs, "ship-logs", env("FOUNTAIN_SHIP_LOGS", "true") != "false", "ship request logs to the Logging Service")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -261,9 +280,20 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdown
 	// the end of the graceful part of the budget.
 	work, cancelWork := context.WithCancel(context.Background())
 	defer cancelWork()
+	authn, err := cfg.auth.authenticator(work, cfg.addr, pool)
+	if err != nil {
+		return err
+	}
+	if cfg.databaseURL == "" && !cfg.auth.off {
+		key, err := localAdminKey(ctx, pool, cfg.dataDir)
+		if err != nil {
+			return fmt.Errorf("local admin key: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "admin key (tenant %s, kept in %s): %s\n", auth.DefaultTenant, filepath.Join(cfg.dataDir, adminKeyFile), key)
+	}
 	handler, err := app.Handler(cfg.services, app.Options{
 		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
-		Context: work,
+		Context: work, Auth: authn,
 	})
 	if err != nil {
 		return err

@@ -319,7 +319,8 @@ type ErrorResponse struct {
 	// `ORIGINAL_ID_MISMATCH`, `NOT_FOUND`, `SCRIPT_NOT_FOUND`, `SECTION_NOT_FOUND`,
 	// `CHARACTER_NOT_FOUND`, `HAS_DEPENDANTS`, `PARAPHRASE_AMBIGUOUS`, `PRECONDITION_FAILED`,
 	// `INVALID_PLACEMENT`, `NEIGHBOUR_NOT_FOUND`, `SEQUENCE_OUT_OF_RANGE`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
-	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`, `DEPENDENCY_UNAVAILABLE`, `BAD_GATEWAY`.
+	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`, `DEPENDENCY_UNAVAILABLE`, `BAD_GATEWAY`,
+	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
 	//
 	//
 	// Example: VALIDATION_FAILED
@@ -691,6 +692,9 @@ type BadRequest = ErrorResponse
 // Conflict The body of every error response.
 type Conflict = ErrorResponse
 
+// Forbidden The body of every error response.
+type Forbidden = ErrorResponse
+
 // InternalError The body of every error response.
 type InternalError = ErrorResponse
 
@@ -702,6 +706,12 @@ type PayloadTooLarge = ErrorResponse
 
 // PreconditionFailed The body of every error response.
 type PreconditionFailed = ErrorResponse
+
+// TooManyRequests The body of every error response.
+type TooManyRequests = ErrorResponse
+
+// Unauthorized The body of every error response.
+type Unauthorized = ErrorResponse
 
 // Unavailable The body of every error response.
 type Unavailable = ErrorResponse
@@ -6889,6 +6899,16 @@ type ClientWithResponsesInterface interface {
 	ReplaceSpokenWordParaphraseWithResponse(ctx context.Context, spokenWordId SpokenWordIdPath, paraphraseId ParaphraseIdPath, params *ReplaceSpokenWordParaphraseParams, body ReplaceSpokenWordParaphraseJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSpokenWordParaphraseResponse, error)
 }
 
+// DeleteActionsResponse401Headers the declared response headers of an HTTP 401 response for DeleteActions
+type DeleteActionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteActionsResponse429Headers the declared response headers of an HTTP 429 response for DeleteActions
+type DeleteActionsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteActionsResponse503Headers the declared response headers of an HTTP 503 response for DeleteActions
 type DeleteActionsResponse503Headers struct {
 	RetryAfter *int
@@ -6901,12 +6921,22 @@ type DeleteActionsResponse struct {
 	JSON200 *DeletedCount
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteActionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteActionsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteActionsResponse503Headers
 }
@@ -6919,6 +6949,21 @@ func (r DeleteActionsResponse) GetJSON200() *DeletedCount {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteActionsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteActionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteActionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteActionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -6965,6 +7010,16 @@ func (r DeleteActionsResponse) ContentType() string {
 	return ""
 }
 
+// ListActionsResponse401Headers the declared response headers of an HTTP 401 response for ListActions
+type ListActionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListActionsResponse429Headers the declared response headers of an HTTP 429 response for ListActions
+type ListActionsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListActionsResponse503Headers the declared response headers of an HTTP 503 response for ListActions
 type ListActionsResponse503Headers struct {
 	RetryAfter *int
@@ -6977,12 +7032,22 @@ type ListActionsResponse struct {
 	JSON200 *ActionList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListActionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListActionsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListActionsResponse503Headers
 }
@@ -6995,6 +7060,21 @@ func (r ListActionsResponse) GetJSON200() *ActionList {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListActionsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListActionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListActionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListActionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7046,8 +7126,18 @@ type CreateActionResponse201Headers struct {
 	ETag string
 }
 
+// CreateActionResponse401Headers the declared response headers of an HTTP 401 response for CreateAction
+type CreateActionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateActionResponse409Headers the declared response headers of an HTTP 409 response for CreateAction
 type CreateActionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateActionResponse429Headers the declared response headers of an HTTP 429 response for CreateAction
+type CreateActionResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -7063,6 +7153,10 @@ type CreateActionResponse struct {
 	JSON201 *Action
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -7071,6 +7165,8 @@ type CreateActionResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -7079,8 +7175,12 @@ type CreateActionResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateActionResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateActionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateActionResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateActionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateActionResponse503Headers
 }
@@ -7093,6 +7193,16 @@ func (r CreateActionResponse) GetJSON201() *Action {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateActionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateActionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateActionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -7113,6 +7223,11 @@ func (r CreateActionResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateActionResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateActionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7159,8 +7274,18 @@ func (r CreateActionResponse) ContentType() string {
 	return ""
 }
 
+// DeleteActionResponse401Headers the declared response headers of an HTTP 401 response for DeleteAction
+type DeleteActionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // DeleteActionResponse409Headers the declared response headers of an HTTP 409 response for DeleteAction
 type DeleteActionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// DeleteActionResponse429Headers the declared response headers of an HTTP 429 response for DeleteAction
+type DeleteActionResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -7174,20 +7299,30 @@ type DeleteActionResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteActionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *DeleteActionResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteActionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteActionResponse503Headers
 }
@@ -7195,6 +7330,16 @@ type DeleteActionResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteActionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteActionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteActionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7210,6 +7355,11 @@ func (r DeleteActionResponse) GetJSON409() *Conflict {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteActionResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteActionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7261,6 +7411,16 @@ type GetActionResponse200Headers struct {
 	ETag string
 }
 
+// GetActionResponse401Headers the declared response headers of an HTTP 401 response for GetAction
+type GetActionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetActionResponse429Headers the declared response headers of an HTTP 429 response for GetAction
+type GetActionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetActionResponse503Headers the declared response headers of an HTTP 503 response for GetAction
 type GetActionResponse503Headers struct {
 	RetryAfter *int
@@ -7273,8 +7433,14 @@ type GetActionResponse struct {
 	JSON200 *Action
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -7283,6 +7449,10 @@ type GetActionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetActionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetActionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetActionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetActionResponse503Headers
 }
@@ -7297,9 +7467,24 @@ func (r GetActionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetActionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetActionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetActionResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetActionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7351,6 +7536,16 @@ type UpdateActionResponse200Headers struct {
 	ETag string
 }
 
+// UpdateActionResponse401Headers the declared response headers of an HTTP 401 response for UpdateAction
+type UpdateActionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateActionResponse429Headers the declared response headers of an HTTP 429 response for UpdateAction
+type UpdateActionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // UpdateActionResponse503Headers the declared response headers of an HTTP 503 response for UpdateAction
 type UpdateActionResponse503Headers struct {
 	RetryAfter *int
@@ -7363,6 +7558,10 @@ type UpdateActionResponse struct {
 	JSON200 *Action
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -7373,6 +7572,8 @@ type UpdateActionResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -7381,6 +7582,10 @@ type UpdateActionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateActionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateActionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateActionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateActionResponse503Headers
 }
@@ -7393,6 +7598,16 @@ func (r UpdateActionResponse) GetJSON200() *Action {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateActionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateActionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateActionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7418,6 +7633,11 @@ func (r UpdateActionResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateActionResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateActionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7469,6 +7689,16 @@ type ReplaceActionResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceActionResponse401Headers the declared response headers of an HTTP 401 response for ReplaceAction
+type ReplaceActionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceActionResponse429Headers the declared response headers of an HTTP 429 response for ReplaceAction
+type ReplaceActionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceActionResponse503Headers the declared response headers of an HTTP 503 response for ReplaceAction
 type ReplaceActionResponse503Headers struct {
 	RetryAfter *int
@@ -7481,6 +7711,10 @@ type ReplaceActionResponse struct {
 	JSON200 *Action
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -7491,6 +7725,8 @@ type ReplaceActionResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -7499,6 +7735,10 @@ type ReplaceActionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceActionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceActionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceActionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceActionResponse503Headers
 }
@@ -7511,6 +7751,16 @@ func (r ReplaceActionResponse) GetJSON200() *Action {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceActionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceActionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceActionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7536,6 +7786,11 @@ func (r ReplaceActionResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ReplaceActionResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceActionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7582,6 +7837,16 @@ func (r ReplaceActionResponse) ContentType() string {
 	return ""
 }
 
+// ListActionParaphrasesResponse401Headers the declared response headers of an HTTP 401 response for ListActionParaphrases
+type ListActionParaphrasesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListActionParaphrasesResponse429Headers the declared response headers of an HTTP 429 response for ListActionParaphrases
+type ListActionParaphrasesResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListActionParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for ListActionParaphrases
 type ListActionParaphrasesResponse503Headers struct {
 	RetryAfter *int
@@ -7594,12 +7859,22 @@ type ListActionParaphrasesResponse struct {
 	JSON200 *ParaphraseList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListActionParaphrasesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListActionParaphrasesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListActionParaphrasesResponse503Headers
 }
@@ -7614,9 +7889,24 @@ func (r ListActionParaphrasesResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListActionParaphrasesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListActionParaphrasesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ListActionParaphrasesResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListActionParaphrasesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7663,8 +7953,18 @@ type CreateActionParaphraseResponse201Headers struct {
 	ETag string
 }
 
+// CreateActionParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateActionParaphrase
+type CreateActionParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateActionParaphraseResponse409Headers the declared response headers of an HTTP 409 response for CreateActionParaphrase
 type CreateActionParaphraseResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateActionParaphraseResponse429Headers the declared response headers of an HTTP 429 response for CreateActionParaphrase
+type CreateActionParaphraseResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -7680,6 +7980,10 @@ type CreateActionParaphraseResponse struct {
 	JSON201 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -7688,14 +7992,20 @@ type CreateActionParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateActionParaphraseResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateActionParaphraseResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateActionParaphraseResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateActionParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateActionParaphraseResponse503Headers
 }
@@ -7708,6 +8018,16 @@ func (r CreateActionParaphraseResponse) GetJSON201() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateActionParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateActionParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateActionParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7728,6 +8048,11 @@ func (r CreateActionParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r CreateActionParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateActionParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7769,6 +8094,16 @@ func (r CreateActionParaphraseResponse) ContentType() string {
 	return ""
 }
 
+// DeleteActionParaphraseResponse401Headers the declared response headers of an HTTP 401 response for DeleteActionParaphrase
+type DeleteActionParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteActionParaphraseResponse429Headers the declared response headers of an HTTP 429 response for DeleteActionParaphrase
+type DeleteActionParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for DeleteActionParaphrase
 type DeleteActionParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -7779,14 +8114,24 @@ type DeleteActionParaphraseResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteActionParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteActionParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteActionParaphraseResponse503Headers
 }
@@ -7794,6 +8139,16 @@ type DeleteActionParaphraseResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteActionParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteActionParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteActionParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7804,6 +8159,11 @@ func (r DeleteActionParaphraseResponse) GetJSON404() *NotFound {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteActionParaphraseResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteActionParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7850,6 +8210,16 @@ type GetActionParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// GetActionParaphraseResponse401Headers the declared response headers of an HTTP 401 response for GetActionParaphrase
+type GetActionParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetActionParaphraseResponse429Headers the declared response headers of an HTTP 429 response for GetActionParaphrase
+type GetActionParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for GetActionParaphrase
 type GetActionParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -7862,14 +8232,24 @@ type GetActionParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetActionParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetActionParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetActionParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetActionParaphraseResponse503Headers
 }
@@ -7884,9 +8264,24 @@ func (r GetActionParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetActionParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetActionParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetActionParaphraseResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetActionParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -7933,6 +8328,16 @@ type PatchActionParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// PatchActionParaphraseResponse401Headers the declared response headers of an HTTP 401 response for PatchActionParaphrase
+type PatchActionParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchActionParaphraseResponse429Headers the declared response headers of an HTTP 429 response for PatchActionParaphrase
+type PatchActionParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // PatchActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for PatchActionParaphrase
 type PatchActionParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -7945,6 +8350,10 @@ type PatchActionParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -7953,12 +8362,18 @@ type PatchActionParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchActionParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchActionParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchActionParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PatchActionParaphraseResponse503Headers
 }
@@ -7971,6 +8386,16 @@ func (r PatchActionParaphraseResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r PatchActionParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchActionParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchActionParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7991,6 +8416,11 @@ func (r PatchActionParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r PatchActionParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PatchActionParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8037,6 +8467,16 @@ type ReplaceActionParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceActionParaphraseResponse401Headers the declared response headers of an HTTP 401 response for ReplaceActionParaphrase
+type ReplaceActionParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceActionParaphraseResponse429Headers the declared response headers of an HTTP 429 response for ReplaceActionParaphrase
+type ReplaceActionParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceActionParaphraseResponse503Headers the declared response headers of an HTTP 503 response for ReplaceActionParaphrase
 type ReplaceActionParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -8049,6 +8489,10 @@ type ReplaceActionParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -8057,12 +8501,18 @@ type ReplaceActionParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceActionParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceActionParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceActionParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceActionParaphraseResponse503Headers
 }
@@ -8075,6 +8525,16 @@ func (r ReplaceActionParaphraseResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceActionParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceActionParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceActionParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -8095,6 +8555,11 @@ func (r ReplaceActionParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReplaceActionParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceActionParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8136,6 +8601,16 @@ func (r ReplaceActionParaphraseResponse) ContentType() string {
 	return ""
 }
 
+// ListCharactersResponse401Headers the declared response headers of an HTTP 401 response for ListCharacters
+type ListCharactersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListCharactersResponse429Headers the declared response headers of an HTTP 429 response for ListCharacters
+type ListCharactersResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListCharactersResponse503Headers the declared response headers of an HTTP 503 response for ListCharacters
 type ListCharactersResponse503Headers struct {
 	RetryAfter *int
@@ -8148,10 +8623,20 @@ type ListCharactersResponse struct {
 	JSON200 *CharacterList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCharactersResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCharactersResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListCharactersResponse503Headers
 }
@@ -8164,6 +8649,21 @@ func (r ListCharactersResponse) GetJSON200() *CharacterList {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListCharactersResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCharactersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCharactersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCharactersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8210,8 +8710,18 @@ type CreateCharacterResponse201Headers struct {
 	ETag string
 }
 
+// CreateCharacterResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacter
+type CreateCharacterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateCharacterResponse409Headers the declared response headers of an HTTP 409 response for CreateCharacter
 type CreateCharacterResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateCharacterResponse429Headers the declared response headers of an HTTP 429 response for CreateCharacter
+type CreateCharacterResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -8227,20 +8737,30 @@ type CreateCharacterResponse struct {
 	JSON201 *Character
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateCharacterResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateCharacterResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateCharacterResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateCharacterResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateCharacterResponse503Headers
 }
@@ -8253,6 +8773,16 @@ func (r CreateCharacterResponse) GetJSON201() *Character {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateCharacterResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateCharacterResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateCharacterResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -8268,6 +8798,11 @@ func (r CreateCharacterResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r CreateCharacterResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateCharacterResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8309,8 +8844,18 @@ func (r CreateCharacterResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCharacterResponse401Headers the declared response headers of an HTTP 401 response for DeleteCharacter
+type DeleteCharacterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // DeleteCharacterResponse409Headers the declared response headers of an HTTP 409 response for DeleteCharacter
 type DeleteCharacterResponse409Headers struct {
+	RetryAfter *int
+}
+
+// DeleteCharacterResponse429Headers the declared response headers of an HTTP 429 response for DeleteCharacter
+type DeleteCharacterResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -8324,20 +8869,30 @@ type DeleteCharacterResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteCharacterResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *DeleteCharacterResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteCharacterResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteCharacterResponse503Headers
 }
@@ -8345,6 +8900,16 @@ type DeleteCharacterResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteCharacterResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteCharacterResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteCharacterResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -8360,6 +8925,11 @@ func (r DeleteCharacterResponse) GetJSON409() *Conflict {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteCharacterResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteCharacterResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8411,6 +8981,16 @@ type GetCharacterResponse200Headers struct {
 	ETag string
 }
 
+// GetCharacterResponse401Headers the declared response headers of an HTTP 401 response for GetCharacter
+type GetCharacterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCharacterResponse429Headers the declared response headers of an HTTP 429 response for GetCharacter
+type GetCharacterResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetCharacterResponse503Headers the declared response headers of an HTTP 503 response for GetCharacter
 type GetCharacterResponse503Headers struct {
 	RetryAfter *int
@@ -8423,14 +9003,24 @@ type GetCharacterResponse struct {
 	JSON200 *Character
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCharacterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCharacterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCharacterResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetCharacterResponse503Headers
 }
@@ -8445,9 +9035,24 @@ func (r GetCharacterResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCharacterResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCharacterResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetCharacterResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCharacterResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8494,6 +9099,16 @@ type UpdateCharacterResponse200Headers struct {
 	ETag string
 }
 
+// UpdateCharacterResponse401Headers the declared response headers of an HTTP 401 response for UpdateCharacter
+type UpdateCharacterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateCharacterResponse429Headers the declared response headers of an HTTP 429 response for UpdateCharacter
+type UpdateCharacterResponse429Headers struct {
+	RetryAfter *int
+}
+
 // UpdateCharacterResponse503Headers the declared response headers of an HTTP 503 response for UpdateCharacter
 type UpdateCharacterResponse503Headers struct {
 	RetryAfter *int
@@ -8506,6 +9121,10 @@ type UpdateCharacterResponse struct {
 	JSON200 *Character
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -8514,12 +9133,18 @@ type UpdateCharacterResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateCharacterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateCharacterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateCharacterResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateCharacterResponse503Headers
 }
@@ -8532,6 +9157,16 @@ func (r UpdateCharacterResponse) GetJSON200() *Character {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateCharacterResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateCharacterResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateCharacterResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -8552,6 +9187,11 @@ func (r UpdateCharacterResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r UpdateCharacterResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateCharacterResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8598,6 +9238,16 @@ type ReplaceCharacterResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceCharacterResponse401Headers the declared response headers of an HTTP 401 response for ReplaceCharacter
+type ReplaceCharacterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceCharacterResponse429Headers the declared response headers of an HTTP 429 response for ReplaceCharacter
+type ReplaceCharacterResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceCharacterResponse503Headers the declared response headers of an HTTP 503 response for ReplaceCharacter
 type ReplaceCharacterResponse503Headers struct {
 	RetryAfter *int
@@ -8610,6 +9260,10 @@ type ReplaceCharacterResponse struct {
 	JSON200 *Character
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -8618,12 +9272,18 @@ type ReplaceCharacterResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceCharacterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceCharacterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceCharacterResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceCharacterResponse503Headers
 }
@@ -8636,6 +9296,16 @@ func (r ReplaceCharacterResponse) GetJSON200() *Character {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceCharacterResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceCharacterResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceCharacterResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -8656,6 +9326,11 @@ func (r ReplaceCharacterResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReplaceCharacterResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceCharacterResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8697,6 +9372,16 @@ func (r ReplaceCharacterResponse) ContentType() string {
 	return ""
 }
 
+// ListCharacterParaphrasesResponse401Headers the declared response headers of an HTTP 401 response for ListCharacterParaphrases
+type ListCharacterParaphrasesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListCharacterParaphrasesResponse429Headers the declared response headers of an HTTP 429 response for ListCharacterParaphrases
+type ListCharacterParaphrasesResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListCharacterParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for ListCharacterParaphrases
 type ListCharacterParaphrasesResponse503Headers struct {
 	RetryAfter *int
@@ -8709,12 +9394,22 @@ type ListCharacterParaphrasesResponse struct {
 	JSON200 *ParaphraseList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCharacterParaphrasesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCharacterParaphrasesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListCharacterParaphrasesResponse503Headers
 }
@@ -8729,9 +9424,24 @@ func (r ListCharacterParaphrasesResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCharacterParaphrasesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCharacterParaphrasesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ListCharacterParaphrasesResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCharacterParaphrasesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8778,8 +9488,18 @@ type PatchCharacterParaphrasesResponse200Headers struct {
 	ETag string
 }
 
+// PatchCharacterParaphrasesResponse401Headers the declared response headers of an HTTP 401 response for PatchCharacterParaphrases
+type PatchCharacterParaphrasesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // PatchCharacterParaphrasesResponse409Headers the declared response headers of an HTTP 409 response for PatchCharacterParaphrases
 type PatchCharacterParaphrasesResponse409Headers struct {
+	RetryAfter *int
+}
+
+// PatchCharacterParaphrasesResponse429Headers the declared response headers of an HTTP 429 response for PatchCharacterParaphrases
+type PatchCharacterParaphrasesResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -8795,6 +9515,10 @@ type PatchCharacterParaphrasesResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -8805,14 +9529,20 @@ type PatchCharacterParaphrasesResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchCharacterParaphrasesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchCharacterParaphrasesResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchCharacterParaphrasesResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchCharacterParaphrasesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PatchCharacterParaphrasesResponse503Headers
 }
@@ -8825,6 +9555,16 @@ func (r PatchCharacterParaphrasesResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r PatchCharacterParaphrasesResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchCharacterParaphrasesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchCharacterParaphrasesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -8850,6 +9590,11 @@ func (r PatchCharacterParaphrasesResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r PatchCharacterParaphrasesResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PatchCharacterParaphrasesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8896,8 +9641,18 @@ type CreateCharacterParaphraseResponse201Headers struct {
 	ETag string
 }
 
+// CreateCharacterParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacterParaphrase
+type CreateCharacterParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateCharacterParaphraseResponse409Headers the declared response headers of an HTTP 409 response for CreateCharacterParaphrase
 type CreateCharacterParaphraseResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateCharacterParaphraseResponse429Headers the declared response headers of an HTTP 429 response for CreateCharacterParaphrase
+type CreateCharacterParaphraseResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -8913,6 +9668,10 @@ type CreateCharacterParaphraseResponse struct {
 	JSON201 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -8921,14 +9680,20 @@ type CreateCharacterParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateCharacterParaphraseResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateCharacterParaphraseResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateCharacterParaphraseResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateCharacterParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateCharacterParaphraseResponse503Headers
 }
@@ -8941,6 +9706,16 @@ func (r CreateCharacterParaphraseResponse) GetJSON201() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateCharacterParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateCharacterParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateCharacterParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -8961,6 +9736,11 @@ func (r CreateCharacterParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r CreateCharacterParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateCharacterParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9007,8 +9787,18 @@ type UpdateCharacterParaphrasesResponse200Headers struct {
 	ETag string
 }
 
+// UpdateCharacterParaphrasesResponse401Headers the declared response headers of an HTTP 401 response for UpdateCharacterParaphrases
+type UpdateCharacterParaphrasesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // UpdateCharacterParaphrasesResponse409Headers the declared response headers of an HTTP 409 response for UpdateCharacterParaphrases
 type UpdateCharacterParaphrasesResponse409Headers struct {
+	RetryAfter *int
+}
+
+// UpdateCharacterParaphrasesResponse429Headers the declared response headers of an HTTP 429 response for UpdateCharacterParaphrases
+type UpdateCharacterParaphrasesResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -9024,6 +9814,10 @@ type UpdateCharacterParaphrasesResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -9034,14 +9828,20 @@ type UpdateCharacterParaphrasesResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateCharacterParaphrasesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateCharacterParaphrasesResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *UpdateCharacterParaphrasesResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateCharacterParaphrasesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateCharacterParaphrasesResponse503Headers
 }
@@ -9054,6 +9854,16 @@ func (r UpdateCharacterParaphrasesResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateCharacterParaphrasesResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateCharacterParaphrasesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateCharacterParaphrasesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -9079,6 +9889,11 @@ func (r UpdateCharacterParaphrasesResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r UpdateCharacterParaphrasesResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateCharacterParaphrasesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9120,6 +9935,16 @@ func (r UpdateCharacterParaphrasesResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCharacterParaphraseResponse401Headers the declared response headers of an HTTP 401 response for DeleteCharacterParaphrase
+type DeleteCharacterParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteCharacterParaphraseResponse429Headers the declared response headers of an HTTP 429 response for DeleteCharacterParaphrase
+type DeleteCharacterParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for DeleteCharacterParaphrase
 type DeleteCharacterParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -9130,14 +9955,24 @@ type DeleteCharacterParaphraseResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteCharacterParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteCharacterParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteCharacterParaphraseResponse503Headers
 }
@@ -9145,6 +9980,16 @@ type DeleteCharacterParaphraseResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteCharacterParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteCharacterParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteCharacterParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -9155,6 +10000,11 @@ func (r DeleteCharacterParaphraseResponse) GetJSON404() *NotFound {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteCharacterParaphraseResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteCharacterParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9201,6 +10051,16 @@ type GetCharacterParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// GetCharacterParaphraseResponse401Headers the declared response headers of an HTTP 401 response for GetCharacterParaphrase
+type GetCharacterParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCharacterParaphraseResponse429Headers the declared response headers of an HTTP 429 response for GetCharacterParaphrase
+type GetCharacterParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for GetCharacterParaphrase
 type GetCharacterParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -9213,14 +10073,24 @@ type GetCharacterParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCharacterParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCharacterParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCharacterParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetCharacterParaphraseResponse503Headers
 }
@@ -9235,9 +10105,24 @@ func (r GetCharacterParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCharacterParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCharacterParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetCharacterParaphraseResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCharacterParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9284,6 +10169,16 @@ type PatchCharacterParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// PatchCharacterParaphraseResponse401Headers the declared response headers of an HTTP 401 response for PatchCharacterParaphrase
+type PatchCharacterParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchCharacterParaphraseResponse429Headers the declared response headers of an HTTP 429 response for PatchCharacterParaphrase
+type PatchCharacterParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // PatchCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for PatchCharacterParaphrase
 type PatchCharacterParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -9296,6 +10191,10 @@ type PatchCharacterParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -9304,12 +10203,18 @@ type PatchCharacterParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchCharacterParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchCharacterParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchCharacterParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PatchCharacterParaphraseResponse503Headers
 }
@@ -9322,6 +10227,16 @@ func (r PatchCharacterParaphraseResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r PatchCharacterParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchCharacterParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchCharacterParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -9342,6 +10257,11 @@ func (r PatchCharacterParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r PatchCharacterParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PatchCharacterParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9388,6 +10308,16 @@ type ReplaceCharacterParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceCharacterParaphraseResponse401Headers the declared response headers of an HTTP 401 response for ReplaceCharacterParaphrase
+type ReplaceCharacterParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceCharacterParaphraseResponse429Headers the declared response headers of an HTTP 429 response for ReplaceCharacterParaphrase
+type ReplaceCharacterParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceCharacterParaphraseResponse503Headers the declared response headers of an HTTP 503 response for ReplaceCharacterParaphrase
 type ReplaceCharacterParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -9400,6 +10330,10 @@ type ReplaceCharacterParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -9408,12 +10342,18 @@ type ReplaceCharacterParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceCharacterParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceCharacterParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceCharacterParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceCharacterParaphraseResponse503Headers
 }
@@ -9426,6 +10366,16 @@ func (r ReplaceCharacterParaphraseResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceCharacterParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceCharacterParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceCharacterParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -9446,6 +10396,11 @@ func (r ReplaceCharacterParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReplaceCharacterParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceCharacterParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9487,6 +10442,16 @@ func (r ReplaceCharacterParaphraseResponse) ContentType() string {
 	return ""
 }
 
+// ListLinesResponse401Headers the declared response headers of an HTTP 401 response for ListLines
+type ListLinesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListLinesResponse429Headers the declared response headers of an HTTP 429 response for ListLines
+type ListLinesResponse429Headers struct {
+	RetryAfter *int
+}
+
 type ListLinesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9494,8 +10459,18 @@ type ListLinesResponse struct {
 	JSON200 *LineContents
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListLinesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListLinesResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9506,6 +10481,21 @@ func (r ListLinesResponse) GetJSON200() *LineContents {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListLinesResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListLinesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListLinesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListLinesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9542,6 +10532,16 @@ func (r ListLinesResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSpokenWordsResponse401Headers the declared response headers of an HTTP 401 response for DeleteSpokenWords
+type DeleteSpokenWordsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteSpokenWordsResponse429Headers the declared response headers of an HTTP 429 response for DeleteSpokenWords
+type DeleteSpokenWordsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteSpokenWordsResponse503Headers the declared response headers of an HTTP 503 response for DeleteSpokenWords
 type DeleteSpokenWordsResponse503Headers struct {
 	RetryAfter *int
@@ -9554,12 +10554,22 @@ type DeleteSpokenWordsResponse struct {
 	JSON200 *DeletedCount
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSpokenWordsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteSpokenWordsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteSpokenWordsResponse503Headers
 }
@@ -9572,6 +10582,21 @@ func (r DeleteSpokenWordsResponse) GetJSON200() *DeletedCount {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteSpokenWordsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSpokenWordsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSpokenWordsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteSpokenWordsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9618,6 +10643,16 @@ func (r DeleteSpokenWordsResponse) ContentType() string {
 	return ""
 }
 
+// ListSpokenWordsResponse401Headers the declared response headers of an HTTP 401 response for ListSpokenWords
+type ListSpokenWordsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSpokenWordsResponse429Headers the declared response headers of an HTTP 429 response for ListSpokenWords
+type ListSpokenWordsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListSpokenWordsResponse503Headers the declared response headers of an HTTP 503 response for ListSpokenWords
 type ListSpokenWordsResponse503Headers struct {
 	RetryAfter *int
@@ -9630,12 +10665,22 @@ type ListSpokenWordsResponse struct {
 	JSON200 *SpokenWordList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSpokenWordsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSpokenWordsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListSpokenWordsResponse503Headers
 }
@@ -9648,6 +10693,21 @@ func (r ListSpokenWordsResponse) GetJSON200() *SpokenWordList {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListSpokenWordsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSpokenWordsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSpokenWordsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSpokenWordsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9699,8 +10759,18 @@ type CreateSpokenWordResponse201Headers struct {
 	ETag string
 }
 
+// CreateSpokenWordResponse401Headers the declared response headers of an HTTP 401 response for CreateSpokenWord
+type CreateSpokenWordResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateSpokenWordResponse409Headers the declared response headers of an HTTP 409 response for CreateSpokenWord
 type CreateSpokenWordResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateSpokenWordResponse429Headers the declared response headers of an HTTP 429 response for CreateSpokenWord
+type CreateSpokenWordResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -9716,6 +10786,10 @@ type CreateSpokenWordResponse struct {
 	JSON201 *SpokenWord
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -9724,6 +10798,8 @@ type CreateSpokenWordResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -9732,8 +10808,12 @@ type CreateSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateSpokenWordResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSpokenWordResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateSpokenWordResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSpokenWordResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateSpokenWordResponse503Headers
 }
@@ -9746,6 +10826,16 @@ func (r CreateSpokenWordResponse) GetJSON201() *SpokenWord {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateSpokenWordResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSpokenWordResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSpokenWordResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -9766,6 +10856,11 @@ func (r CreateSpokenWordResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateSpokenWordResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateSpokenWordResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9812,8 +10907,18 @@ func (r CreateSpokenWordResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSpokenWordResponse401Headers the declared response headers of an HTTP 401 response for DeleteSpokenWord
+type DeleteSpokenWordResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // DeleteSpokenWordResponse409Headers the declared response headers of an HTTP 409 response for DeleteSpokenWord
 type DeleteSpokenWordResponse409Headers struct {
+	RetryAfter *int
+}
+
+// DeleteSpokenWordResponse429Headers the declared response headers of an HTTP 429 response for DeleteSpokenWord
+type DeleteSpokenWordResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -9827,20 +10932,30 @@ type DeleteSpokenWordResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSpokenWordResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *DeleteSpokenWordResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteSpokenWordResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteSpokenWordResponse503Headers
 }
@@ -9848,6 +10963,16 @@ type DeleteSpokenWordResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteSpokenWordResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSpokenWordResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSpokenWordResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -9863,6 +10988,11 @@ func (r DeleteSpokenWordResponse) GetJSON409() *Conflict {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteSpokenWordResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteSpokenWordResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -9914,6 +11044,16 @@ type GetSpokenWordResponse200Headers struct {
 	ETag string
 }
 
+// GetSpokenWordResponse401Headers the declared response headers of an HTTP 401 response for GetSpokenWord
+type GetSpokenWordResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSpokenWordResponse429Headers the declared response headers of an HTTP 429 response for GetSpokenWord
+type GetSpokenWordResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for GetSpokenWord
 type GetSpokenWordResponse503Headers struct {
 	RetryAfter *int
@@ -9926,8 +11066,14 @@ type GetSpokenWordResponse struct {
 	JSON200 *SpokenWord
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -9936,6 +11082,10 @@ type GetSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSpokenWordResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSpokenWordResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSpokenWordResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetSpokenWordResponse503Headers
 }
@@ -9950,9 +11100,24 @@ func (r GetSpokenWordResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSpokenWordResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSpokenWordResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetSpokenWordResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSpokenWordResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10004,6 +11169,16 @@ type UpdateSpokenWordResponse200Headers struct {
 	ETag string
 }
 
+// UpdateSpokenWordResponse401Headers the declared response headers of an HTTP 401 response for UpdateSpokenWord
+type UpdateSpokenWordResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateSpokenWordResponse429Headers the declared response headers of an HTTP 429 response for UpdateSpokenWord
+type UpdateSpokenWordResponse429Headers struct {
+	RetryAfter *int
+}
+
 // UpdateSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for UpdateSpokenWord
 type UpdateSpokenWordResponse503Headers struct {
 	RetryAfter *int
@@ -10016,6 +11191,10 @@ type UpdateSpokenWordResponse struct {
 	JSON200 *SpokenWord
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -10026,6 +11205,8 @@ type UpdateSpokenWordResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -10034,6 +11215,10 @@ type UpdateSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateSpokenWordResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSpokenWordResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateSpokenWordResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateSpokenWordResponse503Headers
 }
@@ -10046,6 +11231,16 @@ func (r UpdateSpokenWordResponse) GetJSON200() *SpokenWord {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateSpokenWordResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSpokenWordResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSpokenWordResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -10071,6 +11266,11 @@ func (r UpdateSpokenWordResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateSpokenWordResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateSpokenWordResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10122,6 +11322,16 @@ type ReplaceSpokenWordResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSpokenWordResponse401Headers the declared response headers of an HTTP 401 response for ReplaceSpokenWord
+type ReplaceSpokenWordResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceSpokenWordResponse429Headers the declared response headers of an HTTP 429 response for ReplaceSpokenWord
+type ReplaceSpokenWordResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceSpokenWordResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSpokenWord
 type ReplaceSpokenWordResponse503Headers struct {
 	RetryAfter *int
@@ -10134,6 +11344,10 @@ type ReplaceSpokenWordResponse struct {
 	JSON200 *SpokenWord
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -10144,6 +11358,8 @@ type ReplaceSpokenWordResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -10152,6 +11368,10 @@ type ReplaceSpokenWordResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSpokenWordResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceSpokenWordResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceSpokenWordResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceSpokenWordResponse503Headers
 }
@@ -10164,6 +11384,16 @@ func (r ReplaceSpokenWordResponse) GetJSON200() *SpokenWord {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceSpokenWordResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceSpokenWordResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceSpokenWordResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -10189,6 +11419,11 @@ func (r ReplaceSpokenWordResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ReplaceSpokenWordResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceSpokenWordResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10235,6 +11470,16 @@ func (r ReplaceSpokenWordResponse) ContentType() string {
 	return ""
 }
 
+// ListSpokenWordParaphrasesResponse401Headers the declared response headers of an HTTP 401 response for ListSpokenWordParaphrases
+type ListSpokenWordParaphrasesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSpokenWordParaphrasesResponse429Headers the declared response headers of an HTTP 429 response for ListSpokenWordParaphrases
+type ListSpokenWordParaphrasesResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListSpokenWordParaphrasesResponse503Headers the declared response headers of an HTTP 503 response for ListSpokenWordParaphrases
 type ListSpokenWordParaphrasesResponse503Headers struct {
 	RetryAfter *int
@@ -10247,12 +11492,22 @@ type ListSpokenWordParaphrasesResponse struct {
 	JSON200 *ParaphraseList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSpokenWordParaphrasesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSpokenWordParaphrasesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListSpokenWordParaphrasesResponse503Headers
 }
@@ -10267,9 +11522,24 @@ func (r ListSpokenWordParaphrasesResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSpokenWordParaphrasesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSpokenWordParaphrasesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ListSpokenWordParaphrasesResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSpokenWordParaphrasesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10316,8 +11586,18 @@ type CreateSpokenWordParaphraseResponse201Headers struct {
 	ETag string
 }
 
+// CreateSpokenWordParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateSpokenWordParaphrase
+type CreateSpokenWordParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateSpokenWordParaphraseResponse409Headers the declared response headers of an HTTP 409 response for CreateSpokenWordParaphrase
 type CreateSpokenWordParaphraseResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateSpokenWordParaphraseResponse429Headers the declared response headers of an HTTP 429 response for CreateSpokenWordParaphrase
+type CreateSpokenWordParaphraseResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -10333,6 +11613,10 @@ type CreateSpokenWordParaphraseResponse struct {
 	JSON201 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -10341,14 +11625,20 @@ type CreateSpokenWordParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateSpokenWordParaphraseResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSpokenWordParaphraseResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateSpokenWordParaphraseResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSpokenWordParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateSpokenWordParaphraseResponse503Headers
 }
@@ -10361,6 +11651,16 @@ func (r CreateSpokenWordParaphraseResponse) GetJSON201() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateSpokenWordParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSpokenWordParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSpokenWordParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -10381,6 +11681,11 @@ func (r CreateSpokenWordParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r CreateSpokenWordParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateSpokenWordParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10422,6 +11727,16 @@ func (r CreateSpokenWordParaphraseResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSpokenWordParaphraseResponse401Headers the declared response headers of an HTTP 401 response for DeleteSpokenWordParaphrase
+type DeleteSpokenWordParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteSpokenWordParaphraseResponse429Headers the declared response headers of an HTTP 429 response for DeleteSpokenWordParaphrase
+type DeleteSpokenWordParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for DeleteSpokenWordParaphrase
 type DeleteSpokenWordParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -10432,14 +11747,24 @@ type DeleteSpokenWordParaphraseResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSpokenWordParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteSpokenWordParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteSpokenWordParaphraseResponse503Headers
 }
@@ -10447,6 +11772,16 @@ type DeleteSpokenWordParaphraseResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteSpokenWordParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSpokenWordParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSpokenWordParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -10457,6 +11792,11 @@ func (r DeleteSpokenWordParaphraseResponse) GetJSON404() *NotFound {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteSpokenWordParaphraseResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteSpokenWordParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10503,6 +11843,16 @@ type GetSpokenWordParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// GetSpokenWordParaphraseResponse401Headers the declared response headers of an HTTP 401 response for GetSpokenWordParaphrase
+type GetSpokenWordParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSpokenWordParaphraseResponse429Headers the declared response headers of an HTTP 429 response for GetSpokenWordParaphrase
+type GetSpokenWordParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for GetSpokenWordParaphrase
 type GetSpokenWordParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -10515,14 +11865,24 @@ type GetSpokenWordParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSpokenWordParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSpokenWordParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSpokenWordParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetSpokenWordParaphraseResponse503Headers
 }
@@ -10537,9 +11897,24 @@ func (r GetSpokenWordParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSpokenWordParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSpokenWordParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetSpokenWordParaphraseResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSpokenWordParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10586,6 +11961,16 @@ type PatchSpokenWordParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// PatchSpokenWordParaphraseResponse401Headers the declared response headers of an HTTP 401 response for PatchSpokenWordParaphrase
+type PatchSpokenWordParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchSpokenWordParaphraseResponse429Headers the declared response headers of an HTTP 429 response for PatchSpokenWordParaphrase
+type PatchSpokenWordParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // PatchSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for PatchSpokenWordParaphrase
 type PatchSpokenWordParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -10598,6 +11983,10 @@ type PatchSpokenWordParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -10606,12 +11995,18 @@ type PatchSpokenWordParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchSpokenWordParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchSpokenWordParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchSpokenWordParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PatchSpokenWordParaphraseResponse503Headers
 }
@@ -10624,6 +12019,16 @@ func (r PatchSpokenWordParaphraseResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r PatchSpokenWordParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchSpokenWordParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchSpokenWordParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -10644,6 +12049,11 @@ func (r PatchSpokenWordParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r PatchSpokenWordParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PatchSpokenWordParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -10690,6 +12100,16 @@ type ReplaceSpokenWordParaphraseResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSpokenWordParaphraseResponse401Headers the declared response headers of an HTTP 401 response for ReplaceSpokenWordParaphrase
+type ReplaceSpokenWordParaphraseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceSpokenWordParaphraseResponse429Headers the declared response headers of an HTTP 429 response for ReplaceSpokenWordParaphrase
+type ReplaceSpokenWordParaphraseResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceSpokenWordParaphraseResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSpokenWordParaphrase
 type ReplaceSpokenWordParaphraseResponse503Headers struct {
 	RetryAfter *int
@@ -10702,6 +12122,10 @@ type ReplaceSpokenWordParaphraseResponse struct {
 	JSON200 *Paraphrase
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -10710,12 +12134,18 @@ type ReplaceSpokenWordParaphraseResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSpokenWordParaphraseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceSpokenWordParaphraseResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceSpokenWordParaphraseResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceSpokenWordParaphraseResponse503Headers
 }
@@ -10728,6 +12158,16 @@ func (r ReplaceSpokenWordParaphraseResponse) GetJSON200() *Paraphrase {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceSpokenWordParaphraseResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceSpokenWordParaphraseResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceSpokenWordParaphraseResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -10748,6 +12188,11 @@ func (r ReplaceSpokenWordParaphraseResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReplaceSpokenWordParaphraseResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceSpokenWordParaphraseResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -11982,6 +13427,27 @@ func ParseDeleteActionsResponse(rsp *http.Response) (*DeleteActionsResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12006,6 +13472,26 @@ func ParseDeleteActionsResponse(rsp *http.Response) (*DeleteActionsResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteActionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteActionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteActionsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12049,6 +13535,27 @@ func ParseListActionsResponse(rsp *http.Response) (*ListActionsResponse, error) 
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12073,6 +13580,26 @@ func ParseListActionsResponse(rsp *http.Response) (*ListActionsResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListActionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListActionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListActionsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12116,6 +13643,20 @@ func ParseCreateActionResponse(rsp *http.Response) (*CreateActionResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12143,6 +13684,13 @@ func ParseCreateActionResponse(rsp *http.Response) (*CreateActionResponse, error
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -12178,6 +13726,16 @@ func ParseCreateActionResponse(rsp *http.Response) (*CreateActionResponse, error
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateActionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateActionResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12188,6 +13746,16 @@ func ParseCreateActionResponse(rsp *http.Response) (*CreateActionResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateActionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateActionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12227,6 +13795,20 @@ func ParseDeleteActionResponse(rsp *http.Response) (*DeleteActionResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12247,6 +13829,13 @@ func ParseDeleteActionResponse(rsp *http.Response) (*DeleteActionResponse, error
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -12272,6 +13861,16 @@ func ParseDeleteActionResponse(rsp *http.Response) (*DeleteActionResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteActionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers DeleteActionResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12282,6 +13881,16 @@ func ParseDeleteActionResponse(rsp *http.Response) (*DeleteActionResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteActionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteActionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12325,12 +13934,33 @@ func ParseGetActionResponse(rsp *http.Response) (*GetActionResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -12366,6 +13996,26 @@ func ParseGetActionResponse(rsp *http.Response) (*GetActionResponse, error) {
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetActionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetActionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetActionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12409,6 +14059,20 @@ func ParseUpdateActionResponse(rsp *http.Response) (*UpdateActionResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12444,6 +14108,13 @@ func ParseUpdateActionResponse(rsp *http.Response) (*UpdateActionResponse, error
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12478,6 +14149,26 @@ func ParseUpdateActionResponse(rsp *http.Response) (*UpdateActionResponse, error
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateActionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateActionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateActionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12521,6 +14212,20 @@ func ParseReplaceActionResponse(rsp *http.Response) (*ReplaceActionResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12556,6 +14261,13 @@ func ParseReplaceActionResponse(rsp *http.Response) (*ReplaceActionResponse, err
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12590,6 +14302,26 @@ func ParseReplaceActionResponse(rsp *http.Response) (*ReplaceActionResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceActionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceActionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceActionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12633,12 +14365,33 @@ func ParseListActionParaphrasesResponse(rsp *http.Response) (*ListActionParaphra
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -12657,6 +14410,26 @@ func ParseListActionParaphrasesResponse(rsp *http.Response) (*ListActionParaphra
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListActionParaphrasesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListActionParaphrasesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListActionParaphrasesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12700,6 +14473,20 @@ func ParseCreateActionParaphraseResponse(rsp *http.Response) (*CreateActionParap
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12728,6 +14515,13 @@ func ParseCreateActionParaphraseResponse(rsp *http.Response) (*CreateActionParap
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12755,6 +14549,16 @@ func ParseCreateActionParaphraseResponse(rsp *http.Response) (*CreateActionParap
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateActionParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateActionParaphraseResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12765,6 +14569,16 @@ func ParseCreateActionParaphraseResponse(rsp *http.Response) (*CreateActionParap
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateActionParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateActionParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12804,6 +14618,20 @@ func ParseDeleteActionParaphraseResponse(rsp *http.Response) (*DeleteActionParap
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12817,6 +14645,13 @@ func ParseDeleteActionParaphraseResponse(rsp *http.Response) (*DeleteActionParap
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -12835,6 +14670,26 @@ func ParseDeleteActionParaphraseResponse(rsp *http.Response) (*DeleteActionParap
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteActionParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteActionParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteActionParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12878,12 +14733,33 @@ func ParseGetActionParaphraseResponse(rsp *http.Response) (*GetActionParaphraseR
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -12912,6 +14788,26 @@ func ParseGetActionParaphraseResponse(rsp *http.Response) (*GetActionParaphraseR
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetActionParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetActionParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetActionParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12955,6 +14851,20 @@ func ParsePatchActionParaphraseResponse(rsp *http.Response) (*PatchActionParaphr
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12983,6 +14893,13 @@ func ParsePatchActionParaphraseResponse(rsp *http.Response) (*PatchActionParaphr
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13010,6 +14927,26 @@ func ParsePatchActionParaphraseResponse(rsp *http.Response) (*PatchActionParaphr
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchActionParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchActionParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PatchActionParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13053,6 +14990,20 @@ func ParseReplaceActionParaphraseResponse(rsp *http.Response) (*ReplaceActionPar
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13081,6 +15032,13 @@ func ParseReplaceActionParaphraseResponse(rsp *http.Response) (*ReplaceActionPar
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13108,6 +15066,26 @@ func ParseReplaceActionParaphraseResponse(rsp *http.Response) (*ReplaceActionPar
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceActionParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceActionParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceActionParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13151,6 +15129,27 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13168,6 +15167,26 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCharactersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCharactersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListCharactersResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13211,6 +15230,20 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13231,6 +15264,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -13259,6 +15299,16 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateCharacterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateCharacterResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13269,6 +15319,16 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateCharacterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateCharacterResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13308,6 +15368,20 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13328,6 +15402,13 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -13353,6 +15434,16 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteCharacterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers DeleteCharacterResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13363,6 +15454,16 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteCharacterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteCharacterResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13406,12 +15507,33 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -13440,6 +15562,26 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCharacterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCharacterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetCharacterResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13483,6 +15625,20 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13511,6 +15667,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13538,6 +15701,26 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateCharacterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateCharacterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateCharacterResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13581,6 +15764,20 @@ func ParseReplaceCharacterResponse(rsp *http.Response) (*ReplaceCharacterRespons
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13609,6 +15806,13 @@ func ParseReplaceCharacterResponse(rsp *http.Response) (*ReplaceCharacterRespons
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13636,6 +15840,26 @@ func ParseReplaceCharacterResponse(rsp *http.Response) (*ReplaceCharacterRespons
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceCharacterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceCharacterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceCharacterResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13679,12 +15903,33 @@ func ParseListCharacterParaphrasesResponse(rsp *http.Response) (*ListCharacterPa
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -13703,6 +15948,26 @@ func ParseListCharacterParaphrasesResponse(rsp *http.Response) (*ListCharacterPa
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCharacterParaphrasesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCharacterParaphrasesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListCharacterParaphrasesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13746,6 +16011,20 @@ func ParsePatchCharacterParaphrasesResponse(rsp *http.Response) (*PatchCharacter
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13781,6 +16060,13 @@ func ParsePatchCharacterParaphrasesResponse(rsp *http.Response) (*PatchCharacter
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13808,6 +16094,16 @@ func ParsePatchCharacterParaphrasesResponse(rsp *http.Response) (*PatchCharacter
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchCharacterParaphrasesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchCharacterParaphrasesResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13818,6 +16114,16 @@ func ParsePatchCharacterParaphrasesResponse(rsp *http.Response) (*PatchCharacter
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchCharacterParaphrasesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PatchCharacterParaphrasesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13861,6 +16167,20 @@ func ParseCreateCharacterParaphraseResponse(rsp *http.Response) (*CreateCharacte
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13889,6 +16209,13 @@ func ParseCreateCharacterParaphraseResponse(rsp *http.Response) (*CreateCharacte
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13916,6 +16243,16 @@ func ParseCreateCharacterParaphraseResponse(rsp *http.Response) (*CreateCharacte
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateCharacterParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateCharacterParaphraseResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13926,6 +16263,16 @@ func ParseCreateCharacterParaphraseResponse(rsp *http.Response) (*CreateCharacte
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateCharacterParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateCharacterParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -13969,6 +16316,20 @@ func ParseUpdateCharacterParaphrasesResponse(rsp *http.Response) (*UpdateCharact
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14004,6 +16365,13 @@ func ParseUpdateCharacterParaphrasesResponse(rsp *http.Response) (*UpdateCharact
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14031,6 +16399,16 @@ func ParseUpdateCharacterParaphrasesResponse(rsp *http.Response) (*UpdateCharact
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateCharacterParaphrasesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers UpdateCharacterParaphrasesResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14041,6 +16419,16 @@ func ParseUpdateCharacterParaphrasesResponse(rsp *http.Response) (*UpdateCharact
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateCharacterParaphrasesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateCharacterParaphrasesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14080,6 +16468,20 @@ func ParseDeleteCharacterParaphraseResponse(rsp *http.Response) (*DeleteCharacte
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14093,6 +16495,13 @@ func ParseDeleteCharacterParaphraseResponse(rsp *http.Response) (*DeleteCharacte
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -14111,6 +16520,26 @@ func ParseDeleteCharacterParaphraseResponse(rsp *http.Response) (*DeleteCharacte
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteCharacterParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteCharacterParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteCharacterParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14154,12 +16583,33 @@ func ParseGetCharacterParaphraseResponse(rsp *http.Response) (*GetCharacterParap
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -14188,6 +16638,26 @@ func ParseGetCharacterParaphraseResponse(rsp *http.Response) (*GetCharacterParap
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCharacterParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCharacterParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetCharacterParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14231,6 +16701,20 @@ func ParsePatchCharacterParaphraseResponse(rsp *http.Response) (*PatchCharacterP
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14259,6 +16743,13 @@ func ParsePatchCharacterParaphraseResponse(rsp *http.Response) (*PatchCharacterP
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14286,6 +16777,26 @@ func ParsePatchCharacterParaphraseResponse(rsp *http.Response) (*PatchCharacterP
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchCharacterParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchCharacterParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PatchCharacterParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14329,6 +16840,20 @@ func ParseReplaceCharacterParaphraseResponse(rsp *http.Response) (*ReplaceCharac
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14357,6 +16882,13 @@ func ParseReplaceCharacterParaphraseResponse(rsp *http.Response) (*ReplaceCharac
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14384,6 +16916,26 @@ func ParseReplaceCharacterParaphraseResponse(rsp *http.Response) (*ReplaceCharac
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceCharacterParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceCharacterParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceCharacterParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14427,6 +16979,27 @@ func ParseListLinesResponse(rsp *http.Response) (*ListLinesResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14434,6 +17007,29 @@ func ParseListLinesResponse(rsp *http.Response) (*ListLinesResponse, error) {
 		}
 		response.JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListLinesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListLinesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -14467,6 +17063,27 @@ func ParseDeleteSpokenWordsResponse(rsp *http.Response) (*DeleteSpokenWordsRespo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14491,6 +17108,26 @@ func ParseDeleteSpokenWordsResponse(rsp *http.Response) (*DeleteSpokenWordsRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSpokenWordsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteSpokenWordsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteSpokenWordsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14534,6 +17171,27 @@ func ParseListSpokenWordsResponse(rsp *http.Response) (*ListSpokenWordsResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14558,6 +17216,26 @@ func ParseListSpokenWordsResponse(rsp *http.Response) (*ListSpokenWordsResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSpokenWordsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSpokenWordsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListSpokenWordsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14601,6 +17279,20 @@ func ParseCreateSpokenWordResponse(rsp *http.Response) (*CreateSpokenWordRespons
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14628,6 +17320,13 @@ func ParseCreateSpokenWordResponse(rsp *http.Response) (*CreateSpokenWordRespons
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -14663,6 +17362,16 @@ func ParseCreateSpokenWordResponse(rsp *http.Response) (*CreateSpokenWordRespons
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSpokenWordResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateSpokenWordResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14673,6 +17382,16 @@ func ParseCreateSpokenWordResponse(rsp *http.Response) (*CreateSpokenWordRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSpokenWordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateSpokenWordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14712,6 +17431,20 @@ func ParseDeleteSpokenWordResponse(rsp *http.Response) (*DeleteSpokenWordRespons
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14732,6 +17465,13 @@ func ParseDeleteSpokenWordResponse(rsp *http.Response) (*DeleteSpokenWordRespons
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -14757,6 +17497,16 @@ func ParseDeleteSpokenWordResponse(rsp *http.Response) (*DeleteSpokenWordRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSpokenWordResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers DeleteSpokenWordResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14767,6 +17517,16 @@ func ParseDeleteSpokenWordResponse(rsp *http.Response) (*DeleteSpokenWordRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteSpokenWordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteSpokenWordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14810,12 +17570,33 @@ func ParseGetSpokenWordResponse(rsp *http.Response) (*GetSpokenWordResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -14851,6 +17632,26 @@ func ParseGetSpokenWordResponse(rsp *http.Response) (*GetSpokenWordResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSpokenWordResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSpokenWordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetSpokenWordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14894,6 +17695,20 @@ func ParseUpdateSpokenWordResponse(rsp *http.Response) (*UpdateSpokenWordRespons
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14929,6 +17744,13 @@ func ParseUpdateSpokenWordResponse(rsp *http.Response) (*UpdateSpokenWordRespons
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14963,6 +17785,26 @@ func ParseUpdateSpokenWordResponse(rsp *http.Response) (*UpdateSpokenWordRespons
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSpokenWordResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateSpokenWordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateSpokenWordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15006,6 +17848,20 @@ func ParseReplaceSpokenWordResponse(rsp *http.Response) (*ReplaceSpokenWordRespo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15041,6 +17897,13 @@ func ParseReplaceSpokenWordResponse(rsp *http.Response) (*ReplaceSpokenWordRespo
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15075,6 +17938,26 @@ func ParseReplaceSpokenWordResponse(rsp *http.Response) (*ReplaceSpokenWordRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceSpokenWordResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceSpokenWordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceSpokenWordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15118,12 +18001,33 @@ func ParseListSpokenWordParaphrasesResponse(rsp *http.Response) (*ListSpokenWord
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -15142,6 +18046,26 @@ func ParseListSpokenWordParaphrasesResponse(rsp *http.Response) (*ListSpokenWord
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSpokenWordParaphrasesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSpokenWordParaphrasesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListSpokenWordParaphrasesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15185,6 +18109,20 @@ func ParseCreateSpokenWordParaphraseResponse(rsp *http.Response) (*CreateSpokenW
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15213,6 +18151,13 @@ func ParseCreateSpokenWordParaphraseResponse(rsp *http.Response) (*CreateSpokenW
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15240,6 +18185,16 @@ func ParseCreateSpokenWordParaphraseResponse(rsp *http.Response) (*CreateSpokenW
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSpokenWordParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateSpokenWordParaphraseResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15250,6 +18205,16 @@ func ParseCreateSpokenWordParaphraseResponse(rsp *http.Response) (*CreateSpokenW
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSpokenWordParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateSpokenWordParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15289,6 +18254,20 @@ func ParseDeleteSpokenWordParaphraseResponse(rsp *http.Response) (*DeleteSpokenW
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15302,6 +18281,13 @@ func ParseDeleteSpokenWordParaphraseResponse(rsp *http.Response) (*DeleteSpokenW
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -15320,6 +18306,26 @@ func ParseDeleteSpokenWordParaphraseResponse(rsp *http.Response) (*DeleteSpokenW
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSpokenWordParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteSpokenWordParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteSpokenWordParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15363,12 +18369,33 @@ func ParseGetSpokenWordParaphraseResponse(rsp *http.Response) (*GetSpokenWordPar
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -15397,6 +18424,26 @@ func ParseGetSpokenWordParaphraseResponse(rsp *http.Response) (*GetSpokenWordPar
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSpokenWordParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSpokenWordParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetSpokenWordParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15440,6 +18487,20 @@ func ParsePatchSpokenWordParaphraseResponse(rsp *http.Response) (*PatchSpokenWor
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15468,6 +18529,13 @@ func ParsePatchSpokenWordParaphraseResponse(rsp *http.Response) (*PatchSpokenWor
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15495,6 +18563,26 @@ func ParsePatchSpokenWordParaphraseResponse(rsp *http.Response) (*PatchSpokenWor
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchSpokenWordParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchSpokenWordParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PatchSpokenWordParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15538,6 +18626,20 @@ func ParseReplaceSpokenWordParaphraseResponse(rsp *http.Response) (*ReplaceSpoke
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15566,6 +18668,13 @@ func ParseReplaceSpokenWordParaphraseResponse(rsp *http.Response) (*ReplaceSpoke
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15593,6 +18702,26 @@ func ParseReplaceSpokenWordParaphraseResponse(rsp *http.Response) (*ReplaceSpoke
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceSpokenWordParaphraseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceSpokenWordParaphraseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceSpokenWordParaphraseResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -18147,6 +21276,8 @@ type ConflictJSONResponse struct {
 	Headers ConflictResponseHeaders
 }
 
+type ForbiddenJSONResponse ErrorResponse
+
 type InternalErrorJSONResponse ErrorResponse
 
 type NotFoundJSONResponse ErrorResponse
@@ -18154,6 +21285,24 @@ type NotFoundJSONResponse ErrorResponse
 type PayloadTooLargeJSONResponse ErrorResponse
 
 type PreconditionFailedJSONResponse ErrorResponse
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsJSONResponse struct {
+	Body ErrorResponse
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type UnavailableResponseHeaders struct {
 	RetryAfter *int
@@ -18200,6 +21349,54 @@ func (response DeleteActions400JSONResponse) VisitDeleteActionsResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteActions401JSONResponse) VisitDeleteActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteActions403JSONResponse) VisitDeleteActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteActions429JSONResponse) VisitDeleteActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18281,6 +21478,54 @@ func (response ListActions400JSONResponse) VisitListActionsResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListActions401JSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListActions403JSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListActions429JSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18375,6 +21620,37 @@ func (response CreateAction400JSONResponse) VisitCreateActionResponse(w http.Res
 	return err
 }
 
+type CreateAction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateAction401JSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateAction403JSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateAction409JSONResponse struct{ ConflictJSONResponse }
 
 func (response CreateAction409JSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
@@ -18434,6 +21710,23 @@ func (response CreateAction422JSONResponse) VisitCreateActionResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateAction429JSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18514,6 +21807,37 @@ func (response DeleteAction400JSONResponse) VisitDeleteActionResponse(w http.Res
 	return err
 }
 
+type DeleteAction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteAction401JSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteAction403JSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteAction404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteAction404JSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
@@ -18555,6 +21879,23 @@ func (response DeleteAction412JSONResponse) VisitDeleteActionResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteAction429JSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18648,6 +21989,37 @@ func (response GetAction400JSONResponse) VisitGetActionResponse(w http.ResponseW
 	return err
 }
 
+type GetAction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAction401JSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetAction403JSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAction404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetAction404JSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
@@ -18658,6 +22030,23 @@ func (response GetAction404JSONResponse) VisitGetActionResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAction429JSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18753,6 +22142,37 @@ func (response UpdateAction400JSONResponse) VisitUpdateActionResponse(w http.Res
 	return err
 }
 
+type UpdateAction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateAction401JSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateAction403JSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateAction404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateAction404JSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
@@ -18823,6 +22243,23 @@ func (response UpdateAction422JSONResponse) VisitUpdateActionResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateAction429JSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18918,6 +22355,37 @@ func (response ReplaceAction400JSONResponse) VisitReplaceActionResponse(w http.R
 	return err
 }
 
+type ReplaceAction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceAction401JSONResponse) VisitReplaceActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceAction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceAction403JSONResponse) VisitReplaceActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceAction404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceAction404JSONResponse) VisitReplaceActionResponse(w http.ResponseWriter) error {
@@ -18988,6 +22456,23 @@ func (response ReplaceAction422JSONResponse) VisitReplaceActionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceAction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceAction429JSONResponse) VisitReplaceActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19074,6 +22559,37 @@ func (response ListActionParaphrases400JSONResponse) VisitListActionParaphrasesR
 	return err
 }
 
+type ListActionParaphrases401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListActionParaphrases401JSONResponse) VisitListActionParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActionParaphrases403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListActionParaphrases403JSONResponse) VisitListActionParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListActionParaphrases404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ListActionParaphrases404JSONResponse) VisitListActionParaphrasesResponse(w http.ResponseWriter) error {
@@ -19084,6 +22600,23 @@ func (response ListActionParaphrases404JSONResponse) VisitListActionParaphrasesR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActionParaphrases429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListActionParaphrases429JSONResponse) VisitListActionParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19165,6 +22698,37 @@ func (response CreateActionParaphrase400JSONResponse) VisitCreateActionParaphras
 	return err
 }
 
+type CreateActionParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateActionParaphrase401JSONResponse) VisitCreateActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateActionParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateActionParaphrase403JSONResponse) VisitCreateActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateActionParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CreateActionParaphrase404JSONResponse) VisitCreateActionParaphraseResponse(w http.ResponseWriter) error {
@@ -19222,6 +22786,23 @@ func (response CreateActionParaphrase415JSONResponse) VisitCreateActionParaphras
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateActionParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateActionParaphrase429JSONResponse) VisitCreateActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19289,6 +22870,37 @@ func (response DeleteActionParaphrase400JSONResponse) VisitDeleteActionParaphras
 	return err
 }
 
+type DeleteActionParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteActionParaphrase401JSONResponse) VisitDeleteActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActionParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteActionParaphrase403JSONResponse) VisitDeleteActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteActionParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteActionParaphrase404JSONResponse) VisitDeleteActionParaphraseResponse(w http.ResponseWriter) error {
@@ -19313,6 +22925,23 @@ func (response DeleteActionParaphrase412JSONResponse) VisitDeleteActionParaphras
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActionParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteActionParaphrase429JSONResponse) VisitDeleteActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19393,6 +23022,37 @@ func (response GetActionParaphrase400JSONResponse) VisitGetActionParaphraseRespo
 	return err
 }
 
+type GetActionParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetActionParaphrase401JSONResponse) VisitGetActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetActionParaphrase403JSONResponse) VisitGetActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetActionParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetActionParaphrase404JSONResponse) VisitGetActionParaphraseResponse(w http.ResponseWriter) error {
@@ -19403,6 +23063,23 @@ func (response GetActionParaphrase404JSONResponse) VisitGetActionParaphraseRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetActionParaphrase429JSONResponse) VisitGetActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19485,6 +23162,37 @@ func (response PatchActionParaphrase400JSONResponse) VisitPatchActionParaphraseR
 	return err
 }
 
+type PatchActionParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PatchActionParaphrase401JSONResponse) VisitPatchActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchActionParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PatchActionParaphrase403JSONResponse) VisitPatchActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PatchActionParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PatchActionParaphrase404JSONResponse) VisitPatchActionParaphraseResponse(w http.ResponseWriter) error {
@@ -19539,6 +23247,23 @@ func (response PatchActionParaphrase415JSONResponse) VisitPatchActionParaphraseR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchActionParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PatchActionParaphrase429JSONResponse) VisitPatchActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19621,6 +23346,37 @@ func (response ReplaceActionParaphrase400JSONResponse) VisitReplaceActionParaphr
 	return err
 }
 
+type ReplaceActionParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceActionParaphrase401JSONResponse) VisitReplaceActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceActionParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceActionParaphrase403JSONResponse) VisitReplaceActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceActionParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceActionParaphrase404JSONResponse) VisitReplaceActionParaphraseResponse(w http.ResponseWriter) error {
@@ -19675,6 +23431,23 @@ func (response ReplaceActionParaphrase415JSONResponse) VisitReplaceActionParaphr
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceActionParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceActionParaphrase429JSONResponse) VisitReplaceActionParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19742,6 +23515,54 @@ func (response ListCharacters400JSONResponse) VisitListCharactersResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacters401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCharacters401JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacters403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCharacters403JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacters429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListCharacters429JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19822,6 +23643,37 @@ func (response CreateCharacter400JSONResponse) VisitCreateCharacterResponse(w ht
 	return err
 }
 
+type CreateCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCharacter401JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacter403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCharacter403JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateCharacter409JSONResponse struct{ ConflictJSONResponse }
 
 func (response CreateCharacter409JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
@@ -19865,6 +23717,23 @@ func (response CreateCharacter415JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacter429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCharacter429JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19931,6 +23800,37 @@ func (response DeleteCharacter400JSONResponse) VisitDeleteCharacterResponse(w ht
 	return err
 }
 
+type DeleteCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCharacter401JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacter403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCharacter403JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCharacter404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteCharacter404JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
@@ -19972,6 +23872,23 @@ func (response DeleteCharacter412JSONResponse) VisitDeleteCharacterResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacter429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteCharacter429JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20065,6 +23982,37 @@ func (response GetCharacter400JSONResponse) VisitGetCharacterResponse(w http.Res
 	return err
 }
 
+type GetCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCharacter401JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCharacter403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCharacter403JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCharacter404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetCharacter404JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
@@ -20075,6 +24023,23 @@ func (response GetCharacter404JSONResponse) VisitGetCharacterResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCharacter429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCharacter429JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20156,6 +24121,37 @@ func (response UpdateCharacter400JSONResponse) VisitUpdateCharacterResponse(w ht
 	return err
 }
 
+type UpdateCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCharacter401JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCharacter403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCharacter403JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateCharacter404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateCharacter404JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
@@ -20210,6 +24206,23 @@ func (response UpdateCharacter415JSONResponse) VisitUpdateCharacterResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCharacter429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateCharacter429JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20291,6 +24304,37 @@ func (response ReplaceCharacter400JSONResponse) VisitReplaceCharacterResponse(w 
 	return err
 }
 
+type ReplaceCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceCharacter401JSONResponse) VisitReplaceCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCharacter403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceCharacter403JSONResponse) VisitReplaceCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceCharacter404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceCharacter404JSONResponse) VisitReplaceCharacterResponse(w http.ResponseWriter) error {
@@ -20345,6 +24389,23 @@ func (response ReplaceCharacter415JSONResponse) VisitReplaceCharacterResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCharacter429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceCharacter429JSONResponse) VisitReplaceCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20417,6 +24478,37 @@ func (response ListCharacterParaphrases400JSONResponse) VisitListCharacterParaph
 	return err
 }
 
+type ListCharacterParaphrases401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCharacterParaphrases401JSONResponse) VisitListCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterParaphrases403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCharacterParaphrases403JSONResponse) VisitListCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListCharacterParaphrases404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ListCharacterParaphrases404JSONResponse) VisitListCharacterParaphrasesResponse(w http.ResponseWriter) error {
@@ -20427,6 +24519,23 @@ func (response ListCharacterParaphrases404JSONResponse) VisitListCharacterParaph
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterParaphrases429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListCharacterParaphrases429JSONResponse) VisitListCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20508,6 +24617,37 @@ func (response PatchCharacterParaphrases400JSONResponse) VisitPatchCharacterPara
 	return err
 }
 
+type PatchCharacterParaphrases401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PatchCharacterParaphrases401JSONResponse) VisitPatchCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchCharacterParaphrases403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PatchCharacterParaphrases403JSONResponse) VisitPatchCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PatchCharacterParaphrases404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PatchCharacterParaphrases404JSONResponse) VisitPatchCharacterParaphrasesResponse(w http.ResponseWriter) error {
@@ -20579,6 +24719,23 @@ func (response PatchCharacterParaphrases415JSONResponse) VisitPatchCharacterPara
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchCharacterParaphrases429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PatchCharacterParaphrases429JSONResponse) VisitPatchCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20660,6 +24817,37 @@ func (response CreateCharacterParaphrase400JSONResponse) VisitCreateCharacterPar
 	return err
 }
 
+type CreateCharacterParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCharacterParaphrase401JSONResponse) VisitCreateCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacterParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCharacterParaphrase403JSONResponse) VisitCreateCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateCharacterParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CreateCharacterParaphrase404JSONResponse) VisitCreateCharacterParaphraseResponse(w http.ResponseWriter) error {
@@ -20717,6 +24905,23 @@ func (response CreateCharacterParaphrase415JSONResponse) VisitCreateCharacterPar
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacterParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCharacterParaphrase429JSONResponse) VisitCreateCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20798,6 +25003,37 @@ func (response UpdateCharacterParaphrases400JSONResponse) VisitUpdateCharacterPa
 	return err
 }
 
+type UpdateCharacterParaphrases401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCharacterParaphrases401JSONResponse) VisitUpdateCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCharacterParaphrases403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCharacterParaphrases403JSONResponse) VisitUpdateCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateCharacterParaphrases404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateCharacterParaphrases404JSONResponse) VisitUpdateCharacterParaphrasesResponse(w http.ResponseWriter) error {
@@ -20873,6 +25109,23 @@ func (response UpdateCharacterParaphrases415JSONResponse) VisitUpdateCharacterPa
 	return err
 }
 
+type UpdateCharacterParaphrases429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateCharacterParaphrases429JSONResponse) VisitUpdateCharacterParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateCharacterParaphrases500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateCharacterParaphrases500JSONResponse) VisitUpdateCharacterParaphrasesResponse(w http.ResponseWriter) error {
@@ -20936,6 +25189,37 @@ func (response DeleteCharacterParaphrase400JSONResponse) VisitDeleteCharacterPar
 	return err
 }
 
+type DeleteCharacterParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCharacterParaphrase401JSONResponse) VisitDeleteCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacterParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCharacterParaphrase403JSONResponse) VisitDeleteCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCharacterParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteCharacterParaphrase404JSONResponse) VisitDeleteCharacterParaphraseResponse(w http.ResponseWriter) error {
@@ -20960,6 +25244,23 @@ func (response DeleteCharacterParaphrase412JSONResponse) VisitDeleteCharacterPar
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacterParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteCharacterParaphrase429JSONResponse) VisitDeleteCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21040,6 +25341,37 @@ func (response GetCharacterParaphrase400JSONResponse) VisitGetCharacterParaphras
 	return err
 }
 
+type GetCharacterParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCharacterParaphrase401JSONResponse) VisitGetCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCharacterParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCharacterParaphrase403JSONResponse) VisitGetCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCharacterParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetCharacterParaphrase404JSONResponse) VisitGetCharacterParaphraseResponse(w http.ResponseWriter) error {
@@ -21050,6 +25382,23 @@ func (response GetCharacterParaphrase404JSONResponse) VisitGetCharacterParaphras
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCharacterParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCharacterParaphrase429JSONResponse) VisitGetCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21132,6 +25481,37 @@ func (response PatchCharacterParaphrase400JSONResponse) VisitPatchCharacterParap
 	return err
 }
 
+type PatchCharacterParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PatchCharacterParaphrase401JSONResponse) VisitPatchCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchCharacterParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PatchCharacterParaphrase403JSONResponse) VisitPatchCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PatchCharacterParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PatchCharacterParaphrase404JSONResponse) VisitPatchCharacterParaphraseResponse(w http.ResponseWriter) error {
@@ -21186,6 +25566,23 @@ func (response PatchCharacterParaphrase415JSONResponse) VisitPatchCharacterParap
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchCharacterParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PatchCharacterParaphrase429JSONResponse) VisitPatchCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21268,6 +25665,37 @@ func (response ReplaceCharacterParaphrase400JSONResponse) VisitReplaceCharacterP
 	return err
 }
 
+type ReplaceCharacterParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceCharacterParaphrase401JSONResponse) VisitReplaceCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCharacterParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceCharacterParaphrase403JSONResponse) VisitReplaceCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceCharacterParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceCharacterParaphrase404JSONResponse) VisitReplaceCharacterParaphraseResponse(w http.ResponseWriter) error {
@@ -21322,6 +25750,23 @@ func (response ReplaceCharacterParaphrase415JSONResponse) VisitReplaceCharacterP
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCharacterParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceCharacterParaphrase429JSONResponse) VisitReplaceCharacterParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21393,6 +25838,54 @@ func (response ListLines400JSONResponse) VisitListLinesResponse(w http.ResponseW
 	return err
 }
 
+type ListLines401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListLines401JSONResponse) VisitListLinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLines403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListLines403JSONResponse) VisitListLinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLines429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListLines429JSONResponse) VisitListLinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLines500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListLines500JSONResponse) VisitListLinesResponse(w http.ResponseWriter) error {
@@ -21439,6 +25932,54 @@ func (response DeleteSpokenWords400JSONResponse) VisitDeleteSpokenWordsResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpokenWords401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSpokenWords401JSONResponse) VisitDeleteSpokenWordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpokenWords403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSpokenWords403JSONResponse) VisitDeleteSpokenWordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpokenWords429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteSpokenWords429JSONResponse) VisitDeleteSpokenWordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21520,6 +26061,54 @@ func (response ListSpokenWords400JSONResponse) VisitListSpokenWordsResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpokenWords401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSpokenWords401JSONResponse) VisitListSpokenWordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpokenWords403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSpokenWords403JSONResponse) VisitListSpokenWordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpokenWords429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListSpokenWords429JSONResponse) VisitListSpokenWordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21614,6 +26203,37 @@ func (response CreateSpokenWord400JSONResponse) VisitCreateSpokenWordResponse(w 
 	return err
 }
 
+type CreateSpokenWord401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSpokenWord401JSONResponse) VisitCreateSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpokenWord403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSpokenWord403JSONResponse) VisitCreateSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateSpokenWord409JSONResponse struct{ ConflictJSONResponse }
 
 func (response CreateSpokenWord409JSONResponse) VisitCreateSpokenWordResponse(w http.ResponseWriter) error {
@@ -21673,6 +26293,23 @@ func (response CreateSpokenWord422JSONResponse) VisitCreateSpokenWordResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpokenWord429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateSpokenWord429JSONResponse) VisitCreateSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21753,6 +26390,37 @@ func (response DeleteSpokenWord400JSONResponse) VisitDeleteSpokenWordResponse(w 
 	return err
 }
 
+type DeleteSpokenWord401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSpokenWord401JSONResponse) VisitDeleteSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpokenWord403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSpokenWord403JSONResponse) VisitDeleteSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSpokenWord404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteSpokenWord404JSONResponse) VisitDeleteSpokenWordResponse(w http.ResponseWriter) error {
@@ -21794,6 +26462,23 @@ func (response DeleteSpokenWord412JSONResponse) VisitDeleteSpokenWordResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpokenWord429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteSpokenWord429JSONResponse) VisitDeleteSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21887,6 +26572,37 @@ func (response GetSpokenWord400JSONResponse) VisitGetSpokenWordResponse(w http.R
 	return err
 }
 
+type GetSpokenWord401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSpokenWord401JSONResponse) VisitGetSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpokenWord403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSpokenWord403JSONResponse) VisitGetSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSpokenWord404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetSpokenWord404JSONResponse) VisitGetSpokenWordResponse(w http.ResponseWriter) error {
@@ -21897,6 +26613,23 @@ func (response GetSpokenWord404JSONResponse) VisitGetSpokenWordResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpokenWord429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSpokenWord429JSONResponse) VisitGetSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21992,6 +26725,37 @@ func (response UpdateSpokenWord400JSONResponse) VisitUpdateSpokenWordResponse(w 
 	return err
 }
 
+type UpdateSpokenWord401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSpokenWord401JSONResponse) VisitUpdateSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpokenWord403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSpokenWord403JSONResponse) VisitUpdateSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSpokenWord404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateSpokenWord404JSONResponse) VisitUpdateSpokenWordResponse(w http.ResponseWriter) error {
@@ -22062,6 +26826,23 @@ func (response UpdateSpokenWord422JSONResponse) VisitUpdateSpokenWordResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSpokenWord429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateSpokenWord429JSONResponse) VisitUpdateSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -22157,6 +26938,37 @@ func (response ReplaceSpokenWord400JSONResponse) VisitReplaceSpokenWordResponse(
 	return err
 }
 
+type ReplaceSpokenWord401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSpokenWord401JSONResponse) VisitReplaceSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpokenWord403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSpokenWord403JSONResponse) VisitReplaceSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSpokenWord404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceSpokenWord404JSONResponse) VisitReplaceSpokenWordResponse(w http.ResponseWriter) error {
@@ -22227,6 +27039,23 @@ func (response ReplaceSpokenWord422JSONResponse) VisitReplaceSpokenWordResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpokenWord429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceSpokenWord429JSONResponse) VisitReplaceSpokenWordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -22313,6 +27142,37 @@ func (response ListSpokenWordParaphrases400JSONResponse) VisitListSpokenWordPara
 	return err
 }
 
+type ListSpokenWordParaphrases401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSpokenWordParaphrases401JSONResponse) VisitListSpokenWordParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpokenWordParaphrases403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSpokenWordParaphrases403JSONResponse) VisitListSpokenWordParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSpokenWordParaphrases404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ListSpokenWordParaphrases404JSONResponse) VisitListSpokenWordParaphrasesResponse(w http.ResponseWriter) error {
@@ -22323,6 +27183,23 @@ func (response ListSpokenWordParaphrases404JSONResponse) VisitListSpokenWordPara
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSpokenWordParaphrases429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListSpokenWordParaphrases429JSONResponse) VisitListSpokenWordParaphrasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -22404,6 +27281,37 @@ func (response CreateSpokenWordParaphrase400JSONResponse) VisitCreateSpokenWordP
 	return err
 }
 
+type CreateSpokenWordParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSpokenWordParaphrase401JSONResponse) VisitCreateSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpokenWordParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSpokenWordParaphrase403JSONResponse) VisitCreateSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateSpokenWordParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CreateSpokenWordParaphrase404JSONResponse) VisitCreateSpokenWordParaphraseResponse(w http.ResponseWriter) error {
@@ -22461,6 +27369,23 @@ func (response CreateSpokenWordParaphrase415JSONResponse) VisitCreateSpokenWordP
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpokenWordParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateSpokenWordParaphrase429JSONResponse) VisitCreateSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -22528,6 +27453,37 @@ func (response DeleteSpokenWordParaphrase400JSONResponse) VisitDeleteSpokenWordP
 	return err
 }
 
+type DeleteSpokenWordParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSpokenWordParaphrase401JSONResponse) VisitDeleteSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpokenWordParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSpokenWordParaphrase403JSONResponse) VisitDeleteSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSpokenWordParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteSpokenWordParaphrase404JSONResponse) VisitDeleteSpokenWordParaphraseResponse(w http.ResponseWriter) error {
@@ -22552,6 +27508,23 @@ func (response DeleteSpokenWordParaphrase412JSONResponse) VisitDeleteSpokenWordP
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSpokenWordParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteSpokenWordParaphrase429JSONResponse) VisitDeleteSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -22632,6 +27605,37 @@ func (response GetSpokenWordParaphrase400JSONResponse) VisitGetSpokenWordParaphr
 	return err
 }
 
+type GetSpokenWordParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSpokenWordParaphrase401JSONResponse) VisitGetSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpokenWordParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSpokenWordParaphrase403JSONResponse) VisitGetSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSpokenWordParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetSpokenWordParaphrase404JSONResponse) VisitGetSpokenWordParaphraseResponse(w http.ResponseWriter) error {
@@ -22642,6 +27646,23 @@ func (response GetSpokenWordParaphrase404JSONResponse) VisitGetSpokenWordParaphr
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSpokenWordParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSpokenWordParaphrase429JSONResponse) VisitGetSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -22724,6 +27745,37 @@ func (response PatchSpokenWordParaphrase400JSONResponse) VisitPatchSpokenWordPar
 	return err
 }
 
+type PatchSpokenWordParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PatchSpokenWordParaphrase401JSONResponse) VisitPatchSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchSpokenWordParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PatchSpokenWordParaphrase403JSONResponse) VisitPatchSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PatchSpokenWordParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PatchSpokenWordParaphrase404JSONResponse) VisitPatchSpokenWordParaphraseResponse(w http.ResponseWriter) error {
@@ -22778,6 +27830,23 @@ func (response PatchSpokenWordParaphrase415JSONResponse) VisitPatchSpokenWordPar
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchSpokenWordParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PatchSpokenWordParaphrase429JSONResponse) VisitPatchSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -22860,6 +27929,37 @@ func (response ReplaceSpokenWordParaphrase400JSONResponse) VisitReplaceSpokenWor
 	return err
 }
 
+type ReplaceSpokenWordParaphrase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSpokenWordParaphrase401JSONResponse) VisitReplaceSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpokenWordParaphrase403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSpokenWordParaphrase403JSONResponse) VisitReplaceSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSpokenWordParaphrase404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceSpokenWordParaphrase404JSONResponse) VisitReplaceSpokenWordParaphraseResponse(w http.ResponseWriter) error {
@@ -22914,6 +28014,23 @@ func (response ReplaceSpokenWordParaphrase415JSONResponse) VisitReplaceSpokenWor
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSpokenWordParaphrase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceSpokenWordParaphrase429JSONResponse) VisitReplaceSpokenWordParaphraseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -24364,268 +29481,290 @@ func (sh *strictHandler) ReplaceSpokenWordParaphrase(w http.ResponseWriter, r *h
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17c9vI0Tf6VSZ83iqTCkxJtLy7piqV4kr0rp7YkqJLtnKCfYURMSQRgQMGA0rm2aOq/Hn+PnU+w/PB",
-	"8kne6u4ZYAYEb7rYspdVqdqYAjC3nr73r3+r9ZLROJFCZqrW/q02FDwUKf7f7gUfwH9DoXppNM6iRNba",
-	"tYuhYKlQySTtiVeKBbciVVEiA8YV40xlaSIHTMgsyqYs44N9poQMWZSxa967YZFkwVH/9Uee9YZBs+bV",
-	"UvGvSZSKsNbO0onwaqo3FCMOw4pPfDSORa1d82u7fq3m1bLpGP6psjSSg9r9/b1XG/OUj0SmZ9zpwSSP",
-	"wlOeDWdnfhTCtPqRSFnSZ9lQMI7PwzTywb73ahE8PIZPeDXJRzAk1x9eOOH/lYp+rV37r+1iR7fpr2r7",
-	"KKzBdM0E1V8nIp3OTpH+rliWsFTw0GO9ZDTir5WAdWYiZPXATEX9addreW+Cxj67i7IhC8KIx8lgIo5C",
-	"FXiMZ2yUqIy93dnZYVGonEX+47tf4V/jOAlFrd3nsRJ62f/Cec2sW9XshUaZGKlVVuzVRvzTET0NE/Fq",
-	"o0jqf+/m58nTlE/hYZVN8bz7STqCfx9w1eMww5ltilXCQhGLTDBxK9IpC8VYyJDLjNWVEHi4yVikHF5o",
-	"NNkvUTZMJhmLMo/xnHxp4/JXFYsUk0nmS/o07PbezruABT93zq8Ou6fd48PO8cV50Gj60t5OIoSq/evp",
-	"Fdi7F4o+n8RZvu96F66TJBZcIpkcDHnKe5lIVyflnnnFOejdSmruFZ9/LEFbM51D0icynrJsmChBU43U",
-	"nLm25myhM9m1JndY3Ig5kzsfJzdCsrskDRdeOutu/Wm35e1a1y6/IksvHb644sWzBvwiV+8oFKNxkgnZ",
-	"m/5FVGzcR34jFF6lLJ0yxfuiyUAy3Igp3KJU9JI0FCHwe6BOxUeChTzj11wJlqVcKto3kBrwwF0aZYJF",
-	"mS/HaZKJXqY82t+MxM04kUq0ccCxyCJ8tY5fvRFTj41ENkxCjwGdMy5Ddp2E0wbj/UykLBvyjAbwJRxt",
-	"lMGhcqnuRKqKUfpRqrJ8LPwK/EwCkQX5jmSvz8Q45lMRthncGDh3GfoSR0AGMozkYN+dK80EfvrXRKiM",
-	"5tTnUSxClqQsjETIrkU/SQXTU4zkgNW5L7NoJJIJ8q1eytUQbhFn4zTpCaXgXc0AzO42aKnKY4nsiSbr",
-	"2NO4G0axKFbrSzMflUVxzNKJVGwgMsU04zs67H48PbnoHh/8/eov3b9fHR1fXZ53A036Z3D4rzuwtGC/",
-	"OGegAXyA+zKM+n2RCpnhiSz89ln38rx7GDQZcgzOiqPSxFGQVRs+nYr+RPEYmPSnT0FDM2+PqcTdemQ4",
-	"oncDZz7gkWyyv4ipYjwFwhqJ0bVIRcj6Scpae2yYTFJVYu+1t9c7/e/529br3d4b8XqvtyNevwvfvn3d",
-	"6r/hO71d8e76++9r+h4TuRQX2bpIr+Em2Zd5xD99EHIADL6lb6j59+6stgOXUi1mskIJYDtVHCyyFQbD",
-	"p3Z3dnZKPMprrcihoqfgTLsP4Ex9VB6rFdMAdNaABGIcAdnFHC81hz3wa/5kZ+dNT6us+A/h12BHtAiV",
-	"A6SzEQ8FS2BPo77hQKQx4D3x5RDZFs+Y/pTHRKwEC/Z2W0GTBVsBG8EkgUXKqXmoTFZGra2mG60kO3s8",
-	"5lkmUnj8f9d9f+v/8Wv/2H397td/7Lx+9+tvO97uD/d+rfG/alW08yEaRdnspp3ygWAq+r+F5xAFq9+2",
-	"mBIZkwkb8U/RaDJqNGvVhBDjlys1nF08XXrfOmz9z3yakczEQKQ4z2M+EouIPFcHcs4N956PhMeigUxg",
-	"vazHlXDIunaWjEQyZ/74n1U1i1zfgXnihE/6fSUqdvZ4ApwFuDPeDNAu1E00nreLCX2mcht3PKR+ntFe",
-	"fbdXs7Zxp3IbT3nKx8OUK7G6CjnO33F1yGolcmyN8Fgt0p7tnMO/cCY4o/XC9ur7W+chaB5Zwm5bYH3O",
-	"WAOViysdR2l1a63mHKe9jkJMf67U3EvzUvrba89JaDV1jUnRK6zOexnoGaonpHB3782cSYrCXF5vlqiO",
-	"/5Kk4epUqwoVntUjUC8K3Tlwp7vXqqRkZY36OEq+h7dJf0RR+CMPf+KZuOO4471EgvoI/5ePx3HUQ3rc",
-	"/qeClVn+DlhzxqNYIQfn2USxvd0f9nPdMQrb7Lv+bq/Fd8S76x/Cvd4bDstM0yQ9QLFd+7FzePVT56L7",
-	"S+fvwCuEUnwAv+OGwWckyDKR3kY9oTVhEbKJFJ/GopeJMCbRu9LKuzDumV42bULJWs9HQroyyyC7WzEg",
-	"sQMhs5TH7FzPzWMHoArTTWIfueQDMRIy84AQz4UCccpAfre+YwewrZ+yhi/zhagEDAIQBUAQsO/AJViY",
-	"kH7OeBwndxW8AbXAOzQXuNL8JASxfe/BWZ7RzB98lvrutkF7H4s0mzI//9GvoeIRKQUS2z3Nv3U+HB12",
-	"Lo5Ojq/ed44+dA+dMzX7iQp2vkTUP3B1ndMjpk/y6c6UvICaHkFhikFCkTFznQp+g8bhJC7YSef0aN8Y",
-	"R872sg777/OTY5o/KlWkyTPxifeyeMoSKeiJWx5PQM5Ldnnx/vUPpACMeYRHPknTZMAzwYTq8TFqXmGu",
-	"03y3x2JxK2IF05FCgXXlwTjBx86H9ydnH7uHVzBEYFmd19MMZg9iOTcGcUWRZIE+1YDcTX7trDiESCi/",
-	"1miyC/EpY6OJynAxQDBcW8OF1Lr84w5oW1xO74YixU/nNqLHZJKySN7yOAr1iiOJFI1mbpIy5Lttdpqo",
-	"bJCK879+YD0uYTSVwfXJhmLE6sEM+QBbvPdqB4nsx1HvwfRMFrxqsz2PFTxUtdmbXc+S1arNdr1izfq6",
-	"qjZrlcjc9bLN8K1i10D7Lrx2+8YTiCenPW5/At79TPRO/CSMehn5LnqTFC1c4NWC1cveQo8Fp52zzunP",
-	"Z53z7lXn449HP12eXMLvnI1j3kPG5ktkzVmSThmYuKk5yWEik0naZsFx9+inn388uTy7Oj65uHp/cnl8",
-	"GAANBOfdv152jw+6VyeXF1cn76/OOsc/dQPklEBLEyVCXwYlOxRsnqrLiCaKFQOwTPwK75noJZIcZ3c8",
-	"yowDA31CeMHITTDHidB0beFF+iwavxJMHx7jUT2UZNcQoUfHF92z484Hhw4jPQmGTz6ljJSW9EXH0CQV",
-	"+9r2NHN2OU8/gr2PMuNji5OBwnt9nGTvk4kMHyynLH2I7ZVvaU59zsbYWhiQbR8n8NT3TxvhoLeF7Hqq",
-	"rZZsWIg98SlSWTVp19DQmMYJDy+S5ANPB2K9HbJ34bTz9w8nncOri5OTqw+ds5+680Wy+NQTIlRsd2fv",
-	"h7fff4dyRT0Ta8IBI8ViWB16PrX/1ah6vZ4YZ4rVd9nH6EcSA6cpXmN0lr1Hj+RDCccwwu4FH7SZX2uh",
-	"e8PZtrPuwcnx4dE8XcbxtQyLw2MqAo01IsUsFfwpaasISCJlgeaQZEORGr9NsY321OYT2aXktzyK+XUs",
-	"Hs6nsnTKYp6hS8jewcvjzt86Rx86P35wSS53rk+s0Z+WyPIh6oE1i6BBkmapjh+QTEQx4L4fKV9OZCp4",
-	"bwjT9lgWoSo5QbszAianRNy3l7ay8s5QgvkS9/JJxdua8utSAvXEtyI8E+gS74nHGhLs3bsSdZwfnB2d",
-	"XlxV82hkBGRRufzyiekEmZC+SXpAL/cmJKnttIHTcufC6kF5EYHny+C8e4BMw/qVBQc/d846BxddWyea",
-	"r9jgIajJeJykmQg/ijDiF3hSDxUCl8fnl6enJ2cX3cOrj93Do87Vxd9PF0gCNAauBZsZ4nmFAextUB4z",
-	"aKLHRX+4SJ6YvQa3rVeKBfTXwEpAgAOwngwabBxPSCMuHzqYT8Wp41WKEzmAq+WhQRMYpwR5TeHTRV4J",
-	"2F7RSKiMj8aqCc+aGeDfAitCHGBYh18rEEN3QwHmEsoRmUjRLIK1AewLj1VCo4sYlXD4vU46q/4F6CMw",
-	"rwGnIjlQdlewc2J+wBK0bR+RByhPHFkpMGLHuld7IRU8E2EnW/b4hdnAWplkFr9Hx35ovYBEo52QK82x",
-	"8Aau+LhNCcveOXefvvdqk3H4gC3R1Lbsnb/px8jTZ/yE/7DzgywPrb3PMwsrxrSP0Z7/r7kkSa7/KXrI",
-	"puk8Dgp2NWNG6Lj6XZ7xotg4UToUqrVBy8xE/0UQRyr7EEmhyGP6WWn4RVPjZ6ALM8SC40bysLyPPCR1",
-	"ncen1knpYG2Je+8W3Nv5DrByl33nni+tJNTNShqeNiIKbu46ZDDi4jket0Si6y8gpQkYOqZAaJbNM3Nx",
-	"A4/dDaPekCk+ZbkTrEylUcYGoCbUdUwMHxAyrKJWo8wtZBvw7S7x+DPRh60uprSUCosn770aLfABA35L",
-	"F6VE9nNofT6FH7pLc0n4F9ASh3w8FlIRcYDwNsEppjI+ECyMUpqwG/Kp/fflh6PuBahcgqeK8evkVgCR",
-	"cnYXyTC5g6etPIw8VWp+IoaZ84dIZXO0JWCnpH7VA4z+Av1nScbjg2QiM3PXAgyd6ytBnuaA7tIsWefp",
-	"FSvlWWhd7n42nSI2eQCLXj/lA0EJA/eeiUyv8IoOhcOo+VqXSuHiyTIV0Uqdj3l5toGe1XySwiSt3gO5",
-	"ZheTSvuRiEPMt8rFKlos3CSXKJGpfRYYcketsh99EsgGUajr9GL3LD//zX/EXV7tAl+i1vKwzb7AdDQR",
-	"k6lNBhvmKMWCkyRpUsKD/aXdr25TZ3fOkTizeyIpgwRFHUkOlmHa5ayA3CfHxxDoNaJwFeZFkx1MyYej",
-	"5FYoFiZ3kl1jUK3JOpawHnOVOeEMIUNWP/7jLgWl9GB9dmwmoxquxG/977dv2H/+3/+P7ZK6gD5IlTHt",
-	"BtGJ2hjISymn8kaIsTJhPjjj2SwXkzv0bmfn+91371pv977f23n3bndxHpGVlzzPns0fAD3ItiA9Fkg+",
-	"EnOs27lm6eMv+bPbcvmSS4RMaRBr5T19ITPLzQXXiVvV2vQ6RlW+uEcr2kAUJfpyle5ZOvkyB1ja2Iqt",
-	"XLhRC/W1DrtOI9Fn1q+z+VraiIhSliaxq/O7Ctw5vf0xkRkf6PB/DEocqlD/PYkjkZWUuNYqSly+lpes",
-	"xxVs7PepyrlUO5tjyUezqYCeqSnQZuw4jbC2JyulhJ587J64dLO7Dtk8qX5Z9ok7GuY3wjO+vIr4xbZt",
-	"dlOSEahQvCoV85fhtJSOixHdSN5QVmuUKZak0SCSPN5nIz5l14KJ0TgrMc6PSShSybpyEEdqiNExnhe5",
-	"8BADJMC9VDYJYf6VlvAM/R9SaVzOENy5/5zcsRGX0zxSqhhn15P4xuTopALU0LCKpN3vrpvw7Jos1req",
-	"aNINo1Qq38j1k77WWjHqk9cGVc1ex+ZmC8xEL+pHPcXqGKzs94XErUdq9oqIMn7eJHo0PApeZOgPw5CG",
-	"nDbZiQQJmVJqDf4JpVROb1aiJAuT3oT+j+jFPMWCJ4aiA1ZFX8EjnzlhK8I1s5qMX8eCjXhvGEnxGsgI",
-	"f+gloWizikQzryLBLnh/9OGie3Z11v3r5dFZl8J7J2dHPx0ddz5cHR1efTw6/9i5OPgZnnXCfbOBQVYV",
-	"F/RlZWDQY6tnZgUViQr44aNjXOTV6YfOQfdj9/gCJ1mRmuXNT8yaV/nkzU2VwomWEk7gx+oAJE70Y/fi",
-	"55NDnFDnw4eTX/T3dVITvVzE4D02LzrvscBKJg7KNSxVqakzFJWHQ2fYxWTEZUFGajIacdL/ZgtY7Ate",
-	"kGjx8ap7TqZXWTulcMitYFGeTF5tfC60MD9EUug4jKpmITo/EtVCZReaWuEWSpTymOC9IambYG2rnuYS",
-	"UUj2/bygzLoeQRM4qtAmrQzOlT9a5OvP/XBlQAQrx6zxqs7uRIs4E6Kv8AnfRBLVJ+Md4bbMtBJQUS5K",
-	"OEnLhKx5ejLOXGq/2tRt/V5B1oVqPadaRZdWsYkiibdGJRR9fV5tkeUdyuuL1E00HtM4a8lOu/qmwgxy",
-	"rdri0YDVA7tIBhiF0UroX5n4lMF/e7mukztREutskVvND/Zb3wQ1CIRoFFbp/Hl6iZ2KmA2FLy2isPMO",
-	"yFqzZ8IUnyodjqIRRsTvSp4dR3lbqAkWTz7YwVNswGpupKR0bxa94dwxjaaRVz2tNBoc8nJ70nz1Ap7+",
-	"Us6jUkmXs0/ONutVefZBP8yxVKz88SHcOd8KZu9IMqYPezprMs+SpZws1ENz+wH0TF9ivkyU5RlK5pVX",
-	"ikXhU96Bdan5IfRVOvfZw1x8VNX+oBOpOXrSt0WLx5I4BKUdDavHunssTvz79PcUG3DKs97wgfelJKrs",
-	"TwVtjX7w6HDTAy/AAwl6wU5d6C/Oqggw1mxxbxstwRgLGVANBkkJyqZ+0lxR15vwC48yD6NMr3TpexwN",
-	"hnnxAQXT/8yO4M/klPXYdYqPGHfcRKYRGc+uz20Fr1ux2sd4kcqE4XwL63H6kzhmqcjLctqO+sJi0c8w",
-	"Lfla9BLgpeR28aXDgvO8GXY9Zbeths2TieGyb57fVl3u85nMvlmS1ar8KzdpLcpMjfQrVcpe6yVjwQL8",
-	"LTAUPC890/OlGvK0qB3Jv6nNEs+101AZTbmkiaiGR0AS/TQZ0RUwOe+JJD+RL42LaJ9J+IUK8UI2FKko",
-	"mc5v1rY4ydqaf91p0rSCNsZ040gKUomFIJ3W1Ea7l/uEIUCCR//5AzmXMNmdpxnLhsmE/vLnh9zdwkic",
-	"F4stnggcrKXcivgaUoutacOFx5WBwoWO11KhOl7zdoGYg4WtWI5q114FQPrAFYgSl2YpF+8+JFP5c8Wr",
-	"821aMQ3tJecar8ItrVv7pSwfa8+dPFStGT9JYvKsK6jC82ab5k+YoLx+6s9LIsL1ieh5yWFRPrJ1yo82",
-	"aOd8C0SAZvqbhOSXnZD8oq7F/BTk+QppToEvOQfE0p9+n06BYgOeNufCdRR/ibzez3slVrgHX2Ea7/Pv",
-	"4ex+lXjnevvUkXnAykBYgQ1QZd96FtTBdEyYpGA45PnoIEetekzuS9fKcI0pbYgEhU0LtI13ofgpN6Ir",
-	"AZh8qW3eKidFbqCsdhSW9bKOtKJgRTkibP3Nsyby65Ljq44uovMMNpxy/63j4nPOSfu45plb2vWuc9B0",
-	"KLIq/OjVipNYJxZZmAsOcnprp/Xd693d1623F62d9g787/+yA4Rw21+DBVz5TYfpz0n0oeBjgTbVj+JM",
-	"pIg+q3Nn0GueJQORDZcF2ivDk38rtN2FSPQ5FOcujG24NN6ZP+4W08kZU179i5ihZfC9tXwzQI2R7Cem",
-	"lJwTqJLGl3sPW8gj2TmqVdZrV+bvGMKhHHn0D4pkTHhaJhsfloZ5/9lQTFmYUKYBn7Z9ubVVAGVubXls",
-	"a0u7uLa2WL1UMaUa+OLWlu38gudiMLhsr1GDEhV8yQvF25aiBp4KhLQuG6i+LTicFUaB0SyXtC+1T1qD",
-	"fBIYMHk1G6WESc+qziEgimJCTV/68r/+ix0kozHPousojrJpYVaMJ9dxpIYizCHifElawm3LwpWgI4CF",
-	"2TDTXvHEUYgrItUCb3qbLNb8ZFXA6qBD+jL4DW+Mxwot6D7wEGMCrY5qPTIVpEs2PBaQTV7UL3i+DMg2",
-	"z38rPLRKf2kMF7T67/Xg9PIi2A5OOxcHP/tyuyCc7d8saXy/bZ1XABOBFeqGBXoU+KVQJhAdDURbrkI3",
-	"ECTcl7e7xeYp2OwwTcZjPIeRwEYRbbNOjTuQr9vyFeoQ/k9dnP3J+YVxANshf7WAXNA8dOiFdRA7VCWk",
-	"EBLHyHP0IgUTHMciE21foi/4esoiTOMjmqe9bHiMDgT+jZlsDU8nQNKccUM0pzQ0eih6kcL9MKl9MJ6K",
-	"YpQ8KYtkL5EqUhlK4S22tdWZl19ELlCgKXMBm1tb8EEYF5nJyGPXkywHyqCtpb/AWHEkb5QvGf1gfcfD",
-	"/yfIqwxbJ/iNSJvsZ5gx5jANudIQdhgBsXTo+owG3fBgDC7z6IjjgK3rDh059ihCsWPyY3InCyd+taJi",
-	"fPMNGiJ0h3H8uvW7YcLGIgWWr7S7nN/AjW80aafPLcs/jm6LEqy57tWtLdaxlDQ3LeUV7m3ZMa2BbuYH",
-	"PkyUA2MexksRZQxjGgWQPXw7f8cKX8DdQ1hXrZEU8QkYt10QO+HfA3kjvJgOdxTAoTiAXidD3w3QEF4A",
-	"5VSr8dwtkmu6sAJURInIbXwzTL6pK4Hf92unJgZX4X7xaw2N+gcjpwIsDOHuXpNdJFjylpereQyZBHx9",
-	"2yxlG54IWN1W8hA2b2L04BHCG8G1tt5KBU4jYIlkVZCqMEbJeYXnZ+6Cx9y4lXFgoWh4VfLrG8SVwCOq",
-	"sRmgpcoHhlgLoWMxApk4nKBUAUdhjOKOI18svGkjPtUF1CySdPq3AsieXlCsjvwJIyFsKrJGk3XsigYs",
-	"WhzzNLN1ApYN02QyGOKpWamS+H2Lm+0jh2eWWPqz2cc/BQVHs4HBNaxQkx3B9UFURrTux0mktfjijrD6",
-	"KAGRHicEjoPRWnvxPcKrNBRcDT7LCqsIOfNMsAeDO5YxBjoZHkOhNOzrWE+PxzHcu+A3Oxh0H+hvnzpa",
-	"05DfCl1HldxJGAg1kUkca6a+Dfd4W8unbRJL2zoZfyJDqi+NUtgQEytm9eA///4fW9xv/2YnT91jC4FS",
-	"fYJMsKyAELz0lw2OmvkwDFIP9nb2gkYpa6l+u7utI+V2CgJtXUWiHmF8N5B2biIZ7gNlaUYCoxAM62My",
-	"o+gWYHyejJsoa5okyMuLwEgVku9sNaVJW/MycbIxUHnX2OU4A6kRDnEhJOMI0txNuCT0V5Z3wEK2im0I",
-	"nOsA0kfGU/u4qK0RcpPK/HcW9U1wU990w1sQ0zbGYK/SOkWPo+bGSyRPPKQYFDYO3fpwFd/s7Nj3lcQz",
-	"bmnu1bBrb+GVtzs7+6RxCDgMSeCpiG+V9DMhGXA6kbI6BqpfKebXfpxgN5B+9ge0kuD7mLPyn3//j1+j",
-	"XidZgljRLLsTMqNGDRQ1Vw2PtEABC9TdQnikRMjquxqzN8Q+P40m6+al1jDGbUvDLAq89dRZxfzSZMdI",
-	"amBTEDntNpu7znbs2+ynvBUwALDjYRKHrLXj7mOuOCoe4eRyljEgZgEvOW0eyHqva6Njn812fcBtAJIk",
-	"cG1gp1PFrhO44eE+0pCxUvD662uUCpXp0bHYRt/IXPqsWLNSoJ2CWjlbwIIToBgNwkYnVoUMRy0NRyM2",
-	"1E8mKeucHqmiPp4Vtjn8JV8s1fuoIR/n2o5Rj3kco3gjT/FASEEtVlBNwtEK2ZEvCPkIGgzC2g3UEUjN",
-	"jlT+MBy5U6BkOL+2Jba2NLfQF9vKZ4uyHMEytNDOkfZYICdxHOxTmyvUjCyVmC6HvGF1SwX3XEW5wSZK",
-	"EPuzorfGflmor0nXmtPJFWWDDjUFR1HPE7HwOLUDB18jIU+qBfclDZarzrh2Dc3dDSNUE/W0RlEYxsKv",
-	"LVPhXyFkeaPtSxMoBD1QRw9LXkFHzXOC19VAcmCyW3ocftnS5MjP6wLTNZC923FKdszqu3CaFRgNviy0",
-	"XvjztYAdMDHK/XJQFP6QDVMh8j42OzsBqyh2yjvp+ZLLqedo+xgPzRIzCp4YbVeTkYlDbDQUaF5weaPM",
-	"AnJyGvAxcV7CwzaLKGwQKe5g0q+MkymRpOS7sBYF3cBvUkSD4TVcfkQmJRBOX2IzKI15QafFlWYjpvhO",
-	"d56iTlTKy/V04oWvVKUNp2W4L7lu80WvA1svZmLj3Jv7UklAupbR052+tErlS3q6QUvqT0Aw6b5a1dVo",
-	"3BSMXItpopcBhplWBeYUq7VzF0GkdC5bsQvm4GEZaEzirodIQnc64w1ZQw54ivRBzDgvEG2zvZ09WN1e",
-	"q+VL1A4Zj+9AyowEl8oF3nWgn7e2QHnb2ipBiFLPMz2k2d2tresknG5tAWFxwybN4v7z7//f9lTARbMd",
-	"EaZ9mLFYVgiPtLXVoi2k7d/M1++L223SF0AuNLyyU8IMChvZwBmCCbHXauFplSsh2XZVKST8WlUK2XaB",
-	"xRW7E3H8mjo4eES8WFekin1UBpD+WuR3qMnekw8LMRnQEsPee0W9L9147H9Ay8HY1UTeyORO+jIK8z5Z",
-	"+igKbxgZ957dnhNz/QjfX/my42hJ9mOoDsxJ6kTnkZvBb84j/5wvtdGnWH2xvQesdIGbJ5+KXYyWr42a",
-	"2M1vRVrdfJRNZCyUck4QNPXA7nxgklhMK1N63Pp8liSsbsSlMi4U7H2pV64rtS2iLxJejXIMSrXFIDA9",
-	"OuRyEMNJsuCw+6F70WXb3HESm1+V7SjWbn7LRQIi0snG3IZr6dwR8qDiJmPDDpvuiMvo+WqjWmdiRmlO",
-	"RYbcTpynfXnA41ixQWLk2ar9aXCFi0lGmR1FERellgpJOmXe+ZIaP6om+wXEEYjqSLEZnGw1g5PtSwso",
-	"25JXSFNvd94Ec4t99/PEVtMds7qTji/dVjoefLcVlEqFQUu2dLU+KPKk6t7xqfE8lu79yTiLRpHKoh4M",
-	"RlBUvakJy8zU+zl3GzffMnPJFV1k+9adwKBnRwV9SSo1GHO8Nyy8oCTAeZpGgqyL/MJi/ND8Jcqc9te6",
-	"DSEBjQMlz+s82CR12tN+BOeGBEZxdzzXBVa9bkxKGA6T3hCeg3F9WYebspUnslW0ImzsFzqOg7c/C33v",
-	"UM/eLoqfqup4nHoeUCADpWi8bM2bsMGUbskKC5D5PSyarObnZM5eR3hMBwN3U0rNTfTetLENKLmni9ar",
-	"hWNWNysFLjyOQeGY0wbWhEfM6qS4K1Qbp++P7BiAMwuCuz4Lvk3dWeSUBX/Ef7ORCCOOOQeNvCik3P/I",
-	"l5QnXj97f8B+aL19p1PPzLSuJxmceCbUGFRjnoKRji2vhewluhsv9hHSHIbsqcD3J4HumoRyn+NDu99Z",
-	"PZV0k6U6PBv+8KYH/+lz7VSTlrdpn9EjYD/wWPMsmUihweLI4kUznuQ5pWUobMokqho2hUKMgZUU7aFM",
-	"fyk51baLosZMChsJ5E3AtBFTwp8wKP6k6FM9xyQFmtfhxNzjUPgErU5QvqyjLbLTcHpCeUw0QeLZPaN2",
-	"37Spup+9un+VtyK2W1mBSYDLGiZgvevz9mG7gv1ZzdvdhUjptlmTTL9f2VoKjwz+n+6zUN6eWcwOQ9ro",
-	"g1Dm+rkIKGyoE15KngqcX5MFOUADAa0zlZHAqkQO2fdloFEcKNMuSXWyw77tAAqxuMXAqRDH09aWi6pC",
-	"qUlx1BMa3UXnYXw8uqh5tUka19q1YZaNVXt7OxkLSeyvmaSDbf2S2oZn771aFmWxm8KxMFvDyp5u11rN",
-	"N80dTLgcC8nHUa1de9Pcab6pedh/EDOmti0YB9JcZtNcDrVGQ7dVh66RpyNfi2Pcg0F0K6SJKbO6HWua",
-	"79Ep0vOQ6FzrfwamJQ+Lc3ZN3ZN1PywyDLAWzu420yiaqUWpE5P3ipgd6UCFJrrEK6ODU3bv7qFORfIl",
-	"EDbLe/fvGPuaS6Jeyj5YEi9GTdGoKSAi83gV3B7zcUr5dTRupFX4qxVXq3iMbNVc/BAqU9EQ35eY1ZTc",
-	"GV8JjYdCCYMuxsOlFZPCJCMFHr4sWR3VsW1U9hpwwLcIxDTgYwzglbxznjbfLZ+WXZyRJnd0o6x8l5ws",
-	"OzmeRx6HULX2P6qz+YpHtt0eqffe8hfcBqYrvHFQELp+59dSe87Wzs7qzT/wDSIF+H/IwGeBq978cH+/",
-	"cjcPB0trTjOP4qLrEKlN5NhuaI9WUTVQvtptq3vlvVd7u8orbsM1fKu10kCm5Sm+8mb5K3a/JNw8ggHK",
-	"aYxlFpiOlYNZ3VSm5tUyPgAirBni/PXeqw3EvAR/J4/JIwlbmaW1LNF/X7NoeNWyDBRasiU34WxFiXa4",
-	"mKXZlaYL8kxAVhsnTC8ZXUdSuxI6x4dttpoU0IpPhAlbqJ1HpIvRnuz7Mgp1UB0LGo1iAgzKVEQ3SNW3",
-	"vWh5QgNldUXSdWzmIEez21O4F4odHvNBYTrbRUHktMVslX2Lb3kOkBK6mghJySneYD34j5GteNc8lBk6",
-	"shIpHLhwdJXcWUw7kX3p+htsNxeLQqai0Tiezji7WMe0+ltWuozSx+LqVRz5Q0HHXwc/Xv7OUahWftYU",
-	"uCx90JS1PF4cXPO4l8ipIw90Tc8/7L4p35WKq3ad6tl5Wdql8hVgxwxRS5t23R58zKqBeDNb1brrlJ3O",
-	"Gy1XXHdhC4u5f1+ae+sBc1+lCcMaC2qtu6Bf8zophHg1FVA7bmFTaw3RbbWAqBDcNliM5qLfuqiGrWAF",
-	"uluVCB4nVUV2B9q5UqTl1qk+1IkYN5zUMXT0Ub5htDB+1qaEyDS5K8zo3N+f69I6brU8IFwFOtHwZUTe",
-	"WYzg5n7JhIkIZcJ1AkYKti8BRUXqn8EOaLKOtmSC1s5uULimzFcqtQfP8WmSI0IXMYA68IvJhxgkKIjm",
-	"JWHm4VnPDik4zfsoxoqzokhxdTC8vlo03Kpbcv22SerLIvzdWCfQXTQj2Gcj6nnNc185GrKVoJ1zI9J5",
-	"1s/KoWdfrh17XhRfrlIW6WR0/NaNKsOAa0SVfbkwrMysqPKCaPL+TDQZT0Zh+BZeqg4mN1k30rHf/kTx",
-	"uCoEgFeffGI8JC3MyX/CFKVeMompzbCOL+TpoxiPcDzRGjcZ76eVD48Z67DXdomnyVr3luShOygjjQqk",
-	"kPrdMPFlnlIeZQ2kM+OwbtpqMnWIB73aYW+Ouo70gh4eTMA3Vk9fB+V0IisyGq2YgpG/LFjNilj1XqsV",
-	"sFWjyo19X5YMCHuC9oKsnu3AlOp6oMq+nSVtuNRR1uokS2Esowl7znEXzlJfmgRwc3kNi8JWsJ5OZjo5",
-	"v5hNB3cZfJWufWAJp7WVbStc8Rdh/BIo8X9MwumaOmgOL1DI4jOC3ernCiOWsUvh5ET6NVa3mfBeqwFK",
-	"k1Fj889aRZ17rVLRpl2UeD+rJz6hEng/A4hQLLeTGW7UckQcXEPdDZhnrEWew+pWOO7SrXFaq6vhMMUq",
-	"g+BZd2VNhdVF7ZjjcoK7QhwVBi+qbLN0Iu5nbKbdJ7CZvi1rY91DmXcOppMnV1rOhd5MhWXJi9R021uD",
-	"UjhvDvqxbXwGZ/AA62Rv593yVw4S2Y8jqr3e213Byih36cf33q5inVR0d4aXW61VXp7tz/0V2V8HWhMy",
-	"GnalDXbv5RGn7d/MpbtfJfhUGCXIRitLrirRmzA+h1pfrlFj7rsOChHjVg2q1alI4rKiRm2dJSSn5HYs",
-	"5yZUZUv5sqQd5IrvOmlUzMqiGtEsQPX+BYPZRWqDR5HOWOTpEwOR6awJSsnWn8n9fzrYY01sNtSjMxbX",
-	"j/U8Pq6ztmZzQJu3kmuvj5tW5YbbW4Snj/zwkfGPPRpi8SvHSfY+mcjwgXxuBQZwmopeIgk45D2PYhF+",
-	"hcGZxRxnTuDFPk66TRW51PWl4Y9GGcyR3CD7jNKIo77uoKJzUJozxP6TyHJKfwZf8Eavma/XfH5VZc07",
-	"/7XcwzPBw6W3cD023tF0c8ozYtAIH1Hhu51Th0TJKHUb+6mhU8NHY6uJZlMXJeWZGrpKrl0UKelshYpA",
-	"L7p2vOqaJLvkADSJPFyn7BRQX5JDQqevepQdm4cyV5frph6r8GTNcBpC1nqow8CRlQ/1FBjoKyt1YR32",
-	"oqErsCYD9LneUIgbNhknEv855BLk8bpMwkUcm8MxyrBiq9ilXx//XmmDn5DFvy2z+NZTm65F0mNxbi+a",
-	"5z9CbdtYts8k34hDLJdwkwo9UwNGloqovSVA33XETjdY/1FeC9O2zWA0voowAJOJL42Y2mYyKQTVPNFX",
-	"xAC0bUeXpG0bbFRuTYa1qXLN84WsLJgos/1E8IIO8Zh24DpSUoRL7YAPzJ+EbZTpLMnCqCfRnCWT3lCE",
-	"rK6xT7QPFZ9fSdhq57+n01ieVdjqY/+i0vbpXcGryofHOIhLCKsL2fsrha5iEs4bkbwRyRuR/DsRyZpL",
-	"PMjbbCPiwByW+IdeOS5gkxtUpOyeuqCEdjcuD3OwwgVpu1oUzkv59Ri+5OmKnnvEKWJ5BY0ug8BipkbT",
-	"8TmZ2+YWpu8zbnu9QLmw1+ZUNYAOgAUVsNTmglxPawPWlnRfIGUykWJOuqTd4ggJoARTit1QYh7pQu5m",
-	"bSV+bzdA+r7cHbGA4HU7H+7uGqDoGvWyYioTY11pK7MEmb+WTs3a82QjruNvKzWvW5KR6HRGfeHOtMfn",
-	"JLrNz5SGdJ5hW/Y1egqH2eJcR7tMOXE4RkXyo9V0teGUP1lJg5jwjsmCM6mBFsZxDsGFJo/V2MyUc2GV",
-	"pwZO2t1nNBcbRG3Ep2CGRHHMrgW1MbsmG8lpYca4nN7xKavn9cR5hyMqLqvs920xUXL7VXLRZek4VhPF",
-	"L5qYM3ba6hY2wPpsbnVW9CCesVJSSLGa50gKebq9+jpFwkOObflJ2S6Bl6/nfxWpJF9EjhVnvoLoWq51",
-	"l9A8V03/KF4qatPtrMzMcG+u8p53qeDh+h6ecprEwhyFx7D7tVMQSnfrs6chfP6sgidJESipO6voX3PN",
-	"QvsI8tSBpUkA1aoES1KDfVz+LCYdRyGrl4FuMdZZRrqFSSR3MkePbSxINXAI9pHW1EZuPofc/GZTE54g",
-	"z+ABV/kxptRy18SpRW6PzFcg68hzTCO3g9W8UI6We758nOBbIbSBzcyfWPI91MJxm1I/mPuwM3GLyMrk",
-	"m07FUPBU8fiB5ozTOf4LJhTQl8Nn2pqvgmM/KpyxlqWzCWt8i4aPCf0/ROgsTgeY4wer81Ua/ldLAV+W",
-	"PWW5iyxvJVBu9c/qNuJStVOs7azfl5QSkOu+Zsynsr4MFKKVpV4/Felr+wiK3k2Ih4GYvIHuMfGff/9P",
-	"sE39puD/6pt523qlFvep2l7Qo6rZWBbk/+KyUK/+2bj9M/sAV0rDc7o5SHHHENcUFZd8pRtJupGkG0n6",
-	"4iRpHrFfW5TeezWru83ciL3VdQrzwwilvVQmbgrg46lGKhTh0iA9yNW5iE1Wk6khz3J8JacRaRWc04WJ",
-	"+kfKl4gC9tDm3ksAuEA2Bs687oZJTDLTY9FAJini5VJbnjQZiSRg/UiGigVYZEzV9kWqYNEPtNzwKu/Q",
-	"ZaMCeCxqiib9gr2ibGu2aJvp9A3WRTP13sJGYh5TgrSZzukRs4ihsa+xxPKp+lIjillfrC/HFEMsjrwn",
-	"d49LA6BRXn7S96UBBcEgtwZk6fE4bjTZcWKQwiNVBu4qkC8MFoIF3EVL8uUc9K45EFzFTVhbFTnmI7E6",
-	"Ate6kF1fNZjWo/Gzzgkx42MiMz6YCCyljpNbfVtJPoOs02CxePlqD0DOenRO4iGfDIYZZfge8PEkFhkx",
-	"sanIsIdRJoS0Zko5jLUvj4mVE/4qSSjF9f3cyFiPTynp2TfcSE3r2q8AdmVJLifjw2rrC5JC5WKK3Yhx",
-	"lgsUjVRtp7RfJ9nQl0b1XpYowhbnidjtG8s57jjmPouyNRs7Om04TB80KQQh+VwLX05k9K+JwJBLzKfU",
-	"5wz7G94lLDjvnv2tc3wRqAV4LAcWCOgXzPxAMV6CZMGfvHm1Vw9iTg+5misDgBSQxM+Q7pFvUHVm/Itl",
-	"7w/Y8Hl7XNyvL5qkscm5WIKnUQks7PB610By23+umltR3LZ5OBh5MyMECXYaGpngs5tLHPrSaWpUdPbR",
-	"Wc9LOtmS37BosjCqAN3IAd/KPYrqBW4/tnVGFI0GWw+Lw5cuGEebaq5KnYxsmPQsSbBTlg0YPdMdfQ4m",
-	"vennUIVG7yCa5PAbS/AiGx4lMeb7buRi3gEpPxu99+rPFu38KcClGCDkcpsl7GWMFlOmhylI6BeNW5/j",
-	"pwnT8AjlraJWPN5sayCDI2L2An3Bmny0CgLSORVZCha8jJSxav+ZXDce4GouZ/rMxSN5uGR/VkgSS4vj",
-	"MvSqAP/pfhYE29gAmLwwAJPlLH5BOpIlx1fPRrIgSUqtx8g/wXipIhV7RAOno0yFIkMpvyuVCUf2rXmk",
-	"db5R2VyVeJMfNCc/aIXLtCYDL+js+fFIlkkwXz4U+uMRtumTBCidnfptRUN0n/WTFFd8liiOGKLYQznB",
-	"4nQEZhEqv6oPuWwvBv/j+Rncepu5Dt97VHRwDVN1Exv8prNsVmHdC9NqKCiHt7UI3Cig+Do5Lj3Xa7ky",
-	"E8asl6eAhPjSXHiWyzwfy3gID1gN/8FuvPy8EBAbrrzhyr/3jI1HeSBXhluw7/QcxIXK3LwXBLpQXIlZ",
-	"3AXXTn8s9ELVTnxD6AsdsJBeIy8U4ygbYuCZWMw4TQYpH1HKhnhI6dDuTPpcrySUKzPogEbj5FaoqHfD",
-	"0E2rC+cNI1cbIIavDoihkrc9rn5oDXcBtX+cn3bczhXLBxUMYU/dBqwzkaIC8cGS4LkW7PgPn8Qd4cvb",
-	"lk7RdsschyLVmXC6g7cEvq2RHOAneumaFh7YFzNg/5pg1/x831kd0+EabgvGrCRXcButOrtl7NuXyL+9",
-	"2SJNryjdlHnFJs9YFO4bJPjTzlnn9Oezznn3qvPxx6OfLk8uz3GsiJDeFVgrPDYI8bpVOayZdgX789K2",
-	"wCZEuDc8Y8FKsrZUZB3MreV6ElFiF8Gtng/22YrA1pAnL6AYjNVvW6ieNL5IMvuTbNbXIpU3ee0vImS3",
-	"KSlzEvKwFdZcdWRtaKdluX6/X4CneRbbCil+XxPM03r21Oqs9VuGe/qd2KAb5KdNFuJqyE+r2cpV8Rmy",
-	"cxfU3rZZuqwyep4Va6eIrV89XTJ3aaKzVdS+REEEenkuxLCpanVddQnNfXmJNWazR8qXpkBNG8ePx+/Y",
-	"WN8v1vq+nHsfvibz+7blFhpo09UuNXgO67IkTJ9ZZXmy6vSNab8x7Tem/e+txn1V237VOOq3AqD5JLb0",
-	"BkPzy2BormQOPDWK5jx/zWcG0qwm3M+ApblxSmxgNT8LrObnCIxvsDVXjMe+YHjNryuyujG6NkbXJuv0",
-	"6w6PbjA3N5ibL0dGLoXdfCLu/7U4ODcSdiNhNxL2K/dSLnRQwjVbUslBV1sZwtbgi3MBUXRoNweMLMAT",
-	"8VkTUtSQKYHb0TZo413n+LzB4eQxiMEpGyao/rsIKh5Tk94QZCai0OAf3vMe/NfzJSLFoBSlXCqdKZ8j",
-	"svTTZLQQdsVgl1CVie6jjaHDbChGTV9eDCOVY6PkbixcLs7UfM88MhSp8AiHJYdL6SUK9lcKFvKMX8MR",
-	"YkyWjUXqy5tIEjCohduJXcRN/pUMXRzOpM8C06pJGXS3iMfJYCLwF6PIoDG9z7JkILIhDIXAEIigyTM2",
-	"SlTG3u7s7BTLrpOagzlad5ESjSY7qgLexIiu1XccoWETGsMQRhU2Jx16j0uWCdxAOP3iM1HGxKex6GUU",
-	"2x4g4kWX94ZIlAz1O19GknHVEzJEgJuQyGQevOYHpP8ZbWP2GuRodBYV5DimwEu1jENJEsFbeIRFiV/e",
-	"1bksUlfl9kch3P2VO56sjs55WNCGfufXZ2y2TRtcNN7+zpspwnR3vwssk2GF5JLu2G4xDnGlX4ApVWJ+",
-	"Flei1t5tLfywFvY/EqX2sz+wOyDNOBoMC4DCaYI+Z2r1za5TwW/Un0slQmsId6DMA81754l3zYtzgsQL",
-	"Qy50gzWFb3xOUMwKd+QCUZHDPGJWhueKh4JRWzKMWDzdW5JhzkEvD55RWbmNUIxQvIh+pbk2eRk15jOr",
-	"F4zXY0FOGeh+tFKDSqU6HrMNw/dHHy66Z1dn3b9eHp11DwMvh+LSJYgGqazHJcZBsGSQJIjG/5oHNeYx",
-	"jSGm5gGOzRNunpMejJ8fJndsxOXUl3fCgkKr7xDEELFjOOgGJdYcJKlghB3MPnLJB8SpjbQDjq4oaHOn",
-	"YcTo2UgZuK6wCuZqnwWhG1QMqh4jgZuZBB+tOuTAOiCdBUuTOxfXDStL90Ef0BtFB6F3/lqwHJMNBX/d",
-	"gjJrwAHfYmL2gI9ZJCnx2NFHJBCYLbaKLCoFk5kPS3ZuEfK6BvDa+M3nho5XfsNy+T+ZnCByKEEY4DHp",
-	"esk3P6zBMw/tV+fwzPyyuzB+FrV/bgjhL4RUhoQ7hx17TLM5UOSqLAkiVUa0Ojc2TBmYIKUs0kZ04epq",
-	"7ftgGUL+vmbf8Crr8TSNhNKVDCVLogptMekT4KVeI9gFy02AZaD8KwkHYrWEZF+3zCj7APZ9uRzGPsdF",
-	"LIwB+BxuJWrAsG4HYTJXhmf3qFGIoXybwUgq0CULHQLrPDKypdzMUFvhhiVojZvNb7SAd7C6l4LZaHRL",
-	"giXlIuz7LsC+chD2o5DNAddnHUSpnKR5Fc1cgw9xSAuOP89w+Op49QbRfwbIxTIA9hYbAO69eaRNwI7y",
-	"CijQFok16JY++nc1kc3P1S7A3oU3a+3CXr4LnSkbiT+8gK4BxbVcBTLBwZD/xqU+oibYC14kzZdVJdrW",
-	"k1OFWOx/0HBg/IHGdeguKlmnr5QtsNpUB5Imd3AZ4A/axwWSO9fY8VNLQZNfKSMEVS8ZCxbgOEEDnUSJ",
-	"FCxLuVRkn6IoFBFKl+sETCE+HgtUgKT+GayNJuvMllOWVCmvWiPxKtok6EpLUDF+ISTXjA0SlGva2SRD",
-	"I7Jw8h7I4WvRT1LhIF2jSiWxCwKn3aGpkUPQlwH6/wNYTkCvB6zuuujmn0je18lzTj5JfYk7iGfSwG/z",
-	"zBxCwI5ZfZdlCTv+466mBfponx3nPovGPhuBDZkNOR2JKfr0ZXB0/LfOh6PDq9MPnYPux+7xRdBktJfG",
-	"oJNKsJTLG5W7VHNfSK7XSXEHH36l9LYkko2SW+EDS5bsesrQjdihv+JeXE/hyAfD62SSkqsVGwWFZMNi",
-	"26U0ygQGyqJMeRR0nVVA6WQk/pPOk2f6JRiwGIPKXcjArrwavtR0nIOcJ6nlVdVPN/TmvQtYcNw9+unn",
-	"H08uz66OTy6u3p9cHh8GYPPq2VwLEE10MgXw+nn3r5fd44Pu1cnlxdXJ+6uzzvFP3aDJukT/qehPFI/p",
-	"UpbqkoAHIA0OeUhKHUXo99ltC5S/mBpzEJdw7Q508ccOnHscSVD68IomORNpsp9FKuY5wh31m5Rs3sNc",
-	"UlBO8WYVzUf07XNLu+6GiS/VGIQ0FYSBuqhruJq2xo0OdPKT2/zNUf+RVtCRhPF6Y0717X5arI6cRuu4",
-	"vrS17sWelTYL9lotOLKDs6PTC+uQ2Tac48HF0cmx9Sv2/XINEnuC9oKKrFxq3KUHOvi5c9Y5uOjaBNUo",
-	"KdY2SnyknHR0BxHeK2P3E5tv+vIiwcuZX1zDnmKeidRjEyVYcHpyfsG2zW3bhueDMoefX/JdSKgvW+mN",
-	"/LjU1gV1xyJQW/BWFhxcXrCLkzYQdvHru4ZdmZV/UW8aLPqdZ/6lo9rF26BTlLVmR/l7hNcbVI9CErir",
-	"7GSGCe16Wq7xNHOEHKujnUjkAeermMWs3UVbo+yutqCLu4QNk4kSGFCkXkeMx9EN2s5hNJBRNvVwDVU2",
-	"x8IhnipusKqNgJNEcV5FSvQXq4GFad2nGPX5Mm3+6vrP3zt7W3zYoqjvyxSlOz4uo6bKnflZsH8KRQFV",
-	"1eOm+SC5UPsizhhnd8lEhmullRZXfOUGRZZAeg6IglXo6HdosT7kSOedoq2YWngF6J5C0wGVv1mn4KZL",
-	"UlUyy16rtcrLRjM+E32RIhP+iizivCmTRTrzjeJSpHH7t+Ifa1Tt2VQKlygP3TnWbVWjIKzkRzU8N3Fu",
-	"hBibgCCJVNWY2/LJihi2DTLptKILE6tuwmRK61dttzTTt4ZSccJiL0YmA5Y82mDvPbgkkelAnzWx2TAf",
-	"6NcPivM9TUzvZfUaKrPLTQuhF9RCaCWGtKAe0zncvCCz7J+oLw19Nbz12g9VVVc6F+AZQgAbNeq51Khv",
-	"tsLyc99rXZS54q1eM5ZoaSHP39AokJM4DvJcoF5PjDMRtlmWsFSQV5VylmaTB9CnZzw4lxeBJUKbLNcf",
-	"SV/Jg77oO8IbjfKbfFEeuZLwP2+CxrMUb1IJxWN8RU9SkEK8xuJ2z858WCeNlPBYn0cp/EDP3UQ6M07I",
-	"2yiZKDZKEuk9zCZ/MT2afh/SZK0Dfb5alfUM+E2xysa+f7rq01UF7woFp26QqSKGlMgiV4uiUyAWw/aM",
-	"9Y82Z7kbvpab20wmheScJ4uLeJQ2aemutG07lUpNyZ/gy1IunJXcFWW20wxe0KFG+AvKTHKWFLF7O/AI",
-	"8yfpH2U6MbjwZZCukCWT3lCErJ4KGp/c+vj8StJfB6I8nZ31rNJfH/oXF/8rhR8+b8Th+fWD1ZqGWVfp",
-	"2duGbRSFjaKwURS+XUWhKKJ9gkjAyi3SXA42p0lacRteaJc0+zLO9kkrOyIf2ymtcju+oVZpH5NQpJJ1",
-	"5SCO1FAXNOEZY+J9JAe0VSqbhDDZBwAdgOQpIR2osp5TCXXwCwcKAaHzSofpSfZo2iKZA8LmlWlw6bHr",
-	"lFJacikDIqa5aa329bVWq+aMj8OQq/Zdrt0QZYVk5N9vT5T5/HmVFLmvqS3KQ3jn07O2b7mJykY6bZqu",
-	"bJquPKbpyipSdHXz4ltBDn8aebOBDv9C0OGrqYZPDR4+X7H5zPDhc6j3M+CHb+TxBm/8ZeKNfx5rcQM5",
-	"XgU5/gzS9Dkxx9dmYr9X5PEn3KhvTwxscFQ3OKrPglS+oiTbYJX/PrDKX5BwXQpW/qQC44V4Sr9uaPON",
-	"CN+I8I0I/+xQ6Ct5XeFbIr2tRoD+kPR4zIJ+MpEZjyTCXIgA6DmNa+3aMMvG7e3tGJ4aJipr/7Dzww7a",
-	"p7N0CH/X8BhJb0LFhFwVWITezDBMC9i/JHLABpT1wurAPM7v+GAgUnZ59EqxC4RFRIzAfGLbKGP0iiud",
-	"byIZx2absoT4okaszoWjqljKecYHgoVRSnlrytP8IEqLSmteCSdkjdDRiNCzn0d8X5iWSZp70PedxJ3Z",
-	"QToxUmAW3QokjkgOVAk83yuwjxDT3IV5orSVklTRY9vkVU0JNrK+tZS5cMkaIhkOnpDSNTseJnFYVdVu",
-	"NsECTL7/9f7/BAAA//8=",
+	"7L19U+NIsjf6Ver4PBFt96oNuOmZaRMbGx5wT7NLAwtm++5dzYMKq2zrIFd5VTK0z1wi9s/79437Gc4H",
+	"20/yRGZWSSVZBtvA9JsjNmK2jaR6y8r3/OVvtb4aT5QUMtW19m+1keChSPD/dnt8CP8Nhe4n0SSNlKy1",
+	"a72RYInQapr0xQvNghuR6EjJgHHNONNpouSQCZlG6YylfLjHtJAhi1J2xfvXLJIsOBy8+sDT/iho1rxa",
+	"Iv45jRIR1tppMhVeTfdHYsxhWPGJjyexqLVrfm3Hr9W8WjqbwD91mkRyWLu7u/NqE57wsUjNjDt9mORh",
+	"eMrT0fzMD0OY1iASCVMDlo4E4/g8TCMb7EevFsHDE/iEV5N8DENy8+F7J/y/EjGotWv/uZXv6Bb9VW8d",
+	"hjWYrp2g/utUJLP5KdLfNUsVSwQPPdZX4zF/pQWsMxUhqwd2KvqPO17Lex009thtlI5YEEY8VsOpOAx1",
+	"4DGesrHSKXuzvb3NolAXFvmPH36Ff01iFYpae8BjLcyy/4nzmlu3rrkLjVIx1sus2KuN+adDehom4tXG",
+	"kTT/3snOkycJn8HDOp3heQ9UMoZ/73Pd5zDDuW2KtWKhiEUqmLgRyYyFYiJkyGXK6loIPFw1EQmHFxpN",
+	"9jFKR2qasij1GM/IlzYue1WzSDOpUl/Sp2G3d7ffBix43zm/POiedo8POse986DR9KW7nUQIVfvXNytw",
+	"dy8UAz6N02zfzS5cKRULLpFM9kc84f1UJMuTct++UjjonUpq7ueffyxBOzNdQNInMp6xdKS0oKlGesFc",
+	"Wwu2sDDZlSZ3kN+IBZM7n6hrIdmtSsJ7L51zt/640/J2nGuXXZEHLx2+uOTFcwb8LFfvMBTjiUqF7M/+",
+	"Iio27gO/FhqvUprMmOYD0WQgGa7FDG5RIvoqCUUI/B6oU/OxYCFP+RXXgqUJl5r2DaQGPHCbRKlgUerL",
+	"SaJS0U+1R/ubkriZKKlFGweciDTCV+v41Wsx89hYpCMVegzonHEZsisVzhqMD1KRsHTEUxrAl3C0UQqH",
+	"yqW+FYnORxlEiU6zsfAr8DMJRBZkO5K+OhOTmM9E2GZwY+DcZehLHAEZyCiSw73iXGkm8NM/p0KnNKcB",
+	"j2IRMpWwMBIhuxIDlQhmphjJIatzX6bRWKgp8q1+wvUIbhFnk0T1hdbwrmEAdncbtFTtMSX7osk67jRu",
+	"R1Es8tX60s5Hp1Ecs2QqNRuKVDPD+A4Puh9OT3rd4/2/X/6l+/fLw+PLi/NuYEj/DA7/VQeWFuzl5ww0",
+	"gA9wX4bRYCASIVM8kXu/fda9OO8eBE2GHIOz/KgMceRk1YZPJ2Iw1TwGJv3pU9AwzNtjWhW3HhmO6F/D",
+	"mQ95JJvsL2KmGU+AsMZifCUSEbKBSlhrl43UNNEl9l57c7U9+JG/ab3a6b8Wr3b72+LV2/DNm1etwWu+",
+	"3d8Rb69+/LFm7jGRS36RnYv0Cm6Se5nH/NORkENg8C1zQ+2/d+a1HbiU+n4mK7QAtlPFwSJXYbB8amd7",
+	"e7vEo7zWkhwqegrOtLMGZxqg8litmAagswYkEOMIyC7meKk57IFf86fb26/7RmXFfwi/BjtiRKgcIp2N",
+	"eSiYgj2NBpYDkcaA98SXI2RbPGXmUx4TsRYs2N1pBU0WvAzYGCYJLFLO7ENlsrJqbTXdGCW5sMcTnqYi",
+	"gcf/d933X/4/fu0fO6/e/vqP7Vdvf/1t29v56c6vNf5XrYp2jqJxlM5v2ikfCqaj/xZegShY/abFtEiZ",
+	"VGzMP0Xj6bjRrFUTQoxfrtRwdvB06X3nsM0/s2lGMhVDkeA8j/lY3EfkmTqQcW6493wsPBYNpYL1sj7X",
+	"okDWtTM1FmrB/PE/y2oWmb4D88QJnwwGWlTs7PEUOAtwZ7wZoF3o62iyaBcVfaZyG7c9pH6e0l79sFtz",
+	"tnG7chtPecIno4RrsbwKOcneKeqQ1UrkxBnhsVqkO9sFh98rTHBO64XtNfe3zkPQPFLFblpgfc5ZA5WL",
+	"Kx1HaXUrreYcp72KQkx/rtTcS/PS5tsrz0kYNXWFSdErrM77KegZui+kKO7e6wWTFLm5vNosUR3/qJJw",
+	"earVuQrP6hGoF7nuHBSnu9uqpGTtjPo4Sr6Dt0l/RFH4Mw9/4am45bjjfSVBfYT/yyeTOOojPW79l4aV",
+	"Of4OWHPKo1gjB+fpVLPdnZ/2Mt0xCtvsh8FOv8W3xdurn8Ld/msOy0wSleyj2K793Dm4/KXT637s/B14",
+	"hdCaD+F33DD4jARZJpKbqC+MJixCNpXi00T0UxHGJHqXWnkXxj0zy6ZNKFnr2UhIV3YZZHdrBiS2L2Sa",
+	"8Jidm7l5bB9UYbpJ7AOXfCjGQqYeEOK50CBOGcjv1g9sH7b1U9rwZbYQrcAgAFEABAH7DlyChYr0c8bj",
+	"WN1W8AbUAm/RXODa8JMQxPadB2d5RjNf+yzN3W2D9j4RSTpjfvajX0PFI9IaJHbxNP/WOTo86PQOT44v",
+	"33UOj7oHhTO1+4kKdrZE1D9wdZ3TQ2ZO8unOlLyAhh5BYYpBQpExc5UIfo3G4TTO2Unn9HDPGkeF7WUd",
+	"9ufzk2OaPypVpMkz8Yn303jGlBT0xA2PpyDnJbvovXv1EykAEx7hkU+TRA15KpjQfT5BzSvMdJofdlks",
+	"bkSsYTpSaLCuPBgn+NA5endy9qF7cAlDBI7VeTVLYfYgljNjEFcUSRaYUw3I3eTXzvJDiIT2a40m64lP",
+	"KRtPdYqLAYLhxhrOpdbFH7ZB2+JydjsSCX46sxE9JlXCInnD4yg0K44kUjSauSphyHfb7FTpdJiI878e",
+	"sT6XMJpO4fqkIzFm9WCOfIAt3nm1fSUHcdRfm57JgtdttuuxnIfqNnu94zmyWrfZjpev2VxX3WatEpkX",
+	"vWxzfCvfNdC+c6/dnvUE4skZj9sfgXc/E70TPwmjfkq+i/40QQsXeLVg9bK30GPBaeesc/r+rHPevex8",
+	"+Pnwl4uTC/ids0nM+8jYfImsOVXJjIGJm9iTHCmppkmbBcfdw1/e/3xycXZ5fNK7fHdycXwQAA0E592/",
+	"XnSP97uXJxe9y5N3l2ed41+6AXJKoKWpFqEvg5IdCjZP1WVEE8WJATgmfoX3TPSVJMfZLY9S68BAnxBe",
+	"MHITLHAiNIu28H36LJzHO5VcRWEo5Lrk2k8ET0WmwDMpREgHmKjYeKCSEkm+Ozn7+fDgoHs8R434TkK+",
+	"oZj3r82XouEohf1AlpfJlScmxH4iUA3iMbAw5A8eu0L3tqaJPTgjVg+ytRn715fZX19oFnx6NVBT5Fmv",
+	"4JMBGln0zVigUQ0DRSntY5N1gJxAEReSy/SFzm3mSPtSihuRsGB3+3WAMw12t3eDpi+Pq2kQ7HwJpi6P",
+	"cUfWPfMVVKbD41737LhzVDjpyEyC4ZNPqRNJR9tCR+A0EXvG12DnXJQ0gwjuWpRan2qshhr5+LFK36mp",
+	"DNfWSxz9l+2WuXLGbQob42rdwKYGOIGn5reGgIDyQnY1M1ZqOsrVHPEp0mk1K6uhYTmLFQ97Sh3xZChW",
+	"2yF3F047fz866Rxc9k5OLo86Z790F6tg4lMfOcvO9u5Pb378AfUI/UyiCAeMNIthdejpNv52q9r3+2KS",
+	"albfYR+in0nsnybIttE5+g490GtzVCP4uj0+bDO/1kJ3VmHbzrr7J8cHh4t014JvbZQfHtMRWCgRKeLA",
+	"Zp9wA/MAtOFp3LAu46fLt9Gd2mIi6yn1gcuZUQH1+rwqTWYmULAD1reSYWk7zzq97uXR4YfDXmkfQcdP",
+	"QPtAZ5whQfHUF7LP41gkTMOZj0nS05LzHRuSuftCs4lIXvWV1NOxSNy5oe2lfVkP3NVYH6x5P7dJb03k",
+	"dsLRMipwSCWb7CzfNV8WIhJmC/ViKfNkms6KqsyF5NN0pJLov9e/e7APKfJguDbi0wRdFkVyuTjuXPTe",
+	"d497h/udMsVw0hvYleAJus/gUypBazEL4hlHyDOp0TxJImTjjkKDaqsEi89agjTNelBaTNBoM16YPajQ",
+	"vGiNenZjPHabKDmMZ0xHQ0lmqqUsblQW0phltgP2a1N5LdWt9MEaS8SNugabNfj48eOrzjQdwbT7PC3o",
+	"R7gdeQQxEVyj938ZMix/t9oTyvMngGH1R3Az0fl59m6f/fDjm+2Gx0Rz2GTBz7RFieDx+I9+zSp1PPJr",
+	"Hqk1f/Rrxsq8pI2sBUXv+TqfKNyIucQdugQ3PIr5VSwexzFjPq+3Xxx3/tY5POr8fFQU1FkIeuqM/rTk",
+	"nQ2BJGtnETTIHnvQExaQ5YjGUvF9UKOnMhG8P4JpeyyN0OEyRe9sBKqhFvHAXdrSLi5io77Evfy8rBFk",
+	"bnwjwjOBgeO+eKy7jb19W6KO8/2zw9PeZbVmSxcY/Y5FLfOJ6QRVN6N/mAG9zOeuEje0AadVnAurB+VF",
+	"BJ4vg/PuPqpazq8s2H/fOevs97qu52Cx+Y+HoKeTiUpSEX4QYcR7eFLrqs4Xx+cXp6cnZ73uweWH7sFh",
+	"57L399N79Gd0mV0JNjfE86rQsLdBecygiXEJ8+E8xXD+Gty0wGimvwZOmh4cgPNk0GCTeGrFRPHQQV7k",
+	"p45XKVZyCFfLQ9M+sK57ii3Cp/PsSxA20VjolI8nugnP2hng3wInjyrA5Ad+hYrc7UhIGAzUCBC8zTyl",
+	"KYB94bFWNLqI0VUFv9fJs2N+AfoI7GvAqUgXLDv12TkxP2AJxgMeUZwkS69cKn3AzQhb7gX0/ISd9KHH",
+	"e3YDa2WSuf89OvYD5wUkGhOqW2qOecxsycddSnjonfPi03debToJ19gSQ20PvfM38xjFw2w07R9uFq0T",
+	"x3T3eW5h+ZjuMbrz/zWTJOrqv0Qf2TSdx37OruacLyb77DbLC9VsorRJGDI2tOOMRS9/EEc6PYqk0BRX",
+	"/F1p+Iumxt+BLuwQ9xw3kocTo+MhOTl4fOqclElpKnHvnZx7F74DrLzIvrP4kFES6nYlDc+4XnJuXgxb",
+	"YF6CV4hLgaGjBiwgpQkYOifbFVk2T+3FDTx2O4r6I6b5jGWhojKVRikbgppQN5kj+ICQYRW1WmXuXrYB",
+	"3+4Sjz8TA9jqfEoPUmH+5J1XowWuMeC3dFFKZL+A1hdT+EFxaUUS/gha4ohPJkJqIg4Q3jaFg+mUDwUL",
+	"o4QmXEyMqP354uiw2wOVS/BEM36lbgQQKWe3kQzVLTztZCtmCcWL0xXtnI8inS7QloCdkvpVDzBHCug/",
+	"VSmP98HCtHctQL+RuRIUjw3oLs2TdZaEuFQ2otHl7uaTDmObLXff66d8KCit7s6z+VtLvGISxmDUbK0P",
+	"SuH8yTIV0UoLH/OynDwzq8UkhanM/TW5ZhdLLwaRiEPMSs7EKlos3KZgapHqPRZYcketchB9EsgGUaib",
+	"IpziWf7+N/8Rd3m5C3yBWst6m93DpG0Rk6lNBhtm8lI0DjR3Sgt0v7Tz1W3q/M4VJM78nkjKs0RRR5KD",
+	"pVicMC8g98jxMQJ6jSipA6uHyA4mz/tY3QjNQnUr2RWmnjRZxxHWE67TQtBfyJDVj/+wQ6kbZrABO7aT",
+	"0Y2ixG/97zev2b//3/+P7ZC6gJEbnTLjBjHlTJjuYqLL10JMtE2GgTOezwW1GbZvt7d/3Hn7tvVm98fd",
+	"7bdvd+7PtnWqdxbZs9kDoAe5FqTHAsnHYoF1u9Asffwlf3ZbLltyiZApWXCl7ODPZGYVK6ZMenO1Nr2K",
+	"UZUt7tGKNhBFib6KSvc8nXyeAyxtbMVW3rtR9+prHXaVRGLAnF/ns5qNERElJtvCYWlFBe6c3v6gZMqH",
+	"JkkuBiUOVag/T+NIpCUlrrWMEpet5UvW43I29n2qckWqna9E4OP5hHnPVt4ZM3aSRFgBm5YKJ04+dE+K",
+	"dLOzCtk8qX5Z9okXNMxvhGd8fhXxs23b/KaoMahQvKpg4eNoVipawTyYSF5T7UeUaqaSaBhJHu+xMZ+x",
+	"K8HEeJKWGOcHFYpEsq4cxpEeYXSMZ6WgPMQACXAvnU5DmH+lJTxH/wdUQJ4xhOLc36tbNuZyluWXaMbZ",
+	"1TS+tpmsiQA1NKwi6eJ3Vy0LKposzreqaLIYRqlUvpHrq4HRWjHqk1XQVs3exObmy7BFPxpEfc3qGKwc",
+	"DITErUdq9vI8HPy8TY9reBS8SNEfhiENOWuyEwkSMqEEVPwTSqk88TMvJ2Ch6k/p/4h+zBMsC2YoOmBV",
+	"9BU88rkTdiJcc6tJ+VUs2Jj3R5EUr4CM8Ie+CkWbVaRjexVp6MG7w6Ne9+zyrPvXi8OzLoX3Ts4Ofzk8",
+	"7hxdHh5cfjg8/9Dp7b+HZwvhvvnAIKuKC/qyMjDoseXzl4OK9C788OExLvLy9Kiz3/3QPe7hJCsSmL3F",
+	"6cuL6oO9hQnFONFSmh78WB2AxIl+6PbenxzghDpHRycfzfdNKii9nMfgPbYoOu+xwCm5wU+X81XgSLOM",
+	"W48Vs5/KpaFVFR9zJJjFT+f4y3TMZU53ejoec1IY5+tCXY6Q03T+8SrGQLZaWZ2l+MmNYFFWo1Vtrd5r",
+	"kh5FUpjAjV6Q+2IwUkCP1C5+gxOfoXxUjwneH5F+Cua57hu2EoXkEFgUxVnVhWgjTRXqp1MYsfRH8zK4",
+	"hR+ujKBgQbYzXtXZnRiZaGP6FU7k60iivmXdKdwVsk5dBwpSCSfp2Jw1z0ymMJfary51O79XkHWuiy8o",
+	"AjUVy2yqSUSuUGBMX19Usuu4k7KyXX0dTSY0zkrC1i1qrbCbimZw/mjA6oFbewqcwqox9K9UfErhv/1M",
+	"Ocq8Lso5W+RBi7MDnG+C3gRSNwqrjIQsH8XN+MZqAYco3EQFMu/cmTDNZ9rEr2iEMfG7kiuooO3dqzrm",
+	"T67tEco3YDm/kyrdm/veKNwxA1KVFRMvNRoc8sMGqP1qD57+XN6mUqV0YZ8K22xW5bkHvZ4nKl/542O+",
+	"C74VzN8RNaEPeyY5PStGyBM/c4MDFFNfYoJNlGYpTfaVF5pF4VPegVWpeR36Kp37/GHef1TVDqQTaTi6",
+	"GriixWMqDkHLR0vssf4hhxN/nw6ifANOedofrXlfSqLK/VTQNqBCj45PrXkB1iToe3aqZ744ryLAWPOY",
+	"GW00HWOsF0M1GCQlKJvmSXtFi+6HjzxKPQxLvTCIMjEW7BlPL0Xf/8QO4c/kxfXYFdX0Wf/dVCYRWdtF",
+	"J90Sbrp8tY9xO5UJo/AtLHMdTOOYJSKrdm0X1BcWi0GKecxXoq+Al5KfxpcFFpwl2rCrGbtpNVyeTAyX",
+	"ffP8tupyn8+lAs6TrFHlXxSz3KLUQo+80KV0t76aCBbgb4Gl4EX5nJ4v9YgneYle9k1jlnhFOw2V0YRL",
+	"mohueITPNEjUmK6ATZJXkhxLvrQ+pT1GhaRY3x6ykUhEyXR+vbLFSdbW4utOk6YVtDEIHEdSkEosBOm0",
+	"FnKkeLlPGOIOefSf/yBvFGbH8yRl6UhN6S9/Wufu5kbiouBt/kRQgDDMrIivIRfZmTZWA8HKQOFCT20J",
+	"/wWveTsHokO8CER5cEtcAyB94ApEiQ+mNefvrpPa/HsFuLNtWjJv7UtOTl6GWzq39nNZPs6eFxJXjWb8",
+	"JJnM866gCs+ba5o/YUbz6rlCXxIRrk5Ez0sO9yUwO6f8aIN2wbdABBimv8lg/rIzmL+oa7E4Z3mxQppR",
+	"4JecNOLoT9+nUyDfgKdN0ig6ij9HIvDveyWWuAdfYd7v8+/h/H6VeOdq+9SRWcDKIkOCDVBl33oOosxs",
+	"QoX6YDhkCewgR50CTu7LopVRNKaMIRLkNi3QNt6F/KfMiK7ENfSlsXmrnBSZgbLcUTjWyyrSioIV5Yiw",
+	"8zfPmcivDxxfdXQRnWew4VQs4BwXX3BOxse1yNwyrneTtGZCkVXhR6+Wn8QqscjcXCg0JGltt354tbPz",
+	"qvWm19pub8P//m83QAi3/RVYwJXfLDD9BZlBFHzMQRwHUZyKBEHdTbINes1TNRTp6KFAe2V48m+5tntv",
+	"g5cM4XoHxrZcGu/MH3by6WSMKSsXRijuMqbtSr4ZYkPTJEpn5wipQYrfJPqLmHWmVfCwnRy+w2iXwf/1",
+	"qnN6iJB3BsrfI3hvUi8slgW8oml1IrA3mofjCD/oy+D05LzHtuCpoNDpQI/UrUSofS9zXxgEcVKUjasK",
+	"0cRHXI8s5kcl6nc22ZxwaLmkgfJEJHbh9K93dj///LFXmwde/fPHHoKIdQzeDJ5dmxlAD0JDJ8AOxEIP",
+	"PBZpPc09eQQboZIXmp1MhDw8YPtKStFP2SRRNxGo7CrxpQFVyQyLUExiNTMeR+MbfH/eevMD2BaJSGkH",
+	"CXaFkcsXvX+c9ZUcRMNpQglTMY/GvsyMgYDeCIydginRxmtoHmYBYtXRDhMMS61ttirf0lGaTggWIJID",
+	"ZZENOCFhmpN4Zwijc1irhA+oTCezbIlKNtD7LNSEQFBtcQjQBJahpCMxY6EiIuGzti9fvszRzV++9NjL",
+	"l8aB+vIlq5cK+HQDX3z50nWtwnMxmPOuT7JBaTC+5LlZ5+poFlMUVEBTxVLNi3E4J0gHozkBD1+aiIdB",
+	"ZqcODuQzb5Tydz2nWIxwUfIJNX3py//8T7avxhOeRldRHKWznLYm06s4gmuU4fr6knTQm5YDc0JHAAtz",
+	"e4N4+ROHIa6IFFeUI23yh2QnqwNWBwvFl8FvyI89luvYd4GHkCdo01ZbKYkgS6XhsaAEPonZGeT5yX7L",
+	"/f/afGkC7L/67/Xg9KIXbAWnnd7+e19u5YSz9Zuj691tOecF9wZXaLpMmVHgl1xVRUhbUJwyA62Bt9WX",
+	"Nzv55mnY7DBRkwmew1hgd6+2XaeBwcjW7XiiTYLIL12c/cl5z4YX3IQSfQ+5oPOhQC+sg4DvWpG5QfLI",
+	"QZ+ECU5ikYq2LzHScDVjEWaVEs3TXjY8RgcC/8bEyoZn8nFpzrghRg5bGj0Q/UjjfthMU5QJUYx6TcIi",
+	"2VdSRzpFHe8le/mysyh7jRzsQFP2AjZfvoQPwrjITMYE8mlxW2hr6S8wVhzJa+1LRj843/Hw/wmKWcDW",
+	"CX4tkiZ7DzPGDLkR1wZ3GONrjoVWn7PPGh6MwWUWeyu49+umrVoGGI9CF3Nx1a3MBUu1GmwjPw0aIiwO",
+	"U4ga1G9Hik1EAgqFNsEYfg03vtGknT53/EpxdJNXBC503r98yTqOCVBMenqBe1sOexjcpcVhNRtDw4ia",
+	"9YFFKUnFvPsQfDt7xwmOwd1DLH6j7+bRLxi3nRM7NS0C8kaM0Ews2vniAGadDD2DQEN4AXSheJJnTrfM",
+	"joIVoJlDRO5C8GFqV10L/L5fO7UR3grnnl9rGKhmGDkRYL+K4u41WU9hBWZWPekxZBLw9S27lC14ImB1",
+	"14RArOOptbLGiLYF19p5KxE4jYApyapw8GGMkmsUz8/eBY8Vo6LWPYqi4UUpamQBgAKPqMZlgI6hGFhi",
+	"zYWOwwikKnCCUkEmBcnyO458MffVjvnM1POzSNLp3wgge3pBszryJwLbm4m00WQdt8AGa2gnPEldnYCl",
+	"o0RNhyM8NScRF7/vcLM95PDMEUt/svv4xyDnaG43F4Ny1WSHcH0QSht9RxMVGRsxvyOsPlYg0mNFWE2Y",
+	"C+Auvk8g45aCqzsGsNzmRs48F0rE0KFj6oNOhseQKw17JpLY53EM9y74zQ013gXm26cFrWnEb4Qp6wPj",
+	"ITKayDSODVPfgnu8ZeTTFomlLVMbMpUhlTtHCWyIzURg9eDf//ofV9xv/eam5t1h36dSuYxUWOVCgHLm",
+	"yxYM1X4YBqkjXHOjlBNXv9nZMnkYboILbV1FGig1Zmkg7VxHMtwDyjKMBEYh7PzH5N3RLcDsDzKdo7Rp",
+	"U2wveoGVKiTf2XJKk/EVSVXI9UHl3TScwRlIA1OMC5kZ8xHUkmI6L0H2s6xtKbJV7B1VuA4gfcBgdI6L",
+	"elEiN6ksx2DRwIbOzU23vAUbEcSYSqCNTtHnqLnxEskTD8kHhY3DoBFcxdfb2+59JfGMW5r5zNxScHjl",
+	"zfb2HmkcAg5DEuI92s1qkArJgNOJhNUxDeKFZn7t5ym2cBuk/4FWEnwfM6L+/a//8WvUoC5V2OCDpbdC",
+	"ptRdi3IydMMjLVDAAk2LNx5pEbL6jmm0EGJzxkaTdbPKfxjjpmWwkgXeemqHZ39psmMkNbApiJx2ms2d",
+	"wnbsueynvBUwALDjkYpD1tou7mOmOGoe4eQyljEkZgEvFXpzkW+oboyOPTbfqgu3AUiSYHSBnc40u1Jw",
+	"w8M9pCFrpeD1N9coETo1o2Ptl7mRmfRZsoQqhywHtXK+ngonQBFA9JUop2CLo5aGoxEbGqgpgtLqHK6B",
+	"5bY5/CVbLJWf6RGfZNqOVY95HKN4ozjEUEhBffFQTcLRctmRLQj5CBoMwtkN1BFIzY509jAceaFeznJ+",
+	"Y0u8fGm4hbnYTrZklGYw1KHTogZpjwVyGsfBHvUmRc3IUYnpcshrVndUcK+oKDfYVAtif05ugLVf7tXX",
+	"ZNGaM6k7ZYMONYWCop6l+eFxGvcgvkZCnlQL7ksaLFOdce2mn0o3jFBNNNMaR2EYC7/2kAr/AvvMNNq+",
+	"tGFo0ANNbLrkcy6oeYXUiGpcQzDZHT0Ov+xochRFKOIkNpC9u1FwdszqO3CaFZAhvsy1XvjzlbCA10KG",
+	"TtdGE3JHBOhRIkTWfHB7O2AVtXdZ+2NfcjnzCto+RttTZUfBE6PtajIycYiNhgLNCy6vtV1ARk5DPiHO",
+	"S01M7CJyG0SKW5j0C+tkUpKU/CLKSk438JsU0XB0BZc/olYS8Q0IV+zgaSBY6LS4NmzE1oKadqHUPlR7",
+	"mZ5OvPCFrrThjAz3JTe9Wel1YOv5TNzmRPa+VBKQKa31THtWo1L5kp5u0JIGUxBMphlqdXEkt+VIV2Km",
+	"zDLAMDOqwILayXbmIoi0cT/nu2APHpaBxiTueogkdGvyKZE1ZPi7SB/EjLN65Tbb3d6F1e22Wr5E7ZDx",
+	"+BakzFhwqYvo+YX+DS9fgvL28mUJ0ZYa1Zoh7e6+fHmlwtnLlwbam9ikXdy///X/u54KuGiuI8L2fLUW",
+	"yxLBt7axWoyFtPWb/fpdfrttcgzIhYZXdkrYQWEjGzhDMCF2Wy08rXJhLtuqqsyFX6sqc9vF7iCa3Yo4",
+	"fmWBzpF4sWpN5/uobRehK5HdoSZ7Rz4shAhBSwwbJufl53TjsWkVLQcjoxkMehRmzU3NUeTeMDLuPben",
+	"OmaSUlMm7ctOQUtyH0N1YEHKMDqPivUh9jyyz/nSGH2a1e+394CV3uPmyabiljpma6POw4v7x1d3jGdT",
+	"GQutCycImnrgtquyKVK2/7y2sRT7+VQpVrfiUlsXCjYsNys3wAEO0efp1FY5BqXaYRCYfB9yOYzhJFlw",
+	"0D3q9rpsixecxPZX7TqKjZvfcZGAiCzk+m7BtSzcEfKg4iZjlzWX7ojLmPkao9rk+UZJRkWW3E4KT/ty",
+	"n8exZkNl5dmyTQVxhfeTjLY7iiIuShwVknTKrF05devWTfYRxBGIamwhUIJt13Ow7b50cNsdeYU09Wb7",
+	"dbCw9nwvizvalubV7Q99Wex/6MF3W0Gxch21ZEdXG4AiT6ruLZ9Zz2Pp3p9M0mgc6TTqw2CEjNaf2bDM",
+	"XDVp4W7j5jtmLrmi81zyeiHs7LkxZ1+SSg3GHO+Pci8oCXDTXgKOILuwGJ22f4mwhgY0sETJoe0dbYLE",
+	"vlzYLrpJ6rRn/AiFGxJYxb3guc4bzphu8gQpMu2P4DkY15d1uCkvszTJiv7Rjb1cxyk0zZnvX1Ognt0d",
+	"FD9VYA049SygQAZKpi668yaoOm366MMCZHYP88742TnZszcRHtuGqLgppY50Zm/a2Lud3NN5v/zcMWs6",
+	"zAMXnsSgcCzo3W/DI3Z1Utzmqk2hWaPsWLw9BxG+Po8FbxqEzFjwB/w3G4sw4pjR0shKjspNK31JVQjY",
+	"mOOn1pu3JrHRTutqmsKJp0JPQDXmCRjpLEo9JmRfhSLM2l0aDkP2VOD708C0ukS5z/GhnR+cRpimM2Yd",
+	"ng1/et2H/wy4capJx9u0x+gRsB94bHiWVFIY7EKyeNGMJ3lOST8aO2mKqi6boRATYCV5T0/bFFTOjO2i",
+	"qZumxr4WWbsfY8SU4FBsUwlS9KlaaJoAzZtwYuZxyH2CTvtOX9bRFtluFBp52g4pbqPPnddtwo5gL+5e",
+	"GEhIeD7vPwomAS5rpMB6N+ftw3YFe/Oad3EXIm16nU5T835lP1A8Mvh/pu1HeXvmIWQsaXcKjWHsNczD",
+	"4tT0kBc67oiIHL4Dlt6qNuOYNYKcsdhep75CGolpgRPkOSumA8oSCTq+rNvX81yfwHJ5p/kh8D5k7yo2",
+	"MVqMZjqrrW5Z6EvaBhOrm291KD6lQgIrbcO2vmQBQXEGbQb2gRMFVzKeoaMnIL4YtE0IDq8N/KTpz5hK",
+	"FLQdvFGPiq8w7wjDy2pono2AC6dBm02UNrEyYkzwCLmP6iYfCX4JTIyM/rV1reQQw0rA11z2Sb2OqJ1S",
+	"sYOkS147AauAroFdvsXu4MX2kr6kWlRq7OgA3Bj/ai6n8vox45+NYzQBKKWnncmwufaRlvo19Yz0mNNK",
+	"ssl6jnX3F5DipoGYgX7JGpAB28h6kCFT3G2hCV1sQmavEbrytL0+RVwrJDuk3KLDD695kwUZig61z2A6",
+	"Jb2vEg9qz5eBgdqhdGiVmJyhPdePGmIFogXJIsXBOC2KWFmU+RRHfWEwu0w604fDXs2rTZPYpD/p9taW",
+	"mghJe9xUyXDLvKS34Nk7r5ZGaVzMhLo36ckpcWnXWs3d5jZmxU+E5JOo1q69bm43X9c87L2OeXxbDtYO",
+	"GQDz+XwHxjAgoWcyQFA1QvUgjqlpXHQjpE3NYHU3ZLvYMZrnUCPvLjrR5sC3suwSzq544jYxQ/saC5bd",
+	"zouNvJF0lBRSW7w89E2mRG7QPeDcNDFecxvw8yOTL+pLuMDGjgpZfdu6qbgk6qUkngfSLvBWWm0fNM0s",
+	"7AtCyH6cEicLhivSKvzVCU9XPEYun0yLI6y97EyavsTUU3VrXY40Hup2GLu0jmKj3+eeDbKD4cuS1dGq",
+	"2UKbqQEHfIPwekM+wTh4yclt2YnjGnYr6BJ1SzfKSRvLyLKTgS5l4Txda/+jOuU6f2Tr3JDnX6cCq8kf",
+	"fsHS8NJv7OeEbt751atZBoY3rrW9vXxLJ3yDSAH+H+pB83CEr3+6u1u6R1MBIXFBi6b8optMA5fIsfXm",
+	"Lq2iaqBstVtO5358ZefhVwodGvGl1w+/lHeohjdabx9+o9w59M6rvVlmRcXeyPhWa6l9+IWkI73yeql9",
+	"yNvkwdkSlFx2BVjqALI5efzVncxqXi3lQ7gjNXt3fvVqJe2r1q6ZVtx3Xm0oFtWPFRIZPVKxK9M0H6oj",
+	"2zPCBV51XAMaXVmlOMF8waLxuNpVu0AG9ySagZZhvbB9Nb6KpPEldo4P2mw5+WUsnwgzNlHFjcgYoz3Z",
+	"82UUmqwarJe3lgmwVgu40SBb33WjZxlNlNYZyWJkI8PQm9+e3L+Y7/CED3PfmVtzSlEb1JX3HI7rFXD6",
+	"0NdMQH2F2kDWh/9YrQC5hIfSzoRWI40D557ukj+bmSiSL4sOR9fPzaKQ6Wg8iWdz3m7WsQ27H0LGQLnp",
+	"yKMqWXKU0/HXIUkefucw1Es/a+snH3zQVk0+XpBd8biv5KwgyUzJ6D/cPl4/lGp3dwrgDIuKgErVkcCp",
+	"GaJoN92ycPiYU2L3eh40YaeAarBotEzl3oEtzOf+Y2nurTXmvkxToBUW1Fp1Qb9mZbgIOW4LbLeLdbOt",
+	"FZQOpyVRhcrhYpEZLrpRMj6rkgEnxXJs06WUB3LVIOyiqqo+3zd+4byioE7ACYVkl0Yh6xVjFJQqHd0b",
+	"+m8bp4i6zT2AWagys19MyP3hXJYqNKaGLyMKLGHySRZSUdaPd6XAMMRGYNhM2/wMtleTdawvpbW9E+Re",
+	"dfuVSr3HK4RjyIdqqvtAkfloU7mGCkXoovzxLLPEc6OhhTa4lB6Cs6Ikl+o8nvpyiTxOQW8x5KQSX+aZ",
+	"O41VcnTytj571AIfO98blzk6Dyrhrxcm02QJi0tnzfhy5bSZ+1JjqtRcOhmTelJMiIEBV0iI8eW9GTHM",
+	"SYi5JxFmby4RBk9GY+YJvFSdB9Nk3cikrQymmsdV0Uu8+uTO56ZIs5C6idmVfTWNQ1IgKTSaZb5jKLUQ",
+	"RDMdCPB+OqU8WGwDe+1iH9iCG++BEpoC/FajAkKrfjtSvsyqYaK0gXRmY21NV8HHQBVaBAX2VjA0kF7Q",
+	"q4a1Q9aUG5h8ApODj4zGqNS+fDjPhuVpNrutVsCWTYhp7PmyZPq4E3QXlEdSkCnVzUCVHbBLenypN7vT",
+	"k50i8FaH9wrHncd5fGlrV+zltSwKm6p7Jg8THfXlSpYig6+yEvYd4bSymeBEWrGU+FfPdtz+WYWzFbXn",
+	"DHcnF9NnhEc5yFRdxHeRopDO7ddY3WXCu60GqHtWAc8+66Ad7LZKaAZutf7dvIb7hOrr3RxSUL7cTmq5",
+	"Uasg4uAamr76PGUt8tZWN5UrLt0Zp7W8AQFTrDJlnnVXVlS1i3BWC9x8cFeIo8LgOfxEmkzF3Zy1t/ME",
+	"1t63ZSeteiiLzsH2xOYWCCH05orDS/4vWBoFbXGvQSlcNAfz2BY+gzP4gu2q7SXsqn0lB3FE2Ce7O0sM",
+	"ccpnseJhT6kjngwFvfdmmfXo6WSiklSEH0QYcQsrv9tqLfOy1QKzhN7vwXLcN4qaNQBWdT3feVl8cus3",
+	"yy7ulglV5uYUCoDKOtdKQEaM5qK+mtkCWHBkQogkcnSDCiQrMmedGGPbpGbKGbl6ywlhVSmqvizpNZnK",
+	"vkruKnNSV8c0CzAaPmIGUZ5P5lFcPBZZztpQpCZVjepgzGcyn6sJDToTmw8MmjTx1SODj48CrqyT7dPm",
+	"LeVOHeCmVbk+d+9rkYOc/CuJltFK7n/jWKXv1FSGa3LoJVjQaSL6ShLk2DsexWY530cob21euSBM5xIi",
+	"8YGK0pv6g8GyRhlZmlxPe5QOxKKB6f9mUhabc9f0F5Fmd/QZIgcbXXKxLvnNqoercqtvnIOcCR6uzj8c",
+	"T/1KorNjKP6UpyQUESepwtO/oOCW0sXqLoRmw9RAjSdO8/Kmqb7NcqlMOXg7r8Y1+UQVuQ7oCPSqi2/d",
+	"2jrQ3rKwtHZrHXxJ7itTp+FRGUgWsl9el7KFx7nfc45HEkDpuu6lgn6yrl/JIog6yUWrMEaD0YTFh6BD",
+	"90dCXLPpREn854hL0IFWZW9F4NYFvK6MzrqMF+PrkzxLbfATCqc3ZeHUempHR57dn5/bRlo9TlXe+EG+",
+	"LMlMDOwxuv1kWqHbG8TwEs6J90Cnlzo2z7HNnqKsXLXtOk3QVHeqBaTypRWwW0yqXMQuEtp5rMt4Auh6",
+	"t13znhBRyA1jgSiyjD4nTy1KXX8ovGBCmVRvacvMnLQAN7AJ8yc1IUpNBnbuAiKlIlXT/kiErG7gyUys",
+	"AJ9fSk0wQS7PJJo9q5pgjv2z6glPH/JYVrI9JhBSgti/VzC90BgSIbVio0xslImNMrFRJr4MM5/igE8c",
+	"VXHh9mB6D3gTXxRCHTZ7Ly8HOC0iHruNZD3M7wzvKQkwQnxROYFHBYSeKRe+QxDEvH7SFIdhpXSjWfBQ",
+	"Wj5RRL3ZY9z1kYJa5K6tUOsF2guWmcFSm/fkkTsbsLKM/gzp2EqKBanYbndOJIASBjo28ot5ZFBimrWl",
+	"JJXbu/PHcmPvvHtEsWn3zo7tcVKjNqxMp2JiYDxkqlBsGbnarD1PpvMq3tlS3+UHsp0LTf03rtfH8OTH",
+	"5zsX2wpr0yxljuG6t/yZ3av351G76C2qwOsqEqvzWQeNQjmrk5CMZUCYiDyXduw0FsmQSdHMdLoJ2/Jc",
+	"BL8weJI7e4zm4mLLjvkMTL8ojtmVoN7BV2SXFvoGMy5nt3zG6hnMStZWlIqFT84Ofzk87hxdHh5cfjg8",
+	"/0Dg8Tn7JydxJf9/KNXP6Vz+WZP+8iMu2l2rM+jlmeha3G6phLN8Nc+RcPZ0e/V1CrN1ju3hk3LdMBvb",
+	"au0kiM9iUX1FEjgnyfWE7vKWTgmefdnUsvylHGzIzVVPrdzhOmuRDZrA6v7AcgrWvflPjxFUK6c3lbjC",
+	"t5ri9PVkLD1J+lFJj3zU9bsnJcklniwt6cEEo2r1janEtuEofxaLSKKQ1cs9FzAbodx0ASaBfeSM/G7c",
+	"k8ZUuGqPtL03uspz6Cob/eQrtL0ph+kpmNDTGN4Pu+BOnYvyyFwosqW9giFdbDK8KNhqdA1fPk7ZWCL4",
+	"eApfemJtY1172GWQj+Cb7EzcYHsSih4lYiR4onm8pvGLO/QFJCvRl8Nn2pqvQtY8KuC4kl28CTx+K4HH",
+	"r0hY2rSip9XZH0g1WuDvrfPiv7MEoytBrYUxalYtv3xZ9ghnruCsk9iVKPmD6y5SZLXzt13YGl9SulFm",
+	"b9gxn8pWt0joTr1U/VQkr9zTyUFrEQ0LW3IEpsXcv//1P8EWtZuF/2t4yk3rhb6/Te3WPS1qm42HEog+",
+	"uxQ3q382OfXMvu6lkpMLzdykuGXY1gBVrmylGx1gowNsdICNDrBmNtBTKgF3Xs1py7kwG8hpl4tZs9Re",
+	"qgQSY+Fv4pnBhhbhgwlAoBEsRJp0uuOOeJrhQpI5jUiT1TCUPZtRFGlfInppPcAsF2wGnI/WeAir9CHg",
+	"UJDqQWFetyMVk7T3WDSUKsFGH9RPNFFjoQI2iGSoWYAQI4S1kydQUxf9qk69WWthFxPIY1FTNOkXbHLr",
+	"ehDyfv++dIFgqHyz3r+3A7LHtCA9rHN6yBxiaOwZDNRsqr40SKjOF+sPY6EiEhe3LSL7XFr4rPLy1cCX",
+	"FhIME2gMHFufx3GjyY6VbXEU6TLgaI57ZZGQHMBRWpIvF6COLoAOzW/CykrUMR+L5ZFDV4Ua/apBQB+N",
+	"+3lOeFkflEz5cCoQSCVWN+a2kmYBUtrA8+Plq62B+PnoTO0DPh2OUqp72OeTaSxSYmIzkWLz1VQI6cyU",
+	"Mrtrnx/LMyP8ZRLc8uu7QfR84nS1vsuArLx3uNLjQDodmVvIJssbDXimMYkRsOxaTNJMFJrmQG6J0pVK",
+	"R7605s5DSWjs/hw0t2N+uWYJx9xjUbpiL/1C50PbeloKQQiEV8KXUxn9cyowtBjzGbWWxpbyt4oF592z",
+	"v3WOe4G+B0du30Fk/4xZZaiAlKDk8CdvURXwWmx1HaayNHBZ3r7iGVLJsg2qrnT6YgXTGhu+aI/z+/U9",
+	"JIBt8rmeWERZHLDKJhQPSalqo3TrN+cSLp23lfOJRfhdWedbbChR6H5r00OKtSGhLwsdcPM2sKaK5f6e",
+	"psbLnHfkG1eAhWUQu+WGtvW8O5VG3/Yo6o8abDUMMV8WQcTaVP1banvrNgNKlcK2ym7fkbLMXNR5yTb/",
+	"q+q5VEBiy2DDHkDobniU2p3tu5XoWbvc7GzM3us/ObTzxwCXYptmlHvyTlQkqQtmaobJSeij6c6UIdYK",
+	"2x3XdPjDvq3efB9Zi39m9wIjB4Z8jPIEekUi0mTGBpGMtPUk/Je6aqwRmChnES7EUVtfJ3lWKDVH/+Qy",
+	"9KraWtH9zAm2sQFe2wCvrZT5+BjhdE+qo6M7LZ/p6ECplTpskzeL8RKqQzoSM+TRlEuUZz9mt7wymdG9",
+	"74/05WzU5KIZsgn9fJ25h+uwgXWTDZ2+Ts+Po/aQ1uDLdSHLHuHJeJIUgsJO/bak22KPDVSCKz5TmiNS",
+	"PmzrWCE0DQLKCZ0xmXXYxBeDW/b8rHm1zVyFYz8qfr+CY2MTvd9E7z9fBt/jdM/7U/YobI58Jg+tarir",
+	"dXLQe0Xv/NLiAzPqngLK6nPLj3n++HzMbh3utRxuVUZDzw5dtZEnG3mykSdfdDbYc3nal4aJcrnRAqSo",
+	"yozlLwgsKr/M83hRRa/OYyGjqnbiG0KN6oBV+gq5uJhE6QiTWog5ThI1TPiY0sHEOkWsO3NJxf2SOlGZ",
+	"Vww0GqsboaP+NcNwhIHNsSJIbwCkNo6kpwWQquTKz1bJuoJziZr5Ly4jaWfK/Fqlq75Er5QaYIrmPFKV",
+	"ozVllkfBT/4kzitf3rRMyU0RKmAkEpMfjBmkVDNhEajgJ3rpihYeuCwlYP+cimRGEU7cd1bHJOFGsaF+",
+	"WpKIuI1OrfpDgseXKHm8eaADL4c/kBnqAU9ZFO7ZHlOnnbPO6fuzznn3svPh58NfLk4uznGsiHpIabAQ",
+	"eWx7T1EbXVwz7YrmY7stsAkR7g1PWbCUllCCWAkWVhU/iRB0y7GXz5L93cqRV5CEX0BZMqvftFCxanyW",
+	"4qQn2ayvRZ/Y1Cl9V0H1jSm7ZnFzIRcZuxevU+O8MpjmQxnQ3y+k5iIreYnE568JWHM1G3Z5ofAtA2x+",
+	"J3b/Bmtzg7X5TWBtruefeCAOSb6Fe/Ar2ix5CF1kkefATZxdHYGk5GKgic4jkfgSRSjYQpn4jdLGImyS",
+	"Urelh2FKsDop0r60pdLGIfF49K6Nx+OL9XhcLLwPX5PL46ZVLBwz7gK3dOw5LPqSGvDMytaTIbxs3Ckb",
+	"d8pGV9u4U74onJgn8Kcsmy/wrYCtP4n/YoO3vsFbv/c6fhmI64u8e78z6Hr1lfsdcNc3LqwNBPsGgv2z",
+	"p65scNiXzJj4gqHYv67ch42JvjHRN7n4G4v7GRMYNvjsG3z2xhJVcV8+RPsTya2vxZG/0Q02usFGN9jo",
+	"Bs/pjV/XEQ8M4oHKPGJK2l5JA9S9EMjNJF9k4OI50DY+a4P+Buot0Aaf7Xg6vhJJ0EYuxfF5i9nOYxDg",
+	"MzZSaHIVkd88pqf9EUh7RM/DP7zjffiv50tEuEP5T3mapvIpQ5IbJGp8L1ycxVyjqkERizHuBccFjJu+",
+	"7I0inWG6ZU5PXC7O1H7PPjISifAIPy6DeesrDfsrBQt5yq/gdDFrgk1E4svrSBKIvIPxHmknt1OGRcx2",
+	"NWCBbV+rLZ5uxGM1nAr8xapg6MDYY6kainQEQyEsFKKt85SNlU7Zm+3t7XzZdVLQMP/zNtKi0WSHVSDt",
+	"mHPBpX2ROgwoGsMSRhWOOx16n0uWCtxAOP38M1HKxKeJ6KeUfTJEvKsu74+QKBlqpr6MJOO6L2SIwHwh",
+	"kckiKPYjpP85PWn+GmT4vw4VZJj3IAWMdEYZGMFbeIR5sbk9vDllYFk5dRjClV26I+HySO4HOW2Yd54H",
+	"qt2wDNxgS5+19g/eHBxAcfe7wE0Z1urDPmf7CE9qkX3ndbm4krjSR2BKlfjw+ZWotXda937YqCk/E6UO",
+	"0v9gt0CacTQc5ZDQM4URittIhuqWXSWCX+s/lUo+V1BLgDL3De9dpJgYXpwRJF4YCrhYjEx8YwOgngnj",
+	"Cuf1PZIsw/3GtC6vKL1yOeJIX5JAxFbudXKD9C2Q6MPhbYJmcftwYMMJxBs18oZ80qazCavnIsNjQUbT",
+	"6Kx20g5LpZcec43xd4dHve7Z5Vn3rxeHZ92DwMvAT00xvMWG7XOJ8T4sXifZZxBXF4G7esygtupFEK+L",
+	"xLJXKJrAz4/ULRtzOfPlrXDAZ+vbBI1IggRooEFJe/sqEYw6ZLAPXPIhyRgrp0EWaQpO3hrgVno20hYg",
+	"NawCFt1jQVgM+wdVj5GqkNrkQaP0ZICAoFcIlqjbIpIuYhzsgSZjNooOwuz8lWAZCi6qLHUHPLYBB3yD",
+	"5SpDPmGRpHKMgiYlgcBcgZtnaGqYzGIg2HOHkFd1OqzcpeTc0vHSbzgBoieTcEQOJRggPCZTuf/6pxW4",
+	"/YH76gJun132InCyQ+0bPv8lYMPivVogSDxmuDBoyFXWG90kRldpnewNyksHzcC5lNhDoxrx5C54qIPV",
+	"nhE88Crr8ySJhDaVaSXrrQqZWw0IHN0sH8Tfw2bXQ02zlhJrJCSo01TdMV3ds9nz5cNtpjIM7dwAg8/h",
+	"VqLVAesuoJFnBsj8HjVyAZptMximORJ5rrdh3V5K9msxX941cmAJxsphixuhIfeo7nVmNxqd2GC9Fjtg",
+	"+cUGWLrQASsK2YLmV6yDiObTJKuKXGhkI2Z9LqsWGWtfnZTZdNyag3FzjK7d+42u4r15pB3GDrOKVtBz",
+	"iTWYZqHmdz2Vzd+rnZe7C69X2oXdbBc6MzYW//EFdPXKr+UysEOFTkkbfeVz6iuIPOSex0p6yPL9wFyL",
+	"tVAPn1NO0Ci02YLbaULUUcmX8UK7orZNdX2JuoVrDH8wHlHQOTIrCT/1YGuQF9qKb91XE8ECHCdooEtR",
+	"ScHShEtN7gIU4iJCuXilwPzkk4lArU6an8HCa7LOfGF/ST/0qnUpr6KNman5B+XoI6H+p2yoUCIb16QM",
+	"rbDFyXugQVyJgUpEoZ8LKoMSu5Rx2h2aGrmPfRlgnCuA5QT0esDqRYfu4hPJmsl6hZNXiS9xB/FMGvht",
+	"ntpDCNgxq++wVLHjP+wYWqCPDthx5uFq7LEx2O3piNORWPgBXwaHx3/rHB0eXJ4edfa7H7rHvaDJaC+t",
+	"ES21YAmX1zpzwGees0wjleIWPvxCm21Rko3VjfBBmEh2NWPodO7QX3EvrmZw5MPRlZom5JjHFqQh+Q2w",
+	"oSto7BgQjlLtUXLBvOpMJyPxn3SePDUvwYD5GFS+SE6NyqvhS0PHWSsflTg+ePN0w2ze24AFx93DX97/",
+	"fHJxdnl80rt8d3JxfBDsMW5ncyVAqNLJ5O2Fzrt/vege73cvTy56lyfvLs86x790gybrEv0nYjDVPKZL",
+	"WaozBR6ANDjiIamjlImyx25aoLbG1DiPuETRmMKAUFxoWhRHEtRVvKIqYyJN9l4kYlHYpGA4kHnA+5in",
+	"Dmo13qy8OaC5fcVS3duR8qWegHpBBb6g6Jqa3KZrK2C4haIqLn8rGC5IK+i8w7wUayMO3E69rI6cxmjn",
+	"vnTthfu9WW0W7LZacGT7Z4enPeeQ2Rac437v8OTY+RU7ChdNKXeC7oLyjH9qCWwG2n/fOevs97ouQTVK",
+	"JoHbCynShSKdQt8jr9yhith805c9hZczu7iWPcU8FYnHplqw4PTkvMe27G3bgueDModfDD6SS6jPizmC",
+	"/LjUdhG13jwhIeetLNi/6LHeSRsIO//1bcOttM2+aDYNFv3Ws/8y2Rv52yDny/p+QW19RIwEtJJcEhRX",
+	"2UktE9rxjFzjSVoQcqyOFi6RB5yvZg6zLi7aGWVnuQX1bhUbqakWGH6mXqSMx9E1Wv1hNJRROvNwDVXW",
+	"0r1DPFWUaVnrBieJ4ryKlOgvTps22xRcM+ogbBuI182ffyzsbf5hh6J+LFOUaTP/EDVV7sx7wf4LdGyG",
+	"LJHbtubkth6IOGWc3aqpDFdK/M6v+NINRB2B9BxgOcvQ0Xdoa69zpItO0VVMHeQcdKyh6YDK37w7c9PF",
+	"9LMi5bSWedkq4GdiIBLk9d+BLZ81TXUoe62wQikuvfVb/o8VqrDd+wXXPwv0FuzyqkaeiCmDBkRmnF0L",
+	"MbHhY1IGdGNhS1Ynvty2iOqzii6prLpJqgV5WbYd6lxfSUo5C/O9GNscdYoigKW6dok5M2FhZ2LzQWGw",
+	"DNaKCj9NBPjL6gVaZvSbFp+bFp/LFts/lpXeU19fIMuswL7sE6o/GChteKu1B62qli9c3WcIGG1U1+dS",
+	"XTfVB/K74EimyH5dfrRuXf25o/k9f8PRQE7jOMiy9fp9MUlF2GapYokgHzxlFc7nz6AH2Pr7LnqBo7Y0",
+	"WWYGkI6YJTegpxF5EepM5Ln0yPGI/3kdNJ6lGJ8Kyx7jWXySMj3ikg6ffna2yTpJpIXHBjxK4Ad67joy",
+	"uatC3kRqqtlYKemt58H5Ynqofh9ycKUDfb4KvtXcPZsSvm+lhG/jDXoQTeDxJswyAALFYGpFrFTJPJuS",
+	"orAg0MP2nK8IPRR54JVJ5Usr8beYVLnMX6RF5HFX4wChW952vRoEHUDeJ1+WslWd9MsodZ3D8IIJqcNf",
+	"UNqT1y3PUXED7DB/0lui1BQd5J4v0nJSNe2PRMjqiaDxKXyFzy+lt5iAq2fyJ59VbzGH/tkVl6XCbL9v",
+	"ZO35NZvlmvo6V+nZ2/puVJyNirNRcTYqzmfziVhQhOeNeC3dwrjIexc0Mc7v8RfaxdhlI/N9jMtu68d2",
+	"Mq7cjm+olfEHFYpEsq4cxpEemTJPPGMs6onkkLZKp9MQJrsG5A7IzBLmji5raJWgOx85UAiIyxcmkYak",
+	"pqEtkpYgJl/Y1vkeu0oo6SyTjyAcm5vWxxvw2CdufVzN058NQbba071y278lCh2+385/iyXLMum3X1Pz",
+	"v3W4/tMz5W+5VeBGrm5aC25aC37DrQXXlP+rm3TfSpeZp5GUmzYzmzYzVTiTj7yOT99oZrEy+Tu3mllw",
+	"736HXjMbHWjTm2bjXlijN81n9y1s2tNUtad5Bg3mOfvTrMx+v9cuNU+4Ud+eANsg129iwt9jV5tHGxSb",
+	"vjbfSV+bL0gteLCxzZOKui8kIvB1t8HZKB8b5WOjfGza5jyp9oHDiP40idIZSp8rwRORdKbpqNb+x69g",
+	"3/NJ9Bcxy375FV5IbqrbixypPo9ZYEdDVCwRwNVN4lq7NkrTSXtrK4anRkqn7Z+2f9pGJ8L8lYO/GzQt",
+	"1Z9SBT/XOeiyNzcMM7rEX5QcsiFl57E68MnzWz4cioRdHL7QrIf4zwiGnE1sC8Wp2b1K365Qk9hueapI",
+	"BJh2KJkeoCuWcp7yoWBhlFD6r/YM64uSHJiFV6IPOiN0TLuR+c9jdwaYls09Xuv7hQTD+UE6MVJzGt0I",
+	"JLRIDnWpaZOXQyViw5wiKiTl0JUEqBnbJdVqSnDbNjlLWdjswjS4gIOnNjxG8oxUHFaB4NhNcNpd3P16",
+	"938CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

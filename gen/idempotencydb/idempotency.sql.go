@@ -30,8 +30,15 @@ func (q *Queries) KeyDeleteExpired(ctx context.Context, retentionSeconds float64
 const keyGet = `-- name: KeyGet :one
 SELECT request_hash, status, headers, body
 FROM idempotency.keys
-WHERE key = $1 AND method = $2 AND path = $3
+WHERE tenant = $1 AND key = $2 AND method = $3 AND path = $4
 `
+
+type KeyGetParams struct {
+	Tenant string
+	Key    string
+	Method string
+	Path   string
+}
 
 type KeyGetRow struct {
 	RequestHash []byte
@@ -41,8 +48,13 @@ type KeyGetRow struct {
 }
 
 // KeyGet reads the response recorded for a key.
-func (q *Queries) KeyGet(ctx context.Context, key string, method string, path string) (KeyGetRow, error) {
-	row := q.db.QueryRow(ctx, keyGet, key, method, path)
+func (q *Queries) KeyGet(ctx context.Context, arg KeyGetParams) (KeyGetRow, error) {
+	row := q.db.QueryRow(ctx, keyGet,
+		arg.Tenant,
+		arg.Key,
+		arg.Method,
+		arg.Path,
+	)
 	var i KeyGetRow
 	err := row.Scan(
 		&i.RequestHash,
@@ -54,13 +66,14 @@ func (q *Queries) KeyGet(ctx context.Context, key string, method string, path st
 }
 
 const keyInsertMany = `-- name: KeyInsertMany :exec
-INSERT INTO idempotency.keys (key, method, path, request_hash, status, headers, body)
-SELECT ($1::text[])[i], ($2::text[])[i], ($3::text[])[i], ($4::bytea[])[i],
-       ($5::int4[])[i], ($6::text[])[i]::jsonb, ($7::bytea[])[i]
-FROM generate_series(1, cardinality($1::text[])) AS i
+INSERT INTO idempotency.keys (tenant, key, method, path, request_hash, status, headers, body)
+SELECT ($1::text[])[i], ($2::text[])[i], ($3::text[])[i], ($4::text[])[i], ($5::bytea[])[i],
+       ($6::int4[])[i], ($7::text[])[i]::jsonb, ($8::bytea[])[i]
+FROM generate_series(1, cardinality($2::text[])) AS i
 `
 
 type KeyInsertManyParams struct {
+	Tenants       []string
 	Keys          []string
 	Methods       []string
 	Paths         []string
@@ -73,6 +86,7 @@ type KeyInsertManyParams struct {
 // KeyInsertMany records the keys of a transaction's writes with the responses to replay.
 func (q *Queries) KeyInsertMany(ctx context.Context, arg KeyInsertManyParams) error {
 	_, err := q.db.Exec(ctx, keyInsertMany,
+		arg.Tenants,
 		arg.Keys,
 		arg.Methods,
 		arg.Paths,
@@ -86,15 +100,22 @@ func (q *Queries) KeyInsertMany(ctx context.Context, arg KeyInsertManyParams) er
 
 const keyLockAndGet = `-- name: KeyLockAndGet :many
 SELECT k.ord::bigint AS ord,
-       pg_try_advisory_xact_lock(hashtextextended(k.key || E'\n' || k.method || E'\n' || k.path, 0))::boolean AS locked,
+       pg_try_advisory_xact_lock(hashtextextended(k.tenant || E'\n' || k.key || E'\n' || k.method || E'\n' || k.path, 0))::boolean AS locked,
        ik.request_hash, ik.status, ik.headers, ik.body
 FROM (
-    SELECT i AS ord, ($1::text[])[i]::text AS key, ($2::text[])[i]::text AS method, ($3::text[])[i]::text AS path
-    FROM generate_series(1, cardinality($1::text[])) AS i
+    SELECT i AS ord, ($1::text[])[i]::text AS tenant, ($2::text[])[i]::text AS key, ($3::text[])[i]::text AS method, ($4::text[])[i]::text AS path
+    FROM generate_series(1, cardinality($2::text[])) AS i
 ) k
-LEFT JOIN idempotency.keys ik ON ik.key = k.key AND ik.method = k.method AND ik.path = k.path
+LEFT JOIN idempotency.keys ik ON ik.tenant = k.tenant AND ik.key = k.key AND ik.method = k.method AND ik.path = k.path
 ORDER BY k.ord
 `
+
+type KeyLockAndGetParams struct {
+	Tenants []string
+	Keys    []string
+	Methods []string
+	Paths   []string
+}
 
 type KeyLockAndGetRow struct {
 	Ord         int64
@@ -109,8 +130,13 @@ type KeyLockAndGetRow struct {
 // that marks its request as running (false: another transaction holds it), and reads the response
 // recorded for it, if any. A key recorded by a transaction that committed after this statement's
 // snapshot is not seen here; the primary key refuses the second record then.
-func (q *Queries) KeyLockAndGet(ctx context.Context, keys []string, methods []string, paths []string) ([]KeyLockAndGetRow, error) {
-	rows, err := q.db.Query(ctx, keyLockAndGet, keys, methods, paths)
+func (q *Queries) KeyLockAndGet(ctx context.Context, arg KeyLockAndGetParams) ([]KeyLockAndGetRow, error) {
+	rows, err := q.db.Query(ctx, keyLockAndGet,
+		arg.Tenants,
+		arg.Keys,
+		arg.Methods,
+		arg.Paths,
+	)
 	if err != nil {
 		return nil, err
 	}

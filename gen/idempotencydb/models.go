@@ -17,4 +17,5 @@ type IdempotencyKey struct {
 	Headers     []byte
 	Body        []byte
 	CreatedAt   pgtype.Timestamptz
+	Tenant      string
 }

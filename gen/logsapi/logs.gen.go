@@ -73,7 +73,8 @@ type ErrorResponse struct {
 
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `INVALID_CURSOR`,
 	// `NOT_FOUND`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
-	// `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`.
+	// `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`,
+	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
 	//
 	//
 	// Example: VALIDATION_FAILED
@@ -351,6 +352,9 @@ type Until = time.Time
 // BadRequest The body of every error response.
 type BadRequest = ErrorResponse
 
+// Forbidden The body of every error response.
+type Forbidden = ErrorResponse
+
 // IdempotencyConflict The body of every error response.
 type IdempotencyConflict = ErrorResponse
 
@@ -359,6 +363,12 @@ type InternalError = ErrorResponse
 
 // PayloadTooLarge The body of every error response.
 type PayloadTooLarge = ErrorResponse
+
+// TooManyRequests The body of every error response.
+type TooManyRequests = ErrorResponse
+
+// Unauthorized The body of every error response.
+type Unauthorized = ErrorResponse
 
 // Unavailable The body of every error response.
 type Unavailable = ErrorResponse
@@ -1997,6 +2007,16 @@ type ClientWithResponsesInterface interface {
 	SearchLogsWithResponse(ctx context.Context, params *SearchLogsParams, reqEditors ...RequestEditorFn) (*SearchLogsResponse, error)
 }
 
+// ListLogsResponse401Headers the declared response headers of an HTTP 401 response for ListLogs
+type ListLogsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListLogsResponse429Headers the declared response headers of an HTTP 429 response for ListLogs
+type ListLogsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListLogsResponse503Headers the declared response headers of an HTTP 503 response for ListLogs
 type ListLogsResponse503Headers struct {
 	RetryAfter *int
@@ -2009,10 +2029,20 @@ type ListLogsResponse struct {
 	JSON200 *LogPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListLogsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListLogsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListLogsResponse503Headers
 }
@@ -2025,6 +2055,21 @@ func (r ListLogsResponse) GetJSON200() *LogPage {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListLogsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListLogsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListLogsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2066,8 +2111,18 @@ func (r ListLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestLogsResponse401Headers the declared response headers of an HTTP 401 response for IngestLogs
+type IngestLogsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // IngestLogsResponse409Headers the declared response headers of an HTTP 409 response for IngestLogs
 type IngestLogsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// IngestLogsResponse429Headers the declared response headers of an HTTP 429 response for IngestLogs
+type IngestLogsResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2083,18 +2138,28 @@ type IngestLogsResponse struct {
 	JSON201 *IngestResult
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *IdempotencyConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *IngestLogsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *IngestLogsResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *IngestLogsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *IngestLogsResponse503Headers
 }
@@ -2107,6 +2172,16 @@ func (r IngestLogsResponse) GetJSON201() *IngestResult {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r IngestLogsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r IngestLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r IngestLogsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -2122,6 +2197,11 @@ func (r IngestLogsResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r IngestLogsResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r IngestLogsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2163,8 +2243,18 @@ func (r IngestLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestKongLogsResponse401Headers the declared response headers of an HTTP 401 response for IngestKongLogs
+type IngestKongLogsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // IngestKongLogsResponse409Headers the declared response headers of an HTTP 409 response for IngestKongLogs
 type IngestKongLogsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// IngestKongLogsResponse429Headers the declared response headers of an HTTP 429 response for IngestKongLogs
+type IngestKongLogsResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2180,18 +2270,28 @@ type IngestKongLogsResponse struct {
 	JSON201 *IngestResult
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *IdempotencyConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *IngestKongLogsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *IngestKongLogsResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *IngestKongLogsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *IngestKongLogsResponse503Headers
 }
@@ -2204,6 +2304,16 @@ func (r IngestKongLogsResponse) GetJSON201() *IngestResult {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r IngestKongLogsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r IngestKongLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r IngestKongLogsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -2219,6 +2329,11 @@ func (r IngestKongLogsResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r IngestKongLogsResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r IngestKongLogsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2260,6 +2375,16 @@ func (r IngestKongLogsResponse) ContentType() string {
 	return ""
 }
 
+// SearchLogsResponse401Headers the declared response headers of an HTTP 401 response for SearchLogs
+type SearchLogsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SearchLogsResponse429Headers the declared response headers of an HTTP 429 response for SearchLogs
+type SearchLogsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // SearchLogsResponse503Headers the declared response headers of an HTTP 503 response for SearchLogs
 type SearchLogsResponse503Headers struct {
 	RetryAfter *int
@@ -2272,10 +2397,20 @@ type SearchLogsResponse struct {
 	JSON200 *LogPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SearchLogsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchLogsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *SearchLogsResponse503Headers
 }
@@ -2288,6 +2423,21 @@ func (r SearchLogsResponse) GetJSON200() *LogPage {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r SearchLogsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchLogsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchLogsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2502,6 +2652,27 @@ func ParseListLogsResponse(rsp *http.Response) (*ListLogsResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2519,6 +2690,26 @@ func ParseListLogsResponse(rsp *http.Response) (*ListLogsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListLogsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListLogsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2562,6 +2753,20 @@ func ParseIngestLogsResponse(rsp *http.Response) (*IngestLogsResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest IdempotencyConflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2583,6 +2788,13 @@ func ParseIngestLogsResponse(rsp *http.Response) (*IngestLogsResponse, error) {
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2600,6 +2812,16 @@ func ParseIngestLogsResponse(rsp *http.Response) (*IngestLogsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers IngestLogsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers IngestLogsResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2610,6 +2832,16 @@ func ParseIngestLogsResponse(rsp *http.Response) (*IngestLogsResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers IngestLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers IngestLogsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2653,6 +2885,20 @@ func ParseIngestKongLogsResponse(rsp *http.Response) (*IngestKongLogsResponse, e
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest IdempotencyConflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2674,6 +2920,13 @@ func ParseIngestKongLogsResponse(rsp *http.Response) (*IngestKongLogsResponse, e
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2691,6 +2944,16 @@ func ParseIngestKongLogsResponse(rsp *http.Response) (*IngestKongLogsResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers IngestKongLogsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers IngestKongLogsResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2701,6 +2964,16 @@ func ParseIngestKongLogsResponse(rsp *http.Response) (*IngestKongLogsResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers IngestKongLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers IngestKongLogsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2744,6 +3017,27 @@ func ParseSearchLogsResponse(rsp *http.Response) (*SearchLogsResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2761,6 +3055,26 @@ func ParseSearchLogsResponse(rsp *http.Response) (*SearchLogsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers SearchLogsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers SearchLogsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3248,6 +3562,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 type BadRequestJSONResponse ErrorResponse
 
+type ForbiddenJSONResponse ErrorResponse
+
 type IdempotencyConflictResponseHeaders struct {
 	RetryAfter *int
 }
@@ -3260,6 +3576,24 @@ type IdempotencyConflictJSONResponse struct {
 type InternalErrorJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsJSONResponse struct {
+	Body ErrorResponse
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type UnavailableResponseHeaders struct {
 	RetryAfter *int
@@ -3304,6 +3638,54 @@ func (response ListLogs400JSONResponse) VisitListLogsResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListLogs401JSONResponse) VisitListLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListLogs403JSONResponse) VisitListLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLogs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListLogs429JSONResponse) VisitListLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3376,6 +3758,37 @@ func (response IngestLogs400JSONResponse) VisitIngestLogsResponse(w http.Respons
 	return err
 }
 
+type IngestLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response IngestLogs401JSONResponse) VisitIngestLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IngestLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response IngestLogs403JSONResponse) VisitIngestLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type IngestLogs409JSONResponse struct {
 	IdempotencyConflictJSONResponse
 }
@@ -3421,6 +3834,23 @@ func (response IngestLogs415JSONResponse) VisitIngestLogsResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IngestLogs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response IngestLogs429JSONResponse) VisitIngestLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3493,6 +3923,37 @@ func (response IngestKongLogs400JSONResponse) VisitIngestKongLogsResponse(w http
 	return err
 }
 
+type IngestKongLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response IngestKongLogs401JSONResponse) VisitIngestKongLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IngestKongLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response IngestKongLogs403JSONResponse) VisitIngestKongLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type IngestKongLogs409JSONResponse struct {
 	IdempotencyConflictJSONResponse
 }
@@ -3538,6 +3999,23 @@ func (response IngestKongLogs415JSONResponse) VisitIngestKongLogsResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IngestKongLogs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response IngestKongLogs429JSONResponse) VisitIngestKongLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3605,6 +4083,54 @@ func (response SearchLogs400JSONResponse) VisitSearchLogsResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchLogs401JSONResponse) VisitSearchLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SearchLogs403JSONResponse) VisitSearchLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchLogs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SearchLogs429JSONResponse) VisitSearchLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3818,141 +4344,159 @@ func (sh *strictHandler) SearchLogs(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39chs5kuerIGomwtJMkSpS1BcVGxtqW97RtWx5ZWn3upteFVgFkhgVgRoAJYrt1sW9w73hPclFJoD6",
-	"IIsS5XHv3sbuHw6LLBQ+Eon8/CX4NUjkPJeCCaOD4deAPdJ5njH8+0cpppdyCn/qYj6nahkMgyvBiGJ/",
-	"K5g2xMyULKYzAg2JkcTMGNGJ4rnRRDP1wBMWhMEDzQoGnSQZZ8Lc8TwYBr2jfrd33I26vSAMMmqYSLgd",
-	"9V6KaTDshUGu5OMyGO6HgRsvGB481T58DWaMpkzhWzRJWG6CYUDzPOMJNVyKvb9qKYIwmEloHmQyoRn8",
-	"PTyOoigIg0Iz1aFTJuBpUqhs77h70IUnjx03SoenwTDoTw5PBof7/ePJJBmcDA7Hx8lJrx8dRQM6oL2D",
-	"g+ApDLZrGAZzZmYS2v7T+U0QBn8rmFpqo7hAOnORZEXKgmGgWQJr0NC35r+yYNjbPwmDQvFgGOw5Ku/1",
-	"/tG98Q9le2iTBcNgZkw+3Ntrrvq5F5G2OpdCsxXiJlIYJkwnY2JqZsEw2O8fBWH5tVnmrJ3yD5zCXnd7",
-	"BHZ1b7974sgLHzu4wR27+cBavepRkWujGJ3Xnu5/275Y2h30+mGgDTWFDob9KIK1ysLgQrGraNKjg17U",
-	"6+zv9486g/7RoDPusUFncAx9jaMk2oeZCzrHzbFU7EyZ+Yx/BmGQUzPTwfCX4H+VRN75x1ERRfuJ/XyR",
-	"4if2y7/tffnz7h+DL8jiRiYyw/dgw4Bbjck1PASuyO+g22A4oZlmsBp3qmB/LFe7sQLHgZPxgLFkctxJ",
-	"WdLvDCI26YyPjk46vcOUHbH+/vEgOVpbh5s9MBb8KZUJhsfRcVRN0PETElQWCmYQ+D0KkLLKsPSOmmDY",
-	"Ozo5ONw/PI6iXn8/DIzCc/3L12BMMyoSpu7KPY3C6kvsovn2IAyasuKgMbunL2E5hzu/t0HfHm3//Tbn",
-	"ZSHVvc4pLmqyf9xj+wPWOUj6B50BOzzojE96485+EtHjw2SS7J/sB09PYXApp5/olDWF4xnJ6ZSRBTcz",
-	"Qr0IJEwYtSRUpCggUVjar+TEikw6L2VqXV5yw+aWdEykueQop6qluC0f7IdBxh4Y7BEXE4kyRmucGwgZ",
-	"Ur1B+lFE6jy7IoxkzhSe3wv4rt5QsYTxB5aeGSRx/7DT63X6Bzf9aBhFw6jXjaL+z0EpnC+2FIZe3tzw",
-	"Ofugg2GvezyoMXmNP0uuq/SK3fK3EsRlP4rCwPA504bO89Y5Rt1e/+Dn4Cn0iuhiTQ89S+Z+6FTT12/W",
-	"Vyvkfpk3V0RyU4DVZMHKcX565kQ+vY5bHjhF2U1QXJI2wbeyqhdYJeoOoug7sMrBC3yC2/JNTLL/cwCi",
-	"RbBH87ZQWqpgGHy4SQ4+3vz068e/Thcf3p0vP/x6tvjwdhB9mAZPIA1yquicGacv/Wtfg5TZqXEpgmFw",
-	"M2MkrvqNvQDIFXvgstAoPU6JnHNjWEomUuHjCVfa4LMuMKm10J6fVBhwGBCti0rcJ3ZeYaCTGZtTZEn6",
-	"eOm0OpJnzoX/3AsDp9mdfQILvUjZPJcov39ky/UlfqD3TBNKFAMBp+mEdQks+54tCddEsUSqlKWEi0r0",
-	"pdTQMdWMGEWFpsj7hGpssFDcMMLNSIAqYonRoRWv8NDzxBAHzJnh+OoO9nrPliGxvBkSUG8ogccyXe4S",
-	"OjEMaEuNHWAkEjl3VKdCL5jS1SiW/H6sUo5b+4jEJUVM55rlGV2ydEiMKlgcQtuRwBE0EdLMuJieNudq",
-	"Z0JrJjU1ZEJ5xlIiFUk5S8mYTaRixE2RiynZoSMBjCwLExJKEkX1DJiJklzJhGkN7zrm8tTdtUvVIZEi",
-	"YV1yVp/GYsYzVq12JPx8tOFZRlQhNCgOTeJBdBKT+OLd+YdPVzfnH9/+dPfj+U93Fx/vbj+fx5Zo8TVs",
-	"fucMlhafVvsMPGBV40ikfDJhigmDO/Js39fnt5/P38VdciWyJay23CrHHBVbDaFrxSaFphnZiQePj/Eu",
-	"PBfShETLJum5JsmMJfew51PKRZf8yJaaUAWMNWfzMVPuEPYHZCYLpbsj0TiAR2lvEo0HrNNL+rQzGB+x",
-	"zgk9OOj0J1FynO6zQ9qL/FG07FKdxdpB6sBJ+nsO5SWfc7N+FsE+IWD/djfIgwzfq4+csgktMtAZOC59",
-	"5PNijp/sNNzHchJcGDZlCmfxmQurjZqzwF0De4eDYDDAmf74cU2Ai5tSrSaUIyeUf94wf40j1uc/kWoO",
-	"Ki9IqWEd6DxoI9itMDx7Yaru1L00y8MXZ1ngYK+eZU33o1L5gabXlSnhfC90fVf9rsqNt0s0lIOHEVij",
-	"c39IKqU4JKIARifzQhsyZrBBc6kNOTg5gfUqJZVVnsG/nF1evDu7ubj6ePf+7OLy/F3DdPDyAk9zKq28",
-	"I3NqEitEzz5dEEeApzop/qjYJBgGf9irwhB79qneO4fRr739gxRZ16d+YK7JnGZAWSs5x4rRe9RERcas",
-	"LOQap7ETry0lDkn84ezy/dX1h/N3d//j89XHOByJ+OIjtrx7e3v9+eo63j31QpwsqCbaSMVSEKTwgl05",
-	"im8rcAh7pInJlkQKZlugYR+C6ru9ed85HgkUhjnlIGd0oZScUsMI0wnNmSY77DFhuSFcaJ5a4WyZQ8Ny",
-	"4k9Xn2/IXianeg9snXgXNZPfv8PBSKCdh40F06A3Qpja2kIrTTdeGiDVRDNTqjkkHxckdnwUkx3N2EiM",
-	"gutqyznTo2C3S27Yo7GsBAQAHqVO0SczqmgCx/72z1EURYSK5WLGFPZdqr+QCKkIFw804+lIIJmgATfa",
-	"qnCpCJ6uIfkktZkq9vmfL0lCBQyH+wGDzVu3eBekd9OCeSvFJOPJNx+oAswBItgCVRtoCvup8uXqB6hd",
-	"rzVOEfLoimZAXiu0U0WUVJrTD/N9D1S8Mn5MxiyTwHVGEgoHgKny1O1s0ta7sFVGIvOjDTESqhACjZdN",
-	"1kP7+UKdWwtG1YyLdQn+mSVSpDjVBeXGC3G0RvEAWANlwwS6TS3s1V3Uou7QFhaGKUEzJOu38lApv9Ih",
-	"OZyAIRGxk/FxOkj26SoDfbw5v/54dtlgGe4mQbDld+SFM0EKwR5zlqAvQnlWKHbq7G4/56ZkmHCgPTfe",
-	"ugfh1IUpfaLLTNL0RspLqmzQZHta1Unw6eyny6uzd3c3V1d3l2fX/3S+WQmB9GSpJr1ocHxwdIjCTf9O",
-	"ygcH5JpksDp0LJx74yJANjqtyU6PfOA/tPN5gHYJfaA8o+OMfTs/gZLPqEFjs067249n/3J2cXn2w2WT",
-	"aqX7VdRG/750KofgmhRCMZrMYBSUERwVdmHalet1tZzu95MDrzzot0IXeS6VYekHlnJ6g42+lYdvP36+",
-	"/fTp6vrm/N3dh/N3F2d3Nz99eoaRS9NsdYjfl5dBpcarY8ZdtJ9dxzBus+/WkAf2KCeEPTC1tHKqdKdh",
-	"J3Ilc6aMi6eVrLy2pzlL+IQnmuzA2ZKTCRMp8MuEsywNfUxV1cTTbkgWM4ZnUTH07KhYdteN7cZBWRvX",
-	"IK/OaTLjgnUUoyl+kaD9vJ0xSVZtSTAvP17d3L2/uv2Ib2zQo+FGZRWSeE0aYrft/IWzOr/5y9W7Oxj3",
-	"7PLy6l9d/06twN81GRGverttDsAaHUseXqXiX4o5FRXxXMy82+qewQaCURwMf6ltTNX5l/IlOf4rS9AC",
-	"uhBTps010+i+ro0uF2ROReXdLYAhvORdZUErrmH8NnZ2HhMwtOvM9hMSmmU+6gI83/AY+y/6z/VVlzNo",
-	"W+qPUkz9ckuHcNWTdYmGTE6JfRMdbzJGj8xOcg4TlIJdTTDJ8JwEcangczhiGELfovEPMFTw9MXN+LIe",
-	"NKdpikEYmn2qUd6ogq2KpvI1MCrmPMu4trJ9fdt8eH5ly/icEZ2DwcyFJQo3mmWTGu/ZLQXauiB+ayew",
-	"rz6xVKp2I+X9Ken0SkFTih8B8o6gsgMNJ1jrgGrTFr5Xcl6LP6JvBseHTPwDm8bwifeM+lbafctNy4hP",
-	"Gxiq3LC1idzm0FkvBK+tYicdOrYnRk4ZOgVSodKgBg4CxpxsAutVrBXM6eOFfa+MOvnP5dSpUnRZm7l9",
-	"+VV8BSekfjgmyBpvNIlnxuSdTE5jkmfFlIsu+YGBB67dbrAs1egTLSw3aSZSHRI6l2I6sv6RDklcZWBi",
-	"slNnXIJhK+zsVvBHwnKZzELijz8BXbUbkriES6BUr2c0QVKvZD7hKxRG8EcihS7mTMHftDAzJgwocZbe",
-	"wV9mCd+XSc94JMDXj23mJD51ahrXCXbAPcuNVQXN09ZIgr24wWXjJsu/9N515eLWE2Evv+ZtnVqe/6WX",
-	"PtI5S8+RQEEzvfaqN1ckeRULKBewSabXu3kVL595RrQiCUwgWHRIqCaJFBM+LYCxdrAVTVNtdeEcTGLL",
-	"z7vr0pS3qD93RHjq1Zzlp1aLykY/2xSofemNJtDE+4opSzKqqOEPrJwz2p3tJkIrAWvqcHvi1W1fqi0l",
-	"fQ7TidAmYeqoo61H8cEy93JIMrlgqpNQzVKfEoIT6hq80TZaCAeQCoLyDmjuAoA1mlQUeGbD5ELUNq0M",
-	"3uBa97sHGOxDH2u3227U2Qxv22b+5ebmU5lmcxqBC5LQnBua6VOMANXDoj3QJv2InH1+e3FBMmYMUxoe",
-	"upepJvHVzV/Or2Nn51sBzQWJMc5J7hnLMcoAbiITpn3OK8Cq1/EDvkyqpG4rvS2yaM1b4L+yVUJzYaMP",
-	"rQYAogDaKFvmLO1s7Frqih8W37p2BIC1dTkpsozcXl9u0cuKGHMsYKf7ZeP5q0T0aw+gz67qUqka2GNn",
-	"3Ni5frez6AZrO4zfvNWuz2f32gM4Nh4k2wBdy1oHm7wE113bdlxajMd6XOSBKW6WNfltnTAmwDH5JUjZ",
-	"uLDwAcSGLKgSPowE41TeoGuwxnt1a2xVS7kT7o8FmF/lBJr7WiF02khln77RoMsU07riGroAptkpMVbg",
-	"N0iRLdtlRIX3+bpZKbyxqQcbOpaFQbrVj2Rr1zzdqPvUElUoaMEJZwoTQlKl1qWkSvEHitZzmSXkwhwO",
-	"guf9xwqc9LqDt5jJrGEII+lyqU1pMGyio2O2MHjsTKUHgf5VS9G9posPzlWv4EbPm1GWX58LIJyRWTOE",
-	"kHHBCB37LXHb9fcosNZ3G6C4tg5qDayiAzuMpfVJuTBUBQnM5HS65hRWY9YxVKtD/qv3My/ldAoa4bPr",
-	"07tj9WO9Taa5AcX6+lyKNQ3XvdwZfW4ZTcxWW1Qmk06plQgYKe/DNme/Wossxhlrla/b2eyOYmBv1xGt",
-	"65SWfqM44mzeywIzmmcX5Ubu1PKwNumFZ2ZnPT1bl7IViBFP7ZcW2tWBay+spmr51MC3beSc0twFYcMw",
-	"aVzPVkgF38A6tmWhFb3EwVCoJlJSOKwtvJS9YWVb1Na8xjyVZPASpXFMWnWgU0VbxDWcjPteMQ0/8oXI",
-	"C/PqoEbz7Y0iHTHhbWGNcnvLHbUSKfSguhUp1ObkfD/VWJkMDUxtA+M0OH4B5PTvrUVOiWZUuSyVzRkj",
-	"OBbPs30UNxf3EtK6Wu4gOjl8Vkc9t8IPttVr9ZJHmucsqb5/QVuB45bytLnMDWvqvQhTW9Eyz63xumz4",
-	"Wh1SD8pauIJeOAtrVZuUS7KY83Xl0pIV/LsVzb+fTN+IqWsCnb9JvDck+3cR6BVrbJDjW6Q7yvRfLcnh",
-	"xPr2eY5Vwb1d61qmo1YWsj5FLA6pphUSwRawZxjhb4nAeVXzKp0TPK1rlDqWfQ0lqhg623jmMSToDf45",
-	"XZKJzDK5OCU51T7mEicOve7x6dB7CU9/wTLAlbRt8oftTPSV0EpYjzWtCWRb12SYgo7+7Zezzs9fvvbC",
-	"fvT0xzZr9XpbK5jsxP+z41p3LtJ416G2kVS6Aeau1Ud6QJ07MSuzbYH+vAoFHAZ1WdO6gFI4bpL6rDvt",
-	"ktjpsBX1VlVYvFLqf27IvJfDHqsBlWYStYFKPjg5qTvFUSt8w4UyHFqDWrCfQ+ZW9nzQColY9bBs5LEu",
-	"bcEegBnXPAOMpTKjnZ6VSiMuygITHdD8Uk71SFhRTcxCkgVd6uFIjMSfyJ/+VGb+PKv86U8rfsbQJWni",
-	"iRs3LoH/esZz7WB3qkgMRv6tbMyZGglSMXLJBTtuoLCyDZqlE6HboZCkhX9eQ1lg0AtkINPdlSUg60+p",
-	"YQu6XFmG84uGGxNvGIbQCP6UC4EYWph/bsFkYRn12e8+utoG9NNALFnyNIoqQII5jnfzAeGRZEXqw6pS",
-	"MA0DuOMKpgNax5plE7JTS6SB7eQAcTokihowI+fc6N0u7OEP0swIEykp8tLixvoHYAMn/pdYjwDb5Ozl",
-	"WVN0uPfcTH1gCxG+eiTqto59NFwF5mHsvCmnXLwTzDuezEqyJ1IpluGqOjz1xB8JDUwMI1pillg2Vx+D",
-	"fC6nepeAvrLs7d0mJMMf/kCs2h6Jc5rMSmCRbCjrWnKjWHfIyE4d1GzRc11y5jR8mTQYCS4cz1PD5kyY",
-	"oQdjcEOk8vEXsbQIM4QUNyDjIRHwvn1hJx5EURzCmkaiwhnZSYPsaOIecUa6SOD8TYqMcFx1Sai4H/Xi",
-	"CmS9Bh8ZCbsIxFYuXf2J806osdU6QM93haJjnnGztJtt+03kHGNzLqNcFlpUBUOwOO+gLSjHAiKvum0T",
-	"YuTIovJsKo7re7JTAazfaEL1UiQzJYVEMQ0v2YPmY7hVgJCc+XokRHkZqgyRk5GgYlkXk15eZVJXxVGE",
-	"JvdCLjKWTm1arKxsqlcyWbGFvjnIhpkEFgNjBfpqUqHWnceRI05iolyZGRZNWbeA7Hg+MzPF2EjEC5rd",
-	"oWBRdynL6DIOyWEUkbkm4yVxpTK7WOXlwB65Xaw3QbvkHI+OxUzXFu+KzmA3dLkXQHZ/cK4ZBZYbicrt",
-	"jMmEZ5grG5eH0ctloqiYspVyt1yxCX+sC2prg/A5uLQilYvTev/erXUo3hIoNQOiOlMdSI59O2i/q9GT",
-	"KtV22VaY1XhnJCZFlnUMmIh2gKFrDxyK9SEsdVFomF1CNetwoZnQ3PAHli1PSTwK/lZIw1KSzxTVTI+C",
-	"OCQxmKBYYBd32CMWzqax63sh1T2IUC7Igo3dwISJKRdM73YJSuiMa1Mus26Jk53xksSllxOHKHAF0D3m",
-	"qSu0qBV6CyJz+reiWds5LE3mMU3uG3ZzKQpQK7hdHYl1c5p8omh/oJyzoQis0/OTBnvEOnxcTIeE2kl5",
-	"3FHOqMFCQH0PJgEVI2ElmK17tBpGsSqkW9WZ4lMQQli8qZjN3RIjDc1IAnx8ak0fu4liWfGtAR0pxUic",
-	"1yTRPctNyefKtwGDhFcmfcryTC5BeJOd0rCxZ510wC7olG/ClrjzR45ISpd6106LVfAorhp7SHALFZvL",
-	"h6r8FLZmqmQh0mFdcnqJjMecLsnO7c1bd84pfoElh7YnClrb8i8K4UrtgKrL0jocXFXUsUu3RYnCaRau",
-	"K8E/sUHYjFFt2qlWV4wYqkEBKKaV9l0p0BGuUKkB9N1Zh/iGVi8vSfxn/EzmLOWUgGm9W4KRV4ubRsLi",
-	"FXau378lx/2Dk13L5l6wj0H5zMBGyylQCYmO5hoTYPanZVmUq9FwBu5oVMSuIgpUMaHYqHdYq5dyBVQ7",
-	"0DY93k/gvwlNY29rlKVHp8Q2iaKY0AweIVsL5vYWxkWrnC6teeOQblg+xeq1VcSVVqWM5WiOlLVfvuxM",
-	"+BSrtiVUmnCw+L1RiQbGGkzYw9Qt81iwX6HglNoJVpUWYITo1ZqtkdhB5o92G9Vb3rGrV3f19odkglvw",
-	"5ulNWY9Zr1MD7YvLmskM1IHd7xGQK66g+rxeBteogLM1cYVx77fWgOGWwV9YpbtOnnVoNbL2mg9BwH5d",
-	"gq5yeQuSyJx7WWCzxfqNZ3w99KaAPRihLziz/Gd1SiE21uW5ejxfi4eocgfXRbpXOJbbP79///5d0wqA",
-	"HRmJkigKg5X+xCKYXo/EeQtSnsycTxA3IPexhRqTuARKI+NTpzHCdtw6aH6n07E5iJucyTxjpzUuQ6iY",
-	"LmH3ukhm3jFZQd9bgGDGE+bgH87D/nBx07iQSA/39mTOhE0IdaWa7rmX9B60xWCnyZrO+aofHoTBA1Pa",
-	"+um9bq8buXi4oDkPhsF+N+ruVzfyfA2QVeCPKWsJHp6X4S6TIFN7ACToZTLlD0yEz9sHVregbRCiyEEd",
-	"Sg1xZfrd5q0PXINt9m1Bt7BpPYyEMx/ClmgcWOL4lj2UWFzovbiUp5jY4lpblBkeufWa11MEsppCf+Ai",
-	"JnQsH1j5DX20uiJGQGvsxEiM9c5xWO+09SCvXThzybW5hJ1q3qfxy7Nl2r6yt0zITnwOtoyylnEI18Yh",
-	"D3c3RbhaS82ra2e2KrlpRP6fwmeXYE3segyM67ry581Y4UEUbZij36jtZ1lLM3zjJJ3DtDrHk5Nn50gf",
-	"f485el5YgXRUewyKY8MGVzmLrWbl83BbUQ1dpp3YZ0jizQnTXYIOc3n7yApZqxTqhlXASJ/Q79t8ocSL",
-	"ydYtqVyHhaCFYSTRDMNoVRjLNMJYoB55ozTyxSh42yqrdNG221VLKW5K6lQiZ8/eZLFFQ3uPxBYN7Q0d",
-	"WzR0WZqnLyu3P/SjaPuKQ3wjd2motgF9uz2frnraupaweuMpfH2K6ykMBnYlbWOUK96rXXbxFAYH27zS",
-	"rMbGt/ZffqtecYtEKO9yA220BlXkDBSEoVO8se+fkS2/PIVBLtvSkp/BEtwQjN8c+wwJRuJsV2MwSGQb",
-	"qGMkbPTe3q9kPdCVsChZjYo2QqGV19mIgsKhHQlwY20YdLdLYnR3Yh/y0taujqvsbgzSDege20egoki8",
-	"oEq4Lwa4rEyzkYi5mEjoFS8bqBIYYy4oBsJ5XsX8G3kWsJZP26BvFuE+ErELlHlDH21zGw6BbnNmHe7M",
-	"vU1XSrUSWmim/R0HbRaKjWe32ygvHOyVi7PsAcfRf5Dp8pVne+wRTfWrB/HLVYyPTQhhdL66WvCZGwV/",
-	"j6sDq3veWuT7K64A/Lar3MKVxcJ0RML2FEPQbVDdh+fAzhUJPt0CCVZeAF4m7u/zDI+VrtPj0+06Pdab",
-	"16kSjY9YL+0n+3QwOWCHaQtVou5Jv0EVN6kVsgy2Icvg4PBnC1aQgq1f7otSoX4N5X8dVnmVFmxCUjao",
-	"w1ZZX0OlVNgIowr2tKb0e6+7ZqAqXO5vvZRG4XTLMlwson5hKQZ6Vq6u+Aa1PohOtlDrLdf1wLu9LZT7",
-	"6rUj+N7BNkZBy30P/1F2CBoRbYZIVQjsZX3NNLG7GnyBvqpIGdqFrabKDd7biJdRWqI9VxHbyLxj+Stm",
-	"oGWjpNaFkV1A1ZecV9kG29UbDf5PwTx+gOzE+Lk7p493+N2d5r8yH3rondqkh2s9EoVIXegSk8OWNTEZ",
-	"HzpU536VTd7t+iW5Kt45zYkUphaDp9rjeEJbF2tK48oXotmSWAzKYPQRcRu/ufd/s4T5bSR+63Q6+A8e",
-	"1qJF5LfX1gbvEtuH22bbg3OfwCOKT31pHBJXyGY5qE+y2U6sMI5DUrmj0J+vnnCPT6tvCsXj0l8Fu6xR",
-	"juZmVrMEsTOH3XG1ya5VU35jy7KIuOuGq9o6VQDNVKN4ksT1a8DxPjJDxksbG20HM+xa47MBLHqj3Zfl",
-	"SqG9Hd2XH+Ecqzps99RZw7/VDiCuc0i2NIKJtYGhu5F4b1mxGZ3zF+jhDWM+gVaVQGJyAozUBdeM8Kmw",
-	"909oie6WjX+NhAuSNkPUXXImPCv7Xa3zY7jGC+EKL0g1EutbvCNVee+1DRLJwmCgvBdF//d//5+Dk5Pd",
-	"hq8xdBk457HgrZ3MJ2FsAgAT6y7TUObU6teCtVnn7kqA/28t9IprmhIw9OTz3O4qkS1ZLAqpYcL//T+n",
-	"MNj4cwqbfjJh5QL+g3TQG0R9Ok4G4z49OhyfHPVO0pNeL+odJQcn/TquvfUHD8raypPj9fuwt/0pgy1+",
-	"uWDzTxR8w4rsjAfH0cafFPiuPxPwwrX/61f5f6/7+wcHh8/cpF+7Sf21PNjp1fiut5EJX968Ldn0hPbG",
-	"/WQ/HbCDyWF01Dvun+zTwfggOUyP2PHkpPz9jhcb1v08G0vewM/9Xn+Vobdj529n5lNMsGpm/qEwk87x",
-	"t5HB/dQIHEfP24Oo9wxvJ4pRw55h79+Rg6s73lu49+j4ZI17G27vs4FR/9s327uE67cybfAJ2+5lqnmH",
-	"/mKm/zSuYfMWnf/2D/+j/UPty7fHS+/ueAfOmRzP+okWLPdittxmtioQwQoysAkMjFFKxnVgIFnFBbrr",
-	"kBds3HF4Pb0Uhj5aJK/tCtFHNM8ZVSGJRwF1iMBRENeflRX1FiU4EmNmFowJjzx0t3EybqE1cQe+j4lD",
-	"EerTGkLRun5G3jNhMUH2SmvFplSlGd60PxmJhGrm8WFAhTdgyk8x1md7gf6GVW2Fw1jGlTaNd7vkKrdF",
-	"npm9Jh/8bIsfcHBNstOaaS8T7aT11mPysQ5d8NDFdCQyfs9qZY2tKfnPuBPbJOVvyv02EpcXOvRlczdb",
-	"c+5kEA02pPr8x6Y03JDbLGtrn89t/nf27/fO/lVQmv/0aUB7Alrjb+Ol5fiWjOCTM3naz8olWH5kBeMa",
-	"P2cfHkfBelYejtzMwy9IKpMCc3weu4uOZrg2DHE4oXpljkXNfF7Q6ZQpcnvxRpMbtcTaicLslhPbQ850",
-	"a/264YYr1EAu3ebDMmUyCn+CZbk2frf2uxhWIa2v9j0CnbirpFvVHkQ+uDjg+iUzuta93aCnL0//LwAA",
-	"//8=",
+	"7L37cts4mij+KijOVEWeoWRKlm9yTW25E2fb03acdeztnW5lTYiEJIwpgEOAltVp/+r3DucNz5Oc+j4A",
+	"vImy5XR6z26d+SMVSyJuH777jV+8SC5SKZjQyht98dgjXaQJw79/kGJ2IWfwp8oXC5qtvJF3JRjJ2D9y",
+	"pjTR80zmszmBB4mWRM8ZUVHGU62IYtkDj5jnew80yRlMEiWcCX3HU2/k9Q8Hvf5RL+j1Pd9LqGYi4mbV",
+	"eylm3qjve2kmH1feaM/37HreaP+p8uGLN2c0ZhmOolHEUu2NPJqmCY+o5lLs/l1J4fneXMLjXiIjmsDf",
+	"o6MgCDzfyxXLunTGBPwa5Vmye9Tb78Evj127SpfH3sgbTA+Ohwd7g6PpNBoeDw8mR9FxfxAcBkM6pP39",
+	"fe/J97Z70PcWTM8lPPuvZzee7/0jZ9lK6YwLhDMXUZLHzBt5ikVwBgVzK/4L80b9vWPfyzPujbxdC+Xd",
+	"/r/YEX8pnodnEm/kzbVOR7u79VM/NxBhq1IpFGsAN5JCM6G7CRMzPfdG3t7g0POLr/UqZe2Qf+AU7rrX",
+	"J3Cru3u9Ywte+NjFC+6aywfU6pc/5anSGaOLyq97X3cvBnb7/YHvKU11rrzRIAjgrDLXeFCcKpj26bAf",
+	"9Lt7e4PD7nBwOOxO+mzYHR7BXJMgCvZg54Iu8HIMFLszpj/hn57vpVTPlTf62fv/CiB3/mWcB8FeZD6f",
+	"x/iJ/fyfu5//vPNH7zOiuJaRTHAcXBhgq9apgh8BK9I7mNYbTWmiGJzGUhXcj8Fqu5ZnMXA6GTIWTY+6",
+	"MYsG3WHApt3J4eFxt38Qs0M22DsaRodr57C7B8SCP2WmvdFRcBSUG7T4hACVeQY78NwdeQjZTLP4jmpv",
+	"1D883j/YOzgKgv5gz/d0hnT98xdvQhMqIpbdFXca+OWXOEV99ND36rxiv7a7p89+sYc7d7fewJC2+34b",
+	"elnK7F6lFA813Tvqs70h6+5Hg/3ukB3sdyfH/Ul3Lwro0UE0jfaO97ynJ9+7kLOPdMbqzPGUpHTGyJLr",
+	"OaGOBRImdLYiVMTIIJFZmq/k1LBMuih4apVfcs0WBnRMxKnkyKfKo9grH+75XsIeGNwRF1OJPEYp3Bsw",
+	"GVKOIIMgIFWcbTAjmbIM6fccvqs+mLGI8QcWn2oE8eCg2+93B/s3g2AUBKOg3wuCwU9ewZzPt2SGjt/c",
+	"8AW7VN6o3zsaVpC8gp8F1pVyxVz5WwnschAEvqf5gilNF2nrHoNef7D/k/fkO0F0viaHngXzwLei6ctX",
+	"y6sGuF/GzQZLrjOwCi9okPPTMxT59DpseeAUeTdBdknaGF/jVC+gStAbBsE3QJX9F/AEr+WrkGTvJw9Y",
+	"i2CP+m2eKZl5I+/yJtr/cPO3Xz78fba8fHe2uvzldHn5dhhczrwn4AYpzeiCaSsv3bAvXszM1rgU3si7",
+	"mTMSlvOGjgGkGXvgMlfIPU6IXHCtWUymMsOfpzxTGn/rAZIaDe35TfkehwVRuyjZfWT25XsqmrMFRZSk",
+	"jxdWqiN4Fly4z33fs5Ld6idw0POYLVKJ/PsHtlo/4iW9Z4pQkjFgcIpOWY/Ase/ZinBFMhbJLGYx4aJk",
+	"fTHVdEIVIzqjQlHEfUIVPrDMuGaE67EAUcQirXzDXuFHhxMjXDBlmuPQDs56z1Y+MbjpExBvyIEnMl7t",
+	"EDrVDGBLtVlgLCK5sFCnQi1ZpspVDPjdWgUfN/oRCQuI6O41SxO6YvGI6CxnoQ/PjgWuoIiQes7F7KS+",
+	"V7MTWlGpqSZTyhMWE5mRmLOYTNhUZozYLXIxIx06FoDIMtc+oSTKqJoDMlGSZjJiSsFYi1wOujvmqMon",
+	"UkSsR06r21jOecLK046F24/SPElIlgsFgkORcBgchyQ8f3d2+fHq5uzD27/d/XD2t7vzD3e3n85CA7Tw",
+	"Gi6/ewpHC0/KewYcMKJxLGI+nbKMCY038uzc12e3n87ehT1yJZIVnLa4KoscJVqNYOqMTXNFE9IJh4+P",
+	"4Q78LqT2iZJ10HNFojmL7uHOZ5SLHvmBrRShGSDWgi0mLLNEOBiSucwz1RuLGgEexv1pMBmybj8a0O5w",
+	"csi6x3R/vzuYBtFRvMcOaD9wpGjQpaTFCiF1gZJ+C1Fe8AXX67QI+gkB/be3gR8kOK66csymNE9AZuC6",
+	"9JEv8gV+MtuwH4tNcKHZjGW4i09cGGlU3wXeGug7HBiDBsx05McVASyuc7UKUw4sU/5pw/4Vrljd/1Rm",
+	"CxB5Xkw168LkXhvAboXmyQtbtVT30i4PXtxljou9epcV2Y9C5TsaX5eqhLW90PRt2l2lGW+OqCkHC8Mz",
+	"SufeiJRCcUREDohOFrnSZMLgghZSabJ/fAznzTKZGeHp/fvpxfm705vzqw9370/PL87e1VQHxy+QmmNp",
+	"+B1ZUB0ZJnr68ZxYADxVQfHHjE29kfeH3dINsWt+VbtnsPq1038QIuvy1C3MFVnQBCBrOOckY/QeJVGe",
+	"MMMLucJtdMK1o4Q+CS9PL95fXV+evbv766erD6E/FuH5B3zy7u3t9aer63DnxDFxsqSKKC0zFgMjhQHm",
+	"5Mi+DcMh7JFGOlkRKZh5AhV7H0Tf7c377tFYIDNMKQc+o/IskzOqGWEqoilTpMMeI5ZqwoXisWHOBjkU",
+	"HCf8ePXphuwmcqZ2QdcJd1Ayufs7GI4F6nn4sGAK5IYPW1s7aCnpJisNoJoqpgsxh+DjgoQWj0LSUYyN",
+	"xdi7Lq+cMzX2dnrkhj1qg0oAAMBRagV9NKcZjYDsb/8cBEFAqFgt5yzDuQvx5xMhM8LFA014PBYIJniA",
+	"a2VEuMwIUteIfJRKzzL26d8uSEQFLIf3AYstWq94B7j3k++9l9mExzETX0tGCVf6Qs4UEYzFRkvJZMII",
+	"jRdcNIjm/dX1d+fv3p19qBFLMQQFWEYSGt3bifhsro0rjStS2GPfmGaijMVMaE4TQAgEtk8muUY448Ze",
+	"3BHphMXZgDD0nI1F8esbRcLH7lTmiABdmDIkwA7NnAmjoFHBQlwbMPbIKdAWiAUmqNBvQKgbZZ5wNRaC",
+	"PYCyNQz2QtxpOAyGYW8sPqwTpLnminx9K8U04dFX880ctD4i2BI1GFAIzKfSZK9eebv60rh/rkhDAcAT",
+	"5MpqHJSUCpJb5tviQNhYPyQTlkhgLloSau/CMdfOJqVsByhSS+RxqCqORZYLgTrqJiWxnY2ialXxOVZ0",
+	"yHVB/YlFUsS41SXl2slqNDqQzxk9dMMGenVly2k1QYtWgyaP0CwTNEGwfi0OFWIqHpGDKeiLATueHMXD",
+	"aI82EejDzdn1h9OLGspwuwmCT35DXDgVJBfsMWURmpyUJ3nGTqx55fZcFwBTDrDn2hlxIIN6sKWPdJVI",
+	"Gt9IeUEz4xvbHlZVEHw8/dvF1em7u5urq7uL0+t/Pdusa4CQBDbcD4ZH+4cHKMPU76Rj4IJckQROh/aj",
+	"tWKto88EIRTp9Mkl/64dz2FrN1JeUrGyAlR9PU6hXxGV6T5RSBMNXLo+vTm7uzi/PL9psCBQhDLQNtAG",
+	"sFBk8bcWNDRJWEYUsLGFoVBz5BJ2oPIs6eqNIinLupEUKl8A5yn3RpNELtVYdMLqaazQceOt2Q5GIddz",
+	"mWuSUqUA9lVMlqJHrkuojUXNVLUgVBvFyjdjUK/kQLeC5nouM/4Li78WWQAMWt4zQeZUEfaYgtbZwJbb",
+	"D6e3N9+ffbg5f3vaRBhq9AQyYTQD3MepZIYadeHc+UeOs/4+1BfRDA0zISsKjA97ECB+nOptttkJG4cJ",
+	"d0aE1nY/Fm5IYTj4DjA+WWZSzJIVUXwmjEXhEItaFQWXpqKAgJstF/dCLsUYVNmMPch7MBLCH3/8sXua",
+	"6zlsO6K6pg8hOErPUsaokmI7LGxO2+50pOUToLtFc6BLMWOkc/3+LTk43A92fMJ6sx4JvzMQyhhNFn8Z",
+	"e06Ho3zs+Ub4/GXsWQ39zsDRC+u28ddMUSOINVPY0MAD5QmdJOy38cuEavTDNBD/30/PL06/u6hLmsIz",
+	"mVdW/7bYXSyBmJMxGs1hFdSrONqyuW63O6/L4/T+L7ImlaepzDSLL1nM6Q0+9LVy//bDp9uPH6+ub87e",
+	"3V2evTs/vbv528dnhH/htWgu8fvKf7A2w+aaYQ9dS3ZiWLc+dyth4oxySsC6WRnaKDzNcBNpBjaVtqGm",
+	"ApXX7jRlEZ/ySJEOMBA5nTIRA75MOUuAq5lwY1ZR6XZ8spwzlMEZQ6cnFaveuh+qRihr62rE1QWN5lyw",
+	"bsZojF9E6Frazs9Cmm4WfyzCD1c3d++vbj/giA22h79RwfdJuKZB4rTt+IW7Orv5/urdHax7enFx9aOd",
+	"36ri8HeFR9i56vLFJxWL2Cd1ZaXpOW5zpq0BvkD6Jti/zxdUlNC28edeq6uzEMqjnys3WU7+uRgkJ39n",
+	"EZqZ52LGlL5mCl3Ba6vLJVlQUXpKQe8q1Nsmzhqd2Ogt6/hvvY9AAXYyM48PWp+LYACR1CTM4EVfdPXU",
+	"xQ7ajvqDFDN33MK52vQK26B9ImfEjETJTybo3TSbXMAGpWBXUwzYP8dybFrVGdAkhqO3ePg7WMp7+mx3",
+	"fFENQNM4xoAGTT5WIK+znDV5WTEMLLcFTxLuNN61a3Oh7saV8QUjKgV1ngsDFK4VS6YV3DNXCrC1AfHW",
+	"SeBeXZJGYT9pKe9PSLdfcKaCXxn3D0pHEImCtS6YbbrC95lcVGJ56OcE8iFT94NJCXBJbAl1Tyn7Ldct",
+	"Kz5tQKjiwtY2cpvCZH0/CIIKOinfoj3RcsbQ84JarSYUzR+M35hkkFehlregj+dmXBHBcZ+LrdMso6vK",
+	"zs3gV+EVUEiVOKaIGm8UCedap91EzkKSJvmMix75jikeW70XpZNCx9PSYJNiIlY+oQspZmPjhFI+Ccts",
+	"hpB0qohLMASEk90K/khYKqO5X1giBITbjk/CIvUQWXc1OwhYdSOLCL5CZgR/OIsU/q6o0Sy+g7/0Cr4v",
+	"EojCsQAlPjSOy/DEynU8JygO9yzVRhTUqa2WUPLiBRcP11H+pXHXpR+xmlTy8jCnHFVy5l4a9IEuWHyG",
+	"APLqqSqvGtng5KXDtTjAJp5eneZVuHzqENGwJNCZ4NA+oYpEUkz5LAfE6uBTNI6VkYXo3TD4vLPOTXmL",
+	"+LMkwmMn5gw+tapgJpLYJkDNoDcKrUnnkItZlNCMav7Aij2jotquIrQCsCIOtwdeVVmmykDS5QNZFloH",
+	"TDWDd+tVXODJDvZJIpcs60ZUsdilVwCF2gfeKBN5AwKkgiC/A5jbYFoFJiUEnrkwuRSVSys85HjWvd4+",
+	"WvFolO302pU6ky3Vdpnf39x8LFJWrETggkQ05Zom6oRU/RwgHvogTQYBOf309vycJExrlin40Q6mioRX",
+	"N9+fXYfWMDAMmgsSYsyQ3DOWoisX7EomdPueG0nKr8MHHEzKBKlWeJss3TXzgv/CmoDmwrh4WxUAzKhr",
+	"g2yR/2N2Y85SFfxw+NazYzJ125TTPEnI7fXFFrM02JhFAbPdzxvpr2TRryVAl6mkCqGq4Y6tcmP2+s1o",
+	"0S7WRoxffdV2zmfv2iVDbiQk8wDaopUJNlkJdrq267gw+ZLrjpQHlnG9qvBvY4QxAYbJz17MJrlJxcM8",
+	"yyXNivAwrFNag/aBNdyramNNKWUp3JEFqF/FBur3Wma7toHK/PpGgSzLmFIl1tAlIE2nyFcGu0GKZNXO",
+	"I8rc2S+bhcIbE8b3C1+qLhiEmal1ah5vlH3ZCkUoSMEpZxkmV8gsNiYlzTL+QFF7LjJuuNAHQ+95+7FM",
+	"9H0d4S3nGDovFWEEXSqVLhSGTXC0yOZ7j92ZdAUVf1dS9K7p8tKa6mXq7vNqlMHX5xwIp2RedyEkXDBC",
+	"J+5K7HX9FgHWOraWYN42QeUBI+hAD2NxdVPWb1Wm1ydyNlszCss1q/nIzSV/dHbmhZzNQCJ8snM6c6xK",
+	"1ttkbdXSmr88l64U++tW7pw+d4x6/nObVyaRjXgXGNR+m7FfnkXmk4S18tftdHYLMdC3q9Uh65CW7qI4",
+	"5qy+t1GB0/PiIjuVnCaTWYA001lPdapy2bIgAKn2cwvsqkngL5ymfPKpliu+EXMKdReYDcMErGpIWGbw",
+	"DZxjWxRqyCUOikK5kQLCfuXgBe/1S92icuY15Ck5g+MoNTJplYFWFG3h17A87lv5NNzK5yLN9audGvXR",
+	"G1k61le1uTWK6y1u1HAk3yWoN7hQm5Hz7URjqTLU6lNq+cLDoxcShv+rpcgJUYxmNqxlEnOw0ATp2fzU",
+	"CCC+VLVUHncYHB88K6OeO+Gleeq1cslVbaUsquTDPS+twHCLeVw/5oYz9V9M+W5ImefOeF08+FoZUnXK",
+	"mpwwtbQaVlOaFEcy9VvrwqUljPibBc1/HU/fmJ9eLxr6KvZe4+zfhKGXqLGBj28R7ijihZUgh2Xr28c5",
+	"mox7u6crkY5KieX6FrHQstyWTwRbwp2hh7/FA+dEzatkjve0LlGqdWFrFRcZQ2MbaR5dgk7hX9AVmcok",
+	"kcsTzEyyPpcwspVgrtYLZi9KvV7QDPAkbZd8uZ2K3nCt+FVf0xpDNjXCmmUw0X/+fNr96fOXvj8Inv7Y",
+	"pq1eb6sFk074H137dPc8DndsBRSCStUKoyq9BlymjKWYxm5b8itfVVHje1Ve03qAgjlu4vommcbKsIZ4",
+	"K6sVX8n1P9V43stuj6ZDpR5ErVX47B8fV43iIGh1mCgW5RnXq0+YsGRcRSn/ga1Oc92iFZ6WyVHWMx3+",
+	"R/f047nJNzYeI58saOz0ApcqBEMUiTKGiVKWNDC/HiYcC2sRwFNhrb5QzeVSYIGbFbzcJnjFDKvxnE4K",
+	"9jeZUzV3KVWtNVrFZksUN8eFyzCpZO7g5tN7JwD++iMQTFNd+uuPN+h7PbXZfKg5jIjNlzK9Akw+FDYK",
+	"CH3ClcpZTCYrhIDRNmT2RpGrlInzd+StFIJFmqSZfODo9sjGwqasFWUdMUsTuVoYN4+aUwDA958G+wdE",
+	"sShj2kDQJLWRSC6YMnFRWgYPMKkjoXwxFh1bI0ZCMyLc8csaiEo8lfIFCTHz30DYJLl5IwuqEqSmsQCg",
+	"F/rBbPIQNfn69iZKa9FrzdBp2u/Gr12V5aBtAj1U7E701DOtCrgqTG02JSS2JPBCztRYGEWA6KUkS7pS",
+	"o7EYiz+RP/2piCs7RvSnPzWs2JENARaoHRYlmmrOU2Uz57M80hhXMpI3ZdlYkJJNFjymYxfyS82zXuTq",
+	"W/r3SZy73ytJP+hSBQnLVK9xBGSsNpu2cQxrdY82hnXRyaWwfATo76+frj7A/lOTD+4XPsW93qOtQkUv",
+	"AAg9A55a+SvIR8tP7X5ANEVJHjunvRRMwQJWGNjMX5OKQDqNbEeb0678SlKx2unBHX4n9ZwwEZM8Lew5",
+	"rFQFNLDKxQorR+GarDU2rwsmO87lIVu3KdZiqbGoatLmp1Ezt75jGWNFCha8cTnn0bwAeySzjCV4qi6P",
+	"HfDHQgESw4oGmEU6uq1kRjyXM7VDQBsy6O2McgTDH/5AjFI4Fmc0mhd5brKmClZCZ/m6uU861fIzkwDf",
+	"I6dWfyxCUmPBhcV5qhnwpJFL9eGayMx598TKJDzykoUXObqY7msGdMJhEIS+LT8q0t7MpoF31EsXcEcq",
+	"j4D+pnlCOJ66AFQ4CPphyTfXkpPGwhwCM89XtlLY2r5Um7pqgOc74Jg84XplLtvMazirdPkKRUlsWdqN",
+	"ecfW/F9SjqXeTjE0jxAtxyZJ1HB2ru5JpyyFe6MIVSsRzTMpJCoBMMgQmosQlO5ncuoqxzHpUNNMEzkd",
+	"CypWVTbp+FUiVVnGTmh0L+QyYfHMBF2LGvRqzblhW+j5Ad4wl4BioArDXHUoVKZzFX+YhTPNbEMALG83",
+	"RifpODzT84yxsQiXNLkzxXR3MUvoKvTJQRCQhQLRaQXWjtEATCpRag7rDJweOUPSMWVPlcPb9gBwG6q4",
+	"CwC7I5xrRgHlxqJ0aoRkyhOMxE4KYnR8mWRUzFijMUGasSl/rDJqo+HyBShGIpbLk+r8zmliC3GKNLw5",
+	"ANUaggBynNsWYdpuCjKLlTm2YWYV3BmLaZ4kXQ0GiFlgZJ8HDMVKXlAqMMYBu4uoYl0uFBOKa/7AktUJ",
+	"CcfeP3KpWUzSeUYVU2Mv9EkIBg62Qgi77BFbnMShnXsps3tgoVyQJZvYhQkTMy6Y2ukR5NAJV7o4ZtXO",
+	"I53JioSFDR36yHAFwD3ksS2JrbTkEUSm9B95vQvHqDDIJjS6r1llBStAqWBvdSzWjTXykaL+gXzOOLqw",
+	"o4LbNOgjxp3AxWxEqNmUy2pLGdXYskHdg0pAxVgYDmY6VBgJk7EyYFB2BMFfgQmhEpcxkxlAtNQ0IRHg",
+	"8YlRfcwlilWJtxpkpBRjcVbhRPcs1QWeZ+4ZUEh4aTCWCiXplDo70jrpgl7QLUbClTiF8ZDEdKV2zLZY",
+	"mXzHs9odErzCjC3kQ9koBK5mlslcxKMq53QcGcmcrkjn9uatpXOKX2BZipmJgtQ2+ItMuBQ7IOqSuFrR",
+	"lZXQMUc37SOElSxclYx/alz8pqa1FWpVwYiOQGSAYlZK30YptbAl5bW88856xrmtQFmR8M/4mSxYzCkB",
+	"vXqnyI1vlqGPhcmGwdKPo8H+8Y5Bc8fYJyB85qCjpRSghEBHdY0JMCrjooDdlllaBXc8zkNbuw6imFB8",
+	"qH9QqWy3pe4deDY+2ovgvymNQ6drFEXiJ8Q8EgQhoQn8hGgtmL1bWBe1croy6o3No8RCd1atgie2CD5m",
+	"LEV1pKjSdw0ChAvgK1PsrrDeuFAqUcFYy1p3VRMGeUwqaZ4BlZoNlsWSZZVPpbp+LDqI/MFOrc7euQ2q",
+	"dfj9vRGZ4hW8eXpTdM6odhQA6YvHmssExIG57zGAKywrR3i1YUGtV4HpXpBrO761Wh+vDP7Cfirr4FnP",
+	"9EfUXrMhCOivK5BVNipGIplyxwtMLoJ6U5QJjpwqYAjDd60BDP4ZmZKLjR0UbOcE1zUBixxsMnjVGUAV",
+	"uf3z+/fv39W1ALiRsSiAkqEr3FHsac3GGAs7sAgHmN4AtFapxrgJg03BkAQh8NcfbwxXqpeldV7hILCl",
+	"Y2HpjTCRU7qF62UsOm546cUBHRmNgEqTgDk19AnWvMFv1EArp20v7R8LAwZ7iestAdijBvVBCmtRhxlu",
+	"LBwRUHaK+Y3CigZraLS8cIREZ4jfWJTmZ3QShdbqRsz3wUxSxqPkLCHzrNH+Qf5LbI/R8BWIZFU35v2W",
+	"phuID6fFyLJG0OBpvdNClWr6IWkpIQEoGz2u3oZhLEwfBtMAoVJo4lC2aJZQqeLXRQXuG2XdO6OitH+t",
+	"zYIjamV6K/ik0nIBlAvjfm16CnyDCkXdLnDDwspGXj8cHIdj0ajddWSEJVLKkU+9/gnRDjG3VkgVmnoQ",
+	"EhbVLCg/qFW8/PZqJFCgrWqMj4PUTplME3ZSYdaYz6uKYiqVR3Nn3zdqqoxPK+ERszl61lF1eX5T68Cq",
+	"Rru7MmXCwLgns9muHaR24VmMSOmk7uNqurM833tgmTLurn5v0Ats0FLQlHsjb68X9PbKFqRfPMRQ+GPG",
+	"WiI8Z0VMQkcoG1yWOqi3ZMYfmPCfV7ONioYqtsFZVEWpJrYvWa/e5o4rMHG+LjLi15XwsbBauN8SMgGD",
+	"FkcZ2YZtNpwzJOYxZh+gRxX74IDkWm/yc4LVBjpXl1yEhE7kAyu+oY9G5Qqx6iC00jjEBk+hX520VR6u",
+	"ddi8sJ1kvHoDwZ+f7UvlWhkVWTNTlyhThMIKIrXP2PTwnU1hiNbeWmWfza0KKWvh2Sf/2SMYDlcNVHBV",
+	"1aF5PaCzHwQb9uguavtdVmLBX7lJ63do7vH4+Nk90sffY48OFxp5d+Udg7zacMFlYHmrXblkia2ghp6H",
+	"TujC2OHmrJYdgn6not1iA6xlnsuGU8BKH9F9srmD3osZMVtCuZq7h4q6lkQxZlQj5w3Wja4UZatLQyAv",
+	"hirbTlnG9Le9rkrex6bIe8lydk3rvi0eNI3ztnjQtCTc4kEbSn/63Gh3NwiC7evIcURqcwXaFnTP7bqc",
+	"gqetK8TLEU/+6/MQnnxvaE7StkZx4t1Kdz8c0n95SK0rCA7ae3lQ2f0MRgyOXx7RbFbz5Hv725yo3jYJ",
+	"R+1tdaiy0QLcUdFbG4TlWro7ZyC/NJ1hB/V/Q6r57HsNQ8MbeaY525PvpbIt6eUTWIIbgnGbYx9W+TVT",
+	"TUCTkm0pg2Nhoncmzmo8UI2wCGlGRWqhkNLrVIuCALcZC5okNgyy0yMhujtC5/K2gdywzB0KgS3DjYTm",
+	"J5CtJFzSTNgvhnisRLGxCLmYSpgV+4WVAcwJFxQDYTwtY3412wms5ZO2xGpTPzUWoXWUF/2AwDY3BgdM",
+	"mzLjcEvsaNooBI5orphytkybamXiWe3K1QscqdHi2HAmXP07Ga9eyZQmLl+22iQev2xmkJqAMEbnyibw",
+	"z/R+/z2avJcduVsE0yuatX9d022/cVjYjojYbsawpMMrO5fbUpoSBB9vAQSNAYDLxP59liBZqSo8Pt6u",
+	"w2P98SpUgskh68eDaI8Op/vsIG6BStA7HtSgYjfVAMtwG7AM9w9+MqlwUrD117AgV6i+MOD/HVR5lfiu",
+	"JzxukOOtvL6S81hm3uksZ09r2kr/dV1vyrYYg62PUmvL0XIM60SpvloCHb2N7nP/jfWRYAt9pK2xJ4zt",
+	"b7Fas0Ehjtvf5mgtXY7+pylQqOO0aVBl1pYTRRWdyiBdu1JlHKi4TOkTRVW8Vcm6wXcD4AsPzD081ymi",
+	"ljOEbSEwd0bWWk3YAJgNBblWLGWc1Ez1RoHJmTOX+UQ6IX7uLejjHX53p/gvzHl7+icmXGufHotcxDbo",
+	"gmkthqjQwenbaoe9Mg9mp+eOZLtbLGhKpNCV6CFVLr/VN/0idKEWugJt0yoC/WDoZ0b/+K92/K8GML+O",
+	"xa/dbhf/wY8VBx359bU9M3aImcNigJnBWqxghIYnrmQcgStkvU2CSw8wkxgxEvqk9ADAfK6q0P58Un6T",
+	"ZzwsXASgUdbKtO3OKjosTmZzWm3PDvtUXfLgk0VzjZ5drnzWCjF4LKs1FSBh9VVT2PNauyzMDWlYO0Zt",
+	"riXcvlH2y+Kk8LxZ3ZXl4h7L/iT2V6vH/1qhTTzniGypvhOjvcN0Y/HeoGLdIeqatGN7Yxf6L1sDYFgV",
+	"1OslV4zwmTB9mZREC9e4HMfC+qXrwbUeORUOld2tVvHRX8MFv4ELMhuL9Svu2C6Mxtmvc0VkrjHE1w+C",
+	"//3//6/94+OdmpU0srkD1tbCN0MwFz42oUtMCbIx0iIboNpssc2usK1y/tvaFiXW1Dmg78DnsN126DBg",
+	"MfmTNePjt7+yb7jxlX2bXsvXeMnbfjzsD4MBnUTDyYAeHkyOD/vH8XG/H/QPo/3jQbXeq/WlekXPgeOj",
+	"9Xcubfu6vC3ejrf5NXhfcSKz4+FRsPG1dd/0VXQvvFpu/XVx3+odccP9g2fe1lZ5W9drcbDbr+BdfyMS",
+	"vnx5W6LpMe1PBtFePGT704PgsH80ON6jw8l+dBAfsqPpcfGOyBcfrFqoxn2/AZ8H/UETobdD569H5hNM",
+	"DVFM/yXX0+7R14HBvs4SyNHh9jDoP4PbphDkGfT+HTG4fI9YC/YeHh2vYW/NYH/WF+3er7q9MbverXCD",
+	"NdvWr7Bi17qGhf9jjNp6d7l/Wrb/tGyftWyV67oyWTlrzNmXViP6WgvXJCi/mFphwqBlxkkjG7uejB0i",
+	"fw+rydikmYttXxa0ZJOuzZFWK6Hpo6meMFNhxidNU0Yzn4Rjj9os7LEXVn8reuSYzOyxmDC9ZEy4bG/7",
+	"EgOTreaTsAvfh8RmbquTSla4MVoxI80kV5kXPmVsRrM4wffQTcciooq5nFyAwhswQmboXzWzwHyjslrS",
+	"5rWHpR4Q7vTIVWraNiTmJXJcuGQTmyJPOq1pGUVWBml9JxD5UM1zceni8Vgk/J5VGhW05m98wpvYJoPj",
+	"prhvLfF4vs14r99ma4IGGQbDDXFh97HOxzcEwotuGc8Hwv8ZKv69Q8Vl3tU/Y8a/s2AwxNXm85ysDEG+",
+	"KnxcrYE277SuFAH//BlwuFoP/fNnwFVTA9XGFS5AOyeNCorwOR3+KPDWk1WAucxdVhKJZZRjBNlVhqAz",
+	"wF9bxpVVV7M5TTLZpyWdzVhGbs/fKHKTrbAyL9c7xcZ2kQYt2L5s6M6JYtgGc53rrAh14qtYV2vr9yrv",
+	"x7SSd+207zH/j9suAE05SeSD9dWuN8hTlenNXT99fvo/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -77,7 +77,8 @@ type ErrorResponse struct {
 	// `SEQUENCE_CONFLICT`, `INVALID_PLACEMENT`, `NEIGHBOUR_NOT_FOUND`, `SEQUENCE_OUT_OF_RANGE`,
 	// `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
 	// `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `BAD_GATEWAY`, `DEPENDENCY_UNAVAILABLE`,
-	// `INTERNAL`, `UNAVAILABLE`.
+	// `INTERNAL`, `UNAVAILABLE`,
+	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
 	//
 	//
 	// Example: SCRIPT_NOT_FOUND
@@ -498,6 +499,9 @@ type BadGateway = ErrorResponse
 // BadRequest The body of every error response.
 type BadRequest = ErrorResponse
 
+// Forbidden The body of every error response.
+type Forbidden = ErrorResponse
+
 // HasDependants The body of every error response.
 type HasDependants = ErrorResponse
 
@@ -521,6 +525,12 @@ type PreconditionFailed = ErrorResponse
 
 // SequenceConflict The body of every error response.
 type SequenceConflict = ErrorResponse
+
+// TooManyRequests The body of every error response.
+type TooManyRequests = ErrorResponse
+
+// Unauthorized The body of every error response.
+type Unauthorized = ErrorResponse
 
 // Unavailable The body of every error response.
 type Unavailable = ErrorResponse
@@ -3511,6 +3521,16 @@ type ClientWithResponsesInterface interface {
 	ReplaceTransitionWithResponse(ctx context.Context, scriptId ScriptId, transitionId TransitionId, params *ReplaceTransitionParams, body ReplaceTransitionJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTransitionResponse, error)
 }
 
+// ListScriptsResponse401Headers the declared response headers of an HTTP 401 response for ListScripts
+type ListScriptsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListScriptsResponse429Headers the declared response headers of an HTTP 429 response for ListScripts
+type ListScriptsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListScriptsResponse503Headers the declared response headers of an HTTP 503 response for ListScripts
 type ListScriptsResponse503Headers struct {
 	RetryAfter *int
@@ -3523,10 +3543,20 @@ type ListScriptsResponse struct {
 	JSON200 *ScriptPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListScriptsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListScriptsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListScriptsResponse503Headers
 }
@@ -3539,6 +3569,21 @@ func (r ListScriptsResponse) GetJSON200() *ScriptPage {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListScriptsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListScriptsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListScriptsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListScriptsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3585,8 +3630,18 @@ type CreateScriptResponse201Headers struct {
 	ETag string
 }
 
+// CreateScriptResponse401Headers the declared response headers of an HTTP 401 response for CreateScript
+type CreateScriptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateScriptResponse409Headers the declared response headers of an HTTP 409 response for CreateScript
 type CreateScriptResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateScriptResponse429Headers the declared response headers of an HTTP 429 response for CreateScript
+type CreateScriptResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -3602,20 +3657,30 @@ type CreateScriptResponse struct {
 	JSON201 *Script
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *IdempotencyConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateScriptResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateScriptResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateScriptResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateScriptResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateScriptResponse503Headers
 }
@@ -3628,6 +3693,16 @@ func (r CreateScriptResponse) GetJSON201() *Script {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateScriptResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateScriptResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateScriptResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -3643,6 +3718,11 @@ func (r CreateScriptResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r CreateScriptResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateScriptResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3684,6 +3764,16 @@ func (r CreateScriptResponse) ContentType() string {
 	return ""
 }
 
+// DeleteScriptResponse401Headers the declared response headers of an HTTP 401 response for DeleteScript
+type DeleteScriptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteScriptResponse429Headers the declared response headers of an HTTP 429 response for DeleteScript
+type DeleteScriptResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteScriptResponse503Headers the declared response headers of an HTTP 503 response for DeleteScript
 type DeleteScriptResponse503Headers struct {
 	RetryAfter *int
@@ -3694,18 +3784,28 @@ type DeleteScriptResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *HasDependants
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteScriptResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteScriptResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteScriptResponse503Headers
 }
@@ -3713,6 +3813,16 @@ type DeleteScriptResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteScriptResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteScriptResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteScriptResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -3728,6 +3838,11 @@ func (r DeleteScriptResponse) GetJSON409() *HasDependants {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteScriptResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteScriptResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3779,6 +3894,16 @@ type GetScriptResponse200Headers struct {
 	ETag string
 }
 
+// GetScriptResponse401Headers the declared response headers of an HTTP 401 response for GetScript
+type GetScriptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetScriptResponse429Headers the declared response headers of an HTTP 429 response for GetScript
+type GetScriptResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetScriptResponse503Headers the declared response headers of an HTTP 503 response for GetScript
 type GetScriptResponse503Headers struct {
 	RetryAfter *int
@@ -3791,14 +3916,24 @@ type GetScriptResponse struct {
 	JSON200 *Script
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetScriptResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetScriptResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetScriptResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetScriptResponse503Headers
 }
@@ -3813,9 +3948,24 @@ func (r GetScriptResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetScriptResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetScriptResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetScriptResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetScriptResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3862,6 +4012,16 @@ type UpdateScriptResponse200Headers struct {
 	ETag string
 }
 
+// UpdateScriptResponse401Headers the declared response headers of an HTTP 401 response for UpdateScript
+type UpdateScriptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateScriptResponse429Headers the declared response headers of an HTTP 429 response for UpdateScript
+type UpdateScriptResponse429Headers struct {
+	RetryAfter *int
+}
+
 // UpdateScriptResponse503Headers the declared response headers of an HTTP 503 response for UpdateScript
 type UpdateScriptResponse503Headers struct {
 	RetryAfter *int
@@ -3874,6 +4034,10 @@ type UpdateScriptResponse struct {
 	JSON200 *Script
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -3882,12 +4046,18 @@ type UpdateScriptResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateScriptResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateScriptResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateScriptResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateScriptResponse503Headers
 }
@@ -3900,6 +4070,16 @@ func (r UpdateScriptResponse) GetJSON200() *Script {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateScriptResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateScriptResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateScriptResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -3920,6 +4100,11 @@ func (r UpdateScriptResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r UpdateScriptResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateScriptResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3966,6 +4151,16 @@ type ReplaceScriptResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceScriptResponse401Headers the declared response headers of an HTTP 401 response for ReplaceScript
+type ReplaceScriptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceScriptResponse429Headers the declared response headers of an HTTP 429 response for ReplaceScript
+type ReplaceScriptResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceScriptResponse503Headers the declared response headers of an HTTP 503 response for ReplaceScript
 type ReplaceScriptResponse503Headers struct {
 	RetryAfter *int
@@ -3978,6 +4173,10 @@ type ReplaceScriptResponse struct {
 	JSON200 *Script
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -3986,12 +4185,18 @@ type ReplaceScriptResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceScriptResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceScriptResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceScriptResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceScriptResponse503Headers
 }
@@ -4004,6 +4209,16 @@ func (r ReplaceScriptResponse) GetJSON200() *Script {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceScriptResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceScriptResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceScriptResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -4024,6 +4239,11 @@ func (r ReplaceScriptResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReplaceScriptResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceScriptResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4065,6 +4285,16 @@ func (r ReplaceScriptResponse) ContentType() string {
 	return ""
 }
 
+// ListSectionHeadingsResponse401Headers the declared response headers of an HTTP 401 response for ListSectionHeadings
+type ListSectionHeadingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSectionHeadingsResponse429Headers the declared response headers of an HTTP 429 response for ListSectionHeadings
+type ListSectionHeadingsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListSectionHeadingsResponse503Headers the declared response headers of an HTTP 503 response for ListSectionHeadings
 type ListSectionHeadingsResponse503Headers struct {
 	RetryAfter *int
@@ -4077,14 +4307,24 @@ type ListSectionHeadingsResponse struct {
 	JSON200 *SectionHeadingPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSectionHeadingsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSectionHeadingsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListSectionHeadingsResponse503Headers
 }
@@ -4099,9 +4339,24 @@ func (r ListSectionHeadingsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSectionHeadingsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSectionHeadingsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ListSectionHeadingsResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSectionHeadingsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4153,8 +4408,18 @@ type AddSectionHeadingResponse201Headers struct {
 	ETag string
 }
 
+// AddSectionHeadingResponse401Headers the declared response headers of an HTTP 401 response for AddSectionHeading
+type AddSectionHeadingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // AddSectionHeadingResponse409Headers the declared response headers of an HTTP 409 response for AddSectionHeading
 type AddSectionHeadingResponse409Headers struct {
+	RetryAfter *int
+}
+
+// AddSectionHeadingResponse429Headers the declared response headers of an HTTP 429 response for AddSectionHeading
+type AddSectionHeadingResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -4170,6 +4435,10 @@ type AddSectionHeadingResponse struct {
 	JSON201 *SectionHeading
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -4178,6 +4447,8 @@ type AddSectionHeadingResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -4186,8 +4457,12 @@ type AddSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *AddSectionHeadingResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AddSectionHeadingResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *AddSectionHeadingResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddSectionHeadingResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AddSectionHeadingResponse503Headers
 }
@@ -4200,6 +4475,16 @@ func (r AddSectionHeadingResponse) GetJSON201() *SectionHeading {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r AddSectionHeadingResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AddSectionHeadingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AddSectionHeadingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -4220,6 +4505,11 @@ func (r AddSectionHeadingResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r AddSectionHeadingResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AddSectionHeadingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4266,6 +4556,16 @@ func (r AddSectionHeadingResponse) ContentType() string {
 	return ""
 }
 
+// ReorderSectionHeadingsResponse401Headers the declared response headers of an HTTP 401 response for ReorderSectionHeadings
+type ReorderSectionHeadingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReorderSectionHeadingsResponse429Headers the declared response headers of an HTTP 429 response for ReorderSectionHeadings
+type ReorderSectionHeadingsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReorderSectionHeadingsResponse503Headers the declared response headers of an HTTP 503 response for ReorderSectionHeadings
 type ReorderSectionHeadingsResponse503Headers struct {
 	RetryAfter *int
@@ -4278,6 +4578,10 @@ type ReorderSectionHeadingsResponse struct {
 	JSON200 *SectionReorderResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -4286,12 +4590,18 @@ type ReorderSectionHeadingsResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReorderSectionHeadingsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReorderSectionHeadingsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReorderSectionHeadingsResponse503Headers
 }
@@ -4304,6 +4614,16 @@ func (r ReorderSectionHeadingsResponse) GetJSON200() *SectionReorderResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReorderSectionHeadingsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReorderSectionHeadingsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReorderSectionHeadingsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -4324,6 +4644,11 @@ func (r ReorderSectionHeadingsResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReorderSectionHeadingsResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReorderSectionHeadingsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4370,6 +4695,16 @@ func (r ReorderSectionHeadingsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSectionHeadingResponse401Headers the declared response headers of an HTTP 401 response for DeleteSectionHeading
+type DeleteSectionHeadingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteSectionHeadingResponse429Headers the declared response headers of an HTTP 429 response for DeleteSectionHeading
+type DeleteSectionHeadingResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for DeleteSectionHeading
 type DeleteSectionHeadingResponse503Headers struct {
 	RetryAfter *int
@@ -4380,18 +4715,28 @@ type DeleteSectionHeadingResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *HasDependants
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSectionHeadingResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteSectionHeadingResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteSectionHeadingResponse503Headers
 }
@@ -4399,6 +4744,16 @@ type DeleteSectionHeadingResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteSectionHeadingResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSectionHeadingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSectionHeadingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -4414,6 +4769,11 @@ func (r DeleteSectionHeadingResponse) GetJSON409() *HasDependants {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteSectionHeadingResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteSectionHeadingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4465,6 +4825,16 @@ type GetSectionHeadingResponse200Headers struct {
 	ETag string
 }
 
+// GetSectionHeadingResponse401Headers the declared response headers of an HTTP 401 response for GetSectionHeading
+type GetSectionHeadingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSectionHeadingResponse429Headers the declared response headers of an HTTP 429 response for GetSectionHeading
+type GetSectionHeadingResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for GetSectionHeading
 type GetSectionHeadingResponse503Headers struct {
 	RetryAfter *int
@@ -4477,8 +4847,14 @@ type GetSectionHeadingResponse struct {
 	JSON200 *SectionHeading
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -4487,6 +4863,10 @@ type GetSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSectionHeadingResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSectionHeadingResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSectionHeadingResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetSectionHeadingResponse503Headers
 }
@@ -4501,9 +4881,24 @@ func (r GetSectionHeadingResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSectionHeadingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSectionHeadingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetSectionHeadingResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSectionHeadingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4555,6 +4950,16 @@ type PatchSectionHeadingResponse200Headers struct {
 	ETag string
 }
 
+// PatchSectionHeadingResponse401Headers the declared response headers of an HTTP 401 response for PatchSectionHeading
+type PatchSectionHeadingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchSectionHeadingResponse429Headers the declared response headers of an HTTP 429 response for PatchSectionHeading
+type PatchSectionHeadingResponse429Headers struct {
+	RetryAfter *int
+}
+
 // PatchSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for PatchSectionHeading
 type PatchSectionHeadingResponse503Headers struct {
 	RetryAfter *int
@@ -4567,6 +4972,10 @@ type PatchSectionHeadingResponse struct {
 	JSON200 *SectionHeading
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -4575,6 +4984,8 @@ type PatchSectionHeadingResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -4583,6 +4994,10 @@ type PatchSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PatchSectionHeadingResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchSectionHeadingResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchSectionHeadingResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PatchSectionHeadingResponse503Headers
 }
@@ -4595,6 +5010,16 @@ func (r PatchSectionHeadingResponse) GetJSON200() *SectionHeading {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r PatchSectionHeadingResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchSectionHeadingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchSectionHeadingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -4615,6 +5040,11 @@ func (r PatchSectionHeadingResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r PatchSectionHeadingResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PatchSectionHeadingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4666,6 +5096,16 @@ type UpdateSectionHeadingResponse200Headers struct {
 	ETag string
 }
 
+// UpdateSectionHeadingResponse401Headers the declared response headers of an HTTP 401 response for UpdateSectionHeading
+type UpdateSectionHeadingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateSectionHeadingResponse429Headers the declared response headers of an HTTP 429 response for UpdateSectionHeading
+type UpdateSectionHeadingResponse429Headers struct {
+	RetryAfter *int
+}
+
 // UpdateSectionHeadingResponse503Headers the declared response headers of an HTTP 503 response for UpdateSectionHeading
 type UpdateSectionHeadingResponse503Headers struct {
 	RetryAfter *int
@@ -4678,6 +5118,10 @@ type UpdateSectionHeadingResponse struct {
 	JSON200 *SectionHeading
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -4686,6 +5130,8 @@ type UpdateSectionHeadingResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -4694,6 +5140,10 @@ type UpdateSectionHeadingResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateSectionHeadingResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSectionHeadingResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateSectionHeadingResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateSectionHeadingResponse503Headers
 }
@@ -4706,6 +5156,16 @@ func (r UpdateSectionHeadingResponse) GetJSON200() *SectionHeading {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateSectionHeadingResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSectionHeadingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSectionHeadingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -4726,6 +5186,11 @@ func (r UpdateSectionHeadingResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r UpdateSectionHeadingResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateSectionHeadingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4772,6 +5237,16 @@ func (r UpdateSectionHeadingResponse) ContentType() string {
 	return ""
 }
 
+// ListTransitionsResponse401Headers the declared response headers of an HTTP 401 response for ListTransitions
+type ListTransitionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTransitionsResponse429Headers the declared response headers of an HTTP 429 response for ListTransitions
+type ListTransitionsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListTransitionsResponse503Headers the declared response headers of an HTTP 503 response for ListTransitions
 type ListTransitionsResponse503Headers struct {
 	RetryAfter *int
@@ -4784,14 +5259,24 @@ type ListTransitionsResponse struct {
 	JSON200 *TransitionPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTransitionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTransitionsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListTransitionsResponse503Headers
 }
@@ -4806,9 +5291,24 @@ func (r ListTransitionsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTransitionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTransitionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ListTransitionsResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTransitionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4860,8 +5360,18 @@ type CreateTransitionResponse201Headers struct {
 	ETag string
 }
 
+// CreateTransitionResponse401Headers the declared response headers of an HTTP 401 response for CreateTransition
+type CreateTransitionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateTransitionResponse409Headers the declared response headers of an HTTP 409 response for CreateTransition
 type CreateTransitionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateTransitionResponse429Headers the declared response headers of an HTTP 429 response for CreateTransition
+type CreateTransitionResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -4877,6 +5387,10 @@ type CreateTransitionResponse struct {
 	JSON201 *Transition
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -4887,6 +5401,8 @@ type CreateTransitionResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -4895,8 +5411,12 @@ type CreateTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateTransitionResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateTransitionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateTransitionResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTransitionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateTransitionResponse503Headers
 }
@@ -4909,6 +5429,16 @@ func (r CreateTransitionResponse) GetJSON201() *Transition {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateTransitionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTransitionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTransitionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -4934,6 +5464,11 @@ func (r CreateTransitionResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateTransitionResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTransitionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4980,6 +5515,16 @@ func (r CreateTransitionResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTransitionResponse401Headers the declared response headers of an HTTP 401 response for DeleteTransition
+type DeleteTransitionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTransitionResponse429Headers the declared response headers of an HTTP 429 response for DeleteTransition
+type DeleteTransitionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteTransitionResponse503Headers the declared response headers of an HTTP 503 response for DeleteTransition
 type DeleteTransitionResponse503Headers struct {
 	RetryAfter *int
@@ -4990,16 +5535,26 @@ type DeleteTransitionResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteTransitionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTransitionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteTransitionResponse503Headers
 }
@@ -5007,6 +5562,16 @@ type DeleteTransitionResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteTransitionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTransitionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTransitionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -5017,6 +5582,11 @@ func (r DeleteTransitionResponse) GetJSON404() *NotFound {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteTransitionResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTransitionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -5068,6 +5638,16 @@ type GetTransitionResponse200Headers struct {
 	ETag string
 }
 
+// GetTransitionResponse401Headers the declared response headers of an HTTP 401 response for GetTransition
+type GetTransitionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTransitionResponse429Headers the declared response headers of an HTTP 429 response for GetTransition
+type GetTransitionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetTransitionResponse503Headers the declared response headers of an HTTP 503 response for GetTransition
 type GetTransitionResponse503Headers struct {
 	RetryAfter *int
@@ -5080,8 +5660,14 @@ type GetTransitionResponse struct {
 	JSON200 *Transition
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -5090,6 +5676,10 @@ type GetTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetTransitionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTransitionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTransitionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetTransitionResponse503Headers
 }
@@ -5104,9 +5694,24 @@ func (r GetTransitionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTransitionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTransitionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetTransitionResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTransitionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -5158,6 +5763,16 @@ type UpdateTransitionResponse200Headers struct {
 	ETag string
 }
 
+// UpdateTransitionResponse401Headers the declared response headers of an HTTP 401 response for UpdateTransition
+type UpdateTransitionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTransitionResponse429Headers the declared response headers of an HTTP 429 response for UpdateTransition
+type UpdateTransitionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // UpdateTransitionResponse503Headers the declared response headers of an HTTP 503 response for UpdateTransition
 type UpdateTransitionResponse503Headers struct {
 	RetryAfter *int
@@ -5170,6 +5785,10 @@ type UpdateTransitionResponse struct {
 	JSON200 *Transition
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -5180,6 +5799,8 @@ type UpdateTransitionResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -5188,6 +5809,10 @@ type UpdateTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateTransitionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateTransitionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTransitionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateTransitionResponse503Headers
 }
@@ -5200,6 +5825,16 @@ func (r UpdateTransitionResponse) GetJSON200() *Transition {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateTransitionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTransitionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTransitionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -5225,6 +5860,11 @@ func (r UpdateTransitionResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateTransitionResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTransitionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -5276,6 +5916,16 @@ type ReplaceTransitionResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceTransitionResponse401Headers the declared response headers of an HTTP 401 response for ReplaceTransition
+type ReplaceTransitionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceTransitionResponse429Headers the declared response headers of an HTTP 429 response for ReplaceTransition
+type ReplaceTransitionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceTransitionResponse503Headers the declared response headers of an HTTP 503 response for ReplaceTransition
 type ReplaceTransitionResponse503Headers struct {
 	RetryAfter *int
@@ -5288,6 +5938,10 @@ type ReplaceTransitionResponse struct {
 	JSON200 *Transition
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -5298,6 +5952,8 @@ type ReplaceTransitionResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -5306,6 +5962,10 @@ type ReplaceTransitionResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceTransitionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceTransitionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceTransitionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceTransitionResponse503Headers
 }
@@ -5318,6 +5978,16 @@ func (r ReplaceTransitionResponse) GetJSON200() *Transition {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceTransitionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceTransitionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceTransitionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -5343,6 +6013,11 @@ func (r ReplaceTransitionResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ReplaceTransitionResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceTransitionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -6012,6 +6687,27 @@ func ParseListScriptsResponse(rsp *http.Response) (*ListScriptsResponse, error) 
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6029,6 +6725,26 @@ func ParseListScriptsResponse(rsp *http.Response) (*ListScriptsResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListScriptsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListScriptsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListScriptsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6072,6 +6788,20 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest IdempotencyConflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6092,6 +6822,13 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -6120,6 +6857,16 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateScriptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateScriptResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6130,6 +6877,16 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateScriptResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateScriptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6169,6 +6926,20 @@ func ParseDeleteScriptResponse(rsp *http.Response) (*DeleteScriptResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6189,6 +6960,13 @@ func ParseDeleteScriptResponse(rsp *http.Response) (*DeleteScriptResponse, error
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -6214,6 +6992,26 @@ func ParseDeleteScriptResponse(rsp *http.Response) (*DeleteScriptResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteScriptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteScriptResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteScriptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6257,12 +7055,33 @@ func ParseGetScriptResponse(rsp *http.Response) (*GetScriptResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -6291,6 +7110,26 @@ func ParseGetScriptResponse(rsp *http.Response) (*GetScriptResponse, error) {
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetScriptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetScriptResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetScriptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6334,6 +7173,20 @@ func ParseUpdateScriptResponse(rsp *http.Response) (*UpdateScriptResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6362,6 +7215,13 @@ func ParseUpdateScriptResponse(rsp *http.Response) (*UpdateScriptResponse, error
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6389,6 +7249,26 @@ func ParseUpdateScriptResponse(rsp *http.Response) (*UpdateScriptResponse, error
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateScriptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateScriptResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateScriptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6432,6 +7312,20 @@ func ParseReplaceScriptResponse(rsp *http.Response) (*ReplaceScriptResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6460,6 +7354,13 @@ func ParseReplaceScriptResponse(rsp *http.Response) (*ReplaceScriptResponse, err
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6487,6 +7388,26 @@ func ParseReplaceScriptResponse(rsp *http.Response) (*ReplaceScriptResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceScriptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceScriptResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceScriptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6530,12 +7451,33 @@ func ParseListSectionHeadingsResponse(rsp *http.Response) (*ListSectionHeadingsR
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -6561,6 +7503,26 @@ func ParseListSectionHeadingsResponse(rsp *http.Response) (*ListSectionHeadingsR
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSectionHeadingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSectionHeadingsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListSectionHeadingsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6604,6 +7566,20 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6631,6 +7607,13 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -6666,6 +7649,16 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers AddSectionHeadingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers AddSectionHeadingResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6676,6 +7669,16 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers AddSectionHeadingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers AddSectionHeadingResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6719,6 +7722,20 @@ func ParseReorderSectionHeadingsResponse(rsp *http.Response) (*ReorderSectionHea
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6747,6 +7764,13 @@ func ParseReorderSectionHeadingsResponse(rsp *http.Response) (*ReorderSectionHea
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6771,6 +7795,26 @@ func ParseReorderSectionHeadingsResponse(rsp *http.Response) (*ReorderSectionHea
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ReorderSectionHeadingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReorderSectionHeadingsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReorderSectionHeadingsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6810,6 +7854,20 @@ func ParseDeleteSectionHeadingResponse(rsp *http.Response) (*DeleteSectionHeadin
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6830,6 +7888,13 @@ func ParseDeleteSectionHeadingResponse(rsp *http.Response) (*DeleteSectionHeadin
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -6855,6 +7920,26 @@ func ParseDeleteSectionHeadingResponse(rsp *http.Response) (*DeleteSectionHeadin
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSectionHeadingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteSectionHeadingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteSectionHeadingResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6898,12 +7983,33 @@ func ParseGetSectionHeadingResponse(rsp *http.Response) (*GetSectionHeadingRespo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -6939,6 +8045,26 @@ func ParseGetSectionHeadingResponse(rsp *http.Response) (*GetSectionHeadingRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSectionHeadingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSectionHeadingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetSectionHeadingResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6982,6 +8108,20 @@ func ParsePatchSectionHeadingResponse(rsp *http.Response) (*PatchSectionHeadingR
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7009,6 +8149,13 @@ func ParsePatchSectionHeadingResponse(rsp *http.Response) (*PatchSectionHeadingR
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -7044,6 +8191,26 @@ func ParsePatchSectionHeadingResponse(rsp *http.Response) (*PatchSectionHeadingR
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchSectionHeadingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchSectionHeadingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PatchSectionHeadingResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7087,6 +8254,20 @@ func ParseUpdateSectionHeadingResponse(rsp *http.Response) (*UpdateSectionHeadin
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7114,6 +8295,13 @@ func ParseUpdateSectionHeadingResponse(rsp *http.Response) (*UpdateSectionHeadin
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -7149,6 +8337,26 @@ func ParseUpdateSectionHeadingResponse(rsp *http.Response) (*UpdateSectionHeadin
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSectionHeadingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateSectionHeadingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateSectionHeadingResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7192,12 +8400,33 @@ func ParseListTransitionsResponse(rsp *http.Response) (*ListTransitionsResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -7223,6 +8452,26 @@ func ParseListTransitionsResponse(rsp *http.Response) (*ListTransitionsResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListTransitionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTransitionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListTransitionsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7266,6 +8515,20 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7301,6 +8564,13 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7335,6 +8605,16 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateTransitionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateTransitionResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7345,6 +8625,16 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateTransitionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateTransitionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7384,6 +8674,20 @@ func ParseDeleteTransitionResponse(rsp *http.Response) (*DeleteTransitionRespons
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7397,6 +8701,13 @@ func ParseDeleteTransitionResponse(rsp *http.Response) (*DeleteTransitionRespons
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -7422,6 +8733,26 @@ func ParseDeleteTransitionResponse(rsp *http.Response) (*DeleteTransitionRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteTransitionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteTransitionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteTransitionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7465,12 +8796,33 @@ func ParseGetTransitionResponse(rsp *http.Response) (*GetTransitionResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -7506,6 +8858,26 @@ func ParseGetTransitionResponse(rsp *http.Response) (*GetTransitionResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetTransitionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetTransitionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetTransitionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7549,6 +8921,20 @@ func ParseUpdateTransitionResponse(rsp *http.Response) (*UpdateTransitionRespons
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7584,6 +8970,13 @@ func ParseUpdateTransitionResponse(rsp *http.Response) (*UpdateTransitionRespons
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7618,6 +9011,26 @@ func ParseUpdateTransitionResponse(rsp *http.Response) (*UpdateTransitionRespons
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateTransitionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateTransitionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateTransitionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -7661,6 +9074,20 @@ func ParseReplaceTransitionResponse(rsp *http.Response) (*ReplaceTransitionRespo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7696,6 +9123,13 @@ func ParseReplaceTransitionResponse(rsp *http.Response) (*ReplaceTransitionRespo
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7730,6 +9164,26 @@ func ParseReplaceTransitionResponse(rsp *http.Response) (*ReplaceTransitionRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceTransitionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceTransitionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceTransitionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -8924,6 +10378,8 @@ type BadGatewayJSONResponse ErrorResponse
 
 type BadRequestJSONResponse ErrorResponse
 
+type ForbiddenJSONResponse ErrorResponse
+
 type HasDependantsJSONResponse ErrorResponse
 
 type IdempotencyConflictResponseHeaders struct {
@@ -8953,6 +10409,24 @@ type PlacementConflictJSONResponse struct {
 type PreconditionFailedJSONResponse ErrorResponse
 
 type SequenceConflictJSONResponse ErrorResponse
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsJSONResponse struct {
+	Body ErrorResponse
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type UnavailableResponseHeaders struct {
 	RetryAfter *int
@@ -8999,6 +10473,54 @@ func (response ListScripts400JSONResponse) VisitListScriptsResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListScripts401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListScripts401JSONResponse) VisitListScriptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListScripts403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListScripts403JSONResponse) VisitListScriptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListScripts429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListScripts429JSONResponse) VisitListScriptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9079,6 +10601,37 @@ func (response CreateScript400JSONResponse) VisitCreateScriptResponse(w http.Res
 	return err
 }
 
+type CreateScript401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateScript401JSONResponse) VisitCreateScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateScript403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateScript403JSONResponse) VisitCreateScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateScript409JSONResponse struct {
 	IdempotencyConflictJSONResponse
 }
@@ -9124,6 +10677,23 @@ func (response CreateScript415JSONResponse) VisitCreateScriptResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateScript429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateScript429JSONResponse) VisitCreateScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9190,6 +10760,37 @@ func (response DeleteScript400JSONResponse) VisitDeleteScriptResponse(w http.Res
 	return err
 }
 
+type DeleteScript401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteScript401JSONResponse) VisitDeleteScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteScript403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteScript403JSONResponse) VisitDeleteScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteScript404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteScript404JSONResponse) VisitDeleteScriptResponse(w http.ResponseWriter) error {
@@ -9228,6 +10829,23 @@ func (response DeleteScript412JSONResponse) VisitDeleteScriptResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteScript429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteScript429JSONResponse) VisitDeleteScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9321,6 +10939,37 @@ func (response GetScript400JSONResponse) VisitGetScriptResponse(w http.ResponseW
 	return err
 }
 
+type GetScript401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetScript401JSONResponse) VisitGetScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetScript403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetScript403JSONResponse) VisitGetScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetScript404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetScript404JSONResponse) VisitGetScriptResponse(w http.ResponseWriter) error {
@@ -9331,6 +10980,23 @@ func (response GetScript404JSONResponse) VisitGetScriptResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetScript429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetScript429JSONResponse) VisitGetScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9412,6 +11078,37 @@ func (response UpdateScript400JSONResponse) VisitUpdateScriptResponse(w http.Res
 	return err
 }
 
+type UpdateScript401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateScript401JSONResponse) VisitUpdateScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateScript403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateScript403JSONResponse) VisitUpdateScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateScript404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateScript404JSONResponse) VisitUpdateScriptResponse(w http.ResponseWriter) error {
@@ -9466,6 +11163,23 @@ func (response UpdateScript415JSONResponse) VisitUpdateScriptResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateScript429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateScript429JSONResponse) VisitUpdateScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9547,6 +11261,37 @@ func (response ReplaceScript400JSONResponse) VisitReplaceScriptResponse(w http.R
 	return err
 }
 
+type ReplaceScript401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceScript401JSONResponse) VisitReplaceScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceScript403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceScript403JSONResponse) VisitReplaceScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceScript404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceScript404JSONResponse) VisitReplaceScriptResponse(w http.ResponseWriter) error {
@@ -9601,6 +11346,23 @@ func (response ReplaceScript415JSONResponse) VisitReplaceScriptResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceScript429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceScript429JSONResponse) VisitReplaceScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9673,6 +11435,37 @@ func (response ListSectionHeadings400JSONResponse) VisitListSectionHeadingsRespo
 	return err
 }
 
+type ListSectionHeadings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSectionHeadings401JSONResponse) VisitListSectionHeadingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSectionHeadings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSectionHeadings403JSONResponse) VisitListSectionHeadingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSectionHeadings404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ListSectionHeadings404JSONResponse) VisitListSectionHeadingsResponse(w http.ResponseWriter) error {
@@ -9683,6 +11476,23 @@ func (response ListSectionHeadings404JSONResponse) VisitListSectionHeadingsRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSectionHeadings429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListSectionHeadings429JSONResponse) VisitListSectionHeadingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9778,6 +11588,37 @@ func (response AddSectionHeading400JSONResponse) VisitAddSectionHeadingResponse(
 	return err
 }
 
+type AddSectionHeading401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddSectionHeading401JSONResponse) VisitAddSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddSectionHeading403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddSectionHeading403JSONResponse) VisitAddSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddSectionHeading404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response AddSectionHeading404JSONResponse) VisitAddSectionHeadingResponse(w http.ResponseWriter) error {
@@ -9835,6 +11676,23 @@ func (response AddSectionHeading415JSONResponse) VisitAddSectionHeadingResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddSectionHeading429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddSectionHeading429JSONResponse) VisitAddSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9921,6 +11779,37 @@ func (response ReorderSectionHeadings400JSONResponse) VisitReorderSectionHeading
 	return err
 }
 
+type ReorderSectionHeadings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReorderSectionHeadings401JSONResponse) VisitReorderSectionHeadingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReorderSectionHeadings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReorderSectionHeadings403JSONResponse) VisitReorderSectionHeadingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReorderSectionHeadings404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReorderSectionHeadings404JSONResponse) VisitReorderSectionHeadingsResponse(w http.ResponseWriter) error {
@@ -9975,6 +11864,23 @@ func (response ReorderSectionHeadings415JSONResponse) VisitReorderSectionHeading
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReorderSectionHeadings429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReorderSectionHeadings429JSONResponse) VisitReorderSectionHeadingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10056,6 +11962,37 @@ func (response DeleteSectionHeading400JSONResponse) VisitDeleteSectionHeadingRes
 	return err
 }
 
+type DeleteSectionHeading401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSectionHeading401JSONResponse) VisitDeleteSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSectionHeading403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSectionHeading403JSONResponse) VisitDeleteSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSectionHeading404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteSectionHeading404JSONResponse) VisitDeleteSectionHeadingResponse(w http.ResponseWriter) error {
@@ -10094,6 +12031,23 @@ func (response DeleteSectionHeading412JSONResponse) VisitDeleteSectionHeadingRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSectionHeading429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteSectionHeading429JSONResponse) VisitDeleteSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10188,6 +12142,37 @@ func (response GetSectionHeading400JSONResponse) VisitGetSectionHeadingResponse(
 	return err
 }
 
+type GetSectionHeading401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSectionHeading401JSONResponse) VisitGetSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSectionHeading403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSectionHeading403JSONResponse) VisitGetSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSectionHeading404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetSectionHeading404JSONResponse) VisitGetSectionHeadingResponse(w http.ResponseWriter) error {
@@ -10198,6 +12183,23 @@ func (response GetSectionHeading404JSONResponse) VisitGetSectionHeadingResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSectionHeading429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSectionHeading429JSONResponse) VisitGetSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10294,6 +12296,37 @@ func (response PatchSectionHeading400JSONResponse) VisitPatchSectionHeadingRespo
 	return err
 }
 
+type PatchSectionHeading401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PatchSectionHeading401JSONResponse) VisitPatchSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchSectionHeading403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PatchSectionHeading403JSONResponse) VisitPatchSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PatchSectionHeading404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response PatchSectionHeading404JSONResponse) VisitPatchSectionHeadingResponse(w http.ResponseWriter) error {
@@ -10348,6 +12381,23 @@ func (response PatchSectionHeading415JSONResponse) VisitPatchSectionHeadingRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchSectionHeading429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PatchSectionHeading429JSONResponse) VisitPatchSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10444,6 +12494,37 @@ func (response UpdateSectionHeading400JSONResponse) VisitUpdateSectionHeadingRes
 	return err
 }
 
+type UpdateSectionHeading401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSectionHeading401JSONResponse) VisitUpdateSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSectionHeading403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSectionHeading403JSONResponse) VisitUpdateSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSectionHeading404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateSectionHeading404JSONResponse) VisitUpdateSectionHeadingResponse(w http.ResponseWriter) error {
@@ -10498,6 +12579,23 @@ func (response UpdateSectionHeading415JSONResponse) VisitUpdateSectionHeadingRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSectionHeading429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateSectionHeading429JSONResponse) VisitUpdateSectionHeadingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10584,6 +12682,37 @@ func (response ListTransitions400JSONResponse) VisitListTransitionsResponse(w ht
 	return err
 }
 
+type ListTransitions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTransitions401JSONResponse) VisitListTransitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTransitions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListTransitions403JSONResponse) VisitListTransitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTransitions404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ListTransitions404JSONResponse) VisitListTransitionsResponse(w http.ResponseWriter) error {
@@ -10594,6 +12723,23 @@ func (response ListTransitions404JSONResponse) VisitListTransitionsResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTransitions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListTransitions429JSONResponse) VisitListTransitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10689,6 +12835,37 @@ func (response CreateTransition400JSONResponse) VisitCreateTransitionResponse(w 
 	return err
 }
 
+type CreateTransition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateTransition401JSONResponse) VisitCreateTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTransition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateTransition403JSONResponse) VisitCreateTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTransition404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CreateTransition404JSONResponse) VisitCreateTransitionResponse(w http.ResponseWriter) error {
@@ -10762,6 +12939,23 @@ func (response CreateTransition422JSONResponse) VisitCreateTransitionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTransition429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateTransition429JSONResponse) VisitCreateTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10843,6 +13037,37 @@ func (response DeleteTransition400JSONResponse) VisitDeleteTransitionResponse(w 
 	return err
 }
 
+type DeleteTransition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteTransition401JSONResponse) VisitDeleteTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTransition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteTransition403JSONResponse) VisitDeleteTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteTransition404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteTransition404JSONResponse) VisitDeleteTransitionResponse(w http.ResponseWriter) error {
@@ -10867,6 +13092,23 @@ func (response DeleteTransition412JSONResponse) VisitDeleteTransitionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTransition429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteTransition429JSONResponse) VisitDeleteTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10961,6 +13203,37 @@ func (response GetTransition400JSONResponse) VisitGetTransitionResponse(w http.R
 	return err
 }
 
+type GetTransition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetTransition401JSONResponse) VisitGetTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTransition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetTransition403JSONResponse) VisitGetTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTransition404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetTransition404JSONResponse) VisitGetTransitionResponse(w http.ResponseWriter) error {
@@ -10971,6 +13244,23 @@ func (response GetTransition404JSONResponse) VisitGetTransitionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTransition429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetTransition429JSONResponse) VisitGetTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11067,6 +13357,37 @@ func (response UpdateTransition400JSONResponse) VisitUpdateTransitionResponse(w 
 	return err
 }
 
+type UpdateTransition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateTransition401JSONResponse) VisitUpdateTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTransition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateTransition403JSONResponse) VisitUpdateTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTransition404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateTransition404JSONResponse) VisitUpdateTransitionResponse(w http.ResponseWriter) error {
@@ -11137,6 +13458,23 @@ func (response UpdateTransition422JSONResponse) VisitUpdateTransitionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTransition429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateTransition429JSONResponse) VisitUpdateTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11233,6 +13571,37 @@ func (response ReplaceTransition400JSONResponse) VisitReplaceTransitionResponse(
 	return err
 }
 
+type ReplaceTransition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceTransition401JSONResponse) VisitReplaceTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceTransition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceTransition403JSONResponse) VisitReplaceTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceTransition404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceTransition404JSONResponse) VisitReplaceTransitionResponse(w http.ResponseWriter) error {
@@ -11303,6 +13672,23 @@ func (response ReplaceTransition422JSONResponse) VisitReplaceTransitionResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceTransition429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceTransition429JSONResponse) VisitReplaceTransitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12042,198 +14428,217 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rchpJmuirZDATYegpIUByu4Xi/KAl3K1tWdJKqDt6Xb2upCqBGhWZTGUizHgVcX6e3+chzoPtk5zI",
-	"Ly+VdQEBkmz3jiNmoi2gKjO//O7XT7WQTWeMEip4rfupNiE4Iin8sz/AY/nfiPAwjWciZrTWrQ0mBKWE",
-	"s3kaklccBfck5TGjAcIcYcRFyugYESpisUQCjz1EmuMmCvzagV8LjhEnNEKxQEMc3slHgrPR3jsswknQ",
-	"rHk18hFPZwmpdWvw+5pXS8k/5nFKolpXpHPi1Xg4IVMstyWWM/lDLtKYjmsPDw9ebYZTPCVC7/8sItMZ",
-	"E4SGy1/IsnySd/iOyD2nRKRLxPGINJE83R1ZopijlIQsjUiEYorEhCCOpwRFWOAh5gSJFFOOQ/kqeQz5",
-	"g0UaC4Ji4dNZygQJBffQIhYT+DIlfMYoJ11YcEZEDI/W4a13ZOmhKRETFnlohsUEYRqhIYuWDYRHgqRI",
-	"TLBQC/g0ZNNpLASJEKZ8QVKerTKKUy7sWvAW+bG6VBRYiIi9azJL8JJEXSThGnjytz6FFTiiTExiOj7O",
-	"71XtRH70jznhQu1phOOERIilKIpJhIZkxFKC9BZjOkZ17FMRTwmbCw9hFKaYTxAbIYxmKQsJ5/JZNoJ9",
-	"Gug21FG5hxgNSRP13G0sJnFCstP61OyHizhJUDqnHI2J4Cg4bB0FKDg77b+7uhz0L05+//BL//cPZxcf",
-	"bm/6gQJacC0vf68njxYcZ/cscQB+gH0axaMRSQkVcCNr333dv73pnwZNdEmTpTytvSqNHBladeWrUzKa",
-	"c5ygenD48WPQkN9TJjzEWR70MUfhhIR38s7HOKZN9AtZcoRTiVhTMh2SlERoxFLUOUQTNk9506c5ejoY",
-	"tcIj/Lqz9zp6Q/YOw/Zw7wj/QPY6w++j9uiQvAmPWjWvFkvCUOhS82oUT+WzDiHtSUpyqXCKP54TOhaT",
-	"WrfTanm1aUzN322vRKNe7WwE1F6mRoBYOMF0TAzBAI9B8QjFgqNwnsIdaH4jQSImMUeMki48EEh+FQBq",
-	"UURwmsQSW4FCfFq3DEj+dCgBR+cSbCg4COS7cBiSmbwowVhDomTwXYDqmC7Ngl6GHFjekiaqhrxr4tN7",
-	"nMwJYjRZHqMFwXeS93FUD37bVws39GWN5lxiA+DeYasVNFFPUhtJ7cE0frU7QfEODU+sviTNR3O3M8NC",
-	"kFT+/D/rvv/df/m19+29oz/et/aO/vjU8tpvHvzafxU/avy1VnVz5/E0FuV7u8Jjgnj8T9I0O/vHnKTL",
-	"bGMJPOfuKiIjPE9ErdsGjMEf4+l8Cn8pBNJ/2k3EVJAxSWEXl6MRJxXbuFC3ySSykClHgiF+F89WbYqp",
-	"11TuquXVRiydYqGW/v6w5uyqVbmrG9jJWVTe11kkZeEoJpbJqW9z0q6tNylZf7ZHbl66Tgr+NSWjWrf2",
-	"l/1MjO+rb/n+WaQ2R0BMbbg79WPAbmDfkvYC/ddZFDRyGz+s3rhd8Ik7H0ghG2++eWF/n9vlUeUuhfvy",
-	"J230QT6tRC4oHj/i6CcsyAKD0hEyKiWu/CeezZI4xHLN/b9zeYhP2S7l8QSOEw5kh8Wco9et1rEVt3HU",
-	"Rd+P2mEHt8jR8IfoMDzA8pRpytITFskj/dg7/fBTb9D/rfe7xFnCOR7DUeFi/zEnNJT/SO/jkGjWSCI0",
-	"p+TjjISCRMmy9rDpyfty3Wt9bAWE/PX07EqKT89ICidHEZkRGknOne2BM6n+SITLdnNs9BC0wBxNcDLa",
-	"k1JUENqU2/wRR9cKNLtCWcQiIV2kaRspXocSEF9SJrQL4P21d3522hucXV58eNs7O++f5oBs7gmUhIgp",
-	"NQpNJU/WdA9gfT4AK01cIwdHU5xItqWUsWFK8B0ot/OEKPKIOepdneWBquRtJDWsf7u5vFB7B71OaSKI",
-	"fMShSJZSyqpfgJzzpE58O3i794OSZDMcwyXO05SNsSCI8BDPpHJNI4QFmjIu0PeHKCH3JOFyO5RwqR16",
-	"cp3gXe/87eX1u/7pB7lE4GjNw6WQu5e82iqzcKKYokBfZIDqnBDk166zC4gJ92uNJhqQjwJN51zAYSSO",
-	"YK3NhxOc4lAqtLd/a7VaLYTpcjEhKbza6rgeoixFsZTucaRPHFPQR0BNZykCwdJFV4yLcUpu/v0chZjK",
-	"1biQmrCYkCmqByXUkYz0wav9jPkpkAPW9tcueNwxXJt7qO0wQe6hwxbiM3ZH6G8sjeTXHYTNT19nQDiR",
-	"q34UvIDwP/duPpz2r/oXp72LwU2ZpQAyognmmqblIY5RRBIi9MmVQcJSNOcEhZiHOCL/SzLYZ6cDrS0q",
-	"IyC/pQx1NIZEcQQIgfkdKM3YbC1HHT615JHhmhQeHC00iSRkJKSWJhXbTEk+YXSUxOHOfEnCCiNKFmCG",
-	"qA3Kv/T2C5dUbYMULivmqKDFA/2DMqoWyKwcs8zz3lBQWD+ADeAkJThart0Iqq+ysxoeYqlPXctXPQEM",
-	"JIYrslYhBXVmlTnoGTfAhKUiWTYsJvgUGGVKsCCR0sgdH4ljPpYVlBsSMinoBEMLHAtjHMNCwPyUGbBi",
-	"R828nbVOAQXDikpNHydwGbti3ha6xtnFoH990TvPIVqsN4Hgl8+pTFBHMQCnwzwlxzmijqO8VBjFEvYS",
-	"CRTHT9iYA8+9YOItm9NoZ+VMsb03BYDcnFyfXQ0+XFwOPry9vL3IU6B+RjKdEaz9vMSl/vZK2jtLHXGQ",
-	"KSXkY8xFtSYgN3aFlwnD0YCxc5yOyXZwckFy1fv9/LJ3+mFwefnhvHf9U3+1wkQ+hoREHLVbhz+8fvM9",
-	"SH7+QsoSLCi5tzwd+Na0h89oxuAL4KjeRu/iH5WgvkpwSKaEiqcy90wco8OOUbOMi1GwdCnVI40uRQX0",
-	"on/2088/Xt5er8Ay+Q5K4vFkyOYpiKqosAJLI5I+M1hnBjRaOGJnD64u6W4B1YOKwwTgecHaNePTIVky",
-	"cBdzRGiE6sFN/99v+xcn/Q+Xt4MPl28/XPcufuorMaB8QBsKGdep97iUMW/fTMb4dHshg/4cMuYqhdWA",
-	"m7wFx++uVFDw5nXRYQHVr677J5cXp2errK2ci3CSMTDEYwomJ7Yvf0Z0z6IVBtcLzjvLS8wBGSWrGe2N",
-	"tsmfylO0K/NA4uKEJBEaLq0oOPLQYhKHk7wCbM1Tdk+KcszQ2Mnlxdvzs5NBHu4LhkgC5M4zjxabEbRg",
-	"8yRCfIJTYkn42Rm4Yh5qqYTge4LkhgpiD1wL0mJVm1gN/1uK73Gc4GFCdteYJEEnWMh1tlCflFkF9Hh7",
-	"0fu1d3be+/G8/7jXJuZo7uz6eeFro1vAhR9338BmUoLDidzMMXKA0Xw+HrYlk7qlOrAk99SHQOTOslrj",
-	"1eFhiUZOgDGtUPaM/9NIPlxWzLRHRoHhma/R6DcLkiR72ic0nBvxnLnagEnmlUKQsYWzBY11FMTnsxlL",
-	"BYnekSjGA7iRXfXF24ub26ury+tB//TDu/7pWe/D4PerNUojeHaGBJWWeFm9UUIrKK4ZNMFlrV8s1+0J",
-	"w9+ro+iaa0sy1xwVCQhJaw8T8Lpj5WsArh4rJxi5J+lSXYcKyUomzlHEFlQyfkZJE/W0001ywRmGYG0m",
-	"k0CXuvhbG1xdVCtkbIQuLGdveDnXXec/Xx+g//4//xe1VRQMFGfJ5xThqR0p/2CqQs13hMy48R5KAi5H",
-	"VEzY56jVetM+Ouq8Pnxz2Do6aq8PAXm1UxeQn0pO51FKyJ4gHwVyvmmqBW1kstV6NFbp1fK4UXmFgBFs",
-	"pAEAqGyj73LNWSr5pohVXMAylhIDnJEwHsUhR3XQkEcjQoFNjGKSRJ5FD3i7ETENKdgJaBtS4sr/UwB1",
-	"6SAOiZVWFpJLoikOJzEle/L24IOQRaSLKtyWXoW7NshYhefToGgIy1+UmYqHgsF17+LmrPx53u0I76xQ",
-	"B+G1J5dX/Q/vzm7e9QYnP8tPTm+vzs9OeoP+h/55/13/YpD/0Cg3aqNFTUf+9uwCDv3h6rx3Yl9QZavA",
-	"qarMEfnqFaaEh1abBkHJWoY3VfNEuIf+4OfLU9hR7/z88jf1ficGBEev1DPUHrUHR/7M/a4Ydq5wbJRQ",
-	"zDLoIoL9PJ9imuEVn0+nOK1C0wc3BPfewdns5X/Yh9jw7yQUyu1axQRmjMcivicotjHCaia0ltNckIXh",
-	"4Cq8XLWU4eIM2DDkHhhmzjI+/EQOanR4nHCm9F6OUsamYM0KK0s4mmAakQixudCyIRbPy31VpLsKENpn",
-	"Ub/voED9KshtO2TSSNInBcYmOed95xU3vze8Vhr0ymw1yWU+xVFkTOM8U8VzMVEOz3VyXi3QU7998Gra",
-	"1u6Jxx4cxFPCBZ7OakXVYP1zrpQCtSBLEHgsnuzVeAXWzVISyi2b+HQe/PcdIyvuyEwAWsi3YxEP4yQW",
-	"SxDnVMIecUJFV98WRxOWRIgyTTGQkQbBtEupFPg1FFPlX+9dnbkCtaGuYkuCgoDrZlc1gJ8+eLX5LNrh",
-	"pozp/8gzvxoPQYH7OKkXas/ZG13ccXdXxZxyWFcmGfh8TVpI7bc4SWI8RTcTqRfOCE5JXpHpbKDGqE1c",
-	"VXLnS1APxyTzOfJjFOh/BYA0gWACJydsTkUAWobcrEE3XlZyEpMmtB4VmM3j2SrXxlASLAWZPpuhE2Cf",
-	"ehdOUwx5DtnB1qUTGUIBYymL5o/iRJAUMhQ1S5NwXC9kqnOHynjHa7nNeTaFSgNtNao5CRE4Un46nFw5",
-	"9zPCCSfeCt79iutbdZm4fqU0AsF/Kph2VKqoKkMpAQewNHIVCqNbmsR3Ekk8hDWnN35gyXzQFC/BhhoS",
-	"RKYzsexqVw5ILYoCxdIDyMJzdhpoVRcsMCpxtvlM0mB3vr49RyvcuHrB6hsdmAUKxof8eB3ruGZTwuCK",
-	"/m2exJDq5vCN1xvzjVtgcLvh1QDoBBBKYo3K7XRQK/duiWBYSExQZquyQOGiAUngQZwkbEEiFHx6UNxJ",
-	"faU2zSE3bRpTd2PtPyWGlJFB+Y/6SrW8lm/ajsS1n7rSD6XTWk0QUcWNdFL7CaEixQkyijC60V5B5UyK",
-	"RdengdZ4B8sZCVCg19DiQ393FgU2FT2m41e5pMIqvc4+t5nK5GzhUWDnYAlPlKwP5zvP2cofj16N2UCZ",
-	"EuSDKvG9eAk6MLYK1EDYVAqQ98a1KDeS0br5sEjEXu3jnnxw7x6ncF3yDeXt3ph3Zof5We2sUs0vYxDO",
-	"dP82CvKvsDp9171wzygZ8t8+DfIKb2AC+1wg0PsbTVT8iZQCkIalZM+UgT+TZJLMxAJ8WlfxCYOXPGhU",
-	"4dvntggsMDbD77uYRhsi9i+xyS94ms2xfqncrzfmc2qHX1a5zyDvVSn6BUDsqPnniOAEnttVOaNkUU7L",
-	"rqI0JUe7KICjBMcF7QnYscSjQFOV51PXy6t0KhSo8IukUXAh6Aex9WZbs57jJVI5k2X686kNxsUCjRnh",
-	"qK4z7JXHm0aVZIhNiGhzDi6l4YNXwzl3+7rHHcf8g1dTx91pyd2pfwdy3oHANtc1c5j0uK2IMz5bjL1C",
-	"bjCEFMrauTXYNrPc8rKowoJ7aVtzMwsxJ3aK4HiqRaggtYM9WMUbtrcL86dxDcSn8B/tznNMysyI1EtJ",
-	"HsO4Ti7KgpTKiKhiHP9DafEF7K/SzeXtMA+Rj4JQdT+uRbaJdfUnuIVVAP9FbyAPw98mWCC5N/AFaXKA",
-	"0H2sWJ00SFMU4ilJUIg56aKQ0XtC1R0lSxTgUCiFl1CQqrOUJWw8J6D5klms/0BBOGHpnCu/B2TSJvNI",
-	"khGmS6TNt3k4QQuWRm7JIpSLgoOFhykhdJbgJVf1vOopyX84CjGFLHwxIXGK2IIW4zywQUlXWdHge7z3",
-	"zz/e9/b+A+/9UxcIHhw9/LUqAqSheK1SdM4EmT6KrXnU2VIhpllw5rEHynGcdSqh++I19KkPujtl3ncg",
-	"fNxcZfluLShd0D+Au+dMPZ2Fu80HRVFabf7yjc6/Lj5+39ElXqgeaIVZa1DcBnmcShIV5CkBZDtDprDO",
-	"jlC8JnyeVLiNVwcKiutuBDsoOP302Sjh+clgI/9kwXjBYBPg2YzglNvc5wonZi8UqO2hG8mYIBl6Wxfm",
-	"o9FbG/aSqAiVX8pZoHe+yiXjIS5wCv0NsEDtHWLLN4Klyye487KckJIHT2qhKpFcIpnx5w2XygMltbA4",
-	"6iLsVAZIcy1w62EDyKjGVBeLveIgxdRXOjkQ0thBFslvoxiDGJPfxxSdmMIyn77DFI9hq5/Zy+cA+Ok+",
-	"vuLL1nv4creDV1zLFg5WXbIHd+cAXjWAsLBGGahfcc+tA9S5hurFr0xvCO1SxMZ5mFUmSPluny74GnM/",
-	"KhJc5qZxjS3JF/dEPCWVj2QLVdCnU73igPIxd2COpeThjpQ30KcBfBh4KmNZt2RYBejGsXUfAnFA4tUs",
-	"JZxQ4alWFJbNWc8HtLkhCaNjqX8/n89xW7+eU/3/GdyA5OPjp7GXOpC/fvDytfjbSPnP6zkstAxwnYfy",
-	"IM/kO8zA83S/ocvjtS2YT+3cxennU1spvZLMXsDpV5CYL+/yKy+4JTHtQgxFlJMfrseSrdx1uerwmLp3",
-	"9lR/ncPJ/xy+OgcWX8pNl8FsVyqvoPAqt1r2s/WetbLx9TWi/ECvUqGDZQoD5kj3C1lnY5zcDtDgsru9",
-	"cZHt5rl9dNu73T7PJZUu5NdMnK5tEmhbaLURoyp9CC6IRiB/piwlWR6VgYHT0yvEaRqDMowEY1tbW3Lv",
-	"MR0xU5iCVaWd7gP0VlIrjmnvrBTSqZ3InankDEe7hqRJU7vDvSobl+fj4hiaAYKDjf/3//5/DdORwqeu",
-	"lp57JNCIKUXy295pH13eDpqBfFh1KbRVGyasrd7pvC7mKhl0uFQpnKuNWSg6oASp3JhYqKYTuv7EtR1M",
-	"CqlgKRT6Gn3HpyoBuelTn/7lL+jEzT316UA3nwGvJeLzGUk5sabrbD5MYj4hEbrvQI8Wac50UaA0JptK",
-	"HCQxFzc6NdFD2p+kv/Zp/ao3OPlZQTbQhYJ5NzcPIKlaO0DddoteVt52FsEbVNYamGAK3Pdtn9ofcbnT",
-	"KGWzGYlQyKYE2ll2UYCjKL9mgOomW66IIg3lojXnKD5G2QIxWsiZYQuqN6yUsfs2ikiYgAEznGeNTeac",
-	"NLJ9B1e3A7Sv0XX/k1FbHwLYO896cWpxYUE+JCGec3DjjaHWcqLM0hLwBYPv4AqaqJ8VKJGEE1RPCQYH",
-	"RBx5aDRPEgDxDKcixglSr/J02xgPlJYIycvWqmqRTqBNIrgKreNbcY6sZSCH7Gf5PoORKp+ZfoduioQ6",
-	"wSpt3xKUdZC7TiF50K5TjllIKdHP+RRlJupP/Uqo72cPwSFVoxyQUFjoXQBmILTq4uwr9jWiB5prShbZ",
-	"lKccuMY/vjNe/2rz+LvvHC3wu+9QvXRMMJUbTiXxEk4Ktb7WibvSS2GcaRWOCsNYmnDcVRBzLn810BS+",
-	"uzYIdKRdTFgiMUIuoKFFIkNZK50v9eDq8kZuRn+xP2X3REVm1J2Yz80FyNermgWAWRdpmMFtVOdw5Jtz",
-	"gLWk6YiocJMtAgRvnLa5hGkUIC0x3gW4aZNN7k7bcQUflPUQZq9zbTt0YdL+bZsLvwa+i0UDbgYMUdgz",
-	"1YojN9WIWhbIv6AZJ+KCzLooHiESq+gTjhMtJMMklhuCDpdyg1Avp3GdMiim44RwtyQS4Ffy9jC6VuwB",
-	"vxmlbLr+ko3KIZdXYQoIpcmjJAu85IhP2ILny/kB04CP2LxwMuUkuSflWoquZZxWrOPSWTxVmqvra+H9",
-	"PGMjXKfWEBxOdAywrpA7ieWSBQ6lmb6SXkb+W3KXih1I9vuOXEHdBvfQFKd3JEJZjYniu7rSlctbsMeV",
-	"1CffaJU4087D5vM1DMvNcIlWCUYQ1AqVM24VKG4l2fFMadBZexFwmWodUVEAED/UzPoUa9K3Hn2wbDRa",
-	"96U+nmVaTuMoSghUt6zFkFegtTS68gDPQGJtSd9Vdbc+NRE3D74fklinUxGqo/CuswZaXU5SQjwlX6GR",
-	"bFXlYhP9FosJmwufYrr0cqXGBX4DwFUna6KCVZm1c4l5+dQ+rfazFrKClXSAQLh1ISt4ZmtBDng56cSn",
-	"cdZpo5i5bNTl6hxkL5eAXOplihQRSvRJCYoI5QSlmN5xc1lAYGwu0BjPeENH2knWAcMyGcngGZUYo2Qs",
-	"o6oeUFdl+1SVZTvNcobLPGCl9pLcmw7PumTbCjLVaMYU/Op20qq9NNfNu0EGAxt7xSsd5FbN17271ePH",
-	"GzXs8WldKWiRpxt2mwvRnEcdQbU31t2xq6tmTW8QpLv7aAT0qX6quqi2a1lkrPDMcCkXp+W+wUABKEdA",
-	"HSA2mz6FhuchROxcCex6RqTUvx0EjXx7FCPoVG2+ZO/mCg2j02awEkUho0pYhEufgia8sjtXXnJBFxvs",
-	"NNSv56xlD/2tXTSSIYMz4UyV1eiAkraZbRN43fy9Hvg1f95qHYR6AfiD+DVJBnBuKEEenPysWfNp/7w/",
-	"6JcZsk+dLjjq5ccKMWOxsiuOwUzo93nY7gSosqRbIbK5aa3TWi7mDAvQRbRcN8VP0SKm3NxH1ubeQs9c",
-	"hRYcSr0LGvpSXXFTbiGlzmi60Ev5CH0ZQYtx2tDrAwL1KkyAtWw3fckizA4LrUppz5T+Oo0m6uUWEzoq",
-	"u0TB3+BvNCVRjCHu2LDNMIotW01v8vr12xP0Q+f1UUMpqmZbUv1YTGJB+AxchSmbQ88tDxEaMj0AAVqf",
-	"6oQNhYGB788D3ejVp+C6kD9qf++0gdV9Yevyt9EPB6H8zwhHwIzk9mz/0WOkfiLlGE7kV7rISzeikOtK",
-	"Hp3qzCakfFAc+siSqh6zESEzeWVZR1vTEpcutezgqpcsB+PAdiLWwrTQ5MD0pFFsWOmX81QiudpgsUFo",
-	"oXmtT+sgKVqNXBtbMxzDbXPbPuiqFoHo1cMrO/3B7b4rGTYcS7mh9H2DhAmOy2wyD4WY606/c+PGquyG",
-	"C1cm/wVDCcrgKTeGMKgNXTO4obd8SwxgcYpHub01ApUIhQJb9B9oTxF0p/Cq21Mc+zTQnQHg51KxnRE2",
-	"S8ixcx04ijjitr8GJNDpTRTabEg4qd5GinfXi1qhV2nBeuiGcOByEmCd75HupdvQMlY1Ax4SBH2SnKEd",
-	"wevWQeDTVR0ajoFC4B3miaom2WgMdkDwuiV5qtv8oYnOqE+HTEwgL5G7mJFrpg0BuSQOiU7j0n7Rd2eD",
-	"mlebp0mtW5sIMePd/X02I1T5WJosHe/rh/i+/G2WkOm4VNEKD6pWsJ0IabfWaR40WxADmhGKZ3GtWzto",
-	"tpoHKiVxAo7ufaf8d1w1B8DYKRUmCuahvm/HWDH+JmW7Q8RGyz9Fj5Lnzkwup09V2a9Kp9FpzjpSqmtW",
-	"6xLWezHlhOoWFHw+1J3FoXr4GMGV6PphxbXhC2k3OXmB1qQCZ6dThN1AoB9WbvY4X64dyv9wY+RqVTkr",
-	"ZCY8X8osEZXRZKlcvlDPrPozmBjuzMx6kBy03VJMeoHarZZURHimnoCVyEYoQwRP+/zGRGWthBicp1jI",
-	"p1sKBx0nbK1bO8/cvbX8aJ/3lbNDjMGsoltwN6bjt06AkWTpoXhMGVyHvKl8LChlU8JWTIyw5UFVo09e",
-	"bzD6ZINNKyTadtc81x2gau+65vUJc1uqY0XZpeyr6SAb/FAP8Hj4ozA0odNqbd44jKvhJiruDULRaT0A",
-	"U0VMHLnldAx4n1X/rmit4CTk1Dqtzvd77fZe5/Wg0+q25P/+o1YRf8U60XHBIClwL0wZl0ZQAv1Omm6e",
-	"CIBW88iKAm0np2XV6pZbtiUA3Zh3++Fh465nTkuIipZnFU0hoNfbobqhqhfbm9x3pjI8eLXXmzyS71wN",
-	"Tx08/pTbuxFOrjoLacaBnE4KeKwKX/Unfzx4tRnjFbLjRCvsmbeOOuK602oHpumrjq042c1ZOWvZw+fT",
-	"wCJWFrmSf4DVbMotjDdGeazVC48rDXnjlgP3lk/dbi2oslkLclo8WFGl9Va3QiclVtppmy4hI+FTaXyJ",
-	"CVmqNmNDWBsUWsXuFRSqmPiJE8Mrc/FHWEVhgJtiGYBbP7JouSW3ULzdZReP8IIdCH0lbW9Nm5aG1vX7",
-	"znpxNEsDbB5K7LX90gD7MzHPbe/jkYtw2zfnG5+aIYpVS+if7cNvYIEdWOxh62gDFlsxnEI+296A0Ra7",
-	"wcNzrzdh0BWtQb+UTDixQXjDispi4cGrVQQflZhIiKjIsTuFz7mbW+RyWncCiQ7dldJEitGr+oSkpOHJ",
-	"H6/J+65XWaLKtwABQvttqAe7oPoKK7XpU+tdc+ezBJkUBIMBnJN06Xp5zRC7o6DUshH6WPo07xXJTU1p",
-	"6PYuBU8fZLboTiVgISrQYX6nW7dDHNunyrLRgxL1PjNTW3uq9ahIHYdUTp9poWkxqoMdroJWv8GJ8mCA",
-	"uZTZRY6ZbgNv/Dh68QRz0XXD4F4hU59GME+meC9ikrL5WAXQ8wd/hYbz5E6fRQVQaWHKmcaMQt55Ng80",
-	"Tm04jD8W63IWMKh8w5w/fapc61HMTeWOAi+mOtdDd8EnI6kuCQZqUg8YenaZunJSm5omr0OBDILG2PHB",
-	"qNAxmsbRAi+LTuTXrU6wD3fnKcRyO/1rBPApF3jJkY1cOBdm2/ZDUyllnir/rom9GW/sKKYxN8by39kQ",
-	"UEWNtLHuaJjOqaZwRcQ4Cy1kYruFKh1JcZFddSQ9T7NsX57aMUyVHEkw5iHVvIHaGbd5DMyZmarrYJV1",
-	"qemlepiiTnrUBuWQsYRgWnuoMP8Oq9MIbQodjUxXyByBem4/ZOXohZoLpU/HKjA1hjzKXQXs4eOP2Jky",
-	"m0rk/OAvkKmdDWRxeQDDEyRqZyNQmFGGTxfCGiPXCmGv2q3n6lrKBMsmwjoRMwiGOUEwO6MVMgvnSWSq",
-	"4K3QGM4FBJyUTx+mNRT63Y/iJFG0P8azJrrMS6c5JyotVbMA5bA1b4ee6ryK6H8iwlL8E/0gL6GoP4PW",
-	"/bqodXeeWev+/Jr2lozgi2i61xKPHyGx7USMHW4rmfasenrziU4/FE46O1BCSnRwmka6pbGVM7rb+X0n",
-	"I7YGdEy2qe/qVT41oU2VitQrpI4axS9MCE5Xd488ttUQrlJjQv5Kt8RbenbQOseOT9d5dprox/l05gzQ",
-	"P1YBrySnV2TDoFVIWYHZhsirOMutk5q7uzrxNF8Lsa05LE8qz3NTwHqKXwXtIXXaaHsPS75oYwWjKVZm",
-	"bOJnae0GrOhlXS1bwXsj7u8A/8vKgSw9irLFVy8UnqDn/eu4axRiZXqUZvjJcpVAm1fojCrji5Razrtp",
-	"g/ftV3xlmj2IDNU9oVAa4dNiaUS+IgK5BRHgflerJ2QkoM1xzJW4IlE355AHn4njkR8SKC9RLveniAy0",
-	"RmJcu2f7UiJjWyXWsCXJB94xLlD/Y0iSxOga53hKqBpuMkjxmKg5LZ/JMQ85swunRfqzy4zPpfI/Dbrr",
-	"5EK75JU/+CYXvsmFx4ybfK/5Lfz4tmZqZerQYF0fR+0hi9OqbKJidcqoVB/W8Hz6SKJRde4OTpJS3brt",
-	"LZkVgvpUlfJBUBZSK+WDWgqtLICZkVSn+QzsECnKTGajSQzqIuzk+GeRCx3SUGyAjZDmX3rqPwzww5Gy",
-	"eZoIBjjfUbagjgM2OGwdBitzf/LFm1vLpS+QkYJDlZlmubLum/D+0yYM2Gn71Tb9EOUri7y52KLFYdfQ",
-	"MGvrYKi3dnvt8vY6dnumZ+DaDXYKG7QdvdAe+pWkjGIw6ufDJA5Vdv36I7Qrk2FWZP+4OTJbWR7llriP",
-	"5Mqs7QPrtsX9yt1Pn9stDPk6eD3rVXOrHW5vmPlT3VmViUC9KOIVffrrqiGaB5sllEAlv2CVF8+LVbTQ",
-	"5d5Ig9WZRTaGW5Qqkker2BnYLJZf6qJcnzol6TgRE4gqxhAVtXNzi5A9hh9kNeC2j6g5g3x4SHwKUS0s",
-	"pDRqqvVN8qsuMlzXa1wKFj29y6e/6SpWqD/rqlIkW/BaCUinMs1Dc5oQrtPrWbS0E8eBa/gUgGhaGlWU",
-	"7NXXVpF10ZpJFj4tVo+tLfEbqS55TsjiwoK9caxaXsCwaFXsANVPq4r4dJEaKtSo2Wo0SyirqtF8WihH",
-	"Q5tXo60tOVtVZaYrvPKFZk2og64qNFvbPn6DurM19WbHpXqzi7+1oaBwbblZE/VV1gAkO+DElDlnVrRP",
-	"b4TKyHWuQCU56zqzWLm/czXRj1SbzrKSWV02XSrnsIkHlbHwbRWtXrEu98sm6dlGYI7KH48nwqmDcShX",
-	"KhOdTJmom68OGlI5sJaxeafTa/Kg0ErSjlB5KGk2ruZiF+ugPXSCZ/OESE7F0nCC0wjEWr4lWXaMnjBo",
-	"2PZMfoDyS+UZUh3SLIu0mj+Qs0SmKJqu0s6Wr8xHSuuR51ntkYdxtjgJGV0q6SYt5qfB4r6dh8F9G5i2",
-	"e5ZqvbC2s56W75i3yj1QkOuCSQH1EjmUZaBv7bmvvBdHFz/cThc/3OoWXzCtsjDcYbObghwfqUt4Zkj2",
-	"o/N/vn7HzybpIraXwp82ffNzWxW9KCqr8NUWxCMOI9PjRdWc7G5qVMUofoLqPShmjqGStWT8qM4xWlMw",
-	"Y351248cwjvNiMDg8HyKBZvGIUwhKIXaQY+Q7LjRRMbHksXspVamd+T0zNLLg7vIp3YUOdReLnDqRLrX",
-	"Ndap7J9jchZjbkPzkNtY8qNZA0lrZjpB1NSnZi3loSG2wGLO9SA6W1zaNdo26LaFdgCB0/gc9FkNBrGA",
-	"ljGp8/usuW9BKfVpvTiavOEpJay4pqrBzQ3g1SOdtfZmexFALpF6zVFQOb1c6+oLlmHPApKeVKMmowg3",
-	"0SWFXF6j2xazcKVyazMgSIRKrfu1EzOzhRSEXcgdWwUfetDU79v2fdIaSZYII12926iOSVV1cKs9Rbnk",
-	"CzzLyeJs0ML7TwXvW66nfufB+1Rwf+W+bz/8sb3kK8yPWCEA7UVm88UjQ4xkYflBXReNNl4i2FSCW07B",
-	"KI1b+JKw1LMoKoDZt3WpJLLER9lCE2AsuAPQrytV1ADnm+jfOEqk2+as9inupgh8sn1WNy8Lqej5kpKE",
-	"QEU+KLCa7x/nXTlmen+F+PVpPWsNBAnuOjEaozGeQbaBtWxUNmq+i74jZHNTHuQfqmbBpzBjaEWVifa5",
-	"ceOmtIMhNqsN6foUOBlLdVI8ElD8DGUVJhIFjiGkE721M81OBjO5F/B4vqPPdM51Pi+PE0JFsswWkToW",
-	"JRzNqWpQDrU6W2dP+PTULFt0/Kh7Va6f7GK3cwJZx4/7clXFYBoAKitovRfobFTZrMKnWZGMqqnBQzYX",
-	"Tl2AV37rQVBZq7O6kuGJDqVcPslGJQLFebrfEv6/toT/Tcywdan/RT9AqQag6IgGhdTkSalA+QyLiZ2q",
-	"koVjJOeq2862rJzeL7kPtENqjpuI0XVDQrRNJlUxn6rck9zUYwzBLNCFI3TfaaIfmeTbKclMFqOj93IT",
-	"lnPmhYkXVLt0fyKiRIFP1QB3cWP9i/qo/sdWJXx+LQ5Hm7OOXR0zj6eH3Nje+s9d/5Dv869TRAu1Dj5d",
-	"W+yQC7qyVMdc86UONrRQKnWAdFKfPnc+6ZV88Fm1gF1NfgWe4bq4h0pahF7HOm3xFUeLmEZs0dw9DvHV",
-	"VBcYCERPi0KshdJXwuuPnlRosFM84luG6Td3g1OsUMCOyqqFnNDaumyhmJGkcnEqR0hUzYhg1KfB+pkE",
-	"2pPgOndBcba8WQk2+MyMm5jgewK5RJQtfKo6k6+cXdFouslDht+tSSCyRRM4JT7VZRNNdOba2NDUQXHR",
-	"CNX1mGOT99TYvHBC6tVbSLrbCsB/IVGngu2PBNZ3LJirnCW/3mP98iUQikw2lmvVaaw7561uVPr25ptE",
-	"+iaRvojpZMsknhD/dvrMbFYzkZvCQfPTADYrlzBzZqBUQqdzPq1Wwp3x58zNgqRXn+5aLvFWx2h1QTcc",
-	"tDhA1qe5BkBDIhak3MHHQ5jfwYcwbhK9xaH87y4FE87Mnz9DsUSpfedWxRIFxm3H3x2W2fjrN2binTPs",
-	"Lz9x9uh5SyYOqjeZ39ZRy27LzncrbazdWbuzg89RCVGYNLpNFcTaaaPf/F1ryyBWc1OHi7s0/5KlEO6Q",
-	"DNWz3ownrKiAyE3brhwl5vl0o7Hbu9RJ+PRCd3y7byMK047QBEdqyINt6pMbvsWziglozs1xrJu7ac4/",
-	"hQgahxkr02M9PMAZBwgpU2TRrJgSPo7vCfWsW69sJdopOtkEfzvXp9OBDPUTaLSfJbVvWEkhQb159QRy",
-	"iieqBx7VKyYeVVx6Nwsp55rgIZa6c/waj45IMi8doQs7caeidkLNJPDpTrUTm0zy0QHrr7N2onIIt081",
-	"+T1/7YQJPj1f7YQ7svdJ5RM+ze7k85RPnBTGl33V1RPXl+/6l684ZEGgukuYh51HKyYOO6WSCTvGqzAZ",
-	"/bCkbm1YGNHJcS5Uz9o6CvklyAI4iSRHvll9RKdCyXrIjYAvAss2bzRpMXX93ze5VbIXOFB6UwQStmUl",
-	"ehenZzc3l+e/9i1cQuUDzJLr1gNyB61to5oIhwhfrhyieNavX8/fBd4bgHhVHYNh5vmh/N/KF57PhXPY",
-	"6Wzy8CxlIeFcqul9KmKx/POVPghXKlXbC487fvY/uQS0cdZjQaTnEh7zYzqP81pYRdqjmS2u2wWuS3vc",
-	"Pnady+Wr3PVu6Xw+NU4jJ53Pef/WGX0rs+2eonxsnWnnnOCzJ9n9C6XLbUC6a5LlXDlTzJMrzMgtZMn1",
-	"CpnCpbQzrQlX5Zzl8PCJrsFveoL6xbdcsufNJduIrl4uk2zg4thXmEyW+a7yCWQVE3KzHDLX4+XTbVxe",
-	"aBuP10vlqqk47rMJ0V1N9xGO8sEQ12gdXKIfz3snvzR3s/++mly00iFfjK8XwLYVe293nhK138oM/Bas",
-	"/2bpPU/qmYNUVVlnJRm3beJZ9v4uCiSR5ZK3lGsuVwvmdLp1crZ2Do+skhVQB10WFmclO7OQIWY6YrH1",
-	"Q3EaTZ++aM/dLy54ophDsKJK+BR8lTvwwI2dji+eLlZ5zu3lz0qJk4PVdvKm/U3efJM3f7bEsk28ixAW",
-	"Su+rZzafsxAnKBjpCdEQaidBbuJ4d38/kb+aMC66P7R+aFVMuYKUU8aFqmqOWDiH8N8Cmyn9KZt6pWWQ",
-	"zt/6hdExGivwoLo0am4WeDwmKbo9e8XRIF1KgmFz0bAb2weGq09cPUHWg6U9O2uIRqYI2Y7TtcOzTNvi",
-	"8sluip1g6jiEkXchoYRD70k2sgkjXqFBsbuEyfSrgJ6TAuG8DNVteodcx1PRiag61lxaz8WChz8e/n8A",
-	"AAD//w==",
+	"7H3tchs3luiroLhbZTLTokhaTmKq9gcjyYkmsqSVqPGdTWfdUDdI9qoJcBpN0Ryvqu7P+/s+xH2wfZJb",
+	"OAdAoz9IkZScxDOqSsoi2Y2Pg4Pz/fG5EYrpTHDGM9nof25MGI1YCn+eDOlY/RsxGabxLIsFb/Qbwwkj",
+	"KZNinobslSTBPUtlLHhAqCSUyCwVfEwYz+JsSTI69ghrj9sk8Buv/UZwSCTjEYkzckvDO/VKcDrae0+z",
+	"cBK0G16DfaLTWcIa/QY83/AaKfvbPE5Z1Ohn6Zx5DRlO2JSqZWXLmXpQZmnMx42HhwevMaMpnbJMr/80",
+	"YtOZyBgPlz+zZXUn7+kdU2tOWZYuiaQj1iZqd3dsSWJJUhaKNGIRiTnJJoxIOmUkohm9pZKRLKVc0lAN",
+	"pbahHlikccZInPl8loqMhZn0yCLOJvBjyuRMcMn6MOGMZTG82oRR79jSI1OWTUTkkRnNJoTyiNyKaNki",
+	"dJSxlGQTmuEEPg/FdBpnGYsI5XLBUpnPMopTmdm5YBT1NR4qCSxEsr0rNkvokkV9ouAaeOpZn8MMknCR",
+	"TWI+PiyuFVeivvrbnMkM1zSiccIiIlISxSwit2wkUkb0EmM+Jk3q8yyeMjHPPEJJmFI5IWJEKJmlImRS",
+	"qnfFCNZpoNvCrUqPCB6yNhm4y1hM4oTlu/W5WY/M4iQh6ZxLMmaZJMFB521AgtPjk/eXF8OT86O/fvz5",
+	"5K8fT88/3lyfBAi04Eod/t5AbS04zM9Z4QA8QH0exaMRSxnP4ETWjn11cnN9chy0yQVPlmq39qg0cuRo",
+	"1VdDp2w0lzQhzeDg06egpX7nIvOIFEXQx5KEExbeqTMf05i3yc9sKQlNFWJN2fSWpSwiI5GS3gGZiHkq",
+	"2z4v3KfXo074lr7p7b2JvmN7B2H3du8t/Z7t9W6/jbqjA/Zd+LbT8BqxuhiILg2vwelUvetcpD11k9xb",
+	"OKWfzhgfZ5NGv9fpeI1pzM3nrle5o17jdAS3vXobAWLhhPIxMxcGaAyJRyTOJAnnKZyBpjcKJNkklkRw",
+	"1ocXAkWvAkAtThhNk1hhK9wQnzctAVKP3irA8bkCGwleB2osGoZspg4qE6KlUDL4JiBNypdmQi9HDqpO",
+	"SV+qljpr5vN7mswZETxZHpIFo3eK9knSDD7s48QtfVijuVTYALh30OkEbTJQt42ldmMav7q9oHyGhibW",
+	"H5Kmo4XTmdEsY6l6/D+bvv/Nf/uNX7p7b3/9pbP39tfPHa/73YPf+O/yV61/bdSd3Fk8jbPquV3SMSMy",
+	"/jtrm5X9bc7SZb6wBN5zVxWxEZ0nWaPfBYyhn+LpfAqfEIH0R7uImGdszFJYxcVoJFnNMs7xNIVCFjaV",
+	"JBNE3sWzVYsSOEztqjpeYyTSKc1w6m8PGs6qOrWruoaVnEbVdZ1GiheOYmaJHP5a4HZdvUhF+vM1SjPo",
+	"Oi74rykbNfqNf9nP2fg+/ir3TyNcHAM2teHq8GHAbiDf6u4F+tNpFLQKCz+oX7id8IkrHyomG2+++Mw+",
+	"X1jl29pVZu7gT1rog3obWS4IHj/Q6EeasQUFoSMUXHFc9SedzZI4pGrO/f+SahOf81Wq7WU0TiRcO5rN",
+	"JXnT6RxadhtHffLtqBv2aIe9vf0+OghfU7XLNBXpkYjUln4YHH/8cTA8+TD4q8JZJiUdw1bhYP82ZzxU",
+	"f6T3ccg0aWQRmXP2acbCjEXJsvGw6c5P1LxXetsIhOLxDOxMSKdnLIWdk4jNGI8U5c7XIIUSfxTC5as5",
+	"NHIIWVBJJjQZ7SkumjHeVsv8gUZXCJpdoZzFWcL6RN9tgrSOJMC+FE/olsD7l8HZ6fFgeHpx/vHd4PTs",
+	"5LgAZHNOICREAsUoMlU0Wd97AOvzARglcY0ckkxposgWCmO3KaN3INzOE4bXI5ZkcHlaBCry20hJWH++",
+	"vjjHtYNch5IIYZ9omCVLxWXxCeBznpKJb4bv9r5HTjajMRziPE3FmGaMMBnSmRKueURoRqZCZuTbA5Kw",
+	"e5ZItRzOpJIOPTVP8H5w9u7i6v3J8Uc1ReBIzbfLTK1e0WorzMKOYk4CfZABaUrGiN+4yg8gZtJvtNpk",
+	"yD5lZDqXGWxG4QjV0nw4oSkNlUB786dOp9MhlC8XE5bC0FbG9QgXKYkVd48jveOYgzwCYrpICTCWPrkU",
+	"Mhun7Prfz0hIuZpNZkoSziZsSppBBXUUIX3wGu9EehtHEeO74nCYMpox5D+EMxahLpKKRCskaQmJ311c",
+	"/XB6fHxyXqEQ8E6KqkJCwzs9UjyeZIqdFm/xM+NxmDKg5jRRGAHg9sjtPANQw8IeXRFpBnZvQQsEPZ/b",
+	"X5Wq+mlvJOaAAntqyIAoToBjJowqxUlNFGs45pJZxjjl2SvpyKTS55zdK/HxoPM6gJUGB50DJbKd19wv",
+	"H+D1E5XHQPuoVrZ3OfCeYdHSI12H40mPHHSInIk7xj+INFI/9wg1j77JMf5IzfopkyXE+Glw/fH45PLk",
+	"/HhwPryu8g9EsQmVmoCrTRySiCUs02iO2qdIyVwyElIZ0oj9m+Kmz0709DGgxldcUk4nNDmI4ghuP5V3",
+	"oCFRs7QCKfS5pYU5YUH8WGh6mLBRpk/S0YiOBB8lcbgzE1KwooSzBeicuED1SS+/dEj1CmfpsGJJSiob",
+	"ICNoHjhBrtKaaZ73hILS/AEsgCaKuizXLoQ0VynVLY+I1OeumQPfAG4RwxFZEwAH2XWV7u8Zm89EpFmy",
+	"bFlM8DncWqCpEapfjkHMsRVUpdFrFgol1WSCLGicGUsITAScDnW+FStqF5XqddoGaNFcqXU0gcPYFfO2",
+	"ECxPz4cnV+eDswKixXoRBJ58TsmRO1IgWJjmKTssXOo4KooAo1jBXiEBsvdEjCUw2HORvRNzHu0siSPZ",
+	"+64EkOujq9PL4cfzi+HHdxc358UbqN9RRGcEcz/v5cLPXkVVE6nDDnIJlH2KZVYv9qmFXdJlImg0FOKM",
+	"pmO2HZxckFwO/np2MTj+OLy4+Hg2uPrxZLV0zD6FIKl0Owffv/nuWxDz5BeSjGFCRb3V7sCQqs25Rg0C",
+	"w48kzS55H/+AUtllQkM2ZTx7KnHP2TE56BmZ2tiTM5EulSys0aWsbZyfnP740w8XN1crsEyNwVk8ntyK",
+	"eQqsKirNINKIpc8M1pkBjWaO1FmDqzi4SyDNoGYzAZjZqLbD+fyWLQX4BiRhPCLN4Prk329Ozo9OPl7c",
+	"DD9evPt4NTj/8QTZABr8NmQyrgX3cS5jRt+Mx/h8eyZDvg4ec5nCbEBN3oGVf2cdpWi67ZODEqpfXp0c",
+	"XZwfn65SrQv24ElOwIiMOdgXqB38GdE9d00ZXC9Zai0tMRsUnK0mtNfaAPNUmqLt1q8VLk5YEpHbpWUF",
+	"bz2ymMThpCgAW1uEuGdlPmbu2NHF+buz06NhEe4LQVgC113m5ksxY2Qh5klE5ISmzF7hZyfgSDxwqoTR",
+	"e0bUgkpsD+xIght7/mr4D4V4T/lSWwnk7lKTutToC+uqxQgelYB6NRiefDw7fX86LOHx4PKUpDRjBGzi",
+	"mg2y55YPQpokLCVSYeQU6QNuOUfYMZonX0kyY+leKLicT1nqro0miVhIRd7c3Wi92ryf2+8U4RHzjMyo",
+	"lAr4Lv4J3iZXOdR8XnC6aRDK1Zrzs9HHLQngDafzbCLS+O+7kz6wSisZAMgW+zQDE3MRXW7OBzfDn07O",
+	"h6dHgzLGULSFkFtGUyW9wFAiJQqTrJ9aG66/jPwU0jSNgYA4RhrgwVzdOsPzcZnNoLSZoNUntLB6pcHR",
+	"osHSM4DxyCIVfJwsiYzHHC2ZBrOoNsPA1JRbCJjR5vyOiwX3uUhJyu7FHajyHz582BvMs4ladkizgs0H",
+	"wMEcewGVgm+IhuVx6+MkaP6EoljhRN1MPmakefXuiHz73ZtOy8RH/IAgShlNpv/mN4yhisZ+w0MF69/8",
+	"hjZEfkRANkohE7sM0VgbUYGX4J7GCb1N2NMoZkIzRZ23UDrRGAVSzM354C+D07PBD2cnjzs2ABnyVT/v",
+	"tbABICC7Pu7hgMWkjIYTtZhD4gCj/TtSNh17odZ0ArE6O2s4mhsfHFQkiyMQ51aoyMZFaPQFWlVntdMC",
+	"wfDMx2i0wgVLkj3tNrmdG6Um90YBdSmq0qCZlPYWtFbLHTdczmczkWYses+imA7hRHbVsm/Or28uLy+u",
+	"hifHH9+fHJ8OPg7/erlG1Qbnxy0jlSm+rLatoBWU5wza4NXVA6t5B5mRiusJqJZ11TXXcijJIGpLO2FA",
+	"QjxECy3IwjH6idg9S5d4HCipKdFXkkgsuBKXBWdtMtB+KcXFZhTimXJJHjTQ8z91wRvEtRorRuTcysMt",
+	"r+Dd6v3nm9fkf/7P/yVdDBQBc4Oic3jxcEXoQtMuljvGZtI42NQFrgYdmMiIt53Od923b3tvDr476Lx9",
+	"210fJeE1jl1Afq74ZUcpY3sZ+5QR55c2TmiDdzqdR8N5vEYRN2qPEDBCjDQAAJVtgJqac5YqupnF6Dq3",
+	"hKVCAGcsjEdxKEkT7AqjEeNAJkYxS5QEodEDRjcspqXUIQYir9JT1P8cQF3ZiHPFKjNnikqSKQ0nMWd7",
+	"6vTgi1BErE9qPHtejUczyEmF5/OgbD5UT1SJikeC4dXg/Pq0+n3RWQNj1ijRMOzRxeXJx/en1+8Hw6Of",
+	"1DfHN5dnIJ19PDk7eX9yPix+aVRCXGhZP1TPnp7Dpj9eng2O7AB1Fh7YVZ0RRw29wgDjkdUGlaBiY4SR",
+	"6mkinMPJ8KeLY1jR4Ozs4gOO74RJwNZr5Qxco7Z7q8fKv5UlXY84/kePFPWmcihXjf24gpOWopcx8qf5",
+	"lPIcEeV8OqVpHV4/uGEtvzhIng/+q31J3P4XCzP0btVRjZmQcRbfMxLbuJt6qrWWNJ2zhSH5GLJVN5Uh",
+	"+wLoNsTzGeovcsL9RJJrTCU0kQLNC5KkQkzBaJhZ5iPJhPJI6SJKCQFmEmfPS67Re18HCG0abt73SIBP",
+	"BYVlh+JerRB3CpRQkdr73itpnjfEOWgZ66AJ2PY5jSKj2hSpMOq9jwkGOMEAn33wdChCNMgee3EYT5nM",
+	"6HTWKMsS699z2RrIEXnQ3WMxWl5D1mDdLGVKebMxX0Xw3/cMc7ljswzQQo1Os/g2TuJsCfwfowAk41lf",
+	"n5YkE5FESl/GGwNR3hCgcqGkCL9BYo5uTKXCOlO28Ci2vFAQxLTZUQ3h0QevMZ9FO5yUsbA+8s5fjCG2",
+	"RH2ccEZccz6iizvu6uqIUwHrqlcGvl8Tatn4ECdJTKfkeqIEyZnSmYuST28DuQcXcVlLnS9Anhyz3LUj",
+	"D0mg/woAaYJMZDQ5Ugp6AGKJWqxBN1mVihITerseFYSNjd0qftXcJJgKomc3QyfAPhyLpimF2MF8Y+tC",
+	"dM1FAe0qj5AbxUnGUoj61yRNwXE9k6mPx63inWwUFufZsGQNtNWo5gQZ0gjdITS5dM5nRBPJvBW0+5XU",
+	"p+oScT2k0hrBTZUJ7Q9CY5QgKQM/m9KKEYXJDU/iO4UkHqGa0hvLFxp66RKUrltG2HSWLfvaYg5ci5MA",
+	"SXoAke3OSgMtG4PKxhXOtp+JG+xO17enaKUTxwFWn+jQTFDSVtTX60jHlZgyAUf053kSQ/i4QzfebEw3",
+	"boDA7YZXQ7gngFAKazBfwkGtwtgKwWimg9sEZ6iywkEDksCLYOlnEQk+PyB1wp9w0RLivacxdxfW/Sox",
+	"pIoMaHA6QdHySo203RXX7sBaw5VOFTGxGuie14liR4xnKU2IEYTJtTYjovUpzvo+D7TEO1zOWEACPYdm",
+	"H/q30yiw6V0xH78qBOrXyXX2vc1EJmcJjwK7AEt4o6J9OL95zlJ+ffRozAKqN0G9iMlk5UPQ8QerQA0X",
+	"mysG8ouxRaqF5HfdfFm+xF7j0556ce+epnBcaoTqcq/NmPlmfsKV1Yr5VQyiuezfJUFxCCvT990D94yQ",
+	"of72eVAUeAMTPyUzAnJ/q03KjyguAKHNyHumQjvyLCczLlefN9ENbPBSBq06fPutNQILjM3w+y7m0YaI",
+	"/XNswriepnOsn6rw9MZ0Dlf4+wr3OeS9OkG/BIgdJf/CJTiC93YVzjhbVFOd6m4a8tE+CWArwWFJegJy",
+	"rPAo0LfK87lrFkaZigTor1F3lKLXG16k1vxt1XpJlwTzEKr3z+c25iHOyFgwSZo6aw1N5DyqvYbU+JQ2",
+	"p+CKGz54DVqwz6973bHkP3gN3O5OU+5++3e4zjtcsM1lzQImPa4r0pzOlkNcIN8GfBBV6dwqbJtpbkVe",
+	"VKPBfWldczMNscB2yuB4qkaIkNpBH6yjDdvrhcXduAriU+iPNuc5KmWuROqpFI0RUsdw5l5NVCLqCMc/",
+	"6F38AvpX5eSKephH2KeMcTwfVyPbRLv6Ck5hFcB/1gsowvDDhGZErQ1sQfo6gK8/RlKnFNKUhHTKEhJS",
+	"yfokFPyecTyjZEkCGmYo8DIOXHWWikSM5wwkXzaL9QcShBORziXaPSBhIZlH6hpRviRafZuHE7IQaeSW",
+	"AYASDGBgkWHKGJ8ldCmxRga+peiPJCHlkOyUTVicErHgZT8PLFDdqzwR/xe69/dffxns/Qfd+7tOun/9",
+	"9uFf6zxAGopXGAl5mrHpo9haRJ0tBWKeO2cee6Hqx1knEroDr7mfeqO738z7Hvib26s0360ZpQv6BzD3",
+	"nOLbuX/cfFFmpfXqr9xo/+sc6vc9HXZJmoEWmLUEJa2Tx0nYQydPBSDbKTKleXaE4hWT86TGbLzaUVCe",
+	"dyPYQRGHz7/ZTXj+a7CRfbKkvFDQCehsxmgqbYpJjRFzEGak65FrRZgg52RbE+aj3lvr9lKoCNnUaCzQ",
+	"K19lkvGIzGgKNYNoRro7+JavM5Eun2DOy4NIKhY8JYVivo5CMmPPu12iBUpJYXHUJ9RJwFLqWuDWmAhM",
+	"5Crm5L6SwMXwJx1NCNlCwIvUr1FMgY2p32NOjkz+rs/fU07HsNTf2MrnAPjpNr7yYOstfIXToSuOZQsD",
+	"q86MhrNzAI9FlSysSQ7qV9Jz0611cCIO/MrUW9ImRWqMh3kCmOLv9u2SrbHwUPnC5WYaV9lSdHEvi6es",
+	"9pV8opr76SQJOqB8zBxYIClFuBO0Bvo8gC8DDxNDdJmjVYBuHVrzIVwOiNSapUwynnlY3smSOWv5gNJx",
+	"LBF8rOTv57M5bmvXcyrq/AZmQPbp8d3YQx2qpx+8Yn2bbbj8b2s5LJXhcY2HaiPPZDvMwfN0u6FL47Uu",
+	"WIwF3cXo53NbfWTlNfsCRr8Sx/zyJr/qhFtepl0uQxnl1JfrsWQrc12hCEfM3TN7qr3OoeRfh63OgcXv",
+	"ZabLYbbrLa+54XVmtfyx9Za1qvL1R0T5oZ6lRgbLBQYqia7BtU7HOLoZkuFFf3vlIl/Nc9votje7/TaH",
+	"VDmQv+TsdG3hXVuWsksEx/AhOCAeAf+BxE8bR2Vg4NTJNHl9cUYyIbbWtpBwz9M4W15DHh0ynVn8M1sO",
+	"5llNgc9BnrOnUSf4X3uDy1NM3cdEKI9MacR0oKpJYFOvmIT5wKTn02gaw4A+Dy4vrodkXz0VFCr4yolY",
+	"cCghq6XLWOcdRjoSBkp0RVC1k0yonJho2NoCm3axucSN20XuR1OWmo3jp3cGnn/+MGxUicyfPwyhhslA",
+	"J5nC+fWJzuLz553O6xCz9NSfSliIpZxrrXPCdLqZSF9JcjFj/PSYHAnOWZiRWSruY0hYSX2uMymtWShi",
+	"s0QsUaExcvpP17033ypZO2UZQhBzLUkolL40SsUUitnyUTyep5j9kNB46nMrigT4RtDy8vpj8B5k1aiH",
+	"SQBFtxDCmHvZ6GtQ5SCdZNkMk4xiPhImT4piurw+iXcaMQanFYdh40jhvS6HlutuEJJrUsmkV2dBkcWo",
+	"Cwrlm8F8K//nf/+/lkkT9bmrAxZeCTTZg0yAwfEJubgZtgP1MsLUJhGZoAkc0xkulhhqfLvEAOHVphJA",
+	"AI4ZpkJdQghP1ulQrmZqApQVpkOBbj2UzzG8ve1zn//Lv5AjN7LZ50NdLhBs4kTOZyyVzBpGZvPbJFbX",
+	"hdz3oKqeUpb7JHCL0SkoJLHMrnXgq0e0tVL/7PPm5WB49BNCNtDZ/kUnigwgZF+b190C2V6ebXkawQgY",
+	"EwkKPoL7vuuUf5NqpVEqZjMWAVZDAfI+CWgUFecMSNPEYpZRpIUOALOP8mtcLIjgpYgsRYFwwSjq33dJ",
+	"xMIErt3tPK9ONpesla87uLwZkn2NrvufjVL0EOgbaauna2HEgvyWhXQuwUg8hoIJEzR6VIAP5fMYgSNo",
+	"k5M8X44lkpFmyigQmjjyyGieJADiGU2hQh8O5enabx6IxBFRh60VofI9gcLWYIi2bhXkS05BPYitV+MZ",
+	"jMRoef4NuS5f1AnFpBB7oaz7xTU5qo32nezgUsCSfs/nJDeA/HhSC/X9/CXYJFa7AyZGM70KwAxCVh2c",
+	"HWJfI3qgebJiwG21y6FrWqJ3xqdUb3z55htHx/jmG9KsbBMMMS2nHMgSdgoFOywvWGkDM6baGjOYISxt",
+	"2O4qiDmHvxpoiO+uhgs9BBYTKMMo1QQaWsCk15v2mloMMJDYn4p7FBf0mZjvzQGo4VHQAJj1iYYZnEZ9",
+	"hFCxwhbo4voeMXRm2pxUsPVqjT4zwovS82Uf4KYNAmp12kpQsnBa+3M+nGs5IOcmqcTWqvIbYBlbtOBk",
+	"wMwBa+ZaLZEmOVbzAvUJyqcTmbFZn8QjwmL0bdI40UwyTGK1IKhJrhYI6Zsa17mA3E7JdD0FvXqAX8WW",
+	"KPhatgf0xsoLKw/ZCLRqenSCgaMW6pUs6BJFPlmsyQOYBnTEZh2wqWTJPatm6vQt4bRsnVb2goVJTbo3",
+	"jC9zMiJ14Baj4UR7mJuI3EmspixRKE30kXsZ/m+vu1IbgLPf99QMeBpSScnpHYtInsGEdFcnXkt1Cna7",
+	"6vapEa2KYGpy2WjRliG5OS7xOsYIjBpROadWAVIrRY5nqJ/lNcLAIK81ELwBcPkhhdvnVF996y8CvVmj",
+	"9YnS9vI43mkcRQmD3Km1GPIKpJZWX23gGa5YV93vujRwnxt/rge/3zJT9YZxHePhmgKhDMwkZcxD/gql",
+	"/+sSadvkA9Y78TnlS6+Q+V6iNwBc3FmblGwWeU22WFZ37fN6K34p5hy5A4RZWAcFwjOfCzIMqiFNPo/z",
+	"clnluHgjLtdHuHuF8PZK9XmCl1ChT6qUGS4ZSSm/k+awbMGYMZ3Jlo7jYHkZK0tkFIEXXGEM8ljBMdtU",
+	"FwnwOVYJcCre3S6LgFXSS3JvenLoCgKWkaGyafLPdQMQbAgidbsV4MFAxl7JWveLFfN1txV8/XCjqnug",
+	"nCmBKvJ0ixVzIJry4BawIYXuZ1KfxG0KfBFdok8joM/1W/U53n1LImOpNW0rHVqEVOsGBQWgHMHtALbZ",
+	"9jm0qAnBH+xyYNfuprj+zTBoFWucGUaHpSIUeTdHaAidNrIgKwoFR2YRLn0OkvDKEptFzgU1najTAqlZ",
+	"sMV45E/dsgkG4oMTKTBpS7srtUXGtu3R7Xqagd9AM4CeAA0BfkNdA9g3ZMQPj37SpPn45OxkeFIlyD53",
+	"Stnh4IfWILKqtJ3BTKjQftDtBaS2wgAisjlpLdNaKua0d9Ip2lK3MUrJIubSnEfemMhCzxyFZhwo3gUt",
+	"faguu6nWgcQ9mr5Bij+CSQikGKdxkN4g3F7EBJjL9j9SJMKssFRcng9MYrlT96RZrXiiff5LEvwJPpMp",
+	"i2IKXu2Wrc1SLrJvuslAlajve2/etlBQNctS4sdiEmdMzsAQnYo5FM70COOh0C2roFi9DgdCDAx8fx7o",
+	"0vw+B9OFeqj7rVO4X1fyb6pno+9fh+qfEY2AGKnl2SLihwQfUXyMJuonnUKo66KoeRWNTnXcHEELp4TK",
+	"/6yuK0DE2EwdWd6DwDQx4EvNOyRW/5egHNjac5qZlmpumBJJSIZRvpynCslxgeUq36V2Az5vAqfotAqN",
+	"B0y5LrcxQfd1H+v8klcPr2y/LrdfgiLYsC00Q+nzBg4THFbJZBEKsdS9GebGjFXbvwCOTP0FbaSq4KnW",
+	"KTGoPShUKTP3Lq9mhV0FaKH8m9YU1LEsRJ9QsGYCNSzWemtuYd7U9diC3JaqS8RuYDiGjCR8PbdBKzp5",
+	"osRwp7vAROs8qUi0ERgF9Xy39T0BfI5g0IWHqr0EIMAXypsqsH5DAqw5EfSJ0pEdQ5TgyRJ1JCSEQR+w",
+	"E28J9j3Dn8HEHfSdYkYemSVzifZw9TRUuYZnY0V2s6CvhGmQmw1hUo+ggdsoyOob4Bz20/6d4GOtBQwK",
+	"JW+x8B7W9iu2aHDRqxuQmmooCsroFSv2b/A5NnDAzglOzRRthsqNQnmgB6I81LV8JbVxum+ZVqU/g8F+",
+	"iU0ZPOL0alD6VirmY7SA/KxUNV3N0kNUsNUwFdmwBTGBKB703gY+L1XENNcIaiFJc32KhY4A7ZDVuxWT",
+	"AoxWJYGtzBJogyvUHPLqiw4d+jzQ5VvgcaUfzpiYJezQoWo0iiSRtmoSRDnrRZSKJylygxXrUARqlpUr",
+	"r9YQ5JFrJkFYUDe49y3RfSVaWlTFLii3UFgxnDjdCoM3ndcKjCvq7hwSW1fSvFHXHYiMQZ0O3nSUaOKW",
+	"9GmTU+7zW5FNIHhcugS20EUIPBFJHDIda6vdC+9Phw2vMU8T7Y6Q/f19MWMccast0vG+fknuq2fzqHnH",
+	"M0FWOCK0nuqEsfQbvfZBuwOO+hnjdBY3+o3X7U77NcaNT8Cztu/UaBjXNUAz6n6Npk9lqM/b0fmN2RZN",
+	"YIDjWoxEtqZu8MwE3PscazOg90nnouhwFl1YoKlgvRdzybiuEyTnt7qlEpR4OCRwJLrIAwo/8IO6QU7w",
+	"trVMAJVyKmW0CKhZtYs9LNbUCNU/0tiKtMaZV5tgslhvQiEq0EjwnEDRCSyiY7xbM9PkTnG8bgdlnQXp",
+	"djpKnpe5lA/GFjEiOSJ42nQ+ZhhaGFLwQdBMvd1BHHR8GY1+4yz3mjSKPU1/qW2aaOxOSGzhbEyrIx2l",
+	"qK6lR+IxF3Ac6qSKDvtUTJlY0SrP5nDW9Xx8s0HPxw0WjUi07aploYRL3dp1YYInNKysd+jnh7KPbRE3",
+	"eFB3Lnz4tdQtrtfpbF4OUmJXRwxOAtnSqQ8D7RRNsE/HKevyS16iYUX9GydqstHr9L7d63b3em+GvU6/",
+	"o/77jxr/dUZ1NPpCQOT2XpgKKZmSShRpa7vBfABaTSNrqmg4gYerZrfUsqsA6AYmdR8eNq5l6dTtqSlk",
+	"WVO5Byp4HuAJ1Q1sT3LfaUcHr3Qff6VQYBpeev34S3nHMPVG7+3jb5QLnz94jTeb7KjYZAbeer3RpvLS",
+	"u+pgsDqdpmvEqcZDx1g8QX/zq9coCdVQy5TqHhZKsK1yvSOtsefmeu4IGj0lmurWDdq56iTP5NUSqiZ+",
+	"nwf2SuSua/UBzGYmm8+IpuiywgEPay15xi4P9m2fu8XASG0tMOJUELJMViuubgJoyiyf1kadhI0ynyvR",
+	"PZuwJZa9vIW5QaNFRoVQqGM/R44Tv8p/HiFypZ7bSOwA734Q0XJLOodcySV0j1CxHUjUSqq0NVWxt39d",
+	"15681FO70nP0ocIYul8aYF8T2d/2PB45CLcJS7EQt+l7XzeFfmwfnoEJ/sDMobMBc6jrZKfe7W4wW7l1",
+	"FLz3ZpOt1VTE/tq42ZENEjKUciOGpntyqrFq4iaQwSWsrqHAMXwv3aBbl0e4HRB11EElwq3seG9OWMpa",
+	"nnp4TUJUs077R7MoxDbYX0PdWJI0V1gG2j63jgG3P2SQ829Q0sCvwpeug8p0TH8bVIofQ0VonxcNuoWu",
+	"jS1d96zkpICgPF3CC7RyBB2Vd7p1FITg+By1Sd2VX68zN29oJxtZTOKEuYZRiHcplP8nTbB9oMnoA+yo",
+	"CAYdoGkOcix0GypjgtaTJ1RmfTeCxyulsPEI+lmWzyVzLF/Fjb8it/PkTu8FYz94qaW2xoxSQpa00URx",
+	"aj358jE3vTOBQeVr4Xw03VWjWJqUVgQv5TpMTXfhYiMl6GUCBLwBsKL8MHVJAa3em5A0BBnEu1DH7oVR",
+	"L2QaRwu6LPu/3nR6wT6cnYeI5XYa0wjgc5nRpSTW6eocmG0bBtUW0SSArqlys5xRzGNpDBT/JW4BVbCl",
+	"pvWkhRMW3plIZuPnsJCJ7RLqpDukIrtKdyNYQaOq0x/bNrC1FCkTwiNY1YhH1ktdwMCCao/leOs0en1f",
+	"6jv362wArcTfCpEwyhsPNSr3QX18vY3+5ZEpl1y4oJ7bWQB9VGCjRk0gRp/6GBIM/uCiwcHjb9jWmZvK",
+	"EsX+xiAN9DaQIqp95n4HWaC30UmZtv5PFx/0hdlVfPDqjcCufItqr7SBcE6YAkQgOJEHKNW22hjOPU8i",
+	"U9jGsrvbeQZefnSkQp+7Us+bUZwkUjcHm7XJRZGvziXDTBNNvNC8b0aHviqyjlz9yDJLq55oNfsSytEz",
+	"aDpvyppO75k1nX9Y7WZbEvY1aRdX6pptSxwcY9lWbP3aYLFilDPg8FVDm45Wz5zcOrjDKdOxTDzS/RUs",
+	"b9e9Wu57OZloQfsGm4eHQ/ncRMJg5OqglGlghO0wYTRdXcr60KZmuoKkiRBDeZ5uaQck68yAPl9nB2yT",
+	"H+bTmczp7iE6dpOCLAcxSRhfBRFICGYbUVVHE2+cTI7dRbinWeaYrRNmqWm1hzcC6ylWOLJHcLfR9va4",
+	"YgbpChJZThPdxCrX2Q1Y0Zc1zG0F7434lgP835eD5dG0XCxe2JlmZ0+QrV+Me4+wX8T7XEDV/ChZbi+n",
+	"z+Y1cjqGNrNK5x43Pv6++0quzCcDZodFqEo5gD4v5wAWU/+Im/kHbiacPWGjDLpFxBIZLYv6BccTWNgc",
+	"z9MtgzxKdC09hdmRNbzuyt3b78XstlUcDEFVFOy9kBk5+RSyJDFS0hmdMo5N5YYpHTPsj/cbOaAgOWTh",
+	"dJp5dm73W6lZT4PuOo7WrXifXr9wtBeO9lVztKtSR6Hn8VfZtOaVYYnDdYW8tSU4TusiFcsJpKNKCnfL",
+	"8/kjQYz1cYE0SSqFi2xx8bxWg8+d+heQ/aBe1PxzZY7qjKU6hHBo245yYZIPTNBhn1AnDS/30GnXHRIw",
+	"MSKa8qLzhULLZxqhntkmSujHtueOowFCnlfGFRbrK2zNUX+HaDcaYtSr5Se6cNYvnzdhHU7d164piK2G",
+	"LHOVco0+h9FAxdStwxW8tcvrVpfXs8szRaPXLrBXWqAt6Ur2yF9YKjgFQ8r8NolDTIBbv4VubaDdishC",
+	"N/5uK22v2hPhkTi8tY0A3L4IL8bKr8n9AbGAdD1ngIN1+ZThNV/Q+FkbZDiIIlnTYqqJtXw92AfjDMoE",
+	"ZaIWZWW5RAc0aDJ8bHXUoo2yKPNDxV3Quw16oqX0uuKHz516NzTJJuD3jyFuwRTVqAD9EB7IC8zYEvhm",
+	"D+rlW+Zz8DvTTPHRNs5vUgJ0BYN1bXIUS9SNZ33+QZfIgOT2PuY522oatYB00t49MucJkzp3T0RLk8yK",
+	"9M7nAERTjbOmHkBzbYp6n6xpwubzcmr62voBIyzw7Ljmzi3YW4dYrS2bUE4wkxJSq1dVCNAZ8KSUAG9T",
+	"3e0dWpXq7vNSrjvZPNV9bT77qhR2nT5ezGJvQ5GVuiz2tZ2PNkhqX5PMflhJZj//UxeqFazNZW+TE4zr",
+	"gXAkmpgaKrnlwufXGeYpOEeAqR86iT1GZ0mh4MojpSxmeT0OXZOlkitqQ4Nqo1W2FREH5aIfv28AsK1h",
+	"6+gxkDuYJ9k6N1eJQb1cDGqan163lFhjrRFmTKdM+utSFXTb/e+hIpO5MpedrEf2yBGdzROmKJVIwwlN",
+	"I+B4xWq6+TYGmUHDrmcieNAWWCRITQjhLt/V4oacKXIR1zREcZZ8ab5CeU3tZ7X/RilBtzQJBV8id2s3",
+	"ngqL+24RBvddINruXuol2sbOEmax2PMqk0yJr2dCMagvEZ9dBfrWfp7ac3G0iIPttIiDrU7xC4Zsl/qS",
+	"bXZSEIWnZAnP5GU/2rryxdi2RUCXrQf1Txca/lvrQ4MoqmoYG+s+GxrpTOk7zCHcXUmq82j9CNnYUDYh",
+	"hgIfFY0OC+ppGYdrGVZXQytcVadGI6hKns9pJqZxCK2/KiElIAEpRtJqE2PXymNTlDypV+SUEtXTg4nO",
+	"5yb2FnPpFzR1IjrW1RusLSto4qFjaUNQIG66Yru0qp2WKXXwuamrkPdxgi40Gc3mUnd/tsUC+kZPAKm8",
+	"VCUpcLoNgSSuwZAtoJJe6jzvFFooitM+bwbXRxeXJx/fn16/h1JDLQ/Fx/KcWJrEqaVHmrpUs5Y7bYkm",
+	"iPbDYaCcghW5jy7O352dHg312NlC5NizgLBErF9pRPg2ueCQJ2Ck8nKEvxLLbaQPi0ilX5Y2HOdaHELY",
+	"hdyhVU2gNF/zvmvHU3pUsiSU6GoMrXoPZl1h28ZTxGK5oLOCFJF3N/vlc8niWWhk1XvwPpdMjoXfuw+/",
+	"bs+zS03bVrBue5CZQHFW6y3qMrKFpQdNXQSg9SVckxW4FUSjSo+z3xOWugFcDTBPbJ0BFtnLx8VCX8A4",
+	"kw5A/ynD0M0ZvAgtX1ho0di6zo777CLMZ9uWYfNkuZoifilLGNSGAaVBc6zDovkMjQxxViM4+LyZ13qE",
+	"tB+dLkLJmM4gqsZqkxjpXmy65YgHhaZw6gNmcvkcWpKuyL3Tdk5pTMO2j9xmGXN9nwMNFqlOFSIZlOGA",
+	"ZDPjtwRjHNHpL9qAaRsJmxgjeL1YonE6lzpXQMYJ41myzCdR0iFnksw59jOCDMato4R8fmymLRvb8FzR",
+	"3JYf7HaGN2tscwfH3C5T0Rk1z/WWt9NRbdkkn+epg5hpSG/FPHOypbzqqK+D2gzG1fldTzTiFeKmNkqc",
+	"Kt2xlzSolzSo7dKgnqj6rkuIKluNKplRZbcFKAEmkhEDQmY0m9j2kbnzTtHcpm2yIKpJT4puQmXO9rhN",
+	"BF/XDVHrwUr89TlGhzmaCfi9Yk5A/4jIfa9NfhCK46QsVxONXjRw7eJFlc54l+odAD+yrEI7nip172L0",
+	"/Ce1aL5YJ/85wh9MeteORO/psQ6PB3Bd2/Znz50VVmzFpsPPSxlgPl+bAlYILhCpji0oJoBZF1olAQxC",
+	"1X3+3LHql+rFZ5W8djUQIXhu1/n3MCAaGobokOhXkixiHolFe3d/2x8m58pAIHqat20tlP4gXOrtk9Kv",
+	"dvK7vUSvv0Sv/9FZbJ7CVULe2lyuDXWM7ZO5yjGDGC1X20GurkWc4D4P1rck03Yn14kByorlKsiS4TvT",
+	"bW5C7xlE+3Gx8Dk2JlrZuq7VdsP7DKVeE+JnU8loynyuk8na5NS1yEBhJKT/EWkqTQmr4IBJrbV5OpnS",
+	"Zbbg0Tc1gP+dmDSGwzwS+rJjAnRhf5t5Zr58Yhhek405cn2I/M4x8RulMn/3wktfeOkLL12TPPZlIlSc",
+	"KnObZZIV2gfyYhuzzZLITINMSCDToeJPyyBzW987DX8hoN7nuyaRvdNRFLq0CGwUWX5uSfR5ofzfLcsW",
+	"rFq/zyNU3sGX1zDKOxqqf3dJI3OalX4NKWSVgulbpZCVWI7tCn9QZUBvvjON4J0e+PkRqLfePm8i2ev6",
+	"RRaX9bZjl2UbU1cW1u2tXdnr3yI/LMerrXPDCoheJAkvyWFfd3LYamLv8B+XJP1OCWJuX0JsE2Y6wtfk",
+	"hbkcq757s+dz3Z+/TO+LnqNdssd8fq4r1d53CYcGs2RCI+yrZ0v6FfodyzyPDBq5SBrrorSaZ03Bxy2h",
+	"reX0UPdrcxpfQTgmW7TdgAUPQ/3G8T3jnjUCV5V227gUgiF1d0bdSrXXg7ydI+htlqf6bJhfpkC9eU4Z",
+	"cVLK6nvMNmuazNYcej8P+igU7yUidVuntx7tSmsGHZFz2+S0JqMM28D5fKeMsk2ap+qQkj9mRlk5xBhg",
+	"5nN9/Z4/o8w4WZ8vo8yhLU9LKvN5fia/TVLZUalj9B86p+zq4v3JxSsJcUqk6V7Mg96jeWQHvUoime2c",
+	"rBhPUXgsCYobpov1CpSLNPNy1Jn6EXgB7ERdR7lZ1livRjxUy0GaVgcsW3TaBK419b/fFWbJB3Cg9F0Z",
+	"SNQm2+lVHJ9eX1+c/eXEwiVEu2seuLsekDvImxtlijmX8MsliZX3+sfXUHaB9wYgXpXdZYi5K+C/2M2+",
+	"yqSu3iYvz1IRMimVonDCszhb/vMkhGUu09xY09nc2Lb/2b36G0dUl4SRQjA1XstiSLWVH2tCqn1ucz8e",
+	"C6nePkajECdcu+rdQoV9bgx1TqiwM/7W0cIrI3mfIjZtHcXr7OAfNYD3JRT30VDcpxGdNYG4Lm8vx+AW",
+	"yUY5AndQyp+ohLRq7aMunrVwg55oSH6RzfCJF4HrnypOdTeK8FtEqQ7d2/EHDFTNLZ3F4FTXVFyJT3Xt",
+	"oz7fxkBKtrGPfqk4WIy0eDbBZVdDz4hGRaefa+IYXpAfzgZHP7d3sxb8YeJcK5v8YhypBLatGFO395S4",
+	"mq2MBi/hNP8I4TQvdoFHw1odnK+LaN1CXt86qDWfuk8CRR4KgaFogi5kJTu9BZx40J3dgKu4HNQSqbK5",
+	"04pVohR9auphivVNK1ttn3/RLge/O8uMYglOuTq2WbLJ70C9Nzauf/FQ1Np9bs85V/LKAqy245TdF075",
+	"wilfOOWzBq0+0YqOjtt5quCmSPGt4l/pYJ5NGv1fflVKKp3FP7Ol/eZX9UJ6b0h38RaeiZAmJDCzQfQM",
+	"CxpeY54mjX5jkmWz/v5+op6aCJn1v+9836lpuAuR+0JmWEokEuEcPPoLKrFDwCgVU68yDdHBpD8LPiZj",
+	"BDVpKs3zekHHY5aSm9NXkgzTpaINYp617ML2gbdo6FXUa6CdHkzt2eahPDKVP7QXop338TVNJ6o7uy4X",
+	"jmvSELpvh4wzCUW2xciGh3mlHhLuFCYiuQZ6TlSTMxhp2ogtNY+HDseoPnykMp+LUQ+/Pvz/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -135,7 +135,8 @@ type ErrorResponse struct {
 	// `IDEMPOTENCY_KEY_REUSED`,
 	// `IDEMPOTENCY_KEY_IN_USE`,
 	// `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`,
-	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`.
+	// `METHOD_NOT_ALLOWED`, `INTERNAL`, `UNAVAILABLE`,
+	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
 	//
 	//
 	// Example: VALIDATION_FAILED
@@ -479,6 +480,9 @@ type BadRequest = ErrorResponse
 // Conflict The body of every error response.
 type Conflict = ErrorResponse
 
+// Forbidden The body of every error response.
+type Forbidden = ErrorResponse
+
 // InternalError The body of every error response.
 type InternalError = ErrorResponse
 
@@ -487,6 +491,12 @@ type NotFound = ErrorResponse
 
 // PayloadTooLarge The body of every error response.
 type PayloadTooLarge = ErrorResponse
+
+// TooManyRequests The body of every error response.
+type TooManyRequests = ErrorResponse
+
+// Unauthorized The body of every error response.
+type Unauthorized = ErrorResponse
 
 // Unavailable The body of every error response.
 type Unavailable = ErrorResponse
@@ -2222,8 +2232,18 @@ type ClientWithResponsesInterface interface {
 	CreateVersionWithResponse(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
 }
 
+// GenerateSequenceNumberResponse401Headers the declared response headers of an HTTP 401 response for GenerateSequenceNumber
+type GenerateSequenceNumberResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // GenerateSequenceNumberResponse409Headers the declared response headers of an HTTP 409 response for GenerateSequenceNumber
 type GenerateSequenceNumberResponse409Headers struct {
+	RetryAfter *int
+}
+
+// GenerateSequenceNumberResponse429Headers the declared response headers of an HTTP 429 response for GenerateSequenceNumber
+type GenerateSequenceNumberResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2239,18 +2259,28 @@ type GenerateSequenceNumberResponse struct {
 	JSON201 *SequenceResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GenerateSequenceNumberResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *GenerateSequenceNumberResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GenerateSequenceNumberResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GenerateSequenceNumberResponse503Headers
 }
@@ -2263,6 +2293,16 @@ func (r GenerateSequenceNumberResponse) GetJSON201() *SequenceResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GenerateSequenceNumberResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GenerateSequenceNumberResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GenerateSequenceNumberResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -2278,6 +2318,11 @@ func (r GenerateSequenceNumberResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r GenerateSequenceNumberResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GenerateSequenceNumberResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2319,6 +2364,16 @@ func (r GenerateSequenceNumberResponse) ContentType() string {
 	return ""
 }
 
+// ListElementPositionsResponse401Headers the declared response headers of an HTTP 401 response for ListElementPositions
+type ListElementPositionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListElementPositionsResponse429Headers the declared response headers of an HTTP 429 response for ListElementPositions
+type ListElementPositionsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListElementPositionsResponse503Headers the declared response headers of an HTTP 503 response for ListElementPositions
 type ListElementPositionsResponse503Headers struct {
 	RetryAfter *int
@@ -2331,10 +2386,20 @@ type ListElementPositionsResponse struct {
 	JSON200 *ElementPositionList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListElementPositionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListElementPositionsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListElementPositionsResponse503Headers
 }
@@ -2347,6 +2412,21 @@ func (r ListElementPositionsResponse) GetJSON200() *ElementPositionList {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListElementPositionsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListElementPositionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListElementPositionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListElementPositionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2388,8 +2468,18 @@ func (r ListElementPositionsResponse) ContentType() string {
 	return ""
 }
 
+// ReleasePositionResponse401Headers the declared response headers of an HTTP 401 response for ReleasePosition
+type ReleasePositionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // ReleasePositionResponse409Headers the declared response headers of an HTTP 409 response for ReleasePosition
 type ReleasePositionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// ReleasePositionResponse429Headers the declared response headers of an HTTP 429 response for ReleasePosition
+type ReleasePositionResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2403,16 +2493,26 @@ type ReleasePositionResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReleasePositionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *ReleasePositionResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReleasePositionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReleasePositionResponse503Headers
 }
@@ -2420,6 +2520,16 @@ type ReleasePositionResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReleasePositionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReleasePositionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReleasePositionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -2430,6 +2540,11 @@ func (r ReleasePositionResponse) GetJSON404() *NotFound {
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
 func (r ReleasePositionResponse) GetJSON409() *Conflict {
 	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReleasePositionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2471,6 +2586,16 @@ func (r ReleasePositionResponse) ContentType() string {
 	return ""
 }
 
+// GetElementPositionResponse401Headers the declared response headers of an HTTP 401 response for GetElementPosition
+type GetElementPositionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetElementPositionResponse429Headers the declared response headers of an HTTP 429 response for GetElementPosition
+type GetElementPositionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetElementPositionResponse503Headers the declared response headers of an HTTP 503 response for GetElementPosition
 type GetElementPositionResponse503Headers struct {
 	RetryAfter *int
@@ -2483,12 +2608,22 @@ type GetElementPositionResponse struct {
 	JSON200 *ElementPosition
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetElementPositionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetElementPositionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetElementPositionResponse503Headers
 }
@@ -2503,9 +2638,24 @@ func (r GetElementPositionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetElementPositionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetElementPositionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetElementPositionResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetElementPositionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2547,6 +2697,16 @@ func (r GetElementPositionResponse) ContentType() string {
 	return ""
 }
 
+// ListVersionsResponse401Headers the declared response headers of an HTTP 401 response for ListVersions
+type ListVersionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListVersionsResponse429Headers the declared response headers of an HTTP 429 response for ListVersions
+type ListVersionsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListVersionsResponse503Headers the declared response headers of an HTTP 503 response for ListVersions
 type ListVersionsResponse503Headers struct {
 	RetryAfter *int
@@ -2559,10 +2719,20 @@ type ListVersionsResponse struct {
 	JSON200 *VersionPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListVersionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListVersionsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListVersionsResponse503Headers
 }
@@ -2575,6 +2745,21 @@ func (r ListVersionsResponse) GetJSON200() *VersionPage {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListVersionsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListVersionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListVersionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListVersionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2616,6 +2801,16 @@ func (r ListVersionsResponse) ContentType() string {
 	return ""
 }
 
+// GetVersionResponse401Headers the declared response headers of an HTTP 401 response for GetVersion
+type GetVersionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetVersionResponse429Headers the declared response headers of an HTTP 429 response for GetVersion
+type GetVersionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetVersionResponse503Headers the declared response headers of an HTTP 503 response for GetVersion
 type GetVersionResponse503Headers struct {
 	RetryAfter *int
@@ -2628,12 +2823,22 @@ type GetVersionResponse struct {
 	JSON200 *Version
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVersionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetVersionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetVersionResponse503Headers
 }
@@ -2648,9 +2853,24 @@ func (r GetVersionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVersionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetVersionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetVersionResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetVersionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2692,8 +2912,18 @@ func (r GetVersionResponse) ContentType() string {
 	return ""
 }
 
+// MoveElementsResponse401Headers the declared response headers of an HTTP 401 response for MoveElements
+type MoveElementsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // MoveElementsResponse409Headers the declared response headers of an HTTP 409 response for MoveElements
 type MoveElementsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// MoveElementsResponse429Headers the declared response headers of an HTTP 429 response for MoveElements
+type MoveElementsResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2709,6 +2939,10 @@ type MoveElementsResponse struct {
 	JSON200 *MoveResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -2717,12 +2951,18 @@ type MoveElementsResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MoveElementsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *MoveElementsResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *MoveElementsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *MoveElementsResponse503Headers
 }
@@ -2735,6 +2975,16 @@ func (r MoveElementsResponse) GetJSON200() *MoveResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r MoveElementsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MoveElementsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MoveElementsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -2755,6 +3005,11 @@ func (r MoveElementsResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r MoveElementsResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MoveElementsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2796,6 +3051,16 @@ func (r MoveElementsResponse) ContentType() string {
 	return ""
 }
 
+// ListPositionsResponse401Headers the declared response headers of an HTTP 401 response for ListPositions
+type ListPositionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPositionsResponse429Headers the declared response headers of an HTTP 429 response for ListPositions
+type ListPositionsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListPositionsResponse503Headers the declared response headers of an HTTP 503 response for ListPositions
 type ListPositionsResponse503Headers struct {
 	RetryAfter *int
@@ -2808,10 +3073,20 @@ type ListPositionsResponse struct {
 	JSON200 *PositionPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPositionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPositionsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListPositionsResponse503Headers
 }
@@ -2824,6 +3099,21 @@ func (r ListPositionsResponse) GetJSON200() *PositionPage {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListPositionsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPositionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPositionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPositionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2865,8 +3155,18 @@ func (r ListPositionsResponse) ContentType() string {
 	return ""
 }
 
+// ReorderElementsResponse401Headers the declared response headers of an HTTP 401 response for ReorderElements
+type ReorderElementsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // ReorderElementsResponse409Headers the declared response headers of an HTTP 409 response for ReorderElements
 type ReorderElementsResponse409Headers struct {
+	RetryAfter *int
+}
+
+// ReorderElementsResponse429Headers the declared response headers of an HTTP 429 response for ReorderElements
+type ReorderElementsResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2882,6 +3182,10 @@ type ReorderElementsResponse struct {
 	JSON200 *ReorderResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -2890,12 +3194,18 @@ type ReorderElementsResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReorderElementsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *ReorderElementsResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReorderElementsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReorderElementsResponse503Headers
 }
@@ -2908,6 +3218,16 @@ func (r ReorderElementsResponse) GetJSON200() *ReorderResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReorderElementsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReorderElementsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReorderElementsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -2928,6 +3248,11 @@ func (r ReorderElementsResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReorderElementsResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReorderElementsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2969,8 +3294,18 @@ func (r ReorderElementsResponse) ContentType() string {
 	return ""
 }
 
+// CreateVersionResponse401Headers the declared response headers of an HTTP 401 response for CreateVersion
+type CreateVersionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateVersionResponse409Headers the declared response headers of an HTTP 409 response for CreateVersion
 type CreateVersionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateVersionResponse429Headers the declared response headers of an HTTP 429 response for CreateVersion
+type CreateVersionResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2986,18 +3321,28 @@ type CreateVersionResponse struct {
 	JSON201 *VersionResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateVersionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateVersionResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateVersionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateVersionResponse503Headers
 }
@@ -3010,6 +3355,16 @@ func (r CreateVersionResponse) GetJSON201() *VersionResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateVersionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateVersionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateVersionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -3025,6 +3380,11 @@ func (r CreateVersionResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r CreateVersionResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateVersionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3430,6 +3790,20 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3451,6 +3825,13 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3468,6 +3849,16 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers GenerateSequenceNumberResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers GenerateSequenceNumberResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3478,6 +3869,16 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers GenerateSequenceNumberResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GenerateSequenceNumberResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3521,6 +3922,27 @@ func ParseListElementPositionsResponse(rsp *http.Response) (*ListElementPosition
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3538,6 +3960,26 @@ func ParseListElementPositionsResponse(rsp *http.Response) (*ListElementPosition
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListElementPositionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListElementPositionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListElementPositionsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3577,6 +4019,20 @@ func ParseReleasePositionResponse(rsp *http.Response) (*ReleasePositionResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3590,6 +4046,13 @@ func ParseReleasePositionResponse(rsp *http.Response) (*ReleasePositionResponse,
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -3608,6 +4071,16 @@ func ParseReleasePositionResponse(rsp *http.Response) (*ReleasePositionResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ReleasePositionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers ReleasePositionResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3618,6 +4091,16 @@ func ParseReleasePositionResponse(rsp *http.Response) (*ReleasePositionResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReleasePositionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReleasePositionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3661,12 +4144,33 @@ func ParseGetElementPositionResponse(rsp *http.Response) (*GetElementPositionRes
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -3685,6 +4189,26 @@ func ParseGetElementPositionResponse(rsp *http.Response) (*GetElementPositionRes
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers GetElementPositionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetElementPositionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetElementPositionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3728,6 +4252,27 @@ func ParseListVersionsResponse(rsp *http.Response) (*ListVersionsResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3745,6 +4290,26 @@ func ParseListVersionsResponse(rsp *http.Response) (*ListVersionsResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListVersionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListVersionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListVersionsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3788,12 +4353,33 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -3812,6 +4398,26 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVersionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetVersionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetVersionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3855,6 +4461,20 @@ func ParseMoveElementsResponse(rsp *http.Response) (*MoveElementsResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3883,6 +4503,13 @@ func ParseMoveElementsResponse(rsp *http.Response) (*MoveElementsResponse, error
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3900,6 +4527,16 @@ func ParseMoveElementsResponse(rsp *http.Response) (*MoveElementsResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers MoveElementsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers MoveElementsResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3910,6 +4547,16 @@ func ParseMoveElementsResponse(rsp *http.Response) (*MoveElementsResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers MoveElementsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers MoveElementsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3953,6 +4600,27 @@ func ParseListPositionsResponse(rsp *http.Response) (*ListPositionsResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3970,6 +4638,26 @@ func ParseListPositionsResponse(rsp *http.Response) (*ListPositionsResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListPositionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPositionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListPositionsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4013,6 +4701,20 @@ func ParseReorderElementsResponse(rsp *http.Response) (*ReorderElementsResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4041,6 +4743,13 @@ func ParseReorderElementsResponse(rsp *http.Response) (*ReorderElementsResponse,
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4058,6 +4767,16 @@ func ParseReorderElementsResponse(rsp *http.Response) (*ReorderElementsResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ReorderElementsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers ReorderElementsResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4068,6 +4787,16 @@ func ParseReorderElementsResponse(rsp *http.Response) (*ReorderElementsResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReorderElementsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReorderElementsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4111,6 +4840,20 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4132,6 +4875,13 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4149,6 +4899,16 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateVersionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateVersionResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4159,6 +4919,16 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateVersionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateVersionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4859,11 +5629,31 @@ type ConflictJSONResponse struct {
 	Headers ConflictResponseHeaders
 }
 
+type ForbiddenJSONResponse ErrorResponse
+
 type InternalErrorJSONResponse ErrorResponse
 
 type NotFoundJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsJSONResponse struct {
+	Body ErrorResponse
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type UnavailableResponseHeaders struct {
 	RetryAfter *int
@@ -4913,6 +5703,37 @@ func (response GenerateSequenceNumber400JSONResponse) VisitGenerateSequenceNumbe
 	return err
 }
 
+type GenerateSequenceNumber401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GenerateSequenceNumber401JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSequenceNumber403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GenerateSequenceNumber403JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GenerateSequenceNumber409JSONResponse struct{ ConflictJSONResponse }
 
 func (response GenerateSequenceNumber409JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
@@ -4956,6 +5777,23 @@ func (response GenerateSequenceNumber415JSONResponse) VisitGenerateSequenceNumbe
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSequenceNumber429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GenerateSequenceNumber429JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5028,6 +5866,54 @@ func (response ListElementPositions400JSONResponse) VisitListElementPositionsRes
 	return err
 }
 
+type ListElementPositions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListElementPositions401JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListElementPositions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListElementPositions403JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListElementPositions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListElementPositions429JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListElementPositions500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListElementPositions500JSONResponse) VisitListElementPositionsResponse(w http.ResponseWriter) error {
@@ -5090,6 +5976,37 @@ func (response ReleasePosition400JSONResponse) VisitReleasePositionResponse(w ht
 	return err
 }
 
+type ReleasePosition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReleasePosition401JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePosition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReleasePosition403JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReleasePosition404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReleasePosition404JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
@@ -5117,6 +6034,23 @@ func (response ReleasePosition409JSONResponse) VisitReleasePositionResponse(w ht
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePosition429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReleasePosition429JSONResponse) VisitReleasePositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5190,6 +6124,37 @@ func (response GetElementPosition400JSONResponse) VisitGetElementPositionRespons
 	return err
 }
 
+type GetElementPosition401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetElementPosition401JSONResponse) VisitGetElementPositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetElementPosition403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetElementPosition403JSONResponse) VisitGetElementPositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetElementPosition404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetElementPosition404JSONResponse) VisitGetElementPositionResponse(w http.ResponseWriter) error {
@@ -5200,6 +6165,23 @@ func (response GetElementPosition404JSONResponse) VisitGetElementPositionRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetElementPosition429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetElementPosition429JSONResponse) VisitGetElementPositionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5273,6 +6255,54 @@ func (response ListVersions400JSONResponse) VisitListVersionsResponse(w http.Res
 	return err
 }
 
+type ListVersions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListVersions401JSONResponse) VisitListVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVersions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListVersions403JSONResponse) VisitListVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVersions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListVersions429JSONResponse) VisitListVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListVersions500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListVersions500JSONResponse) VisitListVersionsResponse(w http.ResponseWriter) error {
@@ -5342,6 +6372,37 @@ func (response GetVersion400JSONResponse) VisitGetVersionResponse(w http.Respons
 	return err
 }
 
+type GetVersion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVersion401JSONResponse) VisitGetVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVersion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetVersion403JSONResponse) VisitGetVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetVersion404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetVersion404JSONResponse) VisitGetVersionResponse(w http.ResponseWriter) error {
@@ -5352,6 +6413,23 @@ func (response GetVersion404JSONResponse) VisitGetVersionResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVersion429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetVersion429JSONResponse) VisitGetVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5424,6 +6502,37 @@ func (response MoveElements400JSONResponse) VisitMoveElementsResponse(w http.Res
 	return err
 }
 
+type MoveElements401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MoveElements401JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response MoveElements403JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type MoveElements404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response MoveElements404JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
@@ -5481,6 +6590,23 @@ func (response MoveElements415JSONResponse) VisitMoveElementsResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveElements429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response MoveElements429JSONResponse) VisitMoveElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5552,6 +6678,54 @@ func (response ListPositions400JSONResponse) VisitListPositionsResponse(w http.R
 	return err
 }
 
+type ListPositions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPositions401JSONResponse) VisitListPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPositions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPositions403JSONResponse) VisitListPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPositions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPositions429JSONResponse) VisitListPositionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPositions500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListPositions500JSONResponse) VisitListPositionsResponse(w http.ResponseWriter) error {
@@ -5619,6 +6793,37 @@ func (response ReorderElements400JSONResponse) VisitReorderElementsResponse(w ht
 	return err
 }
 
+type ReorderElements401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReorderElements401JSONResponse) VisitReorderElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReorderElements403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReorderElements403JSONResponse) VisitReorderElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReorderElements404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReorderElements404JSONResponse) VisitReorderElementsResponse(w http.ResponseWriter) error {
@@ -5676,6 +6881,23 @@ func (response ReorderElements415JSONResponse) VisitReorderElementsResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReorderElements429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReorderElements429JSONResponse) VisitReorderElementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5748,6 +6970,37 @@ func (response CreateVersion400JSONResponse) VisitCreateVersionResponse(w http.R
 	return err
 }
 
+type CreateVersion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateVersion401JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVersion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateVersion403JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateVersion409JSONResponse struct{ ConflictJSONResponse }
 
 func (response CreateVersion409JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
@@ -5791,6 +7044,23 @@ func (response CreateVersion415JSONResponse) VisitCreateVersionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVersion429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateVersion429JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6198,168 +7468,187 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3dcttIku6r1OFshEk3RJGy3G6TFyfUMj2t0/ob/UzHrNkrlIAiiRFYxUGBojndijiXe70PcR5snuRE",
-	"ZlYVCiBIUbLb7tmdC4dFEvWflb9fJn5pRGo6U1LIXDd6vzRmPONTkYsMPw1SMRUyP4rPeT6BL2KhoyyZ",
-	"5YmSjV7jKBYyT0aJyJgasXwimKAGbJHkk0SyJNcsX85EuxE0xEc+naWi0dvfCxoJNJ9Bp0FD8qlo9BrC",
-	"jtUIGpn42zzJRNzo5dlcBA0dTcSUwwT+LROjRq/xh91i2rv0q949ihsPD4Gd9NVyJuqnDb9UJlyaYEPP",
-	"1J2QP6kM5rJ+qtDPsyfrzRJnfRSL6UzlQkbLH8VyddIn/E5oxlkm8mzJNB+JNruaCHYnlizRLBORymIR",
-	"s0TiujSfChbznN9yLViecal5BF0xrvGBRZbkgiX5UM4ylYso1wGeGv6YCT1TUoseDjgTeYJNm9jrnVgG",
-	"bCryiYoDBhvDuIzZrYqXLcZHuchYPuE5DTCUkZpOkzwXMeNSL0Smi1FGSaZzNxb2Al9PBI9FxkK3I/nO",
-	"hZilfCniHoMtDgN4dihxBM2kAlob98tzpZnAV3+bC53TnEY8SUXMVMbiRMTsVoxUJpiZYiLHrMmHMk+m",
-	"Qs3zgHEWZVxPgFQ4m2UqElpDW0M6dndbtFQdMCUj0WYH/jQWkyQVxWqH0s5H50masmwuNRuLXLNwv/M2",
-	"ZOHRu8HJ+dnV4PTwLzc/Dv5yc3R6c305CGnTwgs4/J0DWFrYL84ZaAAf4EMZJ6ORyOAOwols7PticH05",
-	"eBe22ZlMl7Bad1SGOAqy6kHXmRjNNU9ZM9z/+DFswe9S5QHTqrz1iWbRRER3cOZjnsg2+1EsNeMZENZU",
-	"TG9FJmI2Uhnb22cTNc90eyhLF/D1bWf0hr/e2+lGr8TOftQRO2/j16939kaveCfqire3b97Yq0nkUlxO",
-	"7yLtwE3yL+SUfzwWcgxMYa/TCRrTRNrP3aABnApuf54lcoyX8jiZJvnqXTznY8F08nfkaziJv81Ftizm",
-	"kGI7f+RYjPg8zRu9Lo7LPybT+RQ/0TTMRzeJROZiLDKcxdlopEXNNE7nsJVAjkkupprlium7ZLZuUoq6",
-	"qZ1VJ2iMVDblOQ397X7Dm1WnflYLKbLVSf00UVqwmdJEC7limeAxa2ohGDbRlkUdnB8xr21r7bxxoG35",
-	"Kk0LJnhu5vDYIfbZfAbzfA1nAcSMrEJJwSIOV1TwmFhmyrMxXN0ZtESmoHOVLT+ZCF4/TgQPIGaIT6Jg",
-	"/p7HF8RI4FOkJLBJ+JPPZmkScVjj7l81LPSX4l7BDHKepNoXtz0miY6mc52zW8F4zlLBdc66cCezTGWH",
-	"Kobp/Png+OjdwdXR2enN+4Oj48E7IBKhNR/Dr5axIduJFTFmNuV5RNzebMPD1gISRr4wi6YtqIhxFFQ0",
-	"aKLZlKdAwsTebzPB71BczlMj6xMNFNe34oItOLApLsciBp79fy7PTmnuePzE25j4yKM8XSI14BP3PJ2L",
-	"AEj4+ur9znfEdmcc5D/T8yxTY54LJnTEZyCuZQzbOVU6Z9/us1Tci1TDdKTQIG8CGCc8OTh+f3ZxMnh3",
-	"A0OEnhy+XeYwe7i3TjziihLJQnOWId2tYeOiOIBE6GGj1WZX4mNO5wqLATLh5vJFE57xCETk9TedTqfD",
-	"uFwuJiLDrp3UDJhUGUvkPU+T2KzYqHUo+FXGkOh77FzpfJyJyz8ds4hLGA3uBkq+KWuGK6QTttpACodK",
-	"jtIkejYVG9J9Bfs4EWnMbpfM6DlvAxC+kVVoaG8KulT3okLel4M/XQ9ODwc3h2en74+PDq9K5J0vlFUW",
-	"tdUAdKRmgi3UPI2ZnoB84+Yy/UZkDluU8TiJcuJI0TxDUa9znou1pG1bL5A1V+Qj7Fwi2VwL3Du2op9I",
-	"6JHUiHXKCZJ5WTsBpkiSGfmV99MqJ74UkZIxyq8FT3KrlqGmi5eElJ81o7fLEn6T0EI9W+YikzzFfX8u",
-	"2Tm2E/fYt6NutMc74u3td/F+9IpXqOro9GpwcXpwXCKmxEyC4ZOfkVgOJJtL8XEmIlDjQN2dZ6JfugJJ",
-	"XOYeowT2PsmtWE7VWOPdPFX5ezWX8XM3qbCi2P5eZVdOz65u3p9dn5ZFiLUeJxwuqVMiPvNlsqM0Vcbu",
-	"RaZB9ygYg/iY6Lz+KsE8zvkyVTy+UuoYtIGn7Y2/A+cHfzk+O3h3c3V2dnN8cPHHwXphKj5GQsSadTv7",
-	"371+8y1KBf0bcRgcMNGk66AlZ+xJkd0nkWA8isQs16zZZSfJ98TEryW/50nKb9NP2I/r04M/HxwdH3x/",
-	"XN4JZ8POvVE+79rdEIlmc5kJHk1gFJBuaPKAaKfl9435TcZlieExTVzsMzK+J3K2a6nns5nKchGfiDjh",
-	"6Fr4hPO4vD4/P7u4Gry7ORm8Ozq4ufrL+QYiddpjdYjflk7hyobVMcM2GgCmYxj3IL+EhjISNe6gibAq",
-	"sO/Cyvmd0H22AG0QVYuEdDBxL7IlMQciA1AlNIvVQoIEVVK02YHR+UBtnHH0PhTCWsgYTnbV3rL2wNtO",
-	"50337du91/tv9jtv33Y32wbO4WXtHXTjZWomsjwha6FwrW3hQQtK7q2neLECY6ptZ6HB+ajHR7iEh07B",
-	"osIWcGzbrkObIyc7+dGByk+TyWU9ex8qPj/fWVnYpwp/qwz7szsydftXEeU1J3ackB1XPjU06kt/bHES",
-	"557MNMPyLOPLlfVQpxsmdwFj/dLgcYwd8vTcm92Ip1rUKB/28lgFmU+BjcYiCxhYxaifw4B4kxK8B1+F",
-	"VLc83A3bY4esdy0b14BzL7MQXbC4kyFriva4zcLD6yt2ddYLW0x8zIU0Xob7PZYmOi88EUVLPZQRyGN+",
-	"h4ZVkrFZyiNjstE0XmgzMu46uYjv95hh8i80C+OEp2o8F6FlnxxPpMc4SxMphlKNmH0GHuEsLDS50Hjq",
-	"JDCjD+Y+Is2j0dUIGs6wbAQNbr8sOdSL9Xj7a51uQaMsBmq5NTJ/NSJWTDq0cyOvkpTTSFfE70xEySiJ",
-	"NGvCxqvRSMgY+PooEWkcFMScecpzC8xKgUoR2HvwT6ILaGUhnjRdGTlHBWPKo0kixU4meIxfRCoWPVZj",
-	"LQc1XoLQKdFhMJTh5eHZ+eDm5Ojy5ODq8Af4/d31+fHR4cHV4GZwPDgZnF6Vv7T2Lny7Yvtil6YZWFpn",
-	"Vz8MLm5wDHj+8Oz0Cn45u3g3uCh98dMpTffoFFdxc358cGgGH8rwdHD0xx++P7u+uPEmz7yvj05vLq5x",
-	"dRfXpzcXgz8PLi6pQzfFs+urm7P3NxcHp38cYKdr/Np1PxmbEX5aUcBhkHqtB58/GVz9cPYO531wfHz2",
-	"k10mmXfU2KmwYdWjXec7W6EYp1pV6eWH+ZTLgkz0fDrlWR3VVfmaI8Gi8zqe9oPgQPgn6l48leczc/Ux",
-	"bAOXx/lG4CHjcyCWRN4ryW5FquQY1N4AlaciaGVY2FCGplcdEiMrhbW8aFav5KFTIxaSDg3HwUkvb3Kw",
-	"5URmJwhn6fH7kNmxwhZKpZA7XdGcYpmdcKvLbyFsQIY+BA1e0j43tfP01IegQWt52lhmldsJ0Aq5FG3r",
-	"iIS6rB4/Gen3giUuGFyv3W5UYYHyPIf2EwjQt+hzhfRE7Jyii4YageyQbYf5JFPz8QSl3zi5F5JOvUxG",
-	"Q7lKR/8NaOOL2QGGkB5r5bOd3531YAjlKTv8CVolXYBC6SnT1Zb76Sv/yFjN5Gp0nwGpTvbiTDi5xGMM",
-	"bRiNHd2uSa6tdWyD+wIfxbDXNpbJepPk93XkldOz5pw178obWneGp2JxuWJyVvml9TQYVsWlx70Kx8He",
-	"f7x+xf7xn//FukEp9GhYptF8MSKVEVziToiZtmzMhj54qhVLBb8XmmVKTTHonjt/h2YTLmMRMzXPzekm",
-	"+ef1TayPEpsZc+fm7bHQuKpCWvShygS7JD0CuO+hi1kZd5y260kyq4YMpbkrOvANp8BEhSgkR+YIW6gs",
-	"1hXjKURVxXB7p4QMJV4J3WdhlCY0Q87oTz+6iPOBG6MW7lx12WSiRmAoGbfcig0UND7uwNM79zwDo1lD",
-	"M9zHQ9uWPtkOvFj3V/T9fCFvyxbeFbsZ50aXLm9IauEAmwlXOdDFk4ARQcOS8/aum00M8jeXcirn6aGa",
-	"y6cvdQ2/9HoMHAbCYU+K3ak7uQuB9+woF9NH1cCvROayYPKPtVyVB2vIHAnb73jD3jxfS77fQ8dJmx2Y",
-	"drpngENTvkT3nGGlwLxKJlKfhZaqLGeEww7JFTKUqEcH6AwpAb+M45vC5J5vXbOJSmPW5GyaaEKIJIhS",
-	"64Ss6sdo1enZzz8+4WlEW11OnyQfUBAeUbNux8J27Bdf+vZuwzP1Zlpap3D+1mxnPot5XtZPtzqN61K7",
-	"R53c1WHsidTtSbGaVaAdurFHDt2BjtI+S9VCZCziU5GyiGvBUpHnItMBi5NxkuuAhTdgQO6YS9MOKzBj",
-	"UDWAtjk0g4H+4wPf+fvPHw52/p3v/L2z8/amvfPzL53g272Hf6vzFz2ubTocngFkc7qMAdM5zxDxynPW",
-	"fYbBbof+ZHZkzAw1o6aMF8zJYzro59al+FyxGtLAeD6U1CCw/AmZmvZ4UNMg8AiMugaHGJRgW9s7BJjm",
-	"S80ciGp11B7NX8atf/kONuiRX51nrjHRC5LfFJswfbzQ7u61wZDwLyr6nkyoB0MNBNBBL6VmC4wrxLGo",
-	"iY5FmQB+VjNyNhc2LoGwbQpXjPm9KF+avJhXn+HdpGZJzngKpuTSBrs97/KtUqng8r8RGXxmc6XSWbDJ",
-	"fjFqsj3KOkqrSLmvZ9M9Qdl9tkH3mN77Z4Jore6C2cGDsuUCO7eTJ1NRJzBjnvP1oorSd+rxQQRnjS00",
-	"N9EWOhY41zHXTJtUovIiwKAfqx3z5V+1ku0Lvjgx8ZgveanMnAuaf5LU3/pIy8ME3kmZI9hwzvVG+xfb",
-	"od/aO/AJ9rbb1+3VZbOnlxQvfFRdXn+im416N68N57qtovj1OJ2Z6Ltn8YhC7CO3SGSJSfQZl8ZdSxsT",
-	"WH7yXKbxFPbqL2zjCa3Ta8LShf5k9eUpHPufkzVWGeD64ym2ZMPJ2Pv7OUTgb7rOTauBtokcKQtJ5ZT1",
-	"YZKl3gNv4Yk8OGrU4j4PhcwznjKrKrBLA0g2tAhmGp/nE5Ul+dKFOQg74JBCJUwW2m/mwaE0K2GTxMCn",
-	"Rr7/fij/8AeGyqYeSjcFG0RBEFCaqojnRkNA2/TlS9T1Xr7sMW7Qb577IHAmb7o0iAgwx3PFuLVj2+zU",
-	"jODZumi4o9VOZmom/CBOLKQW6ZI1uwHbC9irf/zf/9cinUUqVk5hkUMJm0ZTChiPMqU18inp8gozgcBa",
-	"7WIcJvCCW/LSSy3BACJZ21JZsxdOYDa/TRM9EbG193tl1yJZ0e5GhEzJdNlic012+1AybCgm/D5R86yH",
-	"B039z0RWxM6WM2EhhkWYEpGGTYfvANOd/oJtCey+wBhmw8uLmvIlcLKK83NXZda/0GY/YdZt1T0qVeEh",
-	"xUxhsv9p3jDcSKWpWpT9GbQEC/qrx/Oh31SjFWfiWUE5mIV50cyPfLFcjQXiXxBymWsbKdNswikA6W6J",
-	"c//24HwZ+5V5R8V+La/DdylhiO5XbLKzs4P/qL3d8KAEIgzKcMhfXdTNtrIn5v2tvV9xPOjFgQ3hyepm",
-	"vqAwHDq2fzV3+NS7shmXd3ooC9Qqhv9WLXW0mS3OEoN7sF89L4XdWdfaxmul+JjDBcTz0IpRJuxpwHi6",
-	"QC9Rkk/gvo75TLfZgWSJ1CJzOTjTJI5TYZDlxLtSnnv07qHNg6HkLBOp4BpTFjgFluezvmlJ+bcu8FLg",
-	"GjGzNUC0qaZpXyKpvecR/N9ieqIWeij9gDFVD1gSz3MXLeWYnGbTxylhps0O8X/kHuhGQzqDllMeG5YN",
-	"XQylgWgFTPBoUoodmDbaJi1ifyZPIslZKkY5S3LLogegsslxeRuH8gg3F8FpCNdHv2cReDd1BGA+mVog",
-	"4h92jlaG6eEWRmSAEVoxESfkRRxKXMwtRlCgYymS8eRWzTPNMo4XD5NobuEgaBcTOe4RA3358hwIC2bx",
-	"8iUQCZ0YiVGD/jV1H4gLOH9uMzw/u7xiu9p5HyciE33HFpCpeZyhFA2nIHgZt2fTspMiut7qOV8n8Dzj",
-	"AGUcecMGpDc87PtFT1mzi+T/TTcw/tHTb7pWcgsZt/or7lZGDHySCUFcFiEKchmUrvlYCcyeMf0EQCiJ",
-	"ZPd7bXZAdxYfg8Oxp8ISDb1nQqv0vhKocsSW4F22OF9TDoHoW+PxR0q6dA6kBCcAofOiBoNHDDxNWQob",
-	"TztAt0jfibiPi/YkKPdmKxUD1cAhIKF7g4jULjvJ1HeoB9e6oMWtWCqTQyykaQTdrUHW9pjEW4DbGDOR",
-	"aoEzbxPhnqh78fLlCh3uAvMJWz3vfgXElbK5BGKJwMSI5ggZdMpI04Pl5Xg+yFGAuzHEyoOQEVK0Ajpy",
-	"wwBU5sp8uB3D0UCLcppNIonV5GqaRHT2KN9xIeH5tT/7jAJjoQGnwMne7zEtplzmSUR4k8VEpah9TOc5",
-	"5hw5DdHGmXyhghLEQiMx/2Gz/gOfScr7V8Lde9BLeTQZSoQlsSZojotWmx3oO+RqQM04Sx9YhAqF9e5y",
-	"H3PDMpHPM0krtRRtNg4Fl0O5gDJkkt/k0qq70IPmI5Eu7RZQiQcSjgbhQvSqXQI7dfgCdqlQckA3pecC",
-	"nMvLl8jwgMJI2zAqQm+z8uNzuRZJX9Ob0SL8Dq1i0fPVIscPWxTQvhMzZCBeEqS57WjBg3RUuiDlXgm1",
-	"dMIlHxfWRgFg8n4g1cI7Lg/qPJS1JXyK4bXNSoMVGLoGNaaS5E0Vc5yW4JJ9h3Kl21ikIsd+qbBLMS9i",
-	"BymP7nQpjmDSv91Hek7N8zS5B3sJnnWswAnXEU9SjfkpSxYrmJJhATAk5kePYF98q8MZExb3xfOhnM2z",
-	"mdKCKO7yT8dsNJdGv3XKXBv3+OZ+L2RNqpNTCIc+C82v3ZDx2UzI2FJO0d5sHD5jXTtmUsbjg2dEroWA",
-	"iY/A4SiHVIJ5Z7DvCpSRcGRM3Rs3h9CIeu/OWFJ7ga0IMBFYdxLxERAWuIFevRWj1KMwQwbhIHV4Qc/d",
-	"Y4ar2z13ALYVvaK12iMh4HqFIuhkJyYPcXfDSzC4wBI2MFQ0pRnWlkB+Qgh9upiJkYMgw11PwrFWnE4S",
-	"65LBYooQucc9a4N1w7WXD6yrgoOASY032reTLb1Y6gbuW8zMFruw9kGuKFuI7tkoU1Osq+TxwaFsGnFd",
-	"zqFhu9UkmlbAbudGSzeKoVFQ8CrzLCNtmDsLka60s+8oD83kYWAJhTpZTRKoXgwi0VzgBKAzjxeAumeA",
-	"jiIzvePfYd8ZN3ingUSw8FeJ97v9DIbS+GrsLhWQBat+ma0mqSiVFFbYGPcYytvCr+NMHSoFI1XegmNC",
-	"kW5vkKaqSXR3eysbY54KLZPl6LsdSvJlEcOrVjNDk8+6kQoXCt5sN7XCLeO8MmACEtHMBM9Bc0fU7lzC",
-	"UTs9M1q22oxA23YMWNOtIPPulkd3dlcqdWDkgcUJe5nTzdWcaVLT5JKF3+BnNhVxQrmBLZfdXa2HM5RY",
-	"EIc1L94fsu/2Xr913ibKkAYCXkzAvJqhlMvUHIVVwISMlKlXh3VljDuG6DwcDuehqaJjeAo81P3Wq7Fj",
-	"iu404dn4u1cR/DfiMZrsWLzJ3vc+o0c6nZDxFH5KiIwM0gPGHUqMiJAOQaessUiPqCvgEwsxAx5QlAuy",
-	"9Ybk0rAlTYV6NJobRCukqHfClVQ+z55FpZ7HbDTPyCDGy+lqdRR4Fq8y0FA2kdF0WqUaQUZzDv0aQt1X",
-	"PTbCI3jx8MKz34vSRn3GaVl028x5o6swLKpiJNrEL8q7kGhTRmlub2ttqSE8MvgLa8itbs9q+qNTsLNM",
-	"ZXooBzWJn6jZwnhhKYM0NKDH0OXChZTVqlFAB/VJmP2hDE3CHD4O+sZMqFkq+t5x8DgGAWKzSPU8mlhX",
-	"RSWZlAA/aRIJE2Axbu+To6tG0JhnaaPXmOT5TPd2d9VMSK3mWSTaKhvvmkZ6F559CBp5kqdlj/la53gR",
-	"mmv0GnvtV+0Oxi5nQvJZ0ug1XrU77VcEQJtgPMFxQAw1KF1TNu2PoNSVjHBPOBoHmfH/aiHqAFa4mRO1",
-	"8BBSQAUR6NEmG8sy13Cv0w2reSg9ZnQltPjRIAODehWgpbKhLDkijJTObcWsendRo1/GquLlonRfJcm5",
-	"ZtxveC1aSJxFsUrfL91jSbkuqrPCyMIrxCA+ZQRlUlq4UXPtFs+lKUdDrMFEXHqE5QlZ01Nt7bq8ImmY",
-	"7w2cX8R96wmDza+34ttrPfxrHd5DiaWi8lJI1BqWvmjP0ApAltevlukUH0E2JSBojEfEr2tp4cSmMg05",
-	"T4otpq31616uSWPGc7ua+Mqz0YpdandJZdmmhGGxYUNpUl8NgVf1QDpx6/jGmEKR8looboG3kqGs6Iy9",
-	"wlMojE1cMol9px8MUU3Vtdo/+lyApI3VYdOHDOoS/asNZBwZKgxHMTACIeGjuKxin/wSwh/qY7DFI7uV",
-	"urcPPwe2rsz3Kl5uX7+mjKHUNmLaOCDPEVs1TMwxZMl4YrOf6FFgiSgMS116kehXlUCzK39QDlh399Y9",
-	"5+BtDTSTJQX0y3BOfwm3gmPMz6iV3U51OWgXNLFWzYKj66jbIU5aKVHTKq3NG7DbKc39badbnTyvzh1m",
-	"panSDlDxGUxiZfM988o6Nrx4lhpZA+WNPzFvIvurm+gXkyhAf29gIvd75QmYoCNrrg8bttYMvLJ+U+zi",
-	"4WHrikZVkPQjBcmIxWKpr0IytFcqTFdrge51uk+8Jh6M1K3cfUcIl6ecgJr5aHbvRFZRlt29Z23fVgXd",
-	"PKuSNaVYBMyiAKSo4lupcNl+p7NuDm6Hd71Sq9jk7eNNXFVLaNB99XiDalU5bPf68Xa1Jb8egsbrbRZW",
-	"roSIrV5tM6RXhg2OsrjsBgIBsqsMkWgEjZyPMY+xgHpC40LhsNrW7i8eqT3AdMZ1pY/LYluNTAnfLpgX",
-	"fpVOVA6WM2GDABFP0wAV0LIvN02KMK4eSlT5NGgoPDXOqrbz7lMLzGDyihSivoDhSDXP+144KTEN1IiF",
-	"SaxB7RhwynjKJ2XPvvGgkFJbOFE42R+ZLbAhi7L1NXL5ONF5pRiUfrJUrtbQfwgebWKztDeA4vULlsQ6",
-	"wEga39ECWucEFHNZMR9eBft7P8MXsxRr5xhcYF2F5STWG+vvb4WRJOBYOa/rsbSufIkm2EhlU6OxlPhx",
-	"54n8OF+oEi828/7wiNLhc2GTSO9GfSJffg3ntj3P/8TRunsPPz9BDtRVS1sjCko8gSIz5Rc9+LdXSfFc",
-	"MfBVGOyF4HGJZ+AqLZsSRZLb85it+3QUPxDHTUVegwa9EKROlowjq8Mg53Q+gMAETI0j18tCEekIOCCN",
-	"EWMYY2jq9LiTQoctufgt/KRZYFEQRYdhyRz6JzATG/NZ349OAoUmci70UBburkkynoCxSR21qEpaoUU4",
-	"H7GN/7XB/toPwZhPCj90oaKBIYnvUKh1cds3H2BMgIxLGtEafI9WKhhKCnAaUt6iLgLSd9WjrouK2Epj",
-	"oMA87eKCdExrY4L+GTbDd4PjwdUgRGxT8QOG/oeypNPSjin7lomKn9831atlxGB5NhRfJ+wuaOYug/4L",
-	"yLnyO3FquP/+xsSwgnxMWMMLoy7ZVGXi+arp/uNNXFHn5+iyX4nrEXFyWaPo1zO7YL3SSDYg+qxWS77a",
-	"o1n0ay+8NFCkQk/DeJuvwZGmB7+6MFiwJvDFHot7DeVK4GsrH1Str6aqEn6Fm7K1CvnpChW6VHyN6kuq",
-	"Ns9WbLa3b78Yi/h6ek7pulcdyJ9Fx9n106nWMoxVtSBgKo1BfUDwb4CvgzGJgSGmRpmQOsXczOs8wJQj",
-	"VQbzg5pgzBEA34Zzbekg+L2FmGD/ZWogMAq9xI89w0ZNZ/kSbdh1BqGNlP8urz29oGcb/kAJZ5+BQZg0",
-	"j3U8oruRRZgcQXyJj00E7JRT+/b8ZL0PpUSdxl5n79udbndn7/VV923v9Xe9TuffV5Ime13YjzXN9jq9",
-	"Tqe+2dMsKz/nsob5nGH58nHVhirugk2X+acyo+A+lNnLfXE7LFtxF+b5bGX3l9LZrHdmnXlcwMFJKI2Q",
-	"3Ple7rGnmZQ0F3pjBkagTVftOi3AJlN/FTZQUwPErNq8JazkCKp/S2Q142y98+dpeW2fzlLo/Q91PvVN",
-	"19dmpOfiIzx1xi7UVKiA/vtfFChFcAjPQICoOf3yv6uhpo0Ma4VHPJlDrFNN7AFaCCos53+AcuLL7RIw",
-	"bgsOMjVFluvhFSeqCq8owcV3Pai4syA2IeuNP2YoC4Q9r+QSrWRwsGYio3Suk3usCo9B0RcbM85K/gvN",
-	"l63AQPDFoiZ1KjBYfJ6my9UCzj54o0g5KWY7z3USC7vwmmyTwKtwiX82UVFr+czS9wZRyWDKUPnHf/7X",
-	"3TddQqUWIcpTNMEQX283+854jeBjkSuQSIkgWAfTNLBN36/lPU7PZSLleGgmkYUSqfvO56VzvqTEzjbh",
-	"FTw8h57yNH00Y8l7aSluGaLebNITua2GMpvLF5plaqEdMKKQkC6UQegxrpmBiLrXR/VKINDAs4Rf+CVn",
-	"DNjOB5AU+ZQ2haoWKlG1k/u0UYtEC99afqEft6xrEKXbVbijV+lRpTye29siUi02VK+jPAchbT6fgzNZ",
-	"GIaJTZljtRtpfsUMHkN0q3VKfVrja0uxw4S9lpXS6kj/NkvUv5tD2bTv40UsZzXpplJXvZJ440Z3cGQY",
-	"rdVnfCjd4iy8Gudgr/aa3Ne1JQINShlfTmvf1mWhir2VRJgV963JTyoYZIXVUAKkoUSaxH7Yr21htqjI",
-	"DE2cZ7P0OgPcBC8lTfoszWu08l6Efik5zOeF/h4hVKguG6y/NhusGLM+G6xP/ifMn6SsF05U66HN3Pms",
-	"vvuhzi4FUedV5vt9wYZOsDgzxRh8hJAh+icjhHgdQGijK4p0NCFF7cSIoTQx7YeYgxX5LStHRpnypLut",
-	"alAHtynhgCoQps6jMKBav5hXPd1HFVU7894F8+AW/FOST34oKp6vWbtVOSvsiX7cC8poI3xY1vAjfxuK",
-	"snj+GXW2OspNG+VVb68dYm8DnMx7ncPrh8+xx1tr/v4rGWq0/58wY8lVMXdprWobwFLnuRfUnVWlvP2H",
-	"J2HGKj7bfeAeT/L7PnkbNwOY6CUo5ZSjctyzrK0WRfp/v7Gi/zm4p5NyHf9yunOR/WbKZTi93zMVTTne",
-	"qqVYqiT+mIPawZ0M4FgyDqwQWaODYxkl5hGPdRusRefMDFkE/9kUtPIrI3geTYy9OkpSKn4rVW7NikTj",
-	"WG12UKC286F0KpjtbInvt36qU3sDvKnyui0cG/R2mxRD2nPgKcMm/akEDXV1hFzKYn0B3zpskq3zuN5B",
-	"tWVhy3rPmRHjRQpF8VKlPlPTJF+du8lUwueAc2OhHix74y/qzbrlGOa37Qqo2OqqqzNdVl6jnWjc63Vv",
-	"0S+XznpSXM2+6q92Eh46Iy9sGpwOMd11E8ICTE5fer7HcbtpOYuimBc7sS90v6VjXwA9e5MK1+6ljD/P",
-	"xB9Rzguk1hcP7KyGddZEazzm+mEr1b0m1vs00Fy1+R4sd7MS7UeUnqBzlF6AsUVcByfhI5b++eI5K7A4",
-	"XgjCqrhdFzI2Li10zs5rpO2B1slYavRqWsXM2FogpnwVzpfFFXdnQs5AKupUamZyp0BDCL2quKHJYsbM",
-	"S1MCyUMj+2doSn1k6P6wvRcwuqE0026zw3Jtjuajr8BpGRQbNrA5UmlyJ4r8/aHESZTqTpXMT6wnZZKl",
-	"FzaZHZQFU1HuqmYnEVat1J2I2XzG+BSFVy3MDiS4eTmnNM7kfCKm5PChWDtm8QV+LyvlFrZD2NBc7Uuo",
-	"c//tGuU3a6HH0M/689MlnedwP2wFWCDI5lknpjqfyaTc5GEMfEXKJuOVyGfKl9Cn2dl8kURiKEt9rr4p",
-	"lO3WvirUpExTVqGep2aB+IqpaolBTNwuSFORv8i4n9zwJZeTe/toq71aqq1UNA3PaSiHjdWKbo2WKaMn",
-	"SjfVFaqQRmGtUppB9C8Cei8gU/N8KB2pTBmXYtErHGhYJv12WaqK4C5dQLK75GLzdyOgrMt1y2+zK8Vm",
-	"89zH+hd2BSxvSsWYsCyT2xgYG5gE3r8KBlNPkhGYIXPY9rpsTxzTevV5yfNKWvs0+Sh0ST/WtFWVikYG",
-	"D4og9r55w4ydIaxnTg57lqvZDibUV17IWY/zxJl47sLne/v0gs/KfqXLBZ8h6TrfUNNc57rksJVcPrHG",
-	"DdGtFFDfq+gLe5Xfu0/CblTeB7QZO6ZLrhrjWygux2/hs7Hb7LbPqTpmk6vazso7YT48gslxB/DYLm/V",
-	"7pm7v96zM6gR8cBfvCKexRH8y5Hz9R055kzrtbjH3TX33osKamP7l1RMJiyX5A5tyYgi2loqJbNSbKao",
-	"hNB2FXCwZqInLEgHxIdEzCpVZ5wM9arO0KsiUXmagkJH6pU2pQ8LJc1HssdKUEUBKYSv19Qx8EOEwjwX",
-	"fvRZoz2bwMGbcTSrReKfDtt5OvZmy+xhq5chcMxUNwL+4sHBPnce8fMgT18QtvSY492h7gqQXROMiBGp",
-	"Wng3RMwq1fQCL8BLN/Nf6cSfnxsjtzQYoqdgrfDdPtl9vSf4WEU8Za4EH9p9IiyV4Ont7qbw1ETpvPdd",
-	"57vOGuwi/E5+uVhFcwJqc1u+KVPTYGUYi0v5EUyKMc/Fgi9ZE2jtcsHHY5Gx66MXml1lS5Yg+qDlJraL",
-	"PM8sd8Uv4RKvqTBcXZKgX/ke1T3jEvReC1YHRSvpj4jmcr2aeIYpGQwi0uvWisjVXn8UYlae6KbS+0WP",
-	"7ogffn74/wEAAP//",
+	"7L3rcts4ti/+Kvhr76pIGVqWHKe7I9euf6kdZ9rTvo3tTM7ssLcJk5DEMQVoCMqKpsdV5+P+vB/iPNg8",
+	"yam1FgCCFCXLTvoyc/pDKpZEELeFdf2thR9bsZrOlBSy0K3Bj60Zz/lUFCLHT0eZmApZHCcXvJjAF4nQ",
+	"cZ7OilTJ1qB1nAhZpKNU5EyNWDERTFADtkiLSSpZWmhWLGei2wpa4hOfzjLRGuzvBa0Ums/gpUFL8qlo",
+	"DVrC9tUKWrn46zzNRdIaFPlcBC0dT8SUwwD+PRej1qD1b7vlsHfpV717nLQeHgI76OvlTDQPG36pDbgy",
+	"wJaeqTshP6gcxrJ+qPCeZw/WGyWO+jgR05kqhIyX34vl6qBP+Z3QjLNcFPmSaT4SXXY9EexOLFmqWS5i",
+	"lSciYanEeWk+FSzhBb/lWrAi51LzGF7FuMYHFnlaCJYWoZzlqhBxoQPcNfwxF3qmpBYD7HAmihSbtvGt",
+	"d2IZsKkoJioJGCwM4zJhtypZdhgfFSJnxYQX1EEoYzWdpkUhEsalXohcl72M0lwXri98C3w9ETwROYvc",
+	"ihQ7l2KW8aVIBgyWOArg2VBiD5pJBbQ2PqiOlUYCX/11LnRBYxrxNBMJUzlLUpGwWzFSuWBmiKkcszYP",
+	"ZZFOhZoXAeMszrmeAKlwNstVLLSGtoZ07Op2aKo6YErGosuG/jAWkzQT5WxDacejizTLWD6Xmo1FoVm0",
+	"33sTsej47dHpxfn10dnhn2++P/rzzfHZzfuro4gWLbqEzd8ZwtSig3KfgQbwAR7KJB2NRA5nEHZk47sv",
+	"j95fHb2NuuxcZkuYrdsqQxwlWQ3g1bkYzTXPWDva//Qp6sDvUhUB06q69Klm8UTEd7DnY57KLvteLDXj",
+	"ORDWVExvRS4SNlI529tnEzXPdTeUlQP4+rY3+pq/3tvpx6/Ezn7cEztvktevd/ZGr3gv7os3t19/bY8m",
+	"kUt5OL2DtAMnyT+QU/7pRMgxMIW9Xi9oTVNpP/eDFnAqOP1FnsoxHsqTdJoWq2fxgo8F0+nfkK/hIP46",
+	"F/myHEOG7fyeEzHi86xoDfrYL/+UTudT/ETDMB/dIFJZiLHIcRTno5EWDcM4m8NSAjmmhZhqViim79LZ",
+	"ukEpek3jqHpBa6TyKS+o66/2W96oes2jWkiRrw7qw0RpwWZKEy0UiuWCJ6ythWDYRFsWNbw4Zl7bztpx",
+	"Y0fb8lUaFgzwwozhsU08YPMZjPM17AUQM7IKJQWLORxRwRNimRnPx3B0Z9ASmYIuVL78bCJ4/TgRPICY",
+	"IT6JgvlbnlwSI4FPsZLAJuFPPptlacxhjrt/0TDRH8tzBSMoeJppX9wOmCQ6ms51wW4F4wXLBNcF68OZ",
+	"zHOVH6oEhvOn4cnx2+H18fnZzbvh8cnRWyASoTUfw6+WsSHbSRQxZjblRUzc3izDw9YCEnq+NJOmJaiJ",
+	"cRRU1Gmq2ZRnQMLE3m9zwe9QXM4zI+tTDRR3YMUFW3BgU1yORQI8+w9X52c0dtx+4m1MfOJxkS2RGvCJ",
+	"e57NRQAk/P763c43xHZnHOQ/0/M8V2NeCCZ0zGcgrmUCyzlVumBf7bNM3ItMw3Ck0CBvAugnOh2evDu/",
+	"PD16ewNdRJ4cvl0WMHo4t0484oxSySKzlxGdrbB1WW5AKnTY6nTZtfhU0L7CZIBMuDl88YTnPAYR+f53",
+	"vV6vx7hcLiYix1c7qRkwqXKWynuepYmZsVHrUPCrnCHRD9iF0sU4F1d/PGExl9AbnA2UfFPWjlZIJ+p0",
+	"gRQOlRxlafxsKjak+wrWcSKyhN0umdFz3gQgfGOr0NDalHSp7kWNvK+O/vj+6Ozw6Obw/OzdyfHhdYW8",
+	"i4WyyqK2GoCO1UywhZpnCdMTkG/cHKafiMxhiXKepHFBHCme5yjqdcELsZa0besFsuaafISVSyWba4Fr",
+	"x1b0EwlvJDVinXKCZF7VToApkmRGfuX9tMqJr0SsZILya8HTwqplqOniISHlZ03v3aqE3yS0YHHfqfw2",
+	"TRIhn0tyYyFFzgtxBQslY2GksBTCiIlcZUa9zmsU9u788tvjt2+PzqqUZdvkpPhmPL4zb0rHkwKWBbmX",
+	"mkG/sGRflrjiXKAdxzOgBTzqAbudF3jMcWCPjoi1Ize3qIOaaSjdry80iz7tjNQc2c8OvDJiICSNWEVh",
+	"gx2lBa1jlw2BlsGUEJLL4gVoolrN8xi00lBKcQ8Wwn7vVYQjjfZ7+1E3lGcNByDE9TqWhcglz3BFnrv1",
+	"TtokA/bVqB/v8Z54c/tNsh+/4rWtPj67Pro8G55Udjo1g2D45BfcxqFkcyk+zUQM2jtYOfNcHFQ4X5pU",
+	"hcYohSOXFlYby9RYI0s+U8U7NZfJcxepNJ7Z/l5tVc7Or2/enb8/q2oO1mkw4cCbne74hcnc9tJWObsX",
+	"uQaVs5QH4lOqi2YOCuO44MtM8eRaqRNQAp+2Nv4KXAz/fHI+fHtzfX5+czK8/P3Reh1KfIqRp/R7+9+8",
+	"/vorVAb0TyRYsMNUk4qLBrxxI4j8Po0F43EsZoVm7T47Tb8l2X2t1CmXS6N26OcfqiJfGnO9zzTKghrZ",
+	"XA6vj25Ojk+Pr2s6J5gQwIsZ6tpmxUTypRkkzzKRMw3UMyXJRFMu1wm0vgVfvtBsJvKdWEk9n4rcHxvP",
+	"MrXQoWxH/mwMs7TtjY8ELPC0mKg52BpaA0H6R1nJLrssVy2UFclrllCvZ4dfTDI/UfS+l3xeTFSe/k08",
+	"m7vAOhTAYJBbiE8z9LxVyeX92fD99XdHZ9fHh8M6xXAScOxW8BwIHV+lcjRGnSvN+PN+Ih2O53mKXMeT",
+	"vAGMQYKVYa0PGmY7qk0m6gwYr4w+lLaJs4ACuzABW+RKjrMl0+lYkmlkKYsb2Ypdc+lWwL5tLu+kWsgQ",
+	"LIBc3Ks7UCajDx8+7AznxQSGHfOiIshxOUo/Xi64VnJLMqy/t8FrOxGMl0+A1hFP4GTKsWDty3eH7Kuv",
+	"X/c6ARPdcZdF39IS5YJn0/8IW1b74GnYCkj+/kfYMpbNDS1kK6q6gZ/zisqJqDuUzCG452nGb7PPkCLv",
+	"z4Z/Gh6fDL89qcoP5/Cde718WTJ2XSCJ5ILHE+iFIZWM5hrsYBIaB8xn7c086hfkRXo+m6m8EMmpSFKO",
+	"fvjP2I+r9xcX55fXR29vTo/eHg9vrv98sUG0O1dLvYufVrqDohPV+4y66C0zL4Z+h4W1bZpPoTG6/XhP",
+	"we+EPmAL4B1oh6fksAA9fUmnn8gA7G7NErWQYG4qKbpsaBwkwP1mHF31pWUrZAI7u+qctM6zN73e1/03",
+	"b/Ze73+933vzpr/ZkeaiQ9Y5iDGvHEyVIiXXWhmH2iLcFFRiQU8J+QTGr7mdOxP2Rz3ewxU8dMan5tDD",
+	"tm07D10xZx/tqPo0+SdtGOxjLUDmR/ZKZ67C32rd/uC2TN3+RcRFw46dpOT0rO4aesArf2yxExeepWG6",
+	"5XnOlyvzoZduGNwl9PVjiycJvpBnF97oRjzTosFks4fHepP4FNhoIvIAhSo6s6BDPEkpnoNfhFS33NwN",
+	"y2O7bI7DGj+6i8WyCOOVuJIRa5M8P3x/za7PB1GHiU+FkMbXcr/HslQXpdu+bKlDGYN2zu/QC5nmbJbx",
+	"2Pg3aRgvtOkZV53iqfd7zDD5F5pFScozNZ6LyLJPjjsCOliWShFKNWL2GXiEs6i0fyMT1pLAjD6a84g0",
+	"jx7KVtByXthW0OL2y0r0uZyPt75WoQhaVTHQyK2R+asRsWJSW1zMdZWknKa9In5nIk5HaaxZGxZejUZC",
+	"JsDXR6nIQOO0xJx7LodOwBYTgSZSLjAAyCXGS1Ym4knTlZ4LVDCmPJ6kUuzkgif4RawSMWANruWgwaUe",
+	"OddDFIQyujo8vzi6OT2+Oh1eH34Hv799f3GCKvbN0cnR6dHZdfVL6xyGb1ccxfhK0+zm+Ozm/Pq7o8sb",
+	"7AOePzw/u4Zfzi/fHl1WvvhwRsM9PsNZ3FycDA9N56GMzo6Of//dt+fvL2+8wTPv6+Ozm8v3OLvL92c3",
+	"l0d/Orq8ohe6IZ6/v745f3dzOTz7/RG+dE0QuOkn42CFn1bcFtBJs9aDz58eXX93/hbHPTw5Of9gp0lO",
+	"MWrsVFhsUbdzAua5FGGGvtVcjxc3RaZWSMzpYnUC+24+5bKkKz2fTnneRKZ1Ruhotnx5ExP8TnA4Kafq",
+	"XjxVSDDDKxAUAafNRR7gIePRJx5GsSHJbkWm5Bj05AC1rRISYnheKCPzVh0R56uARjysyKAS/1IjFpHS",
+	"DfvBSZFvc+OoNQOErfQERMRsX1EHxVjEnXJpdrHKf7hV/reQTiB0H4IWr6irm9p5iu1D0KK5PK0vM8vt",
+	"JG6NXMq2TURCr6xvP/lC7wVLHdSqWR3eqPMC5Xnh4icQoO84LRTSE/F/wu4YagSyQz4fFZNczccTFJfj",
+	"9F5I2vUqGYVylY7+BWjjZzMcDCE91spnO786c8MQylNW+DPUUDoApZZUpast19O3FpCxmsE1KEtHpGvZ",
+	"gzPhFHBOEDhgVHwMaqaFtua0hc4JfBRBJduYMuttmF/Xltd2z9p/1h6sLmjTHp6JxdWKjVrnl9Y1YVgV",
+	"lx73Kj0Ne//1+hX7x3//D+sHFWCPYZlGVUa8h4nJ3gkx05aNWWABz7RimeD3QrNcqSlC2grnINFswmUi",
+	"EobeVtzdtPiyzoz1GCwzYu6iaQMWGd9WRJM+VLlgV6RHAPc9dIgQ47/Tdj5pbtWQUJqzogPf0goM5oIA",
+	"L2S/sIXKE12ztiJUVQy3d0pIKPFI6AMWxVlKI+SM/vSxOzgeODFq4fZVV20sagSWlfHjrRhNQevTDjy9",
+	"c89zdF1DM1zHQ9uWPtkXeEiyX9BZ9DO5Z7Zwx9jFuDC6dHVBMgu220y4ykEanwQ7DFqWnLf39WxikD+5",
+	"lFMFzw7VXD59qmv4pffGwCEMHbKzXJ2mnbsUeM6OCzF9VA38hchclkz+sZar8mANmSNh+y/esDbP15Lv",
+	"99DT0mVD004PDCx3ypfozzOsFJhXxUQ6YJGlKssZYbMj8p2EEvXoAL0nFVi18ZQTCM1zxms2UVnC2pxN",
+	"U034yxQx4L2I1R0fnSY9+/nbJzyNaKvD6ZPkAwrCY2rW71lQrP3i5z692/BMvZmW1imcPzXbmc8SXlT1",
+	"0612432l3aNe8Xo3dkea1qSczSqMHf3eI4edRM/qAcvUQuQs5lORsZhrwTJRFCLXAUvScVrogEU3YEDu",
+	"mEPTrUVvUdUA2ubQDDr6r498528/fBzu/Cff+Vtv581Nd+eHH3vBV3sP/97kL3pc23Qod5PuxOkwBkwX",
+	"PMd8El6w/jMMdtv1Z7MjY2aoGTVlvGROHtNBx7iuBPTK2ZAGxotQUoPA8qdK5B8ebBt8O6V6rEH5BxVQ",
+	"9PYOAab5UjMHUV7tdUDjl0nnN9/BBj3yF+eZa0z0kuQ3BTPMO15od/a6YEj4BxV9TyY2hLEJQlihl1Kz",
+	"BQYikkQ0hNPiXAA/a+g5nwsbyDAAITAXx/xeVA9NUY7rgOHZpGaI/wJTcmmj4553+VapTHD5L0QGX9hc",
+	"qb0s2GS/GDXZbmUTpdWk3C9n0z1B2X22QfeY3vsnQsKuroJZwWHVcoGV2ynSqWgSmAkv+HpRRcmxzYAi",
+	"ShZJbOJLqi1CN3CuY64RgOmdGzMJMOjHasd8+RetZPeSL05NPObnPFRmzCXNP0nqb72l1W4Cb6fMFmzY",
+	"52aj/WdboZ/aO/AZ9rZb1+3VZbOmVxQvfFRdXr+jm416N64N+7qtovjLcToz0LfP4hGl2EdukcoKkzhg",
+	"XBp3LS1MYPnJc5nGU9irP7GNO7ROr4kqB/qz1ZencOx/TtZYZ4Drt6dckg07Y8/vlxCBP+k8N80Gda54",
+	"nqfF8gph2GT1zNLvxXI4b6qCMSwh38aeiv7XzvDieOd7sYxMEYaATXkiTP6dxT9DE81oMBEzIQ+eTFN8",
+	"YSiji/Ora7YLT0WVGhV6ohYSiyQETi1G2HoiyCo0p1bJbMkmXE8sTrwxz98NttwHmi7ZYDwXuZ04fXpn",
+	"t+IPH65bq0iLP3y4xgypoclR4BQ1MSDwcN7rvYoJ5A1/gqmaaj03KD04oZjupvIXmp3PhDx+yw6VlCIu",
+	"2CxX92kicqbyUBogvkvxTcQsU0vD3TCJNGHfXe29/oppEeeioBUkqD6LFVjco1xNsVyDHKXjeU5gqIyn",
+	"01BaY5hF1CLqBGVOIrZDcC08zCJMxKMVJug+GCM43XJJJ0UxI3hxKkfKIqQ5ZeyanXhnCGN43GqEIR8K",
+	"WeQ8Y1YRZVcmq8hwOiUJ2a+Ael0QjZApDrhWgQgitZgHQ2nOCZukBs038qNDofy3f2NoyuhQuiHYEB1i",
+	"0rJMxbwwu4Kej5cv0ZJ4+XLAuAFjes6pwDlUsqXB22COjmLcekm67Mz04HlS0C2EPiFyguTCDxEmQmqR",
+	"LVm7H7C9gL36x//+Px2iE6lYNf1YhpgrQkMKGI9zpTVKQelqQuQCcd7aRdBMWA+X5KWXFozhafLlSGWd",
+	"KrADs/ltlsIptN6kQdVxTT4ax28jPLgdNtfkFQolw4Ziwu9TNc8HuNH0/pnIy8jsciYs4rUMgiPwte3Q",
+	"QwGLKMYYwbIEdl2gD7Pg1UlN+RLkZM21vqty673qsg9YMaXufJeq9L/T+aQDhd9BdyOFmVxV+DtOwWJQ",
+	"m+Gl6JXX6CMw0dKgGirFmjbMj6uyQo0FoqsQAVxoG4fVbMIpvO1OiQsuDGB/Gfs787aK/b06D99hiQHg",
+	"v2OTnZ0d/Eft7YIHFUxrUEXn/t3FdG0ru2Pe39r7FfuDtzjsKzxZX8wXFOTFsMnfzRk+845szuWdDmUJ",
+	"osbg8qofCD0yFvaLoWNYr4FXfsj5brRFA0jxqYADiPuhFaMqJmcB49kCfZAmgWrMZ5iozFKpRe4Saadp",
+	"kmTCJDoQ78p44dG7l/wQhJKzXGSCa8yg4QRbmM8OTEuqneLCeiXMFquSBAh+1jTsKyS1dzyG/zsobHUo",
+	"fTgCVX5aEs9zBy3jWFjAlv6hBK0uO8T/kXugkxbpDFqiRoAsm5IPDQAwYILHk0pkyrTRtuAEvs+k7aQF",
+	"y8SoYGlhWfQRGARyXF3GUB7j4iL0EbNH0KtewjpMDSgYT64WmICCueGUWC7HxcSC1AzsRismkpR81KHE",
+	"ydxifA5eLEU6ntyqea5Zzin/fMJxs3JBq5jK8YAY6MuXF0BYMIqXL4FIaMdILzJgdFOzi7iAixa0jYak",
+	"nW97InJx4NgCMjWPM1SwFqQoVVGhtqROWmI3OgPnSQeeZ9zrjCNv2JB4AA/7Xvcz1u4j+f+uHxjv+9nv",
+	"+lZyC5l0Dlac+YwY+CQXgrgsAmDkMqgc87ESmioJ4HsCIJRUsvu9LhvSmcXHYHPsrmDuP8NSANl9LQzq",
+	"iI2USgs7N6WsiL41bn+spMsuQkpwAhBeXtbP8oiBZxnLYOFpBegU6TuRHDCXs0kSlHujlYqBauDwtfB6",
+	"g7fVLlnO1OZqxnq7kNitWCqTVimkaQSvWwP0HjCqkIDLmDCRaYEj7xLhnqp78fLlCh3uAvPBBFN3vig5",
+	"FAGeagQrB0YGAlKdMtL2QJ8F7g9yFOBulIoJQkZI0Qloyw0DULkr0eZWDHsDLcppNqkkVlOoaRrT3qN8",
+	"x4lEF+/90ecUdo0M9Al29n6PaTHlskhjQjMtJqAIz0Q+nReo4DsN0UYxfaGCEsQCb1HR36z/wGeS8v6R",
+	"cOce9FIeT0KJoDfWBs1x0emyob5DrgbUjKP0YWuoUNjYAfcRXSwXxTyXNFNL0WbhUHA5DBUoQyYXUy6t",
+	"ugtv0HwksqVdAirPRcLR4KeIXrXL6aUXvoBVKpUc0E3puQDH8vIlMjygMNI2jIow2Kz8+FyuQ9LXvM1o",
+	"Ef4LrWIx8NUixw87BJe4E7PCmmcO1IYripYmSEelS1IeVDBxp1zycWltlPA47wdSLbzt8oD0oWwsv1h2",
+	"r22SJNZZIboGNaZWoIeqHTotwVXsCOXKaxORiQLfS0X5ynERO6A6Ln6UypTucR/pOTUvsvQe7CV41rEC",
+	"J1xHPM00GqZLligYkmEB0CUWORnBuvhWhzMmLKqQF6GczfOZ0oIo7uqPJ2w0l0a/dcpcF9f45n4vYm2q",
+	"cVgKhwMWmV/7EeOzmZCJpZyyvVk4fMY6Ds2gjD8R94gcVwETn4DDUUqzBPNu6QzoUDofyI0bQ2REvXdm",
+	"LKm9wFYExwmss5L4CAgLXECvVp5R6lGYIYNwgE08oBfuMcPV7Zo7eOSKXtFZfSPhKwelIuhkJ+aycXfC",
+	"KyDLwBI2MFQ0pRnWBUN+QvkfdDBTIwdBhrs3CcdacThpoisGiykg6R73rA3Wj9YePrCuSg4CJjWeaN9O",
+	"tvRiqRu4bzkyW6jM2geFouQ1Omelk6Xkg6FsG3FdTeliu/Wcrg5VUKLagaQYGgUFjzLPc9KGubMQ6Ug7",
+	"+47SIk2WD7rfmmQ1SaBmMYhEc4kDgJd5vADUPQOjFbl5O/4dHTjjBs+0sAVJKrzfrWeAtSF8yi8BMVb9",
+	"MktNUlEqKaywMc5XlLelX8eZOlSrQqqiA9uEIt2eIE0VL+nsDlYWxjwVWSbLMTIQSvKUEsOrV6JFk8+6",
+	"kUoXCp5sN7TSLeO8MmACEtHMBC9Ac0dM+FzCVjs9M152uoxSAmwfMKdbqvjFbnl8Z1elVsNPDi0K3Uvk",
+	"b6+m8JsaHksW/Q4/s6lIUkpV7bhiA/VahqHEYoZUO+ObvddvnLeJEvaBgBcTMK9mKOVyNUdhFTAhY2Vq",
+	"DWNNQOOOITqPwnAemQqIhqfAQ/2vvPqIpmBiG55NvnkVw38jnqDJjoU37Xk/YPRIrxcxnsFPKZGRwRFB",
+	"v6HEeBvpELTLGgssiqbii4kQM+ABZalHWytSLg1b0lRkUaO54SryGABlLbPUs2dRqecJG81zMojxcLqC",
+	"WyVayqvqGMo2Mppep1Lf0RYx8es/9l8N2Ai34MXDC89+L8tSHjBO06LTZvYbXYVRWdoq1cbPXl2FVJsS",
+	"mHN7WhvLROKWwV9Y/3d1eVazcS1pDyu1W0JJB6IsIUcF9HilKI5IUbbAtizUAI7yh2uGSnC1Ak77CV57",
+	"U6UmKkMEUadWAmdtPCSUbdu8DK1EcLp5PPEL6YGmTj6JzMQ20Dvizba5/F0oaRmMt2q1bB4mvwMLMV6I",
+	"iBJUogH7/dF1+X6NygtZSVSKMBoYaYTHBr0m9DNGbqKBV6ojYLNsrinMA09jaTh8NgWhBerDTGH9UseY",
+	"4BHSl6wSAt9EAfM+7d4pOUbEMfA1V5TSlSOiikfVaoQ+efUj1pAlDKtMabDVUoWhpFqFVCTQyyW2rNgV",
+	"FCwTZonksdoXmDUYQQFreE0pQkv9muoPBswrSwjKnVXPBPteybGt8WUcZa5GWKq9MmHIFPf3wLiv1Qlz",
+	"dmqeq1zb41NN50eyQ8qt1AWIDDI9cgnLEdUq0KjnBs2p9QehjExWMz4OavtMqFkmDjyuxpME9DBbG0DP",
+	"44n1+NVKBFCgKUtjYaLgJnp0enzdClrzPDPRJj3Y3VUzIWmNuyof75pGeheefQhaRVpk1cDT2hhTiZ9o",
+	"DVp73f1uDwEmMyH5LG0NWq+6ve4rQglPMGTqFAmMByvdUDn692AbVXxZno5pTq4Jo2ghmlCwuJgTtfBg",
+	"rMBMY6BjkzLrSGsPCL+WLDhgxuRAxxn6NUQuGtKzVR7Kij/PKLuFLRrc7HVtHVQTCmzkMAejiHzUxouN",
+	"0oWIs6zX74d3BiytXg3hnBnkKCm1SYojk76ZViZurEW7xHNpqoiRhDVh8QEBLiPW9ixEOy+vTjRW8QAF",
+	"SiQH1qEMi9/sDOuuDZStjRuFEqvlFhXcivXP+BpyjuwCNYeD+k0F4hOoeCnoa8ax6Jf2tzkfpvog+SDL",
+	"Jaal9Uv/rylOgft2PfFtUGNcuoIdFc1/myru5YKF0tQnMAReN6dox238CENzZV2C0v4JvJmEsmZ6DUqH",
+	"uzCupYpnyfedQxf1egrWiEbXJZC0Md5tjqeBxmOYooWMgwTscQKMoLEUMHKT8haVj81AmfKR3drVHw8/",
+	"BLZa2LcqWW5flawKdNcW1tIakgOWrdr3ZhtIUpJKSY8CS0SdsvJKDy70qoYGckVtqqii/t665xwGuYXe",
+	"Jkmoqyrm3p/CreAYOjfWWb9Xnw6a122sQLbg6IHt94iT1gqPdSpz8zrs9ypjf9Pr1wfP62OHUWlC3wAV",
+	"n8MgVhbf81JY/6AXFlYja+d/7Q/MG8j+6iL6JYJKZPbXMJD7veoATOyetddH3ztrOl6Zvylh9PCwdZ26",
+	"eibLI8V5icUaS8BB/Fcu2alfh7DX6z/xmHhYfzdz9x3BEJ+yA2rmpxx5O7IKhe/vPWv5tipu7DlnWFuK",
+	"RWDhWWg5V5MQqIjvfq+3bgxuhXe92yawSf/xJpVar9jo1eONytrs2OLN4y3c/QHQoL9FF/VCztju9Tbz",
+	"aagXCY33thhlvVLyQ9B6vc26V4uWY6tXWy19WfsTKK3kRQboBKK1CoRqBa2CjzEX3k8XqJmfrUHL1LWH",
+	"95aqktUTd3/0DskDjHTcdG9NVeFQI3P/Sr/X61WuWEC1ZjkTNgoIllmAqnM1mJOlJY5DhxKVVQ26Fc+M",
+	"t7rrwnvUAhNkvVLjqOkgHkHNiwMvnpyaBmrEojTRoDChqW/i335oz7hQA7/GLhw5spxyW79JlneONWgU",
+	"J6kuasUJ9ZP1ifoFaA/Bo01sEZANOVf6BUsTHWAone9oAa0LwiG7pMuPr4L9vR/gi1mGtdwM7Lzpepw0",
+	"0RsvT9sKgk+45Gra8GNZw8USKXmk8qnRtSqSpPdESVIsVEWKmHF/fERd8uWHqdPien2iRHkN+7a9tPrM",
+	"3vp7Dz88QYI1Ve9cI8QqPIFCs9Vb+vzTq6T4tQuwfybRcCl4UmFpuAmWi4oyxXs7MUFeya3EhPt0nDyQ",
+	"rMhEU/3vS0EqfMUgtXoj8nzndwkM1sPEoLz0TJGNgHdTHwlGYEPj3nM0hrEmik5a5Fy7hNEhABgRFcUE",
+	"q9Dfgzgd89mBD6yAs5XKudChLD31k3Q8AQOfXtQhZHepubnwloUudMmvyNIRCBIbQivVYjDe8eq+xuic",
+	"vXAPw5lk0FOP1sh+tIRPKAmbYQ7hFgWD8GTWg4G6vIhJaYxxmqcdpIG2aS2cwd/DdvT26OTo+ihCWGb5",
+	"A6KWQlmxI2jFlL3csBai9N0j9YKcMD2LImoS05c0clda5meQ0NWrWBvk1v7GjOmSfExE1kOALPFWi1+9",
+	"ObD/eAt3d82z7Id/Ln5NZ4fLBtvvydp8sF5RJ48BejhXy75bolocNLIqafCfpW6MgRlfaybtGn512INg",
+	"DdqAPQY2COUK2mArj2WjZ6+uhv8CZ3xrtf3zlVh0wPla7M+pTj5bmdzeG/Ivx9z+6XTLCqOqR0N+ar1y",
+	"18/tXsvqVlWxgKksAZUNc0UCvPnV5O5FGK81CCyCaJibO8HwJ/URk5XbMGbK17LoH1vHEH7vYAqJf286",
+	"COlSF/ShSrCG01mxRI/HOveBBVb9KhkW3cW7DWej7PcvwNpMVuA67tbfyNxMwQK8r9dWJehV6wzs+ZUD",
+	"Playhlt7vb2vdvr9nb3X1/03g9ffDHq9/1yp4DDow3qsabbXG/R6zc2eZof7BSAa2OY5Xr4yrlvc5Vmw",
+	"2ZW/Gd1fjjHCca0yxvvy8FqG+Cev/MOXZ4i7P1aoar3T9tzjX2XyMlZjoICbV8LF0wYr2iLd74gYEfOq",
+	"bpPmZWvS/CIMrKGUmpm1ucq84vDcM77NGTR3rs164v56J+fTygN8PjM01ys2RL02MR5b2KcQn+Cpc3ap",
+	"pkIF9N//R1AGREHyHESfmtMv/389GLyR1a5wtyfztnXqoN1Am2sB0/lNIfylFUJfIaoA1D+P903NLRvN",
+	"0K1TVYduVTK6dr1sLmdvbkp+M37HUJZJcLyW7ruSZMnaqYyzuU7v8R4hBFy82JgUXvHTab7sBCZLTiwa",
+	"spsDky7Hs2y5eoOHDwwrs0LL0c4LnSbCTrwhITTwSpzjn21Ujjs+m/e9nnRnBCWR/uO//+fud31KHCnh",
+	"D2dosGMKnF3sO+MdhY9lOl8qJeapuEwKk1nh+2+9x+m5XGQcN83gO6mSzoHz7eqCL6n2QpewUB5WTE95",
+	"lj2aVAxrVN6EEXgIW3I+Ehp1Ll9olquFdqCrUuy7YCMBvLlmJovDXdM8qORpBJ7f5IVfc9Dg4X1wWlny",
+	"wGY5N8Kw6l6VA1qoRaqF71t5oR/3wzQkfWxX4hgzFUypZF7Y0yIyLTaUL6ZURCFtyr2DSlqIl4kem221",
+	"C2l+xSRbQ3Srhep9WuNr7+KBAXsta3frIP3bQg7+2QwlhhXs21byYmsX69RyY13vLmMIeuscMB5KNzmb",
+	"AYVjsEd7TXmKtTWiTSLRaK55Zi9wtdkEg5Vc1ZUwhUkhLhlkjdVQjQJDianBUh80tjBLVBZvSJ0Hv3IB",
+	"Fi6ClzUufZbmNVq5Seugkr/t80J/jRCG2JSwfbA2Ybvsszlh+4C8lVjigBJTOVGth2R1+7N6W1iTLwBE",
+	"nVea+dcFSTzF2zkoluajDw3RPxl9yJvAhxsdl6RdCikaB0YMpY2ZucQcrMjvWDkyypUn3W3hoSYoXwVj",
+	"WINH9h6FGDZ6Ub3rc3zEYv1l3u2BD27CH9Ji8l155c2auVtlucae6Me9oIpkxIdlAz/yl6Gsi+zvUW+r",
+	"rdy0UN71PY1d7G2Aqnr3eb1++BJrvLXN4t/J1WC3fMCkYneNjas8obYBQ/aee0DdXtXuN/r4JDxqzcO/",
+	"D9zjSVGCJy/jZnAk3YJXzQquxver2mp5S9NvMdHfMJWP2LKn1XumqgVTyvx5U3DLmSWekWuui3gC3rJy",
+	"Cc5j4QwHpTRpGJJxYOLI1B0K1Khfj8Q3umDnOtd3xGL4z+a3V28740U8MZb2KM3o3gapCmsQpRr76rJh",
+	"mctShNIpj/ZlS1E8IwSyATpZu1oW+waLw2bckt4feGq8ya2uAOZdkUJXD6H57okm3KMtUb7eKbhlTfZm",
+	"b6VRQMrEsjK98YCpaVqsjt2kQeNzIHOwCiDW1PMn9fW66Ri2ve0M6J6AVfdytqxQLNIIrHV3zTpWq74+",
+	"KX5sr7VuHISHnypKawyHQ+Ji3YCwuqPT9J7v5d1uWM4WKsfFTtF+Vpjtj8WFgJ69QUVr11ImX2bgj5gV",
+	"JQr0Zw8DrgYB18T2POb6cSujowHT8DRAbr35Hkx3s/rvxx+foC1V7m7bIgqIg/Axhb9F/75w9G8FcstL",
+	"OV1XFJ4BjTBuRHSIzxv0hKHW6Vhq9CRbZdjYtyBgfbXZ1yJqLmaq0mBqXVaamVxYrGXgXUURmeIuWJDC",
+	"VIb0cjR86jMV0HJ0Odm3lxDdUJphd9lhtWRZ+9F7JzsGIYsNbM5rlt6JsqxRKHEQlXKcFZMfy2yaGjIL",
+	"W+OnwCLXzs9bX0lMNlHqTiRsPmN8imK3EcILuoeplS2NA7+YiCk52QhTglnZgf+WlSpU22HgaKyYKlhW",
+	"oKfCAdXrbNFL62dx++nvzlu7H3UCrJtoy8+kpmixyYzf5NUNfBXQJldXyGfKl/BOs7LFIo1FKCvvXL3P",
+	"n+02XuhvKslQlrieZ2aCeK9rvfIy1rMpSVORj864/Fz3FTff4fnZu5Pjw+uo012tYFupJYv7FMqwtVro",
+	"ttUx1YVF5aS6+l3S1hKpUZrJc1oEdBk3U/MilI5UpoxLsRiUTku8m+h2WSkW5Q5dQFpHxa3pr0ZAWfTr",
+	"pt9l14rN5oWfAVUaSzC9KdWoxGqVbmGgb2ASeP5q+G49SUdgW81h2Zuy97FPG0nhFW832RvT9JPQFc1e",
+	"01LVCj0arDmm9hyYax3tCGE+cwqSsELNdrDOUO0W/GYMOY7Ec9E+38OqF3xW9eVdLfgMSdf549rmODcl",
+	"+67kZos1rp9+7daivZqms1f7vf8kjFLtEs7N6E5dcY8Zf055OH4KP5ldZrd8Tkkzi1zX01YuYvz4CPbM",
+	"bcBjq7xVu2eu/npv2lGDiAf+4tU2L7fgN+fZb86zR4EgxI0blczPcpHde/eaNSJBrqg6YFS9wSeyxYvK",
+	"2HylNuBK9cCyJk/XlTTEItiemCPtFR8SCauVEXTS3ysjSDfLo9o3BVWUFENtalmX6qWf35MoQbVtpBC+",
+	"RtYkeg4R8vVcmN0XjQ1uSjzYjBdbvVPq6fC0p2PMtqxjYTVKBEiacpXAGT3Y45euaPE8aN/PCM97LEzj",
+	"0KUlmLQN5s+IlEQ8GyJhtfLIgQcHoJP5W2GL/+fkCDJzA4j7PEyhEybehVrIFP0bpT7+AAqZf7nWxx/Q",
+	"Zyfy++ZAw4mKeeZdoYVPRpW6d4Pd3QyemihdDL7pfdNbA0eG38ntm6h4Tlkj3JYezdU0WOnGArb8KoSs",
+	"DcfqasHHY5Gz98cvNLvOlyxFWE7HDWwX2btZuhXnkSsnQkWNmxLI/VubUCc3HmfvwuQmjGZFyUeYo3ur",
+	"iaSZ6y5AUfBeaxWF1bd+L8SsOtBN10aVb3Tk8vDDw/8NAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -144,7 +144,8 @@ type ErrorResponse struct {
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `NOT_FOUND`,
 	// `FILTER_REQUIRED`, `CONTEXT_EXISTS`, `PRECONDITION_FAILED`, `SCRIPT_NOT_FOUND`,
 	// `CHARACTER_NOT_FOUND`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`,
-	// `INTERNAL`, `BAD_GATEWAY`, `UNAVAILABLE`, `DEPENDENCY_UNAVAILABLE`.
+	// `INTERNAL`, `BAD_GATEWAY`, `UNAVAILABLE`, `DEPENDENCY_UNAVAILABLE`,
+	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
 	//
 	//
 	// Example: VALIDATION_FAILED
@@ -371,6 +372,9 @@ type BadRequest = ErrorResponse
 // Conflict The body of every error response.
 type Conflict = ErrorResponse
 
+// Forbidden The body of every error response.
+type Forbidden = ErrorResponse
+
 // IdempotencyConflict The body of every error response.
 type IdempotencyConflict = ErrorResponse
 
@@ -385,6 +389,12 @@ type PayloadTooLarge = ErrorResponse
 
 // PreconditionFailed The body of every error response.
 type PreconditionFailed = ErrorResponse
+
+// TooManyRequests The body of every error response.
+type TooManyRequests = ErrorResponse
+
+// Unauthorized The body of every error response.
+type Unauthorized = ErrorResponse
 
 // Unavailable The body of every error response.
 type Unavailable = ErrorResponse
@@ -2484,6 +2494,16 @@ type ClientWithResponsesInterface interface {
 	ReplaceSessionContextWithResponse(ctx context.Context, sessionId SessionIdPath, params *ReplaceSessionContextParams, body ReplaceSessionContextJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSessionContextResponse, error)
 }
 
+// DeleteCharacterContextsResponse401Headers the declared response headers of an HTTP 401 response for DeleteCharacterContexts
+type DeleteCharacterContextsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteCharacterContextsResponse429Headers the declared response headers of an HTTP 429 response for DeleteCharacterContexts
+type DeleteCharacterContextsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteCharacterContextsResponse503Headers the declared response headers of an HTTP 503 response for DeleteCharacterContexts
 type DeleteCharacterContextsResponse503Headers struct {
 	RetryAfter *int
@@ -2496,10 +2516,20 @@ type DeleteCharacterContextsResponse struct {
 	JSON200 *DeletedCount
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteCharacterContextsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteCharacterContextsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteCharacterContextsResponse503Headers
 }
@@ -2512,6 +2542,21 @@ func (r DeleteCharacterContextsResponse) GetJSON200() *DeletedCount {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteCharacterContextsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteCharacterContextsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteCharacterContextsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteCharacterContextsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2553,6 +2598,16 @@ func (r DeleteCharacterContextsResponse) ContentType() string {
 	return ""
 }
 
+// ListCharacterContextsResponse401Headers the declared response headers of an HTTP 401 response for ListCharacterContexts
+type ListCharacterContextsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListCharacterContextsResponse429Headers the declared response headers of an HTTP 429 response for ListCharacterContexts
+type ListCharacterContextsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListCharacterContextsResponse503Headers the declared response headers of an HTTP 503 response for ListCharacterContexts
 type ListCharacterContextsResponse503Headers struct {
 	RetryAfter *int
@@ -2565,10 +2620,20 @@ type ListCharacterContextsResponse struct {
 	JSON200 *CharacterContextList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCharacterContextsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCharacterContextsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListCharacterContextsResponse503Headers
 }
@@ -2581,6 +2646,21 @@ func (r ListCharacterContextsResponse) GetJSON200() *CharacterContextList {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListCharacterContextsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCharacterContextsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCharacterContextsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCharacterContextsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2627,8 +2707,18 @@ type CreateCharacterContextResponse201Headers struct {
 	ETag string
 }
 
+// CreateCharacterContextResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacterContext
+type CreateCharacterContextResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateCharacterContextResponse409Headers the declared response headers of an HTTP 409 response for CreateCharacterContext
 type CreateCharacterContextResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateCharacterContextResponse429Headers the declared response headers of an HTTP 429 response for CreateCharacterContext
+type CreateCharacterContextResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2644,6 +2734,10 @@ type CreateCharacterContextResponse struct {
 	JSON201 *CharacterContext
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -2652,6 +2746,8 @@ type CreateCharacterContextResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -2660,8 +2756,12 @@ type CreateCharacterContextResponse struct {
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateCharacterContextResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateCharacterContextResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateCharacterContextResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateCharacterContextResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateCharacterContextResponse503Headers
 }
@@ -2674,6 +2774,16 @@ func (r CreateCharacterContextResponse) GetJSON201() *CharacterContext {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateCharacterContextResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateCharacterContextResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateCharacterContextResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -2694,6 +2804,11 @@ func (r CreateCharacterContextResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateCharacterContextResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateCharacterContextResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2740,6 +2855,16 @@ func (r CreateCharacterContextResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCharacterContextResponse401Headers the declared response headers of an HTTP 401 response for DeleteCharacterContext
+type DeleteCharacterContextResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteCharacterContextResponse429Headers the declared response headers of an HTTP 429 response for DeleteCharacterContext
+type DeleteCharacterContextResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteCharacterContextResponse503Headers the declared response headers of an HTTP 503 response for DeleteCharacterContext
 type DeleteCharacterContextResponse503Headers struct {
 	RetryAfter *int
@@ -2750,14 +2875,24 @@ type DeleteCharacterContextResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteCharacterContextResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteCharacterContextResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteCharacterContextResponse503Headers
 }
@@ -2765,6 +2900,16 @@ type DeleteCharacterContextResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteCharacterContextResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteCharacterContextResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteCharacterContextResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -2775,6 +2920,11 @@ func (r DeleteCharacterContextResponse) GetJSON404() *NotFound {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteCharacterContextResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteCharacterContextResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2821,6 +2971,16 @@ type GetCharacterContextResponse200Headers struct {
 	ETag string
 }
 
+// GetCharacterContextResponse401Headers the declared response headers of an HTTP 401 response for GetCharacterContext
+type GetCharacterContextResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCharacterContextResponse429Headers the declared response headers of an HTTP 429 response for GetCharacterContext
+type GetCharacterContextResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetCharacterContextResponse503Headers the declared response headers of an HTTP 503 response for GetCharacterContext
 type GetCharacterContextResponse503Headers struct {
 	RetryAfter *int
@@ -2833,14 +2993,24 @@ type GetCharacterContextResponse struct {
 	JSON200 *CharacterContext
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCharacterContextResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCharacterContextResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCharacterContextResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetCharacterContextResponse503Headers
 }
@@ -2855,9 +3025,24 @@ func (r GetCharacterContextResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCharacterContextResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCharacterContextResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetCharacterContextResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCharacterContextResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2904,8 +3089,18 @@ type UpdateCharacterContextResponse200Headers struct {
 	ETag string
 }
 
+// UpdateCharacterContextResponse401Headers the declared response headers of an HTTP 401 response for UpdateCharacterContext
+type UpdateCharacterContextResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // UpdateCharacterContextResponse409Headers the declared response headers of an HTTP 409 response for UpdateCharacterContext
 type UpdateCharacterContextResponse409Headers struct {
+	RetryAfter *int
+}
+
+// UpdateCharacterContextResponse429Headers the declared response headers of an HTTP 429 response for UpdateCharacterContext
+type UpdateCharacterContextResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -2921,6 +3116,10 @@ type UpdateCharacterContextResponse struct {
 	JSON200 *CharacterContext
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -2933,6 +3132,8 @@ type UpdateCharacterContextResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -2941,8 +3142,12 @@ type UpdateCharacterContextResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateCharacterContextResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateCharacterContextResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *UpdateCharacterContextResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateCharacterContextResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateCharacterContextResponse503Headers
 }
@@ -2955,6 +3160,16 @@ func (r UpdateCharacterContextResponse) GetJSON200() *CharacterContext {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateCharacterContextResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateCharacterContextResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateCharacterContextResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -2985,6 +3200,11 @@ func (r UpdateCharacterContextResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateCharacterContextResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateCharacterContextResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3036,8 +3256,18 @@ type ReplaceCharacterContextResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceCharacterContextResponse401Headers the declared response headers of an HTTP 401 response for ReplaceCharacterContext
+type ReplaceCharacterContextResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // ReplaceCharacterContextResponse409Headers the declared response headers of an HTTP 409 response for ReplaceCharacterContext
 type ReplaceCharacterContextResponse409Headers struct {
+	RetryAfter *int
+}
+
+// ReplaceCharacterContextResponse429Headers the declared response headers of an HTTP 429 response for ReplaceCharacterContext
+type ReplaceCharacterContextResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -3053,6 +3283,10 @@ type ReplaceCharacterContextResponse struct {
 	JSON200 *CharacterContext
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -3065,6 +3299,8 @@ type ReplaceCharacterContextResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnresolvedReference
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
@@ -3073,8 +3309,12 @@ type ReplaceCharacterContextResponse struct {
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceCharacterContextResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceCharacterContextResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *ReplaceCharacterContextResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceCharacterContextResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceCharacterContextResponse503Headers
 }
@@ -3087,6 +3327,16 @@ func (r ReplaceCharacterContextResponse) GetJSON200() *CharacterContext {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceCharacterContextResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceCharacterContextResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceCharacterContextResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -3117,6 +3367,11 @@ func (r ReplaceCharacterContextResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ReplaceCharacterContextResponse) GetJSON422() *UnresolvedReference {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceCharacterContextResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3163,6 +3418,16 @@ func (r ReplaceCharacterContextResponse) ContentType() string {
 	return ""
 }
 
+// ListSessionsResponse401Headers the declared response headers of an HTTP 401 response for ListSessions
+type ListSessionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSessionsResponse429Headers the declared response headers of an HTTP 429 response for ListSessions
+type ListSessionsResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ListSessionsResponse503Headers the declared response headers of an HTTP 503 response for ListSessions
 type ListSessionsResponse503Headers struct {
 	RetryAfter *int
@@ -3175,10 +3440,20 @@ type ListSessionsResponse struct {
 	JSON200 *SessionList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSessionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSessionsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ListSessionsResponse503Headers
 }
@@ -3191,6 +3466,21 @@ func (r ListSessionsResponse) GetJSON200() *SessionList {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListSessionsResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSessionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSessionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSessionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3237,8 +3527,18 @@ type CreateSessionResponse201Headers struct {
 	ETag string
 }
 
+// CreateSessionResponse401Headers the declared response headers of an HTTP 401 response for CreateSession
+type CreateSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
 // CreateSessionResponse409Headers the declared response headers of an HTTP 409 response for CreateSession
 type CreateSessionResponse409Headers struct {
+	RetryAfter *int
+}
+
+// CreateSessionResponse429Headers the declared response headers of an HTTP 429 response for CreateSession
+type CreateSessionResponse429Headers struct {
 	RetryAfter *int
 }
 
@@ -3254,20 +3554,30 @@ type CreateSessionResponse struct {
 	JSON201 *Session
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *IdempotencyConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateSessionResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSessionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreateSessionResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSessionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *CreateSessionResponse503Headers
 }
@@ -3280,6 +3590,16 @@ func (r CreateSessionResponse) GetJSON201() *Session {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateSessionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSessionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSessionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -3295,6 +3615,11 @@ func (r CreateSessionResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r CreateSessionResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateSessionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3336,6 +3661,16 @@ func (r CreateSessionResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSessionResponse401Headers the declared response headers of an HTTP 401 response for DeleteSession
+type DeleteSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteSessionResponse429Headers the declared response headers of an HTTP 429 response for DeleteSession
+type DeleteSessionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // DeleteSessionResponse503Headers the declared response headers of an HTTP 503 response for DeleteSession
 type DeleteSessionResponse503Headers struct {
 	RetryAfter *int
@@ -3346,14 +3681,24 @@ type DeleteSessionResponse struct {
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
 	JSON412 *PreconditionFailed
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSessionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteSessionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteSessionResponse503Headers
 }
@@ -3361,6 +3706,16 @@ type DeleteSessionResponse struct {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteSessionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSessionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSessionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -3371,6 +3726,11 @@ func (r DeleteSessionResponse) GetJSON404() *NotFound {
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
 func (r DeleteSessionResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteSessionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3417,6 +3777,16 @@ type GetSessionResponse200Headers struct {
 	ETag string
 }
 
+// GetSessionResponse401Headers the declared response headers of an HTTP 401 response for GetSession
+type GetSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSessionResponse429Headers the declared response headers of an HTTP 429 response for GetSession
+type GetSessionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetSessionResponse503Headers the declared response headers of an HTTP 503 response for GetSession
 type GetSessionResponse503Headers struct {
 	RetryAfter *int
@@ -3429,14 +3799,24 @@ type GetSessionResponse struct {
 	JSON200 *Session
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSessionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSessionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSessionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetSessionResponse503Headers
 }
@@ -3451,9 +3831,24 @@ func (r GetSessionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSessionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSessionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetSessionResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSessionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3500,6 +3895,16 @@ type UpdateSessionResponse200Headers struct {
 	ETag string
 }
 
+// UpdateSessionResponse401Headers the declared response headers of an HTTP 401 response for UpdateSession
+type UpdateSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateSessionResponse429Headers the declared response headers of an HTTP 429 response for UpdateSession
+type UpdateSessionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // UpdateSessionResponse503Headers the declared response headers of an HTTP 503 response for UpdateSession
 type UpdateSessionResponse503Headers struct {
 	RetryAfter *int
@@ -3512,6 +3917,10 @@ type UpdateSessionResponse struct {
 	JSON200 *Session
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -3520,12 +3929,18 @@ type UpdateSessionResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateSessionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSessionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateSessionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UpdateSessionResponse503Headers
 }
@@ -3538,6 +3953,16 @@ func (r UpdateSessionResponse) GetJSON200() *Session {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateSessionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSessionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSessionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -3558,6 +3983,11 @@ func (r UpdateSessionResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r UpdateSessionResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateSessionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3604,6 +4034,16 @@ type ReplaceSessionResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSessionResponse401Headers the declared response headers of an HTTP 401 response for ReplaceSession
+type ReplaceSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceSessionResponse429Headers the declared response headers of an HTTP 429 response for ReplaceSession
+type ReplaceSessionResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceSessionResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSession
 type ReplaceSessionResponse503Headers struct {
 	RetryAfter *int
@@ -3616,6 +4056,10 @@ type ReplaceSessionResponse struct {
 	JSON200 *Session
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -3624,12 +4068,18 @@ type ReplaceSessionResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSessionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceSessionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceSessionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceSessionResponse503Headers
 }
@@ -3642,6 +4092,16 @@ func (r ReplaceSessionResponse) GetJSON200() *Session {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceSessionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceSessionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceSessionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -3662,6 +4122,11 @@ func (r ReplaceSessionResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReplaceSessionResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceSessionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3708,6 +4173,16 @@ type GetSessionContextResponse200Headers struct {
 	ETag string
 }
 
+// GetSessionContextResponse401Headers the declared response headers of an HTTP 401 response for GetSessionContext
+type GetSessionContextResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSessionContextResponse429Headers the declared response headers of an HTTP 429 response for GetSessionContext
+type GetSessionContextResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetSessionContextResponse503Headers the declared response headers of an HTTP 503 response for GetSessionContext
 type GetSessionContextResponse503Headers struct {
 	RetryAfter *int
@@ -3720,14 +4195,24 @@ type GetSessionContextResponse struct {
 	JSON200 *SessionContextResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetSessionContextResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSessionContextResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSessionContextResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetSessionContextResponse503Headers
 }
@@ -3742,9 +4227,24 @@ func (r GetSessionContextResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSessionContextResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSessionContextResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetSessionContextResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSessionContextResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3791,6 +4291,16 @@ type ReplaceSessionContextResponse200Headers struct {
 	ETag string
 }
 
+// ReplaceSessionContextResponse401Headers the declared response headers of an HTTP 401 response for ReplaceSessionContext
+type ReplaceSessionContextResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceSessionContextResponse429Headers the declared response headers of an HTTP 429 response for ReplaceSessionContext
+type ReplaceSessionContextResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReplaceSessionContextResponse503Headers the declared response headers of an HTTP 503 response for ReplaceSessionContext
 type ReplaceSessionContextResponse503Headers struct {
 	RetryAfter *int
@@ -3803,6 +4313,10 @@ type ReplaceSessionContextResponse struct {
 	JSON200 *SessionContextResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON412 the response for an HTTP 412 `application/json` response
@@ -3811,12 +4325,18 @@ type ReplaceSessionContextResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReplaceSessionContextResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceSessionContextResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceSessionContextResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReplaceSessionContextResponse503Headers
 }
@@ -3829,6 +4349,16 @@ func (r ReplaceSessionContextResponse) GetJSON200() *SessionContextResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ReplaceSessionContextResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplaceSessionContextResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplaceSessionContextResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -3849,6 +4379,11 @@ func (r ReplaceSessionContextResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r ReplaceSessionContextResponse) GetJSON415() *UnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplaceSessionContextResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -4310,6 +4845,27 @@ func ParseDeleteCharacterContextsResponse(rsp *http.Response) (*DeleteCharacterC
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4327,6 +4883,26 @@ func ParseDeleteCharacterContextsResponse(rsp *http.Response) (*DeleteCharacterC
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteCharacterContextsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteCharacterContextsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteCharacterContextsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4370,6 +4946,27 @@ func ParseListCharacterContextsResponse(rsp *http.Response) (*ListCharacterConte
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4387,6 +4984,26 @@ func ParseListCharacterContextsResponse(rsp *http.Response) (*ListCharacterConte
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCharacterContextsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCharacterContextsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListCharacterContextsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4430,6 +5047,20 @@ func ParseCreateCharacterContextResponse(rsp *http.Response) (*CreateCharacterCo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4457,6 +5088,13 @@ func ParseCreateCharacterContextResponse(rsp *http.Response) (*CreateCharacterCo
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -4492,6 +5130,16 @@ func ParseCreateCharacterContextResponse(rsp *http.Response) (*CreateCharacterCo
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateCharacterContextResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateCharacterContextResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4502,6 +5150,16 @@ func ParseCreateCharacterContextResponse(rsp *http.Response) (*CreateCharacterCo
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateCharacterContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateCharacterContextResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4541,6 +5199,20 @@ func ParseDeleteCharacterContextResponse(rsp *http.Response) (*DeleteCharacterCo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4554,6 +5226,13 @@ func ParseDeleteCharacterContextResponse(rsp *http.Response) (*DeleteCharacterCo
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -4572,6 +5251,26 @@ func ParseDeleteCharacterContextResponse(rsp *http.Response) (*DeleteCharacterCo
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteCharacterContextResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteCharacterContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteCharacterContextResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4615,12 +5314,33 @@ func ParseGetCharacterContextResponse(rsp *http.Response) (*GetCharacterContextR
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -4649,6 +5369,26 @@ func ParseGetCharacterContextResponse(rsp *http.Response) (*GetCharacterContextR
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCharacterContextResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCharacterContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetCharacterContextResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4692,6 +5432,20 @@ func ParseUpdateCharacterContextResponse(rsp *http.Response) (*UpdateCharacterCo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4734,6 +5488,13 @@ func ParseUpdateCharacterContextResponse(rsp *http.Response) (*UpdateCharacterCo
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4768,6 +5529,16 @@ func ParseUpdateCharacterContextResponse(rsp *http.Response) (*UpdateCharacterCo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateCharacterContextResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers UpdateCharacterContextResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4778,6 +5549,16 @@ func ParseUpdateCharacterContextResponse(rsp *http.Response) (*UpdateCharacterCo
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateCharacterContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateCharacterContextResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4821,6 +5602,20 @@ func ParseReplaceCharacterContextResponse(rsp *http.Response) (*ReplaceCharacter
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4863,6 +5658,13 @@ func ParseReplaceCharacterContextResponse(rsp *http.Response) (*ReplaceCharacter
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4897,6 +5699,16 @@ func ParseReplaceCharacterContextResponse(rsp *http.Response) (*ReplaceCharacter
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceCharacterContextResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers ReplaceCharacterContextResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4907,6 +5719,16 @@ func ParseReplaceCharacterContextResponse(rsp *http.Response) (*ReplaceCharacter
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceCharacterContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceCharacterContextResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4950,6 +5772,27 @@ func ParseListSessionsResponse(rsp *http.Response) (*ListSessionsResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4967,6 +5810,26 @@ func ParseListSessionsResponse(rsp *http.Response) (*ListSessionsResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSessionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSessionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListSessionsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5010,6 +5873,20 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest IdempotencyConflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5030,6 +5907,13 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -5058,6 +5942,16 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 			headers.ETag = value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers CreateSessionResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5068,6 +5962,16 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSessionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateSessionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5107,6 +6011,20 @@ func ParseDeleteSessionResponse(rsp *http.Response) (*DeleteSessionResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5120,6 +6038,13 @@ func ParseDeleteSessionResponse(rsp *http.Response) (*DeleteSessionResponse, err
 			return nil, err
 		}
 		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -5138,6 +6063,26 @@ func ParseDeleteSessionResponse(rsp *http.Response) (*DeleteSessionResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteSessionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers DeleteSessionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5181,12 +6126,33 @@ func ParseGetSessionResponse(rsp *http.Response) (*GetSessionResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -5215,6 +6181,26 @@ func ParseGetSessionResponse(rsp *http.Response) (*GetSessionResponse, error) {
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSessionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetSessionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5258,6 +6244,20 @@ func ParseUpdateSessionResponse(rsp *http.Response) (*UpdateSessionResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5286,6 +6286,13 @@ func ParseUpdateSessionResponse(rsp *http.Response) (*UpdateSessionResponse, err
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5313,6 +6320,26 @@ func ParseUpdateSessionResponse(rsp *http.Response) (*UpdateSessionResponse, err
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateSessionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateSessionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5356,6 +6383,20 @@ func ParseReplaceSessionResponse(rsp *http.Response) (*ReplaceSessionResponse, e
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5384,6 +6425,13 @@ func ParseReplaceSessionResponse(rsp *http.Response) (*ReplaceSessionResponse, e
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5411,6 +6459,26 @@ func ParseReplaceSessionResponse(rsp *http.Response) (*ReplaceSessionResponse, e
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceSessionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceSessionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5454,12 +6522,33 @@ func ParseGetSessionContextResponse(rsp *http.Response) (*GetSessionContextRespo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -5488,6 +6577,26 @@ func ParseGetSessionContextResponse(rsp *http.Response) (*GetSessionContextRespo
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSessionContextResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSessionContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetSessionContextResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -5531,6 +6640,20 @@ func ParseReplaceSessionContextResponse(rsp *http.Response) (*ReplaceSessionCont
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5559,6 +6682,13 @@ func ParseReplaceSessionContextResponse(rsp *http.Response) (*ReplaceSessionCont
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5586,6 +6716,26 @@ func ParseReplaceSessionContextResponse(rsp *http.Response) (*ReplaceSessionCont
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceSessionContextResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceSessionContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReplaceSessionContextResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6511,6 +7661,8 @@ type ConflictJSONResponse struct {
 	Headers ConflictResponseHeaders
 }
 
+type ForbiddenJSONResponse ErrorResponse
+
 type IdempotencyConflictResponseHeaders struct {
 	RetryAfter *int
 }
@@ -6527,6 +7679,24 @@ type NotFoundJSONResponse ErrorResponse
 type PayloadTooLargeJSONResponse ErrorResponse
 
 type PreconditionFailedJSONResponse ErrorResponse
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsJSONResponse struct {
+	Body ErrorResponse
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type UnavailableResponseHeaders struct {
 	RetryAfter *int
@@ -6573,6 +7743,54 @@ func (response DeleteCharacterContexts400JSONResponse) VisitDeleteCharacterConte
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacterContexts401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCharacterContexts401JSONResponse) VisitDeleteCharacterContextsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacterContexts403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCharacterContexts403JSONResponse) VisitDeleteCharacterContextsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacterContexts429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteCharacterContexts429JSONResponse) VisitDeleteCharacterContextsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6640,6 +7858,54 @@ func (response ListCharacterContexts400JSONResponse) VisitListCharacterContextsR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterContexts401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCharacterContexts401JSONResponse) VisitListCharacterContextsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterContexts403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCharacterContexts403JSONResponse) VisitListCharacterContextsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterContexts429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListCharacterContexts429JSONResponse) VisitListCharacterContextsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6720,6 +7986,37 @@ func (response CreateCharacterContext400JSONResponse) VisitCreateCharacterContex
 	return err
 }
 
+type CreateCharacterContext401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCharacterContext401JSONResponse) VisitCreateCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacterContext403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCharacterContext403JSONResponse) VisitCreateCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateCharacterContext409JSONResponse struct{ ConflictJSONResponse }
 
 func (response CreateCharacterContext409JSONResponse) VisitCreateCharacterContextResponse(w http.ResponseWriter) error {
@@ -6779,6 +8076,23 @@ func (response CreateCharacterContext422JSONResponse) VisitCreateCharacterContex
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacterContext429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCharacterContext429JSONResponse) VisitCreateCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6859,6 +8173,37 @@ func (response DeleteCharacterContext400JSONResponse) VisitDeleteCharacterContex
 	return err
 }
 
+type DeleteCharacterContext401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteCharacterContext401JSONResponse) VisitDeleteCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacterContext403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteCharacterContext403JSONResponse) VisitDeleteCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCharacterContext404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteCharacterContext404JSONResponse) VisitDeleteCharacterContextResponse(w http.ResponseWriter) error {
@@ -6883,6 +8228,23 @@ func (response DeleteCharacterContext412JSONResponse) VisitDeleteCharacterContex
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCharacterContext429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteCharacterContext429JSONResponse) VisitDeleteCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6962,6 +8324,37 @@ func (response GetCharacterContext400JSONResponse) VisitGetCharacterContextRespo
 	return err
 }
 
+type GetCharacterContext401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCharacterContext401JSONResponse) VisitGetCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCharacterContext403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCharacterContext403JSONResponse) VisitGetCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCharacterContext404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetCharacterContext404JSONResponse) VisitGetCharacterContextResponse(w http.ResponseWriter) error {
@@ -6972,6 +8365,23 @@ func (response GetCharacterContext404JSONResponse) VisitGetCharacterContextRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCharacterContext429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCharacterContext429JSONResponse) VisitGetCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7049,6 +8459,37 @@ func (response UpdateCharacterContext400JSONResponse) VisitUpdateCharacterContex
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCharacterContext401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCharacterContext401JSONResponse) VisitUpdateCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCharacterContext403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCharacterContext403JSONResponse) VisitUpdateCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7144,6 +8585,23 @@ func (response UpdateCharacterContext422JSONResponse) VisitUpdateCharacterContex
 	return err
 }
 
+type UpdateCharacterContext429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateCharacterContext429JSONResponse) VisitUpdateCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateCharacterContext500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateCharacterContext500JSONResponse) VisitUpdateCharacterContextResponse(w http.ResponseWriter) error {
@@ -7231,6 +8689,37 @@ func (response ReplaceCharacterContext400JSONResponse) VisitReplaceCharacterCont
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCharacterContext401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceCharacterContext401JSONResponse) VisitReplaceCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceCharacterContext403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceCharacterContext403JSONResponse) VisitReplaceCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7326,6 +8815,23 @@ func (response ReplaceCharacterContext422JSONResponse) VisitReplaceCharacterCont
 	return err
 }
 
+type ReplaceCharacterContext429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceCharacterContext429JSONResponse) VisitReplaceCharacterContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceCharacterContext500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ReplaceCharacterContext500JSONResponse) VisitReplaceCharacterContextResponse(w http.ResponseWriter) error {
@@ -7407,6 +8913,54 @@ func (response ListSessions400JSONResponse) VisitListSessionsResponse(w http.Res
 	return err
 }
 
+type ListSessions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSessions401JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSessions403JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListSessions429JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSessions500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListSessions500JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
@@ -7483,6 +9037,37 @@ func (response CreateSession400JSONResponse) VisitCreateSessionResponse(w http.R
 	return err
 }
 
+type CreateSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSession401JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSession403JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateSession409JSONResponse struct {
 	IdempotencyConflictJSONResponse
 }
@@ -7528,6 +9113,23 @@ func (response CreateSession415JSONResponse) VisitCreateSessionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateSession429JSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7594,6 +9196,37 @@ func (response DeleteSession400JSONResponse) VisitDeleteSessionResponse(w http.R
 	return err
 }
 
+type DeleteSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSession401JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSession403JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSession404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteSession404JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
@@ -7618,6 +9251,23 @@ func (response DeleteSession412JSONResponse) VisitDeleteSessionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteSession429JSONResponse) VisitDeleteSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7697,6 +9347,37 @@ func (response GetSession400JSONResponse) VisitGetSessionResponse(w http.Respons
 	return err
 }
 
+type GetSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSession401JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSession403JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSession404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetSession404JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
@@ -7707,6 +9388,23 @@ func (response GetSession404JSONResponse) VisitGetSessionResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSession429JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7788,6 +9486,37 @@ func (response UpdateSession400JSONResponse) VisitUpdateSessionResponse(w http.R
 	return err
 }
 
+type UpdateSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSession401JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSession403JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSession404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateSession404JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
@@ -7842,6 +9571,23 @@ func (response UpdateSession415JSONResponse) VisitUpdateSessionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateSession429JSONResponse) VisitUpdateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7923,6 +9669,37 @@ func (response ReplaceSession400JSONResponse) VisitReplaceSessionResponse(w http
 	return err
 }
 
+type ReplaceSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSession401JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSession403JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSession404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceSession404JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
@@ -7977,6 +9754,23 @@ func (response ReplaceSession415JSONResponse) VisitReplaceSessionResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceSession429JSONResponse) VisitReplaceSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8056,6 +9850,37 @@ func (response GetSessionContext400JSONResponse) VisitGetSessionContextResponse(
 	return err
 }
 
+type GetSessionContext401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSessionContext401JSONResponse) VisitGetSessionContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionContext403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSessionContext403JSONResponse) VisitGetSessionContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSessionContext404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetSessionContext404JSONResponse) VisitGetSessionContextResponse(w http.ResponseWriter) error {
@@ -8066,6 +9891,23 @@ func (response GetSessionContext404JSONResponse) VisitGetSessionContextResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionContext429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSessionContext429JSONResponse) VisitGetSessionContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8147,6 +9989,37 @@ func (response ReplaceSessionContext400JSONResponse) VisitReplaceSessionContextR
 	return err
 }
 
+type ReplaceSessionContext401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceSessionContext401JSONResponse) VisitReplaceSessionContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionContext403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceSessionContext403JSONResponse) VisitReplaceSessionContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceSessionContext404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ReplaceSessionContext404JSONResponse) VisitReplaceSessionContextResponse(w http.ResponseWriter) error {
@@ -8201,6 +10074,23 @@ func (response ReplaceSessionContext415JSONResponse) VisitReplaceSessionContextR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceSessionContext429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceSessionContext429JSONResponse) VisitReplaceSessionContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8775,154 +10665,173 @@ func (sh *strictHandler) ReplaceSessionContext(w http.ResponseWriter, r *http.Re
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2NUuNItuarZGhuRNuMMLaLqqkycWODBqqH2xQwYKZvb6u3lEhpOxs5061MQfnWErFPsw+2T7KRJ3+U",
-	"kmVjA/V3pyI6oguQ8vf8n+8cfQwSPp1xRpgUweBjMCE4JTn882iIx+r/KRFJTmeSchYMguGEoJwIXuQJ",
-	"+UGg+JbkgnIWIywQRkLmnI0RYZLKOZJ4vIcEYSmiEl3j5AZRhuLj0fY7LJNJ3AnCICd/FjQnaTCQeUHC",
-	"QCQTMsVqWvIBT2cZCQZBFLyIgiAM5HymfhQyp2wc3N/fh8EM53hKpFnxwQTnOJEkP07/UZB8vrj6M5bN",
-	"UcKZJB+kQHyE5IQKlNj31IrcvP0woOqdP2GoMGB4qqZPykkCf73/lpNRMAj+slMe6I7+q9g5TgO12gM9",
-	"8XF6juVkcXHHqTq3ESW5XhkpF2bXXFngS7PAmRqtXJ+dZOXprrHa45RMZ1wSlsx/Jg1n+Q7fEHXnOZH5",
-	"HAk8Ih2kqOOGzBEVKCcJz1OSqjtXexF4SlCKJb7GgiCZYyZwooZSlKMeuMupJIjKiM1yLkkiRYjuqJzA",
-	"H3MiZpwJMoAJZ0RSeLUFo96QeYimRE54GiJ1GgizFF3zdN5GeKSOT06w1BNELOHTKZWSpAgzcUdyUc4y",
-	"ormQbi4YRf1aMwWK3YnI7Qsyy/CcpAOkTjYO1bMRgxkEYlxOKBvvVdeqV6J+9WdBhNRrGmGakRTxHKWU",
-	"pOiajHhOkFkiZWPUwhGTdEp4IUOEUZJjMVHkgdEs5wkRQr1ryMWebltvVYSIs4R00L6/jLsJzUi524jZ",
-	"9QhJswzlBRNoTKRA8W73TYzi48Ojd+dnw6PTg1/f/3z06/vj0/dXl0exPrT4Ql3+9r7aWrxX3rOiAXgA",
-	"RyyloxHJCZNwIyvHvji6ujw6jDsI+BSj8qoMcZRkNVBD52RUCJyhVrz74UPcVn9nXIZI8OrRA4+T5Ebd",
-	"+RhT1kE/k7lAOFeENSXTa5KTFI14jvq7aMKLXHQi5rNa8Le0N+pe75LtXtLH27vXfyPbb/DLl9v9UTd5",
-	"nb4gr3CvGxh+1ORScqTHSNuKk3w+nOIPJ4SNlTjod7thMKXM/txblHhhcDwC2dksl2MlsmMtOTKqTjzD",
-	"QM84Ra04CqKi232RGIkNP5AoiNt7VtawMRzxFKcEcXUDdGSZD+S9JpGITYBjsURmqBCRTBAU7/b6cQfF",
-	"WzGaqkUq6cDm9qH6iVqp3nxkRkdUzmqGpSS5evx/taJo639HwW+97Te//9bdfvP7x27Ye30fBe1/C5qO",
-	"7YROqVw8tHM8JkjQ/yIhwhJNuZCo1+12Ueu2jwSRiHE0xR/otJi2gag4I0ZoICHxXKBrXrCUpJ2gWVdk",
-	"MK2/h5SMcJHJYNCD29aDw0/68s2Pbg+USTImOWzibDQSpGEXp4UiYCUEqCRTgSRH4obOli2K62EaV9UN",
-	"gxHPp1jqqV/tBt6quo2ruoSVbKhx9RMVbdZrXq0ww2+qay+JUFS3vq4V+oXGNVU1rLBDP03D3qu3taYB",
-	"6+VHnP6EJbnDcIpwZAxuG89mGU2wWvnOH0It37OO1MYkppkAgseyEGi393rPaRmaDtCrkZJaXfLm+nW6",
-	"m7zAaot5zvMDnqr9/Lh/+P6n/eHRL/u/qusmQuCx+n3FAhFIkPyWJpYBSIoKRj7MSCJJms2D+3X3fqRm",
-	"vjAb18dQvZp9NxOQit1ISmaEpQKB1ofHQfWVC2yXKxNcWQNKfVIpgPrUMxFLudbOCGcZv9uzihrdYWHk",
-	"X6rE1H2oLuNCT/yEy8jlpRqDJWSAmGbSaSEkuiZK3GRECede7TL+uX9yfLg/PD47ff92//jk6LByJfYw",
-	"QJO63YC0BSLePz9G5hqe70K0yW/ISamHTMkIbbVc5wTfgBVYZMSx9/75cfPhon30H5dnp3r9oEK0ykbk",
-	"A05kNgcJC0/c4qwgoTIer4Zvt19ra2KGKVxvked8jCVBRCR4BnomdRL81S7KyC3JQNowIpQZFap54nf7",
-	"J2/PLt4dHb5XU8SeeXk9l2r1SjA6qw92pBwWc6cxaglCUBRclJdAiYiCdgcNyQep71ZtRpELNmZvacJf",
-	"/bWrdAtm87sJyWFoZwyGiPEcUXaLM5qaHVMG1Av2LM8RyMUBOudCjnNy+Y8TlGCmZhNSmYxyQqaoFS+Q",
-	"T9zuBNr1GGU0eTQ1O68C7Vr2O05RL0SeO4T6IapQPer12zXyPjg7HR795/D90X8eXw4vl4sbhDNltszR",
-	"BPxKM726Y60/1DRoxgXYd5+I1rXcSGkitYOSFDmYsUrMEtSKq3uJ2yHiuTK5UZITONJQXWDE4poBGKNr",
-	"knE2Bk2NFZuQ3E3Kc/VbxQbOHmeUjSPWWmYth0tt9PZSCRf6jr5nwy8qykuScCV2JUd3WLnx2kMBpw8Y",
-	"S/sBS1bQqRq7qyyJmsv5VIItlP+GGLkDX0SZ9vonc841smw+2hp5UoFqNwnHWgjjO2BUujp2muelzI0o",
-	"aSnBtOtEFjFDZQ3vfLOkxJSvgDM418cS0QZG1PHp8OjidP+kQjPULALBk89pIzHP+oIgQpGTPeOs2TVX",
-	"ldeIqrOn0sZjMj4WoBpOuXyr3Jinq4aXtTM5PRu+f3t2dVplpIWgFujMESzhednFGOoVM9FN6qwn8oEK",
-	"2Uzeaj3neJ5xnA45P8H5mGx2Sv5pnO//enK2f/h+eHb2/mT/4qej5ZYd+ZAQkgrU6+6+fvm3V2CeiE+k",
-	"5WBCKlCmdgeRMhOvs+Z+khBla7d66B39UVsT5zmwMijftxDBejTxGJ16NMTjAYqCXYgJVI7t4ujg7PTw",
-	"eJlJXAlQTMrLQ4IqE4RKuFFlTDzjAZZBbKScQuGErwl2lMfoL205kV0xfItphq8z8nhZJfM5yrCEOIp/",
-	"glen+//cPz7Z//GkSnIuGFt4sz8vkbkpWrG3Cq2B8MN+Xnx4dH50egiqoPJ+xKhABcsJTiZq2SGSFDyS",
-	"AiwoqgSdINnI39oSj+SiPLdnVWcb6qsrpigluyXpBQEbInk0Jfgm+Zs3dQP87/sX+wfDo4v3zdK5aoVX",
-	"heQzEwdIHsM+JiJUFdXgIK4rp6+YKGYznkuSviMpxUM45ccK66vTy6vz87OL4dHh+3dHh8f774e/nq+Q",
-	"2M6vr0/xaYW2Ope4PmfcgQiYGbiSGDMZqObwsfZrILdQ3gF4qeZyRjmforji4sWIswEIullxnVExISm6",
-	"7aPYTBQrv8UZCMpV8YhTZ01QrIREHCJwiu3DcdtYg9bXVO9WZw4j5mUfldNOp0RIPJ0JhNPUWqeznM9I",
-	"LqkOsvnZuzWCdKG1bh562Oz37PoPkkjvvbWnUS4jSfcfnGhoN6kpywRH15qjcnwPvXJZefg+DIpZ+ogV",
-	"mgt66J1/msd0UNSGVH+rJDPridcyLlxZanll5ez++fo7+d0JY+4urs4rJ1TIprA2QTM8BnZZsC1FZ4Hu",
-	"IDJf+cdKaqrz671bKM5zDNHWzKY0VmUNQhvtH3zcLLAfBpJLnB3wgm3+cu0S9ZYrI4YuNWLWt85NeAFZ",
-	"nGrjE2fn3jGPcCZIXWwe3ZJ8jkaUZGldtllXAPQMtjkzQZou8LMJjs/H03Ve25S/1rmzK+C1x93cEHLU",
-	"JNM2ltb1e2XknDPS0YToj9T717i4xYOvLGfpQessVfWcfybzHQi3GwsAIq4QhNfDoxbpjDsonnIOajjj",
-	"2tiI23s6TC/QFM/B+mFzL3rfidil5DlJ1YhC5kUiC/WT0vegsHMii5wpiwFmH/Hc/Es9r1ixhc0vJjxL",
-	"ldGnIQEY3IeI/VlwCWAJIjS8yGQR2nsQ9ON5SnKY6G5CJREzrNzZnIDVdENmsoNOOdJZYh1th32ouSKm",
-	"o/W1pPXHwO49GATXOEs4mysS5DwNBkHG2RgSzvXrCYMP22O+bX6pTLTOBb57ZyzJ+zA4JBmRJHXStno/",
-	"f+d3aKqO1vqS6n6ui+wGpfAeysmU3+osdJX209q4T5HilbGaWL9qwDZamGC28hEiIJPB3nZom6bVG49m",
-	"wfOakYSOaCJQS1mefDQiDMgDpEVY+tw898Jh7RDdTQh45bmmA8zmnUW4QMVfWphaKlcSTXEyoYxs5wSn",
-	"8IuEp2SAGtIvYUPaKXauFxixb49PlD92cfSPq+ML/UottRCiuCEMon59eXBxfD58Xx2wwcdryhI8mD9Q",
-	"09aDVuqXzc4RbPVo+PezQ5h2/+Tk7JcjvSAbHFWPeNlmPVbp1odomcNfB480ZUkXrtG5agsMVUwxK+9O",
-	"FNMpzptIocYCJV2UgzdxgtYB9ay2zlbdEkQd9kBNuZwnG+05g2tomsCEO/fQbf8HgWLzpOXI2OrSWVYI",
-	"52cdKt9Lu2HWl2qwfdbTiGZCo4mGxm71JtrciXqcV+TwGWtp4sc5NoVY36J4ohPk403MtL6T4x/w41ye",
-	"6sU9zlhz5PeDgDybWVWIrjkk7vNGo/rLEFazk1k7ynUOapmuAwYEZdeK3e1B9MNENxxamrJxexlHeqgk",
-	"H2kdMWBXd6VxY5zjS7HsZ2G+Z2Soh/loE94ZNgbXgBxsMspMM0CjnBCkeUQ4M1mjHHzbGKApyjSGfzjL",
-	"GOxgERojWCNgGLnLKCMCUZZkRUrSdge9s6AUZdYaDEoHveW5MpErZn8hSJUI60p3P5GoH6LLhDCC+gP0",
-	"H0VGiUQCzwWKggs+JbwJp+/OqDmSAoeTURvUdAwjFL+UIQMXEITAgVFZOngQm3DfAhN86hCJXenacR2r",
-	"vBvCOc8XbnGr2jzi4kyGWYYT8kzxFkv4a0VZvpTYWl+d1077AYW88pQfGxS57Vte0bMv1ywO4MZnevy6",
-	"mgHGQWcaZa9MdTcOBCiEGi6OgigwHFd9W6D44/3XpX+eepErLuypsazy2uwhh/WrshfadNjqqqrhL81l",
-	"awXBvonrWDz4epCsKWnF87lDAqKWsNhDA7i11UfwmjKj4IUYiYTPSFuntO4m1OBnbUSYiohRptRuQkJU",
-	"MEmzKpoTrNwP0r2guaWmMXv9jd270syplMD1u/1X273edv/lsN8ddNV//9P3HRVhbks6JU3q95+ltbSy",
-	"ls9Vc/R8ECOQ4l/hVzps4wKxmeCAUNVlJ3Xg/EYbV7dP2YhbWsU6hmkA92+VBsOU7R8HjVlRQ7YoKrrd",
-	"/itkiBBdGnjBDSEzgeQdRzeAgeIjbfEM0NaWVZZbW6iFlQmkbvaO5zeUjZ0PEzEIgGoyMblQdSoCLCGs",
-	"i5NyCEoyhMdKvVGBOGvDU1tbiwkiNZ3UtXLaBotYU/Y1RKJIJkrOTjlPYTQbgAw16eKS9LWytXSu+UKH",
-	"QDlrdyIWsb/8BR3w6QxLek0zKueleqgkb0u8vNblt32kZImmBn2Y6tr9gruwfOJYr1MbAJDdH6BY+6Lm",
-	"niAkpCy+S2vpoRYIxvijvY4QlabLfRwCxgJOv9n8y4kWj201srbX7VyoFZ/vDw/+jnbs2Dsfnf1/H+sr",
-	"isdEVmVf3EGHJKHwAtJ47ds+iAVBM3XBANdOOBNUSMLkQJ3vFtra8v3gijKdCx2X0Xy55wfE9dWPOVju",
-	"NRt8a0tNrPgljRgqzanK8KDzwZ8w0Wy1KXWTYGsJXYOr/ySgkKl8lZbmghofdio5f4pPgrRLEpb+CMDz",
-	"s6y9p6agwB3GqICIbGkjUoFM2AJoE+A8jEC5XsVXaTXzYoiwmiEpcsHzEP2///N/2+5YFZkDkSyxhcJ6",
-	"0qOazFBjCJqSUE3AiFBL5GpvkvO2d1j1PEfLA+zHfwjOrg3NLUt+wC3rEx2gVfkPtCz9ATfMOLAUlOpx",
-	"RNmtuiHM1OiEJTzVOQ+1I60fgQLgoL28iXpgzOiIJphJP4vCR3XrRKdV1PA3ZCZRyztKXWhZMBhXMamm",
-	"B8jRjOktYUjelXJaiRYoW4Sd71ly+XiviaXCBEvp5ZRQgOPZfE5jKUZoZIp3Q2pDQEF+aUUr3u12Y9RY",
-	"W6GZ3lh3DvVianCUlF+FftHIlz2NIL+ewyIvQW6/xYn6/w9CLUaLcpKRKTDzdSHdpq/niHFPejsp3NaM",
-	"3aB7trZC9zoULSM0xQyPSaqZH0sU7yS1NK6IB8jbiQHYIZrW9lQ959BOAFaCEzmGwagSrFiCnMJZRiwS",
-	"qIP2gU0lR1N8AwjOQuDrjAw8NJASNnplanyNgneYdnjISPYaZsgQe8VmXGoDIgrkBlagrm2v3A76g1Mm",
-	"EMFKEvl3pM7Qjb4121IL80YO0YzkQGXlQTlNPIarEXIBZ6WLd/9djddZVDXucu3V+LoHVILkYwI8AVP5",
-	"j2gO1rfSQbd9WBovlP/OsrkuH6YSteKfjobNanSndGh07qH8W2iXdh9r70dNr2aoCd8qlMuLbhrNDoIg",
-	"UfaVMjuvleEKQYrU5PO0+3R+NYwNWwPdibIk3dQ3K591lUFgBipVa90Rc4e/wFkVlUxrSXTFdlZL+NI/",
-	"oze1sNugVJL6MA0PdgxOTlPqndL5zPKSqZbSkpXxUvebTgAgFfXCrwTJxdbWoPQ1XT5Kn5b6tSdiywqT",
-	"PVQa4kZYMw6PqxXnZEyFzLX2UbrTy3fBaQCO3GwfquR0Rb49T6OajfyCFQLleSuZg8AxF69JUl14O7SJ",
-	"cCpDNKKZxo4SE1WcA7WZze6hUZFlRgDuqAl2zHg7muR29FA78O6oqXJAhDpgX8nBqzkgwKVh4AbZDMVB",
-	"zsZxCNcKvlKYEVJLeVgkOCX/Dn0lrNl+NpN0SoWkiVqFBs0nc2ug2wNSJ7uIbtIVdCV/tXrVGrVF367d",
-	"QUdYcZDrhAFbS3CeU01LZYod2NH+hcpKGxjTj0ADqkO0tANBJ2KGczVrGq47PDo5Gh7FhnKA2p3lVuLv",
-	"TXMOODztLTGoJkAtnqN4qxQHDT0J2nsOElCtIViE87vCf2WM7Pb6sVpzQ07ekjdglPVxig76xRgn3rqB",
-	"QJWdY7zHO8qEve6y0Yi7JzXd2eUw9lik+WDqFWL6fHQTEK/xSE5mBJvCRgDLjMA6JDjPoCieEd2pw2+L",
-	"Aq//IMoGKbnpgqIpT2sut3lG7ho6gkTMnq3FMD/QC8RyQIWvItYgf+tYcm1llo+ZQv8DZdPprgXoHVg+",
-	"WmezFDn0WsS8v9hJO+gALoON4XhAfgmd35STnBdj9X8uSMn9VmXqcvWdj9Z8uQcXGP5W1q/vfPQsqfvY",
-	"mcnAGkpsWOYwE0NYl4EcNHQ2UKRQsBvG71jE4G/qePv9uAEognZQI1BEByYcbEaXUShbjWTZtin8ttnJ",
-	"UvHBjDoSQBUlzUON1xfWgMcot3UN1hsri8CNuX2tuTC7hczVL4ozNUfbE20u+xAryz7qvPuy+yJeijPZ",
-	"ixgIBCXITHOg5l4CqNpKIFTjqmP20S0ddGpYgQqr+5VFaXyTBAvSQa7aQ3tJtk0NrEJJBknYntYQ2v9r",
-	"1iKas6q6w8DChFs3dOCwlGqkK2ow9S3L1ercmandr9QgtBarD0IdCJuj+K/wM5qSlGIIYbRdnUS93j9i",
-	"2tFtXbw9QK/7L9+YgLgVJsrpqaD4eAFtxULtzeo2U1A3b2xprc/iKCpi0yUgYhAhUw/1Xnk9BExTgZZ6",
-	"Nn39IlH/G2Ht5Gg+Nwe0h/QjyhnEmWEvxWaGVY14y3M81yEP6/6acMFig4KUkJmSzCUn2H4KbG7EldCN",
-	"CATEnlyDC+OR1pBltgRJcxxYT6MiV8RmKy1sMaiWlLXOBxFrgSvUbVd6IIRIwz/9Hgm9FwNdsYl+uP/B",
-	"9djyWzfsKfsIIhA8S4W9b5BKcVnE4xijegpUmDYRhTTvN7ZSgCtT/4LWT4vHs+iwW9IGrKKw9lMViKhj",
-	"JtBOyUc0avelg2KHAnPBMy2KGjGBexGLDVQMHlcW5YzwWUb2vOvAaSqQcKhGG/RtADfqDENGE2KAJyZE",
-	"/u54GIRBkWfBIJhIORODnR0+I0zbNB2ej3fMS2JHPXsfBpLKrBpdfyCQ7qEiBkG/0+90IXs+IwzPaDAI",
-	"XnS6nRdBCN1yIOu0KFtKUOpiNkKDYEVpida0Ox9VqoEgBFUJp+hGaFofG2fXRCAqjd4mFk6raMUZ362u",
-	"rafCTBNEu4P2q8m2zBjsNm0YMRsaqkM4dbsok/G+1n3GTFMJrerIdCbnfp2tji94tomG+TiLpDQqEpxl",
-	"umTyaY5FAHdng/buAg4W7qzaZvG35lRe+chOtSPUffjgCwt9G+9/r/VG6ne769fywRv6UNS/QBwtoqH/",
-	"dn+/dm1eBZ+9pDQP3AsvayQq9AUlirt6F00zud3ueJ2H7sPg5TqvVHsdwFsvHn7LrzmGo9AwWEcIzR0o",
-	"hZ9nUty1U6W7IAwkHis6KWtBkCOl3+/DYNzUw+ygYR4dLlZuf6UKsBJvbIjxoVbB6J8FcUKgHUbMOkjZ",
-	"3PAxgczV2HFHQ15pr4I/Qon6nxNPXulQ6VpqZ0kNr125X2Bo7K9NR2+MBBGVnZkmes0CpQxogEIMI6ZU",
-	"CcQeFzwccznKAYYIXuXI2qHzHFyk02S6dXsdtaFqhHTg3lg/TOnvulOKMWHNuohVUudg3IIMK20YJTYz",
-	"MpLKvNfi0fb9qgQ6hKvpMMZzxCYkJ74zhGiKBJ3OsrnrTGgskCY5eEKF/CqkYNjYTK8So67cHBW10DZE",
-	"mj36aDFoK1ESXbva8bbb3IMP+9VfpcTcLMP/8AHoJo1rPGgaIT6DlvgDIIwVLWGAfL/VKsf6lcIwrwxo",
-	"ok94eg2yz5QC5UTIjAhRqwTerUDafVRH783g5WuD6igLyXoLdWK9CmR22QjOTOup01xvH6vKmbwtvFy6",
-	"BR+YsnIL/aV78Ifw9vC7q3aFrpkWr9mtoib7Gyj0xiLfBsX+UJnvN6TU1RYb9vCwvp7xJtjuBfThNfkV",
-	"C12p6mbK/IQduJa1zNtiLwGQ8xHzInhVKwTiBxBZQi0bKymDb4SWdvJAR74itn7oa09HcXZ0jMhBEzSK",
-	"aKRctQbPNWJyQphyFrxlQgzZuPu+plXi2ActVNrYDWC2hLNUx/VExExstFYOhlo2B6K8Sdf8UYdpKROS",
-	"4LTdWThdJfyRibPhiLlbsC43T5JiRuGZu4EL28lJToSyOUK75LlAU4IZZeNRkeljcsnpKb8lTToVIqcL",
-	"vsXGSrXWk1xrAOCrH3k6f7TwL7nEYNpNyL+UiU49rBCmWFDoHXKpWGJG8I0I0ZxIJCAGPnc2xwBFAWS+",
-	"wVzD8n8Aan5NUbxasj5BBDr51OzeeLnq0sS06XSfiuvB4cUu//cLarv3dLX9pe/lC6vIx9/7gxfuhBd0",
-	"3NEb61T7JNlPRTTNax7bgWdgrkdozN3um4dfcS0j1Qu9NZRlvbUbvPdyHSXb0GpIvdzvr/PyYqOnJ9gE",
-	"/bWO0jaWfroZoQV5UxuNhyyJ+7AhILjz0THO/TrBwcaYxJ42LgDTsmBRhAvA7VlObikvXFIkYi2ds2pr",
-	"zI91qfSXArQP7/K2GrKPM+Jyw+aDBr2+jh6kZqUrHMzmQNvmytB8C6DBD9ptBns38/QTQ1S7erbVr7gm",
-	"k8BjaxBtQ4vBLxwOewTJLwl2LbkKh8uqQqEARLGH4t3ubmy+yJC71FNngbh+IrKBsp7fT/7mvcrPoDI/",
-	"v5rckBW/CD9daFjXI7hpM/lY/dySkpKz5m+nHGj4hHGidJOEnACm3YcqtPzaK50jNaUlE6JxX0J5gR4G",
-	"EF6OGLxtXDbzraMJz0qv0CLOb+xHaaCpP8nHgIPwEQIsVS+BlQNPRsx910bnFgEs0kE/FtOZJ0j2bGvl",
-	"tbWYQZREbIUa0/Vwz6zGHuvMafHiy6fN5FEY3BGs7jAYBIyOJzJEUXCdq3+ps03xPApMq87HCY1q9eAS",
-	"CVJvd7WO89R98kk9TZKvd3KfV9y/qIv7/mfxkLAwYRPG77562f8In+rRdtt3d+wTuWNaqjR2NZzhXFKc",
-	"ZfM19GrRGOE1Cot4Ff0tnGUO/6B14HVV15hAKLTg9sK/Sjf50WGA8nnKy684bUHk1mDqQg3Za+/pfJ4d",
-	"2sGvZP3Tbu/4LRSzcWbKLmysyvu4yELsVeNfNTDVKwBpjr92bGZ3Y326yis05/2V6NNnt/jBD2cO4Plg",
-	"LHP3E8YyHWyVkTujcz+Fpv0cZ/i8WnV3pVbd/a5Vv2vVfwWtakTxY6Ocfl+gxgCQLXyH7uoiMQBPr1WY",
-	"Bj+FyIMtcY394AIyrUr9FUI9sghiMg3CDIpJI2fABdXeqi4qc12WdJDJBzq1SKWqyAHbwJc18KYQNK9Z",
-	"ExWwCm0OAJa1CU7V0TObb03qtLqg/wXb6XUh3dnrdqEINTQWgV4IoJ74yKs+W4bauSxbH9V0ZgOOxp6A",
-	"+2qdOs9qF4v+i2ZAjGv6s8knKb9G/AtnpKKelsAsSoL+zXOsg2NGlYWJmlsfAQiTsMXOYVUldL+e1irb",
-	"yvVW6qiX5gXbeAbu0CmsF+rMfNDIJmFAv43ZA1gRe2DfHkLE7x5m5JzjquVokANT+1UWa0IwylaYlrBB",
-	"KPdfqE1u+d0guG5G1dbQ7aYiZdRy7QAqT7uanbjf7cU2oB7Wguqtnn5Yf5tP965BD7XValdLWAWiYjnM",
-	"wbZ5+6LoBmtDVuAN+67a0LS4qQIdbBcNXUxZa1BSQUE4GdDYBFDZqTlNiLFX7zAFoFFNOjAuyUMjgKxY",
-	"S4h4DK/IGgD21c079KR6dK+CozTNzvRL3j5rg972qyN6VKM8QOl1hGo+rUWJWZlhU1H0gJ8DldxeF9Hq",
-	"1wJT3cKhuqJPgdbwKPFrJqDn1ELdlVroEUrnoU/cfe3YjKYve34pD+aLKFeHmxBOOTToV9978NtSrAuN",
-	"8DsBeGWfZSWq93U1t5TlGIeIPRXk8GhVuDG2weeE74iGNRENK4lxBXrBHbbFLLjWNk8GL5QU80TfZrXa",
-	"+RZ9l+fWGt/hCSvgCQ+wxobFQJYEHoIiGIvScQWUTq0DTmhCI1S7xUZMp3C8AtYqXME4YxWggu1WiBu7",
-	"RVWejZhGNaxAMwx0J0Id1rkhptpbTKDZVE6mmLJ2p3QbzVeFwGmMGHQllBxNar3x/W9fQwhnc/RDxDZP",
-	"11z5bSa/UJLGyx40OiXNToheeepE3/1ij99ytMt6m0rOsrl2nnx3R1HVDZk1uT12TN2VMRgEGWUE9frr",
-	"Wuabi72vBmrh3c8a9xA+14k9r1bqr9RK/ef3Zb6tfM83lr75IirVoRTsFTdhE6rqdSUiofZllKYu+Av9",
-	"0yvIhQHC0AguYkaDQaOnjOBbr4GV5GhcECF8mEMllPgwOPwxisXs8stqFkY+yEstaxpll5I/L6z86a22",
-	"nivPrQjabR79qnymYrVUMcl+3dyQpZvEu7pf59k9o4zvrY5X7X6X8d9l/Po580dFuHY8W2lp2MH3jAbI",
-	"fWUrrCuEuktjPiXufYkLOnjqDFCTX7Pi81tKkQgOfWQhuNGuN6zVDVBN/9WIJZi5lqWVlAMekWzepAB+",
-	"qjej/9SxkAPoJyqfHAvZONDxlNhG/SNsD4r/7zUZawc9ytP6ZOGPDew7F1ts7GttQ93NieJrLqGPrQGs",
-	"hp4pt4S/9zZuGR0xkC/QeMyACeuGoW6qWc6mKKr9LEUYVWvxy2JG10n0DVAUHBI2R3IyRyNcNifMyaiA",
-	"TsNz6E4Itder8n0bDfSJAg3rwU29z2F+CnPzGz/1DdTGq7ra2P18auO7xfrf32J9SO3B6yS/bQYVnvAE",
-	"ZygeGZQiNI4hcaUr52BnJ1NPTbiQg9fd192GHl+K+tTfNSYx5UkBsYk7bDu65nwaLkyDuEZ6/MzZGI01",
-	"EBa1RjxHl3d4PCY5ujr+QaBhPldUzAvZdgvbAalvtrv4VenaN7EcarLW5kO3ouNMf6sG4PQGLOkOsHmv",
-	"9c+QVr+AtdFXrrxJG7C597/f//8AAAD//w==",
+	"7H2Pcts40ueroLhfVSQvLUuKk03k2rrS2M6Odxw7ayub3RvOhTAJSVhTgIaA7GhzrrqnuQe7J7lCN0CC",
+	"FG1LtjOZ7JeqqZrYJgmggf7/68bnIJGzuRRMaBUMPgdTRlOWwz8PR3Ri/p8yleR8rrkUwSAYTRnJmZKL",
+	"PGHPFImvWK64FDGhilCidC7FhDChuV4STSd7RDGREq7JBU0uCRckPhpvv6U6mcadIAxy9uuC5ywNBjpf",
+	"sDBQyZTNqBmWfaKzecaCQRAFz6MgCAO9nJsflc65mAQ3NzdhMKc5nTFtZ7w/pTlNNMuP0r8tWL5cnf2p",
+	"yJYkkUKzT1oROSZ6yhVJ3HtmRsW4/TDg5p1f4VNhIOjMDJ+UgwT+fP8rZ+NgEPxhpyToDv5V7RylgZnt",
+	"Pg58lL6jero6uaPU0G3MWY4zY+XE3JwrE3xhJzg3Xyvn5wa5k7przPYoZbO51Ewky59YAy3f0ktm9jxn",
+	"Ol8SRcesQ8zpuGRLwhXJWSLzlKVmz81aFJ0xklJNL6hiROdUKJqYT5mTYx64zrlmhOtIzHOpWaJVSK65",
+	"nsIfc6bmUig2gAHnTHN4tQVfvWTLkMyYnso0JIYahIqUXMh02SZ0bMinp1TjAJFI5GzGtWYpoUJds1yV",
+	"o4x5rnQxFnzF/BqZgsQFRfT2GZtndMnSATGUjUPzbCRgBEWE1FMuJnvVueJMzK9+XTClcU5jyjOWEpmT",
+	"lLOUXLCxzBmxU+RiQlo0EprPmFzokFCS5FRNzfGgZJ7LhCll3rXHxVG3jUtVIZEiYR0y9KdxPeUZK1cb",
+	"CTcfpXmWkXwhFJkwrUi8230dk/jo4PDtu9PR4cn+Pz/+dPjPj0cnH9+fH8ZItPjMbP720Cwt3iv32ZwB",
+	"eIBGIuXjMcuZ0LAjd3777PD9+eFB3CHAp5SUW2UPR3msBubTORsvFM1IK9799Clum78LqUOiZJX0wOMs",
+	"uTR7PqFcdMhPbKkIzc3BmrHZBctZSsYyJ/1dMpWLXHUi4bNa8Ke0N+5e7LLtXtKn27sXf2Lbr+mLF9v9",
+	"cTd5lT5nL2mvG1h+xONScqTHSNuGk3w+nNFPx0xMjDjod7thMOPC/dxblXhhcDQG2dksl2MjsmOUHBk3",
+	"FM8onGeaklYcBdGi232eWIkNP7AoiNt7TtaICZB4RlNGpNkBPnbMB/Iej0gkpsCxVBP7qZCwTDES7/b6",
+	"cYfEWzGZmUka6SCW7qE6RZ1UbyaZ1REVWs2p1iw3j/+vVhRt/e8o+Lm3/fqXn7vbr3/53A17r26ioP1f",
+	"QRPZjvmM61WivaMTRhT/NwsJ1WQmlSa9brdLWld9opgmQpIZ/cRni1kbDpUUzAoNojRdKnIhFyJlaSdo",
+	"1hUZDOuvIWVjush0MOjBbuPH4SfcfPtjsQYuNJuwHBZxOh4r1rCKk4U5wEYIcM1mimhJ1CWf3zYpiZ9p",
+	"nFU3DMYyn1GNQ7/cDbxZdRtndQ4z2VDj4hMVbdZrnq2yn99U154zZU7d+rpW4QuNc6pqWOU+/TgNe2Pe",
+	"Rk0D1ssPNP0L1eyaAhWBZAJ2m87nGU+omfnOv5SZvmcdmYVpyjMFB57qhSK7vVd7hZbh6YC8HBup1WWv",
+	"L16lu8lzapaY5zLfl6lZzw/Dg49/GY4OPwz/ababKUUn5vcVC0QRxfIrnjgGYClZCPZpzhLN0mwZ3Ky7",
+	"9kMz8pldOJKhujXDYiQ4Km4hKZszkSoCWh8eB9VXTrBdzkxJYw0Y9cm1gtNnnolEKlE7E5pl8nrPKWpy",
+	"TZWVf6kRUzeh2YwzHPgRm5Hrc/MNkbABEciks4XS5IIZcZMxI5x7tc34+/D46GA4Ojo9+fhmeHR8eFDZ",
+	"EkcM0KTFakDawiEevjsidhuebkPQ5LfHyaiHzMgItFouckYvwQpcZKxg7+G7o2bikiH56/npCc4fVAiq",
+	"bMI+0URnS5Cw8MQVzRYsNMbj+9Gb7VdoTcwph+1d5LmcUM0IUwmdg55JCwn+cpdk7IplIG0EU8aMCs04",
+	"8dvh8ZvTs7eHBx/NELFnXl4stZm9EYyF1QcrMg6L3dOYtBRjJArOyk3gTEVBu0NG7JPGvTWLMceFWrO3",
+	"NOHf/7FrdAsVy+spy+HThTEYEiFzwsUVzXhqV8wFnF6wZ2VOQC4OyDup9CRn5387JgkVZjSljcmop2xG",
+	"WvHK8YnbnQBdj3HGkwef5sKrILuO/Y5S0guJ5w6Rfkgqp570+u3a8d4/PRkd/mP08fAfR+ej89vFDaGZ",
+	"MVuWZAp+pR3e7DHqDzMMmUsF9t0XOusoN1KeaHRQkkUOZqwRs4y04upa4nZIZG5MbpLkDEgamg2MRFwz",
+	"AGNywTIpJqCpqWETlheDytz81rBBYY8LLiaRaN1mLYe32ujtWyVc6Dv6ng2/qijPWSKN2NWSXFPjxqOH",
+	"Ak4fMBb6AbfMoFM1du+yJMxevJH5BU9TJh58TA3lmdX9RDCW4tblMrMOZl47kG9Oz344Ojg4PFk5i/BO",
+	"jq5fRpNL+yU+mWpDDTiHcs5y+gWOYJIzMFBoZgQXSIWQXCw0SASY2L0zIq24WJu18SNR/PWZIvGn7bFc",
+	"gKTaNp+MibFv8Juom2AgrpGOHTK0R1UzQYV+pkq/gKtICHZlfOTd7vMYZhrvdnfjTiRObtWxHls8Vjwt",
+	"jLdOBLsGz9M4cviT5aranjczUu0AcEVqfAtLWCjrKVJSOrZumKc9BBvJjVvFQ7suUiJhZUrDO9+q4DgS",
+	"xjOkGdD1oYdoA5P56GR0eHYyPK6cGW4nQeDJp7SIhWdrQ8hokbM965q7OVdNlTE3tOfaRd8yOVFgCJxI",
+	"/cY4rY83BF7UaHJyOvr45vT9SZWRVkKYYCGNYQpPyy7WLas4BcWgha3MPnGlm4+3mc87uswkTUdSHtN8",
+	"wjajkk+Nd8N/Hp8ODz6OTk8/Hg/P/nJ4ux3PPiWgqHrd3Vcv/vQSjFH1hWwaGJArkpnVQVzURmedc5ck",
+	"zHhWrR55y39A2/FdDqwMptYbiFc++PBYC+pwRCcDEgW7EAGqkO3scP/05ODoNgeoEo6alptHFDcGJ9ew",
+	"o0ZrPyEBy5SFVZFO+NrQVklGf2q3H7KRlG+pWFo/Qj1cXul8acPKPaJgk2rkPBuODj8eH709GtXoaBzF",
+	"3JixEKKyR5A9NUsmNMtYTpTZ8xlKf1xySbEJhjyeKTJn+XYihVrMjFor5wa+ujIGsL8aF7a075e+v1Er",
+	"cqHJnCpliO9LSSk65KykWiQq8WtLQnW70fJk2m9D9fZe0IWeypz/++G8Z+ig5SUTwDbs0xzCVtXj8v5k",
+	"+H704+HJ6Gh/WD8xFM1QcsFobiQHfErmEHIoUj42GPaF/DGa5xzEuGcfG6eLCGPcuHACTrMV1xYTtweE",
+	"VmYfCfdKEdIIHWFCcp1LMcmWRPGJwFiHO1nUWsAwNBUFBdzXFuJSyGsRGZc+Z1fykqUdEn/48GF7uNBT",
+	"M+2E6oq5DeQo8005owoC5uscw/p3m1MDtHzCCKxkajhTTBhpnb3ZJy//9KLbDgnrTDok/gFJlDOazf4c",
+	"Bc5HoDwKQjRt/hwFNlTxEQkZxJWwafCQT1Q4YiXVi0xwRXlGLzL2OImZ0VU38P3J8O/Do+PhD8dVRV0k",
+	"LBfe6E97vIsh4Mi6WaDdTu+PhcYHh+8OTw7AgK68Hwk4izmjydRMOySaQ9RuAVEGbsxDxbKxv7RbonZn",
+	"Jd2+rhg0+jW7YukZA88refBJ8MNWr1/Xg1Q/Ds+G+6PDs4/NNm01UlU1LZ/4cIC9Zo0OmzWpGrggdNa1",
+	"bt8LtZjPZa5Z+palnI6Ayg81cd+fnL9/9+70bHR48PHt4cHR8OPon+/usHOL2Hd9iC9r6hq6xPUx4w5k",
+	"ieyHK+ARi9JolqMY+4P8e7kHEMm1mzPO5YzElTBoTKQYgGCfLy4yrqYsJVd9EtuBYmPaFG5VHJLYO5yI",
+	"LCCxERJxSCBw7B6O29aHdvFY82515DASHkLHqBc+Y0rT2VwRmqZOncxzOWe55piI8hEuaySyQucT3vew",
+	"Xe/pxb9Yor331h4Ggnvp8N6BRm6ReLJsAnGtMSrku++V88rDN2GwmKcPmKHdoPve+bt9DBOHLu34cwXw",
+	"UwcnlbnTylTLLStH9+nrr+SXQhjLYuPqvHLMlW5K/TIypxNglxWPXHVWzh1kryv/uPM01fn1ppgozXMK",
+	"GcnMpf3vyqyHLiM++LxZ8jsMtNQ02zfWzcYv1zYRl1z5YljAB+z81tkJL2lJU3TZafbOI/OYZorVxebh",
+	"FcuXZMxZltZlmwuggJ6hDleiWNMG/maC47fj6Tqvbcpf6+zZe+C1h+3cCHBcLEMbC3X9XpldloJ18CD6",
+	"X+r999i4VcJXpnMroRHJUaXzT2y5AylpawFAVhIS1fh50kLnaSYlqOFMorERt/cwlW2czCVYP2LpZbg7",
+	"kTjXMmep+aLS+SLRC/OT0fegsHOmF7lxQHH0scztv8zzhhVb1P5iKrPUGH0Im6PgPkTi14XUAChkCiG4",
+	"NtPe3gOfVeYpy2Gg6ynXTM1pwgAXZ6ymSzbXHXIiCfphmJGGdZixIoEZ7Rqw63Pg1h4MgguaJVIszRGU",
+	"Mg0GQSbFBFy6+vaEwaftidy2vzQmWueMXr+1luRNGBywjGmWFtK2uj8/ymsyM6R1ETizPxeL7JKk8B7J",
+	"2UxeIVKrevbT2ncfI8Ur32pi/aoB22hhgtkqx4SBTAZ7u0CkNs3eejQrntecJXzME0VaxvKU4zETcDxA",
+	"WoRlpFLmXhKhHZLrKYPIXI7ngIplZxVSV/GXVobWxpUkM5pMuWDbOaMp/CKRKRuQBohC2ADNiAvXC4zY",
+	"N0fHxh87O/zb+6MzfKWWfg9J3BA8Nr8+3z87ejf6WP1gg4/XlEm/N8duhq2H+s0vm50jWOrh6MfTAxh2",
+	"eHx8+uEQJ+RSSuYRD5GF3yrd+pDc5vCbj9RjXiHxksAhqUZQ64jMJujRyr4Xvt0KBy5mVJSbrRazGc2b",
+	"zk6NZ8qDVH68iXVQadShYggBuWKEF4A+M+TtTNxoAFrAQNMANqu0R676zxSJ7ZOOhWOnfOfZQhWO2YFx",
+	"1tBvc85Xg7G0ngq1A1rVNbKGrjfQ5l7Xw9yoAvS4lup+mCe0UOubII/0mnwQpx3W94p8Aj/MR6pu3MOs",
+	"u+L4PVMAZ7CzCsmFBDRc3miFf52D1eyV1ki5DqFuU47AgKAdW3GxexAuseGQogSJi0n7No70oL5++VIk",
+	"gF2LLY0bAyNfi2V/E+Z7Qoa6n4824Z1RYzQOjoPL+dthBmScM0aQR1RhVyN00DemAe9pbGn4R2FKg+Gs",
+	"Qms1I6xUsOuMC6YIF0m2SFna7pC3Dulp7GAL7OyQNzI3NnXFT1goVj2EdaU7TDTph+Q8YYKR/oD8dZFx",
+	"pomiS0Wi4EzOmGwqfito1Bx6AeJk3EVBC4ZRhl/KGEMRQYRIg1VZGG2IbXxwhQm+dEzFzXTtQJBT3g3x",
+	"n6eLzxSz2jxEU5gM84wm7IkCNO7grxWW+Vpia311XqP2PQr5Tio/NIpy1Xe8gqPfrlkK1Lic4/fragYY",
+	"h5xi6Zoxy4vvQERDmc/FURAFluOqbysSf775femfx27kHRv22OBXuW2OyGF9q9yGNhHbbFU1XoZctlbU",
+	"7JvYjlXC16NqTVkumS8LeD1pKQfot1UsrqQXXjNmFLwQE5XIOWtjDux6ym1RigshcxUJLozaTVhIFkLz",
+	"rFoiAVbuJ128gNxS05i9/sbuXWnmVOrK+93+y+1eb7v/YtTvDrrmv//p+47mYG5rPmNN6vfvpbV0Z4F8",
+	"USLZ8ysD4Cj+EX6FcZ4icpspCSBvrOWsV6NttHBQpski53p5DgAThQle/hNbDhdNVXHDEsxitzj+x/bw",
+	"3RGijzHpH2J9KHKWQ3aYVxSujsUAOJ4yQtMZhw9GIn53ej4iO+apuFIlrqbyWkCZso08ce1KUDHzaa04",
+	"KEedUjV1KcvGstFisuWO4XLNjiH0xy0cf3rj6PnXD6Ng1fv664cRwGqHFn0FezcgFt6C5bQIX4Fi2jgk",
+	"XKkF2JdWQbCcamkO9umciaMDsi+FYIkm81xe8ZTlROaRsBCjQq+kbJ7J5YwByF5NqSHAj+f9Fy+JYknO",
+	"NFIQQUg2tAssB3UyYz5Z5BhvyyifRaJlqztJjG/E7bCsiYD3sGCY8hmJoRAAKYygpGBgSVWSdKr1HJPv",
+	"XIylk4QUQ+p2J97YgzE8ChqT9K5EwxCu/5JYEUfOLdrlkrG5IvpakksAMssx2tMDsrXlTLGtLdKixsA2",
+	"5L2W+SUXk8JDjgTE41EI2dQ8HCews6mtBbEALjoxxhNXRIo2PLW1tZqvNMNpPLho4UeiCQwQErVIpkaL",
+	"z6RM4WsuHh66XSoEK5pyToqi1MWIvBTtTiQi8Yc/kH05m1PNL3jG9bI8JBUsQVniiJbiVd8rBEFiGqHi",
+	"90gIyyeOcJ5oXgLYZEDiSikNBBeNP3Hu/AjSArUbf3bbEZLSML6JQ4D8APWbnYucofJtmy+jN+jGIq34",
+	"3XC0/yPZcd/e+Vx4lzcxblE8YbqqWeMOOWAJhxcIlthd9UHpKJ6ZDYYKu0QKxZVmQg8MfbfI1pYfZamY",
+	"akuFUT+U+nt+fga3fiLBL6x5eFtbZmDDLGkkSGmsVz4PFiV4qza5YhZldhIseYVtU/BPCmrPy1d5aYya",
+	"78NKtZSP8XgJOrxh6e1CRWWWtffMECiUrckKYrr0QLiT+yX0VgoGHRYqnnCrmRdDQs0IySJXMg/J//s/",
+	"/7ddkBWVSGrEf6OlHdZzcNXcmvmG4ikLzQCCKQ16hClDrLZHrHrareXVWMb/UlJc2DN3Wy4OdhkpOiB3",
+	"pePIbdk42GEhgaWgu4IkXFyZHaLCfJ2JRKaYgjMrQusLTgAQ2kvjcdAmfMwToxy8pJ4c121fzPKZz1+y",
+	"uSYtj5TYG2Mh4LuGSfE8gNae8CsmiL4u5bQRLdBpAla+547L5xs8LBUmuPW8nDAOmHqXXmysng2tTPF2",
+	"yCwITpBfDduKd7vdmDSWwyLTW9+hAGHZsmkj5e8CYyEQaw/LwKyWPwe5/YYm5v/PlJkMinKWsRkw88VC",
+	"F4u+WBIhPeldSOE2MnaD7tnaCovXoc8MITMq6ISlyPxUk3gnqaEKVDwg3kos3pPwtLamKp1DNwDYoIXI",
+	"sQzGjWClGuQUzTLmgGkdMgQ21ZLM6CWUYSyUsUEGHjjNCBucmfk+lrIVhWnwkJXsNQibPewVj+RWD4Nw",
+	"OG7gY6CZVNkd8i/JhSKMGknk75GhYfH1rfkW1lOyMuI+ZzmcspJQhSaewNYovQL7QwPxz+Z7nVVVU2yu",
+	"2xpf94BK0HLCgCdgKP8R5GDclQ656sPU5CKzhjJ0fOGatOK/HI6a1ehO6S5jZqv8W+imdhOjb22GNyPU",
+	"hG8VWejFzq1mB0GQGPvKODUXxi2CEFhq08voQrx7P4otW8O5U2UXIduShipyp0FgP1Sq1rqbXxB/hbMq",
+	"KpnXMB2G7ZyW8KV/xi9rQd1BqSSRmJYHOxa2iSf12uh84XjJFrijZBWy1P22eRNIRZz4e8VytbU1KCMZ",
+	"RbYTqWV+7YnYskx0j5SGuBXWQsLjZsY5m3Clc9Q+Rnd62VSgBhSD2eVDYwNsouToaVWzlV8wQzh53kyW",
+	"IHDsxuORNBveDh0ug+uQjHmGUGZmY9ZLOG12sXtkvMgyKwB3zAA79ns7eOR28FM78O64qfxPhZgOqkBC",
+	"zBgQPsVaLgu0hwrfwsYpANcVuK+yX0jdyaMqoSn7M7QCc2b76VzzGVeaJ2YWWPmWLJ2B7ghkKLsKtsOm",
+	"ByV/tXrVtgKrkYN2hxxSw0FF8zJYmiuZMTK2QHwAO7q/cF3p3GdbSDlX/9amUR3j0wPnImtarjs4PD4c",
+	"Hcb25MBpLyy3sojO9lMD4qG3JKAkkLRkTuKtUhw0tJFq7xUIlWoh4GpNXtGryRgju71+bObcABFxxxsg",
+	"80hO1SEfrHHizRsOqLFzrPd4zYVy2132hiv2yYY9Yo9FmglTL/NG+mDfNq9XXM7mjNpeFIDdGoN1yGie",
+	"QR8jwbC5mt/JDl7HUn08FrltXIcnDzVXsXjBrhuauEXC0dZB6u9p3+Y4oMJXkWiQv/XSBrQyy8dsb6Z9",
+	"Y9NhoynyFiwf1NkiJQWYMhLeX9ygHbIPmyEmQB6QXwqz53qay8XE/F8qVnK/U5nYYWjnszNfbsAFhr+V",
+	"LYd2PnuW1E1cmMnAGkZsOOawA0NMSIActOdsYI5CWTAmGJK3348bcEtkhzTiljAwUaC4sKrH2Gosy7Zt",
+	"rx6X+y4VH4yIkQBuTtIyxPIR5Qx4SnJXZuO8sbJvjzW3L5ALsyvIi34wnIkc7SjaXIWk7qxCqvPui+7z",
+	"+FbY014kXODQ9XNsbv9Eqt2fQvNdQ2YfbNUhruSOK6f7jUVpfZOEKtYhRfERekmusyDMwkgGzcQeagj0",
+	"/5q1CHJWVXdYlKIq5g1N09xJtdKVNJj6juVqrYmEbbdUKYlprRbD2ErGJYn/CD+TGUs5hRBGuyjbqbdo",
+	"igQ6ulBB+Kr/4rVNtzhhYpyeCqhULqATbIjeLHYGhVZH1pZGfRZH0SK2jZ0iAREy81Dvpdf2yfaBapln",
+	"01fPE/O/MUUnB/ncEmiP4CPGGaSZZS/DZpZVrXjLc7rEkIdzf224YLWnVMrY3EjmkhNcCyyxtOJKYe8o",
+	"BbGnoi7ZeqQ1oKOriEOOA+tpvMjNYXOFP66jQ1kt6jWrikQLXKFuu9K2ypVy+m2tes8H2HaBPLt5VrRF",
+	"9btt7Rn7CCIQMkuV22+QSnFZU1YwRpUKXNnOXgtt32/sfgVbZv4F3TpXybPqsLujPaxUsDo7qoxyYrMf",
+	"WikNtmxrtuVaDox1/2GE5k61Dri1QYTf1urGZTrBlmqukTuJRMu9XqZhYmu7+U1/jEEDNpvMbB4EXFZv",
+	"tc2teiKBZLC9w1Zb/LBPmgljH9noZ4wNjuIBMarNM1SMHwl2fozGToy2PXIJeij4Z8jyxAPkXjgi1tiG",
+	"lBDGvyf2WW5Uno4HxtEA4egEk3kEXdeWTRWZ34B1Wfy0cynFJMaweGkZlUXZWPdd7ZzkH69eTBrwsYbK",
+	"12ACVNsqRQL7KmFDIw9F2yF48grj02vKo4ueB8+Uzc8MCsN0pW2SO/0KeyWFxGuh1CGjwj5h5CdjmttO",
+	"ByEehaJTghEbRbMEEIq7/dfG1K12S3BsBAh05dinCi/H0CM0kvVx6hgF6JC4gOoWMWjU6I1I771IxBbP",
+	"C48bx2zO5Dxje55Uo2mqiCqw6i530gBZx6RUxhNm0YE20/T2aBSEwSLPbGZKDXZ25JwJpHFH5pMd+5La",
+	"Mc/ehIHmOqsmqe7JR3nQtUHQ7zzvdAHiNGeCznkwCJ53up3nQQh9QiHJuqqiy1KD1bQrljao0qGrGcly",
+	"XKnxhEhuJSqJLaDRrLUxIxvIq7S4nroiCcMThQ/b6roqWSrwQLQ7ZFhFRGTW73XYDiMyUWDXgfnYKNfC",
+	"ki5o7rdvAIuRzeZ66fecwTCdZ+IjFrMw7Evb3LAWFsI/zj8PYO9c7qvYgP2VPas2mP+5GW9RPrJT7YV7",
+	"E977wkrH+ptfal1h+93u+hXa8AYSxfwLtPpqjcufbm7WrriuVN3cUnANXrqXfFWV8wWF57u4iqaRitXu",
+	"eD1X4ZXe/a9UGqPAS8/vf6nsMmje6L++/416w56bMHixzoqqbcngredrLapsNWF2CkspinPafDWA8rPJ",
+	"hvl3qmwRhIGmE3OMywJEUpz0X8KgZisEg8A2TLwJg0lT3+n9hilgvohcLKtV6ZWEQ0OQn7QWgv+6YIX4",
+	"aoeRcBGSbGklEIPU9aTg64bE8l4F3koS879CsHqlrGVsCaMl5vMYy/kAn6b+3DB8a2WfqqzMNj5vFoVl",
+	"RBMs4jASRgmi+q6HOOy+tYwoN3ZQhWQWsQGujUt1WCAVtkQ1C6qmSAbFG+vnKfxVd0oBrJxfF4kKMgu8",
+	"W5C+pRNjBH7Gxtr49yjYXa/mSqRTFTWG1nuOxJTlzI+GEJ4SxWfzbFl0k7cuSJMEP+ZK/y7kd9jYAL2S",
+	"pKrsHFe13Bakmrzz0UKLvjx07eotJd3mvunUr0YuZf2GALJ7CYCN9dd40DavfwL99i9AyFf0m8WJ/1yr",
+	"ZO5XCpW9stQpUnh2AWLRlqbmTOmMKVXrTLFbqZjyQYO914MXryxosCxs7q3ULfcqFRm3faEwMHuGmuut",
+	"467yWm8JL25dgo97vHMJ/VvX4H/CW8MvRfcFuOnAlQN0q6D8/gamSGPTiQaT5L62E9/NkacyR8wONJD4",
+	"AZYGRiHMlOayqZ7lDG59salhh7qrWhVc+FgDiIrVQAOrXXlAQ0XCSz5UTSsIfUJQnLRcmLfMGzBe+iYD",
+	"DNpHYv2o/R4GoHcwvF2gqhAAOTbucUPQLRJ6yoRx0LxpQvrLRip9G8EoEh9vVWmaPoDREilSTEmoSNi0",
+	"Tq2wmrRc+tZ48MVVA5hh4kJpRtN2Z4W6Rm0RmyKgkSh2wUULZZIs5hyeuR4UGQc9zZky1pJD/9KlIjNG",
+	"BReT8SJDMhW4mpm8Yk3WACR9Vvy5jc2B2g1YqLuA536Q6fLBaqtkIFvsZbOVpTQvFNsdaoAqDl24zg1L",
+	"zBm9VCFZMk0UpO+WhbU0IFEAoB0wNKn+H1BOtqYSuVsnPEJ4F5L1lsahJcymNI4dEsg/xfW81uqdcjcr",
+	"Bkfv8QbH196Xr6zcH77v9254Ibygdx0urFPtOOguJmwa1z62A8/AWL9jXd9dQ9cXnfHNC701hqh3sIb3",
+	"XqyznobegGCR9Nd5ebUz41ewZvpr7bS7ZenxBhDqmaZ+WY+IttyEDeHjnc8Fy9+sE0puDBHtoVkEmaEV",
+	"WyhcqcWa5+yKy0WRiY5EC4ECbQRaOjcWb9TDuEkBlsEqPJqxApBjL/7r9TFik9qZ3uHUN4dlN1fj9s68",
+	"Bt9zt7l+q1kafSMBTVzU3W8UtwCAdFiDbRp6wH+jwdOnZdZbQqO3HKICxltFzgLmbg+zgPbOxbxAKnRW",
+	"2OIvTDfwxNNHVb75GMRvYKb8x5ommwqRb0kSnCFI+SnkgBe42EgnVa+CNppp3nyv6z7iBK3Ljb2mcgbF",
+	"Wz4mr+WXsCMYyNZQThkCnFWHDH2wu0CUA7xtHXx7D/NUZmUMwZVWXboLc+HCQZZPAPDnQ+FECuWnGbfl",
+	"Q5Eo7tzF7D+gIjvkh8Vs7onAPXcR0NqWg4VORuIO0wHbCjyx6fBQ1x8Foy9ZN5OkYXDNqNnDYBAIPpnq",
+	"kETBBeJTjF1Cl1FgW6Q/TNxVmzDcIvvqbUbXcbW7j6bU43TQepT7bRXV87qi6v8m/jRVNsgm5PV3rWW1",
+	"1uYe+MNt5e/O++/LeUeh19jsek5zzWmWLR/lGcwXjZkMq2qZ19KpRbOswFah9r6oakkb8Ierrrw0h9Gq",
+	"fhYE0Pae2vVbjrQgQ2Fh7yGi6tt7mHF3ny4Q0rp+Yf5beQX15lJYnKOLyXpXtq7kGLBEBeGPXo1mc56h",
+	"47AXG1sCd8UQLL1/J5bAk3tZELURRQ3GvTH73S8Ysy8qSwS7ttbCl7ARfgsaPq09sHunPbD73R74bg98",
+	"twe+uj1gNcUXiOb7LS0bw4Wuqw7cJKQSC3v3utwisDIkHiRSIq5MKsBCGMW9UOaRVYCk7W1rEZKIygO3",
+	"HyMEWLFeNAjFkKQPomyxSslyAfeF+IGFToZgM9g5cQWzQEMGEP5NUM0Ojuy6UwFkR/F/w3J6XQAk9Lpd",
+	"6HARWlsGJwKISjn2SttvQwSel107a9q+AaPnKIAJWQ6F4Hm1AVv/eTPYruhXuZ7Qxs58v0dsnRSsolhv",
+	"gXCVB/pnL5gRHAkOhTfNXTsBms7EatPbqvq8WU/flh2Re3dq1xf2BdczEfawULXPDc18QNomQWO/A+89",
+	"ODRHsO/osydGn/l9ea2ELpj+QUizfVsSX/awgNCla7xRgqmhC9JKy5aW3yRLYgfYNpbiNPVuIa2iS1Ll",
+	"6aKUOe53e7FLHIW15FGrhw9zrSJhG0aS+3rZtqudPRTh6nYIleut/FWRU85ur0CnhkUTBtv5rwqics3F",
+	"sMdErW9bBWFVSK/GztvGN8h5wqyPcE054Btrck1Ize77Aki5tcSfJ6rMiYeCqeriC0y5eXSvgi63HYbx",
+	"JW+dtY9e9atf9E5NCBfclm1Ym6m1KusrI2wqRO/xLaHBjde63y+6tBxAeHVGXwIJ5p3E3/MBekr92b1T",
+	"fz5AXd53ff933Bdqy1KC/g4gYN+QWVBgslShu9azDJo8Nr/P2LqwK7+1k9fHo2wt4t3eXMzydvxUJB4L",
+	"oHqwEt8YN+Xz8He01H8GWuqhbHQHMqo4Jg4PVXRZfDQwqjzrj/SE71b136Kn+9Sa+nvQ+NuFPm3K1A+F",
+	"OZ27w3sfzMn6HwU/Q/nxOsCnJqRT9UKPSGCS1WtfUYVCWde9AoJyLb9pY8vVyrORQMTUHUipAbbzxvDl",
+	"JbMtk9QUOrbmbEa5aHfKIIO9KRZCDJGA1t5akmnt+jL0fTC5CqHKzZFVkdg8ofre79X+ldKoXn6v0YVt",
+	"dllx5mkhtG9Wr2Epv3Ze7/UuRbZEV9t3js2pumTzJifZfRNbmweDIOOCkV5/XT9uc4H9u4Fxefuzxj6E",
+	"T0Wxp9Wn/Tv1af/pPd/vGdmnNbe/u8rrIqDcCWzCPa1r7d+Ndqpdu9l0xdrK5VwVVNSAUOgDHQmre6HP",
+	"a8bolde/VksyWTClfAhVJWR+f5nSQ1SiXeXX1YmCfdLnKCUbpa6RnM+d5Ozd7bFUnrsjOL15lLdyB+Ld",
+	"8tACibC3uUg3iet2f5+0e0Lt1Ls7Lrv7XTt9107fuHYq8ThPHcnd8ezTW4NUvjc6IMXl02FdldXdSPS5",
+	"/AuqoRsq5mibfMk7bqU2KlBJuAADQmHt+k0beHODvTgiEgkVxV0LlaQgHTNo53pHyOzJKgnvjpztw0UI",
+	"+tGRs43DYo+JhNXvJr9XcX2vDvxPCZGVm/k1gmUb2NRFDL3xKiGXjGoGoVxIDVeH2AKE0DOfb5FMexvf",
+	"0hMJkIzQpNaCw+vGON5jUI5meKH9JOWAVQv969YArAMiGJAoOGBiSfR0Sca07Aefs/ECLndZQgtw6Blz",
+	"F5Zgow99obDUeuUDxtb/gib+N071DRTey7rC2/3tFN53L+G7l/CVvYQHKOzCX/BuzAZ94F8Z/fMvN2H1",
+	"9uyffzGKQLH8qhlVfiwTmnl3ZMOTcaVZ/WBnJzNPTaXSg1fdV92GBrKG0czfEZSeymQBoa9r6u4LyeUs",
+	"XBnGXcLtXx1AWmOZk/NrOpmwnLw/eqbIKF8ahpUL3S4mtgMKzpJu5Yrw+o3LBWy+1onN3lgh8CZUqASz",
+	"aPliM5rXelm7OLZ6v/JGdyh7gzbUbdz8cvP/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -89,7 +89,8 @@ type ErrorResponse struct {
 
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `INVALID_RANGE`, `SCRIPT_NOT_FOUND`,
 	// `STORY_CHANGING`, `DEPENDENCY_UNAVAILABLE`, `BAD_GATEWAY`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
-	// `INTERNAL`.
+	// `INTERNAL`,
+	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
 	//
 	//
 	// Example: SCRIPT_NOT_FOUND
@@ -294,11 +295,20 @@ type BadGateway = ErrorResponse
 // BadRequest The body of every error response.
 type BadRequest = ErrorResponse
 
+// Forbidden The body of every error response.
+type Forbidden = ErrorResponse
+
 // InternalError The body of every error response.
 type InternalError = ErrorResponse
 
 // NotFound The body of every error response.
 type NotFound = ErrorResponse
+
+// TooManyRequests The body of every error response.
+type TooManyRequests = ErrorResponse
+
+// Unauthorized The body of every error response.
+type Unauthorized = ErrorResponse
 
 // Unavailable The body of every error response.
 type Unavailable = ErrorResponse
@@ -791,6 +801,16 @@ type ClientWithResponsesInterface interface {
 	GetStorySequencesWithResponse(ctx context.Context, params *GetStorySequencesParams, reqEditors ...RequestEditorFn) (*GetStorySequencesResponse, error)
 }
 
+// GetFullStoryResponse401Headers the declared response headers of an HTTP 401 response for GetFullStory
+type GetFullStoryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetFullStoryResponse429Headers the declared response headers of an HTTP 429 response for GetFullStory
+type GetFullStoryResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetFullStoryResponse503Headers the declared response headers of an HTTP 503 response for GetFullStory
 type GetFullStoryResponse503Headers struct {
 	RetryAfter *int
@@ -803,14 +823,24 @@ type GetFullStoryResponse struct {
 	JSON200 *FullStory
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFullStoryResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetFullStoryResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetFullStoryResponse503Headers
 }
@@ -825,9 +855,24 @@ func (r GetFullStoryResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetFullStoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetFullStoryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetFullStoryResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetFullStoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -874,6 +919,16 @@ func (r GetFullStoryResponse) ContentType() string {
 	return ""
 }
 
+// GetStorySequencesResponse401Headers the declared response headers of an HTTP 401 response for GetStorySequences
+type GetStorySequencesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetStorySequencesResponse429Headers the declared response headers of an HTTP 429 response for GetStorySequences
+type GetStorySequencesResponse429Headers struct {
+	RetryAfter *int
+}
+
 // GetStorySequencesResponse503Headers the declared response headers of an HTTP 503 response for GetStorySequences
 type GetStorySequencesResponse503Headers struct {
 	RetryAfter *int
@@ -886,14 +941,24 @@ type GetStorySequencesResponse struct {
 	JSON200 *StorySequence
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetStorySequencesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetStorySequencesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetStorySequencesResponse503Headers
 }
@@ -908,9 +973,24 @@ func (r GetStorySequencesResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetStorySequencesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetStorySequencesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetStorySequencesResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetStorySequencesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -1031,12 +1111,33 @@ func ParseGetFullStoryResponse(rsp *http.Response) (*GetFullStoryResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -1062,6 +1163,26 @@ func ParseGetFullStoryResponse(rsp *http.Response) (*GetFullStoryResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFullStoryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetFullStoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetFullStoryResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -1105,12 +1226,33 @@ func ParseGetStorySequencesResponse(rsp *http.Response) (*GetStorySequencesRespo
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -1136,6 +1278,26 @@ func ParseGetStorySequencesResponse(rsp *http.Response) (*GetStorySequencesRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 401:
+		var headers GetStorySequencesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetStorySequencesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetStorySequencesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -1496,9 +1658,29 @@ type BadGatewayJSONResponse ErrorResponse
 
 type BadRequestJSONResponse ErrorResponse
 
+type ForbiddenJSONResponse ErrorResponse
+
 type InternalErrorJSONResponse ErrorResponse
 
 type NotFoundJSONResponse ErrorResponse
+
+type TooManyRequestsResponseHeaders struct {
+	RetryAfter *int
+}
+type TooManyRequestsJSONResponse struct {
+	Body ErrorResponse
+
+	Headers TooManyRequestsResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body ErrorResponse
+
+	Headers UnauthorizedResponseHeaders
+}
 
 type UnavailableResponseHeaders struct {
 	RetryAfter *int
@@ -1545,6 +1727,37 @@ func (response GetFullStory400JSONResponse) VisitGetFullStoryResponse(w http.Res
 	return err
 }
 
+type GetFullStory401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetFullStory401JSONResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFullStory403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetFullStory403JSONResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetFullStory404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetFullStory404JSONResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
@@ -1555,6 +1768,23 @@ func (response GetFullStory404JSONResponse) VisitGetFullStoryResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFullStory429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetFullStory429JSONResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1640,6 +1870,37 @@ func (response GetStorySequences400JSONResponse) VisitGetStorySequencesResponse(
 	return err
 }
 
+type GetStorySequences401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetStorySequences401JSONResponse) VisitGetStorySequencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStorySequences403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetStorySequences403JSONResponse) VisitGetStorySequencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetStorySequences404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetStorySequences404JSONResponse) VisitGetStorySequencesResponse(w http.ResponseWriter) error {
@@ -1650,6 +1911,23 @@ func (response GetStorySequences404JSONResponse) VisitGetStorySequencesResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStorySequences429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetStorySequences429JSONResponse) VisitGetStorySequencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1805,116 +2083,135 @@ func (sh *strictHandler) GetStorySequences(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hz/ctu49e+rnMvemUi5XFm2k+1WnjsdJXF21Tp2bux0p7PaCWESklBTAEuAVtQdz/Q17gt8H6xP8p1z",
-	"AJAgRflHdtvp9Lt/7GxMEcDBwfn5OQf8KUrVulCSS6OjyU9RwUq25oaX9NfrFStZang5y/DPjOu0FIUR",
-	"SkaT6ELmWzArDjznaxwPagFmJTSkftgoiiP+ma2LnEeTwzgSOO6vFS+3URxJtubRJEqDNeJIpyu+ZrjY",
-	"/y75IppEvzloCDywv+qDWRbd3cXRW5EbXr7a1mQ+mkje0AgbYVaWbqQoBrGUqhRyCSnTHAa3R8MRTCXw",
-	"dWG29AoIDcmL8TiBQc7ZLaf5asaBqgwsVAn8lpfbZp1hixnRH6pccBP182Sxs7GQM2v2+YzLpVlFk8Px",
-	"OI7WQtZ/x5HZFjiFNrgHYtPFYqG52eXNebW+RnoXoI0qtw2LBmbFDKyZSVe0N0uOHoJRoG9EMdpDtrIL",
-	"hbRmfMGq3ESTcRwtVLlmJppEQpqvX0REuFhXa/rRkS2k4UteEt2XRGuf6F2tONi/YbNSmrsNGAUlZ9lj",
-	"pE77ueOo5H+tRMmzaGLKij9JBO9wtC6U1Jz05RXLvmWGb9gW/0qVNFwS41lR5CJlSP7BXzTu4aeGRNyd",
-	"YSLXdGzMVBpejscngIRxbUBkE/h6cZgesTH/3fU32Yv0mOEWy1KVr1WG23k1ffPp2+nV6ffTPyNfudZs",
-	"ic9bkq5B8/JWpByY1Bte8gwqyT8XPDU8y7fR3WP3foorf3Abt2xon8+0Xon0SklOB6NhUap1s7pWa25W",
-	"qGrCaEB2IaGQKa5BKgMsz9UGBkmwu2QYzyVql5DaMJla5XvNcWgOl8gxfHjplr/hhYFcaIOLMOlFnNbz",
-	"JNbLrdgtH83luXLiJPAdaUZziax5xbIP9kB+xtmWpibxcBwDl1n993HnSGfnf5qezd58+jA9//a0dajh",
-	"qHWlDRF/zeGaI7taq/yiZ9qYOKFhLbRGpipr8NQCrlUlMw2DhOieXs0uzj+9nc7OTt8kwxjfw5MqmVyS",
-	"ARXylpeGZzBIWjtNhiO44p9NszNkNROyY7U//p/xeDwGJrebFS85CAnMa0wMkiTkluUig49Xb7/6Bn/H",
-	"Qy+YWSEtZA4m8F5psyz55f87g5RJXA2PnoRq3b+TEUxrxSQzmbKyFFwDgz9cXpzDtcq2MWxWIl2BVKAK",
-	"XpJoAFFp2A3XMe6/VoLk3fTs7cWHd6dvPuEECWxW3G4Wp8JXkSxUIZr/luUVB6bpDWVWvIS3qiIOTWcw",
-	"fT/T4AwaDDSnnYgS5pGTXZxUcD2PhiOUjZk0vJQsp9P/Url+gp2anV+dfjifnrXkWTgigN78JUVWBgYO",
-	"FkzkVclPrBzWNKNkJG4zCSwEyrAw4AQuV0tNnDpXBvmcfbHyW3f1u991OHL5+sPs/dWn84urT28vPp6/",
-	"aXHGDUIBWNDivxxvAhdaG0D+WWgDg6RLU2KF5aNkt0zk7Nru7ctExZRbyJnh5ZP825vT96fnb07PX//5",
-	"08fz6Z+ms7Ppq7PTHVenvVn0tl1oqAKq/1UejpYtOUtXuGwMRqx5Zu0kGU9hNM8XIWlzOUj6NxkYT+uW",
-	"yKelKyaXaH83K5FzFNgN00QCnt/VxYc/f3r93fT829n5t8mwx6kh9+ujQA8XRyvOMhf3f8DfvpouekPq",
-	"S54qVBKjYMMEep4FmkyaT8jlqB2r3hfiEV8dy/HlaWqX6K54e/RMQ2J/TWJg6OOWHDJRcnqGSxYlmloj",
-	"bCDG6LkNHR+K4jpH2138ezTyK1YUXGprFdB61+vuhttNPPlDQ0d7kR/rcer6Lzw1SMQ9SYzdf/1Csrvf",
-	"tJ2o/cwtT+G6FHwBwdPdtInJzDmXUuW8hxU+1t5JOzCF6k73MCvbeSJN/Qimoo36bPay1P6cTDp7S+1z",
-	"PO6FKlMeW7W+5FojL+bVeHz0NbjRsc0gk1bglczlwAUmGCJg0iiNsrMNgWUZz6zW/cxzdJQ++tiZIbVk",
-	"WSaQEyx/H6xv859dP+HZwT+z1ORbjD4oTEJbs1YqS2JIcmXtf/KPv//X8ARuj0Cv1AaDfDpOG7fomMSG",
-	"yS0FM3Npo5lUrbmGa5be4NTOlm1KYQyXlkvtg42jz18t1VfuITqc0Qe2eedcAdqUVgz8AGf8ezYd3pW7",
-	"msNxRwaJmX1S1/YevdkrxXZq4UACcnXgU8ld9a4d6I4tLngqFiKlnB21asFlhuyuY/W4znloBe9xh3Ed",
-	"Z5YcGP4nt71KHLjhndUNui5Ys3QlJP8KvQ89SFXGJ9ATPcc70W4MnfA/ht3wI57Lrk+LYZ+7jKGVL8aQ",
-	"BBNB8u706ruLNzT59Ozs4vtTO70PTBMrbw1O0xOf7bCoDkK6DPquWjPZ8EVX6zUrtw/buobnzeR9gva2",
-	"yvNLdOv7DFz9QgIDF+1ZNx9Doq3z1MgVig3wH6pMV1wbm7MkQ2fajDIsf41pBjErF2thElLlxGI+iTNp",
-	"fiZwMVGBftrZehd/SGA6dVKa+IAt6TOGrDIr1eMOp/S8npZ+ceIs0FXT0r2yfK/Xe7Xr80p/ZF+yGHHp",
-	"IePzni35Gb14F3v87BFDHKSHY8IDe2joRetlCr4aiO1h7+ElZpd3p2TG3O8kYoQNtJnmUipVZrw5vfYQ",
-	"TdCi4Wv9sNWmgd/ZcUidOwBWlsxiWf2KcbWyYvlMd2DPeK9sPpomnO/UTtdHkREm7/MH+LjNrF6BarTw",
-	"IUKumje7piUAPi05wbF6nrWW8oJci2efIeoDaadQKC2MuOUgMi6NWAgb5+3HgQ93k4Q4uuhKeI+hK5hZ",
-	"EbS/5JKXDNP91xoz5hjORL59ryjqyODd7M0MFiLnegR/xDxqoUqMVdJcIANPKA3G/CgGLWTK51KqEF/x",
-	"SZ9fhmAYzd2UfQEdUfFW5Pw9M6td6vEpZlJ49F3aadY9psXu6anz1rzYO/NaZOKps9ZM7XdsO8LS2Ly9",
-	"ygla/I1DpTmB+Wv22crHy7Grd9wjLoF57J1e1lUPKnCgqteFD30jisKu+aRiRRx1zNEed9x+K3He9UbI",
-	"zHnTdg7RONX6ibDAnzOXKPk5QzFlayWXgQF5pmuTip5fFTxw+MPYwuvOAFo1VRhqz2WXBLcggbus3E4C",
-	"V+7HedPlA01mHP5JqbJbdS5pYrSyIz4KsXhfNfSuYOAJnWUYgFB9pyh5xlOuNeG6tNpmpXJPCbmUubzm",
-	"ucINGwVMWmzUT6pKfCrRV8PMeBTEx8DM1NTkAlMRbjbcobALUWqDpzOXBAgybXZIt2AuDByXCA4uucXs",
-	"QNl5KmnLaJQS1UTHoBWwuWxyT/tWA8qtla0wrocnFu/dCM1bvtMyFtfxu0YVItQI4xOp5tITvOUm9pl7",
-	"LfbPIOA4GJ7nGmzuylm6AsfVEUzrFe2h1GrDSjKUFqoXy0pVGkpeKKRKGO1YSGSSyLsTtFyLgeVa1REV",
-	"vcUz4KzMBf5q4SXLfDvimZ/REdBnd53wPzayQRXcA/0E6gZrVt5oGCQsNRQ1p1xySnibiFCzre61rE8N",
-	"tZrktWODUeG9ynnCetS/L7J6ouf9WWn0I8OdNpUPp0bNwcb9sYyjti9K6ZC4N2JR0huZhpuNyjb21KY6",
-	"bif7apDDL2D8ZaFuuPxeldleT1K/QYBoLiSxNBMsV8uKn4Q+o+QFZ0aHOo+Ow1v9XbTBTfIlsvpECenF",
-	"5tBLb1SZadC0y4eFIqDYTdp7/GF4vo+vwTvJxOawHTdHxz6CxLHyalvwhNTeeT21gIQ5rBr9aXNSaJET",
-	"UzJpJ0wsNmjLhwMPrinJhyNIaofgIgMHQyXkWCxqgybH2kVv3tHcswbHPAmGkR9npvnxmd6BOdFzB3Iz",
-	"MCs+R5fpW2Q4LEuOUa/ZiVTm1Xh8nP7fYPgwBnbdOFmaZ0XIoTXwW95ruFn6mETWVQruAkjuoSENvt7A",
-	"pg+Oca/dxVFw2nsdhWi0ClYqz8jmcolq7ksBaKIa5Y6jRhoCkQ2cBn9SIePLNVG3LM69Y5s371r0P5ST",
-	"Nm/u5KSe7Dab9+rw5V7nGChxI5uDxDsKctruufboVt2WEN/vQFGZQyAM7sHBegQ76Np4+vH8a7Ck/2g0",
-	"yB/7ExAhT5aTjn82PPRzw61fGB5qkxO3BLgNGtWsfTpwdNUiuoOeqw2smdx2T4Xy9hjzHVs9IcDAqCVH",
-	"t/gFuftVy4Z1Q8LGwsEgef3xCq4uJqj8b6dvTuHi49UoGdbNRRSa+9CRiB6QPcDc8/ZouBtq7Q+AgmVd",
-	"s4/D74tSSMqr+jHCetjj1Lhz/K3he0MpHCXkQvkuEJbSJlxrZQOXRb1dJ6QG8Jal9H+b0tkdUnFK1Odq",
-	"QTlg+kZPYB4txS2HNW+YO48ol1cbiUkuZMywyVwKHKH5+jqnpqxOBE913HtbBge1VRrG8FqVHGwf6ly+",
-	"Y5ItbaA1aFkys+ssbJJdc1PjXHWKH07UdGfGc2ljBDvYemQbCA/pSX/5OZjCB3S4mlmVqlquXIm+qK5z",
-	"oVc8m8vp+5kmpOc3v4HXal0wI65FLsx2Lq8wgpm+n1F/Guiq4KXmxlvBeg4CTF2z5gSSJTdhmSn59vQK",
-	"DpDbgnwsISf4Ussr6+6bB6FfvuG8cJSvuVmpLCaEN27a6Wb0yPeq20UWgucZdWhjjt7QFO8Ab3En0PcV",
-	"fG/S4zD+jveG863APO7GHcMRTFH5J/CIsEFJuFZmNZdOH04CCmZZAhJP2ihIdlrDkxM0gORgZeOtTnD6",
-	"wEY644k7CPOWuAX90JCFKkPBjVsZy0kzY0fiY4dj4g52gUzXC9GDWoXWckhy+RxmoQW1AYJd055DHOoG",
-	"DLq577Cje7bbMsDs5hJIZ9VG2oP3f4QCoFU4yGdpQZLWyvOgk+bhEiHfRoCW7/YIXGHZN0cw6fZk+yJc",
-	"Hi9pfrf2CXjWbW3ut1E4e6qk5mlF5ZVuvKLZOuxm8X2g9eJIeUtrkfHPu8VfGDy9qjJEZlODWg2goK9B",
-	"oUKim0oLXFemLrZM4OEqiwqqLM9rrRuh0a9B6t0Gnt2OlevtHjs68R281svFSG+lK5bnW3tForRg+m7H",
-	"C6F/SJ/tcYE128I1r7tc7GNvcilVxGO3kDGlibijoB/TVug7aQsBXGSLqPqN/wpcqz/BGuKf9GtpOwj3",
-	"cQvKvoO28Efb1aEW4Do8dWzBduRIK+gaxhYh7ut/ivsKBfusQNwA8bjIghEE7ZHiAGBHSe4ac791738a",
-	"R9KyiMOwdFFrzJ6YPtyYMJoUzguXdfg9pkhDy3Q2QHsf5vL8uUddnj8Hu23CZzyv9rWk0QGGOI7VNGbq",
-	"CzFdrIZs0YNwzQhOPU9wBlWZEEmCwU7TZQws2OyQbk/gUlLtgFf0yLlJe1iBQ5zAysf57QjfCmNQ5onD",
-	"ZEyVsPHwvCuZYNSAoY+SSEdfbuB08FL8jeQbrayVrLm8qP9tdRKYgbXSeFAvx+Px8+c7l6S8Hz8cjfCN",
-	"ofUZ3mst4GU8Ho/r9+fSdrkJa9xTlucnkCu55CW4EIjMO7XwCkmEa6dZLkgYwXvn6G+p/xIqSW3APHNn",
-	"P5cSdw1ZqQpt+70s8tt4sibyK/EcoZKo9naaubSJu2MDqp0LpLMmbk6rskSPqA0zfEJ3LlwhS0jNS2oz",
-	"y3jODQeW3ki1yXmGFIZlHN+Ghk5QeyNkV7WOsp0ipCue3jj4ks5cGMumBY7zhwsDOvGm1tWgC7nQRtvu",
-	"9no5H7x7HUWe5qwokL+2k9uZSjsFW5acW/tFe9j6AcOToA5WFFxiumebsoOmJ9eanSl3o6WivMZqmFzy",
-	"SVAPA6Etl9zC2lbFlMp8jUkDl1nd7223EGqUnd8xjGaxFxhdCGgNWm2TcTTOuSmF4c9wzhTDqlSt18I0",
-	"3LX+XJTeOWsfItlNg5U8e6Irli/m0jdwwmxhj63uUK9rmwthQj/hpbnV037N/ZE4Uu3xzCVbMiEpA7Rr",
-	"FyXX9hgwMzCC5W5apq0VmTRXa3wnPS9000qPmaPLRpOX4+Okr+sQSahnuefaGU7cc+/MWPGtL5/NZev2",
-	"WYeEo6Tdy9goL1r1djNDSj7T9Wb42rc9qYbfy1JtrE0h9+aomtQWCQpeAhqzRj5sMkp1EPcb7MtSvcZ4",
-	"Z92X8D7T1D+ozZmQXCf+ppTVOLp1VXsffYPMW9i7D5jDNhThyQ9jKPJK16QdImmWgrncD+K2c5vgbiTu",
-	"ZjeTPgEhM05qTWkAMrms5Fw610OhthFrPoIp7BTx6221uhUGaJkpJKFFrbBs6iu3XI/g+7q0Y62ATWpb",
-	"pKsypF4tgqhk92hiK3nUwEBW0OqTsWvUm/AGCj0gDGpzFrZD0JYIX3D5CM10vaVbPFWBEvhNSOhckrzh",
-	"KWHOcRVUv0jiUBBjWKuS4yReZUwLAXMnfhJu2C51SLIqMk0iQIJVS522K3iloaZs7X1cu+OaClO4ZtJq",
-	"3U6oTXsESd2PmzhoxNh7Pb2dzydzmbimXXodJbjgqsj5SXDRjGVU33Tt27a5onOhyMqdtlEs3TSU9qbn",
-	"3N4t4hkFnAJFgzQmNF57+6PDDoxUyYVYVpgXFZzbuVRlMMsnN8eaSZu7usGVuqW45f2WiiQYNBpmtMPe",
-	"EnnrTZfxSImUTF3hxZkNK+q4f7tpVeWZv+Ha2ba9UlUysnZmxWQzzF+vnEvLDXfjakDmJg5sYH1TrEmF",
-	"ilKlXOu4Tv8KjIPoHPwrrZtb3j6k2+EIrHjZRT1qkAT3qVyncy5S7i4HONj03ewqiqOqzKNJtDKm0JOD",
-	"A1VwqVVVpnykyuWBG6QP8N2mwSJAXNuRUxRHt7zUFno9Gh2NxlQZKrhkhYgm0fFoPDqO4ojyfCTFg3H4",
-	"7+W+BrpOH3kv+imkb2+qvYfrBKfXuznYXPYlYXWIHYP7jAAcjikgknB7FNcROjqlkzpKHu7kbkHm9kVZ",
-	"W2+d3OaqdRNFbwDWgt7ABBY+dpd66eMUQhN3bPvdLr4Hg9ujk1Yy1vOdiqEDI0PM0NYeHJqKazmVDtNR",
-	"fwgnBD824R7dvqZHRDHaJ/r0hVQBHS0wYS7RiFqLwPznMlyvBF3ExWRA1sgDfULjRdJz2wP3es2yGidV",
-	"5VzWOKn/9AbNWT8tmLbODSPRDgmOtREJvgePo0n0bQCAkQ40Hz75ob9u0rxyUH+a4i7e7ZH17asDqkZ7",
-	"0VULOByftIS2BUM0yWj7SyH0iY++T1j46lrPxzYOx09qmsVNPLDhukj84Ju7H2V5xKDwQzN3P3a+qnE0",
-	"Hj/+vjGNuGZ5qiQ1/7sLHM52NQjsMw3uLaA2vjjEXCmaCIDZgpJIydGgsrzi4e2U6HuR54Kt4XLFbrgu",
-	"OCu7NxOpjMhc09tGEej1VVoqrXkGOSaSVOl2RX48PF+9H4dF+cOw5v5Dq8fx0LcwRrSZaGeYLyof7pSZ",
-	"Dxs/Mk0NHMZwiVPAIR2Eu0TxQ9iY01yuPezu037VBjdYBy7c8zmGXCmK6dFr03VI/FWK5cqMdlp5Wjch",
-	"D/vqiCteKgf9f1BrruikLAGjRkvcd3baPT/dyYNblIfNJUkP8EaT6DUrqpxjQrFGR6Gk31QUR2ulkPG5",
-	"oiyyp5B/2G0fCnqBeMhLHQ756X8QP1otUft4ctTtUgr7FLtv2p1FF5YVsf3f/7IADl1XZyV6DFXZX35v",
-	"jWCfjB91eW2Zqw1mbfStJw+N6RXL1Ea777AEkv+AdB/tO80HjpJ+uu8kj1onedR7kq+IWDt3YxObY8zQ",
-	"pJXM9N2rPX66YB/fL9j/Qax4lEy/uE+mjzpvOpl+tQVmg7EZYEzlMvYNgT88z1HyCHCAGbD1BN5tXcCY",
-	"cVaCZoIwQA0rZviiynHYeovZUQyveMoqTTCUK5pKvt46VImP9ivJ8R5HkHMmtcWrW56AEjnvCozaMIzD",
-	"6RD/fTzB8ZdavrQqhap0j5S8fLrCvPy38QT/En48Smu+vk9rjjtvOq35fsXMP/7+/23FjxTi93C1qq8q",
-	"bRwAyqBUmgPqmNw6HJV0bUM4hF6jgjENesORmaQQ7R0EHbH7d/Dbbueso7JuKou6rVyHdxiO+Uite6zt",
-	"zrvJb4MvqzzUBdYkQfd/JejefH9vlh/XUAAp9gsbyvfRU4f8B8GX1mjIi4eH1F9nuoujl49Zo/3hKxp1",
-	"9CjK/Pf9aMjxw0PCjybRodT5yAeCYLsNap5deKJsiYE+9TwLrqMfcfxuv9T9YE0barF9CgHE0rrutnP9",
-	"UGaQBG2fCQxsk5KQaV5lPBt2mmL9lbYVK3jmkJp2p0nc1Kf331Say/aqNqDquZlov8LZ+YIEfaGNPjNH",
-	"aIet5krlmTCXHYAgp49e3R4Fn2R7MX6RnDRv1B+to1uT0oHHGEoOT2wdNsQ25vIecINAnmnTEzqpYY6B",
-	"BwqQ6y55J5TA1ZXr3hlYciqXerrUwoHhtnATnnXucaEGKFnyEAB2xfT+6qH7OUCJYtfd1YKZ3NdBIRc3",
-	"vK8/bQ/40m4H/CURmKv61mb/PVXa1aM+EtrpgP6yL4Xufl+mj2C6V3oPvScOA+/RhNZWjvu30m7e/mdt",
-	"pMG+ujIGgy8Bvp6OfDmw61fsq419va9rp0doKY69aLUgsBDdat1WOa6xKcvPfyY6dR8W1Xi8H35FR35F",
-	"R/4T0ZEfd6Y5aof2R08I7duX5faE9/svO/0att8TttexVzeC7w/c6QZaeeuDm/YxnKmU5ZAsXBmXatI8",
-	"aVWDJwcHKJb5Smkz+Wb8zXhP3IO/25JiptKKahl12xWqYryzjP+46B+VXMLSsgkGC1XC5YYtl7yEj7Nn",
-	"Gq4wNzGo0sOasAMyy263uzen2nyJg27CRrhqdfW8uvvx7r8DAAD//w==",
+	"7H39chu58eCr9E2uyqRvTFGSvdmlKpWibdnLXVvyWXR8qeWWB5oBSURDYDIARTNbrspr3Avcg+VJrroB",
+	"zGCGQ32tk8vlt39srUjio9Ho7w/4lyhVq0JJLo2ORr9EBSvZihte0qcXS1ay1PBykuHHjOu0FIURSkaj",
+	"6FzmWzBLDjznK5wPag5mKTSkftogiiP+ma2KnEejwzgSOO+va15uoziSbMWjUZQGe8SRTpd8xXCz/17y",
+	"eTSKfndQA3hgf9UHkyz68iWOXonc8PL5tgLzzkDyGkbYCLO0cCNEMYiFVKWQC0iZ5tC7PuoPYCyBrwqz",
+	"pSEgNCRPh8MEejln15zWqxAHam1grkrg17zc1vv0G8iIfljngpuoGyfznYOFmFmxz2+4XJhlNDocDuNo",
+	"JWT1OY7MtsAltMEzEJrO53PNzS5uztarS4R3DtqoclujqGeWzMCKmXRJZ7Pg6D4YBfpKFIM9YCu7UQhr",
+	"xudsnZtoNIyjuSpXzESjSEjzzdOIABer9Yp+dGALafiClwT3BcHaRXrTJQf7GTZLpbk7gFFQcpbdheq0",
+	"XzuOSv7XtSh5Fo1Mueb3IsEvOFsXSmpO/PKcZa+Z4Ru2xU+pkoZLQjwrilykDME/+IvGM/xSg4inM0zk",
+	"mq6NmbWGZ8PhCSBgXBsQ2Qi+mR+mR2zIv7v8NnuaHjM8Ylmq8oXK8DjPxy8/vR5PTz+O/4x45VqzBX7f",
+	"oHQNmpfXIuXApN7wkmewlvxzwVPDs3wbfbnr2U9x5/fu4BYNzfsZVzsRXynJ6WI0zEu1qnfXasXNEllN",
+	"GA2ILgQUMsU1SGWA5bnaQC8JTpf045lE7hJSGyZTy3wvOE7N4QIxhl9euO2veGEgF9rgJkx6Eqf9PIjV",
+	"dkt2zQczeaYcOQkcI81gJhE1z1n23l7Ir7jb0lQgHg5j4DKrPh+3rnRy9qfxm8nLT+/HZ69PG5cazlqt",
+	"tSHgLzlcckRXY5eveqe1iBMaVkJrRKqyAk/N4VKtZaahlxDc4+nk/OzTq/HkzenLpB/jOLypkskFCVAh",
+	"r3lpeAa9pHHSpD+AKf9s6pMhqpmQLan94X8Mh8MhMLndLHnJQUhgnmNikEQh1ywXGXyYvnryLf6Ol14w",
+	"s0RYSByM4J3SZlHyi//5BlImcTe8eiKqVfdJBjCuGJPEZMrKUnANDH64OD+DS5VtY9gsRboEqUAVvCTS",
+	"AILSsCuuYzx/xQTJ2/GbV+fv356+/IQLJLBZcntYXAqHIljIQrT+NcvXHJimEcoseQmv1JowNJ7A+N1E",
+	"gxNo0NOcTiJKmEWOdnFRwfUs6g+QNl6p8lJkGZcPpekFN6/WeX5BDCM5zyxgpcoty5PqCsn61fn755OX",
+	"L0/PduQUzRFygVDmLL1yK4nF0qBkt5LEo/MrEjYqk7TkGZdGsBwRTnQTw+XaCgoC7FaIoJdUZ0v6Jzh0",
+	"JqtfH2lIPj+Zu5t6gksmZEzYNXPOtHEYMBaPaHTY+zVcMmke4cVqtS5T5J+ZlGhfoB1ynBCkydPh08TJ",
+	"qok0vJQsp7M/9GrvoX4mZ9PT92fjN407FQ4IoJFfUxLJQG/BnIl8XfITezcVzMjwiTtMAnOBokkYcHIk",
+	"VwtNDHCmDLJP9mCZbq2Q775rYeTixfvJu+mns/Ppp1fnH85eNjDjJiFfz2nzr0vMbvlKr/HPQhvoJW2Y",
+	"EisDpkq9ZXLrBIR+OLmYcgtsjsL5EDRPlcxaSHk/np5+ejN5O5meNhEyfjeBkhkOuVgJBDjlPONfGy8p",
+	"y3Nekk6HFUp5Ry3IgszSxcJab480FLx8kiqp1ytehrCRTaJnspeEp3EM7+fX0h2dC9SPBbPqMiRSJQfw",
+	"vsbaTCb06ckYPyUOhRpZOo6WJEvpcoJBu5bxhZ2E4mnDBJoFc3tSU26FXAyajsRN9jfi8INka7NUpfgb",
+	"fzCH4ImNuuISlkwD/1yQrd0kjA9n4w/T70/PppMX4zZtMCuO4ZKzEoUhLaVKVHVwxUlBVhb816UXf09e",
+	"w0sV6AmyaCSqZbICvNaAXtI6TNIfAWtAP5N+yorl6BTxLPaIiWFTKrnIt6DFQvIMd/E0xJwmoK2ZrDDg",
+	"V1vLK6k2cobGT8mv1RXPBpB8/PjxyXhtlgh2ykxD7RA60B3IHGEyreQOwbVX6PbHWD0CtWG6RG5DY6/3",
+	"/tUL+Ob3z4b9GPhgMYDkuUVGyVm++sMs8lqRiVkUW23xh1nkzLdPFmVR0nSfH7JEg/bbbrIj92smcnZp",
+	"afjhUjBnhpf3cuBenr47PXt5evbiz58+nI3/NJ68GT9/c7pjI2lv93vnha69hvpf5cLRtiVn6RK3jcGI",
+	"FdIqOgLkHQijeT4PQUOJ2X3IwDuwfhc5bemSyQVKzM1SWKtowzSBgJpsev7+z59efD8+ez05e530O7y2",
+	"Ewiu4v+dDK0uhLYdp3aL9o7XR2gf2l+TGBg6cQsOmSg5fYdbFiUak0bYSAOj721s5LYwRetq25t/RPGx",
+	"ZEXBpbb2Ebon1b678aQ6YPJTDUdzk5+reeryLzw1CMQNUTp7/mpAsnvetBmJ/JVHHsNlKfgcgm9344JO",
+	"KoqS7PIOVPhg0k5cja34znK3o7IZCKWl74BUlFGfzV6U2p+TUetsqf0er3uuypTHlq0vuNaIi9l6ODz6",
+	"Btzs2IZIk0ZkIZnJnvO8UUOu0HUzyq7WB5ZlPLNc9yvv0UF652tnhtiSZZlATLD8XbC/DfB1WIYOHfwz",
+	"S02+Rfea4gAoa1ZKZUkMSa6s/E/+8ff/0z+B6yPQS7XhGdjrtI65jolsmNyStz6T1l1PFWrcS5Ze4dJO",
+	"lm1KYQx36rZ5sXH0+clCPXFfosIZvGebt04VoExpBHluwYwfZ+O9u3RXYThu0SAhs4vqmtqj0xyg4IWa",
+	"uyg4qTrwsdJd9q4U6I4sLngq5iKloDRy1ZzLDNFdBaPiKqhHO3iN24+rQErJgeF/ctvJxIEa3tndoOqC",
+	"FUuXQvInqH3oi1RlfAQd4aF4J5wTQyu+FcOuIxbPZFunxbBPXcbQCIjGkAQLQfL2dPr9+UtafPzmzfnH",
+	"U7u8d9HpQ9tEjSGIXcTQdG0sgdamV4dru4PTymppY/T79YrJGpF6vVqxcnu7cKwvqV68izKrYNQ+iVgN",
+	"SKDnHGVrF8SQaKttNaKAjAn8Q5XpkmtjwzhJ38lCowzLX6DVSQgl3zAh3k9sFiRxMtCvBM6IKlCxO+Xg",
+	"DBYJTKeOrBNv4SVd0tN6Yx36jL6vlqVfHP0LQ36Xkt0a7EY1+XxXSZb+yh6yGWHpNmn1ji34Gxr4JfYZ",
+	"pTtMcUkunBNe2G1TzxuDyVqrk063qxtPMbu4OyW5534nEqNoeRNpLhqlyozXt9ecoinZZvhK3y7maeL3",
+	"dh5C5y6AlSWz2Z1uxpguLVk+0q1EYLyXNu8ME653apfrgsgIk3cpEPy6iaxOgqq58DZApvXItmgJUoEW",
+	"nOBaPc4aW3lCrsizSxB1pS3HUCgtjLjmICiMMBfWMNyfGT3c9Sri6LxN4R2CrmBmScnuBZe8ZIZn8EKr",
+	"tcxieCPy7TtFZkoGbycvJzAXOdcD+BEdr7kq0bhJc4EIPKEIIjpUMWghUz6TUoUZB+8l+m0osKC5W7LL",
+	"AiQoXomcv2NmuQs9fmuj63wHdlp1j2ixZ7rvuhUu9q68Epm476oVUrsV2w6x1DJvL3OCFn/jsNac0tsr",
+	"9tnSx7OhqwC4gVwC8di5vKzqACjlj6xelQLoK1EUds97pe/jqCWO9qjj5qjEadcrITOnTZtOR61Uq2+E",
+	"DWU5cYmUnzMkU7ZSLt5qd32kK5GKml8VPFD4/dgmnJ0AtGxKobCZbIPgNqR0Jyu3o0CV+3ledHnLlBmX",
+	"ESTf2u06k7QwStkBH4TZaV9H41VBzwM6ydAAoYqHouQZT7nWlOmk3TZLlXtISKXM5CXPFR7YKGAum+QX",
+	"VSV+K1FXw8T4sIk3mpmpoMkF+i7cbLjLS85FqQ3ezkxSLoVpswO6DYBDz2GJEqQlt+kOUHadtbSFJeRD",
+	"VUDHoBWwmaydVTuqzmeslK25WfVPbAZ0IzRv6E6LWNzHnxpZiMJMaJ9INZMe4C03cRUA9WT/CAKMg+F5",
+	"rsE6u5ylS3BYHcC42tFeSsU2rCRBaZPXYrFWaw0lLxRCJYx2KCQwieTdDVqsxcByrSqLikbxDDgrc4G/",
+	"2niURb6d8civ6ADokruO+O9q2SAL7okVBewGK1ZeaeglLDVkNadccvKQa4tQs63ulKz3NbVqb7clg5Hh",
+	"Pct5wDrYv8uyuqfm/VV+9x3NnSaUt7tG9cXG3baMg7bLSmmBuNdiUdILmRqbNcvW8tS6Ou4k+6py+g9A",
+	"/EWhrrj8qMpsryapRlAENReSUJoJlqvFmp+EOqPkBWdGhzyPisNL/d3whFvkIbR6TwrpDOahlt6oMtOg",
+	"6ZS3E0UAsVu08/pD83wfXoMxycj6sC01R9c+gMShcroteEJs77SemkPCXHAb9Wl9UyiRE1MyaRdMbDDR",
+	"ptt6PhqnJO8PIKkUgrMMXNwqIcViwzwocqxc9OIdxT2rA58nwTTS48zUPz7SO3FR1NwB3fRsUYfkvmiU",
+	"w6LkaPWaHUtlth4Oj9M/BNP7MbDLWsnSOksKNVoBv+Wdgpuld3FkXWrhSxDDu21KHZCv46y3znHDvsRR",
+	"cNt7FYWouQqWKs9I5nKJbO5zByiiauaOo5oaApINlAa/V+bj4ZyoGxLnxrn1yC8N+G/zSeuROz6pB7uJ",
+	"5r08fLFXOQZMXNNmL/GKgpS2+1776FZVqBffrECRmcNAGNwQB+sg7KCO8f7X86+JJf1HR4P8td8jIuTB",
+	"ctTxzw4P/Vpz6yuHh5rgxA0CbgaNKtTeP3A0bQDdip6rDayY3LZvhfz2GP0dm26hgIFRC45q8QG++7Qh",
+	"w9omYS3hoJe8+DCF6fmIUgjjl6dw/mE6SPpVuS2Z5t50JKB7JA/Q97w+6u+aWvsNoGBbpgPGgaIUkvyq",
+	"7hhhNe1ubNy6/sb0vaaUZf51Kcz2gmpqrOYuxI98O153BY7Gdf2OQ0/yv56M302e/Mi3SZWSWLHM2RqJ",
+	"L3HBKRpSMjsSXzjBspWgBWcyeXd+MYUDHJUMABHnqqT0Um0kKJny2jejGqSMWw/YpTyVzLdolyy91Kb+",
+	"iaUv5nUNFBWwNc7tcRHnttrJH9x+euVJ8IeP02i32uSHj1Mq2Ry7gjOKbY7A1flYY8rW8eCfPIlBaL3m",
+	"GVza/h5baavQiDsvuJy8hBdKSp4ieahrQSK1nElXVVWpuYwXudo6B0AvGSLg+4ujZ9+g5C25sRi0dVcu",
+	"jWt7GNBUnIvFurQJwZyJ1Uz2XLsLJHYGmnxVaTPNozQ8DoaEaoAthm0dVjRyqKpRujSmsNU5Qs6VL0pi",
+	"KbGIu4k6GBt1lrHZ2uxXLKX/24CB5R/KlYpKatiQLzB9pUcwixbimsOK16w7iyhSpDaSauEyZthoJgXO",
+	"0Hx1mVMRfMs/rA69t0WjV+m8fgwvVMnB9v3M5Fsm2cKa8b2GnjS7pogN4VS8qnGtKoAULlR3w8QzaS1Q",
+	"O9nae9bN6tM33dUQwRLeXdB0zaVaL5auYqRYX+YCOWgmx+8mmuKIv/sdvFCrghlxKXJhtjM5RfsYpYAg",
+	"zK0LXmpuvI6t1qBwvGuOGUESltyjKff6dAoHiG1BFhzF5XBQw+bT7ZEHodV3xXnhIF9xs1RZTPmDuK5u",
+	"n9BXvjfQbjIXPM9cNWEvSKzGO2HduOVG+oISbzDEoXcX73UWG25f3LZq+wMYo2oZwR2MUiXhUpnlTDp+",
+	"OAkgmGQJSLxpoyDZacVLTlC9kvkma1voBJcPNLBTzXiC0CuOG4FFmjJHEV4Tbtzwh0/qFVsUH7soOZ5g",
+	"N0zuSnM6YqKhLu4TXT6GSaifrflp97T3EIe8Ab12ZKXf4j3b3RJEhGcSiGdR/dDF+w8hAWgVTvIxgCAE",
+	"0IgiQCuIgFuEeLNi+/oIXNmCr9Vh0p3Jlum4KJGk9d3eJ+BRt7WRhY3C1VMlUcNT8q5tDWu2CourfN9N",
+	"tTlC3uBaRPzjdmkB9O6fs+sjsqlesgrPoSWDRIVA13k8ahHxqbwR3J7DU0EO73HFdQMU+lUKZLeebLeA",
+	"6nK7R46OfMeUtaFihHet1yzPt7YltbSpmt0CLIotI3y25ApWbAuXvCq6sl97kUuBCLx2m5CgIASeKGiU",
+	"sKZNyymm8CnJIjJI8K9AtfobrBJIo24ubbp43iomO8wGTqk6nkwINQdXcKxjm8pBjDRM+n5s8w9d5Xhx",
+	"VxpqnxSI6zQPbjJnlODweYggfYOU3Bbm/uhe/9SKpCER+2FirOKYPR5jeDBhNDGcJy6r8DtEkYaG6KzT",
+	"OF0RvcePfUzv8WOwx6bon8fVvgpJusAwSmg5jZmqAbkdCSRZdGswcACnHid1fX8gQ3ZqgGNgwWH71K2K",
+	"W0m1Exqlr5yatJcVKMQRLL0X2fQfLTEGScQ4dPVVCRuf/HEJObQa0PRREuHo8jwdD16IvxF9o5S1lDWT",
+	"59XflieBGVgpjRf1bDgcPn6805Tu9fjhYIAj+lZneK01h2fxcDisxs+ktdaFFe4py/MTyJVc8BKcCUTi",
+	"nSrKhSTAteMsZyQM4J1T9NdUDgxrSVXpPHN375vwslIV2pYf2rxCrclqy6/Ee4S1RLa3y8ykDQs5NCDb",
+	"OUM6C5yFdVmiRtSGGT6iHleXJhVS85KqHjOec8OBpVdSbXKeIYRhktBXRaIS1F4I2V2tomy6COmS215H",
+	"Slszg44ioWmO8/zlQo9uvM6k1rGrXGijbdtZtZ033j2PIk5zVhSIX9tY4ESlXYItSs6t/KIzbP2E/kmQ",
+	"ZS0KLjN056hHICipc50CmXIdxGvyayyHyQUfBdlWaqYMNtY256pU5r1kDVxmVfuBPULIUXZ9hzBaxT4Y",
+	"4UxAK9AqmYyzcc1NKQynps4UzapUrVbC1Ni1+lyUXjlrbyLZQ4OlPHujS5bPZ9LXE8Nkbq+tapioMudz",
+	"YUI94am50WJxyf2VOFDt9cwkWzAhyQO0excl1/Ya0DOg3lm7LNNWiozqVmbf2MELXXd2oOfovNHk2fA4",
+	"6SqCRRCqVW5o88eFO/r8bWtU3ew/k41u/xYIR0mztLZmXpTqzVKZlHSmq/zxlRX2pmp8L0q1sTKF1JuD",
+	"alRJJCh4CSjMavqwzihl2dxvsM9L9RzjlXWXw/tIU3WqNm+E5DrxnemW46jLvdI++gqRN7cRJfRha4jw",
+	"5vsxFPlaV6AdImgWgpncnyJo+jbBWxR4ml1P+gSEzDixNbkBiORyLWfSqR4ytY1Y8QGMYadEpDpWoxam",
+	"h5KZTBLa1BLLpnrihOsBfKwSh1YKuBa5EHRVhtCreWCV7F5NbCmPymNIClp+MnaP6hBeQKEGhF4lzsJi",
+	"GzqSDSNta4V1uaWmsnWBFPhtCOhMEr3hLaHPMQ1yq0RxSIixbX+93FYsYxrxVXfjJ+GB7VaHRKsio/5Y",
+	"IMKqqE7bHTzTjBv9gF7X1e3y9rEA1mip5IIYCalqo8hB+Di1crvZP9m7R5jQ9TgmdUwy6bcaKPcGYGey",
+	"56fXsdykP4BTZOfg0QBX9UyBPiu0iOGD03a3+qMFgWhwSnL3iQD+2XCJ3tPIuuqJfVQhGcHr02m9vqao",
+	"rbX1SLHgCMsNJEHxK+fJUajY+yv0+opjbIor42hqjqex9jWGZISywFi1YC0JHGIDxT0Xb8Zv0EmqPx1c",
+	"KectzGT9ZkZt7Np+2ebLC/WrGE+Hhwl0NCpQ8p28v+azDDNp32WwDyIE7QwDsJRXPZ4Q1MSZqiv8kXZB",
+	"3lFVMrbz7EIVLLJvLcQQPMGAdlQVAIQflVz4XnDn2lS95GibVO3k1GH09Og71H3NfnLPRtRqoz37NPto",
+	"iOyIchsNOQk13wwgqZomEhdhNLZbs7Of5WQmE9dZQcNRERRcFTk/CR5SYBkVobimHFsB12oTteJbW2eQ",
+	"HkiR9oGame0YtU3NKP40dYw2bIC9XS9hmZwPvfMMCs7tWmptTnB711ztF62fGAqejFiIa96t8EkRgMZ7",
+	"RXPGK3RvBNFjE6SLbBol0L6Wwat+8FSt88w/zNM6tm2ULZmlsiWT9TRP/zNpseH6aHuktePAlKj6f+uI",
+	"QlGqlGsdV1GUAt0Jugc/pNGP69Vsuu17HrGb+uBb4zkCm6jIRcpdy5fLPrydTKM4Wpe5y1bo0cGBKri0",
+	"LDNQ5eLATdIHOLauggsSF00HJIqja15qm8E4GhwPhpS+L7hkhYhG0fFgODiO4ojCZQiKj2nj34t9Vc6t",
+	"Zp/OJIKQvga1MsJcuw4Nb4cyZrIrllF5qjH4dNDhkPwKCddHceXoom13Ujmb/Z0QSBAAeVDwo7OYyYZ8",
+	"qkq3Tj+mEcEGExhKsXuLiN7UE5qwY2ukd8Pk0Ls+OmnENDqe1+u7mH4YercJYpeUwL0cS4dRHX8JJxTF",
+	"r70mejSKviKIUT7Ri31SBXA0YnIziULUSgTmX/lzBW300Ay9qVAF8Jzs7+jhw7NesqxKN6hyJqt0g38x",
+	"kNasvi2YtjYiOnQtEBxqIyJ8n4OJRtHrII5MPFC/1/hTd3K7HnJQvaj3Jd5tZPA9Bj0qGfKkq+ZwODxp",
+	"EG0jmlfHdJoPHNLLhF0v7/kSiI43Ag+H9+pswEPccuCqkufWkbtvSd5hUvg+5pefW48BHg2Hd39FgmZc",
+	"sjxVkjq0XJedk111IuORBjcKqNY6DlMXZJQH+Y2CYjGSo0Bl+ZqHLYTRR5Hngq3gYsmuuC7QOu5Iyxvm",
+	"KpM3imLHT9JSac3RSEQZPahqWujyfInVMKycOgwLo35qFKIf+jrziA4T7UzzlT+HO7VAh7UeGacGDmO4",
+	"wCXgkC7Cdbr9FFZP1k8mHLbPaR/jxANWhgv3eI4hV4pcY9Ta1OSOv0q0Ngc79ZaN/vbDrnT8kpfKZdDe",
+	"qxVXdFMWgEHNJe550GZhZnvxoDf+sG5993mSaBS9YMU652jDrhh5Ef5QURytlELEoy3sSytbGG7XeAYF",
+	"mzzEpQ6n/PJfCB+NutV9ODlql5KGxeTtkfZk0blFRWz/999sHJQeIWElagy1tr/80QrBLho/auPaIlcb",
+	"Xlizu4ow6yXL1Ea75yMDyr+Fuo/23eYtV0k/3XSTR42bPOq8yecErF27lon1NWYo0tDP6rjI4/sT9vHN",
+	"hP0fhIo70fTTm2j6qDXS0fTzLTBrjE0AbSoX+NqQH87zHCmPXHuYAFuN4O3WGYwZZyVoJiiUrmHJDJ+v",
+	"c5y22qJ3FMNznrK15q6gDU0oyVdb5+DzwX4mOd6jCHLOpLZpn4YmIEfOqwKjNgztcLrEfx9NcPxQyZeu",
+	"S6HWuoNKnt2fYZ7922iCfwk+7sQ139zENcetkY5rPi6Z+cff/7dNnBND/BGmy6qfdOPyCAxKpTkgj8mt",
+	"S0cQr20oDqFXyGBMg95wRCYxRPMEQdvC/hP8vt3e4KCsKn+jdr3t4Rc0x7yl1r7WZnn06PfBe1m3lerW",
+	"TtDNr2De6O/v9fLjKhRAjP3UmvJd8FQm/0HwQDRNObx9SuN9RZp0fPuk+s1emvH09hnVI6c44ei72ye0",
+	"nwT9EkfP7oKC5ruzNOvoTojzr6bTlOM7Ia5+8w5ppnKX3lOipV2G6m8TCY4t0A+hvhnBdfRzHLWi7vSM",
+	"H1U749K7BZM3h5maQSIbqg6CQ41u6p3udplBEnQVJNCzVYpCpvk641m/1XPhO6aXrOCZizE1S83iukBl",
+	"fyPsTDZ3taZgR+O7/WcPWi8a0ZPY9K43xWlsOYdUHgkz2Qpt5PQc7fVRI9r/NDmpR1SvhFNTvnRhbzSC",
+	"+ye2ECOMyszkDWEZm36oWw5GVYCmKtZGrLuwA8U3XGFJVTwHC071Eh4uNXfZMJu5De869xGtOsSz4GHo",
+	"2lXTdJcPuJ+D+FbsyjsbATL3zzFALq54V4HqnrBRsx74a8aOptWjAN3PINCp7vSvMrQabB72TzPsvnfW",
+	"BTA9W3ADvCcuet/BCY2jHHcfpdkb9M86SB21a9MY9B4Ssrt/zM6F6X6L2jWjdu+q4okjlBTHnrQawbsw",
+	"LtdohjyuomoWn//MuNpNUbRa4/30W1znt7jOf2Jc5+edZY6aTsnRPZySZi/2Hsdkfy/tbw7H/78OR2Ua",
+	"tn2Pe7scQS8pyd2wmfKnn0kuBH2lP/1sJXV57e24JsW9USnLg+5RGpk0UvajgwPkwHyptBl9O/x2uMfE",
+	"w99t3jdT6ZoSTlWJKUqdeGcb354a1sNAb65KuNiwxYKX8GHySMMUPTSD0qtfAXZAGshhbrcHuYnjOKic",
+	"rvmokkwe719+/vJ/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 )
@@ -35,8 +37,12 @@ func NewServer(t testing.TB, pool *pgxpool.Pool, services ...service.Service) *h
 // closed port to see how a service answers when a dependency is down.
 func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, services ...service.Service) *httptest.Server {
 	t.Helper()
+	// Everything the server logs is searched for the credentials tests sent, when the test ends.
+	logs := &logSink{}
+	t.Cleanup(func() { logs.check(t) })
 	h, err := app.Handler(services, app.Options{
-		Pool: pool, Logger: slog.New(slog.DiscardHandler), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
+		Pool: pool, Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
+		Auth: Auth(t, pool),
 	})
 	if err != nil {
 		t.Fatalf("apitest: build handler: %v", err)
@@ -47,8 +53,23 @@ func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]st
 }
 
 // Client returns an HTTP client whose every response is validated against the specs of services; a
-// response the spec does not allow fails t.
+// response the spec does not allow fails t. It acts as an admin of the default tenant (a request
+// that carries credentials of its own keeps them).
 func Client(t testing.TB, services ...service.Service) *http.Client {
+	t.Helper()
+	return ClientAs(t, auth.DefaultTenant, auth.Admin, services...)
+}
+
+// ClientAs is Client acting for tenant with role.
+func ClientAs(t testing.TB, tenant string, role auth.Role, services ...service.Service) *http.Client {
+	t.Helper()
+	c := Anonymous(t, services...)
+	c.Transport.(*validatingTransport).token = Token(t, tenant, role)
+	return c
+}
+
+// Anonymous is Client sending no credentials but those a request carries.
+func Anonymous(t testing.TB, services ...service.Service) *http.Client {
 	t.Helper()
 	var rs []routers.Router
 	for _, s := range services {
@@ -70,9 +91,21 @@ type validatingTransport struct {
 	t       testing.TB
 	routers []routers.Router
 	next    http.RoundTripper
+	token   string
 }
 
 func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if v.token != "" && req.Header.Get("Authorization") == "" && req.Header.Get(auth.APIKeyHeader) == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+v.token)
+	}
+	for _, h := range []string{"Authorization", auth.APIKeyHeader} {
+		if c := req.Header.Get(h); c != "" {
+			_, token, _ := strings.Cut(c, " ")
+			RecordSecret(c)
+			RecordSecret(token)
+		}
+	}
 	resp, err := v.next.RoundTrip(req)
 	if err != nil {
 		return resp, err
@@ -112,6 +145,9 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	}
 	if resp.StatusCode >= 400 {
 		checkErrorBody(v.t, req, resp.StatusCode, body)
+	}
+	if s := leaked(body); s != "" && resp.StatusCode >= 400 {
+		v.t.Errorf("%s %s -> %d: the error body holds a credential the test sent: %s", req.Method, req.URL.Path, resp.StatusCode, body)
 	}
 	return resp, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/docs"
 	"github.com/fountainai/fountainai/internal/httpapi"
@@ -28,6 +29,8 @@ type Options struct {
 	PeerURLs map[string]string
 	// PeerTimeout bounds every call to another service (default 5s).
 	PeerTimeout time.Duration
+	// Auth authenticates requests; nil accepts the API keys stored in Pool and nothing else.
+	Auth *auth.Authenticator
 	// Context ends when work still running must stop, at the end of a shutdown: the writes in
 	// flight then roll back. Default: never.
 	Context context.Context
@@ -35,7 +38,10 @@ type Options struct {
 
 // Migrate brings every service's schema, and the idempotency keys' schema, up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service, logger *slog.Logger) error {
-	schemas := []migrate.Schema{{Name: idempotency.Schema, Migrations: idempotency.Migrations()}}
+	schemas := []migrate.Schema{
+		{Name: idempotency.Schema, Migrations: idempotency.Migrations()},
+		{Name: auth.Schema, Migrations: auth.Migrations()},
+	}
 	for _, s := range services {
 		if s.Migrations == nil {
 			continue // a service that owns no tables, such as the Story Factory
@@ -68,12 +74,15 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
-	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool), Writes: write.New(o.Context, o.Pool)}
+	if o.Auth == nil {
+		o.Auth = auth.New(auth.Config{Keys: auth.NewKeyStore(o.Pool)})
+	}
+	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool), Writes: write.New(o.Context, o.Pool), Keys: o.Auth.Keys()}
 	mux := http.NewServeMux()
 	table := routes{
-		"GET /healthz": {Service: processService, Operation: "healthz"},
-		"GET /readyz":  {Service: processService, Operation: "readyz"},
-		"GET /metrics": {Service: processService, Operation: "metrics"},
+		"GET /healthz": {httpapi.Route{Service: processService, Operation: "healthz"}, public},
+		"GET /readyz":  {httpapi.Route{Service: processService, Operation: "readyz"}, public},
+		"GET /metrics": {httpapi.Route{Service: processService, Operation: "metrics"}, public},
 	}
 	for _, s := range services {
 		if err := s.Mount(mux, deps); err != nil {
@@ -84,7 +93,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		spec := s.Spec
 		specPattern := "GET /openapi/" + s.Name + ".yaml"
-		table[specPattern] = httpapi.Route{Service: s.Name, Operation: "openapiSpec"}
+		table[specPattern] = route{httpapi.Route{Service: s.Name, Operation: "openapiSpec"}, public}
 		mux.HandleFunc(specPattern, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/yaml")
 			_, _ = w.Write(spec)
@@ -94,7 +103,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		return nil, err
 	}
 	for _, pattern := range docs.Patterns {
-		table[pattern] = httpapi.Route{Service: processService, Operation: "docs"}
+		table[pattern] = route{httpapi.Route{Service: processService, Operation: "docs"}, public}
 	}
 	m := metrics.New(o.Pool)
 	mux.Handle("GET /metrics", m.Handler())
@@ -112,7 +121,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
-		httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
+		o.Auth.Middleware(requirementOf), httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
 		idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
 	p.handler.Store(&h)
 	return h, nil

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
@@ -54,14 +55,17 @@ type unreachable struct{ err error }
 
 func (u unreachable) RoundTrip(*http.Request) (*http.Response, error) { return nil, u.err }
 
-// forwardRequestID carries the request id of the request being served to the services it calls.
+// forwardRequestID carries the request id and the credential of the request being served to the
+// services it calls.
 type forwardRequestID struct{ next http.RoundTripper }
 
 func (f forwardRequestID) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
 	if id := httpapi.RequestID(req.Context()); id != "" && req.Header.Get(httpapi.RequestIDHeader) == "" {
-		req = req.Clone(req.Context())
 		req.Header.Set(httpapi.RequestIDHeader, id)
 	}
+	// The service called verifies the caller's credential again and acts for the same identity.
+	auth.ForwardCredential(req.Context(), req)
 	return f.next.RoundTrip(req)
 }
 

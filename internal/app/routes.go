@@ -1,11 +1,15 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 )
@@ -17,7 +21,20 @@ const processService = "process"
 // routes maps the patterns registered on the mux ("GET /sessions/{sessionId}") to the operation they
 // serve. The generated servers register each operation under its spec's method and path template,
 // so a service's spec gives its patterns.
-type routes map[string]httpapi.Route
+type routes map[string]route
+
+// route is an operation and what its spec asks of callers.
+type route struct {
+	httpapi.Route
+	need auth.Requirement
+}
+
+// public is the requirement of the process endpoints and the specs.
+var public = auth.Requirement{Public: true}
+
+// roleExtension names, on an operation, the least role that may call it; without it GET needs
+// reader and every other method writer.
+const roleExtension = "x-fountain-role"
 
 // addSpec adds every operation of s's spec.
 func (t routes) addSpec(s service.Service) error {
@@ -31,7 +48,11 @@ func (t routes) addSpec(s service.Service) error {
 			if op.OperationID == "" {
 				return fmt.Errorf("%s spec: %s %s has no operationId", s.Name, method, path)
 			}
-			t[method+" "+path] = httpapi.Route{Service: s.Name, Operation: op.OperationID}
+			need, err := requirement(doc, method, op)
+			if err != nil {
+				return fmt.Errorf("%s spec: %s %s: %w", s.Name, method, path, err)
+			}
+			t[method+" "+path] = route{httpapi.Route{Service: s.Name, Operation: op.OperationID}, need}
 			ops[op.OperationID] = true
 		}
 	}
@@ -41,6 +62,61 @@ func (t routes) addSpec(s service.Service) error {
 		}
 	}
 	return nil
+}
+
+// requirement reads what op asks of callers from its security requirements (or the document's),
+// and its role from roleExtension. Every operation must say: a spec without security requirements
+// is refused rather than served open.
+func requirement(doc *openapi3.T, method string, op *openapi3.Operation) (auth.Requirement, error) {
+	security := op.Security
+	if security == nil {
+		security = &doc.Security
+	}
+	if len(*security) == 0 {
+		if op.Security != nil {
+			return public, nil // `security: []` on the operation: deliberately public
+		}
+		return auth.Requirement{}, errors.New("declares no security requirement")
+	}
+	var need auth.Requirement
+	for _, alternative := range *security {
+		for name := range alternative {
+			scheme := doc.Components.SecuritySchemes[name]
+			if scheme == nil || scheme.Value == nil {
+				return need, fmt.Errorf("security scheme %q is not defined", name)
+			}
+			switch v := scheme.Value; {
+			case v.Type == "http" && strings.EqualFold(v.Scheme, "bearer"):
+				need.Bearer = true
+			case v.Type == "apiKey" && v.In == "header" && http.CanonicalHeaderKey(v.Name) == auth.APIKeyHeader:
+				need.APIKey = true
+			default:
+				return need, fmt.Errorf("security scheme %q is neither a bearer token nor the %s header", name, auth.APIKeyHeader)
+			}
+		}
+	}
+	need.Role = auth.Writer
+	if method == http.MethodGet {
+		need.Role = auth.Reader
+	}
+	if v, ok := op.Extensions[roleExtension]; ok {
+		s, _ := v.(string)
+		role, err := auth.ParseRole(s)
+		if err != nil {
+			return need, fmt.Errorf("%s: %w", roleExtension, err)
+		}
+		need.Role = role
+	}
+	return need, nil
+}
+
+type needKey struct{}
+
+// requirementOf is what the operation r is routed to asks of callers (the route middleware put it
+// in r's context).
+func requirementOf(r *http.Request) (auth.Requirement, bool) {
+	need, ok := r.Context().Value(needKey{}).(auth.Requirement)
+	return need, ok
 }
 
 // middleware puts the route of each request in its context before any other middleware runs, so
@@ -53,7 +129,7 @@ func (t routes) middleware(mux *http.ServeMux) func(http.Handler) http.Handler {
 			// to: the redirect is counted under that operation, with its 3xx status.
 			if _, pattern := mux.Handler(r); pattern != "" {
 				if route, ok := t[pattern]; ok {
-					r = r.WithContext(httpapi.WithRoute(r.Context(), route))
+					r = r.WithContext(context.WithValue(httpapi.WithRoute(r.Context(), route.Route), needKey{}, route.need))
 				}
 			}
 			next.ServeHTTP(w, r)

@@ -32,7 +32,16 @@ const (
 	requestIDKey ctxKey = iota
 	loggerKey
 	routeKey
+	logAttrsKey
 )
+
+// AddLogAttrs adds attributes to the log line of the request ctx belongs to (its tenant and
+// subject, once it is authenticated): inner middlewares learn what the outermost one logs.
+func AddLogAttrs(ctx context.Context, attrs ...slog.Attr) {
+	if p, ok := ctx.Value(logAttrsKey).(*[]slog.Attr); ok {
+		*p = append(*p, attrs...)
+	}
+}
 
 // Route names the operation a request is routed to: the service and the spec's operationId. Logs
 // and metrics are labelled with it rather than with the path, which would be unbounded.
@@ -94,6 +103,8 @@ func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 			w.Header().Set(RequestIDHeader, id)
 			reqLogger := logger.With(slog.String("request_id", id))
 			ctx := context.WithValue(WithRequestID(r.Context(), id), loggerKey, reqLogger)
+			var extra []slog.Attr
+			ctx = context.WithValue(ctx, logAttrsKey, &extra)
 			r = r.WithContext(ctx)
 			rec := NewStatusRecorder(w)
 
@@ -122,7 +133,7 @@ func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 				if route, ok := RouteFrom(ctx); ok {
 					attrs = append(attrs, slog.String("service", route.Service), slog.String("operation", route.Operation))
 				}
-				reqLogger.LogAttrs(ctx, level, "request", attrs...)
+				reqLogger.LogAttrs(ctx, level, "request", append(attrs, extra...)...)
 			}()
 			next.ServeHTTP(rec, r)
 		})

@@ -29,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/gen/idempotencydb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/migrations"
@@ -64,7 +65,8 @@ func Migrations() fs.FS { return migrations.For(Schema) }
 
 // Claim is a request's Idempotency-Key, as the write that records it needs it.
 type Claim struct {
-	Key, Method, Path string
+	// Tenant is the caller's: two tenants sending the same key send two requests.
+	Tenant, Key, Method, Path string
 	// Hash identifies the request: its media type and body.
 	Hash []byte
 }
@@ -113,8 +115,8 @@ func Middleware(pool *pgxpool.Pool) func(http.Handler) http.Handler {
 				return
 			}
 			sum := sha256.Sum256(append([]byte(r.Header.Get("Content-Type")+"\n"), body...))
-			c := &Claim{Key: key, Method: r.Method, Path: r.URL.Path, Hash: sum[:]}
-			row, err := q.KeyGet(r.Context(), c.Key, c.Method, c.Path)
+			c := &Claim{Tenant: auth.Tenant(r.Context()), Key: key, Method: r.Method, Path: r.URL.Path, Hash: sum[:]}
+			row, err := q.KeyGet(r.Context(), idempotencydb.KeyGetParams{Tenant: c.Tenant, Key: c.Key, Method: c.Method, Path: c.Path})
 			switch err = dbx.Interpret(err); {
 			case err == nil:
 				answer(w, c, recorded{hash: row.RequestHash, status: row.Status, headers: row.Headers, body: row.Body})
@@ -186,24 +188,25 @@ func (e *InUse) Answer(w http.ResponseWriter) {
 func Begin(ctx context.Context, tx pgx.Tx, claims []*Claim) ([]error, error) {
 	out := make([]error, len(claims))
 	var (
-		keys, methods, paths []string
-		at                   []int // index in claims of each row asked for
+		tenants, keys, methods, paths []string
+		at                            []int // index in claims of each row asked for
 	)
-	seen := map[[3]string]bool{}
+	seen := map[[4]string]bool{}
 	for i, c := range claims {
-		id := [3]string{c.Key, c.Method, c.Path}
+		id := [4]string{c.Tenant, c.Key, c.Method, c.Path}
 		if seen[id] {
 			out[i] = &InUse{Key: c.Key}
 			continue
 		}
 		seen[id] = true
-		keys, methods, paths = append(keys, c.Key), append(methods, c.Method), append(paths, c.Path)
+		tenants, keys = append(tenants, c.Tenant), append(keys, c.Key)
+		methods, paths = append(methods, c.Method), append(paths, c.Path)
 		at = append(at, i)
 	}
 	if len(at) == 0 {
 		return out, nil
 	}
-	rows, err := idempotencydb.New(tx).KeyLockAndGet(ctx, keys, methods, paths)
+	rows, err := idempotencydb.New(tx).KeyLockAndGet(ctx, idempotencydb.KeyLockAndGetParams{Tenants: tenants, Keys: keys, Methods: methods, Paths: paths})
 	if err != nil {
 		return nil, fmt.Errorf("lock %d Idempotency-Keys: %w", len(at), err)
 	}
@@ -236,7 +239,7 @@ func Save(ctx context.Context, tx pgx.Tx, records []Record) error {
 	}
 	n := len(records)
 	p := idempotencydb.KeyInsertManyParams{
-		Keys: make([]string, n), Methods: make([]string, n), Paths: make([]string, n), RequestHashes: make([][]byte, n),
+		Tenants: make([]string, n), Keys: make([]string, n), Methods: make([]string, n), Paths: make([]string, n), RequestHashes: make([][]byte, n),
 		Statuses: make([]int32, n), Headers: make([]string, n), Bodies: make([][]byte, n),
 	}
 	for i, r := range records {
@@ -250,6 +253,7 @@ func Save(ctx context.Context, tx pgx.Tx, records []Record) error {
 		if err != nil {
 			return err
 		}
+		p.Tenants[i] = r.Claim.Tenant
 		p.Keys[i], p.Methods[i], p.Paths[i], p.RequestHashes[i] = r.Claim.Key, r.Claim.Method, r.Claim.Path, r.Claim.Hash
 		p.Statuses[i], p.Headers[i], p.Bodies[i] = int32(r.Status), string(stored), r.Body
 	}

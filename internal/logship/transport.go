@@ -3,6 +3,7 @@ package logship
 import (
 	"net/http"
 
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
@@ -16,6 +17,26 @@ func HandlerClient(h http.Handler) *http.Client {
 
 type handlerTransport struct{ h http.Handler }
 
+// RoundTrip serves req as the process's own ingest credential would: shipping in-process needs no
+// secret, since nothing outside the process can make these calls.
 func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.WithContext(auth.WithIdentity(req.Context(), auth.Identity{Subject: "ingest", Role: auth.Ingest}))
 	return httpapi.ServeInProcess(t.h, req)
+}
+
+// KeyClient returns an HTTP client that ships to a Logging Service in another process with the
+// ingest key (FOUNTAIN_INGEST_KEY).
+func KeyClient(key string) *http.Client {
+	return &http.Client{Transport: keyTransport{key: key, next: http.DefaultTransport}, Timeout: sendTimeout}
+}
+
+type keyTransport struct {
+	key  string
+	next http.RoundTripper
+}
+
+func (t keyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set(auth.APIKeyHeader, t.key)
+	return t.next.RoundTrip(req)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/write"
 )
@@ -23,6 +24,8 @@ type Deps struct {
 	CallSlots *dbx.CallSlots
 	// Writes makes every write a client asks for, for every service of the process together.
 	Writes *write.Writer
+	// Keys is the process's API key store (nil when API keys are not accepted).
+	Keys *auth.KeyStore
 }
 
 // Peers reaches the other services. A service calls another only through that service's generated

@@ -1,0 +1,63 @@
+package apitest
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// secrets are every credential a test client sent in this test binary. No log line a test server
+// writes and no error body it answers may contain one (DESIGN.md: no secret is ever logged).
+var secrets = struct {
+	sync.Mutex
+	seen map[string]bool
+}{seen: map[string]bool{}}
+
+// Secret records s, a credential or a secret part of one, as never to be shown.
+func RecordSecret(s string) {
+	if len(s) < 16 {
+		return // too short to find by accident; tokens and keys are far longer
+	}
+	secrets.Lock()
+	secrets.seen[s] = true
+	secrets.Unlock()
+}
+
+// leaked returns the recorded secret b contains, or "".
+func leaked(b []byte) string {
+	secrets.Lock()
+	defer secrets.Unlock()
+	for s := range secrets.seen {
+		if bytes.Contains(b, []byte(s)) {
+			return s
+		}
+		// A JWT's signature alone is as secret as the token.
+		if i := strings.LastIndexByte(s, '.'); i > 0 && len(s)-i > 16 && bytes.Contains(b, []byte(s[i+1:])) {
+			return s
+		}
+	}
+	return ""
+}
+
+// logSink keeps what a test server logs, to be searched for secrets when the test ends.
+type logSink struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logSink) check(t testing.TB) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for line := range bytes.Lines(l.buf.Bytes()) {
+		if s := leaked(line); s != "" {
+			t.Errorf("a log line holds a credential the test sent: %s", line)
+		}
+	}
+}
