@@ -5,48 +5,54 @@
 --   writer can slip in between the check and the write.
 -- * Optional filters are sqlc.narg: NULL means "not given".
 -- * Sequence numbers are not here: the Central Sequence Service holds them.
+-- * Every row belongs to a tenant (@tenant, the caller's): every query reads and writes only the
+--   caller's tenant's rows, so another tenant's row is as missing as one that never existed.
+--   Queries that read whole rows return the tenant too, last as in the tables, so that sqlc keeps
+--   giving them the tables' types. The list filters name the tenant first, so that the parameters of
+--   the action and spoken word lists keep one shape (the handlers convert one filter to either).
 -- * Paraphrase queries return every column, the generated per-kind foreign key columns too, so that
 --   sqlc gives them all the one CharactersParaphrase type.
 
 -- name: CharacterCreate :one
 -- CharacterCreate stores a new character at version 1.
-INSERT INTO characters.characters (name, description)
-VALUES (@name, @description)
-RETURNING id, name, description, version, created_at, updated_at;
+INSERT INTO characters.characters (tenant, name, description)
+VALUES (@tenant, @name, @description)
+RETURNING id, name, description, version, created_at, updated_at, tenant;
 
 -- name: CharacterGetByID :one
 -- CharacterGetByID reads one character.
-SELECT id, name, description, version, created_at, updated_at
+SELECT id, name, description, version, created_at, updated_at, tenant
 FROM characters.characters
-WHERE id = @id;
+WHERE tenant = @tenant AND id = @id;
 
 -- name: CharacterLockByID :one
 -- CharacterLockByID reads a character and locks its row for the rest of the transaction, so that a
 -- cascading delete works on a character nobody changes meanwhile.
-SELECT id, name, description, version, created_at, updated_at
+SELECT id, name, description, version, created_at, updated_at, tenant
 FROM characters.characters
-WHERE id = @id
+WHERE tenant = @tenant AND id = @id
 FOR UPDATE;
 
 -- name: CharacterListByIDs :many
 -- CharacterListByIDs reads the listed characters that exist, in id order.
-SELECT id, name, description, version, created_at, updated_at
+SELECT id, name, description, version, created_at, updated_at, tenant
 FROM characters.characters
-WHERE id = ANY (@ids::bigint[])
+WHERE tenant = @tenant AND id = ANY (@ids::bigint[])
 ORDER BY id;
 
 -- name: CharacterList :many
 -- CharacterList pages through the characters in id order. Filters: the whole name ignoring case,
 -- a list of ids, and a script the character appears in (has an action or a spoken word in).
-SELECT c.id, c.name, c.description, c.version, c.created_at, c.updated_at
+SELECT c.id, c.name, c.description, c.version, c.created_at, c.updated_at, c.tenant
 FROM characters.characters c
-WHERE (sqlc.narg(name)::text IS NULL OR lower(c.name) = lower(sqlc.narg(name)::text))
+WHERE c.tenant = @tenant
+  AND (sqlc.narg(name)::text IS NULL OR lower(c.name) = lower(sqlc.narg(name)::text))
   AND (sqlc.narg(ids)::bigint[] IS NULL OR c.id = ANY (sqlc.narg(ids)::bigint[]))
   AND (sqlc.narg(script_id)::bigint IS NULL
        OR EXISTS (SELECT 1 FROM characters.actions a
-                  WHERE a.character_id = c.id AND a.script_id = sqlc.narg(script_id)::bigint)
+                  WHERE a.tenant = c.tenant AND a.character_id = c.id AND a.script_id = sqlc.narg(script_id)::bigint)
        OR EXISTS (SELECT 1 FROM characters.spoken_words w
-                  WHERE w.character_id = c.id AND w.script_id = sqlc.narg(script_id)::bigint))
+                  WHERE w.tenant = c.tenant AND w.character_id = c.id AND w.script_id = sqlc.narg(script_id)::bigint))
 ORDER BY c.id
 LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 
@@ -54,20 +60,22 @@ LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 -- CharacterCount counts what CharacterList pages through.
 SELECT count(*)
 FROM characters.characters c
-WHERE (sqlc.narg(name)::text IS NULL OR lower(c.name) = lower(sqlc.narg(name)::text))
+WHERE c.tenant = @tenant
+  AND (sqlc.narg(name)::text IS NULL OR lower(c.name) = lower(sqlc.narg(name)::text))
   AND (sqlc.narg(ids)::bigint[] IS NULL OR c.id = ANY (sqlc.narg(ids)::bigint[]))
   AND (sqlc.narg(script_id)::bigint IS NULL
        OR EXISTS (SELECT 1 FROM characters.actions a
-                  WHERE a.character_id = c.id AND a.script_id = sqlc.narg(script_id)::bigint)
+                  WHERE a.tenant = c.tenant AND a.character_id = c.id AND a.script_id = sqlc.narg(script_id)::bigint)
        OR EXISTS (SELECT 1 FROM characters.spoken_words w
-                  WHERE w.character_id = c.id AND w.script_id = sqlc.narg(script_id)::bigint));
+                  WHERE w.tenant = c.tenant AND w.character_id = c.id AND w.script_id = sqlc.narg(script_id)::bigint));
 
 -- name: CharacterReplace :one
 -- CharacterReplace sets every field of a character (PUT) and bumps its version, if If-Match allows.
 UPDATE characters.characters
 SET name = @name, description = @description, version = version + 1, updated_at = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, name, description, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, name, description, version, created_at, updated_at, tenant;
 
 -- name: CharacterUpdate :one
 -- CharacterUpdate sets the given fields of a character (PATCH) and bumps its version, if If-Match
@@ -77,16 +85,19 @@ SET name        = coalesce(sqlc.narg(name)::text, name),
     description = coalesce(sqlc.narg(description)::text, description),
     version     = version + 1,
     updated_at  = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, name, description, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, name, description, version, created_at, updated_at, tenant;
 
 -- name: CharacterCountDependants :one
 -- CharacterCountDependants counts what keeps a character from being deleted without a cascade
 -- (its character contexts live in the Session & Context service and are counted there).
-SELECT (SELECT count(*) FROM characters.actions a WHERE a.character_id = @id::bigint)::bigint AS actions,
-       (SELECT count(*) FROM characters.spoken_words w WHERE w.character_id = @id::bigint)::bigint AS spoken_words,
+SELECT (SELECT count(*) FROM characters.actions a
+        WHERE a.tenant = @tenant::text AND a.character_id = @id::bigint)::bigint AS actions,
+       (SELECT count(*) FROM characters.spoken_words w
+        WHERE w.tenant = @tenant::text AND w.character_id = @id::bigint)::bigint AS spoken_words,
        (SELECT count(*) FROM characters.paraphrases p
-        WHERE p.original_type = 'character' AND p.original_id = @id::bigint)::bigint AS paraphrases;
+        WHERE p.tenant = @tenant::text AND p.original_type = 'character' AND p.original_id = @id::bigint)::bigint AS paraphrases;
 
 -- name: CharacterDelete :one
 -- CharacterDelete deletes a character, if If-Match allows, and with cascade its own paraphrases in
@@ -94,37 +105,37 @@ SELECT (SELECT count(*) FROM characters.actions a WHERE a.character_id = @id::bi
 -- SpokenWordDeleteByFilter in the same transaction): any dependant left fails the foreign keys
 -- (23503), which also catches one added concurrently after the dependants were counted.
 WITH target AS (
-    SELECT c.id FROM characters.characters c
-    WHERE c.id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR c.version = sqlc.narg(if_version)::bigint)
+    SELECT c.tenant, c.id FROM characters.characters c
+    WHERE c.tenant = @tenant AND c.id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR c.version = sqlc.narg(if_version)::bigint)
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING target t
-    WHERE @cascade::boolean AND p.original_type = 'character' AND p.original_id = t.id
+    WHERE @cascade::boolean AND p.tenant = t.tenant AND p.original_type = 'character' AND p.original_id = t.id
 )
 DELETE FROM characters.characters c
 USING target t
-WHERE c.id = t.id
+WHERE c.tenant = t.tenant AND c.id = t.id
 RETURNING c.id;
 
 -- name: ActionCreate :one
 -- ActionCreate stores a new action at version 1; the caller allocates its position in the same
 -- transaction.
-INSERT INTO characters.actions (script_id, section_id, character_id, description)
-VALUES (@script_id, sqlc.narg(section_id), sqlc.narg(character_id), @description)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at;
+INSERT INTO characters.actions (tenant, script_id, section_id, character_id, description)
+VALUES (@tenant, @script_id, sqlc.narg(section_id), sqlc.narg(character_id), @description)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant;
 
 -- name: ActionGetByID :one
 -- ActionGetByID reads one action.
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 FROM characters.actions
-WHERE id = @id;
+WHERE tenant = @tenant AND id = @id;
 
 -- name: ActionListByIDs :many
 -- ActionListByIDs reads the listed actions that exist, e.g. one page of a script's story order.
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 FROM characters.actions
-WHERE id = ANY (@ids::bigint[])
+WHERE tenant = @tenant AND id = ANY (@ids::bigint[])
 ORDER BY id;
 
 -- name: ActionContentsInScript :many
@@ -132,15 +143,16 @@ ORDER BY id;
 -- a caller holding the story order needs.
 SELECT id, section_id, character_id, description, version
 FROM characters.actions
-WHERE script_id = @script_id AND id = ANY (@ids::bigint[])
+WHERE tenant = @tenant AND script_id = @script_id AND id = ANY (@ids::bigint[])
 ORDER BY id;
 
 -- name: ActionList :many
 -- ActionList pages through the actions in id order, filtered by script, section, character and
 -- a list of ids (lists in story order page through the sequence positions instead).
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 FROM characters.actions
-WHERE (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
+WHERE tenant = @tenant
+  AND (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
   AND (sqlc.narg(section_id)::bigint IS NULL OR section_id = sqlc.narg(section_id)::bigint)
   AND (sqlc.narg(character_id)::bigint IS NULL OR character_id = sqlc.narg(character_id)::bigint)
   AND (sqlc.narg(ids)::bigint[] IS NULL OR id = ANY (sqlc.narg(ids)::bigint[]))
@@ -151,7 +163,8 @@ LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 -- ActionCount counts what ActionList pages through.
 SELECT count(*)
 FROM characters.actions
-WHERE (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
+WHERE tenant = @tenant
+  AND (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
   AND (sqlc.narg(section_id)::bigint IS NULL OR section_id = sqlc.narg(section_id)::bigint)
   AND (sqlc.narg(character_id)::bigint IS NULL OR character_id = sqlc.narg(character_id)::bigint)
   AND (sqlc.narg(ids)::bigint[] IS NULL OR id = ANY (sqlc.narg(ids)::bigint[]));
@@ -162,7 +175,7 @@ WHERE (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id):
 -- positions in batch lookups and pages through them in story order.
 SELECT id
 FROM characters.actions
-WHERE script_id = @script_id
+WHERE tenant = @tenant AND script_id = @script_id
   AND (sqlc.narg(section_id)::bigint IS NULL OR section_id = sqlc.narg(section_id)::bigint)
   AND (sqlc.narg(character_id)::bigint IS NULL OR character_id = sqlc.narg(character_id)::bigint)
   AND (sqlc.narg(ids)::bigint[] IS NULL OR id = ANY (sqlc.narg(ids)::bigint[]))
@@ -177,8 +190,9 @@ SET description  = @description,
     character_id = sqlc.narg(character_id),
     version      = version + 1,
     updated_at   = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant;
 
 -- name: ActionUpdate :one
 -- ActionUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
@@ -189,24 +203,25 @@ SET description  = coalesce(sqlc.narg(description)::text, description),
     character_id = coalesce(sqlc.narg(character_id)::bigint, character_id),
     version      = version + 1,
     updated_at   = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant;
 
 -- name: ActionDelete :one
 -- ActionDelete deletes an action, if If-Match allows, and with cascade its paraphrases in the same
 -- statement. Without cascade a paraphrase left fails the foreign key (23503): HAS_DEPENDANTS.
 WITH target AS (
-    SELECT a.id FROM characters.actions a
-    WHERE a.id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR a.version = sqlc.narg(if_version)::bigint)
+    SELECT a.tenant, a.id FROM characters.actions a
+    WHERE a.tenant = @tenant AND a.id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR a.version = sqlc.narg(if_version)::bigint)
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING target t
-    WHERE @cascade::boolean AND p.original_type = 'action' AND p.original_id = t.id
+    WHERE @cascade::boolean AND p.tenant = t.tenant AND p.original_type = 'action' AND p.original_id = t.id
 )
 DELETE FROM characters.actions a
 USING target t
-WHERE a.id = t.id
+WHERE a.tenant = t.tenant AND a.id = t.id
 RETURNING a.id;
 
 -- name: ActionDeleteByFilter :many
@@ -215,54 +230,56 @@ RETURNING a.id;
 -- be released.
 WITH doomed AS (
     DELETE FROM characters.actions a
-    WHERE (sqlc.narg(script_id)::bigint IS NOT NULL OR sqlc.narg(section_id)::bigint IS NOT NULL
+    WHERE a.tenant = @tenant
+      AND (sqlc.narg(script_id)::bigint IS NOT NULL OR sqlc.narg(section_id)::bigint IS NOT NULL
            OR sqlc.narg(character_id)::bigint IS NOT NULL)
       AND (sqlc.narg(script_id)::bigint IS NULL OR a.script_id = sqlc.narg(script_id)::bigint)
       AND (sqlc.narg(section_id)::bigint IS NULL OR a.section_id = sqlc.narg(section_id)::bigint)
       AND (sqlc.narg(character_id)::bigint IS NULL OR a.character_id = sqlc.narg(character_id)::bigint)
-    RETURNING a.id
+    RETURNING a.tenant, a.id
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING doomed d
-    WHERE p.original_type = 'action' AND p.original_id = d.id
+    WHERE p.tenant = d.tenant AND p.original_type = 'action' AND p.original_id = d.id
 )
 SELECT id FROM doomed ORDER BY id;
 
 -- name: SpokenWordCreate :one
 -- SpokenWordCreate stores a new spoken word at version 1; the caller allocates its position in the
 -- same transaction.
-INSERT INTO characters.spoken_words (script_id, section_id, character_id, text)
-VALUES (@script_id, sqlc.narg(section_id), sqlc.narg(character_id), @text)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at;
+INSERT INTO characters.spoken_words (tenant, script_id, section_id, character_id, text)
+VALUES (@tenant, @script_id, sqlc.narg(section_id), sqlc.narg(character_id), @text)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant;
 
 -- name: SpokenWordGetByID :one
 -- SpokenWordGetByID reads one spoken word.
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 FROM characters.spoken_words
-WHERE id = @id;
+WHERE tenant = @tenant AND id = @id;
 
 -- name: SpokenWordListByIDs :many
 -- SpokenWordListByIDs reads the listed spoken words that exist, e.g. one page of a script's story
 -- order.
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 FROM characters.spoken_words
-WHERE id = ANY (@ids::bigint[])
+WHERE tenant = @tenant AND id = ANY (@ids::bigint[])
 ORDER BY id;
 
 -- name: SpokenWordContentsInScript :many
 -- SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
 SELECT id, section_id, character_id, text, version
 FROM characters.spoken_words
-WHERE script_id = @script_id AND id = ANY (@ids::bigint[])
+WHERE tenant = @tenant AND script_id = @script_id AND id = ANY (@ids::bigint[])
 ORDER BY id;
 
 -- name: SpokenWordList :many
 -- SpokenWordList pages through the spoken words in id order, filtered by script, section,
 -- character and a list of ids (lists in story order page through the sequence positions instead).
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 FROM characters.spoken_words
-WHERE (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
+WHERE tenant = @tenant
+  AND (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
   AND (sqlc.narg(section_id)::bigint IS NULL OR section_id = sqlc.narg(section_id)::bigint)
   AND (sqlc.narg(character_id)::bigint IS NULL OR character_id = sqlc.narg(character_id)::bigint)
   AND (sqlc.narg(ids)::bigint[] IS NULL OR id = ANY (sqlc.narg(ids)::bigint[]))
@@ -273,7 +290,8 @@ LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 -- SpokenWordCount counts what SpokenWordList pages through.
 SELECT count(*)
 FROM characters.spoken_words
-WHERE (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
+WHERE tenant = @tenant
+  AND (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
   AND (sqlc.narg(section_id)::bigint IS NULL OR section_id = sqlc.narg(section_id)::bigint)
   AND (sqlc.narg(character_id)::bigint IS NULL OR character_id = sqlc.narg(character_id)::bigint)
   AND (sqlc.narg(ids)::bigint[] IS NULL OR id = ANY (sqlc.narg(ids)::bigint[]));
@@ -283,7 +301,7 @@ WHERE (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id):
 -- for a list in story order that also filters by section, character or ids.
 SELECT id
 FROM characters.spoken_words
-WHERE script_id = @script_id
+WHERE tenant = @tenant AND script_id = @script_id
   AND (sqlc.narg(section_id)::bigint IS NULL OR section_id = sqlc.narg(section_id)::bigint)
   AND (sqlc.narg(character_id)::bigint IS NULL OR character_id = sqlc.narg(character_id)::bigint)
   AND (sqlc.narg(ids)::bigint[] IS NULL OR id = ANY (sqlc.narg(ids)::bigint[]))
@@ -298,8 +316,9 @@ SET text         = @text,
     character_id = sqlc.narg(character_id),
     version      = version + 1,
     updated_at   = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant;
 
 -- name: SpokenWordUpdate :one
 -- SpokenWordUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
@@ -310,25 +329,26 @@ SET text         = coalesce(sqlc.narg(text)::text, text),
     character_id = coalesce(sqlc.narg(character_id)::bigint, character_id),
     version      = version + 1,
     updated_at   = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant;
 
 -- name: SpokenWordDelete :one
 -- SpokenWordDelete deletes a spoken word, if If-Match allows, and with cascade its paraphrases in
 -- the same statement. Without cascade a paraphrase left fails the foreign key (23503):
 -- HAS_DEPENDANTS.
 WITH target AS (
-    SELECT w.id FROM characters.spoken_words w
-    WHERE w.id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR w.version = sqlc.narg(if_version)::bigint)
+    SELECT w.tenant, w.id FROM characters.spoken_words w
+    WHERE w.tenant = @tenant AND w.id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR w.version = sqlc.narg(if_version)::bigint)
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING target t
-    WHERE @cascade::boolean AND p.original_type = 'spokenWord' AND p.original_id = t.id
+    WHERE @cascade::boolean AND p.tenant = t.tenant AND p.original_type = 'spokenWord' AND p.original_id = t.id
 )
 DELETE FROM characters.spoken_words w
 USING target t
-WHERE w.id = t.id
+WHERE w.tenant = t.tenant AND w.id = t.id
 RETURNING w.id;
 
 -- name: SpokenWordDeleteByFilter :many
@@ -337,41 +357,42 @@ RETURNING w.id;
 -- can be released.
 WITH doomed AS (
     DELETE FROM characters.spoken_words w
-    WHERE (sqlc.narg(script_id)::bigint IS NOT NULL OR sqlc.narg(section_id)::bigint IS NOT NULL
+    WHERE w.tenant = @tenant
+      AND (sqlc.narg(script_id)::bigint IS NOT NULL OR sqlc.narg(section_id)::bigint IS NOT NULL
            OR sqlc.narg(character_id)::bigint IS NOT NULL)
       AND (sqlc.narg(script_id)::bigint IS NULL OR w.script_id = sqlc.narg(script_id)::bigint)
       AND (sqlc.narg(section_id)::bigint IS NULL OR w.section_id = sqlc.narg(section_id)::bigint)
       AND (sqlc.narg(character_id)::bigint IS NULL OR w.character_id = sqlc.narg(character_id)::bigint)
-    RETURNING w.id
+    RETURNING w.tenant, w.id
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING doomed d
-    WHERE p.original_type = 'spokenWord' AND p.original_id = d.id
+    WHERE p.tenant = d.tenant AND p.original_type = 'spokenWord' AND p.original_id = d.id
 )
 SELECT id FROM doomed ORDER BY id;
 
 -- name: ParaphraseCreate :one
 -- ParaphraseCreate stores a paraphrase of a character, action or spoken word at version 1. A
 -- missing original fails the foreign key (23503): the handler answers 404.
-INSERT INTO characters.paraphrases (original_type, original_id, text, commentary)
-VALUES (@original_type, @original_id, @text, @commentary)
+INSERT INTO characters.paraphrases (tenant, original_type, original_id, text, commentary)
+VALUES (@tenant, @original_type, @original_id, @text, @commentary)
 RETURNING id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id;
+       character_id, action_id, spoken_word_id, tenant;
 
 -- name: ParaphraseGetByID :one
 -- ParaphraseGetByID reads a paraphrase under its original; one of another original is not found.
 SELECT id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id
+       character_id, action_id, spoken_word_id, tenant
 FROM characters.paraphrases
-WHERE id = @id AND original_type = @original_type AND original_id = @original_id;
+WHERE tenant = @tenant AND id = @id AND original_type = @original_type AND original_id = @original_id;
 
 -- name: ParaphraseListByOriginal :many
 -- ParaphraseListByOriginal pages through an original's paraphrases, oldest first.
 SELECT id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id
+       character_id, action_id, spoken_word_id, tenant
 FROM characters.paraphrases
-WHERE original_type = @original_type AND original_id = @original_id
+WHERE tenant = @tenant AND original_type = @original_type AND original_id = @original_id
 ORDER BY id
 LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 
@@ -380,16 +401,16 @@ LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 -- dependants that keep an action or spoken word from being deleted without a cascade.
 SELECT count(*)
 FROM characters.paraphrases
-WHERE original_type = @original_type AND original_id = @original_id;
+WHERE tenant = @tenant AND original_type = @original_type AND original_id = @original_id;
 
 -- name: ParaphraseReplace :one
 -- ParaphraseReplace sets text and commentary (PUT) and bumps the version, if If-Match allows.
 UPDATE characters.paraphrases
 SET text = @text, commentary = @commentary, version = version + 1, updated_at = now()
-WHERE id = @id AND original_type = @original_type AND original_id = @original_id
+WHERE tenant = @tenant AND id = @id AND original_type = @original_type AND original_id = @original_id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
 RETURNING id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id;
+       character_id, action_id, spoken_word_id, tenant;
 
 -- name: ParaphraseUpdate :one
 -- ParaphraseUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
@@ -399,14 +420,14 @@ SET text       = coalesce(sqlc.narg(text)::text, text),
     commentary = coalesce(sqlc.narg(commentary)::text, commentary),
     version    = version + 1,
     updated_at = now()
-WHERE id = @id AND original_type = @original_type AND original_id = @original_id
+WHERE tenant = @tenant AND id = @id AND original_type = @original_type AND original_id = @original_id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
 RETURNING id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id;
+       character_id, action_id, spoken_word_id, tenant;
 
 -- name: ParaphraseDelete :one
 -- ParaphraseDelete deletes a paraphrase under its original, if If-Match allows.
 DELETE FROM characters.paraphrases
-WHERE id = @id AND original_type = @original_type AND original_id = @original_id
+WHERE tenant = @tenant AND id = @id AND original_type = @original_type AND original_id = @original_id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
 RETURNING id;

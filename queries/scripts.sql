@@ -1,34 +1,38 @@
--- Queries of the Core Script Management Service (schema scripts). Updates and deletes take an optional
+-- Queries of the Core Script Management Service (schema scripts). Every query is confined to the
+-- caller's tenant: another tenant's rows are never read, changed or counted, so they answer exactly
+-- like rows that do not exist. Sections and transitions share their script's tenant (the foreign
+-- keys carry it), and are checked on their own tenant too. Updates and deletes take an optional
 -- if_version: NULL means "any version"; otherwise the row changes only if it still has that version,
 -- and no row comes back when it has another one (or does not exist), which the handler tells apart
 -- with the matching GetByID.
 
 -- name: ScriptCreate :one
 -- ScriptCreate stores a new script at version 1.
-INSERT INTO scripts.scripts (title, author, description)
-VALUES (@title, sqlc.narg(author), sqlc.narg(description))
-RETURNING id, title, author, description, version, created_at, updated_at;
+INSERT INTO scripts.scripts (tenant, title, author, description)
+VALUES (@tenant, @title, sqlc.narg(author), sqlc.narg(description))
+RETURNING id, title, author, description, version, created_at, updated_at, tenant;
 
 -- name: ScriptGetByID :one
 -- ScriptGetByID reads one script.
-SELECT id, title, author, description, version, created_at, updated_at
+SELECT id, title, author, description, version, created_at, updated_at, tenant
 FROM scripts.scripts
-WHERE id = @id;
+WHERE tenant = @tenant AND id = @id;
 
 -- name: ScriptLockByID :one
 -- ScriptLockByID reads a script and locks its row until the transaction ends; a cascade delete holds
 -- it so that no section or transition can be added (their foreign key needs the row) meanwhile.
-SELECT id, title, author, description, version, created_at, updated_at
+SELECT id, title, author, description, version, created_at, updated_at, tenant
 FROM scripts.scripts
-WHERE id = @id
+WHERE tenant = @tenant AND id = @id
 FOR UPDATE;
 
 -- name: ScriptList :many
 -- ScriptList pages through scripts in creation order; title and author, when given, match as
 -- case-insensitive substrings (LIKE wildcards in them are taken literally).
-SELECT id, title, author, description, version, created_at, updated_at
+SELECT id, title, author, description, version, created_at, updated_at, tenant
 FROM scripts.scripts
-WHERE (sqlc.narg(title)::text IS NULL
+WHERE tenant = @tenant
+  AND (sqlc.narg(title)::text IS NULL
        OR title ILIKE '%' || replace(replace(replace(sqlc.narg(title)::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
   AND (sqlc.narg(author)::text IS NULL
        OR author ILIKE '%' || replace(replace(replace(sqlc.narg(author)::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
@@ -39,7 +43,8 @@ LIMIT @row_limit::bigint OFFSET @row_offset::bigint;
 -- ScriptCount counts what ScriptList pages through.
 SELECT count(*)
 FROM scripts.scripts
-WHERE (sqlc.narg(title)::text IS NULL
+WHERE tenant = @tenant
+  AND (sqlc.narg(title)::text IS NULL
        OR title ILIKE '%' || replace(replace(replace(sqlc.narg(title)::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
   AND (sqlc.narg(author)::text IS NULL
        OR author ILIKE '%' || replace(replace(replace(sqlc.narg(author)::text, '\', '\\'), '%', '\%'), '_', '\_') || '%');
@@ -50,8 +55,9 @@ WHERE (sqlc.narg(title)::text IS NULL
 UPDATE scripts.scripts
 SET title = @title, author = sqlc.narg(author), description = sqlc.narg(description),
     version = version + 1, updated_at = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant;
 
 -- name: ScriptPatch :one
 -- ScriptPatch changes the given fields of a script, keeps the others and bumps its version, if it
@@ -61,41 +67,43 @@ SET title       = coalesce(sqlc.narg(title), title),
     author      = coalesce(sqlc.narg(author), author),
     description = coalesce(sqlc.narg(description), description),
     version = version + 1, updated_at = now()
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at;
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant;
 
 -- name: ScriptDelete :one
 -- ScriptDelete deletes a script if it still has if_version; its sections and transitions must be
 -- gone first (the foreign keys refuse otherwise).
 DELETE FROM scripts.scripts
-WHERE id = @id AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
+WHERE tenant = @tenant AND id = @id
+  AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
 RETURNING id;
 
 -- name: ScriptDependantCounts :one
 -- ScriptDependantCounts counts a script's own dependants, for the HAS_DEPENDANTS refusal.
-SELECT (SELECT count(*) FROM scripts.sections s WHERE s.script_id = @script_id)::bigint AS sections,
-       (SELECT count(*) FROM scripts.transitions t WHERE t.script_id = @script_id)::bigint AS transitions;
+SELECT (SELECT count(*) FROM scripts.sections s WHERE s.tenant = @tenant AND s.script_id = @script_id)::bigint AS sections,
+       (SELECT count(*) FROM scripts.transitions t WHERE t.tenant = @tenant AND t.script_id = @script_id)::bigint AS transitions;
 
 -- name: SectionCreate :one
 -- SectionCreate stores a new section heading of a script at version 1; its position is allocated in
 -- the same transaction by the handler.
-INSERT INTO scripts.sections (script_id, title, description, kind)
-VALUES (@script_id, @title, sqlc.narg(description), sqlc.narg(kind))
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at;
+INSERT INTO scripts.sections (tenant, script_id, title, description, kind)
+VALUES (@tenant, @script_id, @title, sqlc.narg(description), sqlc.narg(kind))
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant;
 
 -- name: SectionGetByID :one
 -- SectionGetByID reads one section heading of a script.
-SELECT id, script_id, title, description, kind, version, created_at, updated_at
+SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant
 FROM scripts.sections
-WHERE script_id = @script_id AND id = @id;
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id;
 
 -- name: SectionListByIDs :many
 -- SectionListByIDs reads the given section headings of a script in the order of ids (the order a page
 -- of sequence positions gives); ids that are not the script's are left out.
-SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at
+SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant
 FROM unnest(@ids::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.sections s ON s.id = o.id
-WHERE s.script_id = @script_id
+WHERE s.tenant = @tenant AND s.script_id = @script_id
 ORDER BY o.ord;
 
 -- name: SectionReplace :one
@@ -104,9 +112,9 @@ ORDER BY o.ord;
 UPDATE scripts.sections
 SET title = @title, description = sqlc.narg(description), kind = sqlc.narg(kind),
     version = version + 1, updated_at = now()
-WHERE script_id = @script_id AND id = @id
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at;
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant;
 
 -- name: SectionPatch :one
 -- SectionPatch changes the given fields of a section heading, keeps the others and bumps its version,
@@ -116,15 +124,15 @@ SET title       = coalesce(sqlc.narg(title), title),
     description = coalesce(sqlc.narg(description), description),
     kind        = coalesce(sqlc.narg(kind), kind),
     version = version + 1, updated_at = now()
-WHERE script_id = @script_id AND id = @id
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at;
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant;
 
 -- name: SectionDelete :one
 -- SectionDelete deletes a section heading if it still has if_version; the transitions' foreign key
 -- refuses while a transition names it.
 DELETE FROM scripts.sections
-WHERE script_id = @script_id AND id = @id
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
 RETURNING id;
 
@@ -132,7 +140,7 @@ RETURNING id;
 -- SectionDeleteByScript deletes every section heading of a script (cascade) and returns their ids, so
 -- their positions can be released. Delete the script's transitions first.
 DELETE FROM scripts.sections
-WHERE script_id = @script_id
+WHERE tenant = @tenant AND script_id = @script_id
 RETURNING id;
 
 -- name: SectionDependantCount :one
@@ -140,28 +148,28 @@ RETURNING id;
 -- refusal (actions and spoken words are counted by the Character Management service).
 SELECT count(*)
 FROM scripts.transitions
-WHERE script_id = @script_id AND section_id = @section_id::bigint;
+WHERE tenant = @tenant AND script_id = @script_id AND section_id = @section_id::bigint;
 
 -- name: TransitionCreate :one
 -- TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
 -- same transaction by the handler.
-INSERT INTO scripts.transitions (script_id, section_id, text)
-VALUES (@script_id, sqlc.narg(section_id), @text)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at;
+INSERT INTO scripts.transitions (tenant, script_id, section_id, text)
+VALUES (@tenant, @script_id, sqlc.narg(section_id), @text)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant;
 
 -- name: TransitionGetByID :one
 -- TransitionGetByID reads one transition of a script.
-SELECT id, script_id, section_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant
 FROM scripts.transitions
-WHERE script_id = @script_id AND id = @id;
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id;
 
 -- name: TransitionListByIDs :many
 -- TransitionListByIDs reads the given transitions of a script in the order of ids (the order a page of
 -- sequence positions gives); ids that are not the script's are left out.
-SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at
+SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant
 FROM unnest(@ids::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.transitions t ON t.id = o.id
-WHERE t.script_id = @script_id
+WHERE t.tenant = @tenant AND t.script_id = @script_id
 ORDER BY o.ord;
 
 -- name: TransitionReplace :one
@@ -170,9 +178,9 @@ ORDER BY o.ord;
 UPDATE scripts.transitions
 SET text = @text, section_id = sqlc.narg(section_id),
     version = version + 1, updated_at = now()
-WHERE script_id = @script_id AND id = @id
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at;
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant;
 
 -- name: TransitionPatch :one
 -- TransitionPatch changes the given fields of a transition, keeps the others and bumps its version, if
@@ -181,14 +189,14 @@ UPDATE scripts.transitions
 SET text       = coalesce(sqlc.narg(text), text),
     section_id = coalesce(sqlc.narg(section_id), section_id),
     version = version + 1, updated_at = now()
-WHERE script_id = @script_id AND id = @id
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at;
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant;
 
 -- name: TransitionDelete :one
 -- TransitionDelete deletes a transition if it still has if_version.
 DELETE FROM scripts.transitions
-WHERE script_id = @script_id AND id = @id
+WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
 RETURNING id;
 
@@ -196,5 +204,5 @@ RETURNING id;
 -- TransitionDeleteByScript deletes every transition of a script (cascade) and returns their ids, so
 -- their positions can be released.
 DELETE FROM scripts.transitions
-WHERE script_id = @script_id
+WHERE tenant = @tenant AND script_id = @script_id
 RETURNING id;

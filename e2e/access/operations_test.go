@@ -143,6 +143,9 @@ func TestEveryOperationChecksTheRole(t *testing.T) {
 	srv := apitest.NewServer(t, pool, all...)
 	for _, role := range []auth.Role{auth.Reader, auth.Writer, auth.Admin, auth.Ingest} {
 		client := apitest.ClientAs(t, "acme", role, all...)
+		if role == auth.Ingest {
+			client = apitest.IngestClient(t, all...)
+		}
 		for _, op := range operations(t) {
 			resp, err := client.Do(op.request(t, srv.URL))
 			require.NoError(t, err)

@@ -14,7 +14,7 @@ import (
 const actionContentsInScript = `-- name: ActionContentsInScript :many
 SELECT id, section_id, character_id, description, version
 FROM characters.actions
-WHERE script_id = $1 AND id = ANY ($2::bigint[])
+WHERE tenant = $1 AND script_id = $2 AND id = ANY ($3::bigint[])
 ORDER BY id
 `
 
@@ -28,8 +28,8 @@ type ActionContentsInScriptRow struct {
 
 // ActionContentsInScript reads the listed actions of one script, without timestamps: the contents
 // a caller holding the story order needs.
-func (q *Queries) ActionContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]ActionContentsInScriptRow, error) {
-	rows, err := q.db.Query(ctx, actionContentsInScript, scriptID, ids)
+func (q *Queries) ActionContentsInScript(ctx context.Context, tenant string, scriptID int64, ids []int64) ([]ActionContentsInScriptRow, error) {
+	rows, err := q.db.Query(ctx, actionContentsInScript, tenant, scriptID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -57,13 +57,15 @@ func (q *Queries) ActionContentsInScript(ctx context.Context, scriptID int64, id
 const actionCount = `-- name: ActionCount :one
 SELECT count(*)
 FROM characters.actions
-WHERE ($1::bigint IS NULL OR script_id = $1::bigint)
-  AND ($2::bigint IS NULL OR section_id = $2::bigint)
-  AND ($3::bigint IS NULL OR character_id = $3::bigint)
-  AND ($4::bigint[] IS NULL OR id = ANY ($4::bigint[]))
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR script_id = $2::bigint)
+  AND ($3::bigint IS NULL OR section_id = $3::bigint)
+  AND ($4::bigint IS NULL OR character_id = $4::bigint)
+  AND ($5::bigint[] IS NULL OR id = ANY ($5::bigint[]))
 `
 
 type ActionCountParams struct {
+	Tenant      string
 	ScriptID    pgtype.Int8
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -73,6 +75,7 @@ type ActionCountParams struct {
 // ActionCount counts what ActionList pages through.
 func (q *Queries) ActionCount(ctx context.Context, arg ActionCountParams) (int64, error) {
 	row := q.db.QueryRow(ctx, actionCount,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -84,12 +87,13 @@ func (q *Queries) ActionCount(ctx context.Context, arg ActionCountParams) (int64
 }
 
 const actionCreate = `-- name: ActionCreate :one
-INSERT INTO characters.actions (script_id, section_id, character_id, description)
-VALUES ($1, $2, $3, $4)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at
+INSERT INTO characters.actions (tenant, script_id, section_id, character_id, description)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 `
 
 type ActionCreateParams struct {
+	Tenant      string
 	ScriptID    int64
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -100,6 +104,7 @@ type ActionCreateParams struct {
 // transaction.
 func (q *Queries) ActionCreate(ctx context.Context, arg ActionCreateParams) (CharactersAction, error) {
 	row := q.db.QueryRow(ctx, actionCreate,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -115,30 +120,43 @@ func (q *Queries) ActionCreate(ctx context.Context, arg ActionCreateParams) (Cha
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const actionDelete = `-- name: ActionDelete :one
 WITH target AS (
-    SELECT a.id FROM characters.actions a
-    WHERE a.id = $1 AND ($2::bigint IS NULL OR a.version = $2::bigint)
+    SELECT a.tenant, a.id FROM characters.actions a
+    WHERE a.tenant = $1 AND a.id = $2 AND ($3::bigint IS NULL OR a.version = $3::bigint)
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING target t
-    WHERE $3::boolean AND p.original_type = 'action' AND p.original_id = t.id
+    WHERE $4::boolean AND p.tenant = t.tenant AND p.original_type = 'action' AND p.original_id = t.id
 )
 DELETE FROM characters.actions a
 USING target t
-WHERE a.id = t.id
+WHERE a.tenant = t.tenant AND a.id = t.id
 RETURNING a.id
 `
 
+type ActionDeleteParams struct {
+	Tenant    string
+	ID        int64
+	IfVersion pgtype.Int8
+	Cascade   bool
+}
+
 // ActionDelete deletes an action, if If-Match allows, and with cascade its paraphrases in the same
 // statement. Without cascade a paraphrase left fails the foreign key (23503): HAS_DEPENDANTS.
-func (q *Queries) ActionDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8, cascade bool) (int64, error) {
-	row := q.db.QueryRow(ctx, actionDelete, iD, ifVersion, cascade)
+func (q *Queries) ActionDelete(ctx context.Context, arg ActionDeleteParams) (int64, error) {
+	row := q.db.QueryRow(ctx, actionDelete,
+		arg.Tenant,
+		arg.ID,
+		arg.IfVersion,
+		arg.Cascade,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -147,26 +165,39 @@ func (q *Queries) ActionDelete(ctx context.Context, iD int64, ifVersion pgtype.I
 const actionDeleteByFilter = `-- name: ActionDeleteByFilter :many
 WITH doomed AS (
     DELETE FROM characters.actions a
-    WHERE ($1::bigint IS NOT NULL OR $2::bigint IS NOT NULL
-           OR $3::bigint IS NOT NULL)
-      AND ($1::bigint IS NULL OR a.script_id = $1::bigint)
-      AND ($2::bigint IS NULL OR a.section_id = $2::bigint)
-      AND ($3::bigint IS NULL OR a.character_id = $3::bigint)
-    RETURNING a.id
+    WHERE a.tenant = $1
+      AND ($2::bigint IS NOT NULL OR $3::bigint IS NOT NULL
+           OR $4::bigint IS NOT NULL)
+      AND ($2::bigint IS NULL OR a.script_id = $2::bigint)
+      AND ($3::bigint IS NULL OR a.section_id = $3::bigint)
+      AND ($4::bigint IS NULL OR a.character_id = $4::bigint)
+    RETURNING a.tenant, a.id
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING doomed d
-    WHERE p.original_type = 'action' AND p.original_id = d.id
+    WHERE p.tenant = d.tenant AND p.original_type = 'action' AND p.original_id = d.id
 )
 SELECT id FROM doomed ORDER BY id
 `
 
+type ActionDeleteByFilterParams struct {
+	Tenant      string
+	ScriptID    pgtype.Int8
+	SectionID   pgtype.Int8
+	CharacterID pgtype.Int8
+}
+
 // ActionDeleteByFilter deletes every action matching all the given filters (at least one; none
 // deletes nothing) with its paraphrases, and returns the deleted ids so that their positions can
 // be released.
-func (q *Queries) ActionDeleteByFilter(ctx context.Context, scriptID pgtype.Int8, sectionID pgtype.Int8, characterID pgtype.Int8) ([]int64, error) {
-	rows, err := q.db.Query(ctx, actionDeleteByFilter, scriptID, sectionID, characterID)
+func (q *Queries) ActionDeleteByFilter(ctx context.Context, arg ActionDeleteByFilterParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, actionDeleteByFilter,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.SectionID,
+		arg.CharacterID,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -186,14 +217,14 @@ func (q *Queries) ActionDeleteByFilter(ctx context.Context, scriptID pgtype.Int8
 }
 
 const actionGetByID = `-- name: ActionGetByID :one
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 FROM characters.actions
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 `
 
 // ActionGetByID reads one action.
-func (q *Queries) ActionGetByID(ctx context.Context, id int64) (CharactersAction, error) {
-	row := q.db.QueryRow(ctx, actionGetByID, id)
+func (q *Queries) ActionGetByID(ctx context.Context, tenant string, iD int64) (CharactersAction, error) {
+	row := q.db.QueryRow(ctx, actionGetByID, tenant, iD)
 	var i CharactersAction
 	err := row.Scan(
 		&i.ID,
@@ -204,22 +235,25 @@ func (q *Queries) ActionGetByID(ctx context.Context, id int64) (CharactersAction
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const actionList = `-- name: ActionList :many
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 FROM characters.actions
-WHERE ($1::bigint IS NULL OR script_id = $1::bigint)
-  AND ($2::bigint IS NULL OR section_id = $2::bigint)
-  AND ($3::bigint IS NULL OR character_id = $3::bigint)
-  AND ($4::bigint[] IS NULL OR id = ANY ($4::bigint[]))
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR script_id = $2::bigint)
+  AND ($3::bigint IS NULL OR section_id = $3::bigint)
+  AND ($4::bigint IS NULL OR character_id = $4::bigint)
+  AND ($5::bigint[] IS NULL OR id = ANY ($5::bigint[]))
 ORDER BY id
-LIMIT $6::bigint OFFSET $5::bigint
+LIMIT $7::bigint OFFSET $6::bigint
 `
 
 type ActionListParams struct {
+	Tenant      string
 	ScriptID    pgtype.Int8
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -232,6 +266,7 @@ type ActionListParams struct {
 // a list of ids (lists in story order page through the sequence positions instead).
 func (q *Queries) ActionList(ctx context.Context, arg ActionListParams) ([]CharactersAction, error) {
 	rows, err := q.db.Query(ctx, actionList,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -255,6 +290,7 @@ func (q *Queries) ActionList(ctx context.Context, arg ActionListParams) ([]Chara
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -267,15 +303,15 @@ func (q *Queries) ActionList(ctx context.Context, arg ActionListParams) ([]Chara
 }
 
 const actionListByIDs = `-- name: ActionListByIDs :many
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 FROM characters.actions
-WHERE id = ANY ($1::bigint[])
+WHERE tenant = $1 AND id = ANY ($2::bigint[])
 ORDER BY id
 `
 
 // ActionListByIDs reads the listed actions that exist, e.g. one page of a script's story order.
-func (q *Queries) ActionListByIDs(ctx context.Context, ids []int64) ([]CharactersAction, error) {
-	rows, err := q.db.Query(ctx, actionListByIDs, ids)
+func (q *Queries) ActionListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersAction, error) {
+	rows, err := q.db.Query(ctx, actionListByIDs, tenant, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -292,6 +328,7 @@ func (q *Queries) ActionListByIDs(ctx context.Context, ids []int64) ([]Character
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -306,14 +343,15 @@ func (q *Queries) ActionListByIDs(ctx context.Context, ids []int64) ([]Character
 const actionListIDsByFilter = `-- name: ActionListIDsByFilter :many
 SELECT id
 FROM characters.actions
-WHERE script_id = $1
-  AND ($2::bigint IS NULL OR section_id = $2::bigint)
-  AND ($3::bigint IS NULL OR character_id = $3::bigint)
-  AND ($4::bigint[] IS NULL OR id = ANY ($4::bigint[]))
+WHERE tenant = $1 AND script_id = $2
+  AND ($3::bigint IS NULL OR section_id = $3::bigint)
+  AND ($4::bigint IS NULL OR character_id = $4::bigint)
+  AND ($5::bigint[] IS NULL OR id = ANY ($5::bigint[]))
 ORDER BY id
 `
 
 type ActionListIDsByFilterParams struct {
+	Tenant      string
 	ScriptID    int64
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -325,6 +363,7 @@ type ActionListIDsByFilterParams struct {
 // positions in batch lookups and pages through them in story order.
 func (q *Queries) ActionListIDsByFilter(ctx context.Context, arg ActionListIDsByFilterParams) ([]int64, error) {
 	rows, err := q.db.Query(ctx, actionListIDsByFilter,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -355,14 +394,16 @@ SET description  = $1,
     character_id = $3,
     version      = version + 1,
     updated_at   = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 `
 
 type ActionReplaceParams struct {
 	Description string
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -374,6 +415,7 @@ func (q *Queries) ActionReplace(ctx context.Context, arg ActionReplaceParams) (C
 		arg.Description,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -387,6 +429,7 @@ func (q *Queries) ActionReplace(ctx context.Context, arg ActionReplaceParams) (C
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -398,14 +441,16 @@ SET description  = coalesce($1::text, description),
     character_id = coalesce($3::bigint, character_id),
     version      = version + 1,
     updated_at   = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
 `
 
 type ActionUpdateParams struct {
 	Description pgtype.Text
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -417,6 +462,7 @@ func (q *Queries) ActionUpdate(ctx context.Context, arg ActionUpdateParams) (Cha
 		arg.Description,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -430,6 +476,7 @@ func (q *Queries) ActionUpdate(ctx context.Context, arg ActionUpdateParams) (Cha
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -437,28 +484,43 @@ func (q *Queries) ActionUpdate(ctx context.Context, arg ActionUpdateParams) (Cha
 const characterCount = `-- name: CharacterCount :one
 SELECT count(*)
 FROM characters.characters c
-WHERE ($1::text IS NULL OR lower(c.name) = lower($1::text))
-  AND ($2::bigint[] IS NULL OR c.id = ANY ($2::bigint[]))
-  AND ($3::bigint IS NULL
+WHERE c.tenant = $1
+  AND ($2::text IS NULL OR lower(c.name) = lower($2::text))
+  AND ($3::bigint[] IS NULL OR c.id = ANY ($3::bigint[]))
+  AND ($4::bigint IS NULL
        OR EXISTS (SELECT 1 FROM characters.actions a
-                  WHERE a.character_id = c.id AND a.script_id = $3::bigint)
+                  WHERE a.tenant = c.tenant AND a.character_id = c.id AND a.script_id = $4::bigint)
        OR EXISTS (SELECT 1 FROM characters.spoken_words w
-                  WHERE w.character_id = c.id AND w.script_id = $3::bigint))
+                  WHERE w.tenant = c.tenant AND w.character_id = c.id AND w.script_id = $4::bigint))
 `
 
+type CharacterCountParams struct {
+	Tenant   string
+	Name     pgtype.Text
+	Ids      []int64
+	ScriptID pgtype.Int8
+}
+
 // CharacterCount counts what CharacterList pages through.
-func (q *Queries) CharacterCount(ctx context.Context, name pgtype.Text, ids []int64, scriptID pgtype.Int8) (int64, error) {
-	row := q.db.QueryRow(ctx, characterCount, name, ids, scriptID)
+func (q *Queries) CharacterCount(ctx context.Context, arg CharacterCountParams) (int64, error) {
+	row := q.db.QueryRow(ctx, characterCount,
+		arg.Tenant,
+		arg.Name,
+		arg.Ids,
+		arg.ScriptID,
+	)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
 }
 
 const characterCountDependants = `-- name: CharacterCountDependants :one
-SELECT (SELECT count(*) FROM characters.actions a WHERE a.character_id = $1::bigint)::bigint AS actions,
-       (SELECT count(*) FROM characters.spoken_words w WHERE w.character_id = $1::bigint)::bigint AS spoken_words,
+SELECT (SELECT count(*) FROM characters.actions a
+        WHERE a.tenant = $1::text AND a.character_id = $2::bigint)::bigint AS actions,
+       (SELECT count(*) FROM characters.spoken_words w
+        WHERE w.tenant = $1::text AND w.character_id = $2::bigint)::bigint AS spoken_words,
        (SELECT count(*) FROM characters.paraphrases p
-        WHERE p.original_type = 'character' AND p.original_id = $1::bigint)::bigint AS paraphrases
+        WHERE p.tenant = $1::text AND p.original_type = 'character' AND p.original_id = $2::bigint)::bigint AS paraphrases
 `
 
 type CharacterCountDependantsRow struct {
@@ -469,8 +531,8 @@ type CharacterCountDependantsRow struct {
 
 // CharacterCountDependants counts what keeps a character from being deleted without a cascade
 // (its character contexts live in the Session & Context service and are counted there).
-func (q *Queries) CharacterCountDependants(ctx context.Context, id int64) (CharacterCountDependantsRow, error) {
-	row := q.db.QueryRow(ctx, characterCountDependants, id)
+func (q *Queries) CharacterCountDependants(ctx context.Context, tenant string, iD int64) (CharacterCountDependantsRow, error) {
+	row := q.db.QueryRow(ctx, characterCountDependants, tenant, iD)
 	var i CharacterCountDependantsRow
 	err := row.Scan(&i.Actions, &i.SpokenWords, &i.Paraphrases)
 	return i, err
@@ -478,9 +540,9 @@ func (q *Queries) CharacterCountDependants(ctx context.Context, id int64) (Chara
 
 const characterCreate = `-- name: CharacterCreate :one
 
-INSERT INTO characters.characters (name, description)
-VALUES ($1, $2)
-RETURNING id, name, description, version, created_at, updated_at
+INSERT INTO characters.characters (tenant, name, description)
+VALUES ($1, $2, $3)
+RETURNING id, name, description, version, created_at, updated_at, tenant
 `
 
 // Queries of the Character Management Service (schema characters). Conventions:
@@ -490,12 +552,17 @@ RETURNING id, name, description, version, created_at, updated_at
 //     writer can slip in between the check and the write.
 //   - Optional filters are sqlc.narg: NULL means "not given".
 //   - Sequence numbers are not here: the Central Sequence Service holds them.
+//   - Every row belongs to a tenant (@tenant, the caller's): every query reads and writes only the
+//     caller's tenant's rows, so another tenant's row is as missing as one that never existed.
+//     Queries that read whole rows return the tenant too, last as in the tables, so that sqlc keeps
+//     giving them the tables' types. The list filters name the tenant first, so that the parameters of
+//     the action and spoken word lists keep one shape (the handlers convert one filter to either).
 //   - Paraphrase queries return every column, the generated per-kind foreign key columns too, so that
 //     sqlc gives them all the one CharactersParaphrase type.
 //
 // CharacterCreate stores a new character at version 1.
-func (q *Queries) CharacterCreate(ctx context.Context, name string, description string) (CharactersCharacter, error) {
-	row := q.db.QueryRow(ctx, characterCreate, name, description)
+func (q *Queries) CharacterCreate(ctx context.Context, tenant string, name string, description string) (CharactersCharacter, error) {
+	row := q.db.QueryRow(ctx, characterCreate, tenant, name, description)
 	var i CharactersCharacter
 	err := row.Scan(
 		&i.ID,
@@ -504,46 +571,59 @@ func (q *Queries) CharacterCreate(ctx context.Context, name string, description 
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const characterDelete = `-- name: CharacterDelete :one
 WITH target AS (
-    SELECT c.id FROM characters.characters c
-    WHERE c.id = $1 AND ($2::bigint IS NULL OR c.version = $2::bigint)
+    SELECT c.tenant, c.id FROM characters.characters c
+    WHERE c.tenant = $1 AND c.id = $2 AND ($3::bigint IS NULL OR c.version = $3::bigint)
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING target t
-    WHERE $3::boolean AND p.original_type = 'character' AND p.original_id = t.id
+    WHERE $4::boolean AND p.tenant = t.tenant AND p.original_type = 'character' AND p.original_id = t.id
 )
 DELETE FROM characters.characters c
 USING target t
-WHERE c.id = t.id
+WHERE c.tenant = t.tenant AND c.id = t.id
 RETURNING c.id
 `
+
+type CharacterDeleteParams struct {
+	Tenant    string
+	ID        int64
+	IfVersion pgtype.Int8
+	Cascade   bool
+}
 
 // CharacterDelete deletes a character, if If-Match allows, and with cascade its own paraphrases in
 // the same statement. Its actions and spoken words must be gone first (ActionDeleteByFilter,
 // SpokenWordDeleteByFilter in the same transaction): any dependant left fails the foreign keys
 // (23503), which also catches one added concurrently after the dependants were counted.
-func (q *Queries) CharacterDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8, cascade bool) (int64, error) {
-	row := q.db.QueryRow(ctx, characterDelete, iD, ifVersion, cascade)
+func (q *Queries) CharacterDelete(ctx context.Context, arg CharacterDeleteParams) (int64, error) {
+	row := q.db.QueryRow(ctx, characterDelete,
+		arg.Tenant,
+		arg.ID,
+		arg.IfVersion,
+		arg.Cascade,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
 }
 
 const characterGetByID = `-- name: CharacterGetByID :one
-SELECT id, name, description, version, created_at, updated_at
+SELECT id, name, description, version, created_at, updated_at, tenant
 FROM characters.characters
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 `
 
 // CharacterGetByID reads one character.
-func (q *Queries) CharacterGetByID(ctx context.Context, id int64) (CharactersCharacter, error) {
-	row := q.db.QueryRow(ctx, characterGetByID, id)
+func (q *Queries) CharacterGetByID(ctx context.Context, tenant string, iD int64) (CharactersCharacter, error) {
+	row := q.db.QueryRow(ctx, characterGetByID, tenant, iD)
 	var i CharactersCharacter
 	err := row.Scan(
 		&i.ID,
@@ -552,25 +632,28 @@ func (q *Queries) CharacterGetByID(ctx context.Context, id int64) (CharactersCha
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const characterList = `-- name: CharacterList :many
-SELECT c.id, c.name, c.description, c.version, c.created_at, c.updated_at
+SELECT c.id, c.name, c.description, c.version, c.created_at, c.updated_at, c.tenant
 FROM characters.characters c
-WHERE ($1::text IS NULL OR lower(c.name) = lower($1::text))
-  AND ($2::bigint[] IS NULL OR c.id = ANY ($2::bigint[]))
-  AND ($3::bigint IS NULL
+WHERE c.tenant = $1
+  AND ($2::text IS NULL OR lower(c.name) = lower($2::text))
+  AND ($3::bigint[] IS NULL OR c.id = ANY ($3::bigint[]))
+  AND ($4::bigint IS NULL
        OR EXISTS (SELECT 1 FROM characters.actions a
-                  WHERE a.character_id = c.id AND a.script_id = $3::bigint)
+                  WHERE a.tenant = c.tenant AND a.character_id = c.id AND a.script_id = $4::bigint)
        OR EXISTS (SELECT 1 FROM characters.spoken_words w
-                  WHERE w.character_id = c.id AND w.script_id = $3::bigint))
+                  WHERE w.tenant = c.tenant AND w.character_id = c.id AND w.script_id = $4::bigint))
 ORDER BY c.id
-LIMIT $5::bigint OFFSET $4::bigint
+LIMIT $6::bigint OFFSET $5::bigint
 `
 
 type CharacterListParams struct {
+	Tenant    string
 	Name      pgtype.Text
 	Ids       []int64
 	ScriptID  pgtype.Int8
@@ -582,6 +665,7 @@ type CharacterListParams struct {
 // a list of ids, and a script the character appears in (has an action or a spoken word in).
 func (q *Queries) CharacterList(ctx context.Context, arg CharacterListParams) ([]CharactersCharacter, error) {
 	rows, err := q.db.Query(ctx, characterList,
+		arg.Tenant,
 		arg.Name,
 		arg.Ids,
 		arg.ScriptID,
@@ -602,6 +686,7 @@ func (q *Queries) CharacterList(ctx context.Context, arg CharacterListParams) ([
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -614,15 +699,15 @@ func (q *Queries) CharacterList(ctx context.Context, arg CharacterListParams) ([
 }
 
 const characterListByIDs = `-- name: CharacterListByIDs :many
-SELECT id, name, description, version, created_at, updated_at
+SELECT id, name, description, version, created_at, updated_at, tenant
 FROM characters.characters
-WHERE id = ANY ($1::bigint[])
+WHERE tenant = $1 AND id = ANY ($2::bigint[])
 ORDER BY id
 `
 
 // CharacterListByIDs reads the listed characters that exist, in id order.
-func (q *Queries) CharacterListByIDs(ctx context.Context, ids []int64) ([]CharactersCharacter, error) {
-	rows, err := q.db.Query(ctx, characterListByIDs, ids)
+func (q *Queries) CharacterListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersCharacter, error) {
+	rows, err := q.db.Query(ctx, characterListByIDs, tenant, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -637,6 +722,7 @@ func (q *Queries) CharacterListByIDs(ctx context.Context, ids []int64) ([]Charac
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -649,16 +735,16 @@ func (q *Queries) CharacterListByIDs(ctx context.Context, ids []int64) ([]Charac
 }
 
 const characterLockByID = `-- name: CharacterLockByID :one
-SELECT id, name, description, version, created_at, updated_at
+SELECT id, name, description, version, created_at, updated_at, tenant
 FROM characters.characters
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 FOR UPDATE
 `
 
 // CharacterLockByID reads a character and locks its row for the rest of the transaction, so that a
 // cascading delete works on a character nobody changes meanwhile.
-func (q *Queries) CharacterLockByID(ctx context.Context, id int64) (CharactersCharacter, error) {
-	row := q.db.QueryRow(ctx, characterLockByID, id)
+func (q *Queries) CharacterLockByID(ctx context.Context, tenant string, iD int64) (CharactersCharacter, error) {
+	row := q.db.QueryRow(ctx, characterLockByID, tenant, iD)
 	var i CharactersCharacter
 	err := row.Scan(
 		&i.ID,
@@ -667,6 +753,7 @@ func (q *Queries) CharacterLockByID(ctx context.Context, id int64) (CharactersCh
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -674,13 +761,15 @@ func (q *Queries) CharacterLockByID(ctx context.Context, id int64) (CharactersCh
 const characterReplace = `-- name: CharacterReplace :one
 UPDATE characters.characters
 SET name = $1, description = $2, version = version + 1, updated_at = now()
-WHERE id = $3 AND ($4::bigint IS NULL OR version = $4::bigint)
-RETURNING id, name, description, version, created_at, updated_at
+WHERE tenant = $3 AND id = $4
+  AND ($5::bigint IS NULL OR version = $5::bigint)
+RETURNING id, name, description, version, created_at, updated_at, tenant
 `
 
 type CharacterReplaceParams struct {
 	Name        string
 	Description string
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -690,6 +779,7 @@ func (q *Queries) CharacterReplace(ctx context.Context, arg CharacterReplacePara
 	row := q.db.QueryRow(ctx, characterReplace,
 		arg.Name,
 		arg.Description,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -701,6 +791,7 @@ func (q *Queries) CharacterReplace(ctx context.Context, arg CharacterReplacePara
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -711,13 +802,15 @@ SET name        = coalesce($1::text, name),
     description = coalesce($2::text, description),
     version     = version + 1,
     updated_at  = now()
-WHERE id = $3 AND ($4::bigint IS NULL OR version = $4::bigint)
-RETURNING id, name, description, version, created_at, updated_at
+WHERE tenant = $3 AND id = $4
+  AND ($5::bigint IS NULL OR version = $5::bigint)
+RETURNING id, name, description, version, created_at, updated_at, tenant
 `
 
 type CharacterUpdateParams struct {
 	Name        pgtype.Text
 	Description pgtype.Text
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -728,6 +821,7 @@ func (q *Queries) CharacterUpdate(ctx context.Context, arg CharacterUpdateParams
 	row := q.db.QueryRow(ctx, characterUpdate,
 		arg.Name,
 		arg.Description,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -739,6 +833,7 @@ func (q *Queries) CharacterUpdate(ctx context.Context, arg CharacterUpdateParams
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -746,26 +841,27 @@ func (q *Queries) CharacterUpdate(ctx context.Context, arg CharacterUpdateParams
 const paraphraseCountByOriginal = `-- name: ParaphraseCountByOriginal :one
 SELECT count(*)
 FROM characters.paraphrases
-WHERE original_type = $1 AND original_id = $2
+WHERE tenant = $1 AND original_type = $2 AND original_id = $3
 `
 
 // ParaphraseCountByOriginal counts an original's paraphrases: the list's total, and the
 // dependants that keep an action or spoken word from being deleted without a cascade.
-func (q *Queries) ParaphraseCountByOriginal(ctx context.Context, originalType string, originalID int64) (int64, error) {
-	row := q.db.QueryRow(ctx, paraphraseCountByOriginal, originalType, originalID)
+func (q *Queries) ParaphraseCountByOriginal(ctx context.Context, tenant string, originalType string, originalID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, paraphraseCountByOriginal, tenant, originalType, originalID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
 }
 
 const paraphraseCreate = `-- name: ParaphraseCreate :one
-INSERT INTO characters.paraphrases (original_type, original_id, text, commentary)
-VALUES ($1, $2, $3, $4)
+INSERT INTO characters.paraphrases (tenant, original_type, original_id, text, commentary)
+VALUES ($1, $2, $3, $4, $5)
 RETURNING id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id
+       character_id, action_id, spoken_word_id, tenant
 `
 
 type ParaphraseCreateParams struct {
+	Tenant       string
 	OriginalType string
 	OriginalID   int64
 	Text         string
@@ -776,6 +872,7 @@ type ParaphraseCreateParams struct {
 // missing original fails the foreign key (23503): the handler answers 404.
 func (q *Queries) ParaphraseCreate(ctx context.Context, arg ParaphraseCreateParams) (CharactersParaphrase, error) {
 	row := q.db.QueryRow(ctx, paraphraseCreate,
+		arg.Tenant,
 		arg.OriginalType,
 		arg.OriginalID,
 		arg.Text,
@@ -794,18 +891,20 @@ func (q *Queries) ParaphraseCreate(ctx context.Context, arg ParaphraseCreatePara
 		&i.CharacterID,
 		&i.ActionID,
 		&i.SpokenWordID,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const paraphraseDelete = `-- name: ParaphraseDelete :one
 DELETE FROM characters.paraphrases
-WHERE id = $1 AND original_type = $2 AND original_id = $3
-  AND ($4::bigint IS NULL OR version = $4::bigint)
+WHERE tenant = $1 AND id = $2 AND original_type = $3 AND original_id = $4
+  AND ($5::bigint IS NULL OR version = $5::bigint)
 RETURNING id
 `
 
 type ParaphraseDeleteParams struct {
+	Tenant       string
 	ID           int64
 	OriginalType string
 	OriginalID   int64
@@ -815,6 +914,7 @@ type ParaphraseDeleteParams struct {
 // ParaphraseDelete deletes a paraphrase under its original, if If-Match allows.
 func (q *Queries) ParaphraseDelete(ctx context.Context, arg ParaphraseDeleteParams) (int64, error) {
 	row := q.db.QueryRow(ctx, paraphraseDelete,
+		arg.Tenant,
 		arg.ID,
 		arg.OriginalType,
 		arg.OriginalID,
@@ -827,14 +927,26 @@ func (q *Queries) ParaphraseDelete(ctx context.Context, arg ParaphraseDeletePara
 
 const paraphraseGetByID = `-- name: ParaphraseGetByID :one
 SELECT id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id
+       character_id, action_id, spoken_word_id, tenant
 FROM characters.paraphrases
-WHERE id = $1 AND original_type = $2 AND original_id = $3
+WHERE tenant = $1 AND id = $2 AND original_type = $3 AND original_id = $4
 `
 
+type ParaphraseGetByIDParams struct {
+	Tenant       string
+	ID           int64
+	OriginalType string
+	OriginalID   int64
+}
+
 // ParaphraseGetByID reads a paraphrase under its original; one of another original is not found.
-func (q *Queries) ParaphraseGetByID(ctx context.Context, iD int64, originalType string, originalID int64) (CharactersParaphrase, error) {
-	row := q.db.QueryRow(ctx, paraphraseGetByID, iD, originalType, originalID)
+func (q *Queries) ParaphraseGetByID(ctx context.Context, arg ParaphraseGetByIDParams) (CharactersParaphrase, error) {
+	row := q.db.QueryRow(ctx, paraphraseGetByID,
+		arg.Tenant,
+		arg.ID,
+		arg.OriginalType,
+		arg.OriginalID,
+	)
 	var i CharactersParaphrase
 	err := row.Scan(
 		&i.ID,
@@ -848,20 +960,22 @@ func (q *Queries) ParaphraseGetByID(ctx context.Context, iD int64, originalType 
 		&i.CharacterID,
 		&i.ActionID,
 		&i.SpokenWordID,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const paraphraseListByOriginal = `-- name: ParaphraseListByOriginal :many
 SELECT id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id
+       character_id, action_id, spoken_word_id, tenant
 FROM characters.paraphrases
-WHERE original_type = $1 AND original_id = $2
+WHERE tenant = $1 AND original_type = $2 AND original_id = $3
 ORDER BY id
-LIMIT $4::bigint OFFSET $3::bigint
+LIMIT $5::bigint OFFSET $4::bigint
 `
 
 type ParaphraseListByOriginalParams struct {
+	Tenant       string
 	OriginalType string
 	OriginalID   int64
 	RowOffset    int64
@@ -871,6 +985,7 @@ type ParaphraseListByOriginalParams struct {
 // ParaphraseListByOriginal pages through an original's paraphrases, oldest first.
 func (q *Queries) ParaphraseListByOriginal(ctx context.Context, arg ParaphraseListByOriginalParams) ([]CharactersParaphrase, error) {
 	rows, err := q.db.Query(ctx, paraphraseListByOriginal,
+		arg.Tenant,
 		arg.OriginalType,
 		arg.OriginalID,
 		arg.RowOffset,
@@ -895,6 +1010,7 @@ func (q *Queries) ParaphraseListByOriginal(ctx context.Context, arg ParaphraseLi
 			&i.CharacterID,
 			&i.ActionID,
 			&i.SpokenWordID,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -909,15 +1025,16 @@ func (q *Queries) ParaphraseListByOriginal(ctx context.Context, arg ParaphraseLi
 const paraphraseReplace = `-- name: ParaphraseReplace :one
 UPDATE characters.paraphrases
 SET text = $1, commentary = $2, version = version + 1, updated_at = now()
-WHERE id = $3 AND original_type = $4 AND original_id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
+WHERE tenant = $3 AND id = $4 AND original_type = $5 AND original_id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
 RETURNING id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id
+       character_id, action_id, spoken_word_id, tenant
 `
 
 type ParaphraseReplaceParams struct {
 	Text         string
 	Commentary   string
+	Tenant       string
 	ID           int64
 	OriginalType string
 	OriginalID   int64
@@ -929,6 +1046,7 @@ func (q *Queries) ParaphraseReplace(ctx context.Context, arg ParaphraseReplacePa
 	row := q.db.QueryRow(ctx, paraphraseReplace,
 		arg.Text,
 		arg.Commentary,
+		arg.Tenant,
 		arg.ID,
 		arg.OriginalType,
 		arg.OriginalID,
@@ -947,6 +1065,7 @@ func (q *Queries) ParaphraseReplace(ctx context.Context, arg ParaphraseReplacePa
 		&i.CharacterID,
 		&i.ActionID,
 		&i.SpokenWordID,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -957,15 +1076,16 @@ SET text       = coalesce($1::text, text),
     commentary = coalesce($2::text, commentary),
     version    = version + 1,
     updated_at = now()
-WHERE id = $3 AND original_type = $4 AND original_id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
+WHERE tenant = $3 AND id = $4 AND original_type = $5 AND original_id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
 RETURNING id, original_type, original_id, text, commentary, version, created_at, updated_at,
-       character_id, action_id, spoken_word_id
+       character_id, action_id, spoken_word_id, tenant
 `
 
 type ParaphraseUpdateParams struct {
 	Text         pgtype.Text
 	Commentary   pgtype.Text
+	Tenant       string
 	ID           int64
 	OriginalType string
 	OriginalID   int64
@@ -978,6 +1098,7 @@ func (q *Queries) ParaphraseUpdate(ctx context.Context, arg ParaphraseUpdatePara
 	row := q.db.QueryRow(ctx, paraphraseUpdate,
 		arg.Text,
 		arg.Commentary,
+		arg.Tenant,
 		arg.ID,
 		arg.OriginalType,
 		arg.OriginalID,
@@ -996,6 +1117,7 @@ func (q *Queries) ParaphraseUpdate(ctx context.Context, arg ParaphraseUpdatePara
 		&i.CharacterID,
 		&i.ActionID,
 		&i.SpokenWordID,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -1003,7 +1125,7 @@ func (q *Queries) ParaphraseUpdate(ctx context.Context, arg ParaphraseUpdatePara
 const spokenWordContentsInScript = `-- name: SpokenWordContentsInScript :many
 SELECT id, section_id, character_id, text, version
 FROM characters.spoken_words
-WHERE script_id = $1 AND id = ANY ($2::bigint[])
+WHERE tenant = $1 AND script_id = $2 AND id = ANY ($3::bigint[])
 ORDER BY id
 `
 
@@ -1016,8 +1138,8 @@ type SpokenWordContentsInScriptRow struct {
 }
 
 // SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
-func (q *Queries) SpokenWordContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]SpokenWordContentsInScriptRow, error) {
-	rows, err := q.db.Query(ctx, spokenWordContentsInScript, scriptID, ids)
+func (q *Queries) SpokenWordContentsInScript(ctx context.Context, tenant string, scriptID int64, ids []int64) ([]SpokenWordContentsInScriptRow, error) {
+	rows, err := q.db.Query(ctx, spokenWordContentsInScript, tenant, scriptID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -1045,13 +1167,15 @@ func (q *Queries) SpokenWordContentsInScript(ctx context.Context, scriptID int64
 const spokenWordCount = `-- name: SpokenWordCount :one
 SELECT count(*)
 FROM characters.spoken_words
-WHERE ($1::bigint IS NULL OR script_id = $1::bigint)
-  AND ($2::bigint IS NULL OR section_id = $2::bigint)
-  AND ($3::bigint IS NULL OR character_id = $3::bigint)
-  AND ($4::bigint[] IS NULL OR id = ANY ($4::bigint[]))
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR script_id = $2::bigint)
+  AND ($3::bigint IS NULL OR section_id = $3::bigint)
+  AND ($4::bigint IS NULL OR character_id = $4::bigint)
+  AND ($5::bigint[] IS NULL OR id = ANY ($5::bigint[]))
 `
 
 type SpokenWordCountParams struct {
+	Tenant      string
 	ScriptID    pgtype.Int8
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -1061,6 +1185,7 @@ type SpokenWordCountParams struct {
 // SpokenWordCount counts what SpokenWordList pages through.
 func (q *Queries) SpokenWordCount(ctx context.Context, arg SpokenWordCountParams) (int64, error) {
 	row := q.db.QueryRow(ctx, spokenWordCount,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -1072,12 +1197,13 @@ func (q *Queries) SpokenWordCount(ctx context.Context, arg SpokenWordCountParams
 }
 
 const spokenWordCreate = `-- name: SpokenWordCreate :one
-INSERT INTO characters.spoken_words (script_id, section_id, character_id, text)
-VALUES ($1, $2, $3, $4)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at
+INSERT INTO characters.spoken_words (tenant, script_id, section_id, character_id, text)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 `
 
 type SpokenWordCreateParams struct {
+	Tenant      string
 	ScriptID    int64
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -1088,6 +1214,7 @@ type SpokenWordCreateParams struct {
 // same transaction.
 func (q *Queries) SpokenWordCreate(ctx context.Context, arg SpokenWordCreateParams) (CharactersSpokenWord, error) {
 	row := q.db.QueryRow(ctx, spokenWordCreate,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -1103,31 +1230,44 @@ func (q *Queries) SpokenWordCreate(ctx context.Context, arg SpokenWordCreatePara
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const spokenWordDelete = `-- name: SpokenWordDelete :one
 WITH target AS (
-    SELECT w.id FROM characters.spoken_words w
-    WHERE w.id = $1 AND ($2::bigint IS NULL OR w.version = $2::bigint)
+    SELECT w.tenant, w.id FROM characters.spoken_words w
+    WHERE w.tenant = $1 AND w.id = $2 AND ($3::bigint IS NULL OR w.version = $3::bigint)
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING target t
-    WHERE $3::boolean AND p.original_type = 'spokenWord' AND p.original_id = t.id
+    WHERE $4::boolean AND p.tenant = t.tenant AND p.original_type = 'spokenWord' AND p.original_id = t.id
 )
 DELETE FROM characters.spoken_words w
 USING target t
-WHERE w.id = t.id
+WHERE w.tenant = t.tenant AND w.id = t.id
 RETURNING w.id
 `
+
+type SpokenWordDeleteParams struct {
+	Tenant    string
+	ID        int64
+	IfVersion pgtype.Int8
+	Cascade   bool
+}
 
 // SpokenWordDelete deletes a spoken word, if If-Match allows, and with cascade its paraphrases in
 // the same statement. Without cascade a paraphrase left fails the foreign key (23503):
 // HAS_DEPENDANTS.
-func (q *Queries) SpokenWordDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8, cascade bool) (int64, error) {
-	row := q.db.QueryRow(ctx, spokenWordDelete, iD, ifVersion, cascade)
+func (q *Queries) SpokenWordDelete(ctx context.Context, arg SpokenWordDeleteParams) (int64, error) {
+	row := q.db.QueryRow(ctx, spokenWordDelete,
+		arg.Tenant,
+		arg.ID,
+		arg.IfVersion,
+		arg.Cascade,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -1136,26 +1276,39 @@ func (q *Queries) SpokenWordDelete(ctx context.Context, iD int64, ifVersion pgty
 const spokenWordDeleteByFilter = `-- name: SpokenWordDeleteByFilter :many
 WITH doomed AS (
     DELETE FROM characters.spoken_words w
-    WHERE ($1::bigint IS NOT NULL OR $2::bigint IS NOT NULL
-           OR $3::bigint IS NOT NULL)
-      AND ($1::bigint IS NULL OR w.script_id = $1::bigint)
-      AND ($2::bigint IS NULL OR w.section_id = $2::bigint)
-      AND ($3::bigint IS NULL OR w.character_id = $3::bigint)
-    RETURNING w.id
+    WHERE w.tenant = $1
+      AND ($2::bigint IS NOT NULL OR $3::bigint IS NOT NULL
+           OR $4::bigint IS NOT NULL)
+      AND ($2::bigint IS NULL OR w.script_id = $2::bigint)
+      AND ($3::bigint IS NULL OR w.section_id = $3::bigint)
+      AND ($4::bigint IS NULL OR w.character_id = $4::bigint)
+    RETURNING w.tenant, w.id
 ),
 gone AS (
     DELETE FROM characters.paraphrases p
     USING doomed d
-    WHERE p.original_type = 'spokenWord' AND p.original_id = d.id
+    WHERE p.tenant = d.tenant AND p.original_type = 'spokenWord' AND p.original_id = d.id
 )
 SELECT id FROM doomed ORDER BY id
 `
 
+type SpokenWordDeleteByFilterParams struct {
+	Tenant      string
+	ScriptID    pgtype.Int8
+	SectionID   pgtype.Int8
+	CharacterID pgtype.Int8
+}
+
 // SpokenWordDeleteByFilter deletes every spoken word matching all the given filters (at least one;
 // none deletes nothing) with its paraphrases, and returns the deleted ids so that their positions
 // can be released.
-func (q *Queries) SpokenWordDeleteByFilter(ctx context.Context, scriptID pgtype.Int8, sectionID pgtype.Int8, characterID pgtype.Int8) ([]int64, error) {
-	rows, err := q.db.Query(ctx, spokenWordDeleteByFilter, scriptID, sectionID, characterID)
+func (q *Queries) SpokenWordDeleteByFilter(ctx context.Context, arg SpokenWordDeleteByFilterParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, spokenWordDeleteByFilter,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.SectionID,
+		arg.CharacterID,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -1175,14 +1328,14 @@ func (q *Queries) SpokenWordDeleteByFilter(ctx context.Context, scriptID pgtype.
 }
 
 const spokenWordGetByID = `-- name: SpokenWordGetByID :one
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 FROM characters.spoken_words
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 `
 
 // SpokenWordGetByID reads one spoken word.
-func (q *Queries) SpokenWordGetByID(ctx context.Context, id int64) (CharactersSpokenWord, error) {
-	row := q.db.QueryRow(ctx, spokenWordGetByID, id)
+func (q *Queries) SpokenWordGetByID(ctx context.Context, tenant string, iD int64) (CharactersSpokenWord, error) {
+	row := q.db.QueryRow(ctx, spokenWordGetByID, tenant, iD)
 	var i CharactersSpokenWord
 	err := row.Scan(
 		&i.ID,
@@ -1193,22 +1346,25 @@ func (q *Queries) SpokenWordGetByID(ctx context.Context, id int64) (CharactersSp
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const spokenWordList = `-- name: SpokenWordList :many
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 FROM characters.spoken_words
-WHERE ($1::bigint IS NULL OR script_id = $1::bigint)
-  AND ($2::bigint IS NULL OR section_id = $2::bigint)
-  AND ($3::bigint IS NULL OR character_id = $3::bigint)
-  AND ($4::bigint[] IS NULL OR id = ANY ($4::bigint[]))
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR script_id = $2::bigint)
+  AND ($3::bigint IS NULL OR section_id = $3::bigint)
+  AND ($4::bigint IS NULL OR character_id = $4::bigint)
+  AND ($5::bigint[] IS NULL OR id = ANY ($5::bigint[]))
 ORDER BY id
-LIMIT $6::bigint OFFSET $5::bigint
+LIMIT $7::bigint OFFSET $6::bigint
 `
 
 type SpokenWordListParams struct {
+	Tenant      string
 	ScriptID    pgtype.Int8
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -1221,6 +1377,7 @@ type SpokenWordListParams struct {
 // character and a list of ids (lists in story order page through the sequence positions instead).
 func (q *Queries) SpokenWordList(ctx context.Context, arg SpokenWordListParams) ([]CharactersSpokenWord, error) {
 	rows, err := q.db.Query(ctx, spokenWordList,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -1244,6 +1401,7 @@ func (q *Queries) SpokenWordList(ctx context.Context, arg SpokenWordListParams) 
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -1256,16 +1414,16 @@ func (q *Queries) SpokenWordList(ctx context.Context, arg SpokenWordListParams) 
 }
 
 const spokenWordListByIDs = `-- name: SpokenWordListByIDs :many
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 FROM characters.spoken_words
-WHERE id = ANY ($1::bigint[])
+WHERE tenant = $1 AND id = ANY ($2::bigint[])
 ORDER BY id
 `
 
 // SpokenWordListByIDs reads the listed spoken words that exist, e.g. one page of a script's story
 // order.
-func (q *Queries) SpokenWordListByIDs(ctx context.Context, ids []int64) ([]CharactersSpokenWord, error) {
-	rows, err := q.db.Query(ctx, spokenWordListByIDs, ids)
+func (q *Queries) SpokenWordListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersSpokenWord, error) {
+	rows, err := q.db.Query(ctx, spokenWordListByIDs, tenant, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -1282,6 +1440,7 @@ func (q *Queries) SpokenWordListByIDs(ctx context.Context, ids []int64) ([]Chara
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -1296,14 +1455,15 @@ func (q *Queries) SpokenWordListByIDs(ctx context.Context, ids []int64) ([]Chara
 const spokenWordListIDsByFilter = `-- name: SpokenWordListIDsByFilter :many
 SELECT id
 FROM characters.spoken_words
-WHERE script_id = $1
-  AND ($2::bigint IS NULL OR section_id = $2::bigint)
-  AND ($3::bigint IS NULL OR character_id = $3::bigint)
-  AND ($4::bigint[] IS NULL OR id = ANY ($4::bigint[]))
+WHERE tenant = $1 AND script_id = $2
+  AND ($3::bigint IS NULL OR section_id = $3::bigint)
+  AND ($4::bigint IS NULL OR character_id = $4::bigint)
+  AND ($5::bigint[] IS NULL OR id = ANY ($5::bigint[]))
 ORDER BY id
 `
 
 type SpokenWordListIDsByFilterParams struct {
+	Tenant      string
 	ScriptID    int64
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
@@ -1314,6 +1474,7 @@ type SpokenWordListIDsByFilterParams struct {
 // for a list in story order that also filters by section, character or ids.
 func (q *Queries) SpokenWordListIDsByFilter(ctx context.Context, arg SpokenWordListIDsByFilterParams) ([]int64, error) {
 	rows, err := q.db.Query(ctx, spokenWordListIDsByFilter,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.CharacterID,
@@ -1344,14 +1505,16 @@ SET text         = $1,
     character_id = $3,
     version      = version + 1,
     updated_at   = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 `
 
 type SpokenWordReplaceParams struct {
 	Text        string
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -1363,6 +1526,7 @@ func (q *Queries) SpokenWordReplace(ctx context.Context, arg SpokenWordReplacePa
 		arg.Text,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -1376,6 +1540,7 @@ func (q *Queries) SpokenWordReplace(ctx context.Context, arg SpokenWordReplacePa
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -1387,14 +1552,16 @@ SET text         = coalesce($1::text, text),
     character_id = coalesce($3::bigint, character_id),
     version      = version + 1,
     updated_at   = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
 `
 
 type SpokenWordUpdateParams struct {
 	Text        pgtype.Text
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -1406,6 +1573,7 @@ func (q *Queries) SpokenWordUpdate(ctx context.Context, arg SpokenWordUpdatePara
 		arg.Text,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -1419,6 +1587,7 @@ func (q *Queries) SpokenWordUpdate(ctx context.Context, arg SpokenWordUpdatePara
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }

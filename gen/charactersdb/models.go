@@ -19,6 +19,7 @@ type CharactersAction struct {
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Tenant      string
 }
 
 type CharactersCharacter struct {
@@ -28,6 +29,7 @@ type CharactersCharacter struct {
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Tenant      string
 }
 
 type CharactersParaphrase struct {
@@ -42,6 +44,7 @@ type CharactersParaphrase struct {
 	CharacterID  pgtype.Int8
 	ActionID     pgtype.Int8
 	SpokenWordID pgtype.Int8
+	Tenant       string
 }
 
 type CharactersSpokenWord struct {
@@ -53,4 +56,5 @@ type CharactersSpokenWord struct {
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Tenant      string
 }

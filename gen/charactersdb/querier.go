@@ -6,14 +6,12 @@ package charactersdb
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Querier interface {
 	// ActionContentsInScript reads the listed actions of one script, without timestamps: the contents
 	// a caller holding the story order needs.
-	ActionContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]ActionContentsInScriptRow, error)
+	ActionContentsInScript(ctx context.Context, tenant string, scriptID int64, ids []int64) ([]ActionContentsInScriptRow, error)
 	// ActionCount counts what ActionList pages through.
 	ActionCount(ctx context.Context, arg ActionCountParams) (int64, error)
 	// ActionCreate stores a new action at version 1; the caller allocates its position in the same
@@ -21,18 +19,18 @@ type Querier interface {
 	ActionCreate(ctx context.Context, arg ActionCreateParams) (CharactersAction, error)
 	// ActionDelete deletes an action, if If-Match allows, and with cascade its paraphrases in the same
 	// statement. Without cascade a paraphrase left fails the foreign key (23503): HAS_DEPENDANTS.
-	ActionDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8, cascade bool) (int64, error)
+	ActionDelete(ctx context.Context, arg ActionDeleteParams) (int64, error)
 	// ActionDeleteByFilter deletes every action matching all the given filters (at least one; none
 	// deletes nothing) with its paraphrases, and returns the deleted ids so that their positions can
 	// be released.
-	ActionDeleteByFilter(ctx context.Context, scriptID pgtype.Int8, sectionID pgtype.Int8, characterID pgtype.Int8) ([]int64, error)
+	ActionDeleteByFilter(ctx context.Context, arg ActionDeleteByFilterParams) ([]int64, error)
 	// ActionGetByID reads one action.
-	ActionGetByID(ctx context.Context, id int64) (CharactersAction, error)
+	ActionGetByID(ctx context.Context, tenant string, iD int64) (CharactersAction, error)
 	// ActionList pages through the actions in id order, filtered by script, section, character and
 	// a list of ids (lists in story order page through the sequence positions instead).
 	ActionList(ctx context.Context, arg ActionListParams) ([]CharactersAction, error)
 	// ActionListByIDs reads the listed actions that exist, e.g. one page of a script's story order.
-	ActionListByIDs(ctx context.Context, ids []int64) ([]CharactersAction, error)
+	ActionListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersAction, error)
 	// ActionListIDsByFilter returns the ids of every action of a script matching the filters, for a
 	// list in story order that also filters by section, character or ids: the handler reads their
 	// positions in batch lookups and pages through them in story order.
@@ -44,10 +42,10 @@ type Querier interface {
 	// If-Match allows.
 	ActionUpdate(ctx context.Context, arg ActionUpdateParams) (CharactersAction, error)
 	// CharacterCount counts what CharacterList pages through.
-	CharacterCount(ctx context.Context, name pgtype.Text, ids []int64, scriptID pgtype.Int8) (int64, error)
+	CharacterCount(ctx context.Context, arg CharacterCountParams) (int64, error)
 	// CharacterCountDependants counts what keeps a character from being deleted without a cascade
 	// (its character contexts live in the Session & Context service and are counted there).
-	CharacterCountDependants(ctx context.Context, id int64) (CharacterCountDependantsRow, error)
+	CharacterCountDependants(ctx context.Context, tenant string, iD int64) (CharacterCountDependantsRow, error)
 	// Queries of the Character Management Service (schema characters). Conventions:
 	// * sqlc.narg(if_version) is the version an If-Match names, NULL without one (or for `*`). An
 	//   update or delete that matches no row either names a missing row or a stale version; the
@@ -55,25 +53,30 @@ type Querier interface {
 	//   writer can slip in between the check and the write.
 	// * Optional filters are sqlc.narg: NULL means "not given".
 	// * Sequence numbers are not here: the Central Sequence Service holds them.
+	// * Every row belongs to a tenant (@tenant, the caller's): every query reads and writes only the
+	//   caller's tenant's rows, so another tenant's row is as missing as one that never existed.
+	//   Queries that read whole rows return the tenant too, last as in the tables, so that sqlc keeps
+	//   giving them the tables' types. The list filters name the tenant first, so that the parameters of
+	//   the action and spoken word lists keep one shape (the handlers convert one filter to either).
 	// * Paraphrase queries return every column, the generated per-kind foreign key columns too, so that
 	//   sqlc gives them all the one CharactersParaphrase type.
 	// CharacterCreate stores a new character at version 1.
-	CharacterCreate(ctx context.Context, name string, description string) (CharactersCharacter, error)
+	CharacterCreate(ctx context.Context, tenant string, name string, description string) (CharactersCharacter, error)
 	// CharacterDelete deletes a character, if If-Match allows, and with cascade its own paraphrases in
 	// the same statement. Its actions and spoken words must be gone first (ActionDeleteByFilter,
 	// SpokenWordDeleteByFilter in the same transaction): any dependant left fails the foreign keys
 	// (23503), which also catches one added concurrently after the dependants were counted.
-	CharacterDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8, cascade bool) (int64, error)
+	CharacterDelete(ctx context.Context, arg CharacterDeleteParams) (int64, error)
 	// CharacterGetByID reads one character.
-	CharacterGetByID(ctx context.Context, id int64) (CharactersCharacter, error)
+	CharacterGetByID(ctx context.Context, tenant string, iD int64) (CharactersCharacter, error)
 	// CharacterList pages through the characters in id order. Filters: the whole name ignoring case,
 	// a list of ids, and a script the character appears in (has an action or a spoken word in).
 	CharacterList(ctx context.Context, arg CharacterListParams) ([]CharactersCharacter, error)
 	// CharacterListByIDs reads the listed characters that exist, in id order.
-	CharacterListByIDs(ctx context.Context, ids []int64) ([]CharactersCharacter, error)
+	CharacterListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersCharacter, error)
 	// CharacterLockByID reads a character and locks its row for the rest of the transaction, so that a
 	// cascading delete works on a character nobody changes meanwhile.
-	CharacterLockByID(ctx context.Context, id int64) (CharactersCharacter, error)
+	CharacterLockByID(ctx context.Context, tenant string, iD int64) (CharactersCharacter, error)
 	// CharacterReplace sets every field of a character (PUT) and bumps its version, if If-Match allows.
 	CharacterReplace(ctx context.Context, arg CharacterReplaceParams) (CharactersCharacter, error)
 	// CharacterUpdate sets the given fields of a character (PATCH) and bumps its version, if If-Match
@@ -81,14 +84,14 @@ type Querier interface {
 	CharacterUpdate(ctx context.Context, arg CharacterUpdateParams) (CharactersCharacter, error)
 	// ParaphraseCountByOriginal counts an original's paraphrases: the list's total, and the
 	// dependants that keep an action or spoken word from being deleted without a cascade.
-	ParaphraseCountByOriginal(ctx context.Context, originalType string, originalID int64) (int64, error)
+	ParaphraseCountByOriginal(ctx context.Context, tenant string, originalType string, originalID int64) (int64, error)
 	// ParaphraseCreate stores a paraphrase of a character, action or spoken word at version 1. A
 	// missing original fails the foreign key (23503): the handler answers 404.
 	ParaphraseCreate(ctx context.Context, arg ParaphraseCreateParams) (CharactersParaphrase, error)
 	// ParaphraseDelete deletes a paraphrase under its original, if If-Match allows.
 	ParaphraseDelete(ctx context.Context, arg ParaphraseDeleteParams) (int64, error)
 	// ParaphraseGetByID reads a paraphrase under its original; one of another original is not found.
-	ParaphraseGetByID(ctx context.Context, iD int64, originalType string, originalID int64) (CharactersParaphrase, error)
+	ParaphraseGetByID(ctx context.Context, arg ParaphraseGetByIDParams) (CharactersParaphrase, error)
 	// ParaphraseListByOriginal pages through an original's paraphrases, oldest first.
 	ParaphraseListByOriginal(ctx context.Context, arg ParaphraseListByOriginalParams) ([]CharactersParaphrase, error)
 	// ParaphraseReplace sets text and commentary (PUT) and bumps the version, if If-Match allows.
@@ -97,7 +100,7 @@ type Querier interface {
 	// If-Match allows.
 	ParaphraseUpdate(ctx context.Context, arg ParaphraseUpdateParams) (CharactersParaphrase, error)
 	// SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
-	SpokenWordContentsInScript(ctx context.Context, scriptID int64, ids []int64) ([]SpokenWordContentsInScriptRow, error)
+	SpokenWordContentsInScript(ctx context.Context, tenant string, scriptID int64, ids []int64) ([]SpokenWordContentsInScriptRow, error)
 	// SpokenWordCount counts what SpokenWordList pages through.
 	SpokenWordCount(ctx context.Context, arg SpokenWordCountParams) (int64, error)
 	// SpokenWordCreate stores a new spoken word at version 1; the caller allocates its position in the
@@ -106,19 +109,19 @@ type Querier interface {
 	// SpokenWordDelete deletes a spoken word, if If-Match allows, and with cascade its paraphrases in
 	// the same statement. Without cascade a paraphrase left fails the foreign key (23503):
 	// HAS_DEPENDANTS.
-	SpokenWordDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8, cascade bool) (int64, error)
+	SpokenWordDelete(ctx context.Context, arg SpokenWordDeleteParams) (int64, error)
 	// SpokenWordDeleteByFilter deletes every spoken word matching all the given filters (at least one;
 	// none deletes nothing) with its paraphrases, and returns the deleted ids so that their positions
 	// can be released.
-	SpokenWordDeleteByFilter(ctx context.Context, scriptID pgtype.Int8, sectionID pgtype.Int8, characterID pgtype.Int8) ([]int64, error)
+	SpokenWordDeleteByFilter(ctx context.Context, arg SpokenWordDeleteByFilterParams) ([]int64, error)
 	// SpokenWordGetByID reads one spoken word.
-	SpokenWordGetByID(ctx context.Context, id int64) (CharactersSpokenWord, error)
+	SpokenWordGetByID(ctx context.Context, tenant string, iD int64) (CharactersSpokenWord, error)
 	// SpokenWordList pages through the spoken words in id order, filtered by script, section,
 	// character and a list of ids (lists in story order page through the sequence positions instead).
 	SpokenWordList(ctx context.Context, arg SpokenWordListParams) ([]CharactersSpokenWord, error)
 	// SpokenWordListByIDs reads the listed spoken words that exist, e.g. one page of a script's story
 	// order.
-	SpokenWordListByIDs(ctx context.Context, ids []int64) ([]CharactersSpokenWord, error)
+	SpokenWordListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersSpokenWord, error)
 	// SpokenWordListIDsByFilter returns the ids of every spoken word of a script matching the filters,
 	// for a list in story order that also filters by section, character or ids.
 	SpokenWordListIDsByFilter(ctx context.Context, arg SpokenWordListIDsByFilterParams) ([]int64, error)

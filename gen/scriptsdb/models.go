@@ -18,6 +18,7 @@ type ScriptsScript struct {
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Tenant      string
 }
 
 type ScriptsSection struct {
@@ -29,6 +30,7 @@ type ScriptsSection struct {
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Tenant      string
 }
 
 type ScriptsTransition struct {
@@ -39,4 +41,5 @@ type ScriptsTransition struct {
 	Version   int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	Tenant    string
 }

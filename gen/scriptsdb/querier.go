@@ -12,26 +12,29 @@ import (
 
 type Querier interface {
 	// ScriptCount counts what ScriptList pages through.
-	ScriptCount(ctx context.Context, title pgtype.Text, author pgtype.Text) (int64, error)
-	// Queries of the Core Script Management Service (schema scripts). Updates and deletes take an optional
+	ScriptCount(ctx context.Context, tenant string, title pgtype.Text, author pgtype.Text) (int64, error)
+	// Queries of the Core Script Management Service (schema scripts). Every query is confined to the
+	// caller's tenant: another tenant's rows are never read, changed or counted, so they answer exactly
+	// like rows that do not exist. Sections and transitions share their script's tenant (the foreign
+	// keys carry it), and are checked on their own tenant too. Updates and deletes take an optional
 	// if_version: NULL means "any version"; otherwise the row changes only if it still has that version,
 	// and no row comes back when it has another one (or does not exist), which the handler tells apart
 	// with the matching GetByID.
 	// ScriptCreate stores a new script at version 1.
-	ScriptCreate(ctx context.Context, title string, author pgtype.Text, description pgtype.Text) (ScriptsScript, error)
+	ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptsScript, error)
 	// ScriptDelete deletes a script if it still has if_version; its sections and transitions must be
 	// gone first (the foreign keys refuse otherwise).
-	ScriptDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8) (int64, error)
+	ScriptDelete(ctx context.Context, tenant string, iD int64, ifVersion pgtype.Int8) (int64, error)
 	// ScriptDependantCounts counts a script's own dependants, for the HAS_DEPENDANTS refusal.
-	ScriptDependantCounts(ctx context.Context, scriptID int64) (ScriptDependantCountsRow, error)
+	ScriptDependantCounts(ctx context.Context, tenant string, scriptID int64) (ScriptDependantCountsRow, error)
 	// ScriptGetByID reads one script.
-	ScriptGetByID(ctx context.Context, id int64) (ScriptsScript, error)
+	ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error)
 	// ScriptList pages through scripts in creation order; title and author, when given, match as
 	// case-insensitive substrings (LIKE wildcards in them are taken literally).
 	ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptsScript, error)
 	// ScriptLockByID reads a script and locks its row until the transaction ends; a cascade delete holds
 	// it so that no section or transition can be added (their foreign key needs the row) meanwhile.
-	ScriptLockByID(ctx context.Context, id int64) (ScriptsScript, error)
+	ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error)
 	// ScriptPatch changes the given fields of a script, keeps the others and bumps its version, if it
 	// still has if_version.
 	ScriptPatch(ctx context.Context, arg ScriptPatchParams) (ScriptsScript, error)
@@ -43,18 +46,18 @@ type Querier interface {
 	SectionCreate(ctx context.Context, arg SectionCreateParams) (ScriptsSection, error)
 	// SectionDelete deletes a section heading if it still has if_version; the transitions' foreign key
 	// refuses while a transition names it.
-	SectionDelete(ctx context.Context, scriptID int64, iD int64, ifVersion pgtype.Int8) (int64, error)
+	SectionDelete(ctx context.Context, arg SectionDeleteParams) (int64, error)
 	// SectionDeleteByScript deletes every section heading of a script (cascade) and returns their ids, so
 	// their positions can be released. Delete the script's transitions first.
-	SectionDeleteByScript(ctx context.Context, scriptID int64) ([]int64, error)
+	SectionDeleteByScript(ctx context.Context, tenant string, scriptID int64) ([]int64, error)
 	// SectionDependantCount counts the transitions that name a section heading, for the HAS_DEPENDANTS
 	// refusal (actions and spoken words are counted by the Character Management service).
-	SectionDependantCount(ctx context.Context, scriptID int64, sectionID int64) (int64, error)
+	SectionDependantCount(ctx context.Context, tenant string, scriptID int64, sectionID int64) (int64, error)
 	// SectionGetByID reads one section heading of a script.
-	SectionGetByID(ctx context.Context, scriptID int64, iD int64) (ScriptsSection, error)
+	SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsSection, error)
 	// SectionListByIDs reads the given section headings of a script in the order of ids (the order a page
 	// of sequence positions gives); ids that are not the script's are left out.
-	SectionListByIDs(ctx context.Context, ids []int64, scriptID int64) ([]ScriptsSection, error)
+	SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsSection, error)
 	// SectionPatch changes the given fields of a section heading, keeps the others and bumps its version,
 	// if it still has if_version.
 	SectionPatch(ctx context.Context, arg SectionPatchParams) (ScriptsSection, error)
@@ -63,17 +66,17 @@ type Querier interface {
 	SectionReplace(ctx context.Context, arg SectionReplaceParams) (ScriptsSection, error)
 	// TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
 	// same transaction by the handler.
-	TransitionCreate(ctx context.Context, scriptID int64, sectionID pgtype.Int8, text string) (ScriptsTransition, error)
+	TransitionCreate(ctx context.Context, arg TransitionCreateParams) (ScriptsTransition, error)
 	// TransitionDelete deletes a transition if it still has if_version.
-	TransitionDelete(ctx context.Context, scriptID int64, iD int64, ifVersion pgtype.Int8) (int64, error)
+	TransitionDelete(ctx context.Context, arg TransitionDeleteParams) (int64, error)
 	// TransitionDeleteByScript deletes every transition of a script (cascade) and returns their ids, so
 	// their positions can be released.
-	TransitionDeleteByScript(ctx context.Context, scriptID int64) ([]int64, error)
+	TransitionDeleteByScript(ctx context.Context, tenant string, scriptID int64) ([]int64, error)
 	// TransitionGetByID reads one transition of a script.
-	TransitionGetByID(ctx context.Context, scriptID int64, iD int64) (ScriptsTransition, error)
+	TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsTransition, error)
 	// TransitionListByIDs reads the given transitions of a script in the order of ids (the order a page of
 	// sequence positions gives); ids that are not the script's are left out.
-	TransitionListByIDs(ctx context.Context, ids []int64, scriptID int64) ([]ScriptsTransition, error)
+	TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsTransition, error)
 	// TransitionPatch changes the given fields of a transition, keeps the others and bumps its version, if
 	// it still has if_version.
 	TransitionPatch(ctx context.Context, arg TransitionPatchParams) (ScriptsTransition, error)

@@ -14,15 +14,16 @@ import (
 const scriptCount = `-- name: ScriptCount :one
 SELECT count(*)
 FROM scripts.scripts
-WHERE ($1::text IS NULL
-       OR title ILIKE '%' || replace(replace(replace($1::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+WHERE tenant = $1
   AND ($2::text IS NULL
-       OR author ILIKE '%' || replace(replace(replace($2::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+       OR title ILIKE '%' || replace(replace(replace($2::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+  AND ($3::text IS NULL
+       OR author ILIKE '%' || replace(replace(replace($3::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
 `
 
 // ScriptCount counts what ScriptList pages through.
-func (q *Queries) ScriptCount(ctx context.Context, title pgtype.Text, author pgtype.Text) (int64, error) {
-	row := q.db.QueryRow(ctx, scriptCount, title, author)
+func (q *Queries) ScriptCount(ctx context.Context, tenant string, title pgtype.Text, author pgtype.Text) (int64, error) {
+	row := q.db.QueryRow(ctx, scriptCount, tenant, title, author)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -30,18 +31,33 @@ func (q *Queries) ScriptCount(ctx context.Context, title pgtype.Text, author pgt
 
 const scriptCreate = `-- name: ScriptCreate :one
 
-INSERT INTO scripts.scripts (title, author, description)
-VALUES ($1, $2, $3)
-RETURNING id, title, author, description, version, created_at, updated_at
+INSERT INTO scripts.scripts (tenant, title, author, description)
+VALUES ($1, $2, $3, $4)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant
 `
 
-// Queries of the Core Script Management Service (schema scripts). Updates and deletes take an optional
+type ScriptCreateParams struct {
+	Tenant      string
+	Title       string
+	Author      pgtype.Text
+	Description pgtype.Text
+}
+
+// Queries of the Core Script Management Service (schema scripts). Every query is confined to the
+// caller's tenant: another tenant's rows are never read, changed or counted, so they answer exactly
+// like rows that do not exist. Sections and transitions share their script's tenant (the foreign
+// keys carry it), and are checked on their own tenant too. Updates and deletes take an optional
 // if_version: NULL means "any version"; otherwise the row changes only if it still has that version,
 // and no row comes back when it has another one (or does not exist), which the handler tells apart
 // with the matching GetByID.
 // ScriptCreate stores a new script at version 1.
-func (q *Queries) ScriptCreate(ctx context.Context, title string, author pgtype.Text, description pgtype.Text) (ScriptsScript, error) {
-	row := q.db.QueryRow(ctx, scriptCreate, title, author, description)
+func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptsScript, error) {
+	row := q.db.QueryRow(ctx, scriptCreate,
+		arg.Tenant,
+		arg.Title,
+		arg.Author,
+		arg.Description,
+	)
 	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
@@ -51,28 +67,30 @@ func (q *Queries) ScriptCreate(ctx context.Context, title string, author pgtype.
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const scriptDelete = `-- name: ScriptDelete :one
 DELETE FROM scripts.scripts
-WHERE id = $1 AND ($2::bigint IS NULL OR version = $2::bigint)
+WHERE tenant = $1 AND id = $2
+  AND ($3::bigint IS NULL OR version = $3::bigint)
 RETURNING id
 `
 
 // ScriptDelete deletes a script if it still has if_version; its sections and transitions must be
 // gone first (the foreign keys refuse otherwise).
-func (q *Queries) ScriptDelete(ctx context.Context, iD int64, ifVersion pgtype.Int8) (int64, error) {
-	row := q.db.QueryRow(ctx, scriptDelete, iD, ifVersion)
+func (q *Queries) ScriptDelete(ctx context.Context, tenant string, iD int64, ifVersion pgtype.Int8) (int64, error) {
+	row := q.db.QueryRow(ctx, scriptDelete, tenant, iD, ifVersion)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
 }
 
 const scriptDependantCounts = `-- name: ScriptDependantCounts :one
-SELECT (SELECT count(*) FROM scripts.sections s WHERE s.script_id = $1)::bigint AS sections,
-       (SELECT count(*) FROM scripts.transitions t WHERE t.script_id = $1)::bigint AS transitions
+SELECT (SELECT count(*) FROM scripts.sections s WHERE s.tenant = $1 AND s.script_id = $2)::bigint AS sections,
+       (SELECT count(*) FROM scripts.transitions t WHERE t.tenant = $1 AND t.script_id = $2)::bigint AS transitions
 `
 
 type ScriptDependantCountsRow struct {
@@ -81,22 +99,22 @@ type ScriptDependantCountsRow struct {
 }
 
 // ScriptDependantCounts counts a script's own dependants, for the HAS_DEPENDANTS refusal.
-func (q *Queries) ScriptDependantCounts(ctx context.Context, scriptID int64) (ScriptDependantCountsRow, error) {
-	row := q.db.QueryRow(ctx, scriptDependantCounts, scriptID)
+func (q *Queries) ScriptDependantCounts(ctx context.Context, tenant string, scriptID int64) (ScriptDependantCountsRow, error) {
+	row := q.db.QueryRow(ctx, scriptDependantCounts, tenant, scriptID)
 	var i ScriptDependantCountsRow
 	err := row.Scan(&i.Sections, &i.Transitions)
 	return i, err
 }
 
 const scriptGetByID = `-- name: ScriptGetByID :one
-SELECT id, title, author, description, version, created_at, updated_at
+SELECT id, title, author, description, version, created_at, updated_at, tenant
 FROM scripts.scripts
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 `
 
 // ScriptGetByID reads one script.
-func (q *Queries) ScriptGetByID(ctx context.Context, id int64) (ScriptsScript, error) {
-	row := q.db.QueryRow(ctx, scriptGetByID, id)
+func (q *Queries) ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error) {
+	row := q.db.QueryRow(ctx, scriptGetByID, tenant, iD)
 	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
@@ -106,22 +124,25 @@ func (q *Queries) ScriptGetByID(ctx context.Context, id int64) (ScriptsScript, e
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const scriptList = `-- name: ScriptList :many
-SELECT id, title, author, description, version, created_at, updated_at
+SELECT id, title, author, description, version, created_at, updated_at, tenant
 FROM scripts.scripts
-WHERE ($1::text IS NULL
-       OR title ILIKE '%' || replace(replace(replace($1::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+WHERE tenant = $1
   AND ($2::text IS NULL
-       OR author ILIKE '%' || replace(replace(replace($2::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+       OR title ILIKE '%' || replace(replace(replace($2::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+  AND ($3::text IS NULL
+       OR author ILIKE '%' || replace(replace(replace($3::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
 ORDER BY id
-LIMIT $4::bigint OFFSET $3::bigint
+LIMIT $5::bigint OFFSET $4::bigint
 `
 
 type ScriptListParams struct {
+	Tenant    string
 	Title     pgtype.Text
 	Author    pgtype.Text
 	RowOffset int64
@@ -132,6 +153,7 @@ type ScriptListParams struct {
 // case-insensitive substrings (LIKE wildcards in them are taken literally).
 func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptsScript, error) {
 	rows, err := q.db.Query(ctx, scriptList,
+		arg.Tenant,
 		arg.Title,
 		arg.Author,
 		arg.RowOffset,
@@ -152,6 +174,7 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -164,16 +187,16 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 }
 
 const scriptLockByID = `-- name: ScriptLockByID :one
-SELECT id, title, author, description, version, created_at, updated_at
+SELECT id, title, author, description, version, created_at, updated_at, tenant
 FROM scripts.scripts
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 FOR UPDATE
 `
 
 // ScriptLockByID reads a script and locks its row until the transaction ends; a cascade delete holds
 // it so that no section or transition can be added (their foreign key needs the row) meanwhile.
-func (q *Queries) ScriptLockByID(ctx context.Context, id int64) (ScriptsScript, error) {
-	row := q.db.QueryRow(ctx, scriptLockByID, id)
+func (q *Queries) ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error) {
+	row := q.db.QueryRow(ctx, scriptLockByID, tenant, iD)
 	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
@@ -183,6 +206,7 @@ func (q *Queries) ScriptLockByID(ctx context.Context, id int64) (ScriptsScript, 
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -193,14 +217,16 @@ SET title       = coalesce($1, title),
     author      = coalesce($2, author),
     description = coalesce($3, description),
     version = version + 1, updated_at = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant
 `
 
 type ScriptPatchParams struct {
 	Title       pgtype.Text
 	Author      pgtype.Text
 	Description pgtype.Text
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -212,6 +238,7 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -224,6 +251,7 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -232,14 +260,16 @@ const scriptReplace = `-- name: ScriptReplace :one
 UPDATE scripts.scripts
 SET title = $1, author = $2, description = $3,
     version = version + 1, updated_at = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant
 `
 
 type ScriptReplaceParams struct {
 	Title       string
 	Author      pgtype.Text
 	Description pgtype.Text
+	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
@@ -251,6 +281,7 @@ func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (S
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -263,17 +294,19 @@ func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (S
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const sectionCreate = `-- name: SectionCreate :one
-INSERT INTO scripts.sections (script_id, title, description, kind)
-VALUES ($1, $2, $3, $4)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at
+INSERT INTO scripts.sections (tenant, script_id, title, description, kind)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
 `
 
 type SectionCreateParams struct {
+	Tenant      string
 	ScriptID    int64
 	Title       string
 	Description pgtype.Text
@@ -284,6 +317,7 @@ type SectionCreateParams struct {
 // the same transaction by the handler.
 func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (ScriptsSection, error) {
 	row := q.db.QueryRow(ctx, sectionCreate,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.Title,
 		arg.Description,
@@ -299,21 +333,34 @@ func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (S
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const sectionDelete = `-- name: SectionDelete :one
 DELETE FROM scripts.sections
-WHERE script_id = $1 AND id = $2
-  AND ($3::bigint IS NULL OR version = $3::bigint)
+WHERE tenant = $1 AND script_id = $2 AND id = $3
+  AND ($4::bigint IS NULL OR version = $4::bigint)
 RETURNING id
 `
 
+type SectionDeleteParams struct {
+	Tenant    string
+	ScriptID  int64
+	ID        int64
+	IfVersion pgtype.Int8
+}
+
 // SectionDelete deletes a section heading if it still has if_version; the transitions' foreign key
 // refuses while a transition names it.
-func (q *Queries) SectionDelete(ctx context.Context, scriptID int64, iD int64, ifVersion pgtype.Int8) (int64, error) {
-	row := q.db.QueryRow(ctx, sectionDelete, scriptID, iD, ifVersion)
+func (q *Queries) SectionDelete(ctx context.Context, arg SectionDeleteParams) (int64, error) {
+	row := q.db.QueryRow(ctx, sectionDelete,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.ID,
+		arg.IfVersion,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -321,14 +368,14 @@ func (q *Queries) SectionDelete(ctx context.Context, scriptID int64, iD int64, i
 
 const sectionDeleteByScript = `-- name: SectionDeleteByScript :many
 DELETE FROM scripts.sections
-WHERE script_id = $1
+WHERE tenant = $1 AND script_id = $2
 RETURNING id
 `
 
 // SectionDeleteByScript deletes every section heading of a script (cascade) and returns their ids, so
 // their positions can be released. Delete the script's transitions first.
-func (q *Queries) SectionDeleteByScript(ctx context.Context, scriptID int64) ([]int64, error) {
-	rows, err := q.db.Query(ctx, sectionDeleteByScript, scriptID)
+func (q *Queries) SectionDeleteByScript(ctx context.Context, tenant string, scriptID int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, sectionDeleteByScript, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
@@ -350,27 +397,27 @@ func (q *Queries) SectionDeleteByScript(ctx context.Context, scriptID int64) ([]
 const sectionDependantCount = `-- name: SectionDependantCount :one
 SELECT count(*)
 FROM scripts.transitions
-WHERE script_id = $1 AND section_id = $2::bigint
+WHERE tenant = $1 AND script_id = $2 AND section_id = $3::bigint
 `
 
 // SectionDependantCount counts the transitions that name a section heading, for the HAS_DEPENDANTS
 // refusal (actions and spoken words are counted by the Character Management service).
-func (q *Queries) SectionDependantCount(ctx context.Context, scriptID int64, sectionID int64) (int64, error) {
-	row := q.db.QueryRow(ctx, sectionDependantCount, scriptID, sectionID)
+func (q *Queries) SectionDependantCount(ctx context.Context, tenant string, scriptID int64, sectionID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, sectionDependantCount, tenant, scriptID, sectionID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
 }
 
 const sectionGetByID = `-- name: SectionGetByID :one
-SELECT id, script_id, title, description, kind, version, created_at, updated_at
+SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant
 FROM scripts.sections
-WHERE script_id = $1 AND id = $2
+WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
 
 // SectionGetByID reads one section heading of a script.
-func (q *Queries) SectionGetByID(ctx context.Context, scriptID int64, iD int64) (ScriptsSection, error) {
-	row := q.db.QueryRow(ctx, sectionGetByID, scriptID, iD)
+func (q *Queries) SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsSection, error) {
+	row := q.db.QueryRow(ctx, sectionGetByID, tenant, scriptID, iD)
 	var i ScriptsSection
 	err := row.Scan(
 		&i.ID,
@@ -381,22 +428,23 @@ func (q *Queries) SectionGetByID(ctx context.Context, scriptID int64, iD int64) 
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const sectionListByIDs = `-- name: SectionListByIDs :many
-SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at
+SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant
 FROM unnest($1::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.sections s ON s.id = o.id
-WHERE s.script_id = $2
+WHERE s.tenant = $2 AND s.script_id = $3
 ORDER BY o.ord
 `
 
 // SectionListByIDs reads the given section headings of a script in the order of ids (the order a page
 // of sequence positions gives); ids that are not the script's are left out.
-func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, scriptID int64) ([]ScriptsSection, error) {
-	rows, err := q.db.Query(ctx, sectionListByIDs, ids, scriptID)
+func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsSection, error) {
+	rows, err := q.db.Query(ctx, sectionListByIDs, ids, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
@@ -413,6 +461,7 @@ func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, scriptID in
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -430,15 +479,16 @@ SET title       = coalesce($1, title),
     description = coalesce($2, description),
     kind        = coalesce($3, kind),
     version = version + 1, updated_at = now()
-WHERE script_id = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at
+WHERE tenant = $4 AND script_id = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
 `
 
 type SectionPatchParams struct {
 	Title       pgtype.Text
 	Description pgtype.Text
 	Kind        pgtype.Text
+	Tenant      string
 	ScriptID    int64
 	ID          int64
 	IfVersion   pgtype.Int8
@@ -451,6 +501,7 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Scr
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
@@ -465,6 +516,7 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Scr
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -473,15 +525,16 @@ const sectionReplace = `-- name: SectionReplace :one
 UPDATE scripts.sections
 SET title = $1, description = $2, kind = $3,
     version = version + 1, updated_at = now()
-WHERE script_id = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at
+WHERE tenant = $4 AND script_id = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
 `
 
 type SectionReplaceParams struct {
 	Title       string
 	Description pgtype.Text
 	Kind        pgtype.Text
+	Tenant      string
 	ScriptID    int64
 	ID          int64
 	IfVersion   pgtype.Int8
@@ -494,6 +547,7 @@ func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) 
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
@@ -508,20 +562,33 @@ func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) 
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const transitionCreate = `-- name: TransitionCreate :one
-INSERT INTO scripts.transitions (script_id, section_id, text)
-VALUES ($1, $2, $3)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at
+INSERT INTO scripts.transitions (tenant, script_id, section_id, text)
+VALUES ($1, $2, $3, $4)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
 `
+
+type TransitionCreateParams struct {
+	Tenant    string
+	ScriptID  int64
+	SectionID pgtype.Int8
+	Text      string
+}
 
 // TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
 // same transaction by the handler.
-func (q *Queries) TransitionCreate(ctx context.Context, scriptID int64, sectionID pgtype.Int8, text string) (ScriptsTransition, error) {
-	row := q.db.QueryRow(ctx, transitionCreate, scriptID, sectionID, text)
+func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreateParams) (ScriptsTransition, error) {
+	row := q.db.QueryRow(ctx, transitionCreate,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.SectionID,
+		arg.Text,
+	)
 	var i ScriptsTransition
 	err := row.Scan(
 		&i.ID,
@@ -531,20 +598,33 @@ func (q *Queries) TransitionCreate(ctx context.Context, scriptID int64, sectionI
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const transitionDelete = `-- name: TransitionDelete :one
 DELETE FROM scripts.transitions
-WHERE script_id = $1 AND id = $2
-  AND ($3::bigint IS NULL OR version = $3::bigint)
+WHERE tenant = $1 AND script_id = $2 AND id = $3
+  AND ($4::bigint IS NULL OR version = $4::bigint)
 RETURNING id
 `
 
+type TransitionDeleteParams struct {
+	Tenant    string
+	ScriptID  int64
+	ID        int64
+	IfVersion pgtype.Int8
+}
+
 // TransitionDelete deletes a transition if it still has if_version.
-func (q *Queries) TransitionDelete(ctx context.Context, scriptID int64, iD int64, ifVersion pgtype.Int8) (int64, error) {
-	row := q.db.QueryRow(ctx, transitionDelete, scriptID, iD, ifVersion)
+func (q *Queries) TransitionDelete(ctx context.Context, arg TransitionDeleteParams) (int64, error) {
+	row := q.db.QueryRow(ctx, transitionDelete,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.ID,
+		arg.IfVersion,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -552,14 +632,14 @@ func (q *Queries) TransitionDelete(ctx context.Context, scriptID int64, iD int64
 
 const transitionDeleteByScript = `-- name: TransitionDeleteByScript :many
 DELETE FROM scripts.transitions
-WHERE script_id = $1
+WHERE tenant = $1 AND script_id = $2
 RETURNING id
 `
 
 // TransitionDeleteByScript deletes every transition of a script (cascade) and returns their ids, so
 // their positions can be released.
-func (q *Queries) TransitionDeleteByScript(ctx context.Context, scriptID int64) ([]int64, error) {
-	rows, err := q.db.Query(ctx, transitionDeleteByScript, scriptID)
+func (q *Queries) TransitionDeleteByScript(ctx context.Context, tenant string, scriptID int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, transitionDeleteByScript, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
@@ -579,14 +659,14 @@ func (q *Queries) TransitionDeleteByScript(ctx context.Context, scriptID int64) 
 }
 
 const transitionGetByID = `-- name: TransitionGetByID :one
-SELECT id, script_id, section_id, text, version, created_at, updated_at
+SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant
 FROM scripts.transitions
-WHERE script_id = $1 AND id = $2
+WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
 
 // TransitionGetByID reads one transition of a script.
-func (q *Queries) TransitionGetByID(ctx context.Context, scriptID int64, iD int64) (ScriptsTransition, error) {
-	row := q.db.QueryRow(ctx, transitionGetByID, scriptID, iD)
+func (q *Queries) TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsTransition, error) {
+	row := q.db.QueryRow(ctx, transitionGetByID, tenant, scriptID, iD)
 	var i ScriptsTransition
 	err := row.Scan(
 		&i.ID,
@@ -596,22 +676,23 @@ func (q *Queries) TransitionGetByID(ctx context.Context, scriptID int64, iD int6
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const transitionListByIDs = `-- name: TransitionListByIDs :many
-SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at
+SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant
 FROM unnest($1::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.transitions t ON t.id = o.id
-WHERE t.script_id = $2
+WHERE t.tenant = $2 AND t.script_id = $3
 ORDER BY o.ord
 `
 
 // TransitionListByIDs reads the given transitions of a script in the order of ids (the order a page of
 // sequence positions gives); ids that are not the script's are left out.
-func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, scriptID int64) ([]ScriptsTransition, error) {
-	rows, err := q.db.Query(ctx, transitionListByIDs, ids, scriptID)
+func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsTransition, error) {
+	rows, err := q.db.Query(ctx, transitionListByIDs, ids, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
@@ -627,6 +708,7 @@ func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, scriptID
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -643,14 +725,15 @@ UPDATE scripts.transitions
 SET text       = coalesce($1, text),
     section_id = coalesce($2, section_id),
     version = version + 1, updated_at = now()
-WHERE script_id = $3 AND id = $4
-  AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at
+WHERE tenant = $3 AND script_id = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
 `
 
 type TransitionPatchParams struct {
 	Text      pgtype.Text
 	SectionID pgtype.Int8
+	Tenant    string
 	ScriptID  int64
 	ID        int64
 	IfVersion pgtype.Int8
@@ -662,6 +745,7 @@ func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams
 	row := q.db.QueryRow(ctx, transitionPatch,
 		arg.Text,
 		arg.SectionID,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
@@ -675,6 +759,7 @@ func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -683,14 +768,15 @@ const transitionReplace = `-- name: TransitionReplace :one
 UPDATE scripts.transitions
 SET text = $1, section_id = $2,
     version = version + 1, updated_at = now()
-WHERE script_id = $3 AND id = $4
-  AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at
+WHERE tenant = $3 AND script_id = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
 `
 
 type TransitionReplaceParams struct {
 	Text      string
 	SectionID pgtype.Int8
+	Tenant    string
 	ScriptID  int64
 	ID        int64
 	IfVersion pgtype.Int8
@@ -702,6 +788,7 @@ func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplacePa
 	row := q.db.QueryRow(ctx, transitionReplace,
 		arg.Text,
 		arg.SectionID,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
@@ -715,6 +802,7 @@ func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplacePa
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }

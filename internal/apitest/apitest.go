@@ -22,6 +22,7 @@ import (
 
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 )
@@ -53,19 +54,30 @@ func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]st
 }
 
 // Client returns an HTTP client whose every response is validated against the specs of services; a
-// response the spec does not allow fails t. It acts as an admin of the default tenant (a request
-// that carries credentials of its own keeps them).
+// response the spec does not allow fails t. It acts as an admin of the default tenant, and posts
+// request logs with the ingest key, the only credential allowed to (a request that carries
+// credentials of its own keeps them).
 func Client(t testing.TB, services ...service.Service) *http.Client {
 	t.Helper()
-	return ClientAs(t, auth.DefaultTenant, auth.Admin, services...)
+	c := ClientAs(t, auth.DefaultTenant, auth.Admin, services...)
+	c.Transport.(*validatingTransport).ingest = true
+	return c
 }
 
 // ClientAs is Client acting for tenant with role.
 func ClientAs(t testing.TB, tenant string, role auth.Role, services ...service.Service) *http.Client {
 	t.Helper()
 	c := Anonymous(t, services...)
-	c.Transport.(*validatingTransport).token = Token(t, tenant, role)
+	v := c.Transport.(*validatingTransport)
+	v.next = authtest.Transport(tenant, role, v.next)
 	return c
+}
+
+// IngestClient is Client with the ingest credential of the gateway and the services: the one that
+// may post request logs.
+func IngestClient(t testing.TB, services ...service.Service) *http.Client {
+	t.Helper()
+	return ClientAs(t, "", auth.Ingest, services...)
 }
 
 // Anonymous is Client sending no credentials but those a request carries.
@@ -91,24 +103,31 @@ type validatingTransport struct {
 	t       testing.TB
 	routers []routers.Router
 	next    http.RoundTripper
-	token   string
+	// ingest sends the ingest key to the operations that take only it.
+	ingest bool
 }
 
 func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if v.token != "" && req.Header.Get("Authorization") == "" && req.Header.Get(auth.APIKeyHeader) == "" {
-		req = req.Clone(req.Context())
-		req.Header.Set("Authorization", "Bearer "+v.token)
-	}
-	for _, h := range []string{"Authorization", auth.APIKeyHeader} {
-		if c := req.Header.Get(h); c != "" {
-			_, token, _ := strings.Cut(c, " ")
-			RecordSecret(c)
-			RecordSecret(token)
+	if v.ingest && req.Header.Get("Authorization") == "" && req.Header.Get(auth.APIKeyHeader) == "" {
+		if route, _ := v.find(req); route != nil && route.Operation.Extensions["x-fountain-role"] == string(auth.Ingest) {
+			req = req.Clone(req.Context())
+			req.Header.Set(auth.APIKeyHeader, authtest.IngestKey)
 		}
 	}
 	resp, err := v.next.RoundTrip(req)
 	if err != nil {
 		return resp, err
+	}
+	sent := req
+	if resp.Request != nil {
+		sent = resp.Request // with the credential an inner transport added
+	}
+	for _, h := range []string{"Authorization", auth.APIKeyHeader} {
+		if c := sent.Header.Get(h); c != "" {
+			_, token, _ := strings.Cut(c, " ")
+			RecordSecret(c)
+			RecordSecret(token)
+		}
 	}
 	body, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fountainai/fountainai/internal/authtest"
 )
 
 // secrets are every credential a test client sent in this test binary. No log line a test server
@@ -60,4 +62,9 @@ func (l *logSink) check(t testing.TB) {
 			t.Errorf("a log line holds a credential the test sent: %s", line)
 		}
 	}
+}
+
+func init() {
+	RecordSecret(authtest.Secret)
+	RecordSecret(authtest.IngestKey)
 }

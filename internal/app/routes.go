@@ -88,7 +88,7 @@ func requirement(doc *openapi3.T, method string, op *openapi3.Operation) (auth.R
 			switch v := scheme.Value; {
 			case v.Type == "http" && strings.EqualFold(v.Scheme, "bearer"):
 				need.Bearer = true
-			case v.Type == "apiKey" && v.In == "header" && http.CanonicalHeaderKey(v.Name) == auth.APIKeyHeader:
+			case v.Type == "apiKey" && v.In == "header" && strings.EqualFold(v.Name, auth.APIKeyHeader):
 				need.APIKey = true
 			default:
 				return need, fmt.Errorf("security scheme %q is neither a bearer token nor the %s header", name, auth.APIKeyHeader)

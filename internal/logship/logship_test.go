@@ -17,6 +17,8 @@ import (
 
 	"github.com/fountainai/fountainai/gen/logsapi"
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/logship"
@@ -54,7 +56,9 @@ func TestShipsRequestLinesInProcess(t *testing.T) {
 	out := &syncBuffer{}
 	shipper := logship.New(logship.Options{FlushInterval: time.Hour})
 	logger := slog.New(shipper.Handler(slog.NewJSONHandler(out, nil)))
-	h, err := app.Handler([]service.Service{logs.Service(), sessions.Service()}, app.Options{Pool: dbtest.NewPool(t), Logger: logger})
+	pool := dbtest.NewPool(t)
+	h, err := app.Handler([]service.Service{logs.Service(), sessions.Service()}, app.Options{Pool: pool, Logger: logger, Auth: auth.New(authtest.Config(auth.NewKeyStore(pool)))})
+	admin := authtest.Client(auth.DefaultTenant, auth.Admin)
 	require.NoError(t, err)
 	client, err := logsapi.NewClient("http://in-process", logsapi.WithHTTPClient(logship.HandlerClient(h)))
 	require.NoError(t, err)
@@ -68,7 +72,7 @@ func TestShipsRequestLinesInProcess(t *testing.T) {
 		if body != "" {
 			req.Header.Set("Content-Type", "application/json")
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := admin.Do(req)
 		require.NoError(t, err)
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
@@ -87,7 +91,7 @@ func TestShipsRequestLinesInProcess(t *testing.T) {
 	require.Equal(t, logship.Stats{Shipped: 3}, shipper.Stats())
 	require.Equal(t, 7, strings.Count(out.String(), `"msg":"request"`), "every line, the shipping POST's among them, still goes to the output")
 
-	resp, err := http.Get(srv.URL + "/logs")
+	resp, err := admin.Get(srv.URL + "/logs")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var page logsapi.LogPage

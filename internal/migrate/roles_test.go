@@ -60,7 +60,7 @@ func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 	n, err := placementdb.New(characters).Place(ctx, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: 1, Scope: "story", ElementType: "spokenWord", ElementID: id})
 	require.NoError(t, err, "the placement interface is the content services'")
 	require.EqualValues(t, 1, n)
-	_, err = characters.Exec(ctx, `INSERT INTO idempotency.keys (key, method, path, request_hash, status, headers, body) VALUES ('k', 'POST', '/spokenWords', '\x00', 201, '{}', '')`)
+	_, err = characters.Exec(ctx, `INSERT INTO idempotency.keys (tenant, key, method, path, request_hash, status, headers, body) VALUES ('default', 'k', 'POST', '/spokenWords', '\x00', 201, '{}', '')`)
 	require.NoError(t, err, "every service records its keys")
 	_, err = characters.Exec(ctx, `SELECT count(*) FROM sequence.positions`)
 	denied(t, err)

@@ -7,6 +7,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -39,8 +40,12 @@ var actions = &storyKind[charactersdb.CharactersAction, charactersapi.Action]{
 	idsByFilter: func(q *charactersdb.Queries, ctx context.Context, f storyFilter) ([]int64, error) {
 		return q.ActionListIDsByFilter(ctx, charactersdb.ActionListIDsByFilterParams(f))
 	},
-	remove:      (*charactersdb.Queries).ActionDelete,
-	removeWhere: (*charactersdb.Queries).ActionDeleteByFilter,
+	remove: func(q *charactersdb.Queries, ctx context.Context, t removeTarget) (int64, error) {
+		return q.ActionDelete(ctx, charactersdb.ActionDeleteParams(t))
+	},
+	removeWhere: func(q *charactersdb.Queries, ctx context.Context, f removeFilter) ([]int64, error) {
+		return q.ActionDeleteByFilter(ctx, charactersdb.ActionDeleteByFilterParams(f))
+	},
 }
 
 // ListActions lists actions, in story order when filtered by script.
@@ -61,7 +66,7 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 	resp, err := create(ctx, s, actions, b.ScriptId, b.SectionId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 			return q.ActionCreate(ctx, charactersdb.ActionCreateParams{
-				ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Description: b.Description,
+				Tenant: auth.Tenant(ctx), ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Description: b.Description,
 			})
 		},
 		func(a charactersapi.Action) charactersapi.CreateAction201JSONResponse {
@@ -114,7 +119,7 @@ func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceAct
 	b, id := req.Body, req.ActionId
 	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionReplace(ctx, charactersdb.ActionReplaceParams{
-			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Description: b.Description, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})
@@ -139,7 +144,7 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 	b, id := req.Body, req.ActionId
 	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionUpdate(ctx, charactersdb.ActionUpdateParams{
-			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Description: dbx.Text(b.Description), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})

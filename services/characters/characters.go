@@ -12,6 +12,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -29,7 +30,7 @@ func characterOf(r charactersdb.CharactersCharacter) charactersapi.Character {
 func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListCharactersRequestObject) (charactersapi.ListCharactersResponseObject, error) {
 	p := req.Params
 	limit, offset := httpapi.Page(p.Limit, p.Offset)
-	f := charactersdb.CharacterListParams{Name: dbx.Text(p.Name), ScriptID: dbx.Int8(p.ScriptId), RowLimit: int64(limit), RowOffset: offset}
+	f := charactersdb.CharacterListParams{Tenant: auth.Tenant(ctx), Name: dbx.Text(p.Name), ScriptID: dbx.Int8(p.ScriptId), RowLimit: int64(limit), RowOffset: offset}
 	if p.Ids != nil {
 		f.Ids = *p.Ids
 	}
@@ -37,7 +38,7 @@ func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListChara
 	if err != nil {
 		return nil, fmt.Errorf("list characters: %w", dbx.Interpret(err))
 	}
-	total, err := s.q.CharacterCount(ctx, f.Name, f.Ids, f.ScriptID)
+	total, err := s.q.CharacterCount(ctx, charactersdb.CharacterCountParams{Tenant: f.Tenant, Name: f.Name, Ids: f.Ids, ScriptID: f.ScriptID})
 	if err != nil {
 		return nil, fmt.Errorf("count characters: %w", dbx.Interpret(err))
 	}
@@ -52,7 +53,7 @@ func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListChara
 func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCharacterRequestObject) (charactersapi.CreateCharacterResponseObject, error) {
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, charactersapi.CreateCharacter201JSONResponse.VisitCreateCharacterResponse,
 		func(ctx context.Context, tx *write.Tx) (charactersapi.CreateCharacter201JSONResponse, error) {
-			row, err := charactersdb.New(tx).CharacterCreate(ctx, req.Body.Name, req.Body.Description)
+			row, err := charactersdb.New(tx).CharacterCreate(ctx, auth.Tenant(ctx), req.Body.Name, req.Body.Description)
 			if err != nil {
 				return charactersapi.CreateCharacter201JSONResponse{}, dbx.Interpret(err)
 			}
@@ -67,7 +68,7 @@ func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCh
 
 // GetCharacter reads a character; other services check a characterId with it.
 func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacterRequestObject) (charactersapi.GetCharacterResponseObject, error) {
-	row, err := s.q.CharacterGetByID(ctx, req.CharacterId)
+	row, err := s.q.CharacterGetByID(ctx, auth.Tenant(ctx), req.CharacterId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return charactersapi.GetCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](notFound("character", req.CharacterId))}, nil
 	} else if err != nil {
@@ -82,7 +83,7 @@ func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacte
 func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, *httpapi.Failure, error) {
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		f, err := whyNoRow("character", id, func() (int64, error) {
-			c, err := s.q.CharacterGetByID(ctx, id)
+			c, err := s.q.CharacterGetByID(ctx, auth.Tenant(ctx), id)
 			return c.Version, err
 		})
 		return charactersapi.Character{}, f, err
@@ -95,7 +96,7 @@ func (s *Server) characterWritten(ctx context.Context, id int64, row charactersd
 // ReplaceCharacter sets every field of a character.
 func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.ReplaceCharacterRequestObject) (charactersapi.ReplaceCharacterResponseObject, error) {
 	row, err := s.q.CharacterReplace(ctx, charactersdb.CharacterReplaceParams{
-		ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: req.Body.Name, Description: req.Body.Description,
+		Tenant: auth.Tenant(ctx), ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: req.Body.Name, Description: req.Body.Description,
 	})
 	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
 	if err != nil {
@@ -115,7 +116,7 @@ func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.Replace
 // UpdateCharacter changes the given fields of a character.
 func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCharacterRequestObject) (charactersapi.UpdateCharacterResponseObject, error) {
 	row, err := s.q.CharacterUpdate(ctx, charactersdb.CharacterUpdateParams{
-		ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: dbx.Text(req.Body.Name), Description: dbx.Text(req.Body.Description),
+		Tenant: auth.Tenant(ctx), ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: dbx.Text(req.Body.Name), Description: dbx.Text(req.Body.Description),
 	})
 	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
 	if err != nil {
@@ -182,7 +183,7 @@ func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype
 		} else if f, err := s.characterDependants(ctx, q, id); f != nil || err != nil {
 			return httpapi.FailureOr(f, err)
 		}
-		_, err := q.CharacterDelete(ctx, id, ifVersion, cascade)
+		_, err := q.CharacterDelete(ctx, charactersdb.CharacterDeleteParams{Tenant: auth.Tenant(ctx), ID: id, IfVersion: ifVersion, Cascade: cascade})
 		switch dbx.ConstraintName(err) {
 		case actions.characterFK, spokenWords.characterFK, characterOriginal.paraphraseFK:
 			return httpapi.Fail(http.StatusConflict, codeHasDependants, "the character has dependants",
@@ -202,11 +203,11 @@ func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.
 			return httpapi.FailureOr(f, err)
 		}
 		character := pgtype.Int8{Int64: id, Valid: true}
-		actionIDs, err := q.ActionDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character)
+		actionIDs, err := q.ActionDeleteByFilter(ctx, charactersdb.ActionDeleteByFilterParams{Tenant: auth.Tenant(ctx), CharacterID: character})
 		if err != nil {
 			return fmt.Errorf("delete actions of character %d: %w", id, err)
 		}
-		spokenWordIDs, err := q.SpokenWordDeleteByFilter(ctx, pgtype.Int8{}, pgtype.Int8{}, character)
+		spokenWordIDs, err := q.SpokenWordDeleteByFilter(ctx, charactersdb.SpokenWordDeleteByFilterParams{Tenant: auth.Tenant(ctx), CharacterID: character})
 		if err != nil {
 			return fmt.Errorf("delete spoken words of character %d: %w", id, err)
 		}
@@ -220,7 +221,7 @@ func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.
 
 // lockCharacter locks a character's row for the rest of the transaction and checks If-Match.
 func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVersion pgtype.Int8) (*httpapi.Failure, error) {
-	c, err := q.CharacterLockByID(ctx, id)
+	c, err := q.CharacterLockByID(ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return notFound("character", id), nil
 	} else if err != nil {
@@ -234,7 +235,7 @@ func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVer
 
 // characterDependants answers 409 HAS_DEPENDANTS, saying which, when a character has any.
 func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Queries, id int64) (*httpapi.Failure, error) {
-	own, err := q.CharacterCountDependants(ctx, id)
+	own, err := q.CharacterCountDependants(ctx, auth.Tenant(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("count dependants of character %d: %w", id, dbx.Interpret(err))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -33,13 +34,14 @@ type storyKind[R, I any] struct {
 	meta func(R) elementMeta
 	item func(row R, sequenceNumber int64) I
 
-	get         func(*charactersdb.Queries, context.Context, int64) (R, error)
-	listByIDs   func(*charactersdb.Queries, context.Context, []int64) ([]R, error)
+	// Every query takes the caller's tenant and sees only its rows.
+	get         func(q *charactersdb.Queries, ctx context.Context, tenant string, id int64) (R, error)
+	listByIDs   func(q *charactersdb.Queries, ctx context.Context, tenant string, ids []int64) ([]R, error)
 	list        func(*charactersdb.Queries, context.Context, listFilter) ([]R, error)
 	count       func(*charactersdb.Queries, context.Context, countFilter) (int64, error)
 	idsByFilter func(*charactersdb.Queries, context.Context, storyFilter) ([]int64, error)
-	remove      func(q *charactersdb.Queries, ctx context.Context, id int64, ifVersion pgtype.Int8, cascade bool) (int64, error)
-	removeWhere func(q *charactersdb.Queries, ctx context.Context, scriptID, sectionID, characterID pgtype.Int8) ([]int64, error)
+	remove      func(*charactersdb.Queries, context.Context, removeTarget) (int64, error)
+	removeWhere func(*charactersdb.Queries, context.Context, removeFilter) ([]int64, error)
 }
 
 // elementMeta is what the shared code reads of a stored element.
@@ -47,16 +49,18 @@ type elementMeta struct {
 	id, scriptID, version int64
 }
 
-// The filters of the list queries; the same shapes as the generated parameters of both kinds, so
-// one value converts to either.
+// The filters of the list and delete queries; the same shapes as the generated parameters of both
+// kinds, so one value converts to either. Tenant is the caller's.
 type (
 	countFilter struct {
+		Tenant      string
 		ScriptID    pgtype.Int8
 		SectionID   pgtype.Int8
 		CharacterID pgtype.Int8
 		Ids         []int64
 	}
 	listFilter struct {
+		Tenant      string
 		ScriptID    pgtype.Int8
 		SectionID   pgtype.Int8
 		CharacterID pgtype.Int8
@@ -65,10 +69,23 @@ type (
 		RowLimit    int64
 	}
 	storyFilter struct {
+		Tenant      string
 		ScriptID    int64
 		SectionID   pgtype.Int8
 		CharacterID pgtype.Int8
 		Ids         []int64
+	}
+	removeTarget struct {
+		Tenant    string
+		ID        int64
+		IfVersion pgtype.Int8
+		Cascade   bool
+	}
+	removeFilter struct {
+		Tenant      string
+		ScriptID    pgtype.Int8
+		SectionID   pgtype.Int8
+		CharacterID pgtype.Int8
 	}
 )
 
@@ -84,7 +101,7 @@ type listParams struct {
 func (k *storyKind[R, I]) paraphrased() original {
 	o := k.original
 	o.exists = func(q *charactersdb.Queries, ctx context.Context, id int64) error {
-		_, err := k.get(q, ctx, id)
+		_, err := k.get(q, ctx, auth.Tenant(ctx), id)
 		return err
 	}
 	return o
@@ -101,7 +118,7 @@ func (k *storyKind[R, I]) refused(err error) *httpapi.Failure {
 // currentVersion reads an element's version, for telling a missing element from a stale If-Match.
 func (k *storyKind[R, I]) currentVersion(ctx context.Context, s *Server, id int64) func() (int64, error) {
 	return func() (int64, error) {
-		row, err := k.get(s.q, ctx, id)
+		row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
 		return k.meta(row).version, err
 	}
 }
@@ -109,7 +126,7 @@ func (k *storyKind[R, I]) currentVersion(ctx context.Context, s *Server, id int6
 // read returns an element with its story position.
 func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *httpapi.Failure, error) {
 	var zero I
-	row, err := k.get(s.q, ctx, id)
+	row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return zero, notFound(k.noun, id), nil
 	} else if err != nil {
@@ -167,7 +184,7 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, sectionID *int64, write func(*charactersdb.Queries) (R, error)) (I, *httpapi.Failure, error) {
 	var zero I
 	if sectionID != nil {
-		row, err := k.get(s.q, ctx, id)
+		row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
 		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 			return zero, notFound(k.noun, id), nil
 		} else if err != nil {
@@ -195,7 +212,8 @@ func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, secti
 // transaction.
 func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) (*httpapi.Failure, error) {
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := k.remove(charactersdb.New(tx), ctx, id, ifVersion, cascade); err != nil {
+		target := removeTarget{Tenant: auth.Tenant(ctx), ID: id, IfVersion: ifVersion, Cascade: cascade}
+		if _, err := k.remove(charactersdb.New(tx), ctx, target); err != nil {
 			return err
 		}
 		return placement.Release(ctx, tx, string(k.typ), []int64{id})
@@ -204,7 +222,7 @@ func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, if
 	case errors.Is(err, dbx.ErrNotFound):
 		return whyNoRow(k.noun, id, k.currentVersion(ctx, s, id))
 	case dbx.ConstraintName(err) == k.paraphraseFK:
-		n, err := s.q.ParaphraseCountByOriginal(ctx, string(k.originalType), id)
+		n, err := s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(k.originalType), id)
 		if err != nil {
 			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.noun, id, dbx.Interpret(err))
 		}
@@ -225,7 +243,9 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 	}
 	var n int64
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		ids, err := k.removeWhere(charactersdb.New(tx), ctx, dbx.Int8(scriptID), dbx.Int8(sectionID), dbx.Int8(characterID))
+		ids, err := k.removeWhere(charactersdb.New(tx), ctx, removeFilter{
+			Tenant: auth.Tenant(ctx), ScriptID: dbx.Int8(scriptID), SectionID: dbx.Int8(sectionID), CharacterID: dbx.Int8(characterID),
+		})
 		if err != nil {
 			return err
 		}
@@ -244,7 +264,7 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 // the page. Otherwise in id order, the page's positions read in one batch lookup.
 func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams) ([]I, int64, error) {
 	limit, offset := httpapi.Page(p.limit, p.offset)
-	f := countFilter{ScriptID: dbx.Int8(p.scriptID), SectionID: dbx.Int8(p.sectionID), CharacterID: dbx.Int8(p.characterID)}
+	f := countFilter{Tenant: auth.Tenant(ctx), ScriptID: dbx.Int8(p.scriptID), SectionID: dbx.Int8(p.sectionID), CharacterID: dbx.Int8(p.characterID)}
 	if p.ids != nil {
 		f.Ids = *p.ids
 	}
@@ -269,7 +289,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 			numbers[pos.ElementId] = pos.SequenceNumber
 		}
 	case p.scriptID != nil:
-		ids, err := k.idsByFilter(s.q, ctx, storyFilter{ScriptID: *p.scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids})
+		ids, err := k.idsByFilter(s.q, ctx, storyFilter{Tenant: f.Tenant, ScriptID: *p.scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids})
 		if err != nil {
 			return nil, 0, fmt.Errorf("list %s ids: %w", k.noun, dbx.Interpret(err))
 		}
@@ -283,7 +303,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 		start := min(int64(len(ids)), offset)
 		order = ids[start : start+min(int64(limit), int64(len(ids))-start)]
 	default:
-		rows, err = k.list(s.q, ctx, listFilter{ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
+		rows, err = k.list(s.q, ctx, listFilter{Tenant: f.Tenant, ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
 			Ids: f.Ids, RowOffset: offset, RowLimit: int64(limit)})
 		if err != nil {
 			return nil, 0, fmt.Errorf("list %ss: %w", k.noun, dbx.Interpret(err))
@@ -299,7 +319,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 		}
 	}
 	if rows == nil && len(order) > 0 {
-		if rows, err = k.listByIDs(s.q, ctx, order); err != nil {
+		if rows, err = k.listByIDs(s.q, ctx, f.Tenant, order); err != nil {
 			return nil, 0, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
 		}
 	}
@@ -330,7 +350,7 @@ func (k *storyKind[R, I]) placed(ctx context.Context, s *Server, ids []int64, nu
 	if len(unplaced) == 0 {
 		return ids, nil
 	}
-	still, err := k.listByIDs(s.q, ctx, unplaced)
+	still, err := k.listByIDs(s.q, ctx, auth.Tenant(ctx), unplaced)
 	if err != nil {
 		return nil, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
 	}

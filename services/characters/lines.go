@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
@@ -33,9 +34,10 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 			fmt.Sprintf("%d actionIds and %d dialogueIds", len(actionIDs), len(lineIDs)))
 		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
+	tenant := auth.Tenant(ctx)
 	out := lineContents{Actions: []charactersapi.ActionContent{}, SpokenWords: []charactersapi.SpokenWordContent{}}
 	if len(actionIDs) > 0 {
-		rows, err := s.q.ActionContentsInScript(ctx, p.ScriptId, actionIDs)
+		rows, err := s.q.ActionContentsInScript(ctx, tenant, p.ScriptId, actionIDs)
 		if err != nil {
 			return nil, fmt.Errorf("read %d actions of script %d: %w", len(actionIDs), p.ScriptId, dbx.Interpret(err))
 		}
@@ -46,7 +48,7 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 		}
 	}
 	if len(lineIDs) > 0 {
-		rows, err := s.q.SpokenWordContentsInScript(ctx, p.ScriptId, lineIDs)
+		rows, err := s.q.SpokenWordContentsInScript(ctx, tenant, p.ScriptId, lineIDs)
 		if err != nil {
 			return nil, fmt.Errorf("read %d spoken words of script %d: %w", len(lineIDs), p.ScriptId, dbx.Interpret(err))
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestListLines(t *testing.T) {
@@ -71,8 +72,10 @@ func TestListLinesRefusals(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, bound.StatusCode(), "5,000 ids in all")
 
+	// Authenticated, so that the request reaches validation.
+	hc := apitest.Client(t, allServices(true)...)
 	for _, query := range []string{"", "scriptId=0&actionIds=1", "scriptId=1&actionIds=x", "scriptId=1&dialogueIds=0"} {
-		resp, err := http.Get(fmt.Sprintf("%s/lines?%s", e.url, query))
+		resp, err := hc.Get(fmt.Sprintf("%s/lines?%s", e.url, query))
 		require.NoError(t, err)
 		require.NoError(t, resp.Body.Close())
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "query %q", query)

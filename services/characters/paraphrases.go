@@ -8,6 +8,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/write"
@@ -29,7 +30,7 @@ type original struct {
 var characterOriginal = original{
 	originalType: charactersapi.OriginalTypeCharacter, noun: "character", paraphraseFK: "paraphrases_character_id_fkey",
 	exists: func(q *charactersdb.Queries, ctx context.Context, id int64) error {
-		_, err := q.CharacterGetByID(ctx, id)
+		_, err := q.CharacterGetByID(ctx, auth.Tenant(ctx), id)
 		return err
 	},
 }
@@ -69,12 +70,12 @@ func (o original) list(ctx context.Context, s *Server, id int64, limit *int, off
 		return page, nil, fmt.Errorf("read %s %d: %w", o.noun, id, err)
 	}
 	rows, err := s.q.ParaphraseListByOriginal(ctx, charactersdb.ParaphraseListByOriginalParams{
-		OriginalType: string(o.originalType), OriginalID: id, RowLimit: int64(l), RowOffset: off,
+		Tenant: auth.Tenant(ctx), OriginalType: string(o.originalType), OriginalID: id, RowLimit: int64(l), RowOffset: off,
 	})
 	if err != nil {
 		return page, nil, fmt.Errorf("list paraphrases of %s %d: %w", o.noun, id, dbx.Interpret(err))
 	}
-	if page.TotalCount, err = s.q.ParaphraseCountByOriginal(ctx, string(o.originalType), id); err != nil {
+	if page.TotalCount, err = s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(o.originalType), id); err != nil {
 		return page, nil, fmt.Errorf("count paraphrases of %s %d: %w", o.noun, id, dbx.Interpret(err))
 	}
 	for _, r := range rows {
@@ -93,7 +94,7 @@ func createParaphrase[C any](ctx context.Context, s *Server, o original, id int6
 	}
 	return write.Do(ctx, s.writes, write.Lane{}, render, func(ctx context.Context, tx *write.Tx) (C, error) {
 		row, err := charactersdb.New(tx).ParaphraseCreate(ctx, charactersdb.ParaphraseCreateParams{
-			OriginalType: string(o.originalType), OriginalID: id, Text: b.Text, Commentary: b.Commentary,
+			Tenant: auth.Tenant(ctx), OriginalType: string(o.originalType), OriginalID: id, Text: b.Text, Commentary: b.Commentary,
 		})
 		if dbx.ConstraintName(err) == o.paraphraseFK {
 			return zero, notFound(o.noun, id)
@@ -105,7 +106,9 @@ func createParaphrase[C any](ctx context.Context, s *Server, o original, id int6
 }
 
 func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (charactersapi.Paraphrase, *httpapi.Failure, error) {
-	row, err := s.q.ParaphraseGetByID(ctx, paraphraseID, string(o.originalType), id)
+	row, err := s.q.ParaphraseGetByID(ctx, charactersdb.ParaphraseGetByIDParams{
+		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id,
+	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID), nil
 	} else if err != nil {
@@ -118,7 +121,9 @@ func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (c
 // stale If-Match (412).
 func (o original) written(ctx context.Context, s *Server, id, paraphraseID int64, row charactersdb.CharactersParaphrase, err error) (charactersapi.Paraphrase, *httpapi.Failure, error) {
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-		current, err := s.q.ParaphraseGetByID(ctx, paraphraseID, string(o.originalType), id)
+		current, err := s.q.ParaphraseGetByID(ctx, charactersdb.ParaphraseGetByIDParams{
+			Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id,
+		})
 		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 			return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID), nil
 		} else if err != nil {
@@ -140,7 +145,7 @@ func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64
 		commentary = *b.Commentary
 	}
 	row, err := s.q.ParaphraseReplace(ctx, charactersdb.ParaphraseReplaceParams{
-		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
+		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 		Text: b.Text, Commentary: commentary,
 	})
 	return o.written(ctx, s, id, paraphraseID, row, err)
@@ -148,7 +153,7 @@ func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64
 
 func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphrasePatchRequest) (charactersapi.Paraphrase, *httpapi.Failure, error) {
 	row, err := s.q.ParaphraseUpdate(ctx, charactersdb.ParaphraseUpdateParams{
-		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
+		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 		Text: dbx.Text(b.Text), Commentary: dbx.Text(b.Commentary),
 	})
 	return o.written(ctx, s, id, paraphraseID, row, err)
@@ -156,7 +161,7 @@ func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, 
 
 func (o original) delete(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string) (*httpapi.Failure, error) {
 	_, err := s.q.ParaphraseDelete(ctx, charactersdb.ParaphraseDeleteParams{
-		ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
+		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 	})
 	_, f, err := o.written(ctx, s, id, paraphraseID, charactersdb.CharactersParaphrase{}, err)
 	return f, err

@@ -7,6 +7,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/charactersdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -39,8 +40,12 @@ var spokenWords = &storyKind[charactersdb.CharactersSpokenWord, charactersapi.Sp
 	idsByFilter: func(q *charactersdb.Queries, ctx context.Context, f storyFilter) ([]int64, error) {
 		return q.SpokenWordListIDsByFilter(ctx, charactersdb.SpokenWordListIDsByFilterParams(f))
 	},
-	remove:      (*charactersdb.Queries).SpokenWordDelete,
-	removeWhere: (*charactersdb.Queries).SpokenWordDeleteByFilter,
+	remove: func(q *charactersdb.Queries, ctx context.Context, t removeTarget) (int64, error) {
+		return q.SpokenWordDelete(ctx, charactersdb.SpokenWordDeleteParams(t))
+	},
+	removeWhere: func(q *charactersdb.Queries, ctx context.Context, f removeFilter) ([]int64, error) {
+		return q.SpokenWordDeleteByFilter(ctx, charactersdb.SpokenWordDeleteByFilterParams(f))
+	},
 }
 
 // ListSpokenWords lists spoken words, in story order when filtered by script.
@@ -61,7 +66,7 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 	resp, err := create(ctx, s, spokenWords, b.ScriptId, b.SectionId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 			return q.SpokenWordCreate(ctx, charactersdb.SpokenWordCreateParams{
-				ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Text: b.Text,
+				Tenant: auth.Tenant(ctx), ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Text: b.Text,
 			})
 		},
 		func(w charactersapi.SpokenWord) charactersapi.CreateSpokenWord201JSONResponse {
@@ -114,7 +119,7 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 	b, id := req.Body, req.SpokenWordId
 	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordReplace(ctx, charactersdb.SpokenWordReplaceParams{
-			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Text: b.Text, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})
@@ -139,7 +144,7 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 	b, id := req.Body, req.SpokenWordId
 	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordUpdate(ctx, charactersdb.SpokenWordUpdateParams{
-			ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 		})
 	})

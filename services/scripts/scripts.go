@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/scriptsdb"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -39,12 +40,12 @@ func scriptBody(r scriptsdb.ScriptsScript) scriptsapi.Script {
 func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequestObject) (scriptsapi.ListScriptsResponseObject, error) {
 	p := req.Params
 	limit, offset := httpapi.Page(p.Limit, p.Offset)
-	title, author := dbx.Text(p.Title), dbx.Text(p.Author)
-	rows, err := s.q.ScriptList(ctx, scriptsdb.ScriptListParams{Title: title, Author: author, RowLimit: int64(limit), RowOffset: offset})
+	tenant, title, author := auth.Tenant(ctx), dbx.Text(p.Title), dbx.Text(p.Author)
+	rows, err := s.q.ScriptList(ctx, scriptsdb.ScriptListParams{Tenant: tenant, Title: title, Author: author, RowLimit: int64(limit), RowOffset: offset})
 	if err != nil {
 		return nil, fmt.Errorf("list scripts: %w", dbx.Interpret(err))
 	}
-	total, err := s.q.ScriptCount(ctx, title, author)
+	total, err := s.q.ScriptCount(ctx, tenant, title, author)
 	if err != nil {
 		return nil, fmt.Errorf("count scripts: %w", dbx.Interpret(err))
 	}
@@ -57,10 +58,12 @@ func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequ
 
 // CreateScript stores a new script.
 func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRequestObject) (scriptsapi.CreateScriptResponseObject, error) {
-	b := req.Body
+	b, tenant := req.Body, auth.Tenant(ctx)
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, scriptsapi.CreateScript201JSONResponse.VisitCreateScriptResponse,
 		func(ctx context.Context, tx *write.Tx) (scriptsapi.CreateScript201JSONResponse, error) {
-			row, err := scriptsdb.New(tx).ScriptCreate(ctx, b.Title, dbx.Text(b.Author), dbx.Text(b.Description))
+			row, err := scriptsdb.New(tx).ScriptCreate(ctx, scriptsdb.ScriptCreateParams{
+				Tenant: tenant, Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
+			})
 			if err != nil {
 				return scriptsapi.CreateScript201JSONResponse{}, dbx.Interpret(err)
 			}
@@ -74,7 +77,7 @@ func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRe
 
 // GetScript reads one script.
 func (s *Server) GetScript(ctx context.Context, req scriptsapi.GetScriptRequestObject) (scriptsapi.GetScriptResponseObject, error) {
-	row, err := s.q.ScriptGetByID(ctx, req.ScriptId)
+	row, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), req.ScriptId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return scriptsapi.GetScript404JSONResponse{NotFoundJSONResponse: scriptNotFound(req.ScriptId)}, nil
 	} else if err != nil {
@@ -86,7 +89,7 @@ func (s *Server) GetScript(ctx context.Context, req scriptsapi.GetScriptRequestO
 // scriptWriteMissed tells why a conditional write of a script changed no row: the script is gone
 // (found false) or has another version than If-Match named (current).
 func (s *Server) scriptWriteMissed(ctx context.Context, id int64) (current int64, found bool, err error) {
-	row, err := s.q.ScriptGetByID(ctx, id)
+	row, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return 0, false, nil
 	} else if err != nil {
@@ -99,7 +102,7 @@ func (s *Server) scriptWriteMissed(ctx context.Context, id int64) (current int64
 func (s *Server) UpdateScript(ctx context.Context, req scriptsapi.UpdateScriptRequestObject) (scriptsapi.UpdateScriptResponseObject, error) {
 	b := req.Body
 	row, err := s.q.ScriptPatch(ctx, scriptsdb.ScriptPatchParams{
-		ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Tenant: auth.Tenant(ctx), ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Title: dbx.Text(b.Title), Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
@@ -121,7 +124,7 @@ func (s *Server) UpdateScript(ctx context.Context, req scriptsapi.UpdateScriptRe
 func (s *Server) ReplaceScript(ctx context.Context, req scriptsapi.ReplaceScriptRequestObject) (scriptsapi.ReplaceScriptResponseObject, error) {
 	b := req.Body
 	row, err := s.q.ScriptReplace(ctx, scriptsdb.ScriptReplaceParams{
-		ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Tenant: auth.Tenant(ctx), ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
@@ -147,7 +150,7 @@ func (s *Server) DeleteScript(ctx context.Context, req scriptsapi.DeleteScriptRe
 	id := req.ScriptId
 	want := dbx.IfMatch(req.Params.IfMatch)
 	// If-Match is checked before anything is deleted (and again when the script row goes).
-	cur, err := s.q.ScriptGetByID(ctx, id)
+	cur, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return scriptsapi.DeleteScript404JSONResponse{NotFoundJSONResponse: scriptNotFound(id)}, nil
 	} else if err != nil {
@@ -189,9 +192,10 @@ func (s *Server) DeleteScript(ctx context.Context, req scriptsapi.DeleteScriptRe
 // their positions, all in one transaction. The script row stays locked meanwhile, so no section or
 // transition can be added to it (their foreign keys need the row).
 func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int8, cascade bool) error {
+	tenant := auth.Tenant(ctx)
 	return dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := scriptsdb.New(tx)
-		cur, err := q.ScriptLockByID(ctx, id)
+		cur, err := q.ScriptLockByID(ctx, tenant, id)
 		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 			return failureOf(http.StatusNotFound, scriptsapi.ErrorResponse(scriptNotFound(id)))
 		} else if err != nil {
@@ -201,11 +205,11 @@ func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int
 			return failureOf(http.StatusPreconditionFailed, scriptsapi.ErrorResponse(stale(cur.Version)))
 		}
 		if cascade {
-			transitions, err := q.TransitionDeleteByScript(ctx, id)
+			transitions, err := q.TransitionDeleteByScript(ctx, tenant, id)
 			if err != nil {
 				return err
 			}
-			sections, err := q.SectionDeleteByScript(ctx, id)
+			sections, err := q.SectionDeleteByScript(ctx, tenant, id)
 			if err != nil {
 				return err
 			}
@@ -216,7 +220,7 @@ func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int
 				return err
 			}
 		}
-		_, err = q.ScriptDelete(ctx, id, want)
+		_, err = q.ScriptDelete(ctx, tenant, id, want)
 		if c := dbx.ConstraintName(err); c == fkSectionScript || c == fkTransitionScript {
 			// A section or transition was added after the dependants were counted.
 			return httpapi.Fail(http.StatusConflict, codeHasDependants, scriptHasDependants, "section headings or transitions were added meanwhile")
@@ -227,7 +231,7 @@ func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int
 
 // scriptDependants counts what still belongs to a script, here and in the other services.
 func (s *Server) scriptDependants(ctx context.Context, id int64) ([]dependantCount, error) {
-	own, err := s.q.ScriptDependantCounts(ctx, id)
+	own, err := s.q.ScriptDependantCounts(ctx, auth.Tenant(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("count dependants of script %d: %w", id, dbx.Interpret(err))
 	}

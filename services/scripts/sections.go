@@ -10,6 +10,7 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/scriptsdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -37,7 +38,7 @@ func (s *Server) sectionNotFound(ctx context.Context, scriptID, sectionID int64)
 }
 
 func (s *Server) scriptExists(ctx context.Context, id int64) (bool, error) {
-	_, err := s.q.ScriptGetByID(ctx, id)
+	_, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return false, nil
 	} else if err != nil {
@@ -50,7 +51,7 @@ func (s *Server) scriptExists(ctx context.Context, id int64) (bool, error) {
 // when the heading was deleted meanwhile.
 func (s *Server) sectionNumber(ctx context.Context, row scriptsdb.ScriptsSection) (number int64, missing *scriptsapi.NotFoundJSONResponse, err error) {
 	number, deleted, err := s.numberOf(ctx, sectionElement, row.ID, func() (bool, error) {
-		_, err := s.q.SectionGetByID(ctx, row.ScriptID, row.ID)
+		_, err := s.q.SectionGetByID(ctx, auth.Tenant(ctx), row.ScriptID, row.ID)
 		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 			return false, nil
 		}
@@ -66,11 +67,11 @@ func (s *Server) sectionNumber(ctx context.Context, row scriptsdb.ScriptsSection
 // AddSectionHeading stores a heading among the script's sections: at the end, or where the request
 // places it.
 func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectionHeadingRequestObject) (scriptsapi.AddSectionHeadingResponseObject, error) {
-	b := req.Body
+	b, tenant := req.Body, auth.Tenant(ctx)
 	resp, err := createPositioned(ctx, s, sectionElement, req.ScriptId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsSection, int64, error) {
 			row, err := q.SectionCreate(ctx, scriptsdb.SectionCreateParams{
-				ScriptID: req.ScriptId, Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
+				Tenant: tenant, ScriptID: req.ScriptId, Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 			})
 			return row, row.ID, err
 		},
@@ -105,7 +106,7 @@ func (s *Server) ListSectionHeadings(ctx context.Context, req scriptsapi.ListSec
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.q.SectionListByIDs(ctx, page.ids, req.ScriptId)
+	rows, err := s.q.SectionListByIDs(ctx, page.ids, auth.Tenant(ctx), req.ScriptId)
 	if err != nil {
 		return nil, fmt.Errorf("read section headings of script %d: %w", req.ScriptId, dbx.Interpret(err))
 	}
@@ -126,7 +127,7 @@ func (s *Server) ListSectionHeadings(ctx context.Context, req scriptsapi.ListSec
 
 // GetSectionHeading reads one heading with its current number.
 func (s *Server) GetSectionHeading(ctx context.Context, req scriptsapi.GetSectionHeadingRequestObject) (scriptsapi.GetSectionHeadingResponseObject, error) {
-	row, err := s.q.SectionGetByID(ctx, req.ScriptId, req.SectionId)
+	row, err := s.q.SectionGetByID(ctx, auth.Tenant(ctx), req.ScriptId, req.SectionId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.sectionNotFound(ctx, req.ScriptId, req.SectionId)
 		if err != nil {
@@ -151,7 +152,7 @@ func (s *Server) GetSectionHeading(ctx context.Context, req scriptsapi.GetSectio
 // sectionWriteMissed tells why a conditional write of a heading changed no row: missing (not-found
 // answer) or at another version (current).
 func (s *Server) sectionWriteMissed(ctx context.Context, q *scriptsdb.Queries, scriptID, sectionID int64) (missing *scriptsapi.NotFoundJSONResponse, current int64, err error) {
-	row, err := q.SectionGetByID(ctx, scriptID, sectionID)
+	row, err := q.SectionGetByID(ctx, auth.Tenant(ctx), scriptID, sectionID)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.sectionNotFound(ctx, scriptID, sectionID)
 		return &resp, 0, err
@@ -165,7 +166,7 @@ func (s *Server) sectionWriteMissed(ctx context.Context, q *scriptsdb.Queries, s
 func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.UpdateSectionHeadingRequestObject) (scriptsapi.UpdateSectionHeadingResponseObject, error) {
 	b := req.Body
 	row, err := s.q.SectionReplace(ctx, scriptsdb.SectionReplaceParams{
-		ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
@@ -196,7 +197,7 @@ func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.Update
 func (s *Server) PatchSectionHeading(ctx context.Context, req scriptsapi.PatchSectionHeadingRequestObject) (scriptsapi.PatchSectionHeadingResponseObject, error) {
 	b := req.Body
 	row, err := s.q.SectionPatch(ctx, scriptsdb.SectionPatchParams{
-		ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Title: dbx.Text(b.Title), Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
@@ -227,7 +228,7 @@ const sectionHasDependants = "the section heading has dependants; move or delete
 
 // DeleteSectionHeading deletes a heading that nothing names and releases its position.
 func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.DeleteSectionHeadingRequestObject) (scriptsapi.DeleteSectionHeadingResponseObject, error) {
-	scriptID, id := req.ScriptId, req.SectionId
+	scriptID, id, tenant := req.ScriptId, req.SectionId, auth.Tenant(ctx)
 	want := dbx.IfMatch(req.Params.IfMatch)
 	missing, current, err := s.sectionWriteMissed(ctx, s.q, scriptID, id)
 	switch {
@@ -246,7 +247,7 @@ func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.Delete
 		return scriptsapi.DeleteSectionHeading409JSONResponse{HasDependantsJSONResponse: hasDependants(sectionHasDependants, counts)}, nil
 	}
 	err = s.deletePositioned(ctx, sectionElement, id, func(ctx context.Context, q *scriptsdb.Queries) error {
-		_, err := q.SectionDelete(ctx, scriptID, id, want)
+		_, err := q.SectionDelete(ctx, scriptsdb.SectionDeleteParams{Tenant: tenant, ScriptID: scriptID, ID: id, IfVersion: want})
 		if dbx.ConstraintName(err) == fkTransitionSect {
 			// A transition was given this heading after the dependants were counted.
 			return httpapi.Fail(http.StatusConflict, codeHasDependants, sectionHasDependants, "a transition was added to it meanwhile")
@@ -283,7 +284,7 @@ func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.Delete
 // sectionDependants counts what names a heading as its section: transitions here, actions and spoken
 // words in Character Management.
 func (s *Server) sectionDependants(ctx context.Context, scriptID, id int64) ([]dependantCount, error) {
-	transitions, err := s.q.SectionDependantCount(ctx, scriptID, id)
+	transitions, err := s.q.SectionDependantCount(ctx, auth.Tenant(ctx), scriptID, id)
 	if err != nil {
 		return nil, fmt.Errorf("count dependants of section %d: %w", id, dbx.Interpret(err))
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/scriptsdb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -58,7 +59,7 @@ func (s *Server) badSection(ctx context.Context, scriptID int64, sectionID *int6
 // the 404 answer when the transition was deleted meanwhile.
 func (s *Server) transitionNumber(ctx context.Context, row scriptsdb.ScriptsTransition) (number int64, missing *scriptsapi.NotFoundJSONResponse, err error) {
 	number, deleted, err := s.numberOf(ctx, transitionElement, row.ID, func() (bool, error) {
-		_, err := s.q.TransitionGetByID(ctx, row.ScriptID, row.ID)
+		_, err := s.q.TransitionGetByID(ctx, auth.Tenant(ctx), row.ScriptID, row.ID)
 		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 			return false, nil
 		}
@@ -74,10 +75,12 @@ func (s *Server) transitionNumber(ctx context.Context, row scriptsdb.ScriptsTran
 // CreateTransition stores a transition in the script's story order: at the end, or where the
 // request places it.
 func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTransitionRequestObject) (scriptsapi.CreateTransitionResponseObject, error) {
-	b := req.Body
+	b, tenant := req.Body, auth.Tenant(ctx)
 	resp, err := createPositioned(ctx, s, transitionElement, req.ScriptId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsTransition, int64, error) {
-			row, err := q.TransitionCreate(ctx, req.ScriptId, dbx.Int8(b.SectionId), b.Text)
+			row, err := q.TransitionCreate(ctx, scriptsdb.TransitionCreateParams{
+				Tenant: tenant, ScriptID: req.ScriptId, SectionID: dbx.Int8(b.SectionId), Text: b.Text,
+			})
 			return row, row.ID, err
 		},
 		func(row scriptsdb.ScriptsTransition, number int64) scriptsapi.CreateTransition201JSONResponse {
@@ -121,7 +124,7 @@ func (s *Server) ListTransitions(ctx context.Context, req scriptsapi.ListTransit
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.q.TransitionListByIDs(ctx, page.ids, req.ScriptId)
+	rows, err := s.q.TransitionListByIDs(ctx, page.ids, auth.Tenant(ctx), req.ScriptId)
 	if err != nil {
 		return nil, fmt.Errorf("read transitions of script %d: %w", req.ScriptId, dbx.Interpret(err))
 	}
@@ -141,7 +144,7 @@ func (s *Server) ListTransitions(ctx context.Context, req scriptsapi.ListTransit
 
 // GetTransition reads one transition with its current story position.
 func (s *Server) GetTransition(ctx context.Context, req scriptsapi.GetTransitionRequestObject) (scriptsapi.GetTransitionResponseObject, error) {
-	row, err := s.q.TransitionGetByID(ctx, req.ScriptId, req.TransitionId)
+	row, err := s.q.TransitionGetByID(ctx, auth.Tenant(ctx), req.ScriptId, req.TransitionId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.transitionNotFound(ctx, req.ScriptId, req.TransitionId)
 		if err != nil {
@@ -166,7 +169,7 @@ func (s *Server) GetTransition(ctx context.Context, req scriptsapi.GetTransition
 // transitionWriteMissed tells why a conditional write of a transition changed no row: missing
 // (not-found answer) or at another version (current).
 func (s *Server) transitionWriteMissed(ctx context.Context, q *scriptsdb.Queries, scriptID, id int64) (missing *scriptsapi.NotFoundJSONResponse, current int64, err error) {
-	row, err := q.TransitionGetByID(ctx, scriptID, id)
+	row, err := q.TransitionGetByID(ctx, auth.Tenant(ctx), scriptID, id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.transitionNotFound(ctx, scriptID, id)
 		return &resp, 0, err
@@ -180,7 +183,7 @@ func (s *Server) transitionWriteMissed(ctx context.Context, q *scriptsdb.Queries
 func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTransitionRequestObject) (scriptsapi.ReplaceTransitionResponseObject, error) {
 	b := req.Body
 	row, err := s.q.TransitionReplace(ctx, scriptsdb.TransitionReplaceParams{
-		ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Text: b.Text, SectionID: dbx.Int8(b.SectionId),
 	})
 	if dbx.ConstraintName(err) == fkTransitionSect {
@@ -221,7 +224,7 @@ func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTr
 func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTransitionRequestObject) (scriptsapi.UpdateTransitionResponseObject, error) {
 	b := req.Body
 	row, err := s.q.TransitionPatch(ctx, scriptsdb.TransitionPatchParams{
-		ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
+		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId),
 	})
 	if dbx.ConstraintName(err) == fkTransitionSect {
@@ -260,10 +263,10 @@ func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTran
 
 // DeleteTransition deletes a transition and releases its story position.
 func (s *Server) DeleteTransition(ctx context.Context, req scriptsapi.DeleteTransitionRequestObject) (scriptsapi.DeleteTransitionResponseObject, error) {
-	scriptID, id := req.ScriptId, req.TransitionId
+	scriptID, id, tenant := req.ScriptId, req.TransitionId, auth.Tenant(ctx)
 	want := dbx.IfMatch(req.Params.IfMatch)
 	err := s.deletePositioned(ctx, transitionElement, id, func(ctx context.Context, q *scriptsdb.Queries) error {
-		_, err := q.TransitionDelete(ctx, scriptID, id, want)
+		_, err := q.TransitionDelete(ctx, scriptsdb.TransitionDeleteParams{Tenant: tenant, ScriptID: scriptID, ID: id, IfVersion: want})
 		if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {
 			return err
 		}
