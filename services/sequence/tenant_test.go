@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/dbx"
@@ -195,4 +196,40 @@ func TestPublishedV2IsTheDefaultTenants(t *testing.T) {
 	require.NoError(t, pool.QueryRow(t.Context(), `SELECT sequence.release_v1(ARRAY['action', 'action'], ARRAY[1, 2]::bigint[])`).Scan(&n))
 	require.EqualValues(t, 1, n, "release_v1 releases the default tenant's only")
 	at(as(t, "a"), 1, http.StatusOK)
+}
+
+// TestTenantIsolationOverHTTP: through the authenticating middleware, a tenant's credential reaches
+// its own orders and versions only.
+func TestTenantIsolationOverHTTP(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.NewPool(t)
+	srv := apitest.NewServer(t, pool, sequence.Service())
+	client := func(tenant string) *sequenceapi.ClientWithResponses {
+		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Writer, sequence.Service())))
+		require.NoError(t, err)
+		return c
+	}
+	a, b := client("a"), client("b")
+	ctx := t.Context()
+
+	// The same element in the same scope, with the same idempotency key: one for each tenant.
+	body := sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 4, Scope: ptr("cast")}
+	key := &sequenceapi.GenerateSequenceNumberParams{IdempotencyKey: ptr("cast-4")}
+	require.EqualValues(t, 1, allocate(t, a, body).SequenceNumber)
+	require.EqualValues(t, 2, allocate(t, a, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 5, Scope: ptr("cast")}).SequenceNumber)
+	resp, err := b.GenerateSequenceNumberWithResponse(ctx, key, body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
+	require.EqualValues(t, 1, resp.JSON201.SequenceNumber)
+	require.True(t, resp.JSON201.Created)
+
+	require.Len(t, listScope(t, a, nil, "cast"), 2)
+	require.Equal(t, []sequenceapi.Position{{ElementType: sequenceapi.Character, ElementId: 4, SequenceNumber: 1}}, listScope(t, b, nil, "cast"))
+	got, err := b.GetElementPositionWithResponse(ctx, sequenceapi.Character, 5, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, got.StatusCode(), string(got.Body))
+	del, err := b.ReleasePositionWithResponse(ctx, sequenceapi.Character, 5)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, del.StatusCode(), string(del.Body))
+	require.Len(t, listScope(t, a, nil, "cast"), 2, "tenant a's scope is as it was")
 }
