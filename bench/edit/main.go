@@ -210,7 +210,7 @@ FROM (SELECT id FROM characters.actions WHERE script_id = $1 AND id BETWEEN $2 A
 			return s, fmt.Errorf("place actions: %w", err)
 		}
 	}
-	if _, err := b.db.Exec(b.ctx, `SELECT count(*) FROM sequence.allocate_positions($1, $2,
+	if _, err := b.db.Exec(b.ctx, `SELECT count(*) FROM sequence.allocate_positions('default', $1, $2,
     array_fill('action'::text, ARRAY[$3::int]), ARRAY(SELECT generate_series($4::bigint, $4::bigint + $3::int - 1)))`,
 		s.script, clientScope, n, s.clientLo); err != nil {
 		return s, fmt.Errorf("fill the client scope: %w", err)

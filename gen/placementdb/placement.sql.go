@@ -12,12 +12,13 @@ import (
 )
 
 const place = `-- name: Place :one
-SELECT sequence.place_v2($1::bigint, $2::text, $3::text, $4::bigint,
-    $5::text, $6::bigint, $7::text, $8::bigint,
-    $9::bigint)::bigint AS sequence_number
+SELECT sequence.place_v3($1::text, $2::bigint, $3::text, $4::text, $5::bigint,
+    $6::text, $7::bigint, $8::text, $9::bigint,
+    $10::bigint)::bigint AS sequence_number
 `
 
 type PlaceParams struct {
+	Tenant      string
 	ScriptID    int64
 	Scope       string
 	ElementType string
@@ -29,13 +30,14 @@ type PlaceParams struct {
 	AtSequence  pgtype.Int8
 }
 
-// Place puts a content element into its order in a script, at the end or where the placement
-// says (before or after a neighbour, or at a number), and returns its number. It and Release are
-// the Central Sequence Service's published interface for writes that span two services: the
-// content services call them inside their own transactions (migrations/sequence/00004, 00005),
-// never the sequence tables themselves.
+// Place puts a content element into its order in a script of the tenant, at the end or where the
+// placement says (before or after a neighbour, or at a number), and returns its number. It and
+// Release are the Central Sequence Service's published interface for writes that span two
+// services: the content services call them inside their own transactions (migrations/sequence/
+// 00004, 00005, 00006), never the sequence tables themselves.
 func (q *Queries) Place(ctx context.Context, arg PlaceParams) (int64, error) {
 	row := q.db.QueryRow(ctx, place,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.Scope,
 		arg.ElementType,
@@ -52,12 +54,13 @@ func (q *Queries) Place(ctx context.Context, arg PlaceParams) (int64, error) {
 }
 
 const release = `-- name: Release :one
-SELECT sequence.release_v1($1::text[], $2::bigint[])::bigint AS released
+SELECT sequence.release_v2($1::text, $2::text[], $3::bigint[])::bigint AS released
 `
 
-// Release removes the content positions of the listed elements and returns how many there were.
-func (q *Queries) Release(ctx context.Context, elementTypes []string, elementIds []int64) (int64, error) {
-	row := q.db.QueryRow(ctx, release, elementTypes, elementIds)
+// Release removes the tenant's content positions of the listed elements and returns how many there
+// were.
+func (q *Queries) Release(ctx context.Context, tenant string, elementTypes []string, elementIds []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, release, tenant, elementTypes, elementIds)
 	var released int64
 	err := row.Scan(&released)
 	return released, err

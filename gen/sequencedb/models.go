@@ -15,6 +15,7 @@ type SequencePosition struct {
 	UpdatedAt   time.Time
 	Owner       string
 	OrderKey    int64
+	Tenant      string
 }
 
 type SequenceScope struct {
@@ -24,6 +25,7 @@ type SequenceScope struct {
 	CreatedAt     time.Time
 	PositionCount int64
 	Owner         string
+	Tenant        string
 }
 
 type SequenceVersion struct {
@@ -32,10 +34,12 @@ type SequenceVersion struct {
 	VersionNumber int64
 	Data          []byte
 	CreatedAt     time.Time
+	Tenant        string
 }
 
 type SequenceVersionHead struct {
 	ElementType string
 	ElementID   int64
 	LastVersion int64
+	Tenant      string
 }

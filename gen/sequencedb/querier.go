@@ -6,8 +6,6 @@ package sequencedb
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Querier interface {
@@ -22,19 +20,19 @@ type Querier interface {
 	PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error)
 	// PositionDelete releases an element's client position; the caller holds its scope's lock. The
 	// positions after it move up by one: numbers are ranks.
-	PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error)
+	PositionDelete(ctx context.Context, tenant string, elementType string, elementID int64) (int64, error)
 	// PositionGetByElement reads an element's position with its scope: the owner's, or without an
 	// owner the client's if it has one, else the content services'. Its number is its rank.
-	PositionGetByElement(ctx context.Context, elementType string, elementID int64, owner pgtype.Text) (PositionGetByElementRow, error)
+	PositionGetByElement(ctx context.Context, arg PositionGetByElementParams) (PositionGetByElementRow, error)
 	// PositionHolderOfNumbers finds which elements of a scope hold any of the given numbers, to explain a
 	// rejected reorder.
-	PositionHolderOfNumbers(ctx context.Context, scopeID int64, numbers []int64) ([]PositionHolderOfNumbersRow, error)
+	PositionHolderOfNumbers(ctx context.Context, scopeID int64, tenant string, numbers []int64) ([]PositionHolderOfNumbersRow, error)
 	// PositionListByElements finds the scopes one owner's elements hold a position in (those that hold one).
-	PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionListByElementsRow, error)
+	PositionListByElements(ctx context.Context, arg PositionListByElementsParams) ([]PositionListByElementsRow, error)
 	// PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
 	// each as PositionGetByElement chooses it. Ranks come from one pass over each order involved, up
 	// to the last of its positions asked for.
-	PositionListByIDs(ctx context.Context, elementIds []int64, elementType string, owner pgtype.Text) ([]PositionListByIDsRow, error)
+	PositionListByIDs(ctx context.Context, arg PositionListByIDsParams) ([]PositionListByIDsRow, error)
 	// PositionListByScope pages through a scope in order, filtered by type. Numbers are
 	// ranks, so the positions numbered from skip+1 are the keys from offset skip on; numbering streams
 	// along the key index and the page keeps the index's order, with no sort.
@@ -44,29 +42,33 @@ type Querier interface {
 	PositionMove(ctx context.Context, arg PositionMoveParams) ([]PositionMoveRow, error)
 	// PositionPageByScope reads row_limit positions of a scope from offset skip, in order: the
 	// positions numbered skip+1 on, since numbers are ranks. It reads from the key index alone.
-	PositionPageByScope(ctx context.Context, scopeID int64, skip int64, rowLimit int64) ([]PositionPageByScopeRow, error)
+	PositionPageByScope(ctx context.Context, arg PositionPageByScopeParams) ([]PositionPageByScopeRow, error)
 	// PositionRankByElements reads the positions one owner's elements hold (those that hold one), with
 	// their keys and numbers.
-	PositionRankByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionRankByElementsRow, error)
+	PositionRankByElements(ctx context.Context, arg PositionRankByElementsParams) ([]PositionRankByElementsRow, error)
 	// PositionReorder gives the listed elements of a scope new keys in one statement; the deferrable
 	// unique constraint holds at its end, so keys may be exchanged.
 	PositionReorder(ctx context.Context, arg PositionReorderParams) (int64, error)
 	// ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
-	ScopeFind(ctx context.Context, scriptID int64, name string) (ScopeFindRow, error)
+	ScopeFind(ctx context.Context, tenant string, scriptID int64, name string) (ScopeFindRow, error)
+	// Every query names the tenant it acts for (migrations/sequence/00006): another tenant's orders,
+	// positions and versions are as if they did not exist. Reads of an order by its id check the
+	// order's tenant once, on its row (EXISTS), so that its positions are still read from the key
+	// index alone; the positions of an order are its tenant's by their foreign key.
 	// ScopeGetByID names the scope an element was found in.
-	ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, error)
+	ScopeGetByID(ctx context.Context, tenant string, iD int64) (ScopeGetByIDRow, error)
 	// ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
-	ScopeLockByID(ctx context.Context, id int64) (ScopeLockByIDRow, error)
+	ScopeLockByID(ctx context.Context, tenant string, iD int64) (ScopeLockByIDRow, error)
 	// ScopeLockByIDs takes the row locks of several scopes in id order, the order every change that
 	// locks more than one takes them in, so that two never wait for each other.
-	ScopeLockByIDs(ctx context.Context, ids []int64) error
+	ScopeLockByIDs(ctx context.Context, tenant string, ids []int64) error
 	// VersionCountByElement counts an element's versions.
-	VersionCountByElement(ctx context.Context, elementType string, elementID int64) (int64, error)
+	VersionCountByElement(ctx context.Context, tenant string, elementType string, elementID int64) (int64, error)
 	// VersionCreate bumps the element's version head and stores the version in one statement, so a
 	// failure leaves neither and concurrent writers queue on the head row.
-	VersionCreate(ctx context.Context, elementType string, elementID int64, data []byte) (VersionCreateRow, error)
+	VersionCreate(ctx context.Context, arg VersionCreateParams) (VersionCreateRow, error)
 	// VersionGet reads one version with its data.
-	VersionGet(ctx context.Context, elementType string, elementID int64, versionNumber int64) (VersionGetRow, error)
+	VersionGet(ctx context.Context, arg VersionGetParams) (VersionGetRow, error)
 	// VersionListByElement pages through an element's versions, oldest first, without their data.
 	VersionListByElement(ctx context.Context, arg VersionListByElementParams) ([]VersionListByElementRow, error)
 }

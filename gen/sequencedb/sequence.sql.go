@@ -15,10 +15,11 @@ import (
 const positionAllocate = `-- name: PositionAllocate :many
 SELECT element_type::text AS element_type, element_id::bigint AS element_id, scope_id::bigint AS scope_id,
        sequence_number::bigint AS sequence_number, created::boolean AS created
-FROM sequence.allocate_positions($1::bigint, $2::text, $3::text[], $4::bigint[])
+FROM sequence.allocate_positions($1::text, $2::bigint, $3::text, $4::text[], $5::bigint[])
 `
 
 type PositionAllocateParams struct {
+	Tenant       string
 	ScriptID     int64
 	ScopeName    string
 	ElementTypes []string
@@ -37,6 +38,7 @@ type PositionAllocateRow struct {
 // where every listed element stands; see sequence.allocate_positions.
 func (q *Queries) PositionAllocate(ctx context.Context, arg PositionAllocateParams) ([]PositionAllocateRow, error) {
 	rows, err := q.db.Query(ctx, positionAllocate,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.ScopeName,
 		arg.ElementTypes,
@@ -69,12 +71,13 @@ func (q *Queries) PositionAllocate(ctx context.Context, arg PositionAllocatePara
 const positionAllocatePlaced = `-- name: PositionAllocatePlaced :one
 SELECT element_type::text AS element_type, element_id::bigint AS element_id, scope_id::bigint AS scope_id,
        sequence_number::bigint AS sequence_number, created::boolean AS created
-FROM sequence.allocate_placed($1::bigint, $2::text, $3::text, $4::bigint,
-    $5::text, $6::bigint, $7::text, $8::bigint,
-    $9::bigint)
+FROM sequence.allocate_placed($1::text, $2::bigint, $3::text, $4::text, $5::bigint,
+    $6::text, $7::bigint, $8::text, $9::bigint,
+    $10::bigint)
 `
 
 type PositionAllocatePlacedParams struct {
+	Tenant      string
 	ScriptID    int64
 	ScopeName   string
 	ElementType string
@@ -98,6 +101,7 @@ type PositionAllocatePlacedRow struct {
 // see sequence.allocate_placed.
 func (q *Queries) PositionAllocatePlaced(ctx context.Context, arg PositionAllocatePlacedParams) (PositionAllocatePlacedRow, error) {
 	row := q.db.QueryRow(ctx, positionAllocatePlaced,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.ScopeName,
 		arg.ElementType,
@@ -123,16 +127,17 @@ const positionCountByScope = `-- name: PositionCountByScope :one
 SELECT count(*)
 FROM (
     SELECT p.element_type FROM sequence.positions p
-    WHERE p.scope_id = $1
+    WHERE p.scope_id = $1 AND EXISTS (SELECT FROM sequence.scopes s WHERE s.id = $1 AND s.tenant = $2)
     ORDER BY p.order_key
-    OFFSET $2::bigint
-    LIMIT $3::bigint
+    OFFSET $3::bigint
+    LIMIT $4::bigint
 ) n
-WHERE n.element_type = $4::text
+WHERE n.element_type = $5::text
 `
 
 type PositionCountByScopeParams struct {
 	ScopeID     int64
+	Tenant      string
 	Skip        int64
 	Reach       int64
 	ElementType string
@@ -143,6 +148,7 @@ type PositionCountByScopeParams struct {
 func (q *Queries) PositionCountByScope(ctx context.Context, arg PositionCountByScopeParams) (int64, error) {
 	row := q.db.QueryRow(ctx, positionCountByScope,
 		arg.ScopeID,
+		arg.Tenant,
 		arg.Skip,
 		arg.Reach,
 		arg.ElementType,
@@ -153,13 +159,14 @@ func (q *Queries) PositionCountByScope(ctx context.Context, arg PositionCountByS
 }
 
 const positionDelete = `-- name: PositionDelete :execrows
-DELETE FROM sequence.positions WHERE owner = 'client' AND element_type = $1 AND element_id = $2
+DELETE FROM sequence.positions
+WHERE tenant = $1 AND owner = 'client' AND element_type = $2 AND element_id = $3
 `
 
 // PositionDelete releases an element's client position; the caller holds its scope's lock. The
 // positions after it move up by one: numbers are ranks.
-func (q *Queries) PositionDelete(ctx context.Context, elementType string, elementID int64) (int64, error) {
-	result, err := q.db.Exec(ctx, positionDelete, elementType, elementID)
+func (q *Queries) PositionDelete(ctx context.Context, tenant string, elementType string, elementID int64) (int64, error) {
+	result, err := q.db.Exec(ctx, positionDelete, tenant, elementType, elementID)
 	if err != nil {
 		return 0, err
 	}
@@ -172,13 +179,20 @@ SELECT e.owner, e.element_type, e.element_id, sequence.rank_of(e.scope_id, e.ord
 FROM (
     SELECT p.owner, p.element_type, p.element_id, p.scope_id, p.order_key
     FROM sequence.positions p
-    WHERE p.element_type = $1 AND p.element_id = $2
-      AND ($3::text IS NULL OR p.owner = $3)
+    WHERE p.tenant = $1 AND p.element_type = $2 AND p.element_id = $3
+      AND ($4::text IS NULL OR p.owner = $4)
     ORDER BY p.owner
     LIMIT 1
 ) e
 JOIN sequence.scopes s ON s.id = e.scope_id
 `
+
+type PositionGetByElementParams struct {
+	Tenant      string
+	ElementType string
+	ElementID   int64
+	Owner       pgtype.Text
+}
 
 type PositionGetByElementRow struct {
 	Owner          string
@@ -192,8 +206,13 @@ type PositionGetByElementRow struct {
 
 // PositionGetByElement reads an element's position with its scope: the owner's, or without an
 // owner the client's if it has one, else the content services'. Its number is its rank.
-func (q *Queries) PositionGetByElement(ctx context.Context, elementType string, elementID int64, owner pgtype.Text) (PositionGetByElementRow, error) {
-	row := q.db.QueryRow(ctx, positionGetByElement, elementType, elementID, owner)
+func (q *Queries) PositionGetByElement(ctx context.Context, arg PositionGetByElementParams) (PositionGetByElementRow, error) {
+	row := q.db.QueryRow(ctx, positionGetByElement,
+		arg.Tenant,
+		arg.ElementType,
+		arg.ElementID,
+		arg.Owner,
+	)
 	var i PositionGetByElementRow
 	err := row.Scan(
 		&i.Owner,
@@ -212,11 +231,11 @@ SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
 FROM (
     SELECT p.element_type, p.element_id, row_number() OVER (ORDER BY p.order_key) AS rank
     FROM sequence.positions p
-    WHERE p.scope_id = $1
+    WHERE p.scope_id = $1 AND EXISTS (SELECT FROM sequence.scopes s WHERE s.id = $1 AND s.tenant = $2)
     ORDER BY p.order_key
-    LIMIT (SELECT max(x) FROM unnest($2::bigint[]) AS x)
+    LIMIT (SELECT max(x) FROM unnest($3::bigint[]) AS x)
 ) n
-WHERE n.rank = ANY ($2::bigint[])
+WHERE n.rank = ANY ($3::bigint[])
 ORDER BY n.rank
 `
 
@@ -228,8 +247,8 @@ type PositionHolderOfNumbersRow struct {
 
 // PositionHolderOfNumbers finds which elements of a scope hold any of the given numbers, to explain a
 // rejected reorder.
-func (q *Queries) PositionHolderOfNumbers(ctx context.Context, scopeID int64, numbers []int64) ([]PositionHolderOfNumbersRow, error) {
-	rows, err := q.db.Query(ctx, positionHolderOfNumbers, scopeID, numbers)
+func (q *Queries) PositionHolderOfNumbers(ctx context.Context, scopeID int64, tenant string, numbers []int64) ([]PositionHolderOfNumbersRow, error) {
+	rows, err := q.db.Query(ctx, positionHolderOfNumbers, scopeID, tenant, numbers)
 	if err != nil {
 		return nil, err
 	}
@@ -255,8 +274,15 @@ JOIN (
     SELECT ($1::text[])[i]::text AS element_type, ($2::bigint[])[i]::bigint AS element_id
     FROM generate_series(1, cardinality($2::bigint[])) AS i
 ) r ON r.element_type = p.element_type AND r.element_id = p.element_id
-WHERE p.owner = $3
+WHERE p.tenant = $3 AND p.owner = $4
 `
+
+type PositionListByElementsParams struct {
+	ElementTypes []string
+	ElementIds   []int64
+	Tenant       string
+	Owner        string
+}
 
 type PositionListByElementsRow struct {
 	ElementType string
@@ -265,8 +291,13 @@ type PositionListByElementsRow struct {
 }
 
 // PositionListByElements finds the scopes one owner's elements hold a position in (those that hold one).
-func (q *Queries) PositionListByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionListByElementsRow, error) {
-	rows, err := q.db.Query(ctx, positionListByElements, elementTypes, elementIds, owner)
+func (q *Queries) PositionListByElements(ctx context.Context, arg PositionListByElementsParams) ([]PositionListByElementsRow, error) {
+	rows, err := q.db.Query(ctx, positionListByElements,
+		arg.ElementTypes,
+		arg.ElementIds,
+		arg.Tenant,
+		arg.Owner,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -289,8 +320,8 @@ const positionListByIDs = `-- name: PositionListByIDs :many
 WITH chosen AS (
     SELECT DISTINCT ON (r.ord) r.ord, p.owner, p.element_id, p.scope_id, p.order_key
     FROM unnest($1::bigint[]) WITH ORDINALITY AS r (element_id, ord)
-    JOIN sequence.positions p ON p.element_type = $2 AND p.element_id = r.element_id
-    WHERE $3::text IS NULL OR p.owner = $3
+    JOIN sequence.positions p ON p.tenant = $2 AND p.element_type = $3 AND p.element_id = r.element_id
+    WHERE $4::text IS NULL OR p.owner = $4
     ORDER BY r.ord, p.owner
 ),
 reach AS (
@@ -312,6 +343,13 @@ JOIN sequence.scopes s ON s.id = c.scope_id
 ORDER BY c.ord
 `
 
+type PositionListByIDsParams struct {
+	ElementIds  []int64
+	Tenant      string
+	ElementType string
+	Owner       pgtype.Text
+}
+
 type PositionListByIDsRow struct {
 	Owner          string
 	ElementID      int64
@@ -323,8 +361,13 @@ type PositionListByIDsRow struct {
 // PositionListByIDs reads the positions of elements of one type, in the order of the ids given,
 // each as PositionGetByElement chooses it. Ranks come from one pass over each order involved, up
 // to the last of its positions asked for.
-func (q *Queries) PositionListByIDs(ctx context.Context, elementIds []int64, elementType string, owner pgtype.Text) ([]PositionListByIDsRow, error) {
-	rows, err := q.db.Query(ctx, positionListByIDs, elementIds, elementType, owner)
+func (q *Queries) PositionListByIDs(ctx context.Context, arg PositionListByIDsParams) ([]PositionListByIDsRow, error) {
+	rows, err := q.db.Query(ctx, positionListByIDs,
+		arg.ElementIds,
+		arg.Tenant,
+		arg.ElementType,
+		arg.Owner,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -354,18 +397,19 @@ SELECT n.element_type, n.element_id, n.rank::bigint AS sequence_number
 FROM (
     SELECT p.element_type, p.element_id, p.order_key, row_number() OVER (ORDER BY p.order_key) AS rank
     FROM sequence.positions p
-    WHERE p.scope_id = $1
+    WHERE p.scope_id = $1 AND EXISTS (SELECT FROM sequence.scopes s WHERE s.id = $1 AND s.tenant = $2)
     ORDER BY p.order_key
-    OFFSET $2::bigint
-    LIMIT $3::bigint
+    OFFSET $3::bigint
+    LIMIT $4::bigint
 ) n
-WHERE n.element_type = $4::text
+WHERE n.element_type = $5::text
 ORDER BY n.order_key
-LIMIT $6::bigint OFFSET $5::bigint
+LIMIT $7::bigint OFFSET $6::bigint
 `
 
 type PositionListByScopeParams struct {
 	ScopeID     int64
+	Tenant      string
 	Skip        int64
 	Reach       int64
 	ElementType string
@@ -385,6 +429,7 @@ type PositionListByScopeRow struct {
 func (q *Queries) PositionListByScope(ctx context.Context, arg PositionListByScopeParams) ([]PositionListByScopeRow, error) {
 	rows, err := q.db.Query(ctx, positionListByScope,
 		arg.ScopeID,
+		arg.Tenant,
 		arg.Skip,
 		arg.Reach,
 		arg.ElementType,
@@ -411,12 +456,13 @@ func (q *Queries) PositionListByScope(ctx context.Context, arg PositionListBySco
 
 const positionMove = `-- name: PositionMove :many
 SELECT element_type::text AS element_type, element_id::bigint AS element_id, sequence_number::bigint AS sequence_number
-FROM sequence.move_run($1::bigint, $2::text, $3::bigint, $4::text, $5::bigint,
-    $6::text, $7::bigint, $8::text, $9::bigint,
-    $10::bigint)
+FROM sequence.move_run($1::text, $2::bigint, $3::text, $4::bigint, $5::text, $6::bigint,
+    $7::text, $8::bigint, $9::text, $10::bigint,
+    $11::bigint)
 `
 
 type PositionMoveParams struct {
+	Tenant     string
 	ScopeID    int64
 	FirstType  string
 	FirstID    int64
@@ -439,6 +485,7 @@ type PositionMoveRow struct {
 // sequence.move_run.
 func (q *Queries) PositionMove(ctx context.Context, arg PositionMoveParams) ([]PositionMoveRow, error) {
 	rows, err := q.db.Query(ctx, positionMove,
+		arg.Tenant,
 		arg.ScopeID,
 		arg.FirstType,
 		arg.FirstID,
@@ -471,11 +518,18 @@ func (q *Queries) PositionMove(ctx context.Context, arg PositionMoveParams) ([]P
 const positionPageByScope = `-- name: PositionPageByScope :many
 SELECT p.element_type, p.element_id
 FROM sequence.positions p
-WHERE p.scope_id = $1
+WHERE p.scope_id = $1 AND EXISTS (SELECT FROM sequence.scopes s WHERE s.id = $1 AND s.tenant = $2)
 ORDER BY p.order_key
-OFFSET $2::bigint
-LIMIT $3::bigint
+OFFSET $3::bigint
+LIMIT $4::bigint
 `
+
+type PositionPageByScopeParams struct {
+	ScopeID  int64
+	Tenant   string
+	Skip     int64
+	RowLimit int64
+}
 
 type PositionPageByScopeRow struct {
 	ElementType string
@@ -484,8 +538,13 @@ type PositionPageByScopeRow struct {
 
 // PositionPageByScope reads row_limit positions of a scope from offset skip, in order: the
 // positions numbered skip+1 on, since numbers are ranks. It reads from the key index alone.
-func (q *Queries) PositionPageByScope(ctx context.Context, scopeID int64, skip int64, rowLimit int64) ([]PositionPageByScopeRow, error) {
-	rows, err := q.db.Query(ctx, positionPageByScope, scopeID, skip, rowLimit)
+func (q *Queries) PositionPageByScope(ctx context.Context, arg PositionPageByScopeParams) ([]PositionPageByScopeRow, error) {
+	rows, err := q.db.Query(ctx, positionPageByScope,
+		arg.ScopeID,
+		arg.Tenant,
+		arg.Skip,
+		arg.RowLimit,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +571,7 @@ WITH listed AS (
         SELECT ($1::text[])[i]::text AS element_type, ($2::bigint[])[i]::bigint AS element_id
         FROM generate_series(1, cardinality($2::bigint[])) AS i
     ) r ON r.element_type = p.element_type AND r.element_id = p.element_id
-    WHERE p.owner = $3
+    WHERE p.tenant = $3 AND p.owner = $4
 ),
 reach AS (
     SELECT l.scope_id, max(l.order_key) AS last_key FROM listed l GROUP BY l.scope_id
@@ -531,6 +590,13 @@ FROM listed l
 JOIN ranked ON ranked.scope_id = l.scope_id AND ranked.order_key = l.order_key
 `
 
+type PositionRankByElementsParams struct {
+	ElementTypes []string
+	ElementIds   []int64
+	Tenant       string
+	Owner        string
+}
+
 type PositionRankByElementsRow struct {
 	ElementType    string
 	ElementID      int64
@@ -541,8 +607,13 @@ type PositionRankByElementsRow struct {
 
 // PositionRankByElements reads the positions one owner's elements hold (those that hold one), with
 // their keys and numbers.
-func (q *Queries) PositionRankByElements(ctx context.Context, elementTypes []string, elementIds []int64, owner string) ([]PositionRankByElementsRow, error) {
-	rows, err := q.db.Query(ctx, positionRankByElements, elementTypes, elementIds, owner)
+func (q *Queries) PositionRankByElements(ctx context.Context, arg PositionRankByElementsParams) ([]PositionRankByElementsRow, error) {
+	rows, err := q.db.Query(ctx, positionRankByElements,
+		arg.ElementTypes,
+		arg.ElementIds,
+		arg.Tenant,
+		arg.Owner,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -571,14 +642,15 @@ const positionReorder = `-- name: PositionReorder :execrows
 UPDATE sequence.positions p
 SET order_key = r.order_key, updated_at = now()
 FROM (
-    SELECT ($2::text[])[i]::text AS element_type, ($3::bigint[])[i]::bigint AS element_id,
-           ($4::bigint[])[i]::bigint AS order_key
-    FROM generate_series(1, cardinality($3::bigint[])) AS i
+    SELECT ($3::text[])[i]::text AS element_type, ($4::bigint[])[i]::bigint AS element_id,
+           ($5::bigint[])[i]::bigint AS order_key
+    FROM generate_series(1, cardinality($4::bigint[])) AS i
 ) r
-WHERE p.scope_id = $1 AND p.element_type = r.element_type AND p.element_id = r.element_id
+WHERE p.tenant = $1 AND p.scope_id = $2 AND p.element_type = r.element_type AND p.element_id = r.element_id
 `
 
 type PositionReorderParams struct {
+	Tenant       string
 	ScopeID      int64
 	ElementTypes []string
 	ElementIds   []int64
@@ -589,6 +661,7 @@ type PositionReorderParams struct {
 // unique constraint holds at its end, so keys may be exchanged.
 func (q *Queries) PositionReorder(ctx context.Context, arg PositionReorderParams) (int64, error) {
 	result, err := q.db.Exec(ctx, positionReorder,
+		arg.Tenant,
 		arg.ScopeID,
 		arg.ElementTypes,
 		arg.ElementIds,
@@ -601,7 +674,7 @@ func (q *Queries) PositionReorder(ctx context.Context, arg PositionReorderParams
 }
 
 const scopeFind = `-- name: ScopeFind :one
-SELECT id, script_id, name, owner, position_count FROM sequence.scopes WHERE script_id = $1 AND name = $2
+SELECT id, script_id, name, owner, position_count FROM sequence.scopes WHERE tenant = $1 AND script_id = $2 AND name = $3
 `
 
 type ScopeFindRow struct {
@@ -613,8 +686,8 @@ type ScopeFindRow struct {
 }
 
 // ScopeFind looks a scope up without locking it, for reads, with how many positions it holds.
-func (q *Queries) ScopeFind(ctx context.Context, scriptID int64, name string) (ScopeFindRow, error) {
-	row := q.db.QueryRow(ctx, scopeFind, scriptID, name)
+func (q *Queries) ScopeFind(ctx context.Context, tenant string, scriptID int64, name string) (ScopeFindRow, error) {
+	row := q.db.QueryRow(ctx, scopeFind, tenant, scriptID, name)
 	var i ScopeFindRow
 	err := row.Scan(
 		&i.ID,
@@ -627,7 +700,8 @@ func (q *Queries) ScopeFind(ctx context.Context, scriptID int64, name string) (S
 }
 
 const scopeGetByID = `-- name: ScopeGetByID :one
-SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = $1
+
+SELECT id, script_id, name, owner FROM sequence.scopes WHERE tenant = $1 AND id = $2
 `
 
 type ScopeGetByIDRow struct {
@@ -637,9 +711,13 @@ type ScopeGetByIDRow struct {
 	Owner    string
 }
 
+// Every query names the tenant it acts for (migrations/sequence/00006): another tenant's orders,
+// positions and versions are as if they did not exist. Reads of an order by its id check the
+// order's tenant once, on its row (EXISTS), so that its positions are still read from the key
+// index alone; the positions of an order are its tenant's by their foreign key.
 // ScopeGetByID names the scope an element was found in.
-func (q *Queries) ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, error) {
-	row := q.db.QueryRow(ctx, scopeGetByID, id)
+func (q *Queries) ScopeGetByID(ctx context.Context, tenant string, iD int64) (ScopeGetByIDRow, error) {
+	row := q.db.QueryRow(ctx, scopeGetByID, tenant, iD)
 	var i ScopeGetByIDRow
 	err := row.Scan(
 		&i.ID,
@@ -651,7 +729,7 @@ func (q *Queries) ScopeGetByID(ctx context.Context, id int64) (ScopeGetByIDRow, 
 }
 
 const scopeLockByID = `-- name: ScopeLockByID :one
-SELECT id, script_id, name, owner FROM sequence.scopes WHERE id = $1 FOR UPDATE
+SELECT id, script_id, name, owner FROM sequence.scopes WHERE tenant = $1 AND id = $2 FOR UPDATE
 `
 
 type ScopeLockByIDRow struct {
@@ -662,8 +740,8 @@ type ScopeLockByIDRow struct {
 }
 
 // ScopeLockByID takes the scope's row lock for a reorder and reads the scope.
-func (q *Queries) ScopeLockByID(ctx context.Context, id int64) (ScopeLockByIDRow, error) {
-	row := q.db.QueryRow(ctx, scopeLockByID, id)
+func (q *Queries) ScopeLockByID(ctx context.Context, tenant string, iD int64) (ScopeLockByIDRow, error) {
+	row := q.db.QueryRow(ctx, scopeLockByID, tenant, iD)
 	var i ScopeLockByIDRow
 	err := row.Scan(
 		&i.ID,
@@ -675,23 +753,23 @@ func (q *Queries) ScopeLockByID(ctx context.Context, id int64) (ScopeLockByIDRow
 }
 
 const scopeLockByIDs = `-- name: ScopeLockByIDs :exec
-SELECT id FROM sequence.scopes WHERE id = ANY ($1::bigint[]) ORDER BY id FOR UPDATE
+SELECT id FROM sequence.scopes WHERE tenant = $1 AND id = ANY ($2::bigint[]) ORDER BY id FOR UPDATE
 `
 
 // ScopeLockByIDs takes the row locks of several scopes in id order, the order every change that
 // locks more than one takes them in, so that two never wait for each other.
-func (q *Queries) ScopeLockByIDs(ctx context.Context, ids []int64) error {
-	_, err := q.db.Exec(ctx, scopeLockByIDs, ids)
+func (q *Queries) ScopeLockByIDs(ctx context.Context, tenant string, ids []int64) error {
+	_, err := q.db.Exec(ctx, scopeLockByIDs, tenant, ids)
 	return err
 }
 
 const versionCountByElement = `-- name: VersionCountByElement :one
-SELECT count(*) FROM sequence.versions WHERE element_type = $1 AND element_id = $2
+SELECT count(*) FROM sequence.versions WHERE tenant = $1 AND element_type = $2 AND element_id = $3
 `
 
 // VersionCountByElement counts an element's versions.
-func (q *Queries) VersionCountByElement(ctx context.Context, elementType string, elementID int64) (int64, error) {
-	row := q.db.QueryRow(ctx, versionCountByElement, elementType, elementID)
+func (q *Queries) VersionCountByElement(ctx context.Context, tenant string, elementType string, elementID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, versionCountByElement, tenant, elementType, elementID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -699,16 +777,23 @@ func (q *Queries) VersionCountByElement(ctx context.Context, elementType string,
 
 const versionCreate = `-- name: VersionCreate :one
 WITH head AS (
-    INSERT INTO sequence.version_heads AS h (element_type, element_id, last_version)
-    VALUES ($1, $2, 1)
-    ON CONFLICT (element_type, element_id) DO UPDATE SET last_version = h.last_version + 1
+    INSERT INTO sequence.version_heads AS h (tenant, element_type, element_id, last_version)
+    VALUES ($1, $2, $3, 1)
+    ON CONFLICT (tenant, element_type, element_id) DO UPDATE SET last_version = h.last_version + 1
     RETURNING h.last_version
 )
-INSERT INTO sequence.versions (element_type, element_id, version_number, data)
-SELECT $1, $2, head.last_version, $3
+INSERT INTO sequence.versions (tenant, element_type, element_id, version_number, data)
+SELECT $1, $2, $3, head.last_version, $4
 FROM head
 RETURNING version_number, created_at
 `
+
+type VersionCreateParams struct {
+	Tenant      string
+	ElementType string
+	ElementID   int64
+	Data        []byte
+}
 
 type VersionCreateRow struct {
 	VersionNumber int64
@@ -717,8 +802,13 @@ type VersionCreateRow struct {
 
 // VersionCreate bumps the element's version head and stores the version in one statement, so a
 // failure leaves neither and concurrent writers queue on the head row.
-func (q *Queries) VersionCreate(ctx context.Context, elementType string, elementID int64, data []byte) (VersionCreateRow, error) {
-	row := q.db.QueryRow(ctx, versionCreate, elementType, elementID, data)
+func (q *Queries) VersionCreate(ctx context.Context, arg VersionCreateParams) (VersionCreateRow, error) {
+	row := q.db.QueryRow(ctx, versionCreate,
+		arg.Tenant,
+		arg.ElementType,
+		arg.ElementID,
+		arg.Data,
+	)
 	var i VersionCreateRow
 	err := row.Scan(&i.VersionNumber, &i.CreatedAt)
 	return i, err
@@ -727,8 +817,15 @@ func (q *Queries) VersionCreate(ctx context.Context, elementType string, element
 const versionGet = `-- name: VersionGet :one
 SELECT version_number, created_at, data
 FROM sequence.versions
-WHERE element_type = $1 AND element_id = $2 AND version_number = $3
+WHERE tenant = $1 AND element_type = $2 AND element_id = $3 AND version_number = $4
 `
+
+type VersionGetParams struct {
+	Tenant        string
+	ElementType   string
+	ElementID     int64
+	VersionNumber int64
+}
 
 type VersionGetRow struct {
 	VersionNumber int64
@@ -737,8 +834,13 @@ type VersionGetRow struct {
 }
 
 // VersionGet reads one version with its data.
-func (q *Queries) VersionGet(ctx context.Context, elementType string, elementID int64, versionNumber int64) (VersionGetRow, error) {
-	row := q.db.QueryRow(ctx, versionGet, elementType, elementID, versionNumber)
+func (q *Queries) VersionGet(ctx context.Context, arg VersionGetParams) (VersionGetRow, error) {
+	row := q.db.QueryRow(ctx, versionGet,
+		arg.Tenant,
+		arg.ElementType,
+		arg.ElementID,
+		arg.VersionNumber,
+	)
 	var i VersionGetRow
 	err := row.Scan(&i.VersionNumber, &i.CreatedAt, &i.Data)
 	return i, err
@@ -747,12 +849,13 @@ func (q *Queries) VersionGet(ctx context.Context, elementType string, elementID 
 const versionListByElement = `-- name: VersionListByElement :many
 SELECT version_number, created_at
 FROM sequence.versions
-WHERE element_type = $1 AND element_id = $2
+WHERE tenant = $1 AND element_type = $2 AND element_id = $3
 ORDER BY version_number
-LIMIT $4::bigint OFFSET $3::bigint
+LIMIT $5::bigint OFFSET $4::bigint
 `
 
 type VersionListByElementParams struct {
+	Tenant      string
 	ElementType string
 	ElementID   int64
 	RowOffset   int64
@@ -767,6 +870,7 @@ type VersionListByElementRow struct {
 // VersionListByElement pages through an element's versions, oldest first, without their data.
 func (q *Queries) VersionListByElement(ctx context.Context, arg VersionListByElementParams) ([]VersionListByElementRow, error) {
 	rows, err := q.db.Query(ctx, versionListByElement,
+		arg.Tenant,
 		arg.ElementType,
 		arg.ElementID,
 		arg.RowOffset,

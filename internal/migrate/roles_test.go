@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/placementdb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/migrate"
 )
@@ -56,7 +57,7 @@ func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 	characters := login("characters")
 	var id int64
 	require.NoError(t, characters.QueryRow(ctx, `INSERT INTO characters.spoken_words (tenant, script_id, text) VALUES ('default', 1, 'Ay me!') RETURNING id`).Scan(&id))
-	n, err := placementdb.New(characters).Place(ctx, placementdb.PlaceParams{ScriptID: 1, Scope: "story", ElementType: "spokenWord", ElementID: id})
+	n, err := placementdb.New(characters).Place(ctx, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: 1, Scope: "story", ElementType: "spokenWord", ElementID: id})
 	require.NoError(t, err, "the placement interface is the content services'")
 	require.EqualValues(t, 1, n)
 	_, err = characters.Exec(ctx, `INSERT INTO idempotency.keys (tenant, key, method, path, request_hash, status, headers, body) VALUES ('default', 'k', 'POST', '/spokenWords', '\x00', 201, '{}', '')`)
@@ -65,21 +66,21 @@ func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 	denied(t, err)
 	_, err = characters.Exec(ctx, `DELETE FROM sequence.positions`)
 	denied(t, err)
-	_, err = characters.Exec(ctx, `SELECT * FROM sequence.allocate_positions(1, 'draft', ARRAY['action'], ARRAY[1::bigint])`)
+	_, err = characters.Exec(ctx, `SELECT * FROM sequence.allocate_positions('default', 1, 'draft', ARRAY['action'], ARRAY[1::bigint])`)
 	denied(t, err)
 	_, err = characters.Exec(ctx, `SELECT count(*) FROM scripts.scripts`)
 	denied(t, err)
 
 	sessions := login("sessions")
-	_, err = placementdb.New(sessions).Place(ctx, placementdb.PlaceParams{ScriptID: 1, Scope: "story", ElementType: "action", ElementID: 1})
+	_, err = placementdb.New(sessions).Place(ctx, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: 1, Scope: "story", ElementType: "action", ElementID: 1})
 	denied(t, err)
-	_, err = placementdb.New(sessions).Release(ctx, []string{"spokenWord"}, []int64{id})
+	_, err = placementdb.New(sessions).Release(ctx, auth.DefaultTenant, []string{"spokenWord"}, []int64{id})
 	denied(t, err)
 	_, err = sessions.Exec(ctx, `SELECT count(*) FROM characters.spoken_words`)
 	denied(t, err)
 
 	scripts := login("scripts")
-	released, err := placementdb.New(scripts).Release(ctx, []string{"spokenWord"}, []int64{id})
+	released, err := placementdb.New(scripts).Release(ctx, auth.DefaultTenant, []string{"spokenWord"}, []int64{id})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, released)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/metrics"
@@ -125,7 +126,9 @@ func (a At) Params() (beforeType pgtype.Text, beforeID pgtype.Int8, afterType pg
 // end share the lane: they wait for one lock, so they are made together (write.Lane), and each
 // one's number is final once it is made. A write placed in the middle moves the numbers of what
 // comes after it, so it runs in a transaction of its own, and its number is the one it has when it
-// commits.
+// commits. The lane needs no tenant: each write of a lane places with its own request's (write.Do
+// runs it with its request's context), and a script, whose ids are the scripts service's, is one
+// tenant's.
 func Lane(scriptID int64, o Order, at At) write.Lane {
 	if !at.End() {
 		return write.Lane{}
@@ -134,10 +137,10 @@ func Lane(scriptID int64, o Order, at At) write.Lane {
 }
 
 // Place puts element (typ, id) into order o of script scriptID where at says, in tx, and returns its
-// number; the order stays locked until tx ends. A placement the order cannot honour is a Failure
-// (see Refusal).
+// number; the order stays locked until tx ends. The order and the neighbours at names are those of
+// the tenant of ctx's request. A placement the order cannot honour is a Failure (see Refusal).
 func Place(ctx context.Context, tx *write.Tx, scriptID int64, o Order, typ string, id int64, at At) (int64, error) {
-	params := placementdb.PlaceParams{ScriptID: scriptID, Scope: string(o), ElementType: typ, ElementID: id}
+	params := placementdb.PlaceParams{Tenant: auth.Tenant(ctx), ScriptID: scriptID, Scope: string(o), ElementType: typ, ElementID: id}
 	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = at.Params()
 	n, err := placementdb.New(tx).Place(ctx, params)
 	if err != nil {
@@ -172,13 +175,13 @@ func Refusal(err error) *httpapi.Failure {
 	return nil
 }
 
-// Release removes the positions of the elements of type typ with ids, in tx; an element that holds
-// none is done already.
+// Release removes the positions the tenant of ctx's request holds of the elements of type typ with
+// ids, in tx; an element that holds none is done already.
 func Release(ctx context.Context, tx placementdb.DBTX, typ string, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := placementdb.New(tx).Release(ctx, slices.Repeat([]string{typ}, len(ids)), ids); err != nil {
+	if _, err := placementdb.New(tx).Release(ctx, auth.Tenant(ctx), slices.Repeat([]string{typ}, len(ids)), ids); err != nil {
 		return fmt.Errorf("release the positions of %d %s elements: %w", len(ids), typ, dbx.Interpret(err))
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/auth"
 )
 
 // entry is one element of an order: its type, id and number.
@@ -53,7 +54,7 @@ func transitionEntry(tr scriptsapi.Transition) entry {
 // placeLine stands in for Character Management creating a spoken word at the end of the story.
 func placeLine(t *testing.T, e env, scriptID, id int64) entry {
 	t.Helper()
-	n, err := placementdb.New(e.pool).Place(bg, placementdb.PlaceParams{ScriptID: scriptID, Scope: "story", ElementType: string(sequenceapi.SpokenWord), ElementID: id})
+	n, err := placementdb.New(e.pool).Place(bg, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: scriptID, Scope: "story", ElementType: string(sequenceapi.SpokenWord), ElementID: id})
 	require.NoError(t, err)
 	return entry{sequenceapi.SpokenWord, id, n}
 }

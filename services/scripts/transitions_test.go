@@ -11,13 +11,14 @@ import (
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/auth"
 )
 
 // placeAction stands in for Character Management creating an action: it takes the next story
 // position of the script, through the functions the sequence service publishes for that.
 func placeAction(t *testing.T, pool *pgxpool.Pool, scriptID, actionID int64) int64 {
 	t.Helper()
-	n, err := placementdb.New(pool).Place(bg, placementdb.PlaceParams{ScriptID: scriptID, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: actionID})
+	n, err := placementdb.New(pool).Place(bg, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: scriptID, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: actionID})
 	require.NoError(t, err)
 	return n
 }

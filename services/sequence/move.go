@@ -8,6 +8,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/placement"
@@ -34,7 +35,8 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 			return moveAnswer(err)
 		}
 	}
-	params := sequencedb.PositionMoveParams{ScopeID: scopeID, FirstType: first.typ, FirstID: first.id}
+	tenant := auth.Tenant(ctx)
+	params := sequencedb.PositionMoveParams{Tenant: tenant, ScopeID: scopeID, FirstType: first.typ, FirstID: first.id}
 	if b.Through != nil {
 		params.LastType, params.LastID = dbx.Text((*string)(&b.Through.ElementType)), dbx.Int8(&b.Through.ElementId)
 	}
@@ -43,7 +45,7 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 		func(ctx context.Context, tx *write.Tx) (sequenceapi.MoveElements200JSONResponse, error) {
 			q := sequencedb.New(tx)
 			if heading != nil {
-				if err := q.ScopeLockByIDs(ctx, []int64{scopeID, heading.ScopeID}); err != nil {
+				if err := q.ScopeLockByIDs(ctx, tenant, []int64{scopeID, heading.ScopeID}); err != nil {
 					return sequenceapi.MoveElements200JSONResponse{}, dbx.Interpret(err)
 				}
 			}
@@ -54,7 +56,7 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 				}
 				return sequenceapi.MoveElements200JSONResponse{}, fmt.Errorf("move %s: %w", first, dbx.Interpret(err))
 			}
-			scope, err := q.ScopeGetByID(ctx, scopeID)
+			scope, err := q.ScopeGetByID(ctx, tenant, scopeID)
 			if err != nil {
 				return sequenceapi.MoveElements200JSONResponse{}, dbx.Interpret(err)
 			}
@@ -94,13 +96,14 @@ func (s *Server) headingMove(ctx context.Context, story sequencedb.ScopeGetByIDR
 	if f := at.CheckOne("where the heading goes"); f != nil {
 		return nil, f
 	}
-	sections, err := s.q.ScopeFind(ctx, story.ScriptID, scopeSections)
+	tenant := auth.Tenant(ctx)
+	sections, err := s.q.ScopeFind(ctx, tenant, story.ScriptID, scopeSections)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return nil, httpapi.NotFound(httpapi.CodeNotFound, "element has no position", fmt.Sprintf("section %d", h.HeadingId))
 	} else if err != nil {
 		return nil, fmt.Errorf("find the sections of script %d: %w", story.ScriptID, err)
 	}
-	params := &sequencedb.PositionMoveParams{ScopeID: sections.ID, FirstType: string(sequenceapi.Section), FirstID: h.HeadingId}
+	params := &sequencedb.PositionMoveParams{Tenant: tenant, ScopeID: sections.ID, FirstType: string(sequenceapi.Section), FirstID: h.HeadingId}
 	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = at.Params()
 	return params, nil
 }
@@ -116,7 +119,9 @@ func (s *Server) orderOf(ctx context.Context, first element, b *sequenceapi.Move
 	)
 	if b.Owner != nil {
 		owner = string(*b.Owner)
-		held, err = s.q.PositionListByElements(ctx, types, ids, owner)
+		held, err = s.q.PositionListByElements(ctx, sequencedb.PositionListByElementsParams{
+			Tenant: auth.Tenant(ctx), ElementTypes: types, ElementIds: ids, Owner: owner,
+		})
 	} else {
 		owner, held, err = listedPositions(ctx, s.q, &sequenceapi.ReorderRequest{ElementType: b.ElementType, ScriptId: b.ScriptId, Scope: b.Scope}, types, ids)
 	}
@@ -126,7 +131,7 @@ func (s *Server) orderOf(ctx context.Context, first element, b *sequenceapi.Move
 	if len(held) == 0 {
 		return "", sequencedb.ScopeGetByIDRow{}, httpapi.NotFound(httpapi.CodeNotFound, "element has no position", first.String())
 	}
-	scope, err := s.q.ScopeGetByID(ctx, held[0].ScopeID)
+	scope, err := s.q.ScopeGetByID(ctx, auth.Tenant(ctx), held[0].ScopeID)
 	if err != nil {
 		return "", sequencedb.ScopeGetByIDRow{}, fmt.Errorf("read the scope of %s: %w", first, dbx.Interpret(err))
 	}

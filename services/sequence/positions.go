@@ -12,6 +12,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/metrics"
@@ -29,7 +30,7 @@ func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.Gen
 	if f := at.Check(); f != nil {
 		return sequenceapi.GenerateSequenceNumber400JSONResponse{BadRequestJSONResponse: httpapi.Body[sequenceapi.BadRequestJSONResponse](f)}, nil
 	}
-	a := allocation{scope: scope, explicit: explicit, elem: elem, at: at}
+	a := allocation{tenant: auth.Tenant(ctx), scope: scope, explicit: explicit, elem: elem, at: at}
 	resp, err := s.allocate(ctx, a)
 	if errors.Is(err, dbx.ErrConflict) {
 		// The element was placed in another scope by a transaction that committed after this one
@@ -52,6 +53,7 @@ func (s *Server) GenerateSequenceNumber(ctx context.Context, req sequenceapi.Gen
 
 // allocation is one element a client asks a position for.
 type allocation struct {
+	tenant   string // whose scope it is
 	scope    scopeKey
 	explicit bool // the request named the scope
 	elem     element
@@ -62,6 +64,7 @@ type allocation struct {
 // transactions (write.Lane), which queue at the scope's row lock across replicas, and one statement
 // places all the elements of a transaction (allocateAll). A placement in the middle moves the
 // numbers after it, so it has a transaction of its own, and answers its number as of its commit.
+// The lane is the tenant's scope's: a joint write acts for one tenant.
 func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
 	if a.scope.contentOrder() {
 		return sequenceapi.GenerateSequenceNumber201JSONResponse{}, httpapi.Fail(http.StatusConflict, codeContentOrder,
@@ -70,10 +73,10 @@ func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.Genera
 	}
 	render := sequenceapi.GenerateSequenceNumber201JSONResponse.VisitGenerateSequenceNumberResponse
 	if a.at.End() {
-		return write.DoJoint(ctx, s.writes, write.Lane{Key: "sequence " + a.scope.String()}, render, a, allocateAll)
+		return write.DoJoint(ctx, s.writes, write.Lane{Key: fmt.Sprintf("sequence of tenant %q: %s", a.tenant, a.scope)}, render, a, allocateAll)
 	}
 	return write.Do(ctx, s.writes, write.Lane{}, render, func(ctx context.Context, tx *write.Tx) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
-		params := sequencedb.PositionAllocatePlacedParams{ScriptID: a.scope.scriptID, ScopeName: a.scope.name, ElementType: a.elem.typ, ElementID: a.elem.id}
+		params := sequencedb.PositionAllocatePlacedParams{Tenant: a.tenant, ScriptID: a.scope.scriptID, ScopeName: a.scope.name, ElementType: a.elem.typ, ElementID: a.elem.id}
 		params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = a.at.Params()
 		row, err := sequencedb.New(tx).PositionAllocatePlaced(ctx, params)
 		if err != nil {
@@ -92,13 +95,13 @@ func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.Genera
 	})
 }
 
-// allocateAll places the elements of one transaction's allocations, all in one scope, with one
-// statement, and answers each with where its element stands.
+// allocateAll places the elements of one transaction's allocations, all in one scope of one tenant
+// (their lane's), with one statement, and answers each with where its element stands.
 func allocateAll(ctx context.Context, tx *write.Tx, all []allocation) ([]sequenceapi.GenerateSequenceNumber201JSONResponse, []error, error) {
 	q := sequencedb.New(tx)
 	scope := all[0].scope
 	params := sequencedb.PositionAllocateParams{
-		ScriptID: scope.scriptID, ScopeName: scope.name, ElementTypes: make([]string, len(all)), ElementIds: make([]int64, len(all)),
+		Tenant: all[0].tenant, ScriptID: scope.scriptID, ScopeName: scope.name, ElementTypes: make([]string, len(all)), ElementIds: make([]int64, len(all)),
 	}
 	for i, a := range all {
 		params.ElementTypes[i], params.ElementIds[i] = a.elem.typ, a.elem.id
@@ -132,7 +135,7 @@ func answerAllocations(ctx context.Context, tx *write.Tx, all []allocation, rows
 			// The element already held a position, perhaps in another scope: name that scope.
 			held, ok := scopes[r.ScopeID]
 			if !ok {
-				s, err := q.ScopeGetByID(ctx, r.ScopeID)
+				s, err := q.ScopeGetByID(ctx, all[0].tenant, r.ScopeID)
 				if err != nil {
 					return nil, nil, dbx.Interpret(err)
 				}
@@ -177,7 +180,9 @@ func ownerParam(o *sequenceapi.Owner) pgtype.Text {
 
 // GetElementPosition reads the scope and number an element holds.
 func (s *Server) GetElementPosition(ctx context.Context, req sequenceapi.GetElementPositionRequestObject) (sequenceapi.GetElementPositionResponseObject, error) {
-	row, err := s.q.PositionGetByElement(ctx, string(req.ElementType), req.ElementId, ownerParam(req.Params.Owner))
+	row, err := s.q.PositionGetByElement(ctx, sequencedb.PositionGetByElementParams{
+		Tenant: auth.Tenant(ctx), ElementType: string(req.ElementType), ElementID: req.ElementId, Owner: ownerParam(req.Params.Owner),
+	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		f := httpapi.NotFound(httpapi.CodeNotFound, "the element holds no position", fmt.Sprintf("%s %d", req.ElementType, req.ElementId))
 		return sequenceapi.GetElementPosition404JSONResponse{NotFoundJSONResponse: httpapi.Body[sequenceapi.NotFoundJSONResponse](f)}, nil
@@ -215,11 +220,12 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 	if p.ScriptId != nil {
 		scriptID = *p.ScriptId
 	}
+	tenant := auth.Tenant(ctx)
 	// The page and its count are read in one snapshot, so that they agree while the order changes.
 	var rows []sequencedb.PositionListByScopeRow
 	err := dbx.InSnapshot(ctx, s.pool, func(tx pgx.Tx) error {
 		q := sequencedb.New(tx)
-		scope, err := q.ScopeFind(ctx, scriptID, p.Scope)
+		scope, err := q.ScopeFind(ctx, tenant, scriptID, p.Scope)
 		if err != nil {
 			return err
 		}
@@ -230,7 +236,9 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 			// span holds as many as it reaches within the scope, whose count is kept with it: a
 			// late page of a long order does not count the order again.
 			skipped := min(offset, span)
-			got, err := q.PositionPageByScope(ctx, scope.ID, start-1+skipped, min(int64(limit), span-skipped))
+			got, err := q.PositionPageByScope(ctx, sequencedb.PositionPageByScopeParams{
+				ScopeID: scope.ID, Tenant: tenant, Skip: start - 1 + skipped, RowLimit: min(int64(limit), span-skipped),
+			})
 			for i, r := range got {
 				rows = append(rows, sequencedb.PositionListByScopeRow{ElementType: r.ElementType, ElementID: r.ElementID, SequenceNumber: start + skipped + int64(i)})
 			}
@@ -238,12 +246,12 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 			return err
 		}
 		if rows, err = q.PositionListByScope(ctx, sequencedb.PositionListByScopeParams{
-			ScopeID: scope.ID, Skip: start - 1, Reach: span, ElementType: string(*p.ElementType), RowLimit: int64(limit), RowOffset: offset,
+			ScopeID: scope.ID, Tenant: tenant, Skip: start - 1, Reach: span, ElementType: string(*p.ElementType), RowLimit: int64(limit), RowOffset: offset,
 		}); err != nil {
 			return err
 		}
 		page.TotalCount, err = q.PositionCountByScope(ctx, sequencedb.PositionCountByScopeParams{
-			ScopeID: scope.ID, ElementType: string(*p.ElementType), Skip: start - 1, Reach: span,
+			ScopeID: scope.ID, Tenant: tenant, ElementType: string(*p.ElementType), Skip: start - 1, Reach: span,
 		})
 		return err
 	})
@@ -266,18 +274,23 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePositionRequestObject) (sequenceapi.ReleasePositionResponseObject, error) {
 	typ := string(req.ElementType)
 	elem := fmt.Sprintf("%s %d", typ, req.ElementId)
-	client := pgtype.Text{String: string(sequenceapi.OwnerClient), Valid: true}
+	tenant := auth.Tenant(ctx)
+	owned := func(o sequenceapi.Owner) sequencedb.PositionGetByElementParams {
+		return sequencedb.PositionGetByElementParams{
+			Tenant: tenant, ElementType: typ, ElementID: req.ElementId, Owner: pgtype.Text{String: string(o), Valid: true},
+		}
+	}
 	var released bool
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := sequencedb.New(tx)
-		pos, err := q.PositionGetByElement(ctx, typ, req.ElementId, client)
+		pos, err := q.PositionGetByElement(ctx, owned(sequenceapi.OwnerClient))
 		if err != nil {
 			return err
 		}
-		if _, err := q.ScopeLockByID(ctx, pos.ScopeID); err != nil {
+		if _, err := q.ScopeLockByID(ctx, tenant, pos.ScopeID); err != nil {
 			return err
 		}
-		n, err := q.PositionDelete(ctx, typ, req.ElementId)
+		n, err := q.PositionDelete(ctx, tenant, typ, req.ElementId)
 		released = n == 1
 		return err
 	})
@@ -287,8 +300,7 @@ func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePos
 	if released {
 		return sequenceapi.ReleasePosition204Response{}, nil
 	}
-	content := pgtype.Text{String: string(sequenceapi.OwnerContent), Valid: true}
-	if _, err := s.q.PositionGetByElement(ctx, typ, req.ElementId, content); err == nil {
+	if _, err := s.q.PositionGetByElement(ctx, owned(sequenceapi.OwnerContent)); err == nil {
 		f := httpapi.Fail(http.StatusConflict, codeContentOwned, "the position is kept by the service that stores the element",
 			elem+" holds a content position; delete the element through its own service, which releases it")
 		return sequenceapi.ReleasePosition409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
@@ -301,7 +313,9 @@ func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePos
 
 // ListElementPositions reads the positions of several elements of one type in one query.
 func (s *Server) ListElementPositions(ctx context.Context, req sequenceapi.ListElementPositionsRequestObject) (sequenceapi.ListElementPositionsResponseObject, error) {
-	rows, err := s.q.PositionListByIDs(ctx, req.Params.Ids, string(req.ElementType), ownerParam(req.Params.Owner))
+	rows, err := s.q.PositionListByIDs(ctx, sequencedb.PositionListByIDsParams{
+		ElementIds: req.Params.Ids, Tenant: auth.Tenant(ctx), ElementType: string(req.ElementType), Owner: ownerParam(req.Params.Owner),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read positions of %d %s elements: %w", len(req.Params.Ids), req.ElementType, dbx.Interpret(err))
 	}

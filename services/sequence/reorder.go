@@ -11,6 +11,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
@@ -41,6 +42,7 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 		types[i], ids[i], numbers[i] = e.typ, e.id, item.NewSequence
 	}
 
+	tenant := auth.Tenant(ctx)
 	var resp sequenceapi.ReorderResponse
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := sequencedb.New(tx)
@@ -52,12 +54,14 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 		if err != nil {
 			return err
 		}
-		scopeRow, err := q.ScopeLockByID(ctx, scopeID)
+		scopeRow, err := q.ScopeLockByID(ctx, tenant, scopeID)
 		if err != nil {
 			return err
 		}
 		// Read again under the lock: an element may have been released since the first read.
-		ranked, err := q.PositionRankByElements(ctx, types, ids, owner)
+		ranked, err := q.PositionRankByElements(ctx, sequencedb.PositionRankByElementsParams{
+			Tenant: tenant, ElementTypes: types, ElementIds: ids, Owner: owner,
+		})
 		if err != nil {
 			return err
 		}
@@ -89,10 +93,10 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 			keys[i] = k
 		}
 		if len(foreign) > 0 {
-			return s.explainConflict(ctx, q, scopeID, foreign)
+			return s.explainConflict(ctx, q, tenant, scopeID, foreign)
 		}
 		moved, err := q.PositionReorder(ctx, sequencedb.PositionReorderParams{
-			ScopeID: scopeID, ElementTypes: types, ElementIds: ids, OrderKeys: keys,
+			Tenant: tenant, ScopeID: scopeID, ElementTypes: types, ElementIds: ids, OrderKeys: keys,
 		})
 		if err != nil {
 			return err
@@ -127,24 +131,30 @@ func reorderRefused(f *httpapi.Failure) (sequenceapi.ReorderElementsResponseObje
 	return nil, f.Unexpected()
 }
 
-// listedPositions reads the positions the listed elements hold, and whose they are: those of the
-// scope's owner when the request names a scope; else the client's, or the content services' when
-// none of the elements holds a client position (see Owners in the spec).
+// listedPositions reads the positions the listed elements hold among those of the tenant of ctx's
+// request, and whose they are: those of the scope's owner when the request names a scope; else the
+// client's, or the content services' when none of the elements holds a client position (see Owners
+// in the spec).
 func listedPositions(ctx context.Context, q *sequencedb.Queries, b *sequenceapi.ReorderRequest, types []string, ids []int64) (string, []sequencedb.PositionListByElementsRow, error) {
+	held := func(owner string) ([]sequencedb.PositionListByElementsRow, error) {
+		return q.PositionListByElements(ctx, sequencedb.PositionListByElementsParams{
+			Tenant: auth.Tenant(ctx), ElementTypes: types, ElementIds: ids, Owner: owner,
+		})
+	}
 	owner := string(sequenceapi.OwnerClient)
 	if b.ScriptId != nil || b.Scope != nil {
 		if named, _ := requestedScope(b.ElementType, b.ScriptId, b.Scope); named.contentOrder() {
 			owner = string(sequenceapi.OwnerContent)
 		}
-		current, err := q.PositionListByElements(ctx, types, ids, owner)
+		current, err := held(owner)
 		return owner, current, err
 	}
-	current, err := q.PositionListByElements(ctx, types, ids, owner)
+	current, err := held(owner)
 	if err != nil || len(current) > 0 {
 		return owner, current, err
 	}
 	owner = string(sequenceapi.OwnerContent)
-	current, err = q.PositionListByElements(ctx, types, ids, owner)
+	current, err = held(owner)
 	return owner, current, err
 }
 
@@ -179,8 +189,8 @@ func oneScope(types []string, ids []int64, current []sequencedb.PositionListByEl
 
 // explainConflict names the elements the request does not move that hold the numbers it asks for,
 // and the numbers past the end of the scope.
-func (s *Server) explainConflict(ctx context.Context, q *sequencedb.Queries, scopeID int64, numbers []int64) error {
-	holders, err := q.PositionHolderOfNumbers(ctx, scopeID, numbers)
+func (s *Server) explainConflict(ctx context.Context, q *sequencedb.Queries, tenant string, scopeID int64, numbers []int64) error {
+	holders, err := q.PositionHolderOfNumbers(ctx, scopeID, tenant, numbers)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services/sequence"
 )
@@ -39,7 +40,7 @@ func newEnv(t *testing.T) (*sequenceapi.ClientWithResponses, *pgxpool.Pool) {
 // place puts a content element at the end of an order of a script, as a content service does.
 func place(t *testing.T, pool *pgxpool.Pool, scriptID int64, order string, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
-	n, err := placementdb.New(pool).Place(context.Background(), placementdb.PlaceParams{ScriptID: scriptID, Scope: order, ElementType: string(typ), ElementID: id})
+	n, err := placementdb.New(pool).Place(context.Background(), placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: scriptID, Scope: order, ElementType: string(typ), ElementID: id})
 	require.NoError(t, err)
 	return n
 }

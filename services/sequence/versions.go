@@ -7,6 +7,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/write"
@@ -17,7 +18,9 @@ func (s *Server) CreateVersion(ctx context.Context, req sequenceapi.CreateVersio
 	b := req.Body
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sequenceapi.CreateVersion201JSONResponse.VisitCreateVersionResponse,
 		func(ctx context.Context, tx *write.Tx) (sequenceapi.CreateVersion201JSONResponse, error) {
-			row, err := sequencedb.New(tx).VersionCreate(ctx, string(b.ElementType), b.ElementId, b.NewVersionData)
+			row, err := sequencedb.New(tx).VersionCreate(ctx, sequencedb.VersionCreateParams{
+				Tenant: auth.Tenant(ctx), ElementType: string(b.ElementType), ElementID: b.ElementId, Data: b.NewVersionData,
+			})
 			if err != nil {
 				return sequenceapi.CreateVersion201JSONResponse{}, dbx.Interpret(err)
 			}
@@ -37,14 +40,14 @@ func (s *Server) CreateVersion(ctx context.Context, req sequenceapi.CreateVersio
 // ListVersions pages through an element's versions, oldest first.
 func (s *Server) ListVersions(ctx context.Context, req sequenceapi.ListVersionsRequestObject) (sequenceapi.ListVersionsResponseObject, error) {
 	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
-	typ := string(req.ElementType)
+	typ, tenant := string(req.ElementType), auth.Tenant(ctx)
 	rows, err := s.q.VersionListByElement(ctx, sequencedb.VersionListByElementParams{
-		ElementType: typ, ElementID: req.ElementId, RowLimit: int64(limit), RowOffset: offset,
+		Tenant: tenant, ElementType: typ, ElementID: req.ElementId, RowLimit: int64(limit), RowOffset: offset,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list versions of %s %d: %w", typ, req.ElementId, dbx.Interpret(err))
 	}
-	total, err := s.q.VersionCountByElement(ctx, typ, req.ElementId)
+	total, err := s.q.VersionCountByElement(ctx, tenant, typ, req.ElementId)
 	if err != nil {
 		return nil, fmt.Errorf("count versions of %s %d: %w", typ, req.ElementId, dbx.Interpret(err))
 	}
@@ -60,7 +63,9 @@ func (s *Server) ListVersions(ctx context.Context, req sequenceapi.ListVersionsR
 
 // GetVersion reads one version with its data.
 func (s *Server) GetVersion(ctx context.Context, req sequenceapi.GetVersionRequestObject) (sequenceapi.GetVersionResponseObject, error) {
-	row, err := s.q.VersionGet(ctx, string(req.ElementType), req.ElementId, req.VersionNumber)
+	row, err := s.q.VersionGet(ctx, sequencedb.VersionGetParams{
+		Tenant: auth.Tenant(ctx), ElementType: string(req.ElementType), ElementID: req.ElementId, VersionNumber: req.VersionNumber,
+	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		f := httpapi.NotFound(httpapi.CodeNotFound, "the element has no such version",
 			fmt.Sprintf("%s %d version %d", req.ElementType, req.ElementId, req.VersionNumber))

@@ -14,6 +14,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/storytest"
 	"github.com/fountainai/fountainai/services/stories"
@@ -96,7 +97,7 @@ func TestOrphanPositionIsNotDropped(t *testing.T) {
 	line, err := e.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: id, Text: "Here."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, line.StatusCode(), string(line.Body))
-	_, err = placementdb.New(e.pool).Place(ctx, placementdb.PlaceParams{ScriptID: id, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: 999999})
+	_, err = placementdb.New(e.pool).Place(ctx, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: id, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: 999999})
 	require.NoError(t, err)
 
 	resp, err := e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
@@ -106,7 +107,7 @@ func TestOrphanPositionIsNotDropped(t *testing.T) {
 	require.Contains(t, *resp.JSON502.Details, "action 999999")
 
 	// Releasing it heals the story.
-	_, err = placementdb.New(e.pool).Release(ctx, []string{string(sequenceapi.Action)}, []int64{999999})
+	_, err = placementdb.New(e.pool).Release(ctx, auth.DefaultTenant, []string{string(sequenceapi.Action)}, []int64{999999})
 	require.NoError(t, err)
 	s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id})
 	require.Len(t, s.Story, 1)
