@@ -36,13 +36,15 @@ func TestAddIngestKey(t *testing.T) {
 	require.NoError(t, err)
 	base, err := kongconf.Marshal(cfg)
 	require.NoError(t, err)
-	require.NotContains(t, string(base), "headers", "the committed configuration carries no credential")
+	want, err := kongconf.Parse(base)
+	require.NoError(t, err)
+	for _, p := range want.Plugins {
+		require.NotContains(t, p.Config, "headers", "the generated configuration carries no credential")
+	}
 
 	out, err := kongconf.AddIngestKey(base, ingestKey)
 	require.NoError(t, err)
 	got, err := kongconf.Parse(out)
-	require.NoError(t, err)
-	want, err := kongconf.Parse(base)
 	require.NoError(t, err)
 	var logged int
 	for i, p := range got.Plugins {
