@@ -31,6 +31,12 @@ const fountainBinary = "/usr/local/bin/fountain"
 // oneShots run to completion before what depends on them starts.
 var oneShots = []string{"migrate", "gateway-config"}
 
+// jwtSettings are the optional bearer-token settings every service is given from .env.
+var jwtSettings = []string{
+	"FOUNTAIN_OIDC_ISSUER", "FOUNTAIN_JWKS_URL", "FOUNTAIN_JWT_AUDIENCE",
+	"FOUNTAIN_TENANT_CLAIM", "FOUNTAIN_ROLE_CLAIM", "FOUNTAIN_JWT_HS256_SECRET",
+}
+
 func loadCompose(t *testing.T, opts ...cli.ProjectOptionsFn) *types.Project {
 	t.Helper()
 	if opts == nil {
@@ -84,13 +90,21 @@ func TestComposeServices(t *testing.T) {
 		require.Equal(t, types.ServiceConditionCompletedSuccessfully, s.DependsOn["migrate"].Condition, name)
 		require.Empty(t, s.Ports, "%s is reached through the gateway only", name)
 		require.Equal(t, "unless-stopped", s.Restart, name)
+		// Every service authenticates its callers and ships its request logs with the ingest
+		// credential; the JWT settings are passed through, empty when .env leaves them out.
+		require.Equal(t, env(p.Services["gateway-config"], kongconf.IngestKeyEnv), env(s, kongconf.IngestKeyEnv), name)
+		for _, key := range jwtSettings {
+			require.Contains(t, s.Environment, key, name)
+			require.Empty(t, env(s, key), "%s: %s has no default here; fountain serve has its own", name, key)
+		}
+		require.NotContains(t, s.Environment, "FOUNTAIN_AUTH", "%s: authentication stays on", name)
 	}
 	require.Empty(t, p.Services["postgres"].Ports, "PostgreSQL is not published")
 
 	gc := p.Services["gateway-config"]
 	require.Equal(t, migrate.Image, gc.Image)
-	require.Equal(t, types.ShellCommand{"kong", "--with-consumers", "/kong/kong.yml", "--out", "/gateway/kong.yml"}, gc.Command)
-	require.NotEmpty(t, env(gc, kongconf.ConsumersEnv))
+	require.Equal(t, types.ShellCommand{"kong", "--with-secrets", "/kong/kong.yml", "--out", "/gateway/kong.yml"}, gc.Command)
+	require.NotEmpty(t, env(gc, kongconf.IngestKeyEnv))
 
 	kong := p.Services["kong"]
 	require.True(t, strings.HasPrefix(kong.Image, "kong:3."), "a Kong 3.x image: %s", kong.Image)
@@ -200,7 +214,8 @@ func TestComposePeerURLs(t *testing.T) {
 	for name, s := range p.Services {
 		for key, v := range s.Environment {
 			m := peerURLVar.FindStringSubmatch(key)
-			if m == nil || key == "FOUNTAIN_DATABASE_URL" {
+			// The database and the JWT keys are URLs of something other than a service.
+			if m == nil || key == "FOUNTAIN_DATABASE_URL" || key == "FOUNTAIN_JWKS_URL" {
 				continue
 			}
 			require.NotNil(t, v, "%s: %s has no value", name, key)
@@ -258,7 +273,7 @@ func TestComposeSecretsComeFromTheEnvironment(t *testing.T) {
 	t.Parallel()
 	secrets := map[string]string{
 		"POSTGRES_PASSWORD":      "pg-secret-1f0e",
-		kongconf.ConsumersEnv:    "tester=" + strings.Repeat("k", kongconf.MinKeyLength),
+		kongconf.IngestKeyEnv:    strings.Repeat("k", kongconf.MinKeyLength),
 		"GRAFANA_ADMIN_PASSWORD": "grafana-secret-77",
 	}
 	var envList []string
@@ -268,7 +283,10 @@ func TestComposeSecretsComeFromTheEnvironment(t *testing.T) {
 	p := loadCompose(t, cli.WithEnv(envList))
 	require.Contains(t, env(p.Services["sequence"], "FOUNTAIN_DATABASE_URL"), ":"+secrets["POSTGRES_PASSWORD"]+"@postgres:5432/")
 	require.Equal(t, secrets["POSTGRES_PASSWORD"], env(p.Services["postgres"], "POSTGRES_PASSWORD"))
-	require.Equal(t, secrets[kongconf.ConsumersEnv], env(p.Services["gateway-config"], kongconf.ConsumersEnv))
+	require.Equal(t, secrets[kongconf.IngestKeyEnv], env(p.Services["gateway-config"], kongconf.IngestKeyEnv))
+	for _, name := range serviceNames() {
+		require.Equal(t, secrets[kongconf.IngestKeyEnv], env(p.Services[name], kongconf.IngestKeyEnv), name)
+	}
 	require.Equal(t, secrets["GRAFANA_ADMIN_PASSWORD"], env(p.Services["grafana"], "GF_SECURITY_ADMIN_PASSWORD"))
 
 	for secret := range secrets {
@@ -289,11 +307,42 @@ func TestComposeSecretsComeFromTheEnvironment(t *testing.T) {
 	require.Contains(t, strings.Fields(string(ignore)), "/.env", ".env holds the secrets and is never committed")
 	example, err := os.ReadFile(".env.example")
 	require.NoError(t, err)
-	// The example's gateway key is a placeholder the gateway refuses to start with.
-	m := regexp.MustCompile(`(?m)^` + kongconf.ConsumersEnv + `=(.*)$`).FindSubmatch(example)
+	// The example's ingest credential is a placeholder the gateway refuses to start with.
+	m := regexp.MustCompile(`(?m)^` + kongconf.IngestKeyEnv + `=(.*)$`).FindSubmatch(example)
 	require.NotNil(t, m)
-	_, err = kongconf.ParseConsumers(string(m[1]))
-	require.ErrorContains(t, err, "characters")
+	require.ErrorContains(t, kongconf.CheckIngestKey(string(m[1])), "characters")
+	// The optional settings are documented, and left unset.
+	for _, key := range jwtSettings {
+		require.Regexp(t, `(?m)^# `+key+`=`, string(example), key)
+	}
+
+	// The optional settings follow the environment too.
+	withJWT := append(envList, "FOUNTAIN_OIDC_ISSUER=https://id.example.com/", "FOUNTAIN_JWT_HS256_SECRET="+strings.Repeat("s", 32))
+	p = loadCompose(t, cli.WithEnv(withJWT))
+	for _, name := range serviceNames() {
+		require.Equal(t, "https://id.example.com/", env(p.Services[name], "FOUNTAIN_OIDC_ISSUER"), name)
+		require.Equal(t, strings.Repeat("s", 32), env(p.Services[name], "FOUNTAIN_JWT_HS256_SECRET"), name)
+	}
+}
+
+// TestComposeFirstAdminKey checks the command .env.example gives for the first admin key: a
+// compose service running the fountain image with the database of the services, where `docker
+// compose run --rm <service> keys create ...` runs `fountain keys create ...`.
+func TestComposeFirstAdminKey(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile(".env.example")
+	require.NoError(t, err)
+	m := regexp.MustCompile(`docker compose run --rm ([a-z-]+) keys create --name \S+ --tenant \S+ --role admin`).FindSubmatch(example)
+	require.NotNil(t, m, ".env.example says how to make the first admin key")
+	p := loadCompose(t)
+	s, ok := p.Services[string(m[1])]
+	require.True(t, ok, "%s is no compose service", m[1])
+	dockerfileEntrypoint := instructions(dockerfile(t), "ENTRYPOINT")
+	require.Equal(t, []string{`["` + fountainBinary + `"]`}, dockerfileEntrypoint, "run's arguments go to fountain")
+	require.Empty(t, s.Entrypoint, "the image's entrypoint, fountain")
+	require.Equal(t, p.Services["migrate"].Image, s.Image)
+	require.Equal(t, env(p.Services["migrate"], "FOUNTAIN_DATABASE_URL"), env(s, "FOUNTAIN_DATABASE_URL"), "keys are stored where the services read them")
+	require.Equal(t, types.ServiceConditionCompletedSuccessfully, s.DependsOn["migrate"].Condition, "run migrates the database first")
 }
 
 // TestGatewayUpstreamsAreComposeServices checks that every upstream of kong/kong.yml, and the
@@ -306,7 +355,9 @@ func TestGatewayUpstreamsAreComposeServices(t *testing.T) {
 	cfg, err := kongconf.Parse(data)
 	require.NoError(t, err)
 	require.NotEmpty(t, cfg.Services)
-	require.Empty(t, cfg.Consumers, "keys are never committed")
+	for _, pl := range cfg.Plugins {
+		require.NotContains(t, pl.Config, "headers", "the ingest credential is never committed")
+	}
 	check := func(what, raw, svc string) {
 		u, err := url.Parse(raw)
 		require.NoError(t, err, what)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -12,13 +14,13 @@ import (
 )
 
 // runKong writes the Kong declarative configuration: generated from the services' specs (what
-// kong/kong.yml holds), or, with --with-consumers, an existing one plus the consumers named in the
-// environment (what the gateway loads in docker-compose.yml).
+// kong/kong.yml holds), or, with --with-secrets, an existing one plus the ingest credential of the
+// environment for http-log (what the gateway loads in docker-compose.yml).
 func runKong(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fountain kong", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "write to this file instead of standard output")
-	base := fs.String("with-consumers", "", "read this configuration and add the consumers of "+kongconf.ConsumersEnv)
+	base := fs.String("with-secrets", "", "read this configuration and add the ingest credential of "+kongconf.IngestKeyEnv+" (needs --out)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -27,15 +29,21 @@ func runKong(args []string, stdout, stderr io.Writer) error {
 	}
 	var data []byte
 	if *base != "" {
-		consumers, err := kongconf.ParseConsumers(os.Getenv(kongconf.ConsumersEnv))
-		if err != nil {
+		// A secret on standard output ends up in container logs; over its input it would end up
+		// in the repository.
+		if *out == "" {
+			return errors.New("fountain kong --with-secrets writes a secret: name the file with --out")
+		}
+		if same, err := sameFile(*base, *out); err != nil {
 			return err
+		} else if same {
+			return fmt.Errorf("fountain kong --with-secrets: --out %s is the input; write the secret elsewhere, never to the repository", *out)
 		}
 		in, err := os.ReadFile(*base)
 		if err != nil {
 			return err
 		}
-		if data, err = kongconf.AddConsumers(in, consumers); err != nil {
+		if data, err = kongconf.AddIngestKey(in, os.Getenv(kongconf.IngestKeyEnv)); err != nil {
 			return fmt.Errorf("%s: %w", *base, err)
 		}
 	} else {
@@ -52,6 +60,21 @@ func runKong(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return writeFileAtomic(*out, data)
+}
+
+// sameFile reports whether a and b name the same file (b need not exist).
+func sameFile(a, b string) (bool, error) {
+	ai, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	bi, err := os.Stat(b)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return os.SameFile(ai, bi), nil
 }
 
 // writeFileAtomic replaces path in one step, so Kong (or git) never reads a half-written file.

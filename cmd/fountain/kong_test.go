@@ -9,11 +9,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/kongconf"
 )
 
 // TestKongCommand runs `fountain kong` as `make generate` does and as the compose gateway-config
-// step does.
+// step does (--with-secrets).
 func TestKongCommand(t *testing.T) {
 	var stdout strings.Builder
 	require.NoError(t, run([]string{"kong"}, &stdout, io.Discard))
@@ -29,9 +30,9 @@ func TestKongCommand(t *testing.T) {
 	require.Equal(t, string(committed), string(written))
 
 	key := strings.Repeat("0123456789abcdef", 4)
-	t.Setenv(kongconf.ConsumersEnv, "writer="+key)
+	t.Setenv(kongconf.IngestKeyEnv, key)
 	out := filepath.Join(dir, "gateway.yml")
-	require.NoError(t, run([]string{"kong", "--with-consumers", base, "--out", out}, io.Discard, io.Discard))
+	require.NoError(t, run([]string{"kong", "--with-secrets", base, "--out", out}, io.Discard, io.Discard))
 	info, err := os.Stat(out)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o644), info.Mode().Perm(), "readable by the gateway's user")
@@ -39,13 +40,38 @@ func TestKongCommand(t *testing.T) {
 	require.NoError(t, err)
 	cfg, err := kongconf.Parse(data)
 	require.NoError(t, err)
-	require.Equal(t, []kongconf.Consumer{{Username: "writer", KeyauthCredentials: []kongconf.KeyauthCredential{{Key: key}}}}, cfg.Consumers)
 	require.NotEmpty(t, cfg.Services)
+	var headers []any
+	for _, p := range cfg.Plugins {
+		if p.Name == "http-log" {
+			headers = append(headers, p.Config["headers"])
+		}
+	}
+	require.Equal(t, []any{map[string]any{auth.APIKeyHeader: key}}, headers, "http-log sends the ingest credential")
+	unchanged, err := os.ReadFile(base)
+	require.NoError(t, err)
+	require.Equal(t, string(committed), string(unchanged), "the input keeps no secret")
 
-	t.Setenv(kongconf.ConsumersEnv, "writer=change-me")
-	err = run([]string{"kong", "--with-consumers", base, "--out", filepath.Join(dir, "refused.yml")}, io.Discard, io.Discard)
-	require.ErrorContains(t, err, "at least 32")
-	require.NoFileExists(t, filepath.Join(dir, "refused.yml"))
+	// Refused: a secret on standard output (container logs) or over the input (the repository).
+	var leaked strings.Builder
+	err = run([]string{"kong", "--with-secrets", base}, &leaked, io.Discard)
+	require.ErrorContains(t, err, "--out")
+	require.Empty(t, leaked.String())
+	err = run([]string{"kong", "--with-secrets", base, "--out", base}, io.Discard, io.Discard)
+	require.ErrorContains(t, err, "is the input")
+	unchanged, err = os.ReadFile(base)
+	require.NoError(t, err)
+	require.Equal(t, string(committed), string(unchanged))
 
+	for _, bad := range []string{"", "change-me"} {
+		t.Setenv(kongconf.IngestKeyEnv, bad)
+		refused := filepath.Join(dir, "refused.yml")
+		err = run([]string{"kong", "--with-secrets", base, "--out", refused}, io.Discard, io.Discard)
+		require.ErrorContains(t, err, kongconf.IngestKeyEnv, "%q", bad)
+		require.NoFileExists(t, refused)
+	}
+
+	require.ErrorContains(t, run([]string{"kong", "--with-consumers", base, "--out", out}, io.Discard, io.Discard), "with-consumers",
+		"the gateway's own keys are gone: the services authenticate")
 	require.ErrorContains(t, run([]string{"kong", "extra"}, io.Discard, io.Discard), "takes no arguments")
 }

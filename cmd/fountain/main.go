@@ -41,8 +41,8 @@ Usage:
   fountain migrate [flags] [service...] apply database migrations and exit
   fountain keys create|list|revoke     manage API keys (fountain keys for help)
   fountain kong [--out FILE]            write the Kong gateway configuration generated from the
-                                        specs (kong/kong.yml); --with-consumers FILE adds the
-                                        consumers of FOUNTAIN_GATEWAY_CONSUMERS to FILE instead
+                                        specs (kong/kong.yml); --with-secrets FILE --out OUT writes
+                                        FILE with http-log sending FOUNTAIN_INGEST_KEY instead
   fountain healthcheck [--url URL]      exit 0 when URL (default /healthz on FOUNTAIN_ADDR's port)
                                         answers 200: the container health check
   fountain help                         show this help

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 )
@@ -28,15 +29,17 @@ const UpstreamPort = 8080
 // ingest operation (POST /logs/kong in api/logs.yaml), reached directly rather than through Kong.
 const LogsEndpoint = "http://logs:8080/logs/kong"
 
-// APIKeyHeader is the header (key-auth's key_names) a client sends its gateway key in.
-const APIKeyHeader = "apikey"
+// RateLimitHeader is the header whose value the rate limit counts requests by: each bearer
+// credential has its own bucket. Requests without it (API keys sent as X-API-Key, or no
+// credential) are counted by client IP, as Kong's rate-limiting plugin does when the header is
+// absent.
+const RateLimitHeader = "Authorization"
 
 // Config is a Kong declarative configuration: the subset of the format FountainAI uses.
 type Config struct {
-	FormatVersion string     `yaml:"_format_version"`
-	Services      []Service  `yaml:"services"`
-	Plugins       []Plugin   `yaml:"plugins"`
-	Consumers     []Consumer `yaml:"consumers,omitempty"`
+	FormatVersion string    `yaml:"_format_version"`
+	Services      []Service `yaml:"services"`
+	Plugins       []Plugin  `yaml:"plugins"`
 }
 
 // Service is a Kong service: one FountainAI service and the routes that reach it.
@@ -75,23 +78,12 @@ type Plugin struct {
 	Config map[string]any `yaml:"config"`
 }
 
-// Consumer is a client of the gateway with its key-auth keys.
-type Consumer struct {
-	Username           string              `yaml:"username"`
-	KeyauthCredentials []KeyauthCredential `yaml:"keyauth_credentials"`
-}
-
-// KeyauthCredential is one key-auth key of a consumer.
-type KeyauthCredential struct {
-	Key string `yaml:"key"`
-}
-
 const tag = "fountainai"
 
 // Generate builds the configuration for services: a Kong service per FountainAI service at
 // http://<name>:8080 with a route per operation of its spec plus its /openapi/<name>.yaml, and the
-// global plugins. It holds no consumers: their keys are secrets, added at deployment time by
-// AddConsumers.
+// global plugins. It holds no secret: the ingest credential http-log sends is added at deployment
+// time by AddIngestKey.
 func Generate(services []service.Service) (Config, error) {
 	cfg := Config{FormatVersion: FormatVersion, Plugins: Plugins()}
 	for _, s := range services {
@@ -202,23 +194,21 @@ func PathRegex(template string) (regex string, literalSegments int, err error) {
 	return b.String(), literalSegments, nil
 }
 
-// Plugins are the global plugins: every request is authenticated, rate limited, size limited,
-// given a request id, logged to the Logging Service and counted for Prometheus.
+// Plugins are the global plugins: every request is rate limited, size limited, given a request
+// id, logged to the Logging Service and counted for Prometheus. None authenticates: the services
+// verify every request's credential (Authorization or X-API-Key) themselves, and no plugin removes
+// or adds those headers, so what a service sees is what the client sent.
 func Plugins() []Plugin {
 	return []Plugin{
-		{Name: "key-auth", Config: map[string]any{
-			"key_names": []string{APIKeyHeader},
-			// The key travels in a header only (never in a URL, where it would end up in logs)
-			// and is removed before the request reaches a service.
-			"key_in_header":    true,
-			"key_in_query":     false,
-			"key_in_body":      false,
-			"hide_credentials": true,
-		}},
 		{Name: "rate-limiting", Config: map[string]any{
-			"second":   100,
-			"minute":   3000,
-			"limit_by": "consumer",
+			"second": 100,
+			"minute": 3000,
+			// A bucket per Authorization value, else per client IP. The gateway does not verify
+			// the credential, so the limit is per credential sent, not per identity proven: a
+			// client inventing a new header value per request gets a new bucket, and the service
+			// refuses those requests (401).
+			"limit_by":    "header",
+			"header_name": RateLimitHeader,
 			// Counters live in each Kong node's memory: no database or Redis on the request path.
 			// With several Kong nodes each enforces the limit on its own share of the traffic.
 			"policy":         "local",
@@ -244,6 +234,11 @@ func Plugins() []Plugin {
 			"content_type":  "application/json",
 			"timeout":       10000,
 			"keepalive":     60000,
+			// Kong logs every request header and redacts only Authorization: the API key a client
+			// sends in X-API-Key is removed from the entry, so no credential lands in the logs.
+			"custom_fields_by_lua": map[string]string{
+				"request.headers." + strings.ToLower(auth.APIKeyHeader): "return nil",
+			},
 			// Entries are sent in batches (a JSON array) from a queue, so logging never holds up a
 			// request; a batch stays well under the Logging Service's 1 MiB body limit.
 			"queue": map[string]any{
@@ -268,8 +263,9 @@ const header = `# Kong gateway, DB-less declarative configuration. GENERATED by 
 # (` + "`make generate`" + `); do not edit: ` + "`make verify`" + ` fails when this file is stale.
 #
 # One service per FountainAI service (http://<name>:8080), one route per operation of its spec at the
-# same path as ` + "`fountain serve`" + `, plus /openapi/<name>.yaml. Consumers and their keys are not here:
-# they are secrets, added at start by ` + "`fountain kong --with-consumers`" + ` (see docker-compose.yml).
+# same path as ` + "`fountain serve`" + `, plus /openapi/<name>.yaml. The gateway authenticates no one: it passes
+# Authorization and X-API-Key through, and the services verify them. The ingest credential http-log
+# sends is a secret, not here: ` + "`fountain kong --with-secrets`" + ` adds it at start (see docker-compose.yml).
 `
 
 // Marshal renders cfg as the YAML Kong reads, with an explanatory header.

@@ -155,16 +155,16 @@ func TestPluginsAreConfigured(t *testing.T) {
 		require.NotContains(t, plugins, p.Name, "plugin %s is configured twice", p.Name)
 		plugins[p.Name] = p.Config
 	}
-	require.ElementsMatch(t, []string{"key-auth", "rate-limiting", "request-size-limiting", "correlation-id", "http-log", "prometheus"},
+	// No authentication plugin, and none that rewrites request headers: the services verify the
+	// client's own Authorization or X-API-Key header, which must reach them unchanged.
+	require.ElementsMatch(t, []string{"rate-limiting", "request-size-limiting", "correlation-id", "http-log", "prometheus"},
 		keys(plugins))
-
-	auth := plugins["key-auth"]
-	require.Equal(t, []any{kongconf.APIKeyHeader}, auth["key_names"])
-	require.Equal(t, true, auth["hide_credentials"])
-	require.Equal(t, false, auth["key_in_query"], "keys in URLs end up in logs")
 
 	rl := plugins["rate-limiting"]
 	require.Equal(t, "local", rl["policy"])
+	require.Equal(t, "header", rl["limit_by"], "a bucket per credential")
+	require.Equal(t, "Authorization", rl["header_name"])
+	require.Equal(t, kongconf.RateLimitHeader, rl["header_name"])
 	limits := 0
 	for _, period := range []string{"second", "minute", "hour", "day", "month", "year"} {
 		if v, ok := rl[period]; ok {
@@ -187,6 +187,9 @@ func TestPluginsAreConfigured(t *testing.T) {
 	require.Equal(t, kongconf.LogsEndpoint, hl["http_endpoint"])
 	require.Equal(t, "POST", hl["method"])
 	require.Equal(t, "application/json", hl["content_type"])
+	require.NotContains(t, hl, "headers", "the ingest credential is added at start, never committed")
+	require.Equal(t, map[string]any{"request.headers.x-api-key": "return nil"}, hl["custom_fields_by_lua"],
+		"the API key a client sends is not logged (Kong redacts Authorization itself)")
 	queue, ok := hl["queue"].(map[string]any)
 	require.True(t, ok, "http-log queue")
 	require.Positive(t, queue["max_batch_size"].(int))
