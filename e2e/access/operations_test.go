@@ -159,9 +159,6 @@ func TestEveryOperationChecksTheRole(t *testing.T) {
 	}
 }
 
-
-
-
 func with(c jwt.MapClaims, k string, v any) jwt.MapClaims {
 	out := jwt.MapClaims{}
 	for k, v := range c {
