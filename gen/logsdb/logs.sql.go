@@ -33,10 +33,10 @@ func (q *Queries) DefaultPartitionDeleteExpired(ctx context.Context, horizon tim
 
 const entryInsert = `-- name: EntryInsert :exec
 INSERT INTO logs.entries (ts, source, service, method, path, status_code, response_time_ms, message,
-                          request_id, level, operation_id, client_ip, raw)
+                          request_id, level, operation_id, client_ip, raw, tenant, subject)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
         NULLIF($9::text, ''), $10, NULLIF($11::text, ''),
-        NULLIF($12::text, ''), $13)
+        NULLIF($12::text, ''), $13, NULLIF($14::text, ''), NULLIF($15::text, ''))
 `
 
 type EntryInsertParams struct {
@@ -53,6 +53,8 @@ type EntryInsertParams struct {
 	OperationID    string
 	ClientIp       string
 	Raw            json.RawMessage
+	Tenant         string
+	Subject        string
 }
 
 // EntryInsert stores one entry: a single request log, the most frequent body, costs less to send
@@ -72,15 +74,18 @@ func (q *Queries) EntryInsert(ctx context.Context, arg EntryInsertParams) error 
 		arg.OperationID,
 		arg.ClientIp,
 		arg.Raw,
+		arg.Tenant,
+		arg.Subject,
 	)
 	return err
 }
 
 const entryInsertBatch = `-- name: EntryInsertBatch :execrows
 INSERT INTO logs.entries (ts, source, service, method, path, status_code, response_time_ms, message,
-                          request_id, level, operation_id, client_ip, raw)
+                          request_id, level, operation_id, client_ip, raw, tenant, subject)
 SELECT e.ts, $1::text, e.service, e.method, e.path, e.status_code, e.response_time_ms, e.message,
-       NULLIF(e.request_id, ''), e.level, NULLIF(e.operation_id, ''), NULLIF(e.client_ip, ''), e.raw
+       NULLIF(e.request_id, ''), e.level, NULLIF(e.operation_id, ''), NULLIF(e.client_ip, ''), e.raw,
+       NULLIF(e.tenant, ''), NULLIF(e.subject, '')
 FROM (
     SELECT unnest($2::timestamptz[]) AS ts, unnest($3::text[]) AS service,
            unnest($4::text[]) AS method, unnest($5::text[]) AS path,
@@ -88,7 +93,8 @@ FROM (
            unnest($7::float8[]) AS response_time_ms,
            unnest($8::text[]) AS message, unnest($9::text[]) AS request_id,
            unnest($10::text[]) AS level, unnest($11::text[]) AS operation_id,
-           unnest($12::text[]) AS client_ip, unnest($13::jsonb[]) AS raw
+           unnest($12::text[]) AS client_ip, unnest($13::jsonb[]) AS raw,
+           unnest($14::text[]) AS tenant, unnest($15::text[]) AS subject
 ) AS e
 `
 
@@ -106,12 +112,14 @@ type EntryInsertBatchParams struct {
 	OperationIds    []string
 	ClientIps       []string
 	Raws            []json.RawMessage
+	Tenants         []string
+	Subjects        []string
 }
 
 // EntryInsertBatch stores a batch of entries from one source in one statement, so a batch is stored
 // whole or not at all. The arrays are parallel (element i of each describes entry i); raws may be
 // shorter, even empty: set-returning functions side by side pad the shorter ones with NULL (no raw
-// payload). An empty request id, operation id or client address is stored as NULL.
+// payload). An empty request id, operation id, client address, tenant or subject is stored as NULL.
 func (q *Queries) EntryInsertBatch(ctx context.Context, arg EntryInsertBatchParams) (int64, error) {
 	result, err := q.db.Exec(ctx, entryInsertBatch,
 		arg.Source,
@@ -127,6 +135,8 @@ func (q *Queries) EntryInsertBatch(ctx context.Context, arg EntryInsertBatchPara
 		arg.OperationIds,
 		arg.ClientIps,
 		arg.Raws,
+		arg.Tenants,
+		arg.Subjects,
 	)
 	if err != nil {
 		return 0, err
@@ -136,23 +146,25 @@ func (q *Queries) EntryInsertBatch(ctx context.Context, arg EntryInsertBatchPara
 
 const entryList = `-- name: EntryList :many
 SELECT id, ts, received_at, source, service, method, path, status_code, response_time_ms, message,
-       request_id, level, operation_id, client_ip, raw
+       request_id, level, operation_id, client_ip, raw, tenant, subject
 FROM logs.entries
-WHERE ($1::text IS NULL OR service = $1::text)
-  AND ($2::smallint IS NULL OR status_code >= $2::smallint)
-  AND ($3::smallint IS NULL OR status_code <= $3::smallint)
-  AND ($4::text IS NULL OR method = $4::text)
-  AND ($5::text IS NULL OR starts_with(path, $5::text))
-  AND ($6::text IS NULL OR request_id = $6::text)
-  AND ($7::timestamptz IS NULL OR ts >= $7::timestamptz)
-  AND ($8::timestamptz IS NULL OR ts < $8::timestamptz)
-  AND ($9::timestamptz IS NULL
-       OR (ts, id) < ($9::timestamptz, $10::bigint))
+WHERE coalesce(tenant, 'default') = $1::text
+  AND ($2::text IS NULL OR service = $2::text)
+  AND ($3::smallint IS NULL OR status_code >= $3::smallint)
+  AND ($4::smallint IS NULL OR status_code <= $4::smallint)
+  AND ($5::text IS NULL OR method = $5::text)
+  AND ($6::text IS NULL OR starts_with(path, $6::text))
+  AND ($7::text IS NULL OR request_id = $7::text)
+  AND ($8::timestamptz IS NULL OR ts >= $8::timestamptz)
+  AND ($9::timestamptz IS NULL OR ts < $9::timestamptz)
+  AND ($10::timestamptz IS NULL
+       OR (ts, id) < ($10::timestamptz, $11::bigint))
 ORDER BY ts DESC, id DESC
-LIMIT $11::integer
+LIMIT $12::integer
 `
 
 type EntryListParams struct {
+	Tenant     string
 	Service    pgtype.Text
 	StatusMin  pgtype.Int2
 	StatusMax  pgtype.Int2
@@ -182,13 +194,18 @@ type EntryListRow struct {
 	OperationID    pgtype.Text
 	ClientIp       pgtype.Text
 	Raw            json.RawMessage
+	Tenant         pgtype.Text
+	Subject        pgtype.Text
 }
 
-// EntryList pages through the entries matching every filter given (NULL: no filter), newest first.
-// before_ts and before_id are the last entry of the previous page: the page continues strictly
-// after it in (ts, id) order, so entries arriving meanwhile never shift a page.
+// EntryList pages through the tenant's entries matching every filter given (NULL: no filter),
+// newest first. Entries of no tenant (requests not authenticated) are the default tenant's; the
+// tenant condition is spelled as the indexes' expression so they serve it. before_ts and before_id
+// are the last entry of the previous page: the page continues strictly after it in (ts, id) order,
+// so entries arriving meanwhile never shift a page.
 func (q *Queries) EntryList(ctx context.Context, arg EntryListParams) ([]EntryListRow, error) {
 	rows, err := q.db.Query(ctx, entryList,
+		arg.Tenant,
 		arg.Service,
 		arg.StatusMin,
 		arg.StatusMax,
@@ -224,6 +241,8 @@ func (q *Queries) EntryList(ctx context.Context, arg EntryListParams) ([]EntryLi
 			&i.OperationID,
 			&i.ClientIp,
 			&i.Raw,
+			&i.Tenant,
+			&i.Subject,
 		); err != nil {
 			return nil, err
 		}
@@ -237,18 +256,20 @@ func (q *Queries) EntryList(ctx context.Context, arg EntryListParams) ([]EntryLi
 
 const entrySearch = `-- name: EntrySearch :many
 SELECT id, ts, received_at, source, service, method, path, status_code, response_time_ms, message,
-       request_id, level, operation_id, client_ip, raw
+       request_id, level, operation_id, client_ip, raw, tenant, subject
 FROM logs.entries
-WHERE search @@ websearch_to_tsquery('simple'::regconfig, translate($1::text, '/', ' '))
-  AND ($2::timestamptz IS NULL OR ts >= $2::timestamptz)
-  AND ($3::timestamptz IS NULL OR ts < $3::timestamptz)
-  AND ($4::timestamptz IS NULL
-       OR (ts, id) < ($4::timestamptz, $5::bigint))
+WHERE coalesce(tenant, 'default') = $1::text
+  AND search @@ websearch_to_tsquery('simple'::regconfig, translate($2::text, '/', ' '))
+  AND ($3::timestamptz IS NULL OR ts >= $3::timestamptz)
+  AND ($4::timestamptz IS NULL OR ts < $4::timestamptz)
+  AND ($5::timestamptz IS NULL
+       OR (ts, id) < ($5::timestamptz, $6::bigint))
 ORDER BY ts DESC, id DESC
-LIMIT $6::integer
+LIMIT $7::integer
 `
 
 type EntrySearchParams struct {
+	Tenant   string
 	Query    string
 	Since    pgtype.Timestamptz
 	Until    pgtype.Timestamptz
@@ -273,13 +294,16 @@ type EntrySearchRow struct {
 	OperationID    pgtype.Text
 	ClientIp       pgtype.Text
 	Raw            json.RawMessage
+	Tenant         pgtype.Text
+	Subject        pgtype.Text
 }
 
-// EntrySearch pages through the entries whose message or path hold the words of query (web-search
-// syntax), newest first, like EntryList. The query's slashes become spaces as the indexed text's
-// do, so a path in the query matches its segments.
+// EntrySearch pages through the tenant's entries whose message or path hold the words of query
+// (web-search syntax), newest first, like EntryList. The query's slashes become spaces as the
+// indexed text's do, so a path in the query matches its segments.
 func (q *Queries) EntrySearch(ctx context.Context, arg EntrySearchParams) ([]EntrySearchRow, error) {
 	rows, err := q.db.Query(ctx, entrySearch,
+		arg.Tenant,
 		arg.Query,
 		arg.Since,
 		arg.Until,
@@ -310,6 +334,8 @@ func (q *Queries) EntrySearch(ctx context.Context, arg EntrySearchParams) ([]Ent
 			&i.OperationID,
 			&i.ClientIp,
 			&i.Raw,
+			&i.Tenant,
+			&i.Subject,
 		); err != nil {
 			return nil, err
 		}

@@ -47,4 +47,6 @@ type LogsEntry struct {
 	ClientIp       pgtype.Text
 	Raw            json.RawMessage
 	Search         interface{}
+	Tenant         pgtype.Text
+	Subject        pgtype.Text
 }

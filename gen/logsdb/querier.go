@@ -20,15 +20,17 @@ type Querier interface {
 	// EntryInsertBatch stores a batch of entries from one source in one statement, so a batch is stored
 	// whole or not at all. The arrays are parallel (element i of each describes entry i); raws may be
 	// shorter, even empty: set-returning functions side by side pad the shorter ones with NULL (no raw
-	// payload). An empty request id, operation id or client address is stored as NULL.
+	// payload). An empty request id, operation id, client address, tenant or subject is stored as NULL.
 	EntryInsertBatch(ctx context.Context, arg EntryInsertBatchParams) (int64, error)
-	// EntryList pages through the entries matching every filter given (NULL: no filter), newest first.
-	// before_ts and before_id are the last entry of the previous page: the page continues strictly
-	// after it in (ts, id) order, so entries arriving meanwhile never shift a page.
+	// EntryList pages through the tenant's entries matching every filter given (NULL: no filter),
+	// newest first. Entries of no tenant (requests not authenticated) are the default tenant's; the
+	// tenant condition is spelled as the indexes' expression so they serve it. before_ts and before_id
+	// are the last entry of the previous page: the page continues strictly after it in (ts, id) order,
+	// so entries arriving meanwhile never shift a page.
 	EntryList(ctx context.Context, arg EntryListParams) ([]EntryListRow, error)
-	// EntrySearch pages through the entries whose message or path hold the words of query (web-search
-	// syntax), newest first, like EntryList. The query's slashes become spaces as the indexed text's
-	// do, so a path in the query matches its segments.
+	// EntrySearch pages through the tenant's entries whose message or path hold the words of query
+	// (web-search syntax), newest first, like EntryList. The query's slashes become spaces as the
+	// indexed text's do, so a path in the query matches its segments.
 	EntrySearch(ctx context.Context, arg EntrySearchParams) ([]EntrySearchRow, error)
 	// PartitionList names the daily partitions of logs.entries (entries_pYYYYMMDD), oldest first; the
 	// default partition is not one of them.

@@ -18,6 +18,7 @@ type SessionsCharacterContext struct {
 	Version       int64
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	Tenant        string
 }
 
 type SessionsSession struct {
@@ -28,4 +29,5 @@ type SessionsSession struct {
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Tenant      string
 }

@@ -6,32 +6,31 @@ package sessionsdb
 
 import (
 	"context"
-	"encoding/json"
 )
 
 type Querier interface {
 	// CharacterContextCount counts what CharacterContextList pages through.
-	CharacterContextCount(ctx context.Context, scriptID *int64, characterID *int64) (int64, error)
+	CharacterContextCount(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error)
 	// CharacterContextCountAtSequence counts what CharacterContextListAtSequence pages through: the
 	// characters of the script that have a context starting at or before at_sequence.
-	CharacterContextCountAtSequence(ctx context.Context, scriptID int64, characterID *int64, atSequence int64) (int64, error)
+	CharacterContextCountAtSequence(ctx context.Context, arg CharacterContextCountAtSequenceParams) (int64, error)
 	// CharacterContextCreate stores a new character context at version 1; a second context of the same
-	// character, script and start position violates character_contexts_start_key.
+	// character, script and start position in the tenant violates character_contexts_start_key.
 	CharacterContextCreate(ctx context.Context, arg CharacterContextCreateParams) (SessionsCharacterContext, error)
 	// CharacterContextDelete deletes a character context, only if it still has if_version (when given);
 	// 0 rows means it does not exist or has another version.
-	CharacterContextDelete(ctx context.Context, iD int64, ifVersion *int64) (int64, error)
+	CharacterContextDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error)
 	// CharacterContextDeleteByFilter deletes every context of a script and/or a character (cascades from
 	// the scripts and characters services). With neither filter it deletes nothing, so a caller's bug
 	// cannot empty the table.
-	CharacterContextDeleteByFilter(ctx context.Context, scriptID *int64, characterID *int64) (int64, error)
-	// CharacterContextGetByID reads one character context.
-	CharacterContextGetByID(ctx context.Context, id int64) (SessionsCharacterContext, error)
+	CharacterContextDeleteByFilter(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error)
+	// CharacterContextGetByID reads one character context of the tenant; another tenant's is not found.
+	CharacterContextGetByID(ctx context.Context, tenant string, iD int64) (SessionsCharacterContext, error)
 	// CharacterContextGetByStart reads the context of a character in a script that starts at
 	// start_sequence, to name it when a write collides with character_contexts_start_key.
-	CharacterContextGetByStart(ctx context.Context, scriptID int64, characterID int64, startSequence int64) (SessionsCharacterContext, error)
-	// CharacterContextList pages through character contexts by script, character and start position,
-	// optionally of one script and/or one character.
+	CharacterContextGetByStart(ctx context.Context, arg CharacterContextGetByStartParams) (SessionsCharacterContext, error)
+	// CharacterContextList pages through the tenant's character contexts by script, character and start
+	// position, optionally of one script and/or one character.
 	CharacterContextList(ctx context.Context, arg CharacterContextListParams) ([]SessionsCharacterContext, error)
 	// CharacterContextListAtSequence pages through the contexts in force at story position at_sequence of
 	// a script, one per character (optionally only one character): the one with the greatest
@@ -44,16 +43,16 @@ type Querier interface {
 	// context still has if_version (when given). A given context replaces the whole object.
 	CharacterContextUpdate(ctx context.Context, arg CharacterContextUpdateParams) (SessionsCharacterContext, error)
 	// SessionCount counts what SessionList pages through.
-	SessionCount(ctx context.Context, userID *int64) (int64, error)
+	SessionCount(ctx context.Context, tenant string, userID *int64) (int64, error)
 	// SessionCreate stores a new session at version 1.
-	SessionCreate(ctx context.Context, userID int64, context string, contextData json.RawMessage) (SessionsSession, error)
+	SessionCreate(ctx context.Context, arg SessionCreateParams) (SessionsSession, error)
 	// SessionDelete deletes a session, only if it still has if_version (when given); 0 rows means it does
 	// not exist or has another version.
-	SessionDelete(ctx context.Context, iD int64, ifVersion *int64) (int64, error)
-	// SessionGetByID reads one session.
-	SessionGetByID(ctx context.Context, id int64) (SessionsSession, error)
-	// SessionList pages through sessions in id order, optionally of one user.
-	SessionList(ctx context.Context, userID *int64, rowOffset int64, rowLimit int64) ([]SessionsSession, error)
+	SessionDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error)
+	// SessionGetByID reads one session of the tenant; another tenant's is not found.
+	SessionGetByID(ctx context.Context, tenant string, iD int64) (SessionsSession, error)
+	// SessionList pages through the tenant's sessions in id order, optionally of one user.
+	SessionList(ctx context.Context, arg SessionListParams) ([]SessionsSession, error)
 	// SessionReplace sets every field and bumps the version, only if the session still has if_version
 	// (when given); no row means it does not exist or has another version (see SessionGetByID).
 	SessionReplace(ctx context.Context, arg SessionReplaceParams) (SessionsSession, error)

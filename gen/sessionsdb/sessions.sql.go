@@ -13,13 +13,14 @@ import (
 const characterContextCount = `-- name: CharacterContextCount :one
 SELECT count(*)
 FROM sessions.character_contexts
-WHERE ($1::bigint IS NULL OR script_id = $1::bigint)
-  AND ($2::bigint IS NULL OR character_id = $2::bigint)
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR script_id = $2::bigint)
+  AND ($3::bigint IS NULL OR character_id = $3::bigint)
 `
 
 // CharacterContextCount counts what CharacterContextList pages through.
-func (q *Queries) CharacterContextCount(ctx context.Context, scriptID *int64, characterID *int64) (int64, error) {
-	row := q.db.QueryRow(ctx, characterContextCount, scriptID, characterID)
+func (q *Queries) CharacterContextCount(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error) {
+	row := q.db.QueryRow(ctx, characterContextCount, tenant, scriptID, characterID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -28,27 +29,40 @@ func (q *Queries) CharacterContextCount(ctx context.Context, scriptID *int64, ch
 const characterContextCountAtSequence = `-- name: CharacterContextCountAtSequence :one
 SELECT count(DISTINCT character_id)
 FROM sessions.character_contexts
-WHERE script_id = $1
-  AND ($2::bigint IS NULL OR character_id = $2::bigint)
-  AND start_sequence <= $3::bigint
+WHERE tenant = $1 AND script_id = $2
+  AND ($3::bigint IS NULL OR character_id = $3::bigint)
+  AND start_sequence <= $4::bigint
 `
+
+type CharacterContextCountAtSequenceParams struct {
+	Tenant      string
+	ScriptID    int64
+	CharacterID *int64
+	AtSequence  int64
+}
 
 // CharacterContextCountAtSequence counts what CharacterContextListAtSequence pages through: the
 // characters of the script that have a context starting at or before at_sequence.
-func (q *Queries) CharacterContextCountAtSequence(ctx context.Context, scriptID int64, characterID *int64, atSequence int64) (int64, error) {
-	row := q.db.QueryRow(ctx, characterContextCountAtSequence, scriptID, characterID, atSequence)
+func (q *Queries) CharacterContextCountAtSequence(ctx context.Context, arg CharacterContextCountAtSequenceParams) (int64, error) {
+	row := q.db.QueryRow(ctx, characterContextCountAtSequence,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.CharacterID,
+		arg.AtSequence,
+	)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
 }
 
 const characterContextCreate = `-- name: CharacterContextCreate :one
-INSERT INTO sessions.character_contexts (script_id, character_id, start_sequence, context)
-VALUES ($1, $2, $3, $4)
-RETURNING id, script_id, character_id, start_sequence, context, version, created_at, updated_at
+INSERT INTO sessions.character_contexts (tenant, script_id, character_id, start_sequence, context)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, script_id, character_id, start_sequence, context, version, created_at, updated_at, tenant
 `
 
 type CharacterContextCreateParams struct {
+	Tenant        string
 	ScriptID      int64
 	CharacterID   int64
 	StartSequence int64
@@ -56,9 +70,10 @@ type CharacterContextCreateParams struct {
 }
 
 // CharacterContextCreate stores a new character context at version 1; a second context of the same
-// character, script and start position violates character_contexts_start_key.
+// character, script and start position in the tenant violates character_contexts_start_key.
 func (q *Queries) CharacterContextCreate(ctx context.Context, arg CharacterContextCreateParams) (SessionsCharacterContext, error) {
 	row := q.db.QueryRow(ctx, characterContextCreate,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.CharacterID,
 		arg.StartSequence,
@@ -74,19 +89,21 @@ func (q *Queries) CharacterContextCreate(ctx context.Context, arg CharacterConte
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const characterContextDelete = `-- name: CharacterContextDelete :execrows
 DELETE FROM sessions.character_contexts
-WHERE id = $1 AND ($2::bigint IS NULL OR version = $2::bigint)
+WHERE tenant = $1 AND id = $2
+  AND ($3::bigint IS NULL OR version = $3::bigint)
 `
 
 // CharacterContextDelete deletes a character context, only if it still has if_version (when given);
 // 0 rows means it does not exist or has another version.
-func (q *Queries) CharacterContextDelete(ctx context.Context, iD int64, ifVersion *int64) (int64, error) {
-	result, err := q.db.Exec(ctx, characterContextDelete, iD, ifVersion)
+func (q *Queries) CharacterContextDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error) {
+	result, err := q.db.Exec(ctx, characterContextDelete, tenant, iD, ifVersion)
 	if err != nil {
 		return 0, err
 	}
@@ -95,16 +112,17 @@ func (q *Queries) CharacterContextDelete(ctx context.Context, iD int64, ifVersio
 
 const characterContextDeleteByFilter = `-- name: CharacterContextDeleteByFilter :execrows
 DELETE FROM sessions.character_contexts
-WHERE ($1::bigint IS NOT NULL OR $2::bigint IS NOT NULL)
-  AND ($1::bigint IS NULL OR script_id = $1::bigint)
-  AND ($2::bigint IS NULL OR character_id = $2::bigint)
+WHERE tenant = $1
+  AND ($2::bigint IS NOT NULL OR $3::bigint IS NOT NULL)
+  AND ($2::bigint IS NULL OR script_id = $2::bigint)
+  AND ($3::bigint IS NULL OR character_id = $3::bigint)
 `
 
 // CharacterContextDeleteByFilter deletes every context of a script and/or a character (cascades from
 // the scripts and characters services). With neither filter it deletes nothing, so a caller's bug
 // cannot empty the table.
-func (q *Queries) CharacterContextDeleteByFilter(ctx context.Context, scriptID *int64, characterID *int64) (int64, error) {
-	result, err := q.db.Exec(ctx, characterContextDeleteByFilter, scriptID, characterID)
+func (q *Queries) CharacterContextDeleteByFilter(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error) {
+	result, err := q.db.Exec(ctx, characterContextDeleteByFilter, tenant, scriptID, characterID)
 	if err != nil {
 		return 0, err
 	}
@@ -112,14 +130,14 @@ func (q *Queries) CharacterContextDeleteByFilter(ctx context.Context, scriptID *
 }
 
 const characterContextGetByID = `-- name: CharacterContextGetByID :one
-SELECT id, script_id, character_id, start_sequence, context, version, created_at, updated_at
+SELECT id, script_id, character_id, start_sequence, context, version, created_at, updated_at, tenant
 FROM sessions.character_contexts
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 `
 
-// CharacterContextGetByID reads one character context.
-func (q *Queries) CharacterContextGetByID(ctx context.Context, id int64) (SessionsCharacterContext, error) {
-	row := q.db.QueryRow(ctx, characterContextGetByID, id)
+// CharacterContextGetByID reads one character context of the tenant; another tenant's is not found.
+func (q *Queries) CharacterContextGetByID(ctx context.Context, tenant string, iD int64) (SessionsCharacterContext, error) {
+	row := q.db.QueryRow(ctx, characterContextGetByID, tenant, iD)
 	var i SessionsCharacterContext
 	err := row.Scan(
 		&i.ID,
@@ -130,20 +148,34 @@ func (q *Queries) CharacterContextGetByID(ctx context.Context, id int64) (Sessio
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const characterContextGetByStart = `-- name: CharacterContextGetByStart :one
-SELECT id, script_id, character_id, start_sequence, context, version, created_at, updated_at
+SELECT id, script_id, character_id, start_sequence, context, version, created_at, updated_at, tenant
 FROM sessions.character_contexts
-WHERE script_id = $1 AND character_id = $2 AND start_sequence = $3
+WHERE tenant = $1 AND script_id = $2 AND character_id = $3
+  AND start_sequence = $4
 `
+
+type CharacterContextGetByStartParams struct {
+	Tenant        string
+	ScriptID      int64
+	CharacterID   int64
+	StartSequence int64
+}
 
 // CharacterContextGetByStart reads the context of a character in a script that starts at
 // start_sequence, to name it when a write collides with character_contexts_start_key.
-func (q *Queries) CharacterContextGetByStart(ctx context.Context, scriptID int64, characterID int64, startSequence int64) (SessionsCharacterContext, error) {
-	row := q.db.QueryRow(ctx, characterContextGetByStart, scriptID, characterID, startSequence)
+func (q *Queries) CharacterContextGetByStart(ctx context.Context, arg CharacterContextGetByStartParams) (SessionsCharacterContext, error) {
+	row := q.db.QueryRow(ctx, characterContextGetByStart,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.CharacterID,
+		arg.StartSequence,
+	)
 	var i SessionsCharacterContext
 	err := row.Scan(
 		&i.ID,
@@ -154,30 +186,34 @@ func (q *Queries) CharacterContextGetByStart(ctx context.Context, scriptID int64
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const characterContextList = `-- name: CharacterContextList :many
-SELECT id, script_id, character_id, start_sequence, context, version, created_at, updated_at
+SELECT id, script_id, character_id, start_sequence, context, version, created_at, updated_at, tenant
 FROM sessions.character_contexts
-WHERE ($1::bigint IS NULL OR script_id = $1::bigint)
-  AND ($2::bigint IS NULL OR character_id = $2::bigint)
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR script_id = $2::bigint)
+  AND ($3::bigint IS NULL OR character_id = $3::bigint)
 ORDER BY script_id, character_id, start_sequence
-LIMIT $4::bigint OFFSET $3::bigint
+LIMIT $5::bigint OFFSET $4::bigint
 `
 
 type CharacterContextListParams struct {
+	Tenant      string
 	ScriptID    *int64
 	CharacterID *int64
 	RowOffset   int64
 	RowLimit    int64
 }
 
-// CharacterContextList pages through character contexts by script, character and start position,
-// optionally of one script and/or one character.
+// CharacterContextList pages through the tenant's character contexts by script, character and start
+// position, optionally of one script and/or one character.
 func (q *Queries) CharacterContextList(ctx context.Context, arg CharacterContextListParams) ([]SessionsCharacterContext, error) {
 	rows, err := q.db.Query(ctx, characterContextList,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.CharacterID,
 		arg.RowOffset,
@@ -199,6 +235,7 @@ func (q *Queries) CharacterContextList(ctx context.Context, arg CharacterContext
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -211,21 +248,24 @@ func (q *Queries) CharacterContextList(ctx context.Context, arg CharacterContext
 }
 
 const characterContextListAtSequence = `-- name: CharacterContextListAtSequence :many
-SELECT c.id, c.script_id, c.character_id, c.start_sequence, c.context, c.version, c.created_at, c.updated_at
+SELECT c.id, c.script_id, c.character_id, c.start_sequence, c.context, c.version, c.created_at, c.updated_at,
+       c.tenant
 FROM (
     SELECT DISTINCT ON (cc.character_id)
-           cc.id, cc.script_id, cc.character_id, cc.start_sequence, cc.context, cc.version, cc.created_at, cc.updated_at
+           cc.id, cc.script_id, cc.character_id, cc.start_sequence, cc.context, cc.version, cc.created_at, cc.updated_at,
+           cc.tenant
     FROM sessions.character_contexts cc
-    WHERE cc.script_id = $1
-      AND ($2::bigint IS NULL OR cc.character_id = $2::bigint)
-      AND cc.start_sequence <= $3::bigint
+    WHERE cc.tenant = $1 AND cc.script_id = $2
+      AND ($3::bigint IS NULL OR cc.character_id = $3::bigint)
+      AND cc.start_sequence <= $4::bigint
     ORDER BY cc.character_id DESC, cc.start_sequence DESC
 ) c
 ORDER BY c.character_id
-LIMIT $5::bigint OFFSET $4::bigint
+LIMIT $6::bigint OFFSET $5::bigint
 `
 
 type CharacterContextListAtSequenceParams struct {
+	Tenant      string
 	ScriptID    int64
 	CharacterID *int64
 	AtSequence  int64
@@ -238,6 +278,7 @@ type CharacterContextListAtSequenceParams struct {
 // start_sequence <= at_sequence. The inner DISTINCT ON walks character_contexts_start_key backwards.
 func (q *Queries) CharacterContextListAtSequence(ctx context.Context, arg CharacterContextListAtSequenceParams) ([]SessionsCharacterContext, error) {
 	rows, err := q.db.Query(ctx, characterContextListAtSequence,
+		arg.Tenant,
 		arg.ScriptID,
 		arg.CharacterID,
 		arg.AtSequence,
@@ -260,6 +301,7 @@ func (q *Queries) CharacterContextListAtSequence(ctx context.Context, arg Charac
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -275,8 +317,9 @@ const characterContextReplace = `-- name: CharacterContextReplace :one
 UPDATE sessions.character_contexts
 SET script_id = $1, character_id = $2, start_sequence = $3,
     context = $4, version = version + 1, updated_at = now()
-WHERE id = $5 AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, character_id, start_sequence, context, version, created_at, updated_at
+WHERE tenant = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, character_id, start_sequence, context, version, created_at, updated_at, tenant
 `
 
 type CharacterContextReplaceParams struct {
@@ -284,6 +327,7 @@ type CharacterContextReplaceParams struct {
 	CharacterID   int64
 	StartSequence int64
 	Context       json.RawMessage
+	Tenant        string
 	ID            int64
 	IfVersion     *int64
 }
@@ -296,6 +340,7 @@ func (q *Queries) CharacterContextReplace(ctx context.Context, arg CharacterCont
 		arg.CharacterID,
 		arg.StartSequence,
 		arg.Context,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -309,6 +354,7 @@ func (q *Queries) CharacterContextReplace(ctx context.Context, arg CharacterCont
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -321,8 +367,9 @@ SET script_id      = coalesce($1::bigint, script_id),
     context        = coalesce($4::jsonb, context),
     version        = version + 1,
     updated_at     = now()
-WHERE id = $5 AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, character_id, start_sequence, context, version, created_at, updated_at
+WHERE tenant = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, character_id, start_sequence, context, version, created_at, updated_at, tenant
 `
 
 type CharacterContextUpdateParams struct {
@@ -330,6 +377,7 @@ type CharacterContextUpdateParams struct {
 	CharacterID   *int64
 	StartSequence *int64
 	Context       json.RawMessage
+	Tenant        string
 	ID            int64
 	IfVersion     *int64
 }
@@ -342,6 +390,7 @@ func (q *Queries) CharacterContextUpdate(ctx context.Context, arg CharacterConte
 		arg.CharacterID,
 		arg.StartSequence,
 		arg.Context,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -355,6 +404,7 @@ func (q *Queries) CharacterContextUpdate(ctx context.Context, arg CharacterConte
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -362,26 +412,39 @@ func (q *Queries) CharacterContextUpdate(ctx context.Context, arg CharacterConte
 const sessionCount = `-- name: SessionCount :one
 SELECT count(*)
 FROM sessions.sessions
-WHERE $1::bigint IS NULL OR user_id = $1::bigint
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR user_id = $2::bigint)
 `
 
 // SessionCount counts what SessionList pages through.
-func (q *Queries) SessionCount(ctx context.Context, userID *int64) (int64, error) {
-	row := q.db.QueryRow(ctx, sessionCount, userID)
+func (q *Queries) SessionCount(ctx context.Context, tenant string, userID *int64) (int64, error) {
+	row := q.db.QueryRow(ctx, sessionCount, tenant, userID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
 }
 
 const sessionCreate = `-- name: SessionCreate :one
-INSERT INTO sessions.sessions (user_id, context, context_data)
-VALUES ($1, $2, $3)
-RETURNING id, user_id, context, context_data, version, created_at, updated_at
+INSERT INTO sessions.sessions (tenant, user_id, context, context_data)
+VALUES ($1, $2, $3, $4)
+RETURNING id, user_id, context, context_data, version, created_at, updated_at, tenant
 `
 
+type SessionCreateParams struct {
+	Tenant      string
+	UserID      int64
+	Context     string
+	ContextData json.RawMessage
+}
+
 // SessionCreate stores a new session at version 1.
-func (q *Queries) SessionCreate(ctx context.Context, userID int64, context string, contextData json.RawMessage) (SessionsSession, error) {
-	row := q.db.QueryRow(ctx, sessionCreate, userID, context, contextData)
+func (q *Queries) SessionCreate(ctx context.Context, arg SessionCreateParams) (SessionsSession, error) {
+	row := q.db.QueryRow(ctx, sessionCreate,
+		arg.Tenant,
+		arg.UserID,
+		arg.Context,
+		arg.ContextData,
+	)
 	var i SessionsSession
 	err := row.Scan(
 		&i.ID,
@@ -391,19 +454,21 @@ func (q *Queries) SessionCreate(ctx context.Context, userID int64, context strin
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const sessionDelete = `-- name: SessionDelete :execrows
 DELETE FROM sessions.sessions
-WHERE id = $1 AND ($2::bigint IS NULL OR version = $2::bigint)
+WHERE tenant = $1 AND id = $2
+  AND ($3::bigint IS NULL OR version = $3::bigint)
 `
 
 // SessionDelete deletes a session, only if it still has if_version (when given); 0 rows means it does
 // not exist or has another version.
-func (q *Queries) SessionDelete(ctx context.Context, iD int64, ifVersion *int64) (int64, error) {
-	result, err := q.db.Exec(ctx, sessionDelete, iD, ifVersion)
+func (q *Queries) SessionDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error) {
+	result, err := q.db.Exec(ctx, sessionDelete, tenant, iD, ifVersion)
 	if err != nil {
 		return 0, err
 	}
@@ -411,14 +476,14 @@ func (q *Queries) SessionDelete(ctx context.Context, iD int64, ifVersion *int64)
 }
 
 const sessionGetByID = `-- name: SessionGetByID :one
-SELECT id, user_id, context, context_data, version, created_at, updated_at
+SELECT id, user_id, context, context_data, version, created_at, updated_at, tenant
 FROM sessions.sessions
-WHERE id = $1
+WHERE tenant = $1 AND id = $2
 `
 
-// SessionGetByID reads one session.
-func (q *Queries) SessionGetByID(ctx context.Context, id int64) (SessionsSession, error) {
-	row := q.db.QueryRow(ctx, sessionGetByID, id)
+// SessionGetByID reads one session of the tenant; another tenant's is not found.
+func (q *Queries) SessionGetByID(ctx context.Context, tenant string, iD int64) (SessionsSession, error) {
+	row := q.db.QueryRow(ctx, sessionGetByID, tenant, iD)
 	var i SessionsSession
 	err := row.Scan(
 		&i.ID,
@@ -428,21 +493,35 @@ func (q *Queries) SessionGetByID(ctx context.Context, id int64) (SessionsSession
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const sessionList = `-- name: SessionList :many
-SELECT id, user_id, context, context_data, version, created_at, updated_at
+SELECT id, user_id, context, context_data, version, created_at, updated_at, tenant
 FROM sessions.sessions
-WHERE $1::bigint IS NULL OR user_id = $1::bigint
+WHERE tenant = $1
+  AND ($2::bigint IS NULL OR user_id = $2::bigint)
 ORDER BY id
-LIMIT $3::bigint OFFSET $2::bigint
+LIMIT $4::bigint OFFSET $3::bigint
 `
 
-// SessionList pages through sessions in id order, optionally of one user.
-func (q *Queries) SessionList(ctx context.Context, userID *int64, rowOffset int64, rowLimit int64) ([]SessionsSession, error) {
-	rows, err := q.db.Query(ctx, sessionList, userID, rowOffset, rowLimit)
+type SessionListParams struct {
+	Tenant    string
+	UserID    *int64
+	RowOffset int64
+	RowLimit  int64
+}
+
+// SessionList pages through the tenant's sessions in id order, optionally of one user.
+func (q *Queries) SessionList(ctx context.Context, arg SessionListParams) ([]SessionsSession, error) {
+	rows, err := q.db.Query(ctx, sessionList,
+		arg.Tenant,
+		arg.UserID,
+		arg.RowOffset,
+		arg.RowLimit,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -458,6 +537,7 @@ func (q *Queries) SessionList(ctx context.Context, userID *int64, rowOffset int6
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -473,14 +553,16 @@ const sessionReplace = `-- name: SessionReplace :one
 UPDATE sessions.sessions
 SET user_id = $1, context = $2, context_data = $3, version = version + 1,
     updated_at = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, user_id, context, context_data, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, user_id, context, context_data, version, created_at, updated_at, tenant
 `
 
 type SessionReplaceParams struct {
 	UserID      int64
 	Context     string
 	ContextData json.RawMessage
+	Tenant      string
 	ID          int64
 	IfVersion   *int64
 }
@@ -492,6 +574,7 @@ func (q *Queries) SessionReplace(ctx context.Context, arg SessionReplaceParams) 
 		arg.UserID,
 		arg.Context,
 		arg.ContextData,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -504,6 +587,7 @@ func (q *Queries) SessionReplace(ctx context.Context, arg SessionReplaceParams) 
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -515,14 +599,16 @@ SET user_id      = coalesce($1::bigint, user_id),
     context_data = coalesce($3::jsonb, context_data),
     version      = version + 1,
     updated_at   = now()
-WHERE id = $4 AND ($5::bigint IS NULL OR version = $5::bigint)
-RETURNING id, user_id, context, context_data, version, created_at, updated_at
+WHERE tenant = $4 AND id = $5
+  AND ($6::bigint IS NULL OR version = $6::bigint)
+RETURNING id, user_id, context, context_data, version, created_at, updated_at, tenant
 `
 
 type SessionUpdateParams struct {
 	UserID      *int64
 	Context     *string
 	ContextData json.RawMessage
+	Tenant      string
 	ID          int64
 	IfVersion   *int64
 }
@@ -534,6 +620,7 @@ func (q *Queries) SessionUpdate(ctx context.Context, arg SessionUpdateParams) (S
 		arg.UserID,
 		arg.Context,
 		arg.ContextData,
+		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
@@ -546,6 +633,7 @@ func (q *Queries) SessionUpdate(ctx context.Context, arg SessionUpdateParams) (S
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,7 +55,9 @@ func (s *Server) IngestLogs(ctx context.Context, req logsapi.IngestLogsRequestOb
 		if e.Level != nil {
 			level = string(*e.Level)
 		}
-		b.add(e.Timestamp, e.Service, e.Method, e.Endpoint, e.StatusCode, e.ResponseTimeMs, e.Message, e.RequestId, level, deref(e.OperationId), "", nil)
+		// The tenant and subject are those of the request the entry describes, as the shipping
+		// service established them, not the shipper's own (ctx's): it ships for every tenant.
+		b.add(e.Timestamp, e.Service, e.Method, e.Endpoint, e.StatusCode, e.ResponseTimeMs, e.Message, e.RequestId, level, deref(e.OperationId), "", deref(e.Tenant), deref(e.Subject), nil)
 	}
 	resp, err := write.Do(ctx, s.writes, ingestLane(sourceService), logsapi.IngestLogs201JSONResponse.VisitIngestLogsResponse,
 		func(ctx context.Context, tx *write.Tx) (logsapi.IngestLogs201JSONResponse, error) {
@@ -111,6 +114,8 @@ func newBatch(source string, n int, kong bool) *batch {
 		Levels:          make([]string, 0, n),
 		OperationIds:    make([]string, 0, n),
 		ClientIps:       make([]string, 0, n),
+		Tenants:         make([]string, 0, n),
+		Subjects:        make([]string, 0, n),
 		Raws:            []json.RawMessage{},
 	}
 	if kong {
@@ -135,10 +140,12 @@ func (b *batch) append(o *batch) {
 	p.Levels = append(p.Levels, q.Levels...)
 	p.OperationIds = append(p.OperationIds, q.OperationIds...)
 	p.ClientIps = append(p.ClientIps, q.ClientIps...)
+	p.Tenants = append(p.Tenants, q.Tenants...)
+	p.Subjects = append(p.Subjects, q.Subjects...)
 	p.Raws = append(p.Raws, q.Raws...)
 }
 
-func (b *batch) add(ts time.Time, service, method, path string, status int, responseMs float64, message, requestID, level, operationID, clientIP string, raw json.RawMessage) {
+func (b *batch) add(ts time.Time, service, method, path string, status int, responseMs float64, message, requestID, level, operationID, clientIP, tenant, subject string, raw json.RawMessage) {
 	p := &b.params
 	p.Timestamps = append(p.Timestamps, ts)
 	p.Services = append(p.Services, service)
@@ -151,6 +158,8 @@ func (b *batch) add(ts time.Time, service, method, path string, status int, resp
 	p.Levels = append(p.Levels, level)
 	p.OperationIds = append(p.OperationIds, operationID)
 	p.ClientIps = append(p.ClientIps, clientIP)
+	p.Tenants = append(p.Tenants, tenant)
+	p.Subjects = append(p.Subjects, subject)
 	if raw != nil {
 		p.Raws = append(p.Raws, raw)
 	}
@@ -180,6 +189,10 @@ type kongLog struct {
 	} `json:"route"`
 	ClientIP  string   `json:"client_ip"`
 	StartedAt *float64 `json:"started_at"`
+	// Read apart and leniently (see kongIdentity): an odd shape costs the entry its tenant, not the
+	// batch.
+	Consumer            json.RawMessage `json:"consumer"`
+	AuthenticatedEntity json.RawMessage `json:"authenticated_entity"`
 }
 
 // Kong's correlation-id plugin puts the request id in this header (FountainAI configures it to the
@@ -233,8 +246,113 @@ func (b *batch) addKong(obj json.RawMessage) error {
 	if k.Route != nil && k.Route.Name != "" {
 		message += " route " + k.Route.Name
 	}
-	b.add(ts, service, method, path, status, responseMs, message, kongRequestID(&k), levelFor(status), "", k.ClientIP, stored)
+	if stored, err = redactCredentials(stored, &k); err != nil {
+		return err
+	}
+	tenant, subject := kongIdentity(&k)
+	b.add(ts, service, method, path, status, responseMs, message, kongRequestID(&k), levelFor(status), "", k.ClientIP, tenant, subject, stored)
 	return nil
+}
+
+// kongIdentity is the tenant and subject of the request a Kong object describes: Kong knows the
+// consumer its authentication plugin matched, whose custom_id the operator sets to its tenant.
+// Without a consumer (a request Kong refused, or routes without authentication at the gateway) or
+// without a custom_id, the entry has no tenant: the operator's (the default tenant's) to read.
+func kongIdentity(k *kongLog) (tenant, subject string) {
+	var consumer struct {
+		ID       any `json:"id"`
+		Username any `json:"username"`
+		CustomID any `json:"custom_id"`
+	}
+	var entity struct {
+		ID any `json:"id"`
+	}
+	if len(k.Consumer) > 0 && json.Unmarshal(k.Consumer, &consumer) == nil {
+		tenant = stringOf(consumer.CustomID)
+		subject = cmp.Or(stringOf(consumer.Username), stringOf(consumer.ID))
+	}
+	if subject == "" && len(k.AuthenticatedEntity) > 0 && json.Unmarshal(k.AuthenticatedEntity, &entity) == nil {
+		subject = stringOf(entity.ID)
+	}
+	return tenant, subject
+}
+
+// stringOf is v when it is a string, else "" (Kong writes absent fields as null, or leaves them out).
+func stringOf(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// Headers whose values are credentials (names as Kong writes them, lower-cased): no entry may hold
+// one, since whoever reads the logs could then act as the client.
+var (
+	credentialRequestHeaders  = map[string]bool{"authorization": true, "proxy-authorization": true, "x-api-key": true, "apikey": true, "cookie": true}
+	credentialResponseHeaders = map[string]bool{"set-cookie": true}
+)
+
+// redacted replaces a credential's value.
+var redacted = json.RawMessage(`"[redacted]"`)
+
+// redactCredentials returns obj with the values of its credential headers replaced by
+// "[redacted]". An object without any, the usual case behind Kong's hide_credentials, is returned
+// as it is; otherwise the objects on the way to the headers are re-encoded, which changes nothing
+// jsonb keeps (it neither keeps key order nor repeated keys).
+func redactCredentials(obj json.RawMessage, k *kongLog) (json.RawMessage, error) {
+	inRequest, inResponse := hasAny(k.Request.Headers, credentialRequestHeaders), hasAny(k.Response.Headers, credentialResponseHeaders)
+	if !inRequest && !inResponse {
+		return obj, nil
+	}
+	var top map[string]json.RawMessage
+	if err := fastjson.Unmarshal(obj, &top); err != nil {
+		return nil, fmt.Errorf("not a Kong log object: %w", err)
+	}
+	for _, part := range []struct {
+		key     string
+		present bool
+		names   map[string]bool
+	}{{"request", inRequest, credentialRequestHeaders}, {"response", inResponse, credentialResponseHeaders}} {
+		if !part.present {
+			continue
+		}
+		redactedPart, err := redactHeaders(top[part.key], part.names)
+		if err != nil {
+			return nil, fmt.Errorf("%s.headers: %w", part.key, err)
+		}
+		top[part.key] = redactedPart
+	}
+	return json.Marshal(top)
+}
+
+// redactHeaders returns the request or response object part with the values of the headers names
+// lists replaced.
+func redactHeaders(part json.RawMessage, names map[string]bool) (json.RawMessage, error) {
+	var fields, headers map[string]json.RawMessage
+	if err := fastjson.Unmarshal(part, &fields); err != nil {
+		return nil, err
+	}
+	if err := fastjson.Unmarshal(fields["headers"], &headers); err != nil {
+		return nil, err
+	}
+	for name := range headers {
+		if names[strings.ToLower(name)] {
+			headers[name] = redacted
+		}
+	}
+	h, err := json.Marshal(headers)
+	if err != nil {
+		return nil, err
+	}
+	fields["headers"] = h
+	return json.Marshal(fields)
+}
+
+func hasAny(headers map[string]json.RawMessage, names map[string]bool) bool {
+	for name := range headers {
+		if names[strings.ToLower(name)] {
+			return true
+		}
+	}
+	return false
 }
 
 // kongRequestID is the id the request carried (the correlation-id plugin's header on the request,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/logsapi"
 	"github.com/fountainai/fountainai/gen/logsdb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
@@ -37,6 +38,7 @@ func (s *Server) ListLogs(ctx context.Context, req logsapi.ListLogsRequestObject
 	var rows []logsdb.EntryListRow
 	err = s.read(ctx, func(q *logsdb.Queries) (err error) {
 		rows, err = q.EntryList(ctx, logsdb.EntryListParams{
+			Tenant:     auth.Tenant(ctx),
 			Service:    dbx.Text(p.Service),
 			StatusMin:  int2(p.StatusMin),
 			StatusMax:  int2(p.StatusMax),
@@ -71,6 +73,7 @@ func (s *Server) SearchLogs(ctx context.Context, req logsapi.SearchLogsRequestOb
 	var rows []logsdb.EntrySearchRow
 	err = s.read(ctx, func(q *logsdb.Queries) (err error) {
 		rows, err = q.EntrySearch(ctx, logsdb.EntrySearchParams{
+			Tenant:   auth.Tenant(ctx),
 			Query:    p.Query,
 			Since:    timestamptz(p.Since),
 			Until:    timestamptz(p.Until),
@@ -154,6 +157,8 @@ func entryOf(r logsdb.EntryListRow) logsapi.LogEntry {
 		Level:          logsapi.Level(r.Level),
 		ClientIp:       dbx.TextPtr(r.ClientIp),
 		ReceivedAt:     r.ReceivedAt.UTC(),
+		Tenant:         dbx.TextPtr(r.Tenant),
+		Subject:        dbx.TextPtr(r.Subject),
 	}
 	if r.Raw != nil {
 		raw := r.Raw

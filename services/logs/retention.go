@@ -38,7 +38,7 @@ const (
 )
 
 // entryColumns are the stored columns of logs.entries (search is generated), in table order.
-const entryColumns = "id, ts, received_at, source, service, method, path, status_code, response_time_ms, message, request_id, level, operation_id, client_ip, raw"
+const entryColumns = "id, ts, received_at, source, service, method, path, status_code, response_time_ms, message, request_id, level, operation_id, client_ip, raw, tenant, subject"
 
 // Retention keeps the daily partitions of logs.entries: it creates each day's partition ahead of
 // time and drops a day's partition once the whole day is older than the retention period. Both

@@ -42,6 +42,7 @@ func insert(ctx context.Context, tx *write.Tx, b *batch) error {
 		Ts: p.Timestamps[0], Source: p.Source, Service: p.Services[0], Method: p.Methods[0], Path: p.Paths[0],
 		StatusCode: p.StatusCodes[0], ResponseTimeMs: p.ResponseTimesMs[0], Message: p.Messages[0],
 		RequestID: p.RequestIds[0], Level: p.Levels[0], OperationID: p.OperationIds[0], ClientIp: p.ClientIps[0],
+		Tenant: p.Tenants[0], Subject: p.Subjects[0],
 	}
 	if len(p.Raws) == 1 {
 		one.Raw = p.Raws[0]

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/write"
@@ -41,7 +42,7 @@ func (s *Server) CreateCharacterContext(ctx context.Context, req sessionsapi.Cre
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateCharacterContext201JSONResponse.VisitCreateCharacterContextResponse,
 		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateCharacterContext201JSONResponse, error) {
 			row, err := sessionsdb.New(tx).CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
-				ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence, Context: canonical,
+				Tenant: auth.Tenant(ctx), ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence, Context: canonical,
 			})
 			if err != nil {
 				return sessionsapi.CreateCharacterContext201JSONResponse{}, dbx.Interpret(err)
@@ -65,6 +66,7 @@ func (s *Server) CreateCharacterContext(ctx context.Context, req sessionsapi.Cre
 func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.ListCharacterContextsRequestObject) (sessionsapi.ListCharacterContextsResponseObject, error) {
 	p := req.Params
 	limit, offset := httpapi.Page(p.Limit, p.Offset)
+	tenant := auth.Tenant(ctx)
 	var (
 		rows  []sessionsdb.SessionsCharacterContext
 		total int64
@@ -77,23 +79,25 @@ func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.List
 				codeFilterRequired, "atSequence needs scriptId", "story positions are numbered per script"))}, nil
 		}
 		rows, err = s.q.CharacterContextListAtSequence(ctx, sessionsdb.CharacterContextListAtSequenceParams{
-			ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
+			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, dbx.Interpret(err))
 		}
-		total, err = s.q.CharacterContextCountAtSequence(ctx, *p.ScriptId, p.CharacterId, *p.AtSequence)
+		total, err = s.q.CharacterContextCountAtSequence(ctx, sessionsdb.CharacterContextCountAtSequenceParams{
+			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("count contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, dbx.Interpret(err))
 		}
 	} else {
 		rows, err = s.q.CharacterContextList(ctx, sessionsdb.CharacterContextListParams{
-			ScriptID: p.ScriptId, CharacterID: p.CharacterId, RowLimit: int64(limit), RowOffset: offset,
+			Tenant: tenant, ScriptID: p.ScriptId, CharacterID: p.CharacterId, RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list character contexts: %w", dbx.Interpret(err))
 		}
-		total, err = s.q.CharacterContextCount(ctx, p.ScriptId, p.CharacterId)
+		total, err = s.q.CharacterContextCount(ctx, tenant, p.ScriptId, p.CharacterId)
 		if err != nil {
 			return nil, fmt.Errorf("count character contexts: %w", dbx.Interpret(err))
 		}
@@ -113,7 +117,7 @@ func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.De
 		return sessionsapi.DeleteCharacterContexts400JSONResponse{BadRequestJSONResponse: sessionsapi.BadRequestJSONResponse(errBody(
 			codeFilterRequired, "scriptId or characterId is required", "a bulk delete without a filter would empty the service"))}, nil
 	}
-	n, err := s.q.CharacterContextDeleteByFilter(ctx, p.ScriptId, p.CharacterId)
+	n, err := s.q.CharacterContextDeleteByFilter(ctx, auth.Tenant(ctx), p.ScriptId, p.CharacterId)
 	if err != nil {
 		return nil, fmt.Errorf("delete character contexts: %w", dbx.Interpret(err))
 	}
@@ -122,7 +126,7 @@ func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.De
 
 // GetCharacterContext reads one character context.
 func (s *Server) GetCharacterContext(ctx context.Context, req sessionsapi.GetCharacterContextRequestObject) (sessionsapi.GetCharacterContextResponseObject, error) {
-	row, err := s.q.CharacterContextGetByID(ctx, req.ContextId)
+	row, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), req.ContextId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetCharacterContext404JSONResponse{NotFoundJSONResponse: contextNotFound(req.ContextId)}, nil
 	} else if err != nil {
@@ -138,7 +142,7 @@ func (s *Server) ReplaceCharacterContext(ctx context.Context, req sessionsapi.Re
 		scriptID: &b.ScriptId, characterID: &b.CharacterId, startSequence: &b.StartSequence, context: &b.Context,
 	}, func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
 		return s.q.CharacterContextReplace(ctx, sessionsdb.CharacterContextReplaceParams{
-			ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
+			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
 			Context: canonical, IfVersion: ifv,
 		})
 	})
@@ -167,7 +171,7 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 		scriptID: b.ScriptId, characterID: b.CharacterId, startSequence: b.StartSequence, context: b.Context,
 	}, func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
 		return s.q.CharacterContextUpdate(ctx, sessionsdb.CharacterContextUpdateParams{
-			ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
+			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
 			Context: canonical, IfVersion: ifv,
 		})
 	})
@@ -193,7 +197,7 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 // context is in force again.
 func (s *Server) DeleteCharacterContext(ctx context.Context, req sessionsapi.DeleteCharacterContextRequestObject) (sessionsapi.DeleteCharacterContextResponseObject, error) {
 	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
-	n, err := s.q.CharacterContextDelete(ctx, req.ContextId, ifv)
+	n, err := s.q.CharacterContextDelete(ctx, auth.Tenant(ctx), req.ContextId, ifv)
 	if err != nil {
 		return nil, fmt.Errorf("delete character context %d: %w", req.ContextId, dbx.Interpret(err))
 	}
@@ -238,7 +242,7 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 			return changeResult{status: http.StatusBadRequest, problem: sessionsapi.ErrorResponse(badRequest("context: " + err.Error()))}, nil
 		}
 	}
-	cur, err := s.q.CharacterContextGetByID(ctx, id)
+	cur, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return changeResult{status: http.StatusNotFound, problem: sessionsapi.ErrorResponse(contextNotFound(id))}, nil
 	} else if err != nil {
@@ -295,7 +299,7 @@ func (s *Server) contextMiss(ctx context.Context, id int64, ifv *int64) (miss, e
 	if ifv == nil {
 		return miss{}, nil
 	}
-	row, err := s.q.CharacterContextGetByID(ctx, id)
+	row, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return miss{}, nil
 	} else if err != nil {
@@ -307,7 +311,9 @@ func (s *Server) contextMiss(ctx context.Context, id int64, ifv *int64) (miss, e
 // contextExists is the 409 body naming the context that already starts at a position.
 func (s *Server) contextExists(ctx context.Context, scriptID, characterID, start int64) (sessionsapi.ErrorResponse, error) {
 	where := fmt.Sprintf("scriptId %d, characterId %d, startSequence %d", scriptID, characterID, start)
-	other, err := s.q.CharacterContextGetByStart(ctx, scriptID, characterID, start)
+	other, err := s.q.CharacterContextGetByStart(ctx, sessionsdb.CharacterContextGetByStartParams{
+		Tenant: auth.Tenant(ctx), ScriptID: scriptID, CharacterID: characterID, StartSequence: start,
+	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		// Deleted again since it refused the write: still a conflict of that moment.
 		return errBody(codeContextExists, "the character already has a context at this start position", where), nil

@@ -12,6 +12,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services/sessions"
 )
@@ -44,7 +45,7 @@ func TestDependencyDown(t *testing.T) {
 
 	// A context written while the services were up (straight into the table here).
 	row, err := sessionsdb.New(pool).CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
-		ScriptID: 1, CharacterID: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"before"}`),
+		Tenant: auth.DefaultTenant, ScriptID: 1, CharacterID: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"before"}`),
 	})
 	require.NoError(t, err)
 	before := getContext(t, c, row.ID)

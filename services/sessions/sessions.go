@@ -8,6 +8,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/write"
@@ -41,7 +42,9 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 	}
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateSession201JSONResponse.VisitCreateSessionResponse,
 		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateSession201JSONResponse, error) {
-			row, err := sessionsdb.New(tx).SessionCreate(ctx, b.UserId, text, canonical)
+			row, err := sessionsdb.New(tx).SessionCreate(ctx, sessionsdb.SessionCreateParams{
+				Tenant: auth.Tenant(ctx), UserID: b.UserId, Context: text, ContextData: canonical,
+			})
 			if err != nil {
 				return sessionsapi.CreateSession201JSONResponse{}, dbx.Interpret(err)
 			}
@@ -56,12 +59,12 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 // ListSessions pages through sessions in id order, optionally those of one user.
 func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsRequestObject) (sessionsapi.ListSessionsResponseObject, error) {
 	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
-	user := req.Params.UserId
-	rows, err := s.q.SessionList(ctx, user, offset, int64(limit))
+	tenant, user := auth.Tenant(ctx), req.Params.UserId
+	rows, err := s.q.SessionList(ctx, sessionsdb.SessionListParams{Tenant: tenant, UserID: user, RowOffset: offset, RowLimit: int64(limit)})
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", dbx.Interpret(err))
 	}
-	total, err := s.q.SessionCount(ctx, user)
+	total, err := s.q.SessionCount(ctx, tenant, user)
 	if err != nil {
 		return nil, fmt.Errorf("count sessions: %w", dbx.Interpret(err))
 	}
@@ -74,7 +77,7 @@ func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsR
 
 // GetSession reads one session.
 func (s *Server) GetSession(ctx context.Context, req sessionsapi.GetSessionRequestObject) (sessionsapi.GetSessionResponseObject, error) {
-	row, err := s.q.SessionGetByID(ctx, req.SessionId)
+	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), req.SessionId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetSession404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
 	} else if err != nil {
@@ -92,7 +95,7 @@ func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSess
 	}
 	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	row, err := s.q.SessionReplace(ctx, sessionsdb.SessionReplaceParams{
-		ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
+		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
@@ -118,7 +121,7 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 	}
 	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
-		ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
+		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
@@ -138,7 +141,7 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 // DeleteSession deletes a session; nothing depends on one.
 func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessionRequestObject) (sessionsapi.DeleteSessionResponseObject, error) {
 	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
-	n, err := s.q.SessionDelete(ctx, req.SessionId, ifv)
+	n, err := s.q.SessionDelete(ctx, auth.Tenant(ctx), req.SessionId, ifv)
 	if err != nil {
 		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, dbx.Interpret(err))
 	}
@@ -158,7 +161,7 @@ func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessio
 // GetSessionContext, the v2 operation, reads a session's context: v2's body plus contextData and
 // the version a client needs to replace it safely.
 func (s *Server) GetSessionContext(ctx context.Context, req sessionsapi.GetSessionContextRequestObject) (sessionsapi.GetSessionContextResponseObject, error) {
-	row, err := s.q.SessionGetByID(ctx, req.SessionId)
+	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), req.SessionId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetSessionContext404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
 	} else if err != nil {
@@ -177,7 +180,7 @@ func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.Repl
 	}
 	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
-		ID: req.SessionId, Context: &b.Context, ContextData: canonical, IfVersion: ifv,
+		Tenant: auth.Tenant(ctx), ID: req.SessionId, Context: &b.Context, ContextData: canonical, IfVersion: ifv,
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
@@ -224,7 +227,7 @@ func (s *Server) sessionMiss(ctx context.Context, id int64, ifv *int64) (miss, e
 	if ifv == nil {
 		return miss{}, nil
 	}
-	row, err := s.q.SessionGetByID(ctx, id)
+	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), id)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		return miss{}, nil
 	} else if err != nil {

@@ -1,0 +1,212 @@
+package sessions_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/internal/service"
+	"github.com/fountainai/fountainai/services/sessions"
+)
+
+// tenantClient is a sessions client acting as an admin of tenant, on the server at url.
+func tenantClient(t *testing.T, url, tenant string, services ...service.Service) *sessionsapi.ClientWithResponses {
+	t.Helper()
+	c, err := sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Admin, services...)))
+	require.NoError(t, err)
+	return c
+}
+
+func sessionIDs(items []sessionsapi.Session) []int64 {
+	ids := []int64{}
+	for _, s := range items {
+		ids = append(ids, s.SessionId)
+	}
+	return ids
+}
+
+// TestSessionsTenantIsolation: another tenant's session answers as one that does not exist, whatever
+// the operation, and lists and counts hold the caller's tenant's sessions only.
+func TestSessionsTenantIsolation(t *testing.T) {
+	t.Parallel()
+	env := newSessionsOnly(t)
+	a := tenantClient(t, env.url, "a", sessions.Service())
+	b := tenantClient(t, env.url, "b", sessions.Service())
+	ctx := context.Background()
+
+	s1 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: ptr("a's first")})
+	s2 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: ptr("a's second")})
+	s3 := createSession(t, b, sessionsapi.SessionRequest{UserId: 1, Context: ptr("b's")})
+
+	get, err := b.GetSessionWithResponse(ctx, s1.SessionId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, get.StatusCode())
+	require.Equal(t, "NOT_FOUND", get.JSON404.ErrorCode)
+	getCtx, err := b.GetSessionContextWithResponse(ctx, s1.SessionId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, getCtx.StatusCode())
+
+	// With or without If-Match (even a stale one): 404, never 412, which would tell it exists.
+	for _, ifMatch := range []*string{nil, ptr(`"1"`), ptr(`"99"`)} {
+		put, err := b.ReplaceSessionWithResponse(ctx, s1.SessionId, &sessionsapi.ReplaceSessionParams{IfMatch: ifMatch},
+			sessionsapi.SessionReplaceRequest{UserId: 2, Context: "taken", ContextData: json.RawMessage(`{}`)})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotFound, put.StatusCode(), string(put.Body))
+		patch, err := b.UpdateSessionWithResponse(ctx, s1.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: ifMatch},
+			sessionsapi.SessionUpdateRequest{Context: ptr("taken")})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotFound, patch.StatusCode(), string(patch.Body))
+		putCtx, err := b.ReplaceSessionContextWithResponse(ctx, s1.SessionId, &sessionsapi.ReplaceSessionContextParams{IfMatch: ifMatch},
+			sessionsapi.SessionContextRequest{Context: "taken", ContextData: json.RawMessage(`{}`)})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotFound, putCtx.StatusCode(), string(putCtx.Body))
+		del, err := b.DeleteSessionWithResponse(ctx, s1.SessionId, &sessionsapi.DeleteSessionParams{IfMatch: ifMatch})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotFound, del.StatusCode(), string(del.Body))
+	}
+	require.Equal(t, s1, getSession(t, a, s1.SessionId), "unchanged")
+
+	for _, p := range []sessionsapi.ListSessionsParams{{}, {UserId: ptr(int64(1))}} {
+		la, err := a.ListSessionsWithResponse(ctx, &p)
+		require.NoError(t, err)
+		require.Equal(t, []int64{s1.SessionId, s2.SessionId}, sessionIDs(la.JSON200.Sessions))
+		require.EqualValues(t, 2, la.JSON200.TotalCount)
+		lb, err := b.ListSessionsWithResponse(ctx, &p)
+		require.NoError(t, err)
+		require.Equal(t, []int64{s3.SessionId}, sessionIDs(lb.JSON200.Sessions))
+		require.EqualValues(t, 1, lb.JSON200.TotalCount)
+	}
+	page, err := a.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{Limit: ptr(1), Offset: ptr(int64(1))})
+	require.NoError(t, err)
+	require.Equal(t, []int64{s2.SessionId}, sessionIDs(page.JSON200.Sessions), "pages hold the tenant's sessions only")
+
+	// The default tenant (what existed before tenants) is a tenant like the others.
+	ld, err := env.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{})
+	require.NoError(t, err)
+	require.Empty(t, ld.JSON200.Sessions)
+
+	del, err := a.DeleteSessionWithResponse(ctx, s1.SessionId, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, del.StatusCode())
+}
+
+// TestCharacterContextsTenantIsolation: the start-position key is per tenant, another tenant's
+// context answers as one that does not exist, and lists, counts and bulk deletes keep to the
+// caller's tenant.
+func TestCharacterContextsTenantIsolation(t *testing.T) {
+	t.Parallel()
+	fake := newFakePeer(t)
+	fake.addScript(1)
+	fake.addCharacter(2)
+	fake.addCharacter(3)
+	env := newSessionsOnlyWithPeers(t, fake.peerURLs())
+	a := tenantClient(t, env.url, "a", sessions.Service())
+	b := tenantClient(t, env.url, "b", sessions.Service())
+	ctx := context.Background()
+
+	ca := createContext(t, a, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"a"}`)})
+	ca2 := createContext(t, a, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 3, StartSequence: 5, Context: json.RawMessage(`{"mood":"a2"}`)})
+	// The same script, character and start position is free in another tenant.
+	cb := createContext(t, b, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"b"}`)})
+	dup, err := b.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`)})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusConflict, dup.StatusCode())
+	require.Contains(t, *dup.JSON409.Details, "contextId "+itoa(cb.ContextId), "names b's own context, not a's")
+	// Moving b's context onto a's key of tenant a is no conflict either.
+	moved, err := b.UpdateCharacterContextWithResponse(ctx, cb.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: ptr(int64(3)), StartSequence: ptr(int64(5))})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, moved.StatusCode(), string(moved.Body))
+
+	get, err := b.GetCharacterContextWithResponse(ctx, ca.ContextId)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, get.StatusCode())
+	for _, ifMatch := range []*string{nil, ptr(`"1"`), ptr(`"99"`)} {
+		patch, err := b.UpdateCharacterContextWithResponse(ctx, ca.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: ifMatch},
+			sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"mood":"taken"}`)})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotFound, patch.StatusCode(), string(patch.Body))
+		put, err := b.ReplaceCharacterContextWithResponse(ctx, ca.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: ifMatch},
+			sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 9, Context: json.RawMessage(`{}`)})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotFound, put.StatusCode(), string(put.Body))
+		del, err := b.DeleteCharacterContextWithResponse(ctx, ca.ContextId, &sessionsapi.DeleteCharacterContextParams{IfMatch: ifMatch})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotFound, del.StatusCode(), string(del.Body))
+	}
+	require.Equal(t, ca, getContext(t, a, ca.ContextId), "unchanged")
+
+	for _, p := range []sessionsapi.ListCharacterContextsParams{{}, {ScriptId: ptr(int64(1))}, {CharacterId: ptr(int64(3))}} {
+		la := listContexts(t, a, p)
+		lb := listContexts(t, b, p)
+		want := []int64{ca.ContextId, ca2.ContextId}
+		if p.CharacterId != nil {
+			want = []int64{ca2.ContextId}
+		}
+		require.Equal(t, want, contextIDs(la.Items))
+		require.EqualValues(t, len(want), la.TotalCount)
+		require.Equal(t, []int64{cb.ContextId}, contextIDs(lb.Items))
+		require.EqualValues(t, 1, lb.TotalCount)
+	}
+	at := listContexts(t, a, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(9))})
+	require.Equal(t, []int64{ca.ContextId, ca2.ContextId}, contextIDs(at.Items))
+	require.EqualValues(t, 2, at.TotalCount)
+	at = listContexts(t, b, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(9)), Limit: ptr(1)})
+	require.Equal(t, []int64{cb.ContextId}, contextIDs(at.Items))
+	require.EqualValues(t, 1, at.TotalCount)
+	page := listContexts(t, a, sessionsapi.ListCharacterContextsParams{Limit: ptr(1), Offset: ptr(int64(1))})
+	require.Equal(t, []int64{ca2.ContextId}, contextIDs(page.Items))
+
+	// The cascade of a script deleted in tenant b deletes b's contexts only.
+	bulk, err := b.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: ptr(int64(1))})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, bulk.JSON200.DeletedCount)
+	require.EqualValues(t, 2, listContexts(t, a, sessionsapi.ListCharacterContextsParams{}).TotalCount)
+}
+
+// TestCharacterContextNamesOnlyOwnTenantsReferences: a script or character of another tenant is
+// one that does not exist (422), as its own service answers the caller's tenant. It runs once the
+// scripts and characters services keep their tenants apart.
+func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
+	t.Parallel()
+	env := newContextEnv(t)
+	script, character := env.newScript(t), env.newCharacter(t)
+	hb := apitest.ClientAs(t, "b", auth.Admin, allServices()...)
+	sb, err := scriptsapi.NewClientWithResponses(env.url, scriptsapi.WithHTTPClient(hb))
+	require.NoError(t, err)
+	cb, err := charactersapi.NewClientWithResponses(env.url, charactersapi.WithHTTPClient(hb))
+	require.NoError(t, err)
+	seen, err := sb.GetScriptWithResponse(context.Background(), script)
+	require.NoError(t, err)
+	seenCharacter, err := cb.GetCharacterWithResponse(context.Background(), character)
+	require.NoError(t, err)
+	if seen.StatusCode() != http.StatusNotFound || seenCharacter.StatusCode() != http.StatusNotFound {
+		t.Skip("the scripts and characters services do not keep tenants apart yet")
+	}
+	b := tenantClient(t, env.url, "b", allServices()...)
+	resp, err := b.CreateCharacterContextWithResponse(context.Background(), nil, sessionsapi.CharacterContextRequest{
+		ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{}`),
+	})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode(), string(resp.Body))
+	require.Equal(t, "SCRIPT_NOT_FOUND", resp.JSON422.ErrorCode)
+	require.Zero(t, listContexts(t, b, sessionsapi.ListCharacterContextsParams{}).TotalCount)
+}
+
+// newSessionsOnlyWithPeers is newSessionsOnly with scripts and characters reached at peerURLs.
+func newSessionsOnlyWithPeers(t *testing.T, peerURLs map[string]string) sessionsOnly {
+	t.Helper()
+	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), peerURLs, sessions.Service())
+	return sessionsOnly{url: srv.URL, c: clientFor(t, srv.URL)}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
