@@ -6,7 +6,11 @@ package deploy_test
 import (
 	"testing"
 
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) {
+	authtest.Install() // the processes the tests start accept the credentials their requests carry
+	dbtest.Main(m)
+}

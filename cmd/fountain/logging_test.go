@@ -14,6 +14,8 @@ import (
 
 	"github.com/fountainai/fountainai/gen/logsapi"
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/logs"
@@ -54,11 +56,13 @@ func startProcess(t *testing.T, cfg config, dbURL string) fountainProcess {
 	pool := dbtest.PoolFor(t, dbURL, 8)
 	require.NoError(t, app.Migrate(context.Background(), pool, cfg.services, slog.New(slog.DiscardHandler)))
 	logger := slog.New(slog.DiscardHandler)
+	cfg.auth.ingestKey = authtest.IngestKey
 	shipper := newShipper("serve", cfg)
 	if shipper != nil {
 		logger = slog.New(shipper.Handler(logger.Handler()))
 	}
-	h, err := app.Handler(cfg.services, app.Options{Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv([]string{"logs", "scripts", "characters"})})
+	h, err := app.Handler(cfg.services, app.Options{Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv([]string{"logs", "scripts", "characters"}),
+		Auth: auth.New(authtest.Config(auth.NewKeyStore(pool)))})
 	require.NoError(t, err)
 	stop, err := startLogging(context.Background(), cfg, pool, h, shipper, logger)
 	require.NoError(t, err)

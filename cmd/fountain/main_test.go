@@ -16,18 +16,24 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) {
+	authtest.Install() // the processes the tests start accept the credentials their requests carry
+	dbtest.Main(m)
+}
 
 // TestShutdownFinishesInFlightRequests starts a request, begins the shutdown while the request body
 // is still arriving, and expects the request to complete normally.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	t.Parallel()
 	logger := slog.New(slog.DiscardHandler)
-	handler, err := app.Handler(services.All(), app.Options{Pool: dbtest.NewPool(t), Logger: logger})
+	pool := dbtest.NewPool(t)
+	handler, err := app.Handler(services.All(), app.Options{Pool: pool, Logger: logger, Auth: auth.New(authtest.Config(auth.NewKeyStore(pool)))})
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -51,6 +57,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	require.NoError(t, err)
 	defer conn.Close()
 	_, err = io.WriteString(conn, "POST /sequence HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"+
+		"Authorization: Bearer "+authtest.Token(auth.DefaultTenant, auth.Writer)+"\r\n"+
 		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body[:10])
 	require.NoError(t, err)
 	<-inFlight

@@ -14,6 +14,8 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 )
 
 // writers is how many clients write at once, each with its own keys.
@@ -47,7 +49,7 @@ func startLoad(t *testing.T, name, scriptsURL, charactersURL string, d time.Dura
 	t.Helper()
 	transport := &http.Transport{MaxIdleConnsPerHost: writers}
 	t.Cleanup(transport.CloseIdleConnections)
-	httpClient := &http.Client{Transport: transport, Timeout: clientTimeout}
+	httpClient := &http.Client{Transport: authtest.Transport(auth.DefaultTenant, auth.Writer, transport), Timeout: clientTimeout}
 
 	scripts, err := scriptsapi.NewClientWithResponses(scriptsURL, scriptsapi.WithHTTPClient(httpClient))
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/internal/subprocess"
 	"github.com/fountainai/fountainai/services"
@@ -130,7 +131,7 @@ func (f *fountain) url() string { return "http://" + f.addr }
 // start runs the process and waits until it answers /readyz (its database is reachable).
 func (f *fountain) start() error {
 	cmd := exec.Command(f.bin, f.args...)
-	cmd.Env = append(environWithoutFountain(), f.env...)
+	cmd.Env = append(append(environWithoutFountain(), authtest.Env()...), f.env...)
 	cmd.Stdout = f.log
 	cmd.Stderr = f.log
 	p, err := subprocess.Start(cmd)

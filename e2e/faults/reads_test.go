@@ -13,6 +13,8 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/subprocess"
 )
 
@@ -41,7 +43,7 @@ func TestReadsDuringAppends(t *testing.T) {
 
 func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL string) {
 	ctx := t.Context()
-	hc := &http.Client{Timeout: clientTimeout, Transport: &http.Transport{MaxIdleConnsPerHost: writers + 2}}
+	hc := &http.Client{Timeout: clientTimeout, Transport: authtest.Transport(auth.DefaultTenant, auth.Writer, &http.Transport{MaxIdleConnsPerHost: writers + 2})}
 	scripts, err := scriptsapi.NewClientWithResponses(scriptsURL, scriptsapi.WithHTTPClient(hc))
 	require.NoError(t, err)
 	chars, err := charactersapi.NewClientWithResponses(charactersURL, charactersapi.WithHTTPClient(hc))

@@ -1238,6 +1238,8 @@ type GetCallerResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Caller
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -1259,6 +1261,11 @@ type GetCallerResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetCallerResponse) GetJSON200() *Caller {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCallerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -1868,6 +1875,13 @@ func ParseGetCallerResponse(rsp *http.Response) (*GetCallerResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -2807,6 +2821,20 @@ func (response GetCaller200JSONResponse) VisitGetCallerResponse(w http.ResponseW
 	return err
 }
 
+type GetCaller400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetCaller400JSONResponse) VisitGetCallerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCaller401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response GetCaller401JSONResponse) VisitGetCallerResponse(w http.ResponseWriter) error {
@@ -3150,10 +3178,10 @@ var swaggerSpec = []string{
 	"mwNaLRI9NMLNQw+br2RBcwe6FNbdRroggzE+VjS6HR1PspY1DZElUk3p8l6/ahnwmSEyvkyGBdbOUWWI",
 	"kQ80aKVY8GCF6K9emKpsX4qphxGzSq0LRE7cMhA13OHh5lYvbcJVo3/wLMzt4vYR1bXnfzdgu8P7DmCH",
 	"6yu4T/7GH2U4Vd7TwPKRJ0yq5pI1kI5Wa7S/gF0LrvYfN9b+gUJk2bTdGB7/Y37/UvPjyXcZ38NYi8Uf",
-	"9NHNlz3X8N1IwVT3mWplFvFxNQ55y9Q7o8ZymRA9tdaO/U2s7zXlhhJqd7PIaNeY3XckmE7gW2/wt/5D",
-	"CawH96eJYjxjvRqqvT7XYrpRnfl2N4G63v39fDkPm63vz5fzSxygb0ojaB4UpvlpjV+mN6MGA9rZ20vx",
-	"rYkytvO8/bxNxN7qeePvjkBIVFxkIC3VFig4ZWLhyjLlDeV3So6rTso2ltEfpnw8Bs0+9rYM62sMf0wV",
-	"dqcSbI+oMa+41fCqlvqjLsgu/i6xtQg3JYjDW2nWkrupDax80Pxy/vcAAAD//w==",
+	"9NHNlz3X8N1IwVT3mWplFvFxNQ55y9Q7o8ZymRA9tdaO/U2s7zXlhhJqd7PIaNeY3XckmE7gW2/w/4dF",
+	"+HH28GmiGM9Yr2YI/gjWmkGjoPMdcrKDesP48+U8bHbLP1/OL3GAvintpnm2WBmkNUqa3owapGlnby/F",
+	"tybK2M7z9vM2cYGrEMHfHeeQqLjIQFoqR1BwSt7ClWXKS83vlBxXzZdtrLw/TPl4DJp97G0Z1tcYMZkq",
+	"7E4l2B6xaV5xqxFZLbVUXVxe/CljaxGhStyHtzKzJd1TG1i5rfnl/O8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -19,7 +19,9 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/metrics"
 	"github.com/fountainai/fountainai/services"
@@ -95,8 +97,9 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 func TestEveryOperationIsAttributed(t *testing.T) {
 	t.Parallel()
 	logs := &logBuffer{}
+	pool := dbtest.NewPool(t)
 	h, err := app.Handler(services.All(), app.Options{
-		Pool: dbtest.NewPool(t), Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Pool: pool, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Auth: apitest.Auth(t, pool),
 	})
 	require.NoError(t, err)
 
@@ -106,6 +109,7 @@ func TestEveryOperationIsAttributed(t *testing.T) {
 		req := httptest.NewRequest(s.method, s.path, strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-Request-Id", id)
+		req.Header.Set("Authorization", "Bearer "+apitest.Token(t, auth.DefaultTenant, auth.Admin))
 		h.ServeHTTP(httptest.NewRecorder(), req)
 		requests[id] = s
 	}
@@ -159,7 +163,8 @@ func TestEveryOperationIsAttributed(t *testing.T) {
 // Not parallel: the allocation counter is process-wide, and no other test of this package may
 // allocate while this one counts.
 func TestSequenceAllocationsAreCounted(t *testing.T) {
-	h, err := app.Handler(services.All(), app.Options{Pool: dbtest.NewPool(t), Logger: slog.New(slog.DiscardHandler)})
+	pool := dbtest.NewPool(t)
+	h, err := app.Handler(services.All(), app.Options{Pool: pool, Logger: slog.New(slog.DiscardHandler), Auth: apitest.Auth(t, pool)})
 	require.NoError(t, err)
 	allocations := func() float64 {
 		rec := httptest.NewRecorder()
@@ -171,6 +176,7 @@ func TestSequenceAllocationsAreCounted(t *testing.T) {
 	allocate := func(body string) int {
 		req := httptest.NewRequest(http.MethodPost, "/sequence", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+apitest.Token(t, auth.DefaultTenant, auth.Writer))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec.Code

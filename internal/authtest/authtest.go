@@ -8,6 +8,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -98,4 +100,17 @@ func (c credTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // Client is an HTTP client acting for tenant with role.
 func Client(tenant string, role auth.Role) *http.Client {
 	return &http.Client{Transport: Transport(tenant, role, nil)}
+}
+
+// Install makes the test credentials those of the whole test binary: the fountain processes it
+// starts accept them (they inherit the environment), and requests through http.DefaultTransport
+// carry an admin's bearer token of the default tenant unless they carry a credential.
+func Install() {
+	for _, kv := range Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := os.Setenv(k, v); err != nil {
+			panic(err)
+		}
+	}
+	http.DefaultTransport = Transport(auth.DefaultTenant, auth.Admin, http.DefaultTransport)
 }

@@ -248,7 +248,7 @@ const (
 // Service's own requests (shipping those would log the shipping, without end) and the process
 // endpoints (health checks and metric scrapes, polled every few seconds).
 func (s *Shipper) entry(r slog.Record, attrs []slog.Attr) (e logsapi.LogEntryInput, ok bool) {
-	var service, operation, method, path, requestID string
+	var service, operation, method, path, requestID, tenant, subject string
 	var status int64
 	var durationMs float64
 	read := func(a slog.Attr) bool {
@@ -264,6 +264,10 @@ func (s *Shipper) entry(r slog.Record, attrs []slog.Attr) (e logsapi.LogEntryInp
 			path = v.String()
 		case "request_id":
 			requestID = v.String()
+		case "tenant":
+			tenant = v.String()
+		case "subject":
+			subject = v.String()
 		case "status":
 			if v.Kind() == slog.KindInt64 {
 				status = v.Int64()
@@ -308,6 +312,14 @@ func (s *Shipper) entry(r slog.Record, attrs []slog.Attr) (e logsapi.LogEntryInp
 	if operation != "" {
 		op := fit(operation, maxName)
 		e.OperationId = &op
+	}
+	// Who asked, so the entry is read by the caller's tenant; the ingest credential that ships the
+	// entry is not who asked.
+	if tenant != "" {
+		e.Tenant = ptr(fit(tenant, maxName))
+	}
+	if subject != "" {
+		e.Subject = ptr(fit(subject, maxName))
 	}
 	switch {
 	case r.Level >= slog.LevelError:

@@ -10,12 +10,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/metrics"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) {
+	authtest.Install() // the processes the tests start accept the credentials their requests carry
+	dbtest.Main(m)
+}
 
 // value returns the value of the sample of name whose labels include want, or fails t; a histogram's
 // value is its sample count.

@@ -16,10 +16,11 @@ import (
 	"github.com/fountainai/fountainai/services/logs"
 )
 
-// readerOf is a client of the Logging Service at s acting as a reader of tenant.
+// readerOf is a client of the Logging Service at s acting as an admin of tenant: reading logs takes
+// the role admin.
 func (s logsService) readerOf(t *testing.T, tenant string) *logsapi.ClientWithResponses {
 	t.Helper()
-	c, err := logsapi.NewClientWithResponses(s.url, logsapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Reader, logs.Service())))
+	c, err := logsapi.NewClientWithResponses(s.url, logsapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Admin, logs.Service())))
 	require.NoError(t, err)
 	return c
 }
