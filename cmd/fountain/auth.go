@@ -34,7 +34,7 @@ type authConfig struct {
 }
 
 func (c *authConfig) flags(fs *flag.FlagSet) {
-	fs.BoolFunc("auth", "on (default) or off: off serves every request as an admin of the default tenant, loopback only", func(v string) error {
+	fs.Func("auth", "on (default) or off: off serves every request as an admin of the default tenant, loopback only", func(v string) error {
 		switch v {
 		case "on", "true":
 			c.off = false
@@ -55,12 +55,20 @@ func (c *authConfig) flags(fs *flag.FlagSet) {
 	c.ingestKey = os.Getenv("FOUNTAIN_INGEST_KEY")
 }
 
+// check refuses switching authentication off on an address other hosts can reach.
+func (c authConfig) check(addr string) error {
+	if c.off && !loopback(addr) {
+		return fmt.Errorf("--auth=off serves everyone as an admin: it is refused on %s, which other hosts can reach; listen on 127.0.0.1", addr)
+	}
+	return nil
+}
+
 // authenticator builds the authentication of a process listening on addr.
 func (c authConfig) authenticator(ctx context.Context, addr string, pool *pgxpool.Pool) (*auth.Authenticator, error) {
+	if err := c.check(addr); err != nil {
+		return nil, err
+	}
 	if c.off {
-		if !loopback(addr) {
-			return nil, fmt.Errorf("--auth=off serves everyone as an admin: it is refused on %s, which other hosts can reach; listen on 127.0.0.1", addr)
-		}
 		return auth.New(auth.Config{Disabled: true}), nil
 	}
 	cfg := auth.Config{Keys: auth.NewKeyStore(pool), IngestKey: c.ingestKey}

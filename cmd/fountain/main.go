@@ -200,6 +200,11 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
+	if cmd == "serve" {
+		if err := cfg.auth.check(cfg.addr); err != nil {
+			return cfg, err
+		}
+	}
 	all := services.All()
 	if fs.NArg() == 0 {
 		cfg.services = all
