@@ -113,6 +113,7 @@ func initScript(names []string) ([]byte, error) {
     deepLinking: true,
     displayOperationId: true,
     displayRequestDuration: true,
+    persistAuthorization: true,
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
