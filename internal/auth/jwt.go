@@ -50,7 +50,14 @@ type JWTVerifier struct {
 
 	mu   sync.Mutex
 	keys jwt.Keyfunc // nil until discovery succeeded
+	// failed is when discovery last failed: requests meanwhile are refused at once rather than each
+	// waiting for the provider in turn.
+	failed    time.Time
+	failedErr error
 }
+
+// rediscoverAfter is how long a failed discovery is not tried again.
+const rediscoverAfter = 5 * time.Second
 
 // NewJWTVerifier returns a verifier for cfg. Discovery and key fetching happen on first use and are
 // retried while they fail, so a provider that starts after the services is no problem; ctx ends the
@@ -165,11 +172,19 @@ func (v *JWTVerifier) keyfunc(ctx context.Context) (jwt.Keyfunc, error) {
 	if v.keys != nil {
 		return v.keys, nil
 	}
+	if time.Since(v.failed) < rediscoverAfter {
+		return nil, v.failedErr
+	}
 	url := v.cfg.JWKSURL
 	if url == "" {
 		var err error
-		if url, err = v.discover(ctx); err != nil {
-			return nil, fmt.Errorf("%w: %v", errProvider, err)
+		// Not the request's context: a client that gives up must not count as the provider failing.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		url, err = v.discover(dctx)
+		cancel()
+		if err != nil {
+			v.failed, v.failedErr = time.Now(), fmt.Errorf("%w: %v", errProvider, err)
+			return nil, v.failedErr
 		}
 	}
 	// A token signed with a key the set does not hold yet (the provider rotated) makes the set be

@@ -9,7 +9,9 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,4 +173,25 @@ func publicKeyPEM(t *testing.T, issuer string) []byte {
 	der, err := x509.MarshalPKIXPublicKey(kf)
 	require.NoError(t, err)
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+}
+
+// TestUnreachableProvider: a token cannot be checked while the provider fails, which is the
+// provider's failure (the middleware answers 503), not the caller's; requests meanwhile do not each
+// wait for it.
+func TestUnreachableProvider(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "down", http.StatusBadGateway)
+	}))
+	t.Cleanup(down.Close)
+	v, err := auth.NewJWTVerifier(t.Context(), auth.JWTConfig{Issuer: down.URL})
+	require.NoError(t, err)
+	token := sign(t, jwt.SigningMethodHS256, []byte(strings.Repeat("s", 32)), claims(down.URL, "fountainai"))
+	for range 3 {
+		_, err = v.Verify(t.Context(), token)
+		require.ErrorContains(t, err, "identity provider unreachable")
+	}
+	require.EqualValues(t, 1, hits.Load(), "the failure is remembered for a while")
 }
