@@ -143,6 +143,25 @@ func (e *Env) StartSeparate(names []string) (map[string]string, error) {
 	return urls, nil
 }
 
+// Serve runs another `fountain serve` (every service in one process) on the same database, migrated
+// by Start's process, with env added to the environment Start's process has (a later setting of a
+// variable wins): e.g. FOUNTAIN_AUTH=off. It returns the base URL; Close stops it.
+func (e *Env) Serve(env ...string) (string, error) {
+	addr, err := subprocess.FreeAddr()
+	if err != nil {
+		return "", err
+	}
+	stop, err := runFountain(e.bin, addr, append([]string{"FOUNTAIN_DATABASE_URL=" + e.DatabaseURL, "FOUNTAIN_MIGRATE=false"}, env...), "serve")
+	if err != nil {
+		return "", err
+	}
+	e.closers = append(e.closers, stop)
+	return "http://" + addr, nil
+}
+
+// Bin is the fountain binary Start built, for its other commands (e.g. `fountain keys create`).
+func (e *Env) Bin() string { return e.bin }
+
 // startFountain runs `fountain serve` as its own process, as a user would, and waits until ready.
 func startFountain(bin, dbURL string) (string, func(), error) {
 	addr, err := subprocess.FreeAddr()
@@ -176,6 +195,8 @@ func runFountain(bin, addr string, env []string, args ...string) (func(), error)
 type Result struct {
 	RPS, P50, P90, P99 float64 // requests/s; milliseconds
 	N                  int
+	// Latencies are, for HTTP loads, every operation's latency, sorted: runs in rounds merge them.
+	Latencies []time.Duration
 	// Statements are, for pgbench, the SQL statements of the script (not its meta-commands) with
 	// each one's mean latency in milliseconds, in script order.
 	Statements []Statement
@@ -195,10 +216,26 @@ func Load(clients int, d time.Duration, op func(c *http.Client) error) (Result, 
 
 // LoadThenCheck is Load for operations whose answers take a while to check: the time measured ends
 // when op has the whole answer, and the check op returns runs after, unmeasured, on every answer.
-// The client's own decoding is then not counted as the server's latency.
+// The client's own decoding is then not counted as the server's latency. Requests without a
+// credential carry the bearer token of an admin of the default tenant, as Start's processes expect.
 func LoadThenCheck(clients int, d time.Duration, op func(c *http.Client) (check func() error, err error)) (Result, error) {
+	return LoadVia(clients, d, AdminBearer, op)
+}
+
+// AdminBearer adds the bearer token of an admin of the default tenant to requests without a credential.
+func AdminBearer(next http.RoundTripper) http.RoundTripper {
+	return authtest.Transport(auth.DefaultTenant, auth.Admin, next)
+}
+
+// LoadVia is LoadThenCheck with the client's transport wrapped by wrap (nil: requests go out as op
+// makes them), which decides the credential every request carries.
+func LoadVia(clients int, d time.Duration, wrap func(http.RoundTripper) http.RoundTripper, op func(c *http.Client) (check func() error, err error)) (Result, error) {
 	transport := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
-	client := &http.Client{Transport: transport, Timeout: 60 * time.Second}
+	var rt http.RoundTripper = transport
+	if wrap != nil {
+		rt = wrap(transport)
+	}
+	client := &http.Client{Transport: rt, Timeout: 60 * time.Second}
 	defer transport.CloseIdleConnections()
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -235,7 +272,7 @@ func LoadThenCheck(clients int, d time.Duration, op func(c *http.Client) (check 
 		return Result{}, fmt.Errorf("%d operations failed at %d clients, first: %v", n, clients, firstErr.Load())
 	}
 	slices.Sort(lat)
-	return Result{RPS: float64(len(lat)) / elapsed.Seconds(), P50: Percentile(lat, 0.50), P90: Percentile(lat, 0.90), P99: Percentile(lat, 0.99), N: len(lat)}, nil
+	return Result{RPS: float64(len(lat)) / elapsed.Seconds(), P50: Percentile(lat, 0.50), P90: Percentile(lat, 0.90), P99: Percentile(lat, 0.99), N: len(lat), Latencies: lat}, nil
 }
 
 // Percentile is the p-th (0..1) of sorted latencies, in milliseconds.
