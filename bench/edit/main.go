@@ -694,7 +694,7 @@ type stats struct {
 // seed, so runs repeat), and counts the operations that failed instead of stopping at the first.
 func load(clients int, d time.Duration, seed uint64, op func(c *http.Client, rng *rand.Rand) error) stats {
 	transport := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
-	client := &http.Client{Transport: transport, Timeout: 60 * time.Second}
+	client := &http.Client{Transport: harness.AdminBearer(transport), Timeout: 60 * time.Second}
 	defer transport.CloseIdleConnections()
 	var mu sync.Mutex
 	var lat []time.Duration

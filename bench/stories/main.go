@@ -200,7 +200,7 @@ func readStory(c *http.Client, base string, script int64, n int) (func() error, 
 // characters with two contexts each, a transition every 100 elements, an action every 10, lines
 // otherwise; every 7th element has no character.
 func writeStory(base string, n, workers int) (int64, error) {
-	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}, Timeout: time.Minute}
+	c := &http.Client{Transport: harness.AdminBearer(&http.Transport{MaxIdleConnsPerHost: workers}), Timeout: time.Minute}
 	script, err := create(c, base+"/scripts", map[string]any{"title": fmt.Sprintf("A story of %d elements", n), "author": "bench"}, "scriptId")
 	if err != nil {
 		return 0, err
