@@ -102,7 +102,6 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.next.RoundTrip(r)
 }
 
-func ptr[T any](v T) *T { return &v }
 
 func serve(t *testing.T, h http.Handler) string {
 	t.Helper()
