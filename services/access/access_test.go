@@ -19,7 +19,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-
 func clientAs(t *testing.T, url, tenant string, role auth.Role) *accessapi.ClientWithResponses {
 	t.Helper()
 	c, err := accessapi.NewClientWithResponses(url, accessapi.WithHTTPClient(apitest.ClientAs(t, tenant, role, services.All()...)))
