@@ -211,22 +211,7 @@ func measure(o operation, creds []credential, d time.Duration, rounds int, warmu
 
 // header sends name: value on every request that carries no credential; nothing else is added.
 func header(name, value string) func(http.RoundTripper) http.RoundTripper {
-	return func(next http.RoundTripper) http.RoundTripper {
-		return headerTransport{name: name, value: value, next: next}
-	}
-}
-
-type headerTransport struct {
-	name, value string
-	next        http.RoundTripper
-}
-
-func (h headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Header.Get("Authorization") == "" && req.Header.Get(auth.APIKeyHeader) == "" {
-		req = req.Clone(req.Context())
-		req.Header.Set(h.name, h.value)
-	}
-	return h.next.RoundTrip(req)
+	return func(next http.RoundTripper) http.RoundTripper { return authtest.WithCredential(name, value, next) }
 }
 
 // createKey makes an admin API key of the default tenant as an operator does.

@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/oidctest"
 	"github.com/fountainai/fountainai/services"
@@ -41,8 +42,7 @@ func TestServicesTrustAnOpenIDConnectProvider(t *testing.T) {
 
 	as := func(token string) *scriptsapi.ClientWithResponses {
 		hc := apitest.Anonymous(t, all...)
-		next := hc.Transport
-		hc.Transport = bearer{token, next}
+		hc.Transport = authtest.WithCredential("Authorization", "Bearer "+token, hc.Transport)
 		c, err := scriptsapi.NewClientWithResponses(srv, scriptsapi.WithHTTPClient(hc))
 		require.NoError(t, err)
 		return c
@@ -83,23 +83,12 @@ func TestServicesTrustAnOpenIDConnectProvider(t *testing.T) {
 	require.Equal(t, http.StatusOK, got.StatusCode())
 
 	hc := apitest.Anonymous(t, all...)
-	hc.Transport = bearer{p.Token(t, "beta-admin", "beta-admin-secret"), hc.Transport}
+	hc.Transport = authtest.WithCredential("Authorization", "Bearer "+p.Token(t, "beta-admin", "beta-admin-secret"), hc.Transport)
 	me, err := accessapi.NewClientWithResponses(srv, accessapi.WithHTTPClient(hc))
 	require.NoError(t, err)
 	caller, err := me.GetCallerWithResponse(ctx)
 	require.NoError(t, err)
 	require.Equal(t, accessapi.Caller{Subject: "beta-admin", Tenant: "beta", Role: accessapi.RoleAdmin}, *caller.JSON200)
-}
-
-type bearer struct {
-	token string
-	next  http.RoundTripper
-}
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return b.next.RoundTrip(r)
 }
 
 func serve(t *testing.T, h http.Handler) string {

@@ -57,7 +57,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 		"ingest key": authtest.IngestKey, "HS256 secret": authtest.Secret,
 	}
 	bearer := func(token string) *http.Client {
-		return &http.Client{Transport: header{"Authorization", "Bearer " + token}}
+		return &http.Client{Transport: authtest.WithCredential("Authorization", "Bearer "+token, nil)}
 	}
 	alpha, beta := bearer(alphaWriter), bearer(betaWriter)
 
@@ -185,7 +185,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	key := made.JSON201.Key
 	secrets["API key"] = key
 	secrets["API key's secret part"] = key[strings.LastIndex(key, "_")+1:]
-	withKey := &http.Client{Transport: header{auth.APIKeyHeader, key}}
+	withKey := &http.Client{Transport: authtest.WithCredential(auth.APIKeyHeader, key, nil)}
 
 	me, err := accessapi.NewClientWithResponses(url("access"), accessapi.WithHTTPClient(withKey))
 	require.NoError(t, err)
@@ -246,7 +246,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 		"no credential":           {},
 		"token of another secret": bearer(otherSecret),
 		"token of another issuer": bearer(otherIssuer),
-		"unknown API key":         {Transport: header{auth.APIKeyHeader, "fai_0123456789abcdef_" + strings.Repeat("A", 43)}},
+		"unknown API key":         {Transport: authtest.WithCredential(auth.APIKeyHeader, "fai_0123456789abcdef_"+strings.Repeat("A", 43), nil)},
 	} {
 		for _, r := range reads {
 			require.Equal(t, http.StatusUnauthorized, status(t, c, url(r.service)+r.path), "%s %s with %s", r.service, r.path, name)
@@ -656,15 +656,6 @@ func storiesClient(t *testing.T, url string, hc *http.Client) *storiesapi.Client
 	c, err := storiesapi.NewClientWithResponses(url, storiesapi.WithHTTPClient(hc))
 	require.NoError(t, err)
 	return c
-}
-
-// header sets one header on every request: a credential.
-type header struct{ name, value string }
-
-func (h header) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context())
-	req.Header.Set(h.name, h.value)
-	return http.DefaultTransport.RoundTrip(req)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -74,12 +74,17 @@ func Sign(claims jwt.MapClaims) string {
 // Transport adds a credential to every request that carries none: a bearer token, or with role
 // ingest the ingest key.
 func Transport(tenant string, role auth.Role, next http.RoundTripper) http.RoundTripper {
+	if role == auth.Ingest {
+		return WithCredential(auth.APIKeyHeader, IngestKey, next)
+	}
+	return WithCredential("Authorization", "Bearer "+Token(tenant, role), next)
+}
+
+// WithCredential sets header to value on every request that carries no credential (neither
+// Authorization nor X-API-Key); next (default http.DefaultTransport) sends it.
+func WithCredential(header, value string, next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
-	}
-	header, value := "Authorization", "Bearer "+Token(tenant, role)
-	if role == auth.Ingest {
-		header, value = auth.APIKeyHeader, IngestKey
 	}
 	return credTransport{header: header, value: value, next: next}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services"
 )
@@ -30,18 +31,9 @@ func clientAs(t *testing.T, url, tenant string, role auth.Role) *accessapi.Clien
 func keyClient(t *testing.T, key string) *http.Client {
 	t.Helper()
 	c := apitest.Anonymous(t, services.All()...)
-	next := c.Transport
-	c.Transport = roundTripper(func(r *http.Request) (*http.Response, error) {
-		r = r.Clone(r.Context())
-		r.Header.Set(auth.APIKeyHeader, key)
-		return next.RoundTrip(r)
-	})
+	c.Transport = authtest.WithCredential(auth.APIKeyHeader, key, c.Transport)
 	return c
 }
-
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // TestAPIKeys: an admin makes a key, which is shown once, stored hashed, acts with its tenant and
 // role, is invisible to other tenants, and stops working when revoked.
