@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
-	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
@@ -62,7 +62,7 @@ func startProcess(t *testing.T, cfg config, dbURL string) fountainProcess {
 		logger = slog.New(shipper.Handler(logger.Handler()))
 	}
 	h, err := app.Handler(cfg.services, app.Options{Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv([]string{"logs", "scripts", "characters"}),
-		Auth: auth.New(authtest.Config(auth.NewKeyStore(pool)))})
+		Auth: apitest.Auth(t, pool)})
 	require.NoError(t, err)
 	stop, err := startLogging(context.Background(), cfg, pool, h, shipper, logger)
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
@@ -33,7 +34,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	t.Parallel()
 	logger := slog.New(slog.DiscardHandler)
 	pool := dbtest.NewPool(t)
-	handler, err := app.Handler(services.All(), app.Options{Pool: pool, Logger: logger, Auth: auth.New(authtest.Config(auth.NewKeyStore(pool)))})
+	handler, err := app.Handler(services.All(), app.Options{Pool: pool, Logger: logger, Auth: apitest.Auth(t, pool)})
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services"
 )
@@ -93,18 +94,18 @@ func TestEveryOperationNeedsCredentials(t *testing.T) {
 	srv := apitest.NewServer(t, pool, all...)
 	client := apitest.Anonymous(t, all...)
 	now := time.Now()
-	good := jwt.MapClaims{"sub": "s", "tenant": "acme", "role": "admin", "iss": apitest.Issuer, "aud": apitest.Audience,
+	good := jwt.MapClaims{"sub": "s", "tenant": "acme", "role": "admin", "iss": authtest.Issuer, "aud": authtest.Audience,
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
 	bad := map[string]func() string{
 		"none": func() string { return "" },
 		"expired": func() string {
-			return apitest.SignedToken(t, with(good, "exp", now.Add(-time.Hour).Unix()))
+			return authtest.Sign(with(good, "exp", now.Add(-time.Hour).Unix()))
 		},
 		"not yet valid": func() string {
-			return apitest.SignedToken(t, with(good, "nbf", now.Add(time.Hour).Unix()))
+			return authtest.Sign(with(good, "nbf", now.Add(time.Hour).Unix()))
 		},
-		"wrong issuer":   func() string { return apitest.SignedToken(t, with(good, "iss", "https://evil.example")) },
-		"wrong audience": func() string { return apitest.SignedToken(t, with(good, "aud", "other")) },
+		"wrong issuer":   func() string { return authtest.Sign(with(good, "iss", "https://evil.example")) },
+		"wrong audience": func() string { return authtest.Sign(with(good, "aud", "other")) },
 		"alg none":       func() string { return unsigned(good) },
 		"other secret": func() string {
 			s, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, good).SignedString([]byte(strings.Repeat("k", 32)))

@@ -22,6 +22,7 @@ import (
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/metrics"
 	"github.com/fountainai/fountainai/services"
@@ -109,7 +110,7 @@ func TestEveryOperationIsAttributed(t *testing.T) {
 		req := httptest.NewRequest(s.method, s.path, strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-Request-Id", id)
-		req.Header.Set("Authorization", "Bearer "+apitest.Token(t, auth.DefaultTenant, auth.Admin))
+		req.Header.Set("Authorization", "Bearer "+authtest.Token(auth.DefaultTenant, auth.Admin))
 		h.ServeHTTP(httptest.NewRecorder(), req)
 		requests[id] = s
 	}
@@ -176,7 +177,7 @@ func TestSequenceAllocationsAreCounted(t *testing.T) {
 	allocate := func(body string) int {
 		req := httptest.NewRequest(http.MethodPost, "/sequence", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+apitest.Token(t, auth.DefaultTenant, auth.Writer))
+		req.Header.Set("Authorization", "Bearer "+authtest.Token(auth.DefaultTenant, auth.Writer))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec.Code

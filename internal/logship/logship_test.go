@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
@@ -57,7 +58,7 @@ func TestShipsRequestLinesInProcess(t *testing.T) {
 	shipper := logship.New(logship.Options{FlushInterval: time.Hour})
 	logger := slog.New(shipper.Handler(slog.NewJSONHandler(out, nil)))
 	pool := dbtest.NewPool(t)
-	h, err := app.Handler([]service.Service{logs.Service(), sessions.Service()}, app.Options{Pool: pool, Logger: logger, Auth: auth.New(authtest.Config(auth.NewKeyStore(pool)))})
+	h, err := app.Handler([]service.Service{logs.Service(), sessions.Service()}, app.Options{Pool: pool, Logger: logger, Auth: apitest.Auth(t, pool)})
 	admin := authtest.Client(auth.DefaultTenant, auth.Admin)
 	require.NoError(t, err)
 	client, err := logsapi.NewClient("http://in-process", logsapi.WithHTTPClient(logship.HandlerClient(h)))
