@@ -81,7 +81,10 @@ func requirement(doc *openapi3.T, method string, op *openapi3.Operation) (auth.R
 	var need auth.Requirement
 	for _, alternative := range *security {
 		for name := range alternative {
-			scheme := doc.Components.SecuritySchemes[name]
+			var scheme *openapi3.SecuritySchemeRef
+			if doc.Components != nil {
+				scheme = doc.Components.SecuritySchemes[name]
+			}
 			if scheme == nil || scheme.Value == nil {
 				return need, fmt.Errorf("security scheme %q is not defined", name)
 			}

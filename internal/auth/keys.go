@@ -42,7 +42,7 @@ func NewKey() (key, id string, hash []byte) {
 	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
 	id = hex.EncodeToString(b[:idBytes])
 	secret := base64.RawURLEncoding.EncodeToString(b[idBytes:])
-	sum := sha256.Sum256([]byte(secret))
+	sum := HashSecret(secret)
 	return KeyPrefix + id + "_" + secret, id, sum[:]
 }
 
@@ -59,7 +59,7 @@ func splitKey(key string) (id string, hash [32]byte, ok bool) {
 	if _, err := hex.DecodeString(id); err != nil || strings.ToLower(id) != id {
 		return "", hash, false
 	}
-	return id, sha256.Sum256([]byte(secret)), true
+	return id, HashSecret(secret), true
 }
 
 // keyCacheTTL is how long a key's row is trusted without reading it again: a key revoked in another
@@ -155,6 +155,6 @@ var AnyTenant = pgtype.Text{}
 // OfTenant restricts the key queries to tenant's keys.
 func OfTenant(tenant string) pgtype.Text { return pgtype.Text{String: tenant, Valid: true} }
 
-// HashSecret returns the hash of a configured secret (such as the ingest key), to compare presented
-// credentials with in constant time.
+// HashSecret returns the hash under which a secret is kept and compared in constant time: an API
+// key's secret part, or a configured secret such as the ingest key.
 func HashSecret(secret string) [32]byte { return sha256.Sum256([]byte(secret)) }
