@@ -1,7 +1,6 @@
 package access
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
@@ -671,7 +671,7 @@ func deref[T any](p *T) T {
 // process is one `fountain serve <service>` of the split shape, its output kept whole.
 type process struct {
 	name, url string
-	out       *syncBuffer
+	out       *apitest.Output
 	proc      *subprocess.Process
 	once      sync.Once
 }
@@ -733,7 +733,7 @@ func startSplit(t *testing.T) map[string]*process {
 		cmd := exec.Command(bin, "serve", "--addr", addrs[s], "--database-url", dbURL, "--migrate=false",
 			"--shutdown-timeout", "5s", "--max-conns", "8", "--log-level", "info", s)
 		cmd.Env = env
-		p := &process{name: s, url: "http://" + addrs[s], out: &syncBuffer{}}
+		p := &process{name: s, url: "http://" + addrs[s], out: &apitest.Output{}}
 		cmd.Stdout, cmd.Stderr = p.out, p.out
 		p.proc, err = subprocess.Start(cmd)
 		require.NoError(t, err, "start %s", s)
@@ -753,22 +753,4 @@ func withoutRequestLines(out string) string {
 		}
 	}
 	return b.String()
-}
-
-// syncBuffer is a process's output, written by its stdout and stderr at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

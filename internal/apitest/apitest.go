@@ -39,8 +39,8 @@ func NewServer(t testing.TB, pool *pgxpool.Pool, services ...service.Service) *h
 func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, services ...service.Service) *httptest.Server {
 	t.Helper()
 	// Everything the server logs is searched for the credentials tests sent, when the test ends.
-	logs := &logSink{}
-	t.Cleanup(func() { logs.check(t) })
+	logs := &Output{}
+	t.Cleanup(func() { checkLogs(t, logs) })
 	h, err := app.Handler(services, app.Options{
 		Pool: pool, Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
 		Auth: Auth(t, pool),

@@ -42,23 +42,10 @@ func leaked(b []byte) string {
 	return ""
 }
 
-// logSink keeps what a test server logs, to be searched for secrets when the test ends.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logSink) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logSink) check(t testing.TB) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for line := range bytes.Lines(l.buf.Bytes()) {
-		if s := leaked(line); s != "" {
+// checkLogs fails t for every line of out that holds a recorded secret.
+func checkLogs(t testing.TB, out *Output) {
+	for line := range strings.Lines(out.String()) {
+		if leaked([]byte(line)) != "" {
 			t.Errorf("a log line holds a credential the test sent: %s", line)
 		}
 	}

@@ -1,7 +1,6 @@
 package logship_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -30,31 +29,13 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// syncBuffer is the process's own log output, written from request goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestShipsRequestLinesInProcess runs the Logging Service and another service in one process, as
 // `fountain serve` does: the process's request lines reach GET /logs through its own handler, the
 // Logging Service's own requests and the process endpoints do not, and the process's output keeps
 // every line.
 func TestShipsRequestLinesInProcess(t *testing.T) {
 	t.Parallel()
-	out := &syncBuffer{}
+	out := &apitest.Output{}
 	shipper := logship.New(logship.Options{FlushInterval: time.Hour})
 	logger := slog.New(shipper.Handler(slog.NewJSONHandler(out, nil)))
 	pool := dbtest.NewPool(t)
@@ -193,7 +174,7 @@ func TestRefusedBatchesAreCounted(t *testing.T) {
 	t.Parallel()
 	f := &fakeLogs{status: http.StatusServiceUnavailable, release: make(chan struct{})}
 	close(f.release)
-	out := &syncBuffer{}
+	out := &apitest.Output{}
 	shipper := logship.New(logship.Options{BatchSize: 4, FlushInterval: time.Hour})
 	shipper.Start(remote(t, f))
 	l := slog.New(shipper.Handler(slog.NewJSONHandler(out, nil))).With(slog.String("request_id", "r"))
