@@ -80,9 +80,9 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	deps := service.Deps{Pool: o.Pool, Logger: o.Logger, Peers: p, CallSlots: dbx.NewCallSlots(o.Pool), Writes: write.New(o.Context, o.Pool), Keys: o.Auth.Keys()}
 	mux := http.NewServeMux()
 	table := routes{
-		"GET /healthz": {httpapi.Route{Service: processService, Operation: "healthz"}, public},
-		"GET /readyz":  {httpapi.Route{Service: processService, Operation: "readyz"}, public},
-		"GET /metrics": {httpapi.Route{Service: processService, Operation: "metrics"}, public},
+		"GET /healthz": {Route: httpapi.Route{Service: processService, Operation: "healthz"}, need: public},
+		"GET /readyz":  {Route: httpapi.Route{Service: processService, Operation: "readyz"}, need: public},
+		"GET /metrics": {Route: httpapi.Route{Service: processService, Operation: "metrics"}, need: public},
 	}
 	for _, s := range services {
 		if err := s.Mount(mux, deps); err != nil {
@@ -93,7 +93,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		spec := s.Spec
 		specPattern := "GET /openapi/" + s.Name + ".yaml"
-		table[specPattern] = route{httpapi.Route{Service: s.Name, Operation: "openapiSpec"}, public}
+		table[specPattern] = route{Route: httpapi.Route{Service: s.Name, Operation: "openapiSpec"}, need: public}
 		mux.HandleFunc(specPattern, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/yaml")
 			_, _ = w.Write(spec)
@@ -103,7 +103,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		return nil, err
 	}
 	for _, pattern := range docs.Patterns {
-		table[pattern] = route{httpapi.Route{Service: processService, Operation: "docs"}, public}
+		table[pattern] = route{Route: httpapi.Route{Service: processService, Operation: "docs"}, need: public}
 	}
 	m := metrics.New(o.Pool)
 	mux.Handle("GET /metrics", m.Handler())
@@ -120,7 +120,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
+	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), announceDeprecation, m.Middleware, httpapi.Observe(o.Logger),
 		o.Auth.Middleware(requirementOf), httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
 		idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
 	p.handler.Store(&h)

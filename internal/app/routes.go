@@ -27,6 +27,8 @@ type routes map[string]route
 type route struct {
 	httpapi.Route
 	need auth.Requirement
+	// deprecated is what every response of a deprecated operation announces; nil for the others.
+	deprecated *deprecation
 }
 
 // public is the requirement of the process endpoints and the specs.
@@ -52,7 +54,11 @@ func (t routes) addSpec(s service.Service) error {
 			if err != nil {
 				return fmt.Errorf("%s spec: %s %s: %w", s.Name, method, path, err)
 			}
-			t[method+" "+path] = route{httpapi.Route{Service: s.Name, Operation: op.OperationID}, need}
+			deprecated, err := deprecationOf(s.Name, op)
+			if err != nil {
+				return fmt.Errorf("%s spec: %s %s: %w", s.Name, method, path, err)
+			}
+			t[method+" "+path] = route{httpapi.Route{Service: s.Name, Operation: op.OperationID}, need, deprecated}
 			ops[op.OperationID] = true
 		}
 	}
@@ -113,7 +119,10 @@ func requirement(doc *openapi3.T, method string, op *openapi3.Operation) (auth.R
 	return need, nil
 }
 
-type needKey struct{}
+type (
+	needKey        struct{}
+	deprecationKey struct{}
+)
 
 // requirementOf is what the operation r is routed to asks of callers (the route middleware put it
 // in r's context).
@@ -132,7 +141,11 @@ func (t routes) middleware(mux *http.ServeMux) func(http.Handler) http.Handler {
 			// to: the redirect is counted under that operation, with its 3xx status.
 			if _, pattern := mux.Handler(r); pattern != "" {
 				if route, ok := t[pattern]; ok {
-					r = r.WithContext(context.WithValue(httpapi.WithRoute(r.Context(), route.Route), needKey{}, route.need))
+					ctx := context.WithValue(httpapi.WithRoute(r.Context(), route.Route), needKey{}, route.need)
+					if route.deprecated != nil {
+						ctx = context.WithValue(ctx, deprecationKey{}, route.deprecated)
+					}
+					r = r.WithContext(ctx)
 				}
 			}
 			next.ServeHTTP(w, r)
