@@ -6,14 +6,21 @@
 # latest patch release.
 ARG GO_VERSION=1.26
 
-FROM golang:${GO_VERSION} AS build
+# The build stage runs on the builder's own platform and cross-compiles for the image's: an arm64
+# image is built without emulating arm64.
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS build
+ARG TARGETOS TARGETARCH
+# The release this image is (v1.2.3), which `fountain version` and the fountain_build_info metric
+# report; without it they say "devel", as the build context has no .git to take a version from.
+ARG VERSION=
 WORKDIR /src
 ENV CGO_ENABLED=0 GOTOOLCHAIN=local
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -ldflags="-s -w" -o /out/usr/local/bin/fountain ./cmd/fountain \
+    GOOS=$TARGETOS GOARCH=$TARGETARCH \
+    go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/usr/local/bin/fountain ./cmd/fountain \
     && mkdir -p /out/gateway
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -45,7 +45,8 @@ func instructions(lines []string, keyword string) []string {
 }
 
 // TestDockerfile checks what the image promises: the Go release of go.mod, a static binary built
-// without cgo, a minimal base running as a non-root user, and a health check that needs no shell.
+// without cgo for the image's platform and stamped with its version, a minimal base running as a
+// non-root user, and a health check that needs no shell.
 func TestDockerfile(t *testing.T) {
 	t.Parallel()
 	lines := dockerfile(t)
@@ -58,11 +59,14 @@ func TestDockerfile(t *testing.T) {
 
 	from := instructions(lines, "FROM")
 	require.Len(t, from, 2, "a build stage and the final image")
-	require.Equal(t, "golang:${GO_VERSION} AS build", from[0])
+	require.Equal(t, "--platform=$BUILDPLATFORM golang:${GO_VERSION} AS build", from[0], "cross-compiles on the builder's platform")
 	require.Equal(t, "gcr.io/distroless/static-debian12:nonroot", from[1], "a static binary needs no libc")
 
 	build := strings.Join(instructions(lines, "RUN"), "\n")
 	require.Contains(t, build, "go build -trimpath")
+	require.Contains(t, build, "GOOS=$TARGETOS GOARCH=$TARGETARCH", "builds for the image's platform")
+	require.Contains(t, instructions(lines, "ARG"), "VERSION=", "the release workflow passes the version as a build argument")
+	require.Contains(t, build, `-X main.version=${VERSION}`, "fountain version reports the build argument")
 	require.Contains(t, strings.Join(instructions(lines, "ENV"), " "), "CGO_ENABLED=0")
 	require.Contains(t, strings.Join(instructions(lines, "ENV"), " "), "FOUNTAIN_ADDR=:8080")
 

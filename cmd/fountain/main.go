@@ -26,6 +26,7 @@ import (
 
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/buildinfo"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/logship"
 	"github.com/fountainai/fountainai/internal/pgcluster"
@@ -45,6 +46,8 @@ Usage:
                                         FILE with http-log sending FOUNTAIN_INGEST_KEY instead
   fountain healthcheck [--url URL]      exit 0 when URL (default /healthz on FOUNTAIN_ADDR's port)
                                         answers 200: the container health check
+  fountain version                      print the binary's version, its Go release and the
+                                        version of each API (spec) it serves
   fountain help                         show this help
 
 Services:
@@ -110,6 +113,7 @@ type config struct {
 const defaultGCPercent = 400
 
 func main() {
+	buildinfo.Stamp(version)
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGCPercent)
 	}
@@ -132,6 +136,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runHealthcheck(rest, stderr)
 	case "keys":
 		return runKeys(rest, stdout, stderr)
+	case "version", "--version":
+		return runVersion(stdout)
 	}
 	if cmd != "serve" && cmd != "migrate" {
 		return fmt.Errorf("unknown command %q; run `fountain help`", cmd)

@@ -8,7 +8,6 @@ package metrics
 import (
 	"net/http"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/fountainai/fountainai/internal/buildinfo"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
@@ -122,17 +122,13 @@ func method(m string) string {
 	return "OTHER"
 }
 
-// buildInfo is a constant 1 labelled with the module version the binary was built from (a VCS
-// pseudo-version, or "(devel)") and the Go version, so a dashboard can tell which build is running.
+// buildInfo is a constant 1 labelled with the binary's version (the one `fountain version` prints)
+// and the Go version, so a dashboard can tell which build is running.
 func buildInfo() prometheus.Collector {
-	version := "unknown"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
-	}
 	g := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        BuildInfo,
 		Help:        "A constant 1 labelled with the version of the fountain binary and the Go version that built it.",
-		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+		ConstLabels: prometheus.Labels{"version": buildinfo.Version(), "goversion": runtime.Version()},
 	})
 	g.Set(1)
 	return g
