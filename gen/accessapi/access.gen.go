@@ -880,7 +880,7 @@ func (r ListKeysResponse) ContentType() string {
 
 // CreateKeyResponse201Headers the declared response headers of an HTTP 201 response for CreateKey
 type CreateKeyResponse201Headers struct {
-	Location *string
+	Location string
 }
 
 // CreateKeyResponse401Headers the declared response headers of an HTTP 401 response for CreateKey
@@ -1602,10 +1602,10 @@ func ParseCreateKeyResponse(rsp *http.Response) (*CreateKeyResponse, error) {
 		var headers CreateKeyResponse201Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.Location = &value
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -2230,11 +2230,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/me", wrapper.GetCaller)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/keys", wrapper.ListKeys)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/keys", wrapper.CreateKey)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/keys/{keyId}", wrapper.RevokeKey)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/keys/{keyId}", wrapper.GetKey)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/me", wrapper.GetCaller)
 
 	return m
 }
@@ -2402,7 +2402,7 @@ type CreateKeyResponseObject interface {
 }
 
 type CreateKey201ResponseHeaders struct {
-	Location *string
+	Location string
 }
 
 type CreateKey201JSONResponse struct {
@@ -2417,9 +2417,7 @@ func (response CreateKey201JSONResponse) VisitCreateKeyResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.Location != nil {
-		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
-	}
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3110,78 +3108,87 @@ func (sh *strictHandler) GetCaller(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fvrcts4sn4VFGerbKdoWXacm1z7Q0mcjSaO7eMom50T+ZgQ2ZIwJgEOAFrRpFR1nuY82HmSrW6AFKmL",
-	"L0l2d7Zqf6QiSgTQaHx9+xr+GsQqy5UEaU3Q+RrkXPMMLGh6egezXnLO7QQfEjCxFrkVSgadoD8Bdg2z",
-	"LcNEEjI7Abb/lE3gC0vEWFjD+MiCZtGIi6uICUlvXMOsFYQBfOFZnkLQCR6PXvD9uJ08gWfDA374PAgD",
-	"gZPnuGQYSJ7hW9coRRAGGn4rhIYk6FhdQBiYeAIZR9H+pGEUdIKf9hab2XO/mj3aQzCfh8GJyIRd3ck5",
-	"HwMz4ncIGbcsU8ay/Xa73SqF+a0APVtIk9Is9dUTGPEitUFnv90Og4x/EVmR0RM+Cukfw8DOcpxBSAtj",
-	"0CTT2WhkYI1Qp0U2BM3UiAkLmWFWMXMt8k1CKTfNWqnaYTBSOuPWLf30MKhJ1V4j1RxVbXIlDRAKXvLk",
-	"An4rwJCcsZIWJH3keZ6KmKPIe78alPvr4nBRAstFaoJOoFUKHXbD0wKYMEwqy5QE3B3CgqepmkLifjcI",
-	"EK2VfqUSFOuv3ZPe626/d3Z69abbOzl+jdKDMXyMv2onFxuqZMYSBW7ujNt4QlN3z3vMq2R+X8Ac4+oX",
-	"XgFOHavQLxcWhmU8Rf1CwpRmQw382jDOdJH6DQqDYhyhZBMhx2zKDYsnXI4haaFUb5QeiiQB+T3aZVMt",
-	"LOgjt57KQdNAJgESw3iSCbmk2DdnFy97r18fnzYUOlOFZjRhxmekzETRnD9Yf7GGBKQVPEUV3vAUvciw",
-	"sAx9B62f8vja0CFqMZ5YtIClvW1H1R6iHdw5DGT165Zh0ZfdkSqk5ULu4pQRQ2txc6bAjXULCeu01GKn",
-	"a05oIHHnPWlBS57S3r75nErMJB32dLQfH/A2vBg+Tw7jx3zpcHqn/eOL0+5J42yEF4LRmz/wQLqSFRK+",
-	"5BBbSNiIi7TQcOR0X8mMTjzym4nYSMjEoOq8a0/V2BCaT5V9owqZfKuSyNmzNYGhrp7Ts/7Vm7OPp01n",
-	"gMZ+DQ61I5Lhx2LWguTSsglHL0MrlfYtks3mfc5nqeJJX6kTrsfwrXpZhKbD50+ePWXDmV3xlefdX07O",
-	"uq+v+mdnVyfdi78cb/aVVimWkjz/GL9Iiwjj1tDMTrhsir5ZYX2l3nM58yHHfLu1WT3zacg+MxArmSzp",
-	"66LbP7466b3v9Y9XkaS5BUbBnsGXGCCBH42nmKcpaGZA4tnqSnnGqQvNaswtTDlmWTno3VhJU2Sg67JR",
-	"8DQDuR3Vd+P9YTmecWmmoCFhU2EnqrAs58ag8us2rmSLXSy0NpARPe128SnyKtzsJsNgAjzxmWNt5Gpy",
-	"88HNhC59yoVlQxi57Vs9E3LcauQxt6cq8zD4KHlhJ0qL3+GbvY6QFILYELhGuKprkB33H6IYvuSUeDbh",
-	"8/G0+7H/9vi033vVXUbQIr65lITHMeT2h0OoPLqYay0o+6lF1hATEomJlp1wW8VZth0tSR7tdBhv7H0g",
-	"yyFVdhOWWgjZVCs5TmfMiLF0aU8JK+6dJC3NJStdcjlbIa+lmspwIDXcqGs32M/bYtGnT592u4WdoPwx",
-	"t42ITXoBxmXiQcsNAvY+YFyedn01wxdvYHYRT9A85RjY9sWbV+zpsyftnZBBa9xi0UunKg08zf48CMos",
-	"g4tBELro/OdBiakrp9AgapY+3zJFwy68LRirhRwvTOGGi5QPU/g+t5lyNNwVuP+12zvpvjxpxpWEWz7k",
-	"BlhRW/3HwrxagqBbShHtIHoQDIIQb2cs1+pGJKAd1jTweILirA82A3mx2Oy/1oOZIs+VtpC8h0TwPr30",
-	"kPNrntOHj+fnZxf949dX749f97pX/V/Ob0kFsgI/AVtZ4h+bGaBX/PnD2emmRKBanU6jm4t3MCOGQmOO",
-	"b4WrTWMN3ELSJSVVZW7CLexakUEQLttJWA55OVvvBkwx/BVi61xWxhMoqQu2HcWpiNhIaRaV9oo/GOam",
-	"jHZa69Zz7s3cIqIsUm+zjthYmcIxIPcjOkpO4OvqNN7nfo8kWDHdJciFcg7AhYJ1vqrO5Xyu+B2Suxrm",
-	"16qfV1g77rpe6zu7rIRWdI4oyCtKtFbB85DNeFisxwz55y1TYoeiX3QNs86gaLcfx7RB+ggOPovIuBYx",
-	"C8VtLEKmE2XQpowqdOwjZJVPglkz7ZLSy/0s63ut/pzWvQHyND0bBZ3Pt+vNG+w8XFb6Ncw2solEc4F0",
-	"tebfdrvnvd13MIta7MNETaWv/2UMR1R5Oh9irMLk4c4N47qrm7uch0HTfa2VjZyWGjG4AT1z4ZmVHBku",
-	"3dxiFU1XwkYOsRiJ2LBtPDA1GoFM0PWNBKRJWJ0no+nLynsnZNMJUEGggXH8J9cDpxYGVpa2aNcs4/FE",
-	"SNjVwBP6IlYJdFi0QrNFIYved0/enF28P359hY4av6kK7ygcyJU0MmQ1RiZkzYokZNFKfepnWRevaP3j",
-	"/tuz11e4aPfk5OyTm6XkRvBzPRtwEXyRYa1jDlc0VsXEZX29LTIuF2oyRZZxPbsbZosjWEy+zqbelS59",
-	"iYqpSPU7mfKcWwsaB/3P5/buC747uvy6/3T+p3XbfAezE+H42xVrpP+JZb7LF1Y2XS7Ateb0nJbU+nJ+",
-	"E5bUdD3ilCz06stWWZ6+wti6qppjsr2KdoGq1HB0cjpz/iHnYzLJO1db9Q8maEgQVly/38OGc6yR4zxJ",
-	"BIrL0/Oamkc8NbDsJBppQXOnn7y102aNVblhU6WvhRwfObbyBrRju8kvqExYi/XTe5/JeU5uVNhCN3Vx",
-	"a2JU5g3LwnBbCSMMxq8Q/bSGWI2lMFBnAYWxuF7Gv5yAHNtJ0DnwTZDyef+WpGJThwl/J3OQmEV/DjRl",
-	"6UEYONI7CANHcF/eZZw+w9gY6C7WCkIa4HXKOuMzlqgjDLVsEHQbheMguI+oYSDkGEFzWbfy6qXVbRiI",
-	"Cy3s7AOVwcbVBGiOuPoaP7Kovf3Z1OIpc2VO6NJbrN03JLSUx5yffeizPfw6ajF/KAMpDDMUlDEe+wAl",
-	"PGOQQEh1ugvNzjYn3EzK0pw6WJNSM76FVYm32D6v/I3jJsqtuqc3Jah//tQPViht9vOnPqURXU8O0eF0",
-	"mK+7XWLm6mqXmIVMGFNAwoYz0pfrJCi9ZdhZDrL3mr1SUmJlUBWZSg+k50BIiTgsgTxVswykxXxwwlEB",
-	"bz8cPHnKDMQarFOhz+JilYFhI60yxJeSIzEutAvLKRfZQG77Lh6L3Ihox/VaqXFB4yjxw5dZRD0Op2FH",
-	"lgQdr6qFSifW5q5CE3KkyiKTu8TWn8QbD4VuL1hbyXXjGIxhH0DfiBj3kqbGJ5/okRTKNPN5SsJSsKbi",
-	"hbZ8LwpRIvkYan58ywzko0cetObRI7fROo+mRqj6seaZYdt8jKEpZE44E7JXPfarGpqd1kAO5E8/sSWr",
-	"lC58LLpHVTa32C4zfku+a9bg0kBg/jWQjxZUGUJs+94A21kc2N3YGkjGtuMJxNcOkYkwsSJxSwKsfHPL",
-	"sLwYpgLNi1TXcUDWIeNFIoDMk4LNjELlruMqQlwBwcsxSDCejpUWdpIRp/JQUB/VzrEBalxkFdfs4bA+",
-	"ImN7VOcUtxcercNGXFz9///+H05ETo1SZU9MbnBuBJRPnrh0LCl4ohzdWHTY3o/YSo7rZuTruMqKMWyx",
-	"Yx5Pas3I2xuP5KaWe5UdFrnYEbFt/GDIje6ELHJBIhpI/z0Cgr4z+CuZV8S2CdvEq4QsTwvjtr5gT11x",
-	"kaqx2TlikQtGEe67Ogc1GshmD8GN9UZiWK6MxeKlPhm95cJjxetAaqDFum5WM1Ha+gyu2a51On8c1YuI",
-	"0pj7BBNTWnFVJw0hVXJsXHO4QqDPD309TESOJw6YsChJrVJ20UlYw9RUDmTlpqrSusM4bgQnWv7No4Xk",
-	"PoxCn5jRJkJmFBMJvnsDPC11UTkn7+YGslvmVfVo6kO2B6NVJB9tQSi5Gls5+ioMsB3EVMwlZsRD4siT",
-	"geRjLmTo3vQ8SYu9QzQ47a1XHuGIvHnJgWW0bsw1OiE6zIHcLkG6wCXlDA6FR8zhymNPg5trKcDeYqMD",
-	"ubvrTMXhc4dE4JKp3GXZ3rERulYaCqVmNYwKAwnjltRbrp9rhXHMtzrK4cI6gxJ4XuxJ2fXCQS5cEBbK",
-	"cyTqoIJlkxegRjFlXg2CISIyocWiqlIks+PMUIUeri/RjwYy8uVk5LNwloPKUziqdeV5khhmSpLBpQKp",
-	"iMHzGj6+v+9hvlTo1OcDprO3p3KQDtQtpcd7fpDZw3exLhM2baYGS1lAEAY3oI1LEvZb7Vabar8cJM8F",
-	"1q+tduuxK1onlLzulZXnGG5lurac5woX5ysBPWacFgkkaHNTRNhIaGNDKv583IqoeIvoNCNXwFELpnI5",
-	"WH4HWBW/c5Vf/erbBnJr8cqeu0w2D+980d/wml8u3ao6aLcfxvE7hX1ucN7BQfvg6e7+wW57v99+0Wm3",
-	"O+32fzc4U7pR0Wnz/eFB/Dg5hCejp/zZsEGf0izPdtuPaZb2YhZPO68jHzyUEs1HFAMoHWsQsR1ZpGlZ",
-	"29UqG89tVvfTUDGePqD7cyVf0G6yAfvzB1z4I65jTR/iTAJBBJ0cqpPuGxy6g1g3ZXVge7U7cDRk/+4h",
-	"jb40DXp896DFZTAccfDi7hHL1yXmYfDkPjtqXmmiUY/vtalFj49oceLFvCVVcQ0Pmo8RrnSXgizsMgyW",
-	"khws8aganocBJhOrfuA9vwZTT/oaoX3LlEHLhQUfjA8wcSMfIHy5FV1j1SuMC6zobendgcSg2GHXADll",
-	"Y2rqb0AQpKuIyzIvhssDKPl0ZCxx0CzqJZDlyoKMZ2WBTRm2US77kIrFKifpeRmVKFe4htw6MiVP+Wzn",
-	"yHs5Fx8lsJkqWKqMda686bocK+8KZp+CvVTJ7P5OxZEIY//i4iS7/jIhSerbFfRaSE8v2izhdMR0YXOJ",
-	"y9rkSzY6jIZ/cIQNEQNLIrlvF5cJqsuebu26NOVS3EyGiutksYqfej5/iDOp7L7JJlldwHzFp+8/zKf/",
-	"M1150AmwSlp25le/Pf/b7+2bZ+oge9EfPzlJ3sW/7E8vhofyrXmav/n1MT9uFz1xNvuvg/f/tJhw3+Op",
-	"daY2tJ0RMFPuWKlWs8N/otzB3EY9Yk7+8eKkScZT7rK3RgO33874Awea/XuMWL7ISOOe3Ee8Nbcb/t2i",
-	"mwNaLRI9NMLNQw+br2RBcwe6FNbdRroggzE+VjS6HR1PspY1DZElUk3p8l6/ahnwmSEyvkyGBdbOUWWI",
-	"kQ80aKVY8GCF6K9emKpsX4qphxGzSq0LRE7cMhA13OHh5lYvbcJVo3/wLMzt4vYR1bXnfzdgu8P7DmCH",
-	"6yu4T/7GH2U4Vd7TwPKRJ0yq5pI1kI5Wa7S/gF0LrvYfN9b+gUJk2bTdGB7/Y37/UvPjyXcZ38NYi8Uf",
-	"9NHNlz3X8N1IwVT3mWplFvFxNQ55y9Q7o8ZymRA9tdaO/U2s7zXlhhJqd7PIaNeY3XckmE7gW2/w/4dF",
-	"+HH28GmiGM9Yr2YI/gjWmkGjoPMdcrKDesP48+U8bHbLP1/OL3GAvintpnm2WBmkNUqa3owapGlnby/F",
-	"tybK2M7z9vM2cYGrEMHfHeeQqLjIQFoqR1BwSt7ClWXKS83vlBxXzZdtrLw/TPl4DJp97G0Z1tcYMZkq",
-	"7E4l2B6xaV5xqxFZLbVUXVxe/CljaxGhStyHtzKzJd1TG1i5rfnl/O8BAAD//w==",
+	"7Fzrcts4sn6VLu5W2U7RsnyJE8u1P5TEmWji2zjKemajHBMiWxJGFMABQCuaKVedpzkPdp7kFBogReri",
+	"S5LdM1u1P5LoQgCNvvfXrfwRxHKSSYHC6KD1RzBClqCil6cyZoZLYV8nqGPFM/c26I4QMmZGIAcwHTED",
+	"U6YhVsgMJiEYCQpZAtxAn8XjRhAGCn/LucIkaBmVYxjoeIQTZjc2swyDVqCN4mIY3N2FwRUzeMon3NBf",
+	"y4d/QGGgPwMzQngvxRCGzOCUzWCTGw2RYga3U7uUi2EEWZoPudgCKQBvUc2ACT1FBcaSnTGtMQEzUjIf",
+	"joCbVk/YbUU+6aOyt7OEozaaTotZmqLaoKsmKAxnKUzYDCZsjMCFeyZXyhI45SKR0wZYVnkCe4KlWoJG",
+	"kWiIft4uL7rt/v6AsRRJBEwkq74+4yI3GIUgBUKGyh8B3PQEioFUMeoGtPuajh+hAAYa1S2PEbh2xCeQ",
+	"cIWxSWeNngjCAL+wSZZi0NptNqtSmXDBJ/kkaDXDQkJcGByiqovoCieMCyu5R4upRZ+UfE1xYFbzDjaJ",
+	"XfObhsB0T9Q4U56/nnnzRzwDt9YzqSfu59LR0dcxSeMT9PgYNN1FQy4MT1dxhjTI3tR+91suDbMSVihw",
+	"ikmjJtenEOxk0klWG7wX2YYGnjghWj67D7c7SVSVK8RMKW6dAaYaSWMnLMHiuoXFSmuH2BNeAs5aNJsg",
+	"8MTeSIrqphsaUjmElAt0t/dqcyqHQy6G8MHtckwcQet+rIB7QmEmlfUGwCBTsp/iZEGuwd7g8OjgcH/v",
+	"5WAQHxwdHPZfxke7e80XzQN2wHafP3+qC0OjZu2BQbVK7E64RsKUWReJA6nsHY2acTH8auldIxufdNkK",
+	"S2zDFNkYblnKE2Yk+TUzIoXJFFpLIDcfQoKK32ICAyUnYJ1pLIVBYVrkswp/Dlz0RNQZbJ9LgdtnzMSj",
+	"yN5miAai/eYBnEsDZzLhA45JBFNuRjI3wKAvkxlMRzxFENKMrEC4sLuObPQYMTHEZFEw1zu94DC7/mm8",
+	"O2h++McPk/03e+zoqvnl3U+94ElCuQuDjCk2QeOj23ucdZJLZkartX2MM9L0kFRs9xBG+AUSPrRsYVay",
+	"EA0Yv4kKJRzjrCa6YH9wxHbjZvIcX/T32MHLIAy43dzGzSAMBJvYp8aWinsv8leFg6AV/GVnHqd33Ld6",
+	"h+5A0l8TKy/ZEEHz3zEEZmAitYHdZrPZKIj5LUc1m1NDYTOonp7ggOWp8QFiwr44FbSbhHON3F2pkReD",
+	"wUrHd15GV25wQpagxzxbR5R026ykqhkGA6kmzLijDw+C8H47ubOs1pkUGkkLXrHEuzD7zuu7fcmyLOUu",
+	"/9n5VbskqBSupcAwnuqgFSiZYssaV05hVkhD7o5sDIGlqZxi4r7XVkGUkuq1TCxZf2+fdt60u52L85u3",
+	"7c7pyRtLPWrNhvbbwpWS2SQS3d4Ta2+0dfuyA54ld49VmBN7+pVngGPHWkdvbzNhqeUvJtZV9xWysQYG",
+	"Kk+xdCLty85xac/TiiVbqt5K1edJguJbuAtTxQ2qY3eezFDRQhCINgwmEy4WGPv24upV582bk/MaQ2cy",
+	"V0Ab2qTNMjORtOd35l8lO+Taud0Q+rkhl0rnpyweu5RS8eHIWAtYuNtmVN4h2jp2UbL8dkND9GV7IHNh",
+	"GBfbdssIrLW4PVNk2riDuHFcalinvCShnrA37wiDSrCU7vbVcip0JmnB4WA33mNNPOq/TA7ifbYgnM55",
+	"9+TqvH1akw33RAA9+R0F0haQC/ySYWxsZGM8zRUe13IVTplE5C8TwYDb+MzLtDSVQ03afC7NW5mL5GuZ",
+	"RM4eVgSGKnvOL7o3by8+ntedgTX2MTqtHRAN31dnDQomXCQWkk4q7Jsn6837ks1SyZKulKdMDfFr+TIP",
+	"TQcvn784hP7MLPnKy/YvpxftNzfdi4ub0/bVDyfrfaWRElKi55/jF+kQrt0ZVEmKOunrGdaV8oyJmQ85",
+	"+uutzdhKltKQXV8uLPDrqt09uTntnHW6J8uaZGtkoGAP+CVGTPB765MrlYHKrInLb8tCmolqEbChbYm3",
+	"HUuh8wmqKm0UPHVPbEbV23h/WBYRrqDHpMw0bVVvmV+1cSkacDXnWk9E9G6bkvSoqLjWusmwiotUVq7j",
+	"lX96p1IIEKM+CpabkVT8d/xqL8IFhRToI1NW/eQYRcv9Y7USv2SUSNbV4eN5+2P33cl5t/O6vagR83jl",
+	"UgwWx5iZ764S9dKQ/Mz85NAmGMImTgTMFHETNqMFyqOtli0lKnfviWJJma2EBRdCmCophukMNB8Kl8bM",
+	"CxLn9OhoJqBwscVuuRgLORWhLSBv5dgt9vs2ILq+vt5u52Zk6Y+ZqUVg4guWFbpCpq0CPka5FrddXZ2w",
+	"+RM2W4hH1tzEEGHz6u1rOHzxvLkVAjaGDYheOVYpZOnkb72gyBoY7wWhi7Z/6xU6deMYGkT1UuZrtgju",
+	"LcacKdwynrJ+it/mBlNmzWtJ3f/e7py2X53W40TCDOszjZBXTv++al4eQapbUBFtebADOGm8mUGm5C1P",
+	"UDldU8jikSVndfDoiav5Zb+vR9J5lkllMDnDhLMuieop8qjz/cPHy8uLq+7Jm5uzkzed9k33l8t7QvUk",
+	"t68Qlo7450Zu6+V+/HBxvi5Ql6cTd9sZf48z+ypTNgc33NWOHvBuE5PKMjRhBrcNn2AQLup9WCx5NVtt",
+	"1jrv/4qxcS6IADMPLcBmFKc8goFUEBX2Z78oYPdoq7HqPOeu9D0kijz1NuiAh6UtHELxOCCiqNn/WN7G",
+	"+9BvocRWNA8RciWdQTvXvhqdm2Mtn0r8hegul/mzqvIKK+Ku8rV6s88l0ZLkaAl5TYnQsvI85TJeLVbr",
+	"DPnbDV3oDkWzaIyzVi9vNvdjuiC9RKc+80i3UmPmjFtbJExHUlub0jJXMVZbI6AR9YptF5he3GeR3yv5",
+	"57juDZCl6cUgaH26n2/eYO/CRaaPcbYW7SMYCh2qHP283b7sbL/HWdSADyM5Fb4+FzEeU2XofIg2UjnA",
+	"/UEtW3G5z3dhUHdfK2kjpyUHvn1F3hYKDMseXb9iGR2XcOcMYz7gsYZNKzA5GKBIrOsbcEyTsJQn0PZF",
+	"ZbwVui6JGaFCYPaPWK04lTCwdLSxdg0TFo+4wG2FLKEPYplgC6IlGCwKITprn769uDo7eXNjHbX9pCyM",
+	"o7AnltLCECqISQj1iiGEaKl+9Lusild0/kn33cWbG3to+/T04trtUmAX9nU1ui/C1quQvSWOlTFxkV/v",
+	"8gkTczbpfDJhavawms1FMN98lU29L1z6Yp+gAL0fRLIzZgwqu+i/PjW3j9j24PMfu4d3f111zfc4O+UO",
+	"X12yRvqXUOCHfGFp08UBTClG79MC+l4Ee8MCOq5GnAIlXn7YSMPS1za2LrPmhGyvhEWwLB0c3JvOnH/I",
+	"2JBM8sHTlv2DDmoUhCUW7++wRo4V8JolCbfksvSywuYBSzUuOolaWlC/6bW3drqsNjLTMJVqzMXw2KGJ",
+	"t6gcGk1+QU64MbYeOvOZnMfMBrnJVZ0X9yZGRd6wSAwzJTFc2/jlxwtiORRcYxWl49rY8ybsyymKoRkF",
+	"rT3fpCje796TVKzrANnvyRxEPrGiUpRHB2HgQOkgDBwA/fkh4/QZxtpAd7WSEOIAWxw4SOSxDbXQC9q1",
+	"QrAXPIbUMOBiaJXmc9XKy4eWr6ExzhU3sw9U1mpXE1hztKev8CPzWtrLphJPwRUioUtvbS2+JqGlPOby",
+	"4kMXduzHkWsOj3HWE1yDpqBs47EPUNwjAAmGVHe70Oxsc8T0qCi1qcM0KjjjW0wlefPrs9LfOKyhuKp7",
+	"97ZQ6h+vu8ES5Aw/XncpjWh7sIeE0wJfR7vEzNXJLjELgWudY1L0xx3SL9WGhosMRecNvJZC2MqgLBql",
+	"6gmPaRAT7bIEs1TOJiiMzQdHzDLg3Ye954egMVZoHAt9FhfLCWrX6mUQSzHgw1y5sJwyPumJTd9lg8it",
+	"iLZcL5QaC7SOEj/7METUg3AcduBH0PKsmrN0ZEzmKjQuBrIoMplLbL0k3npVaHeClZVcO45R66LVDwbT",
+	"1I+2KOuRpKVp5vOUBFI0usR5NnyvyGqJYEOs+PEN3RPPnnml1c+euYtWcTE5sKwfKjbRsMmGNjSF4IjT",
+	"IbzuwK+yr7caPdETf/kLLFilcOFj3t0ps7n5dcspFN/VqmFjyG3+1RPP5tCXVbHNRyvY1lxgD+tWTwBs",
+	"xiOMx04jE65j6WenHKBVPLmhIcv7KbfmRaxrOUVWIbA84UjmScFmRqFy2w07hPYEq7zMBglg6VAqbkYT",
+	"wkieqtTHFTnWlNoesqzX8HS1PiZje1bFCDfnHq0FA8Zv/ve//8duRE6NUmUPNK5xbqQo1x6IdKgnFpNp",
+	"XEN00NyNYCnHdTuyVdhjiQA24ITFo0qz8P7GILmpxV5iCyIXOyLYtC80udGtECIXJKKe8J9bhaDPtP2W",
+	"zCuCTdJtwlVCyNJcu6vP0VBXXKRyqLeOIXLBKLL3LuUgB24Qb47xu7XeSDRkUtNET3UzesqFxxLXwVRj",
+	"A9puVz2SyvgMrt5OdTzfj6pFRGHMXVITXVhxWSf1MZViqF3zttRAnx/6epiAHA8cADeWkkql7KITNxrk",
+	"VPRE6abK0roFzF7EbrT4ndcWovsgCn1iRpcIQUvgiX32Flla8KJ0Tt7N9US7yKuq0dSH7GJMUrpBIHsF",
+	"mhFajK3M+iobYFtWp2ImbEbcJ8w76Qk2ZFyE7kmPkzTgvdUGx73VzCM9Im9eYGATOjdmyjohEmZPbBZK",
+	"OtdLyhmcFh6D0yuve6o+gFY4wXtstCe2t52pOP3cIhKYAJm5LNs7NtKupQZBwVmFg1xjAswQe4vzMyVt",
+	"HPOti2I5N86guJUXPC/nAPszHy5IFwo5EnRQqmUdF6BGLmVeNYAhIjChAVFZKZLZMdBUoYerS/Tjnoh8",
+	"ORn5LBwylFmKx5WuOUsSDboAGVwqkPIYPa7h4/tZx+ZLuUp9PqBbOzsyQ+GUuiHVcMcv0jv2WVuXcZPW",
+	"U4OFLCAIg1tU2iUJu41mo0m1X4aCZdzWr41mY98VrSNKXneKynOI9yJdG85zhXP5CrQeM07zBBNrc1Or",
+	"YQOutAmp+PNxK6LizQ+jugKOWiqly7Hld2Cr4veu8quOpq0Bt+aP7Lhhr7vwwQf9BNbd54Wpp71m82kY",
+	"v2PYpxrmHew19w63d/e2m7vd5lGr2Ww1m/+oYaY08dBqst3+XryfHODzwSF70a/Bp7TLi+3mPu3SnO/i",
+	"YedV4INXpUSxgZvqtOlYDYhtiTxNi9quUtl4bLOcH7OM8fABzbcVeEGzjgbs3j1hII+wjhV9iAuBpCLW",
+	"yVl20jzAgRPEqi1Lge1UZtRoye7DS2p9Zlq0//Ci+bCWXbF39PCKxXGGuzB4/pgb1UeOaNX+oy4179kR",
+	"LE64mLekMq5ZQbOhVVeadSAL+xwGC0mOLfGoGr4LA5tMLPuBMzamOeMy6auF9g1dBC0XFnww3rOJG/kA",
+	"7sutaGyrXq5dYLXelp7tCRsUWzBGzCgbk1M/oeAGlYuISz8u0GUeQMmnA2MJg4aok+AkkwZFPCsKbMqw",
+	"tXTZh5AQy4yoZ0VUolxhjJlxYEqWstnWsfdyLj4KhJnMIZXaOFded10OlXcFs0/BXslk9nin4kCEoX9w",
+	"Lsm2H/YjSn27gh4L6d1RExJGIqaBygUsa50vWeswav7BATYEDCyQ5D6dDweUw5ju7Co1xVFMj/qSqWR+",
+	"it/67u4pzqS0+zqaZFSOd0s+ffdpPv1f6cqDVmCrpEVnfvPby59/b96+kHuTo+7w+WnyPv5ld3rVPxDv",
+	"9GH29td9dtLMO/xi9tPe2b8sJjxWPJXO1Jq2s1WYKXOoVKPesa/+tuq+dn35HB3xJw4Xu49YsTguSOue",
+	"P4a8FTMK/24xyqlLJZ48NU7dhS5x3fmD7ODORawUV80IXZHaa+/xaz2LlodKi8qEIA8hpzQi1y2BfzbT",
+	"BKkXKS23FXBUmlPkwwX9iMMA1Xl+gEKXxfdCZDyIwEi5Kpw4cotwUnNqB+sbtnQJV1P+yXMpd4v7V5TD",
+	"xf9uiu2E9w2KHa6uw679HB7lKWX2UtPlYw97lC0iozEdLFdaP6BZqVzNP2/E/BMFuqL1ujbI/cf8/l/N",
+	"jyXfZHxPwx7mP5uj+ZUd17ZdC6SUU0mVYolQtfrvOiv9TW2YSAhkWmnHfp7qW025xoTKhBUZ7Qqz+4Y0",
+	"0RF875z8f7CA72cP1yMJbAKdiiF4Eaw0g1pZ5vvcZAfVtu+nz3dhvef96fPdZ7tA3RZ2U5etzdvTCrBM",
+	"T0Y16LO1s5Pap0ZSm9bL5ssmIXrLKmK/d8hBIuN8Qj8DZ9r9Fws2eQuXjilGjev/O4Ktnz9M2XCICj52",
+	"NjR0lY2YIHOzVRK2Q5iYZ9xyRJYLjVEXl+c/GGzMI1Sh9+G9+GoB2lQWlm7r7vPd/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -774,22 +774,25 @@ type DeleteActionParams struct {
 	// deleted (`409` `HAS_DEPENDANTS`).
 	Cascade *Cascade `form:"cascade,omitempty" json:"cascade,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateActionParams defines parameters for UpdateAction.
 type UpdateActionParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceActionParams defines parameters for ReplaceAction.
 type ReplaceActionParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -817,22 +820,25 @@ type CreateActionParaphraseParams struct {
 
 // DeleteActionParaphraseParams defines parameters for DeleteActionParaphrase.
 type DeleteActionParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchActionParaphraseParams defines parameters for PatchActionParaphrase.
 type PatchActionParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceActionParaphraseParams defines parameters for ReplaceActionParaphrase.
 type ReplaceActionParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -873,22 +879,25 @@ type DeleteCharacterParams struct {
 	// deleted (`409` `HAS_DEPENDANTS`).
 	Cascade *Cascade `form:"cascade,omitempty" json:"cascade,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateCharacterParams defines parameters for UpdateCharacter.
 type UpdateCharacterParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceCharacterParams defines parameters for ReplaceCharacter.
 type ReplaceCharacterParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -906,8 +915,9 @@ type PatchCharacterParaphrasesParams struct {
 	// ParaphraseId The paraphrase of the character to change (added to v2; see the operation).
 	ParaphraseId *ParaphraseIdQuery `form:"paraphraseId,omitempty" json:"paraphraseId,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -929,29 +939,33 @@ type UpdateCharacterParaphrasesParams struct {
 	// ParaphraseId The paraphrase of the character to change (added to v2; see the operation).
 	ParaphraseId *ParaphraseIdQuery `form:"paraphraseId,omitempty" json:"paraphraseId,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // DeleteCharacterParaphraseParams defines parameters for DeleteCharacterParaphrase.
 type DeleteCharacterParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchCharacterParaphraseParams defines parameters for PatchCharacterParaphrase.
 type PatchCharacterParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceCharacterParaphraseParams defines parameters for ReplaceCharacterParaphrase.
 type ReplaceCharacterParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -1019,22 +1033,25 @@ type DeleteSpokenWordParams struct {
 	// deleted (`409` `HAS_DEPENDANTS`).
 	Cascade *Cascade `form:"cascade,omitempty" json:"cascade,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateSpokenWordParams defines parameters for UpdateSpokenWord.
 type UpdateSpokenWordParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceSpokenWordParams defines parameters for ReplaceSpokenWord.
 type ReplaceSpokenWordParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -1062,22 +1079,25 @@ type CreateSpokenWordParaphraseParams struct {
 
 // DeleteSpokenWordParaphraseParams defines parameters for DeleteSpokenWordParaphrase.
 type DeleteSpokenWordParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchSpokenWordParaphraseParams defines parameters for PatchSpokenWordParaphrase.
 type PatchSpokenWordParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceSpokenWordParaphraseParams defines parameters for ReplaceSpokenWordParaphrase.
 type ReplaceSpokenWordParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -7123,7 +7143,8 @@ func (r ListActionsResponse) ContentType() string {
 
 // CreateActionResponse201Headers the declared response headers of an HTTP 201 response for CreateAction
 type CreateActionResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateActionResponse401Headers the declared response headers of an HTTP 401 response for CreateAction
@@ -7950,7 +7971,8 @@ func (r ListActionParaphrasesResponse) ContentType() string {
 
 // CreateActionParaphraseResponse201Headers the declared response headers of an HTTP 201 response for CreateActionParaphrase
 type CreateActionParaphraseResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateActionParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateActionParaphrase
@@ -8707,7 +8729,8 @@ func (r ListCharactersResponse) ContentType() string {
 
 // CreateCharacterResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacter
 type CreateCharacterResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateCharacterResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacter
@@ -9638,7 +9661,8 @@ func (r PatchCharacterParaphrasesResponse) ContentType() string {
 
 // CreateCharacterParaphraseResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacterParaphrase
 type CreateCharacterParaphraseResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateCharacterParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacterParaphrase
@@ -10756,7 +10780,8 @@ func (r ListSpokenWordsResponse) ContentType() string {
 
 // CreateSpokenWordResponse201Headers the declared response headers of an HTTP 201 response for CreateSpokenWord
 type CreateSpokenWordResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateSpokenWordResponse401Headers the declared response headers of an HTTP 401 response for CreateSpokenWord
@@ -11583,7 +11608,8 @@ func (r ListSpokenWordParaphrasesResponse) ContentType() string {
 
 // CreateSpokenWordParaphraseResponse201Headers the declared response headers of an HTTP 201 response for CreateSpokenWordParaphrase
 type CreateSpokenWordParaphraseResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateSpokenWordParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateSpokenWordParaphrase
@@ -13725,6 +13751,13 @@ func ParseCreateActionResponse(rsp *http.Response) (*CreateActionResponse, error
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateActionResponse401Headers
@@ -14548,6 +14581,13 @@ func ParseCreateActionParaphraseResponse(rsp *http.Response) (*CreateActionParap
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateActionParaphraseResponse401Headers
@@ -15297,6 +15337,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -16241,6 +16288,13 @@ func ParseCreateCharacterParaphraseResponse(rsp *http.Response) (*CreateCharacte
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -17361,6 +17415,13 @@ func ParseCreateSpokenWordResponse(rsp *http.Response) (*CreateSpokenWordRespons
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateSpokenWordResponse401Headers
@@ -18183,6 +18244,13 @@ func ParseCreateSpokenWordParaphraseResponse(rsp *http.Response) (*CreateSpokenW
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -21218,7 +21286,19 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/lines", wrapper.ListLines)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions", wrapper.DeleteActions)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions", wrapper.ListActions)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions", wrapper.CreateAction)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}", wrapper.DeleteAction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}", wrapper.GetAction)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}", wrapper.UpdateAction)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}", wrapper.ReplaceAction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.ListActionParaphrases)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.CreateActionParaphrase)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.DeleteActionParaphrase)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.GetActionParaphrase)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.PatchActionParaphrase)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.ReplaceActionParaphrase)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characters", wrapper.ListCharacters)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/characters", wrapper.CreateCharacter)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characters/{characterId}", wrapper.DeleteCharacter)
@@ -21233,19 +21313,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characters/{characterId}/paraphrases/{paraphraseId}", wrapper.GetCharacterParaphrase)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/characters/{characterId}/paraphrases/{paraphraseId}", wrapper.PatchCharacterParaphrase)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/characters/{characterId}/paraphrases/{paraphraseId}", wrapper.ReplaceCharacterParaphrase)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions", wrapper.DeleteActions)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions", wrapper.ListActions)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions", wrapper.CreateAction)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}", wrapper.DeleteAction)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}", wrapper.GetAction)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}", wrapper.UpdateAction)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}", wrapper.ReplaceAction)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.ListActionParaphrases)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.CreateActionParaphrase)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.DeleteActionParaphrase)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.GetActionParaphrase)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.PatchActionParaphrase)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.ReplaceActionParaphrase)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/lines", wrapper.ListLines)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/spokenWords", wrapper.DeleteSpokenWords)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/spokenWords", wrapper.ListSpokenWords)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/spokenWords", wrapper.CreateSpokenWord)
@@ -21585,7 +21653,8 @@ type CreateActionResponseObject interface {
 }
 
 type CreateAction201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateAction201JSONResponse struct {
@@ -21601,6 +21670,7 @@ func (response CreateAction201JSONResponse) VisitCreateActionResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -22663,7 +22733,8 @@ type CreateActionParaphraseResponseObject interface {
 }
 
 type CreateActionParaphrase201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateActionParaphrase201JSONResponse struct {
@@ -22679,6 +22750,7 @@ func (response CreateActionParaphrase201JSONResponse) VisitCreateActionParaphras
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -23608,7 +23680,8 @@ type CreateCharacterResponseObject interface {
 }
 
 type CreateCharacter201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateCharacter201JSONResponse struct {
@@ -23624,6 +23697,7 @@ func (response CreateCharacter201JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -24782,7 +24856,8 @@ type CreateCharacterParaphraseResponseObject interface {
 }
 
 type CreateCharacterParaphrase201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateCharacterParaphrase201JSONResponse struct {
@@ -24798,6 +24873,7 @@ func (response CreateCharacterParaphrase201JSONResponse) VisitCreateCharacterPar
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -26168,7 +26244,8 @@ type CreateSpokenWordResponseObject interface {
 }
 
 type CreateSpokenWord201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateSpokenWord201JSONResponse struct {
@@ -26184,6 +26261,7 @@ func (response CreateSpokenWord201JSONResponse) VisitCreateSpokenWordResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -27246,7 +27324,8 @@ type CreateSpokenWordParaphraseResponseObject interface {
 }
 
 type CreateSpokenWordParaphrase201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateSpokenWordParaphrase201JSONResponse struct {
@@ -27262,6 +27341,7 @@ func (response CreateSpokenWordParaphrase201JSONResponse) VisitCreateSpokenWordP
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -29481,290 +29561,302 @@ func (sh *strictHandler) ReplaceSpokenWordParaphrase(w http.ResponseWriter, r *h
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L19U+NIsjf6Ver4PBFt96oNuOmZaRMbGx5wT7NLAwtm++5dzYMKq2zrIFd5VTK0z1wi9s/79437Gc4H",
-	"20/yRGZWSSVZBtvA9JsjNmK2jaR6y8r3/OVvtb4aT5QUMtW19m+1keChSPD/dnt8CP8Nhe4n0SSNlKy1",
-	"a72RYInQapr0xQvNghuR6EjJgHHNONNpouSQCZlG6YylfLjHtJAhi1J2xfvXLJIsOBy8+sDT/iho1rxa",
-	"Iv45jRIR1tppMhVeTfdHYsxhWPGJjyexqLVrfm3Hr9W8WjqbwD91mkRyWLu7u/NqE57wsUjNjDt9mORh",
-	"eMrT0fzMD0OY1iASCVMDlo4E4/g8TCMb7EevFsHDE/iEV5N8DENy8+F7J/y/EjGotWv/uZXv6Bb9VW8d",
-	"hjWYrp2g/utUJLP5KdLfNUsVSwQPPdZX4zF/pQWsMxUhqwd2KvqPO17Lex009thtlI5YEEY8VsOpOAx1",
-	"4DGesrHSKXuzvb3NolAXFvmPH36Ff01iFYpae8BjLcyy/4nzmlu3rrkLjVIx1sus2KuN+adDehom4tXG",
-	"kTT/3snOkycJn8HDOp3heQ9UMoZ/73Pd5zDDuW2KtWKhiEUqmLgRyYyFYiJkyGXK6loIPFw1EQmHFxpN",
-	"9jFKR2qasij1GM/IlzYue1WzSDOpUl/Sp2G3d7ffBix43zm/POiedo8POse986DR9KW7nUQIVfvXNytw",
-	"dy8UAz6N02zfzS5cKRULLpFM9kc84f1UJMuTct++UjjonUpq7ueffyxBOzNdQNInMp6xdKS0oKlGesFc",
-	"Wwu2sDDZlSZ3kN+IBZM7n6hrIdmtSsJ7L51zt/640/J2nGuXXZEHLx2+uOTFcwb8LFfvMBTjiUqF7M/+",
-	"Iio27gO/FhqvUprMmOYD0WQgGa7FDG5RIvoqCUUI/B6oU/OxYCFP+RXXgqUJl5r2DaQGPHCbRKlgUerL",
-	"SaJS0U+1R/ubkriZKKlFGweciDTCV+v41Wsx89hYpCMVegzonHEZsisVzhqMD1KRsHTEUxrAl3C0UQqH",
-	"yqW+FYnORxlEiU6zsfAr8DMJRBZkO5K+OhOTmM9E2GZwY+DcZehLHAEZyCiSw73iXGkm8NM/p0KnNKcB",
-	"j2IRMpWwMBIhuxIDlQhmphjJIatzX6bRWKgp8q1+wvUIbhFnk0T1hdbwrmEAdncbtFTtMSX7osk67jRu",
-	"R1Es8tX60s5Hp1Ecs2QqNRuKVDPD+A4Puh9OT3rd4/2/X/6l+/fLw+PLi/NuYEj/DA7/VQeWFuzl5ww0",
-	"gA9wX4bRYCASIVM8kXu/fda9OO8eBE2GHIOz/KgMceRk1YZPJ2Iw1TwGJv3pU9AwzNtjWhW3HhmO6F/D",
-	"mQ95JJvsL2KmGU+AsMZifCUSEbKBSlhrl43UNNEl9l57c7U9+JG/ab3a6b8Wr3b72+LV2/DNm1etwWu+",
-	"3d8Rb69+/LFm7jGRS36RnYv0Cm6Se5nH/NORkENg8C1zQ+2/d+a1HbiU+n4mK7QAtlPFwSJXYbB8amd7",
-	"e7vEo7zWkhwqegrOtLMGZxqg8litmAagswYkEOMIyC7meKk57IFf86fb26/7RmXFfwi/BjtiRKgcIp2N",
-	"eSiYgj2NBpYDkcaA98SXI2RbPGXmUx4TsRYs2N1pBU0WvAzYGCYJLFLO7ENlsrJqbTXdGCW5sMcTnqYi",
-	"gcf/d933X/4/fu0fO6/e/vqP7Vdvf/1t29v56c6vNf5XrYp2jqJxlM5v2ikfCqaj/xZegShY/abFtEiZ",
-	"VGzMP0Xj6bjRrFUTQoxfrtRwdvB06X3nsM0/s2lGMhVDkeA8j/lY3EfkmTqQcW6493wsPBYNpYL1sj7X",
-	"okDWtTM1FmrB/PE/y2oWmb4D88QJnwwGWlTs7PEUOAtwZ7wZoF3o62iyaBcVfaZyG7c9pH6e0l79sFtz",
-	"tnG7chtPecIno4RrsbwKOcneKeqQ1UrkxBnhsVqkO9sFh98rTHBO64XtNfe3zkPQPFLFblpgfc5ZA5WL",
-	"Kx1HaXUrreYcp72KQkx/rtTcS/PS5tsrz0kYNXWFSdErrM77KegZui+kKO7e6wWTFLm5vNosUR3/qJJw",
-	"earVuQrP6hGoF7nuHBSnu9uqpGTtjPo4Sr6Dt0l/RFH4Mw9/4am45bjjfSVBfYT/yyeTOOojPW79l4aV",
-	"Of4OWHPKo1gjB+fpVLPdnZ/2Mt0xCtvsh8FOv8W3xdurn8Ld/msOy0wSleyj2K793Dm4/KXT637s/B14",
-	"hdCaD+F33DD4jARZJpKbqC+MJixCNpXi00T0UxHGJHqXWnkXxj0zy6ZNKFnr2UhIV3YZZHdrBiS2L2Sa",
-	"8Jidm7l5bB9UYbpJ7AOXfCjGQqYeEOK50CBOGcjv1g9sH7b1U9rwZbYQrcAgAFEABAH7DlyChYr0c8bj",
-	"WN1W8AbUAm/RXODa8JMQxPadB2d5RjNf+yzN3W2D9j4RSTpjfvajX0PFI9IaJHbxNP/WOTo86PQOT44v",
-	"33UOj7oHhTO1+4kKdrZE1D9wdZ3TQ2ZO8unOlLyAhh5BYYpBQpExc5UIfo3G4TTO2Unn9HDPGkeF7WUd",
-	"9ufzk2OaPypVpMkz8Yn303jGlBT0xA2PpyDnJbvovXv1EykAEx7hkU+TRA15KpjQfT5BzSvMdJofdlks",
-	"bkSsYTpSaLCuPBgn+NA5endy9qF7cAlDBI7VeTVLYfYgljNjEFcUSRaYUw3I3eTXzvJDiIT2a40m64lP",
-	"KRtPdYqLAYLhxhrOpdbFH7ZB2+JydjsSCX46sxE9JlXCInnD4yg0K44kUjSauSphyHfb7FTpdJiI878e",
-	"sT6XMJpO4fqkIzFm9WCOfIAt3nm1fSUHcdRfm57JgtdttuuxnIfqNnu94zmyWrfZjpev2VxX3WatEpkX",
-	"vWxzfCvfNdC+c6/dnvUE4skZj9sfgXc/E70TPwmjfkq+i/40QQsXeLVg9bK30GPBaeesc/r+rHPevex8",
-	"+Pnwl4uTC/ids0nM+8jYfImsOVXJjIGJm9iTHCmppkmbBcfdw1/e/3xycXZ5fNK7fHdycXwQAA0E592/",
-	"XnSP97uXJxe9y5N3l2ed41+6AXJKoKWpFqEvg5IdCjZP1WVEE8WJATgmfoX3TPSVJMfZLY9S68BAnxBe",
-	"MHITLHAiNIu28H36LJzHO5VcRWEo5Lrk2k8ET0WmwDMpREgHmKjYeKCSEkm+Ozn7+fDgoHs8R434TkK+",
-	"oZj3r82XouEohf1AlpfJlScmxH4iUA3iMbAw5A8eu0L3tqaJPTgjVg+ytRn715fZX19oFnx6NVBT5Fmv",
-	"4JMBGln0zVigUQ0DRSntY5N1gJxAEReSy/SFzm3mSPtSihuRsGB3+3WAMw12t3eDpi+Pq2kQ7HwJpi6P",
-	"cUfWPfMVVKbD41737LhzVDjpyEyC4ZNPqRNJR9tCR+A0EXvG12DnXJQ0gwjuWpRan2qshhr5+LFK36mp",
-	"DNfWSxz9l+2WuXLGbQob42rdwKYGOIGn5reGgIDyQnY1M1ZqOsrVHPEp0mk1K6uhYTmLFQ97Sh3xZChW",
-	"2yF3F047fz866Rxc9k5OLo86Z790F6tg4lMfOcvO9u5Pb378AfUI/UyiCAeMNIthdejpNv52q9r3+2KS",
-	"albfYR+in0nsnybIttE5+g490GtzVCP4uj0+bDO/1kJ3VmHbzrr7J8cHh4t014JvbZQfHtMRWCgRKeLA",
-	"Zp9wA/MAtOFp3LAu46fLt9Gd2mIi6yn1gcuZUQH1+rwqTWYmULAD1reSYWk7zzq97uXR4YfDXmkfQcdP",
-	"QPtAZ5whQfHUF7LP41gkTMOZj0nS05LzHRuSuftCs4lIXvWV1NOxSNy5oe2lfVkP3NVYH6x5P7dJb03k",
-	"dsLRMipwSCWb7CzfNV8WIhJmC/ViKfNkms6KqsyF5NN0pJLov9e/e7APKfJguDbi0wRdFkVyuTjuXPTe",
-	"d497h/udMsVw0hvYleAJus/gUypBazEL4hlHyDOp0TxJImTjjkKDaqsEi89agjTNelBaTNBoM16YPajQ",
-	"vGiNenZjPHabKDmMZ0xHQ0lmqqUsblQW0phltgP2a1N5LdWt9MEaS8SNugabNfj48eOrzjQdwbT7PC3o",
-	"R7gdeQQxEVyj938ZMix/t9oTyvMngGH1R3Az0fl59m6f/fDjm+2Gx0Rz2GTBz7RFieDx+I9+zSp1PPJr",
-	"Hqk1f/Rrxsq8pI2sBUXv+TqfKNyIucQdugQ3PIr5VSwexzFjPq+3Xxx3/tY5POr8fFQU1FkIeuqM/rTk",
-	"nQ2BJGtnETTIHnvQExaQ5YjGUvF9UKOnMhG8P4JpeyyN0OEyRe9sBKqhFvHAXdrSLi5io77Evfy8rBFk",
-	"bnwjwjOBgeO+eKy7jb19W6KO8/2zw9PeZbVmSxcY/Y5FLfOJ6QRVN6N/mAG9zOeuEje0AadVnAurB+VF",
-	"BJ4vg/PuPqpazq8s2H/fOevs97qu52Cx+Y+HoKeTiUpSEX4QYcR7eFLrqs4Xx+cXp6cnZ73uweWH7sFh",
-	"57L399N79Gd0mV0JNjfE86rQsLdBecygiXEJ8+E8xXD+Gty0wGimvwZOmh4cgPNk0GCTeGrFRPHQQV7k",
-	"p45XKVZyCFfLQ9M+sK57ii3Cp/PsSxA20VjolI8nugnP2hng3wInjyrA5Ad+hYrc7UhIGAzUCBC8zTyl",
-	"KYB94bFWNLqI0VUFv9fJs2N+AfoI7GvAqUgXLDv12TkxP2AJxgMeUZwkS69cKn3AzQhb7gX0/ISd9KHH",
-	"e3YDa2WSuf89OvYD5wUkGhOqW2qOecxsycddSnjonfPi03debToJ19gSQ20PvfM38xjFw2w07R9uFq0T",
-	"x3T3eW5h+ZjuMbrz/zWTJOrqv0Qf2TSdx37OruacLyb77DbLC9VsorRJGDI2tOOMRS9/EEc6PYqk0BRX",
-	"/F1p+Iumxt+BLuwQ9xw3kocTo+MhOTl4fOqclElpKnHvnZx7F74DrLzIvrP4kFES6nYlDc+4XnJuXgxb",
-	"YF6CV4hLgaGjBiwgpQkYOifbFVk2T+3FDTx2O4r6I6b5jGWhojKVRikbgppQN5kj+ICQYRW1WmXuXrYB",
-	"3+4Sjz8TA9jqfEoPUmH+5J1XowWuMeC3dFFKZL+A1hdT+EFxaUUS/gha4ohPJkJqIg4Q3jaFg+mUDwUL",
-	"o4QmXEyMqP354uiw2wOVS/BEM36lbgQQKWe3kQzVLTztZCtmCcWL0xXtnI8inS7QloCdkvpVDzBHCug/",
-	"VSmP98HCtHctQL+RuRIUjw3oLs2TdZaEuFQ2otHl7uaTDmObLXff66d8KCit7s6z+VtLvGISxmDUbK0P",
-	"SuH8yTIV0UoLH/OynDwzq8UkhanM/TW5ZhdLLwaRiEPMSs7EKlos3KZgapHqPRZYcketchB9EsgGUaib",
-	"IpziWf7+N/8Rd3m5C3yBWst6m93DpG0Rk6lNBhtm8lI0DjR3Sgt0v7Tz1W3q/M4VJM78nkjKs0RRR5KD",
-	"pVicMC8g98jxMQJ6jSipA6uHyA4mz/tY3QjNQnUr2RWmnjRZxxHWE67TQtBfyJDVj/+wQ6kbZrABO7aT",
-	"0Y2ixG/97zev2b//3/+P7ZC6gJEbnTLjBjHlTJjuYqLL10JMtE2GgTOezwW1GbZvt7d/3Hn7tvVm98fd",
-	"7bdvd+7PtnWqdxbZs9kDoAe5FqTHAsnHYoF1u9Asffwlf3ZbLltyiZApWXCl7ODPZGYVK6ZMenO1Nr2K",
-	"UZUt7tGKNhBFib6KSvc8nXyeAyxtbMVW3rtR9+prHXaVRGLAnF/ns5qNERElJtvCYWlFBe6c3v6gZMqH",
-	"JkkuBiUOVag/T+NIpCUlrrWMEpet5UvW43I29n2qckWqna9E4OP5hHnPVt4ZM3aSRFgBm5YKJ04+dE+K",
-	"dLOzCtk8qX5Z9okXNMxvhGd8fhXxs23b/KaoMahQvKpg4eNoVipawTyYSF5T7UeUaqaSaBhJHu+xMZ+x",
-	"K8HEeJKWGOcHFYpEsq4cxpEeYXSMZ6WgPMQACXAvnU5DmH+lJTxH/wdUQJ4xhOLc36tbNuZyluWXaMbZ",
-	"1TS+tpmsiQA1NKwi6eJ3Vy0LKposzreqaLIYRqlUvpHrq4HRWjHqk1XQVs3exObmy7BFPxpEfc3qGKwc",
-	"DITErUdq9vI8HPy8TY9reBS8SNEfhiENOWuyEwkSMqEEVPwTSqk88TMvJ2Ch6k/p/4h+zBMsC2YoOmBV",
-	"9BU88rkTdiJcc6tJ+VUs2Jj3R5EUr4CM8Ie+CkWbVaRjexVp6MG7w6Ne9+zyrPvXi8OzLoX3Ts4Ofzk8",
-	"7hxdHh5cfjg8/9Dp7b+HZwvhvvnAIKuKC/qyMjDoseXzl4OK9C788OExLvLy9Kiz3/3QPe7hJCsSmL3F",
-	"6cuL6oO9hQnFONFSmh78WB2AxIl+6PbenxzghDpHRycfzfdNKii9nMfgPbYoOu+xwCm5wU+X81XgSLOM",
-	"W48Vs5/KpaFVFR9zJJjFT+f4y3TMZU53ejoec1IY5+tCXY6Q03T+8SrGQLZaWZ2l+MmNYFFWo1Vtrd5r",
-	"kh5FUpjAjV6Q+2IwUkCP1C5+gxOfoXxUjwneH5F+Cua57hu2EoXkEFgUxVnVhWgjTRXqp1MYsfRH8zK4",
-	"hR+ujKBgQbYzXtXZnRiZaGP6FU7k60iivmXdKdwVsk5dBwpSCSfp2Jw1z0ymMJfary51O79XkHWuiy8o",
-	"AjUVy2yqSUSuUGBMX19Usuu4k7KyXX0dTSY0zkrC1i1qrbCbimZw/mjA6oFbewqcwqox9K9UfErhv/1M",
-	"Ocq8Lso5W+RBi7MDnG+C3gRSNwqrjIQsH8XN+MZqAYco3EQFMu/cmTDNZ9rEr2iEMfG7kiuooO3dqzrm",
-	"T67tEco3YDm/kyrdm/veKNwxA1KVFRMvNRoc8sMGqP1qD57+XN6mUqV0YZ8K22xW5bkHvZ4nKl/542O+",
-	"C74VzN8RNaEPeyY5PStGyBM/c4MDFFNfYoJNlGYpTfaVF5pF4VPegVWpeR36Kp37/GHef1TVDqQTaTi6",
-	"GriixWMqDkHLR0vssf4hhxN/nw6ifANOedofrXlfSqLK/VTQNqBCj45PrXkB1iToe3aqZ744ryLAWPOY",
-	"GW00HWOsF0M1GCQlKJvmSXtFi+6HjzxKPQxLvTCIMjEW7BlPL0Xf/8QO4c/kxfXYFdX0Wf/dVCYRWdtF",
-	"J90Sbrp8tY9xO5UJo/AtLHMdTOOYJSKrdm0X1BcWi0GKecxXoq+Al5KfxpcFFpwl2rCrGbtpNVyeTAyX",
-	"ffP8tupyn8+lAs6TrFHlXxSz3KLUQo+80KV0t76aCBbgb4Gl4EX5nJ4v9YgneYle9k1jlnhFOw2V0YRL",
-	"mohueITPNEjUmK6ATZJXkhxLvrQ+pT1GhaRY3x6ykUhEyXR+vbLFSdbW4utOk6YVtDEIHEdSkEosBOm0",
-	"FnKkeLlPGOIOefSf/yBvFGbH8yRl6UhN6S9/Wufu5kbiouBt/kRQgDDMrIivIRfZmTZWA8HKQOFCT20J",
-	"/wWveTsHokO8CER5cEtcAyB94ApEiQ+mNefvrpPa/HsFuLNtWjJv7UtOTl6GWzq39nNZPs6eFxJXjWb8",
-	"JJnM866gCs+ba5o/YUbz6rlCXxIRrk5Ez0sO9yUwO6f8aIN2wbdABBimv8lg/rIzmL+oa7E4Z3mxQppR",
-	"4JecNOLoT9+nUyDfgKdN0ig6ij9HIvDveyWWuAdfYd7v8+/h/H6VeOdq+9SRWcDKIkOCDVBl33oOosxs",
-	"QoX6YDhkCewgR50CTu7LopVRNKaMIRLkNi3QNt6F/KfMiK7ENfSlsXmrnBSZgbLcUTjWyyrSioIV5Yiw",
-	"8zfPmcivDxxfdXQRnWew4VQs4BwXX3BOxse1yNwyrneTtGZCkVXhR6+Wn8QqscjcXCg0JGltt354tbPz",
-	"qvWm19pub8P//m83QAi3/RVYwJXfLDD9BZlBFHzMQRwHUZyKBEHdTbINes1TNRTp6KFAe2V48m+5tntv",
-	"g5cM4XoHxrZcGu/MH3by6WSMKSsXRijuMqbtSr4ZYkPTJEpn5wipQYrfJPqLmHWmVfCwnRy+w2iXwf/1",
-	"qnN6iJB3BsrfI3hvUi8slgW8oml1IrA3mofjCD/oy+D05LzHtuCpoNDpQI/UrUSofS9zXxgEcVKUjasK",
-	"0cRHXI8s5kcl6nc22ZxwaLmkgfJEJHbh9K93dj///LFXmwde/fPHHoKIdQzeDJ5dmxlAD0JDJ8AOxEIP",
-	"PBZpPc09eQQboZIXmp1MhDw8YPtKStFP2SRRNxGo7CrxpQFVyQyLUExiNTMeR+MbfH/eevMD2BaJSGkH",
-	"CXaFkcsXvX+c9ZUcRMNpQglTMY/GvsyMgYDeCIydginRxmtoHmYBYtXRDhMMS61ttirf0lGaTggWIJID",
-	"ZZENOCFhmpN4Zwijc1irhA+oTCezbIlKNtD7LNSEQFBtcQjQBJahpCMxY6EiIuGzti9fvszRzV++9NjL",
-	"l8aB+vIlq5cK+HQDX3z50nWtwnMxmPOuT7JBaTC+5LlZ5+poFlMUVEBTxVLNi3E4J0gHozkBD1+aiIdB",
-	"ZqcODuQzb5Tydz2nWIxwUfIJNX3py//8T7avxhOeRldRHKWznLYm06s4gmuU4fr6knTQm5YDc0JHAAtz",
-	"e4N4+ROHIa6IFFeUI23yh2QnqwNWBwvFl8FvyI89luvYd4GHkCdo01ZbKYkgS6XhsaAEPonZGeT5yX7L",
-	"/f/afGkC7L/67/Xg9KIXbAWnnd7+e19u5YSz9Zuj691tOecF9wZXaLpMmVHgl1xVRUhbUJwyA62Bt9WX",
-	"Nzv55mnY7DBRkwmew1hgd6+2XaeBwcjW7XiiTYLIL12c/cl5z4YX3IQSfQ+5oPOhQC+sg4DvWpG5QfLI",
-	"QZ+ECU5ikYq2LzHScDVjEWaVEs3TXjY8RgcC/8bEyoZn8nFpzrghRg5bGj0Q/UjjfthMU5QJUYx6TcIi",
-	"2VdSRzpFHe8le/mysyh7jRzsQFP2AjZfvoQPwrjITMYE8mlxW2hr6S8wVhzJa+1LRj843/Hw/wmKWcDW",
-	"CX4tkiZ7DzPGDLkR1wZ3GONrjoVWn7PPGh6MwWUWeyu49+umrVoGGI9CF3Nx1a3MBUu1GmwjPw0aIiwO",
-	"U4ga1G9Hik1EAgqFNsEYfg03vtGknT53/EpxdJNXBC503r98yTqOCVBMenqBe1sOexjcpcVhNRtDw4ia",
-	"9YFFKUnFvPsQfDt7xwmOwd1DLH6j7+bRLxi3nRM7NS0C8kaM0Ews2vniAGadDD2DQEN4AXSheJJnTrfM",
-	"joIVoJlDRO5C8GFqV10L/L5fO7UR3grnnl9rGKhmGDkRYL+K4u41WU9hBWZWPekxZBLw9S27lC14ImB1",
-	"14RArOOptbLGiLYF19p5KxE4jYApyapw8GGMkmsUz8/eBY8Vo6LWPYqi4UUpamQBgAKPqMZlgI6hGFhi",
-	"zYWOwwikKnCCUkEmBcnyO458MffVjvnM1POzSNLp3wgge3pBszryJwLbm4m00WQdt8AGa2gnPEldnYCl",
-	"o0RNhyM8NScRF7/vcLM95PDMEUt/svv4xyDnaG43F4Ny1WSHcH0QSht9RxMVGRsxvyOsPlYg0mNFWE2Y",
-	"C+Auvk8g45aCqzsGsNzmRs48F0rE0KFj6oNOhseQKw17JpLY53EM9y74zQ013gXm26cFrWnEb4Qp6wPj",
-	"ITKayDSODVPfgnu8ZeTTFomlLVMbMpUhlTtHCWyIzURg9eDf//ofV9xv/eam5t1h36dSuYxUWOVCgHLm",
-	"yxYM1X4YBqkjXHOjlBNXv9nZMnkYboILbV1FGig1Zmkg7VxHMtwDyjKMBEYh7PzH5N3RLcDsDzKdo7Rp",
-	"U2wveoGVKiTf2XJKk/EVSVXI9UHl3TScwRlIA1OMC5kZ8xHUkmI6L0H2s6xtKbJV7B1VuA4gfcBgdI6L",
-	"elEiN6ksx2DRwIbOzU23vAUbEcSYSqCNTtHnqLnxEskTD8kHhY3DoBFcxdfb2+59JfGMW5r5zNxScHjl",
-	"zfb2HmkcAg5DEuI92s1qkArJgNOJhNUxDeKFZn7t5ym2cBuk/4FWEnwfM6L+/a//8WvUoC5V2OCDpbdC",
-	"ptRdi3IydMMjLVDAAk2LNx5pEbL6jmm0EGJzxkaTdbPKfxjjpmWwkgXeemqHZ39psmMkNbApiJx2ms2d",
-	"wnbsueynvBUwALDjkYpD1tou7mOmOGoe4eQyljEkZgEvFXpzkW+oboyOPTbfqgu3AUiSYHSBnc40u1Jw",
-	"w8M9pCFrpeD1N9coETo1o2Ptl7mRmfRZsoQqhywHtXK+ngonQBFA9JUop2CLo5aGoxEbGqgpgtLqHK6B",
-	"5bY5/CVbLJWf6RGfZNqOVY95HKN4ozjEUEhBffFQTcLRctmRLQj5CBoMwtkN1BFIzY509jAceaFeznJ+",
-	"Y0u8fGm4hbnYTrZklGYw1KHTogZpjwVyGsfBHvUmRc3IUYnpcshrVndUcK+oKDfYVAtif05ugLVf7tXX",
-	"ZNGaM6k7ZYMONYWCop6l+eFxGvcgvkZCnlQL7ksaLFOdce2mn0o3jFBNNNMaR2EYC7/2kAr/AvvMNNq+",
-	"tGFo0ANNbLrkcy6oeYXUiGpcQzDZHT0Ov+xochRFKOIkNpC9u1FwdszqO3CaFZAhvsy1XvjzlbCA10KG",
-	"TtdGE3JHBOhRIkTWfHB7O2AVtXdZ+2NfcjnzCto+RttTZUfBE6PtajIycYiNhgLNCy6vtV1ARk5DPiHO",
-	"S01M7CJyG0SKW5j0C+tkUpKU/CLKSk438JsU0XB0BZc/olYS8Q0IV+zgaSBY6LS4NmzE1oKadqHUPlR7",
-	"mZ5OvPCFrrThjAz3JTe9Wel1YOv5TNzmRPa+VBKQKa31THtWo1L5kp5u0JIGUxBMphlqdXEkt+VIV2Km",
-	"zDLAMDOqwILayXbmIoi0cT/nu2APHpaBxiTueogkdGvyKZE1ZPi7SB/EjLN65Tbb3d6F1e22Wr5E7ZDx",
-	"+BakzFhwqYvo+YX+DS9fgvL28mUJ0ZYa1Zoh7e6+fHmlwtnLlwbam9ikXdy///X/u54KuGiuI8L2fLUW",
-	"yxLBt7axWoyFtPWb/fpdfrttcgzIhYZXdkrYQWEjGzhDMCF2Wy08rXJhLtuqqsyFX6sqc9vF7iCa3Yo4",
-	"fmWBzpF4sWpN5/uobRehK5HdoSZ7Rz4shAhBSwwbJufl53TjsWkVLQcjoxkMehRmzU3NUeTeMDLuPben",
-	"OmaSUlMm7ctOQUtyH0N1YEHKMDqPivUh9jyyz/nSGH2a1e+394CV3uPmyabiljpma6POw4v7x1d3jGdT",
-	"GQutCycImnrgtquyKVK2/7y2sRT7+VQpVrfiUlsXCjYsNys3wAEO0efp1FY5BqXaYRCYfB9yOYzhJFlw",
-	"0D3q9rpsixecxPZX7TqKjZvfcZGAiCzk+m7BtSzcEfKg4iZjlzWX7ojLmPkao9rk+UZJRkWW3E4KT/ty",
-	"n8exZkNl5dmyTQVxhfeTjLY7iiIuShwVknTKrF05devWTfYRxBGIamwhUIJt13Ow7b50cNsdeYU09Wb7",
-	"dbCw9nwvizvalubV7Q99Wex/6MF3W0Gxch21ZEdXG4AiT6ruLZ9Zz2Pp3p9M0mgc6TTqw2CEjNaf2bDM",
-	"XDVp4W7j5jtmLrmi81zyeiHs7LkxZ1+SSg3GHO+Pci8oCXDTXgKOILuwGJ22f4mwhgY0sETJoe0dbYLE",
-	"vlzYLrpJ6rRn/AiFGxJYxb3guc4bzphu8gQpMu2P4DkY15d1uCkvszTJiv7Rjb1cxyk0zZnvX1Ognt0d",
-	"FD9VYA049SygQAZKpi668yaoOm366MMCZHYP88742TnZszcRHtuGqLgppY50Zm/a2Lud3NN5v/zcMWs6",
-	"zAMXnsSgcCzo3W/DI3Z1Utzmqk2hWaPsWLw9BxG+Po8FbxqEzFjwB/w3G4sw4pjR0shKjspNK31JVQjY",
-	"mOOn1pu3JrHRTutqmsKJp0JPQDXmCRjpLEo9JmRfhSLM2l0aDkP2VOD708C0ukS5z/GhnR+cRpimM2Yd",
-	"ng1/et2H/wy4capJx9u0x+gRsB94bHiWVFIY7EKyeNGMJ3lOST8aO2mKqi6boRATYCV5T0/bFFTOjO2i",
-	"qZumxr4WWbsfY8SU4FBsUwlS9KlaaJoAzZtwYuZxyH2CTvtOX9bRFtluFBp52g4pbqPPnddtwo5gL+5e",
-	"GEhIeD7vPwomAS5rpMB6N+ftw3YFe/Oad3EXIm16nU5T835lP1A8Mvh/pu1HeXvmIWQsaXcKjWHsNczD",
-	"4tT0kBc67oiIHL4Dlt6qNuOYNYKcsdhep75CGolpgRPkOSumA8oSCTq+rNvX81yfwHJ5p/kh8D5k7yo2",
-	"MVqMZjqrrW5Z6EvaBhOrm291KD6lQgIrbcO2vmQBQXEGbQb2gRMFVzKeoaMnIL4YtE0IDq8N/KTpz5hK",
-	"FLQdvFGPiq8w7wjDy2pono2AC6dBm02UNrEyYkzwCLmP6iYfCX4JTIyM/rV1reQQw0rA11z2Sb2OqJ1S",
-	"sYOkS147AauAroFdvsXu4MX2kr6kWlRq7OgA3Bj/ai6n8vox45+NYzQBKKWnncmwufaRlvo19Yz0mNNK",
-	"ssl6jnX3F5DipoGYgX7JGpAB28h6kCFT3G2hCV1sQmavEbrytL0+RVwrJDuk3KLDD695kwUZig61z2A6",
-	"Jb2vEg9qz5eBgdqhdGiVmJyhPdePGmIFogXJIsXBOC2KWFmU+RRHfWEwu0w604fDXs2rTZPYpD/p9taW",
-	"mghJe9xUyXDLvKS34Nk7r5ZGaVzMhLo36ckpcWnXWs3d5jZmxU+E5JOo1q69bm43X9c87L2OeXxbDtYO",
-	"GQDz+XwHxjAgoWcyQFA1QvUgjqlpXHQjpE3NYHU3ZLvYMZrnUCPvLjrR5sC3suwSzq544jYxQ/saC5bd",
-	"zouNvJF0lBRSW7w89E2mRG7QPeDcNDFecxvw8yOTL+pLuMDGjgpZfdu6qbgk6qUkngfSLvBWWm0fNM0s",
-	"7AtCyH6cEicLhivSKvzVCU9XPEYun0yLI6y97EyavsTUU3VrXY40Hup2GLu0jmKj3+eeDbKD4cuS1dGq",
-	"2UKbqQEHfIPwekM+wTh4yclt2YnjGnYr6BJ1SzfKSRvLyLKTgS5l4Txda/+jOuU6f2Tr3JDnX6cCq8kf",
-	"fsHS8NJv7OeEbt751atZBoY3rrW9vXxLJ3yDSAH+H+pB83CEr3+6u1u6R1MBIXFBi6b8optMA5fIsfXm",
-	"Lq2iaqBstVtO5358ZefhVwodGvGl1w+/lHeohjdabx9+o9w59M6rvVlmRcXeyPhWa6l9+IWkI73yeql9",
-	"yNvkwdkSlFx2BVjqALI5efzVncxqXi3lQ7gjNXt3fvVqJe2r1q6ZVtx3Xm0oFtWPFRIZPVKxK9M0H6oj",
-	"2zPCBV51XAMaXVmlOMF8waLxuNpVu0AG9ySagZZhvbB9Nb6KpPEldo4P2mw5+WUsnwgzNlHFjcgYoz3Z",
-	"82UUmqwarJe3lgmwVgu40SBb33WjZxlNlNYZyWJkI8PQm9+e3L+Y7/CED3PfmVtzSlEb1JX3HI7rFXD6",
-	"0NdMQH2F2kDWh/9YrQC5hIfSzoRWI40D557ukj+bmSiSL4sOR9fPzaKQ6Wg8iWdz3m7WsQ27H0LGQLnp",
-	"yKMqWXKU0/HXIUkefucw1Es/a+snH3zQVk0+XpBd8biv5KwgyUzJ6D/cPl4/lGp3dwrgDIuKgErVkcCp",
-	"GaJoN92ycPiYU2L3eh40YaeAarBotEzl3oEtzOf+Y2nurTXmvkxToBUW1Fp1Qb9mZbgIOW4LbLeLdbOt",
-	"FZQOpyVRhcrhYpEZLrpRMj6rkgEnxXJs06WUB3LVIOyiqqo+3zd+4byioE7ACYVkl0Yh6xVjFJQqHd0b",
-	"+m8bp4i6zT2AWagys19MyP3hXJYqNKaGLyMKLGHySRZSUdaPd6XAMMRGYNhM2/wMtleTdawvpbW9E+Re",
-	"dfuVSr3HK4RjyIdqqvtAkfloU7mGCkXoovzxLLPEc6OhhTa4lB6Cs6Ikl+o8nvpyiTxOQW8x5KQSX+aZ",
-	"O41VcnTytj571AIfO98blzk6Dyrhrxcm02QJi0tnzfhy5bSZ+1JjqtRcOhmTelJMiIEBV0iI8eW9GTHM",
-	"SYi5JxFmby4RBk9GY+YJvFSdB9Nk3cikrQymmsdV0Uu8+uTO56ZIs5C6idmVfTWNQ1IgKTSaZb5jKLUQ",
-	"RDMdCPB+OqU8WGwDe+1iH9iCG++BEpoC/FajAkKrfjtSvsyqYaK0gXRmY21NV8HHQBVaBAX2VjA0kF7Q",
-	"q4a1Q9aUG5h8ApODj4zGqNS+fDjPhuVpNrutVsCWTYhp7PmyZPq4E3QXlEdSkCnVzUCVHbBLenypN7vT",
-	"k50i8FaH9wrHncd5fGlrV+zltSwKm6p7Jg8THfXlSpYig6+yEvYd4bSymeBEWrGU+FfPdtz+WYWzFbXn",
-	"DHcnF9NnhEc5yFRdxHeRopDO7ddY3WXCu60GqHtWAc8+66Ad7LZKaAZutf7dvIb7hOrr3RxSUL7cTmq5",
-	"Uasg4uAamr76PGUt8tZWN5UrLt0Zp7W8AQFTrDJlnnVXVlS1i3BWC9x8cFeIo8LgOfxEmkzF3Zy1t/ME",
-	"1t63ZSeteiiLzsH2xOYWCCH05orDS/4vWBoFbXGvQSlcNAfz2BY+gzP4gu2q7SXsqn0lB3FE2Ce7O0sM",
-	"ccpnseJhT6kjngwFvfdmmfXo6WSiklSEH0QYcQsrv9tqLfOy1QKzhN7vwXLcN4qaNQBWdT3feVl8cus3",
-	"yy7ulglV5uYUCoDKOtdKQEaM5qK+mtkCWHBkQogkcnSDCiQrMmedGGPbpGbKGbl6ywlhVSmqvizpNZnK",
-	"vkruKnNSV8c0CzAaPmIGUZ5P5lFcPBZZztpQpCZVjepgzGcyn6sJDToTmw8MmjTx1SODj48CrqyT7dPm",
-	"LeVOHeCmVbk+d+9rkYOc/CuJltFK7n/jWKXv1FSGa3LoJVjQaSL6ShLk2DsexWY530cob21euSBM5xIi",
-	"8YGK0pv6g8GyRhlZmlxPe5QOxKKB6f9mUhabc9f0F5Fmd/QZIgcbXXKxLvnNqoercqtvnIOcCR6uzj8c",
-	"T/1KorNjKP6UpyQUESepwtO/oOCW0sXqLoRmw9RAjSdO8/Kmqb7NcqlMOXg7r8Y1+UQVuQ7oCPSqi2/d",
-	"2jrQ3rKwtHZrHXxJ7itTp+FRGUgWsl9el7KFx7nfc45HEkDpuu6lgn6yrl/JIog6yUWrMEaD0YTFh6BD",
-	"90dCXLPpREn854hL0IFWZW9F4NYFvK6MzrqMF+PrkzxLbfATCqc3ZeHUempHR57dn5/bRlo9TlXe+EG+",
-	"LMlMDOwxuv1kWqHbG8TwEs6J90Cnlzo2z7HNnqKsXLXtOk3QVHeqBaTypRWwW0yqXMQuEtp5rMt4Auh6",
-	"t13znhBRyA1jgSiyjD4nTy1KXX8ovGBCmVRvacvMnLQAN7AJ8yc1IUpNBnbuAiKlIlXT/kiErG7gyUys",
-	"AJ9fSk0wQS7PJJo9q5pgjv2z6glPH/JYVrI9JhBSgti/VzC90BgSIbVio0xslImNMrFRJr4MM5/igE8c",
-	"VXHh9mB6D3gTXxRCHTZ7Ly8HOC0iHruNZD3M7wzvKQkwQnxROYFHBYSeKRe+QxDEvH7SFIdhpXSjWfBQ",
-	"Wj5RRL3ZY9z1kYJa5K6tUOsF2guWmcFSm/fkkTsbsLKM/gzp2EqKBanYbndOJIASBjo28ot5ZFBimrWl",
-	"JJXbu/PHcmPvvHtEsWn3zo7tcVKjNqxMp2JiYDxkqlBsGbnarD1PpvMq3tlS3+UHsp0LTf03rtfH8OTH",
-	"5zsX2wpr0yxljuG6t/yZ3av351G76C2qwOsqEqvzWQeNQjmrk5CMZUCYiDyXduw0FsmQSdHMdLoJ2/Jc",
-	"BL8weJI7e4zm4mLLjvkMTL8ojtmVoN7BV2SXFvoGMy5nt3zG6hnMStZWlIqFT84Ofzk87hxdHh5cfjg8",
-	"/0Dg8Tn7JydxJf9/KNXP6Vz+WZP+8iMu2l2rM+jlmeha3G6phLN8Nc+RcPZ0e/V1CrN1ju3hk3LdMBvb",
-	"au0kiM9iUX1FEjgnyfWE7vKWTgmefdnUsvylHGzIzVVPrdzhOmuRDZrA6v7AcgrWvflPjxFUK6c3lbjC",
-	"t5ri9PVkLD1J+lFJj3zU9bsnJcklniwt6cEEo2r1janEtuEofxaLSKKQ1cs9FzAbodx0ASaBfeSM/G7c",
-	"k8ZUuGqPtL03uspz6Cob/eQrtL0ph+kpmNDTGN4Pu+BOnYvyyFwosqW9giFdbDK8KNhqdA1fPk7ZWCL4",
-	"eApfemJtY1172GWQj+Cb7EzcYHsSih4lYiR4onm8pvGLO/QFJCvRl8Nn2pqvQtY8KuC4kl28CTx+K4HH",
-	"r0hY2rSip9XZH0g1WuDvrfPiv7MEoytBrYUxalYtv3xZ9ghnruCsk9iVKPmD6y5SZLXzt13YGl9SulFm",
-	"b9gxn8pWt0joTr1U/VQkr9zTyUFrEQ0LW3IEpsXcv//1P8EWtZuF/2t4yk3rhb6/Te3WPS1qm42HEog+",
-	"uxQ3q382OfXMvu6lkpMLzdykuGXY1gBVrmylGx1gowNsdICNDrBmNtBTKgF3Xs1py7kwG8hpl4tZs9Re",
-	"qgQSY+Fv4pnBhhbhgwlAoBEsRJp0uuOOeJrhQpI5jUiT1TCUPZtRFGlfInppPcAsF2wGnI/WeAir9CHg",
-	"UJDqQWFetyMVk7T3WDSUKsFGH9RPNFFjoQI2iGSoWYAQI4S1kydQUxf9qk69WWthFxPIY1FTNOkXbHLr",
-	"ehDyfv++dIFgqHyz3r+3A7LHtCA9rHN6yBxiaOwZDNRsqr40SKjOF+sPY6EiEhe3LSL7XFr4rPLy1cCX",
-	"FhIME2gMHFufx3GjyY6VbXEU6TLgaI57ZZGQHMBRWpIvF6COLoAOzW/CykrUMR+L5ZFDV4Ua/apBQB+N",
-	"+3lOeFkflEz5cCoQSCVWN+a2kmYBUtrA8+Plq62B+PnoTO0DPh2OUqp72OeTaSxSYmIzkWLz1VQI6cyU",
-	"Mrtrnx/LMyP8ZRLc8uu7QfR84nS1vsuArLx3uNLjQDodmVvIJssbDXimMYkRsOxaTNJMFJrmQG6J0pVK",
-	"R7605s5DSWjs/hw0t2N+uWYJx9xjUbpiL/1C50PbeloKQQiEV8KXUxn9cyowtBjzGbWWxpbyt4oF592z",
-	"v3WOe4G+B0du30Fk/4xZZaiAlKDk8CdvURXwWmx1HaayNHBZ3r7iGVLJsg2qrnT6YgXTGhu+aI/z+/U9",
-	"JIBt8rmeWERZHLDKJhQPSalqo3TrN+cSLp23lfOJRfhdWedbbChR6H5r00OKtSGhLwsdcPM2sKaK5f6e",
-	"psbLnHfkG1eAhWUQu+WGtvW8O5VG3/Yo6o8abDUMMV8WQcTaVP1banvrNgNKlcK2ym7fkbLMXNR5yTb/",
-	"q+q5VEBiy2DDHkDobniU2p3tu5XoWbvc7GzM3us/ObTzxwCXYptmlHvyTlQkqQtmaobJSeij6c6UIdYK",
-	"2x3XdPjDvq3efB9Zi39m9wIjB4Z8jPIEekUi0mTGBpGMtPUk/Je6aqwRmChnES7EUVtfJ3lWKDVH/+Qy",
-	"9KraWtH9zAm2sQFe2wCvrZT5+BjhdE+qo6M7LZ/p6ECplTpskzeL8RKqQzoSM+TRlEuUZz9mt7wymdG9",
-	"74/05WzU5KIZsgn9fJ25h+uwgXWTDZ2+Ts+Po/aQ1uDLdSHLHuHJeJIUgsJO/bak22KPDVSCKz5TmiNS",
-	"PmzrWCE0DQLKCZ0xmXXYxBeDW/b8rHm1zVyFYz8qfr+CY2MTvd9E7z9fBt/jdM/7U/YobI58Jg+tarir",
-	"dXLQe0Xv/NLiAzPqngLK6nPLj3n++HzMbh3utRxuVUZDzw5dtZEnG3mykSdfdDbYc3nal4aJcrnRAqSo",
-	"yozlLwgsKr/M83hRRa/OYyGjqnbiG0KN6oBV+gq5uJhE6QiTWog5ThI1TPiY0sHEOkWsO3NJxf2SOlGZ",
-	"Vww0GqsboaP+NcNwhIHNsSJIbwCkNo6kpwWQquTKz1bJuoJziZr5Ly4jaWfK/Fqlq75Er5QaYIrmPFKV",
-	"ozVllkfBT/4kzitf3rRMyU0RKmAkEpMfjBmkVDNhEajgJ3rpihYeuCwlYP+cimRGEU7cd1bHJOFGsaF+",
-	"WpKIuI1OrfpDgseXKHm8eaADL4c/kBnqAU9ZFO7ZHlOnnbPO6fuzznn3svPh58NfLk4uznGsiHpIabAQ",
-	"eWx7T1EbXVwz7YrmY7stsAkR7g1PWbCUllCCWAkWVhU/iRB0y7GXz5L93cqRV5CEX0BZMqvftFCxanyW",
-	"4qQn2ayvRZ/Y1Cl9V0H1jSm7ZnFzIRcZuxevU+O8MpjmQxnQ3y+k5iIreYnE568JWHM1G3Z5ofAtA2x+",
-	"J3b/Bmtzg7X5TWBtruefeCAOSb6Fe/Ar2ix5CF1kkefATZxdHYGk5GKgic4jkfgSRSjYQpn4jdLGImyS",
-	"Urelh2FKsDop0r60pdLGIfF49K6Nx+OL9XhcLLwPX5PL46ZVLBwz7gK3dOw5LPqSGvDMytaTIbxs3Ckb",
-	"d8pGV9u4U74onJgn8Kcsmy/wrYCtP4n/YoO3vsFbv/c6fhmI64u8e78z6Hr1lfsdcNc3LqwNBPsGgv2z",
-	"p65scNiXzJj4gqHYv67ch42JvjHRN7n4G4v7GRMYNvjsG3z2xhJVcV8+RPsTya2vxZG/0Q02usFGN9jo",
-	"Bs/pjV/XEQ8M4oHKPGJK2l5JA9S9EMjNJF9k4OI50DY+a4P+Buot0Aaf7Xg6vhJJ0EYuxfF5i9nOYxDg",
-	"MzZSaHIVkd88pqf9EUh7RM/DP7zjffiv50tEuEP5T3mapvIpQ5IbJGp8L1ycxVyjqkERizHuBccFjJu+",
-	"7I0inWG6ZU5PXC7O1H7PPjISifAIPy6DeesrDfsrBQt5yq/gdDFrgk1E4svrSBKIvIPxHmknt1OGRcx2",
-	"NWCBbV+rLZ5uxGM1nAr8xapg6MDYY6kainQEQyEsFKKt85SNlU7Zm+3t7XzZdVLQMP/zNtKi0WSHVSDt",
-	"mHPBpX2ROgwoGsMSRhWOOx16n0uWCtxAOP38M1HKxKeJ6KeUfTJEvKsu74+QKBlqpr6MJOO6L2SIwHwh",
-	"kckiKPYjpP85PWn+GmT4vw4VZJj3IAWMdEYZGMFbeIR5sbk9vDllYFk5dRjClV26I+HySO4HOW2Yd54H",
-	"qt2wDNxgS5+19g/eHBxAcfe7wE0Z1urDPmf7CE9qkX3ndbm4krjSR2BKlfjw+ZWotXda937YqCk/E6UO",
-	"0v9gt0CacTQc5ZDQM4URittIhuqWXSWCX+s/lUo+V1BLgDL3De9dpJgYXpwRJF4YCrhYjEx8YwOgngnj",
-	"Cuf1PZIsw/3GtC6vKL1yOeJIX5JAxFbudXKD9C2Q6MPhbYJmcftwYMMJxBs18oZ80qazCavnIsNjQUbT",
-	"6Kx20g5LpZcec43xd4dHve7Z5Vn3rxeHZ92DwMvAT00xvMWG7XOJ8T4sXifZZxBXF4G7esygtupFEK+L",
-	"xLJXKJrAz4/ULRtzOfPlrXDAZ+vbBI1IggRooEFJe/sqEYw6ZLAPXPIhyRgrp0EWaQpO3hrgVno20hYg",
-	"NawCFt1jQVgM+wdVj5GqkNrkQaP0ZICAoFcIlqjbIpIuYhzsgSZjNooOwuz8lWAZCi6qLHUHPLYBB3yD",
-	"5SpDPmGRpHKMgiYlgcBcgZtnaGqYzGIg2HOHkFd1OqzcpeTc0vHSbzgBoieTcEQOJRggPCZTuf/6pxW4",
-	"/YH76gJun132InCyQ+0bPv8lYMPivVogSDxmuDBoyFXWG90kRldpnewNyksHzcC5lNhDoxrx5C54qIPV",
-	"nhE88Crr8ySJhDaVaSXrrQqZWw0IHN0sH8Tfw2bXQ02zlhJrJCSo01TdMV3ds9nz5cNtpjIM7dwAg8/h",
-	"VqLVAesuoJFnBsj8HjVyAZptMximORJ5rrdh3V5K9msxX941cmAJxsphixuhIfeo7nVmNxqd2GC9Fjtg",
-	"+cUGWLrQASsK2YLmV6yDiObTJKuKXGhkI2Z9LqsWGWtfnZTZdNyag3FzjK7d+42u4r15pB3GDrOKVtBz",
-	"iTWYZqHmdz2Vzd+rnZe7C69X2oXdbBc6MzYW//EFdPXKr+UysEOFTkkbfeVz6iuIPOSex0p6yPL9wFyL",
-	"tVAPn1NO0Ci02YLbaULUUcmX8UK7orZNdX2JuoVrDH8wHlHQOTIrCT/1YGuQF9qKb91XE8ECHCdooEtR",
-	"ScHShEtN7gIU4iJCuXilwPzkk4lArU6an8HCa7LOfGF/ST/0qnUpr6KNman5B+XoI6H+p2yoUCIb16QM",
-	"rbDFyXugQVyJgUpEoZ8LKoMSu5Rx2h2aGrmPfRlgnCuA5QT0esDqRYfu4hPJmsl6hZNXiS9xB/FMGvht",
-	"ntpDCNgxq++wVLHjP+wYWqCPDthx5uFq7LEx2O3piNORWPgBXwaHx3/rHB0eXJ4edfa7H7rHvaDJaC+t",
-	"ES21YAmX1zpzwGees0wjleIWPvxCm21Rko3VjfBBmEh2NWPodO7QX3EvrmZw5MPRlZom5JjHFqQh+Q2w",
-	"oSto7BgQjlLtUXLBvOpMJyPxn3SePDUvwYD5GFS+SE6NyqvhS0PHWSsflTg+ePN0w2ze24AFx93DX97/",
-	"fHJxdnl80rt8d3JxfBDsMW5ncyVAqNLJ5O2Fzrt/vege73cvTy56lyfvLs86x790gybrEv0nYjDVPKZL",
-	"WaozBR6ANDjiIamjlImyx25aoLbG1DiPuETRmMKAUFxoWhRHEtRVvKIqYyJN9l4kYlHYpGA4kHnA+5in",
-	"Dmo13qy8OaC5fcVS3duR8qWegHpBBb6g6Jqa3KZrK2C4haIqLn8rGC5IK+i8w7wUayMO3E69rI6cxmjn",
-	"vnTthfu9WW0W7LZacGT7Z4enPeeQ2Rac437v8OTY+RU7ChdNKXeC7oLyjH9qCWwG2n/fOevs97ouQTVK",
-	"JoHbCynShSKdQt8jr9yhith805c9hZczu7iWPcU8FYnHplqw4PTkvMe27G3bgueDModfDD6SS6jPizmC",
-	"/LjUdhG13jwhIeetLNi/6LHeSRsIO//1bcOttM2+aDYNFv3Ws/8y2Rv52yDny/p+QW19RIwEtJJcEhRX",
-	"2UktE9rxjFzjSVoQcqyOFi6RB5yvZg6zLi7aGWVnuQX1bhUbqakWGH6mXqSMx9E1Wv1hNJRROvNwDVXW",
-	"0r1DPFWUaVnrBieJ4ryKlOgvTps22xRcM+ogbBuI182ffyzsbf5hh6J+LFOUaTP/EDVV7sx7wf4LdGyG",
-	"LJHbtubkth6IOGWc3aqpDFdK/M6v+NINRB2B9BxgOcvQ0Xdoa69zpItO0VVMHeQcdKyh6YDK37w7c9PF",
-	"9LMi5bSWedkq4GdiIBLk9d+BLZ81TXUoe62wQikuvfVb/o8VqrDd+wXXPwv0FuzyqkaeiCmDBkRmnF0L",
-	"MbHhY1IGdGNhS1Ynvty2iOqzii6prLpJqgV5WbYd6lxfSUo5C/O9GNscdYoigKW6dok5M2FhZ2LzQWGw",
-	"DNaKCj9NBPjL6gVaZvSbFp+bFp/LFts/lpXeU19fIMuswL7sE6o/GChteKu1B62qli9c3WcIGG1U1+dS",
-	"XTfVB/K74EimyH5dfrRuXf25o/k9f8PRQE7jOMiy9fp9MUlF2GapYokgHzxlFc7nz6AH2Pr7LnqBo7Y0",
-	"WWYGkI6YJTegpxF5EepM5Ln0yPGI/3kdNJ6lGJ8Kyx7jWXySMj3ikg6ffna2yTpJpIXHBjxK4Ad67joy",
-	"uatC3kRqqtlYKemt58H5Ynqofh9ycKUDfb4KvtXcPZsSvm+lhG/jDXoQTeDxJswyAALFYGpFrFTJPJuS",
-	"orAg0MP2nK8IPRR54JVJ5Usr8beYVLnMX6RF5HFX4wChW952vRoEHUDeJ1+WslWd9MsodZ3D8IIJqcNf",
-	"UNqT1y3PUXED7DB/0lui1BQd5J4v0nJSNe2PRMjqiaDxKXyFzy+lt5iAq2fyJ59VbzGH/tkVl6XCbL9v",
-	"ZO35NZvlmvo6V+nZ2/puVJyNirNRcTYqzmfziVhQhOeNeC3dwrjIexc0Mc7v8RfaxdhlI/N9jMtu68d2",
-	"Mq7cjm+olfEHFYpEsq4cxpEemTJPPGMs6onkkLZKp9MQJrsG5A7IzBLmji5raJWgOx85UAiIyxcmkYak",
-	"pqEtkpYgJl/Y1vkeu0oo6SyTjyAcm5vWxxvw2CdufVzN058NQbba071y278lCh2+385/iyXLMum3X1Pz",
-	"v3W4/tMz5W+5VeBGrm5aC25aC37DrQXXlP+rm3TfSpeZp5GUmzYzmzYzVTiTj7yOT99oZrEy+Tu3mllw",
-	"736HXjMbHWjTm2bjXlijN81n9y1s2tNUtad5Bg3mOfvTrMx+v9cuNU+4Ud+eANsg129iwt9jV5tHGxSb",
-	"vjbfSV+bL0gteLCxzZOKui8kIvB1t8HZKB8b5WOjfGza5jyp9oHDiP40idIZSp8rwRORdKbpqNb+x69g",
-	"3/NJ9Bcxy375FV5IbqrbixypPo9ZYEdDVCwRwNVN4lq7NkrTSXtrK4anRkqn7Z+2f9pGJ8L8lYO/GzQt",
-	"1Z9SBT/XOeiyNzcMM7rEX5QcsiFl57E68MnzWz4cioRdHL7QrIf4zwiGnE1sC8Wp2b1K365Qk9hueapI",
-	"BJh2KJkeoCuWcp7yoWBhlFD6r/YM64uSHJiFV6IPOiN0TLuR+c9jdwaYls09Xuv7hQTD+UE6MVJzGt0I",
-	"JLRIDnWpaZOXQyViw5wiKiTl0JUEqBnbJdVqSnDbNjlLWdjswjS4gIOnNjxG8oxUHFaB4NhNcNpd3P16",
-	"938CAAD//w==",
+	"7L39cttIsif6KnV4NsKkB6YkWu5uUzExwZbotqZlSS1R450d9AolokjiCKzioEDJ3L6KmD/v3zfuM5wH",
+	"myfZyMwqoACCEklJbbvNiIlxC8RHfWTld/7yt1pfjSdKCpnqWvu32kjwUCT4n90eH8K/odD9JJqkkZK1",
+	"dq03EiwRWk2TvnihWXAjEh0pGTCuGWc6TZQcMiHTKJ2xlA/3mBYyZFHKrnj/mkWSBYeDVx942h8FzZpX",
+	"S8Q/p1Eiwlo7TabCq+n+SIw5fFZ84uNJLGrtml/b8Ws1r5bOJvCnTpNIDmt3d17tSPU5jatqmBOejpga",
+	"sNsRT9kt16yfCJ6K0GOpYong2bDuH8j8Z09j3hdh9fp0mE5VMmMiFmMh0xd6fk08Fvg1f7q9/bpvVg//",
+	"EE26psU/p0L2xfF0fCUS+smvBW0YbX/E5VBodjsSkqUjYT/jS/sLlyH9GqVsrG6EhjWHO2lYKglF4jGt",
+	"cB+OlRRmM5gUNyJhXOpbkWgWvN7eDdhAJbipPBa+nCgdwSSb7HzhlnrsdhT1RwyIiidC45fNJNmEJylT",
+	"Mp61GcexsTEPBbua+VKrsVASpqMFC5XQTKqUjfm1YFwyEUYpbKQz4ReaqVvJBpGIQ80GPIqbvrx3Gyc8",
+	"TUUCW/S//do/dl69/fUf26/e/vrbtrfzw53vN+cu1f5HJc2d8VQcReMoxf+bJ4BzIVN2NcPB/gwbP+Sp",
+	"uOUzVo9SzYKEp+JVDI9GchiwSTwdRrLBlGSw/jOzASwFmp1wrUXI0lGipsMRi9K2L+G1EikDVgSmK3RK",
+	"69zncSySF0jnIZAbj9mYz2gZDRX0p0kCA7yNZKhumwzOiRmgL3msFZ5XzYL/+Sqb6Cv6/3PRVzIMkMIq",
+	"fv4QyWkqAo/BPk5EYj7BotSXQg5U0he6yTpXGj8PFMqZFslN1Bcs0jT4kIVRIvppPKPdzHjAzva2u5fj",
+	"SEbj6bjW3s52KJKpGIqkuEVnYswjCTu39Da18Uq2rrEYpNVrx+q4XPlMPca1Lwsrk31/8eLlt5gFbCxe",
+	"JF/ev0pv3663SFqsQMfA0WEumk1lGsVVK4MUBDOF3/45VSmHHU6EFLcibBb2dZUB054chouEEv78QrMo",
+	"pE2EdaaLrw7DwN1X1udJEoEkQIYDFGtYEd5lT6yCcyh8aXaATovmY8GiEGakpPvSF5rFasjiSBo2bMjm",
+	"SA2HkRyyc3rLHq6IAP4JG+zLRExUAtyAcTZJ1FUsxqV9rbUG373d/e5164fBoL/7dve7qx/6b3da299v",
+	"7/JdvvPmzYry60ykyawzSEVSte20ualitxx4vBioBOaYJrNIDtfevY+CXy+SmLeCX7MbHkchT1VCnB4J",
+	"ZpIIOAko4z0WiiS6ESEbJGrMgJn2lUyFTNtlHcOXZeGWKjYUKUo1dqxS9kGF0SASYcBuo3Skpinj7EqF",
+	"MxBfsQDhM4INiVCMjkB1QPEaljfm45Zf+27y8ZfrncH2+f/6afz6oMXfnm1/ev8LaizLb8qdV5vwhI9F",
+	"arSvTh8mfRie8nQ0v2aHyN8HkUisXOR4f2F7vvdqEdwMelDNq0k+hk9y8+J7h/c/EjGotWv/uZVrh1v0",
+	"q946DHFD7QD1L1ORzCq2FX/XVtfyQCcY81dawDxTEbJ6YIei/7zjtbzXQWMPt4MFYcRjNZyKw1AHHuOg",
+	"yeiUvdne3mZRqAuT/Md3v8Jfk1iFotYe8FgLM+1/4rjm5q1r7kSjVIz1MjP2amP+6ZDuhoF4QPDm752M",
+	"4nmS8BncrNMZEshAJWP4e5/rPocRzi0TCJFQxCIVRgMIxUTIkMuU1bUQuLlqIhI8BI0m+2gINko9xjNV",
+	"nBYue1QDe5Iq9SW9GlZ7d/ttwIL3nfPLg+5p9/igc9w7DxoliiZCqFq/vpmBu3qhGPBpnGbrblbhSqlY",
+	"cIlksj/iCe+nIlmelPv2kTKzqaDmfv76xxK0M9IFJH0iYxAQCkSG4VHVY20tWMLCYFca3EF+IhYM7nyi",
+	"roVktyoJ7z10ztn6807L23GOXXZEHjx0+OCSB8/54Gc5eoehGE9UKmR/9rOoWLgP/BoENok4pvnACPpr",
+	"MSO1pQ9GUybOUf6HPOVXXAuWJlxqWjewgOGG2yRC8e7LSaJS0U+1R+tLuoKeKKlFGz84ESmaVKyOb70W",
+	"M4+NRTpSoUfWK6gRIJcajIO4JrMAP+BL2NoohU21Rlv2lUGU6DT7VqaKkXHPgmxFQP2cxHwmQGNKpqC9",
+	"cxn6Er+grRjcK46VRsIzXQrHBBaYCEFjCiMRWq3BDBFEaZ37Mo3GQk2Rb/UTrtE4R52nL7RmKmMAdnUb",
+	"NFUNNgWoXx13GCSps9mCHkXj0WkUxyyZSg0yXzPD+A4Puh9OT3rd4/2/X/7c/fvl4fHlxXk3MKSPKtEr",
+	"1ImCvXyfgQbwBu7LMBoMBKq5qCnc9+6z7sV59yBoMuQYnOVbZYgjJ6s2vDoRg6nmMTDpT5+ChmHeaKYX",
+	"lh4Zjuhfw54PeSSb7Gcx04yjgjYWYBWCfqQS1tplIzVNdFlheXO1Pfiev2m92um/Fq92+9vi1dvwzZtX",
+	"rcFrvt3fEW+vvv++Zs4xkUt+kJ2D9ApOUkH745+OhBwCg2+ZE2r/3qmyohfzMcNkhQYtW1dxsMhVGCyf",
+	"2tne3i7xKK+1JIeKnoIz7azBmQaonlbbMwFoy2S19OMIyC7meKg5rEGlA8mvgfmdMC6NOvgCT5XOJcML",
+	"sFDXcD555EeL+qOCRwfokTw9YWPPym45RAJHg0rBZkYDcltkugqd0BHyS57atxljLNjdaQVNFrwM2BhW",
+	"B42pmb2pTM/WN1hNsMYtVVvgB6r7/sv/Z94ZVK/wBjX+4tca1Q6hBX6gUz4UTEf/R3gFGmX1mxbTImVS",
+	"sTH/BCZTo1mrpkt0E1UrXOgQMc87tGf+rLTAjvlY3HfmMu0kEyTAhvhYeCwaSgXzZX2uReGU1c7UWKgF",
+	"48d/llV0MvULxokDPhkMKj0Tx5n7Cw8qKDv6OposWkVFr6lcxm0PDyNPaa2+2615Dxmypzzhk1HCtVhe",
+	"o51kzxRV2mqdduJ84bFKrTvaBZvfKwxwTgmH5TWnus5DUIRSxW5ae6zCOKmcXGk7SrNbaTbnOOxV9HP6",
+	"udKQKI1Lm3evPCZhtOYVBkWPsDrvp8ig+0KK4uq9XjBIkVvvq40SZcBHlYTLU60jN4zzOlflg+Jwd1uV",
+	"lKydrz6Oku/gaVJnUTL/yMOfyEsHfxlHEPwnn0ziiKJCW/+lKTSUDRPmnPIo1sjBeTrVbHfnh71MlY3C",
+	"NvtusNNv8W3x9uqHcLf/msM0k0Ql+6hF1H7sHFz+1Ol1P3b+DrxCaM2HcB0XzAjPzGVLirkI2VSKTxPR",
+	"T0UYkyaw1My78N0zM21ahLlgk/mScZjRNMgNgP7J+r6QacJjdm7G5rF90MzpJLEPXPIhBlRQcTgXGuU6",
+	"yP3Wd2wflvVT2vBlNhGtwD5B35hxwAGXyEM2PI7VbQVvQKU0D8Tl3rQ7D/bS+GnX3ktzdttgTExEks6Y",
+	"n130a6iORFqDxC7u5t86R4cHnd7hyfHlu87hUfegsKd2PVHfd6JSqVGDOqeHzOzk0+2p48smNSoGCUW2",
+	"1VUi+DXaqtM4Zyed08O9zGXpLi/rsL+enxzT+FHVIsOCiU+8n8YzdHzjHTc8noKcl+yi9+7VD6QATHiE",
+	"Wz5NEjXkqWBC9/nEOLetTvPdLovFjYg1DEcKDcaeB98JPnSO3p2cfegeXMInAscIvpqlMHoQy5ltijOK",
+	"JAvMrgbk/fKt2x8mEQnt1xpN1hOfUjae6hQnAwTDbYgmk1oXf9oGbYvL2e1IJPjqzGT1mFQJiyS6nM2M",
+	"0dWrTcw4Ych32+xU6XSYiPNfjlifS/iaTuH4pCMxZvVgjnyALd55tX0lB3HUX5ueSXvXbbbrsZyH6jZ7",
+	"veM5slq32Y6Xz9kcV91mrRKZF51+c3wrXzXQyXMn4p51TOLOGQfgn4F3PxO9Ez8Jo76NaJq4EvBqwepl",
+	"56XHgtPOWef0/VnnvHvZ+fDj4U8XJxdwnbNJzPsmNF6KftudHCmppkmbBcfdw5/e/3hycXZ5fNK7fHdy",
+	"cXwQAA0E591fLrrH+93Lk4ve5cm7y7PO8U9dY2KxREy1CH0ZlMxiMEqrDiMaLk56heNxWDkKY87SIp9G",
+	"s7Z0YAb2451KrqIwFHJdcqW8ikyBZ1KIkDYwUbFxiCUlknx3cvbj4cFB93iOGvGZhFxVMe9fmzdFw1EK",
+	"64EsL5MrT0yITuQ80hSS8tgVets1DezBEbF6kM0tIKvYl9mvLzQLPr0aqCnyrFfwygCNLHpnLNDGhw9F",
+	"Ka1jk3WAnEARF5Jj5kNmSEfal5S3Eexuvw5wpMHu9m7Q9OVxNQ3eebVDCQYwj3FF1t3zFVSmw+Ne9+y4",
+	"c1TY6cgMguGdT6kTSUfbQr/kNBF7hehvFBYlzSCCsxZlgf5YDTXy8WOVvlNTGa6tlzj6L9stc+WM2xQW",
+	"xtW6gU0NcABPzW8NAQHlhTbsjbIvU3PEp0in1ayshoblLFY87Cl1xJOhWG2F3FU47fz96KRzcNk7Obk8",
+	"6pz91F2sgolPfeQsO9u7P7z5/jvUI/QziSL8YKRZDLNDx7tx/1vVvt8Xk1Sz+g77EP1IYv80QbaNvtp3",
+	"6BBfm6Mawdft8WGb+bUWOrkKy3bW3T85PjhcpLsWHG5OBJvpCCyUiBRxYLNPuIB5IpjhadywLuswzJbR",
+	"HdpiIusp9YHLmVEB9fq8Kk1mJm6xY9JXSst51ul1L48OPxz2SusIOn4C2gc64wwJiqc+kJS6xTDtZ0yS",
+	"PkvsMitmklJeaDYRyau+kno6Fok7NrS9tC/rgTsbI4OypJbMlLOZDxOOllGBQyrZZGf5qvmyECCxGUCL",
+	"pcx9mk7VYpm7t5zMFFypC8mn6Ugl0f9Z/yzBvFLkqXAMxKcJuiCK239x3Lnove8e9w73O2UK4KQHsCvB",
+	"E3SHwatUgtZfFiM0jo1nUosxWwnYsqOgoBoqwYKzlh0Nsx6UJhM02owXRg8qMS9al55dGI/dJkoO4xnT",
+	"0VCS2ZnnyJAKYoMMdgXs26byWqpb6YN1lYgbdQ02aPDx48dXnWk6gmH3eVrQd3A58gBlIrhGH/8yZFV+",
+	"b7Vnk+d3AAPqj+CkoTPz7N0+++77N9sNj4nmsMmCH2mJEsHj8Z/9mlXSeOTXPFJT/uzXjNV4SQtZC4re",
+	"8HVeUbs3L4gOwQ2PYn4Vi8dxwJjP6+EXx52/dQ6POj8eFQVvFuGeOl9/WvLOPoEka0cRNMi+etCzFZAl",
+	"iMZP8XlQi6cyEbw/gmF7LI3QgTJFb2sEqp4W8cCd2tIuK2KLvsS1fFpWBzIxvhHhmcA4c1881h3G3r4t",
+	"7fb5/tnhae+yWvOkA4l+waIW+MT7jqqV0Q/MB73MJ64SN/QAq18cC6sH5UkEni+D8+4+qkLOVRbsv++c",
+	"dfZ7XdeyX2ye4ybo6WSiklSEH0QY8R4ex3VV24vj84vT05OzXvfg8kP34LBz2fv76T36Lbq0rgSb+8Tz",
+	"qriwtkH5m0ET4wbmxXlG4jyXvWmBUUu/Bk5WH2yAc2fQYJN4atl+cdOB/+e7jv6OWMmhZqny0PQOinFp",
+	"eHVeeALCIxoLnfLxRDfhXjsCSrd20q4CzJXgTn61ye8EQdrMM6ACWBfM78avm6IDuF4nz4u5AvQR2MeA",
+	"85CuVna629xfEBbGQx1RHCPLxlwq28BNIFvuAap46aQP3d6zC1grk8z9z9G2HzgPINGYUNpSY8xjWkve",
+	"7lLCQ8+cF+++82rTSbjGkhhqe+iZv5nbKF5lo13/cJNunTiju85zE8u/6W6jO/5fM3+euvov0Uc2Tfux",
+	"n7OrOeeISVa7zdJINbOVPRWlQuSFD+JIp0eRFJrifr8rDX/R1Pg70IX9xD3bjeThxNB4SE4IHp86O2Uy",
+	"oErceyfn3oX3ACsvsu8sfmOUhLqdScMzrpGcmxfDCpg34BXiRmC4qAELyLMNDJ2TbYksm6f24GYlZZrP",
+	"WBbKKVNplLIhqAl1k9lBpWIyrKLW+5SzjG3Au7vE48/EAJY6H9KDVJjfeefVaIJrfPCPdFBKZL+A1hdT",
+	"+EFxakUS/gha4ohPJkKaakcQ3jbFgumUD4UpmZrLUqn99eLosNsDlUvwRDN+pW4EECm3JXI1z01uzPKP",
+	"F2c32jEfRTpdoC0BOyX1qx5gDhPQf6pSHu+DxWjPWoB+HXMkKF4a0FmaJ+ssZ3Gp5EWjy93N5yjGNpvt",
+	"vsdP+ZBqx+AJlaVpPfSISeiCr2ZzfVAK53eWqYhmWniZl+XMmVEtJinMfO6vyTW7WKmB1aeYxJyJVbRY",
+	"uM3Y1CLVeyyw5I5a5SD6JJANolA3NTvFvfz9T/4jzvJyB/gCtZb1FruHOd5Y6JvlomHiL0XLQHOntD33",
+	"TTtf3aLOr1xB4syviSkDdqqiWYq1DPMCco8cGSOg14iSLrDYiOxg8oxTtXiobiW7wtSQJus4wnrCdVoI",
+	"ygsZsvrxn3YotcJ8bMCO7WB0oyjxW//7zWv27//3/2M7pC5gZEWnzASjTfUTpqOY6O+1EBNtk1Vgj+dz",
+	"NW0G7Nvt7e933r5tvdn9fnf77dud+7NhnWKfRfZsdgPoQa4F6bFA8rFYYN0uNEsff8if3ZbLplwiZErm",
+	"Wyl79zOZWcUCK5N+XK1Nr2JUZZN7tKINRFGir6LSPU8nn2cDSwtbsZT3LtS9+lqHXSWRGDDn6nzWsTEi",
+	"osRkQzgsrajAndPTH5RM+dAkscWgxKEK9ddpHIm0pMS1llHisrl8yXpczsa+TVWuSLXzlQJ8PJ/Q7tlC",
+	"PWPGTpIIC2bTUmHDyYfuSZFudlYhmyfVL8s+8YKG+QfhGZ9fRfxsyza/KGoMKhSvKij4OJqVikowTyWS",
+	"11SbEaWaqSQaRpLHewgAcyWYGE/SEuP8oEKRSNaVwzjSI4P1YytHeYgBEuBeOp2GMP5KS3iO/g+o3jxj",
+	"CMWxv1e3bMzlLMv/0Iyzq2l8bTNNEwFqaFhF0sX3rlq2UzRZnHdV0WQxjFKpfCPXVwOjtWLUJyu4rRq9",
+	"ic3NV22LfjSI+prVMfg4GAiJS4/U7OV5Mvh6m77W8DIEqERQSEPOmuxEgoRMKEEUf0IplSdm5un+LFT9",
+	"Kf2H6Mc8wSpihqIDZkVvwS2f22EnwjU3m5RfxYKNeX8USfEKyAgv9FUo2qwiXdqrSBMP3h0e9bpnl2fd",
+	"Xy4Oz7oU3js5O/zp8LhzdHl4cPnh8PxDp7f/Hu4thPvmA4OsKi7oy8rAoMeWzy8OKtKv8MWHxzjJy9Oj",
+	"zn73Q/e4h4OsSDD2FqcXLyon9hYm/OJAS2l0cLE6AIkD/dDtvT85wAF1jo5OPpr3m1RNejiPqXtsUbTd",
+	"Y4FTEoOvLuefwJZmGbEeK2YnlQs6qyoy5kgwi5/O8ZfpmMuc7vR0POakMM7XbbocIafp/OVVjKEKfKhj",
+	"4ic3gkVZDVW1tXqvSXoUSWECN3pBLouBVAE9UrtwD058hvJFPSZ4f0T6KZjnum/YShSSQ2BRFGdVF6KN",
+	"NFWon07hwtIvzcvUFr64MoKC9dvO96r27sTIRBvTr3AiX0cS9S3rTuGukHXqLlCQSthJx+aseWYwhbHU",
+	"fnWp27leQda5Lr6gSNNUFLOpJhG5QgEwvX1RSW2vgCpHZbX6OppM6DsrCVu36LTCbiqawfmtAasHbm0o",
+	"cAqrxtBfqfiUwr/9TDnKvC7K2VvkQYuzA5x3gt4EUjcKq4yELB/FzcjGbH6HKNxEBTLv3JEwzWfaxK/o",
+	"Cwbaq+QKKmh796qO+Z1re4TyBVjO76RK5+a+JwpnzGBaZcW+S30NNvlhA9S+tQd3fy5vU6mSubBOhWU2",
+	"s/LcjV7PE5XP/PEx3wXvCubPiJrQiz2TPJ4VC+SJnLnBQaB2mGATpVlKk30E4fme8gysSs3r0Fdp3+c3",
+	"8/6tqnYgnUjD0dXAFS0eU3EIWj5aYo/1Dzmc+Nt0EOULcMrT/mjN81ISVe6rgrbBIHp0fGrNA7AmQd+z",
+	"Uj3zxnkVAb41j2nRRtMxxnouVINBUoKyae60R7TofvjIo9TDsNQLgwMTY0Gd8fRS9P0v7BB+Ji+ux66o",
+	"5s7676YyicjaLjrplnDT5bN9jNupTBiFd2EZ6mAaxywRWTVqu6C+ELysmgKL7CvgpeSn8WWBBWeJNuxq",
+	"xm5aDZcnE8Nlf3h+W3W4z+dSAedJNseLdrPcotRCgyBAt5vu1lcTwQK8FlgKXpTP6flSj3iSl9Bl7zRm",
+	"iVe001AZTbikgeiGR3BOCGiKR8AmvVs4aF9an9KeAejG+vOQjUQiSqbz65UtTrK2Fh93GjTNoI1B4DiS",
+	"glRiIUintZAgxcN9whAXyKN//oO8UVjCzJOUpSM1pV/+ss7ZzY3ERcHb/I6ggHiYWRFfQy6yM2ys7oGZ",
+	"gcKFntoSPouDeoy4dYjngCgMbglqAKQPXIEo8cG05vzZdVKbf68Ad7ZMS+atfcnJyctwS+fUfi7Lx1nz",
+	"QuKq0YyfJJN53hVU1WvBMc2fMKN59VyhL4kIVyei5yWH+xKYnV1+tEG74F0gAgzT32Qwf9kZzF/UsVic",
+	"s7xYIc0o8EtOGnH0p2/TKZAvwNMmaRQdxZ8jEfj3PRJLnIOvMO/3+ddwfr1KvHO1derILGBlkRvBBqiy",
+	"bz0H8WU2ocJ7MBxcxGC3gJP7smhlFI0pY4gEuU0LtI1nIb+UGdGVuIN5d5UKJ0VmoCy3FY71soq0omBF",
+	"OSLs/OY5A/n1ge2rji6i8wwWnIoFnO3iC/bJ+LgWmVvG9W6S1kwosir86NXynVglFpmbC4VebK3t1nev",
+	"dnZetd70Wtvtbfjf/3IDhHDaX4EFXPnOAtNfkBlEwcccZHEQxalIEAPeJNug1zxVQ5GOHgq0V4Yn/5Zr",
+	"u/f2tstwqXfg25ZL45n5004+nIwxZeXCiNxdxpxdyTdDbGiaROnsHCEySPGbRD+LWWdaBd/ayeE4jHYZ",
+	"/M9XndNDhKQzyP8egXKTemGxKeAR2xovsCeah+MIX+jL4PTkvMe24K6g0BhBj9StRGR+L3NfGNxvUpSN",
+	"qwoxwEdcjyyGRyVWdzbYnHBouqSB8kQkduL01zu7nn/92KvNA6P+9WMPQb46Bj8G967NDEAHgZ0TAAdi",
+	"nAcei7Se5p48goFQyQvNTiZCHh6wfSWl6KdskqibCFR2lfjSgKRkhkUoJrGa2c5/5Bt8f9568x3YFolI",
+	"aQUJRoWRyxe9f5z1lRxEw2lCCVMxj8a+zIyBgJ4IjJ2CKdHGa2huZgFiydEKE6xKrW2WKl/SUZpOCBYg",
+	"kgNlkQ04IVWanXhnCKNzWKuED6hMJ7NsiUo20Pss1IRASm1xCLUm5GjazFioiEj4rO3Lly9z9PGXLz32",
+	"8qVxoL58yeqlAj7dwAdfvnRdq3Afdd5yfJINSoPxJc/NOldHs5ifoAKaKpZqXoyfc4J08DUn4OFLE/Ew",
+	"yOnU8IF85o1S/q7nFIsRzkk+oKYvffmf/8n21XjC0+gqiqN0ltPWZHoVR3CMMtxdX5IOetNyYEtoC2Bi",
+	"bisRL7/jMMQZkeKKcqRN/pBsZ3XA6mCh+DL4Dfmxx3Id+y7ABppk01ZbKYkgS6XhsaAEDonZGeT5ya7l",
+	"/n9t3jQB9l/9ez04vegFW8Fpp7f/3pdbOeFs/eboendbzn7BucEZmqZU5itwJVdVEXIWFKfMQGvgafXl",
+	"zU6+eBoWO0zUZIL7MBbYdKxt52lgMLJ5O55okyDyUxdHf3Les+EFN6FE30Mu6Hwo0AvrICC7VmRukDxy",
+	"0CGxO0MsUtH2JUYarmYswqxSonlay4bHaEPgb0ysbHgmH5fGjAti5LCl0QPRjzSuh800RZkQxajXJCyS",
+	"fSV1pFPU8V6yly87i7LXyMEONGUPYPPlS3ghfBeZyZhAOC1uCy0t/QLfiiN5rX3J6ILzHg//S1DMApZO",
+	"8GuRNNl7GDFmyI24NrjAGF9zLLT6nH3W8OAbXGaxt4J7v266sGWA7ih0MRdX3cpcsFSrwTby06BPhMXP",
+	"FKIG9dsRtp0EhcL090BU6ChtNGmlzx2/Uhw5PWAXOu9fvmSde5uGsLmwh8FRWhxWszE0jKhZH1iUklTM",
+	"mxXBu7NnnOAYnD3Eyjf6bh79gu+2c2KnHkdA3ojhmYlFO178gO3giJ5BoCE8ALpQPMkzp1tmR8EM0Mwh",
+	"Inch8jC1q64Fvt+nnsD4mnnnnl9rGChl+HIiwH4VxdVrsp6inri2etJjyCTg7Vt2KltwR8DqrgmBWMRT",
+	"a2WNET0LjrXzVCJwGIFtWFnGqYdvlFyjuH/2LHisGBW17lEUDS9KUSMLABR4RDUuA3QMxcASay50HEYg",
+	"VYETlAoyKUiWn3Hki7mvdsxnpp4fe0HC7t8IIHt6QLM68icCz5uJtNFkHbfABmtosVmxoxM4XXi1m4iL",
+	"73e42R5yeOaIpb/YdfxzkHM0t9uKQblqskM4Pgh1jb6jiYqMjZifEVYfKxDpsel8jbkA7uT7BAJuKbga",
+	"0Z/lNjdy5rlQIoYOHVMfdDLchlxp2DORxD6PYzh3wW9uqPEuMO8+LWhNI34jTFkfGA+R0USmcWyY+hac",
+	"4y0jn7ZILG2Z2pCpDKncOUpgQWwmAqsH//7Xf7vifus3NzXvDttElcplpMIqFwKIM2+2YKX2xfCROsIp",
+	"N0o5cfWbnS2Th+EmuNDSVaSBUuOUBtLOdSTDPaAsw0jgK4Rt/5i8OzoFmP1BpnOUNm2K7UUvsFKF5Dtb",
+	"TmkyviKpCrk+qLybhjA4AmlghHEiM2M+glpSTOclSH2WdTlFtoodnwrHAaQPGIzOdlHrSuQmleUYLBrY",
+	"0Lk56Za3YKOAGFMJtNEp+hw1N14ieeIh+Udh4TBoBEfx9fa2e15JPOOSZj4ztxQcHnmzvb1HGoeAzZCE",
+	"SI92sxqkQjLgdCJhdUyDeKGZX/txih3fBul/oJUE78eMqH//67/9GvWzSxU24GDprZAp9cSinAzd8EgL",
+	"FDBB0xGOR1qErL5jGiGE2Mux0WTdrPIfvnHTMljGAk899eayV5rsGEkNbAoip51mc6ewHHsu+ykvBXwA",
+	"2PFIxSFrbRfXMVMcNY9wcBnLGBKzgIcKvbPIN1Q3Rscem2+lhcsAJGn6qOsUxPSVghMe7iENWSsFj785",
+	"RonQqfk61n6ZE5lJnyVLqHJIcVAr5+upcAAUAUypgXResMVRS8OvERsaqCmCzOocroHltjn8kk2Wys/0",
+	"iE8ybceqxzyOUbxRHGIopKA2eqgm4ddy2ZFNCPkIGgzCWQ3UEUjNjnR2M2x5oV7Ocn5jS7x8abiFOdhO",
+	"tmSUZjDRodNCBmmPBXIax8EetTJFzchRielwyGtWd1Rwr6goN9hUC2J/Tm6AtV/u1ddk0ZozqTtlgw41",
+	"hYKinqX54XYa9yA+RkKeVAvuS/pYpjrj3E2/k24Ypab3NAxrHIVhLPzaQyr8C+wD02j70oahQQ80semS",
+	"z7mg5hVSI6pxDcFkd/Q4fLOjyVEUoYiT2ED27kbB2TGr78BuVkCG+DLXeuHnK2EBqYUMnSaPJuSOiM6j",
+	"RIisZeD2dsAqau+ybsm+5HLmFbR9jLanyn4Fd4yWq8nIxCE2Ggo0L7i81nYCGTkN+YQ4LzUZsZPIbRAp",
+	"bmHQL6yTSUlS8osoKzndwDUpouHoCg5/RK0e4hsQrtjw00Cw0G5xbdiIrQU13UWp26j2Mj2deOELXWnD",
+	"GRnuS25audLjwNbzkbjNg+x5qSQgU1rrmW6uRqXyJd3doCkNpiCYTO/U6uJIbsuRrsRMmWmAYWZUgQW1",
+	"k+28c7s27ud8FezGwzTQmMRVD5GEbk0+JbKGDH8X6YOYcVav3Ga727swu91Wy5eoHTIe34KUGQsudRHd",
+	"vtBf4eVLUN5eviwh2lJfW/NJu7ovX16pcPbypYHqJjZpJ/fvf/3/rqcCDprriLAtYq3FskTwrW2sFmMh",
+	"bf1m336Xn26bHANyoeGVnRL2o7CQDRwhmBC7rRbuVrkwl21VVebC1arK3Haxe4dmtyKOX1ngciRerFrT",
+	"+Tpq2+XnSmRnqMnekQ8LIULQEsP+ynn5OZ14bCpF08HIaAZrHoVZS1KzFbk3jIx7z23Bjpmk1DRJ+7JT",
+	"0JLc21AdWJAyjM6jYn2I3Y/sdb40Rp9m9fvtPWCl97h5sqG4pY7Z3KhR8eJ289UN5tlUxkLrwg6Cph64",
+	"7aRsipRtV69tLMW+PlWK1a241NaFgv3NzcwNcIBD9Hk6tVWOQal2GAQm34dcDmPYSRYcdI+6vS7b4gUn",
+	"sb2qXUexcfM7LhIQkYVc3y04loUzQh5UXGTsgubSHXEZM15jVJs83yjJqMiS20nhbl/u8zjWbKisPFu2",
+	"6R/O8H6S0XZFUcRFiaNCkk6ZdTen5t66yT6COAJRjS0BSjDseg6G3ZcODrsjr5Cm3my/DhbWnu9lcUfb",
+	"Ab26PaEvi/0JPXhvKyhWrqOW7OhqA1DkSdW95TPreSyd+5NJGo0jnUZ9+Bgho/VnNiwzV01aONu4+I6Z",
+	"S67oPJe8Xgg7e27M2ZekUoMxx/uj3AtKAty0i4AtyA4sRqftLxHW0IAGlig5tK2mTZB4UYdovxY0SZ32",
+	"jB+hcEICq7gXPNd5QxjTfJ4gRab9EdwH3/VlHU7KyyxNsqLrc2Mv13EKTW3m+8sUqGd3B8VPFVgDDj0L",
+	"KJCBkqmL7rgJqk6btvswAZmdw7yRfrZPdu9NhMe2CSouSqljnFmbNrZ6J/d03l4/d8yahvTAhScxKBwL",
+	"Wv3b8IidnRS3uWpTaKYoOxZvz0GEr89jwZuGHzMW/An/ZmMRRhwzWhpZyVG5qaQvqQoBG2380Hrz1iQ2",
+	"2mFdTVPY8VToCajGPAEjnUWpx4Tsq1CEWTtKw2HIngp8fxqYVpQo9znetPOd06jSdK6sw73hD6/78M+A",
+	"G6eadLxNe4xuAfuBx4ZnSSWFwS4kixfNeJLnlPSjsdOlqOqCGQoxAVaS99y0TTvlzNgumrpdauxTkbXj",
+	"MUZMCQ7Fdv4jRZ+qhaYJ0LwJJ2Yeh9wn6LTX9GUdbZHtRqHRpu144jbi3HndJuwI9uLuhYGEhPvz/qBg",
+	"EuC0Rgqsd7PfPixXsDeveRdXIdKmF+k0Nc9X9uvELYP/Mm08ysszDyFjSbtTaPRij2EeFqemhLzQQUdE",
+	"5PAdsPRWtRnHrBHkjMV2OfUV0khMS5sgz1kxHU2WSNDxZd0+nuf6BJbLO80Jgfche1exidFiNNOZbXVL",
+	"QV/SMphY3XwrQvEpFRJYaRuW9SULCIozaDOwD5wouJLxDB09AfHFoG1CcHhs4JKmnzGVKGg7eKMeFV9h",
+	"3hGGl9XQ3BsBF06DNpsobWJlxJjgFnIf1U0+ElwJTIyM/tq6VnKIYSXgay77pN5F1B6p2OHRJa+dgFVA",
+	"18Aq32L37mL7R19SLSo1XnQAbox/NZdTef2Y8c/GMZoAlNLTzmTYXHtHS/2aejp6zGn12GQ9x7r7GaS4",
+	"afBloF+yBmHANrIeYcgUd1toQhebhNljhK48bY9PEdcKyQ4pt+jww2PeZEGGokPtM5hOSe+rxIPa82Vg",
+	"oHYoHVolJmdoz/WjhliBaEGySHEwTosiVhZlPsVRXxjMLpPO9OGwV/Nq0yQ26U+6vbWlJkLSGjdVMtwy",
+	"D+ktuPfOq6VRGhczoe5NenJKXNq1VnO3uY1Z8RMh+SSqtWuvm9vN1zUPe6NjHt+Wg7VDBsB8Pt+BMQxI",
+	"6JkMEFSNUD2IY2rqFt0IaVMzWN0N2S52jOY51Mi7i060OfCtLLuEsyueuE3J0L7GgmW3M2Ijb/QcJYXU",
+	"Fi8PfZMpkRt0Dzg3TYzXnAZ8/cjki/oSDrCxo0JW37ZuKi6JeimJ54G0CzyVVtsHTTML+4IQsi+nxMmC",
+	"4Yq0Cr864emK28jlk2lxhLWX7UnTl5h6qm6ty5G+h7odxi6to9jo97lng+xgeLNkdbRqttBmasAG3yC8",
+	"3pBPMA5ecnJbduK4ht0KukTd0oly0sYysuxkoEtZOE/X2v+oTrnOb9k6N+T5y1RgNfnDD1gaXvqJ/ZzQ",
+	"zTO/ejXLwPDEtba3l2/phE8QKcB/oR40D0f4+oe7u6V7NBUQEhe0aMoPusk0cIkcW2Pu0iyqPpTNdsvp",
+	"rI+P7Dz8SKHjIj70+uGH8g7S8ETr7cNPlDt73nm1N8vMqNi7GJ9qLbUOP5F0pEdeL7UOeds72FuCksuO",
+	"AEsdQDYnj7+6k1nNq6V8CGekZs/Or16tpH3V2jXTKvvOqw3FovqxQiKjRyp2ZZrmQ3Vke0a4wKOOa0Cj",
+	"K6sUJ5gvWDQeVztrF8jgnkQz0DKsF7avxleRNL7EzvFBmy0nv4zlE2HGJqq4ERljtCZ7voxCk1WD9fLW",
+	"MgHWagE3GmTru270LKOJ0jojWYxsZBh688uT+xfzFZ7wYe47c2tOKWqDuvKew3G9Ak4f+poJqK9QG8j6",
+	"8I/VCpBLeCjtTGg10vjh3NNd8mczE0XyZdHh6Pq5WRQyHY0n8WzO2806tqH2Q8gYKDcdeVQlS45yOv46",
+	"JMnDzxyGeul7bf3kgzfaqsnHC7IrHveVnBUkmSkZ/Yfbx+u7Uu3uTgGcYVERUKk6Ejg1QxTtplsWDi9z",
+	"Suxez4Mm7BRQDRZ9LVO5d2AJ87F/Xxp7a42xL9MUaIUJtVad0K9ZGS5CjtsC2+1i3WxrBaXDaUlUoXK4",
+	"WGSGi26UjM+qZMBOsRzbdCnlgVw1CLuoqqrP941fOK8oqBNwQiHZpVHIesUYBaVKR/eG/tvGKaJucw9g",
+	"FqrM7BcTcn84l6UKjanhy4gCS5h8koVUlPXjXSkwDLERGDbHNpfB9mqyjvWltLZ3gtyrbt9Sqfd4hXAM",
+	"+VBNdR8oMh9tKtdQoQhdlD+eZZZ4bjS00AaX0kNwVJTkUp3HU18ukccp6C2GnFTiyzxzp7FKjk7e1meP",
+	"WtRjZ3rjMkfnQSX89cJkmixhcemsGV+unDZzX2pMlZpLO2NST4oJMfDBFRJifHlvRgxzEmLuSYTZm0uE",
+	"wZ3RmHkCD1XnwTRZNzJpK4Op5nFV9BKPPrnzuSnSLKRuYnZlX03jkBRICo1mme8YSi0E0UwHAjyfTikP",
+	"FtvAWrvYB7bgxnughKYAv9WogNCq346UL7NqmChtIJ3ZWFvTVfAxUIUWQYG9FQwNpBf0qmHtkDXlBiaf",
+	"wOTgI6MxKrUvH86zYXmazW6rFbBlE2Iae74smT7uAN0J5ZEUZEp186HKDtglPb7Ua93psU4ReKvDe4Xt",
+	"zuM8vrS1K/bwWhaFTdI9k4eJjvpyJUuRwVdZCfuOcFrZTHAirVhK/KtnO27/qMLZitpzhruTi+kzwqMc",
+	"ZKou4rtIUUjn9mus7jLh3VYD1D2rgGevddAOdlslNAO3Wv9uXsN9QvX1bg4pKJ9uJ7XcqFUQcXAMTZ98",
+	"nrIWeWurm8oVp+58p7W8AQFDrDJlnnVVVlS1i3BWC9x8cFaIo8LHc/iJNJmKuzlrb+cJrL0/lp206qYs",
+	"2gfbE5tbIITQmysOL/m/YGoUtMW1BqVw0RjMbVuYch7inXde7chUcD30VHYfjv0Ltsi2l7DI9pUcxBGh",
+	"puzuLPGJUz6LFQ97Sh3xZCjouTfLzEdPJxOVpCL8IMKIW0D63VZrmYet/pilAn8LNue+UfGs6bCq0/rO",
+	"yyKbW79ZRnO3TJAzN8RQdFRWyFZCOWIcGDXdzIrAUiUTfCRhpRtUWlmRc+tEJ9smqVPOyElcTiWrSm71",
+	"ZUkjypT9VbJemZP0OqZRgLnxEXOP8kw0jyLqsciy3YYiNUluVEFjXpN5a01Q0RnYfEjRJJivHlN8fPxw",
+	"ZW1unxZvKUfsABetymm6e19zHZQBX0mcjWZy/xPHKn2npjJck0MvwYJOE9FXksDK3vEoNtP5NoKAa/PK",
+	"BQE+lxCJD1QU7dQfDLM1ypjU5LTao0QiFg1M5ziT7NicO6Y/iTQ7o88Qc9hooYu10Ecqlnd/MJ71B+cj",
+	"Z4KHq3MRx9O/kgDtGLo/5SmJRsRZqogULCjYpXSzugvB2TA1VOOJ0/y8aap3s1wsU07ezqt5TT5SRa4E",
+	"OhK96uJdtzYPdLgsrK3dWglfkvvL1Hl4VEaShfyX16hs4XLuN53jlARwuq57qqClrOuXsgikTnLSKuzR",
+	"YDxh8SJo0v2RENdsOlES/xxxCZrQqkyuCPy6gOOV0V2X8YJ8ffJnqQV+QhH1piyiWk/tKMmrA/J928is",
+	"TGY9Qm3e+ES+LPlMbOwxev5kWqHnG9zxElqK90C/mDq24LEto6Ks6LXtOlDQbHdqDqTypRWzW0yqXNAu",
+	"Et15xMx4BeiQt11Tn3BVyCVj4SyyvEAn2y1KXa8qPGAColS1aYvVnOQCNzwK4ydlIUpNHnfuDiLVIlXT",
+	"/kiErG5AzkzEAe9fSlkwoTLPpKs9q7Jgtv2zagtPHzhZVr49JpxSAuq/Vzy90BhYIeVio1JsVIqNSrFR",
+	"Kb4kk59iik8cZ3Gh+2B4D/gXXxSCHzYTMC8tOC2iJ7tNaT3MFQ3vKS8wonxRaYJHxYieKT2+Q0DFvBbT",
+	"FJph1XWjWfBZWm5RRNDZY9z1moJy5M6tUDcGOgyWrMFUm/fkpDsLsLKk/gyp3UqKBWndbqdPJIASnjo2",
+	"BYx5ZBBnmrWl5JXbB/T7cpPwvBNFsQH4zo7tl1Kjlq5Mp2JiIEFkqlB4GenarD1P1vQq/tpSD+cHMqdd",
+	"1Jzaxg37GJ78+NzpYotibRqvzDFc95Q/s6v1/pxsFwlGFXhdRZJ2PuqgUSiNdZKbsaQIk5rnUpidJiUZ",
+	"yikam05nYlvqi0AaBptyZ4/RWFyc2jGfgQEYxTG7EtSH+Iqs00IPYsbl7JbPWD2DbMlalFLh8cnZ4U+H",
+	"x52jy8ODyw+H5x8IiD5n/+QwruT/D6UNOl3QP2sCYb7FRetrdQa9PBNdi9stlbyWz+Y5kteebq2+TmG2",
+	"zrY9vFOuM2YNC+uPm7v2/KkUn8UK+4qkdk7G6wnq5a2jEjz8sglq+UM52JGbK59aWcV11qIbtIfVPYnl",
+	"RK57s6geI9xWTpIqcZI/aqLU15P39CRJTCXd81HH757EJpd4suSmB9OUqlU+phLbBqT8WixiiUJWL/d8",
+	"wGyGctMHGAT2sTMyv3FPMlThqD3SXt/oN8+h36yt02zSpj4fG6IcqKdgQk9jrD/stjt1Dsojc6nI/vYK",
+	"xnexyfGiMK3RNXz5OGVjibDlKbzpibWNdW1ol0E+gm+yM3GD7VEo7pSIkeCJ5vGaBjOu0BeQ7ERvDp9p",
+	"ab4KWfOoUOVKtvQThCw3wcovIlj5FQlLm5D0tDr7A0lKC3zEdV78O0tNuhLU2hgjbdXyy5dlL3LmPs46",
+	"mV2Jkg+57iJVVjuM24Wl8SUlKmX2hv3mU9nqFondqbqqn4rklbs7OWguonFhS5DAtLj797/+O9iidrfw",
+	"n4an3LRe6Pvb5G7d0yK32Xgo9eizS3Ez+2eTU8/sH18qubnQTE6KW4ZtFVDlyma60QE2OsBGB9joAGtm",
+	"ED2lEnDn1Zy2oAsziJx2vZhvS+2tSiA1Fn4nnhlsahE+mDQEGsFCpEunO++IpxkuJZnTiHRZDYPZs1lI",
+	"kfYloqfWA8yMwWbE+dcaD2GlPgRcClI9KIzrdqRikvYei4ZSJdhohPqZJmosVMAGkQw1CxDihLB+8tRr",
+	"6uJf1Sk4a23sYhJ5LGqKJl3BJruuB8G6UFXiSxeIhopA6/17OzB7TAvSwzqnh8whhsaewWDNhupLg8Tq",
+	"vLH+MBYrIoFx26Kyz6WF7ypPXw18aSHJMOnGwMH1eRw3muxY2RZLkS4Dnua4WxaJyQE8pSn5cgHq6QLo",
+	"0vwkrKxEHfOxWB65dFWo068ahPTRuKPnhNf1QcmUD6cCgVxidWNOK2kWIKVNewA8fLU1EEcfneN9wKfD",
+	"UUoVE/t8Mo1FSkxsJlJs/poKIZ2RUk547fNjiWaEv0xSXH58N4iiT5zi1ncZkJX3Dld6HEioI3MLGWh5",
+	"owPPNEYxApZdi0maiULTnMgtbrpS6ciX1tx5KHGN3Z+35nbsL1c74Tf3WJSu2Mu/0HnRtr6WQhAC4pXw",
+	"5VRG/5wKDC3GfEatrbGl/a1iwXn37G+d416g78Gx23cQ4T9jJhoqICUoO7zkLaoiXoutrsNUlgZOy9tn",
+	"PEP6WbZA1TVSX6xgWmPBF61xfr42SWNfM+DZVyTWLAJZZeOMhyRbtSG79ZtzcJfO9cp5yyLksKxbLzbB",
+	"KHTstSklxRqU0JeFrr1561pTLXN/H1bjmc67CI4rYMoyWOByE9563lFLoz98FPVHDbYaepkvi/Blbao1",
+	"LrXqdRsYpUphK2i3V0pZzi7qFmUbFlb1iSpgwGWAZQ+gijc8SiHP1t1qAVmL32xvzNrrvzi08+cAp2Ib",
+	"fZT7CE9UJKlzZ2o+k5PQR9NRKkPZFbajr+lKiL1mvfnetxZ5za4FRhsM+RiFC3SRRKTJjA0iGWnrffgv",
+	"ddVYI5hRzjxciOC2vh7zrCBujs7KZehVteKi85kTbGMD+baBfFspW/Ixwume9EhH31o+O9IBcSt1BScP",
+	"GOMlDIl0JGbIoyn/KM+YzE55ZQKke94f6f/ZqNZF02UTLvo68xXXYQPrJig6vaieH7vtIa3Bl+vCpD3C",
+	"+/EkaQeFlfptSVfHHhuoBGd8pjRHdH9Y1rFCIBwEsRM6YzLrsIkvBivt+Vnzaou5Csd+VMx/BWfIJuK/",
+	"ifh/vqy/x+me96f5Uagd+UwejtVwVuvk1PeKHv2lxQdm4T0FcNbnlh/z/PH5mN063Gs5lKyMhp4dKGsj",
+	"TzbyZCNPvugMsufytC8NR+VyowWIVJVZzl8QKFV+mOdxqYpencdCU1WtxB8InaoDVukr5OJiEqUjTIQh",
+	"5jhJ1DDhY0ohE+sUvu7MJSL3S+pEZS4y0GisboSO+tcMwxEGnseKIL0Bqto4kp4WqKqSKz9b9esKziVM",
+	"ob2n9KSdKfNrlbv6Er1SaoBpnfOIWI7WlFkeBT/5kzivfHnTMmU6RXiBkUhMTjFmnVKdhUW6gkv00BVN",
+	"PHBZSsD+ORXJjCKcuO6sjonFjT2nv4FXnOULs4xOfftDgseXKHm8eXAEL4dMkBlSAk9ZFO7Z7lannbPO",
+	"6fuzznn3svPhx8OfLk4uzvFbEXWv0mAh8th2vaLWvzhnWhXNx3ZZYBEiXBuesmApLaEEyxIsrER+EiHo",
+	"lnAvn1n7u5UwryAJv4BSZla/aaFi1fgsBU1Pslhfiz6xqW36poLqG1N2zYLoQv4ydlxepy56ZdDOh7Km",
+	"v13ozkVW8hLJ0l8TgOdqNuzyQuGPDOT5jdj9G0zPDabnN4vpuZ5P44HYJfkj7sHJaLPkIRSTRd4GN9l2",
+	"daSTkluCBjqPeOJLFLtgP2UiO0obizBQSv2gHoZDwSqoSPvSlmQbJ8bjUcI2XpIv1ktysfA8fE1ukptW",
+	"sUDNuBjcErXn8AKUVIdnVtCeDElm44LZuGA2LpiNC+aLwqN5Ah/MsjkGfxRQ9yfxeWxw3Te47vcexy8D",
+	"2X2RR/B3BnevPnK/A777xu21gXrfQL1/9nSXDd77klkWXzDk+9eVL7Ex0Tcm+iZ/f2NxP2PSwwYHfoMD",
+	"31iiku7Lh4J/Irn1tTjyN7rBRjfY6AYb3eA5vfHrOuKBQTxQzUdMSdsjaQDBF4K/meSLDMQ8B/TGe23Q",
+	"38DDBdpguh1Px1ciCdrIpTjeb7HheQwCfMZGCk2uIlqcx/S0PwJpj4h7+MM73od/PV8iKh7Kf8rtNNVS",
+	"GfrcIFHjeyHmLE4bVRqKWIxxLThOYNz0ZW8U6QwHLnN64nRxpPZ99paRSIRHmHMZNFxfaVhfKVjIU34F",
+	"u4tZE2wiEl9eR5LA6h0s+Ug7+aAyLGLDqwELbJtcbXF7Ix6r4VTgFauCoQNjj6VqKNIRfAqhpBDVnads",
+	"rHTK3mxvb+fTrpOChjmjt5EWjSY7rAKDx5wLLu2D1MlA0TcsYVThxdOm97lkqcAFhN3PXxOlTHyaiH5K",
+	"2SdDxMjq8v4IiZKhZurLSDKu+0KGCOYXEpksgnw/Qvqf05Pmj0GGM+xQQYatD1LASGeUgRE8hVuYF6jb",
+	"zZtTBpaVU4chHNmlOx8ujxh/kNOGeeZ5IOENy8AFtvRZa3/nzUEIFFe/C9yUYX0/rHO2jnCnFtl7XpcL",
+	"MokrfQSmVIlDnx+JWnunde+LjZryI1HqIP0PdgukGUfDUQ49PVMYobiNZKhu2VUi+LX+S6lMdAW1BChz",
+	"3/DeRYqJ4cUZQeKBoYCLxdXEJzZA7ZkwrnBe3yPJMnxxTOvyitIrlyOO9CUJRGzlXic3SN8CiT4c3iY4",
+	"F7ffBza2QIxSI2/IJ206qLB6LjI8FmQ0jc5qJ+2wVK7pMdcYf3d41OueXZ51f7k4POseBF4GmGoK6C2e",
+	"bJ9LjPdhwTvJPoPSuggQ1mMG6VUvgoVdJJa9QqEFvn6kbtmYy5kvb4UDWFvfJjhFEiRAAw1K2ttXiWDU",
+	"iYN94JIPScZYOQ2ySFNw8taAvdK9kbagqmEVGOkeC8Ji2D+ouo1UhdQmDxqlJwMRBL1CsETdFtF3ERdh",
+	"DzQZs1C0EWblrwTLkHNRZak7gLMN2OAbLHEZ8gmLJJVwFDQpCQTmCtw8Q1PDYBaDx547hLyq02Hlbijn",
+	"lo6XfsIJED2ZhCNyKEEH4TaZav/XP6zA7Q/cRxdw++ywF8GWHWrf8PkvAU8Wz9UCQeIxw4VBQ66y3ugk",
+	"MTpK62RvUF46aAbOocReHdUoKXfBQ52y9ozggUdZnydJJLSpZitZb1Vo3mpAgOpm+iD+Hja7HmrOtZRY",
+	"IyFBHa3qjunq7s2eLx9uZ5XhbucGGLwOlxKtDph3AcE8M0Dm16iRC9BsmcEwzdHLc70Na/1Ssl+L+fKu",
+	"kQNTMFYOW9xwDblHdU81u9DoxAbrtdhpyy822tKFTltRyBY02WIdREGfJlkl5UIjG3Huc1m1yFj76qTM",
+	"prPXHPSbY3Tt3m90Fc/NI+0wdphVwYKeS6zBNCU11/VUNn+vtmHuKrxeaRV2s1XozNhY/McX0D0sP5bL",
+	"QBUVOjJt9JXPqa8gWpG7HyvpIcv3HXMt1kINfU45QaPQzgtOpwlRRyVfxgvtito21fUl6haOMfxgPKKg",
+	"c2RWEr7qwXYiL7QV37qvJoIF+J2ggS5FJQVLEy41uQtQiIsI5eKVAvOTTyYCtTppLoOF12SdeTCAkn7o",
+	"VetSXkW7NIMTAMrRR+oUkLKhQolsXJMytMIWB++BBnElBioRhR4wqAxK7IbGaXVoaOQ+9mWAca4AphPQ",
+	"4wGrFx26i3cka1rrFXZeJb7EFcQ9aeC7eWo3IWDHrL7DUsWO/7RjaIFeOmDHmYerscfGYLenI05bYiEL",
+	"fBkcHv+tc3R4cHl61Nnvfuge94Imo7W0RrTUgiVcXuvMAZ95zjKNVIpbePELbZZFSTZWN8IHYSLZ1Yyh",
+	"07lDv+JaXM1gy4ejKzVNyDGPrU5D8htg41jQ2DEgHKXao+SCedWZdkbin7SfPDUPwQfzb1D5Ijk1Ko+G",
+	"Lw0dZ+1/VOL44M3dDbN4bwMWHHcPf3r/48nF2eXxSe/y3cnF8UGwx7gdzZUAoUo7k7ckOu/+ctE93u9e",
+	"nlz0Lk/eXZ51jn/qBk3WJfpPxGCqeUyHslRnCjwAaXDEQ1JHKRNlj920QG2NqUEfcYmiMYUBobjQ6CiO",
+	"JKireERVxkSa7L1IxKKwScFwIPOA9zFPHdRqPFl5E0Jz+oqlurcj5Us9AfWCCnxB0TU1uU3XVsBwC0VV",
+	"XP5WMFyQVtB5h3kp1kYcuB2BWR05jdHOfenaC/d7s9os2G21YMv2zw5Pe84msy3Yx/3e4cmxcxU7FxdN",
+	"KXeA7oTyjH9qPWw+tP++c9bZ73VdgmqUTAK3f1KkC0U6hV5JXrmrFbH5pi97Cg9ndnAte4p5KhKPTbVg",
+	"wenJeY9t2dO2BfcHZQ6/GLAkl1CfF6cE+XGpvSNqvXlCQs5bWbB/0WO9kzYQdn71bcOttM3eaBYNJv3W",
+	"s3+Z7I38aZDzZX2/oLY+IkYCWkkuCYqz7KSWCe14Rq7xJC0IOVZHC5fIA/ZXM4dZFyftfGVnuQn1bhUb",
+	"qakWGH6mnqeMx9E1Wv1hNJRROvNwDlXW0r2feKoo07LWDQ4SxXkVKdEvTms323xcM+pUbBuV183P3xfW",
+	"Nn+xQ1HflynKtLN/iJoqV+a9YP8FOjZDlsht+3RyWw9EnDLObtVUhislfudHfOlGpY5Aeg6AnWXo6Bu0",
+	"tdfZ0kW76CqmDtoOOtbQdEDlb96duUa+1ykaH5ueqZ8XY6e1zMNWdT8TA5GglPgGvABZi1bnTKwVkChF",
+	"tLd+y/9YoX7bPZnAOLIQccGir2obimg0aHpkZt21EBMbeCY1QjcWNoB1ItNti98+q+jJyqpbslp4mGWb",
+	"r851saRktTBfi7HNbqf4A9i4axenMxNQdgY2H04Gm2KtePLTxI6/rM6jZRGxaSi6aSi6bJn+Y1npPZX5",
+	"BbLMSvPL3qT6gyHWhrdaM9KqOvvC0X2GUNNG6X0upfeReuym4v6r4kumSH9drrRuXf65o/89f5PTQE7j",
+	"OMiy/fp9MUlF2GapYokgHz5lJc7n36AH2foLL3qBo7w0WWYMkKaYJUegpxI5EmpO5Pn0yHGJ/7wOGs9S",
+	"zE+FaY/xTD5JmR/xSodbPzvzZJ0k0sJjAx4lcIHuu45M7quQN5GaajZWSnrreYC+mL6t34Y0XGlDn68C",
+	"cDV30ROUAP6RRelXVwi48Qw9iEnweHNmGRiCYki2IuKqZJ6TSbFcEOthe85vhN6KPHzLpPKllftbTKpc",
+	"8i/SJfLorXGG0Flvux4OAiAgT5QvSzmvThJnlLouZnjABObhF5T55IHLM13cMD2Mn7SXKDWlC7kXjHSd",
+	"VE37IxGyeiLo+xQEw/uX0l5M2NYzWZjPqr2YTf/s6stSwbrfNz73/PrNcu2EnaP07A2FN4rORtHZKDob",
+	"Recz+0cswMLzxsCWbqFc5MALmijnp/kL7aLsMpP5PsplR/ZjOylXLscfqJXyBxWKRLKuHMaRHpmSUdxj",
+	"LBCK5JCWSqfTEAa7BnwPSM4Sfo8u62mVAD4fOVAICM0XJimHZKehLZKZICxf2Nb9HrtKKIEtk5IgIpub",
+	"1ssbINonbr1czdOfDY222uu9ctvBJYomvt3Og4slyzKpvF9T88F1uP7TM+U/cqvCjVzdtDbctDbcoOwV",
+	"WhuuqTOsbgb+UbrcPI103bS52bS5qcK5fORxfPpGN4sV0N+51c2Cc/c79LrZ6E2b3jgbl8QavXE+uz9i",
+	"0x6nqj3OM2gwz9kfZ2X2+612yXnChfrjCbANcv4mjvwtdtV5tEGx6avzjfTV+YLUggcb6zypqPtCoghf",
+	"dxuejfKxUT42ysembc+Tah/4GdGfJlE6Q+lzJXgiks40HdXa//gV7Hs+iX4Ws+zKr/BAclPd3uRI9XnM",
+	"Avs1ROUSARzdJK61a6M0nbS3tmK4a6R02v5h+4dtdCLMHzn43aB5qf6UcAC4zkGfvbnPMKNL/KzkkA0p",
+	"o4/VgU+e3/LhUCTs4vCFZj3En0Yw5mxgWyhOzepV+naFmsR2yVNFIsC0Y8n0AF0xlfOUDwULo4QSh7Vn",
+	"WF+U5MAwvBL90PlCx7Q7mX89doeAYdms5bXeX0hKnP9IJ0ZqTqMbgYQWyaEuNY3ycqhGbNhTRKWkvLuS",
+	"ADXfdkm1mhLctlHOVBY22zANNmDjqQ2QkTwjFYdVIDx2EZx2G3e/3v3fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

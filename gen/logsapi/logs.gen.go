@@ -2134,6 +2134,11 @@ func (r ListLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestLogsResponse201Headers the declared response headers of an HTTP 201 response for IngestLogs
+type IngestLogsResponse201Headers struct {
+	Location string
+}
+
 // IngestLogsResponse401Headers the declared response headers of an HTTP 401 response for IngestLogs
 type IngestLogsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2177,6 +2182,8 @@ type IngestLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *IngestLogsResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *IngestLogsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -2266,6 +2273,11 @@ func (r IngestLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestKongLogsResponse201Headers the declared response headers of an HTTP 201 response for IngestKongLogs
+type IngestKongLogsResponse201Headers struct {
+	Location string
+}
+
 // IngestKongLogsResponse401Headers the declared response headers of an HTTP 401 response for IngestKongLogs
 type IngestKongLogsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2309,6 +2321,8 @@ type IngestKongLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *IngestKongLogsResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *IngestKongLogsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -2835,6 +2849,16 @@ func ParseIngestLogsResponse(rsp *http.Response) (*IngestLogsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers IngestLogsResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers IngestLogsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2967,6 +2991,16 @@ func ParseIngestKongLogsResponse(rsp *http.Response) (*IngestKongLogsResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers IngestKongLogsResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers IngestKongLogsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3753,15 +3787,23 @@ type IngestLogsResponseObject interface {
 	VisitIngestLogsResponse(w http.ResponseWriter) error
 }
 
-type IngestLogs201JSONResponse IngestResult
+type IngestLogs201ResponseHeaders struct {
+	Location string
+}
+
+type IngestLogs201JSONResponse struct {
+	Body    IngestResult
+	Headers IngestLogs201ResponseHeaders
+}
 
 func (response IngestLogs201JSONResponse) VisitIngestLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3918,15 +3960,23 @@ type IngestKongLogsResponseObject interface {
 	VisitIngestKongLogsResponse(w http.ResponseWriter) error
 }
 
-type IngestKongLogs201JSONResponse IngestResult
+type IngestKongLogs201ResponseHeaders struct {
+	Location string
+}
+
+type IngestKongLogs201JSONResponse struct {
+	Body    IngestResult
+	Headers IngestKongLogs201ResponseHeaders
+}
 
 func (response IngestKongLogs201JSONResponse) VisitIngestKongLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4367,166 +4417,175 @@ func (sh *strictHandler) SearchLogs(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37cuM4ki/8KgjORJTcQ8mULN/kmNhwV7m2Pe2ya1329k43a02IhCSMKUBDgJbV1f7ie4fzhudJTmQC",
-	"4E2ULddU79mNM39UlCWRIJBIZP7yyi9eLOcLKZjQyht98dgjnS9Shn//KMX0Qk7hT5XP5zRbeSPvSjCS",
-	"sb/nTGmiZ5nMpzMCFxItiZ4xouKML7QiimUPPGae7z3QNGcwSJxyJvQdX3gjr3846PWPekGv7/leSjUT",
-	"MTdPvZdi6o36vrfI5OPKG+35nn2eN9p/qnz44s0YTViGd9E4ZgvtjTy6WKQ8pppLsfs3JYXnezMJl3up",
-	"jGkKf4+OgiDwfC9XLOvSKRPwa5xn6e5Rb78Hvzx27VO6PPFG3mBycDw82BscTSbx8Hh4MD6Kj/uD4DAY",
-	"0iHt7+97T7633YW+N2d6JuHafz278Xzv7znLVkpnXCCduYjTPGHeyFMshjUoGFvxX5k36u8d+16ecW/k",
-	"7Voq7/b/xd7x5+J6uCb1Rt5M68Vod7e+6uduRNqqhRSKNYgbS6GZ0N2UiameeSNvb3Do+cXXerVg7ZR/",
-	"4BT2utcnsKu7e71jS1742MUN7prNB9bqlz/lC6UzRueVX/e+bl8M7fb7A99TmupceaNBEMBaZa5xoThU",
-	"MOnTYT/od/f2Bofd4eBw2B332bA7PIKxxkEc7MHMBZ3j5hgqdqdMf8I/Pd9bUD1T3ugX7/8riNz5lzAP",
-	"gr3YfD5P8BP75T93P/9p54/eZ2RxLWOZ4n2wYcCtWi8U/AhcsbiDYb3RhKaKwWrsqYL9MVxtn+VZDpyM",
-	"h4zFk6NuwuJBdxiwSXd8eHjc7R8k7JAN9o6G8eHaOuzsgbHgT5lpb3QUHAXlBC0/IUFlnsEMPLdHHlI2",
-	"0yy5o9ob9Q+P9w/2Do6CoD/Y8z2d4bn+5Ys3pikVMcvuij0N/PJLHKJ+99D36rJivza7p89+MYc7t7fe",
-	"wBxt9/0252Ups3u1oLioyd5Rn+0NWXc/Hux3h+xgvzs+7o+7e3FAjw7iSbx3vOc9PfnehZx+pFNWF46n",
-	"ZEGnjCy5nhHqRCBhQmcrQkWCAhKFpflKTozIpPNCplblJddsbkjHRLKQHOVUuRS75cM930vZA4M94mIi",
-	"UcYohXMDIUPKO8ggCEiVZxvCSC5Yhuf3HL6rXpixmPEHlpxqJPHgoNvvdwf7N4NgFASjoN8LgsHPXiGc",
-	"z7cUhk7e3PA5+6C8Ub93NKwweYU/C64r9YrZ8rcSxOUgCHxP8zlTms4XrXMMev3B/s/ek+8U0fmaHnqW",
-	"zAPfqqYvX62vGuR+mTcbIrkuwCqyoHGcn545kU+v45YHTlF2ExSXpE3wNVb1AqsEvWEQfANW2X+BT3Bb",
-	"vopJ9n72QLQI9qjf5pmSmTfyPtzE+5c3f/318m/T5Yd3Z6sPv54uP7wdBh+m3hNIgwXN6Jxpqy/dbV+8",
-	"hJmpcSm8kXczYyQqx42cAFhk7IHLXKH0OCFyzrVmCZnIDH+e8Exp/K0HTGoQ2vOT8j0OD0R0UYr72MzL",
-	"91Q8Y3OKLEkfL6xWR/LMuXCf+75nNbvFJ7DQ84TNFxLl949stb7ED/SeKUJJxkDAKTphPQLLvmcrwhXJ",
-	"WCyzhCWEi1L0JVTTMVWM6IwKRZH3CVV4wTLjmhGuQwGqiMVa+Ua8wo+OJ0b4wAXTHG/t4Kj3bOUTw5s+",
-	"AfWGEngsk9UOoRPNgLZUmweEIpZzS3Uq1JJlqnyKIb97ViHHDT4iUUER3b1mi5SuWDIiOstZ5MO1ocAn",
-	"KCKknnExPanP1cyEViA11WRCecoSIjOScJaQMZvIjBE7RS6mpENDAYwsc+0TSuKMqhkwEyWLTMZMKbjX",
-	"Mpej7o5ZqvKJFDHrkdPqNJYznrJytaFw81GapynJcqFAcSgSDYPjiETn784+fLy6Obt8+9e7H8/+end+",
-	"eXf76SwyRIuuYfO7p7C06KTcZ+ABoxpDkfDJhGVMaNyRZ8e+Prv9dPYu6pErka5gtcVWWeYo2WoEQ2ds",
-	"kiuakk40fHyMduB3IbVPlKyTnisSz1h8D3s+pVz0yI9spQjNgLHmbD5mmT2EgyGZyTxTvVDUDuBh0p8E",
-	"4yHr9uMB7Q7Hh6x7TPf3u4NJEB8le+yA9gN3FA27lGexcpC6cJL+kUN5wedcr59FwCcE8G9vgzxI8b7q",
-	"kxM2oXkKOgOfSx/5PJ/jJzMN+7GYBBeaTVmGs/jEhdFG9VngrgHe4SAYNHCmO35cEeDiulSrCOXACuWf",
-	"N8xf4ROr85/IbA4qz0uoZl0Y3Gsj2K3QPH1hqvbUvTTLgxdnmePDXj3Liu5HpfI9Ta5LKGFtLzR9m3ZX",
-	"acabJWrKwcLwDOjcG5FSKY6IyIHRyTxXmowZbNBcKk32j49hvVkmM6M8vX8/vTh/d3pzfnV59/70/OLs",
-	"XQ06OHmBpzmRRt6ROdWxEaKnH8+JJcBTlRR/zNjEG3l/2C3dELvmV7V7Bk+/dvgHKbKuT92DuSJzmgJl",
-	"jeQcZ4zeoybKU2ZkIVc4jU60tpTIJ9GH04v3V9cfzt7d/eXT1WXkhyI6v8Qr797eXn+6uo52TpwQJ0uq",
-	"iNIyYwkIUrjBrBzFtxE4hD3SWKcrIgUzVyCw90H13d687x6FAoXhgnKQMyrPMjmlmhGmYrpginTYY8wW",
-	"mnCheGKEs2EOBcuJPl59uiG7qZyqXcA60Q5qJrd/B8NQIM7DiwVToDd8mNraQktNN15pINVEMV2oOSQf",
-	"FySyfBSRjmIsFKF3XW45Zyr0dnrkhj1qw0pAAOBRahV9PKMZjeHY3/4pCIKAULFazliGYxfqzydCZoSL",
-	"B5ryJBRIJriAa2VUuMwInq4R+SiVnmbs079dkJgKeBzuBzxs3rrFOyC9n3zvvczGPEmY+NpjlHKlL+RU",
-	"EcFYYlBKJlNGaDLnonFo3l9df3/+7t3ZZe2wFLegAstISuN7OxCfzrRxpXFFCnvsG5+ZOGMJE5rTFBgC",
-	"ie2Tca6RzjixF2dEOlGxNjgYesZCUfz6RpHosTuROTJAF4aMCIhDM2bKKCAqeBDXhow9cgpnC9QCE1To",
-	"N6DUDZgnXIVCsAcAW8NgL8KZRsNgGPVCcbl+IM02V/TrWykmKY+/Wm7mgPqIYEtEMAAIzKfSZK9ueTt8",
-	"aew/V6QBAHAFubKIg5ISILnHfFseiBrPj8iYpRKEi5aE2r1wwrWzCZTtwInUEmUcQsVQZLkQiFE3gcR2",
-	"MYrQquJzrGDIdUX9icVSJDjVJeXa6Wo0OlDOGRy6YQK9OthyqCZoQTVo8gjNMkFTJOvX8lChppIROZgA",
-	"XgzY8fgoGcZ7tMlAlzdn15enFzWW4XYSBK/8hrxwKkgu2OOCxWhyUp7mGTux5pWbc10BTDjQnmtnxIEO",
-	"6sGUPtJVKmlyI+UFzYxvbHtaVUnw8fSvF1en7+5urq7uLk6v//VsM9YAJQliuB8Mj/YPD1CHqd8JY+AD",
-	"uSIprA7tR2vFWkefCUIo0umTD/z7dj6Hqd1I+YGKlVWg6ut5Cv2KCKb7ROGZaPDS9enN2d3F+Yfzm4YI",
-	"AiCUAdpAG8BSkSXfWtHQNGUZUSDG5uaEmiWXtAPIs6SrN4osWNaNpVD5HCRPOTeapnKpQtGJqquxSsfd",
-	"b812MAq5nslckwVVCmhf5WQpeuS6pFooaqaqJaHaqFa+mYB6pQS6FTTXM5nxX1nytcwCZNDyngkyo4qw",
-	"xwWgzga33F6e3t78cHZ5c/72tMkw1OAEMmY0A97HoWSGiLpw7vw9x1F/n9MX0wwNMyErAMaHOQhQPw56",
-	"m2l2osZiop0RobXZh8LdUhgOviOMT5aZFNN0RRSfCmNROMaiFqLgo6koKOBGy8W9kEsRApTN2IO8ByMh",
-	"+umnn7qnuZ7BtGOqa3gIyVF6ljJGlRTbcWFz2HanIy2vAOwWz+Bciikjnev3b8nB4X6w4xPWm/ZI9L2h",
-	"UMZoOv9z6DkMR3no+Ub5/Dn0LEK/M3T0orpt/DVD1A7EmilszsAD5Skdp+wfk5cp1eiHaTD+v5+eX5x+",
-	"f1HXNIVnMq88/dtyd/EI5JyM0XgGT0FcxdGWzXW73XldLqf3f1E0qXyxkJlmyQeWcHqDF32t3r+9/HT7",
-	"8ePV9c3Zu7sPZ+/OT+9u/vrxGeVfeC2aj/h99T9Ym1HzmVEPXUt2YHhufezWg4kjygkB62ZlzkbhaYad",
-	"WGRgU2kbaipYeW1PFyzmEx4r0gEBIicTJhLglwlnKUg1E27MKpBuxyfLGUMdnDF0elKx6q37oWoHZe25",
-	"Gnl1TuMZF6ybMZrgFzG6lrbzs5Cmm8UPRXR5dXP3/ur2Eu/YYHv4GwG+T6I1BInDtvMXzurs5oerd3fw",
-	"3NOLi6uf7PgWisPfFRlhx6rrF59ULGKf1MFK03Pc5kxbI3zB9E2y/5DPqSipbePPvVZXZ6GUR79UdrIc",
-	"/HNxkxz/jcVoZp6LKVP6mil0Ba89XS7JnIrSUwq4q4C3TZ41mNjglnX+t95HOAF2MDOOD6jPRTDgkNQ0",
-	"zOBFX3R11cUM2pb6oxRTt9zCudr0CtugfSqnxNyJmp+M0btpJjmHCUrBriYYsH9O5Ni0qjM4kxiO3uLi",
-	"7+FR3tNnO+OLagCaJgkGNGj6sUJ5neWsKcuK28Bym/M05Q7xrm2bC3U3tozPGVELgPNcGKJwrVg6qfCe",
-	"2VKgrQ2Itw4C++qSNAr7SUt5f0K6/UIyFfLKuH9QO4JKFKz1gdmmLXyfyXkllod+Tjg+ZOJ+MCkBLokt",
-	"pe4qZb/luuWJTxsYqtiwtYncLmCwvh8EQYWdlG/Znmg5Zeh5QVSrCUXzB+M3JhnkVazlzenjubmviOC4",
-	"z8XUaZbRVWXm5uZX8RWckOrhmCBrvFEkmmm96KZyGpFFmk+56JHvmeKJxb2onRQ6npaGmxQTifIJnUsx",
-	"DY0TSvkkKrMZItKpMi7BEBAOdiv4I2ELGc/8whIhoNx2fBIVqYcouqvZQSCqG1lE8BUKI/jDWaTwdwVG",
-	"s+QO/tIr+L5IIIpCASA+Mo7L6MTqdVwnAId7ttA+sX59mDSGBNBFX5o0alRjfYvrQhE5IxAxBzzXJNCt",
-	"ff3YpQvevWc4N7rg8BcaF1Es5T23gelaBD0ULpytmO6WlxWCnVBFol8yltBYs+QzKLRQgARHaAFbbYyi",
-	"CJZZpDk54sHvca60nN/xBCMImvDitFWuMoPsGDJyrUikcmSqqHlllCuWgQkVkQ5LAT/D1TyJfIIf4XL4",
-	"SOTEkm5t53ZOKjadG9qvm3qVafs4poFSYEMLGQozXyQnGsA0IeOVebYNpUZ2TUSKdGVgQF3S1pKJXjzc",
-	"xcV1cffSfdelD7maUPTybQ4YV/IlX7rpks5ZcoYk9uppSq+6s6HFS2d7sYBN+rw6zKvk2KkTQkYdAV6G",
-	"RfvA/LEUEz7N4Sh08CqaJMrgIPRsGVm2s65JeQv0seKRJw7iGI5shd8mitwGnsxNbxR6EpwzNmFxSjOq",
-	"+QMr5oySoR0ethKwAoW2J17VUKLKUNLlgln1WSdMNXt766dc16WiT1K5ZFk3poolLrUGzri94I0yIhZO",
-	"JxUEdR3Q3AZSKzQpKfDMhsmlqGxaER3Bte719lEOoEG+02sH9CZTrm0zf7i5+VikK1mZywWJ6YJrmqoT",
-	"UvVxATTog/gcBOT009vzc5IyrVmm4MeKwL66+eHsOrJGoVHOXJAI48XknrEFuvGpQpjTPudGgvrr+AFv",
-	"JmVyXCu9TYb2mmnJf2VNQnNh3Put4A+zKdsoW+R+mdmYtVRBHyy+de2YSN825CRPU3J7fbHFKA0xZlnA",
-	"TPfzxvNXiujXHkCXpaYKQFVTtTjXb3YW7cPaDuNXb7Ud89m9domwGw+SuQD9EJUBNlmIdri27bgwubLr",
-	"TrQHlnG9qshvY4AzAUbpL17CxrlJw8Qc2yXNitQAeE7pCbAXrPFeFYk3tZQ94e5YAPQuJlDf1zLTuY1U",
-	"5tc3CnRZxpQquYYugWk6Ra462IwAYNplRJk3/WWzUnhjUjj8AlzpQkCYkVqH5slG3YewkyNonnAAblwQ",
-	"mSXGnUCzjD9QtJyKbCsu9MHQe953UCZ5v+7gLWeYNlEaQUi6hVQagwkuw6YN77vjA7orpTFDCFnF2i/s",
-	"g2VW33vsTqUrxvmbkqJ3TZcfrJunTPt+HoYZfn/O+XRKZnX3U8oFI3TsttRu9z+iAFvvrRUntA1QucAo",
-	"SsBxLKlOyvo8y9KMVE6naw6F8pnVXPbmI39yPooLOZ2CRvlkx3SmfFUsbJPxV0uJ//Jcqlvir3tIZvS5",
-	"ZdRz59s8eqlsxEq1lPd+m6OoXIvMxylrlc/bYX5LMcDr1cqidUpLt1Ec853f24jS6XmxkZ1KPpzJSsEz",
-	"01lPk6tK6bKYBE/95xbaVQsIXlhNeSXcZ+zW9tXMqU3os8Q+IXSMmnptW5fUoL2aAdu6ycbMbOccZ4LW",
-	"4NQbZePzr306ORXWDK7YvGB+Vyxd42IAzNoMm24ykNsXVVZrbDx/hdEBIp9hCmQ1KUNm8A1ww7YHsYEO",
-	"OMC1ciIFn/oV9ik0oF8ivArnrB3BUr46uVwTNq1IxAKCLTyLVlN8K6+ie/K5WOT61W7F+t0bFStWOLY5",
-	"FovtLXbUyHXflYg0ZHmbqfntAEoJ3GoVYrWM/eHRCyn7/9W6+IQoRjMbWDapcVjqhVLR/NQI4b9UN1gu",
-	"dxgcHzyr6Z9b4Qdz1Wu1u6ubXLC4kpH6vM4HUZTwpL7MDWvqv1h00dDVz63xurjwtZq4GhYxWZlqaXFu",
-	"UycXSzIVlOsquiWQ/w+r6/8KzWh8F5gk8kYReyv6aKN7thqZ+mpuK6sjkztbpOTslLV026q2Sww00Qo8",
-	"N+puvtCF6yAG+IHGkh29zlQwr73JgDbFQvCNlfbrlkY6mN9TpMlFw6Af7fTIuSYJizEks0T6r4xKL+Dr",
-	"CAhq1P2aKt/K5/1a+tEYlfLLtHs9NthYaVQv//wqmFBDCN8EGJQiZgMe2CJwXWR+VMLVFh5sH7FuAoDt",
-	"rq7ErCvF8utTxJL5clo+EWwJe4ax2hZ/uoMsr8Iu3tM6MqlW+K7VzmWshMTo4HfmN5yQiUxTuTzBHFPr",
-	"QY1iW9PrqnZh9KJo9wWEiStp2+QP2xnMDSHhVz3Ha4rddHvQLIOB/vOX0+7Pn7/0/UHw9Mc2BH69rU1K",
-	"OtF/dO3V3fMk2rG1rEgqVStxrXSNcYFIe2Ias23JlH9VbaTvVXVW6wIKJbsJPZi0SIuFGjCprDt/JXr4",
-	"VNOdLzsxm+7RejpMrVZz//i46uIKglb3p2JxnnG9+oSpp8bxu+A/stVprlusi9MyzdXGmaL/6J5+PDeV",
-	"I8aB5RvlbfClS/qEWxRoU0x5tUcDK6VgwFBY+xyuimqV4momlwJLlS2A4zZVN2HGtrS2DagYMqNq5pJj",
-	"W6tti8mWLG6WC5thkoLdws2n904B/OUnODBN2P2Xn24wknJajb2PiM18NajEZLYaYOITrlTOCk1pUKvM",
-	"3ihytWDi/B15K4VgsSaLTD5wdGJmobDJx4X7MGGLVK7mxmmrZhQI8MOnwf4BUSzOmDYUtMo3lnOmTIYL",
-	"LUOBmJ6XUj4PRceq6yJ2v+OX1WyVzBjK5yTCGi5DYZOu7I0sqUqSmhYxwF7o1bZpoNRgPbsTpe/Ga821",
-	"bHrTTJSqqsvBaoHzUPECYdyNaVXQVWGRiikGtMXdF3KqQmGAANFLSZZ0pUahCMV35LvvigwhJ4i++67h",
-	"UxrZZI6CtaOi2F7N+ELZGqgsjzVGiY3mXbAsFKQUk4WM6dgH+aUFU29X4Nvz75Mkd79X0jcxQAIalqle",
-	"YwkoWG1dRGMZ1gc22piggy5rhd4cOH9/+XR1CfNfmMoev4gQ7PUebT8B9MmB0jPkqTUyAP1o5amdD6im",
-	"OM0TF4KTgil4gFUGFpyapDLSaeSt2+ok5VfKQ9QOpqJ8L/WMMJGQfFH4BbDnALCBBRcr7AEA22St+lld",
-	"Mdn7XEWJDYJgVa0KRdUiMz+NmlVSHSsYK1qwkI3LGY9nBdljmWUsxVV1eeKIHwoFTAxPNMQsCotsTwrk",
-	"czlVOwTQkGFv59xBMvzhD8SAwlCc0XhWZCzLGhSsBMLzdbcR6VQLiU0pU4+cWvxYBJhDwYXleaoZyKSR",
-	"S9rkmsjM+drFyqSu81KEF9UWWLhhbuhEwyAwOTahKBOYzaRBdtSL0HBGKo/h/E3ylHBcdUGoaBD0o1Ju",
-	"rqWZhsIsAmuIVrbng/WhUG06ZAA934HE5CnXK7PZZlwjWaXLPCuaG5RNOlzQB6ylJeXYtMMBQ3MJ0TI0",
-	"6f5GsnN1TzplUfMbsI9WIp5lUkgEAXCTOWgu3lcGg8ip6wGC6eOaZhrznqhYVcWkk1epVGVDEkLjeyGX",
-	"KUumJoWi6CZS7R5ixBZ6EEE2zCSwGEBhGKtOhcpwrnYb8yknmW3tgo1KjPOCdByf6VnGWCiiJU3vTFn0",
-	"XcJSuop8chAEZK5AdVqFtWMQgEkKXZjFOgOnR87w6JgC1sribaMX2A1V7AWQ3R2ca0aB5UJROsciMuEp",
-	"5lWMi8Po5DLJqJiyRouZRcYm/LEqqA3C5XMARiKRy5Pq+M75Zksqi4TqGRDVGoJAchzbltPbvjgyS5RZ",
-	"thFmFd4JxSRP064GA8Q8YGSvBw7FngzoNsCidZGQmCrW5UIxobjmDyxdnZAo9P6eS80SsphlVDEVepFP",
-	"IjBwsKlN1GWP2KwqiezYS5ndgwjlgizZ2D6YMDHlgqmdHkEJnXKli2VW7TzSGa9IVNjQkY8CV2AolCe2",
-	"uUGluZogckH/ntf7KY0Kg2xM4/uaVVaIAtQKdldDsW6skY8U8QfKOeMwxd44btKAR4w7gYvpiFAzKZef",
-	"vGBUY/MddQ+QgIpQGAlmeg0ZDZOx0mdT9nbCX0EIIYjLmMnzIVpqmhqXyYmBPmYTxarkWw06UopQnFUk",
-	"0T1b6ILPM3cNABJeGowloCSdErPjWSddwAXd4k7YEgcYD0lCV2rHTIuVadQ8q+0hwS3M2Fw+lC2fYGum",
-	"mcxFMqpKTieR8ZjTFenc3ry155ziF+hrMiNR0NqGf1EIl2oHVF2aVGtzs5I6ZummEVAjgoUbPTGhItOd",
-	"oJVqVcWIDmUUgGJaat9GUwxhm4PUKog667VDtpZwRaI/4WcyZwmnBHD1TlHl1GwoEgqT24ZFfEeD/eMd",
-	"w+ZOsI9B+cwAoy0oUAmJjnCNCTAqk6IVic1QsAA3DPPIdiEBVUwoXtQ/qPQosU1LOnBtcrQXw38TmkQO",
-	"axTtPk6IuSQIIkJT+AnZWjC7t/BcROV0ZeCNzYjHliWs2s+E2HYmCWMLhCNFvxXX6kW4dBxl2pYo7BxR",
-	"9XgG0Vr9kat/46U3c5JncErNBMuy97Jes9InJRQdZP5gp9YxxbkNqh1V+nsjMsEtePP0puiBVO0NA9oX",
-	"lzWTKagDs98hkCsqawB5tfVMreuM6UOTa3t/a98V3DL4CztjrZNnvWYLWXvNhiCAX1egq2x0lcRywZ0s",
-	"MJlF6k1R8D1yUMAcDN81eTH8Z3RKLjb2wrE9cFz/GyxXs2U9VWcAVeT2T+/fv39XRwGwI6EoiJJhSMWd",
-	"2NOajREKe2MRVjJdXmit5phxE06dgCEJSuAvP90YqVQvMO68wkFgi4Cj0hth8hjoFq6XUHTc7aUXBzAy",
-	"GgHVVCNqzidY84a/EYFWVtvepCUUhgx2E9ebu7BHDfBBCmtRRxlOLBoRADvF+MqlwX9HIoPyohEeOnP4",
-	"jUVpfkYnUWStbuR8H8wkZTxKzhIy1xr0D/pfYqOjhq9ApKu6Me+3tE9CfjgtgyhFrMPwab1nTj2MQlqK",
-	"ATH1AXFcvaFOKExHHdPKplIy6Fi2aHtT6ceii14KRY3EqGjSstYwxx1qZbrk+KTSPAfAhXG/Nj0FvmGF",
-	"ogMDSMPCykZZPxwcR6FodGFwxwiLXZU7PvVKVmQ75NxaSWxkKvtIVNQlov6gFnj57XWlAKAtNMbLQWsv",
-	"mFyk7KQirDE7XxVlsSqPZ86+b1THGp9WymNmM26to+rD+U2tl7Ya7e7KBROGxj2ZTXftTWoXrsWIlE7r",
-	"Pq6mO8vzvQeWKePu6vcGvcAGvwVdcG/k7fWC3l7ZTPqLhxwKf0xZS4TnrIhJ6Bh1g6s3AnhLpvyBCf95",
-	"mG0gGkJsw7MIRakmtsNkr96wlCswcb4uMuLXQXgoLAr3W0ImYNDiXUa3YcMk5wxJeILhTfSoYkcz0Fzr",
-	"7dpOsG5M5+oDFxGhY/nAim/oo4FcEdaPRVYbR9iqL/Krg7bqw7VeyRe2J5hXbwX7y7MdBl1TuiKHbeLS",
-	"1opQWHFI7TW22GNnUxiitUti2TF5q5L4Wpj/yX92CUbCVQMVXFUxNK8HdPaDYMMc3UZtP8tKTsFXTtL6",
-	"HZpzPD5+do708feYo+OFRhZsucegrzZscBlY3mpWLulmK6qh56ETuTB2tDk7aoeg36lonNsga5kvtWEV",
-	"8KSP6D7Z3Av1xcyqLalczaRFoK4lUYwZaOS8wbrRX6hsWmwOyIuhyrZVljH9bberkj+0KfJeipxd04R1",
-	"iwtNC9QtLjTNZbe40IbSnz43GpcOgmD7jiB4x8LmCrQ90F2363IKnrbu9VHe8eS/Pg/hyfeGZiVtzyhW",
-	"vFvp04q39F++pdbfCW/ae/mmso8l3DE4fvmOZtuxJ9/b32ZF9QZ4eNfeVosqW+Zg2pd7SwIoy7XiFc5A",
-	"f2k6xXdh/Buems++1zA0vJFn2mw++d5CtiW9fAJLcEMwbnPsw4JfM9QYkJRsSz0NhYnemTir8UA1wiKk",
-	"GRWphUJKr1MtCgLSJhQ0TW0YZKdHInR3RM7lbQO5UZk7FIFYhh2JzE+gW0m0pJmwXwxxWalioYi4mEgY",
-	"FTs/lgHMMRcUA2F8Ucb8arYTWMsnbWUOphoyFJF1lBed3cA2NwYHDLtgxuGW2rtpo6VDTHPFlLNl2qCV",
-	"iWe1g6sXJFKjWb2RTPj072WyeqVQGru86+rrPvDLZiayCQhjdK58ncczb/H4PV7XUb5boUUxveK1G1/3",
-	"+gS/sViYjojZbsawQMsr30FhC+NKEny8BRI0bgBeJvbvsxSPlarS4+PtOj3WL69SJRgfsn4yiPfocLLP",
-	"DpIWqgS940GNKnZSDbIMtyHLcP/gZ5MKJwVbf6EWSoXqq1/+32GVV6nvesLjBj3eKusrOY9l5p3Ocva0",
-	"hlb6r+tfVjY4Gmy9lFqDpZZlWCdK9SVB6Oht9BH9b4xHgi3wSFuLZri3v8XTmq1m8b79bZbW0q/ufxqA",
-	"QozThqDKrC2niiqYyjBdO6gyDlR8TOkTRSjeCrJu8C0v+Ooasw/P9fyp5Qxhgx/MnZG1pkE2AGZDQa6p",
-	"VhknNUO9UWBy5sxlPpFOhJ97c/p4h9/dKf4rc96e/okJ19qrQ5GLxAZdMK3FHCp0cPq2amavzIPZ6bkl",
-	"2T5Fc7ogUuhK9JAql9/qm5Y1uoCFrt2CafqDfjD0M6N//Dd7/2+GML+F4rdut4v/4MeKg4789truRzvE",
-	"jGE5wIxgLVbsl3PiGkAgcYWsNz1x6QFmEKNGIp+UHgAYz9X42p9Pym/yjEeFiwAQZa3pgp1ZBcPiYDan",
-	"1XZfslfVNQ9eWbTK6dnHlddaJQaX1Rsnkaj60kDbe8jVK7SnYe1UWgi5WbxR9stipXC9eborssc5lp2m",
-	"7K8Wx/9WOZu4zhHZEr4Tg95huFC8N6xYd4i6121go3oX+i8bfWBYFeD1kitG+FSYDntKooVrXI6hsH7p",
-	"enANizcsK7tdrfKjv8YLfoMXZBaK9S3u2CZLxtmvc0VkrjHE1w+C//3//6/94+OdmpU0srkD1tbCd/ww",
-	"Fz42oUtMCbIx0iIboNo2t82usE3P/tvaFiXX1CWg78jnuN322zFkMfmTNePjH3/56nDjy1c3vWC18brO",
-	"/WTYHwYDOo6H4wE9PBgfH/aPk+N+P+gfxvvHg2rdYOvrUYsOIsdH62/P2/bFp1u853TzC02/YkVmxsOj",
-	"YOMLSL/pS0VfeEno+os/v9XbPof7B8+8d7Py3sXX8mC3X+G7/kYmfHnztmTTY9ofD+K9ZMj2JwfBYf9o",
-	"cLxHh+P9+CA5ZEeT4+Jtvy9eWLVQjft+Az8P+oMmQ2/Hzl/PzCeYGqKY/nOuJ92jryODfTExHEfH28Og",
-	"/wxvm0KQZ9j7d+Tg8o2QLdx7eHS8xr01g/1ZX7R7U/b2xux639kN1mxb59mKXetaz/6PMWrrfUL/adn+",
-	"07J91rJVtocSQHZrjTn70iKir7VwTYLyi6kVJgxaZpw0srHrydgRyveomoxNmrnY9rVvSzbu2hxptRKa",
-	"PprqCTMUZnzSxYLRzCdR6FGbhR16UfW3ouOVycwOxZjpJWPCZXvb19GYbDWfRF34PiI2c1udVLLCjdGK",
-	"GWkmucq8ui9jU5olKb5RdBKKmCrmcnKBCm/ACJmif9WMAuONympJm9celTgg2umRq4Vp/5GainIuXLKJ",
-	"TZEnnda0jCIrg7S+3Y1cVvNcXLp4EoqU37NKw4vW/I1PuBPbZHDcFPutJS7Ptxnv9d1sTdAgw2C4IS7s",
-	"Ptbl+IZAeNF15flA+D9Dxb93qLjMu/pnzPh3VgzmcLX5PMcrcyBfFT6u1kDjKa8WAf/yGXi4Wg/9y2fg",
-	"VVMD1SYVLgCdk0YFRfQchj8KvPVkFRAuM5eVRBIZ5xhBdpUh6Azw1x7jyqqr2ZwmmezTkk6nLCO3528U",
-	"uclWWJmX651iYrt4Bi3ZvmzotYtq2AZzneusCHXiS7VXa8/vVd50bDXv2mrfY/4ft10AmnqSyAfrq11v",
-	"d6kqw5u9fvr89H8CAAD//w==",
+	"7H39cuM4kuerILgbUXIPJVOy/CXHxIa7yjXtaX/UuFxbO92sNSESkjCmAA0BWlZ3++Le4d7wnuQiEwC/",
+	"RNlyTfXGbtz80dWyRIJAIpH5y0/+6sVyvpCCCa280a8ee6TzRcrw849STC/kFD6qfD6n2cobedeCkYz9",
+	"PWdKEz3LZD6dEbiQaEn0jBEVZ3yhFVEse+Ax83zvgaY5g0HilDOh7/jCG3n9w0Gvf9QLen3P91KqmYi5",
+	"eeq9FFNv1Pe9RSYfV95oz/fs87zR/lPlj1+9GaMJy/AuGsdsob2RRxeLlMdUcyl2/6ak8HxvJuFyL5Ux",
+	"TeHz6CgIAs/3csWyLp0yAb/GeZbuHvX2e/DLY9c+pcsTb+QNJgfHw4O9wdFkEg+Phwfjo/i4PwgOgyEd",
+	"0v7+vvfke9td6HtzpmcSrv3T2a3ne3/PWbZSOuMC6cxFnOYJ80aeYjGsQcHYiv/CvFF/79j38ox7I2/X",
+	"Unm3/2/2jj8W18M1qTfyZlovRru79VU/dyPSVi2kUKxB3FgKzYTupkxM9cwbeXuDQ88vvtarBWun/AOn",
+	"sNe9PoFd3d3rHVvywp9d3OCu2XxgrX75U75QOmN0Xvl17+v2xdBuvz/wPaWpzpU3GgQBrFXmGheKQwWT",
+	"Ph32g353b29w2B0ODofdcZ8Nu8MjGGscxMEezFzQOW6OoWJ3yvRH/Oj53oLqmfJGP3v/qyBy59/CPAj2",
+	"YvP3eYJ/sZ//c/fLH3b+1fuCLK5lLFO8DzYMuFXrhYIfgSsWdzCsN5rQVDFYjT1VsD+Gq+2zPMuBk/GQ",
+	"sXhy1E1YPOgOAzbpjg8Pj7v9g4QdssHe0TA+XFuHnT0wFnyUmfZGR8FRUE7Q8hMSVOYZzMBze+QhZTPN",
+	"kjuqvVH/8Hj/YO/gKAj6gz3f0xme659/9cY0pSJm2V2xp4FffolD1O8e+l5dVuzXZvf0xS/mcOf21huY",
+	"o+2+3+a8LGV2rxYUFzXZO+qzvSHr7seD/e6QHex3x8f9cXcvDujRQTyJ9473vKcn37uQ0w90yurC8ZQs",
+	"6JSRJdczQp0IJEzobEWoSFBAorA0X8mJEZl0XsjUqrzkms0N6ZhIFpKjnCqXYrd8uOd7KXtgsEdcTCTK",
+	"GKVwbiBkSHkHGQQBqfJsQxjJBcvw/J7Dd9ULMxYz/sCSU40kHhx0+/3uYP92EIyCYBT0e0Ew+MkrhPP5",
+	"lsLQyZtbPmeXyhv1e0fDCpNX+LPgulKvmC1/K0FcDoLA9zSfM6XpfNE6x6DXH+z/5D35ThGdr+mhZ8k8",
+	"8K1q+vWr9VWD3C/zZkMk1wVYRRY0jvPTMyfy6XXc8sApym6C4pK0Cb7Gql5glaA3DIJvwCr7L/AJbstX",
+	"McneTx6IFsEe9ds8UzLzRt7lbbx/dfvXX67+Nl1evjtbXf5yurx8Owwup94TSIOKsryQRgfC54SZmeGf",
+	"3u2MEZCzcO6XM6rJkioSZ4xqlviAnzJGE8I1GdP4vmdJxDOWeCOd5cz3VDxjcwoDW5VrgQPM4IZqdsHn",
+	"XOM/6w//yIQm41UpgqZUsyVdkQ7XikQZ1aybwq1cTCOySPMpFztECsIeGEovtWQZ0TDtBVWKJQX643oU",
+	"ChhW5PMxy2B1dm8VPi2macqyN7jUhAnNaUrmdEXm9J4RLsw1eZbBBJdcJHLZI0AqO8FQ0FRJophIFIn+",
+	"o1sstGv+/chiKZII5WvLz5dc5JpFPpGCkQXL7CMI16FgYiKzmKkeOR0rfPyMiYrg5spMPiEJz1is01Uv",
+	"BFhjQbI36gNHlbsy54LP8zkqNrtDXGg2ZVl9i27YnHJhId922zTCbwq6pmyi22lHOkiucqU+oSoUNcoU",
+	"z99MvPISS8CdzUQKxfNUOj7+OiIp9go+PiEK16JILjRP2yiDHOTU8N9zqSnscMYEW7KkV9vX10y4lGNt",
+	"B95u2RtFeGI2EehsUex5ElX3lcQ0yzgIA5Yqhhw7pwlzy3UnVsI5ZKGwO2BOC4IInsCKpKgO+kaRVE5J",
+	"ygUzq7dscyGnUy6m5KMZ5QQpwkD8wAaHImMAteAKShaZHKds3tjX7cT2K0QY09nqdKJZ1rbtZnO1JEsK",
+	"IpJNZAZr1NmKi+lX795nRu/PbmnLSTwlS0bvyQNNeUK1zAxaQ4ZZZAxOAop5nyQsA31HJpmcExCm1i4a",
+	"ocxy8pxwEYrofNK9koJ1L6mOZxGsZso0ifaCIbmSmlzKhE84SyKEkDLXhJKxTFZkOeMpI0LqGWwIFzDq",
+	"DLTHjIopS5ob83k39A4Wn/9y358EH3/603zv3YAe3wSPP/wl9F61KU9gGWR0zrTVbk4jtrF6VKrMyGHb",
+	"RcYeuMwVAuMTIudca6CV4WEy4ZnS+FttB5/Tt77H4YFoOJeWTGzmVdt5+nhhDVbU/HMu3N99v4X9zhM2",
+	"X0g0TX5kq/UlXtJ7OEGG54iiE3vy7tnKyJFYZgkrzhceyIRqOqaKEZ1RoSjCOkKNXlxmHM9bKMDKYrFW",
+	"vrEczOE1cGeED1wwzfHWDo56z1Y+MbDLN4gCzjUwyg6hcH6MnsYHhCKWc0t1o8RV+RRDfvesQjYaNEOi",
+	"giKgDxYpXTEQYVkO6pSKJBT4BOX48qQ+VzMTWvEWUU0mlIOmkBlJOEvcMbZTBN7u0FAARpO59gklcUYV",
+	"AiYUQjFTirijWFJ3xyxVgZIHeXhanYY5OsVqQbCZ+SjN05RkuVBwCBWJhsFxRKLzd2eXH65vz67e/vXu",
+	"x7O/3p1f3X36eGZOJIlQRnVRSEUn5T4DDxirLxQJn0wY6h08us+NfXP26ePZu6hHrkW6gtUWW2WZo2Sr",
+	"EQydsUmuaEo60fDxMdqB34XUPlGyTnoALjMW38OeTykXPfIjWylCUWLOGcA0ewgHQzKTeaaaEuQw6U+C",
+	"8ZB1+/GAdofjQ9Y9pvv73cEkiI+SPXZA+4E7ioZdyrNYOUhdOEn/yKHcgGbB9CaK/4Jio00eIJStPTlh",
+	"E5qn2oK2OX00aqEf2GnYP1u1xEcujKFVnwXuGpjyHASDBs50x48rAlxcl2oVeyOw9sZPG+av8InV+U9k",
+	"NgdrzksAqsPgXhvBPgH6eWGq9tS9NMuDF2eJUOv1s6yYtahUvqfJTWklW/WJXt2mS7H0UJslaspT5Y08",
+	"40/ZG5HS3hs5e2SeK8ALsEFzqTTZPz6G9WaZzIxd6P376cX5u9Pb8+uru/en5xdn72pWsZMXeJoTaeQd",
+	"mYMGRwFw+uGcWAI8VUnxrxmbeCPvX3ZLD/uu+VXtnsHTb5xpjxTZCB3hNM9pCpQ1knOcMXqPmihPWQFL",
+	"YBqdaG0pkU+iy9OL99c3l2fv7v788foq8gGIXOGVd28/3Xy8vol2TgpwAUap0jJjCQhSuMGsHMW3ETiE",
+	"PVLA+YhQ8Qr0Wfmg+j7dvu8ehQKF4YICyiAqzzIJ4JUwFdMFU6TDHmO2AAtG8cQIZ8McCpYTfbj+eEt2",
+	"UzlVu2DGRzuomdz+HQxDgS4MvFgwBXrDh6mtLbTUdOOVBlJNFNOFmkPycUEiy0cR6SjGQhE6TA8L50yF",
+	"3k6P3LJHbVgJCAA8Sp39NaMZjeHYf/pDEAQBoWK1nLEMxy7Un0+EzAgXiCdDgWQyQE5Zp0BG8HSNyAep",
+	"9DRjH/9yQWIq4HG4H/CweesW74D0fvK99zIb8yRh4muPUcqVvpBTRQRjiUEpmUwZocmci8aheX998/35",
+	"u3dnV7XDUtyCCiwjKY3v7UB8OtMmSgQ2inM1fuMzU/ExcGXAu0/GuUY648RenBHpRMXa4GCgrVX8+kaR",
+	"6LE7kTkyQBeGjAiIQzNmyiggKngQ14aMPXIKZwvUAhNUgEGWMeOnQuNZsAcAW8NgL8KZRsNgGPVCcbV+",
+	"IM02V/TrWykmKY+/Wm7mgPqIYEtEMAAIzF+lN7q65e3wpbH/XJEGAMAV5MoiDkpKgOQe8215IGo8PyJj",
+	"lkoQLloSavfCCdfOJlC2g3a2RBmHUDEUWS4EYtRNILFdjCK0qngIKxjy1YauFWmbJtDztrZ90eQRmmWC",
+	"pkjWr+WhQk0lI3IwAbwYsOPxUTKM92iTga5uz26uTi9qLMPtJAhe+Q154VSQXLDHBYvR5KQ8zTN2UnO4",
+	"8KSuACYcaM8L3xrooB5M6QNdpZImt1Je0MyEfbanVZUEH07/enF9+u7u9vr67uL05k9nm7EGKEkQw/1g",
+	"eLR/eIA6TP1OGAMfyBVJYXVoP1or1nr5THxdkU6fXPLv2/kcpnYr5SUVK6tA1dfzFIbMEEz3rWevwUs3",
+	"p7dndxfnl+e3DREEQCgDtIE2gKUiS761okGvNkGP6Nyc0MLnbWln/XVvFFmwrBtLofI5SJ5ybjRN5VKF",
+	"ohNVV2OVTuHvM2Y7GIXWKbSgSgHtq5wsRY/clFQLRc1Udc7RjWrlOQHVRit79W7FZ/dkzA+a65nM+C8s",
+	"+drNh2Vpec8EurjY4wJ9VfXd/3R1+un2h7Or2/O3p00GoEbvkzGjGfAyDiUzRMiFs8Z6wH6f02T8uICV",
+	"K4DEhzkIUCcOSptpdqLGYqKdEaG12YfC3VIYAr4jjE+WmRTTdEUUnwpjIZTeQwM58NFUFBRwo+XiXsil",
+	"CAGaZuxB3gPojz5//tw9zfUMph1TXcM3SI7SU5QxqqTYjquaw7Y7EWl5BWCxeAbnTEwZ6dy8f0sODveD",
+	"HZ+w3rRHou8NhTJG0/kfQ89hMspDzzfK5I+hZxH3naGjF9Vt3a8ZwnvWYWrOwAPlKR2n7B+TfynV6Fdp",
+	"MP6/n55fnH5/Udcchacxrzz923J38QjknIzReAZPQZzE0TbNdbsdeVMup/cNRY3KFwuZaZZcsoTTW9yK",
+	"r9XLn64+fvrw4frm9uzd3eXZu/PTu9u/fnhGORdeheYjfl/9DNZg1Hxm1EPXjx0Ynlsfu/Wg4YhyYuO7",
+	"SIrCEwybtMjA5tE2y6FgzTW8umAxn/BYkQ4IBDmZMJHA/k84S0FKmUyXrAK5dnwTQ9RoJFP4T6x6636i",
+	"GuOvPVcj781pPOOCdTNGE/wiRtfPdn4Q0nSD+KGIrq5v795ff7rCOzbYBv5GAO6TaA3h4bDt/IWzOrv9",
+	"4frdHTz39OLi+rMd30Jl+Fw583asur7wScVi9UkdTDQ9u23OrjXCF0zfJPsP+ZyKkto29anX6oosw0w/",
+	"V3ayHPxLcZMc/43FaAaeiylT+oYpdNWuPV0uyZyK0pMJuKiAn02eNZiVbQjMltkKbjAzjg+ozEUY4JDU",
+	"NMbgRV9xddXFDNqW+qMUU7fcwvnZ9NraIHcqp8TciZqcjNH7aCY5hwlKwa4nmCv2nMixGb1ncCYxE2qL",
+	"i7+HR3lPX+yML6q5TzRJMOBA0w8VypugYn0lxW1gWc15mnKHSNe2zWVZNbaMzxlRC4DbXBiicK1YOqnw",
+	"ntlSoK3NxWodBPbV5QcW9o2W8v6EdPuFZCrklXHPoLYDFSdY6wOzTVv4PpPzSqwN/ZCY5zNxP5hsNJc/",
+	"nVJ3lbLfct3yxKcNDFVs2NpEPi1gsL4fBEGFnZRv2Z5oOWXoGUGUqglF8wTjKyYP8VWs5c3p47m5r4iw",
+	"uL+LqdMso6vKzM3Nr+IrOCHVwzFB1nijSDTTetFNZZHM1CPfM8UTi2NROyl0DC0NN2GCkU/oXIppaJxE",
+	"yidRmUgXkU6VcQmGaHCwT4I/EraQ8cwvLAsCym3HJ1GR9Y6iu5qYCqK6kcAKX6Ewgg/OYoTPFVjMkjv4",
+	"pFfwfZG7GoUCk3iMYzE6sXod1wnA4Z4ttE+s3x0mjS57dKGXJoqqpRnZOLAKReSMOsQc8FyTu7329WOX",
+	"Lnj3nuHc6ILDJ5NcFEt5z23guBbhDoULNyumu+VlhWAnVJHo54wlNNYs+QIKLRQgwRFawFYbIyeCZRZp",
+	"QY548HucKy3ndzxBD78mvDhtlavMIDuGjJgTp3Jkqqh5ZZQrloFJFJEOJurg1TyJbN4OJvnAw+TEkm5t",
+	"53ZOKjaaG9qvm26Vafs4poFSYBMLGQozX5PRo4xIsXlCkQ11RnZNRAqXk1WXtLU81hcPd3FxXdy9dN9N",
+	"6eOt5rK+fJsDxpVU/ZduuqJzlpwhib16huyr7mxo8dIZXixgkz6vDvMqOXbqhJBRR4CXYdE+MH8sxYRP",
+	"czgKHbyKJokyOAg9T0aW7axrUt4Cfax45ImDOIYjW+G3ifK2gSdz0xuFngHnLE1YnNKMav7AijmjZGiH",
+	"h60ErECh7YlXNZSoMpR0achWfdYJUy0c2vopN3Wp6JNULlnWjaliiUt9gTNuL3ijjIiF00kFQV0HNLeB",
+	"zgpNSgo8s2FyKSqbVkQvcK17vX2UA2hg7/TaAb1J0m7bzB9ubz8U6URW5nJBYrrgmqbqhFR9VgAN+iA+",
+	"BwE5/fj2/JykTGuWKfixIrCvb384u4msUWiUMxckwnguuWdsgW52qhDmtM+5URv1On7Am0mZvNZKb1Mc",
+	"tGZa8l9Yk9BcGPd7K/jDRP6N2d6wM2Y2Zi1V0AeLb1071nC1DTnJ05R8urnYYpSGGLMsYKb7ZeP5K0X0",
+	"aw+gyyJTBaCqqVqc6zc7i/ZhbYfxq7fajvnsXrsajI0HyVyAfojKAJssRDtc23ZcmDKN9QDhA8u4XlXk",
+	"tzHAmQCj9GcvYePcpElieceSZkXoHp5TegLsBWu8V0XiTS1lT7g7FgC9iwnU97Ussmkjlfn1jQJdljGl",
+	"Sq6hS2CaTlEmBTYjAJh2GVGW7DyffA0n0S/AlS4EhBmpdWiebNR9CDs5guYJB+DGBZFZYtwJNMv4A0XL",
+	"qciG4kIfDL3nfQdlfdHrDt5yhmkNpRGEpFtIhWUlRQZMG953xwd0V0pjhhCyirVf2AfLrL732J1KVwf6",
+	"NyVF74YuL62bp6w4eh6GGX5/zvl0SmZ191PKBSN07LbUbvc/ogBb763VxbUNULnAKErAcSypTspv1k2k",
+	"cjpdcyiUz6yWUTUf+dn5KBo5/IUpXxUL22Tk1aqxfn0uFS3x1z0kM/rcMuplW20evVQ2Yplaynu/zVFU",
+	"rkXm45S1yuftML+lGOD1alHrOqWl2yiO+cjvbYTo9LzYyE4lX81kjeCZ6aynsVWldFnHiKf+SwvtqrVr",
+	"L6ymvBLuM3Zr+2qwoKRC7BNCK2U91V1YUoP2agZs6yYbM7Odc5wJOmnUpJj4+WufTk6FNYMrNi+Y3xVL",
+	"17gYALM2w6CbDOT2RZWFghvPX2F0ZKYEhOpa0oTM4Bvghm0PYgMdcIBr5UQKPvUr7FNoQL9EeBXOWTuC",
+	"pXx1crkmbFqRiAUEW3gWrab4Vl5F9+Rzscj1q92K9bs3KlYsrm9zLBbbW+yokeu+K+FoyPI2U/PbAZQS",
+	"uNWKk2sZ9cOjF1Lq/6t18QlRjGY2UGxS17DKGKWi+akRkn+pZL1c7jA4PnhW0z+3wktz1Wu1uyvZX7C4",
+	"kjH6vM4HUZTweoWht2FN/ReLIhq6+rk1lqWJr9XE1bCIyZpUS4tzmzq5LLvD4v11Fd2ShfgPq+v/Cs1o",
+	"fBeY9PFGEXsr+mije7YamdYe3Db1iExua5Fis1PWum2r2q4w0EQr8Nyou/lCF66DGOAHGkt29DpTwbz2",
+	"JgPaFAvBN1bar1sa6WC+TpHGFg2DfrTTI+eaJCzGkMwS6b8yKr2AryMgqFH3a6p8K5/3a+lHY1TKL9Pu",
+	"9dhgYyVQvfPAV8GEGkL4JsCgFDEb8MAWgesi86MSrrbwYPuIdRMAbHd1JWZd6dOyPkXs1lJOyyeCLWHP",
+	"MFbb4k93kOVV2MV7Wkcm1eYSa7VtprrYHC508DvzG07IRKapXJ5gDqj1oEaxrbl1VbUwelFU+wLCxJW0",
+	"bfLldgZzQ0j4Vc/xmmI3jYY0y2Cg//z5tPvTl1/7/iB4+tc2BH6zrU1KOvWa+h1ba4qkUrUS1ErDMheI",
+	"tCemMduWTPZX1S76XlVntS6gULKb0INJc7RYqAGTypYnr0QPH2u682UnZtM9Wk+HqdVS7h8fV11cQXvJ",
+	"vWJxnnG9+oippMbxu+A/stVprlusi9MybdXGmaL/6J5+ODeVHcaB5RvlbfClS+KEW1x/lcg2TTCVTDBg",
+	"KKx9DldFtUpuNZNLgaXEFsBxm3qbMGNbWtsGVAyZUTVzya6t1bDFZEsWN8uFzTBJvm7h5q/3TgH8+TMc",
+	"mCbs/vPnW4yknFZj7yNiM1kNKjGZqgaY+IQrlbNCUxrUKrM3ilwvmDh/R95KIVisySKTDxydmFkobDJx",
+	"4T5M2CKVq7lx2qoZBQL88HGwf0AUizOmDQWt8o3lnCmT4ULLUCCm56WUz0PRseq6iN3v+GW1WSUzhvI5",
+	"ibDGylDYpB97I0uqkqSmOxmwF3q1bRooNVjP7kTpu/Facy2b3jQTparqcrBa4DxUvEAYd2NaFXRVWERi",
+	"ivVs8fWFnKpQGCBA9FKSJV2pUShC8R357rsiQ8gJou++a/iURjaZo2DtqCiGVzO+ULZGKctjjVFio3kX",
+	"LAsFKcVkIWM69kF+acHU2wn49vz7JMnd75X0TQyQgIZlqtdYQrUjS2MZ1gc22piggy5rhd4cOH9//nh9",
+	"BfNfmMobv4gQ7PUebb0/+uRA6Rny1BoNFE2KijoKUE1xmicuBCcFU/AAqwwsODVJZaTTyEO31UPKr5Rv",
+	"qB1MRfle6hlhIiH5ovALYE8AYAMLLlZYow/bZK36WV0x2ftcxYcNgmDVqzLNlQoPBP40alYxdVo6yzjZ",
+	"uJzxeFaQPZZZxlJcVZcnjvihUMDE8ERDzKLwx/aMQD6XU7VDAA0Z9nbOHSTDv/wLMaAwFGc0nhUZy7IG",
+	"BSuB8HzdbUQ61UJfU2rUI6cWPxYB5lBwYXmeajbHXis2aZNrIjPnaxerar+UevUEFmKYGzrRMAhMjk0o",
+	"ygRmM2mQHfUiMZyRymM4f5M8JRxXXRAqGgT9qJSba2mmoTCLwBqfle3JYH0oVJsOFkDPdyAxecq17f1k",
+	"xjWSVbrMs6L5QNlEwwV9wFpaUuznVQBDcwnRMjTp+0ayc3VPOmXR8Ruwj1YinmVSSAQBcJM5aC7eVwaD",
+	"yKnr0YHp45pmGvOeqFhVxaSTV6lUZcMQQuN7IZcpS6YmhaLo9lHt7mHEFnoQQTbMJLAYQGEYq06FynCu",
+	"thrzKSeZbb2CjUSM84J0HJ/pWcZYKKIlTe9M2fJdwlK6inxyEARkrkB1WoW1YxCASQpdmMU6A6dHzvDo",
+	"mALTyuJtIxbYDVXsBZDdHZwbRoHlQlE6xyIy4SnmVYyLw+jkMsmomLJGC5hFxib8sSqoDcLlc2YbYJ1U",
+	"x3fON1vyWCRUz4Co1hAEkuPYttzd9q2RWaLMso0wq/BOKCZ5mnY1GCDmASN7PXAo9kxAtwEWlYuExFSx",
+	"LheKCcU1f2Dp6oREoYetqBKymGVUMRV6kU8iMHCw6UzUZY/YJzGJ7NhLmd2DCOWCLNnYPpgwMeWCqZ0e",
+	"QQmdcqWLZVbtPNIZr0hU2NCRjwJXYCiUJ7b5QKWvpyByQf+e1/sdjQqDDJs9Va2yQhSgVrC7Gop1Y418",
+	"oIg/UM4Zhyn2rnGTBjxi3AlcTEeEmkm5/OQFoxqb46h7gARUhMJIMO1aDZp6i8JnU/Zewl9BCCGIy5jJ",
+	"8yFaapoal8mJgT5mE8Wq5FsNOlKKUJxVJNE9W+iCzzN3DQASXhqMJaAknRKz41knXcAF3eJO2BIHGA9J",
+	"Qldqx0yLlWnUPKvtIcEtzNhcPpQtmWBrppnMRTKqSk4nkfGY0xXpfLp9a885xS/Q12RGoqC1Df+iEC7V",
+	"Dqi6NKnWzmYldczSTaOeRgQLN3piQkWme0Ar1aqKER3KKADFtNS+jaYVwjbvqFUQddZrh2xt4IpEf8C/",
+	"yZwlnBLA1TtFlVOz4UcoTG4bFuUdDfaPdwybO8E+BuUzA4y2oEAlJDrCNSbAqEyKViE2Q8EC3DDMI9sl",
+	"BFQxoXhR/6DSQ8Q2FenAtcnRXgz/m9AkclijaMdxQswlQRARmsJPyNaC2b2F5yIqpysDb2xGPLYUYdV+",
+	"I8S2G0kYWyAcKfqhuFYswqXjKNNWRGFnh6rHM4jW6o9cbT8vvZmTPINTaiZYlqWX9ZeVPiah6CDzBzu1",
+	"jibObVDteNLfG5EJbsGbpzdFj6Jq75YT12luJlNQB2a/QyBXVNb08WprmFpXGNMnJtf2/ta+KLhl8Ak7",
+	"V62TZ71mC1l7zYYggF9XyvRQtcneC+5kgcksUm+KguyRgwLmYPiuCYvhP6NTcrGxV43tUeP602C5mi3r",
+	"qToDqCKf/vD+/ft3dRQAOxKKgigZhlTciT2t2RihsDcWYSXThYXWaogZN+HUCRiSoAT+/PnWSKV6wXDn",
+	"FQ4CW9Qbld4Ik8dAt3C9hKLjbi+9OICR0QiophpRcz7Bmjf8jQi0str2JiqhMGSwm7jefIU9aoAPUliL",
+	"OspwYtGIANgpxlcuDf47EhmUF43w0JnDbyxK8zM6iSJrdSPn+2AmKeNRcpaQudagf9D/EhsRNXwFIl3V",
+	"jXm/pb0R8sNpGUQpYh2GT+s9bephFNJSDIipD4jj6g1vQmE63phWM5WSQceyRVuaSr+UWgdf46wZFU1U",
+	"1hrauEOtTBcbn1Sa2wC4MO7XpqfAN6xQdEgAaVhY2Sjrh4PjKBSNLgnuGGGxq3LHp17JimyHnFsriY1M",
+	"ZR+JirpE1B/UAi+/va4UALSFxng5aO0Fk4uUnVSENWbnq6IsVuXxzNn3jepY49NKecxsxq11VF2e39Ze",
+	"46BGu7tywYShcU9m0117k9qFazEipdO6j6vpzvJ874Flyri7+r1BL7DBb0EX3Bt5e72gt1e+x+BXDzkU",
+	"Pkzb+vCeFTEJHaNucPVGAG/JlD8w4T8Psw1EQ4htuzMDFKWa2A6QvXpDUa7I4msjI34dhIfConC/JWQC",
+	"Bi3eZXQbNjRyzpCEJxjeRI8qdhwDzbXeTu0E68Z0ri65iAgdywdWfEMfDeSKsH4ssto4wlZ6kV8dtFUf",
+	"rrXpv7A9u7x6q9afn+0A6JrGFTlsE5e2VoTCikNqr7HFHjubwhCtXQzLZv1blcTXwvxP/rNLMBKuGqjg",
+	"qoqheT2gsx8EG+boNmr7WVZyCr5yktbv0Jzj8fGzc6SPv8ccHS80smDLPQZ9tWGDy8DyVrNySTdbUQ09",
+	"D53IhbGjzdlROwT9TkVj2wZZy3ypDauAJ31A98nmXqUvZlZtSeVqJi0CdS2JYqbZd+EN1o3+P2VTYdvy",
+	"+6VQZdsqy5j+tttVyR/aFHkvRc6uaZK6xYWmRekWF5rmr1tcaEPpT18ajUUHQbB9RxC8Y2FzBdoe6K7b",
+	"dTkFT1v3+ijvePJfn4fw5HtDs5K2ZxQr3q30UcVb+i/fUuvXhDftvXxT2WcS7hgcv3xHsy3Yk+/tb7Oi",
+	"eoM6vGtvq0WVLXAw7cu9oAeU5VrxCmegvzSd4muY/oKn5ovvNQwNb+SZNphPvreQbUkvH8ES3BCM2xz7",
+	"sODXDDUGJCXbUk9Nu39mXHTWA9UIi5BmVKQWCim9TrUoCEibUNA0tWGQnR6J0N0ROZe3DeRGZe5QBGIZ",
+	"diQyP4FuJdGSZsJ+McRlpYqFIuJiImFU7MxYBjDHXFAMhPFFGfOr2U5gLZ+0lTmYashQRNZRXnReA9vc",
+	"GBww7IIZh1tq76aNlg4xzRW+EkHaGNYatDLxrHZw9YJEajSTN5IJn/69TFavFEpjl3ddfdMUftnMRDYB",
+	"YYzOlW+SeuYFUr/Hm6LK1/q0KKZXvPHp697c4zcWC9MRMdvNGBZoeeXrj2xhXEmCD5+ABI0bgJeJ/XyW",
+	"4rFSVXp8+LROj/XLq1QJxoesnwziPTqc7LODpIUqQe94UKOKnVSDLMNtyDLcP/jJpMJJwdbf5YhSofrW",
+	"sf9/WOVV6rue8LhBj7fK+krOY/3FG09raKX/uv5lZYOjwdZLqTVYalmGdaJU309n3kBSaecWuXdcVT3T",
+	"sUxT896yWkz2b5ILdOHYXBbfOLpdKM3kY1VSnr2NL9N6rjdccR2u6L8xWAq2AEtt/Z3h3v4WT2v2qcX7",
+	"9rdZWkszvf9p6A4BWBu8K1PKnJ6sAD5zItoRn/Hu4mNKhy3aCa0I8BZfEYPvvTH78FxDolpCk3m9Gdcj",
+	"RHBlMa+Nztk4lev4VQZxzVBvFNjDOXNpWaQT4d+9OX28w+/uFP+FOVdU/8TEku3VochFYiNCmHNjTjx6",
+	"X31b0rNXJuns9NySbBOlOV0QKXQltEmVS771TT8dXWBW1wvCdCRCJx06wdF5/5u9/zdDmN9C8Vu328X/",
+	"4MeK95D89trWTDvEjGE5wIxgzWls5nPiulMgcYWsd2RxuQtmEKPjIp+U7gkYzxUg259Pym/yjJcvdQK4",
+	"W+sIYWdWAdg4mE24ta2h7FV1tYhXFn18evZx5bVWw8Jl9a5OJKq+TNc2RnLFFO05YjuV/kZuFm+U/bJY",
+	"KVxvnu46AOAcyzZY9ldrZPxWOZu4zhHZ0rYgxrSA4ULx3rBi3Vvr3tWBXe5dXkLZhQRjvoD9l1wxwqfC",
+	"tP9TEs1v4w8NhXWa1yN/WFliWdntapUf/TVe8Bu8ILNQrG9xx3aAMpEInSsic43xx34Q/N///X/2j493",
+	"aibcyCY2WEMQXxDEXGzbxFUxX8kGcItUhWqP3jajx3Zk+29r+JRcU5eAviOf43bbDMiQxSR31iyjf/yl",
+	"5MONLyXf9OLxxmus95NhfxgM6Dgejgf08GB8fNg/To77/aB/GO8fD6pFja2vDS/amxwfrb9VdtsXgm/x",
+	"/u/NL/r+ihWZGQ+Pgo0v5v6mL9t+4eXZ6y/E/lZvwR7uHzzzPurK+4hfy4PdfoXv+huZ8OXN25JNj2l/",
+	"PIj3kiHbnxwEh/2jwfEeHY7344PkkB1Njou34L94YdV8NrGFDfw86A+aDL0dO389M59g3opi+o+5nnSP",
+	"vo4M9oX9cBwdbw+D/jO8bapUnmHv35GDyzclt3Dv4dHxGvfWvAnPOsqtFnmFo3y9Ke4GU7utLW7F6HZ9",
+	"cf/HWNz1JqZtZvc/LeN/WsbfzDJWtkEUQH5rzTn71CKqr7WQTfb1i3kjJsZbptM0Us3rmeYR6oeommlO",
+	"monm9p1zSzbu2gRwtRKaPprSEDMUprPSxYLRzCdR6FGbYh56UfW3op2XSTsPxZjpJWPCpbLbd+GYVDyf",
+	"RF34PiI2LV2dVFLejdGL6XYmc8y8NzBjU5olKb7OdBKKmCrmEo6BCm/AiJmi89iMAuONylJQm7QflTgi",
+	"2umR64XpbZKacnkuXCZN8Wrw1pyTIuWEtL5ajlxVk3hcLnwSipTfs0o3j9bklI+4E9ukp9wW+60lLs+3",
+	"6fz13WzNPiHDYLgh6O3+3PzK43r5bLBFlP+fcfDfOw5eJpX9MyD+OysGc7jafKbjlTmQr4qNVwu88ZRX",
+	"K5x//gI8XC32/vkL8Kop8GqTCoBeUtIoD4meswGOAm89EweEy8ylXJFExjmGx13ZCzoT/LXHuJrxaqqq",
+	"yZT7uKTTKcvIp/M3itxmKyw7zPVOMbFdPIOWbL9uaCSMathGqp3rrYjj4hu9V2vP71Ves2w179pq32Ny",
+	"I7ctDpp6ksgH6+td7+WpKsObvX768vT/AgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

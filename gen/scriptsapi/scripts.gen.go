@@ -575,24 +575,27 @@ type DeleteScriptParams struct {
 	Cascade *bool `form:"cascade,omitempty" json:"cascade,omitempty"`
 
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateScriptParams defines parameters for UpdateScript.
 type UpdateScriptParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceScriptParams defines parameters for ReplaceScript.
 type ReplaceScriptParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -621,24 +624,27 @@ type AddSectionHeadingParams struct {
 // DeleteSectionHeadingParams defines parameters for DeleteSectionHeading.
 type DeleteSectionHeadingParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchSectionHeadingParams defines parameters for PatchSectionHeading.
 type PatchSectionHeadingParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateSectionHeadingParams defines parameters for UpdateSectionHeading.
 type UpdateSectionHeadingParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -667,24 +673,27 @@ type CreateTransitionParams struct {
 // DeleteTransitionParams defines parameters for DeleteTransition.
 type DeleteTransitionParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateTransitionParams defines parameters for UpdateTransition.
 type UpdateTransitionParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceTransitionParams defines parameters for ReplaceTransition.
 type ReplaceTransitionParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -3627,7 +3636,8 @@ func (r ListScriptsResponse) ContentType() string {
 
 // CreateScriptResponse201Headers the declared response headers of an HTTP 201 response for CreateScript
 type CreateScriptResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateScriptResponse401Headers the declared response headers of an HTTP 401 response for CreateScript
@@ -4405,7 +4415,8 @@ func (r ListSectionHeadingsResponse) ContentType() string {
 
 // AddSectionHeadingResponse201Headers the declared response headers of an HTTP 201 response for AddSectionHeading
 type AddSectionHeadingResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // AddSectionHeadingResponse401Headers the declared response headers of an HTTP 401 response for AddSectionHeading
@@ -5357,7 +5368,8 @@ func (r ListTransitionsResponse) ContentType() string {
 
 // CreateTransitionResponse201Headers the declared response headers of an HTTP 201 response for CreateTransition
 type CreateTransitionResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateTransitionResponse401Headers the declared response headers of an HTTP 401 response for CreateTransition
@@ -6856,6 +6868,13 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateScriptResponse401Headers
@@ -7647,6 +7666,13 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -8603,6 +8629,13 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -10359,11 +10392,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}", wrapper.ReplaceScript)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/scripts/{scriptId}/sections", wrapper.ListSectionHeadings)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/scripts/{scriptId}/sections", wrapper.AddSectionHeading)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}/sections/reorder", wrapper.ReorderSectionHeadings)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.DeleteSectionHeading)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.GetSectionHeading)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.PatchSectionHeading)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.UpdateSectionHeading)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}/sections/reorder", wrapper.ReorderSectionHeadings)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/scripts/{scriptId}/transitions", wrapper.ListTransitions)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/scripts/{scriptId}/transitions", wrapper.CreateTransition)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/scripts/{scriptId}/transitions/{transitionId}", wrapper.DeleteTransition)
@@ -10566,7 +10599,8 @@ type CreateScriptResponseObject interface {
 }
 
 type CreateScript201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateScript201JSONResponse struct {
@@ -10582,6 +10616,7 @@ func (response CreateScript201JSONResponse) VisitCreateScriptResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11553,7 +11588,8 @@ type AddSectionHeadingResponseObject interface {
 }
 
 type AddSectionHeading201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type AddSectionHeading201JSONResponse struct {
@@ -11569,6 +11605,7 @@ func (response AddSectionHeading201JSONResponse) VisitAddSectionHeadingResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12800,7 +12837,8 @@ type CreateTransitionResponseObject interface {
 }
 
 type CreateTransition201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateTransition201JSONResponse struct {
@@ -12816,6 +12854,7 @@ func (response CreateTransition201JSONResponse) VisitCreateTransitionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -14428,217 +14467,230 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchs3luiroLhbZTLTokhaTmKq9gcjyYkmsqSVqPGdTWfdUDdI9qoJcBpN0Ryvqu7P+/s+xH2wfZJb",
-	"OAdAoz9IkZScxDOqSsoi2Y2Pg4Pz/fG5EYrpTHDGM9nof25MGI1YCn+eDOlY/RsxGabxLIsFb/Qbwwkj",
-	"KZNinobslSTBPUtlLHhAqCSUyCwVfEwYz+JsSTI69ghrj9sk8Buv/UZwSCTjEYkzckvDO/VKcDrae0+z",
-	"cBK0G16DfaLTWcIa/QY83/AaKfvbPE5Z1Ohn6Zx5DRlO2JSqZWXLmXpQZmnMx42HhwevMaMpnbJMr/80",
-	"YtOZyBgPlz+zZXUn7+kdU2tOWZYuiaQj1iZqd3dsSWJJUhaKNGIRiTnJJoxIOmUkohm9pZKRLKVc0lAN",
-	"pbahHlikccZInPl8loqMhZn0yCLOJvBjyuRMcMn6MOGMZTG82oRR79jSI1OWTUTkkRnNJoTyiNyKaNki",
-	"dJSxlGQTmuEEPg/FdBpnGYsI5XLBUpnPMopTmdm5YBT1NR4qCSxEsr0rNkvokkV9ouAaeOpZn8MMknCR",
-	"TWI+PiyuFVeivvrbnMkM1zSiccIiIlISxSwit2wkUkb0EmM+Jk3q8yyeMjHPPEJJmFI5IWJEKJmlImRS",
-	"qnfFCNZpoNvCrUqPCB6yNhm4y1hM4oTlu/W5WY/M4iQh6ZxLMmaZJMFB521AgtPjk/eXF8OT86O/fvz5",
-	"5K8fT88/3lyfBAi04Eod/t5AbS04zM9Z4QA8QH0exaMRSxnP4ETWjn11cnN9chy0yQVPlmq39qg0cuRo",
-	"1VdDp2w0lzQhzeDg06egpX7nIvOIFEXQx5KEExbeqTMf05i3yc9sKQlNFWJN2fSWpSwiI5GS3gGZiHkq",
-	"2z4v3KfXo074lr7p7b2JvmN7B2H3du8t/Z7t9W6/jbqjA/Zd+LbT8BqxuhiILg2vwelUvetcpD11k9xb",
-	"OKWfzhgfZ5NGv9fpeI1pzM3nrle5o17jdAS3vXobAWLhhPIxMxcGaAyJRyTOJAnnKZyBpjcKJNkklkRw",
-	"1ocXAkWvAkAtThhNk1hhK9wQnzctAVKP3irA8bkCGwleB2osGoZspg4qE6KlUDL4JiBNypdmQi9HDqpO",
-	"SV+qljpr5vN7mswZETxZHpIFo3eK9knSDD7s48QtfVijuVTYALh30OkEbTJQt42ldmMav7q9oHyGhibW",
-	"H5Kmo4XTmdEsY6l6/D+bvv/Nf/uNX7p7b3/9pbP39tfPHa/73YPf+O/yV61/bdSd3Fk8jbPquV3SMSMy",
-	"/jtrm5X9bc7SZb6wBN5zVxWxEZ0nWaPfBYyhn+LpfAqfEIH0R7uImGdszFJYxcVoJFnNMs7xNIVCFjaV",
-	"JBNE3sWzVYsSOEztqjpeYyTSKc1w6m8PGs6qOrWruoaVnEbVdZ1GiheOYmaJHP5a4HZdvUhF+vM1SjPo",
-	"Oi74rykbNfqNf9nP2fg+/ir3TyNcHAM2teHq8GHAbiDf6u4F+tNpFLQKCz+oX7id8IkrHyomG2+++Mw+",
-	"X1jl29pVZu7gT1rog3obWS4IHj/Q6EeasQUFoSMUXHFc9SedzZI4pGrO/f+SahOf81Wq7WU0TiRcO5rN",
-	"JXnT6RxadhtHffLtqBv2aIe9vf0+OghfU7XLNBXpkYjUln4YHH/8cTA8+TD4q8JZJiUdw1bhYP82ZzxU",
-	"f6T3ccg0aWQRmXP2acbCjEXJsvGw6c5P1LxXetsIhOLxDOxMSKdnLIWdk4jNGI8U5c7XIIUSfxTC5as5",
-	"NHIIWVBJJjQZ7SkumjHeVsv8gUZXCJpdoZzFWcL6RN9tgrSOJMC+FE/olsD7l8HZ6fFgeHpx/vHd4PTs",
-	"5LgAZHNOICREAsUoMlU0Wd97AOvzARglcY0ckkxposgWCmO3KaN3INzOE4bXI5ZkcHlaBCry20hJWH++",
-	"vjjHtYNch5IIYZ9omCVLxWXxCeBznpKJb4bv9r5HTjajMRziPE3FmGaMMBnSmRKueURoRqZCZuTbA5Kw",
-	"e5ZItRzOpJIOPTVP8H5w9u7i6v3J8Uc1ReBIzbfLTK1e0WorzMKOYk4CfZABaUrGiN+4yg8gZtJvtNpk",
-	"yD5lZDqXGWxG4QjV0nw4oSkNlUB786dOp9MhlC8XE5bC0FbG9QgXKYkVd48jveOYgzwCYrpICTCWPrkU",
-	"Mhun7Prfz0hIuZpNZkoSziZsSppBBXUUIX3wGu9EehtHEeO74nCYMpox5D+EMxahLpKKRCskaQmJ311c",
-	"/XB6fHxyXqEQ8E6KqkJCwzs9UjyeZIqdFm/xM+NxmDKg5jRRGAHg9sjtPANQw8IeXRFpBnZvQQsEPZ/b",
-	"X5Wq+mlvJOaAAntqyIAoToBjJowqxUlNFGs45pJZxjjl2SvpyKTS55zdK/HxoPM6gJUGB50DJbKd19wv",
-	"H+D1E5XHQPuoVrZ3OfCeYdHSI12H40mPHHSInIk7xj+INFI/9wg1j77JMf5IzfopkyXE+Glw/fH45PLk",
-	"/HhwPryu8g9EsQmVmoCrTRySiCUs02iO2qdIyVwyElIZ0oj9m+Kmz0709DGgxldcUk4nNDmI4ghuP5V3",
-	"oCFRs7QCKfS5pYU5YUH8WGh6mLBRpk/S0YiOBB8lcbgzE1KwooSzBeicuED1SS+/dEj1CmfpsGJJSiob",
-	"ICNoHjhBrtKaaZ73hILS/AEsgCaKuizXLoQ0VynVLY+I1OeumQPfAG4RwxFZEwAH2XWV7u8Zm89EpFmy",
-	"bFlM8DncWqCpEapfjkHMsRVUpdFrFgol1WSCLGicGUsITAScDnW+FStqF5XqddoGaNFcqXU0gcPYFfO2",
-	"ECxPz4cnV+eDswKixXoRBJ58TsmRO1IgWJjmKTssXOo4KooAo1jBXiEBsvdEjCUw2HORvRNzHu0siSPZ",
-	"+64EkOujq9PL4cfzi+HHdxc358UbqN9RRGcEcz/v5cLPXkVVE6nDDnIJlH2KZVYv9qmFXdJlImg0FOKM",
-	"pmO2HZxckFwO/np2MTj+OLy4+Hg2uPrxZLV0zD6FIKl0Owffv/nuWxDz5BeSjGFCRb3V7sCQqs25Rg0C",
-	"w48kzS55H/+AUtllQkM2ZTx7KnHP2TE56BmZ2tiTM5EulSys0aWsbZyfnP740w8XN1crsEyNwVk8ntyK",
-	"eQqsKirNINKIpc8M1pkBjWaO1FmDqzi4SyDNoGYzAZjZqLbD+fyWLQX4BiRhPCLN4Prk329Ozo9OPl7c",
-	"DD9evPt4NTj/8QTZABr8NmQyrgX3cS5jRt+Mx/h8eyZDvg4ec5nCbEBN3oGVf2cdpWi67ZODEqpfXp0c",
-	"XZwfn65SrQv24ElOwIiMOdgXqB38GdE9d00ZXC9Zai0tMRsUnK0mtNfaAPNUmqLt1q8VLk5YEpHbpWUF",
-	"bz2ymMThpCgAW1uEuGdlPmbu2NHF+buz06NhEe4LQVgC113m5ksxY2Qh5klE5ISmzF7hZyfgSDxwqoTR",
-	"e0bUgkpsD+xIght7/mr4D4V4T/lSWwnk7lKTutToC+uqxQgelYB6NRiefDw7fX86LOHx4PKUpDRjBGzi",
-	"mg2y55YPQpokLCVSYeQU6QNuOUfYMZonX0kyY+leKLicT1nqro0miVhIRd7c3Wi92ryf2+8U4RHzjMyo",
-	"lAr4Lv4J3iZXOdR8XnC6aRDK1Zrzs9HHLQngDafzbCLS+O+7kz6wSisZAMgW+zQDE3MRXW7OBzfDn07O",
-	"h6dHgzLGULSFkFtGUyW9wFAiJQqTrJ9aG66/jPwU0jSNgYA4RhrgwVzdOsPzcZnNoLSZoNUntLB6pcHR",
-	"osHSM4DxyCIVfJwsiYzHHC2ZBrOoNsPA1JRbCJjR5vyOiwX3uUhJyu7FHajyHz582BvMs4ladkizgs0H",
-	"wMEcewGVgm+IhuVx6+MkaP6EoljhRN1MPmakefXuiHz73ZtOy8RH/IAgShlNpv/mN4yhisZ+w0MF69/8",
-	"hjZEfkRANkohE7sM0VgbUYGX4J7GCb1N2NMoZkIzRZ23UDrRGAVSzM354C+D07PBD2cnjzs2ABnyVT/v",
-	"tbABICC7Pu7hgMWkjIYTtZhD4gCj/TtSNh17odZ0ArE6O2s4mhsfHFQkiyMQ51aoyMZFaPQFWlVntdMC",
-	"wfDMx2i0wgVLkj3tNrmdG6Um90YBdSmq0qCZlPYWtFbLHTdczmczkWYses+imA7hRHbVsm/Or28uLy+u",
-	"hifHH9+fHJ8OPg7/erlG1Qbnxy0jlSm+rLatoBWU5wza4NXVA6t5B5mRiusJqJZ11TXXcijJIGpLO2FA",
-	"QjxECy3IwjH6idg9S5d4HCipKdFXkkgsuBKXBWdtMtB+KcXFZhTimXJJHjTQ8z91wRvEtRorRuTcysMt",
-	"r+Dd6v3nm9fkf/7P/yVdDBQBc4Oic3jxcEXoQtMuljvGZtI42NQFrgYdmMiIt53Od923b3tvDr476Lx9",
-	"210fJeE1jl1Afq74ZUcpY3sZ+5QR55c2TmiDdzqdR8N5vEYRN2qPEDBCjDQAAJVtgJqac5YqupnF6Dq3",
-	"hKVCAGcsjEdxKEkT7AqjEeNAJkYxS5QEodEDRjcspqXUIQYir9JT1P8cQF3ZiHPFKjNnikqSKQ0nMWd7",
-	"6vTgi1BErE9qPHtejUczyEmF5/OgbD5UT1SJikeC4dXg/Pq0+n3RWQNj1ijRMOzRxeXJx/en1+8Hw6Of",
-	"1DfHN5dnIJ19PDk7eX9yPix+aVRCXGhZP1TPnp7Dpj9eng2O7AB1Fh7YVZ0RRw29wgDjkdUGlaBiY4SR",
-	"6mkinMPJ8KeLY1jR4Ozs4gOO74RJwNZr5Qxco7Z7q8fKv5UlXY84/kePFPWmcihXjf24gpOWopcx8qf5",
-	"lPIcEeV8OqVpHV4/uGEtvzhIng/+q31J3P4XCzP0btVRjZmQcRbfMxLbuJt6qrWWNJ2zhSH5GLJVN5Uh",
-	"+wLoNsTzGeovcsL9RJJrTCU0kQLNC5KkQkzBaJhZ5iPJhPJI6SJKCQFmEmfPS67Re18HCG0abt73SIBP",
-	"BYVlh+JerRB3CpRQkdr73itpnjfEOWgZ66AJ2PY5jSKj2hSpMOq9jwkGOMEAn33wdChCNMgee3EYT5nM",
-	"6HTWKMsS699z2RrIEXnQ3WMxWl5D1mDdLGVKebMxX0Xw3/cMc7ljswzQQo1Os/g2TuJsCfwfowAk41lf",
-	"n5YkE5FESl/GGwNR3hCgcqGkCL9BYo5uTKXCOlO28Ci2vFAQxLTZUQ3h0QevMZ9FO5yUsbA+8s5fjCG2",
-	"RH2ccEZccz6iizvu6uqIUwHrqlcGvl8Tatn4ECdJTKfkeqIEyZnSmYuST28DuQcXcVlLnS9Anhyz3LUj",
-	"D0mg/woAaYJMZDQ5Ugp6AGKJWqxBN1mVihITerseFYSNjd0qftXcJJgKomc3QyfAPhyLpimF2MF8Y+tC",
-	"dM1FAe0qj5AbxUnGUoj61yRNwXE9k6mPx63inWwUFufZsGQNtNWo5gQZ0gjdITS5dM5nRBPJvBW0+5XU",
-	"p+oScT2k0hrBTZUJ7Q9CY5QgKQM/m9KKEYXJDU/iO4UkHqGa0hvLFxp66RKUrltG2HSWLfvaYg5ci5MA",
-	"SXoAke3OSgMtG4PKxhXOtp+JG+xO17enaKUTxwFWn+jQTFDSVtTX60jHlZgyAUf053kSQ/i4QzfebEw3",
-	"boDA7YZXQ7gngFAKazBfwkGtwtgKwWimg9sEZ6iywkEDksCLYOlnEQk+PyB1wp9w0RLivacxdxfW/Sox",
-	"pIoMaHA6QdHySo203RXX7sBaw5VOFTGxGuie14liR4xnKU2IEYTJtTYjovUpzvo+D7TEO1zOWEACPYdm",
-	"H/q30yiw6V0xH78qBOrXyXX2vc1EJmcJjwK7AEt4o6J9OL95zlJ+ffRozAKqN0G9iMlk5UPQ8QerQA0X",
-	"mysG8ouxRaqF5HfdfFm+xF7j0556ce+epnBcaoTqcq/NmPlmfsKV1Yr5VQyiuezfJUFxCCvT990D94yQ",
-	"of72eVAUeAMTPyUzAnJ/q03KjyguAKHNyHumQjvyLCczLlefN9ENbPBSBq06fPutNQILjM3w+y7m0YaI",
-	"/XNswriepnOsn6rw9MZ0Dlf4+wr3OeS9OkG/BIgdJf/CJTiC93YVzjhbVFOd6m4a8tE+CWArwWFJegJy",
-	"rPAo0LfK87lrFkaZigTor1F3lKLXG16k1vxt1XpJlwTzEKr3z+c25iHOyFgwSZo6aw1N5DyqvYbU+JQ2",
-	"p+CKGz54DVqwz6973bHkP3gN3O5OU+5++3e4zjtcsM1lzQImPa4r0pzOlkNcIN8GfBBV6dwqbJtpbkVe",
-	"VKPBfWldczMNscB2yuB4qkaIkNpBH6yjDdvrhcXduAriU+iPNuc5KmWuROqpFI0RUsdw5l5NVCLqCMc/",
-	"6F38AvpX5eSKephH2KeMcTwfVyPbRLv6Ck5hFcB/1gsowvDDhGZErQ1sQfo6gK8/RlKnFNKUhHTKEhJS",
-	"yfokFPyecTyjZEkCGmYo8DIOXHWWikSM5wwkXzaL9QcShBORziXaPSBhIZlH6hpRviRafZuHE7IQaeSW",
-	"AYASDGBgkWHKGJ8ldCmxRga+peiPJCHlkOyUTVicErHgZT8PLFDdqzwR/xe69/dffxns/Qfd+7tOun/9",
-	"9uFf6zxAGopXGAl5mrHpo9haRJ0tBWKeO2cee6Hqx1knEroDr7mfeqO738z7Hvib26s0360ZpQv6BzD3",
-	"nOLbuX/cfFFmpfXqr9xo/+sc6vc9HXZJmoEWmLUEJa2Tx0nYQydPBSDbKTKleXaE4hWT86TGbLzaUVCe",
-	"dyPYQRGHz7/ZTXj+a7CRfbKkvFDQCehsxmgqbYpJjRFzEGak65FrRZgg52RbE+aj3lvr9lKoCNnUaCzQ",
-	"K19lkvGIzGgKNYNoRro7+JavM5Eun2DOy4NIKhY8JYVivo5CMmPPu12iBUpJYXHUJ9RJwFLqWuDWmAhM",
-	"5Crm5L6SwMXwJx1NCNlCwIvUr1FMgY2p32NOjkz+rs/fU07HsNTf2MrnAPjpNr7yYOstfIXToSuOZQsD",
-	"q86MhrNzAI9FlSysSQ7qV9Jz0611cCIO/MrUW9ImRWqMh3kCmOLv9u2SrbHwUPnC5WYaV9lSdHEvi6es",
-	"9pV8opr76SQJOqB8zBxYIClFuBO0Bvo8gC8DDxNDdJmjVYBuHVrzIVwOiNSapUwynnlY3smSOWv5gNJx",
-	"LBF8rOTv57M5bmvXcyrq/AZmQPbp8d3YQx2qpx+8Yn2bbbj8b2s5LJXhcY2HaiPPZDvMwfN0u6FL47Uu",
-	"WIwF3cXo53NbfWTlNfsCRr8Sx/zyJr/qhFtepl0uQxnl1JfrsWQrc12hCEfM3TN7qr3OoeRfh63OgcXv",
-	"ZabLYbbrLa+54XVmtfyx9Za1qvL1R0T5oZ6lRgbLBQYqia7BtU7HOLoZkuFFf3vlIl/Nc9votje7/TaH",
-	"VDmQv+TsdG3hXVuWsksEx/AhOCAeAf+BxE8bR2Vg4NTJNHl9cUYyIbbWtpBwz9M4W15DHh0ynVn8M1sO",
-	"5llNgc9BnrOnUSf4X3uDy1NM3cdEKI9MacR0oKpJYFOvmIT5wKTn02gaw4A+Dy4vrodkXz0VFCr4yolY",
-	"cCghq6XLWOcdRjoSBkp0RVC1k0yonJho2NoCm3axucSN20XuR1OWmo3jp3cGnn/+MGxUicyfPwyhhslA",
-	"J5nC+fWJzuLz553O6xCz9NSfSliIpZxrrXPCdLqZSF9JcjFj/PSYHAnOWZiRWSruY0hYSX2uMymtWShi",
-	"s0QsUaExcvpP17033ypZO2UZQhBzLUkolL40SsUUitnyUTyep5j9kNB46nMrigT4RtDy8vpj8B5k1aiH",
-	"SQBFtxDCmHvZ6GtQ5SCdZNkMk4xiPhImT4piurw+iXcaMQanFYdh40jhvS6HlutuEJJrUsmkV2dBkcWo",
-	"Cwrlm8F8K//nf/+/lkkT9bmrAxZeCTTZg0yAwfEJubgZtgP1MsLUJhGZoAkc0xkulhhqfLvEAOHVphJA",
-	"AI4ZpkJdQghP1ulQrmZqApQVpkOBbj2UzzG8ve1zn//Lv5AjN7LZ50NdLhBs4kTOZyyVzBpGZvPbJFbX",
-	"hdz3oKqeUpb7JHCL0SkoJLHMrnXgq0e0tVL/7PPm5WB49BNCNtDZ/kUnigwgZF+b190C2V6ebXkawQgY",
-	"EwkKPoL7vuuUf5NqpVEqZjMWAVZDAfI+CWgUFecMSNPEYpZRpIUOALOP8mtcLIjgpYgsRYFwwSjq33dJ",
-	"xMIErt3tPK9ONpesla87uLwZkn2NrvufjVL0EOgbaauna2HEgvyWhXQuwUg8hoIJEzR6VIAP5fMYgSNo",
-	"k5M8X44lkpFmyigQmjjyyGieJADiGU2hQh8O5enabx6IxBFRh60VofI9gcLWYIi2bhXkS05BPYitV+MZ",
-	"jMRoef4NuS5f1AnFpBB7oaz7xTU5qo32nezgUsCSfs/nJDeA/HhSC/X9/CXYJFa7AyZGM70KwAxCVh2c",
-	"HWJfI3qgebJiwG21y6FrWqJ3xqdUb3z55htHx/jmG9KsbBMMMS2nHMgSdgoFOywvWGkDM6baGjOYISxt",
-	"2O4qiDmHvxpoiO+uhgs9BBYTKMMo1QQaWsCk15v2mloMMJDYn4p7FBf0mZjvzQGo4VHQAJj1iYYZnEZ9",
-	"hFCxwhbo4voeMXRm2pxUsPVqjT4zwovS82Uf4KYNAmp12kpQsnBa+3M+nGs5IOcmqcTWqvIbYBlbtOBk",
-	"wMwBa+ZaLZEmOVbzAvUJyqcTmbFZn8QjwmL0bdI40UwyTGK1IKhJrhYI6Zsa17mA3E7JdD0FvXqAX8WW",
-	"KPhatgf0xsoLKw/ZCLRqenSCgaMW6pUs6BJFPlmsyQOYBnTEZh2wqWTJPatm6vQt4bRsnVb2goVJTbo3",
-	"jC9zMiJ14Baj4UR7mJuI3EmspixRKE30kXsZ/m+vu1IbgLPf99QMeBpSScnpHYtInsGEdFcnXkt1Cna7",
-	"6vapEa2KYGpy2WjRliG5OS7xOsYIjBpROadWAVIrRY5nqJ/lNcLAIK81ELwBcPkhhdvnVF996y8CvVmj",
-	"9YnS9vI43mkcRQmD3Km1GPIKpJZWX23gGa5YV93vujRwnxt/rge/3zJT9YZxHePhmgKhDMwkZcxD/gql",
-	"/+sSadvkA9Y78TnlS6+Q+V6iNwBc3FmblGwWeU22WFZ37fN6K34p5hy5A4RZWAcFwjOfCzIMqiFNPo/z",
-	"clnluHgjLtdHuHuF8PZK9XmCl1ChT6qUGS4ZSSm/k+awbMGYMZ3Jlo7jYHkZK0tkFIEXXGEM8ljBMdtU",
-	"FwnwOVYJcCre3S6LgFXSS3JvenLoCgKWkaGyafLPdQMQbAgidbsV4MFAxl7JWveLFfN1txV8/XCjqnug",
-	"nCmBKvJ0ixVzIJry4BawIYXuZ1KfxG0KfBFdok8joM/1W/U53n1LImOpNW0rHVqEVOsGBQWgHMHtALbZ",
-	"9jm0qAnBH+xyYNfuprj+zTBoFWucGUaHpSIUeTdHaAidNrIgKwoFR2YRLn0OkvDKEptFzgU1najTAqlZ",
-	"sMV45E/dsgkG4oMTKTBpS7srtUXGtu3R7Xqagd9AM4CeAA0BfkNdA9g3ZMQPj37SpPn45OxkeFIlyD53",
-	"Stnh4IfWILKqtJ3BTKjQftDtBaS2wgAisjlpLdNaKua0d9Ip2lK3MUrJIubSnEfemMhCzxyFZhwo3gUt",
-	"faguu6nWgcQ9mr5Bij+CSQikGKdxkN4g3F7EBJjL9j9SJMKssFRcng9MYrlT96RZrXiiff5LEvwJPpMp",
-	"i2IKXu2Wrc1SLrJvuslAlajve2/etlBQNctS4sdiEmdMzsAQnYo5FM70COOh0C2roFi9DgdCDAx8fx7o",
-	"0vw+B9OFeqj7rVO4X1fyb6pno+9fh+qfEY2AGKnl2SLihwQfUXyMJuonnUKo66KoeRWNTnXcHEELp4TK",
-	"/6yuK0DE2EwdWd6DwDQx4EvNOyRW/5egHNjac5qZlmpumBJJSIZRvpynCslxgeUq36V2Az5vAqfotAqN",
-	"B0y5LrcxQfd1H+v8klcPr2y/LrdfgiLYsC00Q+nzBg4THFbJZBEKsdS9GebGjFXbvwCOTP0FbaSq4KnW",
-	"KTGoPShUKTP3Lq9mhV0FaKH8m9YU1LEsRJ9QsGYCNSzWemtuYd7U9diC3JaqS8RuYDiGjCR8PbdBKzp5",
-	"osRwp7vAROs8qUi0ERgF9Xy39T0BfI5g0IWHqr0EIMAXypsqsH5DAqw5EfSJ0pEdQ5TgyRJ1JCSEQR+w",
-	"E28J9j3Dn8HEHfSdYkYemSVzifZw9TRUuYZnY0V2s6CvhGmQmw1hUo+ggdsoyOob4Bz20/6d4GOtBQwK",
-	"JW+x8B7W9iu2aHDRqxuQmmooCsroFSv2b/A5NnDAzglOzRRthsqNQnmgB6I81LV8JbVxum+ZVqU/g8F+",
-	"iU0ZPOL0alD6VirmY7SA/KxUNV3N0kNUsNUwFdmwBTGBKB703gY+L1XENNcIaiFJc32KhY4A7ZDVuxWT",
-	"AoxWJYGtzBJogyvUHPLqiw4d+jzQ5VvgcaUfzpiYJezQoWo0iiSRtmoSRDnrRZSKJylygxXrUARqlpUr",
-	"r9YQ5JFrJkFYUDe49y3RfSVaWlTFLii3UFgxnDjdCoM3ndcKjCvq7hwSW1fSvFHXHYiMQZ0O3nSUaOKW",
-	"9GmTU+7zW5FNIHhcugS20EUIPBFJHDIda6vdC+9Phw2vMU8T7Y6Q/f19MWMccast0vG+fknuq2fzqHnH",
-	"M0FWOCK0nuqEsfQbvfZBuwOO+hnjdBY3+o3X7U77NcaNT8Cztu/UaBjXNUAz6n6Npk9lqM/b0fmN2RZN",
-	"YIDjWoxEtqZu8MwE3PscazOg90nnouhwFl1YoKlgvRdzybiuEyTnt7qlEpR4OCRwJLrIAwo/8IO6QU7w",
-	"trVMAJVyKmW0CKhZtYs9LNbUCNU/0tiKtMaZV5tgslhvQiEq0EjwnEDRCSyiY7xbM9PkTnG8bgdlnQXp",
-	"djpKnpe5lA/GFjEiOSJ42nQ+ZhhaGFLwQdBMvd1BHHR8GY1+4yz3mjSKPU1/qW2aaOxOSGzhbEyrIx2l",
-	"qK6lR+IxF3Ac6qSKDvtUTJlY0SrP5nDW9Xx8s0HPxw0WjUi07aploYRL3dp1YYInNKysd+jnh7KPbRE3",
-	"eFB3Lnz4tdQtrtfpbF4OUmJXRwxOAtnSqQ8D7RRNsE/HKevyS16iYUX9GydqstHr9L7d63b3em+GvU6/",
-	"o/77jxr/dUZ1NPpCQOT2XpgKKZmSShRpa7vBfABaTSNrqmg4gYerZrfUsqsA6AYmdR8eNq5l6dTtqSlk",
-	"WVO5Byp4HuAJ1Q1sT3LfaUcHr3Qff6VQYBpeev34S3nHMPVG7+3jb5QLnz94jTeb7KjYZAbeer3RpvLS",
-	"u+pgsDqdpmvEqcZDx1g8QX/zq9coCdVQy5TqHhZKsK1yvSOtsefmeu4IGj0lmurWDdq56iTP5NUSqiZ+",
-	"nwf2SuSua/UBzGYmm8+IpuiywgEPay15xi4P9m2fu8XASG0tMOJUELJMViuubgJoyiyf1kadhI0ynyvR",
-	"PZuwJZa9vIW5QaNFRoVQqGM/R44Tv8p/HiFypZ7bSOwA734Q0XJLOodcySV0j1CxHUjUSqq0NVWxt39d",
-	"15681FO70nP0ocIYul8aYF8T2d/2PB45CLcJS7EQt+l7XzeFfmwfnoEJ/sDMobMBc6jrZKfe7W4wW7l1",
-	"FLz3ZpOt1VTE/tq42ZENEjKUciOGpntyqrFq4iaQwSWsrqHAMXwv3aBbl0e4HRB11EElwq3seG9OWMpa",
-	"nnp4TUJUs077R7MoxDbYX0PdWJI0V1gG2j63jgG3P2SQ829Q0sCvwpeug8p0TH8bVIofQ0VonxcNuoWu",
-	"jS1d96zkpICgPF3CC7RyBB2Vd7p1FITg+By1Sd2VX68zN29oJxtZTOKEuYZRiHcplP8nTbB9oMnoA+yo",
-	"CAYdoGkOcix0GypjgtaTJ1RmfTeCxyulsPEI+lmWzyVzLF/Fjb8it/PkTu8FYz94qaW2xoxSQpa00URx",
-	"aj358jE3vTOBQeVr4Xw03VWjWJqUVgQv5TpMTXfhYiMl6GUCBLwBsKL8MHVJAa3em5A0BBnEu1DH7oVR",
-	"L2QaRwu6LPu/3nR6wT6cnYeI5XYa0wjgc5nRpSTW6eocmG0bBtUW0SSArqlys5xRzGNpDBT/JW4BVbCl",
-	"pvWkhRMW3plIZuPnsJCJ7RLqpDukIrtKdyNYQaOq0x/bNrC1FCkTwiNY1YhH1ktdwMCCao/leOs0en1f",
-	"6jv362wArcTfCpEwyhsPNSr3QX18vY3+5ZEpl1y4oJ7bWQB9VGCjRk0gRp/6GBIM/uCiwcHjb9jWmZvK",
-	"EsX+xiAN9DaQIqp95n4HWaC30UmZtv5PFx/0hdlVfPDqjcCufItqr7SBcE6YAkQgOJEHKNW22hjOPU8i",
-	"U9jGsrvbeQZefnSkQp+7Us+bUZwkUjcHm7XJRZGvziXDTBNNvNC8b0aHviqyjlz9yDJLq55oNfsSytEz",
-	"aDpvyppO75k1nX9Y7WZbEvY1aRdX6pptSxwcY9lWbP3aYLFilDPg8FVDm45Wz5zcOrjDKdOxTDzS/RUs",
-	"b9e9Wu57OZloQfsGm4eHQ/ncRMJg5OqglGlghO0wYTRdXcr60KZmuoKkiRBDeZ5uaQck68yAPl9nB2yT",
-	"H+bTmczp7iE6dpOCLAcxSRhfBRFICGYbUVVHE2+cTI7dRbinWeaYrRNmqWm1hzcC6ylWOLJHcLfR9va4",
-	"YgbpChJZThPdxCrX2Q1Y0Zc1zG0F7434lgP835eD5dG0XCxe2JlmZ0+QrV+Me4+wX8T7XEDV/ChZbi+n",
-	"z+Y1cjqGNrNK5x43Pv6++0quzCcDZodFqEo5gD4v5wAWU/+Im/kHbiacPWGjDLpFxBIZLYv6BccTWNgc",
-	"z9MtgzxKdC09hdmRNbzuyt3b78XstlUcDEFVFOy9kBk5+RSyJDFS0hmdMo5N5YYpHTPsj/cbOaAgOWTh",
-	"dJp5dm73W6lZT4PuOo7WrXifXr9wtBeO9lVztKtSR6Hn8VfZtOaVYYnDdYW8tSU4TusiFcsJpKNKCnfL",
-	"8/kjQYz1cYE0SSqFi2xx8bxWg8+d+heQ/aBe1PxzZY7qjKU6hHBo245yYZIPTNBhn1AnDS/30GnXHRIw",
-	"MSKa8qLzhULLZxqhntkmSujHtueOowFCnlfGFRbrK2zNUX+HaDcaYtSr5Se6cNYvnzdhHU7d164piK2G",
-	"LHOVco0+h9FAxdStwxW8tcvrVpfXs8szRaPXLrBXWqAt6Ur2yF9YKjgFQ8r8NolDTIBbv4VubaDdishC",
-	"N/5uK22v2hPhkTi8tY0A3L4IL8bKr8n9AbGAdD1ngIN1+ZThNV/Q+FkbZDiIIlnTYqqJtXw92AfjDMoE",
-	"ZaIWZWW5RAc0aDJ8bHXUoo2yKPNDxV3Quw16oqX0uuKHz516NzTJJuD3jyFuwRTVqAD9EB7IC8zYEvhm",
-	"D+rlW+Zz8DvTTPHRNs5vUgJ0BYN1bXIUS9SNZ33+QZfIgOT2PuY522oatYB00t49MucJkzp3T0RLk8yK",
-	"9M7nAERTjbOmHkBzbYp6n6xpwubzcmr62voBIyzw7Ljmzi3YW4dYrS2bUE4wkxJSq1dVCNAZ8KSUAG9T",
-	"3e0dWpXq7vNSrjvZPNV9bT77qhR2nT5ezGJvQ5GVuiz2tZ2PNkhqX5PMflhJZj//UxeqFazNZW+TE4zr",
-	"gXAkmpgaKrnlwufXGeYpOEeAqR86iT1GZ0mh4MojpSxmeT0OXZOlkitqQ4Nqo1W2FREH5aIfv28AsK1h",
-	"6+gxkDuYJ9k6N1eJQb1cDGqan163lFhjrRFmTKdM+utSFXTb/e+hIpO5MpedrEf2yBGdzROmKJVIwwlN",
-	"I+B4xWq6+TYGmUHDrmcieNAWWCRITQjhLt/V4oacKXIR1zREcZZ8ab5CeU3tZ7X/RilBtzQJBV8id2s3",
-	"ngqL+24RBvddINruXuol2sbOEmax2PMqk0yJr2dCMagvEZ9dBfrWfp7ac3G0iIPttIiDrU7xC4Zsl/qS",
-	"bXZSEIWnZAnP5GU/2rryxdi2RUCXrQf1Txca/lvrQ4MoqmoYG+s+GxrpTOk7zCHcXUmq82j9CNnYUDYh",
-	"hgIfFY0OC+ppGYdrGVZXQytcVadGI6hKns9pJqZxCK2/KiElIAEpRtJqE2PXymNTlDypV+SUEtXTg4nO",
-	"5yb2FnPpFzR1IjrW1RusLSto4qFjaUNQIG66Yru0qp2WKXXwuamrkPdxgi40Gc3mUnd/tsUC+kZPAKm8",
-	"VCUpcLoNgSSuwZAtoJJe6jzvFFooitM+bwbXRxeXJx/fn16/h1JDLQ/Fx/KcWJrEqaVHmrpUs5Y7bYkm",
-	"iPbDYaCcghW5jy7O352dHg312NlC5NizgLBErF9pRPg2ueCQJ2Ck8nKEvxLLbaQPi0ilX5Y2HOdaHELY",
-	"hdyhVU2gNF/zvmvHU3pUsiSU6GoMrXoPZl1h28ZTxGK5oLOCFJF3N/vlc8niWWhk1XvwPpdMjoXfuw+/",
-	"bs+zS03bVrBue5CZQHFW6y3qMrKFpQdNXQSg9SVckxW4FUSjSo+z3xOWugFcDTBPbJ0BFtnLx8VCX8A4",
-	"kw5A/ynD0M0ZvAgtX1ho0di6zo777CLMZ9uWYfNkuZoifilLGNSGAaVBc6zDovkMjQxxViM4+LyZ13qE",
-	"tB+dLkLJmM4gqsZqkxjpXmy65YgHhaZw6gNmcvkcWpKuyL3Tdk5pTMO2j9xmGXN9nwMNFqlOFSIZlOGA",
-	"ZDPjtwRjHNHpL9qAaRsJmxgjeL1YonE6lzpXQMYJ41myzCdR0iFnksw59jOCDMato4R8fmymLRvb8FzR",
-	"3JYf7HaGN2tscwfH3C5T0Rk1z/WWt9NRbdkkn+epg5hpSG/FPHOypbzqqK+D2gzG1fldTzTiFeKmNkqc",
-	"Kt2xlzSolzSo7dKgnqj6rkuIKluNKplRZbcFKAEmkhEDQmY0m9j2kbnzTtHcpm2yIKpJT4puQmXO9rhN",
-	"BF/XDVHrwUr89TlGhzmaCfi9Yk5A/4jIfa9NfhCK46QsVxONXjRw7eJFlc54l+odAD+yrEI7nip172L0",
-	"/Ce1aL5YJ/85wh9MeteORO/psQ6PB3Bd2/Znz50VVmzFpsPPSxlgPl+bAlYILhCpji0oJoBZF1olAQxC",
-	"1X3+3LHql+rFZ5W8djUQIXhu1/n3MCAaGobokOhXkixiHolFe3d/2x8m58pAIHqat20tlP4gXOrtk9Kv",
-	"dvK7vUSvv0Sv/9FZbJ7CVULe2lyuDXWM7ZO5yjGDGC1X20GurkWc4D4P1rck03Yn14kByorlKsiS4TvT",
-	"bW5C7xlE+3Gx8Dk2JlrZuq7VdsP7DKVeE+JnU8loynyuk8na5NS1yEBhJKT/EWkqTQmr4IBJrbV5OpnS",
-	"Zbbg0Tc1gP+dmDSGwzwS+rJjAnRhf5t5Zr58Yhhek405cn2I/M4x8RulMn/3wktfeOkLL12TPPZlIlSc",
-	"KnObZZIV2gfyYhuzzZLITINMSCDToeJPyyBzW987DX8hoN7nuyaRvdNRFLq0CGwUWX5uSfR5ofzfLcsW",
-	"rFq/zyNU3sGX1zDKOxqqf3dJI3OalX4NKWSVgulbpZCVWI7tCn9QZUBvvjON4J0e+PkRqLfePm8i2ev6",
-	"RRaX9bZjl2UbU1cW1u2tXdnr3yI/LMerrXPDCoheJAkvyWFfd3LYamLv8B+XJP1OCWJuX0JsE2Y6wtfk",
-	"hbkcq757s+dz3Z+/TO+LnqNdssd8fq4r1d53CYcGs2RCI+yrZ0v6FfodyzyPDBq5SBrrorSaZ03Bxy2h",
-	"reX0UPdrcxpfQTgmW7TdgAUPQ/3G8T3jnjUCV5V227gUgiF1d0bdSrXXg7ydI+htlqf6bJhfpkC9eU4Z",
-	"cVLK6nvMNmuazNYcej8P+igU7yUidVuntx7tSmsGHZFz2+S0JqMM28D5fKeMsk2ap+qQkj9mRlk5xBhg",
-	"5nN9/Z4/o8w4WZ8vo8yhLU9LKvN5fia/TVLZUalj9B86p+zq4v3JxSsJcUqk6V7Mg96jeWQHvUoime2c",
-	"rBhPUXgsCYobpov1CpSLNPNy1Jn6EXgB7ERdR7lZ1livRjxUy0GaVgcsW3TaBK419b/fFWbJB3Cg9F0Z",
-	"SNQm2+lVHJ9eX1+c/eXEwiVEu2seuLsekDvImxtlijmX8MsliZX3+sfXUHaB9wYgXpXdZYi5K+C/2M2+",
-	"yqSu3iYvz1IRMimVonDCszhb/vMkhGUu09xY09nc2Lb/2b36G0dUl4SRQjA1XstiSLWVH2tCqn1ucz8e",
-	"C6nePkajECdcu+rdQoV9bgx1TqiwM/7W0cIrI3mfIjZtHcXr7OAfNYD3JRT30VDcpxGdNYG4Lm8vx+AW",
-	"yUY5AndQyp+ohLRq7aMunrVwg55oSH6RzfCJF4HrnypOdTeK8FtEqQ7d2/EHDFTNLZ3F4FTXVFyJT3Xt",
-	"oz7fxkBKtrGPfqk4WIy0eDbBZVdDz4hGRaefa+IYXpAfzgZHP7d3sxb8YeJcK5v8YhypBLatGFO395S4",
-	"mq2MBi/hNP8I4TQvdoFHw1odnK+LaN1CXt86qDWfuk8CRR4KgaFogi5kJTu9BZx40J3dgKu4HNQSqbK5",
-	"04pVohR9auphivVNK1ttn3/RLge/O8uMYglOuTq2WbLJ70C9Nzauf/FQ1Np9bs85V/LKAqy245TdF075",
-	"wilfOOWzBq0+0YqOjtt5quCmSPGt4l/pYJ5NGv1fflVKKp3FP7Ol/eZX9UJ6b0h38RaeiZAmJDCzQfQM",
-	"CxpeY54mjX5jkmWz/v5+op6aCJn1v+9836lpuAuR+0JmWEokEuEcPPoLKrFDwCgVU68yDdHBpD8LPiZj",
-	"BDVpKs3zekHHY5aSm9NXkgzTpaINYp617ML2gbdo6FXUa6CdHkzt2eahPDKVP7QXop338TVNJ6o7uy4X",
-	"jmvSELpvh4wzCUW2xciGh3mlHhLuFCYiuQZ6TlSTMxhp2ogtNY+HDseoPnykMp+LUQ+/Pvz/AAAA//8=",
+	"7H3tchs3luiroLhbZTLToklatiOqtm4xkpxoIksaiRrvbDrrhrpBsldNgNNoiuZkVXV/3t/3Ie6D7ZPc",
+	"wjkAGv1BiqTkJJ64aiYWyW58HByc749fGqGYzgRnPJON/i+NCaMRS+HPkyEdq38jJsM0nmWx4I1+Yzhh",
+	"JGVSzNOQvZAkuGepjAUPCJWEEpmlgo8J41mcLUlGxx5h7XGbBH7jld8IDolkPCJxRm5peKdeCU5He+9p",
+	"Fk6CdsNrpOzv8zhlUaOfpXPmNWQ4YVOqFpEtZ6zRb8gsjfm48fDgNc5ESHFNdUuc0WxCxIgsJjQjCypJ",
+	"mDKascgjmSApo3YR2057mdCQRfWwGRCZiXRJWMKmjGcvZB08Ar/hzzudV6GGHHxgbfxOsr/PGQ/Z+Xx6",
+	"y1L8yW8EfbXacEL5mEmymDBOsgkz0/jc/EJ5hL/GGZmKeyZJjE/iskQasdQjUgDUzwVnGvSEs3uWEsrl",
+	"gqWSBK86+wEZiRQOlCbM5zMhY7XJNrl2DzDmzgF6ZDGJwwlRCEVTJmFmvUkyo2lGBE+WfUJhbWRKI0Zu",
+	"lz6XYsoEV9uRjESCScJFRqb0jhHKCYviTB2ks+EXkogFJ6OYJZEkIxonbZ+vPcYZzTKWqiP6T7/xU3fv",
+	"4OefOnsHP//S8brfPvh+u/JV418bXs3hX9GMncXTOIP/VBHgmvGM3C5hsT+qgx/TjC3okjTjTJIgpRnb",
+	"S9SrMR8HZJbMxzFvEcGJgv9SHwDJFM7OqJQsItkkFfPxhMRZ3+dqWA6YoSCitstkhnAOaZKw9AXgeaTQ",
+	"jSZkSpcIRo0F4TxN1QIXMY/Eok3UPdEL9DlNpIDbKUnw73t2o3v432sWCh4FgGE1P7+P+TxjgUfUOc5Y",
+	"qqcgceZzxkciDZlsk8GthOkVhlIiWXofh4zEEhcfkShOWZglSzxN9olOZwlr9LudjnuW05jH0/m00e/Y",
+	"E4p5xsYsLR7RFZvSmKuT2/iY+vCNhWvCRlk97EgTwJXv1CNU+rwAGTv/auDlj2gAtlYDyefroXRwsBuQ",
+	"JNsCjxX9VnuRZM6zOKmDDGCQ2qn67e9zkVF1winjbMGiduFct1kwnslptIohwc8vJIkjPEQFZ/xy7zQK",
+	"3HMlIU3TWHECIDgKYzUpgqfMjRXqHjKf6xPA2yLplJE4UjsS3B30hSSJGJMk5poMa7Q5E+NxzMfkGkc5",
+	"BIgwRT/VAfs8ZTORKmpAKJml4jZh09K5NnqjNwf7b171vh2Nwv2D/Te334YH3V7nbWef7tPu69db8q8r",
+	"lqXLwShjad2x4+FmgiyoovFsJFK1xyxdxny88+l9YPRuFcdcMHpH7mkSRzQTKVJ6QJhZytRNAB7vkYil",
+	"8T2LyCgVU6KIaSh4xnjWL0oUMfd5mbllgoxZBlyNnIuMvBdRPIpZFJBFnE3EPCOU3IpoqdhXwhTzmagD",
+	"iYGNTpToAOw1Kh/Mh5d+483sw1/uuqPO9X98P3113KMHV51PP/zFb2x1KA9eY0ZTOmWZlrxOIzadiYzx",
+	"cPkjW1ah9p7eKTTDgyGSjjR63rElXrZQsXqLhIC1Ec3oLZWMZCnlkoZqKCWAqQcWaQxI6fNZKjIWZtID",
+	"2GgMlzPBJevDhDOWgSBAmjDqHVt6ZMqyiYg8lLkU8itotghVSIbMDCbweSim0zjLWGRFDTvLKE5lZuey",
+	"BATFURJYiCiiOUvokql7ns4Vz6E88jnMIM3hHRbXiiuhlgLAmpTcwCJ1z6OYRQbX9RIVAjSpz7N4ysQ8",
+	"8wglYUoliJRwU0MmJTH4mkO3hVuVihMqojFwl4H4ZXerbj+uR2ZxkpB0zqXCVEmC/c5BQILT45P3lxfD",
+	"k/Ojv3388eRvH0/PP95cnyDakgAu8h7c5OAwP2eFA/AA9XkUj0YMiDPg97qxr05urk+Ogza54MlS7dYe",
+	"lUaOHK36auiUjeaSJqQZ7H/6FLTU71xkIFwWQK+4+4SFd+rMxzTmbfIjW0pCgaxMmZJl1K0WKentk4mY",
+	"p7J8zV6NOuEBfd3bex29ZXv7Yfd274B+y/Z6t2+i7mifvQ0POg2vEauLgejS8BqcTtW7zkXaUzepQLPo",
+	"pzPGx9mk0e8pCWMac/O5Wyf7nY6AnlRvI0AMaYS5MKAdkXiElEozSCMKxxJJnOBM8ypFGwNALU4YTZPY",
+	"CuM+b1rVST16qwCnRcDgVaDGomHIZuqgMiEOQWSAu/0C0BMue6w/q5Ha3Z7fCHIZPc6kz83K1IhKRm+p",
+	"V4NvAtKkfGnW7eU4RtVh67vZUijDFAWfM3j5EEl6RsdSrV5RSbX+lj7z0VyJtYjC+51O0CYDdWlZauGj",
+	"0bTbC8qoACOtPGuthzRWCP5N3//mv8vS/9uHZkX8f/vQ+l9+478rX9arBCs0gUs6ZkTG/2Bts96/z1m6",
+	"zJcLakBhrREb0XmSaYF3Sj8hS+12NHbqj7Uc9mI0qhXkzq22EGdsCpxd3sWzVYsSOEztqjpeYyTSKc1w",
+	"6jf7De8xvn8NK6kT2k5BRxnFzFJQ/LUsYsAiFV/J1yjNoOtY7L+mbNToN/7lZW7deIm/ypenES4O78mG",
+	"q8OHAeeBN4A+pz+dRkGrsPD9+oXbCZ+48qG91JstPicChVUe1K4ycwd/0kIf1NvIz0Gq+Y5G36NwrT5p",
+	"+U39SWezJEZjzsv/kmjRsatU28tonEi4djSbS/K60zm0vFwJ/G9G3bBHO+zg9ttoP3xF1S7TVKRHIlJb",
+	"+m5w/PH7wfDkw+BvCmeZlHQMW4WDRYOL1bSQ7rKIzDn7NGNhxqJk2XjYdOcnat4rvW0EQsVGpGdCJjBj",
+	"KeycRGwGupOSV8wapFCylUK4fDWHVkJdUEkmNBntKRadMd5Wy/yORlrx2RXKWZwlrE/03SZI60gCvFEx",
+	"nG4JvH8dnJ0eD4anF+cf3w1Oz06OC0A25wQSiGPdycKJvvcA1ucDsKMPqtVOaaLIFkp6tymjdyA5zxNm",
+	"dY3B5WkRqEbgJwPy5+uLc1w7CI0o5hD2iSoVHJRHeALYn6cE7pvhu71vkb/NaAyHOE9TodRKwmRIZ1pB",
+	"pBmZCpmRN/skYfcskWo5nEklenpqnuD94OzdxdX7k+OPaorAEclvl5lavaLVVlKGHcWcBPogA9KUjBHf",
+	"qM5qEzGTfqPVJkP2KSPTucxgMwpHqDFzTGhKQyUt3/yp0+l0COXLxYSlMLQVoD3CRUpiDmqb3jGoS1Lb",
+	"XVMCjKVPLoXMxim7/ssZCSlXs8lMidnZhE1JM6igjiKkD17jnUhv4yhifFccRmsv8h/CGYtQ0UlForWd",
+	"tITE7y6uvjs9Pj45r1AIeCdFPSSh4Z0eKR5PMsVOi7f4mfHYMebFErVkj9zOMwA1LOzRFZFmYPcWtA7R",
+	"qGF/VVLhp72RmAMK7KkhA6I4AY6ZMKq0MjVRrOGYy2sZ4xSMsbnAK32OpuRgv/MqgJUG+519Jcid19wv",
+	"H+D1A5XHQPuo9kHscuA9w6KlR7oOx5Me2e8QORN3jH8QaaR+7hFqHn2dY/yRmvVTJkuI8cPg+uPxyeXJ",
+	"+fHgfHhd5R+IYhMqNQFXmzgkEUtYptEcVVuRkrlkJKQypBH7N8VNn53o6WNAdbK4pJxOaHIQxRHcfirv",
+	"tKlfL61ACo1vIWo7hAXxY6HpYcJGmT5JR906EnyUxOHOTEjBihLOFqDQ4gLVJ7380iHVa7Olw4olKemD",
+	"gIygj+AEub5spnneEwpK8wewAJoo6rJcuxDSXKWxtzwiUnQNGBsKvgHcIoYjsvYFDrLrKsOCZwxKE5Fm",
+	"ybJlMcHnjgcNlTLHT+gYIrY2KWqmtmpF7cbGVkZQ0blS9mgCh7Er5m0hWJ6eD0+uzgdnBUSL9SIIPPmc",
+	"kiN3pEAwX81Tdli41HFUFAFGsYJ9bL0YiRhLYLDnInsn5jzaWRJHsve2BJDro6vTy+HH84vhx3cXN+fF",
+	"G6jfUURnBHM/7+XCz15FVStYQXIJlH2KZVYv9qmFXdJlImg0FOKMpmO2HZxckFwO/nZ2MTj+OLy4+Hg2",
+	"uPr+ZLV0zD6FIKl0O/vfvn77BsQ8+ZkkY5hQUW+1O7DSaluxUYPAqiRJs0vex9+hVAau7ynj2VOJe86O",
+	"yX7PyNRFV/XIcNaytnF+cvr9D99d3FytwDLwkbJ4PLkV8xRYVVSaAdzgzwzWmQGNZo7UWYOrOLhLIM2g",
+	"ZjMBGN+oNvL5/JYtBTg4JGE8Is3g+uQvNyfnRycfL26GHy/efbwanH9/gmwArYkbMhnXPPw4lzGjb8Zj",
+	"fL49kyFfBo+5TGE2oCbvwIWws45StAv3yX4J1S+vTo4uzo9PV6nWBWOz46giMuZgX6B28GdE9zzgw+B6",
+	"yX5raYnZoOBsNaG91gaYp9IUbRR/pXBxwpKI3C4tKzgwoSkFAdjaIsQ9K/Mxc8eOLs7fnZ0eDYtwXwgT",
+	"iiJz86WYMbIQ8yQickJTZq/wsxNwJB44VcLoPSNqQSW2B3YkwY2zYDX8h0K8p3yprQRyd6lJXWp0tHV1",
+	"lEAJqFeD4cnHs9P3p8MSHg8uT0lKM0bAJq7ZIHtu+QAjZAhEV0yRPtj4GY2w2vf/QpIZS/dCweV8ylJ3",
+	"bTRJxAL8Gu5utF5tYwes/c44mGdUSgV8F/8Eb5OrHGo+L3j0TKDFas15HX2sA5Z++qUTAACQuuF0nk1E",
+	"Gv9jd1IGVmbF04EMsU8zMBkXj//mfHAz/OHkfHh6NChjAEXbBrllNFXSCAwlUqIwwzq1tSH688hDGBQC",
+	"fq3c6AI8latbZHg4LrMZlDYTtPqEFlavNDJaNEB6BjAeWaSCj5MlkfGYo2UyD0VAswpMTbmFgBltzu+4",
+	"WHCfi5Sk7F7cgWr+4cOHvcE8m6hlhzQr2HAAHMzR/6kUfEO0Ko9bH31D8ycUBQon6qbxMSPNq3dH5M3b",
+	"152WCQP9DkGUMppM/81vGMMTjf2GhwrTv/kNbVj8iIBsBAWvRWOXIRprwy/wEtzTOKG3CXsaBUxopqjt",
+	"FkokGpdAKrk5H/x1cHo2+O7s5HFHBSBDvurnvRY2WgSDQB/1WMBiUkbDiVrMIXGA0X5GSqUDL9QcJxBS",
+	"u7MGornl/n6F8x+BuLVChTUuPCPP06q6qZ0KCNFnPhajtS1Ykuxpt8bt3CgdubcIqEVR1QXNobS3oLVa",
+	"Lrjhcj6biTRj0XsWxXQIt2ZXLfjm/Prm8vLianhy/PH9yfHp4OPwb5drVGFwTtwyUpni82rDClpBec6g",
+	"DV5XPbCad5AZqbWeIGpZ1AlZJhmEbGknCUhwh2hBBVk1Rj8ORAHjcaAkhUHckVhwJc4KztpkoP1GEGlL",
+	"IZgpl7RBQzz/Uxe8NVyrmWJEzq282vIK3qfef75+Rf7n//xf0sXwDjAHKLqFOo+OSwYXl3aB3DE2k8YB",
+	"pu52NSjARC4cdDpvuwcHvdf7b/c7Bwfd9VEMXuPYBWQ1UnCUMraXsU8ZcX5p44Q2cqfTeTSWx2sUcaP2",
+	"CAEjxEgDAFDZRqepOWepooNZjK5tS1gqqumMhfEoDiVpgt4/GjEOZAKC1z2LHjC6YRktz8b4Kz1C/Z8D",
+	"qCsbca5YZeZMUUkypeEk5mxPnR58EYqI9UmN582r8TgGOanwfB6UzXvqiSpR8UgwvBqcX59Wvy86U2DM",
+	"GiUXhj26uDz5+P70+v1gePSD+ub45vIMpK2PJ2cn70/Oh8UvjcqGCy3rb+rZ03PY9MfLs8GRHaDOAgO7",
+	"qjOyqKFXGEg8strgEVRsgDBSPU2EczgZ/nBxDCsanJ1dfMDxnTAG2Hqt3IBr1HZp9Vj5t7Lk6hHHP+iR",
+	"ol5TDsCqse9WcNJS9DJG/jCfUp4jopxPpzStw+sHN+zkJwfJ88F/ti+J2/9iYYbepzqqgZkr94zENi6m",
+	"nmqtJU3nbHFdSM2pm8qQfYEJLpTn1F/khPuJJNeYMiABAdR/SVIhpmDUyxNEJJlQHindQikVwEzi7HnJ",
+	"NXrXa7Og0HTbvO+RAJ8KCssOxb1aIe4UKKEitfe9F9I8b4hz0DLWO5Nn5nMaRUZVKVJh1GMfEwxwggE+",
+	"++DpUIFokD324jCeMpnR6axRliXWv+eyNZAj8qC4x2KovIaswbpZypQyZmOyiuC/7xnmcsdmGaAFRHtm",
+	"8W2cxNkS+D966SUG0MPLkkxEEin91+R6mQCSCyVF+A2IrVcIplRSZ8oWHsWWFwqCjDY7qiE8+uA15rNo",
+	"h5MyFtBH3vmrMZSWqI8Tbohrzkd0ccddXR1xKmBd9crA92tCIRsf4iSJ6ZRcT5QgOVM6cFHy6W0g9+Ai",
+	"Lmup8wXIk2OWu17kIQn0Xzp3KRMZTY6Uwh2AWAIJfhrdZFUqSkxo7HpUEDZ2dav4UnOTYCqIbt0MnQD7",
+	"cCyaphRi+/KNrQuhNRcFtKs8gm0UJxlLIeRfkzQFx/VMpj5etop3slFYnGfDhjXQVqOaEwRII3RX0OTS",
+	"OZ8RTSTzVtDuF9KkVzpEXA+ptEZwI2VC+2vQuCRIysAPprRiRGFyw5P4TiGJR6im9MaShYZYugSl65YR",
+	"Np1ly762aAPX4iRAkh5APLqz0kDLxqCycYWz7WfiBrvT9e0pWunEcYDVJzo0E5S0FfX1OtJxJaZMwBH9",
+	"eZ7EEN7t0I3XG9ONGyBwu+HVEO4JIJTCGkyWcFCrMLZCMJrp4DPBGaqscNCAJPAiWOJZRIJfHpA64U+4",
+	"aAnx2NOYuwvrfpEYUkUGNDidoGh5pUba7oprd12t4UoneJhYCnSf6yyxI8azlCbECMImqVFbnyBDOdAS",
+	"73A5YwEJ9ByafejfTD6mnvhFIZC+Tq6z720mMjlLeBTYBVjCGxXtw/nNc5by86NHYxZQvQnqRcwkKx+C",
+	"jg9YBWq42FwxkJ+MLVItJL/r5svyJfYan/bUi3v3NIXjUiNUl3ttxsw38wOurFbMr2IQzWX/LgmKQ1iZ",
+	"vu8euGeEDPW3z4OiwBuY+CaZEZD7W21SfkRxAQg9Rt4zFdrRZjmZcYn6vIluWoOXMmjV4duvrRFYYGyG",
+	"33cxjzZE7B9jE2b1NJ1j/VSFpzemc7jC31a4zyHv1Qn6JUDsKPkXLsERvLercMbZopqKVHfTkI/2SQBb",
+	"CQ5L0hOQY4VHgb5Vns9dszDKVCTASBp1Ryl6peFFas3fVq2XdEkwT6B6/3xuYxLijIwFk6Sps8rQRM6j",
+	"2mtI1/mI6im44oYPXoMW7PPrXncs+Q9eA7e705S73/4drvMOF2xzWbOASY/rijSns+UQFMiHAR9EVTq3",
+	"CttmmluRF9VocJ9b19xMQyywnTI4nqoRIqR20AfraMP2emFxN66C+BT6o815jkqZK5F6KkVjhNQxlrlX",
+	"E5WIOsLxT3oXP4P+VTm5oh7mEfYpYxzPx9XINtGuvoBTWAXwH/UCijD8MKEZUWsDW5C+DuDrj5HUKYU0",
+	"JSGdsoSEVLI+CQW/ZxzPKFmSgIYZCryMA1edpSIR4zkDyZfNYv2BBOFEpHOJdg9IKEjmkbpGlC+JVt/m",
+	"4YQsRBq5NQCg/gIYWGSYMsZnCV1KLJCBbyn6I0lIOSQjZRMWp0QseNnPAwtU9ypPn/+J7v3j558Ge/9B",
+	"9/6hk+JfHTz8a50HSEPxCiMVTzM2fRRbi6izpUDMc+fMYy9U/TjrREJ34DX3U29095t53wN/c3uV5rs1",
+	"o3RB/wDmnlN8O/ePmy/KrLRe/ZUb7X+dQ/2+Z8qbNQMtMGsJSlonj5NQh06eCkC2U2RK8+wIxSsm50mN",
+	"2Xi1o6A870awgyILv/xqN+H5r8FG9smS8kJBJ6CzGaNpXq2wxog5CDPS9ci1IkyQE7KtCfNR7611eylU",
+	"hGxnNBbola8yyXhEZlSX8MpIdwff8nUm0uUTzHl5EEnFggcVKJ3Sj2jPu12iBQrqlEV9QgtlYnweuDUg",
+	"AhOJSk1ZmYDqILhARwdCNg/wIvVrFFNgY+r3mJMjk1/r8/eU0zEs9Ve28jkAfrqNrzzYegtf4XToimPZ",
+	"wsCqM5fh7BzAY0UlC2uSg/qF9Nx0aB2ciAO/MMWWtEmRGuNhnqCl+Lt9u2RrLDxUvnC5mcZVthRd3Mvi",
+	"Kat9JZ+o5n46SXwOKB8zBxZIShHuBK2BPg/gy8DDxA1dnGgVoFuH1nwIlwMitXStOg9rO1kyZy0fUJ+O",
+	"JYKPlfz9fDbHbe16TsWbX8EMyD49vht7qEP19INXrD+zDZf/dS2HpTI5rvFQbeSZbIc5eJ5uNyyUAkNd",
+	"sBgLuovRz+e2OsjKa/YZjH4ljvn5TX7VCbe8TLtchjLKqS/XY8lW5rpCkYyYu2f2VHudQ8m/DFudA4vf",
+	"ykyXw2zXW15zw+vMavlj6y1rVeXr94jyQz1LjQyWCwxUEl0ja52OcXQzJMOL/vbKRb6a57bRbW92+3UO",
+	"qXIgf83Z6dp+AbaYZJcIjuFDcEA8wkrMImV5HJWBgVMk0+TpxRnJhNha20LCPU/jbHkNeXHIdGbxj2w5",
+	"mGc11T0HeQ6eRp3g3/cGl6eYWo+pSh5WkMZAVZOQpl4xCe2BSZ+n0TSGAX0eXF5cD8lL9VRQKN8rJ2LB",
+	"oX6sZ6v5Qx5hpCNhoIRWBMU2yYTKiYmGrS2LaRebS9y4XeR+NGWp2Th+emfg+ecPw0aVyPz5wxBqjAx0",
+	"0iicX5/orDzsYoBZd9C8IFAysZxrrXPCdPqYSF9IcjFj/PSYHAnOWZiRWSruY0hYSX2uMyOtWShis0Qs",
+	"TVcFlNN/uO69fqNk7ZRlCEHMnSShUPoSlIqmJBR8FI/nKWY/JDSe+tyKIgG+EbS8vD4YvAdZNephEkBR",
+	"LIQw5lI2+hpUOUgnWTbDJKOYj4TJk6KYzq5P4p1GjMFpxWHYOFJ4r8uV5bobhOSaVDLp1VlQZDHqgkLt",
+	"ZjDfyv/53/+vZdI+fe7qgIVXAk32IBNgcHxCLm6G7UC9jDC1SUQmaALHdIaLJYYa3y4xQHi1qQQQgGPG",
+	"qFCXEMKTdTqUq5maAGWF6dBXRA/lcwxvb/vc5//yL+TIjWz2+VCX8wObOJHzGUsls4aR2fw2idV1Ifc9",
+	"qHqnlOU+CdxicQoKSSyzax346hFtrdQ/+7x5ORge/YCQDXQ2ftGJIgMI2dfmdbc6tpdnT55GMALGRIKC",
+	"j+C+7zrl2aRaaZSK2YxFgNVQ5bxPAhpFxTkD0jSxmGUUaaEDwOyj/BoXC1PMPvftKQqEC0ZR/75LIhYm",
+	"cO1u53n1sLlkrXzdweXNkLzU6PryF6MUPQT6RtqmL1oYsSC/ZSGdSzASj6GgwQSNHhXgQ3k7RuAI2uQk",
+	"z5eDWv5NaOxyuyRx5JHRPEkAxDOaQgU9HMrTtdk8EIkjog5bK0LlewJVrcEQbd0qyJecgncQW6/GMxiJ",
+	"0fL8G3JdvqgTikkh9kJZ94trclQb7TvZvqWAJf2ez0luAPn+pBbqL/OXYJNYjQ6YGM30KgAzCFl1cHaI",
+	"lxrRA9uFJs7aapdD17RE74xPqd748s03jo7xzTekWdkmGGJaTrmOJewUCmpYXrDSBmZMtTVmMENY2rDd",
+	"VRBzDn810HQrCEfDhdZHiwmUSZRqAg0tYNLrTXtNLQYYSLycinsUF/SZmO/NAajhUdAAmPWJhhmcRn2E",
+	"ULECFuji+h4xdGbanFSw9WqNPjPCi9LzZR/gpg0CanXaSlCycFr7cz6cazkg5yapxNaS8htgGVu04GTA",
+	"zAFr5lotkSY5VvMC9QlqpxOZsVmfxCPCYvRt0jjRTDJMYrUgqCSuFgjpmxrXuYDcTsl0fQS9eoBfxZYo",
+	"+Fq2B/TGygsrD9kItGp6dIKBoxbqiSzoEkU+WayZA5gGdMRmHbCpZMk9q2bq9C3htGydVvaChUNNujeM",
+	"L3MyInXgFqPhRHuYm4jcSaymLFEoTfSRexn+b6+7UhuAs9/31Ax4GlJJyekdi0iewYR0VydeS3UKdrvq",
+	"9qkRrYpgambZaNGWIbk5LvE6xgiMGlE5p1YBUitFjmeon+U1vMAgrzUQvAFw+SGF2+dUX33rLwK9WaP1",
+	"SQS9nQwopnEUJQxyp9ZiyAuQWlp9tYFnuGJddb/r0sB9bvy5Hvx+y0xVGsZ1jIdrCoSyLpOUMd0rBwr2",
+	"1yXStskHrF/ic8qXXiHzvURvALi4szYp2SzymmmxrO7a5/VW/FLMOXIHCLOwDgqEZz4XZBhUQ5p8Hufl",
+	"rMpx8UZcro9w9wrh7ZXq8AQvoUKfVCkzXDKSUn4nzWHZAjBjOpMtHcfB8jJTlsgoAi+4whjksYJjtqku",
+	"EuBzrBLgVKS7XRYBq6SX5N405NAVBCwjQ2XT9pjD7h/YDUTqXivAg4GMvZC17hcr5utWK/j64UZV8UA5",
+	"UwJV5On+KuZANOXBLWAbCd3MpD6J2xTgIrqEnkZAn+u36nO8+3kDIKk1bSsdWoRU6wYFBaAcwe0Attn2",
+	"OfSnCbGlk8OBXbub4vo3w6BVrEFmGB2WilDk3RyhIXTayIKsKBQcmUW49DlIwitLYBY5F9Rook7nxmbB",
+	"FuORP3XLJhiID9YN4jLjrtQWGduzR/fqadY3OPQb6hrAviEjfnj0gybNxydnJ8OTKkHGTk661BwOfmgN",
+	"IqtKzxnMhArq+91eQGorDCAim5PWMq2lYk5TQ52iLXUPI+j3Js155F2JLPTMUWjGgeJd0NKH6rKbap1G",
+	"3KNpGqT4I5iEQIpxugbpDcLtRUyAuWzzI0UizApLxd/5wCSWO3VPmtWKJ9rnvyTBn+AzmbIopuDVbtna",
+	"LOUi+D7HJjBQ9enb3uuDFgqqZllK/FhM4ozJGRiiUzGHwpYeYTwUul8VFJPX4UCIgYHvzwNdOt/nYLpQ",
+	"D3XfOIX1daX9pno2+vZVqP4Z0SjARm1OWftDgo8oPkYT9ZNOIdR1UdS8ikanOm6OoIVTQmV+Vle1P2Js",
+	"po4s7xFgmgzwpeYdEqvzS1AObG04zUxLNTdM8UokwyhfzlOF5LjAchXuUjsAnzeBU3RahcYApvyW2zig",
+	"+6qPdXjJi4cXtlmX28/g0DRGQzOUPm/gMMFhlUwWoRBL3TthbsxYtf0F4MjUX9BDqgqeap0Sg9qDQtUx",
+	"c+/y6lRY9Z8WyrlpTUEdy0L0CQVrJlDDYu225hbmTV1fLchtqbqE6waGY8hIwtdzG7SikydKDHeq/0+0",
+	"zpOKRBuBUVDPd1tfs9/nCAZdeKha6x8CfKH8qALrNyTAmhNBnygd2TFECQ4tJ78hARLCoA/YqZvOQtMz",
+	"/BlM3EHfKWbkkVkyl2gPV09DFWp4NlZkNwv6SpgGudkQJvUIGriNgqy+Ac5hP728E3ystYBBoSQtFtLD",
+	"Wn3FFgouenUDUlMNRUEZvWLF/go+xwYL2NnAqZmizVC5USgP9Ch2ZkVTc98yrUr/BIP9EpsmeMTppaD0",
+	"LewEW+7J6SEq2GqVimzYgpVAFPd7B4HPSxUrzTWCWkjSXJ9ioSNAO2T1bsWkAKNVSWArswTa4Ao1h7z6",
+	"okOHPg90+RZ4XOmHMyZmCTt0qBqNIkmkrZoEUc56EaXiSYrcYAU6FIGaZeXKqzUEeeSaSRAW1A3uvSG6",
+	"70NLi6rYpeQWCiWGE6dVYfC680qBcUXdnUNi60SaN+q695AxqNPB644STdySPm1yyn1+K7IJBI9Ll8AW",
+	"uvyAJyKJQ6ZjbbV74f3psOE15mmi3RGy//KlmDGOuNUW6filfkm+VM/mUfOOZ4KscERoPdUJY+k3eu39",
+	"dgcc9TPG6Sxu9Buv2p32K4wbn4Bn7aVTo2Fc22lWq/s1mj6VoT5vR+c3Zls0gQGOazES2Zq6wTMTcO9z",
+	"rM2A3iedi6LDWXRhgaaC9V7MJeO6TpCc3+qWR1Di4ZDAkegiDyj8wA/qBjnB29YyAVTKqZTRIqBm1S72",
+	"sFhTI1T/SGMr0hpnXm2CyWK9CYWoQCPBcwJFJ7CIjvFuzUwTOsXxuh2UdRak2+koeV7mUj4YW8SI5Ijg",
+	"adM5tBVPFRUDHwTN1NsdxEHHl9HoN85yr0mj2ND0p9qOicbuhMQWzsa0ItJRiupaeiQecwHHoU6q6LBP",
+	"xZSJFa3sbA5nXcPH1xs0fNxg0YhE265aFkq41K1dFyZ4QrfKeod+figvsW3hBg/qzoIPP5e6ufU6nc3L",
+	"QUrsxYjBSSBbOvVhoN2hCfbpOGVdfspLNKyof+NETTZ6nd6bvW53r/d62Ov0O+p//1Hjv86ojkZfCIjc",
+	"3gtTAZ3WEyhK1XaD+QC0mkbWVNFwAg9XzW6pZVcB0A1M6j48bFzL0qnbU1PIsqZyD1Tw3McTqhvYnuRL",
+	"p10cvNJ9/JVCwWh46dXjL+UdvdQbvYPH3ygXJn/wGq832VGxCQy89WqjTeWldNXBYHU6TdeIU42HjrF4",
+	"gv7mZ69REqqhlinVPSaUYFvlekdaY8/N9dwRNHpKNNWtFbRz1UmeyaslVE38Pg/slchd1+oDmM1MNp8R",
+	"TdFlhQMe1lryjF0e7Ns+d4uBkdpaYMSpIGSZrFZc3QTQlFk+rY06CRtlPleiezZhSyx7ib3wQaNFRoVQ",
+	"qGM/R44Tv8p/HiFypYbbSOwA774T0XJLOodcySV0j1CxHUjUSqq0NVWxt39dV5281FO70hP0ocIYup8b",
+	"YF8S2d/2PB45CLdJSrGwtmmwv66iNjzz4DXOBB7HY8/b52BRv2OG0tmAodR1p1PvdjeYrdwOCt57vcnW",
+	"aqpof2kc8MgGFhnquhET1H021Vg1sRbIFBNW11TgGL6XbqCuy1fcroY6UqESFVd21jcnLGUtD/udrwwg",
+	"adZZDNCUCvEQ9tdQN4skzRXWhLbPrTPB7fkY5DwfFDvwxfCl69QyvdEPgkrBZKgi7fOiEbjQibGla6WV",
+	"HBsQyKfLfoEmj6Cj8k63g4KwHZ+jBqrb+Ot15iYR7Zgji0mcMNeYCjEyhRYApAn2EjQzfYAdFcGggzrN",
+	"QY6Fbi1lzNZ68oTKrO9G/XiltDceQY/K8rlkjrWsuPEX5Hae3Om9YLwIL7XJ1phRSuKSNgIpTq33Xz7m",
+	"2ncmMKh8LZyPpmNqFEuTBovgpVyHtunOWmykhMNMgFA4APaVH6YuQ6BNAiaMDUEGMTLUsZVhpAyZxtGC",
+	"Lss+s9edXvASzs5DxHK7h2kE8LnM6FIS66h1Dsy2AoMKjWhGQHdWuQHOKOaxNEaN/xK3gCrYJtN638IJ",
+	"C+9M9LPxjVjIxHYJdRIhUpFdJcIRrKBRtQMc29autRQpE8IjWAmJR9azXcDAgjkAS/jWWQH0fanvxq8z",
+	"CLTifytEwqhi01U1fb8+Jt9GDPPIlFguXFDP7UaAfi2wa6P2EKMffgxJCb9z0WD/8TdsO8xNZYliz2KQ",
+	"BnobSBHV3nG/gSzQ2+ikTKv+p4sP+sLsKj549YZjVyZGVVna4DkntAGiFpxoBZRsW20MAZ8nkSmGY9nd",
+	"7TyDyAB0vkLvulLfm1GcJFI3/Jq1yUWRr84lw+wUTbzQJWBGh14sso5cfc8yS6ueaGn7HArVM2hHr8va",
+	"Ue+ZtaOdNaKHfzIS9iVpF1fqmm1LHBwD21Zs/dpgsWKUM+DwVeOcjnDPnHw8uMMp0/FPPNI9GSxv1/1d",
+	"7ns5mWhBywebu4dD+dxEz2C066CUnWCE7TBhNF1d/vrQpnO6gqSJKkN5nm5pOyTrTIc+X2c7bJPv5tOZ",
+	"zOnuITqDk4IsB3FMGJMFUUsIZhuFVUcTb5zsj91FuKdZ85itLWapabUvNwLrKZY7skdwt9H2Nrxi1ukK",
+	"EllOLd3EktfZDVjR5zXmbQXvjfiWA/zfloPlEbhcLL6yM83OniBbfzXuPcJ+Ee9zAVXzo2S5vZw+m9fI",
+	"6RgOzSrdftyY+vvuC7kyBw2YHRauKuUN+rycN1hMFyRutiC4pnD2hI0y6DARS2S0LOoXnFVgYXO8VbcM",
+	"ci/RHfUUZkfW8Lord2+/FbPbVnEwBFVRsPdCZuTkU8iSxEhJZ3TKODaiG6Z0zLCn3q/ktIKEkoXTnebZ",
+	"ud2vpWY9DbrrOFq34rF69ZWjfeVoXzRHuyp1IXoef5VNhV4ZyjhcV/xbW4LjtC66sZx0Oqqkfbc8nz8S",
+	"+FgfS0iTpFLsyBYkz+s7+NypmQEZE+pFzT9X5rXOWKrDDoe2VSkXJmHBBCr2CXVS93IPnXbdIQETI6Ip",
+	"LzpfKDTopxHqmW2ihH5sfe44GiBMemUsYrEmw9Yc9TeIkKMhRspafqKLbf30yyasw6kV2zVFtNWQZa5S",
+	"ruvnMBqosrp1iIO3dnnd6vJ6dnmm0PTaBfZKC7RlYMke+StLBadgSJnfJnGISXPrt9CtDc5bEY3oxuxt",
+	"pe1V+yg8Eru3tnmA20vhq7HyS3J/QPwgXc8Z4GBdPmV4zWc0ftYGJg6iSNa0pWpi/V8P9sE4g9JCmahF",
+	"WVku6wFNnQwfWx3paKMsyvxQcRf0boOeaCm9rhLic6dGDk2yCfj9Y4hbMIU4KkA/hAfyojS2bL7Zg3r5",
+	"lvkc/M40U3y0jfObNAJd9WBdax3FEnWzWp9/0GU1ICG+j7nRtgJHLSCdVHmPzHnCpM73E9HSJMAivfM5",
+	"ANFU8KypIdBcm9beJ2sat/m8nM6+tubACItCO665cwv21iFWeMsmlBPMvoR07FVVBXTWPCklzdv0eHuH",
+	"VqXH+7yUH082T49fmwO/Ku1dp5wXM9/bUJilLvN9bbekDRLh1yTAH1YS4M//1IUKB2vz39vkBON6IByJ",
+	"JqbuSm658Pl1hrkNzhFguohOfI/RWVIo0vJI+YtZXsND13Gp5Jfa0KDaaJVtRcRBuVDIbxs0bOveOnoM",
+	"5BvmibnOzVViUC8Xg5rmp1ctJdZYa4QZ0ymt/qpUOd12DHyoyGSuzGUn65E9ckRn84QpSiXScELTCDhe",
+	"sQJvvo1BZtCw65kIHrQFFglSE8K+y3e1uCFnilzENU1UnCVfmq9QXlP7We2/UUrQLU1CwZfI3dqNp8Li",
+	"vluEwX0XiLa7l3qJtrGzhFksEL3KJFPi65lQDOpzxHRXgb61n6f2XBwtYn87LWJ/q1P8jGHepV5mm50U",
+	"ROEpWcIzudyPtrvcwdgGlZSif94o8c8RCmarT/3hgsp/bU1qEEVV3WRjrWlD854ptIcZi7urV3W+sO8h",
+	"9xuKNMRQTqSiC2L5Pi0dcS396tprhUvuVIQEJcvzOc3ENA6h0VglGAVkJ8WCWm1iLGJ5VIuSRPWKnMKl",
+	"enow7vncRO1i5v6Cpk4syLrqhrVFDE0kdSxt8ApEXFesnlYp1NKoDls3VRzyrlHQ8yaj2VzqXtO2NEHf",
+	"aBggz5dqMgVObyOQ4TUYsgXU7Uud552yDkVB3OfN4Pro4vLk4/vT6/dQ2KjloeBZnhMLoTiV+0hTF4bW",
+	"EqstCAVxgjgMFG+wwvrRxfm7s9OjoR47W4gcexYQ0IjVMo3w3yYXHDIMjDxfzg1QAr2NEWIRqXTn0ibn",
+	"XP9DCLuQO7RKDRQCbN537XhKA0uWhBJd+6FV7/usK6PbeIpALRd0VpA/8l5qP/1SspUW2mb1HrxfSsbK",
+	"wu/dh5+35/alFnErmL49yEygIKw1HnUZ2cLSg6YuOdD6HE7NCtwKQlWlo9pvCUvdbq4GmCe2qgGL7OXj",
+	"YqEvYJxJB6B/yAB2cwZfhZbPLLRobF1nAX52EeYX2wRi8zS7mpKBKUsYVKIBdUNzrMOi4Q3NE3FWIzj4",
+	"vJlXloSEIZ1oQsmYziAex+qhGCNfbPHliAeFFnTqA+aA+RwaoK7I2tMWUmmMyrZr3Wa5dn2fAw0WqU4y",
+	"IhkU/YA0NePxBDMe0Ykz2vRp2xab6CR4vVgQcjqXOstAxgnjWbLMJ1HSIWeSzDl2T4Lcx63ji3x+bKYt",
+	"m+nwXNFQlx/sdiY7a6ZzB8esMFM/GnXW9Ta701FtkSaf50mHmKNIb8U8c/KsvOqor4La3MfVmWFPNP8V",
+	"Iq42Srkq3bGvCVRfE6i2S6B6ouq7LpWqbG+q5FSVHR6gBJgYSAwlmdFsYptV5m4/RXObtqWDqKZLKboJ",
+	"dUDb4zYRfF3vRa0HK/HX5xhX5mgm4DGLOQH9IyL3vTb5TiiOk7JcTTR60cC1qBdVOuOXqncdfM+yCu14",
+	"qtS9i7n0D2oLfaJd82uu1xcmP9OnWP2eHivxeADYtW259txZZcX2bzp8vZRB5vO1KWSF4ASR6tiEYgKZ",
+	"dcFVEsgg1N3nzx3rfqlefFb5a1czEYLndp1/EAOqoUmJDql+Icki5pFYtHf31/1ucrYMBKKneevWQul3",
+	"wqsOnpS+tZPf7onR7//MjOtrDPzvitHmiWAlFK7NCNtQ39g+JawceYgxd7W96+qa0wnu82B9MzRtg3Id",
+	"GqC4WN6CjBm+M33uJvSeQcwgFwufY0uklU3zWm03SNDQ6zWBgjYhjabM5zolrU1OXesMlFdCLhCRptKa",
+	"sJYOmNdamyelKb1mC059UwP434hVY1DNIwE0O6ZRF/a3mZfm86eX4TXZmC/XB9rvHFm/UUL0268c9StH",
+	"/cpRH01E+zwxK07Fus2y0grtC3mxjdpmCWmmQScko+mw86dlo7mt952GwxCc7/NdE9Le6bgKXaYENoqM",
+	"P7ct+rxQSvCWZQtWrQXoESrv4MtrGOUdDdW/u6SkOc1Sv4R0tErB9q3S0UqMx3al36+yoddvTSN6pwd/",
+	"fgTqrYPnTUp7Vb/I4rIOOnZZtjF2ZWHd3tqVvfo1cs1yvNo6z6yA6EWS8DXR7MtONFtN7B3+45Kk3yjZ",
+	"zO2LiG3KTEf6mhwzl2PVd4/2fA4RcFGF3hd9Sbtkovn8XFe9ve8SDg1uyYRG2NfPlgcs9FuWeU4aNJKR",
+	"NNYFbjXPmoLXW0Jbzemh7hfnNN6CAE22aLshDB4G/43je8Y9axCuqu62cSqER+rukLqVa68HOUBH0Fst",
+	"TxvaMFdNgXrz/DTipKfV97ht1jS5rTn0fh4GUigETETqtm5vPdoV1ww6Iue2yWpNdhq2ofP5TtlpmzRv",
+	"1UEmv8/stHLQMcDM5/r6PX92mnG7Pl92mkNbnpag5vP8TH6dBLWjUsfq33V+2tXF+5OLFxIil0jTvZj7",
+	"vUdz0vZ7laQ027lZMZ6i8FgSFDdMPesVKBdp5qWtM/Uj8ALYibqOcrMMtF6NeKiWgzStDli2gLUJZWvq",
+	"f98WZskHcKD0tgwkahP39CqOT6+vL87+emLhEqL1NQ/lXQ/IHeTNjbLOnEv4+RLOynv9/Wsou8B7AxCv",
+	"yhQzxNwV8L8miP3BEsR6m7w8S0XIpFQqxgnP4mz5x0kuy1x2u7GOtLmZ7uUvLtHYODq7JMYUArPxQhfD",
+	"s63kWROe7XObR/JYePb2kR6FmOPaVe8WduxzY+Jzwo6d8beOPF4ZFfwUgWvriGBnB/+swcBfw3ofDet9",
+	"GtFZE9TrSgXleN4i2ShH8w5KuRiV8Fitt9TFxhZu0BNN0F+lOnziq6PzDxjzuhtd+DUiXofuHfkdBr3m",
+	"ltJioKtraq7Eurr2VZ9vY2Al29hXP1dMLcZrPJv4squhaESjotPQNZEML8h3Z4OjH9u7WRt+NzGzlU1+",
+	"Nr5UAttW7Knbe0p0zlZGh69BOf88QTlfbQSPhsg6mF8XHbuF7L51gGw+dZ8EikgUgkzRkF3Idna6HTix",
+	"pTs7E1fxOqhRUmV2pxULRSmS1VToFOvbaLbaPv+sfRd+c8YZxRJce3XMs2TZ34GGb2yi/+xhrbX73J5/",
+	"ruSYBVhtxy+7X/nlV375lV9+hgDYJ9rV0Qk8TxXcFEG+VVwsHcyzSaP/089KYaWz+Ee2tN/8rF5I7w0B",
+	"L97FMxHShARmNojEYUHDa8zTpNFvTLJs1n/5MlFPTYTM+t92vu3UNAKGXAAhMyxUEolwDtEBCyqxc8Eo",
+	"FVOvMg3Rgak/Cj4mYwQ1aSot9HpBx2OWkpvTF5IM06WiEGKetezCXgKH0dCrqNpAQT2Y2rNNTXlk6opo",
+	"v0Q77y9smmFUd3ZdLkvXpCF0BQ8ZZxKKf4uRDTXzSr0t3ClMdHMN9JwIKWcw0rTRX2oeD52XUX0oSmU+",
+	"F6Mefn74/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -2232,6 +2232,11 @@ type ClientWithResponsesInterface interface {
 	CreateVersionWithResponse(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
 }
 
+// GenerateSequenceNumberResponse201Headers the declared response headers of an HTTP 201 response for GenerateSequenceNumber
+type GenerateSequenceNumberResponse201Headers struct {
+	Location string
+}
+
 // GenerateSequenceNumberResponse401Headers the declared response headers of an HTTP 401 response for GenerateSequenceNumber
 type GenerateSequenceNumberResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2275,6 +2280,8 @@ type GenerateSequenceNumberResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *GenerateSequenceNumberResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GenerateSequenceNumberResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -3294,6 +3301,11 @@ func (r ReorderElementsResponse) ContentType() string {
 	return ""
 }
 
+// CreateVersionResponse201Headers the declared response headers of an HTTP 201 response for CreateVersion
+type CreateVersionResponse201Headers struct {
+	Location string
+}
+
 // CreateVersionResponse401Headers the declared response headers of an HTTP 401 response for CreateVersion
 type CreateVersionResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3337,6 +3349,8 @@ type CreateVersionResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateVersionResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateVersionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -3849,6 +3863,16 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers GenerateSequenceNumberResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers GenerateSequenceNumberResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -4899,6 +4923,16 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateVersionResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateVersionResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -5605,15 +5639,15 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence", wrapper.GenerateSequenceNumber)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sequence/reorder", wrapper.ReorderElements)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/move", wrapper.MoveElements)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/version", wrapper.CreateVersion)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/positions", wrapper.ListPositions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}", wrapper.ListElementPositions)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.ReleasePosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.GetElementPosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}/versions", wrapper.ListVersions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}/versions/{versionNumber}", wrapper.GetVersion)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/move", wrapper.MoveElements)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/positions", wrapper.ListPositions)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sequence/reorder", wrapper.ReorderElements)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/version", wrapper.CreateVersion)
 
 	return m
 }
@@ -5675,15 +5709,23 @@ type GenerateSequenceNumberResponseObject interface {
 	VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error
 }
 
-type GenerateSequenceNumber201JSONResponse SequenceResponse
+type GenerateSequenceNumber201ResponseHeaders struct {
+	Location string
+}
+
+type GenerateSequenceNumber201JSONResponse struct {
+	Body    SequenceResponse
+	Headers GenerateSequenceNumber201ResponseHeaders
+}
 
 func (response GenerateSequenceNumber201JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6942,15 +6984,23 @@ type CreateVersionResponseObject interface {
 	VisitCreateVersionResponse(w http.ResponseWriter) error
 }
 
-type CreateVersion201JSONResponse VersionResponse
+type CreateVersion201ResponseHeaders struct {
+	Location string
+}
+
+type CreateVersion201JSONResponse struct {
+	Body    VersionResponse
+	Headers CreateVersion201ResponseHeaders
+}
 
 func (response CreateVersion201JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7468,187 +7518,197 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4ti/+Kvhr76pIGVqWHKe7I9euf6kdZ9rTvo3tTM7ssLcJk5DEMQVoCMqKpsdV5+P+vB/iPNg8",
-	"yam1FgCCFCXLTvoyc/pDKpZEELeFdf2thR9bsZrOlBSy0K3Bj60Zz/lUFCLHT0eZmApZHCcXvJjAF4nQ",
-	"cZ7OilTJ1qB1nAhZpKNU5EyNWDERTFADtkiLSSpZWmhWLGei2wpa4hOfzjLRGuzvBa0Ums/gpUFL8qlo",
-	"DVrC9tUKWrn46zzNRdIaFPlcBC0dT8SUwwD+PRej1qD1b7vlsHfpV717nLQeHgI76OvlTDQPG36pDbgy",
-	"wJaeqTshP6gcxrJ+qPCeZw/WGyWO+jgR05kqhIyX34vl6qBP+Z3QjLNcFPmSaT4SXXY9EexOLFmqWS5i",
-	"lSciYanEeWk+FSzhBb/lWrAi51LzGF7FuMYHFnlaCJYWoZzlqhBxoQPcNfwxF3qmpBYD7HAmihSbtvGt",
-	"d2IZsKkoJioJGCwM4zJhtypZdhgfFSJnxYQX1EEoYzWdpkUhEsalXohcl72M0lwXri98C3w9ETwROYvc",
-	"ihQ7l2KW8aVIBgyWOArg2VBiD5pJBbQ2PqiOlUYCX/11LnRBYxrxNBMJUzlLUpGwWzFSuWBmiKkcszYP",
-	"ZZFOhZoXAeMszrmeAKlwNstVLLSGtoZ07Op2aKo6YErGosuG/jAWkzQT5WxDacejizTLWD6Xmo1FoVm0",
-	"33sTsej47dHpxfn10dnhn2++P/rzzfHZzfuro4gWLbqEzd8ZwtSig3KfgQbwAR7KJB2NRA5nEHZk47sv",
-	"j95fHb2NuuxcZkuYrdsqQxwlWQ3g1bkYzTXPWDva//Qp6sDvUhUB06q69Klm8UTEd7DnY57KLvteLDXj",
-	"ORDWVExvRS4SNlI529tnEzXPdTeUlQP4+rY3+pq/3tvpx6/Ezn7cEztvktevd/ZGr3gv7os3t19/bY8m",
-	"kUt5OL2DtAMnyT+QU/7pRMgxMIW9Xi9oTVNpP/eDFnAqOP1FnsoxHsqTdJoWq2fxgo8F0+nfkK/hIP46",
-	"F/myHEOG7fyeEzHi86xoDfrYL/+UTudT/ETDMB/dIFJZiLHIcRTno5EWDcM4m8NSAjmmhZhqViim79LZ",
-	"ukEpek3jqHpBa6TyKS+o66/2W96oes2jWkiRrw7qw0RpwWZKEy0UiuWCJ6ythWDYRFsWNbw4Zl7bztpx",
-	"Y0fb8lUaFgzwwozhsU08YPMZjPM17AUQM7IKJQWLORxRwRNimRnPx3B0Z9ASmYIuVL78bCJ4/TgRPICY",
-	"IT6JgvlbnlwSI4FPsZLAJuFPPptlacxhjrt/0TDRH8tzBSMoeJppX9wOmCQ6ms51wW4F4wXLBNcF68OZ",
-	"zHOVH6oEhvOn4cnx2+H18fnZzbvh8cnRWyASoTUfw6+WsSHbSRQxZjblRUzc3izDw9YCEnq+NJOmJaiJ",
-	"cRRU1Gmq2ZRnQMLE3m9zwe9QXM4zI+tTDRR3YMUFW3BgU1yORQI8+w9X52c0dtx+4m1MfOJxkS2RGvCJ",
-	"e57NRQAk/P763c43xHZnHOQ/0/M8V2NeCCZ0zGcgrmUCyzlVumBf7bNM3ItMw3Ck0CBvAugnOh2evDu/",
-	"PD16ewNdRJ4cvl0WMHo4t0484oxSySKzlxGdrbB1WW5AKnTY6nTZtfhU0L7CZIBMuDl88YTnPAYR+f53",
-	"vV6vx7hcLiYix1c7qRkwqXKWynuepYmZsVHrUPCrnCHRD9iF0sU4F1d/PGExl9AbnA2UfFPWjlZIJ+p0",
-	"gRQOlRxlafxsKjak+wrWcSKyhN0umdFz3gQgfGOr0NDalHSp7kWNvK+O/vj+6Ozw6Obw/OzdyfHhdYW8",
-	"i4WyyqK2GoCO1UywhZpnCdMTkG/cHKafiMxhiXKepHFBHCme5yjqdcELsZa0besFsuaafISVSyWba4Fr",
-	"x1b0EwlvJDVinXKCZF7VToApkmRGfuX9tMqJr0SsZILya8HTwqplqOniISHlZ03v3aqE3yS0YHHfqfw2",
-	"TRIhn0tyYyFFzgtxBQslY2GksBTCiIlcZUa9zmsU9u788tvjt2+PzqqUZdvkpPhmPL4zb0rHkwKWBbmX",
-	"mkG/sGRflrjiXKAdxzOgBTzqAbudF3jMcWCPjoi1Ize3qIOaaSjdry80iz7tjNQc2c8OvDJiICSNWEVh",
-	"gx2lBa1jlw2BlsGUEJLL4gVoolrN8xi00lBKcQ8Wwn7vVYQjjfZ7+1E3lGcNByDE9TqWhcglz3BFnrv1",
-	"TtokA/bVqB/v8Z54c/tNsh+/4rWtPj67Pro8G55Udjo1g2D45BfcxqFkcyk+zUQM2jtYOfNcHFQ4X5pU",
-	"hcYohSOXFlYby9RYI0s+U8U7NZfJcxepNJ7Z/l5tVc7Or2/enb8/q2oO1mkw4cCbne74hcnc9tJWObsX",
-	"uQaVs5QH4lOqi2YOCuO44MtM8eRaqRNQAp+2Nv4KXAz/fHI+fHtzfX5+czK8/P3Reh1KfIqRp/R7+9+8",
-	"/vorVAb0TyRYsMNUk4qLBrxxI4j8Po0F43EsZoVm7T47Tb8l2X2t1CmXS6N26OcfqiJfGnO9zzTKghrZ",
-	"XA6vj25Ojk+Pr2s6J5gQwIsZ6tpmxUTypRkkzzKRMw3UMyXJRFMu1wm0vgVfvtBsJvKdWEk9n4rcHxvP",
-	"MrXQoWxH/mwMs7TtjY8ELPC0mKg52BpaA0H6R1nJLrssVy2UFclrllCvZ4dfTDI/UfS+l3xeTFSe/k08",
-	"m7vAOhTAYJBbiE8z9LxVyeX92fD99XdHZ9fHh8M6xXAScOxW8BwIHV+lcjRGnSvN+PN+Ih2O53mKXMeT",
-	"vAGMQYKVYa0PGmY7qk0m6gwYr4w+lLaJs4ACuzABW+RKjrMl0+lYkmlkKYsb2Ypdc+lWwL5tLu+kWsgQ",
-	"LIBc3Ks7UCajDx8+7AznxQSGHfOiIshxOUo/Xi64VnJLMqy/t8FrOxGMl0+A1hFP4GTKsWDty3eH7Kuv",
-	"X/c6ARPdcZdF39IS5YJn0/8IW1b74GnYCkj+/kfYMpbNDS1kK6q6gZ/zisqJqDuUzCG452nGb7PPkCLv",
-	"z4Z/Gh6fDL89qcoP5/Cde718WTJ2XSCJ5ILHE+iFIZWM5hrsYBIaB8xn7c086hfkRXo+m6m8EMmpSFKO",
-	"fvjP2I+r9xcX55fXR29vTo/eHg9vrv98sUG0O1dLvYufVrqDohPV+4y66C0zL4Z+h4W1bZpPoTG6/XhP",
-	"we+EPmAL4B1oh6fksAA9fUmnn8gA7G7NErWQYG4qKbpsaBwkwP1mHF31pWUrZAI7u+qctM6zN73e1/03",
-	"b/Ze73+933vzpr/ZkeaiQ9Y5iDGvHEyVIiXXWhmH2iLcFFRiQU8J+QTGr7mdOxP2Rz3ewxU8dMan5tDD",
-	"tm07D10xZx/tqPo0+SdtGOxjLUDmR/ZKZ67C32rd/uC2TN3+RcRFw46dpOT0rO4aesArf2yxExeepWG6",
-	"5XnOlyvzoZduGNwl9PVjiycJvpBnF97oRjzTosFks4fHepP4FNhoIvIAhSo6s6BDPEkpnoNfhFS33NwN",
-	"y2O7bI7DGj+6i8WyCOOVuJIRa5M8P3x/za7PB1GHiU+FkMbXcr/HslQXpdu+bKlDGYN2zu/QC5nmbJbx",
-	"2Pg3aRgvtOkZV53iqfd7zDD5F5pFScozNZ6LyLJPjjsCOliWShFKNWL2GXiEs6i0fyMT1pLAjD6a84g0",
-	"jx7KVtByXthW0OL2y0r0uZyPt75WoQhaVTHQyK2R+asRsWJSW1zMdZWknKa9In5nIk5HaaxZGxZejUZC",
-	"JsDXR6nIQOO0xJx7LodOwBYTgSZSLjAAyCXGS1Ym4knTlZ4LVDCmPJ6kUuzkgif4RawSMWANruWgwaUe",
-	"OddDFIQyujo8vzi6OT2+Oh1eH34Hv799f3GCKvbN0cnR6dHZdfVL6xyGb1ccxfhK0+zm+Ozm/Pq7o8sb",
-	"7AOePzw/u4Zfzi/fHl1WvvhwRsM9PsNZ3FycDA9N56GMzo6Of//dt+fvL2+8wTPv6+Ozm8v3OLvL92c3",
-	"l0d/Orq8ohe6IZ6/v745f3dzOTz7/RG+dE0QuOkn42CFn1bcFtBJs9aDz58eXX93/hbHPTw5Of9gp0lO",
-	"MWrsVFhsUbdzAua5FGGGvtVcjxc3RaZWSMzpYnUC+24+5bKkKz2fTnneRKZ1Ruhotnx5ExP8TnA4Kafq",
-	"XjxVSDDDKxAUAafNRR7gIePRJx5GsSHJbkWm5Bj05AC1rRISYnheKCPzVh0R56uARjysyKAS/1IjFpHS",
-	"DfvBSZFvc+OoNQOErfQERMRsX1EHxVjEnXJpdrHKf7hV/reQTiB0H4IWr6irm9p5iu1D0KK5PK0vM8vt",
-	"JG6NXMq2TURCr6xvP/lC7wVLHdSqWR3eqPMC5Xnh4icQoO84LRTSE/F/wu4YagSyQz4fFZNczccTFJfj",
-	"9F5I2vUqGYVylY7+BWjjZzMcDCE91spnO786c8MQylNW+DPUUDoApZZUpast19O3FpCxmsE1KEtHpGvZ",
-	"gzPhFHBOEDhgVHwMaqaFtua0hc4JfBRBJduYMuttmF/Xltd2z9p/1h6sLmjTHp6JxdWKjVrnl9Y1YVgV",
-	"lx73Kj0Ne//1+hX7x3//D+sHFWCPYZlGVUa8h4nJ3gkx05aNWWABz7RimeD3QrNcqSlC2grnINFswmUi",
-	"EobeVtzdtPiyzoz1GCwzYu6iaQMWGd9WRJM+VLlgV6RHAPc9dIgQ47/Tdj5pbtWQUJqzogPf0goM5oIA",
-	"L2S/sIXKE12ztiJUVQy3d0pIKPFI6AMWxVlKI+SM/vSxOzgeODFq4fZVV20sagSWlfHjrRhNQevTDjy9",
-	"c89zdF1DM1zHQ9uWPtkXeEiyX9BZ9DO5Z7Zwx9jFuDC6dHVBMgu220y4ykEanwQ7DFqWnLf39WxikD+5",
-	"lFMFzw7VXD59qmv4pffGwCEMHbKzXJ2mnbsUeM6OCzF9VA38hchclkz+sZar8mANmSNh+y/esDbP15Lv",
-	"99DT0mVD004PDCx3ypfozzOsFJhXxUQ6YJGlKssZYbMj8p2EEvXoAL0nFVi18ZQTCM1zxms2UVnC2pxN",
-	"U034yxQx4L2I1R0fnSY9+/nbJzyNaKvD6ZPkAwrCY2rW71lQrP3i5z692/BMvZmW1imcPzXbmc8SXlT1",
-	"0612432l3aNe8Xo3dkea1qSczSqMHf3eI4edRM/qAcvUQuQs5lORsZhrwTJRFCLXAUvScVrogEU3YEDu",
-	"mEPTrUVvUdUA2ubQDDr6r498528/fBzu/Cff+Vtv581Nd+eHH3vBV3sP/97kL3pc23Qod5PuxOkwBkwX",
-	"PMd8El6w/jMMdtv1Z7MjY2aoGTVlvGROHtNBx7iuBPTK2ZAGxotQUoPA8qdK5B8ebBt8O6V6rEH5BxVQ",
-	"9PYOAab5UjMHUV7tdUDjl0nnN9/BBj3yF+eZa0z0kuQ3BTPMO15od/a6YEj4BxV9TyY2hLEJQlihl1Kz",
-	"BQYikkQ0hNPiXAA/a+g5nwsbyDAAITAXx/xeVA9NUY7rgOHZpGaI/wJTcmmj4553+VapTHD5L0QGX9hc",
-	"qb0s2GS/GDXZbmUTpdWk3C9n0z1B2X22QfeY3vsnQsKuroJZwWHVcoGV2ynSqWgSmAkv+HpRRcmxzYAi",
-	"ShZJbOJLqi1CN3CuY64RgOmdGzMJMOjHasd8+RetZPeSL05NPObnPFRmzCXNP0nqb72l1W4Cb6fMFmzY",
-	"52aj/WdboZ/aO/AZ9rZb1+3VZbOmVxQvfFRdXr+jm416N64N+7qtovjLcToz0LfP4hGl2EdukcoKkzhg",
-	"XBp3LS1MYPnJc5nGU9irP7GNO7ROr4kqB/qz1ZencOx/TtZYZ4Drt6dckg07Y8/vlxCBP+k8N80Gda54",
-	"nqfF8gph2GT1zNLvxXI4b6qCMSwh38aeiv7XzvDieOd7sYxMEYaATXkiTP6dxT9DE81oMBEzIQ+eTFN8",
-	"YSiji/Ora7YLT0WVGhV6ohYSiyQETi1G2HoiyCo0p1bJbMkmXE8sTrwxz98NttwHmi7ZYDwXuZ04fXpn",
-	"t+IPH65bq0iLP3y4xgypoclR4BQ1MSDwcN7rvYoJ5A1/gqmaaj03KD04oZjupvIXmp3PhDx+yw6VlCIu",
-	"2CxX92kicqbyUBogvkvxTcQsU0vD3TCJNGHfXe29/oppEeeioBUkqD6LFVjco1xNsVyDHKXjeU5gqIyn",
-	"01BaY5hF1CLqBGVOIrZDcC08zCJMxKMVJug+GCM43XJJJ0UxI3hxKkfKIqQ5ZeyanXhnCGN43GqEIR8K",
-	"WeQ8Y1YRZVcmq8hwOiUJ2a+Ael0QjZApDrhWgQgitZgHQ2nOCZukBs038qNDofy3f2NoyuhQuiHYEB1i",
-	"0rJMxbwwu4Kej5cv0ZJ4+XLAuAFjes6pwDlUsqXB22COjmLcekm67Mz04HlS0C2EPiFyguTCDxEmQmqR",
-	"LVm7H7C9gL36x//+Px2iE6lYNf1YhpgrQkMKGI9zpTVKQelqQuQCcd7aRdBMWA+X5KWXFozhafLlSGWd",
-	"KrADs/ltlsIptN6kQdVxTT4ax28jPLgdNtfkFQolw4Ziwu9TNc8HuNH0/pnIy8jsciYs4rUMgiPwte3Q",
-	"QwGLKMYYwbIEdl2gD7Pg1UlN+RLkZM21vqty673qsg9YMaXufJeq9L/T+aQDhd9BdyOFmVxV+DtOwWJQ",
-	"m+Gl6JXX6CMw0dKgGirFmjbMj6uyQo0FoqsQAVxoG4fVbMIpvO1OiQsuDGB/Gfs787aK/b06D99hiQHg",
-	"v2OTnZ0d/Eft7YIHFUxrUEXn/t3FdG0ru2Pe39r7FfuDtzjsKzxZX8wXFOTFsMnfzRk+845szuWdDmUJ",
-	"osbg8qofCD0yFvaLoWNYr4FXfsj5brRFA0jxqYADiPuhFaMqJmcB49kCfZAmgWrMZ5iozFKpRe4Saadp",
-	"kmTCJDoQ78p44dG7l/wQhJKzXGSCa8yg4QRbmM8OTEuqneLCeiXMFquSBAh+1jTsKyS1dzyG/zsobHUo",
-	"fTgCVX5aEs9zBy3jWFjAlv6hBK0uO8T/kXugkxbpDFqiRoAsm5IPDQAwYILHk0pkyrTRtuAEvs+k7aQF",
-	"y8SoYGlhWfQRGARyXF3GUB7j4iL0EbNH0KtewjpMDSgYT64WmICCueGUWC7HxcSC1AzsRismkpR81KHE",
-	"ydxifA5eLEU6ntyqea5Zzin/fMJxs3JBq5jK8YAY6MuXF0BYMIqXL4FIaMdILzJgdFOzi7iAixa0jYak",
-	"nW97InJx4NgCMjWPM1SwFqQoVVGhtqROWmI3OgPnSQeeZ9zrjCNv2JB4AA/7Xvcz1u4j+f+uHxjv+9nv",
-	"+lZyC5l0Dlac+YwY+CQXgrgsAmDkMqgc87ESmioJ4HsCIJRUsvu9LhvSmcXHYHPsrmDuP8NSANl9LQzq",
-	"iI2USgs7N6WsiL41bn+spMsuQkpwAhBeXtbP8oiBZxnLYOFpBegU6TuRHDCXs0kSlHujlYqBauDwtfB6",
-	"g7fVLlnO1OZqxnq7kNitWCqTVimkaQSvWwP0HjCqkIDLmDCRaYEj7xLhnqp78fLlCh3uAvPBBFN3vig5",
-	"FAGeagQrB0YGAlKdMtL2QJ8F7g9yFOBulIoJQkZI0Qloyw0DULkr0eZWDHsDLcppNqkkVlOoaRrT3qN8",
-	"x4lEF+/90ecUdo0M9Al29n6PaTHlskhjQjMtJqAIz0Q+nReo4DsN0UYxfaGCEsQCb1HR36z/wGeS8v6R",
-	"cOce9FIeT0KJoDfWBs1x0emyob5DrgbUjKP0YWuoUNjYAfcRXSwXxTyXNFNL0WbhUHA5DBUoQyYXUy6t",
-	"ugtv0HwksqVdAirPRcLR4KeIXrXL6aUXvoBVKpUc0E3puQDH8vIlMjygMNI2jIow2Kz8+FyuQ9LXvM1o",
-	"Ef4LrWIx8NUixw87BJe4E7PCmmcO1IYripYmSEelS1IeVDBxp1zycWltlPA47wdSLbzt8oD0oWwsv1h2",
-	"r22SJNZZIboGNaZWoIeqHTotwVXsCOXKaxORiQLfS0X5ynERO6A6Ln6UypTucR/pOTUvsvQe7CV41rEC",
-	"J1xHPM00GqZLligYkmEB0CUWORnBuvhWhzMmLKqQF6GczfOZ0oIo7uqPJ2w0l0a/dcpcF9f45n4vYm2q",
-	"cVgKhwMWmV/7EeOzmZCJpZyyvVk4fMY6Ds2gjD8R94gcVwETn4DDUUqzBPNu6QzoUDofyI0bQ2REvXdm",
-	"LKm9wFYExwmss5L4CAgLXECvVp5R6lGYIYNwgE08oBfuMcPV7Zo7eOSKXtFZfSPhKwelIuhkJ+aycXfC",
-	"KyDLwBI2MFQ0pRnWBUN+QvkfdDBTIwdBhrs3CcdacThpoisGiykg6R73rA3Wj9YePrCuSg4CJjWeaN9O",
-	"tvRiqRu4bzkyW6jM2geFouQ1Omelk6Xkg6FsG3FdTeliu/Wcrg5VUKLagaQYGgUFjzLPc9KGubMQ6Ug7",
-	"+47SIk2WD7rfmmQ1SaBmMYhEc4kDgJd5vADUPQOjFbl5O/4dHTjjBs+0sAVJKrzfrWeAtSF8yi8BMVb9",
-	"MktNUlEqKaywMc5XlLelX8eZOlSrQqqiA9uEIt2eIE0VL+nsDlYWxjwVWSbLMTIQSvKUEsOrV6JFk8+6",
-	"kUoXCp5sN7TSLeO8MmACEtHMBC9Ac0dM+FzCVjs9M152uoxSAmwfMKdbqvjFbnl8Z1elVsNPDi0K3Uvk",
-	"b6+m8JsaHksW/Q4/s6lIUkpV7bhiA/VahqHEYoZUO+ObvddvnLeJEvaBgBcTMK9mKOVyNUdhFTAhY2Vq",
-	"DWNNQOOOITqPwnAemQqIhqfAQ/2vvPqIpmBiG55NvnkVw38jnqDJjoU37Xk/YPRIrxcxnsFPKZGRwRFB",
-	"v6HEeBvpELTLGgssiqbii4kQM+ABZalHWytSLg1b0lRkUaO54SryGABlLbPUs2dRqecJG81zMojxcLqC",
-	"WyVayqvqGMo2Mppep1Lf0RYx8es/9l8N2Ai34MXDC89+L8tSHjBO06LTZvYbXYVRWdoq1cbPXl2FVJsS",
-	"mHN7WhvLROKWwV9Y/3d1eVazcS1pDyu1W0JJB6IsIUcF9HilKI5IUbbAtizUAI7yh2uGSnC1Ak77CV57",
-	"U6UmKkMEUadWAmdtPCSUbdu8DK1EcLp5PPEL6YGmTj6JzMQ20Dvizba5/F0oaRmMt2q1bB4mvwMLMV6I",
-	"iBJUogH7/dF1+X6NygtZSVSKMBoYaYTHBr0m9DNGbqKBV6ojYLNsrinMA09jaTh8NgWhBerDTGH9UseY",
-	"4BHSl6wSAt9EAfM+7d4pOUbEMfA1V5TSlSOiikfVaoQ+efUj1pAlDKtMabDVUoWhpFqFVCTQyyW2rNgV",
-	"FCwTZonksdoXmDUYQQFreE0pQkv9muoPBswrSwjKnVXPBPteybGt8WUcZa5GWKq9MmHIFPf3wLiv1Qlz",
-	"dmqeq1zb41NN50eyQ8qt1AWIDDI9cgnLEdUq0KjnBs2p9QehjExWMz4OavtMqFkmDjyuxpME9DBbG0DP",
-	"44n1+NVKBFCgKUtjYaLgJnp0enzdClrzPDPRJj3Y3VUzIWmNuyof75pGeheefQhaRVpk1cDT2hhTiZ9o",
-	"DVp73f1uDwEmMyH5LG0NWq+6ve4rQglPMGTqFAmMByvdUDn692AbVXxZno5pTq4Jo2ghmlCwuJgTtfBg",
-	"rMBMY6BjkzLrSGsPCL+WLDhgxuRAxxn6NUQuGtKzVR7Kij/PKLuFLRrc7HVtHVQTCmzkMAejiHzUxouN",
-	"0oWIs6zX74d3BiytXg3hnBnkKCm1SYojk76ZViZurEW7xHNpqoiRhDVh8QEBLiPW9ixEOy+vTjRW8QAF",
-	"SiQH1qEMi9/sDOuuDZStjRuFEqvlFhXcivXP+BpyjuwCNYeD+k0F4hOoeCnoa8ax6Jf2tzkfpvog+SDL",
-	"Jaal9Uv/rylOgft2PfFtUGNcuoIdFc1/myru5YKF0tQnMAReN6dox238CENzZV2C0v4JvJmEsmZ6DUqH",
-	"uzCupYpnyfedQxf1egrWiEbXJZC0Md5tjqeBxmOYooWMgwTscQKMoLEUMHKT8haVj81AmfKR3drVHw8/",
-	"BLZa2LcqWW5flawKdNcW1tIakgOWrdr3ZhtIUpJKSY8CS0SdsvJKDy70qoYGckVtqqii/t665xwGuYXe",
-	"Jkmoqyrm3p/CreAYOjfWWb9Xnw6a122sQLbg6IHt94iT1gqPdSpz8zrs9ypjf9Pr1wfP62OHUWlC3wAV",
-	"n8MgVhbf81JY/6AXFlYja+d/7Q/MG8j+6iL6JYJKZPbXMJD7veoATOyetddH3ztrOl6Zvylh9PCwdZ26",
-	"eibLI8V5icUaS8BB/Fcu2alfh7DX6z/xmHhYfzdz9x3BEJ+yA2rmpxx5O7IKhe/vPWv5tipu7DlnWFuK",
-	"RWDhWWg5V5MQqIjvfq+3bgxuhXe92yawSf/xJpVar9jo1eONytrs2OLN4y3c/QHQoL9FF/VCztju9Tbz",
-	"aagXCY33thhlvVLyQ9B6vc26V4uWY6tXWy19WfsTKK3kRQboBKK1CoRqBa2CjzEX3k8XqJmfrUHL1LWH",
-	"95aqktUTd3/0DskDjHTcdG9NVeFQI3P/Sr/X61WuWEC1ZjkTNgoIllmAqnM1mJOlJY5DhxKVVQ26Fc+M",
-	"t7rrwnvUAhNkvVLjqOkgHkHNiwMvnpyaBmrEojTRoDChqW/i335oz7hQA7/GLhw5spxyW79JlneONWgU",
-	"J6kuasUJ9ZP1ifoFaA/Bo01sEZANOVf6BUsTHWAone9oAa0LwiG7pMuPr4L9vR/gi1mGtdwM7Lzpepw0",
-	"0RsvT9sKgk+45Gra8GNZw8USKXmk8qnRtSqSpPdESVIsVEWKmHF/fERd8uWHqdPien2iRHkN+7a9tPrM",
-	"3vp7Dz88QYI1Ve9cI8QqPIFCs9Vb+vzTq6T4tQuwfybRcCl4UmFpuAmWi4oyxXs7MUFeya3EhPt0nDyQ",
-	"rMhEU/3vS0EqfMUgtXoj8nzndwkM1sPEoLz0TJGNgHdTHwlGYEPj3nM0hrEmik5a5Fy7hNEhABgRFcUE",
-	"q9Dfgzgd89mBD6yAs5XKudChLD31k3Q8AQOfXtQhZHepubnwloUudMmvyNIRCBIbQivVYjDe8eq+xuic",
-	"vXAPw5lk0FOP1sh+tIRPKAmbYQ7hFgWD8GTWg4G6vIhJaYxxmqcdpIG2aS2cwd/DdvT26OTo+ihCWGb5",
-	"A6KWQlmxI2jFlL3csBai9N0j9YKcMD2LImoS05c0clda5meQ0NWrWBvk1v7GjOmSfExE1kOALPFWi1+9",
-	"ObD/eAt3d82z7Id/Ln5NZ4fLBtvvydp8sF5RJ48BejhXy75bolocNLIqafCfpW6MgRlfaybtGn512INg",
-	"DdqAPQY2COUK2mArj2WjZ6+uhv8CZ3xrtf3zlVh0wPla7M+pTj5bmdzeG/Ivx9z+6XTLCqOqR0N+ar1y",
-	"18/tXsvqVlWxgKksAZUNc0UCvPnV5O5FGK81CCyCaJibO8HwJ/URk5XbMGbK17LoH1vHEH7vYAqJf286",
-	"COlSF/ShSrCG01mxRI/HOveBBVb9KhkW3cW7DWej7PcvwNpMVuA67tbfyNxMwQK8r9dWJehV6wzs+ZUD",
-	"Playhlt7vb2vdvr9nb3X1/03g9ffDHq9/1yp4DDow3qsabbXG/R6zc2eZof7BSAa2OY5Xr4yrlvc5Vmw",
-	"2ZW/Gd1fjjHCca0yxvvy8FqG+Cev/MOXZ4i7P1aoar3T9tzjX2XyMlZjoICbV8LF0wYr2iLd74gYEfOq",
-	"bpPmZWvS/CIMrKGUmpm1ucq84vDcM77NGTR3rs164v56J+fTygN8PjM01ys2RL02MR5b2KcQn+Cpc3ap",
-	"pkIF9N//R1AGREHyHESfmtMv/389GLyR1a5wtyfztnXqoN1Am2sB0/lNIfylFUJfIaoA1D+P903NLRvN",
-	"0K1TVYduVTK6dr1sLmdvbkp+M37HUJZJcLyW7ruSZMnaqYyzuU7v8R4hBFy82JgUXvHTab7sBCZLTiwa",
-	"spsDky7Hs2y5eoOHDwwrs0LL0c4LnSbCTrwhITTwSpzjn21Ujjs+m/e9nnRnBCWR/uO//+fud31KHCnh",
-	"D2dosGMKnF3sO+MdhY9lOl8qJeapuEwKk1nh+2+9x+m5XGQcN83gO6mSzoHz7eqCL6n2QpewUB5WTE95",
-	"lj2aVAxrVN6EEXgIW3I+Ehp1Ll9olquFdqCrUuy7YCMBvLlmJovDXdM8qORpBJ7f5IVfc9Dg4X1wWlny",
-	"wGY5N8Kw6l6VA1qoRaqF71t5oR/3wzQkfWxX4hgzFUypZF7Y0yIyLTaUL6ZURCFtyr2DSlqIl4kem221",
-	"C2l+xSRbQ3Srhep9WuNr7+KBAXsta3frIP3bQg7+2QwlhhXs21byYmsX69RyY13vLmMIeuscMB5KNzmb",
-	"AYVjsEd7TXmKtTWiTSLRaK55Zi9wtdkEg5Vc1ZUwhUkhLhlkjdVQjQJDianBUh80tjBLVBZvSJ0Hv3IB",
-	"Fi6ClzUufZbmNVq5Seugkr/t80J/jRCG2JSwfbA2Ybvsszlh+4C8lVjigBJTOVGth2R1+7N6W1iTLwBE",
-	"nVea+dcFSTzF2zkoluajDw3RPxl9yJvAhxsdl6RdCikaB0YMpY2ZucQcrMjvWDkyypUn3W3hoSYoXwVj",
-	"WINH9h6FGDZ6Ub3rc3zEYv1l3u2BD27CH9Ji8l155c2auVtlucae6Me9oIpkxIdlAz/yl6Gsi+zvUW+r",
-	"rdy0UN71PY1d7G2Aqnr3eb1++BJrvLXN4t/J1WC3fMCkYneNjas8obYBQ/aee0DdXtXuN/r4JDxqzcO/",
-	"D9zjSVGCJy/jZnAk3YJXzQquxver2mp5S9NvMdHfMJWP2LKn1XumqgVTyvx5U3DLmSWekWuui3gC3rJy",
-	"Cc5j4QwHpTRpGJJxYOLI1B0K1Khfj8Q3umDnOtd3xGL4z+a3V28740U8MZb2KM3o3gapCmsQpRr76rJh",
-	"mctShNIpj/ZlS1E8IwSyATpZu1oW+waLw2bckt4feGq8ya2uAOZdkUJXD6H57okm3KMtUb7eKbhlTfZm",
-	"b6VRQMrEsjK98YCpaVqsjt2kQeNzIHOwCiDW1PMn9fW66Ri2ve0M6J6AVfdytqxQLNIIrHV3zTpWq74+",
-	"KX5sr7VuHISHnypKawyHQ+Ji3YCwuqPT9J7v5d1uWM4WKsfFTtF+Vpjtj8WFgJ69QUVr11ImX2bgj5gV",
-	"JQr0Zw8DrgYB18T2POb6cSujowHT8DRAbr35Hkx3s/rvxx+foC1V7m7bIgqIg/Axhb9F/75w9G8FcstL",
-	"OV1XFJ4BjTBuRHSIzxv0hKHW6Vhq9CRbZdjYtyBgfbXZ1yJqLmaq0mBqXVaamVxYrGXgXUURmeIuWJDC",
-	"VIb0cjR86jMV0HJ0Odm3lxDdUJphd9lhtWRZ+9F7JzsGIYsNbM5rlt6JsqxRKHEQlXKcFZMfy2yaGjIL",
-	"W+OnwCLXzs9bX0lMNlHqTiRsPmN8imK3EcILuoeplS2NA7+YiCk52QhTglnZgf+WlSpU22HgaKyYKlhW",
-	"oKfCAdXrbNFL62dx++nvzlu7H3UCrJtoy8+kpmixyYzf5NUNfBXQJldXyGfKl/BOs7LFIo1FKCvvXL3P",
-	"n+02XuhvKslQlrieZ2aCeK9rvfIy1rMpSVORj864/Fz3FTff4fnZu5Pjw+uo012tYFupJYv7FMqwtVro",
-	"ttUx1YVF5aS6+l3S1hKpUZrJc1oEdBk3U/MilI5UpoxLsRiUTku8m+h2WSkW5Q5dQFpHxa3pr0ZAWfTr",
-	"pt9l14rN5oWfAVUaSzC9KdWoxGqVbmGgb2ASeP5q+G49SUdgW81h2Zuy97FPG0nhFW832RvT9JPQFc1e",
-	"01LVCj0arDmm9hyYax3tCGE+cwqSsELNdrDOUO0W/GYMOY7Ec9E+38OqF3xW9eVdLfgMSdf549rmODcl",
-	"+67kZos1rp9+7daivZqms1f7vf8kjFLtEs7N6E5dcY8Zf055OH4KP5ldZrd8Tkkzi1zX01YuYvz4CPbM",
-	"bcBjq7xVu2eu/npv2lGDiAf+4tU2L7fgN+fZb86zR4EgxI0blczPcpHde/eaNSJBrqg6YFS9wSeyxYvK",
-	"2HylNuBK9cCyJk/XlTTEItiemCPtFR8SCauVEXTS3ysjSDfLo9o3BVWUFENtalmX6qWf35MoQbVtpBC+",
-	"RtYkeg4R8vVcmN0XjQ1uSjzYjBdbvVPq6fC0p2PMtqxjYTVKBEiacpXAGT3Y45euaPE8aN/PCM97LEzj",
-	"0KUlmLQN5s+IlEQ8GyJhtfLIgQcHoJP5W2GL/+fkCDJzA4j7PEyhEybehVrIFP0bpT7+AAqZf7nWxx/Q",
-	"Zyfy++ZAw4mKeeZdoYVPRpW6d4Pd3QyemihdDL7pfdNbA0eG38ntm6h4Tlkj3JYezdU0WOnGArb8KoSs",
-	"DcfqasHHY5Gz98cvNLvOlyxFWE7HDWwX2btZuhXnkSsnQkWNmxLI/VubUCc3HmfvwuQmjGZFyUeYo3ur",
-	"iaSZ6y5AUfBeaxWF1bd+L8SsOtBN10aVb3Tk8vDDw/8NAAD//w==",
+	"7L3bctvItTf+Kv1ndpVJB6JIWvaMqNr1L44szyijUyQ53ok5W2gRTRIR2M2gAdHMRFXf5b7eD/E9WJ7k",
+	"q7VWd6MBghQlew5JzcWMRRLo4+p1Xr/+sTFSs7mSQma60f+xMRU8Ein+eaJGPIuVhL8joUdpPKePjeup",
+	"YHOeTZkas8WUZ2zBNRulgmciClimWCp4xOKM3fLRXbsRNFLxtzxORdToZ2kugoYeTcWMQ8PZci4a/YbO",
+	"0lhOGg8PQeOSZ+IknsUZ/m+18yshM3a7ZNlUsO+VnLAJz8SCL1kzzjQLU56JnQRejeUkZPMkn8SyxZRk",
+	"4l6kS8alXoiUZTDsOddaRCybpiqfTFmc9YcSmpX57FakMDsYuNCZxt5GPElE+gKnGgmZxTxhM75kM34n",
+	"WCzpmTxNYYCLWEZq0WawVGaAQ8kTrZgWMtIs/K8dN9Ed+v+VGCkZhYzLqO7n01jmmQgDpqRgc5GaLlic",
+	"DaWQY5WOhG6zwa3G7qdCMs60SO/jkWCxpsFHLIpTMcqSZXsoG0FDfOKzeSIa/W6n4+/KLJbxLJ81+p3A",
+	"7lAsMzERaXmLLsWMxxJ2butt6uM3bl0TMc7q1441cbmKmQaM66EsrYzrf/3iFY+YBWytX6Sh3LxK+/vP",
+	"WyQtnkDHB0zjXDTLZRYndSuDFAQzhd/+lquMww6nQoqFiNqlfX3KgGlPjqP6A2+27IVmcUSbCOtMX+4c",
+	"R6G/r2zE0zQGZiASLZBiZzwSdrr2xCo4h2IozQ7QadF8JlgcwYyU9Bt9oVmiJiyJpaDZG7I5UZNJLCfs",
+	"ilo5wBURwH5gg4cyFXOVAjdgnM1TdZuIWWVfG73xm/29N696X4/Ho739vTe3X4/2u73OV509vse7r18/",
+	"lYWJLF0OxplI67adNjdTbMGBRYqxSmGOWbqM5eTZu/dB8Luja15zEgdsIfgdu+dJHPFMIV/Lpkgw81TA",
+	"SUA2H7BIpPG9iNg4VTMGzHSkZCZk1keeZfk5i+VQhsfjnTMlxc4pz0bTEGYzERkLX3X22JnK2KmK4nEs",
+	"opAt4myq8oxxdquiJVtM40QwqbIpbEgsodUpSI8plxMRVTfmw+6w8Wb+4Y933XHn6i/fzl697fH9y86n",
+	"7/44bDxpUx6CxpynfCYyI92OEjETMjuOLng2XV20Y2Tw41iY5RJM0As4IRy3ZtBJacP2ekEjhtdBOjaC",
+	"huQzGIWwfW0c8n+kYtzoN363W0jkXfpV7x5HuMlm0NfLuagfNvxSGXBpgA09V3dCflApjGX9UKGdZw/W",
+	"GyWO+jgSs7nKhBwtvxfL1UGf8js40XQGmOZjwwnuxJL42kilkXDnHRlExDN+y7VgWcql5iNoinGS04s0",
+	"xvM/lPNUZWKU6QB3zTATPVdSiz52OBdZjK82sdU7sQzYTGRTFQWk4QCfAcJtMQ7nmfQG7GAoR2o2i7NM",
+	"REap0EUv4zjVmevL8WrSrljoVgTk0zzhSwEsNc1BvHMZDSX2oO05OSiPlUbCHbPFMY15DJJLpSyKRWTZ",
+	"ihkinLUmH8osngmVZwHjbJRyjQocMsWR0JopR+t2dVs0VQ1KB/DngT8MOsputsBoaTw6i5OEpbnUwBQ0",
+	"C/c6+yELj98enV6cXx+dHf755vujP98cn928vzoiDsFC5Jk7yDTDg2KfgQbwAT6UUTweC5SDyEo2tX15",
+	"9P7q6G3YZucyWcJs3VYZ4ijIqg9Np2Kca56wZrj36VPYgt+lygKmVXnpQZGaitEd7PmEx7LNvhdLzThy",
+	"8JkAtREYqEpZb49NVZ7qKkd7fdsZf8Vf93a6o1diZ2/UETv70evXO73xK94ZdcX+7Vdf2aNJ5FIcTu8g",
+	"7cBJKokH/ulEyAkwhR4oc7NY2s/doEZGrdGuL/hEMB3/HfkaDuJvuUiXxRhQtS71HIkxz5PMKJEz/onE",
+	"VLdjhmE+1kqt8/G4Vjk6cxp4nIkZSkt9F8/XDUpRM7Wj6gSNsUpnPKOu3+w1gsdk6flC1onuD1OlBZsr",
+	"TbRg7ZymFoLhK9qyqMHFMfPeba0dN3a0LV+lYcEAL8wYHtvEA5bPYZyvYS+AmJFVgDoGii4On1hmwtMJ",
+	"HN05vIlMQWcqXX42Ebx+nAgeQMwQn0TB/A2PjFYJn4wKAn/y+TyJySTd/asmu9SdKxhBxuNEN/oNY77N",
+	"cg3qFeMZSwTXGevCQUxTlR6qCMbwp8HJ8dvB9fH52c27wfHJ0VugDKE1n8CvlptFihgxm4Gq47bXTP1h",
+	"a6EIHV+aidK01+rYwGZmPAGyJZZ+mwp+hyIyT4TT3wYXxwdOlVp4ShQbsD9cnZ8Rm8QtJ37GxCcOZg1S",
+	"AD5xz5NcBEC276/f7XxNrHbOQeYznaepAlWdCT3ic6N084zNlM7Ymz2WiHuRaBiOFBpkTAD9hKeDk3fn",
+	"l6dHb2+gi9CTvbfLDEYPZ9WJRJxRLFlo9i+k8zS05ghMIhZ62Gi12bX4lNG2wmSANLg1Hac85SMQi+9/",
+	"3+l0OozL5WIqUmzaScqASZWyWKIqbGZsVDlyZ6QMCb3PLpTOJqm4+uMJG3EJvcF5QGk3Y81whXLCVhtI",
+	"4VDJcRKPPpdyX8E6TkUSgcFkdJv9AATuaFoyswraVPeiQt1XR398f3R2eHRzeH727uT48LpE3dlCWQVR",
+	"W6mvR2ou2ELlScT0FGQaN66Qn4jMYYlSHsUj62AxZq7OeCZqSbvPqgPnG4bNmuHKKoStoKTO8wS44JJN",
+	"VQJGdcHegXBgBCI1PTTDo5Oj06Oza9Bczq+/O7q8uTo8vziCFpGE3Jua3Ym5M+6tfwEPIpKRBqunGR6e",
+	"n11Dc+cfzoCCAqA/bo0uN8BYs3nCR8AI8kzHEalcoLoY+ajZXSwjv73Lt0eX6OdwK71A0VXRH6DpWLJc",
+	"o2Fe6JNOf5Ow+qRmrVPekCWUtTcQGp4b0fvpydaw4R3rem83tjaQgRDfqfQ2jiIhn3s8J0KKlGfiChZK",
+	"joTRUqQQRoymKjHmR1o5je/OL785fvv26Kx8Cu07KRkGCR/dmZbiyTSDZUFOr+bQLyzZlz2IniMz1uQh",
+	"CNhtniFV4cAeHRFrhm5uYeuAHDru1xeahZ92xipHVr0DTYYMlAijdqBcxo7ijNaxzQbm1GVCcpm9AE1d",
+	"qzw1Hjop7sGC2uu8CnGk4V5nL2wP5VmNHBzieh3LTKSSJ7giz916J5mjPnsz7o56vCP2b7+O9kaveGWr",
+	"j8+ujy7PBielnY7NIBg++QW3cSBZLsWnuRiBdQNWYJ6Kg5KUiKOygB3HcORi53dN1ESj+DpT2TuVy+i5",
+	"i1Q4F9her7IqZ+fXN+/O35+VlSzL5KYc5JhjoV+YzG0vTZWye5FqUMkL2Sk+xTqrV6RgHBd8mSgeXSt1",
+	"Akry09bGX4GLwZ9Pzgdvb67Pz29OBpffHtWqm6iziU8j5Cndzt7Xr796g4qT/omEMHYYazIB0MEhS2KL",
+	"j0ZinmnW7LLT+BvSc66VOuVyaVQ0/fxDlaVL487oGrd3hWwuB9dHNyfHp8fXFfUcdHDgxQxtEbNiIvrS",
+	"DBJDPgzDBTOSTC4gZNbJOLNfaDYX6c5ISZ3PROqPjSeJWuihbIb+bAyzdM5w8iGJyHlM51xrIEj/KCvZ",
+	"ZpfFqg1lSfLayMF6drhJMtctlnl61/No40q9lzzPpiqN/y6ezS1gXhkwDDz94tMcPY3l7X9/Nnh//d3R",
+	"2fXx4aBKAZwEFrsVPAXCxaZUitaZcx0a/+VPpL9ilAM5VyFJUY2TYGFZy4uG2QwrkwlbfcZLox9K+4qz",
+	"/gK7MAFbpEpOkiXT8USSWVj41klWkgYp3QrY1nJ5J9VCDsH6ScW9ugMbMfzw4cPOIM+mMOwRz0qCGZej",
+	"8FumgmsltySrarv14SRePAFaxGgKJ01OBGtevjtkb7563WkFTLQnbRZ+Q0uUCp7M/nPYsNoEj4eNgOTp",
+	"fw4bxqq7oYVshGW393OaaGyMJ9AhuOdxwm+Tz5AK788Gfxocnwy+OSnLA+fgzr1eviwZuy6QRFLBR1Po",
+	"hSGVjHMtIisEDpjPqut5zhfkLTqfz1WaiehURDHHOMJnrO/V+4uL88vro7c3p0dvjwc313++2CB6ndeo",
+	"2sVPK31BEQmrfYZt9PaZhqHfQWZtj/pTZexe38DN+J3QB5SngT6FmJwvmA5Bp5m2dabuhWaRWkgwB5UU",
+	"bTYwzh5MOeAYaiisdCEx1rzqXLXOv/1O56vu/n7v9d5Xe539/e5mR6CLblnnJsxwnoIpkcXkGiziaFuE",
+	"y4JSLOspIavA+GW3c8fC/qjHe7iCh874zBxi2LZt56FL5uajHZWfJv+qDeN9rAT4/Mhk4YxW+Ful2x/c",
+	"lqnbv4pRVrNjJzE5bcu7hh780h9b7MSFZwmYbnma8uXKfKjRDYO7hL5+bPAowgZ5cuGNbswTLWpMKnt4",
+	"rGeMz4zLJUAhiY456JDyEPAc/CKkuuXmblge22V9HNnEAVwsmYUYb8WVDFmT5PPh+2t2fd4PW0x8yjA3",
+	"BdbsvseSWGdF2KF4ExNtJHImeDROycNFvloaxgttesZVp3jwfY8ZJv9CszCKeaImuQgt++S4I6BTJbEU",
+	"Q6nGzD4Dj3AWFvZpaMJyEpjRR3MekebR29oIGs6j3Aga3H5Zip4X8/HW1yoIQaMsBmq5NTJ/NTaZaSi1",
+	"XMx4laSc5rziRJuLUTyOR5o10TU4HgsZAV8fxyLBHBxDzKnnEmgFlP+UoZccvaYS4z0rE/Gk6UrPGSoM",
+	"Mz6axlLspIJH+MVIRaLPatzkQU14IHSugTAYyhB9qjenx1eng+vD7+D3t+8vTlBlvjEO2PKX1sUL3666",
+	"e6HJNX7bgFVcpv4X6JMNWHh8hrO4uTgZHJrOhzI8Ozr+9rtvzt9f3niDZ97Xx2c3l+9xdpfvz24uj/50",
+	"dHlFDbohnr+/vjl/d3M5OPv2CBtdE8Su+8k4QOGnFbcCdFKv9eDzp0fX352/xXEPTk7OP9hpktOKXnYq",
+	"Kb5RtVsC5rn8YIa+VVuNd9cF2VZIzOliVQL7Lp9xWdCVzmczntaRaZUROpotGq9jgt8JDiflVN2LpwoJ",
+	"ZngFJnXAaXNRFHjIeNyJh1GcS7JbkSg50SxTAWpbRUqL4XlDGZpWdWhc/H7Si5fr0i/F8tSYheQ6h/3g",
+	"pJg3bfjCDBC20hMQIbN9hS1Km+ROuTS7WOY/fJMyX5FOIHQfggYvqaub3vMU24egQXN5Wl9mlttJ3Aq5",
+	"FO/WEUldRuTA+CrvBYtdqli9OrxR5wXK88LdTyBA37GZKaQn4v+Ue2SoEcgO+XxospxRXE7ieyFp18tk",
+	"NJSrdPRvQBs/m+FgCOmxt3y286szNwyhPGWFP0MNpQNQaEllutpyPX1rARmrGVyNsnREupY9OFNOwfMI",
+	"kyCMio9BxzjT1py2qX8CH8WkmG1MmfU2zK9ryyu7Z+0/aw+WF7RuD8/E4mrFRq3yS+uaMKyKS497FZ6G",
+	"3n+/fsX++T//y7pBKTHJsEyjKmPuiomZ3gkx15aN2SQJLB1IBL8XmqVKzTAlryjt0GzKZUQhdbO7cfZl",
+	"nRnrc8jMiItUgz4LjW8rpEkfqlSwK9IjgPseuuwW44/Tdj5xatWQoTRnRQe+pRWY/BFK3iH7hS1UGumK",
+	"tRWiqmK4vVNChhKPhD5g4SiJaYSc0Z9+HhKOB06MWrh91WUbi14Cy8r48VaMpqDxaQee3rnnKbqi4TVc",
+	"x0P7Ln2yDXiZcL+gs+hncs9s4Y6xi3FhdOnygiQ2WXAz4SqXkvmktMmgYcl5e1/PJgb5k0s5lfHkUOXy",
+	"6VNdwy+9FgOXIekyU4vVqdu5S4Hn7DgTs0fVwF+IzGXB5B97c1UerCFzJGy/4Q1r83wt+b6HnpY2G5j3",
+	"dN+kFc/4Ev15hpUC8yqZSAcstFRlOSNsdhiY0iLUowP0npTSwo2nnPLGPGe8xjQz1uRsFmvKJ40xh70T",
+	"sqrjo1WnZz9/+4SnEW11OH2SfEBBeEyvdTs2qdd+8XOf3m14pt5MS+sUzp+a7eTziGdl/XSr3Xhfeu9R",
+	"r3i1G7sjdWtSzGY1DR/93uMioTKJpThgiVqIlI34TCRsxLVgicgykeqARfEkznTAwhswIHfMoWlXorGo",
+	"agBtc3gNOvrvj3zn7z98HOz8he/8vbOzf9Pe+eHHTvCm9/Afdf6ix7VNl4xpyrVMmmjAdMZNMWDGus8w",
+	"2G3Xn82OjJmh5vQq4wVz8pgOOsZ1KaBXzIY0MJ4NJb0QWP5UiuRj7qrJz6dSlTVVCkEpwXt7hwDTfKmZ",
+	"S7de7ZXKRYWMWr/5Djbokb84z1xjohckvymYYdp4USRCt8GQ8A8q+p5MbAhjE5QBhV5KzRYYiIgiURNO",
+	"M+ACNT2nubCBDJPwA+bihN+L8qHxErQPGJ5Nei32UsApOu55l2+VSgSX/0Zk8IXNlUpjwSb7xajJdivr",
+	"KK0i5X45m+4Jyu6zDbrH9N4/Uabq6iqYFRyULRdYuZ0snok6gRnxjK8XVVTcW58gRBULkS3iibXNoA2c",
+	"65hrTJD0zo2ZBBj0E7VjvvyrVrJ9yRenJh7zcx4qM+aC5p8k9bfe0nI3gbdTZgs27HO90f6zrdBP7R34",
+	"DHvbrev26rJZ0yuKFz6qLq/f0c1GvRvXhn3dVlH85TidGejbZ/GIQuwjt4hliUkcMC6Nu5YWJrD85LlM",
+	"4yns1Z/Yxh1ap9eEpQP92erLUzj2vyZrrDLA9dtTLMmGnbHn90uIwJ90nptmgzrXKE/jbHmFadVk9czj",
+	"78VykNeheAyKFG5jT4X/tTO4ON75XixDAyIREKIO1cfZfGZ4xSJxhQZeh/FoFmODQxlenF9ds114Kixh",
+	"bOipWkgEeQicWoxp6JEgq9CcWiWTJZtyPbV537U4BW6wxT7QdMkG46lI7cTp0zu7FX/4cN1YzbT4w4dr",
+	"rGAamJoDTlETk9Q9zDudVyNK2oY/wVSNtc5Nlh6cUCxHU+kLzc7nQh6/ZYdKSjHK2DxV9zFWUqZDaRLr",
+	"XblyJOaJWhruhpWlEfvuqvf6DdNilIqMVpBS79lIgcWN0DlYwzmOJ3lKyVAJj2dDaY1hFtIbthAVq9/w",
+	"PUyuhYdZiIVytMKUig/GCE63WNJpls0pvTiWY2UzpDlVH5udeGcIY3DcqE1DPhQyS3nCrCJqQZQsp1OS",
+	"MvUVUK8LorniU4rGlVIEkVrGFtnJnBM2jU0239iPDg3l737H0JTRQ+mGYEN0mJOWJGrEM7Mr6Pl4+RIt",
+	"iZcv+4ybZEzPORU4h0qyNPk2WEOjGLdekjY7Mz14nhR0C6FPiJwgqfBDhJGQWiRL1uwGrBewV//8P/+3",
+	"RXQiVaUiWQ6x9oOGFDA+SpXWKAV9VDnM89YugmYBsGBJXnpluxieJl+OVNapAjswz2+TGE6h9Sb1y45r",
+	"8tE4fhviwW2xXJNXaCgZviim/D5WedrHjab25yItIrPLubAZr0UQHBNfmy57KGAhxRhDWJbArgv0YRa8",
+	"PKkZX4KcrLjWd1VqvVdt9gERX6rOd6kK/zudTzpQ+B10N1ZYaVVOf8cp2BzU+vRSU/wdZ9pGS4NyqBQx",
+	"eZgfV2WZmgjMrsIM4EzbOKxmU07hbXdKXHChD/vL2D+Yt1XsH+V5+A5LDAD/A1/Z2dnB/+h9u+BBKac1",
+	"KGfn/sPFdO1bdse8v7X3K/YHrbjcV3iyupgvKMiLYZN/mDN85h3ZlMs7PZRFEjUGl1f9QOiRsWm/GDqG",
+	"9ep78EleBbzJBpDiUwYHEPdDK0YoLGcB48kCfZCmIGrC51hIzGKpReoKXWdxFCXCFDoQ70p45tG7V/wQ",
+	"DCVnqUgE14IK8zFtIZ8fmDcJ+8WF9Yo0W0RVCTD5WdOwr5DU3vER/NtCYat9pEltkKuWxPPcQUs4giRY",
+	"6CIquGqzQ/wXuQc6aZHO4E3UCJBlU3GgSQAMmOCjaSkyZd7RFjwD2zPF93FmUBkzy6KPIkTTLC/jUB7j",
+	"4mLqI1aPoFe9SOswGFYwnlQtsAAFa7ep8FtOCD/UjQYPqYhi8lEPpQUMlHwGDUsRT6a3Kk81SznVh085",
+	"blYqaBVjOekTA3358gIIC0bx8mUB/Ul6kUlGN5hjxAVctKBpNCTtfNtTkYoDxxaQqXmcoZRrQYpSOSvU",
+	"QgLFRe5Gq+886cDzjHudceQNGwoP4GHf637Gml0k/993A+N9P/t910puIaPWwYoznxEDn6ZCEJfFBBi5",
+	"LGNiTJTQVOmP7QRAKLFk9702G9CZnRnwSrcrWJvPsFQ/ua+EQR2xkVJp084NFBfRt8btHynpqouQEpwA",
+	"hMYL/C+PGHiSsAQWnlaATpG+E9EBczWYJEG5N1qpGKgGLr8Wmjf5ttoVvxlssfpcbxcSuxVLZcokhTQv",
+	"QXNrEr37jBAMDKaHSLTAkbeJcE/VvXj5coUOd4H5YMGoO18GLiTNJRDLCAzYUY4JqU4ZaXpJnxnuD3IU",
+	"4G5UWglCRkjRCmjLDQNQqYOYcyuGvYEW5TSbWBKrydQsHtHeo3zHiYQX7/3RpxR2DU3qE+zsfY9pMeMy",
+	"i0eUzbSYgiI8F+ksJ0BKpyHaKKYvVFCC2MRbVPQ36z/w2UC8+DVt9tyDXspH06HEpDfWBM1x0Wqzgb5D",
+	"rgbUjKP009ZQobCxA14Cj0lFlqeSZmop2iwcCi6XQwXKkKmtlEur7kILmo8FAtDiEhC8GAlHCxBDmVmu",
+	"RpcafAGrVCg5oJvSc4RR8/IlMjygMNI2jIrQ36z8+FyuRdLXtGa0CL9Bq1j0fbXI8cMWpUvUAORoDyEH",
+	"pKPSBSn3Szlxp1zySWFtFOlx3g+kWnjb5SXSD2UtfGQFoMcqdgX8bFgB0CG0RqclOESNoVxpNhKJyLBd",
+	"AhUsxkXsgHBWSjBCBK3jPtJzKs+S+B7sJXjWsQInXMc8TjQapksWKRiSRbfmEpMo0zFHLKLC6nDGhM0q",
+	"5NlQzvN0rrQgirv64wkb59Lot06Za+Ma39z3QtYkjMZCOByw0PzaDRmfz4WMLOUU75uFw2es49AMyvgT",
+	"cY/IcRUw8Qk4HJUoSzDvls6AHkrnA7lxYwiNqPfOjCW1F/gWpeME1llJfASEBS6gh/VnlHoUZsggXMIm",
+	"HtAL95jh6nbNXXrkil7RWm2R8iv7hSLoZCfWsnF3wktJloElbGCoaEozxDhDfuLDV8VGDoIMdy0Jx1px",
+	"OHGkSwaLAcB0j3vWBuuGaw8fWFcFBwGTGk+0bydberHUDdy3GJkFXbP2QaaoeI3OWeFkKfjgUDaNuC6X",
+	"dLFdtoqzdZsbLd0ohkZBwaPM05S0Ye4sRAtSbejfgI5RlQ+63+pkNUmgejGIRHOJA4DGPF6A2NeURitS",
+	"0zr+HR444wbPtPCQ7Ave79YzQKwHn/KLhBirfpmlJqkolRRW2BjnK8rbwq/jTB3CnpAqa8E2oUi3J0hb",
+	"RDI4u/2VhTFPhZbJcowMDCV5SonhVZF00eSzbqTChYIn2w2tcMs4rwyYgEQ0c8Ez0NwxJzyXsNVOzxwt",
+	"W21GJQG2D5jTLSFy0f0FZlUqeIRyYLPQvUL+5moJv8HkWLLw9/iZzUQUU6lqy4ENVHEZhxKBGQkL4+ve",
+	"633nbaKCfSDgxRTMqzlKuVTlKKwCJuRIGaxkxDc07hii83A4zEOD5mh4CjzUfeNhPRrwxyY8G339agT/",
+	"jHkUEh67h7R4wOiRTidkPIGfYiIjk0cE/Q4lxttIh6Bd1ggWKeqAJCMh5sADCthKi3spl4YtaQKM1Ghu",
+	"OMQck0BZqSz17FlU6nnExnlKBjEeTgeIVWRLeQiVQ9lERtNplbAqLSiJj2XZfdVnY9yCFw8vPPu9gNg8",
+	"sPjndNrMfqOrMCygp2Jt/OzlVYi1gfPM7WmthbzELYO/EL94dXlWq3EtaQ9KWCxDSQeigHgjgDteArkR",
+	"McoW2JaF6sNR/nDNUAkuI9o0n+C1N6gzYREiCFsVSJu18ZChbNrXi9BKCKebj6Y+0B1o6uSTSExsA70j",
+	"3mzr4emGkpbBeKtWYe2w+B1YiPFChFSgEvbZt0fXRfsalReykggqMOwbaYTHBr0m9DNGbsK+B9URsHmS",
+	"awrzwNMI3YbPxiC0QH2YK8RidYwJHiF9ySoh8E0YMO/T7p2SE8w4Br7mQCMdvBAhGJXRAn3y6oaspkoY",
+	"VpnKYMtQgkNJWIIE4ufVEltW7AD/ioLZ8gUsFEHpO4DOFahAS/2a8AED5sEGgnJn1bPy1RvGUeYwvGLt",
+	"wXghU9zrgXFfwfFydmqaqlTb41Mu50eyQ8ot4QKEJjM9dAXLIWEVaNRzg/rS+oOhDE1VMz4OavtcqHki",
+	"DjyuxqMI9DCLDaDz0dR6/CoQARRoSuKRMFFwEz06Pb5uBI08TUy0Sfd3d9VcSFrjtkonu+YlvQvPPgSN",
+	"LM6ScuBpbYypyJ9o9Bu99l67gwkmcyH5PG70G6/anfYryhKeYsjUKRIYD1a6Bvn6W7CNyviuJURXtEgp",
+	"jKKFqMuCxcWcqoWXxooXwwAdm5JZR1o9IPxKsWCfGZMDHWfo1xCpqCnPVulQlvx5RtnNLAByvde1cVAu",
+	"KLCRwxSMIvJRGy82ShcizuK+AT+802fxeCssXPIOGn0zLk3cWIt2iXNpUMFIwpqweJ8SLkPW9CxEOy8P",
+	"8xpRPECBEtGBdSjD4tc7w9prA2Vr40ZDiWi2WSlvxfpnfA05RXaBmsNB9aYF8QlUvBj0NeNY9K8msDUf",
+	"Bh2QfJDFEtPS+lcXrAGnwH3Di7aqxqUD7Chp/tug0BcLNpQGn8AQeNWcoh238SMMzRW4BIX9E3gzGcqK",
+	"6dUvHO7CuJZKniXfdw5dVPEUimu5NPrlrPFuazxNajyGKRrIOEjAHkfACGqhehvlW2A+1ifKFI/sVq4u",
+	"efghsGhh36houT0qWTnRXdu0lsaAHLBs1b4320CSklRKehRYIuqUpSa9dKFXlWwgB2pTzirq9tY953KQ",
+	"G+htkpR1Vc6596dwKziGzo111u1Up4PmddPdFMczeAY5aQV4rFWam9dht1Ma+36nWx08r44dRqUp+wao",
+	"+BwGsbL4npfC+ge9sLAaWzv/K39g3kD2VhfRhwgqMrO/goHc98oDMLF71lwffW+t6Xhl/gbC6OFha5y6",
+	"aiXLI+C5xGKNJeBS/FcuCape59DrdJ94TLxcfzdz9x2lIT5lB9TcLznydmQ1Fb7be9bybQU+7DlnWFOK",
+	"RWDTs9ByLhchtCpgiv5NjJuQFN1zOJS9TmfdC26Hdr3bNvCV7uOvlLBf8aVXj79UYK/jG/uPv+HuUoAX",
+	"ult0UQVqxvdebzOfGrxJeLm3xSirSMgPQeP1NuteBiXHt15ttfQFFihQasHLTKIU3mdYSqRqBI2MT7CW",
+	"3i83qJivjX7D4NZDu4WqZfXM3R+9Q/YAI53U3dtTVljU2Nw/0+10OqVbG1AtWs6FjSKCZReg6l0OBiVx",
+	"kQeihxKVXQ26GU+Mt7vtwoP0BhbYelDiqClhPoPKswMvHh2bF9SYhXGkQeFCV4GJn/uhQeOCDXzMXTiy",
+	"ZHmlFv9JFneu1WgkJ7HOKuCG+sn6SPUCuIfg0VcsiMiGmi39gsWRDjAUz3e0gLezyk2SH18Fe70f4It5",
+	"glhwJm297nqgONIbL4/bKoWf8prLZcePVR1nS6TksUpnRlcrSaLOEyVRtlAlKWTG/fERdcuXPwbnxfX6",
+	"RIn0GvZte2n3mb11ew8/PEEC1qF/rhGCJZ5Aod3yLYX+6VVStBu/bgH2ryQaLgWPSiwNN8FyUVGUiG8n",
+	"JsiruZWYcJ+OoweSFYmowwO/FGQClAxaq3e620hNATflipgYllfeKZIx8G7qI8II7tC4Bx2NYayKops2",
+	"867pXfgMtg5mZGRTRKW/B3E64fMDPzEDzlYsc6GHsvD0T+PJVGhrArUoM7zQ/Fx4zKY+tMkvyeIxXoBq",
+	"QnCFWg3GP15dWBvdsxcOYjiUHALm7lxhMzgegQAaSsrtMIdwC8AhPJnVYKIuLqVSurjIVxcpEbRNa9Mh",
+	"/D1shm+PTo6uj0J776/5AbOehrJkh9CKKXu5YyXE6btXqoCeMD2bhVQnpi9p5A6a5meQ0OWraGvk1t7G",
+	"iuuCfExE18sgWeKtFb92bkoT3PyGu5vmWfbDvxa/prPDZY3t+GRtPlivqJPHAT2kq7DxlqgWB7WsSpr8",
+	"0UI3xsCOrzWTdg2/utyFYE22AnssWWEoV7IVtvJ41noGq2r4L3DGt1bbP1+JRQeer8X+nOrks5XJ7b0p",
+	"/3bM7V9Otywxqmo05afWK3f92vC1rG5VFQuYSiJQ2bDWJMCbb03tX4jxXpPBRSke5hZTMPxJfcRi5yaM",
+	"meq9bPaQxUGE31tYguLfGw9CutAF/VQnWMPZPFuix2Od+8AmZv0qGRbdRbwNZ6Pq+S/A2kxV4Tru1t3I",
+	"3AzgAd5XbFENOmWcgp6PPPCxVHXc6HV6b3a63Z3e6+vufv/11/1O5y8rCBD9LqzHmtd6nX6nU//a0+xw",
+	"H0Cihm2e4+Utk6rFXZwFW535m9H95RgjHNcyY7wvDq9liH/y4CO+PEPc/bFEVeudtuce/yqKnxHNgQJ2",
+	"HgSMpw2WtEW6vxFzTExT7TrNy2La/CIMrAaKzczaXOVecnj2jG9zDq8712a18H+9k/Np8AKfzwzN9Yk1",
+	"UbNNjMcCA2XiEzx1zi7VTKiA/vn/KBUCsyh5CqJP5fTL/18NJm9ktSvc7cm8bZ06aDfQ1mrAdH5TCH9p",
+	"hdBXiEoJ7p/H+2bmlo761K9TVU39KlWE7XrVYM7e3FQ8Z/yOQ1kU0fFKufBKkSZrxnKU5Dq+x3uIMGHj",
+	"xcai8pKfTvNlKzBVdmJRUx0dmHI7niTL1RtA/MSyoqq0GK13fXiay5qC0sCDSMc/m6gct3w273s96c4J",
+	"KkL95//8793vu1R4UqRPnKHBjiV0drHvjHcUPhblgLGUWOfiKjFMZYbvv/Uep+dSkXDcNJMfSkg8B863",
+	"qzO+JOyGNuVSeblmesaT5NGiZFij4iaNwMvQJecjZbPm8oVmqVpol7RViH0XbKQEca6ZqQJx1zD3S3Ue",
+	"gec3eeFjFpp8ej+5rYBMsFXStWlcVa/KAS3UItbC96280I/7YWqKRraDSMZKBwO1zDN7WkSixQb4Yypl",
+	"FNKW7LtUS5siZqLHZlvtQppfsUjXEN0q0L1Pa3ztXT4wYO/Nyt08SP8WCMI/m0OJYQXb2kpdbeVinkpt",
+	"revdVRxBb60DxofSTc5WUOEY7NFeA2+xFmPaFCKNc80Te6GrrUbor9S6roQpTAlywSArrIYwDgwlxiYX",
+	"+6D2DbNEBfhD7Dz4pQu0cBG8qnPpszTvpZWbuA5K9d8+L/TXCNMY6wq+D9YWfBd91hd8H5C3EiESqLCV",
+	"E9V6mbBuf1ZvG6vzBYCo86Cdf10pjad4uwfF0vzsRUP0T85e5HXJixsdl6RdCilqB0YMpYmVvcQcrMhv",
+	"WTkyTpUn3S1wUV0qYClHsZJe2Xk0RbHWi+pdv+NnPFYb824ffHAT/hBn0++KK3PWzN0qyxX2RD/2gnIm",
+	"JD4sa/iRvwwFrrK/R52ttnLTQnnX/9R20duQ6urdB/b64Uus8dY2i3+nV43d8gGLkt01OA65Qm2TTNl5",
+	"7gF1e1W5H+njk/JZKx7+PeAeT4oSPHkZNydX0i165aricny/rK0Wtzz9FhP9LafyEVv2tHxPVRlwpai/",
+	"N4BdzizxjFxz3cQT8i1Ll+g8Fs5wqZSmjEMyDkwcmbrLAjXq1yPxjTbYuc71HbIR/GPr48u3pfFsNDWW",
+	"9jhO6N4HqTJrEMUa+2qzQVELkw2lUx5tY0uRPSMEsiF1snI1LfYNFoet2CW9P/DUeFObXUq4dyCHDk+h",
+	"/u6KurxHC3G+3im4JaZ7vbfSKCBFYVpRHnnA1CzOVsduyqjxOZA5iCKImHz+pL5aNx3DtredAd0zsOpe",
+	"TpYlikUagbVur1nHMmrsk+LH9lrs2kF4+VNZYY3hcEhcrBsQokM6Te/5Xt7thuVsoWJc7BTtZ4VoAQhO",
+	"BPTsDSpcu5Yy+jIDf8SsKLJAf/Yw4GoQcE1sz2OuH7cyOmpyGp6WkFt9vQfT3az++/HHJ2hLpbvftogC",
+	"4iD8nMLfon9fOPq3knLLCzldVRSekRph3IjoEM9r9ISB1vFEavQkW2XY2LcgYH212dciKi5mQnkwWJml",
+	"10wtLWIheFdZhAYcBgEtDLKkV6PhU59BUEvR5WRbL1J0h9IMu80Oy5BnzUfvrWyZDFl8wdbMJvGdKGCR",
+	"hhIHUYLzLJn8CNNpMGgWFiMoQ5Bs5+etriQWmyh1JyKWzxmfoditTeEF3cNgbUvjwM+mYkZONsopwaru",
+	"wG9lBcVquxw4GiuWGhYI9gQ8UL4OF720fhW4Xz7vvLV7YStA3EULXxMb0GNTWb/Jqxv4KqAtzi6Rz4wv",
+	"oU2zstkiHomhLLVZXP1vaqcR5an41vrhQoNEQ1XmOk/MBPFe2CpyM+LhFKSpyEdnXH6u+5Kb7/D87N3J",
+	"8eF12GqvIuCWsGhxn4Zy2FgFym20DDqxKJ1Uh/8lLRZJhdJMndMioMu8mcqzoXSkMmNcikW/cFri3Ua3",
+	"yxLYlDt0AWkdJbemvxoBVeGvm36bXSs2zzO/AqowlmB6M8K4RLRLtzDQNzAJPH+V/G49jcdgW+Ww7HXV",
+	"/9injaTwkreb7I1Z/EnokmavaakqQJEm1xxLew7MtZB2hDCfnIIkLFPzHcQpqtyiX59DjiPxXLTP97Dq",
+	"BZ+XfXlXCz5H0nX+uKY5znXFwiu13WKN66dbufWoV9F0epXfu0/KUapc4rk5u1OX3GPGn1Mcjp/CT2aX",
+	"2S2fU9LMIlf1tJWLHD8+knvmNuCxVd7qvWeu/npv2lGNiAf+4mGjF1vwm/PsN+fZo4kgxI1rlczPcpHd",
+	"e/ei1WaCXBG6YFi+ASi04EdFbL6ELbiCPlhg+rQdJCKCaHtijrRXfEhErAJD6KS/B0NIN9Oj2jcDVZQU",
+	"Q22wsAv10q/viZQgbBwphK+R1YmeQ0z5em6a3ReNDW4qPNicL7Z6J9XT09OenmO2JQ6G1SgxQdLAXQJn",
+	"9NIevzQixvNS+37G9LzHwjQuu7RIJm2C+TMmJRHPhohYBV458NIB6GT+Bozxmxx6ohxCYWAS6j4vJ9EJ",
+	"I+9CL2Sq/o1WH38Ahc6/3OvjD+jzE+l9faACaDPxrvDCJ8MS7l5/dzeBp6ZKZ/2vO1931qQzw+/kNo7U",
+	"KKeqE26hT1M1C1a6sQlfPgoia8KxvFrwyUSk7P3xC82u0yWLMa2n5Qa2i+LBLN2K88nBkRCocl0Bun9r",
+	"FOr0xmPtXdhcl+NZMhIwTdK1aiJx5roNUDS8Zq2isdrq90LMywPddG1V0aIjl4cfHv5fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -2704,7 +2704,8 @@ func (r ListCharacterContextsResponse) ContentType() string {
 
 // CreateCharacterContextResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacterContext
 type CreateCharacterContextResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateCharacterContextResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacterContext
@@ -3524,7 +3525,8 @@ func (r ListSessionsResponse) ContentType() string {
 
 // CreateSessionResponse201Headers the declared response headers of an HTTP 201 response for CreateSession
 type CreateSessionResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateSessionResponse401Headers the declared response headers of an HTTP 401 response for CreateSession
@@ -5129,6 +5131,13 @@ func ParseCreateCharacterContextResponse(rsp *http.Response) (*CreateCharacterCo
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateCharacterContextResponse401Headers
@@ -5940,6 +5949,13 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -7629,6 +7645,13 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts", wrapper.DeleteCharacterContexts)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts", wrapper.ListCharacterContexts)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/characterContexts", wrapper.CreateCharacterContext)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.DeleteCharacterContext)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.GetCharacterContext)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.UpdateCharacterContext)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.ReplaceCharacterContext)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sessions", wrapper.ListSessions)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sessions", wrapper.CreateSession)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/sessions/{sessionId}", wrapper.DeleteSession)
@@ -7637,13 +7660,6 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sessions/{sessionId}", wrapper.ReplaceSession)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sessions/{sessionId}/context", wrapper.GetSessionContext)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sessions/{sessionId}/context", wrapper.ReplaceSessionContext)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts", wrapper.DeleteCharacterContexts)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts", wrapper.ListCharacterContexts)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/characterContexts", wrapper.CreateCharacterContext)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.DeleteCharacterContext)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.GetCharacterContext)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.UpdateCharacterContext)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.ReplaceCharacterContext)
 
 	return m
 }
@@ -7951,7 +7967,8 @@ type CreateCharacterContextResponseObject interface {
 }
 
 type CreateCharacterContext201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateCharacterContext201JSONResponse struct {
@@ -7967,6 +7984,7 @@ func (response CreateCharacterContext201JSONResponse) VisitCreateCharacterContex
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9002,7 +9020,8 @@ type CreateSessionResponseObject interface {
 }
 
 type CreateSession201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateSession201JSONResponse struct {
@@ -9018,6 +9037,7 @@ func (response CreateSession201JSONResponse) VisitCreateSessionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10665,173 +10685,182 @@ func (sh *strictHandler) ReplaceSessionContext(w http.ResponseWriter, r *http.Re
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Pcts40ueroLhfVSQvLUuKk03k2rrS2M6Odxw7ayub3RvOhTAJSVhTgIaA7GhzrrqnuQe7J7lCN0CC",
-	"FG1LtjOZ7JeqqZrYJgmggf7/68bnIJGzuRRMaBUMPgdTRlOWwz8PR3Ri/p8yleR8rrkUwSAYTRnJmZKL",
-	"PGHPFImvWK64FDGhilCidC7FhDChuV4STSd7RDGREq7JBU0uCRckPhpvv6U6mcadIAxy9uuC5ywNBjpf",
-	"sDBQyZTNqBmWfaKzecaCQRAFz6MgCAO9nJsflc65mAQ3NzdhMKc5nTFtZ7w/pTlNNMuP0r8tWL5cnf2p",
-	"yJYkkUKzT1oROSZ6yhVJ3HtmRsW4/TDg5p1f4VNhIOjMDJ+UgwT+fP8rZ+NgEPxhpyToDv5V7RylgZnt",
-	"Pg58lL6jero6uaPU0G3MWY4zY+XE3JwrE3xhJzg3Xyvn5wa5k7przPYoZbO51Ewky59YAy3f0ktm9jxn",
-	"Ol8SRcesQ8zpuGRLwhXJWSLzlKVmz81aFJ0xklJNL6hiROdUKJqYT5mTYx64zrlmhOtIzHOpWaJVSK65",
-	"nsIfc6bmUig2gAHnTHN4tQVfvWTLkMyYnso0JIYahIqUXMh02SZ0bMinp1TjAJFI5GzGtWYpoUJds1yV",
-	"o4x5rnQxFnzF/BqZgsQFRfT2GZtndMnSATGUjUPzbCRgBEWE1FMuJnvVueJMzK9+XTClcU5jyjOWEpmT",
-	"lLOUXLCxzBmxU+RiQlo0EprPmFzokFCS5FRNzfGgZJ7LhCll3rXHxVG3jUtVIZEiYR0y9KdxPeUZK1cb",
-	"CTcfpXmWkXwhFJkwrUi8230dk/jo4PDtu9PR4cn+Pz/+dPjPj0cnH9+fH8ZItPjMbP720Cwt3iv32ZwB",
-	"eIBGIuXjMcuZ0LAjd3777PD9+eFB3CHAp5SUW2UPR3msBubTORsvFM1IK9799Clum78LqUOiZJX0wOMs",
-	"uTR7PqFcdMhPbKkIzc3BmrHZBctZSsYyJ/1dMpWLXHUi4bNa8Ke0N+5e7LLtXtKn27sXf2Lbr+mLF9v9",
-	"cTd5lT5nL2mvG1h+xONScqTHSNuGk3w+nNFPx0xMjDjod7thMOPC/dxblXhhcDQG2dksl2MjsmOUHBk3",
-	"FM8onGeaklYcBdGi232eWIkNP7AoiNt7TtaICZB4RlNGpNkBPnbMB/Iej0gkpsCxVBP7qZCwTDES7/b6",
-	"cYfEWzGZmUka6SCW7qE6RZ1UbyaZ1REVWs2p1iw3j/+vVhRt/e8o+Lm3/fqXn7vbr3/53A17r26ioP1f",
-	"QRPZjvmM61WivaMTRhT/NwsJ1WQmlSa9brdLWld9opgmQpIZ/cRni1kbDpUUzAoNojRdKnIhFyJlaSdo",
-	"1hUZDOuvIWVjush0MOjBbuPH4SfcfPtjsQYuNJuwHBZxOh4r1rCKk4U5wEYIcM1mimhJ1CWf3zYpiZ9p",
-	"nFU3DMYyn1GNQ7/cDbxZdRtndQ4z2VDj4hMVbdZrnq2yn99U154zZU7d+rpW4QuNc6pqWOU+/TgNe2Pe",
-	"Rk0D1ssPNP0L1eyaAhWBZAJ2m87nGU+omfnOv5SZvmcdmYVpyjMFB57qhSK7vVd7hZbh6YC8HBup1WWv",
-	"L16lu8lzapaY5zLfl6lZzw/Dg49/GY4OPwz/ababKUUn5vcVC0QRxfIrnjgGYClZCPZpzhLN0mwZ3Ky7",
-	"9kMz8pldOJKhujXDYiQ4Km4hKZszkSoCWh8eB9VXTrBdzkxJYw0Y9cm1gtNnnolEKlE7E5pl8nrPKWpy",
-	"TZWVf6kRUzeh2YwzHPgRm5Hrc/MNkbABEciks4XS5IIZcZMxI5x7tc34+/D46GA4Ojo9+fhmeHR8eFDZ",
-	"EkcM0KTFakDawiEevjsidhuebkPQ5LfHyaiHzMgItFouckYvwQpcZKxg7+G7o2bikiH56/npCc4fVAiq",
-	"bMI+0URnS5Cw8MQVzRYsNMbj+9Gb7VdoTcwph+1d5LmcUM0IUwmdg55JCwn+cpdk7IplIG0EU8aMCs04",
-	"8dvh8ZvTs7eHBx/NELFnXl4stZm9EYyF1QcrMg6L3dOYtBRjJArOyk3gTEVBu0NG7JPGvTWLMceFWrO3",
-	"NOHf/7FrdAsVy+spy+HThTEYEiFzwsUVzXhqV8wFnF6wZ2VOQC4OyDup9CRn5387JgkVZjSljcmop2xG",
-	"WvHK8YnbnQBdj3HGkwef5sKrILuO/Y5S0guJ5w6Rfkgqp570+u3a8d4/PRkd/mP08fAfR+ej89vFDaGZ",
-	"MVuWZAp+pR3e7DHqDzMMmUsF9t0XOusoN1KeaHRQkkUOZqwRs4y04upa4nZIZG5MbpLkDEgamg2MRFwz",
-	"AGNywTIpJqCpqWETlheDytz81rBBYY8LLiaRaN1mLYe32ujtWyVc6Dv6ng2/qijPWSKN2NWSXFPjxqOH",
-	"Ak4fMBb6AbfMoFM1du+yJMxevJH5BU9TJh58TA3lmdX9RDCW4tblMrMOZl47kG9Oz344Ojg4PFk5i/BO",
-	"jq5fRpNL+yU+mWpDDTiHcs5y+gWOYJIzMFBoZgQXSIWQXCw0SASY2L0zIq24WJu18SNR/PWZIvGn7bFc",
-	"gKTaNp+MibFv8Juom2AgrpGOHTK0R1UzQYV+pkq/gKtICHZlfOTd7vMYZhrvdnfjTiRObtWxHls8Vjwt",
-	"jLdOBLsGz9M4cviT5aranjczUu0AcEVqfAtLWCjrKVJSOrZumKc9BBvJjVvFQ7suUiJhZUrDO9+q4DgS",
-	"xjOkGdD1oYdoA5P56GR0eHYyPK6cGW4nQeDJp7SIhWdrQ8hokbM965q7OVdNlTE3tOfaRd8yOVFgCJxI",
-	"/cY4rY83BF7UaHJyOvr45vT9SZWRVkKYYCGNYQpPyy7WLas4BcWgha3MPnGlm4+3mc87uswkTUdSHtN8",
-	"wjajkk+Nd8N/Hp8ODz6OTk8/Hg/P/nJ4ux3PPiWgqHrd3Vcv/vQSjFH1hWwaGJArkpnVQVzURmedc5ck",
-	"zHhWrR55y39A2/FdDqwMptYbiFc++PBYC+pwRCcDEgW7EAGqkO3scP/05ODoNgeoEo6alptHFDcGJ9ew",
-	"o0ZrPyEBy5SFVZFO+NrQVklGf2q3H7KRlG+pWFo/Qj1cXul8acPKPaJgk2rkPBuODj8eH709GtXoaBzF",
-	"3JixEKKyR5A9NUsmNMtYTpTZ8xlKf1xySbEJhjyeKTJn+XYihVrMjFor5wa+ujIGsL8aF7a075e+v1Er",
-	"cqHJnCpliO9LSSk65KykWiQq8WtLQnW70fJk2m9D9fZe0IWeypz/++G8Z+ig5SUTwDbs0xzCVtXj8v5k",
-	"+H704+HJ6Gh/WD8xFM1QcsFobiQHfErmEHIoUj42GPaF/DGa5xzEuGcfG6eLCGPcuHACTrMV1xYTtweE",
-	"VmYfCfdKEdIIHWFCcp1LMcmWRPGJwFiHO1nUWsAwNBUFBdzXFuJSyGsRGZc+Z1fykqUdEn/48GF7uNBT",
-	"M+2E6oq5DeQo8005owoC5uscw/p3m1MDtHzCCKxkajhTTBhpnb3ZJy//9KLbDgnrTDok/gFJlDOazf4c",
-	"Bc5HoDwKQjRt/hwFNlTxEQkZxJWwafCQT1Q4YiXVi0xwRXlGLzL2OImZ0VU38P3J8O/Do+PhD8dVRV0k",
-	"LBfe6E97vIsh4Mi6WaDdTu+PhcYHh+8OTw7AgK68Hwk4izmjydRMOySaQ9RuAVEGbsxDxbKxv7RbonZn",
-	"Jd2+rhg0+jW7YukZA88refBJ8MNWr1/Xg1Q/Ds+G+6PDs4/NNm01UlU1LZ/4cIC9Zo0OmzWpGrggdNa1",
-	"bt8LtZjPZa5Z+palnI6Ayg81cd+fnL9/9+70bHR48PHt4cHR8OPon+/usHOL2Hd9iC9r6hq6xPUx4w5k",
-	"ieyHK+ARi9JolqMY+4P8e7kHEMm1mzPO5YzElTBoTKQYgGCfLy4yrqYsJVd9EtuBYmPaFG5VHJLYO5yI",
-	"LCCxERJxSCBw7B6O29aHdvFY82515DASHkLHqBc+Y0rT2VwRmqZOncxzOWe55piI8hEuaySyQucT3vew",
-	"Xe/pxb9Yor331h4Ggnvp8N6BRm6ReLJsAnGtMSrku++V88rDN2GwmKcPmKHdoPve+bt9DBOHLu34cwXw",
-	"UwcnlbnTylTLLStH9+nrr+SXQhjLYuPqvHLMlW5K/TIypxNglxWPXHVWzh1kryv/uPM01fn1ppgozXMK",
-	"GcnMpf3vyqyHLiM++LxZ8jsMtNQ02zfWzcYv1zYRl1z5YljAB+z81tkJL2lJU3TZafbOI/OYZorVxebh",
-	"FcuXZMxZltZlmwuggJ6hDleiWNMG/maC47fj6Tqvbcpf6+zZe+C1h+3cCHBcLEMbC3X9XpldloJ18CD6",
-	"X+r999i4VcJXpnMroRHJUaXzT2y5AylpawFAVhIS1fh50kLnaSYlqOFMorERt/cwlW2czCVYP2LpZbg7",
-	"kTjXMmep+aLS+SLRC/OT0fegsHOmF7lxQHH0scztv8zzhhVb1P5iKrPUGH0Im6PgPkTi14XUAChkCiG4",
-	"NtPe3gOfVeYpy2Gg6ynXTM1pwgAXZ6ymSzbXHXIiCfphmJGGdZixIoEZ7Rqw63Pg1h4MgguaJVIszRGU",
-	"Mg0GQSbFBFy6+vaEwaftidy2vzQmWueMXr+1luRNGBywjGmWFtK2uj8/ymsyM6R1ETizPxeL7JKk8B7J",
-	"2UxeIVKrevbT2ncfI8Ur32pi/aoB22hhgtkqx4SBTAZ7u0CkNs3eejQrntecJXzME0VaxvKU4zETcDxA",
-	"WoRlpFLmXhKhHZLrKYPIXI7ngIplZxVSV/GXVobWxpUkM5pMuWDbOaMp/CKRKRuQBohC2ADNiAvXC4zY",
-	"N0fHxh87O/zb+6MzfKWWfg9J3BA8Nr8+3z87ejf6WP1gg4/XlEm/N8duhq2H+s0vm50jWOrh6MfTAxh2",
-	"eHx8+uEQJ+RSSuYRD5GF3yrd+pDc5vCbj9RjXiHxksAhqUZQ64jMJujRyr4Xvt0KBy5mVJSbrRazGc2b",
-	"zk6NZ8qDVH68iXVQadShYggBuWKEF4A+M+TtTNxoAFrAQNMANqu0R676zxSJ7ZOOhWOnfOfZQhWO2YFx",
-	"1tBvc85Xg7G0ngq1A1rVNbKGrjfQ5l7Xw9yoAvS4lup+mCe0UOubII/0mnwQpx3W94p8Aj/MR6pu3MOs",
-	"u+L4PVMAZ7CzCsmFBDRc3miFf52D1eyV1ki5DqFuU47AgKAdW3GxexAuseGQogSJi0n7No70oL5++VIk",
-	"gF2LLY0bAyNfi2V/E+Z7Qoa6n4824Z1RYzQOjoPL+dthBmScM0aQR1RhVyN00DemAe9pbGn4R2FKg+Gs",
-	"Qms1I6xUsOuMC6YIF0m2SFna7pC3Dulp7GAL7OyQNzI3NnXFT1goVj2EdaU7TDTph+Q8YYKR/oD8dZFx",
-	"pomiS0Wi4EzOmGwqfito1Bx6AeJk3EVBC4ZRhl/KGEMRQYRIg1VZGG2IbXxwhQm+dEzFzXTtQJBT3g3x",
-	"n6eLzxSz2jxEU5gM84wm7IkCNO7grxWW+Vpia311XqP2PQr5Tio/NIpy1Xe8gqPfrlkK1Lic4/fragYY",
-	"h5xi6Zoxy4vvQERDmc/FURAFluOqbysSf775femfx27kHRv22OBXuW2OyGF9q9yGNhHbbFU1XoZctlbU",
-	"7JvYjlXC16NqTVkumS8LeD1pKQfot1UsrqQXXjNmFLwQE5XIOWtjDux6ym1RigshcxUJLozaTVhIFkLz",
-	"rFoiAVbuJ128gNxS05i9/sbuXWnmVOrK+93+y+1eb7v/YtTvDrrmv//p+47mYG5rPmNN6vfvpbV0Z4F8",
-	"USLZ8ysD4Cj+EX6FcZ4icpspCSBvrOWsV6NttHBQpski53p5DgAThQle/hNbDhdNVXHDEsxitzj+x/bw",
-	"3RGijzHpH2J9KHKWQ3aYVxSujsUAOJ4yQtMZhw9GIn53ej4iO+apuFIlrqbyWkCZso08ce1KUDHzaa04",
-	"KEedUjV1KcvGstFisuWO4XLNjiH0xy0cf3rj6PnXD6Ng1fv664cRwGqHFn0FezcgFt6C5bQIX4Fi2jgk",
-	"XKkF2JdWQbCcamkO9umciaMDsi+FYIkm81xe8ZTlROaRsBCjQq+kbJ7J5YwByF5NqSHAj+f9Fy+JYknO",
-	"NFIQQUg2tAssB3UyYz5Z5BhvyyifRaJlqztJjG/E7bCsiYD3sGCY8hmJoRAAKYygpGBgSVWSdKr1HJPv",
-	"XIylk4QUQ+p2J97YgzE8ChqT9K5EwxCu/5JYEUfOLdrlkrG5IvpakksAMssx2tMDsrXlTLGtLdKixsA2",
-	"5L2W+SUXk8JDjgTE41EI2dQ8HCews6mtBbEALjoxxhNXRIo2PLW1tZqvNMNpPLho4UeiCQwQErVIpkaL",
-	"z6RM4WsuHh66XSoEK5pyToqi1MWIvBTtTiQi8Yc/kH05m1PNL3jG9bI8JBUsQVniiJbiVd8rBEFiGqHi",
-	"90gIyyeOcJ5oXgLYZEDiSikNBBeNP3Hu/AjSArUbf3bbEZLSML6JQ4D8APWbnYucofJtmy+jN+jGIq34",
-	"3XC0/yPZcd/e+Vx4lzcxblE8YbqqWeMOOWAJhxcIlthd9UHpKJ6ZDYYKu0QKxZVmQg8MfbfI1pYfZamY",
-	"akuFUT+U+nt+fga3fiLBL6x5eFtbZmDDLGkkSGmsVz4PFiV4qza5YhZldhIseYVtU/BPCmrPy1d5aYya",
-	"78NKtZSP8XgJOrxh6e1CRWWWtffMECiUrckKYrr0QLiT+yX0VgoGHRYqnnCrmRdDQs0IySJXMg/J//s/",
-	"/7ddkBWVSGrEf6OlHdZzcNXcmvmG4ikLzQCCKQ16hClDrLZHrHrareXVWMb/UlJc2DN3Wy4OdhkpOiB3",
-	"pePIbdk42GEhgaWgu4IkXFyZHaLCfJ2JRKaYgjMrQusLTgAQ2kvjcdAmfMwToxy8pJ4c121fzPKZz1+y",
-	"uSYtj5TYG2Mh4LuGSfE8gNae8CsmiL4u5bQRLdBpAla+547L5xs8LBUmuPW8nDAOmHqXXmysng2tTPF2",
-	"yCwITpBfDduKd7vdmDSWwyLTW9+hAGHZsmkj5e8CYyEQaw/LwKyWPwe5/YYm5v/PlJkMinKWsRkw88VC",
-	"F4u+WBIhPeldSOE2MnaD7tnaCovXoc8MITMq6ISlyPxUk3gnqaEKVDwg3kos3pPwtLamKp1DNwDYoIXI",
-	"sQzGjWClGuQUzTLmgGkdMgQ21ZLM6CWUYSyUsUEGHjjNCBucmfk+lrIVhWnwkJXsNQibPewVj+RWD4Nw",
-	"OG7gY6CZVNkd8i/JhSKMGknk75GhYfH1rfkW1lOyMuI+ZzmcspJQhSaewNYovQL7QwPxz+Z7nVVVU2yu",
-	"2xpf94BK0HLCgCdgKP8R5GDclQ656sPU5CKzhjJ0fOGatOK/HI6a1ehO6S5jZqv8W+imdhOjb22GNyPU",
-	"hG8VWejFzq1mB0GQGPvKODUXxi2CEFhq08voQrx7P4otW8O5U2UXIduShipyp0FgP1Sq1rqbXxB/hbMq",
-	"KpnXMB2G7ZyW8KV/xi9rQd1BqSSRmJYHOxa2iSf12uh84XjJFrijZBWy1P22eRNIRZz4e8VytbU1KCMZ",
-	"RbYTqWV+7YnYskx0j5SGuBXWQsLjZsY5m3Clc9Q+Rnd62VSgBhSD2eVDYwNsouToaVWzlV8wQzh53kyW",
-	"IHDsxuORNBveDh0ug+uQjHmGUGZmY9ZLOG12sXtkvMgyKwB3zAA79ns7eOR28FM78O64qfxPhZgOqkBC",
-	"zBgQPsVaLgu0hwrfwsYpANcVuK+yX0jdyaMqoSn7M7QCc2b76VzzGVeaJ2YWWPmWLJ2B7ghkKLsKtsOm",
-	"ByV/tXrVtgKrkYN2hxxSw0FF8zJYmiuZMTK2QHwAO7q/cF3p3GdbSDlX/9amUR3j0wPnImtarjs4PD4c",
-	"Hcb25MBpLyy3sojO9lMD4qG3JKAkkLRkTuKtUhw0tJFq7xUIlWoh4GpNXtGryRgju71+bObcABFxxxsg",
-	"80hO1SEfrHHizRsOqLFzrPd4zYVy2132hiv2yYY9Yo9FmglTL/NG+mDfNq9XXM7mjNpeFIDdGoN1yGie",
-	"QR8jwbC5mt/JDl7HUn08FrltXIcnDzVXsXjBrhuauEXC0dZB6u9p3+Y4oMJXkWiQv/XSBrQyy8dsb6Z9",
-	"Y9NhoynyFiwf1NkiJQWYMhLeX9ygHbIPmyEmQB6QXwqz53qay8XE/F8qVnK/U5nYYWjnszNfbsAFhr+V",
-	"LYd2PnuW1E1cmMnAGkZsOOawA0NMSIActOdsYI5CWTAmGJK3348bcEtkhzTiljAwUaC4sKrH2Gosy7Zt",
-	"rx6X+y4VH4yIkQBuTtIyxPIR5Qx4SnJXZuO8sbJvjzW3L5ALsyvIi34wnIkc7SjaXIWk7qxCqvPui+7z",
-	"+FbY014kXODQ9XNsbv9Eqt2fQvNdQ2YfbNUhruSOK6f7jUVpfZOEKtYhRfERekmusyDMwkgGzcQeagj0",
-	"/5q1CHJWVXdYlKIq5g1N09xJtdKVNJj6juVqrYmEbbdUKYlprRbD2ErGJYn/CD+TGUs5hRBGuyjbqbdo",
-	"igQ6ulBB+Kr/4rVNtzhhYpyeCqhULqATbIjeLHYGhVZH1pZGfRZH0SK2jZ0iAREy81Dvpdf2yfaBapln",
-	"01fPE/O/MUUnB/ncEmiP4CPGGaSZZS/DZpZVrXjLc7rEkIdzf224YLWnVMrY3EjmkhNcCyyxtOJKYe8o",
-	"BbGnoi7ZeqQ1oKOriEOOA+tpvMjNYXOFP66jQ1kt6jWrikQLXKFuu9K2ypVy+m2tes8H2HaBPLt5VrRF",
-	"9btt7Rn7CCIQMkuV22+QSnFZU1YwRpUKXNnOXgtt32/sfgVbZv4F3TpXybPqsLujPaxUsDo7qoxyYrMf",
-	"WikNtmxrtuVaDox1/2GE5k61Dri1QYTf1urGZTrBlmqukTuJRMu9XqZhYmu7+U1/jEEDNpvMbB4EXFZv",
-	"tc2teiKBZLC9w1Zb/LBPmgljH9noZ4wNjuIBMarNM1SMHwl2fozGToy2PXIJeij4Z8jyxAPkXjgi1tiG",
-	"lBDGvyf2WW5Uno4HxtEA4egEk3kEXdeWTRWZ34B1Wfy0cynFJMaweGkZlUXZWPdd7ZzkH69eTBrwsYbK",
-	"12ACVNsqRQL7KmFDIw9F2yF48grj02vKo4ueB8+Uzc8MCsN0pW2SO/0KeyWFxGuh1CGjwj5h5CdjmttO",
-	"ByEehaJTghEbRbMEEIq7/dfG1K12S3BsBAh05dinCi/H0CM0kvVx6hgF6JC4gOoWMWjU6I1I771IxBbP",
-	"C48bx2zO5Dxje55Uo2mqiCqw6i530gBZx6RUxhNm0YE20/T2aBSEwSLPbGZKDXZ25JwJpHFH5pMd+5La",
-	"Mc/ehIHmOqsmqe7JR3nQtUHQ7zzvdAHiNGeCznkwCJ53up3nQQh9QiHJuqqiy1KD1bQrljao0qGrGcly",
-	"XKnxhEhuJSqJLaDRrLUxIxvIq7S4nroiCcMThQ/b6roqWSrwQLQ7ZFhFRGTW73XYDiMyUWDXgfnYKNfC",
-	"ki5o7rdvAIuRzeZ66fecwTCdZ+IjFrMw7Evb3LAWFsI/zj8PYO9c7qvYgP2VPas2mP+5GW9RPrJT7YV7",
-	"E977wkrH+ptfal1h+93u+hXa8AYSxfwLtPpqjcufbm7WrriuVN3cUnANXrqXfFWV8wWF57u4iqaRitXu",
-	"eD1X4ZXe/a9UGqPAS8/vf6nsMmje6L++/416w56bMHixzoqqbcngredrLapsNWF2CkspinPafDWA8rPJ",
-	"hvl3qmwRhIGmE3OMywJEUpz0X8KgZisEg8A2TLwJg0lT3+n9hilgvohcLKtV6ZWEQ0OQn7QWgv+6YIX4",
-	"aoeRcBGSbGklEIPU9aTg64bE8l4F3koS879CsHqlrGVsCaMl5vMYy/kAn6b+3DB8a2WfqqzMNj5vFoVl",
-	"RBMs4jASRgmi+q6HOOy+tYwoN3ZQhWQWsQGujUt1WCAVtkQ1C6qmSAbFG+vnKfxVd0oBrJxfF4kKMgu8",
-	"W5C+pRNjBH7Gxtr49yjYXa/mSqRTFTWG1nuOxJTlzI+GEJ4SxWfzbFl0k7cuSJMEP+ZK/y7kd9jYAL2S",
-	"pKrsHFe13Bakmrzz0UKLvjx07eotJd3mvunUr0YuZf2GALJ7CYCN9dd40DavfwL99i9AyFf0m8WJ/1yr",
-	"ZO5XCpW9stQpUnh2AWLRlqbmTOmMKVXrTLFbqZjyQYO914MXryxosCxs7q3ULfcqFRm3faEwMHuGmuut",
-	"467yWm8JL25dgo97vHMJ/VvX4H/CW8MvRfcFuOnAlQN0q6D8/gamSGPTiQaT5L62E9/NkacyR8wONJD4",
-	"AZYGRiHMlOayqZ7lDG59salhh7qrWhVc+FgDiIrVQAOrXXlAQ0XCSz5UTSsIfUJQnLRcmLfMGzBe+iYD",
-	"DNpHYv2o/R4GoHcwvF2gqhAAOTbucUPQLRJ6yoRx0LxpQvrLRip9G8EoEh9vVWmaPoDREilSTEmoSNi0",
-	"Tq2wmrRc+tZ48MVVA5hh4kJpRtN2Z4W6Rm0RmyKgkSh2wUULZZIs5hyeuR4UGQc9zZky1pJD/9KlIjNG",
-	"BReT8SJDMhW4mpm8Yk3WACR9Vvy5jc2B2g1YqLuA536Q6fLBaqtkIFvsZbOVpTQvFNsdaoAqDl24zg1L",
-	"zBm9VCFZMk0UpO+WhbU0IFEAoB0wNKn+H1BOtqYSuVsnPEJ4F5L1lsahJcymNI4dEsg/xfW81uqdcjcr",
-	"Bkfv8QbH196Xr6zcH77v9254Ibygdx0urFPtOOguJmwa1z62A8/AWL9jXd9dQ9cXnfHNC701hqh3sIb3",
-	"XqyznobegGCR9Nd5ebUz41ewZvpr7bS7ZenxBhDqmaZ+WY+IttyEDeHjnc8Fy9+sE0puDBHtoVkEmaEV",
-	"WyhcqcWa5+yKy0WRiY5EC4ECbQRaOjcWb9TDuEkBlsEqPJqxApBjL/7r9TFik9qZ3uHUN4dlN1fj9s68",
-	"Bt9zt7l+q1kafSMBTVzU3W8UtwCAdFiDbRp6wH+jwdOnZdZbQqO3HKICxltFzgLmbg+zgPbOxbxAKnRW",
-	"2OIvTDfwxNNHVb75GMRvYKb8x5ommwqRb0kSnCFI+SnkgBe42EgnVa+CNppp3nyv6z7iBK3Ljb2mcgbF",
-	"Wz4mr+WXsCMYyNZQThkCnFWHDH2wu0CUA7xtHXx7D/NUZmUMwZVWXboLc+HCQZZPAPDnQ+FECuWnGbfl",
-	"Q5Eo7tzF7D+gIjvkh8Vs7onAPXcR0NqWg4VORuIO0wHbCjyx6fBQ1x8Foy9ZN5OkYXDNqNnDYBAIPpnq",
-	"kETBBeJTjF1Cl1FgW6Q/TNxVmzDcIvvqbUbXcbW7j6bU43TQepT7bRXV87qi6v8m/jRVNsgm5PV3rWW1",
-	"1uYe+MNt5e/O++/LeUeh19jsek5zzWmWLR/lGcwXjZkMq2qZ19KpRbOswFah9r6oakkb8Ierrrw0h9Gq",
-	"fhYE0Pae2vVbjrQgQ2Fh7yGi6tt7mHF3ny4Q0rp+Yf5beQX15lJYnKOLyXpXtq7kGLBEBeGPXo1mc56h",
-	"47AXG1sCd8UQLL1/J5bAk3tZELURRQ3GvTH73S8Ysy8qSwS7ttbCl7ARfgsaPq09sHunPbD73R74bg98",
-	"twe+uj1gNcUXiOb7LS0bw4Wuqw7cJKQSC3v3utwisDIkHiRSIq5MKsBCGMW9UOaRVYCk7W1rEZKIygO3",
-	"HyMEWLFeNAjFkKQPomyxSslyAfeF+IGFToZgM9g5cQWzQEMGEP5NUM0Ojuy6UwFkR/F/w3J6XQAk9Lpd",
-	"6HARWlsGJwKISjn2SttvQwSel107a9q+AaPnKIAJWQ6F4Hm1AVv/eTPYruhXuZ7Qxs58v0dsnRSsolhv",
-	"gXCVB/pnL5gRHAkOhTfNXTsBms7EatPbqvq8WU/flh2Re3dq1xf2BdczEfawULXPDc18QNomQWO/A+89",
-	"ODRHsO/osydGn/l9ea2ELpj+QUizfVsSX/awgNCla7xRgqmhC9JKy5aW3yRLYgfYNpbiNPVuIa2iS1Ll",
-	"6aKUOe53e7FLHIW15FGrhw9zrSJhG0aS+3rZtqudPRTh6nYIleut/FWRU85ur0CnhkUTBtv5rwqics3F",
-	"sMdErW9bBWFVSK/GztvGN8h5wqyPcE054Btrck1Ize77Aki5tcSfJ6rMiYeCqeriC0y5eXSvgi63HYbx",
-	"JW+dtY9e9atf9E5NCBfclm1Ym6m1KusrI2wqRO/xLaHBjde63y+6tBxAeHVGXwIJ5p3E3/MBekr92b1T",
-	"fz5AXd53ff933Bdqy1KC/g4gYN+QWVBgslShu9azDJo8Nr/P2LqwK7+1k9fHo2wt4t3eXMzydvxUJB4L",
-	"oHqwEt8YN+Xz8He01H8GWuqhbHQHMqo4Jg4PVXRZfDQwqjzrj/SE71b136Kn+9Sa+nvQ+NuFPm3K1A+F",
-	"OZ27w3sfzMn6HwU/Q/nxOsCnJqRT9UKPSGCS1WtfUYVCWde9AoJyLb9pY8vVyrORQMTUHUipAbbzxvDl",
-	"JbMtk9QUOrbmbEa5aHfKIIO9KRZCDJGA1t5akmnt+jL0fTC5CqHKzZFVkdg8ofre79X+ldKoXn6v0YVt",
-	"dllx5mkhtG9Wr2Epv3Ze7/UuRbZEV9t3js2pumTzJifZfRNbmweDIOOCkV5/XT9uc4H9u4Fxefuzxj6E",
-	"T0Wxp9Wn/Tv1af/pPd/vGdmnNbe/u8rrIqDcCWzCPa1r7d+Ndqpdu9l0xdrK5VwVVNSAUOgDHQmre6HP",
-	"a8bolde/VksyWTClfAhVJWR+f5nSQ1SiXeXX1YmCfdLnKCUbpa6RnM+d5Ozd7bFUnrsjOL15lLdyB+Ld",
-	"8tACibC3uUg3iet2f5+0e0Lt1Ls7Lrv7XTt9107fuHYq8ThPHcnd8ezTW4NUvjc6IMXl02FdldXdSPS5",
-	"/AuqoRsq5mibfMk7bqU2KlBJuAADQmHt+k0beHODvTgiEgkVxV0LlaQgHTNo53pHyOzJKgnvjpztw0UI",
-	"+tGRs43DYo+JhNXvJr9XcX2vDvxPCZGVm/k1gmUb2NRFDL3xKiGXjGoGoVxIDVeH2AKE0DOfb5FMexvf",
-	"0hMJkIzQpNaCw+vGON5jUI5meKH9JOWAVQv969YArAMiGJAoOGBiSfR0Sca07Aefs/ECLndZQgtw6Blz",
-	"F5Zgow99obDUeuUDxtb/gib+N071DRTey7rC2/3tFN53L+G7l/CVvYQHKOzCX/BuzAZ94F8Z/fMvN2H1",
-	"9uyffzGKQLH8qhlVfiwTmnl3ZMOTcaVZ/WBnJzNPTaXSg1fdV92GBrKG0czfEZSeymQBoa9r6u4LyeUs",
-	"XBnGXcLtXx1AWmOZk/NrOpmwnLw/eqbIKF8ahpUL3S4mtgMKzpJu5Yrw+o3LBWy+1onN3lgh8CZUqASz",
-	"aPliM5rXelm7OLZ6v/JGdyh7gzbUbdz8cvP/AwAA//8=",
+	"7H2Pcts40ueroPR9VZHy0bKkOJlErq0rTezMeMexs7az2f2GcyFMQhLWFKAlIDvanKvuae7B7kmu0A2A",
+	"IEXbku1MJnup2tqJbZIAGujuX//F51YqZ3MpmNCqNfzcmjKasQL+uX9GJ+a/GVNpweeaS9Eats6mjBRM",
+	"yUWRsieKJJesUFyKhFBFKFG6kGJCmNBcL4mmk12imMgI1+ScpheEC5IcjLfeUp1Ok24rahXsnwtesKw1",
+	"1MWCRS2VTtmMmmHZJzqb56w1bMWtZ3GrFbX0cm5+VLrgYtK6vo5ahzKlOK+mac6pnhI5JldTqskVVSQt",
+	"GNUsi4iWpGDUT+v2iawOe0I1O+QzruH/Vgc/ZUKT8yXRU0Z+MfSYUM2u6JK0uVYkKahmW7l5lYtJQub5",
+	"YsJFh0hB2CUrloQKdcUKos2051QplhE9LeRiMiVcD2NhPisWs3NWmNWZiTOlFYyW0jxnxRNYamZ2geZk",
+	"RpdkRi+YIT48sygKM8ErLjJ51SWGVHaCsaC5krBliiR/2/IL3cL/P2WpFFlCqMia/vyWi4VmSUSkYGTO",
+	"CjsE4ToWTIxlkTLVJaNzBcNPmTAnhhWXPGWEK5x8RjJesFTny24sWlF5DPq9XrgrMy74bDFrDXv+YHCh",
+	"2YQV1S06YTPKhdm5tbdpCL/xdM3ZWDfTjrSBXOVKI0JVLCqU8ePfTLzyEUvAzs1EisXtVHr16n5EUmyD",
+	"c2yY2qxFkYXQPG+iDJwgs1Lzt38upKZmhwsm2BXLupV93WTCuCcH2U1yCf78RBGe4SYaOuMvtw6yJNxX",
+	"ktKi4EYYsFwxOLEzmjG3XMex0vAhi4XdAeQWRWeM8MysSIrwo08UyeWE5FwwXL09NodyMuFiQk7xK7tA",
+	"EWbEj9ngWBRsLgsjDQgl80Ke52xW29fWYPzi1c6LZ4OX43G682rnxfnL9FV/0Puht0N3aP/5801FGNPF",
+	"cjTWrGjadtxcLckVNSKSjWVh1qiLJReTe+/eB0YvmpXKiFwxekEuac4zqiXINT2FAzMvmOEEEPMRyVjB",
+	"L1lGxoWcESNMUyk0E3pYVzOxMHrmSApmlY1ZzYRpkjzr7ZAjqclbmfExZ1lCrrieyoUmlJzLbEmupjxn",
+	"REg9NRvChfnq1GiPKRUTltU35sN23Hox//CXi/64d/rfP82e7Q3oq5Pep5//Akpr/U25jlpzWtAZ01YB",
+	"v57SgqaaFQfZXxasWK7S7VjkSyTBJ6080VL3XmWnBlGLm3f+CZ+KWoLOzPBpOUgrnN1/FmzcGrb+Y7vE",
+	"B9v4V7V9kMF+vsaBD7J3VE9XJ3cACmjMmd1OVk7Mzbkywed2gkZtB/Nzg9xKyzVme5Cx2VxqJtLlL6yB",
+	"lm/phWFaPOZE0bFl9gu2RNGVyiJjnqVBBmRU03OqGNEFFYqm5lMGCJkHrgoOLB6LeSE1S7WK4KRZeaHm",
+	"Uig2hAHnTHN4tQ1fvWDLiMyYnsosQhBjRIk5mx1CDcsiNIABYpHK2YxrzTKLG1Q5ypgXSvuxvDhGjEcS",
+	"TxGjguY5XTIjNYuF0eBUZLGAEZRjhd3qXHEm1MtTmNOYcqOcZEEyzjInOewUDTu1aSw0nzG50BGhJC2o",
+	"AowGci9lShHpj4ujbgeXqgyuMCJ4FE4DudWv1shSnI/SPM9JsRDK8L0iyU7vVUKSg739t++Oz/aPXv/9",
+	"4y/7f/94cPTx/ek+CgGSgFjcArmY7Jb7bM4APEBjkfHxmIGqA2lx27dP9t+f7u8lXQJ8Skm5VfZwlMdq",
+	"aD5dsPFC0Zy0k51Pn5KO+buQOiJKVkkPPM7SC7PnE8pFl/zClopQENIzZpChkZGyIIMdMpWLQtWF1g9Z",
+	"f9w732Fb/XRAt3bOf2Bbr+jz51uDcS99mT1jL2i/17L8iMel5MiAkbYMJ1U0AP10yMTEiIOBwWszLtzP",
+	"/SYAfzAG6dyszhOjLFBppzk3FM8pnGeakXYSt+JFr/cstQYI/MDiVtLZdbJGTIDEoNal2QE+dswH5gse",
+	"kVhMgWOpJvZTFhIkO/1B0iXJ04TMzCRBpS/dQ3WKOiOlmWTW5KnQak61ZoV5/H+24/jp/4pbv/a3Xv32",
+	"a2/r1W+fe1H/5XXc6vxns93TbHe8oxNGFP8XiwjVZCaVJv1er0falwOimCZCkhn9ZFR0Bw6VAT3W2FCa",
+	"LhU5lwuRIT5r0hVgs1TWkLExXeTaonP7cfgJN9/+2AgHjsfjRtR55E0brtkMYIi64PObJiXxM42z6kWt",
+	"sSxmVOPQL3Za0V0g5RRmsqHGxSfqwKhptsp+flNde8qUOXXr61qFLzTOqaphlfv0wzTstXkbNQ2glx9p",
+	"9hOCaPOTxWnmn3Q+zzna7dv/UGi8+ymahWnKcwUHnuqFIjv9l7teyxhg/2JspFaPvTp/me2kz6hZYlHI",
+	"4rXMzHp+HO19/Gl0tv9h9Hez3UwpOjG/ryAQ5W0qZACWkYVgn+Ys1SzLl63rdde+b0Y+sQtHMtSxrRvJ",
+	"IlpcSMbmYCOB1ofHQfWVE+yUM1PSoAFAoxbymmdikUnUzoTmubza9Zj1qopWryOzGdYOesBmFPrUfEOk",
+	"bOj8D7OFMvaBETc5M8K5X9uMv44OD/ZGZwfHRx/fjA4O9/cqW+KIAZrUrwakLRzi0bsDYrfh8TYksBRR",
+	"PeRGRiBqOS8YvQAUuMiZZ+/Ru4Nm4pIR+fPp8RHOH1QIqmzCPlFjnIOEhScuab5gkQGP78/ebL1ENDGn",
+	"HLZ3URTSGJyEqZTOrenoJPiLHZKzS5aDtBFMGRgVmXGSt6PDN8cnb/f3PpohkgBeni+1mb0RjB71wYq4",
+	"IInd04S0FWMkdka1WQRnKm51uuSMfdK4t2Yx5rhQ5wDxEP79f/WMbqFieTVlBXzag8GICFkQLsCgsysG",
+	"Q0pZp1xBQC4OyTup9KRgp385JCkVZjSlDWTUUzYj7WTl+CSdbgtNj3HO03ufZm9VkB3HfgcZ6UckMIfI",
+	"ICKVU0/6g07teL8+Pjrb/9vZx/2/HZyend4sbgjNDWxZgiFJnQIxe4z6wwxD5lIBvvtCZx3lRsZT5yu0",
+	"HhsjZhlpJ9W1JJ2IyMJAbnSbAi7iWhnDugoAE3LOcikmoKmpYRNW+EFlYX5r2MDjccHFJBbtm9BydCNG",
+	"79wo4aLQbx1g+I19G5aHbppBt7W2u8PsxRtZnPMsY+LexxQc1lb3E8FYhltXyNwamEXtQL45PvnxYG9v",
+	"/2jlLMI7BZp+OU0v7Jf4ZKoNNeAcyjkr6Bc4goE3mit080TkfKFBIsDE7pwRaSd+bRbjx8L/9Ykiyaet",
+	"sVyApNoyn0yIwTf4TdRNMBDXSMcuGdmjqpmgQj9RpV3AVSwEuzQ28k7vWQIzTXZ6O0k3Fkc36tiALR4q",
+	"nhbGWieCXYHlaQw5/MlyVW3PmxmpdgC4IjW+hSUslLUUKSkNWzfM4x6CjeTGjeKhUxcpsbAypeGdb1Vw",
+	"HAhjGdIc6HrfQ7QBZD44Ots/ORodVs4Mt5Mg8ORjImIRYG1wGS0KtltxzvOsClXG3NCe+zhMLicKgMCR",
+	"1G+M0bo+kWCrvWK2PkzzO7WYzaix+VqjVU8lojsPUdknDmwIsO4maPG8RuWj47OPb47fH1VZc3UoM8AY",
+	"FmVoZ82z+gztr9eflzfz1pyXGyCczeMKBDdCaPZ4IlSX1MzA5gC8o8tc0uxMykNaTNhmzBJS4d3o74fH",
+	"o72PZ8fHHw9HJz/t32ypsE8pqOJ+b+fl8x9eANxWXwi1wYBckdysDjy/1v/szNc0ZcZ2bPfJW/4jouN3",
+	"BQgrAJNvwCN7bwBiMeL+GZ0MSdzaAR9XhWwn+6+Pj/YObjLxKg63IIxCFDeQmmNk3uCSRyRgmWNgQYBT",
+	"L9Z5V5IxnNrNh+xMyrdULK2lpO4vkXWxtI7zvo2h1sh5Mjrb/3h48PbgrEZHYwoXBqiDE84eQZY9NlCD",
+	"/AECsecZ6jefXWApZiOjTxSZs2IrlUItZkZxl3MDb4QyED9cjXPMusiq92648NucKmWIH+oBKbrkpKRa",
+	"LCoeeheGvhmW3abfm4hln94OwqNAqfeCLvRUFvxf9+clsy4tL5gANmCf5uBoq27/+6PR+7Of94/ODl6P",
+	"6ieAInAm54wWRhLAp2QBThIfpLLuuy9kQULI3IjlANEbM5EIA8ecAwSn2U5qi0k6Q0Irs4+Fe8U7YSJH",
+	"mIhcFVJM8iVRfCLQO1MGahGzw9BUeAq4ry3EhZBXIhbSAMpLecGyLkk+fPiwNVroqZl2SnXFQABylBGy",
+	"glEFLv51jlX9u83BDFo+YQRQOjWcJiaMtE/evCYvfnje60SEdSddkvyIJCoYzWd/ilvOqqE8bkUIxv4U",
+	"t6xz5SMSspVUHL2t+3yidWtwGpngkvKcnufsYRIwp6uG6/uj0V9HB4ejHw+riteHWBfB6I97vP0QcGTd",
+	"LNDSoHd7b5O9/Xf7R3sA+SvvxwLOYsFoOjXTjojm4GdcgF+EG0CrWD4Ol3aDn/GkpNvjijWj//JLlp0w",
+	"sP3Se+9s6Dh79aruJvt5dDJ6fbZ/8rEZa1Z9ZTU0+7ibDXjKggIbt6kC0AZAfTMweC/UYj6XhWbZW5Zx",
+	"egZsc18I+v7o9P27d8cnZ/t7H9/u7x2MPp79/d0tONR73+tDfFkoauiS1MdMuq3SPKimrwQ2VoMRAN5H",
+	"yAAo9wB8yXZzINUnqThiEyIF5nfNF+c5V1OWkcsBSexAiYEe3gxLIpIEhxNzG0himD6JCLiu3cNJx1rx",
+	"ziNs3q2OHMUiSHk16oLPmNJ0NleEZplTD/NCzlmhec3axMS1u0JpkbMh73rYrvf4/B8s1cF7aw+D+bCj",
+	"Owc6c4vEk2VDmGuNUSHfXa+cVh6+jlqLeXaPGdoNuuudv9rHMHTpAp+/VlKO6ulRZfS2MtVyy8rRQ/qG",
+	"K/nNO32k37g6rxxypZuCz4zM6QTYZcViVt2Vcwfx88o/bj1NdX699hOlRUEhJpq7xIPbYvuRi8kPP28W",
+	"fo9aWmqavzZoZeOXa5uIS658MfIJDHZ+6+xEEDalGZrUNH8XkHlMc8XqYnMfErnHnOVZXbZVHErUZbYo",
+	"1rSBv5vg+P14us5rm/LXOnv2Hnjtfjt3BplkLEdXL+r63TK+LQXr4kEMv9T//2PjVglfmc6NhMZckiqd",
+	"f2HLbfBSWgQAcVEIlePnSRuNoZmUoIZzW+qRdHYxmK6gsMGgH7EMYuzdWJxqWbDMfFHpYpHqhfnJ6HtQ",
+	"2AXTi8IYlDj6WBb2X+Z5w4ptan8xlXmGOdmpnM0omAOxwNTtVBoECcnGNtbf2QUbVBYZK2CgqynXTM1p",
+	"yiAzz6CmCzbXXXIkCdpVNrnYrMOMFQuMqddSyz63cl/m0jqneSrF0hxBKbPWsJVLMQETrb49UevT1kRu",
+	"2V8aiNY9oVdvLZK8jlp7LGeaZV7aVvfnZ3lFZoa0zkNm9ud8kV+QDN4jBZvJS8wVq579rPbdh0jxyrea",
+	"WL8KYBsRJsBWObbFNYC3fU5s0+ytRbMSAJqzlI95qkjbIE85HjMBxwOkRVR6EmURhDE6EdZwaACa5hxQ",
+	"seyuJvVV7KWVobUxDcmMplMu2FbBaAa/SGXGhqQhSSJqSA5JvOkFIPbNwaGxx072//L+4ARfqSUARCRp",
+	"cO6aX5++Pjl4d/ax+sEGG68pln9nlN8MW3fFm182G0ew1P2zn4/3YNjR4eHxh32ckAtqmUeCnDD8Vmmm",
+	"R+QmA958pO7DikgQho5I1cNZzwltSn5a2Xdv261w4GJGRbnZNvjTbUwIDXmmPEjlx5tYp6mKZmSTUC4Z",
+	"4T6l0Ax5MxM3AsDTMmi1mg0Hf9oll4MniiT2ScfCiVO+83yhvGG2Z4w1tNuc8dUAltZToXZAq7rOLNAN",
+	"Btrc6rqfGeXTLtdS3fezhBZqfQjyQKspTCO1w4ZWUUjg+9lI1Y27H7rzx++JgoQKO6uInEvIxysaUfjX",
+	"OVjNVmmNlOsQ6iblCAwI2rGd+N0Dd4l1h/iaXi4mnZs4Mkg2DuuBYwHs6rc0aXSMfC2W/V2Y7xEZ6m4+",
+	"2oR3zhq9cXAcXEzeDjMk44IxgjyiPK7G5MUQTEPGqcHS8A8PpQE4q8iiZkxsFewKCyS5SPNFxrJOl7x1",
+	"uaYGB9vU0i55IwuDqSt2wkKx6iGsK91RqskgIqcpE4wMhuTPi5wzTRRdKhK3TuSMyaZqck+jZtcLECfn",
+	"zgvqGUYZfil9DN6DCJ4Gq7LQ25BY/+AKE3xpn4qb6dqOIKe8G/w/j+ef8bPa3EXjIcM8pyl7JAdNJZ/m",
+	"LrfM1xJb66vzGrXvUMi3Uvm+XpTLgeMVHP1mzeLz1uUcv19XM8A45BiL5wws998Bj4Yyn0viVtyyHFd9",
+	"W5Hk8/UfS/88dCNv2bCHOr/KbXNEjupb5Ta0idhmq6r+MuSytbxm38R2rBK+7lVrinLJYukT/ElbuZIC",
+	"W0fjiorhNQOj4IWEqFTOWQdjYFdTbstinAuZq1hwQaCxRhT2YnDeR0C5n7R/Abml3lhjsLF5V8KcSqOW",
+	"QW/wYqvf3xo8Pxv0hj3zv/8ObUdzMLc0n7Em9fvXEi3d2nHGF2n2w9oEOIr/1S+bqHjPba4kpJljNWm9",
+	"Hm6jhYMyTRcF18tTSBhRGODlv7DlaNFUlzcqk1PsFid/2xq9O8D8ZwzLR1ihipzlMjXMK65hTWK7UBCa",
+	"zTh8MBbJu+PTM7JtnkoqdepqKq8EFEpbzxPXrggWI58WxUFB7JSqqQtZNhau+smWO4bLNTuGqTxu4fjT",
+	"G0fPP384a61aX3/+cAaJvSObTQV7NyQ2XQULejEdBcp5k4hwpRaAL62CYAXV0hzs4zkTB3vktRSCpZrM",
+	"C3nJM1YQWcTCpgx5vZKxeS6XMwZp/mpKDQF+Ph08f0EUSwumkYKYVGRdu8ByUKkz5pNFgf62nPJZLNq2",
+	"vpQk+EbSicqqDHgPS5Ypn5EEShGQwphk1BpaUpUknWo9x+A7F2PpJCFFl7rdiTf2YIwOWo1BelckYgg3",
+	"eEGsiHMdR8gFY3NF9JUkF5BKLceIp4fk6VMHxZ4+JW1qALYh75UsLriYeAs5FuCPRyFkQ/NwnABnU1uN",
+	"YhOy6MSAJ2iP0oGnnj5djVea4TQeXET4sWhKBoiIWqRTo8VnUmbwNecPj9wuecGKUM5JUZS66JGXotON",
+	"RSz+4z/IazmbU83Pec71sjwklVyCssgSkeLlIChFQWIaoRJ2aYjKJw5wnggvIdlkSJJKMQ84F409cers",
+	"CNIGtZt8dtsRkRIYXyfQtAqp32xcFAyVb8d8Ga1BNxZpJ+9GZ69/Jtvu29ufvXV5neAWJROmq5o16ZI9",
+	"lnJ4gWCR3+UAlI7iudlgqPFLpVBcQRMWQ9+n5OnT0MtSgWpLhV4/lPq7YXwGt34iwS6sWXhPn5qBDbNk",
+	"sSAlWK98HhAlWKs2uGIWZXYSkLzCBjH4JwXV7+WrvASj5vuwUi3lQyxe7PCjotLahZrOPO/smiFQKFvI",
+	"6ps8IQdz36jMJzxKwaDHQ8USbjfzYkSoGSFdFEoWEfm///v/dDxZUYlkRvw3Iu2oHoOrxtbMNxTPWGQG",
+	"EExp0CNMGWJ1AmLVw27toMoz+YeS4tyeuZticbDLSNEhuS0cR26KxsEOCwksBf0dJOHi0uwQFebrTKQy",
+	"wxCcWRGiLzgBQOggjMdBm/AxTyk05PJBPTmuY1+M8pnPX7C5Ju2AlNidYyHgu4ZJ8TyA1p7wSyaIvirl",
+	"tBEt0OsCVr7rjsvn68Q2jCJrnJcjxiHn3YUXG+t3IytTgh0yC4ITFNbjtpOdXi8hjQW5yPTWdvBJWLZw",
+	"20j525KxMBFrFwvRrJY/Bbn9hqbmv0+UmQyKcpazGTDz+UL7RZ8viZCB9PZSuIOM3aB7nj6N/OvQ6YaQ",
+	"GRV0wjJkfqpJsl2vEVLJkAQrsfmbhGe1NVXpHLkBAIN6kWMZjCvsTmjkFPZ1Q3p0yQjYVEvbuk+ThTIY",
+	"ZBgkpxlhgzMz38diOl8aBw9ZyV5LYbOHvWKR3GhhQC8tgjYGwqTK7pB/SC4UYdRIonCPDA3915/On2JF",
+	"Jys97nNWwCkrCeU18QS2RumVtD8EiH8y3+uuqhq/uW5rQt0DKkHLCQOegKHCR5CDcVe65HIAU5OL3AJl",
+	"1y2ynfy0f9asRrdLcxkjW+XfIje168S2GON6akaoCd9qZmHgO7eaHQRBavCVMWrOjVkELrDMhpfRhHj3",
+	"/iyxbA3nTpV9jGxTHKrIrYDAfqhUrXUz3xN/hbMqKpnXcjoM2zktEUr/nF/UnLrDUkkiMS0Pdm3aJp7U",
+	"K6PzheMlW2KPklXIUvfb9lEgFXHi7xUr1NOnw9KT4aOdSC3z60DEloWqu6QE4lZYCwmPmxkXbMKVLlD7",
+	"GN0ZRFOBGlCsZZcPrRWwjZOjp1XNVn7BDOHkBTNZgsCxG49H0mx4J3J5GVxHZMxzTGVm1me9hNNmF7tL",
+	"xos8twJw2wywbb+3jUduGz+1De+Om8rzVIThoEpKiBkD3KdYa2UT56HG2GMcn3BdSfdV9guZO3lUpTRj",
+	"f4JmZA62H881n3GleWpmgZVp6dIBdEcgQ9nVZDtsu1DyV7tfbWyw6jnodMk+NRzk26fB0lwJjJGxPuMD",
+	"2NH9hetKK1zbxMqZ+je2reoamx44F1nTct3e/uH+2X5iTw6cdo/cyiI329ENiIfWkoCSPdKWBUmeluKg",
+	"oZFVZ9dnqFQL9VZr5ny3KANGdvqDxMy5IUXEHW9ImUdyqi75YMFJMG84oAbnWOvxigvltrvsTuf3ybo9",
+	"koBFmglTLzRH+mDnuKBbXcHmjNpuGJC7NQZ0yGiRQyclwbC9W9hLz/X59MeisK3z8OSh5vKLF+yqoY1c",
+	"LBxtXUr9HQ3kHAdU+CoWTXXKtdIGRJnlY7Y71GuD6bDVFXkLyAd1tsiIT6aMRfAXN2iXvIbNEBMgD8gv",
+	"hdFz16NYT6ViJfc7lYk9jrY/O/hyDSYw/K1serT9OUBS14mHycAaRmw45rADg09IgBy052xojkJZACYY",
+	"kncwSBrylsg2acxbQseEz+LCKh2D1Vieb9luQS72XSo+GBE9AdycpGWE5SPKAXhKCldm46yxsnOQhdvn",
+	"yIX5JcRFPxjORI52FG2uKlK3VhXVefd571lyY9rTbiyc49B1lGxuQEWq/aci811D5jDZqktcCR1XTvcb",
+	"RGltk5Qq1iW++AitJNfbEGZhJINmYhc1BNp/zVoEOauqO2yWoip7xX4CfsaTaqUraYD6juVqzZGEbfhU",
+	"KYlprxbD2MrEJUn+C34mM5ZxCi6Mji/bqTeJigUaulAR+HLw/JUNtzhhYoyeSlKpXEDP2witWexNCs2W",
+	"LJZGfZbE8SKxraViAR4y81D/RdB4ynaiaptns5fPUvOfMUUjB/ncEmiX4CPGGKS5ZS/DZpZVrXgrCrpE",
+	"l4czf627YLWrVcbY3EjmkhNcEy6xtOJKYfcqBb4nXzdsLdJaoqNrzIEcB+hpvCjMYXOFP66nRFn9GbTL",
+	"ikUbTKFep9I4y5Vmho21+s+G2BiBPLl+4huzhv2+dl1LYWN+K7ffIJWSsqbMM0aVClzZ3mILbd9v7L8F",
+	"W2b+Bf1CV8mzarC7oz2qVKQ6HFV6ObHdEK2U+lq2NdtyJYcG3X84Q7hTrettb+Dht7W3SRlOsKWXa8RO",
+	"YtF2r5dhmMRit7DtkAE0gNlkbuMgYLIGq21uFhQLJIPtXrbaZIh90kwYfGS9nwm2WEqGxKi2AKgYOxJw",
+	"foJgJ0Fsj1yCFgr+GaI8yRC5F46IBdsQEkL/98Q+y43K08nQGBogHJ1gMo+g6dq2oSLzG0CX/qftCykm",
+	"CbrFS2RUFlljHXe1d1N4vPoJaciPNVS+AghQbewUC+zshC2VgizaLsGT58Fn0BaocqcBRluGHpiuNG5y",
+	"p19ht6aIBE2cuuTM45NqN/sIj4LvZGDEhm9mAEJxZ/DKQN1qNwPHRpCBrhz7VNPL0fUIrWzDPHX0AnRJ",
+	"4lN1vQ8aNXpjpvduLBKbzwuPG8NszuQ8Z7uBVKNZpojyueoudtKQso5BqZynzGYH2kjT24OzVtRaFLmN",
+	"TKnh9racM4E07spism1fUtvm2euopbnOq0GqO+JRQerasDXoPuv2IMVpzgSd89aw9azb6z5rRdCpFIKs",
+	"qyq6LDVYDbtiaYMqDboaSJbjSo0neHIrXklsQo2w1vqMrCOv0mR76ookDE94G7bdc1WyVOCB6HTJqJoR",
+	"kVu71+V2GJGJAruemI+tem1a0jktwnYMgBjZbK6XYU8YdNMFEB9zMT2wL7G5YS0sbH+Yfd6CvXOxL78B",
+	"r1f2rNri/tfmfIvyke1qN97r6M4XVnrmX/9W60s76PU2bBaFRDH/CtoqhTUuP2zQGalSdXNDwTVY6UHw",
+	"VVXOFxSe7+Aqmkbyq90Our7CK/27X6k0OoGXnt39Utnn0LwxeHX3G/WGOtdR6/k6K6o2RoO3nq21qLJ1",
+	"hNkp30cLd6P5cgIVRpMN829X2aIVtTSdmGNcFiASf9J/i1o1rNAatmzLxuuoNWnqfP26YQoYLyLny2pV",
+	"eiXg0ODkJ+2F4P9cMC++OlEsnIckX1oJxCB0PfF83RBY3q2kt5LU/McL1qCUtfQtobfEfB59OR/g0zSc",
+	"G7pvrexTlZXZ1uvNorD0aAIijmJhlCCq77qLw+5b24hyg4MqJLMZG2DauFCHTaTCpqxmQdUQydC/sX6c",
+	"Ilx1txTAytl1sahkZoF1C9K3NGKMwIcbiOTCpqm4btEVT6fyNYbWeo7FlBUs9IYQnhHFZ/N86fvZWxOk",
+	"SYIfcqX/EPI7amzBXglSVXaOq1psC0JNwfloI6IvD12nek9Kr7lzOw2rkUtZv2EC2Z0EwNb+azxo2+c/",
+	"gn77B2TIV/SbzRP/tVbJPKgUKgdlqVOk8OwcxKItTS2Y0jlTqtaZYqdSMRUmDfZfDZ+/tEmDZWFzf6Vu",
+	"uV+pyLjpCx5g9g0111vHbeW1wRKe37iEMO/x1iUMblxD+IlgDb/57gtw14IrB+hVk/IHG0CRxqYTDZDk",
+	"rrYT3+HIY8ERswMNJL4H0kAvhJnSXDbVs5zAvTM2NOyy7qqogosw1wC8YrWkgdWuPKChYhEEH6rQClyf",
+	"4BQnbefmLeMGjJe2yRCd9rFY32u/iw7obXRv167OGxvzuMHpBtcpCmOgBdOE8Jf1VIYYwSiSMN+q0rZ9",
+	"CKOlUmQYklCxsGGdWmE1abvwrbHg/WUHGGHiQmlGs053hbpGbREbIqCx8LvgvIUyTRdzDs9cDX3EQU8L",
+	"pgxactm/dKnIjFHBxWS8yJFMPq9mJi9ZExqAoM+KPbcxHKjdwYW6C3juR5kt7622SgayxV42WllKc6/Y",
+	"blEDVHHownVqWGLO6IWKyJJpoiB8t/RoaUjiFiTtANCk+n9AOdmaSuR2nfAA4e0l6w2NPcs0mxIcu0yg",
+	"8BTX41qrd6NerwCO/sMBx9fel6+s3O+/73duuBdewQ243WoHQXcp422tA+GZ2pW7tz3vn4P5/YHxQW8N",
+	"fOD7+ZsX+msMUe9KDe89X2c9Df0EAcUM1nl5tZvjV0BAg7V22t0N9XDQhLqpqcfWAzw011GDy3n7sxcT",
+	"1+u4nxvdSrvl5aWr+Claqd+aF+ySy4WPXseijckFHUzOdKYv3gOIvhafYIOVezRnPonHXlfYH6CXJ7Mz",
+	"vcUR0OzK3Vz125v+GuzVneaar2YJ9o04QXFRt7/h7y4A6bAG2zT0df9GHa6Py6w3uFNvOEQ+9beabQt5",
+	"ersYObQ3RRY+u6G7whY/Md3AE4/vifnm/Ra/A7S5N5y5/jcTIt+SJDjBxObHkAOBs2MjnVS9wNpopnnz",
+	"bbSvMbfQmunYnwrvJa/k8bXDsndMILJ1l1OGSdGqS0ZhgrzAzAh42zoF7O3RU5mXfgdXjnXhrvmFaxJZ",
+	"MYEkwTB9TmRQsppzW3IUC39TMGYMQCZll/y4mM0DEbjrri9aGznYdMtY3AIdsBXBI0OH+7oLUDCGknUz",
+	"SRq1rhg1e9gatgSfTHVE4tY55rQYXEKXccs2yr+fuKs2brhB9tVbk65jnvceTKmH6aD1KPf7KqpndUU1",
+	"+F1scKqsY07Iq+9ay2qtzS3w+2Pl78b7H8t4R6HX2CB7TgvNaZ4vH2QZzBeN0Q+ralnQBqpN89znY6H2",
+	"Pq9qSRskgOurgtCI0aph5AQy9AO1G7YpaUNUw6bKR5iJ39nFKL37tM+q1vVr/t/KS6hRl8LmRjo/bnDR",
+	"7EpcAstaMGUyqOtsjk10Xb7GxkjgNh+CpfcfBAk8upUFXhvh6zbu9PPvfEE/v69GEezKooUvgRF+Dxo+",
+	"Lh7YuRUP7HzHA9/xwHc88NXxgNUUX8CbH7bBbHQXuk48cPuQSm2qfNAZF5MxIxKkUUrMRZMK8ieM4l4o",
+	"88hqUqXth2uzKjGTD8x+9BBglbtvKoouyTDxss0qZc4+RRj8BzbdMgLMYOfEFcwCgQxUBTSld3ZxZNfR",
+	"CtJ8FP8XLKffgySGfq8HXTEii2VwIpCFKcdBOfxNWYSnZafPmrZvyOtzFMAgLofi8aLatG3wrDlBz/e4",
+	"XE9oYze/P2I+nhSsolhvSPsqD/SvgTOjdSA4FOs0d/qEdHYmVhvlVtXn9Xr6tuyi3L9Vuz63L7g+i7CH",
+	"XtU+MzQLk9g2cRqHXXvvyF1zBPuesfbIGWthL18roT3T3ys77bUtoy/7XoDr0jXrKBOwoXPSSpuXdthY",
+	"S2LX2A6W7zT1eyFt31mp8rQvf04GvX7iAkdRLXjU7uPDXKtY2CaT5K7+t51qNxBFuLo57cr1Y/6q2VYO",
+	"t9euIXeNG2y3wGrilWtIhn0par3eKllZXno1dus2tkHBU2ZthCvKISeyJteE1OyuL4CUW0v8BaLKnHgo",
+	"sqou3uehm0d3KxnptisxvhSss/bRy0H1i8GpieCS27J1azO1VmV9ZYRNhegdtiU0xQna/YeFmpYDCK/O",
+	"6EtkjwUn8Y98gB5Tf/Zu1Z/3UJd3Xcn/PVfs3rligdT9A6SNfUNQwudxKa/v1kMTTVZe2M9s3VStsIVU",
+	"0C+kbGES3PrsZ3lzzlUsHpp0dW/Fv3GuVcj33zOs/j0yrO7LRrdkU/lj4nKofDfHBydTlWf9gdbz7fDg",
+	"W7SOH1u7f3c0f7vpUpsy9X1To07d4b0rNcraLJ6focx5nWSppuyo6sUhscDAbNAmo5o+Zc39SuKUay1O",
+	"G1u7Vp6NBWZZ3ZJdNcS24ejyvGC2NZOaQmfYgs0oF51u6ZiwN9KCWyIW0EJcSzKtXZOG9hIGZMG9uXk2",
+	"Viw2D8K+D3vCf6XQaxATbDR7m81cnHnmhfb16nUv5ddO6z3lpciXaJ6HBrU5VRds3mRYu29iC/XWsJVz",
+	"wUh/sK7tt7nA/sOkfgX7s8Y+RI9FscfVp4Nb9eng8a3l71Hcx4Xb303ldbOm3AlsypVaF+3fniFVu96z",
+	"6Sq3lUvAKplUQ0Kh33QsrO6FfrI5o5dBn1wtyWTBlArTripu9rtLm+6jEu0qv65OFOyTPkUp2Sh1jeR8",
+	"5iRn/3aLpfLcLQ7tzT3DlbsWb5eHNvkIe6iLbBNfcO+PSbtH1E792325O9+103ft9I1rpzKH57E9udsB",
+	"Pr3RSRVao0PiL7mO6qqsbkaizRVehA1dVzGu22RL3nL7tVGBSsJFG+AK69Rv9MAbIuwFFbFIqfB3OlQC",
+	"iXTMoG3sLS6zR6s+vN1z9houXNAP9pxt7BZ7iCesfgf6nYrre0Xhv4uLrNzMr+Es2wBTex9645VFLhjV",
+	"nLhyLjVcUWKLFqIAPt8gmXY3vg0oFiAZoRmuTSivg3G8L6EczfBC51FKCKsI/evWDayTeDAkcWuPiSXR",
+	"0yUZ07LvfMHGC7hEZgmtxqE3zW35Bxt96Au5pdYrOTBY/wtC/G+c6hsovBd1hbfz+ym871bCdyvhK1sJ",
+	"91DY3l4IbuYGfRBeTf3rb9dR9ZbuX38zikCx4rI5E/1QpjQP7uKGJ5NKU/zh9nZunppKpYcvey97DY1q",
+	"DaOZv2MieybTBbi+rqi7l6SQs2hlGHfZd3hFAWmPZUFOr+hkwgry/uCJImfF0jCsXOiOn9g2KDhLupWr",
+	"yOs3O/tU+1rHN3szhsAbV6F6zGbY+81oXutF7YLa6j3OG93VHAzaUOtx/dv1/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

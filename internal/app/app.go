@@ -51,6 +51,13 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service
 	return migrate.Up(ctx, pool, schemas, logger)
 }
 
+// isOperation reports whether r is routed to an operation of a service's spec, the requests whose
+// answers the specs give entity tags.
+func isOperation(r *http.Request) bool {
+	route, ok := httpapi.RouteFrom(r.Context())
+	return ok && route.Service != processService && route.Operation != "openapiSpec"
+}
+
 // Handler serves services on one mux with the process endpoints, request ids, logs, metrics, body
 // limits, checks of JSON bodies and JSON errors for unknown routes. Each call has its own metrics
 // registry.
@@ -122,7 +129,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	})
 	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
 		o.Auth.Middleware(requirementOf), httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
-		idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
+		idempotency.Middleware(o.Pool), httpapi.Conditional(isOperation), httpapi.HeadAsGet)
 	p.handler.Store(&h)
 	return h, nil
 }
