@@ -6,6 +6,7 @@ SHELL := /bin/bash
 GO       ?= go
 TOOL     := $(GO) tool -modfile=tools/go.mod
 SPECTRAL := tools/node_modules/.bin/spectral
+PLAYWRIGHT := e2e/browser/node_modules/playwright-core/package.json
 SPECS    := $(wildcard api/*.yaml)
 
 .PHONY: help
@@ -22,7 +23,7 @@ run: postgres ## Run every service in one process on 127.0.0.1:8080 (local Postg
 RACE = $(shell cc="$$($(GO) env CC)"; [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$${cc%% *}" >/dev/null && echo -race)
 
 .PHONY: test
-test: postgres prometheus ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
+test: postgres prometheus browser ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
 	$(if $(RACE),,@echo "make test: without the race detector, which needs cgo: no C compiler found or CGO_ENABLED=0 (apt-get install gcc adds it)")
 	$(if $(RACE),,CGO_ENABLED=0) $(GO) run ./cmd/withpg -- $(GO) test $(RACE) -count=1 ./...
 
@@ -58,6 +59,15 @@ lint-workflows:
 $(SPECTRAL): tools/package.json tools/package-lock.json
 	scripts/ensure-node.sh
 	cd tools && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: browser
+browser: $(PLAYWRIGHT) ## Make sure Debian's chromium and the pinned playwright-core of e2e/browser are installed.
+	@scripts/ensure-chromium.sh
+
+$(PLAYWRIGHT): e2e/browser/package.json e2e/browser/package-lock.json
+	scripts/ensure-node.sh
+	cd e2e/browser && npm ci --no-audit --no-fund
 	@touch $@
 
 .PHONY: bench
