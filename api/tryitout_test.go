@@ -10,9 +10,11 @@ import (
 // TestSwaggerUITryItOutDefaults keeps two things Swagger UI's Try it out takes from the specs as
 // they must be for it to work on any host: the one server is `/`, which the page resolves against
 // the host it read the document from (a fixed host is wrong on every other port, host or gateway);
-// and the Idempotency-Key has no example, which the page would fill into every create, so that the
-// second Execute with another body were refused as IDEMPOTENCY_KEY_REUSED. The browser test
-// (e2e/browser) checks the page itself.
+// and no optional parameter has an example, which the page fills into its field: a fixed
+// Idempotency-Key would have the second Execute with another body refused as
+// IDEMPOTENCY_KEY_REUSED, a filter would empty a list, an If-Match would fail with 412 and
+// `cascade=true` would delete dependants no one asked to delete. Paging (limit, offset) is the one
+// exception: its example is the default. The browser test (e2e/browser) checks the page itself.
 func TestSwaggerUITryItOutDefaults(t *testing.T) {
 	for file, doc := range loadSpecs(t) {
 		require.Len(t, doc.Servers, 1, "%s: one server", file)
@@ -22,14 +24,16 @@ func TestSwaggerUITryItOutDefaults(t *testing.T) {
 				params := append(append([]*openapi3.ParameterRef(nil), item.Parameters...), op.Parameters...)
 				for _, ref := range params {
 					p := ref.Value
-					if p.Name != "Idempotency-Key" {
+					if p.Required || p.Name == "limit" || p.Name == "offset" {
 						continue
 					}
-					where := file + " " + method + " " + path
-					require.Nil(t, p.Example, "%s: Idempotency-Key example", where)
-					require.Empty(t, p.Examples, "%s: Idempotency-Key examples", where)
-					require.Nil(t, p.Schema.Value.Example, "%s: Idempotency-Key schema example", where)
-					require.Nil(t, p.Schema.Value.Default, "%s: Idempotency-Key default", where)
+					where := file + " " + method + " " + path + " " + p.Name
+					require.Nil(t, p.Example, "%s: example", where)
+					require.Empty(t, p.Examples, "%s: examples", where)
+					require.Nil(t, p.Schema.Value.Example, "%s: schema example", where)
+					if p.Name == "Idempotency-Key" {
+						require.Nil(t, p.Schema.Value.Default, "%s: default", where)
+					}
 				}
 			}
 		}
