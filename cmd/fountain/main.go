@@ -298,7 +298,7 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdown
 	}
 	handler, err := app.Handler(cfg.services, app.Options{
 		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
-		Context: work, Auth: authn,
+		Context: work, Auth: authn, Catalog: services.All(),
 	})
 	if err != nil {
 		return err

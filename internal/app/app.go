@@ -34,6 +34,11 @@ type Options struct {
 	// Context ends when work still running must stop, at the end of a shutdown: the writes in
 	// flight then roll back. Default: never.
 	Context context.Context
+	// Catalog is every service of the deployment. The process serves each one's spec at
+	// /openapi/<name>.yaml and lists them all at /docs: behind the gateway, which routes /docs to
+	// one process and each spec's operations to their own service, the page is the whole API.
+	// Default: the services this process serves.
+	Catalog []service.Service
 }
 
 // Migrate brings every service's schema, and the idempotency keys' schema, up to date.
@@ -98,15 +103,26 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		if err := table.addSpec(s); err != nil {
 			return nil, err
 		}
-		spec := s.Spec
+	}
+	documented := names
+	for _, s := range o.Catalog {
+		if !p.local[s.Name] {
+			documented = append(documented, s.Name)
+		}
+	}
+	for _, s := range append(services, o.Catalog...) {
 		specPattern := "GET /openapi/" + s.Name + ".yaml"
+		if _, done := table[specPattern]; done {
+			continue
+		}
+		spec := s.Spec
 		table[specPattern] = route{httpapi.Route{Service: s.Name, Operation: "openapiSpec"}, public}
 		mux.HandleFunc(specPattern, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/yaml")
 			_, _ = w.Write(spec)
 		})
 	}
-	if err := docs.Mount(mux, names); err != nil {
+	if err := docs.Mount(mux, documented); err != nil {
 		return nil, err
 	}
 	for _, pattern := range docs.Patterns {

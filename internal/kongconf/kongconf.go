@@ -142,8 +142,23 @@ func serviceRoutes(s service.Service) ([]Route, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(routes, newRoute(s.Name+"-openapiSpec", "GET", specRe, literals)), nil
+	routes = append(routes, newRoute(s.Name+"-openapiSpec", "GET", specRe, literals))
+	if s.Name == DocsService {
+		for i, p := range []string{"/docs", "/docs/", "/docs/{file}"} {
+			re, literals, err := PathRegex(p)
+			if err != nil {
+				return nil, err
+			}
+			routes = append(routes, newRoute(fmt.Sprintf("%s-docs-%d", s.Name, i+1), "GET", re, literals))
+		}
+	}
+	return routes, nil
 }
+
+// DocsService is the service whose process answers /docs through the gateway. Every process lists
+// the whole deployment's specs there (app.Options.Catalog) and the gateway routes each spec and
+// each operation to its own service, so Try it out from that page goes through the gateway too.
+const DocsService = "access"
 
 func newRoute(name, method, pathRegex string, literals int) Route {
 	methods := []string{method}

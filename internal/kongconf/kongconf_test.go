@@ -144,6 +144,16 @@ func TestEveryOperationIsRouted(t *testing.T) {
 		require.False(t, ok, "the '.' of the spec path is literal")
 		operations++
 	}
+	// Swagger UI through the gateway: the page and its files, from one process that lists every spec.
+	for _, path := range []string{"/docs", "/docs/", "/docs/init.js", "/docs/swagger-ui.css"} {
+		r, ok := resolve(t, all, "GET", path)
+		require.True(t, ok, "GET %s is not routed", path)
+		require.Equal(t, kongconf.DocsService, r.service, path)
+		operations++
+	}
+	operations-- // the two files share the /docs/{file} route
+	_, ok := resolve(t, all, "GET", "/docs/a/b")
+	require.False(t, ok, "only the page's own files")
 	require.Len(t, all, operations, "every route serves exactly one operation")
 	require.Len(t, cfg.Services, len(services.All()))
 }
