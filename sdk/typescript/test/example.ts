@@ -1,18 +1,17 @@
-// The README's example, type-checked against the built package (npm run typecheck): a change of a
-// spec that breaks it fails here first.
-import { FountainError, createFountainClient, unwrap, type stories } from "../dist/index.js";
+// The README's example, type-checked against the built package (npm run typecheck, which e2e/sdk
+// runs): a change of a spec or of the SDK that breaks it fails there.
+import { FountainError, createFountainClient, unwrap, type scripts } from "../dist/index.js";
 
-export async function example(baseUrl: string, apiKey: string): Promise<string[]> {
-  const c = createFountainClient({ baseUrl, apiKey });
-  const { scriptId } = await unwrap(c.scripts.POST("/scripts", { body: { title: "The Lighthouse" } }));
-  const scene = await unwrap(c.scripts.POST("/scripts/{scriptId}/sections", { params: { path: { scriptId } }, body: { title: "INT. LAMP ROOM - NIGHT" } }));
-  const keeper = await unwrap(c.characters.POST("/characters", { body: { name: "KEEPER", description: "Tends the light." } }));
-  await unwrap(c.characters.POST("/spokenWords", { body: { scriptId, sectionId: scene.headingId, characterId: keeper.characterId, text: "The lamp is lit." } }));
-  const story: stories.components["schemas"]["FullStory"] = await unwrap(c.stories.GET("/stories", { params: { query: { scriptId } } }));
-  try {
-    await c.stories.GET("/stories", { params: { query: { scriptId: 9007199254740991 } } });
-  } catch (e) {
-    if (e instanceof FountainError && e.errorCode === "SCRIPT_NOT_FOUND") return [];
-  }
-  return story.story.map((e) => `${e.character?.name}: ${e.spokenWord?.text}`);
-}
+declare const process: { env: Record<string, string | undefined> }; // no @types/node needed for one line
+
+const c = createFountainClient({ baseUrl: "http://localhost:8080", apiKey: process.env.FOUNTAIN_API_KEY });
+const { scriptId } = await unwrap(c.scripts.POST("/scripts", { body: { title: "The Lighthouse" } }));
+const keeper = await unwrap(c.characters.POST("/characters", { body: { name: "KEEPER", description: "Tends the light." } }));
+await c.characters.POST("/spokenWords", { body: { scriptId, characterId: keeper.characterId, text: "The lamp is lit." } });
+const story = await unwrap(c.stories.GET("/stories", { params: { query: { scriptId } } }));
+console.log(story.story[0].spokenWord?.text); // The lamp is lit.
+try { await c.stories.GET("/stories", { params: { query: { scriptId: 999 } } }); }
+catch (e) { if (e instanceof FountainError) console.log(e.status, e.errorCode, e.details, e.requestId); } // 404 SCRIPT_NOT_FOUND
+
+// The types of the schemas, per service.
+export const typed: scripts.components["schemas"]["ScriptRequest"] = { title: "The Lighthouse" };
