@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Error is an answer other than 2xx, with the ErrorResponse body every service sends:
+// Error is an answer other than 2xx and 304, with the ErrorResponse body every service sends:
 //
 //	var fe *fountain.Error
 //	if errors.As(err, &fe) && fe.ErrorCode == "SCRIPT_NOT_FOUND" { … }
@@ -40,13 +40,14 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Check returns nil for a 2xx response, and otherwise an *Error made from resp and its body (the
-// Body field of a generated response: the generated clients have read resp.Body already).
+// Check returns nil for a 2xx response and for 304 Not Modified (the answer to a conditional read,
+// If-None-Match: what the caller has is current), and otherwise an *Error made from resp and its
+// body (the Body field of a generated response: the generated clients have read resp.Body already).
 func Check(resp *http.Response, body []byte) error {
 	if resp == nil {
 		return errors.New("fountain: no response")
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 || resp.StatusCode == http.StatusNotModified {
 		return nil
 	}
 	e := &Error{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: body}

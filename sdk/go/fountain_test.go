@@ -40,8 +40,13 @@ func TestCheckReadsTheErrorResponse(t *testing.T) {
 			}
 		})
 	}
-	if err := Check(&http.Response{StatusCode: 204, Header: header}, nil); err != nil {
-		t.Errorf("Check of a 204: %v", err)
+	for _, status := range []int{200, 201, 204, 304} {
+		if err := Check(&http.Response{StatusCode: status, Header: header}, nil); err != nil {
+			t.Errorf("Check of a %d: %v", status, err)
+		}
+	}
+	if err := Check(&http.Response{StatusCode: 302, Header: header}, nil); err == nil {
+		t.Error("Check of a 302: no error")
 	}
 	e := &Error{Status: 404, ErrorCode: "SCRIPT_NOT_FOUND", Message: "script not found", Details: []string{"script 9"}, RequestID: "r1"}
 	if got, want := e.Error(), "fountain: 404 SCRIPT_NOT_FOUND: script not found (script 9) [request r1]"; got != want {

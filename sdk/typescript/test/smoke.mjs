@@ -3,7 +3,7 @@
 // It writes a script of its own each run, so it can run again on the same server.
 import assert from "node:assert/strict";
 
-import { FountainError, createFountainClient, unwrap } from "../dist/index.js";
+import { FountainError, createFountainClient, throwOnError, unwrap } from "../dist/index.js";
 
 const baseUrl = process.env.FOUNTAIN_URL;
 const apiKey = process.env.FOUNTAIN_API_KEY;
@@ -108,6 +108,24 @@ await check("a request's own credential wins over the client's", async () => {
   await rejects(wrong.access.GET("/me"), 401, "UNAUTHENTICATED");
   const me = await unwrap(wrong.access.GET("/me", { headers: { "X-API-Key": apiKey } }));
   assert.ok(["reader", "writer", "admin"].includes(me.role), me.role);
+});
+
+await check("details as one string or as an array become a list", async () => {
+  const read = (body) => FountainError.fromResponse(new Response(body, { status: 400, statusText: "Bad Request", headers: { "X-Request-Id": "r1" } }));
+  const one = await read(JSON.stringify({ errorCode: "VALIDATION_FAILED", message: "bad", details: "name: too short" }));
+  assert.deepEqual([one.status, one.errorCode, one.message, one.details, one.requestId], [400, "VALIDATION_FAILED", "bad", ["name: too short"], "r1"]);
+  const many = await read(JSON.stringify({ errorCode: "VALIDATION_FAILED", message: "bad", details: ["name: too short", "description: missing"] }));
+  assert.deepEqual(many.details, ["name: too short", "description: missing"]);
+  const none = await read(JSON.stringify({ errorCode: "NOT_FOUND", message: "gone" }));
+  assert.deepEqual(none.details, []);
+  const page = await read("<html>bad gateway</html>");
+  assert.deepEqual([page.errorCode, page.message, page.body], ["", "Bad Request", "<html>bad gateway</html>"]);
+});
+
+await check("304 Not Modified is no error", async () => {
+  const params = { request: new Request(baseUrl), options: {}, schemaPath: "/", params: {}, id: "x" };
+  assert.equal(await throwOnError.onResponse({ ...params, response: new Response(null, { status: 304 }) }), undefined);
+  await assert.rejects(throwOnError.onResponse({ ...params, response: new Response("{}", { status: 302 }) }), FountainError);
 });
 
 await check("bad options are refused", async () => {
