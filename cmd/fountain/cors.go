@@ -11,9 +11,8 @@ import (
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
-// corsOriginsEnv lists, comma-separated, the origins whose pages may call the API from a browser;
-// `serve` and `kong` both read it, so the services and the gateway allow the same origins.
-const corsOriginsEnv = "FOUNTAIN_CORS_ORIGINS"
+// corsOriginsEnv is where `serve` and `kong` read the origins when no flag names them.
+const corsOriginsEnv = httpapi.CORSOriginsEnv
 
 // corsOrigins is --cors-origin, repeatable, read over corsOriginsEnv: as with every other flag, a
 // flag given replaces the environment's value rather than adding to it.

@@ -12,6 +12,11 @@ import (
 	"github.com/rs/cors"
 )
 
+// CORSOriginsEnv lists, comma-separated, the origins whose pages may call the API from a browser;
+// `fountain serve` and `fountain kong` both read it, so the services and the gateway allow the same
+// origins.
+const CORSOriginsEnv = "FOUNTAIN_CORS_ORIGINS"
+
 // AnyOrigin, alone in the list of origins, allows every origin. That is safe here because the API's
 // credentials are request headers (X-API-Key, Authorization) and never cookies: a page on another
 // origin can only send a credential it already holds, a browser adds none by itself, and the
