@@ -31,6 +31,9 @@ type Options struct {
 	PeerTimeout time.Duration
 	// Auth authenticates requests; nil accepts the API keys stored in Pool and nothing else.
 	Auth *auth.Authenticator
+	// CORS lets browsers on other origins call the services; nil (the default) allows none. Its
+	// preflights are answered before authentication, logged, and counted under the unmatched route.
+	CORS *httpapi.CORS
 	// Context ends when work still running must stop, at the end of a shutdown: the writes in
 	// flight then roll back. Default: never.
 	Context context.Context
@@ -143,7 +146,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
+	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger), o.CORS.Middleware,
 		o.Auth.Middleware(requirementOf), httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
 		idempotency.Middleware(o.Pool), httpapi.Conditional(isOperation), httpapi.HeadAsGet)
 	p.handler.Store(&h)
