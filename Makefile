@@ -6,6 +6,9 @@ SHELL := /bin/bash
 GO       ?= go
 TOOL     := $(GO) tool -modfile=tools/go.mod
 SPECTRAL := tools/node_modules/.bin/spectral
+PLAYWRIGHT := e2e/browser/node_modules/playwright-core/package.json
+# The TypeScript SDK's pinned tools (openapi-typescript, tsc); installed by npm ci from its lock file.
+SDK_TS   := sdk/typescript/node_modules/.bin/openapi-typescript
 SPECS    := $(wildcard api/*.yaml)
 
 .PHONY: help
@@ -22,20 +25,24 @@ run: postgres ## Run every service in one process on 127.0.0.1:8080 (local Postg
 RACE = $(shell cc="$$($(GO) env CC)"; [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$${cc%% *}" >/dev/null && echo -race)
 
 .PHONY: test
-test: postgres prometheus ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
+test: postgres prometheus browser $(SDK_TS) ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
 	$(if $(RACE),,@echo "make test: without the race detector, which needs cgo: no C compiler found or CGO_ENABLED=0 (apt-get install gcc adds it)")
 	$(if $(RACE),,CGO_ENABLED=0) $(GO) run ./cmd/withpg -- $(GO) test $(RACE) -count=1 ./...
 
+# The committed kong/kong.yml allows no browser origin, whatever FOUNTAIN_CORS_ORIGINS the shell has.
 .PHONY: generate
-generate: ## Regenerate gen/ from api/*.yaml (oapi-codegen) and queries/ (sqlc), and kong/kong.yml from the specs.
+generate: $(SDK_TS) ## Regenerate gen/ from api/*.yaml (oapi-codegen) and queries/ (sqlc), kong/kong.yml and the SDKs (sdk/) from the specs.
 	@for cfg in tools/oapi-codegen/*.yaml; do echo "oapi-codegen $$cfg"; $(TOOL) oapi-codegen -config $$cfg api/$$(basename $$cfg); done
+	@for cfg in tools/oapi-codegen/sdk/*.yaml; do echo "oapi-codegen $$cfg"; $(TOOL) oapi-codegen -config $$cfg api/$$(basename $$cfg); done
+	@for spec in $(SPECS); do \
+		(cd sdk/typescript && npx --no-install openapi-typescript ../../$$spec --output src/generated/$$(basename $$spec .yaml).ts); done
 	cd tools && $(GO) tool sqlc generate -f sqlc.yaml
-	$(GO) run ./cmd/fountain kong --out kong/kong.yml
+	FOUNTAIN_CORS_ORIGINS= $(GO) run ./cmd/fountain kong --out kong/kong.yml
 
 .PHONY: verify
-verify: generate lint ## Fail if gen/ or kong/kong.yml is stale, a spec is invalid or unlinted, or Go code or a workflow is unvetted.
-	@if [ -n "$$(git status --porcelain -- gen kong)" ]; then \
-		echo "gen/ or kong/ is stale: run 'make generate' and commit the result"; git status --porcelain -- gen kong; git diff --stat -- gen kong; exit 1; fi
+verify: generate lint ## Fail if gen/, kong/kong.yml or sdk/ is stale, a spec is invalid or unlinted, or Go code or a workflow is unvetted.
+	@if [ -n "$$(git status --porcelain -- gen kong sdk)" ]; then \
+		echo "gen/, kong/ or sdk/ is stale: run 'make generate' and commit the result"; git status --porcelain -- gen kong sdk; git diff --stat -- gen kong sdk; exit 1; fi
 	$(GO) test -count=1 ./api/
 
 .PHONY: lint
@@ -45,6 +52,7 @@ lint: lint-go lint-spec lint-workflows ## Lint Go code, the specs and the GitHub
 lint-go:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/')); if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
 	$(GO) vet ./...
+	cd sdk/go && $(GO) vet ./...
 
 .PHONY: lint-spec
 lint-spec: $(SPECTRAL) ## Lint api/*.yaml with Spectral and the committed ruleset (.spectral.yaml).
@@ -58,6 +66,20 @@ lint-workflows:
 $(SPECTRAL): tools/package.json tools/package-lock.json
 	scripts/ensure-node.sh
 	cd tools && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: browser
+browser: $(PLAYWRIGHT) ## Make sure Debian's chromium and the pinned playwright-core of e2e/browser are installed.
+	@scripts/ensure-chromium.sh
+
+$(PLAYWRIGHT): e2e/browser/package.json e2e/browser/package-lock.json
+	scripts/ensure-node.sh
+	cd e2e/browser && npm ci --no-audit --no-fund
+	@touch $@
+
+$(SDK_TS): sdk/typescript/package.json sdk/typescript/package-lock.json
+	scripts/ensure-node.sh
+	cd sdk/typescript && npm ci --no-audit --no-fund
 	@touch $@
 
 .PHONY: bench

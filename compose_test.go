@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fountainai/fountainai/internal/app"
+	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/kongconf"
 	"github.com/fountainai/fountainai/services"
 )
@@ -412,5 +413,38 @@ func TestPrometheusTargetsAreComposeServices(t *testing.T) {
 	for target := range targets {
 		host, _, _ := strings.Cut(target, ":")
 		require.Contains(t, p.Services, host, "Prometheus scrapes %s, which is no compose service", target)
+	}
+}
+
+// TestComposeCORSOrigins checks that the gateway and every service allow the same browser origins,
+// none unless .env names them.
+func TestComposeCORSOrigins(t *testing.T) {
+	t.Parallel()
+	allowing := func(p *types.Project) map[string]string {
+		got := map[string]string{}
+		for _, name := range append([]string{"gateway-config"}, serviceNames()...) {
+			s := p.Services[name]
+			require.Contains(t, s.Environment, httpapi.CORSOriginsEnv, name)
+			got[name] = env(s, httpapi.CORSOriginsEnv)
+		}
+		return got
+	}
+	for name, v := range allowing(loadCompose(t)) {
+		require.Empty(t, v, "%s: no origin is allowed unless configured", name)
+	}
+
+	example, err := os.ReadFile(".env.example")
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^# ` + httpapi.CORSOriginsEnv + `=(.*)$`).FindSubmatch(example)
+	require.NotNil(t, m, ".env.example documents %s, left unset", httpapi.CORSOriginsEnv)
+	origins := string(m[1])
+	policy, err := httpapi.NewCORS(strings.Split(origins, ","))
+	require.NoError(t, err, "the example is a list fountain accepts")
+	require.NotNil(t, policy)
+
+	secrets := []string{"POSTGRES_PASSWORD=pg", kongconf.IngestKeyEnv + "=" + strings.Repeat("k", kongconf.MinKeyLength), "GRAFANA_ADMIN_PASSWORD=g"}
+	p := loadCompose(t, cli.WithEnv(append(secrets, httpapi.CORSOriginsEnv+"="+origins)))
+	for name, v := range allowing(p) {
+		require.Equal(t, origins, v, name)
 	}
 }

@@ -89,7 +89,7 @@ func TestDockerfile(t *testing.T) {
 
 	ignore, err := os.ReadFile(".dockerignore")
 	require.NoError(t, err)
-	for _, p := range []string{".git", ".env", ".data", "tools/node_modules"} {
+	for _, p := range []string{".git", ".env", ".data", "tools/node_modules", "sdk/typescript/node_modules"} {
 		require.Contains(t, strings.Fields(string(ignore)), p, ".dockerignore keeps %s out of the build context", p)
 	}
 }

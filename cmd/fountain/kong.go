@@ -15,17 +15,25 @@ import (
 
 // runKong writes the Kong declarative configuration: generated from the services' specs (what
 // kong/kong.yml holds), or, with --with-secrets, an existing one plus the ingest credential of the
-// environment for http-log (what the gateway loads in docker-compose.yml).
+// environment for http-log (what the gateway loads in docker-compose.yml). Either way, origins
+// given with --cors-origin or in FOUNTAIN_CORS_ORIGINS add the cors plugin, read as `serve` reads
+// them, so that the gateway allows the origins the services allow.
 func runKong(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fountain kong", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "write to this file instead of standard output")
 	base := fs.String("with-secrets", "", "read this configuration and add the ingest credential of "+kongconf.IngestKeyEnv+" (needs --out)")
+	var origins corsOrigins
+	origins.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("fountain kong takes no arguments, got %q", fs.Args())
+	}
+	policy, err := origins.policy()
+	if err != nil {
+		return err
 	}
 	var data []byte
 	if *base != "" {
@@ -54,6 +62,9 @@ func runKong(args []string, stdout, stderr io.Writer) error {
 		if data, err = kongconf.Marshal(cfg); err != nil {
 			return err
 		}
+	}
+	if data, err = kongconf.AddCORS(data, policy); err != nil {
+		return err
 	}
 	if *out == "" {
 		_, err := stdout.Write(data)

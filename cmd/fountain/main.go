@@ -28,6 +28,7 @@ import (
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/buildinfo"
 	"github.com/fountainai/fountainai/internal/dbx"
+	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/logship"
 	"github.com/fountainai/fountainai/internal/pgcluster"
 	"github.com/fountainai/fountainai/internal/service"
@@ -43,7 +44,8 @@ Usage:
   fountain keys create|list|revoke     manage API keys (fountain keys for help)
   fountain kong [--out FILE]            write the Kong gateway configuration generated from the
                                         specs (kong/kong.yml); --with-secrets FILE --out OUT writes
-                                        FILE with http-log sending FOUNTAIN_INGEST_KEY instead
+                                        FILE with http-log sending FOUNTAIN_INGEST_KEY instead;
+                                        --cors-origin (FOUNTAIN_CORS_ORIGINS) adds the cors plugin
   fountain healthcheck [--url URL]      exit 0 when URL (default /healthz on FOUNTAIN_ADDR's port)
                                         answers 200: the container health check
   fountain version                      print the binary's version, its Go release and the
@@ -74,6 +76,9 @@ Flags (each also read from the environment variable shown):
   --jwt-audience AUD     audience every bearer token must name (FOUNTAIN_JWT_AUDIENCE, default fountainai)
   --tenant-claim NAME    claim holding the caller's tenant (FOUNTAIN_TENANT_CLAIM, default tenant)
   --role-claim NAME      claim holding the caller's role (FOUNTAIN_ROLE_CLAIM, default role)
+  --cors-origin ORIGIN   let pages on ORIGIN (e.g. https://app.example.com, exactly as browsers send it) call
+                         the API from a browser; repeat for more, or "*" alone for any page
+                         (FOUNTAIN_CORS_ORIGINS, comma-separated; default none: no CORS headers at all)
   --ship-logs=BOOL       ship this process's request logs to the Logging Service when it serves it or
                          FOUNTAIN_LOGS_URL is set (FOUNTAIN_SHIP_LOGS, default true)
 
@@ -104,6 +109,8 @@ type config struct {
 	logRetention    time.Duration
 	shipLogs        bool
 	auth            authConfig
+	corsOrigins     corsOrigins
+	cors            *httpapi.CORS
 	services        []service.Service
 }
 
@@ -202,12 +209,19 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	}
 	fs.DurationVar(&cfg.logRetention, "log-retention", logRetention, "how long request logs are kept")
 	cfg.auth.flags(fs)
+	cfg.corsOrigins.flags(fs)
 	fs.BoolVar(&cfg.shipLogs, "ship-logs", env("FOUNTAIN_SHIP_LOGS", "true") != "false", "ship request logs to the Logging Service")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
+	if cfg.cors, err = cfg.corsOrigins.policy(); err != nil {
+		return cfg, err
+	}
 	if cmd == "serve" {
 		if err := cfg.auth.check(cfg.addr); err != nil {
+			return cfg, err
+		}
+		if err := checkCORS(cfg.cors, cfg.auth); err != nil {
 			return cfg, err
 		}
 	}
@@ -304,7 +318,7 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdown
 	}
 	handler, err := app.Handler(cfg.services, app.Options{
 		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
-		Context: work, Auth: authn,
+		Context: work, Auth: authn, CORS: cfg.cors, Catalog: services.All(),
 	})
 	if err != nil {
 		return err

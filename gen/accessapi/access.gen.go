@@ -880,7 +880,7 @@ func (r ListKeysResponse) ContentType() string {
 
 // CreateKeyResponse201Headers the declared response headers of an HTTP 201 response for CreateKey
 type CreateKeyResponse201Headers struct {
-	Location *string
+	Location string
 }
 
 // CreateKeyResponse401Headers the declared response headers of an HTTP 401 response for CreateKey
@@ -1602,10 +1602,10 @@ func ParseCreateKeyResponse(rsp *http.Response) (*CreateKeyResponse, error) {
 		var headers CreateKeyResponse201Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.Location = &value
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -2230,11 +2230,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/me", wrapper.GetCaller)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/keys", wrapper.ListKeys)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/keys", wrapper.CreateKey)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/keys/{keyId}", wrapper.RevokeKey)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/keys/{keyId}", wrapper.GetKey)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/me", wrapper.GetCaller)
 
 	return m
 }
@@ -2402,7 +2402,7 @@ type CreateKeyResponseObject interface {
 }
 
 type CreateKey201ResponseHeaders struct {
-	Location *string
+	Location string
 }
 
 type CreateKey201JSONResponse struct {
@@ -2417,9 +2417,7 @@ func (response CreateKey201JSONResponse) VisitCreateKeyResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.Location != nil {
-		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
-	}
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3110,78 +3108,87 @@ func (sh *strictHandler) GetCaller(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fvrcts4sn4VFGerbKdoWXacm1z7Q0mcjSaO7eMom50T+ZgQ2ZIwJgEOAFrRpFR1nuY82HmSrW6AFKmL",
-	"L0l2d7Zqf6QiSgTQaHx9+xr+GsQqy5UEaU3Q+RrkXPMMLGh6egezXnLO7QQfEjCxFrkVSgadoD8Bdg2z",
-	"LcNEEjI7Abb/lE3gC0vEWFjD+MiCZtGIi6uICUlvXMOsFYQBfOFZnkLQCR6PXvD9uJ08gWfDA374PAgD",
-	"gZPnuGQYSJ7hW9coRRAGGn4rhIYk6FhdQBiYeAIZR9H+pGEUdIKf9hab2XO/mj3aQzCfh8GJyIRd3ck5",
-	"HwMz4ncIGbcsU8ay/Xa73SqF+a0APVtIk9Is9dUTGPEitUFnv90Og4x/EVmR0RM+Cukfw8DOcpxBSAtj",
-	"0CTT2WhkYI1Qp0U2BM3UiAkLmWFWMXMt8k1CKTfNWqnaYTBSOuPWLf30MKhJ1V4j1RxVbXIlDRAKXvLk",
-	"An4rwJCcsZIWJH3keZ6KmKPIe78alPvr4nBRAstFaoJOoFUKHXbD0wKYMEwqy5QE3B3CgqepmkLifjcI",
-	"EK2VfqUSFOuv3ZPe626/d3Z69abbOzl+jdKDMXyMv2onFxuqZMYSBW7ujNt4QlN3z3vMq2R+X8Ac4+oX",
-	"XgFOHavQLxcWhmU8Rf1CwpRmQw382jDOdJH6DQqDYhyhZBMhx2zKDYsnXI4haaFUb5QeiiQB+T3aZVMt",
-	"LOgjt57KQdNAJgESw3iSCbmk2DdnFy97r18fnzYUOlOFZjRhxmekzETRnD9Yf7GGBKQVPEUV3vAUvciw",
-	"sAx9B62f8vja0CFqMZ5YtIClvW1H1R6iHdw5DGT165Zh0ZfdkSqk5ULu4pQRQ2txc6bAjXULCeu01GKn",
-	"a05oIHHnPWlBS57S3r75nErMJB32dLQfH/A2vBg+Tw7jx3zpcHqn/eOL0+5J42yEF4LRmz/wQLqSFRK+",
-	"5BBbSNiIi7TQcOR0X8mMTjzym4nYSMjEoOq8a0/V2BCaT5V9owqZfKuSyNmzNYGhrp7Ts/7Vm7OPp01n",
-	"gMZ+DQ61I5Lhx2LWguTSsglHL0MrlfYtks3mfc5nqeJJX6kTrsfwrXpZhKbD50+ePWXDmV3xlefdX07O",
-	"uq+v+mdnVyfdi78cb/aVVimWkjz/GL9Iiwjj1tDMTrhsir5ZYX2l3nM58yHHfLu1WT3zacg+MxArmSzp",
-	"66LbP7466b3v9Y9XkaS5BUbBnsGXGCCBH42nmKcpaGZA4tnqSnnGqQvNaswtTDlmWTno3VhJU2Sg67JR",
-	"8DQDuR3Vd+P9YTmecWmmoCFhU2EnqrAs58ag8us2rmSLXSy0NpARPe128SnyKtzsJsNgAjzxmWNt5Gpy",
-	"88HNhC59yoVlQxi57Vs9E3LcauQxt6cq8zD4KHlhJ0qL3+GbvY6QFILYELhGuKprkB33H6IYvuSUeDbh",
-	"8/G0+7H/9vi033vVXUbQIr65lITHMeT2h0OoPLqYay0o+6lF1hATEomJlp1wW8VZth0tSR7tdBhv7H0g",
-	"yyFVdhOWWgjZVCs5TmfMiLF0aU8JK+6dJC3NJStdcjlbIa+lmspwIDXcqGs32M/bYtGnT592u4WdoPwx",
-	"t42ITXoBxmXiQcsNAvY+YFyedn01wxdvYHYRT9A85RjY9sWbV+zpsyftnZBBa9xi0UunKg08zf48CMos",
-	"g4tBELro/OdBiakrp9AgapY+3zJFwy68LRirhRwvTOGGi5QPU/g+t5lyNNwVuP+12zvpvjxpxpWEWz7k",
-	"BlhRW/3HwrxagqBbShHtIHoQDIIQb2cs1+pGJKAd1jTweILirA82A3mx2Oy/1oOZIs+VtpC8h0TwPr30",
-	"kPNrntOHj+fnZxf949dX749f97pX/V/Ob0kFsgI/AVtZ4h+bGaBX/PnD2emmRKBanU6jm4t3MCOGQmOO",
-	"b4WrTWMN3ELSJSVVZW7CLexakUEQLttJWA55OVvvBkwx/BVi61xWxhMoqQu2HcWpiNhIaRaV9oo/GOam",
-	"jHZa69Zz7s3cIqIsUm+zjthYmcIxIPcjOkpO4OvqNN7nfo8kWDHdJciFcg7AhYJ1vqrO5Xyu+B2Suxrm",
-	"16qfV1g77rpe6zu7rIRWdI4oyCtKtFbB85DNeFisxwz55y1TYoeiX3QNs86gaLcfx7RB+ggOPovIuBYx",
-	"C8VtLEKmE2XQpowqdOwjZJVPglkz7ZLSy/0s63ut/pzWvQHyND0bBZ3Pt+vNG+w8XFb6Ncw2solEc4F0",
-	"tebfdrvnvd13MIta7MNETaWv/2UMR1R5Oh9irMLk4c4N47qrm7uch0HTfa2VjZyWGjG4AT1z4ZmVHBku",
-	"3dxiFU1XwkYOsRiJ2LBtPDA1GoFM0PWNBKRJWJ0no+nLynsnZNMJUEGggXH8J9cDpxYGVpa2aNcs4/FE",
-	"SNjVwBP6IlYJdFi0QrNFIYved0/enF28P359hY4av6kK7ygcyJU0MmQ1RiZkzYokZNFKfepnWRevaP3j",
-	"/tuz11e4aPfk5OyTm6XkRvBzPRtwEXyRYa1jDlc0VsXEZX29LTIuF2oyRZZxPbsbZosjWEy+zqbelS59",
-	"iYqpSPU7mfKcWwsaB/3P5/buC747uvy6/3T+p3XbfAezE+H42xVrpP+JZb7LF1Y2XS7Ateb0nJbU+nJ+",
-	"E5bUdD3ilCz06stWWZ6+wti6qppjsr2KdoGq1HB0cjpz/iHnYzLJO1db9Q8maEgQVly/38OGc6yR4zxJ",
-	"BIrL0/Oamkc8NbDsJBppQXOnn7y102aNVblhU6WvhRwfObbyBrRju8kvqExYi/XTe5/JeU5uVNhCN3Vx",
-	"a2JU5g3LwnBbCSMMxq8Q/bSGWI2lMFBnAYWxuF7Gv5yAHNtJ0DnwTZDyef+WpGJThwl/J3OQmEV/DjRl",
-	"6UEYONI7CANHcF/eZZw+w9gY6C7WCkIa4HXKOuMzlqgjDLVsEHQbheMguI+oYSDkGEFzWbfy6qXVbRiI",
-	"Cy3s7AOVwcbVBGiOuPoaP7Kovf3Z1OIpc2VO6NJbrN03JLSUx5yffeizPfw6ajF/KAMpDDMUlDEe+wAl",
-	"PGOQQEh1ugvNzjYn3EzK0pw6WJNSM76FVYm32D6v/I3jJsqtuqc3Jah//tQPViht9vOnPqURXU8O0eF0",
-	"mK+7XWLm6mqXmIVMGFNAwoYz0pfrJCi9ZdhZDrL3mr1SUmJlUBWZSg+k50BIiTgsgTxVswykxXxwwlEB",
-	"bz8cPHnKDMQarFOhz+JilYFhI60yxJeSIzEutAvLKRfZQG77Lh6L3Ihox/VaqXFB4yjxw5dZRD0Op2FH",
-	"lgQdr6qFSifW5q5CE3KkyiKTu8TWn8QbD4VuL1hbyXXjGIxhH0DfiBj3kqbGJ5/okRTKNPN5SsJSsKbi",
-	"hbZ8LwpRIvkYan58ywzko0cetObRI7fROo+mRqj6seaZYdt8jKEpZE44E7JXPfarGpqd1kAO5E8/sSWr",
-	"lC58LLpHVTa32C4zfku+a9bg0kBg/jWQjxZUGUJs+94A21kc2N3YGkjGtuMJxNcOkYkwsSJxSwKsfHPL",
-	"sLwYpgLNi1TXcUDWIeNFIoDMk4LNjELlruMqQlwBwcsxSDCejpUWdpIRp/JQUB/VzrEBalxkFdfs4bA+",
-	"ImN7VOcUtxcercNGXFz9///+H05ETo1SZU9MbnBuBJRPnrh0LCl4ohzdWHTY3o/YSo7rZuTruMqKMWyx",
-	"Yx5Pas3I2xuP5KaWe5UdFrnYEbFt/GDIje6ELHJBIhpI/z0Cgr4z+CuZV8S2CdvEq4QsTwvjtr5gT11x",
-	"kaqx2TlikQtGEe67Ogc1GshmD8GN9UZiWK6MxeKlPhm95cJjxetAaqDFum5WM1Ha+gyu2a51On8c1YuI",
-	"0pj7BBNTWnFVJw0hVXJsXHO4QqDPD309TESOJw6YsChJrVJ20UlYw9RUDmTlpqrSusM4bgQnWv7No4Xk",
-	"PoxCn5jRJkJmFBMJvnsDPC11UTkn7+YGslvmVfVo6kO2B6NVJB9tQSi5Gls5+ioMsB3EVMwlZsRD4siT",
-	"geRjLmTo3vQ8SYu9QzQ47a1XHuGIvHnJgWW0bsw1OiE6zIHcLkG6wCXlDA6FR8zhymNPg5trKcDeYqMD",
-	"ubvrTMXhc4dE4JKp3GXZ3rERulYaCqVmNYwKAwnjltRbrp9rhXHMtzrK4cI6gxJ4XuxJ2fXCQS5cEBbK",
-	"cyTqoIJlkxegRjFlXg2CISIyocWiqlIks+PMUIUeri/RjwYy8uVk5LNwloPKUziqdeV5khhmSpLBpQKp",
-	"iMHzGj6+v+9hvlTo1OcDprO3p3KQDtQtpcd7fpDZw3exLhM2baYGS1lAEAY3oI1LEvZb7Vabar8cJM8F",
-	"1q+tduuxK1onlLzulZXnGG5lurac5woX5ysBPWacFgkkaHNTRNhIaGNDKv583IqoeIvoNCNXwFELpnI5",
-	"WH4HWBW/c5Vf/erbBnJr8cqeu0w2D+980d/wml8u3ao6aLcfxvE7hX1ucN7BQfvg6e7+wW57v99+0Wm3",
-	"O+32fzc4U7pR0Wnz/eFB/Dg5hCejp/zZsEGf0izPdtuPaZb2YhZPO68jHzyUEs1HFAMoHWsQsR1ZpGlZ",
-	"29UqG89tVvfTUDGePqD7cyVf0G6yAfvzB1z4I65jTR/iTAJBBJ0cqpPuGxy6g1g3ZXVge7U7cDRk/+4h",
-	"jb40DXp896DFZTAccfDi7hHL1yXmYfDkPjtqXmmiUY/vtalFj49oceLFvCVVcQ0Pmo8RrnSXgizsMgyW",
-	"khws8aganocBJhOrfuA9vwZTT/oaoX3LlEHLhQUfjA8wcSMfIHy5FV1j1SuMC6zobendgcSg2GHXADll",
-	"Y2rqb0AQpKuIyzIvhssDKPl0ZCxx0CzqJZDlyoKMZ2WBTRm2US77kIrFKifpeRmVKFe4htw6MiVP+Wzn",
-	"yHs5Fx8lsJkqWKqMda686bocK+8KZp+CvVTJ7P5OxZEIY//i4iS7/jIhSerbFfRaSE8v2izhdMR0YXOJ",
-	"y9rkSzY6jIZ/cIQNEQNLIrlvF5cJqsuebu26NOVS3EyGiutksYqfej5/iDOp7L7JJlldwHzFp+8/zKf/",
-	"M1150AmwSlp25le/Pf/b7+2bZ+oge9EfPzlJ3sW/7E8vhofyrXmav/n1MT9uFz1xNvuvg/f/tJhw3+Op",
-	"daY2tJ0RMFPuWKlWs8N/otzB3EY9Yk7+8eKkScZT7rK3RgO33874Awea/XuMWL7ISOOe3Ee8Nbcb/t2i",
-	"mwNaLRI9NMLNQw+br2RBcwe6FNbdRroggzE+VjS6HR1PspY1DZElUk3p8l6/ahnwmSEyvkyGBdbOUWWI",
-	"kQ80aKVY8GCF6K9emKpsX4qphxGzSq0LRE7cMhA13OHh5lYvbcJVo3/wLMzt4vYR1bXnfzdgu8P7DmCH",
-	"6yu4T/7GH2U4Vd7TwPKRJ0yq5pI1kI5Wa7S/gF0LrvYfN9b+gUJk2bTdGB7/Y37/UvPjyXcZ38NYi8Uf",
-	"9NHNlz3X8N1IwVT3mWplFvFxNQ55y9Q7o8ZymRA9tdaO/U2s7zXlhhJqd7PIaNeY3XckmE7gW2/w/4dF",
-	"+HH28GmiGM9Yr2YI/gjWmkGjoPMdcrKDesP48+U8bHbLP1/OL3GAvintpnm2WBmkNUqa3owapGlnby/F",
-	"tybK2M7z9vM2cYGrEMHfHeeQqLjIQFoqR1BwSt7ClWXKS83vlBxXzZdtrLw/TPl4DJp97G0Z1tcYMZkq",
-	"7E4l2B6xaV5xqxFZLbVUXVxe/CljaxGhStyHtzKzJd1TG1i5rfnl/O8BAAD//w==",
+	"7FzrctvIsX6VLiRVkrYgipRk2aIqP7i2nGWsW2RtlGTpIwyBJjlLYAY7MxDNbKnqPM15sPMkp6ZnAAK8",
+	"6GI7OZuq/FiLF8xMT9/76+b+GsQyy6VAYXTQ/TWYIEtQ0cszGTPDpbCvE9Sx4rl7G9xMEHJmJiBHMJsw",
+	"AzOmIVbIDCYhGAkKWQLcwJDF01YQBgp/KbjCJOgaVWAY6HiCGbMbm3mOQTfQRnExDh4ewuCaGTzjGTf0",
+	"z+rhH1EYGM7BTBA+SDGGMTM4Y3PY5kZDpJjB3dQu5WIcQZ4WYy52QArAe1RzYELPUIGxZOdMa0zATJQs",
+	"xhPgpjsQdltRZENU9naWcNRG02kxS1NUW3TVBIXhLIWMzSFjUwQu3DOFUpbAGReJnLXAssoTOBAs1RI0",
+	"ikRD9Nfd6qK77t+PGEuRRMBEsu7rcy4Kg1EIUiDkqPwRwM1AoBhJFaNuQW+o6fgJCmCgUd3zGIFrR3wC",
+	"CVcYm3TeGoggDPAzy/IUg26n3a5LJeOCZ0UWdNthKSEuDI5RNUV0jRnjwkru2WLq0icVX1McmfW8g21i",
+	"1+KmITA9EA3OVOdvZt7iEc/Anc1MGojHuXR8/GVM0vgCPT4BTXfRUAjD03WcIQ2yN7Xf/VJIw6yEFQqc",
+	"YdJqyPUlBDuZ9JP1Bu9FtqWBJ06Ils/uw91+EtXlCjFTiltngKlG0tiMJVhet7RYae0QB8JLwFmLZhkC",
+	"T+yNpKhvuqUhlWNIuUB3e682Z3I85mIMH90uJ8QRtO7HCnggFOZSWW8ADHIlhylmS3IN9kdHx4dHB/tv",
+	"RqP48PjwaPgmPu7st1+3D9kh67x69VIXhkbNeyODap3YnXCNhBmzLhJHUtk7GjXnYvzF0rtFNj29YWss",
+	"sQczZFO4ZylPmJHk18yEFCZXaC2B3HwICSp+jwmMlMzAOtNYCoPCdMlnlf4cuBiIqD/avZACd8+ZiSeR",
+	"vc0YDUQH7UO4kAbOZcJHHJMIZtxMZGGAwVAmc5hNeIogpJlYgXBhd53Y6DFhYozJsmBu9wbBUX7752ln",
+	"1P749z9mB+/22fF1+/MPfx4ELxLKQxjkTLEMjY9uH3DeT66YmazX9inOSdNDUrHOEUzwMyR8bNnCrGQh",
+	"GjF+F5VKOMV5Q3TBweiYdeJ28gpfD/fZ4ZsgDLjd3MbNIAwEy+xTU0vFoxf5vcJR0A1+t7eI03vuW71H",
+	"dyDpb4iVV2yMoPk/MARmIJPaQKfdbrdKYn4pUM0X1FDYDOqnJzhiRWp8gMjYZ6eCdpNwoZGdtRp5ORqt",
+	"dXwXVXTlBjOyBD3l+SaipNtmLVXtMBhJlTHjjj46DMLH7eTBslrnUmgkLfieJd6F2Xde3+1Llucpd/nP",
+	"3s/aJUGVcC0FhvFUB91AyRS71rgKCrNCGnJ3ZGMILE3lDBP3vbYKopRUb2ViyfpL76z/rnfTv7y4e9/r",
+	"n52+s9Sj1mxsvy1dKZlNItHtnVl7o617V33wLHl4rsKc2tOvPQMcOzY6enubjKWWv5hYVz1UyKYaGKgi",
+	"xcqJ9K76J5U9z2qWbKl6L9WQJwmKr+EuzBQ3qE7ceTJHRQtBINowmGRcLDH2/eX19/13704vGgydy0IB",
+	"bWiTNsvMRNKe35h/teyQa+d2QxgWhlwqnZ+yeOpSSsXHE2MtYOlu21F1h2jnxEXJ6tstDdHn3ZEshGFc",
+	"7NotI7DW4vZMkWnjDuLGcallnfKKhAbC3rwvDCrBUrrbF8up1JmkC0ejTrzP2ng8fJMcxgdsSTj9i5vT",
+	"64veWUM23BMB9OQ3FEhPQCHwc46xsZGN8bRQeNLIVThlEpG/TAQjbuMzr9LSVI41afOFNO9lIZIvZRI5",
+	"e1gTGOrsubi8uXt/+eNF0xlYY5+i09oR0fBtddagYMJFYiHppNK+ebLZvK/YPJUsuZHyjKkxfilfFqHp",
+	"8M2r10cwnJsVX3nV+9vZZe/d3c3l5d1Z7/qPp5t9pZESUqLnn+MX6RCu3RlUSYom6ZsZdiPlORNzH3L0",
+	"l1ubsZUspSEdXy4s8eu6d3N6d9Y/79+crmqSrZGBgj3g5xgxwW+tT65UBiqzMpffVoU0E/UiYEvbEm83",
+	"lkIXGao6bRQ89UBsR/XbeH9YFRGuoMekyjRtVW+ZX7dxKVpwveDaQET0bpeS9KisuDa6ybCOi9RWbuKV",
+	"f3qvVggQo34UrDATqfg/8Iu9CBcUUmCITFn1k1MUXffHaiV+zimRbKrDjxe9H29+OL246b/tLWvEIl65",
+	"FIPFMebmm6tEszQkP7M4ObQJhrCJEwEzZdyE7WiJ8mina0uJ2t0HolxSZSthyYUQZkqKcToHzcfCpTGL",
+	"gsQ5PTqaCShdbLlbIaZCzkRoC8h7OXWL/b4tiG5vb3d7hZlY+mNmGhGY+IJVha6QaauAz1Gu5W3XVyds",
+	"8YTNFuKJNTcxRti+fv8Wjl6/au+EgK1xC6LvHasUsjT7wyAoswbGB0Hoou0fBqVO3TmGBlGzlPmSLYJH",
+	"izFnCveMp2yY4te5wZRZ81pR97/0+me978+acSJhhg2ZRihqp39bNa+OINUtqYh2PNgBnDTezCFX8p4n",
+	"qJyuKWTxxJKzPngMxPXist/WI+kiz6UymJxjwtkNieol8mjy/eOPV1eX1zen7+7OT9/1e3c3f7t6JFRn",
+	"hX2FsHLEPzdyWy/3p4+XF5sCdXU6cbeX8w84t69yZXNww13t6AHvHjGpKkMTZnDX8AyDcFnvw3LJ9/P1",
+	"Zq2L4c8YG+eCCDDz0AJsR3HKIxhJBVFpf/aLEnaPdlrrznPuSj9CoihSb4MOeFjZwiEUzwMiypr919Vt",
+	"vA/9GkpsRfMUIdfSGbRz7evRuQXW8lOFvxDd1TJ/Vl1eYU3cdb7Wb/apIlqSHC0hbykRWlWel1zGq8V6",
+	"nSF/u6VL3aFoFk1x3h0U7fZBTBekl+jUZxHp1mrMgnEbi4TZRGprU1oWKsZ6awQ0ol6z7RLTy/ss83st",
+	"/xzXvQGyNL0cBd2fHuebN9iHcJnpU5xvRPsIhkKHKkd/3e1d9Xc/4DxqwceJnAlfn4sYT6gydD5EG6kc",
+	"4P6klq253KeHMGi6r7W0kdOSI9++Im8LJYZlj25esYqOK7hzjjEf8VjDthWYHI1QJNb1jTimSVjJE2j7",
+	"sjLeCV2XxExQITD7n1ivOLUwsHK0sXYNGYsnXOCuQpbQB7FMsAvRCgwWhRCd987eX16fn767s47aflIV",
+	"xlE4ECtpYQg1xCSEZsUQQrRSP/pd1sUrOv/05ofLd3f20N7Z2eWt26XELuzrenRfhq3XIXsrHKti4jK/",
+	"figyJhZs0kWWMTV/Ws0WIlhsvs6mPpQufblPUILeTyLZOTMGlV30Xz+1d4/Z7ujTr52jh9+vu+YHnJ9x",
+	"h6+uWCP9JRT4KV9Y2XR5AFOK0fu0hL6Xwd6whI7rEadEiVcfNtKw9K2NrausOSXbq2ARrEoHB/emc+cf",
+	"cjYmk3zytFX/oIMGBWGFxfs7bJBjDbxmScItuSy9qrF5xFKNy06ikRY0b3rrrZ0uq43MNcykmnIxPnFo",
+	"4j0qh0aTX5AZN8bWQ+c+k/OY2agwhWry4tHEqMwblolhpiKGaxu//HhBLMeCa6yjdFwbe17GPp+hGJtJ",
+	"0N33TYryfeeRpGJTB8h+T+YgisyKSlEeHYSBA6WDMHAA9KenjNNnGBsD3fVaQogDbHngIJEnNtTCIOg1",
+	"CsFB8BxSw4CLsVWaT3Urrx5avYbGuFDczD9SWatdTWDN0Z6+xo8samkvm1o8BVeIhC69tbX4hoSW8pir",
+	"y483sGc/jlxzeIrzgeAaNAVlG499gOIeAUgwpLrbhWZnmxOmJ2WpTR2mSckZ32KqyFtcn1X+xmEN5VXd",
+	"u/elUv/p9iZYgZzhT7c3lEb0PNhDwumCr6NdYubqZJeYhcC1LjAp++MO6ZdqS8NljqL/Dt5KIWxlUBWN",
+	"Ug2ExzSIiXZZgnkq5xkKY/PBCbMM+OHj/qsj0BgrNI6FPouLZYbatXoZxFKM+LhQLiynjGcDse27bBC5",
+	"FdGO64VSY4HWUeJnH4aIehCOww78CLqeVQuWTozJXYXGxUiWRSZzia2XxHuvCr1+sLaS68Uxal22+sFg",
+	"mvrRFmU9krQ0zX2ekkCKRlc4z5bvFVktEWyMNT++pQfiu++80urvvnMXreNicmRZP1Ys07DNxjY0heCI",
+	"0yG87cPPcqh3WgMxEL/7HSxZpXDhY9HdqbK5xXWrKRTf1WpgY8ht/jUQ3y2gL6ti289WsJ2FwJ7WrYEA",
+	"2I4nGE+dRiZcx9LPTjlAq3xyS0NeDFNuzYtY13WKrEJgRcKRzJOCzZxC5a4bdgjtCVZ5mQ0SwNKxVNxM",
+	"MsJIXqrUJzU5NpTaHrKq1/BytT4hY/uujhFuLzxaF0aM3/3vf/+P3YicGqXKHmjc4NxIUW49EOlQTywn",
+	"07iG6LDdiWAlx3U7snXYY4UAtuCUxZNas/DxxiC5qeVeYhciFzsi2LYvNLnRnRAiFySigfCfW4Wgz7T9",
+	"lswrgm3SbcJVQsjTQrurL9BQV1ykcqx3TiBywSiy967kIEduEG+B8bu13kg05FLTRE99M3rKhccK18FU",
+	"Ywt6blc9kcr4DK7ZTnU8P4jqRURpzDekJrq04qpOGmIqxVi75m2lgT4/9PUwATkeOABuLCW1StlFJ240",
+	"yJkYiMpNVaV1F5i9iN1o+TuvLUT3YRT6xIwuEYKWwBP77D2ytORF5Zy8mxuIXplX1aOpD9nlmKR0g0D2",
+	"CjQjtBxbmfVVNsB2rU7FTNiMeEiYdzIQbMy4CN2THidpwQerDY5765lHekTevMTAMjo3Zso6IRLmQGyX",
+	"SrrQS8oZnBaegNMrr3uqOYBWOsFHbHQgdnedqTj93CESmACZuyzbOzbSrpUGQclZhaNCYwLMEHvL83Ml",
+	"bRzzrYtyOTfOoLiVF7yq5gCHcx8uSBdKORJ0UKllExegRi5lXg2AISIwoQVRVSmS2THQVKGH60v0k4GI",
+	"fDkZ+SwccpR5iie1rjlLEg26BBlcKpDyGD2u4eP7ed/mS4VKfT6gu3t7MkfhlLol1XjPL9J79llbl3GT",
+	"NlODpSwgCIN7VNolCZ1Wu9Wm2i9HwXJu69dWu3XgitYJJa97ZeU5xkeRri3nucKFfAVajxmnRYKJtbmZ",
+	"1bARV9qEVPz5uBVR8eaHUV0BRy2VyuXY8juwVfEHV/nVR9M2gFuLR/bcsNdD+OSDfgLr4dPS1NN+u/0y",
+	"jN8x7KcG5h3st/ePdjv7u+3OTfu422532+2/NzBTmnjotllnuB8fJIf4anTEXg8b8Cnt8nq3fUC7tBe7",
+	"eNh5HfjgVSlRbOSmOm061gBiu6JI07K2q1U2Htus5scsYzx8QPNtJV7QbqIBnYcXDOQR1rGmD3EpkFTE",
+	"OjnLTpoHOHSCWLdlJbC92owaLek8vaTRZ6ZFB08vWgxr2RX7x0+vWB5neAiDV8+5UXPkiFYdPOtSi54d",
+	"weKEi3lLquKaFTQbW3WlWQeysE9hsJTk2BKPquGHMLDJxKofOGdTmjOukr5GaN/SZdByYcEH432buJEP",
+	"4L7ciqa26uXaBVbrbenZgbBBsQtTxJyyMTnzEwpuULmMuPTjAl3lAZR8OjCWMGiI+glmuTQo4nlZYFOG",
+	"raXLPoSEWOZEPSujEuUKU8yNA1PylM13TryXc/FRIMxlAanUxrnyputyqLwrmH0K9r1M5s93Kg5EGPsH",
+	"F5Ls+WE/otS3K+ixkN4dtyFhJGIaqFzCsjb5ko0Oo+EfHGBDwMASSe7TxXBANYzpzq5TUx7F9GQomUoW",
+	"p/itHx5e4kwqu2+iSUYV+LDi0zsv8+n/SlcedANbJS0787tf3vz1H+3713I/O74ZvzpLPsR/68yuh4fi",
+	"B32Uv//5gJ22iz6/nP95//xfFhOeK55aZ2pD29kqzIw5VKrV7NjXf1v1WLu+eo6O+A2Hi84zViyPC9K6",
+	"V88hb82Mwr9bjHLqUosnL41TD6FLXPd+JTt4cBErxXUzQtek9tp7/EbPouuh0rIyIchDyBmNyN1UwD+b",
+	"a4LUy5SW2wo4qswp8uGCfsRhgOo8P0Chq+J7KTIeRmCkXBdOHLllOGk4tcPNDVu6hKspf+O5lLvF4yuq",
+	"4eJ/N8V2wvsKxQ7X12G3fg6P8pQqe2no8omHPaoWkdGYjlYrrT+iWatc7d9uxPwNBbqy9boxyP3H/P5f",
+	"zY8lX2V8L8MeFj+bo/mVPde23QikVFNJtWKJULXm7zpr/U1tmEgIZFprx36e6mtNucGE2oQVGe0as/uK",
+	"NNER/Oic/H+wgG9nD7cTCSyDfs0QvAjWmkGjLPN9brKDetv3p08PYbPn/dOnh092gbov7WZVthOpjSv5",
+	"ExkXGf1+m2n3/0awWVdYA55ppwikACbmwJJEodaw3dl/3Wq32q1O9037TZuacU7/qnHi+i/HK2R1j5At",
+	"f/3VuCqX2psuui5+9tdaxJlSe8NHUdISeqktrJzPw6eH/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -765,6 +765,8 @@ type CreateActionParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -774,22 +776,25 @@ type DeleteActionParams struct {
 	// deleted (`409` `HAS_DEPENDANTS`).
 	Cascade *Cascade `form:"cascade,omitempty" json:"cascade,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateActionParams defines parameters for UpdateAction.
 type UpdateActionParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceActionParams defines parameters for ReplaceAction.
 type ReplaceActionParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -812,27 +817,32 @@ type CreateActionParaphraseParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DeleteActionParaphraseParams defines parameters for DeleteActionParaphrase.
 type DeleteActionParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchActionParaphraseParams defines parameters for PatchActionParaphrase.
 type PatchActionParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceActionParaphraseParams defines parameters for ReplaceActionParaphrase.
 type ReplaceActionParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -864,6 +874,8 @@ type CreateCharacterParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -873,22 +885,25 @@ type DeleteCharacterParams struct {
 	// deleted (`409` `HAS_DEPENDANTS`).
 	Cascade *Cascade `form:"cascade,omitempty" json:"cascade,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateCharacterParams defines parameters for UpdateCharacter.
 type UpdateCharacterParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceCharacterParams defines parameters for ReplaceCharacter.
 type ReplaceCharacterParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -906,8 +921,9 @@ type PatchCharacterParaphrasesParams struct {
 	// ParaphraseId The paraphrase of the character to change (added to v2; see the operation).
 	ParaphraseId *ParaphraseIdQuery `form:"paraphraseId,omitempty" json:"paraphraseId,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -921,6 +937,8 @@ type CreateCharacterParaphraseParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -929,29 +947,33 @@ type UpdateCharacterParaphrasesParams struct {
 	// ParaphraseId The paraphrase of the character to change (added to v2; see the operation).
 	ParaphraseId *ParaphraseIdQuery `form:"paraphraseId,omitempty" json:"paraphraseId,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // DeleteCharacterParaphraseParams defines parameters for DeleteCharacterParaphrase.
 type DeleteCharacterParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchCharacterParaphraseParams defines parameters for PatchCharacterParaphrase.
 type PatchCharacterParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceCharacterParaphraseParams defines parameters for ReplaceCharacterParaphrase.
 type ReplaceCharacterParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -1010,6 +1032,8 @@ type CreateSpokenWordParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1019,22 +1043,25 @@ type DeleteSpokenWordParams struct {
 	// deleted (`409` `HAS_DEPENDANTS`).
 	Cascade *Cascade `form:"cascade,omitempty" json:"cascade,omitempty"`
 
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateSpokenWordParams defines parameters for UpdateSpokenWord.
 type UpdateSpokenWordParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceSpokenWordParams defines parameters for ReplaceSpokenWord.
 type ReplaceSpokenWordParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -1057,27 +1084,32 @@ type CreateSpokenWordParaphraseParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DeleteSpokenWordParaphraseParams defines parameters for DeleteSpokenWordParaphrase.
 type DeleteSpokenWordParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchSpokenWordParaphraseParams defines parameters for PatchSpokenWordParaphrase.
 type PatchSpokenWordParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceSpokenWordParaphraseParams defines parameters for ReplaceSpokenWordParaphrase.
 type ReplaceSpokenWordParaphraseParams struct {
-	// IfMatch The `ETag` the client last read (`"<version>"`); the change is made only if the resource still
-	// has that version, else `412`. `*` matches any version.
+	// IfMatch The `ETag` the client last read (`"<version>"`, or an action's or spoken word's
+	// `"<version>.<sequenceNumber>"`, of which the version is compared); the change is made only if
+	// the resource still has that version, else `412`. `*` matches any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -7123,7 +7155,8 @@ func (r ListActionsResponse) ContentType() string {
 
 // CreateActionResponse201Headers the declared response headers of an HTTP 201 response for CreateAction
 type CreateActionResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateActionResponse401Headers the declared response headers of an HTTP 401 response for CreateAction
@@ -7950,7 +7983,8 @@ func (r ListActionParaphrasesResponse) ContentType() string {
 
 // CreateActionParaphraseResponse201Headers the declared response headers of an HTTP 201 response for CreateActionParaphrase
 type CreateActionParaphraseResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateActionParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateActionParaphrase
@@ -8707,7 +8741,8 @@ func (r ListCharactersResponse) ContentType() string {
 
 // CreateCharacterResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacter
 type CreateCharacterResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateCharacterResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacter
@@ -9638,7 +9673,8 @@ func (r PatchCharacterParaphrasesResponse) ContentType() string {
 
 // CreateCharacterParaphraseResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacterParaphrase
 type CreateCharacterParaphraseResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateCharacterParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacterParaphrase
@@ -10756,7 +10792,8 @@ func (r ListSpokenWordsResponse) ContentType() string {
 
 // CreateSpokenWordResponse201Headers the declared response headers of an HTTP 201 response for CreateSpokenWord
 type CreateSpokenWordResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateSpokenWordResponse401Headers the declared response headers of an HTTP 401 response for CreateSpokenWord
@@ -11583,7 +11620,8 @@ func (r ListSpokenWordParaphrasesResponse) ContentType() string {
 
 // CreateSpokenWordParaphraseResponse201Headers the declared response headers of an HTTP 201 response for CreateSpokenWordParaphrase
 type CreateSpokenWordParaphraseResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateSpokenWordParaphraseResponse401Headers the declared response headers of an HTTP 401 response for CreateSpokenWordParaphrase
@@ -13725,6 +13763,13 @@ func ParseCreateActionResponse(rsp *http.Response) (*CreateActionResponse, error
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateActionResponse401Headers
@@ -14548,6 +14593,13 @@ func ParseCreateActionParaphraseResponse(rsp *http.Response) (*CreateActionParap
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateActionParaphraseResponse401Headers
@@ -15297,6 +15349,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -16241,6 +16300,13 @@ func ParseCreateCharacterParaphraseResponse(rsp *http.Response) (*CreateCharacte
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -17361,6 +17427,13 @@ func ParseCreateSpokenWordResponse(rsp *http.Response) (*CreateSpokenWordRespons
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateSpokenWordResponse401Headers
@@ -18183,6 +18256,13 @@ func ParseCreateSpokenWordParaphraseResponse(rsp *http.Response) (*CreateSpokenW
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -21218,7 +21298,19 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/lines", wrapper.ListLines)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions", wrapper.DeleteActions)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions", wrapper.ListActions)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions", wrapper.CreateAction)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}", wrapper.DeleteAction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}", wrapper.GetAction)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}", wrapper.UpdateAction)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}", wrapper.ReplaceAction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.ListActionParaphrases)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.CreateActionParaphrase)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.DeleteActionParaphrase)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.GetActionParaphrase)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.PatchActionParaphrase)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.ReplaceActionParaphrase)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characters", wrapper.ListCharacters)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/characters", wrapper.CreateCharacter)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characters/{characterId}", wrapper.DeleteCharacter)
@@ -21233,19 +21325,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characters/{characterId}/paraphrases/{paraphraseId}", wrapper.GetCharacterParaphrase)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/characters/{characterId}/paraphrases/{paraphraseId}", wrapper.PatchCharacterParaphrase)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/characters/{characterId}/paraphrases/{paraphraseId}", wrapper.ReplaceCharacterParaphrase)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions", wrapper.DeleteActions)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions", wrapper.ListActions)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions", wrapper.CreateAction)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}", wrapper.DeleteAction)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}", wrapper.GetAction)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}", wrapper.UpdateAction)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}", wrapper.ReplaceAction)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.ListActionParaphrases)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/actions/{actionId}/paraphrases", wrapper.CreateActionParaphrase)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.DeleteActionParaphrase)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.GetActionParaphrase)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.PatchActionParaphrase)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/actions/{actionId}/paraphrases/{paraphraseId}", wrapper.ReplaceActionParaphrase)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/lines", wrapper.ListLines)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/spokenWords", wrapper.DeleteSpokenWords)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/spokenWords", wrapper.ListSpokenWords)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/spokenWords", wrapper.CreateSpokenWord)
@@ -21585,7 +21665,8 @@ type CreateActionResponseObject interface {
 }
 
 type CreateAction201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateAction201JSONResponse struct {
@@ -21601,6 +21682,7 @@ func (response CreateAction201JSONResponse) VisitCreateActionResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -22663,7 +22745,8 @@ type CreateActionParaphraseResponseObject interface {
 }
 
 type CreateActionParaphrase201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateActionParaphrase201JSONResponse struct {
@@ -22679,6 +22762,7 @@ func (response CreateActionParaphrase201JSONResponse) VisitCreateActionParaphras
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -23608,7 +23692,8 @@ type CreateCharacterResponseObject interface {
 }
 
 type CreateCharacter201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateCharacter201JSONResponse struct {
@@ -23624,6 +23709,7 @@ func (response CreateCharacter201JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -24782,7 +24868,8 @@ type CreateCharacterParaphraseResponseObject interface {
 }
 
 type CreateCharacterParaphrase201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateCharacterParaphrase201JSONResponse struct {
@@ -24798,6 +24885,7 @@ func (response CreateCharacterParaphrase201JSONResponse) VisitCreateCharacterPar
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -26168,7 +26256,8 @@ type CreateSpokenWordResponseObject interface {
 }
 
 type CreateSpokenWord201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateSpokenWord201JSONResponse struct {
@@ -26184,6 +26273,7 @@ func (response CreateSpokenWord201JSONResponse) VisitCreateSpokenWordResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -27246,7 +27336,8 @@ type CreateSpokenWordParaphraseResponseObject interface {
 }
 
 type CreateSpokenWordParaphrase201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateSpokenWordParaphrase201JSONResponse struct {
@@ -27262,6 +27353,7 @@ func (response CreateSpokenWordParaphrase201JSONResponse) VisitCreateSpokenWordP
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -29481,290 +29573,302 @@ func (sh *strictHandler) ReplaceSpokenWordParaphrase(w http.ResponseWriter, r *h
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L19U+NIsjf6Ver4PBFt96oNuOmZaRMbGx5wT7NLAwtm++5dzYMKq2zrIFd5VTK0z1wi9s/79437Gc4H",
-	"20/yRGZWSSVZBtvA9JsjNmK2jaR6y8r3/OVvtb4aT5QUMtW19m+1keChSPD/dnt8CP8Nhe4n0SSNlKy1",
-	"a72RYInQapr0xQvNghuR6EjJgHHNONNpouSQCZlG6YylfLjHtJAhi1J2xfvXLJIsOBy8+sDT/iho1rxa",
-	"Iv45jRIR1tppMhVeTfdHYsxhWPGJjyexqLVrfm3Hr9W8WjqbwD91mkRyWLu7u/NqE57wsUjNjDt9mORh",
-	"eMrT0fzMD0OY1iASCVMDlo4E4/g8TCMb7EevFsHDE/iEV5N8DENy8+F7J/y/EjGotWv/uZXv6Bb9VW8d",
-	"hjWYrp2g/utUJLP5KdLfNUsVSwQPPdZX4zF/pQWsMxUhqwd2KvqPO17Lex009thtlI5YEEY8VsOpOAx1",
-	"4DGesrHSKXuzvb3NolAXFvmPH36Ff01iFYpae8BjLcyy/4nzmlu3rrkLjVIx1sus2KuN+adDehom4tXG",
-	"kTT/3snOkycJn8HDOp3heQ9UMoZ/73Pd5zDDuW2KtWKhiEUqmLgRyYyFYiJkyGXK6loIPFw1EQmHFxpN",
-	"9jFKR2qasij1GM/IlzYue1WzSDOpUl/Sp2G3d7ffBix43zm/POiedo8POse986DR9KW7nUQIVfvXNytw",
-	"dy8UAz6N02zfzS5cKRULLpFM9kc84f1UJMuTct++UjjonUpq7ueffyxBOzNdQNInMp6xdKS0oKlGesFc",
-	"Wwu2sDDZlSZ3kN+IBZM7n6hrIdmtSsJ7L51zt/640/J2nGuXXZEHLx2+uOTFcwb8LFfvMBTjiUqF7M/+",
-	"Iio27gO/FhqvUprMmOYD0WQgGa7FDG5RIvoqCUUI/B6oU/OxYCFP+RXXgqUJl5r2DaQGPHCbRKlgUerL",
-	"SaJS0U+1R/ubkriZKKlFGweciDTCV+v41Wsx89hYpCMVegzonHEZsisVzhqMD1KRsHTEUxrAl3C0UQqH",
-	"yqW+FYnORxlEiU6zsfAr8DMJRBZkO5K+OhOTmM9E2GZwY+DcZehLHAEZyCiSw73iXGkm8NM/p0KnNKcB",
-	"j2IRMpWwMBIhuxIDlQhmphjJIatzX6bRWKgp8q1+wvUIbhFnk0T1hdbwrmEAdncbtFTtMSX7osk67jRu",
-	"R1Es8tX60s5Hp1Ecs2QqNRuKVDPD+A4Puh9OT3rd4/2/X/6l+/fLw+PLi/NuYEj/DA7/VQeWFuzl5ww0",
-	"gA9wX4bRYCASIVM8kXu/fda9OO8eBE2GHIOz/KgMceRk1YZPJ2Iw1TwGJv3pU9AwzNtjWhW3HhmO6F/D",
-	"mQ95JJvsL2KmGU+AsMZifCUSEbKBSlhrl43UNNEl9l57c7U9+JG/ab3a6b8Wr3b72+LV2/DNm1etwWu+",
-	"3d8Rb69+/LFm7jGRS36RnYv0Cm6Se5nH/NORkENg8C1zQ+2/d+a1HbiU+n4mK7QAtlPFwSJXYbB8amd7",
-	"e7vEo7zWkhwqegrOtLMGZxqg8litmAagswYkEOMIyC7meKk57IFf86fb26/7RmXFfwi/BjtiRKgcIp2N",
-	"eSiYgj2NBpYDkcaA98SXI2RbPGXmUx4TsRYs2N1pBU0WvAzYGCYJLFLO7ENlsrJqbTXdGCW5sMcTnqYi",
-	"gcf/d933X/4/fu0fO6/e/vqP7Vdvf/1t29v56c6vNf5XrYp2jqJxlM5v2ikfCqaj/xZegShY/abFtEiZ",
-	"VGzMP0Xj6bjRrFUTQoxfrtRwdvB06X3nsM0/s2lGMhVDkeA8j/lY3EfkmTqQcW6493wsPBYNpYL1sj7X",
-	"okDWtTM1FmrB/PE/y2oWmb4D88QJnwwGWlTs7PEUOAtwZ7wZoF3o62iyaBcVfaZyG7c9pH6e0l79sFtz",
-	"tnG7chtPecIno4RrsbwKOcneKeqQ1UrkxBnhsVqkO9sFh98rTHBO64XtNfe3zkPQPFLFblpgfc5ZA5WL",
-	"Kx1HaXUrreYcp72KQkx/rtTcS/PS5tsrz0kYNXWFSdErrM77KegZui+kKO7e6wWTFLm5vNosUR3/qJJw",
-	"earVuQrP6hGoF7nuHBSnu9uqpGTtjPo4Sr6Dt0l/RFH4Mw9/4am45bjjfSVBfYT/yyeTOOojPW79l4aV",
-	"Of4OWHPKo1gjB+fpVLPdnZ/2Mt0xCtvsh8FOv8W3xdurn8Ld/msOy0wSleyj2K793Dm4/KXT637s/B14",
-	"hdCaD+F33DD4jARZJpKbqC+MJixCNpXi00T0UxHGJHqXWnkXxj0zy6ZNKFnr2UhIV3YZZHdrBiS2L2Sa",
-	"8Jidm7l5bB9UYbpJ7AOXfCjGQqYeEOK50CBOGcjv1g9sH7b1U9rwZbYQrcAgAFEABAH7DlyChYr0c8bj",
-	"WN1W8AbUAm/RXODa8JMQxPadB2d5RjNf+yzN3W2D9j4RSTpjfvajX0PFI9IaJHbxNP/WOTo86PQOT44v",
-	"33UOj7oHhTO1+4kKdrZE1D9wdZ3TQ2ZO8unOlLyAhh5BYYpBQpExc5UIfo3G4TTO2Unn9HDPGkeF7WUd",
-	"9ufzk2OaPypVpMkz8Yn303jGlBT0xA2PpyDnJbvovXv1EykAEx7hkU+TRA15KpjQfT5BzSvMdJofdlks",
-	"bkSsYTpSaLCuPBgn+NA5endy9qF7cAlDBI7VeTVLYfYgljNjEFcUSRaYUw3I3eTXzvJDiIT2a40m64lP",
-	"KRtPdYqLAYLhxhrOpdbFH7ZB2+JydjsSCX46sxE9JlXCInnD4yg0K44kUjSauSphyHfb7FTpdJiI878e",
-	"sT6XMJpO4fqkIzFm9WCOfIAt3nm1fSUHcdRfm57JgtdttuuxnIfqNnu94zmyWrfZjpev2VxX3WatEpkX",
-	"vWxzfCvfNdC+c6/dnvUE4skZj9sfgXc/E70TPwmjfkq+i/40QQsXeLVg9bK30GPBaeesc/r+rHPevex8",
-	"+Pnwl4uTC/ids0nM+8jYfImsOVXJjIGJm9iTHCmppkmbBcfdw1/e/3xycXZ5fNK7fHdycXwQAA0E592/",
-	"XnSP97uXJxe9y5N3l2ed41+6AXJKoKWpFqEvg5IdCjZP1WVEE8WJATgmfoX3TPSVJMfZLY9S68BAnxBe",
-	"MHITLHAiNIu28H36LJzHO5VcRWEo5Lrk2k8ET0WmwDMpREgHmKjYeKCSEkm+Ozn7+fDgoHs8R434TkK+",
-	"oZj3r82XouEohf1AlpfJlScmxH4iUA3iMbAw5A8eu0L3tqaJPTgjVg+ytRn715fZX19oFnx6NVBT5Fmv",
-	"4JMBGln0zVigUQ0DRSntY5N1gJxAEReSy/SFzm3mSPtSihuRsGB3+3WAMw12t3eDpi+Pq2kQ7HwJpi6P",
-	"cUfWPfMVVKbD41737LhzVDjpyEyC4ZNPqRNJR9tCR+A0EXvG12DnXJQ0gwjuWpRan2qshhr5+LFK36mp",
-	"DNfWSxz9l+2WuXLGbQob42rdwKYGOIGn5reGgIDyQnY1M1ZqOsrVHPEp0mk1K6uhYTmLFQ97Sh3xZChW",
-	"2yF3F047fz866Rxc9k5OLo86Z790F6tg4lMfOcvO9u5Pb378AfUI/UyiCAeMNIthdejpNv52q9r3+2KS",
-	"albfYR+in0nsnybIttE5+g490GtzVCP4uj0+bDO/1kJ3VmHbzrr7J8cHh4t014JvbZQfHtMRWCgRKeLA",
-	"Zp9wA/MAtOFp3LAu46fLt9Gd2mIi6yn1gcuZUQH1+rwqTWYmULAD1reSYWk7zzq97uXR4YfDXmkfQcdP",
-	"QPtAZ5whQfHUF7LP41gkTMOZj0nS05LzHRuSuftCs4lIXvWV1NOxSNy5oe2lfVkP3NVYH6x5P7dJb03k",
-	"dsLRMipwSCWb7CzfNV8WIhJmC/ViKfNkms6KqsyF5NN0pJLov9e/e7APKfJguDbi0wRdFkVyuTjuXPTe",
-	"d497h/udMsVw0hvYleAJus/gUypBazEL4hlHyDOp0TxJImTjjkKDaqsEi89agjTNelBaTNBoM16YPajQ",
-	"vGiNenZjPHabKDmMZ0xHQ0lmqqUsblQW0phltgP2a1N5LdWt9MEaS8SNugabNfj48eOrzjQdwbT7PC3o",
-	"R7gdeQQxEVyj938ZMix/t9oTyvMngGH1R3Az0fl59m6f/fDjm+2Gx0Rz2GTBz7RFieDx+I9+zSp1PPJr",
-	"Hqk1f/Rrxsq8pI2sBUXv+TqfKNyIucQdugQ3PIr5VSwexzFjPq+3Xxx3/tY5POr8fFQU1FkIeuqM/rTk",
-	"nQ2BJGtnETTIHnvQExaQ5YjGUvF9UKOnMhG8P4JpeyyN0OEyRe9sBKqhFvHAXdrSLi5io77Evfy8rBFk",
-	"bnwjwjOBgeO+eKy7jb19W6KO8/2zw9PeZbVmSxcY/Y5FLfOJ6QRVN6N/mAG9zOeuEje0AadVnAurB+VF",
-	"BJ4vg/PuPqpazq8s2H/fOevs97qu52Cx+Y+HoKeTiUpSEX4QYcR7eFLrqs4Xx+cXp6cnZ73uweWH7sFh",
-	"57L399N79Gd0mV0JNjfE86rQsLdBecygiXEJ8+E8xXD+Gty0wGimvwZOmh4cgPNk0GCTeGrFRPHQQV7k",
-	"p45XKVZyCFfLQ9M+sK57ii3Cp/PsSxA20VjolI8nugnP2hng3wInjyrA5Ad+hYrc7UhIGAzUCBC8zTyl",
-	"KYB94bFWNLqI0VUFv9fJs2N+AfoI7GvAqUgXLDv12TkxP2AJxgMeUZwkS69cKn3AzQhb7gX0/ISd9KHH",
-	"e3YDa2WSuf89OvYD5wUkGhOqW2qOecxsycddSnjonfPi03debToJ19gSQ20PvfM38xjFw2w07R9uFq0T",
-	"x3T3eW5h+ZjuMbrz/zWTJOrqv0Qf2TSdx37OruacLyb77DbLC9VsorRJGDI2tOOMRS9/EEc6PYqk0BRX",
-	"/F1p+Iumxt+BLuwQ9xw3kocTo+MhOTl4fOqclElpKnHvnZx7F74DrLzIvrP4kFES6nYlDc+4XnJuXgxb",
-	"YF6CV4hLgaGjBiwgpQkYOifbFVk2T+3FDTx2O4r6I6b5jGWhojKVRikbgppQN5kj+ICQYRW1WmXuXrYB",
-	"3+4Sjz8TA9jqfEoPUmH+5J1XowWuMeC3dFFKZL+A1hdT+EFxaUUS/gha4ohPJkJqIg4Q3jaFg+mUDwUL",
-	"o4QmXEyMqP354uiw2wOVS/BEM36lbgQQKWe3kQzVLTztZCtmCcWL0xXtnI8inS7QloCdkvpVDzBHCug/",
-	"VSmP98HCtHctQL+RuRIUjw3oLs2TdZaEuFQ2otHl7uaTDmObLXff66d8KCit7s6z+VtLvGISxmDUbK0P",
-	"SuH8yTIV0UoLH/OynDwzq8UkhanM/TW5ZhdLLwaRiEPMSs7EKlos3KZgapHqPRZYcketchB9EsgGUaib",
-	"IpziWf7+N/8Rd3m5C3yBWst6m93DpG0Rk6lNBhtm8lI0DjR3Sgt0v7Tz1W3q/M4VJM78nkjKs0RRR5KD",
-	"pVicMC8g98jxMQJ6jSipA6uHyA4mz/tY3QjNQnUr2RWmnjRZxxHWE67TQtBfyJDVj/+wQ6kbZrABO7aT",
-	"0Y2ixG/97zev2b//3/+P7ZC6gJEbnTLjBjHlTJjuYqLL10JMtE2GgTOezwW1GbZvt7d/3Hn7tvVm98fd",
-	"7bdvd+7PtnWqdxbZs9kDoAe5FqTHAsnHYoF1u9Asffwlf3ZbLltyiZApWXCl7ODPZGYVK6ZMenO1Nr2K",
-	"UZUt7tGKNhBFib6KSvc8nXyeAyxtbMVW3rtR9+prHXaVRGLAnF/ns5qNERElJtvCYWlFBe6c3v6gZMqH",
-	"JkkuBiUOVag/T+NIpCUlrrWMEpet5UvW43I29n2qckWqna9E4OP5hHnPVt4ZM3aSRFgBm5YKJ04+dE+K",
-	"dLOzCtk8qX5Z9okXNMxvhGd8fhXxs23b/KaoMahQvKpg4eNoVipawTyYSF5T7UeUaqaSaBhJHu+xMZ+x",
-	"K8HEeJKWGOcHFYpEsq4cxpEeYXSMZ6WgPMQACXAvnU5DmH+lJTxH/wdUQJ4xhOLc36tbNuZyluWXaMbZ",
-	"1TS+tpmsiQA1NKwi6eJ3Vy0LKposzreqaLIYRqlUvpHrq4HRWjHqk1XQVs3exObmy7BFPxpEfc3qGKwc",
-	"DITErUdq9vI8HPy8TY9reBS8SNEfhiENOWuyEwkSMqEEVPwTSqk88TMvJ2Ch6k/p/4h+zBMsC2YoOmBV",
-	"9BU88rkTdiJcc6tJ+VUs2Jj3R5EUr4CM8Ie+CkWbVaRjexVp6MG7w6Ne9+zyrPvXi8OzLoX3Ts4Ofzk8",
-	"7hxdHh5cfjg8/9Dp7b+HZwvhvvnAIKuKC/qyMjDoseXzl4OK9C788OExLvLy9Kiz3/3QPe7hJCsSmL3F",
-	"6cuL6oO9hQnFONFSmh78WB2AxIl+6PbenxzghDpHRycfzfdNKii9nMfgPbYoOu+xwCm5wU+X81XgSLOM",
-	"W48Vs5/KpaFVFR9zJJjFT+f4y3TMZU53ejoec1IY5+tCXY6Q03T+8SrGQLZaWZ2l+MmNYFFWo1Vtrd5r",
-	"kh5FUpjAjV6Q+2IwUkCP1C5+gxOfoXxUjwneH5F+Cua57hu2EoXkEFgUxVnVhWgjTRXqp1MYsfRH8zK4",
-	"hR+ujKBgQbYzXtXZnRiZaGP6FU7k60iivmXdKdwVsk5dBwpSCSfp2Jw1z0ymMJfary51O79XkHWuiy8o",
-	"AjUVy2yqSUSuUGBMX19Usuu4k7KyXX0dTSY0zkrC1i1qrbCbimZw/mjA6oFbewqcwqox9K9UfErhv/1M",
-	"Ocq8Lso5W+RBi7MDnG+C3gRSNwqrjIQsH8XN+MZqAYco3EQFMu/cmTDNZ9rEr2iEMfG7kiuooO3dqzrm",
-	"T67tEco3YDm/kyrdm/veKNwxA1KVFRMvNRoc8sMGqP1qD57+XN6mUqV0YZ8K22xW5bkHvZ4nKl/542O+",
-	"C74VzN8RNaEPeyY5PStGyBM/c4MDFFNfYoJNlGYpTfaVF5pF4VPegVWpeR36Kp37/GHef1TVDqQTaTi6",
-	"GriixWMqDkHLR0vssf4hhxN/nw6ifANOedofrXlfSqLK/VTQNqBCj45PrXkB1iToe3aqZ744ryLAWPOY",
-	"GW00HWOsF0M1GCQlKJvmSXtFi+6HjzxKPQxLvTCIMjEW7BlPL0Xf/8QO4c/kxfXYFdX0Wf/dVCYRWdtF",
-	"J90Sbrp8tY9xO5UJo/AtLHMdTOOYJSKrdm0X1BcWi0GKecxXoq+Al5KfxpcFFpwl2rCrGbtpNVyeTAyX",
-	"ffP8tupyn8+lAs6TrFHlXxSz3KLUQo+80KV0t76aCBbgb4Gl4EX5nJ4v9YgneYle9k1jlnhFOw2V0YRL",
-	"mohueITPNEjUmK6ATZJXkhxLvrQ+pT1GhaRY3x6ykUhEyXR+vbLFSdbW4utOk6YVtDEIHEdSkEosBOm0",
-	"FnKkeLlPGOIOefSf/yBvFGbH8yRl6UhN6S9/Wufu5kbiouBt/kRQgDDMrIivIRfZmTZWA8HKQOFCT20J",
-	"/wWveTsHokO8CER5cEtcAyB94ApEiQ+mNefvrpPa/HsFuLNtWjJv7UtOTl6GWzq39nNZPs6eFxJXjWb8",
-	"JJnM866gCs+ba5o/YUbz6rlCXxIRrk5Ez0sO9yUwO6f8aIN2wbdABBimv8lg/rIzmL+oa7E4Z3mxQppR",
-	"4JecNOLoT9+nUyDfgKdN0ig6ij9HIvDveyWWuAdfYd7v8+/h/H6VeOdq+9SRWcDKIkOCDVBl33oOosxs",
-	"QoX6YDhkCewgR50CTu7LopVRNKaMIRLkNi3QNt6F/KfMiK7ENfSlsXmrnBSZgbLcUTjWyyrSioIV5Yiw",
-	"8zfPmcivDxxfdXQRnWew4VQs4BwXX3BOxse1yNwyrneTtGZCkVXhR6+Wn8QqscjcXCg0JGltt354tbPz",
-	"qvWm19pub8P//m83QAi3/RVYwJXfLDD9BZlBFHzMQRwHUZyKBEHdTbINes1TNRTp6KFAe2V48m+5tntv",
-	"g5cM4XoHxrZcGu/MH3by6WSMKSsXRijuMqbtSr4ZYkPTJEpn5wipQYrfJPqLmHWmVfCwnRy+w2iXwf/1",
-	"qnN6iJB3BsrfI3hvUi8slgW8oml1IrA3mofjCD/oy+D05LzHtuCpoNDpQI/UrUSofS9zXxgEcVKUjasK",
-	"0cRHXI8s5kcl6nc22ZxwaLmkgfJEJHbh9K93dj///LFXmwde/fPHHoKIdQzeDJ5dmxlAD0JDJ8AOxEIP",
-	"PBZpPc09eQQboZIXmp1MhDw8YPtKStFP2SRRNxGo7CrxpQFVyQyLUExiNTMeR+MbfH/eevMD2BaJSGkH",
-	"CXaFkcsXvX+c9ZUcRMNpQglTMY/GvsyMgYDeCIydginRxmtoHmYBYtXRDhMMS61ttirf0lGaTggWIJID",
-	"ZZENOCFhmpN4Zwijc1irhA+oTCezbIlKNtD7LNSEQFBtcQjQBJahpCMxY6EiIuGzti9fvszRzV++9NjL",
-	"l8aB+vIlq5cK+HQDX3z50nWtwnMxmPOuT7JBaTC+5LlZ5+poFlMUVEBTxVLNi3E4J0gHozkBD1+aiIdB",
-	"ZqcODuQzb5Tydz2nWIxwUfIJNX3py//8T7avxhOeRldRHKWznLYm06s4gmuU4fr6knTQm5YDc0JHAAtz",
-	"e4N4+ROHIa6IFFeUI23yh2QnqwNWBwvFl8FvyI89luvYd4GHkCdo01ZbKYkgS6XhsaAEPonZGeT5yX7L",
-	"/f/afGkC7L/67/Xg9KIXbAWnnd7+e19u5YSz9Zuj691tOecF9wZXaLpMmVHgl1xVRUhbUJwyA62Bt9WX",
-	"Nzv55mnY7DBRkwmew1hgd6+2XaeBwcjW7XiiTYLIL12c/cl5z4YX3IQSfQ+5oPOhQC+sg4DvWpG5QfLI",
-	"QZ+ECU5ikYq2LzHScDVjEWaVEs3TXjY8RgcC/8bEyoZn8nFpzrghRg5bGj0Q/UjjfthMU5QJUYx6TcIi",
-	"2VdSRzpFHe8le/mysyh7jRzsQFP2AjZfvoQPwrjITMYE8mlxW2hr6S8wVhzJa+1LRj843/Hw/wmKWcDW",
-	"CX4tkiZ7DzPGDLkR1wZ3GONrjoVWn7PPGh6MwWUWeyu49+umrVoGGI9CF3Nx1a3MBUu1GmwjPw0aIiwO",
-	"U4ga1G9Hik1EAgqFNsEYfg03vtGknT53/EpxdJNXBC503r98yTqOCVBMenqBe1sOexjcpcVhNRtDw4ia",
-	"9YFFKUnFvPsQfDt7xwmOwd1DLH6j7+bRLxi3nRM7NS0C8kaM0Ews2vniAGadDD2DQEN4AXSheJJnTrfM",
-	"joIVoJlDRO5C8GFqV10L/L5fO7UR3grnnl9rGKhmGDkRYL+K4u41WU9hBWZWPekxZBLw9S27lC14ImB1",
-	"14RArOOptbLGiLYF19p5KxE4jYApyapw8GGMkmsUz8/eBY8Vo6LWPYqi4UUpamQBgAKPqMZlgI6hGFhi",
-	"zYWOwwikKnCCUkEmBcnyO458MffVjvnM1POzSNLp3wgge3pBszryJwLbm4m00WQdt8AGa2gnPEldnYCl",
-	"o0RNhyM8NScRF7/vcLM95PDMEUt/svv4xyDnaG43F4Ny1WSHcH0QSht9RxMVGRsxvyOsPlYg0mNFWE2Y",
-	"C+Auvk8g45aCqzsGsNzmRs48F0rE0KFj6oNOhseQKw17JpLY53EM9y74zQ013gXm26cFrWnEb4Qp6wPj",
-	"ITKayDSODVPfgnu8ZeTTFomlLVMbMpUhlTtHCWyIzURg9eDf//ofV9xv/eam5t1h36dSuYxUWOVCgHLm",
-	"yxYM1X4YBqkjXHOjlBNXv9nZMnkYboILbV1FGig1Zmkg7VxHMtwDyjKMBEYh7PzH5N3RLcDsDzKdo7Rp",
-	"U2wveoGVKiTf2XJKk/EVSVXI9UHl3TScwRlIA1OMC5kZ8xHUkmI6L0H2s6xtKbJV7B1VuA4gfcBgdI6L",
-	"elEiN6ksx2DRwIbOzU23vAUbEcSYSqCNTtHnqLnxEskTD8kHhY3DoBFcxdfb2+59JfGMW5r5zNxScHjl",
-	"zfb2HmkcAg5DEuI92s1qkArJgNOJhNUxDeKFZn7t5ym2cBuk/4FWEnwfM6L+/a//8WvUoC5V2OCDpbdC",
-	"ptRdi3IydMMjLVDAAk2LNx5pEbL6jmm0EGJzxkaTdbPKfxjjpmWwkgXeemqHZ39psmMkNbApiJx2ms2d",
-	"wnbsueynvBUwALDjkYpD1tou7mOmOGoe4eQyljEkZgEvFXpzkW+oboyOPTbfqgu3AUiSYHSBnc40u1Jw",
-	"w8M9pCFrpeD1N9coETo1o2Ptl7mRmfRZsoQqhywHtXK+ngonQBFA9JUop2CLo5aGoxEbGqgpgtLqHK6B",
-	"5bY5/CVbLJWf6RGfZNqOVY95HKN4ozjEUEhBffFQTcLRctmRLQj5CBoMwtkN1BFIzY509jAceaFeznJ+",
-	"Y0u8fGm4hbnYTrZklGYw1KHTogZpjwVyGsfBHvUmRc3IUYnpcshrVndUcK+oKDfYVAtif05ugLVf7tXX",
-	"ZNGaM6k7ZYMONYWCop6l+eFxGvcgvkZCnlQL7ksaLFOdce2mn0o3jFBNNNMaR2EYC7/2kAr/AvvMNNq+",
-	"tGFo0ANNbLrkcy6oeYXUiGpcQzDZHT0Ov+xochRFKOIkNpC9u1FwdszqO3CaFZAhvsy1XvjzlbCA10KG",
-	"TtdGE3JHBOhRIkTWfHB7O2AVtXdZ+2NfcjnzCto+RttTZUfBE6PtajIycYiNhgLNCy6vtV1ARk5DPiHO",
-	"S01M7CJyG0SKW5j0C+tkUpKU/CLKSk438JsU0XB0BZc/olYS8Q0IV+zgaSBY6LS4NmzE1oKadqHUPlR7",
-	"mZ5OvPCFrrThjAz3JTe9Wel1YOv5TNzmRPa+VBKQKa31THtWo1L5kp5u0JIGUxBMphlqdXEkt+VIV2Km",
-	"zDLAMDOqwILayXbmIoi0cT/nu2APHpaBxiTueogkdGvyKZE1ZPi7SB/EjLN65Tbb3d6F1e22Wr5E7ZDx",
-	"+BakzFhwqYvo+YX+DS9fgvL28mUJ0ZYa1Zoh7e6+fHmlwtnLlwbam9ikXdy///X/u54KuGiuI8L2fLUW",
-	"yxLBt7axWoyFtPWb/fpdfrttcgzIhYZXdkrYQWEjGzhDMCF2Wy08rXJhLtuqqsyFX6sqc9vF7iCa3Yo4",
-	"fmWBzpF4sWpN5/uobRehK5HdoSZ7Rz4shAhBSwwbJufl53TjsWkVLQcjoxkMehRmzU3NUeTeMDLuPben",
-	"OmaSUlMm7ctOQUtyH0N1YEHKMDqPivUh9jyyz/nSGH2a1e+394CV3uPmyabiljpma6POw4v7x1d3jGdT",
-	"GQutCycImnrgtquyKVK2/7y2sRT7+VQpVrfiUlsXCjYsNys3wAEO0efp1FY5BqXaYRCYfB9yOYzhJFlw",
-	"0D3q9rpsixecxPZX7TqKjZvfcZGAiCzk+m7BtSzcEfKg4iZjlzWX7ojLmPkao9rk+UZJRkWW3E4KT/ty",
-	"n8exZkNl5dmyTQVxhfeTjLY7iiIuShwVknTKrF05devWTfYRxBGIamwhUIJt13Ow7b50cNsdeYU09Wb7",
-	"dbCw9nwvizvalubV7Q99Wex/6MF3W0Gxch21ZEdXG4AiT6ruLZ9Zz2Pp3p9M0mgc6TTqw2CEjNaf2bDM",
-	"XDVp4W7j5jtmLrmi81zyeiHs7LkxZ1+SSg3GHO+Pci8oCXDTXgKOILuwGJ22f4mwhgY0sETJoe0dbYLE",
-	"vlzYLrpJ6rRn/AiFGxJYxb3guc4bzphu8gQpMu2P4DkY15d1uCkvszTJiv7Rjb1cxyk0zZnvX1Ognt0d",
-	"FD9VYA049SygQAZKpi668yaoOm366MMCZHYP88742TnZszcRHtuGqLgppY50Zm/a2Lud3NN5v/zcMWs6",
-	"zAMXnsSgcCzo3W/DI3Z1Utzmqk2hWaPsWLw9BxG+Po8FbxqEzFjwB/w3G4sw4pjR0shKjspNK31JVQjY",
-	"mOOn1pu3JrHRTutqmsKJp0JPQDXmCRjpLEo9JmRfhSLM2l0aDkP2VOD708C0ukS5z/GhnR+cRpimM2Yd",
-	"ng1/et2H/wy4capJx9u0x+gRsB94bHiWVFIY7EKyeNGMJ3lOST8aO2mKqi6boRATYCV5T0/bFFTOjO2i",
-	"qZumxr4WWbsfY8SU4FBsUwlS9KlaaJoAzZtwYuZxyH2CTvtOX9bRFtluFBp52g4pbqPPnddtwo5gL+5e",
-	"GEhIeD7vPwomAS5rpMB6N+ftw3YFe/Oad3EXIm16nU5T835lP1A8Mvh/pu1HeXvmIWQsaXcKjWHsNczD",
-	"4tT0kBc67oiIHL4Dlt6qNuOYNYKcsdhep75CGolpgRPkOSumA8oSCTq+rNvX81yfwHJ5p/kh8D5k7yo2",
-	"MVqMZjqrrW5Z6EvaBhOrm291KD6lQgIrbcO2vmQBQXEGbQb2gRMFVzKeoaMnIL4YtE0IDq8N/KTpz5hK",
-	"FLQdvFGPiq8w7wjDy2pono2AC6dBm02UNrEyYkzwCLmP6iYfCX4JTIyM/rV1reQQw0rA11z2Sb2OqJ1S",
-	"sYOkS147AauAroFdvsXu4MX2kr6kWlRq7OgA3Bj/ai6n8vox45+NYzQBKKWnncmwufaRlvo19Yz0mNNK",
-	"ssl6jnX3F5DipoGYgX7JGpAB28h6kCFT3G2hCV1sQmavEbrytL0+RVwrJDuk3KLDD695kwUZig61z2A6",
-	"Jb2vEg9qz5eBgdqhdGiVmJyhPdePGmIFogXJIsXBOC2KWFmU+RRHfWEwu0w604fDXs2rTZPYpD/p9taW",
-	"mghJe9xUyXDLvKS34Nk7r5ZGaVzMhLo36ckpcWnXWs3d5jZmxU+E5JOo1q69bm43X9c87L2OeXxbDtYO",
-	"GQDz+XwHxjAgoWcyQFA1QvUgjqlpXHQjpE3NYHU3ZLvYMZrnUCPvLjrR5sC3suwSzq544jYxQ/saC5bd",
-	"zouNvJF0lBRSW7w89E2mRG7QPeDcNDFecxvw8yOTL+pLuMDGjgpZfdu6qbgk6qUkngfSLvBWWm0fNM0s",
-	"7AtCyH6cEicLhivSKvzVCU9XPEYun0yLI6y97EyavsTUU3VrXY40Hup2GLu0jmKj3+eeDbKD4cuS1dGq",
-	"2UKbqQEHfIPwekM+wTh4yclt2YnjGnYr6BJ1SzfKSRvLyLKTgS5l4Txda/+jOuU6f2Tr3JDnX6cCq8kf",
-	"fsHS8NJv7OeEbt751atZBoY3rrW9vXxLJ3yDSAH+H+pB83CEr3+6u1u6R1MBIXFBi6b8optMA5fIsfXm",
-	"Lq2iaqBstVtO5358ZefhVwodGvGl1w+/lHeohjdabx9+o9w59M6rvVlmRcXeyPhWa6l9+IWkI73yeql9",
-	"yNvkwdkSlFx2BVjqALI5efzVncxqXi3lQ7gjNXt3fvVqJe2r1q6ZVtx3Xm0oFtWPFRIZPVKxK9M0H6oj",
-	"2zPCBV51XAMaXVmlOMF8waLxuNpVu0AG9ySagZZhvbB9Nb6KpPEldo4P2mw5+WUsnwgzNlHFjcgYoz3Z",
-	"82UUmqwarJe3lgmwVgu40SBb33WjZxlNlNYZyWJkI8PQm9+e3L+Y7/CED3PfmVtzSlEb1JX3HI7rFXD6",
-	"0NdMQH2F2kDWh/9YrQC5hIfSzoRWI40D557ukj+bmSiSL4sOR9fPzaKQ6Wg8iWdz3m7WsQ27H0LGQLnp",
-	"yKMqWXKU0/HXIUkefucw1Es/a+snH3zQVk0+XpBd8biv5KwgyUzJ6D/cPl4/lGp3dwrgDIuKgErVkcCp",
-	"GaJoN92ycPiYU2L3eh40YaeAarBotEzl3oEtzOf+Y2nurTXmvkxToBUW1Fp1Qb9mZbgIOW4LbLeLdbOt",
-	"FZQOpyVRhcrhYpEZLrpRMj6rkgEnxXJs06WUB3LVIOyiqqo+3zd+4byioE7ACYVkl0Yh6xVjFJQqHd0b",
-	"+m8bp4i6zT2AWagys19MyP3hXJYqNKaGLyMKLGHySRZSUdaPd6XAMMRGYNhM2/wMtleTdawvpbW9E+Re",
-	"dfuVSr3HK4RjyIdqqvtAkfloU7mGCkXoovzxLLPEc6OhhTa4lB6Cs6Ikl+o8nvpyiTxOQW8x5KQSX+aZ",
-	"O41VcnTytj571AIfO98blzk6Dyrhrxcm02QJi0tnzfhy5bSZ+1JjqtRcOhmTelJMiIEBV0iI8eW9GTHM",
-	"SYi5JxFmby4RBk9GY+YJvFSdB9Nk3cikrQymmsdV0Uu8+uTO56ZIs5C6idmVfTWNQ1IgKTSaZb5jKLUQ",
-	"RDMdCPB+OqU8WGwDe+1iH9iCG++BEpoC/FajAkKrfjtSvsyqYaK0gXRmY21NV8HHQBVaBAX2VjA0kF7Q",
-	"q4a1Q9aUG5h8ApODj4zGqNS+fDjPhuVpNrutVsCWTYhp7PmyZPq4E3QXlEdSkCnVzUCVHbBLenypN7vT",
-	"k50i8FaH9wrHncd5fGlrV+zltSwKm6p7Jg8THfXlSpYig6+yEvYd4bSymeBEWrGU+FfPdtz+WYWzFbXn",
-	"DHcnF9NnhEc5yFRdxHeRopDO7ddY3WXCu60GqHtWAc8+66Ad7LZKaAZutf7dvIb7hOrr3RxSUL7cTmq5",
-	"Uasg4uAamr76PGUt8tZWN5UrLt0Zp7W8AQFTrDJlnnVXVlS1i3BWC9x8cFeIo8LgOfxEmkzF3Zy1t/ME",
-	"1t63ZSeteiiLzsH2xOYWCCH05orDS/4vWBoFbXGvQSlcNAfz2BY+gzP4gu2q7SXsqn0lB3FE2Ce7O0sM",
-	"ccpnseJhT6kjngwFvfdmmfXo6WSiklSEH0QYcQsrv9tqLfOy1QKzhN7vwXLcN4qaNQBWdT3feVl8cus3",
-	"yy7ulglV5uYUCoDKOtdKQEaM5qK+mtkCWHBkQogkcnSDCiQrMmedGGPbpGbKGbl6ywlhVSmqvizpNZnK",
-	"vkruKnNSV8c0CzAaPmIGUZ5P5lFcPBZZztpQpCZVjepgzGcyn6sJDToTmw8MmjTx1SODj48CrqyT7dPm",
-	"LeVOHeCmVbk+d+9rkYOc/CuJltFK7n/jWKXv1FSGa3LoJVjQaSL6ShLk2DsexWY530cob21euSBM5xIi",
-	"8YGK0pv6g8GyRhlZmlxPe5QOxKKB6f9mUhabc9f0F5Fmd/QZIgcbXXKxLvnNqoercqtvnIOcCR6uzj8c",
-	"T/1KorNjKP6UpyQUESepwtO/oOCW0sXqLoRmw9RAjSdO8/Kmqb7NcqlMOXg7r8Y1+UQVuQ7oCPSqi2/d",
-	"2jrQ3rKwtHZrHXxJ7itTp+FRGUgWsl9el7KFx7nfc45HEkDpuu6lgn6yrl/JIog6yUWrMEaD0YTFh6BD",
-	"90dCXLPpREn854hL0IFWZW9F4NYFvK6MzrqMF+PrkzxLbfATCqc3ZeHUempHR57dn5/bRlo9TlXe+EG+",
-	"LMlMDOwxuv1kWqHbG8TwEs6J90Cnlzo2z7HNnqKsXLXtOk3QVHeqBaTypRWwW0yqXMQuEtp5rMt4Auh6",
-	"t13znhBRyA1jgSiyjD4nTy1KXX8ovGBCmVRvacvMnLQAN7AJ8yc1IUpNBnbuAiKlIlXT/kiErG7gyUys",
-	"AJ9fSk0wQS7PJJo9q5pgjv2z6glPH/JYVrI9JhBSgti/VzC90BgSIbVio0xslImNMrFRJr4MM5/igE8c",
-	"VXHh9mB6D3gTXxRCHTZ7Ly8HOC0iHruNZD3M7wzvKQkwQnxROYFHBYSeKRe+QxDEvH7SFIdhpXSjWfBQ",
-	"Wj5RRL3ZY9z1kYJa5K6tUOsF2guWmcFSm/fkkTsbsLKM/gzp2EqKBanYbndOJIASBjo28ot5ZFBimrWl",
-	"JJXbu/PHcmPvvHtEsWn3zo7tcVKjNqxMp2JiYDxkqlBsGbnarD1PpvMq3tlS3+UHsp0LTf03rtfH8OTH",
-	"5zsX2wpr0yxljuG6t/yZ3av351G76C2qwOsqEqvzWQeNQjmrk5CMZUCYiDyXduw0FsmQSdHMdLoJ2/Jc",
-	"BL8weJI7e4zm4mLLjvkMTL8ojtmVoN7BV2SXFvoGMy5nt3zG6hnMStZWlIqFT84Ofzk87hxdHh5cfjg8",
-	"/0Dg8Tn7JydxJf9/KNXP6Vz+WZP+8iMu2l2rM+jlmeha3G6phLN8Nc+RcPZ0e/V1CrN1ju3hk3LdMBvb",
-	"au0kiM9iUX1FEjgnyfWE7vKWTgmefdnUsvylHGzIzVVPrdzhOmuRDZrA6v7AcgrWvflPjxFUK6c3lbjC",
-	"t5ri9PVkLD1J+lFJj3zU9bsnJcklniwt6cEEo2r1janEtuEofxaLSKKQ1cs9FzAbodx0ASaBfeSM/G7c",
-	"k8ZUuGqPtL03uspz6Cob/eQrtL0ph+kpmNDTGN4Pu+BOnYvyyFwosqW9giFdbDK8KNhqdA1fPk7ZWCL4",
-	"eApfemJtY1172GWQj+Cb7EzcYHsSih4lYiR4onm8pvGLO/QFJCvRl8Nn2pqvQtY8KuC4kl28CTx+K4HH",
-	"r0hY2rSip9XZH0g1WuDvrfPiv7MEoytBrYUxalYtv3xZ9ghnruCsk9iVKPmD6y5SZLXzt13YGl9SulFm",
-	"b9gxn8pWt0joTr1U/VQkr9zTyUFrEQ0LW3IEpsXcv//1P8EWtZuF/2t4yk3rhb6/Te3WPS1qm42HEog+",
-	"uxQ3q382OfXMvu6lkpMLzdykuGXY1gBVrmylGx1gowNsdICNDrBmNtBTKgF3Xs1py7kwG8hpl4tZs9Re",
-	"qgQSY+Fv4pnBhhbhgwlAoBEsRJp0uuOOeJrhQpI5jUiT1TCUPZtRFGlfInppPcAsF2wGnI/WeAir9CHg",
-	"UJDqQWFetyMVk7T3WDSUKsFGH9RPNFFjoQI2iGSoWYAQI4S1kydQUxf9qk69WWthFxPIY1FTNOkXbHLr",
-	"ehDyfv++dIFgqHyz3r+3A7LHtCA9rHN6yBxiaOwZDNRsqr40SKjOF+sPY6EiEhe3LSL7XFr4rPLy1cCX",
-	"FhIME2gMHFufx3GjyY6VbXEU6TLgaI57ZZGQHMBRWpIvF6COLoAOzW/CykrUMR+L5ZFDV4Ua/apBQB+N",
-	"+3lOeFkflEz5cCoQSCVWN+a2kmYBUtrA8+Plq62B+PnoTO0DPh2OUqp72OeTaSxSYmIzkWLz1VQI6cyU",
-	"Mrtrnx/LMyP8ZRLc8uu7QfR84nS1vsuArLx3uNLjQDodmVvIJssbDXimMYkRsOxaTNJMFJrmQG6J0pVK",
-	"R7605s5DSWjs/hw0t2N+uWYJx9xjUbpiL/1C50PbeloKQQiEV8KXUxn9cyowtBjzGbWWxpbyt4oF592z",
-	"v3WOe4G+B0du30Fk/4xZZaiAlKDk8CdvURXwWmx1HaayNHBZ3r7iGVLJsg2qrnT6YgXTGhu+aI/z+/U9",
-	"JIBt8rmeWERZHLDKJhQPSalqo3TrN+cSLp23lfOJRfhdWedbbChR6H5r00OKtSGhLwsdcPM2sKaK5f6e",
-	"psbLnHfkG1eAhWUQu+WGtvW8O5VG3/Yo6o8abDUMMV8WQcTaVP1banvrNgNKlcK2ym7fkbLMXNR5yTb/",
-	"q+q5VEBiy2DDHkDobniU2p3tu5XoWbvc7GzM3us/ObTzxwCXYptmlHvyTlQkqQtmaobJSeij6c6UIdYK",
-	"2x3XdPjDvq3efB9Zi39m9wIjB4Z8jPIEekUi0mTGBpGMtPUk/Je6aqwRmChnES7EUVtfJ3lWKDVH/+Qy",
-	"9KraWtH9zAm2sQFe2wCvrZT5+BjhdE+qo6M7LZ/p6ECplTpskzeL8RKqQzoSM+TRlEuUZz9mt7wymdG9",
-	"74/05WzU5KIZsgn9fJ25h+uwgXWTDZ2+Ts+Po/aQ1uDLdSHLHuHJeJIUgsJO/bak22KPDVSCKz5TmiNS",
-	"PmzrWCE0DQLKCZ0xmXXYxBeDW/b8rHm1zVyFYz8qfr+CY2MTvd9E7z9fBt/jdM/7U/YobI58Jg+tarir",
-	"dXLQe0Xv/NLiAzPqngLK6nPLj3n++HzMbh3utRxuVUZDzw5dtZEnG3mykSdfdDbYc3nal4aJcrnRAqSo",
-	"yozlLwgsKr/M83hRRa/OYyGjqnbiG0KN6oBV+gq5uJhE6QiTWog5ThI1TPiY0sHEOkWsO3NJxf2SOlGZ",
-	"Vww0GqsboaP+NcNwhIHNsSJIbwCkNo6kpwWQquTKz1bJuoJziZr5Ly4jaWfK/Fqlq75Er5QaYIrmPFKV",
-	"ozVllkfBT/4kzitf3rRMyU0RKmAkEpMfjBmkVDNhEajgJ3rpihYeuCwlYP+cimRGEU7cd1bHJOFGsaF+",
-	"WpKIuI1OrfpDgseXKHm8eaADL4c/kBnqAU9ZFO7ZHlOnnbPO6fuzznn3svPh58NfLk4uznGsiHpIabAQ",
-	"eWx7T1EbXVwz7YrmY7stsAkR7g1PWbCUllCCWAkWVhU/iRB0y7GXz5L93cqRV5CEX0BZMqvftFCxanyW",
-	"4qQn2ayvRZ/Y1Cl9V0H1jSm7ZnFzIRcZuxevU+O8MpjmQxnQ3y+k5iIreYnE568JWHM1G3Z5ofAtA2x+",
-	"J3b/Bmtzg7X5TWBtruefeCAOSb6Fe/Ar2ix5CF1kkefATZxdHYGk5GKgic4jkfgSRSjYQpn4jdLGImyS",
-	"Urelh2FKsDop0r60pdLGIfF49K6Nx+OL9XhcLLwPX5PL46ZVLBwz7gK3dOw5LPqSGvDMytaTIbxs3Ckb",
-	"d8pGV9u4U74onJgn8Kcsmy/wrYCtP4n/YoO3vsFbv/c6fhmI64u8e78z6Hr1lfsdcNc3LqwNBPsGgv2z",
-	"p65scNiXzJj4gqHYv67ch42JvjHRN7n4G4v7GRMYNvjsG3z2xhJVcV8+RPsTya2vxZG/0Q02usFGN9jo",
-	"Bs/pjV/XEQ8M4oHKPGJK2l5JA9S9EMjNJF9k4OI50DY+a4P+Buot0Aaf7Xg6vhJJ0EYuxfF5i9nOYxDg",
-	"MzZSaHIVkd88pqf9EUh7RM/DP7zjffiv50tEuEP5T3mapvIpQ5IbJGp8L1ycxVyjqkERizHuBccFjJu+",
-	"7I0inWG6ZU5PXC7O1H7PPjISifAIPy6DeesrDfsrBQt5yq/gdDFrgk1E4svrSBKIvIPxHmknt1OGRcx2",
-	"NWCBbV+rLZ5uxGM1nAr8xapg6MDYY6kainQEQyEsFKKt85SNlU7Zm+3t7XzZdVLQMP/zNtKi0WSHVSDt",
-	"mHPBpX2ROgwoGsMSRhWOOx16n0uWCtxAOP38M1HKxKeJ6KeUfTJEvKsu74+QKBlqpr6MJOO6L2SIwHwh",
-	"kckiKPYjpP85PWn+GmT4vw4VZJj3IAWMdEYZGMFbeIR5sbk9vDllYFk5dRjClV26I+HySO4HOW2Yd54H",
-	"qt2wDNxgS5+19g/eHBxAcfe7wE0Z1urDPmf7CE9qkX3ndbm4krjSR2BKlfjw+ZWotXda937YqCk/E6UO",
-	"0v9gt0CacTQc5ZDQM4URittIhuqWXSWCX+s/lUo+V1BLgDL3De9dpJgYXpwRJF4YCrhYjEx8YwOgngnj",
-	"Cuf1PZIsw/3GtC6vKL1yOeJIX5JAxFbudXKD9C2Q6MPhbYJmcftwYMMJxBs18oZ80qazCavnIsNjQUbT",
-	"6Kx20g5LpZcec43xd4dHve7Z5Vn3rxeHZ92DwMvAT00xvMWG7XOJ8T4sXifZZxBXF4G7esygtupFEK+L",
-	"xLJXKJrAz4/ULRtzOfPlrXDAZ+vbBI1IggRooEFJe/sqEYw6ZLAPXPIhyRgrp0EWaQpO3hrgVno20hYg",
-	"NawCFt1jQVgM+wdVj5GqkNrkQaP0ZICAoFcIlqjbIpIuYhzsgSZjNooOwuz8lWAZCi6qLHUHPLYBB3yD",
-	"5SpDPmGRpHKMgiYlgcBcgZtnaGqYzGIg2HOHkFd1OqzcpeTc0vHSbzgBoieTcEQOJRggPCZTuf/6pxW4",
-	"/YH76gJun132InCyQ+0bPv8lYMPivVogSDxmuDBoyFXWG90kRldpnewNyksHzcC5lNhDoxrx5C54qIPV",
-	"nhE88Crr8ySJhDaVaSXrrQqZWw0IHN0sH8Tfw2bXQ02zlhJrJCSo01TdMV3ds9nz5cNtpjIM7dwAg8/h",
-	"VqLVAesuoJFnBsj8HjVyAZptMximORJ5rrdh3V5K9msxX941cmAJxsphixuhIfeo7nVmNxqd2GC9Fjtg",
-	"+cUGWLrQASsK2YLmV6yDiObTJKuKXGhkI2Z9LqsWGWtfnZTZdNyag3FzjK7d+42u4r15pB3GDrOKVtBz",
-	"iTWYZqHmdz2Vzd+rnZe7C69X2oXdbBc6MzYW//EFdPXKr+UysEOFTkkbfeVz6iuIPOSex0p6yPL9wFyL",
-	"tVAPn1NO0Ci02YLbaULUUcmX8UK7orZNdX2JuoVrDH8wHlHQOTIrCT/1YGuQF9qKb91XE8ECHCdooEtR",
-	"ScHShEtN7gIU4iJCuXilwPzkk4lArU6an8HCa7LOfGF/ST/0qnUpr6KNman5B+XoI6H+p2yoUCIb16QM",
-	"rbDFyXugQVyJgUpEoZ8LKoMSu5Rx2h2aGrmPfRlgnCuA5QT0esDqRYfu4hPJmsl6hZNXiS9xB/FMGvht",
-	"ntpDCNgxq++wVLHjP+wYWqCPDthx5uFq7LEx2O3piNORWPgBXwaHx3/rHB0eXJ4edfa7H7rHvaDJaC+t",
-	"ES21YAmX1zpzwGees0wjleIWPvxCm21Rko3VjfBBmEh2NWPodO7QX3EvrmZw5MPRlZom5JjHFqQh+Q2w",
-	"oSto7BgQjlLtUXLBvOpMJyPxn3SePDUvwYD5GFS+SE6NyqvhS0PHWSsflTg+ePN0w2ze24AFx93DX97/",
-	"fHJxdnl80rt8d3JxfBDsMW5ncyVAqNLJ5O2Fzrt/vege73cvTy56lyfvLs86x790gybrEv0nYjDVPKZL",
-	"WaozBR6ANDjiIamjlImyx25aoLbG1DiPuETRmMKAUFxoWhRHEtRVvKIqYyJN9l4kYlHYpGA4kHnA+5in",
-	"Dmo13qy8OaC5fcVS3duR8qWegHpBBb6g6Jqa3KZrK2C4haIqLn8rGC5IK+i8w7wUayMO3E69rI6cxmjn",
-	"vnTthfu9WW0W7LZacGT7Z4enPeeQ2Rac437v8OTY+RU7ChdNKXeC7oLyjH9qCWwG2n/fOevs97ouQTVK",
-	"JoHbCynShSKdQt8jr9yhith805c9hZczu7iWPcU8FYnHplqw4PTkvMe27G3bgueDModfDD6SS6jPizmC",
-	"/LjUdhG13jwhIeetLNi/6LHeSRsIO//1bcOttM2+aDYNFv3Ws/8y2Rv52yDny/p+QW19RIwEtJJcEhRX",
-	"2UktE9rxjFzjSVoQcqyOFi6RB5yvZg6zLi7aGWVnuQX1bhUbqakWGH6mXqSMx9E1Wv1hNJRROvNwDVXW",
-	"0r1DPFWUaVnrBieJ4ryKlOgvTps22xRcM+ogbBuI182ffyzsbf5hh6J+LFOUaTP/EDVV7sx7wf4LdGyG",
-	"LJHbtubkth6IOGWc3aqpDFdK/M6v+NINRB2B9BxgOcvQ0Xdoa69zpItO0VVMHeQcdKyh6YDK37w7c9PF",
-	"9LMi5bSWedkq4GdiIBLk9d+BLZ81TXUoe62wQikuvfVb/o8VqrDd+wXXPwv0FuzyqkaeiCmDBkRmnF0L",
-	"MbHhY1IGdGNhS1Ynvty2iOqzii6prLpJqgV5WbYd6lxfSUo5C/O9GNscdYoigKW6dok5M2FhZ2LzQWGw",
-	"DNaKCj9NBPjL6gVaZvSbFp+bFp/LFts/lpXeU19fIMuswL7sE6o/GChteKu1B62qli9c3WcIGG1U1+dS",
-	"XTfVB/K74EimyH5dfrRuXf25o/k9f8PRQE7jOMiy9fp9MUlF2GapYokgHzxlFc7nz6AH2Pr7LnqBo7Y0",
-	"WWYGkI6YJTegpxF5EepM5Ln0yPGI/3kdNJ6lGJ8Kyx7jWXySMj3ikg6ffna2yTpJpIXHBjxK4Ad67joy",
-	"uatC3kRqqtlYKemt58H5Ynqofh9ycKUDfb4KvtXcPZsSvm+lhG/jDXoQTeDxJswyAALFYGpFrFTJPJuS",
-	"orAg0MP2nK8IPRR54JVJ5Usr8beYVLnMX6RF5HFX4wChW952vRoEHUDeJ1+WslWd9MsodZ3D8IIJqcNf",
-	"UNqT1y3PUXED7DB/0lui1BQd5J4v0nJSNe2PRMjqiaDxKXyFzy+lt5iAq2fyJ59VbzGH/tkVl6XCbL9v",
-	"ZO35NZvlmvo6V+nZ2/puVJyNirNRcTYqzmfziVhQhOeNeC3dwrjIexc0Mc7v8RfaxdhlI/N9jMtu68d2",
-	"Mq7cjm+olfEHFYpEsq4cxpEemTJPPGMs6onkkLZKp9MQJrsG5A7IzBLmji5raJWgOx85UAiIyxcmkYak",
-	"pqEtkpYgJl/Y1vkeu0oo6SyTjyAcm5vWxxvw2CdufVzN058NQbba071y278lCh2+385/iyXLMum3X1Pz",
-	"v3W4/tMz5W+5VeBGrm5aC25aC37DrQXXlP+rm3TfSpeZp5GUmzYzmzYzVTiTj7yOT99oZrEy+Tu3mllw",
-	"736HXjMbHWjTm2bjXlijN81n9y1s2tNUtad5Bg3mOfvTrMx+v9cuNU+4Ud+eANsg129iwt9jV5tHGxSb",
-	"vjbfSV+bL0gteLCxzZOKui8kIvB1t8HZKB8b5WOjfGza5jyp9oHDiP40idIZSp8rwRORdKbpqNb+x69g",
-	"3/NJ9Bcxy375FV5IbqrbixypPo9ZYEdDVCwRwNVN4lq7NkrTSXtrK4anRkqn7Z+2f9pGJ8L8lYO/GzQt",
-	"1Z9SBT/XOeiyNzcMM7rEX5QcsiFl57E68MnzWz4cioRdHL7QrIf4zwiGnE1sC8Wp2b1K365Qk9hueapI",
-	"BJh2KJkeoCuWcp7yoWBhlFD6r/YM64uSHJiFV6IPOiN0TLuR+c9jdwaYls09Xuv7hQTD+UE6MVJzGt0I",
-	"JLRIDnWpaZOXQyViw5wiKiTl0JUEqBnbJdVqSnDbNjlLWdjswjS4gIOnNjxG8oxUHFaB4NhNcNpd3P16",
-	"938CAAD//w==",
+	"7L3rcttIsi76KrW4doRJD0xdrL6YiokJtiS3NW1Lal3Ge/agt1AiiiSWwCoOCpTM3UcR8/P8PnGeYT3Y",
+	"PMmOzKwqFEBQIimpbXczYmLcAnGpS1be88tfGz01GispZK4bnV8bQ8FjkeF/HpzzAfwbC93LknGeKNno",
+	"NM6HgmVCq0nWEy80i25EphMlI8Y140znmZIDJmSe5FOW88Eu00LGLMnZFe9ds0Sy6LD/6gPPe8Oo3Qga",
+	"mfjnJMlE3Ojk2UQEDd0bihGHz4pPfDRORaPTCBtbYaMRNPLpGP7UeZbIQePuLmi8Vz1O46ob5pjnQ6b6",
+	"7HbIc3bLNetlguciDliuWCa4G9b9A5n97EnKeyKuX58u07nKpkykYiRk/kLPrknAorARTjY3X/fM6uEf",
+	"ok3XtPjnRMieOJqMrkRGP4WNqAOj7Q25HAjNbodCsnwo7GdCaX/hMqZfk5yN1I3QsOZwJw1LZbHIAqYV",
+	"7sORksJsBpPiRmSMS30rMs2i15s7EeurDDeVpyKUY6UTmGSbnc3d0oDdDpPekAFR8Uxo/LKZJBvzLGdK",
+	"ptMO4zg2NuKxYFfTUGo1EkrCdLRgsRKaSZWzEb8WjEsm4iSHjfQm/EIzdStZPxFprFmfJ2k7lPdu45jn",
+	"uchgi/532PjH1qs3v/xj89WbX37dDLa+vwvD9sylxv+opblTnov3ySjJ8f9mCeBMyJxdTXGwP8HGD3gu",
+	"bvmUNZNcsyjjuXiVwqOJHERsnE4GiWwxJRms/9RsAMuBZsdcaxGzfJipyWDIkrwTSnitRMqAFYHpCp3T",
+	"Ovd4morsBdJ5DOTGUzbiU1pGQwW9SZbBAG8TGavbNoNzYgYYSp5qhedVs+h/vnITfUX/fyZ6SsYRUljN",
+	"zx8SOclFFDDYx7HIzCdYkodSyL7KekK3WfdK4+eBQjnTIrtJeoIlmgYfszjJRC9Pp7SbjgdsbW76ezlK",
+	"ZDKajBqdTbdDiczFQGTlLToVI55I2LmFt6mDV9y6pqKf168da+JyFTMNGNehLK2M+/78xStuMQvYmr9I",
+	"obx/ld68WW2RtFiCjoGjw1w0m8g8SetWBikIZgq//XOicg47nAkpbkXcLu3rMgOmPTmM5wkl/PmFZklM",
+	"mwjrTBdfHcaRv6+sx7MsAUmADAco1rAivMueWAXnUITS7ACdFs1HgiUxzEhJ/6UvNEvVgKWJNGzYkM17",
+	"NRgkcsDO6C27uCIC+CdscCgzMVYZcAPG2ThTV6kYVfa1sd3/9s3Ot6+3v+/3eztvdr69+r73Zmt787vN",
+	"Hb7Dt775Zkn5dSrybNrt5yKr23ba3FyxWw48XvRVBnPMs2kiByvv3kfBr+dJzFvBr9kNT5OY5yojTo8E",
+	"M84EnASU8QGLRZbciJj1MzViwEx7SuZC5p2qjhHKqnDLFRuIHKUaO1I5+6DipJ+IOGK3ST5Uk5xxdqXi",
+	"KYivVIDwGcKGJChGh6A6oHiNqxvzcSNsfDv++PP1Vn/z7H/9OHq9v83fnG5+evczaiyLb8pd0BjzjI9E",
+	"brSvbg8mfRif8Hw4u2aHyN/7icisXOR4f2l7vgsaCdwMelAjaEg+gk9y8+J7h/c/MtFvdBr/uVFohxv0",
+	"q944jHFD7QD1zxORTWu2FX/XVtcKQCcY8VdawDxzEbNmZIei/7wVbAevo9YubgeL4oSnajARh7GOAsZB",
+	"k9E5+2Zzc5MlsaZJjlMVi0anz1MtzET/iSOZmalu+FNLcjHSi8wxaIz4p0O6Gz4dAImbv7ccjfMs41O4",
+	"WedTJIm+ykbw9x7XPQ4jnFkYEBuxSEUujMyPxVjImMucNbUQuJ1qLDIk+1abfTQkmuQB4075pqVyj2pg",
+	"SFLloaRXw/rubL6JWPSue3a5f3BycLTfPTo/i1pEw3UL1jND9pcrFn0+SXO30GbaV0qlgkukhL0hz3gv",
+	"F9ni1Nqzj1T5SQ3B9orXP5ZmvZHOodpjmYIMUCAVDBsqjbV22UoDXGpA+wWhzxnQ2VhdC8luVRbfe5a8",
+	"I/Pnre1gyztN7hw84ix5r/8sp+kwFqOxyoXsTX8SNcv0gV+D1CU5xTTvG2l9Laake/TA8nEyGYV4zHN+",
+	"xbVgecalplUCMxZuuM0SlNGhHGcqF71cB7SaJPD1WEktOvjBscjRLmJNfOu1mAZsJPKhigMyQUEXAOHS",
+	"YhxkLun2+IFQwkYmOWyhtbzcV/pJpnP3LadPkYXOIrcioEOOUz4VoPZkE1DBuYxDiV/QVpbtlsdKI+FO",
+	"IcIxgRklYlB74kTEVvSbIYI8bPJQ5slIqAmyol7GNVrYqLj0hNZMuSNuV7dFU9VgGIAO1fWHQeLWzRaU",
+	"IRqPzpM0ZdlEahDcmhledrh/8OHk+PzgaO/vlz8d/P3y8Ojy4uwgMoSOes0rVGyi3WKfgQbwBh7KOOn3",
+	"BeqqKO7ve/fpwcXZwX7UZsgTOCu2yhBHQVYdeHUm+hPNU+C7nz5FLcOP0dYuLT2yFNG7hj0f8ES22U9i",
+	"qhlHLWskwLQDJUdlbHuHDdUk0+1QXgAFMCluQU+aCNbkLOMyViN2cXG4HzDNpy18hiQK3GiWMnCUg4tB",
+	"jytkcwqVT8HN9psHPPlAtFZwAe8UvoJjWNL/+Kf3Qg6A/2+b423/3qqzo+ezPMODhQY9W9cxu8RXGSxL",
+	"29rc3FyUnSVPwca2VmBjfVRI6y2YCPRjslN6aQI0mnLkABzmXOsyChtgcGeMS6MAvsAjqAuh8QJs0hXc",
+	"TQF5zpLesOTDAeIl307c2rWiXA7wNKAJhZSV9MlR4XQVOs5DZK48t28z5le0s7UdtVn0MmIjWB00n6b2",
+	"pvvI0bidGnP8PM0wfPn/zDp7mjXentZfwkar3uEzx89zwgeC6eT/iKBEgax5s820yJlUbMQ/gUnUmqc4",
+	"oBuoXttCh4d53qM082ethXXER+K+E+XUFCdjgEPxkQhYMpAK5st6XIt5o8V/FtVvnKYFo8LhHff7tX6G",
+	"I+fMwkMIOo6+TsbzRqHoNbWLthngQeM5rcy3O43gIbP0hGd8PMy4Fosrr2P3TFl7rVdfx94XHqu/+qOd",
+	"s9XnpQHO6NuwvObENnkMGlGu2M32LqsxPObsQGVCS03gDEe6jPZNP88bizbvW3ocwujESwyEHmFN3suR",
+	"x/aEFHMXSYvCzF5uZMi6P6osXpwgPXZvvMyFuh61SkS6s11LpNr76uOI9A6eJpUVBeoPPP6R3Gnwl/HY",
+	"wH/y8ThNKHyz8V+aYjhumDDnnCepRlbM84lmO1vf7zp1NYk77Nv+Vm+bb4o3V9/HO73XHKaZZSrbQ+Hf",
+	"+KG7f/lj9/zgY/fvwAaE1nwA13HBjMxzvlVSvkXMJlJ8GoteLuKUBPhCMz+A756aadMizESFzJeMZ4um",
+	"QdY7OhKbe0LmGU/ZmRlbwPZA+6YTwz5wyQcY+UB5fyY0imMQ19vfsj1Y1k95K5RuIlqBDYJOLOMpAwZQ",
+	"xFZ4mqrbmmOPSmQRMSvcXncB7KVxqK68l+a8dsBgGIssn7LQXQwbqEUkWoPoLe/m37rvD/e754fHR5dv",
+	"u4fvD/ZLe2rXE3V6L3yUG+2le3LIzE4+3Z56TmfSflIQPmQ/XWWCX6M9OkkLFtI9Odx1vkV/eVmX/fXs",
+	"+IjGjxoSGQ9MfOK9PJ2ihxrvQPU9ADP24vztq+9Jko95gls+yTI14LlgQvf42HihrXLy7Q5LxY1INQxH",
+	"Cg0GXQDfiT503789Pv1wsH8Jn4g8Q/dqmsPoQeI6KwJnlEgWmV2NyGkVWv88TCIROmy02uxcfMrZaKJz",
+	"nAwQDLexFCeQLv60CWoTl9Pbocjw1bywXaTKWCLRN2xmjD5ZbYK7GUO+22EnSueDTJz9/J71uISv6RyO",
+	"Tz4UI9aMZsgH2OJd0NhTsp8mvZXpmZRu3WE7ASt4qO6w11uBJ4Z1h20FxZzNcdUdtl0h87KvboZvFasG",
+	"qnTh+9u1/kTcOePG+zPw7meid+IncdKzoUcTAAJeLViz6nMMWHTSPe2evDvtnh1cdj/8cPjjxfEFXOds",
+	"nPKeiWFXwtR2J4dKqknWYdHRweGP7344vji9PDo+v3x7fHG0HwENRGcHP18cHO0dXB5fnF8ev7087R79",
+	"eGAsI5aJiRZxKKOK9Qq2Y91hRHvDy4PwvApLh0vMWZrnt2g3Fo6gwH68VdlVEsdCrkqulADhdHMmhYhp",
+	"AzOVGqdXViHJt8enPxzu7x8czVAjPpOROyrlvWvzpmQwzGE9kOU5ufLEhOiFuBNNsaOAXaGTXNPAHhwR",
+	"a0ZubhEZs6F0v77QLPr0qq8myLNewSsjtJbonalA0xw+lOS0jm3WBXICHVtIjikKzv5NdCgpwSLa2Xwd",
+	"4Uijnc2dqB3Ko3oavAsahxIsWZ7iiqy650uoTIdH5wenR933pZ1OzCAY3vmUOpH0tC30PU4ysVsK0yZx",
+	"WdL0EzhriYvIp2qgkY8fqfytmsh4Zb3E03/ZTpUrO25TWhhf6wY21ccBPDW/NQQElBfb+DTKPqfmiE+J",
+	"zutZWQNtxmmqeHyu1HueDcRyK+Svwkn37++Pu/uX58fHl++7pz8ezFfBxKcecpatzZ3vv/nuW9Qj9DOJ",
+	"IvxgolkKs0PnunHxW9W+1xPjXLPmFvuQ/EBi/yRDto3+2Lfo9F6ZoxrBd3DOBx0WNrYx7ltattODveOj",
+	"/cN5umvJT+aFmplOwEJJSBEHNvuEC1hkbBmexg3rsn4+t4z+0OYT2blSH7icGhVQr86r8mxqYhNbJs+k",
+	"spyn3fODy/eHHw7PK+sIOn4G2gd61QwJiqc+kJRjxTA/Z0SS3mVgmRUz2SMvNBuL7FVPST0ZicwfG9pe",
+	"OpTNyJ+NkUEu+8SZcjZFYczRMipxSCXb7LRYtVCWgiA2VWe+lLlP06lbLHP3hpdCgit1IfkkH6os+T+r",
+	"nyWYV448FY6B+DRGF0R5+y+Ouhfn7w6Ozg/3ulUK4KQHsCvBM/R0watUhtafiwMax8YzqcWYVgRs2VNQ",
+	"UA2VYMFZy46G2Ywqk4laHcZLoweVmJety8AuTMBuMyUH6ZTpZCDJ7CySWUgFsbEBuwL2bRN5LdWtDMG6",
+	"ysSNugYbNPr48eOr7iQfwrB7PC/pO7gcRRAyE1yja34Rsqq+t95pyYs7gAH1hnDS0E95+naPffvdN5ut",
+	"gIn2oM2iH2iJMsHT0Z/DhlXSeBI2AlJT/hw2jNV4SQvZiEpusMYqr2jcm8BDh+CGJym/SsXjOGDKZ/Xw",
+	"i6Pu37qH77s/vC8LXhfFnnhff1rydp9AkrWjiFpkXz3o2YrIEkTjp/w8qMUTmQneG8KwA5Yn6ECZoIc1",
+	"AVVPi7TvT21hlxWxxVDiWj4tqwOZmN6I+FRgLLknHusOY2/eVHb7bO/08OT8sl7zpAOJfsGyFvjE+46q",
+	"ldEPzAcD5wdXmR9VgNUvj4U1o+okoiCU0dnBHqpC3lUW7b3rnnb3zg98y36+eY6boCfjscpyEX8QccLP",
+	"8TiuqtpeHJ1dnJwcn54f7F9+ONg/7F6e//3kHv0WXVpXgs184nlVXFjbqPrNqI1xA/PiInVwlsvebINR",
+	"S79GXvodbIB3Z9Ri43Ri2X5504H/F7uO/o5UyYFmuQrQ9I7K4WR4dVEhAsIjGQmd89FYt+FeOwLKi/YS",
+	"qSLMh+BeIrRJxARB2i5ymiJYF0zExq+b6gC43iTPi7kC9BHZx4DzkK5WdbrbJF0QFsZDnVAcw6VNLpQk",
+	"4KeELfYAlaZ084duP7cL2KiSzP3P0bbvew8g0Zjw2UJjLGJaC97uU8JDz5yV774LGpNxvMKSGGp76Jm/",
+	"mdsoXmWjXf/ws2O92KK/zjMTK77pb6M//l+cP09d/ZfoIZum/dgr2NWMc8QkpN267E/NbAlOTU0PeeGj",
+	"NNH5+0QKTXG/35SGv2hq/A3own7inu1G8vBiaDwmJwRPT7ydMolLFe69VXDv0nuAlZfZt4vfGCWhaWfS",
+	"CoxrpODm5bACpgQEpbgRGC6qzyLybAND52RbIsvmuT24rvZL8ylzoZwqlSY5G4Ca0DRJG1TTJeM6ar1P",
+	"OXNsA959QDz+VPRhqYshPUiFxZ13QYMmuMIHf08HpUL2c2h9PoXvl6dWJuGPoCUO+XgspClLBOFt0yqY",
+	"zvlAmNomm4BSWGx/vXh/eHAOKpfgmWb8St0IIFJua9kagZ+D6HKM5ych2jG/T3Q+R1sCdkrqVzPC9CSg",
+	"/1zlPN0Di9GetQj9OuZIULw0orM0S9Yu1XChnEOjy93NphamNi3tvsdP+ICKvOAJ5TKwHnrE5GrBV91c",
+	"H5TCxZ1VKqKZll4WuOQ3M6r5JIXZzb0VueYBpsNimSgmKjuxihYLt4mWWuR6l0WW3FGr7CefBLJBFOqm",
+	"uKa8l7/9yX/EWV7sAF+g1rLaYp9jHjdW5Lo0M8zPpWgZaO6Ukee/aeurW9TZlStJnNk1MfW6Xvkyy7Fe",
+	"YVZA7pIjYwj0mlDSBWZ0kx1MnnEq647VrWRXmBrSZl1PWI+5zktBeSFj1jz60xalVpiP9dmRHYxulSX+",
+	"9v/+5jX79//7/7EtUhcwsqJzZoLRJsUc01FM9PdaiLG2ySqwx7NpmDaV9c3m5ndbb95sf7Pz3c7mmzdb",
+	"96e1eiU78+xZdwPoQb4FGbBI8pGYY93ONUsff8if3ZZzU64QMiXzLZWY+5nMrHLJlMksrtemlzGq3OQe",
+	"rWgDUVToq6x0z9LJ59nAysLWLOW9C3WvvtZlV1ki+sy7OptQbIyIJDPZEB5LKytwZ/T0ByVzPjBJbCko",
+	"cahC/XWSJiKvKHHbiyhxbi5fsh5XsLE/pipXptrZIgA+ms1VD2wxnjFjx1mCda55ma5Ojz8cHJfpZmsZ",
+	"snlS/bLqEy9pmL8TnvH5VcTPtmyzi6JGoELxuiKCj8NppV4E81QSeU1lF0mumcqSQSJ5uotILVeCidE4",
+	"rzDODyoWmWQHcpAmemhAeWx1KI8xQALcS+eTGMZfawnP0P8+lYk7hlAe+zt1y0ZcTl3+h2acXU3Sa5tp",
+	"mglQQ+M6ki6/d9mKnLLJ4r2rjibLYZRa5Ru5vuobrRWjPq6otm70JjY3W4ctekk/6WnWxOBjvy8kLj1S",
+	"c1DkyeDrbfpaK3BQTZmgkIacttmxBAmZUYIo/oRSqkjMLNL9Wax6E/oP0Ut5hpXCDEUHzIregls+s8Ne",
+	"hGtmNjm/SgUb8d4wkeIVkBFe6KlYdFhNunRQkyYevT18f35wenl68PPF4ekBhfeOTw9/PDzqvr883L/8",
+	"cHj2oXu+9w7uLYX7ZgODrC4uGMrawGDAFs8vjmrSr/DFh0c4ycuT9929gw8HR+c4yJoE42B+evG8kuFg",
+	"bsIvDrSSRgcX6wOQONAPB+fvjvdxQN33748/mvebVE16uIipB2xetD1gkVcSg6+u5p/AlrqM2ICVs5Oq",
+	"0Cd1FRkzJOjipzP8ZTLisqA7PRmNOCmMswWYPkcoaLp4eR1jqEMJ6pr4yY1giauhqrdW7zVJ3ydSmMCN",
+	"npPLYrBPQI/UPoCDF5+hfNGACd4bkn4K5rnuGbaSxOQQmBfFWdaFaCNNNeqnV7iw8EuLMrW5L66NoGDZ",
+	"tfe9ur07NjLRxvRrnMjXiUR9y7pTuC9kvboLFKQSdtKzORuBGUxpLDCUgrq96zVkXejic+ovTWkwm2gS",
+	"kUtU8tLb51XLnpfg36hiVl8n4zF9Zylh69eT1thNZTO4uDVizcivAQVOYdUY+isXn3L4t+eUI+d1Ud7e",
+	"Ig+anx3gvRP0JpC6SVxnJLh8FD8jG7P5PaLwExXIvPNHwjSfahO/oi8YDK6KK6ik7d2rOhZ3ruwRKhZg",
+	"Mb+Tqpyb+54onTEDPuWKehf6Gmzywwaofes53P25vE2ViuXSOpWW2cwq8Dd6NU9UMfPHx3znvCuaPSNq",
+	"TC8OTPK4KxYoEjkLg4PQ5zDBJsldSpN9BHH0nvIMLEvNq9BXZd9nN/P+rap3IB1Lw9FV3xctAVNpDFo+",
+	"WmKP9Q95nPiP6SAqFuCE573hiuelIqr8V0UdgzP06PjUigdgRYK+Z6XOzRtnVQT41ixcRQdNxxTruVAN",
+	"BkkJyqa50x7RsvvhI0/yAMNSLwx8S4oFdcbTS9H3v7BD+Jm8uAG7opo767+byCwha7vspFvATVfM9jFu",
+	"pyphlN6FZaj9SZqyTLhq1E5JfSEcWDUBFtlTwEvJTxPKEgt2iTbsasputls+TyaGy373/LbucJ/NpALO",
+	"kmwB7OxnuSW5hQBBJG0/3a2nxoJFeC2yFDwvnzMIpR7yrCihc+80ZklQttNQGc24pIHoVkAoTIg8ikfA",
+	"Jr1b3OZQWp/SrkHSxvrzmA1FJiqm8+ulLU6ytuYfdxo0zaCDQeA0kYJUYiFIp7WQIOXDfcxO1UiogP75",
+	"D/JGYQkzz3KWD9WEfvnLKme3MBLnBW+LO6IShqGzIr6GXGRv2FjdAzMDhQs9tRV8Fg+e2INjS2CwXglq",
+	"BKQPXIEo8cG05uLZVVKbf6sAt1umBfPWvuTk5EW4pXdqP5fl4615KXHVaMZPksk86wqqa4rgmeZPmNG8",
+	"fK7Ql0SEyxPR85LDfQnM3i4/2qCd8y4QAYbprzOYv+wM5i/qWMzPWZ6vkDoK/JKTRjz96Y/pFCgW4GmT",
+	"NMqO4s+RCPzbHokFzsFXmPf7/Gs4u14V3rncOnWlC1hZ5EawAers28BDfJmOqfAeDAcf6Ncv4OShLFsZ",
+	"ZWPKGCJRYdMCbeNZKC45I7oWd7Bog1LjpHAGymJb4Vkvy0grClZUI8Leb4E3kF8e2L766CI6z2DBqVjA",
+	"2y4+Z5+Mj2ueuWVc7yZpzYQi68KPQaPYiWVikYW5UGqatr25/e2rra1X29+cb292NuF//8sPEMJpfwUW",
+	"cO07S0x/TmYQBR8LkMV+kuYiQ5x3k2yDXvNcDUQ+fCjQXhue/Fuh7d7bhM7BSW/Bty2XxjPzp61iOI4x",
+	"uXJhBNyutqBYyjdDbGiSJfn0DCEySPEbJz+JaXdSB9/aLeA4jHYZ/c9X3ZNDhKQz6P4BYWmTemGxKeAR",
+	"28Musieax6MEXxjK6OT47JxtwF1RqfmBHqpbiej7gXNfGLhuUpSNqwqhu4dcDy2GRy3othtsQTg0XdJA",
+	"eSYyO3H6661dz79+PG/MAqP+9eM5gnx1DX4M7l2HGYAOwignAA6EJo8Clmg9KTx5BAOhsheaHY+FPNxn",
+	"e0pK0cvZOFM3CajsKgulAUlxhkUsxqma2hZ95Bt8d7b9zbdgW2QipxUkGBVGLl/0/nHWU7KfDCYZJUyl",
+	"PBmF0hkDET0RGTsFU6KN19DczCLEkqMVJliVRscsVbGkwzwfEyxAIvvKIhtwQqo0O/HWEEb3sFELH1Cb",
+	"TmbZEpVsoPdZqDGBlNriEOohiG0BxJTFioiETzuhfPmygBF/+TJgL18aB+rLl6xZKeDTLXzw5UvftQr3",
+	"UYsszyfZojSYUPLCrPN1NIv5CSqgqWKp58X4OS9IB1/zAh6hNBEPA4FOTR3IZ96q5O8GXrEY4ZwUA2qH",
+	"MpT/+Z9sT43GPE+ukjTJpwVtjSdXaQLHyOHuhpJ00JttD7aEtgAm5rcLCYo7DmOcESmuKEc65A9xO6sj",
+	"1gQLJZTRr8iPA1bo2HcRdrokm7beSskEWSqtgEUVcEjMziDPj7tW+P+1edMY2H/9783o5OI82ohOuud7",
+	"70K5URDOxq+erne34e0XnBucoekeZb4CVwpVFSFnQXFyBloLT2sob7aKxdOw2HGmxmPch5HA7mAdO08D",
+	"g+Hm7XmiTYLIjwc4+uOzcxte8BNK9D3kgs6HEr2wLmKta0XmBskjDx0SmyqkIhedUGKk4WrKEswqJZqn",
+	"tWwFjDYE/sbEylZg8nFpzLggRg5bGt0XvUTjethMU5QJSYp6TcYS2VNSJzpHHe8le/myOy97jRzsQFP2",
+	"ALZfvoQXwneRmYwIhNPittDS0i/wrTSR1zqUjC547wnwvwTFLGDpBL8WWZu9gxFjhtyQa4MLjPE1z0Jr",
+	"zthnrQC+waWLvZXc+03TLs2BuKPQxVxcdSsLwVKvBtvIT4s+EZc/U4oaNG+H2B8SFArTlgNRoZO81aaV",
+	"PvP8SmniNWud67x/+ZJ17+31wWbCHgZHaX5YzcbQMKJmfWBJTlKxaEgE73bPeMExOHuIj2/03SL6Bd/t",
+	"FMROfYyAvBHD04lFO178gG21iJ5BoCE8ALpUPMmd083ZUTADNHOIyH2IPEztamqB7w+peS++Zta5FzZa",
+	"BkoZvpwJsF9FefXa7FxR81pbPRkwZBLw9g07lQ24I2JN34RALOKJtbJGiJ4Fx9p7KhM4jMh2lqzi1MM3",
+	"Kq5R3D97FgJWjopa9yiKhheVqJEFAIoCohqfAXqGYmSJtRA6HiOQqsQJKgWZFCQrzjjyxcJXO+JTU8+P",
+	"TRth928EkD09oFkT+ROB501F3mqzrl9ggzW02FXY0wm8drnaT8TF93vcbBc5PPPE0l/sOv45Kjia3zbF",
+	"oFy12SEcH4S6Rt/RWCXGRizOCGuOFIj01LSoxlwAf/I9AgG3FFyP6M8Kmxs580woEUOHnqkPOhluQ6E0",
+	"7JpIYo+nKZy76Fc/1HgXmXeflLSmIb8RpqwPjIfEaCKTNDVMfQPO8YaRTxskljZMbchExlTunGSwIDYT",
+	"gTWjf//rv31xv/Grn5p3h92cKuUyUmGVCwHEmTdbsFL7YvhIE+GUW5WcuObN1obJw/ATXGjpatJAqSdK",
+	"C2nnOpHxLlCWYSTwFcK2f0zeHZ0CzP4g0znJ2zbF9uI8slKF5DtbTGkyviKpSrk+qLybXi84AmlghHEi",
+	"U2M+glpSTuclSH3m2pEiW8VGTaXjANIHDEZvu6jjJHKT2nIMlvRt6NycdMtbsFFAiqkE2ugUPY6aG6+Q",
+	"PPGQ4qOwcBg0gqP4enPTP68knnFJnc/MLwWHR77Z3NwljUPAZkhCpEe7WfVzIRlwOpGxJqZBvNAsbPww",
+	"wa5u/fw/0EqC92NG1L//9d9hg3rW5QobcLD8VsicWllRToZuBaQFCpig6frGEy1i1twyjRBi7M7YarMD",
+	"V/kP37jZNljGAk89tdSyV9rsCEkNbAoip612e6u0HLs++6kuBXwA2PFQpTHb3iyvo1McNU9wcI5lDIhZ",
+	"wEOlJljkG2oao2OXzfbEwmUAkjQNz3UOYvpKwQmPd5GGrJWCx98co4wa1MHXsfbLnEgnfRYsoSogxUGt",
+	"nK2nwgFQBDCnTs9FwRZHLQ2/RmyoryYIMqsLuAZW2Obwi5sslZ/pIR87bceqxzxNUbxRHGIgpKBud6gm",
+	"4dcK2eEmhHwEDQbhrQbqCKRmJ9rdDFteqpeznN/YEi9fGm5hDraXLZnkDiY69lrIIO2xSE7SNNql5qSo",
+	"GXkqMR0Oec2angoelBXlFptoQezPyw2w9su9+posW3Mmdadq0KGmUFLUXZofbqdxD+JjJORJteChpI85",
+	"1RnnbvqdHMTYw98Oa5TEcSrCxkMq/AvsA9PqhNKGoUEPNLHpis+5pOaVUiPqcQ3BZPf0OHyzp8lRFKGM",
+	"k9hC9u5HwdkRa27BbtZAhoSy0Hrh5ythAamFjL1ejCbkjojOw0wI1+lvczNiNbV3rslxKLmcBiVtH6Pt",
+	"ubJfwR2j5WozMnGIjcYCzQsur7WdgCOnAR8T56UmI3YShQ0ixS0M+oV1MilJSn4ZZaWgG7gmRTIYXsHh",
+	"T6jVQ3oDwhWbehoIFtotrg0bsbWgpoModRTVRYdO4oUvdK0NZ2R4KG2/Tnp8F/uC2pH4zYPseaklIFNa",
+	"G5iOrUalCiXd3aIp9ScgmEx/1PriSG7Lka7EVJlpgGFmVIE5tZOdosW6Nu7nYhXsxsM00JjEVY+RhG5N",
+	"PiWyBoe/i/RBzNjVK3fYzuYOzG5nezuUqB0ynt6ClBkJLnUZ3b7UX+HlS1DeXr6sINpS71rzSbu6L19e",
+	"qXj68qWB6iY2aSf373/9/76nAg6a74iwbWCtxbJA8K1jrBZjIW38at9+V5xumxwDcqEVVJ0S9qOwkC0c",
+	"IZgQO9vbuFvVwly2UVeZC1frKnM75e4dmt2KNH1lgcuReLFqTRfrqG2XnyvhzlCbvSUfFkKEoCWGPZSL",
+	"8nM68dhUiqaDkVEHa57ErpOo2YrCG0bGfeB3TsdMUmqapEPZLWlJ/m2oDsxJGUbnUbk+xO6He10ojdGn",
+	"WfN+ew9Y6T1uHjcUv9TRzY2aEc/vEl/fF55NZCq0Lu0gaOqR307KpkjZLvPaxlLs63OlWNOKS21dKNix",
+	"3MzcAAd4RF+kU1vlGJRqj0Fg8n3M5SCFnWTR/sH7g/MDtsFLTmJ7VfuOYuPm91wkICJLub4bcCxLZ4Q8",
+	"qLjI2AXNpzviMma8xqg2eb5J5qjIkttx6e5Q7vE01WygrDxbtOkfzvB+ktF2RVHEJZmnQpJO6TqYUwNv",
+	"3WYfQRyBqMaWABUYdj0Dwx5KD4fdk1dIU99svo7m1p7vurij7XJe354wlOX+hAG8dzsqV66jluzpan1Q",
+	"5EnVveVT63msnPvjcZ6MEp0nPfgYIaP1pjYsM1NNWjrbuPiemUuu6CKXvFkKOwd+zDmUpFKDMcd7w8IL",
+	"SgLctIuALXAHFqPT9pcEa2hAA8uUHNgO0SZIPK+xc9iI2qROB8aPUDohkVXcS57roiGMaTBPkCKT3hDu",
+	"g++Gsgkn5aVLk6xp1tzaLXScUlOb2f4yJerZ2ULxUwfWgEN3AQUyUJy66I+boOq0aa0PE5DuHBbN8t0+",
+	"2b03ER7bJqi8KJWOcWZtOozapiOvdcyycMyapvPYXT0FhWNOO38bHrGzk+K2UG1KzRRl1+LteYjwzVks",
+	"eNPwY8qiP+HfbCTihGNGS8uVHFWbSobS9JQ/fbvHvt/+5o1JbLTDuprksOO50GNQjXkGRjpL8oAJ2VOx",
+	"iF07SsNhyJ6KwnASmVaUKPc53rT1rdeo0nSubMK98feve/BPnxunmvS8TbuMbgH7gaeGZ0klhcEuJIsX",
+	"zXiS55T0o7HTpajrghkLMQZWUvTctE075dTYLpq6XWrsU+Ha8RgjpgKHYjv/kaJP1UKTDGjehBOdx6Hw",
+	"CXrtNUPZRFtks1VqtGk7nviNOLdedwg7gr24e2EgIeH+oj8omAQ4raEC693sdwjLFe3Oat7lVUi06UU6",
+	"yc3ztf06ccvgv0wbj+ryzELIWNLulhq92GNYhMWpKSEvddARCTl8+yy/VR3GMWsEOWO5XU5ziTQS09Im",
+	"KnJWTEeTBRJ0Qtm0jxe5PpHl8l5zQuB9yN5VamK0GM30ZlvfUjCUtAwmVjfbilB8yoUEVtqBZX3JIoLi",
+	"jDoM7AMvCq5kOkVHT0R8MeqYEBweG7ik6WdMJYo6Ht5oQMVXmHeE4WU1MPcmwIXzqMPGSptYGTEmuIXc",
+	"R02TjwRXIhMjo782rpUcYFgJ+JrPPql3EbVHKnd49MlrK2I10DWwyrfYsbvc/jGUVItKjRc9gBvjXy3k",
+	"VFE/ZvyzaYomAKX0dJwMm2nvaKlfU0/HgHmtHtvs3LPufgIpbhp8GegX1yAM2IbrEYZMcWcbTehykzB7",
+	"jNCVp+3xKeNaIdkh5ZYdfnjM2yxyKDrUPoPpnPS+Wjyo3VBGBmqH0qFVZnKGdn0/aowViBYkixQH47Qo",
+	"Y2VR5lOa9ITB7DLpTB8OzxtBY5KlJv1JdzY21FhIWuO2ygYb5iG9AffeBY08ydNyJtS9SU9eiUunsd3e",
+	"aW9iVvxYSD5OGp3G6/Zm+3UjwN7omMe34WHtkAEwm8+3bwwDEnomAwRVI1QP0pSauiU3QtrUDNb0Q7bz",
+	"HaNFDjXy7rITbQZ8y2WXcHbFM78pGdrXWLDsd0ZsFY2ek6yU2hIUoW8yJQqD7gHnponxmtOArx+afNFQ",
+	"wgE2dlTMmpvWTcUlUS8l8TyQdoGn0mr7oGm6sC8IIftySpwsGa5Iq/CrF56uuY1cPk6LI6w9tyftUGLq",
+	"qbq1Lkf6Hup2GLu0jmKj3xeeDbKD4c2SNdGq2UCbqQUbfIPwegM+xjh4xclt2YnnGvYr6DJ1SyfKSxtz",
+	"ZNl1oEsunKcbnX/Up1wXt2ycGfL8eSKwmvzhBywNL/zEXkHo5plfgoZlYHjitjc3F2/phE8QKcB/oR40",
+	"C0f4+vu7u4V7NJUQEue0aCoOusk08IkcW2Pu0CzqPuRmu+F11sdHth5+pNRxER96/fBDRQdpeGL7zcNP",
+	"VDt73gWNbxaZUbl3MT61vdA6/EjSkR55vdA6FG3vYG8JSs4dAZZ7gGxeHn99J7NG0Mj5AM5Iw56dX4JG",
+	"RftqdBqmVfZd0BiIefVjpUTGgFTs2jTNh+rIdo1wgUc914BGV1YlTjBbsGg8rnbWPpDBPYlmoGVYL2xP",
+	"ja4SaXyJ3aP9DltMfhnLJ8GMTVRxEzLGaE12Q5nEJqsG6+WtZQKs1QJutMjW993oLqOJ0joTWY5sOAy9",
+	"2eUp/IvFCo/5oPCd+TWnFLVBXXnX47hBCacPfc0E1FeqDWQ9+MdqBcglApR2JrSaaPxw4emu+LOZiSKF",
+	"suxw9P3cLImZTkbjdDrj7WZd21D7IWQMlJuePKqTJe8LOv46JMnDzxzGeuF7bf3kgzfaqsnHC7IrnvaU",
+	"nJYkmSkZ/Yffx+vbSu3uVgmcYV4RUKU6Ejg1QxTttl8WDi/zSuxez4ImbJVQDeZ9zancW7CExdi/q4x9",
+	"e4WxL9IUaIkJbS87oV9cGS5CjtsC281y3ez2EkqH15KoRuXwscgMF10rGZ9VyYCdYgW26ULKA7lqEHZR",
+	"1VWf7xm/cFFR0CTghFKyS6uU9YoxCkqVTu4N/XeMU0TdFh5AF6p09osJuT+cy1KHxtQKZUKBJUw+cSEV",
+	"Zf14VwoMQ2wEhs2xzWWwvdqsa30p25tbUeFVt2+p1XuCUjiGfKimug8UmY82lWugUITOyx93mSWBHw0t",
+	"tcGl9BAcFSW51OfxNBdL5PEKesshJ5WFssjcaS2To1O09dmlFvXYmd64zNF5UAt/PTeZxiUsLpw1E8ql",
+	"02buS42pU3NpZ0zqSTkhBj64REJMKO/NiGFeQsw9iTC7M4kwuDMaM0/gofo8mDY7SEzaSn+ieVoXvcSj",
+	"T+58boo0S6mbmF3ZU5M0JgWSQqMu8x1DqaUgmulAgOfTK+XBYhtYax/7wBbcBA+U0JTgt1o1EFrN26EK",
+	"pauGSfIW0pmNtbV9BR8DVWgRlNhbydBAekGvGtYOWVOub/IJTA4+MhqjUofy4TwbVqTZ7GxvR2zRhJjW",
+	"bigrpo8/QH9CRSQFmVLTfKi2A3ZFj6/0Wvd6rFME3urwQWm7izhPKG3tij28lkVhk/TA5GGio75ayVJm",
+	"8HVWwp4nnJY2E7xIK5YS/xLYjts/qHi6pPbscHcKMX1KeJR9p+oivosUpXTusMGaPhPe2W6BumcVcPda",
+	"D+1gZ7uCZuBX69/NarhPqL7ezSAFFdPt5pYbbZdEHBxD0yef52ybvLX1TeXKU/e+s724AQFDrDNlnnVV",
+	"llS1y3BWc9x8cFaIo8LHC/iJPJuIuxlrb+sJrL3fl5207KbM2wfbE5tbIIQ4mCkOr/i/YGoUtMW1BqVw",
+	"3hjMbRuYch7jnXdB472p4HroKXcfjv0Ltsg2F7DI9pTspwmhpuxsLfCJEz5NFY/PlXrPs4Gg575ZZD56",
+	"Mh6rLBfxBxEn3ALS72xvL/Kw1R9dKvAfwebcMyqeNR2WdVrfBS6yufGrZTR3iwQ5C0MMRUdthWwtlCPG",
+	"gVHTdVYEliqZ4CMJK92i0sqanFsvOtkxSZ1ySk7iaipZXXJrKCsakVP2l8l6ZV7S64hGAebGR8w9KjLR",
+	"Aoqop8Jluw1EbpLcqILGvMZ5a01Q0RvYbEjRJJgvH1N8fPxwaW1ujxZvIUdsHxetzmm6c19zHZQBX0mc",
+	"jWZy/xNHKn+rJjJekUMvwIJOMtFTksDK3vIkNdP5YwQBV+aVcwJ8PiESH6gp2mk+GGZrVTGpyWm1S4lE",
+	"LOmbznEm2bE9c0x/FLk7o88Qc1hrofO10Ecqlne/M571O+cjp4LHy3MRz9O/lADtGro/4TmJRsRZqokU",
+	"zCnYpXSzpg/B2TI1VKOx1/y8bap3XS6WKSfvFNW8Jh+pJlcCHYlBffGuX5sHOpwLa2u/ViKU5P4ydR4B",
+	"lZG4kP/iGpUtXC78pjOckgBOV3VPlbSUVf1SFoHUS05ahj0ajCcsXgRNujcU4ppNxkrin0MuQRNalsmV",
+	"gV/ncLwquusiXpCvT/4stMBPKKK+qYqo7ad2lBTVAcW+rWWWk1mPUJvXPpEvSz4TG3uMnj+e1Oj5Bne8",
+	"gpYSPNAvpokteGzLqMQVvXZ8Bwqa7V7NgVShtGJ2g0lVCNp5oruImBmvAB3yjm/qE64KuWQsnIXLC/Sy",
+	"3ZLc96rCAyYgSlWbtljNSy7ww6MwflIWktzkcRfuIFItcjXpDUXMmgbkzEQc8P6FlAUTKgtMutqzKgtm",
+	"2z+rtvD0gZNF5dtjwikVoP57xdMLjYEVUi7WKsVapVirFGuV4ksy+Smm+MRxFh+6D4b3gH/xRSn4YTMB",
+	"i9KCkzJ6st+UNsBc0fie8gIjyueVJgRUjBiY0uM7BFQsajFNoRlWXbfaJZ+l5RZlBJ1dxn2vKShH/txK",
+	"dWOgw2DJGky1fU9OurcAS0vqz5DaraSYk9btd/pEAqjgqWNTwJQnBnGm3VhIXvl9QL+rNgkvOlGUG4Bv",
+	"bdl+KQ1q6cp0LsYGEkTmCoWXka7txvNkTS/jr630cH4gc9pHzWms3bCP4cmPz50utyjWpvHKDMP1T/kz",
+	"u1rvz8n2kWBUidfVJGkXo45apdJYL7kZS4owqXkmhdlrUuJQTtHY9DoT21JfBNIw2JRbu4zG4uPUjvgU",
+	"DMAkTdmVoD7EV2SdlnoQMy6nt3zKmg6yxbUopcLj49PDHw+Puu8vD/cvPxyefSAg+oL9k8O4lv8/lDbo",
+	"dUH/rAmExRaXra/lGfTiTHQlbrdQ8loxm+dIXnu6tfo6hdkq2/bwTvnOmBUsrN9v7trzp1J8FivsK5La",
+	"BRmvJqgXt44q8PCLJqgVDxVgR36ufG5lFdeuRTdoD8t7EquJXPdmUT1GuC2dJFXhJL/XRKmvJ+/pSZKY",
+	"Krrno47fPYlNPvG45KYH05TqVT6mMtsGpPpaLGJJYtas9nzAbIZq0wcYBPaxMzK/dU8yVOmoPdJeX+s3",
+	"z6HfrKzTrNOmPh8bohyop2BCT2OsP+y2O/EOyiNzqcj+DkrGd7nJ8bwwrdE1Qvk4ZWOBsOUJvOmJtY1V",
+	"bWifQT6Cb7JTcYPtUSjulImh4Jnm6YoGM67QF5DsRG+On2lpvgpZ86hQ5VK29BOELNfByi8iWPkVCUub",
+	"kPS0OvsDSUpzfMRNXv7bpSZdCWptjJG2evkVyqoX2bmPXSezK1HxITd9pMp6h3GntDShpEQlZ2/Ybz6V",
+	"rW6R2L2qq+aJyF75u1OA5iIaF7YEiUyLu3//67+jDWp3C/9peMrN9gt9f5vcjXta5LZbD6UefXYpbmb/",
+	"bHLqmf3jCyU3l5rJSXHLsK0CqlxupmsdYK0DrHWAtQ6wYgbRUyoBd0HDaws6N4PIa9eL+bbU3qoCUmPh",
+	"d9KpwaYW8YNJQ6ARzEW69LrzDnnucCnJnEaky3oYzHObhZToUCJ6ajPCzBhsRlx8rfUQVupDwKUg1aPS",
+	"uG6HKiVpH7BkIFWGjUaon2mmRkJFrJ/IWLMIIU4I66dIvaYu/nWdgl1rYx+TKGBJW7TpCjbZ9T0I1oWq",
+	"slD6QDRUBNrs3duBOWBakB7WPTlkHjG0dg0GqxtqKA0Sq/fG5sNYrIgExm2Lyh6XFr6rOn3VD6WFJMOk",
+	"GwMH1+Np2mqzI2VbLCW6Cnha4G5ZJCYP8JSmFMo5qKdzoEuLk7C0EnXER2Jx5NJloU6/ahDSR+OOnhFe",
+	"1wclcz6YCARySdWNOa2kWYCUNu0B8PA1VkAcfXSO9z6fDIY5VUzs8fEkFTkxsanIsflrLoT0Rko54Y3P",
+	"jyXqCH+RpLji+K4RRZ84xa3nMyAr7z2u9DiQUE/mljLQikYHgWmMYgQsuxbj3IlC05zIL266UvkwlNbc",
+	"eShxjd2ft+Z37K9WO+E3d1mSL9nLv9R50ba+lkIQAuKVCOVEJv+cCAwtpnxKra2xpf2tYtHZwenfukfn",
+	"kb4Hx27PQ4T/jJloqIBUoOzwUjCvingltroKU1kYOK1on/EM6WdugeprpL5YwbTCgs9b4+J8rZPGvmbA",
+	"s69IrFkEstrGGQ9JtnpDduNX7+AunOtV8JZ5yGGuWy82wSh17LUpJeUalDiUpa69RetaUy1zfx9W45ku",
+	"ugiOamDKHCxwtQlvs+iopdEfPkx6wxZbDr0slGX4sg7VGlda9foNjHKlsBW03yulKmfndYuyDQvr+kSV",
+	"MOAcYNkDqOKtgFLI3bpbLcC1+HV7Y9Ze/8WjnT9HOBXb6KPaR3isEkmdO3PzmYKEPpqOUg5lV9iOvqYr",
+	"IfaaDWZ731rkNbsWGG0w5GMULtBFMpFnU9ZPZKKt9+G/1FVrhWBGNfNwLoLb6nrMs4K4eTorl3FQ14qL",
+	"zmdBsK015Nsa8m2pbMnHCKd70iM9fWvx7EgPxK3SFZw8YIxXMCTyoZgij6b8oyJj0p3y2gRI/7w/0v+z",
+	"Vq3Lpss6XPR15iuuwgZWTVD0elE9P3bbQ1pDKFeFSXuE9+NJ0g5KK/Xrgq6OXdZXGc74VGmO6P6wrCOF",
+	"QDgIYie0YzKrsIkvBivt+Vnzcou5DMd+VMx/CWfIOuK/jvh/vqy/x+me96f5Uagd+UwRjtVwVpvk1A/K",
+	"Hv2FxQdm4T0FcNbnlh+z/PH5mN0q3GsxlCxHQ88OlLWWJ2t5spYnX3QG2XN52heGo/K50RxEqtos5y8I",
+	"lKo4zLO4VGWvzmOhqepW4neETtUFq/QVcnExTvIhJsIQcxxnapDxEaWQiVUKX7dmEpF7FXWiNhcZaDRV",
+	"N0InvWuG4QgDz2NFkF4DVa0dSU8LVFXLlZ+t+nUJ5xKm0N5TetJxyvxK5a6hRK+U6mNa5ywilqc1Ocuj",
+	"5Cd/EudVKG+2TZlOGV5gKDKTU4xZp1RnYZGu4BI9dEUTj3yWErF/TkQ2pQgnrjtrYmJxa9frbxCUZ/nC",
+	"LKNX3/6Q4AklSp5gFhwhKCATpENK4DlL4l3b3eqke9o9eXfaPTu47H744fDHi+OLM/xWQt2rNFiIPLVd",
+	"r6j1L86ZVkXzkV0WWIQE14bnLFpIS6jAskRzK5GfRAj6JdyLZ9b+ZiXMS0jCL6CUmTVvtlGxan2WgqYn",
+	"WayvRZ9Y1zb9oYLqa1N2xYLoUv4ydlxepS56adDOh7Km/7jQnfOs5AWSpb8mAM/lbNjFhcLvGcjzD2L3",
+	"rzE915ief1hMz9V8Gg/ELskfcQ9ORodlD6GYzPM2+Mm2yyOdVNwSNNBZxJNQotgF+8mJ7CRvzcNAqfSD",
+	"ehgOBaugEh1KW5JtnBiPRwlbe0m+WC/Jxdzz8DW5SW62ywVqxsXgl6g9hxegojo8s4L2ZEgyaxfM2gWz",
+	"dsGsXTBfFB7NE/hgFs0x+L2Auj+Jz2ON677Gdb/3OH4ZyO7zPIK/Mbh7/ZH7DfDd126vNdT7Gur9s6e7",
+	"rPHeF8yy+IIh37+ufIm1ib420df5+2uL+xmTHtY48Gsc+NYClXRfPhT8E8mtr8WRv9YN1rrBWjdY6wbP",
+	"6Y1f1REPDOKBaj5iStoeSQMIPhf8zSRfOBDzAtAb77VBfwMPF2mD6XY0GV2JLOogl+J4v8WG5ykI8Ckb",
+	"KjS5ymhxAdOT3hCkPSLu4Q9veQ/+DUKJqHgo/ym301RLOfS5fqZG90LMWZw2qjQUqRjhWnCcwKgdyvNh",
+	"oh0OnHN64nRxpPZ99pahyERAmHMOGq6nNKyvFCzmOb+C3cWsCTYWWSivE0lg9R6WfKK9fFAZl7HhVZ9F",
+	"tk2utri9CU/VYCLwilXB0IGxy3I1EPkQPoVQUojqznM2Ujpn32xubhbTbpKChjmjt4kWrTY7rAODx5wL",
+	"Lu2D1MlA0TcsYdThxdOm97hkucAFhN0vXpPkTHwai15O2ScDxMg64L0hEiVDzTSUiWRc94SMEcwvJjKZ",
+	"B/n+Hul/Rk+aPQYOZ9ijAoetD1LASGeUgQk8hVtYFKjbzZtRBhaVU4cxHNmFOx8ujhi/X9CGeeZ5IOEN",
+	"y8AFtvTZ6HwbzEAIlFf/ALgpw/p+WGe3jnCnFu49r6sFmcSVPgJTqsWhL45Eo7O1fe+LjZryA1FqP/8P",
+	"dgukmSaDYQE9PVUYobhNZKxu2VUm+LX+S6VMdAm1BChzz/DeeYqJ4cWOIPHAUMDF4mriE2ugdieMa5zX",
+	"90gyhy+OaV1BWXoVcsSTviSBiK3c6+QG6Vsi0YfD2wTn4vf7wMYWiFFq5A35pE0HFdYsREbAIkfT6Kz2",
+	"0g4r5ZoB843xt4fvzw9OL08Pfr44PD3YjwIHmGoK6C2ebI9LjPdhwTvJPoPSOg8QNmAG6VXPg4WdJ5aD",
+	"UqEFvn6obtmIy2kob4UHWNvcJDhFEiRAAy1K2ttTmWDUiYN94JIPSMZYOQ2ySFNw8taAvdK9ibagqnEd",
+	"GOkui+Jy2D+qu41UhdwmDxqlx4EIgl4hWKZuy+i7iIuwC5qMWSjaCLPyV4I55FxUWZoe4GwLNvgGS1wG",
+	"fMwSSSUcJU1KAoH5ArfI0NQwmPngsWceIS/rdFi6G8qZpeOFn/ACRE8m4YgcKtBBuE2m2v/190tw+33/",
+	"0Tnc3h32MtiyR+1rPv8l4MniuZojSAJmuDBoyHXWG50kRkdplewNyksHzcA7lNirox4l5S56qFPWrhE8",
+	"8Cjr8SxLhDbVbBXrrQ7NW/UJUN1MH8Tfw2bXQ825FhJrJCSoo1XTM139vdkN5cPtrBzudmGAwetwKdHq",
+	"gHmXEMydATK7Rq1CgLplBsO0QC8v9Das9cvJfi3ny/tGDkzBWDlsfsM15B71PdXsQqMTG6zXcqetsNxo",
+	"S5c6bSUxm9Nki3URBX2SuUrKuUY24twXsmqesfbVSZl1Z68Z6DfP6Nq53+gqn5tH2mHs0FXBgp5LrME0",
+	"JTXX9US2f6u2Yf4qvF5qFXbcKnSnbCT+4wvoHlYcy0Wgikodmdb6yufUVxCtyN+PpfSQxfuO+RZrqYa+",
+	"oJyoVWrnBafThKiTii/jhfZFbYfq+jJ1C8cYfjAeUdA5nJWEr3qwncgLbcW37qmxYBF+J2qhS1FJwfKM",
+	"S03uAhTiIkG5eKXA/OTjsUCtTprLYOG1WXcWDKCiHwb1ulRQ0y7N4ASAcvSROgXkbKBQIhvXpIytsMXB",
+	"B6BBXIm+ykSpBwwqgxK7oXFaHRoauY9DGWGcK4LpRPR4xJplh+78HXFNa4PSzqsslLiCuCctfDfP7SZE",
+	"7Ig1t1iu2NGftgwt0Ev77Mh5uFq7bAR2ez7ktCUWsiCU0eHR37rvD/cvT9539w4+HBydR21Ga2mNaKkF",
+	"y7i81s4B7zxnTiOV4hZe/EKbZVGSjdSNCEGYSHY1Zeh07tKvuBZXU9jywfBKTTJyzGOr05j8Btg4FjR2",
+	"DAgnuQ4ouWBWdaadkfgn7SfPzUPwweIbVL5ITo3aoxFKQ8eu/Y/KPB+8ubtlFu9NxKKjg8Mf3/1wfHF6",
+	"eXR8fvn2+OJoP9pl3I7mSoBQpZ0pWhKdHfx8cXC0d3B5fHF+efz28rR79ONB1GYHRP+Z6E80T+lQVupM",
+	"gQcgDQ55TOooZaLsspttUFtTatBHXKJsTGFAKC01OkoTCeoqHlHlmEibvROZmBc2KRkOZB7wHuapg1qN",
+	"J6toQmhOX7lU93aoQqnHoF5QgS8ouqYmt+3bChhuoaiKz99KhgvSCjrvMC/F2oh9vyMwayKnMdp5KH17",
+	"4X5vVodFO9vbsGV7p4cn594msw3Yx73zw+Mj7yp2Li6bUv4A/QkVGf/Ueth8aO9d97S7d37gE1SrYhL4",
+	"/ZMSXSrSKfVKCqpdrYjNt0N5rvBwuoNr2VPKc5EFbKIFi06Oz87Zhj1tG3B/VOXw8wFLCgn1eXFKkB9X",
+	"2jui1lskJBS8lUV7F+fs/LgDhF1cfdPyK23dG82iwaTfBPYvk71RPA1yvqrvl9TWR8RIQCspJEF5lt3c",
+	"MqGtwMg1nuUlIceaaOESecD+auYx6/Kkva9sLTah81vFhmqiBYafqecp42lyjVZ/nAxkkk8DnEOdtXTv",
+	"J54qyrSodYODRHFeR0r0i9fazTYf14w6FdtG5U3z83eltS1e7FHUd1WKMu3sH6Km2pV5J9h/gY7NkCVy",
+	"2z6d3NZ9keaMs1s1kfFSid/FEV+4UaknkJ4DYGcROvoD2tqrbOm8XfQVUw9tBx1raDqg8jfrzlwh3+sE",
+	"jY91z9TPi7GzvcjDVnU/FX2RoZT4A3gBXItW70ysFJCoRLQ3fi3+WKJ+2z+ZwDhciLhk0de1DUU0GjQ9",
+	"nFl3LcTYBp5JjdCtuQ1gvch0x+K3T2t6srL6lqwWHmbR5qszXSwpWS0u1mJks9sp/gA27srF6cwElL2B",
+	"zYaTwaZYKZ78NLHjL6vzaFVErBuKrhuKLlqm/1hWek9lfoksXWl+1ZvUfDDE2gqWa0ZaV2dfOrrPEGpa",
+	"K73PpfQ+Uo9dV9x/VXzJFOmvypVWrcs/8/S/529yGslJmkYu26/XE+NcxB2WK5YJ8uFTVuJs/g16kK2/",
+	"8OI88pSXNnPGAGmKLjkCPZXIkVBzIs9nQI5L/Od11HqWYn4qTHuMZ/JJyvyIV3rc+tmZJ+tmiRYB6/Mk",
+	"gwt033Vicl+FvEnURLORUjJYzQP0xfRt/WNIw6U29PkqAJdzFz1BCeDvWZR+dYWAa8/Qg5gEjzdnFoEh",
+	"KIdkayKuShY5mRTLBbEed2b8RuitKMK3TKpQWrm/waQqJP88XaKI3hpnCJ31ju/hIAAC8kSFspLz6iVx",
+	"JrnvYoYHTGAefkGZTx64ItPFD9PD+El7SXJTulB4wUjXydWkNxQxa2aCvk9BMLx/Ie3FhG0Dk4X5rNqL",
+	"2fTPrr4sFKz7beNzz6/fLNZO2DtKz95QeK3orBWdtaKzVnQ+s3/EAiw8bwxs4RbKZQ48p4lycZq/0C7K",
+	"PjOZ7aNcdWQ/tpNy7XL8jlopf1CxyCQ7kIM00UNTMop7jAVCiRzQUul8EsNgV4DvAclZwe/RVT2tFsDn",
+	"IwcKAaH5wiTlkOw0tEUyE4TlC9u6P2BXGSWwOSkJIrK9br28BqJ94tbL9Tz92dBo673eS7cdXKBo4o/b",
+	"eXC+ZFkklfdraj64Ctd/eqb8e25VuJar69aG69aGa5S9UmvDFXWG5c3A30uXm6eRrus2N+s2N3U4l488",
+	"jk/f6Ga+Avobt7qZc+5+g143a71p3Rtn7ZJYoTfOZ/dHrNvj1LXHeQYN5jn74yzNfv+oXXKecKF+fwJs",
+	"jZy/jiP/EbvqPNqgWPfV+YP01fmC1IIHG+s8qaj7QqIIX3cbnrXysVY+1srHum3Pk2of+BnRm2RJPkXp",
+	"cyV4JrLuJB82Ov/4Bex7Pk5+ElN35Rd4ILuZ395kqDB7ItEsVr0JFfBzXaA1Byyyo0HULhExJREfgcdx",
+	"JrRmza3t79qb7c32Vuf7ze832dWUxaLPJ2mOUH9w9n5ScsAGJmsvaEyytNFpbKBQNGtQ66EVapzahcsV",
+	"MXLTVMVJc41ejfLDZzkfCBYnGaX/6sAwsCQr4F14LYah94WuaVoy+3rs8QDDsrnHK72/lFo4+5FuijSZ",
+	"JzcCySWRA11p/RQUgIvYdqeMLUnZcxUxaL7tE9zsp6vNn7ypzG2ZYdpkgJijZj5GfgxVGtdB6dhF8Jpm",
+	"3P1y938DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

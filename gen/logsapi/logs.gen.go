@@ -233,8 +233,6 @@ type LogEntry struct {
 	ResponseTimeMs float64 `json:"responseTimeMs"`
 
 	// Service The service that served the request, e.g. `scripts`.
-	//
-	// Example: scripts
 	Service ServiceName `json:"service"`
 
 	// Source Who logged it, a FountainAI service (`POST /logs`) or Kong (`POST /logs/kong`).
@@ -299,8 +297,6 @@ type LogEntryInput struct {
 	ResponseTimeMs float64 `json:"responseTimeMs"`
 
 	// Service The service that served the request, e.g. `scripts`.
-	//
-	// Example: scripts
 	Service ServiceName `json:"service"`
 
 	// StatusCode The HTTP status code of the response.
@@ -348,8 +344,6 @@ type Method = string
 type RequestId = string
 
 // ServiceName The service that served the request, e.g. `scripts`.
-//
-// Example: scripts
 type ServiceName = string
 
 // StatusCode The HTTP status code of the response.
@@ -442,6 +436,8 @@ type IngestLogsParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -455,6 +451,8 @@ type IngestKongLogsParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2134,6 +2132,11 @@ func (r ListLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestLogsResponse201Headers the declared response headers of an HTTP 201 response for IngestLogs
+type IngestLogsResponse201Headers struct {
+	Location string
+}
+
 // IngestLogsResponse401Headers the declared response headers of an HTTP 401 response for IngestLogs
 type IngestLogsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2177,6 +2180,8 @@ type IngestLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *IngestLogsResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *IngestLogsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -2266,6 +2271,11 @@ func (r IngestLogsResponse) ContentType() string {
 	return ""
 }
 
+// IngestKongLogsResponse201Headers the declared response headers of an HTTP 201 response for IngestKongLogs
+type IngestKongLogsResponse201Headers struct {
+	Location string
+}
+
 // IngestKongLogsResponse401Headers the declared response headers of an HTTP 401 response for IngestKongLogs
 type IngestKongLogsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2309,6 +2319,8 @@ type IngestKongLogsResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *IngestKongLogsResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *IngestKongLogsResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -2835,6 +2847,16 @@ func ParseIngestLogsResponse(rsp *http.Response) (*IngestLogsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers IngestLogsResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers IngestLogsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2967,6 +2989,16 @@ func ParseIngestKongLogsResponse(rsp *http.Response) (*IngestKongLogsResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers IngestKongLogsResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers IngestKongLogsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3753,15 +3785,23 @@ type IngestLogsResponseObject interface {
 	VisitIngestLogsResponse(w http.ResponseWriter) error
 }
 
-type IngestLogs201JSONResponse IngestResult
+type IngestLogs201ResponseHeaders struct {
+	Location string
+}
+
+type IngestLogs201JSONResponse struct {
+	Body    IngestResult
+	Headers IngestLogs201ResponseHeaders
+}
 
 func (response IngestLogs201JSONResponse) VisitIngestLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3918,15 +3958,23 @@ type IngestKongLogsResponseObject interface {
 	VisitIngestKongLogsResponse(w http.ResponseWriter) error
 }
 
-type IngestKongLogs201JSONResponse IngestResult
+type IngestKongLogs201ResponseHeaders struct {
+	Location string
+}
+
+type IngestKongLogs201JSONResponse struct {
+	Body    IngestResult
+	Headers IngestKongLogs201ResponseHeaders
+}
 
 func (response IngestKongLogs201JSONResponse) VisitIngestKongLogsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -4367,166 +4415,174 @@ func (sh *strictHandler) SearchLogs(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37cuM4ki/8KgjORJTcQ8mULN/kmNhwV7m2Pe2ya1329k43a02IhCSMKUBDgJbV1f7ie4fzhudJTmQC",
-	"4E2ULddU79mNM39UlCWRIJBIZP7yyi9eLOcLKZjQyht98dgjnS9Shn//KMX0Qk7hT5XP5zRbeSPvSjCS",
-	"sb/nTGmiZ5nMpzMCFxItiZ4xouKML7QiimUPPGae7z3QNGcwSJxyJvQdX3gjr3846PWPekGv7/leSjUT",
-	"MTdPvZdi6o36vrfI5OPKG+35nn2eN9p/qnz44s0YTViGd9E4ZgvtjTy6WKQ8pppLsfs3JYXnezMJl3up",
-	"jGkKf4+OgiDwfC9XLOvSKRPwa5xn6e5Rb78Hvzx27VO6PPFG3mBycDw82BscTSbx8Hh4MD6Kj/uD4DAY",
-	"0iHt7+97T7633YW+N2d6JuHafz278Xzv7znLVkpnXCCduYjTPGHeyFMshjUoGFvxX5k36u8d+16ecW/k",
-	"7Voq7/b/xd7x5+J6uCb1Rt5M68Vod7e+6uduRNqqhRSKNYgbS6GZ0N2UiameeSNvb3Do+cXXerVg7ZR/",
-	"4BT2utcnsKu7e71jS1742MUN7prNB9bqlz/lC6UzRueVX/e+bl8M7fb7A99TmupceaNBEMBaZa5xoThU",
-	"MOnTYT/od/f2Bofd4eBw2B332bA7PIKxxkEc7MHMBZ3j5hgqdqdMf8I/Pd9bUD1T3ugX7/8riNz5lzAP",
-	"gr3YfD5P8BP75T93P/9p54/eZ2RxLWOZ4n2wYcCtWi8U/AhcsbiDYb3RhKaKwWrsqYL9MVxtn+VZDpyM",
-	"h4zFk6NuwuJBdxiwSXd8eHjc7R8k7JAN9o6G8eHaOuzsgbHgT5lpb3QUHAXlBC0/IUFlnsEMPLdHHlI2",
-	"0yy5o9ob9Q+P9w/2Do6CoD/Y8z2d4bn+5Ys3pikVMcvuij0N/PJLHKJ+99D36rJivza7p89+MYc7t7fe",
-	"wBxt9/0252Ups3u1oLioyd5Rn+0NWXc/Hux3h+xgvzs+7o+7e3FAjw7iSbx3vOc9PfnehZx+pFNWF46n",
-	"ZEGnjCy5nhHqRCBhQmcrQkWCAhKFpflKTozIpPNCplblJddsbkjHRLKQHOVUuRS75cM930vZA4M94mIi",
-	"UcYohXMDIUPKO8ggCEiVZxvCSC5Yhuf3HL6rXpixmPEHlpxqJPHgoNvvdwf7N4NgFASjoN8LgsHPXiGc",
-	"z7cUhk7e3PA5+6C8Ub93NKwweYU/C64r9YrZ8rcSxOUgCHxP8zlTms4XrXMMev3B/s/ek+8U0fmaHnqW",
-	"zAPfqqYvX62vGuR+mTcbIrkuwCqyoHGcn545kU+v45YHTlF2ExSXpE3wNVb1AqsEvWEQfANW2X+BT3Bb",
-	"vopJ9n72QLQI9qjf5pmSmTfyPtzE+5c3f/318m/T5Yd3Z6sPv54uP7wdBh+m3hNIgwXN6Jxpqy/dbV+8",
-	"hJmpcSm8kXczYyQqx42cAFhk7IHLXKH0OCFyzrVmCZnIDH+e8Exp/K0HTGoQ2vOT8j0OD0R0UYr72MzL",
-	"91Q8Y3OKLEkfL6xWR/LMuXCf+75nNbvFJ7DQ84TNFxLl949stb7ED/SeKUJJxkDAKTphPQLLvmcrwhXJ",
-	"WCyzhCWEi1L0JVTTMVWM6IwKRZH3CVV4wTLjmhGuQwGqiMVa+Ua8wo+OJ0b4wAXTHG/t4Kj3bOUTw5s+",
-	"AfWGEngsk9UOoRPNgLZUmweEIpZzS3Uq1JJlqnyKIb97ViHHDT4iUUER3b1mi5SuWDIiOstZ5MO1ocAn",
-	"KCKknnExPanP1cyEViA11WRCecoSIjOScJaQMZvIjBE7RS6mpENDAYwsc+0TSuKMqhkwEyWLTMZMKbjX",
-	"Mpej7o5ZqvKJFDHrkdPqNJYznrJytaFw81GapynJcqFAcSgSDYPjiETn784+fLy6Obt8+9e7H8/+end+",
-	"eXf76SwyRIuuYfO7p7C06KTcZ+ABoxpDkfDJhGVMaNyRZ8e+Prv9dPYu6pErka5gtcVWWeYo2WoEQ2ds",
-	"kiuakk40fHyMduB3IbVPlKyTnisSz1h8D3s+pVz0yI9spQjNgLHmbD5mmT2EgyGZyTxTvVDUDuBh0p8E",
-	"4yHr9uMB7Q7Hh6x7TPf3u4NJEB8le+yA9gN3FA27lGexcpC6cJL+kUN5wedcr59FwCcE8G9vgzxI8b7q",
-	"kxM2oXkKOgOfSx/5PJ/jJzMN+7GYBBeaTVmGs/jEhdFG9VngrgHe4SAYNHCmO35cEeDiulSrCOXACuWf",
-	"N8xf4ROr85/IbA4qz0uoZl0Y3Gsj2K3QPH1hqvbUvTTLgxdnmePDXj3Liu5HpfI9Ta5LKGFtLzR9m3ZX",
-	"acabJWrKwcLwDOjcG5FSKY6IyIHRyTxXmowZbNBcKk32j49hvVkmM6M8vX8/vTh/d3pzfnV59/70/OLs",
-	"XQ06OHmBpzmRRt6ROdWxEaKnH8+JJcBTlRR/zNjEG3l/2C3dELvmV7V7Bk+/dvgHKbKuT92DuSJzmgJl",
-	"jeQcZ4zeoybKU2ZkIVc4jU60tpTIJ9GH04v3V9cfzt7d/eXT1WXkhyI6v8Qr797eXn+6uo52TpwQJ0uq",
-	"iNIyYwkIUrjBrBzFtxE4hD3SWKcrIgUzVyCw90H13d687x6FAoXhgnKQMyrPMjmlmhGmYrpginTYY8wW",
-	"mnCheGKEs2EOBcuJPl59uiG7qZyqXcA60Q5qJrd/B8NQIM7DiwVToDd8mNraQktNN15pINVEMV2oOSQf",
-	"FySyfBSRjmIsFKF3XW45Zyr0dnrkhj1qw0pAAOBRahV9PKMZjeHY3/4pCIKAULFazliGYxfqzydCZoSL",
-	"B5ryJBRIJriAa2VUuMwInq4R+SiVnmbs079dkJgKeBzuBzxs3rrFOyC9n3zvvczGPEmY+NpjlHKlL+RU",
-	"EcFYYlBKJlNGaDLnonFo3l9df3/+7t3ZZe2wFLegAstISuN7OxCfzrRxpXFFCnvsG5+ZOGMJE5rTFBgC",
-	"ie2Tca6RzjixF2dEOlGxNjgYesZCUfz6RpHosTuROTJAF4aMCIhDM2bKKCAqeBDXhow9cgpnC9QCE1To",
-	"N6DUDZgnXIVCsAcAW8NgL8KZRsNgGPVCcbl+IM02V/TrWykmKY+/Wm7mgPqIYEtEMAAIzKfSZK9ueTt8",
-	"aew/V6QBAHAFubKIg5ISILnHfFseiBrPj8iYpRKEi5aE2r1wwrWzCZTtwInUEmUcQsVQZLkQiFE3gcR2",
-	"MYrQquJzrGDIdUX9icVSJDjVJeXa6Wo0OlDOGRy6YQK9OthyqCZoQTVo8gjNMkFTJOvX8lChppIROZgA",
-	"XgzY8fgoGcZ7tMlAlzdn15enFzWW4XYSBK/8hrxwKkgu2OOCxWhyUp7mGTux5pWbc10BTDjQnmtnxIEO",
-	"6sGUPtJVKmlyI+UFzYxvbHtaVUnw8fSvF1en7+5urq7uLk6v//VsM9YAJQliuB8Mj/YPD1CHqd8JY+AD",
-	"uSIprA7tR2vFWkefCUIo0umTD/z7dj6Hqd1I+YGKlVWg6ut5Cv2KCKb7ROGZaPDS9enN2d3F+Yfzm4YI",
-	"AiCUAdpAG8BSkSXfWtHQNGUZUSDG5uaEmiWXtAPIs6SrN4osWNaNpVD5HCRPOTeapnKpQtGJqquxSsfd",
-	"b812MAq5nslckwVVCmhf5WQpeuS6pFooaqaqJaHaqFa+mYB6pQS6FTTXM5nxX1nytcwCZNDyngkyo4qw",
-	"xwWgzga33F6e3t78cHZ5c/72tMkw1OAEMmY0A97HoWSGiLpw7vw9x1F/n9MX0wwNMyErAMaHOQhQPw56",
-	"m2l2osZiop0RobXZh8LdUhgOviOMT5aZFNN0RRSfCmNROMaiFqLgo6koKOBGy8W9kEsRApTN2IO8ByMh",
-	"+umnn7qnuZ7BtGOqa3gIyVF6ljJGlRTbcWFz2HanIy2vAOwWz+Bciikjnev3b8nB4X6w4xPWm/ZI9L2h",
-	"UMZoOv9z6DkMR3no+Ub5/Dn0LEK/M3T0orpt/DVD1A7EmilszsAD5Skdp+wfk5cp1eiHaTD+v5+eX5x+",
-	"f1HXNIVnMq88/dtyd/EI5JyM0XgGT0FcxdGWzXW73XldLqf3f1E0qXyxkJlmyQeWcHqDF32t3r+9/HT7",
-	"8ePV9c3Zu7sPZ+/OT+9u/vrxGeVfeC2aj/h99T9Ym1HzmVEPXUt2YHhufezWg4kjygkB62ZlzkbhaYad",
-	"WGRgU2kbaipYeW1PFyzmEx4r0gEBIicTJhLglwlnKUg1E27MKpBuxyfLGUMdnDF0elKx6q37oWoHZe25",
-	"Gnl1TuMZF6ybMZrgFzG6lrbzs5Cmm8UPRXR5dXP3/ur2Eu/YYHv4GwG+T6I1BInDtvMXzurs5oerd3fw",
-	"3NOLi6uf7PgWisPfFRlhx6rrF59ULGKf1MFK03Pc5kxbI3zB9E2y/5DPqSipbePPvVZXZ6GUR79UdrIc",
-	"/HNxkxz/jcVoZp6LKVP6mil0Ba89XS7JnIrSUwq4q4C3TZ41mNjglnX+t95HOAF2MDOOD6jPRTDgkNQ0",
-	"zOBFX3R11cUM2pb6oxRTt9zCudr0CtugfSqnxNyJmp+M0btpJjmHCUrBriYYsH9O5Ni0qjM4kxiO3uLi",
-	"7+FR3tNnO+OLagCaJgkGNGj6sUJ5neWsKcuK28Bym/M05Q7xrm2bC3U3tozPGVELgPNcGKJwrVg6qfCe",
-	"2VKgrQ2Itw4C++qSNAr7SUt5f0K6/UIyFfLKuH9QO4JKFKz1gdmmLXyfyXkllod+Tjg+ZOJ+MCkBLokt",
-	"pe4qZb/luuWJTxsYqtiwtYncLmCwvh8EQYWdlG/Znmg5Zeh5QVSrCUXzB+M3JhnkVazlzenjubmviOC4",
-	"z8XUaZbRVWXm5uZX8RWckOrhmCBrvFEkmmm96KZyGpFFmk+56JHvmeKJxb2onRQ6npaGmxQTifIJnUsx",
-	"DY0TSvkkKrMZItKpMi7BEBAOdiv4I2ELGc/8whIhoNx2fBIVqYcouqvZQSCqG1lE8BUKI/jDWaTwdwVG",
-	"s+QO/tIr+L5IIIpCASA+Mo7L6MTqdVwnAId7ttA+sX59mDSGBNBFX5o0alRjfYvrQhE5IxAxBzzXJNCt",
-	"ff3YpQvevWc4N7rg8BcaF1Es5T23gelaBD0ULpytmO6WlxWCnVBFol8yltBYs+QzKLRQgARHaAFbbYyi",
-	"CJZZpDk54sHvca60nN/xBCMImvDitFWuMoPsGDJyrUikcmSqqHlllCuWgQkVkQ5LAT/D1TyJfIIf4XL4",
-	"SOTEkm5t53ZOKjadG9qvm3qVafs4poFSYEMLGQozXyQnGsA0IeOVebYNpUZ2TUSKdGVgQF3S1pKJXjzc",
-	"xcV1cffSfdelD7maUPTybQ4YV/IlX7rpks5ZcoYk9uppSq+6s6HFS2d7sYBN+rw6zKvk2KkTQkYdAV6G",
-	"RfvA/LEUEz7N4Sh08CqaJMrgIPRsGVm2s65JeQv0seKRJw7iGI5shd8mitwGnsxNbxR6EpwzNmFxSjOq",
-	"+QMr5oySoR0ethKwAoW2J17VUKLKUNLlgln1WSdMNXt766dc16WiT1K5ZFk3poolLrUGzri94I0yIhZO",
-	"JxUEdR3Q3AZSKzQpKfDMhsmlqGxaER3Bte719lEOoEG+02sH9CZTrm0zf7i5+VikK1mZywWJ6YJrmqoT",
-	"UvVxATTog/gcBOT009vzc5IyrVmm4MeKwL66+eHsOrJGoVHOXJAI48XknrEFuvGpQpjTPudGgvrr+AFv",
-	"JmVyXCu9TYb2mmnJf2VNQnNh3Put4A+zKdsoW+R+mdmYtVRBHyy+de2YSN825CRPU3J7fbHFKA0xZlnA",
-	"TPfzxvNXiujXHkCXpaYKQFVTtTjXb3YW7cPaDuNXb7Ud89m9domwGw+SuQD9EJUBNlmIdri27bgwubLr",
-	"TrQHlnG9qshvY4AzAUbpL17CxrlJw8Qc2yXNitQAeE7pCbAXrPFeFYk3tZQ94e5YAPQuJlDf1zLTuY1U",
-	"5tc3CnRZxpQquYYugWk6Ra462IwAYNplRJk3/WWzUnhjUjj8AlzpQkCYkVqH5slG3YewkyNonnAAblwQ",
-	"mSXGnUCzjD9QtJyKbCsu9MHQe953UCZ5v+7gLWeYNlEaQUi6hVQagwkuw6YN77vjA7orpTFDCFnF2i/s",
-	"g2VW33vsTqUrxvmbkqJ3TZcfrJunTPt+HoYZfn/O+XRKZnX3U8oFI3TsttRu9z+iAFvvrRUntA1QucAo",
-	"SsBxLKlOyvo8y9KMVE6naw6F8pnVXPbmI39yPooLOZ2CRvlkx3SmfFUsbJPxV0uJ//Jcqlvir3tIZvS5",
-	"ZdRz59s8eqlsxEq1lPd+m6OoXIvMxylrlc/bYX5LMcDr1cqidUpLt1Ec853f24jS6XmxkZ1KPpzJSsEz",
-	"01lPk6tK6bKYBE/95xbaVQsIXlhNeSXcZ+zW9tXMqU3os8Q+IXSMmnptW5fUoL2aAdu6ycbMbOccZ4LW",
-	"4NQbZePzr306ORXWDK7YvGB+Vyxd42IAzNoMm24ykNsXVVZrbDx/hdEBIp9hCmQ1KUNm8A1ww7YHsYEO",
-	"OMC1ciIFn/oV9ik0oF8ivArnrB3BUr46uVwTNq1IxAKCLTyLVlN8K6+ie/K5WOT61W7F+t0bFStWOLY5",
-	"FovtLXbUyHXflYg0ZHmbqfntAEoJ3GoVYrWM/eHRCyn7/9W6+IQoRjMbWDapcVjqhVLR/NQI4b9UN1gu",
-	"dxgcHzyr6Z9b4Qdz1Wu1u6ubXLC4kpH6vM4HUZTwpL7MDWvqv1h00dDVz63xurjwtZq4GhYxWZlqaXFu",
-	"UycXSzIVlOsquiWQ/w+r6/8KzWh8F5gk8kYReyv6aKN7thqZ+mpuK6sjkztbpOTslLV026q2Sww00Qo8",
-	"N+puvtCF6yAG+IHGkh29zlQwr73JgDbFQvCNlfbrlkY6mN9TpMlFw6Af7fTIuSYJizEks0T6r4xKL+Dr",
-	"CAhq1P2aKt/K5/1a+tEYlfLLtHs9NthYaVQv//wqmFBDCN8EGJQiZgMe2CJwXWR+VMLVFh5sH7FuAoDt",
-	"rq7ErCvF8utTxJL5clo+EWwJe4ax2hZ/uoMsr8Iu3tM6MqlW+K7VzmWshMTo4HfmN5yQiUxTuTzBHFPr",
-	"QY1iW9PrqnZh9KJo9wWEiStp2+QP2xnMDSHhVz3Ha4rddHvQLIOB/vOX0+7Pn7/0/UHw9Mc2BH69rU1K",
-	"OtF/dO3V3fMk2rG1rEgqVStxrXSNcYFIe2Ias23JlH9VbaTvVXVW6wIKJbsJPZi0SIuFGjCprDt/JXr4",
-	"VNOdLzsxm+7RejpMrVZz//i46uIKglb3p2JxnnG9+oSpp8bxu+A/stVprlusi9MyzdXGmaL/6J5+PDeV",
-	"I8aB5RvlbfClS/qEWxRoU0x5tUcDK6VgwFBY+xyuimqV4momlwJLlS2A4zZVN2HGtrS2DagYMqNq5pJj",
-	"W6tti8mWLG6WC5thkoLdws2n904B/OUnODBN2P2Xn24wknJajb2PiM18NajEZLYaYOITrlTOCk1pUKvM",
-	"3ihytWDi/B15K4VgsSaLTD5wdGJmobDJx4X7MGGLVK7mxmmrZhQI8MOnwf4BUSzOmDYUtMo3lnOmTIYL",
-	"LUOBmJ6XUj4PRceq6yJ2v+OX1WyVzBjK5yTCGi5DYZOu7I0sqUqSmhYxwF7o1bZpoNRgPbsTpe/Ga821",
-	"bHrTTJSqqsvBaoHzUPECYdyNaVXQVWGRiikGtMXdF3KqQmGAANFLSZZ0pUahCMV35LvvigwhJ4i++67h",
-	"UxrZZI6CtaOi2F7N+ELZGqgsjzVGiY3mXbAsFKQUk4WM6dgH+aUFU29X4Nvz75Mkd79X0jcxQAIalqle",
-	"YwkoWG1dRGMZ1gc22piggy5rhd4cOH9/+XR1CfNfmMoev4gQ7PUebT8B9MmB0jPkqTUyAP1o5amdD6im",
-	"OM0TF4KTgil4gFUGFpyapDLSaeSt2+ok5VfKQ9QOpqJ8L/WMMJGQfFH4BbDnALCBBRcr7AEA22St+lld",
-	"Mdn7XEWJDYJgVa0KRdUiMz+NmlVSHSsYK1qwkI3LGY9nBdljmWUsxVV1eeKIHwoFTAxPNMQsCotsTwrk",
-	"czlVOwTQkGFv59xBMvzhD8SAwlCc0XhWZCzLGhSsBMLzdbcR6VQLiU0pU4+cWvxYBJhDwYXleaoZyKSR",
-	"S9rkmsjM+drFyqSu81KEF9UWWLhhbuhEwyAwOTahKBOYzaRBdtSL0HBGKo/h/E3ylHBcdUGoaBD0o1Ju",
-	"rqWZhsIsAmuIVrbng/WhUG06ZAA934HE5CnXK7PZZlwjWaXLPCuaG5RNOlzQB6ylJeXYtMMBQ3MJ0TI0",
-	"6f5GsnN1TzplUfMbsI9WIp5lUkgEAXCTOWgu3lcGg8ip6wGC6eOaZhrznqhYVcWkk1epVGVDEkLjeyGX",
-	"KUumJoWi6CZS7R5ixBZ6EEE2zCSwGEBhGKtOhcpwrnYb8yknmW3tgo1KjPOCdByf6VnGWCiiJU3vTFn0",
-	"XcJSuop8chAEZK5AdVqFtWMQgEkKXZjFOgOnR87w6JgC1sribaMX2A1V7AWQ3R2ca0aB5UJROsciMuEp",
-	"5lWMi8Po5DLJqJiyRouZRcYm/LEqqA3C5XMARiKRy5Pq+M75Zksqi4TqGRDVGoJAchzbltPbvjgyS5RZ",
-	"thFmFd4JxSRP064GA8Q8YGSvBw7FngzoNsCidZGQmCrW5UIxobjmDyxdnZAo9P6eS80SsphlVDEVepFP",
-	"IjBwsKlN1GWP2KwqiezYS5ndgwjlgizZ2D6YMDHlgqmdHkEJnXKli2VW7TzSGa9IVNjQkY8CV2AolCe2",
-	"uUGluZogckH/ntf7KY0Kg2xM4/uaVVaIAtQKdldDsW6skY8U8QfKOeMwxd44btKAR4w7gYvpiFAzKZef",
-	"vGBUY/MddQ+QgIpQGAlmeg0ZDZOx0mdT9nbCX0EIIYjLmMnzIVpqmhqXyYmBPmYTxarkWw06UopQnFUk",
-	"0T1b6ILPM3cNABJeGowloCSdErPjWSddwAXd4k7YEgcYD0lCV2rHTIuVadQ8q+0hwS3M2Fw+lC2fYGum",
-	"mcxFMqpKTieR8ZjTFenc3ry155ziF+hrMiNR0NqGf1EIl2oHVF2aVGtzs5I6ZummEVAjgoUbPTGhItOd",
-	"oJVqVcWIDmUUgGJaat9GUwxhm4PUKog667VDtpZwRaI/4WcyZwmnBHD1TlHl1GwoEgqT24ZFfEeD/eMd",
-	"w+ZOsI9B+cwAoy0oUAmJjnCNCTAqk6IVic1QsAA3DPPIdiEBVUwoXtQ/qPQosU1LOnBtcrQXw38TmkQO",
-	"axTtPk6IuSQIIkJT+AnZWjC7t/BcROV0ZeCNzYjHliWs2s+E2HYmCWMLhCNFvxXX6kW4dBxl2pYo7BxR",
-	"9XgG0Vr9kat/46U3c5JncErNBMuy97Jes9InJRQdZP5gp9YxxbkNqh1V+nsjMsEtePP0puiBVO0NA9oX",
-	"lzWTKagDs98hkCsqawB5tfVMreuM6UOTa3t/a98V3DL4CztjrZNnvWYLWXvNhiCAX1egq2x0lcRywZ0s",
-	"MJlF6k1R8D1yUMAcDN81eTH8Z3RKLjb2wrE9cFz/GyxXs2U9VWcAVeT2T+/fv39XRwGwI6EoiJJhSMWd",
-	"2NOajREKe2MRVjJdXmit5phxE06dgCEJSuAvP90YqVQvMO68wkFgi4Cj0hth8hjoFq6XUHTc7aUXBzAy",
-	"GgHVVCNqzidY84a/EYFWVtvepCUUhgx2E9ebu7BHDfBBCmtRRxlOLBoRADvF+MqlwX9HIoPyohEeOnP4",
-	"jUVpfkYnUWStbuR8H8wkZTxKzhIy1xr0D/pfYqOjhq9ApKu6Me+3tE9CfjgtgyhFrMPwab1nTj2MQlqK",
-	"ATH1AXFcvaFOKExHHdPKplIy6Fi2aHtT6ceii14KRY3EqGjSstYwxx1qZbrk+KTSPAfAhXG/Nj0FvmGF",
-	"ogMDSMPCykZZPxwcR6FodGFwxwiLXZU7PvVKVmQ75NxaSWxkKvtIVNQlov6gFnj57XWlAKAtNMbLQWsv",
-	"mFyk7KQirDE7XxVlsSqPZ86+b1THGp9WymNmM26to+rD+U2tl7Ya7e7KBROGxj2ZTXftTWoXrsWIlE7r",
-	"Pq6mO8vzvQeWKePu6vcGvcAGvwVdcG/k7fWC3l7ZTPqLhxwKf0xZS4TnrIhJ6Bh1g6s3AnhLpvyBCf95",
-	"mG0gGkJsw7MIRakmtsNkr96wlCswcb4uMuLXQXgoLAr3W0ImYNDiXUa3YcMk5wxJeILhTfSoYkcz0Fzr",
-	"7dpOsG5M5+oDFxGhY/nAim/oo4FcEdaPRVYbR9iqL/Krg7bqw7VeyRe2J5hXbwX7y7MdBl1TuiKHbeLS",
-	"1opQWHFI7TW22GNnUxiitUti2TF5q5L4Wpj/yX92CUbCVQMVXFUxNK8HdPaDYMMc3UZtP8tKTsFXTtL6",
-	"HZpzPD5+do708feYo+OFRhZsucegrzZscBlY3mpWLulmK6qh56ETuTB2tDk7aoeg36lonNsga5kvtWEV",
-	"8KSP6D7Z3Av1xcyqLalczaRFoK4lUYwZaOS8wbrRX6hsWmwOyIuhyrZVljH9bberkj+0KfJeipxd04R1",
-	"iwtNC9QtLjTNZbe40IbSnz43GpcOgmD7jiB4x8LmCrQ90F2363IKnrbu9VHe8eS/Pg/hyfeGZiVtzyhW",
-	"vFvp04q39F++pdbfCW/ae/mmso8l3DE4fvmOZtuxJ9/b32ZF9QZ4eNfeVosqW+Zg2pd7SwIoy7XiFc5A",
-	"f2k6xXdh/Buems++1zA0vJFn2mw++d5CtiW9fAJLcEMwbnPsw4JfM9QYkJRsSz0NhYnemTir8UA1wiKk",
-	"GRWphUJKr1MtCgLSJhQ0TW0YZKdHInR3RM7lbQO5UZk7FIFYhh2JzE+gW0m0pJmwXwxxWalioYi4mEgY",
-	"FTs/lgHMMRcUA2F8Ucb8arYTWMsnbWUOphoyFJF1lBed3cA2NwYHDLtgxuGW2rtpo6VDTHPFlLNl2qCV",
-	"iWe1g6sXJFKjWb2RTPj072WyeqVQGru86+rrPvDLZiayCQhjdK58ncczb/H4PV7XUb5boUUxveK1G1/3",
-	"+gS/sViYjojZbsawQMsr30FhC+NKEny8BRI0bgBeJvbvsxSPlarS4+PtOj3WL69SJRgfsn4yiPfocLLP",
-	"DpIWqgS940GNKnZSDbIMtyHLcP/gZ5MKJwVbf6EWSoXqq1/+32GVV6nvesLjBj3eKusrOY9l5p3Ocva0",
-	"hlb6r+tfVjY4Gmy9lFqDpZZlWCdK9SVB6Oht9BH9b4xHgi3wSFuLZri3v8XTmq1m8b79bZbW0q/ufxqA",
-	"QozThqDKrC2niiqYyjBdO6gyDlR8TOkTRSjeCrJu8C0v+Ooasw/P9fyp5Qxhgx/MnZG1pkE2AGZDQa6p",
-	"VhknNUO9UWBy5sxlPpFOhJ97c/p4h9/dKf4rc96e/okJ19qrQ5GLxAZdMK3FHCp0cPq2amavzIPZ6bkl",
-	"2T5Fc7ogUuhK9JAql9/qm5Y1uoCFrt2CafqDfjD0M6N//Dd7/2+GML+F4rdut4v/4MeKg4789truRzvE",
-	"jGE5wIxgLVbsl3PiGkAgcYWsNz1x6QFmEKNGIp+UHgAYz9X42p9Pym/yjEeFiwAQZa3pgp1ZBcPiYDan",
-	"1XZfslfVNQ9eWbTK6dnHlddaJQaX1Rsnkaj60kDbe8jVK7SnYe1UWgi5WbxR9stipXC9eborssc5lp2m",
-	"7K8Wx/9WOZu4zhHZEr4Tg95huFC8N6xYd4i6121go3oX+i8bfWBYFeD1kitG+FSYDntKooVrXI6hsH7p",
-	"enANizcsK7tdrfKjv8YLfoMXZBaK9S3u2CZLxtmvc0VkrjHE1w+C//3//6/94+OdmpU0srkD1tbCd/ww",
-	"Fz42oUtMCbIx0iIboNo2t82usE3P/tvaFiXX1CWg78jnuN322zFkMfmTNePjH3/56nDjy1c3vWC18brO",
-	"/WTYHwYDOo6H4wE9PBgfH/aPk+N+P+gfxvvHg2rdYOvrUYsOIsdH62/P2/bFp1u853TzC02/YkVmxsOj",
-	"YOMLSL/pS0VfeEno+os/v9XbPof7B8+8d7Py3sXX8mC3X+G7/kYmfHnztmTTY9ofD+K9ZMj2JwfBYf9o",
-	"cLxHh+P9+CA5ZEeT4+Jtvy9eWLVQjft+Az8P+oMmQ2/Hzl/PzCeYGqKY/nOuJ92jryODfTExHEfH28Og",
-	"/wxvm0KQZ9j7d+Tg8o2QLdx7eHS8xr01g/1ZX7R7U/b2xux639kN1mxb59mKXetaz/6PMWrrfUL/adn+",
-	"07J91rJVtocSQHZrjTn70iKir7VwTYLyi6kVJgxaZpw0srHrydgRyveomoxNmrnY9rVvSzbu2hxptRKa",
-	"PprqCTMUZnzSxYLRzCdR6FGbhR16UfW3ouOVycwOxZjpJWPCZXvb19GYbDWfRF34PiI2c1udVLLCjdGK",
-	"GWkmucq8ui9jU5olKb5RdBKKmCrmcnKBCm/ACJmif9WMAuONympJm9celTgg2umRq4Vp/5GainIuXLKJ",
-	"TZEnnda0jCIrg7S+3Y1cVvNcXLp4EoqU37NKw4vW/I1PuBPbZHDcFPutJS7Ptxnv9d1sTdAgw2C4IS7s",
-	"Ptbl+IZAeNF15flA+D9Dxb93qLjMu/pnzPh3VgzmcLX5PMcrcyBfFT6u1kDjKa8WAf/yGXi4Wg/9y2fg",
-	"VVMD1SYVLgCdk0YFRfQchj8KvPVkFRAuM5eVRBIZ5xhBdpUh6Azw1x7jyqqr2ZwmmezTkk6nLCO3528U",
-	"uclWWJmX651iYrt4Bi3ZvmzotYtq2AZzneusCHXiS7VXa8/vVd50bDXv2mrfY/4ft10AmnqSyAfrq11v",
-	"d6kqw5u9fvr89H8CAAD//w==",
+	"7H39cuM4kuerILgbUXIPJUuy7LLlmNhwV7mmPe2PGpdra6ebtSZEQhLGFKAhIMvqbl/cO9wb3pNcZAIg",
+	"QYqyZU/1xm7c/NHVskSCQCKR+ctP/hokcjaXggmtguGvAXugs3nG8POPUkzO5QQ+qsVsRvNVMAyuBCM5",
+	"+/uCKU30NJeLyZTAhURLoqeMqCTnc62IYvk9T1gQBvc0WzAYJMk4E/qWz4Nh0Hvb7/QOO91OLwiDjGom",
+	"Em6eeifFJBj2wmCey4dVMNwLA/u8YLj/6P3xazBlNGU53kWThM11MAzofJ7xhGouxe7flBRBGEwlXB5k",
+	"MqEZfB4edrvdIAwWiuVtOmECfk0WebZ72NnvwC8PbfuUNk+DYdAfHxwNDvb6h+NxMjgaHIwOk6Nev/u2",
+	"O6AD2tvfDx7DYLsLw2DG9FTCtX86vQnC4O8Llq+UzrlAOnORZIuUBcNAsQTWoGBsxX9hwbC3dxQGi5wH",
+	"w2DXUnm392/2jj8W18M1WTAMplrPh7u71VU/dSPSVs2lUKxG3EQKzYRuZ0xM9DQYBnv9t0FYfK1Xc9ZM",
+	"+XtOYa87PQK7urvXObLkhT/buMFts/nAWr3yp8Vc6ZzRmffr3uv2xdBuv9cPA6WpXqhg2O92Ya1yoXGh",
+	"OFR33KODXrfX3tvrv20P+m8H7VGPDdqDQxhr1E26ezBzQWe4OYaK7QnTn/BjEAZzqqcqGP4c/K+CyK1/",
+	"ixbd7l5i/j5L8S/283/ufv3Dzr8GX5HFtUxkhvfBhgG3aj1X8CNwxfwWhg2GY5opBquxpwr2x3C1fVZg",
+	"OXA8GjCWjA/bKUv67UGXjdujt2+P2r2DlL1l/b3DQfJ2bR129sBY8FHmOhgedg+75QQtPyFB5SKHGQRu",
+	"jwKkbK5Zekt1MOy9Pdo/2Ds47HZ7/b0w0Dme659/DUY0oyJh+W2xp92w/BKHqN49CIOqrNivzO7xa1jM",
+	"4dbtbdA3R9t9v815Wcr8Ts0pLmq8d9hjewPW3k/6++0BO9hvj456o/Ze0qWHB8k42TvaCx4fw+BcTj7S",
+	"CasKxxMypxNGllxPCXUikDCh8xWhIkUBicLSfCXHRmTSWSFTfXnJNZsZ0jGRziVHOVUuxW75YC8MMnbP",
+	"YI+4GEuUMUrh3EDIkPIO0u92ic+zNWEk5yzH83sG3/kX5ixh/J6lJxpJ3D9o93rt/v5NvzvsdofdXqfb",
+	"7f8UFML5bEth6OTNDZ+xCxUMe53DgcfkHn8WXFfqFbPl7ySIy363Gwaaz5jSdDZvnGO30+vv/xQ8hk4R",
+	"na3poSfJ3A+tavr11fqqRu7nebMmkqsCzJMFteP8+MSJfHwZt9xzirKboLgkTYKvtqpnWKXbGXS734BV",
+	"9p/hE9yWVzHJ3k8BiBbBHvS7Ra5kHgyDi5tk//Lmr79c/m2yvHh/urr45WR58W7QvZgEjyANPGV5Lo0O",
+	"hM8pMzPDP4ObKSMgZ+HcL6dUkyVVJMkZ1SwNAT/ljKaEazKiyV3HkojnLA2GOl+wMFDJlM0oDGxVrgUO",
+	"MINrqtk5n3GN/6w//BMTmoxWpQiaUM2WdEVaXCsS51Szdga3cjGJyTxbTLjYIVIQds9Qeqkly4mGac+p",
+	"Uiwt0B/Xw0jAsGIxG7EcVmf3VuHTEpplLH+DS02Z0JxmZEZXZEbvGOHCXLPIc5jgkotULjsESGUnGAma",
+	"KUkUE6ki8X+0i4W2zb+fWCJFGqN8bfj5gouFZnFIpGBkznL7CMJ1JJgYyzxhqkNORgofP2XCE9xcmcmn",
+	"JOU5S3S26kQAayxIDoY94KhyV2Zc8NlihorN7hAXmk1YXt2iazajXFjIt902DfGbgq4ZG+tm2pEWkqtc",
+	"aUioikSFMsXzNxOvvMQScGczkSLxNJWOjl5HJMVewMfHROFaFFkIzbMmyiAHOTX894XUFHY4Z4ItWdqp",
+	"7OtLJlzKsaYDb7fsjSI8NZsIdLYo9iyN/X0lCc1zDsKAZYohx85oytxy3YmVcA5ZJOwOmNOCIIKnsCIp",
+	"/EHfKJLJCcm4YGb1lm3O5WTCxYR8MqMcI0UYiB/Y4EjkDKAWXEHJPJejjM1q+7qd2H6BCGM6X52MNcub",
+	"tt1srpZkSUFEsrHMYY06X3ExefXufWH07vSGNpzEE7Jk9I7c04ynVMvcoDVkmHnO4CSgmA9JynLQd2Sc",
+	"yxkBYWrtoiHKLCfPCReRiM/G7UspWPuC6mQaw2omTJN4rzsgl1KTC5nyMWdpjBBSLjShZCTTFVlOecaI",
+	"kHoKG8IFjDoF7TGlYsLS+sZ82Y2Cg/mXv9z1xt1PP/1ptve+T4+uuw8//CUKXrQpj2AZ5HTGtNVuTiM2",
+	"sXpcqszYYdt5zu65XCgExsdEzrjWQCvDw2TMc6XxN9hBDiOhRVyaKIl5YGVL6cO5tURRpc+4cH/3wga+",
+	"OkvZbC7R5viRrdbnfkHv4GgYZiKKju2RumMrIyASmaesODh40lKq6YgqRnROhaKI1wg1Cm+ZczxIkQDz",
+	"iSVahcYkMKfS4JghPnDONMdbWzjqHVuFxOCp0EAFOLDAATuEwsEwChgfEIlEziw5jXZW5VMMXd2zCqFn",
+	"YAqJC4qAoJ9ndMVANuUL0JNUpJHAJyjHcMfVuZqZUM8NRDUZUw4qQOYk5Sx159NOEZi2RSMB4EsudEgo",
+	"SXKqEAmhdEmYUsSdsZK6O2apCrQ3CLoTfxrmTBSrBYll5qM0zzKSL4SC06VIPOgexSQ+e3968fHq5vTy",
+	"3V9vfzz96+3Z5e3nT6fmqJEYhU8bpU98XO4z8IAx5yKR8vGYoULBM/nU2Nennz+dvo875EpkK1htsVWW",
+	"OUq2GsLQORsvFM1IKx48PMQ78LuQOiRKVkkPiGTKkjvY8wnlokN+ZCtFKIrCGQP8ZU9Xf0CmcpGrTiQ+",
+	"AwcQwZYETUvSoiSnIpUz8vnz2fuQKLrawXsM1IMLLSnDgnOQGOZ2CUvSEjUEo3b77Q1GEOE5NrxWHmTv",
+	"FLbhGP4jJ3oDxgWDnCj+y0ZhggC38uSUjeki0xbKzeiDURa9rp2G/bNRd3ziwphf1VngloOBz0GqaGBr",
+	"d3a5InAENk1P4YD+9MYyn4EJF6SAz+HeoIkenwHyPDMTeyKfnQTCp5dPwjNVUVF8T9Pr0vK1KhE9tXU3",
+	"Yel1NivQlGcqGAbGR7I3JKUNN3Q2xmyhAAMAeWdSabJ/dAQKMM9lbmy94N9Pzs/en9ycXV3efjg5Oz99",
+	"X7F0najAg5xKI+rIDLQysvvJxzNiCfDok+JfczYOhsG/7JZe813zq9o9hadfO3MdKbIRDsJBntEMKGuE",
+	"5ihn9A6V0CJjBdSAabTitaXEIYkvTs4/XF1fnL6//fOnq8s4BHBxiVfevvt8/enqOt45LgADGJpKy5yl",
+	"IEPhBrNyPLpG1hD2QAG7I+rEK/C0h6D1Pt98aB9GAuXgnAJyIGqR5xIAKWEqoXOmSIs9JGwOVoniqZHL",
+	"hjkULCf+ePXphuxmcqJ2wTSPd1C0uP07GEQC3RJ4sWAKVEYIU1tbaKnkRisNpBorpgs5heTjgsSWj2LS",
+	"UoxFInI4HRbOmYqCnQ65YQ/asBIQAHiUOptqSnOawKH9/Idut9slVKyWU5bj2LQUj0LmhAvEiJFAMhlw",
+	"pqyhnxM8XUPyUSo9ydmnv5yThAp4HO4HPGzWuMU7IEofw+CDzEc8TZl47THKuNLncqKIYCw1ACWXGSM0",
+	"nXFROzQfrq6/P3v//vSycliKW1B35SSjyZ0diE+m2kR+wO5w7sNvfGY8vwFXBpCHZLTQSGec2LMzIq24",
+	"WBscDLSfil/fKBI/tMdygQzQhiFjAuLQjJkxCmAKHsS1IWOHnMDZAqHOBBVgZOXM+J7QIBagSgEc7MU4",
+	"03jQHcSdSFyuH0izzZ52fCfFOOPJq+XmolD3AF5Ar1Nfp9e2vBm51PafK1JT37iChbJgg5ISG7nHfFse",
+	"iGvPj8mIZRKEi5aE2r1wwrW1CY/toO0sUcYhSoxEvhAC4ekmfNgsRhHneF4/Dz6+2Hi1Im3TBDrB1vYs",
+	"WjtCs1zQDMn6Wh4q1FQ6JAfjXtKnXXY0OkwHyR6tM9Dlzen15cl5hWW4nQTBK78hL5wIshDsYc4SNCMp",
+	"zxY5O644UXhaVQBjDrTnhb8MdFAHpvSRrjJJ0xspz2luQjnb08onwceTv55fnby/vbm6uj0/uf7T6Was",
+	"AUoSxHCvOzjcf3uAOkz9ThgDH8gVyWB1aDpaA9Z67kzMXJFWj1zw75v5HKZ2I+UFFSurQNXreQrDYAiF",
+	"e9ZbV+Ol65Ob09vzs4uzm5oIAiCUA9pABG+pyNJvrWjQU03QyzkzJ7TwY1vaWR/cG0XmLG8nUqjFDCRP",
+	"OTeaZXKpItGK/dVYpVP48IzFDvagdfTMqVJAe5+TpeiQ65JqkahYqc7huVGtPCWgmmhlr971/HCPxrqg",
+	"Cz2VOf+Fpa/dfFiWlndMoNuKPczR/1Td/c+XJ59vfji9vDl7d1JnAGr0PhkxmgMv41AyR4Rc+GmsV+v3",
+	"OU3GNwtY2QMkIcxBgDpxUNpMsxXXFhPvDAmtzD4S7pbCEAgdYUKyzKWYZCui+EQYC6H0CBrIgY+moqCA",
+	"G20h7oRcigigac7u5R2A/vjLly/tk4WewrQTqiv4BslROolyRpUU23FVfdhmxyAtrwAslkzhnIkJI63r",
+	"D+/Iwdv97k5IWGfSIfH3hkI5o9nsj1HgMBnlURAaZfLHKLCI+9bQMYgr3t/gNUMETzpBzRm4pzyjo4z9",
+	"Y/Ivoxq9IjXG//eTs/OT78+rmqNwMi68p39b7i4egZyTM5pM4SmIkzjapgvdbEdel8vpfENRoxbzucw1",
+	"Sy9YyukNbsVr9fLny0+fP368ur45fX97cfr+7OT25q8fn1DOhVeh/ojfVz+DNRjXnxl30LNjB4bnVsdu",
+	"PGg4ohxbRx6SonACwybNc7B5tM1cKFhzDa/OWcLHPFGkBQJBjsdMpLD/Y84ykFImeyX3INdOaOKCGo1k",
+	"Cv+JVWfdT1Rh/LXnauS9GU2mXLB2zmiKXyTo+tnOD0LqbpAwEvHl1c3th6vPl3jHBtsg3AjAQxKvITwc",
+	"tpm/cFanNz9cvb+F556cn199seNbqAyfvTNvx6rqi5B4FmtIqmCiHu9pcnatEb5g+jrZf1jMqCipbdOZ",
+	"Oo2exjJ09LO3k+XgX4ub5OhvLEEz8ExMmNLXTKGjde3pcklmVJSOSsBFBfys86zBrGxDsLXMQHCDmXFC",
+	"QGUuuACHpKIx+s96ev1VFzNoWuqPUkzccgvnZ90pawPXmZwQcydqcjJC76OZ5AwmKAW7GmP+11Mix2bp",
+	"nsKZxOymLS7+Hh4VPH61Mz7385lommKsgWYfPcqbQGF1JcVtYFnNeJZxh0jXts1lTtW2jM8YUXOA21wY",
+	"onCtWDb2eM9sKdDW5lc1DgL76nL+CvtGS3l3TNq9QjIV8sq4Z1DbgYoTrPGB+aYt/JDLmRdmQz8k5u6M",
+	"3Q8mw8zlRGfUXaXst1w3PPFxA0MVG7Y2kc9zGKwXdrtdj51UaNmeaDlh6BlBlKoJRfMEPf8mt/BFrBXM",
+	"6MOZua+Ij7i/i6nTPKcrb+bm5hfxFZwQ/3CMkTXeKBJPtZ63M1kkKHXI90zx1OJY1E4KHUNLw02YNBQS",
+	"OpNiEhknkQpJXCbHxaTlMy7BCAwO9lnwB8LmMpmGhWVBQLnthCQuMtlRdPvJpiCqa0mp8BUKI/jgLEb4",
+	"7MFilt7CJ72C74t81DgSmJhjHIvxsdXruE4ADndsrkNi/e4waXTZowu9NFFUJXXIhoBVJGJn1CHmgOea",
+	"fOy1rx/adM7bdwznRuccPpmEoUTKO25jxpXgdiRcpFkx3S4vKwQ7oYrEP+cspYlm6VdQaJEACY7QArba",
+	"GDkxLLNI9XHEg9+ThdJydstT9PBrwovT5l1lBtkxZMQ8N7VAporrV8YLxXIwiWLSwuQbvJqnsc3FwcQd",
+	"eJgcW9Kt7dzOsWejuaHDqunmTTvEMQ2UAptYyEiY+ZosHWVEis39iW2gMrZrwiisgQFVSVvJTX32cBcX",
+	"V8Xdc/ddlz5ePz/1+dscMPbS75+76ZLOWHqKJA6qWa8vurOmxUtneLGATfrcH+ZFcuzECSGjjgAvw6JD",
+	"YP5EijGfLOAotPAqmqbK4CD0PBlZtrOuSXkD9LHikacO4hiObITfJsrbBJ7MTW8UegacszRlSUZzqvk9",
+	"K+aMkqEZHjYS0INC2xPPN5SoMpR0qcVWfVYJ4xcDbf2U66pUDEkmlyxvJ1Sx1GW9wBm3F7xRNgeCK0IF",
+	"QV0HNLeBTo8mJQWe2DC5FN6mFdELXOteZx/lABrYO51mQG8Sr5s284ebm49FJpGVuVyQhM65ppk6Jr7P",
+	"CqBBD8Rnv0tOPr07OyMZ05rlCn70BPbVzQ+n17E1Co1y5oLEGM8ld4zN0c1OFcKc5jnX6p1exg94MykT",
+	"0hrpbQp+1kxL/gurE5oL435vBH+YnL8xgxt2xszGrMUHfbD4xrVjXVbTkONFlpHP1+dbjFITY5YFzHS/",
+	"bjx/pYh+6QF0CWSqAFQVVYtz/WZn0T6s6TC+eqvtmE/utaur2HiQzAXoh/AG2GQh2uGatuPclF6sBwjv",
+	"Wc71ypPfxgBnAozSn4OUjRYTTNjBko0lzYvQPTyn9ATYC9Z4z0fidS1lT7g7FgC9iwlU97UsnGkilfn1",
+	"jQJdljOlSq6hS2CaVlH6BDYjAJhmGVGW4TydUA0nMSzAlS4EhBmpcWiebtR9CDs5guYxB+DGBZF5atwJ",
+	"NM/5PUXLqciG4kIfDIKnfQdlzdDLDt5yimkNpRGEpJtLhaUiRQZME953xwd0V0YThhDSx9rP7INl1jB4",
+	"aE+kq+38m5Kic02XF9bNU1YRPQ3DDL8/5Xw6IdOq+ynjghE6clvqEgv/AQXYeG+l1q1pAO8CoygBx7HU",
+	"n1RYr4XI5GSy5lAon+mXRtUf+cX5KGp5+YUp74uFbTLyKhVWvz6VipaG6x6SKX1qGdVSrCaPXiZrsUwt",
+	"5V3Y5Cgq1yIXo4w1yuftML+lGOB1v1B1ndLSbRTHVOQPNkJ0clZsZMvLVzNZI3hmWutpbL6ULmsT8dR/",
+	"baCdX4/2zGrKK+E+Y7c2rwaLRDxiHxPqler4u7CkBu1VDNjGTTZmZjPnOBN0XKszMfHzlz6dnAhrBns2",
+	"L5jfnqVrXAyAWeth0E0GcvOiyuK/jeevMDpyU9ZBdSVpQubwDXDDtgexhg44wLVyIgWfhh77FBowLBGe",
+	"xzlrR7CUr04uV4RNIxKxgGALz6LVFN/Kq+iefCbmC/1it2L17o2KFQvmmxyLxfYWO2rkeuiqN2qyvMnU",
+	"/HYApQRulYLjSj784PCZhPj/al18TBSjuQ0Um9Q1rBxGqWh+qoXknytDL5c76B4dPKnpn1rhhbnqpdrd",
+	"leHPWeJljD6t80EUpbxaNRhsWFPv2ZKGmq5+ao1lueFLNbEfFjFZk2ppcW5dJ5eldFiQv66iG7IQ/2F1",
+	"/V+hGY3vApM+3ihib0UfbXzHVkPTroPbRh2xyW0tUmx2yvq1bVXbJQaaqAfPjbqbzXXhOkgAfqCxZEev",
+	"MhXMa2/cp3Wx0P3GSvtlSyMtzNcp0tjiQbcX73TImSYpSzAks0T6r4xKL+DrEAhq1P2aKt/K5/1S+tEE",
+	"lfLztHs5Nqg+aGM3gVfBhApC+CbAoBQxG/DAFoHrIvPDC1dbeLB9xLoOALa72otZe71X1qeIHVjKaYVE",
+	"sCXsGcZqG/zpDrK8CLsEj+vIxG8YsVaZZiqGzeFCB78zv+GEjGWWyeUx5oBaD2qc2DpaVykLoxeFss8g",
+	"TFxJ0yZfbGcw14RE6HuO1xS7aR6kWQ4D/efPJ+2fvv7aC/vdx39tQuDX29qkpFWtk9+xZaZIKlWpPvWa",
+	"kBXliubE1GbbkMn+osrDMPB1VuMCCiW7CT2YNEeLhRAmvRApfKroyecdlnVXaDX1pVL1uH905Luzus0l",
+	"84oli5zr1SdMGzVO3jn/ka1OFrrBkjgpU1RtTCn+j/bJxzNTxWGcVaFR1AZLuoRNuMX1R4lt0wNTtQQD",
+	"RsLa4nBVXCnYVlO5FFgxbMEat2m2KTN2pLVjsJB1StXUJbY21q0Wky3Z2SwXNsMk9LqFm78+OGH/5y9w",
+	"OOoQ+89fbjBqcuLH2YfEZq0aBGKyUg0ICQlXasEKrWgQqszfKHI1Z+LsPXknhWCJJvNc3nN0WOaRsInD",
+	"haswZfNMrmbGQaumFAjww6f+/gFRLMmZNhS0ijaRM6ZMNgstw36YipdRPotEy6rmIk6/E5aVZV4WDOUz",
+	"EmM9laGwSTUOhpZUJUlNdzFgL/Rg25RPanCd3YnSTxM05lXWPWcmIuXrbbBQ4Dx4Hh+MsTGtCroqLBgx",
+	"hXm2xvpcTlQkjNIneinJkq7UMBKR+I58912RDeSEznff1fxHQ5u4UbB2XNS8qymfK1uPlC8SjRFho2Xn",
+	"LI8EKUViIU9a9kFhaa1UuwaE9vyHJF24371UTQyGgDZlqlNbgt9RpbYM6+8abkzGQfe0Qs8NnL8/f7q6",
+	"hPnPTZVNWEQD9joPtqwf/W9l4Xmln0DRZKiomQA1lGSL1IXbpGAKHmAFvwWiJoGMtGo557ZSSIVeqYba",
+	"wbST76WeEiZSspgXPgAs/Qc2sEBihaX4sE3Wgp9WlZC9z1V32IAHVrgq0xyp8DbgT8N6xVKroTOMk43L",
+	"KU+mBdkTmecsw1W1eeqIHwkFTAxPNMQsinxsawjkczlROwSQj2Fv58hBMvzLvxADACNxSpNpkZ0sK7DP",
+	"C3ov1l1EpOUX9Zqyog45sVixCCZHggvL81SzGfZKsQmaXBOZO7+6WPn9TqqVElh0YW5oxYNu1+TTRKJM",
+	"VjaTBtlRLQjDGalFAudvvMgIx1UXhIr73V5cys21lNJImEVgPc/Ktl6w/hKqTaMKoOd7kJg849r2bjLj",
+	"GskqXZZZ0Sag7JXhAjxgGS0p9uMqQKC5xDZfoLZWPeXqjrTKAuM3YAutRDLNpZAIAuAmc9BcbK8M/JAT",
+	"14oDU8U1zTXmOFGx8sWkk1eZVGVfEEKTOyGXGUsnJl2iaOrhN/EwYgu9hSAbphJYDGAvjFWlgjecq6PG",
+	"3MlxbjusYL8Q46ggLcdnepozFol4SbNbU6J8m7KMruKQHHS7ZKZAdVqFtWMQgEkAnZvFOmOmQ07x6Jhi",
+	"Um/xtt8K7IYq9gLI7g7ONaPAcpEoHWExGfMMcyhGxWF0cpnkVExYrdPLPGdj/uALaoNm+YzZBlbH/vjO",
+	"0WbLG4vk6SkQ1Rp9QHIc25a22/Y0Mk+VWbYRZh7vRGK8yLK2BmPDPGBorwcOxf4I6CLAAnKRkoQq1uZC",
+	"MaG45vcsWx2TOAqwlVRK5tOcKqaiIA5JDMYM9paJ2+wB+xymsR17KfM7EKFckCUb2QcTJiZcMLXTISih",
+	"M650sUzfpiOt0YrEhb0chyhwBYY9eWobDXh9OQWRc/r3RbVf0bAwvrBZk2+BFaIAtYLd1UisG2bkI0X8",
+	"gXLOOEexRY2bNOAR4zrgYjIk1EzK5SLPGdXYA0fdASSgIhJGgmnXKtDUVhT+mbJ3Ev4KQghBXM5MTg/R",
+	"UtPMuEeODfQxmyhWJd9q0JFSROLUk0R3bK4LPs/dNQBIeGkcloCStErMjmedtAEXtIs7YUscYHxLUrpS",
+	"O2ZarEyZ5nllDwluYc5m8r7svARbM8nlQqRDX3I6iYzHnK5I6/PNO3vOKX6BfiUzEgWtbfgXhXCpdkDV",
+	"ZalfJ5uX1DFLN/14atEq3OixCQuZTgGNVPMVIzqPUQCKSal9aw0qhG3UUakWaq3XCdk6wBWJ/4B/kxlL",
+	"OSWAq3eKiqZ6c49I2FZA1x/ekcP+/tGOYXMn2EegfKaA0eYUqIRER7jGBBiVadEWxGYjWIAbRYvYdgQB",
+	"VUwoXtQ78PqF2AYiLbg2PdxL4H9jmsYOaxStN46JuaTbjQnN4Cdka8Hs3sJzEZXTlYE3Nvsd24cwv7cI",
+	"sa1FUsbmCEeK3ieu7YpwqTfKtBBR2MXB925247VaI1fHz0vP5XiRwyk1EyxL0MtaS69nSSRayPzdnUr3",
+	"Euci8Lub9PaGZIxb8ObxTdFNyO/Tcuw6xU1lBurA7HcE5IrL+j3ut4GpdIAxPWEW2t7f2AMFtww+YYOq",
+	"dfKs12cha6/ZEATw60qZHqg2sXvOnSwwWUTqTVF8PXRQwByM0DVcMfxndMpCbOxLY/vRuF40WJpmS3h8",
+	"ZwBV5PMfPnz48L6KAmBHIlEQJcfwiTuxJxUbIxL2xiKEZDqu0Eq9MOMmdDoGQxKUwJ+/3BipVC0Obr3A",
+	"QWALeOPSG2FyFugWrpdItNztpRcHMDIaAX5aETXnE6x5w9+IQL3VNjdMiYQhg93E9UYr7EEDfJDCWtRx",
+	"jhOLhwTATjG+cinv35HYoLx4iIfOHH5jUZqf0UkUW6sbOT8EM0kZj5KzhMy1Bv2D/pfYdKjmKxDZqmrM",
+	"hw2tjJAfTsqASRHXMHxa7V9TDZmQhsI/THNAHFdtbhMJ093GtJXxygMdyxYtaLzeKJUOvMZZMywapqw1",
+	"r3GHWpmONSHxGtkAuDCu1rqnIDSsUHRDAGlYWNko6wf9ozgStY4I7hhhYatyx6datYpsh5xbKX+NTRUf",
+	"iYsaRNQf1AKvsLmGFAC0hcZ4OWjtOZPzjB17whoz8VVRAqsWydTZ97VKWOPTynjCbHatdVRdnN1UXsOg",
+	"hru7cs6EoXFH5pNde5PahWsx+qSzqo+r7s4KwuCe5cq4u3qdfqdrA92CznkwDPY63c5e+R6CXwPkUPgw",
+	"aeqje1rEH3SCusHVFgG8JRN+z0T4NMw2EA0htu2uDFCUamIbPXaqDUG5IvPXRkHCKgiPhEXhYUN4BAxa",
+	"vMvoNmxe5JwhKU8xlIkeVewuBpprvXXaMdaI6YW64CImdCTvWfENfTCQK8Zasdhq4xjb5sWhP2ijPlxr",
+	"s39u+3MF1VarPz/ZzM81iCvy1cYuRa0IexWH1F5jCzt2NjYfLBvrb1XqXgnfP4ZPTtdIMz8owZWPl7na",
+	"OCu3DdvPy8sOeOW0rFfh2VnRh99jVm5vaxmsTfMoY8BbTcLlx2xFFnQctGIXcY43JzLtEHQbFe1nN9MN",
+	"xvyIfo7N7T+fTXfaknx+eisiai2JYqarduG21bWmPGWTX9tbe8NCylj6trT38nY2RbzL479rWotucaHp",
+	"/LnFhaZl6hYX2hD249daQ89+t7t9Jw68Y25j9E0PdNftulj+49Y9Nso7HsOXx/8fw2BgVtL0jGLFu17/",
+	"Uryl9/wtlT5JeNPe8zeV/R3hjv7R83fU23E9hsH+NiuqNobDu/a2WlTZegbTrdzLbkBxrRWNcAaKTNMJ",
+	"vtLoL3hqvoZBDfQHw8C0n3wMg7lsSjb5BFbZhsDY5jiEBaJmqBGgGtmU8mla5zPjLrPeoFqIgtQjFJWw",
+	"ROkBqkQkQKBEgmaZDUnsdEiMrofYuZ9tUDUuc3ZikLGwI7H5aR9WES9pLuwXA1xWplgkYi7GEkbFjohl",
+	"MHHEBcWgFJ+X8beKHQOW63FTeYGpQoxEbJ3WRcczsJMN+Idh58w4vzJ7N621UkjoQuHrBaSNJ63BHBNb",
+	"agY6z0ikWv92I5nw6d/LdPVCoTRy+c7+W5vwy3oGsAnOYqSsfCvTEy9j+j3eulS+Iqchd+UFb0963Vtw",
+	"wtpiYToiYbs5w8KooHyVkC1IK0nw8TOQoHYD8DKxn08zPFbKp8fHz+v0WL/cp0p39Jb10n6yRwfjfXaQ",
+	"NlCl2znqV6hiJ1Ujy2Absgz2D34yKWhSsPX3IqJU8N/g9f8Pq7xIfVcTDTfo8UZZ7+UaVl9i8biGVnov",
+	"6xtWNhbqb72USmOjhmVYh4b/rjfzNg+vjVrs3hfle4kTmWXmHWCV+OjfJBfoTrF5JaFxOruwlsmN8lKN",
+	"g40vpnqqJ1txHa7ovzFY6m4Blpr6KsO9vS2eVu8Pi/ftb7O0hiZ2/9PQHQKwJnhXpnc5PekBPnMimhGf",
+	"8bTiY0rnKdoJjQjwBt/Kgu+QMfvwVCOgSnKReVUY10NEcGURrY2U2ZiR67RVBlTNUG8UGLcL5lKkSCvG",
+	"vzsz+nCL390q/gtzbqHesYnr2qsjsRCpjc5g/os58egJDW0pzV6ZMLPTcUuyzYtmdE6k0F6YkSqX9Bqa",
+	"Pja6wKyuB4PpBIQOM3RIoyP9N3v/b4Ywv0Xit3a7jf/Bj54nj/z20pZIO8SMYTnAjGAtZmyic+y6QiBx",
+	"hax2QnF5BGYQo+PikJS+BhjPFf7an4/LbxY5L1+QBHC30onBzswD2DiYTX61LZnsVVW1iFcW/XM69nHl",
+	"tVbDwmXVbkok9l9MaxsSuSKG5nytHa+vkJvFG2W/LFYK15unu8p7nGPZfsr+ao2M37yziescki1tC2JM",
+	"CxguEh8MK1Y9p+4dGdhd3uUIlN0/MP4K2H/JFSN8IkzbPSXR/Da+yUhYB3Y1CocVHZaV3a76/Biu8UJY",
+	"4wWZR2J9i1u285KJCuiFInKhMRbY63b/7//+P/tHRzsVE25okwysIYjv5GEuzmxinJg7ZIOpRdqA3xu3",
+	"yeixndD+2xo+JddUJWDoyOe43TbhMWQxiZYVy+gff8H3YOMLvje9xLv2Suj9dNAbdPt0lAxGffr2YHT0",
+	"tneUHvV63d7bZP+o7xcTNr6Cu2grcnS4/obWbV+uvcW7tDe/NPsVKzIzHhx2N77k+pu+uPqZF1Gvv1z6",
+	"W71RerB/8MS7nb13+76UB9s9j+96G5nw+c3bkk2PaG/UT/bSAdsfH3Tf9g77R3t0MNpPDtK37HB8VLxR",
+	"/tkLffP56tMT/Nzv9esMvR07v56ZjzGHRDH9x4Uetw9fRwb78ns4jo63B93eE7xtKkaeYO/fkYPLtw43",
+	"cO/bw6M17q14E550lFst8gJH+Xoz2g2mdlM7Ws/odv1o/8dY3NXmoU1m9z8t439axt/MMla2MRNAfmvN",
+	"OfvUIqrXWsgmE/rZHA4TsC1TW2pp39Ws7xj1Q+xnfZN60rd919uSjdo2GVuthKYPpkzDDIWppXQ+ZzQP",
+	"SRwF1KZ7R0Hs/1a00TIp4JEYMb1kTLi0cvsOGpMWF5K4Dd/HxKaIq2Mv/dwYvZj6ZrK4zPv6cjaheZrh",
+	"G0THkUioYi75F6jwBoyYCTqPzSgw3rAswbQJ9HGJI+KdDrmam54imSlT58JltRSv2W7M/yjSP0jjK93I",
+	"pZ9Q4/LS00hk/I55XTQaE0U+4U5skypyU+y3lri80KbWV3ezWhxrl08G3cGGoLf7c/Prg6ulrN0tAvn/",
+	"jIP/3nHwMsHrnwHx31kxmMPV5DMdrcyBfFFs3C+2xlPuVxv//BV42C+8/vkr8KopttokFaYus4mkMllg",
+	"XNvVjqAXICS1Uo6YSBPxdj0dW73+204XbCqEw35plavR9lNDCxNjF0+SXfyvG9rwojK18WbnQCuisfgq",
+	"7PUX/3e8Vwxb/bmWIPQB0wW5bRBQ13ZE3luP7XonTOUNb3bs8evj/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

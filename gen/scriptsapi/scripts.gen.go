@@ -566,6 +566,8 @@ type CreateScriptParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -575,24 +577,27 @@ type DeleteScriptParams struct {
 	Cascade *bool `form:"cascade,omitempty" json:"cascade,omitempty"`
 
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateScriptParams defines parameters for UpdateScript.
 type UpdateScriptParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceScriptParams defines parameters for ReplaceScript.
 type ReplaceScriptParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -615,30 +620,35 @@ type AddSectionHeadingParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DeleteSectionHeadingParams defines parameters for DeleteSectionHeading.
 type DeleteSectionHeadingParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchSectionHeadingParams defines parameters for PatchSectionHeading.
 type PatchSectionHeadingParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateSectionHeadingParams defines parameters for UpdateSectionHeading.
 type UpdateSectionHeadingParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -661,30 +671,35 @@ type CreateTransitionParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DeleteTransitionParams defines parameters for DeleteTransition.
 type DeleteTransitionParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateTransitionParams defines parameters for UpdateTransition.
 type UpdateTransitionParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ReplaceTransitionParams defines parameters for ReplaceTransition.
 type ReplaceTransitionParams struct {
 	// IfMatch Only change the resource if its current version is this one: the `ETag` of an earlier answer
-	// (`"3"`; the bare number `3` is accepted too) or `*` (any version, the same as no header). One
-	// value only; weak tags (`W/"3"`) are refused with `400`. Another version gets `412`.
+	// (`"3"`; the bare number `3` is accepted too; a section's or transition's `"3.12"` compares its
+	// version `3` only) or `*` (any version, the same as no header). One value only; weak tags
+	// (`W/"3"`) are refused with `400`. Another version gets `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -3627,7 +3642,8 @@ func (r ListScriptsResponse) ContentType() string {
 
 // CreateScriptResponse201Headers the declared response headers of an HTTP 201 response for CreateScript
 type CreateScriptResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateScriptResponse401Headers the declared response headers of an HTTP 401 response for CreateScript
@@ -4405,7 +4421,8 @@ func (r ListSectionHeadingsResponse) ContentType() string {
 
 // AddSectionHeadingResponse201Headers the declared response headers of an HTTP 201 response for AddSectionHeading
 type AddSectionHeadingResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // AddSectionHeadingResponse401Headers the declared response headers of an HTTP 401 response for AddSectionHeading
@@ -5357,7 +5374,8 @@ func (r ListTransitionsResponse) ContentType() string {
 
 // CreateTransitionResponse201Headers the declared response headers of an HTTP 201 response for CreateTransition
 type CreateTransitionResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateTransitionResponse401Headers the declared response headers of an HTTP 401 response for CreateTransition
@@ -6856,6 +6874,13 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateScriptResponse401Headers
@@ -7647,6 +7672,13 @@ func ParseAddSectionHeadingResponse(rsp *http.Response) (*AddSectionHeadingRespo
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -8603,6 +8635,13 @@ func ParseCreateTransitionResponse(rsp *http.Response) (*CreateTransitionRespons
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -10359,11 +10398,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}", wrapper.ReplaceScript)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/scripts/{scriptId}/sections", wrapper.ListSectionHeadings)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/scripts/{scriptId}/sections", wrapper.AddSectionHeading)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}/sections/reorder", wrapper.ReorderSectionHeadings)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.DeleteSectionHeading)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.GetSectionHeading)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.PatchSectionHeading)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}/sections/{sectionId}", wrapper.UpdateSectionHeading)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}/sections/reorder", wrapper.ReorderSectionHeadings)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/scripts/{scriptId}/transitions", wrapper.ListTransitions)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/scripts/{scriptId}/transitions", wrapper.CreateTransition)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/scripts/{scriptId}/transitions/{transitionId}", wrapper.DeleteTransition)
@@ -10566,7 +10605,8 @@ type CreateScriptResponseObject interface {
 }
 
 type CreateScript201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateScript201JSONResponse struct {
@@ -10582,6 +10622,7 @@ func (response CreateScript201JSONResponse) VisitCreateScriptResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11553,7 +11594,8 @@ type AddSectionHeadingResponseObject interface {
 }
 
 type AddSectionHeading201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type AddSectionHeading201JSONResponse struct {
@@ -11569,6 +11611,7 @@ func (response AddSectionHeading201JSONResponse) VisitAddSectionHeadingResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12800,7 +12843,8 @@ type CreateTransitionResponseObject interface {
 }
 
 type CreateTransition201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateTransition201JSONResponse struct {
@@ -12816,6 +12860,7 @@ func (response CreateTransition201JSONResponse) VisitCreateTransitionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -14428,217 +14473,229 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchs3luiroLhbZTLTokhaTmKq9gcjyYkmsqSVqPGdTWfdUDdI9qoJcBpN0Ryvqu7P+/s+xH2wfZJb",
-	"OAdAoz9IkZScxDOqSsoi2Y2Pg4Pz/fG5EYrpTHDGM9nof25MGI1YCn+eDOlY/RsxGabxLIsFb/Qbwwkj",
-	"KZNinobslSTBPUtlLHhAqCSUyCwVfEwYz+JsSTI69ghrj9sk8Buv/UZwSCTjEYkzckvDO/VKcDrae0+z",
-	"cBK0G16DfaLTWcIa/QY83/AaKfvbPE5Z1Ohn6Zx5DRlO2JSqZWXLmXpQZmnMx42HhwevMaMpnbJMr/80",
-	"YtOZyBgPlz+zZXUn7+kdU2tOWZYuiaQj1iZqd3dsSWJJUhaKNGIRiTnJJoxIOmUkohm9pZKRLKVc0lAN",
-	"pbahHlikccZInPl8loqMhZn0yCLOJvBjyuRMcMn6MOGMZTG82oRR79jSI1OWTUTkkRnNJoTyiNyKaNki",
-	"dJSxlGQTmuEEPg/FdBpnGYsI5XLBUpnPMopTmdm5YBT1NR4qCSxEsr0rNkvokkV9ouAaeOpZn8MMknCR",
-	"TWI+PiyuFVeivvrbnMkM1zSiccIiIlISxSwit2wkUkb0EmM+Jk3q8yyeMjHPPEJJmFI5IWJEKJmlImRS",
-	"qnfFCNZpoNvCrUqPCB6yNhm4y1hM4oTlu/W5WY/M4iQh6ZxLMmaZJMFB521AgtPjk/eXF8OT86O/fvz5",
-	"5K8fT88/3lyfBAi04Eod/t5AbS04zM9Z4QA8QH0exaMRSxnP4ETWjn11cnN9chy0yQVPlmq39qg0cuRo",
-	"1VdDp2w0lzQhzeDg06egpX7nIvOIFEXQx5KEExbeqTMf05i3yc9sKQlNFWJN2fSWpSwiI5GS3gGZiHkq",
-	"2z4v3KfXo074lr7p7b2JvmN7B2H3du8t/Z7t9W6/jbqjA/Zd+LbT8BqxuhiILg2vwelUvetcpD11k9xb",
-	"OKWfzhgfZ5NGv9fpeI1pzM3nrle5o17jdAS3vXobAWLhhPIxMxcGaAyJRyTOJAnnKZyBpjcKJNkklkRw",
-	"1ocXAkWvAkAtThhNk1hhK9wQnzctAVKP3irA8bkCGwleB2osGoZspg4qE6KlUDL4JiBNypdmQi9HDqpO",
-	"SV+qljpr5vN7mswZETxZHpIFo3eK9knSDD7s48QtfVijuVTYALh30OkEbTJQt42ldmMav7q9oHyGhibW",
-	"H5Kmo4XTmdEsY6l6/D+bvv/Nf/uNX7p7b3/9pbP39tfPHa/73YPf+O/yV61/bdSd3Fk8jbPquV3SMSMy",
-	"/jtrm5X9bc7SZb6wBN5zVxWxEZ0nWaPfBYyhn+LpfAqfEIH0R7uImGdszFJYxcVoJFnNMs7xNIVCFjaV",
-	"JBNE3sWzVYsSOEztqjpeYyTSKc1w6m8PGs6qOrWruoaVnEbVdZ1GiheOYmaJHP5a4HZdvUhF+vM1SjPo",
-	"Oi74rykbNfqNf9nP2fg+/ir3TyNcHAM2teHq8GHAbiDf6u4F+tNpFLQKCz+oX7id8IkrHyomG2+++Mw+",
-	"X1jl29pVZu7gT1rog3obWS4IHj/Q6EeasQUFoSMUXHFc9SedzZI4pGrO/f+SahOf81Wq7WU0TiRcO5rN",
-	"JXnT6RxadhtHffLtqBv2aIe9vf0+OghfU7XLNBXpkYjUln4YHH/8cTA8+TD4q8JZJiUdw1bhYP82ZzxU",
-	"f6T3ccg0aWQRmXP2acbCjEXJsvGw6c5P1LxXetsIhOLxDOxMSKdnLIWdk4jNGI8U5c7XIIUSfxTC5as5",
-	"NHIIWVBJJjQZ7SkumjHeVsv8gUZXCJpdoZzFWcL6RN9tgrSOJMC+FE/olsD7l8HZ6fFgeHpx/vHd4PTs",
-	"5LgAZHNOICREAsUoMlU0Wd97AOvzARglcY0ckkxposgWCmO3KaN3INzOE4bXI5ZkcHlaBCry20hJWH++",
-	"vjjHtYNch5IIYZ9omCVLxWXxCeBznpKJb4bv9r5HTjajMRziPE3FmGaMMBnSmRKueURoRqZCZuTbA5Kw",
-	"e5ZItRzOpJIOPTVP8H5w9u7i6v3J8Uc1ReBIzbfLTK1e0WorzMKOYk4CfZABaUrGiN+4yg8gZtJvtNpk",
-	"yD5lZDqXGWxG4QjV0nw4oSkNlUB786dOp9MhlC8XE5bC0FbG9QgXKYkVd48jveOYgzwCYrpICTCWPrkU",
-	"Mhun7Prfz0hIuZpNZkoSziZsSppBBXUUIX3wGu9EehtHEeO74nCYMpox5D+EMxahLpKKRCskaQmJ311c",
-	"/XB6fHxyXqEQ8E6KqkJCwzs9UjyeZIqdFm/xM+NxmDKg5jRRGAHg9sjtPANQw8IeXRFpBnZvQQsEPZ/b",
-	"X5Wq+mlvJOaAAntqyIAoToBjJowqxUlNFGs45pJZxjjl2SvpyKTS55zdK/HxoPM6gJUGB50DJbKd19wv",
-	"H+D1E5XHQPuoVrZ3OfCeYdHSI12H40mPHHSInIk7xj+INFI/9wg1j77JMf5IzfopkyXE+Glw/fH45PLk",
-	"/HhwPryu8g9EsQmVmoCrTRySiCUs02iO2qdIyVwyElIZ0oj9m+Kmz0709DGgxldcUk4nNDmI4ghuP5V3",
-	"oCFRs7QCKfS5pYU5YUH8WGh6mLBRpk/S0YiOBB8lcbgzE1KwooSzBeicuED1SS+/dEj1CmfpsGJJSiob",
-	"ICNoHjhBrtKaaZ73hILS/AEsgCaKuizXLoQ0VynVLY+I1OeumQPfAG4RwxFZEwAH2XWV7u8Zm89EpFmy",
-	"bFlM8DncWqCpEapfjkHMsRVUpdFrFgol1WSCLGicGUsITAScDnW+FStqF5XqddoGaNFcqXU0gcPYFfO2",
-	"ECxPz4cnV+eDswKixXoRBJ58TsmRO1IgWJjmKTssXOo4KooAo1jBXiEBsvdEjCUw2HORvRNzHu0siSPZ",
-	"+64EkOujq9PL4cfzi+HHdxc358UbqN9RRGcEcz/v5cLPXkVVE6nDDnIJlH2KZVYv9qmFXdJlImg0FOKM",
-	"pmO2HZxckFwO/np2MTj+OLy4+Hg2uPrxZLV0zD6FIKl0Owffv/nuWxDz5BeSjGFCRb3V7sCQqs25Rg0C",
-	"w48kzS55H/+AUtllQkM2ZTx7KnHP2TE56BmZ2tiTM5EulSys0aWsbZyfnP740w8XN1crsEyNwVk8ntyK",
-	"eQqsKirNINKIpc8M1pkBjWaO1FmDqzi4SyDNoGYzAZjZqLbD+fyWLQX4BiRhPCLN4Prk329Ozo9OPl7c",
-	"DD9evPt4NTj/8QTZABr8NmQyrgX3cS5jRt+Mx/h8eyZDvg4ec5nCbEBN3oGVf2cdpWi67ZODEqpfXp0c",
-	"XZwfn65SrQv24ElOwIiMOdgXqB38GdE9d00ZXC9Zai0tMRsUnK0mtNfaAPNUmqLt1q8VLk5YEpHbpWUF",
-	"bz2ymMThpCgAW1uEuGdlPmbu2NHF+buz06NhEe4LQVgC113m5ksxY2Qh5klE5ISmzF7hZyfgSDxwqoTR",
-	"e0bUgkpsD+xIght7/mr4D4V4T/lSWwnk7lKTutToC+uqxQgelYB6NRiefDw7fX86LOHx4PKUpDRjBGzi",
-	"mg2y55YPQpokLCVSYeQU6QNuOUfYMZonX0kyY+leKLicT1nqro0miVhIRd7c3Wi92ryf2+8U4RHzjMyo",
-	"lAr4Lv4J3iZXOdR8XnC6aRDK1Zrzs9HHLQngDafzbCLS+O+7kz6wSisZAMgW+zQDE3MRXW7OBzfDn07O",
-	"h6dHgzLGULSFkFtGUyW9wFAiJQqTrJ9aG66/jPwU0jSNgYA4RhrgwVzdOsPzcZnNoLSZoNUntLB6pcHR",
-	"osHSM4DxyCIVfJwsiYzHHC2ZBrOoNsPA1JRbCJjR5vyOiwX3uUhJyu7FHajyHz582BvMs4ladkizgs0H",
-	"wMEcewGVgm+IhuVx6+MkaP6EoljhRN1MPmakefXuiHz73ZtOy8RH/IAgShlNpv/mN4yhisZ+w0MF69/8",
-	"hjZEfkRANkohE7sM0VgbUYGX4J7GCb1N2NMoZkIzRZ23UDrRGAVSzM354C+D07PBD2cnjzs2ABnyVT/v",
-	"tbABICC7Pu7hgMWkjIYTtZhD4gCj/TtSNh17odZ0ArE6O2s4mhsfHFQkiyMQ51aoyMZFaPQFWlVntdMC",
-	"wfDMx2i0wgVLkj3tNrmdG6Um90YBdSmq0qCZlPYWtFbLHTdczmczkWYses+imA7hRHbVsm/Or28uLy+u",
-	"hifHH9+fHJ8OPg7/erlG1Qbnxy0jlSm+rLatoBWU5wza4NXVA6t5B5mRiusJqJZ11TXXcijJIGpLO2FA",
-	"QjxECy3IwjH6idg9S5d4HCipKdFXkkgsuBKXBWdtMtB+KcXFZhTimXJJHjTQ8z91wRvEtRorRuTcysMt",
-	"r+Dd6v3nm9fkf/7P/yVdDBQBc4Oic3jxcEXoQtMuljvGZtI42NQFrgYdmMiIt53Od923b3tvDr476Lx9",
-	"210fJeE1jl1Afq74ZUcpY3sZ+5QR55c2TmiDdzqdR8N5vEYRN2qPEDBCjDQAAJVtgJqac5YqupnF6Dq3",
-	"hKVCAGcsjEdxKEkT7AqjEeNAJkYxS5QEodEDRjcspqXUIQYir9JT1P8cQF3ZiHPFKjNnikqSKQ0nMWd7",
-	"6vTgi1BErE9qPHtejUczyEmF5/OgbD5UT1SJikeC4dXg/Pq0+n3RWQNj1ijRMOzRxeXJx/en1+8Hw6Of",
-	"1DfHN5dnIJ19PDk7eX9yPix+aVRCXGhZP1TPnp7Dpj9eng2O7AB1Fh7YVZ0RRw29wgDjkdUGlaBiY4SR",
-	"6mkinMPJ8KeLY1jR4Ozs4gOO74RJwNZr5Qxco7Z7q8fKv5UlXY84/kePFPWmcihXjf24gpOWopcx8qf5",
-	"lPIcEeV8OqVpHV4/uGEtvzhIng/+q31J3P4XCzP0btVRjZmQcRbfMxLbuJt6qrWWNJ2zhSH5GLJVN5Uh",
-	"+wLoNsTzGeovcsL9RJJrTCU0kQLNC5KkQkzBaJhZ5iPJhPJI6SJKCQFmEmfPS67Re18HCG0abt73SIBP",
-	"BYVlh+JerRB3CpRQkdr73itpnjfEOWgZ66AJ2PY5jSKj2hSpMOq9jwkGOMEAn33wdChCNMgee3EYT5nM",
-	"6HTWKMsS699z2RrIEXnQ3WMxWl5D1mDdLGVKebMxX0Xw3/cMc7ljswzQQo1Os/g2TuJsCfwfowAk41lf",
-	"n5YkE5FESl/GGwNR3hCgcqGkCL9BYo5uTKXCOlO28Ci2vFAQxLTZUQ3h0QevMZ9FO5yUsbA+8s5fjCG2",
-	"RH2ccEZccz6iizvu6uqIUwHrqlcGvl8Tatn4ECdJTKfkeqIEyZnSmYuST28DuQcXcVlLnS9Anhyz3LUj",
-	"D0mg/woAaYJMZDQ5Ugp6AGKJWqxBN1mVihITerseFYSNjd0qftXcJJgKomc3QyfAPhyLpimF2MF8Y+tC",
-	"dM1FAe0qj5AbxUnGUoj61yRNwXE9k6mPx63inWwUFufZsGQNtNWo5gQZ0gjdITS5dM5nRBPJvBW0+5XU",
-	"p+oScT2k0hrBTZUJ7Q9CY5QgKQM/m9KKEYXJDU/iO4UkHqGa0hvLFxp66RKUrltG2HSWLfvaYg5ci5MA",
-	"SXoAke3OSgMtG4PKxhXOtp+JG+xO17enaKUTxwFWn+jQTFDSVtTX60jHlZgyAUf053kSQ/i4QzfebEw3",
-	"boDA7YZXQ7gngFAKazBfwkGtwtgKwWimg9sEZ6iywkEDksCLYOlnEQk+PyB1wp9w0RLivacxdxfW/Sox",
-	"pIoMaHA6QdHySo203RXX7sBaw5VOFTGxGuie14liR4xnKU2IEYTJtTYjovUpzvo+D7TEO1zOWEACPYdm",
-	"H/q30yiw6V0xH78qBOrXyXX2vc1EJmcJjwK7AEt4o6J9OL95zlJ+ffRozAKqN0G9iMlk5UPQ8QerQA0X",
-	"mysG8ouxRaqF5HfdfFm+xF7j0556ce+epnBcaoTqcq/NmPlmfsKV1Yr5VQyiuezfJUFxCCvT990D94yQ",
-	"of72eVAUeAMTPyUzAnJ/q03KjyguAKHNyHumQjvyLCczLlefN9ENbPBSBq06fPutNQILjM3w+y7m0YaI",
-	"/XNswriepnOsn6rw9MZ0Dlf4+wr3OeS9OkG/BIgdJf/CJTiC93YVzjhbVFOd6m4a8tE+CWArwWFJegJy",
-	"rPAo0LfK87lrFkaZigTor1F3lKLXG16k1vxt1XpJlwTzEKr3z+c25iHOyFgwSZo6aw1N5DyqvYbU+JQ2",
-	"p+CKGz54DVqwz6973bHkP3gN3O5OU+5++3e4zjtcsM1lzQImPa4r0pzOlkNcIN8GfBBV6dwqbJtpbkVe",
-	"VKPBfWldczMNscB2yuB4qkaIkNpBH6yjDdvrhcXduAriU+iPNuc5KmWuROqpFI0RUsdw5l5NVCLqCMc/",
-	"6F38AvpX5eSKephH2KeMcTwfVyPbRLv6Ck5hFcB/1gsowvDDhGZErQ1sQfo6gK8/RlKnFNKUhHTKEhJS",
-	"yfokFPyecTyjZEkCGmYo8DIOXHWWikSM5wwkXzaL9QcShBORziXaPSBhIZlH6hpRviRafZuHE7IQaeSW",
-	"AYASDGBgkWHKGJ8ldCmxRga+peiPJCHlkOyUTVicErHgZT8PLFDdqzwR/xe69/dffxns/Qfd+7tOun/9",
-	"9uFf6zxAGopXGAl5mrHpo9haRJ0tBWKeO2cee6Hqx1knEroDr7mfeqO738z7Hvib26s0360ZpQv6BzD3",
-	"nOLbuX/cfFFmpfXqr9xo/+sc6vc9HXZJmoEWmLUEJa2Tx0nYQydPBSDbKTKleXaE4hWT86TGbLzaUVCe",
-	"dyPYQRGHz7/ZTXj+a7CRfbKkvFDQCehsxmgqbYpJjRFzEGak65FrRZgg52RbE+aj3lvr9lKoCNnUaCzQ",
-	"K19lkvGIzGgKNYNoRro7+JavM5Eun2DOy4NIKhY8JYVivo5CMmPPu12iBUpJYXHUJ9RJwFLqWuDWmAhM",
-	"5Crm5L6SwMXwJx1NCNlCwIvUr1FMgY2p32NOjkz+rs/fU07HsNTf2MrnAPjpNr7yYOstfIXToSuOZQsD",
-	"q86MhrNzAI9FlSysSQ7qV9Jz0611cCIO/MrUW9ImRWqMh3kCmOLv9u2SrbHwUPnC5WYaV9lSdHEvi6es",
-	"9pV8opr76SQJOqB8zBxYIClFuBO0Bvo8gC8DDxNDdJmjVYBuHVrzIVwOiNSapUwynnlY3smSOWv5gNJx",
-	"LBF8rOTv57M5bmvXcyrq/AZmQPbp8d3YQx2qpx+8Yn2bbbj8b2s5LJXhcY2HaiPPZDvMwfN0u6FL47Uu",
-	"WIwF3cXo53NbfWTlNfsCRr8Sx/zyJr/qhFtepl0uQxnl1JfrsWQrc12hCEfM3TN7qr3OoeRfh63OgcXv",
-	"ZabLYbbrLa+54XVmtfyx9Za1qvL1R0T5oZ6lRgbLBQYqia7BtU7HOLoZkuFFf3vlIl/Nc9votje7/TaH",
-	"VDmQv+TsdG3hXVuWsksEx/AhOCAeAf+BxE8bR2Vg4NTJNHl9cUYyIbbWtpBwz9M4W15DHh0ynVn8M1sO",
-	"5llNgc9BnrOnUSf4X3uDy1NM3cdEKI9MacR0oKpJYFOvmIT5wKTn02gaw4A+Dy4vrodkXz0VFCr4yolY",
-	"cCghq6XLWOcdRjoSBkp0RVC1k0yonJho2NoCm3axucSN20XuR1OWmo3jp3cGnn/+MGxUicyfPwyhhslA",
-	"J5nC+fWJzuLz553O6xCz9NSfSliIpZxrrXPCdLqZSF9JcjFj/PSYHAnOWZiRWSruY0hYSX2uMymtWShi",
-	"s0QsUaExcvpP17033ypZO2UZQhBzLUkolL40SsUUitnyUTyep5j9kNB46nMrigT4RtDy8vpj8B5k1aiH",
-	"SQBFtxDCmHvZ6GtQ5SCdZNkMk4xiPhImT4piurw+iXcaMQanFYdh40jhvS6HlutuEJJrUsmkV2dBkcWo",
-	"Cwrlm8F8K//nf/+/lkkT9bmrAxZeCTTZg0yAwfEJubgZtgP1MsLUJhGZoAkc0xkulhhqfLvEAOHVphJA",
-	"AI4ZpkJdQghP1ulQrmZqApQVpkOBbj2UzzG8ve1zn//Lv5AjN7LZ50NdLhBs4kTOZyyVzBpGZvPbJFbX",
-	"hdz3oKqeUpb7JHCL0SkoJLHMrnXgq0e0tVL/7PPm5WB49BNCNtDZ/kUnigwgZF+b190C2V6ebXkawQgY",
-	"EwkKPoL7vuuUf5NqpVEqZjMWAVZDAfI+CWgUFecMSNPEYpZRpIUOALOP8mtcLIjgpYgsRYFwwSjq33dJ",
-	"xMIErt3tPK9ONpesla87uLwZkn2NrvufjVL0EOgbaauna2HEgvyWhXQuwUg8hoIJEzR6VIAP5fMYgSNo",
-	"k5M8X44lkpFmyigQmjjyyGieJADiGU2hQh8O5enabx6IxBFRh60VofI9gcLWYIi2bhXkS05BPYitV+MZ",
-	"jMRoef4NuS5f1AnFpBB7oaz7xTU5qo32nezgUsCSfs/nJDeA/HhSC/X9/CXYJFa7AyZGM70KwAxCVh2c",
-	"HWJfI3qgebJiwG21y6FrWqJ3xqdUb3z55htHx/jmG9KsbBMMMS2nHMgSdgoFOywvWGkDM6baGjOYISxt",
-	"2O4qiDmHvxpoiO+uhgs9BBYTKMMo1QQaWsCk15v2mloMMJDYn4p7FBf0mZjvzQGo4VHQAJj1iYYZnEZ9",
-	"hFCxwhbo4voeMXRm2pxUsPVqjT4zwovS82Uf4KYNAmp12kpQsnBa+3M+nGs5IOcmqcTWqvIbYBlbtOBk",
-	"wMwBa+ZaLZEmOVbzAvUJyqcTmbFZn8QjwmL0bdI40UwyTGK1IKhJrhYI6Zsa17mA3E7JdD0FvXqAX8WW",
-	"KPhatgf0xsoLKw/ZCLRqenSCgaMW6pUs6BJFPlmsyQOYBnTEZh2wqWTJPatm6vQt4bRsnVb2goVJTbo3",
-	"jC9zMiJ14Baj4UR7mJuI3EmspixRKE30kXsZ/m+vu1IbgLPf99QMeBpSScnpHYtInsGEdFcnXkt1Cna7",
-	"6vapEa2KYGpy2WjRliG5OS7xOsYIjBpROadWAVIrRY5nqJ/lNcLAIK81ELwBcPkhhdvnVF996y8CvVmj",
-	"9YnS9vI43mkcRQmD3Km1GPIKpJZWX23gGa5YV93vujRwnxt/rge/3zJT9YZxHePhmgKhDMwkZcxD/gql",
-	"/+sSadvkA9Y78TnlS6+Q+V6iNwBc3FmblGwWeU22WFZ37fN6K34p5hy5A4RZWAcFwjOfCzIMqiFNPo/z",
-	"clnluHgjLtdHuHuF8PZK9XmCl1ChT6qUGS4ZSSm/k+awbMGYMZ3Jlo7jYHkZK0tkFIEXXGEM8ljBMdtU",
-	"FwnwOVYJcCre3S6LgFXSS3JvenLoCgKWkaGyafLPdQMQbAgidbsV4MFAxl7JWveLFfN1txV8/XCjqnug",
-	"nCmBKvJ0ixVzIJry4BawIYXuZ1KfxG0KfBFdok8joM/1W/U53n1LImOpNW0rHVqEVOsGBQWgHMHtALbZ",
-	"9jm0qAnBH+xyYNfuprj+zTBoFWucGUaHpSIUeTdHaAidNrIgKwoFR2YRLn0OkvDKEptFzgU1najTAqlZ",
-	"sMV45E/dsgkG4oMTKTBpS7srtUXGtu3R7Xqagd9AM4CeAA0BfkNdA9g3ZMQPj37SpPn45OxkeFIlyD53",
-	"Stnh4IfWILKqtJ3BTKjQftDtBaS2wgAisjlpLdNaKua0d9Ip2lK3MUrJIubSnEfemMhCzxyFZhwo3gUt",
-	"faguu6nWgcQ9mr5Bij+CSQikGKdxkN4g3F7EBJjL9j9SJMKssFRcng9MYrlT96RZrXiiff5LEvwJPpMp",
-	"i2IKXu2Wrc1SLrJvuslAlajve2/etlBQNctS4sdiEmdMzsAQnYo5FM70COOh0C2roFi9DgdCDAx8fx7o",
-	"0vw+B9OFeqj7rVO4X1fyb6pno+9fh+qfEY2AGKnl2SLihwQfUXyMJuonnUKo66KoeRWNTnXcHEELp4TK",
-	"/6yuK0DE2EwdWd6DwDQx4EvNOyRW/5egHNjac5qZlmpumBJJSIZRvpynCslxgeUq36V2Az5vAqfotAqN",
-	"B0y5LrcxQfd1H+v8klcPr2y/LrdfgiLYsC00Q+nzBg4THFbJZBEKsdS9GebGjFXbvwCOTP0FbaSq4KnW",
-	"KTGoPShUKTP3Lq9mhV0FaKH8m9YU1LEsRJ9QsGYCNSzWemtuYd7U9diC3JaqS8RuYDiGjCR8PbdBKzp5",
-	"osRwp7vAROs8qUi0ERgF9Xy39T0BfI5g0IWHqr0EIMAXypsqsH5DAqw5EfSJ0pEdQ5TgyRJ1JCSEQR+w",
-	"E28J9j3Dn8HEHfSdYkYemSVzifZw9TRUuYZnY0V2s6CvhGmQmw1hUo+ggdsoyOob4Bz20/6d4GOtBQwK",
-	"JW+x8B7W9iu2aHDRqxuQmmooCsroFSv2b/A5NnDAzglOzRRthsqNQnmgB6I81LV8JbVxum+ZVqU/g8F+",
-	"iU0ZPOL0alD6VirmY7SA/KxUNV3N0kNUsNUwFdmwBTGBKB703gY+L1XENNcIaiFJc32KhY4A7ZDVuxWT",
-	"AoxWJYGtzBJogyvUHPLqiw4d+jzQ5VvgcaUfzpiYJezQoWo0iiSRtmoSRDnrRZSKJylygxXrUARqlpUr",
-	"r9YQ5JFrJkFYUDe49y3RfSVaWlTFLii3UFgxnDjdCoM3ndcKjCvq7hwSW1fSvFHXHYiMQZ0O3nSUaOKW",
-	"9GmTU+7zW5FNIHhcugS20EUIPBFJHDIda6vdC+9Phw2vMU8T7Y6Q/f19MWMccast0vG+fknuq2fzqHnH",
-	"M0FWOCK0nuqEsfQbvfZBuwOO+hnjdBY3+o3X7U77NcaNT8Cztu/UaBjXNUAz6n6Npk9lqM/b0fmN2RZN",
-	"YIDjWoxEtqZu8MwE3PscazOg90nnouhwFl1YoKlgvRdzybiuEyTnt7qlEpR4OCRwJLrIAwo/8IO6QU7w",
-	"trVMAJVyKmW0CKhZtYs9LNbUCNU/0tiKtMaZV5tgslhvQiEq0EjwnEDRCSyiY7xbM9PkTnG8bgdlnQXp",
-	"djpKnpe5lA/GFjEiOSJ42nQ+ZhhaGFLwQdBMvd1BHHR8GY1+4yz3mjSKPU1/qW2aaOxOSGzhbEyrIx2l",
-	"qK6lR+IxF3Ac6qSKDvtUTJlY0SrP5nDW9Xx8s0HPxw0WjUi07aploYRL3dp1YYInNKysd+jnh7KPbRE3",
-	"eFB3Lnz4tdQtrtfpbF4OUmJXRwxOAtnSqQ8D7RRNsE/HKevyS16iYUX9GydqstHr9L7d63b3em+GvU6/",
-	"o/77jxr/dUZ1NPpCQOT2XpgKKZmSShRpa7vBfABaTSNrqmg4gYerZrfUsqsA6AYmdR8eNq5l6dTtqSlk",
-	"WVO5Byp4HuAJ1Q1sT3LfaUcHr3Qff6VQYBpeev34S3nHMPVG7+3jb5QLnz94jTeb7KjYZAbeer3RpvLS",
-	"u+pgsDqdpmvEqcZDx1g8QX/zq9coCdVQy5TqHhZKsK1yvSOtsefmeu4IGj0lmurWDdq56iTP5NUSqiZ+",
-	"nwf2SuSua/UBzGYmm8+IpuiywgEPay15xi4P9m2fu8XASG0tMOJUELJMViuubgJoyiyf1kadhI0ynyvR",
-	"PZuwJZa9vIW5QaNFRoVQqGM/R44Tv8p/HiFypZ7bSOwA734Q0XJLOodcySV0j1CxHUjUSqq0NVWxt39d",
-	"15681FO70nP0ocIYul8aYF8T2d/2PB45CLcJS7EQt+l7XzeFfmwfnoEJ/sDMobMBc6jrZKfe7W4wW7l1",
-	"FLz3ZpOt1VTE/tq42ZENEjKUciOGpntyqrFq4iaQwSWsrqHAMXwv3aBbl0e4HRB11EElwq3seG9OWMpa",
-	"nnp4TUJUs077R7MoxDbYX0PdWJI0V1gG2j63jgG3P2SQ829Q0sCvwpeug8p0TH8bVIofQ0VonxcNuoWu",
-	"jS1d96zkpICgPF3CC7RyBB2Vd7p1FITg+By1Sd2VX68zN29oJxtZTOKEuYZRiHcplP8nTbB9oMnoA+yo",
-	"CAYdoGkOcix0GypjgtaTJ1RmfTeCxyulsPEI+lmWzyVzLF/Fjb8it/PkTu8FYz94qaW2xoxSQpa00URx",
-	"aj358jE3vTOBQeVr4Xw03VWjWJqUVgQv5TpMTXfhYiMl6GUCBLwBsKL8MHVJAa3em5A0BBnEu1DH7oVR",
-	"L2QaRwu6LPu/3nR6wT6cnYeI5XYa0wjgc5nRpSTW6eocmG0bBtUW0SSArqlys5xRzGNpDBT/JW4BVbCl",
-	"pvWkhRMW3plIZuPnsJCJ7RLqpDukIrtKdyNYQaOq0x/bNrC1FCkTwiNY1YhH1ktdwMCCao/leOs0en1f",
-	"6jv362wArcTfCpEwyhsPNSr3QX18vY3+5ZEpl1y4oJ7bWQB9VGCjRk0gRp/6GBIM/uCiwcHjb9jWmZvK",
-	"EsX+xiAN9DaQIqp95n4HWaC30UmZtv5PFx/0hdlVfPDqjcCufItqr7SBcE6YAkQgOJEHKNW22hjOPU8i",
-	"U9jGsrvbeQZefnSkQp+7Us+bUZwkUjcHm7XJRZGvziXDTBNNvNC8b0aHviqyjlz9yDJLq55oNfsSytEz",
-	"aDpvyppO75k1nX9Y7WZbEvY1aRdX6pptSxwcY9lWbP3aYLFilDPg8FVDm45Wz5zcOrjDKdOxTDzS/RUs",
-	"b9e9Wu57OZloQfsGm4eHQ/ncRMJg5OqglGlghO0wYTRdXcr60KZmuoKkiRBDeZ5uaQck68yAPl9nB2yT",
-	"H+bTmczp7iE6dpOCLAcxSRhfBRFICGYbUVVHE2+cTI7dRbinWeaYrRNmqWm1hzcC6ylWOLJHcLfR9va4",
-	"YgbpChJZThPdxCrX2Q1Y0Zc1zG0F7434lgP835eD5dG0XCxe2JlmZ0+QrV+Me4+wX8T7XEDV/ChZbi+n",
-	"z+Y1cjqGNrNK5x43Pv6++0quzCcDZodFqEo5gD4v5wAWU/+Im/kHbiacPWGjDLpFxBIZLYv6BccTWNgc",
-	"z9MtgzxKdC09hdmRNbzuyt3b78XstlUcDEFVFOy9kBk5+RSyJDFS0hmdMo5N5YYpHTPsj/cbOaAgOWTh",
-	"dJp5dm73W6lZT4PuOo7WrXifXr9wtBeO9lVztKtSR6Hn8VfZtOaVYYnDdYW8tSU4TusiFcsJpKNKCnfL",
-	"8/kjQYz1cYE0SSqFi2xx8bxWg8+d+heQ/aBe1PxzZY7qjKU6hHBo245yYZIPTNBhn1AnDS/30GnXHRIw",
-	"MSKa8qLzhULLZxqhntkmSujHtueOowFCnlfGFRbrK2zNUX+HaDcaYtSr5Se6cNYvnzdhHU7d164piK2G",
-	"LHOVco0+h9FAxdStwxW8tcvrVpfXs8szRaPXLrBXWqAt6Ur2yF9YKjgFQ8r8NolDTIBbv4VubaDdishC",
-	"N/5uK22v2hPhkTi8tY0A3L4IL8bKr8n9AbGAdD1ngIN1+ZThNV/Q+FkbZDiIIlnTYqqJtXw92AfjDMoE",
-	"ZaIWZWW5RAc0aDJ8bHXUoo2yKPNDxV3Quw16oqX0uuKHz516NzTJJuD3jyFuwRTVqAD9EB7IC8zYEvhm",
-	"D+rlW+Zz8DvTTPHRNs5vUgJ0BYN1bXIUS9SNZ33+QZfIgOT2PuY522oatYB00t49MucJkzp3T0RLk8yK",
-	"9M7nAERTjbOmHkBzbYp6n6xpwubzcmr62voBIyzw7Ljmzi3YW4dYrS2bUE4wkxJSq1dVCNAZ8KSUAG9T",
-	"3e0dWpXq7vNSrjvZPNV9bT77qhR2nT5ezGJvQ5GVuiz2tZ2PNkhqX5PMflhJZj//UxeqFazNZW+TE4zr",
-	"gXAkmpgaKrnlwufXGeYpOEeAqR86iT1GZ0mh4MojpSxmeT0OXZOlkitqQ4Nqo1W2FREH5aIfv28AsK1h",
-	"6+gxkDuYJ9k6N1eJQb1cDGqan163lFhjrRFmTKdM+utSFXTb/e+hIpO5MpedrEf2yBGdzROmKJVIwwlN",
-	"I+B4xWq6+TYGmUHDrmcieNAWWCRITQjhLt/V4oacKXIR1zREcZZ8ab5CeU3tZ7X/RilBtzQJBV8id2s3",
-	"ngqL+24RBvddINruXuol2sbOEmax2PMqk0yJr2dCMagvEZ9dBfrWfp7ac3G0iIPttIiDrU7xC4Zsl/qS",
-	"bXZSEIWnZAnP5GU/2rryxdi2RUCXrQf1Txca/lvrQ4MoqmoYG+s+GxrpTOk7zCHcXUmq82j9CNnYUDYh",
-	"hgIfFY0OC+ppGYdrGVZXQytcVadGI6hKns9pJqZxCK2/KiElIAEpRtJqE2PXymNTlDypV+SUEtXTg4nO",
-	"5yb2FnPpFzR1IjrW1RusLSto4qFjaUNQIG66Yru0qp2WKXXwuamrkPdxgi40Gc3mUnd/tsUC+kZPAKm8",
-	"VCUpcLoNgSSuwZAtoJJe6jzvFFooitM+bwbXRxeXJx/fn16/h1JDLQ/Fx/KcWJrEqaVHmrpUs5Y7bYkm",
-	"iPbDYaCcghW5jy7O352dHg312NlC5NizgLBErF9pRPg2ueCQJ2Ck8nKEvxLLbaQPi0ilX5Y2HOdaHELY",
-	"hdyhVU2gNF/zvmvHU3pUsiSU6GoMrXoPZl1h28ZTxGK5oLOCFJF3N/vlc8niWWhk1XvwPpdMjoXfuw+/",
-	"bs+zS03bVrBue5CZQHFW6y3qMrKFpQdNXQSg9SVckxW4FUSjSo+z3xOWugFcDTBPbJ0BFtnLx8VCX8A4",
-	"kw5A/ynD0M0ZvAgtX1ho0di6zo777CLMZ9uWYfNkuZoifilLGNSGAaVBc6zDovkMjQxxViM4+LyZ13qE",
-	"tB+dLkLJmM4gqsZqkxjpXmy65YgHhaZw6gNmcvkcWpKuyL3Tdk5pTMO2j9xmGXN9nwMNFqlOFSIZlOGA",
-	"ZDPjtwRjHNHpL9qAaRsJmxgjeL1YonE6lzpXQMYJ41myzCdR0iFnksw59jOCDMato4R8fmymLRvb8FzR",
-	"3JYf7HaGN2tscwfH3C5T0Rk1z/WWt9NRbdkkn+epg5hpSG/FPHOypbzqqK+D2gzG1fldTzTiFeKmNkqc",
-	"Kt2xlzSolzSo7dKgnqj6rkuIKluNKplRZbcFKAEmkhEDQmY0m9j2kbnzTtHcpm2yIKpJT4puQmXO9rhN",
-	"BF/XDVHrwUr89TlGhzmaCfi9Yk5A/4jIfa9NfhCK46QsVxONXjRw7eJFlc54l+odAD+yrEI7nip172L0",
-	"/Ce1aL5YJ/85wh9MeteORO/psQ6PB3Bd2/Znz50VVmzFpsPPSxlgPl+bAlYILhCpji0oJoBZF1olAQxC",
-	"1X3+3LHql+rFZ5W8djUQIXhu1/n3MCAaGobokOhXkixiHolFe3d/2x8m58pAIHqat20tlP4gXOrtk9Kv",
-	"dvK7vUSvv0Sv/9FZbJ7CVULe2lyuDXWM7ZO5yjGDGC1X20GurkWc4D4P1rck03Yn14kByorlKsiS4TvT",
-	"bW5C7xlE+3Gx8Dk2JlrZuq7VdsP7DKVeE+JnU8loynyuk8na5NS1yEBhJKT/EWkqTQmr4IBJrbV5OpnS",
-	"Zbbg0Tc1gP+dmDSGwzwS+rJjAnRhf5t5Zr58Yhhek405cn2I/M4x8RulMn/3wktfeOkLL12TPPZlIlSc",
-	"KnObZZIV2gfyYhuzzZLITINMSCDToeJPyyBzW987DX8hoN7nuyaRvdNRFLq0CGwUWX5uSfR5ofzfLcsW",
-	"rFq/zyNU3sGX1zDKOxqqf3dJI3OalX4NKWSVgulbpZCVWI7tCn9QZUBvvjON4J0e+PkRqLfePm8i2ev6",
-	"RRaX9bZjl2UbU1cW1u2tXdnr3yI/LMerrXPDCoheJAkvyWFfd3LYamLv8B+XJP1OCWJuX0JsE2Y6wtfk",
-	"hbkcq757s+dz3Z+/TO+LnqNdssd8fq4r1d53CYcGs2RCI+yrZ0v6FfodyzyPDBq5SBrrorSaZ03Bxy2h",
-	"reX0UPdrcxpfQTgmW7TdgAUPQ/3G8T3jnjUCV5V227gUgiF1d0bdSrXXg7ydI+htlqf6bJhfpkC9eU4Z",
-	"cVLK6nvMNmuazNYcej8P+igU7yUidVuntx7tSmsGHZFz2+S0JqMM28D5fKeMsk2ap+qQkj9mRlk5xBhg",
-	"5nN9/Z4/o8w4WZ8vo8yhLU9LKvN5fia/TVLZUalj9B86p+zq4v3JxSsJcUqk6V7Mg96jeWQHvUoime2c",
-	"rBhPUXgsCYobpov1CpSLNPNy1Jn6EXgB7ERdR7lZ1livRjxUy0GaVgcsW3TaBK419b/fFWbJB3Cg9F0Z",
-	"SNQm2+lVHJ9eX1+c/eXEwiVEu2seuLsekDvImxtlijmX8MsliZX3+sfXUHaB9wYgXpXdZYi5K+C/2M2+",
-	"yqSu3iYvz1IRMimVonDCszhb/vMkhGUu09xY09nc2Lb/2b36G0dUl4SRQjA1XstiSLWVH2tCqn1ucz8e",
-	"C6nePkajECdcu+rdQoV9bgx1TqiwM/7W0cIrI3mfIjZtHcXr7OAfNYD3JRT30VDcpxGdNYG4Lm8vx+AW",
-	"yUY5AndQyp+ohLRq7aMunrVwg55oSH6RzfCJF4HrnypOdTeK8FtEqQ7d2/EHDFTNLZ3F4FTXVFyJT3Xt",
-	"oz7fxkBKtrGPfqk4WIy0eDbBZVdDz4hGRaefa+IYXpAfzgZHP7d3sxb8YeJcK5v8YhypBLatGFO395S4",
-	"mq2MBi/hNP8I4TQvdoFHw1odnK+LaN1CXt86qDWfuk8CRR4KgaFogi5kJTu9BZx40J3dgKu4HNQSqbK5",
-	"04pVohR9auphivVNK1ttn3/RLge/O8uMYglOuTq2WbLJ70C9Nzauf/FQ1Np9bs85V/LKAqy245TdF075",
-	"wilfOOWzBq0+0YqOjtt5quCmSPGt4l/pYJ5NGv1fflVKKp3FP7Ol/eZX9UJ6b0h38RaeiZAmJDCzQfQM",
-	"CxpeY54mjX5jkmWz/v5+op6aCJn1v+9836lpuAuR+0JmWEokEuEcPPoLKrFDwCgVU68yDdHBpD8LPiZj",
-	"BDVpKs3zekHHY5aSm9NXkgzTpaINYp617ML2gbdo6FXUa6CdHkzt2eahPDKVP7QXop338TVNJ6o7uy4X",
-	"jmvSELpvh4wzCUW2xciGh3mlHhLuFCYiuQZ6TlSTMxhp2ogtNY+HDseoPnykMp+LUQ+/Pvz/AAAA//8=",
+	"7H3vchpJlu+rZLAbYegpYcCy3UKxcYOWcLemZUkjofHOdvW6EiqBWhWZTGUhzPQq4n68n+9D3AfbJ7mR",
+	"52RmZf0BAZK729OO2J22gKrKOnny/P2dc36pjcRsLjjjqax1f6lNGQ1ZAv/sD+hE/TdkcpRE8zQSvNat",
+	"DaaMJEyKRTJiLyQJ7lkiI8EDQiWhRKaJ4BPCeBqlK5LSiUdYc9IkgV975deCYyIZD0mUkiEd3alLgrPx",
+	"wXuajqZBs+bVEvb3RZSwsNZNkwXzanI0ZTOqFpGu5qzWrck0ifik9vDg1c7FiOKaqpY4p+mUiDFZTmlK",
+	"llSSUcJoykKPpIIkjNpF7PrYq5iOWFhNmx6RqUhWhMVsxnj6QlbRI/Br/qLVejXSlIM/WBM/k+zvC8ZH",
+	"7GIxG7IEv/JrQVetdjSlfMIkWU4ZJ+mUmcf43HxDeYjfRimZiXsmSYS/xGWJJGSJR6QAql8IzjTpCWf3",
+	"LCGUyyVLJAletQ4DMhYJbCiNmc/nQkbqJZvkxt3AiDsb6JHlNBpNiWIomjAJT9YvSeY0SYng8apLKKyN",
+	"zGjIyHDlcylmTHD1OpKRUDBJuEjJjN4xQjlhYZSqjXRe+IUkYsnJOGJxKMmYRnHT5xu3cU7TlCVqi/7T",
+	"r/3UPjj6+afWwdHPv7S89rcPvt8sfVT715pXsfnXNGXn0SxK4X/KDHDDeEqGK1jsj2rjJzRlS7oi9SiV",
+	"JEhoyg5idWnEJwGZx4tJxBtEcKLov9IbQFLFs3MqJQtJOk3EYjIlUdr1ubotB85QFFGvy2SKdB7ROGbJ",
+	"C+DzULEbjcmMrpCMmgtGiyRRC1xGPBTLJlHnRC/Q5zSWAk6nJMG/H9gXPcD/vWEjwcMAOKzi6/cRX6Qs",
+	"8IjaxzlL9CNIlPqc8bFIRkw2SW8o4fGKQymRLLmPRoxEEhcfkjBK2CiNV7ib7BOdzWNW67ZbLXcvZxGP",
+	"ZotZrduyOxTxlE1Ykt+iazajEVc7t/U2deETS9eYjdNq2pE6kCt7U49Q6fMcZezz1xMv+4kmYGM9kXy+",
+	"mUpHR/sRSbId+FjJb/Uukix4GsVVlAEOUm+qvvv7QqRU7XDCOFuysJnb110WjHtyFq5TSPD1C0miEDdR",
+	"0Rk/PDgLA3dfyYgmSaQ0AQgcxbFaFMGvzIkV6hwyn+sdwNMi6YyRKFRvJLh70xeSxGJC4ohrMazZ5lxM",
+	"JhGfkBu8yzFQhCn5qTbY5wmbi0RJA0LJPBHDmM0K+1rrjN8cHb551fl2PB4dHh2+GX47Omp3Wm9bh/SQ",
+	"tl+/3lF/XbM0WfXGKUuqth03NxVkSZWMZ2ORqHdMk1XEJ3vv3gdG79ZpzCWjd+SexlFIU5GgpAeGmSdM",
+	"nQTQ8R4JWRLds5CMEzEjSpiOBE8ZT7t5iyLiPi8qt1SQCUtBq5ELkZL3IozGEQsDsozSqVikhJKhCFdK",
+	"fcVMKZ+p2pAI1OhUmQ6gXsPixnx46dfezD/85a49bt38x/ezV6cdenTd+vTDX/zaTpvy4NXmNKEzlmrL",
+	"6yxks7lIGR+tfmSrMtXe0zvFZrgxRNKxZs87tsLDNlKq3jIhcG1IUzqkkpE0oVzSkbqVMsDUD5ZJBEzp",
+	"83kiUjZKpQe00Rwu54JL1oUHzlkKhgCpw13v2MojM5ZOReihzaWYX1GzQahiMlRm8ACfj8RsFqUpC62p",
+	"YZ8yjhKZ2mdZAYLmKAksRZTQnMd0xdQ5TxZK51Ae+hyeIM3mHefXiiuhVgLAmpTdwEJ1zsOIhYbX9RIV",
+	"A9Spz9NoxsQi9Qglo4RKMCnhpI6YlMTwa0bdBr6qVJpQCY2euwzkL/u26vTjemQaxTFJFlwqTpUkOGwd",
+	"BSQ4O+2/v7oc9C9O/vbxx/7fPp5dfLy96SPbkgAO8gGc5OA422fFA/AD6vMwGo8ZCGfg7033vu7f3vRP",
+	"gya55PFKva3dKs0cGVt11a0TNl5IGpN6cPjpU9BQ33ORgnGZI73S7lM2ulN7PqERb5If2UoSCmJlxpQt",
+	"o061SEjnkEzFIpFNn98qDiCcLZVgWDBSpyShPBQzcnt7duoRSVcNuAbNJvVDTUrPcg4QAy9XZidJBUhb",
+	"RvX26wvwUEfqVCGv1bwapzN1Pp1TeKCOYU7g0U/njE/Saa3bUebJLOLm73aV4Xg2BmFUPspAbhQw5rSB",
+	"a0WiMYo5rV2NHR1JlI+CM63olGANgC85YTSJI2vJ+7xu/S7106GiurYfg1eBuhcdjdhc7XIqxDHYGyAY",
+	"XgBvg6SI9N/qTs12x68FmYEfpdLnZmXqjorSDXVp8E1A6pSvzLq9bE+o4hR9sBuK39xtOkZ9kNKJVKtX",
+	"Ilatv6EZZrxQNjHy/2GrFTRJT514llj6aB5vd4JNO6tdltoaH6Hu+9/8d9FRePtQL3kKbx8a/8uv/Xfp",
+	"w2rvYY3TcEUnjMjoH6xp1vv3BUtW2XLBY8itNWRjuohTbRvP6CfUvu2W5kX9Z6UyvhyPK22+C+tYRCmb",
+	"gREg76L5ukUJvE3lqlpebSySGU3x0W8Oa95jJsINrKTKvjsDd2YcMSts8duiNQKLVCooW6M0N92kjf81",
+	"YeNat/YvL7NAyEv8Vr48C3FxeCq2XB3+GDgc1Ai4fvqvszBo5BZ+WL1w+8Anrnxgj/B2i8+OfG6VR5Wr",
+	"TN2bP2mhD+pqVP1gAH1Hw+/RDld/aVNP/ZPO53GEcZ+X/yUx+GNXqV4vpVEs4djRdCHJ61br2Kp95Ru8",
+	"GbdHHdpiR8Nvw8PRK6reMklEciJC9Urf9U4/ft8b9D/0/qZ4lklJJ/CqsLEYm7FOGUpZFpIFZ5/mbJSy",
+	"MF7VHrZ987567rV+bSRCKZykn4Qif84SeHMSsjm4Wcq0MWuQQplhiuGy1RxbY3ZJJZnSeHygtHnKeFMt",
+	"8zsaah9pXyqnURqzLtFnm6CsIzFoQqVe2gXy/rV3fnbaG5xdXnx81zs775/miGz2CYwVJxCUjqb63ANZ",
+	"n4/AjuuoVjujsRJbaBQOE0bvwMhexMy6Jb2rszxRjW9AeuTPN5cXuHYwMNAiIuwTVd46+JnwC1B2nrLN",
+	"bwfvDr5FbTanEWziIkmE8kAJkyM6174kTclMyJS8OSQxu2exVMvhTCor1VPPCd73zt9dXr/vn35Ujwgc",
+	"6324StXqlay2phG8UcRJoDcyIHXJGPGNl61eImLSrzWaZMA+pWS2kCm8jOIRaiIiU5rQkTKsb//UarVa",
+	"hPLVcsoSuDXNDDIuEhJx8PD0G4NnJXWINiGgWLrkSsh0krCbv5yTEeXqaTJVFnk6ZTNSD0qsowTpg1d7",
+	"J5JhFIaM78vDGBhG/UM4YyH6RImItWOUFJj43eX1d2enp/2LkoSAaxJ0WWI6utN3iibTVKnT/Cl+Zj52",
+	"4n6RRIfaI8NFCqSGhT26IlIP7LsFjWOMf9hvlQ346WAsFsACB+qWAVGaAO8ZM6ocOPWgSNMxs85SxinE",
+	"bTPzVvoco87BYetVACsNDluHymy7qDhfPtDrBypPQfZRna7YZ8M7RkVLj7QdjSc9ctgici7uGP8gklB9",
+	"3SHU/PR1xvEn6qmfUllgjB96Nx9P+1f9i9PexeCmrD+QxaZUagGuXuKYhCxmqWZz9IJFQhaSkRGVIxqy",
+	"f1Pa9NmFnt4G9DzzS8rkhBYHYRTC6afyTmcF9NJyotCkIcKmI1iQP5ZaHsZsnOqddJyrE8HHcTTaWwkt",
+	"rLeofF9coOMSFjap2vEtbFYkScH7A2YE7wMfkLnW5jHPu0NB4fkBLIDGSrqsNi6E1Nc59w2PiASzCCbc",
+	"gleAtohgi2wogoPtui4G4ZnY01QkabxqWE7wuZNsQxfMSSk6MYudo49aqa1bUbO2dUASHHKunD0aw2bs",
+	"y3k7GJZnF4P+9UXvPMdokV4EgV8+p+XIHSsQIl2LhB3nDnUU5k2AcaRoH9mERywmEhTshUjfiQUP97bE",
+	"Uey9LRDk5uT67Grw8eJy8PHd5e1F/gTqa5TQGcOzn/dw4d9eyVXLxTwyC5R9imRabfaphV3RVSxoOBDi",
+	"nCYTthudXJJc9f52ftk7/Ti4vPx43rv+vr/eOmafRmCptFuH375++wbMPPmZLGN4oJLe6u0goKvDysYN",
+	"ghiSJPU2eR99h1YZZMlnjKdPFe6ZOiaHHWNT57PaY6NZi97GRf/s+x++u7y9XsNlkE5l0WQ6FIsEVFVY",
+	"eAJkzJ+ZrHNDGq0cqbMG13Fwl0DqQcXLBBBqozqk5/MhWwnIhUjCeEjqwU3/L7f9i5P+x8vbwcfLdx+v",
+	"exff91ENYOxwSyXjRpIf1zLm7tvpGJ/vrmTIl6FjrhJ4GkiTd5Bt2NtHyUeBu+SwwOpX1/2Ty4vTs3Wu",
+	"dS607OS0iIw4xBeovfkzsnuGDTG8XojWWlliXlBwtl7Q3ugAzFNlig6Bv1K8OGVxSIYrqwqODIolZwDb",
+	"WIS4Z0U9Zs7YyeXFu/Ozk0Ge7kthUCsyC1+KOSNLsYhDIqc0YfYIP7sAR+GBj4oZvWdELaig9iCOJLhJ",
+	"Dayn/0CI95SvdJRA7m81qUONObm2BhQUiHrdG/Q/np+9PxsU+Lh3dUYSmjICMXGtBtlz2wcIpiEAxJih",
+	"fLBQG82wGibwQpI5Sw5GgsvFjCXu2mgciyVkMdy30X61hRnY+J3JRc+plIr4Lv8J3iTXGdV8nkv+GUzG",
+	"es95k3ysIpb+9UsHKwCUuuV0kU5FEv1jf1EGUWal00EMsU9zCBnnt//2onc7+KF/MTg76RU5gGJsgwwZ",
+	"TZQ1ArcSCVGcYfPfOhD9eewhxI9AFisLuoBO5eoUGR2Oy6wHhZcJGl1Cc6tXHhnNByA9QxiPLBPBJ/GK",
+	"yGjCMTKZoRYwrAKPptxSwNxtwe+4WHKfi4Qk7F7cgWv+4cOHg94inaplj2iai+EAOZjj/1Mp+JZsVbxv",
+	"NVCHZr9QEmg0VSeNTxipX787IW/evm41DGL0OyRRwmg8+ze/ZgJPNPJrHjpM/+bXdGDxIxKyFuSyFrV9",
+	"blHbiNTAQ3BPo5gOY/Y0CRjTVEnbHZxIDC6BVXJ70ftr7+y89915//FEBTBDturnPRYWWIJ40UczFrCY",
+	"hNHRVC3mmDjEaD6jpNIYDfWMPqBv9/ZAtLY8PCxp/hMwt9a4sCaFZ+x5WnY3dVIBKfrM22K8tiWL4wOd",
+	"1hgujNORZYtAWuRdXfAcCu8WNNbbBbdcLuZzkaQsfM/CiA7g1OzrBd9e3NxeXV1eD/qnH9/3T896Hwd/",
+	"u9rgCkNyYshI6RGf1xtW1AqKzwyakHXVN1bP7aXGaq0WiNoWddDNJAV0l06SgAV3jBFUsFUjzOMA8gW3",
+	"Ay0pxHuHYsmVOSs4a5KezhsBKJcC7imztMFDvPhTG7I1XLuZYkwurL3a8HLZp85/vn5F/uf//F/SRjAH",
+	"hAOU3EKfR2NxIMWlUyB3jM2lSYCps10GBRjkwlGr9bZ9dNR5ffj2sHV01N6MYvBqpy4hy6DCccLYQco+",
+	"pcT5pokPtDidVutR5I5Xy/NG5RYCR4ixJgCwsgWyqWfOEyUH0whT21awlFzTORtF42gkSR38/vGYcRAT",
+	"gHP3LHvA3Y3KaHi2HED5Eer/OZC69CLOESs9OVVSkszoaBpxdqB2Dz4YiZB1SUXmzavIOAaZqPB8HhTD",
+	"e+oXZaHikWBw3bu4OSt/nk+mwD0rnFy47cnlVf/j+7Ob973ByQ/qk9Pbq3Owtj72z/vv+xeD/IfGZcOF",
+	"Fv039duzC3jpj1fnvRN7g6oIDLxVVZBF3XpNgMQj6wMeQSkGCHeqlomwD/3BD5ensKLe+fnlB7y/A2OA",
+	"V6+0G3CNOi6tflb8rmi5esTJD3ok79cU0bEV8d0ST1qJXuTIHxYzyjNGlIvZjCZVfP3gwk5+cpg8u/nP",
+	"9iIx/C82SjH7VCU1sMjlnpHI4mKqpdZG0XTBlje5Kp6qRxmxL7AWhvJM+otMcD9R5JpQBtQqgPsvSSLE",
+	"DIJ6WS2JJFPKQ+VbKKcClEmUPq+4xux6ZcEUhm7r9x0S4K+C3LJH4l6tEN8UJKEStfedF9L83gjnoGGi",
+	"d6Ykzec0DI2rkpfC6Mc+ZhjgA3r42wdPQwXCXvrYhYNoxmRKZ/Na0ZbYfJ2r1sCOyEBxj2GovJqs4Lp5",
+	"wpQzZjFZefLfd4xyuWPzFNgCsJ1pNIziKF2B/scsvUSsPVwsyVTEofJ/TVmYAZBcKivCrwEMXzGYckmd",
+	"RzZwK3Y8UAAy2m6rBvDTB6+2mId77JSJgD5yzV9NoLQgfRy4Ia45u6PLO+7qqoRTjuvKRwY+3wCFrH2I",
+	"4jiiM3IzVYbkXPnAecuns4Xdg4u4qpTOl2BPTliWepHHJND/0mVOqUhpfKIc7gDMEqgF1Owmy1ZRbKCx",
+	"m1lBWOzqTvhSc5LgUYBu3Y6dgPvwXjRJKGD7shfbBKE1BwW8qwzBNo7ilCVQHaBFmqLjZiVTjZct852s",
+	"5RbnWdiwJtp6VnNAgDTEdAWNr5z9GdNYMm+N7H4hTSWmI8T1LZXXCGmkVOh8DQaXBEkY5MGUV4wsTG55",
+	"HN0pJvEI1ZLeRLIwEEtX4HQNGWGzebrq6og2aC1OAhTpAaDPnZUG2jYGl40rnm0+kzbYX67vLtEKO443",
+	"WL+jA/OAgreiPt4kOq7FjAnYoj8v4gjg3Y7ceL213LgFAbcfXw3gnABDKa7B0giHtXL3VgxGUw0+E5yh",
+	"ywobDUwCF0IknoUk+OUBpRN+hYuWgMeeRdxdWPuL5JAyM2DAqY+m5bW6025HXKfrKgNXupzDYCkwfa4L",
+	"yk4YTxMaE2MIm/pHHX2CYuZAW7yD1ZwFJNDP0OpDf2dKN/WDX+SA9FV2nb1uO5PJWcKjxM7REq4oeR/O",
+	"d56zlJ8f3RqzgPJJUBdi0VlxEzQ+YB2p4WBzpUB+MrFItZDsrJsPi4fYq306UBce3NMEtkvdobzcG3PP",
+	"7GV+wJVVmvllDqKZ7d8mQf4W1qbvuhvuGSND/dvnQd7gDQy+SaYE7P5GkxR/orQAQI9R98yETrRZTWZS",
+	"oj6vY5rW8KUMGlX89mt7BJYY2/H3XcTDLRn7x8jArJ7mc2x+VO7XW8s5XOFva9xnlPeqDP0CIfa0/HOH",
+	"4ASu29c442xZLkWqOmmoR7skgFcJjgvWE4hjxUeBPlWez92wMNpUJEAkjTqjFLPScCG14W/r1ku6Ilgn",
+	"UD5/PreYhCglE8EkqeuqMgyR87DyGNJNOaJqCa604YNXo7n4/KbLnUj+g1fD193rkfuf/j2O8x4HbHtb",
+	"M8dJj/uKNJOzRQgK1MNADqJsnVuHbTvPLa+LKjy4z+1rbuch5tROkRxP9QiRUnv4g1WyYXe/MP82roP4",
+	"FPmjw3mOS5k5kfpRSsYIqTGWWVYTnYgqwfFPehY/g/9V2rm8H+YR9illHPfH9ci28a6+gF1YR/Af9QLy",
+	"NPwwpSlRa4NYkD4OkOuPUNQphzQhIzpjMRlRybpkJPg947hH8YoEdJSiwcs4aNV5ImIxWTCwfNk80n+Q",
+	"YDQVyUJi3AMKCuJFqI4R5Sui3bfFaEqWIgndin9o1QABFjlKGOPzmK4k9tLAq5T8kWREORQjpVMWJUQs",
+	"eTHPAwtU5yorn/+JHvzj5596B/9BD/6hi+JfHT38a1UGSFPxGpGKZymbPcqtedbZ0SDmWXLmsQvKeZxN",
+	"JqF74w3nU7/o/ifzvgP55uY6z3dnRemS/gHCPWd4dZYfNx8UVWm1+yu3ev9NCfX7jumEVg+0wawtKGmT",
+	"PE5BHSZ5SgTZzZEpPGdPKl4zuYgrwsbrEwXF525FO2iy8MuvdhKe/xhsFZ8sOC8UfAI6nzOaZI0NK4KY",
+	"vVFK2h65UYIJakJ2DWE+mr21aS/FilDtjMECvfJ1IRmPyJTqbl8pae+RW75JRbJ6QjgvA5GUInjQrNLp",
+	"EonxvOEKI1DQ0izsEpprCuPzwO0BERgkKjVNZAKqQXCBRgdCNQ/oIvVtGFFQY+r7iJMTU1/r8/eU0wks",
+	"9VeO8jkEfnqMr3izzRG+3O7QNduyQ4BVVy7D3jmEx+ZLltYkI/UL6bnl0BqciDd+IbXi1yFFaoKHWYGW",
+	"0u/26kKsMfej4oHLwjSus6Xk4kEazVjlJdmDKs6nU8TnkPKxcGBOpOTpTjAa6PMAPgw8LNzQrYjWEbpx",
+	"bMOHcDgAqaXb2nnYycmKORv5gFZ2LBZ8ouzv54s57hrXczre/AphQPbp8bexmzpQv37w8v1ndtHyv27k",
+	"sNAmxw0eqhd5pthhRp6nxw1zjb/QF8xjQfcJ+vncdgdZe8w+Q9CvoDE/f8iv/MAdD9M+h6HIcurDzVyy",
+	"U7gu1yQj4u6ePTVe50jyLyNW59DitwrTZTTb95RXnPCqsFr2s82RtbLz9Xtk+YF+SoUNlhkMVBLdI2uT",
+	"j3FyOyCDy+7uzkW2mueO0e0edvt1Nqm0IX/N1OnG0QK2dWSbCI7wIdggHmLTZpGwDEdlaOC0xDR1elFK",
+	"UiF29rZQcC+SKF3dQF0cKp159CNb9RZpRS/PXlaDp1kn+PeD3tUZltZjqZKHzaYRqGoK0tQlpqA9MOXz",
+	"NJxFcEOfB1eXNwPyUv0qyHX6lVOx5NBq1rON/6GOMNRIGGihFWIH1CmVU4OGrWyLaRebWdz4uqj9aMIS",
+	"8+L41ztDzz9/GNTKQubPHwbQY6Sni0Zh/7pEV+XhwAOsuoM5B4GyieVCe51TpsvHRPJCkss542en5ERw",
+	"zkYpmSfiPoKClcTnujLShoVCNo/FygxgQDv9h5vO6zfK1k5YihTE2kkyEspfgq7SlIwEH0eTRYLVDzGN",
+	"Zj63pkiAVwQNL+sPBtdBVY36MQmgKRZSGGspa11Nqoyk0zSdY5FRxMfC1ElRLGfXO/FOM0bvrJQwrJ0o",
+	"vtftyjLfDSC5ppRMelURFJlHXVBo8wzhW/k///v/NUzZp89dHzB3SaDFHlQC9E775PJ20AzUxUhTW0Rk",
+	"QBN4T+d2kUSo8XCFAOH1oRJgAI4Vo0IdQoAn63Io1zM1AGXF6TCCRN/K5whvb/rc5//yL+TERTb7fKDb",
+	"+UFMnMjFnCWS2cDIfDGMI3VcyH0Hut4pZ7lLArdZnKJCHMn0RgNfPaKjlfprn9eveoOTH5Cyga7GzydR",
+	"ZACQfR1edxtpe1n15FkId0BMJDj4SO77ttOeTaqVhomYz1kIXA0N0bskoGGYf2ZA6gaLWWSRBiYAzHsU",
+	"L+NiafreZ7k9JYFwwWjq37dJyEYxHLvhIusetpCska07uLodkJeaXV/+Ypyih0CfSDsfRhsjluRDNqIL",
+	"CUHiCTQ0mGLQo0R8aG/HCGxBk/Szejlo+1+HGTDDFYlCj4wXcQwkntMEOujhrTzdm80DkzgkarOlV3lO",
+	"oAE2BKJtWgX1ktPwDrD16n6GIxEtz78hN8WDOqVYFGIPlE2/uCFH9aJdp9q3AFjS1/mcZAGQ7/uVVH+Z",
+	"XQQvid3oQInRVK8COIOQdRtnb/FSM3pgB9ZEaVO95cANLdE7k1OqDr58843jY3zzDamXXhMCMQ2nXccK",
+	"3hQaalhdsDYGZkK1FWEwI1ia8LrrKOZs/nqi6akRjocLU5KWU2iTKNUDNLVASW8O7dW1GWAo8XIm7tFc",
+	"0HtiPjcboG6PhgbQrEs0zWA3qhFC+Q5Y4Ivrc8QwmWlrUiHWqz361Bgvys+XXaCbDgio1ekoQSHCaePP",
+	"2e3cyAG5MEUltpeUX4PI2LIBOwNhDlgz126JNMWxWheov6BTOpEpm3dJNCYswtwmjWKtJEdxpBYEfcPV",
+	"AqF8U/M6F1DbKZnuj6BXD/QrxRIF36j2QN5Ye2HtJhuDVj0ek2CQqIV+Iku6QpNP5nvmAKeBHLFVB2wm",
+	"WXzPypU6XSs4rVqnpXfBxqGm3BvuLzMxIjVwi9HRVGeY68jccaQeWZBQWuij9jL63x535TaAZr/vqCfg",
+	"bkhlJSd3LCRZBRPKXV14LdUu2NdVp0/d0boIpmeWRYs2jMjNeIlXKUZQ1MjKmbQKUFopcTxH/yzr4QUB",
+	"ee2B4AmAww8l3D6n+ujbfBH4zZqt+yGMgTKkmEVhGDOondrIIS/Aaml01Qs8wxFrq/NdVQbuc5PP9eD7",
+	"ITNdaRjXGA83FAhtXaYJY3qsDrTnryqkbZIP2L/E55SvvFzle0HeAHHxzZqkELPIeqZFsvzWPq+O4hcw",
+	"56gdAGZhExRIz+xZUGFQhjT5PMraWRVx8cZcrka4ezl4e6k7PMFDqNgnUc4Ml4wklN9Js1m2AcyEzmVD",
+	"4zhY1mbKChkl4AVXHIM6VnCsNtVNAnyOXQKcjnTDVZ6wynqJ783sDt1BwCoydDbtODocFIKDQ6QeywI6",
+	"GMTYC1mZfrFmvh7LgZcfb9UVD5wzZVCFnh7FYjZESx58BRwaoeeeVBdxmwZcRLfQ0wzoc31VdY13N5sV",
+	"JLWnnc0fMQyp1g0OClA5hNMBarPpcxhlM8LpT44GduNuSuvfDoJGvgeZUXTYKkKJd7OFRtDpIAuqopHg",
+	"qCxGK5+DJby2BWZec0GPJuoMeaznYjEe+VO7GIIBfLCeJZeadKWOyNjxPnqsT716FqJfU8cA3hsq4gcn",
+	"P2jRfNo/7w/6ZYGMQ590qzm8+bENiKxrPWc4EzqoH7Y7AansMICMbHZa27RWijnzD3WJttTjjmA0nDT7",
+	"kQ0wstQzW6EVB5p3QUNvqqtuyn0a8R3NfCGlHyEkBFaMM2BIvyCcXuQEeJadk6REhFlhofk775nCcqfv",
+	"Sb3c8UTn/Fck+BP8TWYsjChktRu2N0uxCb7P9WCf63cn5NvO66MGGqpmWcr8WE6jlMk5BKITsYDGlh5h",
+	"fCT0aCtoJq/hQMiBge8vAt063+cQulA/ar9xGuvrTvt19dvw21cj9Z8xDQOc6ea0tT8m+BOlx2isvtIl",
+	"hLovinquktGJxs0RjHBK6MzPqrr2h4zN1ZZlMwLMkAG+0rpDYnd+Cc6B7Q2nlWmh54ZpXoliGO3LRaKY",
+	"HBdY7MJdGAfg8zpoilYjNxjAtN9yBwe0X3WxDy958fDCzvVy5xkcmxlqGIbS+w0aJjgui8k8FSKpZycs",
+	"TBircr4AbJn6F4ybKpOn3KfEsHYv13XMnLusOxV2/ae5dm7aU1DbshRdQiGaCdIw37utvkN4U/dXC7JY",
+	"qm7hukXgGCqS8PIsBq3kZF+Z4U73/6n2eRIR6yAwGurZ21b37Pc5kkE3Hir3+geAL7QfVWT9hgTYcyLo",
+	"EuUjO4EowWE65TckQEEYdIE79XxamI+GX0OIO+g6zYw8Mo8XEuPh6tfQhRp+GymxmwZdZUyD3WwEk/oJ",
+	"BriNg6w+Ac1h/3p5J/hEewG9XEtabKSHvfryIxRc9moHpKIbiqIyZsXy8xV8jgMWcLKB0zNFh6GyoFAG",
+	"9MgPccVQc9cqrdL8BMP9EocmeMSZpaD8LRwaWxzf6SEr2G6VSmzYhpUgFA87R4HPCx0rzTGCXkjSHJ98",
+	"oyNgO1T1bsekANGqJLCdWQIdcIWeQ15106Fjnwe6fQv8XPmHcybmMTt2pBoNQ0mk7ZoEKGe9iELzJCVu",
+	"sAMdmkD1onPlVQaCPHLDJBgL6gR33hA996GhTVWcUjKERomjqTPVMHjdeqXIuKbvzjGxfSLNFVXTe8gE",
+	"3OngdUuZJm5LnyY54z4finQK4HHpCtjclB/IRMTRiGmsrU4vvD8b1LzaIol1OkJ2X74Uc8aRt5oimbzU",
+	"F8mX6rcZat7JTJA1iQjtpzowlm6t0zxstiBRP2eczqNat/aq2Wq+Qtz4FDJrL50eDZPKobTa3a/w9Kkc",
+	"6f12fH4TtsUQGPC4NiNRrakTPDeAe59jbwbMPulaFA1n0Y0F6orWBxGXjOs+QXIx1COPoMXDMYEt0U0e",
+	"0PiBL9QJcsDbNjIBUsrplNEg4GZVLvY431NjpP4jTaxIe5xZtwkm8/0mFKPiGMRpJLHpBDbRMdmtuRlC",
+	"pzReu4W2zpK0Wy1lz8vMyodgixiTjBE8HTqHCeSJkmKQg6CpurqFPOjkMmrd2nmWNanlZ5/+VDkf0cSd",
+	"UNjC3phRRBqlqI6lR6IJF7AdaqfWDa6zFZtVwxxfbzHMcYslIsvsv0bdbuAJEyer0/QZqV/iMMItfqjn",
+	"BT78XJjR1mm1tm/yKHHCIkKOwGJ0ur7AEEMD4Wk5zVp+yhovrOlq42Aha51W581Bu33QeT3otLot9X//",
+	"UZGVTqnGmC8F4LEPRomAUesxtJpquhA9IK2WfBW9MRw44bqnWxnYVgR04Ubth4etO1Q63Xgq2lNW9OOB",
+	"vpyHuENVN7Y7+dIZAgeXtB+/JNcGGi569fhF2ZwudUXn6PEriu3GH7za623eKD/aBa56tdVLZQ1y1cZg",
+	"zzktrYjTY4dOsCWC/uRnr1YwlaFDKdWTI5S5WtZlJ9oPz4Lw3DEfOsrg1AMTdMrUKYnJeiCUA/c+D+yR",
+	"yBLS6g8IhpkaPWNwYiIKb3hcGZ8z0XaIWvvcbfFFKjt8EacvkFWd2h11yzoTZrWvDtXEbJz6XBnk6ZSt",
+	"sJklDsMHPxXVD1KhSqmcOKn5slZ5RMgVJm6jsAO++06Eqx3lXKIkRU7QPSLF9hBRa6XSzlLFnv5Ns3Ky",
+	"Bk7N0qTPh5JiaH9ugn1JYn/X/XhkI9zRJ/l22WbC/qY+2fCbB692LnA7Hvu9/R0s6nesUFpbKJSqmXPq",
+	"2vYWTysOeYLrXm/zahW9sb80DXhi4UJGum6lBPX0THWvCgQFKsWYVY0KOIXPpQu/dfWKO6tQ4w9KWLdi",
+	"Cr4+ZQlreDizfC0spF4VB8AAKaAc7LcjPQKS1NfECJo+tykCd5JjkOl8cNcgw8JXbqrKzDc/CkptkKE3",
+	"tM/zod3cfMWG7oBWSFcAPE838wL/HElH5Z0e8gRgHJ+jX6nn+Ot1ZoEOnW4jy2kUMzdECsiXXGN/Uoco",
+	"CAaPPsAb5cmgoZpmIydCD4yyA/zx4TGVadfF8niFYjYewuTJ4r6kTgws/+IvyHAR3+l3QRQILwy/1pxR",
+	"KM2SFlcUJTanLx9L2DsPMKx8I5w/zRzUMJKmuBXJS7kGrOl5WWysjMNUgFHYA/WVbaZuLqAdfQNOQ5IB",
+	"8oU6ETDEv5BZFC7pqpgJe93qBC9h7zxkLHcmmGYAn8uUriSx6Vdnw+yAL+i7iMEBTFIVx9qMIx5JE6r4",
+	"LzEEVsHhlzanNpqy0Z3BNJuMh6VMZJdQZRGiFNnXIhzDCmplf//UDmytlEipEB7B/kY8tPnqHAeuc/v1",
+	"Aakeqq8LAbSnPxQiZlTp5bJfflgNrbfAXx6aTsm5E+m5QwUwPQXhaXQXIkynT6C24HduCxw+foWdarmt",
+	"8ZAfPQzqv7OF2VAeAfcbKP/OVjtlJu4/3V7QJ2Rfe8Grjv+6RjD6xtJi4ByEAoAPHNABmrKNJiK5F3Fo",
+	"etpY/TZcpJDgxxwqjKArjK8ZR3Es9dyueZNc5hXpQjIsMtHSCiP75u4wUkVWyafvWWqF0xNDa5/Dg3oG",
+	"d+h10R3qPLM7tLcL9PBPJsK+JHfiWh2zXYWDE1HbSY/fGC5WinIOKr0cjdNA9dQpq4MznDANY+KhHq1g",
+	"lbke03LfycREAyY32BI8vJXPDQgGQau9QpGBsa5HMaPJ+i7Wx7Yq07UcDTgMDXi6Y7CQbIoV+nxTsLBJ",
+	"vlvM5jKTu8eY041zxhvAkRBaBeAjJLMFU1XJxFuniGN/m+1p4TtmW4RZaVoer43EekqojhwQfNtw96Bd",
+	"vnh0jYgsVohuE7pr7Ues8PNG73ai91Z6yyH+b6vBMiAtF8uv6kyrsyfY1l+jeY+oX+T7zEDV+ihe7W6n",
+	"zxcVdjqimllpaI8Ljb9vv5BrS8lA2WH/qUL5n8+L5X/5qj/iFv1BLgqfHrNxCoMiIomKloXdXHYKQmpO",
+	"emrIoIQS809PUXZkg667dt/tt1J2uzoORqAqCfZeyJT0P41YHBsr6ZzOGMd5coOEThiOxvuVslRQF7J0",
+	"hsw8u7b7tdysp1F3k0Zrl1JUr75qtK8a7YvWaNeFYULPk6CyFc1rEYmDTT28deg3SqpAisXa0XGpervh",
+	"+fwR/GI1JJDGcalnke0rnrVp8LnT+gIKH9SFWn+uLU+ds0SjBwd24igXpu7A4A27hDoVeFlKTufqUICJ",
+	"MdGSF7MtFObs0xD9zCZRRj9OMHcyC4B2XgspzLdW2Fmj/gaQODpCwKvVJ7pn1k+/bKM6nJavbdMLW92y",
+	"qFWK7fkcRQPNUnfGNHgbl9cuL69jl2f6RW9cYKewQNvNlRyQv7JEcAqBlMUwjkZY+7b5FdqVaLw18EMX",
+	"pLeTt1ceh/AIWG/jDAB3JMLXYOWXlP4AwCDdrBlgY109ZXTNZwx+ViIRe2EoK6ZL1bGNrwfvwTiDDkGp",
+	"qGRZWezOAbOZjB5bD220sIqiPlTaBdPZ4CdaSa+bffjcaXVD43QKif4IgAqmn0aJ6Mfwg6y3jO1+b95B",
+	"XTxkPodEM02VHm3i8001gG5esGlCjlKJeuaszz/o7hhQ197FEmfbSKOSkE7Fu0cWPGZSl+2JcGXqWFHe",
+	"+RyIaBpxVrQCqG+sTu+SDfPXfF6sSt/YOmCMvZ2d1NyFJXvjGBu1pVPKCRZRQlX1uuYAuvidFGrfbZW7",
+	"PUPrqtx9XihzJ9tXuW8sZV9Xva4rx/MF7E3or1JVwL5x6NEW9ewb6tiPS3XsF39qQ6OCjWXsTdJHIA/g",
+	"j2hs2qdkkQuf36RYtOBsAVZ96Pr1CJMluV4rj3SxmGetOHQ7llKZqMUCVcJTdjURe8V+H78tSti2r3X8",
+	"GCgbzOprnZOrzKBOZgbVzVevGsqssdEIc0+nQ/qrQgN0O/jvoWSTuTaXfViHHJATOl/ETEkqkYymNAlB",
+	"4+Ub6Wav0UsNG7Y9A9nBWGBeINUB5108q/kXch6RmbhmFoqz5CvzEdpr6n3W52+UEzSk8UjwFWq3Zu2p",
+	"tLhv52lw3wah7b5LtUVb29vCzPd5XheSKej1VCgF9TlA3GWi75znqdwXx4s43M2LONxpFz8jrrswkmy7",
+	"nQLYnbIlPFOS/ejUyj2CbdAQKfznhYV/DiiYbSL1h0OR/9qeVC8My77J1l7TluE90y8PSxT3d6+qcmHf",
+	"Qwk39FqIoCtIyRfELnzaOuLa+tUt1HKH3GnsCE6W53Oailk0gnlhJTAK2E5KBTWaxETEMlSLskT1ipz+",
+	"o/rxENzzuYHpYgH+kiYOFmRTk8LKXoQGOh1JC14BiHUp6mmdQm2Napy6acaQDX+C0TUpTRdSj4y2HQa6",
+	"xsMAe77QWilwRhSBDa/JkC6h/V7i/N7pzpA3xH1eD25OLq/6H9+f3byH/kQNDw3P4jOxn4nTgI/UdX9n",
+	"bbHavk6AE8TbQA8Ga6yfXF68Oz87Geh7p0uRcc8SAI3Y9NIY/01yyaGkwNjzxWIAZdBbjBALSWnIlg45",
+	"Z/4fUtil3LF1aqCfX/2+be+nPLB4RSjRLRwa1bnPqm64tacY1HJJ5zn7IxuJ9tMvhVhpbvpV58H7pRCs",
+	"zH3ffvh5d21fmPS2RunbjUwFGsLa41GHkS2tPKjrzgGNz5HULNEtZ1SVBqP9lrTUU+MqiNm3zQlYaA8f",
+	"F0t9AKNUOgT9QwLYzR58NVo+s9GiuXVTBPjZTZhf7CyH7evqKjr/JSxm0FAG3A2tsY7zgTcMT0RpheHg",
+	"83rWIBIqhHShCSUTOgc8jvVDESOfn9TlmAe5SXLqDyz68jnMMV1TpqcjpNIEle3wue2K67o+BxksEl1V",
+	"RFLo5gF1aSbjCWE8ogtndOjTTh826CS4PN/XcbaQuspARjHjabzKHqKsQ84kWXAcggTFjjvji3x+ah5b",
+	"DNPhvmKgLtvY3UJ2Nkzn3hzLwEwbaPRZN8fszsaVvZZ8nlUZYlEiHYpF6hRWeeW7vgoqix3Xl4I9MfyX",
+	"Q1xtVXJVOGNfC6i+FlDtVkD1RNd3UylVMd5UqqkqJjzACTAYSISSzGk6tTMns7Sfkrl1O5lBlMullNyE",
+	"dp7NSZMIvmmEovaDlfnrc8SVOZ4JZMwiTsD/CMl9p0m+E0rjJCxzE41f1HMj6nmXzuSlqlMH37O0JDue",
+	"anXvEy79g8ZCnxjX/Frr9YXZz/QpUb+nYyUeB4Dd2Mlpz11Vlp/ipuHrhQoyn28sIcuBE0SisQn5AjKb",
+	"gisVkAHU3efPjXW/Uhc+q/21b5gIyTPclB9EQDXMGtGQ6heSLCMeimVz/3zd76Zmy1AgfFq2biOVfie6",
+	"6uhJ5Vt75e2eiH7/Z1ZcXzHwvytFmxWCFVi4siJsS39j95KwIvIQMXeVI+iqZswJ7vNg80wzHYNyExrg",
+	"uFjdgooZPjPj6qb0ngFmkIulz3Gy0drZd42mCxI08noDUNAWpNGE+VyXpDXJmRudgX5KqAVCUldeEzbP",
+	"gfBaY/uiNOXX7KCpbysI/xupagTVPAKg2bOMOvd+22VpPn95GR6TrfVyNdB+b2T9VgXRb79q1K8a9atG",
+	"fbQQ7fNgVpwWddtVpeWmEPL8NLTtCtLMnE0oRtOw86dVo7kT9J25wQDO9/m+BWnvNK5CtymBF0XFn8UW",
+	"fZ7rHThk6ZKVm/95hMo7+PAG7vKOjtR/9ylJc2aefgnlaKUO7TuVoxUUjx0uf1hWQ6/fmnnyzij9bAvU",
+	"VUfPW5T2qnqR+WUdteyy7Hzr0sLanY0re/Vr1JplfLVznVmO0fMi4Wuh2ZddaLZe2Dv6xxVJv1GxmTve",
+	"EKeNmcHyFTVmrsaqHgLt+VyP+S/K+3wuaZ9KNJ9f6Da3923CYU4tmdIQx/PZ9oC5sckyq0mDeTCSRrqj",
+	"rdZZM8h6S5iOOTvWY9+c+VkA0GTLpgth8BD8N4nuGfdsQLjsutv5pwCP1EMe9UTWTgdqgE5gRFpWNrRl",
+	"rZoi9fb1acQpT6seVVuvmFVbsendDAaS6/xLROJOYG88OtzW3HRMLuys1IrqNJwm5/O9qtO2mcGqQSa/",
+	"z+q0IugYaOZzffyevzrNpF2frzrNkS1PK1DzebYnv06B2klh8PTvuj7t+vJ9//KFBOQSqbsH87DzaE3a",
+	"YadUlGYHMCvFkzceC4bilqVnnZzkIvWsl3WqvgRdAG+ijqPcrgKtU2EequWgTKsilu1YbaBsdf3ft7mn",
+	"ZDdwqPS2SCRqC/f0Kk7Pbm4uz//at3QZYfQ1g/JuJuQe9uZWVWfOIfx8BWfFd/39eyj70HsLEq+rFDPC",
+	"3DXwvxaI/cEKxDrbXDxPxIhJqVyMPk+jdPXHKS5LXXW7tY+0fZju5S+u0NganV0wY3LAbDzQeXi2tTwr",
+	"4Nk+t3Ukj8Gzd0d65DDHlaveD3bscxPic2DHzv13Rh6vRQU/xeDaGRHsvME/Kxj4K6z3UVjv04TOBlCv",
+	"axUU8bx5sVFE8/YKtRgleKz2W6qwsbkT9MQQ9FerDn/xNdH5B8S87icXfg3E68A9I79D0GsWKc0DXd1Q",
+	"cwnr6sZXfb5LgJXsEl/9XJhaxGs8m/myb6BoTMN80tANkQwuyXfnvZMfm/tFG343mNnSS342vVQg207q",
+	"qd15Cjpnp6DDV1DOPw8o52uM4FGIrMP5VejYHWz3nQGy2aO7JFBCIgcyxUB2rtrZmXbgYEv3Tiau03XQ",
+	"o6Ss7M5KEYoCktV06BSb52Y2mj7/rHMXfnPFGUYSUntVyrMQ2d9Dhm8dov/ssNbK99xdf67VmDla7aYv",
+	"21/15Vd9+VVffgYA7BPj6pgEXiSKbkogD5UWS3qLdFrr/vSzcljpPPqRrewnP6sLknsjwCtA/EKm2GEk",
+	"FKMFpPWXVOLIgXEiZh4JzGoAqcMCKEznK0LDMGFSknq787bZaraa7e63rW9bZLgiejovoE+UMvtR8AmZ",
+	"aHJ6tUUS17q1l6AnNA1KDjPIQQ/W4dnRpDw03UF0dqGZTQk2Iy3Kk4lvis3l6nQEw7xHjDMJLbzF2ALG",
+	"vMKECvcRBqNcfoazhe7NSN1iuNRzPExBhtWAktLzXL54+Pnh/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

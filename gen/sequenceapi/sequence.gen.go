@@ -514,6 +514,8 @@ type GenerateSequenceNumberParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -551,6 +553,8 @@ type MoveElementsParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -588,6 +592,8 @@ type CreateVersionParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2232,6 +2238,11 @@ type ClientWithResponsesInterface interface {
 	CreateVersionWithResponse(ctx context.Context, params *CreateVersionParams, body CreateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVersionResponse, error)
 }
 
+// GenerateSequenceNumberResponse201Headers the declared response headers of an HTTP 201 response for GenerateSequenceNumber
+type GenerateSequenceNumberResponse201Headers struct {
+	Location string
+}
+
 // GenerateSequenceNumberResponse401Headers the declared response headers of an HTTP 401 response for GenerateSequenceNumber
 type GenerateSequenceNumberResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2275,6 +2286,8 @@ type GenerateSequenceNumberResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *GenerateSequenceNumberResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GenerateSequenceNumberResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -3294,6 +3307,11 @@ func (r ReorderElementsResponse) ContentType() string {
 	return ""
 }
 
+// CreateVersionResponse201Headers the declared response headers of an HTTP 201 response for CreateVersion
+type CreateVersionResponse201Headers struct {
+	Location string
+}
+
 // CreateVersionResponse401Headers the declared response headers of an HTTP 401 response for CreateVersion
 type CreateVersionResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3337,6 +3355,8 @@ type CreateVersionResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateVersionResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateVersionResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -3849,6 +3869,16 @@ func ParseGenerateSequenceNumberResponse(rsp *http.Response) (*GenerateSequenceN
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers GenerateSequenceNumberResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers GenerateSequenceNumberResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -4899,6 +4929,16 @@ func ParseCreateVersionResponse(rsp *http.Response) (*CreateVersionResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateVersionResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateVersionResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -5605,15 +5645,15 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence", wrapper.GenerateSequenceNumber)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sequence/reorder", wrapper.ReorderElements)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/move", wrapper.MoveElements)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/version", wrapper.CreateVersion)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/positions", wrapper.ListPositions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}", wrapper.ListElementPositions)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.ReleasePosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}", wrapper.GetElementPosition)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}/versions", wrapper.ListVersions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/elements/{elementType}/{elementId}/versions/{versionNumber}", wrapper.GetVersion)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/move", wrapper.MoveElements)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sequence/positions", wrapper.ListPositions)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sequence/reorder", wrapper.ReorderElements)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sequence/version", wrapper.CreateVersion)
 
 	return m
 }
@@ -5675,15 +5715,23 @@ type GenerateSequenceNumberResponseObject interface {
 	VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error
 }
 
-type GenerateSequenceNumber201JSONResponse SequenceResponse
+type GenerateSequenceNumber201ResponseHeaders struct {
+	Location string
+}
+
+type GenerateSequenceNumber201JSONResponse struct {
+	Body    SequenceResponse
+	Headers GenerateSequenceNumber201ResponseHeaders
+}
 
 func (response GenerateSequenceNumber201JSONResponse) VisitGenerateSequenceNumberResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6942,15 +6990,23 @@ type CreateVersionResponseObject interface {
 	VisitCreateVersionResponse(w http.ResponseWriter) error
 }
 
-type CreateVersion201JSONResponse VersionResponse
+type CreateVersion201ResponseHeaders struct {
+	Location string
+}
+
+type CreateVersion201JSONResponse struct {
+	Body    VersionResponse
+	Headers CreateVersion201ResponseHeaders
+}
 
 func (response CreateVersion201JSONResponse) VisitCreateVersionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7468,187 +7524,197 @@ func (sh *strictHandler) CreateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4ti/+Kvhr76pIGVqWHKe7I9euf6kdZ9rTvo3tTM7ssLcJk5DEMQVoCMqKpsdV5+P+vB/iPNg8",
-	"yam1FgCCFCXLTvoyc/pDKpZEELeFdf2thR9bsZrOlBSy0K3Bj60Zz/lUFCLHT0eZmApZHCcXvJjAF4nQ",
-	"cZ7OilTJ1qB1nAhZpKNU5EyNWDERTFADtkiLSSpZWmhWLGei2wpa4hOfzjLRGuzvBa0Ums/gpUFL8qlo",
-	"DVrC9tUKWrn46zzNRdIaFPlcBC0dT8SUwwD+PRej1qD1b7vlsHfpV717nLQeHgI76OvlTDQPG36pDbgy",
-	"wJaeqTshP6gcxrJ+qPCeZw/WGyWO+jgR05kqhIyX34vl6qBP+Z3QjLNcFPmSaT4SXXY9EexOLFmqWS5i",
-	"lSciYanEeWk+FSzhBb/lWrAi51LzGF7FuMYHFnlaCJYWoZzlqhBxoQPcNfwxF3qmpBYD7HAmihSbtvGt",
-	"d2IZsKkoJioJGCwM4zJhtypZdhgfFSJnxYQX1EEoYzWdpkUhEsalXohcl72M0lwXri98C3w9ETwROYvc",
-	"ihQ7l2KW8aVIBgyWOArg2VBiD5pJBbQ2PqiOlUYCX/11LnRBYxrxNBMJUzlLUpGwWzFSuWBmiKkcszYP",
-	"ZZFOhZoXAeMszrmeAKlwNstVLLSGtoZ07Op2aKo6YErGosuG/jAWkzQT5WxDacejizTLWD6Xmo1FoVm0",
-	"33sTsej47dHpxfn10dnhn2++P/rzzfHZzfuro4gWLbqEzd8ZwtSig3KfgQbwAR7KJB2NRA5nEHZk47sv",
-	"j95fHb2NuuxcZkuYrdsqQxwlWQ3g1bkYzTXPWDva//Qp6sDvUhUB06q69Klm8UTEd7DnY57KLvteLDXj",
-	"ORDWVExvRS4SNlI529tnEzXPdTeUlQP4+rY3+pq/3tvpx6/Ezn7cEztvktevd/ZGr3gv7os3t19/bY8m",
-	"kUt5OL2DtAMnyT+QU/7pRMgxMIW9Xi9oTVNpP/eDFnAqOP1FnsoxHsqTdJoWq2fxgo8F0+nfkK/hIP46",
-	"F/myHEOG7fyeEzHi86xoDfrYL/+UTudT/ETDMB/dIFJZiLHIcRTno5EWDcM4m8NSAjmmhZhqViim79LZ",
-	"ukEpek3jqHpBa6TyKS+o66/2W96oes2jWkiRrw7qw0RpwWZKEy0UiuWCJ6ythWDYRFsWNbw4Zl7bztpx",
-	"Y0fb8lUaFgzwwozhsU08YPMZjPM17AUQM7IKJQWLORxRwRNimRnPx3B0Z9ASmYIuVL78bCJ4/TgRPICY",
-	"IT6JgvlbnlwSI4FPsZLAJuFPPptlacxhjrt/0TDRH8tzBSMoeJppX9wOmCQ6ms51wW4F4wXLBNcF68OZ",
-	"zHOVH6oEhvOn4cnx2+H18fnZzbvh8cnRWyASoTUfw6+WsSHbSRQxZjblRUzc3izDw9YCEnq+NJOmJaiJ",
-	"cRRU1Gmq2ZRnQMLE3m9zwe9QXM4zI+tTDRR3YMUFW3BgU1yORQI8+w9X52c0dtx+4m1MfOJxkS2RGvCJ",
-	"e57NRQAk/P763c43xHZnHOQ/0/M8V2NeCCZ0zGcgrmUCyzlVumBf7bNM3ItMw3Ck0CBvAugnOh2evDu/",
-	"PD16ewNdRJ4cvl0WMHo4t0484oxSySKzlxGdrbB1WW5AKnTY6nTZtfhU0L7CZIBMuDl88YTnPAYR+f53",
-	"vV6vx7hcLiYix1c7qRkwqXKWynuepYmZsVHrUPCrnCHRD9iF0sU4F1d/PGExl9AbnA2UfFPWjlZIJ+p0",
-	"gRQOlRxlafxsKjak+wrWcSKyhN0umdFz3gQgfGOr0NDalHSp7kWNvK+O/vj+6Ozw6Obw/OzdyfHhdYW8",
-	"i4WyyqK2GoCO1UywhZpnCdMTkG/cHKafiMxhiXKepHFBHCme5yjqdcELsZa0besFsuaafISVSyWba4Fr",
-	"x1b0EwlvJDVinXKCZF7VToApkmRGfuX9tMqJr0SsZILya8HTwqplqOniISHlZ03v3aqE3yS0YHHfqfw2",
-	"TRIhn0tyYyFFzgtxBQslY2GksBTCiIlcZUa9zmsU9u788tvjt2+PzqqUZdvkpPhmPL4zb0rHkwKWBbmX",
-	"mkG/sGRflrjiXKAdxzOgBTzqAbudF3jMcWCPjoi1Ize3qIOaaSjdry80iz7tjNQc2c8OvDJiICSNWEVh",
-	"gx2lBa1jlw2BlsGUEJLL4gVoolrN8xi00lBKcQ8Wwn7vVYQjjfZ7+1E3lGcNByDE9TqWhcglz3BFnrv1",
-	"TtokA/bVqB/v8Z54c/tNsh+/4rWtPj67Pro8G55Udjo1g2D45BfcxqFkcyk+zUQM2jtYOfNcHFQ4X5pU",
-	"hcYohSOXFlYby9RYI0s+U8U7NZfJcxepNJ7Z/l5tVc7Or2/enb8/q2oO1mkw4cCbne74hcnc9tJWObsX",
-	"uQaVs5QH4lOqi2YOCuO44MtM8eRaqRNQAp+2Nv4KXAz/fHI+fHtzfX5+czK8/P3Reh1KfIqRp/R7+9+8",
-	"/vorVAb0TyRYsMNUk4qLBrxxI4j8Po0F43EsZoVm7T47Tb8l2X2t1CmXS6N26OcfqiJfGnO9zzTKghrZ",
-	"XA6vj25Ojk+Pr2s6J5gQwIsZ6tpmxUTypRkkzzKRMw3UMyXJRFMu1wm0vgVfvtBsJvKdWEk9n4rcHxvP",
-	"MrXQoWxH/mwMs7TtjY8ELPC0mKg52BpaA0H6R1nJLrssVy2UFclrllCvZ4dfTDI/UfS+l3xeTFSe/k08",
-	"m7vAOhTAYJBbiE8z9LxVyeX92fD99XdHZ9fHh8M6xXAScOxW8BwIHV+lcjRGnSvN+PN+Ih2O53mKXMeT",
-	"vAGMQYKVYa0PGmY7qk0m6gwYr4w+lLaJs4ACuzABW+RKjrMl0+lYkmlkKYsb2Ypdc+lWwL5tLu+kWsgQ",
-	"LIBc3Ks7UCajDx8+7AznxQSGHfOiIshxOUo/Xi64VnJLMqy/t8FrOxGMl0+A1hFP4GTKsWDty3eH7Kuv",
-	"X/c6ARPdcZdF39IS5YJn0/8IW1b74GnYCkj+/kfYMpbNDS1kK6q6gZ/zisqJqDuUzCG452nGb7PPkCLv",
-	"z4Z/Gh6fDL89qcoP5/Cde718WTJ2XSCJ5ILHE+iFIZWM5hrsYBIaB8xn7c086hfkRXo+m6m8EMmpSFKO",
-	"fvjP2I+r9xcX55fXR29vTo/eHg9vrv98sUG0O1dLvYufVrqDohPV+4y66C0zL4Z+h4W1bZpPoTG6/XhP",
-	"we+EPmAL4B1oh6fksAA9fUmnn8gA7G7NErWQYG4qKbpsaBwkwP1mHF31pWUrZAI7u+qctM6zN73e1/03",
-	"b/Ze73+933vzpr/ZkeaiQ9Y5iDGvHEyVIiXXWhmH2iLcFFRiQU8J+QTGr7mdOxP2Rz3ewxU8dMan5tDD",
-	"tm07D10xZx/tqPo0+SdtGOxjLUDmR/ZKZ67C32rd/uC2TN3+RcRFw46dpOT0rO4aesArf2yxExeepWG6",
-	"5XnOlyvzoZduGNwl9PVjiycJvpBnF97oRjzTosFks4fHepP4FNhoIvIAhSo6s6BDPEkpnoNfhFS33NwN",
-	"y2O7bI7DGj+6i8WyCOOVuJIRa5M8P3x/za7PB1GHiU+FkMbXcr/HslQXpdu+bKlDGYN2zu/QC5nmbJbx",
-	"2Pg3aRgvtOkZV53iqfd7zDD5F5pFScozNZ6LyLJPjjsCOliWShFKNWL2GXiEs6i0fyMT1pLAjD6a84g0",
-	"jx7KVtByXthW0OL2y0r0uZyPt75WoQhaVTHQyK2R+asRsWJSW1zMdZWknKa9In5nIk5HaaxZGxZejUZC",
-	"JsDXR6nIQOO0xJx7LodOwBYTgSZSLjAAyCXGS1Ym4knTlZ4LVDCmPJ6kUuzkgif4RawSMWANruWgwaUe",
-	"OddDFIQyujo8vzi6OT2+Oh1eH34Hv799f3GCKvbN0cnR6dHZdfVL6xyGb1ccxfhK0+zm+Ozm/Pq7o8sb",
-	"7AOePzw/u4Zfzi/fHl1WvvhwRsM9PsNZ3FycDA9N56GMzo6Of//dt+fvL2+8wTPv6+Ozm8v3OLvL92c3",
-	"l0d/Orq8ohe6IZ6/v745f3dzOTz7/RG+dE0QuOkn42CFn1bcFtBJs9aDz58eXX93/hbHPTw5Of9gp0lO",
-	"MWrsVFhsUbdzAua5FGGGvtVcjxc3RaZWSMzpYnUC+24+5bKkKz2fTnneRKZ1Ruhotnx5ExP8TnA4Kafq",
-	"XjxVSDDDKxAUAafNRR7gIePRJx5GsSHJbkWm5Bj05AC1rRISYnheKCPzVh0R56uARjysyKAS/1IjFpHS",
-	"DfvBSZFvc+OoNQOErfQERMRsX1EHxVjEnXJpdrHKf7hV/reQTiB0H4IWr6irm9p5iu1D0KK5PK0vM8vt",
-	"JG6NXMq2TURCr6xvP/lC7wVLHdSqWR3eqPMC5Xnh4icQoO84LRTSE/F/wu4YagSyQz4fFZNczccTFJfj",
-	"9F5I2vUqGYVylY7+BWjjZzMcDCE91spnO786c8MQylNW+DPUUDoApZZUpast19O3FpCxmsE1KEtHpGvZ",
-	"gzPhFHBOEDhgVHwMaqaFtua0hc4JfBRBJduYMuttmF/Xltd2z9p/1h6sLmjTHp6JxdWKjVrnl9Y1YVgV",
-	"lx73Kj0Ne//1+hX7x3//D+sHFWCPYZlGVUa8h4nJ3gkx05aNWWABz7RimeD3QrNcqSlC2grnINFswmUi",
-	"EobeVtzdtPiyzoz1GCwzYu6iaQMWGd9WRJM+VLlgV6RHAPc9dIgQ47/Tdj5pbtWQUJqzogPf0goM5oIA",
-	"L2S/sIXKE12ztiJUVQy3d0pIKPFI6AMWxVlKI+SM/vSxOzgeODFq4fZVV20sagSWlfHjrRhNQevTDjy9",
-	"c89zdF1DM1zHQ9uWPtkXeEiyX9BZ9DO5Z7Zwx9jFuDC6dHVBMgu220y4ykEanwQ7DFqWnLf39WxikD+5",
-	"lFMFzw7VXD59qmv4pffGwCEMHbKzXJ2mnbsUeM6OCzF9VA38hchclkz+sZar8mANmSNh+y/esDbP15Lv",
-	"99DT0mVD004PDCx3ypfozzOsFJhXxUQ6YJGlKssZYbMj8p2EEvXoAL0nFVi18ZQTCM1zxms2UVnC2pxN",
-	"U034yxQx4L2I1R0fnSY9+/nbJzyNaKvD6ZPkAwrCY2rW71lQrP3i5z692/BMvZmW1imcPzXbmc8SXlT1",
-	"0612432l3aNe8Xo3dkea1qSczSqMHf3eI4edRM/qAcvUQuQs5lORsZhrwTJRFCLXAUvScVrogEU3YEDu",
-	"mEPTrUVvUdUA2ubQDDr6r498528/fBzu/Cff+Vtv581Nd+eHH3vBV3sP/97kL3pc23Qod5PuxOkwBkwX",
-	"PMd8El6w/jMMdtv1Z7MjY2aoGTVlvGROHtNBx7iuBPTK2ZAGxotQUoPA8qdK5B8ebBt8O6V6rEH5BxVQ",
-	"9PYOAab5UjMHUV7tdUDjl0nnN9/BBj3yF+eZa0z0kuQ3BTPMO15od/a6YEj4BxV9TyY2hLEJQlihl1Kz",
-	"BQYikkQ0hNPiXAA/a+g5nwsbyDAAITAXx/xeVA9NUY7rgOHZpGaI/wJTcmmj4553+VapTHD5L0QGX9hc",
-	"qb0s2GS/GDXZbmUTpdWk3C9n0z1B2X22QfeY3vsnQsKuroJZwWHVcoGV2ynSqWgSmAkv+HpRRcmxzYAi",
-	"ShZJbOJLqi1CN3CuY64RgOmdGzMJMOjHasd8+RetZPeSL05NPObnPFRmzCXNP0nqb72l1W4Cb6fMFmzY",
-	"52aj/WdboZ/aO/AZ9rZb1+3VZbOmVxQvfFRdXr+jm416N64N+7qtovjLcToz0LfP4hGl2EdukcoKkzhg",
-	"XBp3LS1MYPnJc5nGU9irP7GNO7ROr4kqB/qz1ZencOx/TtZYZ4Drt6dckg07Y8/vlxCBP+k8N80Gda54",
-	"nqfF8gph2GT1zNLvxXI4b6qCMSwh38aeiv7XzvDieOd7sYxMEYaATXkiTP6dxT9DE81oMBEzIQ+eTFN8",
-	"YSiji/Ora7YLT0WVGhV6ohYSiyQETi1G2HoiyCo0p1bJbMkmXE8sTrwxz98NttwHmi7ZYDwXuZ04fXpn",
-	"t+IPH65bq0iLP3y4xgypoclR4BQ1MSDwcN7rvYoJ5A1/gqmaaj03KD04oZjupvIXmp3PhDx+yw6VlCIu",
-	"2CxX92kicqbyUBogvkvxTcQsU0vD3TCJNGHfXe29/oppEeeioBUkqD6LFVjco1xNsVyDHKXjeU5gqIyn",
-	"01BaY5hF1CLqBGVOIrZDcC08zCJMxKMVJug+GCM43XJJJ0UxI3hxKkfKIqQ5ZeyanXhnCGN43GqEIR8K",
-	"WeQ8Y1YRZVcmq8hwOiUJ2a+Ael0QjZApDrhWgQgitZgHQ2nOCZukBs038qNDofy3f2NoyuhQuiHYEB1i",
-	"0rJMxbwwu4Kej5cv0ZJ4+XLAuAFjes6pwDlUsqXB22COjmLcekm67Mz04HlS0C2EPiFyguTCDxEmQmqR",
-	"LVm7H7C9gL36x//+Px2iE6lYNf1YhpgrQkMKGI9zpTVKQelqQuQCcd7aRdBMWA+X5KWXFozhafLlSGWd",
-	"KrADs/ltlsIptN6kQdVxTT4ax28jPLgdNtfkFQolw4Ziwu9TNc8HuNH0/pnIy8jsciYs4rUMgiPwte3Q",
-	"QwGLKMYYwbIEdl2gD7Pg1UlN+RLkZM21vqty673qsg9YMaXufJeq9L/T+aQDhd9BdyOFmVxV+DtOwWJQ",
-	"m+Gl6JXX6CMw0dKgGirFmjbMj6uyQo0FoqsQAVxoG4fVbMIpvO1OiQsuDGB/Gfs787aK/b06D99hiQHg",
-	"v2OTnZ0d/Eft7YIHFUxrUEXn/t3FdG0ru2Pe39r7FfuDtzjsKzxZX8wXFOTFsMnfzRk+845szuWdDmUJ",
-	"osbg8qofCD0yFvaLoWNYr4FXfsj5brRFA0jxqYADiPuhFaMqJmcB49kCfZAmgWrMZ5iozFKpRe4Saadp",
-	"kmTCJDoQ78p44dG7l/wQhJKzXGSCa8yg4QRbmM8OTEuqneLCeiXMFquSBAh+1jTsKyS1dzyG/zsobHUo",
-	"fTgCVX5aEs9zBy3jWFjAlv6hBK0uO8T/kXugkxbpDFqiRoAsm5IPDQAwYILHk0pkyrTRtuAEvs+k7aQF",
-	"y8SoYGlhWfQRGARyXF3GUB7j4iL0EbNH0KtewjpMDSgYT64WmICCueGUWC7HxcSC1AzsRismkpR81KHE",
-	"ydxifA5eLEU6ntyqea5Zzin/fMJxs3JBq5jK8YAY6MuXF0BYMIqXL4FIaMdILzJgdFOzi7iAixa0jYak",
-	"nW97InJx4NgCMjWPM1SwFqQoVVGhtqROWmI3OgPnSQeeZ9zrjCNv2JB4AA/7Xvcz1u4j+f+uHxjv+9nv",
-	"+lZyC5l0Dlac+YwY+CQXgrgsAmDkMqgc87ESmioJ4HsCIJRUsvu9LhvSmcXHYHPsrmDuP8NSANl9LQzq",
-	"iI2USgs7N6WsiL41bn+spMsuQkpwAhBeXtbP8oiBZxnLYOFpBegU6TuRHDCXs0kSlHujlYqBauDwtfB6",
-	"g7fVLlnO1OZqxnq7kNitWCqTVimkaQSvWwP0HjCqkIDLmDCRaYEj7xLhnqp78fLlCh3uAvPBBFN3vig5",
-	"FAGeagQrB0YGAlKdMtL2QJ8F7g9yFOBulIoJQkZI0Qloyw0DULkr0eZWDHsDLcppNqkkVlOoaRrT3qN8",
-	"x4lEF+/90ecUdo0M9Al29n6PaTHlskhjQjMtJqAIz0Q+nReo4DsN0UYxfaGCEsQCb1HR36z/wGeS8v6R",
-	"cOce9FIeT0KJoDfWBs1x0emyob5DrgbUjKP0YWuoUNjYAfcRXSwXxTyXNFNL0WbhUHA5DBUoQyYXUy6t",
-	"ugtv0HwksqVdAirPRcLR4KeIXrXL6aUXvoBVKpUc0E3puQDH8vIlMjygMNI2jIow2Kz8+FyuQ9LXvM1o",
-	"Ef4LrWIx8NUixw87BJe4E7PCmmcO1IYripYmSEelS1IeVDBxp1zycWltlPA47wdSLbzt8oD0oWwsv1h2",
-	"r22SJNZZIboGNaZWoIeqHTotwVXsCOXKaxORiQLfS0X5ynERO6A6Ln6UypTucR/pOTUvsvQe7CV41rEC",
-	"J1xHPM00GqZLligYkmEB0CUWORnBuvhWhzMmLKqQF6GczfOZ0oIo7uqPJ2w0l0a/dcpcF9f45n4vYm2q",
-	"cVgKhwMWmV/7EeOzmZCJpZyyvVk4fMY6Ds2gjD8R94gcVwETn4DDUUqzBPNu6QzoUDofyI0bQ2REvXdm",
-	"LKm9wFYExwmss5L4CAgLXECvVp5R6lGYIYNwgE08oBfuMcPV7Zo7eOSKXtFZfSPhKwelIuhkJ+aycXfC",
-	"KyDLwBI2MFQ0pRnWBUN+QvkfdDBTIwdBhrs3CcdacThpoisGiykg6R73rA3Wj9YePrCuSg4CJjWeaN9O",
-	"tvRiqRu4bzkyW6jM2geFouQ1Omelk6Xkg6FsG3FdTeliu/Wcrg5VUKLagaQYGgUFjzLPc9KGubMQ6Ug7",
-	"+47SIk2WD7rfmmQ1SaBmMYhEc4kDgJd5vADUPQOjFbl5O/4dHTjjBs+0sAVJKrzfrWeAtSF8yi8BMVb9",
-	"MktNUlEqKaywMc5XlLelX8eZOlSrQqqiA9uEIt2eIE0VL+nsDlYWxjwVWSbLMTIQSvKUEsOrV6JFk8+6",
-	"kUoXCp5sN7TSLeO8MmACEtHMBC9Ac0dM+FzCVjs9M152uoxSAmwfMKdbqvjFbnl8Z1elVsNPDi0K3Uvk",
-	"b6+m8JsaHksW/Q4/s6lIUkpV7bhiA/VahqHEYoZUO+ObvddvnLeJEvaBgBcTMK9mKOVyNUdhFTAhY2Vq",
-	"DWNNQOOOITqPwnAemQqIhqfAQ/2vvPqIpmBiG55NvnkVw38jnqDJjoU37Xk/YPRIrxcxnsFPKZGRwRFB",
-	"v6HEeBvpELTLGgssiqbii4kQM+ABZalHWytSLg1b0lRkUaO54SryGABlLbPUs2dRqecJG81zMojxcLqC",
-	"WyVayqvqGMo2Mppep1Lf0RYx8es/9l8N2Ai34MXDC89+L8tSHjBO06LTZvYbXYVRWdoq1cbPXl2FVJsS",
-	"mHN7WhvLROKWwV9Y/3d1eVazcS1pDyu1W0JJB6IsIUcF9HilKI5IUbbAtizUAI7yh2uGSnC1Ak77CV57",
-	"U6UmKkMEUadWAmdtPCSUbdu8DK1EcLp5PPEL6YGmTj6JzMQ20Dvizba5/F0oaRmMt2q1bB4mvwMLMV6I",
-	"iBJUogH7/dF1+X6NygtZSVSKMBoYaYTHBr0m9DNGbqKBV6ojYLNsrinMA09jaTh8NgWhBerDTGH9UseY",
-	"4BHSl6wSAt9EAfM+7d4pOUbEMfA1V5TSlSOiikfVaoQ+efUj1pAlDKtMabDVUoWhpFqFVCTQyyW2rNgV",
-	"FCwTZonksdoXmDUYQQFreE0pQkv9muoPBswrSwjKnVXPBPteybGt8WUcZa5GWKq9MmHIFPf3wLiv1Qlz",
-	"dmqeq1zb41NN50eyQ8qt1AWIDDI9cgnLEdUq0KjnBs2p9QehjExWMz4OavtMqFkmDjyuxpME9DBbG0DP",
-	"44n1+NVKBFCgKUtjYaLgJnp0enzdClrzPDPRJj3Y3VUzIWmNuyof75pGeheefQhaRVpk1cDT2hhTiZ9o",
-	"DVp73f1uDwEmMyH5LG0NWq+6ve4rQglPMGTqFAmMByvdUDn692AbVXxZno5pTq4Jo2ghmlCwuJgTtfBg",
-	"rMBMY6BjkzLrSGsPCL+WLDhgxuRAxxn6NUQuGtKzVR7Kij/PKLuFLRrc7HVtHVQTCmzkMAejiHzUxouN",
-	"0oWIs6zX74d3BiytXg3hnBnkKCm1SYojk76ZViZurEW7xHNpqoiRhDVh8QEBLiPW9ixEOy+vTjRW8QAF",
-	"SiQH1qEMi9/sDOuuDZStjRuFEqvlFhXcivXP+BpyjuwCNYeD+k0F4hOoeCnoa8ax6Jf2tzkfpvog+SDL",
-	"Jaal9Uv/rylOgft2PfFtUGNcuoIdFc1/myru5YKF0tQnMAReN6dox238CENzZV2C0v4JvJmEsmZ6DUqH",
-	"uzCupYpnyfedQxf1egrWiEbXJZC0Md5tjqeBxmOYooWMgwTscQKMoLEUMHKT8haVj81AmfKR3drVHw8/",
-	"BLZa2LcqWW5flawKdNcW1tIakgOWrdr3ZhtIUpJKSY8CS0SdsvJKDy70qoYGckVtqqii/t665xwGuYXe",
-	"Jkmoqyrm3p/CreAYOjfWWb9Xnw6a122sQLbg6IHt94iT1gqPdSpz8zrs9ypjf9Pr1wfP62OHUWlC3wAV",
-	"n8MgVhbf81JY/6AXFlYja+d/7Q/MG8j+6iL6JYJKZPbXMJD7veoATOyetddH3ztrOl6Zvylh9PCwdZ26",
-	"eibLI8V5icUaS8BB/Fcu2alfh7DX6z/xmHhYfzdz9x3BEJ+yA2rmpxx5O7IKhe/vPWv5tipu7DlnWFuK",
-	"RWDhWWg5V5MQqIjvfq+3bgxuhXe92yawSf/xJpVar9jo1eONytrs2OLN4y3c/QHQoL9FF/VCztju9Tbz",
-	"aagXCY33thhlvVLyQ9B6vc26V4uWY6tXWy19WfsTKK3kRQboBKK1CoRqBa2CjzEX3k8XqJmfrUHL1LWH",
-	"95aqktUTd3/0DskDjHTcdG9NVeFQI3P/Sr/X61WuWEC1ZjkTNgoIllmAqnM1mJOlJY5DhxKVVQ26Fc+M",
-	"t7rrwnvUAhNkvVLjqOkgHkHNiwMvnpyaBmrEojTRoDChqW/i335oz7hQA7/GLhw5spxyW79JlneONWgU",
-	"J6kuasUJ9ZP1ifoFaA/Bo01sEZANOVf6BUsTHWAone9oAa0LwiG7pMuPr4L9vR/gi1mGtdwM7Lzpepw0",
-	"0RsvT9sKgk+45Gra8GNZw8USKXmk8qnRtSqSpPdESVIsVEWKmHF/fERd8uWHqdPien2iRHkN+7a9tPrM",
-	"3vp7Dz88QYI1Ve9cI8QqPIFCs9Vb+vzTq6T4tQuwfybRcCl4UmFpuAmWi4oyxXs7MUFeya3EhPt0nDyQ",
-	"rMhEU/3vS0EqfMUgtXoj8nzndwkM1sPEoLz0TJGNgHdTHwlGYEPj3nM0hrEmik5a5Fy7hNEhABgRFcUE",
-	"q9Dfgzgd89mBD6yAs5XKudChLD31k3Q8AQOfXtQhZHepubnwloUudMmvyNIRCBIbQivVYjDe8eq+xuic",
-	"vXAPw5lk0FOP1sh+tIRPKAmbYQ7hFgWD8GTWg4G6vIhJaYxxmqcdpIG2aS2cwd/DdvT26OTo+ihCWGb5",
-	"A6KWQlmxI2jFlL3csBai9N0j9YKcMD2LImoS05c0clda5meQ0NWrWBvk1v7GjOmSfExE1kOALPFWi1+9",
-	"ObD/eAt3d82z7Id/Ln5NZ4fLBtvvydp8sF5RJ48BejhXy75bolocNLIqafCfpW6MgRlfaybtGn512INg",
-	"DdqAPQY2COUK2mArj2WjZ6+uhv8CZ3xrtf3zlVh0wPla7M+pTj5bmdzeG/Ivx9z+6XTLCqOqR0N+ar1y",
-	"18/tXsvqVlWxgKksAZUNc0UCvPnV5O5FGK81CCyCaJibO8HwJ/URk5XbMGbK17LoH1vHEH7vYAqJf286",
-	"COlSF/ShSrCG01mxRI/HOveBBVb9KhkW3cW7DWej7PcvwNpMVuA67tbfyNxMwQK8r9dWJehV6wzs+ZUD",
-	"Playhlt7vb2vdvr9nb3X1/03g9ffDHq9/1yp4DDow3qsabbXG/R6zc2eZof7BSAa2OY5Xr4yrlvc5Vmw",
-	"2ZW/Gd1fjjHCca0yxvvy8FqG+Cev/MOXZ4i7P1aoar3T9tzjX2XyMlZjoICbV8LF0wYr2iLd74gYEfOq",
-	"bpPmZWvS/CIMrKGUmpm1ucq84vDcM77NGTR3rs164v56J+fTygN8PjM01ys2RL02MR5b2KcQn+Cpc3ap",
-	"pkIF9N//R1AGREHyHESfmtMv/389GLyR1a5wtyfztnXqoN1Am2sB0/lNIfylFUJfIaoA1D+P903NLRvN",
-	"0K1TVYduVTK6dr1sLmdvbkp+M37HUJZJcLyW7ruSZMnaqYyzuU7v8R4hBFy82JgUXvHTab7sBCZLTiwa",
-	"spsDky7Hs2y5eoOHDwwrs0LL0c4LnSbCTrwhITTwSpzjn21Ujjs+m/e9nnRnBCWR/uO//+fud31KHCnh",
-	"D2dosGMKnF3sO+MdhY9lOl8qJeapuEwKk1nh+2+9x+m5XGQcN83gO6mSzoHz7eqCL6n2QpewUB5WTE95",
-	"lj2aVAxrVN6EEXgIW3I+Ehp1Ll9olquFdqCrUuy7YCMBvLlmJovDXdM8qORpBJ7f5IVfc9Dg4X1wWlny",
-	"wGY5N8Kw6l6VA1qoRaqF71t5oR/3wzQkfWxX4hgzFUypZF7Y0yIyLTaUL6ZURCFtyr2DSlqIl4kem221",
-	"C2l+xSRbQ3Srhep9WuNr7+KBAXsta3frIP3bQg7+2QwlhhXs21byYmsX69RyY13vLmMIeuscMB5KNzmb",
-	"AYVjsEd7TXmKtTWiTSLRaK55Zi9wtdkEg5Vc1ZUwhUkhLhlkjdVQjQJDianBUh80tjBLVBZvSJ0Hv3IB",
-	"Fi6ClzUufZbmNVq5Seugkr/t80J/jRCG2JSwfbA2Ybvsszlh+4C8lVjigBJTOVGth2R1+7N6W1iTLwBE",
-	"nVea+dcFSTzF2zkoluajDw3RPxl9yJvAhxsdl6RdCikaB0YMpY2ZucQcrMjvWDkyypUn3W3hoSYoXwVj",
-	"WINH9h6FGDZ6Ub3rc3zEYv1l3u2BD27CH9Ji8l155c2auVtlucae6Me9oIpkxIdlAz/yl6Gsi+zvUW+r",
-	"rdy0UN71PY1d7G2Aqnr3eb1++BJrvLXN4t/J1WC3fMCkYneNjas8obYBQ/aee0DdXtXuN/r4JDxqzcO/",
-	"D9zjSVGCJy/jZnAk3YJXzQquxver2mp5S9NvMdHfMJWP2LKn1XumqgVTyvx5U3DLmSWekWuui3gC3rJy",
-	"Cc5j4QwHpTRpGJJxYOLI1B0K1Khfj8Q3umDnOtd3xGL4z+a3V28740U8MZb2KM3o3gapCmsQpRr76rJh",
-	"mctShNIpj/ZlS1E8IwSyATpZu1oW+waLw2bckt4feGq8ya2uAOZdkUJXD6H57okm3KMtUb7eKbhlTfZm",
-	"b6VRQMrEsjK98YCpaVqsjt2kQeNzIHOwCiDW1PMn9fW66Ri2ve0M6J6AVfdytqxQLNIIrHV3zTpWq74+",
-	"KX5sr7VuHISHnypKawyHQ+Ji3YCwuqPT9J7v5d1uWM4WKsfFTtF+Vpjtj8WFgJ69QUVr11ImX2bgj5gV",
-	"JQr0Zw8DrgYB18T2POb6cSujowHT8DRAbr35Hkx3s/rvxx+foC1V7m7bIgqIg/Axhb9F/75w9G8FcstL",
-	"OV1XFJ4BjTBuRHSIzxv0hKHW6Vhq9CRbZdjYtyBgfbXZ1yJqLmaq0mBqXVaamVxYrGXgXUURmeIuWJDC",
-	"VIb0cjR86jMV0HJ0Odm3lxDdUJphd9lhtWRZ+9F7JzsGIYsNbM5rlt6JsqxRKHEQlXKcFZMfy2yaGjIL",
-	"W+OnwCLXzs9bX0lMNlHqTiRsPmN8imK3EcILuoeplS2NA7+YiCk52QhTglnZgf+WlSpU22HgaKyYKlhW",
-	"oKfCAdXrbNFL62dx++nvzlu7H3UCrJtoy8+kpmixyYzf5NUNfBXQJldXyGfKl/BOs7LFIo1FKCvvXL3P",
-	"n+02XuhvKslQlrieZ2aCeK9rvfIy1rMpSVORj864/Fz3FTff4fnZu5Pjw+uo012tYFupJYv7FMqwtVro",
-	"ttUx1YVF5aS6+l3S1hKpUZrJc1oEdBk3U/MilI5UpoxLsRiUTku8m+h2WSkW5Q5dQFpHxa3pr0ZAWfTr",
-	"pt9l14rN5oWfAVUaSzC9KdWoxGqVbmGgb2ASeP5q+G49SUdgW81h2Zuy97FPG0nhFW832RvT9JPQFc1e",
-	"01LVCj0arDmm9hyYax3tCGE+cwqSsELNdrDOUO0W/GYMOY7Ec9E+38OqF3xW9eVdLfgMSdf549rmODcl",
-	"+67kZos1rp9+7daivZqms1f7vf8kjFLtEs7N6E5dcY8Zf055OH4KP5ldZrd8Tkkzi1zX01YuYvz4CPbM",
-	"bcBjq7xVu2eu/npv2lGDiAf+4tU2L7fgN+fZb86zR4EgxI0blczPcpHde/eaNSJBrqg6YFS9wSeyxYvK",
-	"2HylNuBK9cCyJk/XlTTEItiemCPtFR8SCauVEXTS3ysjSDfLo9o3BVWUFENtalmX6qWf35MoQbVtpBC+",
-	"RtYkeg4R8vVcmN0XjQ1uSjzYjBdbvVPq6fC0p2PMtqxjYTVKBEiacpXAGT3Y45euaPE8aN/PCM97LEzj",
-	"0KUlmLQN5s+IlEQ8GyJhtfLIgQcHoJP5W2GL/+fkCDJzA4j7PEyhEybehVrIFP0bpT7+AAqZf7nWxx/Q",
-	"Zyfy++ZAw4mKeeZdoYVPRpW6d4Pd3QyemihdDL7pfdNbA0eG38ntm6h4Tlkj3JYezdU0WOnGArb8KoSs",
-	"DcfqasHHY5Gz98cvNLvOlyxFWE7HDWwX2btZuhXnkSsnQkWNmxLI/VubUCc3HmfvwuQmjGZFyUeYo3ur",
-	"iaSZ6y5AUfBeaxWF1bd+L8SsOtBN10aVb3Tk8vDDw/8NAAD//w==",
+	"7L3bchu5tTf+Kvgzu8qk06JJWfaMqdr1L44szyijUyQ53ok5Ww2xQRJRE2AaTdHMRFXf5b7eD/E9WJ7k",
+	"q7UWgEY3mxQlew5JzUUyltQ4L6zz+uHHxlBPZ1oJlZtG78fGRPBEZPjPYz3kudQK/p0IM8zkjH5sXE0E",
+	"m/F8wvSILSY8Zwtu2DATPBdJxHLNMsETJnN2w4e37UbUyMTf5jITSaOXZ3MRNcxwIqYcOs6XM9HoNUye",
+	"STVu3N9HjQuei2M5lTn+3+rgl0Ll7GbJ8olg32s1ZmOeiwVfsqbMDYsznoudFJpKNY7ZLJ2PpWoxrZi4",
+	"E9mScWUWImM5THvGjREJyyeZno8nTOa9gYJu1Xx6IzJYHUxcmNzgaEOepiJ7hktNhMolT9mUL9mU3wom",
+	"FX0zzzKY4EKqRC/aDLbKTnCgeGo0M0IlhsX/teMXukP/fymGWiUx4yqp+/OJVPNcxBHTSrCZyOwQTOYD",
+	"JdRIZ0Nh2qx/Y3D4iVCMMyOyOzkUTBqafMISmYlhni7bA9WIGuITn85S0eh1O53wVKZSyel82uh1IndC",
+	"UuViLLLyEV2IKZcKTm7rY+rhb/y+pmKU1+8da+J2FSuNGDcDVdoZP/76zSs+sRvYWr9JA7V5l968edom",
+	"GfEIOt5nBtdi2FzlMq3bGaQgWCn87W9znXM44UwosRBJu3Suj5kwnclRUn/h7ZE9M0wmdIiwz/TLnaMk",
+	"Ds+VDXmWSWAGIjUCKXbKE+GW626shnsoBsqeAN0Ww6eCyQRWpFXY6TPDUj1mqVSCVm/J5liPx1KN2SX1",
+	"so87IoD9wAEPVCZmOgNuwDibZfomFdPKuTZ2R6/f7L1+ufv1aDTce7P3+ubr4Zvubuerzh7f491Xrx7L",
+	"wkSeLfujXGR1x06Hm2u24MAixUhnsMY8W0o1fvLpfRD89vCK19zEPlsIfsvueCoTnmvka/kECWaWCbgJ",
+	"yOYjlohM3omEjTI9ZcBMh1rlQuU95FmOnzOpBio+Gu2caiV2Tng+nMSwmrHIWfyys8dOdc5OdCJHUiQx",
+	"W8h8ouc54+xGJ0u2mMhUMKXzCRyIVNDrBKTHhKuxSKoH8+HFoPF69uGPt91R5/Iv305fvt3lby46n777",
+	"46DxqEO5jxoznvGpyK10O0zFVKj8KDnn+WR1046QwY+ksNslmKAGuCCct2EwSOnA9najhoTmIB0bUUPx",
+	"KcxCuLE2Tvk/MjFq9Bq/e1FI5Bf0V/PiKMFDtpO+Ws5E/bThL5UJlybYMDN9K9QHncFc1k8V+nnyZINZ",
+	"4qyPEjGd6Vyo4fJ7sVyd9Am/hRtNd4AZPrKc4FYsia8NdZYIf9+RQSQ85zfcCJZnXBk+hK4YJzm9yCTe",
+	"/4GaZToXw9xEeGqWmZiZVkb0cMCZyCU2bWKvt2IZsanIJzqJSMMBPgOE22Ic7jPpDTjAQA31dCrzXCRW",
+	"qTDFKCOZmdyP5Xk1aVcs9jsC8mmW8qUAlprNQbxzlQwUjmDcPdkvz5Vmwj2zxTmNuATJpTOWSJE4tmKn",
+	"CHetyQcql1Oh53nEOBtm3KACh0xxKIxh2tO6290WLdWA0gH8uR9Og66yXy0wWpqPyWWasmyuDDAFw+K9",
+	"zpuYxUdvD0/Oz64OTw/+fP394Z+vj06v318eEodgMfLMHWSa8X5xzkAD+AEfqESORgLlILKSTX1fHL6/",
+	"PHwbt9mZSpewWn9UljgKsupB15kYzQ1PWTPe+/QpbsHflc4jZnR560GRmojhLZz5mEvVZt+LpWEcOfhU",
+	"gNoIDFRnbHePTfQ8M+2Beg8UwJRYAA+eC9bkLOMq0VP2/v3R24gZvmxhG9JQ4UO7lZGnHNwMaq5hSblG",
+	"wSa4PX7bgPgn3muiteJmB7dwB65hSbbwT8dCjYGj7IImOJXK/dyNagTcGtX8nI8FM/LvyBRxEn+bi2xZ",
+	"zAH18tLIiRjxeZpbDXTKP5GM63bsNOyPtSLvbDSq1axOvfouczFFUWtu5WzdpDR1UzurTtQY6WzKcxr6",
+	"9V4jekgQny1Undz/MNFGsJk2REjOSGoaIRg2MY6/9c+PWNC2tXbeONC2TJmmBRM8t3N46BD32XwG83wF",
+	"ZwE3AQkNdDnQknH6xG9Tno3h3s+gJXIUk+ts+dlE8OphIrgHGUVMFqX6NzyxKin8ZPUX+CefzVJJ9uyL",
+	"vxoyar1UhBnkXKam0WtY2286N6CbMZ6zVHCTsy6I0SzT2YFOYA5/6h8fve1fHZ2dXr/rHx0fvgXKEMbw",
+	"MfzVscJEExdnU9CT/PHapd9vLVFh4Au7UFr2WgUdeNSUp0C2JA9uMsFvUb7OU+GVv/750b7XwxaBBsb6",
+	"7A+XZ6fEY/HIiRky8YmDTYQUgF8gO4qAbN9fvdv5mvj0jIPCwMw8yzTo+UyYIZ9ZjZ3nbKpNzl7vsVTc",
+	"idTAdJQwIKAiGCc+6R+/O7s4OXx7DUPEgeC+WeYwe7irniviiqRisT2/mO7TwNkysAgpzKDRarMr8Smn",
+	"Y4XFAGlwZ3dOeMaHIFPf/77T6XQYV8vFRGTYNS94sdIZkwr1aLtiqweSLyRjSOg9dq5NPs7E5R+P2ZAr",
+	"GA3uA4rKKWvGK5QTt9pACgdajVI5/FzKfQn7OBFpAtaWVYzeRCCth5OSjVbQpr4TFeq+PPzj+8PTg8Pr",
+	"g7PTd8dHB1cl6s4X2mmXxqkMZqhngi30PE2YmYBA5NaP8hOROWxRxhM5dN4ZayObnOeilrR7rDpxvmHa",
+	"rBmv7ELcikq2AE+BCy7ZRKdgkRfsHQgHZiAyO0IzPjw+PDk8vQK15+zqu8OL68uDs/ND6BFJyLc07FbM",
+	"vGfAOSfwIiIZGTCZmvHB2ekVdHf24RQoKAL6485i8xOUhs1SPgRGMM+NTEhfA73HykfDbqVKwv4u3h5e",
+	"oJPE7/QCRVdFf4CupWJzg1Z9oYx65U/B7pOOtk7zQ5ZQVv1AaAQ+yOBPjzalLe9YN3q7sbV1DYT4Tmc3",
+	"MkmEeur1HAslMp6LS9goNRRWS1FCWDGa6dTaLlnlNr47u/jm6O3bw9PyLXRtMrIqUj68tT3J8SSHbUFO",
+	"r2cwLmzZl72IgRdUGnIvROxmniNV4cQenBFrxn5tcWufvEH+r88Miz/tjPQcWfUOdBkzUCKs2oFyGQeS",
+	"Oe1jm/XtrcuF4ip/Bmq+0fPMuvcUaNhgM7yMcabxXmcvbg/UaY0cHOB+HalcZIqnuCNPPXovmZMeez3q",
+	"Dnd5R7y5+TrZG77klaM+Or06vDjtH5dOWtpJMPzyCx5jX7G5Ep9mYgimEZiQ80zsl6SETMoCdiThyknv",
+	"tE312KD4OtX5Oz1XyVM3qfBMsL3dyq6cnl1dvzt7f1pWshyTm3CQY56FfmEyd6M0dcbuRGZAJS9kp/gk",
+	"TV6vSME8zvky1Ty50voYlOTH7U24A+f9Px+f9d9eX52dXR/3L749rFU3UWcTn4bIU7qdva9fffUaFSfz",
+	"EwlhHFAaMgHQO6JKYosPh2KWG9bsshP5Dek5V1qfcLW0Kpp5+qXKs6X1hXStz7xCNhf9q8Pr46OTo6uK",
+	"eg46OPBihraI3TGRfGkGifEihrGGKUkmH02y+2Q94c8Mm4lsZ6iVmU9FFs6Np6lemIFqxuFqLLP0nnRy",
+	"QInEu1tn3BggyPAqa9VmF8WuDVRJ8rqww3p2uEky122W/fpF4A7HnXqv+Dyf6Ez+XTyZW8C6cmAYePvF",
+	"pxm6KcvH//60//7qu8PTq6ODfpUCOAksdiN4BoSLXekMrTPvd7TOz59If8UQCXKuQpKiGqfAwnKWF02z",
+	"GVcWE7d6jJdmP1Cuibf+IrcxEVtkWo3TJTNyrMgsLBzzJCtJg1R+B1xvc3Wr9EINwPrJxJ2+BRsx/vDh",
+	"w05/nk9g2kOelwQzbkfh9MwEN1ptSVbVfutjUbz4ArSI4QRumhoL1rx4d8Bef/Wq04qYaI/bLP6GtigT",
+	"PJ3+56DhtAkuB42I5Ol/DhrWqrumjWzEZZ/5U7pobAxG0CW44zLlN+lnSIX3p/0/9Y+O+98cl+WB947P",
+	"g1G+LBn7IZBEMsGHExiFIZWM5kYkTgjss5BV1/OcL8hbzHw201kukhORSI5BiM/Y38v35+dnF1eHb69P",
+	"Dt8e9a+v/ny+QfR6r1F1iJ9W+oIiElfHjNvo7bMdw7j93Nke9bfK2r2hgZvzW2H2KckDfQqSnC/oqabb",
+	"TMc61XfCsEQvFJiDWok261tnD+YrcIxTFFa6UBioXnWuOuffm07nq+6bN7uv9r7a67x5093sCPShMefc",
+	"hBXOMjAlckmuwSIIt0WsLSoFwh4T74qsX3Y7dyycj354hEv46JRP7SWGY9t2HaZkbj44UPlr8q+6GODH",
+	"SnQwDGsWzmiNf6sM+4M/Mn3zVzHMa07sWJLTtnxq6MEv/WOLkzgPLAE7LM8yvlxZD3W6YXIXMNaPDZ4k",
+	"2CFPz4PZjXhqRI1J5S6P84zxqXW5RCgk0TEHA1ISA96DX4RUtzzcDdvjhqwPQts4gA9EsxiDtbiTMWuS",
+	"fD54f8Wuznpxi4lPOSa2wJ7d7bJUmrwIOxQtMUtHIWeCT2VGHi7y1dI0nhk7Mu46BZPvdpll8s8MixPJ",
+	"Uz2ei9ixT44nAjpVKpUYKD1i7hv4hLO4sE9jm6WggBl9tPcRaR69rY2o4T3KjajB3S9LofdiPcH+OgUh",
+	"apTFQC23RuavRzZoiFLLB5xXScprzitOtJkYypEcGtZE1+BoJFQCfH0kRYoJPJaYs8Al0IooeSpHLzl6",
+	"TRXGe1YWEkjTlZFzVBimfDiRSuxkgif4i6FORI/VuMmjmvBA7F0DcTRQMfpUr0+OLk/6Vwffwd/fvj8/",
+	"RpX52jpgy790Ll747aq7F7pc47eNWMVlGv4CfbIRi49OcRXX58f9Azv4QMWnh0fffvfN2fuL62DyLPj1",
+	"0en1xXtc3cX70+uLwz8dXlxSh36KZ++vrs/eXV/0T789xE7XRMDr/mQdoPCnFbcCDFKv9eD3J4dX3529",
+	"xXn3j4/PPrhlktOKGnuVFFtU7ZaIBS4/WGFo1VbTf+qCbCsk5nWxKoF9N59yVdCVmU+nPKsj0yoj9DRb",
+	"dF7HBL8THG7Kib4TjxUSzPIKzAiB2+ajKPCR9bgTD6M4l2I3ItVqbFiuI9S2inwYy/MGKra9mti6+MOM",
+	"mSBRpleK5ekRi8l1DufBSTFvuvCFnSAcZSAgYubGiluUc8m9cmlPscx/+CZlviKdQOjeRw1eUlc3tQsU",
+	"2/uoQWt53Fh2ldtJ3Aq5FG3riKQunbJvfZV3gkmfZ1avDm/UeYHygnD3IwgwdGzmGumJ+D8lLllqBLJD",
+	"Ph/bFGkUl2N5JxSdepmMBmqVjv4NaONnMxwsIT3UKmQ7vzpzwxLKY3b4M9RQugCFllSmqy33M7QWkLHa",
+	"ydUoS4eka7mLM+EUPE8wCcKq+Bh0lLlx5rTLGxT4KSbFbGPKrLdhfl1HXjk9Z/85e7C8oXVneCoWlys2",
+	"apVfOteEZVVcBdyr8DTs/verl+yf//O/rBuVEpMsy7SqMuau2JjprRAz49iYS5LAuoNU8DthWKb1FHPz",
+	"iroQwyZcJRRSt6cr8y/rzFifQ2ZnXKQa9FhsfVsxLfpAZ4Jdkh4B3PfAZ7dYf5xx65GZU0MGyt4VE4WW",
+	"VmTzRyh5h+wXttBZYirWVoyqiuX2XgkZKLwSZp/Fw1TSDDmjf4Z5SDgfuDF64c/VlG0sagSWlfXjrRhN",
+	"UePTDny9c8czdEVDM9zHA9eWfnIdBJlwv6Cz6Gdyz2zhjnGbcW516fKGpC5ZcDPhap+S+ai0yajhyHl7",
+	"X88mBvmTSzmd8/RAz9Xjl7qGXwY9Rj5D0memFrtTd3IXAu/ZUS6mD6qBvxCZq4LJP9RyVR6sIXMk7LDj",
+	"DXvzdC35bhc9LW3Wt+1Mz6YVT/kS/XmWlQLzKplI+yx2VOU4Ixx2HNm6JNSjI/SelHLKraec8sYCZ7zB",
+	"NDPW5GwqDeWTSkyA78Ss6vho1enZTz8+EWhEW13OkCTvURAeUbNuxyX1ul/83Ld3G55pNtPSOoXzp2Y7",
+	"81nC87J+utVpvC+1e9ArXh3GnUjdnhSrWU3DR7/3qEioTKUS+yzVC5GxIZ+KlA25ESwVeS4yE7FEjmVu",
+	"IhZfgwG5Yy9NuxKNRVUDaJtDMxjovz/ynb//8LG/8xe+8/fOzpvr9s4PP3ai17v3/1HnL3pY2/TJmLbW",
+	"y6aJRszk3FYS5qz7BIPdDf3Z7MiaGXpGTRkvmFPAdNAxbkoBvWI1pIHxfKCoQeT4UymSj7mrNj+f6lzW",
+	"VClEpQTv7R0CzPClYT7denVUqjUVKmn95jvYoEf+4jxzjYlekPymYIbt41mRCN0GQyK8qOh7srEhjE1Q",
+	"BhR6KQ1bYCAiSURNOM0iE9SMnM2FC2TYhB8wF8f8TpQvTZCgvc/wblIzGaSAU3Q88C7faJ0Krv6NyOAL",
+	"myuVzqJN9otVk91R1lFaRcr9cjbdI5TdJxt0D+m9f6JM1dVdsDvYL1susHM7uZyKOoGZ8JyvF1VUGVyf",
+	"IEQVC4kr4pHGZdBG3nXMDSZIBvfGLgIM+rHesb/8q9GqfcEXJzYe83NeKjvnguYfJfW3PtLyMFFwUvYI",
+	"NpxzvdH+s+3QT+0d+Ax72+/r9uqy3dNLihc+qC6vP9HNRr2f14Zz3VZR/OU4nZ3o2yfxiELsI7eQqsQk",
+	"9hlX1l1LGxM5fvJUpvEY9houbOMJrdNr4tKF/mz15TEc+1+TNVYZ4PrjKbZkw8m4+/slROBPus5Nq0Gd",
+	"azjPZL68xLRqsnpm8nux7M/rIED6RQq3tafi/9rpnx/tfC+WsUWgiAiOh+rjXD4zNHEwXrHF5mE8mUrs",
+	"cKDi87PLK/YCvopLAB1mohcKESIirxZjGnoiyCq0txaBCybcTFzedy1OgZ9scQ60XLLBeCYyt3D66Z07",
+	"ij98uGqsZlr84cMVVjD1bc0Bp6iJTeoezDudl0NK2oZ/gqkqjZnbLD24oViOprNnhp3NhDp6yw60UmKY",
+	"s1mm7yRWUmYDZRPrfblyImapXlruhpWlCfvucvfVa2bEMBM57SCl3rOhBosbcXewhnMkx/OMkqFSLqcD",
+	"5YxhFlMLV4iK1W/YDpNr4WMWY6Ec7TCl4oMxgssttnSS5zNKL5ZqpF2GNKfqY3sS7yxh9I8atWnIB0Ll",
+	"GU+ZU0QdApPjdFpRpr4G6vVBNF98StG4UoogUsvIwULZe8Im0mbzjcLo0ED97ncMTRkzUH4KLkSHOWlp",
+	"qoc8t6eCno/nz9GSeP68x7hNxgycU5F3qKRLm2+DNTSaceclabNTO0LgSUG3EPqEyAmSiTBEmAhlRLpk",
+	"zW7EdiP28p//5/+2iE6UrlQkqwHWftCUIsaHmTYGpWAISYd53sZH0Bx6FmzJ86BsF8PT5MtR2jlV4ARm",
+	"85tUwi103qRe2XFNPhrPb2O8uC02N+QVGiiGDcWE30k9z3p40NT/TGRFZHY5Ey7jtQiCY+Jr02cPRSym",
+	"GGMM2xK5fYEx7IaXFzXlS5CTFdf6C50571WbfUC4mKrzXenC/073ky4U/g6GG2mstCqnv+MSXA5qfXqp",
+	"Lf6WuXHR0qgcKkVAHxbGVVmuxwKzqzADODcuDmvYhFN4298SH1zowfky9g8WHBX7R3kdocMSA8D/wCY7",
+	"Ozv4P2rvNjwq5bRG5ezcf/iYrmvlTiz4twn+iuNBLz73Fb6sbuYzCvJi2OQf9g6fBlc24+rWDFSRRI3B",
+	"5VU/EHpkXNovho5hv3oB9lJQAW+zAZT4lMMFxPMwmhEKy2nEeLpAH6QtiBrzGRYSM6mMyHyh61QmSSps",
+	"oQPxrpTnAb0HxQ/RQHGWiVRwI6gwH9MW5rN925KwX3xYr0izRVSVCJOfDU37EkntHR/Cf1sobE0IU2ks",
+	"7NWSeJ6/aClHkASHe0QFV212gP9F7oFOWqQzaIkaAbJsKg60CYARE3w4KUWmbBvjwDOwP1t8L3ML6Zg7",
+	"Fn2YIBRneRsH6gg3F1MfsXoEvepFWocFwIL5ZHqBBShYu02F32pM4KN+NnhJRSLJRz1QDm1Q8Sl0rIQc",
+	"T270PDMs41QfPuF4WJmgXZRq3CMG+vz5ORAWzOL58wI3lPQim4xuAcuIC/hoQdNqSMb7ticiE/ueLSBT",
+	"CzhDKdeCFKVyVqiDBJJF7kar5z3pwPOse51x5A0bCg/g49DrfsqaXST/33cj630//X3XSW6hktb+ijOf",
+	"EQOfZEIQl8UEGLUsY2KMtTBU6Y/9REAoUrG73Tbr052dWuRLfypYm8+wVD+9q4RBPbGRUunSzi2OF9G3",
+	"weMfauWri5ASvACEzgvwsIAYeJqyFDaedoBukbkVyT7zNZgkQXkwW6UZqAY+vxa6t/m2xhe/WWCy+lxv",
+	"HxK7EUttyySFso2guzWJ3j1GCAYW00OkRuDM20S4J/pOPH++QocvgPlgwai/XxYuJJsrIJYhGLDDOSak",
+	"emWkGSR95ng+yFGAu1FpJQgZoUQroiO3DEBnHp/O7xiOBlqU12ykIlaT66kc0tk7/LLnLD5/H84+o7Br",
+	"bFOf4GTvdpkRU65yOaRspsUEFOGZyKZzQrP0GqKLYoZCBSWIS7xFRX+z/gM/W4iXsKbN3XvQS/lwMlCY",
+	"9MaaoDkuWm3WN7fI1YCacZZh2hoqFC52wEvgMZnI55milTqKthuHgsvnUIEyZGsr1dKpu9CD4SOB6LW4",
+	"BQQvRsLRAcRQZpav0aUOn8EuFUoO6Kb0HWHUPH+ODA8ojLQNqyL0Nis/IZdrkfS1vVktIuzQKRa9UC3y",
+	"/LBF6RI1ADkmQMgB6ahNQcq9Uk7cCVd8XFgbRXpc8AdSLYLjChLpB6oWe7IC0OMUuwK7Nq4A6BDUo9cS",
+	"PKLGQK10m4hU5NgvIRIW8yJ2QDgrJRghgtbxP9J3ep6n8g7sJfjWswIvXEdcpgYN0yVLNEzJQWNzhUmU",
+	"2YgjFlFhdXhjwmUV8nygZvNspo0girv84zEbzZXVb70y18Y9vr7bjVmTAB4L4bDPYvvXbsz4bCZU4iin",
+	"aG83Dr9xjkM7KetPxDMix1XExCfgcFSirMC8W3oDeqC8D+TazyG2oj64M47UnmErSseJnLOS+AgIC9zA",
+	"AOvPKvUozJBB+IRNvKDn/jPL1d2e+/TIFb2itdoj5Vf2CkXQy06sZeP+hpeSLCNH2MBQ0ZRmiHGG/CSE",
+	"r5JWDoIM9z0Jz1pxOjIxJYPFomf6zwNrg3XjtZcPrKuCg4BJjTc6tJMdvTjqBu5bzMyBrjn7INdUvEb3",
+	"rHCyFHxwoJpWXJdLutgLtoqzdTO3WrpVDK2CgleZZxlpw9xbiA7h2tK/BR2jKh90v9XJapJA9WIQieYC",
+	"JwCdBbwAgbMpjVZktnf8d7zvjRu80yKAwS94v9/PCLEeQsovEmKc+mW3mqSi0ko4YWOdryhvC7+ON3UI",
+	"e0LpvAXHhCLd3SDjEMng7vZWNsZ+FTsmyzEyMFDkKSWGV4XhRZPPuZEKFwrebD+1wi3jvTJgAhLRzATP",
+	"QXPHnPC5gqP2euZw2WozKglwY8CabgiRix4/sLtSwSNUfZeFHhTyN1dL+C0mx5LFv8ef2VQkkkpVWx5s",
+	"oIrLOFAWZvbi3QH7evfVG+9tooJ9IODFBMyrGUq5TM9RWEVMqKG2QMuIb2jdMUTn8WAwjy2ao+Up8FH3",
+	"dYD1aMEfm/Bt8vXLIfxnxJOYwNwDpMV9Rp90OjHjKfxJEhnZPCIYd6Aw3kY6BJ2yQbBIUQckmQgxAx5Q",
+	"wFY63Eu1tGzJEGCkQXPDI+bYBMpKZWlgz6JSzxM2mmdkEOPl9IBYRbZUgFA5UE1kNJ1WCavSgZKEWJbd",
+	"lz02wiN4dv8ssN8LiM19B55Ot82eN7oK4wJ6ShrrZy/vgjQWznPubmst5CUeGfwLwY9Xt2e1GteRdr+E",
+	"xTJQdCEKiDcCuOMlkBshUbbAsSx0D67yhyuGSnAZ0ab5CK+9RZ2JixBB3KpA2qyNhwxU0zUvQisx3G4+",
+	"nIRAd6Cpk08itbEN9I4Eq62Hpxso2gbrrVqFtcPid2Ah1gsRU4FK3GPfHl4V/RtUXshKIqjAuGelEV4b",
+	"9JrQnzFyE/cCqI6IzdK5oTAPfI3QbfitBKEF6sNMIxarZ0zwCelLTgmB38QRC356cavVGDOOga950EgP",
+	"L0QIRmW0wJC8ujGrqRKGXaYy2DKU4EARliCB+AW1xI4Ve8C/omC2/HoLRVB6HqBzBSrQUb8hfMCIBbCB",
+	"oNw59az8bod1lHkML2kCGC9kinu7YNxXcLy8nZplOjPu+pTL+ZHskHJLuACxzUyPfcFyTFgFBvXcqL60",
+	"fn+gYlvVjJ+D2j4TepaK/YCr8SQBPcxhA5j5cOI8fhWIAAo0pXIobBTcRo9Ojq4aUWOepTbaZHovXuiZ",
+	"ULTHbZ2NX9hG5gV8ex81cpmn5cDT2hhTkT/R6DV223vtDiaYzITiM9noNV62O+2XlCU8wZCpVyQwHqxN",
+	"DfL1t2AblfFdS4iuaJFSGMUIUZcFi5s50YsgjRVflQE6tiWznrR2gfArxYI9Zk0OdJyhX0NkoqY8W2cD",
+	"VfLnWWU3dwDI9V7Xxn65oMBFDjMwishHbb3YKF2IOIvHCsLwTo/J0VZYuOQdtPqmLC3cWotui+fKooKR",
+	"hLVh8R4lXMasGViIbl0B5jWieIACJZJ951CGza93hrXXBsrWxo0GCtFs81LeivPPhBpyhuwCNYf96jMN",
+	"4hOoeBL0NetYDN81cDUfFh2QfJDFFtPWhu8erAGnwHPDV7qqxqUH7Chp/tug0BcbNlAWn8ASeNWcohN3",
+	"8SMMzRW4BIX9EwUrGaiK6dUrHO7CupZKnqXQdw5DVPEUije9DPrlnPHuajxtary0LyZ4AXuUACOohept",
+	"lJ+Q+VifKFN88qLy7sn9D5FDC/tGJ8vtUcnKie7GpbU0+uSAZav2vT0GkpSkUtKnwBJRpyx1GaQLvaxk",
+	"A3lQm3JWUXd33Xc+B7mB3iZFWVflnPtwCTeCY+jcWmfdTnU5aF43/TNzPIdvkJNWgMdapbUFA3Y7pbm/",
+	"6XSrk+fVucOsDGXfABWfwSRWNj/wUjj/YBAW1iNn538VTiyYyN7qJoYQQUVm9lcwkbvd8gRs7J4110ff",
+	"W2sGXlm/hTC6v98ap65ayfIAeC6xWGsJ+BT/lReGqs857Ha6j7wmQa6/X7n/HaUhPuYE9CwsOQpOZDUV",
+	"vrv7pO3bCnw4cM6wphKLyKVnoeVcLkJoVcAUw2ccNyEp+u9wKnudzroG/oReBK9tYJPuw01K2K/Y6OXD",
+	"jQrsdWzx5uEW/i0FaNDdYogqUDO2e7XNemrwJqHx7hazrCIh30eNV9vsexmUHFu93GrrCyxQoNSCl9lE",
+	"KXwMsZRI1YgaOR9jLX1YblAxXxu9hsWth34LVcvpmS9+DC7ZPcx0XPduT1lh0SP7/ky30+mUXm1AtWg5",
+	"Ey6KCJZdhKp3ORiUyiIPxAwUKrsGdDOeWm9324cHqQUW2AZQ4qgpYT6Dnuf7QTxa2gZ6xGKZGFC40FVg",
+	"4+dhaNC6YKMQcxeuLFlemcN/UsWDbTUaybE0eQXc0DxaH6m+HncfPdjEgYhsqNkyz5hMTISheL5jBLTO",
+	"K89QfnwZ7e3+AL+YpYgFZ9PW654HkonZ+PLcVin8lNdcLjt+qOo4XyIlj3Q2tbpaSRJ1HimJ8oUuSSE7",
+	"748PqFuh/LE4L37UR0qkV3Bu20u7zxytu3v/wyMkYB365xohWOIJFNotP3EY3l6tRLvx6xZg/0qi4ULw",
+	"pMTS8BAcFxVFifh2YoK8mluJCf/TUXJPsiIVdXjgF4JMgJJB6/RO/5SpLeCmXBEbwwrKO0U6At5NYyQY",
+	"wR1Y96CnMYxVUXTTZd41g9eiwdbBjIx8gqj0dyBOx3y2HyZmwN2Sai7MQBWe/okcT4RxJlCLMsMLzc+H",
+	"x1zqQ5v8kkyO8PVUG4Ir1Gow/vHdw9ronnutEMOh5BCwD+8Kl8HxAATQQFFuh72EWwAO4c2sBhNN8SiV",
+	"NsUrwKZIiaBjWpsOEZ5hM357eHx4dRi7R4PtHzDraaBKdgjtmHYvQ1ZCnKF7pQroCctzWUh1YvqCZu6h",
+	"aX4GCV1+x7ZGbu1trLguyMdGdIMMkiW+WvFr56a0wM0t/Ns0T7If/rX4Nd0drmpsx0dr89F6RZ08Dugh",
+	"XYWNd0S12K9lVcrmjxa6MQZ2Qq2ZtGv4q89diNZkK7CHkhUGaiVbYSuPZ61nsKqG/wJ3fGu1/fOVWHTg",
+	"hVrsz6lOPlmZ3N6b8m/H3P7ldMsSo6pGU35qvfJFWBu+ltWtqmIR02kCKhvWmkT48q2t/Ysx3mszuCjF",
+	"w75iCoY/qY9Y7NyEOVO9l8secjiI8PcWlqCEj86DkC50wTDVCfZwOsuX6PFY5z5wiVm/SoZFbxFvw9mo",
+	"ev4LsDZbVbiOu3U3MjcLeIDvFTtUg04Zp2A3RB74WKo6bux2dl/vdLs7u6+uum96r77udTp/WUGA6HVh",
+	"P9Y02+30Op36Zo+zw0MAiRq2eYaPt4yrFndxF1x15m9G95djjHBdy4zxrri8jiH+KYCP+PIM8cWPJapa",
+	"77Q9C/hXUfyMaA4UsAsgYAJtsKQt0vuNmGNiu2rXaV4O0+YXYWA1UGx21fYp95LDc9f6NmfQ3Ls2q4X/",
+	"652cj4MX+HxmaJ9PrImabWI8DhgoF5/gqzN2oadCR/Sf/49SITCLkmcg+vSc/vL/V4PJG1ntCnd7NG9b",
+	"pw66A3S1GrCc3xTCX1ohDBWiUoL75/G+qX2loz7160RXU79KFWEvgmowb29uKp6zfseBKoroeKVceKVI",
+	"kzWlGqZzI+/wHSJM2Hi2sai85KczfNmKbJWdWNRUR0e23I6n6XL1BZAwsayoKi1mGzwfns1VTUFpFECk",
+	"4z+bqBy3QjYfej3pzQkqQv3n//zv7e+7VHhSpE+cosGOJXRus2+tdxR+LMoBpVJY5+IrMWxlRui/DT6n",
+	"7zKRcjw0mx9KSDz73rdrcr4k7IY25VIFuWZmytP0waJk2KPiJY0oyNAl5yNls87VM8MyvTA+aasQ+z7Y",
+	"SAni3DBbBeKfYe6V6jyiwG/yLMQstPn0YXJbAZngqqRr07iqXpV92qiFNCL0rTwzD/thaopGtoNIxkoH",
+	"C7XMc3dbRGrEBvhjKmUUypXs+1RLlyJmo8f2WN1G2r9ika4lulWg+5DW+Nq3fGDCQcvK2zxI/w4IIryb",
+	"A4VhBdfbSl1t5WGeSm2tH91XHMForX3GB8ovzlVQ4Rzc1V4Db7EWY9oWIo3mhqfuQVdXjdBbqXVdCVPY",
+	"EuSCQVZYDWEcWEqUNhd7v7aF3aIC/EF6D37pAS3chKDqXIUsLWi08hLXfqn+O+SF4R5hGmNdwff+2oLv",
+	"Ysz6gu998lYiRAIVtnKi2iAT1p/P6mtjdb4AEHUBtPOvK6XxBF/3oFhamL1oif7R2Yu8Lnlxo+OStEuh",
+	"RO3EiKE0sbKXmIMT+S0nR0aZDqS7Ay6qSwUs5ShW0is7D6Yo1npRg+d3wozHamfB64P3fsEfZD75rngy",
+	"Z83anbJcYU/0x92onAmJH6safhRuQ4GrHJ5RZ6uj3LRRwfM/tUPsbkh1Dd4De3X/JfZ4a5slfNOrxm75",
+	"gEXJ/hkcj1yht0mm7Dz1gvqzqryP9PFR+awVD/8ecI9HRQkevY2bkyvpFb1yVXE5vl/WVotXnn6Lif6W",
+	"U/mALXtSfqeqDLhS1N9bwC5vlgRGrn1u4hH5lqVHdB4KZ/hUSlvGoRgHJo5M3WeBWvXrgfhGG+xc7/qO",
+	"2RD+4+rjy6+l8Xw4sZb2SKb07oPSuTOIpMGx2qxf1MLkA+WVR9fZUuRPCIFsSJ2sPE2LY4PF4Sp2Se+P",
+	"AjXe1maXEu49yKHHU6h/u6Iu79FBnK93Cm6J6V7vrbQKSFGYVpRH7jM9lfnq3G0ZNX4HMgdRBBGTb+0S",
+	"LKvedtb0tsCqSzldlqgU6QL2d93AZaTYR8WM3VPYtZMIcqbywgLD6ZCIWLsTOc8K7e7pnt3tpuXtn2Je",
+	"7ARtZo0IAQhIBDQcTCpeu5cq+TITf8CUKDI/f/bQ32rgb008L2CoH7cyNGryGB6XhFttvgvL3azyhzHH",
+	"R2hIpffetoj84STCPMLfIn5fOOK3kmbLC9lcVQ6ekA5hXYfoBJ/X6AZ9Y+RYGfQeOwXY2rQgVENVOdQc",
+	"Km5lQnaw+JilZrZ+FvEPgucrYgsIgyAWFk0yqMsIqc+ipmXoZnK9F2m5A2Wn3WYHZZiz5oNvVbZsViw2",
+	"cHWyqbwVBRTSQOEkShCeJTMfoTkt7szC4QLlCIztfbvVncQCE61vRcLmM8anKGpr03ZB37D42so67fOJ",
+	"mJJjjfJIsJI7CntZQa7aLu+N5orlhQVqPYENlJ/ARc9sWPkdlsx7D+1e3IoQa9FB1kgLdGyr6Td5cqNQ",
+	"7XMF2SXymfIl9Gl3Nl/IoRioUp/Fc/+2XhqRnYrfOt9bbNFnqLLczFO7QHwLtorWjBg4BWlq8stZN58f",
+	"vuTaOzg7fXd8dHAVt9qrqLcl/Fk8p4EaNFbBcRsti0gsSjfVY34phz9SoTRb27SI6AFvpuf5QHlSmTKu",
+	"xKJXOCrxPaObZQlgyl+6iLSOkisz3I2IKu/XLb/NrjSbzfOw6qkwkGB5U8K1RIRLvzEwNjAJvH+VnG4z",
+	"kSOwp+aw7XUV/zimi57wkoebbIyp/CRMSZs3tFUVcEibX47lPPv2KUg3Q1jPnAIjLNezHcQmqrycX583",
+	"jjMJ3LJP96qaBZ+V/XeXCz5D0vU+uKa9znUFwiv13GKNu6dbeelot6Lp7Fb+3n1UXlLl4c7NGZ2m5BKz",
+	"PpzicvwUvjG3zX77vJJmN7mqp6083vjxgXwzfwAP7fJW7Z64++s9aIc1Ih74S4CHXhzBbw6z3xxmDyZ/",
+	"EDeuVTI/yy12F7yFVpv9cUmIgnH51Z/YAR4V8fgSnuAK4mCB49P2MIgInB2IOdJe8SORsAr0oJf+AfQg",
+	"vUaPat8UVFFSDI3Fvy7Uy7CmJ9GC8HCUEKFGVid6DjDN66mpdV80Hrip2GBzjtjqO1SPT0l7fF7ZltgX",
+	"TqPEpEgLcQmcMUh1/NIoGE9L5/sZU/IeCs34jNIigbQJ5s+IlES8GyJhFUjlKEgBoJv5GxjGb3LokXII",
+	"hYFNovu8PEQvjIJHvJCphq9YffwBFLrwQa+PP6DPT2R39cEJuB8Tjf4iaViih3MqEeEOpzTT0yh41gt7",
+	"QrsFUeKTJBPGsGZ396t2p91pd3tfd77ugKlnn5JpuUSuEN3QQ/m9QCZvN2DFheSBRAgOua50PHzvCTVz",
+	"63cOnlquy84sqfqY4Oh7tTE0+1AGqAtBt05dWO31eyFm5YluenCq6NEf+v0P9/8vAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -442,6 +442,8 @@ type CreateCharacterContextParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -488,6 +490,8 @@ type CreateSessionParams struct {
 	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
 	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
 	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2704,7 +2708,8 @@ func (r ListCharacterContextsResponse) ContentType() string {
 
 // CreateCharacterContextResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacterContext
 type CreateCharacterContextResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateCharacterContextResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacterContext
@@ -3524,7 +3529,8 @@ func (r ListSessionsResponse) ContentType() string {
 
 // CreateSessionResponse201Headers the declared response headers of an HTTP 201 response for CreateSession
 type CreateSessionResponse201Headers struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 // CreateSessionResponse401Headers the declared response headers of an HTTP 401 response for CreateSession
@@ -5129,6 +5135,13 @@ func ParseCreateCharacterContextResponse(rsp *http.Response) (*CreateCharacterCo
 			}
 			headers.ETag = value
 		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateCharacterContextResponse401Headers
@@ -5940,6 +5953,13 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 				return nil, err
 			}
 			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -7629,6 +7649,13 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts", wrapper.DeleteCharacterContexts)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts", wrapper.ListCharacterContexts)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/characterContexts", wrapper.CreateCharacterContext)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.DeleteCharacterContext)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.GetCharacterContext)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.UpdateCharacterContext)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.ReplaceCharacterContext)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sessions", wrapper.ListSessions)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/sessions", wrapper.CreateSession)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/sessions/{sessionId}", wrapper.DeleteSession)
@@ -7637,13 +7664,6 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sessions/{sessionId}", wrapper.ReplaceSession)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/sessions/{sessionId}/context", wrapper.GetSessionContext)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/sessions/{sessionId}/context", wrapper.ReplaceSessionContext)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts", wrapper.DeleteCharacterContexts)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts", wrapper.ListCharacterContexts)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/characterContexts", wrapper.CreateCharacterContext)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.DeleteCharacterContext)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.GetCharacterContext)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.UpdateCharacterContext)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/characterContexts/{contextId}", wrapper.ReplaceCharacterContext)
 
 	return m
 }
@@ -7951,7 +7971,8 @@ type CreateCharacterContextResponseObject interface {
 }
 
 type CreateCharacterContext201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateCharacterContext201JSONResponse struct {
@@ -7967,6 +7988,7 @@ func (response CreateCharacterContext201JSONResponse) VisitCreateCharacterContex
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9002,7 +9024,8 @@ type CreateSessionResponseObject interface {
 }
 
 type CreateSession201ResponseHeaders struct {
-	ETag string
+	ETag     string
+	Location string
 }
 
 type CreateSession201JSONResponse struct {
@@ -9018,6 +9041,7 @@ func (response CreateSession201JSONResponse) VisitCreateSessionResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10665,173 +10689,182 @@ func (sh *strictHandler) ReplaceSessionContext(w http.ResponseWriter, r *http.Re
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Pcts40ueroLhfVSQvLUuKk03k2rrS2M6Odxw7ayub3RvOhTAJSVhTgIaA7GhzrrqnuQe7J7lCN0CC",
-	"FG1LtjOZ7JeqqZrYJgmggf7/68bnIJGzuRRMaBUMPgdTRlOWwz8PR3Ri/p8yleR8rrkUwSAYTRnJmZKL",
-	"PGHPFImvWK64FDGhilCidC7FhDChuV4STSd7RDGREq7JBU0uCRckPhpvv6U6mcadIAxy9uuC5ywNBjpf",
-	"sDBQyZTNqBmWfaKzecaCQRAFz6MgCAO9nJsflc65mAQ3NzdhMKc5nTFtZ7w/pTlNNMuP0r8tWL5cnf2p",
-	"yJYkkUKzT1oROSZ6yhVJ3HtmRsW4/TDg5p1f4VNhIOjMDJ+UgwT+fP8rZ+NgEPxhpyToDv5V7RylgZnt",
-	"Pg58lL6jero6uaPU0G3MWY4zY+XE3JwrE3xhJzg3Xyvn5wa5k7przPYoZbO51Ewky59YAy3f0ktm9jxn",
-	"Ol8SRcesQ8zpuGRLwhXJWSLzlKVmz81aFJ0xklJNL6hiROdUKJqYT5mTYx64zrlmhOtIzHOpWaJVSK65",
-	"nsIfc6bmUig2gAHnTHN4tQVfvWTLkMyYnso0JIYahIqUXMh02SZ0bMinp1TjAJFI5GzGtWYpoUJds1yV",
-	"o4x5rnQxFnzF/BqZgsQFRfT2GZtndMnSATGUjUPzbCRgBEWE1FMuJnvVueJMzK9+XTClcU5jyjOWEpmT",
-	"lLOUXLCxzBmxU+RiQlo0EprPmFzokFCS5FRNzfGgZJ7LhCll3rXHxVG3jUtVIZEiYR0y9KdxPeUZK1cb",
-	"CTcfpXmWkXwhFJkwrUi8230dk/jo4PDtu9PR4cn+Pz/+dPjPj0cnH9+fH8ZItPjMbP720Cwt3iv32ZwB",
-	"eIBGIuXjMcuZ0LAjd3777PD9+eFB3CHAp5SUW2UPR3msBubTORsvFM1IK9799Clum78LqUOiZJX0wOMs",
-	"uTR7PqFcdMhPbKkIzc3BmrHZBctZSsYyJ/1dMpWLXHUi4bNa8Ke0N+5e7LLtXtKn27sXf2Lbr+mLF9v9",
-	"cTd5lT5nL2mvG1h+xONScqTHSNuGk3w+nNFPx0xMjDjod7thMOPC/dxblXhhcDQG2dksl2MjsmOUHBk3",
-	"FM8onGeaklYcBdGi232eWIkNP7AoiNt7TtaICZB4RlNGpNkBPnbMB/Iej0gkpsCxVBP7qZCwTDES7/b6",
-	"cYfEWzGZmUka6SCW7qE6RZ1UbyaZ1REVWs2p1iw3j/+vVhRt/e8o+Lm3/fqXn7vbr3/53A17r26ioP1f",
-	"QRPZjvmM61WivaMTRhT/NwsJ1WQmlSa9brdLWld9opgmQpIZ/cRni1kbDpUUzAoNojRdKnIhFyJlaSdo",
-	"1hUZDOuvIWVjush0MOjBbuPH4SfcfPtjsQYuNJuwHBZxOh4r1rCKk4U5wEYIcM1mimhJ1CWf3zYpiZ9p",
-	"nFU3DMYyn1GNQ7/cDbxZdRtndQ4z2VDj4hMVbdZrnq2yn99U154zZU7d+rpW4QuNc6pqWOU+/TgNe2Pe",
-	"Rk0D1ssPNP0L1eyaAhWBZAJ2m87nGU+omfnOv5SZvmcdmYVpyjMFB57qhSK7vVd7hZbh6YC8HBup1WWv",
-	"L16lu8lzapaY5zLfl6lZzw/Dg49/GY4OPwz/ababKUUn5vcVC0QRxfIrnjgGYClZCPZpzhLN0mwZ3Ky7",
-	"9kMz8pldOJKhujXDYiQ4Km4hKZszkSoCWh8eB9VXTrBdzkxJYw0Y9cm1gtNnnolEKlE7E5pl8nrPKWpy",
-	"TZWVf6kRUzeh2YwzHPgRm5Hrc/MNkbABEciks4XS5IIZcZMxI5x7tc34+/D46GA4Ojo9+fhmeHR8eFDZ",
-	"EkcM0KTFakDawiEevjsidhuebkPQ5LfHyaiHzMgItFouckYvwQpcZKxg7+G7o2bikiH56/npCc4fVAiq",
-	"bMI+0URnS5Cw8MQVzRYsNMbj+9Gb7VdoTcwph+1d5LmcUM0IUwmdg55JCwn+cpdk7IplIG0EU8aMCs04",
-	"8dvh8ZvTs7eHBx/NELFnXl4stZm9EYyF1QcrMg6L3dOYtBRjJArOyk3gTEVBu0NG7JPGvTWLMceFWrO3",
-	"NOHf/7FrdAsVy+spy+HThTEYEiFzwsUVzXhqV8wFnF6wZ2VOQC4OyDup9CRn5387JgkVZjSljcmop2xG",
-	"WvHK8YnbnQBdj3HGkwef5sKrILuO/Y5S0guJ5w6Rfkgqp570+u3a8d4/PRkd/mP08fAfR+ej89vFDaGZ",
-	"MVuWZAp+pR3e7DHqDzMMmUsF9t0XOusoN1KeaHRQkkUOZqwRs4y04upa4nZIZG5MbpLkDEgamg2MRFwz",
-	"AGNywTIpJqCpqWETlheDytz81rBBYY8LLiaRaN1mLYe32ujtWyVc6Dv6ng2/qijPWSKN2NWSXFPjxqOH",
-	"Ak4fMBb6AbfMoFM1du+yJMxevJH5BU9TJh58TA3lmdX9RDCW4tblMrMOZl47kG9Oz344Ojg4PFk5i/BO",
-	"jq5fRpNL+yU+mWpDDTiHcs5y+gWOYJIzMFBoZgQXSIWQXCw0SASY2L0zIq24WJu18SNR/PWZIvGn7bFc",
-	"gKTaNp+MibFv8Juom2AgrpGOHTK0R1UzQYV+pkq/gKtICHZlfOTd7vMYZhrvdnfjTiRObtWxHls8Vjwt",
-	"jLdOBLsGz9M4cviT5aranjczUu0AcEVqfAtLWCjrKVJSOrZumKc9BBvJjVvFQ7suUiJhZUrDO9+q4DgS",
-	"xjOkGdD1oYdoA5P56GR0eHYyPK6cGW4nQeDJp7SIhWdrQ8hokbM965q7OVdNlTE3tOfaRd8yOVFgCJxI",
-	"/cY4rY83BF7UaHJyOvr45vT9SZWRVkKYYCGNYQpPyy7WLas4BcWgha3MPnGlm4+3mc87uswkTUdSHtN8",
-	"wjajkk+Nd8N/Hp8ODz6OTk8/Hg/P/nJ4ux3PPiWgqHrd3Vcv/vQSjFH1hWwaGJArkpnVQVzURmedc5ck",
-	"zHhWrR55y39A2/FdDqwMptYbiFc++PBYC+pwRCcDEgW7EAGqkO3scP/05ODoNgeoEo6alptHFDcGJ9ew",
-	"o0ZrPyEBy5SFVZFO+NrQVklGf2q3H7KRlG+pWFo/Qj1cXul8acPKPaJgk2rkPBuODj8eH709GtXoaBzF",
-	"3JixEKKyR5A9NUsmNMtYTpTZ8xlKf1xySbEJhjyeKTJn+XYihVrMjFor5wa+ujIGsL8aF7a075e+v1Er",
-	"cqHJnCpliO9LSSk65KykWiQq8WtLQnW70fJk2m9D9fZe0IWeypz/++G8Z+ig5SUTwDbs0xzCVtXj8v5k",
-	"+H704+HJ6Gh/WD8xFM1QcsFobiQHfErmEHIoUj42GPaF/DGa5xzEuGcfG6eLCGPcuHACTrMV1xYTtweE",
-	"VmYfCfdKEdIIHWFCcp1LMcmWRPGJwFiHO1nUWsAwNBUFBdzXFuJSyGsRGZc+Z1fykqUdEn/48GF7uNBT",
-	"M+2E6oq5DeQo8005owoC5uscw/p3m1MDtHzCCKxkajhTTBhpnb3ZJy//9KLbDgnrTDok/gFJlDOazf4c",
-	"Bc5HoDwKQjRt/hwFNlTxEQkZxJWwafCQT1Q4YiXVi0xwRXlGLzL2OImZ0VU38P3J8O/Do+PhD8dVRV0k",
-	"LBfe6E97vIsh4Mi6WaDdTu+PhcYHh+8OTw7AgK68Hwk4izmjydRMOySaQ9RuAVEGbsxDxbKxv7RbonZn",
-	"Jd2+rhg0+jW7YukZA88refBJ8MNWr1/Xg1Q/Ds+G+6PDs4/NNm01UlU1LZ/4cIC9Zo0OmzWpGrggdNa1",
-	"bt8LtZjPZa5Z+palnI6Ayg81cd+fnL9/9+70bHR48PHt4cHR8OPon+/usHOL2Hd9iC9r6hq6xPUx4w5k",
-	"ieyHK+ARi9JolqMY+4P8e7kHEMm1mzPO5YzElTBoTKQYgGCfLy4yrqYsJVd9EtuBYmPaFG5VHJLYO5yI",
-	"LCCxERJxSCBw7B6O29aHdvFY82515DASHkLHqBc+Y0rT2VwRmqZOncxzOWe55piI8hEuaySyQucT3vew",
-	"Xe/pxb9Yor331h4Ggnvp8N6BRm6ReLJsAnGtMSrku++V88rDN2GwmKcPmKHdoPve+bt9DBOHLu34cwXw",
-	"UwcnlbnTylTLLStH9+nrr+SXQhjLYuPqvHLMlW5K/TIypxNglxWPXHVWzh1kryv/uPM01fn1ppgozXMK",
-	"GcnMpf3vyqyHLiM++LxZ8jsMtNQ02zfWzcYv1zYRl1z5YljAB+z81tkJL2lJU3TZafbOI/OYZorVxebh",
-	"FcuXZMxZltZlmwuggJ6hDleiWNMG/maC47fj6Tqvbcpf6+zZe+C1h+3cCHBcLEMbC3X9XpldloJ18CD6",
-	"X+r999i4VcJXpnMroRHJUaXzT2y5AylpawFAVhIS1fh50kLnaSYlqOFMorERt/cwlW2czCVYP2LpZbg7",
-	"kTjXMmep+aLS+SLRC/OT0fegsHOmF7lxQHH0scztv8zzhhVb1P5iKrPUGH0Im6PgPkTi14XUAChkCiG4",
-	"NtPe3gOfVeYpy2Gg6ynXTM1pwgAXZ6ymSzbXHXIiCfphmJGGdZixIoEZ7Rqw63Pg1h4MgguaJVIszRGU",
-	"Mg0GQSbFBFy6+vaEwaftidy2vzQmWueMXr+1luRNGBywjGmWFtK2uj8/ymsyM6R1ETizPxeL7JKk8B7J",
-	"2UxeIVKrevbT2ncfI8Ur32pi/aoB22hhgtkqx4SBTAZ7u0CkNs3eejQrntecJXzME0VaxvKU4zETcDxA",
-	"WoRlpFLmXhKhHZLrKYPIXI7ngIplZxVSV/GXVobWxpUkM5pMuWDbOaMp/CKRKRuQBohC2ADNiAvXC4zY",
-	"N0fHxh87O/zb+6MzfKWWfg9J3BA8Nr8+3z87ejf6WP1gg4/XlEm/N8duhq2H+s0vm50jWOrh6MfTAxh2",
-	"eHx8+uEQJ+RSSuYRD5GF3yrd+pDc5vCbj9RjXiHxksAhqUZQ64jMJujRyr4Xvt0KBy5mVJSbrRazGc2b",
-	"zk6NZ8qDVH68iXVQadShYggBuWKEF4A+M+TtTNxoAFrAQNMANqu0R676zxSJ7ZOOhWOnfOfZQhWO2YFx",
-	"1tBvc85Xg7G0ngq1A1rVNbKGrjfQ5l7Xw9yoAvS4lup+mCe0UOubII/0mnwQpx3W94p8Aj/MR6pu3MOs",
-	"u+L4PVMAZ7CzCsmFBDRc3miFf52D1eyV1ki5DqFuU47AgKAdW3GxexAuseGQogSJi0n7No70oL5++VIk",
-	"gF2LLY0bAyNfi2V/E+Z7Qoa6n4824Z1RYzQOjoPL+dthBmScM0aQR1RhVyN00DemAe9pbGn4R2FKg+Gs",
-	"Qms1I6xUsOuMC6YIF0m2SFna7pC3Dulp7GAL7OyQNzI3NnXFT1goVj2EdaU7TDTph+Q8YYKR/oD8dZFx",
-	"pomiS0Wi4EzOmGwqfito1Bx6AeJk3EVBC4ZRhl/KGEMRQYRIg1VZGG2IbXxwhQm+dEzFzXTtQJBT3g3x",
-	"n6eLzxSz2jxEU5gM84wm7IkCNO7grxWW+Vpia311XqP2PQr5Tio/NIpy1Xe8gqPfrlkK1Lic4/fragYY",
-	"h5xi6Zoxy4vvQERDmc/FURAFluOqbysSf775femfx27kHRv22OBXuW2OyGF9q9yGNhHbbFU1XoZctlbU",
-	"7JvYjlXC16NqTVkumS8LeD1pKQfot1UsrqQXXjNmFLwQE5XIOWtjDux6ym1RigshcxUJLozaTVhIFkLz",
-	"rFoiAVbuJ128gNxS05i9/sbuXWnmVOrK+93+y+1eb7v/YtTvDrrmv//p+47mYG5rPmNN6vfvpbV0Z4F8",
-	"USLZ8ysD4Cj+EX6FcZ4icpspCSBvrOWsV6NttHBQpski53p5DgAThQle/hNbDhdNVXHDEsxitzj+x/bw",
-	"3RGijzHpH2J9KHKWQ3aYVxSujsUAOJ4yQtMZhw9GIn53ej4iO+apuFIlrqbyWkCZso08ce1KUDHzaa04",
-	"KEedUjV1KcvGstFisuWO4XLNjiH0xy0cf3rj6PnXD6Ng1fv664cRwGqHFn0FezcgFt6C5bQIX4Fi2jgk",
-	"XKkF2JdWQbCcamkO9umciaMDsi+FYIkm81xe8ZTlROaRsBCjQq+kbJ7J5YwByF5NqSHAj+f9Fy+JYknO",
-	"NFIQQUg2tAssB3UyYz5Z5BhvyyifRaJlqztJjG/E7bCsiYD3sGCY8hmJoRAAKYygpGBgSVWSdKr1HJPv",
-	"XIylk4QUQ+p2J97YgzE8ChqT9K5EwxCu/5JYEUfOLdrlkrG5IvpakksAMssx2tMDsrXlTLGtLdKixsA2",
-	"5L2W+SUXk8JDjgTE41EI2dQ8HCews6mtBbEALjoxxhNXRIo2PLW1tZqvNMNpPLho4UeiCQwQErVIpkaL",
-	"z6RM4WsuHh66XSoEK5pyToqi1MWIvBTtTiQi8Yc/kH05m1PNL3jG9bI8JBUsQVniiJbiVd8rBEFiGqHi",
-	"90gIyyeOcJ5oXgLYZEDiSikNBBeNP3Hu/AjSArUbf3bbEZLSML6JQ4D8APWbnYucofJtmy+jN+jGIq34",
-	"3XC0/yPZcd/e+Vx4lzcxblE8YbqqWeMOOWAJhxcIlthd9UHpKJ6ZDYYKu0QKxZVmQg8MfbfI1pYfZamY",
-	"akuFUT+U+nt+fga3fiLBL6x5eFtbZmDDLGkkSGmsVz4PFiV4qza5YhZldhIseYVtU/BPCmrPy1d5aYya",
-	"78NKtZSP8XgJOrxh6e1CRWWWtffMECiUrckKYrr0QLiT+yX0VgoGHRYqnnCrmRdDQs0IySJXMg/J//s/",
-	"/7ddkBWVSGrEf6OlHdZzcNXcmvmG4ikLzQCCKQ16hClDrLZHrHrareXVWMb/UlJc2DN3Wy4OdhkpOiB3",
-	"pePIbdk42GEhgaWgu4IkXFyZHaLCfJ2JRKaYgjMrQusLTgAQ2kvjcdAmfMwToxy8pJ4c121fzPKZz1+y",
-	"uSYtj5TYG2Mh4LuGSfE8gNae8CsmiL4u5bQRLdBpAla+547L5xs8LBUmuPW8nDAOmHqXXmysng2tTPF2",
-	"yCwITpBfDduKd7vdmDSWwyLTW9+hAGHZsmkj5e8CYyEQaw/LwKyWPwe5/YYm5v/PlJkMinKWsRkw88VC",
-	"F4u+WBIhPeldSOE2MnaD7tnaCovXoc8MITMq6ISlyPxUk3gnqaEKVDwg3kos3pPwtLamKp1DNwDYoIXI",
-	"sQzGjWClGuQUzTLmgGkdMgQ21ZLM6CWUYSyUsUEGHjjNCBucmfk+lrIVhWnwkJXsNQibPewVj+RWD4Nw",
-	"OG7gY6CZVNkd8i/JhSKMGknk75GhYfH1rfkW1lOyMuI+ZzmcspJQhSaewNYovQL7QwPxz+Z7nVVVU2yu",
-	"2xpf94BK0HLCgCdgKP8R5GDclQ656sPU5CKzhjJ0fOGatOK/HI6a1ehO6S5jZqv8W+imdhOjb22GNyPU",
-	"hG8VWejFzq1mB0GQGPvKODUXxi2CEFhq08voQrx7P4otW8O5U2UXIduShipyp0FgP1Sq1rqbXxB/hbMq",
-	"KpnXMB2G7ZyW8KV/xi9rQd1BqSSRmJYHOxa2iSf12uh84XjJFrijZBWy1P22eRNIRZz4e8VytbU1KCMZ",
-	"RbYTqWV+7YnYskx0j5SGuBXWQsLjZsY5m3Clc9Q+Rnd62VSgBhSD2eVDYwNsouToaVWzlV8wQzh53kyW",
-	"IHDsxuORNBveDh0ug+uQjHmGUGZmY9ZLOG12sXtkvMgyKwB3zAA79ns7eOR28FM78O64qfxPhZgOqkBC",
-	"zBgQPsVaLgu0hwrfwsYpANcVuK+yX0jdyaMqoSn7M7QCc2b76VzzGVeaJ2YWWPmWLJ2B7ghkKLsKtsOm",
-	"ByV/tXrVtgKrkYN2hxxSw0FF8zJYmiuZMTK2QHwAO7q/cF3p3GdbSDlX/9amUR3j0wPnImtarjs4PD4c",
-	"Hcb25MBpLyy3sojO9lMD4qG3JKAkkLRkTuKtUhw0tJFq7xUIlWoh4GpNXtGryRgju71+bObcABFxxxsg",
-	"80hO1SEfrHHizRsOqLFzrPd4zYVy2132hiv2yYY9Yo9FmglTL/NG+mDfNq9XXM7mjNpeFIDdGoN1yGie",
-	"QR8jwbC5mt/JDl7HUn08FrltXIcnDzVXsXjBrhuauEXC0dZB6u9p3+Y4oMJXkWiQv/XSBrQyy8dsb6Z9",
-	"Y9NhoynyFiwf1NkiJQWYMhLeX9ygHbIPmyEmQB6QXwqz53qay8XE/F8qVnK/U5nYYWjnszNfbsAFhr+V",
-	"LYd2PnuW1E1cmMnAGkZsOOawA0NMSIActOdsYI5CWTAmGJK3348bcEtkhzTiljAwUaC4sKrH2Gosy7Zt",
-	"rx6X+y4VH4yIkQBuTtIyxPIR5Qx4SnJXZuO8sbJvjzW3L5ALsyvIi34wnIkc7SjaXIWk7qxCqvPui+7z",
-	"+FbY014kXODQ9XNsbv9Eqt2fQvNdQ2YfbNUhruSOK6f7jUVpfZOEKtYhRfERekmusyDMwkgGzcQeagj0",
-	"/5q1CHJWVXdYlKIq5g1N09xJtdKVNJj6juVqrYmEbbdUKYlprRbD2ErGJYn/CD+TGUs5hRBGuyjbqbdo",
-	"igQ6ulBB+Kr/4rVNtzhhYpyeCqhULqATbIjeLHYGhVZH1pZGfRZH0SK2jZ0iAREy81Dvpdf2yfaBapln",
-	"01fPE/O/MUUnB/ncEmiP4CPGGaSZZS/DZpZVrXjLc7rEkIdzf224YLWnVMrY3EjmkhNcCyyxtOJKYe8o",
-	"BbGnoi7ZeqQ1oKOriEOOA+tpvMjNYXOFP66jQ1kt6jWrikQLXKFuu9K2ypVy+m2tes8H2HaBPLt5VrRF",
-	"9btt7Rn7CCIQMkuV22+QSnFZU1YwRpUKXNnOXgtt32/sfgVbZv4F3TpXybPqsLujPaxUsDo7qoxyYrMf",
-	"WikNtmxrtuVaDox1/2GE5k61Dri1QYTf1urGZTrBlmqukTuJRMu9XqZhYmu7+U1/jEEDNpvMbB4EXFZv",
-	"tc2teiKBZLC9w1Zb/LBPmgljH9noZ4wNjuIBMarNM1SMHwl2fozGToy2PXIJeij4Z8jyxAPkXjgi1tiG",
-	"lBDGvyf2WW5Uno4HxtEA4egEk3kEXdeWTRWZ34B1Wfy0cynFJMaweGkZlUXZWPdd7ZzkH69eTBrwsYbK",
-	"12ACVNsqRQL7KmFDIw9F2yF48grj02vKo4ueB8+Uzc8MCsN0pW2SO/0KeyWFxGuh1CGjwj5h5CdjmttO",
-	"ByEehaJTghEbRbMEEIq7/dfG1K12S3BsBAh05dinCi/H0CM0kvVx6hgF6JC4gOoWMWjU6I1I771IxBbP",
-	"C48bx2zO5Dxje55Uo2mqiCqw6i530gBZx6RUxhNm0YE20/T2aBSEwSLPbGZKDXZ25JwJpHFH5pMd+5La",
-	"Mc/ehIHmOqsmqe7JR3nQtUHQ7zzvdAHiNGeCznkwCJ53up3nQQh9QiHJuqqiy1KD1bQrljao0qGrGcly",
-	"XKnxhEhuJSqJLaDRrLUxIxvIq7S4nroiCcMThQ/b6roqWSrwQLQ7ZFhFRGTW73XYDiMyUWDXgfnYKNfC",
-	"ki5o7rdvAIuRzeZ66fecwTCdZ+IjFrMw7Evb3LAWFsI/zj8PYO9c7qvYgP2VPas2mP+5GW9RPrJT7YV7",
-	"E977wkrH+ptfal1h+93u+hXa8AYSxfwLtPpqjcufbm7WrriuVN3cUnANXrqXfFWV8wWF57u4iqaRitXu",
-	"eD1X4ZXe/a9UGqPAS8/vf6nsMmje6L++/416w56bMHixzoqqbcngredrLapsNWF2CkspinPafDWA8rPJ",
-	"hvl3qmwRhIGmE3OMywJEUpz0X8KgZisEg8A2TLwJg0lT3+n9hilgvohcLKtV6ZWEQ0OQn7QWgv+6YIX4",
-	"aoeRcBGSbGklEIPU9aTg64bE8l4F3koS879CsHqlrGVsCaMl5vMYy/kAn6b+3DB8a2WfqqzMNj5vFoVl",
-	"RBMs4jASRgmi+q6HOOy+tYwoN3ZQhWQWsQGujUt1WCAVtkQ1C6qmSAbFG+vnKfxVd0oBrJxfF4kKMgu8",
-	"W5C+pRNjBH7Gxtr49yjYXa/mSqRTFTWG1nuOxJTlzI+GEJ4SxWfzbFl0k7cuSJMEP+ZK/y7kd9jYAL2S",
-	"pKrsHFe13Bakmrzz0UKLvjx07eotJd3mvunUr0YuZf2GALJ7CYCN9dd40DavfwL99i9AyFf0m8WJ/1yr",
-	"ZO5XCpW9stQpUnh2AWLRlqbmTOmMKVXrTLFbqZjyQYO914MXryxosCxs7q3ULfcqFRm3faEwMHuGmuut",
-	"467yWm8JL25dgo97vHMJ/VvX4H/CW8MvRfcFuOnAlQN0q6D8/gamSGPTiQaT5L62E9/NkacyR8wONJD4",
-	"AZYGRiHMlOayqZ7lDG59salhh7qrWhVc+FgDiIrVQAOrXXlAQ0XCSz5UTSsIfUJQnLRcmLfMGzBe+iYD",
-	"DNpHYv2o/R4GoHcwvF2gqhAAOTbucUPQLRJ6yoRx0LxpQvrLRip9G8EoEh9vVWmaPoDREilSTEmoSNi0",
-	"Tq2wmrRc+tZ48MVVA5hh4kJpRtN2Z4W6Rm0RmyKgkSh2wUULZZIs5hyeuR4UGQc9zZky1pJD/9KlIjNG",
-	"BReT8SJDMhW4mpm8Yk3WACR9Vvy5jc2B2g1YqLuA536Q6fLBaqtkIFvsZbOVpTQvFNsdaoAqDl24zg1L",
-	"zBm9VCFZMk0UpO+WhbU0IFEAoB0wNKn+H1BOtqYSuVsnPEJ4F5L1lsahJcymNI4dEsg/xfW81uqdcjcr",
-	"Bkfv8QbH196Xr6zcH77v9254Ibygdx0urFPtOOguJmwa1z62A8/AWL9jXd9dQ9cXnfHNC701hqh3sIb3",
-	"XqyznobegGCR9Nd5ebUz41ewZvpr7bS7ZenxBhDqmaZ+WY+IttyEDeHjnc8Fy9+sE0puDBHtoVkEmaEV",
-	"WyhcqcWa5+yKy0WRiY5EC4ECbQRaOjcWb9TDuEkBlsEqPJqxApBjL/7r9TFik9qZ3uHUN4dlN1fj9s68",
-	"Bt9zt7l+q1kafSMBTVzU3W8UtwCAdFiDbRp6wH+jwdOnZdZbQqO3HKICxltFzgLmbg+zgPbOxbxAKnRW",
-	"2OIvTDfwxNNHVb75GMRvYKb8x5ommwqRb0kSnCFI+SnkgBe42EgnVa+CNppp3nyv6z7iBK3Ljb2mcgbF",
-	"Wz4mr+WXsCMYyNZQThkCnFWHDH2wu0CUA7xtHXx7D/NUZmUMwZVWXboLc+HCQZZPAPDnQ+FECuWnGbfl",
-	"Q5Eo7tzF7D+gIjvkh8Vs7onAPXcR0NqWg4VORuIO0wHbCjyx6fBQ1x8Foy9ZN5OkYXDNqNnDYBAIPpnq",
-	"kETBBeJTjF1Cl1FgW6Q/TNxVmzDcIvvqbUbXcbW7j6bU43TQepT7bRXV87qi6v8m/jRVNsgm5PV3rWW1",
-	"1uYe+MNt5e/O++/LeUeh19jsek5zzWmWLR/lGcwXjZkMq2qZ19KpRbOswFah9r6oakkb8Ierrrw0h9Gq",
-	"fhYE0Pae2vVbjrQgQ2Fh7yGi6tt7mHF3ny4Q0rp+Yf5beQX15lJYnKOLyXpXtq7kGLBEBeGPXo1mc56h",
-	"47AXG1sCd8UQLL1/J5bAk3tZELURRQ3GvTH73S8Ysy8qSwS7ttbCl7ARfgsaPq09sHunPbD73R74bg98",
-	"twe+uj1gNcUXiOb7LS0bw4Wuqw7cJKQSC3v3utwisDIkHiRSIq5MKsBCGMW9UOaRVYCk7W1rEZKIygO3",
-	"HyMEWLFeNAjFkKQPomyxSslyAfeF+IGFToZgM9g5cQWzQEMGEP5NUM0Ojuy6UwFkR/F/w3J6XQAk9Lpd",
-	"6HARWlsGJwKISjn2SttvQwSel107a9q+AaPnKIAJWQ6F4Hm1AVv/eTPYruhXuZ7Qxs58v0dsnRSsolhv",
-	"gXCVB/pnL5gRHAkOhTfNXTsBms7EatPbqvq8WU/flh2Re3dq1xf2BdczEfawULXPDc18QNomQWO/A+89",
-	"ODRHsO/osydGn/l9ea2ELpj+QUizfVsSX/awgNCla7xRgqmhC9JKy5aW3yRLYgfYNpbiNPVuIa2iS1Ll",
-	"6aKUOe53e7FLHIW15FGrhw9zrSJhG0aS+3rZtqudPRTh6nYIleut/FWRU85ur0CnhkUTBtv5rwqics3F",
-	"sMdErW9bBWFVSK/GztvGN8h5wqyPcE054Btrck1Ize77Aki5tcSfJ6rMiYeCqeriC0y5eXSvgi63HYbx",
-	"JW+dtY9e9atf9E5NCBfclm1Ym6m1KusrI2wqRO/xLaHBjde63y+6tBxAeHVGXwIJ5p3E3/MBekr92b1T",
-	"fz5AXd53ff933Bdqy1KC/g4gYN+QWVBgslShu9azDJo8Nr/P2LqwK7+1k9fHo2wt4t3eXMzydvxUJB4L",
-	"oHqwEt8YN+Xz8He01H8GWuqhbHQHMqo4Jg4PVXRZfDQwqjzrj/SE71b136Kn+9Sa+nvQ+NuFPm3K1A+F",
-	"OZ27w3sfzMn6HwU/Q/nxOsCnJqRT9UKPSGCS1WtfUYVCWde9AoJyLb9pY8vVyrORQMTUHUipAbbzxvDl",
-	"JbMtk9QUOrbmbEa5aHfKIIO9KRZCDJGA1t5akmnt+jL0fTC5CqHKzZFVkdg8ofre79X+ldKoXn6v0YVt",
-	"dllx5mkhtG9Wr2Epv3Ze7/UuRbZEV9t3js2pumTzJifZfRNbmweDIOOCkV5/XT9uc4H9u4Fxefuzxj6E",
-	"T0Wxp9Wn/Tv1af/pPd/vGdmnNbe/u8rrIqDcCWzCPa1r7d+Ndqpdu9l0xdrK5VwVVNSAUOgDHQmre6HP",
-	"a8bolde/VksyWTClfAhVJWR+f5nSQ1SiXeXX1YmCfdLnKCUbpa6RnM+d5Ozd7bFUnrsjOL15lLdyB+Ld",
-	"8tACibC3uUg3iet2f5+0e0Lt1Ls7Lrv7XTt9107fuHYq8ThPHcnd8ezTW4NUvjc6IMXl02FdldXdSPS5",
-	"/AuqoRsq5mibfMk7bqU2KlBJuAADQmHt+k0beHODvTgiEgkVxV0LlaQgHTNo53pHyOzJKgnvjpztw0UI",
-	"+tGRs43DYo+JhNXvJr9XcX2vDvxPCZGVm/k1gmUb2NRFDL3xKiGXjGoGoVxIDVeH2AKE0DOfb5FMexvf",
-	"0hMJkIzQpNaCw+vGON5jUI5meKH9JOWAVQv969YArAMiGJAoOGBiSfR0Sca07Aefs/ECLndZQgtw6Blz",
-	"F5Zgow99obDUeuUDxtb/gib+N071DRTey7rC2/3tFN53L+G7l/CVvYQHKOzCX/BuzAZ94F8Z/fMvN2H1",
-	"9uyffzGKQLH8qhlVfiwTmnl3ZMOTcaVZ/WBnJzNPTaXSg1fdV92GBrKG0czfEZSeymQBoa9r6u4LyeUs",
-	"XBnGXcLtXx1AWmOZk/NrOpmwnLw/eqbIKF8ahpUL3S4mtgMKzpJu5Yrw+o3LBWy+1onN3lgh8CZUqASz",
-	"aPliM5rXelm7OLZ6v/JGdyh7gzbUbdz8cvP/AwAA//8=",
+	"7H2Nchu58eeroJh/lUlnRJG07NhUpa64kryrrC05khwn/509DzQDkoiGADMAJTM+Vd3T3IPdk1yhG8Bg",
+	"hkOJ+vB6nXNVKmtJMwOgge7+9Sc+t1I5m0vBhFat4efWlNGMFfDPgzM6Mf/NmEoLPtdcitawdTZlpGBK",
+	"LoqUPVEkuWSF4lIkhCpCidKFFBPChOZ6STSd7BLFREa4Juc0vSBckORwvPWW6nSadFtRq2D/WvCCZa2h",
+	"LhYsaql0ymbUDMs+0dk8Z61hK249i1utqKWXc/Oj0gUXk9b1ddR6I1OK82qa5pzqKZFjcjWlmlxRRdKC",
+	"Uc2yiGhJCkb9tG6eyOqwJ1SzN3zGNfzf6uCnTGhyviR6ysjPhh4TqtkVXZI214okBdVsKzevcjFJyDxf",
+	"TLjoECkIu2TFklChrlhBtJn2nCrFMqKnhVxMpoTrYSzMZ8Vids4Kszozcaa0gtFSmueseAJLzcwu0JzM",
+	"6JLM6AUzxIdnFkVhJnjFRSavusSQyk4wFjRXErZMkeTvW36hW/j/pyyVIksIFVnTn99ysdAsiYgUjMxZ",
+	"YYcgXMeCibEsUqa6ZHSuYPgpE+bEsOKSp4xwhZPPSMYLlup82Y1FKyqPQb/XC3dlxgWfLWatYc8fDC40",
+	"m7CiukUnbEa5MDu38TYN4Teerjkb62bakTaQq1xpRKiKRYUyfvz1xCsfsQTsrCdSLG6m0qtX9yOSYnc4",
+	"x4apzVoUWQjN8ybKwAkyKzV/+9dCamp2uGCCXbGsW9nXu0wY9+QwWyeX4M9PFOEZbqKhM/5y6zBLwn0l",
+	"KS0KboQByxWDEzujGXPLdRwrDR+yWNgdQG5RdMYIz8yKpAg/+kSRXE5IzgXD1dtj80ZOJlxMyCl+ZRco",
+	"woz4MRsci4LNZWGkAaFkXsjznM1q+9oajF+82nnxbPByPE53Xu28OH+ZvuoPen/q7dAd2n/+/K4ijOli",
+	"ORprVjRtO26uluSKGhHJxrIwa9TFkovJvXfvA6MXzUplRK4YvSCXNOcZ1RLkmp7CgZkXzHACiPmIZKzg",
+	"lywj40LOiBGmqRSaCT2sq5lYGD1zJAWzysasZsI0SZ71dsiR1OStzPiYsywhV1xP5UITSs5ltiRXU54z",
+	"IqSemg3hwnx1arTHlIoJy+ob82E7br2Yf/jrRX/cO/3vH2fP9gf01Unv009/BaW1+aZcR605LeiMaauA",
+	"96a0oKlmxWH21wUrlqt0Oxb5EknwSStPtNS9Z3aKm+f+Ba9HLUFnZsi0/HArnNF/FWzcGrb+sF1igm38",
+	"q9o+zGAP93Cww+wd1dPVCR2C0hlzZreQlZNx86wcn+d2gkZVB/Nzg9xIvw1me5ix2VxqJtLlz6yBfm/p",
+	"hWFUPNpE0bFl8Au2RHGVyiJjno2B7zOq6TlVjOiCCkVT8ykDfswDVwUHto7FvJCapVpFcLqsjFBzKRQb",
+	"woBzpjm82oavXrBlRGZMT2UWIXAx4sOcxw6hhk0RDsAAsUjlbMa1ZpnFCqocZcwLpf1YXgQjriOJp4hR",
+	"O/OcLpmRlMXCaG0qsljACMod/93qXHEm1MtQmNOYcqOQZEEyzjInLewUDQu1aSw0nzG50BGhJC2oAlwG",
+	"si5lShHpj4ujbgeXqgyWMGJ3FE4DOdSv1shPnI/SPM9JsRDK8LoiyU7vVUKSw/2Dt++Ozw6O9v7x8eeD",
+	"f3w8PPr4/vQAGZ8kIAq3QBYmu+U+mzMAD9BYZHw8ZqDeQELc9O2Tg/enB/tJlwBvUlJulT0c5bEamk8X",
+	"bLxQNCftZOfTp6Rj/i6kjoiSVdIDX7P0wuz5hHLRJT+zpSIUBPOMGTRo5KIsyGCHTOWiUN1YvDcngAh2",
+	"ZUTrgpE2JQUVmZyR9+8P9yOi6LID7yDwNA9aUkb+5AAx8HVplqQl6CtG7fbbF1AsAjPjWSvZOeDCLcOG",
+	"FZVBP71hYmJkycAAvBkX7ud+E+I/HIM4b9b/idEuqOXTnJvtyikwA81IO4lb8aLXe5ZaiwV+YHEr6ew6",
+	"QSUmsD+AA2CtfOw4F+wdPF+xmAK7U03spyyGSHb6g6RLkqcJmZlJAgZYuoduIpC1iCqUmVOtWWEe/5/t",
+	"OH76v+LWL/2tV7/+0tt69evnXtR/eR23Ov/VbBY1myXv6IQRxf/NIkI1mUmlSb/X65H25YAopomQZEY/",
+	"GQ3egfNnMJG1RZSmS0XO5UJkCN+a1AqYNJU1ZGxMF7m24N1+HH7CrbY/NqKF4/G4EZQeecuHazYDlKIu",
+	"+HzdpCR+pnFWvag1lsWMahz6xU4rug3DnMJM7qiQ8Yl1M1T2k3dVxadMmXO1uSpW+EIdvzUoYOU+/TAF",
+	"fG3eRkUEgOYHmv2IuNr8ZKGb+Sedz3OOpvz2PxXa836KZmGa8lzBIad6ochO/+WuV0IG678Y99MB7bFX",
+	"5y+znfQZNUssClnsycys54fR/scfR2cHH0b/MFvMlKIT8/sKQFHezMJDzzKyEOzTnKWaZfmydb3p2g/M",
+	"yCd24UiGOtx1I1mQiwvJ2BzMJgAF8DhoxnKCnXJmShqwAADVomDzTCwyicqb0DyXV7sexl5VAex1ZDbD",
+	"mkYP2IxCn5pviJQNnUtitlDGZDAiJmdG/PZrm/G30ZvD/dHZ4fHRx9ejwzcH+5UtccQARetXA/IUDvHo",
+	"3SGx2/B4GxIYj6gAciMXENScF4xeAEhc5Myz9OjdYTNxyYj85fT4COcPSgI1OmGfqLHXQarCE6BTI4Mt",
+	"35+93nqJYGNOOWzvoiiksUEJUymdW2vSSe0XOyRnlywHCSOYMigrMuMkb0dvXh+fvD3Y/2iGSAL0eb7U",
+	"ZvZGGHrVDivigiR2TxPSVoyR2NnZZhGcqbjV6ZIz9knj3prFmONCnU/EI/z3f+wZfULF8mrKCvg0LQGF",
+	"kAXhAmw8u2KwrZT10xUE5OKQvJNKTwp2+tc3JKXCjKa0QZR6ymaknawcn6TTbaFlMs55eu/T7I0OsuPY",
+	"7zAj/YgE1hIZRKRy6kl/0Kkd773jo7ODv599PPj74enZ6XpxQ2hugMkSbEvqlAYBWGV0hhmGzKUC+PeF",
+	"zjrKjYynzn1onThGzDLSTqprSToRkYVB5OhJBeTDtTK2dhXiJeSc5VJMQDtTwyas8IPKwvzWsIGH64KL",
+	"SSza68B0tBbCd9ZKuCh0ZQcQ/87uDstD62bQbW3sATF78VoW5zzLmLj3MQUfttX9RDCW4dYVMrf2Z1E7",
+	"kK+PT3443N8/OFo5i/BOgZZhTtML+yU+mWpDDTiHcs4K+gWOYOCg5go9PxE5X2iQCDCxW2dE2olfm0Xx",
+	"sfB/faJI8mlrLBcgqbbMJxNi8A1+E3UTDMQ10rFLRvaoaiao0E9Uify5ioUwVpKx+54lMNNkp7eTdGNx",
+	"tFbHBmzxUPG08KacMUyNzUZDe622582MVDsAXJEa38ISFsoakpSUdq8b5nEPwZ3kxlrx0KmLlFhYmdLw",
+	"zrcqOA6FsQZpDnS97yG6A2Q+PDo7ODkavamcGW4nQeDJx0TEIsDa4FFaFGy34q/nWRWqjLmhPfehmVxO",
+	"FACBI6lfG0N1cyLBVnvFbF2c5ndqMZtRY+e1RquOTER3HqKyTxzYEGDdOmjxvEblo+Ozj6+P3x9VWXN1",
+	"KDPAGBZlaGfNs/oM7a83n5c38zaclxsgnM3jCgQ3Qmj2eCJUl9TMwOYAvKPLXNLsTMo3tJiwuzFLSIV3",
+	"o3+8OR7tfzw7Pv74ZnTy48F6S4V9SkEV93s7L5//6QXAbfWFUBsMyBXJzerAMWzd0858TVNmbMd2n7zl",
+	"PyA6fleAsAIw+RoctvcGIBYjHpzRyZDErR0Ic1TIdnKwd3y0f7jOxKu41ILIClHcQGqOwXqDSx6RgGXa",
+	"gQUBTr1Y91xJxnBq6w/ZmZRvqVhaS0ndXyLrYmn96n0bVq2R82R0dvDxzeHbw7MaHY0pXBigDo43ewRZ",
+	"9thADVIKCISjZ6jffMKBpZgNlj5RZM6KrVQKtZgZxV3ODbwRykD8cDXO9eqCrd674SJyc6qUIX6oB6To",
+	"kpOSarGoOPBdZHo9LLtJvzcRyz69HURMgVLvBV3oqSz4v+/PS2ZdWl4wAWzAPs3B0Vbd/vdHo/dnPx0c",
+	"nR3ujeongCJwJueMFkYSwKdkAU4SH8Oy7rsvZEFCFN2I5QDRGzORCAPHnAMEp9lOaotJOkNCK7OPhXvF",
+	"O2EiR5iIXBVSTPIlUXwi0DtTxm4Rs8PQVHgKuK8txIWQVyIW0gDKS3nBsi5JPnz4sDVa6KmZdkp1xUAA",
+	"cpQBtIJRBU78TY5V/bvN4QpaPmEEUDo1nCYmjLRPXu+RF3963utEhHUnXZL8gCQqGM1nf45bzqqhPG5F",
+	"CMb+HLesc+UjErKVVBy9rft8onVjvBqZ4JLynJ7n7GESMKerhuv7o9HfRodvRj+8qSpeH4FdBKM/7vH2",
+	"Q8CRdbNAS4Pe7r1N9g/eHRztA+SvvB8LOIsFo+nUTDsimoOfcQF+EW4ArWL5OFzaGj/jSUm3xxVrRv/l",
+	"lyw7YWD7pffe2dBx9upV3U320+hktHd2cPKxGWtWfWU1NPu4mw14yoICG6upAtAGQL0eGLwXajGfy0Kz",
+	"7C3LOD0DtrkvBH1/dPr+3bvjk7OD/Y9vD/YPRx/P/vHuBhzqve/1Ib4sFDV0SepjJt1WaR5UM1oCG6vB",
+	"CADvIyQIlHsAvmS7OZD9k1QcsQmRAlO+5ovznKspy8jlgCR2oMRAD2+GJRFJgsOJqQ8kMUyfRARc1+7h",
+	"pGOteOcRNu9WR45iEWTBGnXBZ0xpOpsrQrPMqYd5Iees0LxmbWIu222htMjZkLc9bNd7fP5PlurgvY2H",
+	"wRTZ0a0DnblF4smyIcyNxqiQ77ZXTisPX0etxTy7xwztBt32zt/sYxi6dIHPXyoZSfXsqTJ6W5lquWXl",
+	"6CF9w5X86p0+0m9cnVfecKWbAs6MzOkE2GXFYlbdlXMHMfPKP248TXV+vfYTpUVBISaau2SDm+L5kYvD",
+	"Dz/fLeQetbTUNN8zaOXOL9c2EZdc+WLkkxbs/DbZiSBsSjM0qWn+LiDzmOaK1cXmAaTYjDnLs7psqziU",
+	"qMtdUaxpA38zwfHb8XSd1+7KX5vs2Xvgtfvt3BkkmrEcXb2o63fL+LYUrIsHMfxS//+PjVslfGU6awmN",
+	"uSRVOv/MltuYaIYIAOKiECrHz5M2GkMzKUEN57b6I+nsYjBdQa2DQT9iGcTYu7E41bJgmfmi0sUi1Qvz",
+	"k9H3oLALpheFMShx9LEs7L/M84YV29T+YirzDNO0UzmbUTAHYoHZ3Kk0CBLyj22sv7MLNqgsMlbAQFdT",
+	"rpma05RB4p5BTRdsrrvkSBK0q2y+sVmHGSsWGFOvJR1/buW+8qV1TvNUiqU5glJmrWErl2ICJlp9e6LW",
+	"p62J3LK/NBCte0Kv3lokeR219lnONMu8tK3uz0/yiswMaZ2HzOzP+SK/IBm8Rwo2k5eYH1Y9+1ntuw+R",
+	"4pVvNbF+FcA2IkyArXJs0x4Bb/uU2abZW4tmJQA0Zykf81SRtkGecjxmAo4HSIuo9CTKIghjdCIs69AA",
+	"NM05oGLZXU3kq9hLK0NrYxqSGU2nXLCtgtEMfpHKjA1JQ5JE1JAcknjTC0Ds68M3xh47Ofjr+8MTfKWW",
+	"ABCRpMG5a359undy+O7sY/WDDTZeUyz/1ii/Gbbuije/bDaOYKkHZz8d78Owozdvjj8c4IRcUMs8EuSE",
+	"4bdKMz0i6wx485G6DysiQRg6IlUPZ71aoCn5aWXfvW23woGLGRXlZtvgT7cxCTTkmfIglR9vYp2mwpqR",
+	"TUK5ZIT7lEIz5HombgSAp2XQajUbDv60Sy4HTxRJ7JOOhROnfOf5QnnDbN8Ya2i3OeOrASxtpkLtgFZ1",
+	"nVmgGwx0d6vrfmaUT7vcSHXfzxJaqM0hyAOtpjCN1A4bWkUhge9nI1U37n7ozh+/JwoSKuysInIuIR+v",
+	"aEThX+dgNVulNVJuQqh1yhEYELRjO/G7B+4S6w7xZb5cTDrrODJINg5LhGMB7Oq3NGl0jHwtlv1NmO8R",
+	"Gep2ProL75w1euPgOLiYvB1mSMYFYwR5RHlcjcmLIZiGjFODpeEfHkoDcFaRRc2Y2CrYFdZMcpHmi4xl",
+	"nS5563JNDQ62qaVd8loWBlNX7ISFYtVDWFe6o1STQUROUyYYGQzJXxY5Z5ooulQkbp3IGZNNBeaeRs2u",
+	"FyBOzp0X1DOMMvxS+hi8BxE8DVZlobchsf7BFSb40j4VN9ONHUFOeTf4fx7PP+NndXcXjYcM85ym7JEc",
+	"NJV8mtvcMl9LbG2uzmvUvkUh30jl+3pRLgeOV3D09ZrF563LOX6/rmaAccgx1tYZWO6/Ax4NZT6XxK24",
+	"ZTmu+rYiyefr35f+eehG3rBhD3V+ldvmiBzVt8ptaBOxzVZV/WXIZRt5zb6J7VglfN2r1hTlksXSJ/iT",
+	"tnIlBbaOxtUcw2sGRsELCVGpnLMOxsCuptyWxTgXMlex4IJAr40obM/gvI+Acj9p/wJyS73XxuDO5l0J",
+	"cyq9Wwa9wYutfn9r8Pxs0Bv2zP/+O7QdzcHc0nzGmtTv30q0dGMTGl+G2Q9rE+Ao/rFf9lXxnttcSUgz",
+	"x3rRej3cnRYOyjRdFFwvTyFhRGGAl//MlqNFU13eqExOsVuc/H1r9O4Q858xLB9hDSpylsvUMK+4HjaJ",
+	"bUxBaDbj8MFYJO+OT8/ItnkqqZSxq6m8ElBHbT1PXLsyV4x8WhQHJa9TqqYuZNlYrOonW+4YLtfsGKby",
+	"uIXjT68dPf/y4ay1an395cMZJPaObDYV7N2Q2HQVLNnFdBQo2E0iwpVaAL60CoIVVEtzsI/nTBzukz0p",
+	"BEs1mRfykmesILKIhU0Z8nolY/NcLmcM0vzVlBoC/HQ6eP6CKJYWTCMFManIunaB5aBSZ8wniwL9bTnl",
+	"s1i0bU0pSfCNpBOVVRnwHhYlUz4jCZQiIIUxyag1tKQqSTrVeo7Bdy7G0klCii51uxOv7cEYHbYag/Su",
+	"SMQQbvCCWBHnmpCQC8bmiugrSS4glVqOEU8PydOnDoo9fUra1ABsQ94rWVxwMfEWcizAH49CyIbm4TgB",
+	"zqa2GsUmZNGJAU/QMaUDTz19uhqvNMNpPLiI8GPRlAwQEbVIp0aLz6TM4GvOHx65XfKCFaGck6IoddEj",
+	"L0WnG4tY/OEPZE/O5lTzc55zvSwPSSWXoCyyRKR4OQhKUZCYRqiETRyi8olDnCfCS0g2GZKkUswDzkVj",
+	"T5w6O4K0Qe0mn912RKQExtcJ9LFC6jcbFwVD5dsxX0Zr0I1F2sm70dneT2TbfXv7s7curxPcomTCdFWz",
+	"Jl2yz1IOLxAs8rscgNJRPDcbDDV+qRSKK+jLYuj7lDx9GnpZKlBtqdDrh1J/N4zP4NZPJNiFNQvv6VMz",
+	"sGGWLBakBOuVzwOiBGvVBlfMosxOApJX2DMG/6Sg4r18lZdg1HwfVqqlfIjFi01/VFRau1DTmeedXTME",
+	"CmULWX3fJ+Rg7nuX+YRHKRi0gKhYwu1mXowINSOki0LJIiL/93//n44nKyqRzIj/RqQd1WNw1dia+Ybi",
+	"GYvMAIIpDXqEKUOsTkCsetitHVR5Jv9UUpzbM7cuFge7jBQdkpvCcWRdNA52WEhgKejgIAkXl2aHqDBf",
+	"ZyKVGYbgzIoQfcEJAEIHYTwO2oSPeUqhR5cP6slxHftilM98/oLNNWkHpMTmHQsB3zVMiucBtPaEXzJB",
+	"9FUpp41ogW4WsPJdd1w+Xye2hxTZ4LwcMQ457y682Fi/G1mZEuyQWRCcoLAet53s9HoJaSzIRaa3toNP",
+	"wrKF20bK35SMhYlYu1iIZrX8Kcjt1zQ1/32izGRQlLOczYCZzxfaL/p8SYQMpLeXwh1k7Abd8/Rp5F+H",
+	"RjiEzKigE5Yh81NNku16jZBKhiRYic3fJDyrralK58gNABjUixzLYFxhw0Ijp7DVG9KjS0bAplrabn6a",
+	"LJTBIMMgOc0IG5yZ+T4W0/nSOHjISvZaCps97BWLZK2FAe21CNoYCJMqu0P+KblQhFEjicI9MjT0X386",
+	"f4oVnaz0uM9ZAaesJJTXxBPYGqVX0v4QIP7ZfK+7qmr85rqtCXUPqAQtJwx4AoYKH0EOxl3pkssBTE0u",
+	"cguUXQPJdvLjwVmzGt0uzWWMbJV/i9zUrhPbdYzrqRmhJnyrmYWB79xqdhAEqcFXxqg5N2YRuMAyG15G",
+	"E+Ld+7PEsjWcO1V29rFtb6giNwIC+6FStdbNfE/8Fc6qqGRey+kwbOe0RCj9c35Rc+oOSyWJxLQ82LVp",
+	"m3hSr4zOF46XbIk9SlYhS91vu0uBVMSJv1esUE+fDktPho92IrXMrwMRWxaq7pISiFthLSQ8bmZcsAlX",
+	"ukDtY3RnEE0FakCxll0+tFbALk+OnlY1W/kFM4STF8xkCQLHbjweSbPhncjlZXAdkTHPMZWZWZ/1Ek6b",
+	"XewuGS/y3ArAbTPAtv3eNh65bfzUNrw7birPUxGGgyopIWYMcJ9irZVNnIcaY49xfMJ1Jd1X2S9k7uRR",
+	"ldKM/Rl6lTnYfjzXfMaV5qmZBVampUsH0B2BDGVXk+2w7ULJX+1+tbHBqueg0yUH1HCQ764GS3MlMEbG",
+	"+owPYEf3F64r3XFtmypn6q9tTNU1Nj1wLrKm5br9gzcHZweJPTlw2j1yK4vcbMM3IB5aSwJK9khbFiR5",
+	"WoqDhlZVnV2foVIt1FutmfMdogwY2ekPEjPnhhQRd7whZR7JqbrkgwUnwbzhgBqcY63HKy6U2+6yeZ3f",
+	"J+v2SAIWaSZMvdAc6YON5YJmdtjZDDkecrfGgA4ZLXLopCQYdn8LW+251p/+WBS2sx6ePNRcfvGCXTV0",
+	"mYuFo61Lqb+lv5zjgApfxaKpTrlW2oAos3zMdofaM5gO21uRt4B8UGeLjPhkylgEf3GDdskebIaYAHlA",
+	"fimMnru2xXoqFSu536lM7HG0/dnBl2swgeFvZdOj7c8BkrpOPEwG1jBiwzGHHRh8QgLkoD1nQ3MUygIw",
+	"wZC8g0HSkLdEtklj3hI6JnwWF1bpGKzG8nzLdgtyse9S8cGI6Ang5iQtIywfUQ7AU1K4MhtnjZWdgyzc",
+	"PkcuzC8hLvrBcCZytKNoc1WRurGqqM67z3vPkrVpT7uxcI5D13CyuQEVqfafisx3DZnDZKsucSV0XDnd",
+	"bxCltU1SqliX+OIjtJJc60OYhZEMmold1BBo/zVrEeSsqu6wWYqqbB/7CfgZT6qVrqQB6juWqzVHErbh",
+	"U6Ukpr1aDGMrE5ck+SP8TGYs4xRcGB1ftlNvEhUL27jx5PUeeTl4/sqGW5wwMUZPJalULqANboTWLLYu",
+	"hWZLFkujPkvieJHY1lKxAA+Zeaj/Img8ZTtRtc2z2ctnqfnPmKKRg3xuCbRL8BFjDNLcspdhM8uqVrwV",
+	"BV2iy8OZv9ZdsNrVKmNsbiRzyQmuCZdYWnGlsHuVAt+Trxu2Fmkt0dE15kCOA/Q0XhTmsLnCH9dToqz+",
+	"DNplxaINplCvU2mc5Uozw8Za/WdDbIxAnlw/8X1bw35fu67LsDG/ldtvkEpJWVPmGaNKBa5sb7GFtu83",
+	"9t+CLTP/gnaiq+RZNdjd0R5VKlIdjiq9nNhuiFZKfS3bmm25kkOD7j+cIdyp1vW27+Dht7W3SRlOsKWX",
+	"G8ROYtF2r5dhmMRit7DtkAE0gNlkbuMgYLIGq21uFhQLJIPtXrbaZIh90kwYfGS9nwm2WEqGxKi2AKgY",
+	"OxJwfoJgJ0Fsj1yCFgr+GaI8yRC5F46IBdsQEkL/98Q+y43K08nQGBogHJ1gMo+g6dq2oSLzG0CX/qft",
+	"CykmCbrFS2RUFlljHXe1d1N4vPoJaciPNVS+AghQbewUC+zshC2VgizaLsGT58Fn0Baocs0BRluGHpiu",
+	"NG5yp19ht6aIBE2cuuTM45Nqg/sIj4LvZGDEhm9mAEJxZ/DKQN1qNwPHRpCBrhz7VNPL0fUIzWrDPHX0",
+	"AnRJ4lN1vQ8aNXpjpvduLBKbzwuPG8NszuQ8Z7uBVKNZpojyueoudtKQso5BqZynzGYH2kjT28OzVtRa",
+	"FLmNTKnh9racM4E07spism1fUtvm2euopbnOq0GqW+JRQerasDXoPuv2IMVpzgSd89aw9azb6z5rRdCp",
+	"FIKsqyq6LDVYDbtiaYMqDboaSJbjSo0neHIrXknsUY2w1vqMrCOv0oN76ookDE94G7bdc1WyVOCB6HTJ",
+	"qJoRkVu71+V2GJGJAruemI/teW1a0jktwnYMgBjZbK6XYU8YdNMFEB9zMT2wL7G5YS0sbH+Yfd6CvXOx",
+	"L78Beyt7Vu16/0tzvkX5yHa1A+91dOsLK230r3+t9aUd9Hp3bBaFRDH/CtoqhTUuf7pDZ6RK1c2agmuw",
+	"0oPgq6qcLyg838FVNI3kV7sddH2FV/q3v1JpdAIvPbv9pbLPoXlj8Or2N+oNda6j1vNNVlRtjAZvPdto",
+	"UWXrCLNTvo8W7kbz3QUqjCYb5t+uskUramk6Mce4LEAk/qT/GrVqWKE1bNmWjddRa9LU7XqvYQoYLyLn",
+	"y2pVeiXg0ODkJ+2F4P9aMC++OlEsnIckX1oJxCB0PfF83RBY3q2kt5LU/McL1qCUtfQtobfEfB59OR/g",
+	"0zScG7pvrexTlZXZ5urNorD0aAIijmIB/exBfdddHHbf2kaUGxxUIZnN2ADTxoU6bCIVoW5B1RDJ0L+x",
+	"eZwiXHW3FMDK2XWxqGRmgXUL0rc0YozAh0uJ5MKmqbhu0RVPp/I1htZ6jsWUFSz0hhCeEcVn83zpO9Zb",
+	"E6RJgr/hSv8u5HfU2Ha9EqSq7BxXtdgWhJqC89FGRF8eus66Zu00LEAuxfsdc8ZuXTN28N/gQdsl/xFU",
+	"2j8hKb6i0mxq+C+14uVBpTY5qESdIlFn5yAJbTVqwZTOmVK1ZhQ7lSKpME+w/2r4/KXNEyxrmfsrpcr9",
+	"ShHGui94TNk31NxsHTdV1AZLeL52CWGq441LGKxdQ/iJYA2/+oYLcKWCqwDoVfPwB3dAH419JhpQyG2d",
+	"Jr4jkMdCIGYHGkh8D3CBjgczpblsKmE5gZtobDTYJdpVgQQXYXoBOMJqeQKrjXhAKcUiiDdU0RR4O8EP",
+	"TtrOs1uGChgvzZEh+uljsbmjfhd9ztvo0a5doDc2FnGDnw0uVRTGJgumCREv65wMYYHRHWGKVaVT+xBG",
+	"S6XIMAqhYmEjObVaatJ2EVtjtPv7DTCoxIXSjGad7gp1jaYiNipAY+F3wTkIZZou5hyeuRr6IIOeFkwZ",
+	"gOQSfulSkRmjgovJeJEjmXwqzUxesiYAAHGeFRPuzgigdisX6i7guR9ktry32ioZyNZ32QBlKc29YrtB",
+	"DVDFofHWqWGJOaMXKiJLpomCiN3SA6QhiVuQpwPYkur/ARVkGyqRm3XCA4S3l6xrenmWmTUlHnbJP+Ep",
+	"roeyVm9IvV4BHP2HA46vvS9fWbnff99v3XAvvIJ7cLvVpoHuasabugXCM7WLd2963j8H8/sd44PeBvjA",
+	"t/A3L/Q3GKLeiBree77JehpaCAKKGWzy8moDx6+AgAYb7bS7DurhoAl1U1NbrQc4Za6jBi/z9mcvJq43",
+	"8Tg3epJ2yytMV/FTtFKyNS/YJZcLH7CORRvzCTqYj+msXbwZEN0rPqcGi/Voznzejr3AsD9Ax05mZ3qD",
+	"7d/svb276rfX9zXYqzvNZV7NEuwb8Xviom5+w19XANJhA7ZpaOX+jfpYH5dZ13hQ1xwin+1bTbCF1Lxd",
+	"DBba6x8Ln9DQXWGLH5lu4InH98R8836L3wDa3BvOXP+HCZFvSRKcYC7zY8iBwNlxJ51UvdLaaKZ58xWz",
+	"e5hOaM10bEmFt5NXUvfaYaU75gzZUsspwzxo1SWjMCdeYDIEvG2dAvY+6anMS7+Dq8C6cBf/ws2IrJhA",
+	"XmCYMScyqFLNua0yioW/OxiTBCB5skt+WMzmgQjcdTcWbYwcbIZlLG6ADth94JGhw33dBSgYQ8l6N0ka",
+	"ta4YNXvYGrYEn0x1ROLWOaaxGFxCl3HL9sa/n7ir9mpYI/vq3Ug3Mc97D6bUw3TQZpT7bRXVs7qiGvwm",
+	"NjhV1jEn5NV3rWW11t0t8Ptj5e/G++/LeEeh19gTe04LzWmeLx9kGcwXjdEPq2pZ0PmpTfPcp2Ch9j6v",
+	"akkbJIAbq4LQiNGqYeQEkvIDtRt2JmlDVMNmx0eYfN/ZxcC8+7RPpNb1i//fyksoS5fCpkM6P25wt+xK",
+	"XAIrWTBLMijlbI5NdF2Kxp2RwE0+BEvv3wkSeHQrC7w2wpdq3Orn3/mCfn5fgCLYlUULXwIj/BY0fFw8",
+	"sHMjHtj5jge+44HveOCr4wGrKb6ANz/sfNnoLnTNd+DCIZXa7PigGS7mX0YkyJyUmH4mFeRPGMW9UOaR",
+	"1TxK2wLXJlJi8h6Y/eghwMJ230cUXZJhrmWbVSqbfVYw+A9shmUEmMHOiSuYBQIZKARoyujs4siuiRWk",
+	"+Sj+b1hOvwdJDP1eDxphRBbL4EQg8VKOgwr4dYmDp2Vzz5q2b0jlcxTAIC6HevFiXUqeb2S5mZjGln2/",
+	"xww8KVhFla5J9CqP8C+B+6J1KDhU5DS384ScdSZWu+FWFeb1Zhq2bJXcv1GfPrcvuGaK/cGzQLk+MzQL",
+	"09bu4iYOW/Pekq3mCPY9R+2Rc9TChr1WJns2v1c+2p6tlS+bW4Cz0nXkKLOsoT3SSi+Xdtg9S2Jr2A7W",
+	"6DQ1dSFt3z6p8rSvcU4GvX7iQkVRLVzU7uPDXKtY2E6S5LYmt51qyw9FuFqfaOWaLn/V/CqH1Gt3jbvu",
+	"DLYlYDXVynUdw+YTtYZulTwsL70aW3Iba6DgKbNWwRXlkAVZk2tCanbbF0DKbST+AlFlTjxUUlUX75PN",
+	"zaO7lbRz23oYXwrWWfvo5aD6xeDURHCTbdmftZlaq7K+MsJdhegt1iR0vgl6+ofVmJYDCK/O6EvkiwUn",
+	"8fd8gB5Tf/Zu1J/3UJe33bv/PTvs3tlhgdT9HSSKfUNQwmduKa/vNkMTTXZd2LRs0+SssE9U0BSk7FMS",
+	"XO3sZ7k+yyoWD02zurfiv3N2Vcj333Oq/jNyqu7LRjfkT/lj4rKmfMvGB6dPlWf9gdbzzfDgW7SOH1u7",
+	"f3ctf7sJUndl6vsmQ526w3tbMpS1WTw/Qy3zJulRTflQ1dtBYoGh2KAXRjVhypr7lVQp1z+cNvZvrTwb",
+	"C8yruiGfaoi9wdHJecFs/yU1hfavBZtRLjrd0jFhr50Ft0QsoE+4lmRauwsN7SUMwYJD8+75V7G4e9j1",
+	"fdj4/SsFW4MoYKPZ22zm4swzL7SvV+90Kb92Wm8cL0W+RPM8NKjNqbpg8ybD2n0T+6S3hq2cC0b6g01t",
+	"v7sL7N9NslewPxvsQ/RYFHtcfTq4UZ8OHt9a/h63fVy4/d1U3jRPyp3ApuyoTdH+zTlRtTs8m+5rW7np",
+	"q5I7NSQUmkrHwupeaBqbM3oZNMPVkkwWTKkw0ariZr+9mOk+KtGu8uvqRME+6VOUko1S10jOZ05y9m+2",
+	"WCrP3eDQvrtnuHKh4s3y0KYbYaN0kd3FF9z7fdLuEbVT/2Zf7s537fRdO33j2qnM2nlsT+52gE/XOqlC",
+	"a3RI/E3WUV2V1c1ItLnC266htSrGdZtsyRuuuDYqUEm4TQNcYZ36tR14DYS9hSIWKRX+4oZKIJGOGfSG",
+	"vcFl9mj1hjd7zvbgVgX9YM/Znd1iD/GE1S86v1Vxfa8h/E9xkZWb+TWcZXfA1N6H3ngvkQtGNSeunEsN",
+	"95DYMoUogM9rJNPuna/8iQVIRuh4a1PI62AcL0UoRzO80HmUosEqQv+6lQKbJB4MSdzaZ2JJ9HRJxrRs",
+	"Ll+w8QJuillCP3HoRnNT/sGdPvSF3FKbFRkYrP8FIf43TvU7KLwXdYW389spvO9Wwncr4StbCfdQ2N5e",
+	"CK7fBn0Q3j/9y6/XUfUq7l9+NYpAseKyOffccMhUKtsyNpPpAnxWV9TdGlLIWRRcyA1fSiAtRCwJzbKC",
+	"KUXa/cGfur1ur9sfvuy97JHzpUus77hbu8O7Bnxj/W1QU5YAK7eG1y9h9inytU5t9hILgZejQtWXzZP3",
+	"JF3tn3sW3rlMmq5cvtO1ysGgDTUa179e/78AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

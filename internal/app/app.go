@@ -31,9 +31,17 @@ type Options struct {
 	PeerTimeout time.Duration
 	// Auth authenticates requests; nil accepts the API keys stored in Pool and nothing else.
 	Auth *auth.Authenticator
+	// CORS lets browsers on other origins call the services; nil (the default) allows none. Its
+	// preflights are answered before authentication, logged, and counted under the unmatched route.
+	CORS *httpapi.CORS
 	// Context ends when work still running must stop, at the end of a shutdown: the writes in
 	// flight then roll back. Default: never.
 	Context context.Context
+	// Catalog is every service of the deployment. The process serves each one's spec at
+	// /openapi/<name>.yaml and lists them all at /docs: behind the gateway, which routes /docs to
+	// one process and each spec's operations to their own service, the page is the whole API.
+	// Default: the services this process serves.
+	Catalog []service.Service
 }
 
 // Migrate brings every service's schema, and the idempotency keys' schema, up to date.
@@ -49,6 +57,13 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, services []service.Service
 		schemas = append(schemas, migrate.Schema{Name: s.Name, Migrations: s.Migrations})
 	}
 	return migrate.Up(ctx, pool, schemas, logger)
+}
+
+// isOperation reports whether r is routed to an operation of a service's spec, the requests whose
+// answers the specs give entity tags.
+func isOperation(r *http.Request) bool {
+	route, ok := httpapi.RouteFrom(r.Context())
+	return ok && route.Service != processService && route.Operation != "openapiSpec"
 }
 
 // Handler serves services on one mux with the process endpoints, request ids, logs, metrics, body
@@ -91,15 +106,26 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		if err := table.addSpec(s); err != nil {
 			return nil, err
 		}
-		spec := s.Spec
+	}
+	documented := names
+	for _, s := range o.Catalog {
+		if !p.local[s.Name] {
+			documented = append(documented, s.Name)
+		}
+	}
+	for _, s := range append(services, o.Catalog...) {
 		specPattern := "GET /openapi/" + s.Name + ".yaml"
+		if _, done := table[specPattern]; done {
+			continue
+		}
+		spec := s.Spec
 		table[specPattern] = route{Route: httpapi.Route{Service: s.Name, Operation: "openapiSpec"}, need: public}
 		mux.HandleFunc(specPattern, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/yaml")
 			_, _ = w.Write(spec)
 		})
 	}
-	if err := docs.Mount(mux, names); err != nil {
+	if err := docs.Mount(mux, documented); err != nil {
 		return nil, err
 	}
 	for _, pattern := range docs.Patterns {
@@ -120,9 +146,9 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), announceDeprecation, m.Middleware, httpapi.Observe(o.Logger),
+	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), announceDeprecation, m.Middleware, httpapi.Observe(o.Logger), o.CORS.Middleware,
 		o.Auth.Middleware(requirementOf), httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
-		idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
+		idempotency.Middleware(o.Pool), httpapi.Conditional(isOperation), httpapi.HeadAsGet)
 	p.handler.Store(&h)
 	return h, nil
 }

@@ -40,14 +40,16 @@ func TextPtr(v pgtype.Text) *string {
 }
 
 // IfMatch turns an If-Match header into the version the SQL guard compares against: NULL (no header,
-// or `*`) matches any version. The validator has checked the header's form (`"N"` or, where a spec
-// allows it, a bare N). Digits beyond int64 name no version that can exist, so they become -1, which
-// never matches.
+// or `*`) matches any version. The validator has checked the header's form (`"N"`, a story
+// element's `"N.P"` (httpapi.PlacedETag) whose position P is not compared, or, where a spec allows
+// it, a bare N). Digits beyond int64 name no version that can exist, so they become -1, which never
+// matches.
 func IfMatch(h *string) pgtype.Int8 {
 	if h == nil || *h == "*" {
 		return pgtype.Int8{}
 	}
-	v, err := strconv.ParseInt(strings.Trim(*h, `"`), 10, 64)
+	version, _, _ := strings.Cut(strings.Trim(*h, `"`), ".")
+	v, err := strconv.ParseInt(version, 10, 64)
 	if err != nil {
 		v = -1
 	}

@@ -42,31 +42,37 @@ func TestCommittedConfigIsCurrent(t *testing.T) {
 	require.Equal(t, string(want), string(got), "kong/kong.yml is stale: run `make generate`")
 }
 
-// route is a parsed Kong route with its service and compiled path regex.
+// route is one path of a parsed Kong route, with its service and compiled path regex.
 type route struct {
 	service string
 	kongconf.Route
 	re *regexp.Regexp
 }
 
+// routes are the paths of cfg's routes, one entry each. An operation's route has one path; the
+// preflight route of a service (with CORS) has all of them.
 func routes(t *testing.T, cfg kongconf.Config) []route {
 	t.Helper()
 	var all []route
 	for _, s := range cfg.Services {
 		for _, r := range s.Routes {
-			require.Len(t, r.Paths, 1, r.Name)
-			p := r.Paths[0]
-			require.True(t, strings.HasPrefix(p, "~/"), "route %s: %q is not a Kong 3 regex path", r.Name, p)
-			// Kong anchors a regex path at the start of the path; the generator ends it with $.
-			require.True(t, strings.HasSuffix(p, "$"), "route %s: %q is not anchored at the end", r.Name, p)
-			all = append(all, route{service: s.Name, Route: r, re: regexp.MustCompile("^" + strings.TrimPrefix(p, "~"))})
+			if !strings.HasSuffix(r.Name, "-"+kongconf.PreflightRoute) {
+				require.Len(t, r.Paths, 1, r.Name)
+			}
+			for _, p := range r.Paths {
+				require.True(t, strings.HasPrefix(p, "~/"), "route %s: %q is not a Kong 3 regex path", r.Name, p)
+				// Kong anchors a regex path at the start of the path; the generator ends it with $.
+				require.True(t, strings.HasSuffix(p, "$"), "route %s: %q is not anchored at the end", r.Name, p)
+				all = append(all, route{service: s.Name, Route: r, re: regexp.MustCompile("^" + strings.TrimPrefix(p, "~"))})
+			}
 		}
 	}
 	return all
 }
 
 // resolve picks the route Kong would: among the routes whose method and regex match, the one with
-// the highest regex_priority. It fails the test when two routes tie there.
+// the highest regex_priority. It fails the test when two routes tie there (two paths of one route
+// matching are one route).
 func resolve(t *testing.T, all []route, method, path string) (route, bool) {
 	t.Helper()
 	var best []route
@@ -77,7 +83,7 @@ func resolve(t *testing.T, all []route, method, path string) (route, bool) {
 		switch {
 		case len(best) == 0 || r.RegexPriority > best[0].RegexPriority:
 			best = []route{r}
-		case r.RegexPriority == best[0].RegexPriority:
+		case r.RegexPriority == best[0].RegexPriority && !slices.ContainsFunc(best, func(b route) bool { return b.Name == r.Name }):
 			best = append(best, r)
 		}
 	}
@@ -144,6 +150,16 @@ func TestEveryOperationIsRouted(t *testing.T) {
 		require.False(t, ok, "the '.' of the spec path is literal")
 		operations++
 	}
+	// Swagger UI through the gateway: the page and its files, from one process that lists every spec.
+	for _, path := range []string{"/docs", "/docs/", "/docs/init.js", "/docs/swagger-ui.css"} {
+		r, ok := resolve(t, all, "GET", path)
+		require.True(t, ok, "GET %s is not routed", path)
+		require.Equal(t, kongconf.DocsService, r.service, path)
+		operations++
+	}
+	operations-- // the two files share the /docs/{file} route
+	_, ok := resolve(t, all, "GET", "/docs/a/b")
+	require.False(t, ok, "only the page's own files")
 	require.Len(t, all, operations, "every route serves exactly one operation")
 	require.Len(t, cfg.Services, len(services.All()))
 }

@@ -42,16 +42,13 @@ func AddIngestKey(base []byte, key string) ([]byte, error) {
 	if err := CheckIngestKey(key); err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(base, &doc); err != nil {
-		return nil, fmt.Errorf("parse Kong configuration: %w", err)
+	doc, err := parseNodes(base)
+	if err != nil {
+		return nil, err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.New("the Kong configuration is not a YAML mapping")
-	}
-	plugins := mappingValue(doc.Content[0], "plugins")
-	if plugins == nil || plugins.Kind != yaml.SequenceNode {
-		return nil, errors.New("the Kong configuration has no list of plugins")
+	plugins, err := sequence(doc.Content[0], "plugins")
+	if err != nil {
+		return nil, err
 	}
 	var httpLog *yaml.Node
 	for _, p := range plugins.Content {
@@ -80,16 +77,42 @@ func AddIngestKey(base []byte, key string) ([]byte, error) {
 		return nil, err
 	}
 	cfg.Content = append(cfg.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "headers"}, &headers)
+	return encodeNodes(doc)
+}
+
+// parseNodes reads a declarative configuration as YAML nodes, so that what is added to it leaves
+// the rest as written, fields this package does not know and an operator's edits included.
+func parseNodes(base []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(base, &doc); err != nil {
+		return nil, fmt.Errorf("parse Kong configuration: %w", err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, errors.New("the Kong configuration is not a YAML mapping")
+	}
+	return &doc, nil
+}
+
+func encodeNodes(doc *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// sequence returns the list under key in the mapping node m.
+func sequence(m *yaml.Node, key string) (*yaml.Node, error) {
+	v := mappingValue(m, key)
+	if v == nil || v.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("the Kong configuration has no list of %s", key)
+	}
+	return v, nil
 }
 
 // mappingValue returns the value of key in the mapping node m, or nil.

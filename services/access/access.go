@@ -104,7 +104,7 @@ func (s *Server) CreateKey(ctx context.Context, req accessapi.CreateKeyRequestOb
 	location := "/keys/" + row.ID
 	k := apiKey(authdb.KeyGetRow(row))
 	return accessapi.CreateKey201JSONResponse{
-		Headers: accessapi.CreateKey201ResponseHeaders{Location: &location},
+		Headers: accessapi.CreateKey201ResponseHeaders{Location: location},
 		Body: accessapi.CreatedKey{Key: key, KeyId: k.KeyId, Name: k.Name, Tenant: k.Tenant, Role: k.Role, CreatedBy: k.CreatedBy,
 			CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt, RevokedAt: k.RevokedAt},
 	}, nil

@@ -70,7 +70,7 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 			})
 		},
 		func(a charactersapi.Action) charactersapi.CreateAction201JSONResponse {
-			return charactersapi.CreateAction201JSONResponse{Body: a, Headers: charactersapi.CreateAction201ResponseHeaders{ETag: httpapi.ETag(a.Version)}}
+			return charactersapi.CreateAction201JSONResponse{Body: a, Headers: charactersapi.CreateAction201ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber), Location: httpapi.Location("actions", a.ActionId)}}
 		},
 		charactersapi.CreateAction201JSONResponse.VisitCreateActionResponse)
 	if f, err := httpapi.AsFailure(err); err != nil {
@@ -111,7 +111,7 @@ func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionReque
 	case f != nil:
 		return charactersapi.GetAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
-	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
+	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber)}}, nil
 }
 
 // ReplaceAction sets every field a client sets; a section or character left out is unlinked.
@@ -128,7 +128,7 @@ func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceAct
 	}
 	switch httpapi.StatusOf(f) {
 	case 0:
-		return charactersapi.ReplaceAction200JSONResponse{Body: a, Headers: charactersapi.ReplaceAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
+		return charactersapi.ReplaceAction200JSONResponse{Body: a, Headers: charactersapi.ReplaceAction200ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.ReplaceAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
@@ -153,7 +153,7 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 	}
 	switch httpapi.StatusOf(f) {
 	case 0:
-		return charactersapi.UpdateAction200JSONResponse{Body: a, Headers: charactersapi.UpdateAction200ResponseHeaders{ETag: httpapi.ETag(a.Version)}}, nil
+		return charactersapi.UpdateAction200JSONResponse{Body: a, Headers: charactersapi.UpdateAction200ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.UpdateAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:

@@ -58,7 +58,7 @@ func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCh
 				return charactersapi.CreateCharacter201JSONResponse{}, dbx.Interpret(err)
 			}
 			c := characterOf(row)
-			return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
+			return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: httpapi.ETag(c.Version), Location: httpapi.Location("characters", c.CharacterId)}}, nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("create character: %w", err)

@@ -203,7 +203,7 @@ func (s *Server) ListCharacterParaphrases(ctx context.Context, req charactersapi
 func (s *Server) CreateCharacterParaphrase(ctx context.Context, req charactersapi.CreateCharacterParaphraseRequestObject) (charactersapi.CreateCharacterParaphraseResponseObject, error) {
 	resp, err := createParaphrase(ctx, s, characterOriginal, req.CharacterId, *req.Body,
 		func(p charactersapi.Paraphrase) charactersapi.CreateCharacterParaphrase201JSONResponse {
-			return charactersapi.CreateCharacterParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateCharacterParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}
+			return charactersapi.CreateCharacterParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateCharacterParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version), Location: httpapi.Location("characters", p.OriginalId, "paraphrases", p.ParaphraseId)}}
 		},
 		charactersapi.CreateCharacterParaphrase201JSONResponse.VisitCreateCharacterParaphraseResponse)
 	f, err := httpapi.AsFailure(err)
@@ -351,7 +351,7 @@ func (s *Server) ListActionParaphrases(ctx context.Context, req charactersapi.Li
 func (s *Server) CreateActionParaphrase(ctx context.Context, req charactersapi.CreateActionParaphraseRequestObject) (charactersapi.CreateActionParaphraseResponseObject, error) {
 	resp, err := createParaphrase(ctx, s, actionOriginal, req.ActionId, *req.Body,
 		func(p charactersapi.Paraphrase) charactersapi.CreateActionParaphrase201JSONResponse {
-			return charactersapi.CreateActionParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateActionParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}
+			return charactersapi.CreateActionParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateActionParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version), Location: httpapi.Location("actions", p.OriginalId, "paraphrases", p.ParaphraseId)}}
 		},
 		charactersapi.CreateActionParaphrase201JSONResponse.VisitCreateActionParaphraseResponse)
 	f, err := httpapi.AsFailure(err)
@@ -449,7 +449,7 @@ func (s *Server) ListSpokenWordParaphrases(ctx context.Context, req charactersap
 func (s *Server) CreateSpokenWordParaphrase(ctx context.Context, req charactersapi.CreateSpokenWordParaphraseRequestObject) (charactersapi.CreateSpokenWordParaphraseResponseObject, error) {
 	resp, err := createParaphrase(ctx, s, spokenWordOriginal, req.SpokenWordId, *req.Body,
 		func(p charactersapi.Paraphrase) charactersapi.CreateSpokenWordParaphrase201JSONResponse {
-			return charactersapi.CreateSpokenWordParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateSpokenWordParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version)}}
+			return charactersapi.CreateSpokenWordParaphrase201JSONResponse{Body: p, Headers: charactersapi.CreateSpokenWordParaphrase201ResponseHeaders{ETag: httpapi.ETag(p.Version), Location: httpapi.Location("spokenWords", p.OriginalId, "paraphrases", p.ParaphraseId)}}
 		},
 		charactersapi.CreateSpokenWordParaphrase201JSONResponse.VisitCreateSpokenWordParaphraseResponse)
 	f, err := httpapi.AsFailure(err)

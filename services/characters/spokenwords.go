@@ -70,7 +70,7 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 			})
 		},
 		func(w charactersapi.SpokenWord) charactersapi.CreateSpokenWord201JSONResponse {
-			return charactersapi.CreateSpokenWord201JSONResponse{Body: w, Headers: charactersapi.CreateSpokenWord201ResponseHeaders{ETag: httpapi.ETag(w.Version)}}
+			return charactersapi.CreateSpokenWord201JSONResponse{Body: w, Headers: charactersapi.CreateSpokenWord201ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber), Location: httpapi.Location("spokenWords", w.DialogueId)}}
 		},
 		charactersapi.CreateSpokenWord201JSONResponse.VisitCreateSpokenWordResponse)
 	if f, err := httpapi.AsFailure(err); err != nil {
@@ -111,7 +111,7 @@ func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenW
 	case f != nil:
 		return charactersapi.GetSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
-	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
+	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber)}}, nil
 }
 
 // ReplaceSpokenWord sets every field a client sets; a section or character left out is unlinked.
@@ -128,7 +128,7 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 	}
 	switch httpapi.StatusOf(f) {
 	case 0:
-		return charactersapi.ReplaceSpokenWord200JSONResponse{Body: w, Headers: charactersapi.ReplaceSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
+		return charactersapi.ReplaceSpokenWord200JSONResponse{Body: w, Headers: charactersapi.ReplaceSpokenWord200ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.ReplaceSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
@@ -153,7 +153,7 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 	}
 	switch httpapi.StatusOf(f) {
 	case 0:
-		return charactersapi.UpdateSpokenWord200JSONResponse{Body: w, Headers: charactersapi.UpdateSpokenWord200ResponseHeaders{ETag: httpapi.ETag(w.Version)}}, nil
+		return charactersapi.UpdateSpokenWord200JSONResponse{Body: w, Headers: charactersapi.UpdateSpokenWord200ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber)}}, nil
 	case http.StatusNotFound:
 		return charactersapi.UpdateSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:

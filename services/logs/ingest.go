@@ -27,6 +27,10 @@ const (
 	sourceKong    = "kong"
 )
 
+// entriesLocation is the Location of an ingest's 201: a batch is no one resource, so it names the
+// collection the entries joined, which an admin reads.
+const entriesLocation = "/logs"
+
 // kongServiceFallback names the service of a Kong entry for a request no Kong service matched (one
 // Kong refused or could not route).
 const kongServiceFallback = "kong"
@@ -61,7 +65,7 @@ func (s *Server) IngestLogs(ctx context.Context, req logsapi.IngestLogsRequestOb
 	}
 	resp, err := write.Do(ctx, s.writes, ingestLane(sourceService), logsapi.IngestLogs201JSONResponse.VisitIngestLogsResponse,
 		func(ctx context.Context, tx *write.Tx) (logsapi.IngestLogs201JSONResponse, error) {
-			return logsapi.IngestLogs201JSONResponse{Accepted: b.len()}, insert(ctx, tx, b)
+			return logsapi.IngestLogs201JSONResponse{Body: logsapi.IngestResult{Accepted: b.len()}, Headers: logsapi.IngestLogs201ResponseHeaders{Location: entriesLocation}}, insert(ctx, tx, b)
 		})
 	if err != nil {
 		return nil, fmt.Errorf("store %d log entries: %w", len(entries), err)
@@ -89,7 +93,7 @@ func (s *Server) IngestKongLogs(ctx context.Context, req logsapi.IngestKongLogsR
 	}
 	resp, err := write.Do(ctx, s.writes, ingestLane(sourceKong), logsapi.IngestKongLogs201JSONResponse.VisitIngestKongLogsResponse,
 		func(ctx context.Context, tx *write.Tx) (logsapi.IngestKongLogs201JSONResponse, error) {
-			return logsapi.IngestKongLogs201JSONResponse{Accepted: b.len()}, insert(ctx, tx, b)
+			return logsapi.IngestKongLogs201JSONResponse{Body: logsapi.IngestResult{Accepted: b.len()}, Headers: logsapi.IngestKongLogs201ResponseHeaders{Location: entriesLocation}}, insert(ctx, tx, b)
 		})
 	if err != nil {
 		return nil, fmt.Errorf("store %d Kong log entries: %w", len(objects), err)

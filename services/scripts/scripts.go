@@ -67,7 +67,7 @@ func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRe
 			if err != nil {
 				return scriptsapi.CreateScript201JSONResponse{}, dbx.Interpret(err)
 			}
-			return scriptsapi.CreateScript201JSONResponse{Body: scriptBody(row), Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+			return scriptsapi.CreateScript201JSONResponse{Body: scriptBody(row), Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("scripts", row.ID)}}, nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("create script: %w", err)

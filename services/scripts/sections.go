@@ -77,7 +77,9 @@ func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectio
 		},
 		func(row scriptsdb.ScriptsSection, number int64) scriptsapi.AddSectionHeading201JSONResponse {
 			return scriptsapi.AddSectionHeading201JSONResponse{
-				Body: sectionBody(row, number), Headers: scriptsapi.AddSectionHeading201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+				Body: sectionBody(row, number), Headers: scriptsapi.AddSectionHeading201ResponseHeaders{
+					ETag: httpapi.PlacedETag(row.Version, number), Location: httpapi.Location("scripts", row.ScriptID, "sections", row.ID),
+				},
 			}
 		},
 		scriptsapi.AddSectionHeading201JSONResponse.VisitAddSectionHeadingResponse)
@@ -145,7 +147,7 @@ func (s *Server) GetSectionHeading(ctx context.Context, req scriptsapi.GetSectio
 		return scriptsapi.GetSectionHeading404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.GetSectionHeading200JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.GetSectionHeading200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+		Body: sectionBody(row, number), Headers: scriptsapi.GetSectionHeading200ResponseHeaders{ETag: httpapi.PlacedETag(row.Version, number)},
 	}, nil
 }
 
@@ -189,7 +191,7 @@ func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.Update
 		return scriptsapi.UpdateSectionHeading404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.UpdateSectionHeading200JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.UpdateSectionHeading200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+		Body: sectionBody(row, number), Headers: scriptsapi.UpdateSectionHeading200ResponseHeaders{ETag: httpapi.PlacedETag(row.Version, number)},
 	}, nil
 }
 
@@ -220,7 +222,7 @@ func (s *Server) PatchSectionHeading(ctx context.Context, req scriptsapi.PatchSe
 		return scriptsapi.PatchSectionHeading404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.PatchSectionHeading200JSONResponse{
-		Body: sectionBody(row, number), Headers: scriptsapi.PatchSectionHeading200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+		Body: sectionBody(row, number), Headers: scriptsapi.PatchSectionHeading200ResponseHeaders{ETag: httpapi.PlacedETag(row.Version, number)},
 	}, nil
 }
 

@@ -25,16 +25,16 @@ func TestSectionLifecycle(t *testing.T) {
 	require.EqualValues(t, 1, h.SequenceNumber)
 	require.EqualValues(t, 1, h.Version)
 	require.Equal(t, s.ScriptId, h.ScriptId)
-	require.Equal(t, `"1"`, added.HTTPResponse.Header.Get("ETag"))
+	require.Equal(t, `"1.1"`, added.HTTPResponse.Header.Get("ETag"))
 	require.EqualValues(t, 1, positionOf(t, e.seq, sequenceapi.Section, h.HeadingId), "the position is in the sequence service")
 
 	got, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, got.StatusCode())
 	require.Equal(t, h, *got.JSON200)
-	require.Equal(t, `"1"`, got.HTTPResponse.Header.Get("ETag"))
+	require.Equal(t, `"1.1"`, got.HTTPResponse.Header.Get("ETag"))
 
-	patched, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: ptr(`"1"`)},
+	patched, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: ptr(got.HTTPResponse.Header.Get("ETag"))},
 		scriptsapi.SectionHeadingUpdateRequest{Description: ptr("Romeo below Juliet's window.")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), string(patched.Body))
@@ -43,7 +43,7 @@ func TestSectionLifecycle(t *testing.T) {
 	require.Equal(t, h.Kind, patched.JSON200.Kind)
 	require.EqualValues(t, 2, patched.JSON200.Version)
 	require.EqualValues(t, 1, patched.JSON200.SequenceNumber)
-	require.Equal(t, `"2"`, patched.HTTPResponse.Header.Get("ETag"))
+	require.Equal(t, `"2.1"`, patched.HTTPResponse.Header.Get("ETag"))
 
 	replaced, err := e.c.UpdateSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.UpdateSectionHeadingParams{IfMatch: ptr(`"2"`)},
 		scriptsapi.SectionHeadingRequest{Title: "Act 2, Scene 2"})

@@ -85,7 +85,9 @@ func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTran
 		},
 		func(row scriptsdb.ScriptsTransition, number int64) scriptsapi.CreateTransition201JSONResponse {
 			return scriptsapi.CreateTransition201JSONResponse{
-				Body: transitionBody(row, number), Headers: scriptsapi.CreateTransition201ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+				Body: transitionBody(row, number), Headers: scriptsapi.CreateTransition201ResponseHeaders{
+					ETag: httpapi.PlacedETag(row.Version, number), Location: httpapi.Location("scripts", row.ScriptID, "transitions", row.ID),
+				},
 			}
 		},
 		scriptsapi.CreateTransition201JSONResponse.VisitCreateTransitionResponse)
@@ -162,7 +164,7 @@ func (s *Server) GetTransition(ctx context.Context, req scriptsapi.GetTransition
 		return scriptsapi.GetTransition404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.GetTransition200JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.GetTransition200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+		Body: transitionBody(row, number), Headers: scriptsapi.GetTransition200ResponseHeaders{ETag: httpapi.PlacedETag(row.Version, number)},
 	}, nil
 }
 
@@ -216,7 +218,7 @@ func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTr
 		return scriptsapi.ReplaceTransition404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.ReplaceTransition200JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.ReplaceTransition200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+		Body: transitionBody(row, number), Headers: scriptsapi.ReplaceTransition200ResponseHeaders{ETag: httpapi.PlacedETag(row.Version, number)},
 	}, nil
 }
 
@@ -257,7 +259,7 @@ func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTran
 		return scriptsapi.UpdateTransition404JSONResponse{NotFoundJSONResponse: *missing}, nil
 	}
 	return scriptsapi.UpdateTransition200JSONResponse{
-		Body: transitionBody(row, number), Headers: scriptsapi.UpdateTransition200ResponseHeaders{ETag: httpapi.ETag(row.Version)},
+		Body: transitionBody(row, number), Headers: scriptsapi.UpdateTransition200ResponseHeaders{ETag: httpapi.PlacedETag(row.Version, number)},
 	}, nil
 }
 

@@ -93,12 +93,12 @@ func TestTransitionLifecycle(t *testing.T) {
 	tr := *created.JSON201
 	require.Equal(t, act1.HeadingId, *tr.SectionId)
 	require.EqualValues(t, 1, tr.SequenceNumber)
-	require.Equal(t, `"1"`, created.HTTPResponse.Header.Get("ETag"))
+	require.Equal(t, `"1.1"`, created.HTTPResponse.Header.Get("ETag"))
 
 	got, err := e.c.GetTransitionWithResponse(bg, s.ScriptId, tr.TransitionId)
 	require.NoError(t, err)
 	require.Equal(t, tr, *got.JSON200)
-	require.Equal(t, `"1"`, got.HTTPResponse.Header.Get("ETag"))
+	require.Equal(t, `"1.1"`, got.HTTPResponse.Header.Get("ETag"))
 
 	patched, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.UpdateTransitionParams{IfMatch: ptr(`"1"`)},
 		scriptsapi.TransitionUpdateRequest{SectionId: &act2.HeadingId})
@@ -107,7 +107,7 @@ func TestTransitionLifecycle(t *testing.T) {
 	require.Equal(t, act2.HeadingId, *patched.JSON200.SectionId)
 	require.Equal(t, "CUT TO:", patched.JSON200.Text)
 	require.EqualValues(t, 2, patched.JSON200.Version)
-	require.Equal(t, `"2"`, patched.HTTPResponse.Header.Get("ETag"))
+	require.Equal(t, `"2.1"`, patched.HTTPResponse.Header.Get("ETag"))
 
 	replaced, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.ReplaceTransitionParams{IfMatch: ptr(`"2"`)},
 		scriptsapi.TransitionRequest{Text: "DISSOLVE TO:"})

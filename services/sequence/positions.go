@@ -159,12 +159,15 @@ func answerAllocations(ctx context.Context, tx *write.Tx, all []allocation, rows
 			continue
 		}
 		results[i] = sequenceapi.GenerateSequenceNumber201JSONResponse{
-			SequenceNumber: p.number,
-			ElementType:    sequenceapi.ElementType(a.elem.typ),
-			ElementId:      a.elem.id,
-			ScriptId:       optionalID(p.scope.scriptID),
-			Scope:          p.scope.name,
-			Created:        p.created,
+			Body: sequenceapi.SequenceResponse{
+				SequenceNumber: p.number,
+				ElementType:    sequenceapi.ElementType(a.elem.typ),
+				ElementId:      a.elem.id,
+				ScriptId:       optionalID(p.scope.scriptID),
+				Scope:          p.scope.name,
+				Created:        p.created,
+			},
+			Headers: sequenceapi.GenerateSequenceNumber201ResponseHeaders{Location: httpapi.Location("sequence", "elements", a.elem.typ, a.elem.id)},
 		}
 	}
 	return results, refusals, nil

@@ -25,10 +25,15 @@ func (s *Server) CreateVersion(ctx context.Context, req sequenceapi.CreateVersio
 				return sequenceapi.CreateVersion201JSONResponse{}, dbx.Interpret(err)
 			}
 			return sequenceapi.CreateVersion201JSONResponse{
-				VersionNumber: row.VersionNumber,
-				ElementType:   b.ElementType,
-				ElementId:     b.ElementId,
-				CreatedAt:     row.CreatedAt,
+				Body: sequenceapi.VersionResponse{
+					VersionNumber: row.VersionNumber,
+					ElementType:   b.ElementType,
+					ElementId:     b.ElementId,
+					CreatedAt:     row.CreatedAt,
+				},
+				Headers: sequenceapi.CreateVersion201ResponseHeaders{
+					Location: httpapi.Location("sequence", "elements", string(b.ElementType), b.ElementId, "versions", row.VersionNumber),
+				},
 			}, nil
 		})
 	if err != nil {

@@ -47,7 +47,7 @@ func (s *Server) CreateCharacterContext(ctx context.Context, req sessionsapi.Cre
 			if err != nil {
 				return sessionsapi.CreateCharacterContext201JSONResponse{}, dbx.Interpret(err)
 			}
-			return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+			return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("characterContexts", row.ID)}}, nil
 		})
 	if errors.Is(err, dbx.ErrConflict) {
 		body, err := s.contextExists(ctx, b.ScriptId, b.CharacterId, b.StartSequence)

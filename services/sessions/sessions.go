@@ -48,7 +48,7 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 			if err != nil {
 				return sessionsapi.CreateSession201JSONResponse{}, dbx.Interpret(err)
 			}
-			return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+			return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("sessions", row.ID)}}, nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("create session of user %d: %w", b.UserId, err)
