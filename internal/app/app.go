@@ -84,12 +84,17 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		"GET /readyz":  {httpapi.Route{Service: processService, Operation: "readyz"}, public},
 		"GET /metrics": {httpapi.Route{Service: processService, Operation: "metrics"}, public},
 	}
+	listDetails := map[string]bool{}
 	for _, s := range services {
 		if err := s.Mount(mux, deps); err != nil {
 			return nil, err
 		}
-		if err := table.addSpec(s); err != nil {
+		doc, err := table.addSpec(s)
+		if err != nil {
 			return nil, err
+		}
+		if detailsAsList(doc) {
+			listDetails[s.Name] = true
 		}
 		spec := s.Spec
 		specPattern := "GET /openapi/" + s.Name + ".yaml"
@@ -120,7 +125,8 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), m.Middleware, httpapi.Observe(o.Logger),
+	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux),
+		httpapi.DetailsAsList(func(service string) bool { return listDetails[service] }), m.Middleware, httpapi.Observe(o.Logger),
 		o.Auth.Middleware(requirementOf), httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
 		idempotency.Middleware(o.Pool), httpapi.HeadAsGet)
 	p.handler.Store(&h)
