@@ -40,10 +40,17 @@ generate: $(SDK_TS) ## Regenerate gen/ from api/*.yaml (oapi-codegen) and querie
 	FOUNTAIN_CORS_ORIGINS= $(GO) run ./cmd/fountain kong --out kong/kong.yml
 
 .PHONY: verify
-verify: generate lint ## Fail if gen/, kong/kong.yml or sdk/ is stale, a spec is invalid or unlinted, or Go code or a workflow is unvetted.
+verify: generate lint compat ## Fail if gen/, kong/kong.yml or sdk/ is stale, a spec is invalid, unlinted or breaks a contract, or Go code or a workflow is unvetted.
 	@if [ -n "$$(git status --porcelain -- gen kong sdk)" ]; then \
 		echo "gen/, kong/ or sdk/ is stale: run 'make generate' and commit the result"; git status --porcelain -- gen kong sdk; git diff --stat -- gen kong sdk; exit 1; fi
 	$(GO) test -count=1 ./api/
+
+# oasdiff (pinned in tools/oasdiff/go.mod, apart from tools/go.mod whose other tools need older
+# versions of its dependencies) compares each spec with the published v2 contract, allowing only the
+# departures api/contract/v2-accepted.yaml lists with a reason, and with the last release tag, if any.
+.PHONY: compat
+compat: ## Fail on a breaking change to the v2 contract not accepted with a reason, or to the last release without a major version.
+	$(GO) run ./cmd/compat
 
 .PHONY: lint
 lint: lint-go lint-spec lint-workflows ## Lint Go code, the specs and the GitHub workflows.

@@ -58,67 +58,6 @@ func TestSpecsAreCompleteContracts(t *testing.T) {
 	}
 }
 
-// v2Operation is one operation of the published v2 contract that our specs keep: same method, path
-// and operationId, and the request and response fields it named.
-type v2Operation struct {
-	file, method, path, operationID string
-	status                          string
-	requestFields, responseFields   []string
-}
-
-var v2Contract = []v2Operation{
-	{"sequence.yaml", "POST", "/sequence", "generateSequenceNumber", "201", []string{"elementType", "elementId"}, []string{"sequenceNumber"}},
-	{"sequence.yaml", "PUT", "/sequence/reorder", "reorderElements", "200", []string{"elementType", "elements"}, []string{"updatedElements"}},
-	{"sequence.yaml", "POST", "/sequence/version", "createVersion", "201", []string{"elementType", "elementId", "newVersionData"}, []string{"versionNumber"}},
-	{"scripts.yaml", "POST", "/scripts", "createScript", "201", []string{"title", "author", "description"}, []string{"scriptId", "sequenceNumber", "createdAt", "updatedAt"}},
-	{"scripts.yaml", "GET", "/scripts", "listScripts", "200", nil, []string{"scripts", "totalCount"}},
-	{"scripts.yaml", "PATCH", "/scripts/{scriptId}", "updateScript", "200", []string{"title", "author", "description"}, []string{"scriptId", "sequenceNumber", "createdAt", "updatedAt"}},
-	{"scripts.yaml", "PUT", "/scripts/{scriptId}/sections/reorder", "reorderSectionHeadings", "200", []string{"elements"}, []string{"updatedElements"}},
-	{"sessions.yaml", "POST", "/sessions", "createSession", "201", []string{"userId", "context"}, []string{"sessionId", "userId", "context", "createdAt", "updatedAt"}},
-	{"sessions.yaml", "GET", "/sessions", "listSessions", "200", nil, []string{"sessions", "totalCount"}},
-	{"sessions.yaml", "PATCH", "/sessions/{sessionId}", "updateSession", "200", []string{"context"}, []string{"sessionId", "userId", "context", "createdAt", "updatedAt"}},
-	{"sessions.yaml", "GET", "/sessions/{sessionId}/context", "getSessionContext", "200", nil, []string{"sessionId", "context"}},
-	{"characters.yaml", "GET", "/characters", "listCharacters", "200", nil, []string{"items", "totalCount"}},
-	{"characters.yaml", "POST", "/characters", "createCharacter", "201", []string{"name", "description"}, []string{"characterId", "name", "description"}},
-	{"characters.yaml", "PUT", "/characters/{characterId}/paraphrases", "updateCharacterParaphrases", "200", []string{"originalId", "text", "commentary"}, []string{"paraphraseId", "originalId", "text", "commentary"}},
-	{"characters.yaml", "PATCH", "/characters/{characterId}/paraphrases", "patchCharacterParaphrases", "200", []string{"text", "commentary"}, []string{"paraphraseId", "originalId", "text", "commentary"}},
-	{"characters.yaml", "GET", "/actions", "listActions", "200", nil, []string{"items", "totalCount"}},
-	{"characters.yaml", "GET", "/spokenWords", "listSpokenWords", "200", nil, []string{"items", "totalCount"}},
-	{"stories.yaml", "GET", "/stories", "getFullStory", "200", nil, []string{"scriptId", "title", "author", "description", "sections", "story", "orchestration"}},
-	{"stories.yaml", "GET", "/stories/sequences", "getStorySequences", "200", nil, []string{"scriptId", "sequences"}},
-}
-
-func TestV2ContractKept(t *testing.T) {
-	specs := loadSpecs(t)
-	for _, want := range v2Contract {
-		doc := specs[want.file]
-		require.NotNil(t, doc, want.file)
-		item := doc.Paths.Find(want.path)
-		require.NotNil(t, item, "%s %s", want.method, want.path)
-		op := item.GetOperation(want.method)
-		require.NotNil(t, op, "%s %s", want.method, want.path)
-		require.Equal(t, want.operationID, op.OperationID)
-		// Operations without a v2 request body (GET) must not have gained a required one.
-		if op.RequestBody == nil {
-			require.Empty(t, want.requestFields, "%s keeps its request body", want.operationID)
-		} else {
-			req := op.RequestBody.Value.Content.Get("application/json").Schema.Value
-			for _, f := range want.requestFields {
-				require.Contains(t, req.Properties, f, "%s request keeps %s", want.operationID, f)
-			}
-			for _, f := range req.Required {
-				require.Contains(t, want.requestFields, f, "%s must not require a field v2 clients do not send", want.operationID)
-			}
-		}
-		resp := op.Responses.Value(want.status)
-		require.NotNil(t, resp, "%s keeps status %s", want.operationID, want.status)
-		schema := resp.Value.Content.Get("application/json").Schema.Value
-		for _, f := range want.responseFields {
-			require.Contains(t, schema.Properties, f, "%s response keeps %s", want.operationID, f)
-		}
-	}
-}
-
 // TestSpecsDeclareAuthentication checks the declarations the services' authentication middleware
 // enforces: both schemes, either one required everywhere, no operation exempt or with its own
 // requirement, a least role on every operation, and the 401, 403 and 429 answers on every operation.

@@ -99,12 +99,17 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		"GET /readyz":  {Route: httpapi.Route{Service: processService, Operation: "readyz"}, need: public},
 		"GET /metrics": {Route: httpapi.Route{Service: processService, Operation: "metrics"}, need: public},
 	}
+	listDetails := map[string]bool{}
 	for _, s := range services {
 		if err := s.Mount(mux, deps); err != nil {
 			return nil, err
 		}
-		if err := table.addSpec(s); err != nil {
+		doc, err := table.addSpec(s)
+		if err != nil {
 			return nil, err
+		}
+		if detailsAsList(doc) {
+			listDetails[s.Name] = true
 		}
 	}
 	documented := names
@@ -146,7 +151,8 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), announceDeprecation, m.Middleware, httpapi.Observe(o.Logger), o.CORS.Middleware,
+	h := httpapi.Chain(httpapi.Fallback(mux), table.middleware(mux), announceDeprecation,
+		httpapi.DetailsAsList(func(service string) bool { return listDetails[service] }), m.Middleware, httpapi.Observe(o.Logger), o.CORS.Middleware,
 		o.Auth.Middleware(requirementOf), httpapi.LimitBody, httpapi.RefuseUnstorableText, httpapi.CheckJSONBody(relayed...),
 		idempotency.Middleware(o.Pool), httpapi.Conditional(isOperation), httpapi.HeadAsGet)
 	p.handler.Store(&h)

@@ -38,36 +38,46 @@ var public = auth.Requirement{Public: true}
 // reader and every other method writer.
 const roleExtension = "x-fountain-role"
 
-// addSpec adds every operation of s's spec.
-func (t routes) addSpec(s service.Service) error {
+// addSpec adds every operation of s's spec and returns the spec.
+func (t routes) addSpec(s service.Service) (*openapi3.T, error) {
 	ops := map[string]bool{}
 	doc, err := openapi3.NewLoader().LoadFromData(s.Spec)
 	if err != nil {
-		return fmt.Errorf("load %s spec: %w", s.Name, err)
+		return nil, fmt.Errorf("load %s spec: %w", s.Name, err)
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			if op.OperationID == "" {
-				return fmt.Errorf("%s spec: %s %s has no operationId", s.Name, method, path)
+				return nil, fmt.Errorf("%s spec: %s %s has no operationId", s.Name, method, path)
 			}
 			need, err := requirement(doc, method, op)
 			if err != nil {
-				return fmt.Errorf("%s spec: %s %s: %w", s.Name, method, path, err)
+				return nil, fmt.Errorf("%s spec: %s %s: %w", s.Name, method, path, err)
 			}
 			deprecated, err := deprecationOf(s.Name, op)
 			if err != nil {
-				return fmt.Errorf("%s spec: %s %s: %w", s.Name, method, path, err)
+				return nil, fmt.Errorf("%s spec: %s %s: %w", s.Name, method, path, err)
 			}
-			t[method+" "+path] = route{httpapi.Route{Service: s.Name, Operation: op.OperationID}, need, deprecated}
+			t[method+" "+path] = route{Route: httpapi.Route{Service: s.Name, Operation: op.OperationID}, need: need, deprecated: deprecated}
 			ops[op.OperationID] = true
 		}
 	}
 	for _, id := range s.RelayedBodies {
 		if !ops[id] {
-			return fmt.Errorf("%s spec: no operation %q, which the service says relays its bodies", s.Name, id)
+			return nil, fmt.Errorf("%s spec: no operation %q, which the service says relays its bodies", s.Name, id)
 		}
 	}
-	return nil
+	return doc, nil
+}
+
+// detailsAsList reports whether doc's ErrorResponse declares `details` an array of strings, as the
+// Character Management API does (see httpapi.DetailsAsList).
+func detailsAsList(doc *openapi3.T) bool {
+	if doc.Components == nil || doc.Components.Schemas["ErrorResponse"] == nil {
+		return false
+	}
+	details := doc.Components.Schemas["ErrorResponse"].Value.Properties["details"]
+	return details != nil && details.Value != nil && details.Value.Type.Is(openapi3.TypeArray)
 }
 
 // requirement reads what op asks of callers from its security requirements (or the document's),

@@ -42,10 +42,13 @@ func TestUnstorableTextIsRefused(t *testing.T) {
 		t.Helper()
 		status, answer := send(method, path, body)
 		require.Equal(t, http.StatusBadRequest, status, "%s %s %s: %s", method, path, body, answer)
-		var e struct{ ErrorCode, Details string }
+		var e struct {
+			ErrorCode string
+			Details   json.RawMessage
+		}
 		require.NoError(t, json.Unmarshal([]byte(answer), &e))
 		require.Equal(t, "VALIDATION_FAILED", e.ErrorCode, "%s %s", method, path)
-		require.Contains(t, e.Details, "U+0000", "%s %s", method, path)
+		require.Contains(t, detailsText(t, e.Details), "U+0000", "%s %s", method, path)
 	}
 
 	for _, svc := range all {

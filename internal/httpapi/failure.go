@@ -78,6 +78,25 @@ func Body[T ErrorBody](f *Failure) T {
 	return T{Details: details, ErrorCode: f.Body.ErrorCode, Message: f.Body.Message}
 }
 
+// ErrorListBody is the shape of a generated ErrorResponse whose details are an array of strings, as
+// the Character Management API's v2 document declared them, and of the typed responses made of it.
+type ErrorListBody interface {
+	~struct {
+		Details   *[]string `json:"details,omitempty"`
+		ErrorCode string    `json:"errorCode"`
+		Message   string    `json:"message"`
+	}
+}
+
+// ListBody is f's error body as the generated type T, its details the array's one item.
+func ListBody[T ErrorListBody](f *Failure) T {
+	var details *[]string
+	if f.Body.Details != "" {
+		details = &[]string{f.Body.Details}
+	}
+	return T{Details: details, ErrorCode: f.Body.ErrorCode, Message: f.Body.Message}
+}
+
 // Answerer is an error that carries its own answer, such as the replay of an idempotent request;
 // ResponseErrorHandler writes it.
 type Answerer interface {

@@ -78,11 +78,11 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 	} else if f != nil {
 		switch f.Status {
 		case http.StatusBadRequest:
-			return charactersapi.CreateAction400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+			return charactersapi.CreateAction400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 		case http.StatusConflict:
 			return charactersapi.CreateAction409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 		case http.StatusUnprocessableEntity:
-			return charactersapi.CreateAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+			return charactersapi.CreateAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.ListBody[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 		}
 		return nil, f.Unexpected()
 	}
@@ -97,7 +97,7 @@ func (s *Server) DeleteActions(ctx context.Context, req charactersapi.DeleteActi
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.DeleteActions400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.DeleteActions400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	return charactersapi.DeleteActions200JSONResponse{DeletedCount: n}, nil
 }
@@ -109,7 +109,7 @@ func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionReque
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.GetAction404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber)}}, nil
 }
@@ -130,11 +130,11 @@ func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceAct
 	case 0:
 		return charactersapi.ReplaceAction200JSONResponse{Body: a, Headers: charactersapi.ReplaceAction200ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ReplaceAction404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.ReplaceAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.ReplaceAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+		return charactersapi.ReplaceAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.ListBody[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -155,11 +155,11 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 	case 0:
 		return charactersapi.UpdateAction200JSONResponse{Body: a, Headers: charactersapi.UpdateAction200ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.UpdateAction404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.UpdateAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.UpdateAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+		return charactersapi.UpdateAction422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.ListBody[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -175,11 +175,11 @@ func (s *Server) DeleteAction(ctx context.Context, req charactersapi.DeleteActio
 	case 0:
 		return charactersapi.DeleteAction204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteAction404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.DeleteAction404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
 		return charactersapi.DeleteAction409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.DeleteAction412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }

@@ -70,7 +70,7 @@ func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCh
 func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacterRequestObject) (charactersapi.GetCharacterResponseObject, error) {
 	row, err := s.q.CharacterGetByID(ctx, auth.Tenant(ctx), req.CharacterId)
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-		return charactersapi.GetCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](notFound("character", req.CharacterId))}, nil
+		return charactersapi.GetCharacter404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](notFound("character", req.CharacterId))}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read character %d: %w", req.CharacterId, err)
 	}
@@ -106,9 +106,9 @@ func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.Replace
 	case 0:
 		return charactersapi.ReplaceCharacter200JSONResponse{Body: c, Headers: charactersapi.ReplaceCharacter200ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ReplaceCharacter404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.ReplaceCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -126,9 +126,9 @@ func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCh
 	case 0:
 		return charactersapi.UpdateCharacter200JSONResponse{Body: c, Headers: charactersapi.UpdateCharacter200ResponseHeaders{ETag: httpapi.ETag(c.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.UpdateCharacter404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.UpdateCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -145,11 +145,11 @@ func (s *Server) DeleteCharacter(ctx context.Context, req charactersapi.DeleteCh
 	case 0:
 		return charactersapi.DeleteCharacter204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteCharacter404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.DeleteCharacter404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
 		return charactersapi.DeleteCharacter409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.DeleteCharacter412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }

@@ -3,6 +3,7 @@ package characters_test
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestCharacterLifecycle(t *testing.T) {
@@ -204,7 +206,7 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
 	require.Equal(t, "HAS_DEPENDANTS", refused.JSON409.ErrorCode)
-	require.Equal(t, "1 actions, 1 spoken words, 1 paraphrases, 1 character contexts", *refused.JSON409.Details)
+	require.Equal(t, []string{"1 actions, 1 spoken words, 1 paraphrases, 1 character contexts"}, *refused.JSON409.Details)
 
 	stale, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true), IfMatch: ptr(`"7"`)})
 	require.NoError(t, err)
@@ -236,7 +238,7 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	refused, err = e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
-	require.Equal(t, "1 character contexts", *refused.JSON409.Details)
+	require.Equal(t, []string{"1 character contexts"}, *refused.JSON409.Details)
 	del, err = e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
@@ -244,4 +246,54 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	missing, err := e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
+}
+
+// TestErrorsDecodeAsV2 reads error answers from every layer that writes them (authentication,
+// request validation, the JSON reader, the handlers) the way a client generated from v2's
+// Character Management document does: `details` an array of strings.
+func TestErrorsDecodeAsV2(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, true)
+	romeo := e.character(t, "ROMEO")
+	e.action(t, charactersapi.ActionCreateRequest{Description: "Enters.", CharacterId: &romeo.CharacterId, ScriptId: e.script(t, "R&J")})
+
+	type v2Error struct {
+		ErrorCode string   `json:"errorCode"`
+		Message   string   `json:"message"`
+		Details   []string `json:"details"`
+	}
+	read := func(resp *http.Response, err error) (int, v2Error) {
+		t.Helper()
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var body v2Error
+		dec := json.NewDecoder(resp.Body)
+		dec.DisallowUnknownFields()
+		require.NoError(t, dec.Decode(&body))
+		require.NotEmpty(t, body.Details, "%d %s", resp.StatusCode, body.ErrorCode)
+		return resp.StatusCode, body
+	}
+	hc := apitest.Client(t, allServices(true)...)
+
+	status, body := read(http.Get(e.url + "/characters"))
+	require.Equal(t, http.StatusUnauthorized, status)
+	require.Equal(t, "UNAUTHENTICATED", body.ErrorCode)
+
+	status, body = read(hc.Post(e.url+"/characters", "application/json", strings.NewReader(`{"name":""}`)))
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Equal(t, "VALIDATION_FAILED", body.ErrorCode)
+
+	status, body = read(hc.Post(e.url+"/characters", "application/json", strings.NewReader(`{"name":`)))
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Equal(t, "MALFORMED_JSON", body.ErrorCode)
+
+	status, body = read(hc.Get(e.url + "/characters/999"))
+	require.Equal(t, http.StatusNotFound, status)
+	require.Equal(t, "NOT_FOUND", body.ErrorCode)
+
+	req, err := http.NewRequest(http.MethodDelete, e.url+"/characters/"+strconv.FormatInt(romeo.CharacterId, 10), nil)
+	require.NoError(t, err)
+	status, body = read(hc.Do(req))
+	require.Equal(t, http.StatusConflict, status)
+	require.Equal(t, []string{"1 actions"}, body.Details)
 }

@@ -222,7 +222,7 @@ func TestSpokenWordLifecycle(t *testing.T) {
 	refused, err := e.c.DeleteSpokenWordWithResponse(bg, w.DialogueId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
-	require.Equal(t, "1 paraphrases; delete with cascade=true to delete them too", *refused.JSON409.Details)
+	require.Equal(t, []string{"1 paraphrases; delete with cascade=true to delete them too"}, *refused.JSON409.Details)
 	stale, err := e.c.DeleteSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.DeleteSpokenWordParams{Cascade: ptr(true), IfMatch: ptr(`"1"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stale.StatusCode())

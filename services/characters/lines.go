@@ -27,12 +27,12 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 	}
 	if len(actionIDs) == 0 && len(lineIDs) == 0 {
 		f := httpapi.Fail(http.StatusBadRequest, codeFilterRequired, "name the elements to read", "actionIds or dialogueIds")
-		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	if n := len(actionIDs) + len(lineIDs); n > maxLineIDs {
 		f := httpapi.Fail(http.StatusBadRequest, httpapi.CodeValidationFailed, fmt.Sprintf("at most %d ids in all", maxLineIDs),
 			fmt.Sprintf("%d actionIds and %d dialogueIds", len(actionIDs), len(lineIDs)))
-		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.ListLines400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	tenant := auth.Tenant(ctx)
 	out := lineContents{Actions: []charactersapi.ActionContent{}, SpokenWords: []charactersapi.SpokenWordContent{}}

@@ -194,7 +194,7 @@ func (s *Server) ListCharacterParaphrases(ctx context.Context, req charactersapi
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.ListCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ListCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.ListCharacterParaphrases200JSONResponse(page), nil
 }
@@ -213,9 +213,9 @@ func (s *Server) CreateCharacterParaphrase(ctx context.Context, req charactersap
 	case f == nil:
 		return resp, nil
 	case f.Status == http.StatusBadRequest:
-		return charactersapi.CreateCharacterParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.CreateCharacterParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	case f.Status == http.StatusNotFound:
-		return charactersapi.CreateCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.CreateCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -227,7 +227,7 @@ func (s *Server) GetCharacterParaphrase(ctx context.Context, req charactersapi.G
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.GetCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
@@ -242,11 +242,11 @@ func (s *Server) ReplaceCharacterParaphrase(ctx context.Context, req charactersa
 	case 0:
 		return charactersapi.ReplaceCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.ReplaceCharacterParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.ReplaceCharacterParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ReplaceCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.ReplaceCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -261,9 +261,9 @@ func (s *Server) PatchCharacterParaphrase(ctx context.Context, req charactersapi
 	case 0:
 		return charactersapi.PatchCharacterParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.PatchCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.PatchCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -278,9 +278,9 @@ func (s *Server) DeleteCharacterParaphrase(ctx context.Context, req charactersap
 	case 0:
 		return charactersapi.DeleteCharacterParaphrase204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.DeleteCharacterParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.DeleteCharacterParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -300,13 +300,13 @@ func (s *Server) UpdateCharacterParaphrases(ctx context.Context, req charactersa
 	case 0:
 		return charactersapi.UpdateCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.UpdateCharacterParaphrases200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.UpdateCharacterParaphrases400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.UpdateCharacterParaphrases400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.UpdateCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
 		return charactersapi.UpdateCharacterParaphrases409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.UpdateCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -326,11 +326,11 @@ func (s *Server) PatchCharacterParaphrases(ctx context.Context, req charactersap
 	case 0:
 		return charactersapi.PatchCharacterParaphrases200JSONResponse{Body: p, Headers: charactersapi.PatchCharacterParaphrases200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.PatchCharacterParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
 		return charactersapi.PatchCharacterParaphrases409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.PatchCharacterParaphrases412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -342,7 +342,7 @@ func (s *Server) ListActionParaphrases(ctx context.Context, req charactersapi.Li
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.ListActionParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ListActionParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.ListActionParaphrases200JSONResponse(page), nil
 }
@@ -361,9 +361,9 @@ func (s *Server) CreateActionParaphrase(ctx context.Context, req charactersapi.C
 	case f == nil:
 		return resp, nil
 	case f.Status == http.StatusBadRequest:
-		return charactersapi.CreateActionParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.CreateActionParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	case f.Status == http.StatusNotFound:
-		return charactersapi.CreateActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.CreateActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -375,7 +375,7 @@ func (s *Server) GetActionParaphrase(ctx context.Context, req charactersapi.GetA
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.GetActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
@@ -390,11 +390,11 @@ func (s *Server) ReplaceActionParaphrase(ctx context.Context, req charactersapi.
 	case 0:
 		return charactersapi.ReplaceActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.ReplaceActionParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.ReplaceActionParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ReplaceActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.ReplaceActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -409,9 +409,9 @@ func (s *Server) PatchActionParaphrase(ctx context.Context, req charactersapi.Pa
 	case 0:
 		return charactersapi.PatchActionParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchActionParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.PatchActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.PatchActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -426,9 +426,9 @@ func (s *Server) DeleteActionParaphrase(ctx context.Context, req charactersapi.D
 	case 0:
 		return charactersapi.DeleteActionParaphrase204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.DeleteActionParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.DeleteActionParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -440,7 +440,7 @@ func (s *Server) ListSpokenWordParaphrases(ctx context.Context, req charactersap
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.ListSpokenWordParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ListSpokenWordParaphrases404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.ListSpokenWordParaphrases200JSONResponse(page), nil
 }
@@ -459,9 +459,9 @@ func (s *Server) CreateSpokenWordParaphrase(ctx context.Context, req charactersa
 	case f == nil:
 		return resp, nil
 	case f.Status == http.StatusBadRequest:
-		return charactersapi.CreateSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.CreateSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	case f.Status == http.StatusNotFound:
-		return charactersapi.CreateSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.CreateSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -473,7 +473,7 @@ func (s *Server) GetSpokenWordParaphrase(ctx context.Context, req charactersapi.
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.GetSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.GetSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 }
@@ -488,11 +488,11 @@ func (s *Server) ReplaceSpokenWordParaphrase(ctx context.Context, req characters
 	case 0:
 		return charactersapi.ReplaceSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.ReplaceSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusBadRequest:
-		return charactersapi.ReplaceSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.ReplaceSpokenWordParaphrase400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ReplaceSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.ReplaceSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -507,9 +507,9 @@ func (s *Server) PatchSpokenWordParaphrase(ctx context.Context, req charactersap
 	case 0:
 		return charactersapi.PatchSpokenWordParaphrase200JSONResponse{Body: p, Headers: charactersapi.PatchSpokenWordParaphrase200ResponseHeaders{ETag: httpapi.ETag(p.Version)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.PatchSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.PatchSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.PatchSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.PatchSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -524,9 +524,9 @@ func (s *Server) DeleteSpokenWordParaphrase(ctx context.Context, req charactersa
 	case 0:
 		return charactersapi.DeleteSpokenWordParaphrase204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.DeleteSpokenWordParaphrase404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.DeleteSpokenWordParaphrase412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }

@@ -122,7 +122,7 @@ func stale(current int64) *httpapi.Failure {
 
 // conflict is f as the body of a declared 409.
 func conflict(f *httpapi.Failure) charactersapi.ConflictJSONResponse {
-	return charactersapi.ConflictJSONResponse{Body: httpapi.Body[charactersapi.ErrorResponse](f)}
+	return charactersapi.ConflictJSONResponse{Body: httpapi.ListBody[charactersapi.ErrorResponse](f)}
 }
 
 // whyNoRow tells why a conditional write matched no row: the row is missing (404), or If-Match named

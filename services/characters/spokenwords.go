@@ -78,11 +78,11 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 	} else if f != nil {
 		switch f.Status {
 		case http.StatusBadRequest:
-			return charactersapi.CreateSpokenWord400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+			return charactersapi.CreateSpokenWord400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 		case http.StatusConflict:
 			return charactersapi.CreateSpokenWord409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 		case http.StatusUnprocessableEntity:
-			return charactersapi.CreateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+			return charactersapi.CreateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.ListBody[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 		}
 		return nil, f.Unexpected()
 	}
@@ -97,7 +97,7 @@ func (s *Server) DeleteSpokenWords(ctx context.Context, req charactersapi.Delete
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.DeleteSpokenWords400JSONResponse{BadRequestJSONResponse: httpapi.Body[charactersapi.BadRequestJSONResponse](f)}, nil
+		return charactersapi.DeleteSpokenWords400JSONResponse{BadRequestJSONResponse: httpapi.ListBody[charactersapi.BadRequestJSONResponse](f)}, nil
 	}
 	return charactersapi.DeleteSpokenWords200JSONResponse{DeletedCount: n}, nil
 }
@@ -109,7 +109,7 @@ func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenW
 	case err != nil:
 		return nil, err
 	case f != nil:
-		return charactersapi.GetSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.GetSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	}
 	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber)}}, nil
 }
@@ -130,11 +130,11 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 	case 0:
 		return charactersapi.ReplaceSpokenWord200JSONResponse{Body: w, Headers: charactersapi.ReplaceSpokenWord200ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.ReplaceSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.ReplaceSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.ReplaceSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.ReplaceSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.ReplaceSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+		return charactersapi.ReplaceSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.ListBody[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -155,11 +155,11 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 	case 0:
 		return charactersapi.UpdateSpokenWord200JSONResponse{Body: w, Headers: charactersapi.UpdateSpokenWord200ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber)}}, nil
 	case http.StatusNotFound:
-		return charactersapi.UpdateSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.UpdateSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.UpdateSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.UpdateSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	case http.StatusUnprocessableEntity:
-		return charactersapi.UpdateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.Body[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
+		return charactersapi.UpdateSpokenWord422JSONResponse{UnresolvedReferenceJSONResponse: httpapi.ListBody[charactersapi.UnresolvedReferenceJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }
@@ -175,11 +175,11 @@ func (s *Server) DeleteSpokenWord(ctx context.Context, req charactersapi.DeleteS
 	case 0:
 		return charactersapi.DeleteSpokenWord204Response{}, nil
 	case http.StatusNotFound:
-		return charactersapi.DeleteSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.Body[charactersapi.NotFoundJSONResponse](f)}, nil
+		return charactersapi.DeleteSpokenWord404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](f)}, nil
 	case http.StatusConflict:
 		return charactersapi.DeleteSpokenWord409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
 	case http.StatusPreconditionFailed:
-		return charactersapi.DeleteSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.Body[charactersapi.PreconditionFailedJSONResponse](f)}, nil
+		return charactersapi.DeleteSpokenWord412JSONResponse{PreconditionFailedJSONResponse: httpapi.ListBody[charactersapi.PreconditionFailedJSONResponse](f)}, nil
 	}
 	return nil, f.Unexpected()
 }

@@ -305,8 +305,8 @@ type DeletedCount struct {
 
 // ErrorResponse The body of every error response.
 type ErrorResponse struct {
-	// Details Specifics (the offending field, resource or request id), when there are any. One string, where v2's Character Management document declared an array of strings.
-	Details *string `json:"details,omitempty"`
+	// Details Specifics (the offending field, resource or request id), when there are any: an array of strings, as v2's Character Management document declared.
+	Details *[]string `json:"details,omitempty"`
 
 	// ErrorCode Stable machine-readable code: `VALIDATION_FAILED`, `MALFORMED_JSON`, `FILTER_REQUIRED`,
 	// `ORIGINAL_ID_MISMATCH`, `NOT_FOUND`, `SCRIPT_NOT_FOUND`, `SECTION_NOT_FOUND`,

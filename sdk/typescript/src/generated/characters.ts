@@ -897,8 +897,8 @@ export interface components {
             errorCode: string;
             /** @description Human-readable summary. */
             message: string;
-            /** @description Specifics (the offending field, resource or request id), when there are any. One string, where v2's Character Management document declared an array of strings. */
-            details?: string;
+            /** @description Specifics (the offending field, resource or request id), when there are any: an array of strings, as v2's Character Management document declared. */
+            details?: string[];
         };
     };
     responses: {
@@ -916,7 +916,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "VALIDATION_FAILED",
                  *       "message": "request body does not match the API schema",
-                 *       "details": "scriptId: property \"scriptId\" is missing"
+                 *       "details": [
+                 *         "scriptId: property \"scriptId\" is missing"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -936,7 +938,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "NOT_FOUND",
                  *       "message": "spoken word not found",
-                 *       "details": "spokenWordId 42"
+                 *       "details": [
+                 *         "spokenWordId 42"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -962,7 +966,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "HAS_DEPENDANTS",
                  *       "message": "the character has dependants; delete with cascade=true",
-                 *       "details": "actions: 4, spokenWords: 31, paraphrases: 1, characterContexts: 2"
+                 *       "details": [
+                 *         "actions: 4, spokenWords: 31, paraphrases: 1, characterContexts: 2"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -982,7 +988,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "PRECONDITION_FAILED",
                  *       "message": "the resource has changed since it was read",
-                 *       "details": "current ETag: \"2\""
+                 *       "details": [
+                 *         "current ETag: \"2\""
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1005,7 +1013,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "SCRIPT_NOT_FOUND",
                  *       "message": "the script does not exist",
-                 *       "details": "scriptId 99"
+                 *       "details": [
+                 *         "scriptId 99"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1063,7 +1073,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "INTERNAL",
                  *       "message": "internal error",
-                 *       "details": "request id: 6f1c2a0e9b8d4c3a"
+                 *       "details": [
+                 *         "request id: 6f1c2a0e9b8d4c3a"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1086,7 +1098,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "BAD_GATEWAY",
                  *       "message": "the sequence service answered unexpectedly",
-                 *       "details": "status 418; request id: 6f1c2a0e9b8d4c3a"
+                 *       "details": [
+                 *         "status 418; request id: 6f1c2a0e9b8d4c3a"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1111,7 +1125,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "UNAVAILABLE",
                  *       "message": "database unavailable",
-                 *       "details": "retry later"
+                 *       "details": [
+                 *         "retry later"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1141,7 +1157,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "UNAUTHENTICATED",
                  *       "message": "a valid bearer token or API key is required",
-                 *       "details": "the token has expired"
+                 *       "details": [
+                 *         "the token has expired"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1166,7 +1184,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "FORBIDDEN",
                  *       "message": "the role reader lacks the right to this operation",
-                 *       "details": "createCharacter needs the role writer"
+                 *       "details": [
+                 *         "createCharacter needs the role writer"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1192,7 +1212,9 @@ export interface components {
                  * @example {
                  *       "errorCode": "RATE_LIMITED",
                  *       "message": "API rate limit exceeded",
-                 *       "details": "retry after 1 second"
+                 *       "details": [
+                 *         "retry after 1 second"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
