@@ -239,8 +239,6 @@ type LogEntry struct {
 	Source LogEntrySource `json:"source"`
 
 	// StatusCode The HTTP status code of the response.
-	//
-	// Example: 200
 	StatusCode StatusCode `json:"statusCode"`
 
 	// Subject Who made the request; absent when the request was not authenticated.
@@ -276,9 +274,7 @@ type LogEntryInput struct {
 	// Example: GET /scripts/1 200 getScript
 	Message string `json:"message"`
 
-	// Method The HTTP method of the request, in capitals.
-	//
-	// Example: GET
+	// Method The HTTP method of the request, in capitals, e.g. `GET`.
 	Method Method `json:"method"`
 
 	// OperationId The operationId of the spec operation that served the request, when one did.
@@ -287,8 +283,6 @@ type LogEntryInput struct {
 	OperationId *string `json:"operationId,omitempty"`
 
 	// RequestId The request id (`X-Request-Id`) that follows a request through Kong and the services.
-	//
-	// Example: 6f1c2a0e9b8d4c3a
 	RequestId RequestId `json:"requestId"`
 
 	// ResponseTimeMs How long the service took to answer, in milliseconds.
@@ -300,8 +294,6 @@ type LogEntryInput struct {
 	Service ServiceName `json:"service"`
 
 	// StatusCode The HTTP status code of the response.
-	//
-	// Example: 200
 	StatusCode StatusCode `json:"statusCode"`
 
 	// Subject Who made the request (the token's subject, or `key:<id>` for an API key); omitted when the request was not authenticated. Never a credential. An empty string counts as omitted.
@@ -333,22 +325,16 @@ type LogPage struct {
 	NextCursor *string `json:"nextCursor,omitempty"`
 }
 
-// Method The HTTP method of the request, in capitals.
-//
-// Example: GET
+// Method The HTTP method of the request, in capitals, e.g. `GET`.
 type Method = string
 
 // RequestId The request id (`X-Request-Id`) that follows a request through Kong and the services.
-//
-// Example: 6f1c2a0e9b8d4c3a
 type RequestId = string
 
 // ServiceName The service that served the request, e.g. `scripts`.
 type ServiceName = string
 
 // StatusCode The HTTP status code of the response.
-//
-// Example: 200
 type StatusCode = int
 
 // Cursor defines model for Cursor.
@@ -4512,79 +4498,79 @@ var swaggerSpec = []string{
 	"6ZA2xUL/Gyvt1y2NdDBfp0hjC0f9QbjTI+eaxCzCkMwS6b8yKr2Ar2MgqFH3a6p8K5/3a+lHI1TKL9Pu",
 	"9dig/qCN3QS+CibUEMI3AQaliNmAB7YIXBeZH5VwtYUH20esmwBgu6srMetK75X1KWIHlnJaPhFsCXuG",
 	"sdoWf7qDLK/CLt7TOjKpNoxYq0wzFcPmcKGD35nfcEKmMknk8gRzQK0HNYxsHa2rlIXRi0LZFxAmrqRt",
-	"ky+3M5gbQsKveo7XFLtpHqRZBgP958+n3Z++/Drwh/2nf21D4Dfb2qSkU6+T37FlpkgqVas+rTQhK8oV",
-	"zYlpzLYlk/1VlYe+V9VZrQsolOwm9GDSHC0WQpj0SqTwsaYnX3ZYNl2h9dSXWtXj/vFx1Z3Vby+ZVyzK",
-	"M65XHzFt1Dh5U/4jW53musWSOC1TVG1MKfyP7umHc1PFYZxVvlHUBku6hE24xfVHCW3TA1O1BAMGwtri",
-	"cFVYK9hWc7kUWDFswRq3abYxM3aktWOwkHVO1dwltrbWrRaTLdnZLBc2wyT0uoWbv947Yf/nz3A4mhD7",
-	"z59vMWpyWo2zj4nNWjUIxGSlGhDiE65UzgqtaBCqzN4ocp0ycf6OvJVCsEiTNJMPHB2WWSBs4nDhKoxZ",
-	"msjVwjho1ZwCAX74ONw/IIpFGdOGglbRRnLBlMlmoWXYD1PxEsoXgehY1VzE6Xf8srKskgVD+YKEWE/V",
-	"C8QtrMoUKz+wDBsdgKi7ef/26HC4TzpAmQmmWtu+HWlGIw3HeIdQda/GtvR4zirh00DQZCYzrucLM7TL",
-	"zyIds7yCAnbRZrlg7q0WC6YzHgGYr9TOOzK+UYEA5vJtulAopGDhzgkJ2WNqMyC4UqGtvrYpIvC1LdE2",
-	"zBbSPA4NH5azNvxmEq+9sWWcksFMrzU4bOjPtwmw1KBcy5el18przTJt+hFNfK6KYsBeA+lQ8X9hxJFp",
-	"VXCZwvIZU6ZoK84v5EwFwkAgopeSLOlKjQMRiO/Id98VuVFOBH/3XcObNrZpLMVBD4sOAGrOU2Wrs7I8",
-	"0hgfN5gjZVkgSKkgCunasQ/yS9ut3kPBt9LQJ3Hufq8krmJoCLAFU73GEqr9ZRrLsN6/8cbUJHTWK/Rj",
-	"gTT688frK5h/amqO/CI2std7tE0O0BtZluHXuisULZeKChJQylGSxy74CDwMD7Bq0MJyk05HOo0MfFs3",
-	"pfxK4YrawSSc76WeEyZikqeFRwQbIQAbWFi1wsYEsE3WnzGvq2R7n6t1seEfrPdVplVU4XvBn8bN+q1O",
-	"S58cpymWcx7NC7JHMstYgqvq8tgRPxAKmBieaIhZlDzZRhnI53KmdgjgQMPezq2FZPiXfyEGDgfijEbz",
-	"Ildb1kBwJQUgX3eYkU61xNkUWfXIqUXORWg9EFxYnqeaLbBzjE1X5ZrIzEUZxKra/aVeN4IlKOaGTjjq",
-	"9012USDK1G0zaZAd9fI4nJHKIzh/0zwhHFddECoc9gdhKRvXEmwDYRaB1U0rKwqt94hq07YD6PkO9AdP",
-	"uLadrMy4Rs9Il3NXNE0oO4e4cBfYiUuK3ckKSGwusa0oqK3cj7m6J52y3PoNWIYrEc0zKSRCIrjJHDQX",
-	"6SzDYOTUNSbBxHlNM40ZX1SsqmLSyatEqrJLCqHRvZDLhMUzkzxStDiptjQxYgt9pyAb5hJYDIwAGKtO",
-	"hcpwrqocM0mnme03g91TjNuGdByf6XnGWCDCJU3uTMH2XcwSugp9ctDvk4UCIGHV945RUUa/pWaxzrTr",
-	"kTM8Oqa0trJ4230GdkMVewFkdwfnhlFguUCUbsGQTHmCGSWT4jA6uUwyKmas0fcmzdiUP1YFtcH2fMFs",
-	"O6+T6vjO7WiLPYtU8jkQ1ZrAQHIc2xb622Y9MouVWbYRZhXeCcQ0T5KuBtPLPGBsrwcOxW4R6DDBcnrQ",
-	"+1SxLheKCcU1f2DJ6oSEgYeNtWKSzjOqmAq80CchmHbYaSfsskfs+gggAcdeyuweRCgXZMkm9sGEiRkX",
-	"TO30CErohCtdLLNq4ZLOZEXCwnsQ+ihwBQaBeWzbLlS6lAoiU/r3vN69aVyYoti6qmqPlnAKtILd1UCs",
-	"m6nkA0X8gXLOuIqxYY+bNOAR40jhYjYm1EzKZWanjGrsCKTuARJQEQgjwbRrnGgqTQpvVdlJCn8FIYSQ",
-	"NmMmw4loqWlinEUnBvqYTRSrkm816EgpAnFWkUT3LNUFn2fuGgAkvDSVS3hNOqUFg2eddAEXdIs7YUsc",
-	"fD4kMV2pHTMtViaQ86y2hwS3MGML+VD2oYKtmWUyF/G4KjmdRMZjTlek8+n2rT3nFL9AL5sZiYLWNvyL",
-	"QrhUO6DqkrhaNZyV1DFLN92JGrE73OipCZKZvgmtVKsqRnSlowAUs1L7Ntp1CNu2pFY71VmvmrJVkSsS",
-	"/gH/JgsWc0oAV+8U9V3NVieBsI2Rbt6/JUfD/eMdw+ZOsE9A+cwBo6UUqIRER7jGBJjYcdEkxeZmWIAb",
-	"BHlo+6OAKiYULxocVLqn2HYqHbg2PtqL4H9TGocOaxSNSE6IuaTfDwlN4Cdka8Hs3sJzEZXTlYE3thYA",
-	"m6mwaqcVYhutxIylCEeKTjCuCY1wiUjKNFRR2NOi6uvth2uVV66rAS/9uNM8g1Nq7aCiIL+sPK10cAlE",
-	"B5m/v1Pr5eIcJtVeL4O9MZniFrx5elP0Vqp2rTlxffPmMgF1YPY7QAOurGbk1aY4tX44pkNOru39rR1h",
-	"cMvgE7brWifPerUasvaaDUEAv66U6Qhr09xT7mSByalSb4pS9LGDAuZg+K79jOE/o1NysbFLj+3O4zrz",
-	"1AzmimuEKvLpD+/fv39XRwGwI4EoiJJhMMmd2NOajREIe2MRUDP9Z2iteppxE0iegiEJSuDPn2+NVKqX",
-	"Snde4S6x5cxh6ZsxGRx0C0dUIDru9tKnBRgZjYBqkhU15zOTiXUqIQKtrLa9fUwgDBnsJq63nWGPGuCD",
-	"FNaiDjOcWDgmAHaK8ZUrAPiOhAblhWM8dObwG4vS/Iwus9Ba3cj5PphJyvjXnCVkrjXoH/S/xBZMDV+B",
-	"SFZ1Y95vaeyE/HBaho+KKI/h03o3n3oAibSUQWLSB+K4equfQJheP6bJTqVY0rFs0ZCn0imm1o/YuK7G",
-	"RfuYtVY+7lAr07+ncATBEwFcGMdz01PgG1YoekOANCysbJT1o+FxGIhGfwh3jLDMV7njU6/hRbZDzq0V",
-	"A4emppGERUUm6g9qgZffXlELANpCY7wctHbKZJqwk4qwxroEVRQEqzyaO/u+URdsfFoJj5jNNbaOqsvz",
-	"29pLKdR4d1emTBga92Q227U3qV24FmNxOqn7uJruLM/3HlimjLtr0Bv2+jbsL2jKvbG31+v39sq3Mvzq",
-	"IYfCh1lbV+GzIhqjI9QNrtIK4C2Z8Qcm/OdhtoFoCLFtr2mAolQT2/ayV2+PyhVJvzYm5NdBeCAsCvdb",
-	"gkVg0OJdRrdhKyfnDIl5jIFd9C9jrzXQXOuN5E6wYk7n6pKLkNCJfGDFN/TRQK4QK+dCq41DbCIY+tVB",
-	"W/Xh2ksHLmy3Mq/eePbnZ1sbunZ5Rfbe1CXsFUHA4pDaa2yZy87GVozlawa2KvyvJTM8+c9O10izaoiG",
-	"qype5mrjrNw2bD+vSq7EV07LehVenBV9/D1m5fa2kc/bNo8yIr7VJFy20FZkQcdBJ3Tx93BzWtcOQbdR",
-	"EVDYTDcY8wP6OTY3Q30x+WtL8lWTfRFRa0kUMz3GC7etbrQoKlse207jGxZSZhZsS/tKFtOm+H95/HdN",
-	"o9UtLjR9ULe40DSQ3eJCG9B/+tJobzrs97fvS4J3pDZjoe2B7rpdl9nwtHXHkfKOJ//12RBPvjcyK2l7",
-	"RrHi3Uo3V7xl8PItta5ReNPeyzeV3S7hjuHxy3c0m5M9+d7+Niuqt8nDu/a2WlTZiAeTz9yrf0BxrZXQ",
-	"cAaKTNMZvuDpL3hqvvheA/R7Y88043zyvVS2pd58BKtsQ2BscxzCAlEz1ARQjWxLgDUvEmDGXWa9QY0Q",
-	"BWlGKGphidIDVItIgEAJBE0SG5LY6ZEQXQ+hcz/bEHNYZjCFIGNhR0Lz0z6sIlzSTNgvRrisRLFAhFxM",
-	"JYyK/SHLYOKEC4pBKZ6W8beaHQOW60lbsYWpyQxEaJ3WRf83sJMN+IdhU2acX4m9mzYaS0Q0V/iyBWnj",
-	"SWswx8SW2oHOCxKp0c3eSCZ8+vcyXr1SKE1c9nf1HVb4ZTMf2gRnMVJWvqPqmVdT/R7voCpfGNSSyfOK",
-	"d0l93TuB/MZiYToiYrsZwzIxr3yxki3PK0nw4ROQoHED8DKxn88SPFaqSo8Pn9bpsX55lSr9ySEbxMNo",
-	"j46m++wgbqFKv3c8rFHFTqpBltE2ZBntH/xkEvKkYOtviUSpUH2f2f8/rPIq9V1Pu9ygx1tlfSXzsv5K",
-	"j6c1tDJ4XRe1ss3ScOul1No8tSzDOjSqb74z7zapNJUL3duzql7iSCaJeSNaLT76N8kFulNsXolvnM4u",
-	"rGUyxSqJ197G13Q916GuuA5X9N8YLPW3AEttXabh3sEWT2t2y8X79rdZWktLv/9p6A4BWBu8K5PdnJ6s",
-	"AD5zItoRn/G04mNK5ynaCa0I8BbfUYPpaWYfnmuLVEsuMi9O43qMCK4sKbaRMhszcn3HyoCqGeqNAuM2",
-	"Zy5FinRC/Lu3oI93+N2d4r8w5xYanJi4rr06ELmIbXQG81/MiUdPqG8Li/bKhJmdnluSbeW0oCmRQlfC",
-	"jFS5FGDfdPXRBWZ1HSlMXyR0mKFDGh3pv9n7fzOE+S0Qv3W7XfwPfqx48shvr20QtUPMGJYDzAjWYsaW",
-	"QieuRwYSV8h6XxiXR2AGMTou9Enpa4DxXBm0/fmk/CbPePm6KIC7tb4UdmYVgI2D2VRg26DKXlVXi3hl",
-	"0U2oZx9XXms1LFxW7y1Fwuprem17JlfS0Z6vtVPpsuRm8UbZL4uVwvXm6a4PAc6xbMZlf7VGxm+Vs4nr",
-	"HJMtbQtiTAsYLhDvDSvWPafujSHYa9/lCJS9UDD+Cth/yRUjfCZME0Il0fw2vslAWAd2PQqH9S2Wld2u",
-	"VvnRX+MFv8ELMgvE+hZ3bB8qExXQuSIy1xgLHPT7//d//5/94+Odmgk3tkkG1hDENxQxF2c2MU7MHbLB",
-	"1CJtoNopuM3osX3h/tsaPiXX1CWg78jnuN22JDJkMYmWNcvoH3/d+Wjj6843vdK88YLs/Xg0GPWHdBKN",
-	"JkN6eDA5Phwcx8eDQX9wGO0fD6ulla0vJC+arBwfrb+vdttXjW/xZvHNrxD/ihWZGY+O+htf+f1NX+P9",
-	"wmu511+1/a3erz3aP3jmTdeVNx2/lge7gwrfDTYy4cubtyWbHtPBZBjtxSO2Pz3oHw6Ohsd7dDTZjw7i",
-	"Q3Y0PS7er//ihVXz+frjM/w8HAybDL0dO389M59gDoli+o+5nnaPvo4MZvYDOI6Ot0f9wTO8bepnnmHv",
-	"35GDy3cwt3Dv4dHxGvfWvAnPOsqtFnmFo3y9Ne8GU7utOW/F6Hbdef/HWNz1VqptZvc/LeN/WsbfzDJW",
-	"tk0VQH5rzTn71CKqr7WQTSb0izkcJmBbprY00r7rWd8h6oewmvVNmknf9s13Szbp2mRstRKaPpoyDTMU",
-	"ppbSNGU080kYeNSmewdeWP2taCpmUsADMWF6yZhwaeX2jTwmLc4nYRe+D4lNEVcnlfRzY/RqW1MnYvv2",
-	"wozNaBYn+D7VaSAiqphL/gUqvAEjZobOYzMKjDcuC1JtAn1Y4ohwp0euU9NhJTFF+1y4rJbipeOt+R9F",
-	"+gdpfcEduaom1Li89DgQCb9nlZ4irYkiH3EntkkVuS32W0tcnm9T6+u7WS8Vtssno/5oQ9Db/bn5Zcr1",
-	"wt7+FoH8f8bBf+84eJng9c+A+O+sGMzhavOZTlbmQL4qNl4tPcdTXq29/vkL8HC1DP3nL8Crpthqk1SY",
-	"u8wmEssox7i2qx1BL4BPGqUcIZEm4u06XHYGw8NeH2wqhMPV0ipXsV5NDS1MjF08SXbxv25oSozK1Mab",
-	"nQOtiMbii8FXa0/oVV64bPXnWoLQe0wX5LZdQlPbEflgPbbrfUFVZXizY09fnv5fAAAA//8=",
+	"ky+3M5gbQsKveo5dot6fzm5RyadUa5bBIP/582n3py+/Dvxh/+lf29D3zbb2KOnUa+R3bIkpkknVKk8r",
+	"DciKUkVzWpAhX1VY6HtVldQ6x0KHbgIHhjgW6oS91wOBjzU1+LI/sunptI802nn/+Ljqn+q318ArFuUZ",
+	"16uPmAdqvLYp/5GtTnPdYhqcljmnNkgU/kf39MO5Kcsw3iffaF4DDl0GJtziGp6EtouBKUOCAQNhjWu4",
+	"KqxVYKu5XAosAbboi9u82ZgZw9AaJliZOqdq7jJVWwtRi8mWPGqWC+Q3Gbpu4eav9056//nzrbce5Pvz",
+	"51sMg5xWA+djYtNQDaQwaaYGVfiEK5WzQs0ZyCmzN4pcp0ycvyNvpRAs0iTN5ANHD2QWCJsJXPj+YpYm",
+	"crUwHlc1p0CAHz4O9w+IYlHGtKGg1ZyRXDBl0lNoGcfD3LqE8kUgOlbXFoH3Hb8sFauktVC+ICEWSPUC",
+	"cQurMtXHDyzDzgUgu27evz06HO6TDlBmgrnTthFHmtFIw9ncIVTdq7GtJZ6zSjw0EDSZyYzr+cIM7RKu",
+	"SMcsr6CAXbRZLthvq8WC6YxHgM4rxfCOjG9UIIC5fJv/EwopWLhzQkL2mNqUBq5UaMupbc4HfG1rrg2z",
+	"hTSPQ8OH5awNv5lMam9sGadkMNM8DQ4bOuhtRis1sNXyZemG8lrTRpuOQRNwq8ISMMBAHlQcWhhCZFoV",
+	"XKawHsbUHdoS8gs5U4EwmIbopSRLulLjQATiO/Ldd0Wyk5Or333XcI+NbV5KcdDDoqRfzXmqbLlVlkca",
+	"A94GRKQsCwQppX4hTzv2QX5pjNWbIvhW/vkkzt3vlUxUjPUAWGCq11hCtWFMYxnWnTfemGuE3neFjimQ",
+	"Rn/+eH0F809NEZFfBDv2eo+2awG6F8u6+lq7hKKHUlESAlo2SvLYRROBh+EBVrdZnG3y40inkVJvC6GU",
+	"X6lEUTuYVfO91HPCREzytHBxYGcDYAOLk1bYaQC2yToo5nU9a+9zxSs2noMFvMr0fiqcKfjTuFmQ1Wlp",
+	"fOM0xXLOo3lB9khmGUtwVV0eO+IHQgETwxMNMYsaJtv5AvlcztQOAWBn2Nv5qZAM//IvxODbQJzRaF4k",
+	"X8saqq3E9PN1DxjpVGuWTdVUj5xaKFzEygPBheV5qtkCW8HY/FOuicxc2ECsqu1c6oUgWFNibuiEo37f",
+	"pAsFoszFNpMG2VGvd8MZqTyC8zfNE8Jx1QWhwmF/EJaycS1jNhBmEViutLKi0LqDqDZ9OICe70B/8IRr",
+	"25rKjGv0jHRJdEUXhLIViItfgeG3pNhurMC45hLbW4LaUvyYq3vSKeun34CptxLRPJNCIgiCm8xBc6HL",
+	"Mq5FTl2nEcyE1zTTmMJFxaoqJp28SqQq254QGt0LuUxYPDPZIEXPkmqPEiO20BkKsmEugcUA1cNYdSpU",
+	"hnNl4pgaOs1sAxlsh2L8MKTj+EzPM8YCES5pcmcqsO9iltBV6JODfp8sFAAJq753jIoy+i01i3W2Wo+c",
+	"4dExtbKVxdt2MrAbqtgLILs7ODeMAssFovTzhWTKE0wRmRSH0cllklExY41GNmnGpvyxKqgNYOcLZvtz",
+	"nVTHd35EW71Z5IbPgajWpgWS49i2ct9235FZrMyyjTCr8E4gpnmSdDXYUuYBY3s9cCi2f0APCNbHg96n",
+	"inW5UEworvkDS1YnJAw87JQVk3SeUcVU4IU+CcFWw9Y5YZc9YhtHAAk49lJm9yBCuSBLNrEPJkzMuGBq",
+	"p0dQQidc6WKZVZOVdCYrEhbugNBHgSswqstj20eh0nZUEJnSv+f1dkzjwrbEXlRVA7OEU6AV7K4GYt3u",
+	"JB8o4g+Uc8b3ix143KQBjxjPCBezMaFmUi7VOmVUY4sfdQ+QgIpAGAmmXSdEUzpSuJ/K1lD4KwghhLQZ",
+	"MylLREtNE+P9OTHQx2yiWJV8q0FHShGIs4okumepLvg8c9cAIOGl7VvCa9IpLRg866QLuKBb3Alb4uDz",
+	"IYnpSu2YabEyI5xntT0kuIUZW8iHsrEUbM0sk7mIx1XJ6SQyHnO6Ip1Pt2/tOaf4BbrNzEgUtLbhXxTC",
+	"pdoBVZfE1TLgrKSOWbppN9QIxuFGT03UyzRCaKVaVTGibxwFoJiV2rfRf0PYPiS1YqjOehmULXNckfAP",
+	"+DdZsJhTArh6pyjYavYuCYTtdHTz/i05Gu4f7xg2d4J9AspnDhgtpUAlJDrCNSbAqI6Lric22cIC3CDI",
+	"Q9vwBFQxoXjR4KDSDsX2R+nAtfHRXgT/m9I4dFij6CxyQswl/X5IaAI/IVsLZvcWnouonK4MvLHJ/dgd",
+	"hVVbpxDbOSVmLEU4UrR2cV1lhMssUqZDisImFVXnbT9cK6VybQp46Zid5hmcUmsHFRX2ZSlppSVLIDrI",
+	"/P2dWnMW5yKpNm8Z7I3JFLfgzdObollStQ3NiWuEN5cJqAOz3wEacGV5Iq92uak1uDEtb3Jt729t8YJb",
+	"Bp+w/9Y6edbLz5C112wIAvh1pUyLV5u3nnInC0ySlHpT1JaPHRQwB8N3/WQM/xmdkouNbXdsux3Xaqdm",
+	"MFdcI1SRT394//79uzoKgB0JREGUDKND7sSe1myMQNgbiwiZaShDa+XQjJvI8BQMSVACf/58a6RSvfa5",
+	"8wp3ia1PDkvfjEnJoFs4ogLRcbeXPi3AyGgEVLOmqDmfmUysUwkRaGW17f1gAmHIYDdxvY8Me9QAH6Sw",
+	"FnWY4cTCMQGwU4yvXEb/dyQ0KC8c46Ezh99YlOZndJmF1upGzvfBTFLGv+YsIXOtQf+g/yX2VGr4CkSy",
+	"qhvzfkunJuSH0zIeVIRtDJ/W2/PUI0Kkpa4RszgQx9V79wTCNO8xXXMq1Y+OZYsOO5XWL7UGw8Z1NS76",
+	"waz15nGHWpmGPIUjCJ4I4MJ4k5ueAt+wQtHsAaRhYWWjrB8Nj8NANBo+uGOEdbvKHZ96US6yHXJurbo3",
+	"NEWKJCxKLFF/UAu8/PYSWQDQFhrj5aC1UybThJ1UhDUWGqiiwlfl0dzZ941CX+PTSnjEbPKwdVRdnt/W",
+	"3jKhxru7MmXC0Lgns9muvUntwrUYXNNJ3cfVdGd5vvfAMmXcXYPesNe3cXxBU+6Nvb1ev7dXvmbhVw85",
+	"FD7M2toEnxXhFR2hbnClUwBvyYw/MOE/D7MNREOIbZtHAxSlmtg+lr16v1OuSPq1QR6/DsIDYVG43xL9",
+	"AYMW7zK6DXszOWdIzGOM1KJ/GZungeZa7wx3giVwOleXXISETuQDK76hjwZyhVgKF1ptHGJXwNCvDtqq",
+	"D9feInBh24959U6yPz/bq9D1vyvS8aYuA6+I6hWH1F5j61Z2NvZWLN8bsFUlfy074cl/drpGmlWDMlxV",
+	"8TJXG2fltmH7eVWSH75yWtar8OKs6OPvMSu3t40E3bZ5lCHurSbh0n+2Igs6DjqhC6iHm/O0dgi6jYqA",
+	"wma6wZgf0M+xubvpi9lcW5Kvmr2LiFpLophpGl64bXWj51DZw9i2Dt+wkDJVYFvaV9KSNgX0y+O/azqn",
+	"bnGhaWy6xYWmI+wWF9oI/dOXRr/SYb+/faMRvCO1KQhtD3TX7bpUhaetW4iUdzz5r09vePK9kVlJ2zOK",
+	"Fe9W2rPiLYOXb6m1gcKb9l6+qWxfCXcMj1++o9lt7Mn39rdZUb3vHd61t9Wiys46mE3m3uUDimutJoYz",
+	"UGSazvCNTX/BU/PF9xqg3xt7prvmk++lsi2X5iNYZRsCY5vjEBaImqEmgGpkW0areTMAM+4y6w1qhChI",
+	"M0JRC0uUHqBaRAIESiBoktiQxE6PhOh6CJ372YaYwzIlKQQZCzsSmp/2YRXhkmbCfjHCZSWKBSLkYiph",
+	"VGz4WAYTJ1xQDErxtIy/1ewYsFxP2qonTJFlIELrtC4auoGdbMA/DJsy4/xK7N200SkiornCtydIG09a",
+	"gzkmttQOdF6QSI329EYy4dO/l/HqlUJp4tK5qy+lwi+bCc4mOIuRsvKlU8+8a+r3eKlU+QagliaTr3g5",
+	"1Ne95MdvLBamIyK2mzGs+/LKNyXZeruSBB8+AQkaNwAvE/v5LMFjpar0+PBpnR7rl1ep0p8cskE8jPbo",
+	"aLrPDuIWqvR7x8MaVeykGmQZbUOW0f7BTybDTgq2/tpHlArVF5T9/8Mqr1Lf9TzKDXq8VdZXUinr7+h4",
+	"WkMrg9e1RSv7Jg23Xkqtb1PLMqxDo/oqO/OykkqXuNC9DqvqJY5kkphXnNXio3+TXKA7xeaV+Mbp7MJa",
+	"JlOskkntbXzv1nMt54rrcEX/jcFSfwuw1NY2Gu4dbPG0ZvtbvG9/m6W19Oj7n4buEIC1wbsy2c3pyQrg",
+	"MyeiHfEZTys+pnSeop3QigBv8aUzmJ5m9uG5Pke15CLzJjSux4jgyhphGymzMSPXSKwMqJqh3igwbnPm",
+	"UqRIJ8S/ewv6eIff3Sn+C3NuocGJievaqwORi9hGZzD/xZx49IT6tlJor0yY2em5JdneTAuaEil0JcxI",
+	"lcvr9U2bHl1gVtdiwjQ6QocZOqTRkf6bvf83Q5jfAvFbt9vF/+DHiieP/Pbajk87xIxhOcCMYC1m7BF0",
+	"4ppeIHGFrDd6cXkEZhCj40KflL4GGM/VNdufT8pv8oyX738CuFtrNGFnVgHYOJhN/rUdp+xVdbWIVxbt",
+	"gXr2ceW1VsPCZfVmUSSsvnfX9ltyNRrt+Vo7lbZJbhZvlP2yWClcb57uGgvgHMvuWvZXa2T8VjmbuM4x",
+	"2dK2IMa0gOEC8d6wYt1z6l4Bgs3zXY5A2dwE46+A/ZdcMcJnwnQVVBLNb+ObDIR1YNejcFiwYlnZ7WqV",
+	"H/01XvAbvCCzQKxvccc2ljJRAZ0rInONscBBv/9///f/2T8+3qmZcGObZGANQXzlEHNxZhPjxNwhG0wt",
+	"0gaqrX/bjB7b6O2/reFTck1dAvqOfI7bbY8hQxaTaFmzjP7x95ePNr6/fNM7yhtvvN6PR4NRf0gn0Wgy",
+	"pIcHk+PDwXF8PBj0B4fR/vGwWivZ+obxomvK8dH6C2i3fXf4Fq8K3/xO8K9YkZnx6Ki/8R3e3/S93C+8",
+	"Z3v93dnf6oXZo/2DZ15dXXl18Wt5sDuo8N1gIxO+vHlbsukxHUyG0V48YvvTg/7h4Gh4vEdHk/3oID5k",
+	"R9Pj4oX5L15YNZ+vPz7Dz8PBsMnQ27Hz1zPzCeaQKKb/mOtp9+jryGDf7Q/H0fH2qD94hrdN/cwz7P07",
+	"cnD5UuUW7j08Ol7j3po34VlHudUir3CUr/fa3WBqt3XbrRjdrt3u/xiLu94btc3s/qdl/E/L+JtZxsr2",
+	"nQLIb605Z59aRPW1FrLJhH4xh8MEbMvUlkbadz3rO0T9EFazvkkz6du+ym7JJl2bjK1WQtNHU6ZhhsLU",
+	"UpqmjGY+CQOP2nTvwAurvxVdwkwKeCAmTC8ZEy6t3L5ix6TF+STswvchsSni6qSSfm6MXm1r6kRsX0eY",
+	"sRnN4gRfkDoNREQVc8m/QIU3YMTM0HlsRoHxxmUJqk2gD0scEe70yHVqWqYkpgqfC5fVUrxFvDX/o0j/",
+	"IK1vrCNX1YQal5ceByLh96zSJKQ1UeQj7sQ2qSK3xX5ricvzbWp9fTfr1fl2+WTUH20Iers/N78duV7K",
+	"298ikP/POPjvHQcvE7z+GRD/nRWDOVxtPtPJyhzIV8XGq6XneMqrtdc/fwEerpah//wFeNUUW22SCnOX",
+	"2URiGeUY13a1I+gF8EmjlCMk0kS8XcvKzmB42OuDTYVwuFpa5SrWq6mhhYmxiyfJLv7XDV2GUZnaeLNz",
+	"oBXRWHzT92rtCb3KG5St/lxLEHqP6YLc9kBoajsiH6zHdr3Rp6oMb3bs6cvT/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -656,10 +656,8 @@ type IfNoneMatch = string
 // Limit defines model for Limit.
 type Limit = int
 
-// NameQuery Name of the character, as the script prints it.
-//
-// Example: ROMEO
-type NameQuery = CharacterName
+// NameQuery defines model for NameQuery.
+type NameQuery = string
 
 // Offset defines model for Offset.
 type Offset = int64

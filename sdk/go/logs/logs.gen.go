@@ -232,8 +232,6 @@ type LogEntry struct {
 	Source LogEntrySource `json:"source"`
 
 	// StatusCode The HTTP status code of the response.
-	//
-	// Example: 200
 	StatusCode StatusCode `json:"statusCode"`
 
 	// Subject Who made the request; absent when the request was not authenticated.
@@ -269,9 +267,7 @@ type LogEntryInput struct {
 	// Example: GET /scripts/1 200 getScript
 	Message string `json:"message"`
 
-	// Method The HTTP method of the request, in capitals.
-	//
-	// Example: GET
+	// Method The HTTP method of the request, in capitals, e.g. `GET`.
 	Method Method `json:"method"`
 
 	// OperationId The operationId of the spec operation that served the request, when one did.
@@ -280,8 +276,6 @@ type LogEntryInput struct {
 	OperationId *string `json:"operationId,omitempty"`
 
 	// RequestId The request id (`X-Request-Id`) that follows a request through Kong and the services.
-	//
-	// Example: 6f1c2a0e9b8d4c3a
 	RequestId RequestId `json:"requestId"`
 
 	// ResponseTimeMs How long the service took to answer, in milliseconds.
@@ -293,8 +287,6 @@ type LogEntryInput struct {
 	Service ServiceName `json:"service"`
 
 	// StatusCode The HTTP status code of the response.
-	//
-	// Example: 200
 	StatusCode StatusCode `json:"statusCode"`
 
 	// Subject Who made the request (the token's subject, or `key:<id>` for an API key); omitted when the request was not authenticated. Never a credential. An empty string counts as omitted.
@@ -326,22 +318,16 @@ type LogPage struct {
 	NextCursor *string `json:"nextCursor,omitempty"`
 }
 
-// Method The HTTP method of the request, in capitals.
-//
-// Example: GET
+// Method The HTTP method of the request, in capitals, e.g. `GET`.
 type Method = string
 
 // RequestId The request id (`X-Request-Id`) that follows a request through Kong and the services.
-//
-// Example: 6f1c2a0e9b8d4c3a
 type RequestId = string
 
 // ServiceName The service that served the request, e.g. `scripts`.
 type ServiceName = string
 
 // StatusCode The HTTP status code of the response.
-//
-// Example: 200
 type StatusCode = int
 
 // Cursor defines model for Cursor.

@@ -912,15 +912,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "errorCode": "VALIDATION_FAILED",
-                 *       "message": "request body does not match the API schema",
-                 *       "details": [
-                 *         "scriptId: property \"scriptId\" is missing"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
@@ -934,15 +925,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "errorCode": "NOT_FOUND",
-                 *       "message": "spoken word not found",
-                 *       "details": [
-                 *         "spokenWordId 42"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
@@ -1009,15 +991,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "errorCode": "SCRIPT_NOT_FOUND",
-                 *       "message": "the script does not exist",
-                 *       "details": [
-                 *         "scriptId 99"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
@@ -1270,7 +1243,7 @@ export interface components {
         /** @description Spoken words to read, comma-separated (`dialogueIds=12,13`); with `actionIds`, at most 5000 ids. */
         DialogueIdsQuery: components["schemas"]["Id"][];
         /** @description Only characters with this name, ignoring case. */
-        NameQuery: components["schemas"]["CharacterName"];
+        NameQuery: string;
         /**
          * @description Also delete every dependant (see the operation). Without it, a resource with dependants is not
          *     deleted (`409` `HAS_DEPENDANTS`).

@@ -106,20 +106,11 @@ export interface components {
     schemas: {
         /** @description The service that served the request, e.g. `scripts`. */
         ServiceName: string;
-        /**
-         * @description The HTTP status code of the response.
-         * @example 200
-         */
+        /** @description The HTTP status code of the response. */
         StatusCode: number;
-        /**
-         * @description The HTTP method of the request, in capitals.
-         * @example GET
-         */
+        /** @description The HTTP method of the request, in capitals, e.g. `GET`. */
         Method: string;
-        /**
-         * @description The request id (`X-Request-Id`) that follows a request through Kong and the services.
-         * @example 6f1c2a0e9b8d4c3a
-         */
+        /** @description The request id (`X-Request-Id`) that follows a request through Kong and the services. */
         RequestId: string;
         /**
          * @description Severity of the entry.
