@@ -41,27 +41,10 @@ if found; then
 	exit 0
 fi
 
-install='apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql'
-if command -v apt-get >/dev/null 2>&1; then
-	if [[ $(id -u) -eq 0 ]]; then
-		echo "ensure-postgres: installing the PostgreSQL server binaries: $install" >&2
-		apt-get update >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >&2
-	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-		echo "ensure-postgres: installing the PostgreSQL server binaries with sudo: $install" >&2
-		sudo -n apt-get update >&2
-		sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >&2
-	else
-		echo "ensure-postgres: the PostgreSQL server binaries are missing; install them with:" >&2
-		echo "  sudo apt-get update && sudo apt-get install -y postgresql" >&2
-		echo "or set FOUNTAIN_DATABASE_URL / FOUNTAIN_TEST_DATABASE_URL to use an existing server." >&2
-		exit 1
-	fi
-else
-	echo "ensure-postgres: the PostgreSQL server binaries (initdb, pg_ctl, postgres) are missing and apt-get is not" >&2
-	echo "available; install PostgreSQL with your package manager (e.g. \`brew install postgresql\`)," >&2
-	echo "set FOUNTAIN_PG_BIN to the directory holding them, or set FOUNTAIN_DATABASE_URL /" >&2
-	echo "FOUNTAIN_TEST_DATABASE_URL to use an existing server." >&2
+. "$(dirname "$0")/apt-install.sh"
+if ! apt_install ensure-postgres postgresql; then
+	echo "ensure-postgres: or set FOUNTAIN_PG_BIN to the directory holding initdb, pg_ctl and postgres, or" >&2
+	echo "FOUNTAIN_DATABASE_URL / FOUNTAIN_TEST_DATABASE_URL to use an existing server." >&2
 	exit 1
 fi
 
