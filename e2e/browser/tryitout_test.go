@@ -73,38 +73,8 @@ type script struct {
 // the two scripts back over HTTP: the page's answers were the server's.
 func TestTryItOut(t *testing.T) {
 	node := requireSetup(t)
-
-	dbURL := dbtest.New(t)
-	bin, err := subprocess.BuildFountain(t.TempDir())
-	require.NoError(t, err)
-	env := environWithoutFountain()
-	keys := exec.Command(bin, "keys", "create", "--database-url", dbURL, "--name", "browser", "--tenant", "browser", "--role", "admin")
-	keys.Env = env
-	var keyOut, keyErr bytes.Buffer
-	keys.Stdout, keys.Stderr = &keyOut, &keyErr
-	require.NoError(t, keys.Run(), "fountain keys create: %s", keyErr.String())
-	apiKey := strings.TrimSpace(keyOut.String())
-
-	var addr string
-	for addr == "" || strings.HasSuffix(addr, ":8080") {
-		addr, err = subprocess.FreeAddr()
-		require.NoError(t, err)
-	}
-	base := "http://" + addr
-	serve := exec.Command(bin, "serve", "--addr", addr, "--database-url", dbURL, "--migrate=false",
-		"--ship-logs=false", "--shutdown-timeout", "5s", "--max-conns", "8", "--log-level", "warn")
-	serve.Env = env
-	out := &apitest.Output{}
-	serve.Stdout, serve.Stderr = out, out
-	proc, err := subprocess.Start(serve)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_ = proc.Stop(10 * time.Second)
-		if t.Failed() {
-			t.Logf("fountain serve output:\n%s", out.String())
-		}
-	})
-	require.NoError(t, proc.WaitReady(base+"/readyz", 30*time.Second), out.String())
+	f := serveFountain(t)
+	base, apiKey, env := f.base, f.apiKey, environWithoutFountain()
 
 	// Kept when the test fails, so that the screenshot and page text it names can be looked at.
 	artifacts, err := os.MkdirTemp("", "tryitout-")
@@ -147,6 +117,68 @@ func TestTryItOut(t *testing.T) {
 		_ = resp.Body.Close()
 		require.Equal(t, s, stored, "the script the page showed is the one stored")
 	}
+}
+
+// fountain is a `fountain serve` of every service for one test, on a port that is not the specs'
+// old fixed 8080, with an admin API key of a tenant of its own.
+type fountain struct {
+	base, apiKey string
+}
+
+func serveFountain(t *testing.T, args ...string) fountain {
+	t.Helper()
+	dbURL := dbtest.New(t)
+	bin, err := subprocess.BuildFountain(t.TempDir())
+	require.NoError(t, err)
+	env := environWithoutFountain()
+	keys := exec.Command(bin, "keys", "create", "--database-url", dbURL, "--name", "browser", "--tenant", "browser", "--role", "admin")
+	keys.Env = env
+	var keyOut, keyErr bytes.Buffer
+	keys.Stdout, keys.Stderr = &keyOut, &keyErr
+	require.NoError(t, keys.Run(), "fountain keys create: %s", keyErr.String())
+
+	var addr string
+	for addr == "" || strings.HasSuffix(addr, ":8080") {
+		addr, err = subprocess.FreeAddr()
+		require.NoError(t, err)
+	}
+	base := "http://" + addr
+	serve := exec.Command(bin, append([]string{"serve", "--addr", addr, "--database-url", dbURL, "--migrate=false",
+		"--ship-logs=false", "--shutdown-timeout", "5s", "--max-conns", "8", "--log-level", "warn"}, args...)...)
+	serve.Env = env
+	out := &apitest.Output{}
+	serve.Stdout, serve.Stderr = out, out
+	proc, err := subprocess.Start(serve)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = proc.Stop(10 * time.Second)
+		if t.Failed() {
+			t.Logf("fountain serve output:\n%s", out.String())
+		}
+	})
+	require.NoError(t, proc.WaitReady(base+"/readyz", 30*time.Second), out.String())
+	return fountain{base: base, apiKey: strings.TrimSpace(keyOut.String())}
+}
+
+// scriptTitles lists the titles of the key's tenant's scripts.
+func (f fountain) scriptTitles(t *testing.T) []string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, f.base+"/scripts", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-API-Key", f.apiKey)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var page struct {
+		Scripts []script `json:"scripts"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	titles := make([]string, len(page.Scripts))
+	for i, s := range page.Scripts {
+		titles[i] = s.Title
+	}
+	return titles
 }
 
 // environWithoutFountain is the test's environment without the developer's FOUNTAIN_ settings, which
