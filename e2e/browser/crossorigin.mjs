@@ -5,19 +5,14 @@
 //
 // Environment: PAGES (comma-separated page URLs), USER_DATA_DIR (a fresh browser profile). The last
 // line of stdout is the JSON report: for each page, the text of its #result and its console errors.
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 
 const pages = (process.env.PAGES ?? '').split(',').filter(Boolean);
 if (pages.length === 0) throw new Error('PAGES is not set');
 const userDataDir = process.env.USER_DATA_DIR;
 if (!userDataDir) throw new Error('USER_DATA_DIR is not set');
 
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const context = await launch(userDataDir);
 const report = [];
 for (const url of pages) {
   const page = await context.newPage();

@@ -53,7 +53,7 @@ const page = `<!DOCTYPE html>
 // browser, preflight, credential, JSON body and exposed headers included; a page on another origin
 // is refused by the browser, and nothing of its request is written.
 func TestCrossOriginApplication(t *testing.T) {
-	node := requireSetup(t)
+	node, env := requireSetup(t)
 	// Two origins serving the same page, started once the page knows the API it calls.
 	var body string
 	app := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -72,7 +72,7 @@ func TestCrossOriginApplication(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	run := exec.CommandContext(ctx, node, "crossorigin.mjs")
-	run.Env = append(environWithoutFountain(), "PAGES="+allowedURL+","+otherURL, "USER_DATA_DIR="+t.TempDir())
+	run.Env = append(env, "PAGES="+allowedURL+","+otherURL, "USER_DATA_DIR="+t.TempDir())
 	var stdout, stderr bytes.Buffer
 	run.Stdout, run.Stderr = &stdout, &stderr
 	require.NoError(t, run.Run(), "node crossorigin.mjs:\n%s%s", stdout.String(), stderr.String())

@@ -7,7 +7,7 @@
 // and the page's text). The last line of stdout is the JSON result; any other failure exits 1.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -23,13 +23,7 @@ const origin = new URL(base).origin;
 // Everything that went wrong in the page besides the steps' own checks: the run fails on any.
 const problems = [];
 
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1400, height: 1000 },
-});
+const context = await launch(userDataDir, { viewport: { width: 1400, height: 1000 } });
 const page = context.pages()[0] ?? await context.newPage();
 page.setDefaultTimeout(20000);
 page.on('console', (msg) => {

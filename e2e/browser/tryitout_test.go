@@ -24,18 +24,26 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-const (
-	chromium = "/usr/bin/chromium"
-	// setup installs what the test needs; `make test` runs it before the tests.
-	setup = "`make browser` (what `make test` runs first: scripts/ensure-node.sh, scripts/ensure-chromium.sh, npm ci in e2e/browser)"
-)
+// setup installs what the test needs; `make test` runs it before the tests.
+const setup = "`make browser` (what `make test` runs first: scripts/ensure-node.sh, scripts/ensure-chromium.sh, npm ci in e2e/browser)"
+
+// chromiums are where the chromium package puts the browser: Debian's, and Ubuntu's (whose package
+// installs the snap), as scripts/ensure-chromium.sh finds them.
+var chromiums = []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"}
 
 // requireSetup fails, rather than skips, without the browser or the driver: a machine that cannot
-// run this test must not pass it.
-func requireSetup(t *testing.T) string {
+// run this test must not pass it. It returns node and the environment the scripts run with.
+func requireSetup(t *testing.T) (string, []string) {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("%s is missing (%v); install it with %s", chromium, err, setup)
+	browser := ""
+	for _, c := range chromiums {
+		if _, err := os.Stat(c); err == nil {
+			browser = c
+			break
+		}
+	}
+	if browser == "" {
+		t.Fatalf("chromium is missing (looked for %s); install it with %s", strings.Join(chromiums, ", "), setup)
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -58,7 +66,7 @@ func requireSetup(t *testing.T) string {
 	if installed.Version != want {
 		t.Fatalf("e2e/browser/node_modules has playwright-core %s, package-lock.json pins %s; reinstall it with %s", installed.Version, want, setup)
 	}
-	return node
+	return node, append(environWithoutFountain(), "CHROMIUM="+browser)
 }
 
 // script is what the page showed of a created script.
@@ -72,9 +80,9 @@ type script struct {
 // fails on any step the page gets wrong, any console error or failed request. The test then reads
 // the two scripts back over HTTP: the page's answers were the server's.
 func TestTryItOut(t *testing.T) {
-	node := requireSetup(t)
+	node, env := requireSetup(t)
 	f := serveFountain(t)
-	base, apiKey, env := f.base, f.apiKey, environWithoutFountain()
+	base, apiKey := f.base, f.apiKey
 
 	// Kept when the test fails, so that the screenshot and page text it names can be looked at.
 	artifacts, err := os.MkdirTemp("", "tryitout-")
