@@ -72,4 +72,17 @@ func TestConditional(t *testing.T) {
 	other := serve(handler(200, ""), http.MethodGet, "*", false)
 	require.Equal(t, 200, other.Code)
 	require.Empty(t, other.Header().Get("ETag"))
+
+	// A peer's call in this process is left alone unless it asks to revalidate.
+	peer := func(inm string) *http.Response {
+		r := httptest.NewRequest(http.MethodGet, "/things", nil)
+		if inm != "" {
+			r.Header.Set("If-None-Match", inm)
+		}
+		resp, err := ServeInProcess(Conditional(func(*http.Request) bool { return true })(handler(200, "")), r)
+		require.NoError(t, err)
+		return resp
+	}
+	require.Empty(t, peer("").Header.Get("ETag"))
+	require.Equal(t, http.StatusNotModified, peer(WeakETag(body)).StatusCode)
 }

@@ -8,6 +8,9 @@ import (
 	"strconv"
 )
 
+// inProcessAddr is the RemoteAddr of a request ServeInProcess serves: a peer service's call.
+const inProcessAddr = "in-process"
+
 // ServeInProcess answers req with h in this process, as an http.RoundTripper would over the network:
 // the same validation, logging and error bodies, without a round trip.
 func ServeInProcess(h http.Handler, req *http.Request) (*http.Response, error) {
@@ -16,7 +19,7 @@ func ServeInProcess(h http.Handler, req *http.Request) (*http.Response, error) {
 		in.Body = http.NoBody
 	}
 	in.RequestURI = req.URL.RequestURI()
-	in.RemoteAddr = "in-process"
+	in.RemoteAddr = inProcessAddr
 	rec := NewRecorder()
 	h.ServeHTTP(rec, in)
 	if err := req.Context().Err(); err != nil {
