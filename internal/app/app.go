@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -118,7 +119,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 			documented = append(documented, s.Name)
 		}
 	}
-	for _, s := range append(services, o.Catalog...) {
+	for _, s := range slices.Concat(services, o.Catalog) {
 		specPattern := "GET /openapi/" + s.Name + ".yaml"
 		if _, done := table[specPattern]; done {
 			continue
