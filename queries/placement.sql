@@ -12,3 +12,8 @@ SELECT sequence.place_v3(@tenant::text, @script_id::bigint, @scope::text, @eleme
 -- Release removes the tenant's content positions of the listed elements and returns how many there
 -- were.
 SELECT sequence.release_v2(@tenant::text, @element_types::text[], @element_ids::bigint[])::bigint AS released;
+
+-- name: Append :one
+-- Append puts new content elements at the end of their order in a script of the tenant, in list
+-- order, with one lock and one statement, and returns the number of the first.
+SELECT sequence.append_v1(@tenant::text, @script_id::bigint, @scope::text, @element_types::text[], @element_ids::bigint[])::bigint AS first_number;
