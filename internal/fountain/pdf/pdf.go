@@ -103,11 +103,15 @@ func Render(w io.Writer, d *fountain.Document, o Options) error {
 	}
 	p.actionChars = min(maxAction, int((p.right-marginLeft)/charWidth+1e-9))
 	p.metadata(d.TitlePage)
+	bs := p.blocks(d.Elements)
 	if len(d.TitlePage) > 0 {
 		p.titlePage(d.TitlePage)
 	}
-	p.newPage()
-	p.paginate(p.blocks(d.Elements))
+	// A document of a title page alone is one page; a document of nothing is one blank page.
+	if len(bs) > 0 || len(d.TitlePage) == 0 {
+		p.newPage()
+		p.paginate(bs)
+	}
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}

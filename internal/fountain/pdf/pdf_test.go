@@ -482,3 +482,65 @@ func TestParentheticalStaysWithItsLine(t *testing.T) {
 		})
 	}
 }
+
+func TestTitlePageAlone(t *testing.T) {
+	r := render(t, &fountain.Document{TitlePage: []fountain.TitleEntry{{Key: "Title", Value: "Alone"}}}, Options{})
+	if len(r.pages) != 1 {
+		t.Errorf("%d pages, want the title page alone:\n%s", len(r.pages), r.dump())
+	}
+}
+
+// A speech with no end of sentence within a page breaks between rows rather than overflow.
+func TestSpeechWithoutSentences(t *testing.T) {
+	words := make([]string, 600)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+	}
+	speech := strings.Join(words, " ")
+	r := render(t, &fountain.Document{Elements: []fountain.Element{cue("Brick", ""), el(fountain.Dialogue, speech)}}, Options{})
+	if len(r.pages) < 2 {
+		t.Fatalf("%d pages:\n%s", len(r.pages), r.dump())
+	}
+	var spoken []string
+	for i, p := range r.pages {
+		body := p.body()
+		if i < len(r.pages)-1 && body[len(body)-1].text() != "(MORE)" {
+			t.Errorf("page %d ends with %q", i+1, body[len(body)-1].text())
+		}
+		if i > 0 && body[0].text() != "BRICK (CONT'D)" {
+			t.Errorf("page %d starts with %q", i+1, body[0].text())
+		}
+		for _, l := range body {
+			if l.row() >= 54 {
+				t.Errorf("page %d: %q in the bottom margin", i+1, l.text())
+			}
+			if near(l.x0(), dialogueX) {
+				spoken = append(spoken, l.text())
+			}
+		}
+	}
+	if strings.Join(spoken, " ") != speech {
+		t.Error("the speech lost or changed words across pages")
+	}
+}
+
+// Two speeches too tall to stand side by side on a page are printed one after the other.
+func TestDualDialogueTallerThanAPage(t *testing.T) {
+	doc := &fountain.Document{Elements: []fountain.Element{
+		cue("Brick", ""),
+		lines("left", 60),
+		{Kind: fountain.Character, Name: "Steel", Dual: true},
+		el(fountain.Dialogue, "Right."),
+	}}
+	doc.Elements[1].Kind = fountain.Dialogue
+	r := render(t, doc, Options{})
+	for _, name := range []string{"BRICK", "STEEL"} {
+		_, l := r.find(t, name)
+		expectX(t, "cue", l, cueX)
+	}
+	_, l := r.find(t, "Right.")
+	expectX(t, "dialogue", l, dialogueX)
+	if !strings.Contains(r.all(), "BRICK (CONT'D)") {
+		t.Errorf("the left speech does not continue on the next page:\n%s", r.dump())
+	}
+}
