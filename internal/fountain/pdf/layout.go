@@ -30,7 +30,7 @@ type block struct {
 }
 
 // blocks lays out the printed elements. A dialogue block gathers the parentheticals, dialogue
-// and lyrics that follow a cue; parts printed nothing are left out.
+// and lyrics that follow a cue; parts that print nothing are left out.
 func (p *printer) blocks(els []fountain.Element) []block {
 	var bs []block
 	var cur *dialogue

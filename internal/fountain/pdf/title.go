@@ -82,7 +82,7 @@ func entryLines(values []string, chars int) []text {
 	return lines
 }
 
-// drawRows prints rows from line start of the page on, outside the flow of the script.
+// drawRows prints rows from line start of the page on.
 func (p *printer) drawRows(start int, rows []row) {
 	for i, r := range rows {
 		p.draw(marginTop+float64(start+i)*lineHeight+baseline, r)
