@@ -3,6 +3,9 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -542,5 +545,58 @@ func TestDualDialogueTallerThanAPage(t *testing.T) {
 	expectX(t, "dialogue", l, dialogueX)
 	if !strings.Contains(r.all(), "BRICK (CONT'D)") {
 		t.Errorf("the left speech does not continue on the next page:\n%s", r.dump())
+	}
+}
+
+// Underlining is drawn, not a font: look for it under the words in a picture of the page.
+func TestUnderlineDrawn(t *testing.T) {
+	r := render(t, &fountain.Document{Elements: []fountain.Element{el(fountain.Action, "_under_ world")}}, Options{})
+	const dpi = 144
+	prefix := filepath.Join(t.TempDir(), "page")
+	if out, err := exec.Command(popplerTool(t, "pdftoppm"), "-gray", "-r", fmt.Sprint(dpi), "-f", "1", "-l", "1", r.file, prefix).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(prefix + "*.pgm")
+	if len(files) != 1 {
+		t.Fatalf("pdftoppm wrote %v", files)
+	}
+	img, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var magic string
+	var w, h, maxval int
+	rd := bytes.NewReader(img)
+	if _, err := fmt.Fscan(rd, &magic, &w, &h, &maxval); err != nil || magic != "P5" {
+		t.Fatalf("not a binary PGM: %v", err)
+	}
+	// One whitespace byte ends the header.
+	hdr := len(img) - rd.Len() + 1
+	pix := img[hdr:]
+	if len(pix) != w*h {
+		t.Fatalf("PGM of %dx%d with %d bytes", w, h, len(pix))
+	}
+	_, l := r.find(t, "under world")
+	scale := float64(dpi) / 72
+	// Under the baseline, above the descenders' depth.
+	base := l.y + 7.55
+	inked := func(wd word) float64 {
+		cols, hit := 0, 0
+		for x := int(wd.x0*scale) + 1; x < int(wd.x1*scale)-1; x++ {
+			cols++
+			for y := int((base + 0.4) * scale); y <= int((base+2.5)*scale); y++ {
+				if pix[y*w+x] < 128 {
+					hit++
+					break
+				}
+			}
+		}
+		return float64(hit) / float64(cols)
+	}
+	if got := inked(l.words[0]); got < 0.9 {
+		t.Errorf("%.0f%% of the width of %q is underlined", got*100, l.words[0].text)
+	}
+	if got := inked(l.words[1]); got > 0.1 {
+		t.Errorf("%.0f%% of the width of %q is underlined", got*100, l.words[1].text)
 	}
 }
