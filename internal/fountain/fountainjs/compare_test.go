@@ -62,7 +62,15 @@ var known = []difference{
 		Rule: "Boneyard: /* */ may also sit inside a line; its text is ignored in the output.",
 		Verdict: "both: fountain-js cuts it out of the source (leaving the spaces around it); " +
 			"we keep it in Text as written, markup being kept.",
-		Ours: func(p pair) string { return inlineBoneyard.ReplaceAllString(p.Text, "") },
+		Ours: func(p pair) string {
+			cut := inlineBoneyard.ReplaceAllString(p.Text, "")
+			if cut == p.Text {
+				return p.Text
+			}
+			// What the cut leaves at the end of a line, fountain-js's action text has not: see
+			// trailing spaces of action lines.
+			return trailingSpaces.ReplaceAllString(cut, "$1")
+		},
 	},
 	{
 		Name: "tab indentation of action",
@@ -137,6 +145,28 @@ var known = []difference{
 		},
 	},
 	{
+		Name: "two inline notes in one paragraph",
+		Rule: "Notes: [[ ]] may sit inside any element; a paragraph that is one note is a note.",
+		Verdict: "ours: fountain-js's note rule is greedy, so `[[a]] [[b]]` is one note `a]] [[b`; " +
+			"it is action with two inline notes.",
+		Match: func(ours, theirs []pair) bool {
+			o, t, ok := one(ours, theirs)
+			return ok && isAction(o) && t.Kind == string(fountain.Note) && "[["+t.Text+"]]" == o.Text
+		},
+	},
+	{
+		Name: "scene heading inside emphasis",
+		Rule: "Scene heading: a line beginning with INT, EXT, EST, INT./EXT, INT/EXT or I/E, then a dot " +
+			"or a space; or forced with a leading dot.",
+		Verdict: "ours: fountain-js lets emphasis marks come before the prefix, so " +
+			"`**INT. HOUSE - NIGHT**` is a heading to it and action to the rule (`.` forces one).",
+		Match: func(ours, theirs []pair) bool {
+			o, t, ok := one(ours, theirs)
+			return ok && isAction(o) && t.Kind == string(fountain.SceneHeading) && o.Text == t.Text &&
+				strings.HasPrefix(o.Text, "*")
+		},
+	},
+	{
 		Name: "FADE OUT. without >",
 		Rule: "Transition: uppercase, between empty lines, ending in TO:; anything else is forced with >.",
 		Verdict: "ours: fountain-js also takes FADE OUT., FADE TO BLACK. and CUT TO BLACK. as " +
@@ -145,6 +175,37 @@ var known = []difference{
 			o, t, ok := one(ours, theirs)
 			return ok && isAction(o) && t.Kind == string(fountain.Transition) &&
 				o.Text == t.Text && unforcedFade.MatchString(o.Text)
+		},
+	},
+	{
+		Name: "TO: in mixed case",
+		Rule: "Transition: uppercase, between empty lines, ending in TO:.",
+		Verdict: "ours: fountain-js only asks for the TO: to be in upper case, so `Smash cut TO:` " +
+			"is a transition to it and action to the rule.",
+		Match: func(ours, theirs []pair) bool {
+			o, t, ok := one(ours, theirs)
+			return ok && isAction(o) && t.Kind == string(fountain.Transition) && o.Text == t.Text &&
+				strings.HasSuffix(o.Text, " TO:") && strings.ToUpper(o.Text) != o.Text
+		},
+	},
+	{
+		Name: "lyrics with a space after ~",
+		Rule: "Lyrics: a line beginning with ~ is lyrics.",
+		Verdict: "ours: fountain-js wants no space after the ~ and makes such a paragraph action; " +
+			"we take the ~ and the space after it off.",
+		Match: func(ours, theirs []pair) bool {
+			o, t, ok := one(ours, theirs)
+			if !ok || o.Kind != string(fountain.Lyrics) || !isAction(t) {
+				return false
+			}
+			lines := strings.Split(t.Text, "\n")
+			for i, l := range lines {
+				if !strings.HasPrefix(l, "~ ") {
+					return false
+				}
+				lines[i] = strings.TrimSpace(l[1:])
+			}
+			return strings.Join(lines, "\n") == o.Text
 		},
 	},
 	{
@@ -443,16 +504,19 @@ func documents(t *testing.T) []string {
 }
 
 // TestAgreesWithFountainJS parses every test screenplay with our parser and with fountain-js and
-// requires the two to agree element by element, but for the known differences. Every known
-// difference and every known crash must still occur somewhere, so that the tables stay true.
+// requires the two to agree element by element, but for the known differences. When every document
+// was compared, every known difference and every known crash must still occur in one of them, so
+// that the tables stay true.
 func TestAgreesWithFountainJS(t *testing.T) {
 	node := requireFountainJS(t)
 	files := documents(t)
 	require.GreaterOrEqual(t, len(files), 4, "the screenplays under testdata/compare")
 	seen := map[string]bool{}
+	compared := 0
 	for _, file := range files {
 		name := filepath.Base(file)
 		t.Run(name, func(t *testing.T) {
+			compared++
 			src, err := os.ReadFile(file)
 			require.NoError(t, err)
 			doc, err := fountain.Parse(src)
@@ -494,6 +558,10 @@ func TestAgreesWithFountainJS(t *testing.T) {
 				t.Logf("known difference (%s) %s", strings.Join(names, ", "), describe(h))
 			}
 		})
+	}
+	if compared < len(files) {
+		// -run picked some documents only; the tables are about all of them.
+		return
 	}
 	for _, d := range known {
 		require.True(t, seen[d.Name], "known difference %q occurs in no document: take it off the table", d.Name)
