@@ -167,6 +167,18 @@ var known = []difference{
 		},
 	},
 	{
+		Name: "scene heading of a bare prefix",
+		Rule: "Scene heading: a line beginning with INT, EXT, EST, INT./EXT, INT/EXT or I/E, followed " +
+			"by a dot or a space.",
+		Verdict: "ours, by the letter of the rule, which asks for nothing after the dot: fountain-js " +
+			"wants more text after it and makes `EST.` action.",
+		Match: func(ours, theirs []pair) bool {
+			o, t, ok := one(ours, theirs)
+			return ok && o.Kind == string(fountain.SceneHeading) && isAction(t) && o.Text == t.Text &&
+				!strings.Contains(strings.TrimSpace(o.Text), " ")
+		},
+	},
+	{
 		Name: "FADE OUT. without >",
 		Rule: "Transition: uppercase, between empty lines, ending in TO:; anything else is forced with >.",
 		Verdict: "ours: fountain-js also takes FADE OUT., FADE TO BLACK. and CUT TO BLACK. as " +
