@@ -9,6 +9,8 @@ SPECTRAL := tools/node_modules/.bin/spectral
 PLAYWRIGHT := e2e/browser/node_modules/playwright-core/package.json
 # The TypeScript SDK's pinned tools (openapi-typescript, tsc); installed by npm ci from its lock file.
 SDK_TS   := sdk/typescript/node_modules/.bin/openapi-typescript
+# fountain-js, the second Fountain parser internal/fountain is compared with; pinned by its lock file.
+FOUNTAIN_JS := internal/fountain/fountainjs/node_modules/fountain-js/package.json
 SPECS    := $(wildcard api/*.yaml)
 
 .PHONY: help
@@ -25,7 +27,7 @@ run: postgres ## Run every service in one process on 127.0.0.1:8080 (local Postg
 RACE = $(shell cc="$$($(GO) env CC)"; [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$${cc%% *}" >/dev/null && echo -race)
 
 .PHONY: test
-test: postgres prometheus browser poppler $(SDK_TS) ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
+test: postgres prometheus browser poppler $(SDK_TS) $(FOUNTAIN_JS) ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
 	$(if $(RACE),,@echo "make test: without the race detector, which needs cgo: no C compiler found or CGO_ENABLED=0 (apt-get install gcc adds it)")
 	$(if $(RACE),,CGO_ENABLED=0) $(GO) run ./cmd/withpg -- $(GO) test $(RACE) -count=1 ./...
 
@@ -87,6 +89,11 @@ $(PLAYWRIGHT): e2e/browser/package.json e2e/browser/package-lock.json
 $(SDK_TS): sdk/typescript/package.json sdk/typescript/package-lock.json
 	scripts/ensure-node.sh
 	cd sdk/typescript && npm ci --no-audit --no-fund
+	@touch $@
+
+$(FOUNTAIN_JS): internal/fountain/fountainjs/package.json internal/fountain/fountainjs/package-lock.json
+	scripts/ensure-node.sh
+	cd internal/fountain/fountainjs && npm ci --no-audit --no-fund
 	@touch $@
 
 .PHONY: bench
