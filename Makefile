@@ -102,6 +102,7 @@ bench: postgres ## Load harnesses next to pgbench on the same database (see READ
 	$(GO) run ./bench/content
 	$(GO) run ./bench/stories
 	$(GO) run ./bench/logs
+	$(GO) run ./bench/screenplay
 
 .PHONY: postgres
 postgres: ## Make sure PostgreSQL server binaries are installed (installs them with apt if missing).

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for SectionElementType.
@@ -75,7 +77,7 @@ type ErrorResponse struct {
 	// `SCRIPT_NOT_FOUND`, `SECTION_NOT_FOUND`, `TRANSITION_NOT_FOUND`, `HAS_DEPENDANTS`,
 	// `PRECONDITION_FAILED`, `SCOPE_MISMATCH`, `DUPLICATE_ELEMENT`, `DUPLICATE_SEQUENCE`,
 	// `SEQUENCE_CONFLICT`, `INVALID_PLACEMENT`, `NEIGHBOUR_NOT_FOUND`, `SEQUENCE_OUT_OF_RANGE`,
-	// `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
+	// `FOUNTAIN_UNREADABLE`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
 	// `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `BAD_GATEWAY`, `DEPENDENCY_UNAVAILABLE`,
 	// `INTERNAL`, `UNAVAILABLE`,
 	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
@@ -88,8 +90,20 @@ type ErrorResponse struct {
 	Message string `json:"message"`
 }
 
+// FountainDocument A screenplay in Fountain (https://fountain.io/syntax), UTF-8.
+type FountainDocument = string
+
 // Id A positive identifier.
 type Id = int64
+
+// ImportedCharacter A character an import created.
+type ImportedCharacter struct {
+	// CharacterId A positive identifier.
+	CharacterId Id `json:"characterId"`
+
+	// Name The name as its first cue writes it.
+	Name string `json:"name"`
+}
 
 // NewSequenceNumber A number to move an element to. At most 2^53 − 1, the largest integer every JSON reader keeps exactly, which also leaves room for the numbers handed out after it.
 type NewSequenceNumber = int64
@@ -128,6 +142,29 @@ type Script struct {
 //
 // Example: William Shakespeare
 type ScriptAuthor = string
+
+// ScriptImport The imported script and what was created in it: how many section headings, transitions,
+// actions and spoken words, and the characters (id and name) its dialogue cues named.
+type ScriptImport struct {
+	// Actions Actions created (of every `format`).
+	Actions int `json:"actions"`
+
+	// Characters The characters created, in the order their first cue appears.
+	Characters []ImportedCharacter `json:"characters"`
+
+	// Script A script (v2 `Script`, which also covers every field of v2's `ScriptResponse`), with `version`
+	// added.
+	Script Script `json:"script"`
+
+	// Sections Section headings created (sections and scene headings).
+	Sections int `json:"sections"`
+
+	// SpokenWords Spoken words created.
+	SpokenWords int `json:"spokenWords"`
+
+	// Transitions Transitions created.
+	Transitions int `json:"transitions"`
+}
 
 // ScriptPage One page of scripts; `scripts` and `totalCount` are the v2 fields.
 type ScriptPage struct {
@@ -502,6 +539,9 @@ type BadRequest = ErrorResponse
 // Forbidden The body of every error response.
 type Forbidden = ErrorResponse
 
+// FountainUnreadable The body of every error response.
+type FountainUnreadable = ErrorResponse
+
 // HasDependants The body of every error response.
 type HasDependants = ErrorResponse
 
@@ -558,6 +598,27 @@ type ListScriptsParams struct {
 
 // CreateScriptParams defines parameters for CreateScript.
 type CreateScriptParams struct {
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ImportScriptMultipartBody defines parameters for ImportScript.
+type ImportScriptMultipartBody struct {
+	// File The Fountain document (a `.fountain` file), UTF-8.
+	File openapi_types.File `json:"file"`
+}
+
+// ImportScriptParams defines parameters for ImportScript.
+type ImportScriptParams struct {
 	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
 	// protects, with the response: a repetition (same key, method, path and body) after that write
 	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
@@ -706,6 +767,12 @@ type ReplaceTransitionParams struct {
 // CreateScriptJSONRequestBody defines body for CreateScript for application/json ContentType.
 type CreateScriptJSONRequestBody = ScriptRequest
 
+// ImportScriptMultipartRequestBody defines body for ImportScript for multipart/form-data ContentType.
+type ImportScriptMultipartRequestBody ImportScriptMultipartBody
+
+// ImportScriptTextRequestBody defines body for ImportScript for text/plain ContentType.
+type ImportScriptTextRequestBody = FountainDocument
+
 // UpdateScriptJSONRequestBody defines body for UpdateScript for application/json ContentType.
 type UpdateScriptJSONRequestBody = ScriptUpdateRequest
 
@@ -841,6 +908,104 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /scripts (the `CreateScript` operationId).
 	CreateScript(ctx context.Context, params *CreateScriptParams, body CreateScriptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportScriptWithBody Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithBody(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportScriptWithTextBody Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes a body of the `text/plain` content type.
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithTextBody(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteScript Delete a script
 	//
@@ -1266,6 +1431,124 @@ func (c *Client) CreateScriptWithBody(ctx context.Context, params *CreateScriptP
 // Corresponds with POST /scripts (the `CreateScript` operationId).
 func (c *Client) CreateScript(ctx context.Context, params *CreateScriptParams, body CreateScriptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateScriptRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportScriptWithBody Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *Client) ImportScriptWithBody(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportScriptRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportScriptWithTextBody Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes a body of the `text/plain` content type.
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *Client) ImportScriptWithTextBody(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportScriptRequestWithTextBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2015,6 +2298,61 @@ func NewCreateScriptRequestWithBody(server string, params *CreateScriptParams, c
 	}
 
 	operationPath := fmt.Sprintf("/scripts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewImportScriptRequestWithTextBody calls the generic ImportScript builder with text/plain body
+func NewImportScriptRequestWithTextBody(server string, params *ImportScriptParams, body ImportScriptTextRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	if stringer, ok := interface{}(body).(fmt.Stringer); ok {
+		bodyReader = strings.NewReader(stringer.String())
+	} else {
+		bodyReader = strings.NewReader(fmt.Sprint(body))
+	}
+	return NewImportScriptRequestWithBody(server, params, "text/plain", bodyReader)
+}
+
+// NewImportScriptRequestWithBody constructs an http.Request for the ImportScript method, with any body, and a specified content type
+func NewImportScriptRequestWithBody(server string, params *ImportScriptParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scripts/import")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3151,6 +3489,104 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /scripts (the `CreateScript` operationId).
 	CreateScriptWithResponse(ctx context.Context, params *CreateScriptParams, body CreateScriptJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScriptResponse, error)
 
+	// ImportScriptWithBodyWithResponse Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithBodyWithResponse(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error)
+
+	// ImportScriptWithTextBodyWithResponse Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes a body of the `text/plain` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithTextBodyWithResponse(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error)
+
 	// DeleteScriptWithResponse Delete a script
 	//
 	// Deletes the script. A script's dependants are its section headings and transitions (here), its
@@ -3774,6 +4210,153 @@ func (r CreateScriptResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateScriptResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ImportScriptResponse201Headers the declared response headers of an HTTP 201 response for ImportScript
+type ImportScriptResponse201Headers struct {
+	ETag     string
+	Location string
+}
+
+// ImportScriptResponse401Headers the declared response headers of an HTTP 401 response for ImportScript
+type ImportScriptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ImportScriptResponse409Headers the declared response headers of an HTTP 409 response for ImportScript
+type ImportScriptResponse409Headers struct {
+	RetryAfter *int
+}
+
+// ImportScriptResponse429Headers the declared response headers of an HTTP 429 response for ImportScript
+type ImportScriptResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ImportScriptResponse503Headers the declared response headers of an HTTP 503 response for ImportScript
+type ImportScriptResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ImportScriptResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ScriptImport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *FountainUnreadable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *ImportScriptResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ImportScriptResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ImportScriptResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ImportScriptResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ImportScriptResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r ImportScriptResponse) GetJSON201() *ScriptImport {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ImportScriptResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ImportScriptResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ImportScriptResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ImportScriptResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ImportScriptResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ImportScriptResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ImportScriptResponse) GetJSON422() *FountainUnreadable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ImportScriptResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ImportScriptResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ImportScriptResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportScriptResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportScriptResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportScriptResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportScriptResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6137,6 +6720,116 @@ func (c *ClientWithResponses) CreateScriptWithResponse(ctx context.Context, para
 	return ParseCreateScriptResponse(rsp)
 }
 
+// ImportScriptWithBodyWithResponse Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *ClientWithResponses) ImportScriptWithBodyWithResponse(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error) {
+	rsp, err := c.ImportScriptWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportScriptResponse(rsp)
+}
+
+// ImportScriptWithTextBodyWithResponse Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes a body of the `text/plain` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *ClientWithResponses) ImportScriptWithTextBodyWithResponse(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error) {
+	rsp, err := c.ImportScriptWithTextBody(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportScriptResponse(rsp)
+}
+
 // DeleteScriptWithResponse Delete a script
 //
 // Deletes the script. A script's dependants are its section headings and transitions (here), its
@@ -6914,6 +7607,162 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateScriptResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportScriptResponse parses an HTTP response from a ImportScriptWithResponse call
+func ParseImportScriptResponse(rsp *http.Response) (*ImportScriptResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportScriptResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ScriptImport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest FountainUnreadable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers ImportScriptResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers ImportScriptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers ImportScriptResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers ImportScriptResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ImportScriptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -9246,6 +10095,9 @@ type ServerInterface interface {
 	// CreateScript Create a script
 	// (POST /scripts)
 	CreateScript(w http.ResponseWriter, r *http.Request, params CreateScriptParams)
+	// ImportScript Import a Fountain screenplay
+	// (POST /scripts/import)
+	ImportScript(w http.ResponseWriter, r *http.Request, params ImportScriptParams)
 	// DeleteScript Delete a script
 	// (DELETE /scripts/{scriptId})
 	DeleteScript(w http.ResponseWriter, r *http.Request, scriptId ScriptId, params DeleteScriptParams)
@@ -9412,6 +10264,47 @@ func (siw *ServerInterfaceWrapper) CreateScript(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.CreateScript(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ImportScript operation middleware
+func (siw *ServerInterfaceWrapper) ImportScript(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportScriptParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportScript(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -10409,6 +11302,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/scripts/{scriptId}/transitions/{transitionId}", wrapper.GetTransition)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/scripts/{scriptId}/transitions/{transitionId}", wrapper.UpdateTransition)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/scripts/{scriptId}/transitions/{transitionId}", wrapper.ReplaceTransition)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/scripts/import", wrapper.ImportScript)
 
 	return m
 }
@@ -10418,6 +11312,8 @@ type BadGatewayJSONResponse ErrorResponse
 type BadRequestJSONResponse ErrorResponse
 
 type ForbiddenJSONResponse ErrorResponse
+
+type FountainUnreadableJSONResponse ErrorResponse
 
 type HasDependantsJSONResponse ErrorResponse
 
@@ -10756,6 +11652,197 @@ func (response CreateScript500JSONResponse) VisitCreateScriptResponse(w http.Res
 type CreateScript503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response CreateScript503JSONResponse) VisitCreateScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScriptRequestObject struct {
+	Params        ImportScriptParams
+	MultipartBody *multipart.Reader
+	TextBody      *ImportScriptTextRequestBody
+	Body          io.Reader
+}
+
+type ImportScriptResponseObject interface {
+	VisitImportScriptResponse(w http.ResponseWriter) error
+}
+
+type ImportScript201ResponseHeaders struct {
+	ETag     string
+	Location string
+}
+
+type ImportScript201JSONResponse struct {
+	Body    ScriptImport
+	Headers ImportScript201ResponseHeaders
+}
+
+func (response ImportScript201JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ImportScript400JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ImportScript401JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ImportScript403JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response ImportScript409JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ImportScript413JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ImportScript415JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript422JSONResponse struct{ FountainUnreadableJSONResponse }
+
+func (response ImportScript422JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ImportScript429JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ImportScript500JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportScript503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ImportScript503JSONResponse) VisitImportScriptResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -13791,6 +14878,9 @@ type StrictServerInterface interface {
 	// CreateScript Create a script
 	// (POST /scripts)
 	CreateScript(ctx context.Context, request CreateScriptRequestObject) (CreateScriptResponseObject, error)
+	// ImportScript Import a Fountain screenplay
+	// (POST /scripts/import)
+	ImportScript(ctx context.Context, request ImportScriptRequestObject) (ImportScriptResponseObject, error)
 	// DeleteScript Delete a script
 	// (DELETE /scripts/{scriptId})
 	DeleteScript(ctx context.Context, request DeleteScriptRequestObject) (DeleteScriptResponseObject, error)
@@ -13935,6 +15025,52 @@ func (sh *strictHandler) CreateScript(w http.ResponseWriter, r *http.Request, pa
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(CreateScriptResponseObject); ok {
 		if err := validResponse.VisitCreateScriptResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ImportScript operation middleware
+func (sh *strictHandler) ImportScript(w http.ResponseWriter, r *http.Request, params ImportScriptParams) {
+	var request ImportScriptRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if reader, err := r.MultipartReader(); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode multipart body: %w", err))
+			return
+		} else {
+			request.MultipartBody = reader
+		}
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't read body: %w", err))
+			return
+		}
+		body := ImportScriptTextRequestBody(data)
+		request.TextBody = &body
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "text/x-fountain") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportScript(ctx, request.(ImportScriptRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportScript")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportScriptResponseObject); ok {
+		if err := validResponse.VisitImportScriptResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -14473,231 +15609,265 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchpJluirZLAbYegpYcCy3UKxcYOWcLemZUkjofHOdvW6EiqBWhWZTGUhzPQq4v68v+9D3AfbJ7mR",
-	"52RmZX2AAMnd7WlHzLQFVOXHyZPn++OX2kjM5oIznspa95falNGQJfBnf0An6t+QyVESzdNI8Fq3Npgy",
-	"kjApFsmIvZAkuGeJjAQPCJWEEpkmgk8I42mUrkhKJx5hzUmTBH7tlV8LjolkPCRRSoZ0dKdeCc7GB+9p",
-	"OpoGzZpXS9jfF1HCwlo3TRbMq8nRlM2oWkS6mrNatybTJOKT2sODVzsXI4prqlrinKZTIsZkOaUpWVJJ",
-	"RgmjKQs9kgqSMGoXseu0VzEdsbAaNj0iU5GsCIvZjPH0hayCR+DX/EWr9WqkIQcfWBO/k+zvC8ZH7GIx",
-	"G7IEf/JrQVetdjSlfMIkWU4ZJ+mUmWl8bn6hPMRfo5TMxD2TJMIncVkiCVniESkA6heCMw16wtk9Swjl",
-	"cskSSYJXrcOAjEUCB0pj5vO5kJHaZJPcuAcYcecAPbKcRqMpUQhFEyZhZr1JMqdJSgSPV11CYW1kRkNG",
-	"hiufSzFjgqvtSEZCwSThIiUzescI5YSFUaoO0tnwC0nEkpNxxOJQkjGN4qbPNx7jnKYpS9QR/adf+6l9",
-	"cPTzT62Do59/aXntbx98v1n6qvavNa/i8K9pys6jWZTCf8oIcMN4SoYrWOyP6uAnNGVLuiL1KJUkSGjK",
-	"DmL1asQnAZnHi0nEG0RwouC/0gdAUoWzcyolC0k6TcRiMiVR2vW5GpYDZiiIqO0ymSKcRzSOWfIC8DxU",
-	"6EZjMqMrBKPGgtEiSdQClxEPxbJJ1D3RC/Q5jaWA2ylJ8O8HdqMH+N8bNhI8DADDKn5+H/FFygKPqHOc",
-	"s0RPQaLU54yPRTJiskl6QwnTKwylRLLkPhoxEklcfEjCKGGjNF7habJPdDaPWa3bbrXcs5xFPJotZrVu",
-	"y55QxFM2YUn+iK7ZjEZcndzWx9SFbyxcYzZOq2FH6gCubKceodLnOcjY+dcDL3tEA7CxHkg+3wylo6P9",
-	"gCTZDnis6LfaiyQLnkZxFWQAg9RO1W9/X4iUqhNOGGdLFjZz57rLgvFMzsJ1DAl+fiFJFOIhKjjjlwdn",
-	"YeCeKxnRJIkUJwCCozBWkyJ4ytxYoe4h87k+Abwtks4YiUK1I8HdQV9IEosJiSOuybBGm3MxmUR8Qm5w",
-	"lGOACFP0Ux2wzxM2F4miBoSSeSKGMZsVzrXWGb85OnzzqvPteDw6PDp8M/x2dNTutN62Dukhbb9+vSP/",
-	"umZpsuqNU5ZUHTsebirIkioaz8YiUXtMk1XEJ3uf3gdG79ZxzCWjd+SexlFIU5EgpQeEmSdM3QTg8R4J",
-	"WRLds5CMEzEjipiOBE8ZT7t5iSLiPi8yt1SQCUuBq5ELkZL3IozGEQsDsozSqVikhJKhCFeKfcVMMZ+p",
-	"OpAI2OhUiQ7AXsPiwXx46dfezD/85a49bt38x/ezV6cdenTd+vTDX/zaTofy4NXmNKEzlmrJ6yxks7lI",
-	"GR+tfmSrMtTe0zuFZngwRNKxRs87tsLLNlKs3iIhYG1IUzqkkpE0oVzSkRpKCWDqgWUSAVL6fJ6IlI1S",
-	"6QFsNIbLueCSdWHCOUtBECB1GPWOrTwyY+lUhB7KXAr5FTQbhCokQ2YGE/h8JGazKE1ZaEUNO8s4SmRq",
-	"57IEBMVREliIKKI5j+mKqXueLBTPoTz0OcwgzeEd59eKK6GWAsCalNzAQnXPw4iFBtf1EhUC1KnP02jG",
-	"xCL1CCWjhEoQKeGmjpiUxOBrBt0GblUqTqiIRs9dBuKX3a26/bgemUZxTJIFlwpTJQkOW0cBCc5O+++v",
-	"Lgf9i5O/ffyx/7ePZxcfb2/6iLYkgIt8ADc5OM7OWeEAPEB9HkbjMQPiDPi9aezr/u1N/zRokkser9Ru",
-	"7VFp5MjQqquGTth4IWlM6sHhp09BQ/3ORQrCZQ70irtP2ehOnfmERrxJfmQrSSiQlRlTsoy61SIhnUMy",
-	"FYtENn1+qzCAcLZUhGHBSJ2ShPJQzMjt7dmpRyRdNeAdFJvUgxqUnsUcAAa+rsROkgqgtozq49cv4KWO",
-	"1K1CXKt5NU5n6n46t/BAXcMcwaOfzhmfpNNat6PEk1nEzed2leB4NgZiVL7KAG4kMOa2gWpFojGSOc1d",
-	"jRwdSaSPgjPN6BRhDQAvOWE0iSMryfu8bvUu9ehQQV3Lj8GrQI1FRyM2V6ecCnEM8gYQhheA20ApIv1Z",
-	"jdRsd/xakAn4USp9blamRlSQbqhXg28CUqd8ZdbtZWdCFaboi91Q+OYe0zHyg5ROpFq9IrFq/Q2NMOOF",
-	"kokR/w9braBJeurGs8TCR+N4uxNsOlmtstTW6Ah13//mv4uKwtuHeklTePvQ+F9+7b9LX1ZrD2uUhis6",
-	"YURG/2BNs96/L1iyypYLGkNurSEb00Wcatl4Rj8h9223NC7qj5XM+HI8rpT5LqxiEaVsBkKAvIvm6xYl",
-	"cJjKVbW82lgkM5ri1G8Oa95jIsINrKRKvjsDdWYcMUts8deiNAKLVCwoW6M0g27ixv+asHGtW/uXl5kh",
-	"5CX+Kl+ehbg4vBVbrg4fBgwHNgKqn/50FgaN3MIPqxduJ3ziygf2Cm+3+OzK51Z5VLnK1B38SQt9UG8j",
-	"6wcB6Dsafo9yuPqkRT31J53P4wjtPi//S6Lxx65SbS+lUSzh2tF0IcnrVuvYsn2lG7wZt0cd2mJHw2/D",
-	"w9ErqnaZJCI5EaHa0ne904/f9wb9D72/KZxlUtIJbBUOFm0zVilDKstCsuDs05yNUhbGq9rDtjvvq3mv",
-	"9bYRCCVzkp4JSf6cJbBzErI5qFlKtDFrkEKJYQrhstUcW2F2SSWZ0nh8oLh5ynhTLfM7GmodaV8op1Ea",
-	"sy7Rd5sgrSMxcELFXtoF8P61d3522hucXV58fNc7O++f5oBszgmEFccQlI6m+t4DWJ8PwI7qqFY7o7Ei",
-	"WygUDhNG70DIXsTMqiW9q7M8UI1uQHrkzzeXF7h2EDBQIiLsE1XaOuiZ8AQwO0/J5reDdwffIjeb0wgO",
-	"cZEkQmmghMkRnWtdkqZkJmRK3hySmN2zWKrlcCaVlOqpeYL3vfN3l9fv+6cf1RSBI70PV6lavaLVVjSC",
-	"HUWcBPogA1KXjBHfaNlqExGTfq3RJAP2KSWzhUxhMwpHqLGITGlCR0qwvv1Tq9VqEcpXyylLYGiaCWRc",
-	"JCTioOHpHYNmJbWJNiHAWLrkSsh0krCbv5yTEeVqNpkqiTydshmpByXUUYT0wau9E8kwCkPG98VhNAwj",
-	"/yGcsRB1okTEWjFKCkj87vL6u7PT0/5FiULAOwmqLDEd3emRosk0Vew0f4ufGY8du18kUaH2yHCRAqhh",
-	"YY+uiNQDu7egcYz2D/urkgE/HYzFAlDgQA0ZEMUJcMyYUaXAqYkiDcdMOksZp2C3zcRb6XO0OgeHrVcB",
-	"rDQ4bB0qse2i4n75AK8fqDwF2ke1u2KfA+8YFi090nY4nvTIYYvIubhj/INIQvVzh1Dz6OsM40/UrJ9S",
-	"WUCMH3o3H0/7V/2L097F4KbMPxDFplRqAq42cUxCFrNUozlqwSIhC8nIiMoRDdm/KW767ERPHwNqnvkl",
-	"ZXRCk4MwCuH2U3mnvQJ6aTlSaNwQYdMhLIgfS00PYzZO9Uk6ytWJ4OM4Gu3NhBZWW1S6Ly7QUQkLh1St",
-	"+BYOK5KkoP0BMoL2gRNkqrWZ5nlPKCjMH8ACaKyoy2rjQkh9nXLf8IhI0ItgzC34BnCLCI7ImiI4yK7r",
-	"bBCesT1NRZLGq4bFBJ87zjZUwRyXomOz2Nn6qJnauhU1a1sbJEEh50rZozEcxr6Yt4NgeXYx6F9f9M5z",
-	"iBbpRRB48jklR+5IgWDpWiTsOHepozAvAowjBfvIOjxiMZHAYC9E+k4seLi3JI5k720BIDcn12dXg48X",
-	"l4OP7y5vL/I3UL+jiM4Y5n7ey4WfvZKqlrN5ZBIo+xTJtFrsUwu7oqtY0HAgxDlNJmw3OLkguer97fyy",
-	"d/pxcHn58bx3/X1/vXTMPo1AUmm3Dr99/fYNiHnyM0nGMKGi3mp3YNDVZmWjBoENSZJ6m7yPvkOpDLzk",
-	"M8bTpxL3jB2Tw46RqfNe7bHhrEVt46J/9v0P313eXq/BMnCnsmgyHYpFAqwqLMwAHvNnBuvcgEYzR+qs",
-	"wVUc3CWQelCxmQBMbVSb9Hw+ZCsBvhBJGA9JPbjp/+W2f3HS/3h5O/h4+e7jde/i+z6yAbQdbslkXEvy",
-	"41zGjL4dj/H57kyGfBk85iqB2YCavANvw946St4K3CWHBVS/uu6fXF6cnq1TrXOmZcenRWTEwb5A7eDP",
-	"iO5ZbIjB9YK11tISs0HB2XpCe6MNME+lKdoE/krh4pTFIRmuLCs4MlEsOQHY2iLEPSvyMXPHTi4v3p2f",
-	"nQzycF8KE7UiM/OlmDOyFIs4JHJKE2av8LMTcCQeOFXM6D0jakEFtgd2JMGNa2A9/AdCvKd8pa0Ecn+p",
-	"SV1q9Mm1dUBBAajXvUH/4/nZ+7NBAY97V2ckoSkjYBPXbJA9t3yAwTQEAjFmSB9sqI1GWB0m8EKSOUsO",
-	"RoLLxYwl7tpoHIsleDHc3Wi92oYZWPud8UXPqZQK+C7+Cd4k1xnUfJ5z/pmYjPWa8yb6WAUs/fRLJ1YA",
-	"IHXL6SKdiiT6x/6kDKzMiqcDGWKf5mAyzh//7UXvdvBD/2JwdtIrYgBF2wYZMpooaQSGEglRmGH939oQ",
-	"/XnkIYwfAS9WZnQBnsrVLTI8HJdZDwqbCRpdQnOrVxoZzRsgPQMYjywTwSfxishowtEymUUtoFkFpqbc",
-	"QsCMtuB3XCy5z0VCEnYv7kA1//Dhw0FvkU7Vskc0zdlwABzM0f+pFHxLtCqOWx2oQ7MnFAUaTdVN4xNG",
-	"6tfvTsibt69bDRMx+h2CKGE0nv2bXzOGJxr5NQ8Vpn/za9qw+BEBWQtyXovaPkPUNkZq4CW4p1FMhzF7",
-	"GgWMaaqo7Q5KJBqXQCq5vej9tXd23vvuvP+4owKQIVv1814LG1iC8aKPeixgMQmjo6lazDFxgNF8Rkql",
-	"YzTUHH2Ivt1bA9Hc8vCwxPlPQNxao8IaF56R52lZ3dROBYToMx+L0dqWLI4PtFtjuDBKR+YtAmqRV3VB",
-	"cyjsLWislwtuuVzM5yJJWfiehREdwK3ZVwu+vbi5vbq6vB70Tz++75+e9T4O/na1QRUG58SQkdIUn1cb",
-	"VtAKinMGTfC66oHVvL3USK3VBFHLok50M0khuks7SUCCO0YLKsiqEfpxIPIFjwMlKYz3DsWSK3FWcNYk",
-	"Pe03gqBcCnFPmaQNGuLFn9rgreFazRRjcmHl1YaX8z51/vP1K/I//+f/kjYGc4A5QNEt1Hl0LA64uLQL",
-	"5I6xuTQOMHW3y0EBJnLhqNV62z466rw+fHvYOjpqb45i8GqnLiDLQYXjhLGDlH1KifNLEye0cTqt1qOR",
-	"O14tjxuVRwgYIcYaAIDKNpBNzTlPFB1MI3RtW8JSUk3nbBSNo5EkddD7x2PGgUxAnLtn0QNGNyyj4dl0",
-	"AKVHqP9zAHVpI84VK82cKipJZnQ0jTg7UKcHX4xEyLqkwvPmVXgcg4xUeD4PiuY99USZqHgkGFz3Lm7O",
-	"yt/nnSkwZoWSC8OeXF71P74/u3nfG5z8oL45vb06B2nrY/+8/75/Mch/aVQ2XGhRf1PPnl3Apj9enfdO",
-	"7ABVFhjYVZWRRQ29xkDikfUGj6BkA4SRqmkinEN/8MPlKayod35++QHHd8IYYOuVcgOuUdul1WPF34qS",
-	"q0cc/6BH8npNMTq2wr5bwklL0YsY+cNiRnmGiHIxm9GkCq8f3LCTnxwkzwb/2b4khv/FRil6n6qoBia5",
-	"3DMS2biYaqq1kTRdsOVNLounaipD9gXmwlCeUX+REe4nklxjyoBcBVD/JUmEmIFRL8slkWRKeah0C6VU",
-	"ADOJ0ucl1+hdr0yYQtNt/b5DAnwqyC17JO7VCnGnQAkVqb3vvJDmeUOcg4ax3pmUNJ/TMDSqSp4Kox77",
-	"mGCAE/Tw2QdPhwqEvfSxFwfRjMmUzua1oiyx+T2XrYEckQXFPRZD5dVkBdbNE6aUMRuTlQf/fccwlzs2",
-	"TwEtILYzjYZRHKUr4P/opZcYaw8vSzIVcaj0X5MWZgJILpUU4dcgDF8hmFJJnSkbeBQ7XigIMtruqAbw",
-	"6INXW8zDPU7KWEAfeeevxlBaoD5OuCGuORvRxR13dVXEKYd15SsD328Ihax9iOI4ojNyM1WC5FzpwHnJ",
-	"p7OF3IOLuKqkzpcgT05Y5nqRxyTQf+k0p1SkND5RCncAYgnkAmp0k2WpKDahsZtRQdjY1Z3iS81Ngqkg",
-	"unU7dALsw7FoklCI7cs2timE1lwU0K6yCLZxFKcsgewATdIUHDczmep42TLeyVpucZ4NG9ZAW49qThAg",
-	"DdFdQeMr53zGNJbMW0O7X0iTiekQcT2k0hrBjZQK7a9B45IgCQM/mNKKEYXJLY+jO4UkHqGa0htLFhpi",
-	"6QqUriEjbDZPV11t0QauxUmAJD2A6HNnpYGWjUFl4wpnm8/EDfan67tTtMKJ4wDrT3RgJihoK+rrTaTj",
-	"WsyYgCP68yKOILzboRuvt6Ybt0Dg9sOrAdwTQCiFNZga4aBWbmyFYDTVwWeCM1RZ4aABSeBFsMSzkAS/",
-	"PCB1wp9w0RLisWcRdxfW/iIxpIwMaHDqo2h5rUba7Yprd12l4Uqnc5hYCnSf64SyE8bThMbECMIm/1Fb",
-	"nyCZOdAS72A1ZwEJ9ByafejfTOqmnvhFLpC+Sq6z720nMjlLeBTYOVjCGyXtw/nNc5by86NHYxZQvgnq",
-	"RUw6Kx6Cjg9YB2q42FwxkJ+MLVItJLvr5sviJfZqnw7Uiwf3NIHjUiOUl3tjxsw28wOurFLML2MQzWT/",
-	"NgnyQ1iZvuseuGeEDPW3z4O8wBuY+CaZEpD7G01SfERxAQg9Rt4zE9rRZjmZcYn6vI5uWoOXMmhU4duv",
-	"rRFYYGyH33cRD7dE7B8jE2b1NJ1j81S5p7emc7jC31a4zyDvVQn6BUDsKfnnLsEJvLevcMbZspyKVHXT",
-	"kI92SQBbCY4L0hOQY4VHgb5Vns9dszDKVCTASBp1Ryl6peFFas3fVq2XdEUwT6B8/3xuYxKilEwEk6Su",
-	"s8rQRM7DymtIN/mIqim44oYPXo3m7PObXncs+Q9eDbe715T73/49rvMeF2x7WTOHSY/rijSjs8UQFMiH",
-	"AR9EWTq3Ctt2mlueF1VocJ9b19xOQ8yxnSI4nqoRIqT20AeraMPuemF+N66C+BT6o815jkqZKZF6KkVj",
-	"hNQxlplXE5WIKsLxT3oXP4P+VTq5vB7mEfYpZRzPx9XIttGuvoBTWAfwH/UC8jD8MKUpUWsDW5C+DuDr",
-	"j5DUKYU0ISM6YzEZUcm6ZCT4PeN4RvGKBHSUosDLOHDVeSJiMVkwkHzZPNIfSDCaimQh0e4BCQXxIlTX",
-	"iPIV0erbYjQlS5GEbsY/lGoAA4scJYzxeUxXEmtp4FuK/kgyohySkdIpixIilrzo54EFqnuVpc//RA/+",
-	"8fNPvYP/oAf/0Enxr44e/rXKA6SheI2Rimcpmz2KrXnU2VEg5plz5rEXyn6cTSKhO/CG+6k3uv/NvO+A",
-	"v7m5TvPdmVG6oH8Ac88Zvp35x80XRVZarf7Krfa/yaF+3zGV0OqBFpi1BCWtk8dJqEMnTwkguykyhXn2",
-	"hOI1k4u4wmy83lFQnHcr2EGRhV9+tZvw/NdgK/tkQXmhoBPQ+ZzRJCtsWGHE7I1S0vbIjSJMkBOyqwnz",
-	"Ue+tdXspVIRsZzQW6JWvM8l4RKZUV/tKSXsP3/JNKpLVE8x5WRBJyYIHxSqdKpFozxuu0AIFJc3CLqG5",
-	"ojA+D9waEIGJRKWmiExAdRBcoKMDIZsHeJH6NYwosDH1e8TJicmv9fl7yukElvorW/kcAD/dxlccbLOF",
-	"L3c6dM2x7GBg1ZnLcHYO4LH4koU1yUD9QnpuOrQOTsSBX0jN+LVJkRrjYZagpfi7fbtga8w9VLxwmZnG",
-	"VbYUXTxIoxmrfCWbqOJ+Okl8DigfMwfmSEoe7gStgT4P4MvAw8QNXYpoHaAbx9Z8CJcDIrV0WTsPKzlZ",
-	"MmctH1DKjsWCT5T8/Xw2x13tek7Fm1/BDMg+Pb4be6gD9fSDl68/swuX/3Uth4UyOa7xUG3kmWyHGXie",
-	"bjfMFf5CXTAfC7qP0c/ntjrI2mv2GYx+BY75+U1+5Ql3vEz7XIYiyqkvN2PJTua6XJGMiLtn9lR7nUPJ",
-	"vwxbnQOL38pMl8Fs31teccOrzGrZY5sta2Xl6/eI8gM9S4UMlgkMVBJdI2uTjnFyOyCDy+7uykW2mue2",
-	"0e1udvt1Dql0IH/N2OnG1gK2dGSbCI7hQ3BAPMSizSJhWRyVgYFTEtPk6UUpSYXYWdtCwr1IonR1A3lx",
-	"yHTm0Y9s1VukFbU8e1kOnkad4N8PeldnmFqPqUoeFpvGQFWTkKZeMQntgUmfp+EsggF9Hlxd3gzIS/VU",
-	"kKv0K6diyaHUrGcL/0MeYagjYaCEVogVUKdUTk00bGVZTLvYTOLG7SL3owlLzMbx0zsDzz9/GNTKRObP",
-	"HwZQY6Snk0bh/LpEZ+VhwwPMuoM+B4GSieVCa51TptPHRPJCkss542en5ERwzkYpmSfiPoKElcTnOjPS",
-	"moVCNo/FyjRgQDn9h5vO6zdK1k5YihDE3EkyEkpfgqrSlIwEH0eTRYLZDzGNZj63okiAbwQNL6sPBu9B",
-	"Vo16mARQFKvp84HaFSpa9yyBatOKsFy/O/n2bec1qSvIDCGXVGfjzJUyFo2YbBAq72RX16xVI+s1sdDn",
-	"NJ6IJEqnMxzaFm+t4/YywxhuGrerdMbVbMbSJBqpi+MUXTZgVJq8Qi5PB/sGXHAWKPWFfZproS6SMtBV",
-	"WJHowte6tq+nBb9FGCAeZqtGfMPM0lpXI06GYNM0nWPKVcTHwmSNUUzu13j5Tl+T3lnJfVo7UVRAF2/L",
-	"NFkIUDaJddKrsifJfAwKhaLXYMyW//O//1/DJMH63NWIc68EmglAXkTvtE8ubwfNQL2MGGZTqkwICY7p",
-	"DBdJDLwerjBcer3hCK4Dx/xZhQJY50onh7l6ugnXVvceGrLooXyOwf5Nn/v8X/6FnLhx3j4f6OKG4CEg",
-	"cjFniWTWTDRfDONIEQ9y34EagApbuyRwS+cpKMSRTG90GLBHtO1W/+zz+lVvcPIDQjbQtQnyLiUZQAKD",
-	"dja4ZcW9LJf0DDEPI0TB3IHgvm87xeqkWmmYiPmchXDHoTx8lwQ0DPNzBqRuIlOLKNJAd4jZR/E1Lpam",
-	"C0Dm6VT0GBeMis99m4RsFMN9HC6yWmoLyRrZuoOr2wF5qdH15S9GRXwINH2y3XK0aGZBPmQjupBgMp9A",
-	"eYcpmoBKwIdif4zAETRJP8sehCYIdeiIM1yRKPTIeBHHAOI5TaCeIA7l6Up1HigIIVGHLb3KewLlwMEs",
-	"b51MyKWd8n+QaaDGMxiJuQP8G3JTvKhTiiky9kJZZ5RrgFUb7Tq5z4XwLf2ez0lmDvq+Xwn1l9lLsEms",
-	"zQcsnaZ6FYAZhKw7ODvES43ogW3fE6VNtcuBa2ijd8bDVm2K+uYbR+P65htSL20TzFINp3jJCnYK5UUs",
-	"vV9rETSG6wqjoCEsTdjuOog5h78eaLqHhqPvQ8+o5RSKRko1gYYWiCybDZ11LRQZSLyciXsUnvSZmO/N",
-	"AajhUewCmHWJhhmcRnW8VL4eGFgm9D1i6Nq1Gbpg+db2jdSIckTSlewC3LR5RK1O20wK9l5rjc+Gc+0o",
-	"5MKk2NjKWn4N7ITLBpwMGH1gzVwradKkCmteoD5B3XgiUzbvkmhMWISeXhrFmkmO4kgtCKqoqwVCMqvG",
-	"dS4g01UyXS1Crx7gV7KsCr6R7QG9sdLT2kM24r2aHl2C4LaG6ipLukIBWOYrCAGmAR2xORhsJll8z8p5",
-	"S11LOC1bp6W9YBlVk/wO48uMjEgdxsboaKr97XVE7ji618KWQ6E00UfuZfi/ve5KiQLOft9RM+BpSKUz",
-	"JHcsJFk+F9JdnYYu1SnY7arbp0a0CpOpIGZjZxuG5Ga4xKsYIzBqROWMWgVIrRQ5nqO2mlU0A/eE1sfw",
-	"BsDlh4R2n1N99a33DKwIGq37ITTFMqCYRWEYM8gk24ghL0BqaXTVBp7hirXV/a5Kive58W578PuQmRo9",
-	"jOuIF9cwCkVupgljuskQNCuoSitukg9YzcXnlK+8XB2AAr0B4OLOmqRgwckqyEWyvGufV/s0ChH4yB0g",
-	"6MS6axCe2VyQb1EO8PJ5lBX3KmYJGHG5Ot7fywX7l2rlE7yECn0SpdpxyUhC+Z00h2XL4UzoXDZ0VAvL",
-	"im5ZIqMIvOAKY5DHCo65t7pkgs+xZoJTn2+4ygNWSS/xvelkouspWEaGqrdtzodtU7CNitRNaoAHAxl7",
-	"ISudUVbM101K8PXjrWoEgqqqBKrQ041pzIFoyoNbwBYaugtMdUq7KUdGdEFBjYA+129VZ7x3s85JUtsd",
-	"sm4sBiHVukFBASiHcDuAbTZ9Do19RtgLy+HArhVScf3bQdDIV2QzjA4LZyjybo7QEDptckJWNBIcmcVo",
-	"5XOQhNcWBM1zLqhYRZ2Wl/WcZcojf2oXDVIQLa0766XGeavtU7bZkW5yVK/uDOnX1DWAfUN9gMHJD5o0",
-	"n/bP+4N+mSBjCyxdeA8HP7bmoXWF+AxmQj35w3YnIJX1FhCRzUlrmdZSMacbpE5Yl7r5EzTKk+Y8snZO",
-	"FnrmKDTjQPEuaOhDddlNuWol7tF0W1L8EQxkIMU47Zb0BuH2IibAXLZrlCIRZoWFUvi8Z9LsnSow9XL9",
-	"Fx0BsSLBn+AzmbEwouDjb9hKNcWWAD7XbY6u352QbzuvjxooqJplKfFjOY1SJudglk/EAsp8eoTxkdCN",
-	"vqC0vg6OQgwMfH8R6EYCPgfThXqo/cZpM6D7DtTVs+G3r0bqnzENA+xw5xT5Pyb4iOJjNFY/6YRKXSVG",
-	"zatodKKjCAnaeyX0KWBVPQxCxubqyLKOCablAl9p3iGxV4EE5cBWytPMtFCBxJTyRDKM8uUiUUiujVOF",
-	"muSF5gg+rwOnaDVybRJMMTK3jUL7VRerEpMXDy9slzO3u8Ox6SiHZih93sBhguMymcxDIZK6k8TCmLEq",
-	"uy3Akam/oPlWGTzlqi0GtXu5Gmzm3mW1urAHAs0Vt9OagjqWpegSCrZdoIb5Snb1HYy9utpckFmWdUHb",
-	"LczokJ+Fr2cWeUUn+0oMd3ohTLXOk4hYm8RRUM92W93BwOcIBl2Gqdz5AMKdoRirAus3JMAKHEGXKB3Z",
-	"MUQJDr06vyEBEsKgC9ipu/VCtzj8GQz+Qdcp7eSRebyQ6B1QT0NNbng2UmQ3DbpKmAa52RAm9Qgaj42C",
-	"rL4BzmE/vbwTfKK1gF6uQC+WFcTKhfmGEi56tQNSURtGQRl9hPluEz7HdhPY58GpIKPNUJlRKAt7ybe0",
-	"RcN71zKtUjcJg/0SW0hYM7aaUelb2EK32MzUQ1SwtTsV2bDlO4EoHnaOAp8X6neaawSVoaS5PvmyT4B2",
-	"yOrd+lEBxu6SwNapCbTBFSowedUlmI59HuhiNvC40g/nTMxjduxQNRqGkkhbQwpivvUiCqWkFLnBenwo",
-	"AtWLypVXaQjyyA2TICyoG9x5Q3QXjIYWVbFnyxDKRo6mTo/H4HXrlQLjmipEx8RWzTRvVPUyIhNQp4PX",
-	"LSWauAWOmuSM+3wo0imE0kuXwOZ6HoEnIo5GTEcea/fC+7NBzastkli7I2T35UsxZxxxqymSyUv9knyp",
-	"ns1yCBzPBFnjiNB6qhPU0611mq+bLQhbmDNO51GtW3vVbDVfYRT9FPyML52KFZPKFr1a3a/Q9Kkc6fN2",
-	"dH5jtkUTGOC4FiORrakbPDfpBz7HShXoi9OZOcbHg2UW6grWBxGXjOuqSXIx1A2goODFMYEj0SUvUPiB",
-	"H9QNckLZrWUCqJRTN6RBQM2qXOxxvsLISP0jja1Ia5xZ7Q0m89U3FKJqB1sksQQHlhQyvr65acmnOF67",
-	"hbLOkrRbLSXPy0zKB2OLGJMMETxtOod+7ImiYuCDoKl6u4U46Pgyat3aeeY1qeU7wf5U2S3S2J2Q2MLZ",
-	"mMZMOmZTXUuPRBMu4DjUSa1r42fzV6taW77eorXlFktElNl/jbr4whP6b1YHLWSgfomtGbd4UHdPfPi5",
-	"0LGu02ptX/JSYr9JDMACidGpgQMtHU1AU8spXfNTVoZiTY0fJzK01ml13hy02wed14NOq9tS//uPCh99",
-	"SnXE/VJAdPrBKBHQeD6GwltNN2ARQKspX0WlECe4ct3slga2FQDd4Kv2w8PW9Tqd2kQVxTorqhNBldJD",
-	"PKGqge1JvnRa4sEr7cdfyRXFhpdePf5S1rVMvdE5evyNYvH1B6/2epsd5RvdwFuvttpUVi5YHQxW4NPU",
-	"ijgVh+gEC0Tob372agVRGeq1Ut1HQ4mrZV52ovXwzAjPHfGhowRO3T5Cu0ydBKGsIkTZcO/zwF6JzCGt",
-	"PoAxzGQsGoETHVE44HGlfc5Y28Fq7XO34BmprHdGnCpJlnVqddRNck2Y5b7aVBOzcepzJZCnU7bCeI8h",
-	"zA16KrIfhEIVUzlxXPNlrvIIkSv0H0diB3j3nQhXO9K5RFGKHKF7hIrtQaLWUqWdqYq9/Zs6B2XlrJql",
-	"vqcPJcbQ/twA+5LI/q7n8chBuI1g8sXD+wM6eaxqODzz4NXOBR7HY8/b52BRv2OG0tqCoVR14FPvtreY",
-	"rdjyCt57vc3WKiqFf2kc8MSGCxnquhUT1L1E1VgVERTIFGNW1TjhFL6XbjCyy1fczo06/qAU61Z0wden",
-	"LGENDzu4rw0LqVfZAdBAClEO9teRbohJ6mtsBE2fWxeB29cyyHg+qGvgYeEr11Vlur0fBaWi0FAp2+d5",
-	"026u22RD14MruCsgPE+XNgP9XAdUyjvd8gqCcXyOeiU4Fe06M0OHdreR5TSKmWsihciXXJsDUgcrCBqP",
-	"PsCO8mDQgavmICdCt88yxmg9eUxl2nVjebxCah8PoQ9n8VxSxwaW3/gLMlzEd3ovGAXCC63ANWYUEtWy",
-	"ONIosT59+ZjD3pnAoPKNcD6arrBhJE2qL4KXch2wpruHsbESDlMBQmEP2Fd2mLrUglb0TXAaggwiX6hj",
-	"AcP4FzKLwiVdFT1hr1ud4CWcnYeI5XZI0wjgc5nSlSTW/eocmG13BlUo0TiATqpik59xxCNpTBX/JYaA",
-	"KtgK1PrUINzWRHgbj4eFTGSXUCURIhXZVyIcwwpqZX3/1LavraRIqRAewWpPPLT+6hwGrlP79QXJ6f3a",
-	"QGPTIrSmPxQiZlTx5bJeflidaGADf3lo6kbnbqTntlhA9xSYp1FdiNCdPoFMi9+5LHD4+Bu2x+e2wkO+",
-	"ETOw/84WYkO5Id5vwPw7W53U9+gkeAZ5Qd+QfeUFr9r+6wrBqBtLGwPnRChA8IETdICibKOJkdyLODQV",
-	"fix/Gy5ScPCjDxUa8hWa+YyjOJa6i9m8SS7zjHQhGabcaGqFln0zOjSYkVX06XuWWuL0RNPa59CgnkEd",
-	"el1UhzrPrA7trQI9/JORsC9JnbhW12xX4uBY1Hbi4zcGixWjnANLL1vjdKB66iQZwh1OmA5j4qFuNGGZ",
-	"uW5ac9/JyEQD+ljYhEQcyucmCAaDVnuFJAMjXY9iRpP1Nb2PbY6qKzma4DAU4OmOxkKyyVbo803Gwib5",
-	"bjGby4zuHqNPN84JbxCOhKFVmDoFYLbBVFU08dZJ4thfZnua+Y7ZgmmWmpabjSOwnmKqIwcEdxvubrTL",
-	"p9KuIZHFfNltTHet/YAVfl7r3U7w3opvOcD/bTlYFkjLxfIrO9Ps7Amy9Vdr3iPsF/E+E1A1P4pXu8vp",
-	"80WFnI5RzazUwsgNjb9vv5BrU8mA2WE1rkL6n8+L6X/5rD/iJv2BLwpnj9k4hbYZkURGy8JuzjsFJjXH",
-	"PTVkkEKJ/qenMDuygdddu3v7rZjdroqDIaiKgr0XMiX9TyMWx0ZKOqczxrG73iChE4aNAn8lLxXkhSyd",
-	"ljvPzu1+LTXradDdxNHaJRfVq68c7StH+6I52nWhtdLzOKhsRvPaiMTBporm2vQbJVVBisXc0XEpe7vh",
-	"+fyR+MXqkEAax6UKTrbKelamwedOIRBIfFAvav65Nj11zhIdPTiw/Ve5MHkHJt6wS6iTgZe55LSvDgmY",
-	"GBNNedHbgpU2aIh6ZpMooR/7uTueBYh2XhtSmC+tsDNH/Q1C4ugIA14tP9EVxH76ZRvW4RTAbZvK4GrI",
-	"IlcpFit0GA2Ujt05psHbuLx2eXkduzxTPXvjAjuFBdratuSA/JUlglMwpCyGcTTC3LfNW2hXRuOtCT90",
-	"g/R20vbKzSEeCdbb2BHBbRDx1Vj5Jbk/IGCQbuYMcLAunzK85jMaPysjEXthKCt6bdWxqLEH+2CcQYWg",
-	"VFSirCxW54BOVYaPrQ9ttGEVRX6ouAu6s0FPtJReF/vwuVPqhsbpFBz9EQQqmHoaJaAfwwNZbRnbC8Ds",
-	"Qb08ZD4HRzNNFR9t4vwmG0AXL9jUL0ixRN2B1+cfdHUMyGvvYoqzLaRRCUgn490jCx4zqdP2RLgyeaxI",
-	"73wOQDRlSStKAdQ3Zqd3yYZudD4vZqVvLB0wxkrXjmvuwoK9cYxl69Ip5QSTKCGrel1xAJ38Tgq57zbL",
-	"3d6hdVnuPi+kuZPts9w3prKvy17XmeP5BPYm1FepSmDf2AJqi3z2DXnsx6U89os/taFQwcY09ibpYyAP",
-	"xB/R2JRPySwXPr9JMWnBOQLM+tD56xE6S3K1Vh6pYjHPSnHociylNFEbC1QZnrKriNgr1vv4baOEbTFf",
-	"R4+BtMEsv9a5uUoM6mRiUN389KqhxBprjTBjOvXiXxXKwds2iA8lmcyVuexkHXJATuh8ETNFqUQymtIk",
-	"BI6XLyucbaOXGjRseyZkB22BeYJUhzjv4l3Nb8iZIhNxTWcYZ8lX5iuU19R+1vtvlBI0pPFI8BVyt2bt",
-	"qbC4b+dhcN8Gou3upVqire0tYearXq8zyRT4eioUg/ocQdxloO/s56k8F0eLONxNizjc6RQ/Y1x3oUHb",
-	"dicFYXdKlvBMSvajPTz3MLZBQaTwnzcs/HOEgtkiUn+4KPJfW5PqhWFZN9laa9rSvGfq5WGK4v7qVZUv",
-	"7HtI4YZaCxFUBSnpgliFT0tHXEu/uoRa7pI7hR1ByfJ8TlMxi0bQPa0UjAKyk2JBjSYxFrEsqkVJonpF",
-	"Tv1RPT0Y93xuwnQxAX9JEycWZFORwspahCZ0OpI2eAVCrEtWT6sUamlUx6mbYgxZxV9o5JPSdCF1A21b",
-	"YaBrNAyQ5wullQKnYRPI8BoM6RLK7yXO8051hrwg7vN6cHNyedX/+P7s5j3UJ2p4KHgW58R6Jk4BPlLX",
-	"1a61xGrrOkGcIA4DNRissH5yefHu/OxkoMdOlyLDniUENGLRSyP8N8klh5QCI88XkwGUQG9jhFhISi3H",
-	"tMk50/8Qwi7kjq1SA/X86vdtO57SwOIVoUSXcGhU+z6rquHWniJQyyWd5+SPrEHcT78UbKW5XmCdB++X",
-	"grEy93v74efduX2h790apm8PMhUoCGuNR11GtrT0oK4rBzQ+h1OzBLecUFVqE/dbwlL30KsAZt8WJ2Ch",
-	"vXxcLPUFjFLpAPQPGcBuzuCr0PKZhRaNrZsswM8uwvxiO1tsn1dXUfkvYTGDgjKgbmiOdZw3vKF5Ikor",
-	"BAef17MCkZAhpBNNKJnQOcTjWD0UY+Tzfcsc8SDXV099wKQvn0NX1zVpetpCKo1R2bbi2y65rutzoMEi",
-	"0VlFJIVqHpCXZjyeYMYjOnFGmz5tL2YTnQSv5+s6zhZSZxnIKGY8jVfZJEo65EySBceWUJDsuHN8kc9P",
-	"zbRFMx2eKxrqsoPdzWRnzXTu4JgGZspAo8662WZ3Nq6steTzLMsQkxLpUCxSJ7HKK4/6KqhMdlyfCvZE",
-	"818u4mqrlKvCHfuaQPU1gWq3BKonqr6bUqmK9qZSTlXR4QFKgImBxFCSOU2ntgNn5vZTNLduOzOIcrqU",
-	"optQzrM5aRLBNzWU1HqwEn99jnFljmYCHrOIE9A/QnLfaZLvhOI4CcvURKMX9VyLel6lM36patfB9ywt",
-	"0Y6nSt37mEv/oLbQJ9o1v+Z6fWHyM32K1e/psRKPB4Dd2D5yz51Vlu9pp8PXCxlkPt+YQpYLThCJjk3I",
-	"J5BZF1wpgQxC3X3+3LHuV+rFZ5W/9jUTIXiGm/yDGFANvUZ0SPULSZYRD8Wyub+/7neTs2UgED7NW7cR",
-	"Sr8TXnX0pPStvfx2T4x+/2dmXF9j4H9XjDZLBCugcGVG2Jb6xu4pYcXIQ4y5q2xBV9VjTnCfB5t7mmkb",
-	"lOvQAMXF8hZkzPCdaVc3pfcMYga5WPocOxut7X3XaLpBgoZebwgUtAlpNGE+1ylpTXLmWmegnhJygZDU",
-	"ldaExXPAvNbYPilN6TU7cOrbCsD/Rqwag2oeCaDZM406t7/tvDSfP70Mr8nWfLk60H7vyPqtEqLffuWo",
-	"XznqV476aCLa54lZcUrUbZeVlutCyPPd0LZLSDN9NiEZTYedPy0bzVmT2zcYgvN9vm9C2jsdV6HLlMBG",
-	"kfFntkWf52oHDlm6ZOXifx6h8g6+vIFR3tGR+neflDSn5+mXkI5WqtC+UzpagfHYVvuHZTb0+q3prl/T",
-	"PaXVDbHAUm8dPW9S2qvqReaXddSyy7L9rUsLa3c2ruzVr5FrluHVznlmOUTPk4SviWZfdqLZemLv8B+X",
-	"JP1GyWZue0PsNmYay1fkmLkcq7oJtOdz3f+/SO/zvqR9MtF8fqHL3N63CYc+tWRKQ2zPZ8sD5tomyywn",
-	"DfrBSBrpiraaZ83A6y2hO+bsWLd9c/pnQYAmWzbdEAYPg/8m0T3jnjUIl1V32/8UwiN1k0fdkbXTgRyg",
-	"E2iRlqUNbZmrpkC9fX4acdLTqlvV1it61VYcejcLA8lV/iUicTuwNx5tbmsGHZML2yu1IjsNu8n5fK/s",
-	"tG16sOogk99ndlox6Bhg5nN9/Z4/O824XZ8vO82hLU9LUPN5dia/ToLaSaHx9O86P+368n3/8oWEyCVS",
-	"dy/mYefRnLTDTikpzTZgVownLzwWBMUtU886OcpF6lkt61T9CLwAdqKuo9wuA61TIR6q5SBNqwKWrVht",
-	"Qtnq+t+3uVmyARwovS0CidrEPb2K07Obm8vzv/YtXEZofc1CeTcDcg95c6usM+cSfr6Es+Jef/8ayj7w",
-	"3gLE6zLFDDF3BfyvCWJ/sASxzjYvzxMxYlIqFaPP0yhd/XGSy1KX3W6tI21vpnv5i0s0to7OLogxucBs",
-	"vND58GwreVaEZ/vc5pE8Fp69e6RHLua4ctX7hR373Jj4nLBjZ/ydI4/XRgU/ReDaOSLY2cE/azDw17De",
-	"R8N6n0Z0NgT1ulJBMZ43TzaK0by9Qi5GKTxW6y1VsbG5G/REE/RXqQ6f+Oro/APGvO5HF36NiNeBe0d+",
-	"h0GvmaU0H+jqmppLsa6ufdXnuxhYyS721c8VU4vxGs8mvuxrKBrTMO80dE0kg0vy3Xnv5MfmftaG303M",
-	"bGmTn40vFcC2E3tqd54SnbOT0eFrUM4/T1DOVxvBoyGyDuZXRcfuILvvHCCbTd0lgSISuSBTNGTnsp2d",
-	"bgdObOnezsR1vA5qlJSZ3VnJQlGIZDUVOsXmvpmNps8/a9+F35xxhpEE114V8yxY9veg4Vub6D97WGvl",
-	"Pnfnn2s5Zg5Wu/HL9ld++ZVffuWXnyEA9ol2dXQCLxIFN0WQh4qLJb1FOq11f/pZKax0Hv3IVvabn9UL",
-	"yb0h4BVB/EKmWGEkFKMFuPWXVGLLgXEiZh4JzGogUocFkJjOV4SGYcKkJPV2522z1Ww1291vW9+2yHBF",
-	"dHdeiD5RzOxHwSdkosHp1RZJXOvWXgKf0DAoKcxABz1Yh2dbk/LQVAfR3oVm1iXYtLQodya+KRaXq9MR",
-	"NPMeMc4klPAWYxsw5hU6VLhTmBjl8hzOEbqDkbqN4VLzeOiCDKsDSkrzuXjx8PPD/w8AAP//",
+	"7L3tchu5lT98K3iYrTLptCiSlsdjqqb24UjyWBlZciQq3uz0rBvqBsmOmgDTaIpmZvVUPj6f/xeRC8uV",
+	"/AvnAGj0CymSkuclcdVuxiLZDeAAOO/nd35qhGI6E5zxTDb6PzUmjEYshX+eDOlY/TdiMkzjWRYL3ug3",
+	"hhNGUibFPA3ZM0mCO5bKWPCAUEkokVkq+JgwnsXZkmR07BHWHrdJ4Dde+I3gkEjGIxJn5IaGt+qR4HS0",
+	"945m4SRoN7xGyv46j1MWNfpZOmdeQ4YTNqVqEtlyxhr9hszSmI8b9/de40yEFOdUN8UZzSZEjMhiQjOy",
+	"oJKEKaMZizySCZIyaiex7bDvExqyqJ42AyIzkS4JS9iU8eyZrKNH4Df8eafzItSUgz9YGz+T7K9zxkN2",
+	"Pp/esBS/8htBX802nFA+ZpIsJoyTbMLMMD4331Ae4bdxRqbijkkS4y9xWiKNWOoRKYDq54IzTXrC2R1L",
+	"CeVywVJJghedg4CMRAobShPm85mQsVpkm1y5GxhzZwM9spjE4YSoA0VTJmFkvUgyo2lGBE+WfUJhbmRK",
+	"I0Zulj6XYsoEV8uRjESCScJFRqb0lhHKCYviTG2ks+BnkogFJ6OYJZEkIxonbZ+v3cYZzTKWqi36H7/x",
+	"Q3fv9Y8/dPZe//hTx+t+fe/77cpHjf9oeDWbf0kzdhZP4wz+p3oArhjPyM0SJvu92vgxzdiCLkkzziQJ",
+	"UpqxvUQ9GvNxQGbJfBzzFhGcKPov9QaQTJ3ZGZWSRSSbpGI+npA46/tcvZbDyVAUUctlMkM6hzRJWPoM",
+	"znmkjhtNyJQukYz6FITzNFUTXMQ8Eos2UfdET9DnNJECbqckwX/t2YXu4f9esVDwKIATVvP1u5jPMxZ4",
+	"RO3jjKV6CBJnPmd8JNKQyTYZ3EgYXp1QSiRL7+KQkVji5CMSxSkLs2SJu8k+0eksYY1+t9Nx93Ia83g6",
+	"nzb6HbtDMc/YmKXFLbpkUxpztXMbb1MfPrF0Tdgoq6cdaQK58pV6hEqfFyhjx19NvPwnmoCt1UTy+Xoq",
+	"vX69G5Ek2+IcK/6t1iLJnGdxUkcZOEFqpeq7v85FRtUOp4yzBYvahX3dZsK4J6fRKoEEXz+TJI5wExWd",
+	"8cO90yhw95WENE1jJQmA4agTq1kR/MrcWKHuIfO53gG8LZJOGYkjtSLB3Zc+kyQRY5LEXLNhfWzOxHgc",
+	"8zG5wrccAkWY4p9qg32esplIFTcglMxScZOwaWlfG73RV68PvnrR+3o0Cg9eH3x183X4utvrvOoc0APa",
+	"fflyS/l1ybJ0ORhlLK3bdtzcTJAFVTyejUSq1pily5iPd969D4zerpKYC0ZvyR1N4ohmIkVODwdmljJ1",
+	"E0DGeyRiaXzHIjJKxZQoZhoKnjGe9YsaRcx9XhZumSBjloFUI+ciI+9EFI9iFgVkEWcTMc8IJTciWirx",
+	"lTAlfCZqQ2IQoxOlOoB4jcob82Hfb3w1+/DH2+6oc/Xf301fHPfo68vOp7d/9Btbbcq915jRlE5ZpjWv",
+	"04hNZyJjPFx+z5ZVqr2jt+qY4cYQSUf6eN6yJV62UIl6ewjh1EY0ozdUMpKllEsaqlcpBUz9YJHGcCh9",
+	"PktFxsJMekAbfcLlTHDJ+jDgjGWgCJAmvPWWLT0yZdlERB7qXOrwK2q2CFWHDIUZDODzUEyncZaxyKoa",
+	"dpRRnMrMjmUZCKqjJLAUUUxzltAlU/c8nSuZQ3nkcxhBms07LM4VZ0ItB4A5Kb2BReqeRzGLzFnXU1QH",
+	"oEl9nsVTJuaZRygJUypBpYSbGjIpiTmvOXVbuFSpJKFiGgN3Gni+7GrV7cf5yCxOEpLOuVQnVZLgoPM6",
+	"IMHp8cm79xfDk/OjP3/8/uTPH0/PP15fneCxJQFc5D24ycFhvs/qDMAPqM+jeDRiwJzhfK979+XJ9dXJ",
+	"cdAmFzxZqtXardKHIz9WffXqlI3mkiakGRx8+hS01PdcZKBcFkivpPuEhbdqz8c05m3yPVtKQoGtTJnS",
+	"ZdStFinpHZCJmKey7fNrdQIIZwvFGOaMNClJKY/ElFxfnx57RNJlC55BtUn9UJPSsycHiIGPK7WTZAK4",
+	"LaN6+/UDeKljdavwrDW8BqdTdT+dW7inrmGB4dFPZ4yPs0mj31PqyTTm5u9uneJ4OgJmVL3KQG5kMOa2",
+	"gWlF4hGyOS1djR4dS+SPgjMt6BRjDeBccsJomsRWk/d509pd6qc3iupafwxeBOpdNAzZTO1yJsQh6BvA",
+	"GJ7B2QZOEeu/1Zva3Z7fCHIFP86kz83M1BsVpVvq0eB5QJqUL828vXxPqDop+mK31Hlzt+kQ5UFGx1LN",
+	"XrFYNf+WPjCjudKJ8fwfdDpBmwzUjWeppY8+491esG5ntcnSWGEjNH3/+f+WDYVX982KpfDqvvWffuN/",
+	"Kx/WWw8rjIb3dMyIjP/G2ma+f52zdJlPFyyGwlwjNqLzJNO68ZR+Qunb7eizqP+sFcYXo1GtznduDYs4",
+	"Y1NQAuRtPFs1KYGvqZ1Vx2uMRDqlGQ791UHDe0hFuIKZ1Ol3p2DOjGJmmS1+W9ZGYJJKBOVzlOal66Tx",
+	"f6Rs1Og3frefO0L28Vu5fxrh5PBWbDg7/DGccBAjYPrpv06joFWY+EH9xO2Aj5z50F7hzSafX/nCLF/X",
+	"zjJzX/6oid6rp1H0gwL0LY2+Qz1c/aVVPfVPOpslMfp99v8i0fljZ6mWl9E4kXDtaDaX5GWnc2jFvrIN",
+	"vhp1wx7tsNc3X0cH4QuqVpmmIj0SkVrSt4Pjj98NhicfBn9WZ5ZJScewVNhY9M1Yowy5LIvInLNPMxZm",
+	"LEqWjftNV36ixr3Uy0YiVNxJeiRk+TOWwspJxGZgZinVxsxBCqWGqQOXz+bQKrMLKsmEJqM9Jc0zxttq",
+	"mt/SSNtIu1I5i7OE9Ym+2wR5HUlAEirx0i2R90+Ds9PjwfD04vzjm8Hp2clxgchmn0BZcRxBWTjR9x7I",
+	"+nQEdkxHNdspTRTbQqXwJmX0FpTsecKsWTJ4f1okqrENyID84eriHOcOCgZqRIR9ospaBzsTfgHCzlO6",
+	"+fXwzd7XKM1mNIZNnKepUBYoYTKkM21L0oxMhczIVwckYXcskWo6nEmlpXpqnODd4OzNxeW7k+OPaojA",
+	"0d5vlpmaveLVVjWCFcWcBHojA9KUjBHfWNlqETGTfqPVJkP2KSPTucxgMeqMUOMRmdCUhkqxvv59p9Pp",
+	"EMqXiwlL4dU0V8i4SEnMwcLTKwbLSmoXbUpAsPTJeyGzccqu/nhGQsrVaDJTGnk2YVPSDCpHRzHSe6/x",
+	"RqQ3cRQxvusZRscwyh/CGYvQJkpFog2jtHSI31xcfnt6fHxyXuEQ8EyKJktCw1v9png8yZQ4Ld7iJz7H",
+	"jt8vlmhQe+RmngGpYWIPzog0A7u2oHWI/g/7rdIBP+2NxByOwJ56ZUCUJMB3JowqA04NFGs65tpZxjgF",
+	"v22u3kqfo9c5OOi8CGCmwUHnQKlt5zX3y+e42Tj6NVdUpje4l7vsehJzRrq9PrkRnC1pGvXJ/nO4szCp",
+	"MBFK07xZkuf7le2/Ph8OlC12fnkyOB58e3ZSOQiRCOdTpbZrJmBmS8wCnnjz7Xj65tzgMVS6thkRNrcy",
+	"c7XNORtwdjPmzOdN8LZ0WwXO0SaF/cGwit6ft1Qeg2yiOpy0y9b0jAolPdJ1NBLpkYMOkTNxy/gHkUbq",
+	"6x6h5qcvc450pEb9lMnSzr0dXH08Pnl/cn48OB9eVeU7soAJlVrAqkUckoglLNNsCL0UIiVzyUhIZUgj",
+	"9o3Sdp5cKOlrgp6B4pTy3dDsOoojOGVU3uqojZ5aQVSZMFHUruz4QsurhI0yvZOO8Xsk+CiJw52VhLm1",
+	"5m/ZUk/QMdlLm1TvmChtVixJyTqHwwjWIQ6Quz7MME+7Q0Fp/AAmQBN17ZZrJ0Kaq5wvLY+IFKM8xh2G",
+	"T4A0j2GLrKuIg22xykfkGd/gRKRZsmzZk+Dz0q313JCv41Pa2juslY5VM2o3NnYYg8OEK2OcJrAZu568",
+	"LRT/0/PhyeX54Kxw0GI9CQK/fErNnjtaOngi5yk7LFzqOCqqaKNY0T62AalEjCUoQOciUzw+2tlSQrb3",
+	"qkSQq6PL0/fDj+cXw49KbhRvoH5GMZ0RjP20lwv/9iqmdMEnlVsI7FMss3q1XE3sPV0mgkZDIc5oOt5S",
+	"Y3BJ8n7w57OLwfHH4cXFx7PB5Xcnq60X9ikETbLbOfj65auvQA2Xn8lygQEV91arA4e7dvsbMxV8fJI0",
+	"u+Rd/C1qzZDFoDSGxzL3XByTg55Rd4pZByMjWcvW4PnJ6Xdvv724vlxxyiDczeLx5EbMUxBVUWkEyGh4",
+	"YrLODGm0cKTOHFzDzp0CaQY1iwnAFUq1y9XnN2wpIFYlCeMRaQZXJ3+8Pjk/Ovl4cT38ePHm4+Xg/LsT",
+	"FAPo291QyLie/oeljHn7ZjLG59sLGfLbkDHvUxgNuMkbiAbtbEMWvfR9clA66u8vT44uzo9PV7k+Cq5/",
+	"J+ZIZMzB/0Pty5/wuOe5O+asl7zplpeYBQrOVjPaK+0geyxP0SGKF+osTlgCZpgRBa9NllFBAba+InHH",
+	"ynLM3LGji/M3Z6dHwyLdF8JkFcncvSxmjCzEPImInNCU2Sv85AwcmQcOlTB6x4iaUEnsgZ9PcBO6WU3/",
+	"oRDvKF9qL47cXWtSlxpjpl2d8FEi6uVgePLx7PTd6bB0jgfvT0lKM2VATuNMi0H21PoBJjsRSJSZIn+w",
+	"qVD6wOo0jmeSzFi6Fwou51OWunOjSSIWEGVyV6P9HjYNxPpXTa7AjEqpiO+eP8Hb5DKnms8LwVmTM7Pa",
+	"s7GOP9YRS/9638nlAEpdczrPJiKN/7Y7K4MogJLpwIbYpxm49Ivbf30+uB6+PTkfnh4NyieAou+J3DCa",
+	"Km0EXiVSok6GzU/QgYLPow9hfg9EGXOnGMhUrm6RkeE4zWZQWkzQ6hNamL2yyGjRQewZwnhkkQo+TpZE",
+	"xmOOnuM8qwTdXjA05ZYC5m1zfsvFgvtcpCRld+IWTPMPHz7sDebZRE07pFnBxwbkYI79T6XgGx6r8nvr",
+	"E6lo/gvFgcKJuml8zEjz8s0R+erVy07LZPR+iyRKGU2m3/gN4xiksd/w0GD6xm9ox+9HJGQjKESVGru8",
+	"orE2kwYvwR2Nk8c4B5EDJjRT3HYLIxKdS6CVXJ8P/jQ4Pav1DlYCSXAY8lk/sW/QJP5gPu+DESWYTMpo",
+	"OFGTOSQOMdpPyKl0Do0a4wSyo3e2QLS0PDioSP4jULdWmLAmxGr0eVo1N3XQByn6xNtirLYFS5I9HXa6",
+	"mRujI4/mAbcomrpgOZTWFrRW6wXXXM5nM5FmLHrHopgO4dbsagVfn19dv39/cTk8Of747uT4dPBx+Of3",
+	"a0xhCB7dMFIZ4vNaw4paQXnMoA1Rcf1iNe4gM1prPUPUuqiTfU4yyL7TQSzQ4A7Rgwq6aoxxNshMwu1A",
+	"TQrz8SOx4EqdFZy1yUDH9SBpmkJeWq5pg4V4/vsuRNO4NjPFiJxbfbXlFaKDvf95+YL88///P6SLyTbg",
+	"DlB8C20enSsFIUgdorplbCZNgFLd7WrShsksed3pvOq+ft17efDqoPP6dXd9lonXOHYJWU36HKWM7WXs",
+	"U0acb9o4oM2j6nQezKzyGsWzUbuFcCLESBMAjrJNNFRjzlLFB7MYUw8sY6mYpjMWxqM4lKQJdv9oxDiw",
+	"CahD8OzxgLcbkdHybLmGsiPU/3MgdWUhzhWrjJxB7GhKw0nM2Z4NJoUiYn1SExn1aiLCQc4qPJ8HZfee",
+	"+kWVqXgkGF4Ozq9Oq58XgynwzhojF157dPH+5OO706t3g+HRW/XJ8fX7M9C2Pp6cnbw7OR8WPzQmG060",
+	"bL+p356ew6I/vj8bHNkX1HlgYFV1Thb16rp4mLcyNdIjq/0gQcU1CAPUs0rYnpPh24tjmOjg7OziA77f",
+	"yT4BitSqE/Bm465WPyt/V1ZoPeKEdT1SNHfKSc01bt/KUbWMvnxQ386nlOfnU86nU5rWHfd7N1voB+fs",
+	"5y//0T4kbv7CwswN/x7rcGdtBVaYMsZnCV0qzplHPydZNpP9/X2jZLZjsS+XPKOfWh7mJbQbD3KbuiSq",
+	"AcHiqDtGYptPVc9N17LM0ymK6CMTxawbKk+6oJzE8IR1tFVYmf0xTvuhLCyT11UrBnXmphJ56DcM5zo9",
+	"Qn348Ba7c9ED1e3wOVtcFUrg6ohgZLLAQjLKc9Escqn6SHlo/ExQ6AO+GUlSIabgcc0LsSSZUB4pw09Z",
+	"fCDpkRxPJ0sxNWXFWY9nGWne9UiAvwoK0w7FnZohrhTElJKDd71n0vzeSM6gZVyrpp7T5zSKjB1ZPFfo",
+	"ZHjoSOEAA/ztvafzbKJB9tCDw3jKZEans0ZZ0Vv/nKtzgJKXZ5Q+fPRlzambpUxZyjahsUj+u56R/Lds",
+	"lsGxgMToLL6JkzhbgnKG2SQSC1XgYUkmIokIF8TUVJrsqwul4vkNqGFRB2zw/tRVj1q4FVtyFcjQ22yr",
+	"hvDTe68xn0U77JRxTz/wzJ+MF7vEIJxcXZxz/kb37Lizq2MghVNXvTLw+Zo84saHOEliOiVXE6XlzxhN",
+	"WVEt7W2glOpkZmDP9fw01szeXGGs3C2WKqOJ0ScTsSBTypcVv7BXSI7xuU6FgZdhXI4sME/GeIwsF5ak",
+	"GUd4QumUtYCvRzFNxHiuTBBlbdLpituPo9QQVw9vpt+0OneAhxZTn9eFZbxcTsh6wjkrsBXdhUhcNmFx",
+	"6sgoOlObKCGNPWNT+SA7qIjheztPmqZ0mfOWza4VcpdVRLsq+/ot9cwzuJ0h48z+aAM6OmlSdaZMfjhc",
+	"9WH9K53DVrM3+ZebvrGWATQcYhWH9OzJK66ucGZWs4T3tRrrBZjeY5ZHqeUhCfS/dMVuJjKaHCm1MQAL",
+	"DsraNfOXVa0rMVUe6xmzsGUYW5VKmLMHQ210oPNTWD7F+cLWVYMYsQWOqDwZexQniuJeXr2u6Lhe7930",
+	"EMDW55PzbAWMJtrqXXby2WmEkV2avHf2Z0QTybwVmtQzaUAFHJVKvzJoHWLEPRP6gCNXFSRlkDJAqBEo",
+	"5Jon8a06JB6hWu8yTn+MWdEl0WmabDrLln0d/AMdkpMAFawACqmcmQbajQDeLa7ObPuJdLPdtazt9YvS",
+	"juMLVu/o0AxQ4jfq43WC/FJMmYAt+sM8iaFSyZHiLzeW4tegbux2roZwT+BAqVODVX7O0Sq8Wx0wmuk8",
+	"asEZSm3YaDgk8CAELVlEgp/ukTvhVzhpKxfciXV/kyekehhQKJygoXep3rTdFdeZDbU+fl2ZaNLOMNNI",
+	"10YfMZ6lNCHGLDWl/NpRD7gcgbY/h8sZC0igx9DiQ39nUAj0wM8KNWF1epZ9bjMDxpnCg8Qu0BKeqHhk",
+	"nO88Zyo/Prg1ZgLVm6AexPrp8iZoBW4VqeFicyVAfjDKgZpIftfNh+VL7DU+7akH9+5oCtul3lCd7pV5",
+	"Z76YtzizWqO7eoJobol3SVB8hbWw++6Ge0bJUP/2eVA0PwOTCiozAlZ4q03KP1FSAKpoUPZMhc5JsJLM",
+	"KIs+b2JGizmXMmjVnbef2z63xNjsfN/GPNrwYH8fm4zUx3kA1g9V+PXGfA5n+Mua2jnlvTqzu0SIHe3w",
+	"wiU4gud2Vc44W1SrautuGsrRPglgKcFhSXsCdqzOUaBvlbKZnQga6lQkwKRDdUcpJvDAg9RGCq2TTdIl",
+	"wZK36v3zuTXp4oyMBZOkqQukMZrIo9prSNeF0+s5uJKG916DFkKZ6x53gp73XgOXu9OQu9/+Ha7zDhds",
+	"c12zcJIethVpzmerXplYh2ur2rk12Daz3IqyqMaC+9y25mYWYkHslMnxWIsQKbWDPVjHG7a3C4urcQ3E",
+	"x/Af7Vx3TMrciNRDKR4jpE5HzxNA0IioYxz/onfxM9hflZ0r2mEeYZ8yxnF/XItsE+vqN7ALqwj+vZ5A",
+	"kYYfJjQjam7gC9LXAdKiYmR1yiBNSUinLCEhlaxPQsHvGMc9SpYkoGGGCi/jIFVnqQBHM2i+bBbrP0gQ",
+	"TkQ6l+j3gNqrZB6pa0T5kmjzbR5OwG/pgtcA6hA4WPLgr0RYKHxK8R9JQsqhbhM9xGLBy7FvmKC6VzkS",
+	"zA90728//jDY+2+69zeN7/Li9f1/1EXFNRUvMan7NGPTB09r8ehsqRDzPFT60APVqOo6ldB98Zr7qRe6",
+	"+82860FqTnuV5bu1oHRJfw/unlN8Ok8lMh+URWm9+Ss3Wv+63KO7ngH1bAZaYdYalLQhV6f2GEOuFYJs",
+	"Z8iUxtmRipdMzpMat/HqsF153I1oB3hBP/1sN+Hpr8FG/smS8QKJFCYyZavlapyYgzAjXY9cQfSnu4ML",
+	"88FcChuEVkcRgDvQWaBnvsol4xGZUQ1cmZHuDukuV5lIl49w5+X5dhUPHuAuO4DH6M+7WaIHCtA5oz6h",
+	"BXwznwcunFFgkvapwUMLqM4XDnQidR5DU9+a4Kn6PubERg99/o5yOoap/sxePofAj/fxlV+23sNX2B26",
+	"Ylu2cLCuimxDPM7SmuSkflYMjus8bnzxM6kFv3YpUuM8zKOKhdBjyddY+FH5wuVuGtfYUnxxL4unrPaR",
+	"fKCa++nUOzukfMgdWGApRboT9Ab6PIAPAw9r3DSq3ipCtw6t+xAuByS1aoRWD0EJLZuzng9AZWWJ4GOl",
+	"fz+dz3Fbv54D3vYzuAHZp4dXYzd1qH5diK1vKeV/Xs9hCfHNdR6qhTyR7zAnz+P9hgUMS7QFi2nzuzj9",
+	"fG6BrlZes8/g9CtJzM/v8qsOuOVl2uUylI+c+nD9KdnKXVfAE4q5u2eP9dc5nPy34atzaPFLuelymu16",
+	"y2tueJ1bLf/Zes9a1fj6NR75oR6lRgfLFQYqiYZ7XGdjHF0PyfCiv71xkc/mqX1027vdfp5NqmzIn3Jx",
+	"urZLjkVB7hLBMX0INohH2H9ApCzPozI0cNCdTUlznJFMiK2tLWTc8zTOlldQQoxCZxZ/z5aDeVYDSz3I",
+	"y5X10Qn+a2/w/hRRSLCq08O+CZg2bsoq1CMmAzAwSCM0msbwQp8H7y+uhmRf/SoogNbLiVhwQE33bA8b",
+	"KLmOdCYMoEFGCOY9oXJislNrEZ7tZHONG5eL0o+mLDULx7/eGHr+4cOwUWUyf/gwBDimga6vh/3rE13A",
+	"jL17sEAZWvYESieWc211TpiutBXpM0kuZoyfHpMjwTkLMzJLxV0MtX2pz3URuXULRWyWiKXpJYR6+tur",
+	"3suvlK6dsgwpiGXmJBTKXgLIPkpCwUfxeJ5ioVhC46nPrSoS4BNBy8uhLuE5yBFWPyYB4Du2fT5Uq0JD",
+	"646l0DhBMZbLN0dfv+q9JE1FmRsou9eFizNljMUhky1C5a3sa/h19WY9Jxb5nCZjkcbZZIqvtjjkTVxe",
+	"7hjDReNylc24nE5ZlsahujhO/wBDRmXJq8Pl6dT7gAvOAOWQfZpppS6WMtCA4sh04WMNU+9pxW8eBXgO",
+	"81njecMi/EZfH5z8gE2ybIbVqTEfCVNgSxEHRZ9LU480OK2ETxtHigtoHNLckoVyAVODLL06f5Is5qBQ",
+	"6N8Azmz5z7//w6I3+ty1iAuPBFoIQK3Y4PiEXFwP24F6GE+YrT4tJCW7r4sllkHcLLF4YbXjCK4DR6gB",
+	"dQQQElDX0bp2uimeUPceeovpV/kcS2/aPvf5735HjtyqC58PNU4vRAiInM9YKpl1E83mN0msmAe56wGc",
+	"rTqtfRK4KLCKCkkssyudBuwR7bvVX/u8+X4wPHqLlA00jEsxpCQDKCfSwQa3Q4aXl92f4snDDFFwdyC5",
+	"77oO7qpUM41SMZuxCO44dDrpk4BGUXHMgDRNZmr5iLQwHGLWUX6Mi4VpaJNHOhU/xgmj4XPXJRELE7iP",
+	"N/McdnIuWSufd/D+ekj29XHd/8mYiPeB5k+28ZtWzSzJb1hI5xJc5mNAwjFlZ2XiA24tI7AFbXKSF1pD",
+	"P58mAJ/eLEkceWQ0TxIg8YymAI2Lr/I0qKcHBkJE1GbnVRKFewKdLcAtb4NMKKUdJFuo+1HvMycSK3n4",
+	"c1LJ7p9QLFizF8oGo1wHrFpo34GJKKVv6ed8TnJ30HcntVTfzx+CRSKMKYh0mulZwMkgZNXG2Vfs64Me",
+	"2E50cdZWq3Rz/zN6ayJs9a6o588di+v5c9KsLBPcUi0H52kJKwUkJsvvV3oEjeO6xiloGEsblruKYs7m",
+	"ryaabgfl2PvQ/nAxAfxjqQbQ1AKVZb2js6mVIkOJ/am4Q+VJ74n53GyAej2qXUCzPtE0g92oz5cqQieC",
+	"Z0LfI4ahXQtmAJ5v7d/IjCpHJF3KPtBNu0fU7LTPpOTvtd74/HWuH4Wcm4I3C0LoN8BPuGjBzoDTB+bM",
+	"tZEmDaqClgXqL2iBQmTGZn0SjwiLMdJL40QLyTCJ1YSgIYiaINT967POBYACSKaBdfTsgX4Vz6rga8Ue",
+	"8BurPa3cZKPeq+ExJAhhawCiWtAlKsCyCLYGJw34iK3BYFPJkjtWrSLsW8ZpxTqtrAURwQ1OCLxf5mxE",
+	"6jQ2RsOJjrc38XAn8Z1WthwOpZk+Si8j/+11V0YUSPa7nhoBd0MqmyG9ZRHJqyuR72rEDql2wS5X3T71",
+	"RmswGbBFmzvbMiw3P0u8TjCCoMajnHOrALmVYscztFZz8EcIT2h7DG8AXH7A/vA51VffRs/Ai6CP9UkE",
+	"/R0NKaZxFCUM6jrXnpBnoLW0+moBT3DFuup+1+GH+NxEtz34/oYZODPGdcaL6xgFPLBJypjulwd9d+oQ",
+	"GNrkAwJf+ZzypVeATCnxGyAurqxNSh6cHGwzltVV+7w+plHKwEfpAEknNlyD9MzHgnqLaoKXz+McB7Fc",
+	"JWDU5fp8f6+Q7F9p+0LwEqrjkyrTjktGUspvpdksixw2pjPZ0lktLMcntExGMXjB1YlBGSs4VsJrdBmf",
+	"I7yMA2V6sywSVmkvyZ1pyqWhZ6wgQ9Pb9pnFDmDYEUzqfmsgg4GNPZO1wSir5ut+W/j44UZwqmCqKoUq",
+	"8nSPNbMhmvPgErAblG5oVo/+YZAbicZe1QfQ5/qpenCQft4EUGq/Q15Daw6k7RUAVI7gdoDYbPscetSF",
+	"2NbRkcCuF1JJ/eth0CqCVxpBhxhDir2bLTSMTrucUBSFgqOwCJc+B014JXZyUXIBuB91ujc3C54pj/y+",
+	"W3ZIQba0bhKbmeCt9k/Zvn26X1+zvsmx31DXANYNmCnDo7eaNR+fnJ0MT6oMGbs5aoxSfPmhdQ+twiw1",
+	"JxNaoxx0ewGphabBg2x2Wuu0los5jY01fITUfQyh56s0+5F3JrTUM1uhBQeqd0FLb6orbqoAv7hG0zgQ",
+	"KoFvmW7d53QO1AuE24snAcayDRAVizAzLHV14QMDeuEAZjWrUFk6A2JJgt/D32TKophCjL9lQb3K3W18",
+	"rjv2Xb45Il/3Xr5uoaJqpqXUj8UkzpicgVs+FXNARPYI46HQPSsBjUUnR+kCct+fB7onjs/BdaF+1P3K",
+	"6ZijW+g01W+jr1+E6j8jGgXYrNWpHD8k+BMlx2iivtIFlRpQS42reHSqswgJ+nsltNxhde14IsZmasvy",
+	"5j+mexBfatkhsXmGBOPAgopqYVoCazKox8iGUb+cp+qQa+dUTcMOp8+P6dvRKfbtMLiNbkeg7os+AriT",
+	"Z/fPbMNOt1HRoWmOim4ovd8gYYLDKpssUiGWuinS3LixahsHwZapf0EfySp5qgBX5mgPCnCV5t7lsIbY",
+	"zocWcEC1paC2ZSH6hIJvF7hhEfSzuYWzVwNzBrlnWWN/b+BGh/osfDz3yCs+eaLUcKetz0TbPKlItEsc",
+	"FfV8tfXNeHyOZNCIddUmPpDuDLjViqzPSYB4OEGfKBvZcUQJDm2nn5MAGWHQh9OpG88DGBB+DQ7/oO+g",
+	"4HlklswlRgfUr6F9Afw2Vmw3C/pKmQa92TAm9RN0HhsDWX0CksP+tX8r+FhbAYMCljkisCLIa7E3knu8",
+	"ugGpwctSVMYYYbFxks+xcxK2LHJQtbQbKncK5Wkvxe7s6HjvW6FVaYxkTr/EbkjWja1GVPYWdoMv9+X2",
+	"8ChYmGPFNizSMTDFg97rwOclqGNzjQBET5rrU0TIg2OHot6F2gswd5cEFrsr0A5XAKvz6tHqDn0eaIAv",
+	"+LmyD2dMzBLmtiGiUSSJtHB7kPOtJ1FC3VPsBqFLUQVqlo0rr9YR5JErJkFZUDe49xXRDYNaWlV1myiF",
+	"E6ddcfCy80KRcQUy2yGxAMPmibq2fGQM5nTwsqNUExf0rU1Ouc9vRDaBVHrpMthC+z6IRCRxyHTmsQ4v",
+	"vDsdNrzGPE10OEL29/fFjHE8W22Rjvf1Q3Jf/TavIXAiE2RFIELbqU5ST7/Ra79sdyBtYcY4ncWNfuNF",
+	"u9N+gVn0E4gz7juIFePabvPa3K+x9KkM9X47Nr9x26ILDM64ViNRrKkbPDPlBz5HpAqMxenKHBPjQZiF",
+	"pqL1Xswl4xrITc5vdC9DALw4JLAlGvIClR/4Qt0gJ5XdeiaASzm4IS0CZlbtZA+LCCOh+o80viJtcebY",
+	"G0wW0TfUQdUBtlgiBAcCfJlY38x0l1USr9tBXWdBup2O0udlruWDs0WMSH4QPO06HzMM0oUUYhA0U093",
+	"8Aw6sYxGv3GWR00axabmP9Q2PjZ+J2S2sDemx6DO2VTX0iPxmAvYDrVTqzrS2vrVui7NLzfo0rzBFPHI",
+	"7D5HDb7wiFbS9UkLOan3scvwBj/UjYDvfyw1X+11OpujA0tsnYwJWKAxOhg40J3YJDR1HOiaH3IYihWI",
+	"W05maKPX6X211+3u9V4Oe51+R/3ff9fE6DOqM+4XArLT98JUSMmUrqEYVttNWATSas5XgxTiJFeuGt3y",
+	"wK4ioJt81b2/3xja2MEmqsE1rkEnAkDnA9yhuhfbndx3urvCI92HHyn0D4CHXjz8UN6AUz3Re/3wE+U+",
+	"Ffde4+UmKyr2BIOnXmy0qBxZXW0MopJqbkUcxCE6RoAI/cmPXqOkKgO0NdUth5S6WpVlR9oOpy6ym1Uf",
+	"ekrh1J12dMjUKRDKESGqjnufB/ZK5AFp9Qc4w0zFolE4MRCFLzys9c8Zbzt4rX3uwg+SWvRB4qAkWdGp",
+	"zVG3yDVlVvpqV03CRpnPlUKeTdgS8z1uYGywU1H8IBXqhMqRE5qvSpUHmJzjYIHsnx89g07+rYiWW/K5",
+	"VHGKAqN7gIvtwKJWcqWtuYq9/euarOVwVu1KC+/7imDofm6C/ZbY/rb78cBGuD2zin0WToZ0/FCDBfjN",
+	"vdc4E7gdD/3e/g4m9SsWKJ0NBEpds1L1bHeD0crdAeG5l5ssraapwm9NAh7ZdCHDXTcSgrottnqXzaCI",
+	"LdppvWC8REeRi8/tJCdviNOdYX++mGPzAEyCJWLk828ZzTzyNh5PEsojj3yAKR7PmTL2k/kY+j2DLB5l",
+	"LFUjg1PKdZ3HnDx/jiErMY1DyC14/tyNOpY7O4BHTfteMBxpgkM0q6nGcioNyAl4IX3uvi0H/4ReRebT",
+	"PqF5g+eqgwJjZNR0ETXZJgu69Hyugau5sHGh3Psq0jx+fcMmMY/AH+Q2Jyn2ss4kS0akGSja7+enQgdW",
+	"1YewN4FnPPjGU46NJz3odERJMJ0nWTyjabavNnAvohkNyHymrqGT+mqHxfWo35NgFCcsaJMP2rus6aX9",
+	"ls+f5+z0+fM+7ADalKBEN1HRuGXLHKLFIzCZPTgeIKQwj6EFKWrwsFLOg0NIfdHOA02Y/NVKIxrid8b1",
+	"qMae0vR2PiNN9XJJ/iJijk4ISiD60dIRdZ3KhQRgkbLt1Rsh9828zrpoTRT+msPwUXCYK2OxNAnKuCX4",
+	"bxm0kTjlZLTnzy10rs1vAaL0SfC7IP+sqTGT3Dh3xGYZBsYgncaWlwS/C1o1gLXOOwwIBPzDpqUEI5GG",
+	"LAp00+QEnwOitwPUPZdczGSsXvVN0CJRnDKIPM05BK1tnPOGYZ4huLpdzVRTwfoD5fPnpFnnHWyhA3jG",
+	"sOeooVEBHtlDrO+URdbuhywXZfqTgfrJM5lvGmkGzT+1L9ottdLmRftK/+vo4nz47LgFibZOHBhioBDk",
+	"t5e1D358YtNs9CV3Mt9IM7DjQfQADnuhRQASRSy4g6JszoaTQqeujiFAOoe6U7t2CL3Zv24SEd46KAaK",
+	"IDybsCwOaaKmmweymkHhy6ClDtGcJoHF0wfX+t4EDk8cmaHmNMnHawb/Eyg2QkiglNCYz5k81l/mL9KV",
+	"wRDMosU5kZjju7mdfJAs0zjEp4P/D1Lr4L5WzqRpeKAkFnoe/19zpjTytSIcZp6oUek4pbOJxOufBwQj",
+	"EvOI8QzdnGozD4sjBf8PXiHPZvlhOqUB0fZIyDg6NEEINgMMQ/3z7//A0JSiLSxKEjHPYL2Ggp6+RkzD",
+	"+SpTjAs4WaV7hD5WM+1m8M0336j3cqGOUTP44Yd//v0fP/4YOAvFe38jOFtSOI77z8k///4P8nwfiArk",
+	"tlktNM9CozaqnooMYrGJkJmmrJNaqq6ruik6T10ArEto3cA6FocxjZPpbEKRWTxXN+25/l/4z0e1EIwl",
+	"SwOyqlYl0nz2+pxQOAvKrDABPB8CBU5plblpRflfiv9UAC8xwUafJiC9z5tOhbWJaK2T+5je0OtBJKqu",
+	"k82qWLFaEyLfmdgwaQaw0G6vb2nQJ/vP8ySXMBESpdfz/aDVx6Pn5u+AyFc0hECvzyG3XiQOq1ETInOu",
+	"36Ro7pLc07d9z+WzeONxnJGAhp2EC5/n55m6Eh7WYCelA70Uwq8co7F491iEsh5mhAi6htBaScnzztQ+",
+	"mq7a2P2EJREgON8w0qRFQUeUyUledjqFZUu61Mfyk+LGJt0OT0xTJyJnIo2ZtGpv0NJRooIuhJn/yNSh",
+	"B6Vi7pDGohk9JoQsNeS0QcUoHk37TyenCd/E/jqnCQ5pGhT43A4+n+XeJZvBwRVTSmJJNS4UzciKBWlv",
+	"0g2TdU4ehN3/OZw8NdonuC14KAzkq9LAnKcQ8KJRUns9kqu8XqG7nQgzlu3JLGV02ih6CYpVi2acqk/A",
+	"2kOW+k1KgnZOTPWo27jI1gPexJymywf78cDQ1RpTXRuJq0LooU0cHJXGTPZFOb0KLQURH6cPLtAzJfgn",
+	"Yi4Z+Z6xmWKFqLn2ySCi5B1N5QRuz38N2+Ts9Lu3w7cX11cnZI+cqz/UVx/AygFhZVSjVIkbpYsldDoj",
+	"2TzVKVvvBpcDnzelUqtjPm75/BTydJRKMJ8hwvp/qh/qkqi85msXKqxy+GgT2IKgYI+61KbVgZ2DNg/o",
+	"QWp7tYXwOfx0id2CorPOdK3oFhtz/FDqLdXt2QCXIi9cwLxFhnX52d2sdfT19jovh91e7mrLvXavcq9d",
+	"7YGpdd1V3ue47tyOHN1Ss4xuqdPF9o4+3fhlvbuvzpVAFixlX5yA/wpOwN4mS0R2cc1Njsxvzn94qrWO",
+	"XF7lvO0xzsS8HAvFY8LqGlYfw+fSRTZwg1SYGER5htkLSnmrFM6W63maiv23PPXjNahT9W4DNO4y6bjY",
+	"QswrkqS5IuGo7XObbxxSGdKIfaNYepAHEEGngnRtvnTz3tHswTT2UjNO6FDq86Luj/2llHnFRnqyldxn",
+	"qPXVfRIg2UdXZ8tbFhn7Ok6Vcj+H+hEp8nnmxonO3VdqYsLcfEsooyu0lyZNSKlC9fgDrKhIBl0FbzZy",
+	"LHRrJ6O56sETKrO+WxjolXDClI5csy+Zk1BXXPgzcjNPbvVasKQMFQv3uMDJKKFeSddoNw5W+VD1jzOA",
+	"OcpXwvnT52iHRbE0uIFIXsq1BJFZnCTqdLAU7M5Y3QaIheWbqXFbddaQqXRFkkEZHXXS6bCYjkzjaEGX",
+	"5bT6l51esA975+WNy2iiONnSHACfK8NZElvL4WwYZAyrCYPChZYIZrwb88gkc45iHkuT9/QXcWOd1E6C",
+	"PtTuG7gI43WylIntFOosD+Qiu1oeI5hBo5o8hK8t1r46BzkTwiMIHQ8uoZoTuCqHSF+Qglqqs70sxopW",
+	"62+ESBhV8r2a5HNQb3lYFAEemZaQhRvpuVoL5rqDrwNzD2KszRkDbMuvXKc4ePiJc5EpyRZtrIS8pfLY",
+	"bjKqERtoAu9TFgqOkDlvaJzoNf3MmkBvo536DjOOn0B50Ddk1+CjV59M6kbUMdFG2oJap9wJKpmcCiZU",
+	"iVtthIWYJ5GBC7fy7WaeQbUQ+t4EZxqtIs+/H8WJ9p6M6axNLoqCVJkrMeZbALdCB6x5OzT2r/WMfMdy",
+	"t8gj8/Q+RzrGE+RWvCwbaL0nzq3Y2ZS6/xdjYb8l2+JSXbNtmYOTnreVHL8yp1gJyhmI9Gpqn0a9yBzE",
+	"MhNEwZpIHuke0laYS1DFFVOxl7oFLaotuhm+yuemog4r4AclxBKjXYcJo+nqBoGHFvDO1RxNpSkq8HTL",
+	"zEOyLvHQ5+syD9vk2/l0JnO+e4gFIklBeYPaRqzTRBwmILOtzKzjidcOIszuOtvjcgGZ7b5guWkFQ00T",
+	"6zF5f2SP4Gqj7TMAi7h8K1hkGXxvE/9iZzdiRZ83FXArem8ktxzi/7ISLK/K52LxRZxpcfYI3fpLauAD",
+	"4hfPfa6ganmULLfX02fz2nxADe2DWVkYVi3hbNx1n8mVuFQg7BDav4Ql5vMyllgRQoy4CGKQXISjJ2yU",
+	"QQ/eWKKgZVG/kOoOLjUn1x1zjXQy+2OEHVkj6y7dtf1Swm5bw8EN17wTMiMnn0KWJEZLOqNTxqFQlAxT",
+	"OmYRlMn/TCnvADKzcPp3P7m0+7nMrMdRd51E61aCZi++SLQvEu03LdEuS33anyZAtZ9Hkn96yCNV0x5R",
+	"u37jtK7iuQxEN6pAQbY8nz9QDF1fX0yTpAIHb1s25pivPndQhQFFRT2o5edKrLsZS3Up8hBd3JBmaEBM",
+	"TPFyn1AHzisPyelYHTIwMSKa82K0BWF7aYR2ZpsopZ/fcrHgTmQBoBNW1icXcVq3lqi/QH0tDbF63soT",
+	"3Y7gh582ER1ON62uaTOoXlmWKuXOJ46ggT5UWxdIeWun161Or2enZ1rxrZ1grzRB2yiL7JE/sVRwCo6U",
+	"+U0Sh1iKsX4J3drS3hW1zG7F71bWXrXT7AOVv2vbq7rdZr84K39L4Q+oPqbrJQNsrCunjKz5jM7P2uqt",
+	"QYTFW+Uu3NghzSM6DxYKGTJRe2RlGeoX2t4bOba6TtqmVZTloZIuGM4GO9Fyeo0c7HMHN5sm2QQC/TEk",
+	"Khhw3grRD+EHOVC1bSxq1qAevmE+h0AzzZQcbeP4TnWQzupf2XxciUTo9AhZDxpqF0Ay+4iXaFF5awnp",
+	"wGd6ZM4TJp0kQg2Kh/zO50BE0+OoBle0uRbqsk9WQF3qpOMSxOVaHFKsonBDc+eW7K1D7IEBWdaIyAYQ",
+	"jauQRjWSJikBaVrITHuHVkFm+ryEmUk2h8xci4u5CgpTl0gV0TDbANZch4a5tp/8BuCYa0AxDyugmOe/",
+	"7wLq6VpMTFOyiPlHNDFYzLnnwudXGSKgOFuAEDIaDDPGYEkBuPkBSNxZjuursZ0rmHM2F6g2PWVbFXFQ",
+	"Bg/+ZSEHbGcwx44BDLIcrM+5uUoN6uVqUNN89aKl1BrrjTDvdJpPvij1ljQJsnlnaquTuTqXHaxH9sgR",
+	"nc0TpjiVSMMJTSOQeMUeZfkyBpk5hl3PpOygL7DIkJoAGlG+q8UFOUPkKq5pM+1M+b35CPU1tZ7V8Rso",
+	"hKVJKPgSpVu78Vha3HWLNLjrAtN211Kv0TZ21jCLLfRWuWRKcj0TSkB9jkzzKtG3jvPU7otjRRxsZ0Uc",
+	"bLWLnxEkosh1NtwpSLtTuoRn8B21k6MiQHLzfntnG6CrR/+66eWfIxXMItL/20FS/NyW1CCKqrbJxlbT",
+	"hu4903wD8c52N6/qYmHf2Uq/JAaI4YotiC09tHbEtfar+zEULrnTJQaMLM/nCGdBk2RZTUbRNbvRstUm",
+	"xiNWKA02M3KaGenhwbnnc5Omi2ieC5o6uSDrOp7UNjYxqdOxtMkrCCZQ9npao1BrozpP3SC75u3DsP6R",
+	"ZnN0HzpwpX1jYYA+X8JpD5zu76DDazJkC+jlUQQcsKW+RUXc583g6uji/cnHd6dX7wDsvOWh4lkeE8GR",
+	"nW4epKmL2bXGasEBIE8QXwOArlZZP7o4f3N2ejTU784WIj89C0hoxA46RvlvkwsOJQVGny8XAyiF3uYI",
+	"schm/pj+/nqzHPsPKexS7tAaNYBa0Lzr2vcpCyxZEko0HmyrPvZZ11qr8RiFWi7orKB/mPYKcJWLvlJn",
+	"KY1+7977qeSsLHzfvf9xe2mvF/iAemY3MhOoCGuLR11GtrD8oKlhSFufI6hZoVtBqSqdjV+WlrjOOmKe",
+	"WKRTFtnLx8VCX8A4kw5B/y0T2M0efFFaPrPSok/rOg/wk6swP1mAic3r6mraiKQsYYBODeaGlliHRccb",
+	"uifirEZx8Hkz7zYDFUK60ISSMZ1BPo61QzFH3ulbAu5Jqx5ojH0NuiJSXfTlc0TEqS/T0x5SaZzKBnNj",
+	"w+K6vs+BB4tUVxWRDKCBoS7NRDzBjUd04Yx2fVpkFZOdBI8Xm8RM51JXGcg4YTxLlvkgiG8hNVILeg+3",
+	"zy/y+bEZtuymw31FR12+sdu57Kybzn05loGZnnJos6732Z2OaoHbfZ5XGWJRIr0R88wprPKqb30R1BY7",
+	"ri4Fe6T7r5BxtVHJVRkd5ksB1ZcCqq0KqB5p+q4rpSr7myo1VeWABxgBJgcSU0lmNJtothtnedhP8dym",
+	"bfMqquVSim8CwGJ73CaCr2z62To0FZRK/fU55pU5lglEzGJOwP6IyF2vTb4VSuKkLDcTjV00cD3qRZPO",
+	"xKXqQwffsazCOx6rde/iLv039YU+0q/5pdbrN6Y/08d4/R6fK/FwAtiVYXNPXlUGXTpLJWSkVEHm87Ul",
+	"ZIXkBJHq3IRiAZkNwVUKyCDV3edPnev+Xj34pPrXrm4iA1a2Jj6ICdXQuFinVD+TZBHzSCzau8frfjU1",
+	"W4YC0eOidWup9CuRVa8fVb61U9zukdnv/8qC60sO/K9K0OaFYKUjXFsRtqG9sX1JWDnzEHPudF1Xsdu3",
+	"TgBU2n7EwoRiD36fB+ucY4HxQbkBDTBcrGxBwQyfRTE4FMiE3jHIGeRi4XNsk64BCG1HaUBcVk+12m6S",
+	"oOHXaxIFbUEaTZnPdUlam5y63hnAU0IpEJHmHPHETX5ja/OiNGXXbCGpr2sI/wuJakyqeSCBZscy6sL6",
+	"NovSfP7yMrwmG8vl+kT7nTPrNyqIfvVFon6RqF8k6oOFaJ8nZ6WAX7pJVZqLaRdzt1PJpgVp6gnbmVOn",
+	"nT+uGs2Zk1OQhsn5Pt+1IO2NaRKAMCWwUBT8uW/R5wXswBuWLVgV/M8jVN7Ch1fwljc0VP/dpSTNQbn/",
+	"LZSjVdo9blWOVhI8xkWi7LmyGHr5ClGkG/2GRmNuuOC86qnXT1uU9qJ+ksVpve7Yab0ZHJ+Qi+thuzKx",
+	"bm/tzF78HLVm+bnaus6scNCLLOFLodlvu9BsNbN35I/Lkn6hYjMn6t+ECFCgmUBQU2PmSqximZkRTp7P",
+	"IQMuqvD7Yixpl0o0n59rmNu7LrSauOuRCVWvceEBlehxwWNNTRo0l5Y01oi2WmZNIeotfZ5N2BSyKyRz",
+	"m/FDgiZbtN0UBg+T/8bxHeOedQhXTXe87T7H9EjdGQwbS2FDkauTo+HpxblTNrRhrZoi9eb1acQpT/P5",
+	"ivo027miUg+Xb3o/TwMpIP8SkWqQWyD6+gq1mINxDC8dkXMzbl11GoHUUZ/vVJ1m3ruyOg28Fb/i6rRy",
+	"0jHQzOf6+j19dZoJuz5ddZrDWx5XoObzfE9+ngI1LOjJ+fOvuj7t8uLdycUziZ15mu7FPOg9WJN20KsU",
+	"pdlGDY37svJYUhQ3LD3rFTgXaeZY1pn60naMhLxbuVkFWq9GPVTTQZ5WRyyLWG1S2Zr6v68Ko+QvcKj0",
+	"qkwkagv39CyOT6+uLs7+dGLpEqL3NU/lXU/IHfTNjarOnEv4+QrOymv99Vsou9B7AxKvqhSr6U76pUDs",
+	"361ArLfJw7NUhExKZWKc8CzOlv8+xWWZK243tpE2d9Pt/+QyjY2zs0tqTCExGy90MT3bap416dk+t3Uk",
+	"D6Vnb5/pUcg5rp31bmnHPjcuPift2Hn/1pnHK7OCH6NwbZ0R7KzgXzUZ+Eta74NpvY9jOmuSel2toJzP",
+	"W2Qb5WzeQakWo5Ieq+2WutzYwg16pAv6i1aHv/gS6Pw3zHndjS/8HBmvQ/eO/AqTXnNPaTHR1XU1V3Jd",
+	"Xf+qz7dxsJJt/KufK6cW8zWeTH3Z1VE0olExaOi6SIYX5NuzwdH37d28Db+anNnKIj+bXCqRbSvxBE1R",
+	"d87O2crp8CUp518nKeeLj+DBFFnn5Ndlx26hu2+dIJsP3SeBYhKFJFN0ZBeqnZ1uB05u6c7BxFWyDjBK",
+	"qsLutOKhKGWyGoROsb5vZqvt88/ad+EXF5xRLCG0Vyc8S579HXj4xi76z57WWrvO7eXnSolZoNV28rL7",
+	"RV5+kZdf5OVnSIB9pF8dg8DzVNFNMeQbJcXSwTybNPo//KgMVjqLv2dL+8mP6oH0zjDwmiR+ITNEGIlE",
+	"OIew/oJKbDkwSsXUI8HI9jpXbwqgMJ0vCY2ilElJmt3eq3an3Wl3+193vu6QmyXR3Xkh+0QJs+8FH5Ox",
+	"JqfXmKdJo9/YBzmhaVAxmIEPejAPz7Ym5ZFBB9HRhXbeJdi0tKh2Jr4qg8s1aQjNvEPGmQQIbzGyCWNe",
+	"qUOFO4TJUa6O4Wyh+zLStDlcahwPQ5BRfUJJZTz3XNz/eP9/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

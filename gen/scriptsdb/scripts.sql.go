@@ -7,6 +7,7 @@ package scriptsdb
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -43,6 +44,17 @@ type ScriptCreateParams struct {
 	Description pgtype.Text
 }
 
+type ScriptCreateRow struct {
+	ID          int64
+	Title       string
+	Author      pgtype.Text
+	Description pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // Queries of the Core Script Management Service (schema scripts). Every query is confined to the
 // caller's tenant: another tenant's rows are never read, changed or counted, so they answer exactly
 // like rows that do not exist. Sections and transitions share their script's tenant (the foreign
@@ -51,14 +63,14 @@ type ScriptCreateParams struct {
 // and no row comes back when it has another one (or does not exist), which the handler tells apart
 // with the matching GetByID.
 // ScriptCreate stores a new script at version 1.
-func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptsScript, error) {
+func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptCreateRow, error) {
 	row := q.db.QueryRow(ctx, scriptCreate,
 		arg.Tenant,
 		arg.Title,
 		arg.Author,
 		arg.Description,
 	)
-	var i ScriptsScript
+	var i ScriptCreateRow
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -112,10 +124,21 @@ FROM scripts.scripts
 WHERE tenant = $1 AND id = $2
 `
 
+type ScriptGetByIDRow struct {
+	ID          int64
+	Title       string
+	Author      pgtype.Text
+	Description pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // ScriptGetByID reads one script.
-func (q *Queries) ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error) {
+func (q *Queries) ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptGetByIDRow, error) {
 	row := q.db.QueryRow(ctx, scriptGetByID, tenant, iD)
-	var i ScriptsScript
+	var i ScriptGetByIDRow
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -149,9 +172,20 @@ type ScriptListParams struct {
 	RowLimit  int64
 }
 
+type ScriptListRow struct {
+	ID          int64
+	Title       string
+	Author      pgtype.Text
+	Description pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // ScriptList pages through scripts in creation order; title and author, when given, match as
 // case-insensitive substrings (LIKE wildcards in them are taken literally).
-func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptsScript, error) {
+func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptListRow, error) {
 	rows, err := q.db.Query(ctx, scriptList,
 		arg.Tenant,
 		arg.Title,
@@ -163,9 +197,9 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ScriptsScript{}
+	items := []ScriptListRow{}
 	for rows.Next() {
-		var i ScriptsScript
+		var i ScriptListRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Title,
@@ -193,11 +227,22 @@ WHERE tenant = $1 AND id = $2
 FOR UPDATE
 `
 
+type ScriptLockByIDRow struct {
+	ID          int64
+	Title       string
+	Author      pgtype.Text
+	Description pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // ScriptLockByID reads a script and locks its row until the transaction ends; a cascade delete holds
 // it so that no section or transition can be added (their foreign key needs the row) meanwhile.
-func (q *Queries) ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error) {
+func (q *Queries) ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptLockByIDRow, error) {
 	row := q.db.QueryRow(ctx, scriptLockByID, tenant, iD)
-	var i ScriptsScript
+	var i ScriptLockByIDRow
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -231,9 +276,20 @@ type ScriptPatchParams struct {
 	IfVersion   pgtype.Int8
 }
 
+type ScriptPatchRow struct {
+	ID          int64
+	Title       string
+	Author      pgtype.Text
+	Description pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // ScriptPatch changes the given fields of a script, keeps the others and bumps its version, if it
 // still has if_version.
-func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (ScriptsScript, error) {
+func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (ScriptPatchRow, error) {
 	row := q.db.QueryRow(ctx, scriptPatch,
 		arg.Title,
 		arg.Author,
@@ -242,7 +298,7 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptsScript
+	var i ScriptPatchRow
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -274,9 +330,20 @@ type ScriptReplaceParams struct {
 	IfVersion   pgtype.Int8
 }
 
+type ScriptReplaceRow struct {
+	ID          int64
+	Title       string
+	Author      pgtype.Text
+	Description pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // ScriptReplace sets every field of a script (absent optional fields become NULL) and bumps its
 // version, if it still has if_version.
-func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (ScriptsScript, error) {
+func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (ScriptReplaceRow, error) {
 	row := q.db.QueryRow(ctx, scriptReplace,
 		arg.Title,
 		arg.Author,
@@ -285,7 +352,7 @@ func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (S
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptsScript
+	var i ScriptReplaceRow
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -313,9 +380,21 @@ type SectionCreateParams struct {
 	Kind        pgtype.Text
 }
 
+type SectionCreateRow struct {
+	ID          int64
+	ScriptID    int64
+	Title       string
+	Description pgtype.Text
+	Kind        pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // SectionCreate stores a new section heading of a script at version 1; its position is allocated in
 // the same transaction by the handler.
-func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (ScriptsSection, error) {
+func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (SectionCreateRow, error) {
 	row := q.db.QueryRow(ctx, sectionCreate,
 		arg.Tenant,
 		arg.ScriptID,
@@ -323,7 +402,7 @@ func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (S
 		arg.Description,
 		arg.Kind,
 	)
-	var i ScriptsSection
+	var i SectionCreateRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -415,10 +494,22 @@ FROM scripts.sections
 WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
 
+type SectionGetByIDRow struct {
+	ID          int64
+	ScriptID    int64
+	Title       string
+	Description pgtype.Text
+	Kind        pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // SectionGetByID reads one section heading of a script.
-func (q *Queries) SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsSection, error) {
+func (q *Queries) SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (SectionGetByIDRow, error) {
 	row := q.db.QueryRow(ctx, sectionGetByID, tenant, scriptID, iD)
-	var i ScriptsSection
+	var i SectionGetByIDRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -441,17 +532,29 @@ WHERE s.tenant = $2 AND s.script_id = $3
 ORDER BY o.ord
 `
 
+type SectionListByIDsRow struct {
+	ID          int64
+	ScriptID    int64
+	Title       string
+	Description pgtype.Text
+	Kind        pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // SectionListByIDs reads the given section headings of a script in the order of ids (the order a page
 // of sequence positions gives); ids that are not the script's are left out.
-func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsSection, error) {
+func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]SectionListByIDsRow, error) {
 	rows, err := q.db.Query(ctx, sectionListByIDs, ids, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ScriptsSection{}
+	items := []SectionListByIDsRow{}
 	for rows.Next() {
-		var i ScriptsSection
+		var i SectionListByIDsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.ScriptID,
@@ -494,9 +597,21 @@ type SectionPatchParams struct {
 	IfVersion   pgtype.Int8
 }
 
+type SectionPatchRow struct {
+	ID          int64
+	ScriptID    int64
+	Title       string
+	Description pgtype.Text
+	Kind        pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // SectionPatch changes the given fields of a section heading, keeps the others and bumps its version,
 // if it still has if_version.
-func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (ScriptsSection, error) {
+func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (SectionPatchRow, error) {
 	row := q.db.QueryRow(ctx, sectionPatch,
 		arg.Title,
 		arg.Description,
@@ -506,7 +621,7 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Scr
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptsSection
+	var i SectionPatchRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -540,9 +655,21 @@ type SectionReplaceParams struct {
 	IfVersion   pgtype.Int8
 }
 
+type SectionReplaceRow struct {
+	ID          int64
+	ScriptID    int64
+	Title       string
+	Description pgtype.Text
+	Kind        pgtype.Text
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tenant      string
+}
+
 // SectionReplace sets every field of a section heading (absent optional fields become NULL) and bumps
 // its version, if it still has if_version.
-func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) (ScriptsSection, error) {
+func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) (SectionReplaceRow, error) {
 	row := q.db.QueryRow(ctx, sectionReplace,
 		arg.Title,
 		arg.Description,
@@ -552,7 +679,7 @@ func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) 
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptsSection
+	var i SectionReplaceRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -580,16 +707,27 @@ type TransitionCreateParams struct {
 	Text      string
 }
 
+type TransitionCreateRow struct {
+	ID        int64
+	ScriptID  int64
+	SectionID pgtype.Int8
+	Text      string
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Tenant    string
+}
+
 // TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
 // same transaction by the handler.
-func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreateParams) (ScriptsTransition, error) {
+func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreateParams) (TransitionCreateRow, error) {
 	row := q.db.QueryRow(ctx, transitionCreate,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.Text,
 	)
-	var i ScriptsTransition
+	var i TransitionCreateRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -664,10 +802,21 @@ FROM scripts.transitions
 WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
 
+type TransitionGetByIDRow struct {
+	ID        int64
+	ScriptID  int64
+	SectionID pgtype.Int8
+	Text      string
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Tenant    string
+}
+
 // TransitionGetByID reads one transition of a script.
-func (q *Queries) TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsTransition, error) {
+func (q *Queries) TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (TransitionGetByIDRow, error) {
 	row := q.db.QueryRow(ctx, transitionGetByID, tenant, scriptID, iD)
-	var i ScriptsTransition
+	var i TransitionGetByIDRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -689,17 +838,28 @@ WHERE t.tenant = $2 AND t.script_id = $3
 ORDER BY o.ord
 `
 
+type TransitionListByIDsRow struct {
+	ID        int64
+	ScriptID  int64
+	SectionID pgtype.Int8
+	Text      string
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Tenant    string
+}
+
 // TransitionListByIDs reads the given transitions of a script in the order of ids (the order a page of
 // sequence positions gives); ids that are not the script's are left out.
-func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsTransition, error) {
+func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]TransitionListByIDsRow, error) {
 	rows, err := q.db.Query(ctx, transitionListByIDs, ids, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ScriptsTransition{}
+	items := []TransitionListByIDsRow{}
 	for rows.Next() {
-		var i ScriptsTransition
+		var i TransitionListByIDsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.ScriptID,
@@ -739,9 +899,20 @@ type TransitionPatchParams struct {
 	IfVersion pgtype.Int8
 }
 
+type TransitionPatchRow struct {
+	ID        int64
+	ScriptID  int64
+	SectionID pgtype.Int8
+	Text      string
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Tenant    string
+}
+
 // TransitionPatch changes the given fields of a transition, keeps the others and bumps its version, if
 // it still has if_version.
-func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams) (ScriptsTransition, error) {
+func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams) (TransitionPatchRow, error) {
 	row := q.db.QueryRow(ctx, transitionPatch,
 		arg.Text,
 		arg.SectionID,
@@ -750,7 +921,7 @@ func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptsTransition
+	var i TransitionPatchRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -782,9 +953,20 @@ type TransitionReplaceParams struct {
 	IfVersion pgtype.Int8
 }
 
+type TransitionReplaceRow struct {
+	ID        int64
+	ScriptID  int64
+	SectionID pgtype.Int8
+	Text      string
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Tenant    string
+}
+
 // TransitionReplace sets every field of a transition (an absent section becomes NULL) and bumps its
 // version, if it still has if_version.
-func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplaceParams) (ScriptsTransition, error) {
+func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplaceParams) (TransitionReplaceRow, error) {
 	row := q.db.QueryRow(ctx, transitionReplace,
 		arg.Text,
 		arg.SectionID,
@@ -793,7 +975,7 @@ func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplacePa
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptsTransition
+	var i TransitionReplaceRow
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,

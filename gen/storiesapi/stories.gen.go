@@ -21,7 +21,41 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for ActionFormat.
+const (
+	ActionFormatAction    ActionFormat = "action"
+	ActionFormatBoneyard  ActionFormat = "boneyard"
+	ActionFormatCentered  ActionFormat = "centered"
+	ActionFormatLyrics    ActionFormat = "lyrics"
+	ActionFormatNote      ActionFormat = "note"
+	ActionFormatPageBreak ActionFormat = "pageBreak"
+	ActionFormatSynopsis  ActionFormat = "synopsis"
+)
+
+// Valid indicates whether the value is a known member of the ActionFormat enum.
+func (e ActionFormat) Valid() bool {
+	switch e {
+	case ActionFormatAction:
+		return true
+	case ActionFormatBoneyard:
+		return true
+	case ActionFormatCentered:
+		return true
+	case ActionFormatLyrics:
+		return true
+	case ActionFormatNote:
+		return true
+	case ActionFormatPageBreak:
+		return true
+	case ActionFormatSynopsis:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for StoryElementElementType.
 const (
@@ -44,6 +78,24 @@ func (e StoryElementElementType) Valid() bool {
 	}
 }
 
+// Defines values for ExportStoryPdfParamsPaper.
+const (
+	A4     ExportStoryPdfParamsPaper = "a4"
+	Letter ExportStoryPdfParamsPaper = "letter"
+)
+
+// Valid indicates whether the value is a known member of the ExportStoryPdfParamsPaper enum.
+func (e ExportStoryPdfParamsPaper) Valid() bool {
+	switch e {
+	case A4:
+		return true
+	case Letter:
+		return true
+	default:
+		return false
+	}
+}
+
 // Action v2's `Action`, a stage direction.
 type Action struct {
 	// ActionId A positive identifier.
@@ -51,7 +103,18 @@ type Action struct {
 
 	// Description What happens in this action.
 	Description string `json:"description"`
+
+	// Forced Written with Fountain's forcing `!` (added).
+	Forced *bool `json:"forced,omitempty"`
+
+	// Format How a screenplay sets it (added): `action`, `centered` text, `lyrics`, a `synopsis`, a
+	// writer's `note` or cut text (`boneyard`), both not printed, or a forced `pageBreak`.
+	Format *ActionFormat `json:"format,omitempty"`
 }
+
+// ActionFormat How a screenplay sets it (added): `action`, `centered` text, `lyrics`, a `synopsis`, a
+// writer's `note` or cut text (`boneyard`), both not printed, or a forced `pageBreak`.
+type ActionFormat string
 
 // Character v2's `Character`.
 type Character struct {
@@ -100,6 +163,9 @@ type ErrorResponse struct {
 	Message string `json:"message"`
 }
 
+// FountainDocument A screenplay in Fountain (https://fountain.io/syntax), UTF-8.
+type FountainDocument = string
+
 // FullStory v2's `FullStory` (script header, `sections`, `story`, `orchestration`) with `totalCount`,
 // `limit` and `offset` added. `story` is one page of the story in ascending `sequence`.
 type FullStory struct {
@@ -131,6 +197,9 @@ type FullStory struct {
 	// Title Title of the script.
 	Title string `json:"title"`
 
+	// TitlePage The script's screenplay title page, in order, when it has one (added).
+	TitlePage *[]TitlePageEntry `json:"titlePage,omitempty"`
+
 	// TotalCount How many story elements match, on every page together.
 	TotalCount TotalCount `json:"totalCount"`
 }
@@ -157,6 +226,9 @@ type PageLimit = int
 // PageOffset The number of matching elements skipped.
 type PageOffset = int64
 
+// PdfDocument A PDF document.
+type PdfDocument = openapi_types.File
+
 // SectionHeading v2's `SectionHeading` with `kind` and `startSequence` added. `sequence` is the heading's place
 // among the script's headings (scope `sections`), not a story position.
 //
@@ -169,11 +241,23 @@ type PageOffset = int64
 // not contiguous reports its first start within the answer, also when it started earlier, before
 // the answer's first element.
 type SectionHeading struct {
+	// Depth A screenplay section's level (the number of `#`), when it has one (added).
+	Depth *int `json:"depth,omitempty"`
+
+	// Description The heading's description (a screenplay's synopsis), when it has one (added).
+	Description *string `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (added).
+	Forced *bool `json:"forced,omitempty"`
+
 	// HeadingId A positive identifier.
 	HeadingId Id `json:"headingId"`
 
-	// Kind What the heading marks (`act`, `scene`…), when it says.
+	// Kind What the heading marks (`act`, `scene`, `section`…), when it says.
 	Kind *string `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number, when it has one (added).
+	SceneNumber *string `json:"sceneNumber,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -193,8 +277,26 @@ type SequenceNumber = int64
 
 // SpokenWord v2's `SpokenWord`, a line of dialogue; `sequence` repeats the element's position.
 type SpokenWord struct {
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before them; no cue is printed (added).
+	ContinuesDialogue *bool `json:"continuesDialogue,omitempty"`
+
 	// DialogueId A positive identifier.
 	DialogueId Id `json:"dialogueId"`
+
+	// Dual The right-hand side of a dual dialogue (added).
+	Dual *bool `json:"dual,omitempty"`
+
+	// Extension The cue's extension, e.g. `(V.O.)` (added).
+	Extension *string `json:"extension,omitempty"`
+
+	// Forced The cue was written with Fountain's forcing `@` (added).
+	Forced *bool `json:"forced,omitempty"`
+
+	// Lyric Sung, Fountain's `~` (added).
+	Lyric *bool `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed before the words, parentheses included (added).
+	Parenthetical *string `json:"parenthetical,omitempty"`
 
 	// Sequence A position in the script's story order (scope `story` of the Central Sequence Service).
 	Sequence *SequenceNumber `json:"sequence,omitempty"`
@@ -265,11 +367,23 @@ type StorySequence struct {
 	TotalCount TotalCount `json:"totalCount"`
 }
 
+// TitlePageEntry One key of a screenplay's title page, as written.
+type TitlePageEntry struct {
+	// Key The key (`Title`, `Credit`, `Author`, `Draft date`, `Contact`, or any other).
+	Key string `json:"key"`
+
+	// Value The value; the lines of a multi-line value are separated by `\n`.
+	Value string `json:"value"`
+}
+
 // TotalCount How many story elements match, on every page together.
 type TotalCount = int64
 
 // Transition A transition (`CUT TO:`, `FADE OUT.`) in its place in the story (added to v2).
 type Transition struct {
+	// Forced Written with Fountain's forcing `>` (added).
+	Forced *bool `json:"forced,omitempty"`
+
 	// Text The transition as the script prints it.
 	Text string `json:"text"`
 
@@ -280,6 +394,9 @@ type Transition struct {
 // CharacterId A positive identifier.
 type CharacterId = Id
 
+// EndSequence A position in the script's story order (scope `story` of the Central Sequence Service).
+type EndSequence = SequenceNumber
+
 // FilterByCharacter defines model for FilterByCharacter.
 type FilterByCharacter = string
 
@@ -288,6 +405,9 @@ type Offset = int64
 
 // ScriptId A positive identifier.
 type ScriptId = Id
+
+// StartSequence A position in the script's story order (scope `story` of the Central Sequence Service).
+type StartSequence = SequenceNumber
 
 // BadGateway The body of every error response.
 type BadGateway = ErrorResponse
@@ -330,6 +450,48 @@ type GetFullStoryParams struct {
 	// CharacterId Only the elements of this character.
 	CharacterId *CharacterId `form:"characterId,omitempty" json:"characterId,omitempty"`
 }
+
+// ExportStoryFountainParams defines parameters for ExportStoryFountain.
+type ExportStoryFountainParams struct {
+	// ScriptId The script whose story to read.
+	ScriptId ScriptId `form:"scriptId" json:"scriptId"`
+
+	// StartSequence The first story position to include (from the start when left out).
+	StartSequence *StartSequence `form:"startSequence,omitempty" json:"startSequence,omitempty"`
+
+	// EndSequence The last story position to include, not below `startSequence` (to the end when left out).
+	EndSequence *EndSequence `form:"endSequence,omitempty" json:"endSequence,omitempty"`
+
+	// FilterByCharacter Only the elements of the character with this name, ignoring case (v2). An empty name is `400` (leave the parameter out for every character).
+	FilterByCharacter *FilterByCharacter `form:"filterByCharacter,omitempty" json:"filterByCharacter,omitempty"`
+
+	// CharacterId Only the elements of this character.
+	CharacterId *CharacterId `form:"characterId,omitempty" json:"characterId,omitempty"`
+}
+
+// ExportStoryPdfParams defines parameters for ExportStoryPdf.
+type ExportStoryPdfParams struct {
+	// ScriptId The script whose story to read.
+	ScriptId ScriptId `form:"scriptId" json:"scriptId"`
+
+	// StartSequence The first story position to include (from the start when left out).
+	StartSequence *StartSequence `form:"startSequence,omitempty" json:"startSequence,omitempty"`
+
+	// EndSequence The last story position to include, not below `startSequence` (to the end when left out).
+	EndSequence *EndSequence `form:"endSequence,omitempty" json:"endSequence,omitempty"`
+
+	// FilterByCharacter Only the elements of the character with this name, ignoring case (v2). An empty name is `400` (leave the parameter out for every character).
+	FilterByCharacter *FilterByCharacter `form:"filterByCharacter,omitempty" json:"filterByCharacter,omitempty"`
+
+	// CharacterId Only the elements of this character.
+	CharacterId *CharacterId `form:"characterId,omitempty" json:"characterId,omitempty"`
+
+	// Paper The paper size to lay the pages out on.
+	Paper *ExportStoryPdfParamsPaper `form:"paper,omitempty" json:"paper,omitempty"`
+}
+
+// ExportStoryPdfParamsPaper defines parameters for ExportStoryPdf.
+type ExportStoryPdfParamsPaper string
 
 // GetStorySequencesParams defines parameters for GetStorySequences.
 type GetStorySequencesParams struct {
@@ -441,8 +603,60 @@ type ClientInterface interface {
 	// has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 	// `offset` is `400`. An `offset` past the end gives an empty page.
 	//
+	// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+	// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+	// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+	// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+	// page of 10. Any other `Accept` gets JSON.
+	//
 	// Corresponds with GET /stories (the `GetFullStory` operationId).
 	GetFullStory(ctx context.Context, params *GetFullStoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportStoryFountain Read a script's story as a Fountain screenplay
+	//
+	// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+	// format: its title page, then every section heading where its section starts, and every
+	// action, spoken word and transition in the current story order, with the markup each element
+	// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+	// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+	// between `startSequence` and `endSequence` (both included, either may be left out), of every
+	// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+	// before the first element of its section the answer holds, after the headings before it in
+	// the sections order that have no element of their own (an act before its first scene).
+	//
+	// A story imported with `importScript` (Core Script Management) comes back as the document that
+	// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+	// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+	// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+	// empty line that does not end the element, is kept); runs of blank lines become one blank
+	// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+	// cue directly); the continuation lines of a title page value are indented by four spaces.
+	// Forcing marks are written where they were, and also where an element would otherwise be read
+	// as another kind (an action in capitals gets `!`), so that importing the export again yields
+	// the same story, element by element.
+	//
+	// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+	// `INVALID_RANGE`.
+	//
+	// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+	ExportStoryFountain(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportStoryPdf Read a script's story as a printable screenplay (PDF)
+	//
+	// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+	// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+	// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+	// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+	// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+	// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+	// from the second page; a title page when the script has one. Section headings, synopses,
+	// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+	// core font Courier; other characters print as `?`.
+	//
+	// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+	//
+	// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+	ExportStoryPdf(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStorySequences Read a range of a script's story
 	//
@@ -472,9 +686,81 @@ type ClientInterface interface {
 // has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 // `offset` is `400`. An `offset` past the end gives an empty page.
 //
+// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+// page of 10. Any other `Accept` gets JSON.
+//
 // Corresponds with GET /stories (the `GetFullStory` operationId).
 func (c *Client) GetFullStory(ctx context.Context, params *GetFullStoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFullStoryRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportStoryFountain Read a script's story as a Fountain screenplay
+//
+// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+// format: its title page, then every section heading where its section starts, and every
+// action, spoken word and transition in the current story order, with the markup each element
+// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+// between `startSequence` and `endSequence` (both included, either may be left out), of every
+// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+// before the first element of its section the answer holds, after the headings before it in
+// the sections order that have no element of their own (an act before its first scene).
+//
+// A story imported with `importScript` (Core Script Management) comes back as the document that
+// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+// empty line that does not end the element, is kept); runs of blank lines become one blank
+// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+// cue directly); the continuation lines of a title page value are indented by four spaces.
+// Forcing marks are written where they were, and also where an element would otherwise be read
+// as another kind (an action in capitals gets `!`), so that importing the export again yields
+// the same story, element by element.
+//
+// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+// `INVALID_RANGE`.
+//
+// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+func (c *Client) ExportStoryFountain(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportStoryFountainRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportStoryPdf Read a script's story as a printable screenplay (PDF)
+//
+// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+// from the second page; a title page when the script has one. Section headings, synopses,
+// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+// core font Courier; other characters print as `?`.
+//
+// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+//
+// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+func (c *Client) ExportStoryPdf(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportStoryPdfRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -585,6 +871,214 @@ func NewGetFullStoryRequest(server string, params *GetFullStoryParams) (*http.Re
 		if params.CharacterId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "characterId", *params.CharacterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportStoryFountainRequest constructs an http.Request for the ExportStoryFountain method
+func NewExportStoryFountainRequest(server string, params *ExportStoryFountainParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/stories/fountain")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scriptId", params.ScriptId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.StartSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startSequence", *params.StartSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endSequence", *params.EndSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterByCharacter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterByCharacter", *params.FilterByCharacter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CharacterId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "characterId", *params.CharacterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportStoryPdfRequest constructs an http.Request for the ExportStoryPdf method
+func NewExportStoryPdfRequest(server string, params *ExportStoryPdfParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/stories/pdf")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scriptId", params.ScriptId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.StartSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startSequence", *params.StartSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endSequence", *params.EndSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterByCharacter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterByCharacter", *params.FilterByCharacter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CharacterId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "characterId", *params.CharacterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Paper != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paper", *params.Paper, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -778,10 +1272,66 @@ type ClientWithResponsesInterface interface {
 	// has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 	// `offset` is `400`. An `offset` past the end gives an empty page.
 	//
+	// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+	// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+	// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+	// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+	// page of 10. Any other `Accept` gets JSON.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stories (the `GetFullStory` operationId).
 	GetFullStoryWithResponse(ctx context.Context, params *GetFullStoryParams, reqEditors ...RequestEditorFn) (*GetFullStoryResponse, error)
+
+	// ExportStoryFountainWithResponse Read a script's story as a Fountain screenplay
+	//
+	// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+	// format: its title page, then every section heading where its section starts, and every
+	// action, spoken word and transition in the current story order, with the markup each element
+	// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+	// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+	// between `startSequence` and `endSequence` (both included, either may be left out), of every
+	// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+	// before the first element of its section the answer holds, after the headings before it in
+	// the sections order that have no element of their own (an act before its first scene).
+	//
+	// A story imported with `importScript` (Core Script Management) comes back as the document that
+	// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+	// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+	// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+	// empty line that does not end the element, is kept); runs of blank lines become one blank
+	// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+	// cue directly); the continuation lines of a title page value are indented by four spaces.
+	// Forcing marks are written where they were, and also where an element would otherwise be read
+	// as another kind (an action in capitals gets `!`), so that importing the export again yields
+	// the same story, element by element.
+	//
+	// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+	// `INVALID_RANGE`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+	ExportStoryFountainWithResponse(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*ExportStoryFountainResponse, error)
+
+	// ExportStoryPdfWithResponse Read a script's story as a printable screenplay (PDF)
+	//
+	// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+	// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+	// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+	// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+	// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+	// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+	// from the second page; a title page when the script has one. Section headings, synopses,
+	// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+	// core font Courier; other characters print as `?`.
+	//
+	// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+	ExportStoryPdfWithResponse(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*ExportStoryPdfResponse, error)
 
 	// GetStorySequencesWithResponse Read a range of a script's story
 	//
@@ -919,6 +1469,242 @@ func (r GetFullStoryResponse) ContentType() string {
 	return ""
 }
 
+// ExportStoryFountainResponse200Headers the declared response headers of an HTTP 200 response for ExportStoryFountain
+type ExportStoryFountainResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// ExportStoryFountainResponse401Headers the declared response headers of an HTTP 401 response for ExportStoryFountain
+type ExportStoryFountainResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ExportStoryFountainResponse429Headers the declared response headers of an HTTP 429 response for ExportStoryFountain
+type ExportStoryFountainResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ExportStoryFountainResponse503Headers the declared response headers of an HTTP 503 response for ExportStoryFountain
+type ExportStoryFountainResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ExportStoryFountainResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportStoryFountainResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportStoryFountainResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportStoryFountainResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ExportStoryFountainResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportStoryFountainResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportStoryFountainResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportStoryFountainResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportStoryFountainResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportStoryPdfResponse200Headers the declared response headers of an HTTP 200 response for ExportStoryPdf
+type ExportStoryPdfResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// ExportStoryPdfResponse401Headers the declared response headers of an HTTP 401 response for ExportStoryPdf
+type ExportStoryPdfResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ExportStoryPdfResponse429Headers the declared response headers of an HTTP 429 response for ExportStoryPdf
+type ExportStoryPdfResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ExportStoryPdfResponse503Headers the declared response headers of an HTTP 503 response for ExportStoryPdf
+type ExportStoryPdfResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ExportStoryPdfResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportStoryPdfResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportStoryPdfResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportStoryPdfResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ExportStoryPdfResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportStoryPdfResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportStoryPdfResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportStoryPdfResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportStoryPdfResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetStorySequencesResponse401Headers the declared response headers of an HTTP 401 response for GetStorySequences
 type GetStorySequencesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1049,6 +1835,12 @@ func (r GetStorySequencesResponse) ContentType() string {
 // has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 // `offset` is `400`. An `offset` past the end gives an empty page.
 //
+// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+// page of 10. Any other `Accept` gets JSON.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stories (the `GetFullStory` operationId).
@@ -1058,6 +1850,68 @@ func (c *ClientWithResponses) GetFullStoryWithResponse(ctx context.Context, para
 		return nil, err
 	}
 	return ParseGetFullStoryResponse(rsp)
+}
+
+// ExportStoryFountainWithResponse Read a script's story as a Fountain screenplay
+//
+// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+// format: its title page, then every section heading where its section starts, and every
+// action, spoken word and transition in the current story order, with the markup each element
+// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+// between `startSequence` and `endSequence` (both included, either may be left out), of every
+// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+// before the first element of its section the answer holds, after the headings before it in
+// the sections order that have no element of their own (an act before its first scene).
+//
+// A story imported with `importScript` (Core Script Management) comes back as the document that
+// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+// empty line that does not end the element, is kept); runs of blank lines become one blank
+// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+// cue directly); the continuation lines of a title page value are indented by four spaces.
+// Forcing marks are written where they were, and also where an element would otherwise be read
+// as another kind (an action in capitals gets `!`), so that importing the export again yields
+// the same story, element by element.
+//
+// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+// `INVALID_RANGE`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+func (c *ClientWithResponses) ExportStoryFountainWithResponse(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*ExportStoryFountainResponse, error) {
+	rsp, err := c.ExportStoryFountain(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportStoryFountainResponse(rsp)
+}
+
+// ExportStoryPdfWithResponse Read a script's story as a printable screenplay (PDF)
+//
+// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+// from the second page; a title page when the script has one. Section headings, synopses,
+// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+// core font Courier; other characters print as `?`.
+//
+// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+func (c *ClientWithResponses) ExportStoryPdfWithResponse(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*ExportStoryPdfResponse, error) {
+	rsp, err := c.ExportStoryPdf(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportStoryPdfResponse(rsp)
 }
 
 // GetStorySequencesWithResponse Read a range of a script's story
@@ -1160,6 +2014,9 @@ func ParseGetFullStoryResponse(rsp *http.Response) (*GetFullStoryResponse, error
 		}
 		response.JSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/x-fountain) unsupported
+
 	}
 
 	switch {
@@ -1185,6 +2042,242 @@ func ParseGetFullStoryResponse(rsp *http.Response) (*GetFullStoryResponse, error
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetFullStoryResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportStoryFountainResponse parses an HTTP response from a ExportStoryFountainWithResponse call
+func ParseExportStoryFountainResponse(rsp *http.Response) (*ExportStoryFountainResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportStoryFountainResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportStoryFountainResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportStoryFountainResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportStoryFountainResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ExportStoryFountainResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportStoryPdfResponse parses an HTTP response from a ExportStoryPdfWithResponse call
+func ParseExportStoryPdfResponse(rsp *http.Response) (*ExportStoryPdfResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportStoryPdfResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportStoryPdfResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportStoryPdfResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportStoryPdfResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ExportStoryPdfResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -1318,6 +2411,12 @@ type ServerInterface interface {
 	// GetFullStory Read a script's story in order
 	// (GET /stories)
 	GetFullStory(w http.ResponseWriter, r *http.Request, params GetFullStoryParams)
+	// ExportStoryFountain Read a script's story as a Fountain screenplay
+	// (GET /stories/fountain)
+	ExportStoryFountain(w http.ResponseWriter, r *http.Request, params ExportStoryFountainParams)
+	// ExportStoryPdf Read a script's story as a printable screenplay (PDF)
+	// (GET /stories/pdf)
+	ExportStoryPdf(w http.ResponseWriter, r *http.Request, params ExportStoryPdfParams)
 	// GetStorySequences Read a range of a script's story
 	// (GET /stories/sequences)
 	GetStorySequences(w http.ResponseWriter, r *http.Request, params GetStorySequencesParams)
@@ -1408,6 +2507,189 @@ func (siw *ServerInterfaceWrapper) GetFullStory(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetFullStory(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ExportStoryFountain operation middleware
+func (siw *ServerInterfaceWrapper) ExportStoryFountain(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportStoryFountainParams
+
+	// ------------- Required query parameter "scriptId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "scriptId", r.URL.Query(), &params.ScriptId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scriptId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scriptId", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "startSequence" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "startSequence", r.URL.Query(), &params.StartSequence, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "startSequence"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "startSequence", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "endSequence" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "endSequence", r.URL.Query(), &params.EndSequence, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "endSequence"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "endSequence", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "filterByCharacter" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filterByCharacter", r.URL.Query(), &params.FilterByCharacter, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "filterByCharacter"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "filterByCharacter", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "characterId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "characterId", r.URL.Query(), &params.CharacterId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "characterId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "characterId", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ExportStoryFountain(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ExportStoryPdf operation middleware
+func (siw *ServerInterfaceWrapper) ExportStoryPdf(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportStoryPdfParams
+
+	// ------------- Required query parameter "scriptId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "scriptId", r.URL.Query(), &params.ScriptId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scriptId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scriptId", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "startSequence" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "startSequence", r.URL.Query(), &params.StartSequence, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "startSequence"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "startSequence", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "endSequence" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "endSequence", r.URL.Query(), &params.EndSequence, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "endSequence"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "endSequence", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "filterByCharacter" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filterByCharacter", r.URL.Query(), &params.FilterByCharacter, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "filterByCharacter"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "filterByCharacter", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "characterId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "characterId", r.URL.Query(), &params.CharacterId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "characterId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "characterId", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "paper" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "paper", r.URL.Query(), &params.Paper, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "paper"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "paper", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ExportStoryPdf(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1649,6 +2931,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/stories", wrapper.GetFullStory)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/stories/fountain", wrapper.ExportStoryFountain)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/stories/pdf", wrapper.ExportStoryPdf)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/stories/sequences", wrapper.GetStorySequences)
 
 	return m
@@ -1710,6 +2994,46 @@ func (response GetFullStory200JSONResponse) VisitGetFullStoryResponse(w http.Res
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFullStory200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetFullStory200ApplicationpdfResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetFullStory200TextxFountainResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetFullStory200TextxFountainResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/x-fountain")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -1820,6 +3144,320 @@ func (response GetFullStory502JSONResponse) VisitGetFullStoryResponse(w http.Res
 type GetFullStory503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response GetFullStory503JSONResponse) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountainRequestObject struct {
+	Params ExportStoryFountainParams
+}
+
+type ExportStoryFountainResponseObject interface {
+	VisitExportStoryFountainResponse(w http.ResponseWriter) error
+}
+
+type ExportStoryFountain200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type ExportStoryFountain200TextxFountainResponse struct {
+	Body          io.Reader
+	Headers       ExportStoryFountain200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ExportStoryFountain200TextxFountainResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/x-fountain")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportStoryFountain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportStoryFountain400JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportStoryFountain401JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportStoryFountain403JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ExportStoryFountain404JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountain429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportStoryFountain429JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountain500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportStoryFountain500JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountain502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ExportStoryFountain502JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryFountain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ExportStoryFountain503JSONResponse) VisitExportStoryFountainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdfRequestObject struct {
+	Params ExportStoryPdfParams
+}
+
+type ExportStoryPdfResponseObject interface {
+	VisitExportStoryPdfResponse(w http.ResponseWriter) error
+}
+
+type ExportStoryPdf200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type ExportStoryPdf200ApplicationpdfResponse struct {
+	Body          io.Reader
+	Headers       ExportStoryPdf200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ExportStoryPdf200ApplicationpdfResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportStoryPdf400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportStoryPdf400JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdf401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportStoryPdf401JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdf403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportStoryPdf403JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdf404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ExportStoryPdf404JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdf429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportStoryPdf429JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdf500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportStoryPdf500JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdf502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ExportStoryPdf502JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportStoryPdf503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ExportStoryPdf503JSONResponse) VisitExportStoryPdfResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1982,6 +3620,12 @@ type StrictServerInterface interface {
 	// GetFullStory Read a script's story in order
 	// (GET /stories)
 	GetFullStory(ctx context.Context, request GetFullStoryRequestObject) (GetFullStoryResponseObject, error)
+	// ExportStoryFountain Read a script's story as a Fountain screenplay
+	// (GET /stories/fountain)
+	ExportStoryFountain(ctx context.Context, request ExportStoryFountainRequestObject) (ExportStoryFountainResponseObject, error)
+	// ExportStoryPdf Read a script's story as a printable screenplay (PDF)
+	// (GET /stories/pdf)
+	ExportStoryPdf(ctx context.Context, request ExportStoryPdfRequestObject) (ExportStoryPdfResponseObject, error)
 	// GetStorySequences Read a range of a script's story
 	// (GET /stories/sequences)
 	GetStorySequences(ctx context.Context, request GetStorySequencesRequestObject) (GetStorySequencesResponseObject, error)
@@ -2052,6 +3696,58 @@ func (sh *strictHandler) GetFullStory(w http.ResponseWriter, r *http.Request, pa
 	}
 }
 
+// ExportStoryFountain operation middleware
+func (sh *strictHandler) ExportStoryFountain(w http.ResponseWriter, r *http.Request, params ExportStoryFountainParams) {
+	var request ExportStoryFountainRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportStoryFountain(ctx, request.(ExportStoryFountainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportStoryFountain")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ExportStoryFountainResponseObject); ok {
+		if err := validResponse.VisitExportStoryFountainResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ExportStoryPdf operation middleware
+func (sh *strictHandler) ExportStoryPdf(w http.ResponseWriter, r *http.Request, params ExportStoryPdfParams) {
+	var request ExportStoryPdfRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportStoryPdf(ctx, request.(ExportStoryPdfRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportStoryPdf")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ExportStoryPdfResponseObject); ok {
+		if err := validResponse.VisitExportStoryPdfResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetStorySequences operation middleware
 func (sh *strictHandler) GetStorySequences(w http.ResponseWriter, r *http.Request, params GetStorySequencesParams) {
 	var request GetStorySequencesRequestObject
@@ -2083,145 +3779,181 @@ func (sh *strictHandler) GetStorySequences(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39chvJkeer1MEXIUDXgkDqY0ZgODYgiZqhLZGyyFmtbzChLnYngFo2quCuAiHYoYh9jXuBe7B9kovM",
-	"rOqubjT45bFjz+s/7CGb3fWRlZ+/zCz9pZeZ5cpo0M72xn/pLUDmUNKPn6SD92qpHP0fPsnBZqVaOWV0",
-	"b9w7B+3E5Va4BYjfGz0Xc+lgI7eir5wVaSkdPCnwU6XnqVgV67nSA2G0gGsot0Jqu4FSuIV0YiWthVy4",
-	"RWnW84VQbjzVOKxeLy+hFGYmSvjTGqyzNFsmiwLKR1ZkJeSgnZKFWMqtWMorEErzO+uyxAVulM7NZigu",
-	"FhAWONWysEZY0LkV6b89qTb6hP//HDKj81RInXf9+YPSawdpIowGsYLSTyGUm2rQM1NmYIdicmlp+gVo",
-	"IYWF8lplIJTlxeciVyVkrtgOp7qX9OCrXK4K6I0PRqOkZ7MFLCVSfKm0Wq6XvfEo6bntCnrjntIO5lD2",
-	"vn1L6iP6BEuptNLzux/TmJ5UdC1g5rppJ/pErnqniZB2qhuUqebfT7z6FU/AwX4iTfXNVHr16mFEsnAP",
-	"Pj4SlvZixVo7VXRRhjgId4p/+9PaOIknXIKGDeTDxrneZ8F8Jif57lov6iN7ZIXK+RCRzvzwyUmexucq",
-	"MlmWCvJEQGGBOHYpcwjbDRJrUA5hqv0JsLRYuQShctyR0fGgj6wozFwUSgPv3rPNezOfKz0X5zzKEVEE",
-	"hOIDnuoSVqZEbSCkWJXmsoBl61x7h7OXr56/fHb4/WyWPX/1/OXl99mrg8PRd6Pn8rk8ePGil/RwEaqE",
-	"vDd25RpisnpSWleiIDAlXbmdzByUXcfOh+uM2EjlxCXMTIl7dOVW6fmDT+8zyKvjC9khiROxAXklrmWh",
-	"cukM6TW3IIZZlYCSIPHNRORQqmvIxaw0S4HKNDPagXZj0llI0EuZXQmlpzo9mT05NRqefJAuW6S4mzk4",
-	"kT4bPRenxokPJlczBXkqNsotzNoJKS5NvhWbhSpAaOMWeCBK46gLaUW2kHoOeftgPj+d9l6uPv/h6mA2",
-	"Ov/fPyyfvT2Urz6Nvv74h2nvXofyLemtZCmX4LyZebOQpcwclF38fqYL5lQoYIk2qqJZFj7Dg1L47p/W",
-	"UG57SU/LJc6YRePGC/qfJcx6495vntaG7yn/1T49yekI36nCQfl6Wy3tzguDel1EcF4rrigRaq4NEkFk",
-	"0oLoXx+iAtQCliu3pVdQ0tLno1Eq+gXIa6DxKmIJPLyZKb35rOYZ7CPAbGcXDS6WX9+DnruFtzlLpavf",
-	"kw5ROpvNOrXnaWWirTPltqZHnyz7EtmSNsLLsQNkUXulVvuWbXiieK05zOS6cCRxM1MupWOZe/m8l9wm",
-	"jue01n26lH8Xm4Wx4DfgjChB7mjvrqXaMPZNAnArv33Dr+3KaAskEK9l/gPrZfzNiz7+KFerQmWkI57+",
-	"u8U9/KVeIu7OSVVYOjbp1la8GI2OKkOAtuLl7CA7lCN4dfl9/jx7JnGLZWnKNybH7byevP3yw+Ti+PPk",
-	"j0hXsFbO8XmDrW1lptmBg1ysNXxdQeYgL7a9b3fd+zHO/MlvnMnQVpdhJhIitF14MJbVYjW7NUvwSsxr",
-	"SlyoyA1YVG9CFgX6MGm0u3SQTNFRE0pbJ3XGkvYG8NNCnCPF8KG3Y+IKVk4UyrLp0oHFab6wxGq6hbyG",
-	"4VSfGs9OCt/RDvXptwTP1lvqh54tedTj4Bkv1xYtl0BJM9bhkY9ap/qvk/cnbycXJ2enX95NTt4fv22c",
-	"ba1epjz0tIfGgBid7AHuF0f7VQ+2nlVZsVTWImUNqzgzE5dmjZa5n+6sPR0k3lkRJdop/F7paygd5KKf",
-	"npzSF18+TU5/OEYH8wK+OiYSng3SWwYft9LTP/2v0Wg0ElJvNwsoKYCQQWwSoYlNyGaLny7ePfmebaUV",
-	"K+kWuBYi1Vh8NNbNSzj/w3uRSY2z4fkTZy27dzIUk0o6SVeyr2aFFL87PzslM52gnc4WQhthVlASfwha",
-	"pZNXYBPcfyUJ6YfJ+3dnnz4cv/2CA6TsV+NmyeIrZlCUIxr/WhZrEJJDKuMWUIp3Zk0UmpyIyccTK7xW",
-	"E30LtBOFbOIZGAdVYKe9wRB5450pL1Weg34oY8/BvVsXxTlJjQbIeWGlKVjuyX7FjP3u7NPrk7dvj093",
-	"lBV9o/QcV1nI7MqPpOYLh+qd1Ukg56/I2GhRopBUWfb1EnG5Zm1BC7t1RaKfVntLB0fsmld/fWRF+vXJ",
-	"zJ/UExwyJfeBxyxAWucp4JiO6Gbw+TrQUqP/XoI169LHWho9CvQ8nqW00vT56HnqFdaJdlBqWdDeH3q0",
-	"97BBJ6cXx59OJ+8bZ6r8In59TaQj4yVmUhXrEo4aAZSi8Cb1m0nFTKFqUlWsXJi5JQE4NQ7FJ3+w0WZX",
-	"5NWrFkXO33w6+Xjx5fTs4su7s59Om+rbf4RyPaPJf11m9sNXxg2+KutEP22vKWUdcGHMB6m3XkHYh7OL",
-	"K7dCYtgmDnwQ3iLKp8nF8Zf3Jx9OLlr2bPLxRJTSgSBjJuBrBpDDr00XBqDIsIslR40VPCV1HFo/smIF",
-	"5ZPMaLteQhmvjRwTO9X9NN6NF/gqNK+0e4jfVpLNZcykRg/Fp5pqU53Sb08o9E0DjsExXYzw1S/tI4t/",
-	"+2kUSRNNftJy7RamVH+GB3M87sCZK9DkaMDXFTnQzYP+6XTy08WPx6cXJ28m7bOWrF7FJcgSlRsNZUo0",
-	"XeIKtgzFeLf81z3/JrqCshHpffJQNJpZsurBCoh+2tpMOhhjNB6tfqrDJ0tZYKRDyA0TJhGb0uh5sRVW",
-	"zTXkOEsd07Nmp6mlrigQRlvrK202eorOTAnX5gryoUg/f/78ZLJ2C1x2Jl3DjBA5oMK2SpDW6B0Gao/Q",
-	"HWTJ+g20btkCpQedt/6nd2/Ey+9ejAaJgOF8KNLXTIwSZLH87bQXrJxU017C2v+30553x74wyXppI1Tr",
-	"PWSI3o2IBbP7tVSFvGQefrhWK6SD8l5R2dvjj8enb49P3/zxy0+nk3+dnLyfvH5/vOPz2BC1RFDzOlr1",
-	"3ysuo2lLkNkCp02EU0vkVXTsydtXzkIxi5eGGrB7k5G3z8EURWKEUKEGZAhLObGRlpaAluni7NMfv7z5",
-	"cXL6w8npD+mgIxQ7EtFR/Ho6sSIwDTPJmFptebg+RP+N/5omQgrr5Bw8zq2MRl5elejsOcVwgKTnDGDc",
-	"hiW0jqo9+WdUBwu5WoG27L9g+FDNuwv61KjGz/U6mpP8Un1nLv8dMoeLuAE34/1XL6S7+82aeOBfueWJ",
-	"uCwVzET0dBep81pOleQ3d5AiID474Jdcws5wt5OyCU3S0HcgKuqcr24vSfnP6bi1t4yf43FTaiphMT0H",
-	"a5EW0/VodPhS+K8TBi1T62TpAg6STnXfR8Zo8ZYYWjnDow2EzPOAFv+V5+hXeudjl450mcxzhZSQxcdo",
-	"fkbhOjw3Tw74KjNXbDH8pTgddcfSmDxNRFoY1ufpf/7H/x0cietDYRdmA7ng4+TA2SbENlJvKZqeag6n",
-	"M4MWlOB5aYNu2pTKOfDms3mwSe/rk7l54h+iARl+kpsPXrWjTomP4jbKhPcYlN3lu4rCSYsHiZhdXNe0",
-	"Bp3mncAFM/O4NJkuEQDNXfGuDOJOPmYFmZqpjJBjlKoZ6BzJXYFFSYW80QzBgg6SCugoQUj8n952CnFk",
-	"Vndmd2iKxFJmC6XhCVoTepCZHMaiA75JduCWRLTwp0TsBkrJVLdtVCL2mb9ENFDLRKTRQCL9cHzx49lb",
-	"Gnzy/v3Z52MePoTQ9Evb5UxEhC0kohl6tJM+HaHnDk0rL6RN0R/XS6lrQtr1cinL7e3KsT6kevAuzqzA",
-	"on0asXohFX0fyLLlTkRq2dpaJAE5B/iDKbMFWMcwSzrwutAZJ4s36EUSQSl28+ltTlWkXgeGkYR3ilZo",
-	"2L1x8A6IFtJmnq3T4LGlXdqTo6sOe0bPq2HpL57/fQLP6G4LdqOZfL1rJMtwZA+ZrAglIzdpq49yzol5",
-	"/MJU+aXbPvGZKPwmPrDbPj1rvEzeWp0Zut3cBI7Zpd0x6T3/d2IxQrObRPNokSlzqE+v+YmljJiDpb1d",
-	"zdOHP/J3uDp/ALIsJadgugXjYsFs+ci2snXJXt6885pwvGMermtFTrmiy4Dg4yaxOhmqlsLbFnJRv9lW",
-	"LVG+jpcTHWugWWOqwMgVe3Ypoq7c4kSsjFVOXYNQBAvMFDuG+9OXB7vpy6R31ubwDkW3km5B6ec5aCil",
-	"g1y8sWat80S8V8X2oyE3JRcfTt6eiJkqwA7F7zGQmpkSnZusUEjAI0L4MEBKhFU6g6nWJs4IhKgvTENA",
-	"gQU/ZJcHSKt4pwr4KN1id/X4lNFv2Fk7jbpHtfCe7jtuRYu9Iy9Vru47akXUbsO2wyy1ztsrnMKqP4NY",
-	"W64gWsqvzB8vRj5NfwO7ROqxc/i6no7y8ijqVb7eXqnViue8V4496bXU0R5z3Hwr9db1SlXFYs2gozaq",
-	"1RPF0JRXl8j5hUQ2lUvj8VCe9ZGtVCpafrOCyOAPEs4KewXIYkrQ1lS3l+AnpHSkLH3FXPO7oLqCZyqd",
-	"z9hRbO1nnWoaGLXsEIZxCjlUswRT0A8LPcnRAaGyhFUJOWRgLWUiabbNwhRhJWRSpvoSCoMbdkZIn+0J",
-	"g5oSn2q01eLEBRgkOM3SVaspFMYu4Dbg84YzVVqHp8PlmIW0bmfpvo6z76lECcwSOB0RCsfWmqs/KIaq",
-	"Fp0Ia4Sc6jpY5bfqfMPScBXMcnDEGcqNstCwnUxYnCfsGkWIYCP0T7SZ6rDgLbikAjQD2z8SEcWFg6Kw",
-	"goNdkNlCeKoOxaSakQ+lEhtZkqLk5LKar82a6rkMrko560lIyySW9yfIVEsElVYGj4reglyALAuFf+Wa",
-	"NCY+f/EojOgX0KV3PfPf1bNBEdyDFUXiJpayvLKin8rMkdecgQaKkGuP0Mqt7dSs93W16mi3pYNR4IPI",
-	"hYV1iH+XZ3VPy/tXxd13dHeaq7w9NKoPNun2Zfxqu7yU1hL3eixGByVTU7MW2Vqfcqjjd7KvdGbwAMKf",
-	"r8wV6M+mzPdakuoNQlALpYmkuZKFma/hKLYZJaxA+rJxLzJoOILW34Un/CAP4dV7ckgnmIdWemPK3ApL",
-	"u7ydKaIV+0E7jz92z/fRNXonHXMM2zJzdOxDkXpSXmxXkJLYe6tnZiKVHtxGe1qfFGrk1JVS84Apg4mc",
-	"PusHNM5oGAxFWhkE7xl43Colw8IwD1cUx5aXipVq4PMo+ozsuHT1Hx/ZHVwULXfEN30uutAQyjhBzEtA",
-	"r9fteCrT9Wj0LPtt9PkgETIqbadxFgQ1soLfQqfiltldAlmfWvgWYXi3fVID8jXOeus3/rVvSS867b2G",
-	"QtVSJRamyEnngkYxD7kDVFG1cCe9mhsilo2MBtwr8/FwSbQNjXPjt/Wb3xrrvy0mrd/ciUnDsptk3ivD",
-	"53uNYyTENW/202AoyGj75zagW1UhXXKzAUVhjoEwcQMO1sHYoPOHm9K/D5b0D40GhWO/ByIUluW5428N",
-	"D/217tavDA81l5M0GLgJGlWkvT9wdNFYdAs9NxuxlHrbPhWK25O6i44AA2fmgGbxAbH7RUOHtV3CWsOJ",
-	"fvrmpwtxcTamFMLk7bE4++limA6qclhyzYPrSIvukz7A2PP6cLDrau13gKJppY0ER6xKpSmu6sYIq8/u",
-	"Jsat4298vteVYuFfl8ptz6lGhi33Sv0etpN1F3A0qetxPHnSf3sy+Xjy5PewTauUBLVlMSYSSlbwE+px",
-	"pNocXwgh86WiAac6/Xh2fiGe4lspt2z5qie7MBstjM6gjs2opigHjoB9ytPogoq8F0FrU5PDIhTb+i6H",
-	"arE1zXm7SHOuXgob59/eBRb83eeL3m71yO8+X1BJ5cQXkBG2ORa+boedKa7LwR8hTYSydg15aFrjSliD",
-	"TtzZCvTJW/HGaA0Zsoe5VqRSy6n2VVKVmcthVZitDwDsQiIBfjw/fPESNW8JjinIdVQ+jcuNBugqztR8",
-	"XXJCsJBqOdV935MiUv4CXb6q9Ji+ozQ8vixSqtEdTvUF7orhkWsoqS8LGfzTuzfff3f4QvSRMpdUV+bb",
-	"DFfotakM7EBIe2XHfGKO89i0JsinWhZzUyq3WPLQMstgRfXwvL2KAn7TvN1ESLtdLsGVKkO/29bvBTI+",
-	"slONzJUIXyGMfmw6OBIpfF1506+sZbc8SBI9zhaQXUHOzJbKde5r0etVM79xlVlv7BmnZrCFcyuuPVJ6",
-	"ZkLJlcxIYXi+rKHpXmeRHleSv5MZ/ZfhE+s7NcGSdvGtVASAewpPe3N1DWIJtSKb9gg3MxtNlX65dHI8",
-	"1Qq/sLC8LKhkvxUtVyywt6ukX3kAg0S8MSUIblWa6g9SyzkHNf2G1+B2HTMGtCrNZXGsCk6LB6obeJKp",
-	"Zn+cP2bvl4POAT3prg2JhgjBkyWm555trp9ZrS8LhfpkqicfTyyhqr/5jXhjlivp1KUqlNtO9QVGC6gT",
-	"FVFuvYLSggseRzUGJSd8P89YpHGDADq2PxxfiKdIbUX+LKGU+FLDA7btN5/GPvAVwMqvfAluYfKEsilJ",
-	"XYt/Qo9CvyJPMlNQ5L5Wsh+lmZMdkDtpBdWhvCa4T0kc6yZ7Q+dGEJy0ffzBUEzQ0I7FHVx0o8WlcYup",
-	"9vJwFK3gJE+FxpN2RqQ73YPpETob5Mzq2jM8wuEjf8Q7KriDGCNIGjArfTJDg1YzbtJAB47qEVscn/ic",
-	"Ae5gN2ngC5U6EOLYMxkQXz4WJ7G3ws64v5sg40bcSDZEv40zDVqyx704ET4+1YJkFo0xHXz4JWYAa+KP",
-	"AiISASINTEW0IBWcIqYbG7HrQ+GLOELlktR+T1y05DEzTeP7uY9EIN2WcZaNwdEzo9HfoVRmOzagDvFa",
-	"K4QuoWpyXHlDapHwj9uFFqJ//wzmAIlN1aAVWIl+HTIVLrrOalJDS0hsjsXtGU0TZTQfV1I3RKVfJYR2",
-	"q+t2y8kut3v06Dj0d7FHmeB613Yti2LLXbQlJ652y9EIacf1cQEaXXlxCVUJGj8OKpdgGTx2Ts8QJIM7",
-	"ito62NFrQQQEJpMuIvcMf4pMazjBKp027pbSZsAbYgTyShlGptp/cqjMLLS324QTW0iRRoAzSDgb01Wc",
-	"mHQl5fZpgaROeuEkM0npnpCViZJZyMltZR62HuxPbUgaGnEQpwkridkTP8cbU86SwAXmYoPfoYqsaKjO",
-	"OqnVhW8+fhwQzsePBW+br1zxtNpXL0oHGGOmLGnSVT3TbVyUdNGt0OhQHAea1N0LkQ7ZqYhOhIw2O6AG",
-	"W5xKmx2gmB55M8mHFRnEsViEmLoZTTMzRinVJAY+TCk2IRXm05PoNaDrYzSuoysO9zJ4rv5M/I1aljlr",
-	"qs+qn1kmq9bdx49fjEajx493+uiDHT8YDvGNAduMYLVm4kUyGo2q96eaYxfFyj2TRXEkCqPnUArvAnl/",
-	"XVJnGy7c+/7BSRiKj97QX1NxtFhrfyuEP/vQMpiXZmW5GJOzLLUlqz2/Es9RrDWKPQ8z1cfxDUAodt6R",
-	"zqPQyYdA1kkHY+rI9UljpS2UVAOaQwEOA54rbTYF5LjCOGUaakTRCNqghHhWNpTNEIGiFp8qoDNXjsk0",
-	"w+/C4Yo+nXidV66RvEJZZ7lJrpouOO9BRpGmhVytkL7cNuFVJQ8h5yUA6y/awzZ8MDiKcs6rFegcg1vq",
-	"gIgKDH0fRG58v/Oa4hqWMD2HcZR7ptbPaGLLGWhj8oAZWAE6r5orfDAXSRSP7wlGo/CFFt4FZIVW6WS6",
-	"KMZxMTRQC2qGblVmlkvlauqyPVdlMM42uEi8aR+K8okuZDGb6lBdLU5mfGxVO0hVRzBTLrYTgZsbDSSX",
-	"EI7EL5WPZ6rlXCpNESDP7e9qQaquZEmdvjystKxFxnXjdWhbgZWt+1YwcvTRaPpi9CztKgnGJVSj3HAz",
-	"AQ7ccTUBN37V9xNMdeOCgtYSDtNmoXEtvKjVm4VDGdlMXwcV6kz4pGp6z0uzYZ1C5s2valxpJLpMCpVZ",
-	"zR8cjIYrtV5QR/6eKDVITDDWXQHvI0u1uta9VxpsGvroWeKoJ7+yPvYKiTdjfA1j2HpFePKDRKyKta2W",
-	"doBL4xVM9f6ESTO2ia7PYHykHUkfCaVzILGmMACJXK71VHvTQ662U0sYionYKZipttWoDOqjZiaXhCZl",
-	"ZtlUt7KAHYrPVRqVtYBvAIyXbsp49WYWeSW7R5Mw51GxEGlBlifHc1SbCAoKLaDoV+osLj2iLTGotq0N",
-	"1uWWWubWK+TA7+OFTjXxG54SxhwXUaaZOA4ZMeFm3cttJTKugTb7Ez+KN8xTHRCvqpy6eQUxVsV1lmcI",
-	"QjNpdDsGW1c39/PVBrLRMAqKBAm5amMoQPh8wXq72R3avwdo6js40xqhTQet9tC9cPRU98PnNbKdDobi",
-	"GMU5uuLA14AT7MlKiwQ+2m33xQToQSAZvJHcvdAAvjrQGD2NOVRP+QqIdCx+OL6ox7eEiLKvR4YF32Bp",
-	"IA2Kj3wkR8B5iFfowhgv2ISy49vUyk/v8t0R6Rh1gWOzwJ4EvsIgbN+j7/gEg6T6t6dXxkcLU13f8FE7",
-	"u9wN3Lwnor7D4/noIBUdbRtUikDRX/MSianmWyT4+oaouWMomPOqqx6iCsHGJYoMYI+rArqdSyIqsIhv",
-	"hqjgYJwR/agKAGxcn+dDm6rzHX2Tqvmd+q2eH75C29fsfg9iRI1HNohPs6uI2I44t9GelFIr0lCkVQtJ",
-	"6hFGx72ond09R1Od+j4Teh0NwQrMqoCj6NoHmVNJjm9R4nrAVhMsq29/WR5d50J1gZd4REgKbtlG9Wep",
-	"H7bhA+ztAYqLBmv4XKwAeCyzdkc4vW8dD4PWtyJFF1zM1TV0G3wyBMLiuaI7Ewx6cILoagyyRZxUiqwv",
-	"C3jV7Z6ZdZEL3rdobZvbgEvJXLaQuv4s8P9UMzV8l3CfrHYSuRJVd3ONKKxKk4G1SYWi0G2idA7hlUa3",
-	"cTCz2XYQZIQnDeBb4/IETlQUKgPfAOezDx9OLnpJb10WPlthx0+fmhVoFpmhKedP/Uf2Kb5b1wRGiYtm",
-	"ANJLetdQWs5gHA6fD0dUzLACLVeqN+49G46Gz3pJj+AyXErAtPHn+b6a71brU2cSQelQkVs5Yb55iV5v",
-	"QxlT3YVlVJFqIkJy7GBEcYUW14dJ446qoyrYHOxAIBEA8iDwo7O0iyGfqu6vM45pINjCRY5S4m9OouSb",
-	"skQdrhjfhclF//rwqIFpdFz/N/CYfgy9c7rcJyVwLi/SMaoTDuGIUPw6auJ7wPARrRj1E90oqE20jgYm",
-	"N9WoRFkjyHALoS/vo2tx6MaICsDzur+joxH3einzKt1gyqmu0g3hRkMas3q6kpZ9RAzoWkvwpO0R44cc",
-	"TG/c+yHCkXvNOyR/7k711688rS4B/JbstnWEjos+FVAF1jUzcTA6ajBtA82rMZ3BcOcC367LAkNBSMe1",
-	"hgeje/V54CZu2XBV13Trm7t3Xd7ho/jOzm+/tO4vPByN7n5HBn1xKYvMaOpX8z2HXnfViYxHVvi3BFWe",
-	"J3HqgpzyKL+xIixGAypUWawhbqjsfVZFoeRSnC/kFdgVescdRQpO+jrtjSHs+ElWGrqjujCoo4dVhQ8d",
-	"Xig4G8V1ZAdxmdjPjbL8g1B136PN9HY+C3VQBzuVUQe1HZlkThwk4hyHEAd0EL7v7+e4lrS+QOKgvc/f",
-	"rQsFhLFVjgsEOieiMIZCY7Ta1PJPV3KjtzncqT5tdPsfdKXjF1Aan0H7ZJZg6KR4AcNaSvhBq0y1PXh0",
-	"U8BBfRFAyJP0xr03crUuAH3YpaQoImyql/SWxiDh0RcOhaYtCrcrXqPyVYhpaeNP/vLfiB6NKt59NDls",
-	"F9bGpfXtN3lnvTMmRcL/+R+Mg9K1zLJEi2HW/Jd/YSXYxeOHbVozca2DFbvdFcJsFzI3G0tx0Sbm/Fu4",
-	"+3Dfad5ylPSnm07ysHGSh50n+ZoWy2PXOrE+xhxVGsZZHQf57P6M/exmxv4HIsWdePr5TTx92HrT8/Tr",
-	"rZDsjJ0I9Kk88LWhOBwKuleeQntxIuRyLD5svcOYgyyFlYqgdCsW0sFsXeBnyy1GR4l4DZlcW/DlfehC",
-	"aVhufYAPw/1C8myPIShAastpn4YloEAumAJnNhL9cDrE/zqW4NlDNV+2LpVZ2w4ueXF/gXnxX8YS/F3o",
-	"cSepeXmT1Dxrveml5vNCuv/8j//DiXMSiH8RF4uqu3bj8whSlMaCQBnTW5+OIFnbEA5hlyhg0gq7ASQm",
-	"CURzB1ETx/4dfNdu9vCrrOqge+3q44Nv6I4FT619rM1i8fF30e1htxUu10HQzXd23hjv743ykwoKIMF+",
-	"zq5813oql/9pdKc1fXJw+yeN2yPpo2e3f1TfMExfPL/9i+pKVvzg8NXtH7QvMP2W9F7chQTNW3Lpq8M7",
-	"ES5c9E6fPLsT4eob/ZBnqnDpEyVa2mWo4TSR4eQc4xDqIlJge78kvRbqTpcUUu03Dr1bMHkzzNQEiRiq",
-	"jsChRm/5Tq+/zkUa9Vikos9VikpnxTqHfNDqQAn94wu54hpqpVulZklU97y3LXiqm7OyK9hxDQD/swyt",
-	"+53oAm+6hZxwGi7n0CYQYapb0EZBl+deHzbQ/ufpUf1Gdac5XVHgb16nurzBERdixKjMVN8Ay3D6oW7A",
-	"GFcATVW6jlT3sAPhG76wpCqeE3OgeomwLjPz2TDO3MZnXQREq4Z45hBD176aprt8wP85wrcSX97ZAMj8",
-	"vyAhCnUFXQWqe2CjZj3wr4kdXVRXJHRfCkG7utM/JNFqN3rYvyaxe/tb14LpEocb1nvk0fsOSWhs5Vn3",
-	"VpqdUn+rjdSoXZvHRP8hkN39MTsP0/0TtWuidh+r4olD1BTPAms1wLsYl2u0hj6rUDWm598SV7sJRast",
-	"3s//xHX+iev8I+I6v+wMc9gMSg7vEZQ0O9P3BCb7O4v/GXD8/xtwVK5hO/a4d8gRddaS3o1bS3/+hfRC",
-	"1GX78y+sqcvr4Md1CK+x/mqK3GRryhRVtaGoLpKo15ZGSvkiqa2QeV6CtaJ/cPjdcDQcDQ/G34++H4nL",
-	"bUgQDkJDblzzUlUEPCU74ve/21fdpFQS1T/X0lDpl0C9b798+38BAAD//w==",
+	"7H39ktu4teer4CpbZWmWLavb9nyoK3W3x27PdGJ3+7rlONnh1BBNQhJuUwBDQC0rKW/d19gX2Ae7T7J1",
+	"zgFAkKL6ayap3Nz5Ixk3RYLAwcH5/J3Dvw5yvaq0EsqawfSvg6Xghajxny+1skLZV9JU2kgrtYKrhTB5",
+	"LSv6c3DOV8IwuxRsLkvBOLuq9caImhl+437gymxEzbhJGJ9bUeNFGuOJYVbaUowHyUB84quqFIPpQKpS",
+	"KnGMIyq+Er9NB+/1SmjGVcF+ty6lsOO5XivLpUoHg2Rg8qVYcZic3VYwgrG1VIvB58/J4D234o1cSYv/",
+	"t7uAS6Esu9ripH6v1YItuBUbvmVDaQ3Lam7FQQmPSrXIWFWuF1KNmFZM3Ih66xdnl9yyihsjCmaXtV4v",
+	"lkzaaapgWLVeXYma6TmrxZ/XwliiS87LUtRPDMtrUQhlJS/Zim/Zil8LJhXds65rmOBGqkJvxmy2FH6C",
+	"qeKl0cwIVRiW/fEgLPSA/v9S5FoVGRKt5+e3Uq2tyBKmlWCVqN0rmLSpEmqu61yYMTu5Mvj6pVCMMyPq",
+	"G5kLJg1NvmCFrEVuy+04VfEWHk4m8a6spJKr9WownSR+h6SyYiHq9ha9FysuFezcvbdpilcCXUsxt/20",
+	"Y0MkV7PShHGTqhZlwvv3E6+5xRFwtJ9IqbqdSt988zgiGfEAPj5mBtdi2FpZWfZRBjkIVgq//XmtLYcd",
+	"roUSG1G0jubhQyZMe3JW7M511mzZE8NkQZsIdKaLB2dFFu8ry3ldS1EkTJRGIMeueCH8cv2J1ShaUuV2",
+	"gE6L4SvBZAEr0ioe9IlhpV4wEDW0esc2b/RiIdWCXdIox0gRwSRtcKpqUekapAHjrKr1VSlWnX0dHM2/",
+	"/Ob5l8+Ovp7P8+ffPP/y6uv8m8OjyVeT5/w5P3zxYpAMYBKyFsVgauu1uEOECVtvT0B09m07ba7VbMOl",
+	"ZVdirmtYo623Ui0evXsfBb8+nfGek3jCNoJfsxteyoJbjXLNLpFhqlrASeBwZ8IKUcsbUbB5rVcMhGlO",
+	"+mSKMgsIesXzayZVqrKz+cG5VuLgLbf5MoPVLIRl2bPJc3auLXurCzmXosjYRtqlXltQNLrYss0StI7S",
+	"dgkbIhWMuuSG5UuuFqLobszHp+ngy+rjv10fzieX//u71bNXR/yb95NP3/8b6pH7b8rnZFDxmq+E9bpy",
+	"yWueW1H38fuFKolTRSlWoGgDzXL/GGyUhHv/vBb1dpAMQPENpoM8Gjee0P+oxXwwHfzmaaO9n9Kv5ulZ",
+	"gVt4qopLYHWVi/4jWHJjmbG63jKv4IHyUuXluhAJkJVdiVJvWGYsr60fLWNDq2k9qiCxh3JXr+1o3zpE",
+	"NJn7rsM/cI76E9f0WpZW1N9uA7nvTWzR0BqZiOgPs0uYXCgNG8tybgQb3hyBUFdMrCq7xVtAemTPJ5OM",
+	"DUvBbwSOFxgAFs7munYmQXjPXmLMd1bROpn80xuhFnbp9OhKqvB30iMeLubzXo1wHswO2uNAjyFaKys4",
+	"at5yAzYeweaba1ntm7amF8VzLcScr0uLUmSu6xW3JEe+fD5I7hIxlzjXffqB/mabpTbCLcBqVgu+o5H6",
+	"pmr82Lcd6nucocuY7/snOpf1bceIDVH+oc0Lg93zvLQO3ONPzGdYv6m0MgLF1Le8+I60JfzlBDL8k1dV",
+	"KXOU3E//3ZClH4gMy7ZcloYmZteGvZhMjoN6Bg3+5fwwP+IT8c3V18Xz/BmHTaprXb/UBazn25NXP313",
+	"Mjv9ePIn4AxhDF/A9dbBNMF4IrNaFGytxKdK5FYU5Xbw+b50OIU3v3cLJzJ0lZh/E4oBsCiAtQwpq/B2",
+	"o1fCqRanv2CirNDCoHTkJUjHYRatLhslKZjPTCpjucpJVrwU8GjJ/AZ564Jdi8qyUhoyKJQ/pPg+P8Xw",
+	"uiW/EeNUnWvHbhLuURa03OcE9tbZT4/dW/Rzpt5fWa0NyH8GskIbC1s+6ezqH07enL06mZ1dnP/0+uTs",
+	"zemr1t42AjKlodMBqGjkdNTSsF4Y7Rfd2Oat0rCVNAYoq0lI6zm70muwl4bZztyzUeJMSFaD9QDPS3Uj",
+	"aisKNszOzvGJn96fnH93Cmb/THyyRCTYG6A3955H0DQf/udkMpkwrrabpajRreP+2ICCBTZBS4p9mL0+",
+	"+JosGMMqbpcwFyTVlL3Txi5qcflvb1jOFbwN9h85a9W/kjE7CacTpT1Z0IZx9rvLi3M0nhKwnvIlU5rp",
+	"StTIHwxnafm1MAmsP5yE7O3Jm9cX79+evvoJBshIjMFi0Q6TxKBwjnD8G16uBePk6Gq7FDV77Tz2kzN2",
+	"8u7MMCeX2dAIXIkENnEMDINKYdLBaAy88VrXV7IohHosYy+Efb0uy0s8NUqIgiZW65LOPWrgmLFfX7z/",
+	"9uzVq9PzHWGFz0i1gFmWPL92I8nF0jK0ikCceHL+gowNqiYKFEhDFnjCrtYkLXBid86IDbOwtmx0TA5T",
+	"+PWJYdmnAx9bOYAhMzSAaMxSgMVIFLBERzCUaH+tUFyBV1ULo9e184AV2ERgOz3LcKbZ88nzzAmsM2VF",
+	"rXiJa3/s1j5AB52dz07fn5+8ae2pdJP45SWRipQXm3NZrmtx3HJrJTqdmVtMxuYSRJMMEYxSLwwegHNt",
+	"4fgUj1baZEx9802HIpcv35+9m/10fjH76fXFh/O2+HYPwbme48t/WWZ2wwflJj5JY9kw684pIxkw0/ot",
+	"V1snIMzj2cXWWxeHPHShkQ5R3p/MTn96c/b2bNbRZyfvzljNrWCozJj4lAtRiF+aLhQWRMXOVuTLh6Ah",
+	"V3HA44lhlagPcq3MeiXqeG5omJhUDbN4Ne7Ah4BJkO7eq644qcuYSbUas/cN1VKV4V8HGJDIfHSJPO0o",
+	"eBzdtI8s7u6nUXwDafJB8bVd6lr+RTya42EFVl8LhYaG+FShC9De6A/nJx9m35+ez85ennT3mpN4ZVeC",
+	"1yDccChdg+pi12JLATLnWPyy+9+OecHZiOQ+WigK1Cxqda8F2DDrLCYbTRlvzT5V/pEVL8FXw3gaESZh",
+	"m1qrRbllRi6UKOAtTaSFJDu+mqtAAT/aWl0rvVEpGDO1uNHXohiz7OPHjwcna7uEaefcttQIkkOEiGMt",
+	"uNFqh4G6I/R7X7y5A7RbvoTTA8bb8P3rl+zLr15MRgkT48WYZd8SMWrBy9Vv04HXclymg4Sk/2/TgTPH",
+	"fiKSDbJ2ZuIxQ9yan3DsfsNlya+Ihx8v1UpuRf0gr+zV6bvT81en5y//9NOH85M/nJy9Ofn2zemOzWO8",
+	"1xIlANbRrP9efhm+thY8X8JrE2blCngVDHu09qU1opzHUwMJ2L/IyNonZwo9MYwbggSkwKK0bMMNTgE0",
+	"0+zi/Z9+evn9yfl3Z+ffZaMeV+yYRVvxy8nEQGAc5iTvz8XdHIH9Rr9mCePMWL4QLvsgtQJermow9qyk",
+	"cADH6xSCuSsa0tmq7ss/gjhY8qoSypD9Au5DeG+H8TFalIue2M/HWlorFMXovM/wxDC4HzYm+5eMDXlR",
+	"iGIUjXuldSm4cgNjGKo78Pd6AyTJayFUVfItM8KiseVGm7KMe9JluQCzUBQZs+KTTVhWbmuZG6RqZrZK",
+	"V0biX6na1NJiGi9TGuScrlm+tvgcG2ZXWoktrwtgtyttl2jqVDVYnQVJVEaUYFnFF+LbWvDrzIWt1Xo1",
+	"mP7gNmmQDPykBsmApgOixc1lkAzg9YNk4N8Im+1HHPzYFzhsImM/NJzQ3ubmOX317yK3QOBbYq/EgeGG",
+	"bJfj8nac/Gcy3Qm7qqWYs+jqbrTX6RlZo+fSy4wUdOvLbe8M1/N8h5TtkD0OfQ+igtT/ZPeSlH7Opp21",
+	"5XQdDhyyUUKC8lIYA7RI15PJ0ZfMPZ3QoeoE81M1dLEJsDlW4NxaTaONGB4NYsefuY9upvfedm5Rm/Ci",
+	"wIgqL99F76dIbo/t7MghPvHcllvGDUVKQHqvtC7gaJeaNGr2n//x/0bH7OaImaXeiILRdlLowiTINlxt",
+	"MZ6RKgpo5BpsGExbceO1w4YkFlGpvbHJ4NPBQh+4i6DCx+/55q1TriDVu/HlB+ZDWnwXKJx0eBCJ2cd1",
+	"bX3ca2BheEfPXW4DjQfmQ8q7xzuYJDt5ykrkci5zzD7AqZoLVQC5Q7guCbFPfIO3YUZJCDXVgnH4n9r2",
+	"HuLIsNl5uwVjgK14vpRKHIA+xwu5LsSU9QTQkp2AV8I6EcCE7bqqSaq6VkLC9hkgCWvFjROWRQOx7O3p",
+	"7PuLVzj4yZs3Fx9PaXgfxMA/ukZ/wqLoTsLazl83Gdrj/O/QNNiBO9p0veKqIaRZr1a83t4tHJtNagbv",
+	"40yv+V/pfL1y5vCOqdjocqmCrcCGS2srM3361JvnY6mfmq2y/NMooThrL/+ECOE+IRxuyNjQRS/IXEtY",
+	"ZsjEApsgQ4sQ/qHrfCmMpdhaNnLi12rLy5cwN9xDdNgd0oQybJkTu34k5ixhUOdeHzmrUzFucneSMm+m",
+	"Z30Cm1zqHjLi9TAs/uKOnMula9WvNG/VzN/u6uXac8ljXlZ69NZtAvIdXxBGBp7QIS161yMugQrPxBt2",
+	"16MXrZvRRG8SmndrOM8xu7Q7RVHrfkcWwxRGm2guRKjrQjS7137EYHLRipW5W7Pgg9/TczA7twG8rjnl",
+	"3foPxmxJbPnEdJLMyV7evPecYLxTGq5vRggc7JkRXG4Tq5eh8PF3vbJtFuMTIyGDj+BycXVI+h3ujZ2T",
+	"e61z5idyqmy97V1pEBh3jtXc2RW8UUacKBdxoN/e1qv8mQsnqU9M92XvT1wa/EYwiWGruSSzeT9A4HAX",
+	"IJAMLrqHsUcmV9wuEeCxEErU3IqCvTR6rYqEvZHl9p1GI65gb89enSGe1IzZ78HRn+saTL+8lEDAY3TL",
+	"wIFPmJEqF6lSOs5Y+aiEfw0GsoxwQ/bZxziL1xK21i53Zw9XmUPRdOeOo+6RgrSmh44baLF35JUs5ENH",
+	"DUTtV/s7zNKI571yhBn5F8HWhnCHK/6J+OPFxAFhbmGXSJL3Dt+gcBH5AlIpIGLMtawqeueDUCzJ4F0x",
+	"v81EeffqNSvc763Rr6TidOK6O9GRxXtskfZdmTMtrmUArXYQW8GiCFckBWOdroCzVHJgfL7SLgMQZKDX",
+	"J2D26EpE1s6IUGK8g38ZpypV3Sm4F2ICntcOudvBzTi57T0Bbl2OGqNJ7q2pwoFBxYzFOAZNeFSd14ND",
+	"P9GzAqwvhBJVtShELozB3Du+bbPUpZ8JCvVUXYlSw4KtZtzlN/2guoarCgwVdmZ94M87KdyG2ZQSfEVh",
+	"N8JlygkpxFVBsHCE33Wn7vDkQ0clTNnXghJwHsC6VoTYQp81TDphRjOeqiY4QHc1GbaVJuTaanRMOfmN",
+	"NKJlOBBh4T1+1aTtdI3qTelU+QlvhU1CCN8fpCcsojizoiwNo+CC4PmSOaqO2Ul4I21KOIi8RtFLcAq5",
+	"WOs14kp1jaE6E8BWCKSSdul2kKiWMIR4e4WMd4mCCV6XEn4lbCwRn5544kd0E+iT5IWo+kTiSTuUmLv0",
+	"eSluREk+biNwst9ko1sNhSDovrxLyt1qdM9a5zk2vodx5BOsGhc2vH1a9w7aksUkVHh9HBjZH8od3xHK",
+	"dYPd16IG6bcnMB1JOrbi9bVhw4znFr01mHfWuHAYF2rIYvjW9NICn3OhmF7uiMjxxDhueBi5H+pQ7IMp",
+	"vgPJ7mWrJ0OPnO/zHx5otP2sgNY9jfr2LO+OOTRslPSbwW62fQZuZ4p7jV2tvDZpqNnI5kZxkkPvVrIP",
+	"FTh6BOEvK30t1EddF3tNhnAHpjFKqZCkheSlXqzFcWwc1KIS3NUpOdkIFoJX77vmLohrtRbmlRutX0Zs",
+	"dF0QjhJuxtH969lVqfPrsMc4V7zflzSA4jrGbPgaE5AuiXK7BPGj3zvsvOblnnoVuVjagyVoPCMLpBxn",
+	"cHuzgltnIj5ZocxesZ2vwYcON/mc9fAP44vxKHu0UAZa3UsU/687RDEmnHoCq2u1SOIBs/9zx0AVrwVo",
+	"YCvzfaQOCcuwxw0LEAslzA9jhPFI6+J2Wfp4mdSbl2nYmXj1bjEU8aIbtFfgxGGPfSc5uiebUmywY0Gj",
+	"oBmzzB3e2bYSGeoyZ1CDVeLTnWCqN7IBjL3M1lzRgBnlhQiLMvSJFa3EaMyyYGs6p8OlIDK0WSliT0VT",
+	"sVGPyN8mh3UcPYYuArfNj0/MTooLnIJIUg0JwaiEr+oQbFELcNHtjhOUrieTZ/lvo8dHCeNR9R6Os8Ss",
+	"EdmOW9FrE/L8PgFCl6f/HKVj7nqkya02KbM7n3G3gZBpdnuvISQbOc6WuixQy+/kmhuGAGYN3NCTSA5x",
+	"pMfYKQ87iaal4259trnzc2v+dwXQmjt3AmhNMUZM5r1neH/VSHSIo5KqzJsmZIvSdeOzBgGVntxussFh",
+	"jhMM7Jb8Qg9ji3bN2MO25+8To/+njrL7bX9ApN1Py3HH3zrs/nMN/F84lt2tk+rUGUYR7kDah0e5OyH6",
+	"npJDgZBItAlbfnacMoigAjvn7lrsSa7AsMMMJwCH+WUtConHmvJ2mF6u+dyyglu6QytLni3CNbcU6em3",
+	"iRDU0P9e/InQwlQhjWtbrUsrD9BzcBUeNZyHilNA+GrLsjRV2d22EKzXv7+X4i022QVyrWBlnXOAYd2k",
+	"ac2A8WSrFwII8IjQ7qylNbpuX6NT2DB7+WHGZhdTzL+fvDplFx9m42wUqnnQ/fbuIU6aLFVmNbs5Gu2y",
+	"w6PBcWjhiDtM8P0GbbQobiJBSIa4YXJPLi08dj+x3GGG1uN7TWMS5uta2u0lAojJEqvk78UWDkPPJjVg",
+	"ZUf87I8HJ+/ODn4vtllI3WMnAQqfe8AAPIJtObgD9GHEsFhJHDBV2buLyxl7Cndl1GXAQcLNUm8U0yoX",
+	"TaAHAdeFoGCpQyNpVWIF3NJrYSwBXfpKJFcDGibb0JyWCzQnaLdfOP312jP47z7OBrvQ2t99nGG9yYlD",
+	"12NibcocqJmMYwItExclTBqzpnONWhDLhDQY5ReVUGev2EutlMiBPfSNRBVZp8pByIPZUoiq1FsXQjBL",
+	"DgT4/vLoxZegSWthiYIEMncIK6rCBNN/LhfrmrA6JZerVA1dyTHL6Akw4UNdVii1xZtZhgVM41TNYFUU",
+	"Sb8RNbYSAAZ///rl118dvWBDoMwVgu5dZ4wKrHCZCzNi3FybKe2YJYgZzkkUqeLlQtfSLlc0NM9zUWFI",
+	"gpYXKOAWTcsFRbBdrYStZQ5+lGnu82R8YlIFzJUwVz4Ffkk2OmaZ+FQ5U04aQ26WP0l4OV+K/FoUxGwZ",
+	"XxeuUK+ZNfEbQfBBLODmNwy2tLYiYLZUc+1DOzxHgeH4ssmLDnorGKjM7jXP8b8UaTeuuYgwKF1cpTxm",
+	"Xx2F08FC3gi2Eo2YTAeYYtEbhWUQBbd8mioJTxixuiqxnrETbwsssLfkdhgsulHCXupaMKpET9VbrviC",
+	"nNRhywq0u4Y25T6C5DIwVsi8xAM11c1Jqsi/ooejGBewmSr2wDajIbwzbJDpqc0QQVur9VUpQZ6k6uTd",
+	"mcEE3G9+w17qVcWtvJKltNtUzcD7A5kokXLrStRGWG9BhjEwM+6Knacsi6snwVH57nTGngK1JfonmNCC",
+	"m1oejene+TT2aa6FqNzMV8IudZFgKj9pChXP8JJvsUEvmUtRFq6QZBjBsZKdfGjSCZJ45Ks3h5M4dpHs",
+	"DYW0ghpJ12cbjdkJqNkpu4fLpRXiv1PlzsNxNIOzImMKdtpqlu00h8iOwZRB50Q1lv4xDB9ZO84MghXE",
+	"MZ+klZHDR+ag0BrGTVrRnuNmxA7HJy69DCvYzS87DHFPMjG2e0bIl1+ws9gWIufKtdPKqXdMHP8ddiPV",
+	"o87Zo0LlKJWaKoZnFpQxbrz/I2YAo+OHfIQrCnC1YmSsEyKDV8R0IyV2c8QcvtKDirlyayI8sYu6Kxzf",
+	"vfuYedJtKW620TB6rhXYO4ij6fp62NSokQq+hDq8HGbeOrVA+C+6gEQ2fDh8ZgTExlKZkO4Auw6YCibd",
+	"QGqw2tejaqbsbjiNjuA0X4RTNwahH7ADu8D3XaT31XaPHJ364neyKBOY79qseVluqUlKTRiHXaQ4pgNh",
+	"foQNxy5tVyKgw+myF7kYZoNtp0w+hthgRVHNKxl6nZCP9T4eD55dpFr9DgbkxbT/lLYDGN4DQauUElFY",
+	"GIkGlZ77jkwmIQwEUKTlPo0SStz31Q0kffiNfVIgafAR8JI5R2SAT+BHuAfg5K4w90v3+qdRJC2JOIoR",
+	"JeHE7ImHxAuT1uCB88xFCr9HFBnWEp0N/qEvXv3FFz5i/cUXjJZNXQIdrfaVcuAGxjFwOmnchpY43Tg3",
+	"yqI7Q91jdupp0pR2RjJkp1wsYTxa7Ai7j8CrlN4J/OMlpyZpsyKFOGVL77G3fXVixgh9k8SBLF2zjU/d",
+	"OyQLWA1g+mgF8+jz8t0ZvJR/Qf4GKUuclaqL8G86k6GvyRdfvJhMJl98sdMmyevxw/EY7hiRzvBaa85e",
+	"JJPJJNyfKvJdJAn3nJflMSu1WoiaORPI2escy/5h4s7290bCmL1ziv4G65bYWrlGZm7vfT+FotaVoToJ",
+	"ytM2mqyx/GrYR7ZWcOxpmFSdxk0r4dg5Q7qIXCfnAhnLrZhiuxKHL5LKiBrLMwpRCgsOz7XSm1IUi5Cj",
+	"o1SPL98AJWi8EKK3kqJsuwjotbjUD+65tESmOTznN5cNcccbCFITmS2lsYY6CITXeePdn1GgacmrCuhL",
+	"NaVOVNIQfFELQfIL17D1D4yOI3hSVQlVgHOL5aEREN8ViRbaNYNZo19DJ0wtxDTuhCoNUcm92BBYSevC",
+	"xwwMNVZzlafOmYtOFI3vCIajUL8yZwKSQAsyGXsbWgo+CuzPkYNZlevVStqGuqTPZe2Vs/EmEi3auaK0",
+	"o0tezqny0Qo1Zmdz2rZQKxsgZ3NpYz3hublVXXsl/Ja4qdL2pIovuFToAdK7XXtBoGrFa2yDQsNyQ1Jk",
+	"2nSl8TW9ojJNUS94js4bzV5MnmV91Trct7S7o20TDNzTt4mq4pvmTalqdW/qTOEoa9cANYcXpHobtZqj",
+	"znQgXA9JpJ1q6L2o9YZkCqo3N6tpkEjY/xSEWcMf5Iz6LrAvsF3RHi/VnxivrPsc3icGa1qMfSOVMJlv",
+	"MkQnDhsWBe1jroF4c4qvgQ/bzAh2fpSwqlybMLVDmBrNIFX7E2Bt3ybqLUbxka4nfcykKgQea3QDgMj1",
+	"WqXKqR40ta1ciTE7YTvYyrCsFoh0CJIZTRJ8KTHLJjTdE2bMPoa0OEkB1x0hnrqu49nreWSV7G5NQpxH",
+	"8XqQgnSeLL0jLMILKNCAbBjEWYxSxSVRUG3bKKyrLfYTWFfAgV/HE00V8hvsEvgcswg5gBwHjJhQJ5Or",
+	"bTgythVtdjt+HC+YXnWIvCoLbHXCkLEC1xl6gz80J61WEF7XNZ2PqO8Tb3XTEBIPEnDVRqOD8HFGcrvd",
+	"OmP4gKCpa2+RNRHabNTpnbE3HJ2qoX+8iWxnozE7heMc9X/y8MFaly60jAc+Wm1/1yawIIAMTknudnsK",
+	"EKQpueoZ9cfKpuy701kzvsGIKNl6VAGfTd1pQAkKl5wnh4Fz769gNz13sDHKDndjnyO8lxprZVOQBZbU",
+	"AlkScAsFYYcu+g5XwElq/np6rZ23kKqm/Vlj7FKrlHYTrabB2fPJYcZ6KioRWoLeX7vDVqqoxRb1torq",
+	"LseMOC/0wYrA5K2+3xTAngas9U4HrRAsorZZIRwMbwQ7KgQAWx2fnWsT2gKBbRI6A2Ep9POjb0D3tVsD",
+	"+WOENcHGH592wS+yHXJuq3I4wyrhMctCdWfmIoyWGnX0Ft4epypzJaB4OyiCSuiqFMdRTyxeIMTKVQ8T",
+	"dLzTIYTEt+vvjL3uFLWuTalZCPWzAfFnsFlIywbYW54b48ub8DmrhKCx9Noew+tdXx0/aNMyMur+tZA3",
+	"ol/hoyJgBvYVzBmv0L0RhH3DUBdRUinSvnTAQyugXK/LwrXsZZ1lU4+UmhOXLblqHvP8nyqihmuhMkSt",
+	"nUSmRGj90kQUqlrnwpgkRFGwAT7ug7+l1YrFq9l8O/JnhF7qg2+tzlKUqChlLlxtuss+vD2bDZLBui5d",
+	"tsJMnz7VlVB0ZMa6Xjx1D5mncG+DKo4SF20HZJAMbkRN4MzB0fjFeILglEooXsnBdPBsPBk/w34adolZ",
+	"Rx/Thn8v9hUcdUqEe5MITRlhMMJckS/e3g1lpKovlhE81YT55NjhBP0KxW6OklYDz+PgbI52QiBRAORR",
+	"wY9eqB6FfAJyuNePaUWwmY0MpcS1lcTkmzRIHSou2g2Ts+HN0XErptHT3XnkYvpx6N0lyykpAe9yRzqO",
+	"6vhNOKYuLsFroiapcAlnDPIJG0YrHc2jFZNLFQhRkgjcN5l2cE3sGYjttEIAz8n+nmYDsNYrXoR0g65T",
+	"FdINvmE1jhmuVtzY0Li7M4VA2llwn7hp4VmmLlpxgnnOKba4edoYEFnbx43cMI8+5iZV/gwmncHiXldV",
+	"Mc9cQlQqClY6cmjFPlyyN8L6sHeqMvGp0jUln16HqeAuR7+8K+bBFwnf7HCGMbeslOrauzeyBtE1GrPX",
+	"QFGq87QbnTSdW4NN4Um/ELbHC/BVWq4pS3TwsGYuVf6sH05gmxxUx5PEjfq7y4tzEoVRamwwHXwXhfcH",
+	"7W70P/QjMJpbnobW25+T3VJPX4U5RJyilyg4zeOWLGkFWZtQ22i88ymQvg7XHnfV00z8cPKg2k9YxB0L",
+	"DvDBO+/c7TB/j4fi7v+ff+z03D6aTO7f1w2fuOJlrhUiwlzLBI/KCvmlJ4a5u6jSKIkzSugrRWmnCkNk",
+	"SgwiyJfvBzH4KMtS8hW7XPJrYSpwWnqwI5a7ApyNxpD+QV5r/NpNqUF1jgOQDjfP4zonMVzzMEZj/vDX",
+	"uLrr0BdvUVXVYOcxDzc83AEgHjbq/SS37DBhl1h5dYgb4doW/BBDtpumZ4fdddLHhWCBwZ4Uns4JK7XG",
+	"iAWcfGyShFV+4ASMd0Derf5Ih0lvoV6tXWJz5+tGzSmhCx00eHfwqLfSYdM6yaevBtPBS16tSwGuxYqj",
+	"c+cXNUgGK62B8OCieDx3h8JdYHmEEhcxLU38yF//G9GjBZbfR5OjLn49rk3q3kkrG1wQKRL6z79QeBpL",
+	"YXgNilyv6Zd/JSHYx+NHXVoTcY0VFXlDzecJlrzQG+M++RFx/h3cfbRvN+/YSvzptp08au3kUe9OfouT",
+	"pbEbmdhsYwEiDdzfno189nDGfnY7Y/8TkeJePP38Np4+6tzpePrbLeNkI58xMHVdPHKD4RFR4heq0JBi",
+	"Z4yvpuzt1tnxheA1M1xihsOwJbdivi7hsdUWnNaEfStyvjbCoS7BslVitXVxFzHef0ie7VEEpeDKUDau",
+	"pQnQv/aqwOoNB/cIN/EfRxM8e6zky9e11GvTwyUvHn5gXvzDaIK/Cz3udWq+vO3UPOvc6U7NxyW3//kf",
+	"/5fwDHgg/pXNlqE/xsaldzirtREMzljwJ/CsbTA8ZFZwwLhhZiOAmHgg2iuIaqX2r+Crbk2Vm2UAvw+6",
+	"oPDDz2COeUutu63tmozpV1HH27vw5I0TBM90vEi0oO81TNzH5bPDyEe+7f0H2mlcd3v7+1ujQ3tjQk3/",
+	"KZQ3z8nD6JtW8ESeRp+HwUcO736k1YgdH3p290PNxzrwied3PxG+bgAPHH1z9wPdbwF8TgYv7kOC9gcn",
+	"8KmjexHOfzMJH3l2L8I1zbGBlYMX9x7Tcl3Qst9NOAd8Ae4R1hBKYQY/JoNOjgb7fWOlAAwd4LUxq94R",
+	"kwzvbQIz922fiFGZEqaCkb4mOIQfPVpxO0Uujeue7FLsgZQy33jW7MDFMKNFcI8+TGgXAKo60JWoK06A",
+	"S614fb2uWonxVO0Uxw+pcQfl3U0SSmuwa0jSrvhvytCxmt0kWG8fMmgmSRU1ak6Y793s+knjib6qBb+m",
+	"EKf7BKXv3TwilEwLGuXKUBq4kU/a7rR6wtBXUweXsSEGKH2ZfMh6Ohhj+BZZEvq8xl2EdE3xV4+WUaIP",
+	"o4xV421AM1/hF2TDZstAaZh7KOhvNeAJUs6xQxRRRNBW/AnhICbdYPjdFJfvdnEGl1y31Jv8BsOyrY5L",
+	"LtjHhoTTbYYKrYaAG3xK0R3WVaWxOJwCmPQnRdQyNowKCiJUxKjTOhjrYpyGcCFy4EQ/dOKy3/SNQjhX",
+	"pTTc1/dvltIKU/FcTAlPTBkBgpdhAV6Izft3pAozZD5Tj6HjrfXgA+Bt2J6i1lUlimOGg7sSB35lGG+i",
+	"xlgHiG/FXk21WOkbbL0QGop4SC6GimggqbBnRuiUoeuQYSD7JUgfl0KGd6eKAtM4Lm5h862Ydt+pxIOS",
+	"R8esXisM5F6VXF272sUrAdRH1sXLKX5g2gmZqPVUu5Qx3E4zGHZqITuNS+YavwVHiZS1CN/8dZ9ccT1P",
+	"aA+jURpBGVVUSgSj0Czmel07Mo5T9TqWRnhvEF4NiHwjarc43w8LuyYHzidbsOkARgnDIlVIdjIar6Uq",
+	"/KlwEjbnlbS8NBSXzv4lI0AkIZ5W/qO4BEOHvwjTwbZSIAI6hNudPPOzudq2oIsPTIG0BV3/10p9LgS7",
+	"J8ctnPvi6qe72YSfF16/696WS3GPB+LPuv6DxLN7jOWmzTTWLk93PLlUEaJmynoC0MAIp3+cjdnLk3cf",
+	"3pzOnlyyi/cvvz95/4odsPOz776fwR2Pjtbiwx/enJ3OUnXvEBs8FPybpojul3MImpRbkIZx68jdD/Mf",
+	"dL7Mf9v3RHq+5Y/z+NV1+C/uOrQZprHHf44r4Tzn/V6ER8D3516HQdQ33aDpi5qcWtC6rw1vK2EEwaQR",
+	"0Bk1c3efy1UFrwtW8q1e2yl7qde1FDU7PGIVNur95DSpO9xS5cuEHY5f4L/IrsW6wUO6QHitFa8XUpnj",
+	"doc+MnZ8zswBKWEAuj2JUQ5rgRbRs/FXqYKBhek6AvQzvdbZUcFc4JYduSn6Smfb9PbAd4piIZJUxfjI",
+	"ebk2bgXHzVhtq2gurZ/6lbZWr8jEQOMiNGhzcjJVWHBIJuzw7cX701FjNYL9Qsrb/f7y4nz25NUoO+50",
+	"PEOr7mqL/z2mFznHKVVNXgG/EIe/Hrctngat7YIhrgE8u9wB9VLDSgEu1a67hIZQ9GEd923WqEmcY6mP",
+	"UhV6Yw4Oj14cdcC18PO7V69TlWvst6qs5zfXLDW+H4cFxs3+lTDbWcUr8ILypdZGmBik4LLaCAE9ef5A",
+	"jMcdFsq7Yv7f3DhJ+vvkVKImEIPVDFu3uxNGKS/qYNgHSsAn+0EJgxI3NGqWFS7w530fWHoYDuBnRCvv",
+	"Mie6Tah/tSR+tST2WRItxJVXyMN3r16Pfo5B0eprdYdZERxyAl1HMMdWQ+17Rr1QQ2PYa9TpjeWbZi95",
+	"Rd1ApOoUTUexw/0tclP1EBe0+xEh/E43mkYUo8LCxCZIlaoOSK/Eb+TeHLVw68+z4+aO8OlyxJi5D6xj",
+	"hfnomEoKY92TqtuVT6pOmkZF04B3C01YgOoOqYWQMFciGcrAKVbAlZ+XnrvIFtUgxXtdemxmA1ZciBiE",
+	"7epC+wvh3M8RUjNxjQpaQUlnfLJSXveGMfcg7dqdLX5JuN0sRED7O+HjqtqAun7N1W2E1jRYoo+l3U+x",
+	"7H5irG/C2Ln+lvkeOxx6z0loLeVZ/1LaPdz+VgtpgI5dHmPDx6AcHw5zdMjGX4GObaDju1AGeASS4pln",
+	"rRbeMYYytppWPgtARKLn3xKKeBvwsNF4P/wKhfsVCvfPCIX7cWeYozaO4+gBOI52z9w9Ts3+nqe/giH+",
+	"6/ohwTTsuiQPdjmiHpEod+MmiT/8iHIh6hf5w48kqesbb8f1HF5tXNPskK4NXQ5AXCRR10gcKaOv52wZ",
+	"L4paGMOGh0dfjSfjyfhw+vXk6wm72rI4JNSt3gy1bU9Rj7j19359JqJUEnXyaE5DkC+eep9//Pz/AwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -196,6 +197,10 @@ func LimitBody(next http.Handler) http.Handler {
 // Validator checks every request against spec before the handler runs and answers failures with
 // the ErrorResponse body. The spec must only list the routes it is mounted for.
 func Validator(spec *openapi3.T) func(http.Handler) http.Handler {
+	registerDecoders.Do(func() {
+		// A Fountain screenplay is text; the validator reads it as it reads text/plain.
+		openapi3filter.RegisterBodyDecoder("text/x-fountain", openapi3filter.PlainBodyDecoder)
+	})
 	spec.Servers = nil // match on path alone: the same spec serves behind Kong and on any host
 	return nethttpmiddleware.OapiRequestValidatorWithOptions(spec, &nethttpmiddleware.Options{
 		Options: openapi3filter.Options{
@@ -216,6 +221,8 @@ func Validator(spec *openapi3.T) func(http.Handler) http.Handler {
 func notFound(w http.ResponseWriter, r *http.Request) {
 	WriteError(w, http.StatusNotFound, CodeNotFound, "no such resource", r.Method+" "+r.URL.Path)
 }
+
+var registerDecoders sync.Once
 
 // Fallback answers what the mux itself cannot route (unknown paths, wrong methods) with
 // ErrorResponse bodies instead of the mux's plain text.

@@ -29,7 +29,14 @@ type request struct {
 	offset      int64
 	name        *string // filterByCharacter
 	characterID *int64
+	// whole reads every element from offset on (the screenplay exports), however many: limit is
+	// then wholeStory.
+	whole bool
 }
+
+// wholeStory is the limit of a request for the whole story: more than any story holds, and far
+// enough from the int64 bound that offset arithmetic cannot overflow.
+const wholeStory = 1 << 40
 
 func (r request) filtered() bool { return r.name != nil || r.characterID != nil }
 
@@ -92,8 +99,11 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 		// A filter needs every element of the story (or range) to know whose each is; without one,
 		// only the page is read.
 		from, count := below+min(req.offset, pastAnyStory), int64(req.limit)
-		if req.filtered() {
+		switch {
+		case req.filtered():
 			from, count = below, -1
+		case req.whole:
+			count = -1
 		}
 		lines := s.newLineReader(gctx, req.scriptID)
 		w, err = s.readWindow(gctx, req.scriptID, req.end, from, count, lines.read)

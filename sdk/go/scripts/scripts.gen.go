@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for SectionElementType.
@@ -68,7 +69,7 @@ type ErrorResponse struct {
 	// `SCRIPT_NOT_FOUND`, `SECTION_NOT_FOUND`, `TRANSITION_NOT_FOUND`, `HAS_DEPENDANTS`,
 	// `PRECONDITION_FAILED`, `SCOPE_MISMATCH`, `DUPLICATE_ELEMENT`, `DUPLICATE_SEQUENCE`,
 	// `SEQUENCE_CONFLICT`, `INVALID_PLACEMENT`, `NEIGHBOUR_NOT_FOUND`, `SEQUENCE_OUT_OF_RANGE`,
-	// `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
+	// `FOUNTAIN_UNREADABLE`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
 	// `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `BAD_GATEWAY`, `DEPENDENCY_UNAVAILABLE`,
 	// `INTERNAL`, `UNAVAILABLE`,
 	// `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
@@ -81,8 +82,20 @@ type ErrorResponse struct {
 	Message string `json:"message"`
 }
 
+// FountainDocument A screenplay in Fountain (https://fountain.io/syntax), UTF-8.
+type FountainDocument = string
+
 // Id A positive identifier.
 type Id = int64
+
+// ImportedCharacter A character an import created.
+type ImportedCharacter struct {
+	// CharacterId A positive identifier.
+	CharacterId Id `json:"characterId"`
+
+	// Name The name as its first cue writes it.
+	Name string `json:"name"`
+}
 
 // NewSequenceNumber A number to move an element to. At most 2^53 − 1, the largest integer every JSON reader keeps exactly, which also leaves room for the numbers handed out after it.
 type NewSequenceNumber = int64
@@ -121,6 +134,29 @@ type Script struct {
 //
 // Example: William Shakespeare
 type ScriptAuthor = string
+
+// ScriptImport The imported script and what was created in it: how many section headings, transitions,
+// actions and spoken words, and the characters (id and name) its dialogue cues named.
+type ScriptImport struct {
+	// Actions Actions created (of every `format`).
+	Actions int `json:"actions"`
+
+	// Characters The characters created, in the order their first cue appears.
+	Characters []ImportedCharacter `json:"characters"`
+
+	// Script A script (v2 `Script`, which also covers every field of v2's `ScriptResponse`), with `version`
+	// added.
+	Script Script `json:"script"`
+
+	// Sections Section headings created (sections and scene headings).
+	Sections int `json:"sections"`
+
+	// SpokenWords Spoken words created.
+	SpokenWords int `json:"spokenWords"`
+
+	// Transitions Transitions created.
+	Transitions int `json:"transitions"`
+}
 
 // ScriptPage One page of scripts; `scripts` and `totalCount` are the v2 fields.
 type ScriptPage struct {
@@ -498,6 +534,9 @@ type BadRequest = ErrorResponse
 // Forbidden The body of every error response.
 type Forbidden = ErrorResponse
 
+// FountainUnreadable The body of every error response.
+type FountainUnreadable = ErrorResponse
+
 // HasDependants The body of every error response.
 type HasDependants = ErrorResponse
 
@@ -559,6 +598,27 @@ type ListScriptsParams struct {
 
 // CreateScriptParams defines parameters for CreateScript.
 type CreateScriptParams struct {
+	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
+	// protects, with the response: a repetition (same key, method, path and body) after that write
+	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
+	// writes nothing; a repetition after a request that failed or died before committing (a
+	// timeout, a crash of a process or of the database) writes, once. A repetition while the first
+	// request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+	// different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+	// refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+	// Use a new value (a random UUID, say) for every new request, and the same value only to
+	// repeat that request.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ImportScriptMultipartBody defines parameters for ImportScript.
+type ImportScriptMultipartBody struct {
+	// File The Fountain document (a `.fountain` file), UTF-8.
+	File openapi_types.File `json:"file"`
+}
+
+// ImportScriptParams defines parameters for ImportScript.
+type ImportScriptParams struct {
 	// IdempotencyKey Makes a retry safe. The key is recorded in the same database transaction as the write it
 	// protects, with the response: a repetition (same key, method, path and body) after that write
 	// committed answers with the first response and the header `Idempotent-Replayed: true`, and
@@ -741,6 +801,12 @@ type ReplaceTransitionParams struct {
 // CreateScriptJSONRequestBody defines body for CreateScript for application/json ContentType.
 type CreateScriptJSONRequestBody = ScriptRequest
 
+// ImportScriptMultipartRequestBody defines body for ImportScript for multipart/form-data ContentType.
+type ImportScriptMultipartRequestBody ImportScriptMultipartBody
+
+// ImportScriptTextRequestBody defines body for ImportScript for text/plain ContentType.
+type ImportScriptTextRequestBody = FountainDocument
+
 // UpdateScriptJSONRequestBody defines body for UpdateScript for application/json ContentType.
 type UpdateScriptJSONRequestBody = ScriptUpdateRequest
 
@@ -876,6 +942,104 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /scripts (the `CreateScript` operationId).
 	CreateScript(ctx context.Context, params *CreateScriptParams, body CreateScriptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportScriptWithBody Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithBody(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportScriptWithTextBody Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes a body of the `text/plain` content type.
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithTextBody(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteScript Delete a script
 	//
@@ -1301,6 +1465,124 @@ func (c *Client) CreateScriptWithBody(ctx context.Context, params *CreateScriptP
 // Corresponds with POST /scripts (the `CreateScript` operationId).
 func (c *Client) CreateScript(ctx context.Context, params *CreateScriptParams, body CreateScriptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateScriptRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportScriptWithBody Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *Client) ImportScriptWithBody(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportScriptRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportScriptWithTextBody Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes a body of the `text/plain` content type.
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *Client) ImportScriptWithTextBody(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportScriptRequestWithTextBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2065,6 +2347,61 @@ func NewCreateScriptRequestWithBody(server string, params *CreateScriptParams, c
 	}
 
 	operationPath := fmt.Sprintf("/scripts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewImportScriptRequestWithTextBody calls the generic ImportScript builder with text/plain body
+func NewImportScriptRequestWithTextBody(server string, params *ImportScriptParams, body ImportScriptTextRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	if stringer, ok := interface{}(body).(fmt.Stringer); ok {
+		bodyReader = strings.NewReader(stringer.String())
+	} else {
+		bodyReader = strings.NewReader(fmt.Sprint(body))
+	}
+	return NewImportScriptRequestWithBody(server, params, "text/plain", bodyReader)
+}
+
+// NewImportScriptRequestWithBody constructs an http.Request for the ImportScript method, with any body, and a specified content type
+func NewImportScriptRequestWithBody(server string, params *ImportScriptParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scripts/import")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3276,6 +3613,104 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /scripts (the `CreateScript` operationId).
 	CreateScriptWithResponse(ctx context.Context, params *CreateScriptParams, body CreateScriptJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScriptResponse, error)
 
+	// ImportScriptWithBodyWithResponse Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithBodyWithResponse(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error)
+
+	// ImportScriptWithTextBodyWithResponse Import a Fountain screenplay
+	//
+	// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+	// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+	// script and everything in it, each story element at its place in the story order. Either
+	// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+	// leaves no script, character or position behind.
+	//
+	// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+	// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+	//
+	// * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+	//   `title` is the title page's `Title` without its markup (lines joined by a space), else the
+	//   uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	//   is kept on the spoken word (`extension`). Every import creates its own characters.
+	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+	//   `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+	//   lines, `forced` for a cue written with `@`.
+	// * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+	//   with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+	//   under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+	//   blocks), so that nothing a writer wrote is lost.
+	// * **Transitions** (`… TO:`, or forced with `>`).
+	//
+	// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+	// text as written. Every story element belongs to the section heading it is written under
+	// (`sectionId`).
+	//
+	// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+	// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+	// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+	// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+	// or an element longer than its field may be (a scene heading over 500 characters, say).
+	//
+	// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+	// import again yield the same story element by element, and the export equals the imported
+	// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+	//
+	// Takes a body of the `text/plain` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+	ImportScriptWithTextBodyWithResponse(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error)
+
 	// DeleteScriptWithResponse Delete a script
 	//
 	// Deletes the script. A script's dependants are its section headings and transitions (here), its
@@ -4033,6 +4468,233 @@ func (r CreateScriptResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateScriptResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ImportScriptResponse201Headers the declared response headers of an HTTP 201 response for ImportScript
+type ImportScriptResponse201Headers struct {
+	ETag               string
+	Location           string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ImportScriptResponse400Headers the declared response headers of an HTTP 400 response for ImportScript
+type ImportScriptResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ImportScriptResponse401Headers the declared response headers of an HTTP 401 response for ImportScript
+type ImportScriptResponse401Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	WWWAuthenticate    *string
+	XRequestId         string
+}
+
+// ImportScriptResponse403Headers the declared response headers of an HTTP 403 response for ImportScript
+type ImportScriptResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ImportScriptResponse409Headers the declared response headers of an HTTP 409 response for ImportScript
+type ImportScriptResponse409Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+	XRequestId         string
+}
+
+// ImportScriptResponse413Headers the declared response headers of an HTTP 413 response for ImportScript
+type ImportScriptResponse413Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ImportScriptResponse415Headers the declared response headers of an HTTP 415 response for ImportScript
+type ImportScriptResponse415Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ImportScriptResponse422Headers the declared response headers of an HTTP 422 response for ImportScript
+type ImportScriptResponse422Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ImportScriptResponse429Headers the declared response headers of an HTTP 429 response for ImportScript
+type ImportScriptResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+	XRequestId         string
+}
+
+// ImportScriptResponse500Headers the declared response headers of an HTTP 500 response for ImportScript
+type ImportScriptResponse500Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ImportScriptResponse503Headers the declared response headers of an HTTP 503 response for ImportScript
+type ImportScriptResponse503Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+	XRequestId         string
+}
+
+type ImportScriptResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ScriptImport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *FountainUnreadable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *ImportScriptResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ImportScriptResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ImportScriptResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ImportScriptResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ImportScriptResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *ImportScriptResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *ImportScriptResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ImportScriptResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ImportScriptResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ImportScriptResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ImportScriptResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r ImportScriptResponse) GetJSON201() *ScriptImport {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ImportScriptResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ImportScriptResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ImportScriptResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ImportScriptResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ImportScriptResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ImportScriptResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ImportScriptResponse) GetJSON422() *FountainUnreadable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ImportScriptResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ImportScriptResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ImportScriptResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportScriptResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportScriptResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportScriptResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportScriptResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7919,6 +8581,116 @@ func (c *ClientWithResponses) CreateScriptWithResponse(ctx context.Context, para
 	return ParseCreateScriptResponse(rsp)
 }
 
+// ImportScriptWithBodyWithResponse Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *ClientWithResponses) ImportScriptWithBodyWithResponse(ctx context.Context, params *ImportScriptParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error) {
+	rsp, err := c.ImportScriptWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportScriptResponse(rsp)
+}
+
+// ImportScriptWithTextBodyWithResponse Import a Fountain screenplay
+//
+// Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+// Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+// script and everything in it, each story element at its place in the story order. Either
+// everything is created or nothing is: a document that cannot be read, or a failure on the way,
+// leaves no script, character or position behind.
+//
+// The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+// or a `multipart/form-data` upload with the document in the part `file`. What is created:
+//
+//   - **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+//     `title` is the title page's `Title` without its markup (lines joined by a space), else the
+//     uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+//   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+//     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+//     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//     is kept on the spoken word (`extension`). Every import creates its own characters.
+//   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+//     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+//     `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+//     lines, `forced` for a cue written with `@`.
+//   - **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+//     with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+//     under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … */`
+//     blocks), so that nothing a writer wrote is lost.
+//   - **Transitions** (`… TO:`, or forced with `>`).
+//
+// Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+// text as written. Every story element belongs to the section heading it is written under
+// (`sectionId`).
+//
+// A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+// and the rule (`line 12: boneyard: /* is never closed by */`): text that is not UTF-8 or holds
+// control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+// dialogue, a title page line that is neither a key nor an indented value, an empty document,
+// or an element longer than its field may be (a scene heading over 500 characters, say).
+//
+// Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+// import again yield the same story element by element, and the export equals the imported
+// document up to the whitespace normalisation that `GET /stories/fountain` describes.
+//
+// Takes a body of the `text/plain` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scripts/import (the `ImportScript` operationId).
+func (c *ClientWithResponses) ImportScriptWithTextBodyWithResponse(ctx context.Context, params *ImportScriptParams, body ImportScriptTextRequestBody, reqEditors ...RequestEditorFn) (*ImportScriptResponse, error) {
+	rsp, err := c.ImportScriptWithTextBody(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportScriptResponse(rsp)
+}
+
 // DeleteScriptWithResponse Delete a script
 //
 // Deletes the script. A script's dependants are its section headings and transitions (here), its
@@ -9219,6 +9991,488 @@ func ParseCreateScriptResponse(rsp *http.Response) (*CreateScriptResponse, error
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateScriptResponse503Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportScriptResponse parses an HTTP response from a ImportScriptWithResponse call
+func ParseImportScriptResponse(rsp *http.Response) (*ImportScriptResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportScriptResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ScriptImport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest FountainUnreadable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers ImportScriptResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers ImportScriptResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ImportScriptResponse401Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ImportScriptResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers ImportScriptResponse409Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers ImportScriptResponse413Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers ImportScriptResponse415Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers ImportScriptResponse422Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ImportScriptResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ImportScriptResponse500Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ImportScriptResponse503Headers
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -13,7 +13,41 @@ import (
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for ActionFormat.
+const (
+	ActionFormatAction    ActionFormat = "action"
+	ActionFormatBoneyard  ActionFormat = "boneyard"
+	ActionFormatCentered  ActionFormat = "centered"
+	ActionFormatLyrics    ActionFormat = "lyrics"
+	ActionFormatNote      ActionFormat = "note"
+	ActionFormatPageBreak ActionFormat = "pageBreak"
+	ActionFormatSynopsis  ActionFormat = "synopsis"
+)
+
+// Valid indicates whether the value is a known member of the ActionFormat enum.
+func (e ActionFormat) Valid() bool {
+	switch e {
+	case ActionFormatAction:
+		return true
+	case ActionFormatBoneyard:
+		return true
+	case ActionFormatCentered:
+		return true
+	case ActionFormatLyrics:
+		return true
+	case ActionFormatNote:
+		return true
+	case ActionFormatPageBreak:
+		return true
+	case ActionFormatSynopsis:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for StoryElementElementType.
 const (
@@ -36,6 +70,24 @@ func (e StoryElementElementType) Valid() bool {
 	}
 }
 
+// Defines values for ExportStoryPdfParamsPaper.
+const (
+	A4     ExportStoryPdfParamsPaper = "a4"
+	Letter ExportStoryPdfParamsPaper = "letter"
+)
+
+// Valid indicates whether the value is a known member of the ExportStoryPdfParamsPaper enum.
+func (e ExportStoryPdfParamsPaper) Valid() bool {
+	switch e {
+	case A4:
+		return true
+	case Letter:
+		return true
+	default:
+		return false
+	}
+}
+
 // Action v2's `Action`, a stage direction.
 type Action struct {
 	// ActionId A positive identifier.
@@ -43,7 +95,18 @@ type Action struct {
 
 	// Description What happens in this action.
 	Description string `json:"description"`
+
+	// Forced Written with Fountain's forcing `!` (added).
+	Forced *bool `json:"forced,omitempty"`
+
+	// Format How a screenplay sets it (added): `action`, `centered` text, `lyrics`, a `synopsis`, a
+	// writer's `note` or cut text (`boneyard`), both not printed, or a forced `pageBreak`.
+	Format *ActionFormat `json:"format,omitempty"`
 }
+
+// ActionFormat How a screenplay sets it (added): `action`, `centered` text, `lyrics`, a `synopsis`, a
+// writer's `note` or cut text (`boneyard`), both not printed, or a forced `pageBreak`.
+type ActionFormat string
 
 // Character v2's `Character`.
 type Character struct {
@@ -92,6 +155,9 @@ type ErrorResponse struct {
 	Message string `json:"message"`
 }
 
+// FountainDocument A screenplay in Fountain (https://fountain.io/syntax), UTF-8.
+type FountainDocument = string
+
 // FullStory v2's `FullStory` (script header, `sections`, `story`, `orchestration`) with `totalCount`,
 // `limit` and `offset` added. `story` is one page of the story in ascending `sequence`.
 type FullStory struct {
@@ -123,6 +189,9 @@ type FullStory struct {
 	// Title Title of the script.
 	Title string `json:"title"`
 
+	// TitlePage The script's screenplay title page, in order, when it has one (added).
+	TitlePage *[]TitlePageEntry `json:"titlePage,omitempty"`
+
 	// TotalCount How many story elements match, on every page together.
 	TotalCount TotalCount `json:"totalCount"`
 }
@@ -149,6 +218,9 @@ type PageLimit = int
 // PageOffset The number of matching elements skipped.
 type PageOffset = int64
 
+// PdfDocument A PDF document.
+type PdfDocument = openapi_types.File
+
 // SectionHeading v2's `SectionHeading` with `kind` and `startSequence` added. `sequence` is the heading's place
 // among the script's headings (scope `sections`), not a story position.
 //
@@ -161,11 +233,23 @@ type PageOffset = int64
 // not contiguous reports its first start within the answer, also when it started earlier, before
 // the answer's first element.
 type SectionHeading struct {
+	// Depth A screenplay section's level (the number of `#`), when it has one (added).
+	Depth *int `json:"depth,omitempty"`
+
+	// Description The heading's description (a screenplay's synopsis), when it has one (added).
+	Description *string `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (added).
+	Forced *bool `json:"forced,omitempty"`
+
 	// HeadingId A positive identifier.
 	HeadingId Id `json:"headingId"`
 
-	// Kind What the heading marks (`act`, `scene`…), when it says.
+	// Kind What the heading marks (`act`, `scene`, `section`…), when it says.
 	Kind *string `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number, when it has one (added).
+	SceneNumber *string `json:"sceneNumber,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -185,8 +269,26 @@ type SequenceNumber = int64
 
 // SpokenWord v2's `SpokenWord`, a line of dialogue; `sequence` repeats the element's position.
 type SpokenWord struct {
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before them; no cue is printed (added).
+	ContinuesDialogue *bool `json:"continuesDialogue,omitempty"`
+
 	// DialogueId A positive identifier.
 	DialogueId Id `json:"dialogueId"`
+
+	// Dual The right-hand side of a dual dialogue (added).
+	Dual *bool `json:"dual,omitempty"`
+
+	// Extension The cue's extension, e.g. `(V.O.)` (added).
+	Extension *string `json:"extension,omitempty"`
+
+	// Forced The cue was written with Fountain's forcing `@` (added).
+	Forced *bool `json:"forced,omitempty"`
+
+	// Lyric Sung, Fountain's `~` (added).
+	Lyric *bool `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed before the words, parentheses included (added).
+	Parenthetical *string `json:"parenthetical,omitempty"`
 
 	// Sequence A position in the script's story order (scope `story` of the Central Sequence Service).
 	Sequence *SequenceNumber `json:"sequence,omitempty"`
@@ -257,11 +359,23 @@ type StorySequence struct {
 	TotalCount TotalCount `json:"totalCount"`
 }
 
+// TitlePageEntry One key of a screenplay's title page, as written.
+type TitlePageEntry struct {
+	// Key The key (`Title`, `Credit`, `Author`, `Draft date`, `Contact`, or any other).
+	Key string `json:"key"`
+
+	// Value The value; the lines of a multi-line value are separated by `\n`.
+	Value string `json:"value"`
+}
+
 // TotalCount How many story elements match, on every page together.
 type TotalCount = int64
 
 // Transition A transition (`CUT TO:`, `FADE OUT.`) in its place in the story (added to v2).
 type Transition struct {
+	// Forced Written with Fountain's forcing `>` (added).
+	Forced *bool `json:"forced,omitempty"`
+
 	// Text The transition as the script prints it.
 	Text string `json:"text"`
 
@@ -271,6 +385,9 @@ type Transition struct {
 
 // CharacterId A positive identifier.
 type CharacterId = Id
+
+// EndSequence A position in the script's story order (scope `story` of the Central Sequence Service).
+type EndSequence = SequenceNumber
 
 // FilterByCharacter defines model for FilterByCharacter.
 type FilterByCharacter = string
@@ -283,6 +400,9 @@ type Offset = int64
 
 // ScriptId A positive identifier.
 type ScriptId = Id
+
+// StartSequence A position in the script's story order (scope `story` of the Central Sequence Service).
+type StartSequence = SequenceNumber
 
 // BadGateway The body of every error response.
 type BadGateway = ErrorResponse
@@ -330,6 +450,58 @@ type GetFullStoryParams struct {
 	// `If-None-Match`.
 	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
+
+// ExportStoryFountainParams defines parameters for ExportStoryFountain.
+type ExportStoryFountainParams struct {
+	// ScriptId The script whose story to read.
+	ScriptId ScriptId `form:"scriptId" json:"scriptId"`
+
+	// StartSequence The first story position to include (from the start when left out).
+	StartSequence *StartSequence `form:"startSequence,omitempty" json:"startSequence,omitempty"`
+
+	// EndSequence The last story position to include, not below `startSequence` (to the end when left out).
+	EndSequence *EndSequence `form:"endSequence,omitempty" json:"endSequence,omitempty"`
+
+	// FilterByCharacter Only the elements of the character with this name, ignoring case (v2). An empty name is `400` (leave the parameter out for every character).
+	FilterByCharacter *FilterByCharacter `form:"filterByCharacter,omitempty" json:"filterByCharacter,omitempty"`
+
+	// CharacterId Only the elements of this character.
+	CharacterId *CharacterId `form:"characterId,omitempty" json:"characterId,omitempty"`
+
+	// IfNoneMatch The `ETag` of the representation the client holds (or several, comma-separated, or `*`). If
+	// it still matches, the answer is `304 Not Modified` with no body; weak comparison, as for any
+	// `If-None-Match`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// ExportStoryPdfParams defines parameters for ExportStoryPdf.
+type ExportStoryPdfParams struct {
+	// ScriptId The script whose story to read.
+	ScriptId ScriptId `form:"scriptId" json:"scriptId"`
+
+	// StartSequence The first story position to include (from the start when left out).
+	StartSequence *StartSequence `form:"startSequence,omitempty" json:"startSequence,omitempty"`
+
+	// EndSequence The last story position to include, not below `startSequence` (to the end when left out).
+	EndSequence *EndSequence `form:"endSequence,omitempty" json:"endSequence,omitempty"`
+
+	// FilterByCharacter Only the elements of the character with this name, ignoring case (v2). An empty name is `400` (leave the parameter out for every character).
+	FilterByCharacter *FilterByCharacter `form:"filterByCharacter,omitempty" json:"filterByCharacter,omitempty"`
+
+	// CharacterId Only the elements of this character.
+	CharacterId *CharacterId `form:"characterId,omitempty" json:"characterId,omitempty"`
+
+	// Paper The paper size to lay the pages out on.
+	Paper *ExportStoryPdfParamsPaper `form:"paper,omitempty" json:"paper,omitempty"`
+
+	// IfNoneMatch The `ETag` of the representation the client holds (or several, comma-separated, or `*`). If
+	// it still matches, the answer is `304 Not Modified` with no body; weak comparison, as for any
+	// `If-None-Match`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// ExportStoryPdfParamsPaper defines parameters for ExportStoryPdf.
+type ExportStoryPdfParamsPaper string
 
 // GetStorySequencesParams defines parameters for GetStorySequences.
 type GetStorySequencesParams struct {
@@ -446,8 +618,60 @@ type ClientInterface interface {
 	// has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 	// `offset` is `400`. An `offset` past the end gives an empty page.
 	//
+	// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+	// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+	// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+	// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+	// page of 10. Any other `Accept` gets JSON.
+	//
 	// Corresponds with GET /stories (the `GetFullStory` operationId).
 	GetFullStory(ctx context.Context, params *GetFullStoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportStoryFountain Read a script's story as a Fountain screenplay
+	//
+	// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+	// format: its title page, then every section heading where its section starts, and every
+	// action, spoken word and transition in the current story order, with the markup each element
+	// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+	// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+	// between `startSequence` and `endSequence` (both included, either may be left out), of every
+	// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+	// before the first element of its section the answer holds, after the headings before it in
+	// the sections order that have no element of their own (an act before its first scene).
+	//
+	// A story imported with `importScript` (Core Script Management) comes back as the document that
+	// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+	// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+	// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+	// empty line that does not end the element, is kept); runs of blank lines become one blank
+	// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+	// cue directly); the continuation lines of a title page value are indented by four spaces.
+	// Forcing marks are written where they were, and also where an element would otherwise be read
+	// as another kind (an action in capitals gets `!`), so that importing the export again yields
+	// the same story, element by element.
+	//
+	// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+	// `INVALID_RANGE`.
+	//
+	// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+	ExportStoryFountain(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportStoryPdf Read a script's story as a printable screenplay (PDF)
+	//
+	// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+	// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+	// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+	// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+	// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+	// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+	// from the second page; a title page when the script has one. Section headings, synopses,
+	// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+	// core font Courier; other characters print as `?`.
+	//
+	// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+	//
+	// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+	ExportStoryPdf(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStorySequences Read a range of a script's story
 	//
@@ -477,9 +701,81 @@ type ClientInterface interface {
 // has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 // `offset` is `400`. An `offset` past the end gives an empty page.
 //
+// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+// page of 10. Any other `Accept` gets JSON.
+//
 // Corresponds with GET /stories (the `GetFullStory` operationId).
 func (c *Client) GetFullStory(ctx context.Context, params *GetFullStoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFullStoryRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportStoryFountain Read a script's story as a Fountain screenplay
+//
+// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+// format: its title page, then every section heading where its section starts, and every
+// action, spoken word and transition in the current story order, with the markup each element
+// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+// between `startSequence` and `endSequence` (both included, either may be left out), of every
+// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+// before the first element of its section the answer holds, after the headings before it in
+// the sections order that have no element of their own (an act before its first scene).
+//
+// A story imported with `importScript` (Core Script Management) comes back as the document that
+// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+// empty line that does not end the element, is kept); runs of blank lines become one blank
+// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+// cue directly); the continuation lines of a title page value are indented by four spaces.
+// Forcing marks are written where they were, and also where an element would otherwise be read
+// as another kind (an action in capitals gets `!`), so that importing the export again yields
+// the same story, element by element.
+//
+// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+// `INVALID_RANGE`.
+//
+// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+func (c *Client) ExportStoryFountain(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportStoryFountainRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportStoryPdf Read a script's story as a printable screenplay (PDF)
+//
+// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+// from the second page; a title page when the script has one. Section headings, synopses,
+// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+// core font Courier; other characters print as `?`.
+//
+// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+//
+// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+func (c *Client) ExportStoryPdf(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportStoryPdfRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -590,6 +886,244 @@ func NewGetFullStoryRequest(server string, params *GetFullStoryParams) (*http.Re
 		if params.CharacterId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "characterId", *params.CharacterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewExportStoryFountainRequest constructs an http.Request for the ExportStoryFountain method
+func NewExportStoryFountainRequest(server string, params *ExportStoryFountainParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/stories/fountain")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scriptId", params.ScriptId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.StartSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startSequence", *params.StartSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endSequence", *params.EndSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterByCharacter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterByCharacter", *params.FilterByCharacter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CharacterId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "characterId", *params.CharacterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewExportStoryPdfRequest constructs an http.Request for the ExportStoryPdf method
+func NewExportStoryPdfRequest(server string, params *ExportStoryPdfParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/stories/pdf")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scriptId", params.ScriptId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.StartSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startSequence", *params.StartSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndSequence != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endSequence", *params.EndSequence, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterByCharacter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterByCharacter", *params.FilterByCharacter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CharacterId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "characterId", *params.CharacterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Paper != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paper", *params.Paper, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -813,10 +1347,66 @@ type ClientWithResponsesInterface interface {
 	// has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 	// `offset` is `400`. An `offset` past the end gives an empty page.
 	//
+	// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+	// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+	// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+	// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+	// page of 10. Any other `Accept` gets JSON.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stories (the `GetFullStory` operationId).
 	GetFullStoryWithResponse(ctx context.Context, params *GetFullStoryParams, reqEditors ...RequestEditorFn) (*GetFullStoryResponse, error)
+
+	// ExportStoryFountainWithResponse Read a script's story as a Fountain screenplay
+	//
+	// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+	// format: its title page, then every section heading where its section starts, and every
+	// action, spoken word and transition in the current story order, with the markup each element
+	// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+	// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+	// between `startSequence` and `endSequence` (both included, either may be left out), of every
+	// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+	// before the first element of its section the answer holds, after the headings before it in
+	// the sections order that have no element of their own (an act before its first scene).
+	//
+	// A story imported with `importScript` (Core Script Management) comes back as the document that
+	// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+	// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+	// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+	// empty line that does not end the element, is kept); runs of blank lines become one blank
+	// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+	// cue directly); the continuation lines of a title page value are indented by four spaces.
+	// Forcing marks are written where they were, and also where an element would otherwise be read
+	// as another kind (an action in capitals gets `!`), so that importing the export again yields
+	// the same story, element by element.
+	//
+	// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+	// `INVALID_RANGE`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+	ExportStoryFountainWithResponse(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*ExportStoryFountainResponse, error)
+
+	// ExportStoryPdfWithResponse Read a script's story as a printable screenplay (PDF)
+	//
+	// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+	// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+	// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+	// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+	// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+	// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+	// from the second page; a title page when the script has one. Section headings, synopses,
+	// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+	// core font Courier; other characters print as `?`.
+	//
+	// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+	ExportStoryPdfWithResponse(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*ExportStoryPdfResponse, error)
 
 	// GetStorySequencesWithResponse Read a range of a script's story
 	//
@@ -1038,6 +1628,398 @@ func (r GetFullStoryResponse) ContentType() string {
 	return ""
 }
 
+// ExportStoryFountainResponse200Headers the declared response headers of an HTTP 200 response for ExportStoryFountain
+type ExportStoryFountainResponse200Headers struct {
+	ContentDisposition *string
+	ETag               string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse304Headers the declared response headers of an HTTP 304 response for ExportStoryFountain
+type ExportStoryFountainResponse304Headers struct {
+	ETag               string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse400Headers the declared response headers of an HTTP 400 response for ExportStoryFountain
+type ExportStoryFountainResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse401Headers the declared response headers of an HTTP 401 response for ExportStoryFountain
+type ExportStoryFountainResponse401Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	WWWAuthenticate    *string
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse403Headers the declared response headers of an HTTP 403 response for ExportStoryFountain
+type ExportStoryFountainResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse404Headers the declared response headers of an HTTP 404 response for ExportStoryFountain
+type ExportStoryFountainResponse404Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse429Headers the declared response headers of an HTTP 429 response for ExportStoryFountain
+type ExportStoryFountainResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse500Headers the declared response headers of an HTTP 500 response for ExportStoryFountain
+type ExportStoryFountainResponse500Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse502Headers the declared response headers of an HTTP 502 response for ExportStoryFountain
+type ExportStoryFountainResponse502Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryFountainResponse503Headers the declared response headers of an HTTP 503 response for ExportStoryFountain
+type ExportStoryFountainResponse503Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+	XRequestId         string
+}
+
+type ExportStoryFountainResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportStoryFountainResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ExportStoryFountainResponse304Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ExportStoryFountainResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportStoryFountainResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportStoryFountainResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ExportStoryFountainResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportStoryFountainResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ExportStoryFountainResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ExportStoryFountainResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ExportStoryFountainResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ExportStoryFountainResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportStoryFountainResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportStoryFountainResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportStoryFountainResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportStoryFountainResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportStoryPdfResponse200Headers the declared response headers of an HTTP 200 response for ExportStoryPdf
+type ExportStoryPdfResponse200Headers struct {
+	ContentDisposition *string
+	ETag               string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse304Headers the declared response headers of an HTTP 304 response for ExportStoryPdf
+type ExportStoryPdfResponse304Headers struct {
+	ETag               string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse400Headers the declared response headers of an HTTP 400 response for ExportStoryPdf
+type ExportStoryPdfResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse401Headers the declared response headers of an HTTP 401 response for ExportStoryPdf
+type ExportStoryPdfResponse401Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	WWWAuthenticate    *string
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse403Headers the declared response headers of an HTTP 403 response for ExportStoryPdf
+type ExportStoryPdfResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse404Headers the declared response headers of an HTTP 404 response for ExportStoryPdf
+type ExportStoryPdfResponse404Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse429Headers the declared response headers of an HTTP 429 response for ExportStoryPdf
+type ExportStoryPdfResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse500Headers the declared response headers of an HTTP 500 response for ExportStoryPdf
+type ExportStoryPdfResponse500Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse502Headers the declared response headers of an HTTP 502 response for ExportStoryPdf
+type ExportStoryPdfResponse502Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestId         string
+}
+
+// ExportStoryPdfResponse503Headers the declared response headers of an HTTP 503 response for ExportStoryPdf
+type ExportStoryPdfResponse503Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+	XRequestId         string
+}
+
+type ExportStoryPdfResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportStoryPdfResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ExportStoryPdfResponse304Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ExportStoryPdfResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportStoryPdfResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportStoryPdfResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ExportStoryPdfResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportStoryPdfResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ExportStoryPdfResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ExportStoryPdfResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ExportStoryPdfResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ExportStoryPdfResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportStoryPdfResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportStoryPdfResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportStoryPdfResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportStoryPdfResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetStorySequencesResponse200Headers the declared response headers of an HTTP 200 response for GetStorySequences
 type GetStorySequencesResponse200Headers struct {
 	ETag               string
@@ -1252,6 +2234,12 @@ func (r GetStorySequencesResponse) ContentType() string {
 // has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
 // `offset` is `400`. An `offset` past the end gives an empty page.
 //
+// The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+// Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+// `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+// these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+// page of 10. Any other `Accept` gets JSON.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stories (the `GetFullStory` operationId).
@@ -1261,6 +2249,68 @@ func (c *ClientWithResponses) GetFullStoryWithResponse(ctx context.Context, para
 		return nil, err
 	}
 	return ParseGetFullStoryResponse(rsp)
+}
+
+// ExportStoryFountainWithResponse Read a script's story as a Fountain screenplay
+//
+// The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+// format: its title page, then every section heading where its section starts, and every
+// action, spoken word and transition in the current story order, with the markup each element
+// was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+// lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+// between `startSequence` and `endSequence` (both included, either may be left out), of every
+// character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+// before the first element of its section the answer holds, after the headings before it in
+// the sections order that have no element of their own (an act before its first scene).
+//
+// A story imported with `importScript` (Core Script Management) comes back as the document that
+// was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+// ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+// removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+// empty line that does not end the element, is kept); runs of blank lines become one blank
+// line, and elements are separated by one blank line (the lines of a dialogue block follow its
+// cue directly); the continuation lines of a title page value are indented by four spaces.
+// Forcing marks are written where they were, and also where an element would otherwise be read
+// as another kind (an action in capitals gets `!`), so that importing the export again yields
+// the same story, element by element.
+//
+// An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+// `INVALID_RANGE`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /stories/fountain (the `ExportStoryFountain` operationId).
+func (c *ClientWithResponses) ExportStoryFountainWithResponse(ctx context.Context, params *ExportStoryFountainParams, reqEditors ...RequestEditorFn) (*ExportStoryFountainResponse, error) {
+	rsp, err := c.ExportStoryFountain(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportStoryFountainResponse(rsp)
+}
+
+// ExportStoryPdfWithResponse Read a script's story as a printable screenplay (PDF)
+//
+// The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+// screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+// 1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+// inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+// transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+// next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+// from the second page; a title page when the script has one. Section headings, synopses,
+// notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+// core font Courier; other characters print as `?`.
+//
+// `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /stories/pdf (the `ExportStoryPdf` operationId).
+func (c *ClientWithResponses) ExportStoryPdfWithResponse(ctx context.Context, params *ExportStoryPdfParams, reqEditors ...RequestEditorFn) (*ExportStoryPdfResponse, error) {
+	rsp, err := c.ExportStoryPdf(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportStoryPdfResponse(rsp)
 }
 
 // GetStorySequencesWithResponse Read a range of a script's story
@@ -1365,6 +2415,9 @@ func ParseGetFullStoryResponse(rsp *http.Response) (*GetFullStoryResponse, error
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/x-fountain) unsupported
 
 	}
 
@@ -1678,6 +2731,872 @@ func ParseGetFullStoryResponse(rsp *http.Response) (*GetFullStoryResponse, error
 		response.Headers502 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetFullStoryResponse503Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportStoryFountainResponse parses an HTTP response from a ExportStoryFountainWithResponse call
+func ParseExportStoryFountainResponse(rsp *http.Response) (*ExportStoryFountainResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportStoryFountainResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportStoryFountainResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ExportStoryFountainResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 400:
+		var headers ExportStoryFountainResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportStoryFountainResponse401Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportStoryFountainResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ExportStoryFountainResponse404Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportStoryFountainResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ExportStoryFountainResponse500Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ExportStoryFountainResponse502Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers ExportStoryFountainResponse503Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportStoryPdfResponse parses an HTTP response from a ExportStoryPdfWithResponse call
+func ParseExportStoryPdfResponse(rsp *http.Response) (*ExportStoryPdfResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportStoryPdfResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportStoryPdfResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ExportStoryPdfResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 400:
+		var headers ExportStoryPdfResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportStoryPdfResponse401Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportStoryPdfResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ExportStoryPdfResponse404Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportStoryPdfResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ExportStoryPdfResponse500Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ExportStoryPdfResponse502Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers ExportStoryPdfResponse503Headers
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

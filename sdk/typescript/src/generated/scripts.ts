@@ -35,6 +35,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/scripts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a Fountain screenplay
+         * @description Reads a screenplay written in Fountain (https://fountain.io/syntax), the plain-text format of
+         *     Beat, Highland, WriterDuet, Slugline and afterwriting, and creates in **one atomic step** the
+         *     script and everything in it, each story element at its place in the story order. Either
+         *     everything is created or nothing is: a document that cannot be read, or a failure on the way,
+         *     leaves no script, character or position behind.
+         *
+         *     The body is the document itself (`text/x-fountain` or `text/plain`, UTF-8, at most 1 MiB),
+         *     or a `multipart/form-data` upload with the document in the part `file`. What is created:
+         *
+         *     * **The script**: its title page (every key, in order, multi-line values kept) as `titlePage`;
+         *       `title` is the title page's `Title` without its markup (lines joined by a space), else the
+         *       uploaded file's name without extension, else `Untitled`; `author` is `Author` or `Authors`.
+         *     * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
+         *       number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
+         *       `.`). A synopsis (`=`) directly under a heading becomes its `description`.
+         *     * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
+         *       case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+         *       is kept on the spoken word (`extension`). Every import creates its own characters.
+         *     * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
+         *       before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
+         *       `continuesDialogue` for the words after a parenthetical inside one block, `lyric` for `~`
+         *       lines, `forced` for a cue written with `@`.
+         *     * **Actions**: action paragraphs (line breaks and indentation kept; `forced` for `!`) and,
+         *       with their `format`, centered text (`>…<`), lyrics outside dialogue, synopses that are not
+         *       under a heading, page breaks (`===`), notes (`[[…]]` paragraphs) and boneyard (`/* … *\/`
+         *       blocks), so that nothing a writer wrote is lost.
+         *     * **Transitions** (`… TO:`, or forced with `>`).
+         *
+         *     Emphasis (`*`, `**`, `***`, `_`), escapes, and notes or boneyard inside a line stay in the
+         *     text as written. Every story element belongs to the section heading it is written under
+         *     (`sectionId`).
+         *
+         *     A document that cannot be read is `422` `FOUNTAIN_UNREADABLE`, and `details` names the line
+         *     and the rule (`line 12: boneyard: /* is never closed by *\/`): text that is not UTF-8 or holds
+         *     control characters, an unclosed note or boneyard, a dual-dialogue cue (`^`) that follows no
+         *     dialogue, a title page line that is neither a key nor an indented value, an empty document,
+         *     or an element longer than its field may be (a scene heading over 500 characters, say).
+         *
+         *     Exporting the story (`GET /stories/fountain`) gives the document back: import, export and
+         *     import again yield the same story element by element, and the export equals the imported
+         *     document up to the whitespace normalisation that `GET /stories/fountain` describes.
+         */
+        post: operations["importScript"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/scripts/{scriptId}": {
         parameters: {
             query?: never;
@@ -459,6 +519,31 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
+        /** @description A screenplay in Fountain (https://fountain.io/syntax), UTF-8. */
+        FountainDocument: string;
+        /**
+         * @description The imported script and what was created in it: how many section headings, transitions,
+         *     actions and spoken words, and the characters (id and name) its dialogue cues named.
+         */
+        ScriptImport: {
+            script: components["schemas"]["Script"];
+            /** @description Section headings created (sections and scene headings). */
+            sections: number;
+            /** @description Transitions created. */
+            transitions: number;
+            /** @description Actions created (of every `format`). */
+            actions: number;
+            /** @description Spoken words created. */
+            spokenWords: number;
+            /** @description The characters created, in the order their first cue appears. */
+            characters: components["schemas"]["ImportedCharacter"][];
+        };
+        /** @description A character an import created. */
+        ImportedCharacter: {
+            characterId: components["schemas"]["Id"];
+            /** @description The name as its first cue writes it. */
+            name: string;
+        };
         /** @description One page of scripts; `scripts` and `totalCount` are the v2 fields. */
         ScriptPage: {
             scripts: components["schemas"]["Script"][];
@@ -599,7 +684,7 @@ export interface components {
              *     `SCRIPT_NOT_FOUND`, `SECTION_NOT_FOUND`, `TRANSITION_NOT_FOUND`, `HAS_DEPENDANTS`,
              *     `PRECONDITION_FAILED`, `SCOPE_MISMATCH`, `DUPLICATE_ELEMENT`, `DUPLICATE_SEQUENCE`,
              *     `SEQUENCE_CONFLICT`, `INVALID_PLACEMENT`, `NEIGHBOUR_NOT_FOUND`, `SEQUENCE_OUT_OF_RANGE`,
-             *     `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
+             *     `FOUNTAIN_UNREADABLE`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `PAYLOAD_TOO_LARGE`,
              *     `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `BAD_GATEWAY`, `DEPENDENCY_UNAVAILABLE`,
              *     `INTERNAL`, `UNAVAILABLE`,
              *     `UNAUTHENTICATED`, `FORBIDDEN`, `RATE_LIMITED`.
@@ -822,6 +907,29 @@ export interface components {
                  *       "errorCode": "SECTION_NOT_FOUND",
                  *       "message": "sectionId is not a section heading of this script",
                  *       "details": "section 44"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
+         * @description The document cannot be read as Fountain (`FOUNTAIN_UNREADABLE`); `details` names the line
+         *     (from 1) and the rule. Nothing was created.
+         */
+        FountainUnreadable: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errorCode": "FOUNTAIN_UNREADABLE",
+                 *       "message": "the document is not readable Fountain",
+                 *       "details": "line 12: boneyard: /* is never closed by *\/"
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -1183,6 +1291,83 @@ export interface operations {
             409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importScript: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe. The key is recorded in the same database transaction as the write it
+                 *     protects, with the response: a repetition (same key, method, path and body) after that write
+                 *     committed answers with the first response and the header `Idempotent-Replayed: true`, and
+                 *     writes nothing; a repetition after a request that failed or died before committing (a
+                 *     timeout, a crash of a process or of the database) writes, once. A repetition while the first
+                 *     request still runs gets `409` `IDEMPOTENCY_KEY_IN_USE` with `Retry-After`; the same key with a
+                 *     different body gets `409` `IDEMPOTENCY_KEY_REUSED`. Only a committed write is recorded: a
+                 *     refusal (`4xx`) is not, so a repetition is checked again. Keys are remembered for 24 hours.
+                 *     Use a new value (a random UUID, say) for every new request, and the same value only to
+                 *     repeat that request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The screenplay, as the body or as the `file` part of a form upload. */
+        requestBody: {
+            content: {
+                /**
+                 * @example Title: The Lighthouse Keeper
+                 *     Author: Ada Marsh
+                 *
+                 *     EXT. LIGHTHOUSE - NIGHT
+                 *
+                 *     Waves break on the rocks. A lamp turns.
+                 *
+                 *     MARA
+                 *     (shouting)
+                 *     Is anyone up there?
+                 *
+                 *     CUT TO:
+                 */
+                "text/x-fountain": components["schemas"]["FountainDocument"];
+                "text/plain": components["schemas"]["FountainDocument"];
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The Fountain document (a `.fountain` file), UTF-8.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The script and everything in it were created. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptImport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["FountainUnreadable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

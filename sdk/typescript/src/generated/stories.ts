@@ -22,6 +22,12 @@ export interface paths {
          *     that character's elements; both together must both match. A name no character of the script
          *     has gives an empty story. An unknown script is `404` `SCRIPT_NOT_FOUND`; a bad `limit` or
          *     `offset` is `400`. An `offset` past the end gives an empty page.
+         *
+         *     The story as a screenplay: with `Accept: text/x-fountain` the answer is the story written as
+         *     Fountain, with `Accept: application/pdf` the printable script on US Letter (see
+         *     `exportStoryFountain` and `exportStoryPdf`, which answer the same at links of their own). For
+         *     these two, a request without `limit` gets the whole story (filtered, from `offset`), not a
+         *     page of 10. Any other `Accept` gets JSON.
          */
         get: operations["getFullStory"];
         put?: never;
@@ -60,10 +66,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stories/fountain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a script's story as a Fountain screenplay
+         * @description The script's story written as Fountain (https://fountain.io/syntax), the plain-text screenplay
+         *     format: its title page, then every section heading where its section starts, and every
+         *     action, spoken word and transition in the current story order, with the markup each element
+         *     was written with (scene numbers, forcing marks, dual dialogue, parentheticals, cue extensions,
+         *     lyrics, centered text, page breaks, notes and boneyard). The whole story, or the elements
+         *     between `startSequence` and `endSequence` (both included, either may be left out), of every
+         *     character or only of the one `filterByCharacter` or `characterId` names. A heading is written
+         *     before the first element of its section the answer holds, after the headings before it in
+         *     the sections order that have no element of their own (an act before its first scene).
+         *
+         *     A story imported with `importScript` (Core Script Management) comes back as the document that
+         *     was imported, up to this normalisation of whitespace: line endings are `\n` and the document
+         *     ends with one; a byte order mark is dropped; spaces and tabs at the end of a line are
+         *     removed (a line of exactly two spaces inside dialogue or action, which Fountain reads as an
+         *     empty line that does not end the element, is kept); runs of blank lines become one blank
+         *     line, and elements are separated by one blank line (the lines of a dialogue block follow its
+         *     cue directly); the continuation lines of a title page value are indented by four spaces.
+         *     Forcing marks are written where they were, and also where an element would otherwise be read
+         *     as another kind (an action in capitals gets `!`), so that importing the export again yields
+         *     the same story, element by element.
+         *
+         *     An unknown script is `404` `SCRIPT_NOT_FOUND`; `endSequence` below `startSequence` is `400`
+         *     `INVALID_RANGE`.
+         */
+        get: operations["exportStoryFountain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stories/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a script's story as a printable screenplay (PDF)
+         * @description The story of `exportStoryFountain` (the same elements, range and filters) typeset as a
+         *     screenplay in the standard layout: Courier 12 pt, six lines to the inch, 1.5 inch left and
+         *     1 inch right margins; scene headings and action at the left margin, character cues at 3.7
+         *     inches, parentheticals at 3.1 inches and dialogue at 2.5 inches from the page's left edge,
+         *     transitions flush right; dialogue that does not fit at the bottom of a page continues on the
+         *     next with `(MORE)` and the cue again with `(CONT'D)`; dual dialogue side by side; page numbers
+         *     from the second page; a title page when the script has one. Section headings, synopses,
+         *     notes and boneyard are not printed. Text is printed in the Windows-1252 characters of the PDF
+         *     core font Courier; other characters print as `?`.
+         *
+         *     `paper` chooses US Letter (default) or A4. An unknown script is `404` `SCRIPT_NOT_FOUND`.
+         */
+        get: operations["exportStoryPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A screenplay in Fountain (https://fountain.io/syntax), UTF-8. */
+        FountainDocument: string;
+        /**
+         * Format: binary
+         * @description A PDF document.
+         */
+        PdfDocument: string;
+        /** @description One key of a screenplay's title page, as written. */
+        TitlePageEntry: {
+            /** @description The key (`Title`, `Credit`, `Author`, `Draft date`, `Contact`, or any other). */
+            key: string;
+            /** @description The value; the lines of a multi-line value are separated by `\n`. */
+            value: string;
+        };
         /**
          * Format: int64
          * @description A positive identifier.
@@ -98,6 +190,8 @@ export interface components {
             author?: string;
             /** @description Brief description or summary of the script, when it has one. */
             description?: string;
+            /** @description The script's screenplay title page, in order, when it has one (added). */
+            titlePage?: components["schemas"]["TitlePageEntry"][];
             /** @description Every section heading of the script, in the order of the section headings. */
             sections: components["schemas"]["SectionHeading"][];
             /** @description The page's story elements, in ascending `sequence`. */
@@ -146,8 +240,16 @@ export interface components {
              * @description Place of the heading among the script's section headings.
              */
             sequence: number;
-            /** @description What the heading marks (`act`, `scene`…), when it says. */
+            /** @description What the heading marks (`act`, `scene`, `section`…), when it says. */
             kind?: string;
+            /** @description The heading's description (a screenplay's synopsis), when it has one (added). */
+            description?: string;
+            /** @description A screenplay section's level (the number of `#`), when it has one (added). */
+            depth?: number;
+            /** @description A scene heading's number, when it has one (added). */
+            sceneNumber?: string;
+            /** @description The scene heading was written with Fountain's forcing `.` (added). */
+            forced?: boolean;
             startSequence?: components["schemas"]["SequenceNumber"];
         };
         /**
@@ -183,6 +285,14 @@ export interface components {
             actionId: components["schemas"]["Id"];
             /** @description What happens in this action. */
             description: string;
+            /**
+             * @description How a screenplay sets it (added): `action`, `centered` text, `lyrics`, a `synopsis`, a
+             *     writer's `note` or cut text (`boneyard`), both not printed, or a forced `pageBreak`.
+             * @enum {string}
+             */
+            format?: "action" | "centered" | "lyrics" | "synopsis" | "note" | "boneyard" | "pageBreak";
+            /** @description Written with Fountain's forcing `!` (added). */
+            forced?: boolean;
         };
         /** @description v2's `SpokenWord`, a line of dialogue; `sequence` repeats the element's position. */
         SpokenWord: {
@@ -190,12 +300,26 @@ export interface components {
             /** @description The words spoken. */
             text: string;
             sequence?: components["schemas"]["SequenceNumber"];
+            /** @description The direction printed before the words, parentheses included (added). */
+            parenthetical?: string;
+            /** @description The cue's extension, e.g. `(V.O.)` (added). */
+            extension?: string;
+            /** @description The right-hand side of a dual dialogue (added). */
+            dual?: boolean;
+            /** @description The words continue the dialogue block of the spoken word before them; no cue is printed (added). */
+            continuesDialogue?: boolean;
+            /** @description Sung, Fountain's `~` (added). */
+            lyric?: boolean;
+            /** @description The cue was written with Fountain's forcing `@` (added). */
+            forced?: boolean;
         };
         /** @description A transition (`CUT TO:`, `FADE OUT.`) in its place in the story (added to v2). */
         Transition: {
             transitionId: components["schemas"]["Id"];
             /** @description The transition as the script prints it. */
             text: string;
+            /** @description Written with Fountain's forcing `>` (added). */
+            forced?: boolean;
         };
         /**
          * @description v2's `Context`: the character context in force, from Session & Context, with `startSequence`
@@ -449,6 +573,10 @@ export interface components {
          * @example 1
          */
         ScriptId: components["schemas"]["Id"];
+        /** @description The first story position to include (from the start when left out). */
+        StartSequence: components["schemas"]["SequenceNumber"];
+        /** @description The last story position to include, not below `startSequence` (to the end when left out). */
+        EndSequence: components["schemas"]["SequenceNumber"];
         /** @description Number of story elements (that match the filters) to skip. */
         Offset: number;
         /** @description Only the elements of the character with this name, ignoring case (v2). An empty name is `400` (leave the parameter out for every character). */
@@ -496,6 +624,11 @@ export interface components {
          * @example 1
          */
         RetryAfter: number;
+        /**
+         * @description Names the file a browser saves the answer as, after the script's title.
+         * @example inline; filename="Romeo and Juliet.fountain"
+         */
+        ContentDisposition: string;
         /**
          * @description A weak validator of this representation, derived from its content: send it back in
          *     `If-None-Match` to get `304 Not Modified` without a body while nothing in it has changed.
@@ -552,6 +685,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FullStory"];
+                    "text/x-fountain": components["schemas"]["FountainDocument"];
+                    "application/pdf": components["schemas"]["PdfDocument"];
                 };
             };
             304: components["responses"]["NotModified"];
@@ -620,6 +755,133 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StorySequence"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportStoryFountain: {
+        parameters: {
+            query: {
+                /**
+                 * @description The script whose story to read.
+                 * @example 1
+                 */
+                scriptId: components["parameters"]["ScriptId"];
+                /** @description The first story position to include (from the start when left out). */
+                startSequence?: components["parameters"]["StartSequence"];
+                /** @description The last story position to include, not below `startSequence` (to the end when left out). */
+                endSequence?: components["parameters"]["EndSequence"];
+                /** @description Only the elements of the character with this name, ignoring case (v2). An empty name is `400` (leave the parameter out for every character). */
+                filterByCharacter?: components["parameters"]["FilterByCharacter"];
+                /** @description Only the elements of this character. */
+                characterId?: components["parameters"]["CharacterId"];
+            };
+            header?: {
+                /**
+                 * @description The `ETag` of the representation the client holds (or several, comma-separated, or `*`). If
+                 *     it still matches, the answer is `304 Not Modified` with no body; weak comparison, as for any
+                 *     `If-None-Match`.
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The story as a Fountain document. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["WeakETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example Title: Romeo and Juliet
+                     *     Author: William Shakespeare
+                     *
+                     *     EXT. CAPULET'S ORCHARD - NIGHT
+                     *
+                     *     Juliet stands on the balcony, looking out into the night.
+                     *
+                     *     JULIET
+                     *     O Romeo, Romeo! wherefore art thou Romeo?
+                     *
+                     *     FADE OUT.
+                     */
+                    "text/x-fountain": components["schemas"]["FountainDocument"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportStoryPdf: {
+        parameters: {
+            query: {
+                /**
+                 * @description The script whose story to read.
+                 * @example 1
+                 */
+                scriptId: components["parameters"]["ScriptId"];
+                /** @description The first story position to include (from the start when left out). */
+                startSequence?: components["parameters"]["StartSequence"];
+                /** @description The last story position to include, not below `startSequence` (to the end when left out). */
+                endSequence?: components["parameters"]["EndSequence"];
+                /** @description Only the elements of the character with this name, ignoring case (v2). An empty name is `400` (leave the parameter out for every character). */
+                filterByCharacter?: components["parameters"]["FilterByCharacter"];
+                /** @description Only the elements of this character. */
+                characterId?: components["parameters"]["CharacterId"];
+                /** @description The paper size to lay the pages out on. */
+                paper?: "letter" | "a4";
+            };
+            header?: {
+                /**
+                 * @description The `ETag` of the representation the client holds (or several, comma-separated, or `*`). If
+                 *     it still matches, the answer is `304 Not Modified` with no body; weak comparison, as for any
+                 *     `If-None-Match`.
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The story as a PDF document. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["WeakETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["PdfDocument"];
                 };
             };
             304: components["responses"]["NotModified"];
