@@ -37,10 +37,9 @@ func Format(d *Document) []byte {
 		case i > 0 || len(d.TitlePage) > 0:
 			b.WriteByte('\n')
 		default:
-			// Without a title page, a first line that reads "Key: value" would start one: an
+			// Without a title page, a first paragraph that reads like one would start one: an
 			// empty line before it keeps it in the body.
-			first, _, _ := strings.Cut(text, "\n")
-			if _, _, ok := keyLine(first); ok {
+			if lines, _ := prepare(text, false); titlePageStart(lines) {
 				b.WriteByte('\n')
 			}
 		}
@@ -243,10 +242,11 @@ func logicalLines(s string) []string {
 //   - when the first line is a title page "Key: value" line, rewrites the title page (up to the
 //     first empty line): "Key: value" with one space after the colon, "Key:" alone when the value
 //     is empty or continues on indented lines, and then every line of the value, the one on the
-//     key line included, indented with four spaces;
+//     key line included, indented with four spaces (a first line "Key:" with nothing indented
+//     below it, such as "FADE IN:", does not start a title page);
 //   - collapses every run of empty lines to one, except inside a /* */ boneyard, where empty
 //     lines are kept as they are; removes empty lines at the start and the end, but keeps one at
-//     the start when there is no title page and the first line with text reads "Key: value";
+//     the start when there is no title page and the first lines with text would start one;
 //   - ends the document with one "\n" (an empty document stays empty).
 //
 // Everything else is left as written. "The usual way" is the way the syntax page writes its
@@ -260,19 +260,15 @@ func Normalize(src []byte) []byte {
 	lines, _ := prepare(string(src), false)
 	var out []string
 	i := 0
-	if len(lines) > 0 && !lines[0].blank {
-		if _, _, ok := keyLine(lines[0].text); ok {
-			i, out = normalizeTitlePage(lines)
-		}
+	title := titlePageStart(lines)
+	if title {
+		i, out = normalizeTitlePage(lines)
 	}
-	title := len(out) > 0
 	for i < len(lines) && lines[i].blank {
 		i++
 	}
-	if i < len(lines) {
-		if _, _, ok := keyLine(lines[i].text); ok || title {
-			out = append(out, "")
-		}
+	if i < len(lines) && (title || titlePageStart(lines[i:])) {
+		out = append(out, "")
 	}
 	var sp spans
 	for ; i < len(lines); i++ {

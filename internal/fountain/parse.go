@@ -17,12 +17,10 @@ func Parse(src []byte) (*Document, error) {
 	}
 	doc := &Document{}
 	start := 0
-	if len(lines) > 0 && !lines[0].blank {
-		if _, _, ok := keyLine(lines[0].text); ok {
-			doc.TitlePage, start, err = parseTitlePage(lines)
-			if err != nil {
-				return nil, err
-			}
+	if titlePageStart(lines) {
+		doc.TitlePage, start, err = parseTitlePage(lines)
+		if err != nil {
+			return nil, err
 		}
 	}
 	doc.Elements, err = parseBody(lines[start:], start, false)
@@ -162,6 +160,16 @@ func keyLine(s string) (key, value string, ok bool) {
 		return "", "", false
 	}
 	return key, strings.Trim(s[colon+1:], " \t"), true
+}
+
+// titlePageStart reports whether lines start with a title page: a key line with a value, or with
+// the value on the indented lines below. A lone "FADE IN:" is a transition, not a title page.
+func titlePageStart(lines []pline) bool {
+	if len(lines) == 0 || lines[0].blank {
+		return false
+	}
+	_, value, ok := keyLine(lines[0].text)
+	return ok && (value != "" || len(lines) > 1 && !lines[1].blank && continuationLine(lines[1].text))
 }
 
 func continuationLine(s string) bool {
