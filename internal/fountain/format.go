@@ -73,36 +73,48 @@ func inBlock(k Kind) bool {
 }
 
 // formatParagraph returns the first way of writing p that Parse reads back as p: the plain form
-// first, then with forcing marks. It falls back to the last form for elements Parse cannot have
-// produced.
+// first, then with forcing marks (after which p's first element reads as Forced). It falls back
+// to the last form for elements Parse cannot have produced.
 func formatParagraph(p []Element, prevDialogue bool) string {
 	forms := paragraphForms(p)
 	for _, f := range forms {
 		if reads(f, p, prevDialogue) {
-			return f
+			return f.text
 		}
 	}
-	return forms[len(forms)-1]
+	return forms[len(forms)-1].text
 }
 
-// reads reports whether Parse reads text, a paragraph, as the elements p.
-func reads(text string, p []Element, prevDialogue bool) bool {
-	lines, _ := prepare(text, false)
+// form is a way of writing a paragraph; forced: with the first element's forcing mark.
+type form struct {
+	text   string
+	forced bool
+}
+
+// reads reports whether Parse reads f, a paragraph, as the elements p.
+func reads(f form, p []Element, prevDialogue bool) bool {
+	lines, _ := prepare(f.text, false)
 	got, err := parseBody(lines, 0, prevDialogue)
 	if err != nil || len(got) != len(p) {
 		return false
 	}
 	for i := range got {
-		got[i].Line = p[i].Line
-		if got[i] != p[i] {
+		want := p[i]
+		want.Line = got[i].Line
+		if i == 0 {
+			want.Forced = f.forced
+		}
+		if got[i] != want {
 			return false
 		}
 	}
 	return true
 }
 
-func paragraphForms(p []Element) []string {
+func paragraphForms(p []Element) []form {
 	e := p[0]
+	var plain string
+	var forced []string
 	switch e.Kind {
 	case Character:
 		cue := e.Name
@@ -117,35 +129,31 @@ func paragraphForms(p []Element) []string {
 			b.WriteByte('\n')
 			b.WriteString(formatElement(x))
 		}
-		body := b.String()
-		if e.Forced {
-			return []string{"@" + cue + body}
-		}
-		return []string{cue + body, "@" + cue + body}
+		plain = cue + b.String()
+		forced = []string{"@" + plain}
 	case Action:
-		text := joinLines(e.Text, "  ")
-		if e.Forced {
-			return []string{"!" + text}
-		}
-		return []string{text, "!" + text}
+		plain = joinLines(e.Text, "  ")
+		forced = []string{"!" + plain}
 	case SceneHeading:
-		text := e.Text
+		plain = e.Text
 		if e.SceneNumber != "" {
-			text = strings.TrimLeft(text+" #"+e.SceneNumber+"#", " ")
+			plain = strings.TrimLeft(plain+" #"+e.SceneNumber+"#", " ")
 		}
-		forced := []string{"." + text, ". " + text}
-		if e.Forced {
-			return forced
-		}
-		return append([]string{text}, forced...)
+		forced = []string{"." + plain, ". " + plain}
 	case Transition:
-		forced := []string{strings.TrimRight("> "+e.Text, " "), ">" + e.Text}
-		if e.Forced {
-			return forced
-		}
-		return append([]string{e.Text}, forced...)
+		plain = e.Text
+		forced = []string{strings.TrimRight("> "+plain, " "), ">" + plain}
+	default:
+		return []form{{text: formatElement(e), forced: e.Forced}}
 	}
-	return []string{formatElement(e)}
+	var forms []form
+	if !e.Forced {
+		forms = append(forms, form{text: plain})
+	}
+	for _, f := range forced {
+		forms = append(forms, form{text: f, forced: true})
+	}
+	return forms
 }
 
 // formatElement writes an element whose form does not depend on how it would otherwise read.
