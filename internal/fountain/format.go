@@ -149,6 +149,10 @@ func paragraphForms(p []Element) []form {
 	var forms []form
 	if !e.Forced {
 		forms = append(forms, form{text: plain})
+		if e.Kind != Action {
+			// A cue or transition starting with `!` reads as forced action unless indented.
+			forms = append(forms, form{text: " " + plain})
+		}
 	}
 	for _, f := range forced {
 		forms = append(forms, form{text: f, forced: true})

@@ -281,8 +281,19 @@ type lline struct {
 // parseBody reads the elements of lines, the first of which is line offset+1 of the document.
 // prevDialogue says whether the paragraph before lines is a dialogue block.
 func parseBody(lines []pline, offset int, prevDialogue bool) ([]Element, error) {
+	// Size elements for about two per paragraph (a feature screenplay has fewer) so that a
+	// document of millions of elements is not copied over and over as the slice grows.
+	paragraphs, nonBlank := 0, 0
+	for i, l := range lines {
+		if !l.blank {
+			nonBlank++
+			if i == 0 || lines[i-1].blank {
+				paragraphs++
+			}
+		}
+	}
 	var (
-		elements []Element
+		elements = make([]Element, 0, min(nonBlank, 2*paragraphs))
 		para     []lline
 		sp       spans
 		b        strings.Builder
@@ -305,6 +316,17 @@ func parseBody(lines []pline, offset int, prevDialogue bool) ([]Element, error) 
 			}
 			i++
 			continue
+		}
+		if len(para) == 0 {
+			// Size para for the lines up to the next empty one, which it holds unless a
+			// boneyard runs across the empty line.
+			k := i + 1
+			for k < len(lines) && !lines[k].blank {
+				k++
+			}
+			if k-i > cap(para) {
+				para = make([]lline, 0, k-i)
+			}
 		}
 		if l.text == "  " {
 			para = append(para, lline{n: n})
