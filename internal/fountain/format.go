@@ -37,9 +37,10 @@ func Format(d *Document) []byte {
 		case i > 0 || len(d.TitlePage) > 0:
 			b.WriteByte('\n')
 		default:
-			// Without a title page, a first paragraph that reads like one would start one: an
-			// empty line before it keeps it in the body.
-			if lines, _ := prepare(text, false); titlePageStart(lines) {
+			// Without a title page, a first paragraph that reads like one would start one, and
+			// a byte order mark first in the document would be dropped: an empty line before
+			// the paragraph keeps it as it is.
+			if lines, _ := prepare(text, false); titlePageStart(lines) || strings.HasPrefix(text, bom) {
 				b.WriteByte('\n')
 			}
 		}
@@ -258,7 +259,8 @@ func logicalLines(s string) []string {
 //     below it, such as "FADE IN:", does not start a title page);
 //   - collapses every run of empty lines to one, except inside a /* */ boneyard, where empty
 //     lines are kept as they are; removes empty lines at the start and the end, but keeps one at
-//     the start when there is no title page and the first lines with text would start one;
+//     the start when there is no title page and the first lines with text would start one
+//     or the first line with text starts with a byte order mark;
 //   - ends the document with one "\n" (an empty document stays empty).
 //
 // Everything else is left as written. "The usual way" is the way the syntax page writes its
@@ -269,7 +271,7 @@ func logicalLines(s string) []string {
 // anything but action. Lyrics written as their own paragraph right after a dialogue block are
 // joined to the block, as the two read the same.
 func Normalize(src []byte) []byte {
-	lines, _ := prepare(string(src), false)
+	lines, _ := prepare(strings.TrimPrefix(string(src), bom), false)
 	var out []string
 	i := 0
 	title := titlePageStart(lines)
@@ -279,7 +281,7 @@ func Normalize(src []byte) []byte {
 	for i < len(lines) && lines[i].blank {
 		i++
 	}
-	if i < len(lines) && (title || titlePageStart(lines[i:])) {
+	if i < len(lines) && (title || titlePageStart(lines[i:]) || strings.HasPrefix(lines[i].text, bom)) {
 		out = append(out, "")
 	}
 	var sp spans

@@ -11,7 +11,7 @@ import (
 // itself, its paragraph (the lines between two empty lines) and whether the previous paragraph was
 // a dialogue block, so the time taken grows with the length of the document and nothing else.
 func Parse(src []byte) (*Document, error) {
-	lines, err := prepare(string(src), true)
+	lines, err := prepare(strings.TrimPrefix(string(src), bom), true)
 	if err != nil {
 		return nil, err
 	}
@@ -42,11 +42,11 @@ type pline struct {
 	blank bool
 }
 
-// prepare splits src into lines (LF, CRLF and CR all end a line), drops a leading byte order mark
-// and trailing spaces and tabs, and decides which two-space lines are kept. With check it refuses
+const bom = "\ufeff"
+
+// prepare splits s into lines (LF, CRLF and CR all end a line), drops trailing spaces and tabs, and decides which two-space lines are kept. With check it refuses
 // invalid UTF-8 and control characters other than tab.
 func prepare(s string, check bool) ([]pline, error) {
-	s = strings.TrimPrefix(s, "\ufeff")
 	lines := make([]pline, 0, strings.Count(s, "\n")+1)
 	twoSpace := false
 	for n := 1; ; n++ {
