@@ -10,6 +10,24 @@ import (
 // Parse reads a Fountain document in one pass over its lines. Every rule decides from the line
 // itself, its paragraph (the lines between two empty lines) and whether the previous paragraph was
 // a dialogue block, so the time taken grows with the length of the document and nothing else.
+//
+// The rules are the syntax page's, made exact where it leaves room:
+//
+//   - A title page is there when the first line is "Key: value" (or "Key:" with the value on
+//     the indented lines below); it ends at the first empty line.
+//   - Scene headings, transitions, sections, synopses, page breaks, notes and boneyard blocks are
+//     paragraphs of their own. A cue is the first line of a paragraph of two or more lines.
+//   - Leading spaces and tabs are ignored in deciding what a line is, and kept only in action
+//     and dialogue text.
+//   - A line of exactly two spaces between two lines with text is an empty line of their
+//     paragraph; any other line of spaces and tabs is an empty line between paragraphs.
+//   - Notes ([[ ]]) and boneyard (/* */) are opaque: their content neither starts nor ends an
+//     element. A note cannot run across an empty line; a boneyard can. They do not nest.
+//   - A paragraph whose first line starts with ! is action, all of it.
+//   - A cue's extension runs from its first ( to its end, which must be ); a parenthetical runs
+//     from a line starting with ( to the first line ending with ), else the ( line is dialogue.
+//
+// A document Parse cannot read gives a *SyntaxError naming the line and the rule.
 func Parse(src []byte) (*Document, error) {
 	lines, err := prepare(strings.TrimPrefix(string(src), bom), true)
 	if err != nil {
