@@ -244,36 +244,23 @@ func (sp *spans) reset() {
 
 // feed scans one physical line (n is its line number) of the current logical line.
 func (sp *spans) feed(s string, n int) {
+	// The next "/*" and "[[" at or after i, len(s) for none, -1 until looked for. A position
+	// still ahead of i stays right, so each part of the line is searched once per opener.
+	nextBone, nextNote := -1, -1
+	find := func(from int, opener string) int {
+		if k := strings.Index(s[from:], opener); k >= 0 {
+			return from + k
+		}
+		return len(s)
+	}
 	for i := 0; i < len(s); {
-		switch sp.state {
-		case spanNone:
-			k := strings.IndexAny(s[i:], "/[")
-			if k < 0 {
-				i = len(s)
-				break
-			}
-			i += k
-			if i+1 < len(s) && (s[i] == '/' && s[i+1] == '*' || s[i] == '[' && s[i+1] == '[') {
-				sp.state = spanNote
-				if s[i] == '/' {
-					sp.state = spanBoneyard
-				}
-				sp.openLine = n
-				if sp.first == spanNone {
-					sp.first, sp.firstStart, sp.firstEnd = sp.state, sp.base+i, -1
-				}
-				i += 2
-				continue
-			}
-			i++
-		default:
+		if sp.state != spanNone {
 			closer := "]]"
 			if sp.state == spanBoneyard {
 				closer = "*/"
 			}
 			k := strings.Index(s[i:], closer)
 			if k < 0 {
-				i = len(s)
 				break
 			}
 			i += k + 2
@@ -281,7 +268,27 @@ func (sp *spans) feed(s string, n int) {
 				sp.firstEnd = sp.base + i
 			}
 			sp.state = spanNone
+			continue
 		}
+		if nextBone < i {
+			nextBone = find(i, "/*")
+		}
+		if nextNote < i {
+			nextNote = find(i, "[[")
+		}
+		i = min(nextBone, nextNote)
+		if i == len(s) {
+			break
+		}
+		sp.state = spanNote
+		if i == nextBone {
+			sp.state = spanBoneyard
+		}
+		sp.openLine = n
+		if sp.first == spanNone {
+			sp.first, sp.firstStart, sp.firstEnd = sp.state, sp.base+i, -1
+		}
+		i += 2
 	}
 	sp.base += len(s) + 1
 }
