@@ -1,6 +1,7 @@
 package fountain
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -14,7 +15,16 @@ import (
 // without INT./EXT. `.`, a lowercase cue `@`, a transition that does not end in TO: `>`. The
 // output ends with one "\n".
 func Format(d *Document) []byte {
-	var b strings.Builder
+	// Sized for the text and the marks and line breaks around it, so that the output is not
+	// copied as it grows.
+	size := 0
+	for _, e := range d.TitlePage {
+		size += len(e.Key) + len(e.Value) + 8
+	}
+	for _, e := range d.Elements {
+		size += len(e.Text) + len(e.Name) + len(e.Extension) + len(e.SceneNumber) + 16
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size))
 	for _, e := range d.TitlePage {
 		b.WriteString(e.Key)
 		b.WriteByte(':')
@@ -48,7 +58,7 @@ func Format(d *Document) []byte {
 		b.WriteByte('\n')
 		prevDialogue = p[0].Kind == Character
 	}
-	return []byte(b.String())
+	return b.Bytes()
 }
 
 // paragraphs groups elements into what Format writes as one paragraph: a dialogue block, or one
