@@ -11,9 +11,10 @@ import (
 // separated by one empty line, except that a dialogue block (a Character and the Parenthetical,
 // Dialogue and Lyrics elements after it) is written without empty lines; an empty line inside an
 // element is written as two spaces. Forcing marks are written where Forced is set and wherever
-// the element would otherwise read as another kind: an all-caps Action gets `!`, a scene heading
-// without INT./EXT. `.`, a lowercase cue `@`, a transition that does not end in TO: `>`. The
-// output ends with one "\n".
+// the element would otherwise read as another kind: Action that would read as a cue, heading or
+// transition gets `!`, a scene heading without INT./EXT. `.`, a lowercase cue `@`, a transition
+// that does not end in TO: `>`; each way of writing a paragraph is checked by reading it back.
+// The output ends with one "\n".
 func Format(d *Document) []byte {
 	// Sized for the text and the marks and line breaks around it, so that the output is not
 	// copied as it grows.
