@@ -12,6 +12,8 @@
 // element records them (Forced, Depth…) so that Format can put them back.
 package fountain
 
+import "strconv"
+
 // Kind is what an element is.
 type Kind string
 
@@ -88,27 +90,5 @@ type SyntaxError struct {
 }
 
 func (e *SyntaxError) Error() string {
-	return "line " + itoa(e.Line) + ": " + e.Rule + ": " + e.Message
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return "line " + strconv.Itoa(e.Line) + ": " + e.Rule + ": " + e.Message
 }
