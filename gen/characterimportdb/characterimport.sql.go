@@ -21,13 +21,13 @@ type ImportLinesRow struct {
 	ElementID   int64
 }
 
-// ImportLines creates the characters, actions and spoken words of an imported screenplay for the tenant
-// in one call and returns their ids: characters as (0, 'character', id), each line as (its 1-based
-// index in lines, 'action' or 'spokenWord', id). It is the Character Management service's published
-// interface for writes that span two services (migrations/characters/00003): the Core Script
-// Management service calls it inside its own transaction and places the lines in the story order
-// there, never the characters tables themselves. lines is a JSON array in story order (see the
-// migration for its fields).
+// ImportLines creates the characters, actions and spoken words of an imported screenplay for the
+// tenant in one call and returns their ids: characters as (0, 'character', id), each line as (its
+// 1-based index in lines, 'action' or 'spokenWord', id). It is the Character Management service's
+// published interface for writes that span two services (migrations/characters/00003): the Core
+// Script Management service calls it inside its own transaction and places the lines in the story
+// order there, never the characters tables themselves. lines is a JSON array in story order (see
+// the migration for its fields).
 func (q *Queries) ImportLines(ctx context.Context, tenant string, scriptID int64, description string, lines json.RawMessage) ([]ImportLinesRow, error) {
 	rows, err := q.db.Query(ctx, importLines,
 		tenant,
