@@ -28,8 +28,8 @@ type SchemaRoles struct {
 	// for use inside another service's transaction; the schema's migrations grant them its rights.
 	Publishes []string
 	// Uses names the roles of the interfaces the schema's service uses: every service records
-	// Idempotency-Keys and authenticates API keys, and the content services place their elements in the sequence service's
-	// orders.
+	// Idempotency-Keys and authenticates API keys, the content services place their elements in the sequence service's
+	// orders, and the scripts service imports a screenplay's characters and lines through the characters service's import.
 	Uses []string
 }
 
@@ -38,8 +38,8 @@ var Roles = map[string]SchemaRoles{
 	"idempotency": {},
 	"auth":        {},
 	"sequence":    {Publishes: []string{"fountain_placement"}, Uses: []string{"fountain_idempotency", "fountain_auth"}},
-	"scripts":     {Uses: []string{"fountain_idempotency", "fountain_auth", "fountain_placement"}},
-	"characters":  {Uses: []string{"fountain_idempotency", "fountain_auth", "fountain_placement"}},
+	"scripts":     {Uses: []string{"fountain_idempotency", "fountain_auth", "fountain_placement", "fountain_character_import"}},
+	"characters":  {Publishes: []string{"fountain_character_import"}, Uses: []string{"fountain_idempotency", "fountain_auth", "fountain_placement"}},
 	"sessions":    {Uses: []string{"fountain_idempotency", "fountain_auth"}},
 	"logs":        {Uses: []string{"fountain_idempotency", "fountain_auth"}},
 }

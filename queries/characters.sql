@@ -7,8 +7,8 @@
 -- * Sequence numbers are not here: the Central Sequence Service holds them.
 -- * Every row belongs to a tenant (@tenant, the caller's): every query reads and writes only the
 --   caller's tenant's rows, so another tenant's row is as missing as one that never existed.
---   Queries that read whole rows return the tenant too, last as in the tables, so that sqlc keeps
---   giving them the tables' types. The list filters name the tenant first, so that the parameters of
+--   Queries that read whole rows return every column in the tables' order (the tenant, then the
+--   screenplay fields of migration 3), so that sqlc keeps giving them the tables' types. The list filters name the tenant first, so that the parameters of
 --   the action and spoken word lists keep one shape (the handlers convert one filter to either).
 -- * Paraphrase queries return every column, the generated per-kind foreign key columns too, so that
 --   sqlc gives them all the one CharactersParaphrase type.
@@ -121,19 +121,19 @@ RETURNING c.id;
 -- name: ActionCreate :one
 -- ActionCreate stores a new action at version 1; the caller allocates its position in the same
 -- transaction.
-INSERT INTO characters.actions (tenant, script_id, section_id, character_id, description)
-VALUES (@tenant, @script_id, sqlc.narg(section_id), sqlc.narg(character_id), @description)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant;
+INSERT INTO characters.actions (tenant, script_id, section_id, character_id, description, format, forced)
+VALUES (@tenant, @script_id, sqlc.narg(section_id), sqlc.narg(character_id), @description, @format, @forced)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced;
 
 -- name: ActionGetByID :one
 -- ActionGetByID reads one action.
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 FROM characters.actions
 WHERE tenant = @tenant AND id = @id;
 
 -- name: ActionListByIDs :many
 -- ActionListByIDs reads the listed actions that exist, e.g. one page of a script's story order.
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 FROM characters.actions
 WHERE tenant = @tenant AND id = ANY (@ids::bigint[])
 ORDER BY id;
@@ -141,7 +141,7 @@ ORDER BY id;
 -- name: ActionContentsInScript :many
 -- ActionContentsInScript reads the listed actions of one script, without timestamps: the contents
 -- a caller holding the story order needs.
-SELECT id, section_id, character_id, description, version
+SELECT id, section_id, character_id, description, version, format, forced
 FROM characters.actions
 WHERE tenant = @tenant AND script_id = @script_id AND id = ANY (@ids::bigint[])
 ORDER BY id;
@@ -149,7 +149,7 @@ ORDER BY id;
 -- name: ActionList :many
 -- ActionList pages through the actions in id order, filtered by script, section, character and
 -- a list of ids (lists in story order page through the sequence positions instead).
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 FROM characters.actions
 WHERE tenant = @tenant
   AND (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
@@ -182,17 +182,20 @@ WHERE tenant = @tenant AND script_id = @script_id
 ORDER BY id;
 
 -- name: ActionReplace :one
--- ActionReplace sets every field a client sets (PUT; a NULL section or character removes the link)
--- and bumps the version, if If-Match allows. The script never changes.
+-- ActionReplace sets every field a client sets (PUT; a NULL section or character removes the link,
+-- the handler passes the defaults of format and forced when they are not sent) and bumps the
+-- version, if If-Match allows. The script never changes.
 UPDATE characters.actions
 SET description  = @description,
     section_id   = sqlc.narg(section_id),
     character_id = sqlc.narg(character_id),
+    format       = @format,
+    forced       = @forced,
     version      = version + 1,
     updated_at   = now()
 WHERE tenant = @tenant AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant;
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced;
 
 -- name: ActionUpdate :one
 -- ActionUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
@@ -201,11 +204,13 @@ UPDATE characters.actions
 SET description  = coalesce(sqlc.narg(description)::text, description),
     section_id   = coalesce(sqlc.narg(section_id)::bigint, section_id),
     character_id = coalesce(sqlc.narg(character_id)::bigint, character_id),
+    format       = coalesce(sqlc.narg(format)::text, format),
+    forced       = coalesce(sqlc.narg(forced)::boolean, forced),
     version      = version + 1,
     updated_at   = now()
 WHERE tenant = @tenant AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant;
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced;
 
 -- name: ActionDelete :one
 -- ActionDelete deletes an action, if If-Match allows, and with cascade its paraphrases in the same
@@ -248,27 +253,32 @@ SELECT id FROM doomed ORDER BY id;
 -- name: SpokenWordCreate :one
 -- SpokenWordCreate stores a new spoken word at version 1; the caller allocates its position in the
 -- same transaction.
-INSERT INTO characters.spoken_words (tenant, script_id, section_id, character_id, text)
-VALUES (@tenant, @script_id, sqlc.narg(section_id), sqlc.narg(character_id), @text)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant;
+INSERT INTO characters.spoken_words (tenant, script_id, section_id, character_id, text,
+    parenthetical, extension, dual, continues_dialogue, lyric, forced)
+VALUES (@tenant, @script_id, sqlc.narg(section_id), sqlc.narg(character_id), @text,
+    sqlc.narg(parenthetical), sqlc.narg(extension), @dual, @continues_dialogue, @lyric, @forced)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced;
 
 -- name: SpokenWordGetByID :one
 -- SpokenWordGetByID reads one spoken word.
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = @tenant AND id = @id;
 
 -- name: SpokenWordListByIDs :many
 -- SpokenWordListByIDs reads the listed spoken words that exist, e.g. one page of a script's story
 -- order.
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = @tenant AND id = ANY (@ids::bigint[])
 ORDER BY id;
 
 -- name: SpokenWordContentsInScript :many
 -- SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
-SELECT id, section_id, character_id, text, version
+SELECT id, section_id, character_id, text, version, parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = @tenant AND script_id = @script_id AND id = ANY (@ids::bigint[])
 ORDER BY id;
@@ -276,7 +286,8 @@ ORDER BY id;
 -- name: SpokenWordList :many
 -- SpokenWordList pages through the spoken words in id order, filtered by script, section,
 -- character and a list of ids (lists in story order page through the sequence positions instead).
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = @tenant
   AND (sqlc.narg(script_id)::bigint IS NULL OR script_id = sqlc.narg(script_id)::bigint)
@@ -308,30 +319,45 @@ WHERE tenant = @tenant AND script_id = @script_id
 ORDER BY id;
 
 -- name: SpokenWordReplace :one
--- SpokenWordReplace sets every field a client sets (PUT; a NULL section or character removes the
--- link) and bumps the version, if If-Match allows. The script never changes.
+-- SpokenWordReplace sets every field a client sets (PUT; a NULL section, character, parenthetical or
+-- extension removes it, the handler passes false for a flag not sent) and bumps the version, if
+-- If-Match allows. The script never changes.
 UPDATE characters.spoken_words
-SET text         = @text,
-    section_id   = sqlc.narg(section_id),
-    character_id = sqlc.narg(character_id),
-    version      = version + 1,
-    updated_at   = now()
+SET text               = @text,
+    section_id         = sqlc.narg(section_id),
+    character_id       = sqlc.narg(character_id),
+    parenthetical      = sqlc.narg(parenthetical),
+    extension          = sqlc.narg(extension),
+    dual               = @dual,
+    continues_dialogue = @continues_dialogue,
+    lyric              = @lyric,
+    forced             = @forced,
+    version            = version + 1,
+    updated_at         = now()
 WHERE tenant = @tenant AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant;
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced;
 
 -- name: SpokenWordUpdate :one
 -- SpokenWordUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
 -- If-Match allows.
 UPDATE characters.spoken_words
-SET text         = coalesce(sqlc.narg(text)::text, text),
-    section_id   = coalesce(sqlc.narg(section_id)::bigint, section_id),
-    character_id = coalesce(sqlc.narg(character_id)::bigint, character_id),
-    version      = version + 1,
-    updated_at   = now()
+SET text               = coalesce(sqlc.narg(text)::text, text),
+    section_id         = coalesce(sqlc.narg(section_id)::bigint, section_id),
+    character_id       = coalesce(sqlc.narg(character_id)::bigint, character_id),
+    parenthetical      = coalesce(sqlc.narg(parenthetical)::text, parenthetical),
+    extension          = coalesce(sqlc.narg(extension)::text, extension),
+    dual               = coalesce(sqlc.narg(dual)::boolean, dual),
+    continues_dialogue = coalesce(sqlc.narg(continues_dialogue)::boolean, continues_dialogue),
+    lyric              = coalesce(sqlc.narg(lyric)::boolean, lyric),
+    forced             = coalesce(sqlc.narg(forced)::boolean, forced),
+    version            = version + 1,
+    updated_at         = now()
 WHERE tenant = @tenant AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant;
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced;
 
 -- name: SpokenWordDelete :one
 -- SpokenWordDelete deletes a spoken word, if If-Match allows, and with cascade its paraphrases in

@@ -24,6 +24,39 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for ActionFormat.
+const (
+	ActionFormatAction    ActionFormat = "action"
+	ActionFormatBoneyard  ActionFormat = "boneyard"
+	ActionFormatCentered  ActionFormat = "centered"
+	ActionFormatLyrics    ActionFormat = "lyrics"
+	ActionFormatNote      ActionFormat = "note"
+	ActionFormatPageBreak ActionFormat = "pageBreak"
+	ActionFormatSynopsis  ActionFormat = "synopsis"
+)
+
+// Valid indicates whether the value is a known member of the ActionFormat enum.
+func (e ActionFormat) Valid() bool {
+	switch e {
+	case ActionFormatAction:
+		return true
+	case ActionFormatBoneyard:
+		return true
+	case ActionFormatCentered:
+		return true
+	case ActionFormatLyrics:
+		return true
+	case ActionFormatNote:
+		return true
+	case ActionFormatPageBreak:
+		return true
+	case ActionFormatSynopsis:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OriginalType.
 const (
 	OriginalTypeAction     OriginalType = "action"
@@ -66,7 +99,7 @@ func (e StoryElementType) Valid() bool {
 	}
 }
 
-// Action v2's `Action` (`actionId`, `description`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `actionId` is also its `elementId` (with `elementType` `action`) in the Central Sequence Service.
+// Action v2's `Action` (`actionId`, `description`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `format` and `forced` say how a screenplay prints it (`action` and `false` for one that never set them). `actionId` is also its `elementId` (with `elementType` `action`) in the Central Sequence Service.
 type Action struct {
 	// ActionId A positive identifier.
 	ActionId Id `json:"actionId"`
@@ -81,6 +114,28 @@ type Action struct {
 	//
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
+
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ActionForced `json:"forced"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format ActionFormat `json:"format"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -118,6 +173,28 @@ type ActionContent struct {
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
 
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ActionForced `json:"forced"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format ActionFormat `json:"format"`
+
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
 
@@ -130,7 +207,7 @@ type ActionContent struct {
 	Version Version `json:"version"`
 }
 
-// ActionCreateRequest v1's `ActionCreateRequest` (`description`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
+// ActionCreateRequest v1's `ActionCreateRequest` (`description`) with the script (required), the section, the character and how a screenplay prints it (`format`, `forced`) added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
 type ActionCreateRequest struct {
 	// After An element of the same script's story order, named by type and id: an action's `actionId`, a
 	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
@@ -153,6 +230,28 @@ type ActionCreateRequest struct {
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
 
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ActionForced `json:"forced,omitempty"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format *ActionFormat `json:"format,omitempty"`
+
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
 
@@ -164,6 +263,27 @@ type ActionCreateRequest struct {
 //
 // Example: JULIET appears above at a window.
 type ActionDescription = string
+
+// ActionForced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+//
+// Example: false
+type ActionForced = bool
+
+// ActionFormat How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+// A request that does not send it means `action`.
+//   - `action`: a paragraph of stage direction; what every action was before formats.
+//   - `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+//   - `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+//   - `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+//     (Fountain `=`).
+//   - `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+//     screenplay is lost.
+//   - `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+//     lost.
+//   - `pageBreak`: a forced page break; its `description` is the `===` as written.
+//
+// Example: action
+type ActionFormat string
 
 // ActionList v2's list body (`items`, `totalCount`) with `limit` and `offset` added.
 type ActionList struct {
@@ -179,7 +299,7 @@ type ActionList struct {
 	TotalCount TotalCount `json:"totalCount"`
 }
 
-// ActionReplaceRequest Every field of an action that a client sets; `scriptId` is fixed at creation.
+// ActionReplaceRequest Every field of an action that a client sets; `scriptId` is fixed at creation. A field left out takes its default (no section, no character, `format` `action`, `forced` `false`).
 type ActionReplaceRequest struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
@@ -188,6 +308,28 @@ type ActionReplaceRequest struct {
 	//
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
+
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ActionForced `json:"forced,omitempty"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format *ActionFormat `json:"format,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -202,6 +344,28 @@ type ActionUpdateRequest struct {
 	//
 	// Example: JULIET appears above at a window.
 	Description *ActionDescription `json:"description,omitempty"`
+
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ActionForced `json:"forced,omitempty"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format *ActionFormat `json:"format,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -305,10 +469,25 @@ type CharacterUpdateRequest struct {
 // Example: Modern English for a first reading with students.
 type Commentary = string
 
+// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+//
+// Example: false
+type ContinuesDialogue = bool
+
+// CueExtension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+//
+// Example: (V.O.)
+type CueExtension = string
+
 // DeletedCount How many resources a bulk delete removed.
 type DeletedCount struct {
 	DeletedCount int64 `json:"deletedCount"`
 }
+
+// DualDialogue This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+//
+// Example: false
+type DualDialogue = bool
 
 // ErrorResponse The body of every error response.
 type ErrorResponse struct {
@@ -330,6 +509,11 @@ type ErrorResponse struct {
 	Message string `json:"message"`
 }
 
+// ForcedCue The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+//
+// Example: false
+type ForcedCue = bool
+
 // Id A positive identifier.
 type Id = int64
 
@@ -338,6 +522,11 @@ type LineContents struct {
 	Actions     []ActionContent     `json:"actions"`
 	SpokenWords []SpokenWordContent `json:"spokenWords"`
 }
+
+// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+//
+// Example: false
+type Lyric = bool
 
 // OriginalType What kind of element a paraphrase paraphrases.
 //
@@ -453,6 +642,11 @@ type ParaphraseUpdateRequest struct {
 	Text ParaphraseText `json:"text"`
 }
 
+// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+//
+// Example: (aside)
+type Parenthetical = string
+
 // SequenceNumber The element's position in its script's story order (scope `story` of the Central Sequence Service,
 // shared by the script's actions, spoken words and transitions), read from that service on every
 // response; never stored here.
@@ -465,16 +659,46 @@ type SequenceNumber = int64
 // Example: O Romeo, Romeo! wherefore art thou Romeo?
 type SpokenText = string
 
-// SpokenWord v2's `SpokenWord` (`dialogueId`, `text`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `dialogueId` is v2's name for the spoken word's id: the same value is `spokenWordId` in paths and `elementId` (with `elementType` `spokenWord`) in the Central Sequence Service.
+// SpokenWord v2's `SpokenWord` (`dialogueId`, `text`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `parenthetical`, `extension` and the flags `dual`, `continuesDialogue`, `lyric` and `forced` say how a screenplay prints it (absent and `false` for one that never set them). `dialogueId` is v2's name for the spoken word's id: the same value is `spokenWordId` in paths and `elementId` (with `elementType` `spokenWord`) in the Central Sequence Service.
 type SpokenWord struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue ContinuesDialogue `json:"continuesDialogue"`
 
 	// CreatedAt Example: 2026-11-25T20:00:00Z
 	CreatedAt Timestamp `json:"createdAt"`
 
 	// DialogueId A positive identifier.
 	DialogueId Id `json:"dialogueId"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual DualDialogue `json:"dual"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ForcedCue `json:"forced"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric Lyric `json:"lyric"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -509,8 +733,38 @@ type SpokenWordContent struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
 
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue ContinuesDialogue `json:"continuesDialogue"`
+
 	// DialogueId A positive identifier.
 	DialogueId Id `json:"dialogueId"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual DualDialogue `json:"dual"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ForcedCue `json:"forced"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric Lyric `json:"lyric"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -529,7 +783,7 @@ type SpokenWordContent struct {
 	Version Version `json:"version"`
 }
 
-// SpokenWordCreateRequest v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
+// SpokenWordCreateRequest v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section, the character and how a screenplay prints it (`parenthetical`, `extension`, `dual`, `continuesDialogue`, `lyric`, `forced`) added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
 type SpokenWordCreateRequest struct {
 	// After An element of the same script's story order, named by type and id: an action's `actionId`, a
 	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
@@ -546,6 +800,36 @@ type SpokenWordCreateRequest struct {
 
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue *ContinuesDialogue `json:"continuesDialogue,omitempty"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual *DualDialogue `json:"dual,omitempty"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ForcedCue `json:"forced,omitempty"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric *Lyric `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -573,10 +857,40 @@ type SpokenWordList struct {
 	TotalCount TotalCount `json:"totalCount"`
 }
 
-// SpokenWordReplaceRequest Every field of a spoken word that a client sets; `scriptId` is fixed at creation.
+// SpokenWordReplaceRequest Every field of a spoken word that a client sets; `scriptId` is fixed at creation. A field left out takes its default (no section, character, parenthetical or extension, and `false` for each flag).
 type SpokenWordReplaceRequest struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue *ContinuesDialogue `json:"continuesDialogue,omitempty"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual *DualDialogue `json:"dual,omitempty"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ForcedCue `json:"forced,omitempty"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric *Lyric `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -591,6 +905,36 @@ type SpokenWordReplaceRequest struct {
 type SpokenWordUpdateRequest struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue *ContinuesDialogue `json:"continuesDialogue,omitempty"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual *DualDialogue `json:"dual,omitempty"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ForcedCue `json:"forced,omitempty"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric *Lyric `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -1290,8 +1634,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1318,8 +1663,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1371,8 +1717,9 @@ type ClientInterface interface {
 
 	// ReplaceActionWithBody Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -1384,8 +1731,9 @@ type ClientInterface interface {
 
 	// ReplaceAction Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -1806,8 +2154,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1834,8 +2183,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1887,8 +2237,10 @@ type ClientInterface interface {
 
 	// ReplaceSpokenWordWithBody Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -1900,8 +2252,10 @@ type ClientInterface interface {
 
 	// ReplaceSpokenWord Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -2068,8 +2422,9 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -2106,8 +2461,9 @@ func (c *Client) CreateActionWithBody(ctx context.Context, params *CreateActionP
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -2209,8 +2565,9 @@ func (c *Client) UpdateAction(ctx context.Context, actionId ActionIdPath, params
 
 // ReplaceActionWithBody Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -2232,8 +2589,9 @@ func (c *Client) ReplaceActionWithBody(ctx context.Context, actionId ActionIdPat
 
 // ReplaceAction Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -3004,8 +3362,9 @@ func (c *Client) ListSpokenWords(ctx context.Context, params *ListSpokenWordsPar
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -3042,8 +3401,9 @@ func (c *Client) CreateSpokenWordWithBody(ctx context.Context, params *CreateSpo
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -3145,8 +3505,10 @@ func (c *Client) UpdateSpokenWord(ctx context.Context, spokenWordId SpokenWordId
 
 // ReplaceSpokenWordWithBody Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -3168,8 +3530,10 @@ func (c *Client) ReplaceSpokenWordWithBody(ctx context.Context, spokenWordId Spo
 
 // ReplaceSpokenWord Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -6178,8 +6542,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -6206,8 +6571,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -6263,8 +6629,9 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceActionWithBodyWithResponse Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -6276,8 +6643,9 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceActionWithResponse Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -6722,8 +7090,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -6750,8 +7119,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -6807,8 +7177,10 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSpokenWordWithBodyWithResponse Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -6820,8 +7192,10 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSpokenWordWithResponse Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -12331,8 +12705,9 @@ func (c *ClientWithResponses) ListActionsWithResponse(ctx context.Context, param
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -12365,8 +12740,9 @@ func (c *ClientWithResponses) CreateActionWithBodyWithResponse(ctx context.Conte
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -12452,8 +12828,9 @@ func (c *ClientWithResponses) UpdateActionWithResponse(ctx context.Context, acti
 
 // ReplaceActionWithBodyWithResponse Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -12471,8 +12848,9 @@ func (c *ClientWithResponses) ReplaceActionWithBodyWithResponse(ctx context.Cont
 
 // ReplaceActionWithResponse Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -13127,8 +13505,9 @@ func (c *ClientWithResponses) ListSpokenWordsWithResponse(ctx context.Context, p
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -13161,8 +13540,9 @@ func (c *ClientWithResponses) CreateSpokenWordWithBodyWithResponse(ctx context.C
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -13248,8 +13628,10 @@ func (c *ClientWithResponses) UpdateSpokenWordWithResponse(ctx context.Context, 
 
 // ReplaceSpokenWordWithBodyWithResponse Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -13267,8 +13649,10 @@ func (c *ClientWithResponses) ReplaceSpokenWordWithBodyWithResponse(ctx context.
 
 // ReplaceSpokenWordWithResponse Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -29571,307 +29955,333 @@ func (sh *strictHandler) ReplaceSpokenWordParaphrase(w http.ResponseWriter, r *h
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37cttIki/8KrXcE2HSC1MXy91tKiYm2JLc1owtqXUZnzmDPkaJKJJYgVUcFCiZpz9H7J/f3198z7AP",
-	"Nk9yIjOrCgUQpEhKatvdjNjYHlMA6paV9/zlr42eGo2VFDLXjc6vjaHgscjwfx5d8gH8Nxa6lyXjPFGy",
-	"0WlcDgXLhFaTrCeeaRbdikwnSkaMa8aZzjMlB0zIPMmnLOeDfaaFjFmSs2veu2GJZNFx/8V7nveGUbsR",
-	"NDLxz0mSibjRybOJCBq6NxQjDsOKT3w0TkWj0wgbO2GjETTy6Rj+qfMskYPG589B453qcZpX3TTHPB8y",
-	"1Wd3Q56zO65ZLxM8F3HAcsUywd20Fk9kdtizlPdEXL8/XaZzlU2ZSMVIyPyZnt2TgEVhI5xsb7/smd3D",
-	"f4g2/abFPydC9sTJZHQtMvpT2Ig6MNvekMuB0OxuKCTLh8IOE0r7Fy5j+muSs5G6FRr2HJ6kaaksFlnA",
-	"tMJzOFFSmMNgUtyKjHGp70SmWfRyey9ifZXhofJUhHKsdAKLbLOLuUcasLth0hsyICqeCY0jm0WyMc9y",
-	"pmQ67TCOc2MjHgt2PQ2lViOhJCxHCxYroZlUORvxG8G4ZCJOcjhIb8HPNFN3kvUTkcaa9XmStkO58BjH",
-	"PM9FBkf0v8PGP3ZevP7lH9svXv/y63aw88PnMGzP/NT4H7U0d85z8S4ZJTn+v1kCuBAyZ9dTnOxf4eAH",
-	"PBd3fMqaSa5ZlPFcvEjh1UQOIjZOJ4NEtpiSDPZ/ag6A5UCzY661iFk+zNRkMGRJ3gklfFYiZcCOwHKF",
-	"zmmfezxNRfYM6TwGcuMpG/EpbaOhgt4ky2CCd4mM1V2bwT0xEwwlT7XC+6pZ9D9fuIW+oP9/IXpKxhFS",
-	"WM2f3ydykosoYHCOY5GZIViSh1LIvsp6QrdZ91rj8EChnGmR3SY9wRJNk49ZnGSil6dTOk3HA3a2t/2z",
-	"HCUyGU1Gjc62O6FE5mIgsvIRnYsRTySc3NLH1MFf3L6mop/X7x1r4nYVKw0Y16Es7Ywbf/7mFY+YDWzN",
-	"36RQLt6l16/X2yQtVqBj4OiwFs0mMk/Sup1BCoKVwt/+OVE5hxPOhBR3Im6XznWVCdOZHMfzhBL++Zlm",
-	"SUyHCPtMP744jiP/XFmPZ1kCkgAZDlCsYUX4lL2xCu6hCKU5Abotmo8ES2JYkZL+R59plqoBSxNp2LAh",
-	"m3dqMEjkgF3QV/ZxRwTwTzjgUGZirDLgBoyzcaauUzGqnGtjt//d673vXu7+0O/39l7vfXf9Q+/1zu72",
-	"99t7fI/vvHq1ovw6F3k27fZzkdUdOx1urtgdBx4v+iqDNebZNJGDtU/vg+A38yTmneA37JanScxzlRGn",
-	"R4IZZwJuAsr4gMUiS25FzPqZGjFgpj0lcyHzTlXHCGVVuOWKDUSOUo2dqJy9V3HST0QcsbskH6pJzji7",
-	"VvEUxFcqQPgM4UASFKNDUB1QvMbVg/mwFTa+G3/4+Wanv33xv34avTzc5a/Ptz+9/Rk1luUP5XPQGPOM",
-	"j0RutK9uDxZ9HJ/xfDi7Z8fI3/uJyKxc5Ph86Xi+DxoJPAx6UCNoSD6CIbn58MLp/Y9M9Budxr9vFdrh",
-	"Fv1Vbx3HeKB2gvrnicimNceKf9dW1wpAJxjxF1rAOnMRs2Zkp6L/tBPsBi+j1j4eB4vihKdqMBHHsY4C",
-	"xkGT0Tl7tb29zZJY0yLHqYpFo9PnqRZmof/EmcysVDf8pSW5GOll1hg0RvzTMT0NQwdA4ubfO47GeZbx",
-	"KTys8ymSRF9lI/j3Adc9DjOc2RgQG7FIRS6MzI/FWMiYy5w1tRB4nGosMiT7Vpt9MCSa5AHjTvmmrXKv",
-	"amBIUuWhpE/D/u5tv45Y9LZ78fHw6Ozo5LB7cnkRtYiG6zasZ6bsb1cs+nyS5m6jzbKvlUoFl0gJB0Oe",
-	"8V4usuWptWdfqfKTGoLtFZ9/KM16M51DtacyBRmgQCoYNlSaa+22lSa40oQOC0KfM6GLsboRkt2pLF54",
-	"l7wr86ed3WDHu03uHjzgLnmf/yK36TgWo7HKhexN/ypqtuk9vwGpS3KKad430vpGTEn36IHl42QyCvGY",
-	"5/yaa8HyjEtNuwRmLDxwlyUoo0M5zlQuerkOaDdJ4Ouxklp0cMCxyNEuYk386o2YBmwk8qGKAzJBQRcA",
-	"4dJiHGQu6fY4QCjhIJMcjtBaXm6UfpLp3I3l9Cmy0FnkdgR0yHHKpwLUnmwCKjiXcShxBG1l2X55rjQT",
-	"7hQinBOYUSIGtSdORGxFv5kiyMMmD2WejISaICvqZVyjhY2KS09ozZS74nZ3W7RUDYYB6FBdfxokbt1q",
-	"QRmi+eg8SVOWTaQGwa2Z4WXHh0fvz04vj04O/v7xr0d//3h88vHq4igyhI56zQtUbKL94pyBBvABHso4",
-	"6fcF6qoo7hd9+/zo6uLoMGoz5AmcFUdliKMgqw58OhP9ieYp8N1Pn6KW4cdoa5e2HlmK6N3AmQ94Itvs",
-	"r2KqGUctayTAtAMlR2Vsd48N1STT7VBeAQUwKe5AT5oI1uQs4zJWI3Z1dXwYMM2nLXyHJAo8aLYycJSD",
-	"m0GvK2RzCpVPwc3xmxc8+UC0VnAB7xa+gGtY0v/4p3dCDoD/75rrbf+9U2dHz2d5hgcLDXq2rmN2ia8y",
-	"WJa2s729vSw7Sx6Dje2swcb6qJDWWzAR6Mdkp/TSBGg05cgBOKy51mUUNsDgzhiXRgF8hldQF0LjGdik",
-	"a7ibAvKcJb1hyYcDxEu+nbi1b0W5HOBtQBMKKSvpk6PC6Sp0nYfIXHluv2bMr2hvZzdqs+h5xEawO2g+",
-	"Te1Di8jRuJ0ac/w8zTB8/v/MOnuaNd6e1p/DRqve4TPHz3PGB4Lp5P+IoESBrHm7y7TImVRsxD+BSdSa",
-	"pzigG6he20KHh3nfozTzz1oL64SPxKIb5dQUJ2OAQ/GRCFgykArWy3pci3mzxf/MufE7y9z4036/1tNw",
-	"4txZeA1By9E3yXjePBR9pnbbtgO8ajynvflurxHcZ5ie8YyPhxnXYnn1dezeKeuv9Qrs2BvhoRqsP9s5",
-	"h31ZmuCMxg3ba+5sk8egE+WK3e7usxrTY84JVBa00gIucKar6N/053lz0eZ7K89DGK14hYnQK6zJezly",
-	"2Z6QYu4maVEY2qvNDJn3B5XFyxOkx/CNn7lQ2KNWiUj3dmuJVHujPoxIP8PbpLSiSP2Rxz+RQw3+ZXw2",
-	"8D/5eJwmFMDZ+k9NURw3TVhzzpNUNzr/aOic5xPN9nZ+2HcaaxJ32Hf9nd4u3xavr3+I93oveeOXoCGy",
-	"TGUHqAA0fuwefvype3n0oft3YARCaz6A33HLjNxz/lVSwEXMJlJ8GoteLuKUhPhSaz+Ccc/NwmkbZiJD",
-	"ZiTj3aJ1kAWPzsTmgZB5xlN2YeYWsAPQwOnOsPdc8gFGP1DmXwiNIhlE9u537AA29lPeCqVbiFZgh6Aj",
-	"y3jLgAUU8RWepuqu5uKjIllEzQrX1+cATtM4VZc/TSQD0Lfhv3oyGnG4cY0u6eCoEVxngt+Q6WW2O2ig",
-	"qlqhhHEGs8ynLPR3N2yg/pFoDbKmQgR/6747PuxeHp+efHzTPX53dFgiBXsMOBUv8pQbxad7dmxnVHLS",
-	"VZdCwcaMIRdg7jGmJhi6ulYTiTpn3aJMPGc0gXkIUCdSAZrfzmpLKQa9bx2PR9Se551UwBTkLxmR5kw5",
-	"yyZpwUW7Z8f7zsHq0xfrsr9cnJ54REEWFBOfeC9Pp+imxydwDwOw5a8u37z4gdSZMU+Q5idZpgY8F0zo",
-	"Hh8bV7zV0L7bY6m4FamG6UihwaoNYJzofffdm9Pz90eHH2GIyLP2r6c5zB6UDmdK4YoSySJzihF57kIb",
-	"pIBFJEKHjVabXYpPOZ0tLAZuDLcBJSeTr/5jG3RHLqd3Q5Hhp3lhwEmVsUSig9ysGB3Tukx0HXamdD7I",
-	"xMXP71iPSxhN58A/8qEYsWY0Qz0gGT4HjQMl+2nSy9dmz2R66A7bC1ghR3SHvdwJPFVEd9hOUCzaMCzd",
-	"YbtVOi+7LGdYd7FvYFEULtB961bFszPezD+BAGs8DcUTS42Tno3AmjgYyCvBmlXXa8Cis+559+zteffi",
-	"6GP3/Y/HP12dXsHvnI1T3jOh/Eq03p7lUEk1yTosOjk6/untj6dX5x9PTi8/vjm9OjmMgAqii6Ofr45O",
-	"Do4+nl5dfjx98/G8e/LTkTEQWSYmWsShjCpGPJjQddcRzS4vHcRzrqwcNTK3aZ77pt1YOpAE5/FGZddJ",
-	"HAu5NsFSIojzBjMpREwnmKnUOP+yKlG+OT3/8fjw8Ohkhh7xpYz8cinvGTmWJYNhDjuCbM8J10cmRS/W",
-	"n2gKogXsGqMFmiZ274xYM3Jri8iqD6X76zPNok8v+mqCfOsFfDJCs5G+SZIKB0py2sg26wJBgakhJMdc",
-	"DecISHQoKdMk2tt+GeFMo73tvagdypN6KvwcNI4lmPQ8xR1Z+9RX0RyPTy6Pzk+670pnnZhpMHzyMVVD",
-	"6Smd6IadZGK/FLFO4rK86Sdw3xKXnJCqgUZufqLyN6BsrKieOZ5aVmxOFNOT3rBguXNUmIIl781wc8el",
-	"SptZvAHMrY9TthoWyYv6mZRNWy6Z+JSgHGcqSwaJ5OmcKfo20t4uig6p/M99v9zEvTfKMy9EX/3MvQks",
-	"NcXlpuO/48/nsSWeucBw82ObKIH6h1M28SDqhUkDXRfTVPH4Uql3PBuI1a6xvw9n3b+/O+0efrw8Pf34",
-	"rnv+09F8hV586iFr39ne++HV99+hLqefSBnAARPNUlgdRnlMrMnal72eGOeaNXfY++RHUr3OMhScGBh4",
-	"g9GX9WWa0T2OLvmgw8LGbtioEtDZ+dHB6cnh8TwDouSy9bIemE7AUE7IHgRB94hbWCQPGqnCjfCwLme3",
-	"kf7U5pPZpVLvuZwaRVw/QFrk2dTEyXZMzlN1Q8+7l0cf3x2/P76s7CRYWxnogOjiNWQo4seW/ZjwxzBZ",
-	"bET6lksHNHtmUpmeaTYW2YueknoyEpk/N3QC6FA2I381Rg9wqVDOp2DzZcYcje2SjFKyzc6LbQtlKSJn",
-	"88bmS/pF+mbdZpmnt7x8JtypK8kn+VBlyf95wH2CheXIWuEmiE9jdIdVCODqpHt1+fbo5PL4oFulAU7a",
-	"GLsWPEO3K3xLZWiJu7C08bI9kXmCWW4o5go1Ec0BCba0tbFpms2ospio1WG8NHswTXjZzg/szgTsLlNy",
-	"kE6ZTgaSHABFbhUpgjZUZXfAfm0ib6S6kyHYuZm4VTcibrPow4cPL7qTfAjT7vG8pHXidhQx8UxwjZGi",
-	"ZQir+t16DzovngAm1BvCXUOn+fmbA/bd96+2WwET7UGbRT/SFmWCp6M/hQ2rKvMkbASkKv4pbBj7/SNt",
-	"ZCMq+WQb63yisTCfjK7BLU9Sfp2KB3LBlNfYQ1cn3b91j991f3xXFsAurWLijf+4BO6GQKK1s4haZOne",
-	"62aNyCZHM7T8PpgnE5kJ3hvCtAOWJ+jMmqDDPwGFW4u07y9taf8pscZQ4mY+LrsDyZjeivhcYHJDTzyO",
-	"8t/1o0awnLKqd58pcByznRkl9uBt97x7cHnkOS8W+HcqA5JSC7RQnSj9usIsbdyIvX5dneLFwfnx2eWC",
-	"+ZnB6iZHQZ+Z2ZnIke/VtJlItJw5k7QxpFnb5OLoANW4BbM0g5anSeO6sNqjGwqoBRtFzowRuKmobDFF",
-	"sWZU3fwoCGU0s9goYFENJS3wZeE90ZPxWGW5iN+LOOGXyDPXtUKuTi6uzs5Ozy+PDj++Pzo87n68/PvZ",
-	"AlPEeferQzytNQJ7G1XHjNqN4ti9dONZUXi7+0yziP4aeSm7cADek1GLjdOJ9ii6OHQQ0sWpo3MwVXKg",
-	"Wa4C9FJF5RQU+HRRVQYSPhkJnfPRWLfhWTsDqqXwuE2EOVTcK54wydug7bSLPMgI9gWLN3B0U1EEvzfJ",
-	"TWl+AfqI7GsgHOjGVoN0NrEfJLoJTyXEVl2q9VKJRX4a6XIvUDlbN7/v8Uu7gY0qySx+j4790HvB8d9l",
-	"51hEwZd83KeE+965KD/9OWhMxvEaW2Ko7b53/mYeowi3jY//w8+o97IR/H2eWVgxpn+M/vx/cc5vdf2f",
-	"opc3XMr9QcGuZryIJon1zmWMa2bL9mrqACloFaWJzt8lUmjKFPhNafirpsbfgC7sEAuOG8nDi7nzmPxF",
-	"PD3zTsokO1a4907BvUvfAVZeZt8u3GmUm6ZdSStgvjZhTa6Co2MSUVAKs4J1qfosojAQMHROLgBk2Ty3",
-	"F9fVi2o+ZS7yWaXSJGcDUBOaJs2L6kBlXEeti/Rnxzbg20fE489FH7a6mNK9VFg8+Tlo0ALXGPD3dFEq",
-	"ZD+H1udT+GF5aWUS/gBa4pCPx0Jqp7tym4jFdM4HwtRD2pS1wqz+y9W746NLULkEzzTj1+oW0yu4rX9t",
-	"BH4Wo6tLmJ/GaOf8LtH5HG0J2CmpX80IExqB/nOV8/QAzHp71yJ0v5krQekFEd2lWbJ26clL5SkbXe7z",
-	"bDpyalNZF71+xgdUGApvKJezed8rJrsTRnVrvVcKF09WqYhWWvpY4BJmzazmkxRWRPTW5JpHmEKPpeUm",
-	"xMQ9843b5Gwtcr3PIkvuqFX2k08C2SAKdVOQVz7L3/7mP+AuL3eBr1BrWW+zL7H2A6v4XWLqfpECBZo7",
-	"5fD6X9r55jZ1dudKEmd2T0xOmAd5wHKscZoVkPvkaxoCvSaUo4RVIGQHUwSDoCBidSfZNWZStVnXE9Zj",
-	"rvNSBouQMWue/McOZSKZwfrsxE5Gt8oSf/d/v3rJ/vX//n9sh9QFDIKhtwEzN0xZCmZvmUSJGyHG2uZ2",
-	"wRnPJm7b9PfX29vf77x+vftq7/u97devdxanwntlfvPsWfcA6EG+BRmwSPKRmGPdzjVLH37Jn9yWc0uu",
-	"EDKl/y757gk8/KXMrHKZpalGqNemVzGq3OIerGgDUVToq6x0z9LJlznAysbWbOXCjVqor3XZdZaIPvN+",
-	"nS1BMEZEkpnEIY+llRW4C3r7vZI5H5iczxSUOFSh/jJJE5FXlLjdZZQ4t5avWY8r2NgfU5UrU+1s2RAf",
-	"zVa3BLaA15ix4yzB2vi8TFfnp++PTst0s7MK2Tyqfln1iZc0zN8Jz/jyKuIX27bZTVEjUKF4XdnRh+G0",
-	"UmGGKUWJvKFCrSTXLs9tH9GdrgUTo3FeYZzvVSwyyY7kIE300AB52YpyHmOABLiXzicxzL/WEp6h/0OC",
-	"lnAMoTz3t+qOjbicukQdzTi7nqQ3Ni07E6CGxnUkXf7uqjV8ZZPF+1YdTZbDKLXKN3J91TdaK0Z9XCF+",
-	"3exNwG4Wu0H0kn7S06yJ8eF+X0jceqTmoEhows/bPM9W4ODdMkEhDTntoBkKzB/mRSeikdmhrCpSmYsi",
-	"IRar3oT+h+ilPKONd5Jn5nCrEsYLds0sLOfXqWAj3hsmUrwAisIfeioWHVZTaBDUFFhEb47fXR6dfzw/",
-	"+vnq+PyIIn2n58c/HZ903308Pvz4/vjifffy4C08W4r8zcYIWV2IMJS1McKALZ+XH9WkzOGHj09wkR/P",
-	"3nUPjt4fnVziJGsS84P5afnzEAeCuYnyONFK8iP8WB+LxIm+P7p8e3qIE+q+e3f6wXzfpDfTy0UGRMDm",
-	"5UYELPKq6fDT1XwhOFKXRx6wcj5ZFTmprpRphiRdKHWG1UxGXBZ0Z2Lt7dr6bZ85FDRdfLyOR9SBjHVN",
-	"KOVWsMQVYNYbrgut03eJFCaGo+fkHhnoJFAptY//4oVqKM83YIL3hqSqgqWue4bDJDH5BuYFdFb1Jtqg",
-	"Uw2f8Cp+lv5oUeM698O1wRREbfDGqzu7UyMebXi/xp98k0hUvaxnhfvy1itYQpkq4SQ987MRmMmU5oL5",
-	"GY66vd9ryLpQy+cUbxtkATbRxLRXAAKgr88rtb8soUdSub2+ScZjGmcluesXo9eYUGWLuHg0Ys3ILyAH",
-	"TmE1GvpXLj7l8N+e05OcA0Z5Z4s8aH6igPdNUKFAACdxnb3gUlP8THqsgfGIws9ZIEvPnwnTfKpNKItG",
-	"MBB+Fa9QSfFbqEUWT67tHCo2YDkXlKrcm0VvlO5YqWhj2dHgkO+3Re1XL+HpL+V4qsAdlPaptM1mVYF/",
-	"0Os5pYqVPzz8O+db0ewdUWP6cGAS/l2JR5F4W9geBF6JuTZJ7rKb7CsIw/mYd2BVal6HvirnPnuYi4+q",
-	"3pd0Kg1HV31ftARMpTEo/GiUPdRV5HHiP6avqNiAM573hmvel4qo8j8VdQxM2YNDVWtegDUJesFOXZov",
-	"zqoIMNYs1g3ZoCnWQKIaDJISC+/6Jd5Q9kR84EkeYITqmUF/SrEM1Th9KRD/Z3YMfyaHbsCuqVLVuvIm",
-	"MkvI8C7765bw2BWrfYgHqkoYpW9h+XZ/kqYsE66Ku1NSXwhGWk2ARfYU8FJy2YSyxIJdzg27nrLb3ZbP",
-	"k4nhst89v6273BczWYGzJFvgwvsJb0luE50RiN/PfOupsWAR/hZZCp6X2hmEUg95VhQ+um8asyQo22mo",
-	"jGZc0kR0KyAQNwQuxitgSxQs7HsorXtp3wDxI3JDzIYiExXT+eXKFidZW/OvO02aVtDBeHCaSEEqsRCk",
-	"01o8ofLlPmXnaiRUQP/5N8rhwtJ/nuUsH6oJ/eXP69zdi1I9bd2NLJ6IShCozor4FtKSvWljNRasDBQu",
-	"dNpWwJ08dHMPzTGByXr4TRGQPnAFosR7M5yLd9fJcv6tYt1um5ZMYfua85SX4Zberf1Slo+356UcVqMZ",
-	"P0pS86wrqK6nimeaP2Jy8+ppQ18TEa5ORE9LDotymb1TfrBBO+dbIAIM098kM3/dycxf1bWYn748XyF1",
-	"FPg15494+tMf0ylQbMDj5muUHcVfIif4t70SS9yDbzAF+On3cHa/KrxztX3qShewsrCvYAPU2beBh9Mz",
-	"HRNQAhgOPk64X8vJQ1m2MsrGlDFEosKmBdrGu1D85IzoWsjSootSjZPCGSjLHYVnvawirShYUY0Ie38L",
-	"vIn8cs/x1UcX0XkGG26gqYrj4nPOyfi45plbxvVu8tdMKLIu/Bg0ipNYJRZZmAulnou727vfvdjZebH7",
-	"6nJ3u7MN//e//AAh3PYXYAHXfrPE9OckCVHwsQAo7SdpLjJsE2HybtBrnquByIf3Bdprw5N/K7TdhT0s",
-	"HRr9DoxtuTTemf/YKabjGJOrHEa8/moHm5V8M8SGJlmSTy8Q0oQUv3HyVzHtTuqwn7sFfIrRLqP/+aJ7",
-	"doxQjqY5SEBQ/KReWCwReMW2wIzsjebxKMEPhjI6O724ZFvwVFTqnaKH6k5i847AuS8M2j8pysZVhcj/",
-	"Q66HFnOlFrPfTbYgHFouaaA8E5ldOP3rjd3Pv3y4bMxiKv/lwyUC43UN4g+eXYcZQBVqcUCAKdjZIApY",
-	"ovWk8OQRaIfKnml2Ohby+JAdKClFL2fjTN0moLKrLJQG1MYZFrEYp2pqO3ySb/Dtxe6r78C2yEROO0iw",
-	"N4xcvuj946ynZD8ZTDJKmEp5MgqlMwYieiMydgpmRxuvoXmYRYjA2A7lJayK+obcigzbmQE3OX9z8MP3",
-	"u69YE3bmGmGATE3HGORj0hO6xbi+0R3TBQS+bOYk4lDydKCyJB+O6NOEWiZi1qTlFaYVLZqWC3xsOhqJ",
-	"PEt6ILC9NjZ2G5/pUAJxBcbBGUklRdTaZ5H4NDbqb6J1ZBqhGEc4eemwW4oJvPNJHBEdFrMmeiNQoEbH",
-	"EE5BYMM8HxNeQiL7ykI+cEK8NXT5xlyT7nGjFlehNsPOMmmqZcHVCjUmsGNbNUMNWbHHipiyWNGV4dNO",
-	"KJ8/L3oyPH8esOfPjTv5+XPWrFQ2wqHJmD1/7jua4TnqN+h5aFuUFBRKXhi5vsZqsYNBITblPfWSCYfz",
-	"QpYwmhf+CaWJ/5jDpg45FEFoVRKbA6+KjjB6igm1QxnKf/93dqBGY54n10ma5FOPfibXaQJMxQGYh5I0",
-	"8ttdD3KHjgAW5vdeCoonjomYSI1Hqdoh75A7WR2xJthroYx+RekUsMLi+Bxh22Cy8OttNrgtYLe1AhZV",
-	"EGYxV4X8YO63IhqizZfGIAzr/96Mzq4uo63orHt58DaUWwXhbP3qab6ft7zzAi6CKzSt+Mwo8EuhuCN0",
-	"NaiRzlxtIe8K5e1OsXkaNjvO1HiM5zAS2GqxY9dp8EHcuj2/vLm1Px3h7E8vLm2wxU+v0QvIBV0xJXph",
-	"XWxboRUZXySdPYRZ7FCTilx0Qolxl+spSzDdlmie9rIVMDoQ+DemmbYCk6hMc8YNMVqJpdFD0Us07gc5",
-	"eG53UUImKWp5GUtkT0md6Bw13ufs+fPuvFw+CjcATdkL2H7+HD4I4yIzGRGQrwW0oa2lv8BYaSJvdCgZ",
-	"/eB9J8D/JSiCA1sn+I3I2uwtzBjzBYdcG3xxZLKevdqcsVZbAYzBpYtEloIdTdN70vXDQBUEIZ/VnSzE",
-	"bL1RYONgLRoiLg9TiqE074bYbBfUK9PjCNHlk7zVpp2+8LxsaeJ1vp4bynj+nHUXNk5iM0EggwE2P8ho",
-	"I4oYX7QewSQncVmIRfi2e8cLFcLdw1YjRvsvYoEwbqcgdmoKB+SNKMBOSbDzxQFs31r0kwIN4QXQpapS",
-	"7lyQzqqEFaDRR0TuQzxioltTC/x+SJ3Q8TOzrs6w0TKA7DByJsCaF+Xda7NLRZ3AbVlpwJBJwNe37FK2",
-	"4ImINX2DChHNJ9bmHCHyG1xr761M4DQi26a32vADxqg4ivH87F0IWDlGbJ3FKBqeVWJoFhkpCohqfAbo",
-	"mc2RJdZC6HiMQKoSJ6hUqhrAYnfHkS8WnusRnxqgA+yAC6d/K4Ds6QXNmsifCPpxKvJWm5Xw3bC4GFu0",
-	"ezqB13tc+2nJ+H2Pm+0jh2eeWPqz3cc/RQVH83tQGfivNjuG64OA+ehJG6vEWMzFHWHNkQKRnpp+/5gZ",
-	"4S++R70ELAXXt0ZhhQcCOfNMYBUDqZ7jA3QyPIZCadg3cdUeT1O4d9GvfuD1c2S+fVbSmob8Vph6RzCl",
-	"EqOJTNLUMPUtuMdbRj5tkVjaMkUzExlTHXiSwYbYvAzWjP71X//ti/utX/1Exc/YGq9SRyQVlv8QuKH5",
-	"soXbtR+GQZoIyd6qZAg2b3e2TFaKn+5DW1eTFEvtpVpIOzeJjPeBsgwjgVGoR8ZDshDpFmAuDDkSkrxt",
-	"E46vLiMrVUi+s+WUJuM5K0GDd0h5N22zcAbSQGHjQqbGmAa1pJzcXO0Hg2wVu96VrgNIHzDGvOOi9r3I",
-	"TWqLU1jSt4kE5qZb3oINR1JMrNBGp+hx1Nx4heSJhxSDwsZhCA2u4svtbf++knjGLXUeRL9GHl55tb29",
-	"TxqHgMOQ1NcCvQiqnwvJgNOJjDUxKeSZZmHjxwm2yOzn/4ZWEnwf88P+9V//HTaoAWiusJMRy++EzKkv",
-	"IGWo6FZAWqCABZoWmjzRYK3umIYqMba6bbXZkYNEgDFudwvLFuQt9ie0v7TZCZIa2BRETjvt9k5pO/Z9",
-	"9lPdChgA2PFQpTHb3S7vo1McNU9wco5lDIhZwEuljoLkKWsao2OfzTYYxG0AkiSYZmCnU009h0S8jzRk",
-	"rRS8/uYaZdTtE0bHojhzI4FmikYDwGnXLj2DoW31memEaiIlAyEFtfM07dyNLmN7BD3TVHenCYeaeFRh",
-	"pMMjqKDhGdkbSZMzrBYsFjMNXZTAsSOOfEKMqIO/AGrFKr1KkR58fHGdntk6Yz08f274gy78KiaqkeQO",
-	"2jz2um8htbFITtI02qfezqgLeUowXQd5w5qe0h2UVeMWm2hBDM/LjbAWy0INTZbtN5O6VDXhUDcoqeYu",
-	"zRHJwLhH8TUS66RM8FDSYE5ZxrWbTklHcZKbHvswrVESx6kIG/cp7c+QOlqdUNowPGh+JjZf8bmXFLtS",
-	"akg9xCMY6Z7mhl/2dDeKopQhI1vI0P0sAHbCmjtwmjXoKaEs9Fz487WwEOpCxl4rW5NygBDkw0wI1yh1",
-	"eztiNbWHrkd8KLmcBiX9HrMNcmVHwROj7WozMmqIccYCDQoub7RdgCOnAR8Tr6XmRHYRhdUhxR1M+pl1",
-	"KylJan0ZcKagG/hNimQwvFaTjJDQCcE4lNgT2aDR0GlxbVzOtizWNGCmhsy6aHBM3O+ZrrXaDI8IpW13",
-	"TK/vY1tlO5O5AL1VAjJVxoFpeG2UqFDS0y1aUn8Cosi0l64vDuW2HOtaTJVZBphiRvjPqR3tOKdAoo37",
-	"vdgFe/CwDDQfcddjJKE7k0+KrMGhRSN9EId1pdsdtre9B6vb290NJeqDjKd3IFdGgktd7shQ6gry/Dmo",
-	"a8+fV8B9qfW3GdLu7vPn1yqePn9uoOWJTdrF/eu//n/fNwEXzXc92C7a1kZZIvjYMXaKsYm2frVf/1zc",
-	"bpscBPKoFVTdEHZQ2MgWzhCMhr3dXTytamEy26qrTIZf6yqTO+WOP5rdiTR9YYH2kXixak8X+6htd7Br",
-	"4e5Qm70hrxWipaDthS3oi0p8uvHYjo6Wg5FhB8OfxK4RszmKwv9F5nzgdV0jHz01W9Oh7Jb0Iv+xTPhm",
-	"ZDllGt1F5foYex7uc6E0Zp5mzcUWHrDSBY4dNxW/1NOtjXq5G8JGB4G3iMS1i6/UkLOJTIXWpRME3Tzy",
-	"29DZFLFQ2nMwsST7+Vwp1rTiUlunSRwwt3KDoeARfZFObtVhUKM9BoHFBzGXgxROkkWHR++OLo/YFi+5",
-	"he2v2ncNG8e+5xQBEVnKdd6Ca1m6I+QzxU3G/ok+3RGXMfM1ZrTJc04yR0WW3E5LT4fygKepZgNl5dmy",
-	"/VJxhYtJRtsdRRGXZJ6CShqrti0hk5FQk1y32QcQRyCqsYVFpWmAnmkaEEqva4Anr5CmXm2/jObW3u+7",
-	"uCu9oed0dg1lubVrAN/djcqV++j28XS1Pqj5pHbf8an1NVbu/ek4T0aJzpMeDEYBxd7UBmJmqmlLdxs3",
-	"3zNsyflc5NI3S2H3wI+5h5JU6pZR253fkwS4aW8CR+AuLEbn7V8SrCECDSxTcmAb7Jsg+by++GEjapM6",
-	"HRjPQemGRFZxL/mqiyZG9HWDrjLpDeE5GDeUTbgpz12aaE2v+9Z+oeOUGjHN9kQqUc/eDoqfOrAKnLoL",
-	"IZCB4tRFf96E2qdz0/2Q3SXS3UPXMrIIC9izNzEd29yqvCmVTpNmbzosE2PjkHZdTj1XLB9h7gFw4XEK",
-	"CgeZUoRdYwgAZY4JiNjVSXFXqDalNqyya6EHPXD85iwsvmlQM2XRf+C/2UjECceMnpYruaq2ow0lVWFg",
-	"Y5gfdl+9NomddlrXkxxOPBd6DKoxz8AsZ0keMCF7Khaxa2RrOAzZU1EYTiLTxBblPseHdr7zWtyanrdN",
-	"eDb+4WUP/tPnxo0mPf/SPqNHwH7gqeFZUklhYBxh3FCikU/ynJKeNPbIFXX9c2MhxsBKZlo4w/aR7aKp",
-	"T67GriqugZQxYipwMLZjKCn6VC01yYDmTQDR+SMKL6DXmDeUTbRFtlulFr22Q4/fwnfnZYewM9izz88M",
-	"OiY8X3QWBpMAlzVUYL2b8w4xX2F/VvMu70KiTRfjSW7er+30i0cG/8s0naluzyyEjiXtbqkxkb2GRSCc",
-	"epnyUscnkZCLt8/yO9VhHLNmkDOW2zs1V0ijMS2YoiJnx/TfWSJBKZRN+3qR6xRZLu+1NAXeh+xdpSYq",
-	"i/FLb7X1jUhDSdtgonOzDUzFp1xIYKUd2NbnLCJU0qjDwD7w4t5KplN09ETEF6OOcVThtYGfNP0ZU6mi",
-	"jge9GlDxGeZdYUBZDcyzCXDhPOqwsdImOkaMCR4h91HT5GPBL5GJitG/tm6UHGAgCfiazz6p1xa18yr3",
-	"hfXJaydiNdA9sMt3Q6VFpWlsKKkWl9q1egA/xqNayKmifs54ZNMUTQBKaeo4GTbTFNZSv6ZOsC5BCEZs",
-	"s0vPuvsrSHHTks5A37iWdsA2XFc7ZIp7u2hCl9va2WuEDk9tr08Z4gvJDim3hBUW4TVvs8ihCJF3lOmc",
-	"9L5aPKz9UEYGaojSwVVmsoT2Pa7GY6zAtHhhpDgYp0UZNoxyndKkJwx8mUlgen982Qgakyw1CU+6s7Wl",
-	"xkLSHrdVNtgyL+ktePZz0MiTPC3nPi1Mc/JKfDqN3far9jZWBYyF5OOk0Wm8bG+3XzaCBkbIYGZbHtYQ",
-	"GQCz+YyHxjAgoWdyPlA1QvUgTakNYXIrpE3GYE0/SDvfMVrkkCPvLjvRZsDHXD4JZ9c885vooX2NBdt+",
-	"P89W0SI+yUrJLEER7CZTojDo7nFumqiuuQ34+aHJlw0lXGBjR8WsuW3dVFwS9VLazj2JFngrrbYPmqYL",
-	"9IIQsh+nxNGS4Yq0Cn/1AtI1j5HLx2lxBDvozqQdSky9VXfW5UjjoW6H0UrrKDb6feHZIDsYvixZE62a",
-	"LbSZWnDAt4g0OOBjjHxXnNyWnXiuYb+CMFN3dKO8RDFHll0HOuUCeLrR+Ud9ynnxyNaFIc+fJwKr6e9/",
-	"wdLw0m8cFIRu3vklaFgGhjdud3t7xTZwRWs1rxmZj8z48ocV2oWVwCLndKsqLrrJLfCJHNu57tEq6gZy",
-	"q936kce29ARf2bn/lVKPUHzp5f0vFZ3n4Y3d1/e/Ue1G+zlovFpmReWO5/jW7lL78BNJR3rl5VL7UDRp",
-	"hLN1bevo/FjuAdJ5dQz1Td0aQSPnA+xdZ+/OL0Gjon01Og3TYf9z0BiIefVzpdTFgFTs2sTM++ro9o1w",
-	"waBf4RrQ6MqqxAlmCzaNx9Wu2gdyWJBaBlqG9cL21Og6kcaX2D057LDl5JexfBLM0UQVNyFjjPZkP5RJ",
-	"bPJoEC/AWibAWi3gSItsfd+N7nKYKJEzkeXIhsMQnN2ewr9Y7PCYDwrfmV9zS1Eb1JX3PY4blHAK0ddM",
-	"QIWl2kjWg/9YrQC5RIDSzoRWE40DF57uij+bmShSKMsOR9/PzZKY6WQ0Tqcz3m7WtU3470MGQbnpyaM6",
-	"WfKuoONvQ5Lc/85xrJd+1taP3vugrRp9uCC75mlPyWlJkpmS2X/4Lc2+q9Qu75TAKeYVQVWqQ4FTMwQU",
-	"b/tl8fAxr8Tw5SxoxE4J1WHeaE7l3oEtLOb+fWXuu2vMfZn+SCssaHfVBf3iypARfd0WGG+X64Z3V1A6",
-	"vO5MNSqHj8VmuOhGyfiiSgacFCuwXZdSHshVg7CTqq76/sD4hYsagiYBR5SSXVqlPFeMUVBydLIw9N8x",
-	"ThF1V3gAXajS2S8m5H5/LksdGlUrlAkFljD5xIVUlPXjXSswDLEnGjZzNz+D7dVmXetL2d3eiQqvuv1K",
-	"rd4TlMIx5EM11Y2gyHwgMAvKJenMzxh3mSWBHw0tdQSm9BCcFSW51OfxNJdL5PEKmsshJ5WFssjcaa2S",
-	"o1N0ONpnI4UxTO7CfOg8qIX/nptM41IUl86aCeXKaTOLUmPq1Fw6GZN6Uk6IgQFXSIgJ5cKMGOYlxCxI",
-	"hNmfSYTBk9GYeQIv1efBtNlRYtJW+hPN07roJV59cudzU6RaStbEfMqemqQxKZAUGnW57hhKLQXRTDMG",
-	"vJ9e8Q6W18Be+9gPtsQmuKdopgQ/1qqBEGveDVUoXf1LkreQzmysre0r+BioQougxN5KhgbSC3rVsFrI",
-	"mnJ9k09gsu6R0RiVOpT359mwIs1mb3c3YssmxLT2Q1kxffwJ+gsqIinIlJpmoNpm4BU9njsvGBoQlHah",
-	"4dZRBN7q8EHpuIs4TyhttYq9vJZFYUv/wORhoqO+WrtSZvB1VsKBJ5xWNhO8SCuWUv8S2ObjP6p4uqL2",
-	"7HCHCjF9TnicfafqIr6NFKUE7rDBmj4T3ttt+X3t3Wc9tIe93Qqag49W8HlWw31E9fXzDFKS17E/t9xo",
-	"tyTi4BryHFvL85ztkre2vr9eeeneOLvLGxAwxTpT5kl3ZUVVuwznNcfNB3eFOCoMXsBv5NlEfJ6x9nYe",
-	"wdr7fdlJqx7KvHOw7cG5BYKIg5ly8Ir/C5ZGQVvca1AK583BPLaFKecxPvk5aLwzNVv3veWew7l/xRbZ",
-	"9hIW2YGS/TQh1Ji9nSWGOOPTVPH4Uql3PBsIeu/VMuvRk/FYZbmI34s44RaQf293d5mXrf7oUoH/CDbn",
-	"gVHxrOmwqtP6c+Aim1u/WkbzeZkgZ2GIoeiorYmthbIsSmCcFWELX5IslCSsdIuKKWtybr3oZMckdcop",
-	"OYmrqWR1ya2hrGhETtlfJeuVeUmvI5oFmBsfMPeoyEQLKKKeCpftNhC5SXKjChrzGeetNUFFb2KzIUWT",
-	"YL56TPHh8cOVtbkD2rylHLF93LQ6p+neouZCKAO+kTgbrWTxGycqf6MmMl6TQy/Bgs4y0VOSwNre8CQ1",
-	"y/ljBAHX5pVzAnw+IRIfqCnaad4bZmtVMbnJabVPiUQs6ZsmeibZsT1zTX8SubujTxBz2Gih87XQByqW",
-	"n39nPOt3zkfOBY9X5yKep38lAdo1dH/GcxKNiKxUEymYU7BL6WZNH4K0ZWqoRmOvD3zbVO+6XCxTQN4p",
-	"qnlNPlJNrgQ6EoP64l2/Ng90OBfW1n6tRCjJ/WXqPAIqI3Eh/+U1Klu4XPhNZzglAbyu654qaSnr+qUs",
-	"AquXnLQKezSoTli8CJp0byjEDZuMlcR/DrkETWhVJlcGvp3D8arotst4Qb49+bPUBj+iiHpVFVG7j+0o",
-	"KaoDinPbyCwnsx6gNm98Il+XfCY29hA9fzyp0fMN7noFHyW4p19OE1sQ2ZZZiSt67fgOFDTbvZoDqUJp",
-	"xewWk6oQtPNEdxExM14BuuQd39QnJBVyyVg4C5cX6GW7JbnvVYUXTECUqjZtsZqXXOCHR2H+pCwkucnj",
-	"LtxBpFrkatIbipg1DayZiTjg80spCyZUFph0tSdVFsyxf1Ft4fEDJ8vKt4eEUyqNChaKp2caAyukXGxU",
-	"io1KsVEpNirF12TyU0zxkeMsPlgfTO8e/+KzUvDDZgIWpQVnZbxkvylvgLmi8YLyAiPK55UmBFSMGJjS",
-	"488IoVjUYppCM6y6brVLPkvLLcoIOvuM+15TUI78tZXqxkCHwZI1WGp7QU66twErS+ovkNqtpJiT1u13",
-	"OkUCqCCoY1PElCcGcabdWEpe+X1Qv682SS86cZQboO/s2H4xDWppy3QuxgYSROYKhZeRru3G02RNr+Kv",
-	"rfSwvidz2kfNaWzcsA/hyQ/PnS63aNam8cwMw/Vv+RO7WhfnZPtIMKrE62qStItZR61SaayX3IwlRZjU",
-	"PJPC7DVpcbimaGx6nZnL3SbQ1Lvd2Wc0Fx+ZdsSnYAAmacquBfVhvibrtNSDmXE5veNT1nSQLa5FKxUe",
-	"n54f/3R80n338fjw4/vji/cEPV+wf3IY1/L/+9IGvS7wXzSBsDjisvW1OoNenomuxe2WSl4rVvMUyWuP",
-	"t1ffpjBb59juPynfGbOGhfX7zV17+lSKL2KFfUNSuyDj9QT18tZRBRB+2QS14qUC7MjPlc+trOLatSgH",
-	"7WF1T2I1kWthFtVDhNvKSVIVTvJ7TZT6dvKeHiWJqaJ7Puj6LUhs8onHJTfdm6ZUr/IxldnGH9XPYhFL",
-	"ErNmtcsDZjNU2zzAJLCPn5H5rQXJUKWr9kB7faPfPIV+s7ZOs0mb+nJsiHKgHoMJPY6xfr/b7sy7KA/M",
-	"pSL7OygZ3+Umz/PCtEbXCOXDlI0lwpZn8KVH1jbWtaF9BvkAvsnOxS02RKG4UyaGgmeap2sazLhDX0Gy",
-	"E305fqKt+SZkzYNClSvZ0o8QstwEK7+KYOU3JCxtQtLj6uz3JCnN8RE3efnfLjXpWlBrZ4y01cuvUFa9",
-	"yM597HqXXYuKD7npI1XWO4w7pa0JJSUqOXvDjvlYtrpFYveqrppnInvhn04BmotoXNgSJDJN7f71X/8d",
-	"bVGDW/ifhqfc7j7Tixvjbi1oittu3Zd69MWluFn9k8mpJ/aPL5XcXGofJ8Udw7YKqHK5lW50gI0OsNEB",
-	"NjrAmhlEj6kEfA4aXiPQuRlEXoNezLel9lYVkBoLv5NODTa1iO9NGgKNYC7SpdePd8hzh0tJ5jQiXdbD",
-	"YF7aLKREhxLRU5sRZsZg++FitNZ9WKn3AZeCVI9K87obqpSkfcCSgVTYgbFHHUwzNRIqYv1ExppFCHFC",
-	"WD9F6jX17a/rDeyaGfuYRAFL2qJNv2BbXd+DYF2oKgulD0RDRaDN3sKeywHTgvSw7tkx84ihtW8wWN1U",
-	"Q2mQWL0vNu/HYi03wOxxaeG7qstX/VBaSDJMujFwcD2epq02O1G2xVKiq4CnBe6WRWLyAE9pSaGcg3o6",
-	"B7q0uAkrK1EnfCSWRy5dFer0mwYhfTDu6AXhdb1XMueDiUAgl1TdmttKmgVIadMeAC9fYw3E0QfneB/y",
-	"yWCYU8XEAR9PUpETE5uKnPXVJMuFkN5MKSe88eWxRB3hL5MUV1zfDaLoI6e49XwGZOW9x5UeBhLqydxS",
-	"BlrR6CAwjVGMgGU3Ypw7UWiaE/nFTdcqH4bSmjv3Ja6xxXlrXjvFmWonHHOfJfmK3ftLnRdts2spBCEg",
-	"XotQTmTyz4nA0GLKp9TMGpvY3ykWXRyd/617chnpBTh2Bx4i/BfMREMFpAJlhz8F86qI12Kr6zCVpYHT",
-	"ivYZT5B+5jaovkbqqxVMa2z4vD0u7tcmaexbBjz7hsSaRSCrbZxxn2SrN2S3fvUu7tK5XgVvmYcc5rr1",
-	"YhOMUsdem1JSrkGJQ1nq2lu0rjXVMov7sBrPdNFFcFQDU+ZggatNeJtFRy2N/vBh0hu22GroZaEsw5d1",
-	"qNa40qrXb2CUK4WtoP1eKVU5O69blG1YWNcnqoQB5wDL7kEVbwWUQu723WoBrsWvOxuz9/rPHu38KcKl",
-	"2EYf1T7CY5VI6tyZm2EKEvpgOko5lF1hO/qaroTYazaY7X1rkdfsXmC0wZCPUbhAF8lEnk1ZP5GJtt6H",
-	"/1TXrTWCGdXMw7kIbuvrMU8K4ubprFzGQV0rLrqfBcG2NpBvG8i3lbIlHyKcFqRHevrW8tmRHohbpSs4",
-	"ecAYr2BI5EMxRR5N+UdFxqS75bUJkP59f6D/Z6Nal02XTbjo28xXXIcNrJug6PWienrstvu0hlCuC5P2",
-	"AO/Ho6QdlHbq1yVdHfusrzJc8bnSHNH9YVtHCoFwEMROaMdk1mETXw1W2tOz5tU2cxWO/aCY/wrOkE3E",
-	"fxPx/3JZfw/TPRen+VGoHflMEY7VcFeb5NQPyh79pcUHZuE9BnDWl5Yfs/zx6ZjdOtxrOZQsR0NPDpS1",
-	"kScbebKRJ191BtlTedqXhqPyudEcRKraLOevCJSquMyzuFRlr85DoanqduJ3hE7VBav0BXJxMU7yISbC",
-	"EHMcZ2qQ8RGlkIl1Cl93ZhKRexV1ojYXGWg0VbdCJ70bhuEIA89jRZDeAFVtHEmPC1RVy5WfrPp1BecS",
-	"ptAuKD3pOGV+rXLXUKJXSvUxrXMWEcvTmpzlUfKTP4rzKpS3u6ZMpwwvMBSZySnGrFOqs7BIV/ATvXRN",
-	"C498lhKxf05ENqUIJ+47a2JicWvf628QlFf5zGyjV99+n+AJJUqeYBYcISggE6RDSuA5S+J9293qrHve",
-	"PXt73r04+th9/+PxT1enVxc4VkLdqzRYiDy1Xa+o9S+umXZF85HdFtiEBPeG5yxaSkuowLJEcyuRH0UI",
-	"+iXcy2fW/mYlzCtIwq+glJk1b3dRsWp9kYKmR9msb0Wf2NQ2/aGC6htTds2C6FL+MnZcXqcuemXQzvuy",
-	"pv+40J3zrOQlkqW/JQDP1WzY5YXC7xnI8w9i928wPTeYnn9YTM/1fBr3xC7JH7EAJ6PDsvtQTOZ5G/xk",
-	"29WRTipuCZroLOJJKFHsgv3kRHaSt+ZhoFT6Qd0Ph4JVUIkOpS3JNk6Mh6OEbbwkX62X5GruffiW3CS3",
-	"u+UCNeNi8EvUnsILUFEdnlhBezQkmY0LZuOC2bhgNi6YrwqP5hF8MMvmGPxeQN0fxeexwXXf4LovvI5f",
-	"B7L7PI/gbwzuXn/lfgN8943bawP1voF6/+LpLhu89yWzLL5iyPdvK19iY6JvTPRN/v7G4n7CpIcNDvwG",
-	"B761RCXd1w8F/0hy61tx5G90g41usNENNrrBU3rj13XEA4O4p5qPmJK2V9IAgs8FfzPJFw7EvAD0xmdt",
-	"0N/Aw0XaYLqdTEbXIos6yKU4Pm+x4XkKAnzKhgpNrjJaXMD0pDcEaY+Ie/iHN7wH/w1Ciah4KP8pt9NU",
-	"Szn0uX6mRgsh5ixOG1UailSMcC84LmDUDuXlMNEOB845PXG5OFP7PfvIUGQiIMw5Bw3XUxr2VwoW85xf",
-	"w+li1gQbiyyUN4kksHoPSz7RXj6ojMvY8KrPItsmV1vc3oSnajAR+ItVwdCBsc9yNRD5EIZCKClEdec5",
-	"Gymds1fb29vFspukoGHO6F2iRavNjuvA4DHngkv7InUyUDSGJYw6vHg69B6XLBe4gXD6xWeSnIlPY9HL",
-	"KftkgBhZR7w3RKJkqJmGMpGM656QMYL5xUQm8yDf3yH9z+hJs9fA4Qx7VOCw9UEKGOmMMjCBt/AIiwJ1",
-	"e3gzysCycuo4hiu7dOfD5RHjDwvaMO88DSS8YRm4wZY+G53vghkIgfLuHwE3ZVjfD/vs9hGe1MJ952W1",
-	"IJO40gdgSrU49MWVaHR2dhd+2KgpPxKl9vN/Y3dAmmkyGBbQ01OFEYq7RMbqjl1ngt/oP1fKRFdQS4Ay",
-	"DwzvnaeYGF7sCBIvDAVcLK4mvrEBanfCuMZ5vUCSOXxxTOsKytKrkCOe9CUJRGxloZMbpG+JRO8PbxOc",
-	"i9/vAxtbIEapkTfkkzYdVFizEBkBixxNo7PaSzuslGsGzDfG3xy/uzw6/3h+9PPV8fnRYRQ4wFRTQG/x",
-	"ZHtcYrwPC95J9hmU1nmAsAEzSK96HizsPLEclAot8PNDdcdGXE5DeSc8wNrmNsEpkiABGmhR0t6BygSj",
-	"ThzsPZd8QDLGymmQRZqCk3cG7JWeTbQFVY3rwEj3WRSXw/5R3WOkKuQ2edAoPQ5EEPQKwTJ1V0bfRVyE",
-	"fdBkzEbRQZidvxbMIeeiytL0AGdbcMC3WOIy4GOWSCrhKGlSEgjMF7hFhqaGycwHj73wCHlVp8PK3VAu",
-	"LB0v/YYXIHo0CUfkUIEOwmMy1f4vf1iB2x/6r87h9u6yl8GWPWrf8PmvAU8W79UcQRIww4VBQ66z3ugm",
-	"MbpK62RvUF46aAbepcReHfUoKZ+j+zpl7RvBA6+yHs+yRGhTzVax3urQvFWfANXN8kH83W923decaymx",
-	"RkKCOlo1PdPVP5v9UN7fzsrhbhcGGHwOtxKtDlh3CcHcGSCze9QqBKjbZjBMC/TyQm/DWr+c7Ndyvrxv",
-	"5MASjJXD5jdcQ+5R31PNbjQ6scF6LXfaCsuNtnSp01YSszlNtlgXUdAnmauknGtkI859IavmGWvfnJTZ",
-	"dPaagX7zjK69xUZX+d480A5jx64KFvRcYg2mKan5XU9k+7dqG+bvwsuVdmHP7UJ3ykbi376C7mHFtVwG",
-	"qqjUkWmjr3xJfQXRivzzWEkPWb7vmG+xlmroC8qJWqV2XnA7TYg6qfgynmlf1Haori9Td3CN4Q/GIwo6",
-	"h7OS8FP3thN5pq341j01FizCcaIWuhSVFCzPuNTkLkAhLhKUi9cKzE8+HgvU6qT5GSy8NuvOggFU9MOg",
-	"XpcKatqlGZwAUI4+UKeAnA0USmTjmpSxFbY4+QA0iGvRV5ko9YBBZVBiNzROu0NTI/dxKCOMc0WwnIhe",
-	"j1iz7NCdfyKuaW1QOnmVhRJ3EM+khd/muT2EiJ2w5g7LFTv5jx1DC/TRPjtxHq7WPhuB3Z4POR2JhSwI",
-	"ZXR88rfuu+PDj2fvugdH749OLqM2o720RrTUgmVc3mjngHeeM6eRSnEHH36mzbYoyUbqVoQgTCS7njJ0",
-	"Onfpr7gX11M48sHwWk0ycsxjq9OY/AbYOBY0dgwIJ7kOKLlgVnWmk5H4TzpPnpuXYMBiDCpfJKdG7dUI",
-	"paFj1/5HZZ4P3jzdMpv3OmLRydHxT29/PL06/3hyevnxzenVyWG0z7idzbUAoUonU7Qkujj6+ero5ODo",
-	"4+nV5cfTNx/Puyc/HUVtdkT0n4n+RPOULmWlzhR4ANLgkMekjlImyj673QW1NaUGfcQlysYUBoTSUqOj",
-	"NJGgruIVVY6JtNlbkYl5YZOS4UDmAe9hnjqo1XiziiaE5vaVS3XvhiqUegzqBRX4gqJranLbvq2A4RaK",
-	"qvj8rWS4IK2g8w7zUqyN2Pc7ArMmchqjnYfStxcWe7M6LNrb3YUjOzg/Prv0DpltwTkeXB6fnni/Yufi",
-	"sinlT9BfUJHxT62HzUAHb7vn3YPLI5+gWhWTwO+flOhSkU6pV1JQ7WpFbL4dykuFl9NdXMueUp6LLGAT",
-	"LVh0dnpxybbsbduC56Mqh58PWFJIqC+LU4L8uNLeEbXeIiGh4K0sOri6ZJenHSDs4tfXLb/S1n3RbBos",
-	"+nVg/2WyN4q3Qc5X9f2S2vqAGAloJYUkKK+ym1smtBMYucazvCTkWBMtXCIPOF/NPGZdXrQ3ys5yC7q8",
-	"U2yoJlpg+Jl6njKeJjdo9cfJQCb5NMA11FlLC4d4rCjTstYNThLFeR0p0V+81m62+bhm1KnYNipvmj9/",
-	"X9rb4sMeRX1fpSjTzv4+aqrdmbeC/Sfo2AxZIrft08lt3Rdpzji7UxMZr5T4XVzxpRuVegLpKQB2lqGj",
-	"P6Ctvc6RzjtFXzH10HbQsYamAyp/s+7MNfK9ztD42PRM/bIYO7vLvGxV93PRFxlKiT+AF8C1aPXuxFoB",
-	"iUpEe+vX4h8r1G/7NxMYhwsRlyz6urahiEaDpocz626EGNvAM6kRujW3AawXme5Y/PZpTU9WVt+S1cLD",
-	"LNt8daaLJSWrxcVejGx2O8UfwMZduzidmYCyN7HZcDLYFGvFkx8ndvx1dR6tiohNQ9FNQ9Fly/QfykoX",
-	"VOaXyNKV5le9Sc17Q6ytYLVmpHV19qWr+wShpo3S+1RK7wP12E3F/TfFl0yR/rpcad26/AtP/3v6JqeR",
-	"nKRp5LL9ej0xzkXcYblimSAfPmUlzubfoAfZ+guvLiNPeWkzZwyQpuiSI9BTiRwJNSfyfAbkuMT/vIxa",
-	"T1LMT4VpD/FMPkqZH/FKj1s/OfNk3SzRImB9nmTwAz13k5jcVyFvEzXRbKSUDNbzAH01fVv/GNJwpQN9",
-	"ugrA1dxFj1AC+HsWpd9cIeDGM3QvJsHDzZllYAjKIdmaiKuSRU4mxXJBrMedGb8ReiuK8C2TKpRW7m8x",
-	"qQrJP0+XKKK3xhlCd73jezgIgIA8UaGs5Lx6SZxJ7ruY4QUTmIe/oMwnD1yR6eKH6WH+pL0kuSldKLxg",
-	"pOvkatIbipg1M0HjUxAMn19KezFh28BkYT6p9mIO/YurL0sF637b+NzT6zfLtRP2rtKTNxTeKDobRWej",
-	"6GwUnS/sH7EAC08bA1u6hXKZA89polzc5q+0i7LPTGb7KFcd2Q/tpFy7Hb+jVsrvVSwyyY7kIE300JSM",
-	"4hljgVAiB7RVOp/EMNk14HtAclbwe3RVT6sF8PnAgUJAaD4zSTkkOw1tkcwEYfnMtu4P2HVGCWxOSoKI",
-	"bG9aL2+AaB+59XI9T38yNNp6r/fKbQeXKJr443YenC9Zlknl/ZaaD67D9R+fKf+eWxVu5OqmteGmteEG",
-	"Za/U2nBNnWF1M/D30uXmcaTrps3Nps1NHc7lA6/j4ze6ma+A/satbubcu9+g181Gb9r0xtm4JNbojfPF",
-	"/RGb9jh17XGeQIN5yv44K7PfP2qXnEfcqN+fANsg52/iyH/ErjoPNig2fXX+IH11viK14N7GOo8q6r6S",
-	"KMK33YZno3xslI+N8rFp2/Oo2gcOI3qTLMmnKH2uBc9E1p3kw0bnH7+Afc/HyV/F1P3yC7yQ3c5vbzJU",
-	"mD2RaBar3oQK+Lku0JoDFtnZIGqXiJiSiI/A4zgTWrPmzu737e32dnun88P2D9vsespi0eeTNEeoP7h7",
-	"f1VywAYmay9oTLK00WlsoVA0e1DroRVqnNqNyxUxctNUxUlzjV6N8ssXOR8IFicZpf/qwDCwJCvgXXgt",
-	"hqE3Qtc0LZn9PPZ4gGnZ3OO1vl9KLZwdpJsiTebJrUBySeRAV1o/BQXgIrbdKWNLUvZcRQyasX2Cmx26",
-	"2vzJW8rclhmmTQaIOWrmY+THUKVxHZSO3QSvacbnXz7/3wAAAP//",
+	"7L37chu51S/6Kvj47SqRSpu6WHMxVVM5HEkeK7ElRZd4Z6fnc0NskMSnJsA0QMncc3wqf56/T51nyIPl",
+	"SXZhLQCNbjYpUpexPcOqVDySuhu3hXVfv/VLoydHYymY0KrR+aUxZDRlOfzn0SUdmH9Tpno5H2suRaPT",
+	"uBwykjMlJ3mPbSiS3LJccSkSQhWhROlcigFhQnM9JZoO9oliIiVck2vauyFckOS4/+Id1b1h0m5EjZz9",
+	"Y8JzljY6Op+wqKF6QzaiZlj2kY7GGWt0GnFjJ240ooaejs2PSudcDBqfPkWNt7JHcV510xxTPSSyT+6G",
+	"VJM7qkgvZ1SzNCJakpxRP63FE5kd9iyjPZbW70+XKC3zKWEZGzGhN9TsnkQkiRvxZHv7Zc/uHvzA2vg7",
+	"xf4xYaLHTiaja5bjn+JG0jGz7Q2pGDBF7oZMED1kbphYuL9QkeJfuSYjecuU2XPzJE5L5inLI6IknMOJ",
+	"FMweBhHsluWECnXHckWSl9t7CenLHA6VZiwWY6m4WWSbXMw90ojcDXlvSAxR0ZwpGNkukoxprokU2bRD",
+	"KMyNjGjKyPU0FkqOmBRmOYqRVDJFhNRkRG8YoYKwlGtzkMGCNxSRd4L0OctSRfqUZ+1YLDzGMdWa5eaI",
+	"/itu/H3nxauf/7794tXPv2xHO99/iuP2zK8a/6OW5s6pZm/5iGv4v1kCuGBCk+spTPbP5uAHVLM7OiVN",
+	"rhVJcqrZi8y8ysUgIeNsMuCiRaQgZv+n9gCINjQ7pkqxlOhhLieDIeG6EwvzWQGUYXbELJcpjfvco1nG",
+	"8g2g89SQG83IiE5xGy0V9CZ5biZ4x0Uq79rE3BM7wVjQTEm4r4ok//OFX+gL/P8L1pMiTYDCav78jouJ",
+	"ZklEzDmOWW6HIFzHgom+zHtMtUn3WsHwhkIpUSy/5T1GuMLJpyTlOevpbIqn6XnAzvZ2eJYjLvhoMmp0",
+	"tv0JcaHZgOXlIzpnI8qFObmlj6kDv/H7mrG+rt870oTtKlYaEapiUdoZP/78zSsesRvYmr9JsVi8S69e",
+	"PWyTFFuBjg1HN2tRZCI0z+p2BijIrNT87R8Tqak54ZwJdsfSdulcV5kwnslxOk8owZ83FOEpHqLZZ/zl",
+	"i+M0Cc+V9GiecyMJgOEYirWsCJ5yN1aae8hiYU8Ab4uiI0Z4alYkRfjRDUUyOSAZF5YNW7J5KwcDLgbk",
+	"Ar+yDzvCDP80BxyLnI1lbrgBoWScy+uMjSrn2tjtf/tq79uXu9/3+729V3vfXn/fe7Wzu/3d9h7dozvf",
+	"fLOi/DpnOp92+5rldceOh6sluaOGx7O+zM0adT7lYvDg03vP6M08iXnH6A25pRlPqZY5cnogmHHOzE0A",
+	"GR+RlOX8lqWkn8sRMcy0J4VmQneqOkYsqsJNSzJgGqQaOZGavJMp73OWJuSO66GcaELJtUynRnxlzAif",
+	"oTkQDmJ0aFQHEK9p9WDeb8WNb8fv/3Kz09+++F8/jV4e7tJX59sf3/wFNJblD+VT1BjTnI6YttpXt2cW",
+	"fZyeUT2c3bNj4O99znInFyk8Xzqe76IGNw8bPagRNQQdmSGp/fDC6f2PnPUbncZ/bhXa4Rb+VW0dp3Cg",
+	"boLqLxOWT2uOFf6unK4VGZ1gRF8oZtapWUqaiZuK+mEn2o1eJq19OA6SpJxmcjBhx6lKIkKNJqM0+WZ7",
+	"e5vwVOEix5lMWaPTp5lidqH/gJnMrFQ1wqVxzUZqmTVGjRH9eIxPm6EjQ+L25x1P4zTP6dQ8rPQUSKIv",
+	"85H5+YCqHjUznNkYIzZSljHNrMxP2ZiJlApNmooxOE45ZjmQfatN3lsS5Toi1CvfuFX+VWUYkpA6Fvhp",
+	"s797268SkrzpXnw4PDo7OjnsnlxeJC2k4boN69kph9uVsj6dZNpvtF32tZQZowIo4WBIc9rTLF+eWnvu",
+	"lSo/qSHYXvH5x9JsMNM5VHsqMiMDpJEKlg2V5lq7baUJrjShw4LQ50zoYixvmCB3Mk8X3qXgyvywsxvt",
+	"BLfJ34NH3KXg85/lNh2nbDSWmone9M+sZpve0RsjdVFOEUX7VlrfsCnqHj1j+XiZDEI8pZpeU8WIzqlQ",
+	"uEvGjDUP3OUcZHQsxrnUrKdVhLuJAl+NpVCsAwOOmQa7iDThqzdsGpER00OZRmiCGl3ACJcWoUbmom4P",
+	"A8TCHCTX5gid5eVH6fNcaT+W16fQQieJ3xGjQ44zOmVG7cknRgWnIo0FjKCcLNsvzxVnQr1CBHMyZhRL",
+	"jdqTcpY60W+naORhk8ZC8xGTE2BFvZwqsLBBcekxpYj0V9ztbguXqoxhYHSobjgNFLd+tUYZwvkozbOM",
+	"5BOhjOBWxPKy48Ojd2enl0cnB3/78Oejv304PvlwdXGUWEIHveYFKDbJfnHOhgbgARqLlPf7DHRVEPeL",
+	"vn1+dHVxdJi0CfAESoqjssRRkFXHfDpn/YmimeG7Hz8mLcuPwdYubT2wFNa7MWc+oFy0yZ/ZVBEKWtaI",
+	"GdPOKDkyJ7t7ZCgnuWrH4spQABHszuhJE0aalORUpHJErq6ODyOi6LQF76BEMQ/arYw85cBm4OsS2JwE",
+	"5ZNRe/z2hUA+IK0VXCC4hS/MNSzpf/TjWyYGhv/v2uvtft6ps6PnszzLg5kyeraqY3Y8VBkcS9vZ3t5e",
+	"lp3xp2BjOw9gY31QSOstmMTox2in9DJuaDSjwAGoWXOtyyhuGIM7J1RYBXADrqAqhMaGsUkf4G6K0HPG",
+	"e8OSD8cQL/p20ta+E+ViALcBTCigLN5HR4XXVfA6D4G5Uu2+Zs2vZG9nN2mTZDMhI7M7YD5N3UOLyNG6",
+	"nRpz/DzNON78v2edPc0ab0/rj3GjVe/wmePnOaMDRhT/3ywqUSBp3u4SxTQRkozoR2MSteYpDuAGqte2",
+	"wOFh3w8ozf5Ya2Gd0BFbdKO8muJljOFQdMQiwgdCmvWSHlVs3mzhnzk3fmeZG3/a79d6Gk68OwuuodFy",
+	"1A0fz5uHxM/Ubtt2BFeNatybb/ca0X2G6RnN6XiYU8WWV1/H/p2y/lqvwI6DER6rwYaznXPYl6UJzmjc",
+	"ZnvtnW3S1OhEWpLb3X1SY3rMOYHKglZawAXMdBX9G/88by7Kfm/leTCrFa8wEXyFNGlPA5ftMcHmbpJi",
+	"haG92syAeb+Xebo8QQYM3/qZC4U9aZWIdG+3lkhVMOrjiPSTeRuVVhCpP9L0J3SomZ+sz8b8Jx2PM44B",
+	"nK3/VhjF8dM0a9aUZ6rR+XtDaaoniuztfL/vNVaedsi3/Z3eLt1mr66/T/d6L2nj56jB8lzmB6AANH7s",
+	"Hn74qXt59L77N8MImFJ0YH4PW2blnvevogLOUjIR7OOY9TRLMxTiS639yIx7bheO2zATGbIjWe8WrgMt",
+	"eHAmNg+Y0DnNyIWdW0QOjAaOd4a8o4IOIPoBMv+CKRDJRmTvfksOzMZ+1K1Y+IUoaewQcGRZb5lhAUV8",
+	"hWaZvKu5+KBIFlGzwvX1KTKnaZ2qy58mkIHRt82/ajIaUXPjGl3UwUEjuM4ZvUHTy2531ABVtUIJ49zM",
+	"Uk9JHO5u3AD9gytlZE2FCP7afXt82L08Pj358Lp7/PbosEQK7hhgKkHkSVvFp3t27GZUctJVl4LBxpwA",
+	"FyD+MSInELq6lhMBOmfdomw8ZzQx82BGnciY0fx2VltKMeh963g6og4876gCZkb+ohFpz5SSfJIVXLR7",
+	"drzvHawhfZEu+dPF6UlAFGhBEfaR9nQ2BTc9PAF7GBlb/ury9YvvUZ0ZUw40P8lzOaCaEaZ6dGxd8U5D",
+	"+3aPZOyWZcpMRzBlrNrIjJO86759fXr+7ujwgxkiCaz966k2szdKhzelYEVckMSeYoKeu9gFKcwiOFNx",
+	"o9Uml+yjxrM1izE3hrqAkpfJV3/YNrojFdO7Icvh07Qw4ITMCRfgILcrBse0KhNdh5xJpQc5u/jLW9Kj",
+	"woymtOEfeshGpJnMUI+RDJ+ixoEU/Yz39IPZM5oeqkP2IlLIEdUhL3eiQBVRHbITFYu2DEt1yG6Vzssu",
+	"yxnWXeybsSgKF+i+c6vC2Vlv5g9GgDWeh+KRpaa85yKwNg5m5BUjzarrNSLJWfe8e/bmvHtx9KH77sfj",
+	"n65Or8zvKRlntGdD+ZVovTvLoRRykndIcnJ0/NObH0+vzj+cnF5+eH16dXKYGCpILo7+cnV0cnD04fTq",
+	"8sPp6w/n3ZOfjqyBSHI2USyNRVIx4o0JXXcdwewK0kEC58rKUSN7m+a5b9qNpQNJ5jxey/yapykTDyZY",
+	"TATx3mAiGEvxBHOZWedfXiXK16fnPx4fHh6dzNAjvJSjXy6jPSvHcj4YarMjwPa8cH1iUgxi/VxhEC0i",
+	"1xAtUDixe2dEmolfW4JWfSz8XzcUST6+6MsJ8K0X5pMJmI34TZRUMBDXuJFt0jUEZUwNJijkanhHAFex",
+	"wEyTZG/7ZQIzTfa295J2LE7qqfBT1DgWxqSnGezIg099Fc3x+OTy6Pyk+7Z01txOg8CTT6kaikDpBDfs",
+	"JGf7pYg1T8vyps/NfeM+OSGTAwXc/ETq10bZWFE98zy1rNicSKImvWHBcueoMAVL3pvh5p5LlTazeMMw",
+	"tz5M2WlYKC/qZ1I2bakg7CMHOU5kzgdc0GzOFEMbaW8XRIeQ4ee+W27iwRvlmReir37mwQSWmuJy0wnf",
+	"Cefz1BLPXmBz81OXKAH6h1c24SDqhUkDXBfTTNL0Usq3NB+w1a5xuA9n3b+9Pe0efrg8Pf3wtnv+09F8",
+	"hZ597AFr39ne+/6b774FXU49kzIAA3JFMrM6iPLYWJOzL3s9NtaKNHfIO/4jql5nOQhOCAy8hujLw2Wa",
+	"1T2OLumgQ+LGbtyoEtDZ+dHB6cnh8TwDouSyDbIeiOLGUOZoDxpB94RbWCQPWqlCrfBwLme/keHU5pPZ",
+	"pZTvqJhaRVw9QlrofGrjZDs256m6oefdy6MPb4/fHV9WdtJYW7nRAcHFa8mQpU8t+yHhj0Cy2Aj1LZ8O",
+	"aPfMpjJtKDJm+YueFGoyYnk4N3ACqFg0k3A1Vg/wqVDep+DyZcYUjO2SjJKiTc6LbYtFKSLn8sbmS/pF",
+	"+mbdZtmnt4J8JtipK0Eneihz/r8fcZ/MwjSwVnMT2McxuMMqBHB10r26fHN0cnl80K3SAEVtjFwzmoPb",
+	"1XxL5mCJ+7C09bI9k3kCWW4g5go1EcwBYWxpZ2PjNJtJZTFJq0NoafbGNKFlOz9yOxORu1yKQTYlig8E",
+	"OgCK3CpUBF2oyu2A+9pE3Ah5J2Jj5+bsVt6wtE2S9+/fv+hO9NBMu0d1SeuE7Shi4jmjCiJFyxBW9bv1",
+	"HnRaPGGYUG9o7ho4zc9fH5Bvv/tmuxUR1h60SfIjblHOaDb6IW44VZnyuBGhqvhD3LD2+wfcyEZS8sk2",
+	"HvKJxsJ8MrwGt5Rn9Dpjj+SCGa2xh65Oun/tHr/t/vi2LIB9WsUkGP9pCdwPAUTrZpG00NK9182aoE0O",
+	"Zmj5fWOeTETOaG9oph0RzcGZNQGHPzcKt2JZP1za0v5TZI2xgM18WnZnJGN2y9JzBskNPfY0yn83jBqZ",
+	"5ZRVvftMgeOU7MwosQdvuufdg8ujwHmxwL9TGRCVWkML1Ynib1eYpYsbkVevqlO8ODg/PrtcMD87WN3k",
+	"MOgzMzsbOQq9mi4TCZczZ5IuhjRrm1wcHYAat2CWdtDyNHFcH1Z7ckMBtGCryNkxIj8VmS+mKNJMqpuf",
+	"RLFIZhabRCSpoaQFviy4J2oyHstcs/QdSzm9BJ75UCvk6uTi6uzs9Pzy6PDDu6PD4+6Hy7+dLTBFvHe/",
+	"OsTzWiNmb5PqmEm7URx7kG48KwpvdzcUSfCvSZCyaw4geDJpkXE2UQFFF4duhHRx6uAczKQYKKJlBF6q",
+	"pJyCYj5dVJUZCc9HTGk6Gqu2edbNAGspAm6TQA4VDYonbPK20XbaJMHMAPseFKSkCVF0SobyDomVMTHO",
+	"6JSMcw4Ztdqv2L1FM8WwLsprUOjOUkyDn73VLhIuE3MAUCUCy7SlS+b3TfSH2t8YQkzca0YKIWuoRgNd",
+	"BYFRHWwcjCP/9jndS2Uwhfmqy72AdXNdfd/jl+6kGlXaXPwe0tdh8MInSOTosXS5V1/js5+K9I8l3zLP",
+	"eqGy7H4Uof0lHw/J+753LspPf4oak3H6gO23V+i+d/5qH8OwvQv6/z0sEwhSLMIz9Xvtj2pmqcUsQiIK",
+	"V/Sz9/HL6/9mPTgMPJyDgivPOEttru6dT4xXxFUn1pQ7YmwuybjSb7lgChMiftUbtL4L9vHPQpVu0AXE",
+	"BsQZJDbQFJ1yNDsL6MRmlFZE5E4hIkvfMfKyLCN9TNlqkE23tlZEApUtqkSHjehZKKOsZIu8WGsRSO2K",
+	"SsFvI7FknyQYnDNPU3TMgGij2nEeX8VrZKOPR1cvFddkYJS3pk2+w+pckdZdrkVWjed75ttHKBDPWd+c",
+	"TTGle2m4ePJT1MAFPmDA9b1+2L2u3NI5V3P+9Tssb2P5fr03StaQjsdMKG+9UJeKR5SmA2YrYl3SYuFY",
+	"+dPV2+OjS6N0M5orQq/lLSTYUFcB3YjCPFZfmTI/kdXN+bU/uhrnkZVPVEEsWTOUVeS19etsKKNC9oyZ",
+	"MqL5DUn+I4nINevRiUI3u5xkKQE3+B1XGFu2AAs9JrAGBMLqlPQmDL0eUMQCPGsfo2LG0rG1F3A3YSRb",
+	"cdAtF354K8wVUo4YFcqpu6UdnVMGFuyKJc3yrryRd0GZotGLzReM0gypLgFfawZV/pCm4zYtIkOtx6qz",
+	"teXcY20ut9RUaPqx1Y7FkmuyWnY7Fpv+hw6hEAgc5HQMBS0VotpHb46t0C8O16Y54H1U+MkeE5rlLE06",
+	"xP2nKxQe0wGLMBZIFUku3xyRo5PDhDTdEkmC+ff2L5igDxV7myTJpjnvqaRD1ES4MmM50YqnZqaY7Rmh",
+	"WMBCJ65pxnsq/Pz/4z6mpkKOFVewdOuq8MmkQGMy9xYc16QvIUwQgenjC6RyjMO4QWNBwsF+cIMJqRkM",
+	"hC9twLmw8NG///3f//zXzz9b+919LyI3bKyJktbQspY9hn35CE15M2hAPlyRTEIRyyZJrqVgU5qbs9Ds",
+	"oya9icbq4VAGF7PY2vz3P/+1ubXcLLgyIxdjmcP9MWf0BlaKjB1OHPPg9tEGDPUBuAVDRpIffvgB8FMs",
+	"r7BFxmIyKlQeo0BbampEDSQFowTZY2xEDbOljajhlmyEsJsR+I48S/QfnMPY3nKl5zgCjAqNnoVmArn6",
+	"RonQUtPswGyi03ASiCxZvQIz5xJUSGZ1A195s1QJjnVTfJqttMlclcai18/oADEPzBvSlyPc94otXDCj",
+	"+rXea4sVT1bFI6609LHI14LYWc2XlVDs13ugrnoEHAxQU+w1ooFnkrq6I8W02ieJk+NAqX3+kYEuCYYc",
+	"4MB07ZcAJMMYYhqqMA2hO6WwKWSh1QpZKLVR4Y9xXLhQX53kqdElf9sq2iOUruU0rSuwvB9GPJdQpgmA",
+	"O76GZL/IVpYCPFMjLsIv7awPcMEBzp5SyeSZ3X+bKh7oSO7SzVhoVmkZmhvKMXUZFBgUX5jYgAhRqbwT",
+	"5BoSrNukG1iLY6p0KbHVqFLNkz/sWK0NB+uTE6+wtcom5+5/ffOS/Pv//f/IDtq0kBsDQQhI6LQaFSR1",
+	"2/zJG8bGyqV8txt19VyuKu7V9vZ3O69e7X6z993e9qtXO4sr5ILq/3lubv+AsdxDx3JEEkFHbI7Te663",
+	"+vHM69k9r37JlUuDVUFLvntiHv5cjsoy+oItUix7hB7ihPSLe7RryBBFhb7KbqJZOvk8B1jZ2JqtXLhR",
+	"C434LrnOOeuT4LezlYk2nYPnNp84YGllq/4C334nhaYDWwqSGcse1M8/TTLOdMWy313Gsvdr+ZJ14IKN",
+	"/T7V4DLVzlYT09Fs0WvkcD2s0eedp2W6Oj99d3RappudVcjmSXXzaqi8pJ3/RnjG51dHP9u2zW6KHBkV",
+	"itZVI78fTiuF5+Do4OIG67eNyeXS3/cB9PGaETYa6wrjfCdTlgtyJAYZV0OL7+mAZsCniNxL6Ulq5l/r",
+	"Hp2lfyk0FxOmHJxRve6KGEY9+zCCxNgXyHUmezd11czWxYYVK6IsFCIPYzOmRj0dMs17NOuAoTmBLXLu",
+	"MOu2Gj2L6/Ngwo4+aibUXCha5v7sOdOEBR4fDwwUsKwNB87g/YXNv7ZP2y0jbpqn7Yt2C4u+mgenJ5cb",
+	"h62kjBupMW5jkx9KRIDfWZ3NHSKwmOf7sx7eERVTn6atCCXXk+zGFeXlzFgbaR3nKn93VQSHshUcfKuO",
+	"9RxOaLaITLmqEiUPiqdeDI08B5crsOh0QrMX/vkx5Xnhgb1m8By3KKLFq5060rd0XhT0oHEVeCf/KwnJ",
+	"ZMJaz0LL5SSjWmIG5Uf2rfEGOVEepqrudG062yyyGevxPjioIXuy32cCOBAw9ahI94fPuyqoVhTSNyT8",
+	"iGkHPFlGB0LnvaFYBTIfVLai0K8ooSep7E3wP1gvozkSplfAZoi/qmgFqWAzC9P0OmNkRHtDLtgLw1jh",
+	"Fz1pzr6mDDeqKT9OXh+/vTw6/3B+9Jer4/MjzIM7PT/+6fik+/bD8eGHd8cX77qXB2/Ms6W8uNkMOlKX",
+	"QBeL2gy6iCxftZrUFJTAh49PYJEfzt52D47eHZ1cwiRrylaj+UWr8/C4orllpDDRSmmQ+WV9ph5M9N3R",
+	"5ZvTQ5hQ9+3b0/f2+7b4D18u8oMjMi9zOCJJgDUBn65m05sj9VWWESlXW1RxResK/WdI0icazrDiyYiK",
+	"gu5seKddi24UMs+CpouP1/FQ9JIdzJPzRrbdUeViINXIZ/J/JREGM4MSQKO0h9mxNMtIj465pplyqZOf",
+	"J65ZhzfctelGt4xwj8VS76xa6JF6ywWzeU5qUSQZnQgqhIIM0pmw5C8ijPaGaJ5yQajqWXbKU/QHzkt6",
+	"WjX64hKzaphiUPy/9EcLuJu5H65NAoLwVzBeHaG+nea8t0gZNfJDTcRgmbjpcxDXqdXZXSpyTebDDRdg",
+	"Dzp3Lw2NgABcoR3EDMNqXR/uC8pTS/HA4Pc1TKbwFcwBmrIoaGSiUISuAFqGX58HC3ZZQrpHaDB1w8dj",
+	"HGclLTEEzqrx65TddMWjCWkmIdiV4dvOzMKfNPsIeVc9b7x5r7AMzhYkwvyk5uCbTt3kaZ0Tw6fRhyYS",
+	"1OsHRBHmV6P7KZwJUXSqbIIXjmDhxiuu6pI1utC0LZ58sMe62IDl/OKycm8WvVG6Y6UC82VHM4d8v4PM",
+	"ffXSPP25vOEVaLbSPpW22a4qCg/6YZ7yYuWPz6Kc861k9o7IMX44ssXJvhy9KBIsHCIItA/GMde+EsO9",
+	"Ai0DnvIOrErND6GvyrnPHubio6p3cJ8Ky9FlPxQtEZFZauQeeIoe678OOPHv04FdbMAZ1b3hA+9LRVSF",
+	"n0o6FlL50bH6B16ABxL0gp26tF+cVREgsWsGlxM9AhngtYCebiSlTR4LeUPZM/aech1B2HzDItVmAJlj",
+	"XTKYMvpHcmz+jFGmiFwjqo6LL0xEztENUvauLeFfK1b7GLd4lTBK3wKoqf4ky0jOPOJUp6S+FNk816wn",
+	"DS9FP3IsSizYp66T6ym53W2FPBkZLvnN89s5l7vwRNdTrE8rDVyF+o4xUXiGbV07GCmR924ryPPoZZMU",
+	"4PKW9PZSxVM26+69nx4vZuqWahzbvh1XWIDDtasvhf5nYSVOT44ZSeB3ibuM8wrdolioIc0LvBn/TWsC",
+	"RmWbGLbNp0GrVoSJ0zbjk2pfGe66bcXC+S33XRmflmY8s50Vn8zLla17tGzncy6cNK6gA8GNjNvE2zFj",
+	"qJ47L3H5TE/JuRwxGeE//4FFGuA/prmxTuUE//LHh7ChixKMUR1zKZ5ISp0nvEH0NVSDlkJGZhQfo0n8",
+	"/etndKBIkk7wiV41zmV+Cbm4KxaV2lmtUFIabDJAduza8JDPxy5BvvsWWAHkPzdbG4D8JuaiGnaM9+be",
+	"6tTi3YdUqK6e+VQXU1wsEqovPDx/ym/2khmKE2T1i54sxZ0+mcscBAwXrisMLi6dzli4aD/ZdPH73kBf",
+	"GdrHZQl2j5gMHv7SK2mXEfwB1/5cRnxAf6U6R2vkAbnV3RB30k9dkDvroq1rexp4pJ6wMPczMY41C/hC",
+	"WcDqV/jLuYyL6pCDO/ZoL9qcbxllzapnz1WIvECpipbSo9YlzL92CfMT8cs1//sy+d/80uy5LoyCfXzJ",
+	"adCBmfr7dCMXG/C0acfl0OKvUBYYBDhLF4/IvEicjGasZUh3MBb6F6Q1rrlgwQV/Vb62BDP7Cksf11T5",
+	"9VHlLAVWlLTVKK8rfOaPy46nI1brXY8CcPbpGKMIPO2UmkOGAH40FmWvYdmVax2LSeFRNywfRETxK+/C",
+	"r+1TVbTOr4n2eIfjckcReCNXUYsx66Oa6Bj8LQom8vM9x1efpgVRSLPhth9BcVx0zjnZYOE896nNYbDV",
+	"SVUciHK+lj+JVZK6CmdViG/Z2N3e/fbFzs6L3W8ud7c72+Z//yvMtDL884XmUOIz+82SLjSnNgCzuIqu",
+	"VH2eaZZDb2CbTg7pB1oOmB7el1JZm+f118Lan9/FYEMVLUh3zNhOeYE784edYjqe1XsUR2jSWm1bvlJk",
+	"CNnQJOd6egE41mhhjvmf2bQ7qWv41y0ws60Zm/zPF92zY+jfYztCR9h/FbVuh5BjXlG4Opa4G03TEYcP",
+	"xiI5O724JFvmqaTUMFsN5Z2Ajs2RD57YFq+oidlAGbR7HVI1dEDbtY1a/WQLwsHloqlLc5a7heNPDkao",
+	"8af3l43ZRnp/en8J3VC6FuYdzq5DLIo2wuYgSjbA6SQR4UpNijgiIjXLfEOR0zETx4fkQArBepqMc3nL",
+	"U5YTmcfCIpl7Z0nKxpmc2ninjUy+udj95lujy+ZM4w4i1jnB2DnEHinpSdHng0mOdQAZ5aNYeK9Dgm8k",
+	"1vcCta8epQYeJgm03WnH4tKsCvNWb1nO+5wBMNT564Pvv9v9hjTNzlwD9rut2B8bjYP3mGoRqm5Ux7Z+",
+	"Nl+2c2JpLGg2kDnXwxF+GltVsJQ0cXmFuwgXjcs1fGw6GjGd855RgYLe5W4bN1QsDHFFNqSVCClY0ton",
+	"Cfs4tlYhVyqx3a9tRgHGCKFFtlX76SRNkA6LWSO9IRJ8o2MJpyCwodZjBMnloi8dzi/FNmeWLl2Cb/e4",
+	"UQumW1s44pg0IhXAapkcZ7YiCPm8mTSgL+ghm5JU4pWh004sNjeLRrybmxHZ3LTB7M1N0qzgTplDEynZ",
+	"3AzD3OY5i/5UxIdbmP4dC1qEWUNDzjWMM3aih9yqk0wwXJD7ZUYL8mhiYRNp7GFjW3RMxWhVylajAF8G",
+	"gdmLCbVjEYv//E9yIEdjqvk1z7ieBvQzuc64YSq+a2Us0FC93Q1w1vEIzMLChvtR8cQxEhPaoyBVOxhv",
+	"8CerEtK8luk0FskvIJ0iUhjin5IIWpqBK7HelWFuS5qC4zSptBWDpF+MrPjfFWklyn5pbIRh/d+bydnV",
+	"ZbKVnHUvD97EYqsgnK1fAlvi01ZwXoaLwAoxWd+NYn5TmELQr9Cokd6L0wLeFYvbnWLzlNnsNJfjMZzD",
+	"iJFr2rvpuHV2PWoP/hxkBdhb+9MRzP704tKleoR5ymoBuYDPt0QvpAu9ih0KF0rnoK0YtCXPmGadWEDW",
+	"x/WUcKgiQ5rHvWxFBA/E/AzVU63I1ifinGFDrFbiaPSQ9biC/UBP8u0uSEiegZaXEy56UiiuNGi8m2Rz",
+	"szuvagOTHQxNuQvY3tw0HzTjAjMZYfc2hzKGW4t/MWNlXNwA8Bj8IvhO5MEB7VVj9IblbfLGzBhcJUOo",
+	"ufFMNnDjNGecOK3IjEGFT+kqpVo0LZKfb4JcABLKO1GI2XqjwGXhtHCItDxMKYOjeTeUZMxyo17ZxvbQ",
+	"UpRrRJbb3LwI3PkZvy2AcOamJmxuku7CbvlkJgXFNn6Yn+Lk8pkgu8mFHrhGcVmIRQtVh+8EiUrm7kF/",
+	"aav9F5lIZtxOQeyQqgRJTRBvKaDs7HxhALtOArEfQ0NwAVQJM4j6WIe3KrGgGhpXMOwZ6stdoGKgqRh8",
+	"P26cucTBmphK3GjZLpxm5JxlDG56uHttcikBeMiDBkUEmIT5+pZbypZ5IiHN0KCCNpYTZ3OOoN2HudbB",
+	"WzmDaSQOcrHa5dmMUQl+wfm5uxCRcoaaywQC0bBRyYnx4PARUk3IAAOzOXHEWgidgBEIWeIEFRwi26XO",
+	"33Hgi0VAbkSnFtuUcIGnf8sM2eMLijSBP2G/nynTUMUU4EqAY3ZMcx3qBEQPczkZDOHUggI0+H7AzfaB",
+	"w5NALP3R7eMPScHRivGUK5xqk2NzfaBLKjiYx5Jbi7m4I6Q5kkakZxI7F0CKabj4HjaQdRRc3w+bFB4I",
+	"4MwziVKQGBU4PoxOBsdQKA37Nk+qR7PM3LvklzCR6lNiv31W0pqG9JZZNBtjSnGriUyyzDL1LXOPt6x8",
+	"2kKxtGVr5ScixUJvnpsNcQmupJn8+5//CsX91i9hxccno1rTCkqEkADugB1t7JddjzX3YUDuhD6crUqp",
+	"RfN2Z8um94Z507h1NdVFTdSGgHZuuEj3DWVZRmJGwcbIjynnwFsAScXoSOC67Sq3ri4TJ1VQvpPllCbr",
+	"OSv1g+yg8o4eAJyBsP0PYSFTa0wbtaRcJVZtAg5slWWKzSA8gDEWHJc5g1ewhPqaa8L7Lo3R3nTHW6DL",
+	"dAZpncrqFD0KmhutkDzykGJQs3GQFmCu4svt7fC+oniGLfUexBKEKdXkm+3tfdQ4mDkMgc2MwYsg+5oJ",
+	"Yjgdy0kTUlI3FIkbP050RJTs6/8AKwmAVPlgqP/9z3/FDcPiwc2ujMqp75jQU3DXYH6sakWoBTKzQLRX",
+	"c8qVsVZ3bBft1Exqu9UmRx7wzoxxu1tYtkbeap5l/jdtcgKkZmwKJKeddnuntB37IfupboUZYAR5n1lK",
+	"drfL++gVR0U5TM6zjAEyC/OSS3Iwq7CesqY1OvbhXWb0QmILLHEbDElibz7DTqcKG82zdB9oyFkpcP3t",
+	"NcqZRazd3ASsB3sjDc0U3WUNp30wooIZ2oEqwCR9AHHAhLEtmM3J5trqMq4x/IZCOAmFzQeRRxVGunkE",
+	"FDQ4I3cjcXKW1RqLxU5DFcgO5IgCn2AjYmFklAWfqGBPmI8vhp+wW2eth81Nyx9U4VexcSKufT/LtKgV",
+	"RmojiZhkWbJvqBxhUUIlGK+DuCHNQOmOyqpxi0wUQ4YXZNs5i2WhhibK9ptNnK6acKAblFRzXy8CZGDd",
+	"o/AainVUJmgscDCvLMPabXv8o5SDYminNeJpmrG4cZ/SvgHU0erEwuX7GM3PJgFVfO4lxa6UbFjfbscY",
+	"6YHmBl8OdDeMopTb97SAoYfpRuSENHfMadZgY8ai0HPNn6+Z65vJRNrar+Y2Qd/JYc5YhCIj2dveTkgN",
+	"pEabvMeDjwUV06ik30Nak5ZuFDgx3K42QaMGGWfKwKCg4ka5BXhyGtAx8lrsSO8h2b3VIdidmfSGcytJ",
+	"gWp9GU60oBvzO8H4YHgtJzm2v8S2dbEA+AaLNYqnRZV1Obv6FoR8AHcTN1vpNHPkfhuq1mqzPCIW1Bbt",
+	"4+uGkRczmduVrUpAFlwITh9iPcCgYoFPt3BJ/YkRRSDH52GeUFfXfs2m0i7DmGJW+M+BROkE0OPW/V7s",
+	"gjt4swwwH2HXUyChO1vNAqzBtwgE+kAO6xGbOmRve8+sbm93NxagDxKa3Rm5guAGem4r6M1No65tblY6",
+	"uiFqgh3S7e7m5rVMp5ubtp8oskm3uH//8/8PfRPmooWuB+sX9jbKEsHHjrVTrE209Yv7+qfidrvyFCOP",
+	"WlHVDeEGNRvZghkao2FvdxdOq4q3Q7bqAHfMb+sAdzrlNu+K3LEse+G6qwLxAvyBKvbRWCLCbPE183eo",
+	"TV6j1wqwMMH2MmsLALjwxpvX7HIgMux7r/IU1eniKAr/F5rzkW2iSYX9eI+qHk2ZikW3pBeFj+UsNCPL",
+	"BVvgLioXGrvz8J+LhTXzFGkutvBa+6VId9Wx46cSYmb4tRm55QkbHATBIuCw4T5XoJHIRGRMqdIJGt08",
+	"sTvzg84nPhc1Fu4cbCzJfV5LSZpOXCrnNEkj4lduodMCoi+K2Zw6bNTogEFA8lVKxSAzJ0mSw6O3R5dH",
+	"ZIuW3MLutyp0DVvHfuAUMSKyVGm1Za5l6Y6gzxQ22SyvRHfIZex8rRlt65Z47qnIkdtp6elYHNAsU2Qg",
+	"nTyrKgnRPD+jWeFiklFuR0HE8TxQUFFjVZH1FvERkxOt2uS9EUcARKjITKdYNdMpNhZBq9hAXgFNfbP9",
+	"MpkLKbXv4674hgJ7yJ6vVkFgpFAus0zeRea7u0kZkArcPoGu1jdqPqrdd3TqfI2Ve3861nzEleY9MxgG",
+	"FHtTF4iZgSUp3W3Y/MCwRedzUcnXLIXdozDmHgtUqVtWbfd+TxTgtqe1OQJ/YSE67/7CtW2Vo3MpBjZg",
+	"74LksUjiBgaI7VwwRBw3kjaq05H1HJRuSOIU95Kvuuhcj1+32JmA1yigEX8smuambPp8dMdiqZi6FITW",
+	"fqHjlLrvzzbCL1HP3g6InzoMNpi6DyGggeLVxXDeiMmuLJ6WWYDw9/A4ZaOx1OYmuXNyZ29jOrgnqrIp",
+	"7rXeNExP6JCcja1DmnpmWbhi6QhyDwwXHmdG4UBTCpFJLQGAzLEBEbc6we4K1ca3PuUolCywfNARtTnb",
+	"C9V2JZ+S5A/wMxmxlFPI6Gn52nULSA9kZ74aC6yqhG7g3+9+88rmO7tpXU+0OXHN1NioxjQ3ZjnhOiJM",
+	"9GSKQFNXl69ffG85DNpTSRxPEsJUj45R7lN4aOdboiZ5LgfmAo8pxG+a5tn0+5c980+fWjeaCPxL+wQf",
+	"MfYDzSzPElIwC9Jvxo0FGPkozzHpyWiQSrPCH/HtHsnYLcuMYGdjw0pgK+E6Qm8bJGe0XYw5McnMNVTG",
+	"LjHUiuqwMWIqKIch6KWytdqT3NC8DSB6f0ThBbyearDXFdOxaIItst0qGsFPDCvGtuzBk2TnZQdR0sjG",
+	"p40ARhMIBE7SmASwrKE01rs97xjyFfZnNe/yLnCFXzKnju+X62au/gCOKTgy81+203h1e2aRIR1pd0vd",
+	"6N01LALhgrEUnONBm3/G0cXbJ/pOdgiFrBngjOWe/s0V0mhs3/2kyNmxTdeXSFCKRdO9XuQ6JY7LFzMH",
+	"3gfsXWY2Kgvxy2C1nhow/RbR4o3+A9tgo3PJxxcuDeoFpM8UyeQds62bJMGeE0mHGPsgiHtLkU2xqxPy",
+	"xaRjHVVwbQB60PYPS0dcJJ2gsUaEpe+QdwUBZTmwz3LDhXXSIWOpbHQMGZN5BN1HTZuPZX6T2KgY/rR1",
+	"I8UAAklhozNnqlNDwzwNNxE8eAV57SSkBpHS7PLdUCqbdJTR3o3CQCWCmiR7oKEUuJXWo1rIqaJ633pk",
+	"swxMAExp6ngZhj9vKP+mo35QrfcSnyBkRmyTy8C6+7OR4obz3dGpBTnsSaEmI5SDRl0j4CUFpri3CyZ0",
+	"CV2z5a4RODyVuz5l5FogO6DcEgRuAte8TRIPjoneUaI06n21MK/7sUgsgiZWScjcZgntB1yNpoD/4GBw",
+	"HdBzDRou5jplvMcsKq9NYHp3fNmIGpM8swlPqrO1JcdM4B63ZT7Ysi+pLfPsp6ihuc7KuU8L05yCssVO",
+	"Y7f9bXsbimXGTNAxb3QaL9vb7ZfQbEwPIY9xK0CVRANgNp/x0BoGpYZ6oBqBepBlsAcDfsuES8YgzTBI",
+	"O98xWmTlA+8uO9FmMHV9Pgkl1y4FDbLn0L4G5BsbR3bGllNZeF5KZomKYDeaEoVBd49z00Z17W2Azw9t",
+	"vmwszAW2dlRKmtseHlUg9WLazj2JFnArnbZvNE0f6DVCyH0cE0dLhivQqvlrEJCueQxdPl6LQ1B5fybt",
+	"WEDqrbxzLkccD3Q7iFY6R7HV7wvPBtrB5suCNMGq2QKbqWUO+BYAxgd0DJHvipPbsZPANRzWpOfyDm9U",
+	"kCjmybLr4UV9AE81On+vTzkvHtm6sOT5lwkDWKL7X3A0vPQbBwWh23d+jhqOgcGN293edqmOtk6/qu8G",
+	"Kd/wBpKC+S/Qg2YB2V9+D1mUmFx/bx1J+Cq8N5tVWVx0m1sQEnnbsJc9XEXdQH61Wz/S1BXzwCs7979y",
+	"JahVdbDJ1972y/tfei3za56mDMpb9nZf3f/GpZTvqJja2Snz3jfLrOhYQJ5lBgII39pdah9+QumIr7xc",
+	"ah+cTwLT0REh2l+BoFWrCusYChgfmZMQZFbTgbkjDXd3fo4aFe2r0WmgLmUmOWDzykpLqYsRqti1iZn3",
+	"lZfuW+ECQb/CNaDAlVWJE8xWhluPq1t1CCO1ILXMaBnOC9uTo2surC+xe3LYIcvJL2v5cMjRBBWXozGG",
+	"e7IfC57aPBrA/3GWiWGtruCyhbZ+6Eb3OUyYyMlFObLh0aJnt6fwLxY7PKaDwncW4ghg1AZ05f2A40Yl",
+	"RGrwNSMkdalkmPTMP04rAC4RgbSzoVWuYODC013xZxMbRYpF2eEY+rkJT4nio3E2nfF2ky64xSY5uw+X",
+	"DORmII/qZMnbgo6/Dkly/zvHqVr6WVdWfe+Drpj68YLsmmY9KaYlSWYryf/usM7N0XxbAUnYKcFEzSuC",
+	"qhRNG05NoF1Uu0D4cBV8vhqoqNnykAA7pRrEl7OYRjsl0KF50/E6+Y7Z42Jx31UWt/uAxS3TM/0pV7y7",
+	"6op/9vX90LbGVe5vlwvyd1dQW4LOxzVKSwiLa/nwWk35rGqKOSlS9AFYSv1AZw+UEMs6WIsD61kuqhCa",
+	"CKdTSpdplTJlIcqB6dV8YfJAx7pV5F3hQ/TBTm8B2aD9/dkwdWiarVhwDE1B+ooPykjnCbyWxrQ01xr0",
+	"N2F/bay3Nuk6b8zu9k5S+OXdV2o1p6gU0EEvrK2PNKrQe8TdwWyUzvycc5+bEoXxVFD9bAaVTTCBWWGa",
+	"TH0mUHO5VKCgJLoctJJ5LIrcn9YqWT5FB9x9MsKOZdQHCsH9UNsXZ246jk9yXDrvJhYrJ94sSq6pU5Tx",
+	"ZGzySjmlxgy4QkpNLBbm1JAgpWZBKs3+TCoNnIyC3BXzUn0mTZsccZv40p8omtXFP+HqY0CA2jLXUron",
+	"ZGT25CRLUQXF4KrPlscONmEYzjbrg/sZlP9AgY7Z6xBUxRXpRPeU3ZTgU2fTVu6GMha+fIbrVtB0vYRX",
+	"2pwP6rXvE+VKACxAON7eiIWhXhcDbIeGBwTQwFIpMc2SAQQfA28fVDE5E7Nv8xxsNQCwL6vqx+L+/B9S",
+	"pP/s7e4mZNlEndZ+LComWTjBcEFFhAdYXdMOVJfm06rYF9R758CwwXQQZe4yZgY42yIqEVERf4qFq6Jx",
+	"LMExvoxCUB7zQyGAUK2pKYuNOuvlIBB5K5svQQQYSrx/RvAFpvSPMp2uqNV74LVC+J8j4Hrfq+AARyVY",
+	"KbE8bpBmyNr3dltGiXSGgf9sgEKxt1tBmQhRFD7NKtara81zleJPM1BxxXK72vG43ZLgNPebaui0RTXZ",
+	"RS9yfVf38tKDcXbvMWyCCZsp1plYz7wrPWZmhIgywZ7ggbs/umovo6SDPhG2G8Pg5eWbI3J0cohBzSTc",
+	"j4qDEp8LgSf8FCr7saJ1UcZ1nOMbNRcZ+a3ZmQKzROcT9mnGRN55AhP5d2Y7rnpq8w7Kmgjm9tlNimaK",
+	"7CteRbN2DIXDYRhFed4c7GNbkMifwpOfosZbWwl331v+OZj7F2ylbi9hpR5I0c84YvHs7SwxxBmdZpKm",
+	"l1K+pfmA4XvfLLMeNRmPZa5Z+o6lnLp+UXu7u8u87HRqn2D9e7DDD6za68ypVUMBnyIfL976xXGiT8uE",
+	"jgvjFARfbaVxLeR0UVjkLStXTsTzWKCoVS0sUa3JZA5ivh2bKiumqApXE/TqUoZjUdHnvAG0Si4xCVKJ",
+	"RzgLY4K9h4yuIr8vwjyFjPkcwgHTNnUQ65LsZ7wP3IZqg4nNBmpt2v7qkdrHR2VX1kUPcPOWcm/3YdPq",
+	"XNF7i5pzggz4SqKXuJLFb5xIbdSn9IEcegkWdJaznhQIgfea8swu5/cRWn0wr5wTNg0JEflATSlU897g",
+	"ZavaZwUdefuYnkV4f7bHUPma/sS0v6PPEMlZq6mPUFMfqXl++o0xtd84ozlnNF2dzQThkZUkbNfS/RnV",
+	"KDsB0KomvDKnThqz/Johlm7Llq6NxqpgSm1bNO1T4GzdfqcoorZpYDUpKuB9jeprpsOSSKPk+WwCFZao",
+	"xAK9e7a8JsLqHZ9psbzK5erFC2fzDCtFpOKHet9KasxD3W4O+HaOl+Q+/mnBtKBm1KjavSFjN2QylgJ+",
+	"HFJhVKVVmVwZwXkOx6vCNC/jR/n6BNRSG/xryrBvqjJs96ldLUXVRnGwa6HmhdojFO+1V+XLEuDI5x5j",
+	"KYwnNZaCbRNRwa1ZnIw4J14IzSpdewdeFCjLHMqome6EDhpwCwSVIkXzB7JlfihBQKZYXjHOKBcFSAeI",
+	"fBy+hdHpWfWgCDpa1wTyiU7ob0CQHPQLOaQSn/IZJDJyHbp2zQs2Uo0Fua4OMcj6COPWZpGokHBtU/QL",
+	"nxSqL1pOekOWkqZFrLNBG3h+KYXERhsjm4n4rAqJpZzPqpE8fexpSRlajkitKNMqrVkWSrgNBeEfVGDW",
+	"astabVmrLWu15avyO2Dk84mjQSFQo5nePV7QjVKIxuVwFmUlZ2WsbJmlDCCfc6UjSCBIF5SWWFk/rywl",
+	"wkLUyJadfwL4zKIO1xYZQsV9q13yrDpuUUZP2ic09O0aZStcW6lm0Cg5UK5oltpeUI8QbMDKovwzpPVL",
+	"weak9BfI85YAKuj50OAa1EhAG2o3lhJoBTApiMQQ3TSUQCHgZ6Ozs+N6BTX+NMk4M4omG1s4GKElSDcr",
+	"ftuN58l3X8VpXNDAMjnvIWJSY+0LfgxPfnzWO+Y5lUH0axhueMuf2d+7OJs+RAGSJV5Xk15fzDpplcqi",
+	"g7R0KCeDdPSZ5POgQY/HtAV0S88pqp1GwBa83dknOJcQlXhEp8ZC5FlGrhmBhv3XaO06cGIHgjy9o1PS",
+	"9HA9vt0+Fp2fnh//dHzSffvh+PDDu+OLd9h2oGD/6LWu5f/3pWYW2/V5kzSLIy6bZ6sz6OWZ6IO43VI5",
+	"eMVqniMH7+n26usUZg85tvtPKvTWPMDC+u1m2D1/wsdnscK+IqldkPHDBPXy1lGlGcCyaXTFSwXQVViP",
+	"oJ2sosrBNkKJ9+quxmq62cJcr8cIt5VTuSqc5LeazvX1ZGc9SapVRfd81PVbkH4VEo9Pwbo3mape5SMy",
+	"d01fqp+FQiGekma1wwekVFRbfJhJQA9HK/NbC1K2Slftkfb6Wr95Dv3mwTrNOnfr87EhTMR6Cib0NMb6",
+	"/W67s+CiPDKhC+3vqGR8l1umz0vzsrpGLB6nbCwR1zwzX3pibeOhNnTIIB/BN8k5u4VmOBh3ytmQ0VzR",
+	"7IEGM+zQF5BxhV9On2lrvgpZ86hQ5Uq29BOELNfByi8iWPkVCUuX9PS0Ovs9iVBzfMRNWv7ZpzpdM2zr",
+	"DZG2evkVi6oX2buPfd+6a1bxITdDlNJ6h3GntDWxwEwmb2+4MZ/KVnco/EFtWPOM5S/C0ykAkwGJDdrB",
+	"JLah4b//+a9kC5sbm/+0POV2d0Mtboq8taAhcrt1X27SZ5fidvXPJqee2T++VIZ1qXWgYHcEWmqAyuVX",
+	"utYB1jrAWgdY6wAPzCB6SiXgU9QImsDOzSAKmjNDQi62NqukQzuIo2xqcclZem/SkNEI5qKcBr2Yh1R7",
+	"TFI0pwHltB4C9dJlIXEVC0DObSaQGQOtp4vRWvfh5N4HWmukelKa191QZijtI8IHQkL3zR52r83liMmE",
+	"9LlIFUkARgbxlIrc7BtmeF9dX2jfyDrEfYoIb7M2/gZaKoceBOdClXksQrAfLFVt9hb2246IYqiHdc+O",
+	"SUAMrX2Lv+unGguLwht8sXk/Dm+5+WmPCge8Vl2+7MfCgclB0o0F8uvRLGu1yYl07bW4qoLdFohpDu0q",
+	"ALvFJcViDuLtHNja4iasrESd0BFbHrV2VZjbrxqA9tGYsxeIifZOCk0HEwZwM5m8tbcVNQsjpW1rCLh8",
+	"jQeAyT46CfyQTgZDjSUVB3Q8yZhGJjZlmvTlJNeMiWCmmDTe+PwosJ7wl0mKK67vGgv2iVPceiEDcvI+",
+	"4EqPg3cNZG4pA61ochHZpjhWwJIbNtZeFNrGVGEB1bXUw1g4c+e+xDWyOG8taKVZrplyfWb3CXfNlsc0",
+	"1yU8WoeKGLTchAHCrpuu0blgDLErr1ksJoL/Y8IgtJjRKTYyN9JW30mSXByd/7V7cpmoBViBB0E3gM+Y",
+	"iQYKSAUuEH41F/DtQWz1IUxlafy3onXKM6Sf+Q2qL6L6YgXTAzZ83h4X92udNPY1w7J9RWLN4aTVNk25",
+	"T7LVG7JbvwQXd+lcr4K3zMM3852aoQFKqVuzSykp16CksSh1bC7aFttqmcU9eK1nuuggOaoBU/OAztUG",
+	"zM2im5oCf/iQ94YtshrGWizKIGsdrFiutGkOm1dpKaENeNgnpypn53UKc80q63qElZDqPKzaPXjwrQhT",
+	"yP2+Oy3At3f2Z2P3Xv0xoJ0fEliKa/JS7SE9llxg11ZthylI6L3tJuaRjJnr5mw7UkKf4Wi277HDh3N7",
+	"AdEGSz5W4TK6SM50PiV9Lrhy3of/ltetBwQzqpmHc3HmHq7HPCvUXKCzUpFGdW3Y8H4WBNtaA9OtgelW",
+	"ypZ8jHBakB4Z6FvLZ0cGUHOVjvDoASO0gnavh2wKPBrzj4qMSX/LaxMgw/v+SP/PWrUumy7rcNHXma/4",
+	"EDbw0ATFoA/Z8wPI3ac1xOKhWG2P8H48SdpBaad+WdLVsU/6MocVn0tFAVDfbOtIAlIOIOkx5ZnMQ9jE",
+	"FwPY9vysebXNXIVjPyrmv4IzZB3xX0f8P1/W3+N0z8VpfhhqBz5ThGOVuatNdOpHZY/+0uIDsvCeAlnr",
+	"c8uPWf74fMzuIdxrORgtT0PPjqS1lidrebKWJ190BtlzedqXhqMKudEcRKraLOcvCJSquMyzuFRlr85j",
+	"oanqduI3hE7VNVbpC+DibMz1EBJhkDmOcznI6QhTyNhDCl93ZhKRexV1ojYX2dBoJm+Z4r0bAuEIC8/j",
+	"RJBaA1WtHUlPC1RVy5Wfrfp1BecSpNAuKD3peGX+QeWusQCvlOxDWucsIlagNXnLo+QnfxLnVSxud22Z",
+	"ThleYMhym1MMWadYZ+GQrsyv8KVrXHgSspSE/GPC8ilGOGHfSRMSi1v7QZOFqLzKDbuNQX37fYInFiB5",
+	"ollwhKiATBAeKYFqwtN914PrrHvePXtz3r04+tB99+PxT1enVxcwFsceW8pYiDRzvbmwaTOsGXdF0ZHb",
+	"FrMJHDGqNUmW0hIqsCzJ3ErkJxGCYQn38pm1v1oJ8wqS8AsoZSbN211QrFqfpaDpSTbra9En1rVNv6ug",
+	"+tqUfWBBdCl/GbpaP6QuemXQzvuypn+/0J3zrOQlkqW/JgDP1WzY5YXCbxnI83di968xPdeYnr9bTM+H",
+	"+TTuiV2iP2IBTkaH5PehmMzzNoTJtqsjnVTcEjjRWcSTWIDYNfaTF9lct+ZhoJRz+ZaAQ4EqKK5i4Uqy",
+	"rRPj8Shhay/JF+sluZp7H74mN8ntbrlAzboYwhK15/ACVFSHZ1bQngxJZu2CWbtg1i6YtQvmi8KjeQIf",
+	"zLI5Br8VUPcn8Xmscd3XuO4Lr+OXgew+zyP4K4O711+5XwHffe32WkO9r6HeP3u6yxrvfcksiy8Y8v3r",
+	"ypdYm+hrE32dv7+2uJ8x6WGNA7/GgW8tUUn35UPBP5Hc+loc+WvdYK0brHWDtW7wnN74hzriDYO4p5oP",
+	"mZJyV9ICgs8Ff7PJFx7EvAD0hmdd0N/CwyXKYrqdTEbXLE86wKUoPO+w4WlmBPiUDCWYXGW0uIioSW9o",
+	"pD0g7sEfXtOe+TeKBaDigfzH3E5bLeXR5/q5HC2EmHM4bVhpyDI2gr2gsIBROxaXQ648Dpx3esJyYabu",
+	"e+6RIctZhJhzHhquJ5XZX8FISjW9NqcLWRNkzPJY3HCBYPUBljxXQT6oSMvY8LJPEtcmVzncXk4zOZgw",
+	"+I1TwcCBsU+0HDA9NEMBlBSgulNNRlJp8s329nax7CYqaJAzescVa7XJcR0YPORcUOFexE4GEsdwhFGH",
+	"F4+H3qOCaAYbaE6/+AzXhH0cs57G7JMBYGQd0d4QiJKAZhoLLghVPSZSAPNLkUzmQb6/Bfqf0ZNmr4HH",
+	"GQ6owGPrGylgpTPIQG7egiMsCtTd4c0oA8vKqePUXNmlOx8ujxh/WNCGfed5IOEty4ANdvTZ6HwbzUAI",
+	"lHf/yHBTAvX9Zp/7Mu+ZrevTTDH4cUR12IPGb7T5lGJ+oJfVik1kW+8N16oHqpdCczFhym2QH7S4TY3O",
+	"zm7USCc0C2cUTjCb5rznf1owOasL/YjXoa//g9wZ+s/4YFjgW08lhEHuuEjlHbnOGb1Rf6zUoq6g+xjy",
+	"P7AMfp72Yxm+p3q4lRjVceCd8MYaDd5L/BoP+QJx6UHMIXcsKovIQlgFIh7FHPKuhZ50I+JLZH5/DB0x",
+	"Y8KmItA9A4BQrVBDx7dt00KahVyKSOJpGjziQW5jpSY0IqHF//r47eXR+Yfzo79cHZ8fHSaRR2W1VfoO",
+	"tLZHBQQVoaoeBayFgp2HOhsRCyer5mHPzpP9UamaAz4/lHdkRMU0FncsQMVtbiNmI0orQwMtzAw8kDkj",
+	"2O6DvKOCDlCQOWXACDyFEdA7iyiLz3LlkFvTOsTTfZKk5dyCpO4x1Ee0y1C0mpVHKjTKCyO5vCtD/AL4",
+	"wr5Rl+xG4UHYnb9mxMPzgl7UDFBtW+aAb6GOZkDHhAusEympa8IQWCjVizRQZSYzH6H2IiDkVT0bK7dc",
+	"uXB0vPQbQRTqycQokkMFnwiOyUIKvPx+BW5/GL46h9v7y15GdA6ofc3nvwTQWrhXcwRJRCwXNmp4nYmI",
+	"N4ngVXpIiggmvxvNILiU0BCkHorlU3JfO659K3jMq6RH85wzZUvmKiZiHWS47CNqu12+EX/323b3dQBb",
+	"SqyhkMC2Wc3APg7PZj8W9/fM8uDehZVnPgdbCaaNWXcJJt1bObN71CoEqN9mY/0WEOmF3gYFhRqN5HJS",
+	"fmhJmSVYU4rM7+oG3KO+cZvbaPCUGxO53M4rLnfzUqV2Xjwlczp5kS5ArU9yX64515IHMP1CVs2zCL86",
+	"KfN7ax821ypbBnkuMNz2nspwK9+9R9py5NiX6xpdGdmL7Z5qf68mov0k/c2ebCdfPtNO7vmd7E7JiP3H",
+	"F9AqrWAPy+AyldpPrfWmz6k3ATRTeB4r6UPLN1kLLecSYEBBOUmr1LvM3HAbj+cVn8qGCkV+B4sYc3ln",
+	"WIH5g3X/Gt3HW2vwqXt7p2wop0aonhwzksA4SQv8p1IwonMqFLotQJlgHOTztTRmMB2PGWiXwv7aWJpt",
+	"0p1FPqjoqVG9ThfV9IazoAhGSXuPbRE0GUjQDKwfVqRO6MPkI6PJXLO+zFmp4Q0opQJav1HcHZwa+spj",
+	"kUBQLzHLSfD1hDTL3uv5J+I79Ealk5d5LGAH4Uxa8G2q3SEk5IQ0d4iW5OQPO5YW8KN9cuI9ba19MpK5",
+	"UfUpHonDZ4hFcnzy1+7b48MPZ2+7B0fvjk4ukzbBvXTGvFCM5FTcKB9t8B48rxkLdmc+vKHstkhBRvKW",
+	"xUYgCXI9JeBh7+JfYS+up+bIB8NrOckxCgF9XVP0X0CXXGM5QPSbaxVhJsWsCo8nI+BHPE+q7UtmwGIM",
+	"rNVE50rt1YiFpWPf60jmQcDBPt2ym/cqIcnJ0fFPb348vTr/cHJ6+eH16dXJYbJPqJvNNTOCGU+m6L90",
+	"cfSXq6OTg6MPp1eXH05ffzjvnvx0lLTJEdJ/zvoTRTO8lJWiWsMDgAaHNEW1GNNu9sntrlGfM+xGiFyi",
+	"bNRB9CsrdXXKuDBqM1xR6ZlIm7xhOZsXIyoZMGim0B4k5Rv1Hm5W0XGxFVWLku+GMhZqbPQTwnULdZKh",
+	"vMPRGRPQOnGcc0NcXJNmMqY5E3rINO/RzNxu9lEzobBrpA2pkX5GB4okRnNIolgkM/qIeRF0B2swolph",
+	"fguqRIJE5w0oIHxXFd0ODSkIeGFcK2S6JasOvgWeTcgMcgZ0P+zJTJrA/qzpEovQmFrs6uuQZG9319DR",
+	"wfnx2WVAeWTLENfB5fHpSfBb6B1dtjPDCYYLKmousPmzHejgTfe8e3B5FFJ5q2IvhR2suCqVSZW6VUXV",
+	"vmIoe9qxuJTAMTw3cTwzo5rlEZkoRpKz04tLsuVYwJZ5PqmKnfmQMYXY/LxIMSAkKg02QZ0vUkIKhk+S",
+	"g6tLcnnaMbet+O2rVljr7L9oN80s+lXkfrL5M8XbRvmoGkMlXfoRASSjKhXiqbzKrnaccSeywpbmuiR5",
+	"SRPMfyQPc76KBBKkvOhglJ3lFnR5J8lQThSDBADsOktoxm/AJZLygeB6GsEa6kzJhUM8VQhuWbMNJgk6",
+	"Rh0p4V+C5nqu/bsi2CvatYpv2j9/V9rb4sMBRX1XpSgbKL2Pmmp35g0j/20UfwIskboG9ujT77NME0ru",
+	"5ESkuNKSGCgv2KrcVPGU2dgNpLcUz6NAYSm5ZvqOWe2iN/EpGV6Ln3vSleEbTRit1VhmpRegt5qzjaB9",
+	"t4IoyjTwPL03K7fy4Y+NB5mQS3fGDZSC50B0WubarP0uD/K7PIQs5lFCaGAEEFHgqAUTEJT4Wff4A5IU",
+	"z8CIXDf6/bzAULvLvOxMsHPWZzkI1t+BN8f3FQ7uxIMCXJUMia1fih9WAB0Ib6ZhHD7loOSZqet1CxBK",
+	"YEJ68/yGsbFLZEDNS7Xmdi0OMh06runAtKaRMKnvI+wwjZbtGDzTehUzLNNiL0auJAPjWbF4BKICsQkK",
+	"wcRm0xOMGfag/ISnyUX4strlVkXEugvuugvustgSj2WlC+AkSmTp8SSqXsHmvSH7VrRaB906cIjS1X2G",
+	"0OVacf6SFedH6sJrqImvirdZdIqHcraHAlJcBDrk83f3TcQkyxKfgdrrsbFmaYdoSXKG8RzMlJ3NCYNo",
+	"gnPTXl0mgQLUJt6gQG3TJ+yAgxh4F2hf6HCO0F8M/7xMWs+CYoEVmY9xCD9JfSvyyoDjPzvzJN2cKxaR",
+	"PuW5+QU+d8NtPjYTt1xOFBlJKaKHeaK+mIbFa4n6LETxfOWzq7mtnqB+9rcsjr+6Ktq1h+peQI/Hm1XL",
+	"YHgszlFeFJB/dDyeNKUo8pgx78CoHalRNXKmmO7MOMnANWNzDmKhJRHSKyhb5gc//xDSOwgOyZz4JSDn",
+	"Y7Q3hDWAtwszBAKNKei9UsoNsH4jZEed0BmEACPotItFJd08yJ/mOvTGmxdsLor5C6g26KwskrvCzBQj",
+	"TlFJ49pWDRUOQ1TptJz0hiwlzZzh+BhiheeXUtJsUkBkE6CfVUmzdPnZtbSlQsG/bvT3+dW45dqFBxfx",
+	"2RuGr/W5tT631ufW+txvwJXkQFieN+S4dJv1Mhef02i9uM1faKf1kJnM9lqvxg0e2229djt+Q+3W38mU",
+	"5YIciUHG1dBWfMMZQ30fFwPcKqUnqZnsAyC+jIytYHypqq5XC/L1nhoKMUJzw6aNoey0tIUy0wjLDWWl",
+	"Y0Suc0yx9FLSiMj2uj37Gqz6iduz1/P0Z0Osrg8QrNyadIlao99vd9L5kmWZZPOvqUHpQ7j+0zPl33I7",
+	"07VcXbc/Xbc/XSNxltqfPlBnWN0M/K10wnoa6bpuhbVuhVWHhfvI6/j0zbDmK6C/cjusOffuV+iHtdab",
+	"1v2z1i6JB/TP+uz+iHULrboWWs+gwTxnD62V2e/vtZPWE27Ub0+ArbtrrOPIv8fOW482KNa9t34nvbe+",
+	"ILXg3uZbTyrqvpAowtfdqmutfKyVj7XysW7t9aTaBwzDepOc6ylIn2tGc5Z3J3rY6Pz9Z2Pf0zH/M5v6",
+	"3/xsXshv57dAGkrInuCKpLI3QbwEqgqw9YgkbjaAK8cSIgXAUdA0zZlSpLmz+117u73d3ul8v/39Nrme",
+	"kpT16STTgJBp7t6fpRiQgc3aixqTPGt0GlsgFO0e1HpomRxnbuO0REZuGy95aa7Aq1F++ULTASMpzzH9",
+	"V0WWgfG8QNOhtdCfwQhd29ho9vPQosVMy2UpP+j7pdTC2UG6GdCk5reIicXFQFXaw0UFTim05ipDslr0",
+	"rbIYtGOHBDc7dLVBXLCUuR1vbJcbI+aw4ZeVH0OZpXXIRW4Tgp43n37+9H8CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -12,7 +12,7 @@ import (
 )
 
 const actionContentsInScript = `-- name: ActionContentsInScript :many
-SELECT id, section_id, character_id, description, version
+SELECT id, section_id, character_id, description, version, format, forced
 FROM characters.actions
 WHERE tenant = $1 AND script_id = $2 AND id = ANY ($3::bigint[])
 ORDER BY id
@@ -24,6 +24,8 @@ type ActionContentsInScriptRow struct {
 	CharacterID pgtype.Int8
 	Description string
 	Version     int64
+	Format      string
+	Forced      bool
 }
 
 // ActionContentsInScript reads the listed actions of one script, without timestamps: the contents
@@ -43,6 +45,8 @@ func (q *Queries) ActionContentsInScript(ctx context.Context, tenant string, scr
 			&i.CharacterID,
 			&i.Description,
 			&i.Version,
+			&i.Format,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -87,9 +91,9 @@ func (q *Queries) ActionCount(ctx context.Context, arg ActionCountParams) (int64
 }
 
 const actionCreate = `-- name: ActionCreate :one
-INSERT INTO characters.actions (tenant, script_id, section_id, character_id, description)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+INSERT INTO characters.actions (tenant, script_id, section_id, character_id, description, format, forced)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 `
 
 type ActionCreateParams struct {
@@ -98,6 +102,8 @@ type ActionCreateParams struct {
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
 	Description string
+	Format      string
+	Forced      bool
 }
 
 // ActionCreate stores a new action at version 1; the caller allocates its position in the same
@@ -109,6 +115,8 @@ func (q *Queries) ActionCreate(ctx context.Context, arg ActionCreateParams) (Cha
 		arg.SectionID,
 		arg.CharacterID,
 		arg.Description,
+		arg.Format,
+		arg.Forced,
 	)
 	var i CharactersAction
 	err := row.Scan(
@@ -121,6 +129,8 @@ func (q *Queries) ActionCreate(ctx context.Context, arg ActionCreateParams) (Cha
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Format,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -217,7 +227,7 @@ func (q *Queries) ActionDeleteByFilter(ctx context.Context, arg ActionDeleteByFi
 }
 
 const actionGetByID = `-- name: ActionGetByID :one
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 FROM characters.actions
 WHERE tenant = $1 AND id = $2
 `
@@ -236,12 +246,14 @@ func (q *Queries) ActionGetByID(ctx context.Context, tenant string, iD int64) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Format,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const actionList = `-- name: ActionList :many
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 FROM characters.actions
 WHERE tenant = $1
   AND ($2::bigint IS NULL OR script_id = $2::bigint)
@@ -291,6 +303,8 @@ func (q *Queries) ActionList(ctx context.Context, arg ActionListParams) ([]Chara
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Format,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -303,7 +317,7 @@ func (q *Queries) ActionList(ctx context.Context, arg ActionListParams) ([]Chara
 }
 
 const actionListByIDs = `-- name: ActionListByIDs :many
-SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 FROM characters.actions
 WHERE tenant = $1 AND id = ANY ($2::bigint[])
 ORDER BY id
@@ -329,6 +343,8 @@ func (q *Queries) ActionListByIDs(ctx context.Context, tenant string, ids []int6
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Format,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -392,29 +408,36 @@ UPDATE characters.actions
 SET description  = $1,
     section_id   = $2,
     character_id = $3,
+    format       = $4,
+    forced       = $5,
     version      = version + 1,
     updated_at   = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+WHERE tenant = $6 AND id = $7
+  AND ($8::bigint IS NULL OR version = $8::bigint)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 `
 
 type ActionReplaceParams struct {
 	Description string
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
+	Format      string
+	Forced      bool
 	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
 
-// ActionReplace sets every field a client sets (PUT; a NULL section or character removes the link)
-// and bumps the version, if If-Match allows. The script never changes.
+// ActionReplace sets every field a client sets (PUT; a NULL section or character removes the link,
+// the handler passes the defaults of format and forced when they are not sent) and bumps the
+// version, if If-Match allows. The script never changes.
 func (q *Queries) ActionReplace(ctx context.Context, arg ActionReplaceParams) (CharactersAction, error) {
 	row := q.db.QueryRow(ctx, actionReplace,
 		arg.Description,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Format,
+		arg.Forced,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
@@ -430,6 +453,8 @@ func (q *Queries) ActionReplace(ctx context.Context, arg ActionReplaceParams) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Format,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -439,17 +464,21 @@ UPDATE characters.actions
 SET description  = coalesce($1::text, description),
     section_id   = coalesce($2::bigint, section_id),
     character_id = coalesce($3::bigint, character_id),
+    format       = coalesce($4::text, format),
+    forced       = coalesce($5::boolean, forced),
     version      = version + 1,
     updated_at   = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant
+WHERE tenant = $6 AND id = $7
+  AND ($8::bigint IS NULL OR version = $8::bigint)
+RETURNING id, script_id, section_id, character_id, description, version, created_at, updated_at, tenant, format, forced
 `
 
 type ActionUpdateParams struct {
 	Description pgtype.Text
 	SectionID   pgtype.Int8
 	CharacterID pgtype.Int8
+	Format      pgtype.Text
+	Forced      pgtype.Bool
 	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
@@ -462,6 +491,8 @@ func (q *Queries) ActionUpdate(ctx context.Context, arg ActionUpdateParams) (Cha
 		arg.Description,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Format,
+		arg.Forced,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
@@ -477,6 +508,8 @@ func (q *Queries) ActionUpdate(ctx context.Context, arg ActionUpdateParams) (Cha
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Format,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -554,8 +587,8 @@ RETURNING id, name, description, version, created_at, updated_at, tenant
 //   - Sequence numbers are not here: the Central Sequence Service holds them.
 //   - Every row belongs to a tenant (@tenant, the caller's): every query reads and writes only the
 //     caller's tenant's rows, so another tenant's row is as missing as one that never existed.
-//     Queries that read whole rows return the tenant too, last as in the tables, so that sqlc keeps
-//     giving them the tables' types. The list filters name the tenant first, so that the parameters of
+//     Queries that read whole rows return every column in the tables' order (the tenant, then the
+//     screenplay fields of migration 3), so that sqlc keeps giving them the tables' types. The list filters name the tenant first, so that the parameters of
 //     the action and spoken word lists keep one shape (the handlers convert one filter to either).
 //   - Paraphrase queries return every column, the generated per-kind foreign key columns too, so that
 //     sqlc gives them all the one CharactersParaphrase type.
@@ -1123,18 +1156,24 @@ func (q *Queries) ParaphraseUpdate(ctx context.Context, arg ParaphraseUpdatePara
 }
 
 const spokenWordContentsInScript = `-- name: SpokenWordContentsInScript :many
-SELECT id, section_id, character_id, text, version
+SELECT id, section_id, character_id, text, version, parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = $1 AND script_id = $2 AND id = ANY ($3::bigint[])
 ORDER BY id
 `
 
 type SpokenWordContentsInScriptRow struct {
-	ID          int64
-	SectionID   pgtype.Int8
-	CharacterID pgtype.Int8
-	Text        string
-	Version     int64
+	ID                int64
+	SectionID         pgtype.Int8
+	CharacterID       pgtype.Int8
+	Text              string
+	Version           int64
+	Parenthetical     pgtype.Text
+	Extension         pgtype.Text
+	Dual              bool
+	ContinuesDialogue bool
+	Lyric             bool
+	Forced            bool
 }
 
 // SpokenWordContentsInScript reads the listed spoken words of one script, without timestamps.
@@ -1153,6 +1192,12 @@ func (q *Queries) SpokenWordContentsInScript(ctx context.Context, tenant string,
 			&i.CharacterID,
 			&i.Text,
 			&i.Version,
+			&i.Parenthetical,
+			&i.Extension,
+			&i.Dual,
+			&i.ContinuesDialogue,
+			&i.Lyric,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -1197,17 +1242,26 @@ func (q *Queries) SpokenWordCount(ctx context.Context, arg SpokenWordCountParams
 }
 
 const spokenWordCreate = `-- name: SpokenWordCreate :one
-INSERT INTO characters.spoken_words (tenant, script_id, section_id, character_id, text)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+INSERT INTO characters.spoken_words (tenant, script_id, section_id, character_id, text,
+    parenthetical, extension, dual, continues_dialogue, lyric, forced)
+VALUES ($1, $2, $3, $4, $5,
+    $6, $7, $8, $9, $10, $11)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 `
 
 type SpokenWordCreateParams struct {
-	Tenant      string
-	ScriptID    int64
-	SectionID   pgtype.Int8
-	CharacterID pgtype.Int8
-	Text        string
+	Tenant            string
+	ScriptID          int64
+	SectionID         pgtype.Int8
+	CharacterID       pgtype.Int8
+	Text              string
+	Parenthetical     pgtype.Text
+	Extension         pgtype.Text
+	Dual              bool
+	ContinuesDialogue bool
+	Lyric             bool
+	Forced            bool
 }
 
 // SpokenWordCreate stores a new spoken word at version 1; the caller allocates its position in the
@@ -1219,6 +1273,12 @@ func (q *Queries) SpokenWordCreate(ctx context.Context, arg SpokenWordCreatePara
 		arg.SectionID,
 		arg.CharacterID,
 		arg.Text,
+		arg.Parenthetical,
+		arg.Extension,
+		arg.Dual,
+		arg.ContinuesDialogue,
+		arg.Lyric,
+		arg.Forced,
 	)
 	var i CharactersSpokenWord
 	err := row.Scan(
@@ -1231,6 +1291,12 @@ func (q *Queries) SpokenWordCreate(ctx context.Context, arg SpokenWordCreatePara
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Parenthetical,
+		&i.Extension,
+		&i.Dual,
+		&i.ContinuesDialogue,
+		&i.Lyric,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -1328,7 +1394,8 @@ func (q *Queries) SpokenWordDeleteByFilter(ctx context.Context, arg SpokenWordDe
 }
 
 const spokenWordGetByID = `-- name: SpokenWordGetByID :one
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = $1 AND id = $2
 `
@@ -1347,12 +1414,19 @@ func (q *Queries) SpokenWordGetByID(ctx context.Context, tenant string, iD int64
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Parenthetical,
+		&i.Extension,
+		&i.Dual,
+		&i.ContinuesDialogue,
+		&i.Lyric,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const spokenWordList = `-- name: SpokenWordList :many
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = $1
   AND ($2::bigint IS NULL OR script_id = $2::bigint)
@@ -1402,6 +1476,12 @@ func (q *Queries) SpokenWordList(ctx context.Context, arg SpokenWordListParams) 
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Parenthetical,
+			&i.Extension,
+			&i.Dual,
+			&i.ContinuesDialogue,
+			&i.Lyric,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -1414,7 +1494,8 @@ func (q *Queries) SpokenWordList(ctx context.Context, arg SpokenWordListParams) 
 }
 
 const spokenWordListByIDs = `-- name: SpokenWordListByIDs :many
-SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 FROM characters.spoken_words
 WHERE tenant = $1 AND id = ANY ($2::bigint[])
 ORDER BY id
@@ -1441,6 +1522,12 @@ func (q *Queries) SpokenWordListByIDs(ctx context.Context, tenant string, ids []
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Parenthetical,
+			&i.Extension,
+			&i.Dual,
+			&i.ContinuesDialogue,
+			&i.Lyric,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -1500,32 +1587,52 @@ func (q *Queries) SpokenWordListIDsByFilter(ctx context.Context, arg SpokenWordL
 
 const spokenWordReplace = `-- name: SpokenWordReplace :one
 UPDATE characters.spoken_words
-SET text         = $1,
-    section_id   = $2,
-    character_id = $3,
-    version      = version + 1,
-    updated_at   = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SET text               = $1,
+    section_id         = $2,
+    character_id       = $3,
+    parenthetical      = $4,
+    extension          = $5,
+    dual               = $6,
+    continues_dialogue = $7,
+    lyric              = $8,
+    forced             = $9,
+    version            = version + 1,
+    updated_at         = now()
+WHERE tenant = $10 AND id = $11
+  AND ($12::bigint IS NULL OR version = $12::bigint)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 `
 
 type SpokenWordReplaceParams struct {
-	Text        string
-	SectionID   pgtype.Int8
-	CharacterID pgtype.Int8
-	Tenant      string
-	ID          int64
-	IfVersion   pgtype.Int8
+	Text              string
+	SectionID         pgtype.Int8
+	CharacterID       pgtype.Int8
+	Parenthetical     pgtype.Text
+	Extension         pgtype.Text
+	Dual              bool
+	ContinuesDialogue bool
+	Lyric             bool
+	Forced            bool
+	Tenant            string
+	ID                int64
+	IfVersion         pgtype.Int8
 }
 
-// SpokenWordReplace sets every field a client sets (PUT; a NULL section or character removes the
-// link) and bumps the version, if If-Match allows. The script never changes.
+// SpokenWordReplace sets every field a client sets (PUT; a NULL section, character, parenthetical or
+// extension removes it, the handler passes false for a flag not sent) and bumps the version, if
+// If-Match allows. The script never changes.
 func (q *Queries) SpokenWordReplace(ctx context.Context, arg SpokenWordReplaceParams) (CharactersSpokenWord, error) {
 	row := q.db.QueryRow(ctx, spokenWordReplace,
 		arg.Text,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Parenthetical,
+		arg.Extension,
+		arg.Dual,
+		arg.ContinuesDialogue,
+		arg.Lyric,
+		arg.Forced,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
@@ -1541,29 +1648,48 @@ func (q *Queries) SpokenWordReplace(ctx context.Context, arg SpokenWordReplacePa
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Parenthetical,
+		&i.Extension,
+		&i.Dual,
+		&i.ContinuesDialogue,
+		&i.Lyric,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const spokenWordUpdate = `-- name: SpokenWordUpdate :one
 UPDATE characters.spoken_words
-SET text         = coalesce($1::text, text),
-    section_id   = coalesce($2::bigint, section_id),
-    character_id = coalesce($3::bigint, character_id),
-    version      = version + 1,
-    updated_at   = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant
+SET text               = coalesce($1::text, text),
+    section_id         = coalesce($2::bigint, section_id),
+    character_id       = coalesce($3::bigint, character_id),
+    parenthetical      = coalesce($4::text, parenthetical),
+    extension          = coalesce($5::text, extension),
+    dual               = coalesce($6::boolean, dual),
+    continues_dialogue = coalesce($7::boolean, continues_dialogue),
+    lyric              = coalesce($8::boolean, lyric),
+    forced             = coalesce($9::boolean, forced),
+    version            = version + 1,
+    updated_at         = now()
+WHERE tenant = $10 AND id = $11
+  AND ($12::bigint IS NULL OR version = $12::bigint)
+RETURNING id, script_id, section_id, character_id, text, version, created_at, updated_at, tenant,
+       parenthetical, extension, dual, continues_dialogue, lyric, forced
 `
 
 type SpokenWordUpdateParams struct {
-	Text        pgtype.Text
-	SectionID   pgtype.Int8
-	CharacterID pgtype.Int8
-	Tenant      string
-	ID          int64
-	IfVersion   pgtype.Int8
+	Text              pgtype.Text
+	SectionID         pgtype.Int8
+	CharacterID       pgtype.Int8
+	Parenthetical     pgtype.Text
+	Extension         pgtype.Text
+	Dual              pgtype.Bool
+	ContinuesDialogue pgtype.Bool
+	Lyric             pgtype.Bool
+	Forced            pgtype.Bool
+	Tenant            string
+	ID                int64
+	IfVersion         pgtype.Int8
 }
 
 // SpokenWordUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
@@ -1573,6 +1699,12 @@ func (q *Queries) SpokenWordUpdate(ctx context.Context, arg SpokenWordUpdatePara
 		arg.Text,
 		arg.SectionID,
 		arg.CharacterID,
+		arg.Parenthetical,
+		arg.Extension,
+		arg.Dual,
+		arg.ContinuesDialogue,
+		arg.Lyric,
+		arg.Forced,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
@@ -1588,6 +1720,12 @@ func (q *Queries) SpokenWordUpdate(ctx context.Context, arg SpokenWordUpdatePara
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Parenthetical,
+		&i.Extension,
+		&i.Dual,
+		&i.ContinuesDialogue,
+		&i.Lyric,
+		&i.Forced,
 	)
 	return i, err
 }

@@ -20,6 +20,8 @@ type CharactersAction struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Tenant      string
+	Format      string
+	Forced      bool
 }
 
 type CharactersCharacter struct {
@@ -48,13 +50,19 @@ type CharactersParaphrase struct {
 }
 
 type CharactersSpokenWord struct {
-	ID          int64
-	ScriptID    int64
-	SectionID   pgtype.Int8
-	CharacterID pgtype.Int8
-	Text        string
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
+	ID                int64
+	ScriptID          int64
+	SectionID         pgtype.Int8
+	CharacterID       pgtype.Int8
+	Text              string
+	Version           int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Tenant            string
+	Parenthetical     pgtype.Text
+	Extension         pgtype.Text
+	Dual              bool
+	ContinuesDialogue bool
+	Lyric             bool
+	Forced            bool
 }

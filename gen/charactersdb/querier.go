@@ -35,8 +35,9 @@ type Querier interface {
 	// list in story order that also filters by section, character or ids: the handler reads their
 	// positions in batch lookups and pages through them in story order.
 	ActionListIDsByFilter(ctx context.Context, arg ActionListIDsByFilterParams) ([]int64, error)
-	// ActionReplace sets every field a client sets (PUT; a NULL section or character removes the link)
-	// and bumps the version, if If-Match allows. The script never changes.
+	// ActionReplace sets every field a client sets (PUT; a NULL section or character removes the link,
+	// the handler passes the defaults of format and forced when they are not sent) and bumps the
+	// version, if If-Match allows. The script never changes.
 	ActionReplace(ctx context.Context, arg ActionReplaceParams) (CharactersAction, error)
 	// ActionUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
 	// If-Match allows.
@@ -55,8 +56,8 @@ type Querier interface {
 	// * Sequence numbers are not here: the Central Sequence Service holds them.
 	// * Every row belongs to a tenant (@tenant, the caller's): every query reads and writes only the
 	//   caller's tenant's rows, so another tenant's row is as missing as one that never existed.
-	//   Queries that read whole rows return the tenant too, last as in the tables, so that sqlc keeps
-	//   giving them the tables' types. The list filters name the tenant first, so that the parameters of
+	//   Queries that read whole rows return every column in the tables' order (the tenant, then the
+	//   screenplay fields of migration 3), so that sqlc keeps giving them the tables' types. The list filters name the tenant first, so that the parameters of
 	//   the action and spoken word lists keep one shape (the handlers convert one filter to either).
 	// * Paraphrase queries return every column, the generated per-kind foreign key columns too, so that
 	//   sqlc gives them all the one CharactersParaphrase type.
@@ -125,8 +126,9 @@ type Querier interface {
 	// SpokenWordListIDsByFilter returns the ids of every spoken word of a script matching the filters,
 	// for a list in story order that also filters by section, character or ids.
 	SpokenWordListIDsByFilter(ctx context.Context, arg SpokenWordListIDsByFilterParams) ([]int64, error)
-	// SpokenWordReplace sets every field a client sets (PUT; a NULL section or character removes the
-	// link) and bumps the version, if If-Match allows. The script never changes.
+	// SpokenWordReplace sets every field a client sets (PUT; a NULL section, character, parenthetical or
+	// extension removes it, the handler passes false for a flag not sent) and bumps the version, if
+	// If-Match allows. The script never changes.
 	SpokenWordReplace(ctx context.Context, arg SpokenWordReplaceParams) (CharactersSpokenWord, error)
 	// SpokenWordUpdate sets the given fields (PATCH; NULL keeps a field) and bumps the version, if
 	// If-Match allows.

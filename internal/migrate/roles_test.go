@@ -3,6 +3,7 @@ package migrate_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/gen/characterimportdb"
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/dbtest"
@@ -22,7 +24,8 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 // TestServiceRolesHoldOnlyWhatTheyOwn logs in as a member of each content service's role, as a
 // deployment that gives every service its own login does: a service reaches its own tables, the
-// keys, and the sequence service's placement functions, and nothing else of another service.
+// keys, and the sequence service's placement functions (the scripts service also the characters
+// service's import), and nothing else of another service.
 func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 	t.Parallel()
 	dbURL := dbtest.New(t)
@@ -78,9 +81,17 @@ func TestServiceRolesHoldOnlyWhatTheyOwn(t *testing.T) {
 	denied(t, err)
 	_, err = sessions.Exec(ctx, `SELECT count(*) FROM characters.spoken_words`)
 	denied(t, err)
+	lines := json.RawMessage(`[{"type": "spokenWord", "character": "JULIET", "text": "Ay me!"}]`)
+	_, err = characterimportdb.New(sessions).ImportLines(ctx, auth.DefaultTenant, 1, "Imported.", lines)
+	denied(t, err)
 
 	scripts := login("scripts")
 	released, err := placementdb.New(scripts).Release(ctx, auth.DefaultTenant, []string{"spokenWord"}, []int64{id})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, released)
+	imported, err := characterimportdb.New(scripts).ImportLines(ctx, auth.DefaultTenant, 1, "Imported.", lines)
+	require.NoError(t, err, "the import interface is the scripts service's")
+	require.Len(t, imported, 2)
+	_, err = scripts.Exec(ctx, `SELECT count(*) FROM characters.spoken_words`)
+	denied(t, err)
 }

@@ -26,7 +26,8 @@ var actions = &storyKind[charactersdb.CharactersAction, charactersapi.Action]{
 	item: func(r charactersdb.CharactersAction, n int64) charactersapi.Action {
 		return charactersapi.Action{
 			ActionId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
-			Description: r.Description, SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+			Description: r.Description, Format: charactersapi.ActionFormat(r.Format), Forced: r.Forced,
+			SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		}
 	},
 	get:       (*charactersdb.Queries).ActionGetByID,
@@ -67,6 +68,7 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 			return q.ActionCreate(ctx, charactersdb.ActionCreateParams{
 				Tenant: auth.Tenant(ctx), ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Description: b.Description,
+				Format: formatOr(b.Format), Forced: flag(b.Forced),
 			})
 		},
 		func(a charactersapi.Action) charactersapi.CreateAction201JSONResponse {
@@ -114,13 +116,15 @@ func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionReque
 	return charactersapi.GetAction200JSONResponse{Body: a, Headers: charactersapi.GetAction200ResponseHeaders{ETag: httpapi.PlacedETag(a.Version, a.SequenceNumber)}}, nil
 }
 
-// ReplaceAction sets every field a client sets; a section or character left out is unlinked.
+// ReplaceAction sets every field a client sets; a section or character left out is unlinked, a
+// format or forced mark left out is reset.
 func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceActionRequestObject) (charactersapi.ReplaceActionResponseObject, error) {
 	b, id := req.Body, req.ActionId
 	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionReplace(ctx, charactersdb.ActionReplaceParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Description: b.Description, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
+			Format: formatOr(b.Format), Forced: flag(b.Forced),
 		})
 	})
 	if err != nil {
@@ -146,6 +150,7 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 		return q.ActionUpdate(ctx, charactersdb.ActionUpdateParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Description: dbx.Text(b.Description), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
+			Format: formatIfGiven(b.Format), Forced: flagIfGiven(b.Forced),
 		})
 	})
 	if err != nil {

@@ -44,7 +44,8 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 		out.Actions = make([]charactersapi.ActionContent, len(rows))
 		for i, r := range rows {
 			out.Actions[i] = charactersapi.ActionContent{ActionId: r.ID, ScriptId: p.ScriptId, SectionId: dbx.Int8Ptr(r.SectionID),
-				CharacterId: dbx.Int8Ptr(r.CharacterID), Description: r.Description, Version: r.Version}
+				CharacterId: dbx.Int8Ptr(r.CharacterID), Description: r.Description, Format: charactersapi.ActionFormat(r.Format),
+				Forced: r.Forced, Version: r.Version}
 		}
 	}
 	if len(lineIDs) > 0 {
@@ -55,7 +56,9 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 		out.SpokenWords = make([]charactersapi.SpokenWordContent, len(rows))
 		for i, r := range rows {
 			out.SpokenWords[i] = charactersapi.SpokenWordContent{DialogueId: r.ID, ScriptId: p.ScriptId, SectionId: dbx.Int8Ptr(r.SectionID),
-				CharacterId: dbx.Int8Ptr(r.CharacterID), Text: r.Text, Version: r.Version}
+				CharacterId: dbx.Int8Ptr(r.CharacterID), Text: r.Text, Parenthetical: dbx.TextPtr(r.Parenthetical),
+				Extension: dbx.TextPtr(r.Extension), Dual: r.Dual, ContinuesDialogue: r.ContinuesDialogue, Lyric: r.Lyric,
+				Forced: r.Forced, Version: r.Version}
 		}
 	}
 	return out, nil

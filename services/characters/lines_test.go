@@ -31,7 +31,8 @@ func TestListLines(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, []charactersapi.ActionContent{{
-		ActionId: a.ActionId, ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Description: "Enter ROMEO.", Version: 1,
+		ActionId: a.ActionId, ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Description: "Enter ROMEO.",
+		Format: charactersapi.ActionFormatAction, Version: 1,
 	}}, resp.JSON200.Actions, "an id that names nothing is left out")
 	require.Equal(t, []charactersapi.SpokenWordContent{
 		{DialogueId: w1.DialogueId, ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Text: "But, soft!", Version: 1},

@@ -89,3 +89,49 @@ func requireColumn(t *testing.T, pool *pgxpool.Pool, table, column string) {
 WHERE table_schema = 'characters' AND table_name = $1 AND column_name = $2`, table, column).Scan(&n))
 	require.Equal(t, 1, n, "characters.%s.%s", table, column)
 }
+
+// TestFountainMigrationKeepsEveryLine upgrades a database holding lines from before the screenplay
+// fields: each becomes a plain action or a plain cue, and the migration goes down and up again.
+func TestFountainMigrationKeepsEveryLine(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.PoolFor(t, dbtest.NewEmpty(t), 4)
+	_, err := pool.Exec(bg, `CREATE SCHEMA characters`)
+	require.NoError(t, err)
+	db := stdlib.OpenDBFromPool(pool)
+	t.Cleanup(func() { _ = db.Close() })
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.For("characters"),
+		goose.WithTableName("characters.goose_db_version"), goose.WithDisableGlobalRegistry(true))
+	require.NoError(t, err)
+
+	_, err = provider.UpTo(bg, 2)
+	require.NoError(t, err)
+	_, err = pool.Exec(bg, `
+WITH a AS (INSERT INTO characters.actions (tenant, script_id, description) VALUES ('default', 1, 'Enters.'))
+INSERT INTO characters.spoken_words (tenant, script_id, text) VALUES ('default', 1, 'Ay me!')`)
+	require.NoError(t, err)
+
+	_, err = provider.UpTo(bg, 3)
+	require.NoError(t, err)
+	var format string
+	var forced bool
+	require.NoError(t, pool.QueryRow(bg, `SELECT format, forced FROM characters.actions`).Scan(&format, &forced))
+	require.Equal(t, "action", format)
+	require.False(t, forced)
+	var parenthetical, extension *string
+	var dual, continues, lyric bool
+	require.NoError(t, pool.QueryRow(bg, `SELECT parenthetical, extension, dual, continues_dialogue, lyric, forced FROM characters.spoken_words`).
+		Scan(&parenthetical, &extension, &dual, &continues, &lyric, &forced))
+	require.Nil(t, parenthetical)
+	require.Nil(t, extension)
+	require.False(t, dual || continues || lyric || forced)
+
+	_, err = provider.DownTo(bg, 2)
+	require.NoError(t, err)
+	_, err = provider.UpTo(bg, 3)
+	require.NoError(t, err)
+	requireColumn(t, pool, "actions", "format")
+	requireColumn(t, pool, "spoken_words", "continues_dialogue")
+	var n int
+	require.NoError(t, pool.QueryRow(bg, `SELECT (SELECT count(*) FROM characters.actions) + (SELECT count(*) FROM characters.spoken_words)`).Scan(&n))
+	require.Equal(t, 2, n)
+}

@@ -26,7 +26,9 @@ var spokenWords = &storyKind[charactersdb.CharactersSpokenWord, charactersapi.Sp
 	item: func(r charactersdb.CharactersSpokenWord, n int64) charactersapi.SpokenWord {
 		return charactersapi.SpokenWord{
 			DialogueId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
-			Text: r.Text, SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+			Text: r.Text, Parenthetical: dbx.TextPtr(r.Parenthetical), Extension: dbx.TextPtr(r.Extension),
+			Dual: r.Dual, ContinuesDialogue: r.ContinuesDialogue, Lyric: r.Lyric, Forced: r.Forced,
+			SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		}
 	},
 	get:       (*charactersdb.Queries).SpokenWordGetByID,
@@ -67,6 +69,8 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 		func(ctx context.Context, q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 			return q.SpokenWordCreate(ctx, charactersdb.SpokenWordCreateParams{
 				Tenant: auth.Tenant(ctx), ScriptID: b.ScriptId, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId), Text: b.Text,
+				Parenthetical: dbx.Text(b.Parenthetical), Extension: dbx.Text(b.Extension),
+				Dual: flag(b.Dual), ContinuesDialogue: flag(b.ContinuesDialogue), Lyric: flag(b.Lyric), Forced: flag(b.Forced),
 			})
 		},
 		func(w charactersapi.SpokenWord) charactersapi.CreateSpokenWord201JSONResponse {
@@ -114,13 +118,16 @@ func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenW
 	return charactersapi.GetSpokenWord200JSONResponse{Body: w, Headers: charactersapi.GetSpokenWord200ResponseHeaders{ETag: httpapi.PlacedETag(w.Version, w.SequenceNumber)}}, nil
 }
 
-// ReplaceSpokenWord sets every field a client sets; a section or character left out is unlinked.
+// ReplaceSpokenWord sets every field a client sets; a section, character, parenthetical or extension
+// left out is removed, a flag left out is reset.
 func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.ReplaceSpokenWordRequestObject) (charactersapi.ReplaceSpokenWordResponseObject, error) {
 	b, id := req.Body, req.SpokenWordId
 	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordReplace(ctx, charactersdb.SpokenWordReplaceParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Text: b.Text, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
+			Parenthetical: dbx.Text(b.Parenthetical), Extension: dbx.Text(b.Extension),
+			Dual: flag(b.Dual), ContinuesDialogue: flag(b.ContinuesDialogue), Lyric: flag(b.Lyric), Forced: flag(b.Forced),
 		})
 	})
 	if err != nil {
@@ -146,6 +153,8 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 		return q.SpokenWordUpdate(ctx, charactersdb.SpokenWordUpdateParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
+			Parenthetical: dbx.Text(b.Parenthetical), Extension: dbx.Text(b.Extension),
+			Dual: flagIfGiven(b.Dual), ContinuesDialogue: flagIfGiven(b.ContinuesDialogue), Lyric: flagIfGiven(b.Lyric), Forced: flagIfGiven(b.Forced),
 		})
 	})
 	if err != nil {

@@ -17,6 +17,39 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for ActionFormat.
+const (
+	ActionFormatAction    ActionFormat = "action"
+	ActionFormatBoneyard  ActionFormat = "boneyard"
+	ActionFormatCentered  ActionFormat = "centered"
+	ActionFormatLyrics    ActionFormat = "lyrics"
+	ActionFormatNote      ActionFormat = "note"
+	ActionFormatPageBreak ActionFormat = "pageBreak"
+	ActionFormatSynopsis  ActionFormat = "synopsis"
+)
+
+// Valid indicates whether the value is a known member of the ActionFormat enum.
+func (e ActionFormat) Valid() bool {
+	switch e {
+	case ActionFormatAction:
+		return true
+	case ActionFormatBoneyard:
+		return true
+	case ActionFormatCentered:
+		return true
+	case ActionFormatLyrics:
+		return true
+	case ActionFormatNote:
+		return true
+	case ActionFormatPageBreak:
+		return true
+	case ActionFormatSynopsis:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OriginalType.
 const (
 	OriginalTypeAction     OriginalType = "action"
@@ -59,7 +92,7 @@ func (e StoryElementType) Valid() bool {
 	}
 }
 
-// Action v2's `Action` (`actionId`, `description`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `actionId` is also its `elementId` (with `elementType` `action`) in the Central Sequence Service.
+// Action v2's `Action` (`actionId`, `description`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `format` and `forced` say how a screenplay prints it (`action` and `false` for one that never set them). `actionId` is also its `elementId` (with `elementType` `action`) in the Central Sequence Service.
 type Action struct {
 	// ActionId A positive identifier.
 	ActionId Id `json:"actionId"`
@@ -74,6 +107,28 @@ type Action struct {
 	//
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
+
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ActionForced `json:"forced"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format ActionFormat `json:"format"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -111,6 +166,28 @@ type ActionContent struct {
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
 
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ActionForced `json:"forced"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format ActionFormat `json:"format"`
+
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
 
@@ -123,7 +200,7 @@ type ActionContent struct {
 	Version Version `json:"version"`
 }
 
-// ActionCreateRequest v1's `ActionCreateRequest` (`description`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
+// ActionCreateRequest v1's `ActionCreateRequest` (`description`) with the script (required), the section, the character and how a screenplay prints it (`format`, `forced`) added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
 type ActionCreateRequest struct {
 	// After An element of the same script's story order, named by type and id: an action's `actionId`, a
 	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
@@ -146,6 +223,28 @@ type ActionCreateRequest struct {
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
 
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ActionForced `json:"forced,omitempty"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format *ActionFormat `json:"format,omitempty"`
+
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
 
@@ -157,6 +256,27 @@ type ActionCreateRequest struct {
 //
 // Example: JULIET appears above at a window.
 type ActionDescription = string
+
+// ActionForced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+//
+// Example: false
+type ActionForced = bool
+
+// ActionFormat How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+// A request that does not send it means `action`.
+//   - `action`: a paragraph of stage direction; what every action was before formats.
+//   - `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+//   - `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+//   - `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+//     (Fountain `=`).
+//   - `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+//     screenplay is lost.
+//   - `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+//     lost.
+//   - `pageBreak`: a forced page break; its `description` is the `===` as written.
+//
+// Example: action
+type ActionFormat string
 
 // ActionList v2's list body (`items`, `totalCount`) with `limit` and `offset` added.
 type ActionList struct {
@@ -172,7 +292,7 @@ type ActionList struct {
 	TotalCount TotalCount `json:"totalCount"`
 }
 
-// ActionReplaceRequest Every field of an action that a client sets; `scriptId` is fixed at creation.
+// ActionReplaceRequest Every field of an action that a client sets; `scriptId` is fixed at creation. A field left out takes its default (no section, no character, `format` `action`, `forced` `false`).
 type ActionReplaceRequest struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
@@ -181,6 +301,28 @@ type ActionReplaceRequest struct {
 	//
 	// Example: JULIET appears above at a window.
 	Description ActionDescription `json:"description"`
+
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ActionForced `json:"forced,omitempty"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format *ActionFormat `json:"format,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -195,6 +337,28 @@ type ActionUpdateRequest struct {
 	//
 	// Example: JULIET appears above at a window.
 	Description *ActionDescription `json:"description,omitempty"`
+
+	// Forced The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ActionForced `json:"forced,omitempty"`
+
+	// Format How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+	// A request that does not send it means `action`.
+	// * `action`: a paragraph of stage direction; what every action was before formats.
+	// * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+	// * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+	// * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+	//   (Fountain `=`).
+	// * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+	//   screenplay is lost.
+	// * `boneyard`: text cut from the script (Fountain `/*…*/`); not printed, kept so that nothing is
+	//   lost.
+	// * `pageBreak`: a forced page break; its `description` is the `===` as written.
+	//
+	//
+	// Example: action
+	Format *ActionFormat `json:"format,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -298,10 +462,25 @@ type CharacterUpdateRequest struct {
 // Example: Modern English for a first reading with students.
 type Commentary = string
 
+// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+//
+// Example: false
+type ContinuesDialogue = bool
+
+// CueExtension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+//
+// Example: (V.O.)
+type CueExtension = string
+
 // DeletedCount How many resources a bulk delete removed.
 type DeletedCount struct {
 	DeletedCount int64 `json:"deletedCount"`
 }
+
+// DualDialogue This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+//
+// Example: false
+type DualDialogue = bool
 
 // ErrorResponse The body of every error response.
 type ErrorResponse struct {
@@ -323,6 +502,11 @@ type ErrorResponse struct {
 	Message string `json:"message"`
 }
 
+// ForcedCue The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+//
+// Example: false
+type ForcedCue = bool
+
 // Id A positive identifier.
 type Id = int64
 
@@ -331,6 +515,11 @@ type LineContents struct {
 	Actions     []ActionContent     `json:"actions"`
 	SpokenWords []SpokenWordContent `json:"spokenWords"`
 }
+
+// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+//
+// Example: false
+type Lyric = bool
 
 // OriginalType What kind of element a paraphrase paraphrases.
 //
@@ -446,6 +635,11 @@ type ParaphraseUpdateRequest struct {
 	Text ParaphraseText `json:"text"`
 }
 
+// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+//
+// Example: (aside)
+type Parenthetical = string
+
 // SequenceNumber The element's position in its script's story order (scope `story` of the Central Sequence Service,
 // shared by the script's actions, spoken words and transitions), read from that service on every
 // response; never stored here.
@@ -458,16 +652,46 @@ type SequenceNumber = int64
 // Example: O Romeo, Romeo! wherefore art thou Romeo?
 type SpokenText = string
 
-// SpokenWord v2's `SpokenWord` (`dialogueId`, `text`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `dialogueId` is v2's name for the spoken word's id: the same value is `spokenWordId` in paths and `elementId` (with `elementType` `spokenWord`) in the Central Sequence Service.
+// SpokenWord v2's `SpokenWord` (`dialogueId`, `text`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `parenthetical`, `extension` and the flags `dual`, `continuesDialogue`, `lyric` and `forced` say how a screenplay prints it (absent and `false` for one that never set them). `dialogueId` is v2's name for the spoken word's id: the same value is `spokenWordId` in paths and `elementId` (with `elementType` `spokenWord`) in the Central Sequence Service.
 type SpokenWord struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue ContinuesDialogue `json:"continuesDialogue"`
 
 	// CreatedAt Example: 2026-11-25T20:00:00Z
 	CreatedAt Timestamp `json:"createdAt"`
 
 	// DialogueId A positive identifier.
 	DialogueId Id `json:"dialogueId"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual DualDialogue `json:"dual"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ForcedCue `json:"forced"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric Lyric `json:"lyric"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -502,8 +726,38 @@ type SpokenWordContent struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
 
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue ContinuesDialogue `json:"continuesDialogue"`
+
 	// DialogueId A positive identifier.
 	DialogueId Id `json:"dialogueId"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual DualDialogue `json:"dual"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced ForcedCue `json:"forced"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric Lyric `json:"lyric"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -522,7 +776,7 @@ type SpokenWordContent struct {
 	Version Version `json:"version"`
 }
 
-// SpokenWordCreateRequest v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
+// SpokenWordCreateRequest v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section, the character and how a screenplay prints it (`parenthetical`, `extension`, `dual`, `continuesDialogue`, `lyric`, `forced`) added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end).
 type SpokenWordCreateRequest struct {
 	// After An element of the same script's story order, named by type and id: an action's `actionId`, a
 	// spoken word's `dialogueId`, or the `transitionId` of a transition of the Core Script Management
@@ -539,6 +793,36 @@ type SpokenWordCreateRequest struct {
 
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue *ContinuesDialogue `json:"continuesDialogue,omitempty"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual *DualDialogue `json:"dual,omitempty"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ForcedCue `json:"forced,omitempty"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric *Lyric `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -566,10 +850,40 @@ type SpokenWordList struct {
 	TotalCount TotalCount `json:"totalCount"`
 }
 
-// SpokenWordReplaceRequest Every field of a spoken word that a client sets; `scriptId` is fixed at creation.
+// SpokenWordReplaceRequest Every field of a spoken word that a client sets; `scriptId` is fixed at creation. A field left out takes its default (no section, character, parenthetical or extension, and `false` for each flag).
 type SpokenWordReplaceRequest struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue *ContinuesDialogue `json:"continuesDialogue,omitempty"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual *DualDialogue `json:"dual,omitempty"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ForcedCue `json:"forced,omitempty"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric *Lyric `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -584,6 +898,36 @@ type SpokenWordReplaceRequest struct {
 type SpokenWordUpdateRequest struct {
 	// CharacterId A positive identifier.
 	CharacterId *Id `json:"characterId,omitempty"`
+
+	// ContinuesDialogue The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+	//
+	// Example: false
+	ContinuesDialogue *ContinuesDialogue `json:"continuesDialogue,omitempty"`
+
+	// Dual This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+	//
+	// Example: false
+	Dual *DualDialogue `json:"dual,omitempty"`
+
+	// Extension The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+	//
+	// Example: (V.O.)
+	Extension *CueExtension `json:"extension,omitempty"`
+
+	// Forced The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+	//
+	// Example: false
+	Forced *ForcedCue `json:"forced,omitempty"`
+
+	// Lyric The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+	//
+	// Example: false
+	Lyric *Lyric `json:"lyric,omitempty"`
+
+	// Parenthetical The direction printed between the cue and the words, parentheses included. Absent when there is none.
+	//
+	// Example: (aside)
+	Parenthetical *Parenthetical `json:"parenthetical,omitempty"`
 
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
@@ -1369,8 +1713,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1397,8 +1742,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1450,8 +1796,9 @@ type ClientInterface interface {
 
 	// ReplaceActionWithBody Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -1463,8 +1810,9 @@ type ClientInterface interface {
 
 	// ReplaceAction Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -1885,8 +2233,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1913,8 +2262,9 @@ type ClientInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -1966,8 +2316,10 @@ type ClientInterface interface {
 
 	// ReplaceSpokenWordWithBody Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -1979,8 +2331,10 @@ type ClientInterface interface {
 
 	// ReplaceSpokenWord Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -2147,8 +2501,9 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -2185,8 +2540,9 @@ func (c *Client) CreateActionWithBody(ctx context.Context, params *CreateActionP
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -2288,8 +2644,9 @@ func (c *Client) UpdateAction(ctx context.Context, actionId ActionIdPath, params
 
 // ReplaceActionWithBody Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -2311,8 +2668,9 @@ func (c *Client) ReplaceActionWithBody(ctx context.Context, actionId ActionIdPat
 
 // ReplaceAction Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -3083,8 +3441,9 @@ func (c *Client) ListSpokenWords(ctx context.Context, params *ListSpokenWordsPar
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -3121,8 +3480,9 @@ func (c *Client) CreateSpokenWordWithBody(ctx context.Context, params *CreateSpo
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -3224,8 +3584,10 @@ func (c *Client) UpdateSpokenWord(ctx context.Context, spokenWordId SpokenWordId
 
 // ReplaceSpokenWordWithBody Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -3247,8 +3609,10 @@ func (c *Client) ReplaceSpokenWordWithBody(ctx context.Context, spokenWordId Spo
 
 // ReplaceSpokenWord Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -6452,8 +6816,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -6480,8 +6845,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+	// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -6537,8 +6903,9 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceActionWithBodyWithResponse Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -6550,8 +6917,9 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceActionWithResponse Replace an action
 	//
-	// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+	// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+	// bumps `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -6996,8 +7364,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -7024,8 +7393,9 @@ type ClientWithResponsesInterface interface {
 	// `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 	//
 	// v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-	// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-	// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+	// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+	// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 	// through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 	// `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 	// To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -7081,8 +7451,10 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSpokenWordWithBodyWithResponse Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -7094,8 +7466,10 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSpokenWordWithResponse Replace a spoken word
 	//
-	// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-	// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+	// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+	// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+	// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+	// `version`. `scriptId` cannot change: an element stays in the
 	// story order of the script it was created in (delete it and create it in the other script to move
 	// it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 	// `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -15901,8 +16275,9 @@ func (c *ClientWithResponses) ListActionsWithResponse(ctx context.Context, param
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -15935,8 +16310,9 @@ func (c *ClientWithResponses) CreateActionWithBodyWithResponse(ctx context.Conte
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+// are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -16022,8 +16398,9 @@ func (c *ClientWithResponses) UpdateActionWithResponse(ctx context.Context, acti
 
 // ReplaceActionWithBodyWithResponse Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -16041,8 +16418,9 @@ func (c *ClientWithResponses) ReplaceActionWithBodyWithResponse(ctx context.Cont
 
 // ReplaceActionWithResponse Replace an action
 //
-// Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+// reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+// bumps `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -16697,8 +17075,9 @@ func (c *ClientWithResponses) ListSpokenWordsWithResponse(ctx context.Context, p
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -16731,8 +17110,9 @@ func (c *ClientWithResponses) CreateSpokenWordWithBodyWithResponse(ctx context.C
 // `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
 //
 // v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-// `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-// speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+// `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+// speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
 // through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
 // `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
 // To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -16818,8 +17198,10 @@ func (c *ClientWithResponses) UpdateSpokenWordWithResponse(ctx context.Context, 
 
 // ReplaceSpokenWordWithBodyWithResponse Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -16837,8 +17219,10 @@ func (c *ClientWithResponses) ReplaceSpokenWordWithBodyWithResponse(ctx context.
 
 // ReplaceSpokenWordWithResponse Replace a spoken word
 //
-// Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-// section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+// Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+// `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+// to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+// `version`. `scriptId` cannot change: an element stays in the
 // story order of the script it was created in (delete it and create it in the other script to move
 // it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
 // `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.

@@ -259,8 +259,9 @@ export interface paths {
          *     `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
          *
          *     v1's body had only `description`; v2 could not create actions at all and nothing linked one to a script. Here
-         *     `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-         *     performs it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+         *     `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+         *     performs it), `format` and `forced` (how a screenplay prints it; `action` and `false` when left out)
+         *     are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
          *     through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
          *     `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
          *     To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -302,8 +303,9 @@ export interface paths {
         get: operations["getAction"];
         /**
          * Replace an action
-         * @description Replaces `description`, `sectionId` and `characterId` (one left out is removed: the action then belongs to no
-         *     section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+         * @description Replaces `description`, `sectionId`, `characterId`, `format` and `forced` (one left out is removed or
+         *     reset: the action then belongs to no section / no character, and is a plain `action`, not forced) and
+         *     bumps `version`. `scriptId` cannot change: an element stays in the
          *     story order of the script it was created in (delete it and create it in the other script to move
          *     it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
          *     `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -449,8 +451,9 @@ export interface paths {
          *     `409` `SEQUENCE_OUT_OF_RANGE`. Either refusal stores nothing.
          *
          *     v1's body had only `text`; v2 could not create spoken words at all and nothing linked one to a script. Here
-         *     `scriptId` is required, `sectionId` (the act or scene it belongs to) and `characterId` (who
-         *     speaks it) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
+         *     `scriptId` is required, `sectionId` (the act or scene it belongs to), `characterId` (who
+         *     speaks it), and how a screenplay prints it (`parenthetical`, `extension`, and the flags `dual`,
+         *     `continuesDialogue`, `lyric` and `forced`, `false` when left out) are optional. `scriptId` must name a script and `sectionId`, when given, a section of that script (both checked
          *     through the Core Script Management service: `422` `SCRIPT_NOT_FOUND` / `SECTION_NOT_FOUND`);
          *     `characterId`, when given, must name a character here (`422` `CHARACTER_NOT_FOUND`). A failure of a service this depends on is `502`/`503`, and nothing is stored.
          *     To move the new element later, use `POST /sequence/move` (scope `story`).
@@ -492,8 +495,10 @@ export interface paths {
         get: operations["getSpokenWord"];
         /**
          * Replace a spoken word
-         * @description Replaces `text`, `sectionId` and `characterId` (one left out is removed: the spoken word then belongs to no
-         *     section / no character) and bumps `version`. `scriptId` cannot change: an element stays in the
+         * @description Replaces `text`, `sectionId`, `characterId`, `parenthetical`, `extension` and the flags `dual`,
+         *     `continuesDialogue`, `lyric` and `forced` (one left out is removed or reset: the spoken word then belongs
+         *     to no section / no character, has no parenthetical or extension, and each flag is `false`) and bumps
+         *     `version`. `scriptId` cannot change: an element stays in the
          *     story order of the script it was created in (delete it and create it in the other script to move
          *     it). The position is not touched (reorder moves it). References are checked as on creation (`422`,
          *     `502`, `503`). With `If-Match`, a stale version gets `412` and changes nothing.
@@ -670,6 +675,58 @@ export interface components {
          */
         SpokenText: string;
         /**
+         * @description How the action is typeset in a screenplay (the elements of Fountain, https://fountain.io/syntax).
+         *     A request that does not send it means `action`.
+         *     * `action`: a paragraph of stage direction; what every action was before formats.
+         *     * `centered`: centered on the page, such as `THE END` (Fountain `>THE END<`).
+         *     * `lyrics`: sung lines outside dialogue, printed in italics (Fountain `~`).
+         *     * `synopsis`: a summary of the scene or section it follows, for the writers; not printed
+         *       (Fountain `=`).
+         *     * `note`: a writer's note (Fountain `[[…]]`); not printed, kept so that nothing of an imported
+         *       screenplay is lost.
+         *     * `boneyard`: text cut from the script (Fountain `/*…*\/`); not printed, kept so that nothing is
+         *       lost.
+         *     * `pageBreak`: a forced page break; its `description` is the `===` as written.
+         * @example action
+         * @enum {string}
+         */
+        ActionFormat: "action" | "centered" | "lyrics" | "synopsis" | "note" | "boneyard" | "pageBreak";
+        /**
+         * @description The action was written with Fountain's forcing mark `!`, because it would otherwise read as a scene heading, a cue or a transition; an export writes the mark again. A request that does not send it means `false`.
+         * @example false
+         */
+        ActionForced: boolean;
+        /**
+         * @description The direction printed between the cue and the words, parentheses included. Absent when there is none.
+         * @example (aside)
+         */
+        Parenthetical: string;
+        /**
+         * @description The extension of the cue as written after the character's name, such as `(V.O.)`, `(O.S.)` or `(CONT'D)`. Absent when there is none.
+         * @example (V.O.)
+         */
+        CueExtension: string;
+        /**
+         * @description This dialogue block is the right-hand side of a dual-dialogue pair, printed beside its left-hand side: the dialogue block before it in the story (Fountain `^` after the cue). A request that does not send it means `false`.
+         * @example false
+         */
+        DualDialogue: boolean;
+        /**
+         * @description The words continue the dialogue block of the spoken word before this one in the story, after a parenthetical: no cue is printed for them. A request that does not send it means `false`.
+         * @example false
+         */
+        ContinuesDialogue: boolean;
+        /**
+         * @description The words are sung, printed in italics (Fountain `~`). A request that does not send it means `false`.
+         * @example false
+         */
+        Lyric: boolean;
+        /**
+         * @description The cue was forced with Fountain's `@`, as a character name that is not all capitals must be; an export writes the mark again. A request that does not send it means `false`.
+         * @example false
+         */
+        ForcedCue: boolean;
+        /**
          * @description The text of the paraphrase: an alternative wording of the original.
          * @example Wait, what's that light in the window? It's Juliet, bright as the sunrise.
          */
@@ -733,13 +790,15 @@ export interface components {
             /** Format: int64 */
             deletedCount: number;
         };
-        /** @description v2's `Action` (`actionId`, `description`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `actionId` is also its `elementId` (with `elementType` `action`) in the Central Sequence Service. */
+        /** @description v2's `Action` (`actionId`, `description`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `format` and `forced` say how a screenplay prints it (`action` and `false` for one that never set them). `actionId` is also its `elementId` (with `elementType` `action`) in the Central Sequence Service. */
         Action: {
             actionId: components["schemas"]["Id"];
             scriptId: components["schemas"]["Id"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
             description: components["schemas"]["ActionDescription"];
+            format: components["schemas"]["ActionFormat"];
+            forced: components["schemas"]["ActionForced"];
             sequenceNumber: components["schemas"]["SequenceNumber"];
             version: components["schemas"]["Version"];
             createdAt: components["schemas"]["Timestamp"];
@@ -752,6 +811,8 @@ export interface components {
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
             description: components["schemas"]["ActionDescription"];
+            format: components["schemas"]["ActionFormat"];
+            forced: components["schemas"]["ActionForced"];
             version: components["schemas"]["Version"];
         };
         /** @description A spoken word without its position in the story order (see `listLines`). */
@@ -761,6 +822,12 @@ export interface components {
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
             text: components["schemas"]["SpokenText"];
+            parenthetical?: components["schemas"]["Parenthetical"];
+            extension?: components["schemas"]["CueExtension"];
+            dual: components["schemas"]["DualDialogue"];
+            continuesDialogue: components["schemas"]["ContinuesDialogue"];
+            lyric: components["schemas"]["Lyric"];
+            forced: components["schemas"]["ForcedCue"];
             version: components["schemas"]["Version"];
         };
         /** @description The actions and spoken words `listLines` found, each list in ascending id order. */
@@ -768,25 +835,31 @@ export interface components {
             actions: components["schemas"]["ActionContent"][];
             spokenWords: components["schemas"]["SpokenWordContent"][];
         };
-        /** @description v1's `ActionCreateRequest` (`description`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end). */
+        /** @description v1's `ActionCreateRequest` (`description`) with the script (required), the section, the character and how a screenplay prints it (`format`, `forced`) added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end). */
         ActionCreateRequest: {
             scriptId: components["schemas"]["Id"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
             description: components["schemas"]["ActionDescription"];
+            format?: components["schemas"]["ActionFormat"];
+            forced?: components["schemas"]["ActionForced"];
             before?: components["schemas"]["StoryElementRef"];
             after?: components["schemas"]["StoryElementRef"];
             atSequence?: components["schemas"]["AtSequence"];
         };
-        /** @description Every field of an action that a client sets; `scriptId` is fixed at creation. */
+        /** @description Every field of an action that a client sets; `scriptId` is fixed at creation. A field left out takes its default (no section, no character, `format` `action`, `forced` `false`). */
         ActionReplaceRequest: {
             description: components["schemas"]["ActionDescription"];
+            format?: components["schemas"]["ActionFormat"];
+            forced?: components["schemas"]["ActionForced"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
         };
         /** @description The fields to change; at least one. */
         ActionUpdateRequest: {
             description?: components["schemas"]["ActionDescription"];
+            format?: components["schemas"]["ActionFormat"];
+            forced?: components["schemas"]["ActionForced"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
         };
@@ -797,37 +870,61 @@ export interface components {
             limit: components["schemas"]["PageLimit"];
             offset: components["schemas"]["PageOffset"];
         };
-        /** @description v2's `SpokenWord` (`dialogueId`, `text`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `dialogueId` is v2's name for the spoken word's id: the same value is `spokenWordId` in paths and `elementId` (with `elementType` `spokenWord`) in the Central Sequence Service. */
+        /** @description v2's `SpokenWord` (`dialogueId`, `text`) plus the script, section and character it belongs to, its `sequenceNumber`, `version` and timestamps. `sectionId` and `characterId` are absent when it has none. `parenthetical`, `extension` and the flags `dual`, `continuesDialogue`, `lyric` and `forced` say how a screenplay prints it (absent and `false` for one that never set them). `dialogueId` is v2's name for the spoken word's id: the same value is `spokenWordId` in paths and `elementId` (with `elementType` `spokenWord`) in the Central Sequence Service. */
         SpokenWord: {
             dialogueId: components["schemas"]["Id"];
             scriptId: components["schemas"]["Id"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
             text: components["schemas"]["SpokenText"];
+            parenthetical?: components["schemas"]["Parenthetical"];
+            extension?: components["schemas"]["CueExtension"];
+            dual: components["schemas"]["DualDialogue"];
+            continuesDialogue: components["schemas"]["ContinuesDialogue"];
+            lyric: components["schemas"]["Lyric"];
+            forced: components["schemas"]["ForcedCue"];
             sequenceNumber: components["schemas"]["SequenceNumber"];
             version: components["schemas"]["Version"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
-        /** @description v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section and the character added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end). */
+        /** @description v1's `SpokenWordCreateRequest` (`text`) with the script (required), the section, the character and how a screenplay prints it (`parenthetical`, `extension`, `dual`, `continuesDialogue`, `lyric`, `forced`) added, and at most one of `before`, `after` and `atSequence`, which say where in the story order it goes (default the end). */
         SpokenWordCreateRequest: {
             scriptId: components["schemas"]["Id"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
             text: components["schemas"]["SpokenText"];
+            parenthetical?: components["schemas"]["Parenthetical"];
+            extension?: components["schemas"]["CueExtension"];
+            dual?: components["schemas"]["DualDialogue"];
+            continuesDialogue?: components["schemas"]["ContinuesDialogue"];
+            lyric?: components["schemas"]["Lyric"];
+            forced?: components["schemas"]["ForcedCue"];
             before?: components["schemas"]["StoryElementRef"];
             after?: components["schemas"]["StoryElementRef"];
             atSequence?: components["schemas"]["AtSequence"];
         };
-        /** @description Every field of a spoken word that a client sets; `scriptId` is fixed at creation. */
+        /** @description Every field of a spoken word that a client sets; `scriptId` is fixed at creation. A field left out takes its default (no section, character, parenthetical or extension, and `false` for each flag). */
         SpokenWordReplaceRequest: {
             text: components["schemas"]["SpokenText"];
+            parenthetical?: components["schemas"]["Parenthetical"];
+            extension?: components["schemas"]["CueExtension"];
+            dual?: components["schemas"]["DualDialogue"];
+            continuesDialogue?: components["schemas"]["ContinuesDialogue"];
+            lyric?: components["schemas"]["Lyric"];
+            forced?: components["schemas"]["ForcedCue"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
         };
         /** @description The fields to change; at least one. */
         SpokenWordUpdateRequest: {
             text?: components["schemas"]["SpokenText"];
+            parenthetical?: components["schemas"]["Parenthetical"];
+            extension?: components["schemas"]["CueExtension"];
+            dual?: components["schemas"]["DualDialogue"];
+            continuesDialogue?: components["schemas"]["ContinuesDialogue"];
+            lyric?: components["schemas"]["Lyric"];
+            forced?: components["schemas"]["ForcedCue"];
             sectionId?: components["schemas"]["Id"];
             characterId?: components["schemas"]["Id"];
         };
