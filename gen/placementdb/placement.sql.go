@@ -11,6 +11,33 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const append = `-- name: Append :one
+SELECT sequence.append_v1($1::text, $2::bigint, $3::text, $4::text[], $5::bigint[])::bigint AS first_number
+`
+
+type AppendParams struct {
+	Tenant       string
+	ScriptID     int64
+	Scope        string
+	ElementTypes []string
+	ElementIds   []int64
+}
+
+// Append puts new content elements at the end of their order in a script of the tenant, in list
+// order, with one lock and one statement, and returns the number of the first.
+func (q *Queries) Append(ctx context.Context, arg AppendParams) (int64, error) {
+	row := q.db.QueryRow(ctx, append,
+		arg.Tenant,
+		arg.ScriptID,
+		arg.Scope,
+		arg.ElementTypes,
+		arg.ElementIds,
+	)
+	var first_number int64
+	err := row.Scan(&first_number)
+	return first_number, err
+}
+
 const place = `-- name: Place :one
 SELECT sequence.place_v3($1::text, $2::bigint, $3::text, $4::text, $5::bigint,
     $6::text, $7::bigint, $8::text, $9::bigint,

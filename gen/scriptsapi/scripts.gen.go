@@ -94,6 +94,12 @@ type Id = int64
 // NewSequenceNumber A number to move an element to. At most 2^53 − 1, the largest integer every JSON reader keeps exactly, which also leaves room for the numbers handed out after it.
 type NewSequenceNumber = int64
 
+// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+// letters, digits, `.` and `-`, at most 20.
+//
+// Example: 1A
+type SceneNumber = string
+
 // Script A script (v2 `Script`, which also covers every field of v2's `ScriptResponse`), with `version`
 // added.
 type Script struct {
@@ -117,8 +123,18 @@ type Script struct {
 	// Title Title of the script.
 	//
 	// Example: Romeo and Juliet
-	Title     ScriptTitle `json:"title"`
-	UpdatedAt Timestamp   `json:"updatedAt"`
+	Title ScriptTitle `json:"title"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
+	UpdatedAt Timestamp  `json:"updatedAt"`
 
 	// Version The resource's version, 1 on creation and one more on every change; the `ETag` carries it too.
 	Version Version `json:"version"`
@@ -153,6 +169,16 @@ type ScriptRequest struct {
 	//
 	// Example: Romeo and Juliet
 	Title ScriptTitle `json:"title"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
 }
 
 // ScriptTitle Title of the script.
@@ -174,7 +200,23 @@ type ScriptUpdateRequest struct {
 	//
 	// Example: Romeo and Juliet
 	Title *ScriptTitle `json:"title,omitempty"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
 }
+
+// SectionDepth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+// the outermost.
+//
+// Example: 2
+type SectionDepth = int
 
 // SectionElementRef Another section heading of the same script, named as the Central Sequence Service names it:
 // `elementType` `section` and `elementId` the heading's `headingId`.
@@ -193,14 +235,29 @@ type SectionElementRef struct {
 // Example: section
 type SectionElementType string
 
+// SectionForced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+// begin with `INT`, `EXT` or the like.
+type SectionForced = bool
+
 // SectionHeading A section heading of a script (v1 `SectionHeadingResponse`: `headingId`, `scriptId`,
 // `sequenceNumber`; the rest added). `sequenceNumber` is its place among the script's headings
 // (scope `sections`).
 type SectionHeading struct {
 	CreatedAt Timestamp `json:"createdAt"`
 
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced SectionForced `json:"forced"`
 
 	// HeadingId A positive identifier.
 	HeadingId Id `json:"headingId"`
@@ -212,6 +269,13 @@ type SectionHeading struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -244,8 +308,19 @@ type SectionHeadingCreateRequest struct {
 	// `elementType` `section` and `elementId` the heading's `headingId`.
 	Before *SectionElementRef `json:"before,omitempty"`
 
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -254,6 +329,13 @@ type SectionHeadingCreateRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -274,8 +356,19 @@ type SectionHeadingPage struct {
 // SectionHeadingRequest A section heading's fields (v1 `SectionHeadingRequest`: `title`; `description` and `kind`
 // added); used to replace a heading, whose place does not change.
 type SectionHeadingRequest struct {
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -284,6 +377,13 @@ type SectionHeadingRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -293,8 +393,19 @@ type SectionHeadingRequest struct {
 
 // SectionHeadingUpdateRequest The fields to change (v1 `SectionHeadingUpdateRequest`, extended); at least one.
 type SectionHeadingUpdateRequest struct {
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -303,6 +414,13 @@ type SectionHeadingUpdateRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -379,11 +497,39 @@ type StoryElementType string
 // Timestamp defines model for Timestamp.
 type Timestamp = time.Time
 
+// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+// shows and filters on; the title page is what a Fountain export and the printed title page
+// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+// title page is `400` `VALIDATION_FAILED`.
+//
+// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+type TitlePage = []TitlePageEntry
+
+// TitlePageEntry One key of a screenplay's title page and its value, as written (Fountain's `Key: value`). A
+// key holds no colon and no line break; a value of several lines (an address under `Contact`,
+// say) has `\n` between them.
+type TitlePageEntry struct {
+	// Key The key as written, e.g. `Title`, `Credit`, `Author`, `Source`, `Draft date` or `Contact`.
+	//
+	// Example: Title
+	Key string `json:"key"`
+
+	// Value The value, its lines separated by `\n`; empty when the key stands alone.
+	//
+	// Example: Romeo and Juliet
+	Value string `json:"value"`
+}
+
 // Transition A transition of a script. `sequenceNumber` is its place in the script's story order (scope
 // `story`, shared with actions and spoken words); `sectionId`, when present, is the section
 // heading it belongs to.
 type Transition struct {
 	CreatedAt Timestamp `json:"createdAt"`
+
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced TransitionForced `json:"forced"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -423,6 +569,10 @@ type TransitionCreateRequest struct {
 	// Management.
 	Before *StoryElementRef `json:"before,omitempty"`
 
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -431,6 +581,10 @@ type TransitionCreateRequest struct {
 	// Example: CUT TO:
 	Text TransitionText `json:"text"`
 }
+
+// TransitionForced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+// not end in `TO:`.
+type TransitionForced = bool
 
 // TransitionPage One page of a script's transitions, in story order.
 type TransitionPage struct {
@@ -444,6 +598,10 @@ type TransitionPage struct {
 
 // TransitionRequest A transition's fields; used to replace a transition, whose place does not change.
 type TransitionRequest struct {
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -460,6 +618,10 @@ type TransitionText = string
 
 // TransitionUpdateRequest The fields to change; at least one.
 type TransitionUpdateRequest struct {
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -822,8 +984,8 @@ type ClientInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -834,8 +996,8 @@ type ClientInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -873,8 +1035,9 @@ type ClientInterface interface {
 	// UpdateScriptWithBody Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -886,8 +1049,9 @@ type ClientInterface interface {
 	// UpdateScript Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -899,8 +1063,9 @@ type ClientInterface interface {
 	// ReplaceScriptWithBody Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -910,8 +1075,9 @@ type ClientInterface interface {
 	// ReplaceScript Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -933,7 +1099,9 @@ type ClientInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -957,7 +1125,9 @@ type ClientInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1040,8 +1210,8 @@ type ClientInterface interface {
 	// PatchSectionHeadingWithBody Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1051,8 +1221,8 @@ type ClientInterface interface {
 	// PatchSectionHeading Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1063,8 +1233,8 @@ type ClientInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type.
@@ -1076,8 +1246,8 @@ type ClientInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
@@ -1101,7 +1271,8 @@ type ClientInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1126,7 +1297,8 @@ type ClientInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1188,8 +1360,8 @@ type ClientInterface interface {
 
 	// ReplaceTransitionWithBody Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -1200,8 +1372,8 @@ type ClientInterface interface {
 
 	// ReplaceTransition Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -1236,8 +1408,8 @@ func (c *Client) ListScripts(ctx context.Context, params *ListScriptsParams, req
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1258,8 +1430,8 @@ func (c *Client) CreateScriptWithBody(ctx context.Context, params *CreateScriptP
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1327,8 +1499,9 @@ func (c *Client) GetScript(ctx context.Context, scriptId ScriptId, reqEditors ..
 // UpdateScriptWithBody Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -1350,8 +1523,9 @@ func (c *Client) UpdateScriptWithBody(ctx context.Context, scriptId ScriptId, pa
 // UpdateScript Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -1373,8 +1547,9 @@ func (c *Client) UpdateScript(ctx context.Context, scriptId ScriptId, params *Up
 // ReplaceScriptWithBody Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1394,8 +1569,9 @@ func (c *Client) ReplaceScriptWithBody(ctx context.Context, scriptId ScriptId, p
 // ReplaceScript Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1437,7 +1613,9 @@ func (c *Client) ListSectionHeadings(ctx context.Context, scriptId ScriptId, par
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1471,7 +1649,9 @@ func (c *Client) AddSectionHeadingWithBody(ctx context.Context, scriptId ScriptI
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1604,8 +1784,8 @@ func (c *Client) GetSectionHeading(ctx context.Context, scriptId ScriptId, secti
 // PatchSectionHeadingWithBody Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1625,8 +1805,8 @@ func (c *Client) PatchSectionHeadingWithBody(ctx context.Context, scriptId Scrip
 // PatchSectionHeading Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1647,8 +1827,8 @@ func (c *Client) PatchSectionHeading(ctx context.Context, scriptId ScriptId, sec
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes any type of body and a specified content type.
@@ -1670,8 +1850,8 @@ func (c *Client) UpdateSectionHeadingWithBody(ctx context.Context, scriptId Scri
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type.
@@ -1715,7 +1895,8 @@ func (c *Client) ListTransitions(ctx context.Context, scriptId ScriptId, params 
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1750,7 +1931,8 @@ func (c *Client) CreateTransitionWithBody(ctx context.Context, scriptId ScriptId
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1862,8 +2044,8 @@ func (c *Client) UpdateTransition(ctx context.Context, scriptId ScriptId, transi
 
 // ReplaceTransitionWithBody Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -1884,8 +2066,8 @@ func (c *Client) ReplaceTransitionWithBody(ctx context.Context, scriptId ScriptI
 
 // ReplaceTransition Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -3131,8 +3313,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3143,8 +3325,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3186,8 +3368,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateScriptWithBodyWithResponse Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -3199,8 +3382,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateScriptWithResponse Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -3212,8 +3396,9 @@ type ClientWithResponsesInterface interface {
 	// ReplaceScriptWithBodyWithResponse Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3223,8 +3408,9 @@ type ClientWithResponsesInterface interface {
 	// ReplaceScriptWithResponse Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3248,7 +3434,9 @@ type ClientWithResponsesInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -3272,7 +3460,9 @@ type ClientWithResponsesInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -3359,8 +3549,8 @@ type ClientWithResponsesInterface interface {
 	// PatchSectionHeadingWithBodyWithResponse Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3370,8 +3560,8 @@ type ClientWithResponsesInterface interface {
 	// PatchSectionHeadingWithResponse Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3382,8 +3572,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3395,8 +3585,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -3422,7 +3612,8 @@ type ClientWithResponsesInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -3447,7 +3638,8 @@ type ClientWithResponsesInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -3513,8 +3705,8 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceTransitionWithBodyWithResponse Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -3525,8 +3717,8 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceTransitionWithResponse Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -6105,8 +6297,8 @@ func (c *ClientWithResponses) ListScriptsWithResponse(ctx context.Context, param
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6123,8 +6315,8 @@ func (c *ClientWithResponses) CreateScriptWithBodyWithResponse(ctx context.Conte
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6184,8 +6376,9 @@ func (c *ClientWithResponses) GetScriptWithResponse(ctx context.Context, scriptI
 // UpdateScriptWithBodyWithResponse Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -6203,8 +6396,9 @@ func (c *ClientWithResponses) UpdateScriptWithBodyWithResponse(ctx context.Conte
 // UpdateScriptWithResponse Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -6222,8 +6416,9 @@ func (c *ClientWithResponses) UpdateScriptWithResponse(ctx context.Context, scri
 // ReplaceScriptWithBodyWithResponse Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6239,8 +6434,9 @@ func (c *ClientWithResponses) ReplaceScriptWithBodyWithResponse(ctx context.Cont
 // ReplaceScriptWithResponse Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6276,7 +6472,9 @@ func (c *ClientWithResponses) ListSectionHeadingsWithResponse(ctx context.Contex
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -6306,7 +6504,9 @@ func (c *ClientWithResponses) AddSectionHeadingWithBodyWithResponse(ctx context.
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -6423,8 +6623,8 @@ func (c *ClientWithResponses) GetSectionHeadingWithResponse(ctx context.Context,
 // PatchSectionHeadingWithBodyWithResponse Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6440,8 +6640,8 @@ func (c *ClientWithResponses) PatchSectionHeadingWithBodyWithResponse(ctx contex
 // PatchSectionHeadingWithResponse Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6458,8 +6658,8 @@ func (c *ClientWithResponses) PatchSectionHeadingWithResponse(ctx context.Contex
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -6477,8 +6677,8 @@ func (c *ClientWithResponses) UpdateSectionHeadingWithBodyWithResponse(ctx conte
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -6516,7 +6716,8 @@ func (c *ClientWithResponses) ListTransitionsWithResponse(ctx context.Context, s
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -6547,7 +6748,8 @@ func (c *ClientWithResponses) CreateTransitionWithBodyWithResponse(ctx context.C
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -6643,8 +6845,8 @@ func (c *ClientWithResponses) UpdateTransitionWithResponse(ctx context.Context, 
 
 // ReplaceTransitionWithBodyWithResponse Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -6661,8 +6863,8 @@ func (c *ClientWithResponses) ReplaceTransitionWithBodyWithResponse(ctx context.
 
 // ReplaceTransitionWithResponse Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -14473,231 +14675,250 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchpJluirZLAbYegpYcCy3UKxcYOWcLemZUkjofHOdvW6EiqBWhWZTGUhzPQq4v68v+9D3AfbJ7mR",
-	"52RmZX2AAMnd7WlHzLQFVOXHyZPn++OX2kjM5oIznspa95falNGQJfBnf0An6t+QyVESzdNI8Fq3Npgy",
-	"kjApFsmIvZAkuGeJjAQPCJWEEpkmgk8I42mUrkhKJx5hzUmTBH7tlV8LjolkPCRRSoZ0dKdeCc7GB+9p",
-	"OpoGzZpXS9jfF1HCwlo3TRbMq8nRlM2oWkS6mrNatybTJOKT2sODVzsXI4prqlrinKZTIsZkOaUpWVJJ",
-	"RgmjKQs9kgqSMGoXseu0VzEdsbAaNj0iU5GsCIvZjPH0hayCR+DX/EWr9WqkIQcfWBO/k+zvC8ZH7GIx",
-	"G7IEf/JrQVetdjSlfMIkWU4ZJ+mUmWl8bn6hPMRfo5TMxD2TJMIncVkiCVniESkA6heCMw16wtk9Swjl",
-	"cskSSYJXrcOAjEUCB0pj5vO5kJHaZJPcuAcYcecAPbKcRqMpUQhFEyZhZr1JMqdJSgSPV11CYW1kRkNG",
-	"hiufSzFjgqvtSEZCwSThIiUzescI5YSFUaoO0tnwC0nEkpNxxOJQkjGN4qbPNx7jnKYpS9QR/adf+6l9",
-	"cPTzT62Do59/aXntbx98v1n6qvavNa/i8K9pys6jWZTCf8oIcMN4SoYrWOyP6uAnNGVLuiL1KJUkSGjK",
-	"DmL1asQnAZnHi0nEG0RwouC/0gdAUoWzcyolC0k6TcRiMiVR2vW5GpYDZiiIqO0ymSKcRzSOWfIC8DxU",
-	"6EZjMqMrBKPGgtEiSdQClxEPxbJJ1D3RC/Q5jaWA2ylJ8O8HdqMH+N8bNhI8DADDKn5+H/FFygKPqHOc",
-	"s0RPQaLU54yPRTJiskl6QwnTKwylRLLkPhoxEklcfEjCKGGjNF7habJPdDaPWa3bbrXcs5xFPJotZrVu",
-	"y55QxFM2YUn+iK7ZjEZcndzWx9SFbyxcYzZOq2FH6gCubKceodLnOcjY+dcDL3tEA7CxHkg+3wylo6P9",
-	"gCTZDnis6LfaiyQLnkZxFWQAg9RO1W9/X4iUqhNOGGdLFjZz57rLgvFMzsJ1DAl+fiFJFOIhKjjjlwdn",
-	"YeCeKxnRJIkUJwCCozBWkyJ4ytxYoe4h87k+Abwtks4YiUK1I8HdQV9IEosJiSOuybBGm3MxmUR8Qm5w",
-	"lGOACFP0Ux2wzxM2F4miBoSSeSKGMZsVzrXWGb85OnzzqvPteDw6PDp8M/x2dNTutN62Dukhbb9+vSP/",
-	"umZpsuqNU5ZUHTsebirIkioaz8YiUXtMk1XEJ3uf3gdG79ZxzCWjd+SexlFIU5EgpQeEmSdM3QTg8R4J",
-	"WRLds5CMEzEjipiOBE8ZT7t5iSLiPi8yt1SQCUuBq5ELkZL3IozGEQsDsozSqVikhJKhCFeKfcVMMZ+p",
-	"OpAI2OhUiQ7AXsPiwXx46dfezD/85a49bt38x/ezV6cdenTd+vTDX/zaTofy4NXmNKEzlmrJ6yxks7lI",
-	"GR+tfmSrMtTe0zuFZngwRNKxRs87tsLLNlKs3iIhYG1IUzqkkpE0oVzSkRpKCWDqgWUSAVL6fJ6IlI1S",
-	"6QFsNIbLueCSdWHCOUtBECB1GPWOrTwyY+lUhB7KXAr5FTQbhCokQ2YGE/h8JGazKE1ZaEUNO8s4SmRq",
-	"57IEBMVREliIKKI5j+mKqXueLBTPoTz0OcwgzeEd59eKK6GWAsCalNzAQnXPw4iFBtf1EhUC1KnP02jG",
-	"xCL1CCWjhEoQKeGmjpiUxOBrBt0GblUqTqiIRs9dBuKX3a26/bgemUZxTJIFlwpTJQkOW0cBCc5O+++v",
-	"Lgf9i5O/ffyx/7ePZxcfb2/6iLYkgIt8ADc5OM7OWeEAPEB9HkbjMQPiDPi9aezr/u1N/zRokkser9Ru",
-	"7VFp5MjQqquGTth4IWlM6sHhp09BQ/3ORQrCZQ70irtP2ehOnfmERrxJfmQrSSiQlRlTsoy61SIhnUMy",
-	"FYtENn1+qzCAcLZUhGHBSJ2ShPJQzMjt7dmpRyRdNeAdFJvUgxqUnsUcAAa+rsROkgqgtozq49cv4KWO",
-	"1K1CXKt5NU5n6n46t/BAXcMcwaOfzhmfpNNat6PEk1nEzed2leB4NgZiVL7KAG4kMOa2gWpFojGSOc1d",
-	"jRwdSaSPgjPN6BRhDQAvOWE0iSMryfu8bvUu9ehQQV3Lj8GrQI1FRyM2V6ecCnEM8gYQhheA20ApIv1Z",
-	"jdRsd/xakAn4USp9blamRlSQbqhXg28CUqd8ZdbtZWdCFaboi91Q+OYe0zHyg5ROpFq9IrFq/Q2NMOOF",
-	"kokR/w9braBJeurGs8TCR+N4uxNsOlmtstTW6Ah13//mv4uKwtuHeklTePvQ+F9+7b9LX1ZrD2uUhis6",
-	"YURG/2BNs96/L1iyypYLGkNurSEb00Wcatl4Rj8h9223NC7qj5XM+HI8rpT5LqxiEaVsBkKAvIvm6xYl",
-	"cJjKVbW82lgkM5ri1G8Oa95jIsINrKRKvjsDdWYcMUts8deiNAKLVCwoW6M0g27ixv+asHGtW/uXl5kh",
-	"5CX+Kl+ehbg4vBVbrg4fBgwHNgKqn/50FgaN3MIPqxduJ3ziygf2Cm+3+OzK51Z5VLnK1B38SQt9UG8j",
-	"6wcB6Dsafo9yuPqkRT31J53P4wjtPi//S6Lxx65SbS+lUSzh2tF0IcnrVuvYsn2lG7wZt0cd2mJHw2/D",
-	"w9ErqnaZJCI5EaHa0ne904/f9wb9D72/KZxlUtIJbBUOFm0zVilDKstCsuDs05yNUhbGq9rDtjvvq3mv",
-	"9bYRCCVzkp4JSf6cJbBzErI5qFlKtDFrkEKJYQrhstUcW2F2SSWZ0nh8oLh5ynhTLfM7GmodaV8op1Ea",
-	"sy7Rd5sgrSMxcELFXtoF8P61d3522hucXV58fNc7O++f5oBszgmEFccQlI6m+t4DWJ8PwI7qqFY7o7Ei",
-	"WygUDhNG70DIXsTMqiW9q7M8UI1uQHrkzzeXF7h2EDBQIiLsE1XaOuiZ8AQwO0/J5reDdwffIjeb0wgO",
-	"cZEkQmmghMkRnWtdkqZkJmRK3hySmN2zWKrlcCaVlOqpeYL3vfN3l9fv+6cf1RSBI70PV6lavaLVVjSC",
-	"HUWcBPogA1KXjBHfaNlqExGTfq3RJAP2KSWzhUxhMwpHqLGITGlCR0qwvv1Tq9VqEcpXyylLYGiaCWRc",
-	"JCTioOHpHYNmJbWJNiHAWLrkSsh0krCbv5yTEeVqNpkqiTydshmpByXUUYT0wau9E8kwCkPG98VhNAwj",
-	"/yGcsRB1okTEWjFKCkj87vL6u7PT0/5FiULAOwmqLDEd3emRosk0Vew0f4ufGY8du18kUaH2yHCRAqhh",
-	"YY+uiNQDu7egcYz2D/urkgE/HYzFAlDgQA0ZEMUJcMyYUaXAqYkiDcdMOksZp2C3zcRb6XO0OgeHrVcB",
-	"rDQ4bB0qse2i4n75AK8fqDwF2ke1u2KfA+8YFi090nY4nvTIYYvIubhj/INIQvVzh1Dz6OsM40/UrJ9S",
-	"WUCMH3o3H0/7V/2L097F4KbMPxDFplRqAq42cUxCFrNUozlqwSIhC8nIiMoRDdm/KW767ERPHwNqnvkl",
-	"ZXRCk4MwCuH2U3mnvQJ6aTlSaNwQYdMhLIgfS00PYzZO9Uk6ytWJ4OM4Gu3NhBZWW1S6Ly7QUQkLh1St",
-	"+BYOK5KkoP0BMoL2gRNkqrWZ5nlPKCjMH8ACaKyoy2rjQkh9nXLf8IhI0ItgzC34BnCLCI7ImiI4yK7r",
-	"bBCesT1NRZLGq4bFBJ87zjZUwRyXomOz2Nn6qJnauhU1a1sbJEEh50rZozEcxr6Yt4NgeXYx6F9f9M5z",
-	"iBbpRRB48jklR+5IgWDpWiTsOHepozAvAowjBfvIOjxiMZHAYC9E+k4seLi3JI5k720BIDcn12dXg48X",
-	"l4OP7y5vL/I3UL+jiM4Y5n7ey4WfvZKqlrN5ZBIo+xTJtFrsUwu7oqtY0HAgxDlNJmw3OLkguer97fyy",
-	"d/pxcHn58bx3/X1/vXTMPo1AUmm3Dr99/fYNiHnyM0nGMKGi3mp3YNDVZmWjBoENSZJ6m7yPvkOpDLzk",
-	"M8bTpxL3jB2Tw46RqfNe7bHhrEVt46J/9v0P313eXq/BMnCnsmgyHYpFAqwqLMwAHvNnBuvcgEYzR+qs",
-	"wVUc3CWQelCxmQBMbVSb9Hw+ZCsBvhBJGA9JPbjp/+W2f3HS/3h5O/h4+e7jde/i+z6yAbQdbslkXEvy",
-	"41zGjL4dj/H57kyGfBk85iqB2YCavANvw946St4K3CWHBVS/uu6fXF6cnq1TrXOmZcenRWTEwb5A7eDP",
-	"iO5ZbIjB9YK11tISs0HB2XpCe6MNME+lKdoE/krh4pTFIRmuLCs4MlEsOQHY2iLEPSvyMXPHTi4v3p2f",
-	"nQzycF8KE7UiM/OlmDOyFIs4JHJKE2av8LMTcCQeOFXM6D0jakEFtgd2JMGNa2A9/AdCvKd8pa0Ecn+p",
-	"SV1q9Mm1dUBBAajXvUH/4/nZ+7NBAY97V2ckoSkjYBPXbJA9t3yAwTQEAjFmSB9sqI1GWB0m8EKSOUsO",
-	"RoLLxYwl7tpoHIsleDHc3Wi92oYZWPud8UXPqZQK+C7+Cd4k1xnUfJ5z/pmYjPWa8yb6WAUs/fRLJ1YA",
-	"IHXL6SKdiiT6x/6kDKzMiqcDGWKf5mAyzh//7UXvdvBD/2JwdtIrYgBF2wYZMpooaQSGEglRmGH939oQ",
-	"/XnkIYwfAS9WZnQBnsrVLTI8HJdZDwqbCRpdQnOrVxoZzRsgPQMYjywTwSfxishowtEymUUtoFkFpqbc",
-	"QsCMtuB3XCy5z0VCEnYv7kA1//Dhw0FvkU7Vskc0zdlwABzM0f+pFHxLtCqOWx2oQ7MnFAUaTdVN4xNG",
-	"6tfvTsibt69bDRMx+h2CKGE0nv2bXzOGJxr5NQ8Vpn/za9qw+BEBWQtyXovaPkPUNkZq4CW4p1FMhzF7",
-	"GgWMaaqo7Q5KJBqXQCq5vej9tXd23vvuvP+4owKQIVv1814LG1iC8aKPeixgMQmjo6lazDFxgNF8Rkql",
-	"YzTUHH2Ivt1bA9Hc8vCwxPlPQNxao8IaF56R52lZ3dROBYToMx+L0dqWLI4PtFtjuDBKR+YtAmqRV3VB",
-	"cyjsLWislwtuuVzM5yJJWfiehREdwK3ZVwu+vbi5vbq6vB70Tz++75+e9T4O/na1QRUG58SQkdIUn1cb",
-	"VtAKinMGTfC66oHVvL3USK3VBFHLok50M0khuks7SUCCO0YLKsiqEfpxIPIFjwMlKYz3DsWSK3FWcNYk",
-	"Pe03gqBcCnFPmaQNGuLFn9rgreFazRRjcmHl1YaX8z51/vP1K/I//+f/kjYGc4A5QNEt1Hl0LA64uLQL",
-	"5I6xuTQOMHW3y0EBJnLhqNV62z466rw+fHvYOjpqb45i8GqnLiDLQYXjhLGDlH1KifNLEye0cTqt1qOR",
-	"O14tjxuVRwgYIcYaAIDKNpBNzTlPFB1MI3RtW8JSUk3nbBSNo5EkddD7x2PGgUxAnLtn0QNGNyyj4dl0",
-	"AKVHqP9zAHVpI84VK82cKipJZnQ0jTg7UKcHX4xEyLqkwvPmVXgcg4xUeD4PiuY99USZqHgkGFz3Lm7O",
-	"yt/nnSkwZoWSC8OeXF71P74/u3nfG5z8oL45vb06B2nrY/+8/75/Mch/aVQ2XGhRf1PPnl3Apj9enfdO",
-	"7ABVFhjYVZWRRQ29xkDikfUGj6BkA4SRqmkinEN/8MPlKayod35++QHHd8IYYOuVcgOuUdul1WPF34qS",
-	"q0cc/6BH8npNMTq2wr5bwklL0YsY+cNiRnmGiHIxm9GkCq8f3LCTnxwkzwb/2b4khv/FRil6n6qoBia5",
-	"3DMS2biYaqq1kTRdsOVNLounaipD9gXmwlCeUX+REe4nklxjyoBcBVD/JUmEmIFRL8slkWRKeah0C6VU",
-	"ADOJ0ucl1+hdr0yYQtNt/b5DAnwqyC17JO7VCnGnQAkVqb3vvJDmeUOcg4ax3pmUNJ/TMDSqSp4Kox77",
-	"mGCAE/Tw2QdPhwqEvfSxFwfRjMmUzua1oiyx+T2XrYEckQXFPRZD5dVkBdbNE6aUMRuTlQf/fccwlzs2",
-	"TwEtILYzjYZRHKUr4P/opZcYaw8vSzIVcaj0X5MWZgJILpUU4dcgDF8hmFJJnSkbeBQ7XigIMtruqAbw",
-	"6INXW8zDPU7KWEAfeeevxlBaoD5OuCGuORvRxR13dVXEKYd15SsD328Ihax9iOI4ojNyM1WC5FzpwHnJ",
-	"p7OF3IOLuKqkzpcgT05Y5nqRxyTQf+k0p1SkND5RCncAYgnkAmp0k2WpKDahsZtRQdjY1Z3iS81Ngqkg",
-	"unU7dALsw7FoklCI7cs2timE1lwU0K6yCLZxFKcsgewATdIUHDczmep42TLeyVpucZ4NG9ZAW49qThAg",
-	"DdFdQeMr53zGNJbMW0O7X0iTiekQcT2k0hrBjZQK7a9B45IgCQM/mNKKEYXJLY+jO4UkHqGa0htLFhpi",
-	"6QqUriEjbDZPV11t0QauxUmAJD2A6HNnpYGWjUFl4wpnm8/EDfan67tTtMKJ4wDrT3RgJihoK+rrTaTj",
-	"WsyYgCP68yKOILzboRuvt6Ybt0Dg9sOrAdwTQCiFNZga4aBWbmyFYDTVwWeCM1RZ4aABSeBFsMSzkAS/",
-	"PCB1wp9w0RLisWcRdxfW/iIxpIwMaHDqo2h5rUba7Yprd12l4Uqnc5hYCnSf64SyE8bThMbECMIm/1Fb",
-	"nyCZOdAS72A1ZwEJ9ByafejfTOqmnvhFLpC+Sq6z720nMjlLeBTYOVjCGyXtw/nNc5by86NHYxZQvgnq",
-	"RUw6Kx6Cjg9YB2q42FwxkJ+MLVItJLvr5sviJfZqnw7Uiwf3NIHjUiOUl3tjxsw28wOurFLML2MQzWT/",
-	"NgnyQ1iZvuseuGeEDPW3z4O8wBuY+CaZEpD7G01SfERxAQg9Rt4zE9rRZjmZcYn6vI5uWoOXMmhU4duv",
-	"rRFYYGyH33cRD7dE7B8jE2b1NJ1j81S5p7emc7jC31a4zyDvVQn6BUDsKfnnLsEJvLevcMbZspyKVHXT",
-	"kI92SQBbCY4L0hOQY4VHgb5Vns9dszDKVCTASBp1Ryl6peFFas3fVq2XdEUwT6B8/3xuYxKilEwEk6Su",
-	"s8rQRM7DymtIN/mIqim44oYPXo3m7PObXncs+Q9eDbe715T73/49rvMeF2x7WTOHSY/rijSjs8UQFMiH",
-	"AR9EWTq3Ctt2mlueF1VocJ9b19xOQ8yxnSI4nqoRIqT20AeraMPuemF+N66C+BT6o815jkqZKZF6KkVj",
-	"hNQxlplXE5WIKsLxT3oXP4P+VTq5vB7mEfYpZRzPx9XIttGuvoBTWAfwH/UC8jD8MKUpUWsDW5C+DuDr",
-	"j5DUKYU0ISM6YzEZUcm6ZCT4PeN4RvGKBHSUosDLOHDVeSJiMVkwkHzZPNIfSDCaimQh0e4BCQXxIlTX",
-	"iPIV0erbYjQlS5GEbsY/lGoAA4scJYzxeUxXEmtp4FuK/kgyohySkdIpixIilrzo54EFqnuVpc//RA/+",
-	"8fNPvYP/oAf/0Enxr44e/rXKA6SheI2Rimcpmz2KrXnU2VEg5plz5rEXyn6cTSKhO/CG+6k3uv/NvO+A",
-	"v7m5TvPdmVG6oH8Ac88Zvp35x80XRVZarf7Krfa/yaF+3zGV0OqBFpi1BCWtk8dJqEMnTwkguykyhXn2",
-	"hOI1k4u4wmy83lFQnHcr2EGRhV9+tZvw/NdgK/tkQXmhoBPQ+ZzRJCtsWGHE7I1S0vbIjSJMkBOyqwnz",
-	"Ue+tdXspVIRsZzQW6JWvM8l4RKZUV/tKSXsP3/JNKpLVE8x5WRBJyYIHxSqdKpFozxuu0AIFJc3CLqG5",
-	"ojA+D9waEIGJRKWmiExAdRBcoKMDIZsHeJH6NYwosDH1e8TJicmv9fl7yukElvorW/kcAD/dxlccbLOF",
-	"L3c6dM2x7GBg1ZnLcHYO4LH4koU1yUD9QnpuOrQOTsSBX0jN+LVJkRrjYZagpfi7fbtga8w9VLxwmZnG",
-	"VbYUXTxIoxmrfCWbqOJ+Okl8DigfMwfmSEoe7gStgT4P4MvAw8QNXYpoHaAbx9Z8CJcDIrV0WTsPKzlZ",
-	"MmctH1DKjsWCT5T8/Xw2x13tek7Fm1/BDMg+Pb4be6gD9fSDl68/swuX/3Uth4UyOa7xUG3kmWyHGXie",
-	"bjfMFf5CXTAfC7qP0c/ntjrI2mv2GYx+BY75+U1+5Ql3vEz7XIYiyqkvN2PJTua6XJGMiLtn9lR7nUPJ",
-	"vwxbnQOL38pMl8Fs31teccOrzGrZY5sta2Xl6/eI8gM9S4UMlgkMVBJdI2uTjnFyOyCDy+7uykW2mue2",
-	"0e1udvt1Dql0IH/N2OnG1gK2dGSbCI7hQ3BAPMSizSJhWRyVgYFTEtPk6UUpSYXYWdtCwr1IonR1A3lx",
-	"yHTm0Y9s1VukFbU8e1kOnkad4N8PeldnmFqPqUoeFpvGQFWTkKZeMQntgUmfp+EsggF9Hlxd3gzIS/VU",
-	"kKv0K6diyaHUrGcL/0MeYagjYaCEVogVUKdUTk00bGVZTLvYTOLG7SL3owlLzMbx0zsDzz9/GNTKRObP",
-	"HwZQY6Snk0bh/LpEZ+VhwwPMuoM+B4GSieVCa51TptPHRPJCkss542en5ERwzkYpmSfiPoKElcTnOjPS",
-	"moVCNo/FyjRgQDn9h5vO6zdK1k5YihDE3EkyEkpfgqrSlIwEH0eTRYLZDzGNZj63okiAbwQNL6sPBu9B",
-	"Vo16mARQFKvp84HaFSpa9yyBatOKsFy/O/n2bec1qSvIDCGXVGfjzJUyFo2YbBAq72RX16xVI+s1sdDn",
-	"NJ6IJEqnMxzaFm+t4/YywxhuGrerdMbVbMbSJBqpi+MUXTZgVJq8Qi5PB/sGXHAWKPWFfZproS6SMtBV",
-	"WJHowte6tq+nBb9FGCAeZqtGfMPM0lpXI06GYNM0nWPKVcTHwmSNUUzu13j5Tl+T3lnJfVo7UVRAF2/L",
-	"NFkIUDaJddKrsifJfAwKhaLXYMyW//O//1/DJMH63NWIc68EmglAXkTvtE8ubwfNQL2MGGZTqkwICY7p",
-	"DBdJDLwerjBcer3hCK4Dx/xZhQJY50onh7l6ugnXVvceGrLooXyOwf5Nn/v8X/6FnLhx3j4f6OKG4CEg",
-	"cjFniWTWTDRfDONIEQ9y34EagApbuyRwS+cpKMSRTG90GLBHtO1W/+zz+lVvcPIDQjbQtQnyLiUZQAKD",
-	"dja4ZcW9LJf0DDEPI0TB3IHgvm87xeqkWmmYiPmchXDHoTx8lwQ0DPNzBqRuIlOLKNJAd4jZR/E1Lpam",
-	"C0Dm6VT0GBeMis99m4RsFMN9HC6yWmoLyRrZuoOr2wF5qdH15S9GRXwINH2y3XK0aGZBPmQjupBgMp9A",
-	"eYcpmoBKwIdif4zAETRJP8sehCYIdeiIM1yRKPTIeBHHAOI5TaCeIA7l6Up1HigIIVGHLb3KewLlwMEs",
-	"b51MyKWd8n+QaaDGMxiJuQP8G3JTvKhTiiky9kJZZ5RrgFUb7Tq5z4XwLf2ez0lmDvq+Xwn1l9lLsEms",
-	"zQcsnaZ6FYAZhKw7ODvES43ogW3fE6VNtcuBa2ijd8bDVm2K+uYbR+P65htSL20TzFINp3jJCnYK5UUs",
-	"vV9rETSG6wqjoCEsTdjuOog5h78eaLqHhqPvQ8+o5RSKRko1gYYWiCybDZ11LRQZSLyciXsUnvSZmO/N",
-	"AajhUewCmHWJhhmcRnW8VL4eGFgm9D1i6Nq1Gbpg+db2jdSIckTSlewC3LR5RK1O20wK9l5rjc+Gc+0o",
-	"5MKk2NjKWn4N7ITLBpwMGH1gzVwradKkCmteoD5B3XgiUzbvkmhMWISeXhrFmkmO4kgtCKqoqwVCMqvG",
-	"dS4g01UyXS1Crx7gV7KsCr6R7QG9sdLT2kM24r2aHl2C4LaG6ipLukIBWOYrCAGmAR2xORhsJll8z8p5",
-	"S11LOC1bp6W9YBlVk/wO48uMjEgdxsboaKr97XVE7ji618KWQ6E00UfuZfi/ve5KiQLOft9RM+BpSKUz",
-	"JHcsJFk+F9JdnYYu1SnY7arbp0a0CpOpIGZjZxuG5Ga4xKsYIzBqROWMWgVIrRQ5nqO2mlU0A/eE1sfw",
-	"BsDlh4R2n1N99a33DKwIGq37ITTFMqCYRWEYM8gk24ghL0BqaXTVBp7hirXV/a5Kive58W578PuQmRo9",
-	"jOuIF9cwCkVupgljuskQNCuoSitukg9YzcXnlK+8XB2AAr0B4OLOmqRgwckqyEWyvGufV/s0ChH4yB0g",
-	"6MS6axCe2VyQb1EO8PJ5lBX3KmYJGHG5Ot7fywX7l2rlE7yECn0SpdpxyUhC+Z00h2XL4UzoXDZ0VAvL",
-	"im5ZIqMIvOAKY5DHCo65t7pkgs+xZoJTn2+4ygNWSS/xvelkouspWEaGqrdtzodtU7CNitRNaoAHAxl7",
-	"ISudUVbM101K8PXjrWoEgqqqBKrQ041pzIFoyoNbwBYaugtMdUq7KUdGdEFBjYA+129VZ7x3s85JUtsd",
-	"sm4sBiHVukFBASiHcDuAbTZ9Do19RtgLy+HArhVScf3bQdDIV2QzjA4LZyjybo7QEDptckJWNBIcmcVo",
-	"5XOQhNcWBM1zLqhYRZ2Wl/WcZcojf2oXDVIQLa0766XGeavtU7bZkW5yVK/uDOnX1DWAfUN9gMHJD5o0",
-	"n/bP+4N+mSBjCyxdeA8HP7bmoXWF+AxmQj35w3YnIJX1FhCRzUlrmdZSMacbpE5Yl7r5EzTKk+Y8snZO",
-	"FnrmKDTjQPEuaOhDddlNuWol7tF0W1L8EQxkIMU47Zb0BuH2IibAXLZrlCIRZoWFUvi8Z9LsnSow9XL9",
-	"Fx0BsSLBn+AzmbEwouDjb9hKNcWWAD7XbY6u352QbzuvjxooqJplKfFjOY1SJudglk/EAsp8eoTxkdCN",
-	"vqC0vg6OQgwMfH8R6EYCPgfThXqo/cZpM6D7DtTVs+G3r0bqnzENA+xw5xT5Pyb4iOJjNFY/6YRKXSVG",
-	"zatodKKjCAnaeyX0KWBVPQxCxubqyLKOCablAl9p3iGxV4EE5cBWytPMtFCBxJTyRDKM8uUiUUiujVOF",
-	"muSF5gg+rwOnaDVybRJMMTK3jUL7VRerEpMXDy9slzO3u8Ox6SiHZih93sBhguMymcxDIZK6k8TCmLEq",
-	"uy3Akam/oPlWGTzlqi0GtXu5Gmzm3mW1urAHAs0Vt9OagjqWpegSCrZdoIb5Snb1HYy9utpckFmWdUHb",
-	"LczokJ+Fr2cWeUUn+0oMd3ohTLXOk4hYm8RRUM92W93BwOcIBl2Gqdz5AMKdoRirAus3JMAKHEGXKB3Z",
-	"MUQJDr06vyEBEsKgC9ipu/VCtzj8GQz+Qdcp7eSRebyQ6B1QT0NNbng2UmQ3DbpKmAa52RAm9Qgaj42C",
-	"rL4BzmE/vbwTfKK1gF6uQC+WFcTKhfmGEi56tQNSURtGQRl9hPluEz7HdhPY58GpIKPNUJlRKAt7ybe0",
-	"RcN71zKtUjcJg/0SW0hYM7aaUelb2EK32MzUQ1SwtTsV2bDlO4EoHnaOAp8X6neaawSVoaS5PvmyT4B2",
-	"yOrd+lEBxu6SwNapCbTBFSowedUlmI59HuhiNvC40g/nTMxjduxQNRqGkkhbQwpivvUiCqWkFLnBenwo",
-	"AtWLypVXaQjyyA2TICyoG9x5Q3QXjIYWVbFnyxDKRo6mTo/H4HXrlQLjmipEx8RWzTRvVPUyIhNQp4PX",
-	"LSWauAWOmuSM+3wo0imE0kuXwOZ6HoEnIo5GTEcea/fC+7NBzastkli7I2T35UsxZxxxqymSyUv9knyp",
-	"ns1yCBzPBFnjiNB6qhPU0611mq+bLQhbmDNO51GtW3vVbDVfYRT9FPyML52KFZPKFr1a3a/Q9Kkc6fN2",
-	"dH5jtkUTGOC4FiORrakbPDfpBz7HShXoi9OZOcbHg2UW6grWBxGXjOuqSXIx1A2goODFMYEj0SUvUPiB",
-	"H9QNckLZrWUCqJRTN6RBQM2qXOxxvsLISP0jja1Ia5xZ7Q0m89U3FKJqB1sksQQHlhQyvr65acmnOF67",
-	"hbLOkrRbLSXPy0zKB2OLGJMMETxtOod+7ImiYuCDoKl6u4U46Pgyat3aeeY1qeU7wf5U2S3S2J2Q2MLZ",
-	"mMZMOmZTXUuPRBMu4DjUSa1r42fzV6taW77eorXlFktElNl/jbr4whP6b1YHLWSgfomtGbd4UHdPfPi5",
-	"0LGu02ptX/JSYr9JDMACidGpgQMtHU1AU8spXfNTVoZiTY0fJzK01ml13hy02wed14NOq9tS//uPCh99",
-	"SnXE/VJAdPrBKBHQeD6GwltNN2ARQKspX0WlECe4ct3slga2FQDd4Kv2w8PW9Tqd2kQVxTorqhNBldJD",
-	"PKGqge1JvnRa4sEr7cdfyRXFhpdePf5S1rVMvdE5evyNYvH1B6/2epsd5RvdwFuvttpUVi5YHQxW4NPU",
-	"ijgVh+gEC0Tob372agVRGeq1Ut1HQ4mrZV52ovXwzAjPHfGhowRO3T5Cu0ydBKGsIkTZcO/zwF6JzCGt",
-	"PoAxzGQsGoETHVE44HGlfc5Y28Fq7XO34BmprHdGnCpJlnVqddRNck2Y5b7aVBOzcepzJZCnU7bCeI8h",
-	"zA16KrIfhEIVUzlxXPNlrvIIkSv0H0diB3j3nQhXO9K5RFGKHKF7hIrtQaLWUqWdqYq9/Zs6B2XlrJql",
-	"vqcPJcbQ/twA+5LI/q7n8chBuI1g8sXD+wM6eaxqODzz4NXOBR7HY8/b52BRv2OG0tqCoVR14FPvtreY",
-	"rdjyCt57vc3WKiqFf2kc8MSGCxnquhUT1L1E1VgVERTIFGNW1TjhFL6XbjCyy1fczo06/qAU61Z0wden",
-	"LGENDzu4rw0LqVfZAdBAClEO9teRbohJ6mtsBE2fWxeB29cyyHg+qGvgYeEr11Vlur0fBaWi0FAp2+d5",
-	"026u22RD14MruCsgPE+XNgP9XAdUyjvd8gqCcXyOeiU4Fe06M0OHdreR5TSKmWsihciXXJsDUgcrCBqP",
-	"PsCO8mDQgavmICdCt88yxmg9eUxl2nVjebxCah8PoQ9n8VxSxwaW3/gLMlzEd3ovGAXCC63ANWYUEtWy",
-	"ONIosT59+ZjD3pnAoPKNcD6arrBhJE2qL4KXch2wpruHsbESDlMBQmEP2Fd2mLrUglb0TXAaggwiX6hj",
-	"AcP4FzKLwiVdFT1hr1ud4CWcnYeI5XZI0wjgc5nSlSTW/eocmG13BlUo0TiATqpik59xxCNpTBX/JYaA",
-	"KtgK1PrUINzWRHgbj4eFTGSXUCURIhXZVyIcwwpqZX3/1LavraRIqRAewWpPPLT+6hwGrlP79QXJ6f3a",
-	"QGPTIrSmPxQiZlTx5bJeflidaGADf3lo6kbnbqTntlhA9xSYp1FdiNCdPoFMi9+5LHD4+Bu2x+e2wkO+",
-	"ETOw/84WYkO5Id5vwPw7W53U9+gkeAZ5Qd+QfeUFr9r+6wrBqBtLGwPnRChA8IETdICibKOJkdyLODQV",
-	"fix/Gy5ScPCjDxUa8hWa+YyjOJa6i9m8SS7zjHQhGabcaGqFln0zOjSYkVX06XuWWuL0RNPa59CgnkEd",
-	"el1UhzrPrA7trQI9/JORsC9JnbhW12xX4uBY1Hbi4zcGixWjnANLL1vjdKB66iQZwh1OmA5j4qFuNGGZ",
-	"uW5ac9/JyEQD+ljYhEQcyucmCAaDVnuFJAMjXY9iRpP1Nb2PbY6qKzma4DAU4OmOxkKyyVbo803Gwib5",
-	"bjGby4zuHqNPN84JbxCOhKFVmDoFYLbBVFU08dZJ4thfZnua+Y7ZgmmWmpabjSOwnmKqIwcEdxvubrTL",
-	"p9KuIZHFfNltTHet/YAVfl7r3U7w3opvOcD/bTlYFkjLxfIrO9Ps7Amy9Vdr3iPsF/E+E1A1P4pXu8vp",
-	"80WFnI5RzazUwsgNjb9vv5BrU8mA2WE1rkL6n8+L6X/5rD/iJv2BLwpnj9k4hbYZkURGy8JuzjsFJjXH",
-	"PTVkkEKJ/qenMDuygdddu3v7rZjdroqDIaiKgr0XMiX9TyMWx0ZKOqczxrG73iChE4aNAn8lLxXkhSyd",
-	"ljvPzu1+LTXradDdxNHaJRfVq68c7StH+6I52nWhtdLzOKhsRvPaiMTBporm2vQbJVVBisXc0XEpe7vh",
-	"+fyR+MXqkEAax6UKTrbKelamwedOIRBIfFAvav65Nj11zhIdPTiw/Ve5MHkHJt6wS6iTgZe55LSvDgmY",
-	"GBNNedHbgpU2aIh6ZpMooR/7uTueBYh2XhtSmC+tsDNH/Q1C4ugIA14tP9EVxH76ZRvW4RTAbZvK4GrI",
-	"IlcpFit0GA2Ujt05psHbuLx2eXkduzxTPXvjAjuFBdratuSA/JUlglMwpCyGcTTC3LfNW2hXRuOtCT90",
-	"g/R20vbKzSEeCdbb2BHBbRDx1Vj5Jbk/IGCQbuYMcLAunzK85jMaPysjEXthKCt6bdWxqLEH+2CcQYWg",
-	"VFSirCxW54BOVYaPrQ9ttGEVRX6ouAu6s0FPtJReF/vwuVPqhsbpFBz9EQQqmHoaJaAfwwNZbRnbC8Ds",
-	"Qb08ZD4HRzNNFR9t4vwmG0AXL9jUL0ixRN2B1+cfdHUMyGvvYoqzLaRRCUgn490jCx4zqdP2RLgyeaxI",
-	"73wOQDRlSStKAdQ3Zqd3yYZudD4vZqVvLB0wxkrXjmvuwoK9cYxl69Ip5QSTKCGrel1xAJ38Tgq57zbL",
-	"3d6hdVnuPi+kuZPts9w3prKvy17XmeP5BPYm1FepSmDf2AJqi3z2DXnsx6U89os/taFQwcY09ibpYyAP",
-	"xB/R2JRPySwXPr9JMWnBOQLM+tD56xE6S3K1Vh6pYjHPSnHociylNFEbC1QZnrKriNgr1vv4baOEbTFf",
-	"R4+BtMEsv9a5uUoM6mRiUN389KqhxBprjTBjOvXiXxXKwds2iA8lmcyVuexkHXJATuh8ETNFqUQymtIk",
-	"BI6XLyucbaOXGjRseyZkB22BeYJUhzjv4l3Nb8iZIhNxTWcYZ8lX5iuU19R+1vtvlBI0pPFI8BVyt2bt",
-	"qbC4b+dhcN8Gou3upVqire0tYearXq8zyRT4eioUg/ocQdxloO/s56k8F0eLONxNizjc6RQ/Y1x3oUHb",
-	"dicFYXdKlvBMSvajPTz3MLZBQaTwnzcs/HOEgtkiUn+4KPJfW5PqhWFZN9laa9rSvGfq5WGK4v7qVZUv",
-	"7HtI4YZaCxFUBSnpgliFT0tHXEu/uoRa7pI7hR1ByfJ8TlMxi0bQPa0UjAKyk2JBjSYxFrEsqkVJonpF",
-	"Tv1RPT0Y93xuwnQxAX9JEycWZFORwspahCZ0OpI2eAVCrEtWT6sUamlUx6mbYgxZxV9o5JPSdCF1A21b",
-	"YaBrNAyQ5wullQKnYRPI8BoM6RLK7yXO8051hrwg7vN6cHNyedX/+P7s5j3UJ2p4KHgW58R6Jk4BPlLX",
-	"1a61xGrrOkGcIA4DNRissH5yefHu/OxkoMdOlyLDniUENGLRSyP8N8klh5QCI88XkwGUQG9jhFhISi3H",
-	"tMk50/8Qwi7kjq1SA/X86vdtO57SwOIVoUSXcGhU+z6rquHWniJQyyWd5+SPrEHcT78UbKW5XmCdB++X",
-	"grEy93v74efduX2h790apm8PMhUoCGuNR11GtrT0oK4rBzQ+h1OzBLecUFVqE/dbwlL30KsAZt8WJ2Ch",
-	"vXxcLPUFjFLpAPQPGcBuzuCr0PKZhRaNrZsswM8uwvxiO1tsn1dXUfkvYTGDgjKgbmiOdZw3vKF5Ikor",
-	"BAef17MCkZAhpBNNKJnQOcTjWD0UY+Tzfcsc8SDXV099wKQvn0NX1zVpetpCKo1R2bbi2y65rutzoMEi",
-	"0VlFJIVqHpCXZjyeYMYjOnFGmz5tL2YTnQSv5+s6zhZSZxnIKGY8jVfZJEo65EySBceWUJDsuHN8kc9P",
-	"zbRFMx2eKxrqsoPdzWRnzXTu4JgGZspAo8662WZ3Nq6steTzLMsQkxLpUCxSJ7HKK4/6KqhMdlyfCvZE",
-	"818u4mqrlKvCHfuaQPU1gWq3BKonqr6bUqmK9qZSTlXR4QFKgImBxFCSOU2ntgNn5vZTNLduOzOIcrqU",
-	"optQzrM5aRLBNzWU1HqwEn99jnFljmYCHrOIE9A/QnLfaZLvhOI4CcvURKMX9VyLel6lM36patfB9ywt",
-	"0Y6nSt37mEv/oLbQJ9o1v+Z6fWHyM32K1e/psRKPB4Dd2D5yz51Vlu9pp8PXCxlkPt+YQpYLThCJjk3I",
-	"J5BZF1wpgQxC3X3+3LHuV+rFZ5W/9jUTIXiGm/yDGFANvUZ0SPULSZYRD8Wyub+/7neTs2UgED7NW7cR",
-	"Sr8TXnX0pPStvfx2T4x+/2dmXF9j4H9XjDZLBCugcGVG2Jb6xu4pYcXIQ4y5q2xBV9VjTnCfB5t7mmkb",
-	"lOvQAMXF8hZkzPCdaVc3pfcMYga5WPocOxut7X3XaLpBgoZebwgUtAlpNGE+1ylpTXLmWmegnhJygZDU",
-	"ldaExXPAvNbYPilN6TU7cOrbCsD/Rqwag2oeCaDZM406t7/tvDSfP70Mr8nWfLk60H7vyPqtEqLffuWo",
-	"XznqV476aCLa54lZcUrUbZeVlutCyPPd0LZLSDN9NiEZTYedPy0bzVmT2zcYgvN9vm9C2jsdV6HLlMBG",
-	"kfFntkWf52oHDlm6ZOXifx6h8g6+vIFR3tGR+neflDSn5+mXkI5WqtC+UzpagfHYVvuHZTb0+q3prl/T",
-	"PaXVDbHAUm8dPW9S2qvqReaXddSyy7L9rUsLa3c2ruzVr5FrluHVznlmOUTPk4SviWZfdqLZemLv8B+X",
-	"JP1GyWZue0PsNmYay1fkmLkcq7oJtOdz3f+/SO/zvqR9MtF8fqHL3N63CYc+tWRKQ2zPZ8sD5tomyywn",
-	"DfrBSBrpiraaZ83A6y2hO+bsWLd9c/pnQYAmWzbdEAYPg/8m0T3jnjUIl1V32/8UwiN1k0fdkbXTgRyg",
-	"E2iRlqUNbZmrpkC9fX4acdLTqlvV1it61VYcejcLA8lV/iUicTuwNx5tbmsGHZML2yu1IjsNu8n5fK/s",
-	"tG16sOogk99ndlox6Bhg5nN9/Z4/O824XZ8vO82hLU9LUPN5dia/ToLaSaHx9O86P+368n3/8oWEyCVS",
-	"dy/mYefRnLTDTikpzTZgVownLzwWBMUtU886OcpF6lkt61T9CLwAdqKuo9wuA61TIR6q5SBNqwKWrVht",
-	"Qtnq+t+3uVmyARwovS0CidrEPb2K07Obm8vzv/YtXEZofc1CeTcDcg95c6usM+cSfr6Es+Jef/8ayj7w",
-	"3gLE6zLFDDF3BfyvCWJ/sASxzjYvzxMxYlIqFaPP0yhd/XGSy1KX3W6tI21vpnv5i0s0to7OLogxucBs",
-	"vND58GwreVaEZ/vc5pE8Fp69e6RHLua4ctX7hR373Jj4nLBjZ/ydI4/XRgU/ReDaOSLY2cE/azDw17De",
-	"R8N6n0Z0NgT1ulJBMZ43TzaK0by9Qi5GKTxW6y1VsbG5G/REE/RXqQ6f+Oro/APGvO5HF36NiNeBe0d+",
-	"h0GvmaU0H+jqmppLsa6ufdXnuxhYyS721c8VU4vxGs8mvuxrKBrTMO80dE0kg0vy3Xnv5MfmftaG303M",
-	"bGmTn40vFcC2E3tqd54SnbOT0eFrUM4/T1DOVxvBoyGyDuZXRcfuILvvHCCbTd0lgSISuSBTNGTnsp2d",
-	"bgdObOnezsR1vA5qlJSZ3VnJQlGIZDUVOsXmvpmNps8/a9+F35xxhpEE114V8yxY9veg4Vub6D97WGvl",
-	"Pnfnn2s5Zg5Wu/HL9ld++ZVffuWXnyEA9ol2dXQCLxIFN0WQh4qLJb1FOq11f/pZKax0Hv3IVvabn9UL",
-	"yb0h4BVB/EKmWGEkFKMFuPWXVGLLgXEiZh4JzGogUocFkJjOV4SGYcKkJPV2522z1Ww1291vW9+2yHBF",
-	"dHdeiD5RzOxHwSdkosHp1RZJXOvWXgKf0DAoKcxABz1Yh2dbk/LQVAfR3oVm1iXYtLQodya+KRaXq9MR",
-	"NPMeMc4klPAWYxsw5hU6VLhTmBjl8hzOEbqDkbqN4VLzeOiCDKsDSkrzuXjx8PPD/w8AAP//",
+	"7H39chpJlu+rZNAbYegpYcCyu41i4gaW5LamZUkjofHOdnldKSqBWhWZTGUizPQq4v55/74PcR9sn+RG",
+	"npOZlVUUCJDcX+OImbaA+siPk+f7/M7PtYGYTAVnXMla9+famNGYZfDncZ+O9L8xk4MsmapE8Fq31h8z",
+	"kjEpZtmAPZMkumOZTASPCJWEEqkywUeEcZWoBVF0FBDWHDVJFNZehLXogEjGY5IockMHt/qW6GS4956q",
+	"wThq1oJaxv4xSzIW17oqm7GgJgdjNqF6EGoxZbVuTaos4aPa/X1QOxUDimOqGuKUqjERQzIfU0XmVJJB",
+	"xqhicUCUIBmjbhDbvvYipQMWV69Nj0glsgVhKZswrp7JqvWIwlo4a7VeDMzKwQfWxO8k+8eM8QE7m01u",
+	"WIY/hbWoq0c7GFM+YpLMx4wTNWb2NSG3v1Ae46+JIhNxxyRJ8EoclshilgVEClj1M8GZWXrC2R3LCOVy",
+	"zjJJohet/YgMRQYbSlMW8qmQiZ5kk1z5G5hwbwMDMh8ngzHRBEUzJuHNZpJkSjNFBE8XXUJhbGRCY0Zu",
+	"FiGXYsIE19ORjMSCScKFIhN6ywjlhMWJ0hvpTfiZJGLOyTBhaSzJkCZpM+Rrt3FKlWKZ3qL/DGs/tfde",
+	"f/yptff648+toP39fRg2l76q/VstqNj8S6rYaTJJFPxnmQCuGFfkZgGD/VFv/IgqNqcLUk+UJFFGFdtL",
+	"9a0JH0Vkms5GCW8QwYle/4XZAKI0zU6plCwmapyJ2WhMEtUNuX4sB8rQK6Kny6TCdR7QNGXZM6DzWJMb",
+	"TcmELnAZDRUMZlmmBzhPeCzmTaLPiRlgyGkqBZxOSaJ/33MT3cP/XrGB4HEEFFbx8/uEzxSLAqL3ccoy",
+	"8wqSqJAzPhTZgMkm6d1IeL2mUEoky+6SASOJxMHHJE4yNlDpAneTfaaTacpq3Xar5e/lJOHJZDapdVtu",
+	"hxKu2IhlxS26ZBOacL1zG29TF75x65qyoapeO1KH5cpnGhAqQ15YGff+1YuXX2IWsLF6kUK+fpVev95t",
+	"kSTbgo41/9ZzkWTGVZJWrQxQkJ6p/u0fM6Go3uGMcTZncbOwr9sMGPfkJF4lkODnZ5IkMW6iXmf8cu8k",
+	"jvx9JQOaZYmWBMBwNMUaVgRX2RMr9DlkITc7gKdF0gkjSaxnJLj/0GeSpGJE0oQbNmzI5lSMRgkfkSt8",
+	"ygGsCNP8U29wyDM2FZnmBoSSaSZuUjYp7WutM3z1ev/Vi873w+Fg//X+q5vvB6/bndZ3rX26T9svX24p",
+	"vy6Zyha9oWJZ1bbj5ipB5lTzeDYUmZ6jyhYJH+28ex8YvV0lMeeM3pI7miYxVSJDTg8EM82YPgkg4wMS",
+	"syy5YzEZZmJCNDMdCK4YV92iRpHwkJeFmxJkxBRINXImFHkv4mSYsDgi80SNxUwRSm5EvNDiK2Va+Iz1",
+	"hiQgRsdadQDxGpc35sPzsPZq+uGvt+1h6+o/fpi8OOrQ15etz+/+Gta22pT7oDalGZ0wZTSvk5hNpkIx",
+	"Plj8yBbLq/ae3moyw40hkg4Ned6yBR62gRb1jgiBamOq6A2VjKiMckkH+lFaAdMXzLMEiDLk00woNlAy",
+	"gLUxFC6ngkvWhRdOmQJFgNThqbdsEZAJU2MRB6hzaeLXq9kgVBMZCjN4QcgHYjJJlGKxUzXcW4ZJJpV7",
+	"l2MgqI6SyK2IZprTlC6YPufZTMscyuOQwxuk3byD4lhxJNRxABiT1htYrM95nLDY0roZoiaAOg25SiZM",
+	"zFRAKBlkVIJKCSd1wKQkll7z1W3gVKWWhJpp9PxhIH252erTj+ORKklTks241JQqSbTfeh2R6OTo+P3F",
+	"ef/47PDvn348/vunk7NP11fHSLYkgoO8Byc5Osj3WdMAXEBDHifDIQPmDPS97tmXx9dXx0dRk5zzdKFn",
+	"67bKEEdOVl396IwNZ5KmpB7tf/4cNfTvXChQLgtLr6X7mA1u9Z6PaMKb5Ee2kIQCW5kwrcvoUy0y0tkn",
+	"YzHLZDPk15oCCGdzzRhmjNQpySiPxYRcX58cBUTSRQPuQbVJX2iWMnCUA4uBt2u1kygB3JZRs/3mBjzU",
+	"iT5VSGu1oMbpRJ9P7xTu6WNYYHj08ynjIzWudTtaPZkk3H5uVymOJ0NgRstHGZYbGYw9bWBakWSIbM5I",
+	"V6tHJxL5o+DMCDrNWCOgS04YzdLEafIhrzu7S196o1fd6I/Ri0g/iw4GbKp3WQlxAPoGMIZnQNvAKRLz",
+	"WT+p2e6EtShX8BMlQ25Hpp+oV7qhb42+jUid8oUdd5DvCdWUYg52Q9Obv00HKA8UHUk9es1i9fgbhmCG",
+	"M60TI/3vt1pRk/T0iWeZWx9D4+1OtG5njclSW2Ej1MPw2/8uGwrf3deXLIXv7hv/K6z999KX1dbDCqPh",
+	"go4Ykck/WdOO9x8zli3y4YLFUBhrzIZ0liqjG0/oZ5S+7ZahRfOxUhifD4eVOt+ZMywSxSagBMjbZLpq",
+	"UAIfUzmqVlAbimxCFb761X4teEhFuIKRVOl3J2DODBPmmC3+WtZGYJBaBOVjlPah66Txv2VsWOvWvnme",
+	"O0Ke46/y+UmMg8NTseHo8GKgcBAjYPqZTydx1CgMfL964O6Fjxx53x3hzQafH/nCKF9XjlL5D3/UQO/1",
+	"3Sj6QQF6Q+MfUA/Xn4yqp/+k02maoN/n+X9JdP64UerpKZqkEo4dVTNJXrZaB07sa9vg1bA96NAWe33z",
+	"fbw/eEH1LLNMZIci1lN60zv69EOvf/yh93dNs0xKOoKpwsaib8YZZchlWUxmnH2esoFicbqo3W8682P9",
+	"3kszbVyEJXeSeROy/CnLYOYkZlMws7RqY8cghVbDNMHlozlwyuycSjKm6XBPS3PFeFMP8w2NjY206yqr",
+	"RKWsS8zZJsjrSAqSUIuXdml5/9Y7PTnq9U/Ozz697Z2cHh8VFtnuEygrniNIDcbm3MOyPt0Ce6ajHu2E",
+	"ppptoVJ4kzF6C0r2LGXOLOldnBQX1doGpEf+cnV+hmMHBQM1IsI+U22tg50JV4CwC7Ruft1/u/c9SrMp",
+	"TWATZ1kmtAVKmBzQqbElqSITIRV5tU9SdsdSqYfDmdRaaqDfE73vnb49v3x/fPRJvyLytPebhdKj17za",
+	"qUYwo4STyGxkROqSMRJaK1tPImEyrDWapM8+KzKZSQWT0TRCrUdkTDM60Ir19Z9arVaLUL6Yj1kGj6a5",
+	"QsZFRhIOFp6ZMVhW0rhoMwKCpUsuhFSjjF399ZQMKNdvk0pr5GrMJqQeLZGOZqT3Qe2tyG6SOGZ8VxpG",
+	"xzDKH8IZi9EmykRqDKOsRMRvzy/fnBwdHZ8tcQi4J0OTJaWDW/OkZDRWWpwWT/ET07Hn90skGtQBuZkp",
+	"WGoY2IMjIvXIzS1qHKD/w/2qdcDPe0MxAxLY04+MiJYE+MyUUW3A6RclZh1z7UwxTsFvm6u3MuTodY72",
+	"Wy8iGGm039rXattZxfkKYb3eUXkEvI+acMUuG96xIloGpO1JPBmQ/RaRU3HL+AeRxfrnDqH20pc5xR/q",
+	"t35WskQY73pXn46OL47Pjnpn/atl+YEkNqbSMHA9iQMSs5QpQ+ZoBYuMzCQjAyoHNGZ/1tL0yZme2Qa0",
+	"PItDyvmEYQdxEsPpp/LWRAXM0Aqs0IYh4qbHWJA+5oYfpmyozE56xtWh4MM0GewshGbOWtS2Lw7QMwlL",
+	"m1Rt+JY2K5GkZP0BMYL1gS/ITWv7mqfdoaj0/ggGQFPNXRZrB0Lqq4z7RkBEhlEE627BO0BaJLBFzhXB",
+	"QXdd5YMIrO9pLDKVLhqOEkLuBdvQBPNCip7PYmvvoxFqq0bUrG3skASDnGtjj6awGbtS3haK5clZ//jy",
+	"rHdaILTEDILAlU+pOXJPCwRP1yxjB4VDncRFFWCY6LVPXMAjFSMJAvZMqLdixuOdNXFke9+VFuTq8PLk",
+	"ov/p7Lz/6e359VnxBJp7NNMZwruf9nDh52DJVCv4PHINlH1OpKpW+/TALugiFTTuC3FKsxHbbp38Jbno",
+	"/f30vHf0qX9+/um0d/nD8WrtmH0egKbSbu1///K7V6DmyS+kGcMLNffWswOHrnErWzMIfEiS1NvkffIG",
+	"tTKIkk8YV49l7rk4Jvsdq1MXo9pDK1nL1sbZ8ckP796cX1+uoDIIp7JkNL4RswxEVVx6A0TMn3hZp3Zp",
+	"jHCk3hh8w8EfAqlHFZOJwNVGjUsv5DdsISAWIgnjMalHV8d/vT4+Ozz+dH7d/3T+9tNl7+yHYxQD6Dvc",
+	"UMj4nuSHpYx9+mYyJuTbCxny+5AxFxm8DbjJW4g27GyjFL3AXbJfIvWLy+PD87Ojk1WmdcG17MW0iEw4",
+	"+Beoe/gTknueG2JpveStdbzETlBwtprRXhkHzGN5inGBv9C0OGZpTG4WThS8tlksBQXY+SLEHSvLMXvG",
+	"Ds/P3p6eHPaL6z4XNmtF5u5LMWVkLmZpTOSYZswd4Sdn4Mg88FUpo3eM6AGVxB74kQS3oYHV698X4j3l",
+	"C+MlkLtrTfpQY0yubRIKSot62esffzo9eX/SL9Fx7+KEZFQxAj5xIwbZU+sHmExDIBFjgvzBpdoYgjVp",
+	"As8kmbJsbyC4nE1Y5o+NpqmYQxTDn42xq12agfPf2Vj0lEqpF9+nP8Gb5DJftZAXgn82J2O15byOP1Yt",
+	"lrn6uZcrACt1zelMjUWW/HN3VgZeZi3TgQ2xz1NwGRe3//qsd91/d3zWPznslSmAom+D3DCaaW0EHiUy",
+	"oinDxb+NI/rL6EOYPwJRrNzpAjKV61NkZTgOsx6VJhM1uoQWRq8tMlp0QAZ2YQIyzwQfpQsikxFHz2Se",
+	"tYBuFXg15W4F7NNm/JaLOQ+5yEjG7sQtmOYfPnzY683UWA97QFXBhwPLwTz7n0rBNySr8nOrE3VofoXm",
+	"QIOxPml8xEj98u0hefXdy1bDZoy+wSXKGE0nfw5r1vFEk7AWoMH057BmHIufcCFrUSFqUdvlEbW1mRp4",
+	"CO5oktKblD2OA6ZUaW67hRGJziXQSq7Pen/rnZz23pwePxyoAGLIR/20x8IllmC+6IMRCxhMxuhgrAdz",
+	"QLzFaD4hpzI5Gvodx5B9u7MFYqTl/v6S5D8EdWuFCWtDeFafp8vmpgkq4Io+8bZYq23O0nTPhDVuZtbo",
+	"yKNFwC2Kpi5YDqW5RY3VesE1l7PpVGSKxe9ZnNA+nJpdreDrs6vri4vzy/7x0af3x0cnvU/9v1+sMYUh",
+	"OHHDyNIrvqw1rFcrKr8zakLU1TxYv7enrNZazRCNLuplNxMF2V0mSAIa3AF6UEFXTTCOA5kvuB2oSWG+",
+	"dyzmXKuzgrMm6Zm4ESTlUsh7yjVtsBDP/tSGaA03ZqYYkjOnrzaCQvSp858vX5D/+T//l7QxmQPcAZpv",
+	"oc1jcnEgxGVCILeMTaUNgOmzvZwUYDMXXrda37Vfv+683P9uv/X6dXt9FkNQO/IXcjmpcJgxtqfYZ0W8",
+	"X5r4Qpen02o9mLkT1Iq0UbmFQBFiaBYASNklsul3TjPNB1WCoW3HWJZM0ykbJMNkIEkd7P7hkHFgE5Dn",
+	"HjjygKdbkdEIXDmAtiP0/zks9dJEvCO29GaluSSZ0ME44WxP7x58MRAx65KKyFtQEXGMclYRhDwqu/f0",
+	"FctMJSBR/7J3dnWy/H0xmALPrDBy4bGH5xfHn96fXL3v9Q/f6W+Ori9OQdv6dHx6/P74rF/80ppsONCy",
+	"/aavPTmDSX+6OO0dugdUeWBgVlVOFv3oFQ6SgKx2eERLPkB4UjVPhH047r87P4IR9U5Pzz/g8700Bph6",
+	"pd6AYzR+aX1Z+bey5hoQLz4YkKJdU86OrfDvLtGk4+hlinw3m1CeE6KcTSY0q6Lrez/t5CePyPOHf3Q3",
+	"iZv/YgOF0acqroFFLneMJC4vppprrWVNZ2x+VajiqXqVZfsCa2Eoz7m/yBn3I1mudWVArQKY/5JkQkzA",
+	"qZfXkkgypjzWtoU2KkCYJOpp2fXVgPE1qyH1z1Yteibt6lBJTLoKuWFqzhgn0TcRmdDsVrqBkrqm4SZ5",
+	"d359dUz2yFHv7+Sbdu+bqNENecqUYpkMSJyMEiUDEjVNGcZeFOSSrVUm3nZP8+08IfCn3t5/0L1/tvZe",
+	"N8Nw7+PP7aDTuv+3KpLGPILqSYKTun7XIRFeFRU2aCDu9F7gngLP10LlrvNM2uutGIoa1k9pi+9CTuPY",
+	"GmVFeYMW+0MqEL6gh9feByYpIu6ph27sJxMmFZ1Ma2Wtaf19vgAHjSlP/3soWyyoyYrzNc2YNjtd9llx",
+	"+e86VozesqmCAwBZrCq5SdJELYAoMB9BYlUB3CzJWKSxtvRtAZxNlTnX+lJYg4IDfZS08e29soFbsSXr",
+	"gHSqzbaqD5faey4MF12/U/bC+6A2m8Y77K/1ED9wz9+sI7nEnb10TJxp/kSf4vzRVTHvAq0uHzT4fk2q",
+	"aO1DkqYJnZCrsVa0p4xmrKgZdjbQC3EQF5XS6xz07RHLQ1PygETmL8N/lFA0PRQzriJQ26BW0hCpXNYa",
+	"U5s6vJ6AhMvt3Sr/1p4/eBVk/25GhEB/+CyaZRRyH/OJrUsxtscLrM88w2+YpMivXUmkXsf1Qrg6n3iZ",
+	"7mStMLjApVWbRVtNal6SJI0xnEPTC29/hjSVLFjB8Z9JW6nqsX7zSG1VQ5hNCRPPQuebIBmDOCGhloTJ",
+	"NU+TW00kAaFGPlhPHzqq6QKM0htG2GSqFl3j8QepzkmEgiCC7HxvpJGxHcCk5Zpmm08kQ3aXBr8UHyzR",
+	"Cb52NR307bBKNqD+eh3DuRQTJmBj/zJLE0ia97jNy425zTWwxd2osQ+nC8hQ0xoWnHgEWXi2JkuqTEqf",
+	"4AwdAUAeQFpwI8Q3WEyin++Rp+FPOGgJWe6ThPsDa/8L0dUyCaHz74hN1bjajwC5vVhg9tZ4qp3LsH6b",
+	"aKlhPkaNLinWgmu9OEGgA6syaw0xIG2t66CKImaKZVrhLWm7HU+xf/WgJo8jOEZr5VIvx3Zc0USAK32h",
+	"pkLIpudgRoapUTxkXGU0Jda2siW1xqEJ9fGRMaL6iymL8tVCiWt+s9XAubXh1WZUKdDuvs10U28ID1Ja",
+	"YS3hjiWD1vst8IbycTWFHRcHsExn+kYks/ImmJSTVUsNXI1r0vjJurf1QHJGZ78sc7Cg9nlP37h3RzPY",
+	"Lv2E5eFe2Wfmk3krsgFbUfRdsBqXSN+dIS1/RTbQ12jrrx413/ROD8/P/q7NqBs2oDMJKcvWBx7yGzZK",
+	"uM0EQd/P8b/3I5vXosUwEoqZ5Y0QKaPc24N3OKhKM3CZ8GluG7ZJVHyEs/m6Pp0GVp3Uf4c8KhpEkc30",
+	"k4qAXdhokvIlWt5DEj5qGRNhQs5OZ7HJASGvY8KCPU4yalQdk10tRsMONzgnyDofJQCGjpw2eJ+hvXuM",
+	"ScHCb8YCNK/e8B0/Jja5seAgWS+f8kufwHJeP8jC1RtLUJybE6G/irGZ71lQZXgaSlhakR1N0sKZPYT7",
+	"drUaOJsv1xBWMQZU1bokgjlFByW1HoSeJsXIMIEg5H48B5V9EmEKnGYpFNNJ4Ebq4lbOSyXpgmCBzzK7",
+	"CLlLJkoUGWlWWjfloBjb4nEl16DrgrvVclLrHPdBjRYCa+tu90Jw90ENp7vTK38fzOoX5T478IPNja4C",
+	"vT/saqG58CpnuEG5HYQ4l41b5+/YzPFRFPAVDpAv7arZzMFSkOXl5XisQwVXagd3ShUH296tUpyN7195",
+	"DJc0PnTPI5P7YMyrNCcU0qRw50kTaE1XsbevHONX5BhfwF2yRF9Ft0lA2GfFOFKR70DZxBnylVaeiFZW",
+	"kcWPZujFnf4wpoqAd0UMHWuBtKwExUYq5iwjAzphKRlQybpkIPgd40hJ6YJEdKDQImMc9KhpJlIxmjEw",
+	"zdg0MR9INBiLbCbRBQu1X+ks1iyJ8gUxbpHZYEzmIot9cBZA1QFfrxxkjPFpShcSYY/wLs3LJRlQDnWj",
+	"asySjIg5L0c1YYClwCbd++fHPLr58edW8OL1isgmrs0lJpWfKDZ58EwVCXxLK4rncfSHblgOua+zBvwH",
+	"r+EiZqK784+7DqQGNVd5lLZWOvylvwen3Qnenacy2S/Kakm1W0luNP91uU93HQtaWY+MiWR0Zumi1F7t",
+	"M0aplxZkOxu29J4dV/GSyVlaEcFaHbMsv3ejtQM8nJ9/sZPw9Mdgo6BHyVylYAXS6ZTRLMegrYiM9AaK",
+	"tAMCbB/K97aNizyYaOPi9poUAZgCvVlm5KtcnQGRihpgRkXaO6QBXSmRLR7hJs/z/ZY844Ar7AH6op/8",
+	"ZoGeXUCfjLuEFvC7Qh75cD2RLRqgFu8roiZfOTKJ3FB4CbJI/xonFMSY/j3h5NBCIYT8PeV0BEP9hb3n",
+	"3gI/3ndefth6z3lhd+iKbdkicGFAJmDvvIVHnDy31iRf6mcy8JErTB45PviZNILfuOqpdcrntbRavru7",
+	"Sz78wkXlA5d76HzDVfPFPZVMWPUtXgCtshbbqDTPJAGFDw363J2fG+9dEsHTtC51mLE4Ab0LI4OQign1",
+	"jaB2HWV0qIgeGFwsuNJaGiY0O23rli0MrqvdQGMlGh+YiZjrTYAEbJPoE3I5FnPcLZOxQARHp7s3g8QA",
+	"X3jhPPZ5KrIciGeaaYYRezfho028lSUwykQW0U8hlqd/yRMFX7aIprLEAAa92ic/Jm8QPyc+INSUboe8",
+	"ODqA0KvK7y0pjj/9XLtlC8v0a0ENIIyqAtv3gb0Ut8e79oPN5Ft4V5mgrndVRW7O/cdgMwHvKO2Yq2xR",
+	"VJFertePPDLFm7dj1+ccgTctN6imaFObbQCgvHhV3YtVRT+yRRevATjokOsHj4U2RbkgA5EC6hckpaUJ",
+	"ZwhUpTfZoChqK+aOaY6DaMR1zeXjOGNSkhkHNFV7HIKQA5TmmEoShSGPXJ6lGlsg4iI7v62Co7XQs/6R",
+	"xRqujU4r8Q8r2EZ2fEVlwVJfMYe/rCP4xs1/dsMwC0P+8U+VFo0hukq91oB0KWlWUbIpzbT6p+UsrNWB",
+	"SXhwcPx6CaSigH+dGqN/0yQQo8Gvz26+BRBSHHWVEMvB/qo0IQ/ZwhNaD0UGC8pbUcIRDAyGPIIvowCr",
+	"mQ0+5yqR1jhwkURQQ2D5DNZzgPCmTqF0UQXAd2ap4CNJlHi68ONmTpB8XXM/yLZhNw9A8heI0rHPavNJ",
+	"9fXV90ERznEbS+yXDeyVUCf92J6eyFOH9vJ1enxYrwCoi+7FYo3VLjG5kDvUvZUn9QvE5ErmzZePyC2/",
+	"8BGnd7vzuMt5KlOt/nI9fa3LdfGY90aJLtg5JiJ18xd5c315Rvrn5MO7k/5xsyL1JQTIRYatC6L+eTda",
+	"leOSj3irmFwBaC/hPn0+NijnCb7fR0DOW4tfKxaXr9muHK2Cm1XFzvLL1ofPlmjgD3a8++Ytaw+3d7bX",
+	"uM0Or/ukf97d3l+Wj+apg2Pbx7t+69u7tJV/y/WWtS3RHOR9mwiOaf2Jsdmg2YzIWF7fYFfPg/K3+CKJ",
+	"IkqIrV2PuECzLFGLK8DzQKE+TX5kC218VdgGOXaIIbro3/d6FycICYYQCwE2ycGkSAukoW+xQFwuPZLG",
+	"k4SjmyS6OL/qk+f6qqjQoUSOxZxDi4zANSwD/JPY5Jqj6wI7N4ypHNvatko4fzfYXFzhdFG7oBnL7MTx",
+	"01u7nn/50K8tM7a/fOiDEOwZsBvYvy4xaCLYqA3RQlDKarNFzowLdswM7IXInklyPmX85IgcCs7ZQJFp",
+	"Ju4SKLTPQm4QXVyMJGbTVCxs4zg0pd5ddV6+0uZQxhSuIGK+kIGYMIn+IEoGgg+T0SzDqu2UJpOQO1Uv",
+	"wju0yHcYxc6PBBeTCMB8myHv61mh1/GOZdAlR7Oky7eH33/XeUnqemVuAAPHoAhMM23nDZhsECpvZdf0",
+	"2tBPNmNicchpOhJZosYTfLRrOlHH6eVRIpw0TjcgVC4mE6ayZKAPjtcsxi7jMwneERmY0r2IC84ibWGy",
+	"z1OjNCdSRqZ7BLJr+Nr0JAmsoy+OkA7zUSO9ISKO1n9g83MCGys1RaiIhA+FRbugCEpm6NIqZr2TpVB9",
+	"7VBzAQM6nbt1jZ/HFCwFVcEVWcwYptCsByK78n/+9/9rWN9iyH33cOGWyIgPqOfuHR2T8+t+M9I3I4U5",
+	"KAib8IvP9B6XSCyjvFlgZcHqKAocB464P5oEEJ/XgFr4TmtbfKnPPTSSNI8KORY5NEMe8m++IYd+1WbI",
+	"+waUHcLlRM6mLJPMxUyms5s00cyD3HUAu1xTa5dEPuS3XoU0kerKlOcFxAQyzc8hr1/0+ofvcGUjg6lW",
+	"zAKRERRem8i73w4pyDFwTmLjMGZpjL5/XO67tgeyLfVI40xMpyyGMw5trbokonFcfGdE6rZirEwiDcwN",
+	"sPMo38bF3HYvy1OoND/GAaNhedcmMRukcB5vZjkG9EyyRj7u6OK6T54bcn3+s7XF7yPDn1yXT6MOuiW3",
+	"xsddh4wAlm6M8ZClxQeQckZgC5rkOEc9geZtdejkebMgSRyQ4SxNYYmnNAMcdHxUYBC2AzBKYqI3WwaV",
+	"5wTaGEGM2mVcoJT2YMuhblg/z1IkVgLzb8lV+aCOKZb2uwPlMjP8aKSeaNfDbCol25v7Qk5yj90Px5Wr",
+	"/jy/CSaJmOIg0qkyowDKIGTVxrlHPDeEHrm2o4lq6ln2/agTvbXpJtXewm+/9ay8b78l9aVpguew4YEu",
+	"LmCmAIvo+P3K8JiN4lZEyCxjacJ0V62Yt/mrF83EiDx/CvS6nY8B7F7qF5jVApVlfdSvbpQiuxLPJ+LO",
+	"uL1xT+z3dgP041HtgjXrErNmsBvV6eJFHGPw/JhzxDDPySELQRjY+I+UVeWIpAvZhXUz7ic9OuOTKgU/",
+	"XWg6f5zvpyJntmDeIQKHNXDlzhuwM+BUgzFzYxhKC3FkZIH+BP2uiFRs2iXJkJjA2JAmqRGSgzTRA4Lu",
+	"T3qAAMJjaJ0LQOiRzKDcmdHD+i05vwVfK/aA3zjtaeUmW/Vevx7zYyCHC1Ah53SBCrAsIp8CpQEfcbXR",
+	"bCJZeseWUQi6jnE6sU6X5oLtHyxoFzxf5mxEmix+RgdjEw6tI3GnyZ1RtjwOZZg+Si8r/91x10YUSPa7",
+	"jn4D7oYMAKqDxSRHZ0C+a+CzpN4FN119+vQTncFkkY9dpVPDstyclniVYARBjaScc6sIuZVmx1O0c3Mk",
+	"ZgjGGXsMTwAcfgDiCjk1R9+lkoDnwpD1cQzNfO1STJI4ThngQqylkGegtTS6egJPcMTa+nxXgXmF3KZ6",
+	"BfD7DbPYooybJFXf8QwR7HHGmGmOaiLEy3BITfIBUShDTvkiKOCXlfgNLC7OrElKXqMc+TqRy7MOeXXY",
+	"qVTmidIBMjBd7gKuZ/4uqGhezhwPeZKDEpdLUa26XF1UGhQqSpd6fBE8hJp8Mm3acclIRvmttJvlYDxH",
+	"dCobJsWT5WDBjsloBi+4phiUsYIjZpCBegs5Yr15uOI3i+LCau0lvbMdGA0OnBNkaHq7KCa2e8T2j9I0",
+	"1wQZDGzsmayMFzo13zRXxNsPNsI2B1NVK1RxYBpq2g0xnAengK3/TPfKaiguC6NMDBC6IcCQm7uqkbq6",
+	"ecdXafwOeRdJS5B63GCgwCrHcDpAbDZDDg1JB9jD15PAvudTS/3rftQoIklbQYeAf5q92y20jM64nFAU",
+	"DQRHYTFYhBw04ZWNDIqSC+L71GvVXy94pgLyp3bZIQXFYqYjuLKZTMY/5Zq0muas9eqO9mFNHwOYN+Ca",
+	"9Q/fGdZ8dHx63D9eZsjYutcAhuPDD5x7aBWAuKVMTGhpdyJSiROHhGx32ui0jot5XewN0JY0TWuhwbe0",
+	"+5G3oXWrZ7fCCA5U76KG2VRf3Cyj7eMcbZdYyC64ZaZPq9cm1kwQTi9SArzLdbvVLMKOsNTCi/csPJiH",
+	"Xllfxq006YALEv0JPpMJixMKCW8Nh7BZbmUWctOe9fLtIfm+8/J1AxVVOyytfszHiWJyCqGATMwgBSYg",
+	"jA+EaVAMLcFMpjBSYBSGs8g0QAs5uC70Re1XXns00y+trq+Nv38x0P8MaRxhZ26vOdkBwUu0HIOsDAt0",
+	"YtAt9Xs1j85MSj1Bf6+E/mqsqvdazNhUb1ne6c22iuMLIzsk9liTYBw4hG8jTEvIibYFAbJh1C9nmSZy",
+	"45wq9VIqNXULeR0kRatRaO9mE3D89m/tF13spkKe3T9z3Zn9rnQHthM2uqHMfoOEiQ6W2WRxFRJpOuDN",
+	"rBurskscbJn+C5oGLy9PZTYakHavgB1tz12OMYy922gBlNtYCnpb5qJLKPh2gRsWEbjrWzh7DUp2lHuW",
+	"TSOODdzoUE2Pt+ceec0nj7Ua7vVwGxubJxOpcYmjop7PtrrzWshxGQx87HLHNqhQgiYSelm/JREiB0Zd",
+	"om1kzxEleLpAGwkZYdQF6sRTgl2u8Wdw+EddD5I2INN0JjE6oK+GXkJwbaLZroq6WpkGvdkyJn0JOo+t",
+	"gay/AcnhPj2/FXxkrIBeobEIwqEj4nqxEZ5PXu2IVGBa6lXGuGSxS17IsU0e9qfzkC+NGyp3CuWZSUjy",
+	"0D3gmTSu+q4TWktd8Cz1S2x959zY+o3a3srEbIQekB+1qWZ6BgRICq7ngGYbru0AMMX9zuso5KW+A/YY",
+	"AaKttMenCFcLZIei3se9jbCQhUQOXzMyDldAjg2qoWMPQh4ZEE64XNuHUyamKTvwuBqNY0mkw76FAigz",
+	"iBIErmY3iCOOKlC9bFwFlY6ggFwxCcqCPsGdV8R072sYVRV7Td4A3P1g7PWmj162XuhlXIGeekAc2r+9",
+	"o6oHKxmBOR29bGnVxAdmbZITHvIbocZQVyZ9Blvo1QqRiDQZMFOGY8IL70/6taA2y1ITjpDd58/FlHGk",
+	"rabIRs/NTfK5vjYvqPMiE2RFIMLYqV7SVLfWab5qtiBVYso4nSa1bu1Fs9V8gSVlY4gzPveQ5EZVbaat",
+	"uV9h6VM5MPvt2fzWbYsuMKBxo0aiWNMneGpr8UKO+dgmTbMqmbuu13ov4ZJxg/YqZzemcS0A0R0Q2BKb",
+	"2A3KD/ygT5BX1+U8E8ClPDy/BgEzq3KwB0Xkv4H+R1pfkbE4c0w8JouoeJpQTYAtkQiNhwChNtY3ta3E",
+	"tcRrt1DXmZN2q6X1eZlr+eBsEUOSE0JgXOcjhkG6AYUYBFX6bgOQ6sUyat3aaR41AQrI6IQpgO7/qbLL",
+	"vfU7IbPFxGjTUNYUMOhjGZBkxAVsh96pVe3HLY5HZUv+lxu05N9giEgyu4+R2uz2ykF2NhpkVdJCvtTP",
+	"saX8Bhearu/3H0udtjut1uZQ/RL75GPSl8ueNvlVkIttk6haHqTkTznQ2wrsTS95t9ZpdV7ttdt7nZf9",
+	"Tqvb0v/7j4oYvaKm/GwuoFRrb5AJKZnWNTTDavqZobC0hvNVpGF7Wayr3u54YFsvoJ/w1b6/37jPgIcZ",
+	"WtFkoAI1FLor7OMOVT3Y7eRzr5U33NJ++JZCMx+46cXDN+XdlvUdndcP31FuGnUf1F5uMqNig06468VG",
+	"k8rbnOiNQeRww62IhwRKR4hCZr75GNRKqjL0maCm/59WV5dl2aGxw3MnPPfUh45WOE3bOxMy9aplc/yu",
+	"Zcd9yCN3JPKAtP4AzjALMmAVTgxE4QMPKv1z1tsOXuuQ+/DFpBK9mHjopVZ0BlXQGQ4eEZIsQm5lsXHc",
+	"pGyoAIFUjdkCkz9uYCBgtKIswiWpkjCHXpx+WcQ8wPE8bwukAn0MbN+QNyJebMn0Ms02ClzvAZa2A79a",
+	"w6I8EMpfuxgrf6jJd8mv1yT+QypuWMjfUH4rk5gF5FTwWPDa/cetGaVjaOuauObIuXoJ85RMlc3Y/ZKs",
+	"a3/pbf91JdkfgUy2lcfbUtUD5OR3Fi12ozru09FDbajgmvugdiqQqB663l0Hg/oNS/rWBpK+qqW7vre9",
+	"wdvKPZThvpebTK2i9dTvTTU5dHlcVtJtpJ2gWw6eVZHagtpKyqo68R3B99LPL/cFPjpZqLZMqUkMWUpC",
+	"LOdG1McsYw2omFxTzl6vctA0XGVs7iweoI9GkvoK500z5C52M6ByQGP2Z83zo1wZAzsaQl984ccQ0ZOA",
+	"IcFSlyFovRTyos8dq7gTCcpMw9TeluJIfVuTbdOOTKarvDU9lCFLKuRo8EO0140z90CZOCiZj5OU+b5r",
+	"SEkq9M0jdXBPoVfvA8youAwmo9hu5EiYfsw2SmBenlKpun6SVVACIOBxyCv2RXnOyeLEn5GbWXpr5oLp",
+	"Oahk+uQClFEq8swTfJPMJVvIhzIpvBdYUr4S3seQo1M1TqQFJMHlpdxkEpp21GyotXYlQFvvgRDON9MA",
+	"QhkPjM0axCWDlCTquSYxMYlMknhOF+UQ5ctWJ3oOexcgYfkttw0BhFwqupDExcW9DXP9swG2H702GD0s",
+	"d40dJjyR1of0X+IGSKUPbb9dsBPyoG3qvQ1FuZVJ3BCqtHPkIrtq50MYQW3ZEYOPLeYReoSshAgIopBi",
+	"rdoyBa7yx5gDUnDIGM+Zq3Qpl7tVOEz2VwJZYEY2j217nsKJDPyefRg3hLgB2nEJ5jmMoHjmN64L7D98",
+	"x5lQb8WMxxsrD++oPHKbjOK/s4HasNxh/VcQ/p2NduoHjN48gb5gTsiu+kJQ7Zj3lWB0WkiXnOiljkBW",
+	"iJcNgqpso4kp9rM0tmiJTr7dzBQWl0JwGzq8l7rDDpM0laYt9rRJzouC1BSpQqmZ5lYYcrFPh46lsoo/",
+	"/cCUY06P9Hl+CTvwCdyTL8vmUOeJzaGdTaD7PxgL+z2ZE5f6mG3LHDxX51Zy/MpSsRaUUxDpy25SU0Gg",
+	"vLpROMMZM/llPDadC50wN11Q7zo5m2gA3pGrMcVHhdxmJ+knHRBacEkWGiSZGhTp+UxzdB7IoCzUjYTc",
+	"KOaDlNFspRcU8kzdGw9c4XMhhRST/9AOoOgMDvmm3mCyzhkc8nXe4CZ5M5tMZc6/DzBonxaUQMg3w9w5",
+	"rI2D7XLZclW89dqr0tld93ucS5Y5eNgVQD49brYyfoz7lewRnG1c25q7FqusV7Dacin1Jo7M1m6LFX9Z",
+	"X+ZW672R/PMW/9eVhHmmNBfzr2LRiMVH6OhfvYIPiHGk+1zRNdIpXWyv709nFfr+pRWHpY6zvuC6az+T",
+	"K2sFQdgh9mipvjPk5frOYlkn8as6IdiIb3fRwkSi1GVxNxe84JdbE3+8YVAwiwHGXSQfOLpAU1kj+S79",
+	"mf5aom9bc8SyV83P3gupyPHnAUtTq3ud0gnj2AS+n9ERw372y5GiLxLBgzKgudf59Mll3y9lvD1uddfJ",
+	"t/ZS4OvFV/n2Vb79ruXbZanD7dOEvVwB+8oE1P66zjjGoZxkVTmp5VLh4VKxfiMI+QPpqtUZoDRNl0DC",
+	"XLeeHJUj5B7uC9S56BuNNF1ZjTxlmbFx++g4zxjhwpaZ2PTSLqFewWUe6DMRQGRgYkgM58UYDgKr0Bit",
+	"zibRJgC/5WLOvXgFJLevzCAtImlsLVF/hQxIOsD8ZidPDEjdTz9vIjos7pUJOHi9ANq2vUoNEyYKQqaM",
+	"CerJHUDR3zqRMVg72vaDo+240dq+ImvH2ymN16H+kz3yN5YJTsEFM7tJkwEWQq6fUbsyNXNFLqqfsbmV",
+	"ZbjcguyBzM21fbf8NmRfHaS/p5ALZI/S9XIDNtaXYlYSfUGHa2Vaai+OZUV33zq2ewhgHowzgItSopJk",
+	"ZRmqBZrMWim3Os/VpXKUpaWWPRhCB5vSyQGD/ALeUIt7RFM1huSCBJIjLLjK0qIfwAU50JDrkmTnoG++",
+	"YSGH4DZVWso28f22NMQgWazrnakFZhzbovASoj9ITIP2boriDPy1HWU33wnoo8Gmahy5PYB6+rzpVWTe",
+	"wRD4X4V8TiWJkAlHpA5cuJhZazJADIQLgC90CVU+2kvlBnuwDAGZ8ZRJU1sq4oUttkY+HHKYkcUmrsCr",
+	"qK+FUOiSNX25Q16GTliLbzHE3iRemPLMkUPjALEV1ZhygpW+UPq/CsHCIDSQEkCDg2JwZ3sVFEPIS1gM",
+	"ZHMohrV4C6sgFgy8QRFloQkgQFUoC2vbtG4AurAGbOFgCWzh7E9tQNNYi7XQJMeY1AS5WDS1GD+5vyXk",
+	"Vwora7wtwNIkA7KQYOCoAAj0ANTKNMeLMZhBS7XMLi+qMlVnW8W2Vwal+XWz1x2it2d9QW1rXgTunVyt",
+	"nnVy9axuf3rRqHk9E9wzvQ4/L0oNfFxD+PslXdHXBd3LOmSPHNLpLGWaU4lsMKZZDJK4iC2eT6OnLBm2",
+	"A5u+hP7MIkOqQ/1B+awWJ+S9ItfEbS8/b8gX9qt7wCBHQQATKI2NIN/O27+UOtbbLAszg7pF/nUd6v3h",
+	"WUVcZTNWoXl7LRZrnZ43WvuowmDNtpSGm4/TCFoxRNAD0vEG9803QCH9uYgK62f6V3pmAbONh/zN7s8F",
+	"6lZ2wdZ04bih6UDwBa5bs/ZYIrprF2d81wZp50+i2kSp7WwyFHsGrPLAlRQ1JbTG8SXqGZYXfesgX+W+",
+	"rLYS97ezEve32tQvWCtQavO82cZBKifqigZ/wbi4lgRxoRXzlq5WQD+L/7ilBl8ivdAhxv3LVSb80pZy",
+	"L46Xbc+NreINnbsWHBPrkXc3n6vioj8AXgMAqyQAAbRk6yPkptEyubEiDF5i4ZB7KK5gRAchp0pMkgH0",
+	"DV5KcAIdVEukRpNYf2ieKaU1ejMiD2zYvN6kFNnUb0TbmNPMywtah0haCTxq0/ET6VLpIW1/yeftjH6j",
+	"1ZvaB4u8ksN7QwtLRdUMnccenEjXWmpgF5Vw1CKvVSnYQmYZ1BywNjPveg+KpWjQhLweXR2eXxx/en9y",
+	"9R7AyBoBKvDld7peaw7wsW6g7Y3m70DcIPcUHwOAK87oOTw/e3t6ctg3z1ZzkVPPHJJkEeHWGlFNcs6h",
+	"TMXaReUCE20YuXwxFpOlZrsm4JDb0bjC/sodOOMQwDvrd233PG3JpgtCicFraVRHvqugr2uPMUzknE4L",
+	"6kjeGvmnn0uu8UIX3M598HPJGV34vb1dvWllx+cVQt9tpBJoUBjLUR9GNnf8oG5gQhpfIqS9tG4FpWqp",
+	"QfKvuZame3TFYh47JBIWu8PHxdwcQLCM3IL+SxZF2D34qrR8YaXFUOs6D/+TqzA/uzY2m9dqVsB8Zixl",
+	"gB4F5oaRWAdFBya6eRJVoTiEvJ6jwULVWWAd2CM6hdwsZ5ai67vYR9JTDwodpfUHLCQM+Vxk8arST+Np",
+	"ljZo4JpQb1aw2Q058GCRmUo1ogC6B2odbbw7wc6pWIxlXMhmUnknAri9COI6mUlTuSKTlHGVLvKXMNMX",
+	"FDuqohd2w8TqgrfzyL627O7EfUWHZ76x27k+nbvTfziWFlrMd7RZ1/s+T4aVwGouQf7GFrrSGzFTXrFe",
+	"sPzUF1FlAe3q8sJHulEL+XYblfGVztjXoryvRXnbFeU90vRdV55X9jct1emVA0dgBNgUWEwkmlI1dr3n",
+	"87Cu5rl114ZFLJfgab4J2L3NUZMIvq7Br7GDtfobcswq9CwTiDwmnID9EZO7TpO8EVriZCw3E61d1PMj",
+	"E0WTzsb3qkMwPzC1xDseq3Xv4j396hrVlz3Szfm1nPB3pk7TxzgBH58a83A24JXrIfnUhYvFTpimssEv",
+	"UoSm/sVaQ1IsNfRzUQKTiBLY3BHIj/BzRoo1h2axQ75cdbh7LeC6gogLfeOTqmm7epNw2W7WRRUx6x76",
+	"D5m8+2eSzBMei3lz9yjfb6bMz65A/LgY39pV+m2KtNePKgDcKdr3yIqJP7J8+1o38ZuSx3kpYYmEK2sK",
+	"N7RSti8qLOejYiZmZZfKqjaUgoc8Wt/20Hiu/DAImDtO1KD8hu9sR8sxvWOQScrFPOTY/Gxle8xG008d",
+	"tez74CGRbbL6/ERPV+sIYNtY7Gg6fth0T78cEnhtk5z4viBABENhEpO6ttEQ/gmceY3N5b22orYQ+NcV",
+	"G/YrSXzM6Hkge2fHAv7C/DaLCX35UkY8XhuL942qOHYu29ioMv+7r4L5q2D+KpgfrIH8MgkzHubiZgWR",
+	"hX6nvNh3cbNaSNvRF+ogTe3A4wohvTH5Hcqh8iPku9ZCvjVJHQYvByaK+kPu2Ax5AQzzhqk5W0azDAiV",
+	"t/DlFTzlLR3of3ephvS6K/8eKiGXekE8phKyJIesf0ZbiWWp9PK7oKbYZ/1s08xeHxi3dvqu109bD/li",
+	"ozEXR/m65Ubp+uwvjbPdWTvQF79EmWNOdVuXOBaOQZFhfK1x/H3XOK4WBZ508hnWr1Tn6LdZxa6HhidE",
+	"FeWNvjyrbkYfhByS8+IlaVAMc+1SBBnyM4PqfNcmHPplkzGNsU2oQ8MstG+XeTkk9KWSNDEAzkaiTSAg",
+	"L6FL7+TAtJ/0+vhB7iibN/3sigDzEkfJHeOBc04v+wdcH2bI3DTNZk1n6E4HyrwOoVVjXhnWfKBckWjt",
+	"UgtTW23yTMtwkUFtV2SaLG5Y06j3a/M6RuKVMVb33a5XNN6uoJxunuZSQMsmIjPA0LBzjQc7dduHDsmZ",
+	"a/xcUcWIrTFDvlMV4yYNpU0SzW+zirGcVA1rFnJzhp++itGGlZ+uitFjUI8rZAx5vie/TCHjYamL/m+6",
+	"jvHy/P3x+TMJmVmk7h/M/c6DtYv7naXiRddNXkuvokJaUj43LFHsFDgXqef470r/CAIFZqKPo9ysUrFT",
+	"oWPq4SBPq1osh/JuU/Xq5t/vCm/JH+Ct0nflRaKuwNOM4ujk6ur89G/Hbl0G6CfOU5UfWkirYq+vpfSl",
+	"vqtNRPFB3lxfnpH+Ofnw7qR/3CyWKRbrKM3rizfUdlKdNyr180b95ar8yiv+uzPFdln+DVZ8VXmelTC+",
+	"6fK1Ku9frCqvs8nN00wMmJTaeDrmKlGLf52KPuXrABtbf5u7J5//7DONjVPiS7pVIRseD3QxJ96pwxU5",
+	"8SF3xTsP5cRvnzdTSPSuHPVuud4ht65NL9fbe/7W6d4rU7EfowVunYbtzeCPmoH9NZf6wVzqxzGdNZnU",
+	"vlZQTqIuso1yCnWvVACzlJNsjKmqhOTCCXqk6/2rkle5nV/jvf+Cica7sYlfIs2475+R32Cmce4SLmYR",
+	"+9b1Uh6x70gO+TaeZLKVIxnyl0L+1AnLmLbyZNrMrs6sIY2LsVPfjdM/J29Oe4c/7uiL+M0kJC9N8pcS",
+	"U6VV3EpatTuPyVnayiXxNVXpj5Oq9NWD8GD+sUf5VanHW2j2W2cf56/ukkgziUIGb0Boofq8ohMJot/Q",
+	"tem5O4dYVwlGAJVZlownS96NUjKwhcwV65vnNpoh/zJVQWYrfnUpGycSYpVVkrYUqtiBw2/s7f/imcGV",
+	"83y0sF0pXgtLt51wbX8Vrl+F61fh+gVyiB/poscg9yzT66b5840We1lvpsa17k8ftbFLp8mPbOG++ahv",
+	"yO4sP68oixBSIUJMLAYzSFuYU4kNQ4aZmARamDrM2eyORQAswBeExnHGpCT1due7ZqvZara737e+b5Gb",
+	"BTEduyG7Rsu2HwUfkZFZzqA2y9Jat/YcxIZZgyVjG9hiAOMIXLtiHlt0FxOoaOadw21DmuVu5VdlcMA6",
+	"HUCD/wHjTALEvhi6rLqg1F/Gf4VN815+h7eF/sNI3SW66fcEGM2MqxNmlt7n08X9x/v/HwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -19,6 +19,7 @@ type ScriptsScript struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Tenant      string
+	TitlePage   []byte
 }
 
 type ScriptsSection struct {
@@ -31,6 +32,9 @@ type ScriptsSection struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Tenant      string
+	Depth       pgtype.Int2
+	SceneNumber pgtype.Text
+	Forced      bool
 }
 
 type ScriptsTransition struct {
@@ -42,4 +46,5 @@ type ScriptsTransition struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Tenant    string
+	Forced    bool
 }

@@ -31,9 +31,9 @@ func (q *Queries) ScriptCount(ctx context.Context, tenant string, title pgtype.T
 
 const scriptCreate = `-- name: ScriptCreate :one
 
-INSERT INTO scripts.scripts (tenant, title, author, description)
-VALUES ($1, $2, $3, $4)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant
+INSERT INTO scripts.scripts (tenant, title, author, description, title_page)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page
 `
 
 type ScriptCreateParams struct {
@@ -41,6 +41,7 @@ type ScriptCreateParams struct {
 	Title       string
 	Author      pgtype.Text
 	Description pgtype.Text
+	TitlePage   []byte
 }
 
 // Queries of the Core Script Management Service (schema scripts). Every query is confined to the
@@ -57,6 +58,7 @@ func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (Scr
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.TitlePage,
 	)
 	var i ScriptsScript
 	err := row.Scan(
@@ -68,6 +70,7 @@ func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (Scr
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
@@ -107,7 +110,7 @@ func (q *Queries) ScriptDependantCounts(ctx context.Context, tenant string, scri
 }
 
 const scriptGetByID = `-- name: ScriptGetByID :one
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = $1 AND id = $2
 `
@@ -125,12 +128,13 @@ func (q *Queries) ScriptGetByID(ctx context.Context, tenant string, iD int64) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
 
 const scriptList = `-- name: ScriptList :many
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = $1
   AND ($2::text IS NULL
@@ -175,6 +179,7 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.TitlePage,
 		); err != nil {
 			return nil, err
 		}
@@ -187,7 +192,7 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 }
 
 const scriptLockByID = `-- name: ScriptLockByID :one
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = $1 AND id = $2
 FOR UPDATE
@@ -207,6 +212,7 @@ func (q *Queries) ScriptLockByID(ctx context.Context, tenant string, iD int64) (
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
@@ -216,16 +222,18 @@ UPDATE scripts.scripts
 SET title       = coalesce($1, title),
     author      = coalesce($2, author),
     description = coalesce($3, description),
+    title_page  = coalesce($4, title_page),
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant
+WHERE tenant = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page
 `
 
 type ScriptPatchParams struct {
 	Title       pgtype.Text
 	Author      pgtype.Text
 	Description pgtype.Text
+	TitlePage   []byte
 	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
@@ -238,6 +246,7 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.TitlePage,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
@@ -252,6 +261,7 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
@@ -259,16 +269,18 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 const scriptReplace = `-- name: ScriptReplace :one
 UPDATE scripts.scripts
 SET title = $1, author = $2, description = $3,
+    title_page = $4,
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant
+WHERE tenant = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page
 `
 
 type ScriptReplaceParams struct {
 	Title       string
 	Author      pgtype.Text
 	Description pgtype.Text
+	TitlePage   []byte
 	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
@@ -281,6 +293,7 @@ func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (S
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.TitlePage,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
@@ -295,14 +308,16 @@ func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
 
 const sectionCreate = `-- name: SectionCreate :one
-INSERT INTO scripts.sections (tenant, script_id, title, description, kind)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
+INSERT INTO scripts.sections (tenant, script_id, title, description, kind, depth, scene_number, forced)
+VALUES ($1, $2, $3, $4, $5,
+        $6, $7, $8)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 `
 
 type SectionCreateParams struct {
@@ -311,6 +326,9 @@ type SectionCreateParams struct {
 	Title       string
 	Description pgtype.Text
 	Kind        pgtype.Text
+	Depth       pgtype.Int2
+	SceneNumber pgtype.Text
+	Forced      bool
 }
 
 // SectionCreate stores a new section heading of a script at version 1; its position is allocated in
@@ -322,6 +340,9 @@ func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (S
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Depth,
+		arg.SceneNumber,
+		arg.Forced,
 	)
 	var i ScriptsSection
 	err := row.Scan(
@@ -334,6 +355,9 @@ func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -410,7 +434,7 @@ func (q *Queries) SectionDependantCount(ctx context.Context, tenant string, scri
 }
 
 const sectionGetByID = `-- name: SectionGetByID :one
-SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant
+SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 FROM scripts.sections
 WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
@@ -429,12 +453,16 @@ func (q *Queries) SectionGetByID(ctx context.Context, tenant string, scriptID in
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const sectionListByIDs = `-- name: SectionListByIDs :many
-SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant
+SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant,
+       s.depth, s.scene_number, s.forced
 FROM unnest($1::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.sections s ON s.id = o.id
 WHERE s.tenant = $2 AND s.script_id = $3
@@ -462,6 +490,9 @@ func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant stri
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Depth,
+			&i.SceneNumber,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -475,19 +506,25 @@ func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant stri
 
 const sectionPatch = `-- name: SectionPatch :one
 UPDATE scripts.sections
-SET title       = coalesce($1, title),
-    description = coalesce($2, description),
-    kind        = coalesce($3, kind),
+SET title        = coalesce($1, title),
+    description  = coalesce($2, description),
+    kind         = coalesce($3, kind),
+    depth        = coalesce($4, depth),
+    scene_number = coalesce($5, scene_number),
+    forced       = coalesce($6, forced),
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND script_id = $5 AND id = $6
-  AND ($7::bigint IS NULL OR version = $7::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
+WHERE tenant = $7 AND script_id = $8 AND id = $9
+  AND ($10::bigint IS NULL OR version = $10::bigint)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 `
 
 type SectionPatchParams struct {
 	Title       pgtype.Text
 	Description pgtype.Text
 	Kind        pgtype.Text
+	Depth       pgtype.Int2
+	SceneNumber pgtype.Text
+	Forced      pgtype.Bool
 	Tenant      string
 	ScriptID    int64
 	ID          int64
@@ -501,6 +538,9 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Scr
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Depth,
+		arg.SceneNumber,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
@@ -517,6 +557,9 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Scr
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -524,16 +567,20 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Scr
 const sectionReplace = `-- name: SectionReplace :one
 UPDATE scripts.sections
 SET title = $1, description = $2, kind = $3,
+    depth = $4, scene_number = $5, forced = $6,
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND script_id = $5 AND id = $6
-  AND ($7::bigint IS NULL OR version = $7::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
+WHERE tenant = $7 AND script_id = $8 AND id = $9
+  AND ($10::bigint IS NULL OR version = $10::bigint)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 `
 
 type SectionReplaceParams struct {
 	Title       string
 	Description pgtype.Text
 	Kind        pgtype.Text
+	Depth       pgtype.Int2
+	SceneNumber pgtype.Text
+	Forced      bool
 	Tenant      string
 	ScriptID    int64
 	ID          int64
@@ -547,6 +594,9 @@ func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) 
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Depth,
+		arg.SceneNumber,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
@@ -563,14 +613,17 @@ func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const transitionCreate = `-- name: TransitionCreate :one
-INSERT INTO scripts.transitions (tenant, script_id, section_id, text)
-VALUES ($1, $2, $3, $4)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
+INSERT INTO scripts.transitions (tenant, script_id, section_id, text, forced)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 `
 
 type TransitionCreateParams struct {
@@ -578,6 +631,7 @@ type TransitionCreateParams struct {
 	ScriptID  int64
 	SectionID pgtype.Int8
 	Text      string
+	Forced    bool
 }
 
 // TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
@@ -588,6 +642,7 @@ func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreatePara
 		arg.ScriptID,
 		arg.SectionID,
 		arg.Text,
+		arg.Forced,
 	)
 	var i ScriptsTransition
 	err := row.Scan(
@@ -599,6 +654,7 @@ func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreatePara
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -659,7 +715,7 @@ func (q *Queries) TransitionDeleteByScript(ctx context.Context, tenant string, s
 }
 
 const transitionGetByID = `-- name: TransitionGetByID :one
-SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 FROM scripts.transitions
 WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
@@ -677,12 +733,13 @@ func (q *Queries) TransitionGetByID(ctx context.Context, tenant string, scriptID
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const transitionListByIDs = `-- name: TransitionListByIDs :many
-SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant
+SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant, t.forced
 FROM unnest($1::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.transitions t ON t.id = o.id
 WHERE t.tenant = $2 AND t.script_id = $3
@@ -709,6 +766,7 @@ func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, tenant s
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -724,15 +782,17 @@ const transitionPatch = `-- name: TransitionPatch :one
 UPDATE scripts.transitions
 SET text       = coalesce($1, text),
     section_id = coalesce($2, section_id),
+    forced     = coalesce($3, forced),
     version = version + 1, updated_at = now()
-WHERE tenant = $3 AND script_id = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
+WHERE tenant = $4 AND script_id = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 `
 
 type TransitionPatchParams struct {
 	Text      pgtype.Text
 	SectionID pgtype.Int8
+	Forced    pgtype.Bool
 	Tenant    string
 	ScriptID  int64
 	ID        int64
@@ -745,6 +805,7 @@ func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams
 	row := q.db.QueryRow(ctx, transitionPatch,
 		arg.Text,
 		arg.SectionID,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
@@ -760,22 +821,24 @@ func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const transitionReplace = `-- name: TransitionReplace :one
 UPDATE scripts.transitions
-SET text = $1, section_id = $2,
+SET text = $1, section_id = $2, forced = $3,
     version = version + 1, updated_at = now()
-WHERE tenant = $3 AND script_id = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
+WHERE tenant = $4 AND script_id = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 `
 
 type TransitionReplaceParams struct {
 	Text      string
 	SectionID pgtype.Int8
+	Forced    bool
 	Tenant    string
 	ScriptID  int64
 	ID        int64
@@ -788,6 +851,7 @@ func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplacePa
 	row := q.db.QueryRow(ctx, transitionReplace,
 		arg.Text,
 		arg.SectionID,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
@@ -803,6 +867,7 @@ func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplacePa
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }
