@@ -189,7 +189,7 @@ func TestScreenplayImport(t *testing.T) {
 	require.Equal(t, "(shouting)", *first.Parenthetical)
 	require.Equal(t, "(O.S.)", *s.Story[2].SpokenWord.Extension)
 	require.True(t, *s.Story[3].SpokenWord.Dual)
-	require.Equal(t, storiesapi.ElementTypeTransition, s.Story[4].ElementType)
+	require.Equal(t, storiesapi.StoryElementElementTypeTransition, s.Story[4].ElementType)
 	require.Equal(t, storiesapi.ActionFormatCentered, *s.Story[5].Action.Format)
 
 	// The story as Fountain, by Accept on /stories as at its own path, and filtered by character.

@@ -8,20 +8,20 @@
 
 -- name: ScriptCreate :one
 -- ScriptCreate stores a new script at version 1.
-INSERT INTO scripts.scripts (tenant, title, author, description)
-VALUES (@tenant, @title, sqlc.narg(author), sqlc.narg(description))
-RETURNING id, title, author, description, version, created_at, updated_at, tenant;
+INSERT INTO scripts.scripts (tenant, title, author, description, title_page)
+VALUES (@tenant, @title, sqlc.narg(author), sqlc.narg(description), sqlc.narg(title_page))
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page;
 
 -- name: ScriptGetByID :one
 -- ScriptGetByID reads one script.
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = @tenant AND id = @id;
 
 -- name: ScriptLockByID :one
 -- ScriptLockByID reads a script and locks its row until the transaction ends; a cascade delete holds
 -- it so that no section or transition can be added (their foreign key needs the row) meanwhile.
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = @tenant AND id = @id
 FOR UPDATE;
@@ -29,7 +29,7 @@ FOR UPDATE;
 -- name: ScriptList :many
 -- ScriptList pages through scripts in creation order; title and author, when given, match as
 -- case-insensitive substrings (LIKE wildcards in them are taken literally).
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = @tenant
   AND (sqlc.narg(title)::text IS NULL
@@ -54,10 +54,11 @@ WHERE tenant = @tenant
 -- version, if it still has if_version.
 UPDATE scripts.scripts
 SET title = @title, author = sqlc.narg(author), description = sqlc.narg(description),
+    title_page = sqlc.narg(title_page),
     version = version + 1, updated_at = now()
 WHERE tenant = @tenant AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant;
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page;
 
 -- name: ScriptPatch :one
 -- ScriptPatch changes the given fields of a script, keeps the others and bumps its version, if it
@@ -66,10 +67,11 @@ UPDATE scripts.scripts
 SET title       = coalesce(sqlc.narg(title), title),
     author      = coalesce(sqlc.narg(author), author),
     description = coalesce(sqlc.narg(description), description),
+    title_page  = coalesce(sqlc.narg(title_page), title_page),
     version = version + 1, updated_at = now()
 WHERE tenant = @tenant AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant;
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page;
 
 -- name: ScriptDelete :one
 -- ScriptDelete deletes a script if it still has if_version; its sections and transitions must be
@@ -87,20 +89,22 @@ SELECT (SELECT count(*) FROM scripts.sections s WHERE s.tenant = @tenant AND s.s
 -- name: SectionCreate :one
 -- SectionCreate stores a new section heading of a script at version 1; its position is allocated in
 -- the same transaction by the handler.
-INSERT INTO scripts.sections (tenant, script_id, title, description, kind)
-VALUES (@tenant, @script_id, @title, sqlc.narg(description), sqlc.narg(kind))
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant;
+INSERT INTO scripts.sections (tenant, script_id, title, description, kind, depth, scene_number, forced)
+VALUES (@tenant, @script_id, @title, sqlc.narg(description), sqlc.narg(kind),
+        sqlc.narg(depth), sqlc.narg(scene_number), @forced)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced;
 
 -- name: SectionGetByID :one
 -- SectionGetByID reads one section heading of a script.
-SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant
+SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 FROM scripts.sections
 WHERE tenant = @tenant AND script_id = @script_id AND id = @id;
 
 -- name: SectionListByIDs :many
 -- SectionListByIDs reads the given section headings of a script in the order of ids (the order a page
 -- of sequence positions gives); ids that are not the script's are left out.
-SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant
+SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant,
+       s.depth, s.scene_number, s.forced
 FROM unnest(@ids::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.sections s ON s.id = o.id
 WHERE s.tenant = @tenant AND s.script_id = @script_id
@@ -111,22 +115,26 @@ ORDER BY o.ord;
 -- its version, if it still has if_version.
 UPDATE scripts.sections
 SET title = @title, description = sqlc.narg(description), kind = sqlc.narg(kind),
+    depth = sqlc.narg(depth), scene_number = sqlc.narg(scene_number), forced = @forced,
     version = version + 1, updated_at = now()
 WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant;
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced;
 
 -- name: SectionPatch :one
 -- SectionPatch changes the given fields of a section heading, keeps the others and bumps its version,
 -- if it still has if_version.
 UPDATE scripts.sections
-SET title       = coalesce(sqlc.narg(title), title),
-    description = coalesce(sqlc.narg(description), description),
-    kind        = coalesce(sqlc.narg(kind), kind),
+SET title        = coalesce(sqlc.narg(title), title),
+    description  = coalesce(sqlc.narg(description), description),
+    kind         = coalesce(sqlc.narg(kind), kind),
+    depth        = coalesce(sqlc.narg(depth), depth),
+    scene_number = coalesce(sqlc.narg(scene_number), scene_number),
+    forced       = coalesce(sqlc.narg(forced), forced),
     version = version + 1, updated_at = now()
 WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant;
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced;
 
 -- name: SectionDelete :one
 -- SectionDelete deletes a section heading if it still has if_version; the transitions' foreign key
@@ -153,20 +161,20 @@ WHERE tenant = @tenant AND script_id = @script_id AND section_id = @section_id::
 -- name: TransitionCreate :one
 -- TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
 -- same transaction by the handler.
-INSERT INTO scripts.transitions (tenant, script_id, section_id, text)
-VALUES (@tenant, @script_id, sqlc.narg(section_id), @text)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant;
+INSERT INTO scripts.transitions (tenant, script_id, section_id, text, forced)
+VALUES (@tenant, @script_id, sqlc.narg(section_id), @text, @forced)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced;
 
 -- name: TransitionGetByID :one
 -- TransitionGetByID reads one transition of a script.
-SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 FROM scripts.transitions
 WHERE tenant = @tenant AND script_id = @script_id AND id = @id;
 
 -- name: TransitionListByIDs :many
 -- TransitionListByIDs reads the given transitions of a script in the order of ids (the order a page of
 -- sequence positions gives); ids that are not the script's are left out.
-SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant
+SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant, t.forced
 FROM unnest(@ids::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.transitions t ON t.id = o.id
 WHERE t.tenant = @tenant AND t.script_id = @script_id
@@ -176,11 +184,11 @@ ORDER BY o.ord;
 -- TransitionReplace sets every field of a transition (an absent section becomes NULL) and bumps its
 -- version, if it still has if_version.
 UPDATE scripts.transitions
-SET text = @text, section_id = sqlc.narg(section_id),
+SET text = @text, section_id = sqlc.narg(section_id), forced = @forced,
     version = version + 1, updated_at = now()
 WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant;
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced;
 
 -- name: TransitionPatch :one
 -- TransitionPatch changes the given fields of a transition, keeps the others and bumps its version, if
@@ -188,10 +196,11 @@ RETURNING id, script_id, section_id, text, version, created_at, updated_at, tena
 UPDATE scripts.transitions
 SET text       = coalesce(sqlc.narg(text), text),
     section_id = coalesce(sqlc.narg(section_id), section_id),
+    forced     = coalesce(sqlc.narg(forced), forced),
     version = version + 1, updated_at = now()
 WHERE tenant = @tenant AND script_id = @script_id AND id = @id
   AND (sqlc.narg(if_version)::bigint IS NULL OR version = sqlc.narg(if_version)::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant;
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced;
 
 -- name: TransitionDelete :one
 -- TransitionDelete deletes a transition if it still has if_version.

@@ -108,6 +108,12 @@ type ImportedCharacter struct {
 // NewSequenceNumber A number to move an element to. At most 2^53 − 1, the largest integer every JSON reader keeps exactly, which also leaves room for the numbers handed out after it.
 type NewSequenceNumber = int64
 
+// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+// letters, digits, `.` and `-`, at most 20.
+//
+// Example: 1A
+type SceneNumber = string
+
 // Script A script (v2 `Script`, which also covers every field of v2's `ScriptResponse`), with `version`
 // added.
 type Script struct {
@@ -131,8 +137,18 @@ type Script struct {
 	// Title Title of the script.
 	//
 	// Example: Romeo and Juliet
-	Title     ScriptTitle `json:"title"`
-	UpdatedAt Timestamp   `json:"updatedAt"`
+	Title ScriptTitle `json:"title"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
+	UpdatedAt Timestamp  `json:"updatedAt"`
 
 	// Version The resource's version, 1 on creation and one more on every change; the `ETag` carries it too.
 	Version Version `json:"version"`
@@ -190,6 +206,16 @@ type ScriptRequest struct {
 	//
 	// Example: Romeo and Juliet
 	Title ScriptTitle `json:"title"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
 }
 
 // ScriptTitle Title of the script.
@@ -211,7 +237,23 @@ type ScriptUpdateRequest struct {
 	//
 	// Example: Romeo and Juliet
 	Title *ScriptTitle `json:"title,omitempty"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
 }
+
+// SectionDepth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+// the outermost.
+//
+// Example: 2
+type SectionDepth = int
 
 // SectionElementRef Another section heading of the same script, named as the Central Sequence Service names it:
 // `elementType` `section` and `elementId` the heading's `headingId`.
@@ -230,14 +272,29 @@ type SectionElementRef struct {
 // Example: section
 type SectionElementType string
 
+// SectionForced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+// begin with `INT`, `EXT` or the like.
+type SectionForced = bool
+
 // SectionHeading A section heading of a script (v1 `SectionHeadingResponse`: `headingId`, `scriptId`,
 // `sequenceNumber`; the rest added). `sequenceNumber` is its place among the script's headings
 // (scope `sections`).
 type SectionHeading struct {
 	CreatedAt Timestamp `json:"createdAt"`
 
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced SectionForced `json:"forced"`
 
 	// HeadingId A positive identifier.
 	HeadingId Id `json:"headingId"`
@@ -249,6 +306,13 @@ type SectionHeading struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -281,8 +345,19 @@ type SectionHeadingCreateRequest struct {
 	// `elementType` `section` and `elementId` the heading's `headingId`.
 	Before *SectionElementRef `json:"before,omitempty"`
 
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -291,6 +366,13 @@ type SectionHeadingCreateRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -311,8 +393,19 @@ type SectionHeadingPage struct {
 // SectionHeadingRequest A section heading's fields (v1 `SectionHeadingRequest`: `title`; `description` and `kind`
 // added); used to replace a heading, whose place does not change.
 type SectionHeadingRequest struct {
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -321,6 +414,13 @@ type SectionHeadingRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -330,8 +430,19 @@ type SectionHeadingRequest struct {
 
 // SectionHeadingUpdateRequest The fields to change (v1 `SectionHeadingUpdateRequest`, extended); at least one.
 type SectionHeadingUpdateRequest struct {
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -340,6 +451,13 @@ type SectionHeadingUpdateRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -416,11 +534,39 @@ type StoryElementType string
 // Timestamp defines model for Timestamp.
 type Timestamp = time.Time
 
+// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+// shows and filters on; the title page is what a Fountain export and the printed title page
+// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+// title page is `400` `VALIDATION_FAILED`.
+//
+// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+type TitlePage = []TitlePageEntry
+
+// TitlePageEntry One key of a screenplay's title page and its value, as written (Fountain's `Key: value`). A
+// key holds no colon and no line break; a value of several lines (an address under `Contact`,
+// say) has `\n` between them.
+type TitlePageEntry struct {
+	// Key The key as written, e.g. `Title`, `Credit`, `Author`, `Source`, `Draft date` or `Contact`.
+	//
+	// Example: Title
+	Key string `json:"key"`
+
+	// Value The value, its lines separated by `\n`; empty when the key stands alone.
+	//
+	// Example: Romeo and Juliet
+	Value string `json:"value"`
+}
+
 // Transition A transition of a script. `sequenceNumber` is its place in the script's story order (scope
 // `story`, shared with actions and spoken words); `sectionId`, when present, is the section
 // heading it belongs to.
 type Transition struct {
 	CreatedAt Timestamp `json:"createdAt"`
+
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced TransitionForced `json:"forced"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -460,6 +606,10 @@ type TransitionCreateRequest struct {
 	// Management.
 	Before *StoryElementRef `json:"before,omitempty"`
 
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -468,6 +618,10 @@ type TransitionCreateRequest struct {
 	// Example: CUT TO:
 	Text TransitionText `json:"text"`
 }
+
+// TransitionForced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+// not end in `TO:`.
+type TransitionForced = bool
 
 // TransitionPage One page of a script's transitions, in story order.
 type TransitionPage struct {
@@ -481,6 +635,10 @@ type TransitionPage struct {
 
 // TransitionRequest A transition's fields; used to replace a transition, whose place does not change.
 type TransitionRequest struct {
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -497,6 +655,10 @@ type TransitionText = string
 
 // TransitionUpdateRequest The fields to change; at least one.
 type TransitionUpdateRequest struct {
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -889,8 +1051,8 @@ type ClientInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -901,8 +1063,8 @@ type ClientInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1038,8 +1200,9 @@ type ClientInterface interface {
 	// UpdateScriptWithBody Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -1051,8 +1214,9 @@ type ClientInterface interface {
 	// UpdateScript Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -1064,8 +1228,9 @@ type ClientInterface interface {
 	// ReplaceScriptWithBody Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1075,8 +1240,9 @@ type ClientInterface interface {
 	// ReplaceScript Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1098,7 +1264,9 @@ type ClientInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1122,7 +1290,9 @@ type ClientInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1205,8 +1375,8 @@ type ClientInterface interface {
 	// PatchSectionHeadingWithBody Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1216,8 +1386,8 @@ type ClientInterface interface {
 	// PatchSectionHeading Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1228,8 +1398,8 @@ type ClientInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type.
@@ -1241,8 +1411,8 @@ type ClientInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
@@ -1266,7 +1436,8 @@ type ClientInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1291,7 +1462,8 @@ type ClientInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1353,8 +1525,8 @@ type ClientInterface interface {
 
 	// ReplaceTransitionWithBody Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -1365,8 +1537,8 @@ type ClientInterface interface {
 
 	// ReplaceTransition Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -1401,8 +1573,8 @@ func (c *Client) ListScripts(ctx context.Context, params *ListScriptsParams, req
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1423,8 +1595,8 @@ func (c *Client) CreateScriptWithBody(ctx context.Context, params *CreateScriptP
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1610,8 +1782,9 @@ func (c *Client) GetScript(ctx context.Context, scriptId ScriptId, reqEditors ..
 // UpdateScriptWithBody Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -1633,8 +1806,9 @@ func (c *Client) UpdateScriptWithBody(ctx context.Context, scriptId ScriptId, pa
 // UpdateScript Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -1656,8 +1830,9 @@ func (c *Client) UpdateScript(ctx context.Context, scriptId ScriptId, params *Up
 // ReplaceScriptWithBody Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1677,8 +1852,9 @@ func (c *Client) ReplaceScriptWithBody(ctx context.Context, scriptId ScriptId, p
 // ReplaceScript Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1720,7 +1896,9 @@ func (c *Client) ListSectionHeadings(ctx context.Context, scriptId ScriptId, par
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1754,7 +1932,9 @@ func (c *Client) AddSectionHeadingWithBody(ctx context.Context, scriptId ScriptI
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1887,8 +2067,8 @@ func (c *Client) GetSectionHeading(ctx context.Context, scriptId ScriptId, secti
 // PatchSectionHeadingWithBody Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1908,8 +2088,8 @@ func (c *Client) PatchSectionHeadingWithBody(ctx context.Context, scriptId Scrip
 // PatchSectionHeading Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1930,8 +2110,8 @@ func (c *Client) PatchSectionHeading(ctx context.Context, scriptId ScriptId, sec
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes any type of body and a specified content type.
@@ -1953,8 +2133,8 @@ func (c *Client) UpdateSectionHeadingWithBody(ctx context.Context, scriptId Scri
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type.
@@ -1998,7 +2178,8 @@ func (c *Client) ListTransitions(ctx context.Context, scriptId ScriptId, params 
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -2033,7 +2214,8 @@ func (c *Client) CreateTransitionWithBody(ctx context.Context, scriptId ScriptId
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -2145,8 +2327,8 @@ func (c *Client) UpdateTransition(ctx context.Context, scriptId ScriptId, transi
 
 // ReplaceTransitionWithBody Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -2167,8 +2349,8 @@ func (c *Client) ReplaceTransitionWithBody(ctx context.Context, scriptId ScriptI
 
 // ReplaceTransition Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -3469,8 +3651,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3481,8 +3663,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3622,8 +3804,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateScriptWithBodyWithResponse Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -3635,8 +3818,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateScriptWithResponse Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -3648,8 +3832,9 @@ type ClientWithResponsesInterface interface {
 	// ReplaceScriptWithBodyWithResponse Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3659,8 +3844,9 @@ type ClientWithResponsesInterface interface {
 	// ReplaceScriptWithResponse Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3684,7 +3870,9 @@ type ClientWithResponsesInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -3708,7 +3896,9 @@ type ClientWithResponsesInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -3795,8 +3985,8 @@ type ClientWithResponsesInterface interface {
 	// PatchSectionHeadingWithBodyWithResponse Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3806,8 +3996,8 @@ type ClientWithResponsesInterface interface {
 	// PatchSectionHeadingWithResponse Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3818,8 +4008,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3831,8 +4021,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -3858,7 +4048,8 @@ type ClientWithResponsesInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -3883,7 +4074,8 @@ type ClientWithResponsesInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -3949,8 +4141,8 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceTransitionWithBodyWithResponse Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -3961,8 +4153,8 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceTransitionWithResponse Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -6688,8 +6880,8 @@ func (c *ClientWithResponses) ListScriptsWithResponse(ctx context.Context, param
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6706,8 +6898,8 @@ func (c *ClientWithResponses) CreateScriptWithBodyWithResponse(ctx context.Conte
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6877,8 +7069,9 @@ func (c *ClientWithResponses) GetScriptWithResponse(ctx context.Context, scriptI
 // UpdateScriptWithBodyWithResponse Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -6896,8 +7089,9 @@ func (c *ClientWithResponses) UpdateScriptWithBodyWithResponse(ctx context.Conte
 // UpdateScriptWithResponse Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -6915,8 +7109,9 @@ func (c *ClientWithResponses) UpdateScriptWithResponse(ctx context.Context, scri
 // ReplaceScriptWithBodyWithResponse Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6932,8 +7127,9 @@ func (c *ClientWithResponses) ReplaceScriptWithBodyWithResponse(ctx context.Cont
 // ReplaceScriptWithResponse Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6969,7 +7165,9 @@ func (c *ClientWithResponses) ListSectionHeadingsWithResponse(ctx context.Contex
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -6999,7 +7197,9 @@ func (c *ClientWithResponses) AddSectionHeadingWithBodyWithResponse(ctx context.
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -7116,8 +7316,8 @@ func (c *ClientWithResponses) GetSectionHeadingWithResponse(ctx context.Context,
 // PatchSectionHeadingWithBodyWithResponse Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7133,8 +7333,8 @@ func (c *ClientWithResponses) PatchSectionHeadingWithBodyWithResponse(ctx contex
 // PatchSectionHeadingWithResponse Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7151,8 +7351,8 @@ func (c *ClientWithResponses) PatchSectionHeadingWithResponse(ctx context.Contex
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -7170,8 +7370,8 @@ func (c *ClientWithResponses) UpdateSectionHeadingWithBodyWithResponse(ctx conte
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -7209,7 +7409,8 @@ func (c *ClientWithResponses) ListTransitionsWithResponse(ctx context.Context, s
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -7240,7 +7441,8 @@ func (c *ClientWithResponses) CreateTransitionWithBodyWithResponse(ctx context.C
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -7336,8 +7538,8 @@ func (c *ClientWithResponses) UpdateTransitionWithResponse(ctx context.Context, 
 
 // ReplaceTransitionWithBodyWithResponse Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -7354,8 +7556,8 @@ func (c *ClientWithResponses) ReplaceTransitionWithBodyWithResponse(ctx context.
 
 // ReplaceTransitionWithResponse Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -15609,265 +15811,284 @@ func (sh *strictHandler) ReplaceTransition(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3tchu5lT98K3iYrTLptCiSlsdjqqb24UjyWBlZciQq3uz0rBvqBsmOmgDTaIpmZvVUPj6f/xeRC8uV",
-	"/AvnAGj0CymSkuclcdVuxiLZDeAAOO/nd35qhGI6E5zxTDb6PzUmjEYshX+eDOlY/TdiMkzjWRYL3ug3",
-	"hhNGUibFPA3ZM0mCO5bKWPCAUEkokVkq+JgwnsXZkmR07BHWHrdJ4Dde+I3gkEjGIxJn5IaGt+qR4HS0",
-	"945m4SRoN7xGyv46j1MWNfpZOmdeQ4YTNqVqEtlyxhr9hszSmI8b9/de40yEFOdUN8UZzSZEjMhiQjOy",
-	"oJKEKaMZizySCZIyaiex7bDvExqyqJ42AyIzkS4JS9iU8eyZrKNH4Df8eafzItSUgz9YGz+T7K9zxkN2",
-	"Pp/esBS/8htBX802nFA+ZpIsJoyTbMLMMD4331Ae4bdxRqbijkkS4y9xWiKNWOoRKYDq54IzTXrC2R1L",
-	"CeVywVJJghedg4CMRAobShPm85mQsVpkm1y5GxhzZwM9spjE4YSoA0VTJmFkvUgyo2lGBE+WfUJhbmRK",
-	"I0Zulj6XYsoEV8uRjESCScJFRqb0lhHKCYviTG2ks+BnkogFJ6OYJZEkIxonbZ+v3cYZzTKWqi36H7/x",
-	"Q3fv9Y8/dPZe//hTx+t+fe/77cpHjf9oeDWbf0kzdhZP4wz+p3oArhjPyM0SJvu92vgxzdiCLkkzziQJ",
-	"UpqxvUQ9GvNxQGbJfBzzFhGcKPov9QaQTJ3ZGZWSRSSbpGI+npA46/tcvZbDyVAUUctlMkM6hzRJWPoM",
-	"znmkjhtNyJQukYz6FITzNFUTXMQ8Eos2UfdET9DnNJECbqckwX/t2YXu4f9esVDwKIATVvP1u5jPMxZ4",
-	"RO3jjKV6CBJnPmd8JNKQyTYZ3EgYXp1QSiRL7+KQkVji5CMSxSkLs2SJu8k+0eksYY1+t9Nx93Ia83g6",
-	"nzb6HbtDMc/YmKXFLbpkUxpztXMbb1MfPrF0Tdgoq6cdaQK58pV6hEqfFyhjx19NvPwnmoCt1UTy+Xoq",
-	"vX69G5Ek2+IcK/6t1iLJnGdxUkcZOEFqpeq7v85FRtUOp4yzBYvahX3dZsK4J6fRKoEEXz+TJI5wExWd",
-	"8cO90yhw95WENE1jJQmA4agTq1kR/MrcWKHuIfO53gG8LZJOGYkjtSLB3Zc+kyQRY5LEXLNhfWzOxHgc",
-	"8zG5wrccAkWY4p9qg32esplIFTcglMxScZOwaWlfG73RV68PvnrR+3o0Cg9eH3x183X4utvrvOoc0APa",
-	"fflyS/l1ybJ0ORhlLK3bdtzcTJAFVTyejUSq1pily5iPd969D4zerpKYC0ZvyR1N4ohmIkVODwdmljJ1",
-	"E0DGeyRiaXzHIjJKxZQoZhoKnjGe9YsaRcx9XhZumSBjloFUI+ciI+9EFI9iFgVkEWcTMc8IJTciWirx",
-	"lTAlfCZqQ2IQoxOlOoB4jcob82Hfb3w1+/DH2+6oc/Xf301fHPfo68vOp7d/9Btbbcq915jRlE5ZpjWv",
-	"04hNZyJjPFx+z5ZVqr2jt+qY4cYQSUf6eN6yJV62UIl6ewjh1EY0ozdUMpKllEsaqlcpBUz9YJHGcCh9",
-	"PktFxsJMekAbfcLlTHDJ+jDgjGWgCJAmvPWWLT0yZdlERB7qXOrwK2q2CFWHDIUZDODzUEyncZaxyKoa",
-	"dpRRnMrMjmUZCKqjJLAUUUxzltAlU/c8nSuZQ3nkcxhBms07LM4VZ0ItB4A5Kb2BReqeRzGLzFnXU1QH",
-	"oEl9nsVTJuaZRygJUypBpYSbGjIpiTmvOXVbuFSpJKFiGgN3Gni+7GrV7cf5yCxOEpLOuVQnVZLgoPM6",
-	"IMHp8cm79xfDk/OjP3/8/uTPH0/PP15fneCxJQFc5D24ycFhvs/qDMAPqM+jeDRiwJzhfK979+XJ9dXJ",
-	"cdAmFzxZqtXardKHIz9WffXqlI3mkiakGRx8+hS01PdcZKBcFkivpPuEhbdqz8c05m3yPVtKQoGtTJnS",
-	"ZdStFinpHZCJmKey7fNrdQIIZwvFGOaMNClJKY/ElFxfnx57RNJlC55BtUn9UJPSsycHiIGPK7WTZAK4",
-	"LaN6+/UDeKljdavwrDW8BqdTdT+dW7inrmGB4dFPZ4yPs0mj31PqyTTm5u9uneJ4OgJmVL3KQG5kMOa2",
-	"gWlF4hGyOS1djR4dS+SPgjMt6BRjDeBccsJomsRWk/d509pd6qc3iupafwxeBOpdNAzZTO1yJsQh6BvA",
-	"GJ7B2QZOEeu/1Zva3Z7fCHIFP86kz83M1BsVpVvq0eB5QJqUL828vXxPqDop+mK31Hlzt+kQ5UFGx1LN",
-	"XrFYNf+WPjCjudKJ8fwfdDpBmwzUjWeppY8+491esG5ntcnSWGEjNH3/+f+WDYVX982KpfDqvvWffuN/",
-	"Kx/WWw8rjIb3dMyIjP/G2ma+f52zdJlPFyyGwlwjNqLzJNO68ZR+Qunb7eizqP+sFcYXo1GtznduDYs4",
-	"Y1NQAuRtPFs1KYGvqZ1Vx2uMRDqlGQ791UHDe0hFuIKZ1Ol3p2DOjGJmmS1+W9ZGYJJKBOVzlOal66Tx",
-	"f6Rs1Og3frefO0L28Vu5fxrh5PBWbDg7/DGccBAjYPrpv06joFWY+EH9xO2Aj5z50F7hzSafX/nCLF/X",
-	"zjJzX/6oid6rp1H0gwL0LY2+Qz1c/aVVPfVPOpslMfp99v8i0fljZ6mWl9E4kXDtaDaX5GWnc2jFvrIN",
-	"vhp1wx7tsNc3X0cH4QuqVpmmIj0SkVrSt4Pjj98NhicfBn9WZ5ZJScewVNhY9M1Yowy5LIvInLNPMxZm",
-	"LEqWjftNV36ixr3Uy0YiVNxJeiRk+TOWwspJxGZgZinVxsxBCqWGqQOXz+bQKrMLKsmEJqM9Jc0zxttq",
-	"mt/SSNtIu1I5i7OE9Ym+2wR5HUlAEirx0i2R90+Ds9PjwfD04vzjm8Hp2clxgchmn0BZcRxBWTjR9x7I",
-	"+nQEdkxHNdspTRTbQqXwJmX0FpTsecKsWTJ4f1okqrENyID84eriHOcOCgZqRIR9ospaBzsTfgHCzlO6",
-	"+fXwzd7XKM1mNIZNnKepUBYoYTKkM21L0oxMhczIVwckYXcskWo6nEmlpXpqnODd4OzNxeW7k+OPaojA",
-	"0d5vlpmaveLVVjWCFcWcBHojA9KUjBHfWNlqETGTfqPVJkP2KSPTucxgMeqMUOMRmdCUhkqxvv59p9Pp",
-	"EMqXiwlL4dU0V8i4SEnMwcLTKwbLSmoXbUpAsPTJeyGzccqu/nhGQsrVaDJTGnk2YVPSDCpHRzHSe6/x",
-	"RqQ3cRQxvusZRscwyh/CGYvQJkpFog2jtHSI31xcfnt6fHxyXuEQ8EyKJktCw1v9png8yZQ4Ld7iJz7H",
-	"jt8vlmhQe+RmngGpYWIPzog0A7u2oHWI/g/7rdIBP+2NxByOwJ56ZUCUJMB3JowqA04NFGs65tpZxjgF",
-	"v22u3kqfo9c5OOi8CGCmwUHnQKlt5zX3y+e42Tj6NVdUpje4l7vsehJzRrq9PrkRnC1pGvXJ/nO4szCp",
-	"MBFK07xZkuf7le2/Ph8OlC12fnkyOB58e3ZSOQiRCOdTpbZrJmBmS8wCnnjz7Xj65tzgMVS6thkRNrcy",
-	"c7XNORtwdjPmzOdN8LZ0WwXO0SaF/cGwit6ft1Qeg2yiOpy0y9b0jAolPdJ1NBLpkYMOkTNxy/gHkUbq",
-	"6x6h5qcvc450pEb9lMnSzr0dXH08Pnl/cn48OB9eVeU7soAJlVrAqkUckoglLNNsCL0UIiVzyUhIZUgj",
-	"9o3Sdp5cKOlrgp6B4pTy3dDsOoojOGVU3uqojZ5aQVSZMFHUruz4QsurhI0yvZOO8Xsk+CiJw52VhLm1",
-	"5m/ZUk/QMdlLm1TvmChtVixJyTqHwwjWIQ6Quz7MME+7Q0Fp/AAmQBN17ZZrJ0Kaq5wvLY+IFKM8xh2G",
-	"T4A0j2GLrKuIg22xykfkGd/gRKRZsmzZk+Dz0q313JCv41Pa2juslY5VM2o3NnYYg8OEK2OcJrAZu568",
-	"LRT/0/PhyeX54Kxw0GI9CQK/fErNnjtaOngi5yk7LFzqOCqqaKNY0T62AalEjCUoQOciUzw+2tlSQrb3",
-	"qkSQq6PL0/fDj+cXw49KbhRvoH5GMZ0RjP20lwv/9iqmdMEnlVsI7FMss3q1XE3sPV0mgkZDIc5oOt5S",
-	"Y3BJ8n7w57OLwfHH4cXFx7PB5Xcnq60X9ikETbLbOfj65auvQA2Xn8lygQEV91arA4e7dvsbMxV8fJI0",
-	"u+Rd/C1qzZDFoDSGxzL3XByTg55Rd4pZByMjWcvW4PnJ6Xdvv724vlxxyiDczeLx5EbMUxBVUWkEyGh4",
-	"YrLODGm0cKTOHFzDzp0CaQY1iwnAFUq1y9XnN2wpIFYlCeMRaQZXJ3+8Pjk/Ovl4cT38ePHm4+Xg/LsT",
-	"FAPo291QyLie/oeljHn7ZjLG59sLGfLbkDHvUxgNuMkbiAbtbEMWvfR9clA66u8vT44uzo9PV7k+Cq5/",
-	"J+ZIZMzB/0Pty5/wuOe5O+asl7zplpeYBQrOVjPaK+0geyxP0SGKF+osTlgCZpgRBa9NllFBAba+InHH",
-	"ynLM3LGji/M3Z6dHwyLdF8JkFcncvSxmjCzEPImInNCU2Sv85AwcmQcOlTB6x4iaUEnsgZ9PcBO6WU3/",
-	"oRDvKF9qL47cXWtSlxpjpl2d8FEi6uVgePLx7PTd6bB0jgfvT0lKM2VATuNMi0H21PoBJjsRSJSZIn+w",
-	"qVD6wOo0jmeSzFi6Fwou51OWunOjSSIWEGVyV6P9HjYNxPpXTa7AjEqpiO+eP8Hb5DKnms8LwVmTM7Pa",
-	"s7GOP9YRS/9638nlAEpdczrPJiKN/7Y7K4MogJLpwIbYpxm49Ivbf30+uB6+PTkfnh4NyieAou+J3DCa",
-	"Km0EXiVSok6GzU/QgYLPow9hfg9EGXOnGMhUrm6RkeE4zWZQWkzQ6hNamL2yyGjRQewZwnhkkQo+TpZE",
-	"xmOOnuM8qwTdXjA05ZYC5m1zfsvFgvtcpCRld+IWTPMPHz7sDebZRE07pFnBxwbkYI79T6XgGx6r8nvr",
-	"E6lo/gvFgcKJuml8zEjz8s0R+erVy07LZPR+iyRKGU2m3/gN4xiksd/w0GD6xm9ox+9HJGQjKESVGru8",
-	"orE2kwYvwR2Nk8c4B5EDJjRT3HYLIxKdS6CVXJ8P/jQ4Pav1DlYCSXAY8lk/sW/QJP5gPu+DESWYTMpo",
-	"OFGTOSQOMdpPyKl0Do0a4wSyo3e2QLS0PDioSP4jULdWmLAmxGr0eVo1N3XQByn6xNtirLYFS5I9HXa6",
-	"mRujI4/mAbcomrpgOZTWFrRW6wXXXM5nM5FmLHrHopgO4dbsagVfn19dv39/cTk8Of747uT4dPBx+Of3",
-	"a0xhCB7dMFIZ4vNaw4paQXnMoA1Rcf1iNe4gM1prPUPUuqiTfU4yyL7TQSzQ4A7Rgwq6aoxxNshMwu1A",
-	"TQrz8SOx4EqdFZy1yUDH9SBpmkJeWq5pg4V4/vsuRNO4NjPFiJxbfbXlFaKDvf95+YL88///P6SLyTbg",
-	"DlB8C20enSsFIUgdorplbCZNgFLd7WrShsksed3pvOq+ft17efDqoPP6dXd9lonXOHYJWU36HKWM7WXs",
-	"U0acb9o4oM2j6nQezKzyGsWzUbuFcCLESBMAjrJNNFRjzlLFB7MYUw8sY6mYpjMWxqM4lKQJdv9oxDiw",
-	"CahD8OzxgLcbkdHybLmGsiPU/3MgdWUhzhWrjJxB7GhKw0nM2Z4NJoUiYn1SExn1aiLCQc4qPJ8HZfee",
-	"+kWVqXgkGF4Ozq9Oq58XgynwzhojF157dPH+5OO706t3g+HRW/XJ8fX7M9C2Pp6cnbw7OR8WPzQmG060",
-	"bL+p356ew6I/vj8bHNkX1HlgYFV1Thb16rp4mLcyNdIjq/0gQcU1CAPUs0rYnpPh24tjmOjg7OziA77f",
-	"yT4BitSqE/Bm465WPyt/V1ZoPeKEdT1SNHfKSc01bt/KUbWMvnxQ386nlOfnU86nU5rWHfd7N1voB+fs",
-	"5y//0T4kbv7CwswN/x7rcGdtBVaYMsZnCV0qzplHPydZNpP9/X2jZLZjsS+XPKOfWh7mJbQbD3KbuiSq",
-	"AcHiqDtGYptPVc9N17LM0ymK6CMTxawbKk+6oJzE8IR1tFVYmf0xTvuhLCyT11UrBnXmphJ56DcM5zo9",
-	"Qn348Ba7c9ED1e3wOVtcFUrg6ohgZLLAQjLKc9Escqn6SHlo/ExQ6AO+GUlSIabgcc0LsSSZUB4pw09Z",
-	"fCDpkRxPJ0sxNWXFWY9nGWne9UiAvwoK0w7FnZohrhTElJKDd71n0vzeSM6gZVyrpp7T5zSKjB1ZPFfo",
-	"ZHjoSOEAA/ztvafzbKJB9tCDw3jKZEans0ZZ0Vv/nKtzgJKXZ5Q+fPRlzambpUxZyjahsUj+u56R/Lds",
-	"lsGxgMToLL6JkzhbgnKG2SQSC1XgYUkmIokIF8TUVJrsqwul4vkNqGFRB2zw/tRVj1q4FVtyFcjQ22yr",
-	"hvDTe68xn0U77JRxTz/wzJ+MF7vEIJxcXZxz/kb37Lizq2MghVNXvTLw+Zo84saHOEliOiVXE6XlzxhN",
-	"WVEt7W2glOpkZmDP9fw01szeXGGs3C2WKqOJ0ScTsSBTypcVv7BXSI7xuU6FgZdhXI4sME/GeIwsF5ak",
-	"GUd4QumUtYCvRzFNxHiuTBBlbdLpituPo9QQVw9vpt+0OneAhxZTn9eFZbxcTsh6wjkrsBXdhUhcNmFx",
-	"6sgoOlObKCGNPWNT+SA7qIjheztPmqZ0mfOWza4VcpdVRLsq+/ot9cwzuJ0h48z+aAM6OmlSdaZMfjhc",
-	"9WH9K53DVrM3+ZebvrGWATQcYhWH9OzJK66ucGZWs4T3tRrrBZjeY5ZHqeUhCfS/dMVuJjKaHCm1MQAL",
-	"DsraNfOXVa0rMVUe6xmzsGUYW5VKmLMHQ210oPNTWD7F+cLWVYMYsQWOqDwZexQniuJeXr2u6Lhe7930",
-	"EMDW55PzbAWMJtrqXXby2WmEkV2avHf2Z0QTybwVmtQzaUAFHJVKvzJoHWLEPRP6gCNXFSRlkDJAqBEo",
-	"5Jon8a06JB6hWu8yTn+MWdEl0WmabDrLln0d/AMdkpMAFawACqmcmQbajQDeLa7ObPuJdLPdtazt9YvS",
-	"juMLVu/o0AxQ4jfq43WC/FJMmYAt+sM8iaFSyZHiLzeW4tegbux2roZwT+BAqVODVX7O0Sq8Wx0wmuk8",
-	"asEZSm3YaDgk8CAELVlEgp/ukTvhVzhpKxfciXV/kyekehhQKJygoXep3rTdFdeZDbU+fl2ZaNLOMNNI",
-	"10YfMZ6lNCHGLDWl/NpRD7gcgbY/h8sZC0igx9DiQ39nUAj0wM8KNWF1epZ9bjMDxpnCg8Qu0BKeqHhk",
-	"nO88Zyo/Prg1ZgLVm6AexPrp8iZoBW4VqeFicyVAfjDKgZpIftfNh+VL7DU+7akH9+5oCtul3lCd7pV5",
-	"Z76YtzizWqO7eoJobol3SVB8hbWw++6Ge0bJUP/2eVA0PwOTCiozAlZ4q03KP1FSAKpoUPZMhc5JsJLM",
-	"KIs+b2JGizmXMmjVnbef2z63xNjsfN/GPNrwYH8fm4zUx3kA1g9V+PXGfA5n+Mua2jnlvTqzu0SIHe3w",
-	"wiU4gud2Vc44W1SrautuGsrRPglgKcFhSXsCdqzOUaBvlbKZnQga6lQkwKRDdUcpJvDAg9RGCq2TTdIl",
-	"wZK36v3zuTXp4oyMBZOkqQukMZrIo9prSNeF0+s5uJKG916DFkKZ6x53gp73XgOXu9OQu9/+Ha7zDhds",
-	"c12zcJIethVpzmerXplYh2ur2rk12Daz3IqyqMaC+9y25mYWYkHslMnxWIsQKbWDPVjHG7a3C4urcQ3E",
-	"x/Af7Vx3TMrciNRDKR4jpE5HzxNA0IioYxz/onfxM9hflZ0r2mEeYZ8yxnF/XItsE+vqN7ALqwj+vZ5A",
-	"kYYfJjQjam7gC9LXAdKiYmR1yiBNSUinLCEhlaxPQsHvGMc9SpYkoGGGCi/jIFVnqQBHM2i+bBbrP0gQ",
-	"TkQ6l+j3gNqrZB6pa0T5kmjzbR5OwG/pgtcA6hA4WPLgr0RYKHxK8R9JQsqhbhM9xGLBy7FvmKC6VzkS",
-	"zA90728//jDY+2+69zeN7/Li9f1/1EXFNRUvMan7NGPTB09r8ehsqRDzPFT60APVqOo6ldB98Zr7qRe6",
-	"+82860FqTnuV5bu1oHRJfw/unlN8Ok8lMh+URWm9+Ss3Wv+63KO7ngH1bAZaYdYalLQhV6f2GEOuFYJs",
-	"Z8iUxtmRipdMzpMat/HqsF153I1oB3hBP/1sN+Hpr8FG/smS8QKJFCYyZavlapyYgzAjXY9cQfSnu4ML",
-	"88FcChuEVkcRgDvQWaBnvsol4xGZUQ1cmZHuDukuV5lIl49w5+X5dhUPHuAuO4DH6M+7WaIHCtA5oz6h",
-	"BXwznwcunFFgkvapwUMLqM4XDnQidR5DU9+a4Kn6PubERg99/o5yOoap/sxePofAj/fxlV+23sNX2B26",
-	"Ylu2cLCuimxDPM7SmuSkflYMjus8bnzxM6kFv3YpUuM8zKOKhdBjyddY+FH5wuVuGtfYUnxxL4unrPaR",
-	"fKCa++nUOzukfMgdWGApRboT9Ab6PIAPAw9r3DSq3ipCtw6t+xAuByS1aoRWD0EJLZuzng9AZWWJ4GOl",
-	"fz+dz3Fbv54D3vYzuAHZp4dXYzd1qH5diK1vKeV/Xs9hCfHNdR6qhTyR7zAnz+P9hgUMS7QFi2nzuzj9",
-	"fG6BrlZes8/g9CtJzM/v8qsOuOVl2uUylI+c+nD9KdnKXVfAE4q5u2eP9dc5nPy34atzaPFLuelymu16",
-	"y2tueJ1bLf/Zes9a1fj6NR75oR6lRgfLFQYqiYZ7XGdjHF0PyfCiv71xkc/mqX1027vdfp5NqmzIn3Jx",
-	"urZLjkVB7hLBMX0INohH2H9ApCzPozI0cNCdTUlznJFMiK2tLWTc8zTOlldQQoxCZxZ/z5aDeVYDSz3I",
-	"y5X10Qn+a2/w/hRRSLCq08O+CZg2bsoq1CMmAzAwSCM0msbwQp8H7y+uhmRf/SoogNbLiVhwQE33bA8b",
-	"KLmOdCYMoEFGCOY9oXJislNrEZ7tZHONG5eL0o+mLDULx7/eGHr+4cOwUWUyf/gwBDimga6vh/3rE13A",
-	"jL17sEAZWvYESieWc211TpiutBXpM0kuZoyfHpMjwTkLMzJLxV0MtX2pz3URuXULRWyWiKXpJYR6+tur",
-	"3suvlK6dsgwpiGXmJBTKXgLIPkpCwUfxeJ5ioVhC46nPrSoS4BNBy8uhLuE5yBFWPyYB4Du2fT5Uq0JD",
-	"646l0DhBMZbLN0dfv+q9JE1FmRsou9eFizNljMUhky1C5a3sa/h19WY9Jxb5nCZjkcbZZIqvtjjkTVxe",
-	"7hjDReNylc24nE5ZlsahujhO/wBDRmXJq8Pl6dT7gAvOAOWQfZpppS6WMtCA4sh04WMNU+9pxW8eBXgO",
-	"81njecMi/EZfH5z8gE2ybIbVqTEfCVNgSxEHRZ9LU480OK2ETxtHigtoHNLckoVyAVODLL06f5Is5qBQ",
-	"6N8Azmz5z7//w6I3+ty1iAuPBFoIQK3Y4PiEXFwP24F6GE+YrT4tJCW7r4sllkHcLLF4YbXjCK4DR6gB",
-	"dQQQElDX0bp2uimeUPceeovpV/kcS2/aPvf5735HjtyqC58PNU4vRAiInM9YKpl1E83mN0msmAe56wGc",
-	"rTqtfRK4KLCKCkkssyudBuwR7bvVX/u8+X4wPHqLlA00jEsxpCQDKCfSwQa3Q4aXl92f4snDDFFwdyC5",
-	"77oO7qpUM41SMZuxCO44dDrpk4BGUXHMgDRNZmr5iLQwHGLWUX6Mi4VpaJNHOhU/xgmj4XPXJRELE7iP",
-	"N/McdnIuWSufd/D+ekj29XHd/8mYiPeB5k+28ZtWzSzJb1hI5xJc5mNAwjFlZ2XiA24tI7AFbXKSF1pD",
-	"P58mAJ/eLEkceWQ0TxIg8YymAI2Lr/I0qKcHBkJE1GbnVRKFewKdLcAtb4NMKKUdJFuo+1HvMycSK3n4",
-	"c1LJ7p9QLFizF8oGo1wHrFpo34GJKKVv6ed8TnJ30HcntVTfzx+CRSKMKYh0mulZwMkgZNXG2Vfs64Me",
-	"2E50cdZWq3Rz/zN6ayJs9a6o588di+v5c9KsLBPcUi0H52kJKwUkJsvvV3oEjeO6xiloGEsblruKYs7m",
-	"ryaabgfl2PvQ/nAxAfxjqQbQ1AKVZb2js6mVIkOJ/am4Q+VJ74n53GyAej2qXUCzPtE0g92oz5cqQieC",
-	"Z0LfI4ahXQtmAJ5v7d/IjCpHJF3KPtBNu0fU7LTPpOTvtd74/HWuH4Wcm4I3C0LoN8BPuGjBzoDTB+bM",
-	"tZEmDaqClgXqL2iBQmTGZn0SjwiLMdJL40QLyTCJ1YSgIYiaINT967POBYACSKaBdfTsgX4Vz6rga8Ue",
-	"8BurPa3cZKPeq+ExJAhhawCiWtAlKsCyCLYGJw34iK3BYFPJkjtWrSLsW8ZpxTqtrAURwQ1OCLxf5mxE",
-	"6jQ2RsOJjrc38XAn8Z1WthwOpZk+Si8j/+11V0YUSPa7nhoBd0MqmyG9ZRHJqyuR72rEDql2wS5X3T71",
-	"RmswGbBFmzvbMiw3P0u8TjCCoMajnHOrALmVYscztFZz8EcIT2h7DG8AXH7A/vA51VffRs/Ai6CP9UkE",
-	"/R0NKaZxFCUM6jrXnpBnoLW0+moBT3DFuup+1+GH+NxEtz34/oYZODPGdcaL6xgFPLBJypjulwd9d+oQ",
-	"GNrkAwJf+ZzypVeATCnxGyAurqxNSh6cHGwzltVV+7w+plHKwEfpAEknNlyD9MzHgnqLaoKXz+McB7Fc",
-	"JWDU5fp8f6+Q7F9p+0LwEqrjkyrTjktGUspvpdksixw2pjPZ0lktLMcntExGMXjB1YlBGSs4VsJrdBmf",
-	"I7yMA2V6sywSVmkvyZ1pyqWhZ6wgQ9Pb9pnFDmDYEUzqfmsgg4GNPZO1wSir5ut+W/j44UZwqmCqKoUq",
-	"8nSPNbMhmvPgErAblG5oVo/+YZAbicZe1QfQ5/qpenCQft4EUGq/Q15Daw6k7RUAVI7gdoDYbPscetSF",
-	"2NbRkcCuF1JJ/eth0CqCVxpBhxhDir2bLTSMTrucUBSFgqOwCJc+B014JXZyUXIBuB91ujc3C54pj/y+",
-	"W3ZIQba0bhKbmeCt9k/Zvn26X1+zvsmx31DXANYNmCnDo7eaNR+fnJ0MT6oMGbs5aoxSfPmhdQ+twiw1",
-	"JxNaoxx0ewGphabBg2x2Wuu0los5jY01fITUfQyh56s0+5F3JrTUM1uhBQeqd0FLb6orbqoAv7hG0zgQ",
-	"KoFvmW7d53QO1AuE24snAcayDRAVizAzLHV14QMDeuEAZjWrUFk6A2JJgt/D32TKophCjL9lQb3K3W18",
-	"rjv2Xb45Il/3Xr5uoaJqpqXUj8UkzpicgVs+FXNARPYI46HQPSsBjUUnR+kCct+fB7onjs/BdaF+1P3K",
-	"6ZijW+g01W+jr1+E6j8jGgXYrNWpHD8k+BMlx2iivtIFlRpQS42reHSqswgJ+nsltNxhde14IsZmasvy",
-	"5j+mexBfatkhsXmGBOPAgopqYVoCazKox8iGUb+cp+qQa+dUTcMOp8+P6dvRKfbtMLiNbkeg7os+AriT",
-	"Z/fPbMNOt1HRoWmOim4ovd8gYYLDKpssUiGWuinS3LixahsHwZapf0EfySp5qgBX5mgPCnCV5t7lsIbY",
-	"zocWcEC1paC2ZSH6hIJvF7hhEfSzuYWzVwNzBrlnWWN/b+BGh/osfDz3yCs+eaLUcKetz0TbPKlItEsc",
-	"FfV8tfXNeHyOZNCIddUmPpDuDLjViqzPSYB4OEGfKBvZcUQJDm2nn5MAGWHQh9OpG88DGBB+DQ7/oO+g",
-	"4HlklswlRgfUr6F9Afw2Vmw3C/pKmQa92TAm9RN0HhsDWX0CksP+tX8r+FhbAYMCljkisCLIa7E3knu8",
-	"ugGpwctSVMYYYbFxks+xcxK2LHJQtbQbKncK5Wkvxe7s6HjvW6FVaYxkTr/EbkjWja1GVPYWdoMv9+X2",
-	"8ChYmGPFNizSMTDFg97rwOclqGNzjQBET5rrU0TIg2OHot6F2gswd5cEFrsr0A5XAKvz6tHqDn0eaIAv",
-	"+LmyD2dMzBLmtiGiUSSJtHB7kPOtJ1FC3VPsBqFLUQVqlo0rr9YR5JErJkFZUDe49xXRDYNaWlV1myiF",
-	"E6ddcfCy80KRcQUy2yGxAMPmibq2fGQM5nTwsqNUExf0rU1Ouc9vRDaBVHrpMthC+z6IRCRxyHTmsQ4v",
-	"vDsdNrzGPE10OEL29/fFjHE8W22Rjvf1Q3Jf/TavIXAiE2RFIELbqU5ST7/Ra79sdyBtYcY4ncWNfuNF",
-	"u9N+gVn0E4gz7juIFePabvPa3K+x9KkM9X47Nr9x26ILDM64ViNRrKkbPDPlBz5HpAqMxenKHBPjQZiF",
-	"pqL1Xswl4xrITc5vdC9DALw4JLAlGvIClR/4Qt0gJ5XdeiaASzm4IS0CZlbtZA+LCCOh+o80viJtcebY",
-	"G0wW0TfUQdUBtlgiBAcCfJlY38x0l1USr9tBXWdBup2O0udlruWDs0WMSH4QPO06HzMM0oUUYhA0U093",
-	"8Aw6sYxGv3GWR00axabmP9Q2PjZ+J2S2sDemx6DO2VTX0iPxmAvYDrVTqzrS2vrVui7NLzfo0rzBFPHI",
-	"7D5HDb7wiFbS9UkLOan3scvwBj/UjYDvfyw1X+11OpujA0tsnYwJWKAxOhg40J3YJDR1HOiaH3IYihWI",
-	"W05maKPX6X211+3u9V4Oe51+R/3ff9fE6DOqM+4XArLT98JUSMmUrqEYVttNWATSas5XgxTiJFeuGt3y",
-	"wK4ioJt81b2/3xja2MEmqsE1rkEnAkDnA9yhuhfbndx3urvCI92HHyn0D4CHXjz8UN6AUz3Re/3wE+U+",
-	"Ffde4+UmKyr2BIOnXmy0qBxZXW0MopJqbkUcxCE6RoAI/cmPXqOkKgO0NdUth5S6WpVlR9oOpy6ym1Uf",
-	"ekrh1J12dMjUKRDKESGqjnufB/ZK5AFp9Qc4w0zFolE4MRCFLzys9c8Zbzt4rX3uwg+SWvRB4qAkWdGp",
-	"zVG3yDVlVvpqV03CRpnPlUKeTdgS8z1uYGywU1H8IBXqhMqRE5qvSpUHmJzjYIHsnx89g07+rYiWW/K5",
-	"VHGKAqN7gIvtwKJWcqWtuYq9/euarOVwVu1KC+/7imDofm6C/ZbY/rb78cBGuD2zin0WToZ0/FCDBfjN",
-	"vdc4E7gdD/3e/g4m9SsWKJ0NBEpds1L1bHeD0crdAeG5l5ssraapwm9NAh7ZdCHDXTcSgrottnqXzaCI",
-	"LdppvWC8REeRi8/tJCdviNOdYX++mGPzAEyCJWLk828ZzTzyNh5PEsojj3yAKR7PmTL2k/kY+j2DLB5l",
-	"LFUjg1PKdZ3HnDx/jiErMY1DyC14/tyNOpY7O4BHTfteMBxpgkM0q6nGcioNyAl4IX3uvi0H/4ReRebT",
-	"PqF5g+eqgwJjZNR0ETXZJgu69Hyugau5sHGh3Psq0jx+fcMmMY/AH+Q2Jyn2ss4kS0akGSja7+enQgdW",
-	"1YewN4FnPPjGU46NJz3odERJMJ0nWTyjabavNnAvohkNyHymrqGT+mqHxfWo35NgFCcsaJMP2rus6aX9",
-	"ls+f5+z0+fM+7ADalKBEN1HRuGXLHKLFIzCZPTgeIKQwj6EFKWrwsFLOg0NIfdHOA02Y/NVKIxrid8b1",
-	"qMae0vR2PiNN9XJJ/iJijk4ISiD60dIRdZ3KhQRgkbLt1Rsh9828zrpoTRT+msPwUXCYK2OxNAnKuCX4",
-	"bxm0kTjlZLTnzy10rs1vAaL0SfC7IP+sqTGT3Dh3xGYZBsYgncaWlwS/C1o1gLXOOwwIBPzDpqUEI5GG",
-	"LAp00+QEnwOitwPUPZdczGSsXvVN0CJRnDKIPM05BK1tnPOGYZ4huLpdzVRTwfoD5fPnpFnnHWyhA3jG",
-	"sOeooVEBHtlDrO+URdbuhywXZfqTgfrJM5lvGmkGzT+1L9ottdLmRftK/+vo4nz47LgFibZOHBhioBDk",
-	"t5e1D358YtNs9CV3Mt9IM7DjQfQADnuhRQASRSy4g6JszoaTQqeujiFAOoe6U7t2CL3Zv24SEd46KAaK",
-	"IDybsCwOaaKmmweymkHhy6ClDtGcJoHF0wfX+t4EDk8cmaHmNMnHawb/Eyg2QkiglNCYz5k81l/mL9KV",
-	"wRDMosU5kZjju7mdfJAs0zjEp4P/D1Lr4L5WzqRpeKAkFnoe/19zpjTytSIcZp6oUek4pbOJxOufBwQj",
-	"EvOI8QzdnGozD4sjBf8PXiHPZvlhOqUB0fZIyDg6NEEINgMMQ/3z7//A0JSiLSxKEjHPYL2Ggp6+RkzD",
-	"+SpTjAs4WaV7hD5WM+1m8M0336j3cqGOUTP44Yd//v0fP/4YOAvFe38jOFtSOI77z8k///4P8nwfiArk",
-	"tlktNM9CozaqnooMYrGJkJmmrJNaqq6ruik6T10ArEto3cA6FocxjZPpbEKRWTxXN+25/l/4z0e1EIwl",
-	"SwOyqlYl0nz2+pxQOAvKrDABPB8CBU5plblpRflfiv9UAC8xwUafJiC9z5tOhbWJaK2T+5je0OtBJKqu",
-	"k82qWLFaEyLfmdgwaQaw0G6vb2nQJ/vP8ySXMBESpdfz/aDVx6Pn5u+AyFc0hECvzyG3XiQOq1ETInOu",
-	"36Ro7pLc07d9z+WzeONxnJGAhp2EC5/n55m6Eh7WYCelA70Uwq8co7F491iEsh5mhAi6htBaScnzztQ+",
-	"mq7a2P2EJREgON8w0qRFQUeUyUledjqFZUu61Mfyk+LGJt0OT0xTJyJnIo2ZtGpv0NJRooIuhJn/yNSh",
-	"B6Vi7pDGohk9JoQsNeS0QcUoHk37TyenCd/E/jqnCQ5pGhT43A4+n+XeJZvBwRVTSmJJNS4UzciKBWlv",
-	"0g2TdU4ehN3/OZw8NdonuC14KAzkq9LAnKcQ8KJRUns9kqu8XqG7nQgzlu3JLGV02ih6CYpVi2acqk/A",
-	"2kOW+k1KgnZOTPWo27jI1gPexJymywf78cDQ1RpTXRuJq0LooU0cHJXGTPZFOb0KLQURH6cPLtAzJfgn",
-	"Yi4Z+Z6xmWKFqLn2ySCi5B1N5QRuz38N2+Ts9Lu3w7cX11cnZI+cqz/UVx/AygFhZVSjVIkbpYsldDoj",
-	"2TzVKVvvBpcDnzelUqtjPm75/BTydJRKMJ8hwvp/qh/qkqi85msXKqxy+GgT2IKgYI+61KbVgZ2DNg/o",
-	"QWp7tYXwOfx0id2CorPOdK3oFhtz/FDqLdXt2QCXIi9cwLxFhnX52d2sdfT19jovh91e7mrLvXavcq9d",
-	"7YGpdd1V3ue47tyOHN1Ss4xuqdPF9o4+3fhlvbuvzpVAFixlX5yA/wpOwN4mS0R2cc1Njsxvzn94qrWO",
-	"XF7lvO0xzsS8HAvFY8LqGlYfw+fSRTZwg1SYGER5htkLSnmrFM6W63maiv23PPXjNahT9W4DNO4y6bjY",
-	"QswrkqS5IuGo7XObbxxSGdKIfaNYepAHEEGngnRtvnTz3tHswTT2UjNO6FDq86Luj/2llHnFRnqyldxn",
-	"qPXVfRIg2UdXZ8tbFhn7Ok6Vcj+H+hEp8nnmxonO3VdqYsLcfEsooyu0lyZNSKlC9fgDrKhIBl0FbzZy",
-	"LHRrJ6O56sETKrO+WxjolXDClI5csy+Zk1BXXPgzcjNPbvVasKQMFQv3uMDJKKFeSddoNw5W+VD1jzOA",
-	"OcpXwvnT52iHRbE0uIFIXsq1BJFZnCTqdLAU7M5Y3QaIheWbqXFbddaQqXRFkkEZHXXS6bCYjkzjaEGX",
-	"5bT6l51esA975+WNy2iiONnSHACfK8NZElvL4WwYZAyrCYPChZYIZrwb88gkc45iHkuT9/QXcWOd1E6C",
-	"PtTuG7gI43WylIntFOosD+Qiu1oeI5hBo5o8hK8t1r46BzkTwiMIHQ8uoZoTuCqHSF+Qglqqs70sxopW",
-	"62+ESBhV8r2a5HNQb3lYFAEemZaQhRvpuVoL5rqDrwNzD2KszRkDbMuvXKc4ePiJc5EpyRZtrIS8pfLY",
-	"bjKqERtoAu9TFgqOkDlvaJzoNf3MmkBvo536DjOOn0B50Ddk1+CjV59M6kbUMdFG2oJap9wJKpmcCiZU",
-	"iVtthIWYJ5GBC7fy7WaeQbUQ+t4EZxqtIs+/H8WJ9p6M6axNLoqCVJkrMeZbALdCB6x5OzT2r/WMfMdy",
-	"t8gj8/Q+RzrGE+RWvCwbaL0nzq3Y2ZS6/xdjYb8l2+JSXbNtmYOTnreVHL8yp1gJyhmI9Gpqn0a9yBzE",
-	"MhNEwZpIHuke0laYS1DFFVOxl7oFLaotuhm+yuemog4r4AclxBKjXYcJo+nqBoGHFvDO1RxNpSkq8HTL",
-	"zEOyLvHQ5+syD9vk2/l0JnO+e4gFIklBeYPaRqzTRBwmILOtzKzjidcOIszuOtvjcgGZ7b5guWkFQ00T",
-	"6zF5f2SP4Gqj7TMAi7h8K1hkGXxvE/9iZzdiRZ83FXArem8ktxzi/7ISLK/K52LxRZxpcfYI3fpLauAD",
-	"4hfPfa6ganmULLfX02fz2nxADe2DWVkYVi3hbNx1n8mVuFQg7BDav4Ql5vMyllgRQoy4CGKQXISjJ2yU",
-	"QQ/eWKKgZVG/kOoOLjUn1x1zjXQy+2OEHVkj6y7dtf1Swm5bw8EN17wTMiMnn0KWJEZLOqNTxqFQlAxT",
-	"OmYRlMn/TCnvADKzcPp3P7m0+7nMrMdRd51E61aCZi++SLQvEu03LdEuS33anyZAtZ9Hkn96yCNV0x5R",
-	"u37jtK7iuQxEN6pAQbY8nz9QDF1fX0yTpAIHb1s25pivPndQhQFFRT2o5edKrLsZS3Up8hBd3JBmaEBM",
-	"TPFyn1AHzisPyelYHTIwMSKa82K0BWF7aYR2ZpsopZ/fcrHgTmQBoBNW1icXcVq3lqi/QH0tDbF63soT",
-	"3Y7gh582ER1ON62uaTOoXlmWKuXOJ46ggT5UWxdIeWun161Or2enZ1rxrZ1grzRB2yiL7JE/sVRwCo6U",
-	"+U0Sh1iKsX4J3drS3hW1zG7F71bWXrXT7AOVv2vbq7rdZr84K39L4Q+oPqbrJQNsrCunjKz5jM7P2uqt",
-	"QYTFW+Uu3NghzSM6DxYKGTJRe2RlGeoX2t4bOba6TtqmVZTloZIuGM4GO9Fyeo0c7HMHN5sm2QQC/TEk",
-	"Khhw3grRD+EHOVC1bSxq1qAevmE+h0AzzZQcbeP4TnWQzupf2XxciUTo9AhZDxpqF0Ay+4iXaFF5awnp",
-	"wGd6ZM4TJp0kQg2Kh/zO50BE0+OoBle0uRbqsk9WQF3qpOMSxOVaHFKsonBDc+eW7K1D7IEBWdaIyAYQ",
-	"jauQRjWSJikBaVrITHuHVkFm+ryEmUk2h8xci4u5CgpTl0gV0TDbANZch4a5tp/8BuCYa0AxDyugmOe/",
-	"7wLq6VpMTFOyiPlHNDFYzLnnwudXGSKgOFuAEDIaDDPGYEkBuPkBSNxZjuursZ0rmHM2F6g2PWVbFXFQ",
-	"Bg/+ZSEHbGcwx44BDLIcrM+5uUoN6uVqUNN89aKl1BrrjTDvdJpPvij1ljQJsnlnaquTuTqXHaxH9sgR",
-	"nc0TpjiVSMMJTSOQeMUeZfkyBpk5hl3PpOygL7DIkJoAGlG+q8UFOUPkKq5pM+1M+b35CPU1tZ7V8Rso",
-	"hKVJKPgSpVu78Vha3HWLNLjrAtN211Kv0TZ21jCLLfRWuWRKcj0TSkB9jkzzKtG3jvPU7otjRRxsZ0Uc",
-	"bLWLnxEkosh1NtwpSLtTuoRn8B21k6MiQHLzfntnG6CrR/+66eWfIxXMItL/20FS/NyW1CCKqrbJxlbT",
-	"hu4903wD8c52N6/qYmHf2Uq/JAaI4YotiC09tHbEtfar+zEULrnTJQaMLM/nCGdBk2RZTUbRNbvRstUm",
-	"xiNWKA02M3KaGenhwbnnc5Omi2ieC5o6uSDrOp7UNjYxqdOxtMkrCCZQ9npao1BrozpP3SC75u3DsP6R",
-	"ZnN0HzpwpX1jYYA+X8JpD5zu76DDazJkC+jlUQQcsKW+RUXc583g6uji/cnHd6dX7wDsvOWh4lkeE8GR",
-	"nW4epKmL2bXGasEBIE8QXwOArlZZP7o4f3N2ejTU784WIj89C0hoxA46RvlvkwsOJQVGny8XAyiF3uYI",
-	"schm/pj+/nqzHPsPKexS7tAaNYBa0Lzr2vcpCyxZEko0HmyrPvZZ11qr8RiFWi7orKB/mPYKcJWLvlJn",
-	"KY1+7977qeSsLHzfvf9xe2mvF/iAemY3MhOoCGuLR11GtrD8oKlhSFufI6hZoVtBqSqdjV+WlrjOOmKe",
-	"WKRTFtnLx8VCX8A4kw5B/y0T2M0efFFaPrPSok/rOg/wk6swP1mAic3r6mraiKQsYYBODeaGlliHRccb",
-	"uifirEZx8Hkz7zYDFUK60ISSMZ1BPo61QzFH3ulbAu5Jqx5ojH0NuiJSXfTlc0TEqS/T0x5SaZzKBnNj",
-	"w+K6vs+BB4tUVxWRDKCBoS7NRDzBjUd04Yx2fVpkFZOdBI8Xm8RM51JXGcg4YTxLlvkgiG8hNVILeg+3",
-	"zy/y+bEZtuymw31FR12+sdu57Kybzn05loGZnnJos6732Z2OaoHbfZ5XGWJRIr0R88wprPKqb30R1BY7",
-	"ri4Fe6T7r5BxtVHJVRkd5ksB1ZcCqq0KqB5p+q4rpSr7myo1VeWABxgBJgcSU0lmNJtothtnedhP8dym",
-	"bfMqquVSim8CwGJ73CaCr2z62To0FZRK/fU55pU5lglEzGJOwP6IyF2vTb4VSuKkLDcTjV00cD3qRZPO",
-	"xKXqQwffsazCOx6rde/iLv039YU+0q/5pdbrN6Y/08d4/R6fK/FwAtiVYXNPXlUGXTpLJWSkVEHm87Ul",
-	"ZIXkBJHq3IRiAZkNwVUKyCDV3edPnev+Xj34pPrXrm4iA1a2Jj6ICdXQuFinVD+TZBHzSCzau8frfjU1",
-	"W4YC0eOidWup9CuRVa8fVb61U9zukdnv/8qC60sO/K9K0OaFYKUjXFsRtqG9sX1JWDnzEHPudF1Xsdu3",
-	"TgBU2n7EwoRiD36fB+ucY4HxQbkBDTBcrGxBwQyfRTE4FMiE3jHIGeRi4XNsk64BCG1HaUBcVk+12m6S",
-	"oOHXaxIFbUEaTZnPdUlam5y63hnAU0IpEJHmHPHETX5ja/OiNGXXbCGpr2sI/wuJakyqeSCBZscy6sL6",
-	"NovSfP7yMrwmG8vl+kT7nTPrNyqIfvVFon6RqF8k6oOFaJ8nZ6WAX7pJVZqLaRdzt1PJpgVp6gnbmVOn",
-	"nT+uGs2Zk1OQhsn5Pt+1IO2NaRKAMCWwUBT8uW/R5wXswBuWLVgV/M8jVN7Ch1fwljc0VP/dpSTNQbn/",
-	"LZSjVdo9blWOVhI8xkWi7LmyGHr5ClGkG/2GRmNuuOC86qnXT1uU9qJ+ksVpve7Yab0ZHJ+Qi+thuzKx",
-	"bm/tzF78HLVm+bnaus6scNCLLOFLodlvu9BsNbN35I/Lkn6hYjMn6t+ECFCgmUBQU2PmSqximZkRTp7P",
-	"IQMuqvD7Yixpl0o0n59rmNu7LrSauOuRCVWvceEBlehxwWNNTRo0l5Y01oi2WmZNIeotfZ5N2BSyKyRz",
-	"m/FDgiZbtN0UBg+T/8bxHeOedQhXTXe87T7H9EjdGQwbS2FDkauTo+HpxblTNrRhrZoi9eb1acQpT/P5",
-	"ivo027miUg+Xb3o/TwMpIP8SkWqQWyD6+gq1mINxDC8dkXMzbl11GoHUUZ/vVJ1m3ruyOg28Fb/i6rRy",
-	"0jHQzOf6+j19dZoJuz5ddZrDWx5XoObzfE9+ngI1LOjJ+fOvuj7t8uLdycUziZ15mu7FPOg9WJN20KsU",
-	"pdlGDY37svJYUhQ3LD3rFTgXaeZY1pn60naMhLxbuVkFWq9GPVTTQZ5WRyyLWG1S2Zr6v68Ko+QvcKj0",
-	"qkwkagv39CyOT6+uLs7+dGLpEqL3NU/lXU/IHfTNjarOnEv4+QrOymv99Vsou9B7AxKvqhSr6U76pUDs",
-	"361ArLfJw7NUhExKZWKc8CzOlv8+xWWZK243tpE2d9Pt/+QyjY2zs0tqTCExGy90MT3bap416dk+t3Uk",
-	"D6Vnb5/pUcg5rp31bmnHPjcuPift2Hn/1pnHK7OCH6NwbZ0R7KzgXzUZ+Eta74NpvY9jOmuSel2toJzP",
-	"W2Qb5WzeQakWo5Ieq+2WutzYwg16pAv6i1aHv/gS6Pw3zHndjS/8HBmvQ/eO/AqTXnNPaTHR1XU1V3Jd",
-	"Xf+qz7dxsJJt/KufK6cW8zWeTH3Z1VE0olExaOi6SIYX5NuzwdH37d28Db+anNnKIj+bXCqRbSvxBE1R",
-	"d87O2crp8CUp518nKeeLj+DBFFnn5Ndlx26hu2+dIJsP3SeBYhKFJFN0ZBeqnZ1uB05u6c7BxFWyDjBK",
-	"qsLutOKhKGWyGoROsb5vZqvt88/ad+EXF5xRLCG0Vyc8S579HXj4xi76z57WWrvO7eXnSolZoNV28rL7",
-	"RV5+kZdf5OVnSIB9pF8dg8DzVNFNMeQbJcXSwTybNPo//KgMVjqLv2dL+8mP6oH0zjDwmiR+ITNEGIlE",
-	"OIew/oJKbDkwSsXUI8HI9jpXbwqgMJ0vCY2ilElJmt3eq3an3Wl3+193vu6QmyXR3Xkh+0QJs+8FH5Ox",
-	"JqfXmKdJo9/YBzmhaVAxmIEPejAPz7Ym5ZFBB9HRhXbeJdi0tKh2Jr4qg8s1aQjNvEPGmQQIbzGyCWNe",
-	"qUOFO4TJUa6O4Wyh+zLStDlcahwPQ5BRfUJJZTz3XNz/eP9/AwAA//8=",
+	"7L3rchpJtj/6KnnoHWHwlBBg2d1G0bEPluS2pmXJI6Hx9O7yuBIqgRoVmUxlIcz01on5eD7/H2IebJ7k",
+	"H7lWZlbWBQRI7ts4Yu9pC6jK28p1/a21fqoNxXQmOOOprHV/qk0YDVkC/zzp07H6b8jkMIlmaSR4rVvr",
+	"TxhJmBTzZMieSBLcskRGggeESkKJTBPBx4TxNEqXJKVjj7DmuEkCv/bMrwWHRDIekiglAzq8UY8Ep6O9",
+	"tzQdToJmzasl7O/zKGFhrZsmc+bV5HDCplRNIl3OWK1bk2kS8XHt7s6rnYkhxTlVTXFG0wkRI7KY0JQs",
+	"qCTDhNGUhR5JBUkYtZPYdth3MR2ysHpvekSmIlkSFrMp4+kTWbUfgV/z563Ws6HeOfiDNfEzyf4+Z3zI",
+	"zufTAUvwK78WdNVshxPKx0ySxYRxkk6YGcbn5hvKQ/w2SslU3DJJIvwlTkskIUs8IgXs+rngTG894eyW",
+	"JYRyuWCJJMGz1kFARiKBA6Ux8/lMyEgtskmu3AOMuHOAHllMouGEKIKiCZMwsl4kmdEkJYLHyy6hMDcy",
+	"pSEjg6XPpZgywdVyJCOhYJJwkZIpvWGEcsLCKFUH6Sz4iSRiwckoYnEoyYhGcdPna49xRtOUJeqI/urX",
+	"fmzvvfzwY2vv5YefWl77mzvfb5Y+qv1Xzas4/EuasrNoGqXwP2UCuGI8JYMlTPZ7dfBjmrIFXZJ6lEoS",
+	"JDRle7F6NOLjgMzi+TjiDSI4Ufu/1AdAUkWzMyolC0k6ScR8PCFR2vW5ei0HylA7opbLZIr7PKRxzJIn",
+	"QOehIjcakyld4jZqKhjOk0RNcBHxUCyaRN0TPUGf01gKuJ2SBH/Zswvdw/+9YkPBwwAorOLrtxGfpyzw",
+	"iDrHGUv0ECRKfc74SCRDJpukN5AwvKJQSiRLbqMhI5HEyYckjBI2TOMlnib7RKezmNW67VbLPctpxKPp",
+	"fFrrtuwJRTxlY5bkj+iSTWnE1cltfExd+MTua8xGafXekTpsV7ZSj1Dp89zO2PFXb172E72BjdWb5PP1",
+	"u/Ty5W6bJNkWdKz4t1qLJHOeRnHVzgAFqZWq7/4+FylVJ5wwzhYsbObOdZsJ45mchqsEEnz9RJIoxENU",
+	"+4wf7p2GgXuuZEiTJFKSABiOoljNiuBX5sYKdQ+Zz/UJ4G2RdMpIFKoVCe6+9IkksRiTOOKaDWuyORPj",
+	"ccTH5Arfcgg7whT/VAfs84TNRKK4AaFklohBzKaFc611Ri9eHrx41vlmNBoevDx4Mfhm+LLdaX3dOqAH",
+	"tP38+Zby65KlybI3SllSdex4uKkgC6p4PBuJRK0xTZYRH+98eu8ZvVklMReM3pBbGkchTUWCnB4IZpYw",
+	"dRNAxnskZEl0y0IySsSUKGY6FDxlPO3mNYqI+7wo3FJBxiwFqUbORUreijAaRSwMyCJKJ2KeEkoGIlwq",
+	"8RUzJXwm6kAiEKMTpTqAeA2LB/N+36+9mL3/00171Lr6n++mz4479OVl69ObP/m1rQ7lzqvNaEKnLNWa",
+	"12nIpjORMj5cfs+W5V17S28UmeHBEElHmjxv2BIv21CJekuEQLUhTemASkbShHJJh+pVSgFTP1gkERCl",
+	"z2eJSNkwlR7sjaZwORNcsi4MOGMpKAKkDm+9YUuPTFk6EaGHOpcifrWbDUIVkaEwgwF8PhTTaZSmLLSq",
+	"hh1lFCUytWNZBoLqKAnsjiimOYvpkql7nsyVzKE89DmMIM3hHebnijOhlgPAnJTewEJ1z8OIhYbW9RQV",
+	"AdSpz9NoysQ89Qglw4RKUCnhpg6ZlMTQa7a7DVyqVJJQMY2eOw2kL7tadftxPjKN4pgkcy4VpUoSHLRe",
+	"BiQ4PT55++6if3J+9MPH709++Hh6/vH66gTJlgRwkffgJgeH2TkrGoAfUJ+H0WjEgDkDfa979+XJ9dXJ",
+	"cdAkFzxeqtXao9LEkZFVV706YaO5pDGpBwefPgUN9T0XKSiXua1X0n3ChjfqzMc04k3yPVtKQoGtTJnS",
+	"ZdStFgnpHJCJmCey6fNrRQGEs4ViDHNG6pQklIdiSq6vT489IumyAc+g2qR+qLfSs5QDm4GPK7WTpAK4",
+	"LaP6+PUDeKkjdauQ1mpejdOpup/OLdxT1zDH8OinM8bH6aTW7Sj1ZBpx83e7SnE8HQEzKl9l2G5kMOa2",
+	"gWlFohGyOS1djR4dSeSPgjMt6BRjDYAuOWE0iSOryfu8bu0u9dOB2nWtPwbPAvUuOhyymTrlVIhD0DeA",
+	"MTwB2gZOEem/1Zua7Y5fCzIFP0qlz83M1BvVTjfUo8HTgNQpX5p5e9mZUEUp+mI3FL25x3SI8iClY6lm",
+	"r1ismn9DE8xornRipP+DVitokp668Syx+6NpvN0J1p2sNllqK2yEuu8//d+iofD1Xb1kKXx91/hvv/a/",
+	"pQ+rrYcVRsM7OmZERv9gTTPfv89ZssymCxZDbq4hG9F5nGrdeEo/ofRttzQt6j8rhfHFaFSp851bwyJK",
+	"2RSUAHkTzVZNSuBrKmfV8mojkUxpikO/OKh596kIVzCTKv3uFMyZUcQss8Vvi9oITFKJoGyO0rx0nTT+",
+	"r4SNat3aV/uZI2Qfv5X7pyFODm/FhrPDHwOFgxgB00//dRoGjdzED6onbgd84Mz79gpvNvnsyudm+bJy",
+	"lqn78gdN9E49jaIfFKBXNPwO9XD1l1b11D/pbBZH6PfZ/5tE54+dpVpeSqNYwrWj6VyS563WoRX7yjZ4",
+	"MWoPO7TFXg6+CQ+Gz6haZZKI5EiEakmvescfv+v1T973flA0y6SkY1gqHCz6ZqxRhlyWhWTO2acZG6Ys",
+	"jJe1u01XfqLGvdTLxk0ouZP0SMjyZyyBlZOQzcDMUqqNmYMUSg1TBJfN5tAqswsqyYTGoz0lzVPGm2qa",
+	"r2iobaRddzmN0ph1ib7bBHkdiUESKvHSLmzvn3tnp8e9/unF+cfXvdOzk+PcJptzAmXFcQSlw4m+97Ct",
+	"j7fBjumoZjulsWJbqBQOEkZvQMmex8yaJb13p/lNNbYB6ZE/Xl2c49xBwUCNiLBPVFnrYGfCL0DYeUo3",
+	"v+6/3vsGpdmMRnCI8yQRygIlTA7pTNuSNCVTIVPy4oDE7JbFUk2HM6m0VE+NE7ztnb2+uHx7cvxRDRE4",
+	"2vtgmarZK15tVSNYUcRJoA8yIHXJGPGNla0WETHp1xpN0mefUjKdyxQWo2iEGo/IhCZ0qBTr6z+0Wq0W",
+	"oXy5mLAEXk0zhYyLhEQcLDy9YrCspHbRJgQES5e8EzIdJ+zqT2dkSLkaTaZKI08nbErqQYl0FCO982qv",
+	"RTKIwpDxXWkYHcMofwhnLESbKBGxNoySAhG/vrh8dXp8fHJe4hDwTIImS0yHN/pN0XiSKnGav8WPTMeO",
+	"3y+SaFB7ZDBPYathYvfOiNQDu7agcYj+D/ut0gE/7Y3EHEhgT70yIEoS4DtjRpUBpwaK9D5m2lnKOAW/",
+	"babeSp+j1zk4aD0LYKbBQetAqW3nFffL53jYOPo1V7tMB3iWu5x6HHFG2p0uGQjOljQJu2T/KdxZmNQw",
+	"FkrTHCzJ0/3S8V+f93vKFju/POkd916dnZQIIRTD+VSp7ZoJmNkSs4BHPnw7nr45AyRDpWubEeFwSzNX",
+	"x5yxAec0I858XgdvS7uR4xxNkjsfDKvo83lD5THIJqrDSbscTceoUNIjbUcjkR45aBE5EzeMvxdJqL7u",
+	"EGp++jzjSEdq1E+pLJzcm97Vx+OTdyfnx73z/lVZviMLmFCpBaxaxCEJWcxSzYbQSyESMpeMDKkc0pB9",
+	"q7SdRxdK+pqgZyA/pew0NLsOoxCojMobHbXRU8uJKhMmCpulE19oeRWzUapP0jF+jwQfxdFwZyVhbq35",
+	"G7bUE3RM9sIhVTsmCocVSVKwzoEYwTrEATLXhxnmcU8oKIwfwARorK7dcu1ESH2V86XhEZFglMe4w/AJ",
+	"kOYRHJF1FXGwLVb5iDzjG5yIJI2XDUsJPi/cWs8N+To+pa29w1rpWDWjZm1jhzE4TLgyxmkMh7Er5W2h",
+	"+J+e908uz3tnOUKL9CQI/PIxNXvuaOngiZwn7DB3qaMwr6KNIrX3kQ1IxWIsQQE6F6ni8eHOlhKyva8L",
+	"G3J1dHn6rv/x/KL/UcmN/A3UzyimM4KxH/dy4d9eyZTO+aQyC4F9imRarZarib2jy1jQsC/EGU3GW2oM",
+	"7pa86/1wdtE7/ti/uPh41rv87mS19cI+DUGTbLcOvnn+9QtQw+VnslxgQMW91erA4a7d/sZMBR+fJPU2",
+	"eRu9Qq0ZUAxKY3goc8/EMTnoGHUnjzoYGclatAbPT06/e/Pq4vpyBZVBuJtF48lAzBMQVWFhBEA0PPK2",
+	"zszWaOFInTm4hp07BVIPKhYTgCuUaperzwdsKSBWJQnjIakHVyd/uj45Pzr5eHHd/3jx+uNl7/y7ExQD",
+	"6NvdUMi4nv77pYx5+2YyxufbCxny25Ax7xIYDbjJa4gG7WxD5r30XXJQIPV3lydHF+fHp6tcHznXvxNz",
+	"JDLi4P+h9uWPSO4ZdsfQesGbbnmJWaDgbDWjvdIOsofyFB2ieKZoccJiMMOMKHhpUEY5Bdj6isQtK8ox",
+	"c8eOLs5fn50e9fP7vhAGVSQz97KYMbIQ8zgkckITZq/wozNwZB44VMzoLSNqQgWxB34+wU3oZvX+94V4",
+	"S/lSe3Hk7lqTutQYM21rwEdhUy97/ZOPZ6dvT/sFOu69OyUJTZUBOY1SLQbZY+sHCHYiAJSZIn+wUChN",
+	"sBrG8USSGUv2hoLL+ZQl7txoHIsFRJnc1Wi/h4WBWP+qwQrMqJRq8136E7xJLrNd83kuOGswM6s9G+v4",
+	"Y9Vm6V/vO1gO2KlrTufpRCTRP3ZnZRAFUDId2BD7NAOXfv74r8971/03J+f906NekQIo+p7IgNFEaSPw",
+	"KpEQRRkWn6ADBZ9HH0J8D0QZM6cYyFSubpGR4TjNelBYTNDoEpqbvbLIaN5B7JmN8cgiEXwcL4mMxhw9",
+	"xxmqBN1eMDTldgfM2+b8hosF97lISMJuxQ2Y5u/fv9/rzdOJmvaQpjkfG2wHc+x/KgXfkKyK760GUtHs",
+	"F4oDDSfqpvExI/XL10fkxdfPWw2D6H2FW5QwGk+/9WvGMUgjv+ahwfStX9OO34+4kbUgF1Wq7fKK2lok",
+	"DV6CWxrFD3EOIgeMaaq47RZGJDqXQCu5Pu/9uXd6VukdLAWSgBiyWT+yb9AAfxDPe29ECSaTMDqcqMkc",
+	"Emczmo/IqTSGRo1xAujonS0QLS0PDkqS/wjUrRUmrAmxGn2els1NHfTBHX3kYzFW24LF8Z4OOw3mxujI",
+	"onnALfKmLlgOhbUFjdV6wTWX89lMJCkL37Iwon24NbtawdfnV9fv3l1c9k+OP749OT7tfez/8G6NKQzB",
+	"owEjpSE+rzWsdisojhk0ISquX6zG7aVGa61miFoXddDnJAX0nQ5igQZ3iB5U0FUjjLMBMgmPAzUpxOOH",
+	"YsGVOis4a5KejusBaJoCLi3TtMFCPP9DG6JpXJuZYkTOrb7a8HLRwc5fnz8j//7//w9pI9gG3AGKb6HN",
+	"o7FSEILUIaobxmbSBCjV3S6DNgyy5GWr9XX75cvO84OvD1ovX7bXo0y82rG7kWXQ5yhhbC9ln1LifNPE",
+	"AS2OqtW6F1nl1fK0UXmEQBFipDcASNkCDdWYs0TxwTRC6IFlLCXTdMaG0SgaSlIHu380YhzYBOQheJY8",
+	"4O1GZDQ8m66h7Aj1/xy2urQQ54qVRk4hdjSlw0nE2Z4NJg1FyLqkIjLqVUSEg4xVeD4Piu499YsyU/FI",
+	"0L/snV+dlj/PB1PgnRVGLrz26OLdyce3p1dve/2jN+qT4+t3Z6BtfTw5O3l7ct7Pf2hMNpxo0X5Tvz09",
+	"h0V/fHfWO7IvqPLAwKqqnCzq1VXxMG8lNNIjq/0gQck1CANUs0o4npP+m4tjmGjv7OziPb7fQZ/AjlSq",
+	"E/Bm465WPyt+V1RoPeKEdT2SN3eKoOYKt2+JVC2jLxLqm/mU8ow+5Xw6pUkVud+5aKEfHdrPXv7BPiQG",
+	"f2PD1A3/HutwZ2UG1jBhjM9iulScM4t+TtJ0Jrv7+0bJbEZiXy55Sj81PMQlNGv3cpsqEFWPYHLULSOR",
+	"xVNVc9O1LPN0iiL6yEQxq4bKQBeUkwiesI62EiuzP8Zp34fCMriuSjGokZtK5KHfcDjX8Aj14f1H7M5F",
+	"D1R1wudscZVLgavaBCOTBSaSUZ6JZpFJ1QfKQ+NngkQf8M1IkggxBY9rloglyYTyUBl+yuIDSY/b8Xiy",
+	"9GrI+JrdkOpro7M+kWZ3qCQa60UGLF0wxknwVUCmNLmRdqKkrjhJk7y5uL46IXvkuPcD+ard+ypodH0e",
+	"szRlifRIGI2jVHokaOocpr3Ay9SOVpGFtHuKEjM07Y+9vf+he/9o7b1s+v7eh5/aXqd1919VjAVBOCtu",
+	"dTRLSf22QwL8VZA7oKG4VWeBZwoCWUn8284TaX5vdISgYZzIJnPV5zQMjcWcv0HoTrnv8uAAPfztnacR",
+	"RWEvve/BfjRlMqXTWa2o0q5/ztWuQJ3NsLP3X3JZcb9mCRuqKRvoZn77bztGx7lhsxQuAEDA02gQxVG6",
+	"BKJA3IzElBx4WJKJiEPCBTHZowZndqGUWb8G2TrqKvXenbqKYAOPYkv+CVjEzY6qDz81z7zTsmz9SZkf",
+	"3nm1+Szc4XyN+/6eZ/5svPwFBupgmXGl2RtdinNnV8Vgc7Ravmjw+Rqcde19FMcRnZKribKCZowmLK+2",
+	"dzZQ2jXYG8RXtbyJtDA0Fx8zm/Op3GiCdclELMiU8mXJb+7lwEM+11AheBnGLckCcUTGo2allCT1KES6",
+	"plPWALkXRjQW47ky0ZQ1TqcreAaOUrG5engz/bq1SQIkdYSGrwtbeZkcldUb56zAZrznIpXphEWJI8Pp",
+	"TB2iBJh/yqbyXiZSUlPu7DxpktBlxpE2u4zIk1Zt2lUxFmJ3zzyDx+kKQbnBPjowsipTLyMOV71a/0qH",
+	"2CrOJvty0zdWMoCas1n5IT1LefnV5WhmNUt4V6nRX4BrYsyyKL48JIH+l9YGUpHS+Eip1QFYuJD2r0WG",
+	"LGulscmCWc/OhU1T2SqVxNAeDLURQWdUWKTibGHrsmWMsANHXQZWH0Uxak82u1/t43q7YFMigKPPJufZ",
+	"DCG9aatP2cH70xAj3zR+55zPiMaSeSv0ryfSFF1wFDH9yqBxiIiEVGgCR64qSMIAUkGoESjkmsfRjSIS",
+	"j1CtrZmgCMb06JJoGCubztJlVwdHQcfmJEC1LIBEM2emgXazgPePK5ptPpJGt7tu9nNpJQU6wWFX00Hf",
+	"TKvApdTH68T/pZgyAQf7x3kcQf6XI/ufbyz7r0FJ2Y0a+3C7gAwVrWHupEOQuXcrsqSpRqcLzlDWA3kA",
+	"acGDEApmIQl+ukOehl/hpK00cSfW/g+iqzIJoQA6ZrN0Uq2FQJoK5kpbD4zRzuo3kZIa+s+g0SX5sibK",
+	"So1Q0TMGrLLXPNJWlgcaDGKeskSZnwXbs+OY2S/utatxBifoO7hU27EdV9RgmcqwkU52NUhGBK/pdPsj",
+	"xtOExsR4Okx1CB37gVIvgXZp9JczFmS7hRJXf2cKW2S2v5NmWKWa2uc2sxSdKdxLabm9hCdKTj7nO8+Z",
+	"yofVFHaSn0CZztSDSGbFQ9A676qtBq7GFWn8aPQpNZGM0ZkPixzMq33aUw/u3dIEjku9oTzdK/PObDGv",
+	"RTJkK+qX5NTXEunbO6Tkr0iG6jdBMyD1oPmqd3Z0cf5D0PDIgA3pXEL2jQkX+nzAxhE3oDl0k5/8pR8Y",
+	"CKASw0goepUDIWJGuXMGb3BSlU6ZMuHTzFPTJkH+FdYD03Xp1DPqpPq3z4O8eyIwoGiZEvDSNJqk+BMl",
+	"7yGfDLWMqdDoHKuzGLPA53XEdpnrJING1TXZ1X+j2eEG9wRZ54MEwMiS0wbjadq7w/A9bPxmLEDx6g3H",
+	"+D4yOPCcu3K9fMp++gh+rPWTzP16YwmKa7Mi9Bdx/WRn5lW5gTQllHZkRwdR7s4ewXO7Wg2cLcrp8FWM",
+	"AVW1LglgTcFhQa0HoadIMdBMwPO5G/pGZZ8EiBZWLIUi8g4epDbEb33Gki4J5qqW2YXPra8hSslYsdK6",
+	"rmyAMAAeVnINug4HUy0nlc5x59VoDoOw7nEHrXDn1XC5Ow3522BWPyv32YEfbG505ej9flcLzYRX2akZ",
+	"aTRI2bi1/o7NHB95AV/hAPncrprNHCw5WV7cjoc6VHCndnCnVHGw7d0q+dW4/pWHcEkd0XI8MpkPRg+l",
+	"OKGQOtslw5ehNV3F3r5wjF+QY3wGd0mJvvJuE4+wTynjSEWuA2UTZ8gXWnkkWllFFt/rqedP+v2EpgS8",
+	"K2JkWQsgWCMUG7FYsIQM6ZTFZEgl65Kh4LeMIyXFSxLQYYoWGeOgR80SATEvMM3YLNJ/kGA4EclcogsW",
+	"0mTjeahYEuVLot0i8+EEQihunTEoEAe+3gynI7GCHz6leLkkQ8ohxR6DVWLBixgDmGABZkD3/vEhwxp8",
+	"+KnlPXu5AmeAe3OJ+TenKZvee6fyBL6lFcUzVMt9D5QBMOusAffFa7iIXuju/OO2AyjK5iqP0tZKh7v1",
+	"d+C0O8WnM9Sn+aCollS7leRG618HE73tmPrL9UCbSFpnlhYz4pSJQMxIaUO2s2EL4+y4i5dMzuOKCNZq",
+	"BEFx3I32Dkq7/fSz3YTHvwYbBT0K5ipg3kyQ3CY2V0RGesOUtD0CbB8ynbeNi9wLe7MoGkWKUGMJvVl6",
+	"5qtcnR6RKdU1hlPS3gGZeJWKZPkAN3kGjS55xqFEvlObHv3kgyV6dqGQctglNFeK0ueBW3kuMPlV1JSu",
+	"DKhO7Qh0zksWzlffGhyH+j7ixAIZfP6WcjqGqf7M3nNngx/uOy++bL3nPHc6dMWxbBG4WAWyAWiA3WuS",
+	"bfWTPE5Hp9zgi59ILfi1q54ap3wGcMihIAo+/NyPihcu89C5hqvii3tpNGXVjzgBtMqyFVqleSIJKHxo",
+	"0Gfu/Mx475IA3qZ0qaOEhRHoXRgZBNQ6pIKD2nWc0FFK1MTgx4KnSkvD3A+rbd2wpS5Rbg5QW4naB6Yj",
+	"5uoQAEelYXc+lxOxwNPSiAUiODrdnRVEukaQE85jnwB8bJBTs0QxjNB5CF+t460sgllGMl/IG2J56psM",
+	"tvu8RRSVRbr23YsD8n30CkvBhYeE6ioXPs/PDqrBVqVCFBTHH3+q3bClYfo1rwbV+KoC23ee+Skej/Pb",
+	"9wZXu3R+pYO6zq8qkHJ3HzZEWVlKO+FpssyrSM/X60cOmeLD27HrC441pA03qKZoXcZC1zJ04lV1J1YV",
+	"fM+WXfwNdDbwuXrxRChTlAsyFDEUsASIKNRjg5qL6pB1QWBlxdwyxXGwsH5dcfkwTJiUZM6hMLi5Dp7P",
+	"oSr0hEoS+D4PLOo5nZia+nl2flNVWd1UUXevLKa7bnRbiXtZwTYy88srC4b68ulORR3BNW7+2vX9xPf5",
+	"hz9UWjSa6Cr1Wl1vMpV6FyWb0QQwdIMl7tWhBjzYzjJqC2RKoZVDrI3+TUEgWoNfnw5wA/W0cdZVQiyD",
+	"y1VpQk4RIEdo3RcZzClveQlHMDDo8wA+DDws/KBLTa8SaY1DG0kENQS2T7ct8LBSt1UobVQBWhWwWPCx",
+	"JKl4vPDjZk6QbF8zP8i2YTenFvLPEKVjn9LNF9VXv85BMbe0xH7ewF6hgLIb21MLeezQXrZPDw/r5WrD",
+	"o3sxn466S0zO57aA7Mqb+hlicgXz5vNH5MoDPuD2bncfd7lPRapVH66nr3VYF4d5bwR0wSZoAanrf5FX",
+	"15fnpH9B3r857Z80K6AvPtRAZdiFJ+hfdINVGJdsxlvF5HI1SSPu0udDg3KO4PttBOScvfilYnHZnu3K",
+	"0Sq4WVXsLPvZ+vBZiQZ+Z9e7r0dZe7mdu73GbXZ03Sf9i+72/rJsNo8dHNs+3vVrP97SUf4501vWdve0",
+	"3VvaRHCE9UfaZoO+aSJhWX6D2T2nK40pxRSlJBVia9cjbtA8idLlFZQ+QqE+i75nS2V8VdgGWZklTXTB",
+	"X/Z6706xeiJWo/Gw3xuCIk06uHrEZOZYeCQNpxFHN0nw7uKqT/bVr4Jcsy05EQsO3Z4823sTSkWFGmuO",
+	"rgtsQjShcmKyxio709jJZuIKl4vaBU1YYhaOf702+/nH9/1ambH98X0fhGBP1wWD8+sSXXgJe45iYSWU",
+	"sspskXPtgp0wXSFIJE8kuZgxfnpMjgTnbJiSWSJuI6hJkvhcF7+yMZKQzWKxND1Q0ZR6c9V5/kKZQwlL",
+	"cQexPBYZiimT6A+iZCj4KBrPEyxwEdNo6nOr6gX4hBL5tty+9SPBj0kAdembPu+rVaHX8ZYl0PBNsaTL",
+	"10fffN15TupqZwZQLkwXXJklys4bMtkgVN7Irm4bpd6s58RCn9N4LJIonUzx1bZ/Uh2Xl0WJcNG4XI9Q",
+	"uZxOWZpEQ3VxnL5nZhufSPCOSE8n0gZccAbV2dmnmVaaIykD3QgJ2TV8rNtrecbRFwZIh9mskd6weJjS",
+	"f+DwMwKbpOkMq+pEfCRMYSCK9Rs1XRrFrHdaCtXXjhQX0P0TMreu9vPohCWvKrgi84hhCn3nILIr//3P",
+	"f9mq8z533cO5RwItPqDGRe/4hFxc95uBehgpzFbNySULuq+LJCY1D5aYWbA6igLXgWOJNEUCWMpc1/9x",
+	"ndYmFVrde+iJrF/lc0xyaPrc5199RY7cHGqf93V/EQiXEzmfsUQyGzOZzQdxpJgHue1AGw5FrV0SuN0r",
+	"1C7EkUyvdHqeR3QgU3/t8/q7Xv/oDe5soMtP5lEgMoAyCDry7nb287JyYaehdhizGBNkJW73bdvpFyHV",
+	"TMNEzGYshDsOHRq7JKBhmB8zIHWTMVYkkQZiA8w6io9xsTCNODMIleLHOGE0LG/bJGTDGO7jYJ6Vy59L",
+	"1sjmHby77pN9Ta77Pxlb/C7Q/Mk2rNbqoN1yY3zcdsgYKniachnFzYd+G4zAETTJSVYgCvqQ1qFhw2BJ",
+	"otAjo3kcwxbPaAItPfBVnm5G4IFREhJ12Fn2cu6eQEc+iFFbxAVKaacDB2Txq/cZisS8fP6UlLJuJxQL",
+	"bdgLZZEZbjRSLbTrlLcrgO31cz4nmcfuu5PKXd/PHoJFYvsFEOk01bMAyiBk1cHZV+xrQg9sB+0obapV",
+	"ujm5Kb0xcJNqb+HTp46V9/QpqZeWCZ7DhlOfdgkrhQqylt+vDI+ZKG5FhMwwliYsd9WOOYe/etN0jMjx",
+	"p0Db9sUE+rZINYDeLVBZ1kf96lopMjuxPxW32u2NZ2I+NwegXo9qF+xZl+g9g9OohovnS76D50ffI4Y4",
+	"J1uEDcLA2n+UGlWOSLqUXdg37X5Ss9M+qULw04ams9e5fipybspX2OLpfg1cuYsGnAw41WDOXBuG0lSD",
+	"07JA/QWtG4lM2axLohHRgbERjWItJIdxpCYEjQzVBKFemaZ1LqCYmWS6IKiePexfyfkt+FqxB/zGak8r",
+	"D9mo92p4xMcAhgsK6C7oEhVgmS8SDZQGfMTmRrOpZPEtK9cE6VrGacU6La0FOxmZ+obwfpmxEalR/IwO",
+	"JzocWkfijqNbrWw5HEozfZReRv7b666MKJDstx01Ap6G9KBwDgtJVisF+a6uNCjVKdjlqtun3mgNJlMk",
+	"3mY6NQzLzWiJVwlGENRIyhm3CpBbKXY8Qzs3K1oPwThtj+ENgMsPNQt9TvXVt1AS8Fxosj4JoS+92Ypp",
+	"FIYxgyotaynkCWgtja5awCNcsba631V1D31uoF4efD9gpgwz4xqk6jqeIYI9SRjTfb51hLhcOa5J3mPB",
+	"Xp9TvvRypR4L/AY2F1fWJAWvUdYkIJLlVfu8OuxUSPNE6QAITItdwP3MxoKM5jJy3OdRVr+9mIpq1OXq",
+	"pFIvl1FaaldJ8BIq8kmUacclIwnlN9Iclq14PKYz2dAQT5bVVbdMRjF4wRXFoIwVHCt46aqYPseymE4L",
+	"hsEyv7FKe4lvTTNhXTLTCjI0vW0UEzsXYydjqftEgwwGNvZEVsYLrZqv+wTj44cbtYEAU1UpVKGne0Ob",
+	"A9GcB5eAXWx1I+bqqoWm4jzRPSM0AfpcP1Vd1LCbNS+X2u+Q1bYxBGl7nMEuh3A7QGw2fQ69tYfYjt6R",
+	"wK7nU0n9637QyBfdN4IOa6Mq9m6O0DA67XJCUTQUHIXFcOlz0IRX9nzJSy6I79OsdpciQccz5ZE/tIsO",
+	"KUgWi6XA0hIayaT9U7bfuO4zXg/8GjpF9ADoFvFr6hrAuqHWY//ojWbNxydnJ/2TMkPGLvS6twK+/NC6",
+	"h1b1WjCUiYCWdicglSU1kZDNSWud1nIx4gyMZe+k7r+ekEXEpTmPrKO63T1zFFpwoHoXNPShuuKm3JgE",
+	"12gangO64IbpluNOx3O9QLi9SAkwlm3crliEmWGhGyXvmWJ9TqHfernEr4YDLknwB/ibTFkYUQC8NWwx",
+	"4mJXTp/rTuOXr4/IN53nLxuoqJppKfVjMYlSJmcQCkjEHCAwHmF8KHSvfagiqZHCurCT788D3cvT5+C6",
+	"UD9qv3A6ferWn3X12/CbZ0P1nxENgRmp6dnqPYcEf6LkGKAyTKETXQhYjat4dKIh9QT9vRJahbKqNqIh",
+	"YzN1ZFnTUtP1lC+17JDY9E+CcWCbIWhhWigya7q1IBtG/XKeKCLXzqmKRoNOf1LTb7CV7zdoADhuJ9P2",
+	"sy42niJP7p7oaobq91mDVcWwYVnohtLnDRImOCyzyfwuRFI3c50bN1Zlw1M4MvUv6H9f3p5KNBqQdi9X",
+	"Zt/cu6wcO7Yhpbn+BdpSUMeyEF1CwbcL3DDfrKC+hbNXNxQIMs+y7lm0gRsdsunx8cwjr/jkiVLDnXak",
+	"E23zJCLWLnFU1LPVVjcR9Tlug660XW4+ChlK0G9HbetTEmAdz6BLlI3sOKIEj5doIyEjDLpAnXhLsIgp",
+	"fg0O/6DrVO/2yCyeS4wOqF9D2zX4baTYbhp0lTINerNhTOon6Dw2BrL6BCSH/Wv/RvCxtgJ6uR5M2DkC",
+	"m1Pke7q65NUOSEWdX7XLGJfMN3z1OXZ8xVarTjVg7YbKnEIZMglJHhqtPJHaVd+1QqvU0NVQv8QurtaN",
+	"rUZU9lYi5mP0gHyvTDXdXsVDUrDtWRTbsB1agCkedF4GPi+0aDHXCIp/S3N98pW9gexQ1LslwgNMZCGB",
+	"rTkcaIcrFNn2qqtsH/o80IWJ4efKPpwxMYuZ2z6VhqEk0pYJhwQoPYlCtXDFbrDlAqpA9aJx5VU6gjxy",
+	"xSQoC+oGd14Q3ei0oVVVt/nrcALxAX0mz1vP1DauqCh9SGxjFPNEVTtxMgZzOnjeUqqJW6y6SU65zwci",
+	"nUBemXQZbK7tOEQi4mjIdBqODi+8Pe3XvNo8iXU4Qnb398WMcaStpkjG+/ohua9+myXUOZEJsiIQoe1U",
+	"BzTVrXWaL5otgErMGKezqNatPWu2ms8wpWwCccZ9p5LcmFUEvI25X2HpUznU5+3Y/MZtiy4woHGtRqJY",
+	"Uzd4ZnLxfI54bA3TrAJz19Ve70VcMq4LUMv5QPdgh0J0hwSOxAC7QfmBL9QNcvK6rGcCuJRTz69BwMyq",
+	"nOxhvvLfUP1HGl+RtjizmnhM5qviKULVAbZIYmk8LNdrYn0Au5HRP8CYb7dQ11mQdqul9HmZafngbBEj",
+	"khGCp13nY4ZBuiGFGARN1dO6XLETy6h1a2dZ1AQoIKFThjU2fyxDguKl9Tshs0VgtO6NrhMY1LX0SDTm",
+	"Ao5DnVTTBH2h4XkW8zV1PJzOddtAIe68DaaIJLP7HKlBt1dOsrPRJKtAC9lW758B0GeDH14gEujug1cz",
+	"zB7uaKfV2ryrCTwx06Avi57W+CrAYhsQVcspKfljVuhtRSVcB7xb67Q6L/ba7b3O836n1W2p//ufihh9",
+	"SnX62UJAqtbeMBFSMqVrKIbVdJGhsLWa81XAsB0U66rRLQ9sqw10AV/tu7uNW7I4NUMr+rFUVA2FRjQH",
+	"eEJVL7Ynuf+KhpdZy+aDVvv+R3J9z+ChZ/c/9FokgygMGQDtDjov73+i2F/vzqs932RF+V7G8NSzjRaV",
+	"dYRSB4PdFDS3Ik4lUDrGKmT6kw9eraAqQ0seqlulKnW1LMuOtB1O3YrLVn3oKIVTdwjVIVMnWzar31V2",
+	"3Ps8sFciC0irP8AZZooMGIUTA1H4wsNK/5zxtoPX2uduMXFSWUucONVLjej0qkpn2PKIALLwuZHF2nET",
+	"s1EKFUjTCVsi+GMAEwGjFWURbkmVhDly4vRlEXMPx3O8LQAF+uCZFkuvRLjckuklim3kuN49LG0HfrWG",
+	"RTlFKH/pZKzspRrvkv1ekfh3sRgwn7+i/EZGIfPImeCh4LW7D1szSsvQ1vW7zirnqi3MIJlpMmd3JVnX",
+	"/tzH/stKst8DmWwrj7elqnvIyW3CnG/cd9Kn4/s69sFv7rzamUCiuu/39ncwqV+xpG9tIOkdhmubGatn",
+	"2xuMVmw3D88932RpFV36fmuqyZHFcRlJt5F2gm45eJeFtkS2PUS1xnKJHjy34ZODN9+w8VOKDd8jjt3o",
+	"EJ1MxMjnrxhNPfImGk9iykOPvIcpHs9Z6pGreD6GhFVQkkYpS9TI4C10YxoRJ0+fYixRTKMhgD6ePnXD",
+	"wcVWgeDq1E4xjBObqB1NKzIZnbQTcgLuYZ+7b8u6JUDzW/Npl1AS6hZaFZ4jDF5SwKTMEeANqhldej7X",
+	"nZC4sAG7zC0ukgxYMGCTiIfgqHO7XQI42AwdpZLFI1IP1N7vZ1ShI97qQzibwDOhFRPCaJO30auGB61z",
+	"KQmm8ziNZjRJ99UB7oU0pQGZz9Q1dDDJdlhcj/o9CUZRzIImea/d/nq/tEP56dOMnT592oUTcLKg66j0",
+	"3bBlltfvEZjMHpAHiAkEmDQAO5ipmIeASdJeHb0x2auVqooJx9YnrMae0uRmPiN1zOP9m4g4eocogbBU",
+	"Q0MdNMYON4BBYr96I4ASzeus79zAI64xoz4MDjMHUyRtkjMcCf5bBk3cnCJK8OlT22vEAo9MsYOvguyz",
+	"uq7l6QIQoGRYYKaeqwbeqOjw4bzDlKpyanOpPzEnIwBXLSUxPgeb3gzQKFhyMZORetW3QYOEUcIgJIiJ",
+	"5Vn8e8AQAAoxCNdq0LtgHbXy6VNSr3LbNtAzP2MJnoHeo1w/GQ9bKiUstA4ZgB9RCYiI4VydoD00Ug/q",
+	"f25eNBtqpfWL5pX+19HFef/JcQMQ0E6AHoLTgL6wl7ULARZi8U/6kjuQRFIP7HgQ1gFiz/Wcw00RC+60",
+	"nTG04WAb1dUxG5DMIWfbrh1iovavQSyGN06tJbUhPJ2wNBrSWE03izDWg9yXQUMR0ZzGgW3QBjGPvQkQ",
+	"TxSaoeY0zsarB38NFBshJFCqdMTnTB7rL7MX6folEGWk+TmRiOO7uZ18EC+TaIhPB/8fYB7hvpZo0nTQ",
+	"s9mPwf9raEq3ClIbh5AgNSodJ3Q2kXj9s0htSCIeMp6i/1kd5mF+pOD/wSvkWfgl4lxN1yGPDBlHTzMI",
+	"QZNo+e9//gtjhmpvYVFS2b+wXrODnr5GTPc/UWYxFB4nxXuEzm8z7Xrw7bffqvdyocioHvz447//+a8P",
+	"HwJnoXjvB4KzJQVy3H9K/v3Pf5Gn+7CpsN0WbkQzeCC1cIdEpBAkj7FTADD0DASprqu6KTqBQEDxuaH1",
+	"z+sgKQabTqazCUVm8VTdtKf6f+E/H9VCMMgvTX8JtSqRZLPXdEKx0IVMqYms+hDBcbLlzE3Ly/9CYK5U",
+	"7h6RT5qaYOt9XneqE5hQ4zq5j7iTTgdChFWtUVcF8dWasCKzCdqTegALbXe6dg+6ZP9phj4axkKi9Hq6",
+	"D00g1C64wCoQ+WoPIQLvc0h6ELHDatSEyJzrN6k9d7fc07d9z+WzeONxnJGIY7FQg/k8o2fqSnhYg52U",
+	"jsBTiItzDJPj3WOhLYXCdS0Ns9FaSckAgeocAa5AuW6nyeIQWt4MGKnTQi8AZTiT561WbtmSLjVZQhEe",
+	"g4NEiqlrhHgqkohJq/YGDR2+y+lCmJKBTN1zavr4XDN6ROosdY8eU7srT5r2nw7YDN/E/j6nMQ5pOrr5",
+	"3A4+n2VuPwut4YopxZGkunolTcmKBWk334DJKocb9in7ORxuFdonOF/4UJjOCUoDc57Csly1gtrrkUzl",
+	"9XLt0sUwZemeTBNGp7W8l6CQiBrFK6rAWHvI7n6dkqCZbaZ61O2EaxM1BxGnyfLeBq8wdDltWCet4qqw",
+	"QOImDo5Sp1/7omy/cj3q0TnUBd/0mRL8EzGXjHzP2EyxQtRcu6QXUvKWJnICt+cv/SY5O/3uTd/0Pz1X",
+	"f6iv3oOVA8LKqEaJEjdKF4vpdEbSeaKxdG97lz2f16VSqyM+bvj8FABUSiWYz7Al1X+rH+pctSwZb5dd",
+	"WOXw0SawLdWGTc8Ti3cEOwdtHtCD1PFqC+FzeBtjewR5l6Np89fOdzL8sdCsuN2xkUe1vXABs56C1nFp",
+	"T7PSXdnZaz3vtzuZqy3zPX6d+R4rCaYylFZ6n+O6c1sYtgvdBduF1oDbO/p0p8z17r4qVwJZsIR9cQL+",
+	"HpyAnU2WiOzimhvw0m/Of3iqtQ6nbZjlbQ9xJmZ5cigeY5ZWCMpj+Fy6xSrc6CEitihPEVailLdSRnMx",
+	"0aqu2H8Dyq+tqY1Z7TawZfYyF9sQAV+S1FcgwZo+t0DwIZVDGrJvFUsPssgu6FSAo+dLNyEBzR7ML3jT",
+	"u/qIYLHeef8qIHWwVPK6P5aEVOYVG+nJlkDpfVPg0eQw6rR5ecNCY19HiVLu55DYI0U2z8w40UkVSk2M",
+	"mQuEhfxGSeYcAG8A16sD1g3V4/ewovw26PIE5iDHQvfCNZqrHjymMu26GZteoZqp0pErziV1kI75hT8h",
+	"g3l8o9eCuX6oWLjkApRRqBgnXaPdOFjlfWlZzgCGlK+E86fP0Q4LI2mqG+P2Uq4liEyjOFbUwRKwOyN1",
+	"GyCilx2mri6v4VwmBRm3DPIbqYNzxCxHMo3CBV0W8x2etzrBPpydl3V6prHiZEtDAD5XhrMkNsnGOTCA",
+	"cqsJg8KFlgimIhjzyKBsRxGPpAGk/U0MrJPayZyAogqmjofxOtmdiewUqiwP5CK7Wh4jmEGtjOrC1+aT",
+	"kh1CToXwCLY0wsJXZQpcBe7SFySnlmoYni2bU6ydVYG+OlhZFRfLO/DQdN7P3UjP1VowCQF8HQgKiTBp",
+	"agyVeH7lOsXB/U+ci1RJtnBjJeQNlcf2kFGN2EATeJewoeBYBek1jWK9pp9ZE+hsdFLfIRT8EZQHfUN2",
+	"DT561ShfN6KOCChpM52dPDRIMXNSy1AlbjSxXsc8Dk3rFSvfBvMUK9WB701wpsuIZIkRoyjW3pMxnTXJ",
+	"RV6Q6op3ULdKcSt0wJq3s0+RTCs9I9+xzC3yQADl5wCVPALW8XnRQOs8MrZiZ1Pq7nfGwn5LtsWlumbb",
+	"MgcHN7mVHL8yVKwE5QxEehlzqcuRpE4ROhNEwWRVHkI1HpkJcwmquGIq9lI3oHi6LViHr/K5SXVUbzok",
+	"NIdvzHVb1wVtpAPAzFzgkI6dK0Ljc62YD2NGk5WQSgjhZ+FuW0Uxl4+OmcRoB1BElvp8U2gpWYcs9fk6",
+	"aGmTvJpPZzLj34eYARTnlEBIXsVEXCy0BcdlU2+reOu1U/Jnd93vYfhOZntNragK3uP6KMOHYDnJHsHV",
+	"hrWtuWu+ZOMKVlusy7iJn7K122aFnxcYudV+byT/nM3/ZSVhVnaBi8UXsajF4gN09C8Qw3vEONJ9puhq",
+	"6RQvt9f3Z/NKXKEWh4juwvBsoZDKbfuJXFl4DIQdNjIqFIvzebFYXL5GHHFLxAFICUe3qQeRRKnLwm4m",
+	"eMEvtyaZAQFMOlthF8kHji7QVNZIvkt3pb+U6NvWHHGDQG+FTMnJpyGLY6N7ndEp45AXTPoJHbMQqiKU",
+	"YeefJR0AagottBT8LLLv5zLeHra76+RbuxSKe/ZFvn2Rb79p+XZpy80/HENfUQ1zZTZ7f12bbe1QjpKq",
+	"BPdi3cFRqfJnw/P5Pbnv1enkNI5LHQds6++sxK/PnSLSUDRHPail6crShjOWaBu3j45zAC+amjUmV71L",
+	"qFO9LQv06QggMjAxIprzYgwHqzTTEK3OJlEmAL/hYsGdeAVUyliZjp4vy7u1RP0F0qnpEIslWHmiO178",
+	"+NMmosMU0dcBB6exaNv0aq5h9lVOyBQbDDlyB1pybp0V7a2dbfve2XbsbE2T4rXz7RTma1uIkj3yZ5YI",
+	"TsEFMx/E0RDTP9avqF2Z570isd1N/97KMswR5yZp4Gub+GfpE7+7GM/vPOQCqeh0vdyAg3WlmJFEn9Hh",
+	"Wpkx1gsxYayAna5j71iPaOwtJE+kopJkZbHus88dKbc6ad5COYrSUskeDKGDTWnlgC4jDd5QU0SdxukE",
+	"wAURgCNMpebSph/CD7Kq5bblulmDenjAfA7BbZoqKdvE8Z2MJJ1JUDYtMfEGYBxhaCpMFtqDgsR00/JM",
+	"zwObD9DNTgKa8kL+jz0DKM7pJPToMRh2EU19vqAyy3KoAxfOp+lrBIiuBw2VXLuEpm7p6MoDdmq8emTO",
+	"YyYdQKWu3Ih82OewItPorKL4bX1tPdYuWVGPVQOwC3VY1xbLxYwSN0x5bsmhcYiNWgBxjmUDoY7oqnK4",
+	"utwrKVR7tXVd7d1eVdfV54XCrmTzuq5ri7euqteq08XyJVubUFG8qmQrVot2T9/B2mxQwXVN5dbDUuXW",
+	"8z+0oTTv2sKtJn0TsVg0NgXDM3+Lz69SLNPjHAHWOdIVWyMMHOWqi99Tt3mWFZ/WBchLhREtLqoSqrOt",
+	"YtsrVrj+ZUth2PaAjvUFhfKyipLOzVXqWSdTz+rmq2eNmtOA1b7TaRf+rNAN3ICFlZQr6IquLmgH65A9",
+	"ckRn85gpTiWS4YQmIUjifKPCbBm91JBh2zPwJfRn5hlSHYqZFO9qfkHOEJkmPksEJMw4U35nPrqDhoYo",
+	"CGABhbmZPCsH4+mmvFiUhV5B3aQ1Bc1XvbOji/Mf3OkZRTxN5qxC87YiRGnKPWe25lW5yepjKUw3m6cW",
+	"tGKEFVRJx5ncV18BhfQXIsjtH0i2nFnATBdz97D7C6FTO/SGrWnpO6DxUPAl7luz9lAium3nV3zbBmnn",
+	"LqLaRKntbDLkG5Cu8sAVFLVUKI3jc6QrlDd96yBf5bmsthIPtrMSD7Y61M9YeCTPvTc8OIByoq6oi7lq",
+	"F1dJEGfOne1drdBKIfz9pix8DnihbT/xH1fm5Oe2lHthWLY9N7aKN3Tumk47WNxwd/O5Ki76nc0ejSOo",
+	"J16y9bF/j9YyubYidPOV3CV3WkKBEe35HEuk0DhelgFOOg88XDaaxPhDc+nmZkZO5zI9vIYUGeg3lu5d",
+	"0MTBBa1rb1TZxcjA8SNpofRYoKLo87ZGv9bqde6DKeOc9QrEnFqaztF57NQm7hpLDeyiQlOGgLNFZg5G",
+	"0mxDuoDGPfkiFjZ9PG/Q+LweXB1dvDv5+Pb06i10Nmh4qMAXx8RK6E7rHlLXBRK05m8LTgD2FF8D1Zut",
+	"0XN0cf767PSor9+dLkRGPQsAyWK7LGNENckFhzQVYxcVE0yUYWTxYiy0KDDdXVvqw3LsaNxhd+cOrXEI",
+	"lTDqt237PmXJxktCiS7+3KiOfFf10as9xDCRCzrLqSOmlwpc5bxr3FlKrdu5834qOKNz37e3K16HS9IL",
+	"vEdbsweZCjQotOWoLiNbWH5Q1zWHG58jpF3at5xSVaCNX3YvcZ1Vm3liyxqz0F4+Lhb6AoJlZDf0PzIp",
+	"wpzBF6XlMystmlrXefgfXYX5yRYt2TxXs6JnUMJiBqXowdzQEusw78BEN0+UVigOPq9nraUg68wzDuwx",
+	"nQE2y5ql6Pp2mhSBm9eqB7qhhi7kIxKdSOhzrLJUnfqpPc3SBA1MHZcNEza7PgceLBKdqUZSqAMOuY4m",
+	"3g3uUKKTsbQL2VbrMUg1eDzfEWo6lzpzRUYx42m8zAbBmilSV/9BL+yGwOqct/PYDFt0d+K5osMzO9jt",
+	"XJ/W3em+HFMLTQNJtFnX+z5PR5VdGixAfmASXelAzFMnWc8rv/VZUJlAuzq98IFu1BzebqM0vmLFoS9J",
+	"eV+S8rZKynug6bsuPa/obyrl6RUDR2AEGAgsAolmNJ1othulWVhX8dy67eksyil4im9C0c7muEkEX9nh",
+	"t3FosnKV+utzRBU6lglEHiNOwP4IyW2nSV4JJXESlpmJxi7quZGJvEln4nvVIZjvWFriHQ/Vunfxnn5x",
+	"jaqfPdDN+SWd8DemTtOHOAEfDo25Hw14ZbjeoycuQofeQpYicZMUm6Tn83yuIcmnGrpYFE8DUbLasSLJ",
+	"Y0byOYcTUwG2nHW4ey7guoSId+rBR1XTdvUmmTp5a6KKiLqHZuYad/9EkkXEQ7Fo7h7l+9Wk+ZkdCB8W",
+	"41u7S79OkfbyQQmAO0X7Hpgx8XuWb1/yJn5V8jhLJSyQcGVO4YZWyvZJhUU8KiIxdWZg7goGGhaqbISQ",
+	"DWOoFy64z4N1LrXAeK7cMAiYO1bUoPyGz8II3BBkQm8ZIEm5WPg8huifLoVpm85D7W/1VKPpQkcN+z68",
+	"T2RrVJ8L9LS5jtC5D5MddeVhA/d00yGB1zbJqesLgopgKExCUp9jRXyDlm1sLu+VFbWFwL+uOLBfSOIj",
+	"ouce9M6OCfy59W0WE/r8qYx4vTYW7xtlceyctrFRZv7XXwTzF8H8RTDfmwP5eQAzuYK8myREukUaI+62",
+	"3tk0F1I9YXsA69yBhyVCOnNyciEx88Pnu+ZCvjZdL7BeDiwU9YfMsenzXDHMAUsXrFzN0iNU3sCHV/CW",
+	"13So/rtLNqTTtuG3kAlZaiz7kEzIghwy/hllJRal0vOvsUp6rVvT1cZrbvFp9dTLx82HfLbRnPOzfNmy",
+	"s3zdOz4hF9f9Zmme7c7aiT77OdIcM6rbOsUxdw3yDONLjuNvO8dxtShwpJPLsH6hPEcHkFCH4FSgeUJQ",
+	"kd7oyrN8hqMRXZ7PAZwXlqRBPsy1SxKkz891VefbNnRWue2QCVWvcathKsHk1ko26ZDQ5F7SSBdw1hJt",
+	"CgF56fN0wqYA/JAsextiMTlbNF10hYe4xHF0y7hnndNl/wDedp8jclM3wsM+atg/5+rkqH96ce5khjXv",
+	"SVckSrtUwtRkmzxRMlwkkNtlmhFtmNOozmvzPEbipDH6fEUeo+32UsqbzCinm8FcctWyiUh0YWg4ufWZ",
+	"jBEHcxxeOiLnZtyqLEYC0Fif75TFaN67MosR/Cq/4izGIqga9szn+g4/fhajCSs/Xhajw6Aelsjo8+xM",
+	"fp5ERsxfypj8rzqP8fLi7cnFE4ndrOruxTzo3Ju7eNApJS/a5ia1u6JCWlA+N0xR7OQ4F6ln9d9T9aXt",
+	"sgq4YrlZpmKnQsdU00GeVrVZtsq7gerV9X+/zo2SvcDZpa+Lm0RtgqeexfHp1dXF2Z9P7L4M0U+cQZXv",
+	"20ijYq/PpXSlvs1NRPFBXl1fnpP+BXn/5rR/0synKebzKPXw+QdqO6nOG6X6ObP+fFl+xR3/zZliu2z/",
+	"Bju+Kj2vos3wl6y8/7SsvM4mD88SMWRSKuPphKdRuvzPyehLXR1gY+tvc/fk/k8u09gYEl/QrXJoeLzQ",
+	"eUy8VYcrMPE+t8k792Hit8fN5IDelbPeDevtc+PadLDezvu3hnuvhGI/RAvcGobtrOD3isD+gqW+F0v9",
+	"MKazBkntagVFEHWebRQh1L1CAkwJk6yNqSpAcu4GPdD1/kXJqzzOL/He/0Cg8W5s4ueAGffdO/IrRBpn",
+	"LuE8iti1rks4YteR7PNtPMlkK0cy4Jd8/tiAZYStPJo2s6sza0TDfOzUdeP0L8irs97R9zv6In41gOTS",
+	"In8uMVXYxa2kFfQ+3hmztJVL4gtU6fcDVfriQbgXf+xQfhX0eAvNfmv0cTZ0lwSKSeQQvB6huezzik4k",
+	"WP2GroXn7hxiXSUYoahMWTKelrwbBTCwKZkr1jfPbTR9/nmygvRR/OJSNowkxCqrJG0hVLEDh9/Y2//Z",
+	"kcGV63ywsF0pXnNbt51wbX8Rrl+E6xfh+hkwxA900WOQe56ofVP8eaDEXtKbp5Na98cPytils+h7trSf",
+	"fFAPJLeGn1ekRQiZYoWYUAznAFtYUIkNQ0aJmHpKmNqas8ktC6CwAF8SGoYJk5LU252vm61mq9nuftP6",
+	"pkUGS6I7dgO6Rsm27wUfk7HeTq82T+Jat7YPYkPvQcnYBrbowTw8266Yh6a6iw5UNLPO4aYhTblb+VWx",
+	"OGCdDqHB/5BxJqHEvhhZVJ1X6C/jDmFg3uUxnCN0X0bqFuimxvEwmhlWA2ZK47l0cffh7v8GAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

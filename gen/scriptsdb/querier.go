@@ -32,29 +32,29 @@ type Querier interface {
 	// and no row comes back when it has another one (or does not exist), which the handler tells apart
 	// with the matching GetByID.
 	// ScriptCreate stores a new script at version 1.
-	ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptCreateRow, error)
+	ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptsScript, error)
 	// ScriptDelete deletes a script if it still has if_version; its sections and transitions must be
 	// gone first (the foreign keys refuse otherwise).
 	ScriptDelete(ctx context.Context, tenant string, iD int64, ifVersion pgtype.Int8) (int64, error)
 	// ScriptDependantCounts counts a script's own dependants, for the HAS_DEPENDANTS refusal.
 	ScriptDependantCounts(ctx context.Context, tenant string, scriptID int64) (ScriptDependantCountsRow, error)
 	// ScriptGetByID reads one script.
-	ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptGetByIDRow, error)
+	ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error)
 	// ScriptList pages through scripts in creation order; title and author, when given, match as
 	// case-insensitive substrings (LIKE wildcards in them are taken literally).
-	ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptListRow, error)
+	ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptsScript, error)
 	// ScriptLockByID reads a script and locks its row until the transaction ends; a cascade delete holds
 	// it so that no section or transition can be added (their foreign key needs the row) meanwhile.
-	ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptLockByIDRow, error)
+	ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error)
 	// ScriptPatch changes the given fields of a script, keeps the others and bumps its version, if it
 	// still has if_version.
-	ScriptPatch(ctx context.Context, arg ScriptPatchParams) (ScriptPatchRow, error)
+	ScriptPatch(ctx context.Context, arg ScriptPatchParams) (ScriptsScript, error)
 	// ScriptReplace sets every field of a script (absent optional fields become NULL) and bumps its
 	// version, if it still has if_version.
-	ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (ScriptReplaceRow, error)
+	ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (ScriptsScript, error)
 	// SectionCreate stores a new section heading of a script at version 1; its position is allocated in
 	// the same transaction by the handler.
-	SectionCreate(ctx context.Context, arg SectionCreateParams) (SectionCreateRow, error)
+	SectionCreate(ctx context.Context, arg SectionCreateParams) (ScriptsSection, error)
 	// SectionDelete deletes a section heading if it still has if_version; the transitions' foreign key
 	// refuses while a transition names it.
 	SectionDelete(ctx context.Context, arg SectionDeleteParams) (int64, error)
@@ -65,35 +65,35 @@ type Querier interface {
 	// refusal (actions and spoken words are counted by the Character Management service).
 	SectionDependantCount(ctx context.Context, tenant string, scriptID int64, sectionID int64) (int64, error)
 	// SectionGetByID reads one section heading of a script.
-	SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (SectionGetByIDRow, error)
+	SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsSection, error)
 	// SectionListByIDs reads the given section headings of a script in the order of ids (the order a page
 	// of sequence positions gives); ids that are not the script's are left out.
-	SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]SectionListByIDsRow, error)
+	SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsSection, error)
 	// SectionPatch changes the given fields of a section heading, keeps the others and bumps its version,
 	// if it still has if_version.
-	SectionPatch(ctx context.Context, arg SectionPatchParams) (SectionPatchRow, error)
+	SectionPatch(ctx context.Context, arg SectionPatchParams) (ScriptsSection, error)
 	// SectionReplace sets every field of a section heading (absent optional fields become NULL) and bumps
 	// its version, if it still has if_version.
-	SectionReplace(ctx context.Context, arg SectionReplaceParams) (SectionReplaceRow, error)
+	SectionReplace(ctx context.Context, arg SectionReplaceParams) (ScriptsSection, error)
 	// TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
 	// same transaction by the handler.
-	TransitionCreate(ctx context.Context, arg TransitionCreateParams) (TransitionCreateRow, error)
+	TransitionCreate(ctx context.Context, arg TransitionCreateParams) (ScriptsTransition, error)
 	// TransitionDelete deletes a transition if it still has if_version.
 	TransitionDelete(ctx context.Context, arg TransitionDeleteParams) (int64, error)
 	// TransitionDeleteByScript deletes every transition of a script (cascade) and returns their ids, so
 	// their positions can be released.
 	TransitionDeleteByScript(ctx context.Context, tenant string, scriptID int64) ([]int64, error)
 	// TransitionGetByID reads one transition of a script.
-	TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (TransitionGetByIDRow, error)
+	TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsTransition, error)
 	// TransitionListByIDs reads the given transitions of a script in the order of ids (the order a page of
 	// sequence positions gives); ids that are not the script's are left out.
-	TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]TransitionListByIDsRow, error)
+	TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsTransition, error)
 	// TransitionPatch changes the given fields of a transition, keeps the others and bumps its version, if
 	// it still has if_version.
-	TransitionPatch(ctx context.Context, arg TransitionPatchParams) (TransitionPatchRow, error)
+	TransitionPatch(ctx context.Context, arg TransitionPatchParams) (ScriptsTransition, error)
 	// TransitionReplace sets every field of a transition (an absent section becomes NULL) and bumps its
 	// version, if it still has if_version.
-	TransitionReplace(ctx context.Context, arg TransitionReplaceParams) (TransitionReplaceRow, error)
+	TransitionReplace(ctx context.Context, arg TransitionReplaceParams) (ScriptsTransition, error)
 }
 
 var _ Querier = (*Queries)(nil)

@@ -7,7 +7,6 @@ package scriptsdb
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -32,9 +31,9 @@ func (q *Queries) ScriptCount(ctx context.Context, tenant string, title pgtype.T
 
 const scriptCreate = `-- name: ScriptCreate :one
 
-INSERT INTO scripts.scripts (tenant, title, author, description)
-VALUES ($1, $2, $3, $4)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant
+INSERT INTO scripts.scripts (tenant, title, author, description, title_page)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page
 `
 
 type ScriptCreateParams struct {
@@ -42,17 +41,7 @@ type ScriptCreateParams struct {
 	Title       string
 	Author      pgtype.Text
 	Description pgtype.Text
-}
-
-type ScriptCreateRow struct {
-	ID          int64
-	Title       string
-	Author      pgtype.Text
-	Description pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
+	TitlePage   []byte
 }
 
 // Queries of the Core Script Management Service (schema scripts). Every query is confined to the
@@ -63,14 +52,15 @@ type ScriptCreateRow struct {
 // and no row comes back when it has another one (or does not exist), which the handler tells apart
 // with the matching GetByID.
 // ScriptCreate stores a new script at version 1.
-func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptCreateRow, error) {
+func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (ScriptsScript, error) {
 	row := q.db.QueryRow(ctx, scriptCreate,
 		arg.Tenant,
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.TitlePage,
 	)
-	var i ScriptCreateRow
+	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -80,6 +70,7 @@ func (q *Queries) ScriptCreate(ctx context.Context, arg ScriptCreateParams) (Scr
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
@@ -119,26 +110,15 @@ func (q *Queries) ScriptDependantCounts(ctx context.Context, tenant string, scri
 }
 
 const scriptGetByID = `-- name: ScriptGetByID :one
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = $1 AND id = $2
 `
 
-type ScriptGetByIDRow struct {
-	ID          int64
-	Title       string
-	Author      pgtype.Text
-	Description pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // ScriptGetByID reads one script.
-func (q *Queries) ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptGetByIDRow, error) {
+func (q *Queries) ScriptGetByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error) {
 	row := q.db.QueryRow(ctx, scriptGetByID, tenant, iD)
-	var i ScriptGetByIDRow
+	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -148,12 +128,13 @@ func (q *Queries) ScriptGetByID(ctx context.Context, tenant string, iD int64) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
 
 const scriptList = `-- name: ScriptList :many
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = $1
   AND ($2::text IS NULL
@@ -172,20 +153,9 @@ type ScriptListParams struct {
 	RowLimit  int64
 }
 
-type ScriptListRow struct {
-	ID          int64
-	Title       string
-	Author      pgtype.Text
-	Description pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // ScriptList pages through scripts in creation order; title and author, when given, match as
 // case-insensitive substrings (LIKE wildcards in them are taken literally).
-func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptListRow, error) {
+func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]ScriptsScript, error) {
 	rows, err := q.db.Query(ctx, scriptList,
 		arg.Tenant,
 		arg.Title,
@@ -197,9 +167,9 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ScriptListRow{}
+	items := []ScriptsScript{}
 	for rows.Next() {
-		var i ScriptListRow
+		var i ScriptsScript
 		if err := rows.Scan(
 			&i.ID,
 			&i.Title,
@@ -209,6 +179,7 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.TitlePage,
 		); err != nil {
 			return nil, err
 		}
@@ -221,28 +192,17 @@ func (q *Queries) ScriptList(ctx context.Context, arg ScriptListParams) ([]Scrip
 }
 
 const scriptLockByID = `-- name: ScriptLockByID :one
-SELECT id, title, author, description, version, created_at, updated_at, tenant
+SELECT id, title, author, description, version, created_at, updated_at, tenant, title_page
 FROM scripts.scripts
 WHERE tenant = $1 AND id = $2
 FOR UPDATE
 `
 
-type ScriptLockByIDRow struct {
-	ID          int64
-	Title       string
-	Author      pgtype.Text
-	Description pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // ScriptLockByID reads a script and locks its row until the transaction ends; a cascade delete holds
 // it so that no section or transition can be added (their foreign key needs the row) meanwhile.
-func (q *Queries) ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptLockByIDRow, error) {
+func (q *Queries) ScriptLockByID(ctx context.Context, tenant string, iD int64) (ScriptsScript, error) {
 	row := q.db.QueryRow(ctx, scriptLockByID, tenant, iD)
-	var i ScriptLockByIDRow
+	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -252,6 +212,7 @@ func (q *Queries) ScriptLockByID(ctx context.Context, tenant string, iD int64) (
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
@@ -261,44 +222,36 @@ UPDATE scripts.scripts
 SET title       = coalesce($1, title),
     author      = coalesce($2, author),
     description = coalesce($3, description),
+    title_page  = coalesce($4, title_page),
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant
+WHERE tenant = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page
 `
 
 type ScriptPatchParams struct {
 	Title       pgtype.Text
 	Author      pgtype.Text
 	Description pgtype.Text
+	TitlePage   []byte
 	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
 
-type ScriptPatchRow struct {
-	ID          int64
-	Title       string
-	Author      pgtype.Text
-	Description pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // ScriptPatch changes the given fields of a script, keeps the others and bumps its version, if it
 // still has if_version.
-func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (ScriptPatchRow, error) {
+func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (ScriptsScript, error) {
 	row := q.db.QueryRow(ctx, scriptPatch,
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.TitlePage,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptPatchRow
+	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -308,6 +261,7 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
@@ -315,44 +269,36 @@ func (q *Queries) ScriptPatch(ctx context.Context, arg ScriptPatchParams) (Scrip
 const scriptReplace = `-- name: ScriptReplace :one
 UPDATE scripts.scripts
 SET title = $1, author = $2, description = $3,
+    title_page = $4,
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, title, author, description, version, created_at, updated_at, tenant
+WHERE tenant = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, title, author, description, version, created_at, updated_at, tenant, title_page
 `
 
 type ScriptReplaceParams struct {
 	Title       string
 	Author      pgtype.Text
 	Description pgtype.Text
+	TitlePage   []byte
 	Tenant      string
 	ID          int64
 	IfVersion   pgtype.Int8
 }
 
-type ScriptReplaceRow struct {
-	ID          int64
-	Title       string
-	Author      pgtype.Text
-	Description pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // ScriptReplace sets every field of a script (absent optional fields become NULL) and bumps its
 // version, if it still has if_version.
-func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (ScriptReplaceRow, error) {
+func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (ScriptsScript, error) {
 	row := q.db.QueryRow(ctx, scriptReplace,
 		arg.Title,
 		arg.Author,
 		arg.Description,
+		arg.TitlePage,
 		arg.Tenant,
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i ScriptReplaceRow
+	var i ScriptsScript
 	err := row.Scan(
 		&i.ID,
 		&i.Title,
@@ -362,14 +308,16 @@ func (q *Queries) ScriptReplace(ctx context.Context, arg ScriptReplaceParams) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.TitlePage,
 	)
 	return i, err
 }
 
 const sectionCreate = `-- name: SectionCreate :one
-INSERT INTO scripts.sections (tenant, script_id, title, description, kind)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
+INSERT INTO scripts.sections (tenant, script_id, title, description, kind, depth, scene_number, forced)
+VALUES ($1, $2, $3, $4, $5,
+        $6, $7, $8)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 `
 
 type SectionCreateParams struct {
@@ -378,31 +326,25 @@ type SectionCreateParams struct {
 	Title       string
 	Description pgtype.Text
 	Kind        pgtype.Text
-}
-
-type SectionCreateRow struct {
-	ID          int64
-	ScriptID    int64
-	Title       string
-	Description pgtype.Text
-	Kind        pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
+	Depth       pgtype.Int2
+	SceneNumber pgtype.Text
+	Forced      bool
 }
 
 // SectionCreate stores a new section heading of a script at version 1; its position is allocated in
 // the same transaction by the handler.
-func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (SectionCreateRow, error) {
+func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (ScriptsSection, error) {
 	row := q.db.QueryRow(ctx, sectionCreate,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Depth,
+		arg.SceneNumber,
+		arg.Forced,
 	)
-	var i SectionCreateRow
+	var i ScriptsSection
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -413,6 +355,9 @@ func (q *Queries) SectionCreate(ctx context.Context, arg SectionCreateParams) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -489,27 +434,15 @@ func (q *Queries) SectionDependantCount(ctx context.Context, tenant string, scri
 }
 
 const sectionGetByID = `-- name: SectionGetByID :one
-SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant
+SELECT id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 FROM scripts.sections
 WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
 
-type SectionGetByIDRow struct {
-	ID          int64
-	ScriptID    int64
-	Title       string
-	Description pgtype.Text
-	Kind        pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // SectionGetByID reads one section heading of a script.
-func (q *Queries) SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (SectionGetByIDRow, error) {
+func (q *Queries) SectionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsSection, error) {
 	row := q.db.QueryRow(ctx, sectionGetByID, tenant, scriptID, iD)
-	var i SectionGetByIDRow
+	var i ScriptsSection
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -520,41 +453,33 @@ func (q *Queries) SectionGetByID(ctx context.Context, tenant string, scriptID in
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const sectionListByIDs = `-- name: SectionListByIDs :many
-SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant
+SELECT s.id, s.script_id, s.title, s.description, s.kind, s.version, s.created_at, s.updated_at, s.tenant,
+       s.depth, s.scene_number, s.forced
 FROM unnest($1::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.sections s ON s.id = o.id
 WHERE s.tenant = $2 AND s.script_id = $3
 ORDER BY o.ord
 `
 
-type SectionListByIDsRow struct {
-	ID          int64
-	ScriptID    int64
-	Title       string
-	Description pgtype.Text
-	Kind        pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // SectionListByIDs reads the given section headings of a script in the order of ids (the order a page
 // of sequence positions gives); ids that are not the script's are left out.
-func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]SectionListByIDsRow, error) {
+func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsSection, error) {
 	rows, err := q.db.Query(ctx, sectionListByIDs, ids, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []SectionListByIDsRow{}
+	items := []ScriptsSection{}
 	for rows.Next() {
-		var i SectionListByIDsRow
+		var i ScriptsSection
 		if err := rows.Scan(
 			&i.ID,
 			&i.ScriptID,
@@ -565,6 +490,9 @@ func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant stri
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Depth,
+			&i.SceneNumber,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -578,50 +506,47 @@ func (q *Queries) SectionListByIDs(ctx context.Context, ids []int64, tenant stri
 
 const sectionPatch = `-- name: SectionPatch :one
 UPDATE scripts.sections
-SET title       = coalesce($1, title),
-    description = coalesce($2, description),
-    kind        = coalesce($3, kind),
+SET title        = coalesce($1, title),
+    description  = coalesce($2, description),
+    kind         = coalesce($3, kind),
+    depth        = coalesce($4, depth),
+    scene_number = coalesce($5, scene_number),
+    forced       = coalesce($6, forced),
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND script_id = $5 AND id = $6
-  AND ($7::bigint IS NULL OR version = $7::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
+WHERE tenant = $7 AND script_id = $8 AND id = $9
+  AND ($10::bigint IS NULL OR version = $10::bigint)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 `
 
 type SectionPatchParams struct {
 	Title       pgtype.Text
 	Description pgtype.Text
 	Kind        pgtype.Text
+	Depth       pgtype.Int2
+	SceneNumber pgtype.Text
+	Forced      pgtype.Bool
 	Tenant      string
 	ScriptID    int64
 	ID          int64
 	IfVersion   pgtype.Int8
 }
 
-type SectionPatchRow struct {
-	ID          int64
-	ScriptID    int64
-	Title       string
-	Description pgtype.Text
-	Kind        pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // SectionPatch changes the given fields of a section heading, keeps the others and bumps its version,
 // if it still has if_version.
-func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (SectionPatchRow, error) {
+func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (ScriptsSection, error) {
 	row := q.db.QueryRow(ctx, sectionPatch,
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Depth,
+		arg.SceneNumber,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i SectionPatchRow
+	var i ScriptsSection
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -632,6 +557,9 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Sec
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -639,47 +567,42 @@ func (q *Queries) SectionPatch(ctx context.Context, arg SectionPatchParams) (Sec
 const sectionReplace = `-- name: SectionReplace :one
 UPDATE scripts.sections
 SET title = $1, description = $2, kind = $3,
+    depth = $4, scene_number = $5, forced = $6,
     version = version + 1, updated_at = now()
-WHERE tenant = $4 AND script_id = $5 AND id = $6
-  AND ($7::bigint IS NULL OR version = $7::bigint)
-RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant
+WHERE tenant = $7 AND script_id = $8 AND id = $9
+  AND ($10::bigint IS NULL OR version = $10::bigint)
+RETURNING id, script_id, title, description, kind, version, created_at, updated_at, tenant, depth, scene_number, forced
 `
 
 type SectionReplaceParams struct {
 	Title       string
 	Description pgtype.Text
 	Kind        pgtype.Text
+	Depth       pgtype.Int2
+	SceneNumber pgtype.Text
+	Forced      bool
 	Tenant      string
 	ScriptID    int64
 	ID          int64
 	IfVersion   pgtype.Int8
 }
 
-type SectionReplaceRow struct {
-	ID          int64
-	ScriptID    int64
-	Title       string
-	Description pgtype.Text
-	Kind        pgtype.Text
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Tenant      string
-}
-
 // SectionReplace sets every field of a section heading (absent optional fields become NULL) and bumps
 // its version, if it still has if_version.
-func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) (SectionReplaceRow, error) {
+func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) (ScriptsSection, error) {
 	row := q.db.QueryRow(ctx, sectionReplace,
 		arg.Title,
 		arg.Description,
 		arg.Kind,
+		arg.Depth,
+		arg.SceneNumber,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i SectionReplaceRow
+	var i ScriptsSection
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -690,14 +613,17 @@ func (q *Queries) SectionReplace(ctx context.Context, arg SectionReplaceParams) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Depth,
+		&i.SceneNumber,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const transitionCreate = `-- name: TransitionCreate :one
-INSERT INTO scripts.transitions (tenant, script_id, section_id, text)
-VALUES ($1, $2, $3, $4)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
+INSERT INTO scripts.transitions (tenant, script_id, section_id, text, forced)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 `
 
 type TransitionCreateParams struct {
@@ -705,29 +631,20 @@ type TransitionCreateParams struct {
 	ScriptID  int64
 	SectionID pgtype.Int8
 	Text      string
-}
-
-type TransitionCreateRow struct {
-	ID        int64
-	ScriptID  int64
-	SectionID pgtype.Int8
-	Text      string
-	Version   int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Tenant    string
+	Forced    bool
 }
 
 // TransitionCreate stores a new transition of a script at version 1; its position is allocated in the
 // same transaction by the handler.
-func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreateParams) (TransitionCreateRow, error) {
+func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreateParams) (ScriptsTransition, error) {
 	row := q.db.QueryRow(ctx, transitionCreate,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.SectionID,
 		arg.Text,
+		arg.Forced,
 	)
-	var i TransitionCreateRow
+	var i ScriptsTransition
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -737,6 +654,7 @@ func (q *Queries) TransitionCreate(ctx context.Context, arg TransitionCreatePara
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -797,26 +715,15 @@ func (q *Queries) TransitionDeleteByScript(ctx context.Context, tenant string, s
 }
 
 const transitionGetByID = `-- name: TransitionGetByID :one
-SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant
+SELECT id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 FROM scripts.transitions
 WHERE tenant = $1 AND script_id = $2 AND id = $3
 `
 
-type TransitionGetByIDRow struct {
-	ID        int64
-	ScriptID  int64
-	SectionID pgtype.Int8
-	Text      string
-	Version   int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Tenant    string
-}
-
 // TransitionGetByID reads one transition of a script.
-func (q *Queries) TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (TransitionGetByIDRow, error) {
+func (q *Queries) TransitionGetByID(ctx context.Context, tenant string, scriptID int64, iD int64) (ScriptsTransition, error) {
 	row := q.db.QueryRow(ctx, transitionGetByID, tenant, scriptID, iD)
-	var i TransitionGetByIDRow
+	var i ScriptsTransition
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -826,40 +733,30 @@ func (q *Queries) TransitionGetByID(ctx context.Context, tenant string, scriptID
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const transitionListByIDs = `-- name: TransitionListByIDs :many
-SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant
+SELECT t.id, t.script_id, t.section_id, t.text, t.version, t.created_at, t.updated_at, t.tenant, t.forced
 FROM unnest($1::bigint[]) WITH ORDINALITY AS o (id, ord)
 JOIN scripts.transitions t ON t.id = o.id
 WHERE t.tenant = $2 AND t.script_id = $3
 ORDER BY o.ord
 `
 
-type TransitionListByIDsRow struct {
-	ID        int64
-	ScriptID  int64
-	SectionID pgtype.Int8
-	Text      string
-	Version   int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Tenant    string
-}
-
 // TransitionListByIDs reads the given transitions of a script in the order of ids (the order a page of
 // sequence positions gives); ids that are not the script's are left out.
-func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]TransitionListByIDsRow, error) {
+func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, tenant string, scriptID int64) ([]ScriptsTransition, error) {
 	rows, err := q.db.Query(ctx, transitionListByIDs, ids, tenant, scriptID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TransitionListByIDsRow{}
+	items := []ScriptsTransition{}
 	for rows.Next() {
-		var i TransitionListByIDsRow
+		var i ScriptsTransition
 		if err := rows.Scan(
 			&i.ID,
 			&i.ScriptID,
@@ -869,6 +766,7 @@ func (q *Queries) TransitionListByIDs(ctx context.Context, ids []int64, tenant s
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Tenant,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}
@@ -884,44 +782,36 @@ const transitionPatch = `-- name: TransitionPatch :one
 UPDATE scripts.transitions
 SET text       = coalesce($1, text),
     section_id = coalesce($2, section_id),
+    forced     = coalesce($3, forced),
     version = version + 1, updated_at = now()
-WHERE tenant = $3 AND script_id = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
+WHERE tenant = $4 AND script_id = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 `
 
 type TransitionPatchParams struct {
 	Text      pgtype.Text
 	SectionID pgtype.Int8
+	Forced    pgtype.Bool
 	Tenant    string
 	ScriptID  int64
 	ID        int64
 	IfVersion pgtype.Int8
 }
 
-type TransitionPatchRow struct {
-	ID        int64
-	ScriptID  int64
-	SectionID pgtype.Int8
-	Text      string
-	Version   int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Tenant    string
-}
-
 // TransitionPatch changes the given fields of a transition, keeps the others and bumps its version, if
 // it still has if_version.
-func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams) (TransitionPatchRow, error) {
+func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams) (ScriptsTransition, error) {
 	row := q.db.QueryRow(ctx, transitionPatch,
 		arg.Text,
 		arg.SectionID,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i TransitionPatchRow
+	var i ScriptsTransition
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -931,51 +821,43 @@ func (q *Queries) TransitionPatch(ctx context.Context, arg TransitionPatchParams
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }
 
 const transitionReplace = `-- name: TransitionReplace :one
 UPDATE scripts.transitions
-SET text = $1, section_id = $2,
+SET text = $1, section_id = $2, forced = $3,
     version = version + 1, updated_at = now()
-WHERE tenant = $3 AND script_id = $4 AND id = $5
-  AND ($6::bigint IS NULL OR version = $6::bigint)
-RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant
+WHERE tenant = $4 AND script_id = $5 AND id = $6
+  AND ($7::bigint IS NULL OR version = $7::bigint)
+RETURNING id, script_id, section_id, text, version, created_at, updated_at, tenant, forced
 `
 
 type TransitionReplaceParams struct {
 	Text      string
 	SectionID pgtype.Int8
+	Forced    bool
 	Tenant    string
 	ScriptID  int64
 	ID        int64
 	IfVersion pgtype.Int8
 }
 
-type TransitionReplaceRow struct {
-	ID        int64
-	ScriptID  int64
-	SectionID pgtype.Int8
-	Text      string
-	Version   int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Tenant    string
-}
-
 // TransitionReplace sets every field of a transition (an absent section becomes NULL) and bumps its
 // version, if it still has if_version.
-func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplaceParams) (TransitionReplaceRow, error) {
+func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplaceParams) (ScriptsTransition, error) {
 	row := q.db.QueryRow(ctx, transitionReplace,
 		arg.Text,
 		arg.SectionID,
+		arg.Forced,
 		arg.Tenant,
 		arg.ScriptID,
 		arg.ID,
 		arg.IfVersion,
 	)
-	var i TransitionReplaceRow
+	var i ScriptsTransition
 	err := row.Scan(
 		&i.ID,
 		&i.ScriptID,
@@ -985,6 +867,7 @@ func (q *Queries) TransitionReplace(ctx context.Context, arg TransitionReplacePa
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Tenant,
+		&i.Forced,
 	)
 	return i, err
 }

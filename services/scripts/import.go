@@ -488,13 +488,18 @@ func (p *importPlan) store(ctx context.Context, tx *write.Tx, tenant string) (sc
 	if err := p.place(ctx, tx, tenant, script.ID, sectionIDs, transitionIDs, lineIDs); err != nil {
 		return zero, err
 	}
+	page, err := titlePageOf(p.titlePage)
+	if err != nil {
+		return zero, err
+	}
 	body := scriptsapi.ScriptImport{
 		Script: scriptsapi.Script{
 			ScriptId: script.ID, Title: p.title, Author: nonEmpty(p.author), Version: script.Version,
-			CreatedAt: script.CreatedAt, UpdatedAt: script.UpdatedAt, TitlePage: titlePageOf(p.titlePage),
+			CreatedAt: script.CreatedAt, UpdatedAt: script.UpdatedAt,
 		},
 		Sections: len(sectionIDs), Transitions: len(transitionIDs), Characters: characters,
 	}
+	body.Script.TitlePage = page
 	for _, it := range p.story {
 		switch {
 		case it.line == nil:
@@ -587,7 +592,7 @@ func (p *importPlan) storeLines(ctx context.Context, tx *write.Tx, tenant string
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode the lines: %w", err)
 	}
-	rows, err := characterimportdb.New(tx).Import(ctx, characterimportdb.ImportParams{Tenant: tenant, ScriptID: scriptID, Description: p.characterDesc, Lines: js})
+	rows, err := characterimportdb.New(tx).ImportLines(ctx, tenant, scriptID, p.characterDesc, js)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store the characters and lines: %w", dbx.Interpret(err))
 	}
@@ -657,15 +662,4 @@ func (p *importPlan) place(ctx context.Context, tx *write.Tx, tenant string, scr
 		return fmt.Errorf("place the story: %w", dbx.Interpret(err))
 	}
 	return nil
-}
-
-func titlePageOf(b []byte) *[]scriptsapi.TitlePageEntry {
-	if b == nil {
-		return nil
-	}
-	var page []scriptsapi.TitlePageEntry
-	if err := json.Unmarshal(b, &page); err != nil {
-		panic(err) // made by planTitlePage
-	}
-	return &page
 }

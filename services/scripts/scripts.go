@@ -29,11 +29,15 @@ const (
 	fkTransitionSect   = "transitions_section_fkey"
 )
 
-func scriptBody(r scriptsdb.ScriptsScript) scriptsapi.Script {
+func scriptBody(r scriptsdb.ScriptsScript) (scriptsapi.Script, error) {
+	titlePage, err := titlePageOf(r.TitlePage)
+	if err != nil {
+		return scriptsapi.Script{}, fmt.Errorf("script %d: %w", r.ID, err)
+	}
 	return scriptsapi.Script{
 		ScriptId: r.ID, Title: r.Title, Author: dbx.TextPtr(r.Author), Description: dbx.TextPtr(r.Description),
-		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-	}
+		TitlePage: titlePage, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}, nil
 }
 
 // ListScripts pages through scripts in creation order.
@@ -51,7 +55,11 @@ func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequ
 	}
 	page := scriptsapi.ScriptPage{Scripts: make([]scriptsapi.Script, 0, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
 	for _, r := range rows {
-		page.Scripts = append(page.Scripts, scriptBody(r))
+		body, err := scriptBody(r)
+		if err != nil {
+			return nil, err
+		}
+		page.Scripts = append(page.Scripts, body)
 	}
 	return scriptsapi.ListScripts200JSONResponse(page), nil
 }
@@ -59,20 +67,37 @@ func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequ
 // CreateScript stores a new script.
 func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRequestObject) (scriptsapi.CreateScriptResponseObject, error) {
 	b, tenant := req.Body, auth.Tenant(ctx)
+	titlePage, err := titlePageJSON(b.TitlePage)
+	if err != nil {
+		return nil, err
+	}
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, scriptsapi.CreateScript201JSONResponse.VisitCreateScriptResponse,
 		func(ctx context.Context, tx *write.Tx) (scriptsapi.CreateScript201JSONResponse, error) {
 			row, err := scriptsdb.New(tx).ScriptCreate(ctx, scriptsdb.ScriptCreateParams{
-				Tenant: tenant, Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
+				Tenant: tenant, Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description), TitlePage: titlePage,
 			})
+			if dbx.ConstraintName(err) == ckTitlePage {
+				return scriptsapi.CreateScript201JSONResponse{}, titlePageTooLarge()
+			}
 			if err != nil {
 				return scriptsapi.CreateScript201JSONResponse{}, dbx.Interpret(err)
 			}
-			return scriptsapi.CreateScript201JSONResponse{Body: scriptBody(row), Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("scripts", row.ID)}}, nil
+			body, err := scriptBody(row)
+			if err != nil {
+				return scriptsapi.CreateScript201JSONResponse{}, err
+			}
+			return scriptsapi.CreateScript201JSONResponse{Body: body, Headers: scriptsapi.CreateScript201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("scripts", row.ID)}}, nil
 		})
-	if err != nil {
+	f, err := httpapi.AsFailure(err)
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("create script: %w", err)
+	case f == nil:
+		return resp, nil
+	case f.Status == http.StatusBadRequest:
+		return scriptsapi.CreateScript400JSONResponse{BadRequestJSONResponse: httpapi.Body[scriptsapi.BadRequestJSONResponse](f)}, nil
 	}
-	return resp, nil
+	return nil, f.Unexpected()
 }
 
 // GetScript reads one script.
@@ -83,7 +108,11 @@ func (s *Server) GetScript(ctx context.Context, req scriptsapi.GetScriptRequestO
 	} else if err != nil {
 		return nil, fmt.Errorf("read script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.GetScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.GetScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+	body, err := scriptBody(row)
+	if err != nil {
+		return nil, err
+	}
+	return scriptsapi.GetScript200JSONResponse{Body: body, Headers: scriptsapi.GetScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // scriptWriteMissed tells why a conditional write of a script changed no row: the script is gone
@@ -101,10 +130,17 @@ func (s *Server) scriptWriteMissed(ctx context.Context, id int64) (current int64
 // UpdateScript changes the fields that are sent (PATCH).
 func (s *Server) UpdateScript(ctx context.Context, req scriptsapi.UpdateScriptRequestObject) (scriptsapi.UpdateScriptResponseObject, error) {
 	b := req.Body
+	titlePage, err := titlePageJSON(b.TitlePage)
+	if err != nil {
+		return nil, err
+	}
 	row, err := s.q.ScriptPatch(ctx, scriptsdb.ScriptPatchParams{
 		Tenant: auth.Tenant(ctx), ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
-		Title: dbx.Text(b.Title), Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
+		Title: dbx.Text(b.Title), Author: dbx.Text(b.Author), Description: dbx.Text(b.Description), TitlePage: titlePage,
 	})
+	if dbx.ConstraintName(err) == ckTitlePage {
+		return scriptsapi.UpdateScript400JSONResponse{BadRequestJSONResponse: httpapi.Body[scriptsapi.BadRequestJSONResponse](titlePageTooLarge())}, nil
+	}
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		current, found, err := s.scriptWriteMissed(ctx, req.ScriptId)
 		switch {
@@ -117,16 +153,27 @@ func (s *Server) UpdateScript(ctx context.Context, req scriptsapi.UpdateScriptRe
 	} else if err != nil {
 		return nil, fmt.Errorf("update script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.UpdateScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.UpdateScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+	body, err := scriptBody(row)
+	if err != nil {
+		return nil, err
+	}
+	return scriptsapi.UpdateScript200JSONResponse{Body: body, Headers: scriptsapi.UpdateScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 // ReplaceScript sets every field of a script (PUT).
 func (s *Server) ReplaceScript(ctx context.Context, req scriptsapi.ReplaceScriptRequestObject) (scriptsapi.ReplaceScriptResponseObject, error) {
 	b := req.Body
+	titlePage, err := titlePageJSON(b.TitlePage)
+	if err != nil {
+		return nil, err
+	}
 	row, err := s.q.ScriptReplace(ctx, scriptsdb.ScriptReplaceParams{
 		Tenant: auth.Tenant(ctx), ID: req.ScriptId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
-		Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description),
+		Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description), TitlePage: titlePage,
 	})
+	if dbx.ConstraintName(err) == ckTitlePage {
+		return scriptsapi.ReplaceScript400JSONResponse{BadRequestJSONResponse: httpapi.Body[scriptsapi.BadRequestJSONResponse](titlePageTooLarge())}, nil
+	}
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		current, found, err := s.scriptWriteMissed(ctx, req.ScriptId)
 		switch {
@@ -139,7 +186,11 @@ func (s *Server) ReplaceScript(ctx context.Context, req scriptsapi.ReplaceScript
 	} else if err != nil {
 		return nil, fmt.Errorf("replace script %d: %w", req.ScriptId, err)
 	}
-	return scriptsapi.ReplaceScript200JSONResponse{Body: scriptBody(row), Headers: scriptsapi.ReplaceScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
+	body, err := scriptBody(row)
+	if err != nil {
+		return nil, err
+	}
+	return scriptsapi.ReplaceScript200JSONResponse{Body: body, Headers: scriptsapi.ReplaceScript200ResponseHeaders{ETag: httpapi.ETag(row.Version)}}, nil
 }
 
 const scriptHasDependants = "the script has dependants; delete them first or use cascade=true"

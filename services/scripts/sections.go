@@ -20,6 +20,7 @@ func sectionBody(r scriptsdb.ScriptsSection, number int64) scriptsapi.SectionHea
 	return scriptsapi.SectionHeading{
 		HeadingId: r.ID, ScriptId: r.ScriptID, Title: r.Title,
 		Description: dbx.TextPtr(r.Description), Kind: dbx.TextPtr(r.Kind),
+		Depth: depthPtr(r.Depth), SceneNumber: dbx.TextPtr(r.SceneNumber), Forced: r.Forced,
 		SequenceNumber: number, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
@@ -72,6 +73,7 @@ func (s *Server) AddSectionHeading(ctx context.Context, req scriptsapi.AddSectio
 		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsSection, int64, error) {
 			row, err := q.SectionCreate(ctx, scriptsdb.SectionCreateParams{
 				Tenant: tenant, ScriptID: req.ScriptId, Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
+				Depth: depth(b.Depth), SceneNumber: dbx.Text(b.SceneNumber), Forced: orFalse(b.Forced),
 			})
 			return row, row.ID, err
 		},
@@ -170,6 +172,7 @@ func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.Update
 	row, err := s.q.SectionReplace(ctx, scriptsdb.SectionReplaceParams{
 		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
+		Depth: depth(b.Depth), SceneNumber: dbx.Text(b.SceneNumber), Forced: orFalse(b.Forced),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.sectionWriteMissed(ctx, s.q, req.ScriptId, req.SectionId)
@@ -201,6 +204,7 @@ func (s *Server) PatchSectionHeading(ctx context.Context, req scriptsapi.PatchSe
 	row, err := s.q.SectionPatch(ctx, scriptsdb.SectionPatchParams{
 		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.SectionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 		Title: dbx.Text(b.Title), Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
+		Depth: depth(b.Depth), SceneNumber: dbx.Text(b.SceneNumber), Forced: optBool(b.Forced),
 	})
 	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.sectionWriteMissed(ctx, s.q, req.ScriptId, req.SectionId)

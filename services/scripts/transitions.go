@@ -16,7 +16,7 @@ import (
 
 func transitionBody(r scriptsdb.ScriptsTransition, number int64) scriptsapi.Transition {
 	return scriptsapi.Transition{
-		TransitionId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), Text: r.Text,
+		TransitionId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), Text: r.Text, Forced: r.Forced,
 		SequenceNumber: number, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
@@ -79,7 +79,7 @@ func (s *Server) CreateTransition(ctx context.Context, req scriptsapi.CreateTran
 	resp, err := createPositioned(ctx, s, transitionElement, req.ScriptId, placement.Of(b.Before, b.After, b.AtSequence),
 		func(ctx context.Context, q *scriptsdb.Queries) (scriptsdb.ScriptsTransition, int64, error) {
 			row, err := q.TransitionCreate(ctx, scriptsdb.TransitionCreateParams{
-				Tenant: tenant, ScriptID: req.ScriptId, SectionID: dbx.Int8(b.SectionId), Text: b.Text,
+				Tenant: tenant, ScriptID: req.ScriptId, SectionID: dbx.Int8(b.SectionId), Text: b.Text, Forced: orFalse(b.Forced),
 			})
 			return row, row.ID, err
 		},
@@ -186,7 +186,7 @@ func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTr
 	b := req.Body
 	row, err := s.q.TransitionReplace(ctx, scriptsdb.TransitionReplaceParams{
 		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
-		Text: b.Text, SectionID: dbx.Int8(b.SectionId),
+		Text: b.Text, SectionID: dbx.Int8(b.SectionId), Forced: orFalse(b.Forced),
 	})
 	if dbx.ConstraintName(err) == fkTransitionSect {
 		nf, u, err := s.badSection(ctx, req.ScriptId, b.SectionId)
@@ -227,7 +227,7 @@ func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTran
 	b := req.Body
 	row, err := s.q.TransitionPatch(ctx, scriptsdb.TransitionPatchParams{
 		Tenant: auth.Tenant(ctx), ScriptID: req.ScriptId, ID: req.TransitionId, IfVersion: dbx.IfMatch(req.Params.IfMatch),
-		Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId),
+		Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId), Forced: optBool(b.Forced),
 	})
 	if dbx.ConstraintName(err) == fkTransitionSect {
 		nf, u, err := s.badSection(ctx, req.ScriptId, b.SectionId)

@@ -190,7 +190,10 @@ func (s *Server) read(ctx context.Context, req request) (story, error) {
 	}
 	st.sections = make([]storiesapi.SectionHeading, len(headings))
 	for i, h := range headings {
-		st.sections[i] = storiesapi.SectionHeading{HeadingId: h.HeadingId, ScriptId: h.ScriptId, Title: h.Title, Sequence: h.SequenceNumber, Kind: h.Kind}
+		st.sections[i] = storiesapi.SectionHeading{
+			HeadingId: h.HeadingId, ScriptId: h.ScriptId, Title: h.Title, Sequence: h.SequenceNumber, Kind: h.Kind,
+			Description: h.Description, Depth: h.Depth, SceneNumber: h.SceneNumber, Forced: flag(h.Forced),
+		}
 		if n, ok := within[h.HeadingId]; ok {
 			st.sections[i].StartSequence = &n
 		}
@@ -273,7 +276,8 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 		if a, found = r.actions[p.id]; found {
 			sectionID, charaID = a.SectionId, a.CharacterId
 			e.out.ElementType = storiesapi.StoryElementElementTypeAction
-			e.out.Action = &storiesapi.Action{ActionId: a.ActionId, Description: a.Description}
+			format := storiesapi.ActionFormat(a.Format)
+			e.out.Action = &storiesapi.Action{ActionId: a.ActionId, Description: a.Description, Format: &format, Forced: flag(a.Forced)}
 		}
 	case sequenceapi.SpokenWord:
 		var l charactersapi.SpokenWordContent
@@ -281,7 +285,10 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 			sectionID, charaID = l.SectionId, l.CharacterId
 			e.out.ElementType = storiesapi.StoryElementElementTypeSpokenWord
 			n := p.number
-			e.out.SpokenWord = &storiesapi.SpokenWord{DialogueId: l.DialogueId, Text: l.Text, Sequence: &n}
+			e.out.SpokenWord = &storiesapi.SpokenWord{
+				DialogueId: l.DialogueId, Text: l.Text, Sequence: &n, Parenthetical: l.Parenthetical, Extension: l.Extension,
+				Dual: flag(l.Dual), ContinuesDialogue: flag(l.ContinuesDialogue), Lyric: flag(l.Lyric), Forced: flag(l.Forced),
+			}
 		}
 	case sequenceapi.Transition:
 		var t scriptsapi.Transition
@@ -291,7 +298,7 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 			}
 			sectionID = t.SectionId
 			e.out.ElementType = storiesapi.StoryElementElementTypeTransition
-			e.out.Transition = &storiesapi.Transition{TransitionId: t.TransitionId, Text: t.Text}
+			e.out.Transition = &storiesapi.Transition{TransitionId: t.TransitionId, Text: t.Text, Forced: flag(t.Forced)}
 		}
 	default:
 		// Only actions, spoken words and transitions are placed in a story order.
@@ -378,4 +385,13 @@ func contextsInForce(contexts []sessionsapi.CharacterContext) func(characterID, 
 		}
 		return list[i-1]
 	}
+}
+
+// flag is a screenplay mark as the Story Factory answers it: sent when set, absent otherwise, so
+// that a story of plain elements reads as before the marks existed.
+func flag(set bool) *bool {
+	if !set {
+		return nil
+	}
+	return &set
 }

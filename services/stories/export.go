@@ -210,17 +210,17 @@ func screenplay(st story, whole bool) *fountain.Document {
 			}
 		}
 		switch e.ElementType {
-		case storiesapi.ElementTypeAction:
+		case storiesapi.StoryElementElementTypeAction:
 			speaker = 0
 			if e.Action != nil {
 				d.Elements = append(d.Elements, actionElement(*e.Action))
 			}
-		case storiesapi.ElementTypeTransition:
+		case storiesapi.StoryElementElementTypeTransition:
 			speaker = 0
 			if e.Transition != nil {
 				d.Elements = append(d.Elements, fountain.Element{Kind: fountain.Transition, Text: e.Transition.Text, Forced: isSet(e.Transition.Forced)})
 			}
-		case storiesapi.ElementTypeSpokenWord:
+		case storiesapi.StoryElementElementTypeSpokenWord:
 			if e.SpokenWord == nil {
 				continue
 			}

@@ -100,6 +100,12 @@ type ImportedCharacter struct {
 // NewSequenceNumber A number to move an element to. At most 2^53 − 1, the largest integer every JSON reader keeps exactly, which also leaves room for the numbers handed out after it.
 type NewSequenceNumber = int64
 
+// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+// letters, digits, `.` and `-`, at most 20.
+//
+// Example: 1A
+type SceneNumber = string
+
 // Script A script (v2 `Script`, which also covers every field of v2's `ScriptResponse`), with `version`
 // added.
 type Script struct {
@@ -123,8 +129,18 @@ type Script struct {
 	// Title Title of the script.
 	//
 	// Example: Romeo and Juliet
-	Title     ScriptTitle `json:"title"`
-	UpdatedAt Timestamp   `json:"updatedAt"`
+	Title ScriptTitle `json:"title"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
+	UpdatedAt Timestamp  `json:"updatedAt"`
 
 	// Version The resource's version, 1 on creation and one more on every change; the `ETag` carries it too.
 	Version Version `json:"version"`
@@ -182,6 +198,16 @@ type ScriptRequest struct {
 	//
 	// Example: Romeo and Juliet
 	Title ScriptTitle `json:"title"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
 }
 
 // ScriptTitle Title of the script.
@@ -203,7 +229,23 @@ type ScriptUpdateRequest struct {
 	//
 	// Example: Romeo and Juliet
 	Title *ScriptTitle `json:"title,omitempty"`
+
+	// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+	// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+	// shows and filters on; the title page is what a Fountain export and the printed title page
+	// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+	// title page is `400` `VALIDATION_FAILED`.
+	//
+	//
+	// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+	TitlePage *TitlePage `json:"titlePage,omitempty"`
 }
+
+// SectionDepth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+// the outermost.
+//
+// Example: 2
+type SectionDepth = int
 
 // SectionElementRef Another section heading of the same script, named as the Central Sequence Service names it:
 // `elementType` `section` and `elementId` the heading's `headingId`.
@@ -222,14 +264,29 @@ type SectionElementRef struct {
 // Example: section
 type SectionElementType string
 
+// SectionForced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+// begin with `INT`, `EXT` or the like.
+type SectionForced = bool
+
 // SectionHeading A section heading of a script (v1 `SectionHeadingResponse`: `headingId`, `scriptId`,
 // `sequenceNumber`; the rest added). `sequenceNumber` is its place among the script's headings
 // (scope `sections`).
 type SectionHeading struct {
 	CreatedAt Timestamp `json:"createdAt"`
 
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced SectionForced `json:"forced"`
 
 	// HeadingId A positive identifier.
 	HeadingId Id `json:"headingId"`
@@ -241,6 +298,13 @@ type SectionHeading struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -273,8 +337,19 @@ type SectionHeadingCreateRequest struct {
 	// `elementType` `section` and `elementId` the heading's `headingId`.
 	Before *SectionElementRef `json:"before,omitempty"`
 
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -283,6 +358,13 @@ type SectionHeadingCreateRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -303,8 +385,19 @@ type SectionHeadingPage struct {
 // SectionHeadingRequest A section heading's fields (v1 `SectionHeadingRequest`: `title`; `description` and `kind`
 // added); used to replace a heading, whose place does not change.
 type SectionHeadingRequest struct {
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -313,6 +406,13 @@ type SectionHeadingRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -322,8 +422,19 @@ type SectionHeadingRequest struct {
 
 // SectionHeadingUpdateRequest The fields to change (v1 `SectionHeadingUpdateRequest`, extended); at least one.
 type SectionHeadingUpdateRequest struct {
+	// Depth The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+	// the outermost.
+	//
+	//
+	// Example: 2
+	Depth *SectionDepth `json:"depth,omitempty"`
+
 	// Description A free-text description.
 	Description *Description `json:"description,omitempty"`
+
+	// Forced The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+	// begin with `INT`, `EXT` or the like.
+	Forced *SectionForced `json:"forced,omitempty"`
 
 	// Kind What kind of section this is, in lower camel case: conventionally `act`, `scene`, `prologue`,
 	// `epilogue`, `chorus` or `interlude`; any other such word is accepted, so that screenplays and
@@ -332,6 +443,13 @@ type SectionHeadingUpdateRequest struct {
 	//
 	// Example: scene
 	Kind *SectionKind `json:"kind,omitempty"`
+
+	// SceneNumber A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+	// letters, digits, `.` and `-`, at most 20.
+	//
+	//
+	// Example: 1A
+	SceneNumber *SceneNumber `json:"sceneNumber,omitempty"`
 
 	// Title Title of the section heading as it appears in the script.
 	//
@@ -408,11 +526,39 @@ type StoryElementType string
 // Timestamp defines model for Timestamp.
 type Timestamp = time.Time
 
+// TitlePage The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+// `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+// shows and filters on; the title page is what a Fountain export and the printed title page
+// show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+// title page is `400` `VALIDATION_FAILED`.
+//
+// Example: [{"key":"Title","value":"Romeo and Juliet"},{"key":"Credit","value":"Written by"},{"key":"Author","value":"William Shakespeare"}]
+type TitlePage = []TitlePageEntry
+
+// TitlePageEntry One key of a screenplay's title page and its value, as written (Fountain's `Key: value`). A
+// key holds no colon and no line break; a value of several lines (an address under `Contact`,
+// say) has `\n` between them.
+type TitlePageEntry struct {
+	// Key The key as written, e.g. `Title`, `Credit`, `Author`, `Source`, `Draft date` or `Contact`.
+	//
+	// Example: Title
+	Key string `json:"key"`
+
+	// Value The value, its lines separated by `\n`; empty when the key stands alone.
+	//
+	// Example: Romeo and Juliet
+	Value string `json:"value"`
+}
+
 // Transition A transition of a script. `sequenceNumber` is its place in the script's story order (scope
 // `story`, shared with actions and spoken words); `sectionId`, when present, is the section
 // heading it belongs to.
 type Transition struct {
 	CreatedAt Timestamp `json:"createdAt"`
+
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced TransitionForced `json:"forced"`
 
 	// ScriptId A positive identifier.
 	ScriptId Id `json:"scriptId"`
@@ -452,6 +598,10 @@ type TransitionCreateRequest struct {
 	// Management.
 	Before *StoryElementRef `json:"before,omitempty"`
 
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -460,6 +610,10 @@ type TransitionCreateRequest struct {
 	// Example: CUT TO:
 	Text TransitionText `json:"text"`
 }
+
+// TransitionForced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+// not end in `TO:`.
+type TransitionForced = bool
 
 // TransitionPage One page of a script's transitions, in story order.
 type TransitionPage struct {
@@ -473,6 +627,10 @@ type TransitionPage struct {
 
 // TransitionRequest A transition's fields; used to replace a transition, whose place does not change.
 type TransitionRequest struct {
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -489,6 +647,10 @@ type TransitionText = string
 
 // TransitionUpdateRequest The fields to change; at least one.
 type TransitionUpdateRequest struct {
+	// Forced The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+	// not end in `TO:`.
+	Forced *TransitionForced `json:"forced,omitempty"`
+
 	// SectionId A positive identifier.
 	SectionId *Id `json:"sectionId,omitempty"`
 
@@ -923,8 +1085,8 @@ type ClientInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -935,8 +1097,8 @@ type ClientInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1072,8 +1234,9 @@ type ClientInterface interface {
 	// UpdateScriptWithBody Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -1085,8 +1248,9 @@ type ClientInterface interface {
 	// UpdateScript Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -1098,8 +1262,9 @@ type ClientInterface interface {
 	// ReplaceScriptWithBody Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1109,8 +1274,9 @@ type ClientInterface interface {
 	// ReplaceScript Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1132,7 +1298,9 @@ type ClientInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1156,7 +1324,9 @@ type ClientInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1239,8 +1409,8 @@ type ClientInterface interface {
 	// PatchSectionHeadingWithBody Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1250,8 +1420,8 @@ type ClientInterface interface {
 	// PatchSectionHeading Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1262,8 +1432,8 @@ type ClientInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type.
@@ -1275,8 +1445,8 @@ type ClientInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type.
@@ -1300,7 +1470,8 @@ type ClientInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1325,7 +1496,8 @@ type ClientInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -1387,8 +1559,8 @@ type ClientInterface interface {
 
 	// ReplaceTransitionWithBody Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -1399,8 +1571,8 @@ type ClientInterface interface {
 
 	// ReplaceTransition Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -1435,8 +1607,8 @@ func (c *Client) ListScripts(ctx context.Context, params *ListScriptsParams, req
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1457,8 +1629,8 @@ func (c *Client) CreateScriptWithBody(ctx context.Context, params *CreateScriptP
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1644,8 +1816,9 @@ func (c *Client) GetScript(ctx context.Context, scriptId ScriptId, params *GetSc
 // UpdateScriptWithBody Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -1667,8 +1840,9 @@ func (c *Client) UpdateScriptWithBody(ctx context.Context, scriptId ScriptId, pa
 // UpdateScript Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -1690,8 +1864,9 @@ func (c *Client) UpdateScript(ctx context.Context, scriptId ScriptId, params *Up
 // ReplaceScriptWithBody Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1711,8 +1886,9 @@ func (c *Client) ReplaceScriptWithBody(ctx context.Context, scriptId ScriptId, p
 // ReplaceScript Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1754,7 +1930,9 @@ func (c *Client) ListSectionHeadings(ctx context.Context, scriptId ScriptId, par
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1788,7 +1966,9 @@ func (c *Client) AddSectionHeadingWithBody(ctx context.Context, scriptId ScriptI
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -1921,8 +2101,8 @@ func (c *Client) GetSectionHeading(ctx context.Context, scriptId ScriptId, secti
 // PatchSectionHeadingWithBody Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1942,8 +2122,8 @@ func (c *Client) PatchSectionHeadingWithBody(ctx context.Context, scriptId Scrip
 // PatchSectionHeading Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1964,8 +2144,8 @@ func (c *Client) PatchSectionHeading(ctx context.Context, scriptId ScriptId, sec
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes any type of body and a specified content type.
@@ -1987,8 +2167,8 @@ func (c *Client) UpdateSectionHeadingWithBody(ctx context.Context, scriptId Scri
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type.
@@ -2032,7 +2212,8 @@ func (c *Client) ListTransitions(ctx context.Context, scriptId ScriptId, params 
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -2067,7 +2248,8 @@ func (c *Client) CreateTransitionWithBody(ctx context.Context, scriptId ScriptId
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -2179,8 +2361,8 @@ func (c *Client) UpdateTransition(ctx context.Context, scriptId ScriptId, transi
 
 // ReplaceTransitionWithBody Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -2201,8 +2383,8 @@ func (c *Client) ReplaceTransitionWithBody(ctx context.Context, scriptId ScriptI
 
 // ReplaceTransition Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -3593,8 +3775,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3605,8 +3787,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 	// `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-	// "Order" in the API description). A script's `author` and `description` are optional; when left
-	// out they are absent from every answer.
+	// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+	// optional; when left out they are absent from every answer.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3746,8 +3928,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateScriptWithBodyWithResponse Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -3759,8 +3942,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateScriptWithResponse Update a script partially
 	//
 	// Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-	// must be sent. A partial update cannot clear `author` or `description`; replace the script
-	// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+	// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+	// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+	// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 	// extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 	// nothing.
 	//
@@ -3772,8 +3956,9 @@ type ClientWithResponsesInterface interface {
 	// ReplaceScriptWithBodyWithResponse Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3783,8 +3968,9 @@ type ClientWithResponsesInterface interface {
 	// ReplaceScriptWithResponse Replace a script
 	//
 	// Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-	// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+	// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+	// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+	// changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3808,7 +3994,9 @@ type ClientWithResponsesInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -3832,7 +4020,9 @@ type ClientWithResponsesInterface interface {
 	// Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 	// `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 	// v2 dropped although it can reorder section headings; it comes back so that sections can be
-	// made at all. v1's `title` is kept; `description` and `kind` are added.
+	// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+	// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+	// was `forced` (false when left out).
 	//
 	// Where it goes: at the end of the script's sections, as before, unless the body names a place
 	// with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -3919,8 +4109,8 @@ type ClientWithResponsesInterface interface {
 	// PatchSectionHeadingWithBodyWithResponse Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3930,8 +4120,8 @@ type ClientWithResponsesInterface interface {
 	// PatchSectionHeadingWithResponse Update a section heading partially
 	//
 	// Changes the fields that are sent and keeps the others; at least one field must be sent. A
-	// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-	// `version`; a stale `If-Match` gets `412` and changes nothing.
+	// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+	// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3942,8 +4132,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3955,8 +4145,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 	// `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-	// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-	// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+	// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+	// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 	// `412` and changes nothing.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -3982,7 +4172,8 @@ type ClientWithResponsesInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -4007,7 +4198,8 @@ type ClientWithResponsesInterface interface {
 	// shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 	// Neither v1 nor v2 had an operation for transitions although both said the service manages
 	// them; these operations are new. `sectionId`, when given, must be a section heading of the
-	// same script, else `422` `SECTION_NOT_FOUND`.
+	// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+	// forcing `>`.
 	//
 	// Where it goes: at the end of the story, as before, unless the body names a place with one of
 	// `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -4073,8 +4265,8 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceTransitionWithBodyWithResponse Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -4085,8 +4277,8 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceTransitionWithResponse Replace a transition
 	//
-	// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-	// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+	// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+	// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 	// `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 	// Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 	//
@@ -8549,8 +8741,8 @@ func (c *ClientWithResponses) ListScriptsWithResponse(ctx context.Context, param
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8567,8 +8759,8 @@ func (c *ClientWithResponses) CreateScriptWithBodyWithResponse(ctx context.Conte
 //
 // Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
 // `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-// "Order" in the API description). A script's `author` and `description` are optional; when left
-// out they are absent from every answer.
+// "Order" in the API description). A script's `author`, `description` and `titlePage` are
+// optional; when left out they are absent from every answer.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8738,8 +8930,9 @@ func (c *ClientWithResponses) GetScriptWithResponse(ctx context.Context, scriptI
 // UpdateScriptWithBodyWithResponse Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -8757,8 +8950,9 @@ func (c *ClientWithResponses) UpdateScriptWithBodyWithResponse(ctx context.Conte
 // UpdateScriptWithResponse Update a script partially
 //
 // Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-// must be sent. A partial update cannot clear `author` or `description`; replace the script
-// (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+// must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+// cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+// v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
 // extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
 // nothing.
 //
@@ -8776,8 +8970,9 @@ func (c *ClientWithResponses) UpdateScriptWithResponse(ctx context.Context, scri
 // ReplaceScriptWithBodyWithResponse Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8793,8 +8988,9 @@ func (c *ClientWithResponses) ReplaceScriptWithBodyWithResponse(ctx context.Cont
 // ReplaceScriptWithResponse Replace a script
 //
 // Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-// `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+// because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+// `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+// changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8830,7 +9026,9 @@ func (c *ClientWithResponses) ListSectionHeadingsWithResponse(ctx context.Contex
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -8860,7 +9058,9 @@ func (c *ClientWithResponses) AddSectionHeadingWithBodyWithResponse(ctx context.
 // Adds a section heading (an act, a scene…) to the script's sections (sequence scope
 // `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
 // v2 dropped although it can reorder section headings; it comes back so that sections can be
-// made at all. v1's `title` is kept; `description` and `kind` are added.
+// made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+// screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+// was `forced` (false when left out).
 //
 // Where it goes: at the end of the script's sections, as before, unless the body names a place
 // with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -8977,8 +9177,8 @@ func (c *ClientWithResponses) GetSectionHeadingWithResponse(ctx context.Context,
 // PatchSectionHeadingWithBodyWithResponse Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8994,8 +9194,8 @@ func (c *ClientWithResponses) PatchSectionHeadingWithBodyWithResponse(ctx contex
 // PatchSectionHeadingWithResponse Update a section heading partially
 //
 // Changes the fields that are sent and keeps the others; at least one field must be sent. A
-// partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-// `version`; a stale `If-Match` gets `412` and changes nothing.
+// partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+// (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9012,8 +9212,8 @@ func (c *ClientWithResponses) PatchSectionHeadingWithResponse(ctx context.Contex
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -9031,8 +9231,8 @@ func (c *ClientWithResponses) UpdateSectionHeadingWithBodyWithResponse(ctx conte
 //
 // Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
 // `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-// lives on the heading's own path). `title` is required; `description` and `kind` left out are
-// cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+// lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+// `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
 // `412` and changes nothing.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -9070,7 +9270,8 @@ func (c *ClientWithResponses) ListTransitionsWithResponse(ctx context.Context, s
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -9101,7 +9302,8 @@ func (c *ClientWithResponses) CreateTransitionWithBodyWithResponse(ctx context.C
 // shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
 // Neither v1 nor v2 had an operation for transitions although both said the service manages
 // them; these operations are new. `sectionId`, when given, must be a section heading of the
-// same script, else `422` `SECTION_NOT_FOUND`.
+// same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+// forcing `>`.
 //
 // Where it goes: at the end of the story, as before, unless the body names a place with one of
 // `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -9197,8 +9399,8 @@ func (c *ClientWithResponses) UpdateTransitionWithResponse(ctx context.Context, 
 
 // ReplaceTransitionWithBodyWithResponse Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //
@@ -9215,8 +9417,8 @@ func (c *ClientWithResponses) ReplaceTransitionWithBodyWithResponse(ctx context.
 
 // ReplaceTransitionWithResponse Replace a transition
 //
-// Replaces every field of the transition: `text` is required and a `sectionId` left out is
-// cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+// Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+// and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
 // `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
 // Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
 //

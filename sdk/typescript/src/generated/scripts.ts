@@ -25,8 +25,8 @@ export interface paths {
          * Create a script
          * @description Creates a script and answers `201` with it. The v2 answer (`scriptId`, `sequenceNumber`,
          *     `createdAt`, `updatedAt`) is extended to the whole script; `sequenceNumber` is not sent (see
-         *     "Order" in the API description). A script's `author` and `description` are optional; when left
-         *     out they are absent from every answer.
+         *     "Order" in the API description). A script's `author`, `description` and `titlePage` are
+         *     optional; when left out they are absent from every answer.
          */
         post: operations["createScript"];
         delete?: never;
@@ -117,8 +117,9 @@ export interface paths {
         /**
          * Replace a script
          * @description Replaces every field of the script (v1's `PUT /scripts/{scriptId}`; renamed `replaceScript`
-         *     because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author` and
-         *     `description` become absent. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
+         *     because v2 gave `updateScript` to the PATCH). A field left out is cleared: `author`,
+         *     `description` and `titlePage` become absent. Bumps `version`; a stale `If-Match` gets `412` and
+         *     changes nothing.
          */
         put: operations["replaceScript"];
         post?: never;
@@ -145,8 +146,9 @@ export interface paths {
         /**
          * Update a script partially
          * @description Changes the fields that are sent and keeps the others (the v2 operation). At least one field
-         *     must be sent. A partial update cannot clear `author` or `description`; replace the script
-         *     (`PUT`) for that. The v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
+         *     must be sent; a `titlePage` that is sent replaces the whole title page. A partial update
+         *     cannot clear `author`, `description` or `titlePage`; replace the script (`PUT`) for that. The
+         *     v2 answer (`scriptId`, `sequenceNumber`, `createdAt`, `updatedAt`) is
          *     extended to the whole script. Bumps `version`; a stale `If-Match` gets `412` and changes
          *     nothing.
          */
@@ -180,7 +182,9 @@ export interface paths {
          * @description Adds a section heading (an act, a scene…) to the script's sections (sequence scope
          *     `sections`) and answers `201` with it and its `sequenceNumber`. This is v1's operation, which
          *     v2 dropped although it can reorder section headings; it comes back so that sections can be
-         *     made at all. v1's `title` is kept; `description` and `kind` are added.
+         *     made at all. v1's `title` is kept; `description` and `kind` are added, and what a Fountain
+         *     screenplay writes with a heading: a section's `depth`, a scene's `sceneNumber` and whether it
+         *     was `forced` (false when left out).
          *
          *     Where it goes: at the end of the script's sections, as before, unless the body names a place
          *     with one of `after` or `before` (another heading of the script: `elementType` `section` and
@@ -266,8 +270,8 @@ export interface paths {
          * Replace a section heading
          * @description Replaces every field of the section heading (v1's `updateSectionHeading`, which v1 declared on
          *     `/scripts/{scriptId}/sections` with a `headingId` path parameter that path did not have; it now
-         *     lives on the heading's own path). `title` is required; `description` and `kind` left out are
-         *     cleared. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
+         *     lives on the heading's own path). `title` is required; `description`, `kind`, `depth` and
+         *     `sceneNumber` left out are cleared, and `forced` left out is false. Its position is unchanged (use the reorder). Bumps `version`; a stale `If-Match` gets
          *     `412` and changes nothing.
          */
         put: operations["updateSectionHeading"];
@@ -290,8 +294,8 @@ export interface paths {
         /**
          * Update a section heading partially
          * @description Changes the fields that are sent and keeps the others; at least one field must be sent. A
-         *     partial update cannot clear `description` or `kind`; replace the heading (`PUT`) for that. Bumps
-         *     `version`; a stale `If-Match` gets `412` and changes nothing.
+         *     partial update cannot clear `description`, `kind`, `depth` or `sceneNumber`; replace the heading
+         *     (`PUT`) for that. Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
          */
         patch: operations["patchSectionHeading"];
         trace?: never;
@@ -324,7 +328,8 @@ export interface paths {
          *     shared with actions and spoken words) and answers `201` with it and its `sequenceNumber`.
          *     Neither v1 nor v2 had an operation for transitions although both said the service manages
          *     them; these operations are new. `sectionId`, when given, must be a section heading of the
-         *     same script, else `422` `SECTION_NOT_FOUND`.
+         *     same script, else `422` `SECTION_NOT_FOUND`. `forced` (false when left out) records Fountain's
+         *     forcing `>`.
          *
          *     Where it goes: at the end of the story, as before, unless the body names a place with one of
          *     `after` or `before` (an element of the script's story order: an action, spoken word or
@@ -370,8 +375,8 @@ export interface paths {
         get: operations["getTransition"];
         /**
          * Replace a transition
-         * @description Replaces every field of the transition: `text` is required and a `sectionId` left out is
-         *     cleared. `sectionId`, when given, must be a section heading of the same script, else `422`
+         * @description Replaces every field of the transition: `text` is required, a `sectionId` left out is cleared
+         *     and a `forced` left out is false. `sectionId`, when given, must be a section heading of the same script, else `422`
          *     `SECTION_NOT_FOUND`. Its story position is unchanged (reorder on the Central Sequence Service).
          *     Bumps `version`; a stale `If-Match` gets `412` and changes nothing.
          */
@@ -487,17 +492,80 @@ export interface components {
          * @example CUT TO:
          */
         TransitionText: string;
+        /**
+         * @description One key of a screenplay's title page and its value, as written (Fountain's `Key: value`). A
+         *     key holds no colon and no line break; a value of several lines (an address under `Contact`,
+         *     say) has `\n` between them.
+         */
+        TitlePageEntry: {
+            /**
+             * @description The key as written, e.g. `Title`, `Credit`, `Author`, `Source`, `Draft date` or `Contact`.
+             * @example Title
+             */
+            key: string;
+            /**
+             * @description The value, its lines separated by `\n`; empty when the key stands alone.
+             * @example Romeo and Juliet
+             */
+            value: string;
+        };
+        /**
+         * @description The screenplay's title page as written, in order: `Title`, `Credit`, `Author`, `Source`,
+         *     `Draft date`, `Contact` and any other key. The script's `title` and `author` are what the API
+         *     shows and filters on; the title page is what a Fountain export and the printed title page
+         *     show, and neither is derived from the other. At most 50 entries and 64 KiB stored; a larger
+         *     title page is `400` `VALIDATION_FAILED`.
+         * @example [
+         *       {
+         *         "key": "Title",
+         *         "value": "Romeo and Juliet"
+         *       },
+         *       {
+         *         "key": "Credit",
+         *         "value": "Written by"
+         *       },
+         *       {
+         *         "key": "Author",
+         *         "value": "William Shakespeare"
+         *       }
+         *     ]
+         */
+        TitlePage: components["schemas"]["TitlePageEntry"][];
+        /**
+         * @description The level of a Fountain section (kind `section`): the number of `#` it was written with, 1 for
+         *     the outermost.
+         * @example 2
+         */
+        SectionDepth: number;
+        /**
+         * @description A scene heading's number as written between `#` marks after it (`INT. HOUSE - DAY #1A#`):
+         *     letters, digits, `.` and `-`, at most 20.
+         * @example 1A
+         */
+        SceneNumber: string;
+        /**
+         * @description The scene heading was written with Fountain's forcing `.` (`.BALCONY`), because it does not
+         *     begin with `INT`, `EXT` or the like.
+         */
+        SectionForced: boolean;
+        /**
+         * @description The transition was written with Fountain's forcing `>` (`> BURN TO WHITE.`), because it does
+         *     not end in `TO:`.
+         */
+        TransitionForced: boolean;
         /** @description A script's fields (v2 `ScriptRequest`); used to create and to replace a script. Unlike v2, a field that is sent may not be empty: leave out an `author` or `description` there is none of. */
         ScriptRequest: {
             title: components["schemas"]["ScriptTitle"];
             author?: components["schemas"]["ScriptAuthor"];
             description?: components["schemas"]["Description"];
+            titlePage?: components["schemas"]["TitlePage"];
         };
         /** @description The fields to change (v2 `ScriptUpdateRequest`); at least one, and none empty (v2 allowed `{}` and empty strings). */
         ScriptUpdateRequest: {
             title?: components["schemas"]["ScriptTitle"];
             author?: components["schemas"]["ScriptAuthor"];
             description?: components["schemas"]["Description"];
+            titlePage?: components["schemas"]["TitlePage"];
         };
         /**
          * @description A script (v2 `Script`, which also covers every field of v2's `ScriptResponse`), with `version`
@@ -508,6 +576,7 @@ export interface components {
             title: components["schemas"]["ScriptTitle"];
             author?: components["schemas"]["ScriptAuthor"];
             description?: components["schemas"]["Description"];
+            titlePage?: components["schemas"]["TitlePage"];
             /**
              * Format: int64
              * @deprecated
@@ -565,6 +634,9 @@ export interface components {
             title: components["schemas"]["SectionTitle"];
             description?: components["schemas"]["Description"];
             kind?: components["schemas"]["SectionKind"];
+            depth?: components["schemas"]["SectionDepth"];
+            sceneNumber?: components["schemas"]["SceneNumber"];
+            forced?: components["schemas"]["SectionForced"];
             before?: components["schemas"]["SectionElementRef"];
             after?: components["schemas"]["SectionElementRef"];
             atSequence?: components["schemas"]["AtSequence"];
@@ -577,12 +649,18 @@ export interface components {
             title: components["schemas"]["SectionTitle"];
             description?: components["schemas"]["Description"];
             kind?: components["schemas"]["SectionKind"];
+            depth?: components["schemas"]["SectionDepth"];
+            sceneNumber?: components["schemas"]["SceneNumber"];
+            forced?: components["schemas"]["SectionForced"];
         };
         /** @description The fields to change (v1 `SectionHeadingUpdateRequest`, extended); at least one. */
         SectionHeadingUpdateRequest: {
             title?: components["schemas"]["SectionTitle"];
             description?: components["schemas"]["Description"];
             kind?: components["schemas"]["SectionKind"];
+            depth?: components["schemas"]["SectionDepth"];
+            sceneNumber?: components["schemas"]["SceneNumber"];
+            forced?: components["schemas"]["SectionForced"];
         };
         /**
          * @description A section heading of a script (v1 `SectionHeadingResponse`: `headingId`, `scriptId`,
@@ -595,6 +673,9 @@ export interface components {
             title: components["schemas"]["SectionTitle"];
             description?: components["schemas"]["Description"];
             kind?: components["schemas"]["SectionKind"];
+            depth?: components["schemas"]["SectionDepth"];
+            sceneNumber?: components["schemas"]["SceneNumber"];
+            forced: components["schemas"]["SectionForced"];
             sequenceNumber: components["schemas"]["SequenceNumber"];
             version: components["schemas"]["Version"];
             createdAt: components["schemas"]["Timestamp"];
@@ -636,6 +717,7 @@ export interface components {
         TransitionCreateRequest: {
             text: components["schemas"]["TransitionText"];
             sectionId?: components["schemas"]["Id"];
+            forced?: components["schemas"]["TransitionForced"];
             before?: components["schemas"]["StoryElementRef"];
             after?: components["schemas"]["StoryElementRef"];
             atSequence?: components["schemas"]["AtSequence"];
@@ -644,11 +726,13 @@ export interface components {
         TransitionRequest: {
             text: components["schemas"]["TransitionText"];
             sectionId?: components["schemas"]["Id"];
+            forced?: components["schemas"]["TransitionForced"];
         };
         /** @description The fields to change; at least one. */
         TransitionUpdateRequest: {
             text?: components["schemas"]["TransitionText"];
             sectionId?: components["schemas"]["Id"];
+            forced?: components["schemas"]["TransitionForced"];
         };
         /**
          * @description A transition of a script. `sequenceNumber` is its place in the script's story order (scope
@@ -660,6 +744,7 @@ export interface components {
             scriptId: components["schemas"]["Id"];
             sectionId?: components["schemas"]["Id"];
             text: components["schemas"]["TransitionText"];
+            forced: components["schemas"]["TransitionForced"];
             sequenceNumber: components["schemas"]["SequenceNumber"];
             version: components["schemas"]["Version"];
             createdAt: components["schemas"]["Timestamp"];
