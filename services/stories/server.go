@@ -70,7 +70,7 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 	if err != nil {
 		return fmt.Errorf("load stories spec: %w", err)
 	}
-	strict := storiesapi.NewStrictHandlerWithOptions(srv, nil, storiesapi.StrictHTTPServerOptions{
+	strict := storiesapi.NewStrictHandlerWithOptions(srv, []storiesapi.StrictMiddlewareFunc{withAccept}, storiesapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  httpapi.RequestErrorHandler,
 		ResponseErrorHandlerFunc: httpapi.ResponseErrorHandler,
 	})

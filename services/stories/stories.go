@@ -1,12 +1,15 @@
 package stories
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/fountain"
+	"github.com/fountainai/fountainai/internal/fountain/pdf"
 	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
@@ -31,6 +34,10 @@ func (s *Server) GetFullStory(ctx context.Context, req storiesapi.GetFullStoryRe
 	if p.Offset != nil {
 		r.offset = *p.Offset
 	}
+	media := preferred(ctx)
+	if media != "" && p.Limit == nil {
+		r.limit, r.whole = wholeStory, true
+	}
 	st, err := s.assemble(ctx, r)
 	if err != nil {
 		switch f := failed(err); httpapi.StatusOf(f) {
@@ -42,6 +49,17 @@ func (s *Server) GetFullStory(ctx context.Context, req storiesapi.GetFullStoryRe
 			return storiesapi.GetFullStory503JSONResponse{UnavailableJSONResponse: unavailable(f)}, nil
 		}
 		return nil, fmt.Errorf("assemble the story of script %d: %w", r.scriptID, err)
+	}
+	switch media {
+	case mediaFountain:
+		doc := fountain.Format(screenplay(st, r.whole && !r.filtered() && r.offset == 0))
+		return fountainStory{Body: bytes.NewReader(doc), ContentLength: int64(len(doc))}, nil
+	case mediaPDF:
+		doc, err := printed(st, r.whole && !r.filtered() && r.offset == 0, pdf.Letter)
+		if err != nil {
+			return nil, err
+		}
+		return storiesapi.GetFullStory200ApplicationpdfResponse{Body: bytes.NewReader(doc), ContentLength: int64(len(doc))}, nil
 	}
 	return fullStory{
 		ScriptId:    st.script.ScriptId,
@@ -135,4 +153,11 @@ func (s fullStory) VisitGetFullStoryResponse(w http.ResponseWriter) error {
 
 func (s storySequences) VisitGetStorySequencesResponse(w http.ResponseWriter) error {
 	return httpapi.WriteLargeJSON(w, http.StatusOK, storiesapi.GetStorySequences200JSONResponse(s))
+}
+
+// fountainStory is the story as Fountain with its charset, which the generated answer leaves out.
+type fountainStory storiesapi.GetFullStory200TextxFountainResponse
+
+func (f fountainStory) VisitGetFullStoryResponse(w http.ResponseWriter) error {
+	return storiesapi.GetFullStory200TextxFountainResponse(f).VisitGetFullStoryResponse(charsetWriter{w})
 }

@@ -1122,8 +1122,9 @@ type ClientInterface interface {
 	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	// * **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+	//   forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+	//   `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 	//   is kept on the spoken word (`extension`). Every import creates its own characters.
 	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
@@ -1171,8 +1172,9 @@ type ClientInterface interface {
 	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	// * **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+	//   forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+	//   `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 	//   is kept on the spoken word (`extension`). Every import creates its own characters.
 	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
@@ -1664,8 +1666,9 @@ func (c *Client) CreateScript(ctx context.Context, params *CreateScriptParams, b
 //   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 //     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 //     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//   - **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+//     forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+//     `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 //     is kept on the spoken word (`extension`). Every import creates its own characters.
 //   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 //     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
@@ -1723,8 +1726,9 @@ func (c *Client) ImportScriptWithBody(ctx context.Context, params *ImportScriptP
 //   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 //     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 //     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//   - **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+//     forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+//     `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 //     is kept on the spoken word (`extension`). Every import creates its own characters.
 //   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 //     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
@@ -3812,8 +3816,9 @@ type ClientWithResponsesInterface interface {
 	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	// * **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+	//   forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+	//   `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 	//   is kept on the spoken word (`extension`). Every import creates its own characters.
 	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
@@ -3861,8 +3866,9 @@ type ClientWithResponsesInterface interface {
 	// * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 	//   number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 	//   `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-	// * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-	//   case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+	// * **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+	//   forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+	//   `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 	//   is kept on the spoken word (`extension`). Every import creates its own characters.
 	// * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 	//   before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
@@ -8790,8 +8796,9 @@ func (c *ClientWithResponses) CreateScriptWithResponse(ctx context.Context, para
 //   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 //     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 //     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//   - **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+//     forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+//     `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 //     is kept on the spoken word (`extension`). Every import creates its own characters.
 //   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 //     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
@@ -8845,8 +8852,9 @@ func (c *ClientWithResponses) ImportScriptWithBodyWithResponse(ctx context.Conte
 //   - **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
 //     number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
 //     `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-//   - **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-//     case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+//   - **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+//     forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+//     `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
 //     is kept on the spoken word (`extension`). Every import creates its own characters.
 //   - **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
 //     before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),

@@ -61,8 +61,9 @@ export interface paths {
          *     * **Section headings**, in the sections order: `#` sections (`kind` `section`, `depth` the
          *       number of `#`) and scene headings (`kind` `scene`, `sceneNumber`, `forced` for a leading
          *       `.`). A synopsis (`=`) directly under a heading becomes its `description`.
-         *     * **Characters** (Character Management), one per name in the dialogue cues, compared ignoring
-         *       case. A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
+         *     * **Characters** (Character Management), one per name in the dialogue cues, as spelled (a
+         *       forced `@McCoy` and `MCCOY` are two, so that each cue is written back as it was; a
+         *       `filterByCharacter` of the story ignores case and finds both). A cue's extension (`(V.O.)`, `(O.S.)`, `(CONT'D)`…) does not make a new character: it
          *       is kept on the spoken word (`extension`). Every import creates its own characters.
          *     * **Spoken words**: one per run of dialogue of a dialogue block, with the parenthetical
          *       before it (`parenthetical`), `dual` for the right-hand side of a dual dialogue (`^`),
