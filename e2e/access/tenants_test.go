@@ -77,7 +77,10 @@ func call(t *testing.T, c *http.Client, method, url string, body any, header ...
 func callH(t *testing.T, c *http.Client, method, url string, body any, header ...string) (int, http.Header, []byte) {
 	t.Helper()
 	var r io.Reader
-	if body != nil {
+	contentType := "application/json"
+	if doc, ok := body.(screenplay); ok {
+		r, contentType = strings.NewReader(string(doc)), "text/x-fountain"
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		require.NoError(t, err)
 		r = bytes.NewReader(b)
@@ -85,7 +88,7 @@ func callH(t *testing.T, c *http.Client, method, url string, body any, header ..
 	req, err := http.NewRequest(method, url, r)
 	require.NoError(t, err)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
@@ -97,6 +100,9 @@ func callH(t *testing.T, c *http.Client, method, url string, body any, header ..
 	require.NoError(t, err)
 	return resp.StatusCode, resp.Header, b
 }
+
+// screenplay is a request body sent as a Fountain document rather than as JSON.
+type screenplay string
 
 // create sends a create and answers the id field of its 201 body.
 func create(t *testing.T, c *http.Client, url, field string, body any) int64 {
@@ -201,6 +207,10 @@ func specOps(t *testing.T) []specOp {
 				o := specOp{service: s.Name, id: op.OperationID, method: method, path: path, params: append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...)}
 				if op.RequestBody != nil {
 					for ct, mt := range op.RequestBody.Value.Content {
+						if doc, ok := mt.Example.(string); ok && ct == "text/x-fountain" && o.example == nil {
+							o.example = screenplay(doc)
+							continue
+						}
 						if !strings.Contains(ct, "json") {
 							continue
 						}
@@ -659,13 +669,13 @@ func expectation(op specOp, tg target) expect {
 	case "ingestLogs", "ingestKongLogs":
 		return forbidden
 	case "getElementPosition", "getVersion", "releasePosition", "moveElements", "reorderElements",
-		"getFullStory", "getStorySequences":
+		"getFullStory", "getStorySequences", "exportStoryFountain", "exportStoryPdf":
 		return notFound // alpha's positions, versions and story are not beta's
 	case "listVersions", "listElementPositions":
 		return listed
 	case "createAction", "createSpokenWord", "createCharacterContext":
 		return refused
-	case "generateSequenceNumber", "createVersion", "createScript", "createCharacter", "createSession", "createKey":
+	case "generateSequenceNumber", "createVersion", "createScript", "importScript", "createCharacter", "createSession", "createKey":
 		return own
 	}
 	if tg.aimsAt {

@@ -276,8 +276,12 @@ func resolve(p position, scriptID int64, r rows, transitions map[int64]scriptsap
 		if a, found = r.actions[p.id]; found {
 			sectionID, charaID = a.SectionId, a.CharacterId
 			e.out.ElementType = storiesapi.StoryElementElementTypeAction
-			format := storiesapi.ActionFormat(a.Format)
-			e.out.Action = &storiesapi.Action{ActionId: a.ActionId, Description: a.Description, Format: &format, Forced: flag(a.Forced)}
+			e.out.Action = &storiesapi.Action{ActionId: a.ActionId, Description: a.Description, Forced: flag(a.Forced)}
+			if a.Format != charactersapi.ActionFormatAction {
+				// Sent for the formats a screenplay sets apart: a plain action reads as before.
+				format := storiesapi.ActionFormat(a.Format)
+				e.out.Action.Format = &format
+			}
 		}
 	case sequenceapi.SpokenWord:
 		var l charactersapi.SpokenWordContent

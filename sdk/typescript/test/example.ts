@@ -9,7 +9,8 @@ const { scriptId } = await unwrap(c.scripts.POST("/scripts", { body: { title: "T
 const keeper = await unwrap(c.characters.POST("/characters", { body: { name: "KEEPER", description: "Tends the light." } }));
 await c.characters.POST("/spokenWords", { body: { scriptId, characterId: keeper.characterId, text: "The lamp is lit." } });
 const story = await unwrap(c.stories.GET("/stories", { params: { query: { scriptId } } }));
-console.log(story.story[0].spokenWord?.text); // The lamp is lit.
+// /stories also answers Fountain or PDF by Accept, so the answer's type is JSON or text.
+if (typeof story !== "string") console.log(story.story[0].spokenWord?.text); // The lamp is lit.
 try { await c.stories.GET("/stories", { params: { query: { scriptId: 999 } } }); }
 catch (e) { if (e instanceof FountainError) console.log(e.status, e.errorCode, e.details, e.requestId); } // 404 SCRIPT_NOT_FOUND
 
