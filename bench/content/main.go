@@ -64,24 +64,21 @@ func run(d time.Duration, clients, lines int) error {
 	if err != nil {
 		return err
 	}
-	insert, err := harness.NamedQuery("queries/characters.sql", "SpokenWordCreate")
+	insert, err := harness.Query("queries/characters.sql", "SpokenWordCreate", map[string]string{
+		"script_id": ":script", "text": "'But, soft! what light through yonder window breaks?'",
+		"dual": "false", "continues_dialogue": "false", "lyric": "false", "forced": "false",
+	})
 	if err != nil {
 		return err
 	}
-	place, err := harness.NamedQuery("queries/placement.sql", "Place")
+	// No placement: at the end of the story, as POST /spokenWords without one.
+	place, err := harness.Query("queries/placement.sql", "Place", map[string]string{
+		"script_id": ":script", "scope": "'story'", "element_type": "'spokenWord'", "element_id": ":id",
+	})
 	if err != nil {
 		return err
 	}
-	createSQL := "BEGIN;\n" + strings.NewReplacer(
-		"@script_id", ":script", "sqlc.narg(section_id)", "NULL", "sqlc.narg(character_id)", "NULL",
-		"@text", "'But, soft! what light through yonder window breaks?'",
-	).Replace(insert) + " \\gset\n" + strings.NewReplacer(
-		"@script_id::bigint", ":script::bigint", "@scope::text", "'story'::text",
-		"@element_type::text", "'spokenWord'::text", "@element_id::bigint", ":id::bigint",
-		// No placement: at the end of the story, as POST /spokenWords without one.
-		"sqlc.narg(before_type)", "NULL", "sqlc.narg(before_id)", "NULL", "sqlc.narg(after_type)", "NULL",
-		"sqlc.narg(after_id)", "NULL", "sqlc.narg(at_sequence)", "NULL",
-	).Replace(place) + ";\nCOMMIT;\n"
+	createSQL := "BEGIN;\n" + insert + " \\gset\n" + place + ";\nCOMMIT;\n"
 	tps, err := env.Pgbench(ctx, clients, d, createSQL, map[string]string{"script": strconv.FormatInt(pgScript, 10)})
 	if err != nil {
 		return err

@@ -31,7 +31,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -496,19 +495,11 @@ func (b *bench) createActionAtTen(s story) error {
 		}
 		return nil
 	})
-	create, err := harness.NamedQuery("queries/characters.sql", "ActionCreate")
+	create, err := harness.Query("queries/characters.sql", "ActionCreate", map[string]string{"script_id": ":script", "description": "'Enter a messenger.'", "format": "'action'", "forced": "false"})
 	if err != nil {
 		return err
 	}
-	place, err := harness.NamedQuery("queries/placement.sql", "Place")
-	if err != nil {
-		return err
-	}
-	create, err = bind(create, map[string]string{"script_id": ":script", "description": "'Enter a messenger.'"})
-	if err != nil {
-		return err
-	}
-	place, err = bind(place, map[string]string{"script_id": ":script", "scope": "'story'", "element_type": "'action'", "element_id": ":id", "at_sequence": strconv.Itoa(at)})
+	place, err := harness.Query("queries/placement.sql", "Place", map[string]string{"script_id": ":script", "scope": "'story'", "element_type": "'action'", "element_id": ":id", "at_sequence": strconv.Itoa(at)})
 	if err != nil {
 		return err
 	}
@@ -534,15 +525,11 @@ func i64(v int64) string { return strconv.FormatInt(v, 10) }
 // moveSQL is the service's move statement (PositionMove) on the story, moving action :first_id
 // unless args say otherwise; arguments args does not name are NULL.
 func (b *bench) moveSQL(args map[string]string) string {
-	q, err := harness.NamedQuery("queries/sequence.sql", "PositionMove")
-	if err != nil {
-		panic(err)
-	}
 	all := map[string]string{"scope_id": ":scope", "first_type": "'action'"}
 	for k, v := range args {
 		all[k] = v
 	}
-	q, err = bind(q, all)
+	q, err := harness.Query("queries/sequence.sql", "PositionMove", all)
 	if err != nil {
 		panic(err)
 	}
@@ -552,45 +539,15 @@ func (b *bench) moveSQL(args map[string]string) string {
 // allocateSQL is the service's placed allocation (PositionAllocatePlaced) of client element :id in
 // the client scope.
 func (b *bench) allocateSQL(args map[string]string) string {
-	q, err := harness.NamedQuery("queries/sequence.sql", "PositionAllocatePlaced")
-	if err != nil {
-		panic(err)
-	}
 	all := map[string]string{"script_id": ":script", "scope_name": "'" + clientScope + "'", "element_type": "'action'", "element_id": ":id"}
 	for k, v := range args {
 		all[k] = v
 	}
-	q, err = bind(q, all)
+	q, err := harness.Query("queries/sequence.sql", "PositionAllocatePlaced", all)
 	if err != nil {
 		panic(err)
 	}
 	return q
-}
-
-var param = regexp.MustCompile(`sqlc\.narg\((\w+)\)|@(\w+)`)
-
-// bind puts values (pgbench variables or literals) in a sqlc query: every @name must have one, a
-// sqlc.narg(name) without one is NULL.
-func bind(q string, values map[string]string) (string, error) {
-	var missing []string
-	out := param.ReplaceAllStringFunc(q, func(m string) string {
-		sub := param.FindStringSubmatch(m)
-		if sub[1] != "" {
-			if v, ok := values[sub[1]]; ok {
-				return v
-			}
-			return "NULL"
-		}
-		if v, ok := values[sub[2]]; ok {
-			return v
-		}
-		missing = append(missing, sub[2])
-		return m
-	})
-	if len(missing) > 0 {
-		return "", fmt.Errorf("no value for %s in %s", strings.Join(missing, ", "), q)
-	}
-	return out, nil
 }
 
 // add runs script with pgbench next to the HTTP figure h, at the same number of clients.

@@ -49,17 +49,15 @@ func run(duration time.Duration, levels string) error {
 		return err
 	}
 	defer env.Close()
-	query, err := harness.NamedQuery("queries/sequence.sql", "PositionAllocate")
+	query, err := harness.Query("queries/sequence.sql", "PositionAllocate", map[string]string{
+		"script_id": ":script", "scope_name": "'draft'",
+		"element_types": "ARRAY['pgbench']", "element_ids": "ARRAY[:id]",
+	})
 	if err != nil {
 		return err
 	}
 	// One element per transaction, in autocommit, as one POST /sequence does when alone.
-	script := "\\set id random(1, 1000000000000)\n" + strings.NewReplacer(
-		"@script_id::bigint", ":script::bigint",
-		"@scope_name::text", "'draft'::text",
-		"@element_types::text[]", "ARRAY['pgbench']::text[]",
-		"@element_ids::bigint[]", "ARRAY[:id]::bigint[]",
-	).Replace(query) + ";\n"
+	script := "\\set id random(1, 1000000000000)\n" + query + ";\n"
 
 	fmt.Printf("POST /sequence (one new element per request, all in one scope) vs pgbench, %s each\n", duration)
 	fmt.Printf("%s, %d cores\n\n", env.Describe(ctx), runtime.NumCPU())

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -415,9 +416,48 @@ func parseTPS(out []byte) (float64, error) {
 	return strconv.ParseFloat(string(m[1]), 64)
 }
 
-// NamedQuery reads one query from a sqlc query file, without its comments, so pgbench runs exactly
-// the statement the service runs. Run from the repository root.
-func NamedQuery(path, name string) (string, error) {
+// Query reads one query from a sqlc query file and puts values (pgbench variables or SQL literals)
+// in its parameters, so that pgbench runs exactly the statement the service runs. Every @name needs a
+// value, so a parameter added to the query fails the benchmark instead of its SQL; a sqlc.narg(name)
+// without one is NULL; @tenant is the default tenant, whose admin the harness's requests act as,
+// unless values name another. Run from the repository root.
+func Query(path, name string, values map[string]string) (string, error) {
+	q, err := namedQuery(path, name)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := values["tenant"]; !ok {
+		values = maps.Clone(values)
+		if values == nil {
+			values = map[string]string{}
+		}
+		values["tenant"] = "'" + auth.DefaultTenant + "'"
+	}
+	var missing []string
+	out := param.ReplaceAllStringFunc(q, func(m string) string {
+		sub := param.FindStringSubmatch(m)
+		if sub[1] != "" {
+			if v, ok := values[sub[1]]; ok {
+				return v
+			}
+			return "NULL"
+		}
+		if v, ok := values[sub[2]]; ok {
+			return v
+		}
+		missing = append(missing, sub[2])
+		return m
+	})
+	if len(missing) > 0 {
+		return "", fmt.Errorf("%s %s: no value for %s", path, name, strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+var param = regexp.MustCompile(`sqlc\.narg\((\w+)\)|@(\w+)`)
+
+// namedQuery reads one query from a sqlc query file, without its comments.
+func namedQuery(path, name string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("read %s (run from the repository root): %w", path, err)
