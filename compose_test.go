@@ -448,3 +448,122 @@ func TestComposeCORSOrigins(t *testing.T) {
 		require.Equal(t, origins, v, name)
 	}
 }
+
+// fountainServices are the compose services that run fountain serve or migrate, and log.
+func fountainServices() []string { return append([]string{"migrate"}, serviceNames()...) }
+
+// TestComposeELKProfile: the elk profile adds Filebeat and nothing else; without it the services
+// are those of TestComposeServices. Every fountain process takes its log format from .env.
+func TestComposeELKProfile(t *testing.T) {
+	t.Parallel()
+	plain := loadCompose(t)
+	require.NotContains(t, plain.ServiceNames(), "filebeat")
+	require.Contains(t, plain.DisabledServices, "filebeat", "defined, in a profile not enabled")
+	for _, name := range fountainServices() {
+		require.Equal(t, "json", env(plain.Services[name], "FOUNTAIN_LOG_FORMAT"), "%s: the default format", name)
+	}
+
+	const hosts = "https://es1.example.com:9200,https://es2.example.com:9200"
+	elk := loadCompose(t, cli.WithEnvFiles(".env.example"), cli.WithDotEnv, cli.WithProfiles([]string{"elk"}),
+		cli.WithEnv([]string{"FOUNTAIN_LOG_FORMAT=ecs", "ELASTICSEARCH_HOSTS=" + hosts, "ELASTICSEARCH_API_KEY=id:key"}))
+	require.ElementsMatch(t, append(plain.ServiceNames(), "filebeat"), elk.ServiceNames())
+	for _, name := range plain.ServiceNames() {
+		s := elk.Services[name]
+		if slices.Contains(fountainServices(), name) {
+			require.Equal(t, "ecs", env(s, "FOUNTAIN_LOG_FORMAT"), name)
+			s.Environment["FOUNTAIN_LOG_FORMAT"] = plain.Services[name].Environment["FOUNTAIN_LOG_FORMAT"]
+		}
+		require.Equal(t, plain.Services[name], s, "%s is the same with the elk profile", name)
+	}
+
+	fb := elk.Services["filebeat"]
+	require.Equal(t, []string{"elk"}, fb.Profiles)
+	require.Regexp(t, `^docker\.elastic\.co/beats/filebeat:\d+\.\d+\.\d+$`, fb.Image, "an exact release")
+	require.Equal(t, hosts, env(fb, "ELASTICSEARCH_HOSTS"))
+	require.Equal(t, "id:key", env(fb, "ELASTICSEARCH_API_KEY"))
+	require.Equal(t, "unless-stopped", fb.Restart)
+	mounts := map[string]types.ServiceVolumeConfig{}
+	for _, v := range fb.Volumes {
+		mounts[v.Target] = v
+	}
+	root, err := filepath.Abs(".")
+	require.NoError(t, err)
+	config := mounts["/usr/share/filebeat/filebeat.yml"]
+	require.Equal(t, filepath.Join(root, "deploy", "filebeat", "filebeat.yml"), config.Source)
+	for _, target := range []string{"/usr/share/filebeat/filebeat.yml", "/var/lib/docker/containers", "/var/run/docker.sock"} {
+		require.Equal(t, types.VolumeTypeBind, mounts[target].Type, target)
+		require.True(t, mounts[target].ReadOnly, "%s is mounted read-only", target)
+	}
+	require.Equal(t, "/var/lib/docker/containers", mounts["/var/lib/docker/containers"].Source)
+	require.Equal(t, "/var/run/docker.sock", mounts["/var/run/docker.sock"].Source)
+	data := mounts["/usr/share/filebeat/data"]
+	require.Equal(t, types.VolumeTypeVolume, data.Type, "the registry outlives the container")
+	require.Contains(t, elk.Volumes, data.Source)
+
+	checkFilebeatConfig(t, config.Source, fb, elk)
+}
+
+// checkFilebeatConfig reads Filebeat's configuration: the Docker logs of the fountain containers,
+// each line taken as the event, Docker's metadata added, and Elasticsearch as the output, with
+// every variable it reads given by compose.
+func checkFilebeatConfig(t *testing.T, path string, fb types.ServiceConfig, p *types.Project) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var cfg struct {
+		Inputs []struct {
+			Type    string           `yaml:"type"`
+			ID      string           `yaml:"id"`
+			Paths   []string         `yaml:"paths"`
+			Parsers []map[string]any `yaml:"parsers"`
+		} `yaml:"filebeat.inputs"`
+		Processors []map[string]any `yaml:"processors"`
+		Output     map[string]any   `yaml:"output.elasticsearch"`
+	}
+	require.NoError(t, yaml.Unmarshal(raw, &cfg))
+
+	require.Len(t, cfg.Inputs, 1)
+	in := cfg.Inputs[0]
+	require.Equal(t, "filestream", in.Type)
+	require.NotEmpty(t, in.ID, "every filestream input has an id")
+	require.Equal(t, []string{"/var/lib/docker/containers/*/*-json.log"}, in.Paths)
+	require.Len(t, in.Parsers, 2)
+	require.Equal(t, map[string]any{"container": map[string]any{"stream": "all", "format": "docker"}}, in.Parsers[0])
+	require.Equal(t, map[string]any{"ndjson": map[string]any{"target": "", "overwrite_keys": true, "expand_keys": true, "add_error_key": true}},
+		in.Parsers[1], "the ECS line is the event")
+
+	var names []string
+	var keep *regexp.Regexp
+	for _, proc := range cfg.Processors {
+		for name, settings := range proc {
+			names = append(names, name)
+			if name == "drop_event" {
+				var drop struct {
+					When struct {
+						Not struct {
+							Regexp map[string]string `yaml:"regexp"`
+						} `yaml:"not"`
+					} `yaml:"when"`
+				}
+				b, err := yaml.Marshal(settings)
+				require.NoError(t, err)
+				require.NoError(t, yaml.Unmarshal(b, &drop))
+				keep = regexp.MustCompile(drop.When.Not.Regexp["container.image.name"])
+			}
+		}
+	}
+	require.Equal(t, []string{"add_docker_metadata", "drop_event"}, names, "the metadata the filter reads comes first")
+	require.NotNil(t, keep)
+	for name, s := range p.Services {
+		require.Equal(t, slices.Contains(fountainServices(), name) || s.Image == p.Services["migrate"].Image, keep.MatchString(s.Image),
+			"%s (%s): only the fountain containers' lines are kept", name, s.Image)
+	}
+
+	require.Equal(t, "${ELASTICSEARCH_HOSTS}", cfg.Output["hosts"])
+	for _, key := range []string{"username", "password", "api_key"} {
+		require.Regexp(t, `^\$\{ELASTICSEARCH_[A-Z_]+:\}$`, cfg.Output[key], "%s: optional", key)
+	}
+	for _, m := range regexp.MustCompile(`\$\{([A-Z_]+)`).FindAllStringSubmatch(string(raw), -1) {
+		require.Contains(t, fb.Environment, m[1], "filebeat.yml reads %s", m[1])
+	}
+}

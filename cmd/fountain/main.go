@@ -62,6 +62,9 @@ Flags (each also read from the environment variable shown):
   --migrate=BOOL         apply migrations at start (FOUNTAIN_MIGRATE, default true)
   --max-conns N          database pool size (FOUNTAIN_MAX_CONNS, default 32)
   --log-level LEVEL      debug, info, warn or error (FOUNTAIN_LOG_LEVEL, default info)
+  --log-format FORMAT    json (slog's JSON) or ecs (Elastic Common Schema JSON, for Filebeat and
+                         Elasticsearch) (FOUNTAIN_LOG_FORMAT, default json); with ecs every line on
+                         stderr is ECS JSON, service.name naming the one service served, else fountain
   --shutdown-timeout D   time from SIGTERM to exit (FOUNTAIN_SHUTDOWN_TIMEOUT, default 30s): in-flight requests
                          get three quarters of it to finish, then are cancelled (their transactions roll
                          back); the rest is for shipping the last request logs, closing the database
@@ -104,6 +107,7 @@ type config struct {
 	migrate         bool
 	maxConns        int
 	logLevel        string
+	logFormat       string
 	shutdownTimeout time.Duration
 	peerTimeout     time.Duration
 	logRetention    time.Duration
@@ -125,7 +129,9 @@ func main() {
 		debug.SetGCPercent(defaultGCPercent)
 	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "fountain:", err)
+		if !errors.As(err, new(loggedError)) {
+			fmt.Fprintln(os.Stderr, "fountain:", err)
+		}
 		os.Exit(1)
 	}
 }
@@ -153,7 +159,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger := newLogger(stderr, cfg.logLevel)
+	logger := newProcessLogger(stderr, cfg)
 	shipper := newShipper(cmd, cfg)
 	if shipper != nil {
 		logger = slog.New(shipper.Handler(logger.Handler()))
@@ -164,6 +170,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	budget := &shutdownBudget{timeout: cfg.shutdownTimeout}
 
+	err = serveOrMigrate(ctx, cmd, cfg, budget, logger, shipper)
+	if err != nil && cfg.logFormat == logFormatECS {
+		// The reason the process ends is the line a log search most needs, so it is one of them.
+		logger.Error("exiting", slog.String("error", err.Error()))
+		return loggedError{err}
+	}
+	return err
+}
+
+// loggedError is an error the logger has already written; main exits without printing it again.
+type loggedError struct{ error }
+
+func serveOrMigrate(ctx context.Context, cmd string, cfg config, budget *shutdownBudget, logger *slog.Logger, shipper *logship.Shipper) error {
 	pool, closeDB, err := openDatabase(ctx, cfg, budget, logger)
 	if err != nil {
 		return err
@@ -193,6 +212,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.migrate, "migrate", env("FOUNTAIN_MIGRATE", "true") != "false", "apply migrations at start")
 	fs.IntVar(&cfg.maxConns, "max-conns", envInt("FOUNTAIN_MAX_CONNS", 32), "database pool size")
 	fs.StringVar(&cfg.logLevel, "log-level", env("FOUNTAIN_LOG_LEVEL", "info"), "log level")
+	fs.StringVar(&cfg.logFormat, "log-format", env("FOUNTAIN_LOG_FORMAT", logFormatJSON), "json or ecs")
 	timeout, err := time.ParseDuration(env("FOUNTAIN_SHUTDOWN_TIMEOUT", "30s"))
 	if err != nil {
 		return cfg, fmt.Errorf("FOUNTAIN_SHUTDOWN_TIMEOUT: %w", err)
@@ -213,6 +233,9 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.shipLogs, "ship-logs", env("FOUNTAIN_SHIP_LOGS", "true") != "false", "ship request logs to the Logging Service")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.logFormat != logFormatJSON && cfg.logFormat != logFormatECS {
+		return cfg, fmt.Errorf("--log-format must be json or ecs, not %q", cfg.logFormat)
 	}
 	if cfg.cors, err = cfg.corsOrigins.policy(); err != nil {
 		return cfg, err
@@ -264,7 +287,9 @@ func openDatabase(ctx context.Context, cfg config, budget *shutdownBudget, logge
 		}
 		url = cluster.URL()
 		logger.Info("using local PostgreSQL", slog.String("database_url", url), slog.String("data_dir", dir))
-		fmt.Fprintf(os.Stderr, "database: %s\n", url)
+		if cfg.plainLines() {
+			fmt.Fprintf(os.Stderr, "database: %s\n", url)
+		}
 		stopCluster = func() {
 			// The last step of stopping: the rest of the budget.
 			stopCtx, cancel := budget.rest()
@@ -314,7 +339,12 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdown
 		if err != nil {
 			return fmt.Errorf("local admin key: %w", err)
 		}
-		fmt.Fprintf(os.Stderr, "admin key (tenant %s, kept in %s): %s\n", auth.DefaultTenant, filepath.Join(cfg.dataDir, adminKeyFile), key)
+		if cfg.plainLines() {
+			fmt.Fprintf(os.Stderr, "admin key (tenant %s, kept in %s): %s\n", auth.DefaultTenant, filepath.Join(cfg.dataDir, adminKeyFile), key)
+		} else {
+			// A log line is kept and shipped elsewhere: it names the key's file, not the key.
+			logger.Info("local admin key", slog.String("tenant", auth.DefaultTenant), slog.String("file", filepath.Join(cfg.dataDir, adminKeyFile)))
+		}
 	}
 	handler, err := app.Handler(cfg.services, app.Options{
 		Pool: pool, Logger: logger, PeerURLs: app.PeerURLsFromEnv(serviceNames(services.All())), PeerTimeout: cfg.peerTimeout,
@@ -338,7 +368,9 @@ func serve(ctx context.Context, cfg config, pool *pgxpool.Pool, budget *shutdown
 	}
 	logger.Info("serving", slog.String("addr", ln.Addr().String()),
 		slog.String("services", strings.Join(serviceNames(cfg.services), ",")))
-	fmt.Fprintf(os.Stderr, "FountainAI listening on http://%s (specs at /openapi/<service>.yaml)\n", ln.Addr())
+	if cfg.plainLines() {
+		fmt.Fprintf(os.Stderr, "FountainAI listening on http://%s (specs at /openapi/<service>.yaml)\n", ln.Addr())
+	}
 	return serveListener(ctx, ln, handler, work, cancelWork, budget, logger)
 }
 
@@ -411,12 +443,37 @@ func fnv64(s string) uint64 {
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: parseLevel(level)}))
+}
+
+// newProcessLogger is the logger of `serve` and `migrate`, in the format cfg names.
+func newProcessLogger(w io.Writer, cfg config) *slog.Logger {
+	if cfg.logFormat == logFormatECS {
+		return slog.New(newECSHandler(w, parseLevel(cfg.logLevel), processService(cfg.services), buildinfo.Version()))
+	}
+	return newLogger(w, cfg.logLevel)
+}
+
+func parseLevel(level string) slog.Level {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	return l
 }
+
+// processService names what this process serves, as newShipper does: its one service, or
+// "fountain" for several.
+func processService(services []service.Service) string {
+	if len(services) == 1 {
+		return services[0].Name
+	}
+	return "fountain"
+}
+
+// plainLines reports whether the lines written for a person at a terminal (the address served, a
+// local cluster's URL and admin key) go to stderr besides the log: not when every line must be ECS.
+func (c config) plainLines() bool { return c.logFormat != logFormatECS }
 
 func env(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && v != "" {

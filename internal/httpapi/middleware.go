@@ -131,6 +131,9 @@ func Observe(logger *slog.Logger) func(http.Handler) http.Handler {
 					slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 					slog.String("remote", r.RemoteAddr),
 				}
+				if ua := r.UserAgent(); ua != "" {
+					attrs = append(attrs, slog.String("user_agent", ua))
+				}
 				if route, ok := RouteFrom(ctx); ok {
 					attrs = append(attrs, slog.String("service", route.Service), slog.String("operation", route.Operation))
 				}
