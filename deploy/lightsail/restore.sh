@@ -78,8 +78,9 @@ restore=(pg_restore --clean --if-exists --no-owner --no-privileges --single-tran
 # The archive goes in on standard input, the only way into a container.
 pg "${restore[@]}" --dbname="$DATABASE_URL" <"$file"
 
-# Every table the archive holds (TOC lines "ID; OID OID TABLE schema name owner") must be there.
-values=$(pg pg_restore --list <"$file" | awk '$4 == "TABLE" && $5 != "DATA" {
+# Every table the archive holds (TOC lines "ID; OID OID TABLE schema name owner", not TABLE DATA
+# nor a partition's TABLE ATTACH) must be there.
+values=$(pg pg_restore --list <"$file" | awk '$4 == "TABLE" && $5 != "DATA" && $5 != "ATTACH" {
 	gsub(/\x27/, "\x27\x27"); printf "%s(\x27%s\x27, \x27%s\x27)", (n++ ? ", " : ""), $5, $6 }')
 if [[ -z $values ]]; then
 	echo "restore: the backup holds no table" >&2

@@ -20,7 +20,9 @@ out=$1
 
 # kept KEY prints the value KEY has in the existing file, if any.
 kept() {
-	[[ -f $out ]] && sed -n "s/^$1=//p" "$out" | tail -n 1
+	if [[ -f $out ]]; then
+		sed -n "s/^$1=//p" "$out" | tail -n 1
+	fi
 }
 
 # secret KEY BYTES prints the kept value of KEY, or a new one of BYTES random bytes in hex (URL-safe,
