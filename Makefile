@@ -27,7 +27,7 @@ run: postgres ## Run every service in one process on 127.0.0.1:8080 (local Postg
 RACE = $(shell cc="$$($(GO) env CC)"; [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$${cc%% *}" >/dev/null && echo -race)
 
 .PHONY: test
-test: postgres prometheus browser poppler $(SDK_TS) $(FOUNTAIN_JS) ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
+test: postgres prometheus browser poppler cloud-init $(SDK_TS) $(FOUNTAIN_JS) ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
 	$(if $(RACE),,@echo "make test: without the race detector, which needs cgo: no C compiler found or CGO_ENABLED=0 (apt-get install gcc adds it)")
 	$(if $(RACE),,CGO_ENABLED=0) $(GO) run ./cmd/withpg -- $(GO) test $(RACE) -count=1 ./...
 
@@ -115,6 +115,10 @@ prometheus: ## Make sure prometheus and promtool are installed (Debian's package
 .PHONY: poppler
 poppler: ## Make sure poppler-utils (pdftotext, pdfinfo) is installed: the printable script's tests read their PDFs with it.
 	@scripts/ensure-poppler.sh
+
+.PHONY: cloud-init
+cloud-init: ## Make sure Debian's cloud-init is installed (never run at boot here): the Lightsail user-data is checked with its `cloud-init schema`.
+	@scripts/ensure-cloud-init.sh
 
 .PHONY: clean
 clean: ## Remove the local database cluster under ./.data.
