@@ -68,7 +68,9 @@ func startProcess(t *testing.T, cfg config, dbURL string) fountainProcess {
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return fountainProcess{url: srv.URL, stop: func() { stop(context.Background()) }}
+	// As serve does: the server finishes its requests, whose log lines are written after the client
+	// has its answer, before the shipper flushes.
+	return fountainProcess{url: srv.URL, stop: func() { srv.Close(); stop(context.Background()) }}
 }
 
 func listLogs(t *testing.T, baseURL string) logsapi.LogPage {

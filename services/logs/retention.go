@@ -85,8 +85,8 @@ func (r *Retention) Run(ctx context.Context, interval time.Duration) {
 		case err != nil:
 			r.log.Error("log retention pass failed", slog.String("error", err.Error()))
 		case len(p.Created)+len(p.Dropped)+len(p.Postponed) > 0 || p.DefaultDeleted > 0:
-			r.log.Info("log retention pass", slog.Any("created", p.Created), slog.Any("dropped", p.Dropped),
-				slog.Any("postponed", p.Postponed), slog.Int64("default_deleted", p.DefaultDeleted))
+			r.log.Info("log retention pass", slog.Any("partitions_created", p.Created), slog.Any("partitions_dropped", p.Dropped),
+				slog.Any("partitions_postponed", p.Postponed), slog.Int64("default_deleted", p.DefaultDeleted))
 		}
 		select {
 		case <-ctx.Done():
