@@ -84,6 +84,9 @@ func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL stri
 			resp, err := stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Offset: &offset, Limit: ptr(50)})
 			require.NoError(t, err)
 			statuses[fmt.Sprintf("stories %d %s", resp.StatusCode(), errorCode(resp.JSON502, resp.JSON503))]++
+			if resp.StatusCode() != http.StatusOK {
+				t.Logf("the story answered %d: %s", resp.StatusCode(), resp.Body)
+			}
 			if resp.JSON200 != nil {
 				total = resp.JSON200.TotalCount
 				for j, e := range resp.JSON200.Story {
@@ -95,6 +98,9 @@ func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL stri
 		resp, err := chars.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Offset: &offset, Limit: ptr(50)})
 		require.NoError(t, err)
 		statuses[fmt.Sprintf("spokenWords %d", resp.StatusCode())]++
+		if resp.StatusCode() != http.StatusOK {
+			t.Logf("spokenWords answered %d: %s", resp.StatusCode(), resp.Body)
+		}
 		if resp.JSON200 != nil {
 			for j := 1; j < len(resp.JSON200.Items); j++ {
 				require.Less(t, resp.JSON200.Items[j-1].SequenceNumber, resp.JSON200.Items[j].SequenceNumber)
