@@ -855,4 +855,3 @@ func TestChartFilebeat(t *testing.T) {
 		require.True(t, logs, "Filebeat reads the node's container logs")
 	})
 }
-
