@@ -40,11 +40,12 @@ generate: $(SDK_TS) ## Regenerate gen/ from api/*.yaml (oapi-codegen) and querie
 		(cd sdk/typescript && npx --no-install openapi-typescript ../../$$spec --output src/generated/$$(basename $$spec .yaml).ts); done
 	cd tools && $(GO) tool sqlc generate -f sqlc.yaml
 	FOUNTAIN_CORS_ORIGINS= $(GO) run ./cmd/fountain kong --out kong/kong.yml
+	FOUNTAIN_CORS_ORIGINS= $(GO) run ./cmd/fountain kong --out deploy/helm/fountainai/files/kong.yml
 
 .PHONY: verify
 verify: generate lint compat ## Fail if gen/, kong/kong.yml or sdk/ is stale, a spec is invalid, unlinted or breaks a contract, or Go code or a workflow is unvetted.
-	@if [ -n "$$(git status --porcelain -- gen kong sdk)" ]; then \
-		echo "gen/, kong/ or sdk/ is stale: run 'make generate' and commit the result"; git status --porcelain -- gen kong sdk; git diff --stat -- gen kong sdk; exit 1; fi
+	@if [ -n "$$(git status --porcelain -- gen kong sdk deploy/helm/fountainai/files/kong.yml)" ]; then \
+		echo "gen/, kong/, sdk/ or the chart's kong.yml is stale: run 'make generate' and commit the result"; git status --porcelain -- gen kong sdk deploy/helm/fountainai/files/kong.yml; git diff --stat -- gen kong sdk deploy/helm/fountainai/files/kong.yml; exit 1; fi
 	$(GO) test -count=1 ./api/
 
 # oasdiff (pinned in tools/oasdiff/go.mod, apart from tools/go.mod whose other tools need older
