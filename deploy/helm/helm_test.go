@@ -305,10 +305,6 @@ func TestChartServices(t *testing.T) {
 	})
 }
 
-// awaitedEnv are variables the chart sets that the binary reads from a change made apart from the
-// chart: FOUNTAIN_LOG_FORMAT, fountain's --log-format (ecs for Elastic Common Schema lines).
-var awaitedEnv = []string{"FOUNTAIN_LOG_FORMAT"}
-
 // binaryEnv is every FOUNTAIN_* variable the fountain binary reads: the string constants of its
 // sources (cmd/fountain and the internal packages it is built from) and the services' peer URLs.
 var binaryEnv = sync.OnceValues(func() (map[string]bool, error) {
@@ -362,7 +358,7 @@ func TestChartSetsOnlyVariablesTheBinaryReads(t *testing.T) {
 			for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
 				for _, e := range c.Env {
 					if strings.HasPrefix(e.Name, "FOUNTAIN_") {
-						require.True(t, known[e.Name] || slices.Contains(awaitedEnv, e.Name), "%s sets %s, which fountain does not read", c.Name, e.Name)
+						require.True(t, known[e.Name], "%s sets %s, which fountain does not read", c.Name, e.Name)
 					}
 				}
 			}
