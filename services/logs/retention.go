@@ -199,11 +199,18 @@ func dayOf(t time.Time) time.Time {
 // in SHARE mode meanwhile (reads go on; writes wait the few milliseconds it takes): an insert that
 // routed its rows with the partitions as they were before the attach would otherwise put an entry
 // of the new day into the default partition after the attach, which PostgreSQL refuses.
+//
+// When there are entries to move (a first start, or a pass missed for days), reads wait too: a
+// read planned with the partitions as they were, scanning only the default one, that takes its
+// snapshot after the move would not find the moved entries anywhere. Partitions are made days
+// ahead, so in steady operation nothing moves and reads never wait.
 func createPartition(ctx context.Context, conn *pgx.Conn, day time.Time) (bool, error) {
 	table := "logs." + pgx.Identifier{partitionName(day)}.Sanitize()
 	from, to := day.Format(time.RFC3339), day.AddDate(0, 0, 1).Format(time.RFC3339)
 	return ddl(ctx, conn,
 		"LOCK TABLE logs.entries IN SHARE MODE",
+		"DO $$ BEGIN IF EXISTS (SELECT FROM logs.entries_default WHERE ts >= '"+from+"' AND ts < '"+to+"') THEN "+
+			"LOCK TABLE logs.entries IN ACCESS EXCLUSIVE MODE; END IF; END $$",
 		"CREATE TABLE "+table+" (LIKE logs.entries INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)",
 		"WITH moved AS (DELETE FROM logs.entries_default WHERE ts >= '"+from+"' AND ts < '"+to+"' RETURNING "+entryColumns+") "+
 			"INSERT INTO "+table+" ("+entryColumns+") SELECT "+entryColumns+" FROM moved",

@@ -239,3 +239,54 @@ func TestRetentionPassesExcludeEachOther(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, string(body))
 	require.Equal(t, "logs.entries_p20300615", s.partitionOf(t, "r1"))
 }
+
+// TestMovedEntriesStayVisible: while a pass moves entries out of the default partition into a new
+// day's, every read finds all of them. A read planned with the partitions of before the move scans
+// the default partition only; had it taken its snapshot after the move, the moved entries would be
+// nowhere it looks.
+func TestMovedEntriesStayVisible(t *testing.T) {
+	t.Parallel()
+	s := newLogsService(t)
+	ctx := context.Background()
+	start := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	const days, perDay = 30, 20
+	var batch []logsapi.LogEntryInput
+	for d := range days {
+		for i := range perDay {
+			// Beyond the two days each pass makes ahead: all in the default partition until their pass.
+			batch = append(batch, entry(start.Add(time.Duration(3+d)*day), "scripts", "GET", "/scripts", 200, fmt.Sprintf("d%d-%d", d, i)))
+		}
+	}
+	s.ingest(t, batch...)
+
+	var (
+		wg    sync.WaitGroup
+		done  atomic.Bool
+		reads atomic.Int64
+	)
+	for range 4 {
+		wg.Go(func() {
+			for !done.Load() {
+				var n int
+				if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM logs.entries").Scan(&n); err != nil {
+					t.Error(err)
+					return
+				}
+				if n != len(batch) {
+					t.Errorf("a read during a move found %d of %d entries", n, len(batch))
+					return
+				}
+				reads.Add(1)
+			}
+		})
+	}
+	r := logs.NewRetention(s.pool, 40*day, quiet()) // longer than the test spans: nothing expires
+	for d := range days + 1 {
+		_, err := r.Pass(ctx, start.Add(time.Duration(d)*day))
+		require.NoError(t, err)
+	}
+	done.Store(true)
+	wg.Wait()
+	require.Equal(t, "logs.entries_p20300131", s.partitionOf(t, "d27-0"), "moved by the pass of two days before")
+	t.Logf("%d reads during %d passes", reads.Load(), days+1)
+}
