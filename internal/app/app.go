@@ -77,7 +77,7 @@ func Handler(services []service.Service, o Options) (http.Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	p := &peers{local: map[string]bool{}, urls: o.PeerURLs, timeout: o.PeerTimeout, logger: o.Logger}
+	p := &peers{local: map[string]bool{}, urls: o.PeerURLs, timeout: o.PeerTimeout, logger: o.Logger, remote: peerTransport()}
 	names := make([]string, len(services))
 	var relayed []httpapi.Route
 	for i, s := range services {
