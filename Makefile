@@ -29,7 +29,7 @@ RACE = $(shell cc="$$($(GO) env CC)"; [ "$$($(GO) env CGO_ENABLED)" = 1 ] && com
 .PHONY: test
 test: postgres prometheus browser poppler cloud-init $(SDK_TS) $(FOUNTAIN_JS) ## Run all tests (and the fuzz seed corpus) against a throwaway PostgreSQL, with -race where cgo works.
 	$(if $(RACE),,@echo "make test: without the race detector, which needs cgo: no C compiler found or CGO_ENABLED=0 (apt-get install gcc adds it)")
-	$(if $(RACE),,CGO_ENABLED=0) $(GO) run ./cmd/withpg -- $(GO) test $(RACE) -count=1 ./...
+	$(if $(RACE),,CGO_ENABLED=0) $(GO) run ./cmd/withpg -- $(GO) test $(RACE) -count=1 -timeout 30m ./...
 
 # The committed kong/kong.yml allows no browser origin, whatever FOUNTAIN_CORS_ORIGINS the shell has.
 .PHONY: generate
