@@ -24,8 +24,6 @@ import (
 	"github.com/fountainai/fountainai/internal/pgcluster"
 )
 
-const urlEnv = "FOUNTAIN_TEST_DATABASE_URL"
-
 func main() { os.Exit(run()) }
 
 func run() int {
@@ -33,7 +31,7 @@ func run() int {
 	keep := flags.Bool("keep", false, "leave the cluster running afterwards, to inspect what the command left in it")
 	flags.Usage = func() {
 		fmt.Fprintf(flags.Output(), "usage: withpg [--keep] -- command [args...]\n\n"+
-			"Runs command with %s pointing at a throwaway PostgreSQL cluster.\n\n", urlEnv)
+			"Runs command with %s pointing at a throwaway PostgreSQL cluster.\n\n", pgcluster.TestURLEnv)
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(os.Args[1:]); err != nil {
@@ -45,7 +43,7 @@ func run() int {
 		return 2
 	}
 
-	if os.Getenv(urlEnv) != "" {
+	if os.Getenv(pgcluster.TestURLEnv) != "" {
 		path, err := exec.LookPath(args[0])
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "withpg: %v\n", err)
@@ -81,7 +79,7 @@ func run() int {
 		}
 		return 1
 	}
-	fmt.Fprintf(os.Stderr, "withpg: %s=%s\n", urlEnv, cluster.URL())
+	fmt.Fprintf(os.Stderr, "withpg: %s=%s\n", pgcluster.TestURLEnv, cluster.URL())
 
 	code := runCommand(args, cluster.URL(), sigs)
 
@@ -114,7 +112,7 @@ func run() int {
 func runCommand(args []string, url string, sigs <-chan os.Signal) int {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), urlEnv+"="+url)
+	cmd.Env = append(os.Environ(), pgcluster.TestURLEnv+"="+url)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(os.Stderr, "withpg: %v\n", err)
 		if errors.Is(err, exec.ErrNotFound) {

@@ -29,9 +29,6 @@ import (
 	"github.com/fountainai/fountainai/migrations"
 )
 
-// EnvURL names the variable holding the test server's URL.
-const EnvURL = "FOUNTAIN_TEST_DATABASE_URL"
-
 var (
 	setupOnce sync.Once
 	setupErr  error
@@ -136,11 +133,11 @@ func PoolFor(t testing.TB, url string, maxConns int32) *pgxpool.Pool {
 
 func setup() error {
 	ctx := context.Background()
-	serverURL = os.Getenv(EnvURL)
+	serverURL = os.Getenv(pgcluster.TestURLEnv)
 	if serverURL == "" {
-		c, err := pgcluster.StartTemp(ctx, pgcluster.Options{Logger: slog.New(slog.DiscardHandler)})
+		c, err := pgcluster.StartTemp(ctx, pgcluster.Options{})
 		if err != nil {
-			return fmt.Errorf("no %s and no local cluster: %w", EnvURL, err)
+			return fmt.Errorf("no %s and no local cluster: %w", pgcluster.TestURLEnv, err)
 		}
 		cluster, serverURL = c, c.URL()
 	}
@@ -227,7 +224,7 @@ func migrationsHash() (uint64, error) {
 func withDatabase(rawURL, name string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		panic(fmt.Sprintf("dbtest: %s must be a postgres:// URL: %v", EnvURL, err))
+		panic(fmt.Sprintf("dbtest: %s must be a postgres:// URL: %v", pgcluster.TestURLEnv, err))
 	}
 	u.Path = "/" + name
 	return u.String()

@@ -203,37 +203,3 @@ func TestStartReusesRunningServer(t *testing.T) {
 		t.Error("a process that is no postmaster is taken for one")
 	}
 }
-
-func TestBinariesMissing(t *testing.T) {
-	t.Setenv("FOUNTAIN_PG_BIN", t.TempDir())
-	_, err := Start(t.Context(), Options{DataDir: filepath.Join(t.TempDir(), "pg")})
-	if !errors.Is(err, ErrBinariesMissing) {
-		t.Fatalf("got %v, want ErrBinariesMissing", err)
-	}
-	if !strings.Contains(err.Error(), "apt-get install -y postgresql") {
-		t.Errorf("error does not say how to install: %v", err)
-	}
-}
-
-func TestUntraversableDataDirAsRoot(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("only root hands the data dir to another user")
-	}
-	// t.TempDir's own parent has mode 0700 and is owned by root.
-	parent := filepath.Dir(t.TempDir())
-	_, err := Start(t.Context(), Options{DataDir: filepath.Join(parent, "001", "pg")})
-	if err == nil || !strings.Contains(err.Error(), "cannot enter "+parent) || !strings.Contains(err.Error(), "FOUNTAIN_DATABASE_URL") {
-		t.Fatalf("got %v, want an error naming %s and suggesting FOUNTAIN_DATABASE_URL", err, parent)
-	}
-}
-
-func TestCompareVersions(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		less bool
-	}{{"9.6", "15", true}, {"15", "16", true}, {"16", "15", false}, {"10", "9.6", false}} {
-		if got := compareVersions(tc.a, tc.b) < 0; got != tc.less {
-			t.Errorf("compareVersions(%s, %s) < 0 = %v", tc.a, tc.b, got)
-		}
-	}
-}

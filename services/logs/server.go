@@ -68,7 +68,7 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 	}
 	// Ingest bodies carry up to a thousand entries, thousands of times a second: their schemas are
 	// compiled once instead of walked for every entry.
-	bodies, err := httpapi.CompiledBodies(spec, "ingestLogs", "ingestKongLogs")
+	bodies, err := compiledBodies(spec, "ingestLogs", "ingestKongLogs")
 	if err != nil {
 		return fmt.Errorf("compile the ingest bodies' schemas: %w", err)
 	}

@@ -2,6 +2,7 @@ package stories
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"golang.org/x/sync/errgroup"
 )
 
 // The reads of the other services, each in as few calls as their page bounds allow.
@@ -23,6 +25,57 @@ const (
 	positionsBatch = 5000
 	linesBatch     = 5000
 )
+
+// group runs independent calls at the same time, as errgroup does: an error cancels the group's
+// context, so the other calls stop early and a failing dependency answers the request in the time of
+// its own call, not of the slowest one.
+//
+// The exception is a 503 answered by a service we called: it often only relays that service's own
+// dependency (with each service its own process and the sequence service down, the scripts service
+// answers 503 to the calls that need the order). It neither cancels the others nor wins over their
+// failures, so that our own call to the service that is actually down (refused, timed out) gets to
+// fail and names it. Waiting costs at most the other calls' time, each bounded by the peer timeout.
+type group struct {
+	eg      *errgroup.Group
+	mu      sync.Mutex
+	relayed error // the first relayed 503
+}
+
+func newGroup(ctx context.Context) (*group, context.Context) {
+	eg, ctx := errgroup.WithContext(ctx)
+	return &group{eg: eg}, ctx
+}
+
+// Go runs f in its own goroutine.
+func (g *group) Go(f func() error) {
+	g.eg.Go(func() error {
+		err := f()
+		if !relayed(err) {
+			return err
+		}
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if g.relayed == nil {
+			g.relayed = err
+		}
+		return nil
+	})
+}
+
+// Wait waits for every call and returns the first error that is not a relayed 503, else the first.
+func (g *group) Wait() error {
+	if err := g.eg.Wait(); err != nil {
+		return err
+	}
+	return g.relayed
+}
+
+// relayed tells whether err is a 503 answered by a service we called, as opposed to a failure of the
+// call itself or another answer.
+func relayed(err error) bool {
+	var f *httpapi.DependencyFailure
+	return errors.As(err, &f) && f.Status == http.StatusServiceUnavailable
+}
 
 const storyScope = "story"
 

@@ -1,4 +1,4 @@
-package httpapi
+package logs
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
 const bodiesSpec = `
@@ -53,6 +55,7 @@ components:
 // TestCompiledBodiesAgreeWithKinOpenAPI checks the compiled checks against kin-openapi's own
 // validation of the same schema, value by value.
 func TestCompiledBodiesAgreeWithKinOpenAPI(t *testing.T) {
+	t.Parallel()
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(bodiesSpec))
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +64,7 @@ func TestCompiledBodiesAgreeWithKinOpenAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	schema := doc.Paths.Value("/things").Post.RequestBody.Value.Content.Get("application/json").Schema.Value
-	mw, err := CompiledBodies(doc, "createThings")
+	mw, err := compiledBodies(doc, "createThings")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +109,7 @@ func TestCompiledBodiesAgreeWithKinOpenAPI(t *testing.T) {
 		if accepted := rec.Code == http.StatusNoContent; accepted != (kinErr == nil) {
 			t.Errorf("%s: compiled check answers %d %s; kin-openapi: %v", body, rec.Code, rec.Body, kinErr)
 		}
-		if rec.Code != http.StatusNoContent && (rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), CodeValidationFailed)) {
+		if rec.Code != http.StatusNoContent && (rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), httpapi.CodeValidationFailed)) {
 			t.Errorf("%s: refused with %d %s", body, rec.Code, rec.Body)
 		}
 	}
@@ -119,7 +122,7 @@ func TestCompiledBodiesAgreeWithKinOpenAPI(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/things", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		h.ServeHTTP(rec, req)
-		if rec.Code != want || !strings.Contains(rec.Body.String(), CodeMalformedJSON) {
+		if rec.Code != want || !strings.Contains(rec.Body.String(), httpapi.CodeMalformedJSON) {
 			t.Errorf("%s: %d %s", body, rec.Code, rec.Body)
 		}
 	}
@@ -133,15 +136,16 @@ func TestCompiledBodiesAgreeWithKinOpenAPI(t *testing.T) {
 }
 
 func TestCompiledBodiesRefuseUnknownKeywords(t *testing.T) {
+	t.Parallel()
 	spec := strings.Replace(bodiesSpec, "flag: {type: boolean}", "flag: {type: boolean, not: {type: string}}", 1)
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(spec))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := CompiledBodies(doc, "createThings"); err == nil {
+	if _, err := compiledBodies(doc, "createThings"); err == nil {
 		t.Fatal("a schema with `not` compiled")
 	}
-	if _, err := CompiledBodies(doc, "noSuchOperation"); err == nil {
+	if _, err := compiledBodies(doc, "noSuchOperation"); err == nil {
 		t.Fatal("an unknown operation compiled")
 	}
 }

@@ -1,4 +1,4 @@
-package httpapi
+package logs
 
 import (
 	"bytes"
@@ -16,16 +16,18 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/segmentio/encoding/json"
+
+	"github.com/fountainai/fountainai/internal/httpapi"
 )
 
-// CompiledBodies takes the JSON request bodies of the named operations out of spec and returns a
+// compiledBodies takes the JSON request bodies of the named operations out of spec and returns a
 // middleware that validates them against the same schemas, compiled once into Go checks. kin-openapi
 // walks a schema anew for every value it checks, which for a batch of a thousand log entries costs
-// several times the work of storing them. The compiler knows the keywords our specs use and refuses
-// a schema with any other, so a spec change it cannot check fails at start, not silently; the
-// bodies it refuses get the same ErrorResponse codes. The operations must have literal paths. Pass
-// the same spec to Validator afterwards for everything else of the request.
-func CompiledBodies(spec *openapi3.T, operationIDs ...string) (func(http.Handler) http.Handler, error) {
+// several times the work of storing them. The compiler knows the keywords the logs spec uses and
+// refuses a schema with any other, so a spec change it cannot check fails at start, not silently;
+// the bodies it refuses get the same ErrorResponse codes. The operations must have literal paths.
+// Pass the same spec to httpapi.Validator afterwards for everything else of the request.
+func compiledBodies(spec *openapi3.T, operationIDs ...string) (func(http.Handler) http.Handler, error) {
 	bodies := map[string]check{} // by "METHOD /path"
 	for _, id := range operationIDs {
 		path, method, op := findOperation(spec, id)
@@ -53,17 +55,18 @@ func CompiledBodies(spec *openapi3.T, operationIDs ...string) (func(http.Handler
 				return
 			}
 			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-				WriteError(w, http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "request body must be application/json",
+				httpapi.WriteError(w, http.StatusUnsupportedMediaType, httpapi.CodeUnsupportedMediaType, "request body must be application/json",
 					fmt.Sprintf("header Content-Type %q", r.Header.Get("Content-Type")))
 				return
 			}
-			body, err := ReadBody(r)
+			body, err := httpapi.ReadBody(r)
 			if err != nil {
-				if tooLarge(err) {
-					writeTooLarge(w)
+				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+					// The strict handler's answer to a body over the limit: 413, and the connection closed.
+					httpapi.RequestErrorHandler(w, r, err)
 					return
 				}
-				WriteError(w, http.StatusBadRequest, CodeMalformedJSON, "request body could not be read", firstLine(err.Error()))
+				httpapi.WriteError(w, http.StatusBadRequest, httpapi.CodeMalformedJSON, "request body could not be read", firstLine(err.Error()))
 				return
 			}
 			var value any
@@ -72,11 +75,11 @@ func CompiledBodies(spec *openapi3.T, operationIDs ...string) (func(http.Handler
 				err = fmt.Errorf("data after the JSON value")
 			}
 			if err != nil {
-				WriteError(w, http.StatusBadRequest, CodeMalformedJSON, "request body is not valid JSON", firstLine(err.Error()))
+				httpapi.WriteError(w, http.StatusBadRequest, httpapi.CodeMalformedJSON, "request body is not valid JSON", firstLine(err.Error()))
 				return
 			}
 			if err := c(value, "body"); err != nil {
-				WriteError(w, http.StatusBadRequest, CodeValidationFailed, "request body does not match the API schema", err.Error())
+				httpapi.WriteError(w, http.StatusBadRequest, httpapi.CodeValidationFailed, "request body does not match the API schema", err.Error())
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -355,6 +358,7 @@ func findOperation(spec *openapi3.T, id string) (string, string, *openapi3.Opera
 	return "", "", nil
 }
 
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }
