@@ -13,7 +13,7 @@ import (
 )
 
 // Set holds a client of each service another may call; a service keeps those it needs. Each also
-// has the raw methods, for the few large reads whose bodies are decoded with httpapi.DecodeJSON.
+// has the raw methods, for the few large reads whose bodies are decoded with httpapi.DecodeLargeJSON.
 type Set struct {
 	Sequence   *sequenceapi.ClientWithResponses
 	Scripts    *scriptsapi.ClientWithResponses
