@@ -41,11 +41,11 @@ func (s *Server) CreateCharacterContext(ctx context.Context, req sessionsapi.Cre
 	}
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateCharacterContext201JSONResponse.VisitCreateCharacterContextResponse,
 		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateCharacterContext201JSONResponse, error) {
-			row, err := sessionsdb.New(tx).CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
+			row, err := sessionsdb.New(dbx.Interpreted(tx)).CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
 				Tenant: auth.Tenant(ctx), ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence, Context: canonical,
 			})
 			if err != nil {
-				return sessionsapi.CreateCharacterContext201JSONResponse{}, dbx.Interpret(err)
+				return sessionsapi.CreateCharacterContext201JSONResponse{}, err
 			}
 			return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("characterContexts", row.ID)}}, nil
 		})
@@ -82,24 +82,24 @@ func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.List
 			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, dbx.Interpret(err))
+			return nil, fmt.Errorf("list contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, err)
 		}
 		total, err = s.q.CharacterContextCountAtSequence(ctx, sessionsdb.CharacterContextCountAtSequenceParams{
 			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("count contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, dbx.Interpret(err))
+			return nil, fmt.Errorf("count contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, err)
 		}
 	} else {
 		rows, err = s.q.CharacterContextList(ctx, sessionsdb.CharacterContextListParams{
 			Tenant: tenant, ScriptID: p.ScriptId, CharacterID: p.CharacterId, RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list character contexts: %w", dbx.Interpret(err))
+			return nil, fmt.Errorf("list character contexts: %w", err)
 		}
 		total, err = s.q.CharacterContextCount(ctx, tenant, p.ScriptId, p.CharacterId)
 		if err != nil {
-			return nil, fmt.Errorf("count character contexts: %w", dbx.Interpret(err))
+			return nil, fmt.Errorf("count character contexts: %w", err)
 		}
 	}
 	page := sessionsapi.CharacterContextList{Items: make([]sessionsapi.CharacterContext, 0, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
@@ -119,7 +119,7 @@ func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.De
 	}
 	n, err := s.q.CharacterContextDeleteByFilter(ctx, auth.Tenant(ctx), p.ScriptId, p.CharacterId)
 	if err != nil {
-		return nil, fmt.Errorf("delete character contexts: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("delete character contexts: %w", err)
 	}
 	return sessionsapi.DeleteCharacterContexts200JSONResponse{DeletedCount: n}, nil
 }
@@ -127,7 +127,7 @@ func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.De
 // GetCharacterContext reads one character context.
 func (s *Server) GetCharacterContext(ctx context.Context, req sessionsapi.GetCharacterContextRequestObject) (sessionsapi.GetCharacterContextResponseObject, error) {
 	row, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), req.ContextId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetCharacterContext404JSONResponse{NotFoundJSONResponse: contextNotFound(req.ContextId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read character context %d: %w", req.ContextId, err)
@@ -199,7 +199,7 @@ func (s *Server) DeleteCharacterContext(ctx context.Context, req sessionsapi.Del
 	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	n, err := s.q.CharacterContextDelete(ctx, auth.Tenant(ctx), req.ContextId, ifv)
 	if err != nil {
-		return nil, fmt.Errorf("delete character context %d: %w", req.ContextId, dbx.Interpret(err))
+		return nil, fmt.Errorf("delete character context %d: %w", req.ContextId, err)
 	}
 	if n == 0 {
 		miss, err := s.contextMiss(ctx, req.ContextId, ifv)
@@ -243,7 +243,7 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 		}
 	}
 	cur, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return changeResult{status: http.StatusNotFound, problem: sessionsapi.ErrorResponse(contextNotFound(id))}, nil
 	} else if err != nil {
 		return changeResult{}, fmt.Errorf("read character context %d: %w", id, err)
@@ -271,7 +271,7 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 		return changeResult{status: http.StatusUnprocessableEntity, problem: sessionsapi.ErrorResponse(*unresolved)}, nil
 	}
 	row, err := write(ifv, canonical)
-	switch err = dbx.Interpret(err); {
+	switch {
 	case errors.Is(err, dbx.ErrConflict):
 		body, err := s.contextExists(ctx, script, character, start)
 		if err != nil {
@@ -300,7 +300,7 @@ func (s *Server) contextMiss(ctx context.Context, id int64, ifv *int64) (miss, e
 		return miss{}, nil
 	}
 	row, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return miss{}, nil
 	} else if err != nil {
 		return miss{}, fmt.Errorf("read character context %d: %w", id, err)
@@ -314,7 +314,7 @@ func (s *Server) contextExists(ctx context.Context, scriptID, characterID, start
 	other, err := s.q.CharacterContextGetByStart(ctx, sessionsdb.CharacterContextGetByStartParams{
 		Tenant: auth.Tenant(ctx), ScriptID: scriptID, CharacterID: characterID, StartSequence: start,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		// Deleted again since it refused the write: still a conflict of that moment.
 		return errBody(codeContextExists, "the character already has a context at this start position", where), nil
 	} else if err != nil {

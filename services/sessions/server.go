@@ -47,7 +47,7 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer, sc
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Server{pool: pool, q: sessionsdb.New(pool), log: logger, scripts: scripts, characters: characters, writes: writes}
+	return &Server{pool: pool, q: sessionsdb.New(dbx.Interpreted(pool)), log: logger, scripts: scripts, characters: characters, writes: writes}
 }
 
 // Service describes the Session & Context Service to the fountain binary.

@@ -42,11 +42,11 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 	}
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateSession201JSONResponse.VisitCreateSessionResponse,
 		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateSession201JSONResponse, error) {
-			row, err := sessionsdb.New(tx).SessionCreate(ctx, sessionsdb.SessionCreateParams{
+			row, err := sessionsdb.New(dbx.Interpreted(tx)).SessionCreate(ctx, sessionsdb.SessionCreateParams{
 				Tenant: auth.Tenant(ctx), UserID: b.UserId, Context: text, ContextData: canonical,
 			})
 			if err != nil {
-				return sessionsapi.CreateSession201JSONResponse{}, dbx.Interpret(err)
+				return sessionsapi.CreateSession201JSONResponse{}, err
 			}
 			return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("sessions", row.ID)}}, nil
 		})
@@ -62,11 +62,11 @@ func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsR
 	tenant, user := auth.Tenant(ctx), req.Params.UserId
 	rows, err := s.q.SessionList(ctx, sessionsdb.SessionListParams{Tenant: tenant, UserID: user, RowOffset: offset, RowLimit: int64(limit)})
 	if err != nil {
-		return nil, fmt.Errorf("list sessions: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("list sessions: %w", err)
 	}
 	total, err := s.q.SessionCount(ctx, tenant, user)
 	if err != nil {
-		return nil, fmt.Errorf("count sessions: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("count sessions: %w", err)
 	}
 	page := sessionsapi.SessionList{Sessions: make([]sessionsapi.Session, 0, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
 	for _, r := range rows {
@@ -78,7 +78,7 @@ func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsR
 // GetSession reads one session.
 func (s *Server) GetSession(ctx context.Context, req sessionsapi.GetSessionRequestObject) (sessionsapi.GetSessionResponseObject, error) {
 	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), req.SessionId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetSession404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
@@ -97,7 +97,7 @@ func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSess
 	row, err := s.q.SessionReplace(ctx, sessionsdb.SessionReplaceParams{
 		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
 		if err != nil {
 			return nil, err
@@ -123,7 +123,7 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
 		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
 		if err != nil {
 			return nil, err
@@ -143,7 +143,7 @@ func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessio
 	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
 	n, err := s.q.SessionDelete(ctx, auth.Tenant(ctx), req.SessionId, ifv)
 	if err != nil {
-		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, dbx.Interpret(err))
+		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, err)
 	}
 	if n == 0 {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
@@ -162,7 +162,7 @@ func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessio
 // the version a client needs to replace it safely.
 func (s *Server) GetSessionContext(ctx context.Context, req sessionsapi.GetSessionContextRequestObject) (sessionsapi.GetSessionContextResponseObject, error) {
 	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), req.SessionId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetSessionContext404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
@@ -182,7 +182,7 @@ func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.Repl
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
 		Tenant: auth.Tenant(ctx), ID: req.SessionId, Context: &b.Context, ContextData: canonical, IfVersion: ifv,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
 		if err != nil {
 			return nil, err
@@ -228,7 +228,7 @@ func (s *Server) sessionMiss(ctx context.Context, id int64, ifv *int64) (miss, e
 		return miss{}, nil
 	}
 	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return miss{}, nil
 	} else if err != nil {
 		return miss{}, fmt.Errorf("read session %d: %w", id, err)
