@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/auth"
@@ -79,25 +81,25 @@ func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.List
 				codeFilterRequired, "atSequence needs scriptId", "story positions are numbered per script"))}, nil
 		}
 		rows, err = s.q.CharacterContextListAtSequence(ctx, sessionsdb.CharacterContextListAtSequenceParams{
-			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
+			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: dbx.Int8(p.CharacterId), AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, err)
 		}
 		total, err = s.q.CharacterContextCountAtSequence(ctx, sessionsdb.CharacterContextCountAtSequenceParams{
-			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence,
+			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: dbx.Int8(p.CharacterId), AtSequence: *p.AtSequence,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("count contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, err)
 		}
 	} else {
 		rows, err = s.q.CharacterContextList(ctx, sessionsdb.CharacterContextListParams{
-			Tenant: tenant, ScriptID: p.ScriptId, CharacterID: p.CharacterId, RowLimit: int64(limit), RowOffset: offset,
+			Tenant: tenant, ScriptID: dbx.Int8(p.ScriptId), CharacterID: dbx.Int8(p.CharacterId), RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list character contexts: %w", err)
 		}
-		total, err = s.q.CharacterContextCount(ctx, tenant, p.ScriptId, p.CharacterId)
+		total, err = s.q.CharacterContextCount(ctx, tenant, dbx.Int8(p.ScriptId), dbx.Int8(p.CharacterId))
 		if err != nil {
 			return nil, fmt.Errorf("count character contexts: %w", err)
 		}
@@ -117,7 +119,7 @@ func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.De
 		return sessionsapi.DeleteCharacterContexts400JSONResponse{BadRequestJSONResponse: sessionsapi.BadRequestJSONResponse(errBody(
 			codeFilterRequired, "scriptId or characterId is required", "a bulk delete without a filter would empty the service"))}, nil
 	}
-	n, err := s.q.CharacterContextDeleteByFilter(ctx, auth.Tenant(ctx), p.ScriptId, p.CharacterId)
+	n, err := s.q.CharacterContextDeleteByFilter(ctx, auth.Tenant(ctx), dbx.Int8(p.ScriptId), dbx.Int8(p.CharacterId))
 	if err != nil {
 		return nil, fmt.Errorf("delete character contexts: %w", err)
 	}
@@ -140,7 +142,7 @@ func (s *Server) ReplaceCharacterContext(ctx context.Context, req sessionsapi.Re
 	b := req.Body
 	res, err := s.changeContext(ctx, req.ContextId, req.Params.IfMatch, contextChange{
 		scriptID: &b.ScriptId, characterID: &b.CharacterId, startSequence: &b.StartSequence, context: &b.Context,
-	}, func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
+	}, func(ifv pgtype.Int8, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
 		return s.q.CharacterContextReplace(ctx, sessionsdb.CharacterContextReplaceParams{
 			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
 			Context: canonical, IfVersion: ifv,
@@ -169,9 +171,9 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 	b := req.Body
 	res, err := s.changeContext(ctx, req.ContextId, req.Params.IfMatch, contextChange{
 		scriptID: b.ScriptId, characterID: b.CharacterId, startSequence: b.StartSequence, context: b.Context,
-	}, func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
+	}, func(ifv pgtype.Int8, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
 		return s.q.CharacterContextUpdate(ctx, sessionsdb.CharacterContextUpdateParams{
-			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
+			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: dbx.Int8(b.ScriptId), CharacterID: dbx.Int8(b.CharacterId), StartSequence: dbx.Int8(b.StartSequence),
 			Context: canonical, IfVersion: ifv,
 		})
 	})
@@ -196,7 +198,7 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 // DeleteCharacterContext deletes one character context; from its start on, the character's previous
 // context is in force again.
 func (s *Server) DeleteCharacterContext(ctx context.Context, req sessionsapi.DeleteCharacterContextRequestObject) (sessionsapi.DeleteCharacterContextResponseObject, error) {
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	n, err := s.q.CharacterContextDelete(ctx, auth.Tenant(ctx), req.ContextId, ifv)
 	if err != nil {
 		return nil, fmt.Errorf("delete character context %d: %w", req.ContextId, err)
@@ -233,7 +235,7 @@ type changeResult struct {
 // asking other services, and so that only references that change are checked; the UPDATE's own
 // version guard still decides a race with another writer.
 func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c contextChange,
-	write func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error),
+	write func(ifv pgtype.Int8, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error),
 ) (changeResult, error) {
 	var canonical json.RawMessage
 	if c.context != nil {
@@ -248,8 +250,8 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 	} else if err != nil {
 		return changeResult{}, fmt.Errorf("read character context %d: %w", id, err)
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(ifMatch))
-	if ifv != nil && *ifv != cur.Version {
+	ifv := dbx.IfMatch(ifMatch)
+	if ifv.Valid && ifv.Int64 != cur.Version {
 		return changeResult{status: http.StatusPreconditionFailed, problem: sessionsapi.ErrorResponse(miss{stale: true, current: cur.Version}.preconditionFailed())}, nil
 	}
 	script, character, start := cur.ScriptID, cur.CharacterID, cur.StartSequence
@@ -295,8 +297,8 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 }
 
 // contextMiss tells why a guarded write of character context id matched no row, as sessionMiss.
-func (s *Server) contextMiss(ctx context.Context, id int64, ifv *int64) (miss, error) {
-	if ifv == nil {
+func (s *Server) contextMiss(ctx context.Context, id int64, ifv pgtype.Int8) (miss, error) {
+	if !ifv.Valid {
 		return miss{}, nil
 	}
 	row, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), id)

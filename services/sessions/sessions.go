@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/auth"
@@ -59,7 +61,7 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 // ListSessions pages through sessions in id order, optionally those of one user.
 func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsRequestObject) (sessionsapi.ListSessionsResponseObject, error) {
 	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
-	tenant, user := auth.Tenant(ctx), req.Params.UserId
+	tenant, user := auth.Tenant(ctx), dbx.Int8(req.Params.UserId)
 	rows, err := s.q.SessionList(ctx, sessionsdb.SessionListParams{Tenant: tenant, UserID: user, RowOffset: offset, RowLimit: int64(limit)})
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
@@ -93,7 +95,7 @@ func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSess
 	if problem != "" {
 		return sessionsapi.ReplaceSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	row, err := s.q.SessionReplace(ctx, sessionsdb.SessionReplaceParams{
 		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
@@ -119,9 +121,9 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 	if problem != "" {
 		return sessionsapi.UpdateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
-		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
+		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: dbx.Int8(b.UserId), Context: dbx.Text(b.Context), ContextData: canonical, IfVersion: ifv,
 	})
 	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
@@ -140,7 +142,7 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 
 // DeleteSession deletes a session; nothing depends on one.
 func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessionRequestObject) (sessionsapi.DeleteSessionResponseObject, error) {
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	n, err := s.q.SessionDelete(ctx, auth.Tenant(ctx), req.SessionId, ifv)
 	if err != nil {
 		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, err)
@@ -178,9 +180,9 @@ func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.Repl
 	if problem != "" {
 		return sessionsapi.ReplaceSessionContext400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
-		Tenant: auth.Tenant(ctx), ID: req.SessionId, Context: &b.Context, ContextData: canonical, IfVersion: ifv,
+		Tenant: auth.Tenant(ctx), ID: req.SessionId, Context: dbx.Text(&b.Context), ContextData: canonical, IfVersion: ifv,
 	})
 	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
@@ -223,8 +225,8 @@ func (m miss) preconditionFailed() sessionsapi.PreconditionFailedJSONResponse {
 
 // sessionMiss tells why a guarded write of session id matched no row: without If-Match only a
 // missing session can be the reason; with it, the session may exist with another version.
-func (s *Server) sessionMiss(ctx context.Context, id int64, ifv *int64) (miss, error) {
-	if ifv == nil {
+func (s *Server) sessionMiss(ctx context.Context, id int64, ifv pgtype.Int8) (miss, error) {
+	if !ifv.Valid {
 		return miss{}, nil
 	}
 	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), id)
