@@ -6,11 +6,13 @@ package sessionsdb
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Querier interface {
 	// CharacterContextCount counts what CharacterContextList pages through.
-	CharacterContextCount(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error)
+	CharacterContextCount(ctx context.Context, tenant string, scriptID pgtype.Int8, characterID pgtype.Int8) (int64, error)
 	// CharacterContextCountAtSequence counts what CharacterContextListAtSequence pages through: the
 	// characters of the script that have a context starting at or before at_sequence.
 	CharacterContextCountAtSequence(ctx context.Context, arg CharacterContextCountAtSequenceParams) (int64, error)
@@ -19,11 +21,11 @@ type Querier interface {
 	CharacterContextCreate(ctx context.Context, arg CharacterContextCreateParams) (SessionsCharacterContext, error)
 	// CharacterContextDelete deletes a character context, only if it still has if_version (when given);
 	// 0 rows means it does not exist or has another version.
-	CharacterContextDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error)
+	CharacterContextDelete(ctx context.Context, tenant string, iD int64, ifVersion pgtype.Int8) (int64, error)
 	// CharacterContextDeleteByFilter deletes every context of a script and/or a character (cascades from
 	// the scripts and characters services). With neither filter it deletes nothing, so a caller's bug
 	// cannot empty the table.
-	CharacterContextDeleteByFilter(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error)
+	CharacterContextDeleteByFilter(ctx context.Context, tenant string, scriptID pgtype.Int8, characterID pgtype.Int8) (int64, error)
 	// CharacterContextGetByID reads one character context of the tenant; another tenant's is not found.
 	CharacterContextGetByID(ctx context.Context, tenant string, iD int64) (SessionsCharacterContext, error)
 	// CharacterContextGetByStart reads the context of a character in a script that starts at
@@ -43,12 +45,12 @@ type Querier interface {
 	// context still has if_version (when given). A given context replaces the whole object.
 	CharacterContextUpdate(ctx context.Context, arg CharacterContextUpdateParams) (SessionsCharacterContext, error)
 	// SessionCount counts what SessionList pages through.
-	SessionCount(ctx context.Context, tenant string, userID *int64) (int64, error)
+	SessionCount(ctx context.Context, tenant string, userID pgtype.Int8) (int64, error)
 	// SessionCreate stores a new session at version 1.
 	SessionCreate(ctx context.Context, arg SessionCreateParams) (SessionsSession, error)
 	// SessionDelete deletes a session, only if it still has if_version (when given); 0 rows means it does
 	// not exist or has another version.
-	SessionDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error)
+	SessionDelete(ctx context.Context, tenant string, iD int64, ifVersion pgtype.Int8) (int64, error)
 	// SessionGetByID reads one session of the tenant; another tenant's is not found.
 	SessionGetByID(ctx context.Context, tenant string, iD int64) (SessionsSession, error)
 	// SessionList pages through the tenant's sessions in id order, optionally of one user.

@@ -8,6 +8,8 @@ package sessionsdb
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const characterContextCount = `-- name: CharacterContextCount :one
@@ -19,7 +21,7 @@ WHERE tenant = $1
 `
 
 // CharacterContextCount counts what CharacterContextList pages through.
-func (q *Queries) CharacterContextCount(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error) {
+func (q *Queries) CharacterContextCount(ctx context.Context, tenant string, scriptID pgtype.Int8, characterID pgtype.Int8) (int64, error) {
 	row := q.db.QueryRow(ctx, characterContextCount, tenant, scriptID, characterID)
 	var count int64
 	err := row.Scan(&count)
@@ -37,7 +39,7 @@ WHERE tenant = $1 AND script_id = $2
 type CharacterContextCountAtSequenceParams struct {
 	Tenant      string
 	ScriptID    int64
-	CharacterID *int64
+	CharacterID pgtype.Int8
 	AtSequence  int64
 }
 
@@ -102,7 +104,7 @@ WHERE tenant = $1 AND id = $2
 
 // CharacterContextDelete deletes a character context, only if it still has if_version (when given);
 // 0 rows means it does not exist or has another version.
-func (q *Queries) CharacterContextDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error) {
+func (q *Queries) CharacterContextDelete(ctx context.Context, tenant string, iD int64, ifVersion pgtype.Int8) (int64, error) {
 	result, err := q.db.Exec(ctx, characterContextDelete, tenant, iD, ifVersion)
 	if err != nil {
 		return 0, err
@@ -121,7 +123,7 @@ WHERE tenant = $1
 // CharacterContextDeleteByFilter deletes every context of a script and/or a character (cascades from
 // the scripts and characters services). With neither filter it deletes nothing, so a caller's bug
 // cannot empty the table.
-func (q *Queries) CharacterContextDeleteByFilter(ctx context.Context, tenant string, scriptID *int64, characterID *int64) (int64, error) {
+func (q *Queries) CharacterContextDeleteByFilter(ctx context.Context, tenant string, scriptID pgtype.Int8, characterID pgtype.Int8) (int64, error) {
 	result, err := q.db.Exec(ctx, characterContextDeleteByFilter, tenant, scriptID, characterID)
 	if err != nil {
 		return 0, err
@@ -203,8 +205,8 @@ LIMIT $5::bigint OFFSET $4::bigint
 
 type CharacterContextListParams struct {
 	Tenant      string
-	ScriptID    *int64
-	CharacterID *int64
+	ScriptID    pgtype.Int8
+	CharacterID pgtype.Int8
 	RowOffset   int64
 	RowLimit    int64
 }
@@ -267,7 +269,7 @@ LIMIT $6::bigint OFFSET $5::bigint
 type CharacterContextListAtSequenceParams struct {
 	Tenant      string
 	ScriptID    int64
-	CharacterID *int64
+	CharacterID pgtype.Int8
 	AtSequence  int64
 	RowOffset   int64
 	RowLimit    int64
@@ -329,7 +331,7 @@ type CharacterContextReplaceParams struct {
 	Context       json.RawMessage
 	Tenant        string
 	ID            int64
-	IfVersion     *int64
+	IfVersion     pgtype.Int8
 }
 
 // CharacterContextReplace sets every field and bumps the version, only if the context still has
@@ -373,13 +375,13 @@ RETURNING id, script_id, character_id, start_sequence, context, version, created
 `
 
 type CharacterContextUpdateParams struct {
-	ScriptID      *int64
-	CharacterID   *int64
-	StartSequence *int64
+	ScriptID      pgtype.Int8
+	CharacterID   pgtype.Int8
+	StartSequence pgtype.Int8
 	Context       json.RawMessage
 	Tenant        string
 	ID            int64
-	IfVersion     *int64
+	IfVersion     pgtype.Int8
 }
 
 // CharacterContextUpdate sets the fields given (NULL keeps a field) and bumps the version, only if the
@@ -417,7 +419,7 @@ WHERE tenant = $1
 `
 
 // SessionCount counts what SessionList pages through.
-func (q *Queries) SessionCount(ctx context.Context, tenant string, userID *int64) (int64, error) {
+func (q *Queries) SessionCount(ctx context.Context, tenant string, userID pgtype.Int8) (int64, error) {
 	row := q.db.QueryRow(ctx, sessionCount, tenant, userID)
 	var count int64
 	err := row.Scan(&count)
@@ -467,7 +469,7 @@ WHERE tenant = $1 AND id = $2
 
 // SessionDelete deletes a session, only if it still has if_version (when given); 0 rows means it does
 // not exist or has another version.
-func (q *Queries) SessionDelete(ctx context.Context, tenant string, iD int64, ifVersion *int64) (int64, error) {
+func (q *Queries) SessionDelete(ctx context.Context, tenant string, iD int64, ifVersion pgtype.Int8) (int64, error) {
 	result, err := q.db.Exec(ctx, sessionDelete, tenant, iD, ifVersion)
 	if err != nil {
 		return 0, err
@@ -509,7 +511,7 @@ LIMIT $4::bigint OFFSET $3::bigint
 
 type SessionListParams struct {
 	Tenant    string
-	UserID    *int64
+	UserID    pgtype.Int8
 	RowOffset int64
 	RowLimit  int64
 }
@@ -564,7 +566,7 @@ type SessionReplaceParams struct {
 	ContextData json.RawMessage
 	Tenant      string
 	ID          int64
-	IfVersion   *int64
+	IfVersion   pgtype.Int8
 }
 
 // SessionReplace sets every field and bumps the version, only if the session still has if_version
@@ -605,12 +607,12 @@ RETURNING id, user_id, context, context_data, version, created_at, updated_at, t
 `
 
 type SessionUpdateParams struct {
-	UserID      *int64
-	Context     *string
+	UserID      pgtype.Int8
+	Context     pgtype.Text
 	ContextData json.RawMessage
 	Tenant      string
 	ID          int64
-	IfVersion   *int64
+	IfVersion   pgtype.Int8
 }
 
 // SessionUpdate sets the fields given (NULL keeps a field) and bumps the version, only if the session

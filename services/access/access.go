@@ -37,7 +37,7 @@ var _ accessapi.StrictServerInterface = (*Server)(nil)
 // NewServer manages the keys stored in pool; keys, when given, is the process's key store, told of
 // revocations so that they hold at once here.
 func NewServer(pool *pgxpool.Pool, keys *auth.KeyStore) *Server {
-	return &Server{pool: pool, q: authdb.New(pool), keys: keys}
+	return &Server{pool: pool, q: authdb.New(dbx.Interpreted(pool)), keys: keys}
 }
 
 // Service describes the Access Service to the fountain binary.
@@ -123,7 +123,7 @@ func (s *Server) ListKeys(ctx context.Context, req accessapi.ListKeysRequestObje
 	}
 	rows, err := s.q.KeyList(ctx, auth.OfTenant(caller(ctx).Tenant), int32(offset), int32(limit))
 	if err != nil {
-		return nil, fmt.Errorf("list API keys: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("list API keys: %w", err)
 	}
 	out := accessapi.ListKeys200JSONResponse{Keys: make([]accessapi.ApiKey, len(rows)), Limit: limit, Offset: offset}
 	for i, r := range rows {
@@ -135,7 +135,7 @@ func (s *Server) ListKeys(ctx context.Context, req accessapi.ListKeysRequestObje
 		// Past the last page the window holds no row to carry the count.
 		all, err := s.q.KeyList(ctx, auth.OfTenant(caller(ctx).Tenant), 0, 1)
 		if err != nil {
-			return nil, fmt.Errorf("count API keys: %w", dbx.Interpret(err))
+			return nil, fmt.Errorf("count API keys: %w", err)
 		}
 		if len(all) > 0 {
 			out.TotalCount = all[0].TotalCount
@@ -146,7 +146,7 @@ func (s *Server) ListKeys(ctx context.Context, req accessapi.ListKeysRequestObje
 
 func (s *Server) GetKey(ctx context.Context, req accessapi.GetKeyRequestObject) (accessapi.GetKeyResponseObject, error) {
 	row, err := s.q.KeyGet(ctx, req.KeyId, auth.OfTenant(caller(ctx).Tenant))
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return accessapi.GetKey404JSONResponse{NotFoundJSONResponse: notFound(req.KeyId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read API key: %w", err)
@@ -156,7 +156,7 @@ func (s *Server) GetKey(ctx context.Context, req accessapi.GetKeyRequestObject) 
 
 func (s *Server) RevokeKey(ctx context.Context, req accessapi.RevokeKeyRequestObject) (accessapi.RevokeKeyResponseObject, error) {
 	_, err := s.q.KeyRevoke(ctx, req.KeyId, auth.OfTenant(caller(ctx).Tenant))
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return accessapi.RevokeKey404JSONResponse{NotFoundJSONResponse: notFound(req.KeyId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("revoke API key: %w", err)

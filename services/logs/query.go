@@ -115,7 +115,7 @@ func (s *Server) read(ctx context.Context, fn func(q *logsdb.Queries) error) err
 		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
 			return err
 		}
-		return fn(s.q.WithTx(tx))
+		return fn(logsdb.New(dbx.Interpreted(tx)))
 	})
 }
 

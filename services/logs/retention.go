@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fountainai/fountainai/gen/logsdb"
+	"github.com/fountainai/fountainai/internal/dbx"
 )
 
 // DefaultRetention is how long entries are kept when the deployment does not say.
@@ -128,7 +129,7 @@ func (r *Retention) Pass(ctx context.Context, now time.Time) (Pass, error) {
 		}
 	}()
 
-	names, err := logsdb.New(conn).PartitionList(ctx)
+	names, err := logsdb.New(dbx.Interpreted(conn)).PartitionList(ctx)
 	if err != nil {
 		return p, fmt.Errorf("list partitions: %w", err)
 	}
@@ -170,7 +171,7 @@ func (r *Retention) Pass(ctx context.Context, now time.Time) (Pass, error) {
 			p.Postponed = append(p.Postponed, name)
 		}
 	}
-	q := logsdb.New(conn)
+	q := logsdb.New(dbx.Interpreted(conn))
 	for {
 		n, err := q.DefaultPartitionDeleteExpired(ctx, horizon, defaultDeleteBatch)
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/fountainai/fountainai/api"
 	"github.com/fountainai/fountainai/gen/logsapi"
-	"github.com/fountainai/fountainai/gen/logsdb"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/internal/write"
@@ -26,7 +25,6 @@ const Name = "logs"
 // Server implements the generated strict server interface.
 type Server struct {
 	pool   *pgxpool.Pool
-	q      *logsdb.Queries
 	writes *write.Writer
 	log    *slog.Logger
 }
@@ -39,8 +37,7 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer) *S
 	if logger == nil {
 		logger = slog.Default()
 	}
-	q := logsdb.New(pool)
-	return &Server{pool: pool, q: q, writes: writes, log: logger}
+	return &Server{pool: pool, writes: writes, log: logger}
 }
 
 // Service describes the Logging Service to the fountain binary. Its retention runs apart from the

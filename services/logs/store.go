@@ -29,14 +29,14 @@ func ingestLane(source string) write.Lane {
 // insert stores b in one statement: scalars for a single entry, the most frequent body, which cost
 // less to send and plan than one-element arrays.
 func insert(ctx context.Context, tx *write.Tx, b *batch) error {
-	q := logsdb.New(tx)
+	q := logsdb.New(dbx.Interpreted(tx))
 	p := &b.params
 	if len(p.Timestamps) != 1 {
 		n, err := q.EntryInsertBatch(ctx, *p)
 		if err == nil && n != int64(len(p.Timestamps)) {
 			err = fmt.Errorf("stored %d of %d entries", n, len(p.Timestamps))
 		}
-		return dbx.Interpret(err)
+		return err
 	}
 	one := logsdb.EntryInsertParams{
 		Ts: p.Timestamps[0], Source: p.Source, Service: p.Services[0], Method: p.Methods[0], Path: p.Paths[0],
@@ -47,5 +47,5 @@ func insert(ctx context.Context, tx *write.Tx, b *batch) error {
 	if len(p.Raws) == 1 {
 		one.Raw = p.Raws[0]
 	}
-	return dbx.Interpret(q.EntryInsert(ctx, one))
+	return q.EntryInsert(ctx, one)
 }

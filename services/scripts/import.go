@@ -467,10 +467,10 @@ func limit(e *fountain.Element, rule, text string, lo, hi int) *fountain.SyntaxE
 // store writes the plan in tx and renders the answer.
 func (p *importPlan) store(ctx context.Context, tx *write.Tx, tenant string) (scriptsapi.ImportScript201JSONResponse, error) {
 	var zero scriptsapi.ImportScript201JSONResponse
-	q := scriptsdb.New(tx)
+	q := scriptsdb.New(dbx.Interpreted(tx))
 	script, err := q.ImportScript(ctx, scriptsdb.ImportScriptParams{Tenant: tenant, Title: p.title, Author: dbx.Text(nonEmpty(p.author)), TitlePage: p.titlePage})
 	if err != nil {
-		return zero, fmt.Errorf("store the script: %w", dbx.Interpret(err))
+		return zero, fmt.Errorf("store the script: %w", err)
 	}
 	sectionIDs, err := p.storeSections(ctx, q, tenant, script.ID)
 	if err != nil {
@@ -534,7 +534,7 @@ func (p *importPlan) storeSections(ctx context.Context, q *scriptsdb.Queries, te
 	}
 	ids, err := q.ImportSections(ctx, a)
 	if err != nil {
-		return nil, fmt.Errorf("store the section headings: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("store the section headings: %w", err)
 	}
 	slices.Sort(ids) // identity ids ascend in insertion order, which is the array's
 	return ids, nil
@@ -555,7 +555,7 @@ func (p *importPlan) storeTransitions(ctx context.Context, q *scriptsdb.Queries,
 	}
 	ids, err := q.ImportTransitions(ctx, a)
 	if err != nil {
-		return nil, fmt.Errorf("store the transitions: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("store the transitions: %w", err)
 	}
 	slices.Sort(ids)
 	return ids, nil
@@ -591,9 +591,9 @@ func (p *importPlan) storeLines(ctx context.Context, tx *write.Tx, tenant string
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode the lines: %w", err)
 	}
-	rows, err := characterimportdb.New(tx).ImportLines(ctx, tenant, scriptID, p.characterDesc, js)
+	rows, err := characterimportdb.New(dbx.Interpreted(tx)).ImportLines(ctx, tenant, scriptID, p.characterDesc, js)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store the characters and lines: %w", dbx.Interpret(err))
+		return nil, nil, fmt.Errorf("store the characters and lines: %w", err)
 	}
 	ids := make([]int64, len(lines))
 	for _, r := range rows {
@@ -632,14 +632,14 @@ func (p *importPlan) storeLines(ctx context.Context, tx *write.Tx, tenant string
 // place puts the headings into the script's sections order and the story elements into its story
 // order, each in the order written.
 func (p *importPlan) place(ctx context.Context, tx *write.Tx, tenant string, scriptID int64, sectionIDs, transitionIDs, lineIDs []int64) error {
-	q := placementdb.New(tx)
+	q := placementdb.New(dbx.Interpreted(tx))
 	if len(sectionIDs) > 0 {
 		types := make([]string, len(sectionIDs))
 		for i := range types {
 			types[i] = "section"
 		}
 		if _, err := q.Append(ctx, placementdb.AppendParams{Tenant: tenant, ScriptID: scriptID, Scope: string(placement.Sections), ElementTypes: types, ElementIds: sectionIDs}); err != nil {
-			return fmt.Errorf("place the section headings: %w", dbx.Interpret(err))
+			return fmt.Errorf("place the section headings: %w", err)
 		}
 	}
 	if len(p.story) == 0 {
@@ -658,7 +658,7 @@ func (p *importPlan) place(ctx context.Context, tx *write.Tx, tenant string, scr
 		}
 	}
 	if _, err := q.Append(ctx, placementdb.AppendParams{Tenant: tenant, ScriptID: scriptID, Scope: string(placement.Story), ElementTypes: types, ElementIds: ids}); err != nil {
-		return fmt.Errorf("place the story: %w", dbx.Interpret(err))
+		return fmt.Errorf("place the story: %w", err)
 	}
 	return nil
 }

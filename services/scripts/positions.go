@@ -40,7 +40,7 @@ func createPositioned[R, C any](ctx context.Context, s *Server, el positioned, s
 	}
 	return write.Do(ctx, s.writes, placement.Lane(scriptID, el.order, at), render, func(ctx context.Context, tx *write.Tx) (C, error) {
 		var zero C
-		row, id, err := insert(ctx, scriptsdb.New(tx))
+		row, id, err := insert(ctx, scriptsdb.New(dbx.Interpreted(tx)))
 		if err != nil {
 			return zero, err
 		}
@@ -56,7 +56,7 @@ func createPositioned[R, C any](ctx context.Context, s *Server, el positioned, s
 // expected refusal as an *httpapi.Failure.
 func (s *Server) deletePositioned(ctx context.Context, el positioned, id int64, del func(context.Context, *scriptsdb.Queries) error) error {
 	return dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := del(ctx, scriptsdb.New(tx)); err != nil {
+		if err := del(ctx, scriptsdb.New(dbx.Interpreted(tx))); err != nil {
 			return err
 		}
 		return placement.Release(ctx, tx, string(el.typ), []int64{id})

@@ -47,11 +47,11 @@ func (s *Server) ListScripts(ctx context.Context, req scriptsapi.ListScriptsRequ
 	tenant, title, author := auth.Tenant(ctx), dbx.Text(p.Title), dbx.Text(p.Author)
 	rows, err := s.q.ScriptList(ctx, scriptsdb.ScriptListParams{Tenant: tenant, Title: title, Author: author, RowLimit: int64(limit), RowOffset: offset})
 	if err != nil {
-		return nil, fmt.Errorf("list scripts: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("list scripts: %w", err)
 	}
 	total, err := s.q.ScriptCount(ctx, tenant, title, author)
 	if err != nil {
-		return nil, fmt.Errorf("count scripts: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("count scripts: %w", err)
 	}
 	page := scriptsapi.ScriptPage{Scripts: make([]scriptsapi.Script, 0, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
 	for _, r := range rows {
@@ -73,14 +73,14 @@ func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRe
 	}
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, scriptsapi.CreateScript201JSONResponse.VisitCreateScriptResponse,
 		func(ctx context.Context, tx *write.Tx) (scriptsapi.CreateScript201JSONResponse, error) {
-			row, err := scriptsdb.New(tx).ScriptCreate(ctx, scriptsdb.ScriptCreateParams{
+			row, err := scriptsdb.New(dbx.Interpreted(tx)).ScriptCreate(ctx, scriptsdb.ScriptCreateParams{
 				Tenant: tenant, Title: b.Title, Author: dbx.Text(b.Author), Description: dbx.Text(b.Description), TitlePage: titlePage,
 			})
 			if dbx.ConstraintName(err) == ckTitlePage {
 				return scriptsapi.CreateScript201JSONResponse{}, titlePageTooLarge()
 			}
 			if err != nil {
-				return scriptsapi.CreateScript201JSONResponse{}, dbx.Interpret(err)
+				return scriptsapi.CreateScript201JSONResponse{}, err
 			}
 			body, err := scriptBody(row)
 			if err != nil {
@@ -103,7 +103,7 @@ func (s *Server) CreateScript(ctx context.Context, req scriptsapi.CreateScriptRe
 // GetScript reads one script.
 func (s *Server) GetScript(ctx context.Context, req scriptsapi.GetScriptRequestObject) (scriptsapi.GetScriptResponseObject, error) {
 	row, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), req.ScriptId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return scriptsapi.GetScript404JSONResponse{NotFoundJSONResponse: scriptNotFound(req.ScriptId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read script %d: %w", req.ScriptId, err)
@@ -119,7 +119,7 @@ func (s *Server) GetScript(ctx context.Context, req scriptsapi.GetScriptRequestO
 // (found false) or has another version than If-Match named (current).
 func (s *Server) scriptWriteMissed(ctx context.Context, id int64) (current int64, found bool, err error) {
 	row, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return 0, false, nil
 	} else if err != nil {
 		return 0, false, fmt.Errorf("read script %d: %w", id, err)
@@ -141,7 +141,7 @@ func (s *Server) UpdateScript(ctx context.Context, req scriptsapi.UpdateScriptRe
 	if dbx.ConstraintName(err) == ckTitlePage {
 		return scriptsapi.UpdateScript400JSONResponse{BadRequestJSONResponse: httpapi.Body[scriptsapi.BadRequestJSONResponse](titlePageTooLarge())}, nil
 	}
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		current, found, err := s.scriptWriteMissed(ctx, req.ScriptId)
 		switch {
 		case err != nil:
@@ -174,7 +174,7 @@ func (s *Server) ReplaceScript(ctx context.Context, req scriptsapi.ReplaceScript
 	if dbx.ConstraintName(err) == ckTitlePage {
 		return scriptsapi.ReplaceScript400JSONResponse{BadRequestJSONResponse: httpapi.Body[scriptsapi.BadRequestJSONResponse](titlePageTooLarge())}, nil
 	}
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		current, found, err := s.scriptWriteMissed(ctx, req.ScriptId)
 		switch {
 		case err != nil:
@@ -202,7 +202,7 @@ func (s *Server) DeleteScript(ctx context.Context, req scriptsapi.DeleteScriptRe
 	want := dbx.IfMatch(req.Params.IfMatch)
 	// If-Match is checked before anything is deleted (and again when the script row goes).
 	cur, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return scriptsapi.DeleteScript404JSONResponse{NotFoundJSONResponse: scriptNotFound(id)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read script %d: %w", id, err)
@@ -245,9 +245,9 @@ func (s *Server) DeleteScript(ctx context.Context, req scriptsapi.DeleteScriptRe
 func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int8, cascade bool) error {
 	tenant := auth.Tenant(ctx)
 	return dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := scriptsdb.New(tx)
+		q := scriptsdb.New(dbx.Interpreted(tx))
 		cur, err := q.ScriptLockByID(ctx, tenant, id)
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		if errors.Is(err, dbx.ErrNotFound) {
 			return failureOf(http.StatusNotFound, scriptsapi.ErrorResponse(scriptNotFound(id)))
 		} else if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (s *Server) deleteScriptRows(ctx context.Context, id int64, want pgtype.Int
 func (s *Server) scriptDependants(ctx context.Context, id int64) ([]dependantCount, error) {
 	own, err := s.q.ScriptDependantCounts(ctx, auth.Tenant(ctx), id)
 	if err != nil {
-		return nil, fmt.Errorf("count dependants of script %d: %w", id, dbx.Interpret(err))
+		return nil, fmt.Errorf("count dependants of script %d: %w", id, err)
 	}
 	one := 1
 	actions, err := s.chars.ListActionsWithResponse(ctx, &charactersapi.ListActionsParams{ScriptId: &id, Limit: &one})

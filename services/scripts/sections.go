@@ -40,7 +40,7 @@ func (s *Server) sectionNotFound(ctx context.Context, scriptID, sectionID int64)
 
 func (s *Server) scriptExists(ctx context.Context, id int64) (bool, error) {
 	_, err := s.q.ScriptGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return false, nil
 	} else if err != nil {
 		return false, fmt.Errorf("read script %d: %w", id, err)
@@ -53,7 +53,7 @@ func (s *Server) scriptExists(ctx context.Context, id int64) (bool, error) {
 func (s *Server) sectionNumber(ctx context.Context, row scriptsdb.ScriptsSection) (number int64, missing *scriptsapi.NotFoundJSONResponse, err error) {
 	number, deleted, err := s.numberOf(ctx, sectionElement, row.ID, func() (bool, error) {
 		_, err := s.q.SectionGetByID(ctx, auth.Tenant(ctx), row.ScriptID, row.ID)
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		if errors.Is(err, dbx.ErrNotFound) {
 			return false, nil
 		}
 		return err == nil, err
@@ -112,7 +112,7 @@ func (s *Server) ListSectionHeadings(ctx context.Context, req scriptsapi.ListSec
 	}
 	rows, err := s.q.SectionListByIDs(ctx, page.ids, auth.Tenant(ctx), req.ScriptId)
 	if err != nil {
-		return nil, fmt.Errorf("read section headings of script %d: %w", req.ScriptId, dbx.Interpret(err))
+		return nil, fmt.Errorf("read section headings of script %d: %w", req.ScriptId, err)
 	}
 	if len(rows) == 0 {
 		// Only an empty page needs to tell an unknown script from one without headings.
@@ -132,7 +132,7 @@ func (s *Server) ListSectionHeadings(ctx context.Context, req scriptsapi.ListSec
 // GetSectionHeading reads one heading with its current number.
 func (s *Server) GetSectionHeading(ctx context.Context, req scriptsapi.GetSectionHeadingRequestObject) (scriptsapi.GetSectionHeadingResponseObject, error) {
 	row, err := s.q.SectionGetByID(ctx, auth.Tenant(ctx), req.ScriptId, req.SectionId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.sectionNotFound(ctx, req.ScriptId, req.SectionId)
 		if err != nil {
 			return nil, err
@@ -157,7 +157,7 @@ func (s *Server) GetSectionHeading(ctx context.Context, req scriptsapi.GetSectio
 // answer) or at another version (current).
 func (s *Server) sectionWriteMissed(ctx context.Context, q *scriptsdb.Queries, scriptID, sectionID int64) (missing *scriptsapi.NotFoundJSONResponse, current int64, err error) {
 	row, err := q.SectionGetByID(ctx, auth.Tenant(ctx), scriptID, sectionID)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.sectionNotFound(ctx, scriptID, sectionID)
 		return &resp, 0, err
 	} else if err != nil {
@@ -174,7 +174,7 @@ func (s *Server) UpdateSectionHeading(ctx context.Context, req scriptsapi.Update
 		Title: b.Title, Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 		Depth: depth(b.Depth), SceneNumber: dbx.Text(b.SceneNumber), Forced: orFalse(b.Forced),
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.sectionWriteMissed(ctx, s.q, req.ScriptId, req.SectionId)
 		switch {
 		case err != nil:
@@ -206,7 +206,7 @@ func (s *Server) PatchSectionHeading(ctx context.Context, req scriptsapi.PatchSe
 		Title: dbx.Text(b.Title), Description: dbx.Text(b.Description), Kind: dbx.Text(b.Kind),
 		Depth: depth(b.Depth), SceneNumber: dbx.Text(b.SceneNumber), Forced: optBool(b.Forced),
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.sectionWriteMissed(ctx, s.q, req.ScriptId, req.SectionId)
 		switch {
 		case err != nil:
@@ -258,7 +258,7 @@ func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.Delete
 			// A transition was given this heading after the dependants were counted.
 			return httpapi.Fail(http.StatusConflict, codeHasDependants, sectionHasDependants, "a transition was added to it meanwhile")
 		}
-		if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {
+		if !errors.Is(err, dbx.ErrNotFound) {
 			return err
 		}
 		// Deleted or changed since it was read above.
@@ -292,7 +292,7 @@ func (s *Server) DeleteSectionHeading(ctx context.Context, req scriptsapi.Delete
 func (s *Server) sectionDependants(ctx context.Context, scriptID, id int64) ([]dependantCount, error) {
 	transitions, err := s.q.SectionDependantCount(ctx, auth.Tenant(ctx), scriptID, id)
 	if err != nil {
-		return nil, fmt.Errorf("count dependants of section %d: %w", id, dbx.Interpret(err))
+		return nil, fmt.Errorf("count dependants of section %d: %w", id, err)
 	}
 	one := 1
 	actions, err := s.chars.ListActionsWithResponse(ctx, &charactersapi.ListActionsParams{ScriptId: &scriptID, SectionId: &id, Limit: &one})

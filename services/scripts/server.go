@@ -22,6 +22,7 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsdb"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/peerclient"
 	"github.com/fountainai/fountainai/internal/service"
@@ -56,7 +57,7 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer, c 
 		logger = slog.Default()
 	}
 	return &Server{
-		pool: pool, q: scriptsdb.New(pool), log: logger,
+		pool: pool, q: scriptsdb.New(dbx.Interpreted(pool)), log: logger,
 		seq: c.Sequence, chars: c.Characters, sess: c.Sessions, writes: writes,
 	}
 }

@@ -60,7 +60,7 @@ func (s *Server) badSection(ctx context.Context, scriptID int64, sectionID *int6
 func (s *Server) transitionNumber(ctx context.Context, row scriptsdb.ScriptsTransition) (number int64, missing *scriptsapi.NotFoundJSONResponse, err error) {
 	number, deleted, err := s.numberOf(ctx, transitionElement, row.ID, func() (bool, error) {
 		_, err := s.q.TransitionGetByID(ctx, auth.Tenant(ctx), row.ScriptID, row.ID)
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		if errors.Is(err, dbx.ErrNotFound) {
 			return false, nil
 		}
 		return err == nil, err
@@ -128,7 +128,7 @@ func (s *Server) ListTransitions(ctx context.Context, req scriptsapi.ListTransit
 	}
 	rows, err := s.q.TransitionListByIDs(ctx, page.ids, auth.Tenant(ctx), req.ScriptId)
 	if err != nil {
-		return nil, fmt.Errorf("read transitions of script %d: %w", req.ScriptId, dbx.Interpret(err))
+		return nil, fmt.Errorf("read transitions of script %d: %w", req.ScriptId, err)
 	}
 	if len(rows) == 0 {
 		if exists, err := s.scriptExists(ctx, req.ScriptId); err != nil {
@@ -147,7 +147,7 @@ func (s *Server) ListTransitions(ctx context.Context, req scriptsapi.ListTransit
 // GetTransition reads one transition with its current story position.
 func (s *Server) GetTransition(ctx context.Context, req scriptsapi.GetTransitionRequestObject) (scriptsapi.GetTransitionResponseObject, error) {
 	row, err := s.q.TransitionGetByID(ctx, auth.Tenant(ctx), req.ScriptId, req.TransitionId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.transitionNotFound(ctx, req.ScriptId, req.TransitionId)
 		if err != nil {
 			return nil, err
@@ -172,7 +172,7 @@ func (s *Server) GetTransition(ctx context.Context, req scriptsapi.GetTransition
 // (not-found answer) or at another version (current).
 func (s *Server) transitionWriteMissed(ctx context.Context, q *scriptsdb.Queries, scriptID, id int64) (missing *scriptsapi.NotFoundJSONResponse, current int64, err error) {
 	row, err := q.TransitionGetByID(ctx, auth.Tenant(ctx), scriptID, id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		resp, err := s.transitionNotFound(ctx, scriptID, id)
 		return &resp, 0, err
 	} else if err != nil {
@@ -198,7 +198,7 @@ func (s *Server) ReplaceTransition(ctx context.Context, req scriptsapi.ReplaceTr
 		}
 		return scriptsapi.ReplaceTransition422JSONResponse{UnprocessableEntityJSONResponse: *u}, nil
 	}
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.transitionWriteMissed(ctx, s.q, req.ScriptId, req.TransitionId)
 		switch {
 		case err != nil:
@@ -239,7 +239,7 @@ func (s *Server) UpdateTransition(ctx context.Context, req scriptsapi.UpdateTran
 		}
 		return scriptsapi.UpdateTransition422JSONResponse{UnprocessableEntityJSONResponse: *u}, nil
 	}
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		missing, current, err := s.transitionWriteMissed(ctx, s.q, req.ScriptId, req.TransitionId)
 		switch {
 		case err != nil:
@@ -269,7 +269,7 @@ func (s *Server) DeleteTransition(ctx context.Context, req scriptsapi.DeleteTran
 	want := dbx.IfMatch(req.Params.IfMatch)
 	err := s.deletePositioned(ctx, transitionElement, id, func(ctx context.Context, q *scriptsdb.Queries) error {
 		_, err := q.TransitionDelete(ctx, scriptsdb.TransitionDeleteParams{Tenant: tenant, ScriptID: scriptID, ID: id, IfVersion: want})
-		if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {
+		if !errors.Is(err, dbx.ErrNotFound) {
 			return err
 		}
 		missing, current, err := s.transitionWriteMissed(ctx, q, scriptID, id)

@@ -43,10 +43,10 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 	params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = at.Params()
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sequenceapi.MoveElements200JSONResponse.VisitMoveElementsResponse,
 		func(ctx context.Context, tx *write.Tx) (sequenceapi.MoveElements200JSONResponse, error) {
-			q := sequencedb.New(tx)
+			q := sequencedb.New(dbx.Interpreted(tx))
 			if heading != nil {
 				if err := q.ScopeLockByIDs(ctx, tenant, []int64{scopeID, heading.ScopeID}); err != nil {
-					return sequenceapi.MoveElements200JSONResponse{}, dbx.Interpret(err)
+					return sequenceapi.MoveElements200JSONResponse{}, err
 				}
 			}
 			rows, err := q.PositionMove(ctx, params)
@@ -54,11 +54,11 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 				if f := placement.Refusal(err); f != nil {
 					return sequenceapi.MoveElements200JSONResponse{}, f
 				}
-				return sequenceapi.MoveElements200JSONResponse{}, fmt.Errorf("move %s: %w", first, dbx.Interpret(err))
+				return sequenceapi.MoveElements200JSONResponse{}, fmt.Errorf("move %s: %w", first, err)
 			}
 			scope, err := q.ScopeGetByID(ctx, tenant, scopeID)
 			if err != nil {
-				return sequenceapi.MoveElements200JSONResponse{}, dbx.Interpret(err)
+				return sequenceapi.MoveElements200JSONResponse{}, err
 			}
 			out := sequenceapi.MoveElements200JSONResponse{
 				Scope: scope.Name, ScriptId: optionalID(scope.ScriptID), Owner: sequenceapi.Owner(owner),
@@ -73,7 +73,7 @@ func (s *Server) MoveElements(ctx context.Context, req sequenceapi.MoveElementsR
 					if f := placement.Refusal(err); f != nil {
 						return sequenceapi.MoveElements200JSONResponse{}, f
 					}
-					return sequenceapi.MoveElements200JSONResponse{}, fmt.Errorf("move heading %d: %w", heading.FirstID, dbx.Interpret(err))
+					return sequenceapi.MoveElements200JSONResponse{}, fmt.Errorf("move heading %d: %w", heading.FirstID, err)
 				}
 				out.Heading = &sequenceapi.Position{ElementType: sequenceapi.Section, ElementId: moved[0].ElementID, SequenceNumber: moved[0].SequenceNumber}
 			}
@@ -98,7 +98,7 @@ func (s *Server) headingMove(ctx context.Context, story sequencedb.ScopeGetByIDR
 	}
 	tenant := auth.Tenant(ctx)
 	sections, err := s.q.ScopeFind(ctx, tenant, story.ScriptID, scopeSections)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return nil, httpapi.NotFound(httpapi.CodeNotFound, "element has no position", fmt.Sprintf("section %d", h.HeadingId))
 	} else if err != nil {
 		return nil, fmt.Errorf("find the sections of script %d: %w", story.ScriptID, err)
@@ -126,14 +126,14 @@ func (s *Server) orderOf(ctx context.Context, first element, b *sequenceapi.Move
 		owner, held, err = listedPositions(ctx, s.q, &sequenceapi.ReorderRequest{ElementType: b.ElementType, ScriptId: b.ScriptId, Scope: b.Scope}, types, ids)
 	}
 	if err != nil {
-		return "", sequencedb.ScopeGetByIDRow{}, fmt.Errorf("find the position of %s: %w", first, dbx.Interpret(err))
+		return "", sequencedb.ScopeGetByIDRow{}, fmt.Errorf("find the position of %s: %w", first, err)
 	}
 	if len(held) == 0 {
 		return "", sequencedb.ScopeGetByIDRow{}, httpapi.NotFound(httpapi.CodeNotFound, "element has no position", first.String())
 	}
 	scope, err := s.q.ScopeGetByID(ctx, auth.Tenant(ctx), held[0].ScopeID)
 	if err != nil {
-		return "", sequencedb.ScopeGetByIDRow{}, fmt.Errorf("read the scope of %s: %w", first, dbx.Interpret(err))
+		return "", sequencedb.ScopeGetByIDRow{}, fmt.Errorf("read the scope of %s: %w", first, err)
 	}
 	key := scopeKey{scriptID: scope.ScriptID, name: scope.Name}
 	if (b.ScriptId != nil && *b.ScriptId != key.scriptID) || (b.Scope != nil && *b.Scope != key.name) {

@@ -78,12 +78,12 @@ func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.Genera
 	return write.Do(ctx, s.writes, write.Lane{}, render, func(ctx context.Context, tx *write.Tx) (sequenceapi.GenerateSequenceNumber201JSONResponse, error) {
 		params := sequencedb.PositionAllocatePlacedParams{Tenant: a.tenant, ScriptID: a.scope.scriptID, ScopeName: a.scope.name, ElementType: a.elem.typ, ElementID: a.elem.id}
 		params.BeforeType, params.BeforeID, params.AfterType, params.AfterID, params.AtSequence = a.at.Params()
-		row, err := sequencedb.New(tx).PositionAllocatePlaced(ctx, params)
+		row, err := sequencedb.New(dbx.Interpreted(tx)).PositionAllocatePlaced(ctx, params)
 		if err != nil {
 			if f := placement.Refusal(err); f != nil {
 				return sequenceapi.GenerateSequenceNumber201JSONResponse{}, f
 			}
-			return sequenceapi.GenerateSequenceNumber201JSONResponse{}, dbx.Interpret(err)
+			return sequenceapi.GenerateSequenceNumber201JSONResponse{}, err
 		}
 		results, refusals, err := answerAllocations(ctx, tx, []allocation{a}, []allocated{{
 			ElementType: row.ElementType, ElementID: row.ElementID, ScopeID: row.ScopeID, SequenceNumber: row.SequenceNumber, Created: row.Created,
@@ -98,7 +98,7 @@ func (s *Server) allocate(ctx context.Context, a allocation) (sequenceapi.Genera
 // allocateAll places the elements of one transaction's allocations, all in one scope of one tenant
 // (their lane's), with one statement, and answers each with where its element stands.
 func allocateAll(ctx context.Context, tx *write.Tx, all []allocation) ([]sequenceapi.GenerateSequenceNumber201JSONResponse, []error, error) {
-	q := sequencedb.New(tx)
+	q := sequencedb.New(dbx.Interpreted(tx))
 	scope := all[0].scope
 	params := sequencedb.PositionAllocateParams{
 		Tenant: all[0].tenant, ScriptID: scope.scriptID, ScopeName: scope.name, ElementTypes: make([]string, len(all)), ElementIds: make([]int64, len(all)),
@@ -108,7 +108,7 @@ func allocateAll(ctx context.Context, tx *write.Tx, all []allocation) ([]sequenc
 	}
 	rows, err := q.PositionAllocate(ctx, params)
 	if err != nil {
-		return nil, nil, dbx.Interpret(err)
+		return nil, nil, err
 	}
 	return answerAllocations(ctx, tx, all, rows)
 }
@@ -118,7 +118,7 @@ type allocated = sequencedb.PositionAllocateRow
 
 // answerAllocations answers each allocation from where the elements stand.
 func answerAllocations(ctx context.Context, tx *write.Tx, all []allocation, rows []allocated) ([]sequenceapi.GenerateSequenceNumber201JSONResponse, []error, error) {
-	q := sequencedb.New(tx)
+	q := sequencedb.New(dbx.Interpreted(tx))
 	scope := all[0].scope
 	type placed struct {
 		number  int64
@@ -137,7 +137,7 @@ func answerAllocations(ctx context.Context, tx *write.Tx, all []allocation, rows
 			if !ok {
 				s, err := q.ScopeGetByID(ctx, all[0].tenant, r.ScopeID)
 				if err != nil {
-					return nil, nil, dbx.Interpret(err)
+					return nil, nil, err
 				}
 				held = scopeKey{scriptID: s.ScriptID, name: s.Name}
 				scopes[r.ScopeID] = held
@@ -186,7 +186,7 @@ func (s *Server) GetElementPosition(ctx context.Context, req sequenceapi.GetElem
 	row, err := s.q.PositionGetByElement(ctx, sequencedb.PositionGetByElementParams{
 		Tenant: auth.Tenant(ctx), ElementType: string(req.ElementType), ElementID: req.ElementId, Owner: ownerParam(req.Params.Owner),
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		f := httpapi.NotFound(httpapi.CodeNotFound, "the element holds no position", fmt.Sprintf("%s %d", req.ElementType, req.ElementId))
 		return sequenceapi.GetElementPosition404JSONResponse{NotFoundJSONResponse: httpapi.Body[sequenceapi.NotFoundJSONResponse](f)}, nil
 	} else if err != nil {
@@ -227,7 +227,7 @@ func (s *Server) ListPositions(ctx context.Context, req sequenceapi.ListPosition
 	// The page and its count are read in one snapshot, so that they agree while the order changes.
 	var rows []sequencedb.PositionListByScopeRow
 	err := dbx.InSnapshot(ctx, s.pool, func(tx pgx.Tx) error {
-		q := sequencedb.New(tx)
+		q := sequencedb.New(dbx.Interpreted(tx))
 		scope, err := q.ScopeFind(ctx, tenant, scriptID, p.Scope)
 		if err != nil {
 			return err
@@ -285,7 +285,7 @@ func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePos
 	}
 	var released bool
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := sequencedb.New(tx)
+		q := sequencedb.New(dbx.Interpreted(tx))
 		pos, err := q.PositionGetByElement(ctx, owned(sequenceapi.OwnerClient))
 		if err != nil {
 			return err
@@ -307,7 +307,7 @@ func (s *Server) ReleasePosition(ctx context.Context, req sequenceapi.ReleasePos
 		f := httpapi.Fail(http.StatusConflict, codeContentOwned, "the position is kept by the service that stores the element",
 			elem+" holds a content position; delete the element through its own service, which releases it")
 		return sequenceapi.ReleasePosition409JSONResponse{ConflictJSONResponse: conflict(f)}, nil
-	} else if err = dbx.Interpret(err); !errors.Is(err, dbx.ErrNotFound) {
+	} else if !errors.Is(err, dbx.ErrNotFound) {
 		return nil, fmt.Errorf("read content position of %s: %w", elem, err)
 	}
 	f := httpapi.NotFound(httpapi.CodeNotFound, "the element holds no position", elem)
@@ -320,7 +320,7 @@ func (s *Server) ListElementPositions(ctx context.Context, req sequenceapi.ListE
 		ElementIds: req.Params.Ids, Tenant: auth.Tenant(ctx), ElementType: string(req.ElementType), Owner: ownerParam(req.Params.Owner),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read positions of %d %s elements: %w", len(req.Params.Ids), req.ElementType, dbx.Interpret(err))
+		return nil, fmt.Errorf("read positions of %d %s elements: %w", len(req.Params.Ids), req.ElementType, err)
 	}
 	list := sequenceapi.ElementPositionList{Items: make([]sequenceapi.ElementPosition, len(rows))}
 	for i, r := range rows {

@@ -45,7 +45,7 @@ func (s *Server) ReorderElements(ctx context.Context, req sequenceapi.ReorderEle
 	tenant := auth.Tenant(ctx)
 	var resp sequenceapi.ReorderResponse
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := sequencedb.New(tx)
+		q := sequencedb.New(dbx.Interpreted(tx))
 		owner, current, err := listedPositions(ctx, q, b, types, ids)
 		if err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"github.com/fountainai/fountainai/api"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sequencedb"
+	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/internal/write"
@@ -29,7 +30,7 @@ var _ sequenceapi.StrictServerInterface = (*Server)(nil)
 
 // NewServer builds the service on a pool whose database has the sequence schema migrated.
 func NewServer(pool *pgxpool.Pool, writes *write.Writer) *Server {
-	return &Server{pool: pool, q: sequencedb.New(pool), writes: writes}
+	return &Server{pool: pool, q: sequencedb.New(dbx.Interpreted(pool)), writes: writes}
 }
 
 // Service describes the Central Sequence Service to the fountain binary.

@@ -18,11 +18,11 @@ func (s *Server) CreateVersion(ctx context.Context, req sequenceapi.CreateVersio
 	b := req.Body
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sequenceapi.CreateVersion201JSONResponse.VisitCreateVersionResponse,
 		func(ctx context.Context, tx *write.Tx) (sequenceapi.CreateVersion201JSONResponse, error) {
-			row, err := sequencedb.New(tx).VersionCreate(ctx, sequencedb.VersionCreateParams{
+			row, err := sequencedb.New(dbx.Interpreted(tx)).VersionCreate(ctx, sequencedb.VersionCreateParams{
 				Tenant: auth.Tenant(ctx), ElementType: string(b.ElementType), ElementID: b.ElementId, Data: b.NewVersionData,
 			})
 			if err != nil {
-				return sequenceapi.CreateVersion201JSONResponse{}, dbx.Interpret(err)
+				return sequenceapi.CreateVersion201JSONResponse{}, err
 			}
 			return sequenceapi.CreateVersion201JSONResponse{
 				Body: sequenceapi.VersionResponse{
@@ -50,11 +50,11 @@ func (s *Server) ListVersions(ctx context.Context, req sequenceapi.ListVersionsR
 		Tenant: tenant, ElementType: typ, ElementID: req.ElementId, RowLimit: int64(limit), RowOffset: offset,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list versions of %s %d: %w", typ, req.ElementId, dbx.Interpret(err))
+		return nil, fmt.Errorf("list versions of %s %d: %w", typ, req.ElementId, err)
 	}
 	total, err := s.q.VersionCountByElement(ctx, tenant, typ, req.ElementId)
 	if err != nil {
-		return nil, fmt.Errorf("count versions of %s %d: %w", typ, req.ElementId, dbx.Interpret(err))
+		return nil, fmt.Errorf("count versions of %s %d: %w", typ, req.ElementId, err)
 	}
 	page := sequenceapi.VersionPage{
 		ElementType: req.ElementType, ElementId: req.ElementId, TotalCount: total, Limit: limit, Offset: offset,
@@ -71,7 +71,7 @@ func (s *Server) GetVersion(ctx context.Context, req sequenceapi.GetVersionReque
 	row, err := s.q.VersionGet(ctx, sequencedb.VersionGetParams{
 		Tenant: auth.Tenant(ctx), ElementType: string(req.ElementType), ElementID: req.ElementId, VersionNumber: req.VersionNumber,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		f := httpapi.NotFound(httpapi.CodeNotFound, "the element has no such version",
 			fmt.Sprintf("%s %d version %d", req.ElementType, req.ElementId, req.VersionNumber))
 		return sequenceapi.GetVersion404JSONResponse{NotFoundJSONResponse: httpapi.Body[sequenceapi.NotFoundJSONResponse](f)}, nil

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/auth"
@@ -41,11 +43,11 @@ func (s *Server) CreateCharacterContext(ctx context.Context, req sessionsapi.Cre
 	}
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateCharacterContext201JSONResponse.VisitCreateCharacterContextResponse,
 		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateCharacterContext201JSONResponse, error) {
-			row, err := sessionsdb.New(tx).CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
+			row, err := sessionsdb.New(dbx.Interpreted(tx)).CharacterContextCreate(ctx, sessionsdb.CharacterContextCreateParams{
 				Tenant: auth.Tenant(ctx), ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence, Context: canonical,
 			})
 			if err != nil {
-				return sessionsapi.CreateCharacterContext201JSONResponse{}, dbx.Interpret(err)
+				return sessionsapi.CreateCharacterContext201JSONResponse{}, err
 			}
 			return sessionsapi.CreateCharacterContext201JSONResponse{Body: characterContextOf(row), Headers: sessionsapi.CreateCharacterContext201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("characterContexts", row.ID)}}, nil
 		})
@@ -79,27 +81,27 @@ func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.List
 				codeFilterRequired, "atSequence needs scriptId", "story positions are numbered per script"))}, nil
 		}
 		rows, err = s.q.CharacterContextListAtSequence(ctx, sessionsdb.CharacterContextListAtSequenceParams{
-			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
+			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: dbx.Int8(p.CharacterId), AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, dbx.Interpret(err))
+			return nil, fmt.Errorf("list contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, err)
 		}
 		total, err = s.q.CharacterContextCountAtSequence(ctx, sessionsdb.CharacterContextCountAtSequenceParams{
-			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: p.CharacterId, AtSequence: *p.AtSequence,
+			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: dbx.Int8(p.CharacterId), AtSequence: *p.AtSequence,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("count contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, dbx.Interpret(err))
+			return nil, fmt.Errorf("count contexts of script %d at %d: %w", *p.ScriptId, *p.AtSequence, err)
 		}
 	} else {
 		rows, err = s.q.CharacterContextList(ctx, sessionsdb.CharacterContextListParams{
-			Tenant: tenant, ScriptID: p.ScriptId, CharacterID: p.CharacterId, RowLimit: int64(limit), RowOffset: offset,
+			Tenant: tenant, ScriptID: dbx.Int8(p.ScriptId), CharacterID: dbx.Int8(p.CharacterId), RowLimit: int64(limit), RowOffset: offset,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list character contexts: %w", dbx.Interpret(err))
+			return nil, fmt.Errorf("list character contexts: %w", err)
 		}
-		total, err = s.q.CharacterContextCount(ctx, tenant, p.ScriptId, p.CharacterId)
+		total, err = s.q.CharacterContextCount(ctx, tenant, dbx.Int8(p.ScriptId), dbx.Int8(p.CharacterId))
 		if err != nil {
-			return nil, fmt.Errorf("count character contexts: %w", dbx.Interpret(err))
+			return nil, fmt.Errorf("count character contexts: %w", err)
 		}
 	}
 	page := sessionsapi.CharacterContextList{Items: make([]sessionsapi.CharacterContext, 0, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
@@ -117,9 +119,9 @@ func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.De
 		return sessionsapi.DeleteCharacterContexts400JSONResponse{BadRequestJSONResponse: sessionsapi.BadRequestJSONResponse(errBody(
 			codeFilterRequired, "scriptId or characterId is required", "a bulk delete without a filter would empty the service"))}, nil
 	}
-	n, err := s.q.CharacterContextDeleteByFilter(ctx, auth.Tenant(ctx), p.ScriptId, p.CharacterId)
+	n, err := s.q.CharacterContextDeleteByFilter(ctx, auth.Tenant(ctx), dbx.Int8(p.ScriptId), dbx.Int8(p.CharacterId))
 	if err != nil {
-		return nil, fmt.Errorf("delete character contexts: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("delete character contexts: %w", err)
 	}
 	return sessionsapi.DeleteCharacterContexts200JSONResponse{DeletedCount: n}, nil
 }
@@ -127,7 +129,7 @@ func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.De
 // GetCharacterContext reads one character context.
 func (s *Server) GetCharacterContext(ctx context.Context, req sessionsapi.GetCharacterContextRequestObject) (sessionsapi.GetCharacterContextResponseObject, error) {
 	row, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), req.ContextId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetCharacterContext404JSONResponse{NotFoundJSONResponse: contextNotFound(req.ContextId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read character context %d: %w", req.ContextId, err)
@@ -140,7 +142,7 @@ func (s *Server) ReplaceCharacterContext(ctx context.Context, req sessionsapi.Re
 	b := req.Body
 	res, err := s.changeContext(ctx, req.ContextId, req.Params.IfMatch, contextChange{
 		scriptID: &b.ScriptId, characterID: &b.CharacterId, startSequence: &b.StartSequence, context: &b.Context,
-	}, func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
+	}, func(ifv pgtype.Int8, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
 		return s.q.CharacterContextReplace(ctx, sessionsdb.CharacterContextReplaceParams{
 			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
 			Context: canonical, IfVersion: ifv,
@@ -169,9 +171,9 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 	b := req.Body
 	res, err := s.changeContext(ctx, req.ContextId, req.Params.IfMatch, contextChange{
 		scriptID: b.ScriptId, characterID: b.CharacterId, startSequence: b.StartSequence, context: b.Context,
-	}, func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
+	}, func(ifv pgtype.Int8, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error) {
 		return s.q.CharacterContextUpdate(ctx, sessionsdb.CharacterContextUpdateParams{
-			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: b.ScriptId, CharacterID: b.CharacterId, StartSequence: b.StartSequence,
+			Tenant: auth.Tenant(ctx), ID: req.ContextId, ScriptID: dbx.Int8(b.ScriptId), CharacterID: dbx.Int8(b.CharacterId), StartSequence: dbx.Int8(b.StartSequence),
 			Context: canonical, IfVersion: ifv,
 		})
 	})
@@ -196,10 +198,10 @@ func (s *Server) UpdateCharacterContext(ctx context.Context, req sessionsapi.Upd
 // DeleteCharacterContext deletes one character context; from its start on, the character's previous
 // context is in force again.
 func (s *Server) DeleteCharacterContext(ctx context.Context, req sessionsapi.DeleteCharacterContextRequestObject) (sessionsapi.DeleteCharacterContextResponseObject, error) {
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	n, err := s.q.CharacterContextDelete(ctx, auth.Tenant(ctx), req.ContextId, ifv)
 	if err != nil {
-		return nil, fmt.Errorf("delete character context %d: %w", req.ContextId, dbx.Interpret(err))
+		return nil, fmt.Errorf("delete character context %d: %w", req.ContextId, err)
 	}
 	if n == 0 {
 		miss, err := s.contextMiss(ctx, req.ContextId, ifv)
@@ -233,7 +235,7 @@ type changeResult struct {
 // asking other services, and so that only references that change are checked; the UPDATE's own
 // version guard still decides a race with another writer.
 func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c contextChange,
-	write func(ifv *int64, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error),
+	write func(ifv pgtype.Int8, canonical json.RawMessage) (sessionsdb.SessionsCharacterContext, error),
 ) (changeResult, error) {
 	var canonical json.RawMessage
 	if c.context != nil {
@@ -243,13 +245,13 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 		}
 	}
 	cur, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return changeResult{status: http.StatusNotFound, problem: sessionsapi.ErrorResponse(contextNotFound(id))}, nil
 	} else if err != nil {
 		return changeResult{}, fmt.Errorf("read character context %d: %w", id, err)
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(ifMatch))
-	if ifv != nil && *ifv != cur.Version {
+	ifv := dbx.IfMatch(ifMatch)
+	if ifv.Valid && ifv.Int64 != cur.Version {
 		return changeResult{status: http.StatusPreconditionFailed, problem: sessionsapi.ErrorResponse(miss{stale: true, current: cur.Version}.preconditionFailed())}, nil
 	}
 	script, character, start := cur.ScriptID, cur.CharacterID, cur.StartSequence
@@ -271,7 +273,7 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 		return changeResult{status: http.StatusUnprocessableEntity, problem: sessionsapi.ErrorResponse(*unresolved)}, nil
 	}
 	row, err := write(ifv, canonical)
-	switch err = dbx.Interpret(err); {
+	switch {
 	case errors.Is(err, dbx.ErrConflict):
 		body, err := s.contextExists(ctx, script, character, start)
 		if err != nil {
@@ -295,12 +297,12 @@ func (s *Server) changeContext(ctx context.Context, id int64, ifMatch *string, c
 }
 
 // contextMiss tells why a guarded write of character context id matched no row, as sessionMiss.
-func (s *Server) contextMiss(ctx context.Context, id int64, ifv *int64) (miss, error) {
-	if ifv == nil {
+func (s *Server) contextMiss(ctx context.Context, id int64, ifv pgtype.Int8) (miss, error) {
+	if !ifv.Valid {
 		return miss{}, nil
 	}
 	row, err := s.q.CharacterContextGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return miss{}, nil
 	} else if err != nil {
 		return miss{}, fmt.Errorf("read character context %d: %w", id, err)
@@ -314,7 +316,7 @@ func (s *Server) contextExists(ctx context.Context, scriptID, characterID, start
 	other, err := s.q.CharacterContextGetByStart(ctx, sessionsdb.CharacterContextGetByStartParams{
 		Tenant: auth.Tenant(ctx), ScriptID: scriptID, CharacterID: characterID, StartSequence: start,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		// Deleted again since it refused the write: still a conflict of that moment.
 		return errBody(codeContextExists, "the character already has a context at this start position", where), nil
 	} else if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/dbx"
 	"github.com/fountainai/fountainai/internal/httpapi"
+	"github.com/fountainai/fountainai/internal/peerclient"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/internal/write"
 	"github.com/fountainai/fountainai/migrations"
@@ -41,13 +42,13 @@ type Server struct {
 var _ sessionsapi.StrictServerInterface = (*Server)(nil)
 
 // NewServer builds the service on a pool whose database has the sessions schema migrated; its creates
-// go through writes. scripts and characters reach the services whose resources character contexts
-// name.
-func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer, scripts scriptsapi.ClientInterface, characters charactersapi.ClientInterface) *Server {
+// go through writes. Of the peers, it calls the scripts and characters services, whose resources
+// character contexts name.
+func NewServer(pool *pgxpool.Pool, logger *slog.Logger, writes *write.Writer, c peerclient.Set) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Server{pool: pool, q: sessionsdb.New(pool), log: logger, scripts: scripts, characters: characters, writes: writes}
+	return &Server{pool: pool, q: sessionsdb.New(dbx.Interpreted(pool)), log: logger, scripts: c.Scripts, characters: c.Characters, writes: writes}
 }
 
 // Service describes the Session & Context Service to the fountain binary.
@@ -58,21 +59,11 @@ func Service() service.Service {
 		Spec:       api.Sessions,
 		Migrations: migrations.For("sessions"),
 		Mount: func(mux *http.ServeMux, deps service.Deps) error {
-			logger := deps.Logger
-			if logger == nil {
-				logger = slog.Default()
-			}
-			base, client := deps.Peers.Peer("scripts")
-			scripts, err := scriptsapi.NewClient(base, scriptsapi.WithHTTPClient(client))
+			clients, err := peerclient.New(deps.Peers)
 			if err != nil {
-				return fmt.Errorf("scripts client: %w", err)
+				return err
 			}
-			base, client = deps.Peers.Peer("characters")
-			characters, err := charactersapi.NewClient(base, charactersapi.WithHTTPClient(client))
-			if err != nil {
-				return fmt.Errorf("characters client: %w", err)
-			}
-			return Mount(mux, NewServer(deps.Pool, logger, deps.Writes, scripts, characters))
+			return Mount(mux, NewServer(deps.Pool, deps.Logger, deps.Writes, clients))
 		},
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/auth"
@@ -42,11 +44,11 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 	}
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, sessionsapi.CreateSession201JSONResponse.VisitCreateSessionResponse,
 		func(ctx context.Context, tx *write.Tx) (sessionsapi.CreateSession201JSONResponse, error) {
-			row, err := sessionsdb.New(tx).SessionCreate(ctx, sessionsdb.SessionCreateParams{
+			row, err := sessionsdb.New(dbx.Interpreted(tx)).SessionCreate(ctx, sessionsdb.SessionCreateParams{
 				Tenant: auth.Tenant(ctx), UserID: b.UserId, Context: text, ContextData: canonical,
 			})
 			if err != nil {
-				return sessionsapi.CreateSession201JSONResponse{}, dbx.Interpret(err)
+				return sessionsapi.CreateSession201JSONResponse{}, err
 			}
 			return sessionsapi.CreateSession201JSONResponse{Body: sessionOf(row), Headers: sessionsapi.CreateSession201ResponseHeaders{ETag: httpapi.ETag(row.Version), Location: httpapi.Location("sessions", row.ID)}}, nil
 		})
@@ -59,14 +61,14 @@ func (s *Server) CreateSession(ctx context.Context, req sessionsapi.CreateSessio
 // ListSessions pages through sessions in id order, optionally those of one user.
 func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsRequestObject) (sessionsapi.ListSessionsResponseObject, error) {
 	limit, offset := httpapi.Page(req.Params.Limit, req.Params.Offset)
-	tenant, user := auth.Tenant(ctx), req.Params.UserId
+	tenant, user := auth.Tenant(ctx), dbx.Int8(req.Params.UserId)
 	rows, err := s.q.SessionList(ctx, sessionsdb.SessionListParams{Tenant: tenant, UserID: user, RowOffset: offset, RowLimit: int64(limit)})
 	if err != nil {
-		return nil, fmt.Errorf("list sessions: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("list sessions: %w", err)
 	}
 	total, err := s.q.SessionCount(ctx, tenant, user)
 	if err != nil {
-		return nil, fmt.Errorf("count sessions: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("count sessions: %w", err)
 	}
 	page := sessionsapi.SessionList{Sessions: make([]sessionsapi.Session, 0, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
 	for _, r := range rows {
@@ -78,7 +80,7 @@ func (s *Server) ListSessions(ctx context.Context, req sessionsapi.ListSessionsR
 // GetSession reads one session.
 func (s *Server) GetSession(ctx context.Context, req sessionsapi.GetSessionRequestObject) (sessionsapi.GetSessionResponseObject, error) {
 	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), req.SessionId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetSession404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
@@ -93,11 +95,11 @@ func (s *Server) ReplaceSession(ctx context.Context, req sessionsapi.ReplaceSess
 	if problem != "" {
 		return sessionsapi.ReplaceSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	row, err := s.q.SessionReplace(ctx, sessionsdb.SessionReplaceParams{
 		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
 		if err != nil {
 			return nil, err
@@ -119,11 +121,11 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 	if problem != "" {
 		return sessionsapi.UpdateSession400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
-		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: b.UserId, Context: b.Context, ContextData: canonical, IfVersion: ifv,
+		Tenant: auth.Tenant(ctx), ID: req.SessionId, UserID: dbx.Int8(b.UserId), Context: dbx.Text(b.Context), ContextData: canonical, IfVersion: ifv,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
 		if err != nil {
 			return nil, err
@@ -140,10 +142,10 @@ func (s *Server) UpdateSession(ctx context.Context, req sessionsapi.UpdateSessio
 
 // DeleteSession deletes a session; nothing depends on one.
 func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessionRequestObject) (sessionsapi.DeleteSessionResponseObject, error) {
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	n, err := s.q.SessionDelete(ctx, auth.Tenant(ctx), req.SessionId, ifv)
 	if err != nil {
-		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, dbx.Interpret(err))
+		return nil, fmt.Errorf("delete session %d: %w", req.SessionId, err)
 	}
 	if n == 0 {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
@@ -162,7 +164,7 @@ func (s *Server) DeleteSession(ctx context.Context, req sessionsapi.DeleteSessio
 // the version a client needs to replace it safely.
 func (s *Server) GetSessionContext(ctx context.Context, req sessionsapi.GetSessionContextRequestObject) (sessionsapi.GetSessionContextResponseObject, error) {
 	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), req.SessionId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return sessionsapi.GetSessionContext404JSONResponse{NotFoundJSONResponse: sessionNotFound(req.SessionId)}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read session %d: %w", req.SessionId, err)
@@ -178,11 +180,11 @@ func (s *Server) ReplaceSessionContext(ctx context.Context, req sessionsapi.Repl
 	if problem != "" {
 		return sessionsapi.ReplaceSessionContext400JSONResponse{BadRequestJSONResponse: badRequest(problem)}, nil
 	}
-	ifv := dbx.Int8Ptr(dbx.IfMatch(req.Params.IfMatch))
+	ifv := dbx.IfMatch(req.Params.IfMatch)
 	row, err := s.q.SessionUpdate(ctx, sessionsdb.SessionUpdateParams{
-		Tenant: auth.Tenant(ctx), ID: req.SessionId, Context: &b.Context, ContextData: canonical, IfVersion: ifv,
+		Tenant: auth.Tenant(ctx), ID: req.SessionId, Context: dbx.Text(&b.Context), ContextData: canonical, IfVersion: ifv,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		miss, err := s.sessionMiss(ctx, req.SessionId, ifv)
 		if err != nil {
 			return nil, err
@@ -223,12 +225,12 @@ func (m miss) preconditionFailed() sessionsapi.PreconditionFailedJSONResponse {
 
 // sessionMiss tells why a guarded write of session id matched no row: without If-Match only a
 // missing session can be the reason; with it, the session may exist with another version.
-func (s *Server) sessionMiss(ctx context.Context, id int64, ifv *int64) (miss, error) {
-	if ifv == nil {
+func (s *Server) sessionMiss(ctx context.Context, id int64, ifv pgtype.Int8) (miss, error) {
+	if !ifv.Valid {
 		return miss{}, nil
 	}
 	row, err := s.q.SessionGetByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return miss{}, nil
 	} else if err != nil {
 		return miss{}, fmt.Errorf("read session %d: %w", id, err)
