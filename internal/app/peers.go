@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,14 +66,25 @@ func (p *peers) Peer(name string) (string, *http.Client) {
 		return u, &http.Client{Transport: forwardRequestID{p.remote}, Timeout: p.timeout}
 	}
 	err := fmt.Errorf("service %q is not served by this process and %s is not set", name, PeerURLEnv(name))
-	p.logger.Warn("peer service unreachable; the operations that need it answer 503", slog.String("service", name))
-	return "http://" + name + ".invalid", &http.Client{Transport: unreachable{err}}
+	return "http://" + name + ".invalid", &http.Client{Transport: &unreachable{err: err, service: name, logger: p.logger}}
 }
 
-// unreachable fails every call to a service this process has no address for.
-type unreachable struct{ err error }
+// unreachable fails every call to a service this process has no address for. It warns at the first
+// call, not when the client is built: services build clients of every peer, and a process whose
+// operations never call a peer has no reason to know its address.
+type unreachable struct {
+	err     error
+	service string
+	logger  *slog.Logger
+	warned  sync.Once
+}
 
-func (u unreachable) RoundTrip(*http.Request) (*http.Response, error) { return nil, u.err }
+func (u *unreachable) RoundTrip(*http.Request) (*http.Response, error) {
+	u.warned.Do(func() {
+		u.logger.Warn("peer service unreachable; the operations that need it answer 503", slog.String("service", u.service), slog.String("error", u.err.Error()))
+	})
+	return nil, u.err
+}
 
 // forwardRequestID carries the request id and the credential of the request being served to the
 // services it calls.
