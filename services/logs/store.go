@@ -16,12 +16,8 @@ import (
 // second a transaction per request would cost more than the entries themselves.
 //
 // Ingest commits asynchronously (write.Lane.AsyncCommit): a request is answered once PostgreSQL has
-// committed its entries, without waiting for the commit to reach the disk. A crash of any
-// FountainAI process loses nothing acknowledged; a crash of the database server or its host may
-// lose the entries of its last moments (at most three wal_writer_delay, 600 ms by default), never
-// part of a batch, and never an entry without its Idempotency-Key record or the other way round.
-// For request logs that is the usual trade: waiting for each flush let every slow disk write (a new
-// WAL segment, page writeback) stall ingest for hundreds of milliseconds.
+// committed its entries, not once the commit is on disk. What a crash may lose, and why request
+// logs take that trade, is README's "Durability of log entries".
 func ingestLane(source string) write.Lane {
 	return write.Lane{Key: "logs " + source, AsyncCommit: true}
 }
