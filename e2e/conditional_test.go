@@ -42,7 +42,7 @@ func TestConditionalReads(t *testing.T) {
 	stories, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
 	require.NoError(t, err)
 	w := storytest.WriteBalcony(t, c)
-	params := &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)}
+	params := &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)}
 
 	// The assembled story.
 	story, err := stories.GetFullStoryWithResponse(ctx, params)
@@ -69,7 +69,7 @@ func TestConditionalReads(t *testing.T) {
 	// A line's new text shows: the old tag no longer matches.
 	line := w.Elements[23]
 	require.Equal(t, "spokenWord", line.Type)
-	edit, err := c.Characters.UpdateSpokenWordWithResponse(ctx, line.ID, nil, charactersapi.SpokenWordUpdateRequest{Text: ptr("O Romeo, Romeo, wherefore art thou Romeo?")})
+	edit, err := c.Characters.UpdateSpokenWordWithResponse(ctx, line.ID, nil, charactersapi.SpokenWordUpdateRequest{Text: new("O Romeo, Romeo, wherefore art thou Romeo?")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, edit.StatusCode(), string(edit.Body))
 	changed, err := stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(tag))
@@ -94,7 +94,7 @@ func TestConditionalReads(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `"1.22"`, before.HTTPResponse.Header.Get("ETag"))
 	move, err := c.Seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: ptr("story"),
+		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: ayMe.ID, NewSequence: 20}, {ElementId: leans.ID, NewSequence: 22}},
 	})
 	require.NoError(t, err)
@@ -107,8 +107,8 @@ func TestConditionalReads(t *testing.T) {
 	held, err := c.Characters.GetSpokenWordWithResponse(ctx, ayMe.ID, ifNoneMatch(`"1.20"`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotModified, held.StatusCode())
-	guarded, err := c.Characters.UpdateSpokenWordWithResponse(ctx, ayMe.ID, &charactersapi.UpdateSpokenWordParams{IfMatch: ptr(`"1.22"`)},
-		charactersapi.SpokenWordUpdateRequest{Text: ptr("Ay me.")})
+	guarded, err := c.Characters.UpdateSpokenWordWithResponse(ctx, ayMe.ID, &charactersapi.UpdateSpokenWordParams{IfMatch: new(`"1.22"`)},
+		charactersapi.SpokenWordUpdateRequest{Text: new("Ay me.")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, guarded.StatusCode(), "If-Match compares the version: %s", guarded.Body)
 	require.Equal(t, `"2.20"`, guarded.HTTPResponse.Header.Get("ETag"))
@@ -174,7 +174,7 @@ func TestCreatedLocations(t *testing.T) {
 			return r.HTTPResponse, err
 		},
 		func() (*http.Response, error) {
-			r, err := c.Sessions.CreateSessionWithResponse(ctx, nil, sessionsapi.SessionRequest{UserId: 1, Context: ptr("drafting")})
+			r, err := c.Sessions.CreateSessionWithResponse(ctx, nil, sessionsapi.SessionRequest{UserId: 1, Context: new("drafting")})
 			return r.HTTPResponse, err
 		},
 		func() (*http.Response, error) {

@@ -183,7 +183,7 @@ func TestScreenplayImport(t *testing.T) {
 	require.Equal(t, "MARA", got.Characters[0].Name)
 	require.Equal(t, "KEEPER", got.Characters[1].Name)
 
-	story, err := c.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: got.Script.ScriptId, Limit: ptr(100)})
+	story, err := c.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: got.Script.ScriptId, Limit: new(100)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, story.StatusCode(), string(story.Body))
 	s := story.JSON200
@@ -207,7 +207,7 @@ func TestScreenplayImport(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, neg.StatusCode(), string(neg.Body))
 	require.Equal(t, string(whole), string(neg.Body), "without limit, the whole story")
-	keeper := c.export(t, storiesapi.ExportStoryFountainParams{ScriptId: got.Script.ScriptId, FilterByCharacter: ptr("keeper")})
+	keeper := c.export(t, storiesapi.ExportStoryFountainParams{ScriptId: got.Script.ScriptId, FilterByCharacter: new("keeper")})
 	require.Contains(t, string(keeper), "KEEPER (O.S.)\nGo home!")
 	require.NotContains(t, string(keeper), "Is anyone up there?")
 

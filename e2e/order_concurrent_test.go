@@ -74,7 +74,7 @@ func (o *concurrentOrder) move(first ref, through *ref, p place, rng *rand.Rand)
 	req.Before, req.After, req.AtSequence = p.fields()
 	switch rng.IntN(3) {
 	case 1:
-		req.Owner = ptr(sequenceapi.OwnerClient)
+		req.Owner = new(sequenceapi.OwnerClient)
 	case 2:
 		req.Scope = &o.scope
 	}
@@ -86,7 +86,7 @@ func (o *concurrentOrder) move(first ref, through *ref, p place, rng *rand.Rand)
 }
 
 func (o *concurrentOrder) positions() (*sequenceapi.PositionPage, error) {
-	resp, err := o.c.Seq.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, Limit: ptr(5000)})
+	resp, err := o.c.Seq.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, Limit: new(5000)})
 	if err != nil {
 		return nil, err
 	}
@@ -706,7 +706,7 @@ func checkFinalReads(t *testing.T, o *concurrentOrder, final orderModel) {
 			require.Equal(t, want[k].ElementId, item.ElementId)
 			require.Equal(t, want[k].SequenceNumber, item.SequenceNumber, "read %s %d among many", typ, item.ElementId)
 		}
-		typed, err := o.c.Seq.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, ElementType: &typ, Limit: ptr(5000)})
+		typed, err := o.c.Seq.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, ElementType: &typ, Limit: new(5000)})
 		require.NoError(t, err)
 		require.Equal(t, want, typed.JSON200.Positions, "the %s elements", typ)
 		require.EqualValues(t, len(want), typed.JSON200.TotalCount)

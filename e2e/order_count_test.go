@@ -32,7 +32,7 @@ func TestOrderPageCountsWhatItLists(t *testing.T) {
 		defer written.Store(true)
 		for id := int64(1); id <= appends; id++ {
 			resp, err := c.Seq.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{
-				ElementType: sequenceapi.Action, ElementId: id, Scope: ptr("counted"),
+				ElementType: sequenceapi.Action, ElementId: id, Scope: new("counted"),
 			})
 			if err != nil || resp.StatusCode() != http.StatusCreated {
 				t.Errorf("append action %d: %v %v", id, err, resp)
@@ -41,7 +41,7 @@ func TestOrderPageCountsWhatItLists(t *testing.T) {
 		}
 	}()
 	for reads := 0; !written.Load(); reads++ {
-		page, err := c.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "counted", Limit: ptr(5000)})
+		page, err := c.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "counted", Limit: new(5000)})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, page.StatusCode(), string(page.Body))
 		got := page.JSON200

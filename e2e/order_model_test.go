@@ -703,7 +703,7 @@ func opMovePlacements(r *orderRun) string {
 	req := sequenceapi.MoveRequest{ElementType: e.Type, ElementId: e.ID}
 	what := e.String() + " with no placement"
 	if r.rng.IntN(3) > 0 {
-		req.Before, req.AtSequence = e.api(), ptr(int64(1))
+		req.Before, req.AtSequence = e.api(), new(int64(1))
 		what = e.String() + " with before and atSequence"
 	}
 	r.naming().move(&req)
@@ -760,7 +760,7 @@ func (r *orderRun) checkReads() {
 		return resp.JSON200
 	}
 
-	whole := list(sequenceapi.ListPositionsParams{Limit: ptr(5000)})
+	whole := list(sequenceapi.ListPositionsParams{Limit: new(5000)})
 	require.Equal(r.t, r.model.positions(nil), whole.Positions, "step %d: the whole order", r.step)
 	require.Equal(r.t, n, whole.TotalCount, "step %d: totalCount of the whole order", r.step)
 
@@ -774,13 +774,13 @@ func (r *orderRun) checkReads() {
 	start := 1 + r.rng.Int64N(n+2)
 	end := start + r.rng.Int64N(n+2)
 	inRange := func(k int64, _ ref) bool { return k >= start && k <= end }
-	span := list(sequenceapi.ListPositionsParams{StartSequence: &start, EndSequence: &end, Limit: ptr(5000)})
+	span := list(sequenceapi.ListPositionsParams{StartSequence: &start, EndSequence: &end, Limit: new(5000)})
 	want = r.model.positions(inRange)
 	require.Equal(r.t, want, span.Positions, "step %d: numbers %d to %d", r.step, start, end)
 	require.EqualValues(r.t, len(want), span.TotalCount, "step %d: totalCount of numbers %d to %d", r.step, start, end)
 
 	typ := r.target.types[r.rng.IntN(len(r.target.types))]
-	p := sequenceapi.ListPositionsParams{ElementType: &typ, Limit: ptr(5000)}
+	p := sequenceapi.ListPositionsParams{ElementType: &typ, Limit: new(5000)}
 	keep := func(_ int64, e ref) bool { return e.Type == typ }
 	if r.rng.IntN(2) == 0 {
 		p.StartSequence, p.EndSequence = &start, &end
@@ -937,7 +937,7 @@ func clientTarget(r *orderRun) *orderTarget {
 		},
 		namings: []naming{
 			{"unnamed", func(*sequenceapi.MoveRequest) {}, func(*sequenceapi.ReorderRequest) {}},
-			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = ptr(sequenceapi.OwnerClient) }, nil},
+			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = new(sequenceapi.OwnerClient) }, nil},
 			{"script and scope", func(m *sequenceapi.MoveRequest) { m.ScriptId, m.Scope = &scriptID, &scope },
 				func(m *sequenceapi.ReorderRequest) { m.ScriptId, m.Scope = &scriptID, &scope }},
 			{"scope", func(m *sequenceapi.MoveRequest) { m.Scope = &scope }, func(m *sequenceapi.ReorderRequest) { m.Scope = &scope }},
@@ -988,7 +988,7 @@ func opCreateTwoPlacements(r *orderRun) string {
 		if r.rng.IntN(2) == 0 {
 			req.Before = next.api()
 		} else {
-			req.AtSequence = ptr(int64(1))
+			req.AtSequence = new(int64(1))
 		}
 	})
 	r.expect(o, http.StatusBadRequest, "INVALID_PLACEMENT", "insert with two placements")
@@ -1083,7 +1083,7 @@ func storyTarget(r *orderRun) *orderTarget {
 		},
 		namings: []naming{
 			{"unnamed", func(*sequenceapi.MoveRequest) {}, func(*sequenceapi.ReorderRequest) {}},
-			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = ptr(sequenceapi.OwnerContent) }, nil},
+			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = new(sequenceapi.OwnerContent) }, nil},
 			{"script", func(m *sequenceapi.MoveRequest) { m.ScriptId = &scriptID }, func(m *sequenceapi.ReorderRequest) { m.ScriptId = &scriptID }},
 			{"script and scope", func(m *sequenceapi.MoveRequest) { m.ScriptId, m.Scope = &scriptID, &scope },
 				func(m *sequenceapi.ReorderRequest) { m.ScriptId, m.Scope = &scriptID, &scope }},
@@ -1142,7 +1142,7 @@ func readStory(r *orderRun) {
 		return out
 	}
 
-	actions, err := r.c.Characters.ListActionsWithResponse(r.ctx, &charactersapi.ListActionsParams{ScriptId: &scriptID, Limit: ptr(1000)})
+	actions, err := r.c.Characters.ListActionsWithResponse(r.ctx, &charactersapi.ListActionsParams{ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, actions.StatusCode(), "step %d: list actions: %s", r.step, actions.Body)
 	gotActions := []listed{}
@@ -1152,7 +1152,7 @@ func readStory(r *orderRun) {
 	require.Equal(r.t, wantOf(sequenceapi.Action), gotActions, "step %d: the actions in story order", r.step)
 	require.EqualValues(r.t, len(gotActions), actions.JSON200.TotalCount, "step %d: totalCount of the actions", r.step)
 
-	words, err := r.c.Characters.ListSpokenWordsWithResponse(r.ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, Limit: ptr(1000)})
+	words, err := r.c.Characters.ListSpokenWordsWithResponse(r.ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, words.StatusCode(), "step %d: list spoken words: %s", r.step, words.Body)
 	gotWords := []listed{}
@@ -1162,7 +1162,7 @@ func readStory(r *orderRun) {
 	require.Equal(r.t, wantOf(sequenceapi.SpokenWord), gotWords, "step %d: the spoken words in story order", r.step)
 	require.EqualValues(r.t, len(gotWords), words.JSON200.TotalCount, "step %d: totalCount of the spoken words", r.step)
 
-	transitions, err := r.c.Scripts.ListTransitionsWithResponse(r.ctx, scriptID, &scriptsapi.ListTransitionsParams{Limit: ptr(1000)})
+	transitions, err := r.c.Scripts.ListTransitionsWithResponse(r.ctx, scriptID, &scriptsapi.ListTransitionsParams{Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, transitions.StatusCode(), "step %d: list transitions: %s", r.step, transitions.Body)
 	gotTransitions := []listed{}
@@ -1176,7 +1176,7 @@ func readStory(r *orderRun) {
 	n := len(r.model)
 	limit, offset := 1+r.rng.IntN(n+2), r.rng.Int64N(int64(n)+2)
 	for _, p := range []storiesapi.GetFullStoryParams{
-		{ScriptId: scriptID, Limit: ptr(5000)},
+		{ScriptId: scriptID, Limit: new(5000)},
 		{ScriptId: scriptID, Limit: &limit, Offset: &offset},
 	} {
 		story, err := r.stories.GetFullStoryWithResponse(r.ctx, &p)
@@ -1222,7 +1222,7 @@ func sectionsTarget(r *orderRun) *orderTarget {
 		create: func(r *orderRun, _ sequenceapi.ElementType, _ int64, p place) (ref, int64, outcome) {
 			before, after, at := p.fields()
 			resp, err := r.c.Scripts.AddSectionHeadingWithResponse(r.ctx, scriptID, nil, scriptsapi.SectionHeadingCreateRequest{
-				Title: fmt.Sprintf("Scene %d", r.step), Kind: ptr("scene"),
+				Title: fmt.Sprintf("Scene %d", r.step), Kind: new("scene"),
 				Before: refAs(before, newSectionRef), After: refAs(after, newSectionRef), AtSequence: at,
 			})
 			require.NoError(r.t, err)
@@ -1238,7 +1238,7 @@ func sectionsTarget(r *orderRun) *orderTarget {
 		},
 		namings: []naming{
 			{"unnamed", func(*sequenceapi.MoveRequest) {}, func(*sequenceapi.ReorderRequest) {}},
-			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = ptr(sequenceapi.OwnerContent) }, nil},
+			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = new(sequenceapi.OwnerContent) }, nil},
 			{"script", func(m *sequenceapi.MoveRequest) { m.ScriptId = &scriptID }, func(m *sequenceapi.ReorderRequest) { m.ScriptId = &scriptID }},
 			{"script and scope", func(m *sequenceapi.MoveRequest) { m.ScriptId, m.Scope = &scriptID, &scope },
 				func(m *sequenceapi.ReorderRequest) { m.ScriptId, m.Scope = &scriptID, &scope }},
@@ -1252,7 +1252,7 @@ func sectionsTarget(r *orderRun) *orderTarget {
 func readSections(r *orderRun) {
 	scriptID := *r.target.scriptID
 	want := r.model.positions(nil)
-	list, err := r.c.Scripts.ListSectionHeadingsWithResponse(r.ctx, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: ptr(1000)})
+	list, err := r.c.Scripts.ListSectionHeadingsWithResponse(r.ctx, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, list.StatusCode(), "step %d: list section headings: %s", r.step, list.Body)
 	got := []sequenceapi.Position{}

@@ -53,7 +53,7 @@ func TestRawSequenceClientCannotBreakAContentService(t *testing.T) {
 	// It cannot place into the story, by default scope or by name.
 	for _, r := range []sequenceapi.SequenceRequest{
 		{ElementType: sequenceapi.SpokenWord, ElementId: 3, ScriptId: &id},
-		{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: &id, Scope: ptr("story")},
+		{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: &id, Scope: new("story")},
 	} {
 		refused, err := c.Seq.GenerateSequenceNumberWithResponse(ctx, nil, r)
 		require.NoError(t, err)
@@ -90,7 +90,7 @@ func TestRawSequenceClientCannotBreakAContentService(t *testing.T) {
 	del, err := c.Characters.DeleteSpokenWordWithResponse(ctx, lines[0], nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
-	gone, err := c.Seq.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, lines[0], &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
+	gone, err := c.Seq.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, lines[0], &sequenceapi.GetElementPositionParams{Owner: new(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, gone.StatusCode(), "deleting the spoken word released its position")
 	mine, err := c.Seq.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, 2, nil)

@@ -75,7 +75,7 @@ func TestServicesTrustAnOpenIDConnectProvider(t *testing.T) {
 	// fetched again on an unknown key id), and those signed before still are.
 	p.RotateKey()
 	rotated := as(p.Token(t, "alpha-writer", "alpha-writer-secret"))
-	renamed, err := rotated.UpdateScriptWithResponse(ctx, id, &scriptsapi.UpdateScriptParams{}, scriptsapi.UpdateScriptJSONRequestBody{Title: ptr("The Tragedy of Romeo and Juliet")})
+	renamed, err := rotated.UpdateScriptWithResponse(ctx, id, &scriptsapi.UpdateScriptParams{}, scriptsapi.UpdateScriptJSONRequestBody{Title: new("The Tragedy of Romeo and Juliet")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, renamed.StatusCode(), string(renamed.Body))
 	got, err = writer.GetScriptWithResponse(ctx, id)

@@ -80,7 +80,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	sw, err := betaC.characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: wa.scriptID, Text: "beta: intruding"})
 	require.NoError(t, err)
 	requireError(t, http.StatusUnprocessableEntity, "SCRIPT_NOT_FOUND", sw.StatusCode(), sw.Body, "a line in alpha's script, as beta")
-	act, err := betaC.characters.CreateActionWithResponse(ctx, nil, charactersapi.ActionCreateRequest{ScriptId: wb.scriptID, CharacterId: ptr(wa.characters["KEEPER"]), Description: "beta: alpha's keeper"})
+	act, err := betaC.characters.CreateActionWithResponse(ctx, nil, charactersapi.ActionCreateRequest{ScriptId: wb.scriptID, CharacterId: new(wa.characters["KEEPER"]), Description: "beta: alpha's keeper"})
 	require.NoError(t, err)
 	requireError(t, http.StatusUnprocessableEntity, "CHARACTER_NOT_FOUND", act.StatusCode(), act.Body, "an action of alpha's character, as beta")
 	cx, err := betaC.sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
@@ -97,7 +97,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	require.NoError(t, err)
 	requireError(t, http.StatusNotFound, "SCRIPT_NOT_FOUND", tr.StatusCode(), tr.Body, "a transition in alpha's script, as beta")
 	mv, err := betaC.seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &wa.scriptID, Scope: ptr("story"),
+		ElementType: sequenceapi.SpokenWord, ScriptId: &wa.scriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: wa.elements[1].id, NewSequence: 7}},
 	})
 	require.NoError(t, err)
@@ -121,7 +121,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 		requireError(t, http.StatusNotFound, "SCRIPT_NOT_FOUND", rng.StatusCode(), rng.Body, c.name+" range")
 	}
 	// Another tenant's character, as a filter of one's own story, matches nothing.
-	full, err := alphaStories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: wa.scriptID, CharacterId: ptr(wb.characters["KEEPER"])})
+	full, err := alphaStories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: wa.scriptID, CharacterId: new(wb.characters["KEEPER"])})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, full.StatusCode(), string(full.Body))
 	require.Empty(t, full.JSON200.Story, "beta's keeper in alpha's story")
@@ -137,7 +137,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 		require.EqualValues(t, 1, scripts.JSON200.TotalCount, "%s's scripts: %s", w.tenant, scripts.Body)
 		require.Len(t, scripts.JSON200.Scripts, 1)
 		require.Equal(t, w.scriptID, scripts.JSON200.Scripts[0].ScriptId)
-		byTitle, err := c.scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{Title: ptr("lighthouse")})
+		byTitle, err := c.scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{Title: new("lighthouse")})
 		require.NoError(t, err)
 		require.Len(t, byTitle.JSON200.Scripts, 1, "%s's scripts by title: %s", w.tenant, byTitle.Body)
 		require.Equal(t, w.scriptID, byTitle.JSON200.Scripts[0].ScriptId)
@@ -151,7 +151,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 			got[ch.Name] = ch.CharacterId
 		}
 		require.Equal(t, w.characters, got, "%s's characters", w.tenant)
-		keeper, err := c.characters.ListCharactersWithResponse(ctx, &charactersapi.ListCharactersParams{Name: ptr("keeper")})
+		keeper, err := c.characters.ListCharactersWithResponse(ctx, &charactersapi.ListCharactersParams{Name: new("keeper")})
 		require.NoError(t, err)
 		require.Len(t, keeper.JSON200.Items, 1, "%s's keepers: %s", w.tenant, keeper.Body)
 		require.Equal(t, w.characters["KEEPER"], keeper.JSON200.Items[0].CharacterId)
@@ -163,7 +163,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 		for _, cx := range contexts.JSON200.Items {
 			require.Equal(t, w.scriptID, cx.ScriptId)
 		}
-		positions, err := c.seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: ptr(other.scriptID)})
+		positions, err := c.seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: new(other.scriptID)})
 		require.NoError(t, err)
 		if positions.StatusCode() == http.StatusOK {
 			require.Zero(t, positions.JSON200.TotalCount, "%s sees positions of the other's script: %s", w.tenant, positions.Body)
@@ -290,7 +290,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 
 	// A story read reaches the content processes with the reader's credential, and each logs it
 	// with the reader's tenant and subject under the story read's request id.
-	storyReads, _ := readLogs(t, alphaLogs, logsapi.ListLogsParams{Service: ptr("stories"), PathPrefix: ptr("/stories"), StatusMin: ptr(200), StatusMax: ptr(200)})
+	storyReads, _ := readLogs(t, alphaLogs, logsapi.ListLogsParams{Service: new("stories"), PathPrefix: new("/stories"), StatusMin: new(200), StatusMax: new(200)})
 	require.NotEmpty(t, storyReads, "alpha's story reads")
 	betaLogs, err := logsapi.NewClientWithResponses(url("logs"), logsapi.WithHTTPClient(bearer(betaAdmin)))
 	require.NoError(t, err)
@@ -425,12 +425,12 @@ func writeStory(t *testing.T, procs map[string]*process, hc *http.Client, tenant
 	t.Helper()
 	ctx := context.Background()
 	c := newClients(t, procs, hc)
-	script, err := c.scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "The Lighthouse", Author: ptr("Anonymous"), Description: ptr(tenant + "'s lighthouse")})
+	script, err := c.scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "The Lighthouse", Author: new("Anonymous"), Description: new(tenant + "'s lighthouse")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, script.StatusCode(), string(script.Body))
 	w := written{tenant: tenant, scriptID: script.JSON201.ScriptId, characters: map[string]int64{}}
 	for _, title := range sectionTitles {
-		s, err := c.scripts.AddSectionHeadingWithResponse(ctx, w.scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: ptr("act")})
+		s, err := c.scripts.AddSectionHeadingWithResponse(ctx, w.scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: new("act")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, s.StatusCode(), string(s.Body))
 		w.sections = append(w.sections, s.JSON201.HeadingId)
@@ -445,7 +445,7 @@ func writeStory(t *testing.T, procs map[string]*process, hc *http.Client, tenant
 		section := w.sections[b.section]
 		var who *int64
 		if b.who != "" {
-			who = ptr(w.characters[b.who])
+			who = new(w.characters[b.who])
 		}
 		e := beatWritten{beat: b}
 		var seq int64
@@ -486,12 +486,12 @@ func writeStory(t *testing.T, procs map[string]*process, hc *http.Client, tenant
 // want is the story element at position seq (from 1) of w, as the Story Factory should give it.
 func (w written) want(seq int64) storiesapi.StoryElement {
 	b := w.elements[seq-1]
-	e := storiesapi.StoryElement{Sequence: seq, ElementType: storiesapi.StoryElementElementType(b.elementType), SectionId: ptr(w.sections[b.section])}
+	e := storiesapi.StoryElement{Sequence: seq, ElementType: storiesapi.StoryElementElementType(b.elementType), SectionId: new(w.sections[b.section])}
 	switch b.elementType {
 	case "transition":
 		e.Transition = &storiesapi.Transition{TransitionId: b.id, Text: b.text}
 	case "spokenWord":
-		e.SpokenWord = &storiesapi.SpokenWord{DialogueId: b.id, Text: b.text, Sequence: ptr(seq)}
+		e.SpokenWord = &storiesapi.SpokenWord{DialogueId: b.id, Text: b.text, Sequence: new(seq)}
 	default:
 		e.Action = &storiesapi.Action{ActionId: b.id, Description: b.text}
 	}
@@ -504,7 +504,7 @@ func (w written) want(seq int64) storiesapi.StoryElement {
 			}
 		}
 		if best != nil {
-			e.Context = &storiesapi.Context{ContextId: best.id, CharacterId: w.characters[b.who], StartSequence: ptr(best.from), Data: json.RawMessage(best.data)}
+			e.Context = &storiesapi.Context{ContextId: best.id, CharacterId: w.characters[b.who], StartSequence: new(best.from), Data: json.RawMessage(best.data)}
 		}
 	}
 	return e
@@ -541,22 +541,22 @@ func requireStory(t *testing.T, c *storiesapi.ClientWithResponses, w written) {
 	}
 	all := []int64{1, 2, 3, 4, 5, 6, 7}
 
-	whole := read(storiesapi.GetFullStoryParams{Limit: ptr(100)})
+	whole := read(storiesapi.GetFullStoryParams{Limit: new(100)})
 	require.EqualValues(t, len(story), whole.TotalCount)
 	requireElements("whole story", whole.Story, all...)
 	for _, page := range []struct{ offset, limit int64 }{{0, 3}, {3, 3}, {6, 3}, {7, 3}} {
-		p := read(storiesapi.GetFullStoryParams{Limit: ptr(int(page.limit)), Offset: ptr(page.offset)})
+		p := read(storiesapi.GetFullStoryParams{Limit: new(int(page.limit)), Offset: new(page.offset)})
 		require.EqualValues(t, len(story), p.TotalCount, "every page counts the whole story")
 		requireElements(fmt.Sprintf("page at %d", page.offset), p.Story, all[min(page.offset, 7):min(page.offset+page.limit, 7)]...)
 	}
-	keeper := read(storiesapi.GetFullStoryParams{Limit: ptr(100), CharacterId: ptr(w.characters["KEEPER"])})
+	keeper := read(storiesapi.GetFullStoryParams{Limit: new(100), CharacterId: new(w.characters["KEEPER"])})
 	require.EqualValues(t, 3, keeper.TotalCount)
 	requireElements("keeper's elements", keeper.Story, 1, 2, 7)
-	child := read(storiesapi.GetFullStoryParams{FilterByCharacter: ptr("child"), Limit: ptr(1), Offset: ptr(int64(1))})
+	child := read(storiesapi.GetFullStoryParams{FilterByCharacter: new("child"), Limit: new(1), Offset: new(int64(1))})
 	require.EqualValues(t, 2, child.TotalCount)
 	requireElements("child's second element", child.Story, 6)
 
-	r, err := c.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.scriptID, StartSequence: 2, EndSequence: 6, CharacterId: ptr(w.characters["CHILD"])})
+	r, err := c.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.scriptID, StartSequence: 2, EndSequence: 6, CharacterId: new(w.characters["CHILD"])})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, r.StatusCode(), "%s's range: %s", w.tenant, r.Body)
 	require.EqualValues(t, 2, r.JSON200.TotalCount)
@@ -614,7 +614,7 @@ func readLogs(t *testing.T, c *logsapi.ClientWithResponses, filter logsapi.ListL
 	var entries []logsapi.LogEntry
 	var raw [][]byte
 	p := &filter
-	p.Limit = ptr(1000)
+	p.Limit = new(1000)
 	for {
 		r, err := c.ListLogsWithResponse(context.Background(), p)
 		require.NoError(t, err)
@@ -657,8 +657,6 @@ func storiesClient(t *testing.T, url string, hc *http.Client) *storiesapi.Client
 	require.NoError(t, err)
 	return c
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func deref[T any](p *T) T {
 	var zero T

@@ -81,7 +81,7 @@ func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL stri
 	for i := range reads {
 		offset := max(0, total-20)
 		if i%2 == 0 {
-			resp, err := stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Offset: &offset, Limit: ptr(50)})
+			resp, err := stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Offset: &offset, Limit: new(50)})
 			require.NoError(t, err)
 			statuses[fmt.Sprintf("stories %d %s", resp.StatusCode(), errorCode(resp.JSON502, resp.JSON503))]++
 			if resp.StatusCode() != http.StatusOK {
@@ -95,7 +95,7 @@ func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL stri
 			}
 			continue
 		}
-		resp, err := chars.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Offset: &offset, Limit: ptr(50)})
+		resp, err := chars.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Offset: &offset, Limit: new(50)})
 		require.NoError(t, err)
 		statuses[fmt.Sprintf("spokenWords %d", resp.StatusCode())]++
 		if resp.StatusCode() != http.StatusOK {
@@ -159,5 +159,3 @@ func errorCode(bodies ...*storiesapi.ErrorResponse) string {
 	}
 	return ""
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -144,15 +144,13 @@ type Written struct {
 	Contexts   map[string][]int64 // name -> context ids, in the order of Contexts
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // WriteBalcony writes the balcony scene as a client would: the script, its two scenes, the characters,
 // every beat in order (each must get the next story position) and the character contexts.
 func WriteBalcony(t testing.TB, c Clients) Written {
 	t.Helper()
 	ctx := context.Background()
 	script, err := c.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{
-		Title: "Romeo and Juliet", Author: ptr("William Shakespeare"), Description: ptr("Act II, scenes I and II"),
+		Title: "Romeo and Juliet", Author: new("William Shakespeare"), Description: new("Act II, scenes I and II"),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, script.StatusCode(), string(script.Body))
@@ -160,7 +158,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 		Beats: map[Element]Beat{}, Contexts: map[string][]int64{}}
 
 	for i, title := range Scenes {
-		s, err := c.Scripts.AddSectionHeadingWithResponse(ctx, w.ScriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: ptr("scene")})
+		s, err := c.Scripts.AddSectionHeadingWithResponse(ctx, w.ScriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: new("scene")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, s.StatusCode(), string(s.Body))
 		require.EqualValues(t, i+1, s.JSON201.SequenceNumber)
@@ -186,7 +184,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 			e = Element{Type: "transition", ID: r.JSON201.TransitionId}
 		case b.Speaker != "":
 			r, err := c.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{
-				ScriptId: w.ScriptID, SectionId: &section, CharacterId: ptr(w.Characters[b.Speaker]), Text: b.Text,
+				ScriptId: w.ScriptID, SectionId: &section, CharacterId: new(w.Characters[b.Speaker]), Text: b.Text,
 			})
 			require.NoError(t, err)
 			require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
@@ -195,7 +193,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 		default:
 			req := charactersapi.ActionCreateRequest{ScriptId: w.ScriptID, SectionId: &section, Description: b.Text}
 			if b.Actor != "" {
-				req.CharacterId = ptr(w.Characters[b.Actor])
+				req.CharacterId = new(w.Characters[b.Actor])
 			}
 			r, err := c.Characters.CreateActionWithResponse(ctx, nil, req)
 			require.NoError(t, err)

@@ -40,7 +40,7 @@ func BenchmarkListScriptInOrder(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for offset := int64(0); offset < lines; offset += page {
-			r, err := c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: ptr(page), Offset: &offset})
+			r, err := c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: new(page), Offset: &offset})
 			if err != nil || r.JSON200 == nil || len(r.JSON200.Items) != page {
 				b.Fatalf("list: %v", err)
 			}

@@ -48,14 +48,14 @@ func TestCharacterLifecycle(t *testing.T) {
 	require.Equal(t, "MALFORMED_JSON", bad.JSON400.ErrorCode)
 
 	// PUT replaces, with If-Match.
-	put, err := e.c.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: ptr(`"1"`)},
+	put, err := e.c.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: new(`"1"`)},
 		charactersapi.CharacterReplaceRequest{Name: "Romeo", Description: "Son of Montague."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.EqualValues(t, 2, put.JSON200.Version)
 	require.Equal(t, "Son of Montague.", put.JSON200.Description)
 	require.Equal(t, `"2"`, put.HTTPResponse.Header.Get("ETag"))
-	stalePut, err := e.c.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: ptr(`"1"`)},
+	stalePut, err := e.c.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: new(`"1"`)},
 		charactersapi.CharacterReplaceRequest{Name: "X", Description: "Y"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePut.StatusCode())
@@ -65,15 +65,15 @@ func TestCharacterLifecycle(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, putMissing.StatusCode())
 
 	// PATCH changes only what it names.
-	patch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr("*")},
-		charactersapi.CharacterUpdateRequest{Name: ptr("ROMEO")})
+	patch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new("*")},
+		charactersapi.CharacterUpdateRequest{Name: new("ROMEO")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, "ROMEO", patch.JSON200.Name)
 	require.Equal(t, "Son of Montague.", patch.JSON200.Description)
 	require.EqualValues(t, 3, patch.JSON200.Version)
-	stalePatch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"2"`)},
-		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	stalePatch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new(`"2"`)},
+		charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePatch.StatusCode())
 	emptyPatch, err := e.c.UpdateCharacterWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{}`))
@@ -82,23 +82,23 @@ func TestCharacterLifecycle(t *testing.T) {
 	nullPatch, err := e.c.UpdateCharacterWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{"name":null}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, nullPatch.StatusCode())
-	patchMissing, err := e.c.UpdateCharacterWithResponse(bg, 999, nil, charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	patchMissing, err := e.c.UpdateCharacterWithResponse(bg, 999, nil, charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patchMissing.StatusCode())
-	badIfMatch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr("3")},
-		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	badIfMatch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new("3")},
+		charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, badIfMatch.StatusCode(), "an If-Match must be a quoted version")
-	huge, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"9999999999999999999"`)},
-		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	huge, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new(`"9999999999999999999"`)},
+		charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, huge.StatusCode(), "a version beyond int64 matches nothing")
 
 	// DELETE, with If-Match.
-	staleDel, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: ptr(`"2"`)})
+	staleDel, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: new(`"2"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, staleDel.StatusCode())
-	del, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: ptr(`"3"`)})
+	del, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	again, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
@@ -110,7 +110,7 @@ func TestCreateCharacterIdempotent(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, false)
 	body := charactersapi.CharacterCreateRequest{Name: "JULIET", Description: "Daughter of Capulet."}
-	key := &charactersapi.CreateCharacterParams{IdempotencyKey: ptr("juliet-1")}
+	key := &charactersapi.CreateCharacterParams{IdempotencyKey: new("juliet-1")}
 	first, err := e.c.CreateCharacterWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode())
@@ -154,29 +154,29 @@ func TestListCharacters(t *testing.T) {
 	require.Equal(t, []int64{romeo.CharacterId, juliet.CharacterId, nurse.CharacterId, otherRomeo.CharacterId}, all)
 	require.EqualValues(t, 4, total)
 
-	got, total := ids(&charactersapi.ListCharactersParams{Name: ptr("Romeo")})
+	got, total := ids(&charactersapi.ListCharactersParams{Name: new("Romeo")})
 	require.Equal(t, []int64{romeo.CharacterId, otherRomeo.CharacterId}, got, "the name matches ignoring case")
 	require.EqualValues(t, 2, total)
 	got, _ = ids(&charactersapi.ListCharactersParams{Ids: &[]int64{nurse.CharacterId, juliet.CharacterId, 999}})
 	require.Equal(t, []int64{juliet.CharacterId, nurse.CharacterId}, got)
 	got, _ = ids(&charactersapi.ListCharactersParams{ScriptId: &verona})
 	require.Equal(t, []int64{juliet.CharacterId, nurse.CharacterId}, got, "characters with an action or a line in the script")
-	got, _ = ids(&charactersapi.ListCharactersParams{ScriptId: ptr(int64(999))})
+	got, _ = ids(&charactersapi.ListCharactersParams{ScriptId: new(int64(999))})
 	require.Empty(t, got)
-	got, total = ids(&charactersapi.ListCharactersParams{ScriptId: &verona, Name: ptr("nurse"), Ids: &[]int64{nurse.CharacterId}})
+	got, total = ids(&charactersapi.ListCharactersParams{ScriptId: &verona, Name: new("nurse"), Ids: &[]int64{nurse.CharacterId}})
 	require.Equal(t, []int64{nurse.CharacterId}, got, "filters combine")
 	require.EqualValues(t, 1, total)
-	got, total = ids(&charactersapi.ListCharactersParams{Limit: ptr(2), Offset: ptr(int64(1))})
+	got, total = ids(&charactersapi.ListCharactersParams{Limit: new(2), Offset: new(int64(1))})
 	require.Equal(t, []int64{juliet.CharacterId, nurse.CharacterId}, got)
 	require.EqualValues(t, 4, total, "totalCount counts every page")
 
-	page, err := e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Limit: ptr(3), Offset: ptr(int64(3))})
+	page, err := e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Limit: new(3), Offset: new(int64(3))})
 	require.NoError(t, err)
 	require.Equal(t, 3, page.JSON200.Limit)
 	require.EqualValues(t, 3, page.JSON200.Offset)
 	require.Len(t, page.JSON200.Items, 1)
 
-	for _, p := range []*charactersapi.ListCharactersParams{{Limit: ptr(0)}, {Limit: ptr(1001)}, {Offset: ptr(int64(-1))}, {Ids: &[]int64{0}}} {
+	for _, p := range []*charactersapi.ListCharactersParams{{Limit: new(0)}, {Limit: new(1001)}, {Offset: new(int64(-1))}, {Ids: &[]int64{0}}} {
 		resp, err := e.c.ListCharactersWithResponse(bg, p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode())
@@ -208,12 +208,12 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	require.Equal(t, "HAS_DEPENDANTS", refused.JSON409.ErrorCode)
 	require.Equal(t, []string{"1 actions, 1 spoken words, 1 paraphrases, 1 character contexts"}, *refused.JSON409.Details)
 
-	stale, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true), IfMatch: ptr(`"7"`)})
+	stale, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true), IfMatch: new(`"7"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stale.StatusCode())
 	require.Equal(t, 2, e.rows(t, "spoken_words"), "a stale cascade deletes nothing")
 
-	del, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true), IfMatch: ptr(`"1"`)})
+	del, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true), IfMatch: new(`"1"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	require.Equal(t, 0, e.rows(t, "actions"))
@@ -239,11 +239,11 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
 	require.Equal(t, []string{"1 character contexts"}, *refused.JSON409.Details)
-	del, err = e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	del, err = e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 
-	missing, err := e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	missing, err := e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
 }

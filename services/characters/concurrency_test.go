@@ -53,7 +53,7 @@ func TestConcurrentLinesTwoReplicas(t *testing.T) {
 		require.Equal(t, http.StatusCreated, statuses[i], bodies[i])
 	}
 
-	resp, err := replicas[1].c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: ptr(1000)})
+	resp, err := replicas[1].c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.EqualValues(t, n, resp.JSON200.TotalCount)
@@ -83,16 +83,16 @@ func TestConcurrentPatchIfMatch(t *testing.T) {
 
 	const n = 16
 	patchLine := func(i int) int {
-		resp, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: ptr(`"1"`)},
-			charactersapi.SpokenWordUpdateRequest{Text: ptr(fmt.Sprintf("Ay me! (%d)", i))})
+		resp, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: new(`"1"`)},
+			charactersapi.SpokenWordUpdateRequest{Text: new(fmt.Sprintf("Ay me! (%d)", i))})
 		if err != nil {
 			return 0
 		}
 		return resp.StatusCode()
 	}
 	patchCharacter := func(i int) int {
-		resp, err := e.c.UpdateCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"1"`)},
-			charactersapi.CharacterUpdateRequest{Description: ptr(fmt.Sprintf("take %d", i))})
+		resp, err := e.c.UpdateCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new(`"1"`)},
+			charactersapi.CharacterUpdateRequest{Description: new(fmt.Sprintf("take %d", i))})
 		if err != nil {
 			return 0
 		}
@@ -177,7 +177,7 @@ func TestDependencyDown(t *testing.T) {
 	del, err := seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode())
-	del, err = seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	del, err = seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode())
 	require.Equal(t, 1, e.rows(t, "characters"), "the character is kept")

@@ -24,8 +24,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func ptr[T any](v T) *T { return &v }
-
 var bg = context.Background()
 
 // env is the character service with the services it calls, on one test database.
@@ -116,7 +114,7 @@ func (e env) line(t *testing.T, body charactersapi.SpokenWordCreateRequest) char
 // story lists the positions of a script's story order, as the sequence service holds them.
 func (e env) story(t *testing.T, scriptID int64) []sequenceapi.Position {
 	t.Helper()
-	resp, err := e.seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: ptr(1000)})
+	resp, err := e.seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return resp.JSON200.Positions
@@ -125,7 +123,7 @@ func (e env) story(t *testing.T, scriptID int64) []sequenceapi.Position {
 // positionOf reads an element's position from the sequence service; 0 when it holds none.
 func (e env) positionOf(t *testing.T, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
-	resp, err := e.seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
+	resp, err := e.seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: new(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	if resp.StatusCode() == http.StatusNotFound {
 		return 0

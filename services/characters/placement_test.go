@@ -119,9 +119,9 @@ func TestCreatePlaced(t *testing.T) {
 
 	// At a number in the middle.
 	light := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId,
-		Text: "What light through yonder window breaks?", AtSequence: ptr(int64(4))})
+		Text: "What light through yonder window breaks?", AtSequence: new(int64(4))})
 	require.EqualValues(t, 4, light.SequenceNumber)
-	stage := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "He steps forward.", AtSequence: ptr(int64(2))})
+	stage := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "He steps forward.", AtSequence: new(int64(2))})
 	require.EqualValues(t, 2, stage.SequenceNumber)
 
 	// Before a neighbour in the middle.
@@ -139,7 +139,7 @@ func TestCreatePlaced(t *testing.T) {
 	require.EqualValues(t, 8, got.JSON200.SequenceNumber, "a read answers the number after the inserts")
 
 	// At N+1 is the end; without a placement, the end as before.
-	last := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exeunt.", AtSequence: ptr(int64(len(want) + 1))})
+	last := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exeunt.", AtSequence: new(int64(len(want) + 1))})
 	require.EqualValues(t, len(want)+1, last.SequenceNumber)
 	appended := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Good night, good night!"})
 	require.EqualValues(t, len(want)+2, appended.SequenceNumber)
@@ -175,8 +175,8 @@ func TestCreatePlacedRefused(t *testing.T) {
 		"deleted neighbour":            {placed{after: refTo(charactersapi.StoryElementTypeAction, gone.ActionId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour of another script":  {placed{before: refTo(charactersapi.StoryElementTypeSpokenWord, elsewhere.DialogueId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour that never existed": {placed{after: refTo(charactersapi.StoryElementTypeTransition, 999)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
-		"beyond N+1":                   {placed{at: ptr(int64(len(before) + 2))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
-		"after and atSequence":         {placed{after: refTo(charactersapi.StoryElementTypeAction, enter.ActionId), at: ptr(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+		"beyond N+1":                   {placed{at: new(int64(len(before) + 2))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
+		"after and atSequence":         {placed{after: refTo(charactersapi.StoryElementTypeAction, enter.ActionId), at: new(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 		"before and after": {placed{before: refTo(charactersapi.StoryElementTypeAction, enter.ActionId),
 			after: refTo(charactersapi.StoryElementTypeSpokenWord, soft.DialogueId)}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 	} {
@@ -227,10 +227,10 @@ func TestCreatePlacedRefused(t *testing.T) {
 
 	// An empty story: 1 is its end, 2 is beyond.
 	empty := e.script(t, "Empty")
-	refused, err := e.c.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: ptr(int64(2))})
+	refused, err := e.c.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: new(int64(2))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
-	first := e.action(t, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: ptr(int64(1))})
+	first := e.action(t, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: new(int64(1))})
 	require.EqualValues(t, 1, first.SequenceNumber)
 }
 
@@ -244,7 +244,7 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 	exit := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exit."})
 
 	body := charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft!", After: refTo(charactersapi.StoryElementTypeAction, enter.ActionId)}
-	key := &charactersapi.CreateSpokenWordParams{IdempotencyKey: ptr("soft-after-enter")}
+	key := &charactersapi.CreateSpokenWordParams{IdempotencyKey: new("soft-after-enter")}
 	first, err := e.c.CreateSpokenWordWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode(), string(first.Body))
@@ -256,8 +256,8 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 	require.Equal(t, "true", second.HTTPResponse.Header.Get("Idempotent-Replayed"))
 	require.Equal(t, 1, e.rows(t, "spoken_words"), "a replay creates nothing")
 
-	abody := charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: ptr(int64(3))}
-	akey := &charactersapi.CreateActionParams{IdempotencyKey: ptr("appears-at-3")}
+	abody := charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: new(int64(3))}
+	akey := &charactersapi.CreateActionParams{IdempotencyKey: new("appears-at-3")}
 	var answers []charactersapi.Action
 	for range 2 {
 		resp, err := e.c.CreateActionWithResponse(bg, akey, abody)
@@ -271,7 +271,7 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 		"each placed once")
 
 	// The same key with another placement is another request.
-	reused, err := e.c.CreateActionWithResponse(bg, akey, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: ptr(int64(1))})
+	reused, err := e.c.CreateActionWithResponse(bg, akey, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", reused.JSON409.ErrorCode)

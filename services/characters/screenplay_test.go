@@ -22,7 +22,7 @@ func TestActionScreenplayFields(t *testing.T) {
 	require.Equal(t, charactersapi.ActionFormatAction, plain.Format)
 	require.False(t, plain.Forced)
 	a := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "THE END",
-		Format: ptr(charactersapi.ActionFormatCentered), Forced: ptr(true)})
+		Format: new(charactersapi.ActionFormatCentered), Forced: new(true)})
 	require.Equal(t, charactersapi.ActionFormatCentered, a.Format)
 	require.True(t, a.Forced)
 
@@ -46,17 +46,17 @@ func TestActionScreenplayFields(t *testing.T) {
 	}, lines.JSON200.Actions)
 
 	// PATCH keeps what it does not name.
-	patch, err := e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Format: ptr(charactersapi.ActionFormatNote)})
+	patch, err := e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Format: new(charactersapi.ActionFormatNote)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, charactersapi.ActionFormatNote, patch.JSON200.Format)
 	require.True(t, patch.JSON200.Forced)
-	patch, err = e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Description: ptr("Cut: THE END")})
+	patch, err = e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Description: new("Cut: THE END")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, charactersapi.ActionFormatNote, patch.JSON200.Format)
 	require.True(t, patch.JSON200.Forced)
-	patch, err = e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Forced: ptr(false)})
+	patch, err = e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Forced: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.False(t, patch.JSON200.Forced)
@@ -64,7 +64,7 @@ func TestActionScreenplayFields(t *testing.T) {
 
 	// PUT sets what it names and resets what it leaves out.
 	put, err := e.c.ReplaceActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "===",
-		Format: ptr(charactersapi.ActionFormatPageBreak), Forced: ptr(true)})
+		Format: new(charactersapi.ActionFormatPageBreak), Forced: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Equal(t, charactersapi.ActionFormatPageBreak, put.JSON200.Format)
@@ -112,9 +112,9 @@ func TestSpokenWordScreenplayFields(t *testing.T) {
 	require.Nil(t, plain.Extension)
 	require.False(t, plain.Dual || plain.ContinuesDialogue || plain.Lyric || plain.Forced)
 	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!",
-		Parenthetical: ptr("(to herself)"), Extension: ptr("(O.S.)"), Dual: ptr(true), ContinuesDialogue: ptr(true), Lyric: ptr(true), Forced: ptr(true)})
-	require.Equal(t, ptr("(to herself)"), w.Parenthetical)
-	require.Equal(t, ptr("(O.S.)"), w.Extension)
+		Parenthetical: new("(to herself)"), Extension: new("(O.S.)"), Dual: new(true), ContinuesDialogue: new(true), Lyric: new(true), Forced: new(true)})
+	require.Equal(t, new("(to herself)"), w.Parenthetical)
+	require.Equal(t, new("(O.S.)"), w.Extension)
 	require.True(t, w.Dual && w.ContinuesDialogue && w.Lyric && w.Forced)
 
 	got, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
@@ -133,36 +133,36 @@ func TestSpokenWordScreenplayFields(t *testing.T) {
 	require.Equal(t, http.StatusOK, lines.StatusCode(), string(lines.Body))
 	require.Equal(t, []charactersapi.SpokenWordContent{
 		{DialogueId: plain.DialogueId, ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "Ay me!", Version: 1},
-		{DialogueId: w.DialogueId, ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!", Parenthetical: ptr("(to herself)"),
-			Extension: ptr("(O.S.)"), Dual: true, ContinuesDialogue: true, Lyric: true, Forced: true, Version: 1},
+		{DialogueId: w.DialogueId, ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!", Parenthetical: new("(to herself)"),
+			Extension: new("(O.S.)"), Dual: true, ContinuesDialogue: true, Lyric: true, Forced: true, Version: 1},
 	}, lines.JSON200.SpokenWords)
 
 	// PATCH keeps what it does not name.
-	patch, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Parenthetical: ptr("(beat)"), Lyric: ptr(false)})
+	patch, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Parenthetical: new("(beat)"), Lyric: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	want := w
-	want.Parenthetical, want.Lyric, want.Version, want.UpdatedAt = ptr("(beat)"), false, 2, patch.JSON200.UpdatedAt
+	want.Parenthetical, want.Lyric, want.Version, want.UpdatedAt = new("(beat)"), false, 2, patch.JSON200.UpdatedAt
 	require.Equal(t, want, *patch.JSON200)
-	patch, err = e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Text: ptr("Wherefore art thou Romeo?")})
+	patch, err = e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Text: new("Wherefore art thou Romeo?")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	want.Text, want.Version, want.UpdatedAt = "Wherefore art thou Romeo?", 3, patch.JSON200.UpdatedAt
 	require.Equal(t, want, *patch.JSON200)
 	patch, err = e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{
-		Extension: ptr("(V.O.)"), Dual: ptr(false), ContinuesDialogue: ptr(false), Forced: ptr(false)})
+		Extension: new("(V.O.)"), Dual: new(false), ContinuesDialogue: new(false), Forced: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
-	want.Extension, want.Dual, want.ContinuesDialogue, want.Forced, want.Version, want.UpdatedAt = ptr("(V.O.)"), false, false, false, 4, patch.JSON200.UpdatedAt
+	want.Extension, want.Dual, want.ContinuesDialogue, want.Forced, want.Version, want.UpdatedAt = new("(V.O.)"), false, false, false, 4, patch.JSON200.UpdatedAt
 	require.Equal(t, want, *patch.JSON200)
 
 	// PUT sets what it names and removes or resets what it leaves out.
 	put, err := e.c.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "Ay me!",
-		CharacterId: &juliet.CharacterId, Extension: ptr("(CONT'D)"), Lyric: ptr(true)})
+		CharacterId: &juliet.CharacterId, Extension: new("(CONT'D)"), Lyric: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Nil(t, put.JSON200.Parenthetical)
-	require.Equal(t, ptr("(CONT'D)"), put.JSON200.Extension)
+	require.Equal(t, new("(CONT'D)"), put.JSON200.Extension)
 	require.True(t, put.JSON200.Lyric)
 	require.False(t, put.JSON200.Dual || put.JSON200.ContinuesDialogue || put.JSON200.Forced)
 	put, err = e.c.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "Ay me!"})

@@ -145,7 +145,7 @@ func TestTenantsSeeOnlyTheirOwnCharacters(t *testing.T) {
 		ctx  context.Context
 		want []int64
 	}{{a, []int64{romeoA.CharacterId}}, {b, []int64{romeoB.CharacterId}}} {
-		resp, err := e.srv.ListCharacters(tc.ctx, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Name: ptr("romeo")}})
+		resp, err := e.srv.ListCharacters(tc.ctx, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Name: new("romeo")}})
 		page := want[charactersapi.CharacterList](t, http.StatusOK, resp, err)
 		require.EqualValues(t, 1, page.TotalCount)
 		require.Equal(t, tc.want, ids(page.Items, func(c charactersapi.Character) int64 { return c.CharacterId }))
@@ -158,7 +158,7 @@ func TestTenantsSeeOnlyTheirOwnCharacters(t *testing.T) {
 	page := want[charactersapi.CharacterList](t, http.StatusOK, resp, err)
 	require.EqualValues(t, 1, page.TotalCount)
 	require.Equal(t, []int64{romeoB.CharacterId}, ids(page.Items, func(c charactersapi.Character) int64 { return c.CharacterId }))
-	resp, err = e.srv.ListCharacters(a, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Limit: ptr(1), Offset: ptr(int64(1))}})
+	resp, err = e.srv.ListCharacters(a, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Limit: new(1), Offset: new(int64(1))}})
 	page = want[charactersapi.CharacterList](t, http.StatusOK, resp, err)
 	require.EqualValues(t, 2, page.TotalCount)
 	require.Equal(t, []int64{juliet.CharacterId}, ids(page.Items, func(c charactersapi.Character) int64 { return c.CharacterId }))
@@ -176,15 +176,15 @@ func TestTenantsSeeOnlyTheirOwnCharacters(t *testing.T) {
 		Body: &charactersapi.CharacterReplaceRequest{Name: "MERCUTIO", Description: "Taken."}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, put, err)
 	put, err = e.srv.ReplaceCharacter(b, charactersapi.ReplaceCharacterRequestObject{CharacterId: id,
-		Params: charactersapi.ReplaceCharacterParams{IfMatch: ptr(`"1"`)},
+		Params: charactersapi.ReplaceCharacterParams{IfMatch: new(`"1"`)},
 		Body:   &charactersapi.CharacterReplaceRequest{Name: "MERCUTIO", Description: "Taken."}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, put, err)
 	patch, err := e.srv.UpdateCharacter(b, charactersapi.UpdateCharacterRequestObject{CharacterId: id,
-		Body: &charactersapi.CharacterUpdateRequest{Name: ptr("MERCUTIO")}})
+		Body: &charactersapi.CharacterUpdateRequest{Name: new("MERCUTIO")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patch, err)
 	for _, cascade := range []bool{false, true} {
 		del, err := e.srv.DeleteCharacter(b, charactersapi.DeleteCharacterRequestObject{CharacterId: id,
-			Params: charactersapi.DeleteCharacterParams{Cascade: ptr(cascade)}})
+			Params: charactersapi.DeleteCharacterParams{Cascade: new(cascade)}})
 		want[charactersapi.ErrorResponse](t, http.StatusNotFound, del, err)
 	}
 	get, err = e.srv.GetCharacter(a, charactersapi.GetCharacterRequestObject{CharacterId: id})
@@ -223,15 +223,15 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 		Body: &charactersapi.ActionReplaceRequest{Description: "Exits."}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, put, err)
 	patch, err := e.srv.UpdateAction(b, charactersapi.UpdateActionRequestObject{ActionId: enters.ActionId,
-		Params: charactersapi.UpdateActionParams{IfMatch: ptr(`"1"`)}, Body: &charactersapi.ActionUpdateRequest{Description: ptr("Exits.")}})
+		Params: charactersapi.UpdateActionParams{IfMatch: new(`"1"`)}, Body: &charactersapi.ActionUpdateRequest{Description: new("Exits.")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patch, err)
 	del, err := e.srv.DeleteAction(b, charactersapi.DeleteActionRequestObject{ActionId: enters.ActionId,
-		Params: charactersapi.DeleteActionParams{Cascade: ptr(true)}})
+		Params: charactersapi.DeleteActionParams{Cascade: new(true)}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, del, err)
 	getLine, err := e.srv.GetSpokenWord(b, charactersapi.GetSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, getLine, err)
 	patchLine, err := e.srv.UpdateSpokenWord(b, charactersapi.UpdateSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId,
-		Body: &charactersapi.SpokenWordUpdateRequest{Text: ptr("O happy dagger!")}})
+		Body: &charactersapi.SpokenWordUpdateRequest{Text: new("O happy dagger!")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patchLine, err)
 	delLine, err := e.srv.DeleteSpokenWord(b, charactersapi.DeleteSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, delLine, err)
@@ -288,7 +288,7 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 
 	// Deleting a character with cascade deletes the caller's lines of it, nobody else's.
 	delChar, err := e.srv.DeleteCharacter(b, charactersapi.DeleteCharacterRequestObject{CharacterId: balthasar.CharacterId,
-		Params: charactersapi.DeleteCharacterParams{Cascade: ptr(true)}})
+		Params: charactersapi.DeleteCharacterParams{Cascade: new(true)}})
 	want[struct{}](t, http.StatusNoContent, delChar, err)
 	list, err = e.srv.ListActions(a, charactersapi.ListActionsRequestObject{})
 	require.Equal(t, []int64{enters.ActionId}, actionIDs(want[charactersapi.ActionList](t, http.StatusOK, list, err)))
@@ -316,7 +316,7 @@ func TestTenantsSeeOnlyTheirOwnParaphrases(t *testing.T) {
 	get, err := e.srv.GetCharacterParaphrase(b, charactersapi.GetCharacterParaphraseRequestObject{CharacterId: romeo.CharacterId, ParaphraseId: p.ParaphraseId})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, get, err)
 	patch, err := e.srv.PatchCharacterParaphrase(b, charactersapi.PatchCharacterParaphraseRequestObject{CharacterId: romeo.CharacterId,
-		ParaphraseId: p.ParaphraseId, Body: &charactersapi.ParaphrasePatchRequest{Text: ptr("Taken.")}})
+		ParaphraseId: p.ParaphraseId, Body: &charactersapi.ParaphrasePatchRequest{Text: new("Taken.")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patch, err)
 	only, err := e.srv.UpdateCharacterParaphrases(b, charactersapi.UpdateCharacterParaphrasesRequestObject{CharacterId: romeo.CharacterId,
 		Body: &charactersapi.ParaphraseUpdateRequest{Text: "Taken."}})
@@ -362,7 +362,7 @@ func TestTenantsOverHTTP(t *testing.T) {
 	got, err := b.c.GetCharacterWithResponse(bg, romeoA.CharacterId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, got.StatusCode())
-	patch, err := b.c.UpdateCharacterWithResponse(bg, romeoA.CharacterId, nil, charactersapi.CharacterUpdateRequest{Name: ptr("MERCUTIO")})
+	patch, err := b.c.UpdateCharacterWithResponse(bg, romeoA.CharacterId, nil, charactersapi.CharacterUpdateRequest{Name: new("MERCUTIO")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patch.StatusCode())
 	del, err := b.c.DeleteActionWithResponse(bg, enters.ActionId, nil)
@@ -377,7 +377,7 @@ func TestTenantsOverHTTP(t *testing.T) {
 		e    env
 		want int64
 	}{{a, romeoA.CharacterId}, {b, romeoB.CharacterId}} {
-		list, err := tc.e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Name: ptr("ROMEO")})
+		list, err := tc.e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Name: new("ROMEO")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, list.StatusCode())
 		require.EqualValues(t, 1, list.JSON200.TotalCount)

@@ -22,7 +22,7 @@ func TestIngestOneEntryAndABatch(t *testing.T) {
 
 	var one logsapi.LogIngestRequest
 	require.NoError(t, one.FromLogEntryInput(logsapi.LogEntryInput{
-		Timestamp: t0, Service: "scripts", OperationId: ptr("getScript"), Endpoint: "/scripts/1", Method: "GET",
+		Timestamp: t0, Service: "scripts", OperationId: new("getScript"), Endpoint: "/scripts/1", Method: "GET",
 		StatusCode: 200, ResponseTimeMs: 1.84, Message: "GET /scripts/1 200 getScript", RequestId: "6f1c2a0e9b8d4c3a",
 	}))
 	resp, err := s.c.IngestLogsWithResponse(ctx, nil, one)
@@ -34,7 +34,7 @@ func TestIngestOneEntryAndABatch(t *testing.T) {
 		entry(t0.Add(time.Second), "sequence", "PUT", "/sequence/reorder", 400, "r-400"),
 		entry(t0.Add(2*time.Second), "sessions", "POST", "/sessions", 503, "r-503"),
 		logsapi.LogEntryInput{Timestamp: t0.Add(3 * time.Second), Service: "stories", Method: "GET", Endpoint: "/stories",
-			StatusCode: 200, ResponseTimeMs: 12, Message: "slow story", RequestId: "r-debug", Level: ptr(logsapi.Debug)},
+			StatusCode: 200, ResponseTimeMs: 12, Message: "slow story", RequestId: "r-debug", Level: new(logsapi.Debug)},
 	)
 
 	page := s.list(t, logsapi.ListLogsParams{})
@@ -157,7 +157,7 @@ func TestIngestWithIdempotencyKeyStoresOnce(t *testing.T) {
 		entry(time.Now(), "scripts", "GET", "/scripts", 200, "a"),
 		entry(time.Now(), "scripts", "GET", "/scripts", 200, "b"),
 	}))
-	params := &logsapi.IngestLogsParams{IdempotencyKey: ptr("batch-1")}
+	params := &logsapi.IngestLogsParams{IdempotencyKey: new("batch-1")}
 	for i := range 3 {
 		resp, err := s.c.IngestLogsWithResponse(context.Background(), params, body)
 		require.NoError(t, err)

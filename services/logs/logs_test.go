@@ -20,8 +20,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func ptr[T any](v T) *T { return &v }
-
 // logsService is the Logging Service alone on its own database; it needs no other service.
 type logsService struct {
 	url  string

@@ -136,7 +136,7 @@ func TestRetentionRunsBesideIngest(t *testing.T) {
 	}
 	wg.Go(func() {
 		for !done.Load() {
-			s.list(t, logsapi.ListLogsParams{Limit: ptr(50)})
+			s.list(t, logsapi.ListLogsParams{Limit: new(50)})
 		}
 	})
 	var dropped, created []string

@@ -66,7 +66,7 @@ func TestLogsTenantIsolation(t *testing.T) {
 	anonymous := entry(t0.Add(2*time.Second), "scripts", "GET", "/scripts/1", 401, "shared-id")
 	anonymous.Message = "anonymous GET /scripts/1"
 	blank := entry(t0.Add(5*time.Second), "scripts", "GET", "/scripts/2", 401, "blank-id")
-	blank.Message, blank.Tenant, blank.Subject = "blank GET /scripts/2", ptr(""), ptr("")
+	blank.Message, blank.Tenant, blank.Subject = "blank GET /scripts/2", new(""), new("")
 	s.ingest(t,
 		of(entry(t0, "scripts", "GET", "/scripts/1", 200, "shared-id"), "a", "alice"),
 		of(entry(t0.Add(time.Second), "scripts", "GET", "/scripts/1", 200, "shared-id"), "b", "bob"),
@@ -94,11 +94,11 @@ func TestLogsTenantIsolation(t *testing.T) {
 	require.Equal(t, auth.DefaultTenant, *po.Items[1].Tenant)
 
 	// Filters keep to the tenant: the request id all three share, the service, the status range.
-	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{RequestId: ptr("shared-id")})))
-	require.Equal(t, []string{"anonymous GET /scripts/1"}, messages(listAs(t, operator, logsapi.ListLogsParams{RequestId: ptr("shared-id")})))
-	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{Service: ptr("scripts")})))
-	require.Equal(t, []string{"b GET /scripts/1"}, messages(listAs(t, b, logsapi.ListLogsParams{Service: ptr("scripts"), StatusMax: ptr(299)})))
-	require.Empty(t, listAs(t, b, logsapi.ListLogsParams{Service: ptr("characters")}).Items)
+	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{RequestId: new("shared-id")})))
+	require.Equal(t, []string{"anonymous GET /scripts/1"}, messages(listAs(t, operator, logsapi.ListLogsParams{RequestId: new("shared-id")})))
+	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{Service: new("scripts")})))
+	require.Equal(t, []string{"b GET /scripts/1"}, messages(listAs(t, b, logsapi.ListLogsParams{Service: new("scripts"), StatusMax: new(299)})))
+	require.Empty(t, listAs(t, b, logsapi.ListLogsParams{Service: new("characters")}).Items)
 
 	// Search too.
 	require.Equal(t, []string{"a GET /scripts/1"}, messages(searchAs(t, a, "/scripts/1")))
@@ -106,10 +106,10 @@ func TestLogsTenantIsolation(t *testing.T) {
 	require.Empty(t, searchAs(t, b, "characters").Items)
 
 	// Pages: a's second page is a's older entry, and the last.
-	first := listAs(t, a, logsapi.ListLogsParams{Limit: ptr(1)})
+	first := listAs(t, a, logsapi.ListLogsParams{Limit: new(1)})
 	require.Equal(t, []string{"a POST /characters"}, messages(first))
 	require.NotNil(t, first.NextCursor)
-	second := listAs(t, a, logsapi.ListLogsParams{Limit: ptr(1), Cursor: first.NextCursor})
+	second := listAs(t, a, logsapi.ListLogsParams{Limit: new(1), Cursor: first.NextCursor})
 	require.Equal(t, []string{"a GET /scripts/1"}, messages(second))
 	require.Nil(t, second.NextCursor)
 	// A cursor read by another tenant continues that tenant's list only.

@@ -75,7 +75,7 @@ func TestDeleteScriptAcrossServices(t *testing.T) {
 	require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
 	require.Equal(t, "2 sections, 1 transitions, 2 spokenWords, 1 actions, 1 characterContexts", *refused.JSON409.Details)
 
-	deleted, err := c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	deleted, err := c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, deleted.StatusCode(), string(deleted.Body))
 

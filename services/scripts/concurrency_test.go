@@ -99,13 +99,13 @@ func TestConcurrentPatchesWithIfMatch(t *testing.T) {
 				c := replicas[i%2]
 				title := fmt.Sprintf("Title by client %d", i)
 				if target == "script" {
-					resp, err := c.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: ptr(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: &title})
+					resp, err := c.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: new(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: &title})
 					if err == nil {
 						statuses[i] = resp.StatusCode()
 					}
 					return
 				}
-				resp, err := c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: ptr(`"1"`)}, scriptsapi.SectionHeadingUpdateRequest{Title: &title})
+				resp, err := c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: new(`"1"`)}, scriptsapi.SectionHeadingUpdateRequest{Title: &title})
 				if err == nil {
 					statuses[i] = resp.StatusCode()
 				}

@@ -21,7 +21,7 @@ func TestDeleteScriptRefusedWithDependants(t *testing.T) {
 	e.deps.set(keyFor("actions", s.ScriptId, 0), 12)
 	e.deps.set(keyFor("characterContexts", s.ScriptId, 0), 5)
 
-	for _, cascade := range []*bool{nil, ptr(false)} {
+	for _, cascade := range []*bool{nil, new(false)} {
 		resp, err := e.c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: cascade})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusConflict, resp.StatusCode(), string(resp.Body))
@@ -58,7 +58,7 @@ func TestDeleteScriptCascade(t *testing.T) {
 	e.deps.set(keyFor("actions", s.ScriptId, 0), 1)
 	e.deps.set(keyFor("spokenWords", s.ScriptId, sections[1]), 4)
 
-	resp, err := e.c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: ptr(true), IfMatch: ptr(`"1"`)})
+	resp, err := e.c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: new(true), IfMatch: new(`"1"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, resp.StatusCode(), string(resp.Body))
 

@@ -53,7 +53,7 @@ func TestSequenceDown(t *testing.T) {
 	reorder, err := c.ReorderSectionHeadingsWithResponse(bg, s.ScriptId, scriptsapi.SectionReorderRequest{Elements: []scriptsapi.SectionReorderItem{{HeadingId: 1, NewSequence: 1}}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, reorder.StatusCode())
-	patched, err := c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: ptr("Romeo and Juliet, revised")})
+	patched, err := c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: new("Romeo and Juliet, revised")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), "scripts themselves need no other service")
 
@@ -125,7 +125,7 @@ func TestUnexpectedAnswers(t *testing.T) {
 
 	// Character Management failing with a 500.
 	e.deps.failWith(http.StatusInternalServerError)
-	del, err := e.c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	del, err := e.c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, del.StatusCode(), string(del.Body))
 	// ...or unavailable: its 503 stays a 503.

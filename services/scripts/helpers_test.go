@@ -24,8 +24,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func ptr[T any](v T) *T { return &v }
-
 var bg = context.Background()
 
 // env is the scripts and sequence services on a test database, with a stand-in for Character
@@ -86,7 +84,7 @@ func addTransition(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int
 
 func listSections(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int64) []scriptsapi.SectionHeading {
 	t.Helper()
-	resp, err := c.ListSectionHeadingsWithResponse(bg, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: ptr(1000)})
+	resp, err := c.ListSectionHeadingsWithResponse(bg, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.EqualValues(t, len(resp.JSON200.Items), resp.JSON200.TotalCount)
@@ -95,7 +93,7 @@ func listSections(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int6
 
 func listTransitions(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int64) []scriptsapi.Transition {
 	t.Helper()
-	resp, err := c.ListTransitionsWithResponse(bg, scriptID, &scriptsapi.ListTransitionsParams{Limit: ptr(1000)})
+	resp, err := c.ListTransitionsWithResponse(bg, scriptID, &scriptsapi.ListTransitionsParams{Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.EqualValues(t, len(resp.JSON200.Items), resp.JSON200.TotalCount)
@@ -114,7 +112,7 @@ func headingOrder(items []scriptsapi.SectionHeading) [][2]int64 {
 // positionOf reads an element's position from the sequence service; 0 when it holds none.
 func positionOf(t *testing.T, seq *sequenceapi.ClientWithResponses, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
-	resp, err := seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
+	resp, err := seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: new(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	if resp.StatusCode() == http.StatusNotFound {
 		return 0

@@ -24,7 +24,7 @@ type entry struct {
 // orderOf is the order scope of a script as the sequence service holds it.
 func orderOf(t *testing.T, seq *sequenceapi.ClientWithResponses, scriptID int64, scope string) []entry {
 	t.Helper()
-	resp, err := seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: scope, ScriptId: &scriptID, Limit: ptr(1000)})
+	resp, err := seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: scope, ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	out := []entry{}
@@ -84,11 +84,11 @@ func TestAddSectionPlaced(t *testing.T) {
 	s := createScript(t, e.c, "Romeo and Juliet")
 	act1, act2, epilogue := addSection(t, e.c, s.ScriptId, "Act 1"), addSection(t, e.c, s.ScriptId, "Act 2"), addSection(t, e.c, s.ScriptId, "Epilogue")
 
-	scene11 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", Kind: ptr("scene"), After: sectionRef(act1.HeadingId)})
+	scene11 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", Kind: new("scene"), After: sectionRef(act1.HeadingId)})
 	require.EqualValues(t, 2, scene11.SequenceNumber)
 	prologue := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Prologue", Before: sectionRef(act1.HeadingId)})
 	require.EqualValues(t, 1, prologue.SequenceNumber)
-	scene12 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 2", AtSequence: ptr(int64(4))})
+	scene12 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 2", AtSequence: new(int64(4))})
 	require.EqualValues(t, 4, scene12.SequenceNumber)
 	scene22 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 2, Scene 2", Before: sectionRef(epilogue.HeadingId)})
 	require.EqualValues(t, 6, scene22.SequenceNumber)
@@ -108,7 +108,7 @@ func TestAddSectionPlaced(t *testing.T) {
 	require.EqualValues(t, 8, got.JSON200.SequenceNumber)
 
 	// At N+1 is the end; without a placement, the end as before.
-	end := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Exeunt", AtSequence: ptr(int64(9))})
+	end := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Exeunt", AtSequence: new(int64(9))})
 	require.EqualValues(t, 9, end.SequenceNumber)
 	require.EqualValues(t, 10, addSection(t, e.c, s.ScriptId, "Afterword").SequenceNumber)
 }
@@ -136,8 +136,8 @@ func TestAddSectionPlacedRefused(t *testing.T) {
 	}{
 		"deleted neighbour":           {scriptsapi.SectionHeadingCreateRequest{Title: "x", After: sectionRef(gone.HeadingId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour of another script": {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(elsewhere.HeadingId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
-		"beyond N+1":                  {scriptsapi.SectionHeadingCreateRequest{Title: "x", AtSequence: ptr(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
-		"before and atSequence":       {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(act1.HeadingId), AtSequence: ptr(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+		"beyond N+1":                  {scriptsapi.SectionHeadingCreateRequest{Title: "x", AtSequence: new(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
+		"before and atSequence":       {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(act1.HeadingId), AtSequence: new(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 		"before and after":            {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(act2.HeadingId), After: sectionRef(act1.HeadingId)}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 	} {
 		resp, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, tc.body)
@@ -196,7 +196,7 @@ func TestCreateTransitionPlaced(t *testing.T) {
 	require.EqualValues(t, 4, dissolve.SequenceNumber)
 	smash := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "SMASH CUT TO:", After: storyRef(scriptsapi.StoryElementTypeTransition, cut.TransitionId)})
 	require.EqualValues(t, 6, smash.SequenceNumber)
-	match := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "MATCH CUT TO:", AtSequence: ptr(int64(3))})
+	match := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "MATCH CUT TO:", AtSequence: new(int64(3))})
 	require.EqualValues(t, 3, match.SequenceNumber)
 
 	want := numbered(transitionEntry(fadeIn), enter, transitionEntry(match), soft, transitionEntry(dissolve),
@@ -213,7 +213,7 @@ func TestCreateTransitionPlaced(t *testing.T) {
 	require.EqualValues(t, 8, positionOf(t, e.seq, sequenceapi.Action, exit.id), "what came after moved down")
 
 	// At N+1 is the end; without a placement, the end as before.
-	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT.", AtSequence: ptr(int64(9))})
+	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT.", AtSequence: new(int64(9))})
 	require.EqualValues(t, 9, fade.SequenceNumber)
 	require.EqualValues(t, 10, addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "THE END."}).SequenceNumber)
 }
@@ -245,10 +245,10 @@ func TestCreateTransitionPlacedRefused(t *testing.T) {
 		"neighbour of another script":  {scriptsapi.TransitionCreateRequest{Text: "x", Before: storyRef(scriptsapi.StoryElementTypeTransition, elsewhere.TransitionId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour that never existed": {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeSpokenWord, 999)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"a heading's id as an action":  {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeAction, section.HeadingId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
-		"beyond N+1":                   {scriptsapi.TransitionCreateRequest{Text: "x", AtSequence: ptr(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
-		"after and atSequence":         {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeAction, enter.id), AtSequence: ptr(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+		"beyond N+1":                   {scriptsapi.TransitionCreateRequest{Text: "x", AtSequence: new(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
+		"after and atSequence":         {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeAction, enter.id), AtSequence: new(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 		"all three": {scriptsapi.TransitionCreateRequest{Text: "x", Before: storyRef(scriptsapi.StoryElementTypeAction, enter.id),
-			After: storyRef(scriptsapi.StoryElementTypeTransition, cut.TransitionId), AtSequence: ptr(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+			After: storyRef(scriptsapi.StoryElementTypeTransition, cut.TransitionId), AtSequence: new(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 	} {
 		resp, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, nil, tc.body)
 		require.NoError(t, err)
@@ -294,7 +294,7 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
 
-	secKey := &scriptsapi.AddSectionHeadingParams{IdempotencyKey: ptr("scene-1-1")}
+	secKey := &scriptsapi.AddSectionHeadingParams{IdempotencyKey: new("scene-1-1")}
 	secBody := scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", After: sectionRef(act1.HeadingId)}
 	var headings []scriptsapi.SectionHeading
 	for range 2 {
@@ -308,8 +308,8 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 	require.Equal(t, numbered(headingEntry(act1), headingEntry(headings[0]), headingEntry(act2)), orderOf(t, e.seq, s.ScriptId, "sections"),
 		"one heading, placed once")
 
-	trKey := &scriptsapi.CreateTransitionParams{IdempotencyKey: ptr("dissolve-at-2")}
-	trBody := scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: ptr(int64(2))}
+	trKey := &scriptsapi.CreateTransitionParams{IdempotencyKey: new("dissolve-at-2")}
+	trBody := scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: new(int64(2))}
 	first, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, trKey, trBody)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode(), string(first.Body))
@@ -321,7 +321,7 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 	require.Equal(t, numbered(transitionEntry(cut), transitionEntry(*first.JSON201), transitionEntry(fade)), orderOf(t, e.seq, s.ScriptId, "story"),
 		"one transition, placed once")
 
-	reused, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, trKey, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: ptr(int64(1))})
+	reused, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, trKey, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", reused.JSON409.ErrorCode)

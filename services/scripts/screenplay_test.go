@@ -54,7 +54,7 @@ func TestTitlePage(t *testing.T) {
 	require.Equal(t, page, *list.JSON200.Scripts[0].TitlePage)
 	require.Nil(t, list.JSON200.Scripts[1].TitlePage)
 
-	kept, err := e.c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Author: ptr("William Shakespeare")})
+	kept, err := e.c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Author: new("William Shakespeare")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
 	require.Equal(t, page, *kept.JSON200.TitlePage, "a PATCH without titlePage keeps it")
@@ -156,7 +156,7 @@ func TestSectionScreenplayFields(t *testing.T) {
 	require.NotContains(t, fields(t, actBody.Body), "sceneNumber")
 
 	section, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
-		Title: "Act Two", Kind: ptr("section"), Depth: ptr(2),
+		Title: "Act Two", Kind: new("section"), Depth: new(2),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, section.StatusCode(), string(section.Body))
@@ -164,7 +164,7 @@ func TestSectionScreenplayFields(t *testing.T) {
 	require.False(t, section.JSON201.Forced)
 
 	added, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
-		Title: "BALCONY", Kind: ptr("scene"), SceneNumber: ptr("2A"), Forced: ptr(true),
+		Title: "BALCONY", Kind: new("scene"), SceneNumber: new("2A"), Forced: new(true),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, added.StatusCode(), string(added.Body))
@@ -182,14 +182,14 @@ func TestSectionScreenplayFields(t *testing.T) {
 	require.Equal(t, *section.JSON201, items[1])
 	require.Equal(t, scene, items[2])
 
-	kept, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: ptr("BALCONY - NIGHT")})
+	kept, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: new("BALCONY - NIGHT")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
 	require.Equal(t, "2A", *kept.JSON200.SceneNumber, "a PATCH keeps what it does not send")
 	require.True(t, kept.JSON200.Forced)
 
 	patched, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{
-		SceneNumber: ptr("2.1-b"), Forced: ptr(false), Depth: ptr(6),
+		SceneNumber: new("2.1-b"), Forced: new(false), Depth: new(6),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), string(patched.Body))
@@ -199,7 +199,7 @@ func TestSectionScreenplayFields(t *testing.T) {
 	require.Equal(t, "BALCONY - NIGHT", patched.JSON200.Title)
 
 	replacedWith, err := e.c.UpdateSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingRequest{
-		Title: "BALCONY", Depth: ptr(1), SceneNumber: ptr("7"), Forced: ptr(true),
+		Title: "BALCONY", Depth: new(1), SceneNumber: new("7"), Forced: new(true),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, replacedWith.StatusCode(), string(replacedWith.Body))
@@ -261,25 +261,25 @@ func TestTransitionForced(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, false, fields(t, cutBody.Body)["forced"], "forced is always sent")
 
-	burn := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "BURN TO WHITE.", Forced: ptr(true)})
+	burn := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "BURN TO WHITE.", Forced: new(true)})
 	require.True(t, burn.Forced)
 	got, err := e.c.GetTransitionWithResponse(bg, s.ScriptId, burn.TransitionId)
 	require.NoError(t, err)
 	require.Equal(t, burn, *got.JSON200)
 	require.Equal(t, []scriptsapi.Transition{cut, burn}, listTransitions(t, e.c, s.ScriptId))
 
-	kept, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: ptr("SMASH TO WHITE.")})
+	kept, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: new("SMASH TO WHITE.")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
 	require.True(t, kept.JSON200.Forced, "a PATCH keeps what it does not send")
 
-	unforced, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Forced: ptr(false)})
+	unforced, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Forced: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, unforced.StatusCode(), string(unforced.Body))
 	require.False(t, unforced.JSON200.Forced)
 	require.Equal(t, "SMASH TO WHITE.", unforced.JSON200.Text)
 
-	forced, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionRequest{Text: "BURN TO WHITE.", Forced: ptr(true)})
+	forced, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionRequest{Text: "BURN TO WHITE.", Forced: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, forced.StatusCode(), string(forced.Body))
 	require.True(t, forced.JSON200.Forced)

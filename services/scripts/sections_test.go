@@ -17,7 +17,7 @@ func TestSectionLifecycle(t *testing.T) {
 	s := createScript(t, e.c, "Romeo and Juliet")
 
 	added, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
-		Title: "Act 2, Scene 2 - Capulet's orchard", Kind: ptr("scene"), Description: ptr(`The "balcony" scene, at night`),
+		Title: "Act 2, Scene 2 - Capulet's orchard", Kind: new("scene"), Description: new(`The "balcony" scene, at night`),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, added.StatusCode(), string(added.Body))
@@ -34,8 +34,8 @@ func TestSectionLifecycle(t *testing.T) {
 	require.Equal(t, h, *got.JSON200)
 	require.Equal(t, `"1.1"`, got.HTTPResponse.Header.Get("ETag"))
 
-	patched, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: ptr(got.HTTPResponse.Header.Get("ETag"))},
-		scriptsapi.SectionHeadingUpdateRequest{Description: ptr("Romeo below Juliet's window.")})
+	patched, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: new(got.HTTPResponse.Header.Get("ETag"))},
+		scriptsapi.SectionHeadingUpdateRequest{Description: new("Romeo below Juliet's window.")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), string(patched.Body))
 	require.Equal(t, "Romeo below Juliet's window.", *patched.JSON200.Description)
@@ -45,7 +45,7 @@ func TestSectionLifecycle(t *testing.T) {
 	require.EqualValues(t, 1, patched.JSON200.SequenceNumber)
 	require.Equal(t, `"2.1"`, patched.HTTPResponse.Header.Get("ETag"))
 
-	replaced, err := e.c.UpdateSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.UpdateSectionHeadingParams{IfMatch: ptr(`"2"`)},
+	replaced, err := e.c.UpdateSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.UpdateSectionHeadingParams{IfMatch: new(`"2"`)},
 		scriptsapi.SectionHeadingRequest{Title: "Act 2, Scene 2"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, replaced.StatusCode(), string(replaced.Body))
@@ -55,7 +55,7 @@ func TestSectionLifecycle(t *testing.T) {
 	require.EqualValues(t, 3, replaced.JSON200.Version)
 	require.EqualValues(t, 1, replaced.JSON200.SequenceNumber, "its position does not change")
 
-	del, err := e.c.DeleteSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.DeleteSectionHeadingParams{IfMatch: ptr(`"3"`)})
+	del, err := e.c.DeleteSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.DeleteSectionHeadingParams{IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	require.Zero(t, positionOf(t, e.seq, sequenceapi.Section, h.HeadingId), "deleting releases the position")
@@ -90,7 +90,7 @@ func TestSectionsInOrder(t *testing.T) {
 
 	var paged []int64
 	for offset := int64(0); ; offset += 3 {
-		resp, err := e.c.ListSectionHeadingsWithResponse(bg, s.ScriptId, &scriptsapi.ListSectionHeadingsParams{Limit: ptr(3), Offset: &offset})
+		resp, err := e.c.ListSectionHeadingsWithResponse(bg, s.ScriptId, &scriptsapi.ListSectionHeadingsParams{Limit: new(3), Offset: &offset})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode())
 		require.EqualValues(t, 7, resp.JSON200.TotalCount)
@@ -154,7 +154,7 @@ func TestSectionErrors(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode())
 		require.Equal(t, get.code, resp.JSON404.ErrorCode)
-		patch, err := e.c.PatchSectionHeadingWithResponse(bg, get.script, get.section, nil, scriptsapi.SectionHeadingUpdateRequest{Title: ptr("x")})
+		patch, err := e.c.PatchSectionHeadingWithResponse(bg, get.script, get.section, nil, scriptsapi.SectionHeadingUpdateRequest{Title: new("x")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, patch.StatusCode())
 		require.Equal(t, get.code, patch.JSON404.ErrorCode)
@@ -167,8 +167,8 @@ func TestSectionErrors(t *testing.T) {
 		require.Equal(t, get.code, del.JSON404.ErrorCode)
 	}
 
-	stale := ptr(`"5"`)
-	patch, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: stale}, scriptsapi.SectionHeadingUpdateRequest{Title: ptr("x")})
+	stale := new(`"5"`)
+	patch, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: stale}, scriptsapi.SectionHeadingUpdateRequest{Title: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, patch.StatusCode())
 	put, err := e.c.UpdateSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.UpdateSectionHeadingParams{IfMatch: stale}, scriptsapi.SectionHeadingRequest{Title: "x"})

@@ -58,13 +58,13 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 	// The script itself.
 	get, err := e.b.GetScriptWithResponse(bg, s.ScriptId)
 	requireNotFound(t, "get script", get, get.Body, err, scriptGone)
-	patch, err := e.b.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: ptr("Stolen")})
+	patch, err := e.b.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: new("Stolen")})
 	requireNotFound(t, "patch script", patch, patch.Body, err, scriptGone)
-	patch, err = e.b.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: ptr(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: ptr("Stolen")})
+	patch, err = e.b.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: new(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: new("Stolen")})
 	requireNotFound(t, "patch script at its version", patch, patch.Body, err, scriptGone)
-	put, err := e.b.ReplaceScriptWithResponse(bg, s.ScriptId, &scriptsapi.ReplaceScriptParams{IfMatch: ptr(`"7"`)}, scriptsapi.ScriptRequest{Title: "Stolen"})
+	put, err := e.b.ReplaceScriptWithResponse(bg, s.ScriptId, &scriptsapi.ReplaceScriptParams{IfMatch: new(`"7"`)}, scriptsapi.ScriptRequest{Title: "Stolen"})
 	requireNotFound(t, "replace script at another version", put, put.Body, err, scriptGone)
-	for _, cascade := range []*bool{nil, ptr(true)} {
+	for _, cascade := range []*bool{nil, new(true)} {
 		del, err := e.b.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: cascade})
 		requireNotFound(t, "delete script", del, del.Body, err, scriptGone)
 	}
@@ -79,7 +79,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 	requireNotFound(t, "get heading", getH, getH.Body, err, scriptGone)
 	putH, err := e.b.UpdateSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil, scriptsapi.SectionHeadingRequest{Title: "Stolen"})
 	requireNotFound(t, "replace heading", putH, putH.Body, err, scriptGone)
-	patchH, err := e.b.PatchSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: ptr("Stolen")})
+	patchH, err := e.b.PatchSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: new("Stolen")})
 	requireNotFound(t, "patch heading", patchH, patchH.Body, err, scriptGone)
 	delH, err := e.b.DeleteSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil)
 	requireNotFound(t, "delete heading", delH, delH.Body, err, scriptGone)
@@ -97,7 +97,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 	requireNotFound(t, "get transition", getT, getT.Body, err, scriptGone)
 	putT, err := e.b.ReplaceTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil, scriptsapi.TransitionRequest{Text: "Stolen"})
 	requireNotFound(t, "replace transition", putT, putT.Body, err, scriptGone)
-	patchT, err := e.b.UpdateTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: ptr("Stolen")})
+	patchT, err := e.b.UpdateTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: new("Stolen")})
 	requireNotFound(t, "patch transition", patchT, patchT.Body, err, scriptGone)
 	delT, err := e.b.DeleteTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil)
 	requireNotFound(t, "delete transition", delT, delT.Body, err, scriptGone)
@@ -128,7 +128,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 
 	// b's deleting its own script with everything in it leaves a's alone.
 	addSection(t, e.b, own.ScriptId, "Act 1")
-	gone, err := e.b.DeleteScriptWithResponse(bg, own.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	gone, err := e.b.DeleteScriptWithResponse(bg, own.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode(), string(gone.Body))
 
@@ -172,14 +172,14 @@ func TestTenantsListOnlyTheirScripts(t *testing.T) {
 	all, total := ids(e.b, scriptsapi.ListScriptsParams{})
 	require.Equal(t, mine, all)
 	require.EqualValues(t, 3, total)
-	page, total := ids(e.b, scriptsapi.ListScriptsParams{Limit: ptr(2), Offset: ptr(int64(2))})
+	page, total := ids(e.b, scriptsapi.ListScriptsParams{Limit: new(2), Offset: new(int64(2))})
 	require.Equal(t, mine[2:], page, "a page skips only the tenant's own scripts")
 	require.EqualValues(t, 3, total)
-	hamlet, total := ids(e.b, scriptsapi.ListScriptsParams{Title: ptr("hamlet")})
+	hamlet, total := ids(e.b, scriptsapi.ListScriptsParams{Title: new("hamlet")})
 	require.Equal(t, mine[:1], hamlet)
 	require.EqualValues(t, 1, total)
 
-	_, total = ids(e.a, scriptsapi.ListScriptsParams{Title: ptr("hamlet")})
+	_, total = ids(e.a, scriptsapi.ListScriptsParams{Title: new("hamlet")})
 	require.EqualValues(t, 2, total)
 	none, total := ids(e.dflt, scriptsapi.ListScriptsParams{})
 	require.Empty(t, none)

@@ -50,7 +50,7 @@ func TestTransitionsInStoryOrder(t *testing.T) {
 	require.Equal(t, [][2]int64{{cut.TransitionId, 2}, {dissolve.TransitionId, 5}, {fade.TransitionId, 6}},
 		transitionOrder(listTransitions(t, e.c, s.ScriptId)), "only transitions, in story order, with their story numbers")
 
-	page, err := e.c.ListTransitionsWithResponse(bg, s.ScriptId, &scriptsapi.ListTransitionsParams{Limit: ptr(2), Offset: ptr(int64(1))})
+	page, err := e.c.ListTransitionsWithResponse(bg, s.ScriptId, &scriptsapi.ListTransitionsParams{Limit: new(2), Offset: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, page.StatusCode())
 	require.EqualValues(t, 3, page.JSON200.TotalCount)
@@ -58,10 +58,10 @@ func TestTransitionsInStoryOrder(t *testing.T) {
 
 	// The story order is reordered on the sequence service; every read here follows it.
 	reorder, err := e.seq.ReorderElementsWithResponse(bg, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.Transition, ScriptId: &s.ScriptId, Scope: ptr("story"),
+		ElementType: sequenceapi.Transition, ScriptId: &s.ScriptId, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{
 			{ElementId: fade.TransitionId, NewSequence: 1},
-			{ElementType: ptr(sequenceapi.Action), ElementId: 101, NewSequence: 6},
+			{ElementType: new(sequenceapi.Action), ElementId: 101, NewSequence: 6},
 		},
 	})
 	require.NoError(t, err)
@@ -100,7 +100,7 @@ func TestTransitionLifecycle(t *testing.T) {
 	require.Equal(t, tr, *got.JSON200)
 	require.Equal(t, `"1.1"`, got.HTTPResponse.Header.Get("ETag"))
 
-	patched, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.UpdateTransitionParams{IfMatch: ptr(`"1"`)},
+	patched, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.UpdateTransitionParams{IfMatch: new(`"1"`)},
 		scriptsapi.TransitionUpdateRequest{SectionId: &act2.HeadingId})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), string(patched.Body))
@@ -109,7 +109,7 @@ func TestTransitionLifecycle(t *testing.T) {
 	require.EqualValues(t, 2, patched.JSON200.Version)
 	require.Equal(t, `"2.1"`, patched.HTTPResponse.Header.Get("ETag"))
 
-	replaced, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.ReplaceTransitionParams{IfMatch: ptr(`"2"`)},
+	replaced, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.ReplaceTransitionParams{IfMatch: new(`"2"`)},
 		scriptsapi.TransitionRequest{Text: "DISSOLVE TO:"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, replaced.StatusCode(), string(replaced.Body))
@@ -118,11 +118,11 @@ func TestTransitionLifecycle(t *testing.T) {
 	require.EqualValues(t, 3, replaced.JSON200.Version)
 	require.EqualValues(t, 1, replaced.JSON200.SequenceNumber)
 
-	stale, err := e.c.DeleteTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.DeleteTransitionParams{IfMatch: ptr(`"2"`)})
+	stale, err := e.c.DeleteTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.DeleteTransitionParams{IfMatch: new(`"2"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stale.StatusCode())
 	require.EqualValues(t, 1, positionOf(t, e.seq, sequenceapi.Transition, tr.TransitionId), "a refused delete keeps the position")
-	del, err := e.c.DeleteTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.DeleteTransitionParams{IfMatch: ptr(`"3"`)})
+	del, err := e.c.DeleteTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.DeleteTransitionParams{IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	again, err := e.c.DeleteTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, nil)
@@ -179,7 +179,7 @@ func TestTransitionErrors(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, get.StatusCode())
 		require.Equal(t, c.code, get.JSON404.ErrorCode)
-		patch, err := e.c.UpdateTransitionWithResponse(bg, c.script, c.id, nil, scriptsapi.TransitionUpdateRequest{Text: ptr("x")})
+		patch, err := e.c.UpdateTransitionWithResponse(bg, c.script, c.id, nil, scriptsapi.TransitionUpdateRequest{Text: new("x")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, patch.StatusCode())
 		put, err := e.c.ReplaceTransitionWithResponse(bg, c.script, c.id, nil, scriptsapi.TransitionRequest{Text: "x"})
@@ -190,10 +190,10 @@ func TestTransitionErrors(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, del.StatusCode())
 	}
 
-	stalePatch, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.UpdateTransitionParams{IfMatch: ptr(`"4"`)}, scriptsapi.TransitionUpdateRequest{Text: ptr("x")})
+	stalePatch, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.UpdateTransitionParams{IfMatch: new(`"4"`)}, scriptsapi.TransitionUpdateRequest{Text: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePatch.StatusCode())
-	stalePut, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.ReplaceTransitionParams{IfMatch: ptr(`"4"`)}, scriptsapi.TransitionRequest{Text: "x"})
+	stalePut, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, tr.TransitionId, &scriptsapi.ReplaceTransitionParams{IfMatch: new(`"4"`)}, scriptsapi.TransitionRequest{Text: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePut.StatusCode())
 

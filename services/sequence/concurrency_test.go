@@ -43,7 +43,7 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 			for i := range work {
 				typ := []sequenceapi.ElementType{sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition}[i%3]
 				resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), nil, sequenceapi.SequenceRequest{
-					ElementType: typ, ElementId: int64(i + 1), ScriptId: &script, Scope: ptr("draft"),
+					ElementType: typ, ElementId: int64(i + 1), ScriptId: &script, Scope: new("draft"),
 				})
 				if err != nil || resp.StatusCode() != http.StatusCreated {
 					select {
@@ -72,7 +72,7 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 		require.False(t, seen[n], "number %d handed out twice", n)
 		seen[n] = true
 	}
-	list, err := servers[0].ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: &script, Limit: ptr(1)})
+	list, err := servers[0].ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: &script, Limit: new(1)})
 	require.NoError(t, err)
 	require.EqualValues(t, total, list.JSON200.TotalCount, "the scope's kept count")
 }

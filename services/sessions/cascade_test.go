@@ -34,7 +34,7 @@ func TestCascadeFromScriptsAndCharacters(t *testing.T) {
 	require.Contains(t, string(refused.Body), "characterContexts")
 	require.EqualValues(t, 4, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount)
 
-	gone, err := e.scripts.DeleteScriptWithResponse(ctx, script, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	gone, err := e.scripts.DeleteScriptWithResponse(ctx, script, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode(), string(gone.Body))
 	require.Zero(t, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script}).TotalCount)
@@ -43,7 +43,7 @@ func TestCascadeFromScriptsAndCharacters(t *testing.T) {
 	refusedChar, err := e.characters.DeleteCharacterWithResponse(ctx, romeo, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refusedChar.StatusCode(), string(refusedChar.Body))
-	goneChar, err := e.characters.DeleteCharacterWithResponse(ctx, romeo, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	goneChar, err := e.characters.DeleteCharacterWithResponse(ctx, romeo, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, goneChar.StatusCode(), string(goneChar.Body))
 	left := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{})

@@ -29,7 +29,7 @@ func TestConcurrentSessionPatchesOneWins(t *testing.T) {
 		require.NoError(t, err)
 		clients = append(clients, c)
 	}
-	s := createSession(t, clients[0], sessionsapi.SessionRequest{UserId: 1, Context: ptr("start")})
+	s := createSession(t, clients[0], sessionsapi.SessionRequest{UserId: 1, Context: new("start")})
 
 	statuses := make([]int, writers)
 	errs := make([]error, writers)
@@ -39,8 +39,8 @@ func TestConcurrentSessionPatchesOneWins(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			resp, err := clients[w%replicas].UpdateSessionWithResponse(context.Background(), s.SessionId,
-				&sessionsapi.UpdateSessionParams{IfMatch: ptr(`"1"`)},
-				sessionsapi.SessionUpdateRequest{Context: ptr(fmt.Sprintf("writer %d", w)), ContextData: raw(fmt.Sprintf(`{"writer":%d}`, w))})
+				&sessionsapi.UpdateSessionParams{IfMatch: new(`"1"`)},
+				sessionsapi.SessionUpdateRequest{Context: new(fmt.Sprintf("writer %d", w)), ContextData: raw(fmt.Sprintf(`{"writer":%d}`, w))})
 			if err != nil {
 				errs[w] = err
 				return
@@ -87,7 +87,7 @@ func TestConcurrentContextPatchesOneWins(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			resp, err := e.c.UpdateCharacterContextWithResponse(context.Background(), cc.ContextId,
-				&sessionsapi.UpdateCharacterContextParams{IfMatch: ptr(`"1"`)},
+				&sessionsapi.UpdateCharacterContextParams{IfMatch: new(`"1"`)},
 				sessionsapi.CharacterContextUpdateRequest{Context: raw(fmt.Sprintf(`{"writer":%d}`, w))})
 			if err != nil {
 				errs[w] = err

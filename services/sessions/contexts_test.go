@@ -87,7 +87,7 @@ func TestCharacterContextLifecycle(t *testing.T) {
 	require.EqualValues(t, 14, patch.JSON200.StartSequence)
 	require.EqualValues(t, 3, patch.JSON200.Version)
 	patch, err = e.c.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{
-		CharacterId: ptr(juliet), StartSequence: ptr(int64(2)),
+		CharacterId: new(juliet), StartSequence: new(int64(2)),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
@@ -107,7 +107,7 @@ func TestCharacterContextLifecycle(t *testing.T) {
 	del, err = e.c.DeleteCharacterContextWithResponse(ctx, created.ContextId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, del.StatusCode())
-	patch, err = e.c.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: ptr(int64(3))})
+	patch, err = e.c.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: new(int64(3))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patch.StatusCode())
 	put, err = e.c.ReplaceCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextRequest{
@@ -132,7 +132,7 @@ func TestCharacterContextValuesRoundTrip(t *testing.T) {
 		c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: int64(i + 1), Context: json.RawMessage(v)})
 		require.JSONEq(t, v, string(c.Context))
 		require.JSONEq(t, v, string(getContext(t, e.c, c.ContextId).Context))
-		list := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: ptr(int64(i + 1))})
+		list := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: new(int64(i + 1))})
 		require.Len(t, list.Items, 1)
 		require.JSONEq(t, v, string(list.Items[0].Context))
 	}
@@ -173,7 +173,7 @@ func TestCharacterContextUnknownReferences(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, put.StatusCode())
 	require.Equal(t, "SCRIPT_NOT_FOUND", put.JSON422.ErrorCode)
-	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: ptr(unknown)})
+	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: new(unknown)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, patch.StatusCode())
 	require.Equal(t, "CHARACTER_NOT_FOUND", patch.JSON422.ErrorCode)
@@ -201,7 +201,7 @@ func TestCharacterContextExists(t *testing.T) {
 	third := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 13, Context: json.RawMessage(`{}`)})
 
 	// Moving onto another context's place is a conflict too, and changes nothing.
-	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, third.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: ptr(int64(12))})
+	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, third.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: new(int64(12))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, patch.StatusCode())
 	require.Equal(t, "CONTEXT_EXISTS", patch.JSON409.ErrorCode)
@@ -223,13 +223,13 @@ func TestCharacterContextIfMatch(t *testing.T) {
 	ctx := context.Background()
 	script, character := e.newScript(t), e.newCharacter(t)
 	c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{"v":1}`)})
-	ok, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: ptr(`"1"`)},
+	ok, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: new(`"1"`)},
 		sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"v":2}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, ok.StatusCode())
 	current := getContext(t, e.c, c.ContextId)
 
-	stale := ptr(`"1"`)
+	stale := new(`"1"`)
 	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: stale},
 		sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"v":"lost"}`)})
 	require.NoError(t, err)
@@ -250,15 +250,15 @@ func TestCharacterContextIfMatch(t *testing.T) {
 	require.Equal(t, http.StatusPreconditionFailed, del.StatusCode())
 	require.Equal(t, current, getContext(t, e.c, c.ContextId), "nothing changed")
 
-	star, err := e.c.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: ptr("*")},
+	star, err := e.c.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: new("*")},
 		sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 5, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, star.StatusCode())
 	require.EqualValues(t, 3, star.JSON200.Version)
-	gone, err := e.c.DeleteCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.DeleteCharacterContextParams{IfMatch: ptr(`"3"`)})
+	gone, err := e.c.DeleteCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.DeleteCharacterContextParams{IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode())
-	missing, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: ptr(`"3"`)},
+	missing, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: new(`"3"`)},
 		sessionsapi.CharacterContextUpdateRequest{Context: raw(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode(), "a missing context is 404 with If-Match too")
@@ -294,7 +294,7 @@ func TestContextInForce(t *testing.T) {
 	require.Equal(t, []int64{r3.ContextId}, inForce(19, &romeo))
 	require.Empty(t, inForce(2, &romeo))
 
-	page := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: ptr(int64(12)), Limit: ptr(2), Offset: ptr(int64(1))})
+	page := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: new(int64(12)), Limit: new(2), Offset: new(int64(1))})
 	require.Equal(t, []int64{r3.ContextId, n8.ContextId}, contextIDs(page.Items))
 	require.EqualValues(t, 3, page.TotalCount, "one per character")
 	require.Equal(t, 2, page.Limit)
@@ -306,7 +306,7 @@ func TestContextInForce(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, del.StatusCode())
 	require.Equal(t, []int64{j5.ContextId}, inForce(12, &juliet))
 
-	noScript, err := e.c.ListCharacterContextsWithResponse(context.Background(), &sessionsapi.ListCharacterContextsParams{AtSequence: ptr(int64(5))})
+	noScript, err := e.c.ListCharacterContextsWithResponse(context.Background(), &sessionsapi.ListCharacterContextsParams{AtSequence: new(int64(5))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, noScript.StatusCode())
 	require.Equal(t, "FILTER_REQUIRED", noScript.JSON400.ErrorCode)
@@ -333,10 +333,10 @@ func TestListCharacterContexts(t *testing.T) {
 	require.Equal(t, []int64{a.ContextId, b.ContextId, c.ContextId}, contextIDs(listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &s1}).Items))
 	require.Equal(t, []int64{a.ContextId, b.ContextId, d.ContextId}, contextIDs(listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{CharacterId: &c1}).Items))
 	require.Equal(t, []int64{c.ContextId}, contextIDs(listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &s1, CharacterId: &c2}).Items))
-	page := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &s1, Limit: ptr(2), Offset: ptr(int64(2))})
+	page := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &s1, Limit: new(2), Offset: new(int64(2))})
 	require.Equal(t, []int64{c.ContextId}, contextIDs(page.Items))
 	require.EqualValues(t, 3, page.TotalCount)
-	require.Empty(t, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(999999))}).Items, "an unknown script matches nothing")
+	require.Empty(t, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(999999))}).Items, "an unknown script matches nothing")
 
 	for _, q := range []string{"limit=0", "limit=1001", "offset=-1", "scriptId=0", "characterId=x"} {
 		status, _, body := do(t, e.http, http.MethodGet, e.url+"/characterContexts?"+q, "")
@@ -424,7 +424,7 @@ func TestCreateCharacterContextIdempotencyKey(t *testing.T) {
 	ctx := context.Background()
 	script, character := e.newScript(t), e.newCharacter(t)
 	body := sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 3, Context: json.RawMessage(`{"mood":"a, \"b\""}`)}
-	key := &sessionsapi.CreateCharacterContextParams{IdempotencyKey: ptr("balcony-juliet-3")}
+	key := &sessionsapi.CreateCharacterContextParams{IdempotencyKey: new("balcony-juliet-3")}
 
 	first, err := e.c.CreateCharacterContextWithResponse(ctx, key, body)
 	require.NoError(t, err)

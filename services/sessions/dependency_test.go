@@ -33,7 +33,7 @@ func TestDependencyDown(t *testing.T) {
 	c := clientFor(t, srv.URL)
 	ctx := context.Background()
 
-	resp, err := c.CreateCharacterContextWithResponse(ctx, &sessionsapi.CreateCharacterContextParams{IdempotencyKey: ptr("down")}, sessionsapi.CharacterContextRequest{
+	resp, err := c.CreateCharacterContextWithResponse(ctx, &sessionsapi.CreateCharacterContextParams{IdempotencyKey: new("down")}, sessionsapi.CharacterContextRequest{
 		ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"x"}`),
 	})
 	require.NoError(t, err)
@@ -50,7 +50,7 @@ func TestDependencyDown(t *testing.T) {
 	require.NoError(t, err)
 	before := getContext(t, c, row.ID)
 
-	moved, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: ptr(int64(3))})
+	moved, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: new(int64(3))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, moved.StatusCode())
 	require.Equal(t, "DEPENDENCY_UNAVAILABLE", moved.JSON503.ErrorCode)
@@ -60,7 +60,7 @@ func TestDependencyDown(t *testing.T) {
 	require.Equal(t, before, getContext(t, c, row.ID), "nothing changed")
 
 	// References that do not change need no check.
-	mood, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"mood":"after"}`), StartSequence: ptr(int64(4))})
+	mood, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"mood":"after"}`), StartSequence: new(int64(4))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, mood.StatusCode(), string(mood.Body))
 	same, err := c.ReplaceCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 4, Context: json.RawMessage(`{"mood":"again"}`)})
@@ -68,9 +68,9 @@ func TestDependencyDown(t *testing.T) {
 	require.Equal(t, http.StatusOK, same.StatusCode(), string(same.Body))
 
 	// Reads, deletes and sessions do not depend on the other services.
-	require.EqualValues(t, 1, listContexts(t, c, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(4))}).TotalCount)
-	createSession(t, c, sessionsapi.SessionRequest{UserId: 1, Context: ptr("still works")})
-	bulk, err := c.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: ptr(int64(1))})
+	require.EqualValues(t, 1, listContexts(t, c, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(1)), AtSequence: new(int64(4))}).TotalCount)
+	createSession(t, c, sessionsapi.SessionRequest{UserId: 1, Context: new("still works")})
+	bulk, err := c.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: new(int64(1))})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, bulk.JSON200.DeletedCount)
 }
@@ -144,7 +144,7 @@ func TestOnlyChangedReferencesAreChecked(t *testing.T) {
 	require.Equal(t, 2, fake.callCount(), "script and character")
 
 	patch, err := c.UpdateCharacterContextWithResponse(ctx, cc.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{
-		ScriptId: ptr(int64(1)), CharacterId: ptr(int64(2)), StartSequence: ptr(int64(7)), Context: raw(`{"a":1}`),
+		ScriptId: new(int64(1)), CharacterId: new(int64(2)), StartSequence: new(int64(7)), Context: raw(`{"a":1}`),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode())

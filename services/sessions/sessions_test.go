@@ -20,8 +20,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func ptr[T any](v T) *T { return &v }
-
 func raw(s string) *json.RawMessage {
 	r := json.RawMessage(s)
 	return &r
@@ -98,7 +96,7 @@ func TestCreateAndGetSession(t *testing.T) {
 	ctx := context.Background()
 
 	// The v2 body: userId and a text context.
-	v2 := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 123, Context: ptr("Initial context")})
+	v2 := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 123, Context: new("Initial context")})
 	require.EqualValues(t, 123, v2.UserId)
 	require.Equal(t, "Initial context", v2.Context)
 	require.JSONEq(t, `{}`, string(v2.ContextData), "contextData starts empty")
@@ -113,7 +111,7 @@ func TestCreateAndGetSession(t *testing.T) {
 	require.Greater(t, bare.SessionId, v2.SessionId)
 
 	both := createSession(t, e.c, sessionsapi.SessionRequest{
-		UserId: 123, Context: ptr("Act 2, Scene 2"), ContextData: raw(`{"scriptId":1,"scene":"Act 2, Scene 2"}`),
+		UserId: 123, Context: new("Act 2, Scene 2"), ContextData: raw(`{"scriptId":1,"scene":"Act 2, Scene 2"}`),
 	})
 	require.Equal(t, both, getSession(t, e.c, both.SessionId), "a read returns what the create answered")
 
@@ -150,7 +148,7 @@ func TestV2ContextRoundTripsExactly(t *testing.T) {
 	}
 	for i, text := range texts {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: ptr(text)})
+			s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: new(text)})
 			require.Equal(t, text, s.Context, "create answers it")
 			require.Equal(t, text, getSession(t, e.c, s.SessionId).Context, "read returns it")
 
@@ -160,7 +158,7 @@ func TestV2ContextRoundTripsExactly(t *testing.T) {
 			require.Equal(t, text, sc.JSON200.Context, "the v2 context read returns it")
 
 			// Written again by PATCH (v2's update), PUT and PUT /context.
-			p, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{Context: ptr(text + "!")})
+			p, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{Context: new(text + "!")})
 			require.NoError(t, err)
 			require.Equal(t, text+"!", p.JSON200.Context)
 			r, err := e.c.ReplaceSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionReplaceRequest{UserId: 1, Context: text + "?", ContextData: json.RawMessage(`{}`)})
@@ -170,7 +168,7 @@ func TestV2ContextRoundTripsExactly(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, text, rc.JSON200.Context)
 
-			list, err := e.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{Limit: ptr(1000)})
+			list, err := e.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{Limit: new(1000)})
 			require.NoError(t, err)
 			found := false
 			for _, ls := range list.JSON200.Sessions {
@@ -230,7 +228,7 @@ func TestListSessions(t *testing.T) {
 	var mine []int64
 	for i := range 25 {
 		user := int64(1 + i%2)
-		s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: user, Context: ptr(fmt.Sprintf("session %d", i))})
+		s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: user, Context: new(fmt.Sprintf("session %d", i))})
 		if user == 1 {
 			mine = append(mine, s.SessionId)
 		}
@@ -246,7 +244,7 @@ func TestListSessions(t *testing.T) {
 
 	var seen []int64
 	for offset := int64(0); ; offset += 5 {
-		page, err := e.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{UserId: ptr(int64(1)), Limit: ptr(5), Offset: &offset})
+		page, err := e.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{UserId: new(int64(1)), Limit: new(5), Offset: &offset})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, page.StatusCode())
 		require.EqualValues(t, len(mine), page.JSON200.TotalCount, "totalCount counts every match, not the page")
@@ -262,7 +260,7 @@ func TestListSessions(t *testing.T) {
 	}
 	require.Equal(t, mine, seen, "pages in id order, none dropped or repeated")
 
-	none, err := e.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{UserId: ptr(int64(99))})
+	none, err := e.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{UserId: new(int64(99))})
 	require.NoError(t, err)
 	require.Empty(t, none.JSON200.Sessions)
 	require.Zero(t, none.JSON200.TotalCount)
@@ -278,10 +276,10 @@ func TestUpdateSession(t *testing.T) {
 	t.Parallel()
 	e := newSessionsOnly(t)
 	ctx := context.Background()
-	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: ptr("text"), ContextData: raw(`{"a":1}`)})
+	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: new("text"), ContextData: raw(`{"a":1}`)})
 
 	// v2's body: only the text changes; contextData and userId are kept.
-	p, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{Context: ptr("Updated context")})
+	p, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{Context: new("Updated context")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, p.StatusCode(), string(p.Body))
 	require.Equal(t, "Updated context", p.JSON200.Context)
@@ -298,7 +296,7 @@ func TestUpdateSession(t *testing.T) {
 	require.Equal(t, "Updated context", p.JSON200.Context)
 	require.JSONEq(t, `{"b":"x, \"y\""}`, string(p.JSON200.ContextData), "keys are not merged")
 
-	p, err = e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{UserId: ptr(int64(42))})
+	p, err = e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{UserId: new(int64(42))})
 	require.NoError(t, err)
 	require.EqualValues(t, 42, p.JSON200.UserId)
 	require.Equal(t, "Updated context", p.JSON200.Context)
@@ -307,11 +305,11 @@ func TestUpdateSession(t *testing.T) {
 	require.Equal(t, *p.JSON200, getSession(t, e.c, s.SessionId))
 
 	// An empty string is a value, not "not given".
-	p, err = e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{Context: ptr("")})
+	p, err = e.c.UpdateSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionUpdateRequest{Context: new("")})
 	require.NoError(t, err)
 	require.Equal(t, "", p.JSON200.Context)
 
-	missing, err := e.c.UpdateSessionWithResponse(ctx, 999, nil, sessionsapi.SessionUpdateRequest{Context: ptr("x")})
+	missing, err := e.c.UpdateSessionWithResponse(ctx, 999, nil, sessionsapi.SessionUpdateRequest{Context: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
 	require.Equal(t, "NOT_FOUND", missing.JSON404.ErrorCode)
@@ -321,7 +319,7 @@ func TestReplaceSession(t *testing.T) {
 	t.Parallel()
 	e := newSessionsOnly(t)
 	ctx := context.Background()
-	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: ptr("text"), ContextData: raw(`{"a":1}`)})
+	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: new("text"), ContextData: raw(`{"a":1}`)})
 
 	r, err := e.c.ReplaceSessionWithResponse(ctx, s.SessionId, nil, sessionsapi.SessionReplaceRequest{
 		UserId: 2, Context: "Act 3, Scene 1", ContextData: json.RawMessage(`{"scene":"Act 3, Scene 1"}`),
@@ -349,7 +347,7 @@ func TestSessionContextOperations(t *testing.T) {
 	t.Parallel()
 	e := newSessionsOnly(t)
 	ctx := context.Background()
-	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: ptr("Current context"), ContextData: raw(`{"scene":"2.2"}`)})
+	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: new("Current context"), ContextData: raw(`{"scene":"2.2"}`)})
 
 	got, err := e.c.GetSessionContextWithResponse(ctx, s.SessionId)
 	require.NoError(t, err)
@@ -368,7 +366,7 @@ func TestSessionContextOperations(t *testing.T) {
 	require.Equal(t, "Current context", v2["context"])
 	require.EqualValues(t, s.SessionId, v2["sessionId"])
 
-	put, err := e.c.ReplaceSessionContextWithResponse(ctx, s.SessionId, &sessionsapi.ReplaceSessionContextParams{IfMatch: ptr(`"1"`)},
+	put, err := e.c.ReplaceSessionContextWithResponse(ctx, s.SessionId, &sessionsapi.ReplaceSessionContextParams{IfMatch: new(`"1"`)},
 		sessionsapi.SessionContextRequest{Context: `Juliet: "Deny thy father, and refuse thy name"`, ContextData: json.RawMessage(`{"scene":"2.2","line":34}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
@@ -410,7 +408,7 @@ func TestDeleteSession(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, again.StatusCode())
 	require.Equal(t, "NOT_FOUND", again.JSON404.ErrorCode)
-	withIfMatch, err := e.c.DeleteSessionWithResponse(ctx, s.SessionId, &sessionsapi.DeleteSessionParams{IfMatch: ptr(`"1"`)})
+	withIfMatch, err := e.c.DeleteSessionWithResponse(ctx, s.SessionId, &sessionsapi.DeleteSessionParams{IfMatch: new(`"1"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, withIfMatch.StatusCode(), "a missing session is 404 with If-Match too")
 
@@ -423,8 +421,8 @@ func TestSessionIfMatch(t *testing.T) {
 	t.Parallel()
 	e := newSessionsOnly(t)
 	ctx := context.Background()
-	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: ptr("v1"), ContextData: raw(`{"v":1}`)})
-	p, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: ptr(`"1"`)}, sessionsapi.SessionUpdateRequest{Context: ptr("v2")})
+	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: new("v1"), ContextData: raw(`{"v":1}`)})
+	p, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: new(`"1"`)}, sessionsapi.SessionUpdateRequest{Context: new("v2")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, p.StatusCode(), string(p.Body))
 	current := getSession(t, e.c, s.SessionId)
@@ -432,13 +430,13 @@ func TestSessionIfMatch(t *testing.T) {
 
 	// Any other version is stale, including ones beyond int64 (no version can have them).
 	for _, tag := range []string{`"1"`, `"9223372036854775807"`, `"9999999999999999999"`} {
-		u, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: ptr(tag)}, sessionsapi.SessionUpdateRequest{Context: ptr("lost")})
+		u, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: new(tag)}, sessionsapi.SessionUpdateRequest{Context: new("lost")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusPreconditionFailed, u.StatusCode(), tag)
 		require.Equal(t, "PRECONDITION_FAILED", u.JSON412.ErrorCode)
 		require.Contains(t, *u.JSON412.Details, `"2"`, "names the current ETag")
 	}
-	stale := ptr(`"1"`)
+	stale := new(`"1"`)
 	r, err := e.c.ReplaceSessionWithResponse(ctx, s.SessionId, &sessionsapi.ReplaceSessionParams{IfMatch: stale}, sessionsapi.SessionReplaceRequest{UserId: 9, Context: "lost", ContextData: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, r.StatusCode())
@@ -457,11 +455,11 @@ func TestSessionIfMatch(t *testing.T) {
 		require.Equal(t, "VALIDATION_FAILED", errorCode(t, body), tag)
 	}
 
-	star, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: ptr("*")}, sessionsapi.SessionUpdateRequest{Context: ptr("v3")})
+	star, err := e.c.UpdateSessionWithResponse(ctx, s.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: new("*")}, sessionsapi.SessionUpdateRequest{Context: new("v3")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, star.StatusCode())
 	require.EqualValues(t, 3, star.JSON200.Version)
-	ok, err := e.c.DeleteSessionWithResponse(ctx, s.SessionId, &sessionsapi.DeleteSessionParams{IfMatch: ptr(`"3"`)})
+	ok, err := e.c.DeleteSessionWithResponse(ctx, s.SessionId, &sessionsapi.DeleteSessionParams{IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, ok.StatusCode())
 }
@@ -470,7 +468,7 @@ func TestSessionIfMatch(t *testing.T) {
 func TestSessionBadRequests(t *testing.T) {
 	t.Parallel()
 	e := newSessionsOnly(t)
-	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: ptr("kept")})
+	s := createSession(t, e.c, sessionsapi.SessionRequest{UserId: 1, Context: new("kept")})
 	one := fmt.Sprintf("%s/sessions/%d", e.url, s.SessionId)
 	cases := []struct {
 		name, method, url, body, code string
@@ -528,8 +526,8 @@ func TestCreateSessionIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	e := newSessionsOnly(t)
 	ctx := context.Background()
-	body := sessionsapi.SessionRequest{UserId: 1, Context: ptr("once, \"only\"")}
-	key := &sessionsapi.CreateSessionParams{IdempotencyKey: ptr("7d1f0b4e-1c2a-4b7e-9a55-2f0c8d3e6a10")}
+	body := sessionsapi.SessionRequest{UserId: 1, Context: new("once, \"only\"")}
+	key := &sessionsapi.CreateSessionParams{IdempotencyKey: new("7d1f0b4e-1c2a-4b7e-9a55-2f0c8d3e6a10")}
 
 	first, err := e.c.CreateSessionWithResponse(ctx, key, body)
 	require.NoError(t, err)
@@ -550,7 +548,7 @@ func TestCreateSessionIdempotencyKey(t *testing.T) {
 	require.Equal(t, http.StatusConflict, other.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", other.JSON409.ErrorCode)
 
-	fresh, err := e.c.CreateSessionWithResponse(ctx, &sessionsapi.CreateSessionParams{IdempotencyKey: ptr("another")}, body)
+	fresh, err := e.c.CreateSessionWithResponse(ctx, &sessionsapi.CreateSessionParams{IdempotencyKey: new("another")}, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, fresh.StatusCode())
 	require.NotEqual(t, first.JSON201.SessionId, fresh.JSON201.SessionId)

@@ -44,9 +44,9 @@ func TestSessionsTenantIsolation(t *testing.T) {
 	b := tenantClient(t, env.url, "b", sessions.Service())
 	ctx := context.Background()
 
-	s1 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: ptr("a's first")})
-	s2 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: ptr("a's second")})
-	s3 := createSession(t, b, sessionsapi.SessionRequest{UserId: 1, Context: ptr("b's")})
+	s1 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: new("a's first")})
+	s2 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: new("a's second")})
+	s3 := createSession(t, b, sessionsapi.SessionRequest{UserId: 1, Context: new("b's")})
 
 	get, err := b.GetSessionWithResponse(ctx, s1.SessionId)
 	require.NoError(t, err)
@@ -57,13 +57,13 @@ func TestSessionsTenantIsolation(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, getCtx.StatusCode())
 
 	// With or without If-Match (even a stale one): 404, never 412, which would tell it exists.
-	for _, ifMatch := range []*string{nil, ptr(`"1"`), ptr(`"99"`)} {
+	for _, ifMatch := range []*string{nil, new(`"1"`), new(`"99"`)} {
 		put, err := b.ReplaceSessionWithResponse(ctx, s1.SessionId, &sessionsapi.ReplaceSessionParams{IfMatch: ifMatch},
 			sessionsapi.SessionReplaceRequest{UserId: 2, Context: "taken", ContextData: json.RawMessage(`{}`)})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, put.StatusCode(), string(put.Body))
 		patch, err := b.UpdateSessionWithResponse(ctx, s1.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: ifMatch},
-			sessionsapi.SessionUpdateRequest{Context: ptr("taken")})
+			sessionsapi.SessionUpdateRequest{Context: new("taken")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, patch.StatusCode(), string(patch.Body))
 		putCtx, err := b.ReplaceSessionContextWithResponse(ctx, s1.SessionId, &sessionsapi.ReplaceSessionContextParams{IfMatch: ifMatch},
@@ -76,7 +76,7 @@ func TestSessionsTenantIsolation(t *testing.T) {
 	}
 	require.Equal(t, s1, getSession(t, a, s1.SessionId), "unchanged")
 
-	for _, p := range []sessionsapi.ListSessionsParams{{}, {UserId: ptr(int64(1))}} {
+	for _, p := range []sessionsapi.ListSessionsParams{{}, {UserId: new(int64(1))}} {
 		la, err := a.ListSessionsWithResponse(ctx, &p)
 		require.NoError(t, err)
 		require.Equal(t, []int64{s1.SessionId, s2.SessionId}, sessionIDs(la.JSON200.Sessions))
@@ -86,7 +86,7 @@ func TestSessionsTenantIsolation(t *testing.T) {
 		require.Equal(t, []int64{s3.SessionId}, sessionIDs(lb.JSON200.Sessions))
 		require.EqualValues(t, 1, lb.JSON200.TotalCount)
 	}
-	page, err := a.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{Limit: ptr(1), Offset: ptr(int64(1))})
+	page, err := a.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{Limit: new(1), Offset: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, []int64{s2.SessionId}, sessionIDs(page.JSON200.Sessions), "pages hold the tenant's sessions only")
 
@@ -123,14 +123,14 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 	require.Equal(t, http.StatusConflict, dup.StatusCode())
 	require.Contains(t, *dup.JSON409.Details, "contextId "+itoa(cb.ContextId), "names b's own context, not a's")
 	// Moving b's context onto a's key of tenant a is no conflict either.
-	moved, err := b.UpdateCharacterContextWithResponse(ctx, cb.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: ptr(int64(3)), StartSequence: ptr(int64(5))})
+	moved, err := b.UpdateCharacterContextWithResponse(ctx, cb.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: new(int64(3)), StartSequence: new(int64(5))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, moved.StatusCode(), string(moved.Body))
 
 	get, err := b.GetCharacterContextWithResponse(ctx, ca.ContextId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, get.StatusCode())
-	for _, ifMatch := range []*string{nil, ptr(`"1"`), ptr(`"99"`)} {
+	for _, ifMatch := range []*string{nil, new(`"1"`), new(`"99"`)} {
 		patch, err := b.UpdateCharacterContextWithResponse(ctx, ca.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: ifMatch},
 			sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"mood":"taken"}`)})
 		require.NoError(t, err)
@@ -145,7 +145,7 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 	}
 	require.Equal(t, ca, getContext(t, a, ca.ContextId), "unchanged")
 
-	for _, p := range []sessionsapi.ListCharacterContextsParams{{}, {ScriptId: ptr(int64(1))}, {CharacterId: ptr(int64(3))}} {
+	for _, p := range []sessionsapi.ListCharacterContextsParams{{}, {ScriptId: new(int64(1))}, {CharacterId: new(int64(3))}} {
 		la := listContexts(t, a, p)
 		lb := listContexts(t, b, p)
 		want := []int64{ca.ContextId, ca2.ContextId}
@@ -157,17 +157,17 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 		require.Equal(t, []int64{cb.ContextId}, contextIDs(lb.Items))
 		require.EqualValues(t, 1, lb.TotalCount)
 	}
-	at := listContexts(t, a, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(9))})
+	at := listContexts(t, a, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(1)), AtSequence: new(int64(9))})
 	require.Equal(t, []int64{ca.ContextId, ca2.ContextId}, contextIDs(at.Items))
 	require.EqualValues(t, 2, at.TotalCount)
-	at = listContexts(t, b, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(9)), Limit: ptr(1)})
+	at = listContexts(t, b, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(1)), AtSequence: new(int64(9)), Limit: new(1)})
 	require.Equal(t, []int64{cb.ContextId}, contextIDs(at.Items))
 	require.EqualValues(t, 1, at.TotalCount)
-	page := listContexts(t, a, sessionsapi.ListCharacterContextsParams{Limit: ptr(1), Offset: ptr(int64(1))})
+	page := listContexts(t, a, sessionsapi.ListCharacterContextsParams{Limit: new(1), Offset: new(int64(1))})
 	require.Equal(t, []int64{ca2.ContextId}, contextIDs(page.Items))
 
 	// The cascade of a script deleted in tenant b deletes b's contexts only.
-	bulk, err := b.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: ptr(int64(1))})
+	bulk, err := b.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: new(int64(1))})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, bulk.JSON200.DeletedCount)
 	require.EqualValues(t, 2, listContexts(t, a, sessionsapi.ListCharacterContextsParams{}).TotalCount)

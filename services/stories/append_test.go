@@ -198,7 +198,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 	}
 	// whole is the story in one page read in one chunk.
 	whole := func(e appendEnv) storiesapi.GetFullStoryParams {
-		return storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: ptr(1000)}
+		return storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: new(1000)}
 	}
 
 	t.Run("a transition", func(t *testing.T) {
@@ -253,7 +253,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 		betweenReads(e, func(attempt int) {
 			e.appendFirstLine(t, fmt.Sprintf("ROSALINE %d", attempt), "Where is Romeo?")
 		})
-		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, FilterByCharacter: ptr("rosaline 1")})
+		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, FilterByCharacter: new("rosaline 1")})
 		require.EqualValues(t, 1, s.TotalCount)
 		require.Len(t, s.Story, 1)
 		require.Equal(t, "ROSALINE 1", s.Story[0].Character.Name)
@@ -296,7 +296,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 				e.appendLine(t, e.w.Characters["JULIET"], fmt.Sprintf("Romeo! %d", attempt))
 			}
 		})
-		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: ptr(5000)})
+		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: new(5000)})
 		require.Greater(t, e.proxy.calls("positions, later chunk"), 0, "the window was read in chunks")
 		// The story as the first chunk, where it ends, read it: before the append.
 		require.EqualValues(t, n, s.TotalCount)

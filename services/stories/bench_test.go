@@ -54,7 +54,7 @@ func BenchmarkStory5000(b *testing.B) {
 	wg.Wait()
 	b.ResetTimer()
 	for b.Loop() {
-		resp, err := st.GetFullStory(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Limit: ptr(n)})
+		resp, err := st.GetFullStory(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Limit: new(n)})
 		if err != nil {
 			b.Fatal(err)
 		}

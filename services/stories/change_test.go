@@ -32,25 +32,25 @@ func TestChangesShow(t *testing.T) {
 	// Juliet's "Ay me!" (22) and Romeo's "See, how she leans..." (20) trade places.
 	ayMe, leans := want[21], want[19]
 	move, err := e.Seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: ptr("story"),
+		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: ayMe.ID, NewSequence: 20}, {ElementId: leans.ID, NewSequence: 22}},
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, move.StatusCode(), string(move.Body))
 	want[19], want[21] = want[21], want[19]
-	s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.Equal(t, want, keys(s.Story), "the reorder shows")
 	require.Equal(t, "Ay me!", s.Story[19].SpokenWord.Text)
 	require.EqualValues(t, 20, s.Story[19].Sequence)
 
 	// A new line goes to the end.
 	line, err := e.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{
-		ScriptId: w.ScriptID, CharacterId: ptr(w.Characters["JULIET"]), Text: "Romeo!",
+		ScriptId: w.ScriptID, CharacterId: new(w.Characters["JULIET"]), Text: "Romeo!",
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, line.StatusCode(), string(line.Body))
 	want = append(want, storytest.Element{Type: "spokenWord", ID: line.JSON201.DialogueId})
-	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.Equal(t, want, keys(s.Story), "the insert shows")
 	last := s.Story[len(s.Story)-1]
 	require.Equal(t, "Romeo!", last.SpokenWord.Text)
@@ -74,9 +74,9 @@ func TestChangesShow(t *testing.T) {
 		}
 	}
 	// Every element shows the number the sequence service holds for it.
-	positions, err := e.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &w.ScriptID, Limit: ptr(1000)})
+	positions, err := e.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &w.ScriptID, Limit: new(1000)})
 	require.NoError(t, err)
-	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.Len(t, s.Story, len(positions.JSON200.Positions))
 	for i, p := range positions.JSON200.Positions {
 		require.Equal(t, storytest.Element{Type: string(p.ElementType), ID: p.ElementId}, key(s.Story[i]))
@@ -134,11 +134,11 @@ func TestErrors(t *testing.T) {
 	require.Equal(t, "INVALID_RANGE", inverted.JSON400.ErrorCode)
 
 	for _, p := range []storiesapi.GetFullStoryParams{
-		{ScriptId: w.ScriptID, Limit: ptr(0)},
-		{ScriptId: w.ScriptID, Limit: ptr(5001)},
-		{ScriptId: w.ScriptID, Offset: ptr(int64(-1))},
+		{ScriptId: w.ScriptID, Limit: new(0)},
+		{ScriptId: w.ScriptID, Limit: new(5001)},
+		{ScriptId: w.ScriptID, Offset: new(int64(-1))},
 		{ScriptId: 0},
-		{ScriptId: w.ScriptID, FilterByCharacter: ptr("")},
+		{ScriptId: w.ScriptID, FilterByCharacter: new("")},
 	} {
 		resp, err := e.stories.GetFullStoryWithResponse(ctx, &p)
 		require.NoError(t, err)
@@ -147,7 +147,7 @@ func TestErrors(t *testing.T) {
 	}
 	for _, p := range []storiesapi.GetStorySequencesParams{
 		{ScriptId: w.ScriptID, StartSequence: 0, EndSequence: 3},
-		{ScriptId: w.ScriptID, StartSequence: 1, EndSequence: 3, Limit: ptr(5001)},
+		{ScriptId: w.ScriptID, StartSequence: 1, EndSequence: 3, Limit: new(5001)},
 	} {
 		resp, err := e.stories.GetStorySequencesWithResponse(ctx, &p)
 		require.NoError(t, err)
@@ -203,7 +203,7 @@ func TestOneDependencyDown(t *testing.T) {
 	srv = apitest.NewServerWithPeers(t, pool, peers, stories.Service())
 	c, err = storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
 	require.NoError(t, err)
-	ok, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	ok, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, ok.StatusCode(), string(ok.Body))
 	checkBalcony(t, w, 1, ok.JSON200.Story)

@@ -39,8 +39,6 @@ func newEnv(t *testing.T) env {
 	return env{Clients: storytest.NewClients(t, srv.URL, hc), stories: st, pool: pool}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // story reads GET /stories and requires a 200.
 func (e env) story(t *testing.T, p storiesapi.GetFullStoryParams) *storiesapi.FullStory {
 	t.Helper()
