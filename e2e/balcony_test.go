@@ -21,11 +21,10 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func newClients(t *testing.T) storytest.Clients {
+// newClients serves every service on a database of the test's own.
+func newClients(t *testing.T) apitest.Clients {
 	t.Helper()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	return storytest.NewClients(t, srv.URL, apitest.Client(t, all...))
+	return apitest.NewEnvWith(t, apitest.Options{MaxConns: 16}, services.All()...).Clients
 }
 
 // element is what the story order holds, as the sequence service names it.
@@ -76,7 +75,7 @@ func TestBalconyScene(t *testing.T) {
 		require.Equal(t, first, list.JSON200.Items[0].HeadingId, "section reads show the new order")
 	}
 	ayMe, leans := written[21], written[19]
-	move, err := c.Seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
+	move, err := c.Sequence.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
 		ElementType: sequenceapi.SpokenWord, ScriptId: &scriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: ayMe.ID, NewSequence: 20}, {ElementId: leans.ID, NewSequence: 22}},
 	})
@@ -87,7 +86,7 @@ func TestBalconyScene(t *testing.T) {
 	// Read the whole story back in order, in pages, and compare it element by element.
 	var story []element
 	for offset := int64(0); ; offset += 7 {
-		page, err := c.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: new(7), Offset: &offset})
+		page, err := c.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: new(7), Offset: &offset})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, page.StatusCode(), string(page.Body))
 		require.EqualValues(t, len(storytest.Balcony), page.JSON200.TotalCount)
@@ -145,7 +144,7 @@ func TestBalconyScene(t *testing.T) {
 	gone, err := c.Scripts.DeleteScriptWithResponse(ctx, scriptID, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode(), string(gone.Body))
-	left, err := c.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID})
+	left, err := c.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID})
 	require.NoError(t, err)
 	require.Zero(t, left.JSON200.TotalCount, "no position left behind")
 	lines, err = c.Characters.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID})

@@ -29,9 +29,6 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/storytest"
-	"github.com/fountainai/fountainai/services"
 )
 
 const (
@@ -265,17 +262,16 @@ type orderTarget struct {
 
 // orderRun is one random run against one order.
 type orderRun struct {
-	t       *testing.T
-	ctx     context.Context
-	rng     *rand.Rand
-	c       storytest.Clients
-	stories *storiesapi.ClientWithResponses
-	target  *orderTarget
-	model   orderModel
-	gone    []ref // elements that held a position in the order, or were refused one, and hold none
-	ids     map[sequenceapi.ElementType]int64
-	step    int
-	log     []string
+	t      *testing.T
+	ctx    context.Context
+	rng    *rand.Rand
+	c      apitest.Clients
+	target *orderTarget
+	model  orderModel
+	gone   []ref // elements that held a position in the order, or were refused one, and hold none
+	ids    map[sequenceapi.ElementType]int64
+	step   int
+	log    []string
 }
 
 // orderOp is a kind of operation: do makes one, checks its answer and updates the model, and
@@ -290,13 +286,8 @@ type orderOp struct {
 // target makes of it.
 func newOrderRun(t *testing.T, target func(r *orderRun) *orderTarget) *orderRun {
 	t.Helper()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	hc := apitest.Client(t, all...)
-	stories, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
 	r := &orderRun{
-		t: t, ctx: context.Background(), rng: orderRand(t), c: storytest.NewClients(t, srv.URL, hc), stories: stories,
+		t: t, ctx: context.Background(), rng: orderRand(t), c: newClients(t),
 		ids: map[sequenceapi.ElementType]int64{},
 	}
 	r.target = target(r)
@@ -414,7 +405,7 @@ func (r *orderRun) move(first ref, through *ref, p place, nm naming) (*sequencea
 	}
 	req.Before, req.After, req.AtSequence = p.fields()
 	nm.move(&req)
-	resp, err := r.c.Seq.MoveElementsWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.MoveElementsWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	return resp, outcomeOf(resp.StatusCode(), resp.Body)
 }
@@ -615,7 +606,7 @@ func opReorder(r *orderRun) string {
 		fmt.Fprintf(&what, "%s->%d ", e, numbers[k])
 	}
 	fmt.Fprintf(&what, "(%s)", nm.name)
-	resp, err := r.c.Seq.ReorderElementsWithResponse(r.ctx, req)
+	resp, err := r.c.Sequence.ReorderElementsWithResponse(r.ctx, req)
 	require.NoError(r.t, err)
 	r.expect(outcomeOf(resp.StatusCode(), resp.Body), http.StatusOK, "", "reorder "+what.String())
 	next := slices.Clone(r.model)
@@ -707,7 +698,7 @@ func opMovePlacements(r *orderRun) string {
 		what = e.String() + " with before and atSequence"
 	}
 	r.naming().move(&req)
-	resp, err := r.c.Seq.MoveElementsWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.MoveElementsWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	r.expect(o, http.StatusBadRequest, "INVALID_PLACEMENT", "move "+what)
@@ -740,7 +731,7 @@ func opReorderForeign(r *orderRun) string {
 	}
 	numbers[r.rng.IntN(len(numbers))] = foreign
 	req := r.reorderRequest(elems, numbers, r.reorderNaming())
-	resp, err := r.c.Seq.ReorderElementsWithResponse(r.ctx, req)
+	resp, err := r.c.Sequence.ReorderElementsWithResponse(r.ctx, req)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	what := fmt.Sprintf("%v to %v", elems, numbers)
@@ -754,7 +745,7 @@ func (r *orderRun) checkReads() {
 	n := int64(len(r.model))
 	list := func(p sequenceapi.ListPositionsParams) *sequenceapi.PositionPage {
 		p.Scope, p.ScriptId = r.target.scope, r.target.scriptID
-		resp, err := r.c.Seq.ListPositionsWithResponse(r.ctx, &p)
+		resp, err := r.c.Sequence.ListPositionsWithResponse(r.ctx, &p)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusOK, resp.StatusCode(), "step %d: list positions: %s", r.step, resp.Body)
 		return resp.JSON200
@@ -799,7 +790,7 @@ func (r *orderRun) checkReads() {
 		if r.rng.IntN(2) == 0 {
 			params.Owner = &r.target.owner
 		}
-		resp, err := r.c.Seq.GetElementPositionWithResponse(r.ctx, e.Type, e.ID, &params)
+		resp, err := r.c.Sequence.GetElementPositionWithResponse(r.ctx, e.Type, e.ID, &params)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusOK, resp.StatusCode(), "step %d: read %s: %s", r.step, e, resp.Body)
 		require.Equal(r.t, sequenceapi.ElementPosition{
@@ -809,7 +800,7 @@ func (r *orderRun) checkReads() {
 	}
 	if len(r.gone) > 0 {
 		g := r.gone[r.rng.IntN(len(r.gone))]
-		resp, err := r.c.Seq.GetElementPositionWithResponse(r.ctx, g.Type, g.ID, nil)
+		resp, err := r.c.Sequence.GetElementPositionWithResponse(r.ctx, g.Type, g.ID, nil)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusNotFound, resp.StatusCode(), "step %d: read %s, which left the order: %s", r.step, g, resp.Body)
 	}
@@ -832,7 +823,7 @@ func (r *orderRun) checkReads() {
 	if r.rng.IntN(2) == 0 {
 		owner = &r.target.owner
 	}
-	many, err := r.c.Seq.ListElementPositionsWithResponse(r.ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: ids, Owner: owner})
+	many, err := r.c.Sequence.ListElementPositionsWithResponse(r.ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: ids, Owner: owner})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, many.StatusCode(), "step %d: read %s %v: %s", r.step, typ, ids, many.Body)
 	wantItems := []sequenceapi.ElementPosition{}
@@ -918,7 +909,7 @@ func clientTarget(r *orderRun) *orderTarget {
 		create: func(r *orderRun, typ sequenceapi.ElementType, id int64, p place) (ref, int64, outcome) {
 			req := sequenceapi.SequenceRequest{ElementType: typ, ElementId: id, ScriptId: &scriptID, Scope: &scope}
 			req.Before, req.After, req.AtSequence = p.fields()
-			resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+			resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 			require.NoError(r.t, err)
 			o := outcomeOf(resp.StatusCode(), resp.Body)
 			if o.status != http.StatusCreated {
@@ -931,7 +922,7 @@ func clientTarget(r *orderRun) *orderTarget {
 			return ref{typ, id}, got.SequenceNumber, o
 		},
 		remove: func(r *orderRun, e ref) outcome {
-			resp, err := r.c.Seq.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
+			resp, err := r.c.Sequence.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
 			require.NoError(r.t, err)
 			return outcomeOf(resp.StatusCode(), resp.Body)
 		},
@@ -957,7 +948,7 @@ func opReask(r *orderRun) string {
 		req.ScriptId, req.Scope = r.target.scriptID, &r.target.scope
 	}
 	req.Before, req.After, req.AtSequence = p.fields()
-	resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	what := fmt.Sprintf("%s %s", e, p)
 	r.expect(outcomeOf(resp.StatusCode(), resp.Body), http.StatusCreated, "", "ask again for "+what)
@@ -972,7 +963,7 @@ func clientCreate(r *orderRun, edit func(*sequenceapi.SequenceRequest)) (ref, ou
 	e := ref{typ, r.freshID(typ)}
 	req := sequenceapi.SequenceRequest{ElementType: e.Type, ElementId: e.ID, ScriptId: r.target.scriptID, Scope: &r.target.scope}
 	edit(&req)
-	resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	r.gone = append(r.gone, e) // refused, so it holds no position
 	return e, outcomeOf(resp.StatusCode(), resp.Body)
@@ -1014,7 +1005,7 @@ func opCreatePastEnd(r *orderRun) string {
 
 func opReleaseGone(r *orderRun) string {
 	e := r.stranger()
-	resp, err := r.c.Seq.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
+	resp, err := r.c.Sequence.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	r.expect(o, http.StatusNotFound, "NOT_FOUND", "release "+e.String())
@@ -1102,7 +1093,7 @@ func opPlaceInContent(r *orderRun) string {
 	if p, ok := r.randomPlace(r.model, []placeKind{placeEnd, placeBefore, placeAfter, placeAt}); ok {
 		req.Before, req.After, req.AtSequence = p.fields()
 	}
-	resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	what := fmt.Sprintf("%s %d", typ, req.ElementId)
@@ -1116,7 +1107,7 @@ func opReleaseContent(r *orderRun) string {
 	if !ok {
 		return ""
 	}
-	resp, err := r.c.Seq.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
+	resp, err := r.c.Sequence.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	r.expect(o, http.StatusConflict, "CONTENT_OWNED", "release "+e.String())
@@ -1179,7 +1170,7 @@ func readStory(r *orderRun) {
 		{ScriptId: scriptID, Limit: new(5000)},
 		{ScriptId: scriptID, Limit: &limit, Offset: &offset},
 	} {
-		story, err := r.stories.GetFullStoryWithResponse(r.ctx, &p)
+		story, err := r.c.Stories.GetFullStoryWithResponse(r.ctx, &p)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusOK, story.StatusCode(), "step %d: the Story Factory: %s", r.step, story.Body)
 		require.EqualValues(r.t, n, story.JSON200.TotalCount, "step %d: the Story Factory's totalCount", r.step)
@@ -1262,7 +1253,7 @@ func readSections(r *orderRun) {
 	require.Equal(r.t, want, got, "step %d: the section headings in order", r.step)
 	require.EqualValues(r.t, len(want), list.JSON200.TotalCount, "step %d: totalCount of the section headings", r.step)
 
-	story, err := r.stories.GetFullStoryWithResponse(r.ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID})
+	story, err := r.c.Stories.GetFullStoryWithResponse(r.ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, story.StatusCode(), "step %d: the Story Factory: %s", r.step, story.Body)
 	got = []sequenceapi.Position{}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
-	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 // Beat is one element of the scene: a line when Speaker is set, else an action (with an optional
@@ -110,28 +110,11 @@ type Element struct {
 	ID   int64
 }
 
-// Clients are the generated clients of the content services.
-type Clients struct {
-	Seq        *sequenceapi.ClientWithResponses
-	Scripts    *scriptsapi.ClientWithResponses
-	Characters *charactersapi.ClientWithResponses
-	Sessions   *sessionsapi.ClientWithResponses
-}
-
-// NewClients builds the clients on one base URL (`fountain serve`) and HTTP client.
-func NewClients(t testing.TB, url string, hc *http.Client) Clients {
+// NewClients is apitest.NewClients, for the tests outside this module's services that still build
+// the clients here.
+func NewClients(t testing.TB, url string, hc *http.Client) apitest.Clients {
 	t.Helper()
-	var c Clients
-	var err error
-	c.Seq, err = sequenceapi.NewClientWithResponses(url, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Scripts, err = scriptsapi.NewClientWithResponses(url, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Characters, err = charactersapi.NewClientWithResponses(url, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Sessions, err = sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	return c
+	return apitest.NewClients(t, url, hc)
 }
 
 // Written is the balcony scene as written: the ids the services gave, and the story order.
@@ -146,7 +129,7 @@ type Written struct {
 
 // WriteBalcony writes the balcony scene as a client would: the script, its two scenes, the characters,
 // every beat in order (each must get the next story position) and the character contexts.
-func WriteBalcony(t testing.TB, c Clients) Written {
+func WriteBalcony(t testing.TB, c apitest.Clients) Written {
 	t.Helper()
 	ctx := context.Background()
 	script, err := c.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{

@@ -17,7 +17,6 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/storytest"
 	"github.com/fountainai/fountainai/services/stories"
 )
@@ -120,25 +119,22 @@ func (p *peerProxy) calls(kind string) int {
 
 // appendEnv is the balcony scene, and a Story Factory that reaches the services through a proxy.
 type appendEnv struct {
-	storytest.Clients
-	w       storytest.Written
-	proxy   *peerProxy
-	stories *storiesapi.ClientWithResponses
+	apitest.Clients
+	w     storytest.Written
+	proxy *peerProxy
+	// factory is the Story Factory behind the proxy.
+	factory *storiesapi.ClientWithResponses
 }
 
 func newAppendEnv(t *testing.T) appendEnv {
 	t.Helper()
-	pool := dbtest.PoolFor(t, dbtest.New(t), 16)
-	up := apitest.NewServer(t, pool, servicesExcept("stories")...)
-	c := storytest.NewClients(t, up.URL, apitest.Client(t, servicesExcept("stories")...))
-	w := storytest.WriteBalcony(t, c)
+	up := apitest.NewEnvWith(t, apitest.Options{MaxConns: 16}, servicesExcept("stories")...)
+	w := storytest.WriteBalcony(t, up.Clients)
 	proxy, via := newPeerProxy(t, up.URL)
-	srv := apitest.NewServerWithPeers(t, pool, map[string]string{
+	factory := apitest.NewEnvWith(t, apitest.Options{Pool: up.Pool, Peers: map[string]string{
 		"sequence": via.URL, "scripts": via.URL, "characters": via.URL, "sessions": via.URL,
-	}, stories.Service())
-	st, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
-	require.NoError(t, err)
-	return appendEnv{Clients: c, w: w, proxy: proxy, stories: st}
+	}}, stories.Service())
+	return appendEnv{Clients: up.Clients, w: w, proxy: proxy, factory: factory.Stories}
 }
 
 // appendTransition appends a transition to the story; it runs in the proxy, so it reports with
@@ -190,7 +186,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 	}
 	read := func(t *testing.T, e appendEnv, p storiesapi.GetFullStoryParams) *storiesapi.FullStory {
 		t.Helper()
-		resp, err := e.stories.GetFullStoryWithResponse(context.Background(), &p)
+		resp, err := e.factory.GetFullStoryWithResponse(context.Background(), &p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		require.Equal(t, 1, e.proxy.calls("positions"), "the story is read once: nothing seemed to change")

@@ -328,12 +328,12 @@ func TestV2Example(t *testing.T) {
 	// A fresh database numbers everything from 1, as the example does.
 	require.EqualValues(t, 1, id)
 
-	full, err := e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
+	full, err := e.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, full.StatusCode(), string(full.Body))
 	require.JSONEq(t, exampleOf(t, "/stories", "balcony"), string(full.Body))
 
-	r, err := e.stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: id, StartSequence: 2, EndSequence: 3})
+	r, err := e.Stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: id, StartSequence: 2, EndSequence: 3})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, r.StatusCode(), string(r.Body))
 	require.JSONEq(t, exampleOf(t, "/stories/sequences", "balcony"), string(r.Body))

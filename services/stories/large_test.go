@@ -88,7 +88,7 @@ func TestLargeScript(t *testing.T) {
 	var order []storytest.Element
 	var numbers []int64
 	for offset := int64(0); offset < n; offset += 1000 {
-		page, err := e.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &id, Limit: new(1000), Offset: &offset})
+		page, err := e.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &id, Limit: new(1000), Offset: &offset})
 		require.NoError(t, err)
 		for _, p := range page.JSON200.Positions {
 			order = append(order, storytest.Element{Type: string(p.ElementType), ID: p.ElementId})
