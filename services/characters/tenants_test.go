@@ -15,8 +15,6 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
-	"github.com/fountainai/fountainai/gen/sequenceapi"
-	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
@@ -53,15 +51,10 @@ func newTenantEnv(t *testing.T) tenantEnv {
 	require.NoError(t, err)
 	hc := &http.Client{Transport: inProcessPeers{h}}
 	const base = "http://in-process"
-	var c peerclient.Set
-	c.Sequence, err = sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Scripts, err = scriptsapi.NewClientWithResponses(base, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Sessions, err = sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	c := apitest.NewClients(t, base, hc)
+	peers := peerclient.Set{Sequence: c.Sequence, Scripts: c.Scripts, Sessions: c.Sessions}
 	return tenantEnv{
-		srv:     characters.NewServer(pool, logger, dbx.NewCallSlots(pool), write.New(context.Background(), pool), c),
+		srv:     characters.NewServer(pool, logger, dbx.NewCallSlots(pool), write.New(context.Background(), pool), peers),
 		scripts: c.Scripts,
 	}
 }
@@ -342,33 +335,25 @@ func ids[T any](items []T, id func(T) int64) []int64 {
 // credentials, the middleware, the spec's answers.
 func TestTenantsOverHTTP(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, allServices(false)...)
+	srv := newEnv(t, false)
 	client := func(tenant string) env {
-		hc := apitest.ClientAs(t, tenant, auth.Writer, allServices(false)...)
-		e := env{pool: pool, url: srv.URL}
-		var err error
-		e.c, err = charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
-		require.NoError(t, err)
-		e.scripts, err = scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(hc))
-		require.NoError(t, err)
-		return e
+		return env{apitest.Env{Clients: srv.As(t, tenant, auth.Writer), Pool: srv.Pool}}
 	}
 	a, b := client("a"), client("b")
 	romeoA, romeoB := a.character(t, "ROMEO"), b.character(t, "ROMEO")
 	scriptB := b.script(t, "Mantua")
 	enters := a.action(t, charactersapi.ActionCreateRequest{ScriptId: a.script(t, "Verona"), CharacterId: &romeoA.CharacterId, Description: "Enters."})
 
-	got, err := b.c.GetCharacterWithResponse(bg, romeoA.CharacterId)
+	got, err := b.Characters.GetCharacterWithResponse(bg, romeoA.CharacterId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, got.StatusCode())
-	patch, err := b.c.UpdateCharacterWithResponse(bg, romeoA.CharacterId, nil, charactersapi.CharacterUpdateRequest{Name: new("MERCUTIO")})
+	patch, err := b.Characters.UpdateCharacterWithResponse(bg, romeoA.CharacterId, nil, charactersapi.CharacterUpdateRequest{Name: new("MERCUTIO")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patch.StatusCode())
-	del, err := b.c.DeleteActionWithResponse(bg, enters.ActionId, nil)
+	del, err := b.Characters.DeleteActionWithResponse(bg, enters.ActionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, del.StatusCode())
-	stolen, err := b.c.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: scriptB, CharacterId: &romeoA.CharacterId, Description: "Stolen."})
+	stolen, err := b.Characters.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: scriptB, CharacterId: &romeoA.CharacterId, Description: "Stolen."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, stolen.StatusCode(), string(stolen.Body))
 	require.Equal(t, "CHARACTER_NOT_FOUND", stolen.JSON422.ErrorCode)
@@ -377,17 +362,17 @@ func TestTenantsOverHTTP(t *testing.T) {
 		e    env
 		want int64
 	}{{a, romeoA.CharacterId}, {b, romeoB.CharacterId}} {
-		list, err := tc.e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Name: new("ROMEO")})
+		list, err := tc.e.Characters.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Name: new("ROMEO")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, list.StatusCode())
 		require.EqualValues(t, 1, list.JSON200.TotalCount)
 		require.Equal(t, tc.want, list.JSON200.Items[0].CharacterId)
 	}
-	lines, err := b.c.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{})
+	lines, err := b.Characters.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, lines.StatusCode())
 	require.Empty(t, lines.JSON200.Items)
-	mine, err := a.c.GetActionWithResponse(bg, enters.ActionId)
+	mine, err := a.Characters.GetActionWithResponse(bg, enters.ActionId)
 	require.NoError(t, err)
 	require.Equal(t, enters, *mine.JSON200, "unchanged")
 }

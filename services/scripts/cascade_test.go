@@ -12,7 +12,6 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/characters"
 	"github.com/fountainai/fountainai/services/scripts"
@@ -25,16 +24,8 @@ import (
 func TestDeleteScriptAcrossServices(t *testing.T) {
 	t.Parallel()
 	all := []service.Service{sequence.Service(), characters.Service(), sessions.Service(), scripts.Service()}
-	srv := apitest.NewServer(t, dbtest.NewPool(t), all...)
-	hc := apitest.Client(t, all...)
-	c, err := scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	cc, err := charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	sc, err := sessionsapi.NewClientWithResponses(srv.URL, sessionsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	seq, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	e := apitest.NewEnv(t, all...)
+	c, cc, sc, seq := e.Scripts, e.Characters, e.Sessions, e.Sequence
 
 	s := createScript(t, c, "Romeo and Juliet")
 	keep := createScript(t, c, "Hamlet")

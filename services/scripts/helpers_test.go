@@ -2,7 +2,6 @@ package scripts_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/scriptsapi"
@@ -29,33 +27,15 @@ var bg = context.Background()
 // env is the scripts and sequence services on a test database, with a stand-in for Character
 // Management and Session & Context.
 type env struct {
-	pool *pgxpool.Pool
-	c    *scriptsapi.ClientWithResponses
-	seq  *sequenceapi.ClientWithResponses
+	apitest.Env
 	deps *dependantsFake
 }
 
 func newEnv(t *testing.T) env {
 	t.Helper()
-	pool := dbtest.NewPool(t)
 	deps := newDependantsFake(t)
-	srv := apitest.NewServerWithPeers(t, pool, map[string]string{"characters": deps.url, "sessions": deps.url},
-		sequence.Service(), scripts.Service())
-	return env{pool: pool, c: scriptsClient(t, srv.URL), seq: sequenceClient(t, srv.URL), deps: deps}
-}
-
-func scriptsClient(t *testing.T, url string) *scriptsapi.ClientWithResponses {
-	t.Helper()
-	c, err := scriptsapi.NewClientWithResponses(url, scriptsapi.WithHTTPClient(apitest.Client(t, sequence.Service(), scripts.Service())))
-	require.NoError(t, err)
-	return c
-}
-
-func sequenceClient(t *testing.T, url string) *sequenceapi.ClientWithResponses {
-	t.Helper()
-	c, err := sequenceapi.NewClientWithResponses(url, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service(), scripts.Service())))
-	require.NoError(t, err)
-	return c
+	peers := map[string]string{"characters": deps.url, "sessions": deps.url}
+	return env{Env: apitest.NewEnvWith(t, apitest.Options{Peers: peers}, sequence.Service(), scripts.Service()), deps: deps}
 }
 
 func createScript(t *testing.T, c *scriptsapi.ClientWithResponses, title string) scriptsapi.Script {
@@ -119,14 +99,6 @@ func positionOf(t *testing.T, seq *sequenceapi.ClientWithResponses, typ sequence
 	}
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return resp.JSON200.SequenceNumber
-}
-
-func errorCode(body []byte) string {
-	var e struct {
-		ErrorCode string `json:"errorCode"`
-	}
-	_ = json.Unmarshal(body, &e)
-	return e.ErrorCode
 }
 
 // dependantsFake stands in for Character Management and Session & Context: it reports how many

@@ -9,9 +9,6 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/services/scripts"
-	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // tenantEnv is one server with a scripts client for each of two tenants and one for the default
@@ -23,16 +20,9 @@ type tenantEnv struct {
 
 func newTenantEnv(t *testing.T) tenantEnv {
 	t.Helper()
-	deps := newDependantsFake(t)
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), map[string]string{"characters": deps.url, "sessions": deps.url},
-		sequence.Service(), scripts.Service())
-	as := func(tenant string) *scriptsapi.ClientWithResponses {
-		c, err := scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(
-			apitest.ClientAs(t, tenant, auth.Admin, sequence.Service(), scripts.Service())))
-		require.NoError(t, err)
-		return c
-	}
-	return tenantEnv{a: as("a"), b: as("b"), dflt: as(auth.DefaultTenant), deps: deps}
+	e := newEnv(t)
+	as := func(tenant string) *scriptsapi.ClientWithResponses { return e.As(t, tenant, auth.Admin).Scripts }
+	return tenantEnv{a: as("a"), b: as("b"), dflt: as(auth.DefaultTenant), deps: e.deps}
 }
 
 type answer interface{ StatusCode() int }
@@ -42,7 +32,7 @@ func requireNotFound(t *testing.T, what string, r answer, body []byte, err error
 	t.Helper()
 	require.NoError(t, err, what)
 	require.Equal(t, http.StatusNotFound, r.StatusCode(), "%s: %s", what, body)
-	require.Equal(t, code, errorCode(body), what)
+	require.Equal(t, code, apitest.ErrorCode(t, body), what)
 }
 
 // TestTenantsSeeOnlyTheirScripts: another tenant's script, with its headings and transitions, is
@@ -119,7 +109,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 		named, err := e.b.CreateTransitionWithResponse(bg, own.ScriptId, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:", SectionId: &sectionID})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusUnprocessableEntity, named.StatusCode(), string(named.Body))
-		require.Equal(t, sectionGone, errorCode(named.Body))
+		require.Equal(t, sectionGone, apitest.ErrorCode(t, named.Body))
 	}
 	mine := addTransition(t, e.b, own.ScriptId, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:"})
 	moved, err := e.b.UpdateTransitionWithResponse(bg, own.ScriptId, mine.TransitionId, nil, scriptsapi.TransitionUpdateRequest{SectionId: &act.HeadingId})
