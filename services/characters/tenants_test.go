@@ -335,9 +335,9 @@ func ids[T any](items []T, id func(T) int64) []int64 {
 // credentials, the middleware, the spec's answers.
 func TestTenantsOverHTTP(t *testing.T) {
 	t.Parallel()
-	srv := newEnv(t, false)
+	shared := newEnv(t, false)
 	client := func(tenant string) env {
-		return env{apitest.Env{Clients: srv.As(t, tenant, auth.Writer), Pool: srv.Pool}}
+		return env{apitest.Env{Clients: shared.As(t, tenant, auth.Writer), Pool: shared.Pool}}
 	}
 	a, b := client("a"), client("b")
 	romeoA, romeoB := a.character(t, "ROMEO"), b.character(t, "ROMEO")
