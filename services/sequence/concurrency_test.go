@@ -25,11 +25,8 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 	url := dbtest.New(t)
 	var servers []*sequenceapi.ClientWithResponses
 	for range replicas {
-		pool := dbtest.PoolFor(t, url, 12)
-		srv := apitest.NewServer(t, pool, sequence.Service())
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
-		require.NoError(t, err)
-		servers = append(servers, c)
+		replica := apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, 12)}, sequence.Service())
+		servers = append(servers, replica.Sequence)
 	}
 
 	script := int64(1)
@@ -85,10 +82,8 @@ func TestConcurrentVersions(t *testing.T) {
 	url := dbtest.New(t)
 	var clients []*sequenceapi.ClientWithResponses
 	for range 2 {
-		srv := apitest.NewServer(t, dbtest.PoolFor(t, url, 8), sequence.Service())
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
-		require.NoError(t, err)
-		clients = append(clients, c)
+		replica := apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, 8)}, sequence.Service())
+		clients = append(clients, replica.Sequence)
 	}
 	got := make([]int64, n)
 	var wg sync.WaitGroup

@@ -8,13 +8,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // TestMoveSceneWithItsHeading: a scene's run of the story and its heading in the sections order
 // move in one request, and both orders stay dense.
 func TestMoveSceneWithItsHeading(t *testing.T) {
 	t.Parallel()
-	c, pool := newEnv(t)
+	e := apitest.NewEnv(t, sequence.Service())
+	c, pool := e.Sequence, e.Pool
 	ctx := context.Background()
 	script := new(int64(3))
 	// Scene 1 is actions 1-2, scene 2 is actions 3-4 with a transition, scene 3 is action 5.

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // numbers maps "type id" to the number each element of the scope holds.
@@ -23,7 +25,7 @@ func numbers(t *testing.T, c *sequenceapi.ClientWithResponses, scriptID *int64, 
 
 func TestReorderV2Swap(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	for id := range int64(3) {
 		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: id + 1})
 	}
@@ -47,7 +49,8 @@ func TestReorderV2Swap(t *testing.T) {
 
 func TestReorderMixedStory(t *testing.T) {
 	t.Parallel()
-	c, pool := newEnv(t)
+	e := apitest.NewEnv(t, sequence.Service())
+	c, pool := e.Sequence, e.Pool
 	script := new(int64(4))
 	// A story as the content services write it; reordering it is the client's.
 	place(t, pool, *script, "story", sequenceapi.Action, 1)
@@ -72,7 +75,7 @@ func TestReorderMixedStory(t *testing.T) {
 // number of its scope (v2 left a gap there); it is refused and changes nothing.
 func TestReorderPastTheEnd(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	script := new(int64(5))
 	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: new("draft")})
 	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: new("draft")})
@@ -87,7 +90,7 @@ func TestReorderPastTheEnd(t *testing.T) {
 
 func TestReorderRefusalsChangeNothing(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	script := new(int64(5))
 	for id := range int64(3) {
 		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: id + 1, ScriptId: script, Scope: new("draft")})

@@ -20,23 +20,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func newClient(t *testing.T) *sequenceapi.ClientWithResponses {
-	t.Helper()
-	c, _ := newEnv(t)
-	return c
-}
-
-// newEnv is a client of the service and the pool of its database, on which a test plays a content
-// service placing its elements through the published functions.
-func newEnv(t *testing.T) (*sequenceapi.ClientWithResponses, *pgxpool.Pool) {
-	t.Helper()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, sequence.Service())
-	c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
-	require.NoError(t, err)
-	return c, pool
-}
-
 // place puts a content element at the end of an order of a script, as a content service does.
 func place(t *testing.T, pool *pgxpool.Pool, scriptID int64, order string, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
@@ -63,7 +46,7 @@ func listScope(t *testing.T, c *sequenceapi.ClientWithResponses, scriptID *int64
 
 func TestAllocateV2ScopePerType(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 
 	first := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: 10})
 	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 1, ElementType: sequenceapi.Script, ElementId: 10, Scope: "script", Created: true}, first)
@@ -79,7 +62,7 @@ func TestAllocateV2ScopePerType(t *testing.T) {
 
 func TestAllocateScriptScopes(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
 	script := new(int64(7))
 
@@ -142,7 +125,8 @@ func TestAllocateScriptScopes(t *testing.T) {
 // type and id are two elements, and a client cannot take or release a content position.
 func TestClientAndContentKeySpaces(t *testing.T) {
 	t.Parallel()
-	c, pool := newEnv(t)
+	e := apitest.NewEnv(t, sequence.Service())
+	c, pool := e.Sequence, e.Pool
 	ctx := context.Background()
 	require.EqualValues(t, 1, place(t, pool, 3, "story", sequenceapi.SpokenWord, 1))
 	require.EqualValues(t, 2, place(t, pool, 3, "story", sequenceapi.Action, 1))
@@ -190,7 +174,7 @@ func TestClientAndContentKeySpaces(t *testing.T) {
 
 func TestListPositions(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	script := new(int64(3))
 	for i := range 25 {
 		typ := sequenceapi.Action
@@ -263,7 +247,7 @@ func TestListPositions(t *testing.T) {
 
 func TestVersions(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
 	data := []string{
 		`{"text":"O Romeo, Romeo! wherefore art thou Romeo?"}`,
@@ -307,7 +291,7 @@ func TestVersions(t *testing.T) {
 
 func TestReleasePosition(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
 	script := new(int64(2))
 	for id := range int64(3) {
@@ -342,7 +326,7 @@ func TestReleasePosition(t *testing.T) {
 
 func TestListElementPositions(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: new(int64(1)), Scope: new("draft")})
 	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 6, ScriptId: new(int64(2)), Scope: new("draft")})
 	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: new(int64(2)), Scope: new("draft")})

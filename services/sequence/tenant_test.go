@@ -202,13 +202,8 @@ func TestPublishedV2IsTheDefaultTenants(t *testing.T) {
 // its own orders and versions only.
 func TestTenantIsolationOverHTTP(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, sequence.Service())
-	client := func(tenant string) *sequenceapi.ClientWithResponses {
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Writer, sequence.Service())))
-		require.NoError(t, err)
-		return c
-	}
+	e := apitest.NewEnv(t, sequence.Service())
+	client := func(tenant string) *sequenceapi.ClientWithResponses { return e.As(t, tenant, auth.Writer).Sequence }
 	a, b := client("a"), client("b")
 	ctx := t.Context()
 

@@ -10,11 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 func TestCreateVersionIdempotencyKey(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
 	body := sequenceapi.VersionRequest{ElementType: sequenceapi.Action, ElementId: 8, NewVersionData: json.RawMessage(`{"text":"Enter ROMEO"}`)}
 	key := &sequenceapi.CreateVersionParams{IdempotencyKey: new("retry-1")}
