@@ -13,24 +13,15 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services/sessions"
 )
-
-func clientFor(t *testing.T, url string) *sessionsapi.ClientWithResponses {
-	t.Helper()
-	c, err := sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(apitest.Client(t, sessions.Service())))
-	require.NoError(t, err)
-	return c
-}
 
 // TestDependencyDown: with scripts and characters unreachable, writes that must check a reference
 // are 503 DEPENDENCY_UNAVAILABLE and store nothing; everything else keeps working.
 func TestDependencyDown(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServerWithPeers(t, pool, map[string]string{"scripts": "http://127.0.0.1:1", "characters": "http://127.0.0.1:1"}, sessions.Service())
-	c := clientFor(t, srv.URL)
+	e := apitest.NewEnvWith(t, apitest.Options{Peers: map[string]string{"scripts": "http://127.0.0.1:1", "characters": "http://127.0.0.1:1"}}, sessions.Service())
+	c, pool := e.Sessions, e.Pool
 	ctx := context.Background()
 
 	resp, err := c.CreateCharacterContextWithResponse(ctx, &sessionsapi.CreateCharacterContextParams{IdempotencyKey: new("down")}, sessionsapi.CharacterContextRequest{
@@ -79,8 +70,7 @@ func TestDependencyDown(t *testing.T) {
 // (`fountain serve sessions` without their URLs) serves sessions, and context writes are 503.
 func TestDependencyNotConfigured(t *testing.T) {
 	t.Parallel()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), sessions.Service())
-	c := clientFor(t, srv.URL)
+	c := apitest.NewEnv(t, sessions.Service()).Sessions
 	resp, err := c.CreateCharacterContextWithResponse(context.Background(), nil, sessionsapi.CharacterContextRequest{
 		ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`),
 	})
@@ -97,8 +87,7 @@ func TestDependencyAnswersUnexpectedly(t *testing.T) {
 	fake := newFakePeer(t)
 	fake.addScript(1)
 	fake.addCharacter(2)
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), fake.peerURLs(), sessions.Service())
-	c := clientFor(t, srv.URL)
+	c := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs()}, sessions.Service()).Sessions
 	body := sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`)}
 
 	for _, tc := range []struct {
@@ -136,8 +125,7 @@ func TestOnlyChangedReferencesAreChecked(t *testing.T) {
 	fake.addScript(1)
 	fake.addScript(3)
 	fake.addCharacter(2)
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), fake.peerURLs(), sessions.Service())
-	c := clientFor(t, srv.URL)
+	c := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs()}, sessions.Service()).Sessions
 	ctx := context.Background()
 
 	cc := createContext(t, c, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`)})

@@ -9,23 +9,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fountainai/fountainai/gen/charactersapi"
-	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/sessions"
 )
-
-// tenantClient is a sessions client acting as an admin of tenant, on the server at url.
-func tenantClient(t *testing.T, url, tenant string, services ...service.Service) *sessionsapi.ClientWithResponses {
-	t.Helper()
-	c, err := sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Admin, services...)))
-	require.NoError(t, err)
-	return c
-}
 
 func sessionIDs(items []sessionsapi.Session) []int64 {
 	ids := []int64{}
@@ -39,9 +27,9 @@ func sessionIDs(items []sessionsapi.Session) []int64 {
 // the operation, and lists and counts hold the caller's tenant's sessions only.
 func TestSessionsTenantIsolation(t *testing.T) {
 	t.Parallel()
-	env := newSessionsOnly(t)
-	a := tenantClient(t, env.url, "a", sessions.Service())
-	b := tenantClient(t, env.url, "b", sessions.Service())
+	env := apitest.NewEnv(t, sessions.Service())
+	a := env.As(t, "a", auth.Admin).Sessions
+	b := env.As(t, "b", auth.Admin).Sessions
 	ctx := context.Background()
 
 	s1 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: new("a's first")})
@@ -91,7 +79,7 @@ func TestSessionsTenantIsolation(t *testing.T) {
 	require.Equal(t, []int64{s2.SessionId}, sessionIDs(page.JSON200.Sessions), "pages hold the tenant's sessions only")
 
 	// The default tenant (what existed before tenants) is a tenant like the others.
-	ld, err := env.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{})
+	ld, err := env.Sessions.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{})
 	require.NoError(t, err)
 	require.Empty(t, ld.JSON200.Sessions)
 
@@ -109,9 +97,9 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 	fake.addScript(1)
 	fake.addCharacter(2)
 	fake.addCharacter(3)
-	env := newSessionsOnlyWithPeers(t, fake.peerURLs())
-	a := tenantClient(t, env.url, "a", sessions.Service())
-	b := tenantClient(t, env.url, "b", sessions.Service())
+	env := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs()}, sessions.Service())
+	a := env.As(t, "a", auth.Admin).Sessions
+	b := env.As(t, "b", auth.Admin).Sessions
 	ctx := context.Background()
 
 	ca := createContext(t, a, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"a"}`)})
@@ -180,19 +168,15 @@ func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
 	t.Parallel()
 	env := newContextEnv(t)
 	script, character := env.newScript(t), env.newCharacter(t)
-	hb := apitest.ClientAs(t, "b", auth.Admin, allServices()...)
-	sb, err := scriptsapi.NewClientWithResponses(env.url, scriptsapi.WithHTTPClient(hb))
+	asB := env.As(t, "b", auth.Admin)
+	seen, err := asB.Scripts.GetScriptWithResponse(context.Background(), script)
 	require.NoError(t, err)
-	cb, err := charactersapi.NewClientWithResponses(env.url, charactersapi.WithHTTPClient(hb))
-	require.NoError(t, err)
-	seen, err := sb.GetScriptWithResponse(context.Background(), script)
-	require.NoError(t, err)
-	seenCharacter, err := cb.GetCharacterWithResponse(context.Background(), character)
+	seenCharacter, err := asB.Characters.GetCharacterWithResponse(context.Background(), character)
 	require.NoError(t, err)
 	if seen.StatusCode() != http.StatusNotFound || seenCharacter.StatusCode() != http.StatusNotFound {
 		t.Skip("the scripts and characters services do not keep tenants apart yet")
 	}
-	b := tenantClient(t, env.url, "b", allServices()...)
+	b := asB.Sessions
 	resp, err := b.CreateCharacterContextWithResponse(context.Background(), nil, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{}`),
 	})
@@ -200,13 +184,6 @@ func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, "SCRIPT_NOT_FOUND", resp.JSON422.ErrorCode)
 	require.Zero(t, listContexts(t, b, sessionsapi.ListCharacterContextsParams{}).TotalCount)
-}
-
-// newSessionsOnlyWithPeers is newSessionsOnly with scripts and characters reached at peerURLs.
-func newSessionsOnlyWithPeers(t *testing.T, peerURLs map[string]string) sessionsOnly {
-	t.Helper()
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), peerURLs, sessions.Service())
-	return sessionsOnly{url: srv.URL, c: clientFor(t, srv.URL)}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
