@@ -17,6 +17,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/auth"
+	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
 )
@@ -73,6 +74,14 @@ func (e Env) As(t testing.TB, tenant string, role auth.Role) Clients {
 func (e Env) Anonymous(t testing.TB) Clients {
 	t.Helper()
 	return NewClients(t, e.URL, Anonymous(t, e.services...))
+}
+
+// WithKey is the Clients of the Env sending the API key key as their only credential.
+func (e Env) WithKey(t testing.TB, key string) Clients {
+	t.Helper()
+	hc := Anonymous(t, e.services...)
+	hc.Transport = authtest.WithCredential(auth.APIKeyHeader, key, hc.Transport)
+	return NewClients(t, e.URL, hc)
 }
 
 // Clients are the generated clients of every API, on one base URL and one HTTP client.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestIngestOneEntryAndABatch(t *testing.T) {
@@ -25,7 +26,7 @@ func TestIngestOneEntryAndABatch(t *testing.T) {
 		Timestamp: t0, Service: "scripts", OperationId: new("getScript"), Endpoint: "/scripts/1", Method: "GET",
 		StatusCode: 200, ResponseTimeMs: 1.84, Message: "GET /scripts/1 200 getScript", RequestId: "6f1c2a0e9b8d4c3a",
 	}))
-	resp, err := s.c.IngestLogsWithResponse(ctx, nil, one)
+	resp, err := s.Logs.IngestLogsWithResponse(ctx, nil, one)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, 1, resp.JSON201.Accepted)
@@ -101,7 +102,7 @@ func TestIngestRefusesMalformedBatchesWhole(t *testing.T) {
 	} {
 		status, body := s.post(t, "/logs", "application/json", tc.body)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", name, body)
-		require.Equal(t, tc.code, errorCode(t, body), name)
+		require.Equal(t, tc.code, apitest.ErrorCode(t, body), name)
 		var e logsapi.ErrorResponse
 		require.NoError(t, json.Unmarshal(body, &e))
 		require.Contains(t, *e.Details, tc.detail, "%s: the details say what is wrong", name)
@@ -119,7 +120,7 @@ func TestIngestRefusesMalformedBatchesWhole(t *testing.T) {
 	}
 	status, body = s.post(t, "/logs", "application/json", "["+strings.Join(big, ",")+"]")
 	require.Equal(t, http.StatusRequestEntityTooLarge, status, string(body))
-	require.Equal(t, "PAYLOAD_TOO_LARGE", errorCode(t, body))
+	require.Equal(t, "PAYLOAD_TOO_LARGE", apitest.ErrorCode(t, body))
 	require.Zero(t, s.stored(t))
 
 	status, body = s.post(t, "/logs", "application/json", "["+good+","+good+"]")
@@ -159,7 +160,7 @@ func TestIngestWithIdempotencyKeyStoresOnce(t *testing.T) {
 	}))
 	params := &logsapi.IngestLogsParams{IdempotencyKey: new("batch-1")}
 	for i := range 3 {
-		resp, err := s.c.IngestLogsWithResponse(context.Background(), params, body)
+		resp, err := s.Logs.IngestLogsWithResponse(context.Background(), params, body)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, resp.StatusCode(), fmt.Sprint(i, string(resp.Body)))
 	}

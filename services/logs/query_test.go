@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestListFilters(t *testing.T) {
@@ -74,7 +75,7 @@ func TestListRefusesBadParameters(t *testing.T) {
 	} {
 		status, body := s.get(t, tc.path)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", name, body)
-		require.Equal(t, tc.code, errorCode(t, body), name)
+		require.Equal(t, tc.code, apitest.ErrorCode(t, body), name)
 	}
 }
 
@@ -140,7 +141,7 @@ func TestSearch(t *testing.T) {
 		"no words at all":       {"!!!", []string{}},
 		"unbalanced web syntax": {`"scripts`, []string{"2f6946328ffc4946b8c9120704a4a155", "b", "a"}},
 	} {
-		resp, err := s.c.SearchLogsWithResponse(context.Background(), &logsapi.SearchLogsParams{Query: tc.query})
+		resp, err := s.Logs.SearchLogsWithResponse(context.Background(), &logsapi.SearchLogsParams{Query: tc.query})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), "%s: %s", name, resp.Body)
 		require.Equal(t, tc.want, requestIDs(*resp.JSON200), name)
@@ -150,7 +151,7 @@ func TestSearch(t *testing.T) {
 	params := &logsapi.SearchLogsParams{Query: "scripts", Since: new(t0), Until: new(t0.Add(time.Hour)), Limit: new(1)}
 	var got []string
 	for {
-		resp, err := s.c.SearchLogsWithResponse(context.Background(), params)
+		resp, err := s.Logs.SearchLogsWithResponse(context.Background(), params)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		got = append(got, requestIDs(*resp.JSON200)...)

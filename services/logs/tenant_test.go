@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
-	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/services/logs"
 )
@@ -20,9 +19,7 @@ import (
 // the role admin.
 func (s logsService) readerOf(t *testing.T, tenant string) *logsapi.ClientWithResponses {
 	t.Helper()
-	c, err := logsapi.NewClientWithResponses(s.url, logsapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Admin, logs.Service())))
-	require.NoError(t, err)
-	return c
+	return s.As(t, tenant, auth.Admin).Logs
 }
 
 func listAs(t *testing.T, c *logsapi.ClientWithResponses, params logsapi.ListLogsParams) logsapi.LogPage {
@@ -151,7 +148,7 @@ func TestIngestKongTenantAndRedaction(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, string(body))
 
 	var stored []string
-	rows, err := s.pool.Query(context.Background(), "SELECT raw::text FROM logs.entries")
+	rows, err := s.Pool.Query(context.Background(), "SELECT raw::text FROM logs.entries")
 	require.NoError(t, err)
 	for rows.Next() {
 		var raw string
@@ -209,7 +206,7 @@ func TestRetentionKeepsTenants(t *testing.T) {
 		entry(now.Add(-time.Hour), "scripts", "GET", "/scripts", 401, "anonymous-today"),
 	)
 	require.Equal(t, "logs.entries_default", s.partitionOf(t, "a-today"))
-	_, err := logs.NewRetention(s.pool, 2*day, quiet()).Pass(context.Background(), now)
+	_, err := logs.NewRetention(s.Pool, 2*day, quiet()).Pass(context.Background(), now)
 	require.NoError(t, err)
 	require.Equal(t, "logs.entries_p20300615", s.partitionOf(t, "a-today"))
 	require.Equal(t, "logs.entries_p20300615", s.partitionOf(t, "anonymous-today"))
