@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/subprocess"
@@ -44,12 +45,9 @@ func TestReadsDuringAppends(t *testing.T) {
 func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL string) {
 	ctx := t.Context()
 	hc := &http.Client{Timeout: clientTimeout, Transport: authtest.Transport(auth.DefaultTenant, auth.Writer, &http.Transport{MaxIdleConnsPerHost: writers + 2})}
-	scripts, err := scriptsapi.NewClientWithResponses(scriptsURL, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	chars, err := charactersapi.NewClientWithResponses(charactersURL, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	stories, err := storiesapi.NewClientWithResponses(storiesURL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	scripts := apitest.NewClients(t, scriptsURL, hc).Scripts
+	chars := apitest.NewClients(t, charactersURL, hc).Characters
+	stories := apitest.NewClients(t, storiesURL, hc).Stories
 	created, err := scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "Reads during appends"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, created.StatusCode(), string(created.Body))
