@@ -110,8 +110,7 @@ type Element struct {
 	ID   int64
 }
 
-// NewClients is apitest.NewClients, for the tests outside this module's services that still build
-// the clients here.
+// NewClients is apitest.NewClients, kept for the deploy tests that build their clients here.
 func NewClients(t testing.TB, url string, hc *http.Client) apitest.Clients {
 	t.Helper()
 	return apitest.NewClients(t, url, hc)

@@ -119,11 +119,9 @@ func (p *peerProxy) calls(kind string) int {
 
 // appendEnv is the balcony scene, and a Story Factory that reaches the services through a proxy.
 type appendEnv struct {
-	apitest.Clients
-	w     storytest.Written
-	proxy *peerProxy
-	// factory is the Story Factory behind the proxy.
-	factory *storiesapi.ClientWithResponses
+	apitest.Clients // Stories is the Story Factory behind the proxy
+	w               storytest.Written
+	proxy           *peerProxy
 }
 
 func newAppendEnv(t *testing.T) appendEnv {
@@ -134,7 +132,9 @@ func newAppendEnv(t *testing.T) appendEnv {
 	factory := apitest.NewEnvWith(t, apitest.Options{Pool: up.Pool, Peers: map[string]string{
 		"sequence": via.URL, "scripts": via.URL, "characters": via.URL, "sessions": via.URL,
 	}}, stories.Service())
-	return appendEnv{Clients: up.Clients, w: w, proxy: proxy, factory: factory.Stories}
+	c := up.Clients
+	c.Stories = factory.Stories
+	return appendEnv{Clients: c, w: w, proxy: proxy}
 }
 
 // appendTransition appends a transition to the story; it runs in the proxy, so it reports with
@@ -186,7 +186,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 	}
 	read := func(t *testing.T, e appendEnv, p storiesapi.GetFullStoryParams) *storiesapi.FullStory {
 		t.Helper()
-		resp, err := e.factory.GetFullStoryWithResponse(context.Background(), &p)
+		resp, err := e.Stories.GetFullStoryWithResponse(context.Background(), &p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		require.Equal(t, 1, e.proxy.calls("positions"), "the story is read once: nothing seemed to change")
