@@ -21,14 +21,11 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func newClients(t *testing.T) storytest.Clients {
+// newClients serves every service on a database of the test's own.
+func newClients(t *testing.T) apitest.Clients {
 	t.Helper()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	return storytest.NewClients(t, srv.URL, apitest.Client(t, all...))
+	return apitest.NewEnvWith(t, apitest.Options{MaxConns: 16}, services.All()...).Clients
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // element is what the story order holds, as the sequence service names it.
 type element = storytest.Element
@@ -78,8 +75,8 @@ func TestBalconyScene(t *testing.T) {
 		require.Equal(t, first, list.JSON200.Items[0].HeadingId, "section reads show the new order")
 	}
 	ayMe, leans := written[21], written[19]
-	move, err := c.Seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &scriptID, Scope: ptr("story"),
+	move, err := c.Sequence.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.SpokenWord, ScriptId: &scriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: ayMe.ID, NewSequence: 20}, {ElementId: leans.ID, NewSequence: 22}},
 	})
 	require.NoError(t, err)
@@ -89,7 +86,7 @@ func TestBalconyScene(t *testing.T) {
 	// Read the whole story back in order, in pages, and compare it element by element.
 	var story []element
 	for offset := int64(0); ; offset += 7 {
-		page, err := c.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: ptr(7), Offset: &offset})
+		page, err := c.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: new(7), Offset: &offset})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, page.StatusCode(), string(page.Body))
 		require.EqualValues(t, len(storytest.Balcony), page.JSON200.TotalCount)
@@ -107,7 +104,7 @@ func TestBalconyScene(t *testing.T) {
 	for i, e := range story {
 		position[e] = int64(i + 1)
 	}
-	lines, err := c.Characters.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, Limit: ptr(1000)})
+	lines, err := c.Characters.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, lines.StatusCode(), string(lines.Body))
 	var prev int64
@@ -118,7 +115,7 @@ func TestBalconyScene(t *testing.T) {
 		require.Greater(t, l.SequenceNumber, prev, "lines come in story order")
 		prev = l.SequenceNumber
 	}
-	juliet, err := c.Characters.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, CharacterId: ptr(characters["JULIET"])})
+	juliet, err := c.Characters.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, CharacterId: new(characters["JULIET"])})
 	require.NoError(t, err)
 	require.Len(t, juliet.JSON200.Items, countSpeaker("JULIET"))
 	actions, err := c.Characters.ListActionsWithResponse(ctx, &charactersapi.ListActionsParams{ScriptId: &scriptID})
@@ -133,7 +130,7 @@ func TestBalconyScene(t *testing.T) {
 
 	// The context in force for Juliet at the wherefore line is the balcony one.
 	inForce, err := c.Sessions.ListCharacterContextsWithResponse(ctx, &sessionsapi.ListCharacterContextsParams{
-		ScriptId: &scriptID, CharacterId: ptr(characters["JULIET"]), AtSequence: ptr(position[wherefore]),
+		ScriptId: &scriptID, CharacterId: new(characters["JULIET"]), AtSequence: new(position[wherefore]),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, inForce.StatusCode(), string(inForce.Body))
@@ -144,10 +141,10 @@ func TestBalconyScene(t *testing.T) {
 	refused, err := c.Scripts.DeleteScriptWithResponse(ctx, scriptID, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
-	gone, err := c.Scripts.DeleteScriptWithResponse(ctx, scriptID, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	gone, err := c.Scripts.DeleteScriptWithResponse(ctx, scriptID, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode(), string(gone.Body))
-	left, err := c.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID})
+	left, err := c.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID})
 	require.NoError(t, err)
 	require.Zero(t, left.JSON200.TotalCount, "no position left behind")
 	lines, err = c.Characters.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID})

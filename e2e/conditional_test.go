@@ -15,10 +15,7 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
-	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/storytest"
-	"github.com/fountainai/fountainai/services"
 )
 
 // ifNoneMatch sends tag as If-None-Match.
@@ -35,33 +32,28 @@ func ifNoneMatch(tag string) func(context.Context, *http.Request) error {
 func TestConditionalReads(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	hc := apitest.Client(t, all...)
-	c := storytest.NewClients(t, srv.URL, hc)
-	stories, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	c := newClients(t)
 	w := storytest.WriteBalcony(t, c)
-	params := &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)}
+	params := &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)}
 
 	// The assembled story.
-	story, err := stories.GetFullStoryWithResponse(ctx, params)
+	story, err := c.Stories.GetFullStoryWithResponse(ctx, params)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, story.StatusCode(), string(story.Body))
 	tag := story.HTTPResponse.Header.Get("ETag")
 	require.True(t, strings.HasPrefix(tag, `W/"`), tag)
-	again, err := stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(tag))
+	again, err := c.Stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(tag))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotModified, again.StatusCode())
 	require.Empty(t, again.Body)
 	require.Equal(t, tag, again.HTTPResponse.Header.Get("ETag"))
 	require.NotEmpty(t, again.HTTPResponse.Header.Get("X-Request-Id"))
 	for _, header := range []string{`"something else", ` + tag, "*", strings.TrimPrefix(tag, "W/")} {
-		r, err := stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(header))
+		r, err := c.Stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(header))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotModified, r.StatusCode(), "If-None-Match: %s", header)
 	}
-	stale, err := stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(`W/"not-the-story"`))
+	stale, err := c.Stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(`W/"not-the-story"`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, stale.StatusCode())
 	require.Equal(t, story.Body, stale.Body)
@@ -69,10 +61,10 @@ func TestConditionalReads(t *testing.T) {
 	// A line's new text shows: the old tag no longer matches.
 	line := w.Elements[23]
 	require.Equal(t, "spokenWord", line.Type)
-	edit, err := c.Characters.UpdateSpokenWordWithResponse(ctx, line.ID, nil, charactersapi.SpokenWordUpdateRequest{Text: ptr("O Romeo, Romeo, wherefore art thou Romeo?")})
+	edit, err := c.Characters.UpdateSpokenWordWithResponse(ctx, line.ID, nil, charactersapi.SpokenWordUpdateRequest{Text: new("O Romeo, Romeo, wherefore art thou Romeo?")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, edit.StatusCode(), string(edit.Body))
-	changed, err := stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(tag))
+	changed, err := c.Stories.GetFullStoryWithResponse(ctx, params, ifNoneMatch(tag))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, changed.StatusCode())
 	require.NotEqual(t, tag, changed.HTTPResponse.Header.Get("ETag"))
@@ -93,8 +85,8 @@ func TestConditionalReads(t *testing.T) {
 	before, err := c.Characters.GetSpokenWordWithResponse(ctx, ayMe.ID)
 	require.NoError(t, err)
 	require.Equal(t, `"1.22"`, before.HTTPResponse.Header.Get("ETag"))
-	move, err := c.Seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: ptr("story"),
+	move, err := c.Sequence.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: ayMe.ID, NewSequence: 20}, {ElementId: leans.ID, NewSequence: 22}},
 	})
 	require.NoError(t, err)
@@ -107,17 +99,17 @@ func TestConditionalReads(t *testing.T) {
 	held, err := c.Characters.GetSpokenWordWithResponse(ctx, ayMe.ID, ifNoneMatch(`"1.20"`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotModified, held.StatusCode())
-	guarded, err := c.Characters.UpdateSpokenWordWithResponse(ctx, ayMe.ID, &charactersapi.UpdateSpokenWordParams{IfMatch: ptr(`"1.22"`)},
-		charactersapi.SpokenWordUpdateRequest{Text: ptr("Ay me.")})
+	guarded, err := c.Characters.UpdateSpokenWordWithResponse(ctx, ayMe.ID, &charactersapi.UpdateSpokenWordParams{IfMatch: new(`"1.22"`)},
+		charactersapi.SpokenWordUpdateRequest{Text: new("Ay me.")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, guarded.StatusCode(), "If-Match compares the version: %s", guarded.Body)
 	require.Equal(t, `"2.20"`, guarded.HTTPResponse.Header.Get("ETag"))
 
 	// HEAD answers as GET does.
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, srv.URL+"/characters/"+strconv.FormatInt(w.Characters["ROMEO"], 10), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, c.URL+"/characters/"+strconv.FormatInt(w.Characters["ROMEO"], 10), nil)
 	require.NoError(t, err)
 	req.Header.Set("If-None-Match", `"1"`)
-	head, err := hc.Do(req)
+	head, err := c.HTTP.Do(req)
 	require.NoError(t, err)
 	require.NoError(t, head.Body.Close())
 	require.Equal(t, http.StatusNotModified, head.StatusCode)
@@ -128,10 +120,7 @@ func TestConditionalReads(t *testing.T) {
 func TestCreatedLocations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	hc := apitest.Client(t, all...)
-	c := storytest.NewClients(t, srv.URL, hc)
+	c := newClients(t)
 
 	var created []*http.Response
 	script, err := c.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "Locations"})
@@ -174,7 +163,7 @@ func TestCreatedLocations(t *testing.T) {
 			return r.HTTPResponse, err
 		},
 		func() (*http.Response, error) {
-			r, err := c.Sessions.CreateSessionWithResponse(ctx, nil, sessionsapi.SessionRequest{UserId: 1, Context: ptr("drafting")})
+			r, err := c.Sessions.CreateSessionWithResponse(ctx, nil, sessionsapi.SessionRequest{UserId: 1, Context: new("drafting")})
 			return r.HTTPResponse, err
 		},
 		func() (*http.Response, error) {
@@ -183,7 +172,7 @@ func TestCreatedLocations(t *testing.T) {
 			return r.HTTPResponse, err
 		},
 		func() (*http.Response, error) {
-			r, err := c.Seq.CreateVersionWithResponse(ctx, nil, sequenceapi.VersionRequest{
+			r, err := c.Sequence.CreateVersionWithResponse(ctx, nil, sequenceapi.VersionRequest{
 				ElementType: sequenceapi.Action, ElementId: action.JSON201.ActionId, NewVersionData: json.RawMessage(`{"description":"Enters."}`)})
 			return r.HTTPResponse, err
 		},
@@ -196,7 +185,7 @@ func TestCreatedLocations(t *testing.T) {
 	for _, r := range created {
 		where := r.Header.Get("Location")
 		require.True(t, strings.HasPrefix(where, "/"), "%s %s: Location %q", r.Request.Method, r.Request.URL.Path, where)
-		read, err := hc.Get(srv.URL + where)
+		read, err := c.HTTP.Get(c.URL + where)
 		require.NoError(t, err)
 		require.NoError(t, read.Body.Close())
 		require.Equal(t, http.StatusOK, read.StatusCode, "GET %s, the Location of %s %s", where, r.Request.Method, r.Request.URL.Path)

@@ -17,39 +17,19 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/fountain"
-	"github.com/fountainai/fountainai/services"
 )
 
-// screenplayClients are the two clients a screenplay's round trip goes through.
-type screenplayClients struct {
-	scripts *scriptsapi.ClientWithResponses
-	stories *storiesapi.ClientWithResponses
-}
-
-func newScreenplayClients(t *testing.T) screenplayClients {
+func importScreenplay(t *testing.T, c apitest.Clients, doc []byte, key *string) *scriptsapi.ImportScriptResponse {
 	t.Helper()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	hc := apitest.Client(t, all...)
-	scripts, err := scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	stories, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	return screenplayClients{scripts: scripts, stories: stories}
-}
-
-func (c screenplayClients) importDocument(t *testing.T, doc []byte, key *string) *scriptsapi.ImportScriptResponse {
-	t.Helper()
-	r, err := c.scripts.ImportScriptWithBodyWithResponse(context.Background(), &scriptsapi.ImportScriptParams{IdempotencyKey: key}, "text/x-fountain", bytes.NewReader(doc))
+	r, err := c.Scripts.ImportScriptWithBodyWithResponse(context.Background(), &scriptsapi.ImportScriptParams{IdempotencyKey: key}, "text/x-fountain", bytes.NewReader(doc))
 	require.NoError(t, err)
 	return r
 }
 
-func (c screenplayClients) export(t *testing.T, params storiesapi.ExportStoryFountainParams) []byte {
+func exportScreenplay(t *testing.T, c apitest.Clients, params storiesapi.ExportStoryFountainParams) []byte {
 	t.Helper()
-	r, err := c.stories.ExportStoryFountainWithResponse(context.Background(), &params)
+	r, err := c.Stories.ExportStoryFountainWithResponse(context.Background(), &params)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, r.StatusCode(), string(r.Body))
 	require.Equal(t, "text/x-fountain; charset=utf-8", r.HTTPResponse.Header.Get("Content-Type"))
@@ -95,18 +75,18 @@ func sameStory(t *testing.T, want, got *fountain.Document, msg string) {
 // normalisation, and the second import yields the same story.
 func TestScreenplayRoundTrip(t *testing.T) {
 	t.Parallel()
-	c := newScreenplayClients(t)
+	c := newClients(t)
 	for name, doc := range screenplays(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			parsed, err := fountain.Parse(doc)
 			require.NoError(t, err)
-			imported := c.importDocument(t, doc, nil)
+			imported := importScreenplay(t, c, doc, nil)
 			require.Equal(t, http.StatusCreated, imported.StatusCode(), string(imported.Body))
 			id := imported.JSON201.Script.ScriptId
 			require.Equal(t, "/scripts/"+strconv.FormatInt(id, 10), imported.HTTPResponse.Header.Get("Location"))
 
-			exported := c.export(t, storiesapi.ExportStoryFountainParams{ScriptId: id})
+			exported := exportScreenplay(t, c, storiesapi.ExportStoryFountainParams{ScriptId: id})
 			again, err := fountain.Parse(exported)
 			require.NoError(t, err, "the export reads back")
 			sameStory(t, parsed, again, "export of "+name)
@@ -119,14 +99,14 @@ func TestScreenplayRoundTrip(t *testing.T) {
 				require.Equal(t, string(fountain.Normalize(doc)), string(exported), "the export is the document, normalised")
 			}
 
-			second := c.importDocument(t, exported, nil)
+			second := importScreenplay(t, c, exported, nil)
 			require.Equal(t, http.StatusCreated, second.StatusCode(), string(second.Body))
 			require.Equal(t, imported.JSON201.Sections, second.JSON201.Sections)
 			require.Equal(t, imported.JSON201.Actions, second.JSON201.Actions)
 			require.Equal(t, imported.JSON201.SpokenWords, second.JSON201.SpokenWords)
 			require.Equal(t, imported.JSON201.Transitions, second.JSON201.Transitions)
 			require.Equal(t, len(imported.JSON201.Characters), len(second.JSON201.Characters))
-			require.Equal(t, string(exported), string(c.export(t, storiesapi.ExportStoryFountainParams{ScriptId: second.JSON201.Script.ScriptId})))
+			require.Equal(t, string(exported), string(exportScreenplay(t, c, storiesapi.ExportStoryFountainParams{ScriptId: second.JSON201.Script.ScriptId})))
 		})
 	}
 }
@@ -166,9 +146,9 @@ INT. LAMP ROOM - CONTINUOUS #2#
 func TestScreenplayImport(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c := newScreenplayClients(t)
+	c := newClients(t)
 
-	r := c.importDocument(t, []byte(lighthouse), nil)
+	r := importScreenplay(t, c, []byte(lighthouse), nil)
 	require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
 	got := r.JSON201
 	require.Equal(t, "The Lighthouse Keeper", got.Script.Title, "the title without its markup")
@@ -183,7 +163,7 @@ func TestScreenplayImport(t *testing.T) {
 	require.Equal(t, "MARA", got.Characters[0].Name)
 	require.Equal(t, "KEEPER", got.Characters[1].Name)
 
-	story, err := c.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: got.Script.ScriptId, Limit: ptr(100)})
+	story, err := c.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: got.Script.ScriptId, Limit: new(100)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, story.StatusCode(), string(story.Body))
 	s := story.JSON200
@@ -199,15 +179,15 @@ func TestScreenplayImport(t *testing.T) {
 	require.Equal(t, storiesapi.ActionFormatCentered, *s.Story[5].Action.Format)
 
 	// The story as Fountain, by Accept on /stories as at its own path, and filtered by character.
-	whole := c.export(t, storiesapi.ExportStoryFountainParams{ScriptId: got.Script.ScriptId})
-	neg, err := c.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: got.Script.ScriptId}, func(_ context.Context, req *http.Request) error {
+	whole := exportScreenplay(t, c, storiesapi.ExportStoryFountainParams{ScriptId: got.Script.ScriptId})
+	neg, err := c.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: got.Script.ScriptId}, func(_ context.Context, req *http.Request) error {
 		req.Header.Set("Accept", "text/x-fountain")
 		return nil
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, neg.StatusCode(), string(neg.Body))
 	require.Equal(t, string(whole), string(neg.Body), "without limit, the whole story")
-	keeper := c.export(t, storiesapi.ExportStoryFountainParams{ScriptId: got.Script.ScriptId, FilterByCharacter: ptr("keeper")})
+	keeper := exportScreenplay(t, c, storiesapi.ExportStoryFountainParams{ScriptId: got.Script.ScriptId, FilterByCharacter: new("keeper")})
 	require.Contains(t, string(keeper), "KEEPER (O.S.)\nGo home!")
 	require.NotContains(t, string(keeper), "Is anyone up there?")
 
@@ -219,13 +199,13 @@ func TestScreenplayImport(t *testing.T) {
 	_, err = part.Write([]byte("EXT. HARBOUR - DAWN\n\nGulls.\n"))
 	require.NoError(t, err)
 	require.NoError(t, mw.Close())
-	up, err := c.scripts.ImportScriptWithBodyWithResponse(ctx, &scriptsapi.ImportScriptParams{}, mw.FormDataContentType(), &body)
+	up, err := c.Scripts.ImportScriptWithBodyWithResponse(ctx, &scriptsapi.ImportScriptParams{}, mw.FormDataContentType(), &body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, up.StatusCode(), string(up.Body))
 	require.Equal(t, "Harbour Lights", up.JSON201.Script.Title)
 
 	// text/plain is read as Fountain too.
-	plain, err := c.scripts.ImportScriptWithTextBodyWithResponse(ctx, &scriptsapi.ImportScriptParams{}, "Title: Plain\n\nINT. ROOM - DAY\n\nA chair.\n")
+	plain, err := c.Scripts.ImportScriptWithTextBodyWithResponse(ctx, &scriptsapi.ImportScriptParams{}, "Title: Plain\n\nINT. ROOM - DAY\n\nA chair.\n")
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, plain.StatusCode(), string(plain.Body))
 }
@@ -235,9 +215,9 @@ func TestScreenplayImport(t *testing.T) {
 func TestScreenplayImportRefusals(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c := newScreenplayClients(t)
+	c := newClients(t)
 	count := func() int64 {
-		l, err := c.scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{})
+		l, err := c.Scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, l.StatusCode(), string(l.Body))
 		return l.JSON200.TotalCount
@@ -252,7 +232,7 @@ func TestScreenplayImportRefusals(t *testing.T) {
 		"not UTF-8":         {"INT. ROOM - DAY\n\nA \xff chair.\n", "line 3: encoding"},
 		"too long heading":  {"INT. " + strings.Repeat("X", 600) + "\n\nA chair.\n", "line 1: section heading"},
 	} {
-		r := c.importDocument(t, []byte(tc.doc), nil)
+		r := importScreenplay(t, c, []byte(tc.doc), nil)
 		require.Equal(t, http.StatusUnprocessableEntity, r.StatusCode(), name+": "+string(r.Body))
 		require.Equal(t, "FOUNTAIN_UNREADABLE", r.JSON422.ErrorCode, name)
 		require.Contains(t, *r.JSON422.Details, tc.details, name)
@@ -260,9 +240,9 @@ func TestScreenplayImportRefusals(t *testing.T) {
 	require.Zero(t, count(), "a refused document creates nothing")
 
 	key := "import-lighthouse-1"
-	first := c.importDocument(t, []byte(lighthouse), &key)
+	first := importScreenplay(t, c, []byte(lighthouse), &key)
 	require.Equal(t, http.StatusCreated, first.StatusCode(), string(first.Body))
-	again := c.importDocument(t, []byte(lighthouse), &key)
+	again := importScreenplay(t, c, []byte(lighthouse), &key)
 	require.Equal(t, http.StatusCreated, again.StatusCode(), string(again.Body))
 	require.Equal(t, "true", again.HTTPResponse.Header.Get("Idempotent-Replayed"))
 	require.Equal(t, first.JSON201.Script.ScriptId, again.JSON201.Script.ScriptId)
@@ -273,11 +253,11 @@ func TestScreenplayImportRefusals(t *testing.T) {
 func TestScreenplayPDF(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c := newScreenplayClients(t)
-	r := c.importDocument(t, []byte(lighthouse), nil)
+	c := newClients(t)
+	r := importScreenplay(t, c, []byte(lighthouse), nil)
 	require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
 	for _, paper := range []storiesapi.ExportStoryPdfParamsPaper{storiesapi.Letter, storiesapi.A4} {
-		p, err := c.stories.ExportStoryPdfWithResponse(ctx, &storiesapi.ExportStoryPdfParams{ScriptId: r.JSON201.Script.ScriptId, Paper: &paper})
+		p, err := c.Stories.ExportStoryPdfWithResponse(ctx, &storiesapi.ExportStoryPdfParams{ScriptId: r.JSON201.Script.ScriptId, Paper: &paper})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, p.StatusCode(), string(p.Body))
 		require.Equal(t, "application/pdf", p.HTTPResponse.Header.Get("Content-Type"))
@@ -288,7 +268,7 @@ func TestScreenplayPDF(t *testing.T) {
 		require.Contains(t, text, "CUT TO:")
 		require.Contains(t, text, "The Lighthouse Keeper")
 	}
-	neg, err := c.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: r.JSON201.Script.ScriptId}, func(_ context.Context, req *http.Request) error {
+	neg, err := c.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: r.JSON201.Script.ScriptId}, func(_ context.Context, req *http.Request) error {
 		req.Header.Set("Accept", "application/pdf")
 		return nil
 	})

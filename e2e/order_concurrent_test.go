@@ -26,9 +26,6 @@ import (
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/storytest"
-	"github.com/fountainai/fountainai/services"
 )
 
 func TestOrderConcurrentNeighbours(t *testing.T) {
@@ -52,14 +49,14 @@ const (
 type concurrentOrder struct {
 	t     *testing.T
 	ctx   context.Context
-	c     storytest.Clients
+	c     apitest.Clients
 	scope string
 }
 
 func (o *concurrentOrder) place(e ref, p place) (*sequenceapi.GenerateSequenceNumberResponse, outcome, error) {
 	req := sequenceapi.SequenceRequest{ElementType: e.Type, ElementId: e.ID, Scope: &o.scope}
 	req.Before, req.After, req.AtSequence = p.fields()
-	resp, err := o.c.Seq.GenerateSequenceNumberWithResponse(o.ctx, nil, req)
+	resp, err := o.c.Sequence.GenerateSequenceNumberWithResponse(o.ctx, nil, req)
 	if err != nil {
 		return nil, outcome{}, err
 	}
@@ -74,11 +71,11 @@ func (o *concurrentOrder) move(first ref, through *ref, p place, rng *rand.Rand)
 	req.Before, req.After, req.AtSequence = p.fields()
 	switch rng.IntN(3) {
 	case 1:
-		req.Owner = ptr(sequenceapi.OwnerClient)
+		req.Owner = new(sequenceapi.OwnerClient)
 	case 2:
 		req.Scope = &o.scope
 	}
-	resp, err := o.c.Seq.MoveElementsWithResponse(o.ctx, nil, req)
+	resp, err := o.c.Sequence.MoveElementsWithResponse(o.ctx, nil, req)
 	if err != nil {
 		return nil, outcome{}, err
 	}
@@ -86,7 +83,7 @@ func (o *concurrentOrder) move(first ref, through *ref, p place, rng *rand.Rand)
 }
 
 func (o *concurrentOrder) positions() (*sequenceapi.PositionPage, error) {
-	resp, err := o.c.Seq.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, Limit: ptr(5000)})
+	resp, err := o.c.Sequence.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, Limit: new(5000)})
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +223,7 @@ func (w *orderWriter) step(o *concurrentOrder, all []*orderWriter) error {
 	case k < 85:
 		i := w.rng.IntN(len(w.mine))
 		e := w.mine[i]
-		resp, err := o.c.Seq.ReleasePositionWithResponse(o.ctx, e.Type, e.ID)
+		resp, err := o.c.Sequence.ReleasePositionWithResponse(o.ctx, e.Type, e.ID)
 		if err != nil {
 			return err
 		}
@@ -385,9 +382,7 @@ type snapshot struct {
 
 func runOrderConcurrent(t *testing.T, strangers bool) {
 	ctx := context.Background()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	o := &concurrentOrder{t: t, ctx: ctx, c: storytest.NewClients(t, srv.URL, apitest.Client(t, all...)), scope: "ensemble"}
+	o := &concurrentOrder{t: t, ctx: ctx, c: newClients(t), scope: "ensemble"}
 	rng := orderRand(t)
 
 	// The order starts as fillers, then for each writer its anchor and more fillers: F A1 F A2 … AK F.
@@ -691,13 +686,13 @@ func checkFinalReads(t *testing.T, o *concurrentOrder, final orderModel) {
 	types := map[sequenceapi.ElementType][]int64{}
 	for i, e := range final {
 		types[e.Type] = append(types[e.Type], e.ID)
-		resp, err := o.c.Seq.GetElementPositionWithResponse(o.ctx, e.Type, e.ID, nil)
+		resp, err := o.c.Sequence.GetElementPositionWithResponse(o.ctx, e.Type, e.ID, nil)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		require.EqualValues(t, i+1, resp.JSON200.SequenceNumber, "read %s", e)
 	}
 	for typ, ids := range types {
-		resp, err := o.c.Seq.ListElementPositionsWithResponse(o.ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: ids})
+		resp, err := o.c.Sequence.ListElementPositionsWithResponse(o.ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: ids})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		want := final.positions(func(_ int64, e ref) bool { return e.Type == typ })
@@ -706,7 +701,7 @@ func checkFinalReads(t *testing.T, o *concurrentOrder, final orderModel) {
 			require.Equal(t, want[k].ElementId, item.ElementId)
 			require.Equal(t, want[k].SequenceNumber, item.SequenceNumber, "read %s %d among many", typ, item.ElementId)
 		}
-		typed, err := o.c.Seq.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, ElementType: &typ, Limit: ptr(5000)})
+		typed, err := o.c.Sequence.ListPositionsWithResponse(o.ctx, &sequenceapi.ListPositionsParams{Scope: o.scope, ElementType: &typ, Limit: new(5000)})
 		require.NoError(t, err)
 		require.Equal(t, want, typed.JSON200.Positions, "the %s elements", typ)
 		require.EqualValues(t, len(want), typed.JSON200.TotalCount)

@@ -9,10 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
-	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/storytest"
-	"github.com/fountainai/fountainai/services"
 )
 
 // TestOrderPageCountsWhatItLists: a page of positions that holds the whole order counts what it
@@ -22,17 +18,15 @@ import (
 func TestOrderPageCountsWhatItLists(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	c := storytest.NewClients(t, srv.URL, apitest.Client(t, all...))
+	c := newClients(t)
 	const appends = 300
 
 	var written atomic.Bool
 	go func() {
 		defer written.Store(true)
 		for id := int64(1); id <= appends; id++ {
-			resp, err := c.Seq.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{
-				ElementType: sequenceapi.Action, ElementId: id, Scope: ptr("counted"),
+			resp, err := c.Sequence.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{
+				ElementType: sequenceapi.Action, ElementId: id, Scope: new("counted"),
 			})
 			if err != nil || resp.StatusCode() != http.StatusCreated {
 				t.Errorf("append action %d: %v %v", id, err, resp)
@@ -41,7 +35,7 @@ func TestOrderPageCountsWhatItLists(t *testing.T) {
 		}
 	}()
 	for reads := 0; !written.Load(); reads++ {
-		page, err := c.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "counted", Limit: ptr(5000)})
+		page, err := c.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "counted", Limit: new(5000)})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, page.StatusCode(), string(page.Body))
 		got := page.JSON200

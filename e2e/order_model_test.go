@@ -29,9 +29,6 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/storytest"
-	"github.com/fountainai/fountainai/services"
 )
 
 const (
@@ -265,17 +262,16 @@ type orderTarget struct {
 
 // orderRun is one random run against one order.
 type orderRun struct {
-	t       *testing.T
-	ctx     context.Context
-	rng     *rand.Rand
-	c       storytest.Clients
-	stories *storiesapi.ClientWithResponses
-	target  *orderTarget
-	model   orderModel
-	gone    []ref // elements that held a position in the order, or were refused one, and hold none
-	ids     map[sequenceapi.ElementType]int64
-	step    int
-	log     []string
+	t      *testing.T
+	ctx    context.Context
+	rng    *rand.Rand
+	c      apitest.Clients
+	target *orderTarget
+	model  orderModel
+	gone   []ref // elements that held a position in the order, or were refused one, and hold none
+	ids    map[sequenceapi.ElementType]int64
+	step   int
+	log    []string
 }
 
 // orderOp is a kind of operation: do makes one, checks its answer and updates the model, and
@@ -290,13 +286,8 @@ type orderOp struct {
 // target makes of it.
 func newOrderRun(t *testing.T, target func(r *orderRun) *orderTarget) *orderRun {
 	t.Helper()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.PoolFor(t, dbtest.New(t), 16), all...)
-	hc := apitest.Client(t, all...)
-	stories, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
 	r := &orderRun{
-		t: t, ctx: context.Background(), rng: orderRand(t), c: storytest.NewClients(t, srv.URL, hc), stories: stories,
+		t: t, ctx: context.Background(), rng: orderRand(t), c: newClients(t),
 		ids: map[sequenceapi.ElementType]int64{},
 	}
 	r.target = target(r)
@@ -414,7 +405,7 @@ func (r *orderRun) move(first ref, through *ref, p place, nm naming) (*sequencea
 	}
 	req.Before, req.After, req.AtSequence = p.fields()
 	nm.move(&req)
-	resp, err := r.c.Seq.MoveElementsWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.MoveElementsWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	return resp, outcomeOf(resp.StatusCode(), resp.Body)
 }
@@ -615,7 +606,7 @@ func opReorder(r *orderRun) string {
 		fmt.Fprintf(&what, "%s->%d ", e, numbers[k])
 	}
 	fmt.Fprintf(&what, "(%s)", nm.name)
-	resp, err := r.c.Seq.ReorderElementsWithResponse(r.ctx, req)
+	resp, err := r.c.Sequence.ReorderElementsWithResponse(r.ctx, req)
 	require.NoError(r.t, err)
 	r.expect(outcomeOf(resp.StatusCode(), resp.Body), http.StatusOK, "", "reorder "+what.String())
 	next := slices.Clone(r.model)
@@ -703,11 +694,11 @@ func opMovePlacements(r *orderRun) string {
 	req := sequenceapi.MoveRequest{ElementType: e.Type, ElementId: e.ID}
 	what := e.String() + " with no placement"
 	if r.rng.IntN(3) > 0 {
-		req.Before, req.AtSequence = e.api(), ptr(int64(1))
+		req.Before, req.AtSequence = e.api(), new(int64(1))
 		what = e.String() + " with before and atSequence"
 	}
 	r.naming().move(&req)
-	resp, err := r.c.Seq.MoveElementsWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.MoveElementsWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	r.expect(o, http.StatusBadRequest, "INVALID_PLACEMENT", "move "+what)
@@ -740,7 +731,7 @@ func opReorderForeign(r *orderRun) string {
 	}
 	numbers[r.rng.IntN(len(numbers))] = foreign
 	req := r.reorderRequest(elems, numbers, r.reorderNaming())
-	resp, err := r.c.Seq.ReorderElementsWithResponse(r.ctx, req)
+	resp, err := r.c.Sequence.ReorderElementsWithResponse(r.ctx, req)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	what := fmt.Sprintf("%v to %v", elems, numbers)
@@ -754,13 +745,13 @@ func (r *orderRun) checkReads() {
 	n := int64(len(r.model))
 	list := func(p sequenceapi.ListPositionsParams) *sequenceapi.PositionPage {
 		p.Scope, p.ScriptId = r.target.scope, r.target.scriptID
-		resp, err := r.c.Seq.ListPositionsWithResponse(r.ctx, &p)
+		resp, err := r.c.Sequence.ListPositionsWithResponse(r.ctx, &p)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusOK, resp.StatusCode(), "step %d: list positions: %s", r.step, resp.Body)
 		return resp.JSON200
 	}
 
-	whole := list(sequenceapi.ListPositionsParams{Limit: ptr(5000)})
+	whole := list(sequenceapi.ListPositionsParams{Limit: new(5000)})
 	require.Equal(r.t, r.model.positions(nil), whole.Positions, "step %d: the whole order", r.step)
 	require.Equal(r.t, n, whole.TotalCount, "step %d: totalCount of the whole order", r.step)
 
@@ -774,13 +765,13 @@ func (r *orderRun) checkReads() {
 	start := 1 + r.rng.Int64N(n+2)
 	end := start + r.rng.Int64N(n+2)
 	inRange := func(k int64, _ ref) bool { return k >= start && k <= end }
-	span := list(sequenceapi.ListPositionsParams{StartSequence: &start, EndSequence: &end, Limit: ptr(5000)})
+	span := list(sequenceapi.ListPositionsParams{StartSequence: &start, EndSequence: &end, Limit: new(5000)})
 	want = r.model.positions(inRange)
 	require.Equal(r.t, want, span.Positions, "step %d: numbers %d to %d", r.step, start, end)
 	require.EqualValues(r.t, len(want), span.TotalCount, "step %d: totalCount of numbers %d to %d", r.step, start, end)
 
 	typ := r.target.types[r.rng.IntN(len(r.target.types))]
-	p := sequenceapi.ListPositionsParams{ElementType: &typ, Limit: ptr(5000)}
+	p := sequenceapi.ListPositionsParams{ElementType: &typ, Limit: new(5000)}
 	keep := func(_ int64, e ref) bool { return e.Type == typ }
 	if r.rng.IntN(2) == 0 {
 		p.StartSequence, p.EndSequence = &start, &end
@@ -799,7 +790,7 @@ func (r *orderRun) checkReads() {
 		if r.rng.IntN(2) == 0 {
 			params.Owner = &r.target.owner
 		}
-		resp, err := r.c.Seq.GetElementPositionWithResponse(r.ctx, e.Type, e.ID, &params)
+		resp, err := r.c.Sequence.GetElementPositionWithResponse(r.ctx, e.Type, e.ID, &params)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusOK, resp.StatusCode(), "step %d: read %s: %s", r.step, e, resp.Body)
 		require.Equal(r.t, sequenceapi.ElementPosition{
@@ -809,7 +800,7 @@ func (r *orderRun) checkReads() {
 	}
 	if len(r.gone) > 0 {
 		g := r.gone[r.rng.IntN(len(r.gone))]
-		resp, err := r.c.Seq.GetElementPositionWithResponse(r.ctx, g.Type, g.ID, nil)
+		resp, err := r.c.Sequence.GetElementPositionWithResponse(r.ctx, g.Type, g.ID, nil)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusNotFound, resp.StatusCode(), "step %d: read %s, which left the order: %s", r.step, g, resp.Body)
 	}
@@ -832,7 +823,7 @@ func (r *orderRun) checkReads() {
 	if r.rng.IntN(2) == 0 {
 		owner = &r.target.owner
 	}
-	many, err := r.c.Seq.ListElementPositionsWithResponse(r.ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: ids, Owner: owner})
+	many, err := r.c.Sequence.ListElementPositionsWithResponse(r.ctx, typ, &sequenceapi.ListElementPositionsParams{Ids: ids, Owner: owner})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, many.StatusCode(), "step %d: read %s %v: %s", r.step, typ, ids, many.Body)
 	wantItems := []sequenceapi.ElementPosition{}
@@ -918,7 +909,7 @@ func clientTarget(r *orderRun) *orderTarget {
 		create: func(r *orderRun, typ sequenceapi.ElementType, id int64, p place) (ref, int64, outcome) {
 			req := sequenceapi.SequenceRequest{ElementType: typ, ElementId: id, ScriptId: &scriptID, Scope: &scope}
 			req.Before, req.After, req.AtSequence = p.fields()
-			resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+			resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 			require.NoError(r.t, err)
 			o := outcomeOf(resp.StatusCode(), resp.Body)
 			if o.status != http.StatusCreated {
@@ -931,13 +922,13 @@ func clientTarget(r *orderRun) *orderTarget {
 			return ref{typ, id}, got.SequenceNumber, o
 		},
 		remove: func(r *orderRun, e ref) outcome {
-			resp, err := r.c.Seq.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
+			resp, err := r.c.Sequence.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
 			require.NoError(r.t, err)
 			return outcomeOf(resp.StatusCode(), resp.Body)
 		},
 		namings: []naming{
 			{"unnamed", func(*sequenceapi.MoveRequest) {}, func(*sequenceapi.ReorderRequest) {}},
-			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = ptr(sequenceapi.OwnerClient) }, nil},
+			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = new(sequenceapi.OwnerClient) }, nil},
 			{"script and scope", func(m *sequenceapi.MoveRequest) { m.ScriptId, m.Scope = &scriptID, &scope },
 				func(m *sequenceapi.ReorderRequest) { m.ScriptId, m.Scope = &scriptID, &scope }},
 			{"scope", func(m *sequenceapi.MoveRequest) { m.Scope = &scope }, func(m *sequenceapi.ReorderRequest) { m.Scope = &scope }},
@@ -957,7 +948,7 @@ func opReask(r *orderRun) string {
 		req.ScriptId, req.Scope = r.target.scriptID, &r.target.scope
 	}
 	req.Before, req.After, req.AtSequence = p.fields()
-	resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	what := fmt.Sprintf("%s %s", e, p)
 	r.expect(outcomeOf(resp.StatusCode(), resp.Body), http.StatusCreated, "", "ask again for "+what)
@@ -972,7 +963,7 @@ func clientCreate(r *orderRun, edit func(*sequenceapi.SequenceRequest)) (ref, ou
 	e := ref{typ, r.freshID(typ)}
 	req := sequenceapi.SequenceRequest{ElementType: e.Type, ElementId: e.ID, ScriptId: r.target.scriptID, Scope: &r.target.scope}
 	edit(&req)
-	resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	r.gone = append(r.gone, e) // refused, so it holds no position
 	return e, outcomeOf(resp.StatusCode(), resp.Body)
@@ -988,7 +979,7 @@ func opCreateTwoPlacements(r *orderRun) string {
 		if r.rng.IntN(2) == 0 {
 			req.Before = next.api()
 		} else {
-			req.AtSequence = ptr(int64(1))
+			req.AtSequence = new(int64(1))
 		}
 	})
 	r.expect(o, http.StatusBadRequest, "INVALID_PLACEMENT", "insert with two placements")
@@ -1014,7 +1005,7 @@ func opCreatePastEnd(r *orderRun) string {
 
 func opReleaseGone(r *orderRun) string {
 	e := r.stranger()
-	resp, err := r.c.Seq.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
+	resp, err := r.c.Sequence.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	r.expect(o, http.StatusNotFound, "NOT_FOUND", "release "+e.String())
@@ -1083,7 +1074,7 @@ func storyTarget(r *orderRun) *orderTarget {
 		},
 		namings: []naming{
 			{"unnamed", func(*sequenceapi.MoveRequest) {}, func(*sequenceapi.ReorderRequest) {}},
-			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = ptr(sequenceapi.OwnerContent) }, nil},
+			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = new(sequenceapi.OwnerContent) }, nil},
 			{"script", func(m *sequenceapi.MoveRequest) { m.ScriptId = &scriptID }, func(m *sequenceapi.ReorderRequest) { m.ScriptId = &scriptID }},
 			{"script and scope", func(m *sequenceapi.MoveRequest) { m.ScriptId, m.Scope = &scriptID, &scope },
 				func(m *sequenceapi.ReorderRequest) { m.ScriptId, m.Scope = &scriptID, &scope }},
@@ -1102,7 +1093,7 @@ func opPlaceInContent(r *orderRun) string {
 	if p, ok := r.randomPlace(r.model, []placeKind{placeEnd, placeBefore, placeAfter, placeAt}); ok {
 		req.Before, req.After, req.AtSequence = p.fields()
 	}
-	resp, err := r.c.Seq.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
+	resp, err := r.c.Sequence.GenerateSequenceNumberWithResponse(r.ctx, nil, req)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	what := fmt.Sprintf("%s %d", typ, req.ElementId)
@@ -1116,7 +1107,7 @@ func opReleaseContent(r *orderRun) string {
 	if !ok {
 		return ""
 	}
-	resp, err := r.c.Seq.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
+	resp, err := r.c.Sequence.ReleasePositionWithResponse(r.ctx, e.Type, e.ID)
 	require.NoError(r.t, err)
 	o := outcomeOf(resp.StatusCode(), resp.Body)
 	r.expect(o, http.StatusConflict, "CONTENT_OWNED", "release "+e.String())
@@ -1142,7 +1133,7 @@ func readStory(r *orderRun) {
 		return out
 	}
 
-	actions, err := r.c.Characters.ListActionsWithResponse(r.ctx, &charactersapi.ListActionsParams{ScriptId: &scriptID, Limit: ptr(1000)})
+	actions, err := r.c.Characters.ListActionsWithResponse(r.ctx, &charactersapi.ListActionsParams{ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, actions.StatusCode(), "step %d: list actions: %s", r.step, actions.Body)
 	gotActions := []listed{}
@@ -1152,7 +1143,7 @@ func readStory(r *orderRun) {
 	require.Equal(r.t, wantOf(sequenceapi.Action), gotActions, "step %d: the actions in story order", r.step)
 	require.EqualValues(r.t, len(gotActions), actions.JSON200.TotalCount, "step %d: totalCount of the actions", r.step)
 
-	words, err := r.c.Characters.ListSpokenWordsWithResponse(r.ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, Limit: ptr(1000)})
+	words, err := r.c.Characters.ListSpokenWordsWithResponse(r.ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, words.StatusCode(), "step %d: list spoken words: %s", r.step, words.Body)
 	gotWords := []listed{}
@@ -1162,7 +1153,7 @@ func readStory(r *orderRun) {
 	require.Equal(r.t, wantOf(sequenceapi.SpokenWord), gotWords, "step %d: the spoken words in story order", r.step)
 	require.EqualValues(r.t, len(gotWords), words.JSON200.TotalCount, "step %d: totalCount of the spoken words", r.step)
 
-	transitions, err := r.c.Scripts.ListTransitionsWithResponse(r.ctx, scriptID, &scriptsapi.ListTransitionsParams{Limit: ptr(1000)})
+	transitions, err := r.c.Scripts.ListTransitionsWithResponse(r.ctx, scriptID, &scriptsapi.ListTransitionsParams{Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, transitions.StatusCode(), "step %d: list transitions: %s", r.step, transitions.Body)
 	gotTransitions := []listed{}
@@ -1176,10 +1167,10 @@ func readStory(r *orderRun) {
 	n := len(r.model)
 	limit, offset := 1+r.rng.IntN(n+2), r.rng.Int64N(int64(n)+2)
 	for _, p := range []storiesapi.GetFullStoryParams{
-		{ScriptId: scriptID, Limit: ptr(5000)},
+		{ScriptId: scriptID, Limit: new(5000)},
 		{ScriptId: scriptID, Limit: &limit, Offset: &offset},
 	} {
-		story, err := r.stories.GetFullStoryWithResponse(r.ctx, &p)
+		story, err := r.c.Stories.GetFullStoryWithResponse(r.ctx, &p)
 		require.NoError(r.t, err)
 		require.Equal(r.t, http.StatusOK, story.StatusCode(), "step %d: the Story Factory: %s", r.step, story.Body)
 		require.EqualValues(r.t, n, story.JSON200.TotalCount, "step %d: the Story Factory's totalCount", r.step)
@@ -1222,7 +1213,7 @@ func sectionsTarget(r *orderRun) *orderTarget {
 		create: func(r *orderRun, _ sequenceapi.ElementType, _ int64, p place) (ref, int64, outcome) {
 			before, after, at := p.fields()
 			resp, err := r.c.Scripts.AddSectionHeadingWithResponse(r.ctx, scriptID, nil, scriptsapi.SectionHeadingCreateRequest{
-				Title: fmt.Sprintf("Scene %d", r.step), Kind: ptr("scene"),
+				Title: fmt.Sprintf("Scene %d", r.step), Kind: new("scene"),
 				Before: refAs(before, newSectionRef), After: refAs(after, newSectionRef), AtSequence: at,
 			})
 			require.NoError(r.t, err)
@@ -1238,7 +1229,7 @@ func sectionsTarget(r *orderRun) *orderTarget {
 		},
 		namings: []naming{
 			{"unnamed", func(*sequenceapi.MoveRequest) {}, func(*sequenceapi.ReorderRequest) {}},
-			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = ptr(sequenceapi.OwnerContent) }, nil},
+			{"owner", func(m *sequenceapi.MoveRequest) { m.Owner = new(sequenceapi.OwnerContent) }, nil},
 			{"script", func(m *sequenceapi.MoveRequest) { m.ScriptId = &scriptID }, func(m *sequenceapi.ReorderRequest) { m.ScriptId = &scriptID }},
 			{"script and scope", func(m *sequenceapi.MoveRequest) { m.ScriptId, m.Scope = &scriptID, &scope },
 				func(m *sequenceapi.ReorderRequest) { m.ScriptId, m.Scope = &scriptID, &scope }},
@@ -1252,7 +1243,7 @@ func sectionsTarget(r *orderRun) *orderTarget {
 func readSections(r *orderRun) {
 	scriptID := *r.target.scriptID
 	want := r.model.positions(nil)
-	list, err := r.c.Scripts.ListSectionHeadingsWithResponse(r.ctx, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: ptr(1000)})
+	list, err := r.c.Scripts.ListSectionHeadingsWithResponse(r.ctx, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: new(1000)})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, list.StatusCode(), "step %d: list section headings: %s", r.step, list.Body)
 	got := []sequenceapi.Position{}
@@ -1262,7 +1253,7 @@ func readSections(r *orderRun) {
 	require.Equal(r.t, want, got, "step %d: the section headings in order", r.step)
 	require.EqualValues(r.t, len(want), list.JSON200.TotalCount, "step %d: totalCount of the section headings", r.step)
 
-	story, err := r.stories.GetFullStoryWithResponse(r.ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID})
+	story, err := r.c.Stories.GetFullStoryWithResponse(r.ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID})
 	require.NoError(r.t, err)
 	require.Equal(r.t, http.StatusOK, story.StatusCode(), "step %d: the Story Factory: %s", r.step, story.Body)
 	got = []sequenceapi.Position{}

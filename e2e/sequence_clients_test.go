@@ -12,8 +12,6 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/storytest"
 	"github.com/fountainai/fountainai/services"
 )
 
@@ -24,16 +22,11 @@ import (
 func TestRawSequenceClientCannotBreakAContentService(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	all := services.All()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), all...)
-	hc := apitest.Client(t, all...)
-	c := storytest.NewClients(t, srv.URL, hc)
-	stories, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	c := apitest.NewEnv(t, services.All()...).Clients
 
 	// The raw client takes spokenWord 1 and 2 before Character Management has any.
 	for id := int64(1); id <= 2; id++ {
-		raw, err := c.Seq.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: id})
+		raw, err := c.Sequence.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: id})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, raw.StatusCode(), string(raw.Body))
 	}
@@ -53,22 +46,22 @@ func TestRawSequenceClientCannotBreakAContentService(t *testing.T) {
 	// It cannot place into the story, by default scope or by name.
 	for _, r := range []sequenceapi.SequenceRequest{
 		{ElementType: sequenceapi.SpokenWord, ElementId: 3, ScriptId: &id},
-		{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: &id, Scope: ptr("story")},
+		{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: &id, Scope: new("story")},
 	} {
-		refused, err := c.Seq.GenerateSequenceNumberWithResponse(ctx, nil, r)
+		refused, err := c.Sequence.GenerateSequenceNumberWithResponse(ctx, nil, r)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
 		require.Equal(t, "CONTENT_ORDER", refused.JSON409.ErrorCode)
 	}
 	// Its v2 reorder moves its own elements only.
-	swap, err := c.Seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{ElementType: sequenceapi.SpokenWord,
+	swap, err := c.Sequence.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{ElementType: sequenceapi.SpokenWord,
 		Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, swap.StatusCode(), string(swap.Body))
 	require.Equal(t, "spokenWord", swap.JSON200.Scope)
 	// Its release takes its own position; the content one it cannot take.
 	for _, want := range []int{http.StatusNoContent, http.StatusConflict} {
-		rel, err := c.Seq.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 1)
+		rel, err := c.Sequence.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 1)
 		require.NoError(t, err)
 		require.Equal(t, want, rel.StatusCode(), string(rel.Body))
 	}
@@ -80,7 +73,7 @@ func TestRawSequenceClientCannotBreakAContentService(t *testing.T) {
 		require.Equal(t, http.StatusOK, got.StatusCode(), string(got.Body))
 		require.EqualValues(t, i+1, got.JSON200.SequenceNumber)
 	}
-	story, err := stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
+	story, err := c.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, story.StatusCode(), string(story.Body))
 	require.Len(t, story.JSON200.Story, 2)
@@ -90,10 +83,10 @@ func TestRawSequenceClientCannotBreakAContentService(t *testing.T) {
 	del, err := c.Characters.DeleteSpokenWordWithResponse(ctx, lines[0], nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
-	gone, err := c.Seq.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, lines[0], &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
+	gone, err := c.Sequence.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, lines[0], &sequenceapi.GetElementPositionParams{Owner: new(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, gone.StatusCode(), "deleting the spoken word released its position")
-	mine, err := c.Seq.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, 2, nil)
+	mine, err := c.Sequence.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, 2, nil)
 	require.NoError(t, err)
 	require.Equal(t, sequenceapi.OwnerClient, mine.JSON200.Owner, "and left the raw client's element alone")
 }

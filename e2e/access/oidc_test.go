@@ -43,9 +43,7 @@ func TestServicesTrustAnOpenIDConnectProvider(t *testing.T) {
 	as := func(token string) *scriptsapi.ClientWithResponses {
 		hc := apitest.Anonymous(t, all...)
 		hc.Transport = authtest.WithCredential("Authorization", "Bearer "+token, hc.Transport)
-		c, err := scriptsapi.NewClientWithResponses(srv, scriptsapi.WithHTTPClient(hc))
-		require.NoError(t, err)
-		return c
+		return apitest.NewClients(t, srv, hc).Scripts
 	}
 	writer := as(p.Token(t, "alpha-writer", "alpha-writer-secret"))
 	created, err := writer.CreateScriptWithResponse(ctx, &scriptsapi.CreateScriptParams{}, scriptsapi.CreateScriptJSONRequestBody{Title: "Romeo and Juliet"})
@@ -75,7 +73,7 @@ func TestServicesTrustAnOpenIDConnectProvider(t *testing.T) {
 	// fetched again on an unknown key id), and those signed before still are.
 	p.RotateKey()
 	rotated := as(p.Token(t, "alpha-writer", "alpha-writer-secret"))
-	renamed, err := rotated.UpdateScriptWithResponse(ctx, id, &scriptsapi.UpdateScriptParams{}, scriptsapi.UpdateScriptJSONRequestBody{Title: ptr("The Tragedy of Romeo and Juliet")})
+	renamed, err := rotated.UpdateScriptWithResponse(ctx, id, &scriptsapi.UpdateScriptParams{}, scriptsapi.UpdateScriptJSONRequestBody{Title: new("The Tragedy of Romeo and Juliet")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, renamed.StatusCode(), string(renamed.Body))
 	got, err = writer.GetScriptWithResponse(ctx, id)
@@ -84,8 +82,7 @@ func TestServicesTrustAnOpenIDConnectProvider(t *testing.T) {
 
 	hc := apitest.Anonymous(t, all...)
 	hc.Transport = authtest.WithCredential("Authorization", "Bearer "+p.Token(t, "beta-admin", "beta-admin-secret"), hc.Transport)
-	me, err := accessapi.NewClientWithResponses(srv, accessapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	me := apitest.NewClients(t, srv, hc).Access
 	caller, err := me.GetCallerWithResponse(ctx)
 	require.NoError(t, err)
 	require.Equal(t, accessapi.Caller{Subject: "beta-admin", Tenant: "beta", Role: accessapi.RoleAdmin}, *caller.JSON200)

@@ -89,10 +89,8 @@ func (o operation) request(t *testing.T, base string) *http.Request {
 // of bad token: 401 with a challenge, before anything of the request is read.
 func TestEveryOperationNeedsCredentials(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	all := services.All()
-	srv := apitest.NewServer(t, pool, all...)
-	client := apitest.Anonymous(t, all...)
+	env := apitest.NewEnv(t, services.All()...)
+	client := env.Anonymous(t).HTTP
 	now := time.Now()
 	good := jwt.MapClaims{"sub": "s", "tenant": "acme", "role": "admin", "iss": authtest.Issuer, "aud": authtest.Audience,
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
@@ -115,7 +113,7 @@ func TestEveryOperationNeedsCredentials(t *testing.T) {
 	}
 	for _, op := range operations(t) {
 		for name, token := range bad {
-			req := op.request(t, srv.URL)
+			req := op.request(t, env.URL)
 			if tok := token(); tok != "" {
 				req.Header.Set("Authorization", "Bearer "+tok)
 			}
@@ -125,7 +123,7 @@ func TestEveryOperationNeedsCredentials(t *testing.T) {
 			require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s %s (%s) with %s", op.method, op.path, op.id, name)
 			require.True(t, strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer "), "%s: challenge", op.id)
 		}
-		req := op.request(t, srv.URL)
+		req := op.request(t, env.URL)
 		req.Header.Set(auth.APIKeyHeader, "fai_0123456789abcdef_"+strings.Repeat("A", 43))
 		resp, err := client.Do(req)
 		require.NoError(t, err)
@@ -139,16 +137,11 @@ func TestEveryOperationNeedsCredentials(t *testing.T) {
 // empty body and ids that do not exist).
 func TestEveryOperationChecksTheRole(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	all := services.All()
-	srv := apitest.NewServer(t, pool, all...)
+	env := apitest.NewEnv(t, services.All()...)
 	for _, role := range []auth.Role{auth.Reader, auth.Writer, auth.Admin, auth.Ingest} {
-		client := apitest.ClientAs(t, "acme", role, all...)
-		if role == auth.Ingest {
-			client = apitest.IngestClient(t, all...)
-		}
+		client := env.As(t, "acme", role).HTTP // with role ingest, the ingest key
 		for _, op := range operations(t) {
-			resp, err := client.Do(op.request(t, srv.URL))
+			resp, err := client.Do(op.request(t, env.URL))
 			require.NoError(t, err)
 			resp.Body.Close()
 			if role.Allows(op.role) {

@@ -77,27 +77,27 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	// the others with beta's credential, finds nothing of alpha's and answers as for a reference
 	// to nothing (422 for a reference in the body, 404 for one in the path).
 	betaC := newClients(t, procs, beta)
-	sw, err := betaC.characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: wa.scriptID, Text: "beta: intruding"})
+	sw, err := betaC.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: wa.scriptID, Text: "beta: intruding"})
 	require.NoError(t, err)
 	requireError(t, http.StatusUnprocessableEntity, "SCRIPT_NOT_FOUND", sw.StatusCode(), sw.Body, "a line in alpha's script, as beta")
-	act, err := betaC.characters.CreateActionWithResponse(ctx, nil, charactersapi.ActionCreateRequest{ScriptId: wb.scriptID, CharacterId: ptr(wa.characters["KEEPER"]), Description: "beta: alpha's keeper"})
+	act, err := betaC.Characters.CreateActionWithResponse(ctx, nil, charactersapi.ActionCreateRequest{ScriptId: wb.scriptID, CharacterId: new(wa.characters["KEEPER"]), Description: "beta: alpha's keeper"})
 	require.NoError(t, err)
 	requireError(t, http.StatusUnprocessableEntity, "CHARACTER_NOT_FOUND", act.StatusCode(), act.Body, "an action of alpha's character, as beta")
-	cx, err := betaC.sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
+	cx, err := betaC.Sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
 		ScriptId: wa.scriptID, CharacterId: wb.characters["KEEPER"], StartSequence: 1, Context: json.RawMessage(`{"who":"beta"}`),
 	})
 	require.NoError(t, err)
 	requireError(t, http.StatusUnprocessableEntity, "SCRIPT_NOT_FOUND", cx.StatusCode(), cx.Body, "a context in alpha's script, as beta")
-	cx, err = betaC.sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
+	cx, err = betaC.Sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
 		ScriptId: wb.scriptID, CharacterId: wa.characters["KEEPER"], StartSequence: 1, Context: json.RawMessage(`{"who":"beta"}`),
 	})
 	require.NoError(t, err)
 	requireError(t, http.StatusUnprocessableEntity, "CHARACTER_NOT_FOUND", cx.StatusCode(), cx.Body, "a context of alpha's character, as beta")
-	tr, err := betaC.scripts.CreateTransitionWithResponse(ctx, wa.scriptID, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
+	tr, err := betaC.Scripts.CreateTransitionWithResponse(ctx, wa.scriptID, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	require.NoError(t, err)
 	requireError(t, http.StatusNotFound, "SCRIPT_NOT_FOUND", tr.StatusCode(), tr.Body, "a transition in alpha's script, as beta")
-	mv, err := betaC.seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &wa.scriptID, Scope: ptr("story"),
+	mv, err := betaC.Sequence.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.SpokenWord, ScriptId: &wa.scriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: wa.elements[1].id, NewSequence: 7}},
 	})
 	require.NoError(t, err)
@@ -105,7 +105,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 
 	// 2. The Story Factory's process assembles each tenant's story from the other processes, with
 	// the caller's credential.
-	alphaStories, betaStories := storiesClient(t, url("stories"), alpha), storiesClient(t, url("stories"), beta)
+	alphaStories, betaStories := apitest.NewClients(t, url("stories"), alpha).Stories, apitest.NewClients(t, url("stories"), beta).Stories
 	requireStory(t, alphaStories, wa)
 	requireStory(t, betaStories, wb)
 	for _, c := range []struct {
@@ -121,7 +121,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 		requireError(t, http.StatusNotFound, "SCRIPT_NOT_FOUND", rng.StatusCode(), rng.Body, c.name+" range")
 	}
 	// Another tenant's character, as a filter of one's own story, matches nothing.
-	full, err := alphaStories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: wa.scriptID, CharacterId: ptr(wb.characters["KEEPER"])})
+	full, err := alphaStories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: wa.scriptID, CharacterId: new(wb.characters["KEEPER"])})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, full.StatusCode(), string(full.Body))
 	require.Empty(t, full.JSON200.Story, "beta's keeper in alpha's story")
@@ -131,18 +131,18 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	for _, pair := range [][2]written{{wa, wb}, {wb, wa}} {
 		w, other := pair[0], pair[1]
 		c := newClients(t, procs, map[string]*http.Client{"alpha": alpha, "beta": beta}[w.tenant])
-		scripts, err := c.scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{})
+		scripts, err := c.Scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, scripts.StatusCode(), string(scripts.Body))
 		require.EqualValues(t, 1, scripts.JSON200.TotalCount, "%s's scripts: %s", w.tenant, scripts.Body)
 		require.Len(t, scripts.JSON200.Scripts, 1)
 		require.Equal(t, w.scriptID, scripts.JSON200.Scripts[0].ScriptId)
-		byTitle, err := c.scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{Title: ptr("lighthouse")})
+		byTitle, err := c.Scripts.ListScriptsWithResponse(ctx, &scriptsapi.ListScriptsParams{Title: new("lighthouse")})
 		require.NoError(t, err)
 		require.Len(t, byTitle.JSON200.Scripts, 1, "%s's scripts by title: %s", w.tenant, byTitle.Body)
 		require.Equal(t, w.scriptID, byTitle.JSON200.Scripts[0].ScriptId)
 
-		chars, err := c.characters.ListCharactersWithResponse(ctx, &charactersapi.ListCharactersParams{})
+		chars, err := c.Characters.ListCharactersWithResponse(ctx, &charactersapi.ListCharactersParams{})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, chars.StatusCode(), string(chars.Body))
 		require.EqualValues(t, len(w.characters), chars.JSON200.TotalCount, "%s's characters: %s", w.tenant, chars.Body)
@@ -151,19 +151,19 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 			got[ch.Name] = ch.CharacterId
 		}
 		require.Equal(t, w.characters, got, "%s's characters", w.tenant)
-		keeper, err := c.characters.ListCharactersWithResponse(ctx, &charactersapi.ListCharactersParams{Name: ptr("keeper")})
+		keeper, err := c.Characters.ListCharactersWithResponse(ctx, &charactersapi.ListCharactersParams{Name: new("keeper")})
 		require.NoError(t, err)
 		require.Len(t, keeper.JSON200.Items, 1, "%s's keepers: %s", w.tenant, keeper.Body)
 		require.Equal(t, w.characters["KEEPER"], keeper.JSON200.Items[0].CharacterId)
 
-		contexts, err := c.sessions.ListCharacterContextsWithResponse(ctx, &sessionsapi.ListCharacterContextsParams{})
+		contexts, err := c.Sessions.ListCharacterContextsWithResponse(ctx, &sessionsapi.ListCharacterContextsParams{})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, contexts.StatusCode(), string(contexts.Body))
 		require.Len(t, contexts.JSON200.Items, len(w.contexts), "%s's contexts: %s", w.tenant, contexts.Body)
 		for _, cx := range contexts.JSON200.Items {
 			require.Equal(t, w.scriptID, cx.ScriptId)
 		}
-		positions, err := c.seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: ptr(other.scriptID)})
+		positions, err := c.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: new(other.scriptID)})
 		require.NoError(t, err)
 		if positions.StatusCode() == http.StatusOK {
 			require.Zero(t, positions.JSON200.TotalCount, "%s sees positions of the other's script: %s", w.tenant, positions.Body)
@@ -176,8 +176,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 
 	// 3. An API key made by alpha's admin through the access process works, with its role, in every
 	// other process, and stops working everywhere within 5 seconds of its revocation.
-	keys, err := accessapi.NewClientWithResponses(url("access"), accessapi.WithHTTPClient(bearer(alphaAdmin)))
-	require.NoError(t, err)
+	keys := apitest.NewClients(t, url("access"), bearer(alphaAdmin)).Access
 	made, err := keys.CreateKeyWithResponse(ctx, accessapi.KeyRequest{Name: "split reader", Role: accessapi.KeyRequestRole(auth.Reader)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, made.StatusCode(), string(made.Body))
@@ -187,18 +186,17 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	_, secrets["API key's secret part"], _ = strings.Cut(strings.TrimPrefix(key, auth.KeyPrefix), "_") // the secret may hold '_' too
 	withKey := &http.Client{Transport: authtest.WithCredential(auth.APIKeyHeader, key, nil)}
 
-	me, err := accessapi.NewClientWithResponses(url("access"), accessapi.WithHTTPClient(withKey))
-	require.NoError(t, err)
+	me := apitest.NewClients(t, url("access"), withKey).Access
 	caller, err := me.GetCallerWithResponse(ctx)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, caller.StatusCode(), string(caller.Body))
 	require.Equal(t, accessapi.Caller{Subject: "key:" + made.JSON201.KeyId, Tenant: "alpha", Role: accessapi.Role(auth.Reader)}, *caller.JSON200)
-	keyStories := storiesClient(t, url("stories"), withKey)
+	keyStories := apitest.NewClients(t, url("stories"), withKey).Stories
 	requireStory(t, keyStories, wa)
 	full, err = keyStories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: wb.scriptID})
 	require.NoError(t, err)
 	requireError(t, http.StatusNotFound, "SCRIPT_NOT_FOUND", full.StatusCode(), full.Body, "beta's story with alpha's key")
-	keyScripts := newClients(t, procs, withKey).scripts
+	keyScripts := newClients(t, procs, withKey).Scripts
 	write, err := keyScripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "Not allowed"})
 	require.NoError(t, err)
 	requireError(t, http.StatusForbidden, "FORBIDDEN", write.StatusCode(), write.Body, "a write with a reader key")
@@ -264,8 +262,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	// 5. The request logs every process shipped carry the caller's tenant and subject and are read
 	// by that tenant only. Stopping the processes (all but the Logging Service's) flushes what they
 	// have not shipped yet.
-	alphaLogs, err := logsapi.NewClientWithResponses(url("logs"), logsapi.WithHTTPClient(bearer(alphaAdmin)))
-	require.NoError(t, err)
+	alphaLogs := apitest.NewClients(t, url("logs"), bearer(alphaAdmin)).Logs
 	shippers := []string{"sequence", "scripts", "characters", "sessions", "stories", "access"}
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		entries, _ := readLogs(t, alphaLogs, logsapi.ListLogsParams{})
@@ -290,10 +287,9 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 
 	// A story read reaches the content processes with the reader's credential, and each logs it
 	// with the reader's tenant and subject under the story read's request id.
-	storyReads, _ := readLogs(t, alphaLogs, logsapi.ListLogsParams{Service: ptr("stories"), PathPrefix: ptr("/stories"), StatusMin: ptr(200), StatusMax: ptr(200)})
+	storyReads, _ := readLogs(t, alphaLogs, logsapi.ListLogsParams{Service: new("stories"), PathPrefix: new("/stories"), StatusMin: new(200), StatusMax: new(200)})
 	require.NotEmpty(t, storyReads, "alpha's story reads")
-	betaLogs, err := logsapi.NewClientWithResponses(url("logs"), logsapi.WithHTTPClient(bearer(betaAdmin)))
-	require.NoError(t, err)
+	betaLogs := apitest.NewClients(t, url("logs"), bearer(betaAdmin)).Logs
 	for _, r := range storyReads[:min(len(storyReads), 5)] {
 		require.NotNil(t, r.RequestId)
 		calls, _ := readLogs(t, alphaLogs, logsapi.ListLogsParams{RequestId: r.RequestId})
@@ -312,8 +308,7 @@ func TestTenantBoundaryHoldsAcrossProcesses(t *testing.T) {
 	views := map[string]string{"alpha": alphaAdmin, "beta": betaAdmin, auth.DefaultTenant: defaultAdmin}
 	var bodies [][]byte
 	for tenant, token := range views {
-		c, err := logsapi.NewClientWithResponses(url("logs"), logsapi.WithHTTPClient(bearer(token)))
-		require.NoError(t, err)
+		c := apitest.NewClients(t, url("logs"), bearer(token)).Logs
 		entries, raw := readLogs(t, c, logsapi.ListLogsParams{})
 		bodies = append(bodies, raw...)
 		subjects, services := map[string]bool{}, map[string]bool{}
@@ -425,18 +420,18 @@ func writeStory(t *testing.T, procs map[string]*process, hc *http.Client, tenant
 	t.Helper()
 	ctx := context.Background()
 	c := newClients(t, procs, hc)
-	script, err := c.scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "The Lighthouse", Author: ptr("Anonymous"), Description: ptr(tenant + "'s lighthouse")})
+	script, err := c.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "The Lighthouse", Author: new("Anonymous"), Description: new(tenant + "'s lighthouse")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, script.StatusCode(), string(script.Body))
 	w := written{tenant: tenant, scriptID: script.JSON201.ScriptId, characters: map[string]int64{}}
 	for _, title := range sectionTitles {
-		s, err := c.scripts.AddSectionHeadingWithResponse(ctx, w.scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: ptr("act")})
+		s, err := c.Scripts.AddSectionHeadingWithResponse(ctx, w.scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: new("act")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, s.StatusCode(), string(s.Body))
 		w.sections = append(w.sections, s.JSON201.HeadingId)
 	}
 	for _, name := range characterList {
-		ch, err := c.characters.CreateCharacterWithResponse(ctx, nil, charactersapi.CharacterCreateRequest{Name: name, Description: "at the lighthouse"})
+		ch, err := c.Characters.CreateCharacterWithResponse(ctx, nil, charactersapi.CharacterCreateRequest{Name: name, Description: "at the lighthouse"})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, ch.StatusCode(), string(ch.Body))
 		w.characters[name] = ch.JSON201.CharacterId
@@ -445,25 +440,25 @@ func writeStory(t *testing.T, procs map[string]*process, hc *http.Client, tenant
 		section := w.sections[b.section]
 		var who *int64
 		if b.who != "" {
-			who = ptr(w.characters[b.who])
+			who = new(w.characters[b.who])
 		}
 		e := beatWritten{beat: b}
 		var seq int64
 		switch {
 		case b.transition:
-			r, err := c.scripts.CreateTransitionWithResponse(ctx, w.scriptID, nil, scriptsapi.TransitionCreateRequest{Text: b.text, SectionId: &section})
+			r, err := c.Scripts.CreateTransitionWithResponse(ctx, w.scriptID, nil, scriptsapi.TransitionCreateRequest{Text: b.text, SectionId: &section})
 			require.NoError(t, err)
 			require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
 			e.elementType, e.id, seq = "transition", r.JSON201.TransitionId, r.JSON201.SequenceNumber
 		case b.line:
 			e.text = tenant + ": " + b.text
-			r, err := c.characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: w.scriptID, SectionId: &section, CharacterId: who, Text: e.text})
+			r, err := c.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: w.scriptID, SectionId: &section, CharacterId: who, Text: e.text})
 			require.NoError(t, err)
 			require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
 			e.elementType, e.id, seq = "spokenWord", r.JSON201.DialogueId, r.JSON201.SequenceNumber
 		default:
 			e.text = tenant + ": " + b.text
-			r, err := c.characters.CreateActionWithResponse(ctx, nil, charactersapi.ActionCreateRequest{ScriptId: w.scriptID, SectionId: &section, CharacterId: who, Description: e.text})
+			r, err := c.Characters.CreateActionWithResponse(ctx, nil, charactersapi.ActionCreateRequest{ScriptId: w.scriptID, SectionId: &section, CharacterId: who, Description: e.text})
 			require.NoError(t, err)
 			require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
 			e.elementType, e.id, seq = "action", r.JSON201.ActionId, r.JSON201.SequenceNumber
@@ -473,7 +468,7 @@ func writeStory(t *testing.T, procs map[string]*process, hc *http.Client, tenant
 	}
 	for _, cx := range contextList {
 		data := fmt.Sprintf(`{"mood":%q,"who":%q}`, cx.mood, tenant)
-		r, err := c.sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
+		r, err := c.Sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
 			CharacterId: w.characters[cx.who], ScriptId: w.scriptID, StartSequence: cx.from, Context: json.RawMessage(data),
 		})
 		require.NoError(t, err)
@@ -486,12 +481,12 @@ func writeStory(t *testing.T, procs map[string]*process, hc *http.Client, tenant
 // want is the story element at position seq (from 1) of w, as the Story Factory should give it.
 func (w written) want(seq int64) storiesapi.StoryElement {
 	b := w.elements[seq-1]
-	e := storiesapi.StoryElement{Sequence: seq, ElementType: storiesapi.StoryElementElementType(b.elementType), SectionId: ptr(w.sections[b.section])}
+	e := storiesapi.StoryElement{Sequence: seq, ElementType: storiesapi.StoryElementElementType(b.elementType), SectionId: new(w.sections[b.section])}
 	switch b.elementType {
 	case "transition":
 		e.Transition = &storiesapi.Transition{TransitionId: b.id, Text: b.text}
 	case "spokenWord":
-		e.SpokenWord = &storiesapi.SpokenWord{DialogueId: b.id, Text: b.text, Sequence: ptr(seq)}
+		e.SpokenWord = &storiesapi.SpokenWord{DialogueId: b.id, Text: b.text, Sequence: new(seq)}
 	default:
 		e.Action = &storiesapi.Action{ActionId: b.id, Description: b.text}
 	}
@@ -504,7 +499,7 @@ func (w written) want(seq int64) storiesapi.StoryElement {
 			}
 		}
 		if best != nil {
-			e.Context = &storiesapi.Context{ContextId: best.id, CharacterId: w.characters[b.who], StartSequence: ptr(best.from), Data: json.RawMessage(best.data)}
+			e.Context = &storiesapi.Context{ContextId: best.id, CharacterId: w.characters[b.who], StartSequence: new(best.from), Data: json.RawMessage(best.data)}
 		}
 	}
 	return e
@@ -541,22 +536,22 @@ func requireStory(t *testing.T, c *storiesapi.ClientWithResponses, w written) {
 	}
 	all := []int64{1, 2, 3, 4, 5, 6, 7}
 
-	whole := read(storiesapi.GetFullStoryParams{Limit: ptr(100)})
+	whole := read(storiesapi.GetFullStoryParams{Limit: new(100)})
 	require.EqualValues(t, len(story), whole.TotalCount)
 	requireElements("whole story", whole.Story, all...)
 	for _, page := range []struct{ offset, limit int64 }{{0, 3}, {3, 3}, {6, 3}, {7, 3}} {
-		p := read(storiesapi.GetFullStoryParams{Limit: ptr(int(page.limit)), Offset: ptr(page.offset)})
+		p := read(storiesapi.GetFullStoryParams{Limit: new(int(page.limit)), Offset: new(page.offset)})
 		require.EqualValues(t, len(story), p.TotalCount, "every page counts the whole story")
 		requireElements(fmt.Sprintf("page at %d", page.offset), p.Story, all[min(page.offset, 7):min(page.offset+page.limit, 7)]...)
 	}
-	keeper := read(storiesapi.GetFullStoryParams{Limit: ptr(100), CharacterId: ptr(w.characters["KEEPER"])})
+	keeper := read(storiesapi.GetFullStoryParams{Limit: new(100), CharacterId: new(w.characters["KEEPER"])})
 	require.EqualValues(t, 3, keeper.TotalCount)
 	requireElements("keeper's elements", keeper.Story, 1, 2, 7)
-	child := read(storiesapi.GetFullStoryParams{FilterByCharacter: ptr("child"), Limit: ptr(1), Offset: ptr(int64(1))})
+	child := read(storiesapi.GetFullStoryParams{FilterByCharacter: new("child"), Limit: new(1), Offset: new(int64(1))})
 	require.EqualValues(t, 2, child.TotalCount)
 	requireElements("child's second element", child.Story, 6)
 
-	r, err := c.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.scriptID, StartSequence: 2, EndSequence: 6, CharacterId: ptr(w.characters["CHILD"])})
+	r, err := c.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.scriptID, StartSequence: 2, EndSequence: 6, CharacterId: new(w.characters["CHILD"])})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, r.StatusCode(), "%s's range: %s", w.tenant, r.Body)
 	require.EqualValues(t, 2, r.JSON200.TotalCount)
@@ -614,7 +609,7 @@ func readLogs(t *testing.T, c *logsapi.ClientWithResponses, filter logsapi.ListL
 	var entries []logsapi.LogEntry
 	var raw [][]byte
 	p := &filter
-	p.Limit = ptr(1000)
+	p.Limit = new(1000)
 	for {
 		r, err := c.ListLogsWithResponse(context.Background(), p)
 		require.NoError(t, err)
@@ -628,37 +623,13 @@ func readLogs(t *testing.T, c *logsapi.ClientWithResponses, filter logsapi.ListL
 	}
 }
 
-type clients struct {
-	seq        *sequenceapi.ClientWithResponses
-	scripts    *scriptsapi.ClientWithResponses
-	characters *charactersapi.ClientWithResponses
-	sessions   *sessionsapi.ClientWithResponses
-}
-
 // newClients builds the content services' clients, each on its own process.
-func newClients(t *testing.T, procs map[string]*process, hc *http.Client) clients {
+func newClients(t *testing.T, procs map[string]*process, hc *http.Client) apitest.Clients {
 	t.Helper()
-	var c clients
-	var err error
-	c.seq, err = sequenceapi.NewClientWithResponses(procs["sequence"].url, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.scripts, err = scriptsapi.NewClientWithResponses(procs["scripts"].url, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.characters, err = charactersapi.NewClientWithResponses(procs["characters"].url, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.sessions, err = sessionsapi.NewClientWithResponses(procs["sessions"].url, sessionsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	return c
+	on := func(name string) apitest.Clients { return apitest.NewClients(t, procs[name].url, hc) }
+	return apitest.Clients{Sequence: on("sequence").Sequence, Scripts: on("scripts").Scripts,
+		Characters: on("characters").Characters, Sessions: on("sessions").Sessions, HTTP: hc}
 }
-
-func storiesClient(t *testing.T, url string, hc *http.Client) *storiesapi.ClientWithResponses {
-	t.Helper()
-	c, err := storiesapi.NewClientWithResponses(url, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	return c
-}
-
-func ptr[T any](v T) *T { return &v }
 
 func deref[T any](p *T) T {
 	var zero T

@@ -20,7 +20,6 @@ import (
 
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services"
 )
 
@@ -550,20 +549,19 @@ func alphaRows(t *testing.T, pool *pgxpool.Pool) map[string]int64 {
 // refused, and afterwards alpha reads exactly what it read before.
 func TestAnotherTenantsResourcesAreNotFound(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	all := services.All()
-	srv := apitest.NewServer(t, pool, all...)
-	alpha := apitest.ClientAs(t, "alpha", auth.Admin, all...)
-	beta := apitest.ClientAs(t, "beta", auth.Admin, all...)
-	w := writeAlpha(t, srv.URL, alpha, apitest.IngestClient(t, all...))
+	env := apitest.NewEnv(t, services.All()...)
+	pool := env.Pool
+	alpha := env.As(t, "alpha", auth.Admin).HTTP
+	beta := env.As(t, "beta", auth.Admin).HTTP
+	w := writeAlpha(t, env.URL, alpha, env.As(t, "", auth.Ingest).HTTP)
 
 	// Beta has a little of its own, so that its lists are not empty by default.
-	betaScript := create(t, beta, srv.URL+"/scripts", "scriptId", map[string]any{"title": "beta's own"})
-	betaCharacter := create(t, beta, srv.URL+"/characters", "characterId", map[string]any{"name": "BETA", "description": "beta's own"})
-	create(t, beta, srv.URL+"/spokenWords", "dialogueId", map[string]any{"scriptId": betaScript, "characterId": betaCharacter, "text": "beta's own"})
+	betaScript := create(t, beta, env.URL+"/scripts", "scriptId", map[string]any{"title": "beta's own"})
+	betaCharacter := create(t, beta, env.URL+"/characters", "characterId", map[string]any{"name": "BETA", "description": "beta's own"})
+	create(t, beta, env.URL+"/spokenWords", "dialogueId", map[string]any{"scriptId": betaScript, "characterId": betaCharacter, "text": "beta's own"})
 
 	ops := specOps(t)
-	before := takeSnapshot(t, pool, srv.URL, alpha, w, ops)
+	before := takeSnapshot(t, pool, env.URL, alpha, w, ops)
 	for url, answer := range before.answers {
 		if strings.Contains(url, "/stories") || strings.Contains(url, "/scripts/") || strings.Contains(url, "/actions/") {
 			require.True(t, strings.HasPrefix(answer, "200 "), "alpha reads its own %s: %s", url, answer)
@@ -581,7 +579,7 @@ func TestAnotherTenantsResourcesAreNotFound(t *testing.T) {
 	var report []string
 	for _, op := range ops {
 		for _, tg := range w.aim(op) {
-			status, b := call(t, beta, op.method, srv.URL+tg.url, tg.body)
+			status, b := call(t, beta, op.method, env.URL+tg.url, tg.body)
 			name := op.id
 			if tg.variant != "" {
 				name += " (" + tg.variant + ")"
@@ -624,7 +622,7 @@ func TestAnotherTenantsResourcesAreNotFound(t *testing.T) {
 	}
 	t.Logf("beta's answers:\n%s", strings.Join(report, "\n"))
 
-	after := takeSnapshot(t, pool, srv.URL, alpha, w, ops)
+	after := takeSnapshot(t, pool, env.URL, alpha, w, ops)
 	require.Equal(t, before.rows, after.rows, "alpha's rows per table")
 	for url, answer := range before.answers {
 		require.Equal(t, answer, after.answers[url], "alpha's GET %s", url)
@@ -643,7 +641,7 @@ func TestAnotherTenantsResourcesAreNotFound(t *testing.T) {
 			if exp != notFound && exp != refused {
 				continue
 			}
-			status, b := call(t, alpha, op.method, srv.URL+tg.url, tg.body)
+			status, b := call(t, alpha, op.method, env.URL+tg.url, tg.body)
 			what := fmt.Sprintf("alpha %s %s %s body %s -> %d %s", op.id, op.method, tg.url, mustJSON(tg.body), status, b)
 			if exp == refused {
 				require.True(t, status >= 200 && status < 300, what)
@@ -731,16 +729,14 @@ func mustJSON(v any) string {
 // tenant's own answer.
 func TestIdempotencyKeysArePerTenant(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	all := services.All()
-	srv := apitest.NewServer(t, pool, all...)
-	alpha := apitest.ClientAs(t, "alpha", auth.Writer, all...)
-	beta := apitest.ClientAs(t, "beta", auth.Writer, all...)
+	env := apitest.NewEnv(t, services.All()...)
+	alpha := env.As(t, "alpha", auth.Writer).HTTP
+	beta := env.As(t, "beta", auth.Writer).HTTP
 	body := map[string]any{"title": "The same title", "author": "The same author"}
 	const key = "the-same-key-for-both-tenants"
 
 	post := func(c *http.Client) (int64, bool) {
-		status, h, b := callH(t, c, http.MethodPost, srv.URL+"/scripts", body, "Idempotency-Key", key)
+		status, h, b := callH(t, c, http.MethodPost, env.URL+"/scripts", body, "Idempotency-Key", key)
 		require.Equal(t, http.StatusCreated, status, "%s", b)
 		var r struct {
 			ScriptID int64 `json:"scriptId"`
@@ -765,11 +761,11 @@ func TestIdempotencyKeysArePerTenant(t *testing.T) {
 		client     *http.Client
 		own, other int64
 	}{{alpha, a, b}, {beta, b, a}} {
-		status, got := call(t, c.client, http.MethodGet, fmt.Sprintf("%s/scripts/%d", srv.URL, c.own), nil)
+		status, got := call(t, c.client, http.MethodGet, fmt.Sprintf("%s/scripts/%d", env.URL, c.own), nil)
 		require.Equal(t, http.StatusOK, status, "%s", got)
-		status, got = call(t, c.client, http.MethodGet, fmt.Sprintf("%s/scripts/%d", srv.URL, c.other), nil)
+		status, got = call(t, c.client, http.MethodGet, fmt.Sprintf("%s/scripts/%d", env.URL, c.other), nil)
 		require.Equal(t, http.StatusNotFound, status, "%s", got)
-		status, got = call(t, c.client, http.MethodGet, srv.URL+"/scripts", nil)
+		status, got = call(t, c.client, http.MethodGet, env.URL+"/scripts", nil)
 		require.Equal(t, http.StatusOK, status, "%s", got)
 		var list struct {
 			Scripts []struct {
@@ -781,6 +777,6 @@ func TestIdempotencyKeysArePerTenant(t *testing.T) {
 		require.Equal(t, c.own, list.Scripts[0].ScriptID)
 	}
 	var n int64
-	require.NoError(t, pool.QueryRow(context.Background(), "SELECT count(*) FROM scripts.scripts").Scan(&n))
+	require.NoError(t, env.Pool.QueryRow(context.Background(), "SELECT count(*) FROM scripts.scripts").Scan(&n))
 	require.EqualValues(t, 2, n, "one script per tenant, none from the repeats")
 }

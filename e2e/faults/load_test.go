@@ -14,6 +14,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
 )
@@ -51,14 +52,11 @@ func startLoad(t *testing.T, name, scriptsURL, charactersURL string, d time.Dura
 	t.Cleanup(transport.CloseIdleConnections)
 	httpClient := &http.Client{Transport: authtest.Transport(auth.DefaultTenant, auth.Writer, transport), Timeout: clientTimeout}
 
-	scripts, err := scriptsapi.NewClientWithResponses(scriptsURL, scriptsapi.WithHTTPClient(httpClient))
-	require.NoError(t, err)
-	created, err := scripts.CreateScriptWithResponse(t.Context(), nil, scriptsapi.ScriptRequest{Title: "Fault test " + name})
+	created, err := apitest.NewClients(t, scriptsURL, httpClient).Scripts.CreateScriptWithResponse(t.Context(), nil, scriptsapi.ScriptRequest{Title: "Fault test " + name})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, created.StatusCode(), string(created.Body))
 
-	client, err := charactersapi.NewClientWithResponses(charactersURL, charactersapi.WithHTTPClient(httpClient))
-	require.NoError(t, err)
+	client := apitest.NewClients(t, charactersURL, httpClient).Characters
 	ctx, stop := context.WithCancel(context.Background())
 	l := &load{t: t, name: name, scriptID: created.JSON201.ScriptId, client: client, stop: stop}
 	// Registered after the processes' cleanups, so it runs before them: no writer outlives the

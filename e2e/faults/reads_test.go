@@ -13,6 +13,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/subprocess"
@@ -44,12 +45,9 @@ func TestReadsDuringAppends(t *testing.T) {
 func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL string) {
 	ctx := t.Context()
 	hc := &http.Client{Timeout: clientTimeout, Transport: authtest.Transport(auth.DefaultTenant, auth.Writer, &http.Transport{MaxIdleConnsPerHost: writers + 2})}
-	scripts, err := scriptsapi.NewClientWithResponses(scriptsURL, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	chars, err := charactersapi.NewClientWithResponses(charactersURL, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	stories, err := storiesapi.NewClientWithResponses(storiesURL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	scripts := apitest.NewClients(t, scriptsURL, hc).Scripts
+	chars := apitest.NewClients(t, charactersURL, hc).Characters
+	stories := apitest.NewClients(t, storiesURL, hc).Stories
 	created, err := scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "Reads during appends"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, created.StatusCode(), string(created.Body))
@@ -81,7 +79,7 @@ func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL stri
 	for i := range reads {
 		offset := max(0, total-20)
 		if i%2 == 0 {
-			resp, err := stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Offset: &offset, Limit: ptr(50)})
+			resp, err := stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Offset: &offset, Limit: new(50)})
 			require.NoError(t, err)
 			statuses[fmt.Sprintf("stories %d %s", resp.StatusCode(), errorCode(resp.JSON502, resp.JSON503))]++
 			if resp.StatusCode() != http.StatusOK {
@@ -95,7 +93,7 @@ func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL stri
 			}
 			continue
 		}
-		resp, err := chars.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Offset: &offset, Limit: ptr(50)})
+		resp, err := chars.ListSpokenWordsWithResponse(ctx, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Offset: &offset, Limit: new(50)})
 		require.NoError(t, err)
 		statuses[fmt.Sprintf("spokenWords %d", resp.StatusCode())]++
 		if resp.StatusCode() != http.StatusOK {
@@ -159,5 +157,3 @@ func errorCode(bodies ...*storiesapi.ErrorResponse) string {
 	}
 	return ""
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -1,5 +1,6 @@
 // Package apitest runs the full FountainAI handler stack against a test database and checks every
-// response a test receives against the spec of the service that answered it.
+// response a test receives against the spec of the service that answered it. A test starts from
+// NewEnv: the services it names on a database of its own, and clients of every API.
 package apitest
 
 import (

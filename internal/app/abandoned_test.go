@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services"
 )
 
@@ -20,15 +19,15 @@ import (
 func TestAbandonedCallsAreNotServerErrors(t *testing.T) {
 	t.Parallel()
 	all := services.All()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), all...)
-	client := apitest.Client(t, all...)
+	env := apitest.NewEnv(t, all...)
+	client := env.HTTP
 	for range 5 {
-		resp, err := client.Get(srv.URL + "/stories?scriptId=4242")
+		resp, err := client.Get(env.URL + "/stories?scriptId=4242")
 		require.NoError(t, err)
 		_ = resp.Body.Close()
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	}
-	resp, err := http.Get(srv.URL + "/metrics")
+	resp, err := http.Get(env.URL + "/metrics")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	text, err := io.ReadAll(resp.Body)

@@ -34,9 +34,8 @@ type bodyTest struct {
 
 func newBodyTest(t *testing.T) *bodyTest {
 	t.Helper()
-	all := services.All()
-	pool := dbtest.NewPool(t)
-	b := &bodyTest{url: apitest.NewServer(t, pool, all...).URL, client: apitest.Client(t, all...), pool: pool}
+	env := apitest.NewEnv(t, services.All()...)
+	b := &bodyTest{url: env.URL, client: env.HTTP, pool: env.Pool}
 	b.script = b.create(t, "/scripts", `{"title":"Romeo and Juliet"}`, "scriptId")
 	b.section = b.create(t, fmt.Sprintf("/scripts/%d/sections", b.script), `{"title":"Scene II","kind":"scene"}`, "headingId")
 	b.character = b.create(t, "/characters", `{"name":"JULIET","description":"a Capulet"}`, "characterId")

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services"
 )
 
@@ -21,12 +20,12 @@ import (
 func TestUnstorableTextIsRefused(t *testing.T) {
 	t.Parallel()
 	all := services.All()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), all...)
-	client := apitest.Client(t, all...) // fails the test on any answer the spec does not allow
+	env := apitest.NewEnv(t, all...)
+	client := env.HTTP // fails the test on any answer the spec does not allow
 
 	send := func(method, path, body string) (int, string) {
 		t.Helper()
-		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req, err := http.NewRequest(method, env.URL+path, strings.NewReader(body))
 		require.NoError(t, err)
 		if body != "" {
 			req.Header.Set("Content-Type", "application/json")
@@ -79,7 +78,7 @@ func TestUnstorableTextIsRefused(t *testing.T) {
 	refused(http.MethodGet, "/logs?requestId=a%00b&x=%zz", "")
 	// A JSON body with odd Content-Type parameters is still read as JSON downstream.
 	for _, ct := range []string{"application/json; x", "application/json;;", "Application/JSON ; charset", "application/problem+json"} {
-		req, err := http.NewRequest(http.MethodPost, srv.URL+"/sessions", strings.NewReader(`{"userId":1,"context":"a\u0000"}`))
+		req, err := http.NewRequest(http.MethodPost, env.URL+"/sessions", strings.NewReader(`{"userId":1,"context":"a\u0000"}`))
 		require.NoError(t, err)
 		req.Header.Set("Content-Type", ct)
 		resp, err := client.Do(req)
@@ -89,7 +88,7 @@ func TestUnstorableTextIsRefused(t *testing.T) {
 	}
 	// An Idempotency-Key is stored as text too.
 	for _, key := range []string{"k\xff", "k\xc3"} {
-		req, err := http.NewRequest(http.MethodPost, srv.URL+"/scripts", strings.NewReader(`{"title":"Hamlet"}`))
+		req, err := http.NewRequest(http.MethodPost, env.URL+"/scripts", strings.NewReader(`{"title":"Hamlet"}`))
 		require.NoError(t, err)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header["Idempotency-Key"] = []string{key}

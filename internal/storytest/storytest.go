@@ -12,8 +12,8 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
-	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 // Beat is one element of the scene: a line when Speaker is set, else an action (with an optional
@@ -110,28 +110,10 @@ type Element struct {
 	ID   int64
 }
 
-// Clients are the generated clients of the content services.
-type Clients struct {
-	Seq        *sequenceapi.ClientWithResponses
-	Scripts    *scriptsapi.ClientWithResponses
-	Characters *charactersapi.ClientWithResponses
-	Sessions   *sessionsapi.ClientWithResponses
-}
-
-// NewClients builds the clients on one base URL (`fountain serve`) and HTTP client.
-func NewClients(t testing.TB, url string, hc *http.Client) Clients {
+// NewClients is apitest.NewClients, kept for the deploy tests that build their clients here.
+func NewClients(t testing.TB, url string, hc *http.Client) apitest.Clients {
 	t.Helper()
-	var c Clients
-	var err error
-	c.Seq, err = sequenceapi.NewClientWithResponses(url, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Scripts, err = scriptsapi.NewClientWithResponses(url, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Characters, err = charactersapi.NewClientWithResponses(url, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Sessions, err = sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	return c
+	return apitest.NewClients(t, url, hc)
 }
 
 // Written is the balcony scene as written: the ids the services gave, and the story order.
@@ -144,15 +126,13 @@ type Written struct {
 	Contexts   map[string][]int64 // name -> context ids, in the order of Contexts
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // WriteBalcony writes the balcony scene as a client would: the script, its two scenes, the characters,
 // every beat in order (each must get the next story position) and the character contexts.
-func WriteBalcony(t testing.TB, c Clients) Written {
+func WriteBalcony(t testing.TB, c apitest.Clients) Written {
 	t.Helper()
 	ctx := context.Background()
 	script, err := c.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{
-		Title: "Romeo and Juliet", Author: ptr("William Shakespeare"), Description: ptr("Act II, scenes I and II"),
+		Title: "Romeo and Juliet", Author: new("William Shakespeare"), Description: new("Act II, scenes I and II"),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, script.StatusCode(), string(script.Body))
@@ -160,7 +140,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 		Beats: map[Element]Beat{}, Contexts: map[string][]int64{}}
 
 	for i, title := range Scenes {
-		s, err := c.Scripts.AddSectionHeadingWithResponse(ctx, w.ScriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: ptr("scene")})
+		s, err := c.Scripts.AddSectionHeadingWithResponse(ctx, w.ScriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title, Kind: new("scene")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, s.StatusCode(), string(s.Body))
 		require.EqualValues(t, i+1, s.JSON201.SequenceNumber)
@@ -186,7 +166,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 			e = Element{Type: "transition", ID: r.JSON201.TransitionId}
 		case b.Speaker != "":
 			r, err := c.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{
-				ScriptId: w.ScriptID, SectionId: &section, CharacterId: ptr(w.Characters[b.Speaker]), Text: b.Text,
+				ScriptId: w.ScriptID, SectionId: &section, CharacterId: new(w.Characters[b.Speaker]), Text: b.Text,
 			})
 			require.NoError(t, err)
 			require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
@@ -195,7 +175,7 @@ func WriteBalcony(t testing.TB, c Clients) Written {
 		default:
 			req := charactersapi.ActionCreateRequest{ScriptId: w.ScriptID, SectionId: &section, Description: b.Text}
 			if b.Actor != "" {
-				req.CharacterId = ptr(w.Characters[b.Actor])
+				req.CharacterId = new(w.Characters[b.Actor])
 			}
 			r, err := c.Characters.CreateActionWithResponse(ctx, nil, req)
 			require.NoError(t, err)

@@ -13,36 +13,20 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func clientAs(t *testing.T, url, tenant string, role auth.Role) *accessapi.ClientWithResponses {
-	t.Helper()
-	c, err := accessapi.NewClientWithResponses(url, accessapi.WithHTTPClient(apitest.ClientAs(t, tenant, role, services.All()...)))
-	require.NoError(t, err)
-	return c
-}
-
-// keyClient sends key as its only credential.
-func keyClient(t *testing.T, key string) *http.Client {
-	t.Helper()
-	c := apitest.Anonymous(t, services.All()...)
-	c.Transport = authtest.WithCredential(auth.APIKeyHeader, key, c.Transport)
-	return c
-}
-
 // TestAPIKeys: an admin makes a key, which is shown once, stored hashed, acts with its tenant and
 // role, is invisible to other tenants, and stops working when revoked.
 func TestAPIKeys(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, services.All()...)
-	admin := clientAs(t, srv.URL, "acme", auth.Admin)
+	e := apitest.NewEnv(t, services.All()...)
+	pool := e.Pool
+	admin := e.As(t, "acme", auth.Admin).Access
 
 	created, err := admin.CreateKeyWithResponse(ctx, accessapi.KeyRequest{Name: "dashboard", Role: accessapi.KeyRequestRoleReader})
 	require.NoError(t, err)
@@ -70,22 +54,19 @@ func TestAPIKeys(t *testing.T) {
 	require.Equal(t, k.KeyId, list.JSON200.Keys[0].KeyId)
 
 	// The key acts for its tenant with its role.
-	byKey, err := accessapi.NewClientWithResponses(srv.URL, accessapi.WithHTTPClient(keyClient(t, k.Key)))
-	require.NoError(t, err)
-	me, err := byKey.GetCallerWithResponse(ctx)
+	byKey := e.WithKey(t, k.Key)
+	me, err := byKey.Access.GetCallerWithResponse(ctx)
 	require.NoError(t, err)
 	require.Equal(t, accessapi.Caller{Subject: "key:" + k.KeyId, Tenant: "acme", Role: accessapi.RoleReader}, *me.JSON200)
-	scripts, err := scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(keyClient(t, k.Key)))
-	require.NoError(t, err)
-	write, err := scripts.CreateScriptWithResponse(ctx, &scriptsapi.CreateScriptParams{}, scriptsapi.CreateScriptJSONRequestBody{Title: "Hamlet"})
+	write, err := byKey.Scripts.CreateScriptWithResponse(ctx, &scriptsapi.CreateScriptParams{}, scriptsapi.CreateScriptJSONRequestBody{Title: "Hamlet"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusForbidden, write.StatusCode(), "a reader key may not write")
-	read, err := byKey.ListKeysWithResponse(ctx, &accessapi.ListKeysParams{})
+	read, err := byKey.Access.ListKeysWithResponse(ctx, &accessapi.ListKeysParams{})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusForbidden, read.StatusCode(), "keys are for admins")
 
 	// Another tenant's admin neither sees nor revokes it; a writer may not make keys.
-	other := clientAs(t, srv.URL, "globex", auth.Admin)
+	other := e.As(t, "globex", auth.Admin).Access
 	got, err = other.GetKeyWithResponse(ctx, k.KeyId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, got.StatusCode())
@@ -95,7 +76,7 @@ func TestAPIKeys(t *testing.T) {
 	list, err = other.ListKeysWithResponse(ctx, &accessapi.ListKeysParams{})
 	require.NoError(t, err)
 	require.Empty(t, list.JSON200.Keys)
-	writer := clientAs(t, srv.URL, "acme", auth.Writer)
+	writer := e.As(t, "acme", auth.Writer).Access
 	denied, err := writer.CreateKeyWithResponse(ctx, accessapi.KeyRequest{Name: "x", Role: accessapi.KeyRequestRoleAdmin})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusForbidden, denied.StatusCode())
@@ -108,7 +89,7 @@ func TestAPIKeys(t *testing.T) {
 	revoked, err = admin.RevokeKeyWithResponse(ctx, k.KeyId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, revoked.StatusCode())
-	me, err = byKey.GetCallerWithResponse(ctx)
+	me, err = byKey.Access.GetCallerWithResponse(ctx)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnauthorized, me.StatusCode())
 	require.Contains(t, me.HTTPResponse.Header.Get("WWW-Authenticate"), `error="invalid_token"`)
@@ -125,8 +106,8 @@ func TestAPIKeys(t *testing.T) {
 func TestExpiredAndForgedKeys(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, services.All()...)
+	e := apitest.NewEnv(t, services.All()...)
+	pool := e.Pool
 	later, past := time.Now().Add(time.Hour), time.Now().Add(-time.Second)
 	_, key, err := auth.Create(ctx, pool, auth.NewKeyParams{Name: "valid", Tenant: "acme", Role: auth.Writer, CreatedBy: "test", ExpiresAt: &later})
 	require.NoError(t, err)
@@ -136,9 +117,7 @@ func TestExpiredAndForgedKeys(t *testing.T) {
 	require.NoError(t, err)
 	apitest.RecordSecret(expired)
 	call := func(k string) int {
-		c, err := accessapi.NewClientWithResponses(srv.URL, accessapi.WithHTTPClient(keyClient(t, k)))
-		require.NoError(t, err)
-		resp, err := c.GetCallerWithResponse(ctx)
+		resp, err := e.WithKey(t, k).Access.GetCallerWithResponse(ctx)
 		require.NoError(t, err)
 		return resp.StatusCode()
 	}

@@ -17,9 +17,8 @@ import (
 func BenchmarkListScriptInOrder(b *testing.B) {
 	const lines, page = 5000, 1000
 	srv := apitest.NewServer(b, dbtest.PoolFor(b, dbtest.New(b), 16), allServices(false)...)
-	scripts, _ := scriptsapi.NewClientWithResponses(srv.URL)
-	c, _ := charactersapi.NewClientWithResponses(srv.URL)
-	s, err := scripts.CreateScriptWithResponse(bg, nil, scriptsapi.ScriptRequest{Title: "long"})
+	c := apitest.NewClients(b, srv.URL, http.DefaultClient)
+	s, err := c.Scripts.CreateScriptWithResponse(bg, nil, scriptsapi.ScriptRequest{Title: "long"})
 	if err != nil || s.JSON201 == nil {
 		b.Fatalf("create script: %v", err)
 	}
@@ -28,7 +27,7 @@ func BenchmarkListScriptInOrder(b *testing.B) {
 	for w := range 16 {
 		wg.Go(func() {
 			for i := w; i < lines; i += 16 {
-				r, err := c.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: fmt.Sprintf("line %d", i)})
+				r, err := c.Characters.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: fmt.Sprintf("line %d", i)})
 				if err != nil || r.StatusCode() != http.StatusCreated {
 					b.Errorf("create line: %v", err)
 					return
@@ -40,7 +39,7 @@ func BenchmarkListScriptInOrder(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for offset := int64(0); offset < lines; offset += page {
-			r, err := c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: ptr(page), Offset: &offset})
+			r, err := c.Characters.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: new(page), Offset: &offset})
 			if err != nil || r.JSON200 == nil || len(r.JSON200.Items) != page {
 				b.Fatalf("list: %v", err)
 			}

@@ -12,7 +12,6 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
-	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestCharacterLifecycle(t *testing.T) {
@@ -21,13 +20,13 @@ func TestCharacterLifecycle(t *testing.T) {
 	romeo := e.character(t, "ROMEO")
 	require.EqualValues(t, 1, romeo.Version)
 
-	got, err := e.c.GetCharacterWithResponse(bg, romeo.CharacterId)
+	got, err := e.Characters.GetCharacterWithResponse(bg, romeo.CharacterId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, got.StatusCode())
 	require.Equal(t, romeo, *got.JSON200)
 	require.Equal(t, `"1"`, got.HTTPResponse.Header.Get("ETag"))
 
-	missing, err := e.c.GetCharacterWithResponse(bg, 999)
+	missing, err := e.Characters.GetCharacterWithResponse(bg, 999)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
 	require.Equal(t, "NOT_FOUND", missing.JSON404.ErrorCode)
@@ -38,70 +37,70 @@ func TestCharacterLifecycle(t *testing.T) {
 		"long name":           `{"name":"` + strings.Repeat("R", 101) + `","description":"x"}`,
 		"unknown field":       `{"name":"ROMEO","description":"x","scriptId":1}`,
 	} {
-		resp, err := e.c.CreateCharacterWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
+		resp, err := e.Characters.CreateCharacterWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), name)
 	}
-	bad, err := e.c.CreateCharacterWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(`{"name":`))
+	bad, err := e.Characters.CreateCharacterWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(`{"name":`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, bad.StatusCode())
 	require.Equal(t, "MALFORMED_JSON", bad.JSON400.ErrorCode)
 
 	// PUT replaces, with If-Match.
-	put, err := e.c.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: ptr(`"1"`)},
+	put, err := e.Characters.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: new(`"1"`)},
 		charactersapi.CharacterReplaceRequest{Name: "Romeo", Description: "Son of Montague."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.EqualValues(t, 2, put.JSON200.Version)
 	require.Equal(t, "Son of Montague.", put.JSON200.Description)
 	require.Equal(t, `"2"`, put.HTTPResponse.Header.Get("ETag"))
-	stalePut, err := e.c.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: ptr(`"1"`)},
+	stalePut, err := e.Characters.ReplaceCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.ReplaceCharacterParams{IfMatch: new(`"1"`)},
 		charactersapi.CharacterReplaceRequest{Name: "X", Description: "Y"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePut.StatusCode())
 	require.Equal(t, "PRECONDITION_FAILED", stalePut.JSON412.ErrorCode)
-	putMissing, err := e.c.ReplaceCharacterWithResponse(bg, 999, nil, charactersapi.CharacterReplaceRequest{Name: "X", Description: "Y"})
+	putMissing, err := e.Characters.ReplaceCharacterWithResponse(bg, 999, nil, charactersapi.CharacterReplaceRequest{Name: "X", Description: "Y"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, putMissing.StatusCode())
 
 	// PATCH changes only what it names.
-	patch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr("*")},
-		charactersapi.CharacterUpdateRequest{Name: ptr("ROMEO")})
+	patch, err := e.Characters.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new("*")},
+		charactersapi.CharacterUpdateRequest{Name: new("ROMEO")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, "ROMEO", patch.JSON200.Name)
 	require.Equal(t, "Son of Montague.", patch.JSON200.Description)
 	require.EqualValues(t, 3, patch.JSON200.Version)
-	stalePatch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"2"`)},
-		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	stalePatch, err := e.Characters.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new(`"2"`)},
+		charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePatch.StatusCode())
-	emptyPatch, err := e.c.UpdateCharacterWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{}`))
+	emptyPatch, err := e.Characters.UpdateCharacterWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, emptyPatch.StatusCode())
-	nullPatch, err := e.c.UpdateCharacterWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{"name":null}`))
+	nullPatch, err := e.Characters.UpdateCharacterWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{"name":null}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, nullPatch.StatusCode())
-	patchMissing, err := e.c.UpdateCharacterWithResponse(bg, 999, nil, charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	patchMissing, err := e.Characters.UpdateCharacterWithResponse(bg, 999, nil, charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patchMissing.StatusCode())
-	badIfMatch, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr("3")},
-		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	badIfMatch, err := e.Characters.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new("3")},
+		charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, badIfMatch.StatusCode(), "an If-Match must be a quoted version")
-	huge, err := e.c.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"9999999999999999999"`)},
-		charactersapi.CharacterUpdateRequest{Name: ptr("X")})
+	huge, err := e.Characters.UpdateCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new(`"9999999999999999999"`)},
+		charactersapi.CharacterUpdateRequest{Name: new("X")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, huge.StatusCode(), "a version beyond int64 matches nothing")
 
 	// DELETE, with If-Match.
-	staleDel, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: ptr(`"2"`)})
+	staleDel, err := e.Characters.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: new(`"2"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, staleDel.StatusCode())
-	del, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: ptr(`"3"`)})
+	del, err := e.Characters.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
-	again, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
+	again, err := e.Characters.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, again.StatusCode())
 }
@@ -110,18 +109,18 @@ func TestCreateCharacterIdempotent(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, false)
 	body := charactersapi.CharacterCreateRequest{Name: "JULIET", Description: "Daughter of Capulet."}
-	key := &charactersapi.CreateCharacterParams{IdempotencyKey: ptr("juliet-1")}
-	first, err := e.c.CreateCharacterWithResponse(bg, key, body)
+	key := &charactersapi.CreateCharacterParams{IdempotencyKey: new("juliet-1")}
+	first, err := e.Characters.CreateCharacterWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode())
-	second, err := e.c.CreateCharacterWithResponse(bg, key, body)
+	second, err := e.Characters.CreateCharacterWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, second.StatusCode())
 	require.Equal(t, *first.JSON201, *second.JSON201, "a replay answers the first response")
 	require.Equal(t, "true", second.HTTPResponse.Header.Get("Idempotent-Replayed"))
 	require.Equal(t, 1, e.rows(t, "characters"), "a replay creates nothing")
 
-	reused, err := e.c.CreateCharacterWithResponse(bg, key, charactersapi.CharacterCreateRequest{Name: "NURSE", Description: "x"})
+	reused, err := e.Characters.CreateCharacterWithResponse(bg, key, charactersapi.CharacterCreateRequest{Name: "NURSE", Description: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", reused.JSON409.ErrorCode)
@@ -141,7 +140,7 @@ func TestListCharacters(t *testing.T) {
 
 	ids := func(p *charactersapi.ListCharactersParams) ([]int64, int64) {
 		t.Helper()
-		resp, err := e.c.ListCharactersWithResponse(bg, p)
+		resp, err := e.Characters.ListCharactersWithResponse(bg, p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		var out []int64
@@ -154,30 +153,30 @@ func TestListCharacters(t *testing.T) {
 	require.Equal(t, []int64{romeo.CharacterId, juliet.CharacterId, nurse.CharacterId, otherRomeo.CharacterId}, all)
 	require.EqualValues(t, 4, total)
 
-	got, total := ids(&charactersapi.ListCharactersParams{Name: ptr("Romeo")})
+	got, total := ids(&charactersapi.ListCharactersParams{Name: new("Romeo")})
 	require.Equal(t, []int64{romeo.CharacterId, otherRomeo.CharacterId}, got, "the name matches ignoring case")
 	require.EqualValues(t, 2, total)
 	got, _ = ids(&charactersapi.ListCharactersParams{Ids: &[]int64{nurse.CharacterId, juliet.CharacterId, 999}})
 	require.Equal(t, []int64{juliet.CharacterId, nurse.CharacterId}, got)
 	got, _ = ids(&charactersapi.ListCharactersParams{ScriptId: &verona})
 	require.Equal(t, []int64{juliet.CharacterId, nurse.CharacterId}, got, "characters with an action or a line in the script")
-	got, _ = ids(&charactersapi.ListCharactersParams{ScriptId: ptr(int64(999))})
+	got, _ = ids(&charactersapi.ListCharactersParams{ScriptId: new(int64(999))})
 	require.Empty(t, got)
-	got, total = ids(&charactersapi.ListCharactersParams{ScriptId: &verona, Name: ptr("nurse"), Ids: &[]int64{nurse.CharacterId}})
+	got, total = ids(&charactersapi.ListCharactersParams{ScriptId: &verona, Name: new("nurse"), Ids: &[]int64{nurse.CharacterId}})
 	require.Equal(t, []int64{nurse.CharacterId}, got, "filters combine")
 	require.EqualValues(t, 1, total)
-	got, total = ids(&charactersapi.ListCharactersParams{Limit: ptr(2), Offset: ptr(int64(1))})
+	got, total = ids(&charactersapi.ListCharactersParams{Limit: new(2), Offset: new(int64(1))})
 	require.Equal(t, []int64{juliet.CharacterId, nurse.CharacterId}, got)
 	require.EqualValues(t, 4, total, "totalCount counts every page")
 
-	page, err := e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Limit: ptr(3), Offset: ptr(int64(3))})
+	page, err := e.Characters.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Limit: new(3), Offset: new(int64(3))})
 	require.NoError(t, err)
 	require.Equal(t, 3, page.JSON200.Limit)
 	require.EqualValues(t, 3, page.JSON200.Offset)
 	require.Len(t, page.JSON200.Items, 1)
 
-	for _, p := range []*charactersapi.ListCharactersParams{{Limit: ptr(0)}, {Limit: ptr(1001)}, {Offset: ptr(int64(-1))}, {Ids: &[]int64{0}}} {
-		resp, err := e.c.ListCharactersWithResponse(bg, p)
+	for _, p := range []*charactersapi.ListCharactersParams{{Limit: new(0)}, {Limit: new(1001)}, {Offset: new(int64(-1))}, {Ids: &[]int64{0}}} {
+		resp, err := e.Characters.ListCharactersWithResponse(bg, p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode())
 	}
@@ -191,29 +190,29 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	enter := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Description: "Enters."})
 	line := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Text: "But, soft!"})
 	herLine := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "Ay me!"})
-	_, err := e.c.CreateCharacterParaphraseWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseCreateRequest{Text: "A young man in love.", Commentary: ""})
+	_, err := e.Characters.CreateCharacterParaphraseWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseCreateRequest{Text: "A young man in love.", Commentary: ""})
 	require.NoError(t, err)
-	p, err := e.c.CreateSpokenWordParaphraseWithResponse(bg, line.DialogueId, nil, charactersapi.ParaphraseCreateRequest{Text: "Wait!", Commentary: "modern"})
+	p, err := e.Characters.CreateSpokenWordParaphraseWithResponse(bg, line.DialogueId, nil, charactersapi.ParaphraseCreateRequest{Text: "Wait!", Commentary: "modern"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, p.StatusCode())
-	ctxResp, err := e.sessions.CreateCharacterContextWithResponse(bg, nil, sessionsapi.CharacterContextRequest{
+	ctxResp, err := e.Sessions.CreateCharacterContextWithResponse(bg, nil, sessionsapi.CharacterContextRequest{
 		CharacterId: romeo.CharacterId, ScriptId: verona, StartSequence: 1, Context: json.RawMessage(`{"mood":"longing"}`),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, ctxResp.StatusCode(), string(ctxResp.Body))
 
-	refused, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
+	refused, err := e.Characters.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
 	require.Equal(t, "HAS_DEPENDANTS", refused.JSON409.ErrorCode)
 	require.Equal(t, []string{"1 actions, 1 spoken words, 1 paraphrases, 1 character contexts"}, *refused.JSON409.Details)
 
-	stale, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true), IfMatch: ptr(`"7"`)})
+	stale, err := e.Characters.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true), IfMatch: new(`"7"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stale.StatusCode())
 	require.Equal(t, 2, e.rows(t, "spoken_words"), "a stale cascade deletes nothing")
 
-	del, err := e.c.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true), IfMatch: ptr(`"1"`)})
+	del, err := e.Characters.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true), IfMatch: new(`"1"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	require.Equal(t, 0, e.rows(t, "actions"))
@@ -222,28 +221,28 @@ func TestDeleteCharacterDependants(t *testing.T) {
 	require.Zero(t, e.positionOf(t, sequenceapi.Action, enter.ActionId), "positions are released")
 	require.Zero(t, e.positionOf(t, sequenceapi.SpokenWord, line.DialogueId))
 	require.EqualValues(t, 1, e.positionOf(t, sequenceapi.SpokenWord, herLine.DialogueId), "the others close up: numbers are ranks")
-	contexts, err := e.sessions.ListCharacterContextsWithResponse(bg, &sessionsapi.ListCharacterContextsParams{CharacterId: &romeo.CharacterId})
+	contexts, err := e.Sessions.ListCharacterContextsWithResponse(bg, &sessionsapi.ListCharacterContextsParams{CharacterId: &romeo.CharacterId})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, contexts.StatusCode())
 	require.Zero(t, contexts.JSON200.TotalCount, "contexts are removed in the sessions service")
 
 	// A context alone is a dependant too; a cascade of a character without actions works.
-	ctxResp, err = e.sessions.CreateCharacterContextWithResponse(bg, nil, sessionsapi.CharacterContextRequest{
+	ctxResp, err = e.Sessions.CreateCharacterContextWithResponse(bg, nil, sessionsapi.CharacterContextRequest{
 		CharacterId: juliet.CharacterId, ScriptId: verona, StartSequence: 1, Context: json.RawMessage(`{"location":"balcony"}`),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, ctxResp.StatusCode(), string(ctxResp.Body))
-	_, err = e.c.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{CharacterId: &juliet.CharacterId})
+	_, err = e.Characters.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{CharacterId: &juliet.CharacterId})
 	require.NoError(t, err)
-	refused, err = e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, nil)
+	refused, err = e.Characters.DeleteCharacterWithResponse(bg, juliet.CharacterId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
 	require.Equal(t, []string{"1 character contexts"}, *refused.JSON409.Details)
-	del, err = e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	del, err = e.Characters.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 
-	missing, err := e.c.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	missing, err := e.Characters.DeleteCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
 }
@@ -273,25 +272,25 @@ func TestErrorsDecodeAsV2(t *testing.T) {
 		require.NotEmpty(t, body.Details, "%d %s", resp.StatusCode, body.ErrorCode)
 		return resp.StatusCode, body
 	}
-	hc := apitest.Client(t, allServices(true)...)
+	hc := e.HTTP
 
-	status, body := read(http.Get(e.url + "/characters"))
+	status, body := read(http.Get(e.URL + "/characters"))
 	require.Equal(t, http.StatusUnauthorized, status)
 	require.Equal(t, "UNAUTHENTICATED", body.ErrorCode)
 
-	status, body = read(hc.Post(e.url+"/characters", "application/json", strings.NewReader(`{"name":""}`)))
+	status, body = read(hc.Post(e.URL+"/characters", "application/json", strings.NewReader(`{"name":""}`)))
 	require.Equal(t, http.StatusBadRequest, status)
 	require.Equal(t, "VALIDATION_FAILED", body.ErrorCode)
 
-	status, body = read(hc.Post(e.url+"/characters", "application/json", strings.NewReader(`{"name":`)))
+	status, body = read(hc.Post(e.URL+"/characters", "application/json", strings.NewReader(`{"name":`)))
 	require.Equal(t, http.StatusBadRequest, status)
 	require.Equal(t, "MALFORMED_JSON", body.ErrorCode)
 
-	status, body = read(hc.Get(e.url + "/characters/999"))
+	status, body = read(hc.Get(e.URL + "/characters/999"))
 	require.Equal(t, http.StatusNotFound, status)
 	require.Equal(t, "NOT_FOUND", body.ErrorCode)
 
-	req, err := http.NewRequest(http.MethodDelete, e.url+"/characters/"+strconv.FormatInt(romeo.CharacterId, 10), nil)
+	req, err := http.NewRequest(http.MethodDelete, e.URL+"/characters/"+strconv.FormatInt(romeo.CharacterId, 10), nil)
 	require.NoError(t, err)
 	status, body = read(hc.Do(req))
 	require.Equal(t, http.StatusConflict, status)

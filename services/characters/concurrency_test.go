@@ -24,9 +24,7 @@ func TestConcurrentLinesTwoReplicas(t *testing.T) {
 	url := dbtest.New(t)
 	var replicas []env
 	for range 2 {
-		pool := dbtest.PoolFor(t, url, 8)
-		srv := apitest.NewServer(t, pool, allServices(false)...)
-		replicas = append(replicas, clientsFor(t, pool, srv.URL, false))
+		replicas = append(replicas, env{apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, 8)}, allServices(false)...)})
 	}
 	script := replicas[0].script(t, "Verona")
 
@@ -37,7 +35,7 @@ func TestConcurrentLinesTwoReplicas(t *testing.T) {
 	for w := range clients {
 		wg.Go(func() {
 			for i := w; i < n; i += clients {
-				resp, err := replicas[w%2].c.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{
+				resp, err := replicas[w%2].Characters.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{
 					ScriptId: script, Text: fmt.Sprintf("line %d", i),
 				})
 				if err != nil {
@@ -53,7 +51,7 @@ func TestConcurrentLinesTwoReplicas(t *testing.T) {
 		require.Equal(t, http.StatusCreated, statuses[i], bodies[i])
 	}
 
-	resp, err := replicas[1].c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: ptr(1000)})
+	resp, err := replicas[1].Characters.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.EqualValues(t, n, resp.JSON200.TotalCount)
@@ -83,16 +81,16 @@ func TestConcurrentPatchIfMatch(t *testing.T) {
 
 	const n = 16
 	patchLine := func(i int) int {
-		resp, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: ptr(`"1"`)},
-			charactersapi.SpokenWordUpdateRequest{Text: ptr(fmt.Sprintf("Ay me! (%d)", i))})
+		resp, err := e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: new(`"1"`)},
+			charactersapi.SpokenWordUpdateRequest{Text: new(fmt.Sprintf("Ay me! (%d)", i))})
 		if err != nil {
 			return 0
 		}
 		return resp.StatusCode()
 	}
 	patchCharacter := func(i int) int {
-		resp, err := e.c.UpdateCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: ptr(`"1"`)},
-			charactersapi.CharacterUpdateRequest{Description: ptr(fmt.Sprintf("take %d", i))})
+		resp, err := e.Characters.UpdateCharacterWithResponse(bg, juliet.CharacterId, &charactersapi.UpdateCharacterParams{IfMatch: new(`"1"`)},
+			charactersapi.CharacterUpdateRequest{Description: new(fmt.Sprintf("take %d", i))})
 		if err != nil {
 			return 0
 		}
@@ -115,7 +113,7 @@ func TestConcurrentPatchIfMatch(t *testing.T) {
 		}
 		require.Equal(t, map[int]int{http.StatusOK: 1, http.StatusPreconditionFailed: n - 1}, count, name)
 	}
-	got, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	got, err := e.Characters.GetSpokenWordWithResponse(bg, w.DialogueId)
 	require.NoError(t, err)
 	require.EqualValues(t, 2, got.JSON200.Version)
 }
@@ -125,20 +123,14 @@ func TestConcurrentPatchIfMatch(t *testing.T) {
 // service (to check the script) but not the sequence service.
 func TestDependencyDown(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	full := apitest.NewServer(t, pool, allServices(false)...)
-	e := clientsFor(t, pool, full.URL, false)
+	e := newEnv(t, false)
 	script := e.script(t, "Verona")
 	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "Ay me!"})
 	romeo := e.character(t, "ROMEO")
 
 	const down = "http://127.0.0.1:1"
-	hc := apitest.Client(t, allServices(true)...)
 	client := func(peers map[string]string) *charactersapi.ClientWithResponses {
-		srv := apitest.NewServerWithPeers(t, pool, peers, characters.Service())
-		c, err := charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
-		require.NoError(t, err)
-		return c
+		return apitest.NewEnvWith(t, apitest.Options{Pool: e.Pool, Peers: peers}, characters.Service()).Characters
 	}
 	body := charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "But, soft!"}
 
@@ -151,7 +143,7 @@ func TestDependencyDown(t *testing.T) {
 
 	// Only the sequence service down: creates still commit, element and position together, since
 	// they need only the database (the functions the sequence service publishes for that).
-	seqDown := client(map[string]string{"sequence": down, "scripts": full.URL, "sessions": down})
+	seqDown := client(map[string]string{"sequence": down, "scripts": e.URL, "sessions": down})
 	created, err = seqDown.CreateSpokenWordWithResponse(bg, nil, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, created.StatusCode(), string(created.Body))
@@ -177,7 +169,7 @@ func TestDependencyDown(t *testing.T) {
 	del, err := seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode())
-	del, err = seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	del, err = seqDown.DeleteCharacterWithResponse(bg, romeo.CharacterId, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode())
 	require.Equal(t, 1, e.rows(t, "characters"), "the character is kept")
@@ -189,7 +181,7 @@ func TestDependencyDown(t *testing.T) {
 		_, _ = w.Write([]byte(`{}`))
 	}))
 	t.Cleanup(odd.Close)
-	badSeq := client(map[string]string{"sequence": odd.URL, "scripts": full.URL, "sessions": down})
+	badSeq := client(map[string]string{"sequence": odd.URL, "scripts": e.URL, "sessions": down})
 	read, err = badSeq.GetSpokenWordWithResponse(bg, w.DialogueId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, read.StatusCode(), string(read.Body))
@@ -197,21 +189,21 @@ func TestDependencyDown(t *testing.T) {
 
 	// A client of the sequence service cannot release a spoken word's position; a position lost
 	// anyway (here, by hand) is a broken contract too.
-	refused, err := e.seq.ReleasePositionWithResponse(bg, sequenceapi.SpokenWord, w.DialogueId)
+	refused, err := e.Sequence.ReleasePositionWithResponse(bg, sequenceapi.SpokenWord, w.DialogueId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
-	lost, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	lost, err := e.Characters.GetSpokenWordWithResponse(bg, w.DialogueId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, lost.StatusCode(), string(lost.Body))
-	_, err = pool.Exec(bg, `DELETE FROM sequence.positions WHERE owner = 'content' AND element_type = 'spokenWord' AND element_id = $1`, w.DialogueId)
+	_, err = e.Pool.Exec(bg, `DELETE FROM sequence.positions WHERE owner = 'content' AND element_type = 'spokenWord' AND element_id = $1`, w.DialogueId)
 	require.NoError(t, err)
-	lost, err = e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	lost, err = e.Characters.GetSpokenWordWithResponse(bg, w.DialogueId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, lost.StatusCode())
-	lostList, err := e.c.ListSpokenWordsWithResponse(bg, nil)
+	lostList, err := e.Characters.ListSpokenWordsWithResponse(bg, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, lostList.StatusCode())
-	story, err := e.c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script})
+	story, err := e.Characters.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &script})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, story.StatusCode(), "the story order lists what it holds")
 	require.Len(t, story.JSON200.Items, 1)

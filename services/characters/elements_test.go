@@ -10,6 +10,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestActionLifecycle(t *testing.T) {
@@ -32,11 +33,11 @@ func TestActionLifecycle(t *testing.T) {
 		code string
 	}{
 		"script":              {charactersapi.ActionCreateRequest{ScriptId: 999, Description: "x"}, "SCRIPT_NOT_FOUND"},
-		"section":             {charactersapi.ActionCreateRequest{ScriptId: verona, SectionId: ptr(int64(999)), Description: "x"}, "SECTION_NOT_FOUND"},
+		"section":             {charactersapi.ActionCreateRequest{ScriptId: verona, SectionId: new(int64(999)), Description: "x"}, "SECTION_NOT_FOUND"},
 		"other script's part": {charactersapi.ActionCreateRequest{ScriptId: verona, SectionId: &elsewhere, Description: "x"}, "SECTION_NOT_FOUND"},
-		"character":           {charactersapi.ActionCreateRequest{ScriptId: verona, CharacterId: ptr(int64(999)), Description: "x"}, "CHARACTER_NOT_FOUND"},
+		"character":           {charactersapi.ActionCreateRequest{ScriptId: verona, CharacterId: new(int64(999)), Description: "x"}, "CHARACTER_NOT_FOUND"},
 	} {
-		resp, err := e.c.CreateActionWithResponse(bg, nil, tc.body)
+		resp, err := e.Characters.CreateActionWithResponse(bg, nil, tc.body)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode(), name)
 		require.Equal(t, tc.code, resp.JSON422.ErrorCode, name)
@@ -49,22 +50,22 @@ func TestActionLifecycle(t *testing.T) {
 		"long":          `{"scriptId":1,"description":"` + strings.Repeat("x", 5001) + `"}`,
 		"unknown field": `{"scriptId":1,"description":"x","text":"y"}`,
 	} {
-		resp, err := e.c.CreateActionWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
+		resp, err := e.Characters.CreateActionWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), name)
 	}
 
-	got, err := e.c.GetActionWithResponse(bg, a.ActionId)
+	got, err := e.Characters.GetActionWithResponse(bg, a.ActionId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, got.StatusCode())
 	require.Equal(t, a, *got.JSON200)
 	require.Equal(t, `"1.1"`, got.HTTPResponse.Header.Get("ETag"))
-	missing, err := e.c.GetActionWithResponse(bg, 999)
+	missing, err := e.Characters.GetActionWithResponse(bg, 999)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
 
 	// PUT: what is left out is unlinked; the script and the position stay.
-	put, err := e.c.ReplaceActionWithResponse(bg, a.ActionId, &charactersapi.ReplaceActionParams{IfMatch: ptr(got.HTTPResponse.Header.Get("ETag"))},
+	put, err := e.Characters.ReplaceActionWithResponse(bg, a.ActionId, &charactersapi.ReplaceActionParams{IfMatch: new(got.HTTPResponse.Header.Get("ETag"))},
 		charactersapi.ActionReplaceRequest{Description: "Climbs the orchard wall."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
@@ -80,18 +81,18 @@ func TestActionLifecycle(t *testing.T) {
 		body   charactersapi.ActionReplaceRequest
 		status int
 	}{
-		"stale":     {a.ActionId, &charactersapi.ReplaceActionParams{IfMatch: ptr(`"1"`)}, charactersapi.ActionReplaceRequest{Description: "x"}, http.StatusPreconditionFailed},
+		"stale":     {a.ActionId, &charactersapi.ReplaceActionParams{IfMatch: new(`"1"`)}, charactersapi.ActionReplaceRequest{Description: "x"}, http.StatusPreconditionFailed},
 		"missing":   {999, nil, charactersapi.ActionReplaceRequest{Description: "x"}, http.StatusNotFound},
 		"section":   {a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "x", SectionId: &elsewhere}, http.StatusUnprocessableEntity},
-		"character": {a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "x", CharacterId: ptr(int64(999))}, http.StatusUnprocessableEntity},
+		"character": {a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "x", CharacterId: new(int64(999))}, http.StatusUnprocessableEntity},
 	} {
-		resp, err := e.c.ReplaceActionWithResponse(bg, tc.id, tc.params, tc.body)
+		resp, err := e.Characters.ReplaceActionWithResponse(bg, tc.id, tc.params, tc.body)
 		require.NoError(t, err)
 		require.Equal(t, tc.status, resp.StatusCode(), name)
 	}
 
 	// PATCH: only what it names.
-	patch, err := e.c.UpdateActionWithResponse(bg, a.ActionId, &charactersapi.UpdateActionParams{IfMatch: ptr(`"2"`)},
+	patch, err := e.Characters.UpdateActionWithResponse(bg, a.ActionId, &charactersapi.UpdateActionParams{IfMatch: new(`"2"`)},
 		charactersapi.ActionUpdateRequest{SectionId: &balcony, CharacterId: &romeo.CharacterId})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
@@ -105,39 +106,39 @@ func TestActionLifecycle(t *testing.T) {
 		status int
 		code   string
 	}{
-		"stale":     {a.ActionId, &charactersapi.UpdateActionParams{IfMatch: ptr(`"2"`)}, charactersapi.ActionUpdateRequest{Description: ptr("x")}, http.StatusPreconditionFailed, "PRECONDITION_FAILED"},
-		"missing":   {999, nil, charactersapi.ActionUpdateRequest{Description: ptr("x")}, http.StatusNotFound, "NOT_FOUND"},
+		"stale":     {a.ActionId, &charactersapi.UpdateActionParams{IfMatch: new(`"2"`)}, charactersapi.ActionUpdateRequest{Description: new("x")}, http.StatusPreconditionFailed, "PRECONDITION_FAILED"},
+		"missing":   {999, nil, charactersapi.ActionUpdateRequest{Description: new("x")}, http.StatusNotFound, "NOT_FOUND"},
 		"missing+s": {999, nil, charactersapi.ActionUpdateRequest{SectionId: &balcony}, http.StatusNotFound, "NOT_FOUND"},
-		"section":   {a.ActionId, nil, charactersapi.ActionUpdateRequest{SectionId: ptr(int64(999))}, http.StatusUnprocessableEntity, "SECTION_NOT_FOUND"},
-		"character": {a.ActionId, nil, charactersapi.ActionUpdateRequest{CharacterId: ptr(int64(999))}, http.StatusUnprocessableEntity, "CHARACTER_NOT_FOUND"},
+		"section":   {a.ActionId, nil, charactersapi.ActionUpdateRequest{SectionId: new(int64(999))}, http.StatusUnprocessableEntity, "SECTION_NOT_FOUND"},
+		"character": {a.ActionId, nil, charactersapi.ActionUpdateRequest{CharacterId: new(int64(999))}, http.StatusUnprocessableEntity, "CHARACTER_NOT_FOUND"},
 	} {
-		resp, err := e.c.UpdateActionWithResponse(bg, tc.id, tc.params, tc.body)
+		resp, err := e.Characters.UpdateActionWithResponse(bg, tc.id, tc.params, tc.body)
 		require.NoError(t, err)
 		require.Equal(t, tc.status, resp.StatusCode(), name)
-		require.Equal(t, tc.code, errorCode(t, resp.Body), name)
+		require.Equal(t, tc.code, apitest.ErrorCode(t, resp.Body), name)
 	}
-	empty, err := e.c.UpdateActionWithBodyWithResponse(bg, a.ActionId, nil, "application/json", strings.NewReader(`{}`))
+	empty, err := e.Characters.UpdateActionWithBodyWithResponse(bg, a.ActionId, nil, "application/json", strings.NewReader(`{}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, empty.StatusCode())
 
 	// DELETE: paraphrases are dependants.
-	para, err := e.c.CreateActionParaphraseWithResponse(bg, a.ActionId, nil, charactersapi.ParaphraseCreateRequest{Text: "He jumps.", Commentary: ""})
+	para, err := e.Characters.CreateActionParaphraseWithResponse(bg, a.ActionId, nil, charactersapi.ParaphraseCreateRequest{Text: "He jumps.", Commentary: ""})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, para.StatusCode())
-	refused, err := e.c.DeleteActionWithResponse(bg, a.ActionId, nil)
+	refused, err := e.Characters.DeleteActionWithResponse(bg, a.ActionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
 	require.Equal(t, "HAS_DEPENDANTS", refused.JSON409.ErrorCode)
-	stale, err := e.c.DeleteActionWithResponse(bg, a.ActionId, &charactersapi.DeleteActionParams{Cascade: ptr(true), IfMatch: ptr(`"1"`)})
+	stale, err := e.Characters.DeleteActionWithResponse(bg, a.ActionId, &charactersapi.DeleteActionParams{Cascade: new(true), IfMatch: new(`"1"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stale.StatusCode())
 	require.Equal(t, 1, e.rows(t, "paraphrases"))
-	del, err := e.c.DeleteActionWithResponse(bg, a.ActionId, &charactersapi.DeleteActionParams{Cascade: ptr(true), IfMatch: ptr(`"3"`)})
+	del, err := e.Characters.DeleteActionWithResponse(bg, a.ActionId, &charactersapi.DeleteActionParams{Cascade: new(true), IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	require.Equal(t, 0, e.rows(t, "paraphrases"))
 	require.Zero(t, e.positionOf(t, sequenceapi.Action, a.ActionId), "the position is released")
-	again, err := e.c.DeleteActionWithResponse(bg, a.ActionId, nil)
+	again, err := e.Characters.DeleteActionWithResponse(bg, a.ActionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, again.StatusCode())
 }
@@ -159,79 +160,79 @@ func TestSpokenWordLifecycle(t *testing.T) {
 		code string
 	}{
 		"script":    {charactersapi.SpokenWordCreateRequest{ScriptId: 999, Text: "x"}, "SCRIPT_NOT_FOUND"},
-		"section":   {charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: ptr(int64(999)), Text: "x"}, "SECTION_NOT_FOUND"},
-		"character": {charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: ptr(int64(999)), Text: "x"}, "CHARACTER_NOT_FOUND"},
+		"section":   {charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: new(int64(999)), Text: "x"}, "SECTION_NOT_FOUND"},
+		"character": {charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: new(int64(999)), Text: "x"}, "CHARACTER_NOT_FOUND"},
 	} {
-		resp, err := e.c.CreateSpokenWordWithResponse(bg, nil, tc.body)
+		resp, err := e.Characters.CreateSpokenWordWithResponse(bg, nil, tc.body)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode(), name)
 		require.Equal(t, tc.code, resp.JSON422.ErrorCode, name)
 	}
 	require.Equal(t, 1, e.rows(t, "spoken_words"))
 	require.Len(t, e.story(t, verona), 1)
-	long, err := e.c.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: strings.Repeat("x", 10001)})
+	long, err := e.Characters.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: strings.Repeat("x", 10001)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, long.StatusCode())
 
-	got, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	got, err := e.Characters.GetSpokenWordWithResponse(bg, w.DialogueId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, got.StatusCode())
 	require.Equal(t, w, *got.JSON200)
-	missing, err := e.c.GetSpokenWordWithResponse(bg, 999)
+	missing, err := e.Characters.GetSpokenWordWithResponse(bg, 999)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode())
 
-	put, err := e.c.ReplaceSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.ReplaceSpokenWordParams{IfMatch: ptr(`"1"`)},
+	put, err := e.Characters.ReplaceSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.ReplaceSpokenWordParams{IfMatch: new(`"1"`)},
 		charactersapi.SpokenWordReplaceRequest{Text: "Ay me!", CharacterId: &juliet.CharacterId})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Nil(t, put.JSON200.SectionId)
 	require.Equal(t, "Ay me!", put.JSON200.Text)
 	require.EqualValues(t, 2, put.JSON200.Version)
-	stalePut, err := e.c.ReplaceSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.ReplaceSpokenWordParams{IfMatch: ptr(`"1"`)},
+	stalePut, err := e.Characters.ReplaceSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.ReplaceSpokenWordParams{IfMatch: new(`"1"`)},
 		charactersapi.SpokenWordReplaceRequest{Text: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePut.StatusCode())
-	putMissing, err := e.c.ReplaceSpokenWordWithResponse(bg, 999, nil, charactersapi.SpokenWordReplaceRequest{Text: "x"})
+	putMissing, err := e.Characters.ReplaceSpokenWordWithResponse(bg, 999, nil, charactersapi.SpokenWordReplaceRequest{Text: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, putMissing.StatusCode())
-	putBadChar, err := e.c.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "x", CharacterId: ptr(int64(999))})
+	putBadChar, err := e.Characters.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "x", CharacterId: new(int64(999))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, putBadChar.StatusCode())
 	require.Equal(t, "CHARACTER_NOT_FOUND", putBadChar.JSON422.ErrorCode)
 
-	patch, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{SectionId: &balcony})
+	patch, err := e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{SectionId: &balcony})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, "Ay me!", patch.JSON200.Text)
 	require.Equal(t, &balcony, patch.JSON200.SectionId)
 	require.Equal(t, &juliet.CharacterId, patch.JSON200.CharacterId)
-	stalePatch, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: ptr(`"2"`)},
-		charactersapi.SpokenWordUpdateRequest{Text: ptr("x")})
+	stalePatch, err := e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: new(`"2"`)},
+		charactersapi.SpokenWordUpdateRequest{Text: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stalePatch.StatusCode())
-	patchSection, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{SectionId: ptr(int64(999))})
+	patchSection, err := e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{SectionId: new(int64(999))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, patchSection.StatusCode())
-	patchMissing, err := e.c.UpdateSpokenWordWithResponse(bg, 999, nil, charactersapi.SpokenWordUpdateRequest{Text: ptr("x")})
+	patchMissing, err := e.Characters.UpdateSpokenWordWithResponse(bg, 999, nil, charactersapi.SpokenWordUpdateRequest{Text: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patchMissing.StatusCode())
 
-	_, err = e.c.CreateSpokenWordParaphraseWithResponse(bg, w.DialogueId, nil, charactersapi.ParaphraseCreateRequest{Text: "Oh no.", Commentary: ""})
+	_, err = e.Characters.CreateSpokenWordParaphraseWithResponse(bg, w.DialogueId, nil, charactersapi.ParaphraseCreateRequest{Text: "Oh no.", Commentary: ""})
 	require.NoError(t, err)
-	refused, err := e.c.DeleteSpokenWordWithResponse(bg, w.DialogueId, nil)
+	refused, err := e.Characters.DeleteSpokenWordWithResponse(bg, w.DialogueId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
 	require.Equal(t, []string{"1 paraphrases; delete with cascade=true to delete them too"}, *refused.JSON409.Details)
-	stale, err := e.c.DeleteSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.DeleteSpokenWordParams{Cascade: ptr(true), IfMatch: ptr(`"1"`)})
+	stale, err := e.Characters.DeleteSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.DeleteSpokenWordParams{Cascade: new(true), IfMatch: new(`"1"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stale.StatusCode())
-	del, err := e.c.DeleteSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.DeleteSpokenWordParams{Cascade: ptr(true)})
+	del, err := e.Characters.DeleteSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.DeleteSpokenWordParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
 	require.Zero(t, e.positionOf(t, sequenceapi.SpokenWord, w.DialogueId))
 	require.Equal(t, 0, e.rows(t, "paraphrases"))
-	again, err := e.c.DeleteSpokenWordWithResponse(bg, w.DialogueId, nil)
+	again, err := e.Characters.DeleteSpokenWordWithResponse(bg, w.DialogueId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, again.StatusCode())
 }
@@ -241,11 +242,11 @@ func TestCreateSpokenWordIdempotent(t *testing.T) {
 	e := newEnv(t, false)
 	verona := e.script(t, "Verona")
 	body := charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Good night, good night!"}
-	key := &charactersapi.CreateSpokenWordParams{IdempotencyKey: ptr("line-1")}
-	first, err := e.c.CreateSpokenWordWithResponse(bg, key, body)
+	key := &charactersapi.CreateSpokenWordParams{IdempotencyKey: new("line-1")}
+	first, err := e.Characters.CreateSpokenWordWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode())
-	second, err := e.c.CreateSpokenWordWithResponse(bg, key, body)
+	second, err := e.Characters.CreateSpokenWordWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, second.StatusCode())
 	require.Equal(t, *first.JSON201, *second.JSON201)
@@ -254,9 +255,9 @@ func TestCreateSpokenWordIdempotent(t *testing.T) {
 	require.Len(t, e.story(t, verona), 1, "and allocates no position")
 
 	a := charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exit."}
-	akey := &charactersapi.CreateActionParams{IdempotencyKey: ptr("exit-1")}
+	akey := &charactersapi.CreateActionParams{IdempotencyKey: new("exit-1")}
 	for range 2 {
-		resp, err := e.c.CreateActionWithResponse(bg, akey, a)
+		resp, err := e.Characters.CreateActionWithResponse(bg, akey, a)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, resp.StatusCode())
 	}
@@ -283,13 +284,13 @@ func TestStoryOrder(t *testing.T) {
 	require.EqualValues(t, 1, other.SequenceNumber, "each script has its own")
 
 	// New order: w3, a2, w1, a1, w2.
-	resp, err := e.seq.ReorderElementsWithResponse(bg, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &verona, Scope: ptr("story"),
+	resp, err := e.Sequence.ReorderElementsWithResponse(bg, sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.SpokenWord, ScriptId: &verona, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{
 			{ElementId: w3.DialogueId, NewSequence: 1},
-			{ElementType: ptr(sequenceapi.Action), ElementId: a2.ActionId, NewSequence: 2},
+			{ElementType: new(sequenceapi.Action), ElementId: a2.ActionId, NewSequence: 2},
 			{ElementId: w1.DialogueId, NewSequence: 3},
-			{ElementType: ptr(sequenceapi.Action), ElementId: a1.ActionId, NewSequence: 4},
+			{ElementType: new(sequenceapi.Action), ElementId: a1.ActionId, NewSequence: 4},
 			{ElementId: w2.DialogueId, NewSequence: 5},
 		},
 	})
@@ -299,7 +300,7 @@ func TestStoryOrder(t *testing.T) {
 	type placed struct{ id, n int64 }
 	lines := func(p *charactersapi.ListSpokenWordsParams) ([]placed, int64) {
 		t.Helper()
-		resp, err := e.c.ListSpokenWordsWithResponse(bg, p)
+		resp, err := e.Characters.ListSpokenWordsWithResponse(bg, p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		out := []placed{}
@@ -310,7 +311,7 @@ func TestStoryOrder(t *testing.T) {
 	}
 	acts := func(p *charactersapi.ListActionsParams) ([]placed, int64) {
 		t.Helper()
-		resp, err := e.c.ListActionsWithResponse(bg, p)
+		resp, err := e.Characters.ListActionsWithResponse(bg, p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		out := []placed{}
@@ -327,22 +328,22 @@ func TestStoryOrder(t *testing.T) {
 	require.Equal(t, []placed{{a2.ActionId, 2}, {a1.ActionId, 4}}, gotActs)
 	require.EqualValues(t, 2, total)
 
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Limit: ptr(1), Offset: ptr(int64(1))})
+	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Limit: new(1), Offset: new(int64(1))})
 	require.Equal(t, []placed{{w1.DialogueId, 3}}, got, "offset pages through the story")
 	require.EqualValues(t, 3, total)
-	got, _ = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Offset: ptr(int64(3))})
+	got, _ = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Offset: new(int64(3))})
 	require.Empty(t, got)
 
 	// More filters with the script: still story order, and paged.
 	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId})
 	require.Equal(t, []placed{{w3.DialogueId, 1}, {w1.DialogueId, 3}}, got)
 	require.EqualValues(t, 2, total)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, SectionId: &scene, Limit: ptr(1), Offset: ptr(int64(1))})
+	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, SectionId: &scene, Limit: new(1), Offset: new(int64(1))})
 	require.Equal(t, []placed{{w2.DialogueId, 5}}, got)
 	require.EqualValues(t, 2, total)
 	got, _ = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Ids: &[]int64{w2.DialogueId, w3.DialogueId, other.DialogueId}})
 	require.Equal(t, []placed{{w3.DialogueId, 1}, {w2.DialogueId, 5}}, got)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId, Offset: ptr(int64(math.MaxInt64))})
+	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId, Offset: new(int64(math.MaxInt64))})
 	require.Empty(t, got)
 	require.EqualValues(t, 2, total)
 	gotActs, _ = acts(&charactersapi.ListActionsParams{ScriptId: &verona, SectionId: &scene})
@@ -355,7 +356,7 @@ func TestStoryOrder(t *testing.T) {
 	got, total = lines(&charactersapi.ListSpokenWordsParams{Ids: &[]int64{w2.DialogueId, 999, w1.DialogueId}})
 	require.Equal(t, []placed{{w1.DialogueId, 3}, {w2.DialogueId, 5}}, got)
 	require.EqualValues(t, 2, total)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{Limit: ptr(2), Offset: ptr(int64(2))})
+	got, total = lines(&charactersapi.ListSpokenWordsParams{Limit: new(2), Offset: new(int64(2))})
 	require.Equal(t, []placed{{w3.DialogueId, 1}, {other.DialogueId, 1}}, got)
 	require.EqualValues(t, 4, total)
 	got, _ = lines(&charactersapi.ListSpokenWordsParams{SectionId: &scene, CharacterId: &juliet.CharacterId})
@@ -363,20 +364,20 @@ func TestStoryOrder(t *testing.T) {
 	gotActs, total = acts(&charactersapi.ListActionsParams{Ids: &[]int64{a1.ActionId}})
 	require.Equal(t, []placed{{a1.ActionId, 4}}, gotActs)
 	require.EqualValues(t, 1, total)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: ptr(int64(999))})
+	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: new(int64(999))})
 	require.Empty(t, got, "an unknown script matches nothing")
 	require.Zero(t, total)
 
 	// Single reads and writes answer the new number too.
-	one, err := e.c.GetSpokenWordWithResponse(bg, w1.DialogueId)
+	one, err := e.Characters.GetSpokenWordWithResponse(bg, w1.DialogueId)
 	require.NoError(t, err)
 	require.EqualValues(t, 3, one.JSON200.SequenceNumber)
-	changed, err := e.c.UpdateActionWithResponse(bg, a1.ActionId, nil, charactersapi.ActionUpdateRequest{Description: ptr("Enter ROMEO, alone.")})
+	changed, err := e.Characters.UpdateActionWithResponse(bg, a1.ActionId, nil, charactersapi.ActionUpdateRequest{Description: new("Enter ROMEO, alone.")})
 	require.NoError(t, err)
 	require.EqualValues(t, 4, changed.JSON200.SequenceNumber)
 
-	for _, p := range []*charactersapi.ListSpokenWordsParams{{Limit: ptr(0)}, {Ids: &[]int64{}}, {ScriptId: ptr(int64(0))}} {
-		resp, err := e.c.ListSpokenWordsWithResponse(bg, p)
+	for _, p := range []*charactersapi.ListSpokenWordsParams{{Limit: new(0)}, {Ids: &[]int64{}}, {ScriptId: new(int64(0))}} {
+		resp, err := e.Characters.ListSpokenWordsWithResponse(bg, p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode())
 	}
@@ -398,23 +399,23 @@ func TestBulkDelete(t *testing.T) {
 	}
 	e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Description: "Exit."})
 	kept := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "line", CharacterId: &romeo.CharacterId})
-	_, err := e.c.CreateSpokenWordParaphraseWithResponse(bg, veronaLines[0], nil, charactersapi.ParaphraseCreateRequest{Text: "p", Commentary: "c"})
+	_, err := e.Characters.CreateSpokenWordParaphraseWithResponse(bg, veronaLines[0], nil, charactersapi.ParaphraseCreateRequest{Text: "p", Commentary: "c"})
 	require.NoError(t, err)
 
-	none, err := e.c.DeleteSpokenWordsWithResponse(bg, nil)
+	none, err := e.Characters.DeleteSpokenWordsWithResponse(bg, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, none.StatusCode())
 	require.Equal(t, "FILTER_REQUIRED", none.JSON400.ErrorCode)
-	noneActs, err := e.c.DeleteActionsWithResponse(bg, &charactersapi.DeleteActionsParams{})
+	noneActs, err := e.Characters.DeleteActionsWithResponse(bg, &charactersapi.DeleteActionsParams{})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, noneActs.StatusCode())
 
-	unknown, err := e.c.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{ScriptId: ptr(int64(999))})
+	unknown, err := e.Characters.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{ScriptId: new(int64(999))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, unknown.StatusCode())
 	require.Zero(t, unknown.JSON200.DeletedCount)
 
-	lines, err := e.c.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId})
+	lines, err := e.Characters.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, lines.StatusCode(), string(lines.Body))
 	require.EqualValues(t, 3, lines.JSON200.DeletedCount)
@@ -425,10 +426,10 @@ func TestBulkDelete(t *testing.T) {
 	require.EqualValues(t, 1, e.positionOf(t, sequenceapi.SpokenWord, kept.DialogueId), "other scripts keep theirs")
 	require.Len(t, e.story(t, verona), 2, "the actions stay")
 
-	bySection, err := e.c.DeleteActionsWithResponse(bg, &charactersapi.DeleteActionsParams{SectionId: &scene})
+	bySection, err := e.Characters.DeleteActionsWithResponse(bg, &charactersapi.DeleteActionsParams{SectionId: &scene})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, bySection.JSON200.DeletedCount)
-	byScript, err := e.c.DeleteActionsWithResponse(bg, &charactersapi.DeleteActionsParams{ScriptId: &verona})
+	byScript, err := e.Characters.DeleteActionsWithResponse(bg, &charactersapi.DeleteActionsParams{ScriptId: &verona})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, byScript.JSON200.DeletedCount)
 	require.Empty(t, e.story(t, verona))

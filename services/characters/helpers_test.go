@@ -2,17 +2,14 @@ package characters_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
-	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
@@ -24,19 +21,10 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func ptr[T any](v T) *T { return &v }
-
 var bg = context.Background()
 
 // env is the character service with the services it calls, on one test database.
-type env struct {
-	pool     *pgxpool.Pool
-	url      string
-	c        *charactersapi.ClientWithResponses
-	scripts  *scriptsapi.ClientWithResponses
-	seq      *sequenceapi.ClientWithResponses
-	sessions *sessionsapi.ClientWithResponses
-}
+type env struct{ apitest.Env }
 
 func allServices(withSessions bool) []service.Service {
 	s := []service.Service{sequence.Service(), scripts.Service(), characters.Service()}
@@ -49,32 +37,12 @@ func allServices(withSessions bool) []service.Service {
 // newEnv serves sequence, scripts and characters (and sessions when asked) in one process.
 func newEnv(t *testing.T, withSessions bool) env {
 	t.Helper()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, allServices(withSessions)...)
-	return clientsFor(t, pool, srv.URL, withSessions)
-}
-
-func clientsFor(t *testing.T, pool *pgxpool.Pool, url string, withSessions bool) env {
-	t.Helper()
-	hc := apitest.Client(t, allServices(true)...)
-	e := env{pool: pool, url: url}
-	var err error
-	e.c, err = charactersapi.NewClientWithResponses(url, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	e.scripts, err = scriptsapi.NewClientWithResponses(url, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	e.seq, err = sequenceapi.NewClientWithResponses(url, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	if withSessions {
-		e.sessions, err = sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(hc))
-		require.NoError(t, err)
-	}
-	return e
+	return env{apitest.NewEnv(t, allServices(withSessions)...)}
 }
 
 func (e env) script(t *testing.T, title string) int64 {
 	t.Helper()
-	resp, err := e.scripts.CreateScriptWithResponse(bg, nil, scriptsapi.ScriptRequest{Title: title})
+	resp, err := e.Scripts.CreateScriptWithResponse(bg, nil, scriptsapi.ScriptRequest{Title: title})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return resp.JSON201.ScriptId
@@ -82,7 +50,7 @@ func (e env) script(t *testing.T, title string) int64 {
 
 func (e env) section(t *testing.T, scriptID int64, title string) int64 {
 	t.Helper()
-	resp, err := e.scripts.AddSectionHeadingWithResponse(bg, scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title})
+	resp, err := e.Scripts.AddSectionHeadingWithResponse(bg, scriptID, nil, scriptsapi.SectionHeadingCreateRequest{Title: title})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return resp.JSON201.HeadingId
@@ -90,7 +58,7 @@ func (e env) section(t *testing.T, scriptID int64, title string) int64 {
 
 func (e env) character(t *testing.T, name string) charactersapi.Character {
 	t.Helper()
-	resp, err := e.c.CreateCharacterWithResponse(bg, nil, charactersapi.CharacterCreateRequest{Name: name, Description: "A person of the play."})
+	resp, err := e.Characters.CreateCharacterWithResponse(bg, nil, charactersapi.CharacterCreateRequest{Name: name, Description: "A person of the play."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, `"1"`, resp.HTTPResponse.Header.Get("ETag"))
@@ -99,7 +67,7 @@ func (e env) character(t *testing.T, name string) charactersapi.Character {
 
 func (e env) action(t *testing.T, body charactersapi.ActionCreateRequest) charactersapi.Action {
 	t.Helper()
-	resp, err := e.c.CreateActionWithResponse(bg, nil, body)
+	resp, err := e.Characters.CreateActionWithResponse(bg, nil, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return *resp.JSON201
@@ -107,7 +75,7 @@ func (e env) action(t *testing.T, body charactersapi.ActionCreateRequest) charac
 
 func (e env) line(t *testing.T, body charactersapi.SpokenWordCreateRequest) charactersapi.SpokenWord {
 	t.Helper()
-	resp, err := e.c.CreateSpokenWordWithResponse(bg, nil, body)
+	resp, err := e.Characters.CreateSpokenWordWithResponse(bg, nil, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return *resp.JSON201
@@ -116,7 +84,7 @@ func (e env) line(t *testing.T, body charactersapi.SpokenWordCreateRequest) char
 // story lists the positions of a script's story order, as the sequence service holds them.
 func (e env) story(t *testing.T, scriptID int64) []sequenceapi.Position {
 	t.Helper()
-	resp, err := e.seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: ptr(1000)})
+	resp, err := e.Sequence.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return resp.JSON200.Positions
@@ -125,7 +93,7 @@ func (e env) story(t *testing.T, scriptID int64) []sequenceapi.Position {
 // positionOf reads an element's position from the sequence service; 0 when it holds none.
 func (e env) positionOf(t *testing.T, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
-	resp, err := e.seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
+	resp, err := e.Sequence.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: new(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	if resp.StatusCode() == http.StatusNotFound {
 		return 0
@@ -138,13 +106,6 @@ func (e env) positionOf(t *testing.T, typ sequenceapi.ElementType, id int64) int
 func (e env) rows(t *testing.T, table string) int {
 	t.Helper()
 	var n int
-	require.NoError(t, e.pool.QueryRow(bg, "SELECT count(*) FROM characters."+table).Scan(&n))
+	require.NoError(t, e.Pool.QueryRow(bg, "SELECT count(*) FROM characters."+table).Scan(&n))
 	return n
-}
-
-func errorCode(t *testing.T, body []byte) string {
-	t.Helper()
-	var e charactersapi.ErrorResponse
-	require.NoError(t, json.Unmarshal(body, &e), string(body))
-	return e.ErrorCode
 }

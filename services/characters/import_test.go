@@ -97,8 +97,8 @@ func TestImportLines(t *testing.T) {
 			Scan(&w.Script, &w.Section, &w.Character, &w.Text, &w.Parenthetical, &w.Extension, &w.Dual, &w.ContinuesDialogue, &w.Lyric, &w.Forced))
 		return w
 	}
-	require.Equal(t, spoken{Script: 7, Section: &five, Character: &romeo, Text: "If I profane with my unworthiest hand", Extension: ptr("(O.S.)")}, readSpoken(id(2)))
-	require.Equal(t, spoken{Script: 7, Section: &five, Character: &juliet, Text: "Good pilgrim,", Parenthetical: ptr("(smiling)"), Dual: true, Forced: true}, readSpoken(id(3)))
+	require.Equal(t, spoken{Script: 7, Section: &five, Character: &romeo, Text: "If I profane with my unworthiest hand", Extension: new("(O.S.)")}, readSpoken(id(2)))
+	require.Equal(t, spoken{Script: 7, Section: &five, Character: &juliet, Text: "Good pilgrim,", Parenthetical: new("(smiling)"), Dual: true, Forced: true}, readSpoken(id(3)))
 	require.Equal(t, spoken{Script: 7, Section: &five, Character: &juliet, Text: "you do wrong your hand too much.", ContinuesDialogue: true}, readSpoken(id(4)))
 	require.Equal(t, spoken{Script: 7, Text: "Sing, muse.", Lyric: true}, readSpoken(id(6)))
 

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
-	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestListLines(t *testing.T) {
@@ -23,7 +22,7 @@ func TestListLines(t *testing.T) {
 	w2 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Ay me!"})
 	elsewhere := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "Is it e'en so?"})
 
-	resp, err := e.c.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{
+	resp, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{
 		ScriptId:    verona,
 		ActionIds:   &[]int64{a.ActionId, 999999},
 		DialogueIds: &[]int64{w2.DialogueId, elsewhere.DialogueId, w1.DialogueId},
@@ -40,7 +39,7 @@ func TestListLines(t *testing.T) {
 	}, resp.JSON200.SpokenWords, "in id order, without the line of another script")
 	require.NotContains(t, string(resp.Body), "sequenceNumber")
 
-	only, err := e.c.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: mantua, DialogueIds: &[]int64{elsewhere.DialogueId}})
+	only, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: mantua, DialogueIds: &[]int64{elsewhere.DialogueId}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, only.StatusCode(), string(only.Body))
 	require.Empty(t, only.JSON200.Actions)
@@ -52,7 +51,7 @@ func TestListLinesRefusals(t *testing.T) {
 	e := newEnv(t, false)
 	script := e.script(t, "Verona")
 
-	none, err := e.c.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: script})
+	none, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: script})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, none.StatusCode())
 	require.Equal(t, "FILTER_REQUIRED", none.JSON400.ErrorCode)
@@ -64,19 +63,19 @@ func TestListLinesRefusals(t *testing.T) {
 		}
 		return &out
 	}
-	tooMany, err := e.c.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: script, ActionIds: ids(1, 3000), DialogueIds: ids(1, 2001)})
+	tooMany, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: script, ActionIds: ids(1, 3000), DialogueIds: ids(1, 2001)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, tooMany.StatusCode(), "5,001 ids in all")
 	require.Equal(t, "VALIDATION_FAILED", tooMany.JSON400.ErrorCode)
 
-	bound, err := e.c.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: script, ActionIds: ids(1, 3000), DialogueIds: ids(1, 2000)})
+	bound, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: script, ActionIds: ids(1, 3000), DialogueIds: ids(1, 2000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, bound.StatusCode(), "5,000 ids in all")
 
 	// Authenticated, so that the request reaches validation.
-	hc := apitest.Client(t, allServices(true)...)
+	hc := e.HTTP
 	for _, query := range []string{"", "scriptId=0&actionIds=1", "scriptId=1&actionIds=x", "scriptId=1&dialogueIds=0"} {
-		resp, err := hc.Get(fmt.Sprintf("%s/lines?%s", e.url, query))
+		resp, err := hc.Get(fmt.Sprintf("%s/lines?%s", e.URL, query))
 		require.NoError(t, err)
 		require.NoError(t, resp.Body.Close())
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "query %q", query)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 // answer is what a test reads of any generated response.
@@ -161,9 +162,9 @@ func TestParaphrases(t *testing.T) {
 		ops           paraphraseOps
 		first, second int64
 	}{
-		{"character", charactersapi.OriginalTypeCharacter, characterParaphrases(t, e.c), romeo.CharacterId, juliet.CharacterId},
-		{"action", charactersapi.OriginalTypeAction, actionParaphrases(t, e.c), a1.ActionId, a2.ActionId},
-		{"spokenWord", charactersapi.OriginalTypeSpokenWord, spokenWordParaphrases(t, e.c), w1.DialogueId, w2.DialogueId},
+		{"character", charactersapi.OriginalTypeCharacter, characterParaphrases(t, e.Characters), romeo.CharacterId, juliet.CharacterId},
+		{"action", charactersapi.OriginalTypeAction, actionParaphrases(t, e.Characters), a1.ActionId, a2.ActionId},
+		{"spokenWord", charactersapi.OriginalTypeSpokenWord, spokenWordParaphrases(t, e.Characters), w1.DialogueId, w2.DialogueId},
 	} {
 		ops, id := kind.ops, kind.first
 		empty := ops.list(id, nil)
@@ -182,14 +183,14 @@ func TestParaphrases(t *testing.T) {
 
 		mismatch := ops.create(id, nil, charactersapi.ParaphraseCreateRequest{OriginalId: &kind.second, Text: "x", Commentary: ""})
 		require.Equal(t, http.StatusBadRequest, mismatch.status, kind.name)
-		require.Equal(t, "ORIGINAL_ID_MISMATCH", errorCode(t, mismatch.body))
+		require.Equal(t, "ORIGINAL_ID_MISMATCH", apitest.ErrorCode(t, mismatch.body))
 		require.Equal(t, http.StatusNotFound, ops.create(999, nil, charactersapi.ParaphraseCreateRequest{Text: "x", Commentary: ""}).status, kind.name)
-		key := ptr(kind.name + "-second")
+		key := new(kind.name + "-second")
 		for range 2 {
 			require.Equal(t, http.StatusCreated, ops.create(id, key, charactersapi.ParaphraseCreateRequest{Text: "second", Commentary: ""}).status)
 		}
 
-		page := decode[charactersapi.ParaphraseList](t, ops.list(id, &charactersapi.ListCharacterParaphrasesParams{Limit: ptr(1), Offset: ptr(int64(1))}))
+		page := decode[charactersapi.ParaphraseList](t, ops.list(id, &charactersapi.ListCharacterParaphrasesParams{Limit: new(1), Offset: new(int64(1))}))
 		require.EqualValues(t, 2, page.TotalCount, "an idempotent replay creates nothing")
 		require.Len(t, page.Items, 1)
 		require.Equal(t, "second", page.Items[0].Text, "oldest first")
@@ -200,27 +201,27 @@ func TestParaphrases(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, ops.get(kind.second, p.ParaphraseId).status, "only reachable under its own original")
 		require.Equal(t, http.StatusNotFound, ops.get(id, 999).status)
 
-		replaced := ops.replace(id, p.ParaphraseId, ptr(`"1"`), charactersapi.ParaphraseUpdateRequest{Text: "What light!"})
+		replaced := ops.replace(id, p.ParaphraseId, new(`"1"`), charactersapi.ParaphraseUpdateRequest{Text: "What light!"})
 		require.Equal(t, http.StatusOK, replaced.status, string(replaced.body))
 		r := decode[charactersapi.Paraphrase](t, replaced)
 		require.Equal(t, "", r.Commentary, "a replacement without commentary empties it")
 		require.EqualValues(t, 2, r.Version)
 		require.Equal(t, `"2"`, replaced.etag)
-		require.Equal(t, http.StatusPreconditionFailed, ops.replace(id, p.ParaphraseId, ptr(`"1"`), charactersapi.ParaphraseUpdateRequest{Text: "x"}).status)
+		require.Equal(t, http.StatusPreconditionFailed, ops.replace(id, p.ParaphraseId, new(`"1"`), charactersapi.ParaphraseUpdateRequest{Text: "x"}).status)
 		require.Equal(t, http.StatusBadRequest, ops.replace(id, p.ParaphraseId, nil, charactersapi.ParaphraseUpdateRequest{OriginalId: &kind.second, Text: "x"}).status)
 		require.Equal(t, http.StatusNotFound, ops.replace(kind.second, p.ParaphraseId, nil, charactersapi.ParaphraseUpdateRequest{Text: "x"}).status)
 
-		patched := ops.patch(id, p.ParaphraseId, ptr(`"2"`), charactersapi.ParaphrasePatchRequest{Commentary: ptr("for students")})
+		patched := ops.patch(id, p.ParaphraseId, new(`"2"`), charactersapi.ParaphrasePatchRequest{Commentary: new("for students")})
 		require.Equal(t, http.StatusOK, patched.status, string(patched.body))
 		pp := decode[charactersapi.Paraphrase](t, patched)
 		require.Equal(t, "What light!", pp.Text)
 		require.Equal(t, "for students", pp.Commentary)
-		require.Equal(t, http.StatusPreconditionFailed, ops.patch(id, p.ParaphraseId, ptr(`"2"`), charactersapi.ParaphrasePatchRequest{Text: ptr("x")}).status)
-		require.Equal(t, http.StatusNotFound, ops.patch(id, 999, nil, charactersapi.ParaphrasePatchRequest{Text: ptr("x")}).status)
+		require.Equal(t, http.StatusPreconditionFailed, ops.patch(id, p.ParaphraseId, new(`"2"`), charactersapi.ParaphrasePatchRequest{Text: new("x")}).status)
+		require.Equal(t, http.StatusNotFound, ops.patch(id, 999, nil, charactersapi.ParaphrasePatchRequest{Text: new("x")}).status)
 
-		require.Equal(t, http.StatusPreconditionFailed, ops.delete(id, p.ParaphraseId, ptr(`"2"`)).status)
+		require.Equal(t, http.StatusPreconditionFailed, ops.delete(id, p.ParaphraseId, new(`"2"`)).status)
 		require.Equal(t, http.StatusNotFound, ops.delete(kind.second, p.ParaphraseId, nil).status)
-		require.Equal(t, http.StatusNoContent, ops.delete(id, p.ParaphraseId, ptr(`"3"`)).status)
+		require.Equal(t, http.StatusNoContent, ops.delete(id, p.ParaphraseId, new(`"3"`)).status)
 		require.Equal(t, http.StatusNotFound, ops.delete(id, p.ParaphraseId, nil).status)
 	}
 }
@@ -232,66 +233,66 @@ func TestCharacterParaphrasesV2(t *testing.T) {
 	e := newEnv(t, false)
 	romeo, juliet := e.character(t, "ROMEO"), e.character(t, "JULIET")
 
-	none, err := e.c.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseUpdateRequest{Text: "x"})
+	none, err := e.Characters.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseUpdateRequest{Text: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, none.StatusCode(), "no paraphrase yet")
-	noCharacter, err := e.c.PatchCharacterParaphrasesWithResponse(bg, 999, nil, charactersapi.ParaphrasePatchRequest{Text: ptr("x")})
+	noCharacter, err := e.Characters.PatchCharacterParaphrasesWithResponse(bg, 999, nil, charactersapi.ParaphrasePatchRequest{Text: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, noCharacter.StatusCode())
 
-	first, err := e.c.CreateCharacterParaphraseWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseCreateRequest{Text: "A lover.", Commentary: "short"})
+	first, err := e.Characters.CreateCharacterParaphraseWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseCreateRequest{Text: "A lover.", Commentary: "short"})
 	require.NoError(t, err)
 	only := first.JSON201.ParaphraseId
 
 	// The v2 body: originalId, text, commentary.
-	put, err := e.c.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParaphrasesParams{IfMatch: ptr(`"1"`)},
-		charactersapi.ParaphraseUpdateRequest{OriginalId: &romeo.CharacterId, Text: "A young lover.", Commentary: ptr("v2")})
+	put, err := e.Characters.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParaphrasesParams{IfMatch: new(`"1"`)},
+		charactersapi.ParaphraseUpdateRequest{OriginalId: &romeo.CharacterId, Text: "A young lover.", Commentary: new("v2")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Equal(t, only, put.JSON200.ParaphraseId, "the only paraphrase is changed")
 	require.Equal(t, "v2", put.JSON200.Commentary)
 	require.Equal(t, `"2"`, put.HTTPResponse.Header.Get("ETag"))
-	stale, err := e.c.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParaphrasesParams{IfMatch: ptr(`"1"`)},
+	stale, err := e.Characters.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, &charactersapi.UpdateCharacterParaphrasesParams{IfMatch: new(`"1"`)},
 		charactersapi.ParaphraseUpdateRequest{Text: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, stale.StatusCode())
-	mismatch, err := e.c.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil,
+	mismatch, err := e.Characters.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil,
 		charactersapi.ParaphraseUpdateRequest{OriginalId: &juliet.CharacterId, Text: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, mismatch.StatusCode())
 	require.Equal(t, "ORIGINAL_ID_MISMATCH", mismatch.JSON400.ErrorCode)
 
-	patch, err := e.c.PatchCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphrasePatchRequest{Text: ptr("A Montague.")})
+	patch, err := e.Characters.PatchCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphrasePatchRequest{Text: new("A Montague.")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, "v2", patch.JSON200.Commentary)
 	require.Equal(t, "A Montague.", patch.JSON200.Text)
 
-	second, err := e.c.CreateCharacterParaphraseWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseCreateRequest{Text: "Another.", Commentary: ""})
+	second, err := e.Characters.CreateCharacterParaphraseWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseCreateRequest{Text: "Another.", Commentary: ""})
 	require.NoError(t, err)
-	ambiguous, err := e.c.PatchCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphrasePatchRequest{Text: ptr("x")})
+	ambiguous, err := e.Characters.PatchCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphrasePatchRequest{Text: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, ambiguous.StatusCode())
 	require.Equal(t, "PARAPHRASE_AMBIGUOUS", ambiguous.JSON409.ErrorCode)
-	ambiguousPut, err := e.c.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseUpdateRequest{Text: "x"})
+	ambiguousPut, err := e.Characters.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId, nil, charactersapi.ParaphraseUpdateRequest{Text: "x"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, ambiguousPut.StatusCode())
 
-	named, err := e.c.PatchCharacterParaphrasesWithResponse(bg, romeo.CharacterId,
-		&charactersapi.PatchCharacterParaphrasesParams{ParaphraseId: &second.JSON201.ParaphraseId}, charactersapi.ParaphrasePatchRequest{Commentary: ptr("named")})
+	named, err := e.Characters.PatchCharacterParaphrasesWithResponse(bg, romeo.CharacterId,
+		&charactersapi.PatchCharacterParaphrasesParams{ParaphraseId: &second.JSON201.ParaphraseId}, charactersapi.ParaphrasePatchRequest{Commentary: new("named")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, named.StatusCode(), string(named.Body))
 	require.Equal(t, second.JSON201.ParaphraseId, named.JSON200.ParaphraseId)
-	namedPut, err := e.c.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId,
+	namedPut, err := e.Characters.UpdateCharacterParaphrasesWithResponse(bg, romeo.CharacterId,
 		&charactersapi.UpdateCharacterParaphrasesParams{ParaphraseId: &only}, charactersapi.ParaphraseUpdateRequest{Text: "Romeo."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, namedPut.StatusCode())
 	require.Equal(t, "", namedPut.JSON200.Commentary)
-	otherCharacter, err := e.c.PatchCharacterParaphrasesWithResponse(bg, juliet.CharacterId,
-		&charactersapi.PatchCharacterParaphrasesParams{ParaphraseId: &only}, charactersapi.ParaphrasePatchRequest{Text: ptr("x")})
+	otherCharacter, err := e.Characters.PatchCharacterParaphrasesWithResponse(bg, juliet.CharacterId,
+		&charactersapi.PatchCharacterParaphrasesParams{ParaphraseId: &only}, charactersapi.ParaphrasePatchRequest{Text: new("x")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, otherCharacter.StatusCode(), "a paraphrase of another character is not found")
-	emptyPatch, err := e.c.PatchCharacterParaphrasesWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{}`))
+	emptyPatch, err := e.Characters.PatchCharacterParaphrasesWithBodyWithResponse(bg, romeo.CharacterId, nil, "application/json", strings.NewReader(`{}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, emptyPatch.StatusCode())
 }

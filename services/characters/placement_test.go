@@ -11,6 +11,7 @@ import (
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 // storyEntry is one element of a story order: its type, id and number.
@@ -58,7 +59,7 @@ func refTo(typ charactersapi.StoryElementType, id int64) *charactersapi.StoryEle
 // actionsInStory lists a script's actions as Character Management answers them, in story order.
 func (e env) actionsInStory(t *testing.T, scriptID int64) []storyEntry {
 	t.Helper()
-	resp, err := e.c.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{ScriptId: &scriptID})
+	resp, err := e.Characters.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{ScriptId: &scriptID})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	out := []storyEntry{}
@@ -71,7 +72,7 @@ func (e env) actionsInStory(t *testing.T, scriptID int64) []storyEntry {
 // linesInStory lists a script's spoken words as Character Management answers them, in story order.
 func (e env) linesInStory(t *testing.T, scriptID int64) []storyEntry {
 	t.Helper()
-	resp, err := e.c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID})
+	resp, err := e.Characters.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	out := []storyEntry{}
@@ -119,9 +120,9 @@ func TestCreatePlaced(t *testing.T) {
 
 	// At a number in the middle.
 	light := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId,
-		Text: "What light through yonder window breaks?", AtSequence: ptr(int64(4))})
+		Text: "What light through yonder window breaks?", AtSequence: new(int64(4))})
 	require.EqualValues(t, 4, light.SequenceNumber)
-	stage := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "He steps forward.", AtSequence: ptr(int64(2))})
+	stage := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "He steps forward.", AtSequence: new(int64(2))})
 	require.EqualValues(t, 2, stage.SequenceNumber)
 
 	// Before a neighbour in the middle.
@@ -134,12 +135,12 @@ func TestCreatePlaced(t *testing.T) {
 	require.Equal(t, want, e.storyOrder(t, verona), "dense numbers 1..N in the order asked")
 	require.Equal(t, only(sequenceapi.Action, want), e.actionsInStory(t, verona), "the actions list in story order, with the new numbers")
 	require.Equal(t, only(sequenceapi.SpokenWord, want), e.linesInStory(t, verona))
-	got, err := e.c.GetActionWithResponse(bg, exit.ActionId)
+	got, err := e.Characters.GetActionWithResponse(bg, exit.ActionId)
 	require.NoError(t, err)
 	require.EqualValues(t, 8, got.JSON200.SequenceNumber, "a read answers the number after the inserts")
 
 	// At N+1 is the end; without a placement, the end as before.
-	last := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exeunt.", AtSequence: ptr(int64(len(want) + 1))})
+	last := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exeunt.", AtSequence: new(int64(len(want) + 1))})
 	require.EqualValues(t, len(want)+1, last.SequenceNumber)
 	appended := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Good night, good night!"})
 	require.EqualValues(t, len(want)+2, appended.SequenceNumber)
@@ -155,7 +156,7 @@ func TestCreatePlacedRefused(t *testing.T) {
 	enter := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Enter ROMEO."})
 	soft := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft!"})
 	gone := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exit."})
-	del, err := e.c.DeleteActionWithResponse(bg, gone.ActionId, nil)
+	del, err := e.Characters.DeleteActionWithResponse(bg, gone.ActionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode())
 	elsewhere := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "Is it e'en so?"})
@@ -175,21 +176,21 @@ func TestCreatePlacedRefused(t *testing.T) {
 		"deleted neighbour":            {placed{after: refTo(charactersapi.StoryElementTypeAction, gone.ActionId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour of another script":  {placed{before: refTo(charactersapi.StoryElementTypeSpokenWord, elsewhere.DialogueId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour that never existed": {placed{after: refTo(charactersapi.StoryElementTypeTransition, 999)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
-		"beyond N+1":                   {placed{at: ptr(int64(len(before) + 2))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
-		"after and atSequence":         {placed{after: refTo(charactersapi.StoryElementTypeAction, enter.ActionId), at: ptr(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+		"beyond N+1":                   {placed{at: new(int64(len(before) + 2))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
+		"after and atSequence":         {placed{after: refTo(charactersapi.StoryElementTypeAction, enter.ActionId), at: new(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 		"before and after": {placed{before: refTo(charactersapi.StoryElementTypeAction, enter.ActionId),
 			after: refTo(charactersapi.StoryElementTypeSpokenWord, soft.DialogueId)}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 	} {
-		a, err := e.c.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "x",
+		a, err := e.Characters.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "x",
 			Before: tc.at.before, After: tc.at.after, AtSequence: tc.at.at})
 		require.NoError(t, err)
 		require.Equal(t, tc.status, a.StatusCode(), "%s: %s", name, a.Body)
-		require.Equal(t, tc.code, errorCode(t, a.Body), name)
-		w, err := e.c.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "x",
+		require.Equal(t, tc.code, apitest.ErrorCode(t, a.Body), name)
+		w, err := e.Characters.CreateSpokenWordWithResponse(bg, nil, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "x",
 			Before: tc.at.before, After: tc.at.after, AtSequence: tc.at.at})
 		require.NoError(t, err)
 		require.Equal(t, tc.status, w.StatusCode(), "%s: %s", name, w.Body)
-		require.Equal(t, tc.code, errorCode(t, w.Body), name)
+		require.Equal(t, tc.code, apitest.ErrorCode(t, w.Body), name)
 		if tc.status == http.StatusConflict {
 			require.Equal(t, tc.code, a.JSON409.ErrorCode, "%s: the declared 409", name)
 			require.Equal(t, tc.code, w.JSON409.ErrorCode, "%s: the declared 409", name)
@@ -210,27 +211,27 @@ func TestCreatePlacedRefused(t *testing.T) {
 		"neighbour without id": `{"scriptId":%d,"description":"x","after":{"elementType":"action"}}`,
 		"neighbour with more":  `{"scriptId":%d,"description":"x","after":{"elementType":"action","elementId":1,"scope":"story"}}`,
 	} {
-		resp, err := e.c.CreateActionWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(fmt.Sprintf(body, verona)))
+		resp, err := e.Characters.CreateActionWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(fmt.Sprintf(body, verona)))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), "%s: %s", name, resp.Body)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(t, resp.Body), name)
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, resp.Body), name)
 	}
 	require.Equal(t, actions, e.rows(t, "actions"))
 
 	// A PUT or PATCH never moves an element and takes no placement.
-	put, err := e.c.ReplaceActionWithBodyWithResponse(bg, enter.ActionId, nil, "application/json", strings.NewReader(`{"description":"x","atSequence":2}`))
+	put, err := e.Characters.ReplaceActionWithBodyWithResponse(bg, enter.ActionId, nil, "application/json", strings.NewReader(`{"description":"x","atSequence":2}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, put.StatusCode())
-	patch, err := e.c.UpdateSpokenWordWithBodyWithResponse(bg, soft.DialogueId, nil, "application/json", strings.NewReader(`{"text":"x","atSequence":1}`))
+	patch, err := e.Characters.UpdateSpokenWordWithBodyWithResponse(bg, soft.DialogueId, nil, "application/json", strings.NewReader(`{"text":"x","atSequence":1}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, patch.StatusCode())
 
 	// An empty story: 1 is its end, 2 is beyond.
 	empty := e.script(t, "Empty")
-	refused, err := e.c.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: ptr(int64(2))})
+	refused, err := e.Characters.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: new(int64(2))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode())
-	first := e.action(t, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: ptr(int64(1))})
+	first := e.action(t, charactersapi.ActionCreateRequest{ScriptId: empty, Description: "x", AtSequence: new(int64(1))})
 	require.EqualValues(t, 1, first.SequenceNumber)
 }
 
@@ -244,23 +245,23 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 	exit := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exit."})
 
 	body := charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft!", After: refTo(charactersapi.StoryElementTypeAction, enter.ActionId)}
-	key := &charactersapi.CreateSpokenWordParams{IdempotencyKey: ptr("soft-after-enter")}
-	first, err := e.c.CreateSpokenWordWithResponse(bg, key, body)
+	key := &charactersapi.CreateSpokenWordParams{IdempotencyKey: new("soft-after-enter")}
+	first, err := e.Characters.CreateSpokenWordWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode(), string(first.Body))
 	require.EqualValues(t, 2, first.JSON201.SequenceNumber)
-	second, err := e.c.CreateSpokenWordWithResponse(bg, key, body)
+	second, err := e.Characters.CreateSpokenWordWithResponse(bg, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, second.StatusCode())
 	require.Equal(t, *first.JSON201, *second.JSON201)
 	require.Equal(t, "true", second.HTTPResponse.Header.Get("Idempotent-Replayed"))
 	require.Equal(t, 1, e.rows(t, "spoken_words"), "a replay creates nothing")
 
-	abody := charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: ptr(int64(3))}
-	akey := &charactersapi.CreateActionParams{IdempotencyKey: ptr("appears-at-3")}
+	abody := charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: new(int64(3))}
+	akey := &charactersapi.CreateActionParams{IdempotencyKey: new("appears-at-3")}
 	var answers []charactersapi.Action
 	for range 2 {
-		resp, err := e.c.CreateActionWithResponse(bg, akey, abody)
+		resp, err := e.Characters.CreateActionWithResponse(bg, akey, abody)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 		answers = append(answers, *resp.JSON201)
@@ -271,7 +272,7 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 		"each placed once")
 
 	// The same key with another placement is another request.
-	reused, err := e.c.CreateActionWithResponse(bg, akey, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: ptr(int64(1))})
+	reused, err := e.Characters.CreateActionWithResponse(bg, akey, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.", AtSequence: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", reused.JSON409.ErrorCode)
@@ -285,7 +286,7 @@ func TestCreatePlacedAmongTransitions(t *testing.T) {
 	verona := e.script(t, "Verona")
 	transition := func(body scriptsapi.TransitionCreateRequest) scriptsapi.Transition {
 		t.Helper()
-		resp, err := e.scripts.CreateTransitionWithResponse(bg, verona, nil, body)
+		resp, err := e.Scripts.CreateTransitionWithResponse(bg, verona, nil, body)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 		return *resp.JSON201
@@ -315,7 +316,7 @@ func TestCreatePlacedAmongTransitions(t *testing.T) {
 	require.Equal(t, want, e.storyOrder(t, verona))
 	require.Equal(t, only(sequenceapi.Action, want), e.actionsInStory(t, verona))
 	require.Equal(t, only(sequenceapi.SpokenWord, want), e.linesInStory(t, verona))
-	trs, err := e.scripts.ListTransitionsWithResponse(bg, verona, nil)
+	trs, err := e.Scripts.ListTransitionsWithResponse(bg, verona, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, trs.StatusCode())
 	gotTransitions := []storyEntry{}

@@ -22,22 +22,22 @@ func TestActionScreenplayFields(t *testing.T) {
 	require.Equal(t, charactersapi.ActionFormatAction, plain.Format)
 	require.False(t, plain.Forced)
 	a := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "THE END",
-		Format: ptr(charactersapi.ActionFormatCentered), Forced: ptr(true)})
+		Format: new(charactersapi.ActionFormatCentered), Forced: new(true)})
 	require.Equal(t, charactersapi.ActionFormatCentered, a.Format)
 	require.True(t, a.Forced)
 
-	got, err := e.c.GetActionWithResponse(bg, a.ActionId)
+	got, err := e.Characters.GetActionWithResponse(bg, a.ActionId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, got.StatusCode())
 	require.Equal(t, a, *got.JSON200)
-	list, err := e.c.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{ScriptId: &verona})
+	list, err := e.Characters.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{ScriptId: &verona})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, list.StatusCode(), string(list.Body))
 	require.Equal(t, []charactersapi.Action{plain, a}, list.JSON200.Items)
-	byID, err := e.c.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{Ids: &[]int64{a.ActionId}})
+	byID, err := e.Characters.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{Ids: &[]int64{a.ActionId}})
 	require.NoError(t, err)
 	require.Equal(t, []charactersapi.Action{a}, byID.JSON200.Items)
-	lines, err := e.c.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: verona, ActionIds: &[]int64{plain.ActionId, a.ActionId}})
+	lines, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: verona, ActionIds: &[]int64{plain.ActionId, a.ActionId}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, lines.StatusCode(), string(lines.Body))
 	require.Equal(t, []charactersapi.ActionContent{
@@ -46,30 +46,30 @@ func TestActionScreenplayFields(t *testing.T) {
 	}, lines.JSON200.Actions)
 
 	// PATCH keeps what it does not name.
-	patch, err := e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Format: ptr(charactersapi.ActionFormatNote)})
+	patch, err := e.Characters.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Format: new(charactersapi.ActionFormatNote)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, charactersapi.ActionFormatNote, patch.JSON200.Format)
 	require.True(t, patch.JSON200.Forced)
-	patch, err = e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Description: ptr("Cut: THE END")})
+	patch, err = e.Characters.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Description: new("Cut: THE END")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, charactersapi.ActionFormatNote, patch.JSON200.Format)
 	require.True(t, patch.JSON200.Forced)
-	patch, err = e.c.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Forced: ptr(false)})
+	patch, err = e.Characters.UpdateActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionUpdateRequest{Forced: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.False(t, patch.JSON200.Forced)
 	require.Equal(t, charactersapi.ActionFormatNote, patch.JSON200.Format)
 
 	// PUT sets what it names and resets what it leaves out.
-	put, err := e.c.ReplaceActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "===",
-		Format: ptr(charactersapi.ActionFormatPageBreak), Forced: ptr(true)})
+	put, err := e.Characters.ReplaceActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "===",
+		Format: new(charactersapi.ActionFormatPageBreak), Forced: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Equal(t, charactersapi.ActionFormatPageBreak, put.JSON200.Format)
 	require.True(t, put.JSON200.Forced)
-	put, err = e.c.ReplaceActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "THE END"})
+	put, err = e.Characters.ReplaceActionWithResponse(bg, a.ActionId, nil, charactersapi.ActionReplaceRequest{Description: "THE END"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Equal(t, charactersapi.ActionFormatAction, put.JSON200.Format)
@@ -82,19 +82,19 @@ func TestActionScreenplayFields(t *testing.T) {
 		"empty format":  `{"scriptId":` + strconv.FormatInt(verona, 10) + `,"description":"x","format":""}`,
 		"forced string": `{"scriptId":` + strconv.FormatInt(verona, 10) + `,"description":"x","forced":"yes"}`,
 	} {
-		resp, err := e.c.CreateActionWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
+		resp, err := e.Characters.CreateActionWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), name)
 		require.Equal(t, "VALIDATION_FAILED", resp.JSON400.ErrorCode, name)
 	}
-	badPut, err := e.c.ReplaceActionWithBodyWithResponse(bg, a.ActionId, nil, "application/json", strings.NewReader(`{"description":"x","format":"Centered"}`))
+	badPut, err := e.Characters.ReplaceActionWithBodyWithResponse(bg, a.ActionId, nil, "application/json", strings.NewReader(`{"description":"x","format":"Centered"}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, badPut.StatusCode())
-	badPatch, err := e.c.UpdateActionWithBodyWithResponse(bg, a.ActionId, nil, "application/json", strings.NewReader(`{"forced":1}`))
+	badPatch, err := e.Characters.UpdateActionWithBodyWithResponse(bg, a.ActionId, nil, "application/json", strings.NewReader(`{"forced":1}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, badPatch.StatusCode())
 	require.Equal(t, 2, e.rows(t, "actions"))
-	after, err := e.c.GetActionWithResponse(bg, a.ActionId)
+	after, err := e.Characters.GetActionWithResponse(bg, a.ActionId)
 	require.NoError(t, err)
 	require.Equal(t, *put.JSON200, *after.JSON200)
 }
@@ -112,60 +112,60 @@ func TestSpokenWordScreenplayFields(t *testing.T) {
 	require.Nil(t, plain.Extension)
 	require.False(t, plain.Dual || plain.ContinuesDialogue || plain.Lyric || plain.Forced)
 	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!",
-		Parenthetical: ptr("(to herself)"), Extension: ptr("(O.S.)"), Dual: ptr(true), ContinuesDialogue: ptr(true), Lyric: ptr(true), Forced: ptr(true)})
-	require.Equal(t, ptr("(to herself)"), w.Parenthetical)
-	require.Equal(t, ptr("(O.S.)"), w.Extension)
+		Parenthetical: new("(to herself)"), Extension: new("(O.S.)"), Dual: new(true), ContinuesDialogue: new(true), Lyric: new(true), Forced: new(true)})
+	require.Equal(t, new("(to herself)"), w.Parenthetical)
+	require.Equal(t, new("(O.S.)"), w.Extension)
 	require.True(t, w.Dual && w.ContinuesDialogue && w.Lyric && w.Forced)
 
-	got, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	got, err := e.Characters.GetSpokenWordWithResponse(bg, w.DialogueId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, got.StatusCode())
 	require.Equal(t, w, *got.JSON200)
-	list, err := e.c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &verona})
+	list, err := e.Characters.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &verona})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, list.StatusCode(), string(list.Body))
 	require.Equal(t, []charactersapi.SpokenWord{plain, w}, list.JSON200.Items)
-	byCharacter, err := e.c.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{CharacterId: &juliet.CharacterId})
+	byCharacter, err := e.Characters.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{CharacterId: &juliet.CharacterId})
 	require.NoError(t, err)
 	require.Equal(t, []charactersapi.SpokenWord{plain, w}, byCharacter.JSON200.Items)
-	lines, err := e.c.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: verona, DialogueIds: &[]int64{w.DialogueId, plain.DialogueId}})
+	lines, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: verona, DialogueIds: &[]int64{w.DialogueId, plain.DialogueId}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, lines.StatusCode(), string(lines.Body))
 	require.Equal(t, []charactersapi.SpokenWordContent{
 		{DialogueId: plain.DialogueId, ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "Ay me!", Version: 1},
-		{DialogueId: w.DialogueId, ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!", Parenthetical: ptr("(to herself)"),
-			Extension: ptr("(O.S.)"), Dual: true, ContinuesDialogue: true, Lyric: true, Forced: true, Version: 1},
+		{DialogueId: w.DialogueId, ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!", Parenthetical: new("(to herself)"),
+			Extension: new("(O.S.)"), Dual: true, ContinuesDialogue: true, Lyric: true, Forced: true, Version: 1},
 	}, lines.JSON200.SpokenWords)
 
 	// PATCH keeps what it does not name.
-	patch, err := e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Parenthetical: ptr("(beat)"), Lyric: ptr(false)})
+	patch, err := e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Parenthetical: new("(beat)"), Lyric: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	want := w
-	want.Parenthetical, want.Lyric, want.Version, want.UpdatedAt = ptr("(beat)"), false, 2, patch.JSON200.UpdatedAt
+	want.Parenthetical, want.Lyric, want.Version, want.UpdatedAt = new("(beat)"), false, 2, patch.JSON200.UpdatedAt
 	require.Equal(t, want, *patch.JSON200)
-	patch, err = e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Text: ptr("Wherefore art thou Romeo?")})
+	patch, err = e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{Text: new("Wherefore art thou Romeo?")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	want.Text, want.Version, want.UpdatedAt = "Wherefore art thou Romeo?", 3, patch.JSON200.UpdatedAt
 	require.Equal(t, want, *patch.JSON200)
-	patch, err = e.c.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{
-		Extension: ptr("(V.O.)"), Dual: ptr(false), ContinuesDialogue: ptr(false), Forced: ptr(false)})
+	patch, err = e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordUpdateRequest{
+		Extension: new("(V.O.)"), Dual: new(false), ContinuesDialogue: new(false), Forced: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
-	want.Extension, want.Dual, want.ContinuesDialogue, want.Forced, want.Version, want.UpdatedAt = ptr("(V.O.)"), false, false, false, 4, patch.JSON200.UpdatedAt
+	want.Extension, want.Dual, want.ContinuesDialogue, want.Forced, want.Version, want.UpdatedAt = new("(V.O.)"), false, false, false, 4, patch.JSON200.UpdatedAt
 	require.Equal(t, want, *patch.JSON200)
 
 	// PUT sets what it names and removes or resets what it leaves out.
-	put, err := e.c.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "Ay me!",
-		CharacterId: &juliet.CharacterId, Extension: ptr("(CONT'D)"), Lyric: ptr(true)})
+	put, err := e.Characters.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "Ay me!",
+		CharacterId: &juliet.CharacterId, Extension: new("(CONT'D)"), Lyric: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Nil(t, put.JSON200.Parenthetical)
-	require.Equal(t, ptr("(CONT'D)"), put.JSON200.Extension)
+	require.Equal(t, new("(CONT'D)"), put.JSON200.Extension)
 	require.True(t, put.JSON200.Lyric)
 	require.False(t, put.JSON200.Dual || put.JSON200.ContinuesDialogue || put.JSON200.Forced)
-	put, err = e.c.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "Ay me!"})
+	put, err = e.Characters.ReplaceSpokenWordWithResponse(bg, w.DialogueId, nil, charactersapi.SpokenWordReplaceRequest{Text: "Ay me!"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, put.StatusCode(), string(put.Body))
 	require.Nil(t, put.JSON200.Parenthetical)
@@ -181,20 +181,20 @@ func TestSpokenWordScreenplayFields(t *testing.T) {
 		"dual string":         `{"scriptId":` + strconv.FormatInt(verona, 10) + `,"text":"x","dual":"true"}`,
 		"lyric null":          `{"scriptId":` + strconv.FormatInt(verona, 10) + `,"text":"x","lyric":null}`,
 	} {
-		resp, err := e.c.CreateSpokenWordWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
+		resp, err := e.Characters.CreateSpokenWordWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), name)
 		require.Equal(t, "VALIDATION_FAILED", resp.JSON400.ErrorCode, name)
 	}
-	badPut, err := e.c.ReplaceSpokenWordWithBodyWithResponse(bg, w.DialogueId, nil, "application/json",
+	badPut, err := e.Characters.ReplaceSpokenWordWithBodyWithResponse(bg, w.DialogueId, nil, "application/json",
 		strings.NewReader(`{"text":"x","extension":"`+strings.Repeat("x", 101)+`"}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, badPut.StatusCode())
-	badPatch, err := e.c.UpdateSpokenWordWithBodyWithResponse(bg, w.DialogueId, nil, "application/json", strings.NewReader(`{"continuesDialogue":"no"}`))
+	badPatch, err := e.Characters.UpdateSpokenWordWithBodyWithResponse(bg, w.DialogueId, nil, "application/json", strings.NewReader(`{"continuesDialogue":"no"}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, badPatch.StatusCode())
 	require.Equal(t, 2, e.rows(t, "spoken_words"))
-	after, err := e.c.GetSpokenWordWithResponse(bg, w.DialogueId)
+	after, err := e.Characters.GetSpokenWordWithResponse(bg, w.DialogueId)
 	require.NoError(t, err)
 	require.Equal(t, *put.JSON200, *after.JSON200)
 }

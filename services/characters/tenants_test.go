@@ -15,8 +15,6 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
-	"github.com/fountainai/fountainai/gen/sequenceapi"
-	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/app"
 	"github.com/fountainai/fountainai/internal/auth"
@@ -53,15 +51,10 @@ func newTenantEnv(t *testing.T) tenantEnv {
 	require.NoError(t, err)
 	hc := &http.Client{Transport: inProcessPeers{h}}
 	const base = "http://in-process"
-	var c peerclient.Set
-	c.Sequence, err = sequenceapi.NewClientWithResponses(base, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Scripts, err = scriptsapi.NewClientWithResponses(base, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	c.Sessions, err = sessionsapi.NewClientWithResponses(base, sessionsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	c := apitest.NewClients(t, base, hc)
+	peers := peerclient.Set{Sequence: c.Sequence, Scripts: c.Scripts, Sessions: c.Sessions}
 	return tenantEnv{
-		srv:     characters.NewServer(pool, logger, dbx.NewCallSlots(pool), write.New(context.Background(), pool), c),
+		srv:     characters.NewServer(pool, logger, dbx.NewCallSlots(pool), write.New(context.Background(), pool), peers),
 		scripts: c.Scripts,
 	}
 }
@@ -145,7 +138,7 @@ func TestTenantsSeeOnlyTheirOwnCharacters(t *testing.T) {
 		ctx  context.Context
 		want []int64
 	}{{a, []int64{romeoA.CharacterId}}, {b, []int64{romeoB.CharacterId}}} {
-		resp, err := e.srv.ListCharacters(tc.ctx, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Name: ptr("romeo")}})
+		resp, err := e.srv.ListCharacters(tc.ctx, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Name: new("romeo")}})
 		page := want[charactersapi.CharacterList](t, http.StatusOK, resp, err)
 		require.EqualValues(t, 1, page.TotalCount)
 		require.Equal(t, tc.want, ids(page.Items, func(c charactersapi.Character) int64 { return c.CharacterId }))
@@ -158,7 +151,7 @@ func TestTenantsSeeOnlyTheirOwnCharacters(t *testing.T) {
 	page := want[charactersapi.CharacterList](t, http.StatusOK, resp, err)
 	require.EqualValues(t, 1, page.TotalCount)
 	require.Equal(t, []int64{romeoB.CharacterId}, ids(page.Items, func(c charactersapi.Character) int64 { return c.CharacterId }))
-	resp, err = e.srv.ListCharacters(a, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Limit: ptr(1), Offset: ptr(int64(1))}})
+	resp, err = e.srv.ListCharacters(a, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{Limit: new(1), Offset: new(int64(1))}})
 	page = want[charactersapi.CharacterList](t, http.StatusOK, resp, err)
 	require.EqualValues(t, 2, page.TotalCount)
 	require.Equal(t, []int64{juliet.CharacterId}, ids(page.Items, func(c charactersapi.Character) int64 { return c.CharacterId }))
@@ -176,15 +169,15 @@ func TestTenantsSeeOnlyTheirOwnCharacters(t *testing.T) {
 		Body: &charactersapi.CharacterReplaceRequest{Name: "MERCUTIO", Description: "Taken."}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, put, err)
 	put, err = e.srv.ReplaceCharacter(b, charactersapi.ReplaceCharacterRequestObject{CharacterId: id,
-		Params: charactersapi.ReplaceCharacterParams{IfMatch: ptr(`"1"`)},
+		Params: charactersapi.ReplaceCharacterParams{IfMatch: new(`"1"`)},
 		Body:   &charactersapi.CharacterReplaceRequest{Name: "MERCUTIO", Description: "Taken."}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, put, err)
 	patch, err := e.srv.UpdateCharacter(b, charactersapi.UpdateCharacterRequestObject{CharacterId: id,
-		Body: &charactersapi.CharacterUpdateRequest{Name: ptr("MERCUTIO")}})
+		Body: &charactersapi.CharacterUpdateRequest{Name: new("MERCUTIO")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patch, err)
 	for _, cascade := range []bool{false, true} {
 		del, err := e.srv.DeleteCharacter(b, charactersapi.DeleteCharacterRequestObject{CharacterId: id,
-			Params: charactersapi.DeleteCharacterParams{Cascade: ptr(cascade)}})
+			Params: charactersapi.DeleteCharacterParams{Cascade: new(cascade)}})
 		want[charactersapi.ErrorResponse](t, http.StatusNotFound, del, err)
 	}
 	get, err = e.srv.GetCharacter(a, charactersapi.GetCharacterRequestObject{CharacterId: id})
@@ -223,15 +216,15 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 		Body: &charactersapi.ActionReplaceRequest{Description: "Exits."}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, put, err)
 	patch, err := e.srv.UpdateAction(b, charactersapi.UpdateActionRequestObject{ActionId: enters.ActionId,
-		Params: charactersapi.UpdateActionParams{IfMatch: ptr(`"1"`)}, Body: &charactersapi.ActionUpdateRequest{Description: ptr("Exits.")}})
+		Params: charactersapi.UpdateActionParams{IfMatch: new(`"1"`)}, Body: &charactersapi.ActionUpdateRequest{Description: new("Exits.")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patch, err)
 	del, err := e.srv.DeleteAction(b, charactersapi.DeleteActionRequestObject{ActionId: enters.ActionId,
-		Params: charactersapi.DeleteActionParams{Cascade: ptr(true)}})
+		Params: charactersapi.DeleteActionParams{Cascade: new(true)}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, del, err)
 	getLine, err := e.srv.GetSpokenWord(b, charactersapi.GetSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, getLine, err)
 	patchLine, err := e.srv.UpdateSpokenWord(b, charactersapi.UpdateSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId,
-		Body: &charactersapi.SpokenWordUpdateRequest{Text: ptr("O happy dagger!")}})
+		Body: &charactersapi.SpokenWordUpdateRequest{Text: new("O happy dagger!")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patchLine, err)
 	delLine, err := e.srv.DeleteSpokenWord(b, charactersapi.DeleteSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, delLine, err)
@@ -288,7 +281,7 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 
 	// Deleting a character with cascade deletes the caller's lines of it, nobody else's.
 	delChar, err := e.srv.DeleteCharacter(b, charactersapi.DeleteCharacterRequestObject{CharacterId: balthasar.CharacterId,
-		Params: charactersapi.DeleteCharacterParams{Cascade: ptr(true)}})
+		Params: charactersapi.DeleteCharacterParams{Cascade: new(true)}})
 	want[struct{}](t, http.StatusNoContent, delChar, err)
 	list, err = e.srv.ListActions(a, charactersapi.ListActionsRequestObject{})
 	require.Equal(t, []int64{enters.ActionId}, actionIDs(want[charactersapi.ActionList](t, http.StatusOK, list, err)))
@@ -316,7 +309,7 @@ func TestTenantsSeeOnlyTheirOwnParaphrases(t *testing.T) {
 	get, err := e.srv.GetCharacterParaphrase(b, charactersapi.GetCharacterParaphraseRequestObject{CharacterId: romeo.CharacterId, ParaphraseId: p.ParaphraseId})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, get, err)
 	patch, err := e.srv.PatchCharacterParaphrase(b, charactersapi.PatchCharacterParaphraseRequestObject{CharacterId: romeo.CharacterId,
-		ParaphraseId: p.ParaphraseId, Body: &charactersapi.ParaphrasePatchRequest{Text: ptr("Taken.")}})
+		ParaphraseId: p.ParaphraseId, Body: &charactersapi.ParaphrasePatchRequest{Text: new("Taken.")}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patch, err)
 	only, err := e.srv.UpdateCharacterParaphrases(b, charactersapi.UpdateCharacterParaphrasesRequestObject{CharacterId: romeo.CharacterId,
 		Body: &charactersapi.ParaphraseUpdateRequest{Text: "Taken."}})
@@ -342,33 +335,25 @@ func ids[T any](items []T, id func(T) int64) []int64 {
 // credentials, the middleware, the spec's answers.
 func TestTenantsOverHTTP(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, allServices(false)...)
+	shared := newEnv(t, false)
 	client := func(tenant string) env {
-		hc := apitest.ClientAs(t, tenant, auth.Writer, allServices(false)...)
-		e := env{pool: pool, url: srv.URL}
-		var err error
-		e.c, err = charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
-		require.NoError(t, err)
-		e.scripts, err = scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(hc))
-		require.NoError(t, err)
-		return e
+		return env{apitest.Env{Clients: shared.As(t, tenant, auth.Writer), Pool: shared.Pool}}
 	}
 	a, b := client("a"), client("b")
 	romeoA, romeoB := a.character(t, "ROMEO"), b.character(t, "ROMEO")
 	scriptB := b.script(t, "Mantua")
 	enters := a.action(t, charactersapi.ActionCreateRequest{ScriptId: a.script(t, "Verona"), CharacterId: &romeoA.CharacterId, Description: "Enters."})
 
-	got, err := b.c.GetCharacterWithResponse(bg, romeoA.CharacterId)
+	got, err := b.Characters.GetCharacterWithResponse(bg, romeoA.CharacterId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, got.StatusCode())
-	patch, err := b.c.UpdateCharacterWithResponse(bg, romeoA.CharacterId, nil, charactersapi.CharacterUpdateRequest{Name: ptr("MERCUTIO")})
+	patch, err := b.Characters.UpdateCharacterWithResponse(bg, romeoA.CharacterId, nil, charactersapi.CharacterUpdateRequest{Name: new("MERCUTIO")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patch.StatusCode())
-	del, err := b.c.DeleteActionWithResponse(bg, enters.ActionId, nil)
+	del, err := b.Characters.DeleteActionWithResponse(bg, enters.ActionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, del.StatusCode())
-	stolen, err := b.c.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: scriptB, CharacterId: &romeoA.CharacterId, Description: "Stolen."})
+	stolen, err := b.Characters.CreateActionWithResponse(bg, nil, charactersapi.ActionCreateRequest{ScriptId: scriptB, CharacterId: &romeoA.CharacterId, Description: "Stolen."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, stolen.StatusCode(), string(stolen.Body))
 	require.Equal(t, "CHARACTER_NOT_FOUND", stolen.JSON422.ErrorCode)
@@ -377,17 +362,17 @@ func TestTenantsOverHTTP(t *testing.T) {
 		e    env
 		want int64
 	}{{a, romeoA.CharacterId}, {b, romeoB.CharacterId}} {
-		list, err := tc.e.c.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Name: ptr("ROMEO")})
+		list, err := tc.e.Characters.ListCharactersWithResponse(bg, &charactersapi.ListCharactersParams{Name: new("ROMEO")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, list.StatusCode())
 		require.EqualValues(t, 1, list.JSON200.TotalCount)
 		require.Equal(t, tc.want, list.JSON200.Items[0].CharacterId)
 	}
-	lines, err := b.c.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{})
+	lines, err := b.Characters.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, lines.StatusCode())
 	require.Empty(t, lines.JSON200.Items)
-	mine, err := a.c.GetActionWithResponse(bg, enters.ActionId)
+	mine, err := a.Characters.GetActionWithResponse(bg, enters.ActionId)
 	require.NoError(t, err)
 	require.Equal(t, enters, *mine.JSON200, "unchanged")
 }

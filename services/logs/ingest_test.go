@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestIngestOneEntryAndABatch(t *testing.T) {
@@ -22,10 +23,10 @@ func TestIngestOneEntryAndABatch(t *testing.T) {
 
 	var one logsapi.LogIngestRequest
 	require.NoError(t, one.FromLogEntryInput(logsapi.LogEntryInput{
-		Timestamp: t0, Service: "scripts", OperationId: ptr("getScript"), Endpoint: "/scripts/1", Method: "GET",
+		Timestamp: t0, Service: "scripts", OperationId: new("getScript"), Endpoint: "/scripts/1", Method: "GET",
 		StatusCode: 200, ResponseTimeMs: 1.84, Message: "GET /scripts/1 200 getScript", RequestId: "6f1c2a0e9b8d4c3a",
 	}))
-	resp, err := s.c.IngestLogsWithResponse(ctx, nil, one)
+	resp, err := s.Logs.IngestLogsWithResponse(ctx, nil, one)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, 1, resp.JSON201.Accepted)
@@ -34,7 +35,7 @@ func TestIngestOneEntryAndABatch(t *testing.T) {
 		entry(t0.Add(time.Second), "sequence", "PUT", "/sequence/reorder", 400, "r-400"),
 		entry(t0.Add(2*time.Second), "sessions", "POST", "/sessions", 503, "r-503"),
 		logsapi.LogEntryInput{Timestamp: t0.Add(3 * time.Second), Service: "stories", Method: "GET", Endpoint: "/stories",
-			StatusCode: 200, ResponseTimeMs: 12, Message: "slow story", RequestId: "r-debug", Level: ptr(logsapi.Debug)},
+			StatusCode: 200, ResponseTimeMs: 12, Message: "slow story", RequestId: "r-debug", Level: new(logsapi.Debug)},
 	)
 
 	page := s.list(t, logsapi.ListLogsParams{})
@@ -101,7 +102,7 @@ func TestIngestRefusesMalformedBatchesWhole(t *testing.T) {
 	} {
 		status, body := s.post(t, "/logs", "application/json", tc.body)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", name, body)
-		require.Equal(t, tc.code, errorCode(t, body), name)
+		require.Equal(t, tc.code, apitest.ErrorCode(t, body), name)
 		var e logsapi.ErrorResponse
 		require.NoError(t, json.Unmarshal(body, &e))
 		require.Contains(t, *e.Details, tc.detail, "%s: the details say what is wrong", name)
@@ -119,7 +120,7 @@ func TestIngestRefusesMalformedBatchesWhole(t *testing.T) {
 	}
 	status, body = s.post(t, "/logs", "application/json", "["+strings.Join(big, ",")+"]")
 	require.Equal(t, http.StatusRequestEntityTooLarge, status, string(body))
-	require.Equal(t, "PAYLOAD_TOO_LARGE", errorCode(t, body))
+	require.Equal(t, "PAYLOAD_TOO_LARGE", apitest.ErrorCode(t, body))
 	require.Zero(t, s.stored(t))
 
 	status, body = s.post(t, "/logs", "application/json", "["+good+","+good+"]")
@@ -157,9 +158,9 @@ func TestIngestWithIdempotencyKeyStoresOnce(t *testing.T) {
 		entry(time.Now(), "scripts", "GET", "/scripts", 200, "a"),
 		entry(time.Now(), "scripts", "GET", "/scripts", 200, "b"),
 	}))
-	params := &logsapi.IngestLogsParams{IdempotencyKey: ptr("batch-1")}
+	params := &logsapi.IngestLogsParams{IdempotencyKey: new("batch-1")}
 	for i := range 3 {
-		resp, err := s.c.IngestLogsWithResponse(context.Background(), params, body)
+		resp, err := s.Logs.IngestLogsWithResponse(context.Background(), params, body)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, resp.StatusCode(), fmt.Sprint(i, string(resp.Body)))
 	}

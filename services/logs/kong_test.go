@@ -12,6 +12,7 @@ import (
 
 	"github.com/fountainai/fountainai/api"
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 // kongExample is the spec's example of one Kong 3.x http-log object: a GET through Kong to the
@@ -151,7 +152,7 @@ func TestIngestKongRefusesMalformedObjectsWhole(t *testing.T) {
 	} {
 		status, resp := s.post(t, "/logs/kong", "application/json", body)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", name, resp)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(t, resp), name)
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, resp), name)
 	}
 	require.Zero(t, s.stored(t), "nothing of a refused batch is stored")
 }

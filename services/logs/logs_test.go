@@ -2,14 +2,10 @@ package logs_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
@@ -20,56 +16,33 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func ptr[T any](v T) *T { return &v }
-
 // logsService is the Logging Service alone on its own database; it needs no other service.
-type logsService struct {
-	url  string
-	pool *pgxpool.Pool
-	http *http.Client
-	c    *logsapi.ClientWithResponses
-}
+type logsService struct{ apitest.Env }
 
 func newLogsService(t *testing.T) logsService {
 	t.Helper()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, logs.Service())
-	hc := apitest.Client(t, logs.Service())
-	c, err := logsapi.NewClientWithResponses(srv.URL, logsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	return logsService{url: srv.URL, pool: pool, http: hc, c: c}
+	return logsService{apitest.NewEnv(t, logs.Service())}
 }
 
 // post sends body as it is (for bodies the generated client cannot produce) and returns the status
 // and the response body.
 func (s logsService) post(t *testing.T, path, contentType, body string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", contentType)
-	resp, err := s.http.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, b
+	status, _, b := s.Do(t, http.MethodPost, path, body, "Content-Type", contentType)
+	return status, b
 }
 
 func (s logsService) get(t *testing.T, path string) (int, []byte) {
 	t.Helper()
-	resp, err := s.http.Get(s.url + path)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, b
+	status, _, b := s.Do(t, http.MethodGet, path, "")
+	return status, b
 }
 
 func (s logsService) ingest(t *testing.T, entries ...logsapi.LogEntryInput) {
 	t.Helper()
 	var body logsapi.LogIngestRequest
 	require.NoError(t, body.FromLogEntryBatch(entries))
-	resp, err := s.c.IngestLogsWithResponse(context.Background(), nil, body)
+	resp, err := s.Logs.IngestLogsWithResponse(context.Background(), nil, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, len(entries), resp.JSON201.Accepted)
@@ -77,7 +50,7 @@ func (s logsService) ingest(t *testing.T, entries ...logsapi.LogEntryInput) {
 
 func (s logsService) list(t *testing.T, params logsapi.ListLogsParams) logsapi.LogPage {
 	t.Helper()
-	resp, err := s.c.ListLogsWithResponse(context.Background(), &params)
+	resp, err := s.Logs.ListLogsWithResponse(context.Background(), &params)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return *resp.JSON200
@@ -87,15 +60,8 @@ func (s logsService) list(t *testing.T, params logsapi.ListLogsParams) logsapi.L
 func (s logsService) stored(t *testing.T) int {
 	t.Helper()
 	var n int
-	require.NoError(t, s.pool.QueryRow(context.Background(), "SELECT count(*) FROM logs.entries").Scan(&n))
+	require.NoError(t, s.Pool.QueryRow(context.Background(), "SELECT count(*) FROM logs.entries").Scan(&n))
 	return n
-}
-
-func errorCode(t *testing.T, body []byte) string {
-	t.Helper()
-	var e logsapi.ErrorResponse
-	require.NoError(t, json.Unmarshal(body, &e), string(body))
-	return e.ErrorCode
 }
 
 // entry is a well-formed service entry at ts.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func TestListFilters(t *testing.T) {
@@ -31,22 +32,22 @@ func TestListFilters(t *testing.T) {
 		want   []string
 	}{
 		"none":               {logsapi.ListLogsParams{}, []string{"a", "f", "e", "d", "c", "b", "a"}},
-		"service":            {logsapi.ListLogsParams{Service: ptr("sessions")}, []string{"f", "e"}},
-		"status range":       {logsapi.ListLogsParams{StatusMin: ptr(400), StatusMax: ptr(499)}, []string{"d", "c"}},
-		"status from":        {logsapi.ListLogsParams{StatusMin: ptr(500)}, []string{"f", "e"}},
-		"status up to":       {logsapi.ListLogsParams{StatusMax: ptr(201)}, []string{"a", "b", "a"}},
-		"method":             {logsapi.ListLogsParams{Method: ptr("POST")}, []string{"e", "b"}},
-		"path prefix":        {logsapi.ListLogsParams{PathPrefix: ptr("/scripts/")}, []string{"c", "a"}},
-		"path prefix, bare":  {logsapi.ListLogsParams{PathPrefix: ptr("/scripts")}, []string{"a", "c", "b", "a"}},
-		"path prefix, %_":    {logsapi.ListLogsParams{PathPrefix: ptr("/s%")}, []string{}},
-		"request id":         {logsapi.ListLogsParams{RequestId: ptr("a")}, []string{"a", "a"}},
-		"since, inclusive":   {logsapi.ListLogsParams{Since: ptr(t0.Add(5 * time.Minute))}, []string{"a", "f"}},
-		"until, exclusive":   {logsapi.ListLogsParams{Until: ptr(t0.Add(2 * time.Minute))}, []string{"b", "a"}},
-		"window":             {logsapi.ListLogsParams{Since: ptr(t0.Add(time.Minute)), Until: ptr(t0.Add(3 * time.Minute))}, []string{"c", "b"}},
-		"empty window":       {logsapi.ListLogsParams{Since: ptr(t0), Until: ptr(t0)}, []string{}},
-		"all together":       {logsapi.ListLogsParams{Service: ptr("scripts"), Method: ptr("GET"), StatusMin: ptr(200), StatusMax: ptr(299), PathPrefix: ptr("/scripts/"), Since: ptr(t0)}, []string{"a"}},
-		"nothing matches":    {logsapi.ListLogsParams{Service: ptr("characters")}, []string{}},
-		"equal status range": {logsapi.ListLogsParams{StatusMin: ptr(503), StatusMax: ptr(503)}, []string{"e"}},
+		"service":            {logsapi.ListLogsParams{Service: new("sessions")}, []string{"f", "e"}},
+		"status range":       {logsapi.ListLogsParams{StatusMin: new(400), StatusMax: new(499)}, []string{"d", "c"}},
+		"status from":        {logsapi.ListLogsParams{StatusMin: new(500)}, []string{"f", "e"}},
+		"status up to":       {logsapi.ListLogsParams{StatusMax: new(201)}, []string{"a", "b", "a"}},
+		"method":             {logsapi.ListLogsParams{Method: new("POST")}, []string{"e", "b"}},
+		"path prefix":        {logsapi.ListLogsParams{PathPrefix: new("/scripts/")}, []string{"c", "a"}},
+		"path prefix, bare":  {logsapi.ListLogsParams{PathPrefix: new("/scripts")}, []string{"a", "c", "b", "a"}},
+		"path prefix, %_":    {logsapi.ListLogsParams{PathPrefix: new("/s%")}, []string{}},
+		"request id":         {logsapi.ListLogsParams{RequestId: new("a")}, []string{"a", "a"}},
+		"since, inclusive":   {logsapi.ListLogsParams{Since: new(t0.Add(5 * time.Minute))}, []string{"a", "f"}},
+		"until, exclusive":   {logsapi.ListLogsParams{Until: new(t0.Add(2 * time.Minute))}, []string{"b", "a"}},
+		"window":             {logsapi.ListLogsParams{Since: new(t0.Add(time.Minute)), Until: new(t0.Add(3 * time.Minute))}, []string{"c", "b"}},
+		"empty window":       {logsapi.ListLogsParams{Since: new(t0), Until: new(t0)}, []string{}},
+		"all together":       {logsapi.ListLogsParams{Service: new("scripts"), Method: new("GET"), StatusMin: new(200), StatusMax: new(299), PathPrefix: new("/scripts/"), Since: new(t0)}, []string{"a"}},
+		"nothing matches":    {logsapi.ListLogsParams{Service: new("characters")}, []string{}},
+		"equal status range": {logsapi.ListLogsParams{StatusMin: new(503), StatusMax: new(503)}, []string{"e"}},
 	} {
 		require.Equal(t, tc.want, requestIDs(s.list(t, tc.params)), name)
 	}
@@ -74,7 +75,7 @@ func TestListRefusesBadParameters(t *testing.T) {
 	} {
 		status, body := s.get(t, tc.path)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", name, body)
-		require.Equal(t, tc.code, errorCode(t, body), name)
+		require.Equal(t, tc.code, apitest.ErrorCode(t, body), name)
 	}
 }
 
@@ -90,11 +91,11 @@ func TestListPagesThroughEverythingOnce(t *testing.T) {
 		batch = append(batch, entry(t0.Add(time.Duration(i/3)*time.Millisecond), "scripts", "GET", "/scripts", 200, fmt.Sprint(i)))
 	}
 	s.ingest(t, batch...)
-	want := ids(s.list(t, logsapi.ListLogsParams{Limit: ptr(1000)}))
+	want := ids(s.list(t, logsapi.ListLogsParams{Limit: new(1000)}))
 	require.Len(t, want, 53)
 
 	var got []int64
-	params := logsapi.ListLogsParams{Limit: ptr(7)}
+	params := logsapi.ListLogsParams{Limit: new(7)}
 	for pages := 0; ; pages++ {
 		require.Less(t, pages, 10)
 		page := s.list(t, params)
@@ -140,17 +141,17 @@ func TestSearch(t *testing.T) {
 		"no words at all":       {"!!!", []string{}},
 		"unbalanced web syntax": {`"scripts`, []string{"2f6946328ffc4946b8c9120704a4a155", "b", "a"}},
 	} {
-		resp, err := s.c.SearchLogsWithResponse(context.Background(), &logsapi.SearchLogsParams{Query: tc.query})
+		resp, err := s.Logs.SearchLogsWithResponse(context.Background(), &logsapi.SearchLogsParams{Query: tc.query})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), "%s: %s", name, resp.Body)
 		require.Equal(t, tc.want, requestIDs(*resp.JSON200), name)
 	}
 
 	// A window and paging, as on GET /logs.
-	params := &logsapi.SearchLogsParams{Query: "scripts", Since: ptr(t0), Until: ptr(t0.Add(time.Hour)), Limit: ptr(1)}
+	params := &logsapi.SearchLogsParams{Query: "scripts", Since: new(t0), Until: new(t0.Add(time.Hour)), Limit: new(1)}
 	var got []string
 	for {
-		resp, err := s.c.SearchLogsWithResponse(context.Background(), params)
+		resp, err := s.Logs.SearchLogsWithResponse(context.Background(), params)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		got = append(got, requestIDs(*resp.JSON200)...)
@@ -182,7 +183,7 @@ func TestReadsWhileIngesting(t *testing.T) {
 	for range 2 {
 		wg.Go(func() {
 			for range 20 {
-				page := s.list(t, logsapi.ListLogsParams{Limit: ptr(1000)})
+				page := s.list(t, logsapi.ListLogsParams{Limit: new(1000)})
 				count := map[string]int{}
 				for _, id := range requestIDs(page) {
 					count[id]++

@@ -22,7 +22,7 @@ const day = 24 * time.Hour
 func (s logsService) partitionOf(t *testing.T, requestID string) string {
 	t.Helper()
 	var name string
-	err := s.pool.QueryRow(context.Background(),
+	err := s.Pool.QueryRow(context.Background(),
 		"SELECT coalesce((SELECT tableoid::regclass::text FROM logs.entries WHERE request_id = $1), '')", requestID).Scan(&name)
 	require.NoError(t, err)
 	return name
@@ -30,7 +30,7 @@ func (s logsService) partitionOf(t *testing.T, requestID string) string {
 
 func (s logsService) partitions(t *testing.T) []string {
 	t.Helper()
-	rows, err := s.pool.Query(context.Background(),
+	rows, err := s.Pool.Query(context.Background(),
 		"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'logs.entries'::regclass ORDER BY 1")
 	require.NoError(t, err)
 	var names []string
@@ -61,7 +61,7 @@ func TestRetentionKeepsDaysAndDropsExpiredOnes(t *testing.T) {
 	)
 	require.Equal(t, "logs.entries_default", s.partitionOf(t, "today"))
 
-	r := logs.NewRetention(s.pool, 2*day, quiet())
+	r := logs.NewRetention(s.Pool, 2*day, quiet())
 	p, err := r.Pass(ctx, now)
 	require.NoError(t, err)
 	require.False(t, p.Skipped)
@@ -105,7 +105,7 @@ func TestRetentionRunsBesideIngest(t *testing.T) {
 	s := newLogsService(t)
 	ctx := context.Background()
 	now := time.Now()
-	r := logs.NewRetention(s.pool, 2*day, quiet())
+	r := logs.NewRetention(s.Pool, 2*day, quiet())
 	// Partitions for a week ago (they expire below), none yet for today.
 	_, err := r.Pass(ctx, now.Add(-5*day))
 	require.NoError(t, err)
@@ -136,7 +136,7 @@ func TestRetentionRunsBesideIngest(t *testing.T) {
 	}
 	wg.Go(func() {
 		for !done.Load() {
-			s.list(t, logsapi.ListLogsParams{Limit: ptr(50)})
+			s.list(t, logsapi.ListLogsParams{Limit: new(50)})
 		}
 	})
 	var dropped, created []string
@@ -156,7 +156,7 @@ func TestRetentionRunsBesideIngest(t *testing.T) {
 	require.Len(t, created, 5, "today's partition among them, created while entries for it arrived")
 	require.Len(t, dropped, 5, "the week-old days")
 	var kept, expired int64
-	require.NoError(t, s.pool.QueryRow(ctx, "SELECT count(*) FILTER (WHERE ts >= $1), count(*) FILTER (WHERE ts < $1) FROM logs.entries",
+	require.NoError(t, s.Pool.QueryRow(ctx, "SELECT count(*) FILTER (WHERE ts >= $1), count(*) FILTER (WHERE ts < $1) FROM logs.entries",
 		time.Now().Add(-2*day)).Scan(&kept, &expired))
 	require.Equal(t, ingested.Load(), kept, "every entry within the retention period is kept")
 	require.Zero(t, expired, "and none older")
@@ -172,12 +172,12 @@ func TestRetentionGivesWayToLongReads(t *testing.T) {
 	s := newLogsService(t)
 	ctx := context.Background()
 	now := time.Date(2030, 6, 15, 12, 0, 0, 0, time.UTC)
-	r := logs.NewRetention(s.pool, 2*day, quiet())
+	r := logs.NewRetention(s.Pool, 2*day, quiet())
 	_, err := r.Pass(ctx, now)
 	require.NoError(t, err)
 
 	// A long read holds logs.entries and all its partitions.
-	reader, err := s.pool.Begin(ctx)
+	reader, err := s.Pool.Begin(ctx)
 	require.NoError(t, err)
 	// Released even when the test fails, or closing the pool would wait for it.
 	t.Cleanup(func() { _ = reader.Rollback(context.Background()) })
@@ -223,7 +223,7 @@ func TestRetentionPassesExcludeEachOther(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			p, err := logs.NewRetention(s.pool, 2*day, quiet()).Pass(ctx, now)
+			p, err := logs.NewRetention(s.Pool, 2*day, quiet()).Pass(ctx, now)
 			require.NoError(t, err)
 			results <- p
 		})
@@ -268,7 +268,7 @@ func TestMovedEntriesStayVisible(t *testing.T) {
 		wg.Go(func() {
 			for !done.Load() {
 				var n int
-				if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM logs.entries").Scan(&n); err != nil {
+				if err := s.Pool.QueryRow(ctx, "SELECT count(*) FROM logs.entries").Scan(&n); err != nil {
 					t.Error(err)
 					return
 				}
@@ -280,7 +280,7 @@ func TestMovedEntriesStayVisible(t *testing.T) {
 			}
 		})
 	}
-	r := logs.NewRetention(s.pool, 40*day, quiet()) // longer than the test spans: nothing expires
+	r := logs.NewRetention(s.Pool, 40*day, quiet()) // longer than the test spans: nothing expires
 	for d := range days + 1 {
 		_, err := r.Pass(ctx, start.Add(time.Duration(d)*day))
 		require.NoError(t, err)

@@ -32,7 +32,7 @@ func TestConcurrentIngestStoresEveryEntryOnce(t *testing.T) {
 				case 0: // one entry
 					var body logsapi.LogIngestRequest
 					_ = body.FromLogEntryInput(entry(now, "scripts", "GET", "/scripts", 200, id))
-					resp, err := s.c.IngestLogsWithResponse(context.Background(), nil, body)
+					resp, err := s.Logs.IngestLogsWithResponse(context.Background(), nil, body)
 					if err != nil || resp.StatusCode() != http.StatusCreated || resp.JSON201.Accepted != 1 {
 						errs <- fmt.Errorf("%s: %v %s", id, err, resp.Body)
 					}
@@ -43,7 +43,7 @@ func TestConcurrentIngestStoresEveryEntryOnce(t *testing.T) {
 					}
 					var body logsapi.LogIngestRequest
 					_ = body.FromLogEntryBatch(batch)
-					resp, err := s.c.IngestLogsWithResponse(context.Background(), nil, body)
+					resp, err := s.Logs.IngestLogsWithResponse(context.Background(), nil, body)
 					if err != nil || resp.StatusCode() != http.StatusCreated || resp.JSON201.Accepted != 20 {
 						errs <- fmt.Errorf("%s: %v %s", id, err, resp.Body)
 					}
@@ -69,7 +69,7 @@ func TestConcurrentIngestStoresEveryEntryOnce(t *testing.T) {
 	perKind := clients / 3 * rounds
 	require.Equal(t, perKind*(1+20+5), s.stored(t))
 	var maxPerRequest, requests int
-	require.NoError(t, s.pool.QueryRow(context.Background(),
+	require.NoError(t, s.Pool.QueryRow(context.Background(),
 		`SELECT max(n), count(*) FROM (SELECT count(*) AS n FROM logs.entries GROUP BY request_id) c`).Scan(&maxPerRequest, &requests))
 	require.Equal(t, 3*perKind, requests, "every request id stored")
 	require.Equal(t, 20, maxPerRequest, "no entry stored twice")

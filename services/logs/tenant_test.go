@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
-	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/services/logs"
 )
@@ -20,9 +19,7 @@ import (
 // the role admin.
 func (s logsService) readerOf(t *testing.T, tenant string) *logsapi.ClientWithResponses {
 	t.Helper()
-	c, err := logsapi.NewClientWithResponses(s.url, logsapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Admin, logs.Service())))
-	require.NoError(t, err)
-	return c
+	return s.As(t, tenant, auth.Admin).Logs
 }
 
 func listAs(t *testing.T, c *logsapi.ClientWithResponses, params logsapi.ListLogsParams) logsapi.LogPage {
@@ -66,7 +63,7 @@ func TestLogsTenantIsolation(t *testing.T) {
 	anonymous := entry(t0.Add(2*time.Second), "scripts", "GET", "/scripts/1", 401, "shared-id")
 	anonymous.Message = "anonymous GET /scripts/1"
 	blank := entry(t0.Add(5*time.Second), "scripts", "GET", "/scripts/2", 401, "blank-id")
-	blank.Message, blank.Tenant, blank.Subject = "blank GET /scripts/2", ptr(""), ptr("")
+	blank.Message, blank.Tenant, blank.Subject = "blank GET /scripts/2", new(""), new("")
 	s.ingest(t,
 		of(entry(t0, "scripts", "GET", "/scripts/1", 200, "shared-id"), "a", "alice"),
 		of(entry(t0.Add(time.Second), "scripts", "GET", "/scripts/1", 200, "shared-id"), "b", "bob"),
@@ -94,11 +91,11 @@ func TestLogsTenantIsolation(t *testing.T) {
 	require.Equal(t, auth.DefaultTenant, *po.Items[1].Tenant)
 
 	// Filters keep to the tenant: the request id all three share, the service, the status range.
-	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{RequestId: ptr("shared-id")})))
-	require.Equal(t, []string{"anonymous GET /scripts/1"}, messages(listAs(t, operator, logsapi.ListLogsParams{RequestId: ptr("shared-id")})))
-	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{Service: ptr("scripts")})))
-	require.Equal(t, []string{"b GET /scripts/1"}, messages(listAs(t, b, logsapi.ListLogsParams{Service: ptr("scripts"), StatusMax: ptr(299)})))
-	require.Empty(t, listAs(t, b, logsapi.ListLogsParams{Service: ptr("characters")}).Items)
+	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{RequestId: new("shared-id")})))
+	require.Equal(t, []string{"anonymous GET /scripts/1"}, messages(listAs(t, operator, logsapi.ListLogsParams{RequestId: new("shared-id")})))
+	require.Equal(t, []string{"a GET /scripts/1"}, messages(listAs(t, a, logsapi.ListLogsParams{Service: new("scripts")})))
+	require.Equal(t, []string{"b GET /scripts/1"}, messages(listAs(t, b, logsapi.ListLogsParams{Service: new("scripts"), StatusMax: new(299)})))
+	require.Empty(t, listAs(t, b, logsapi.ListLogsParams{Service: new("characters")}).Items)
 
 	// Search too.
 	require.Equal(t, []string{"a GET /scripts/1"}, messages(searchAs(t, a, "/scripts/1")))
@@ -106,10 +103,10 @@ func TestLogsTenantIsolation(t *testing.T) {
 	require.Empty(t, searchAs(t, b, "characters").Items)
 
 	// Pages: a's second page is a's older entry, and the last.
-	first := listAs(t, a, logsapi.ListLogsParams{Limit: ptr(1)})
+	first := listAs(t, a, logsapi.ListLogsParams{Limit: new(1)})
 	require.Equal(t, []string{"a POST /characters"}, messages(first))
 	require.NotNil(t, first.NextCursor)
-	second := listAs(t, a, logsapi.ListLogsParams{Limit: ptr(1), Cursor: first.NextCursor})
+	second := listAs(t, a, logsapi.ListLogsParams{Limit: new(1), Cursor: first.NextCursor})
 	require.Equal(t, []string{"a GET /scripts/1"}, messages(second))
 	require.Nil(t, second.NextCursor)
 	// A cursor read by another tenant continues that tenant's list only.
@@ -151,7 +148,7 @@ func TestIngestKongTenantAndRedaction(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, string(body))
 
 	var stored []string
-	rows, err := s.pool.Query(context.Background(), "SELECT raw::text FROM logs.entries")
+	rows, err := s.Pool.Query(context.Background(), "SELECT raw::text FROM logs.entries")
 	require.NoError(t, err)
 	for rows.Next() {
 		var raw string
@@ -209,7 +206,7 @@ func TestRetentionKeepsTenants(t *testing.T) {
 		entry(now.Add(-time.Hour), "scripts", "GET", "/scripts", 401, "anonymous-today"),
 	)
 	require.Equal(t, "logs.entries_default", s.partitionOf(t, "a-today"))
-	_, err := logs.NewRetention(s.pool, 2*day, quiet()).Pass(context.Background(), now)
+	_, err := logs.NewRetention(s.Pool, 2*day, quiet()).Pass(context.Background(), now)
 	require.NoError(t, err)
 	require.Equal(t, "logs.entries_p20300615", s.partitionOf(t, "a-today"))
 	require.Equal(t, "logs.entries_p20300615", s.partitionOf(t, "anonymous-today"))

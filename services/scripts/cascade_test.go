@@ -12,7 +12,6 @@ import (
 	"github.com/fountainai/fountainai/gen/sequenceapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/characters"
 	"github.com/fountainai/fountainai/services/scripts"
@@ -25,16 +24,8 @@ import (
 func TestDeleteScriptAcrossServices(t *testing.T) {
 	t.Parallel()
 	all := []service.Service{sequence.Service(), characters.Service(), sessions.Service(), scripts.Service()}
-	srv := apitest.NewServer(t, dbtest.NewPool(t), all...)
-	hc := apitest.Client(t, all...)
-	c, err := scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	cc, err := charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	sc, err := sessionsapi.NewClientWithResponses(srv.URL, sessionsapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	seq, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(hc))
-	require.NoError(t, err)
+	e := apitest.NewEnv(t, all...)
+	c, cc, sc, seq := e.Scripts, e.Characters, e.Sessions, e.Sequence
 
 	s := createScript(t, c, "Romeo and Juliet")
 	keep := createScript(t, c, "Hamlet")
@@ -75,7 +66,7 @@ func TestDeleteScriptAcrossServices(t *testing.T) {
 	require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
 	require.Equal(t, "2 sections, 1 transitions, 2 spokenWords, 1 actions, 1 characterContexts", *refused.JSON409.Details)
 
-	deleted, err := c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	deleted, err := c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, deleted.StatusCode(), string(deleted.Body))
 

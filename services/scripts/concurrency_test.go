@@ -25,8 +25,8 @@ func TestConcurrentSectionsAcrossReplicas(t *testing.T) {
 	url := dbtest.New(t)
 	var replicas []*scriptsapi.ClientWithResponses
 	for range 2 {
-		srv := apitest.NewServer(t, dbtest.PoolFor(t, url, 8), sequence.Service(), scripts.Service())
-		replicas = append(replicas, scriptsClient(t, srv.URL))
+		replica := apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, 8)}, sequence.Service(), scripts.Service())
+		replicas = append(replicas, replica.Scripts)
 	}
 	s := createScript(t, replicas[0], "Romeo and Juliet")
 
@@ -85,8 +85,8 @@ func TestConcurrentPatchesWithIfMatch(t *testing.T) {
 	url := dbtest.New(t)
 	var replicas []*scriptsapi.ClientWithResponses
 	for range 2 {
-		srv := apitest.NewServer(t, dbtest.PoolFor(t, url, 8), sequence.Service(), scripts.Service())
-		replicas = append(replicas, scriptsClient(t, srv.URL))
+		replica := apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, 8)}, sequence.Service(), scripts.Service())
+		replicas = append(replicas, replica.Scripts)
 	}
 	s := createScript(t, replicas[0], "Romeo and Juliet")
 	h := addSection(t, replicas[0], s.ScriptId, "Act 1")
@@ -99,13 +99,13 @@ func TestConcurrentPatchesWithIfMatch(t *testing.T) {
 				c := replicas[i%2]
 				title := fmt.Sprintf("Title by client %d", i)
 				if target == "script" {
-					resp, err := c.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: ptr(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: &title})
+					resp, err := c.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: new(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: &title})
 					if err == nil {
 						statuses[i] = resp.StatusCode()
 					}
 					return
 				}
-				resp, err := c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: ptr(`"1"`)}, scriptsapi.SectionHeadingUpdateRequest{Title: &title})
+				resp, err := c.PatchSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId, &scriptsapi.PatchSectionHeadingParams{IfMatch: new(`"1"`)}, scriptsapi.SectionHeadingUpdateRequest{Title: &title})
 				if err == nil {
 					statuses[i] = resp.StatusCode()
 				}

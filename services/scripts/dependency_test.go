@@ -23,9 +23,7 @@ const closedPort = "http://127.0.0.1:1"
 func TestSequenceDown(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.NewPool(t)
-	down := apitest.NewServerWithPeers(t, pool, map[string]string{"sequence": closedPort}, scripts.Service())
-	c, err := scriptsapi.NewClientWithResponses(down.URL, scriptsapi.WithHTTPClient(apitest.Client(t, scripts.Service())))
-	require.NoError(t, err)
+	c := apitest.NewEnvWith(t, apitest.Options{Pool: pool, Peers: map[string]string{"sequence": closedPort}}, scripts.Service()).Scripts
 
 	s := createScript(t, c, "Romeo and Juliet")
 	sec, err := c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1"})
@@ -53,14 +51,13 @@ func TestSequenceDown(t *testing.T) {
 	reorder, err := c.ReorderSectionHeadingsWithResponse(bg, s.ScriptId, scriptsapi.SectionReorderRequest{Elements: []scriptsapi.SectionReorderItem{{HeadingId: 1, NewSequence: 1}}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, reorder.StatusCode())
-	patched, err := c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: ptr("Romeo and Juliet, revised")})
+	patched, err := c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: new("Romeo and Juliet, revised")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), "scripts themselves need no other service")
 
 	// Seen through an instance whose sequence service is up: each element holds its position, and
 	// the deleted one left neither.
-	up := apitest.NewServer(t, pool, sequence.Service(), scripts.Service())
-	uc := scriptsClient(t, up.URL)
+	uc := apitest.NewEnvWith(t, apitest.Options{Pool: pool}, sequence.Service(), scripts.Service()).Scripts
 	require.Equal(t, [][2]int64{{sec.JSON201.HeadingId, 1}}, headingOrder(listSections(t, uc, s.ScriptId)))
 	require.Equal(t, [][2]int64{{tr.JSON201.TransitionId, 1}}, transitionOrder(listTransitions(t, uc, s.ScriptId)))
 	next := addTransition(t, uc, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:"})
@@ -78,8 +75,7 @@ func TestDependantServicesDown(t *testing.T) {
 		"sessions down":   {"characters": deps.url, "sessions": closedPort},
 		"not configured":  nil,
 	} {
-		srv := apitest.NewServerWithPeers(t, pool, peers, sequence.Service(), scripts.Service())
-		c := scriptsClient(t, srv.URL)
+		c := apitest.NewEnvWith(t, apitest.Options{Pool: pool, Peers: peers}, sequence.Service(), scripts.Service()).Scripts
 		s := createScript(t, c, "Romeo and Juliet")
 		h := addSection(t, c, s.ScriptId, "Act 1")
 		for _, cascade := range []bool{false, true} {
@@ -104,36 +100,36 @@ func TestDependantServicesDown(t *testing.T) {
 func TestUnexpectedAnswers(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
-	h := addSection(t, e.c, s.ScriptId, "Act 1")
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
+	h := addSection(t, e.Scripts, s.ScriptId, "Act 1")
 
 	// A client of the sequence service cannot release a heading's position...
-	rel, err := e.seq.ReleasePositionWithResponse(bg, sequenceapi.Section, h.HeadingId)
+	rel, err := e.Sequence.ReleasePositionWithResponse(bg, sequenceapi.Section, h.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, rel.StatusCode())
 	require.Equal(t, "CONTENT_OWNED", rel.JSON409.ErrorCode)
-	kept, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId)
+	kept, err := e.Scripts.GetSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
 	// ...so only a sequence service that lost it (here, by hand) contradicts this one: 502.
-	_, err = e.pool.Exec(bg, `DELETE FROM sequence.positions WHERE owner = 'content' AND element_type = 'section' AND element_id = $1`, h.HeadingId)
+	_, err = e.Pool.Exec(bg, `DELETE FROM sequence.positions WHERE owner = 'content' AND element_type = 'section' AND element_id = $1`, h.HeadingId)
 	require.NoError(t, err)
-	get, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId)
+	get, err := e.Scripts.GetSectionHeadingWithResponse(bg, s.ScriptId, h.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, get.StatusCode(), string(get.Body))
 	require.Equal(t, "BAD_GATEWAY", get.JSON502.ErrorCode)
 
 	// Character Management failing with a 500.
 	e.deps.failWith(http.StatusInternalServerError)
-	del, err := e.c.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	del, err := e.Scripts.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, del.StatusCode(), string(del.Body))
 	// ...or unavailable: its 503 stays a 503.
 	e.deps.failWith(http.StatusServiceUnavailable)
-	del, err = e.c.DeleteScriptWithResponse(bg, s.ScriptId, nil)
+	del, err = e.Scripts.DeleteScriptWithResponse(bg, s.ScriptId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, del.StatusCode(), string(del.Body))
-	still, err := e.c.GetScriptWithResponse(bg, s.ScriptId)
+	still, err := e.Scripts.GetScriptWithResponse(bg, s.ScriptId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, still.StatusCode())
 }

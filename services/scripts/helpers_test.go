@@ -2,7 +2,6 @@ package scripts_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/scriptsapi"
@@ -24,40 +22,20 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func ptr[T any](v T) *T { return &v }
-
 var bg = context.Background()
 
 // env is the scripts and sequence services on a test database, with a stand-in for Character
 // Management and Session & Context.
 type env struct {
-	pool *pgxpool.Pool
-	c    *scriptsapi.ClientWithResponses
-	seq  *sequenceapi.ClientWithResponses
+	apitest.Env
 	deps *dependantsFake
 }
 
 func newEnv(t *testing.T) env {
 	t.Helper()
-	pool := dbtest.NewPool(t)
 	deps := newDependantsFake(t)
-	srv := apitest.NewServerWithPeers(t, pool, map[string]string{"characters": deps.url, "sessions": deps.url},
-		sequence.Service(), scripts.Service())
-	return env{pool: pool, c: scriptsClient(t, srv.URL), seq: sequenceClient(t, srv.URL), deps: deps}
-}
-
-func scriptsClient(t *testing.T, url string) *scriptsapi.ClientWithResponses {
-	t.Helper()
-	c, err := scriptsapi.NewClientWithResponses(url, scriptsapi.WithHTTPClient(apitest.Client(t, sequence.Service(), scripts.Service())))
-	require.NoError(t, err)
-	return c
-}
-
-func sequenceClient(t *testing.T, url string) *sequenceapi.ClientWithResponses {
-	t.Helper()
-	c, err := sequenceapi.NewClientWithResponses(url, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service(), scripts.Service())))
-	require.NoError(t, err)
-	return c
+	peers := map[string]string{"characters": deps.url, "sessions": deps.url}
+	return env{Env: apitest.NewEnvWith(t, apitest.Options{Peers: peers}, sequence.Service(), scripts.Service()), deps: deps}
 }
 
 func createScript(t *testing.T, c *scriptsapi.ClientWithResponses, title string) scriptsapi.Script {
@@ -86,7 +64,7 @@ func addTransition(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int
 
 func listSections(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int64) []scriptsapi.SectionHeading {
 	t.Helper()
-	resp, err := c.ListSectionHeadingsWithResponse(bg, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: ptr(1000)})
+	resp, err := c.ListSectionHeadingsWithResponse(bg, scriptID, &scriptsapi.ListSectionHeadingsParams{Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.EqualValues(t, len(resp.JSON200.Items), resp.JSON200.TotalCount)
@@ -95,7 +73,7 @@ func listSections(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int6
 
 func listTransitions(t *testing.T, c *scriptsapi.ClientWithResponses, scriptID int64) []scriptsapi.Transition {
 	t.Helper()
-	resp, err := c.ListTransitionsWithResponse(bg, scriptID, &scriptsapi.ListTransitionsParams{Limit: ptr(1000)})
+	resp, err := c.ListTransitionsWithResponse(bg, scriptID, &scriptsapi.ListTransitionsParams{Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.EqualValues(t, len(resp.JSON200.Items), resp.JSON200.TotalCount)
@@ -114,21 +92,13 @@ func headingOrder(items []scriptsapi.SectionHeading) [][2]int64 {
 // positionOf reads an element's position from the sequence service; 0 when it holds none.
 func positionOf(t *testing.T, seq *sequenceapi.ClientWithResponses, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
-	resp, err := seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: ptr(sequenceapi.OwnerContent)})
+	resp, err := seq.GetElementPositionWithResponse(bg, typ, id, &sequenceapi.GetElementPositionParams{Owner: new(sequenceapi.OwnerContent)})
 	require.NoError(t, err)
 	if resp.StatusCode() == http.StatusNotFound {
 		return 0
 	}
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return resp.JSON200.SequenceNumber
-}
-
-func errorCode(body []byte) string {
-	var e struct {
-		ErrorCode string `json:"errorCode"`
-	}
-	_ = json.Unmarshal(body, &e)
-	return e.ErrorCode
 }
 
 // dependantsFake stands in for Character Management and Session & Context: it reports how many

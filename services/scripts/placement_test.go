@@ -11,6 +11,7 @@ import (
 	"github.com/fountainai/fountainai/gen/placementdb"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 )
 
@@ -24,7 +25,7 @@ type entry struct {
 // orderOf is the order scope of a script as the sequence service holds it.
 func orderOf(t *testing.T, seq *sequenceapi.ClientWithResponses, scriptID int64, scope string) []entry {
 	t.Helper()
-	resp, err := seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: scope, ScriptId: &scriptID, Limit: ptr(1000)})
+	resp, err := seq.ListPositionsWithResponse(bg, &sequenceapi.ListPositionsParams{Scope: scope, ScriptId: &scriptID, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	out := []entry{}
@@ -54,7 +55,7 @@ func transitionEntry(tr scriptsapi.Transition) entry {
 // placeLine stands in for Character Management creating a spoken word at the end of the story.
 func placeLine(t *testing.T, e env, scriptID, id int64) entry {
 	t.Helper()
-	n, err := placementdb.New(e.pool).Place(bg, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: scriptID, Scope: "story", ElementType: string(sequenceapi.SpokenWord), ElementID: id})
+	n, err := placementdb.New(e.Pool).Place(bg, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: scriptID, Scope: "story", ElementType: string(sequenceapi.SpokenWord), ElementID: id})
 	require.NoError(t, err)
 	return entry{sequenceapi.SpokenWord, id, n}
 }
@@ -69,7 +70,7 @@ func storyRef(typ scriptsapi.StoryElementType, id int64) *scriptsapi.StoryElemen
 
 func addPlacedSection(t *testing.T, e env, scriptID int64, body scriptsapi.SectionHeadingCreateRequest) scriptsapi.SectionHeading {
 	t.Helper()
-	resp, err := e.c.AddSectionHeadingWithResponse(bg, scriptID, nil, body)
+	resp, err := e.Scripts.AddSectionHeadingWithResponse(bg, scriptID, nil, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 	return *resp.JSON201
@@ -81,14 +82,14 @@ func addPlacedSection(t *testing.T, e env, scriptID int64, body scriptsapi.Secti
 func TestAddSectionPlaced(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
-	act1, act2, epilogue := addSection(t, e.c, s.ScriptId, "Act 1"), addSection(t, e.c, s.ScriptId, "Act 2"), addSection(t, e.c, s.ScriptId, "Epilogue")
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
+	act1, act2, epilogue := addSection(t, e.Scripts, s.ScriptId, "Act 1"), addSection(t, e.Scripts, s.ScriptId, "Act 2"), addSection(t, e.Scripts, s.ScriptId, "Epilogue")
 
-	scene11 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", Kind: ptr("scene"), After: sectionRef(act1.HeadingId)})
+	scene11 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", Kind: new("scene"), After: sectionRef(act1.HeadingId)})
 	require.EqualValues(t, 2, scene11.SequenceNumber)
 	prologue := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Prologue", Before: sectionRef(act1.HeadingId)})
 	require.EqualValues(t, 1, prologue.SequenceNumber)
-	scene12 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 2", AtSequence: ptr(int64(4))})
+	scene12 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 2", AtSequence: new(int64(4))})
 	require.EqualValues(t, 4, scene12.SequenceNumber)
 	scene22 := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Act 2, Scene 2", Before: sectionRef(epilogue.HeadingId)})
 	require.EqualValues(t, 6, scene22.SequenceNumber)
@@ -97,20 +98,20 @@ func TestAddSectionPlaced(t *testing.T) {
 
 	want := numbered(headingEntry(prologue), headingEntry(act1), headingEntry(scene11), headingEntry(scene12),
 		headingEntry(act2), headingEntry(scene21), headingEntry(scene22), headingEntry(epilogue))
-	require.Equal(t, want, orderOf(t, e.seq, s.ScriptId, "sections"), "dense numbers 1..N in the order asked")
+	require.Equal(t, want, orderOf(t, e.Sequence, s.ScriptId, "sections"), "dense numbers 1..N in the order asked")
 	listed := []entry{}
-	for _, h := range listSections(t, e.c, s.ScriptId) {
+	for _, h := range listSections(t, e.Scripts, s.ScriptId) {
 		listed = append(listed, headingEntry(h))
 	}
 	require.Equal(t, want, listed, "the list shows the order and the numbers after the inserts")
-	got, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, epilogue.HeadingId)
+	got, err := e.Scripts.GetSectionHeadingWithResponse(bg, s.ScriptId, epilogue.HeadingId)
 	require.NoError(t, err)
 	require.EqualValues(t, 8, got.JSON200.SequenceNumber)
 
 	// At N+1 is the end; without a placement, the end as before.
-	end := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Exeunt", AtSequence: ptr(int64(9))})
+	end := addPlacedSection(t, e, s.ScriptId, scriptsapi.SectionHeadingCreateRequest{Title: "Exeunt", AtSequence: new(int64(9))})
 	require.EqualValues(t, 9, end.SequenceNumber)
-	require.EqualValues(t, 10, addSection(t, e.c, s.ScriptId, "Afterword").SequenceNumber)
+	require.EqualValues(t, 10, addSection(t, e.Scripts, s.ScriptId, "Afterword").SequenceNumber)
 }
 
 // TestAddSectionPlacedRefused: a placement the sections cannot honour, or more than one, stores
@@ -118,15 +119,15 @@ func TestAddSectionPlaced(t *testing.T) {
 func TestAddSectionPlacedRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
-	other := createScript(t, e.c, "Hamlet")
-	act1, act2 := addSection(t, e.c, s.ScriptId, "Act 1"), addSection(t, e.c, s.ScriptId, "Act 2")
-	gone := addSection(t, e.c, s.ScriptId, "Act 3")
-	del, err := e.c.DeleteSectionHeadingWithResponse(bg, s.ScriptId, gone.HeadingId, nil)
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
+	other := createScript(t, e.Scripts, "Hamlet")
+	act1, act2 := addSection(t, e.Scripts, s.ScriptId, "Act 1"), addSection(t, e.Scripts, s.ScriptId, "Act 2")
+	gone := addSection(t, e.Scripts, s.ScriptId, "Act 3")
+	del, err := e.Scripts.DeleteSectionHeadingWithResponse(bg, s.ScriptId, gone.HeadingId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
-	elsewhere := addSection(t, e.c, other.ScriptId, "Act 1")
-	before := orderOf(t, e.seq, s.ScriptId, "sections")
+	elsewhere := addSection(t, e.Scripts, other.ScriptId, "Act 1")
+	before := orderOf(t, e.Sequence, s.ScriptId, "sections")
 	require.Equal(t, numbered(headingEntry(act1), headingEntry(act2)), before)
 
 	for name, tc := range map[string]struct {
@@ -136,11 +137,11 @@ func TestAddSectionPlacedRefused(t *testing.T) {
 	}{
 		"deleted neighbour":           {scriptsapi.SectionHeadingCreateRequest{Title: "x", After: sectionRef(gone.HeadingId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour of another script": {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(elsewhere.HeadingId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
-		"beyond N+1":                  {scriptsapi.SectionHeadingCreateRequest{Title: "x", AtSequence: ptr(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
-		"before and atSequence":       {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(act1.HeadingId), AtSequence: ptr(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+		"beyond N+1":                  {scriptsapi.SectionHeadingCreateRequest{Title: "x", AtSequence: new(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
+		"before and atSequence":       {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(act1.HeadingId), AtSequence: new(int64(1))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 		"before and after":            {scriptsapi.SectionHeadingCreateRequest{Title: "x", Before: sectionRef(act2.HeadingId), After: sectionRef(act1.HeadingId)}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 	} {
-		resp, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, tc.body)
+		resp, err := e.Scripts.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, tc.body)
 		require.NoError(t, err)
 		require.Equal(t, tc.status, resp.StatusCode(), "%s: %s", name, resp.Body)
 		if tc.status == http.StatusConflict {
@@ -150,12 +151,12 @@ func TestAddSectionPlacedRefused(t *testing.T) {
 		}
 	}
 	var rows int
-	require.NoError(t, e.pool.QueryRow(bg, "SELECT count(*) FROM scripts.sections WHERE script_id = $1", s.ScriptId).Scan(&rows))
+	require.NoError(t, e.Pool.QueryRow(bg, "SELECT count(*) FROM scripts.sections WHERE script_id = $1", s.ScriptId).Scan(&rows))
 	require.Equal(t, 2, rows, "a refused placement stores no heading")
-	require.Equal(t, before, orderOf(t, e.seq, s.ScriptId, "sections"), "and moves nothing")
+	require.Equal(t, before, orderOf(t, e.Sequence, s.ScriptId, "sections"), "and moves nothing")
 
 	// An unknown script is still 404, whatever the placement.
-	unknown, err := e.c.AddSectionHeadingWithResponse(bg, 999, nil, scriptsapi.SectionHeadingCreateRequest{Title: "x", After: sectionRef(act1.HeadingId)})
+	unknown, err := e.Scripts.AddSectionHeadingWithResponse(bg, 999, nil, scriptsapi.SectionHeadingCreateRequest{Title: "x", After: sectionRef(act1.HeadingId)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, unknown.StatusCode())
 
@@ -164,16 +165,16 @@ func TestAddSectionPlacedRefused(t *testing.T) {
 		"story neighbour": `{"title":"x","after":{"elementType":"transition","elementId":1}}`,
 		"atSequence 0":    `{"title":"x","atSequence":0}`,
 	} {
-		resp, err := e.c.AddSectionHeadingWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(body))
+		resp, err := e.Scripts.AddSectionHeadingWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), name)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(resp.Body), name)
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, resp.Body), name)
 	}
-	put, err := e.c.UpdateSectionHeadingWithBodyWithResponse(bg, s.ScriptId, act1.HeadingId, nil, "application/json",
+	put, err := e.Scripts.UpdateSectionHeadingWithBodyWithResponse(bg, s.ScriptId, act1.HeadingId, nil, "application/json",
 		strings.NewReader(fmt.Sprintf(`{"title":"x","after":{"elementType":"section","elementId":%d}}`, act2.HeadingId)))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, put.StatusCode())
-	require.Equal(t, before, orderOf(t, e.seq, s.ScriptId, "sections"))
+	require.Equal(t, before, orderOf(t, e.Sequence, s.ScriptId, "sections"))
 }
 
 // TestCreateTransitionPlaced places transitions next to actions, spoken words and other
@@ -181,41 +182,41 @@ func TestAddSectionPlacedRefused(t *testing.T) {
 func TestCreateTransitionPlaced(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
 
 	// The actions and spoken words of Character Management, placed as it places them.
-	enter := entry{sequenceapi.Action, 101, placeAction(t, e.pool, s.ScriptId, 101)}
+	enter := entry{sequenceapi.Action, 101, placeAction(t, e.Pool, s.ScriptId, 101)}
 	soft := placeLine(t, e, s.ScriptId, 201)
-	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
-	exit := entry{sequenceapi.Action, 102, placeAction(t, e.pool, s.ScriptId, 102)}
-	require.Equal(t, numbered(enter, soft, transitionEntry(cut), exit), orderOf(t, e.seq, s.ScriptId, "story"))
+	cut := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
+	exit := entry{sequenceapi.Action, 102, placeAction(t, e.Pool, s.ScriptId, 102)}
+	require.Equal(t, numbered(enter, soft, transitionEntry(cut), exit), orderOf(t, e.Sequence, s.ScriptId, "story"))
 
-	fadeIn := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE IN:", Before: storyRef(scriptsapi.StoryElementTypeAction, enter.id)})
+	fadeIn := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE IN:", Before: storyRef(scriptsapi.StoryElementTypeAction, enter.id)})
 	require.EqualValues(t, 1, fadeIn.SequenceNumber)
-	dissolve := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", After: storyRef(scriptsapi.StoryElementTypeSpokenWord, soft.id)})
+	dissolve := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", After: storyRef(scriptsapi.StoryElementTypeSpokenWord, soft.id)})
 	require.EqualValues(t, 4, dissolve.SequenceNumber)
-	smash := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "SMASH CUT TO:", After: storyRef(scriptsapi.StoryElementTypeTransition, cut.TransitionId)})
+	smash := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "SMASH CUT TO:", After: storyRef(scriptsapi.StoryElementTypeTransition, cut.TransitionId)})
 	require.EqualValues(t, 6, smash.SequenceNumber)
-	match := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "MATCH CUT TO:", AtSequence: ptr(int64(3))})
+	match := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "MATCH CUT TO:", AtSequence: new(int64(3))})
 	require.EqualValues(t, 3, match.SequenceNumber)
 
 	want := numbered(transitionEntry(fadeIn), enter, transitionEntry(match), soft, transitionEntry(dissolve),
 		transitionEntry(cut), transitionEntry(smash), exit)
-	require.Equal(t, want, orderOf(t, e.seq, s.ScriptId, "story"), "dense numbers 1..N in the order asked")
+	require.Equal(t, want, orderOf(t, e.Sequence, s.ScriptId, "story"), "dense numbers 1..N in the order asked")
 	listed := []entry{}
-	for _, tr := range listTransitions(t, e.c, s.ScriptId) {
+	for _, tr := range listTransitions(t, e.Scripts, s.ScriptId) {
 		listed = append(listed, transitionEntry(tr))
 	}
 	require.Equal(t, []entry{want[0], want[2], want[4], want[5], want[6]}, listed, "the transitions list in story order, with the new numbers")
-	got, err := e.c.GetTransitionWithResponse(bg, s.ScriptId, cut.TransitionId)
+	got, err := e.Scripts.GetTransitionWithResponse(bg, s.ScriptId, cut.TransitionId)
 	require.NoError(t, err)
 	require.EqualValues(t, 6, got.JSON200.SequenceNumber)
-	require.EqualValues(t, 8, positionOf(t, e.seq, sequenceapi.Action, exit.id), "what came after moved down")
+	require.EqualValues(t, 8, positionOf(t, e.Sequence, sequenceapi.Action, exit.id), "what came after moved down")
 
 	// At N+1 is the end; without a placement, the end as before.
-	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT.", AtSequence: ptr(int64(9))})
+	fade := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT.", AtSequence: new(int64(9))})
 	require.EqualValues(t, 9, fade.SequenceNumber)
-	require.EqualValues(t, 10, addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "THE END."}).SequenceNumber)
+	require.EqualValues(t, 10, addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "THE END."}).SequenceNumber)
 }
 
 // TestCreateTransitionPlacedRefused: a placement the story cannot honour, or more than one, stores
@@ -223,17 +224,17 @@ func TestCreateTransitionPlaced(t *testing.T) {
 func TestCreateTransitionPlacedRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
-	other := createScript(t, e.c, "Hamlet")
-	enter := entry{sequenceapi.Action, 101, placeAction(t, e.pool, s.ScriptId, 101)}
-	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
-	gone := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
-	del, err := e.c.DeleteTransitionWithResponse(bg, s.ScriptId, gone.TransitionId, nil)
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
+	other := createScript(t, e.Scripts, "Hamlet")
+	enter := entry{sequenceapi.Action, 101, placeAction(t, e.Pool, s.ScriptId, 101)}
+	cut := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
+	gone := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
+	del, err := e.Scripts.DeleteTransitionWithResponse(bg, s.ScriptId, gone.TransitionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode(), string(del.Body))
-	elsewhere := addTransition(t, e.c, other.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
-	section := addSection(t, e.c, s.ScriptId, "Act 1")
-	before := orderOf(t, e.seq, s.ScriptId, "story")
+	elsewhere := addTransition(t, e.Scripts, other.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
+	section := addSection(t, e.Scripts, s.ScriptId, "Act 1")
+	before := orderOf(t, e.Sequence, s.ScriptId, "story")
 	require.Equal(t, numbered(enter, transitionEntry(cut)), before)
 
 	for name, tc := range map[string]struct {
@@ -245,12 +246,12 @@ func TestCreateTransitionPlacedRefused(t *testing.T) {
 		"neighbour of another script":  {scriptsapi.TransitionCreateRequest{Text: "x", Before: storyRef(scriptsapi.StoryElementTypeTransition, elsewhere.TransitionId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"neighbour that never existed": {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeSpokenWord, 999)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
 		"a heading's id as an action":  {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeAction, section.HeadingId)}, http.StatusConflict, "NEIGHBOUR_NOT_FOUND"},
-		"beyond N+1":                   {scriptsapi.TransitionCreateRequest{Text: "x", AtSequence: ptr(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
-		"after and atSequence":         {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeAction, enter.id), AtSequence: ptr(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+		"beyond N+1":                   {scriptsapi.TransitionCreateRequest{Text: "x", AtSequence: new(int64(4))}, http.StatusConflict, "SEQUENCE_OUT_OF_RANGE"},
+		"after and atSequence":         {scriptsapi.TransitionCreateRequest{Text: "x", After: storyRef(scriptsapi.StoryElementTypeAction, enter.id), AtSequence: new(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 		"all three": {scriptsapi.TransitionCreateRequest{Text: "x", Before: storyRef(scriptsapi.StoryElementTypeAction, enter.id),
-			After: storyRef(scriptsapi.StoryElementTypeTransition, cut.TransitionId), AtSequence: ptr(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
+			After: storyRef(scriptsapi.StoryElementTypeTransition, cut.TransitionId), AtSequence: new(int64(2))}, http.StatusBadRequest, "INVALID_PLACEMENT"},
 	} {
-		resp, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, nil, tc.body)
+		resp, err := e.Scripts.CreateTransitionWithResponse(bg, s.ScriptId, nil, tc.body)
 		require.NoError(t, err)
 		require.Equal(t, tc.status, resp.StatusCode(), "%s: %s", name, resp.Body)
 		if tc.status == http.StatusConflict {
@@ -260,9 +261,9 @@ func TestCreateTransitionPlacedRefused(t *testing.T) {
 		}
 	}
 	var rows int
-	require.NoError(t, e.pool.QueryRow(bg, "SELECT count(*) FROM scripts.transitions WHERE script_id = $1", s.ScriptId).Scan(&rows))
+	require.NoError(t, e.Pool.QueryRow(bg, "SELECT count(*) FROM scripts.transitions WHERE script_id = $1", s.ScriptId).Scan(&rows))
 	require.Equal(t, 1, rows, "a refused placement stores no transition")
-	require.Equal(t, before, orderOf(t, e.seq, s.ScriptId, "story"), "and moves nothing")
+	require.Equal(t, before, orderOf(t, e.Sequence, s.ScriptId, "story"), "and moves nothing")
 
 	// What the schema refuses: a heading as neighbour of a story element, a number past 2^53 − 1;
 	// a PUT or PATCH takes no placement.
@@ -270,18 +271,18 @@ func TestCreateTransitionPlacedRefused(t *testing.T) {
 		"section neighbour": fmt.Sprintf(`{"text":"x","after":{"elementType":"section","elementId":%d}}`, section.HeadingId),
 		"beyond 2^53-1":     `{"text":"x","atSequence":9007199254740992}`,
 	} {
-		resp, err := e.c.CreateTransitionWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(body))
+		resp, err := e.Scripts.CreateTransitionWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), name)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(resp.Body), name)
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, resp.Body), name)
 	}
-	put, err := e.c.ReplaceTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{"text":"x","atSequence":1}`))
+	put, err := e.Scripts.ReplaceTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{"text":"x","atSequence":1}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, put.StatusCode())
-	patch, err := e.c.UpdateTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{"atSequence":1}`))
+	patch, err := e.Scripts.UpdateTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{"atSequence":1}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, patch.StatusCode())
-	require.Equal(t, before, orderOf(t, e.seq, s.ScriptId, "story"))
+	require.Equal(t, before, orderOf(t, e.Sequence, s.ScriptId, "story"))
 }
 
 // TestCreatePlacedIdempotent: a placed create retried with its Idempotency-Key is answered as the
@@ -289,39 +290,39 @@ func TestCreateTransitionPlacedRefused(t *testing.T) {
 func TestCreatePlacedIdempotent(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
-	act1, act2 := addSection(t, e.c, s.ScriptId, "Act 1"), addSection(t, e.c, s.ScriptId, "Act 2")
-	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
-	fade := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
+	act1, act2 := addSection(t, e.Scripts, s.ScriptId, "Act 1"), addSection(t, e.Scripts, s.ScriptId, "Act 2")
+	cut := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
+	fade := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "FADE OUT."})
 
-	secKey := &scriptsapi.AddSectionHeadingParams{IdempotencyKey: ptr("scene-1-1")}
+	secKey := &scriptsapi.AddSectionHeadingParams{IdempotencyKey: new("scene-1-1")}
 	secBody := scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", After: sectionRef(act1.HeadingId)}
 	var headings []scriptsapi.SectionHeading
 	for range 2 {
-		resp, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, secKey, secBody)
+		resp, err := e.Scripts.AddSectionHeadingWithResponse(bg, s.ScriptId, secKey, secBody)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
 		headings = append(headings, *resp.JSON201)
 	}
 	require.Equal(t, headings[0], headings[1])
 	require.EqualValues(t, 2, headings[0].SequenceNumber)
-	require.Equal(t, numbered(headingEntry(act1), headingEntry(headings[0]), headingEntry(act2)), orderOf(t, e.seq, s.ScriptId, "sections"),
+	require.Equal(t, numbered(headingEntry(act1), headingEntry(headings[0]), headingEntry(act2)), orderOf(t, e.Sequence, s.ScriptId, "sections"),
 		"one heading, placed once")
 
-	trKey := &scriptsapi.CreateTransitionParams{IdempotencyKey: ptr("dissolve-at-2")}
-	trBody := scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: ptr(int64(2))}
-	first, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, trKey, trBody)
+	trKey := &scriptsapi.CreateTransitionParams{IdempotencyKey: new("dissolve-at-2")}
+	trBody := scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: new(int64(2))}
+	first, err := e.Scripts.CreateTransitionWithResponse(bg, s.ScriptId, trKey, trBody)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode(), string(first.Body))
-	second, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, trKey, trBody)
+	second, err := e.Scripts.CreateTransitionWithResponse(bg, s.ScriptId, trKey, trBody)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, second.StatusCode())
 	require.Equal(t, *first.JSON201, *second.JSON201)
 	require.Equal(t, "true", second.HTTPResponse.Header.Get("Idempotent-Replayed"))
-	require.Equal(t, numbered(transitionEntry(cut), transitionEntry(*first.JSON201), transitionEntry(fade)), orderOf(t, e.seq, s.ScriptId, "story"),
+	require.Equal(t, numbered(transitionEntry(cut), transitionEntry(*first.JSON201), transitionEntry(fade)), orderOf(t, e.Sequence, s.ScriptId, "story"),
 		"one transition, placed once")
 
-	reused, err := e.c.CreateTransitionWithResponse(bg, s.ScriptId, trKey, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: ptr(int64(1))})
+	reused, err := e.Scripts.CreateTransitionWithResponse(bg, s.ScriptId, trKey, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:", AtSequence: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", reused.JSON409.ErrorCode)

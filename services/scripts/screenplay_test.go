@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/scriptsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 // fields decodes a JSON object answer, to see which fields were sent at all.
@@ -30,52 +31,52 @@ func TestTitlePage(t *testing.T) {
 		{Key: "Draft date", Value: ""},
 		{Key: "Contact", Value: "The Globe\nBankside, London"},
 	}
-	created, err := e.c.CreateScriptWithResponse(bg, nil, scriptsapi.ScriptRequest{Title: "Romeo and Juliet", TitlePage: &page})
+	created, err := e.Scripts.CreateScriptWithResponse(bg, nil, scriptsapi.ScriptRequest{Title: "Romeo and Juliet", TitlePage: &page})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, created.StatusCode(), string(created.Body))
 	s := *created.JSON201
 	require.Equal(t, page, *s.TitlePage, "the title page comes back in its order, empty values and line breaks kept")
 
-	got, err := e.c.GetScriptWithResponse(bg, s.ScriptId)
+	got, err := e.Scripts.GetScriptWithResponse(bg, s.ScriptId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, got.StatusCode())
 	require.Equal(t, s, *got.JSON200)
 
-	plain := createScript(t, e.c, "Hamlet")
+	plain := createScript(t, e.Scripts, "Hamlet")
 	require.Nil(t, plain.TitlePage)
-	plainBody, err := e.c.GetScriptWithResponse(bg, plain.ScriptId)
+	plainBody, err := e.Scripts.GetScriptWithResponse(bg, plain.ScriptId)
 	require.NoError(t, err)
 	require.NotContains(t, fields(t, plainBody.Body), "titlePage", "a script without a title page sends none")
 
-	list, err := e.c.ListScriptsWithResponse(bg, nil)
+	list, err := e.Scripts.ListScriptsWithResponse(bg, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, list.StatusCode())
 	require.Len(t, list.JSON200.Scripts, 2)
 	require.Equal(t, page, *list.JSON200.Scripts[0].TitlePage)
 	require.Nil(t, list.JSON200.Scripts[1].TitlePage)
 
-	kept, err := e.c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Author: ptr("William Shakespeare")})
+	kept, err := e.Scripts.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Author: new("William Shakespeare")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
 	require.Equal(t, page, *kept.JSON200.TitlePage, "a PATCH without titlePage keeps it")
 
 	revised := scriptsapi.TitlePage{{Key: "Title", Value: "The Most Excellent and Lamentable Tragedy\nof Romeo and Juliet"}, {Key: "Source", Value: "Brooke's poem"}}
-	patched, err := e.c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{TitlePage: &revised})
+	patched, err := e.Scripts.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{TitlePage: &revised})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), string(patched.Body))
 	require.Equal(t, revised, *patched.JSON200.TitlePage, "a PATCH with titlePage replaces the whole of it")
 	require.Equal(t, "William Shakespeare", *patched.JSON200.Author)
 
-	replacedWith, err := e.c.ReplaceScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptRequest{Title: "Romeo and Juliet", TitlePage: &page})
+	replacedWith, err := e.Scripts.ReplaceScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptRequest{Title: "Romeo and Juliet", TitlePage: &page})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, replacedWith.StatusCode(), string(replacedWith.Body))
 	require.Equal(t, page, *replacedWith.JSON200.TitlePage)
 
-	cleared, err := e.c.ReplaceScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptRequest{Title: "Romeo and Juliet"})
+	cleared, err := e.Scripts.ReplaceScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptRequest{Title: "Romeo and Juliet"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, cleared.StatusCode(), string(cleared.Body))
 	require.NotContains(t, fields(t, cleared.Body), "titlePage", "a PUT without titlePage clears it")
-	again, err := e.c.GetScriptWithResponse(bg, s.ScriptId)
+	again, err := e.Scripts.GetScriptWithResponse(bg, s.ScriptId)
 	require.NoError(t, err)
 	require.Nil(t, again.JSON200.TitlePage)
 	require.EqualValues(t, 5, again.JSON200.Version)
@@ -85,8 +86,8 @@ func TestTitlePageRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	page := scriptsapi.TitlePage{{Key: "Title", Value: "Macbeth"}}
-	s := createScript(t, e.c, "Macbeth")
-	patched, err := e.c.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{TitlePage: &page})
+	s := createScript(t, e.Scripts, "Macbeth")
+	patched, err := e.Scripts.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{TitlePage: &page})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), string(patched.Body))
 	s = *patched.JSON200
@@ -114,28 +115,28 @@ func TestTitlePageRefused(t *testing.T) {
 		// Within every limit of the schema, beyond what the column stores.
 		"too large": entries(7, strings.Repeat("v", 10000)),
 	} {
-		create, err := e.c.CreateScriptWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(`{"title":"x","titlePage":`+tp+`}`))
+		create, err := e.Scripts.CreateScriptWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(`{"title":"x","titlePage":`+tp+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, create.StatusCode(), "%s: %s", name, create.Body)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(create.Body), name)
-		put, err := e.c.ReplaceScriptWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"title":"x","titlePage":`+tp+`}`))
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, create.Body), name)
+		put, err := e.Scripts.ReplaceScriptWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"title":"x","titlePage":`+tp+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, put.StatusCode(), "%s: %s", name, put.Body)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(put.Body), name)
-		patch, err := e.c.UpdateScriptWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"titlePage":`+tp+`}`))
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, put.Body), name)
+		patch, err := e.Scripts.UpdateScriptWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"titlePage":`+tp+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, patch.StatusCode(), "%s: %s", name, patch.Body)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(patch.Body), name)
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, patch.Body), name)
 	}
 
-	largest, err := e.c.CreateScriptWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(`{"title":"x","titlePage":`+entries(50, strings.Repeat("v", 1100))+`}`))
+	largest, err := e.Scripts.CreateScriptWithBodyWithResponse(bg, nil, "application/json", strings.NewReader(`{"title":"x","titlePage":`+entries(50, strings.Repeat("v", 1100))+`}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, largest.StatusCode(), "50 entries that fit are stored: %s", largest.Body)
 
-	list, err := e.c.ListScriptsWithResponse(bg, nil)
+	list, err := e.Scripts.ListScriptsWithResponse(bg, nil)
 	require.NoError(t, err)
 	require.EqualValues(t, 2, list.JSON200.TotalCount, "no refused create stored a script")
-	got, err := e.c.GetScriptWithResponse(bg, s.ScriptId)
+	got, err := e.Scripts.GetScriptWithResponse(bg, s.ScriptId)
 	require.NoError(t, err)
 	require.Equal(t, s, *got.JSON200, "refused writes changed nothing")
 }
@@ -143,28 +144,28 @@ func TestTitlePageRefused(t *testing.T) {
 func TestSectionScreenplayFields(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
 
-	act := addSection(t, e.c, s.ScriptId, "Act 1")
+	act := addSection(t, e.Scripts, s.ScriptId, "Act 1")
 	require.Nil(t, act.Depth)
 	require.Nil(t, act.SceneNumber)
 	require.False(t, act.Forced)
-	actBody, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId)
+	actBody, err := e.Scripts.GetSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, false, fields(t, actBody.Body)["forced"], "forced is always sent")
 	require.NotContains(t, fields(t, actBody.Body), "depth")
 	require.NotContains(t, fields(t, actBody.Body), "sceneNumber")
 
-	section, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
-		Title: "Act Two", Kind: ptr("section"), Depth: ptr(2),
+	section, err := e.Scripts.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
+		Title: "Act Two", Kind: new("section"), Depth: new(2),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, section.StatusCode(), string(section.Body))
 	require.Equal(t, 2, *section.JSON201.Depth)
 	require.False(t, section.JSON201.Forced)
 
-	added, err := e.c.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
-		Title: "BALCONY", Kind: ptr("scene"), SceneNumber: ptr("2A"), Forced: ptr(true),
+	added, err := e.Scripts.AddSectionHeadingWithResponse(bg, s.ScriptId, nil, scriptsapi.SectionHeadingCreateRequest{
+		Title: "BALCONY", Kind: new("scene"), SceneNumber: new("2A"), Forced: new(true),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, added.StatusCode(), string(added.Body))
@@ -173,23 +174,23 @@ func TestSectionScreenplayFields(t *testing.T) {
 	require.True(t, scene.Forced)
 	require.Nil(t, scene.Depth)
 
-	got, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId)
+	got, err := e.Scripts.GetSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, scene, *got.JSON200)
-	items := listSections(t, e.c, s.ScriptId)
+	items := listSections(t, e.Scripts, s.ScriptId)
 	require.Len(t, items, 3)
 	require.Equal(t, act, items[0])
 	require.Equal(t, *section.JSON201, items[1])
 	require.Equal(t, scene, items[2])
 
-	kept, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: ptr("BALCONY - NIGHT")})
+	kept, err := e.Scripts.PatchSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: new("BALCONY - NIGHT")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
 	require.Equal(t, "2A", *kept.JSON200.SceneNumber, "a PATCH keeps what it does not send")
 	require.True(t, kept.JSON200.Forced)
 
-	patched, err := e.c.PatchSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{
-		SceneNumber: ptr("2.1-b"), Forced: ptr(false), Depth: ptr(6),
+	patched, err := e.Scripts.PatchSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{
+		SceneNumber: new("2.1-b"), Forced: new(false), Depth: new(6),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patched.StatusCode(), string(patched.Body))
@@ -198,8 +199,8 @@ func TestSectionScreenplayFields(t *testing.T) {
 	require.Equal(t, 6, *patched.JSON200.Depth)
 	require.Equal(t, "BALCONY - NIGHT", patched.JSON200.Title)
 
-	replacedWith, err := e.c.UpdateSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingRequest{
-		Title: "BALCONY", Depth: ptr(1), SceneNumber: ptr("7"), Forced: ptr(true),
+	replacedWith, err := e.Scripts.UpdateSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingRequest{
+		Title: "BALCONY", Depth: new(1), SceneNumber: new("7"), Forced: new(true),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, replacedWith.StatusCode(), string(replacedWith.Body))
@@ -207,13 +208,13 @@ func TestSectionScreenplayFields(t *testing.T) {
 	require.Equal(t, "7", *replacedWith.JSON200.SceneNumber)
 	require.True(t, replacedWith.JSON200.Forced)
 
-	cleared, err := e.c.UpdateSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingRequest{Title: "BALCONY"})
+	cleared, err := e.Scripts.UpdateSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId, nil, scriptsapi.SectionHeadingRequest{Title: "BALCONY"})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, cleared.StatusCode(), string(cleared.Body))
 	require.Nil(t, cleared.JSON200.Depth, "a PUT clears what it does not send")
 	require.Nil(t, cleared.JSON200.SceneNumber)
 	require.False(t, cleared.JSON200.Forced)
-	again, err := e.c.GetSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId)
+	again, err := e.Scripts.GetSectionHeadingWithResponse(bg, s.ScriptId, scene.HeadingId)
 	require.NoError(t, err)
 	require.Equal(t, *cleared.JSON200, *again.JSON200)
 }
@@ -221,8 +222,8 @@ func TestSectionScreenplayFields(t *testing.T) {
 func TestSectionScreenplayFieldsRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
-	h := addSection(t, e.c, s.ScriptId, "Act 1")
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
+	h := addSection(t, e.Scripts, s.ScriptId, "Act 1")
 	for name, field := range map[string]string{
 		"depth 0":                   `"depth":0`,
 		"depth 7":                   `"depth":7`,
@@ -236,59 +237,59 @@ func TestSectionScreenplayFieldsRefused(t *testing.T) {
 		"forced as text":            `"forced":"yes"`,
 		"forced null":               `"forced":null`,
 	} {
-		create, err := e.c.AddSectionHeadingWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"title":"x",`+field+`}`))
+		create, err := e.Scripts.AddSectionHeadingWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"title":"x",`+field+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, create.StatusCode(), "%s: %s", name, create.Body)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(create.Body), name)
-		put, err := e.c.UpdateSectionHeadingWithBodyWithResponse(bg, s.ScriptId, h.HeadingId, nil, "application/json", strings.NewReader(`{"title":"x",`+field+`}`))
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, create.Body), name)
+		put, err := e.Scripts.UpdateSectionHeadingWithBodyWithResponse(bg, s.ScriptId, h.HeadingId, nil, "application/json", strings.NewReader(`{"title":"x",`+field+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, put.StatusCode(), "%s: %s", name, put.Body)
-		patch, err := e.c.PatchSectionHeadingWithBodyWithResponse(bg, s.ScriptId, h.HeadingId, nil, "application/json", strings.NewReader(`{`+field+`}`))
+		patch, err := e.Scripts.PatchSectionHeadingWithBodyWithResponse(bg, s.ScriptId, h.HeadingId, nil, "application/json", strings.NewReader(`{`+field+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, patch.StatusCode(), "%s: %s", name, patch.Body)
 	}
-	require.Equal(t, []scriptsapi.SectionHeading{h}, listSections(t, e.c, s.ScriptId), "refused writes changed nothing")
+	require.Equal(t, []scriptsapi.SectionHeading{h}, listSections(t, e.Scripts, s.ScriptId), "refused writes changed nothing")
 }
 
 func TestTransitionForced(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	s := createScript(t, e.c, "Romeo and Juliet")
+	s := createScript(t, e.Scripts, "Romeo and Juliet")
 
-	cut := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
+	cut := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 	require.False(t, cut.Forced)
-	cutBody, err := e.c.GetTransitionWithResponse(bg, s.ScriptId, cut.TransitionId)
+	cutBody, err := e.Scripts.GetTransitionWithResponse(bg, s.ScriptId, cut.TransitionId)
 	require.NoError(t, err)
 	require.Equal(t, false, fields(t, cutBody.Body)["forced"], "forced is always sent")
 
-	burn := addTransition(t, e.c, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "BURN TO WHITE.", Forced: ptr(true)})
+	burn := addTransition(t, e.Scripts, s.ScriptId, scriptsapi.TransitionCreateRequest{Text: "BURN TO WHITE.", Forced: new(true)})
 	require.True(t, burn.Forced)
-	got, err := e.c.GetTransitionWithResponse(bg, s.ScriptId, burn.TransitionId)
+	got, err := e.Scripts.GetTransitionWithResponse(bg, s.ScriptId, burn.TransitionId)
 	require.NoError(t, err)
 	require.Equal(t, burn, *got.JSON200)
-	require.Equal(t, []scriptsapi.Transition{cut, burn}, listTransitions(t, e.c, s.ScriptId))
+	require.Equal(t, []scriptsapi.Transition{cut, burn}, listTransitions(t, e.Scripts, s.ScriptId))
 
-	kept, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: ptr("SMASH TO WHITE.")})
+	kept, err := e.Scripts.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: new("SMASH TO WHITE.")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, kept.StatusCode(), string(kept.Body))
 	require.True(t, kept.JSON200.Forced, "a PATCH keeps what it does not send")
 
-	unforced, err := e.c.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Forced: ptr(false)})
+	unforced, err := e.Scripts.UpdateTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Forced: new(false)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, unforced.StatusCode(), string(unforced.Body))
 	require.False(t, unforced.JSON200.Forced)
 	require.Equal(t, "SMASH TO WHITE.", unforced.JSON200.Text)
 
-	forced, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionRequest{Text: "BURN TO WHITE.", Forced: ptr(true)})
+	forced, err := e.Scripts.ReplaceTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionRequest{Text: "BURN TO WHITE.", Forced: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, forced.StatusCode(), string(forced.Body))
 	require.True(t, forced.JSON200.Forced)
 
-	cleared, err := e.c.ReplaceTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionRequest{Text: "BURN TO WHITE."})
+	cleared, err := e.Scripts.ReplaceTransitionWithResponse(bg, s.ScriptId, burn.TransitionId, nil, scriptsapi.TransitionRequest{Text: "BURN TO WHITE."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, cleared.StatusCode(), string(cleared.Body))
 	require.False(t, cleared.JSON200.Forced, "a PUT without forced stores false")
-	again, err := e.c.GetTransitionWithResponse(bg, s.ScriptId, burn.TransitionId)
+	again, err := e.Scripts.GetTransitionWithResponse(bg, s.ScriptId, burn.TransitionId)
 	require.NoError(t, err)
 	require.Equal(t, *cleared.JSON200, *again.JSON200)
 
@@ -297,19 +298,19 @@ func TestTransitionForced(t *testing.T) {
 		"forced as number": `"forced":1`,
 		"forced null":      `"forced":null`,
 	} {
-		create, err := e.c.CreateTransitionWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"text":"x",`+field+`}`))
+		create, err := e.Scripts.CreateTransitionWithBodyWithResponse(bg, s.ScriptId, nil, "application/json", strings.NewReader(`{"text":"x",`+field+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, create.StatusCode(), "%s: %s", name, create.Body)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(create.Body), name)
-		put, err := e.c.ReplaceTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{"text":"x",`+field+`}`))
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, create.Body), name)
+		put, err := e.Scripts.ReplaceTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{"text":"x",`+field+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, put.StatusCode(), "%s: %s", name, put.Body)
-		patch, err := e.c.UpdateTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{`+field+`}`))
+		patch, err := e.Scripts.UpdateTransitionWithBodyWithResponse(bg, s.ScriptId, cut.TransitionId, nil, "application/json", strings.NewReader(`{`+field+`}`))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, patch.StatusCode(), "%s: %s", name, patch.Body)
 	}
-	require.Len(t, listTransitions(t, e.c, s.ScriptId), 2, "refused creates stored nothing")
-	unchanged, err := e.c.GetTransitionWithResponse(bg, s.ScriptId, cut.TransitionId)
+	require.Len(t, listTransitions(t, e.Scripts, s.ScriptId), 2, "refused creates stored nothing")
+	unchanged, err := e.Scripts.GetTransitionWithResponse(bg, s.ScriptId, cut.TransitionId)
 	require.NoError(t, err)
 	require.Equal(t, cut, *unchanged.JSON200, "refused writes changed nothing")
 }

@@ -9,9 +9,6 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/services/scripts"
-	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // tenantEnv is one server with a scripts client for each of two tenants and one for the default
@@ -23,16 +20,9 @@ type tenantEnv struct {
 
 func newTenantEnv(t *testing.T) tenantEnv {
 	t.Helper()
-	deps := newDependantsFake(t)
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), map[string]string{"characters": deps.url, "sessions": deps.url},
-		sequence.Service(), scripts.Service())
-	as := func(tenant string) *scriptsapi.ClientWithResponses {
-		c, err := scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(
-			apitest.ClientAs(t, tenant, auth.Admin, sequence.Service(), scripts.Service())))
-		require.NoError(t, err)
-		return c
-	}
-	return tenantEnv{a: as("a"), b: as("b"), dflt: as(auth.DefaultTenant), deps: deps}
+	e := newEnv(t)
+	as := func(tenant string) *scriptsapi.ClientWithResponses { return e.As(t, tenant, auth.Admin).Scripts }
+	return tenantEnv{a: as("a"), b: as("b"), dflt: as(auth.DefaultTenant), deps: e.deps}
 }
 
 type answer interface{ StatusCode() int }
@@ -42,7 +32,7 @@ func requireNotFound(t *testing.T, what string, r answer, body []byte, err error
 	t.Helper()
 	require.NoError(t, err, what)
 	require.Equal(t, http.StatusNotFound, r.StatusCode(), "%s: %s", what, body)
-	require.Equal(t, code, errorCode(body), what)
+	require.Equal(t, code, apitest.ErrorCode(t, body), what)
 }
 
 // TestTenantsSeeOnlyTheirScripts: another tenant's script, with its headings and transitions, is
@@ -58,13 +48,13 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 	// The script itself.
 	get, err := e.b.GetScriptWithResponse(bg, s.ScriptId)
 	requireNotFound(t, "get script", get, get.Body, err, scriptGone)
-	patch, err := e.b.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: ptr("Stolen")})
+	patch, err := e.b.UpdateScriptWithResponse(bg, s.ScriptId, nil, scriptsapi.ScriptUpdateRequest{Title: new("Stolen")})
 	requireNotFound(t, "patch script", patch, patch.Body, err, scriptGone)
-	patch, err = e.b.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: ptr(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: ptr("Stolen")})
+	patch, err = e.b.UpdateScriptWithResponse(bg, s.ScriptId, &scriptsapi.UpdateScriptParams{IfMatch: new(`"1"`)}, scriptsapi.ScriptUpdateRequest{Title: new("Stolen")})
 	requireNotFound(t, "patch script at its version", patch, patch.Body, err, scriptGone)
-	put, err := e.b.ReplaceScriptWithResponse(bg, s.ScriptId, &scriptsapi.ReplaceScriptParams{IfMatch: ptr(`"7"`)}, scriptsapi.ScriptRequest{Title: "Stolen"})
+	put, err := e.b.ReplaceScriptWithResponse(bg, s.ScriptId, &scriptsapi.ReplaceScriptParams{IfMatch: new(`"7"`)}, scriptsapi.ScriptRequest{Title: "Stolen"})
 	requireNotFound(t, "replace script at another version", put, put.Body, err, scriptGone)
-	for _, cascade := range []*bool{nil, ptr(true)} {
+	for _, cascade := range []*bool{nil, new(true)} {
 		del, err := e.b.DeleteScriptWithResponse(bg, s.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: cascade})
 		requireNotFound(t, "delete script", del, del.Body, err, scriptGone)
 	}
@@ -79,7 +69,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 	requireNotFound(t, "get heading", getH, getH.Body, err, scriptGone)
 	putH, err := e.b.UpdateSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil, scriptsapi.SectionHeadingRequest{Title: "Stolen"})
 	requireNotFound(t, "replace heading", putH, putH.Body, err, scriptGone)
-	patchH, err := e.b.PatchSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: ptr("Stolen")})
+	patchH, err := e.b.PatchSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil, scriptsapi.SectionHeadingUpdateRequest{Title: new("Stolen")})
 	requireNotFound(t, "patch heading", patchH, patchH.Body, err, scriptGone)
 	delH, err := e.b.DeleteSectionHeadingWithResponse(bg, s.ScriptId, act.HeadingId, nil)
 	requireNotFound(t, "delete heading", delH, delH.Body, err, scriptGone)
@@ -97,7 +87,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 	requireNotFound(t, "get transition", getT, getT.Body, err, scriptGone)
 	putT, err := e.b.ReplaceTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil, scriptsapi.TransitionRequest{Text: "Stolen"})
 	requireNotFound(t, "replace transition", putT, putT.Body, err, scriptGone)
-	patchT, err := e.b.UpdateTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: ptr("Stolen")})
+	patchT, err := e.b.UpdateTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil, scriptsapi.TransitionUpdateRequest{Text: new("Stolen")})
 	requireNotFound(t, "patch transition", patchT, patchT.Body, err, scriptGone)
 	delT, err := e.b.DeleteTransitionWithResponse(bg, s.ScriptId, cut.TransitionId, nil)
 	requireNotFound(t, "delete transition", delT, delT.Body, err, scriptGone)
@@ -119,7 +109,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 		named, err := e.b.CreateTransitionWithResponse(bg, own.ScriptId, nil, scriptsapi.TransitionCreateRequest{Text: "CUT TO:", SectionId: &sectionID})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusUnprocessableEntity, named.StatusCode(), string(named.Body))
-		require.Equal(t, sectionGone, errorCode(named.Body))
+		require.Equal(t, sectionGone, apitest.ErrorCode(t, named.Body))
 	}
 	mine := addTransition(t, e.b, own.ScriptId, scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:"})
 	moved, err := e.b.UpdateTransitionWithResponse(bg, own.ScriptId, mine.TransitionId, nil, scriptsapi.TransitionUpdateRequest{SectionId: &act.HeadingId})
@@ -128,7 +118,7 @@ func TestTenantsSeeOnlyTheirScripts(t *testing.T) {
 
 	// b's deleting its own script with everything in it leaves a's alone.
 	addSection(t, e.b, own.ScriptId, "Act 1")
-	gone, err := e.b.DeleteScriptWithResponse(bg, own.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	gone, err := e.b.DeleteScriptWithResponse(bg, own.ScriptId, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode(), string(gone.Body))
 
@@ -172,14 +162,14 @@ func TestTenantsListOnlyTheirScripts(t *testing.T) {
 	all, total := ids(e.b, scriptsapi.ListScriptsParams{})
 	require.Equal(t, mine, all)
 	require.EqualValues(t, 3, total)
-	page, total := ids(e.b, scriptsapi.ListScriptsParams{Limit: ptr(2), Offset: ptr(int64(2))})
+	page, total := ids(e.b, scriptsapi.ListScriptsParams{Limit: new(2), Offset: new(int64(2))})
 	require.Equal(t, mine[2:], page, "a page skips only the tenant's own scripts")
 	require.EqualValues(t, 3, total)
-	hamlet, total := ids(e.b, scriptsapi.ListScriptsParams{Title: ptr("hamlet")})
+	hamlet, total := ids(e.b, scriptsapi.ListScriptsParams{Title: new("hamlet")})
 	require.Equal(t, mine[:1], hamlet)
 	require.EqualValues(t, 1, total)
 
-	_, total = ids(e.a, scriptsapi.ListScriptsParams{Title: ptr("hamlet")})
+	_, total = ids(e.a, scriptsapi.ListScriptsParams{Title: new("hamlet")})
 	require.EqualValues(t, 2, total)
 	none, total := ids(e.dflt, scriptsapi.ListScriptsParams{})
 	require.Empty(t, none)

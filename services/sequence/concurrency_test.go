@@ -25,11 +25,8 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 	url := dbtest.New(t)
 	var servers []*sequenceapi.ClientWithResponses
 	for range replicas {
-		pool := dbtest.PoolFor(t, url, 12)
-		srv := apitest.NewServer(t, pool, sequence.Service())
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
-		require.NoError(t, err)
-		servers = append(servers, c)
+		replica := apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, 12)}, sequence.Service())
+		servers = append(servers, replica.Sequence)
 	}
 
 	script := int64(1)
@@ -43,7 +40,7 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 			for i := range work {
 				typ := []sequenceapi.ElementType{sequenceapi.Action, sequenceapi.SpokenWord, sequenceapi.Transition}[i%3]
 				resp, err := c.GenerateSequenceNumberWithResponse(context.Background(), nil, sequenceapi.SequenceRequest{
-					ElementType: typ, ElementId: int64(i + 1), ScriptId: &script, Scope: ptr("draft"),
+					ElementType: typ, ElementId: int64(i + 1), ScriptId: &script, Scope: new("draft"),
 				})
 				if err != nil || resp.StatusCode() != http.StatusCreated {
 					select {
@@ -72,7 +69,7 @@ func TestConcurrentAllocationAcrossReplicas(t *testing.T) {
 		require.False(t, seen[n], "number %d handed out twice", n)
 		seen[n] = true
 	}
-	list, err := servers[0].ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: &script, Limit: ptr(1)})
+	list, err := servers[0].ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: &script, Limit: new(1)})
 	require.NoError(t, err)
 	require.EqualValues(t, total, list.JSON200.TotalCount, "the scope's kept count")
 }
@@ -85,10 +82,8 @@ func TestConcurrentVersions(t *testing.T) {
 	url := dbtest.New(t)
 	var clients []*sequenceapi.ClientWithResponses
 	for range 2 {
-		srv := apitest.NewServer(t, dbtest.PoolFor(t, url, 8), sequence.Service())
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
-		require.NoError(t, err)
-		clients = append(clients, c)
+		replica := apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, 8)}, sequence.Service())
+		clients = append(clients, replica.Sequence)
 	}
 	got := make([]int64, n)
 	var wg sync.WaitGroup

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services/sequence"
 )
 
@@ -22,8 +21,8 @@ type rawCase struct {
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), sequence.Service())
-	client := apitest.Client(t, sequence.Service())
+	e := apitest.NewEnv(t, sequence.Service())
+	client := e.HTTP
 	huge := `{"elementType":"script","elementId":1,"newVersionData":{"text":"` + strings.Repeat("x", 2<<20) + `"}}`
 
 	cases := []rawCase{
@@ -55,7 +54,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			req, err := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+			req, err := http.NewRequest(tc.method, e.URL+tc.path, strings.NewReader(tc.body))
 			require.NoError(t, err)
 			if tc.contentType != "" {
 				req.Header.Set("Content-Type", tc.contentType)
@@ -80,10 +79,10 @@ func TestBadInput(t *testing.T) {
 
 func TestProcessEndpoints(t *testing.T) {
 	t.Parallel()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), sequence.Service())
-	client := apitest.Client(t, sequence.Service())
+	e := apitest.NewEnv(t, sequence.Service())
+	client := e.HTTP
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
-		resp, err := client.Get(srv.URL + path)
+		resp, err := client.Get(e.URL + path)
 		require.NoError(t, err)
 		var body map[string]string
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
@@ -92,7 +91,7 @@ func TestProcessEndpoints(t *testing.T) {
 		require.Equal(t, want, body["status"])
 	}
 
-	req, _ := http.NewRequest("GET", srv.URL+"/openapi/sequence.yaml", nil)
+	req, _ := http.NewRequest("GET", e.URL+"/openapi/sequence.yaml", nil)
 	req.Header.Set("X-Request-Id", "client-chosen-id-1")
 	resp, err := client.Do(req)
 	require.NoError(t, err)

@@ -8,15 +8,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // TestMoveSceneWithItsHeading: a scene's run of the story and its heading in the sections order
 // move in one request, and both orders stay dense.
 func TestMoveSceneWithItsHeading(t *testing.T) {
 	t.Parallel()
-	c, pool := newEnv(t)
+	e := apitest.NewEnv(t, sequence.Service())
+	c, pool := e.Sequence, e.Pool
 	ctx := context.Background()
-	script := ptr(int64(3))
+	script := new(int64(3))
 	// Scene 1 is actions 1-2, scene 2 is actions 3-4 with a transition, scene 3 is action 5.
 	for _, e := range []struct {
 		typ sequenceapi.ElementType
@@ -31,7 +34,7 @@ func TestMoveSceneWithItsHeading(t *testing.T) {
 	// Scene 2 (action 3 through the transition) with heading 2 goes before scene 1.
 	resp, err := c.MoveElementsWithResponse(ctx, nil, sequenceapi.MoveRequest{
 		ElementType: sequenceapi.Action, ElementId: 3, Through: &sequenceapi.ElementRef{ElementType: sequenceapi.Transition, ElementId: 1},
-		ScriptId: script, AtSequence: ptr(int64(1)),
+		ScriptId: script, AtSequence: new(int64(1)),
 		Heading: &sequenceapi.HeadingMove{HeadingId: 2, Before: &sequenceapi.ElementRef{ElementType: sequenceapi.Section, ElementId: 1}},
 	})
 	require.NoError(t, err)
@@ -49,8 +52,8 @@ func TestMoveSceneWithItsHeading(t *testing.T) {
 
 	// A heading the sections order cannot place refuses the whole move.
 	refused, err := c.MoveElementsWithResponse(ctx, nil, sequenceapi.MoveRequest{
-		ElementType: sequenceapi.Action, ElementId: 5, ScriptId: script, AtSequence: ptr(int64(1)),
-		Heading: &sequenceapi.HeadingMove{HeadingId: 3, AtSequence: ptr(int64(9))},
+		ElementType: sequenceapi.Action, ElementId: 5, ScriptId: script, AtSequence: new(int64(1)),
+		Heading: &sequenceapi.HeadingMove{HeadingId: 3, AtSequence: new(int64(9))},
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
@@ -58,11 +61,11 @@ func TestMoveSceneWithItsHeading(t *testing.T) {
 	require.EqualValues(t, 6, numbers(t, c, script, "story")["action 5"], "the run did not move either")
 
 	// Only a run of a script's story has a heading.
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: ptr("draft")})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: ptr("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: new("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: new("draft")})
 	client, err := c.MoveElementsWithResponse(ctx, nil, sequenceapi.MoveRequest{
-		ElementType: sequenceapi.Action, ElementId: 2, Owner: ptr(sequenceapi.OwnerClient), AtSequence: ptr(int64(1)),
-		Heading: &sequenceapi.HeadingMove{HeadingId: 1, AtSequence: ptr(int64(1))},
+		ElementType: sequenceapi.Action, ElementId: 2, Owner: new(sequenceapi.OwnerClient), AtSequence: new(int64(1)),
+		Heading: &sequenceapi.HeadingMove{HeadingId: 1, AtSequence: new(int64(1))},
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, client.StatusCode(), string(client.Body))
@@ -70,7 +73,7 @@ func TestMoveSceneWithItsHeading(t *testing.T) {
 
 	// A heading needs exactly one place.
 	unplaced, err := c.MoveElementsWithResponse(ctx, nil, sequenceapi.MoveRequest{
-		ElementType: sequenceapi.Action, ElementId: 5, ScriptId: script, AtSequence: ptr(int64(1)),
+		ElementType: sequenceapi.Action, ElementId: 5, ScriptId: script, AtSequence: new(int64(1)),
 		Heading: &sequenceapi.HeadingMove{HeadingId: 3},
 	})
 	require.NoError(t, err)

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 // numbers maps "type id" to the number each element of the scope holds.
@@ -23,7 +25,7 @@ func numbers(t *testing.T, c *sequenceapi.ClientWithResponses, scriptID *int64, 
 
 func TestReorderV2Swap(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	for id := range int64(3) {
 		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: id + 1})
 	}
@@ -47,8 +49,9 @@ func TestReorderV2Swap(t *testing.T) {
 
 func TestReorderMixedStory(t *testing.T) {
 	t.Parallel()
-	c, pool := newEnv(t)
-	script := ptr(int64(4))
+	e := apitest.NewEnv(t, sequence.Service())
+	c, pool := e.Sequence, e.Pool
+	script := new(int64(4))
 	// A story as the content services write it; reordering it is the client's.
 	place(t, pool, *script, "story", sequenceapi.Action, 1)
 	place(t, pool, *script, "story", sequenceapi.SpokenWord, 1)
@@ -56,9 +59,9 @@ func TestReorderMixedStory(t *testing.T) {
 
 	// Rotate: the action moves to the end; items name their own type where it differs.
 	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: script, Scope: ptr("story"),
+		ElementType: sequenceapi.SpokenWord, ScriptId: script, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{
-			{ElementType: ptr(sequenceapi.Action), ElementId: 1, NewSequence: 3},
+			{ElementType: new(sequenceapi.Action), ElementId: 1, NewSequence: 3},
 			{ElementId: 1, NewSequence: 1},
 			{ElementId: 2, NewSequence: 2},
 		},
@@ -72,10 +75,10 @@ func TestReorderMixedStory(t *testing.T) {
 // number of its scope (v2 left a gap there); it is refused and changes nothing.
 func TestReorderPastTheEnd(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	script := ptr(int64(5))
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: ptr("draft")})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: ptr("draft")})
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
+	script := new(int64(5))
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: new("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: script, Scope: new("draft")})
 	resp, err := c.ReorderElementsWithResponse(context.Background(), sequenceapi.ReorderRequest{
 		ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 1<<53 - 1}}})
 	require.NoError(t, err)
@@ -87,13 +90,13 @@ func TestReorderPastTheEnd(t *testing.T) {
 
 func TestReorderRefusalsChangeNothing(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	script := ptr(int64(5))
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
+	script := new(int64(5))
 	for id := range int64(3) {
-		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: id + 1, ScriptId: script, Scope: ptr("draft")})
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: id + 1, ScriptId: script, Scope: new("draft")})
 	}
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: ptr(int64(6)), Scope: ptr("draft")})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: 1, ScriptId: script, Scope: ptr("outline")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 9, ScriptId: new(int64(6)), Scope: new("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Section, ElementId: 1, ScriptId: script, Scope: new("outline")})
 	before := numbers(t, c, script, "draft")
 
 	cases := []struct {
@@ -106,8 +109,8 @@ func TestReorderRefusalsChangeNothing(t *testing.T) {
 		{"element listed twice", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 1, NewSequence: 1}}}, http.StatusBadRequest, "DUPLICATE_ELEMENT"},
 		{"number given twice", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 2}}}, http.StatusBadRequest, "DUPLICATE_SEQUENCE"},
 		{"two scripts", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 9, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
-		{"story and sections", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementType: ptr(sequenceapi.Section), ElementId: 1, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
-		{"wrong script named", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, ScriptId: ptr(int64(6)), Scope: ptr("draft"), Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
+		{"story and sections", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementType: new(sequenceapi.Section), ElementId: 1, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
+		{"wrong script named", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, ScriptId: new(int64(6)), Scope: new("draft"), Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 2}, {ElementId: 2, NewSequence: 1}}}, http.StatusBadRequest, "SCOPE_MISMATCH"},
 		{"beyond 2^53 - 1", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 1 << 53}}}, http.StatusBadRequest, "VALIDATION_FAILED"},
 		{"collides with an unmoved element", sequenceapi.ReorderRequest{ElementType: sequenceapi.Action, Elements: []sequenceapi.ReorderItem{{ElementId: 1, NewSequence: 3}}}, http.StatusConflict, "SEQUENCE_CONFLICT"},
 	}

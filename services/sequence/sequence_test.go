@@ -20,23 +20,6 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func newClient(t *testing.T) *sequenceapi.ClientWithResponses {
-	t.Helper()
-	c, _ := newEnv(t)
-	return c
-}
-
-// newEnv is a client of the service and the pool of its database, on which a test plays a content
-// service placing its elements through the published functions.
-func newEnv(t *testing.T) (*sequenceapi.ClientWithResponses, *pgxpool.Pool) {
-	t.Helper()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, sequence.Service())
-	c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.Client(t, sequence.Service())))
-	require.NoError(t, err)
-	return c, pool
-}
-
 // place puts a content element at the end of an order of a script, as a content service does.
 func place(t *testing.T, pool *pgxpool.Pool, scriptID int64, order string, typ sequenceapi.ElementType, id int64) int64 {
 	t.Helper()
@@ -44,8 +27,6 @@ func place(t *testing.T, pool *pgxpool.Pool, scriptID int64, order string, typ s
 	require.NoError(t, err)
 	return n
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func allocate(t *testing.T, c *sequenceapi.ClientWithResponses, body sequenceapi.SequenceRequest) sequenceapi.SequenceResponse {
 	t.Helper()
@@ -57,7 +38,7 @@ func allocate(t *testing.T, c *sequenceapi.ClientWithResponses, body sequenceapi
 
 func listScope(t *testing.T, c *sequenceapi.ClientWithResponses, scriptID *int64, scope string) []sequenceapi.Position {
 	t.Helper()
-	resp, err := c.ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: scope, ScriptId: scriptID, Limit: ptr(1000)})
+	resp, err := c.ListPositionsWithResponse(context.Background(), &sequenceapi.ListPositionsParams{Scope: scope, ScriptId: scriptID, Limit: new(1000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return resp.JSON200.Positions
@@ -65,7 +46,7 @@ func listScope(t *testing.T, c *sequenceapi.ClientWithResponses, scriptID *int64
 
 func TestAllocateV2ScopePerType(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 
 	first := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: 10})
 	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 1, ElementType: sequenceapi.Script, ElementId: 10, Scope: "script", Created: true}, first)
@@ -81,16 +62,16 @@ func TestAllocateV2ScopePerType(t *testing.T) {
 
 func TestAllocateScriptScopes(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
-	script := ptr(int64(7))
+	script := new(int64(7))
 
 	// A script's story and sections are the content services' orders: a client cannot place in
 	// them, by default scope or by name, and nothing is placed.
 	for _, r := range []sequenceapi.SequenceRequest{
 		{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script},
 		{ElementType: sequenceapi.Section, ElementId: 1, ScriptId: script},
-		{ElementType: sequenceapi.Character, ElementId: 1, ScriptId: script, Scope: ptr("story")},
+		{ElementType: sequenceapi.Character, ElementId: 1, ScriptId: script, Scope: new("story")},
 	} {
 		resp, err := c.GenerateSequenceNumberWithResponse(ctx, nil, r)
 		require.NoError(t, err)
@@ -102,9 +83,9 @@ func TestAllocateScriptScopes(t *testing.T) {
 
 	// Every other scope of a script is the client's.
 	draft := []sequenceapi.SequenceRequest{
-		{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: ptr("draft")},
-		{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: ptr("draft")},
-		{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script, Scope: ptr("draft")},
+		{ElementType: sequenceapi.Action, ElementId: 1, ScriptId: script, Scope: new("draft")},
+		{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: new("draft")},
+		{ElementType: sequenceapi.SpokenWord, ElementId: 2, ScriptId: script, Scope: new("draft")},
 	}
 	for i, r := range draft {
 		got := allocate(t, c, r)
@@ -115,7 +96,7 @@ func TestAllocateScriptScopes(t *testing.T) {
 	cast := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 3, ScriptId: script})
 	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 1, ElementType: sequenceapi.Character, ElementId: 3, ScriptId: script, Scope: "character", Created: true}, cast,
 		"other types keep a scope of their own within a script")
-	other := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: ptr(int64(8)), Scope: ptr("draft")})
+	other := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 2, ScriptId: new(int64(8)), Scope: new("draft")})
 	require.EqualValues(t, 1, other.SequenceNumber, "each script has its own scopes")
 
 	// A v2 body for an element placed in a script returns where it is.
@@ -123,11 +104,11 @@ func TestAllocateScriptScopes(t *testing.T) {
 	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 2, ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: script, Scope: "draft"}, v2)
 
 	// Naming another scope for a placed element is a conflict, and changes nothing.
-	resp, err := c.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: ptr(int64(8)), Scope: ptr("draft")})
+	resp, err := c.GenerateSequenceNumberWithResponse(ctx, nil, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1, ScriptId: new(int64(8)), Scope: new("draft")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, resp.StatusCode())
 	require.Equal(t, "ELEMENT_IN_OTHER_SCOPE", resp.JSON409.ErrorCode)
-	require.Len(t, listScope(t, c, ptr(int64(8)), "draft"), 1)
+	require.Len(t, listScope(t, c, new(int64(8)), "draft"), 1)
 
 	pos, err := c.GetElementPositionWithResponse(ctx, sequenceapi.SpokenWord, 2, nil)
 	require.NoError(t, err)
@@ -144,7 +125,8 @@ func TestAllocateScriptScopes(t *testing.T) {
 // type and id are two elements, and a client cannot take or release a content position.
 func TestClientAndContentKeySpaces(t *testing.T) {
 	t.Parallel()
-	c, pool := newEnv(t)
+	e := apitest.NewEnv(t, sequence.Service())
+	c, pool := e.Sequence, e.Pool
 	ctx := context.Background()
 	require.EqualValues(t, 1, place(t, pool, 3, "story", sequenceapi.SpokenWord, 1))
 	require.EqualValues(t, 2, place(t, pool, 3, "story", sequenceapi.Action, 1))
@@ -152,7 +134,7 @@ func TestClientAndContentKeySpaces(t *testing.T) {
 	// The client's spokenWord 1 (a v2 body) is its own element: the content one is untouched.
 	mine := allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 1})
 	require.Equal(t, sequenceapi.SequenceResponse{SequenceNumber: 1, ElementType: sequenceapi.SpokenWord, ElementId: 1, Scope: "spokenWord", Created: true}, mine)
-	require.Len(t, listScope(t, c, ptr(int64(3)), "story"), 2)
+	require.Len(t, listScope(t, c, new(int64(3)), "story"), 2)
 
 	read := func(owner *sequenceapi.Owner) sequenceapi.ElementPosition {
 		t.Helper()
@@ -162,11 +144,11 @@ func TestClientAndContentKeySpaces(t *testing.T) {
 		return *resp.JSON200
 	}
 	require.Equal(t, "spokenWord", read(nil).Scope, "without an owner, the client's position")
-	require.Equal(t, sequenceapi.ElementPosition{ElementType: sequenceapi.SpokenWord, ElementId: 1, Owner: sequenceapi.OwnerContent, ScriptId: ptr(int64(3)), Scope: "story", SequenceNumber: 1},
-		read(ptr(sequenceapi.OwnerContent)))
+	require.Equal(t, sequenceapi.ElementPosition{ElementType: sequenceapi.SpokenWord, ElementId: 1, Owner: sequenceapi.OwnerContent, ScriptId: new(int64(3)), Scope: "story", SequenceNumber: 1},
+		read(new(sequenceapi.OwnerContent)))
 	listed, err := c.ListElementPositionsWithResponse(ctx, sequenceapi.Action, &sequenceapi.ListElementPositionsParams{Ids: []int64{1}})
 	require.NoError(t, err)
-	require.Equal(t, []sequenceapi.ElementPosition{{ElementType: sequenceapi.Action, ElementId: 1, Owner: sequenceapi.OwnerContent, ScriptId: ptr(int64(3)), Scope: "story", SequenceNumber: 2}},
+	require.Equal(t, []sequenceapi.ElementPosition{{ElementType: sequenceapi.Action, ElementId: 1, Owner: sequenceapi.OwnerContent, ScriptId: new(int64(3)), Scope: "story", SequenceNumber: 2}},
 		listed.JSON200.Items, "the content position when the client holds none")
 
 	// Releasing through the API takes the client's position only; a content position stays.
@@ -177,7 +159,7 @@ func TestClientAndContentKeySpaces(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
 	require.Equal(t, "CONTENT_OWNED", refused.JSON409.ErrorCode)
-	require.Len(t, listScope(t, c, ptr(int64(3)), "story"), 2, "the content position is kept")
+	require.Len(t, listScope(t, c, new(int64(3)), "story"), 2, "the content position is kept")
 
 	// A v2 reorder of the client's elements never touches the content order of the same ids.
 	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 1})
@@ -187,25 +169,25 @@ func TestClientAndContentKeySpaces(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, swap.StatusCode(), string(swap.Body))
 	require.Equal(t, "action", swap.JSON200.Scope)
-	require.Equal(t, map[string]int64{"spokenWord 1": 1, "action 1": 2}, numbers(t, c, ptr(int64(3)), "story"))
+	require.Equal(t, map[string]int64{"spokenWord 1": 1, "action 1": 2}, numbers(t, c, new(int64(3)), "story"))
 }
 
 func TestListPositions(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	script := ptr(int64(3))
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
+	script := new(int64(3))
 	for i := range 25 {
 		typ := sequenceapi.Action
 		if i%2 == 1 {
 			typ = sequenceapi.SpokenWord
 		}
-		allocate(t, c, sequenceapi.SequenceRequest{ElementType: typ, ElementId: int64(i + 1), ScriptId: script, Scope: ptr("draft")})
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: typ, ElementId: int64(i + 1), ScriptId: script, Scope: new("draft")})
 	}
 	ctx := context.Background()
 
 	var seen []int64
 	for offset := int64(0); ; offset += 10 {
-		resp, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, Limit: ptr(10), Offset: &offset})
+		resp, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, Limit: new(10), Offset: &offset})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode())
 		require.EqualValues(t, 25, resp.JSON200.TotalCount)
@@ -220,7 +202,7 @@ func TestListPositions(t *testing.T) {
 	require.True(t, sort.SliceIsSorted(seen, func(i, j int) bool { return seen[i] < seen[j] }), "pages come in sequence order")
 
 	ranged, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{
-		Scope: "draft", ScriptId: script, ElementType: ptr(sequenceapi.SpokenWord), StartSequence: ptr(int64(5)), EndSequence: ptr(int64(10)),
+		Scope: "draft", ScriptId: script, ElementType: new(sequenceapi.SpokenWord), StartSequence: new(int64(5)), EndSequence: new(int64(10)),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, ranged.StatusCode())
@@ -230,7 +212,7 @@ func TestListPositions(t *testing.T) {
 		require.True(t, p.SequenceNumber >= 5 && p.SequenceNumber <= 10)
 	}
 
-	inverted, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, StartSequence: ptr(int64(9)), EndSequence: ptr(int64(2))})
+	inverted, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, StartSequence: new(int64(9)), EndSequence: new(int64(2))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, inverted.StatusCode())
 
@@ -244,19 +226,19 @@ func TestListPositions(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNoContent, released.StatusCode())
 	}
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 99, ScriptId: script, Scope: ptr("draft")})
-	for _, typ := range []*sequenceapi.ElementType{nil, ptr(sequenceapi.SpokenWord), ptr(sequenceapi.Action)} {
-		whole, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, ElementType: typ, Limit: ptr(5000)})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 99, ScriptId: script, Scope: new("draft")})
+	for _, typ := range []*sequenceapi.ElementType{nil, new(sequenceapi.SpokenWord), new(sequenceapi.Action)} {
+		whole, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, ElementType: typ, Limit: new(5000)})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, whole.StatusCode())
 		require.EqualValues(t, len(whole.JSON200.Positions), whole.JSON200.TotalCount, "type %v", typ)
 	}
-	tail, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, Offset: ptr(int64(20))})
+	tail, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: script, Offset: new(int64(20))})
 	require.NoError(t, err)
 	require.EqualValues(t, 23, tail.JSON200.TotalCount)
 	require.Len(t, tail.JSON200.Positions, 3)
 
-	empty, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: ptr(int64(404))})
+	empty, err := c.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "draft", ScriptId: new(int64(404))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, empty.StatusCode())
 	require.Empty(t, empty.JSON200.Positions)
@@ -265,7 +247,7 @@ func TestListPositions(t *testing.T) {
 
 func TestVersions(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
 	data := []string{
 		`{"text":"O Romeo, Romeo! wherefore art thou Romeo?"}`,
@@ -289,7 +271,7 @@ func TestVersions(t *testing.T) {
 		require.JSONEq(t, d, string(resp.JSON200.Data), "data reads back as stored")
 	}
 
-	list, err := c.ListVersionsWithResponse(ctx, sequenceapi.SpokenWord, 1, &sequenceapi.ListVersionsParams{Limit: ptr(2), Offset: ptr(int64(1))})
+	list, err := c.ListVersionsWithResponse(ctx, sequenceapi.SpokenWord, 1, &sequenceapi.ListVersionsParams{Limit: new(2), Offset: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, list.StatusCode())
 	require.EqualValues(t, 3, list.JSON200.TotalCount)
@@ -309,11 +291,11 @@ func TestVersions(t *testing.T) {
 
 func TestReleasePosition(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
-	script := ptr(int64(2))
+	script := new(int64(2))
 	for id := range int64(3) {
-		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: id + 1, ScriptId: script, Scope: ptr("draft")})
+		allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: id + 1, ScriptId: script, Scope: new("draft")})
 	}
 	resp, err := c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 3)
 	require.NoError(t, err)
@@ -325,10 +307,10 @@ func TestReleasePosition(t *testing.T) {
 
 	// Numbers are ranks: releasing the last one lets the next allocation take it, and releasing a
 	// middle one moves those after it up, leaving no gap.
-	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 4, ScriptId: script, Scope: ptr("draft")}).SequenceNumber)
+	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 4, ScriptId: script, Scope: new("draft")}).SequenceNumber)
 	_, err = c.ReleasePositionWithResponse(ctx, sequenceapi.SpokenWord, 2)
 	require.NoError(t, err)
-	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 5, ScriptId: script, Scope: ptr("draft")}).SequenceNumber)
+	require.EqualValues(t, 3, allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.SpokenWord, ElementId: 5, ScriptId: script, Scope: new("draft")}).SequenceNumber)
 	require.Equal(t, []sequenceapi.Position{
 		{ElementType: sequenceapi.SpokenWord, ElementId: 1, SequenceNumber: 1},
 		{ElementType: sequenceapi.SpokenWord, ElementId: 4, SequenceNumber: 2},
@@ -344,16 +326,16 @@ func TestReleasePosition(t *testing.T) {
 
 func TestListElementPositions(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: ptr(int64(1)), Scope: ptr("draft")})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 6, ScriptId: ptr(int64(2)), Scope: ptr("draft")})
-	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: ptr(int64(2)), Scope: ptr("draft")})
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 5, ScriptId: new(int64(1)), Scope: new("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 6, ScriptId: new(int64(2)), Scope: new("draft")})
+	allocate(t, c, sequenceapi.SequenceRequest{ElementType: sequenceapi.Action, ElementId: 7, ScriptId: new(int64(2)), Scope: new("draft")})
 
 	resp, err := c.ListElementPositionsWithResponse(context.Background(), sequenceapi.Action, &sequenceapi.ListElementPositionsParams{Ids: []int64{7, 99, 5}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, []sequenceapi.ElementPosition{
-		{ElementType: sequenceapi.Action, ElementId: 7, Owner: sequenceapi.OwnerClient, ScriptId: ptr(int64(2)), Scope: "draft", SequenceNumber: 2},
-		{ElementType: sequenceapi.Action, ElementId: 5, Owner: sequenceapi.OwnerClient, ScriptId: ptr(int64(1)), Scope: "draft", SequenceNumber: 1},
+		{ElementType: sequenceapi.Action, ElementId: 7, Owner: sequenceapi.OwnerClient, ScriptId: new(int64(2)), Scope: "draft", SequenceNumber: 2},
+		{ElementType: sequenceapi.Action, ElementId: 5, Owner: sequenceapi.OwnerClient, ScriptId: new(int64(1)), Scope: "draft", SequenceNumber: 1},
 	}, resp.JSON200.Items, "in the order asked, without elements that hold no position")
 }

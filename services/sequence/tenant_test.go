@@ -58,7 +58,7 @@ func TestTenantIsolation(t *testing.T) {
 	pool := dbtest.NewPool(t)
 	srv := sequence.NewServer(pool, write.New(t.Context(), pool))
 	a, b := as(t, "a"), as(t, "b")
-	script := ptr(int64(7))
+	script := new(int64(7))
 
 	// Script 7's story: actions 1 and 2 for tenant a, action 3 for tenant b, each numbered from 1.
 	for i, id := range []int64{1, 2} {
@@ -80,7 +80,7 @@ func TestTenantIsolation(t *testing.T) {
 	allocate := func(ctx context.Context, id int64) sequenceapi.SequenceResponse {
 		t.Helper()
 		r, err := srv.GenerateSequenceNumber(ctx, sequenceapi.GenerateSequenceNumberRequestObject{
-			Body: &sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: id, Scope: ptr("drafts")},
+			Body: &sequenceapi.SequenceRequest{ElementType: sequenceapi.Script, ElementId: id, Scope: new("drafts")},
 		})
 		require.NoError(t, err)
 		return answer[sequenceapi.SequenceResponse](t, http.StatusCreated, r.VisitGenerateSequenceNumberResponse)
@@ -102,7 +102,7 @@ func TestTenantIsolation(t *testing.T) {
 	story := list(b, sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script})
 	require.Equal(t, []sequenceapi.Position{{ElementType: sequenceapi.Action, ElementId: 3, SequenceNumber: 1}}, story.Positions)
 	require.EqualValues(t, 1, story.TotalCount)
-	filtered := list(b, sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, ElementType: ptr(sequenceapi.Action), Limit: ptr(1), Offset: ptr(int64(1))})
+	filtered := list(b, sequenceapi.ListPositionsParams{Scope: "story", ScriptId: script, ElementType: new(sequenceapi.Action), Limit: new(1), Offset: new(int64(1))})
 	require.Empty(t, filtered.Positions)
 	require.EqualValues(t, 1, filtered.TotalCount)
 	drafts := list(b, sequenceapi.ListPositionsParams{Scope: "drafts"})
@@ -137,7 +137,7 @@ func TestTenantIsolation(t *testing.T) {
 	require.NoError(t, err)
 	answer[sequenceapi.ErrorResponse](t, http.StatusNotFound, reordered.VisitReorderElementsResponse)
 	moved, err := srv.MoveElements(b, sequenceapi.MoveElementsRequestObject{Body: &sequenceapi.MoveRequest{
-		ElementType: sequenceapi.Action, ElementId: 2, AtSequence: ptr(int64(1)),
+		ElementType: sequenceapi.Action, ElementId: 2, AtSequence: new(int64(1)),
 	}})
 	require.NoError(t, err)
 	answer[sequenceapi.ErrorResponse](t, http.StatusNotFound, moved.VisitMoveElementsResponse)
@@ -202,21 +202,16 @@ func TestPublishedV2IsTheDefaultTenants(t *testing.T) {
 // its own orders and versions only.
 func TestTenantIsolationOverHTTP(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServer(t, pool, sequence.Service())
-	client := func(tenant string) *sequenceapi.ClientWithResponses {
-		c, err := sequenceapi.NewClientWithResponses(srv.URL, sequenceapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Writer, sequence.Service())))
-		require.NoError(t, err)
-		return c
-	}
+	e := apitest.NewEnv(t, sequence.Service())
+	client := func(tenant string) *sequenceapi.ClientWithResponses { return e.As(t, tenant, auth.Writer).Sequence }
 	a, b := client("a"), client("b")
 	ctx := t.Context()
 
 	// The same element in the same scope, with the same idempotency key: one for each tenant.
-	body := sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 4, Scope: ptr("cast")}
-	key := &sequenceapi.GenerateSequenceNumberParams{IdempotencyKey: ptr("cast-4")}
+	body := sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 4, Scope: new("cast")}
+	key := &sequenceapi.GenerateSequenceNumberParams{IdempotencyKey: new("cast-4")}
 	require.EqualValues(t, 1, allocate(t, a, body).SequenceNumber)
-	require.EqualValues(t, 2, allocate(t, a, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 5, Scope: ptr("cast")}).SequenceNumber)
+	require.EqualValues(t, 2, allocate(t, a, sequenceapi.SequenceRequest{ElementType: sequenceapi.Character, ElementId: 5, Scope: new("cast")}).SequenceNumber)
 	resp, err := b.GenerateSequenceNumberWithResponse(ctx, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))

@@ -10,14 +10,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sequenceapi"
+	"github.com/fountainai/fountainai/internal/apitest"
+	"github.com/fountainai/fountainai/services/sequence"
 )
 
 func TestCreateVersionIdempotencyKey(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := apitest.NewEnv(t, sequence.Service()).Sequence
 	ctx := context.Background()
 	body := sequenceapi.VersionRequest{ElementType: sequenceapi.Action, ElementId: 8, NewVersionData: json.RawMessage(`{"text":"Enter ROMEO"}`)}
-	key := &sequenceapi.CreateVersionParams{IdempotencyKey: ptr("retry-1")}
+	key := &sequenceapi.CreateVersionParams{IdempotencyKey: new("retry-1")}
 
 	// Concurrent retries of one request: exactly one version is created, and every answer that is
 	// not "still in progress" is the first answer.
@@ -55,7 +57,7 @@ func TestCreateVersionIdempotencyKey(t *testing.T) {
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", reused.JSON409.ErrorCode)
 
-	fresh, err := c.CreateVersionWithResponse(ctx, &sequenceapi.CreateVersionParams{IdempotencyKey: ptr("retry-2")}, other)
+	fresh, err := c.CreateVersionWithResponse(ctx, &sequenceapi.CreateVersionParams{IdempotencyKey: new("retry-2")}, other)
 	require.NoError(t, err)
 	require.EqualValues(t, 2, fresh.JSON201.VersionNumber)
 }

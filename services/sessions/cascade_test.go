@@ -24,39 +24,39 @@ func TestCascadeFromScriptsAndCharacters(t *testing.T) {
 	juliet, romeo := e.newCharacter(t), e.newCharacter(t)
 	for _, s := range []int64{script, otherScript} {
 		for _, c := range []int64{juliet, romeo} {
-			createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: s, CharacterId: c, StartSequence: 1, Context: json.RawMessage(`{"mood":"x"}`)})
+			createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: s, CharacterId: c, StartSequence: 1, Context: json.RawMessage(`{"mood":"x"}`)})
 		}
 	}
 
-	refused, err := e.scripts.DeleteScriptWithResponse(ctx, script, nil)
+	refused, err := e.Scripts.DeleteScriptWithResponse(ctx, script, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refused.StatusCode(), string(refused.Body))
 	require.Contains(t, string(refused.Body), "characterContexts")
-	require.EqualValues(t, 4, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount)
+	require.EqualValues(t, 4, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount)
 
-	gone, err := e.scripts.DeleteScriptWithResponse(ctx, script, &scriptsapi.DeleteScriptParams{Cascade: ptr(true)})
+	gone, err := e.Scripts.DeleteScriptWithResponse(ctx, script, &scriptsapi.DeleteScriptParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode(), string(gone.Body))
-	require.Zero(t, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script}).TotalCount)
-	require.EqualValues(t, 2, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount, "other scripts keep theirs")
+	require.Zero(t, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: &script}).TotalCount)
+	require.EqualValues(t, 2, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount, "other scripts keep theirs")
 
-	refusedChar, err := e.characters.DeleteCharacterWithResponse(ctx, romeo, nil)
+	refusedChar, err := e.Characters.DeleteCharacterWithResponse(ctx, romeo, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, refusedChar.StatusCode(), string(refusedChar.Body))
-	goneChar, err := e.characters.DeleteCharacterWithResponse(ctx, romeo, &charactersapi.DeleteCharacterParams{Cascade: ptr(true)})
+	goneChar, err := e.Characters.DeleteCharacterWithResponse(ctx, romeo, &charactersapi.DeleteCharacterParams{Cascade: new(true)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, goneChar.StatusCode(), string(goneChar.Body))
-	left := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{})
+	left := listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{})
 	require.EqualValues(t, 1, left.TotalCount)
 	require.Equal(t, otherScript, left.Items[0].ScriptId)
 	require.Equal(t, juliet, left.Items[0].CharacterId)
 
 	// The deleted script and character are now unknown references.
-	resp, err := e.c.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: juliet, StartSequence: 2, Context: json.RawMessage(`{}`)})
+	resp, err := e.Sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: juliet, StartSequence: 2, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode())
 	require.Equal(t, "SCRIPT_NOT_FOUND", resp.JSON422.ErrorCode)
-	resp, err = e.c.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{ScriptId: otherScript, CharacterId: romeo, StartSequence: 2, Context: json.RawMessage(`{}`)})
+	resp, err = e.Sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{ScriptId: otherScript, CharacterId: romeo, StartSequence: 2, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode())
 	require.Equal(t, "CHARACTER_NOT_FOUND", resp.JSON422.ErrorCode)

@@ -24,12 +24,10 @@ func TestConcurrentSessionPatchesOneWins(t *testing.T) {
 	url := dbtest.New(t)
 	var clients []*sessionsapi.ClientWithResponses
 	for range replicas {
-		srv := apitest.NewServer(t, dbtest.PoolFor(t, url, writers), sessions.Service())
-		c, err := sessionsapi.NewClientWithResponses(srv.URL, sessionsapi.WithHTTPClient(apitest.Client(t, sessions.Service())))
-		require.NoError(t, err)
-		clients = append(clients, c)
+		replica := apitest.NewEnvWith(t, apitest.Options{Pool: dbtest.PoolFor(t, url, writers)}, sessions.Service())
+		clients = append(clients, replica.Sessions)
 	}
-	s := createSession(t, clients[0], sessionsapi.SessionRequest{UserId: 1, Context: ptr("start")})
+	s := createSession(t, clients[0], sessionsapi.SessionRequest{UserId: 1, Context: new("start")})
 
 	statuses := make([]int, writers)
 	errs := make([]error, writers)
@@ -39,8 +37,8 @@ func TestConcurrentSessionPatchesOneWins(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			resp, err := clients[w%replicas].UpdateSessionWithResponse(context.Background(), s.SessionId,
-				&sessionsapi.UpdateSessionParams{IfMatch: ptr(`"1"`)},
-				sessionsapi.SessionUpdateRequest{Context: ptr(fmt.Sprintf("writer %d", w)), ContextData: raw(fmt.Sprintf(`{"writer":%d}`, w))})
+				&sessionsapi.UpdateSessionParams{IfMatch: new(`"1"`)},
+				sessionsapi.SessionUpdateRequest{Context: new(fmt.Sprintf("writer %d", w)), ContextData: raw(fmt.Sprintf(`{"writer":%d}`, w))})
 			if err != nil {
 				errs[w] = err
 				return
@@ -77,7 +75,7 @@ func TestConcurrentContextPatchesOneWins(t *testing.T) {
 	const writers = 32
 	e := newContextEnv(t)
 	script, character := e.newScript(t), e.newCharacter(t)
-	cc := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: []byte(`{}`)})
+	cc := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: []byte(`{}`)})
 
 	statuses := make([]int, writers)
 	errs := make([]error, writers)
@@ -86,8 +84,8 @@ func TestConcurrentContextPatchesOneWins(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			<-start
-			resp, err := e.c.UpdateCharacterContextWithResponse(context.Background(), cc.ContextId,
-				&sessionsapi.UpdateCharacterContextParams{IfMatch: ptr(`"1"`)},
+			resp, err := e.Sessions.UpdateCharacterContextWithResponse(context.Background(), cc.ContextId,
+				&sessionsapi.UpdateCharacterContextParams{IfMatch: new(`"1"`)},
 				sessionsapi.CharacterContextUpdateRequest{Context: raw(fmt.Sprintf(`{"writer":%d}`, w))})
 			if err != nil {
 				errs[w] = err
@@ -112,7 +110,7 @@ func TestConcurrentContextPatchesOneWins(t *testing.T) {
 		}
 	}
 	require.NotEqual(t, -1, winner, "one writer wins")
-	got := getContext(t, e.c, cc.ContextId)
+	got := getContext(t, e.Sessions, cc.ContextId)
 	require.EqualValues(t, 2, got.Version)
 	require.JSONEq(t, fmt.Sprintf(`{"writer":%d}`, winner), string(got.Context))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/sessionsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 )
 
 func createContext(t *testing.T, c *sessionsapi.ClientWithResponses, body sessionsapi.CharacterContextRequest) sessionsapi.CharacterContext {
@@ -52,7 +53,7 @@ func TestCharacterContextLifecycle(t *testing.T) {
 	ctx := context.Background()
 	script, juliet, romeo := e.newScript(t), e.newCharacter(t), e.newCharacter(t)
 
-	created := createContext(t, e.c, sessionsapi.CharacterContextRequest{
+	created := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: juliet, StartSequence: 12,
 		Context: json.RawMessage(`{"mood":"longing","location":"balcony","aside":"She speaks, yet she says nothing: \"what of that?\""}`),
 	})
@@ -61,10 +62,10 @@ func TestCharacterContextLifecycle(t *testing.T) {
 	require.EqualValues(t, 12, created.StartSequence)
 	require.JSONEq(t, `{"mood":"longing","location":"balcony","aside":"She speaks, yet she says nothing: \"what of that?\""}`, string(created.Context))
 	require.EqualValues(t, 1, created.Version)
-	require.Equal(t, created, getContext(t, e.c, created.ContextId))
+	require.Equal(t, created, getContext(t, e.Sessions, created.ContextId))
 
 	// PUT replaces every field, moving the context to another character and start.
-	put, err := e.c.ReplaceCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextRequest{
+	put, err := e.Sessions.ReplaceCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: romeo, StartSequence: 14, Context: json.RawMessage(`{"mood":"longing, then resolved"}`),
 	})
 	require.NoError(t, err)
@@ -77,7 +78,7 @@ func TestCharacterContextLifecycle(t *testing.T) {
 	require.Equal(t, created.CreatedAt, put.JSON200.CreatedAt)
 
 	// PATCH changes what it names and keeps the rest; a context replaces the whole object.
-	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{
+	patch, err := e.Sessions.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{
 		Context: raw(`{"weather":"night, \"bright as day\""}`),
 	})
 	require.NoError(t, err)
@@ -86,31 +87,31 @@ func TestCharacterContextLifecycle(t *testing.T) {
 	require.Equal(t, romeo, patch.JSON200.CharacterId)
 	require.EqualValues(t, 14, patch.JSON200.StartSequence)
 	require.EqualValues(t, 3, patch.JSON200.Version)
-	patch, err = e.c.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{
-		CharacterId: ptr(juliet), StartSequence: ptr(int64(2)),
+	patch, err = e.Sessions.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{
+		CharacterId: new(juliet), StartSequence: new(int64(2)),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode(), string(patch.Body))
 	require.Equal(t, juliet, patch.JSON200.CharacterId)
 	require.EqualValues(t, 2, patch.JSON200.StartSequence)
 	require.JSONEq(t, `{"weather":"night, \"bright as day\""}`, string(patch.JSON200.Context))
-	require.Equal(t, *patch.JSON200, getContext(t, e.c, created.ContextId))
+	require.Equal(t, *patch.JSON200, getContext(t, e.Sessions, created.ContextId))
 
-	del, err := e.c.DeleteCharacterContextWithResponse(ctx, created.ContextId, nil)
+	del, err := e.Sessions.DeleteCharacterContextWithResponse(ctx, created.ContextId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode())
 
-	get, err := e.c.GetCharacterContextWithResponse(ctx, created.ContextId)
+	get, err := e.Sessions.GetCharacterContextWithResponse(ctx, created.ContextId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, get.StatusCode())
 	require.Equal(t, "NOT_FOUND", get.JSON404.ErrorCode)
-	del, err = e.c.DeleteCharacterContextWithResponse(ctx, created.ContextId, nil)
+	del, err = e.Sessions.DeleteCharacterContextWithResponse(ctx, created.ContextId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, del.StatusCode())
-	patch, err = e.c.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: ptr(int64(3))})
+	patch, err = e.Sessions.UpdateCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: new(int64(3))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, patch.StatusCode())
-	put, err = e.c.ReplaceCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextRequest{
+	put, err = e.Sessions.ReplaceCharacterContextWithResponse(ctx, created.ContextId, nil, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: juliet, StartSequence: 1, Context: json.RawMessage(`{}`),
 	})
 	require.NoError(t, err)
@@ -129,14 +130,14 @@ func TestCharacterContextValuesRoundTrip(t *testing.T) {
 		`{}`,
 	}
 	for i, v := range values {
-		c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: int64(i + 1), Context: json.RawMessage(v)})
+		c := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: int64(i + 1), Context: json.RawMessage(v)})
 		require.JSONEq(t, v, string(c.Context))
-		require.JSONEq(t, v, string(getContext(t, e.c, c.ContextId).Context))
-		list := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: ptr(int64(i + 1))})
+		require.JSONEq(t, v, string(getContext(t, e.Sessions, c.ContextId).Context))
+		list := listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: new(int64(i + 1))})
 		require.Len(t, list.Items, 1)
 		require.JSONEq(t, v, string(list.Items[0].Context))
 	}
-	c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 99, Context: json.RawMessage(`{"n":98765432109876543210}`)})
+	c := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 99, Context: json.RawMessage(`{"n":98765432109876543210}`)})
 	require.Contains(t, string(c.Context), "98765432109876543210", "numbers keep their digits")
 }
 
@@ -157,27 +158,27 @@ func TestCharacterContextUnknownReferences(t *testing.T) {
 		{script, unknown, "CHARACTER_NOT_FOUND"},
 		{unknown, unknown, "SCRIPT_NOT_FOUND"},
 	} {
-		resp, err := e.c.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
+		resp, err := e.Sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
 			ScriptId: tc.script, CharacterId: tc.character, StartSequence: 1, Context: json.RawMessage(`{"mood":"x"}`),
 		})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode(), string(resp.Body))
 		require.Equal(t, tc.code, resp.JSON422.ErrorCode)
 	}
-	require.Zero(t, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount, "nothing stored")
+	require.Zero(t, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount, "nothing stored")
 
-	c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{"mood":"x"}`)})
-	put, err := e.c.ReplaceCharacterContextWithResponse(ctx, c.ContextId, nil, sessionsapi.CharacterContextRequest{
+	c := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{"mood":"x"}`)})
+	put, err := e.Sessions.ReplaceCharacterContextWithResponse(ctx, c.ContextId, nil, sessionsapi.CharacterContextRequest{
 		ScriptId: unknown, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{}`),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, put.StatusCode())
 	require.Equal(t, "SCRIPT_NOT_FOUND", put.JSON422.ErrorCode)
-	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: ptr(unknown)})
+	patch, err := e.Sessions.UpdateCharacterContextWithResponse(ctx, c.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: new(unknown)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnprocessableEntity, patch.StatusCode())
 	require.Equal(t, "CHARACTER_NOT_FOUND", patch.JSON422.ErrorCode)
-	require.Equal(t, c, getContext(t, e.c, c.ContextId), "nothing changed")
+	require.Equal(t, c, getContext(t, e.Sessions, c.ContextId), "nothing changed")
 }
 
 // TestCharacterContextExists: one context per character, script and start position.
@@ -186,9 +187,9 @@ func TestCharacterContextExists(t *testing.T) {
 	e := newContextEnv(t)
 	ctx := context.Background()
 	script, character, other := e.newScript(t), e.newCharacter(t), e.newCharacter(t)
-	first := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 12, Context: json.RawMessage(`{"mood":"a"}`)})
+	first := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 12, Context: json.RawMessage(`{"mood":"a"}`)})
 
-	dup, err := e.c.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
+	dup, err := e.Sessions.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: character, StartSequence: 12, Context: json.RawMessage(`{"mood":"b"}`),
 	})
 	require.NoError(t, err)
@@ -197,23 +198,23 @@ func TestCharacterContextExists(t *testing.T) {
 	require.Contains(t, *dup.JSON409.Details, fmt.Sprintf("contextId %d", first.ContextId), "names the context to change instead")
 
 	// Same start for another character, or another start for the same one: fine.
-	second := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: other, StartSequence: 12, Context: json.RawMessage(`{}`)})
-	third := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 13, Context: json.RawMessage(`{}`)})
+	second := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: other, StartSequence: 12, Context: json.RawMessage(`{}`)})
+	third := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 13, Context: json.RawMessage(`{}`)})
 
 	// Moving onto another context's place is a conflict too, and changes nothing.
-	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, third.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: ptr(int64(12))})
+	patch, err := e.Sessions.UpdateCharacterContextWithResponse(ctx, third.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{StartSequence: new(int64(12))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, patch.StatusCode())
 	require.Equal(t, "CONTEXT_EXISTS", patch.JSON409.ErrorCode)
 	require.Contains(t, *patch.JSON409.Details, fmt.Sprintf("contextId %d", first.ContextId))
-	put, err := e.c.ReplaceCharacterContextWithResponse(ctx, second.ContextId, nil, sessionsapi.CharacterContextRequest{
+	put, err := e.Sessions.ReplaceCharacterContextWithResponse(ctx, second.ContextId, nil, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: character, StartSequence: 12, Context: json.RawMessage(`{}`),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, put.StatusCode())
-	require.Equal(t, third, getContext(t, e.c, third.ContextId))
-	require.Equal(t, second, getContext(t, e.c, second.ContextId))
-	require.EqualValues(t, 3, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount)
+	require.Equal(t, third, getContext(t, e.Sessions, third.ContextId))
+	require.Equal(t, second, getContext(t, e.Sessions, second.ContextId))
+	require.EqualValues(t, 3, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount)
 }
 
 // TestCharacterContextIfMatch: a stale If-Match is 412 for PUT, PATCH and DELETE, and changes nothing.
@@ -222,43 +223,43 @@ func TestCharacterContextIfMatch(t *testing.T) {
 	e := newContextEnv(t)
 	ctx := context.Background()
 	script, character := e.newScript(t), e.newCharacter(t)
-	c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{"v":1}`)})
-	ok, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: ptr(`"1"`)},
+	c := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{"v":1}`)})
+	ok, err := e.Sessions.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: new(`"1"`)},
 		sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"v":2}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, ok.StatusCode())
-	current := getContext(t, e.c, c.ContextId)
+	current := getContext(t, e.Sessions, c.ContextId)
 
-	stale := ptr(`"1"`)
-	patch, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: stale},
+	stale := new(`"1"`)
+	patch, err := e.Sessions.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: stale},
 		sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"v":"lost"}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, patch.StatusCode())
 	require.Equal(t, "PRECONDITION_FAILED", patch.JSON412.ErrorCode)
 	require.Contains(t, *patch.JSON412.Details, `"2"`)
-	put, err := e.c.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: stale},
+	put, err := e.Sessions.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: stale},
 		sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 5, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, put.StatusCode())
 	// A stale If-Match is answered before references are checked: an unknown script is not the news.
-	putUnknown, err := e.c.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: stale},
+	putUnknown, err := e.Sessions.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: stale},
 		sessionsapi.CharacterContextRequest{ScriptId: 999999, CharacterId: character, StartSequence: 5, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, putUnknown.StatusCode())
-	del, err := e.c.DeleteCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.DeleteCharacterContextParams{IfMatch: stale})
+	del, err := e.Sessions.DeleteCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.DeleteCharacterContextParams{IfMatch: stale})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusPreconditionFailed, del.StatusCode())
-	require.Equal(t, current, getContext(t, e.c, c.ContextId), "nothing changed")
+	require.Equal(t, current, getContext(t, e.Sessions, c.ContextId), "nothing changed")
 
-	star, err := e.c.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: ptr("*")},
+	star, err := e.Sessions.ReplaceCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.ReplaceCharacterContextParams{IfMatch: new("*")},
 		sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 5, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, star.StatusCode())
 	require.EqualValues(t, 3, star.JSON200.Version)
-	gone, err := e.c.DeleteCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.DeleteCharacterContextParams{IfMatch: ptr(`"3"`)})
+	gone, err := e.Sessions.DeleteCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.DeleteCharacterContextParams{IfMatch: new(`"3"`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, gone.StatusCode())
-	missing, err := e.c.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: ptr(`"3"`)},
+	missing, err := e.Sessions.UpdateCharacterContextWithResponse(ctx, c.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: new(`"3"`)},
 		sessionsapi.CharacterContextUpdateRequest{Context: raw(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode(), "a missing context is 404 with If-Match too")
@@ -272,7 +273,7 @@ func TestContextInForce(t *testing.T) {
 	script, otherScript := e.newScript(t), e.newScript(t)
 	juliet, romeo, nurse := e.newCharacter(t), e.newCharacter(t), e.newCharacter(t)
 	mk := func(script, character, start int64, mood string) sessionsapi.CharacterContext {
-		return createContext(t, e.c, sessionsapi.CharacterContextRequest{
+		return createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{
 			ScriptId: script, CharacterId: character, StartSequence: start, Context: json.RawMessage(fmt.Sprintf(`{"mood":%q}`, mood)),
 		})
 	}
@@ -282,7 +283,7 @@ func TestContextInForce(t *testing.T) {
 	mk(otherScript, juliet, 1, "elsewhere")
 
 	inForce := func(at int64, character *int64) []int64 {
-		return contextIDs(listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script, CharacterId: character, AtSequence: &at}).Items)
+		return contextIDs(listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: &script, CharacterId: character, AtSequence: &at}).Items)
 	}
 	// Ordered by characterId, which the ids were created in.
 	require.Equal(t, []int64{j1.ContextId}, inForce(1, nil), "romeo and the nurse have none yet")
@@ -294,25 +295,25 @@ func TestContextInForce(t *testing.T) {
 	require.Equal(t, []int64{r3.ContextId}, inForce(19, &romeo))
 	require.Empty(t, inForce(2, &romeo))
 
-	page := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: ptr(int64(12)), Limit: ptr(2), Offset: ptr(int64(1))})
+	page := listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: &script, AtSequence: new(int64(12)), Limit: new(2), Offset: new(int64(1))})
 	require.Equal(t, []int64{r3.ContextId, n8.ContextId}, contextIDs(page.Items))
 	require.EqualValues(t, 3, page.TotalCount, "one per character")
 	require.Equal(t, 2, page.Limit)
 	require.EqualValues(t, 1, page.Offset)
 
 	// Deleting a context puts the previous one back in force.
-	del, err := e.c.DeleteCharacterContextWithResponse(context.Background(), j12.ContextId, nil)
+	del, err := e.Sessions.DeleteCharacterContextWithResponse(context.Background(), j12.ContextId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode())
 	require.Equal(t, []int64{j5.ContextId}, inForce(12, &juliet))
 
-	noScript, err := e.c.ListCharacterContextsWithResponse(context.Background(), &sessionsapi.ListCharacterContextsParams{AtSequence: ptr(int64(5))})
+	noScript, err := e.Sessions.ListCharacterContextsWithResponse(context.Background(), &sessionsapi.ListCharacterContextsParams{AtSequence: new(int64(5))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, noScript.StatusCode())
 	require.Equal(t, "FILTER_REQUIRED", noScript.JSON400.ErrorCode)
-	status, _, body := do(t, e.http, http.MethodGet, e.url+fmt.Sprintf("/characterContexts?scriptId=%d&atSequence=0", script), "")
+	status, _, body := e.Do(t, http.MethodGet, fmt.Sprintf("/characterContexts?scriptId=%d&atSequence=0", script), "")
 	require.Equal(t, http.StatusBadRequest, status)
-	require.Equal(t, "VALIDATION_FAILED", errorCode(t, body))
+	require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, body))
 }
 
 func TestListCharacterContexts(t *testing.T) {
@@ -321,27 +322,27 @@ func TestListCharacterContexts(t *testing.T) {
 	s1, s2 := e.newScript(t), e.newScript(t)
 	c1, c2 := e.newCharacter(t), e.newCharacter(t)
 	// Created out of order; listed by script, character and start.
-	b := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: s1, CharacterId: c1, StartSequence: 9, Context: json.RawMessage(`{}`)})
-	a := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: s1, CharacterId: c1, StartSequence: 2, Context: json.RawMessage(`{}`)})
-	c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: s1, CharacterId: c2, StartSequence: 1, Context: json.RawMessage(`{}`)})
-	d := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: s2, CharacterId: c1, StartSequence: 1, Context: json.RawMessage(`{}`)})
+	b := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: s1, CharacterId: c1, StartSequence: 9, Context: json.RawMessage(`{}`)})
+	a := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: s1, CharacterId: c1, StartSequence: 2, Context: json.RawMessage(`{}`)})
+	c := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: s1, CharacterId: c2, StartSequence: 1, Context: json.RawMessage(`{}`)})
+	d := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: s2, CharacterId: c1, StartSequence: 1, Context: json.RawMessage(`{}`)})
 
-	all := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{})
+	all := listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{})
 	require.Equal(t, []int64{a.ContextId, b.ContextId, c.ContextId, d.ContextId}, contextIDs(all.Items))
 	require.EqualValues(t, 4, all.TotalCount)
 	require.Equal(t, 100, all.Limit)
-	require.Equal(t, []int64{a.ContextId, b.ContextId, c.ContextId}, contextIDs(listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &s1}).Items))
-	require.Equal(t, []int64{a.ContextId, b.ContextId, d.ContextId}, contextIDs(listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{CharacterId: &c1}).Items))
-	require.Equal(t, []int64{c.ContextId}, contextIDs(listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &s1, CharacterId: &c2}).Items))
-	page := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: &s1, Limit: ptr(2), Offset: ptr(int64(2))})
+	require.Equal(t, []int64{a.ContextId, b.ContextId, c.ContextId}, contextIDs(listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: &s1}).Items))
+	require.Equal(t, []int64{a.ContextId, b.ContextId, d.ContextId}, contextIDs(listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{CharacterId: &c1}).Items))
+	require.Equal(t, []int64{c.ContextId}, contextIDs(listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: &s1, CharacterId: &c2}).Items))
+	page := listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: &s1, Limit: new(2), Offset: new(int64(2))})
 	require.Equal(t, []int64{c.ContextId}, contextIDs(page.Items))
 	require.EqualValues(t, 3, page.TotalCount)
-	require.Empty(t, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(999999))}).Items, "an unknown script matches nothing")
+	require.Empty(t, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(999999))}).Items, "an unknown script matches nothing")
 
 	for _, q := range []string{"limit=0", "limit=1001", "offset=-1", "scriptId=0", "characterId=x"} {
-		status, _, body := do(t, e.http, http.MethodGet, e.url+"/characterContexts?"+q, "")
+		status, _, body := e.Do(t, http.MethodGet, "/characterContexts?"+q, "")
 		require.Equal(t, http.StatusBadRequest, status, q)
-		require.Equal(t, "VALIDATION_FAILED", errorCode(t, body), q)
+		require.Equal(t, "VALIDATION_FAILED", apitest.ErrorCode(t, body), q)
 	}
 }
 
@@ -355,28 +356,28 @@ func TestDeleteCharacterContextsInBulk(t *testing.T) {
 	for _, s := range []int64{s1, s2} {
 		for _, c := range []int64{c1, c2} {
 			for start := int64(1); start <= 3; start++ {
-				createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: s, CharacterId: c, StartSequence: start, Context: json.RawMessage(`{}`)})
+				createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: s, CharacterId: c, StartSequence: start, Context: json.RawMessage(`{}`)})
 			}
 		}
 	}
 	deleted := func(p sessionsapi.DeleteCharacterContextsParams) int64 {
-		resp, err := e.c.DeleteCharacterContextsWithResponse(ctx, &p)
+		resp, err := e.Sessions.DeleteCharacterContextsWithResponse(ctx, &p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		return resp.JSON200.DeletedCount
 	}
 
-	none, err := e.c.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{})
+	none, err := e.Sessions.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, none.StatusCode())
 	require.Equal(t, "FILTER_REQUIRED", none.JSON400.ErrorCode)
-	require.EqualValues(t, 12, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount, "a bare request deletes nothing")
+	require.EqualValues(t, 12, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount, "a bare request deletes nothing")
 
 	require.EqualValues(t, 3, deleted(sessionsapi.DeleteCharacterContextsParams{ScriptId: &s1, CharacterId: &c1}))
 	require.EqualValues(t, 3, deleted(sessionsapi.DeleteCharacterContextsParams{ScriptId: &s1}), "the rest of script 1")
 	require.EqualValues(t, 3, deleted(sessionsapi.DeleteCharacterContextsParams{CharacterId: &c2}), "character 2 in script 2")
 	require.EqualValues(t, 0, deleted(sessionsapi.DeleteCharacterContextsParams{ScriptId: &s1}), "nothing left is not an error")
-	left := listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{})
+	left := listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{})
 	require.EqualValues(t, 3, left.TotalCount)
 	for _, c := range left.Items {
 		require.Equal(t, s2, c.ScriptId)
@@ -388,32 +389,32 @@ func TestCharacterContextBadRequests(t *testing.T) {
 	t.Parallel()
 	e := newContextEnv(t)
 	script, character := e.newScript(t), e.newCharacter(t)
-	c := createContext(t, e.c, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{"kept":true}`)})
-	one := fmt.Sprintf("%s/characterContexts/%d", e.url, c.ContextId)
+	c := createContext(t, e.Sessions, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{"kept":true}`)})
+	one := fmt.Sprintf("/characterContexts/%d", c.ContextId)
 	valid := func(override string) string {
 		return fmt.Sprintf(`{"scriptId":%d,"characterId":%d,"startSequence":2,"context":%s}`, script, character, override)
 	}
 	cases := []struct{ name, method, url, body, code string }{
-		{"start 0", http.MethodPost, e.url + "/characterContexts", fmt.Sprintf(`{"scriptId":%d,"characterId":%d,"startSequence":0,"context":{}}`, script, character), "VALIDATION_FAILED"},
-		{"no context", http.MethodPost, e.url + "/characterContexts", fmt.Sprintf(`{"scriptId":%d,"characterId":%d,"startSequence":2}`, script, character), "VALIDATION_FAILED"},
-		{"text context", http.MethodPost, e.url + "/characterContexts", valid(`"mood=longing, location=balcony"`), "VALIDATION_FAILED"},
-		{"array context", http.MethodPost, e.url + "/characterContexts", valid(`["longing"]`), "VALIDATION_FAILED"},
-		{"NUL value", http.MethodPost, e.url + "/characterContexts", valid(`{"mood":"a\u0000"}`), "VALIDATION_FAILED"},
-		{"unknown field", http.MethodPost, e.url + "/characterContexts", `{"scriptId":1,"characterId":1,"startSequence":2,"context":{},"data":{}}`, "VALIDATION_FAILED"},
-		{"malformed", http.MethodPost, e.url + "/characterContexts", `{"scriptId":`, "MALFORMED_JSON"},
+		{"start 0", http.MethodPost, "/characterContexts", fmt.Sprintf(`{"scriptId":%d,"characterId":%d,"startSequence":0,"context":{}}`, script, character), "VALIDATION_FAILED"},
+		{"no context", http.MethodPost, "/characterContexts", fmt.Sprintf(`{"scriptId":%d,"characterId":%d,"startSequence":2}`, script, character), "VALIDATION_FAILED"},
+		{"text context", http.MethodPost, "/characterContexts", valid(`"mood=longing, location=balcony"`), "VALIDATION_FAILED"},
+		{"array context", http.MethodPost, "/characterContexts", valid(`["longing"]`), "VALIDATION_FAILED"},
+		{"NUL value", http.MethodPost, "/characterContexts", valid(`{"mood":"a\u0000"}`), "VALIDATION_FAILED"},
+		{"unknown field", http.MethodPost, "/characterContexts", `{"scriptId":1,"characterId":1,"startSequence":2,"context":{},"data":{}}`, "VALIDATION_FAILED"},
+		{"malformed", http.MethodPost, "/characterContexts", `{"scriptId":`, "MALFORMED_JSON"},
 		{"empty patch", http.MethodPatch, one, `{}`, "VALIDATION_FAILED"},
 		{"patch NUL", http.MethodPatch, one, `{"context":{"\u0000":1}}`, "VALIDATION_FAILED"},
 		{"patch start 0", http.MethodPatch, one, `{"startSequence":0}`, "VALIDATION_FAILED"},
 		{"put partial", http.MethodPut, one, `{"context":{}}`, "VALIDATION_FAILED"},
-		{"id 0", http.MethodGet, e.url + "/characterContexts/0", ``, "VALIDATION_FAILED"},
+		{"id 0", http.MethodGet, "/characterContexts/0", ``, "VALIDATION_FAILED"},
 	}
 	for _, tc := range cases {
-		status, _, body := do(t, e.http, tc.method, tc.url, tc.body)
+		status, _, body := e.Do(t, tc.method, tc.url, tc.body)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", tc.name, body)
-		require.Equal(t, tc.code, errorCode(t, body), tc.name)
+		require.Equal(t, tc.code, apitest.ErrorCode(t, body), tc.name)
 	}
-	require.EqualValues(t, 1, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount, "nothing was created")
-	require.Equal(t, c, getContext(t, e.c, c.ContextId), "nothing was changed")
+	require.EqualValues(t, 1, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount, "nothing was created")
+	require.Equal(t, c, getContext(t, e.Sessions, c.ContextId), "nothing was changed")
 }
 
 // TestCreateCharacterContextIdempotencyKey: a repeated key replays the first response, also when the
@@ -424,21 +425,21 @@ func TestCreateCharacterContextIdempotencyKey(t *testing.T) {
 	ctx := context.Background()
 	script, character := e.newScript(t), e.newCharacter(t)
 	body := sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 3, Context: json.RawMessage(`{"mood":"a, \"b\""}`)}
-	key := &sessionsapi.CreateCharacterContextParams{IdempotencyKey: ptr("balcony-juliet-3")}
+	key := &sessionsapi.CreateCharacterContextParams{IdempotencyKey: new("balcony-juliet-3")}
 
-	first, err := e.c.CreateCharacterContextWithResponse(ctx, key, body)
+	first, err := e.Sessions.CreateCharacterContextWithResponse(ctx, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, first.StatusCode(), string(first.Body))
-	again, err := e.c.CreateCharacterContextWithResponse(ctx, key, body)
+	again, err := e.Sessions.CreateCharacterContextWithResponse(ctx, key, body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, again.StatusCode(), "a replay, not a CONTEXT_EXISTS conflict")
 	require.Equal(t, "true", again.HTTPResponse.Header.Get("Idempotent-Replayed"))
 	require.Equal(t, *first.JSON201, *again.JSON201)
-	require.EqualValues(t, 1, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount)
+	require.EqualValues(t, 1, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount)
 
-	reused, err := e.c.CreateCharacterContextWithResponse(ctx, key, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 4, Context: json.RawMessage(`{}`)})
+	reused, err := e.Sessions.CreateCharacterContextWithResponse(ctx, key, sessionsapi.CharacterContextRequest{ScriptId: script, CharacterId: character, StartSequence: 4, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, reused.StatusCode())
 	require.Equal(t, "IDEMPOTENCY_KEY_REUSED", reused.JSON409.ErrorCode)
-	require.EqualValues(t, 1, listContexts(t, e.c, sessionsapi.ListCharacterContextsParams{}).TotalCount)
+	require.EqualValues(t, 1, listContexts(t, e.Sessions, sessionsapi.ListCharacterContextsParams{}).TotalCount)
 }

@@ -13,27 +13,18 @@ import (
 	"github.com/fountainai/fountainai/gen/sessionsdb"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/services/sessions"
 )
-
-func clientFor(t *testing.T, url string) *sessionsapi.ClientWithResponses {
-	t.Helper()
-	c, err := sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(apitest.Client(t, sessions.Service())))
-	require.NoError(t, err)
-	return c
-}
 
 // TestDependencyDown: with scripts and characters unreachable, writes that must check a reference
 // are 503 DEPENDENCY_UNAVAILABLE and store nothing; everything else keeps working.
 func TestDependencyDown(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.NewPool(t)
-	srv := apitest.NewServerWithPeers(t, pool, map[string]string{"scripts": "http://127.0.0.1:1", "characters": "http://127.0.0.1:1"}, sessions.Service())
-	c := clientFor(t, srv.URL)
+	e := apitest.NewEnvWith(t, apitest.Options{Peers: map[string]string{"scripts": "http://127.0.0.1:1", "characters": "http://127.0.0.1:1"}}, sessions.Service())
+	c, pool := e.Sessions, e.Pool
 	ctx := context.Background()
 
-	resp, err := c.CreateCharacterContextWithResponse(ctx, &sessionsapi.CreateCharacterContextParams{IdempotencyKey: ptr("down")}, sessionsapi.CharacterContextRequest{
+	resp, err := c.CreateCharacterContextWithResponse(ctx, &sessionsapi.CreateCharacterContextParams{IdempotencyKey: new("down")}, sessionsapi.CharacterContextRequest{
 		ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"x"}`),
 	})
 	require.NoError(t, err)
@@ -50,7 +41,7 @@ func TestDependencyDown(t *testing.T) {
 	require.NoError(t, err)
 	before := getContext(t, c, row.ID)
 
-	moved, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: ptr(int64(3))})
+	moved, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: new(int64(3))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, moved.StatusCode())
 	require.Equal(t, "DEPENDENCY_UNAVAILABLE", moved.JSON503.ErrorCode)
@@ -60,7 +51,7 @@ func TestDependencyDown(t *testing.T) {
 	require.Equal(t, before, getContext(t, c, row.ID), "nothing changed")
 
 	// References that do not change need no check.
-	mood, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"mood":"after"}`), StartSequence: ptr(int64(4))})
+	mood, err := c.UpdateCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"mood":"after"}`), StartSequence: new(int64(4))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, mood.StatusCode(), string(mood.Body))
 	same, err := c.ReplaceCharacterContextWithResponse(ctx, row.ID, nil, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 4, Context: json.RawMessage(`{"mood":"again"}`)})
@@ -68,9 +59,9 @@ func TestDependencyDown(t *testing.T) {
 	require.Equal(t, http.StatusOK, same.StatusCode(), string(same.Body))
 
 	// Reads, deletes and sessions do not depend on the other services.
-	require.EqualValues(t, 1, listContexts(t, c, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(4))}).TotalCount)
-	createSession(t, c, sessionsapi.SessionRequest{UserId: 1, Context: ptr("still works")})
-	bulk, err := c.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: ptr(int64(1))})
+	require.EqualValues(t, 1, listContexts(t, c, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(1)), AtSequence: new(int64(4))}).TotalCount)
+	createSession(t, c, sessionsapi.SessionRequest{UserId: 1, Context: new("still works")})
+	bulk, err := c.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: new(int64(1))})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, bulk.JSON200.DeletedCount)
 }
@@ -79,8 +70,7 @@ func TestDependencyDown(t *testing.T) {
 // (`fountain serve sessions` without their URLs) serves sessions, and context writes are 503.
 func TestDependencyNotConfigured(t *testing.T) {
 	t.Parallel()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), sessions.Service())
-	c := clientFor(t, srv.URL)
+	c := apitest.NewEnv(t, sessions.Service()).Sessions
 	resp, err := c.CreateCharacterContextWithResponse(context.Background(), nil, sessionsapi.CharacterContextRequest{
 		ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`),
 	})
@@ -97,8 +87,7 @@ func TestDependencyAnswersUnexpectedly(t *testing.T) {
 	fake := newFakePeer(t)
 	fake.addScript(1)
 	fake.addCharacter(2)
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), fake.peerURLs(), sessions.Service())
-	c := clientFor(t, srv.URL)
+	c := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs()}, sessions.Service()).Sessions
 	body := sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`)}
 
 	for _, tc := range []struct {
@@ -136,15 +125,14 @@ func TestOnlyChangedReferencesAreChecked(t *testing.T) {
 	fake.addScript(1)
 	fake.addScript(3)
 	fake.addCharacter(2)
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), fake.peerURLs(), sessions.Service())
-	c := clientFor(t, srv.URL)
+	c := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs()}, sessions.Service()).Sessions
 	ctx := context.Background()
 
 	cc := createContext(t, c, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`)})
 	require.Equal(t, 2, fake.callCount(), "script and character")
 
 	patch, err := c.UpdateCharacterContextWithResponse(ctx, cc.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{
-		ScriptId: ptr(int64(1)), CharacterId: ptr(int64(2)), StartSequence: ptr(int64(7)), Context: raw(`{"a":1}`),
+		ScriptId: new(int64(1)), CharacterId: new(int64(2)), StartSequence: new(int64(7)), Context: raw(`{"a":1}`),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, patch.StatusCode())

@@ -11,9 +11,7 @@ import (
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
 	"github.com/fountainai/fountainai/gen/scriptsapi"
-	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/characters"
 	"github.com/fountainai/fountainai/services/scripts"
@@ -29,42 +27,32 @@ func allServices() []service.Service {
 
 // contextEnv serves character contexts with the real scripts and characters services.
 type contextEnv struct {
-	url          string
-	http         *http.Client
-	c            *sessionsapi.ClientWithResponses
-	scripts      *scriptsapi.ClientWithResponses
-	characters   *charactersapi.ClientWithResponses
-	newScript    func(t *testing.T) int64
-	newCharacter func(t *testing.T) int64
+	apitest.Env
+	// made numbers the scripts and characters it makes, so that their names differ.
+	made *atomic.Int64
 }
 
 func newContextEnv(t *testing.T) contextEnv {
 	t.Helper()
-	srv := apitest.NewServer(t, dbtest.NewPool(t), allServices()...)
-	hc := apitest.Client(t, allServices()...)
-	c, err := sessionsapi.NewClientWithResponses(srv.URL, sessionsapi.WithHTTPClient(hc))
+	return contextEnv{Env: apitest.NewEnv(t, allServices()...), made: new(atomic.Int64)}
+}
+
+// newScript creates a script and returns its id.
+func (e contextEnv) newScript(t *testing.T) int64 {
+	t.Helper()
+	resp, err := e.Scripts.CreateScriptWithResponse(context.Background(), nil, scriptsapi.ScriptRequest{Title: fmt.Sprintf("Romeo and Juliet %d", e.made.Add(1))})
 	require.NoError(t, err)
-	sc, err := scriptsapi.NewClientWithResponses(srv.URL, scriptsapi.WithHTTPClient(hc))
+	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
+	return resp.JSON201.ScriptId
+}
+
+// newCharacter creates a character and returns its id.
+func (e contextEnv) newCharacter(t *testing.T) int64 {
+	t.Helper()
+	resp, err := e.Characters.CreateCharacterWithResponse(context.Background(), nil, charactersapi.CharacterCreateRequest{
+		Name: fmt.Sprintf("Juliet %d", e.made.Add(1)), Description: "The heroine of Romeo and Juliet.",
+	})
 	require.NoError(t, err)
-	cc, err := charactersapi.NewClientWithResponses(srv.URL, charactersapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	var n atomic.Int64
-	e := contextEnv{url: srv.URL, http: hc, c: c, scripts: sc, characters: cc}
-	e.newScript = func(t *testing.T) int64 {
-		t.Helper()
-		resp, err := sc.CreateScriptWithResponse(context.Background(), nil, scriptsapi.ScriptRequest{Title: fmt.Sprintf("Romeo and Juliet %d", n.Add(1))})
-		require.NoError(t, err)
-		require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
-		return resp.JSON201.ScriptId
-	}
-	e.newCharacter = func(t *testing.T) int64 {
-		t.Helper()
-		resp, err := cc.CreateCharacterWithResponse(context.Background(), nil, charactersapi.CharacterCreateRequest{
-			Name: fmt.Sprintf("Juliet %d", n.Add(1)), Description: "The heroine of Romeo and Juliet.",
-		})
-		require.NoError(t, err)
-		require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
-		return resp.JSON201.CharacterId
-	}
-	return e
+	require.Equal(t, http.StatusCreated, resp.StatusCode(), string(resp.Body))
+	return resp.JSON201.CharacterId
 }

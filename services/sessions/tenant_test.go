@@ -9,23 +9,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fountainai/fountainai/gen/charactersapi"
-	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/sessionsapi"
 	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
-	"github.com/fountainai/fountainai/internal/dbtest"
-	"github.com/fountainai/fountainai/internal/service"
 	"github.com/fountainai/fountainai/services/sessions"
 )
-
-// tenantClient is a sessions client acting as an admin of tenant, on the server at url.
-func tenantClient(t *testing.T, url, tenant string, services ...service.Service) *sessionsapi.ClientWithResponses {
-	t.Helper()
-	c, err := sessionsapi.NewClientWithResponses(url, sessionsapi.WithHTTPClient(apitest.ClientAs(t, tenant, auth.Admin, services...)))
-	require.NoError(t, err)
-	return c
-}
 
 func sessionIDs(items []sessionsapi.Session) []int64 {
 	ids := []int64{}
@@ -39,14 +27,14 @@ func sessionIDs(items []sessionsapi.Session) []int64 {
 // the operation, and lists and counts hold the caller's tenant's sessions only.
 func TestSessionsTenantIsolation(t *testing.T) {
 	t.Parallel()
-	env := newSessionsOnly(t)
-	a := tenantClient(t, env.url, "a", sessions.Service())
-	b := tenantClient(t, env.url, "b", sessions.Service())
+	env := apitest.NewEnv(t, sessions.Service())
+	a := env.As(t, "a", auth.Admin).Sessions
+	b := env.As(t, "b", auth.Admin).Sessions
 	ctx := context.Background()
 
-	s1 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: ptr("a's first")})
-	s2 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: ptr("a's second")})
-	s3 := createSession(t, b, sessionsapi.SessionRequest{UserId: 1, Context: ptr("b's")})
+	s1 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: new("a's first")})
+	s2 := createSession(t, a, sessionsapi.SessionRequest{UserId: 1, Context: new("a's second")})
+	s3 := createSession(t, b, sessionsapi.SessionRequest{UserId: 1, Context: new("b's")})
 
 	get, err := b.GetSessionWithResponse(ctx, s1.SessionId)
 	require.NoError(t, err)
@@ -57,13 +45,13 @@ func TestSessionsTenantIsolation(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, getCtx.StatusCode())
 
 	// With or without If-Match (even a stale one): 404, never 412, which would tell it exists.
-	for _, ifMatch := range []*string{nil, ptr(`"1"`), ptr(`"99"`)} {
+	for _, ifMatch := range []*string{nil, new(`"1"`), new(`"99"`)} {
 		put, err := b.ReplaceSessionWithResponse(ctx, s1.SessionId, &sessionsapi.ReplaceSessionParams{IfMatch: ifMatch},
 			sessionsapi.SessionReplaceRequest{UserId: 2, Context: "taken", ContextData: json.RawMessage(`{}`)})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, put.StatusCode(), string(put.Body))
 		patch, err := b.UpdateSessionWithResponse(ctx, s1.SessionId, &sessionsapi.UpdateSessionParams{IfMatch: ifMatch},
-			sessionsapi.SessionUpdateRequest{Context: ptr("taken")})
+			sessionsapi.SessionUpdateRequest{Context: new("taken")})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusNotFound, patch.StatusCode(), string(patch.Body))
 		putCtx, err := b.ReplaceSessionContextWithResponse(ctx, s1.SessionId, &sessionsapi.ReplaceSessionContextParams{IfMatch: ifMatch},
@@ -76,7 +64,7 @@ func TestSessionsTenantIsolation(t *testing.T) {
 	}
 	require.Equal(t, s1, getSession(t, a, s1.SessionId), "unchanged")
 
-	for _, p := range []sessionsapi.ListSessionsParams{{}, {UserId: ptr(int64(1))}} {
+	for _, p := range []sessionsapi.ListSessionsParams{{}, {UserId: new(int64(1))}} {
 		la, err := a.ListSessionsWithResponse(ctx, &p)
 		require.NoError(t, err)
 		require.Equal(t, []int64{s1.SessionId, s2.SessionId}, sessionIDs(la.JSON200.Sessions))
@@ -86,12 +74,12 @@ func TestSessionsTenantIsolation(t *testing.T) {
 		require.Equal(t, []int64{s3.SessionId}, sessionIDs(lb.JSON200.Sessions))
 		require.EqualValues(t, 1, lb.JSON200.TotalCount)
 	}
-	page, err := a.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{Limit: ptr(1), Offset: ptr(int64(1))})
+	page, err := a.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{Limit: new(1), Offset: new(int64(1))})
 	require.NoError(t, err)
 	require.Equal(t, []int64{s2.SessionId}, sessionIDs(page.JSON200.Sessions), "pages hold the tenant's sessions only")
 
 	// The default tenant (what existed before tenants) is a tenant like the others.
-	ld, err := env.c.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{})
+	ld, err := env.Sessions.ListSessionsWithResponse(ctx, &sessionsapi.ListSessionsParams{})
 	require.NoError(t, err)
 	require.Empty(t, ld.JSON200.Sessions)
 
@@ -109,9 +97,9 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 	fake.addScript(1)
 	fake.addCharacter(2)
 	fake.addCharacter(3)
-	env := newSessionsOnlyWithPeers(t, fake.peerURLs())
-	a := tenantClient(t, env.url, "a", sessions.Service())
-	b := tenantClient(t, env.url, "b", sessions.Service())
+	env := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs()}, sessions.Service())
+	a := env.As(t, "a", auth.Admin).Sessions
+	b := env.As(t, "b", auth.Admin).Sessions
 	ctx := context.Background()
 
 	ca := createContext(t, a, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{"mood":"a"}`)})
@@ -123,14 +111,14 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 	require.Equal(t, http.StatusConflict, dup.StatusCode())
 	require.Contains(t, *dup.JSON409.Details, "contextId "+itoa(cb.ContextId), "names b's own context, not a's")
 	// Moving b's context onto a's key of tenant a is no conflict either.
-	moved, err := b.UpdateCharacterContextWithResponse(ctx, cb.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: ptr(int64(3)), StartSequence: ptr(int64(5))})
+	moved, err := b.UpdateCharacterContextWithResponse(ctx, cb.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: new(int64(3)), StartSequence: new(int64(5))})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, moved.StatusCode(), string(moved.Body))
 
 	get, err := b.GetCharacterContextWithResponse(ctx, ca.ContextId)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, get.StatusCode())
-	for _, ifMatch := range []*string{nil, ptr(`"1"`), ptr(`"99"`)} {
+	for _, ifMatch := range []*string{nil, new(`"1"`), new(`"99"`)} {
 		patch, err := b.UpdateCharacterContextWithResponse(ctx, ca.ContextId, &sessionsapi.UpdateCharacterContextParams{IfMatch: ifMatch},
 			sessionsapi.CharacterContextUpdateRequest{Context: raw(`{"mood":"taken"}`)})
 		require.NoError(t, err)
@@ -145,7 +133,7 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 	}
 	require.Equal(t, ca, getContext(t, a, ca.ContextId), "unchanged")
 
-	for _, p := range []sessionsapi.ListCharacterContextsParams{{}, {ScriptId: ptr(int64(1))}, {CharacterId: ptr(int64(3))}} {
+	for _, p := range []sessionsapi.ListCharacterContextsParams{{}, {ScriptId: new(int64(1))}, {CharacterId: new(int64(3))}} {
 		la := listContexts(t, a, p)
 		lb := listContexts(t, b, p)
 		want := []int64{ca.ContextId, ca2.ContextId}
@@ -157,17 +145,17 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 		require.Equal(t, []int64{cb.ContextId}, contextIDs(lb.Items))
 		require.EqualValues(t, 1, lb.TotalCount)
 	}
-	at := listContexts(t, a, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(9))})
+	at := listContexts(t, a, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(1)), AtSequence: new(int64(9))})
 	require.Equal(t, []int64{ca.ContextId, ca2.ContextId}, contextIDs(at.Items))
 	require.EqualValues(t, 2, at.TotalCount)
-	at = listContexts(t, b, sessionsapi.ListCharacterContextsParams{ScriptId: ptr(int64(1)), AtSequence: ptr(int64(9)), Limit: ptr(1)})
+	at = listContexts(t, b, sessionsapi.ListCharacterContextsParams{ScriptId: new(int64(1)), AtSequence: new(int64(9)), Limit: new(1)})
 	require.Equal(t, []int64{cb.ContextId}, contextIDs(at.Items))
 	require.EqualValues(t, 1, at.TotalCount)
-	page := listContexts(t, a, sessionsapi.ListCharacterContextsParams{Limit: ptr(1), Offset: ptr(int64(1))})
+	page := listContexts(t, a, sessionsapi.ListCharacterContextsParams{Limit: new(1), Offset: new(int64(1))})
 	require.Equal(t, []int64{ca2.ContextId}, contextIDs(page.Items))
 
 	// The cascade of a script deleted in tenant b deletes b's contexts only.
-	bulk, err := b.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: ptr(int64(1))})
+	bulk, err := b.DeleteCharacterContextsWithResponse(ctx, &sessionsapi.DeleteCharacterContextsParams{ScriptId: new(int64(1))})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, bulk.JSON200.DeletedCount)
 	require.EqualValues(t, 2, listContexts(t, a, sessionsapi.ListCharacterContextsParams{}).TotalCount)
@@ -180,19 +168,15 @@ func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
 	t.Parallel()
 	env := newContextEnv(t)
 	script, character := env.newScript(t), env.newCharacter(t)
-	hb := apitest.ClientAs(t, "b", auth.Admin, allServices()...)
-	sb, err := scriptsapi.NewClientWithResponses(env.url, scriptsapi.WithHTTPClient(hb))
+	asB := env.As(t, "b", auth.Admin)
+	seen, err := asB.Scripts.GetScriptWithResponse(context.Background(), script)
 	require.NoError(t, err)
-	cb, err := charactersapi.NewClientWithResponses(env.url, charactersapi.WithHTTPClient(hb))
-	require.NoError(t, err)
-	seen, err := sb.GetScriptWithResponse(context.Background(), script)
-	require.NoError(t, err)
-	seenCharacter, err := cb.GetCharacterWithResponse(context.Background(), character)
+	seenCharacter, err := asB.Characters.GetCharacterWithResponse(context.Background(), character)
 	require.NoError(t, err)
 	if seen.StatusCode() != http.StatusNotFound || seenCharacter.StatusCode() != http.StatusNotFound {
 		t.Skip("the scripts and characters services do not keep tenants apart yet")
 	}
-	b := tenantClient(t, env.url, "b", allServices()...)
+	b := asB.Sessions
 	resp, err := b.CreateCharacterContextWithResponse(context.Background(), nil, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{}`),
 	})
@@ -200,13 +184,6 @@ func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, "SCRIPT_NOT_FOUND", resp.JSON422.ErrorCode)
 	require.Zero(t, listContexts(t, b, sessionsapi.ListCharacterContextsParams{}).TotalCount)
-}
-
-// newSessionsOnlyWithPeers is newSessionsOnly with scripts and characters reached at peerURLs.
-func newSessionsOnlyWithPeers(t *testing.T, peerURLs map[string]string) sessionsOnly {
-	t.Helper()
-	srv := apitest.NewServerWithPeers(t, dbtest.NewPool(t), peerURLs, sessions.Service())
-	return sessionsOnly{url: srv.URL, c: clientFor(t, srv.URL)}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

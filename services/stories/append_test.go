@@ -17,7 +17,6 @@ import (
 	"github.com/fountainai/fountainai/gen/scriptsapi"
 	"github.com/fountainai/fountainai/gen/storiesapi"
 	"github.com/fountainai/fountainai/internal/apitest"
-	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/storytest"
 	"github.com/fountainai/fountainai/services/stories"
 )
@@ -120,25 +119,22 @@ func (p *peerProxy) calls(kind string) int {
 
 // appendEnv is the balcony scene, and a Story Factory that reaches the services through a proxy.
 type appendEnv struct {
-	storytest.Clients
-	w       storytest.Written
-	proxy   *peerProxy
-	stories *storiesapi.ClientWithResponses
+	apitest.Clients // Stories is the Story Factory behind the proxy
+	w               storytest.Written
+	proxy           *peerProxy
 }
 
 func newAppendEnv(t *testing.T) appendEnv {
 	t.Helper()
-	pool := dbtest.PoolFor(t, dbtest.New(t), 16)
-	up := apitest.NewServer(t, pool, servicesExcept("stories")...)
-	c := storytest.NewClients(t, up.URL, apitest.Client(t, servicesExcept("stories")...))
-	w := storytest.WriteBalcony(t, c)
+	up := apitest.NewEnvWith(t, apitest.Options{MaxConns: 16}, servicesExcept("stories")...)
+	w := storytest.WriteBalcony(t, up.Clients)
 	proxy, via := newPeerProxy(t, up.URL)
-	srv := apitest.NewServerWithPeers(t, pool, map[string]string{
+	factory := apitest.NewEnvWith(t, apitest.Options{Pool: up.Pool, Peers: map[string]string{
 		"sequence": via.URL, "scripts": via.URL, "characters": via.URL, "sessions": via.URL,
-	}, stories.Service())
-	st, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
-	require.NoError(t, err)
-	return appendEnv{Clients: c, w: w, proxy: proxy, stories: st}
+	}}, stories.Service())
+	c := up.Clients
+	c.Stories = factory.Stories
+	return appendEnv{Clients: c, w: w, proxy: proxy}
 }
 
 // appendTransition appends a transition to the story; it runs in the proxy, so it reports with
@@ -190,7 +186,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 	}
 	read := func(t *testing.T, e appendEnv, p storiesapi.GetFullStoryParams) *storiesapi.FullStory {
 		t.Helper()
-		resp, err := e.stories.GetFullStoryWithResponse(context.Background(), &p)
+		resp, err := e.Stories.GetFullStoryWithResponse(context.Background(), &p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 		require.Equal(t, 1, e.proxy.calls("positions"), "the story is read once: nothing seemed to change")
@@ -198,7 +194,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 	}
 	// whole is the story in one page read in one chunk.
 	whole := func(e appendEnv) storiesapi.GetFullStoryParams {
-		return storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: ptr(1000)}
+		return storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: new(1000)}
 	}
 
 	t.Run("a transition", func(t *testing.T) {
@@ -253,7 +249,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 		betweenReads(e, func(attempt int) {
 			e.appendFirstLine(t, fmt.Sprintf("ROSALINE %d", attempt), "Where is Romeo?")
 		})
-		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, FilterByCharacter: ptr("rosaline 1")})
+		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, FilterByCharacter: new("rosaline 1")})
 		require.EqualValues(t, 1, s.TotalCount)
 		require.Len(t, s.Story, 1)
 		require.Equal(t, "ROSALINE 1", s.Story[0].Character.Name)
@@ -296,7 +292,7 @@ func TestAppendedBetweenReads(t *testing.T) {
 				e.appendLine(t, e.w.Characters["JULIET"], fmt.Sprintf("Romeo! %d", attempt))
 			}
 		})
-		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: ptr(5000)})
+		s := read(t, e, storiesapi.GetFullStoryParams{ScriptId: e.w.ScriptID, Limit: new(5000)})
 		require.Greater(t, e.proxy.calls("positions, later chunk"), 0, "the window was read in chunks")
 		// The story as the first chunk, where it ends, read it: before the append.
 		require.EqualValues(t, n, s.TotalCount)

@@ -105,7 +105,7 @@ func TestBalconyScene(t *testing.T) {
 	scene1, scene2 := w.Sections[1], w.Sections[2]
 
 	t.Run("whole story in one call", func(t *testing.T) {
-		s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+		s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 		require.Equal(t, w.ScriptID, s.ScriptId)
 		require.Equal(t, "Romeo and Juliet", s.Title)
 		require.Equal(t, "William Shakespeare", *s.Author)
@@ -147,7 +147,7 @@ func TestBalconyScene(t *testing.T) {
 			checkBalcony(t, w, 1, all)
 		}
 		for _, offset := range []int64{1000, math.MaxInt64 - 1, math.MaxInt64} {
-			past := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Offset: ptr(offset)})
+			past := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Offset: new(offset)})
 			require.Empty(t, past.Story)
 			require.EqualValues(t, n, past.TotalCount)
 			require.Equal(t, offset, past.Offset)
@@ -165,14 +165,14 @@ func TestBalconyScene(t *testing.T) {
 			{12, 7, map[int64]int64{scene1: 0, scene2: 13}}, // at the first element: the one before is scene I's
 			{13, 7, map[int64]int64{scene1: 0, scene2: 0}},
 		} {
-			s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(c.limit), Offset: ptr(int64(c.offset))})
+			s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(c.limit), Offset: new(int64(c.offset))})
 			require.Equal(t, c.want, startsOf(s.Sections), "offset %d limit %d", c.offset, c.limit)
 			checkBalcony(t, w, c.offset+1, s.Story)
 		}
 	})
 
 	t.Run("filters by name and by id", func(t *testing.T) {
-		juliet := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: ptr("juliet"), Limit: ptr(5000)})
+		juliet := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: new("juliet"), Limit: new(5000)})
 		require.Equal(t, elementsOf(w, "JULIET"), keys(juliet.Story), "by name, ignoring case")
 		require.EqualValues(t, len(elementsOf(w, "JULIET")), juliet.TotalCount)
 		for _, el := range juliet.Story {
@@ -182,23 +182,23 @@ func TestBalconyScene(t *testing.T) {
 		// elements' sectionId says where each belongs.
 		require.Equal(t, map[int64]int64{scene1: 0, scene2: 0}, startsOf(juliet.Sections))
 		require.Equal(t, scene2, *juliet.Story[0].SectionId)
-		withRomeo := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: ptr("Romeo"), Limit: ptr(5000)})
+		withRomeo := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: new("Romeo"), Limit: new(5000)})
 		require.Equal(t, map[int64]int64{scene1: 1, scene2: 13}, startsOf(withRomeo.Sections), "boundaries of the unfiltered story")
 
-		romeo := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, CharacterId: ptr(w.Characters["ROMEO"]), Limit: ptr(5000)})
+		romeo := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, CharacterId: new(w.Characters["ROMEO"]), Limit: new(5000)})
 		require.Equal(t, elementsOf(w, "ROMEO"), keys(romeo.Story), "by id")
 		// The first of Romeo's elements on a page holds the context in force, also across pages.
-		paged := e.readAll(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, CharacterId: ptr(w.Characters["ROMEO"])}, 4)
+		paged := e.readAll(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, CharacterId: new(w.Characters["ROMEO"])}, 4)
 		require.Equal(t, romeo.Story, paged, "filtered pages never drop or repeat")
 		for _, el := range paged {
 			cx, _ := storytest.InForce("ROMEO", el.Sequence)
 			require.JSONEq(t, cx.State, string(el.Context.Data))
 		}
 
-		both := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: ptr("ROMEO"), CharacterId: ptr(w.Characters["JULIET"])})
+		both := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: new("ROMEO"), CharacterId: new(w.Characters["JULIET"])})
 		require.Empty(t, both.Story, "both filters must match")
 		require.Zero(t, both.TotalCount)
-		nobody := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: ptr("Tybalt")})
+		nobody := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, FilterByCharacter: new("Tybalt")})
 		require.Empty(t, nobody.Story)
 		require.Len(t, nobody.Sections, 2, "the header and table of contents come anyway")
 	})
@@ -221,7 +221,7 @@ func TestBalconyScene(t *testing.T) {
 		require.Len(t, one.Sequences, 1)
 		require.Equal(t, "CUT TO:", one.Sequences[0].Transition.Text)
 
-		paged := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 5, EndSequence: 40, Limit: ptr(10), Offset: ptr(int64(10))})
+		paged := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 5, EndSequence: 40, Limit: new(10), Offset: new(int64(10))})
 		require.EqualValues(t, 36, paged.TotalCount)
 		require.Len(t, paged.Sequences, 10)
 		checkBalcony(t, w, 15, paged.Sequences)
@@ -231,7 +231,7 @@ func TestBalconyScene(t *testing.T) {
 		checkBalcony(t, w, 40, tail.Sequences)
 
 		for _, offset := range []int64{36, math.MaxInt64 - 1, math.MaxInt64} {
-			pastEnd := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 5, EndSequence: 40, Offset: ptr(offset)})
+			pastEnd := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 5, EndSequence: 40, Offset: new(offset)})
 			require.Empty(t, pastEnd.Sequences, "offset %d", offset)
 			require.EqualValues(t, 36, pastEnd.TotalCount, "offset %d", offset)
 		}
@@ -240,7 +240,7 @@ func TestBalconyScene(t *testing.T) {
 		require.Empty(t, past.Sequences)
 		require.Zero(t, past.TotalCount)
 
-		juliet := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 20, EndSequence: 30, FilterByCharacter: ptr("JULIET")})
+		juliet := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 20, EndSequence: 30, FilterByCharacter: new("JULIET")})
 		var want []storytest.Element
 		for _, el := range w.Elements[19:30] {
 			if w.Beats[el].Who() == "JULIET" {
@@ -272,12 +272,12 @@ func TestV2Example(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	script, err := e.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{
-		Title: "Romeo and Juliet", Author: ptr("William Shakespeare"), Description: ptr("A tale of two star-crossed lovers."),
+		Title: "Romeo and Juliet", Author: new("William Shakespeare"), Description: new("A tale of two star-crossed lovers."),
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, script.StatusCode(), string(script.Body))
 	id := script.JSON201.ScriptId
-	section, err := e.Scripts.AddSectionHeadingWithResponse(ctx, id, nil, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", Kind: ptr("scene")})
+	section, err := e.Scripts.AddSectionHeadingWithResponse(ctx, id, nil, scriptsapi.SectionHeadingCreateRequest{Title: "Act 1, Scene 1", Kind: new("scene")})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, section.StatusCode(), string(section.Body))
 	sectionID := section.JSON201.HeadingId
@@ -297,12 +297,12 @@ func TestV2Example(t *testing.T) {
 		{"Juliet", "Juliet leans over the balcony, reaching out towards Romeo.", "What’s in a name? That which we call a rose By any other name would smell as sweet."},
 	} {
 		a, err := e.Characters.CreateActionWithResponse(ctx, nil, charactersapi.ActionCreateRequest{
-			ScriptId: id, SectionId: &sectionID, CharacterId: ptr(characters[beat.who]), Description: beat.action,
+			ScriptId: id, SectionId: &sectionID, CharacterId: new(characters[beat.who]), Description: beat.action,
 		})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, a.StatusCode(), string(a.Body))
 		l, err := e.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{
-			ScriptId: id, SectionId: &sectionID, CharacterId: ptr(characters[beat.who]), Text: beat.line,
+			ScriptId: id, SectionId: &sectionID, CharacterId: new(characters[beat.who]), Text: beat.line,
 		})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, l.StatusCode(), string(l.Body))
@@ -328,12 +328,12 @@ func TestV2Example(t *testing.T) {
 	// A fresh database numbers everything from 1, as the example does.
 	require.EqualValues(t, 1, id)
 
-	full, err := e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
+	full, err := e.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, full.StatusCode(), string(full.Body))
 	require.JSONEq(t, exampleOf(t, "/stories", "balcony"), string(full.Body))
 
-	r, err := e.stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: id, StartSequence: 2, EndSequence: 3})
+	r, err := e.Stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: id, StartSequence: 2, EndSequence: 3})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, r.StatusCode(), string(r.Body))
 	require.JSONEq(t, exampleOf(t, "/stories/sequences", "balcony"), string(r.Body))

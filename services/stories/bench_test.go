@@ -23,8 +23,7 @@ func BenchmarkStory5000(b *testing.B) {
 	const n = 5000
 	all := services.All()
 	srv := apitest.NewServer(b, dbtest.PoolFor(b, dbtest.New(b), 16), all...)
-	c := storytest.NewClients(b, srv.URL, http.DefaultClient)
-	st, _ := storiesapi.NewClientWithResponses(srv.URL)
+	c := apitest.NewClients(b, srv.URL, http.DefaultClient)
 	ctx := context.Background()
 	s, err := c.Scripts.CreateScriptWithResponse(ctx, nil, scriptsapi.ScriptRequest{Title: "long"})
 	if err != nil || s.JSON201 == nil {
@@ -39,7 +38,7 @@ func BenchmarkStory5000(b *testing.B) {
 		}
 		cast = append(cast, ch.JSON201.CharacterId)
 	}
-	e := env{Clients: c}
+	e := env{apitest.Env{Clients: c}}
 	var wg sync.WaitGroup
 	for w := range 16 {
 		wg.Go(func() {
@@ -54,7 +53,7 @@ func BenchmarkStory5000(b *testing.B) {
 	wg.Wait()
 	b.ResetTimer()
 	for b.Loop() {
-		resp, err := st.GetFullStory(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Limit: ptr(n)})
+		resp, err := c.Stories.GetFullStory(ctx, &storiesapi.GetFullStoryParams{ScriptId: script, Limit: new(n)})
 		if err != nil {
 			b.Fatal(err)
 		}

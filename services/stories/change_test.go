@@ -31,26 +31,26 @@ func TestChangesShow(t *testing.T) {
 
 	// Juliet's "Ay me!" (22) and Romeo's "See, how she leans..." (20) trade places.
 	ayMe, leans := want[21], want[19]
-	move, err := e.Seq.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
-		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: ptr("story"),
+	move, err := e.Sequence.ReorderElementsWithResponse(ctx, sequenceapi.ReorderRequest{
+		ElementType: sequenceapi.SpokenWord, ScriptId: &w.ScriptID, Scope: new("story"),
 		Elements: []sequenceapi.ReorderItem{{ElementId: ayMe.ID, NewSequence: 20}, {ElementId: leans.ID, NewSequence: 22}},
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, move.StatusCode(), string(move.Body))
 	want[19], want[21] = want[21], want[19]
-	s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.Equal(t, want, keys(s.Story), "the reorder shows")
 	require.Equal(t, "Ay me!", s.Story[19].SpokenWord.Text)
 	require.EqualValues(t, 20, s.Story[19].Sequence)
 
 	// A new line goes to the end.
 	line, err := e.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{
-		ScriptId: w.ScriptID, CharacterId: ptr(w.Characters["JULIET"]), Text: "Romeo!",
+		ScriptId: w.ScriptID, CharacterId: new(w.Characters["JULIET"]), Text: "Romeo!",
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, line.StatusCode(), string(line.Body))
 	want = append(want, storytest.Element{Type: "spokenWord", ID: line.JSON201.DialogueId})
-	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.Equal(t, want, keys(s.Story), "the insert shows")
 	last := s.Story[len(s.Story)-1]
 	require.Equal(t, "Romeo!", last.SpokenWord.Text)
@@ -74,9 +74,9 @@ func TestChangesShow(t *testing.T) {
 		}
 	}
 	// Every element shows the number the sequence service holds for it.
-	positions, err := e.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &w.ScriptID, Limit: ptr(1000)})
+	positions, err := e.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &w.ScriptID, Limit: new(1000)})
 	require.NoError(t, err)
-	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	s = e.story(t, storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.Len(t, s.Story, len(positions.JSON200.Positions))
 	for i, p := range positions.JSON200.Positions {
 		require.Equal(t, storytest.Element{Type: string(p.ElementType), ID: p.ElementId}, key(s.Story[i]))
@@ -97,17 +97,17 @@ func TestOrphanPositionIsNotDropped(t *testing.T) {
 	line, err := e.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{ScriptId: id, Text: "Here."})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, line.StatusCode(), string(line.Body))
-	_, err = placementdb.New(e.pool).Place(ctx, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: id, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: 999999})
+	_, err = placementdb.New(e.Pool).Place(ctx, placementdb.PlaceParams{Tenant: auth.DefaultTenant, ScriptID: id, Scope: "story", ElementType: string(sequenceapi.Action), ElementID: 999999})
 	require.NoError(t, err)
 
-	resp, err := e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
+	resp, err := e.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: id})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadGateway, resp.StatusCode(), string(resp.Body))
 	require.Equal(t, "BAD_GATEWAY", resp.JSON502.ErrorCode)
 	require.Contains(t, *resp.JSON502.Details, "action 999999")
 
 	// Releasing it heals the story.
-	_, err = placementdb.New(e.pool).Release(ctx, auth.DefaultTenant, []string{string(sequenceapi.Action)}, []int64{999999})
+	_, err = placementdb.New(e.Pool).Release(ctx, auth.DefaultTenant, []string{string(sequenceapi.Action)}, []int64{999999})
 	require.NoError(t, err)
 	s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id})
 	require.Len(t, s.Story, 1)
@@ -119,37 +119,37 @@ func TestErrors(t *testing.T) {
 	ctx := context.Background()
 	w := storytest.WriteBalcony(t, e.Clients)
 
-	missing, err := e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID + 1000})
+	missing, err := e.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID + 1000})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode(), string(missing.Body))
 	require.Equal(t, "SCRIPT_NOT_FOUND", missing.JSON404.ErrorCode)
-	missingRange, err := e.stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID + 1000, StartSequence: 1, EndSequence: 2})
+	missingRange, err := e.Stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID + 1000, StartSequence: 1, EndSequence: 2})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNotFound, missingRange.StatusCode(), string(missingRange.Body))
 	require.Equal(t, "SCRIPT_NOT_FOUND", missingRange.JSON404.ErrorCode)
 
-	inverted, err := e.stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 10, EndSequence: 3})
+	inverted, err := e.Stories.GetStorySequencesWithResponse(ctx, &storiesapi.GetStorySequencesParams{ScriptId: w.ScriptID, StartSequence: 10, EndSequence: 3})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, inverted.StatusCode(), string(inverted.Body))
 	require.Equal(t, "INVALID_RANGE", inverted.JSON400.ErrorCode)
 
 	for _, p := range []storiesapi.GetFullStoryParams{
-		{ScriptId: w.ScriptID, Limit: ptr(0)},
-		{ScriptId: w.ScriptID, Limit: ptr(5001)},
-		{ScriptId: w.ScriptID, Offset: ptr(int64(-1))},
+		{ScriptId: w.ScriptID, Limit: new(0)},
+		{ScriptId: w.ScriptID, Limit: new(5001)},
+		{ScriptId: w.ScriptID, Offset: new(int64(-1))},
 		{ScriptId: 0},
-		{ScriptId: w.ScriptID, FilterByCharacter: ptr("")},
+		{ScriptId: w.ScriptID, FilterByCharacter: new("")},
 	} {
-		resp, err := e.stories.GetFullStoryWithResponse(ctx, &p)
+		resp, err := e.Stories.GetFullStoryWithResponse(ctx, &p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), string(resp.Body))
 		require.Equal(t, "VALIDATION_FAILED", resp.JSON400.ErrorCode)
 	}
 	for _, p := range []storiesapi.GetStorySequencesParams{
 		{ScriptId: w.ScriptID, StartSequence: 0, EndSequence: 3},
-		{ScriptId: w.ScriptID, StartSequence: 1, EndSequence: 3, Limit: ptr(5001)},
+		{ScriptId: w.ScriptID, StartSequence: 1, EndSequence: 3, Limit: new(5001)},
 	} {
-		resp, err := e.stories.GetStorySequencesWithResponse(ctx, &p)
+		resp, err := e.Stories.GetStorySequencesWithResponse(ctx, &p)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode(), string(resp.Body))
 	}
@@ -167,9 +167,7 @@ func TestDependencyDown(t *testing.T) {
 	t.Cleanup(silent.Close)
 	for name, url := range map[string]string{"closed": "http://127.0.0.1:1", "silent": silent.URL} {
 		down := map[string]string{"sequence": url, "scripts": url, "characters": url, "sessions": url}
-		srv := apitest.NewServerWithPeers(t, pool, down, stories.Service())
-		c, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
-		require.NoError(t, err)
+		c := apitest.NewEnvWith(t, apitest.Options{Pool: pool, Peers: down}, stories.Service()).Stories
 		resp, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: 1})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode(), "%s: %s", name, resp.Body)
@@ -184,15 +182,11 @@ func TestDependencyDown(t *testing.T) {
 // naming it, not a story without contexts.
 func TestOneDependencyDown(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.PoolFor(t, dbtest.New(t), 16)
-	up := apitest.NewServer(t, pool, servicesExcept("stories")...)
-	hc := apitest.Client(t, servicesExcept("stories")...)
-	w := storytest.WriteBalcony(t, storytest.NewClients(t, up.URL, hc))
+	up := apitest.NewEnvWith(t, apitest.Options{MaxConns: 16}, servicesExcept("stories")...)
+	w := storytest.WriteBalcony(t, up.Clients)
 
 	peers := map[string]string{"sequence": up.URL, "scripts": up.URL, "characters": up.URL, "sessions": "http://127.0.0.1:1"}
-	srv := apitest.NewServerWithPeers(t, pool, peers, stories.Service())
-	c, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
-	require.NoError(t, err)
+	c := apitest.NewEnvWith(t, apitest.Options{Pool: up.Pool, Peers: peers}, stories.Service()).Stories
 	resp, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode(), string(resp.Body))
@@ -200,10 +194,8 @@ func TestOneDependencyDown(t *testing.T) {
 
 	// With all of them reachable over HTTP (separate processes' shape), the story comes whole.
 	peers["sessions"] = up.URL
-	srv = apitest.NewServerWithPeers(t, pool, peers, stories.Service())
-	c, err = storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
-	require.NoError(t, err)
-	ok, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: ptr(5000)})
+	c = apitest.NewEnvWith(t, apitest.Options{Pool: up.Pool, Peers: peers}, stories.Service()).Stories
+	ok, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID, Limit: new(5000)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, ok.StatusCode(), string(ok.Body))
 	checkBalcony(t, w, 1, ok.JSON200.Story)
@@ -214,17 +206,14 @@ func TestOneDependencyDown(t *testing.T) {
 // the service that is down, sequence, not the first of those that only relay it.
 func TestSequenceDownSplit(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.PoolFor(t, dbtest.New(t), 16)
-	up := apitest.NewServer(t, pool, servicesExcept("stories")...)
-	w := storytest.WriteBalcony(t, storytest.NewClients(t, up.URL, apitest.Client(t, servicesExcept("stories")...)))
+	up := apitest.NewEnvWith(t, apitest.Options{MaxConns: 16}, servicesExcept("stories")...)
+	w := storytest.WriteBalcony(t, up.Clients)
 
 	const down = "http://127.0.0.1:1"
-	content := apitest.NewServerWithPeers(t, pool, map[string]string{"sequence": down}, servicesExcept("stories", "sequence")...)
-	srv := apitest.NewServerWithPeers(t, pool, map[string]string{
+	content := apitest.NewServerWithPeers(t, up.Pool, map[string]string{"sequence": down}, servicesExcept("stories", "sequence")...)
+	c := apitest.NewEnvWith(t, apitest.Options{Pool: up.Pool, Peers: map[string]string{
 		"sequence": down, "scripts": content.URL, "characters": content.URL, "sessions": content.URL,
-	}, stories.Service())
-	c, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(apitest.Client(t, stories.Service())))
-	require.NoError(t, err)
+	}}, stories.Service()).Stories
 	// The calls race each other: every answer must name sequence, whichever failure came first.
 	for range 20 {
 		resp, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: w.ScriptID})

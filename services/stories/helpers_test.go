@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fountainai/fountainai/gen/charactersapi"
@@ -20,31 +19,18 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// env is every service in one process on a database of the test's own, with clients whose every
-// response is validated against the specs.
-type env struct {
-	storytest.Clients
-	stories *storiesapi.ClientWithResponses
-	pool    *pgxpool.Pool
-}
+// env is every service in one process on a database of the test's own.
+type env struct{ apitest.Env }
 
 func newEnv(t *testing.T) env {
 	t.Helper()
-	all := services.All()
-	pool := dbtest.PoolFor(t, dbtest.New(t), 16)
-	srv := apitest.NewServer(t, pool, all...)
-	hc := apitest.Client(t, all...)
-	st, err := storiesapi.NewClientWithResponses(srv.URL, storiesapi.WithHTTPClient(hc))
-	require.NoError(t, err)
-	return env{Clients: storytest.NewClients(t, srv.URL, hc), stories: st, pool: pool}
+	return env{apitest.NewEnvWith(t, apitest.Options{MaxConns: 16}, services.All()...)}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // story reads GET /stories and requires a 200.
 func (e env) story(t *testing.T, p storiesapi.GetFullStoryParams) *storiesapi.FullStory {
 	t.Helper()
-	resp, err := e.stories.GetFullStoryWithResponse(context.Background(), &p)
+	resp, err := e.Stories.GetFullStoryWithResponse(context.Background(), &p)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return resp.JSON200
@@ -53,7 +39,7 @@ func (e env) story(t *testing.T, p storiesapi.GetFullStoryParams) *storiesapi.Fu
 // sequences reads GET /stories/sequences and requires a 200.
 func (e env) sequences(t *testing.T, p storiesapi.GetStorySequencesParams) *storiesapi.StorySequence {
 	t.Helper()
-	resp, err := e.stories.GetStorySequencesWithResponse(context.Background(), &p)
+	resp, err := e.Stories.GetStorySequencesWithResponse(context.Background(), &p)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	return resp.JSON200

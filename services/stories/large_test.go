@@ -88,7 +88,7 @@ func TestLargeScript(t *testing.T) {
 	var order []storytest.Element
 	var numbers []int64
 	for offset := int64(0); offset < n; offset += 1000 {
-		page, err := e.Seq.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &id, Limit: ptr(1000), Offset: &offset})
+		page, err := e.Sequence.ListPositionsWithResponse(ctx, &sequenceapi.ListPositionsParams{Scope: "story", ScriptId: &id, Limit: new(1000), Offset: &offset})
 		require.NoError(t, err)
 		for _, p := range page.JSON200.Positions {
 			order = append(order, storytest.Element{Type: string(p.ElementType), ID: p.ElementId})
@@ -131,7 +131,7 @@ func TestLargeScript(t *testing.T) {
 		}
 	}
 
-	whole := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, Limit: ptr(5000)})
+	whole := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, Limit: new(5000)})
 	require.EqualValues(t, n, whole.TotalCount)
 	require.Len(t, whole.Story, n)
 	check(t, whole.Story, 0)
@@ -145,7 +145,7 @@ func TestLargeScript(t *testing.T) {
 	require.Len(t, r.Sequences, 3456-1234+1)
 	check(t, r.Sequences, 1234)
 
-	mine := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: &cast[0], Limit: ptr(5000)})
+	mine := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: &cast[0], Limit: new(5000)})
 	var want []storytest.Element
 	for _, k := range order {
 		if wrote[k].character == cast[0] {

@@ -180,15 +180,15 @@ func readEnd(ctx context.Context, e env, scriptID, juliet, known int64, i int) (
 	case 0:
 		// Read in one chunk.
 		r.kind, r.limit = "page of 100 at the end", 100
-		full, err = e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID, Offset: &r.offset, Limit: &r.limit})
+		full, err = e.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID, Offset: &r.offset, Limit: &r.limit})
 	case 1:
 		// Read in chunks at once, the end in the first.
 		r.kind = "page of 5000 at the end"
-		full, err = e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID, Offset: &r.offset, Limit: &r.limit})
+		full, err = e.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID, Offset: &r.offset, Limit: &r.limit})
 	case 2:
 		// The whole story, in chunks at once.
 		r.kind, r.offset = "the whole story in a page of 5000", 0
-		full, err = e.stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID, Offset: &r.offset, Limit: &r.limit})
+		full, err = e.Stories.GetFullStoryWithResponse(ctx, &storiesapi.GetFullStoryParams{ScriptId: scriptID, Offset: &r.offset, Limit: &r.limit})
 	default:
 		// A range from just before the end to past it, whole (to its last element) or, filtered,
 		// read to the last and kept to Juliet's.
@@ -198,7 +198,7 @@ func readEnd(ctx context.Context, e env, scriptID, juliet, known int64, i int) (
 			r.kind, params.CharacterId = "Juliet's elements of a range to past the end", &juliet
 		}
 		var rng *storiesapi.GetStorySequencesResponse
-		rng, err = e.stories.GetStorySequencesWithResponse(ctx, &params)
+		rng, err = e.Stories.GetStorySequencesWithResponse(ctx, &params)
 		if err != nil {
 			return r, err
 		}

@@ -40,7 +40,7 @@ func TestSectionStartsAgainWithinAnswer(t *testing.T) {
 	// Story positions 1, 2, 3: A starts at 1 and again at 3, B starts at 2.
 	for i, l := range []struct{ section, who string }{{"A", "X"}, {"B", "Y"}, {"A", "Y"}} {
 		r, err := e.Characters.CreateSpokenWordWithResponse(ctx, nil, charactersapi.SpokenWordCreateRequest{
-			ScriptId: id, SectionId: ptr(heading[l.section]), CharacterId: ptr(cast[l.who]), Text: l.section + l.who,
+			ScriptId: id, SectionId: new(heading[l.section]), CharacterId: new(cast[l.who]), Text: l.section + l.who,
 		})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, r.StatusCode(), string(r.Body))
@@ -49,23 +49,23 @@ func TestSectionStartsAgainWithinAnswer(t *testing.T) {
 	a, b := heading["A"], heading["B"]
 
 	t.Run("filtered", func(t *testing.T) {
-		y := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: ptr(cast["Y"])})
+		y := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: new(cast["Y"])})
 		require.Equal(t, []int64{2, 3}, sequencesOf(y.Story))
 		require.Equal(t, map[int64]int64{a: 3, b: 2}, startsOf(y.Sections), "A starts again at 3, within Y's elements")
-		byName := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, FilterByCharacter: ptr("y")})
+		byName := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, FilterByCharacter: new("y")})
 		require.Equal(t, startsOf(y.Sections), startsOf(byName.Sections))
 
-		r := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: id, StartSequence: 1, EndSequence: 3, CharacterId: ptr(cast["Y"])})
+		r := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: id, StartSequence: 1, EndSequence: 3, CharacterId: new(cast["Y"])})
 		require.Equal(t, []int64{2, 3}, sequencesOf(r.Sequences))
 		require.Equal(t, map[int64]int64{a: 3, b: 2}, startsOf(r.Sections), "on a range too")
 
 		// A page of Y's elements: only the starts within the page.
-		first := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: ptr(cast["Y"]), Limit: ptr(1)})
+		first := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: new(cast["Y"]), Limit: new(1)})
 		require.Equal(t, map[int64]int64{a: 0, b: 2}, startsOf(first.Sections))
-		second := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: ptr(cast["Y"]), Limit: ptr(1), Offset: ptr(int64(1))})
+		second := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: new(cast["Y"]), Limit: new(1), Offset: new(int64(1))})
 		require.Equal(t, map[int64]int64{a: 3, b: 0}, startsOf(second.Sections))
 
-		x := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: ptr(cast["X"])})
+		x := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, CharacterId: new(cast["X"])})
 		require.Equal(t, map[int64]int64{a: 1, b: 0}, startsOf(x.Sections), "the first of A's starts")
 	})
 
@@ -80,7 +80,7 @@ func TestSectionStartsAgainWithinAnswer(t *testing.T) {
 			{2, 1, map[int64]int64{a: 3, b: 0}},
 			{3, 1, map[int64]int64{a: 0, b: 0}},
 		} {
-			s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, Limit: ptr(c.limit), Offset: ptr(int64(c.offset))})
+			s := e.story(t, storiesapi.GetFullStoryParams{ScriptId: id, Limit: new(c.limit), Offset: new(int64(c.offset))})
 			require.Equal(t, c.want, startsOf(s.Sections), "offset %d limit %d", c.offset, c.limit)
 		}
 		r := e.sequences(t, storiesapi.GetStorySequencesParams{ScriptId: id, StartSequence: 2, EndSequence: 3})
