@@ -435,7 +435,7 @@ func TestBackupRestore(t *testing.T) {
 	source := dbtest.New(t)
 	all := services.All()
 	srv := apitest.NewServer(t, dbtest.PoolFor(t, source, 8), all...)
-	w := storytest.WriteBalcony(t, storytest.NewClients(t, srv.URL, apitest.Client(t, all...)))
+	w := storytest.WriteBalcony(t, apitest.NewClients(t, srv.URL, apitest.Client(t, all...)))
 	before := storyBody(t, source, w.ScriptID)
 
 	// A docker that runs the command itself, through pipes as docker compose exec does, stands for

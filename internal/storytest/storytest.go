@@ -110,12 +110,6 @@ type Element struct {
 	ID   int64
 }
 
-// NewClients is apitest.NewClients, kept for the deploy tests that build their clients here.
-func NewClients(t testing.TB, url string, hc *http.Client) apitest.Clients {
-	t.Helper()
-	return apitest.NewClients(t, url, hc)
-}
-
 // Written is the balcony scene as written: the ids the services gave, and the story order.
 type Written struct {
 	ScriptID   int64

@@ -162,8 +162,7 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 }
 
 // TestCharacterContextNamesOnlyOwnTenantsReferences: a script or character of another tenant is
-// one that does not exist (422), as its own service answers the caller's tenant. It runs once the
-// scripts and characters services keep their tenants apart.
+// one that does not exist (422), as its own service answers the caller's tenant.
 func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
 	t.Parallel()
 	env := newContextEnv(t)
@@ -173,9 +172,8 @@ func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
 	require.NoError(t, err)
 	seenCharacter, err := asB.Characters.GetCharacterWithResponse(context.Background(), character)
 	require.NoError(t, err)
-	if seen.StatusCode() != http.StatusNotFound || seenCharacter.StatusCode() != http.StatusNotFound {
-		t.Skip("the scripts and characters services do not keep tenants apart yet")
-	}
+	require.Equal(t, http.StatusNotFound, seen.StatusCode(), "another tenant's script, as its own service answers")
+	require.Equal(t, http.StatusNotFound, seenCharacter.StatusCode(), "another tenant's character, as its own service answers")
 	b := asB.Sessions
 	resp, err := b.CreateCharacterContextWithResponse(context.Background(), nil, sessionsapi.CharacterContextRequest{
 		ScriptId: script, CharacterId: character, StartSequence: 1, Context: json.RawMessage(`{}`),
