@@ -70,12 +70,17 @@ type ErrorBody interface {
 
 // Body is f's error body as the generated type T.
 func Body[T ErrorBody](f *Failure) T {
-	var details *string
-	if f.Body.Details != "" {
-		d := f.Body.Details
-		details = &d
+	return BodyOf[T](f.Body.ErrorCode, f.Body.Message, f.Body.Details)
+}
+
+// BodyOf is the error body of code, message and details ("" for none) as the generated type T: an
+// ErrorResponse or a typed response made of one (NotFoundJSONResponse…).
+func BodyOf[T ErrorBody](code, message, details string) T {
+	var d *string
+	if details != "" {
+		d = &details
 	}
-	return T{Details: details, ErrorCode: f.Body.ErrorCode, Message: f.Body.Message}
+	return T{Details: d, ErrorCode: code, Message: message}
 }
 
 // ErrorListBody is the shape of a generated ErrorResponse whose details are an array of strings, as

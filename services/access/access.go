@@ -70,14 +70,6 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 	return nil
 }
 
-func errBody(code, message, details string) accessapi.ErrorResponse {
-	e := accessapi.ErrorResponse{ErrorCode: code, Message: message}
-	if details != "" {
-		e.Details = &details
-	}
-	return e
-}
-
 func caller(ctx context.Context) auth.Identity {
 	id, _ := auth.From(ctx) // the authentication middleware put it there before any handler runs
 	return id
@@ -92,7 +84,7 @@ func (s *Server) CreateKey(ctx context.Context, req accessapi.CreateKeyRequestOb
 	b := req.Body
 	if b.ExpiresAt != nil && !b.ExpiresAt.After(time.Now()) {
 		return accessapi.CreateKey400JSONResponse{BadRequestJSONResponse: accessapi.BadRequestJSONResponse(
-			errBody(httpapi.CodeValidationFailed, "expiresAt must be in the future", b.ExpiresAt.Format(time.RFC3339)))}, nil
+			httpapi.BodyOf[accessapi.ErrorResponse](httpapi.CodeValidationFailed, "expiresAt must be in the future", b.ExpiresAt.Format(time.RFC3339)))}, nil
 	}
 	id := caller(ctx)
 	row, key, err := auth.Create(ctx, s.pool, auth.NewKeyParams{
@@ -169,7 +161,7 @@ func (s *Server) RevokeKey(ctx context.Context, req accessapi.RevokeKeyRequestOb
 }
 
 func notFound(id string) accessapi.NotFoundJSONResponse {
-	return accessapi.NotFoundJSONResponse(errBody(httpapi.CodeNotFound, "API key not found", "keyId "+id))
+	return httpapi.BodyOf[accessapi.NotFoundJSONResponse](httpapi.CodeNotFound, "API key not found", "keyId "+id)
 }
 
 func apiKey(r authdb.KeyGetRow) accessapi.ApiKey {

@@ -477,5 +477,5 @@ func deref(p *string) string {
 }
 
 func badRequest(code, message, details string) logsapi.BadRequestJSONResponse {
-	return logsapi.BadRequestJSONResponse(errBody(code, message, details))
+	return httpapi.BodyOf[logsapi.BadRequestJSONResponse](code, message, details)
 }

@@ -83,11 +83,3 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 
 // Error codes of this service besides the shared ones.
 const codeInvalidCursor = "INVALID_CURSOR"
-
-func errBody(code, message, details string) logsapi.ErrorResponse {
-	e := logsapi.ErrorResponse{ErrorCode: code, Message: message}
-	if details != "" {
-		e.Details = &details
-	}
-	return e
-}

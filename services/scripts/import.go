@@ -83,7 +83,7 @@ func (s *Server) ImportScript(ctx context.Context, req scriptsapi.ImportScriptRe
 
 func unreadable(e *fountain.SyntaxError) scriptsapi.ImportScript422JSONResponse {
 	return scriptsapi.ImportScript422JSONResponse{FountainUnreadableJSONResponse: scriptsapi.FountainUnreadableJSONResponse(
-		errBody(codeFountainUnreadable, "the document is not readable Fountain", e.Error()))}
+		httpapi.BodyOf[scriptsapi.ErrorResponse](codeFountainUnreadable, "the document is not readable Fountain", e.Error()))}
 }
 
 // importedDocument is the request's document and, for an upload, its file name.

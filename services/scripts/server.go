@@ -106,16 +106,8 @@ const (
 	codePrecondition       = "PRECONDITION_FAILED"
 )
 
-func errBody(code, message, details string) scriptsapi.ErrorResponse {
-	e := scriptsapi.ErrorResponse{ErrorCode: code, Message: message}
-	if details != "" {
-		e.Details = &details
-	}
-	return e
-}
-
 func notFound(code, message, details string) scriptsapi.NotFoundJSONResponse {
-	return scriptsapi.NotFoundJSONResponse(errBody(code, message, details))
+	return httpapi.BodyOf[scriptsapi.NotFoundJSONResponse](code, message, details)
 }
 
 func scriptNotFound(id int64) scriptsapi.NotFoundJSONResponse {
@@ -123,8 +115,8 @@ func scriptNotFound(id int64) scriptsapi.NotFoundJSONResponse {
 }
 
 func stale(current int64) scriptsapi.PreconditionFailedJSONResponse {
-	return scriptsapi.PreconditionFailedJSONResponse(errBody(codePrecondition,
-		"the resource has changed since that version", fmt.Sprintf("current version: %d", current)))
+	return httpapi.BodyOf[scriptsapi.PreconditionFailedJSONResponse](codePrecondition,
+		"the resource has changed since that version", fmt.Sprintf("current version: %d", current))
 }
 
 func hasDependants(message string, counts []dependantCount) scriptsapi.HasDependantsJSONResponse {
@@ -134,7 +126,7 @@ func hasDependants(message string, counts []dependantCount) scriptsapi.HasDepend
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
 		}
 	}
-	return scriptsapi.HasDependantsJSONResponse(errBody(codeHasDependants, message, strings.Join(parts, ", ")))
+	return httpapi.BodyOf[scriptsapi.HasDependantsJSONResponse](codeHasDependants, message, strings.Join(parts, ", "))
 }
 
 // dependantCount is how many dependants of one kind a resource has.

@@ -50,8 +50,8 @@ func (s *Server) badSection(ctx context.Context, scriptID int64, sectionID *int6
 	if sectionID != nil {
 		id = *sectionID
 	}
-	u := scriptsapi.UnprocessableEntityJSONResponse(errBody(codeSectionNotFound,
-		"sectionId is not a section heading of this script", fmt.Sprintf("section %d", id)))
+	u := httpapi.BodyOf[scriptsapi.UnprocessableEntityJSONResponse](codeSectionNotFound,
+		"sectionId is not a section heading of this script", fmt.Sprintf("section %d", id))
 	return nil, &u, nil
 }
 

@@ -77,8 +77,8 @@ func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.List
 	if p.AtSequence != nil {
 		// Positions are numbered per script: a position without its script means nothing.
 		if p.ScriptId == nil {
-			return sessionsapi.ListCharacterContexts400JSONResponse{BadRequestJSONResponse: sessionsapi.BadRequestJSONResponse(errBody(
-				codeFilterRequired, "atSequence needs scriptId", "story positions are numbered per script"))}, nil
+			return sessionsapi.ListCharacterContexts400JSONResponse{BadRequestJSONResponse: httpapi.BodyOf[sessionsapi.BadRequestJSONResponse](
+				codeFilterRequired, "atSequence needs scriptId", "story positions are numbered per script")}, nil
 		}
 		rows, err = s.q.CharacterContextListAtSequence(ctx, sessionsdb.CharacterContextListAtSequenceParams{
 			Tenant: tenant, ScriptID: *p.ScriptId, CharacterID: dbx.Int8(p.CharacterId), AtSequence: *p.AtSequence, RowLimit: int64(limit), RowOffset: offset,
@@ -116,8 +116,8 @@ func (s *Server) ListCharacterContexts(ctx context.Context, req sessionsapi.List
 func (s *Server) DeleteCharacterContexts(ctx context.Context, req sessionsapi.DeleteCharacterContextsRequestObject) (sessionsapi.DeleteCharacterContextsResponseObject, error) {
 	p := req.Params
 	if p.ScriptId == nil && p.CharacterId == nil {
-		return sessionsapi.DeleteCharacterContexts400JSONResponse{BadRequestJSONResponse: sessionsapi.BadRequestJSONResponse(errBody(
-			codeFilterRequired, "scriptId or characterId is required", "a bulk delete without a filter would empty the service"))}, nil
+		return sessionsapi.DeleteCharacterContexts400JSONResponse{BadRequestJSONResponse: httpapi.BodyOf[sessionsapi.BadRequestJSONResponse](
+			codeFilterRequired, "scriptId or characterId is required", "a bulk delete without a filter would empty the service")}, nil
 	}
 	n, err := s.q.CharacterContextDeleteByFilter(ctx, auth.Tenant(ctx), dbx.Int8(p.ScriptId), dbx.Int8(p.CharacterId))
 	if err != nil {
@@ -318,11 +318,11 @@ func (s *Server) contextExists(ctx context.Context, scriptID, characterID, start
 	})
 	if errors.Is(err, dbx.ErrNotFound) {
 		// Deleted again since it refused the write: still a conflict of that moment.
-		return errBody(codeContextExists, "the character already has a context at this start position", where), nil
+		return httpapi.BodyOf[sessionsapi.ErrorResponse](codeContextExists, "the character already has a context at this start position", where), nil
 	} else if err != nil {
 		return sessionsapi.ErrorResponse{}, fmt.Errorf("find context at %s: %w", where, err)
 	}
-	return errBody(codeContextExists, "the character already has a context at this start position",
+	return httpapi.BodyOf[sessionsapi.ErrorResponse](codeContextExists, "the character already has a context at this start position",
 		fmt.Sprintf("contextId %d (%s)", other.ID, where)), nil
 }
 
@@ -337,7 +337,7 @@ func (s *Server) checkReferences(ctx context.Context, scriptID, characterID *int
 			return nil, err
 		}
 		if !found {
-			body := sessionsapi.UnresolvedReferenceJSONResponse(errBody(codeScriptNotFound, "the script does not exist", fmt.Sprintf("scriptId %d", *scriptID)))
+			body := httpapi.BodyOf[sessionsapi.UnresolvedReferenceJSONResponse](codeScriptNotFound, "the script does not exist", fmt.Sprintf("scriptId %d", *scriptID))
 			return &body, nil
 		}
 	}
@@ -348,7 +348,7 @@ func (s *Server) checkReferences(ctx context.Context, scriptID, characterID *int
 			return nil, err
 		}
 		if !found {
-			body := sessionsapi.UnresolvedReferenceJSONResponse(errBody(codeCharacterNotFound, "the character does not exist", fmt.Sprintf("characterId %d", *characterID)))
+			body := httpapi.BodyOf[sessionsapi.UnresolvedReferenceJSONResponse](codeCharacterNotFound, "the character does not exist", fmt.Sprintf("characterId %d", *characterID))
 			return &body, nil
 		}
 	}
@@ -383,5 +383,5 @@ func characterContextOf(r sessionsdb.SessionsCharacterContext) sessionsapi.Chara
 }
 
 func contextNotFound(id int64) sessionsapi.NotFoundJSONResponse {
-	return sessionsapi.NotFoundJSONResponse(errBody(codeNotFound, "character context not found", fmt.Sprintf("contextId %d", id)))
+	return httpapi.BodyOf[sessionsapi.NotFoundJSONResponse](codeNotFound, "character context not found", fmt.Sprintf("contextId %d", id))
 }

@@ -86,14 +86,6 @@ func Mount(mux *http.ServeMux, srv *Server) error {
 	return nil
 }
 
-func errBody(code, message, details string) sessionsapi.ErrorResponse {
-	e := sessionsapi.ErrorResponse{ErrorCode: code, Message: message}
-	if details != "" {
-		e.Details = &details
-	}
-	return e
-}
-
 // canonicalObject re-encodes a JSON object the way the validator understood it, so that what
 // PostgreSQL's jsonb parser gets is what the client was told it sent: invalid UTF-8 and lone UTF-16
 // surrogates become U+FFFD (as Go's decoder reads them; jsonb would refuse them), numbers keep their

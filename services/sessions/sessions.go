@@ -219,8 +219,8 @@ type miss struct {
 }
 
 func (m miss) preconditionFailed() sessionsapi.PreconditionFailedJSONResponse {
-	return sessionsapi.PreconditionFailedJSONResponse(errBody(codePreconditionFailed,
-		"the resource has changed since it was read", "current ETag: "+httpapi.ETag(m.current)))
+	return httpapi.BodyOf[sessionsapi.PreconditionFailedJSONResponse](codePreconditionFailed,
+		"the resource has changed since it was read", "current ETag: "+httpapi.ETag(m.current))
 }
 
 // sessionMiss tells why a guarded write of session id matched no row: without If-Match only a
@@ -252,9 +252,9 @@ func contextOf(r sessionsdb.SessionsSession) sessionsapi.SessionContextResponse 
 }
 
 func sessionNotFound(id int64) sessionsapi.NotFoundJSONResponse {
-	return sessionsapi.NotFoundJSONResponse(errBody(codeNotFound, "session not found", fmt.Sprintf("sessionId %d", id)))
+	return httpapi.BodyOf[sessionsapi.NotFoundJSONResponse](codeNotFound, "session not found", fmt.Sprintf("sessionId %d", id))
 }
 
 func badRequest(details string) sessionsapi.BadRequestJSONResponse {
-	return sessionsapi.BadRequestJSONResponse(errBody(codeValidationFailed, "request body breaks a rule of this API", details))
+	return httpapi.BodyOf[sessionsapi.BadRequestJSONResponse](codeValidationFailed, "request body breaks a rule of this API", details)
 }
