@@ -339,36 +339,36 @@ func (w world) aim(op specOp) []target {
 func (w world) pathValue(path, name string) string {
 	switch name {
 	case "scriptId":
-		return itoa(w.script[0])
+		return strconv.FormatInt(w.script[0], 10)
 	case "sectionId":
-		return itoa(w.sections[0])
+		return strconv.FormatInt(w.sections[0], 10)
 	case "transitionId":
-		return itoa(w.transition[0])
+		return strconv.FormatInt(w.transition[0], 10)
 	case "characterId":
-		return itoa(w.characters[0])
+		return strconv.FormatInt(w.characters[0], 10)
 	case "actionId":
-		return itoa(w.actions[0])
+		return strconv.FormatInt(w.actions[0], 10)
 	case "spokenWordId":
-		return itoa(w.lines[0])
+		return strconv.FormatInt(w.lines[0], 10)
 	case "paraphraseId":
 		switch {
 		case strings.HasPrefix(path, "/actions/"):
-			return itoa(w.actionParaphrase)
+			return strconv.FormatInt(w.actionParaphrase, 10)
 		case strings.HasPrefix(path, "/spokenWords/"):
-			return itoa(w.lineParaphrase)
+			return strconv.FormatInt(w.lineParaphrase, 10)
 		default:
-			return itoa(w.characterParaphrase)
+			return strconv.FormatInt(w.characterParaphrase, 10)
 		}
 	case "sessionId":
-		return itoa(w.session)
+		return strconv.FormatInt(w.session, 10)
 	case "contextId":
-		return itoa(w.context)
+		return strconv.FormatInt(w.context, 10)
 	case "keyId":
 		return w.key
 	case "elementType":
 		return "spokenWord" // alpha's line: a content position, a client one and two versions
 	case "elementId":
-		return itoa(w.lines[0])
+		return strconv.FormatInt(w.lines[0], 10)
 	case "versionNumber":
 		return "1"
 	}
@@ -379,13 +379,13 @@ func (w world) queryValue(op specOp, name string) (string, bool) {
 	join := func(ids []int64) string {
 		var s []string
 		for _, id := range ids {
-			s = append(s, itoa(id))
+			s = append(s, strconv.FormatInt(id, 10))
 		}
 		return strings.Join(s, ",")
 	}
 	switch name {
 	case "scriptId":
-		return itoa(w.script[0]), true
+		return strconv.FormatInt(w.script[0], 10), true
 	case "ids":
 		switch op.id {
 		case "listActions":
@@ -400,9 +400,9 @@ func (w world) queryValue(op specOp, name string) (string, bool) {
 	case "dialogueIds":
 		return join(w.lines), true
 	case "paraphraseId":
-		return itoa(w.characterParaphrase), true
+		return strconv.FormatInt(w.characterParaphrase, 10), true
 	case "userId":
-		return itoa(w.userID), true
+		return strconv.FormatInt(w.userID, 10), true
 	case "scope":
 		return "story", true
 	case "query":
@@ -484,8 +484,6 @@ func (w world) element(typ string) int64 {
 	}
 	return w.script[0]
 }
-
-func itoa(i int64) string { return strconv.FormatInt(i, 10) }
 
 // snapshot is what alpha reads of its world: every GET aimed at alpha's ids, and alpha's rows.
 type snapshot struct {

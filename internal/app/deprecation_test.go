@@ -79,11 +79,11 @@ func TestDeprecatedOperationsAnnounceIt(t *testing.T) {
 	anonymous := &http.Client{}
 
 	drafts := map[string]string{
-		"Deprecation": "@" + itoa(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC).Unix()),
+		"Deprecation": "@" + strconv.FormatInt(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC).Unix(), 10),
 		"Sunset":      "Wed, 30 Jun 2027 00:00:00 GMT",
 	}
 	outlines := map[string]string{
-		"Deprecation": "@" + itoa(time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC).Unix()),
+		"Deprecation": "@" + strconv.FormatInt(time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC).Unix(), 10),
 		"Sunset":      "Thu, 01 Jul 2027 00:00:00 GMT",
 	}
 	for _, c := range []struct {
@@ -159,5 +159,3 @@ func TestDeprecationsAreDatedOrRefused(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "Tue, 01 Jun 2027 00:00:00 GMT", rec.Header().Get("Sunset"))
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

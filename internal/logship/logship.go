@@ -316,16 +316,16 @@ func (s *Shipper) entry(r slog.Record, attrs []slog.Attr) (e logsapi.LogEntryInp
 	// Who asked, so the entry is read by the caller's tenant; the ingest credential that ships the
 	// entry is not who asked.
 	if tenant != "" {
-		e.Tenant = ptr(fit(tenant, maxName))
+		e.Tenant = new(fit(tenant, maxName))
 	}
 	if subject != "" {
-		e.Subject = ptr(fit(subject, maxName))
+		e.Subject = new(fit(subject, maxName))
 	}
 	switch {
 	case r.Level >= slog.LevelError:
-		e.Level = ptr(logsapi.Error)
+		e.Level = new(logsapi.Error)
 	case r.Level >= slog.LevelWarn:
-		e.Level = ptr(logsapi.Warn)
+		e.Level = new(logsapi.Warn)
 	}
 	return e, true
 }
@@ -338,5 +338,3 @@ func fit(s string, n int) string {
 	}
 	return s
 }
-
-func ptr[T any](v T) *T { return &v }

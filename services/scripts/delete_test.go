@@ -2,6 +2,7 @@ package scripts_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -62,7 +63,7 @@ func TestDeleteScriptCascade(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, resp.StatusCode(), string(resp.Body))
 
-	id := itoa(s.ScriptId)
+	id := strconv.FormatInt(s.ScriptId, 10)
 	require.Equal(t, []string{"actions?scriptId=" + id, "spokenWords?scriptId=" + id, "characterContexts?scriptId=" + id}, e.deps.deleted(),
 		"the dependants in the other services go through their bulk deletes")
 	for _, h := range sections {

@@ -2,6 +2,7 @@ package scripts_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -217,9 +218,9 @@ func TestDeleteSectionWithDependants(t *testing.T) {
 }
 
 func keyFor(kind string, scriptID, sectionID int64) string {
-	k := kind + "?scriptId=" + itoa(scriptID)
+	k := kind + "?scriptId=" + strconv.FormatInt(scriptID, 10)
 	if sectionID != 0 {
-		k += "&sectionId=" + itoa(sectionID)
+		k += "&sectionId=" + strconv.FormatInt(sectionID, 10)
 	}
 	return k
 }

@@ -109,7 +109,7 @@ func TestCharacterContextsTenantIsolation(t *testing.T) {
 	dup, err := b.CreateCharacterContextWithResponse(ctx, nil, sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusConflict, dup.StatusCode())
-	require.Contains(t, *dup.JSON409.Details, "contextId "+itoa(cb.ContextId), "names b's own context, not a's")
+	require.Contains(t, *dup.JSON409.Details, "contextId "+strconv.FormatInt(cb.ContextId, 10), "names b's own context, not a's")
 	// Moving b's context onto a's key of tenant a is no conflict either.
 	moved, err := b.UpdateCharacterContextWithResponse(ctx, cb.ContextId, nil, sessionsapi.CharacterContextUpdateRequest{CharacterId: new(int64(3)), StartSequence: new(int64(5))})
 	require.NoError(t, err)
@@ -183,5 +183,3 @@ func TestCharacterContextNamesOnlyOwnTenantsReferences(t *testing.T) {
 	require.Equal(t, "SCRIPT_NOT_FOUND", resp.JSON422.ErrorCode)
 	require.Zero(t, listContexts(t, b, sessionsapi.ListCharacterContextsParams{}).TotalCount)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
