@@ -127,7 +127,7 @@ func (k *storyKind[R, I]) currentVersion(ctx context.Context, s *Server, id int6
 func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *httpapi.Failure, error) {
 	var zero I
 	row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return zero, notFound(k.noun, id), nil
 	} else if err != nil {
 		return zero, nil, fmt.Errorf("read %s %d: %w", k.noun, id, err)
@@ -164,12 +164,12 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 		}
 	}
 	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story, at), render, func(ctx context.Context, tx *write.Tx) (C, error) {
-		row, err := insert(ctx, charactersdb.New(tx))
+		row, err := insert(ctx, charactersdb.New(dbx.Interpreted(tx)))
 		if err != nil {
 			if f := k.refused(err); f != nil {
 				return zero, f
 			}
-			return zero, fmt.Errorf("insert %s: %w", k.noun, dbx.Interpret(err))
+			return zero, fmt.Errorf("insert %s: %w", k.noun, err)
 		}
 		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.meta(row).id, at)
 		if err != nil {
@@ -185,7 +185,7 @@ func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, secti
 	var zero I
 	if sectionID != nil {
 		row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		if errors.Is(err, dbx.ErrNotFound) {
 			return zero, notFound(k.noun, id), nil
 		} else if err != nil {
 			return zero, nil, fmt.Errorf("read %s %d: %w", k.noun, id, err)
@@ -199,7 +199,7 @@ func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, secti
 		if f := k.refused(err); f != nil {
 			return zero, f, nil
 		}
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		if errors.Is(err, dbx.ErrNotFound) {
 			f, err := whyNoRow(k.noun, id, k.currentVersion(ctx, s, id))
 			return zero, f, err
 		}
@@ -213,7 +213,7 @@ func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, secti
 func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) (*httpapi.Failure, error) {
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		target := removeTarget{Tenant: auth.Tenant(ctx), ID: id, IfVersion: ifVersion, Cascade: cascade}
-		if _, err := k.remove(charactersdb.New(tx), ctx, target); err != nil {
+		if _, err := k.remove(charactersdb.New(dbx.Interpreted(tx)), ctx, target); err != nil {
 			return err
 		}
 		return placement.Release(ctx, tx, string(k.typ), []int64{id})
@@ -224,7 +224,7 @@ func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, if
 	case dbx.ConstraintName(err) == k.paraphraseFK:
 		n, err := s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(k.originalType), id)
 		if err != nil {
-			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.noun, id, dbx.Interpret(err))
+			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.noun, id, err)
 		}
 		return httpapi.Fail(http.StatusConflict, codeHasDependants, "the "+k.noun+" has paraphrases",
 			fmt.Sprintf("%d paraphrases; delete with cascade=true to delete them too", n)), nil
@@ -243,7 +243,7 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 	}
 	var n int64
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		ids, err := k.removeWhere(charactersdb.New(tx), ctx, removeFilter{
+		ids, err := k.removeWhere(charactersdb.New(dbx.Interpreted(tx)), ctx, removeFilter{
 			Tenant: auth.Tenant(ctx), ScriptID: dbx.Int8(scriptID), SectionID: dbx.Int8(sectionID), CharacterID: dbx.Int8(characterID),
 		})
 		if err != nil {
@@ -270,7 +270,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 	}
 	total, err := k.count(s.q, ctx, f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("count %ss: %w", k.noun, dbx.Interpret(err))
+		return nil, 0, fmt.Errorf("count %ss: %w", k.noun, err)
 	}
 	var (
 		order   []int64         // the page's ids, in the order to answer
@@ -291,7 +291,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 	case p.scriptID != nil:
 		ids, err := k.idsByFilter(s.q, ctx, storyFilter{Tenant: f.Tenant, ScriptID: *p.scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids})
 		if err != nil {
-			return nil, 0, fmt.Errorf("list %s ids: %w", k.noun, dbx.Interpret(err))
+			return nil, 0, fmt.Errorf("list %s ids: %w", k.noun, err)
 		}
 		if numbers, err = s.positions(ctx, k.typ, ids); err != nil {
 			return nil, 0, err
@@ -306,7 +306,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 		rows, err = k.list(s.q, ctx, listFilter{Tenant: f.Tenant, ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
 			Ids: f.Ids, RowOffset: offset, RowLimit: int64(limit)})
 		if err != nil {
-			return nil, 0, fmt.Errorf("list %ss: %w", k.noun, dbx.Interpret(err))
+			return nil, 0, fmt.Errorf("list %ss: %w", k.noun, err)
 		}
 		for _, r := range rows {
 			order = append(order, k.meta(r).id)
@@ -320,7 +320,7 @@ func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams)
 	}
 	if rows == nil && len(order) > 0 {
 		if rows, err = k.listByIDs(s.q, ctx, f.Tenant, order); err != nil {
-			return nil, 0, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
+			return nil, 0, fmt.Errorf("read %ss: %w", k.noun, err)
 		}
 	}
 	byID := make(map[int64]R, len(rows))
@@ -352,7 +352,7 @@ func (k *storyKind[R, I]) placed(ctx context.Context, s *Server, ids []int64, nu
 	}
 	still, err := k.listByIDs(s.q, ctx, auth.Tenant(ctx), unplaced)
 	if err != nil {
-		return nil, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
+		return nil, fmt.Errorf("read %ss: %w", k.noun, err)
 	}
 	if len(still) > 0 {
 		return nil, fmt.Errorf("%s %d holds no story position: %w", k.noun, k.meta(still[0]).id, httpapi.UnexpectedResponse(peerSequence, http.StatusOK))

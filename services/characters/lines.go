@@ -39,7 +39,7 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 	if len(actionIDs) > 0 {
 		rows, err := s.q.ActionContentsInScript(ctx, tenant, p.ScriptId, actionIDs)
 		if err != nil {
-			return nil, fmt.Errorf("read %d actions of script %d: %w", len(actionIDs), p.ScriptId, dbx.Interpret(err))
+			return nil, fmt.Errorf("read %d actions of script %d: %w", len(actionIDs), p.ScriptId, err)
 		}
 		out.Actions = make([]charactersapi.ActionContent, len(rows))
 		for i, r := range rows {
@@ -51,7 +51,7 @@ func (s *Server) ListLines(ctx context.Context, req charactersapi.ListLinesReque
 	if len(lineIDs) > 0 {
 		rows, err := s.q.SpokenWordContentsInScript(ctx, tenant, p.ScriptId, lineIDs)
 		if err != nil {
-			return nil, fmt.Errorf("read %d spoken words of script %d: %w", len(lineIDs), p.ScriptId, dbx.Interpret(err))
+			return nil, fmt.Errorf("read %d spoken words of script %d: %w", len(lineIDs), p.ScriptId, err)
 		}
 		out.SpokenWords = make([]charactersapi.SpokenWordContent, len(rows))
 		for i, r := range rows {
