@@ -72,7 +72,16 @@ func (actionRows) item(r charactersdb.CharactersAction, n int64) charactersapi.A
 func (s *Server) ListActions(ctx context.Context, req charactersapi.ListActionsRequestObject) (charactersapi.ListActionsResponseObject, error) {
 	p := req.Params
 	lp := listParams{scriptID: p.ScriptId, sectionID: p.SectionId, characterID: p.CharacterId, ids: p.Ids, limit: p.Limit, offset: p.Offset}
-	items, total, err := actions.listPage(ctx, s, lp)
+	var (
+		items []charactersapi.Action
+		total int64
+		err   error
+	)
+	if p.ScriptId != nil {
+		items, total, err = actions.storyOrderPage(ctx, s, *p.ScriptId, lp)
+	} else {
+		items, total, err = actions.idOrderPage(ctx, s, lp)
+	}
 	if err != nil {
 		return nil, err
 	}

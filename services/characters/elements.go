@@ -265,83 +265,130 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 	return n, nil, nil
 }
 
-// listPage answers a list request. Filtered by script, the items come in story order: with only the
-// script, one page of the sequence service's positions and then those rows in one query; with more
-// filters, the ids of every match, their positions in one batch lookup per 1000 ids, and the rows of
-// the page. Otherwise in id order, the page's positions read in one batch lookup.
-func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams) ([]I, int64, error) {
-	limit, offset := httpapi.Page(p.limit, p.offset)
-	f := countFilter{Tenant: auth.Tenant(ctx), ScriptID: dbx.Int8(p.scriptID), SectionID: dbx.Int8(p.sectionID), CharacterID: dbx.Int8(p.characterID)}
+// countFilter is the filters of p as the count query takes them.
+func (p listParams) countFilter(tenant string) countFilter {
+	f := countFilter{Tenant: tenant, ScriptID: dbx.Int8(p.scriptID), SectionID: dbx.Int8(p.sectionID), CharacterID: dbx.Int8(p.characterID)}
 	if p.ids != nil {
 		f.Ids = *p.ids
 	}
-	total, err := k.rows.count(ctx, s.q, f)
+	return f
+}
+
+// total counts every match of a list request, for its totalCount.
+func (k *storyKind[R, I]) total(ctx context.Context, s *Server, f countFilter) (int64, error) {
+	n, err := k.rows.count(ctx, s.q, f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("count %ss: %w", k.original.noun, err)
+		return 0, fmt.Errorf("count %ss: %w", k.original.noun, err)
+	}
+	return n, nil
+}
+
+// idOrderPage answers a list request not filtered by script: one page of the matches in id order,
+// their positions read in one batch lookup.
+func (k *storyKind[R, I]) idOrderPage(ctx context.Context, s *Server, p listParams) ([]I, int64, error) {
+	limit, offset := httpapi.Page(p.limit, p.offset)
+	f := p.countFilter(auth.Tenant(ctx))
+	total, err := k.total(ctx, s, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := k.rows.list(ctx, s.q, listFilter{Tenant: f.Tenant, ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
+		Ids: f.Ids, RowOffset: offset, RowLimit: int64(limit)})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list %ss: %w", k.original.noun, err)
+	}
+	var order []int64
+	for _, r := range rows {
+		order = append(order, k.rows.meta(r).id)
+	}
+	numbers, err := s.positions(ctx, k.typ, order)
+	if err != nil {
+		return nil, 0, err
+	}
+	if order, err = k.placed(ctx, s, order, numbers); err != nil {
+		return nil, 0, err
+	}
+	return k.inOrder(rows, order, numbers), total, nil
+}
+
+// storyOrderPage answers a list request filtered by script: one page of the matches in the
+// script's story order.
+func (k *storyKind[R, I]) storyOrderPage(ctx context.Context, s *Server, scriptID int64, p listParams) ([]I, int64, error) {
+	limit, offset := httpapi.Page(p.limit, p.offset)
+	f := p.countFilter(auth.Tenant(ctx))
+	total, err := k.total(ctx, s, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	var (
-		order   []int64         // the page's ids, in the order to answer
+		order   []int64         // the page's ids, in story order
 		numbers map[int64]int64 // their positions
-		rows    []R
 	)
-	switch {
-	case p.scriptID != nil && p.sectionID == nil && p.characterID == nil && p.ids == nil:
-		page, err := s.storyPage(ctx, k.typ, *p.scriptID, limit, offset)
-		if err != nil {
-			return nil, 0, err
-		}
-		numbers = make(map[int64]int64, len(page))
-		for _, pos := range page {
-			order = append(order, pos.ElementId)
-			numbers[pos.ElementId] = pos.SequenceNumber
-		}
-	case p.scriptID != nil:
-		ids, err := k.rows.idsByFilter(ctx, s.q, storyFilter{Tenant: f.Tenant, ScriptID: *p.scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids})
-		if err != nil {
-			return nil, 0, fmt.Errorf("list %s ids: %w", k.original.noun, err)
-		}
-		if numbers, err = s.positions(ctx, k.typ, ids); err != nil {
-			return nil, 0, err
-		}
-		if ids, err = k.placed(ctx, s, ids, numbers); err != nil {
-			return nil, 0, err
-		}
-		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(numbers[a], numbers[b]) })
-		start := min(int64(len(ids)), offset)
-		order = ids[start : start+min(int64(limit), int64(len(ids))-start)]
-	default:
-		rows, err = k.rows.list(ctx, s.q, listFilter{Tenant: f.Tenant, ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
-			Ids: f.Ids, RowOffset: offset, RowLimit: int64(limit)})
-		if err != nil {
-			return nil, 0, fmt.Errorf("list %ss: %w", k.original.noun, err)
-		}
-		for _, r := range rows {
-			order = append(order, k.rows.meta(r).id)
-		}
-		if numbers, err = s.positions(ctx, k.typ, order); err != nil {
-			return nil, 0, err
-		}
-		if order, err = k.placed(ctx, s, order, numbers); err != nil {
-			return nil, 0, err
-		}
+	if p.sectionID == nil && p.characterID == nil && p.ids == nil {
+		order, numbers, err = k.scriptPage(ctx, s, scriptID, limit, offset)
+	} else {
+		order, numbers, err = k.matchesPage(ctx, s, storyFilter{Tenant: f.Tenant, ScriptID: scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids}, limit, offset)
 	}
-	if rows == nil && len(order) > 0 {
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []R
+	if len(order) > 0 {
 		if rows, err = k.rows.listByIDs(ctx, s.q, f.Tenant, order); err != nil {
 			return nil, 0, fmt.Errorf("read %ss: %w", k.original.noun, err)
 		}
 	}
+	return k.inOrder(rows, order, numbers), total, nil
+}
+
+// scriptPage is one page of a script's elements of this kind: one page of the sequence service's
+// positions.
+func (k *storyKind[R, I]) scriptPage(ctx context.Context, s *Server, scriptID int64, limit int, offset int64) ([]int64, map[int64]int64, error) {
+	page, err := s.storyPage(ctx, k.typ, scriptID, limit, offset)
+	if err != nil {
+		return nil, nil, err
+	}
+	order, numbers := make([]int64, 0, len(page)), make(map[int64]int64, len(page))
+	for _, pos := range page {
+		order = append(order, pos.ElementId)
+		numbers[pos.ElementId] = pos.SequenceNumber
+	}
+	return order, numbers, nil
+}
+
+// matchesPage is one page, in story order, of the elements matching f: the ids of every match, their
+// positions in one batch lookup per 1000 ids, sorted and cut to the page.
+func (k *storyKind[R, I]) matchesPage(ctx context.Context, s *Server, f storyFilter, limit int, offset int64) ([]int64, map[int64]int64, error) {
+	ids, err := k.rows.idsByFilter(ctx, s.q, f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list %s ids: %w", k.original.noun, err)
+	}
+	numbers, err := s.positions(ctx, k.typ, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ids, err = k.placed(ctx, s, ids, numbers); err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(numbers[a], numbers[b]) })
+	start := min(int64(len(ids)), offset)
+	return ids[start : start+min(int64(limit), int64(len(ids))-start)], numbers, nil
+}
+
+// inOrder answers with rows in order, each with its position. A position whose row was deleted
+// since the positions were read is skipped.
+func (k *storyKind[R, I]) inOrder(rows []R, order []int64, numbers map[int64]int64) []I {
 	byID := make(map[int64]R, len(rows))
 	for _, r := range rows {
 		byID[k.rows.meta(r).id] = r
 	}
 	items := make([]I, 0, len(order))
 	for _, id := range order {
-		// A position whose row was deleted since the positions were read is skipped.
 		if r, ok := byID[id]; ok {
 			items = append(items, k.rows.item(r, numbers[id]))
 		}
 	}
-	return items, total, nil
+	return items
 }
 
 // placed returns the ids that hold a position in numbers. An element deletes its row and its

@@ -73,7 +73,16 @@ func (spokenWordRows) item(r charactersdb.CharactersSpokenWord, n int64) charact
 func (s *Server) ListSpokenWords(ctx context.Context, req charactersapi.ListSpokenWordsRequestObject) (charactersapi.ListSpokenWordsResponseObject, error) {
 	p := req.Params
 	lp := listParams{scriptID: p.ScriptId, sectionID: p.SectionId, characterID: p.CharacterId, ids: p.Ids, limit: p.Limit, offset: p.Offset}
-	items, total, err := spokenWords.listPage(ctx, s, lp)
+	var (
+		items []charactersapi.SpokenWord
+		total int64
+		err   error
+	)
+	if p.ScriptId != nil {
+		items, total, err = spokenWords.storyOrderPage(ctx, s, *p.ScriptId, lp)
+	} else {
+		items, total, err = spokenWords.idOrderPage(ctx, s, lp)
+	}
 	if err != nil {
 		return nil, err
 	}
