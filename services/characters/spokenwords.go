@@ -13,7 +13,7 @@ import (
 	"github.com/fountainai/fountainai/internal/placement"
 )
 
-// spokenWords are lines of dialogue in a script's story order (element type `spokenWord`).
+// spokenWords are dialogue, what characters say, in a script's story order (element type `spokenWord`).
 var spokenWords = &storyKind[charactersdb.CharactersSpokenWord, charactersapi.SpokenWord]{
 	rows: spokenWordRows{},
 	original: original{
