@@ -33,13 +33,6 @@ FROM characters.characters
 WHERE tenant = @tenant AND id = @id
 FOR UPDATE;
 
--- name: CharacterListByIDs :many
--- CharacterListByIDs reads the listed characters that exist, in id order.
-SELECT id, name, description, version, created_at, updated_at, tenant
-FROM characters.characters
-WHERE tenant = @tenant AND id = ANY (@ids::bigint[])
-ORDER BY id;
-
 -- name: CharacterList :many
 -- CharacterList pages through the characters in id order. Filters: the whole name ignoring case,
 -- a list of ids, and a script the character appears in (has an action or a spoken word in).

@@ -731,42 +731,6 @@ func (q *Queries) CharacterList(ctx context.Context, arg CharacterListParams) ([
 	return items, nil
 }
 
-const characterListByIDs = `-- name: CharacterListByIDs :many
-SELECT id, name, description, version, created_at, updated_at, tenant
-FROM characters.characters
-WHERE tenant = $1 AND id = ANY ($2::bigint[])
-ORDER BY id
-`
-
-// CharacterListByIDs reads the listed characters that exist, in id order.
-func (q *Queries) CharacterListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersCharacter, error) {
-	rows, err := q.db.Query(ctx, characterListByIDs, tenant, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []CharactersCharacter{}
-	for rows.Next() {
-		var i CharactersCharacter
-		if err := rows.Scan(
-			&i.ID,
-			&i.Name,
-			&i.Description,
-			&i.Version,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-			&i.Tenant,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const characterLockByID = `-- name: CharacterLockByID :one
 SELECT id, name, description, version, created_at, updated_at, tenant
 FROM characters.characters

@@ -73,8 +73,6 @@ type Querier interface {
 	// CharacterList pages through the characters in id order. Filters: the whole name ignoring case,
 	// a list of ids, and a script the character appears in (has an action or a spoken word in).
 	CharacterList(ctx context.Context, arg CharacterListParams) ([]CharactersCharacter, error)
-	// CharacterListByIDs reads the listed characters that exist, in id order.
-	CharacterListByIDs(ctx context.Context, tenant string, ids []int64) ([]CharactersCharacter, error)
 	// CharacterLockByID reads a character and locks its row for the rest of the transaction, so that a
 	// cascading delete works on a character nobody changes meanwhile.
 	CharacterLockByID(ctx context.Context, tenant string, iD int64) (CharactersCharacter, error)

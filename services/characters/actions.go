@@ -15,45 +15,73 @@ import (
 
 // actions are stage directions in a script's story order (element type `action`).
 var actions = &storyKind[charactersdb.CharactersAction, charactersapi.Action]{
+	rows: actionRows{},
 	original: original{
 		originalType: charactersapi.OriginalTypeAction, noun: "action", paraphraseFK: "paraphrases_action_id_fkey",
 	},
 	typ:         sequenceapi.Action,
 	characterFK: "actions_character_id_fkey",
-	meta: func(r charactersdb.CharactersAction) elementMeta {
-		return elementMeta{id: r.ID, scriptID: r.ScriptID, version: r.Version}
-	},
-	item: func(r charactersdb.CharactersAction, n int64) charactersapi.Action {
-		return charactersapi.Action{
-			ActionId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
-			Description: r.Description, Format: charactersapi.ActionFormat(r.Format), Forced: r.Forced,
-			SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		}
-	},
-	get:       (*charactersdb.Queries).ActionGetByID,
-	listByIDs: (*charactersdb.Queries).ActionListByIDs,
-	list: func(q *charactersdb.Queries, ctx context.Context, f listFilter) ([]charactersdb.CharactersAction, error) {
-		return q.ActionList(ctx, charactersdb.ActionListParams(f))
-	},
-	count: func(q *charactersdb.Queries, ctx context.Context, f countFilter) (int64, error) {
-		return q.ActionCount(ctx, charactersdb.ActionCountParams(f))
-	},
-	idsByFilter: func(q *charactersdb.Queries, ctx context.Context, f storyFilter) ([]int64, error) {
-		return q.ActionListIDsByFilter(ctx, charactersdb.ActionListIDsByFilterParams(f))
-	},
-	remove: func(q *charactersdb.Queries, ctx context.Context, t removeTarget) (int64, error) {
-		return q.ActionDelete(ctx, charactersdb.ActionDeleteParams(t))
-	},
-	removeWhere: func(q *charactersdb.Queries, ctx context.Context, f removeFilter) ([]int64, error) {
-		return q.ActionDeleteByFilter(ctx, charactersdb.ActionDeleteByFilterParams(f))
-	},
+}
+
+// actionRows is the actions table as storyKind reads and writes it.
+type actionRows struct{}
+
+var _ elementRows[charactersdb.CharactersAction, charactersapi.Action] = actionRows{}
+
+func (actionRows) get(ctx context.Context, q *charactersdb.Queries, tenant string, id int64) (charactersdb.CharactersAction, error) {
+	return q.ActionGetByID(ctx, tenant, id)
+}
+
+func (actionRows) listByIDs(ctx context.Context, q *charactersdb.Queries, tenant string, ids []int64) ([]charactersdb.CharactersAction, error) {
+	return q.ActionListByIDs(ctx, tenant, ids)
+}
+
+func (actionRows) list(ctx context.Context, q *charactersdb.Queries, f listFilter) ([]charactersdb.CharactersAction, error) {
+	return q.ActionList(ctx, charactersdb.ActionListParams(f))
+}
+
+func (actionRows) count(ctx context.Context, q *charactersdb.Queries, f countFilter) (int64, error) {
+	return q.ActionCount(ctx, charactersdb.ActionCountParams(f))
+}
+
+func (actionRows) idsByFilter(ctx context.Context, q *charactersdb.Queries, f storyFilter) ([]int64, error) {
+	return q.ActionListIDsByFilter(ctx, charactersdb.ActionListIDsByFilterParams(f))
+}
+
+func (actionRows) remove(ctx context.Context, q *charactersdb.Queries, t removeTarget) (int64, error) {
+	return q.ActionDelete(ctx, charactersdb.ActionDeleteParams(t))
+}
+
+func (actionRows) removeWhere(ctx context.Context, q *charactersdb.Queries, f removeFilter) ([]int64, error) {
+	return q.ActionDeleteByFilter(ctx, charactersdb.ActionDeleteByFilterParams(f))
+}
+
+func (actionRows) meta(r charactersdb.CharactersAction) elementMeta {
+	return elementMeta{id: r.ID, scriptID: r.ScriptID, version: r.Version}
+}
+
+func (actionRows) item(r charactersdb.CharactersAction, n int64) charactersapi.Action {
+	return charactersapi.Action{
+		ActionId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
+		Description: r.Description, Format: charactersapi.ActionFormat(r.Format), Forced: r.Forced,
+		SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
 }
 
 // ListActions lists actions, in story order when filtered by script.
 func (s *Server) ListActions(ctx context.Context, req charactersapi.ListActionsRequestObject) (charactersapi.ListActionsResponseObject, error) {
 	p := req.Params
 	lp := listParams{scriptID: p.ScriptId, sectionID: p.SectionId, characterID: p.CharacterId, ids: p.Ids, limit: p.Limit, offset: p.Offset}
-	items, total, err := actions.listPage(ctx, s, lp)
+	var (
+		items []charactersapi.Action
+		total int64
+		err   error
+	)
+	if p.ScriptId != nil {
+		items, total, err = actions.storyOrderPage(ctx, s, *p.ScriptId, lp)
+	} else {
+		items, total, err = actions.idOrderPage(ctx, s, lp)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -36,11 +36,11 @@ func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListChara
 	}
 	rows, err := s.q.CharacterList(ctx, f)
 	if err != nil {
-		return nil, fmt.Errorf("list characters: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("list characters: %w", err)
 	}
 	total, err := s.q.CharacterCount(ctx, charactersdb.CharacterCountParams{Tenant: f.Tenant, Name: f.Name, Ids: f.Ids, ScriptID: f.ScriptID})
 	if err != nil {
-		return nil, fmt.Errorf("count characters: %w", dbx.Interpret(err))
+		return nil, fmt.Errorf("count characters: %w", err)
 	}
 	list := charactersapi.ListCharacters200JSONResponse{Items: make([]charactersapi.Character, len(rows)), TotalCount: total, Limit: limit, Offset: offset}
 	for i, r := range rows {
@@ -53,9 +53,9 @@ func (s *Server) ListCharacters(ctx context.Context, req charactersapi.ListChara
 func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCharacterRequestObject) (charactersapi.CreateCharacterResponseObject, error) {
 	resp, err := write.Do(ctx, s.writes, write.Lane{}, charactersapi.CreateCharacter201JSONResponse.VisitCreateCharacterResponse,
 		func(ctx context.Context, tx *write.Tx) (charactersapi.CreateCharacter201JSONResponse, error) {
-			row, err := charactersdb.New(tx).CharacterCreate(ctx, auth.Tenant(ctx), req.Body.Name, req.Body.Description)
+			row, err := charactersdb.New(dbx.Interpreted(tx)).CharacterCreate(ctx, auth.Tenant(ctx), req.Body.Name, req.Body.Description)
 			if err != nil {
-				return charactersapi.CreateCharacter201JSONResponse{}, dbx.Interpret(err)
+				return charactersapi.CreateCharacter201JSONResponse{}, err
 			}
 			c := characterOf(row)
 			return charactersapi.CreateCharacter201JSONResponse{Body: c, Headers: charactersapi.CreateCharacter201ResponseHeaders{ETag: httpapi.ETag(c.Version), Location: httpapi.Location("characters", c.CharacterId)}}, nil
@@ -69,7 +69,7 @@ func (s *Server) CreateCharacter(ctx context.Context, req charactersapi.CreateCh
 // GetCharacter reads a character; other services check a characterId with it.
 func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacterRequestObject) (charactersapi.GetCharacterResponseObject, error) {
 	row, err := s.q.CharacterGetByID(ctx, auth.Tenant(ctx), req.CharacterId)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return charactersapi.GetCharacter404JSONResponse{NotFoundJSONResponse: httpapi.ListBody[charactersapi.NotFoundJSONResponse](notFound("character", req.CharacterId))}, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read character %d: %w", req.CharacterId, err)
@@ -81,7 +81,7 @@ func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacte
 // characterWritten finishes a conditional write of a character: no row means a missing character
 // (404) or a stale If-Match (412).
 func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, *httpapi.Failure, error) {
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		f, err := whyNoRow("character", id, func() (int64, error) {
 			c, err := s.q.CharacterGetByID(ctx, auth.Tenant(ctx), id)
 			return c.Version, err
@@ -172,7 +172,7 @@ func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype
 	}
 	defer done()
 	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := charactersdb.New(tx)
+		q := charactersdb.New(dbx.Interpreted(tx))
 		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
 			return httpapi.FailureOr(f, err)
 		}
@@ -198,7 +198,7 @@ func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype
 // positions, in one transaction.
 func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8) (*httpapi.Failure, error) {
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := charactersdb.New(tx)
+		q := charactersdb.New(dbx.Interpreted(tx))
 		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
 			return httpapi.FailureOr(f, err)
 		}
@@ -222,7 +222,7 @@ func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.
 // lockCharacter locks a character's row for the rest of the transaction and checks If-Match.
 func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVersion pgtype.Int8) (*httpapi.Failure, error) {
 	c, err := q.CharacterLockByID(ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return notFound("character", id), nil
 	} else if err != nil {
 		return nil, fmt.Errorf("lock character %d: %w", id, err)
@@ -237,7 +237,7 @@ func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVer
 func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Queries, id int64) (*httpapi.Failure, error) {
 	own, err := q.CharacterCountDependants(ctx, auth.Tenant(ctx), id)
 	if err != nil {
-		return nil, fmt.Errorf("count dependants of character %d: %w", id, dbx.Interpret(err))
+		return nil, fmt.Errorf("count dependants of character %d: %w", id, err)
 	}
 	contexts, err := s.contextCount(ctx, id)
 	if err != nil {

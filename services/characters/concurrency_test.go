@@ -16,10 +16,10 @@ import (
 	"github.com/fountainai/fountainai/services/characters"
 )
 
-// TestConcurrentLinesTwoReplicas has 32 clients add 320 spoken words to one script at once through
-// two server instances on one database: every line gets its own position, and the story is
+// TestConcurrentSpokenWordsTwoReplicas has 32 clients add 320 spoken words to one script at once through
+// two server instances on one database: every spoken word gets its own position, and the story is
 // numbered 1..320 without a gap.
-func TestConcurrentLinesTwoReplicas(t *testing.T) {
+func TestConcurrentSpokenWordsTwoReplicas(t *testing.T) {
 	t.Parallel()
 	url := dbtest.New(t)
 	var replicas []env
@@ -76,11 +76,11 @@ func TestConcurrentPatchIfMatch(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, false)
 	script := e.script(t, "Verona")
-	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "Ay me!"})
+	w := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "Ay me!"})
 	juliet := e.character(t, "JULIET")
 
 	const n = 16
-	patchLine := func(i int) int {
+	patchSpokenWord := func(i int) int {
 		resp, err := e.Characters.UpdateSpokenWordWithResponse(bg, w.DialogueId, &charactersapi.UpdateSpokenWordParams{IfMatch: new(`"1"`)},
 			charactersapi.SpokenWordUpdateRequest{Text: new(fmt.Sprintf("Ay me! (%d)", i))})
 		if err != nil {
@@ -96,7 +96,7 @@ func TestConcurrentPatchIfMatch(t *testing.T) {
 		}
 		return resp.StatusCode()
 	}
-	for name, patch := range map[string]func(int) int{"spoken word": patchLine, "character": patchCharacter} {
+	for name, patch := range map[string]func(int) int{"spoken word": patchSpokenWord, "character": patchCharacter} {
 		var wg sync.WaitGroup
 		statuses := make([]int, n)
 		for i := range n {
@@ -125,7 +125,7 @@ func TestDependencyDown(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, false)
 	script := e.script(t, "Verona")
-	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "Ay me!"})
+	w := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: script, Text: "Ay me!"})
 	romeo := e.character(t, "ROMEO")
 
 	const down = "http://127.0.0.1:1"

@@ -24,24 +24,31 @@ import (
 // text field and their types; how they are created, placed, listed in story order, changed and
 // deleted is the same, and lives here once, parameterised by a storyKind.
 
-// storyKind is what differs between actions (R = the row, I = the API item) and spoken words.
+// storyKind is one kind of story element: actions (R = the row, I = the API item) or spoken words.
 type storyKind[R, I any] struct {
-	original
-	typ sequenceapi.ElementType
+	rows elementRows[R, I]
+	// original is the kind as an original of paraphrases; a field, not embedded, so that the
+	// kind's own operations and its paraphrases' never stand for each other.
+	original original
+	typ      sequenceapi.ElementType
 	// characterFK is the foreign key that refuses an unknown characterId (422 CHARACTER_NOT_FOUND).
 	characterFK string
+}
 
-	meta func(R) elementMeta
-	item func(row R, sequenceNumber int64) I
+// elementRows is what differs between the two kinds' tables: their queries, each of which takes the
+// caller's tenant and sees only its rows, what the shared code reads of a row, and the row as the
+// API answers with it. actionRows and spokenWordRows implement it.
+type elementRows[R, I any] interface {
+	get(ctx context.Context, q *charactersdb.Queries, tenant string, id int64) (R, error)
+	listByIDs(ctx context.Context, q *charactersdb.Queries, tenant string, ids []int64) ([]R, error)
+	list(context.Context, *charactersdb.Queries, listFilter) ([]R, error)
+	count(context.Context, *charactersdb.Queries, countFilter) (int64, error)
+	idsByFilter(context.Context, *charactersdb.Queries, storyFilter) ([]int64, error)
+	remove(context.Context, *charactersdb.Queries, removeTarget) (int64, error)
+	removeWhere(context.Context, *charactersdb.Queries, removeFilter) ([]int64, error)
 
-	// Every query takes the caller's tenant and sees only its rows.
-	get         func(q *charactersdb.Queries, ctx context.Context, tenant string, id int64) (R, error)
-	listByIDs   func(q *charactersdb.Queries, ctx context.Context, tenant string, ids []int64) ([]R, error)
-	list        func(*charactersdb.Queries, context.Context, listFilter) ([]R, error)
-	count       func(*charactersdb.Queries, context.Context, countFilter) (int64, error)
-	idsByFilter func(*charactersdb.Queries, context.Context, storyFilter) ([]int64, error)
-	remove      func(*charactersdb.Queries, context.Context, removeTarget) (int64, error)
-	removeWhere func(*charactersdb.Queries, context.Context, removeFilter) ([]int64, error)
+	meta(R) elementMeta
+	item(row R, sequenceNumber int64) I
 }
 
 // elementMeta is what the shared code reads of a stored element.
@@ -101,7 +108,7 @@ type listParams struct {
 func (k *storyKind[R, I]) paraphrased() original {
 	o := k.original
 	o.exists = func(q *charactersdb.Queries, ctx context.Context, id int64) error {
-		_, err := k.get(q, ctx, auth.Tenant(ctx), id)
+		_, err := k.rows.get(ctx, q, auth.Tenant(ctx), id)
 		return err
 	}
 	return o
@@ -118,30 +125,30 @@ func (k *storyKind[R, I]) refused(err error) *httpapi.Failure {
 // currentVersion reads an element's version, for telling a missing element from a stale If-Match.
 func (k *storyKind[R, I]) currentVersion(ctx context.Context, s *Server, id int64) func() (int64, error) {
 	return func() (int64, error) {
-		row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
-		return k.meta(row).version, err
+		row, err := k.rows.get(ctx, s.q, auth.Tenant(ctx), id)
+		return k.rows.meta(row).version, err
 	}
 }
 
 // read returns an element with its story position.
 func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *httpapi.Failure, error) {
 	var zero I
-	row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-		return zero, notFound(k.noun, id), nil
+	row, err := k.rows.get(ctx, s.q, auth.Tenant(ctx), id)
+	if errors.Is(err, dbx.ErrNotFound) {
+		return zero, notFound(k.original.noun, id), nil
 	} else if err != nil {
-		return zero, nil, fmt.Errorf("read %s %d: %w", k.noun, id, err)
+		return zero, nil, fmt.Errorf("read %s %d: %w", k.original.noun, id, err)
 	}
 	return k.withPosition(ctx, s, row)
 }
 
 func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I, *httpapi.Failure, error) {
 	var zero I
-	n, err := s.position(ctx, k.typ, k.meta(row).id)
+	n, err := s.position(ctx, k.typ, k.rows.meta(row).id)
 	if err != nil {
 		return zero, nil, err
 	}
-	return k.item(row, n), nil, nil
+	return k.rows.item(row, n), nil, nil
 }
 
 // create stores a new element where at says in its script's story order (the end when at is
@@ -164,18 +171,18 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 		}
 	}
 	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story, at), render, func(ctx context.Context, tx *write.Tx) (C, error) {
-		row, err := insert(ctx, charactersdb.New(tx))
+		row, err := insert(ctx, charactersdb.New(dbx.Interpreted(tx)))
 		if err != nil {
 			if f := k.refused(err); f != nil {
 				return zero, f
 			}
-			return zero, fmt.Errorf("insert %s: %w", k.noun, dbx.Interpret(err))
+			return zero, fmt.Errorf("insert %s: %w", k.original.noun, err)
 		}
-		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.meta(row).id, at)
+		n, err := placement.Place(ctx, tx, scriptID, placement.Story, string(k.typ), k.rows.meta(row).id, at)
 		if err != nil {
 			return zero, err
 		}
-		return created(k.item(row, n)), nil
+		return created(k.rows.item(row, n)), nil
 	})
 }
 
@@ -184,13 +191,13 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, sectionID *int64, write func(*charactersdb.Queries) (R, error)) (I, *httpapi.Failure, error) {
 	var zero I
 	if sectionID != nil {
-		row, err := k.get(s.q, ctx, auth.Tenant(ctx), id)
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-			return zero, notFound(k.noun, id), nil
+		row, err := k.rows.get(ctx, s.q, auth.Tenant(ctx), id)
+		if errors.Is(err, dbx.ErrNotFound) {
+			return zero, notFound(k.original.noun, id), nil
 		} else if err != nil {
-			return zero, nil, fmt.Errorf("read %s %d: %w", k.noun, id, err)
+			return zero, nil, fmt.Errorf("read %s %d: %w", k.original.noun, id, err)
 		}
-		if f, err := s.checkSection(ctx, k.meta(row).scriptID, *sectionID); f != nil || err != nil {
+		if f, err := s.checkSection(ctx, k.rows.meta(row).scriptID, *sectionID); f != nil || err != nil {
 			return zero, f, err
 		}
 	}
@@ -199,11 +206,11 @@ func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, secti
 		if f := k.refused(err); f != nil {
 			return zero, f, nil
 		}
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
-			f, err := whyNoRow(k.noun, id, k.currentVersion(ctx, s, id))
+		if errors.Is(err, dbx.ErrNotFound) {
+			f, err := whyNoRow(k.original.noun, id, k.currentVersion(ctx, s, id))
 			return zero, f, err
 		}
-		return zero, nil, fmt.Errorf("update %s %d: %w", k.noun, id, err)
+		return zero, nil, fmt.Errorf("update %s %d: %w", k.original.noun, id, err)
 	}
 	return k.withPosition(ctx, s, row)
 }
@@ -213,23 +220,23 @@ func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, secti
 func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) (*httpapi.Failure, error) {
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		target := removeTarget{Tenant: auth.Tenant(ctx), ID: id, IfVersion: ifVersion, Cascade: cascade}
-		if _, err := k.remove(charactersdb.New(tx), ctx, target); err != nil {
+		if _, err := k.rows.remove(ctx, charactersdb.New(dbx.Interpreted(tx)), target); err != nil {
 			return err
 		}
 		return placement.Release(ctx, tx, string(k.typ), []int64{id})
 	})
 	switch {
 	case errors.Is(err, dbx.ErrNotFound):
-		return whyNoRow(k.noun, id, k.currentVersion(ctx, s, id))
-	case dbx.ConstraintName(err) == k.paraphraseFK:
-		n, err := s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(k.originalType), id)
+		return whyNoRow(k.original.noun, id, k.currentVersion(ctx, s, id))
+	case dbx.ConstraintName(err) == k.original.paraphraseFK:
+		n, err := s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(k.original.originalType), id)
 		if err != nil {
-			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.noun, id, dbx.Interpret(err))
+			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.original.noun, id, err)
 		}
-		return httpapi.Fail(http.StatusConflict, codeHasDependants, "the "+k.noun+" has paraphrases",
+		return httpapi.Fail(http.StatusConflict, codeHasDependants, "the "+k.original.noun+" has paraphrases",
 			fmt.Sprintf("%d paraphrases; delete with cascade=true to delete them too", n)), nil
 	case err != nil:
-		return nil, fmt.Errorf("delete %s %d: %w", k.noun, id, err)
+		return nil, fmt.Errorf("delete %s %d: %w", k.original.noun, id, err)
 	}
 	return nil, nil
 }
@@ -243,7 +250,7 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 	}
 	var n int64
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		ids, err := k.removeWhere(charactersdb.New(tx), ctx, removeFilter{
+		ids, err := k.rows.removeWhere(ctx, charactersdb.New(dbx.Interpreted(tx)), removeFilter{
 			Tenant: auth.Tenant(ctx), ScriptID: dbx.Int8(scriptID), SectionID: dbx.Int8(sectionID), CharacterID: dbx.Int8(characterID),
 		})
 		if err != nil {
@@ -253,88 +260,135 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 		return placement.Release(ctx, tx, string(k.typ), ids)
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("delete %ss: %w", k.noun, err)
+		return 0, nil, fmt.Errorf("delete %ss: %w", k.original.noun, err)
 	}
 	return n, nil, nil
 }
 
-// listPage answers a list request. Filtered by script, the items come in story order: with only the
-// script, one page of the sequence service's positions and then those rows in one query; with more
-// filters, the ids of every match, their positions in one batch lookup per 1000 ids, and the rows of
-// the page. Otherwise in id order, the page's positions read in one batch lookup.
-func (k *storyKind[R, I]) listPage(ctx context.Context, s *Server, p listParams) ([]I, int64, error) {
-	limit, offset := httpapi.Page(p.limit, p.offset)
-	f := countFilter{Tenant: auth.Tenant(ctx), ScriptID: dbx.Int8(p.scriptID), SectionID: dbx.Int8(p.sectionID), CharacterID: dbx.Int8(p.characterID)}
+// countFilter is the filters of p as the count query takes them.
+func (p listParams) countFilter(tenant string) countFilter {
+	f := countFilter{Tenant: tenant, ScriptID: dbx.Int8(p.scriptID), SectionID: dbx.Int8(p.sectionID), CharacterID: dbx.Int8(p.characterID)}
 	if p.ids != nil {
 		f.Ids = *p.ids
 	}
-	total, err := k.count(s.q, ctx, f)
+	return f
+}
+
+// total counts every match of a list request, for its totalCount.
+func (k *storyKind[R, I]) total(ctx context.Context, s *Server, f countFilter) (int64, error) {
+	n, err := k.rows.count(ctx, s.q, f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("count %ss: %w", k.noun, dbx.Interpret(err))
+		return 0, fmt.Errorf("count %ss: %w", k.original.noun, err)
+	}
+	return n, nil
+}
+
+// idOrderPage answers a list request not filtered by script: one page of the matches in id order,
+// their positions read in one batch lookup.
+func (k *storyKind[R, I]) idOrderPage(ctx context.Context, s *Server, p listParams) ([]I, int64, error) {
+	limit, offset := httpapi.Page(p.limit, p.offset)
+	f := p.countFilter(auth.Tenant(ctx))
+	total, err := k.total(ctx, s, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := k.rows.list(ctx, s.q, listFilter{Tenant: f.Tenant, ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
+		Ids: f.Ids, RowOffset: offset, RowLimit: int64(limit)})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list %ss: %w", k.original.noun, err)
+	}
+	var order []int64
+	for _, r := range rows {
+		order = append(order, k.rows.meta(r).id)
+	}
+	numbers, err := s.positions(ctx, k.typ, order)
+	if err != nil {
+		return nil, 0, err
+	}
+	if order, err = k.placed(ctx, s, order, numbers); err != nil {
+		return nil, 0, err
+	}
+	return k.inOrder(rows, order, numbers), total, nil
+}
+
+// storyOrderPage answers a list request filtered by script: one page of the matches in the
+// script's story order.
+func (k *storyKind[R, I]) storyOrderPage(ctx context.Context, s *Server, scriptID int64, p listParams) ([]I, int64, error) {
+	limit, offset := httpapi.Page(p.limit, p.offset)
+	f := p.countFilter(auth.Tenant(ctx))
+	total, err := k.total(ctx, s, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	var (
-		order   []int64         // the page's ids, in the order to answer
+		order   []int64         // the page's ids, in story order
 		numbers map[int64]int64 // their positions
-		rows    []R
 	)
-	switch {
-	case p.scriptID != nil && p.sectionID == nil && p.characterID == nil && p.ids == nil:
-		page, err := s.storyPage(ctx, k.typ, *p.scriptID, limit, offset)
-		if err != nil {
-			return nil, 0, err
-		}
-		numbers = make(map[int64]int64, len(page))
-		for _, pos := range page {
-			order = append(order, pos.ElementId)
-			numbers[pos.ElementId] = pos.SequenceNumber
-		}
-	case p.scriptID != nil:
-		ids, err := k.idsByFilter(s.q, ctx, storyFilter{Tenant: f.Tenant, ScriptID: *p.scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids})
-		if err != nil {
-			return nil, 0, fmt.Errorf("list %s ids: %w", k.noun, dbx.Interpret(err))
-		}
-		if numbers, err = s.positions(ctx, k.typ, ids); err != nil {
-			return nil, 0, err
-		}
-		if ids, err = k.placed(ctx, s, ids, numbers); err != nil {
-			return nil, 0, err
-		}
-		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(numbers[a], numbers[b]) })
-		start := min(int64(len(ids)), offset)
-		order = ids[start : start+min(int64(limit), int64(len(ids))-start)]
-	default:
-		rows, err = k.list(s.q, ctx, listFilter{Tenant: f.Tenant, ScriptID: f.ScriptID, SectionID: f.SectionID, CharacterID: f.CharacterID,
-			Ids: f.Ids, RowOffset: offset, RowLimit: int64(limit)})
-		if err != nil {
-			return nil, 0, fmt.Errorf("list %ss: %w", k.noun, dbx.Interpret(err))
-		}
-		for _, r := range rows {
-			order = append(order, k.meta(r).id)
-		}
-		if numbers, err = s.positions(ctx, k.typ, order); err != nil {
-			return nil, 0, err
-		}
-		if order, err = k.placed(ctx, s, order, numbers); err != nil {
-			return nil, 0, err
+	if p.sectionID == nil && p.characterID == nil && p.ids == nil {
+		order, numbers, err = k.scriptPage(ctx, s, scriptID, limit, offset)
+	} else {
+		order, numbers, err = k.matchesPage(ctx, s, storyFilter{Tenant: f.Tenant, ScriptID: scriptID, SectionID: f.SectionID, CharacterID: f.CharacterID, Ids: f.Ids}, limit, offset)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []R
+	if len(order) > 0 {
+		if rows, err = k.rows.listByIDs(ctx, s.q, f.Tenant, order); err != nil {
+			return nil, 0, fmt.Errorf("read %ss: %w", k.original.noun, err)
 		}
 	}
-	if rows == nil && len(order) > 0 {
-		if rows, err = k.listByIDs(s.q, ctx, f.Tenant, order); err != nil {
-			return nil, 0, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
-		}
+	return k.inOrder(rows, order, numbers), total, nil
+}
+
+// scriptPage is one page of a script's elements of this kind: one page of the sequence service's
+// positions.
+func (k *storyKind[R, I]) scriptPage(ctx context.Context, s *Server, scriptID int64, limit int, offset int64) ([]int64, map[int64]int64, error) {
+	page, err := s.storyPage(ctx, k.typ, scriptID, limit, offset)
+	if err != nil {
+		return nil, nil, err
 	}
+	order, numbers := make([]int64, 0, len(page)), make(map[int64]int64, len(page))
+	for _, pos := range page {
+		order = append(order, pos.ElementId)
+		numbers[pos.ElementId] = pos.SequenceNumber
+	}
+	return order, numbers, nil
+}
+
+// matchesPage is one page, in story order, of the elements matching f: the ids of every match, their
+// positions in one batch lookup per 1000 ids, sorted and cut to the page.
+func (k *storyKind[R, I]) matchesPage(ctx context.Context, s *Server, f storyFilter, limit int, offset int64) ([]int64, map[int64]int64, error) {
+	ids, err := k.rows.idsByFilter(ctx, s.q, f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list %s ids: %w", k.original.noun, err)
+	}
+	numbers, err := s.positions(ctx, k.typ, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ids, err = k.placed(ctx, s, ids, numbers); err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(numbers[a], numbers[b]) })
+	start := min(int64(len(ids)), offset)
+	return ids[start : start+min(int64(limit), int64(len(ids))-start)], numbers, nil
+}
+
+// inOrder answers with rows in order, each with its position. A position whose row was deleted
+// since the positions were read is skipped.
+func (k *storyKind[R, I]) inOrder(rows []R, order []int64, numbers map[int64]int64) []I {
 	byID := make(map[int64]R, len(rows))
 	for _, r := range rows {
-		byID[k.meta(r).id] = r
+		byID[k.rows.meta(r).id] = r
 	}
 	items := make([]I, 0, len(order))
 	for _, id := range order {
-		// A position whose row was deleted since the positions were read is skipped.
 		if r, ok := byID[id]; ok {
-			items = append(items, k.item(r, numbers[id]))
+			items = append(items, k.rows.item(r, numbers[id]))
 		}
 	}
-	return items, total, nil
+	return items
 }
 
 // placed returns the ids that hold a position in numbers. An element deletes its row and its
@@ -350,12 +404,12 @@ func (k *storyKind[R, I]) placed(ctx context.Context, s *Server, ids []int64, nu
 	if len(unplaced) == 0 {
 		return ids, nil
 	}
-	still, err := k.listByIDs(s.q, ctx, auth.Tenant(ctx), unplaced)
+	still, err := k.rows.listByIDs(ctx, s.q, auth.Tenant(ctx), unplaced)
 	if err != nil {
-		return nil, fmt.Errorf("read %ss: %w", k.noun, dbx.Interpret(err))
+		return nil, fmt.Errorf("read %ss: %w", k.original.noun, err)
 	}
 	if len(still) > 0 {
-		return nil, fmt.Errorf("%s %d holds no story position: %w", k.noun, k.meta(still[0]).id, httpapi.UnexpectedResponse(peerSequence, http.StatusOK))
+		return nil, fmt.Errorf("%s %d holds no story position: %w", k.original.noun, k.rows.meta(still[0]).id, httpapi.UnexpectedResponse(peerSequence, http.StatusOK))
 	}
 	return slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { _, ok := numbers[id]; return !ok }), nil
 }

@@ -151,7 +151,7 @@ func TestSpokenWordLifecycle(t *testing.T) {
 	juliet := e.character(t, "JULIET")
 	speech := "O Romeo, Romeo! wherefore art thou Romeo?\n" + strings.Repeat("Deny thy father, and refuse thy name; ", 50)
 
-	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &balcony, CharacterId: &juliet.CharacterId, Text: speech})
+	w := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &balcony, CharacterId: &juliet.CharacterId, Text: speech})
 	require.Equal(t, speech, w.Text, "a speech longer than v2's 300 characters is kept whole")
 	require.EqualValues(t, 1, w.SequenceNumber)
 
@@ -274,11 +274,11 @@ func TestStoryOrder(t *testing.T) {
 	romeo, juliet := e.character(t, "ROMEO"), e.character(t, "JULIET")
 
 	a1 := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Enter ROMEO."})
-	w1 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Text: "But, soft!"})
+	w1 := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Text: "But, soft!"})
 	a2 := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, SectionId: &scene, Description: "JULIET appears above."})
-	w2 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &scene, CharacterId: &juliet.CharacterId, Text: "Ay me!"})
-	w3 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Text: "She speaks."})
-	other := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, CharacterId: &romeo.CharacterId, Text: "Is it e'en so?"})
+	w2 := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &scene, CharacterId: &juliet.CharacterId, Text: "Ay me!"})
+	w3 := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Text: "She speaks."})
+	other := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, CharacterId: &romeo.CharacterId, Text: "Is it e'en so?"})
 	require.Equal(t, []int64{1, 2, 3, 4, 5}, []int64{a1.SequenceNumber, w1.SequenceNumber, a2.SequenceNumber, w2.SequenceNumber, w3.SequenceNumber},
 		"actions and spoken words share the story order")
 	require.EqualValues(t, 1, other.SequenceNumber, "each script has its own")
@@ -298,7 +298,7 @@ func TestStoryOrder(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 
 	type placed struct{ id, n int64 }
-	lines := func(p *charactersapi.ListSpokenWordsParams) ([]placed, int64) {
+	listSpokenWords := func(p *charactersapi.ListSpokenWordsParams) ([]placed, int64) {
 		t.Helper()
 		resp, err := e.Characters.ListSpokenWordsWithResponse(bg, p)
 		require.NoError(t, err)
@@ -321,50 +321,50 @@ func TestStoryOrder(t *testing.T) {
 		return out, resp.JSON200.TotalCount
 	}
 
-	got, total := lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona})
-	require.Equal(t, []placed{{w3.DialogueId, 1}, {w1.DialogueId, 3}, {w2.DialogueId, 5}}, got, "a script's lines come in story order")
+	got, total := listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: &verona})
+	require.Equal(t, []placed{{w3.DialogueId, 1}, {w1.DialogueId, 3}, {w2.DialogueId, 5}}, got, "a script's spoken words come in story order")
 	require.EqualValues(t, 3, total)
 	gotActs, total := acts(&charactersapi.ListActionsParams{ScriptId: &verona})
 	require.Equal(t, []placed{{a2.ActionId, 2}, {a1.ActionId, 4}}, gotActs)
 	require.EqualValues(t, 2, total)
 
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Limit: new(1), Offset: new(int64(1))})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Limit: new(1), Offset: new(int64(1))})
 	require.Equal(t, []placed{{w1.DialogueId, 3}}, got, "offset pages through the story")
 	require.EqualValues(t, 3, total)
-	got, _ = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Offset: new(int64(3))})
+	got, _ = listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Offset: new(int64(3))})
 	require.Empty(t, got)
 
 	// More filters with the script: still story order, and paged.
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId})
 	require.Equal(t, []placed{{w3.DialogueId, 1}, {w1.DialogueId, 3}}, got)
 	require.EqualValues(t, 2, total)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, SectionId: &scene, Limit: new(1), Offset: new(int64(1))})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, SectionId: &scene, Limit: new(1), Offset: new(int64(1))})
 	require.Equal(t, []placed{{w2.DialogueId, 5}}, got)
 	require.EqualValues(t, 2, total)
-	got, _ = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Ids: &[]int64{w2.DialogueId, w3.DialogueId, other.DialogueId}})
+	got, _ = listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, Ids: &[]int64{w2.DialogueId, w3.DialogueId, other.DialogueId}})
 	require.Equal(t, []placed{{w3.DialogueId, 1}, {w2.DialogueId, 5}}, got)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId, Offset: new(int64(math.MaxInt64))})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId, Offset: new(int64(math.MaxInt64))})
 	require.Empty(t, got)
 	require.EqualValues(t, 2, total)
 	gotActs, _ = acts(&charactersapi.ListActionsParams{ScriptId: &verona, SectionId: &scene})
 	require.Equal(t, []placed{{a2.ActionId, 2}}, gotActs)
 
 	// Without a script: id order, each with its number from one batch lookup.
-	got, total = lines(&charactersapi.ListSpokenWordsParams{CharacterId: &romeo.CharacterId})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{CharacterId: &romeo.CharacterId})
 	require.Equal(t, []placed{{w1.DialogueId, 3}, {w3.DialogueId, 1}, {other.DialogueId, 1}}, got)
 	require.EqualValues(t, 3, total)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{Ids: &[]int64{w2.DialogueId, 999, w1.DialogueId}})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{Ids: &[]int64{w2.DialogueId, 999, w1.DialogueId}})
 	require.Equal(t, []placed{{w1.DialogueId, 3}, {w2.DialogueId, 5}}, got)
 	require.EqualValues(t, 2, total)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{Limit: new(2), Offset: new(int64(2))})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{Limit: new(2), Offset: new(int64(2))})
 	require.Equal(t, []placed{{w3.DialogueId, 1}, {other.DialogueId, 1}}, got)
 	require.EqualValues(t, 4, total)
-	got, _ = lines(&charactersapi.ListSpokenWordsParams{SectionId: &scene, CharacterId: &juliet.CharacterId})
+	got, _ = listSpokenWords(&charactersapi.ListSpokenWordsParams{SectionId: &scene, CharacterId: &juliet.CharacterId})
 	require.Equal(t, []placed{{w2.DialogueId, 5}}, got)
 	gotActs, total = acts(&charactersapi.ListActionsParams{Ids: &[]int64{a1.ActionId}})
 	require.Equal(t, []placed{{a1.ActionId, 4}}, gotActs)
 	require.EqualValues(t, 1, total)
-	got, total = lines(&charactersapi.ListSpokenWordsParams{ScriptId: new(int64(999))})
+	got, total = listSpokenWords(&charactersapi.ListSpokenWordsParams{ScriptId: new(int64(999))})
 	require.Empty(t, got, "an unknown script matches nothing")
 	require.Zero(t, total)
 
@@ -389,17 +389,17 @@ func TestBulkDelete(t *testing.T) {
 	verona, mantua := e.script(t, "Verona"), e.script(t, "Mantua")
 	scene := e.section(t, verona, "Act 2, Scene 2")
 	romeo := e.character(t, "ROMEO")
-	var veronaLines []int64
+	var veronaSpokenWords []int64
 	for i := range 3 {
-		w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "line", CharacterId: &romeo.CharacterId})
-		veronaLines = append(veronaLines, w.DialogueId)
+		w := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "line", CharacterId: &romeo.CharacterId})
+		veronaSpokenWords = append(veronaSpokenWords, w.DialogueId)
 		if i == 0 {
 			e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, SectionId: &scene, Description: "Enter."})
 		}
 	}
 	e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Description: "Exit."})
-	kept := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "line", CharacterId: &romeo.CharacterId})
-	_, err := e.Characters.CreateSpokenWordParaphraseWithResponse(bg, veronaLines[0], nil, charactersapi.ParaphraseCreateRequest{Text: "p", Commentary: "c"})
+	kept := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "line", CharacterId: &romeo.CharacterId})
+	_, err := e.Characters.CreateSpokenWordParaphraseWithResponse(bg, veronaSpokenWords[0], nil, charactersapi.ParaphraseCreateRequest{Text: "p", Commentary: "c"})
 	require.NoError(t, err)
 
 	none, err := e.Characters.DeleteSpokenWordsWithResponse(bg, nil)
@@ -415,11 +415,11 @@ func TestBulkDelete(t *testing.T) {
 	require.Equal(t, http.StatusOK, unknown.StatusCode())
 	require.Zero(t, unknown.JSON200.DeletedCount)
 
-	lines, err := e.Characters.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId})
+	deleted, err := e.Characters.DeleteSpokenWordsWithResponse(bg, &charactersapi.DeleteSpokenWordsParams{ScriptId: &verona, CharacterId: &romeo.CharacterId})
 	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, lines.StatusCode(), string(lines.Body))
-	require.EqualValues(t, 3, lines.JSON200.DeletedCount)
-	for _, id := range veronaLines {
+	require.Equal(t, http.StatusOK, deleted.StatusCode(), string(deleted.Body))
+	require.EqualValues(t, 3, deleted.JSON200.DeletedCount)
+	for _, id := range veronaSpokenWords {
 		require.Zero(t, e.positionOf(t, sequenceapi.SpokenWord, id), "bulk deletes release positions")
 	}
 	require.Equal(t, 0, e.rows(t, "paraphrases"), "and delete paraphrases")

@@ -73,7 +73,7 @@ func (e env) action(t *testing.T, body charactersapi.ActionCreateRequest) charac
 	return *resp.JSON201
 }
 
-func (e env) line(t *testing.T, body charactersapi.SpokenWordCreateRequest) charactersapi.SpokenWord {
+func (e env) spokenWord(t *testing.T, body charactersapi.SpokenWordCreateRequest) charactersapi.SpokenWord {
 	t.Helper()
 	resp, err := e.Characters.CreateSpokenWordWithResponse(bg, nil, body)
 	require.NoError(t, err)

@@ -64,7 +64,7 @@ func (o original) mismatch(originalID int64, sent *int64) *httpapi.Failure {
 func (o original) list(ctx context.Context, s *Server, id int64, limit *int, offset *int64) (charactersapi.ParaphraseList, *httpapi.Failure, error) {
 	l, off := httpapi.Page(limit, offset)
 	page := charactersapi.ParaphraseList{Items: []charactersapi.Paraphrase{}, Limit: l, Offset: off}
-	if err := dbx.Interpret(o.exists(s.q, ctx, id)); errors.Is(err, dbx.ErrNotFound) {
+	if err := o.exists(s.q, ctx, id); errors.Is(err, dbx.ErrNotFound) {
 		return page, notFound(o.noun, id), nil
 	} else if err != nil {
 		return page, nil, fmt.Errorf("read %s %d: %w", o.noun, id, err)
@@ -73,10 +73,10 @@ func (o original) list(ctx context.Context, s *Server, id int64, limit *int, off
 		Tenant: auth.Tenant(ctx), OriginalType: string(o.originalType), OriginalID: id, RowLimit: int64(l), RowOffset: off,
 	})
 	if err != nil {
-		return page, nil, fmt.Errorf("list paraphrases of %s %d: %w", o.noun, id, dbx.Interpret(err))
+		return page, nil, fmt.Errorf("list paraphrases of %s %d: %w", o.noun, id, err)
 	}
 	if page.TotalCount, err = s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(o.originalType), id); err != nil {
-		return page, nil, fmt.Errorf("count paraphrases of %s %d: %w", o.noun, id, dbx.Interpret(err))
+		return page, nil, fmt.Errorf("count paraphrases of %s %d: %w", o.noun, id, err)
 	}
 	for _, r := range rows {
 		page.Items = append(page.Items, paraphraseOf(r))
@@ -93,13 +93,13 @@ func createParaphrase[C any](ctx context.Context, s *Server, o original, id int6
 		return zero, f
 	}
 	return write.Do(ctx, s.writes, write.Lane{}, render, func(ctx context.Context, tx *write.Tx) (C, error) {
-		row, err := charactersdb.New(tx).ParaphraseCreate(ctx, charactersdb.ParaphraseCreateParams{
+		row, err := charactersdb.New(dbx.Interpreted(tx)).ParaphraseCreate(ctx, charactersdb.ParaphraseCreateParams{
 			Tenant: auth.Tenant(ctx), OriginalType: string(o.originalType), OriginalID: id, Text: b.Text, Commentary: b.Commentary,
 		})
 		if dbx.ConstraintName(err) == o.paraphraseFK {
 			return zero, notFound(o.noun, id)
 		} else if err != nil {
-			return zero, fmt.Errorf("create paraphrase of %s %d: %w", o.noun, id, dbx.Interpret(err))
+			return zero, fmt.Errorf("create paraphrase of %s %d: %w", o.noun, id, err)
 		}
 		return created(paraphraseOf(row)), nil
 	})
@@ -109,7 +109,7 @@ func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (c
 	row, err := s.q.ParaphraseGetByID(ctx, charactersdb.ParaphraseGetByIDParams{
 		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id,
 	})
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID), nil
 	} else if err != nil {
 		return charactersapi.Paraphrase{}, nil, fmt.Errorf("read paraphrase %d: %w", paraphraseID, err)
@@ -120,11 +120,11 @@ func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (c
 // written finishes a conditional write of a paraphrase: no row means a missing paraphrase (404) or a
 // stale If-Match (412).
 func (o original) written(ctx context.Context, s *Server, id, paraphraseID int64, row charactersdb.CharactersParaphrase, err error) (charactersapi.Paraphrase, *httpapi.Failure, error) {
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		current, err := s.q.ParaphraseGetByID(ctx, charactersdb.ParaphraseGetByIDParams{
 			Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id,
 		})
-		if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+		if errors.Is(err, dbx.ErrNotFound) {
 			return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID), nil
 		} else if err != nil {
 			return charactersapi.Paraphrase{}, nil, fmt.Errorf("read paraphrase %d: %w", paraphraseID, err)

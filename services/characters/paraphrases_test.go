@@ -153,8 +153,8 @@ func TestParaphrases(t *testing.T) {
 	romeo, juliet := e.character(t, "ROMEO"), e.character(t, "JULIET")
 	a1 := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above."})
 	a2 := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exit."})
-	w1 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft! what light through yonder window breaks?"})
-	w2 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Ay me!"})
+	w1 := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft! what light through yonder window breaks?"})
+	w2 := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Ay me!"})
 
 	for _, kind := range []struct {
 		name          string

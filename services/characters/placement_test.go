@@ -44,7 +44,7 @@ func actionEntry(a charactersapi.Action) storyEntry {
 	return storyEntry{sequenceapi.Action, a.ActionId, a.SequenceNumber}
 }
 
-func lineEntry(w charactersapi.SpokenWord) storyEntry {
+func spokenWordEntry(w charactersapi.SpokenWord) storyEntry {
 	return storyEntry{sequenceapi.SpokenWord, w.DialogueId, w.SequenceNumber}
 }
 
@@ -69,15 +69,15 @@ func (e env) actionsInStory(t *testing.T, scriptID int64) []storyEntry {
 	return out
 }
 
-// linesInStory lists a script's spoken words as Character Management answers them, in story order.
-func (e env) linesInStory(t *testing.T, scriptID int64) []storyEntry {
+// spokenWordsInStory lists a script's spoken words as Character Management answers them, in story order.
+func (e env) spokenWordsInStory(t *testing.T, scriptID int64) []storyEntry {
 	t.Helper()
 	resp, err := e.Characters.ListSpokenWordsWithResponse(bg, &charactersapi.ListSpokenWordsParams{ScriptId: &scriptID})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode(), string(resp.Body))
 	out := []storyEntry{}
 	for _, w := range resp.JSON200.Items {
-		out = append(out, lineEntry(w))
+		out = append(out, spokenWordEntry(w))
 	}
 	return out
 }
@@ -103,38 +103,38 @@ func TestCreatePlaced(t *testing.T) {
 	romeo := e.character(t, "ROMEO")
 
 	enter := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Enter ROMEO."})
-	soft := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Text: "But, soft!"})
+	soft := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Text: "But, soft!"})
 	exit := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exit."})
-	require.Equal(t, inOrder(actionEntry(enter), lineEntry(soft), actionEntry(exit)), e.storyOrder(t, verona))
+	require.Equal(t, inOrder(actionEntry(enter), spokenWordEntry(soft), actionEntry(exit)), e.storyOrder(t, verona))
 
 	// After a spoken word: takes the number after it; the exit moves down.
 	appears := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "JULIET appears above.",
 		After: refTo(charactersapi.StoryElementTypeSpokenWord, soft.DialogueId)})
 	require.EqualValues(t, 3, appears.SequenceNumber)
-	require.Equal(t, inOrder(actionEntry(enter), lineEntry(soft), actionEntry(appears), actionEntry(exit)), e.storyOrder(t, verona))
+	require.Equal(t, inOrder(actionEntry(enter), spokenWordEntry(soft), actionEntry(appears), actionEntry(exit)), e.storyOrder(t, verona))
 
 	// Before the first element: number 1, everything else down by one.
-	prologue := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Two households, both alike in dignity,",
+	prologue := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Two households, both alike in dignity,",
 		Before: refTo(charactersapi.StoryElementTypeAction, enter.ActionId)})
 	require.EqualValues(t, 1, prologue.SequenceNumber)
 
 	// At a number in the middle.
-	light := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId,
+	light := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId,
 		Text: "What light through yonder window breaks?", AtSequence: new(int64(4))})
 	require.EqualValues(t, 4, light.SequenceNumber)
 	stage := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "He steps forward.", AtSequence: new(int64(2))})
 	require.EqualValues(t, 2, stage.SequenceNumber)
 
 	// Before a neighbour in the middle.
-	aside := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Text: "She speaks.",
+	aside := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &romeo.CharacterId, Text: "She speaks.",
 		Before: refTo(charactersapi.StoryElementTypeAction, exit.ActionId)})
 	require.EqualValues(t, 7, aside.SequenceNumber)
 
-	want := inOrder(lineEntry(prologue), actionEntry(stage), actionEntry(enter), lineEntry(soft), lineEntry(light),
-		actionEntry(appears), lineEntry(aside), actionEntry(exit))
+	want := inOrder(spokenWordEntry(prologue), actionEntry(stage), actionEntry(enter), spokenWordEntry(soft), spokenWordEntry(light),
+		actionEntry(appears), spokenWordEntry(aside), actionEntry(exit))
 	require.Equal(t, want, e.storyOrder(t, verona), "dense numbers 1..N in the order asked")
 	require.Equal(t, only(sequenceapi.Action, want), e.actionsInStory(t, verona), "the actions list in story order, with the new numbers")
-	require.Equal(t, only(sequenceapi.SpokenWord, want), e.linesInStory(t, verona))
+	require.Equal(t, only(sequenceapi.SpokenWord, want), e.spokenWordsInStory(t, verona))
 	got, err := e.Characters.GetActionWithResponse(bg, exit.ActionId)
 	require.NoError(t, err)
 	require.EqualValues(t, 8, got.JSON200.SequenceNumber, "a read answers the number after the inserts")
@@ -142,9 +142,9 @@ func TestCreatePlaced(t *testing.T) {
 	// At N+1 is the end; without a placement, the end as before.
 	last := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exeunt.", AtSequence: new(int64(len(want) + 1))})
 	require.EqualValues(t, len(want)+1, last.SequenceNumber)
-	appended := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Good night, good night!"})
+	appended := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Good night, good night!"})
 	require.EqualValues(t, len(want)+2, appended.SequenceNumber)
-	want = append(want, actionEntry(last), lineEntry(appended))
+	want = append(want, actionEntry(last), spokenWordEntry(appended))
 	require.Equal(t, want, e.storyOrder(t, verona))
 }
 
@@ -154,15 +154,15 @@ func TestCreatePlacedRefused(t *testing.T) {
 	e := newEnv(t, false)
 	verona, mantua := e.script(t, "Verona"), e.script(t, "Mantua")
 	enter := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Enter ROMEO."})
-	soft := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft!"})
+	soft := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft!"})
 	gone := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Exit."})
 	del, err := e.Characters.DeleteActionWithResponse(bg, gone.ActionId, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusNoContent, del.StatusCode())
-	elsewhere := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "Is it e'en so?"})
+	elsewhere := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "Is it e'en so?"})
 	before := e.storyOrder(t, verona)
-	require.Equal(t, inOrder(actionEntry(enter), lineEntry(soft)), before)
-	actions, lines := e.rows(t, "actions"), e.rows(t, "spoken_words")
+	require.Equal(t, inOrder(actionEntry(enter), spokenWordEntry(soft)), before)
+	actions, spokenWords := e.rows(t, "actions"), e.rows(t, "spoken_words")
 
 	type placed struct {
 		before, after *charactersapi.StoryElementRef
@@ -200,7 +200,7 @@ func TestCreatePlacedRefused(t *testing.T) {
 		}
 	}
 	require.Equal(t, actions, e.rows(t, "actions"), "a refused placement stores no row")
-	require.Equal(t, lines, e.rows(t, "spoken_words"))
+	require.Equal(t, spokenWords, e.rows(t, "spoken_words"))
 	require.Equal(t, before, e.storyOrder(t, verona), "and moves nothing")
 
 	// What the schema refuses: a number below 1, a neighbour that is no story element, a field too many.
@@ -268,7 +268,7 @@ func TestCreatePlacedIdempotent(t *testing.T) {
 	}
 	require.Equal(t, answers[0], answers[1])
 	require.Equal(t, 3, e.rows(t, "actions"))
-	require.Equal(t, inOrder(actionEntry(enter), lineEntry(*first.JSON201), actionEntry(answers[0]), actionEntry(exit)), e.storyOrder(t, verona),
+	require.Equal(t, inOrder(actionEntry(enter), spokenWordEntry(*first.JSON201), actionEntry(answers[0]), actionEntry(exit)), e.storyOrder(t, verona),
 		"each placed once")
 
 	// The same key with another placement is another request.
@@ -293,7 +293,7 @@ func TestCreatePlacedAmongTransitions(t *testing.T) {
 	}
 
 	enter := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, Description: "Enter ROMEO."})
-	soft := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft!"})
+	soft := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "But, soft!"})
 	cut := transition(scriptsapi.TransitionCreateRequest{Text: "CUT TO:"})
 
 	// An action after a spoken word, a transition before an action.
@@ -304,18 +304,18 @@ func TestCreatePlacedAmongTransitions(t *testing.T) {
 		Before: &scriptsapi.StoryElementRef{ElementType: scriptsapi.StoryElementTypeAction, ElementId: enter.ActionId}})
 	require.EqualValues(t, 1, fadeIn.SequenceNumber)
 	// A spoken word after a transition, a transition after a spoken word.
-	orchard := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "He jests at scars that never felt a wound.",
+	orchard := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "He jests at scars that never felt a wound.",
 		After: refTo(charactersapi.StoryElementTypeTransition, cut.TransitionId)})
 	require.EqualValues(t, 6, orchard.SequenceNumber)
 	dissolve := transition(scriptsapi.TransitionCreateRequest{Text: "DISSOLVE TO:",
 		After: &scriptsapi.StoryElementRef{ElementType: scriptsapi.StoryElementTypeSpokenWord, ElementId: soft.DialogueId}})
 	require.EqualValues(t, 4, dissolve.SequenceNumber)
 
-	want := inOrder(transitionEntry(fadeIn), actionEntry(enter), lineEntry(soft), transitionEntry(dissolve),
-		actionEntry(appears), transitionEntry(cut), lineEntry(orchard))
+	want := inOrder(transitionEntry(fadeIn), actionEntry(enter), spokenWordEntry(soft), transitionEntry(dissolve),
+		actionEntry(appears), transitionEntry(cut), spokenWordEntry(orchard))
 	require.Equal(t, want, e.storyOrder(t, verona))
 	require.Equal(t, only(sequenceapi.Action, want), e.actionsInStory(t, verona))
-	require.Equal(t, only(sequenceapi.SpokenWord, want), e.linesInStory(t, verona))
+	require.Equal(t, only(sequenceapi.SpokenWord, want), e.spokenWordsInStory(t, verona))
 	trs, err := e.Scripts.ListTransitionsWithResponse(bg, verona, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, trs.StatusCode())

@@ -107,11 +107,11 @@ func TestSpokenWordScreenplayFields(t *testing.T) {
 	verona := e.script(t, "Verona")
 	juliet := e.character(t, "JULIET")
 
-	plain := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "Ay me!"})
+	plain := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "Ay me!"})
 	require.Nil(t, plain.Parenthetical)
 	require.Nil(t, plain.Extension)
 	require.False(t, plain.Dual || plain.ContinuesDialogue || plain.Lyric || plain.Forced)
-	w := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!",
+	w := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, CharacterId: &juliet.CharacterId, Text: "O Romeo, Romeo!",
 		Parenthetical: new("(to herself)"), Extension: new("(O.S.)"), Dual: new(true), ContinuesDialogue: new(true), Lyric: new(true), Forced: new(true)})
 	require.Equal(t, new("(to herself)"), w.Parenthetical)
 	require.Equal(t, new("(O.S.)"), w.Extension)

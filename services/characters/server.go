@@ -59,7 +59,7 @@ func NewServer(pool *pgxpool.Pool, logger *slog.Logger, slots *dbx.CallSlots, wr
 		logger = slog.Default()
 	}
 	return &Server{
-		pool: pool, q: charactersdb.New(pool), log: logger,
+		pool: pool, q: charactersdb.New(dbx.Interpreted(pool)), log: logger,
 		seq: c.Sequence, scripts: c.Scripts, sessions: c.Sessions, slots: slots, writes: writes,
 	}
 }
@@ -129,7 +129,7 @@ func conflict(f *httpapi.Failure) charactersapi.ConflictJSONResponse {
 // another version than the current one (412).
 func whyNoRow(what string, id int64, current func() (int64, error)) (*httpapi.Failure, error) {
 	version, err := current()
-	if err = dbx.Interpret(err); errors.Is(err, dbx.ErrNotFound) {
+	if errors.Is(err, dbx.ErrNotFound) {
 		return notFound(what, id), nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read %s %d: %w", what, id, err)

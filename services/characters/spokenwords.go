@@ -13,48 +13,76 @@ import (
 	"github.com/fountainai/fountainai/internal/placement"
 )
 
-// spokenWords are lines of dialogue in a script's story order (element type `spokenWord`).
+// spokenWords are dialogue, what characters say, in a script's story order (element type `spokenWord`).
 var spokenWords = &storyKind[charactersdb.CharactersSpokenWord, charactersapi.SpokenWord]{
+	rows: spokenWordRows{},
 	original: original{
 		originalType: charactersapi.OriginalTypeSpokenWord, noun: "spoken word", paraphraseFK: "paraphrases_spoken_word_id_fkey",
 	},
 	typ:         sequenceapi.SpokenWord,
 	characterFK: "spoken_words_character_id_fkey",
-	meta: func(r charactersdb.CharactersSpokenWord) elementMeta {
-		return elementMeta{id: r.ID, scriptID: r.ScriptID, version: r.Version}
-	},
-	item: func(r charactersdb.CharactersSpokenWord, n int64) charactersapi.SpokenWord {
-		return charactersapi.SpokenWord{
-			DialogueId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
-			Text: r.Text, Parenthetical: dbx.TextPtr(r.Parenthetical), Extension: dbx.TextPtr(r.Extension),
-			Dual: r.Dual, ContinuesDialogue: r.ContinuesDialogue, Lyric: r.Lyric, Forced: r.Forced,
-			SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		}
-	},
-	get:       (*charactersdb.Queries).SpokenWordGetByID,
-	listByIDs: (*charactersdb.Queries).SpokenWordListByIDs,
-	list: func(q *charactersdb.Queries, ctx context.Context, f listFilter) ([]charactersdb.CharactersSpokenWord, error) {
-		return q.SpokenWordList(ctx, charactersdb.SpokenWordListParams(f))
-	},
-	count: func(q *charactersdb.Queries, ctx context.Context, f countFilter) (int64, error) {
-		return q.SpokenWordCount(ctx, charactersdb.SpokenWordCountParams(f))
-	},
-	idsByFilter: func(q *charactersdb.Queries, ctx context.Context, f storyFilter) ([]int64, error) {
-		return q.SpokenWordListIDsByFilter(ctx, charactersdb.SpokenWordListIDsByFilterParams(f))
-	},
-	remove: func(q *charactersdb.Queries, ctx context.Context, t removeTarget) (int64, error) {
-		return q.SpokenWordDelete(ctx, charactersdb.SpokenWordDeleteParams(t))
-	},
-	removeWhere: func(q *charactersdb.Queries, ctx context.Context, f removeFilter) ([]int64, error) {
-		return q.SpokenWordDeleteByFilter(ctx, charactersdb.SpokenWordDeleteByFilterParams(f))
-	},
+}
+
+// spokenWordRows is the spoken_words table as storyKind reads and writes it.
+type spokenWordRows struct{}
+
+var _ elementRows[charactersdb.CharactersSpokenWord, charactersapi.SpokenWord] = spokenWordRows{}
+
+func (spokenWordRows) get(ctx context.Context, q *charactersdb.Queries, tenant string, id int64) (charactersdb.CharactersSpokenWord, error) {
+	return q.SpokenWordGetByID(ctx, tenant, id)
+}
+
+func (spokenWordRows) listByIDs(ctx context.Context, q *charactersdb.Queries, tenant string, ids []int64) ([]charactersdb.CharactersSpokenWord, error) {
+	return q.SpokenWordListByIDs(ctx, tenant, ids)
+}
+
+func (spokenWordRows) list(ctx context.Context, q *charactersdb.Queries, f listFilter) ([]charactersdb.CharactersSpokenWord, error) {
+	return q.SpokenWordList(ctx, charactersdb.SpokenWordListParams(f))
+}
+
+func (spokenWordRows) count(ctx context.Context, q *charactersdb.Queries, f countFilter) (int64, error) {
+	return q.SpokenWordCount(ctx, charactersdb.SpokenWordCountParams(f))
+}
+
+func (spokenWordRows) idsByFilter(ctx context.Context, q *charactersdb.Queries, f storyFilter) ([]int64, error) {
+	return q.SpokenWordListIDsByFilter(ctx, charactersdb.SpokenWordListIDsByFilterParams(f))
+}
+
+func (spokenWordRows) remove(ctx context.Context, q *charactersdb.Queries, t removeTarget) (int64, error) {
+	return q.SpokenWordDelete(ctx, charactersdb.SpokenWordDeleteParams(t))
+}
+
+func (spokenWordRows) removeWhere(ctx context.Context, q *charactersdb.Queries, f removeFilter) ([]int64, error) {
+	return q.SpokenWordDeleteByFilter(ctx, charactersdb.SpokenWordDeleteByFilterParams(f))
+}
+
+func (spokenWordRows) meta(r charactersdb.CharactersSpokenWord) elementMeta {
+	return elementMeta{id: r.ID, scriptID: r.ScriptID, version: r.Version}
+}
+
+func (spokenWordRows) item(r charactersdb.CharactersSpokenWord, n int64) charactersapi.SpokenWord {
+	return charactersapi.SpokenWord{
+		DialogueId: r.ID, ScriptId: r.ScriptID, SectionId: dbx.Int8Ptr(r.SectionID), CharacterId: dbx.Int8Ptr(r.CharacterID),
+		Text: r.Text, Parenthetical: dbx.TextPtr(r.Parenthetical), Extension: dbx.TextPtr(r.Extension),
+		Dual: r.Dual, ContinuesDialogue: r.ContinuesDialogue, Lyric: r.Lyric, Forced: r.Forced,
+		SequenceNumber: n, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
 }
 
 // ListSpokenWords lists spoken words, in story order when filtered by script.
 func (s *Server) ListSpokenWords(ctx context.Context, req charactersapi.ListSpokenWordsRequestObject) (charactersapi.ListSpokenWordsResponseObject, error) {
 	p := req.Params
 	lp := listParams{scriptID: p.ScriptId, sectionID: p.SectionId, characterID: p.CharacterId, ids: p.Ids, limit: p.Limit, offset: p.Offset}
-	items, total, err := spokenWords.listPage(ctx, s, lp)
+	var (
+		items []charactersapi.SpokenWord
+		total int64
+		err   error
+	)
+	if p.ScriptId != nil {
+		items, total, err = spokenWords.storyOrderPage(ctx, s, *p.ScriptId, lp)
+	} else {
+		items, total, err = spokenWords.idOrderPage(ctx, s, lp)
+	}
 	if err != nil {
 		return nil, err
 	}

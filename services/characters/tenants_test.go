@@ -117,7 +117,7 @@ func (e tenantEnv) action(t *testing.T, ctx context.Context, scriptID int64, cha
 	return want[charactersapi.Action](t, http.StatusCreated, resp, err)
 }
 
-func (e tenantEnv) line(t *testing.T, ctx context.Context, scriptID int64, characterID *int64) charactersapi.SpokenWord {
+func (e tenantEnv) spokenWord(t *testing.T, ctx context.Context, scriptID int64, characterID *int64) charactersapi.SpokenWord {
 	t.Helper()
 	resp, err := e.srv.CreateSpokenWord(ctx, charactersapi.CreateSpokenWordRequestObject{
 		Body: &charactersapi.SpokenWordCreateRequest{ScriptId: scriptID, CharacterId: characterID, Text: "Ay me!"},
@@ -191,23 +191,23 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 	scriptA, scriptB := e.script(t, a, "Verona"), e.script(t, b, "Mantua")
 	romeo, balthasar := e.character(t, a, "ROMEO"), e.character(t, b, "BALTHASAR")
 	enters := e.action(t, a, scriptA, &romeo.CharacterId)
-	ayMe := e.line(t, a, scriptA, &romeo.CharacterId)
+	ayMe := e.spokenWord(t, a, scriptA, &romeo.CharacterId)
 	own := e.action(t, b, scriptB, &balthasar.CharacterId)
-	ownLine := e.line(t, b, scriptB, &balthasar.CharacterId)
+	ownSpokenWord := e.spokenWord(t, b, scriptB, &balthasar.CharacterId)
 
-	// A line may not name another tenant's character: it does not exist for the caller.
+	// A spoken word may not name another tenant's character: it does not exist for the caller.
 	created, err := e.srv.CreateAction(b, charactersapi.CreateActionRequestObject{
 		Body: &charactersapi.ActionCreateRequest{ScriptId: scriptB, CharacterId: &romeo.CharacterId, Description: "Stolen."}})
 	require.Equal(t, "CHARACTER_NOT_FOUND", want[charactersapi.ErrorResponse](t, http.StatusUnprocessableEntity, created, err).ErrorCode)
-	createdLine, err := e.srv.CreateSpokenWord(b, charactersapi.CreateSpokenWordRequestObject{
+	createdSpokenWord, err := e.srv.CreateSpokenWord(b, charactersapi.CreateSpokenWordRequestObject{
 		Body: &charactersapi.SpokenWordCreateRequest{ScriptId: scriptB, CharacterId: &romeo.CharacterId, Text: "Stolen."}})
-	require.Equal(t, "CHARACTER_NOT_FOUND", want[charactersapi.ErrorResponse](t, http.StatusUnprocessableEntity, createdLine, err).ErrorCode)
+	require.Equal(t, "CHARACTER_NOT_FOUND", want[charactersapi.ErrorResponse](t, http.StatusUnprocessableEntity, createdSpokenWord, err).ErrorCode)
 	moved, err := e.srv.UpdateAction(b, charactersapi.UpdateActionRequestObject{ActionId: own.ActionId,
 		Body: &charactersapi.ActionUpdateRequest{CharacterId: &romeo.CharacterId}})
 	require.Equal(t, "CHARACTER_NOT_FOUND", want[charactersapi.ErrorResponse](t, http.StatusUnprocessableEntity, moved, err).ErrorCode)
-	movedLine, err := e.srv.ReplaceSpokenWord(b, charactersapi.ReplaceSpokenWordRequestObject{SpokenWordId: ownLine.DialogueId,
+	movedSpokenWord, err := e.srv.ReplaceSpokenWord(b, charactersapi.ReplaceSpokenWordRequestObject{SpokenWordId: ownSpokenWord.DialogueId,
 		Body: &charactersapi.SpokenWordReplaceRequest{Text: "Stolen.", CharacterId: &romeo.CharacterId}})
-	require.Equal(t, "CHARACTER_NOT_FOUND", want[charactersapi.ErrorResponse](t, http.StatusUnprocessableEntity, movedLine, err).ErrorCode)
+	require.Equal(t, "CHARACTER_NOT_FOUND", want[charactersapi.ErrorResponse](t, http.StatusUnprocessableEntity, movedSpokenWord, err).ErrorCode)
 
 	// Another tenant's action and spoken word are missing for every operation, and stay as they were.
 	get, err := e.srv.GetAction(b, charactersapi.GetActionRequestObject{ActionId: enters.ActionId})
@@ -221,26 +221,26 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 	del, err := e.srv.DeleteAction(b, charactersapi.DeleteActionRequestObject{ActionId: enters.ActionId,
 		Params: charactersapi.DeleteActionParams{Cascade: new(true)}})
 	want[charactersapi.ErrorResponse](t, http.StatusNotFound, del, err)
-	getLine, err := e.srv.GetSpokenWord(b, charactersapi.GetSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
-	want[charactersapi.ErrorResponse](t, http.StatusNotFound, getLine, err)
-	patchLine, err := e.srv.UpdateSpokenWord(b, charactersapi.UpdateSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId,
+	getSpokenWord, err := e.srv.GetSpokenWord(b, charactersapi.GetSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
+	want[charactersapi.ErrorResponse](t, http.StatusNotFound, getSpokenWord, err)
+	patchSpokenWord, err := e.srv.UpdateSpokenWord(b, charactersapi.UpdateSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId,
 		Body: &charactersapi.SpokenWordUpdateRequest{Text: new("O happy dagger!")}})
-	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patchLine, err)
-	delLine, err := e.srv.DeleteSpokenWord(b, charactersapi.DeleteSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
-	want[charactersapi.ErrorResponse](t, http.StatusNotFound, delLine, err)
+	want[charactersapi.ErrorResponse](t, http.StatusNotFound, patchSpokenWord, err)
+	delSpokenWord, err := e.srv.DeleteSpokenWord(b, charactersapi.DeleteSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
+	want[charactersapi.ErrorResponse](t, http.StatusNotFound, delSpokenWord, err)
 
 	// Deleting by filter deletes only the caller's own.
 	delAll, err := e.srv.DeleteActions(b, charactersapi.DeleteActionsRequestObject{Params: charactersapi.DeleteActionsParams{ScriptId: &scriptA}})
 	require.Zero(t, want[charactersapi.DeletedCount](t, http.StatusOK, delAll, err).DeletedCount)
 	delAll, err = e.srv.DeleteActions(b, charactersapi.DeleteActionsRequestObject{Params: charactersapi.DeleteActionsParams{CharacterId: &romeo.CharacterId}})
 	require.Zero(t, want[charactersapi.DeletedCount](t, http.StatusOK, delAll, err).DeletedCount)
-	delLines, err := e.srv.DeleteSpokenWords(b, charactersapi.DeleteSpokenWordsRequestObject{Params: charactersapi.DeleteSpokenWordsParams{ScriptId: &scriptA}})
-	require.Zero(t, want[charactersapi.DeletedCount](t, http.StatusOK, delLines, err).DeletedCount)
+	delSpokenWords, err := e.srv.DeleteSpokenWords(b, charactersapi.DeleteSpokenWordsRequestObject{Params: charactersapi.DeleteSpokenWordsParams{ScriptId: &scriptA}})
+	require.Zero(t, want[charactersapi.DeletedCount](t, http.StatusOK, delSpokenWords, err).DeletedCount)
 
 	getA, err := e.srv.GetAction(a, charactersapi.GetActionRequestObject{ActionId: enters.ActionId})
 	require.Equal(t, enters, want[charactersapi.Action](t, http.StatusOK, getA, err), "unchanged")
-	getLineA, err := e.srv.GetSpokenWord(a, charactersapi.GetSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
-	require.Equal(t, ayMe, want[charactersapi.SpokenWord](t, http.StatusOK, getLineA, err), "unchanged")
+	getSpokenWordA, err := e.srv.GetSpokenWord(a, charactersapi.GetSpokenWordRequestObject{SpokenWordId: ayMe.DialogueId})
+	require.Equal(t, ayMe, want[charactersapi.SpokenWord](t, http.StatusOK, getSpokenWordA, err), "unchanged")
 
 	// Every list, with or without filters, in story order or in id order, holds only the caller's.
 	actionIDs := func(l charactersapi.ActionList) []int64 {
@@ -265,10 +265,10 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 	}
 	list, err := e.srv.ListActions(a, charactersapi.ListActionsRequestObject{Params: charactersapi.ListActionsParams{ScriptId: &scriptA}})
 	require.Equal(t, []int64{enters.ActionId}, actionIDs(want[charactersapi.ActionList](t, http.StatusOK, list, err)))
-	lines, err := e.srv.ListSpokenWords(b, charactersapi.ListSpokenWordsRequestObject{})
-	gotLines := want[charactersapi.SpokenWordList](t, http.StatusOK, lines, err)
-	require.EqualValues(t, 1, gotLines.TotalCount)
-	require.Equal(t, []int64{ownLine.DialogueId}, ids(gotLines.Items, func(w charactersapi.SpokenWord) int64 { return w.DialogueId }))
+	spokenWords, err := e.srv.ListSpokenWords(b, charactersapi.ListSpokenWordsRequestObject{})
+	gotSpokenWords := want[charactersapi.SpokenWordList](t, http.StatusOK, spokenWords, err)
+	require.EqualValues(t, 1, gotSpokenWords.TotalCount)
+	require.Equal(t, []int64{ownSpokenWord.DialogueId}, ids(gotSpokenWords.Items, func(w charactersapi.SpokenWord) int64 { return w.DialogueId }))
 
 	// The contents the Story Factory reads, and the characters appearing in a script, likewise.
 	contents, err := e.srv.ListLines(b, charactersapi.ListLinesRequestObject{Params: charactersapi.ListLinesParams{
@@ -279,7 +279,7 @@ func TestTenantsSeeOnlyTheirOwnLines(t *testing.T) {
 	appearing, err := e.srv.ListCharacters(b, charactersapi.ListCharactersRequestObject{Params: charactersapi.ListCharactersParams{ScriptId: &scriptA}})
 	require.Empty(t, want[charactersapi.CharacterList](t, http.StatusOK, appearing, err).Items)
 
-	// Deleting a character with cascade deletes the caller's lines of it, nobody else's.
+	// Deleting a character with cascade deletes the caller's actions and spoken words of it, nobody else's.
 	delChar, err := e.srv.DeleteCharacter(b, charactersapi.DeleteCharacterRequestObject{CharacterId: balthasar.CharacterId,
 		Params: charactersapi.DeleteCharacterParams{Cascade: new(true)}})
 	want[struct{}](t, http.StatusNoContent, delChar, err)
@@ -368,10 +368,10 @@ func TestTenantsOverHTTP(t *testing.T) {
 		require.EqualValues(t, 1, list.JSON200.TotalCount)
 		require.Equal(t, tc.want, list.JSON200.Items[0].CharacterId)
 	}
-	lines, err := b.Characters.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{})
+	listed, err := b.Characters.ListActionsWithResponse(bg, &charactersapi.ListActionsParams{})
 	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, lines.StatusCode())
-	require.Empty(t, lines.JSON200.Items)
+	require.Equal(t, http.StatusOK, listed.StatusCode())
+	require.Empty(t, listed.JSON200.Items)
 	mine, err := a.Characters.GetActionWithResponse(bg, enters.ActionId)
 	require.NoError(t, err)
 	require.Equal(t, enters, *mine.JSON200, "unchanged")

@@ -18,9 +18,9 @@ func TestListLines(t *testing.T) {
 	romeo := e.character(t, "ROMEO")
 
 	a := e.action(t, charactersapi.ActionCreateRequest{ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Description: "Enter ROMEO."})
-	w1 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Text: "But, soft!"})
-	w2 := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Ay me!"})
-	elsewhere := e.line(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "Is it e'en so?"})
+	w1 := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Text: "But, soft!"})
+	w2 := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: verona, Text: "Ay me!"})
+	elsewhere := e.spokenWord(t, charactersapi.SpokenWordCreateRequest{ScriptId: mantua, Text: "Is it e'en so?"})
 
 	resp, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{
 		ScriptId:    verona,
@@ -36,7 +36,7 @@ func TestListLines(t *testing.T) {
 	require.Equal(t, []charactersapi.SpokenWordContent{
 		{DialogueId: w1.DialogueId, ScriptId: verona, SectionId: &scene, CharacterId: &romeo.CharacterId, Text: "But, soft!", Version: 1},
 		{DialogueId: w2.DialogueId, ScriptId: verona, Text: "Ay me!", Version: 1},
-	}, resp.JSON200.SpokenWords, "in id order, without the line of another script")
+	}, resp.JSON200.SpokenWords, "in id order, without the spoken word of another script")
 	require.NotContains(t, string(resp.Body), "sequenceNumber")
 
 	only, err := e.Characters.ListLinesWithResponse(bg, &charactersapi.ListLinesParams{ScriptId: mantua, DialogueIds: &[]int64{elsewhere.DialogueId}})
