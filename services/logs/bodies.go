@@ -102,32 +102,11 @@ func compileSchema(ref *openapi3.SchemaRef) (check, error) {
 	}
 	var checks []check
 	if len(s.OneOf) > 0 {
-		var alts []check
-		for _, a := range s.OneOf {
-			c, err := compileSchema(a)
-			if err != nil {
-				return nil, err
-			}
-			alts = append(alts, c)
+		c, err := compileOneOf(s.OneOf)
+		if err != nil {
+			return nil, err
 		}
-		checks = append(checks, func(v any, at string) error {
-			var matched int
-			var first error
-			for _, c := range alts {
-				if err := c(v, at); err == nil {
-					matched++
-				} else if first == nil || better(err, first) {
-					first = err
-				}
-			}
-			switch matched {
-			case 1:
-				return nil
-			case 0:
-				return first
-			}
-			return fmt.Errorf("%s matches more than one of its schemas", at)
-		})
+		checks = append(checks, c)
 	}
 	if s.Type != nil && len(*s.Type) > 0 {
 		if len(*s.Type) != 1 {
@@ -140,15 +119,7 @@ func compileSchema(ref *openapi3.SchemaRef) (check, error) {
 		checks = append(checks, c)
 	}
 	if len(s.Enum) > 0 {
-		enum := s.Enum
-		checks = append(checks, func(v any, at string) error {
-			for _, e := range enum {
-				if fmt.Sprint(e) == fmt.Sprint(v) {
-					return nil
-				}
-			}
-			return fmt.Errorf("%s: value is not one of the allowed values %v", at, enum)
-		})
+		checks = append(checks, enumCheck(s.Enum))
 	}
 	nullable := s.Nullable
 	return func(v any, at string) error {
@@ -162,6 +133,49 @@ func compileSchema(ref *openapi3.SchemaRef) (check, error) {
 		}
 		return nil
 	}, nil
+}
+
+// compileOneOf passes a value that exactly one of alts passes; of a value none passes, it gives the
+// error that says best what is wrong (better).
+func compileOneOf(alts openapi3.SchemaRefs) (check, error) {
+	var checks []check
+	for _, a := range alts {
+		c, err := compileSchema(a)
+		if err != nil {
+			return nil, err
+		}
+		checks = append(checks, c)
+	}
+	return func(v any, at string) error {
+		var matched int
+		var first error
+		for _, c := range checks {
+			if err := c(v, at); err == nil {
+				matched++
+			} else if first == nil || better(err, first) {
+				first = err
+			}
+		}
+		switch matched {
+		case 1:
+			return nil
+		case 0:
+			return first
+		}
+		return fmt.Errorf("%s matches more than one of its schemas", at)
+	}, nil
+}
+
+// enumCheck passes the values of enum.
+func enumCheck(enum []any) check {
+	return func(v any, at string) error {
+		for _, e := range enum {
+			if fmt.Sprint(e) == fmt.Sprint(v) {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s: value is not one of the allowed values %v", at, enum)
+	}
 }
 
 // better tells which of two alternatives' errors says what is wrong with a value that matches
@@ -184,157 +198,17 @@ func wrongType(at, want string, args ...any) error {
 	return typeError{at + ": value must be " + fmt.Sprintf(want, args...)}
 }
 
+// compileTyped is the check of a schema of one JSON type.
 func compileTyped(s *openapi3.Schema, typ string) (check, error) {
 	switch typ {
 	case "object":
-		props := map[string]check{}
-		for name, p := range s.Properties {
-			c, err := compileSchema(p)
-			if err != nil {
-				return nil, err
-			}
-			props[name] = c
-		}
-		var extra check
-		closed := s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
-		if s.AdditionalProperties.Schema != nil {
-			c, err := compileSchema(s.AdditionalProperties.Schema)
-			if err != nil {
-				return nil, err
-			}
-			extra = c
-		}
-		required := slices.Clone(s.Required)
-		return func(v any, at string) error {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return wrongType(at, "an object")
-			}
-			for _, name := range required {
-				if _, ok := m[name]; !ok {
-					return fmt.Errorf("%s: property %q is missing", at, name)
-				}
-			}
-			for name, pv := range m {
-				c, ok := props[name]
-				switch {
-				case ok:
-				case closed:
-					return fmt.Errorf("%s: property %q is unsupported", at, name)
-				case extra != nil:
-					c = extra
-				default:
-					continue
-				}
-				if err := c(pv, at+"."+name); err != nil {
-					return err
-				}
-			}
-			return nil
-		}, nil
+		return compileObject(s)
 	case "array":
-		if s.Items == nil {
-			return nil, fmt.Errorf("array schema without items")
-		}
-		items, err := compileSchema(s.Items)
-		if err != nil {
-			return nil, err
-		}
-		minItems, maxItems := int(s.MinItems), -1
-		if s.MaxItems != nil {
-			maxItems = int(*s.MaxItems)
-		}
-		return func(v any, at string) error {
-			a, ok := v.([]any)
-			if !ok {
-				return wrongType(at, "an array")
-			}
-			if len(a) < minItems {
-				return fmt.Errorf("%s: at least %d items are required", at, minItems)
-			}
-			if maxItems >= 0 && len(a) > maxItems {
-				return fmt.Errorf("%s: at most %d items are allowed", at, maxItems)
-			}
-			for i, item := range a {
-				if err := items(item, at+"["+strconv.Itoa(i)+"]"); err != nil {
-					return err
-				}
-			}
-			return nil
-		}, nil
+		return compileArray(s)
 	case "string":
-		minLen, maxLen := int(s.MinLength), -1
-		if s.MaxLength != nil {
-			maxLen = int(*s.MaxLength)
-		}
-		var pattern *regexp.Regexp
-		if s.Pattern != "" {
-			var err error
-			if pattern, err = regexp.Compile(s.Pattern); err != nil {
-				return nil, err
-			}
-		}
-		var format func(string) bool
-		switch s.Format {
-		case "":
-		case "date-time":
-			format = func(x string) bool { _, err := time.Parse(time.RFC3339Nano, x); return err == nil }
-		default:
-			return nil, fmt.Errorf("string format %q", s.Format)
-		}
-		return func(v any, at string) error {
-			x, ok := v.(string)
-			if !ok {
-				return wrongType(at, "a string")
-			}
-			n := utf8.RuneCountInString(x)
-			if n < minLen {
-				return fmt.Errorf("%s: minimum string length is %d", at, minLen)
-			}
-			if maxLen >= 0 && n > maxLen {
-				return fmt.Errorf("%s: maximum string length is %d", at, maxLen)
-			}
-			if pattern != nil && !pattern.MatchString(x) {
-				return fmt.Errorf("%s: string doesn't match the regular expression %q", at, pattern)
-			}
-			if format != nil && !format(x) {
-				return fmt.Errorf("%s: string doesn't match the format %q", at, s.Format)
-			}
-			return nil
-		}, nil
+		return compileString(s)
 	case "number", "integer":
-		integer := typ == "integer"
-		lo, hi := math.Inf(-1), math.Inf(1)
-		if s.Min != nil {
-			lo = *s.Min
-		}
-		if s.Max != nil {
-			hi = *s.Max
-		}
-		if s.ExclusiveMin.Value != nil || s.ExclusiveMax.Value != nil {
-			return nil, fmt.Errorf("OpenAPI 3.1 exclusive bounds")
-		}
-		exLo, exHi := s.ExclusiveMin.IsTrue(), s.ExclusiveMax.IsTrue()
-		return func(v any, at string) error {
-			n, ok := v.(json.Number)
-			if !ok {
-				return wrongType(at, "a %s", typ)
-			}
-			f, err := n.Float64()
-			if err != nil {
-				return wrongType(at, "a %s", typ)
-			}
-			if integer && f != math.Trunc(f) {
-				return wrongType(at, "an integer")
-			}
-			if f < lo || (exLo && f == lo) {
-				return fmt.Errorf("%s: number must be at least %v", at, lo)
-			}
-			if f > hi || (exHi && f == hi) {
-				return fmt.Errorf("%s: number must be at most %v", at, hi)
-			}
-			return nil
-		}, nil
+		return compileNumber(s, typ == "integer")
 	case "boolean":
 		return func(v any, at string) error {
 			if _, ok := v.(bool); !ok {
@@ -344,6 +218,170 @@ func compileTyped(s *openapi3.Schema, typ string) (check, error) {
 		}, nil
 	}
 	return nil, fmt.Errorf("type %q", typ)
+}
+
+// compileObject checks properties, required ones and additionalProperties.
+func compileObject(s *openapi3.Schema) (check, error) {
+	props := map[string]check{}
+	for name, p := range s.Properties {
+		c, err := compileSchema(p)
+		if err != nil {
+			return nil, err
+		}
+		props[name] = c
+	}
+	var extra check
+	closed := s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
+	if s.AdditionalProperties.Schema != nil {
+		c, err := compileSchema(s.AdditionalProperties.Schema)
+		if err != nil {
+			return nil, err
+		}
+		extra = c
+	}
+	required := slices.Clone(s.Required)
+	return func(v any, at string) error {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return wrongType(at, "an object")
+		}
+		for _, name := range required {
+			if _, ok := m[name]; !ok {
+				return fmt.Errorf("%s: property %q is missing", at, name)
+			}
+		}
+		for name, pv := range m {
+			c, ok := props[name]
+			switch {
+			case ok:
+			case closed:
+				return fmt.Errorf("%s: property %q is unsupported", at, name)
+			case extra != nil:
+				c = extra
+			default:
+				continue
+			}
+			if err := c(pv, at+"."+name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+// compileArray checks the items and their count.
+func compileArray(s *openapi3.Schema) (check, error) {
+	if s.Items == nil {
+		return nil, fmt.Errorf("array schema without items")
+	}
+	items, err := compileSchema(s.Items)
+	if err != nil {
+		return nil, err
+	}
+	minItems, maxItems := int(s.MinItems), -1
+	if s.MaxItems != nil {
+		maxItems = int(*s.MaxItems)
+	}
+	return func(v any, at string) error {
+		a, ok := v.([]any)
+		if !ok {
+			return wrongType(at, "an array")
+		}
+		if len(a) < minItems {
+			return fmt.Errorf("%s: at least %d items are required", at, minItems)
+		}
+		if maxItems >= 0 && len(a) > maxItems {
+			return fmt.Errorf("%s: at most %d items are allowed", at, maxItems)
+		}
+		for i, item := range a {
+			if err := items(item, at+"["+strconv.Itoa(i)+"]"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+// compileString checks length in characters, pattern and format (date-time only).
+func compileString(s *openapi3.Schema) (check, error) {
+	minLen, maxLen := int(s.MinLength), -1
+	if s.MaxLength != nil {
+		maxLen = int(*s.MaxLength)
+	}
+	var pattern *regexp.Regexp
+	if s.Pattern != "" {
+		var err error
+		if pattern, err = regexp.Compile(s.Pattern); err != nil {
+			return nil, err
+		}
+	}
+	var format func(string) bool
+	switch s.Format {
+	case "":
+	case "date-time":
+		format = func(x string) bool { _, err := time.Parse(time.RFC3339Nano, x); return err == nil }
+	default:
+		return nil, fmt.Errorf("string format %q", s.Format)
+	}
+	return func(v any, at string) error {
+		x, ok := v.(string)
+		if !ok {
+			return wrongType(at, "a string")
+		}
+		n := utf8.RuneCountInString(x)
+		if n < minLen {
+			return fmt.Errorf("%s: minimum string length is %d", at, minLen)
+		}
+		if maxLen >= 0 && n > maxLen {
+			return fmt.Errorf("%s: maximum string length is %d", at, maxLen)
+		}
+		if pattern != nil && !pattern.MatchString(x) {
+			return fmt.Errorf("%s: string doesn't match the regular expression %q", at, pattern)
+		}
+		if format != nil && !format(x) {
+			return fmt.Errorf("%s: string doesn't match the format %q", at, s.Format)
+		}
+		return nil
+	}, nil
+}
+
+// compileNumber checks an integer or number against OpenAPI 3.0 bounds (exclusive as booleans).
+func compileNumber(s *openapi3.Schema, integer bool) (check, error) {
+	typ := "number"
+	if integer {
+		typ = "integer"
+	}
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if s.Min != nil {
+		lo = *s.Min
+	}
+	if s.Max != nil {
+		hi = *s.Max
+	}
+	if s.ExclusiveMin.Value != nil || s.ExclusiveMax.Value != nil {
+		return nil, fmt.Errorf("OpenAPI 3.1 exclusive bounds")
+	}
+	exLo, exHi := s.ExclusiveMin.IsTrue(), s.ExclusiveMax.IsTrue()
+	return func(v any, at string) error {
+		n, ok := v.(json.Number)
+		if !ok {
+			return wrongType(at, "a %s", typ)
+		}
+		f, err := n.Float64()
+		if err != nil {
+			return wrongType(at, "a %s", typ)
+		}
+		if integer && f != math.Trunc(f) {
+			return wrongType(at, "an integer")
+		}
+		if f < lo || (exLo && f == lo) {
+			return fmt.Errorf("%s: number must be at least %v", at, lo)
+		}
+		if f > hi || (exHi && f == hi) {
+			return fmt.Errorf("%s: number must be at most %v", at, hi)
+		}
+		return nil
+	}, nil
 }
 
 func findOperation(spec *openapi3.T, id string) (string, string, *openapi3.Operation) {
