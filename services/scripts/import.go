@@ -198,29 +198,15 @@ func planImport(doc *fountain.Document, fileName string) (*importPlan, *fountain
 		}
 		switch e.Kind {
 		case fountain.Section, fountain.SceneHeading:
-			sec := importSection{title: e.Text, kind: "scene", sceneNumber: e.SceneNumber, forced: e.Forced}
-			if e.Kind == fountain.Section {
-				sec.kind, sec.depth = "section", int16(min(max(e.Depth, 1), 6))
-			}
-			if syn := limit(e, "section heading", sec.title, 1, maxTitle); syn != nil {
+			sec, syn := headingOf(e)
+			if syn != nil {
 				return nil, syn
-			}
-			if sec.sceneNumber != "" && !validSceneNumber(sec.sceneNumber) {
-				return nil, &fountain.SyntaxError{Line: e.Line, Rule: "scene numbers", Message: "a scene number holds 1 to 20 letters, digits, dots and dashes"}
-			}
-			if e.Kind == fountain.Section && e.Depth > 6 {
-				return nil, &fountain.SyntaxError{Line: e.Line, Rule: "sections", Message: "a section is at most 6 levels deep (######)"}
 			}
 			p.sections = append(p.sections, sec)
 			current = len(p.sections) - 1
 		case fountain.Synopsis:
-			if i > 0 && current >= 0 && underHeading(doc.Elements[:i]) {
-				sec := &p.sections[current]
-				if sec.description != "" {
-					sec.description += "\n"
-				}
-				sec.description += e.Text
-				if syn := limit(e, "synopses", sec.description, 1, maxDescription); syn != nil {
+			if current >= 0 && underHeading(doc.Elements[:i]) {
+				if syn := p.describe(current, e); syn != nil {
 					return nil, syn
 				}
 				continue
@@ -234,10 +220,7 @@ func planImport(doc *fountain.Document, fileName string) (*importPlan, *fountain
 			}
 			p.story = append(p.story, storyItem{transition: &importTransition{text: e.Text, forced: e.Forced}, section: current})
 		case fountain.Character:
-			if syn := limit(e, "character", e.Name, 1, maxCharacterName); syn != nil {
-				return nil, syn
-			}
-			if syn := limit(e, "character extensions", e.Extension, 0, maxExtension); syn != nil {
+			if syn := checkCue(e); syn != nil {
 				return nil, syn
 			}
 			b.begin(e, current)
@@ -273,6 +256,42 @@ func planImport(doc *fountain.Document, fileName string) (*importPlan, *fountain
 		return nil, syn
 	}
 	return p, nil
+}
+
+// headingOf is the section a section or scene heading starts.
+func headingOf(e *fountain.Element) (importSection, *fountain.SyntaxError) {
+	sec := importSection{title: e.Text, kind: "scene", sceneNumber: e.SceneNumber, forced: e.Forced}
+	if e.Kind == fountain.Section {
+		sec.kind, sec.depth = "section", int16(min(max(e.Depth, 1), 6))
+	}
+	if syn := limit(e, "section heading", sec.title, 1, maxTitle); syn != nil {
+		return sec, syn
+	}
+	if sec.sceneNumber != "" && !validSceneNumber(sec.sceneNumber) {
+		return sec, &fountain.SyntaxError{Line: e.Line, Rule: "scene numbers", Message: "a scene number holds 1 to 20 letters, digits, dots and dashes"}
+	}
+	if e.Kind == fountain.Section && e.Depth > 6 {
+		return sec, &fountain.SyntaxError{Line: e.Line, Rule: "sections", Message: "a section is at most 6 levels deep (######)"}
+	}
+	return sec, nil
+}
+
+// describe adds a synopsis written under a heading to the description of its section.
+func (p *importPlan) describe(section int, e *fountain.Element) *fountain.SyntaxError {
+	sec := &p.sections[section]
+	if sec.description != "" {
+		sec.description += "\n"
+	}
+	sec.description += e.Text
+	return limit(e, "synopses", sec.description, 1, maxDescription)
+}
+
+// checkCue refuses a character cue the model cannot hold.
+func checkCue(e *fountain.Element) *fountain.SyntaxError {
+	if syn := limit(e, "character", e.Name, 1, maxCharacterName); syn != nil {
+		return syn
+	}
+	return limit(e, "character extensions", e.Extension, 0, maxExtension)
 }
 
 // underHeading reports whether the element after before is written directly under a section or
