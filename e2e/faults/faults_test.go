@@ -83,7 +83,8 @@ func restartPostgres(t *testing.T, h *harness) report {
 // The sequence process is killed twice and started again; the scripts process is frozen for
 // longer than the peer timeout.
 func splitShape(t *testing.T, h *harness) report {
-	procs := h.split(t)
+	// A frozen peer must cost a request one second, not the default five.
+	procs := h.split(t, time.Second)
 	sequence, scripts := procs["sequence"], procs["scripts"]
 	l := startLoad(t, "split", scripts.url(), procs["characters"].url(), 12*time.Second)
 	for _, at := range []time.Duration{2 * time.Second, 4500 * time.Millisecond} {

@@ -69,8 +69,8 @@ func newHarness(t *testing.T) *harness {
 }
 
 // split starts every service in a process of its own, each reaching the others at their addresses,
-// by service name.
-func (h *harness) split(t *testing.T) map[string]*fountain {
+// by service name, each call to another bounded by peerTimeout.
+func (h *harness) split(t *testing.T, peerTimeout time.Duration) map[string]*fountain {
 	t.Helper()
 	all := services.All()
 	addrs := map[string]string{}
@@ -87,8 +87,7 @@ func (h *harness) split(t *testing.T) map[string]*fountain {
 				env = append(env, app.PeerURLEnv(peer.Name)+"=http://"+addrs[peer.Name])
 			}
 		}
-		// A frozen peer must cost a request one second, not the default five.
-		procs[s.Name] = h.serve(t, s.Name, env, addrs[s.Name], []string{"--peer-timeout", "1s"}, s.Name)
+		procs[s.Name] = h.serve(t, s.Name, env, addrs[s.Name], []string{"--peer-timeout", peerTimeout.String()}, s.Name)
 	}
 	return procs
 }

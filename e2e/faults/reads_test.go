@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +23,14 @@ import (
 // reads is how many reads of a story's end each shape makes while the writers append.
 const reads = 1000
 
+// readPeerTimeout bounds the processes' calls to each other, and readTimeout the test's reads, far
+// above what a read takes (milliseconds), so that a machine starved by other tests slows the reads
+// down instead of failing them: what is tested is what a read answers, not how fast.
+const (
+	readPeerTimeout = 30 * time.Second
+	readTimeout     = 2 * readPeerTimeout
+)
+
 // TestReadsDuringAppends: readers never see half a write. While eight clients append spoken words
 // (some by characters new to the script), actions and transitions to one story, 1,000 reads of the
 // story's end, through the Story Factory and through Character Management's list, all answer 200
@@ -33,18 +42,18 @@ func TestReadsDuringAppends(t *testing.T) {
 	t.Run("one process", func(t *testing.T) {
 		addr, err := subprocess.FreeAddr()
 		require.NoError(t, err)
-		f := h.serve(t, "fountain serve", nil, addr, nil)
+		f := h.serve(t, "fountain serve", nil, addr, []string{"--peer-timeout", readPeerTimeout.String()})
 		readWhileAppending(t, f.url(), f.url(), f.url())
 	})
 	t.Run("split", func(t *testing.T) {
-		procs := h.split(t)
+		procs := h.split(t, readPeerTimeout)
 		readWhileAppending(t, procs["scripts"].url(), procs["characters"].url(), procs["stories"].url())
 	})
 }
 
 func readWhileAppending(t *testing.T, scriptsURL, charactersURL, storiesURL string) {
 	ctx := t.Context()
-	hc := &http.Client{Timeout: clientTimeout, Transport: authtest.Transport(auth.DefaultTenant, auth.Writer, &http.Transport{MaxIdleConnsPerHost: writers + 2})}
+	hc := &http.Client{Timeout: readTimeout, Transport: authtest.Transport(auth.DefaultTenant, auth.Writer, &http.Transport{MaxIdleConnsPerHost: writers + 2})}
 	scripts := apitest.NewClients(t, scriptsURL, hc).Scripts
 	chars := apitest.NewClients(t, charactersURL, hc).Characters
 	stories := apitest.NewClients(t, storiesURL, hc).Stories

@@ -39,11 +39,21 @@ func NewServer(t testing.TB, pool *pgxpool.Pool, services ...service.Service) *h
 // closed port to see how a service answers when a dependency is down.
 func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, services ...service.Service) *httptest.Server {
 	t.Helper()
+	return newServer(t, pool, peerURLs, DefaultPeerTimeout, services...)
+}
+
+// DefaultPeerTimeout bounds the calls between the services of a test server: far above what a call
+// takes, so that a machine loaded by other tests slows a test down instead of turning a slow call
+// into a 503. A test of what a timeout answers sets its own (Options.PeerTimeout).
+const DefaultPeerTimeout = 30 * time.Second
+
+func newServer(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, peerTimeout time.Duration, services ...service.Service) *httptest.Server {
+	t.Helper()
 	// Everything the server logs is searched for the credentials tests sent, when the test ends.
 	logs := &Output{}
 	t.Cleanup(func() { checkLogs(t, logs) })
 	h, err := app.Handler(services, app.Options{
-		Pool: pool, Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), PeerURLs: peerURLs, PeerTimeout: 2 * time.Second,
+		Pool: pool, Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), PeerURLs: peerURLs, PeerTimeout: peerTimeout,
 		Auth: Auth(t, pool),
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -40,6 +41,8 @@ type Options struct {
 	MaxConns int32
 	// Peers are the URLs of services not served, e.g. a fake or a closed port.
 	Peers map[string]string
+	// PeerTimeout bounds each call to another service; default DefaultPeerTimeout.
+	PeerTimeout time.Duration
 }
 
 // NewEnv serves services on a fresh database; everything is closed when t ends.
@@ -59,7 +62,11 @@ func NewEnvWith(t testing.TB, opts Options, services ...service.Service) Env {
 		}
 		pool = dbtest.PoolFor(t, dbtest.New(t), n)
 	}
-	srv := NewServerWithPeers(t, pool, opts.Peers, services...)
+	timeout := opts.PeerTimeout
+	if timeout == 0 {
+		timeout = DefaultPeerTimeout
+	}
+	srv := newServer(t, pool, opts.Peers, timeout, services...)
 	return Env{Clients: NewClients(t, srv.URL, Client(t, services...)), Pool: pool, services: services}
 }
 

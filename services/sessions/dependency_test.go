@@ -87,7 +87,7 @@ func TestDependencyAnswersUnexpectedly(t *testing.T) {
 	fake := newFakePeer(t)
 	fake.addScript(1)
 	fake.addCharacter(2)
-	c := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs()}, sessions.Service()).Sessions
+	c := apitest.NewEnvWith(t, apitest.Options{Peers: fake.peerURLs(), PeerTimeout: 2 * time.Second}, sessions.Service()).Sessions
 	body := sessionsapi.CharacterContextRequest{ScriptId: 1, CharacterId: 2, StartSequence: 1, Context: json.RawMessage(`{}`)}
 
 	for _, tc := range []struct {

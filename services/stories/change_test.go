@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -167,7 +168,7 @@ func TestDependencyDown(t *testing.T) {
 	t.Cleanup(silent.Close)
 	for name, url := range map[string]string{"closed": "http://127.0.0.1:1", "silent": silent.URL} {
 		down := map[string]string{"sequence": url, "scripts": url, "characters": url, "sessions": url}
-		c := apitest.NewEnvWith(t, apitest.Options{Pool: pool, Peers: down}, stories.Service()).Stories
+		c := apitest.NewEnvWith(t, apitest.Options{Pool: pool, Peers: down, PeerTimeout: time.Second}, stories.Service()).Stories
 		resp, err := c.GetFullStoryWithResponse(context.Background(), &storiesapi.GetFullStoryParams{ScriptId: 1})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode(), "%s: %s", name, resp.Body)
