@@ -61,27 +61,27 @@ func (o original) mismatch(originalID int64, sent *int64) *httpapi.Failure {
 		fmt.Sprintf("path %s %d, body originalId %d", o.noun, originalID, *sent))
 }
 
-func (o original) list(ctx context.Context, s *Server, id int64, limit *int, offset *int64) (charactersapi.ParaphraseList, *httpapi.Failure, error) {
+func (o original) list(ctx context.Context, s *Server, id int64, limit *int, offset *int64) (charactersapi.ParaphraseList, error) {
 	l, off := httpapi.Page(limit, offset)
 	page := charactersapi.ParaphraseList{Items: []charactersapi.Paraphrase{}, Limit: l, Offset: off}
 	if err := o.exists(s.q, ctx, id); errors.Is(err, dbx.ErrNotFound) {
-		return page, notFound(o.noun, id), nil
+		return page, notFound(o.noun, id)
 	} else if err != nil {
-		return page, nil, fmt.Errorf("read %s %d: %w", o.noun, id, err)
+		return page, fmt.Errorf("read %s %d: %w", o.noun, id, err)
 	}
 	rows, err := s.q.ParaphraseListByOriginal(ctx, charactersdb.ParaphraseListByOriginalParams{
 		Tenant: auth.Tenant(ctx), OriginalType: string(o.originalType), OriginalID: id, RowLimit: int64(l), RowOffset: off,
 	})
 	if err != nil {
-		return page, nil, fmt.Errorf("list paraphrases of %s %d: %w", o.noun, id, err)
+		return page, fmt.Errorf("list paraphrases of %s %d: %w", o.noun, id, err)
 	}
 	if page.TotalCount, err = s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(o.originalType), id); err != nil {
-		return page, nil, fmt.Errorf("count paraphrases of %s %d: %w", o.noun, id, err)
+		return page, fmt.Errorf("count paraphrases of %s %d: %w", o.noun, id, err)
 	}
 	for _, r := range rows {
 		page.Items = append(page.Items, paraphraseOf(r))
 	}
-	return page, nil, nil
+	return page, nil
 }
 
 // createParaphrase stores a paraphrase of original id (with the request's Idempotency-Key, in one
@@ -105,40 +105,40 @@ func createParaphrase[C any](ctx context.Context, s *Server, o original, id int6
 	})
 }
 
-func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (charactersapi.Paraphrase, *httpapi.Failure, error) {
+func (o original) get(ctx context.Context, s *Server, id, paraphraseID int64) (charactersapi.Paraphrase, error) {
 	row, err := s.q.ParaphraseGetByID(ctx, charactersdb.ParaphraseGetByIDParams{
 		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id,
 	})
 	if errors.Is(err, dbx.ErrNotFound) {
-		return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID), nil
+		return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID)
 	} else if err != nil {
-		return charactersapi.Paraphrase{}, nil, fmt.Errorf("read paraphrase %d: %w", paraphraseID, err)
+		return charactersapi.Paraphrase{}, fmt.Errorf("read paraphrase %d: %w", paraphraseID, err)
 	}
-	return paraphraseOf(row), nil, nil
+	return paraphraseOf(row), nil
 }
 
 // written finishes a conditional write of a paraphrase: no row means a missing paraphrase (404) or a
 // stale If-Match (412).
-func (o original) written(ctx context.Context, s *Server, id, paraphraseID int64, row charactersdb.CharactersParaphrase, err error) (charactersapi.Paraphrase, *httpapi.Failure, error) {
+func (o original) written(ctx context.Context, s *Server, id, paraphraseID int64, row charactersdb.CharactersParaphrase, err error) (charactersapi.Paraphrase, error) {
 	if errors.Is(err, dbx.ErrNotFound) {
 		current, err := s.q.ParaphraseGetByID(ctx, charactersdb.ParaphraseGetByIDParams{
 			Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id,
 		})
 		if errors.Is(err, dbx.ErrNotFound) {
-			return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID), nil
+			return charactersapi.Paraphrase{}, o.paraphraseNotFound(id, paraphraseID)
 		} else if err != nil {
-			return charactersapi.Paraphrase{}, nil, fmt.Errorf("read paraphrase %d: %w", paraphraseID, err)
+			return charactersapi.Paraphrase{}, fmt.Errorf("read paraphrase %d: %w", paraphraseID, err)
 		}
-		return charactersapi.Paraphrase{}, stale(current.Version), nil
+		return charactersapi.Paraphrase{}, stale(current.Version)
 	} else if err != nil {
-		return charactersapi.Paraphrase{}, nil, fmt.Errorf("write paraphrase %d: %w", paraphraseID, err)
+		return charactersapi.Paraphrase{}, fmt.Errorf("write paraphrase %d: %w", paraphraseID, err)
 	}
-	return paraphraseOf(row), nil, nil
+	return paraphraseOf(row), nil
 }
 
-func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphraseUpdateRequest) (charactersapi.Paraphrase, *httpapi.Failure, error) {
+func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphraseUpdateRequest) (charactersapi.Paraphrase, error) {
 	if f := o.mismatch(id, b.OriginalId); f != nil {
-		return charactersapi.Paraphrase{}, f, nil
+		return charactersapi.Paraphrase{}, f
 	}
 	commentary := "" // a full replacement: no commentary is an empty one
 	if b.Commentary != nil {
@@ -151,7 +151,7 @@ func (o original) replace(ctx context.Context, s *Server, id, paraphraseID int64
 	return o.written(ctx, s, id, paraphraseID, row, err)
 }
 
-func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphrasePatchRequest) (charactersapi.Paraphrase, *httpapi.Failure, error) {
+func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string, b charactersapi.ParaphrasePatchRequest) (charactersapi.Paraphrase, error) {
 	row, err := s.q.ParaphraseUpdate(ctx, charactersdb.ParaphraseUpdateParams{
 		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 		Text: dbx.Text(b.Text), Commentary: dbx.Text(b.Commentary),
@@ -159,37 +159,38 @@ func (o original) patch(ctx context.Context, s *Server, id, paraphraseID int64, 
 	return o.written(ctx, s, id, paraphraseID, row, err)
 }
 
-func (o original) delete(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string) (*httpapi.Failure, error) {
+func (o original) delete(ctx context.Context, s *Server, id, paraphraseID int64, ifMatch *string) error {
 	_, err := s.q.ParaphraseDelete(ctx, charactersdb.ParaphraseDeleteParams{
 		Tenant: auth.Tenant(ctx), ID: paraphraseID, OriginalType: string(o.originalType), OriginalID: id, IfVersion: dbx.IfMatch(ifMatch),
 	})
-	_, f, err := o.written(ctx, s, id, paraphraseID, charactersdb.CharactersParaphrase{}, err)
-	return f, err
+	_, err = o.written(ctx, s, id, paraphraseID, charactersdb.CharactersParaphrase{}, err)
+	return err
 }
 
 // onlyParaphrase resolves the paraphrase v2's PUT and PATCH /characters/{characterId}/paraphrases
 // change: the one named by paraphraseId, else the character's only one.
-func (s *Server) onlyParaphrase(ctx context.Context, characterID int64, paraphraseID *int64) (int64, *httpapi.Failure, error) {
+func (s *Server) onlyParaphrase(ctx context.Context, characterID int64, paraphraseID *int64) (int64, error) {
 	if paraphraseID != nil {
-		return *paraphraseID, nil, nil
+		return *paraphraseID, nil
 	}
 	two := 2
-	page, f, err := characterOriginal.list(ctx, s, characterID, &two, nil)
+	page, err := characterOriginal.list(ctx, s, characterID, &two, nil)
 	switch {
-	case f != nil || err != nil:
-		return 0, f, err
+	case err != nil:
+		return 0, err
 	case page.TotalCount == 0:
-		return 0, httpapi.NotFound(httpapi.CodeNotFound, "the character has no paraphrase", fmt.Sprintf("character %d", characterID)), nil
+		return 0, httpapi.NotFound(httpapi.CodeNotFound, "the character has no paraphrase", fmt.Sprintf("character %d", characterID))
 	case page.TotalCount > 1:
 		return 0, httpapi.Fail(http.StatusConflict, codeParaphraseAmbiguous, "the character has several paraphrases: name one",
-			fmt.Sprintf("character %d has %d paraphrases; add ?paraphraseId=", characterID, page.TotalCount)), nil
+			fmt.Sprintf("character %d has %d paraphrases; add ?paraphraseId=", characterID, page.TotalCount))
 	}
-	return page.Items[0].ParaphraseId, nil, nil
+	return page.Items[0].ParaphraseId, nil
 }
 
 // ListCharacterParaphrases lists a character's paraphrases, oldest first.
 func (s *Server) ListCharacterParaphrases(ctx context.Context, req charactersapi.ListCharacterParaphrasesRequestObject) (charactersapi.ListCharacterParaphrasesResponseObject, error) {
-	page, f, err := characterOriginal.list(ctx, s, req.CharacterId, req.Params.Limit, req.Params.Offset)
+	page, err := characterOriginal.list(ctx, s, req.CharacterId, req.Params.Limit, req.Params.Offset)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -222,7 +223,8 @@ func (s *Server) CreateCharacterParaphrase(ctx context.Context, req charactersap
 
 // GetCharacterParaphrase reads a paraphrase of a character.
 func (s *Server) GetCharacterParaphrase(ctx context.Context, req charactersapi.GetCharacterParaphraseRequestObject) (charactersapi.GetCharacterParaphraseResponseObject, error) {
-	p, f, err := characterOriginal.get(ctx, s, req.CharacterId, req.ParaphraseId)
+	p, err := characterOriginal.get(ctx, s, req.CharacterId, req.ParaphraseId)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -234,7 +236,8 @@ func (s *Server) GetCharacterParaphrase(ctx context.Context, req charactersapi.G
 
 // ReplaceCharacterParaphrase replaces a paraphrase of a character.
 func (s *Server) ReplaceCharacterParaphrase(ctx context.Context, req charactersapi.ReplaceCharacterParaphraseRequestObject) (charactersapi.ReplaceCharacterParaphraseResponseObject, error) {
-	p, f, err := characterOriginal.replace(ctx, s, req.CharacterId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, err := characterOriginal.replace(ctx, s, req.CharacterId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +256,8 @@ func (s *Server) ReplaceCharacterParaphrase(ctx context.Context, req charactersa
 
 // PatchCharacterParaphrase changes the given fields of a paraphrase of a character.
 func (s *Server) PatchCharacterParaphrase(ctx context.Context, req charactersapi.PatchCharacterParaphraseRequestObject) (charactersapi.PatchCharacterParaphraseResponseObject, error) {
-	p, f, err := characterOriginal.patch(ctx, s, req.CharacterId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, err := characterOriginal.patch(ctx, s, req.CharacterId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +274,7 @@ func (s *Server) PatchCharacterParaphrase(ctx context.Context, req charactersapi
 
 // DeleteCharacterParaphrase deletes a paraphrase of a character.
 func (s *Server) DeleteCharacterParaphrase(ctx context.Context, req charactersapi.DeleteCharacterParaphraseRequestObject) (charactersapi.DeleteCharacterParaphraseResponseObject, error) {
-	f, err := characterOriginal.delete(ctx, s, req.CharacterId, req.ParaphraseId, req.Params.IfMatch)
+	f, err := httpapi.AsFailure(characterOriginal.delete(ctx, s, req.CharacterId, req.ParaphraseId, req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
@@ -288,11 +292,12 @@ func (s *Server) DeleteCharacterParaphrase(ctx context.Context, req charactersap
 // UpdateCharacterParaphrases is v2's PUT /characters/{characterId}/paraphrases: it replaces the
 // paraphrase named by paraphraseId, or the character's only one.
 func (s *Server) UpdateCharacterParaphrases(ctx context.Context, req charactersapi.UpdateCharacterParaphrasesRequestObject) (charactersapi.UpdateCharacterParaphrasesResponseObject, error) {
-	id, f, err := s.onlyParaphrase(ctx, req.CharacterId, req.Params.ParaphraseId)
+	id, err := s.onlyParaphrase(ctx, req.CharacterId, req.Params.ParaphraseId)
 	var p charactersapi.Paraphrase
-	if f == nil && err == nil {
-		p, f, err = characterOriginal.replace(ctx, s, req.CharacterId, id, req.Params.IfMatch, *req.Body)
+	if err == nil {
+		p, err = characterOriginal.replace(ctx, s, req.CharacterId, id, req.Params.IfMatch, *req.Body)
 	}
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -314,11 +319,12 @@ func (s *Server) UpdateCharacterParaphrases(ctx context.Context, req charactersa
 // PatchCharacterParaphrases is v2's PATCH /characters/{characterId}/paraphrases: it changes the
 // given fields of the paraphrase named by paraphraseId, or of the character's only one.
 func (s *Server) PatchCharacterParaphrases(ctx context.Context, req charactersapi.PatchCharacterParaphrasesRequestObject) (charactersapi.PatchCharacterParaphrasesResponseObject, error) {
-	id, f, err := s.onlyParaphrase(ctx, req.CharacterId, req.Params.ParaphraseId)
+	id, err := s.onlyParaphrase(ctx, req.CharacterId, req.Params.ParaphraseId)
 	var p charactersapi.Paraphrase
-	if f == nil && err == nil {
-		p, f, err = characterOriginal.patch(ctx, s, req.CharacterId, id, req.Params.IfMatch, *req.Body)
+	if err == nil {
+		p, err = characterOriginal.patch(ctx, s, req.CharacterId, id, req.Params.IfMatch, *req.Body)
 	}
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +343,8 @@ func (s *Server) PatchCharacterParaphrases(ctx context.Context, req charactersap
 
 // ListActionParaphrases lists an action's paraphrases, oldest first.
 func (s *Server) ListActionParaphrases(ctx context.Context, req charactersapi.ListActionParaphrasesRequestObject) (charactersapi.ListActionParaphrasesResponseObject, error) {
-	page, f, err := actionOriginal.list(ctx, s, req.ActionId, req.Params.Limit, req.Params.Offset)
+	page, err := actionOriginal.list(ctx, s, req.ActionId, req.Params.Limit, req.Params.Offset)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -370,7 +377,8 @@ func (s *Server) CreateActionParaphrase(ctx context.Context, req charactersapi.C
 
 // GetActionParaphrase reads a paraphrase of an action.
 func (s *Server) GetActionParaphrase(ctx context.Context, req charactersapi.GetActionParaphraseRequestObject) (charactersapi.GetActionParaphraseResponseObject, error) {
-	p, f, err := actionOriginal.get(ctx, s, req.ActionId, req.ParaphraseId)
+	p, err := actionOriginal.get(ctx, s, req.ActionId, req.ParaphraseId)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -382,7 +390,8 @@ func (s *Server) GetActionParaphrase(ctx context.Context, req charactersapi.GetA
 
 // ReplaceActionParaphrase replaces a paraphrase of an action.
 func (s *Server) ReplaceActionParaphrase(ctx context.Context, req charactersapi.ReplaceActionParaphraseRequestObject) (charactersapi.ReplaceActionParaphraseResponseObject, error) {
-	p, f, err := actionOriginal.replace(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, err := actionOriginal.replace(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +410,8 @@ func (s *Server) ReplaceActionParaphrase(ctx context.Context, req charactersapi.
 
 // PatchActionParaphrase changes the given fields of a paraphrase of an action.
 func (s *Server) PatchActionParaphrase(ctx context.Context, req charactersapi.PatchActionParaphraseRequestObject) (charactersapi.PatchActionParaphraseResponseObject, error) {
-	p, f, err := actionOriginal.patch(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, err := actionOriginal.patch(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +428,7 @@ func (s *Server) PatchActionParaphrase(ctx context.Context, req charactersapi.Pa
 
 // DeleteActionParaphrase deletes a paraphrase of an action.
 func (s *Server) DeleteActionParaphrase(ctx context.Context, req charactersapi.DeleteActionParaphraseRequestObject) (charactersapi.DeleteActionParaphraseResponseObject, error) {
-	f, err := actionOriginal.delete(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch)
+	f, err := httpapi.AsFailure(actionOriginal.delete(ctx, s, req.ActionId, req.ParaphraseId, req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +445,8 @@ func (s *Server) DeleteActionParaphrase(ctx context.Context, req charactersapi.D
 
 // ListSpokenWordParaphrases lists a spoken word's paraphrases, oldest first.
 func (s *Server) ListSpokenWordParaphrases(ctx context.Context, req charactersapi.ListSpokenWordParaphrasesRequestObject) (charactersapi.ListSpokenWordParaphrasesResponseObject, error) {
-	page, f, err := spokenWordOriginal.list(ctx, s, req.SpokenWordId, req.Params.Limit, req.Params.Offset)
+	page, err := spokenWordOriginal.list(ctx, s, req.SpokenWordId, req.Params.Limit, req.Params.Offset)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -468,7 +479,8 @@ func (s *Server) CreateSpokenWordParaphrase(ctx context.Context, req charactersa
 
 // GetSpokenWordParaphrase reads a paraphrase of a spoken word.
 func (s *Server) GetSpokenWordParaphrase(ctx context.Context, req charactersapi.GetSpokenWordParaphraseRequestObject) (charactersapi.GetSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWordOriginal.get(ctx, s, req.SpokenWordId, req.ParaphraseId)
+	p, err := spokenWordOriginal.get(ctx, s, req.SpokenWordId, req.ParaphraseId)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -480,7 +492,8 @@ func (s *Server) GetSpokenWordParaphrase(ctx context.Context, req charactersapi.
 
 // ReplaceSpokenWordParaphrase replaces a paraphrase of a spoken word.
 func (s *Server) ReplaceSpokenWordParaphrase(ctx context.Context, req charactersapi.ReplaceSpokenWordParaphraseRequestObject) (charactersapi.ReplaceSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWordOriginal.replace(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, err := spokenWordOriginal.replace(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -499,7 +512,8 @@ func (s *Server) ReplaceSpokenWordParaphrase(ctx context.Context, req characters
 
 // PatchSpokenWordParaphrase changes the given fields of a paraphrase of a spoken word.
 func (s *Server) PatchSpokenWordParaphrase(ctx context.Context, req charactersapi.PatchSpokenWordParaphraseRequestObject) (charactersapi.PatchSpokenWordParaphraseResponseObject, error) {
-	p, f, err := spokenWordOriginal.patch(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	p, err := spokenWordOriginal.patch(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch, *req.Body)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +530,7 @@ func (s *Server) PatchSpokenWordParaphrase(ctx context.Context, req charactersap
 
 // DeleteSpokenWordParaphrase deletes a paraphrase of a spoken word.
 func (s *Server) DeleteSpokenWordParaphrase(ctx context.Context, req charactersapi.DeleteSpokenWordParaphraseRequestObject) (charactersapi.DeleteSpokenWordParaphraseResponseObject, error) {
-	f, err := spokenWordOriginal.delete(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch)
+	f, err := httpapi.AsFailure(spokenWordOriginal.delete(ctx, s, req.SpokenWordId, req.ParaphraseId, req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}
