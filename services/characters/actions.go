@@ -122,7 +122,8 @@ func (s *Server) CreateAction(ctx context.Context, req charactersapi.CreateActio
 // DeleteActions deletes the actions matching the filters and releases their positions.
 func (s *Server) DeleteActions(ctx context.Context, req charactersapi.DeleteActionsRequestObject) (charactersapi.DeleteActionsResponseObject, error) {
 	p := req.Params
-	n, f, err := actions.deleteWhere(ctx, s, p.ScriptId, p.SectionId, p.CharacterId)
+	n, err := actions.deleteWhere(ctx, s, p.ScriptId, p.SectionId, p.CharacterId)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -134,7 +135,8 @@ func (s *Server) DeleteActions(ctx context.Context, req charactersapi.DeleteActi
 
 // GetAction reads an action with its story position.
 func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionRequestObject) (charactersapi.GetActionResponseObject, error) {
-	a, f, err := actions.read(ctx, s, req.ActionId)
+	a, err := actions.read(ctx, s, req.ActionId)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -148,13 +150,14 @@ func (s *Server) GetAction(ctx context.Context, req charactersapi.GetActionReque
 // format or forced mark left out is reset.
 func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceActionRequestObject) (charactersapi.ReplaceActionResponseObject, error) {
 	b, id := req.Body, req.ActionId
-	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
+	a, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionReplace(ctx, charactersdb.ActionReplaceParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Description: b.Description, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 			Format: formatOr(b.Format), Forced: flag(b.Forced),
 		})
 	})
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -174,13 +177,14 @@ func (s *Server) ReplaceAction(ctx context.Context, req charactersapi.ReplaceAct
 // UpdateAction changes the fields given.
 func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActionRequestObject) (charactersapi.UpdateActionResponseObject, error) {
 	b, id := req.Body, req.ActionId
-	a, f, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
+	a, err := actions.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersAction, error) {
 		return q.ActionUpdate(ctx, charactersdb.ActionUpdateParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Description: dbx.Text(b.Description), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
 			Format: formatIfGiven(b.Format), Forced: flagIfGiven(b.Forced),
 		})
 	})
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +204,7 @@ func (s *Server) UpdateAction(ctx context.Context, req charactersapi.UpdateActio
 // DeleteAction deletes an action (with its paraphrases when cascade) and releases its position.
 func (s *Server) DeleteAction(ctx context.Context, req charactersapi.DeleteActionRequestObject) (charactersapi.DeleteActionResponseObject, error) {
 	p := req.Params
-	f, err := actions.deleteOne(ctx, s, req.ActionId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	f, err := httpapi.AsFailure(actions.deleteOne(ctx, s, req.ActionId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade))
 	if err != nil {
 		return nil, err
 	}

@@ -82,10 +82,10 @@ func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacte
 // (404) or a stale If-Match (412).
 func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, *httpapi.Failure, error) {
 	if errors.Is(err, dbx.ErrNotFound) {
-		f, err := whyNoRow("character", id, func() (int64, error) {
+		f, err := httpapi.AsFailure(whyNoRow("character", id, func() (int64, error) {
 			c, err := s.q.CharacterGetByID(ctx, auth.Tenant(ctx), id)
 			return c.Version, err
-		})
+		}))
 		return charactersapi.Character{}, f, err
 	} else if err != nil {
 		return charactersapi.Character{}, nil, fmt.Errorf("write character %d: %w", id, err)

@@ -131,24 +131,24 @@ func (k *storyKind[R, I]) currentVersion(ctx context.Context, s *Server, id int6
 }
 
 // read returns an element with its story position.
-func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, *httpapi.Failure, error) {
+func (k *storyKind[R, I]) read(ctx context.Context, s *Server, id int64) (I, error) {
 	var zero I
 	row, err := k.rows.get(ctx, s.q, auth.Tenant(ctx), id)
 	if errors.Is(err, dbx.ErrNotFound) {
-		return zero, notFound(k.original.noun, id), nil
+		return zero, notFound(k.original.noun, id)
 	} else if err != nil {
-		return zero, nil, fmt.Errorf("read %s %d: %w", k.original.noun, id, err)
+		return zero, fmt.Errorf("read %s %d: %w", k.original.noun, id, err)
 	}
 	return k.withPosition(ctx, s, row)
 }
 
-func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I, *httpapi.Failure, error) {
+func (k *storyKind[R, I]) withPosition(ctx context.Context, s *Server, row R) (I, error) {
 	var zero I
 	n, err := s.position(ctx, k.typ, k.rows.meta(row).id)
 	if err != nil {
-		return zero, nil, err
+		return zero, err
 	}
-	return k.rows.item(row, n), nil, nil
+	return k.rows.item(row, n), nil
 }
 
 // create stores a new element where at says in its script's story order (the end when at is
@@ -162,12 +162,12 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 	if f := at.Check(); f != nil {
 		return zero, f
 	}
-	if f, err := s.checkScript(ctx, scriptID); f != nil || err != nil {
-		return zero, httpapi.FailureOr(f, err)
+	if err := s.checkScript(ctx, scriptID); err != nil {
+		return zero, err
 	}
 	if sectionID != nil {
-		if f, err := s.checkSection(ctx, scriptID, *sectionID); f != nil || err != nil {
-			return zero, httpapi.FailureOr(f, err)
+		if err := s.checkSection(ctx, scriptID, *sectionID); err != nil {
+			return zero, err
 		}
 	}
 	return write.Do(ctx, s.writes, placement.Lane(scriptID, placement.Story, at), render, func(ctx context.Context, tx *write.Tx) (C, error) {
@@ -188,36 +188,35 @@ func create[R, I, C any](ctx context.Context, s *Server, k *storyKind[R, I], scr
 
 // update runs write (a replace or a patch with the If-Match condition in its SQL) on element id; a
 // new sectionID is checked first, in the element's own script.
-func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, sectionID *int64, write func(*charactersdb.Queries) (R, error)) (I, *httpapi.Failure, error) {
+func (k *storyKind[R, I]) update(ctx context.Context, s *Server, id int64, sectionID *int64, write func(*charactersdb.Queries) (R, error)) (I, error) {
 	var zero I
 	if sectionID != nil {
 		row, err := k.rows.get(ctx, s.q, auth.Tenant(ctx), id)
 		if errors.Is(err, dbx.ErrNotFound) {
-			return zero, notFound(k.original.noun, id), nil
+			return zero, notFound(k.original.noun, id)
 		} else if err != nil {
-			return zero, nil, fmt.Errorf("read %s %d: %w", k.original.noun, id, err)
+			return zero, fmt.Errorf("read %s %d: %w", k.original.noun, id, err)
 		}
-		if f, err := s.checkSection(ctx, k.rows.meta(row).scriptID, *sectionID); f != nil || err != nil {
-			return zero, f, err
+		if err := s.checkSection(ctx, k.rows.meta(row).scriptID, *sectionID); err != nil {
+			return zero, err
 		}
 	}
 	row, err := write(s.q)
 	if err != nil {
 		if f := k.refused(err); f != nil {
-			return zero, f, nil
+			return zero, f
 		}
 		if errors.Is(err, dbx.ErrNotFound) {
-			f, err := whyNoRow(k.original.noun, id, k.currentVersion(ctx, s, id))
-			return zero, f, err
+			return zero, whyNoRow(k.original.noun, id, k.currentVersion(ctx, s, id))
 		}
-		return zero, nil, fmt.Errorf("update %s %d: %w", k.original.noun, id, err)
+		return zero, fmt.Errorf("update %s %d: %w", k.original.noun, id, err)
 	}
 	return k.withPosition(ctx, s, row)
 }
 
 // deleteOne deletes an element (with its paraphrases when cascade) and releases its position, in one
 // transaction.
-func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) (*httpapi.Failure, error) {
+func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, ifVersion pgtype.Int8, cascade bool) error {
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		target := removeTarget{Tenant: auth.Tenant(ctx), ID: id, IfVersion: ifVersion, Cascade: cascade}
 		if _, err := k.rows.remove(ctx, charactersdb.New(dbx.Interpreted(tx)), target); err != nil {
@@ -231,22 +230,22 @@ func (k *storyKind[R, I]) deleteOne(ctx context.Context, s *Server, id int64, if
 	case dbx.ConstraintName(err) == k.original.paraphraseFK:
 		n, err := s.q.ParaphraseCountByOriginal(ctx, auth.Tenant(ctx), string(k.original.originalType), id)
 		if err != nil {
-			return nil, fmt.Errorf("count paraphrases of %s %d: %w", k.original.noun, id, err)
+			return fmt.Errorf("count paraphrases of %s %d: %w", k.original.noun, id, err)
 		}
 		return httpapi.Fail(http.StatusConflict, codeHasDependants, "the "+k.original.noun+" has paraphrases",
-			fmt.Sprintf("%d paraphrases; delete with cascade=true to delete them too", n)), nil
+			fmt.Sprintf("%d paraphrases; delete with cascade=true to delete them too", n))
 	case err != nil:
-		return nil, fmt.Errorf("delete %s %d: %w", k.original.noun, id, err)
+		return fmt.Errorf("delete %s %d: %w", k.original.noun, id, err)
 	}
-	return nil, nil
+	return nil
 }
 
 // deleteWhere deletes every element matching all the given filters, with their paraphrases and
 // their positions, in one transaction.
-func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, sectionID, characterID *int64) (int64, *httpapi.Failure, error) {
+func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, sectionID, characterID *int64) (int64, error) {
 	if scriptID == nil && sectionID == nil && characterID == nil {
 		return 0, httpapi.Fail(http.StatusBadRequest, codeFilterRequired, "name at least one filter",
-			"scriptId, sectionId or characterId"), nil
+			"scriptId, sectionId or characterId")
 	}
 	var n int64
 	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -260,9 +259,9 @@ func (k *storyKind[R, I]) deleteWhere(ctx context.Context, s *Server, scriptID, 
 		return placement.Release(ctx, tx, string(k.typ), ids)
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("delete %ss: %w", k.original.noun, err)
+		return 0, fmt.Errorf("delete %ss: %w", k.original.noun, err)
 	}
-	return n, nil, nil
+	return n, nil
 }
 
 // countFilter is the filters of p as the count query takes them.

@@ -20,35 +20,35 @@ import (
 const maxIDs = 1000
 
 // checkScript reports a 422 when scriptID names no script of the Core Script Management service.
-func (s *Server) checkScript(ctx context.Context, scriptID int64) (*httpapi.Failure, error) {
+func (s *Server) checkScript(ctx context.Context, scriptID int64) error {
 	resp, err := s.scripts.GetScriptWithResponse(ctx, scriptID)
 	if err != nil {
-		return nil, httpapi.DependencyError(peerScripts, err)
+		return httpapi.DependencyError(peerScripts, err)
 	}
 	switch resp.StatusCode() {
 	case http.StatusOK:
-		return nil, nil
+		return nil
 	case http.StatusNotFound:
 		return httpapi.Fail(http.StatusUnprocessableEntity, codeScriptNotFound, "the script does not exist",
-			fmt.Sprintf("scriptId %d", scriptID)), nil
+			fmt.Sprintf("scriptId %d", scriptID))
 	}
-	return nil, httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
+	return httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
 }
 
 // checkSection reports a 422 when sectionID names no section of script scriptID.
-func (s *Server) checkSection(ctx context.Context, scriptID, sectionID int64) (*httpapi.Failure, error) {
+func (s *Server) checkSection(ctx context.Context, scriptID, sectionID int64) error {
 	resp, err := s.scripts.GetSectionHeadingWithResponse(ctx, scriptID, sectionID)
 	if err != nil {
-		return nil, httpapi.DependencyError(peerScripts, err)
+		return httpapi.DependencyError(peerScripts, err)
 	}
 	switch resp.StatusCode() {
 	case http.StatusOK:
-		return nil, nil
+		return nil
 	case http.StatusNotFound:
 		return httpapi.Fail(http.StatusUnprocessableEntity, codeSectionNotFound, "the section does not exist in the script",
-			fmt.Sprintf("sectionId %d, scriptId %d", sectionID, scriptID)), nil
+			fmt.Sprintf("sectionId %d, scriptId %d", sectionID, scriptID))
 	}
-	return nil, httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
+	return httpapi.UnexpectedResponse(peerScripts, resp.StatusCode())
 }
 
 // position reads one element's story position. An element this service has but the sequence

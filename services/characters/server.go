@@ -127,12 +127,12 @@ func conflict(f *httpapi.Failure) charactersapi.ConflictJSONResponse {
 
 // whyNoRow tells why a conditional write matched no row: the row is missing (404), or If-Match named
 // another version than the current one (412).
-func whyNoRow(what string, id int64, current func() (int64, error)) (*httpapi.Failure, error) {
+func whyNoRow(what string, id int64, current func() (int64, error)) error {
 	version, err := current()
 	if errors.Is(err, dbx.ErrNotFound) {
-		return notFound(what, id), nil
+		return notFound(what, id)
 	} else if err != nil {
-		return nil, fmt.Errorf("read %s %d: %w", what, id, err)
+		return fmt.Errorf("read %s %d: %w", what, id, err)
 	}
-	return stale(version), nil
+	return stale(version)
 }

@@ -124,7 +124,8 @@ func (s *Server) CreateSpokenWord(ctx context.Context, req charactersapi.CreateS
 // DeleteSpokenWords deletes the spoken words matching the filters and releases their positions.
 func (s *Server) DeleteSpokenWords(ctx context.Context, req charactersapi.DeleteSpokenWordsRequestObject) (charactersapi.DeleteSpokenWordsResponseObject, error) {
 	p := req.Params
-	n, f, err := spokenWords.deleteWhere(ctx, s, p.ScriptId, p.SectionId, p.CharacterId)
+	n, err := spokenWords.deleteWhere(ctx, s, p.ScriptId, p.SectionId, p.CharacterId)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -136,7 +137,8 @@ func (s *Server) DeleteSpokenWords(ctx context.Context, req charactersapi.Delete
 
 // GetSpokenWord reads a spoken word with its story position.
 func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenWordRequestObject) (charactersapi.GetSpokenWordResponseObject, error) {
-	w, f, err := spokenWords.read(ctx, s, req.SpokenWordId)
+	w, err := spokenWords.read(ctx, s, req.SpokenWordId)
+	f, err := httpapi.AsFailure(err)
 	switch {
 	case err != nil:
 		return nil, err
@@ -150,7 +152,7 @@ func (s *Server) GetSpokenWord(ctx context.Context, req charactersapi.GetSpokenW
 // left out is removed, a flag left out is reset.
 func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.ReplaceSpokenWordRequestObject) (charactersapi.ReplaceSpokenWordResponseObject, error) {
 	b, id := req.Body, req.SpokenWordId
-	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
+	w, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordReplace(ctx, charactersdb.SpokenWordReplaceParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Text: b.Text, SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
@@ -158,6 +160,7 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 			Dual: flag(b.Dual), ContinuesDialogue: flag(b.ContinuesDialogue), Lyric: flag(b.Lyric), Forced: flag(b.Forced),
 		})
 	})
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +180,7 @@ func (s *Server) ReplaceSpokenWord(ctx context.Context, req charactersapi.Replac
 // UpdateSpokenWord changes the fields given.
 func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateSpokenWordRequestObject) (charactersapi.UpdateSpokenWordResponseObject, error) {
 	b, id := req.Body, req.SpokenWordId
-	w, f, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
+	w, err := spokenWords.update(ctx, s, id, b.SectionId, func(q *charactersdb.Queries) (charactersdb.CharactersSpokenWord, error) {
 		return q.SpokenWordUpdate(ctx, charactersdb.SpokenWordUpdateParams{
 			Tenant: auth.Tenant(ctx), ID: id, IfVersion: dbx.IfMatch(req.Params.IfMatch),
 			Text: dbx.Text(b.Text), SectionID: dbx.Int8(b.SectionId), CharacterID: dbx.Int8(b.CharacterId),
@@ -185,6 +188,7 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 			Dual: flagIfGiven(b.Dual), ContinuesDialogue: flagIfGiven(b.ContinuesDialogue), Lyric: flagIfGiven(b.Lyric), Forced: flagIfGiven(b.Forced),
 		})
 	})
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +208,7 @@ func (s *Server) UpdateSpokenWord(ctx context.Context, req charactersapi.UpdateS
 // DeleteSpokenWord deletes a spoken word (with its paraphrases when cascade) and releases its position.
 func (s *Server) DeleteSpokenWord(ctx context.Context, req charactersapi.DeleteSpokenWordRequestObject) (charactersapi.DeleteSpokenWordResponseObject, error) {
 	p := req.Params
-	f, err := spokenWords.deleteOne(ctx, s, req.SpokenWordId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	f, err := httpapi.AsFailure(spokenWords.deleteOne(ctx, s, req.SpokenWordId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade))
 	if err != nil {
 		return nil, err
 	}
