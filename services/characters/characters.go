@@ -80,17 +80,16 @@ func (s *Server) GetCharacter(ctx context.Context, req charactersapi.GetCharacte
 
 // characterWritten finishes a conditional write of a character: no row means a missing character
 // (404) or a stale If-Match (412).
-func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, *httpapi.Failure, error) {
+func (s *Server) characterWritten(ctx context.Context, id int64, row charactersdb.CharactersCharacter, err error) (charactersapi.Character, error) {
 	if errors.Is(err, dbx.ErrNotFound) {
-		f, err := httpapi.AsFailure(whyNoRow("character", id, func() (int64, error) {
+		return charactersapi.Character{}, whyNoRow("character", id, func() (int64, error) {
 			c, err := s.q.CharacterGetByID(ctx, auth.Tenant(ctx), id)
 			return c.Version, err
-		}))
-		return charactersapi.Character{}, f, err
+		})
 	} else if err != nil {
-		return charactersapi.Character{}, nil, fmt.Errorf("write character %d: %w", id, err)
+		return charactersapi.Character{}, fmt.Errorf("write character %d: %w", id, err)
 	}
-	return characterOf(row), nil, nil
+	return characterOf(row), nil
 }
 
 // ReplaceCharacter sets every field of a character.
@@ -98,7 +97,8 @@ func (s *Server) ReplaceCharacter(ctx context.Context, req charactersapi.Replace
 	row, err := s.q.CharacterReplace(ctx, charactersdb.CharacterReplaceParams{
 		Tenant: auth.Tenant(ctx), ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: req.Body.Name, Description: req.Body.Description,
 	})
-	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
+	c, err := s.characterWritten(ctx, req.CharacterId, row, err)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,8 @@ func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCh
 	row, err := s.q.CharacterUpdate(ctx, charactersdb.CharacterUpdateParams{
 		Tenant: auth.Tenant(ctx), ID: req.CharacterId, IfVersion: dbx.IfMatch(req.Params.IfMatch), Name: dbx.Text(req.Body.Name), Description: dbx.Text(req.Body.Description),
 	})
-	c, f, err := s.characterWritten(ctx, req.CharacterId, row, err)
+	c, err := s.characterWritten(ctx, req.CharacterId, row, err)
+	f, err := httpapi.AsFailure(err)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func (s *Server) UpdateCharacter(ctx context.Context, req charactersapi.UpdateCh
 // character contexts, otherwise any of them is a 409.
 func (s *Server) DeleteCharacter(ctx context.Context, req charactersapi.DeleteCharacterRequestObject) (charactersapi.DeleteCharacterResponseObject, error) {
 	p := req.Params
-	f, err := s.deleteCharacter(ctx, req.CharacterId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade)
+	f, err := httpapi.AsFailure(s.deleteCharacter(ctx, req.CharacterId, dbx.IfMatch(p.IfMatch), p.Cascade != nil && *p.Cascade))
 	if err != nil {
 		return nil, err
 	}
@@ -160,28 +161,28 @@ func (s *Server) DeleteCharacter(ctx context.Context, req charactersapi.DeleteCh
 // locked character, counts the dependants left (or, with cascade, deletes its contexts in the
 // Session & Context service) and deletes the character with its own paraphrases. An action or
 // spoken word added between the two steps fails the foreign keys: 409, nothing more deleted.
-func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8, cascade bool) (*httpapi.Failure, error) {
+func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8, cascade bool) error {
 	if cascade {
-		if f, err := s.clearCharacter(ctx, id, ifVersion); f != nil || err != nil {
-			return f, err
+		if err := s.clearCharacter(ctx, id, ifVersion); err != nil {
+			return err
 		}
 	}
 	done, err := s.slots.Hold(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer done()
-	err = dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+	return dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := charactersdb.New(dbx.Interpreted(tx))
-		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
-			return httpapi.FailureOr(f, err)
+		if err := lockCharacter(ctx, q, id, ifVersion); err != nil {
+			return err
 		}
 		if cascade {
 			if err := s.deleteContexts(ctx, id); err != nil {
 				return err
 			}
-		} else if f, err := s.characterDependants(ctx, q, id); f != nil || err != nil {
-			return httpapi.FailureOr(f, err)
+		} else if err := s.characterDependants(ctx, q, id); err != nil {
+			return err
 		}
 		_, err := q.CharacterDelete(ctx, charactersdb.CharacterDeleteParams{Tenant: auth.Tenant(ctx), ID: id, IfVersion: ifVersion, Cascade: cascade})
 		switch dbx.ConstraintName(err) {
@@ -191,16 +192,15 @@ func (s *Server) deleteCharacter(ctx context.Context, id int64, ifVersion pgtype
 		}
 		return err
 	})
-	return httpapi.AsFailure(err)
 }
 
 // clearCharacter deletes a character's actions and spoken words, with their paraphrases and their
 // positions, in one transaction.
-func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8) (*httpapi.Failure, error) {
-	err := dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.Int8) error {
+	return dbx.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := charactersdb.New(dbx.Interpreted(tx))
-		if f, err := lockCharacter(ctx, q, id, ifVersion); f != nil || err != nil {
-			return httpapi.FailureOr(f, err)
+		if err := lockCharacter(ctx, q, id, ifVersion); err != nil {
+			return err
 		}
 		character := pgtype.Int8{Int64: id, Valid: true}
 		actionIDs, err := q.ActionDeleteByFilter(ctx, charactersdb.ActionDeleteByFilterParams{Tenant: auth.Tenant(ctx), CharacterID: character})
@@ -216,32 +216,31 @@ func (s *Server) clearCharacter(ctx context.Context, id int64, ifVersion pgtype.
 		}
 		return placement.Release(ctx, tx, string(spokenWords.typ), spokenWordIDs)
 	})
-	return httpapi.AsFailure(err)
 }
 
 // lockCharacter locks a character's row for the rest of the transaction and checks If-Match.
-func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVersion pgtype.Int8) (*httpapi.Failure, error) {
+func lockCharacter(ctx context.Context, q *charactersdb.Queries, id int64, ifVersion pgtype.Int8) error {
 	c, err := q.CharacterLockByID(ctx, auth.Tenant(ctx), id)
 	if errors.Is(err, dbx.ErrNotFound) {
-		return notFound("character", id), nil
+		return notFound("character", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("lock character %d: %w", id, err)
+		return fmt.Errorf("lock character %d: %w", id, err)
 	}
 	if ifVersion.Valid && ifVersion.Int64 != c.Version {
-		return stale(c.Version), nil
+		return stale(c.Version)
 	}
-	return nil, nil
+	return nil
 }
 
 // characterDependants answers 409 HAS_DEPENDANTS, saying which, when a character has any.
-func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Queries, id int64) (*httpapi.Failure, error) {
+func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Queries, id int64) error {
 	own, err := q.CharacterCountDependants(ctx, auth.Tenant(ctx), id)
 	if err != nil {
-		return nil, fmt.Errorf("count dependants of character %d: %w", id, err)
+		return fmt.Errorf("count dependants of character %d: %w", id, err)
 	}
 	contexts, err := s.contextCount(ctx, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var parts []string
 	for _, c := range []struct {
@@ -253,8 +252,8 @@ func (s *Server) characterDependants(ctx context.Context, q *charactersdb.Querie
 		}
 	}
 	if len(parts) == 0 {
-		return nil, nil
+		return nil
 	}
 	return httpapi.Fail(http.StatusConflict, codeHasDependants, "the character has dependants; delete with cascade=true to delete them too",
-		strings.Join(parts, ", ")), nil
+		strings.Join(parts, ", "))
 }
