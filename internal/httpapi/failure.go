@@ -42,14 +42,6 @@ func AsFailure(err error) (*Failure, error) {
 	return nil, err
 }
 
-// FailureOr is f as an error when there is one, else err: how code that meets either passes it on.
-func FailureOr(f *Failure, err error) error {
-	if f != nil {
-		return f
-	}
-	return err
-}
-
 // StatusOf is the status of a failure, 0 for none.
 func StatusOf(f *Failure) int {
 	if f == nil {
