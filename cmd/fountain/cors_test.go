@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/kongconf"
@@ -141,22 +141,12 @@ func TestServeAnswersBrowsers(t *testing.T) {
 		{"serve", "--cors-origin", origin},
 		{"serve", "scripts"},
 	} {
-		addr, err := subprocess.FreeAddr()
-		require.NoError(t, err)
-		base := "http://" + addr
-		var out bytes.Buffer
-		cmd := exec.Command(bin, shape...)
-		cmd.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbURL, "FOUNTAIN_ADDR="+addr)
+		var env []string
 		if !slices.Contains(shape, "--cors-origin") {
-			cmd.Env = append(cmd.Env, corsOriginsEnv+"="+origin)
+			env = []string{corsOriginsEnv + "=" + origin}
 		}
-		cmd.Stdout, cmd.Stderr = &out, &out
-		p, err := subprocess.Start(cmd)
-		require.NoError(t, err)
-		if err := p.WaitReady(base+"/readyz", 60*time.Second); err != nil {
-			_ = p.Stop(time.Second)
-			t.Fatalf("fountain %v: %v\n%s", shape, err, out.String())
-		}
+		var out apitest.Output
+		base, p := startServe(t, bin, dbURL, &out, env, shape...)
 
 		req, err := http.NewRequest(http.MethodOptions, base+"/scripts", nil)
 		require.NoError(t, err)

@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fountainai/fountainai/gen/logsapi"
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/dbtest"
 	"github.com/fountainai/fountainai/internal/httpapi"
 	"github.com/fountainai/fountainai/internal/subprocess"
@@ -152,24 +152,6 @@ func findLine(lines []map[string]any, match func(map[string]any) bool) map[strin
 	return lines[i]
 }
 
-// syncBuffer is written by the process's output copier while the test may read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Clone(b.buf.Bytes())
-}
-
 // TestECSLogsOfTheProcess runs `fountain migrate` and `fountain serve` with the ecs format, drives
 // requests of every outcome through serve and stops it, then holds every line either wrote, on
 // stdout and stderr alike, to the ECS field types. The request logs still reach the Logging
@@ -182,7 +164,7 @@ func TestECSLogsOfTheProcess(t *testing.T) {
 	dbURL := dbtest.New(t)
 
 	// migrate of one service, the format from the environment.
-	var migrateOut syncBuffer
+	var migrateOut apitest.Output
 	migrate := exec.Command(bin, "migrate", "scripts")
 	migrate.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbURL, "FOUNTAIN_LOG_FORMAT=ecs")
 	migrate.Stdout, migrate.Stderr = &migrateOut, &migrateOut
@@ -193,20 +175,8 @@ func TestECSLogsOfTheProcess(t *testing.T) {
 		require.Equal(t, "scripts", l["service.name"], "the one service migrated")
 	}
 
-	addr, err := subprocess.FreeAddr()
-	require.NoError(t, err)
-	base := "http://" + addr
-	var out syncBuffer
-	cmd := exec.Command(bin, "serve", "--log-format", "ecs")
-	cmd.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbURL, "FOUNTAIN_ADDR="+addr)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	p, err := subprocess.Start(cmd)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = p.Stop(time.Second) }) // when the test failed before stopping it
-	if err := p.WaitReady(base+"/readyz", 60*time.Second); err != nil {
-		_ = p.Stop(time.Second)
-		t.Fatalf("fountain serve: %v\n%s", err, out.Bytes())
-	}
+	var out apitest.Output
+	base, p := startServe(t, bin, dbURL, &out, nil, "serve", "--log-format", "ecs")
 
 	do := func(client *http.Client, method, path, body, requestID string) int {
 		t.Helper()
@@ -275,7 +245,7 @@ func TestECSLogsOfTheProcess(t *testing.T) {
 	require.Equal(t, json.Number("405"), request("ecs-method")["http.response.status_code"])
 
 	// The error that ends a process is its last line, and main prints nothing besides.
-	var failed syncBuffer
+	var failed apitest.Output
 	fail := exec.Command(bin, "serve", "--log-format", "ecs", "--database-url", "postgres://127.0.0.1:1/x?sslmode=nonsense", "sessions")
 	fail.Stdout, fail.Stderr = &failed, &failed
 	var exit *exec.ExitError

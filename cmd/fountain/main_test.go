@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +22,7 @@ import (
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
+	"github.com/fountainai/fountainai/internal/subprocess"
 	"github.com/fountainai/fountainai/services"
 )
 
@@ -90,4 +93,25 @@ func TestHelpAndArguments(t *testing.T) {
 	}
 	require.ErrorContains(t, run([]string{"serve", "nosuchservice"}, io.Discard, io.Discard), `unknown service "nosuchservice"`)
 	require.ErrorContains(t, run([]string{"frobnicate"}, io.Discard, io.Discard), "unknown command")
+}
+
+// startServe runs `fountain args...` (a serve) on a free address against dbURL, with env added to
+// the environment and its output in out, and waits until it is ready. A process the test has not
+// stopped itself is stopped when the test ends.
+func startServe(t *testing.T, bin, dbURL string, out *apitest.Output, env []string, args ...string) (string, *subprocess.Process) {
+	t.Helper()
+	addr, err := subprocess.FreeAddr()
+	require.NoError(t, err)
+	base := "http://" + addr
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbURL, "FOUNTAIN_ADDR="+addr), env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	p, err := subprocess.Start(cmd)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Stop(time.Second) })
+	if err := p.WaitReady(base+"/readyz", 60*time.Second); err != nil {
+		_ = p.Stop(time.Second)
+		t.Fatalf("fountain %v: %v\n%s", args, err, out.String())
+	}
+	return base, p
 }

@@ -1,20 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fountainai/fountainai/internal/apitest"
 	"github.com/fountainai/fountainai/internal/auth"
 	"github.com/fountainai/fountainai/internal/authtest"
 	"github.com/fountainai/fountainai/internal/dbtest"
@@ -31,20 +29,8 @@ func TestShutdownKeepsItsTimeout(t *testing.T) {
 	bin, err := subprocess.BuildFountain(t.TempDir())
 	require.NoError(t, err)
 	dbURL := dbtest.New(t)
-	addr, err := subprocess.FreeAddr()
-	require.NoError(t, err)
-	base := "http://" + addr
-	var out bytes.Buffer
-	cmd := exec.Command(bin, "serve", "--shutdown-timeout", shutdownTimeout.String())
-	cmd.Env = append(os.Environ(), "FOUNTAIN_DATABASE_URL="+dbURL, "FOUNTAIN_ADDR="+addr)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	p, err := subprocess.Start(cmd)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = p.Stop(time.Second) }) // when the test failed before stopping it
-	if err := p.WaitReady(base+"/readyz", 60*time.Second); err != nil {
-		_ = p.Stop(time.Second)
-		t.Fatalf("fountain serve: %v\n%s", err, out.String())
-	}
+	var out apitest.Output
+	base, p := startServe(t, bin, dbURL, &out, nil, "serve", "--shutdown-timeout", shutdownTimeout.String())
 
 	resp, err := http.Post(base+"/scripts", "application/json", strings.NewReader(`{"title":"Before"}`))
 	require.NoError(t, err)
@@ -72,6 +58,7 @@ func TestShutdownKeepsItsTimeout(t *testing.T) {
 		patchStatus <- resp.StatusCode
 	}()
 	body := `{"name":"JULIET","description":"a Capulet"}`
+	addr := strings.TrimPrefix(base, "http://")
 	conn, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer conn.Close()

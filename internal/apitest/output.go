@@ -17,6 +17,13 @@ func (o *Output) Write(p []byte) (int, error) {
 	return o.buf.Write(p)
 }
 
+// Bytes is a copy of everything written so far.
+func (o *Output) Bytes() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return bytes.Clone(o.buf.Bytes())
+}
+
 // String is everything written so far.
 func (o *Output) String() string {
 	o.mu.Lock()
