@@ -39,7 +39,7 @@ func NewServer(t testing.TB, pool *pgxpool.Pool, services ...service.Service) *h
 // closed port to see how a service answers when a dependency is down.
 func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, services ...service.Service) *httptest.Server {
 	t.Helper()
-	return newServer(t, pool, peerURLs, DefaultPeerTimeout, services...)
+	return newServer(t, pool, peerURLs, 0, services...)
 }
 
 // DefaultPeerTimeout bounds the calls between the services of a test server: far above what a call
@@ -47,8 +47,12 @@ func NewServerWithPeers(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]st
 // into a 503. A test of what a timeout answers sets its own (Options.PeerTimeout).
 const DefaultPeerTimeout = 30 * time.Second
 
+// newServer is NewServerWithPeers with peerTimeout bounding each call to a peer (0: DefaultPeerTimeout).
 func newServer(t testing.TB, pool *pgxpool.Pool, peerURLs map[string]string, peerTimeout time.Duration, services ...service.Service) *httptest.Server {
 	t.Helper()
+	if peerTimeout == 0 {
+		peerTimeout = DefaultPeerTimeout
+	}
 	// Everything the server logs is searched for the credentials tests sent, when the test ends.
 	logs := &Output{}
 	t.Cleanup(func() { checkLogs(t, logs) })

@@ -62,11 +62,7 @@ func NewEnvWith(t testing.TB, opts Options, services ...service.Service) Env {
 		}
 		pool = dbtest.PoolFor(t, dbtest.New(t), n)
 	}
-	timeout := opts.PeerTimeout
-	if timeout == 0 {
-		timeout = DefaultPeerTimeout
-	}
-	srv := newServer(t, pool, opts.Peers, timeout, services...)
+	srv := newServer(t, pool, opts.Peers, opts.PeerTimeout, services...)
 	return Env{Clients: NewClients(t, srv.URL, Client(t, services...)), Pool: pool, services: services}
 }
 
